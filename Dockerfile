@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# Stage 1: front-end assets from the npm registry, pinned by package-lock.json.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+# Stage 2: Python dependencies and compiled translations.
+FROM python:3.11-slim-bookworm AS build
+WORKDIR /app
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /venv
+ENV PATH=/venv/bin:$PATH
+COPY pyproject.toml constraints.txt README.md ./
+COPY app ./app
+RUN pip install -c constraints.txt .
+COPY locales ./locales
+RUN pybabel compile -d locales -D messages
+
+# Stage 3: the runtime image, without build tools, as a non-root user.
+FROM python:3.11-slim-bookworm
+ENV PATH=/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite:////data/wizard.db \
+    HOST=0.0.0.0 \
+    PORT=8000
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin wizard \
+    && mkdir /data && chown wizard /data
+WORKDIR /app
+COPY --from=build /venv /venv
+COPY --from=build /app/locales ./locales
+COPY app ./app
+COPY migrations ./migrations
+COPY alembic.ini ./
+COPY templates ./templates
+COPY static ./static
+COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js \
+     /build/node_modules/@picocss/pico/css/pico.min.css \
+     /build/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+     /build/node_modules/swagger-ui-dist/swagger-ui.css \
+     ./static/vendor/
+USER 10001
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --proxy-headers --forwarded-allow-ips='*'"]

@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+VENDOR := static/vendor
+CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test setup deps assets translations migrate extract-messages lint bench clean
+
+run: setup migrate
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: deps assets translations
+
+deps: $(VENV)/.deps
+
+$(VENV)/.deps: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==26.3
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+assets: $(VENDOR)/.assets
+
+$(VENDOR)/.assets: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe.min.js
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+	touch $@
+
+translations: $(COMPILED)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.deps
+	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
+
+# After changing user-facing strings: extract them, then translate the new entries in the .po files.
+extract-messages: deps
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+		--project=finetune-wizard --msgid-bugs-address=- -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+
+migrate: deps
+	$(BIN)/alembic upgrade head
+
+lint: deps
+	$(BIN)/hadolint --failure-threshold warning Dockerfile
+
+bench: setup
+	$(BIN)/python bench/bench_evaluate.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) data .pytest_cache
+	find locales -name '*.mo' -delete

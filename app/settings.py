@@ -1,0 +1,42 @@
+"""Every setting the app reads, from the environment (or a `.env` file). Documented in README.md."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'data' / 'wizard.db'}",
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL. SQLite by default; postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    host: str = Field(
+        default="127.0.0.1", validation_alias="HOST", description="Address `make run` binds to."
+    )
+    port: int = Field(default=8000, validation_alias="PORT", description="Port `make run` binds to.")
+    default_language: Literal["en", "zh"] = Field(
+        default="en",
+        validation_alias="APP_DEFAULT_LANGUAGE",
+        description="Language when neither the cookie nor Accept-Language decides.",
+    )
+    log_level: str = Field(
+        default="info", validation_alias="APP_LOG_LEVEL", description="Log level: debug, info, warning."
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        validation_alias="APP_MAX_BODY_BYTES",
+        description="Largest request body accepted; bigger ones get 413.",
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

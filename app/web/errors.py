@@ -1,0 +1,77 @@
+"""Friendly error pages in the reader's language; JSON for the API. Never a traceback."""
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from app.web import i18n
+from app.web.i18n import N_
+from app.web.templating import render
+
+log = logging.getLogger("app.errors")
+
+
+TITLES = {
+    400: N_("That request didn't make sense"),
+    403: N_("That request was refused"),
+    404: N_("Page not found"),
+    405: N_("That method isn't allowed here"),
+    413: N_("That request is too large"),
+    422: N_("Some answers need another look"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: N_("The address or form looks malformed. Go back and try again."),
+    403: N_("Forms on this site can only be sent from this site. If you followed a link from elsewhere, open the page here and try again."),
+    404: N_("There is nothing at this address. Share links are long: check that the whole link was copied."),
+    405: N_("This address doesn't accept that kind of request."),
+    413: N_("The form sent more text than we accept. Shorten the notes and try again."),
+    422: N_("Check the highlighted fields and try again."),
+    500: N_("The error has been logged, and nothing you entered before this page was lost. Try again in a moment."),
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def error_response(request: Request, status: int, detail: object = None) -> Response:
+    lang = getattr(request.state, "lang", "en")
+    title = i18n.gettext(lang, TITLES.get(status, TITLES[400]))
+    if wants_json(request):
+        return JSONResponse({"detail": detail if detail is not None else title}, status_code=status)
+    explanation = i18n.gettext(lang, EXPLANATIONS.get(status, EXPLANATIONS[400]))
+    return render(request, "errors/error.html",
+                  {"status": status, "title": title, "explanation": explanation},
+                  status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, exc: HTTPException) -> Response:
+        detail = exc.detail if request.url.path.startswith("/api/") and exc.status_code != 404 else None
+        response = error_response(request, exc.status_code, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        fields = [
+            {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+             "code": err["type"], "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        return error_response(request, 422, fields)
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500)

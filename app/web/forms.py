@@ -1,0 +1,31 @@
+"""Validation problems put into words, one message per field, for pages and the API alike."""
+
+from app import decision
+from app.assessments import MetaError
+from app.web.i18n import N_, gettext
+
+MESSAGES = {
+    "required": N_("Give the assessment a title (1 to 200 characters), so your team can find it later."),
+    "too_long": N_("Keep this to %(limit)s characters or fewer."),
+    "not_text": N_("This must be text."),
+    "unknown_field": N_("Unknown field: the body takes title, team, notes and answers."),
+    "not_object": N_("This must be a JSON object."),
+    "invalid_json": N_("The body is not valid JSON."),
+    "invalid_cursor": N_("This cursor was not given out by this app: start again from the first page."),
+}
+
+
+def message(code: str, lang: str, limit: int | None = None) -> str:
+    return gettext(lang, MESSAGES[code]) % {"limit": limit}
+
+
+def problem(field: str, code: str, lang: str, limit: int | None = None) -> dict[str, str]:
+    return {"field": field, "code": code, "message": message(code, lang, limit)}
+
+
+def meta_errors(errors: list[MetaError], lang: str) -> dict[str, str]:
+    return {error.field: message(error.code, lang, error.limit) for error in errors}
+
+
+def field_errors(errors: list[decision.FieldError], lang: str) -> dict[str, str]:
+    return {error.field: error.message.get(lang) for error in errors}

@@ -1,0 +1,64 @@
+"""Languages: gettext catalogues for the interface, the engine's own texts for verdicts."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+from starlette.requests import Request
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+BABEL_LOCALE = {"en": "en", "zh": "zh_Hans_CN"}
+LANG_COOKIE = "lang"
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+CONFIDENCE_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
+
+
+@lru_cache
+def translations(lang: str) -> NullTranslations:
+    if lang == "en":
+        return NullTranslations()
+    catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
+    if not isinstance(catalogue, Translations):
+        raise RuntimeError(f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`")
+    return catalogue
+
+
+def parse_accept_language(header: str) -> list[str]:
+    """Language tags from Accept-Language, best first (RFC 9110 q-values)."""
+    weighted = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate(request: Request, default: str) -> str:
+    """The query's `lang`, else the cookie, else Accept-Language, else the default."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    for tag in parse_accept_language(request.headers.get("accept-language", "")):
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return default
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)

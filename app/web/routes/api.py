@@ -1,0 +1,166 @@
+"""The JSON API for scripts and integrations, as specified in QUESTIONNAIRE.md."""
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from app import assessments, decision
+from app.web.deps import DatabaseDep, LangDep
+from app.web.export import api_record
+from app.web.forms import problem
+
+router = APIRouter(prefix="/api/v1", tags=["assessments"])
+
+BODY_FIELDS = {"title", "team", "notes", "answers"}
+
+
+def _answer_field(question: decision.Question) -> tuple[Any, Any]:
+    description = question.label.en
+    if question.kind == "integer":
+        return (int | None, Field(None, ge=question.minimum, le=question.maximum,
+                                  description=description))
+    options = tuple(option.key for option in question.options)
+    return (Literal[options], Field(..., description=description))  # type: ignore[valid-type]
+
+
+# Generated from the questionnaire, so the documented schema can't drift from what is accepted.
+Answers = create_model(
+    "Answers",
+    __config__=ConfigDict(extra="forbid"),
+    **{key: _answer_field(question) for key, question in decision.QUESTIONS.items()},
+)
+
+
+class AssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=assessments.META_LIMITS["title"])
+    team: str = Field("", max_length=assessments.META_LIMITS["team"])
+    notes: str = Field("", max_length=assessments.META_LIMITS["notes"])
+    answers: Answers  # type: ignore[valid-type]
+
+
+class FieldProblem(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class Problems(BaseModel):
+    detail: list[FieldProblem]
+
+
+class Created(BaseModel):
+    id: str
+    url: str
+    verdict: dict[str, Any]
+
+
+class AssessmentOut(BaseModel):
+    id: str
+    url: str
+    title: str
+    team: str
+    notes: str
+    answers: dict[str, Any]
+    verdict: dict[str, Any]
+    created_at: str
+    finished_at: str | None
+
+
+class Summary(BaseModel):
+    id: str
+    url: str
+    title: str
+    team: str
+    recommendation: str
+    confidence: str
+    finished_at: str
+
+
+class Listing(BaseModel):
+    items: list[Summary]
+    next_cursor: str | None
+    counts: dict[str, int]
+
+
+def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
+    return JSONResponse({"detail": problems}, status_code=422)
+
+
+@router.post(
+    "/assessments",
+    status_code=201,
+    response_model=Created,
+    responses={422: {"model": Problems, "description": "Each offending field, named; nothing stored."}},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": AssessmentIn.model_json_schema(
+            ref_template="#/components/schemas/{model}")}}}},
+)
+async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
+    """Judge a complete set of answers and store it; the answer holds the share link."""
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return unprocessable([problem("body", "invalid_json", lang)])
+    if not isinstance(body, dict):
+        return unprocessable([problem("body", "not_object", lang)])
+    problems = [problem(key, "unknown_field", lang) for key in body if key not in BODY_FIELDS]
+    meta, meta_problems = assessments.validate_meta(body)
+    problems += [problem(p.field, p.code, lang, p.limit) for p in meta_problems]
+    raw_answers = body.get("answers")
+    if not isinstance(raw_answers, dict):
+        problems.append(problem("answers", "not_object", lang))
+        raw_answers = None
+    else:
+        answers, answer_errors = decision.validate_answers(raw_answers)
+        problems += [{"field": f"answers.{e.field}", "code": e.code, "message": e.message.get(lang)}
+                     for e in answer_errors]
+    if problems:
+        return unprocessable(problems)
+    assessment = await run_in_threadpool(assessments.create_finished, db, meta, answers)
+    record = api_record(assessment, lang)
+    return JSONResponse({"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
+                        status_code=201, headers={"Location": record["url"]})
+
+
+@router.get("/assessments/{token}", response_model=AssessmentOut,
+            responses={404: {"description": "No finished assessment has that id."}})
+def read_assessment(token: str, db: DatabaseDep, lang: LangDep) -> Any:
+    """One finished assessment: title, team, notes, answers, verdict, timestamps."""
+    try:
+        assessment = assessments.get_finished(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    return JSONResponse(api_record(assessment, lang), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/assessments", response_model=Listing,
+            responses={422: {"model": Problems, "description": "A bad cursor or filter."}})
+def list_assessments(
+    db: DatabaseDep,
+    lang: LangDep,
+    q: Annotated[str, Query(max_length=200, description="Search in title and team")] = "",
+    recommendation: Annotated[
+        Literal[tuple(decision.APPROACHES)] | None, Query(description="Only this verdict")  # type: ignore[valid-type]
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Any:
+    """Finished assessments, newest first."""
+    try:
+        page = assessments.history(db, q=q, recommendation=recommendation, cursor=cursor, limit=limit)
+    except assessments.InvalidCursor:
+        return unprocessable([problem("cursor", "invalid_cursor", lang)])
+    return {
+        "items": [{
+            "id": a.share_token, "url": f"/a/{a.share_token}", "title": a.title, "team": a.team,
+            "recommendation": a.recommendation, "confidence": a.confidence,
+            "finished_at": a.finished_at.isoformat(),
+        } for a in page.items],
+        "next_cursor": page.next_cursor,
+        "counts": page.counts,
+    }

@@ -1,0 +1,87 @@
+"""A finished assessment: the verdict page, its exports, Revise; and the history of all of them."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from app import assessments, decision
+from app.models import Assessment
+from app.web.deps import DatabaseDep, LangDep
+from app.web.drafts import remember_draft
+from app.web.export import api_record, verdict_markdown
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def load_finished(db, token: str) -> Assessment:
+    try:
+        return assessments.get_finished(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+
+
+@router.get("/a/{token}", response_class=HTMLResponse)
+def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    try:
+        assessment = assessments.get(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not assessment.is_finished:
+        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+    return render(request, "assessments/verdict.html", {
+        "assessment": assessment,
+        "verdict": decision.localize(assessment.verdict, lang),
+        "rules_now": assessments.current_recommendation(assessment),
+        "revised_from": assessments.revised_from(db, assessment),
+        "share_url": str(request.url_for("show_verdict", token=token)),
+    }, headers=PRIVATE)
+
+
+@router.get("/a/{token}/export.md")
+def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    assessment = load_finished(db, token)
+    url = str(request.url_for("show_verdict", token=token))
+    return Response(verdict_markdown(assessment, lang, url), media_type="text/markdown; charset=utf-8",
+                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="verdict-{assessment.id}.md"'})
+
+
+@router.get("/a/{token}/export.json")
+def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    assessment = load_finished(db, token)
+    return JSONResponse(api_record(assessment, lang), headers={
+        **PRIVATE, "Content-Disposition": f'attachment; filename="verdict-{assessment.id}.json"'})
+
+
+@router.post("/a/{token}/revise")
+def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response:
+    try:
+        draft = assessments.revise(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    response = RedirectResponse(request.url_for("show_review", token=draft.share_token),
+                                status_code=303)
+    remember_draft(request, response, draft.share_token)
+    return response
+
+
+@router.get("/assessments", response_class=HTMLResponse)
+def list_assessments(
+    request: Request,
+    db: DatabaseDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    recommendation: Annotated[str, Query()] = "",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    if recommendation and recommendation not in decision.APPROACHES:
+        recommendation = ""
+    try:
+        page = assessments.history(db, q=q, recommendation=recommendation or None, cursor=cursor)
+    except assessments.InvalidCursor:
+        raise HTTPException(400) from None
+    return render(request, "assessments/history.html", {
+        "page": page, "q": q, "recommendation": recommendation, "cursor": cursor,
+    }, block="results", headers={"Cache-Control": "no-store"})

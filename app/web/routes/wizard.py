@@ -1,0 +1,183 @@
+"""The wizard: start a draft, answer five steps, review, finish.
+
+Every form is a plain POST answered by a 303 redirect, so it all works without JavaScript; with
+htmx the same responses arrive as fragments that replace the wizard panel.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app import assessments, decision
+from app.models import Assessment
+from app.web.deps import DatabaseDep, LangDep
+from app.web.drafts import forget_draft, remember_draft
+from app.web.forms import field_errors, meta_errors
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+DETAILS = "details"
+STEP_BY_KEY = {step.key: step for step in decision.STEPS}
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(read_form)]
+
+
+def see_other(url: Any) -> RedirectResponse:
+    return RedirectResponse(str(url), status_code=303)
+
+
+def step_url(request: Request, token: str, step: str) -> str:
+    if step == assessments.REVIEW:
+        return str(request.url_for("show_review", token=token))
+    if step == DETAILS:
+        return str(request.url_for("show_details", token=token))
+    return str(request.url_for("show_step", token=token, step=step))
+
+
+def load_draft(db, token: str) -> Assessment:
+    try:
+        return assessments.get(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+
+
+def render_wizard(request: Request, assessment: Assessment, page: str, *, status_code: int = 200,
+                  **context: Any) -> Response:
+    """The wizard page, or just its panel for htmx; the URL shown is the step's own."""
+    template = {DETAILS: "wizard/details.html", assessments.REVIEW: "wizard/review.html"}.get(
+        page, "wizard/step.html")
+    headers = {}
+    if request.headers.get("hx-request") == "true":
+        headers["HX-Push-Url"] = step_url(request, assessment.share_token, page)
+    return render(request, template, {
+        "assessment": assessment,
+        "page": page,
+        "step": STEP_BY_KEY.get(page),
+        "progress": assessments.PROGRESS,
+        "reached": assessments.PROGRESS.index(assessment.current_step),
+        **context,
+    }, status_code=status_code, block="panel", headers=headers)
+
+
+# --- Start --------------------------------------------------------------------------------
+
+@router.get("/new", response_class=HTMLResponse)
+def show_start(request: Request) -> Response:
+    return render(request, "wizard/start.html", {"values": {}, "errors": {}})
+
+
+@router.post("/new")
+def start_assessment(request: Request, db: DatabaseDep, lang: LangDep, form: FormDep) -> Response:
+    meta, errors = assessments.validate_meta(form)
+    if errors:
+        return render(request, "wizard/start.html",
+                      {"values": form, "errors": meta_errors(errors, lang)}, status_code=422)
+    draft = assessments.start_draft(db, meta)
+    response = see_other(step_url(request, draft.share_token, assessments.FIRST_STEP))
+    remember_draft(request, response, draft.share_token)
+    return response
+
+
+# --- Steps --------------------------------------------------------------------------------
+
+@router.get("/d/{token}")
+def resume_draft(request: Request, token: str, db: DatabaseDep) -> Response:
+    draft = load_draft(db, token)
+    if draft.is_finished:
+        return see_other(request.url_for("show_verdict", token=token))
+    return see_other(step_url(request, token, draft.current_step))
+
+
+@router.get("/d/{token}/details", response_class=HTMLResponse)
+def show_details(request: Request, token: str, db: DatabaseDep) -> Response:
+    draft = load_draft(db, token)
+    if draft.is_finished:
+        return see_other(request.url_for("show_verdict", token=token))
+    values = {"title": draft.title, "team": draft.team, "notes": draft.notes}
+    return render_wizard(request, draft, DETAILS, values=values, errors={})
+
+
+@router.post("/d/{token}/details")
+def save_details(request: Request, token: str, db: DatabaseDep, lang: LangDep,
+                 form: FormDep) -> Response:
+    draft = load_draft(db, token)
+    if draft.is_finished:
+        return see_other(request.url_for("show_verdict", token=token))
+    meta, errors = assessments.validate_meta(form)
+    if errors:
+        return render_wizard(request, draft, DETAILS, status_code=422, values=form,
+                             errors=meta_errors(errors, lang))
+    assessments.update_meta(db, token, meta)
+    return see_other(step_url(request, token, assessments.FIRST_STEP))
+
+
+@router.get("/d/{token}/review", response_class=HTMLResponse)
+def show_review(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    draft = load_draft(db, token)
+    if draft.is_finished:
+        return see_other(request.url_for("show_verdict", token=token))
+    if draft.current_step != assessments.REVIEW:
+        return see_other(step_url(request, token, draft.current_step))
+    _, errors = decision.validate_answers(draft.answers)
+    return render_wizard(request, draft, assessments.REVIEW, errors=field_errors(errors, lang))
+
+
+@router.post("/d/{token}/finish")
+def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    draft = load_draft(db, token)
+    try:
+        finished = assessments.finish(db, token)
+    except assessments.Incomplete as incomplete:
+        return render_wizard(request, draft, assessments.REVIEW, status_code=422,
+                             errors=field_errors(incomplete.errors, lang))
+    response = see_other(request.url_for("show_verdict", token=finished.share_token))
+    if request.headers.get("hx-request") == "true":
+        # The verdict is a different page, not a panel: let htmx load it whole.
+        response = Response(status_code=204, headers={
+            "HX-Redirect": str(request.url_for("show_verdict", token=finished.share_token))})
+    forget_draft(request, response, token)
+    return response
+
+
+@router.get("/d/{token}/{step}", response_class=HTMLResponse)
+def show_step(request: Request, token: str, step: str, db: DatabaseDep) -> Response:
+    if step not in decision.STEP_KEYS:
+        raise HTTPException(404)
+    draft = load_draft(db, token)
+    if draft.is_finished:
+        return see_other(request.url_for("show_verdict", token=token))
+    if assessments.PROGRESS.index(step) > assessments.PROGRESS.index(draft.current_step):
+        return see_other(step_url(request, token, draft.current_step))
+    return render_wizard(request, draft, step, values=draft.answers, errors={})
+
+
+@router.post("/d/{token}/{step}")
+def save_step(request: Request, token: str, step: str, db: DatabaseDep, lang: LangDep,
+              form: FormDep) -> Response:
+    if step not in decision.STEP_KEYS:
+        raise HTTPException(404)
+    going_back = form.pop("nav", "next") == "back"
+    try:
+        draft, errors = assessments.save_step(db, token, step, form, partial=going_back)
+    except assessments.AlreadyFinished:
+        return see_other(request.url_for("show_verdict", token=token))
+    except assessments.OutOfOrder as out_of_order:
+        return see_other(step_url(request, token, out_of_order.current_step))
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if errors:
+        return render_wizard(request, draft, step, status_code=422, values=form,
+                             errors=field_errors(errors, lang))
+    if going_back:
+        target = assessments.previous_step(step) or DETAILS
+    else:
+        target = assessments.next_step(step)
+    return see_other(step_url(request, token, target))

@@ -1,0 +1,131 @@
+"""One Jinja environment; a template renders whole, or one named block for htmx (jinja2-fragments)."""
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import decision
+from app.web import export, i18n
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@pass_context
+def _gettext(context, message: str) -> str:
+    return i18n.gettext(context["lang"], message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(context["lang"]).ngettext(singular, plural, n)
+
+
+@pass_context
+def _localize(context, text: Any) -> str:
+    """An engine `Text`, or a stored {"en": ..., "zh": ...} mapping, in the page's language."""
+    lang = context["lang"]
+    if isinstance(text, decision.Text):
+        return text.get(lang)
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en", "")
+    return str(text)
+
+
+@pass_context
+def _datetime(context, value: datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, style, tzinfo=None, locale=i18n.BABEL_LOCALE[context["lang"]]) + " UTC"
+
+
+@pass_context
+def _date(context, value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "long", locale=i18n.BABEL_LOCALE[context["lang"]])
+
+
+def _percent(score: float) -> str:
+    return f"{round(score * 100)}"
+
+
+STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+
+@lru_cache(maxsize=256)
+def _static_version(path: str) -> str:
+    # Content-hashed query strings let browsers cache static files for a year.
+    try:
+        return hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "missing"
+
+
+@pass_context
+def _static_url(context, path: str) -> str:
+    return f"{context['request'].url_for('static', path=path).path}?v={_static_version(path)}"
+
+
+@pass_context
+def _answer_label(context, question_key: str, value: Any) -> str:
+    return export.answer_label(question_key, value, context["lang"])
+
+
+@pass_context
+def _question_label(context, question_key: str) -> str:
+    return export.question_label(question_key, context["lang"])
+
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Blocks(env=env)
+env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
+env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label)
+env.globals.update(
+    LANGUAGES=i18n.LANGUAGES,
+    HTML_LANG=i18n.HTML_LANG,
+    STEPS=decision.STEPS,
+    QUESTIONS=decision.QUESTIONS,
+    APPROACHES=decision.APPROACHES,
+    CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
+    RULES_VERSION=decision.RULES_VERSION,
+)
+
+
+def is_htmx(request: Request) -> bool:
+    """A fragment is wanted for htmx swaps, but not for history restores, which need the page."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200,
+           block: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """The whole page, or only `block` when htmx asks; the response varies on HX-Request."""
+    fragment = block if block and is_htmx(request) else None
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"lang": request.state.lang, "fragment": fragment is not None, **context},
+        status_code=status_code,
+        block_name=fragment,
+        headers=headers,
+    )
+    if block:
+        response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    return response
