@@ -23,5 +23,8 @@ def forget_draft(request: Request, response: Response, token: str) -> None:
 
 
 def _store(response: Response, tokens: list[str]) -> None:
+    if not tokens:
+        response.delete_cookie(COOKIE, httponly=True, samesite="lax")
+        return
     response.set_cookie(COOKIE, ".".join(tokens), max_age=90 * 24 * 3600, httponly=True,
                         samesite="lax")

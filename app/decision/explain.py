@@ -1,0 +1,161 @@
+"""The "How we decide" page, generated from the same data the engine uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .approaches import APPROACHES, SIMPLICITY_ORDER
+from .rules import BASE_SCORES, PRINCIPLES, RULES, Principle, Rule
+from .text import SOURCES, Source, Text
+from .version import RULES_VERSION
+
+# The four hard invariants of QUESTIONNAIRE.md, plus purity; each is kept by a veto rule.
+INVARIANTS: tuple[Text, ...] = (
+    Text("Prompting first: if prompting has not been tried, we never recommend fine-tuning.",
+         "提示工程优先：如果还没有尝试过提示工程，我们绝不建议微调。"),
+    Text("Fine-tuning teaches patterns, not facts: when the knowledge changes or is live, we "
+         "recommend RAG, alone or with fine-tuning.",
+         "微调教的是模式，不是知识：当知识会变化或是实时的，我们建议 RAG，单独使用或与微调结合。"),
+    Text("Garbage in, garbage out: with noisy data, or with no examples and no way to generate "
+         "them, we never recommend fine-tuning.",
+         "垃圾进，垃圾出：数据错误很多，或者既没有示例又无法生成示例时，我们绝不建议微调。"),
+    Text("No reasoning by fine-tuning: when a reasoning task fails at reasoning, we never "
+         "recommend fine-tuning.",
+         "推理能力不靠微调：当推理任务恰恰在推理上出错时，我们绝不建议微调。"),
+    Text("The verdict is a pure function of the answers and the rules version: same answers, "
+         "same verdict.",
+         "结论完全由答案和规则版本决定：答案相同，结论就相同。"),
+)
+
+HOW_SCORING_WORKS: tuple[Text, ...] = (
+    Text("Every approach starts from a prior that favours the simpler ones: most teams that "
+         "fine-tune could have stopped at prompting.",
+         "每种做法都有一个初始分，更简单的做法起点更高：大多数做微调的团队本可以在提示工程阶段就停下。"),
+    Text("Each rule whose condition matches your answers adds or subtracts points; a veto takes "
+         "an approach off the table whatever its points.",
+         "每条与你的答案相符的规则都会加分或减分；一票否决会直接排除某种做法，无论它得分多少。"),
+    Text("If fine-tuning is ruled out only because the data is not ready, “fix the data first” "
+         "inherits its points.",
+         "如果微调只是因为数据没准备好而被排除，“先改进数据”就继承它的分数。"),
+    Text("The approach with the most points wins; a tie goes to the simpler approach.",
+         "得分最高的做法胜出；平分时选择更简单的做法。"),
+    Text("Confidence comes from the winner's lead over the runner-up. Any “not sure” or unmeasured "
+         "baseline caps it at medium, and each one whose answer could change the verdict lowers it "
+         "one more level.",
+         "置信度取决于第一名领先第二名的分数。只要有“不确定”或未测量的基线，置信度最高为“中”；"
+         "其中每一个可能改变结论的答案，都会再降低一级。"),
+    Text("“What would change” is found by re-judging every single-answer change, so each entry is "
+         "true by construction.",
+         "“什么会改变结论”是通过逐一改变单个答案并重新评估得出的，因此每一条都必然成立。"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleEntry:
+    id: str
+    principle: Principle
+    condition: Text
+    effect: Text
+    scores: dict[str, int]
+    excludes: tuple[str, ...]
+    reason: Text
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipleEntry:
+    principle: Principle
+    rules: tuple[RuleEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HowWeDecide:
+    rules_version: str
+    invariants: tuple[Text, ...]
+    scoring: tuple[Text, ...]
+    base_scores: dict[str, int]
+    principles: tuple[PrincipleEntry, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def rules(self) -> tuple[RuleEntry, ...]:
+        return tuple(r for p in self.principles for r in p.rules)
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "rules_version": self.rules_version,
+            "invariants": [t.get(lang) for t in self.invariants],
+            "scoring": [t.get(lang) for t in self.scoring],
+            "base_scores": self.base_scores,
+            "principles": [
+                {
+                    "key": p.principle.key,
+                    "title": p.principle.title.get(lang),
+                    "statement": p.principle.statement.get(lang),
+                    "invariant": p.principle.invariant,
+                    "rules": [
+                        {
+                            "id": r.id,
+                            "condition": r.condition.get(lang),
+                            "effect": r.effect.get(lang),
+                            "scores": r.scores,
+                            "excludes": list(r.excludes),
+                            "reason": r.reason.get(lang),
+                            "source": r.source.title,
+                            "source_url": r.source.url,
+                        }
+                        for r in p.rules
+                    ],
+                }
+                for p in self.principles
+            ],
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+def describe_effect(rule: Rule) -> Text:
+    order = list(APPROACHES)
+    en: list[str] = []
+    zh: list[str] = []
+    for key in sorted(rule.scores, key=order.index):
+        points = rule.scores[key]
+        label = APPROACHES[key].label
+        en.append(f"{label.en} {points:+d}")
+        zh.append(f"{label.zh} {points:+d}")
+    if rule.exclude:
+        excluded = [APPROACHES[k].label for k in order if k in rule.exclude]
+        en.append("rules out " + ", ".join(t.en for t in excluded))
+        zh.append("排除" + "、".join(t.zh for t in excluded))
+    if rule.hand_over_to:
+        target = APPROACHES[rule.hand_over_to].label
+        en.append(f"their points pass to {target.en}")
+        zh.append(f"其分数转给{target.zh}")
+    return Text("; ".join(en), "；".join(zh))
+
+
+def _entry(rule: Rule) -> RuleEntry:
+    return RuleEntry(
+        id=rule.id,
+        principle=PRINCIPLES[rule.principle],
+        condition=rule.when.describe(),
+        effect=describe_effect(rule),
+        scores=dict(rule.scores),
+        excludes=tuple(k for k in APPROACHES if k in rule.exclude),
+        reason=rule.reason,
+        source=rule.source,
+    )
+
+
+def how_we_decide() -> HowWeDecide:
+    return HowWeDecide(
+        rules_version=RULES_VERSION,
+        invariants=INVARIANTS,
+        scoring=HOW_SCORING_WORKS,
+        base_scores={k: BASE_SCORES[k] for k in SIMPLICITY_ORDER},
+        principles=tuple(
+            PrincipleEntry(p, tuple(_entry(r) for r in RULES if r.principle == p.key))
+            for p in PRINCIPLES.values()
+        ),
+        sources=tuple(SOURCES.values()),
+    )

@@ -1,0 +1,80 @@
+"""The rules version: a hash of everything that shapes a verdict, so it cannot be forgotten.
+
+Change a point, a condition, a threshold, a reason or a next step, and the version changes.
+Stored verdicts keep the version they were judged with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
+from .approaches import APPROACHES, SIMPLICITY_ORDER
+from .conditions import FACTS, Fact
+from .rules import BASE_SCORES, CONFIDENCE_MARGINS, UNCERTAIN_CAP, PRINCIPLES, RULES, Rule
+
+RULES_EPOCH = "2026.11"
+
+
+def _rule_data(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "principle": rule.principle,
+        "when": rule.when.to_data(),
+        "scores": dict(sorted(rule.scores.items())),
+        "exclude": sorted(rule.exclude),
+        "hand_over_to": rule.hand_over_to,
+        "reason": rule.reason.to_dict(),
+        "source": rule.source.to_dict(),
+    }
+
+
+def _fact_data(fact: Fact) -> dict[str, Any]:
+    try:
+        # The computation itself is part of the rules: hash its source, not only its numbers.
+        code = inspect.getsource(fact.compute)
+    except (OSError, TypeError):  # pragma: no cover - source unavailable (e.g. zipped install)
+        code = fact.compute.__qualname__
+    return {
+        "inputs": list(fact.inputs),
+        "parameters": dict(fact.parameters),
+        "values": {k: v.to_dict() for k, v in fact.values.items()},
+        "code": code,
+    }
+
+
+def _advice_data(items: Iterable[Advice]) -> list[dict[str, Any]]:
+    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict()} for a in items]
+
+
+def canonical_rule_data(
+    rules: Iterable[Rule] = RULES,
+    *,
+    base_scores: Mapping[str, int] = BASE_SCORES,
+) -> dict[str, Any]:
+    """Everything a verdict depends on, as plain data."""
+    return {
+        "rules": [_rule_data(r) for r in rules],
+        "base_scores": dict(base_scores),
+        "simplicity_order": list(SIMPLICITY_ORDER),
+        "confidence": {"margins": dict(CONFIDENCE_MARGINS), "uncertain_cap": UNCERTAIN_CAP},
+        "facts": {k: _fact_data(f) for k, f in FACTS.items()},
+        "principles": {k: [p.title.to_dict(), p.invariant] for k, p in PRINCIPLES.items()},
+        "approaches": {k: a.summary.to_dict() for k, a in APPROACHES.items()},
+        "warnings": _advice_data(WARNINGS),
+        "risks": _advice_data(RISKS),
+        "find_out": _advice_data(FIND_OUT),
+        "next_steps": _advice_data(NEXT_STEPS),
+    }
+
+
+def rules_version(data: Mapping[str, Any]) -> str:
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return f"{RULES_EPOCH}-{hashlib.sha256(blob.encode()).hexdigest()[:10]}"
+
+
+RULES_VERSION: str = rules_version(canonical_rule_data())

@@ -1,0 +1,64 @@
+"""Shared test helpers: parse pages, and walk the wizard the way a browser without JS does."""
+
+from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
+
+from app import decision
+
+# Worked example 1 of QUESTIONNAIRE.md, with the answers it leaves open filled in plainly.
+REFUND_BOT = {
+    "task_type": "tool_use", "task_scope": "narrow", "spec_clarity": "implicit",
+    "accuracy_target": "critical", "prompting_effort": "extensive", "baseline_accuracy": "95",
+    "failure_mode": "wrong_decisions",
+    "volume": "medium", "latency_need": "interactive", "cost_pressure": "moderate",
+    "hosting": "api_ok", "ml_capacity": "some",
+    "knowledge_source": "general", "needs_citations": "no", "domain_language": "common",
+    "example_count": "100_to_1k", "data_quality": "clean", "data_diversity": "diverse",
+    "edge_cases": "yes", "synthetic_data": "yes",
+}
+# Worked example 3: questions about this month's product specs.
+PRODUCT_SPECS = {
+    **REFUND_BOT,
+    "task_type": "knowledge_qa", "spec_clarity": "explicit", "accuracy_target": "high",
+    "prompting_effort": "basic", "baseline_accuracy": "", "failure_mode": "missing_knowledge",
+    "knowledge_source": "private_changing", "needs_citations": "yes",
+}
+
+
+def html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def step_answers(step: str, answers: dict[str, str]) -> dict[str, str]:
+    keys = {q.key for s in decision.STEPS if s.key == step for q in s.questions}
+    return {k: v for k, v in answers.items() if k in keys}
+
+
+def start(client: TestClient, title: str = "Refund agent", team: str = "Support") -> str:
+    response = client.post("/new", data={"title": title, "team": team})
+    assert response.status_code == 303, response.text
+    return response.headers["location"].rstrip("/").split("/")[-2]
+
+
+def answer_all(client: TestClient, token: str, answers: dict[str, str]) -> None:
+    for step in decision.STEP_KEYS:
+        response = client.post(f"/d/{token}/{step}", data=step_answers(step, answers))
+        assert response.status_code == 303, response.text
+
+
+def finish(client: TestClient, title: str = "Refund agent", team: str = "Support",
+           answers: dict[str, str] = REFUND_BOT) -> str:
+    token = start(client, title, team)
+    answer_all(client, token, answers)
+    response = client.post(f"/d/{token}/finish")
+    assert response.status_code == 303, response.text
+    return token
+
+
+def count_assessments(app) -> int:
+    from sqlalchemy import func, select
+
+    from app.models import Assessment
+
+    with app.state.db.read() as session:
+        return session.scalar(select(func.count()).select_from(Assessment))
