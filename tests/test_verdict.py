@@ -1,0 +1,185 @@
+"""The verdict page, its exports, Revise, and what it says when the rules have moved on."""
+
+import json
+
+from sqlalchemy import select
+
+from app import decision
+from app.assessments import get
+from app.models import Assessment
+from tests.helpers import PRODUCT_SPECS, REFUND_BOT, finish, html
+
+
+def stored_verdict(app, token):
+    return decision.localize(get(app.state.db, token).verdict, "en")
+
+
+def test_headline_shows_recommendation_confidence_and_summary(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    page = html(client.get(f"/a/{token}"))
+    assert page.select_one("h1#verdict-title").get_text(strip=True) == "Refund agent"
+    assert page.select_one(".verdict-recommendation").get_text(strip=True) == \
+        decision.APPROACHES["fine_tune"].label.en
+    assert page.select_one(".verdict-confidence .pill")["class"] == ["pill", f"pill-{verdict['confidence']}"]
+    assert page.select_one(".verdict-summary").get_text(strip=True) == verdict["summary"]
+
+
+def test_ranking_is_a_server_rendered_svg_bar_per_approach(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    rows = html(client.get(f"/a/{token}")).select("ol.ranking li")
+    assert [r.select_one(".ranking-label").get_text(strip=True) for r in rows] == [
+        decision.APPROACHES[e["recommendation"]].label.en for e in verdict["ranking"]]
+    assert [r.select_one(".ranking-score").get_text() for r in rows] == [
+        f"{e['score']:.2f}" for e in verdict["ranking"]]
+    assert [float(r.select_one("rect.ranking-fill")["width"]) for r in rows] == [
+        round(e["score"] * 100, 1) for e in verdict["ranking"]]
+    assert all(r.select_one("svg")["aria-hidden"] == "true" for r in rows)
+
+
+def test_reasons_cite_sources_and_name_the_answers_behind_them(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    items = html(client.get(f"/a/{token}")).select("ol.reasons > li")
+    assert len(items) == len(verdict["reasons"]) > 0
+    for item, reason in zip(items, verdict["reasons"], strict=True):
+        assert item.select_one("p").get_text(strip=True) == reason["text"]
+        link = item.select_one(".reason-meta a")
+        assert (link["href"], link.get_text(strip=True)) == (reason["source_url"], reason["source"])
+        assert item.select_one(".rule-id code").get_text() == reason["rule"]
+        assert len(item.select(".answer-chip")) == len(reason["triggered_by"])
+
+
+def test_risks_next_steps_and_what_would_change(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    page = html(client.get(f"/a/{token}"))
+    assert [li.get_text(strip=True) for li in page.select(".checklist li")] == verdict["next_steps"]
+    assert len(page.select(".changes li")) == len(verdict["what_would_change"]) > 0
+    first = verdict["what_would_change"][0]
+    text = page.select_one(".changes li").get_text(" ", strip=True)
+    assert decision.QUESTIONS[first["question"]].label.en in text
+    assert text.endswith(decision.APPROACHES[first["recommendation"]].label.en)
+
+
+def test_answers_rules_version_and_links(client, app):
+    token = finish(client)
+    page = html(client.get(f"/a/{token}"))
+    answers = page.select(".answers-grid dd")
+    assert len(answers) == len(decision.QUESTIONS)
+    assert decision.RULES_VERSION in page.select_one(".verdict-foot").get_text()
+    assert page.select_one(".verdict-foot a")["href"] == "http://testserver/how-we-decide"
+    assert page.select_one("#share-url")["value"] == f"http://testserver/a/{token}"
+    assert page.select_one("form[action$=revise] button").get_text(strip=True) == "Revise"
+
+
+def test_meta_tags_unfurl_and_keep_crawlers_out(client):
+    token = finish(client)
+    response = client.get(f"/a/{token}")
+    page = html(response)
+    label = decision.APPROACHES["fine_tune"].label.en
+    assert page.select_one("meta[property='og:title']")["content"] == f"Refund agent: {label}"
+    assert page.select_one("meta[property='og:description']")["content"].startswith(f"Verdict: {label}")
+    assert page.select_one("meta[name=robots]")["content"] == "noindex, nofollow"
+    assert response.headers["x-robots-tag"] == "noindex, nofollow"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_markdown_export(client, app):
+    token = finish(client, title="Refund *agent*")
+    response = client.get(f"/a/{token}/export.md")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    lines = response.text.splitlines()
+    assert lines[0] == r"# Refund \*agent\*"
+    assert lines[2] == f"**Recommendation:** {decision.APPROACHES['fine_tune'].label.en}  "
+    verdict = stored_verdict(app, token)
+    for step in verdict["next_steps"]:
+        assert f"- [ ] {step}" in lines
+    assert f"**Link:** http://testserver/a/{token}" in lines
+
+
+def test_json_export_is_the_api_record(client, app):
+    token = finish(client)
+    exported = client.get(f"/a/{token}/export.json")
+    api = client.get(f"/api/v1/assessments/{token}")
+    assert exported.json() == api.json()
+    assert exported.headers["content-disposition"].startswith("attachment;")
+
+
+def test_verdict_in_chinese(client, app):
+    token = finish(client)
+    page = html(client.get(f"/a/{token}?lang=zh"))
+    assert page.select_one("html")["lang"] == "zh-Hans"
+    assert page.select_one(".verdict-recommendation").get_text(strip=True) == \
+        decision.APPROACHES["fine_tune"].label.zh
+    zh = decision.localize(get(app.state.db, token).verdict, "zh")
+    assert [li.get_text(strip=True) for li in page.select(".checklist li")] == zh["next_steps"]
+
+
+def test_revise_makes_a_prefilled_draft_and_leaves_the_original(client, app):
+    token = finish(client)
+    before = get(app.state.db, token)
+    response = client.post(f"/a/{token}/revise")
+    assert response.status_code == 303
+    new_token = response.headers["location"].split("/")[-2]
+    assert new_token != token
+    assert response.headers["location"].endswith(f"/d/{new_token}/review")
+    draft = get(app.state.db, new_token)
+    assert (draft.answers, draft.title, draft.finished_at, draft.revised_from_id) == (
+        before.answers, before.title, None, before.id)
+    after = get(app.state.db, token)
+    assert (after.verdict, after.answers, after.finished_at) == (before.verdict, before.answers, before.finished_at)
+    assert client.cookies.get("drafts") == new_token
+    # The revision finishes into its own verdict, which links back.
+    assert client.post(f"/d/{new_token}/finish").status_code == 303
+    page = html(client.get(f"/a/{new_token}"))
+    assert page.select_one(f"a[href$='/a/{token}']") is not None
+
+
+def test_a_verdict_does_not_change_when_the_rules_do(client, app):
+    token = finish(client)
+    snapshot = get(app.state.db, token).verdict
+    # Pretend it was judged by older rules that said something else.
+    with app.state.db.write() as session:
+        row = session.scalars(select(Assessment)).one()
+        row.rules_version = "2020.01-old"
+        row.recommendation = "rag"
+        row.verdict = {**snapshot, "recommendation": "rag", "rules_version": "2020.01-old"}
+    page = html(client.get(f"/a/{token}"))
+    assert page.select_one(".verdict-recommendation").get_text(strip=True) == decision.APPROACHES["rag"].label.en
+    notice = page.select_one("aside.notice").get_text(" ", strip=True)
+    assert decision.RULES_VERSION in notice
+    assert decision.APPROACHES["fine_tune"].label.en in notice
+
+
+def test_no_notice_when_the_rules_agree(client):
+    token = finish(client, answers=PRODUCT_SPECS)
+    page = html(client.get(f"/a/{token}"))
+    assert page.select_one("aside.notice") is None
+    assert page.select_one(".verdict-recommendation").get_text(strip=True) == decision.APPROACHES["rag"].label.en
+
+
+def test_unknown_or_malformed_links_are_404(client):
+    for path in ("/a/" + "x" * 43, "/a/short", "/a/%3Cscript%3E", "/a/" + "x" * 43 + "/export.md",
+                 "/a/" + "y" * 43 + "/export.json"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert html(response).select_one("h1").get_text(strip=True) == "Page not found"
+    assert client.post("/a/" + "x" * 43 + "/revise").status_code == 404
+
+
+def test_a_draft_link_on_the_verdict_path_resumes_the_draft(client):
+    response = client.post("/new", data={"title": "t"})
+    token = response.headers["location"].split("/")[-2]
+    response = client.get(f"/a/{token}")
+    assert response.status_code == 303
+    assert response.headers["location"] == f"http://testserver/d/{token}"
+    assert client.get(f"/a/{token}/export.json").status_code == 404
+
+
+def test_stored_snapshot_is_plain_json(client, app):
+    token = finish(client, answers=REFUND_BOT)
+    snapshot = get(app.state.db, token).verdict
+    assert json.loads(json.dumps(snapshot)) == snapshot

@@ -1,0 +1,78 @@
+"""Every text exists in English and Simplified Chinese, and the Chinese is actually Chinese."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Mapping
+
+from decision_cases import CUSTOMER_SERVICE_BOT
+
+from app.decision import (
+    APPROACHES,
+    FACTS,
+    PRINCIPLES,
+    RULES,
+    STEPS,
+    Text,
+    evaluate,
+    how_we_decide,
+    validate_answers,
+)
+from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
+from app.decision.explain import HOW_SCORING_WORKS, INVARIANTS
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def texts_in(obj: object, seen: set[int] | None = None) -> Iterator[Text]:
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, Text):
+        yield obj
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from texts_in(getattr(obj, f.name), seen)
+    elif isinstance(obj, Mapping):
+        for value in obj.values():
+            yield from texts_in(value, seen)
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from texts_in(item, seen)
+
+
+def all_texts() -> list[Text]:
+    _, errors = validate_answers({"task_type": "", "baseline_accuracy": "x", "volume": "huge",
+                                  "bogus": 1})
+    _, range_errors = validate_answers({"baseline_accuracy": 101})
+    roots = (STEPS, APPROACHES, RULES, PRINCIPLES, FACTS, WARNINGS, RISKS, FIND_OUT, NEXT_STEPS,
+             INVARIANTS, HOW_SCORING_WORKS, errors, range_errors, how_we_decide(),
+             evaluate(CUSTOMER_SERVICE_BOT))
+    return [t for root in roots for t in texts_in(root)]
+
+
+def test_every_text_is_in_both_languages() -> None:
+    texts = all_texts()
+
+    assert len(texts) > 400
+    for text in texts:
+        assert text.en.strip() and text.zh.strip(), text
+        assert CJK.search(text.zh), text
+        assert not CJK.search(text.en), text
+
+
+def test_every_question_and_option_has_a_label_and_every_question_help_and_a_source() -> None:
+    for step in STEPS:
+        for q in step.questions:
+            assert q.label.en.endswith("?") and q.label.zh.endswith("？"), q.key
+            assert q.help.en and q.sources, q.key
+            assert all(o.label.en for o in q.options)
+
+
+def test_text_get_falls_back_to_english() -> None:
+    text = Text("Fine-tune", "微调")
+
+    assert [text.get("en"), text.get("zh"), text.get("fr"), text.get("")] == [
+        "Fine-tune", "微调", "Fine-tune", "Fine-tune"]
