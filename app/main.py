@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (pages, wizard, assessments, api):
         app.include_router(module.router)
+    app.include_router(pages.health_router)
     errors.install(app)
     return app
 

@@ -46,7 +46,7 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
     lang = getattr(request.state, "lang", "en")
     title = i18n.gettext(lang, TITLES.get(status, TITLES[400]))
     if wants_json(request):
-        return JSONResponse({"detail": detail if detail is not None else title}, status_code=status)
+        return JSONResponse({"detail": detail or title}, status_code=status)
     explanation = i18n.gettext(lang, EXPLANATIONS.get(status, EXPLANATIONS[400]))
     return render(request, "errors/error.html",
                   {"status": status, "title": title, "explanation": explanation},
@@ -56,8 +56,7 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> Response:
-        detail = exc.detail if request.url.path.startswith("/api/") and exc.status_code != 404 else None
-        response = error_response(request, exc.status_code, detail)
+        response = error_response(request, exc.status_code, exc.detail)
         if exc.headers:
             response.headers.update(exc.headers)
         return response

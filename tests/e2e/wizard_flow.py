@@ -75,6 +75,8 @@ def start(page: Page, title: str, team: str = "") -> str:
         page.locator("#field-team").fill(team)
     page.get_by_role("button", name="Start with step 1").click()
     expect(page).to_have_url(re.compile(r"/d/[A-Za-z0-9_-]{43}/task$"))
+    # htmx binds its handlers on DOMContentLoaded: click before that and the form posts plainly.
+    page.wait_for_load_state("load")
     return token_of(page, "d")
 
 
