@@ -15,52 +15,202 @@ from app.decision.version import canonical_rule_data, rules_version
 # One entry per rule: answers (NEUTRAL plus these) under which the rule fires, and the
 # recommendation those answers get. Adding a rule means adding its line here.
 RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str]] = {
-    "prompting-first": ({'prompting_effort': 'none'}, "prompt_engineering"), 
-    "basic-prompting-has-headroom": ({}, "prompt_engineering"), 
-    "prompting-plateaued": ({'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions'}, "fine_tune"), 
-    "quality-already-acceptable": ({'failure_mode': 'none'}, "prompt_engineering"), 
-    "baseline-meets-target": ({'baseline_accuracy': 96, 'prompting_effort': 'extensive', 'failure_mode': 'none'}, "prompt_engineering"), 
-    "simple-generation-by-prompt": ({'task_type': 'simple_generation'}, "prompt_engineering"), 
-    "format-fix-prompt-first": ({}, "prompt_engineering"), 
-    "explicit-sop-in-prompt": ({'spec_clarity': 'explicit'}, "prompt_engineering"), 
-    "tool-use-workflow-first": ({'task_type': 'tool_use', 'failure_mode': 'wrong_decisions'}, "agentic_workflow"), 
-    "changing-knowledge-needs-rag": ({'knowledge_source': 'realtime'}, "rag"), 
-    "private-knowledge-retrieval": ({'knowledge_source': 'private_stable', 'task_type': 'knowledge_qa', 'failure_mode': 'missing_knowledge'}, "rag"), 
-    "knowledge-qa-is-retrieval": ({'task_type': 'knowledge_qa', 'needs_citations': 'yes', 'failure_mode': 'wrong_decisions'}, "rag"), 
-    "missing-knowledge-retrieval": ({'failure_mode': 'missing_knowledge', 'knowledge_source': 'private_stable'}, "rag"), 
-    "nothing-to-retrieve": ({}, "prompt_engineering"), 
-    "citations-need-retrieval": ({'needs_citations': 'yes', 'task_type': 'knowledge_qa', 'failure_mode': 'wrong_decisions'}, "rag"), 
-    "pattern-task": ({'task_type': 'classification', 'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions', 'baseline_accuracy': 88}, "fine_tune"), 
-    "style-is-hard-to-prompt": ({'task_type': 'style', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "format-after-prompting": ({'prompting_effort': 'extensive', 'failure_mode': 'format', 'baseline_accuracy': 90}, "fine_tune"), 
-    "implicit-sop-learn-from-examples": ({'spec_clarity': 'implicit', 'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions'}, "fine_tune"), 
-    "critical-accuracy-last-mile": ({'accuracy_target': 'critical', 'prompting_effort': 'extensive', 'baseline_accuracy': 94, 'failure_mode': 'wrong_decisions'}, "fine_tune"), 
-    "tool-calls-from-examples": ({'task_type': 'tool_use', 'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions', 'baseline_accuracy': 90}, "fine_tune"), 
-    "specialized-language": ({'domain_language': 'specialized', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "no-reasoning-by-fine-tuning": ({'task_type': 'reasoning', 'failure_mode': 'reasoning', 'prompting_effort': 'extensive'}, "agentic_workflow"), 
-    "reasoning-task": ({'task_type': 'reasoning', 'failure_mode': 'wrong_decisions'}, "prompt_engineering"), 
-    "reasoning-failures-decompose": ({'failure_mode': 'reasoning', 'prompting_effort': 'extensive'}, "agentic_workflow"), 
-    "large-gap-rethink": ({'task_type': 'tool_use', 'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions', 'baseline_accuracy': 70}, "agentic_workflow"), 
-    "narrow-task-specialist": ({}, "prompt_engineering"), 
-    "broad-scope-generalist": ({'task_scope': 'broad', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "general-assistant": ({'task_type': 'general_assistant', 'task_scope': 'broad', 'prompting_effort': 'extensive', 'failure_mode': 'wrong_decisions'}, "prompt_engineering"), 
-    "scale-small-model": ({'task_type': 'simple_generation', 'prompting_effort': 'extensive', 'failure_mode': 'none', 'volume': 'high', 'cost_pressure': 'blocking'}, "fine_tune"), 
-    "realtime-latency": ({'latency_need': 'realtime', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "synthetic-data-from-large-model": ({'synthetic_data': 'yes', 'cost_pressure': 'blocking', 'volume': 'high', 'failure_mode': 'none', 'prompting_effort': 'extensive'}, "fine_tune"), 
-    "gigo-noisy-data": ({'data_quality': 'noisy', 'prompting_effort': 'extensive', 'failure_mode': 'format', 'baseline_accuracy': 88}, "improve_data"), 
-    "gigo-no-data": ({'example_count': 'none', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "improve_data"), 
-    "data-not-ready": ({'data_diversity': 'clustered', 'edge_cases': 'no', 'prompting_effort': 'extensive', 'failure_mode': 'format', 'baseline_accuracy': 88}, "improve_data"), 
-    "mixed-quality-data": ({'data_quality': 'mixed', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "clustered-data": ({'data_diversity': 'clustered', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "no-edge-cases": ({'edge_cases': 'no', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "enough-clean-examples": ({}, "prompt_engineering"), 
-    "few-examples": ({'example_count': 'under_100', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "synthetic-fills-the-gap": ({'example_count': 'none', 'synthetic_data': 'yes', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "measure-before-fine-tuning": ({}, "prompt_engineering"), 
-    "no-ml-experience": ({'ml_capacity': 'none', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "experienced-ml-team": ({'ml_capacity': 'experienced', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "self-hosting-without-ml": ({'hosting': 'self_hosted_required', 'ml_capacity': 'none', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"), 
-    "open-weights-portable": ({'hosting': 'open_weights_preferred', 'prompting_effort': 'extensive', 'failure_mode': 'format'}, "fine_tune"),
+    "prompting-first": ({"prompting_effort": "none"}, "prompt_engineering"),
+    "basic-prompting-has-headroom": ({}, "prompt_engineering"),
+    "prompting-plateaued": (
+        {"prompting_effort": "extensive", "failure_mode": "wrong_decisions"},
+        "fine_tune",
+    ),
+    "quality-already-acceptable": ({"failure_mode": "none"}, "prompt_engineering"),
+    "baseline-meets-target": (
+        {"baseline_accuracy": 96, "prompting_effort": "extensive", "failure_mode": "none"},
+        "prompt_engineering",
+    ),
+    "simple-generation-by-prompt": ({"task_type": "simple_generation"}, "prompt_engineering"),
+    "format-fix-prompt-first": ({}, "prompt_engineering"),
+    "explicit-sop-in-prompt": ({"spec_clarity": "explicit"}, "prompt_engineering"),
+    "tool-use-workflow-first": (
+        {"task_type": "tool_use", "failure_mode": "wrong_decisions"},
+        "agentic_workflow",
+    ),
+    "changing-knowledge-needs-rag": ({"knowledge_source": "realtime"}, "rag"),
+    "private-knowledge-retrieval": (
+        {
+            "knowledge_source": "private_stable", "task_type": "knowledge_qa",
+            "failure_mode": "missing_knowledge",
+        },
+        "rag",
+    ),
+    "knowledge-qa-is-retrieval": (
+        {"task_type": "knowledge_qa", "needs_citations": "yes", "failure_mode": "wrong_decisions"},
+        "rag",
+    ),
+    "missing-knowledge-retrieval": (
+        {"failure_mode": "missing_knowledge", "knowledge_source": "private_stable"},
+        "rag",
+    ),
+    "nothing-to-retrieve": ({}, "prompt_engineering"),
+    "citations-need-retrieval": (
+        {"needs_citations": "yes", "task_type": "knowledge_qa", "failure_mode": "wrong_decisions"},
+        "rag",
+    ),
+    "pattern-task": (
+        {
+            "task_type": "classification", "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions", "baseline_accuracy": 88,
+        },
+        "fine_tune",
+    ),
+    "style-is-hard-to-prompt": (
+        {"task_type": "style", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "format-after-prompting": (
+        {"prompting_effort": "extensive", "failure_mode": "format", "baseline_accuracy": 90},
+        "fine_tune",
+    ),
+    "implicit-sop-learn-from-examples": (
+        {
+            "spec_clarity": "implicit", "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
+        },
+        "fine_tune",
+    ),
+    "critical-accuracy-last-mile": (
+        {
+            "accuracy_target": "critical", "prompting_effort": "extensive", "baseline_accuracy": 94,
+            "failure_mode": "wrong_decisions",
+        },
+        "fine_tune",
+    ),
+    "tool-calls-from-examples": (
+        {
+            "task_type": "tool_use", "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions", "baseline_accuracy": 90,
+        },
+        "fine_tune",
+    ),
+    "specialized-language": (
+        {
+            "domain_language": "specialized", "prompting_effort": "extensive",
+            "failure_mode": "format",
+        },
+        "fine_tune",
+    ),
+    "no-reasoning-by-fine-tuning": (
+        {"task_type": "reasoning", "failure_mode": "reasoning", "prompting_effort": "extensive"},
+        "agentic_workflow",
+    ),
+    "reasoning-task": (
+        {"task_type": "reasoning", "failure_mode": "wrong_decisions"},
+        "prompt_engineering",
+    ),
+    "reasoning-failures-decompose": (
+        {"failure_mode": "reasoning", "prompting_effort": "extensive"},
+        "agentic_workflow",
+    ),
+    "large-gap-rethink": (
+        {
+            "task_type": "tool_use", "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions", "baseline_accuracy": 70,
+        },
+        "agentic_workflow",
+    ),
+    "narrow-task-specialist": ({}, "prompt_engineering"),
+    "broad-scope-generalist": (
+        {"task_scope": "broad", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "general-assistant": (
+        {
+            "task_type": "general_assistant", "task_scope": "broad",
+            "prompting_effort": "extensive", "failure_mode": "wrong_decisions",
+        },
+        "prompt_engineering",
+    ),
+    "scale-small-model": (
+        {
+            "task_type": "simple_generation", "prompting_effort": "extensive",
+            "failure_mode": "none", "volume": "high", "cost_pressure": "blocking",
+        },
+        "fine_tune",
+    ),
+    "realtime-latency": (
+        {"latency_need": "realtime", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "synthetic-data-from-large-model": (
+        {
+            "synthetic_data": "yes", "cost_pressure": "blocking", "volume": "high",
+            "failure_mode": "none", "prompting_effort": "extensive",
+        },
+        "fine_tune",
+    ),
+    "gigo-noisy-data": (
+        {
+            "data_quality": "noisy", "prompting_effort": "extensive", "failure_mode": "format",
+            "baseline_accuracy": 88,
+        },
+        "improve_data",
+    ),
+    "gigo-no-data": (
+        {"example_count": "none", "prompting_effort": "extensive", "failure_mode": "format"},
+        "improve_data",
+    ),
+    "data-not-ready": (
+        {
+            "data_diversity": "clustered", "edge_cases": "no", "prompting_effort": "extensive",
+            "failure_mode": "format", "baseline_accuracy": 88,
+        },
+        "improve_data",
+    ),
+    "mixed-quality-data": (
+        {"data_quality": "mixed", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "clustered-data": (
+        {"data_diversity": "clustered", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "no-edge-cases": (
+        {"edge_cases": "no", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "enough-clean-examples": ({}, "prompt_engineering"),
+    "few-examples": (
+        {"example_count": "under_100", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "synthetic-fills-the-gap": (
+        {
+            "example_count": "none", "synthetic_data": "yes", "prompting_effort": "extensive",
+            "failure_mode": "format",
+        },
+        "fine_tune",
+    ),
+    "measure-before-fine-tuning": ({}, "prompt_engineering"),
+    "no-ml-experience": (
+        {"ml_capacity": "none", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "experienced-ml-team": (
+        {"ml_capacity": "experienced", "prompting_effort": "extensive", "failure_mode": "format"},
+        "fine_tune",
+    ),
+    "self-hosting-without-ml": (
+        {
+            "hosting": "self_hosted_required", "ml_capacity": "none",
+            "prompting_effort": "extensive", "failure_mode": "format",
+        },
+        "fine_tune",
+    ),
+    "open-weights-portable": (
+        {
+            "hosting": "open_weights_preferred", "prompting_effort": "extensive",
+            "failure_mode": "format",
+        },
+        "fine_tune",
+    ),
 }
 
 

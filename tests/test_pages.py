@@ -1,0 +1,123 @@
+"""Home, "How we decide", languages, and the small routes every site needs."""
+
+import pytest
+
+from app import decision
+from app.web.i18n import parse_accept_language
+from tests.helpers import finish, html
+
+
+def test_home_explains_and_links_to_the_start(client):
+    page = html(client.get("/"))
+    assert page.select_one("html")["lang"] == "en"
+    assert page.select_one(".hero a[role=button]")["href"] == "http://testserver/new"
+    steps = [li.select_one("strong").get_text() for li in page.select(".step-cards li")]
+    assert steps == [s.title.en for s in decision.STEPS]
+    assert page.select_one("#recent-heading ~ .empty") is not None
+
+
+def test_home_lists_recent_verdicts(client):
+    token = finish(client, title="Refund agent")
+    page = html(client.get("/"))
+    rows = page.select(".assessment-list .assessment-row")
+    assert [r.select_one(".row-title").get_text() for r in rows] == ["Refund agent"]
+    assert rows[0].select_one("a")["href"] == f"http://testserver/a/{token}"
+    assert rows[0].select_one(".badge").get_text() == decision.APPROACHES["fine_tune"].label.en
+
+
+def test_how_we_decide_lists_every_rule_with_its_source(client):
+    page = html(client.get("/how-we-decide"))
+    guide = decision.how_we_decide()
+    rendered = {el["id"].removeprefix("rule-"): el for el in page.select(".rule")}
+    assert list(rendered) == [r.id for r in guide.rules]
+    for rule in guide.rules:
+        link = rendered[rule.id].select_one("a.source")
+        assert (link["href"], link.get_text()) == (rule.source.url, rule.source.title)
+        assert rendered[rule.id].select_one("p").get_text() == rule.reason.en
+    assert guide.rules_version in page.select_one(".eyebrow").get_text()
+
+
+def test_how_we_decide_in_chinese(client):
+    page = html(client.get("/how-we-decide?lang=zh"))
+    guide = decision.how_we_decide()
+    assert [p.get_text() for p in page.select(".rule > p")] == [r.reason.zh for r in guide.rules]
+
+
+def test_every_verdict_links_to_how_we_decide(client):
+    token = finish(client)
+    page = html(client.get(f"/a/{token}"))
+    assert page.select_one(".verdict-foot a")["href"].endswith("/how-we-decide")
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans"),
+    ("en-GB,en;q=0.9", "en"),
+    ("fr-FR,zh-TW;q=0.5", "zh-Hans"),
+    ("fr-FR", "en"),
+    ("", "en"),
+    ("zh;q=0, en;q=0.1", "en"),
+])
+def test_accept_language_sets_the_default(client, header, expected):
+    page = html(client.get("/", headers={"Accept-Language": header}))
+    assert page.select_one("html")["lang"] == expected
+
+
+def test_parse_accept_language_orders_by_quality():
+    assert parse_accept_language("en;q=0.5, zh-CN, fr;q=0.7, de;q=bad") == ["zh-cn", "fr", "en"]
+
+
+def test_switcher_sets_a_cookie_that_wins_over_the_header(client):
+    response = client.get("/lang/zh", params={"next": "/assessments?q=x"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/assessments?q=x"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("lang=zh;") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    page = html(client.get("/", headers={"Accept-Language": "en"}))
+    assert page.select_one("html")["lang"] == "zh-Hans"
+    assert page.select_one(".lang-switch a[aria-current=true]").get_text() == "中文"
+    assert page.select_one(".hero a[role=button]").get_text() == "开始评估"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", None])
+def test_switcher_never_redirects_off_site(client, target):
+    params = {"next": target} if target is not None else {}
+    response = client.get("/lang/en", params=params)
+    assert response.headers["location"] == "/"
+
+
+def test_switcher_links_return_to_the_current_page(client):
+    page = html(client.get("/assessments?q=abc"))
+    links = {a.get_text(): a["href"] for a in page.select(".lang-switch a")}
+    assert links["中文"] == "http://testserver/lang/zh?next=/assessments%3Fq%3Dabc"
+
+
+def test_robots_keeps_crawlers_out_of_assessments(client):
+    response = client.get("/robots.txt")
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "Disallow: /a/" in response.text.splitlines()
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response.headers["location"])
+    assert (icon.status_code, icon.headers["content-type"]) == (200, "image/svg+xml")
+
+
+def test_friendly_404_in_both_languages(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = html(response)
+    assert page.select_one("h1").get_text() == "Page not found"
+    assert page.select_one("a[role=button]")["href"] == "http://testserver/"
+    zh = html(client.get("/no/such/page?lang=zh"))
+    assert zh.select_one("h1").get_text() == "页面不存在"
+
+
+def test_static_assets_are_versioned_by_content(client):
+    page = html(client.get("/"))
+    css = [link["href"] for link in page.select("link[rel=stylesheet]")]
+    assert all("?v=" in href and not href.endswith("?v=missing") for href in css)
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert [s.split("?")[0] for s in scripts] == ["/static/vendor/htmx.min.js", "/static/js/app.js"]
+    assert client.get(scripts[0]).status_code == 200
