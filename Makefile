@@ -9,6 +9,7 @@ export HOST PORT
 VENDOR := static/vendor
 CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
+NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
 .PHONY: run test setup deps assets translations migrate extract-messages lint bench clean
 
@@ -46,7 +47,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.de
 
 # After changing user-facing strings: extract them, then translate the new entries in the .po files.
 extract-messages: deps
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output --ignore-dirs="$(NOT_SOURCE)" \
 		--project=finetune-wizard --msgid-bugs-address=- -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
