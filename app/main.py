@@ -7,9 +7,13 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
-from app.web import errors
-from app.web.routes import api, assessments, pages, wizard
+from app.web import errors, logs
+from app.web.access import AccessMiddleware, Gate, Throttle
+from app.web.routes import access, api, assessments, pages, wizard
 from app.web.security import SecurityMiddleware
+
+log = logging.getLogger("app")
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,13 +28,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
+    app.state.gate = None
+    if settings.access_password:
+        app.state.gate = Gate(settings.access_password, settings.protect_share_links)
+        app.state.throttle = Throttle()
+        app.add_middleware(AccessMiddleware, gate=app.state.gate)
+    elif settings.host not in LOOPBACK:
+        log.warning("APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "
+                    "it can read and change every assessment. See README, Security.", settings.host)
+    # Added last, so it runs first: its headers reach every response, sign-in redirects included.
     app.add_middleware(
         SecurityMiddleware,
         default_language=settings.default_language,
         max_body_bytes=settings.max_body_bytes,
+        trusted_origins=(settings.public_origin,) if settings.public_origin else (),
+        hsts=settings.https,
     )
+    logs.install()
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (pages, wizard, assessments, api):
+    for module in (pages, access, wizard, assessments, api):
         app.include_router(module.router)
     app.include_router(pages.health_router)
     errors.install(app)

@@ -35,6 +35,26 @@ class Settings(BaseSettings):
         validation_alias="APP_MAX_BODY_BYTES",
         description="Largest request body accepted; bigger ones get 413.",
     )
+    https: bool = Field(
+        default=False,
+        validation_alias="APP_HTTPS",
+        description="Set when users reach the app over HTTPS: cookies get Secure, responses get HSTS.",
+    )
+    public_origin: str | None = Field(
+        default=None,
+        validation_alias="APP_PUBLIC_ORIGIN",
+        description="The origin users see behind a proxy (https://wizard.example.com); form posts from it are accepted.",
+    )
+    access_password: str | None = Field(
+        default=None,
+        validation_alias="APP_ACCESS_PASSWORD",
+        description="If set, a sign-in page guards the wizard, history and API (bearer token for the API).",
+    )
+    protect_share_links: bool = Field(
+        default=False,
+        validation_alias="APP_PROTECT_SHARE_LINKS",
+        description="With a password set, also require sign-in to open share links.",
+    )
 
 
 @lru_cache

@@ -131,7 +131,8 @@ def describe_effect(rule: Rule) -> Text:
         target = APPROACHES[rule.hand_over_to].label
         en.append(f"their points pass to {target.en}")
         zh.append(f"其分数转给{target.zh}")
-    return Text("; ".join(en), "；".join(zh))
+    sentence = "; ".join(en)
+    return Text(sentence[0].upper() + sentence[1:], "；".join(zh))
 
 
 def _entry(rule: Rule) -> RuleEntry:

@@ -3,6 +3,8 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.web.cookies import delete_cookie, set_cookie
+
 COOKIE = "drafts"
 KEEP = 10
 
@@ -13,18 +15,17 @@ def draft_tokens(request: Request) -> list[str]:
 
 def remember_draft(request: Request, response: Response, token: str) -> None:
     tokens = [token, *(t for t in draft_tokens(request) if t != token)][:KEEP]
-    _store(response, tokens)
+    _store(request, response, tokens)
 
 
 def forget_draft(request: Request, response: Response, token: str) -> None:
     tokens = draft_tokens(request)
     if token in tokens:
-        _store(response, [t for t in tokens if t != token])
+        _store(request, response, [t for t in tokens if t != token])
 
 
-def _store(response: Response, tokens: list[str]) -> None:
-    if not tokens:
-        response.delete_cookie(COOKIE, httponly=True, samesite="lax")
-        return
-    response.set_cookie(COOKIE, ".".join(tokens), max_age=90 * 24 * 3600, httponly=True,
-                        samesite="lax")
+def _store(request: Request, response: Response, tokens: list[str]) -> None:
+    if tokens:
+        set_cookie(request, response, COOKIE, ".".join(tokens), max_age=90 * 24 * 3600)
+    else:
+        delete_cookie(request, response, COOKIE)

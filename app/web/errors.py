@@ -1,7 +1,5 @@
 """Friendly error pages in the reader's language; JSON for the API. Never a traceback."""
 
-import logging
-
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -11,8 +9,6 @@ from starlette.responses import JSONResponse, Response
 from app.web import i18n
 from app.web.i18n import N_
 from app.web.templating import render
-
-log = logging.getLogger("app.errors")
 
 
 TITLES = {
@@ -69,8 +65,3 @@ def install(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         return error_response(request, 422, fields)
-
-    @app.exception_handler(Exception)
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500)

@@ -5,6 +5,7 @@ browsers say where a request comes from in Sec-Fetch-Site (or, older ones, Origi
 requests with neither header come from scripts, which cannot ride on a user's cookies.
 """
 
+import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -14,6 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web import i18n
 from app.web.errors import error_response
+from app.web.logs import mask_tokens
+
+log = logging.getLogger("app.errors")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -109,10 +113,23 @@ class SecurityMiddleware:
                     raise BodyTooLarge()
             return message
 
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
-            await self._refuse(scope, receive, send_with_headers, 413)
+            if not started:
+                await self._refuse(scope, receive, send_with_headers, 413)
+        except Exception:
+            # Handled here, inside this middleware, so that the 500 page carries the same headers.
+            log.exception("unhandled error on %s %s", method, mask_tokens(scope.get("path", "")))
+            if not started:
+                await self._refuse(scope, receive, send_with_headers, 500)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
         response = error_response(Request(scope, receive), status)

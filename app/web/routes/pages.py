@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from app import assessments, decision
 from app.web import i18n
 from app.web.deps import DatabaseDep, LangDep
+from app.web.cookies import set_cookie
 from app.web.drafts import draft_tokens
 from app.web.templating import render
 
@@ -37,11 +38,11 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/lang/{code}")
-def switch_language(code: str, next: Annotated[str | None, Query()] = None) -> Response:
+def switch_language(request: Request, code: str,
+                    next: Annotated[str | None, Query()] = None) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
-        response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 24 * 3600,
-                            httponly=True, samesite="lax")
+        set_cookie(request, response, i18n.LANG_COOKIE, code, max_age=365 * 24 * 3600)
     return response
 
 

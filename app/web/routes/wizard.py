@@ -54,7 +54,7 @@ def render_wizard(request: Request, assessment: Assessment, page: str, *, status
     """The wizard page, or just its panel for htmx; the URL shown is the step's own."""
     template = {DETAILS: "wizard/details.html", assessments.REVIEW: "wizard/review.html"}.get(
         page, "wizard/step.html")
-    headers = {}
+    headers = {"Cache-Control": "no-store"}
     if request.headers.get("hx-request") == "true":
         headers["HX-Push-Url"] = step_url(request, assessment.share_token, page)
     return render(request, template, {

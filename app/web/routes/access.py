@@ -1,0 +1,57 @@
+"""Sign in and out, when a team password is set."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.web.access import SESSION_COOKIE, SESSION_SECONDS
+from app.web.cookies import delete_cookie, set_cookie
+from app.web.i18n import gettext
+from app.web.routes.pages import safe_next
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def gate_of(request: Request):
+    gate = request.app.state.gate
+    if gate is None:
+        raise HTTPException(404)
+    return gate
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def show_sign_in(request: Request, next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    gate_of(request)
+    return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, password: Annotated[str, Form(max_length=1000)] = "",
+            next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    gate = gate_of(request)
+    throttle = request.app.state.throttle
+    client = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(client)
+    if wait:
+        message = gettext(request.state.lang, "Too many wrong passwords. Try again in %(minutes)s minutes.") % {
+            "minutes": (wait + 59) // 60}
+        return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
+                      status_code=429, headers={"Retry-After": str(wait)})
+    if not gate.password_matches(password):
+        throttle.fail(client)
+        message = gettext(request.state.lang, "That password is not right.")
+        return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
+                      status_code=401)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, gate.new_session(), max_age=SESSION_SECONDS)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request) -> Response:
+    gate_of(request)
+    response = RedirectResponse(request.url_for("show_sign_in").path, status_code=303)
+    delete_cookie(request, response, SESSION_COOKIE)
+    return response
