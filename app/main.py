@@ -3,14 +3,16 @@
 import logging
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs
 from app.web.access import AccessMiddleware, Gate, Throttle
+from app.web.cache import RenderCache
 from app.web.routes import access, api, assessments, pages, wizard
 from app.web.security import SecurityMiddleware
+from app.web.static import VersionedStaticFiles
 
 log = logging.getLogger("app")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
+    app.state.verdict_cache = RenderCache()
     app.state.gate = None
     if settings.access_password:
         app.state.gate = Gate(settings.access_password, settings.protect_share_links)
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     elif settings.host not in LOOPBACK:
         log.warning("APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "
                     "it can read and change every assessment. See README, Security.", settings.host)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Added last, so it runs first: its headers reach every response, sign-in redirects included.
     app.add_middleware(
         SecurityMiddleware,
@@ -45,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hsts=settings.https,
     )
     logs.install()
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     for module in (pages, access, wizard, assessments, api):
         app.include_router(module.router)
     app.include_router(pages.health_router)

@@ -62,3 +62,7 @@ def count_assessments(app) -> int:
 
     with app.state.db.read() as session:
         return session.scalar(select(func.count()).select_from(Assessment))
+
+
+def vary(response) -> set[str]:
+    return {part.strip().lower() for part in response.headers.get("vary", "").split(",") if part.strip()}

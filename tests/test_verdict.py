@@ -183,3 +183,42 @@ def test_stored_snapshot_is_plain_json(client, app):
     token = finish(client, answers=REFUND_BOT)
     snapshot = get(app.state.db, token).verdict
     assert json.loads(json.dumps(snapshot)) == snapshot
+
+
+def test_verdict_pages_carry_an_etag_and_revalidate_with_304(client):
+    token = finish(client)
+    first = client.get(f"/a/{token}")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and len(etag) == 34
+    again = client.get(f"/a/{token}", headers={"If-None-Match": etag})
+    assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+    assert client.get(f"/a/{token}?lang=zh").headers["etag"] != etag
+    assert client.get(f"/a/{token}", headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_cached_verdict_is_served_without_the_database(client, app):
+    token = finish(client)
+    first = client.get(f"/a/{token}").text
+    app.state.db.engine.dispose()
+    from sqlalchemy import event
+
+    queries = []
+    event.listen(app.state.db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    assert client.get(f"/a/{token}").text == first
+    assert queries == []
+
+
+def test_responses_are_compressed(client):
+    token = finish(client)
+    response = client.get(f"/a/{token}", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["vary"]
+
+
+def test_versioned_static_files_are_cached_for_a_year(client):
+    from tests.helpers import html as parse
+
+    href = parse(client.get("/")).select_one("link[rel=stylesheet]")["href"]
+    response = client.get(href)
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get(href.split("?")[0]).headers["cache-control"] == "public, max-age=3600"

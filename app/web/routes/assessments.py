@@ -26,19 +26,29 @@ def load_finished(db, token: str) -> Assessment:
 
 @router.get("/a/{token}", response_class=HTMLResponse)
 def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    try:
-        assessment = assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
-    if not assessment.is_finished:
-        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-    return render(request, "assessments/verdict.html", {
-        "assessment": assessment,
-        "verdict": decision.localize(assessment.verdict, lang),
-        "rules_now": assessments.current_recommendation(assessment),
-        "revised_from": assessments.revised_from(db, assessment),
-        "share_url": str(request.url_for("show_verdict", token=token)),
-    }, headers=PRIVATE)
+    # A finished verdict never changes, so its page is rendered once per language and host.
+    cache = request.app.state.verdict_cache
+    key = (token, lang, str(request.base_url), "session" in request.cookies)
+    page = cache.get(key)
+    if page is None:
+        try:
+            assessment = assessments.get(db, token)
+        except assessments.NotFound:
+            raise HTTPException(404) from None
+        if not assessment.is_finished:
+            return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+        rendered = render(request, "assessments/verdict.html", {
+            "assessment": assessment,
+            "verdict": decision.localize(assessment.verdict, lang),
+            "rules_now": assessments.current_recommendation(assessment),
+            "revised_from": assessments.revised_from(db, assessment),
+            "share_url": str(request.url_for("show_verdict", token=token)),
+        })
+        page = cache.put(key, rendered.body)
+    headers = {**PRIVATE, "ETag": page.etag, "Vary": "Accept-Language, Cookie"}
+    if page.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(page.body, headers=headers)
 
 
 @router.get("/a/{token}/export.md")
