@@ -136,7 +136,7 @@ def test_list_rejects_bad_parameters(client):
 def test_openapi_documents_the_answer_keys(client):
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    assert set(paths) >= {"/api/v1/assessments", "/api/v1/assessments/{token}", "/healthz"}
+    assert set(paths) >= {"/api/v1/assessments", "/api/v1/assessments/{id}", "/healthz"}
     body = paths["/api/v1/assessments"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     answers = body["$defs"]["Answers"]["properties"]
     assert list(answers) == list(decision.QUESTIONS)

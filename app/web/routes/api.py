@@ -127,12 +127,12 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
                         status_code=201, headers={"Location": record["url"]})
 
 
-@router.get("/assessments/{token}", response_model=AssessmentOut,
+@router.get("/assessments/{id}", response_model=AssessmentOut,
             responses={404: {"description": "No finished assessment has that id."}})
-def read_assessment(token: str, db: DatabaseDep, lang: LangDep) -> Any:
+def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
     """One finished assessment: title, team, notes, answers, verdict, timestamps."""
     try:
-        assessment = assessments.get_finished(db, token)
+        assessment = assessments.get_finished(db, id)
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return JSONResponse(api_record(assessment, lang), headers={"Cache-Control": "no-store"})
