@@ -93,11 +93,11 @@ def test_markdown_export(client, app):
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     lines = response.text.splitlines()
     assert lines[0] == r"# Refund \*agent\*"
-    assert lines[2] == f"**Recommendation:** {decision.APPROACHES['fine_tune'].label.en}  "
+    assert lines[2] == f"Recommendation: **{decision.APPROACHES['fine_tune'].label.en}**  "
     verdict = stored_verdict(app, token)
     for step in verdict["next_steps"]:
         assert f"- [ ] {step}" in lines
-    assert f"**Link:** http://testserver/a/{token}" in lines
+    assert f"Link: http://testserver/a/{token}" in lines
 
 
 def test_json_export_is_the_api_record(client, app):

@@ -12,7 +12,7 @@ from app.web.templating import render
 
 
 TITLES = {
-    400: N_("That request didn't make sense"),
+    400: N_("That request could not be understood"),
     403: N_("That request was refused"),
     404: N_("Page not found"),
     405: N_("That method isn't allowed here"),
@@ -40,10 +40,10 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status: int, detail: object = None) -> Response:
     lang = getattr(request.state, "lang", "en")
-    title = i18n.gettext(lang, TITLES.get(status, TITLES[400]))
+    title = i18n.translate(lang, TITLES.get(status, TITLES[400]))
     if wants_json(request):
         return JSONResponse({"detail": detail or title}, status_code=status)
-    explanation = i18n.gettext(lang, EXPLANATIONS.get(status, EXPLANATIONS[400]))
+    explanation = i18n.translate(lang, EXPLANATIONS.get(status, EXPLANATIONS[400]))
     return render(request, "errors/error.html",
                   {"status": status, "title": title, "explanation": explanation},
                   status_code=status)

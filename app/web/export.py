@@ -5,7 +5,7 @@ from typing import Any
 
 from app import decision
 from app.models import Assessment
-from app.web.i18n import CONFIDENCE_LABELS, gettext
+from app.web.i18n import CONFIDENCE_LABELS, N_, translate
 
 
 def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
@@ -22,11 +22,14 @@ def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
     }
 
 
+NOT_MEASURED = N_("not measured")
+
+
 def answer_label(question_key: str, value: Any, lang: str) -> str:
     """An answer as the questionnaire words it; keys the questionnaire no longer has stay as keys."""
     question = decision.QUESTIONS.get(question_key)
     if value is None or value == "":
-        return gettext(lang, "not measured")
+        return translate(lang, NOT_MEASURED)
     if question is None or question.kind == "integer":
         return f"{value}%" if question is not None else str(value)
     for option in question.options:
@@ -48,59 +51,80 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+# Each label carries its own punctuation, so the Chinese can use full-width colons.
+MD = {
+    "recommendation": N_("Recommendation: %(value)s"),
+    "confidence": N_("Confidence: %(value)s"),
+    "team": N_("Team: %(value)s"),
+    "decided": N_("Decided: %(when)s, rules version %(version)s"),
+    "link": N_("Link: %(url)s"),
+    "ranking": N_("Ranking"),
+    "why": N_("Why"),
+    "source": N_("Source: %(source)s"),
+    "warnings": N_("Check these answers"),
+    "risks": N_("Risks"),
+    "next_steps": N_("Next steps"),
+    "changes": N_("What would change the verdict"),
+    "change": N_("If “%(question)s” were “%(to)s” instead of “%(from)s”: %(recommendation)s"),
+    "answers": N_("Answers"),
+    "notes": N_("Notes"),
+}
+
+
 def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     verdict = decision.localize(assessment.verdict, lang)
-    _ = lambda message: gettext(lang, message)  # noqa: E731
+
+    def t(key: str, **values: Any) -> str:
+        text = translate(lang, MD[key])
+        return text % values if values else text
+
     approach = decision.APPROACHES[verdict["recommendation"]]
-    lines = [
-        f"# {md(assessment.title)}",
-        "",
-        f"**{_('Recommendation')}:** {approach.label.get(lang)}  ",
-        f"**{_('Confidence')}:** {_(CONFIDENCE_LABELS[verdict['confidence']])}  ",
-    ]
+    confidence = translate(lang, CONFIDENCE_LABELS[verdict["confidence"]])
+    lines = [f"# {md(assessment.title)}", "",
+             t("recommendation", value=f"**{approach.label.get(lang)}**") + "  ",
+             t("confidence", value=confidence) + "  "]
     if assessment.team:
-        lines.append(f"**{_('Team')}:** {md(assessment.team)}  ")
+        lines.append(t("team", value=md(assessment.team)) + "  ")
     lines += [
-        f"**{_('Decided')}:** {assessment.finished_at:%Y-%m-%d %H:%M} UTC, "
-        f"{_('rules version')} `{verdict['rules_version']}`  ",
-        f"**{_('Link')}:** {url}",
+        t("decided", when=f"{assessment.finished_at:%Y-%m-%d %H:%M} UTC",
+          version=f"`{verdict['rules_version']}`") + "  ",
+        t("link", url=url),
         "",
-        approach.summary.get(lang),
+        verdict["summary"],
         "",
-        f"## {_('Ranking')}",
+        f"## {t('ranking')}",
         "",
         *(f"{n}. {decision.APPROACHES[r['recommendation']].label.get(lang)}: {r['score']:.2f}"
           for n, r in enumerate(verdict["ranking"], 1)),
         "",
-        f"## {_('Why')}",
+        f"## {t('why')}",
         "",
     ]
     for reason in verdict["reasons"]:
-        lines.append(f"- {reason['text']} ({_('Source')}: [{reason['source']}]({reason['source_url']}))")
-    for heading, items, prefix in (
-        (_("Warnings"), verdict.get("warnings", []), "- "),
-        (_("Risks"), verdict["risks"], "- "),
-        (_("Next steps"), verdict["next_steps"], "- [ ] "),
-    ):
+        source = f"[{reason['source']}]({reason['source_url']})"
+        lines.append(f"- {reason['text']} ({t('source', source=source)})")
+    for key, items, prefix in (("warnings", verdict["warnings"], "- "),
+                               ("risks", verdict["risks"], "- "),
+                               ("next_steps", verdict["next_steps"], "- [ ] ")):
         if items:
-            lines += ["", f"## {heading}", "", *(f"{prefix}{item}" for item in items)]
+            lines += ["", f"## {t(key)}", "", *(f"{prefix}{item}" for item in items)]
     if verdict["what_would_change"]:
-        lines += ["", f"## {_('What would change the verdict')}", ""]
+        lines += ["", f"## {t('changes')}", ""]
         for change in verdict["what_would_change"]:
-            lines.append("- " + _("%(question)s: %(to)s instead of %(from)s → %(recommendation)s") % {
-                "question": question_label(change["question"], lang),
-                "to": answer_label(change["question"], change["to"], lang),
-                "from": answer_label(change["question"], change["from"], lang),
-                "recommendation": decision.APPROACHES[change["recommendation"]].label.get(lang),
-            })
-    lines += ["", f"## {_('Answers')}", ""]
+            lines.append("- " + t(
+                "change",
+                question=question_label(change["question"], lang),
+                to=answer_label(change["question"], change["to"], lang),
+                **{"from": answer_label(change["question"], change["from"], lang)},
+                recommendation=decision.APPROACHES[change["recommendation"]].label.get(lang),
+            ))
+    lines += ["", f"## {t('answers')}", ""]
     for step in decision.STEPS:
-        lines.append(f"### {step.title.get(lang)}")
-        lines.append("")
+        lines += [f"### {step.title.get(lang)}", ""]
         for question in step.questions:
             value = assessment.answers.get(question.key)
             lines.append(f"- {question.label.get(lang)}: {answer_label(question.key, value, lang)}")
         lines.append("")
     if assessment.notes:
-        lines += [f"## {_('Notes')}", "", md(assessment.notes), ""]
+        lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
     return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from app import decision
 from app.assessments import MetaError
-from app.web.i18n import N_, gettext
+from app.web.i18n import N_, translate
 
 MESSAGES = {
     "required": N_("Give the assessment a title (1 to 200 characters), so your team can find it later."),
@@ -16,7 +16,7 @@ MESSAGES = {
 
 
 def message(code: str, lang: str, limit: int | None = None) -> str:
-    return gettext(lang, MESSAGES[code]) % {"limit": limit}
+    return translate(lang, MESSAGES[code]) % {"limit": limit}
 
 
 def problem(field: str, code: str, lang: str, limit: int | None = None) -> dict[str, str]:

@@ -60,5 +60,5 @@ def negotiate(request: Request, default: str) -> str:
     return default
 
 
-def gettext(lang: str, message: str) -> str:
+def translate(lang: str, message: str) -> str:
     return translations(lang).gettext(message)

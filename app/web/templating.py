@@ -20,7 +20,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 @pass_context
 def _gettext(context, message: str) -> str:
-    return i18n.gettext(context["lang"], message)
+    return i18n.translate(context["lang"], message)
 
 
 @pass_context

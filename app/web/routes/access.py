@@ -7,11 +7,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.web.access import SESSION_COOKIE, SESSION_SECONDS
 from app.web.cookies import delete_cookie, set_cookie
-from app.web.i18n import gettext
+from app.web.i18n import N_, translate
 from app.web.routes.pages import safe_next
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+TOO_MANY = N_("Too many wrong passwords. Try again in %(minutes)s minutes.")
+WRONG = N_("That password is not right.")
 
 
 def gate_of(request: Request):
@@ -35,13 +38,12 @@ def sign_in(request: Request, password: Annotated[str, Form(max_length=1000)] = 
     client = request.client.host if request.client else "unknown"
     wait = throttle.retry_after(client)
     if wait:
-        message = gettext(request.state.lang, "Too many wrong passwords. Try again in %(minutes)s minutes.") % {
-            "minutes": (wait + 59) // 60}
+        message = translate(request.state.lang, TOO_MANY) % {"minutes": (wait + 59) // 60}
         return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
                       status_code=429, headers={"Retry-After": str(wait)})
     if not gate.password_matches(password):
         throttle.fail(client)
-        message = gettext(request.state.lang, "That password is not right.")
+        message = translate(request.state.lang, WRONG)
         return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
                       status_code=401)
     response = RedirectResponse(safe_next(next), status_code=303)
