@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from live_server import CHROMIUM_ARGS, INSTALL_HINT, find_chromium, live_server
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 # Long enough for a slow CI machine, short enough that a broken selector fails in seconds.
 ACTION_TIMEOUT_MS = 10_000
+# Chromium logs every 4xx response as a console error; a 422 for an invalid step is by design.
+IGNORED_CONSOLE = "Failed to load resource: the server responded with a status of"
 
 
 @pytest.fixture(scope="session")
@@ -42,19 +44,34 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser, live_url: str) -> Iterator[Callable[..., BrowserContext]]:
-    """Open as many independent browsers (own cookies) as a test needs; all closed afterwards."""
+    """Open as many independent browsers (own cookies) as a test needs; all closed afterwards.
+
+    Any uncaught script error or console error (a CSP refusal, an htmx failure) fails the test:
+    those break the page for users while every assertion on the DOM may still pass.
+    """
     contexts: list[BrowserContext] = []
+    problems: list[str] = []
+
+    def watch(page: Page) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error" and not message.text.startswith(IGNORED_CONSOLE):
+                problems.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
 
     def open_context(*, javascript: bool = True, **options) -> BrowserContext:
         context = browser.new_context(base_url=live_url, java_script_enabled=javascript,
                                       locale="en-GB", **options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield open_context
     for context in contexts:
         context.close()
+    assert not problems, "the browser reported errors:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -65,12 +65,12 @@ def _wait_healthy(base_url: str, process: subprocess.Popen, log_path: Path, time
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.05)
-    raise RuntimeError(f"uvicorn did not answer /healthz within {timeout}s:\n{log_path.read_text()}")
+    raise RuntimeError(f"uvicorn gave no /healthz within {timeout}s:\n{log_path.read_text()}")
 
 
 @contextmanager
 def live_server(workdir: Path, *, timeout: float = 20.0) -> Iterator[str]:
-    """Migrate a new SQLite file in `workdir`, serve the app on a free loopback port, yield its URL."""
+    """Migrate a new SQLite file in `workdir`, serve the app on a free loopback port; its URL."""
     database_url = f"sqlite:///{workdir / 'wizard.db'}"
     migrate(database_url)
     port = _free_port()

@@ -1,4 +1,4 @@
-"""The verdict page: its share link works for someone else, and Revise never touches the original."""
+"""The verdict page: its share link works for anyone, and Revise never touches the original."""
 
 import re
 from collections.abc import Callable

@@ -65,7 +65,7 @@ def test_back_and_reload_keep_answers_and_a_new_browser_resumes_at_the_furthest_
     page.go_back()
     expect(page).to_have_url(step_url(token, "accuracy"))
     expect_step_answers(page, "accuracy", answers)
-    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_load_state("load")
 
     next_button(page).click()
     expect(page).to_have_url(step_url(token, "cost"))
