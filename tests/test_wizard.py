@@ -83,6 +83,8 @@ def test_invalid_step_is_422_with_errors_tied_to_fields_and_nothing_saved(client
         assert page.select_one(f"#error-{key}").get_text(strip=True)
     assert page.select_one("#field-task_scope").get("aria-invalid") is None
     assert [a["href"] for a in page.select(".error-summary a")] == ["#field-task_type", "#field-spec_clarity"]
+    assert page.select_one(".error-summary a").get_text(strip=True) == (
+        f"{decision.QUESTIONS['task_type'].label.en} — {page.select_one('#error-task_type').get_text(' ', strip=True).removeprefix('Error: ')}")
     # What was posted is shown again, so nothing typed is lost.
     assert page.select_one("input[name=task_scope][checked]")["value"] == "narrow"
     draft = get(app.state.db, token)
@@ -196,7 +198,7 @@ def test_finish_with_missing_answers_is_422(client, app):
     response = client.post(f"/d/{token}/finish")
     assert response.status_code == 422
     page = html(response)
-    missing = [a.get_text(strip=True).split(":")[0] for a in page.select(".error-summary li a")]
+    missing = [a.get_text(strip=True).split(" — ")[0] for a in page.select(".error-summary li a")]
     assert missing[0] == decision.QUESTIONS["accuracy_target"].label.en
     assert len(missing) == len(decision.QUESTIONS) - 3 - 1  # minus task step and optional baseline
     assert get(app.state.db, token).finished_at is None

@@ -84,6 +84,13 @@ def _question_label(context, question_key: str) -> str:
     return export.question_label(question_key, context["lang"])
 
 
+@pass_context
+def _question_name(context, question_key: str) -> str:
+    """The short name of a question ("task type"), for places where the full question is too long."""
+    question = decision.QUESTIONS.get(question_key)
+    return question.name.get(context["lang"]) if question else question_key
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -94,7 +101,8 @@ env = Environment(
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Blocks(env=env)
 env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
-env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label)
+env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
+                   question_name=_question_name)
 env.globals.update(
     LANGUAGES=i18n.LANGUAGES,
     HTML_LANG=i18n.HTML_LANG,
