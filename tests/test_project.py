@@ -67,3 +67,9 @@ def test_catalogue_has_every_message_the_code_uses(tmp_path):
     with open(ROOT / "locales" / "zh" / "LC_MESSAGES" / "messages.po", "rb") as handle:
         translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     assert sorted(used - translated) == [], "run `make extract-messages` and translate the new entries"
+
+
+def test_readme_images_exist():
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert images, "the README shows the product"
+    assert [path for path in images if not (ROOT / path).is_file()] == []
