@@ -88,4 +88,4 @@ def test_search_form_works_without_javascript(client):
     assert form.select_one("input[name=q]") is not None
     assert form.select_one("select[name=recommendation]") is not None
     assert form.select_one("button[type=submit]") is not None
-    assert "delay:300ms" in form["hx-trigger"]
+    assert "delay:300ms" in form["data-hx-trigger"]

@@ -237,7 +237,7 @@ def test_step_as_htmx_fragment_is_the_panel_only(client):
     assert page.select_one("#step-heading").get_text(strip=True) == decision.STEPS[0].title.en
     assert page.select_one("title").get_text().startswith(decision.STEPS[0].title.en)
     announcer = page.select_one("#announcer")
-    assert announcer["hx-swap-oob"] == "true"
+    assert announcer["data-hx-swap-oob"] == "true"
     assert announcer.get_text(strip=True) == f"Step 1 of 5: {decision.STEPS[0].title.en}"
     assert fragment.headers["hx-push-url"] == f"http://testserver/d/{token}/task"
     # The full page has exactly one live region.

@@ -1,0 +1,454 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every page and state, in both languages, light and
+dark; the live region; phones at 375 px; reduced motion.
+
+axe-core comes from the npm registry (package.json) and is copied to static/vendor/ by
+`make assets`. It is injected with Playwright's `evaluate`, which runs outside the page's CSP, so
+the pages are checked with the exact headers and markup users get.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from live_server import ROOT, live_server
+from playwright.sync_api import BrowserContext, Page, expect
+from wizard_flow import (
+    CUSTOMER_SERVICE_BOT,
+    NOISY_CLAIMS,
+    PRODUCT_SPECS_QA,
+    Answers,
+    create_finished,
+    fill_step,
+    next_button,
+    step_answers,
+    step_url,
+)
+
+from app.decision import QUESTIONS, STEP_KEYS, STEPS
+from app.web.i18n import translations
+
+pytestmark = pytest.mark.e2e
+
+AXE_PATH = ROOT / "static" / "vendor" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: the issue's bar, and nothing on top (no best practices).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LANGS = ("en", "zh")
+SCHEMES = ("light", "dark")
+PHONE = {"width": 375, "height": 812}
+
+# More verdicts than the worked examples, so that every badge, pill and warning style is on screen:
+# a low-confidence "fix the data first" with warnings, a low-confidence agentic workflow with
+# warnings, a medium prompt-engineering and a medium RAG-and-fine-tune.
+LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "task_type": "extraction", "failure_mode": "format",
+                       "latency_need": "realtime", "needs_citations": "yes",
+                       "domain_language": "specialized", "example_count": "none",
+                       "edge_cases": "no", "synthetic_data": "unsure"}
+LOW_CONFIDENCE_AGENTIC = {**CUSTOMER_SERVICE_BOT, "prompting_effort": "none",
+                          "latency_need": "relaxed", "domain_language": "specialized",
+                          "edge_cases": "no"}
+MEDIUM_PROMPTING = {**CUSTOMER_SERVICE_BOT, "task_type": "simple_generation",
+                    "prompting_effort": "basic", "ml_capacity": "none", "data_quality": "noisy",
+                    "edge_cases": "unsure"}
+MEDIUM_BOTH = {**CUSTOMER_SERVICE_BOT, "failure_mode": "reasoning",
+               "knowledge_source": "private_changing"}
+VERDICTS = {
+    "fine-tune, high": CUSTOMER_SERVICE_BOT,
+    "RAG, medium": PRODUCT_SPECS_QA,
+    "improve data, high": NOISY_CLAIMS,
+    "improve data, low, warnings": LOW_CONFIDENCE_DATA,
+    "agentic, low, warnings": LOW_CONFIDENCE_AGENTIC,
+    "prompting, medium": MEDIUM_PROMPTING,
+    "RAG and fine-tune, medium": MEDIUM_BOTH,
+}
+
+
+# --- Running axe ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH.relative_to(ROOT)} is missing: run `make assets`.", pytrace=False)
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+@dataclass
+class Audit:
+    """Collects axe violations page by page, so one run reports every problem at once."""
+    axe_source: str = field(repr=False)
+    found: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def __call__(self, page: Page, state: str) -> None:
+        page.wait_for_load_state("load")
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self.axe_source)
+        results = page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags},
+                    resultTypes: ["violations"],
+                });
+                return results.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map((n) => ({
+                        target: n.target.join(" "),
+                        summary: (n.failureSummary || "").replace(/\\s+/g, " ").trim(),
+                    })),
+                }));
+            }""",
+            AXE_TAGS,
+        )
+        self.checked.append(state)
+        for violation in results:
+            for node in violation["nodes"]:
+                self.found.append(f"[{state}] {violation['id']} ({violation['impact']}): "
+                                  f"{violation['help']}\n    at {node['target']}\n"
+                                  f"    {node['summary']}")
+
+    def assert_clean(self) -> None:
+        assert self.checked, "no page was checked"
+        if self.found:
+            pytest.fail(f"axe found {len(self.found)} violation(s) on {len(self.checked)} page "
+                        "states:\n" + "\n".join(self.found), pytrace=False)
+
+
+# --- The pages --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server on a database nobody writes to: the home page and history with nothing yet."""
+    with live_server(tmp_path_factory.mktemp("empty")) as url:
+        yield url
+
+
+def open_in(new_context: Callable[..., BrowserContext], live_url: str, lang: str,
+            **options) -> Page:
+    context = new_context(**options)
+    # Cookies ignore the port, so this one language holds for both servers.
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    return context.new_page()
+
+
+def t(lang: str, message: str, **values) -> str:
+    return translations(lang).gettext(message) % values
+
+
+def problems(lang: str, count: int) -> str:
+    return translations(lang).ngettext("There is %(num)s problem to fix",
+                                       "There are %(num)s problems to fix", count) % {"num": count}
+
+
+def start_draft(page: Page, title: str) -> str:
+    """A new draft through the start form's plain POST (this browser remembers it); its token."""
+    page.goto("/new")
+    page.locator("#field-title").fill(title)
+    page.locator("form[action$='/new'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/d/[A-Za-z0-9_-]{43}/task$"))
+    page.wait_for_load_state("load")
+    return page.url.rsplit("/", 2)[-2]
+
+
+def answer_by_request(page: Page, token: str, steps: list[str], answers: Answers) -> None:
+    """Save steps over HTTP (same cookies as the page), to reach a later step quickly."""
+    for step in steps:
+        form = {k: "" if v is None else str(v) for k, v in step_answers(step, answers).items()}
+        response = page.request.post(f"/d/{token}/{step}", form={**form, "nav": "next"})
+        assert response.ok, (step, response.status)
+
+
+def static_pages(page: Page, check: Callable[[Page, str], None], empty_url: str) -> None:
+    """Every page reached by a link or a plain form, empty and with data."""
+    page.goto(f"{empty_url}/")
+    expect(page.locator("#recent-heading + .empty")).to_be_visible()
+    check(page, "home, nothing yet")
+    page.goto(f"{empty_url}/assessments")
+    expect(page.locator("#results .empty")).to_be_visible()
+    check(page, "history, nothing yet")
+
+    tokens = {name: create_finished(page.request, f"Accessibility: {name}", answers,
+                                    team="Platform")
+              for name, answers in VERDICTS.items()}
+    for name, token in tokens.items():
+        page.goto(f"/a/{token}")
+        check(page, f"verdict, {name}")
+
+    page.goto("/new")
+    check(page, "start")
+    page.locator("form[action$='/new'] button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    check(page, "start with errors")
+    start_draft(page, "Accessibility: a draft on the home page")
+    page.goto("/")
+    expect(page.locator("#drafts-heading")).to_be_visible()
+    check(page, "home with drafts and verdicts")
+    page.goto("/assessments")
+    check(page, "history with results")
+    page.goto("/assessments?recommendation=improve_data")
+    check(page, "history filtered")
+    page.goto("/assessments?q=nothing-matches-this-search")
+    expect(page.locator("#results .empty")).to_be_visible()
+    check(page, "history, no match")
+    page.goto("/how-we-decide")
+    check(page, "how we decide")
+    assert page.goto("/no-such-page").status == 404
+    check(page, "error 404")
+    assert page.goto("/assessments?cursor=not-a-cursor").status == 400
+    check(page, "error 400")
+
+
+def wizard_pages(page: Page, check: Callable[[Page, str], None], lang: str) -> None:
+    """The wizard with htmx: each step loaded, swapped in, refused with errors; details, review."""
+    token = start_draft(page, "Accessibility: the wizard")
+    check(page, "step 1, page load")
+    for index, step in enumerate(STEP_KEYS):
+        next_button(page).click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        check(page, f"step {index + 1} with errors (htmx)")
+        fill_step(page, step, CUSTOMER_SERVICE_BOT)
+        next_button(page).click()
+        following = STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else "review"
+        expect(page).to_have_url(step_url(token, following))
+        expect(page.locator("#step-heading")).to_be_focused()
+        check(page, f"{following} (htmx)")
+    page.locator(".progress-title a").click()
+    expect(page.locator("#step-heading")).to_have_text(t(lang, "About this assessment"))
+    check(page, "details (htmx)")
+    page.goto(f"/d/{token}/review")
+    check(page, "review, page load")
+    # Steps already answered: checked options are drawn on a tinted background.
+    page.locator(".review-step-head a").first.click()
+    expect(page).to_have_url(step_url(token, STEP_KEYS[0]))
+    expect(page.locator("#wizard input:checked").first).to_be_visible()
+    check(page, "step 1 answered (htmx)")
+    page.goto(f"/d/{token}/data")
+    check(page, "step 5 answered, page load")
+
+
+def wizard_pages_without_htmx(page: Page, check: Callable[[Page, str], None]) -> None:
+    """Each step's 422 page, as a browser without JavaScript gets it. axe needs JavaScript to run,
+    so the page keeps it but htmx is replaced by an empty file: forms then post plainly, exactly
+    as with JavaScript off, and the server answers with the whole page."""
+    page.context.route("**/static/vendor/htmx.min.js*", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body="// htmx left out"))
+    token = start_draft(page, "Accessibility: without htmx")
+    for index, step in enumerate(STEP_KEYS):
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            next_button(page).click()
+        assert posted.value.status == 422
+        expect(page.locator("#error-summary")).to_be_visible()
+        assert page.evaluate("() => document.doctype !== null")  # a whole page, not a fragment
+        check(page, f"step {index + 1} with errors (422 page)")
+        fill_step(page, step, CUSTOMER_SERVICE_BOT)
+        next_button(page).click()
+        following = STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else "review"
+        expect(page).to_have_url(step_url(token, following))
+        check(page, f"{following} (page load)")
+
+
+# --- axe ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_nothing_on_any_page(lang: str, scheme: str, axe_source: str, empty_url: str,
+                                       live_url: str,
+                                       new_context: Callable[..., BrowserContext]) -> None:
+    audit = Audit(axe_source)
+    page = open_in(new_context, live_url, lang, color_scheme=scheme)
+    static_pages(page, audit, empty_url)
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_nothing_in_the_wizard(lang: str, scheme: str, axe_source: str, live_url: str,
+                                         new_context: Callable[..., BrowserContext]) -> None:
+    audit = Audit(axe_source)
+    wizard_pages(open_in(new_context, live_url, lang, color_scheme=scheme), audit, lang)
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_nothing_on_the_pages_served_without_htmx(
+        lang: str, axe_source: str, live_url: str,
+        new_context: Callable[..., BrowserContext]) -> None:
+    audit = Audit(axe_source)
+    wizard_pages_without_htmx(open_in(new_context, live_url, lang), audit)
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_nothing_on_a_phone_in_dark_mode(lang: str, axe_source: str, empty_url: str,
+                                                   live_url: str,
+                                                   new_context: Callable[..., BrowserContext]
+                                                   ) -> None:
+    """The small-screen layout hides and moves things (step names, the ranking bars): check it."""
+    audit = Audit(axe_source)
+    options = {"viewport": PHONE, "color_scheme": "dark", "is_mobile": True, "has_touch": True}
+    static_pages(open_in(new_context, live_url, lang, **options), audit, empty_url)
+    wizard_pages(open_in(new_context, live_url, lang, **options), audit, lang)
+    audit.assert_clean()
+
+
+# --- The live region ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_live_region_announces_step_changes_and_errors(
+        lang: str, live_url: str, new_context: Callable[..., BrowserContext]) -> None:
+    page = open_in(new_context, live_url, lang)
+    announcer = page.locator("#announcer")
+    start_draft(page, "Announcements")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_have_attribute("aria-atomic", "true")
+    total = len(STEPS)
+
+    next_button(page).click()
+    required = [q for q in STEPS[0].questions if not q.optional]
+    expect(announcer).to_have_text(problems(lang, len(required)))
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    fill_step(page, "task", CUSTOMER_SERVICE_BOT)
+    next_button(page).click()
+    expect(announcer).to_have_text(t(lang, "Step %(number)s of %(total)s: %(title)s", number=2,
+                                     total=total, title=STEPS[1].title.get(lang)))
+    expect(page.locator("#step-heading")).to_be_focused()
+    # Still one live region after the swaps: the fragment's replaces the page's, it is not added.
+    expect(page.locator("[aria-live]:not(#results)")).to_have_count(1)
+
+    # One wrong answer: the singular, and the region changes even when the count is the same.
+    fill_step(page, "accuracy", {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": 250})
+    next_button(page).click()
+    expect(announcer).to_have_text(problems(lang, 1))
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    page.locator("#wizard button[name=nav][value=back]").click()
+    expect(announcer).to_have_text(t(lang, "Step %(number)s of %(total)s: %(title)s", number=1,
+                                     total=total, title=STEPS[0].title.get(lang)))
+
+
+def test_a_history_search_announces_how_many_it_found(page: Page) -> None:
+    """The results are not a live region (every row would be read out); the count is."""
+    for title in ("Announced search: refunds", "Announced search: returns"):
+        create_finished(page.request, title, CUSTOMER_SERVICE_BOT)
+    page.goto("/assessments")
+    page.wait_for_load_state("load")
+    expect(page.locator("#results")).not_to_have_attribute("aria-live", re.compile(".*"))
+    page.locator("#search-q").fill("Announced search")
+    expect(page.locator("#announcer")).to_have_text("2 assessments found")
+    page.locator("#search-q").fill("Announced search: refunds")
+    expect(page.locator("#announcer")).to_have_text("1 assessment found")
+    expect(page.locator("[aria-live]")).to_have_count(1)
+
+
+def test_errors_are_in_the_page_title_without_javascript(nojs_page: Page) -> None:
+    """Without JavaScript nothing moves the focus: the title, read on load, says it first."""
+    nojs_page.goto("/new")
+    nojs_page.locator("form[action$='/new'] button[type=submit]").click()
+    expect(nojs_page).to_have_title(re.compile(r"^Error: Start an assessment"))
+    nojs_page.locator("#field-title").fill("Titled")
+    nojs_page.locator("form[action$='/new'] button[type=submit]").click()
+    expect(nojs_page).to_have_title(re.compile(r"^The task"))
+    next_button(nojs_page).click()
+    expect(nojs_page).to_have_title(re.compile(r"^Error: The task"))
+
+
+def test_an_invalid_number_is_announced_with_its_question(page: Page) -> None:
+    """The error summary names the question, so its link makes sense read out on its own."""
+    start_draft(page, "Named errors")
+    fill_step(page, "task", CUSTOMER_SERVICE_BOT)
+    next_button(page).click()
+    page.locator("#input-baseline_accuracy").fill("250")
+    next_button(page).click()
+    link = page.locator("#error-summary a[href='#input-baseline_accuracy']")
+    expect(link).to_contain_text(QUESTIONS["baseline_accuracy"].label.en)
+
+
+# --- Small screens, colour, motion ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_scrolls_sideways_at_375_px(lang: str, empty_url: str, live_url: str,
+                                            new_context: Callable[..., BrowserContext]) -> None:
+    wide: list[str] = []
+
+    def check(page: Page, state: str) -> None:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            culprits = page.evaluate(
+                """(limit) => [...document.querySelectorAll("body *")]
+                    .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+                    .slice(0, 5)
+                    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                         + (el.className && typeof el.className === "string"
+                            ? "." + el.className.trim().split(/\\s+/).join(".") : ""))""",
+                PHONE["width"])
+            wide.append(f"[{state}] {width}px wide: {', '.join(culprits)}")
+
+    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+    static_pages(open_in(new_context, live_url, lang, **options), check, empty_url)
+    wizard_pages(open_in(new_context, live_url, lang, **options), check, lang)
+    assert not wide, "pages wider than a 375 px phone:\n" + "\n".join(wide)
+
+
+def test_progress_states_are_told_in_words_not_only_in_colour(page: Page) -> None:
+    token = start_draft(page, "Progress in words")
+    answer_by_request(page, token, ["task", "accuracy"], CUSTOMER_SERVICE_BOT)
+    page.goto(f"/d/{token}/task")
+    items = page.locator("nav.progress li")
+    # Answered steps say so, steps not reached yet say so, the current one is aria-current.
+    expect(items.nth(0).locator("[aria-current=step]")).to_have_count(1)
+    expect(items.nth(1)).to_contain_text("(answered)")
+    expect(items.nth(2)).not_to_contain_text("(")  # the next step to answer: a plain link
+    expect(items.nth(3)).to_contain_text("(not reached yet)")
+    expect(items.nth(5)).to_contain_text("(not reached yet)")
+
+
+def test_confidence_and_recommendation_are_words(page: Page) -> None:
+    token = create_finished(page.request, "Words, not colours", LOW_CONFIDENCE_DATA)
+    page.goto(f"/a/{token}")
+    expect(page.locator(".verdict-confidence")).to_contain_text("Low")
+    page.goto("/assessments?q=Words%2C%20not%20colours")
+    row = page.locator(".assessment-row").first
+    expect(row.locator(".badge")).not_to_be_empty()
+    expect(row.locator(".pill")).to_have_text("Confidence: Low")
+
+
+@pytest.mark.parametrize("reduced", [True, False], ids=["reduce", "no-preference"])
+def test_motion_follows_the_reader_preference(reduced: bool, live_url: str,
+                                              new_context: Callable[..., BrowserContext]) -> None:
+    context = new_context(reduced_motion="reduce" if reduced else "no-preference")
+    page = context.new_page()
+    start_draft(page, "Motion")
+    durations = page.locator(".option").first.evaluate(
+        "el => getComputedStyle(el).transitionDuration.split(',').map(parseFloat)")
+    if reduced:
+        assert max(durations) <= 0.001, durations
+    else:
+        assert max(durations) > 0, durations
+    behaviour = page.evaluate("() => getComputedStyle(document.documentElement).scrollBehavior")
+    assert behaviour == "auto"
+
+
+def test_dark_mode_changes_the_palette(new_context: Callable[..., BrowserContext]) -> None:
+    """Our own colours (errors, warnings, confidence) have dark variants, not just Pico's."""
+    colours = {}
+    for scheme in SCHEMES:
+        page = new_context(color_scheme=scheme).new_page()
+        page.goto("/new")
+        page.locator("form[action$='/new'] button[type=submit]").click()
+        colours[scheme] = page.locator(".field-error").first.evaluate(
+            "el => [getComputedStyle(el).color, getComputedStyle(document.body).backgroundColor]")
+    assert colours["light"] != colours["dark"], json.dumps(colours)
+
+
+def test_tab_shows_the_skip_link_then_a_focus_ring(page: Page) -> None:
+    page.goto("/new")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }")
+    assert (outline[0] != "none" and outline[1] >= 2) or outline[2] != "none", outline

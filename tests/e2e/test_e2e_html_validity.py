@@ -1,0 +1,148 @@
+"""Every page's HTML, as the live server sends it, passes the Nu Html Checker (vnu).
+
+vnu comes from the npm registry (package.json: vnu-jar) and runs on the machine's Java 17+. All
+pages go to one vnu run, so the JVM starts once. htmx attributes are written `data-hx-*`, which
+htmx reads the same way, so there is nothing to filter: any error fails the test.
+
+htmx fragments are not checked on their own: they are the same templates as the whole pages,
+which are.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from live_server import ROOT, live_server
+from playwright.sync_api import APIRequestContext, BrowserContext
+from wizard_flow import (
+    CUSTOMER_SERVICE_BOT,
+    NOISY_CLAIMS,
+    PRODUCT_SPECS_QA,
+    create_finished,
+    step_answers,
+)
+
+from app.decision import STEP_KEYS
+
+pytestmark = pytest.mark.e2e
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LANGS = ("en", "zh")
+# A verdict with warnings, low confidence and the warning colours, besides the worked examples.
+LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "task_type": "extraction", "failure_mode": "format",
+                       "latency_need": "realtime", "needs_citations": "yes",
+                       "domain_language": "specialized", "example_count": "none",
+                       "edge_cases": "no", "synthetic_data": "unsure"}
+
+
+@pytest.fixture(scope="module")
+def vnu() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("The HTML check needs Java 17 or later: `apt-get install -y "
+                    "default-jre-headless`. Or leave it out with `-m 'not e2e'`.", pytrace=False)
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `make assets`.", pytrace=False)
+    return [java, "-Xss2m", "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture(scope="module")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server nobody writes to: the home page and history with nothing in them yet."""
+    with live_server(tmp_path_factory.mktemp("empty-html")) as url:
+        yield url
+
+
+def get(request: APIRequestContext, url: str, status: int = 200) -> str:
+    response = request.get(url, max_redirects=0)
+    assert response.status == status, (url, response.status)
+    return response.text()
+
+
+def post(request: APIRequestContext, url: str, form: dict[str, str], status: int) -> str:
+    response = request.post(url, form=form, max_redirects=0)
+    assert response.status == status, (url, response.status)
+    return response.text()
+
+
+def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
+    """The HTML of every page and state, by name: what a browser receives, byte for byte."""
+    pages = {
+        "home-empty": get(request, f"{empty_url}/"),
+        "history-empty": get(request, f"{empty_url}/assessments"),
+    }
+    verdicts = {"fine-tune": CUSTOMER_SERVICE_BOT, "rag": PRODUCT_SPECS_QA,
+                "improve-data": NOISY_CLAIMS, "low-confidence": LOW_CONFIDENCE_DATA}
+    for name, answers in verdicts.items():
+        token = create_finished(request, f"HTML check: {name} <&> “quotes”", answers,
+                                team="Platform & Data")
+        pages[f"verdict-{name}"] = get(request, f"/a/{token}")
+
+    pages["start"] = get(request, "/new")
+    pages["start-errors"] = post(request, "/new", {"title": ""}, 422)
+    started = request.post("/new", form={"title": "HTML check: the wizard", "notes": "a\nb"})
+    token = re.search(r"/d/([A-Za-z0-9_-]{43})/task$", started.url).group(1)
+    for number, step in enumerate(STEP_KEYS, start=1):
+        pages[f"step-{number}"] = get(request, f"/d/{token}/{step}")
+        pages[f"step-{number}-errors"] = post(request, f"/d/{token}/{step}", {"nav": "next"}, 422)
+        answers = {k: "" if v is None else str(v)
+                   for k, v in step_answers(step, CUSTOMER_SERVICE_BOT).items()}
+        post(request, f"/d/{token}/{step}", {**answers, "nav": "next"}, 303)
+    pages["step-1-answered"] = get(request, f"/d/{token}/{STEP_KEYS[0]}")
+    pages["details"] = get(request, f"/d/{token}/details")
+    pages["details-errors"] = post(request, f"/d/{token}/details", {"title": ""}, 422)
+    pages["review"] = get(request, f"/d/{token}/review")
+
+    pages["home"] = get(request, "/")
+    pages["history"] = get(request, "/assessments")
+    pages["history-filtered"] = get(request, "/assessments?q=HTML&recommendation=rag")
+    pages["history-no-match"] = get(request, "/assessments?q=nothing-matches-this")
+    pages["how-we-decide"] = get(request, "/how-we-decide")
+    pages["api-docs"] = get(request, "/docs")
+    pages["error-404"] = get(request, "/no-such-page", 404)
+    pages["error-400"] = get(request, "/assessments?cursor=not-a-cursor", 400)
+    return pages
+
+
+def run_vnu(vnu: list[str], args: list[str]) -> list[dict]:
+    result = subprocess.run([*vnu, "--errors-only", "--format", "json", "--stdout", *args],
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode not in (0, 1) or not result.stdout.strip():
+        pytest.fail(f"vnu did not run (exit {result.returncode}):\n{result.stderr}", pytrace=False)
+    return json.loads(result.stdout)["messages"]
+
+
+def readable(messages: list[dict], root: Path) -> str:
+    lines = []
+    for m in messages:
+        where = Path(m.get("url", "").removeprefix("file:")).name or "?"
+        lines.append(f"{where}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
+                     f"{m['type']}: {m['message']}\n    {m.get('extract', '').strip()}")
+    return "\n".join(lines)
+
+
+def test_every_page_is_valid_html(vnu: list[str], empty_url: str, tmp_path: Path,
+                                  new_context: Callable[..., BrowserContext]) -> None:
+    files = []
+    for lang in LANGS:
+        context = new_context()
+        context.add_cookies([{"name": "lang", "value": lang, "url": empty_url}])
+        for name, text in server_pages(context.request, empty_url).items():
+            assert text.lstrip().lower().startswith("<!doctype html>"), name
+            path = tmp_path / f"{lang}-{name}.html"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+    messages = run_vnu(vnu, ["--html", *map(str, files)])
+    if messages:
+        pytest.fail(f"vnu: {len(messages)} error(s) in {len(files)} pages:\n"
+                    + readable(messages, tmp_path), pytrace=False)
+
+
+def test_the_stylesheet_is_valid_css(vnu: list[str]) -> None:
+    messages = run_vnu(vnu, ["--css", str(ROOT / "static" / "css" / "app.css")])
+    if messages:
+        pytest.fail("vnu, CSS:\n" + readable(messages, ROOT), pytrace=False)
