@@ -1,5 +1,7 @@
 """Engines and sessions. SQLite gets its durability PRAGMAs and explicit write transactions here."""
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    "PRAGMA busy_timeout=30000",
     "PRAGMA synchronous=FULL",
 )
 
@@ -50,6 +52,13 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine = create_db_engine(url)
+        # SQLite has one writer at a time, and its busy handler polls with sleeps and is unfair:
+        # under load a writer can starve past any timeout ("database is locked"). Queueing this
+        # process's writers on a lock hands the database over in order; busy_timeout still
+        # covers other processes (a second worker, a migration).
+        self._write_lock = (
+            threading.Lock() if self.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
@@ -62,7 +71,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -1,6 +1,9 @@
 """The application factory."""
 
 import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
@@ -54,7 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(pages.health_router)
     errors.install(app)
+    app.openapi = partial(document_api, app, app.openapi)
     return app
+
+
+def document_api(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        api.add_body_schemas(generate())
+    return app.openapi_schema
 
 
 app = create_app()

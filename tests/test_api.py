@@ -140,7 +140,10 @@ def test_openapi_documents_the_answer_keys(client):
     paths = schema["paths"]
     assert set(paths) >= {"/api/v1/assessments", "/api/v1/assessments/{id}", "/healthz"}
     body = paths["/api/v1/assessments"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    answers = body["$defs"]["Answers"]["properties"]
+    assert body == {"$ref": "#/components/schemas/AssessmentIn"}
+    components = schema["components"]["schemas"]
+    assert components["AssessmentIn"]["properties"]["answers"] == {"$ref": "#/components/schemas/Answers"}
+    answers = components["Answers"]["properties"]
     assert list(answers) == list(decision.QUESTIONS)
     assert answers["task_type"]["enum"] == [o.key for o in decision.QUESTIONS["task_type"].options]
 

@@ -24,7 +24,7 @@ def test_sqlite_pragmas(sqlite_db):
     with sqlite_db.read() as session:
         values = {name: session.execute(text(f"PRAGMA {name}")).scalar()
                   for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
-    assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 2}
+    assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000, "synchronous": 2}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -38,9 +38,18 @@ Answers = create_model(
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=assessments.META_LIMITS["title"])
-    team: str = Field("", max_length=assessments.META_LIMITS["team"])
-    notes: str = Field("", max_length=assessments.META_LIMITS["notes"])
+    team: str | None = Field("", max_length=assessments.META_LIMITS["team"])
+    notes: str | None = Field("", max_length=assessments.META_LIMITS["notes"])
     answers: Answers  # type: ignore[valid-type]
+
+
+def add_body_schemas(document: dict[str, Any]) -> None:
+    """The POST body is validated by hand (for messages in both languages), so FastAPI does not
+    know its model: put it, and the answers model it refers to, into the document's components."""
+    schema = AssessmentIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    components.update(schema.pop("$defs", {}))
+    components["AssessmentIn"] = schema
 
 
 class FieldProblem(BaseModel):
@@ -97,8 +106,7 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     response_model=Created,
     responses={422: {"model": Problems, "description": "Each offending field, named; nothing stored."}},
     openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": AssessmentIn.model_json_schema(
-            ref_template="#/components/schemas/{model}")}}}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/AssessmentIn"}}}}},
 )
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link."""
