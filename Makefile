@@ -11,7 +11,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint bench clean
+.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability lighthouse clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
@@ -59,6 +59,23 @@ lint: deps
 
 bench: setup
 	$(BIN)/python bench/bench_evaluate.py
+
+# N assessments through the service layer, into DATABASE_URL (default: the SQLite file make run uses).
+seed: deps migrate
+	$(BIN)/python -m bench.seed --count $(or $(N),10000)
+
+bench-http: setup
+	$(BIN)/python bench/bench_http.py
+
+bench-history: setup
+	$(BIN)/python bench/bench_history_scale.py $(BENCH_ARGS)
+
+bench-reliability: setup
+	$(BIN)/python bench/reliability_load.py
+	$(BIN)/python bench/reliability_crash.py
+
+lighthouse: setup
+	$(BIN)/python scripts/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) data .pytest_cache

@@ -2,19 +2,24 @@
 
 import base64
 import binascii
+import json
+import re
 import secrets
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Text, bindparam, func, insert, or_, select, text, tuple_
+from sqlalchemy import cast as sa_cast
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, defer
 
 from app import decision
 from app.db import Database
-from app.models import Assessment, utcnow
+from app.models import Assessment, AssessmentCount, utcnow
 
 FIRST_STEP = decision.STEP_KEYS[0]
 REVIEW = "review"
@@ -211,6 +216,8 @@ def finish(db: Database, token: str) -> Assessment:
         assessment = _by_token(session, token)
         if assessment.is_finished:
             return assessment
+        if assessment.current_step != REVIEW:
+            raise OutOfOrder(assessment.current_step)
         answers, errors = decision.validate_answers(assessment.answers)
         if errors:
             raise Incomplete(errors)
@@ -227,6 +234,75 @@ def create_finished(db: Database, meta: Mapping[str, str], answers: Mapping[str,
     with db.write() as session:
         session.add(assessment)
     return assessment
+
+
+@dataclass(frozen=True)
+class FinishedItem:
+    """One assessment for `bulk_create_finished`: meta and answers already validated."""
+
+    title: str
+    answers: Mapping[str, Any]
+    team: str = ""
+    notes: str = ""
+    finished_at: datetime | None = None  # default: now
+    started_at: datetime | None = None  # default: finished_at
+
+
+def bulk_create_finished(db: Database, items: Iterable[FinishedItem], *,
+                         batch_size: int = 2_000) -> int:
+    """Judge and store many finished assessments at once (seeding, imports); returns how many.
+
+    Each distinct answer set is evaluated once and its verdict serialized once; rows go in
+    with one multi-row INSERT per batch, one transaction per batch. The database's triggers
+    keep the history's counts and search index in step, as for any other write.
+    """
+    judged: dict[str, tuple[str, decision.Verdict, str]] = {}
+    table = Assessment.__table__
+    as_json = (lambda name: sa_cast(bindparam(name, type_=Text()), JSONB())) \
+        if db.engine.dialect.name == "postgresql" else (lambda name: bindparam(name, type_=Text()))
+    statement = insert(table).values(
+        share_token=bindparam("share_token"), title=bindparam("title"), team=bindparam("team"),
+        notes=bindparam("notes"), answers=as_json("answers_json"), current_step=REVIEW,
+        created_at=bindparam("created_at"), updated_at=bindparam("finished_at"),
+        finished_at=bindparam("finished_at"), recommendation=bindparam("recommendation"),
+        confidence=bindparam("confidence"), verdict=as_json("verdict_json"),
+        rules_version=bindparam("rules_version"),
+    )
+    stored = 0
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        # Serialized as SQLAlchemy's JSON type would, so bulk rows look like any others.
+        key = json.dumps(dict(item.answers), sort_keys=True)
+        if key not in judged:
+            verdict = decision.evaluate(item.answers)
+            judged[key] = (json.dumps(dict(item.answers)), verdict,
+                           json.dumps(verdict.to_snapshot()))
+        answers_json, verdict, verdict_json = judged[key]
+        finished_at = item.finished_at or utcnow()
+        batch.append({
+            "share_token": new_share_token(), "title": item.title, "team": item.team,
+            "notes": item.notes, "answers_json": answers_json,
+            "created_at": item.started_at or finished_at, "finished_at": finished_at,
+            "recommendation": verdict.recommendation, "confidence": verdict.confidence,
+            "verdict_json": verdict_json, "rules_version": verdict.rules_version,
+        })
+        if len(batch) >= batch_size:
+            stored += _insert_batch(db, statement, batch)
+            batch = []
+    if batch:
+        stored += _insert_batch(db, statement, batch)
+    return stored
+
+
+def _insert_batch(db: Database, statement, rows: list[dict[str, Any]]) -> int:
+    with db.write() as session:
+        if db.engine.dialect.name == "postgresql":
+            # RETURNING makes SQLAlchemy send multi-row INSERTs (1,000 rows a statement) rather
+            # than one statement a row, and the counting trigger then runs once per 1,000.
+            session.execute(statement.returning(Assessment.__table__.c.id), rows).all()
+        else:
+            session.execute(statement, rows)
+    return len(rows)
 
 
 def revise(db: Database, token: str) -> Assessment:
@@ -265,6 +341,9 @@ class HistoryPage:
     next_cursor: str | None
     counts: dict[str, int]
     total: int
+    # True when a search matched more than SEARCH_COUNT_LIMIT assessments: `counts` and `total`
+    # then cover the SEARCH_COUNT_LIMIT newest matches only (show them as "1,000+").
+    counts_capped: bool = False
 
 
 def encode_cursor(assessment: Assessment) -> str:
@@ -273,19 +352,42 @@ def encode_cursor(assessment: Assessment) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+CURSOR_ID = re.compile(r"[1-9][0-9]{0,9}")
+MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on both backends
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (finished_at, id) a cursor stands for; anything this app did not make is refused."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         when, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
         finished_at = datetime.fromisoformat(when)
-        if finished_at.tzinfo is None:
-            raise ValueError("naive")
-        return finished_at, int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        if finished_at.tzinfo is None or not CURSOR_ID.fullmatch(ident) or int(ident) > MAX_ID:
+            raise ValueError("not a cursor")
+        return finished_at.astimezone(UTC), int(ident)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor(cursor) from exc
 
 
+# Search: substrings of title or team, case-insensitively, through trigram indexes (migration
+# 0002): pg_trgm GIN indexes on PostgreSQL, an FTS5 trigram table on SQLite.
+SEARCH_MIN_TRIGRAM = 3
+# A trigram index cannot answer a query of one or two characters ("%", "客服"). Those look
+# through the SHORT_SEARCH_WINDOW newest finished assessments only, which bounds their cost.
+SHORT_SEARCH_WINDOW = 10_000
+# Counting every match costs as much as there are matches: counts stop at this many.
+SEARCH_COUNT_LIMIT = 100
+# SQLite's search table orders its rows by unixepoch(finished_at) * 2**31 + id (32-bit ids).
+ORDER_KEY_ID_SPAN = 2**31
+SEARCH_TABLE = "assessments_search"
+_ORDER_KEY_SQL = "CAST(strftime('%s', :finished_at) AS INTEGER) * 2147483648 + :id"
+# Only what a history row shows is loaded: answers, verdict and notes stay in the database.
+_LIST_ONLY = tuple(defer(field, raiseload=True)
+                   for field in (Assessment.answers, Assessment.verdict, Assessment.notes))
+
+
 def _search_filter(q: str):
+    """`q` already escaped for LIKE. Same expressions as the pg_trgm indexes, so they serve it."""
     pattern = f"%{q.lower()}%"
     return or_(func.lower(Assessment.title).like(pattern, escape="\\"),
                func.lower(Assessment.team).like(pattern, escape="\\"))
@@ -295,32 +397,54 @@ def _escape_like(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _fts_phrase(q: str) -> str:
+    """An FTS5 query: `q` as one literal phrase of trigrams, in the title or in the team."""
+    return '{title team} : "' + q.replace('"', '""') + '"'
+
+
+def _newest_first(statement, limit: int):
+    return statement.order_by(Assessment.finished_at.desc(), Assessment.id.desc()).limit(limit)
+
+
 def history(db: Database, *, q: str = "", recommendation: str | None = None,
             cursor: str | None = None, limit: int = 20) -> HistoryPage:
-    """Finished assessments, newest first, by keyset pagination on (finished_at, id)."""
+    """Finished assessments, newest first, by keyset pagination on (finished_at, id).
+
+    Each query walks an index in order and stops after a bounded number of rows, so that a page
+    costs about the same with a thousand stored assessments as with a million:
+
+    * No search: `ix_assessments_finished`, or `ix_assessments_recommendation_finished` with a
+      filter. Counts come from `assessment_counts`, which triggers keep exact.
+    * Search (a substring of title or team, any case): on SQLite the FTS5 trigram table, whose
+      rowid is a time-ordered key, so matches come newest first (to the second, then by id);
+      on PostgreSQL, per the planner, the pg_trgm indexes (few matches) or a newest-first walk
+      of the covering `ix_assessments_history` (many matches).
+      Queries of 1-2 characters, which no trigram can serve, look through the
+      SHORT_SEARCH_WINDOW newest finished assessments only.
+    * Counts for a search are exact up to SEARCH_COUNT_LIMIT matches. Past that, `counts_capped`
+      is set and the counts are those of the SEARCH_COUNT_LIMIT newest matches: lower bounds,
+      to be shown as "100+".
+
+    Items carry what a list shows; their answers, verdict and notes are not loaded (use `get`).
+    """
     q = _clean_text(q, multiline=False)[:200]
-    conditions = [Assessment.finished_at.is_not(None)]
-    if q:
-        conditions.append(_search_filter(_escape_like(q)))
     with db.read() as session:
-        count_rows = session.execute(
-            select(Assessment.recommendation, func.count())
-            .where(*conditions)
-            .group_by(Assessment.recommendation)
-        ).all()
-        counts = {key: 0 for key in decision.APPROACHES}
-        counts.update({rec: n for rec, n in count_rows if rec in counts})
-        if recommendation:
-            conditions.append(Assessment.recommendation == recommendation)
-        if cursor:
-            finished_at, ident = decode_cursor(cursor)
-            conditions.append(tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident))
-        rows = list(session.scalars(
-            select(Assessment)
-            .where(*conditions)
-            .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
-            .limit(limit + 1)
-        ))
+        if not q:
+            counts, capped = _all_counts(session), False
+            conditions = [Assessment.finished_at.is_not(None)]
+            if recommendation:
+                conditions.append(Assessment.recommendation == recommendation)
+            if cursor:
+                finished_at, ident = decode_cursor(cursor)
+                conditions.append(
+                    tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident))
+            rows = list(session.scalars(_newest_first(
+                select(Assessment).options(*_LIST_ONLY).where(*conditions), limit + 1)))
+        else:
+            search = _SqliteSearch if session.get_bind().dialect.name == "sqlite" else _SqlSearch
+            matches = search(session, q)
+            counts, capped = _capped_tally(matches.recommendations(SEARCH_COUNT_LIMIT + 1))
+            rows = _by_ids(session, matches.ids(recommendation, cursor, limit + 1))
     more = len(rows) > limit
     items = rows[:limit]
     return HistoryPage(
@@ -328,7 +452,108 @@ def history(db: Database, *, q: str = "", recommendation: str | None = None,
         next_cursor=encode_cursor(items[-1]) if more else None,
         counts=counts,
         total=sum(counts.values()),
+        counts_capped=capped,
     )
+
+
+def _tally(rows) -> dict[str, int]:
+    counts = {key: 0 for key in decision.APPROACHES}
+    counts.update({rec: n for rec, n in rows if rec in counts})
+    return counts
+
+
+def _all_counts(session: Session) -> dict[str, int]:
+    return _tally(session.execute(select(AssessmentCount.recommendation, AssessmentCount.finished)))
+
+
+def _capped_tally(recommendations: Sequence[str]) -> tuple[dict[str, int], bool]:
+    """Recommendations of the newest SEARCH_COUNT_LIMIT + 1 matches: the extra one says "more"."""
+    capped = len(recommendations) > SEARCH_COUNT_LIMIT
+    return _tally(Counter(recommendations[:SEARCH_COUNT_LIMIT]).items()), capped
+
+
+def _by_ids(session: Session, ids: Sequence[int]) -> list[Assessment]:
+    if not ids:
+        return []
+    found = {a.id: a for a in session.scalars(
+        select(Assessment).options(*_LIST_ONLY).where(Assessment.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+class _SqlSearch:
+    """PostgreSQL (and any backend without FTS5): LIKE on lower(title) / lower(team)."""
+
+    def __init__(self, session: Session, q: str) -> None:
+        self.session = session
+        self.conditions = [Assessment.finished_at.is_not(None), _search_filter(_escape_like(q))]
+        if len(q) < SEARCH_MIN_TRIGRAM:
+            newest = select(Assessment.finished_at, Assessment.id).where(
+                Assessment.finished_at.is_not(None))
+            edge = session.execute(
+                _newest_first(newest, 1).offset(SHORT_SEARCH_WINDOW - 1)).first()
+            if edge is not None:
+                self.conditions.append(tuple_(Assessment.finished_at, Assessment.id) >= tuple(edge))
+
+    def recommendations(self, n: int) -> list[str]:
+        return list(self.session.scalars(_newest_first(
+            select(Assessment.recommendation).where(*self.conditions), n)))
+
+    def ids(self, recommendation: str | None, cursor: str | None, n: int) -> list[int]:
+        conditions = list(self.conditions)
+        if recommendation:
+            conditions.append(Assessment.recommendation == recommendation)
+        if cursor:
+            finished_at, ident = decode_cursor(cursor)
+            conditions.append(tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident))
+        return list(self.session.scalars(
+            _newest_first(select(Assessment.id).where(*conditions), n)))
+
+
+class _SqliteSearch:
+    """SQLite: the FTS5 table `assessments_search` (rowid = time-ordered key; title, team and
+    recommendation kept in it), so no query here reads the big `assessments` rows."""
+
+    def __init__(self, session: Session, q: str) -> None:
+        self.session = session
+        if len(q) >= SEARCH_MIN_TRIGRAM:
+            self.where, self.params = [f"{SEARCH_TABLE} MATCH :phrase"], {"phrase": _fts_phrase(q)}
+            return
+        # Too short for a trigram: read the newest rows of the table itself and filter them.
+        edge = session.execute(text(
+            f"SELECT rowid FROM {SEARCH_TABLE} ORDER BY rowid DESC LIMIT 1 OFFSET :skip"
+        ), {"skip": SHORT_SEARCH_WINDOW - 1}).scalar()
+        pattern = f"%{_escape_like(q).lower()}%"
+        self.where = ["(lower(title) LIKE :pattern ESCAPE '\\'"
+                      " OR lower(team) LIKE :pattern ESCAPE '\\')"]
+        self.params = {"pattern": pattern}
+        if edge is not None:
+            self.where.append("rowid >= :edge")
+            self.params["edge"] = edge
+
+    def recommendations(self, n: int) -> list[str]:
+        return list(self.session.execute(text(
+            f"SELECT recommendation FROM {SEARCH_TABLE} WHERE {' AND '.join(self.where)}"
+            " ORDER BY rowid DESC LIMIT :n"), {**self.params, "n": n}).scalars())
+
+    def ids(self, recommendation: str | None, cursor: str | None, n: int) -> list[int]:
+        where, params = list(self.where), {**self.params, "n": n}
+        if recommendation:
+            where.append("recommendation = :recommendation")
+            params["recommendation"] = recommendation
+        if cursor:
+            finished_at, ident = decode_cursor(cursor)
+            # The key is computed by SQLite from the stored text, exactly as the triggers did.
+            where.append(f"rowid < {_ORDER_KEY_SQL}")
+            params.update(finished_at=_sqlite_datetime(finished_at), id=ident)
+        return list(self.session.execute(text(
+            f"SELECT rowid % {ORDER_KEY_ID_SPAN} FROM {SEARCH_TABLE} WHERE {' AND '.join(where)}"
+            " ORDER BY rowid DESC LIMIT :n"), params).scalars())
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy stores for a UTC datetime on SQLite."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond:06d}"
 
 
 def recent(db: Database, limit: int = 5) -> list[Assessment]:

@@ -53,9 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(pages.health_router)  # first: load balancers call it most
     for module in (pages, access, wizard, assessments, api):
         app.include_router(module.router)
-    app.include_router(pages.health_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

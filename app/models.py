@@ -1,9 +1,19 @@
-"""The stored assessment. Portable across SQLite and PostgreSQL: nothing here is backend-specific."""
+"""The stored assessment. Portable across SQLite and PostgreSQL, except the search indexes.
+
+Searching title and team by substring needs a trigram index, and each backend has its own:
+pg_trgm GIN indexes and a covering index on PostgreSQL (declared below, marked
+`info={"only_on": "postgresql"}`; expression statistics too, in the migration only) and
+an FTS5 table on SQLite (`assessments_search` and its shadow tables, created by migration 0002
+and kept in step by triggers, so not modelled here). `autogenerate_filter` tells Alembic's
+autogenerate (and so `alembic check`) to compare each backend with its own part only.
+"""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, func, text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -75,8 +85,48 @@ class Assessment(Base):
         # History: finished assessments, newest first, paged by (finished_at, id).
         Index("ix_assessments_finished", "finished_at", "id"),
         Index("ix_assessments_recommendation_finished", "recommendation", "finished_at", "id"),
+        # Search (PostgreSQL): newest first, filtering on the index alone (index-only scans)...
+        Index("ix_assessments_history", "finished_at", "id",
+              postgresql_include=["recommendation", "title", "team"],
+              postgresql_where=text("finished_at IS NOT NULL"), info={"only_on": "postgresql"}),
+        # ...and `lower(title) LIKE '%q%'` (the same for team) by trigrams, finished rows only.
+        *(Index(f"ix_assessments_{column}_trgm", func.lower(text(column)).label(f"lower_{column}"),
+                postgresql_using="gin", postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
+                postgresql_where=text("finished_at IS NOT NULL"), info={"only_on": "postgresql"})
+          for column in ("title", "team")),
     )
 
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+
+class AssessmentCount(Base):
+    """Finished assessments per recommendation, so the history's counts cost one tiny read.
+
+    Written only by the triggers of migration 0002, never by the app.
+    """
+
+    __tablename__ = "assessment_counts"
+
+    recommendation: Mapped[str] = mapped_column(String(32), primary_key=True)
+    finished: Mapped[int] = mapped_column(Integer)
+
+
+# SQLite's FTS5 search table; FTS5 names its shadow tables after it (assessments_search_data...).
+SQLITE_SEARCH_TABLE = "assessments_search"
+
+
+def autogenerate_filter(dialect: str):
+    """An `include_object` for Alembic that compares each backend with the objects it really has:
+    no FTS5 tables on PostgreSQL's side, no pg_trgm indexes on SQLite's."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and name is not None and name.startswith(SQLITE_SEARCH_TABLE):
+            return False
+        only_on = getattr(obj, "info", {}).get("only_on")
+        if only_on is None and compare_to is not None:
+            only_on = getattr(compare_to, "info", {}).get("only_on")
+        return only_on is None or only_on == dialect
+
+    return include_object

@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from app.db import create_db_engine
-from app.models import Base
+from app.models import Base, autogenerate_filter
 from app.settings import get_settings
 
 config = context.config
@@ -32,6 +32,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=autogenerate_filter(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

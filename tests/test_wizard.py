@@ -276,3 +276,12 @@ def test_review_and_details_fragments(client):
         page = html(client.get(path, headers=HTMX))
         assert page.select_one("html") is None
         assert page.select_one("#step-heading").get_text(strip=True) == heading
+
+
+def test_finish_before_the_review_goes_back_to_the_current_step(client, app):
+    token = start(client)
+    client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))
+    response = client.post(f"/d/{token}/finish")
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/d/{token}/accuracy")
+    assert get(app.state.db, token).finished_at is None

@@ -8,7 +8,8 @@ move:
 - no response is a 5xx;
 - a finished assessment never changes again (answers, verdict, title, timestamps);
 - a 422 changes nothing that is stored;
-- finish succeeds exactly when every stored answer is valid, and its verdict is the engine's;
+- finish succeeds exactly when the review was reached and every stored answer is valid, and its
+  verdict is the engine's;
 - a draft's current step never moves backwards;
 - each answer is the status and redirect the wizard promises (303 to the right page, 200, 404).
 """
@@ -271,6 +272,12 @@ class WizardMachine(RuleBasedStateMachine):
             assert response.status_code in (204, 303)
             assert after == before
             return token
+        if before["current_step"] != "review":
+            event("finish: before the review")
+            assert response.status_code == 303, "finish before the review was not sent back"
+            assert urlsplit(response.headers["location"]).path.startswith(f"/d/{token}/")
+            assert after == before, "finishing before the review changed the draft"
+            return multiple()
         answers, errors = decision.validate_answers(before["answers"])
         event(f"finish: {'refused' if errors else 'finished'} from {before['current_step']}")
         if errors:

@@ -8,15 +8,16 @@ from app.db import Database
 from app.settings import Settings
 
 
-def get_db(request: Request) -> Database:
+# Async, so that these trivial lookups run on the event loop rather than hopping to a thread.
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_lang(request: Request) -> str:
+async def get_lang(request: Request) -> str:
     return request.state.lang
 
 

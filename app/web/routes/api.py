@@ -94,6 +94,8 @@ class Listing(BaseModel):
     items: list[Summary]
     next_cursor: str | None
     counts: dict[str, int]
+    counts_capped: bool = Field(description="True when a search matched so many assessments that "
+                                            "`counts` cover only the newest of them")
 
 
 def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
@@ -171,4 +173,5 @@ def list_assessments(
         } for a in page.items],
         "next_cursor": page.next_cursor,
         "counts": page.counts,
+        "counts_capped": page.counts_capped,
     }

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app import assessments, decision
 from app.models import Assessment
@@ -25,30 +26,37 @@ def load_finished(db, token: str) -> Assessment:
 
 
 @router.get("/a/{token}", response_class=HTMLResponse)
-def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    # A finished verdict never changes, so its page is rendered once per language and host.
+async def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    # A finished verdict never changes, so its page is rendered once per language and host, and
+    # a cached page is answered on the event loop without touching a thread or the database.
     cache = request.app.state.verdict_cache
     key = (token, lang, str(request.base_url), "session" in request.cookies)
     page = cache.get(key)
     if page is None:
-        try:
-            assessment = assessments.get(db, token)
-        except assessments.NotFound:
-            raise HTTPException(404) from None
-        if not assessment.is_finished:
-            return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-        rendered = render(request, "assessments/verdict.html", {
-            "assessment": assessment,
-            "verdict": decision.localize(assessment.verdict, lang),
-            "rules_now": assessments.current_recommendation(assessment),
-            "revised_from": assessments.revised_from(db, assessment),
-            "share_url": str(request.url_for("show_verdict", token=token)),
-        })
-        page = cache.put(key, rendered.body)
+        rendered = await run_in_threadpool(render_verdict, request, token, db, lang)
+        if not isinstance(rendered, bytes):
+            return rendered
+        page = cache.put(key, rendered)
     headers = {**PRIVATE, "ETag": page.etag, "Vary": "Accept-Language, Cookie"}
     if page.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(page.body, headers=headers)
+
+
+def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Response:
+    try:
+        assessment = assessments.get(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not assessment.is_finished:
+        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+    return render(request, "assessments/verdict.html", {
+        "assessment": assessment,
+        "verdict": decision.localize(assessment.verdict, lang),
+        "rules_now": assessments.current_recommendation(assessment),
+        "revised_from": assessments.revised_from(db, assessment),
+        "share_url": str(request.url_for("show_verdict", token=token)),
+    }).body
 
 
 @router.get("/a/{token}/export.md")

@@ -47,7 +47,7 @@ def switch_language(request: Request, code: str,
 
 
 @health_router.get("/healthz")
-def check_health(db: DatabaseDep) -> dict[str, str]:
+async def check_health() -> dict[str, str]:
     """200 while the app can answer; the rules version tells which engine is serving."""
     return {"status": "ok", "rules_version": decision.RULES_VERSION}
 

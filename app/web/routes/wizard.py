@@ -135,6 +135,8 @@ def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangD
     draft = load_draft(db, token)
     try:
         finished = assessments.finish(db, token)
+    except assessments.OutOfOrder as out_of_order:
+        return see_other(step_url(request, token, out_of_order.current_step))
     except assessments.Incomplete as incomplete:
         return render_wizard(request, draft, assessments.REVIEW, status_code=422,
                              errors=field_errors(incomplete.errors, lang))
