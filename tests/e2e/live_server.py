@@ -69,17 +69,20 @@ def _wait_healthy(base_url: str, process: subprocess.Popen, log_path: Path, time
 
 
 @contextmanager
-def live_server(workdir: Path, *, timeout: float = 20.0) -> Iterator[str]:
-    """Migrate a new SQLite file in `workdir`, serve the app on a free loopback port; its URL."""
-    database_url = f"sqlite:///{workdir / 'wizard.db'}"
-    migrate(database_url)
+def live_server(workdir: Path, *, database_url: str | None = None, workers: int = 1,
+                timeout: float = 20.0) -> Iterator[str]:
+    """Serve the app on a free loopback port and give its URL: by default on a new, migrated
+    SQLite file in `workdir`, or on `database_url`, which must already be migrated."""
+    if database_url is None:
+        database_url = f"sqlite:///{workdir / 'wizard.db'}"
+        migrate(database_url)
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "APP_LOG_LEVEL": "warning"}
-    log_path = workdir / "uvicorn.log"
+    log_path = workdir / f"uvicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"
