@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from playwright.sync_api import APIRequestContext, Page, expect
 
 from app.decision import QUESTIONS, STEP_KEYS, STEPS
+from tests.helpers import REFUND_BOT
 
 Answers = Mapping[str, str | int | None]
 
@@ -13,27 +14,7 @@ Answers = Mapping[str, str | int | None]
 # API. Stated answers as written there; the unstated ones are the unremarkable defaults the unit
 # tests use (narrow scope, medium volume, hosted API, general knowledge, no synthetic data).
 CUSTOMER_SERVICE_BOT: dict[str, str | int | None] = {
-    "task_type": "tool_use",
-    "task_scope": "narrow",
-    "spec_clarity": "implicit",
-    "accuracy_target": "critical",
-    "prompting_effort": "extensive",
-    "baseline_accuracy": 95,
-    "failure_mode": "wrong_decisions",
-    "volume": "medium",
-    "latency_need": "interactive",
-    "cost_pressure": "moderate",
-    "hosting": "api_ok",
-    "ml_capacity": "some",
-    "knowledge_source": "general",
-    "needs_citations": "no",
-    "domain_language": "common",
-    "example_count": "100_to_1k",
-    "data_quality": "clean",
-    "data_diversity": "diverse",
-    "edge_cases": "yes",
-    "synthetic_data": "no",
-}
+    **REFUND_BOT, "baseline_accuracy": 95, "synthetic_data": "no"}
 CUSTOMER_SERVICE_BOT_VERDICT = "fine_tune"
 
 # Worked example 3: this month's product specs.
