@@ -32,7 +32,7 @@ $(VENV)/.deps: pyproject.toml constraints.txt
 assets: $(VENDOR)/.assets
 
 $(VENDOR)/.assets: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css

