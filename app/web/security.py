@@ -36,6 +36,7 @@ BASE_HEADERS = (
     # `no-referrer` would blank Origin on form posts, which the cross-origin check relies on.
     (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
@@ -82,11 +83,13 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *((k, v) for k, v in self.headers if k not in names),
-                ]
+                headers = message.get("headers", [])
+                names = {name.lower() for name, _ in headers}
+                extra = [(k, v) for k, v in self.headers if k not in names]
+                # Pages say how they may be cached; those that don't are revalidated every time.
+                if b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-cache"))
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         method = scope["method"]
