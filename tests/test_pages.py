@@ -121,3 +121,27 @@ def test_static_assets_are_versioned_by_content(client):
     scripts = [s["src"] for s in page.select("script[src]")]
     assert [s.split("?")[0] for s in scripts] == ["/static/vendor/htmx.min.js", "/static/js/app.js"]
     assert client.get(scripts[0]).status_code == 200
+
+
+def test_every_page_route_as_a_page_and_as_an_htmx_request(client):
+    """Routes with a panel answer htmx with the panel only and say so in Vary; the rest answer
+    htmx with the same whole page, so a boosted link or a history restore always gets a page."""
+    from tests.helpers import REFUND_BOT, answer_all, start, vary
+
+    token = finish(client)
+    draft = start(client)
+    answer_all(client, draft, REFUND_BOT)
+    fragments = {f"/d/{draft}/task": "#step-heading", f"/d/{draft}/details": "#step-heading",
+                 f"/d/{draft}/review": "#step-heading", "/assessments": ".counts"}
+    pages = ["/", "/new", f"/a/{token}", "/how-we-decide", "/docs", "/no-such-page"]
+    for path, marker in fragments.items():
+        page, fragment = client.get(path), client.get(path, headers={"HX-Request": "true"})
+        assert html(page).select_one("html") is not None, path
+        assert html(fragment).select_one("html") is None, path
+        assert html(fragment).select_one(marker) is not None, path
+        assert "hx-request" in vary(page) and "hx-request" in vary(fragment), path
+    for path in pages:
+        page, fragment = client.get(path), client.get(path, headers={"HX-Request": "true"})
+        assert html(page).select_one("html") is not None, path
+        assert html(fragment).select_one("html") is not None, path
+        assert html(fragment).select_one("main").get_text() == html(page).select_one("main").get_text(), path
