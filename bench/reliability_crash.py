@@ -20,7 +20,6 @@ failure, with a last line `RESULT {json}`.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import sys
@@ -38,11 +37,13 @@ from reliability_load import (  # noqa: E402
     TRACEBACK,
     RunFailed,
     Server,
+    clean_up,
     Stats,
     httpx,
     integrity_check,
     migrate,
     normalized,
+    report,
     random_json_answers,
     sqlite_path,
     wizard_run,
@@ -408,17 +409,10 @@ def main(argv: list[str] | None = None) -> int:
         for failure in ledger.failures[:20]:
             print(f"  ! {failure}")
         failed = bool(ledger.failures) or kills < args.kills or not items
-        if failed:
-            print("FAILED; server log tail:\n" + server.log_tail())
-        print("RESULT " + json.dumps(result), flush=True)
-        return 1 if failed else 0
+        return report(server, result, failed)
     finally:
         stop.set()
-        server.kill()
-        if args.keep or failed:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, workdir, keep=args.keep or failed)
 
 
 if __name__ == "__main__":

@@ -315,6 +315,22 @@ def find_lost(database_url: str, acknowledged: dict[str, dict[str, Any]]) -> lis
     return problems
 
 
+def report(server: Server, result: dict[str, Any], failed: bool) -> int:
+    """The closing lines both scripts print, and their exit code."""
+    if failed:
+        print("FAILED; server log tail:\n" + server.log_tail())
+    print("RESULT " + json.dumps(result), flush=True)
+    return 1 if failed else 0
+
+
+def clean_up(server: Server, workdir: Path, *, keep: bool) -> None:
+    server.kill()
+    if keep:
+        print(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     if not values:
@@ -428,16 +444,9 @@ def main(argv: list[str] | None = None) -> int:
         failed = bool(lost or server_errors or locked or transport_errors or stats.unexpected
                       or tracebacks or alive or integrity not in ("ok", "n/a")
                       or not stats.acknowledged)
-        if failed:
-            print("FAILED; server log tail:\n" + server.log_tail())
-        print("RESULT " + json.dumps(result), flush=True)
-        return 1 if failed else 0
+        return report(server, result, failed)
     finally:
-        server.kill()
-        if args.keep or failed:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, workdir, keep=args.keep or failed)
 
 
 if __name__ == "__main__":
