@@ -1,6 +1,5 @@
 """Migrations build the schema from nothing, match the models, and run both ways."""
 
-import shutil
 
 import pytest
 from alembic import command
