@@ -18,22 +18,19 @@ Read the ratios, which come from the same run. Loopback only; every wrk run is b
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from starlette.applications import Starlette  # noqa: E402
+from bench.uvicorn_process import Server  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
@@ -50,41 +47,6 @@ wrk.method = "POST"
 wrk.body = "{body}"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(target: str, env: dict[str, str], *, access_log: bool, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
-               "--proxy-headers", "--workers", str(workers)]
-    if not access_log:
-        command.append("--no-access-log")
-    # The access log goes where production sends it: the server's stderr, here a file.
-    log = open(env["BENCH_LOG"], "ab")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            return process, base
-        except OSError:
-            time.sleep(0.05)
-    process.terminate()
-    raise RuntimeError(f"uvicorn did not start: see {env['BENCH_LOG']}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
@@ -174,8 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         url, token, step_path, body = prepare(workdir, args.seed)
         script = workdir / "step.lua"
         script.write_text(STEP_LUA.format(body=body))
-        env = {**os.environ, "DATABASE_URL": url, "BENCH_LOG": str(workdir / "server.log")}
-        env.pop("APP_ACCESS_PASSWORD", None)
+        log_path = workdir / "server.log"
         paths = {
             "/healthz": ("/healthz", None),
             "verdict page": (f"/a/{token}", None),
@@ -189,17 +150,20 @@ def main(argv: list[str] | None = None) -> int:
             "--no-access-log": ("app.main:app", False, paths),
             "bare Starlette": ("bench.bench_http:bare_app", True, {"/healthz": ("/healthz", None)}),
         }
-        processes, targets = [], {}
+        started, targets = [], {}
         try:
             for label, (target, access_log, endpoints) in servers.items():
-                process, base = start_server(target, env, access_log=access_log, workers=args.workers)
-                processes.append(process)
-                targets[label] = (base, endpoints)
+                # The access log goes where production sends it: the server's output, here a file.
+                extra = ["--workers", str(args.workers), *([] if access_log else ["--no-access-log"])]
+                server = Server(url, log_path, target=target, extra_args=extra)
+                started.append(server)
+                server.start()
+                targets[label] = (server.base_url, endpoints)
             runs = run_all(targets, args)
         finally:
-            for process in processes:
-                stop_server(process)
-        log_lines = sum(1 for _ in open(env["BENCH_LOG"], "rb"))
+            for server in started:
+                server.stop()
+        log_lines = sum(1 for _ in open(log_path, "rb"))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -32,11 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from uvicorn_process import Server  # noqa: E402
 from reliability_load import (  # noqa: E402
     LOCKED,
     TRACEBACK,
     RunFailed,
-    Server,
     clean_up,
     Stats,
     httpx,
