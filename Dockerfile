@@ -45,4 +45,6 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --proxy-headers --forwarded-allow-ips='*'"]
+# X-Forwarded-* are read by the app itself, from the proxies named in APP_TRUSTED_PROXIES only;
+# h11 with a bounded request head, so a huge header can't hold the event loop (README, Security).
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5 --limit-concurrency 200"]

@@ -14,7 +14,7 @@ NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 .PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability lighthouse clean
 
 run: setup migrate
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, func, insert, or_, select, text, tuple_
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, defer
 
 from app import decision
@@ -27,6 +28,11 @@ REVIEW = "review"
 PROGRESS = (*decision.STEP_KEYS, REVIEW)
 
 META_LIMITS = {"title": 200, "team": 100, "notes": 5000}
+MULTILINE_FIELDS = frozenset({"notes"})
+# Control characters (C0, DEL, C1): a line break or tab becomes a space in a one-line field, the
+# rest (ESC, BEL, ...) go; in a multi-line field, line breaks and tabs stay.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACING = frozenset("\t\n\r\x0b\x0c\x85")
 TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 
 
@@ -60,6 +66,14 @@ class InvalidCursor(ValueError):
     """The pagination cursor was not made by this app."""
 
 
+class Unsearchable(ValueError):
+    """A search with no letter or digit: no index can serve it, and it would match little."""
+
+
+class SearchTooSlow(RuntimeError):
+    """A search ran past its deadline and was stopped by the database."""
+
+
 @dataclass(frozen=True)
 class MetaError:
     """A problem with title, team or notes; the web layer turns `code` into words."""
@@ -83,6 +97,15 @@ def _clean_query(value: str) -> str:
     return "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cs")).strip()
 
 
+def _without_controls(value: str, *, multiline: bool) -> str:
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if multiline and char in "\t\n\r":
+            return char
+        return " " if char in _SPACING else ""
+    return _CONTROLS.sub(replace, value)
+
+
 def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaError]]:
     meta: dict[str, str] = {}
     errors: list[MetaError] = []
@@ -93,11 +116,13 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
         if not isinstance(value, str):
             errors.append(MetaError(field, "not_text"))
             continue
-        # Kept exactly as typed: the page escapes it and the access log never sees it. Only what
-        # no database can store as text is refused: NUL, and halves of UTF-16 surrogate pairs.
+        # What no database can store as text is refused: NUL, and halves of UTF-16 surrogate
+        # pairs. Other control characters are dropped, but notes keep their line breaks and tabs.
         if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
             errors.append(MetaError(field, "not_text"))
-        elif field == "title" and not value.strip():
+            continue
+        value = _without_controls(value, multiline=field in MULTILINE_FIELDS)
+        if field == "title" and not value.strip():
             errors.append(MetaError(field, "required"))
         elif len(value) > limit:
             errors.append(MetaError(field, "too_long", limit))
@@ -106,12 +131,16 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
     return meta, errors
 
 
-def _by_token(session: Session, token: str) -> Assessment:
+def _by_token(session: Session, token: str, *, for_update: bool = False) -> Assessment:
+    """With `for_update`, the row stays locked until the transaction ends (PostgreSQL; SQLite's
+    writers are serialized anyway), so a step saved while the draft is being finished waits, then
+    sees it finished: a finished assessment never changes."""
     if not looks_like_token(token):
         raise NotFound(token)
-    assessment = session.scalars(
-        select(Assessment).where(Assessment.share_token == token)
-    ).one_or_none()
+    statement = select(Assessment).where(Assessment.share_token == token)
+    if for_update:
+        statement = statement.with_for_update()
+    assessment = session.scalars(statement).one_or_none()
     if assessment is None:
         raise NotFound(token)
     return assessment
@@ -167,7 +196,7 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
     """
     answers, errors = decision.validate_answers(raw, steps=[step])
     with db.write() as session:
-        assessment = _by_token(session, token)
+        assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
             raise AlreadyFinished(token)
         if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
@@ -184,7 +213,7 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
 
 def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment:
     with db.write() as session:
-        assessment = _by_token(session, token)
+        assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
             raise AlreadyFinished(token)
         assessment.title = meta["title"]
@@ -206,7 +235,7 @@ def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
 
 def finish(db: Database, token: str) -> Assessment:
     with db.write() as session:
-        assessment = _by_token(session, token)
+        assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
             return assessment
         if assessment.current_step != REVIEW:
@@ -339,6 +368,10 @@ class HistoryPage:
     counts_capped: bool = False
 
 
+EMPTY_HISTORY = HistoryPage(items=[], next_cursor=None,
+                            counts={key: 0 for key in decision.APPROACHES}, total=0)
+
+
 def encode_cursor(assessment: Assessment) -> str:
     assert assessment.finished_at is not None
     raw = f"{assessment.finished_at.isoformat()}|{assessment.id}".encode()
@@ -365,6 +398,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 # Search: substrings of title or team, case-insensitively, through trigram indexes (migration
 # 0002): pg_trgm GIN indexes on PostgreSQL, an FTS5 trigram table on SQLite.
 SEARCH_MIN_TRIGRAM = 3
+# pg_trgm makes trigrams from words (runs of letters and digits) only: a query needs a word of
+# three or more to be served by its indexes ("!!!", "a-b" have none).
+TRIGRAM_WORD = re.compile(r"[^\W_]{3,}")
+# An FTS5 phrase costs one posting list per trigram: a long one is looked up by its first
+# SEARCH_MAX_PHRASE characters and the rest checked on the matches.
+SEARCH_MAX_PHRASE = 32
 # A trigram index cannot answer a query of one or two characters ("%", "客服"). Those look
 # through the SHORT_SEARCH_WINDOW newest finished assessments only, which bounds their cost.
 SHORT_SEARCH_WINDOW = 10_000
@@ -392,7 +431,17 @@ def _escape_like(q: str) -> str:
 
 def _fts_phrase(q: str) -> str:
     """An FTS5 query: `q` as one literal phrase of trigrams, in the title or in the team."""
-    return '{title team} : "' + q.replace('"', '""') + '"'
+    return '{title team} : "' + q[:SEARCH_MAX_PHRASE].replace('"', '""') + '"'
+
+
+def is_searchable(q: str) -> bool:
+    """True when a (cleaned) search has a letter or digit to look for."""
+    return any(c.isalnum() for c in q)
+
+
+def _is_cancelled(error: OperationalError) -> bool:
+    """The database stopped the statement at its deadline (see Database.read's timeout)."""
+    return getattr(error.orig, "sqlstate", None) == "57014" or "interrupted" in str(error.orig)
 
 
 def _newest_first(statement, limit: int):
@@ -400,7 +449,7 @@ def _newest_first(statement, limit: int):
 
 
 def history(db: Database, *, q: str = "", recommendation: str | None = None,
-            cursor: str | None = None, limit: int = 20) -> HistoryPage:
+            cursor: str | None = None, limit: int = 20, timeout: float | None = None) -> HistoryPage:
     """Finished assessments, newest first, by keyset pagination on (finished_at, id).
 
     Each query walks an index in order and stops after a bounded number of rows, so that a page
@@ -412,8 +461,10 @@ def history(db: Database, *, q: str = "", recommendation: str | None = None,
       rowid is a time-ordered key, so matches come newest first (to the second, then by id);
       on PostgreSQL, per the planner, the pg_trgm indexes (few matches) or a newest-first walk
       of the covering `ix_assessments_history` (many matches).
-      Queries of 1-2 characters, which no trigram can serve, look through the
-      SHORT_SEARCH_WINDOW newest finished assessments only.
+      Queries without a word of 3 letters or digits, which no pg_trgm trigram can serve (and on
+      SQLite, queries of 1-2 characters), look through the SHORT_SEARCH_WINDOW newest finished
+      assessments only; queries with no letter or digit at all raise Unsearchable.
+    * With `timeout`, the database stops the queries after that many seconds: SearchTooSlow.
     * Counts for a search are exact up to SEARCH_COUNT_LIMIT matches. Past that, `counts_capped`
       is set and the counts are those of the SEARCH_COUNT_LIMIT newest matches: lower bounds,
       to be shown as "100+".
@@ -421,7 +472,19 @@ def history(db: Database, *, q: str = "", recommendation: str | None = None,
     Items carry what a list shows; their answers, verdict and notes are not loaded (use `get`).
     """
     q = _clean_query(q)[:200]
-    with db.read() as session:
+    if q and not is_searchable(q):
+        raise Unsearchable(q)
+    try:
+        return _history(db, q, recommendation, cursor, limit, timeout)
+    except OperationalError as error:
+        if _is_cancelled(error):
+            raise SearchTooSlow(q) from error
+        raise
+
+
+def _history(db: Database, q: str, recommendation: str | None, cursor: str | None, limit: int,
+             timeout: float | None) -> HistoryPage:
+    with db.read(timeout=timeout if q else None) as session:
         if not q:
             counts, capped = _all_counts(session), False
             conditions = [Assessment.finished_at.is_not(None)]
@@ -479,7 +542,7 @@ class _SqlSearch:
     def __init__(self, session: Session, q: str) -> None:
         self.session = session
         self.conditions = [Assessment.finished_at.is_not(None), _search_filter(_escape_like(q))]
-        if len(q) < SEARCH_MIN_TRIGRAM:
+        if not TRIGRAM_WORD.search(q):
             newest = select(Assessment.finished_at, Assessment.id).where(
                 Assessment.finished_at.is_not(None))
             edge = session.execute(
@@ -510,6 +573,9 @@ class _SqliteSearch:
         self.session = session
         if len(q) >= SEARCH_MIN_TRIGRAM:
             self.where, self.params = [f"{SEARCH_TABLE} MATCH :phrase"], {"phrase": _fts_phrase(q)}
+            if len(q) > SEARCH_MAX_PHRASE:
+                self.where.append("(title LIKE :pattern ESCAPE '\\' OR team LIKE :pattern ESCAPE '\\')")
+                self.params["pattern"] = f"%{_escape_like(q)}%"
             return
         # Too short for a trigram: read the newest rows of the table itself and filter them.
         edge = session.execute(text(

@@ -2,11 +2,12 @@
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,14 +19,20 @@ SQLITE_PRAGMAS = (
 )
 
 
-def create_db_engine(url: str) -> Engine:
+# SQLite calls the progress handler every this many virtual-machine instructions (~a millisecond).
+PROGRESS_STEPS = 10_000
+
+
+def create_db_engine(url: str, pool_timeout: float = 30.0) -> Engine:
+    """`pool_timeout`: seconds to wait for a free connection before sqlalchemy's TimeoutError."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False},
+                           pool_timeout=pool_timeout)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -50,8 +57,8 @@ def create_db_engine(url: str) -> Engine:
 class Database:
     """One engine, two kinds of transaction: `read()` for queries, `write()` for use cases that change data."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_db_engine(url)
+    def __init__(self, url: str, pool_timeout: float = 30.0) -> None:
+        self.engine = create_db_engine(url, pool_timeout)
         # SQLite has one writer at a time, and its busy handler polls with sleeps and is unfair:
         # under load a writer can starve past any timeout ("database is locked"). Queueing this
         # process's writers on a lock hands the database over in order; busy_timeout still
@@ -65,9 +72,26 @@ class Database:
         )
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, timeout: float | None = None) -> Iterator[Session]:
+        """A read transaction; with `timeout`, its statements are stopped after that many seconds
+        (PostgreSQL's statement_timeout; a progress-handler deadline on SQLite), and raise
+        sqlalchemy's OperationalError."""
         with self._read() as session, session.begin():
-            yield session
+            if timeout is None:
+                yield session
+                return
+            if self.engine.dialect.name != "sqlite":
+                session.execute(text("SELECT set_config('statement_timeout', :ms, true)"),
+                                {"ms": str(max(1, int(timeout * 1000)))})
+                yield session
+                return
+            raw = session.connection().connection.dbapi_connection
+            deadline = time.monotonic() + timeout
+            raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+            try:
+                yield session
+            finally:
+                raw.set_progress_handler(None, 0)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

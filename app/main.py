@@ -4,14 +4,16 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs
-from app.web.access import AccessMiddleware, Gate, Throttle
+from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache
 from app.web.routes import access, api, assessments, pages, wizard
 from app.web.security import SecurityMiddleware
@@ -32,25 +34,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = Database(settings.database_url)
+    app.state.db = Database(settings.database_url, pool_timeout=settings.pool_timeout)
     app.state.verdict_cache = RenderCache()
     app.state.gate = None
     if settings.access_password:
-        app.state.gate = Gate(settings.access_password, settings.protect_share_links)
-        app.state.throttle = Throttle()
+        app.state.gate = Gate(app.state.db, settings.access_password, settings.protect_share_links,
+                              settings.secret_key)
         app.add_middleware(AccessMiddleware, gate=app.state.gate)
     elif settings.host not in LOOPBACK:
         log.warning("APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "
                     "it can read and change every assessment. See README, Security.", settings.host)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    # Added last, so it runs first: its headers reach every response, sign-in redirects included.
+    # Added after the others, so it runs before them: its headers reach every response, sign-in
+    # redirects included.
     app.add_middleware(
         SecurityMiddleware,
         default_language=settings.default_language,
         max_body_bytes=settings.max_body_bytes,
         trusted_origins=(settings.public_origin,) if settings.public_origin else (),
         hsts=settings.https,
+        allowed_hosts=allowed_hosts(settings),
+        body_timeout=settings.body_timeout,
     )
+    # First of all: the client's address and scheme, from X-Forwarded-* only when the peer is a
+    # proxy named in APP_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers, so this decides).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
@@ -59,6 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """APP_ALLOWED_HOSTS and the host of APP_PUBLIC_ORIGIN (loopback names are always allowed)."""
+    hosts = settings.allowed_host_list
+    if settings.public_origin:
+        hosts.append(urlsplit(settings.public_origin).hostname or "")
+    return hosts
 
 
 def document_api(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:

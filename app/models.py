@@ -113,6 +113,37 @@ class AssessmentCount(Base):
     finished: Mapped[int] = mapped_column(Integer)
 
 
+class AuthThrottle(Base):
+    """Failed password presentations, counted per key ("client:…", "address:…", "account"), so
+    that every worker and every host behind one database sees the same count (migration 0003)."""
+
+    __tablename__ = "auth_throttle"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ServerSecret(Base):
+    """Random keys the server makes once and keeps, e.g. the key that signs session cookies."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class AuthSession(Base):
+    """A signed-in browser. Its cookie is valid only while this row exists: sign-out deletes it."""
+
+    __tablename__ = "auth_sessions"
+
+    # sha256 of the session id the cookie carries: the table alone opens nothing.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 # SQLite's FTS5 search table; FTS5 names its shadow tables after it (assessments_search_data...).
 SQLITE_SEARCH_TABLE = "assessments_search"
 

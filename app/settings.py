@@ -55,6 +55,49 @@ class Settings(BaseSettings):
         validation_alias="APP_PROTECT_SHARE_LINKS",
         description="With a password set, also require sign-in to open share links.",
     )
+    secret_key: str | None = Field(
+        default=None,
+        validation_alias="APP_SECRET_KEY",
+        description="Signs session cookies. Unset: a random key generated once and kept in the database.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        validation_alias="APP_TRUSTED_PROXIES",
+        description="Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+                    "and X-Forwarded-Proto are believed. Default: none.",
+    )
+    allowed_hosts: str = Field(
+        default="",
+        validation_alias="APP_ALLOWED_HOSTS",
+        description="Comma-separated host names (`*.example.com` allowed) accepted in Host, besides "
+                    "loopback names and the host of APP_PUBLIC_ORIGIN; others get 400.",
+    )
+    search_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        validation_alias="APP_SEARCH_TIMEOUT",
+        description="Seconds a history search may run in the database before it is stopped (503).",
+    )
+    pool_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        validation_alias="APP_POOL_TIMEOUT",
+        description="Seconds a request waits for a free database connection before a 503.",
+    )
+    body_timeout: float = Field(
+        default=15.0,
+        gt=0,
+        validation_alias="APP_BODY_TIMEOUT",
+        description="Seconds a client may take between two parts of a request body before a 408.",
+    )
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [item.strip().lower() for item in self.allowed_hosts.split(",") if item.strip()]
 
 
 @lru_cache

@@ -15,7 +15,8 @@ import httpx2 as httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 # A benchmark measures the app as the README's defaults run it, whatever the caller's shell says.
-SCRUBBED_ENV = ("APP_ACCESS_PASSWORD", "APP_PROTECT_SHARE_LINKS", "APP_PUBLIC_ORIGIN", "APP_HTTPS")
+SCRUBBED_ENV = ("APP_ACCESS_PASSWORD", "APP_PROTECT_SHARE_LINKS", "APP_PUBLIC_ORIGIN", "APP_HTTPS",
+                "APP_TRUSTED_PROXIES", "APP_ALLOWED_HOSTS")
 
 
 def free_port() -> int:
@@ -45,7 +46,7 @@ class Server:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", self.target, "--host", "127.0.0.1",
-                 "--port", str(self.port), "--proxy-headers", *self.extra_args],
+                 "--port", str(self.port), "--no-proxy-headers", *self.extra_args],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )

@@ -20,6 +20,8 @@ from app.settings import ROOT, Settings
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# TestClient calls the app "testserver": a host name like any other, so it must be allowed.
+os.environ.setdefault("APP_ALLOWED_HOSTS", "testserver")
 
 
 def migrate(url: str | URL) -> None:
@@ -69,7 +71,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE assessments RESTART IDENTITY CASCADE"))
+        connection.execute(text("TRUNCATE assessments, auth_throttle, auth_sessions RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
 

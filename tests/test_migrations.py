@@ -40,7 +40,8 @@ def test_upgrade_on_an_empty_database_creates_the_schema(empty_database):
     engine = create_engine(empty_database)
     inspector = inspect(engine)
     tables = {t for t in inspector.get_table_names() if not t.startswith("assessments_search")}
-    assert tables == {"alembic_version", "assessments", "assessment_counts"}
+    assert tables == {"alembic_version", "assessments", "assessment_counts", "auth_throttle",
+                      "server_secrets", "auth_sessions"}
     unique = inspector.get_unique_constraints("assessments")
     assert [c["column_names"] for c in unique] == [["share_token"]]
     indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("assessments")}

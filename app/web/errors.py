@@ -16,18 +16,24 @@ TITLES = {
     403: N_("That request was refused"),
     404: N_("Page not found"),
     405: N_("That method isn't allowed here"),
+    408: N_("That request took too long to arrive"),
     413: N_("That request is too large"),
     422: N_("Some answers need another look"),
+    431: N_("That request's headers are too large"),
     500: N_("Something went wrong on our side"),
+    503: N_("Busy right now"),
 }
 EXPLANATIONS = {
     400: N_("The address or form looks malformed. Go back and try again."),
     403: N_("Forms on this site can only be sent from this site. If you followed a link from elsewhere, open the page here and try again."),
     404: N_("There is nothing at this address. Share links are long: check that the whole link was copied."),
     405: N_("This address doesn't accept that kind of request."),
+    408: N_("The connection was too slow to send the form. Check your connection and send it again."),
     413: N_("The form sent more text than we accept. Shorten the notes and try again."),
     422: N_("Check the highlighted fields and try again."),
+    431: N_("Your browser sent more cookies or headers than we accept. Clear this site's cookies and try again."),
     500: N_("The error has been logged, and nothing you entered before this page was lost. Try again in a moment."),
+    503: N_("Too many requests, or a search that takes too long. Nothing was lost: try again in a few seconds, or search for a more specific word."),
 }
 
 

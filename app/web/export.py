@@ -51,6 +51,12 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def md_line(text: str) -> str:
+    """One-line user text (title, team) inert in Markdown, each of its lines escaped and joined,
+    so a line break stored before control characters were dropped can't start a line of its own."""
+    return " ".join(md(line.strip()) for line in text.splitlines())
+
+
 # Each label carries its own punctuation, so the Chinese can use full-width colons.
 MD = {
     "recommendation": N_("Recommendation: %(value)s"),
@@ -80,11 +86,11 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
 
     approach = decision.APPROACHES[verdict["recommendation"]]
     confidence = translate(lang, CONFIDENCE_LABELS[verdict["confidence"]])
-    lines = [f"# {md(assessment.title)}", "",
+    lines = [f"# {md_line(assessment.title)}", "",
              t("recommendation", value=f"**{approach.label.get(lang)}**") + "  ",
              t("confidence", value=confidence) + "  "]
     if assessment.team:
-        lines.append(t("team", value=md(assessment.team)) + "  ")
+        lines.append(t("team", value=md_line(assessment.team)) + "  ")
     lines += [
         t("decided", when=f"{assessment.finished_at:%Y-%m-%d %H:%M} UTC",
           version=f"`{verdict['rules_version']}`") + "  ",

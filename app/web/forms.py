@@ -11,6 +11,9 @@ MESSAGES = {
     "unknown_field": N_("Unknown field: the body takes title, team, notes and answers."),
     "not_object": N_("This must be a JSON object."),
     "invalid_json": N_("The body is not valid JSON."),
+    "too_deep": N_("The body is nested too deeply: objects and lists go at most 16 levels deep."),
+    "number_too_large": N_("A number in the body is too long: integers have at most 20 digits."),
+    "unsearchable": N_("Search for a word: a search needs at least one letter or digit."),
     "invalid_cursor": N_("This cursor was not given out by this app: start again from the first page."),
 }
 

@@ -31,16 +31,24 @@ def translations(lang: str) -> NullTranslations:
     return catalogue
 
 
+# Real browsers send a handful of tags in well under 200 bytes: anything past these bounds is
+# ignored unread, so a huge header costs no more to parse than a normal one.
+MAX_ACCEPT_LANGUAGE = 256
+MAX_LANGUAGE_TAGS = 12
+
+
 def parse_accept_language(header: str) -> list[str]:
-    """Language tags from Accept-Language, best first (RFC 9110 q-values)."""
+    """Language tags from Accept-Language, best first (RFC 9110 q-values), from the first
+    MAX_LANGUAGE_TAGS tags within the first MAX_ACCEPT_LANGUAGE characters."""
     weighted = []
-    for position, part in enumerate(header.split(",")):
+    parts = header[:MAX_ACCEPT_LANGUAGE].split(",", MAX_LANGUAGE_TAGS)[:MAX_LANGUAGE_TAGS]
+    for position, part in enumerate(parts):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         params = params.strip()
         if params.startswith("q="):
             try:
-                quality = float(params[2:])
+                quality = float(params[2:8])
             except ValueError:
                 quality = 0.0
         if tag and quality > 0:

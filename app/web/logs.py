@@ -1,10 +1,19 @@
-"""Access logs that keep capability links secret and cannot be split by what a client sends."""
+"""Logs that keep capability links secret and cannot be split by what a client sends.
+
+Every record made in this process, whatever its logger (the app's, uvicorn's, a library's),
+comes from `SafeLogRecord`: share tokens are masked, in paths and in query strings alike, and
+control characters are escaped, so a request can't forge a log line. A traceback keeps its
+lines, each indented, so none can pass for a record of its own.
+"""
 
 import logging
 import re
+import traceback
 
-TOKEN_IN_PATH = re.compile(r"(/(?:a|d|api/v1/assessments)/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{12,60}")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SLASH = r"(?:/|%2[fF])"
+TOKEN_IN_PATH = re.compile(
+    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def mask_tokens(text: str) -> str:
@@ -16,17 +25,24 @@ def one_line(text: str) -> str:
     return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-class SafeAccessLog(logging.Filter):
-    """Rewrites uvicorn's access-log arguments: tokens masked, control characters escaped."""
+def safe(text: str) -> str:
+    return one_line(mask_tokens(text))
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(one_line(mask_tokens(a)) if isinstance(a, str) else a
-                                for a in record.args)
-        return True
+
+class SafeLogRecord(logging.LogRecord):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatters that read args themselves (uvicorn's access log) get them clean too.
+        if isinstance(self.args, tuple):
+            self.args = tuple(safe(a) if isinstance(a, str) else a for a in self.args)
+        if self.exc_info and self.exc_info[0] is not None:
+            lines = "".join(traceback.format_exception(*self.exc_info)).splitlines()
+            self.exc_text = "\n".join("    " + safe(line) for line in lines)
+
+    def getMessage(self) -> str:  # noqa: N802 - logging's name
+        return safe(super().getMessage())
 
 
 def install() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, SafeAccessLog) for f in access.filters):
-        access.addFilter(SafeAccessLog())
+    if logging.getLogRecordFactory() is not SafeLogRecord:
+        logging.setLogRecordFactory(SafeLogRecord)

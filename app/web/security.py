@@ -3,21 +3,39 @@
 Cross-site writes are refused the way Go's CrossOriginProtection, Rails and Django do it:
 browsers say where a request comes from in Sec-Fetch-Site (or, older ones, Origin), and
 requests with neither header come from scripts, which cannot ride on a user's cookies.
+
+Before anything reads them, headers are bounded (431), and the Host must be one this app is
+known by (400), as Starlette's TrustedHostMiddleware does it: a page on another domain that
+rebinds its name to this server's address then gets nothing. HEAD is answered wherever GET is.
 """
 
+import ipaddress
 import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import anyio
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.assessments import SearchTooSlow
 from app.web import i18n
 from app.web.errors import error_response
 from app.web.logs import mask_tokens
 
 log = logging.getLogger("app.errors")
+
+# No header this app reads is longer than a few hundred bytes; browsers send a few KB in all.
+MAX_HEADER_BYTES = 8 * 1024
+MAX_HEADERS_BYTES = 32 * 1024
+MAX_HEADERS = 100
+LOOPBACK_NAMES = frozenset({"localhost"})
+# Load balancers probe health by address, and the answer says nothing: no Host check there.
+ANY_HOST_PATHS = frozenset({"/healthz"})
+BUSY = (PoolTimeout, SearchTooSlow)
+RETRY_BUSY = "5"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -62,13 +80,57 @@ def is_cross_origin(method: str, headers: Headers, scheme: str, trusted: Iterabl
     return origin.lower() not in allowed
 
 
+def headers_too_large(raw: list[tuple[bytes, bytes]]) -> bool:
+    if len(raw) > MAX_HEADERS:
+        return True
+    total = 0
+    for name, value in raw:
+        size = len(name) + len(value)
+        if size > MAX_HEADER_BYTES:
+            return True
+        total += size
+    return total > MAX_HEADERS_BYTES
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without port, brackets or a final dot, in lower case."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    return host.rstrip(".")
+
+
+class AllowedHosts:
+    """Loopback names and addresses, and the configured names (`*.example.com` covers its
+    subdomains; `*` turns the check off)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = {*LOOPBACK_NAMES, *(host_name(name) for name in names if name and name != "*")}
+        self.anything = "*" in names
+
+    def __contains__(self, host: str) -> bool:
+        if self.anything or host in self.names:
+            return True
+        if any(name.startswith("*.") and host.endswith(name[1:]) for name in self.names):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp, *, default_language: str, max_body_bytes: int,
-                 trusted_origins: tuple[str, ...] = (), hsts: bool = False) -> None:
+                 trusted_origins: tuple[str, ...] = (), hsts: bool = False,
+                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0) -> None:
         self.app = app
         self.default_language = default_language
         self.max_body_bytes = max_body_bytes
         self.trusted_origins = trusted_origins
+        self.allowed_hosts = AllowedHosts(list(allowed_hosts))
+        self.body_timeout = body_timeout
         self.headers = list(BASE_HEADERS)
         if hsts:
             self.headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
@@ -77,11 +139,20 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            # Answered as GET, body dropped: the same headers, including Content-Length.
+            scope = {**scope, "method": "GET"}
+        state = scope.setdefault("state", {})
+        state["lang"] = self.default_language
+        oversized = headers_too_large(scope["headers"])
         request = Request(scope)
-        lang = i18n.negotiate(request, self.default_language)
-        scope.setdefault("state", {})["lang"] = lang
+        if not oversized:
+            state["lang"] = i18n.negotiate(request, self.default_language)
 
         async def send_with_headers(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 names = {name.lower() for name, _ in headers}
@@ -92,8 +163,14 @@ class SecurityMiddleware:
                 message["headers"] = [*headers, *extra]
             await send(message)
 
+        if oversized:
+            await self._refuse(scope, receive, send_with_headers, 431)
+            return
         method = scope["method"]
         headers = request.headers
+        if scope["path"] not in ANY_HOST_PATHS and host_name(headers.get("host", "")) not in self.allowed_hosts:
+            await self._refuse(scope, receive, send_with_headers, 400)
+            return
         if method in ("TRACE", "TRACK", "CONNECT"):
             await self._refuse(scope, receive, send_with_headers, 405)
             return
@@ -106,14 +183,22 @@ class SecurityMiddleware:
             return
 
         received = 0
+        body_done = False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:
+                return await receive()
+            # A client that sends its body a byte at a time holds a worker thread: not forever.
+            with anyio.move_on_after(self.body_timeout) as waiting:
+                message = await receive()
+            if waiting.cancelled_caught:
+                raise BodyTimeout()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     raise BodyTooLarge()
+                body_done = not message.get("more_body", False)
             return message
 
         started = False
@@ -128,16 +213,37 @@ class SecurityMiddleware:
         except BodyTooLarge:
             if not started:
                 await self._refuse(scope, receive, send_with_headers, 413)
+        except BodyTimeout:
+            log.info("request body not received in %s s on %s %s", self.body_timeout, method,
+                     mask_tokens(scope.get("path", "")))
+            if not started:
+                await self._refuse(scope, receive, send_with_headers, 408)
+        except ClientDisconnect:
+            # The client went away mid-request: nothing to answer, and nothing wrong with the app.
+            log.info("client disconnected during %s %s", method, mask_tokens(scope.get("path", "")))
+        except BUSY as busy:
+            log.warning("busy, answered 503 on %s %s: %s", method,
+                        mask_tokens(scope.get("path", "")), type(busy).__name__)
+            if not started:
+                await self._refuse(scope, receive, send_with_headers, 503,
+                                   headers={"Retry-After": RETRY_BUSY})
         except Exception:
             # Handled here, inside this middleware, so that the 500 page carries the same headers.
             log.exception("unhandled error on %s %s", method, mask_tokens(scope.get("path", "")))
             if not started:
                 await self._refuse(scope, receive, send_with_headers, 500)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
+                      headers: dict[str, str] | None = None) -> None:
         response = error_response(Request(scope, receive), status)
+        if headers:
+            response.headers.update(headers)
         await response(scope, receive, send)
 
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTimeout(Exception):
     pass

@@ -70,19 +70,22 @@ def _wait_healthy(base_url: str, process: subprocess.Popen, log_path: Path, time
 
 @contextmanager
 def live_server(workdir: Path, *, database_url: str | None = None, workers: int = 1,
-                timeout: float = 20.0) -> Iterator[str]:
+                timeout: float = 20.0, env: dict[str, str] | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[str]:
     """Serve the app on a free loopback port and give its URL: by default on a new, migrated
-    SQLite file in `workdir`, or on `database_url`, which must already be migrated."""
+    SQLite file in `workdir`, or on `database_url`, which must already be migrated. `env` adds
+    settings (APP_...) and `args` uvicorn flags; the server's output goes to
+    `workdir`/uvicorn-<port>.log."""
     if database_url is None:
         database_url = f"sqlite:///{workdir / 'wizard.db'}"
         migrate(database_url)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_LOG_LEVEL": "warning"}
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_LOG_LEVEL": "warning", **(env or {})}
     log_path = workdir / f"uvicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(workers)],
+             "--port", str(port), "--workers", str(workers), "--no-proxy-headers", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"

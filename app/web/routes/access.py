@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.web.access import SESSION_COOKIE, SESSION_SECONDS
+from app.web.access import SESSION_COOKIE, SESSION_SECONDS, Check, client_keys, refusal_message
 from app.web.cookies import delete_cookie, set_cookie
 from app.web.i18n import N_, translate
 from app.web.routes.pages import safe_next
@@ -13,7 +13,6 @@ from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-TOO_MANY = N_("Too many wrong passwords. Try again in %(minutes)s minutes.")
 WRONG = N_("That password is not right.")
 
 
@@ -34,15 +33,12 @@ def show_sign_in(request: Request, next: Annotated[str | None, Query(max_length=
 def sign_in(request: Request, password: Annotated[str, Form(max_length=1000)] = "",
             next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     gate = gate_of(request)
-    throttle = request.app.state.throttle
-    client = request.client.host if request.client else "unknown"
-    wait = throttle.retry_after(client)
-    if wait:
-        message = translate(request.state.lang, TOO_MANY) % {"minutes": (wait + 59) // 60}
+    check, refusal = gate.check_password(password, client_keys(request))
+    if refusal is not None:
+        message = refusal_message(request.state.lang, refusal)
         return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
-                      status_code=429, headers={"Retry-After": str(wait)})
-    if not gate.password_matches(password):
-        throttle.fail(client)
+                      status_code=429, headers={"Retry-After": str(refusal.retry_after)})
+    if check is not Check.RIGHT:
         message = translate(request.state.lang, WRONG)
         return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
                       status_code=401)
@@ -53,7 +49,7 @@ def sign_in(request: Request, password: Annotated[str, Form(max_length=1000)] = 
 
 @router.post("/sign-out")
 def sign_out(request: Request) -> Response:
-    gate_of(request)
+    gate_of(request).end_session(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(request.url_for("show_sign_in").path, status_code=303)
     delete_cookie(request, response, SESSION_COOKIE)
     return response

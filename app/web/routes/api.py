@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app import assessments, decision
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.export import api_record
 from app.web.forms import problem
 
@@ -98,6 +98,43 @@ class Listing(BaseModel):
                                             "`counts` cover only the newest of them")
 
 
+# JSON bodies are small documents: a deeper nesting or a longer integer is an attack on the
+# parser (Python's int() of 5,000 digits raises, 30,000 nested brackets overflow the stack).
+MAX_JSON_DEPTH = 16
+MAX_INTEGER_DIGITS = 20
+
+
+class JSONRefused(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise JSONRefused("number_too_large")
+    return int(digits)
+
+
+def parse_json(raw: bytes) -> Any:
+    try:
+        body = json.loads(raw, parse_int=_bounded_int)
+    except JSONRefused:
+        raise
+    except RecursionError:
+        raise JSONRefused("too_deep") from None
+    except (ValueError, UnicodeDecodeError):
+        raise JSONRefused("invalid_json") from None
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise JSONRefused("too_deep")
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return body
+
+
 def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=422)
 
@@ -113,9 +150,9 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link."""
     try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return unprocessable([problem("body", "invalid_json", lang)])
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
     if not isinstance(body, dict):
         return unprocessable([problem("body", "not_object", lang)])
     problems = [problem(key, "unknown_field", lang) for key in body if key not in BODY_FIELDS]
@@ -149,10 +186,12 @@ def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A0
 
 
 @router.get("/assessments", response_model=Listing,
-            responses={422: {"model": Problems, "description": "A bad cursor or filter."}})
+            responses={422: {"model": Problems, "description": "A bad cursor or filter, or a search with no letter or digit."},
+                       503: {"description": "The search took too long, or the server is busy."}})
 def list_assessments(
     db: DatabaseDep,
     lang: LangDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(max_length=200, description="Search in title and team")] = "",
     recommendation: Annotated[
         Literal[tuple(decision.APPROACHES)] | None, Query(description="Only this verdict")  # type: ignore[valid-type]
@@ -162,9 +201,12 @@ def list_assessments(
 ) -> Any:
     """Finished assessments, newest first."""
     try:
-        page = assessments.history(db, q=q, recommendation=recommendation, cursor=cursor, limit=limit)
+        page = assessments.history(db, q=q, recommendation=recommendation, cursor=cursor, limit=limit,
+                                   timeout=settings.search_timeout)
     except assessments.InvalidCursor:
         return unprocessable([problem("cursor", "invalid_cursor", lang)])
+    except assessments.Unsearchable:
+        return unprocessable([problem("q", "unsearchable", lang)])
     return {
         "items": [{
             "id": a.share_token, "url": f"/a/{a.share_token}", "title": a.title, "team": a.team,

@@ -8,9 +8,10 @@ from starlette.concurrency import run_in_threadpool
 
 from app import assessments, decision
 from app.models import Assessment
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.drafts import remember_draft
 from app.web.export import api_record, verdict_markdown
+from app.web.forms import message
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -90,16 +91,22 @@ def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response
 def list_assessments(
     request: Request,
     db: DatabaseDep,
+    lang: LangDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
     recommendation: Annotated[str, Query()] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if recommendation and recommendation not in decision.APPROACHES:
         recommendation = ""
+    problem, status = None, 200
     try:
-        page = assessments.history(db, q=q, recommendation=recommendation or None, cursor=cursor)
+        page = assessments.history(db, q=q, recommendation=recommendation or None, cursor=cursor,
+                                   timeout=settings.search_timeout)
     except assessments.InvalidCursor:
         raise HTTPException(400) from None
+    except assessments.Unsearchable:
+        page, problem, status = assessments.EMPTY_HISTORY, message("unsearchable", lang), 422
     return render(request, "assessments/history.html", {
-        "page": page, "q": q, "recommendation": recommendation, "cursor": cursor,
-    }, block="results", headers={"Cache-Control": "no-store"})
+        "page": page, "q": q, "recommendation": recommendation, "cursor": cursor, "problem": problem,
+    }, block="results", status_code=status, headers={"Cache-Control": "no-store"})
