@@ -29,10 +29,12 @@ def create_db_engine(url: str, pool_timeout: float = 30.0) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout)
 
-    if parsed.database and parsed.database != ":memory:":
+    on_disk = bool(parsed.database) and parsed.database != ":memory:"
+    if on_disk:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # A file gets a pool of connections (with a bounded wait); memory, one per thread.
     engine = create_engine(url, connect_args={"check_same_thread": False},
-                           pool_timeout=pool_timeout)
+                           **({"pool_timeout": pool_timeout} if on_disk else {}))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:

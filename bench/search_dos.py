@@ -121,17 +121,10 @@ def report(attack: Tally, ordinary: Tally, rows: int, duration: float) -> bool:
     return ok
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--attackers", type=int, default=40)
-    parser.add_argument("--normal", type=int, default=4)
-    parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--database", help="use (and reuse) this database name")
-    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
-    args = parser.parse_args(argv)
-
-    name = args.database or f"search_dos_{os.getpid()}"
+def run(rows: int, attackers: int, normal: int, duration: float, database: str | None = None,
+        keep: bool = False) -> tuple[Tally, Tally, int]:
+    """Make (or reuse) the database, seed it to `rows`, load it; the tallies and the row count."""
+    name = database or f"search_dos_{os.getpid()}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
@@ -144,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         db = Database(url)
         with db.read() as session:
             stored = session.execute(text("SELECT coalesce(sum(finished), 0) FROM assessment_counts")).scalar()
-        if stored < args.rows:
+        if stored < rows:
             started = time.perf_counter()
-            seed(db, args.rows - stored)
-            print(f"seeded {args.rows - stored:,} rows in {time.perf_counter() - started:.0f} s")
+            seed(db, rows - stored)
+            print(f"seeded {rows - stored:,} rows in {time.perf_counter() - started:.0f} s")
         db.dispose()
         # As autovacuum would in time: statistics for the planner, and the visibility map that
         # lets the history index answer without reading the table (bench_history_scale does too).
@@ -162,17 +155,31 @@ def main(argv: list[str] | None = None) -> int:
                 with httpx.Client(base_url=server.base_url) as warm:
                     for path, params in NORMAL:
                         warm.get(path, params=params)
-                attack, ordinary = run_load(server.base_url, args.attackers, args.normal, args.duration)
+                attack, ordinary = run_load(server.base_url, attackers, normal, duration)
             finally:
                 server.stop()
             if "Traceback" in server.log_text():
                 print(server.log_tail())
-        return 0 if report(attack, ordinary, max(stored, args.rows), args.duration) else 1
+        return attack, ordinary, max(stored, rows)
     finally:
-        if not args.keep:
+        if not keep:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--attackers", type=int, default=40)
+    parser.add_argument("--normal", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--database", help="use (and reuse) this database name")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
+    args = parser.parse_args(argv)
+    attack, ordinary, rows = run(args.rows, args.attackers, args.normal, args.duration,
+                                 args.database, args.keep)
+    return 0 if report(attack, ordinary, rows, args.duration) else 1
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ class Gate:
         self.db = db
         self._password = password.encode()
         self._secret_key = secret_key
-        self._signer: URLSafeTimedSerializer | None = None
+        self._serializer: URLSafeTimedSerializer | None = None
         self._lock = threading.Lock()
         self.protect_share_links = protect_share_links
 
@@ -74,10 +74,10 @@ class Gate:
                 self._secret_key = auth.server_secret(self.db, "session")
             return self._secret_key
 
-    def _signer_(self) -> URLSafeTimedSerializer:
-        if self._signer is None:
-            self._signer = URLSafeTimedSerializer(self._key(), salt="session")
-        return self._signer
+    def _signer(self) -> URLSafeTimedSerializer:
+        if self._serializer is None:
+            self._serializer = URLSafeTimedSerializer(self._key(), salt="session")
+        return self._serializer
 
     def _fingerprint(self) -> str:
         """Changes with the password; useless for guessing it without the server's key."""
@@ -96,14 +96,14 @@ class Gate:
 
     def new_session(self) -> str:
         session_id = auth.start_session(self.db, timedelta(seconds=SESSION_SECONDS))
-        return self._signer_().dumps({"sid": session_id, "pw": self._fingerprint()})
+        return self._signer().dumps({"sid": session_id, "pw": self._fingerprint()})
 
     def session_id(self, cookie: str | None) -> str | None:
         """The live session a cookie names, or None (forged, expired, signed out, old password)."""
         if not cookie:
             return None
         try:
-            payload = self._signer_().loads(cookie, max_age=SESSION_SECONDS)
+            payload = self._signer().loads(cookie, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("sid"), str) \
@@ -134,7 +134,8 @@ class AccessMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if await run_in_threadpool(self.gate.session_id, request.cookies.get(SESSION_COOKIE)):
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie and await run_in_threadpool(self.gate.session_id, cookie):
             await self.app(scope, receive, send)
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
