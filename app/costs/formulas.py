@@ -5,6 +5,7 @@ A month is 30 days. Prices are US dollars per million tokens. Accuracies are fra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,8 @@ class SelfHosted:
 
     @property
     def cost_per_token(self) -> float:
-        return self.gpu_per_hour / (SECONDS_PER_HOUR * self.tokens_per_second * self.utilization)
+        tokens_per_hour = SECONDS_PER_HOUR * self.tokens_per_second * self.utilization
+        return self.gpu_per_hour / tokens_per_hour if tokens_per_hour > 0 else math.inf
 
     @property
     def per_million_tokens(self) -> float:
@@ -155,13 +157,13 @@ class CostResult:
 
 
 # Rounding only removes binary floating-point noise (24750.000000000004); it keeps a millionth
-# of a dollar, far below anything the inputs can tell apart.
+# of a dollar, far below anything the inputs can tell apart. A quotient that overflows (a
+# payback on a saving of a billionth of a cent) has no meaningful value: None.
 def _money(value: float | None) -> float | None:
-    return None if value is None else round(value, 6) + 0.0
+    return None if value is None or not math.isfinite(value) else round(value, 6) + 0.0
 
 
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 6) + 0.0
+_ratio = _money
 
 
 def expected_cost_per_request(price_per_request: float, accuracy: float, error_cost: float) -> float:

@@ -59,6 +59,8 @@ LIMITS: dict[str, Limit] = {
     "gpu_hours": Limit(0, 10_000_000, above=True),
 }
 MODEL_LABEL_LIMIT = 100
+# A GPU so idle, or so slow, that a million tokens would cost more than this is a typing slip.
+MAX_SELF_HOSTED_PER_MILLION = 1_000_000
 
 TOP_FIELDS = ("requests_per_day", "input_tokens", "output_tokens", "current", "candidate",
               "one_time_cost", "training", "error_cost")
@@ -101,6 +103,10 @@ _TOO_LONG = Text(f"Keep this to {MODEL_LABEL_LIMIT} characters or fewer.",
                  f"请不要超过 {MODEL_LABEL_LIMIT} 个字符。")
 _UNKNOWN_MODEL = Text("Choose a model from the list, or leave it empty and enter the prices.",
                       "请从列表中选择模型，或者留空并填写价格。")
+_IDLE_GPU = Text(
+    "At this rate, throughput and utilization a million tokens would cost more than $1,000,000: "
+    "check the three figures.",
+    "按这个每小时价格、吞吐量和利用率，每百万 token 的成本将超过 $1,000,000：请检查这三个数。")
 _CANDIDATE_CONFLICT = Text(
     "Give either per-token prices (input_per_million, output_per_million) or self-hosting figures "
     "(gpu_per_hour, tokens_per_second, utilization), not both.",
@@ -148,12 +154,15 @@ class _Reader:
         if isinstance(value, bool):
             number = None
         elif isinstance(value, (int, float)):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer too large for a float: out of any range
+                number = math.inf
         elif self.from_form and isinstance(value, str):
             # Full-width digits come from Chinese keyboards; NFKC makes them ASCII.
             text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
             number = float(text) if _FORM_NUMBER.fullmatch(text) else None
-        if number is None or not math.isfinite(number):
+        if number is None or math.isnan(number):
             self.fail(path, "not_number", _range_text(limit, percent))
             return None
         if percent:
@@ -203,7 +212,11 @@ class _Reader:
         model = self.label(raw, f"{path}.model")
         if None in figures:
             return None
-        return SelfHosted(figures[0], figures[1], figures[2], accuracy, model)  # type: ignore[arg-type]
+        hosted = SelfHosted(figures[0], figures[1], figures[2], accuracy, model)  # type: ignore[arg-type]
+        if hosted.per_million_tokens > MAX_SELF_HOSTED_PER_MILLION:
+            self.fail(f"{path}.utilization", "out_of_range", _IDLE_GPU)
+            return None
+        return hosted
 
     def training(self, raw: Mapping[str, Any]) -> Training | None:
         by_tokens = any(k in raw for k in ("tokens", "epochs", "price_per_million"))

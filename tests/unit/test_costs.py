@@ -367,3 +367,17 @@ def test_price_table_is_dated_sourced_and_covers_frontier_and_small_open_models(
     assert len(open_8b) >= 4
     assert all(m.input_per_million <= 0.20 for m in open_8b)
     assert table.get("openai/gpt-4o").input_per_million == 2.5
+
+
+def test_extreme_numbers_are_refused_or_give_no_figure_rather_than_infinity():
+    assert fields({**EXAMPLE, "requests_per_day": 10**400}) == {"requests_per_day": "out_of_range"}
+    assert fields({**EXAMPLE, "input_tokens": float("inf")}) == {"input_tokens": "out_of_range"}
+    idle = {**EXAMPLE, "candidate": {"gpu_per_hour": 10_000, "tokens_per_second": 1e-300,
+                                     "utilization": 1e-300}}
+    assert fields(idle) == {"candidate.utilization": "out_of_range"}
+    # A saving of a hair: its payback overflows a float, so it is given as no figure at all.
+    tiny = compute({**EXAMPLE, "requests_per_day": 1e-300, "one_time_cost": 1e10})
+    assert tiny.monthly_saving > 0 and tiny.payback_months == float("inf")
+    body = tiny.to_dict()
+    assert body["payback_months"] is None
+    assert json.dumps(body, allow_nan=False)
