@@ -59,6 +59,8 @@ LIMITS: dict[str, Limit] = {
     "gpu_hours": Limit(0, 10_000_000, above=True),
 }
 MODEL_LABEL_LIMIT = 100
+# Shares that forms ask for in percent (97 for 97%); JSON takes them as fractions.
+PERCENT_FIELDS = frozenset({"accuracy", "utilization"})
 # A GPU so idle, or so slow, that a million tokens would cost more than this is a typing slip.
 MAX_SELF_HOSTED_PER_MILLION = 1_000_000
 
@@ -148,7 +150,7 @@ class _Reader:
             if required:
                 self.fail(path, "required", _REQUIRED)
             return None
-        percent = self.percent and key == "accuracy"
+        percent = self.percent and key in PERCENT_FIELDS
         limit = LIMITS[key]
         number: float | None = None
         if isinstance(value, bool):
@@ -239,12 +241,13 @@ def parse_costs(raw: object, *, from_form: bool = False, accuracy_in_percent: bo
     """The inputs, or the errors: one per offending field, each named by its path.
 
     JSON takes numbers only; `from_form` also takes numbers typed as text. With
-    `accuracy_in_percent`, accuracies are read as 0-100 (as forms ask for them) and stored as
-    fractions. `prefix` is put before every field name ("costs." inside an assessment).
+    `accuracy_in_percent`, accuracies and utilization are read as 0-100 (as forms ask for them)
+    and stored as fractions. `prefix` is put before every field name ("costs." inside an assessment).
     """
     reader = _Reader(from_form, accuracy_in_percent)
     inputs = _parse(reader, raw)
-    errors = [CostError(prefix + e.field, e.code, e.message) for e in reader.errors]
+    errors = [CostError(prefix + e.field if e.field else prefix.rstrip("."), e.code, e.message)
+              for e in reader.errors]
     return (inputs if not errors else None), errors
 
 
@@ -346,15 +349,16 @@ FORM_FIELDS = (
 )
 
 
-def form_is_empty(form: Mapping[str, str]) -> bool:
+def form_is_empty(form: Mapping[str, str], *, prefix: str = "") -> bool:
     """True when no number was typed (choices alone do not count): the section was skipped."""
     choices = {"candidate.kind", "one_time.kind", "current.model", "candidate.model"}
-    return not any(str(form.get(key, "")).strip() for key in FORM_FIELDS if key not in choices)
+    return not any(str(form.get(prefix + key, "")).strip()
+                   for key in FORM_FIELDS if key not in choices)
 
 
 def parse_form(form: Mapping[str, str], prices: PriceTable, *,
                prefix: str = "") -> tuple[CostInputs | None, list[CostError]]:
-    """Inputs from a flat form (accuracies in percent). A model picked from the price table fills
+    """Inputs from a flat form (accuracy and utilization in percent). A model picked from the price table fills
     in whichever of its two prices was left empty; a price typed in overrides the table."""
     def value(key: str) -> str:
         return str(form.get(prefix + key, "")).strip()
@@ -398,8 +402,8 @@ def parse_form(form: Mapping[str, str], prices: PriceTable, *,
     return (inputs if not errors else None), errors
 
 
-def form_values(inputs: CostInputs | None) -> dict[str, str]:
-    """The form's fields filled in from stored inputs (accuracies back in percent)."""
+def form_values(inputs: CostInputs | None, *, prefix: str = "") -> dict[str, str]:
+    """The form's fields filled in from stored inputs (shares back in percent)."""
     if inputs is None:
         return {}
     data = inputs_to_dict(inputs)
@@ -409,8 +413,8 @@ def form_values(inputs: CostInputs | None) -> dict[str, str]:
             values[key] = _plain(data[key])
     for side in ("current", "candidate"):
         for key, item in data[side].items():
-            if key == "accuracy":
-                values[f"{side}.accuracy"] = _plain(item * 100)
+            if key in PERCENT_FIELDS:
+                values[f"{side}.{key}"] = _plain(item * 100)
             elif key == "model":
                 values[f"{side}.model"] = item
             else:
@@ -421,7 +425,7 @@ def form_values(inputs: CostInputs | None) -> dict[str, str]:
         values.update({f"training.{k}": _plain(v) for k, v in data["training"].items()})
     else:
         values["one_time.kind"] = "amount" if "one_time_cost" in data else "none"
-    return values
+    return {prefix + key: value for key, value in values.items()}
 
 
 def _plain(number: float) -> str:
