@@ -10,6 +10,7 @@ from .formulas import MONTHS_SHOWN, CostResult
 WIDTH, HEIGHT = 480, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 32  # room for the dollar labels and the month labels
 X_TICK_EVERY = 3  # months
+SMALLEST_TOP = 0.01  # a cent: below it, the axis would need more digits than it can show
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ def nice_ceiling(value: float) -> tuple[float, float]:
     """A round top for the axis at or above `value` and a step dividing it into 4-5 ticks."""
     if value <= 0:
         return 1.0, 0.25
+    value = max(value, SMALLEST_TOP)
     magnitude = 10 ** math.floor(math.log10(value))
     for factor, step in ((1, 0.25), (1.5, 0.5), (2, 0.5), (2.5, 0.5), (3, 1), (4, 1), (5, 1),
                          (6, 2), (8, 2), (10, 2.5)):

@@ -352,6 +352,7 @@ def test_nice_ceiling():
     assert chart_module.nice_ceiling(297_000) == (300_000, 100_000)
     assert chart_module.nice_ceiling(17_960) == (20_000, 5_000)
     assert chart_module.nice_ceiling(0) == (1.0, 0.25)
+    assert chart_module.nice_ceiling(5e-324) == (0.01, 0.0025)  # found by the API fuzzer
 
 
 def test_price_table_is_dated_sourced_and_covers_frontier_and_small_open_models():
