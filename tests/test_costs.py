@@ -6,6 +6,8 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from app import assessments, costs
+from app.costs.inputs import FORM_FIELDS
+from app.web.routes.costs import EXAMPLE_FORM as CALCULATOR_EXAMPLE
 from app.web.templating import env
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 from tests.test_migrations import alembic_config, empty_database  # noqa: F401 - a fixture
@@ -19,17 +21,9 @@ EXAMPLE_FACTS_EN = [
              "than it saves (the current model is at 97.0%)."},
 ]
 
-# The calculator's form for the example, as a browser sends it.
-EXAMPLE_FORM = {
-    "requests_per_day": "100000", "input_tokens": "1500", "output_tokens": "300",
-    "current.model": "", "current.input_per_million": "2.50", "current.output_per_million": "15",
-    "current.accuracy": "97", "candidate.kind": "tokens", "candidate.model": "",
-    "candidate.input_per_million": "0.20", "candidate.output_per_million": "0.20",
-    "candidate.gpu_per_hour": "", "candidate.tokens_per_second": "", "candidate.utilization": "",
-    "candidate.accuracy": "", "one_time.kind": "amount", "one_time_cost": "5000",
-    "training.tokens": "", "training.epochs": "", "training.price_per_million": "",
-    "training.gpu_hours": "", "training.gpu_per_hour": "", "error_cost": "0.50",
-}
+# The calculator's form for the example as a browser sends it: the worked example the
+# page offers, every other field empty.
+EXAMPLE_FORM = {**dict.fromkeys(FORM_FIELDS, ""), **CALCULATOR_EXAMPLE}
 
 
 # --- POST /api/v1/costs -------------------------------------------------------------------
@@ -166,6 +160,7 @@ def test_calculator_shows_figures_chart_and_table(client, app, lang):
     assert rows[0] == ["0", "$0", "$5,000"] and rows[12] == ["12", "$297,000", "$17,960"]
     # What was typed stays in the form for the next try; nothing is stored.
     assert page.select_one("#cost-requests_per_day")["value"] == "100000"
+    assert page.select_one("#cost-candidate-gpu_per_hour")["value"] == ""
     assert count_assessments(app) == 0
 
 
