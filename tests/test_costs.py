@@ -11,7 +11,7 @@ from app.web.routes.costs import EXAMPLE_FORM as CALCULATOR_EXAMPLE
 from app.web.templating import env
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 from tests.test_migrations import alembic_config, empty_database  # noqa: F401 - a fixture
-from tests.unit.test_costs import EXAMPLE
+from tests.unit.test_cost_formulas import EXAMPLE
 
 EXAMPLE_FACTS_EN = [
     {"key": "fast_payback", "direction": "for",
