@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, defer
 
-from app import decision
+from app import costs, decision
 from app.db import Database
 from app.models import Assessment, AssessmentCount, utcnow
 
@@ -33,6 +33,8 @@ MULTILINE_FIELDS = frozenset({"notes"})
 # rest (ESC, BEL, ...) go; in a multi-line field, line breaks and tabs stay.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACING = frozenset("\t\n\r\x0b\x0c\x85")
+# The cost step's optional numbers are posted with its answers, each field named "costs.<path>".
+COST_FORM_PREFIX = "costs."
 TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 
 
@@ -159,7 +161,8 @@ def get_finished(db: Database, token: str) -> Assessment:
 
 
 def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any] | None = None,
-                revised_from_id: int | None = None, step: str = FIRST_STEP) -> Assessment:
+                revised_from_id: int | None = None, step: str = FIRST_STEP,
+                cost_inputs: Mapping[str, Any] | None = None) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -168,6 +171,7 @@ def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any
         answers=dict(answers or {}),
         current_step=step,
         revised_from_id=revised_from_id,
+        cost_inputs=dict(cost_inputs) if cost_inputs else None,
     )
     with db.write() as session:
         session.add(assessment)
@@ -187,28 +191,44 @@ def previous_step(step: str) -> str | None:
     return PROGRESS[index - 1] if index > 0 else None
 
 
+StepError = decision.FieldError | costs.CostError
+
+
 def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
-              partial: bool = False) -> tuple[Assessment, list[decision.FieldError]]:
+              partial: bool = False, cost_form: Mapping[str, str] | None = None,
+              ) -> tuple[Assessment, list[StepError]]:
     """Validate one step's answers and store them. Nothing is stored when any answer is invalid.
 
     With `partial` (going Back), the valid answers are kept and the rest are left as they were,
     so moving around the wizard never loses what was typed.
+
+    `cost_form` is the optional numbers part of the cost step, its fields named "costs.<path>";
+    given, it is validated with the answers and replaces the stored cost inputs (an untouched
+    form clears them). Not given, the stored cost inputs stay as they are.
     """
     answers, errors = decision.validate_answers(raw, steps=[step])
+    cost_inputs: costs.CostInputs | None = None
+    cost_errors: list[costs.CostError] = []
+    if cost_form is not None and not costs.form_is_empty(cost_form, prefix=COST_FORM_PREFIX):
+        cost_inputs, cost_errors = costs.parse_form(cost_form, costs.price_table(),
+                                                    prefix=COST_FORM_PREFIX)
+    all_errors: list[StepError] = [*errors, *cost_errors]
     with db.write() as session:
         assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
             raise AlreadyFinished(token)
         if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
             raise OutOfOrder(assessment.current_step)
-        if errors and not partial:
-            return assessment, errors
+        if all_errors and not partial:
+            return assessment, all_errors
         failed = {e.field for e in errors}
         given = {k: v for k, v in answers.items() if k not in failed and (k in raw or not partial)}
         assessment.answers = {**assessment.answers, **given}
-        if not errors:
+        if cost_form is not None and not cost_errors:
+            assessment.cost_inputs = costs.inputs_to_dict(cost_inputs) if cost_inputs else None
+        if not all_errors:
             assessment.current_step = furthest(assessment.current_step, next_step(step))
-    return assessment, errors if not partial else []
+    return assessment, all_errors if not partial else []
 
 
 def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment:
@@ -247,11 +267,14 @@ def finish(db: Database, token: str) -> Assessment:
     return assessment
 
 
-def create_finished(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any]) -> Assessment:
-    """The API's one-shot path: already validated meta and answers, judged and stored at once."""
+def create_finished(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any],
+                    cost_inputs: costs.CostInputs | None = None) -> Assessment:
+    """The API's one-shot path: already validated meta, answers and cost inputs, judged and stored
+    at once."""
     assessment = Assessment(share_token=new_share_token(), title=meta["title"],
                             team=meta.get("team", ""), notes=meta.get("notes", ""),
-                            answers={}, current_step=REVIEW)
+                            answers={}, current_step=REVIEW,
+                            cost_inputs=costs.inputs_to_dict(cost_inputs) if cost_inputs else None)
     _judge(assessment, answers)
     with db.write() as session:
         session.add(assessment)
@@ -331,7 +354,8 @@ def revise(db: Database, token: str) -> Assessment:
     """A new draft, pre-filled from a finished assessment, which itself stays as it was."""
     original = get_finished(db, token)
     meta = {"title": original.title, "team": original.team, "notes": original.notes}
-    return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW)
+    return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW,
+                       cost_inputs=original.cost_inputs)
 
 
 def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
@@ -417,7 +441,8 @@ SEARCH_TABLE = "assessments_search"
 _ORDER_KEY_SQL = "CAST(strftime('%s', :finished_at) AS INTEGER) * 2147483648 + :id"
 # Only what a history row shows is loaded: answers, verdict and notes stay in the database.
 _LIST_ONLY = tuple(defer(field, raiseload=True)
-                   for field in (Assessment.answers, Assessment.verdict, Assessment.notes))
+                   for field in (Assessment.answers, Assessment.verdict, Assessment.notes,
+                                 Assessment.cost_inputs))
 
 
 def _search_filter(q: str):
@@ -620,6 +645,14 @@ def _sqlite_datetime(value: datetime) -> str:
 
 def recent(db: Database, limit: int = 5) -> list[Assessment]:
     return history(db, limit=limit).items
+
+
+def stored_costs(assessment: Assessment) -> costs.CostInputs | None:
+    """The stored numbers of the cost step, read back into inputs the formulas take."""
+    if not assessment.cost_inputs:
+        return None
+    inputs, _ = costs.parse_costs(assessment.cost_inputs)
+    return inputs
 
 
 def current_recommendation(assessment: Assessment) -> str | None:

@@ -15,7 +15,8 @@ from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache
-from app.web.routes import access, api, assessments, pages, wizard
+from app.web.cost_schemas import add_cost_schemas
+from app.web.routes import access, api, assessments, costs, pages, wizard
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
 
@@ -62,8 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, api):
+    for module in (pages, access, wizard, assessments, api, costs):
         app.include_router(module.router)
+    app.include_router(costs.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app
@@ -79,7 +81,9 @@ def allowed_hosts(settings: Settings) -> list[str]:
 
 def document_api(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     if app.openapi_schema is None:
-        api.add_body_schemas(generate())
+        document = generate()
+        api.add_body_schemas(document)
+        add_cost_schemas(document)
     return app.openapi_schema
 
 

@@ -77,6 +77,8 @@ class Assessment(Base):
     confidence: Mapped[str | None] = mapped_column(String(10))
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     rules_version: Mapped[str | None] = mapped_column(String(40))
+    # The optional numbers of the cost step (app/costs, the request shape of /api/v1/costs).
+    cost_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     revised_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )

@@ -132,7 +132,8 @@ def test_every_page_route_as_a_page_and_as_an_htmx_request(client):
     draft = start(client)
     answer_all(client, draft, REFUND_BOT)
     fragments = {f"/d/{draft}/task": "#step-heading", f"/d/{draft}/details": "#step-heading",
-                 f"/d/{draft}/review": "#step-heading", "/assessments": ".counts"}
+                 f"/d/{draft}/review": "#step-heading", "/assessments": ".counts",
+                 "/costs": "#inputs-heading"}
     pages = ["/", "/new", f"/a/{token}", "/how-we-decide", "/docs", "/no-such-page"]
     for path, marker in fragments.items():
         page, fragment = client.get(path), client.get(path, headers={"HX-Request": "true"})

@@ -22,7 +22,7 @@ def every_page(client) -> list[str]:
         f"/a/{token}/export.md", f"/a/{token}/export.json", "/assessments", "/assessments?q=refund",
         "/how-we-decide", "/docs", "/openapi.json", "/healthz", "/robots.txt", "/favicon.ico",
         "/no-such-page", "/a/" + "x" * 43, "/api/v1/assessments", f"/api/v1/assessments/{token}",
-        "/api/v1/assessments/unknown", "/lang/zh?next=/", "/static/css/app.css",
+        "/api/v1/assessments/unknown", "/lang/zh?next=/", "/static/css/app.css", "/costs",
     ]
 
 
@@ -33,6 +33,8 @@ def responses(client):
     collected.append(("POST /new (422)", client.post("/new", data={"title": ""})))
     collected.append(("POST /new", client.post("/new", data={"title": "zap"})))
     collected.append(("TRACE /", client.request("TRACE", "/")))
+    collected.append(("POST /costs (422)", client.post("/costs", data={})))
+    collected.append(("POST /api/v1/costs (422)", client.post("/api/v1/costs", json={})))
     return collected
 
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from app import decision
 from app.models import Assessment
+from app.costs import numbers
+from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CONFIDENCE_LABELS, N_, translate
 
 
@@ -17,6 +19,7 @@ def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
         "notes": assessment.notes,
         "answers": assessment.answers,
         "verdict": decision.localize(assessment.verdict, lang),
+        "costs": cost_record(assessment.cost_inputs, lang),
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
     }
@@ -133,4 +136,60 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         lines.append("")
     if assessment.notes:
         lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
+    lines += costs_markdown(assessment, lang)
     return "\n".join(lines)
+
+
+# --- What it costs (issue 11): a section of its own, after the answers ----------------------
+
+COST_MD = {
+    "heading": N_("What it costs"),
+    "now": N_("Now"),
+    "fine_tuned": N_("Fine-tuned"),
+    "monthly": N_("Monthly cost"),
+    "per_1k": N_("Per 1,000 requests"),
+    "year": N_("Cumulative, 12 months"),
+    "saving": N_("Monthly saving: %(value)s"),
+    "payback": N_("Payback: %(value)s"),
+    "payback_months": N_("%(months)s months"),
+    "no_payback": N_("none (no saving, or no one-time cost given)"),
+    "break_even": N_("Break-even accuracy: %(value)s"),
+    "basis": N_("Based on %(requests)s requests a day (a month is 30 days), %(input)s input and %(output)s output tokens each."),
+    "check": N_("Check the prices against the providers' current pages."),
+}
+
+
+def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
+    """The cost numbers stored with an assessment as a Markdown section; none without them."""
+    view = cost_view(assessment.cost_inputs)
+    if view is None:
+        return []
+
+    def t(key: str, **values: Any) -> str:
+        text = translate(lang, COST_MD[key])
+        return text % values if values else text
+
+    r = view.result
+    now = md(view.current_price.label if view.current_price else view.inputs.current.model or t("now"))
+    new = md(view.candidate_price.label if view.candidate_price
+             else view.inputs.candidate.model or t("fine_tuned"))
+    payback = (t("payback_months", months=numbers.months(r.payback_months))
+               if r.payback_months is not None else t("no_payback"))
+    break_even = numbers.percent(r.break_even_accuracy) if r.break_even_accuracy is not None else "-"
+    lines = [f"## {t('heading')}", "", *(f"- {fact.sentence.get(lang)}" for fact in view.facts), "",
+             f"| | {now} | {new} |",
+             "|---|---:|---:|",
+             f"| {t('monthly')} | {numbers.usd(r.current_monthly)} | {numbers.usd(r.candidate_monthly)} |",
+             f"| {t('per_1k')} | {numbers.usd(r.current_per_1k_requests)} | "
+             f"{numbers.usd(r.candidate_per_1k_requests)} |",
+             f"| {t('year')} | {numbers.usd(r.cumulative[-1][1])} | {numbers.usd(r.cumulative[-1][2])} |",
+             "",
+             "- " + t("saving", value=numbers.usd(r.monthly_saving)),
+             "- " + t("payback", value=payback),
+             "- " + t("break_even", value=break_even),
+             "",
+             t("basis", requests=numbers.count(view.inputs.requests_per_day),
+               input=numbers.count(view.inputs.input_tokens),
+               output=numbers.count(view.inputs.output_tokens)) + " " + t("check"),
+             ""]
+    return lines

@@ -8,7 +8,7 @@ MESSAGES = {
     "required": N_("Give the assessment a title (1 to 200 characters), so your team can find it later."),
     "too_long": N_("Keep this to %(limit)s characters or fewer."),
     "not_text": N_("This must be text."),
-    "unknown_field": N_("Unknown field: the body takes title, team, notes and answers."),
+    "unknown_field": N_("Unknown field: the body takes title, team, notes, answers and costs."),
     "not_object": N_("This must be a JSON object."),
     "invalid_json": N_("The body is not valid JSON."),
     "too_deep": N_("The body is nested too deeply: objects and lists go at most 16 levels deep."),

@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app import decision
-from app.web import export, i18n
+from app.costs import numbers
+from app.web import cost_views, export, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -91,6 +92,11 @@ def _question_name(context, question_key: str) -> str:
     return question.name.get(context["lang"]) if question else question_key
 
 
+@pass_context
+def _usd_compact(context, value: float) -> str:
+    return numbers.usd_compact(value, context["lang"])
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -102,6 +108,12 @@ env = Environment(
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Blocks(env=env)
 env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
+# The cost numbers (app/costs): dollars, months, shares, counts; `cost_view` turns stored inputs
+# into what templates/costs/_results.html shows.
+env.filters.update(usd=numbers.usd, usd_compact=_usd_compact, months=numbers.months,
+                   share=numbers.percent, count=numbers.count)
+env.globals.update(cost_view=cost_views.cost_view, TIER_LABELS=cost_views.TIER_LABELS,
+                   DIRECTION_LABELS=cost_views.DIRECTION_LABELS, COST_SOURCES=cost_views.COST_SOURCES)
 env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
                    question_name=_question_name)
 env.globals.update(

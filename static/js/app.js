@@ -32,13 +32,16 @@
     if (summary) summary.focus();
   });
 
-  // After htmx swaps a wizard step in, move focus to it, as a page load would.
+  // After htmx swaps a wizard step or the cost calculator's results in, move focus to them,
+  // as a page load would: the error summary first, else the new heading.
+  const headings = { wizard: "#step-heading", calculator: "#results-heading" };
   document.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
-    if (!target || target.id !== "wizard") return;
+    if (!target || !(target.id in headings)) return;
     enhance(target);
-    const focusTarget = target.querySelector("#error-summary") || target.querySelector("#step-heading");
+    const focusTarget = target.querySelector("#error-summary") || target.querySelector(headings[target.id]);
     if (focusTarget) focusTarget.focus({ preventScroll: true });
-    window.scrollTo({ top: 0, behavior: "auto" });
+    if (target.id === "wizard") window.scrollTo({ top: 0, behavior: "auto" });
+    else if (focusTarget) focusTarget.scrollIntoView({ block: "start" });
   });
 })();

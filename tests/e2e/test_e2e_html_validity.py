@@ -91,6 +91,10 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
         pages[f"step-{number}-errors"] = post(request, f"/d/{token}/{step}", {"nav": "next"}, 422)
         answers = {k: "" if v is None else str(v)
                    for k, v in step_answers(step, CUSTOMER_SERVICE_BOT).items()}
+        if step == "cost":  # the optional numbers, open and refused
+            pages["step-3-numbers-errors"] = post(request, f"/d/{token}/{step}", {
+                **answers, "costs.present": "1", "costs.requests_per_day": "-1",
+                "costs.candidate.kind": "self_hosted", "nav": "next"}, 422)
         post(request, f"/d/{token}/{step}", {**answers, "nav": "next"}, 303)
     pages["step-1-answered"] = get(request, f"/d/{token}/{STEP_KEYS[0]}")
     pages["details"] = get(request, f"/d/{token}/details")
@@ -102,6 +106,14 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
     pages["history-filtered"] = get(request, "/assessments?q=HTML&recommendation=rag")
     pages["history-no-match"] = get(request, "/assessments?q=nothing-matches-this")
     pages["how-we-decide"] = get(request, "/how-we-decide")
+    pages["costs"] = get(request, "/costs")
+    pages["costs-errors"] = post(request, "/costs", {}, 422)
+    example = {"requests_per_day": "100000", "input_tokens": "1500", "output_tokens": "300",
+               "current.model": "openai/gpt-4o", "candidate.kind": "self_hosted",
+               "candidate.gpu_per_hour": "2", "candidate.tokens_per_second": "1000",
+               "candidate.utilization": "25", "one_time.kind": "amount",
+               "one_time_cost": "5000", "current.accuracy": "97", "error_cost": "0.5"}
+    pages["costs-results"] = post(request, "/costs", example, 200)
     pages["api-docs"] = get(request, "/docs")
     pages["error-404"] = get(request, "/no-such-page", 404)
     pages["error-400"] = get(request, "/assessments?cursor=not-a-cursor", 400)

@@ -8,14 +8,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from app import assessments, decision
+from app import assessments, costs, decision
+from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.export import api_record
 from app.web.forms import problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
-BODY_FIELDS = {"title", "team", "notes", "answers"}
+BODY_FIELDS = {"title", "team", "notes", "answers", "costs"}
 
 
 def _answer_field(question: decision.Question) -> tuple[Any, Any]:
@@ -41,6 +42,8 @@ class AssessmentIn(BaseModel):
     team: str | None = Field("", max_length=assessments.META_LIMITS["team"])
     notes: str | None = Field("", max_length=assessments.META_LIMITS["notes"])
     answers: Answers  # type: ignore[valid-type]
+    costs: CostsIn | None = Field(None, description="The optional numbers of the cost step, as "
+                                                     "POST /api/v1/costs takes them.")
 
 
 def add_body_schemas(document: dict[str, Any]) -> None:
@@ -76,6 +79,7 @@ class AssessmentOut(BaseModel):
     notes: str
     answers: dict[str, Any]
     verdict: dict[str, Any]
+    costs: StoredCosts | None
     created_at: str
     finished_at: str | None
 
@@ -166,9 +170,14 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
         answers, answer_errors = decision.validate_answers(raw_answers)
         problems += [{"field": f"answers.{e.field}", "code": e.code, "message": e.message.get(lang)}
                      for e in answer_errors]
+    cost_inputs = None
+    if body.get("costs") is not None:
+        cost_inputs, cost_errors = costs.parse_costs(body["costs"], prefix="costs.")
+        problems += [error.to_dict(lang) for error in cost_errors]
     if problems:
         return unprocessable(problems)
-    assessment = await run_in_threadpool(assessments.create_finished, db, meta, answers)
+    assessment = await run_in_threadpool(assessments.create_finished, db, meta, answers,
+                                         cost_inputs)
     record = api_record(assessment, lang)
     return JSONResponse({"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
                         status_code=201, headers={"Location": record["url"]})

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from app import assessments, decision
+from app import assessments, costs, decision
 from app.web import i18n
 from app.web.deps import DatabaseDep, LangDep
 from app.web.cookies import set_cookie
@@ -27,7 +27,10 @@ def show_home(request: Request, db: DatabaseDep) -> Response:
 
 @router.get("/how-we-decide", response_class=HTMLResponse)
 def show_how_we_decide(request: Request) -> Response:
-    return render(request, "pages/how_we_decide.html", {"guide": decision.how_we_decide()})
+    return render(request, "pages/how_we_decide.html", {
+        "guide": decision.how_we_decide(),
+        "prices": costs.price_table(), "cost_thresholds": costs.THRESHOLDS,
+    })
 
 
 def safe_next(target: str | None) -> str:

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import assessments, decision
+from app import assessments, costs, decision
 from app.models import Assessment
+from app.web.cost_views import wizard_cost_form
 from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import forget_draft, remember_draft
 from app.web.forms import field_errors, meta_errors
@@ -20,6 +21,9 @@ router = APIRouter(include_in_schema=False)
 
 DETAILS = "details"
 STEP_BY_KEY = {step.key: step for step in decision.STEPS}
+# The step whose form also carries the optional cost numbers (fields "costs.<path>").
+COST_STEP = "cost"
+COST_PREFIX = assessments.COST_FORM_PREFIX
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -57,6 +61,9 @@ def render_wizard(request: Request, assessment: Assessment, page: str, *, status
     headers = {"Cache-Control": "no-store"}
     if request.headers.get("hx-request") == "true":
         headers["HX-Push-Url"] = step_url(request, assessment.share_token, page)
+    if page == COST_STEP:
+        context["cost_form"] = wizard_cost_form(request.state.lang, context.get("values", {}),
+                                                context.get("errors", {}))
     return render(request, template, {
         "assessment": assessment,
         "page": page,
@@ -158,7 +165,10 @@ def show_step(request: Request, token: str, step: str, db: DatabaseDep) -> Respo
         return see_other(request.url_for("show_verdict", token=token))
     if assessments.PROGRESS.index(step) > assessments.PROGRESS.index(draft.current_step):
         return see_other(step_url(request, token, draft.current_step))
-    return render_wizard(request, draft, step, values=draft.answers, errors={})
+    values = dict(draft.answers)
+    if step == COST_STEP:
+        values.update(costs.form_values(assessments.stored_costs(draft), prefix=COST_PREFIX))
+    return render_wizard(request, draft, step, values=values, errors={})
 
 
 @router.post("/d/{token}/{step}")
@@ -167,8 +177,15 @@ def save_step(request: Request, token: str, step: str, db: DatabaseDep, lang: La
     if step not in decision.STEP_KEYS:
         raise HTTPException(404)
     going_back = form.pop("nav", "next") == "back"
+    answers = form
+    cost_form = None
+    if step == COST_STEP:
+        answers = {k: v for k, v in form.items() if not k.startswith(COST_PREFIX)}
+        if form.get(COST_PREFIX + "present"):
+            cost_form = {k: v for k, v in form.items() if k.startswith(COST_PREFIX)}
     try:
-        draft, errors = assessments.save_step(db, token, step, form, partial=going_back)
+        draft, errors = assessments.save_step(db, token, step, answers, partial=going_back,
+                                              cost_form=cost_form)
     except assessments.AlreadyFinished:
         return see_other(request.url_for("show_verdict", token=token))
     except assessments.OutOfOrder as out_of_order:

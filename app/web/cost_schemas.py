@@ -1,0 +1,155 @@
+"""The OpenAPI description of POST /api/v1/costs and of an assessment's `costs`.
+
+Bodies are checked by app.costs.parse_costs (one message per field, in en and zh); these models
+only document them, with the same limits, so the document cannot promise more than is accepted.
+"""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.costs.inputs import LIMITS, MODEL_LABEL_LIMIT, Limit
+
+EXAMPLE_REQUEST = {
+    "requests_per_day": 100_000, "input_tokens": 1_500, "output_tokens": 300,
+    "current": {"input_per_million": 2.50, "output_per_million": 15.00, "accuracy": 0.97,
+                "model": "openai/gpt-4o"},
+    "candidate": {"input_per_million": 0.20, "output_per_million": 0.20},
+    "one_time_cost": 5_000, "error_cost": 0.50,
+}
+
+
+def number(key: str, description: str, *, optional: bool = False, example: float | None = None) -> Any:
+    limit: Limit = LIMITS[key]
+    bounds = {"gt" if limit.above else "ge": limit.minimum, "le": limit.maximum}
+    examples = [example] if example is not None else None
+    return Field(None if optional else ..., description=description, examples=examples, **bounds)
+
+
+MODEL_LABEL = Field(None, max_length=MODEL_LABEL_LIMIT,
+                    description="A price-table id such as `openai/gpt-4o`, or any label; shown, "
+                                "never used in the arithmetic.")
+ACCURACY = "Share of answers that are right, a fraction from 0 to 1 (0.97 for 97%)."
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenPricesIn(Strict):
+    """A hosted model billed per token, at list price."""
+
+    input_per_million: float = number("input_per_million", "US dollars per million input tokens.",
+                                      example=2.5)
+    output_per_million: float = number("output_per_million",
+                                       "US dollars per million output tokens.", example=15.0)
+    accuracy: float | None = number("accuracy", ACCURACY, optional=True, example=0.97)
+    model: str | None = MODEL_LABEL
+
+
+class SelfHostedIn(Strict):
+    """A model on a rented GPU: cost per token = gpu_per_hour / (3600 x tokens_per_second x
+    utilization)."""
+
+    gpu_per_hour: float = number("gpu_per_hour", "US dollars per GPU hour.", example=2.0)
+    tokens_per_second: float = number("tokens_per_second",
+                                      "Throughput at full load, input and output tokens together.",
+                                      example=2_500)
+    utilization: float = number("utilization",
+                                "Share of the time the GPU does useful work, above 0 and at most 1.",
+                                example=0.4)
+    accuracy: float | None = number("accuracy", ACCURACY, optional=True)
+    model: str | None = MODEL_LABEL
+
+
+class TrainingTokensIn(Strict):
+    """A hosted fine-tuning job: tokens x epochs x price per million."""
+
+    tokens: float = number("tokens", "Training tokens in the data set.", example=2_000_000)
+    epochs: float = number("epochs", "Passes over the data.", example=3)
+    price_per_million: float = number("price_per_million",
+                                      "US dollars per million trained tokens.", example=25)
+
+
+class TrainingGpuIn(Strict):
+    """A fine-tuning run on rented GPUs: GPU hours x hourly rate."""
+
+    gpu_hours: float = number("gpu_hours", "GPU hours of the run.", example=8)
+    gpu_per_hour: float = number("gpu_per_hour", "US dollars per GPU hour.", example=2.5)
+
+
+class CostsIn(Strict):
+    """The numbers behind "too slow or too expensive". A month is 30 days; money is US dollars."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
+    requests_per_day: float = number("requests_per_day", "Requests a day.", example=100_000)
+    input_tokens: float = number("input_tokens", "Mean input tokens per request.", example=1_500)
+    output_tokens: float = number("output_tokens", "Mean output tokens per request.", example=300)
+    current: TokenPricesIn = Field(description="The model in use today.")
+    candidate: TokenPricesIn | SelfHostedIn = Field(
+        description="The fine-tuned model: per-token prices, or self-hosting figures.")
+    one_time_cost: float | None = number(
+        "one_time_cost", "One-time cost of fine-tuning in US dollars (or give `training`).",
+        optional=True, example=5_000)
+    training: TrainingTokensIn | TrainingGpuIn | None = Field(
+        None, description="The one-time cost as a training job, instead of `one_time_cost`.")
+    error_cost: float | None = number("error_cost", "What one wrong answer costs, in US dollars.",
+                                      optional=True, example=0.5)
+
+
+class CumulativeMonth(BaseModel):
+    month: int
+    current: float
+    candidate: float
+
+
+class CostFactOut(BaseModel):
+    key: str = Field(description="fast_payback, moderate_payback, slow_payback, payback_unknown, "
+                                 "negligible_saving, costs_more; candidate_above_break_even, "
+                                 "candidate_below_break_even, break_even_known")
+    direction: str = Field(description="for, against or neutral: how it bears on fine-tuning")
+    text: str
+
+
+class CostsOut(BaseModel):
+    """Every figure in US dollars, a month being 30 days; accuracies are fractions 0-1."""
+
+    current_monthly: float
+    candidate_monthly: float
+    monthly_saving: float = Field(description="current_monthly - candidate_monthly; negative "
+                                              "when the candidate costs more")
+    payback_months: float | None = Field(description="one-time cost / monthly saving; null "
+                                                     "without a saving or a one-time cost")
+    break_even_accuracy: float | None = Field(
+        description="current accuracy - (current - candidate price per request) / error_cost; "
+                    "null without error_cost and a current accuracy. Not clipped: below 0 the "
+                    "candidate pays at any accuracy, above 1 at none")
+    one_time_cost: float | None
+    requests_per_month: float
+    current_per_request: float
+    candidate_per_request: float
+    current_per_1k_requests: float
+    candidate_per_1k_requests: float
+    candidate_per_million_tokens: float | None = Field(
+        description="Self-hosting only: the effective price per million tokens")
+    current_expected_per_request: float | None = Field(
+        description="price per request + (1 - accuracy) x error_cost")
+    candidate_expected_per_request: float | None
+    cumulative: list[CumulativeMonth] = Field(description="Months 0 to 12; the candidate starts "
+                                                          "at the one-time cost")
+    facts: list[CostFactOut]
+
+
+class StoredCosts(BaseModel):
+    """An assessment's cost numbers: what was given, and the figures computed from it."""
+
+    inputs: CostsIn
+    results: CostsOut
+
+
+def add_cost_schemas(document: dict[str, Any]) -> None:
+    """Put the hand-validated body's model into the document's components (see api.py)."""
+    schema = CostsIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    components.update(schema.pop("$defs", {}))
+    components["CostsIn"] = schema

@@ -1,0 +1,129 @@
+"""The cost numbers on pages: field names for error summaries, and what a results block shows."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app import costs
+from app.assessments import COST_FORM_PREFIX
+from app.decision.text import NG_BATCH_294, OPENAI_GUIDE
+from app.web.i18n import N_, translate
+
+# Full names, for error summaries where a field is read out of context.
+FIELD_NAMES = {
+    "requests_per_day": N_("Requests per day"),
+    "input_tokens": N_("Input tokens per request"),
+    "output_tokens": N_("Output tokens per request"),
+    "current.model": N_("Current model"),
+    "current.input_per_million": N_("Current model: input price per million tokens"),
+    "current.output_per_million": N_("Current model: output price per million tokens"),
+    "current.accuracy": N_("Current model: accuracy"),
+    "candidate.model": N_("Fine-tuned model"),
+    "candidate.input_per_million": N_("Fine-tuned model: input price per million tokens"),
+    "candidate.output_per_million": N_("Fine-tuned model: output price per million tokens"),
+    "candidate.gpu_per_hour": N_("Self-hosting: GPU price per hour"),
+    "candidate.tokens_per_second": N_("Self-hosting: tokens per second"),
+    "candidate.utilization": N_("Self-hosting: utilization"),
+    "candidate.accuracy": N_("Fine-tuned model: accuracy"),
+    "one_time_cost": N_("One-time cost"),
+    "training.tokens": N_("Training tokens"),
+    "training.epochs": N_("Epochs"),
+    "training.price_per_million": N_("Training price per million tokens"),
+    "training.gpu_hours": N_("GPU hours"),
+    "training.gpu_per_hour": N_("Training GPU price per hour"),
+    "error_cost": N_("Cost of a wrong answer"),
+}
+
+
+# Sources the cost formulas on "How we decide" cite.
+COST_SOURCES = {
+    "ng": NG_BATCH_294,
+    "openai_guide": OPENAI_GUIDE,
+    "openai_pricing": "https://developers.openai.com/api/docs/pricing",
+}
+
+TIER_LABELS = {
+    "frontier": N_("Frontier models"),
+    "small": N_("Small hosted models"),
+    "fine_tuned": N_("Hosted fine-tuned models"),
+    "open": N_("Open models on hosted APIs"),
+}
+DIRECTION_LABELS = {
+    "for": N_("For fine-tuning:"),
+    "against": N_("Against fine-tuning:"),
+    "neutral": N_("Worth knowing:"),
+}
+
+
+def anchor(field: str, prefix: str = "") -> str:
+    """The id of a field's input: "costs.current.accuracy" -> "cost-current-accuracy"."""
+    return "cost-" + field.removeprefix(prefix).replace(".", "-")
+
+
+def summary_anchors(prefix: str = "") -> dict[str, str]:
+    return {prefix + field: anchor(field) for field in FIELD_NAMES}
+
+
+def summary_labels(lang: str, prefix: str = "") -> dict[str, str]:
+    return {prefix + field: translate(lang, name) for field, name in FIELD_NAMES.items()}
+
+
+def wizard_cost_form(lang: str, values: Mapping[str, Any], errors: Mapping[str, str]
+                     ) -> dict[str, Any]:
+    """What the cost step's optional numbers section needs; open when filled in or wrong."""
+    prefix = COST_FORM_PREFIX
+    return {
+        "prefix": prefix,
+        "prices": costs.price_table(),
+        "anchors": summary_anchors(prefix),
+        "labels": summary_labels(lang, prefix),
+        "open": not costs.form_is_empty(values, prefix=prefix)
+        or any(field.startswith(prefix) for field in errors),
+    }
+
+
+@dataclass(frozen=True)
+class CostView:
+    """Everything a results block shows for one set of inputs."""
+
+    inputs: costs.CostInputs
+    result: costs.CostResult
+    chart: costs.Chart
+    facts: tuple[costs.CostFact, ...]
+    current_price: costs.ModelPrice | None
+    candidate_price: costs.ModelPrice | None
+    self_hosted: bool
+
+
+def cost_view(stored: costs.CostInputs | Mapping[str, Any] | None) -> CostView | None:
+    """A view of inputs, or of an assessment's stored `cost_inputs`; None when there are none."""
+    if stored is None or isinstance(stored, Mapping) and not stored:
+        return None
+    inputs = stored if isinstance(stored, costs.CostInputs) else costs.parse_costs(stored)[0]
+    if inputs is None:
+        return None
+    result = costs.compute(inputs)
+    table = costs.price_table()
+    return CostView(
+        inputs=inputs,
+        result=result,
+        chart=costs.build_chart(result),
+        facts=costs.cost_facts(result),
+        current_price=table.get(inputs.current.model) if inputs.current.model else None,
+        candidate_price=table.get(inputs.candidate.model) if inputs.candidate.model else None,
+        self_hosted=isinstance(inputs.candidate, costs.SelfHosted),
+    )
+
+
+def cost_record(stored: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """An assessment's `costs` in its JSON record: the inputs and the figures computed from them."""
+    view = cost_view(stored)
+    if view is None:
+        return None
+    return {"inputs": costs.inputs_to_dict(view.inputs), "results": results_record(view, lang)}
+
+
+def results_record(view: CostView, lang: str) -> dict[str, Any]:
+    """The response of POST /api/v1/costs."""
+    return {**view.result.to_dict(), "facts": [
+        {"key": f.key, "direction": f.direction, "text": f.sentence.get(lang)} for f in view.facts]}

@@ -1,0 +1,114 @@
+"""The cost calculator and the cost step's numbers in a real browser, with htmx and without
+JavaScript: the issue's example gives its figures either way."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from wizard_flow import CUSTOMER_SERVICE_BOT, fill_step, next_button, start, step_url
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 375, "height": 812}
+
+
+def fill_example(page: Page, prefix: str = "") -> None:
+    """The issue's example typed in by hand: $2.50/$15.00 against $0.20/$0.20, $5,000 one-time."""
+    page.locator("#cost-requests_per_day").fill("100000")
+    page.locator("#cost-input_tokens").fill("1500")
+    page.locator("#cost-output_tokens").fill("300")
+    page.locator("#cost-current-input_per_million").fill("2.50")
+    page.locator("#cost-current-output_per_million").fill("15")
+    page.locator("#cost-current-accuracy").fill("97")
+    page.locator("#cost-candidate-input_per_million").fill("0.20")
+    page.locator("#cost-candidate-output_per_million").fill("0.20")
+    page.locator(f"input[name='{prefix}one_time.kind'][value='amount']").check()
+    page.locator("#cost-one_time_cost").fill("5000")
+    page.locator("#cost-error_cost").fill("0.50")
+
+
+def figure(page: Page, key: str):
+    return page.locator(f"dd[data-figure='{key}']")
+
+
+def expect_example_figures(page: Page) -> None:
+    expect(figure(page, "current_monthly")).to_have_text("$24,750")
+    expect(figure(page, "candidate_monthly")).to_have_text("$1,080")
+    expect(figure(page, "monthly_saving")).to_have_text("$23,670")
+    expect(figure(page, "payback_months")).to_have_text("0.21 months")
+    expect(figure(page, "break_even_accuracy")).to_have_text("95.4%")
+    expect(page.locator(".cost-table tbody tr")).to_have_count(13)
+    expect(page.locator("svg.chart polyline")).to_have_count(2)
+
+
+def test_calculator_with_htmx_updates_in_place_and_moves_focus(page: Page) -> None:
+    page.goto("/costs")
+    page.wait_for_load_state("load")
+    page.evaluate("window.__marker = 1")
+    page.locator("form.cost-form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("There are 7 problems to fix")
+    fill_example(page)
+    page.locator("form.cost-form button[type=submit]").click()
+    expect(page.locator("#results-heading")).to_be_focused()
+    expect_example_figures(page)
+    expect(page.locator("#announcer")).to_have_text("Results updated")
+    assert page.evaluate("window.__marker") == 1  # swapped in, not reloaded
+    expect(page).to_have_url(re.compile(r"/costs$"))
+
+
+def test_calculator_without_javascript_posts_and_answers_with_the_page(nojs_page: Page) -> None:
+    page = nojs_page
+    page.goto("/costs")
+    page.locator("form.cost-form button[type=submit]").click()
+    expect(page).to_have_title(re.compile(r"^Error: What it costs"))
+    expect(page.locator("#error-summary li")).to_have_count(7)
+    fill_example(page)
+    page.locator("form.cost-form button[type=submit]").click()
+    expect_example_figures(page)
+    # The same numbers stay in the form, ready for the next try.
+    expect(page.locator("#cost-requests_per_day")).to_have_value("100000")
+
+
+def test_calculator_in_chinese_on_a_phone_with_a_model_from_the_table(new_context,
+                                                                     live_url: str) -> None:
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies([{"name": "lang", "value": "zh", "url": live_url}])
+    page = context.new_page()
+    page.goto("/costs")
+    page.wait_for_load_state("load")
+    fill_example(page)
+    # GPT-4o from the table, its prices left empty: $2.50/$10.00, so $20,250 a month, a saving
+    # of $19,170 against $1,080, and $5,000 / $19,170 = 0.26 months.
+    page.locator("#cost-current-model").select_option("openai/gpt-4o")
+    page.locator("#cost-current-input_per_million").fill("")
+    page.locator("#cost-current-output_per_million").fill("")
+    page.locator("form.cost-form button[type=submit]").click()
+    expect(figure(page, "current_monthly")).to_have_text("$20,250")
+    expect(figure(page, "payback_months")).to_have_text("0.26 个月")
+    expect(page.locator(".cost-table thead th").nth(1)).to_have_text("GPT-4o (OpenAI)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_cost_step_numbers_are_saved_with_the_draft(new_context, javascript: bool) -> None:
+    page = new_context(javascript=javascript).new_page()
+    token = start(page, f"Costed ({'htmx' if javascript else 'no JS'})")
+    for step, following in (("task", "accuracy"), ("accuracy", "cost")):
+        fill_step(page, step, CUSTOMER_SERVICE_BOT)
+        next_button(page).click()
+        expect(page).to_have_url(step_url(token, following))
+    fill_step(page, "cost", CUSTOMER_SERVICE_BOT)
+    page.locator("#cost-numbers > summary").click()
+    fill_example(page, "costs.")
+    page.locator("#cost-requests_per_day").fill("-5")
+    next_button(page).click()
+    expect(page.locator("#error-summary a[href='#cost-requests_per_day']")).to_be_visible()
+    expect(page.locator("#cost-numbers")).to_have_attribute("open", "")
+    page.locator("#cost-requests_per_day").fill("100000")
+    next_button(page).click()
+    expect(page).to_have_url(step_url(token, "knowledge"))
+    page.goto(f"/d/{token}/cost")
+    expect(page.locator("#cost-numbers")).to_have_attribute("open", "")
+    expect(page.locator("#cost-one_time_cost")).to_have_value("5000")
+    expect(page.locator("#cost-current-accuracy")).to_have_value("97")
