@@ -130,7 +130,8 @@ def get_finished(db: Database, token: str) -> Assessment:
 
 
 def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any] | None = None,
-                revised_from_id: int | None = None, step: str = FIRST_STEP) -> Assessment:
+                revised_from_id: int | None = None, step: str = FIRST_STEP,
+                data_profile: dict[str, Any] | None = None) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -139,6 +140,7 @@ def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any
         answers=dict(answers or {}),
         current_step=step,
         revised_from_id=revised_from_id,
+        data_profile=data_profile,
     )
     with db.write() as session:
         session.add(assessment)
@@ -180,6 +182,29 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
         if not errors:
             assessment.current_step = furthest(assessment.current_step, next_step(step))
     return assessment, errors if not partial else []
+
+
+DATA_STEP = "data"
+
+
+def accept_measured(db: Database, token: str, answers: Mapping[str, str],
+                    profile: dict[str, Any] | None = None) -> Assessment:
+    """Store answers a dataset check suggested in a draft's data step; with `profile`, attach
+    what was measured too. All or nothing: an invalid answer stores nothing (InvalidAnswers)."""
+    valid, errors = decision.validate_answers(answers, steps=[DATA_STEP])
+    errors = [e for e in errors if e.field in answers]
+    if errors:
+        raise decision.InvalidAnswers(errors)
+    with db.write() as session:
+        assessment = _by_token(session, token)
+        if assessment.is_finished:
+            raise AlreadyFinished(token)
+        if PROGRESS.index(DATA_STEP) > PROGRESS.index(assessment.current_step):
+            raise OutOfOrder(assessment.current_step)
+        assessment.answers = {**assessment.answers, **{key: valid[key] for key in answers}}
+        if profile is not None:
+            assessment.data_profile = profile
+    return assessment
 
 
 def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment:
@@ -302,7 +327,8 @@ def revise(db: Database, token: str) -> Assessment:
     """A new draft, pre-filled from a finished assessment, which itself stays as it was."""
     original = get_finished(db, token)
     meta = {"title": original.title, "team": original.team, "notes": original.notes}
-    return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW)
+    return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW,
+                       data_profile=original.data_profile)
 
 
 def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
