@@ -13,7 +13,8 @@ from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs
 from app.web.access import AccessMiddleware, Gate, Throttle
 from app.web.cache import RenderCache
-from app.web.routes import access, api, assessments, pages, wizard
+from app.web.progress import ProgressBoard
+from app.web.routes import access, api, assessments, datasets, pages, wizard
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
     app.state.verdict_cache = RenderCache()
+    app.state.progress = ProgressBoard()
     app.state.gate = None
     if settings.access_password:
         app.state.gate = Gate(settings.access_password, settings.protect_share_links)
@@ -50,12 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         trusted_origins=(settings.public_origin,) if settings.public_origin else (),
         hsts=settings.https,
+        upload_paths=datasets.UPLOAD_PATHS,
     )
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, api):
+    for module in (pages, access, wizard, assessments, api, datasets):
         app.include_router(module.router)
+    app.include_router(datasets.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

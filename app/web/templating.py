@@ -12,7 +12,8 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import decision
+from app import datasets, decision
+from app.datasets import messages as dataset_messages
 from app.web import export, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -91,6 +92,11 @@ def _question_name(context, question_key: str) -> str:
     return question.name.get(context["lang"]) if question else question_key
 
 
+@pass_context
+def _line_problem(context, code: str, detail: str = "") -> str:
+    return dataset_messages.line_problem(code, context["lang"], detail)
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -103,7 +109,9 @@ env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignor
 templates = Jinja2Blocks(env=env)
 env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
 env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
-                   question_name=_question_name)
+                   question_name=_question_name, line_problem=_line_problem,
+                   dataset_facts=datasets.facts, measured_fact=datasets.measured_fact,
+                   DATASET_SOURCES=datasets.SOURCES, DATASET_QUESTIONS=datasets.QUESTIONS)
 env.globals.update(
     LANGUAGES=i18n.LANGUAGES,
     HTML_LANG=i18n.HTML_LANG,
