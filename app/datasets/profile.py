@@ -39,6 +39,7 @@ SAMPLE_EXAMPLES = 500
 SAMPLE_CHARS = 1000
 DISTINCT_TOKENS = 20_000
 _DIGITS = re.compile(r"\d+")
+MIN_SPREAD = math.log(2) / 1.5  # Tukey's fences at least a factor of 2 beyond the quartiles
 
 Progress = Callable[[int], None]
 
@@ -222,9 +223,12 @@ class Profiler:
 
     def _describe(self, example: Example, input_key: int, output_key: int) -> None:
         """Facts about one valid example that need its text: labels, templates, script."""
-        seen = self.first_output.setdefault(input_key, output_key)
-        if seen != output_key:
-            self.conflicts += 1
+        # Contradictions: a short (label-like) output that differs from an earlier one given to
+        # the same input. Long outputs may rightly differ: several good answers to one request.
+        if len(example.output) <= MAX_LABEL_CHARS:
+            seen = self.first_output.setdefault(input_key, output_key)
+            if seen != output_key:
+                self.conflicts += 1
         if len(example.output) > MAX_LABEL_CHARS * 2:
             self.long_outputs += 1
         elif len(output := example.output.strip()) > MAX_LABEL_CHARS:
@@ -349,7 +353,9 @@ class Profiler:
     def _edge_cases(self, valid: int) -> dict[str, Any]:
         lengths = np.log1p(np.frombuffer(self.input_tokens, dtype=np.uint32).astype(np.float64))
         q1, q3 = np.percentile(lengths, [25, 75])
-        spread = q3 - q1
+        # At least MIN_SPREAD, so that inputs of nearly equal length don't make every small
+        # difference an outlier: only half the first quartile's length, or under, is "short".
+        spread = max(q3 - q1, MIN_SPREAD)
         short = lengths < q1 - 1.5 * spread
         long = lengths > q3 + 1.5 * spread
         codes = np.frombuffer(bytes(self.scripts), dtype=np.uint8)

@@ -78,6 +78,8 @@ class AssessmentOut(BaseModel):
     verdict: dict[str, Any]
     created_at: str
     finished_at: str | None
+    data_profile: dict[str, Any] | None = Field(
+        None, description="What a dataset check measured, when the team attached it")
 
 
 class Summary(BaseModel):
