@@ -279,7 +279,8 @@ class Profiler:
             "examples": self.examples,
             "valid": valid,
             "invalid": self.invalid,
-            "errors": [{"line": e.line, "code": e.code, "detail": e.detail} for e in self.errors],
+            "errors": [{"line": e.line, "code": e.code, "detail": e.detail[:200]}
+                       for e in self.errors],
             "error_counts": dict(self.error_codes.most_common()),
             "exact_duplicates": self.exact_duplicates,
             "conflicting_outputs": self.conflicts,
@@ -288,7 +289,7 @@ class Profiler:
             "near_duplicate_pairs": self._pairs(),
             "largest_cluster_share": round(max(largest_group, template_count) / valid, 4),
             "largest_group": largest_group,
-            "largest_template": {"words": template_text, "count": template_count},
+            "largest_template": {"words": template_text[:200], "count": template_count},
             **self._diversity(),
             "tokens": {
                 "min": int(totals[0]), "median": _percentile(totals, 0.5),

@@ -34,7 +34,7 @@ class Tokens(Strict):
 class Pair(Strict):
     lines: list[Line] = Field(min_length=2, max_length=2)
     similarity: Share
-    texts: list[Short] = Field(min_length=2, max_length=2)
+    texts: list[Annotated[str, Field(max_length=400)]] = Field(min_length=2, max_length=2)
 
 
 class Bin(Strict):

@@ -218,3 +218,13 @@ def test_measured_facts_in_both_languages():
     for question in datasets.QUESTIONS:
         assert datasets.measured_fact(profile, question).zh
         assert all(f.en and f.zh for f in datasets.facts(profile, question))
+
+
+@pytest.mark.parametrize("build", [files.clean_diverse, files.near_duplicates, files.single_template,
+                                   files.labels_95_5, files.mixed_languages, files.malformed])
+def test_every_profile_fits_its_documented_schema(build):
+    profile = check(build())
+    validated = DatasetProfile.model_validate({**profile, "file_name": "train.jsonl"}).model_dump()
+    assert [{k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")] == \
+        profile.pop("errors")
+    assert validated == {**profile, "file_name": "train.jsonl"}
