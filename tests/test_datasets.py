@@ -252,3 +252,55 @@ def test_a_check_never_stores_anything(client, app):
     after = stored(app, token)
     assert after.answers == before and after.data_profile is None
     assert count_assessments(app) == 1
+
+
+def corpus() -> dict[str, bytes]:
+    """Hand-made bad files: each must get a 4xx or a report, never a 5xx."""
+    import random
+
+    rng = random.Random(7)
+    good = files.clean_diverse(30)
+    return {
+        **BAD_FILES,
+        "random bytes": bytes(rng.randrange(256) for _ in range(50_000)),
+        "truncated in a string": good[: len(good) // 2] + b'{"messages": [{"role": "user", "content": "unterminated',
+        "lone surrogate escape": b'{"prompt": "\\ud800", "completion": "x"}\n',
+        "deep nesting": b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        "huge number": b'{"prompt": "a", "completion": "b", "n": 1' + b"0" * 5000 + b"}\n",
+        "null everywhere": b'{"messages": null}\n{"prompt": null, "completion": null}\n',
+        "content parts": b'{"messages": [{"role": "user", "content": [{"type": "image_url"}]}, {"role": "assistant", "content": "x"}]}\n',
+        "tool calls": b'{"messages": [{"role": "user", "content": "refund"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "1"}]}]}\n',
+        "csv quote never closed": b'input,output\n"never closed,' + b"x" * 300_000 + b"\n",
+        "csv only header": b"prompt,completion\n",
+        "bom then jsonl": b"\xef\xbb\xbf" + good,
+        "crlf": good.replace(b"\n", b"\r\n"),
+        "only newlines": b"\n" * 100_000,
+        "xz magic": b"\xfd7zXZ\x00" + b"\x00" * 10,
+        "control characters": b'{"prompt": "\x01\x02\x03", "completion": "\x7f"}\n',
+        "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "html": b"<!doctype html><html><body>hi</body></html>\n",
+        "mixed formats": b'{"prompt": "a", "completion": "b"}\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n',
+    }
+
+
+def test_a_corpus_of_bad_files_never_gets_a_server_error(client, app):
+    for name, content in corpus().items():
+        for path in (API, PAGE):
+            response = upload(client, content, path=path)
+            assert response.status_code in (200, 413, 422), (name, path, response.status_code)
+            if path == API and response.status_code == 422:
+                assert response.json()["detail"][0]["message"], name
+    assert count_assessments(app) == 0
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc", "multipart/form-data; boundary=XyZ"),
+    (b"garbage without boundaries", "multipart/form-data; boundary=XyZ"),
+    (b"--XyZ\r\n" + b"X-Header: " + b"h" * 10_000 + b"\r\n\r\nx\r\n--XyZ--\r\n", "multipart/form-data; boundary=XyZ"),
+    (b"", "multipart/form-data"),
+    (b"file=abc", "application/x-www-form-urlencoded"),
+])
+def test_broken_multipart_bodies_are_a_clear_422(client, body, content_type):
+    for path in (API, PAGE):
+        response = client.post(path, content=body, headers={"content-type": content_type})
+        assert response.status_code == 422, (path, body[:40])
