@@ -11,7 +11,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability lighthouse clean
+.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability bench-dataset lighthouse clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
@@ -69,6 +69,9 @@ bench-http: setup
 
 bench-history: setup
 	$(BIN)/python bench/bench_history_scale.py $(BENCH_ARGS)
+
+bench-dataset: setup
+	$(BIN)/python bench/bench_dataset_check.py
 
 bench-reliability: setup
 	$(BIN)/python bench/reliability_load.py

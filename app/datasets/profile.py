@@ -82,9 +82,9 @@ def _template_keys(text: str) -> tuple[str, str] | None:
             _DIGITS.sub("0", " ".join(closing).lower()))
 
 
-def _snippet(text: str) -> str:
-    text = " ".join(text[: SNIPPET * 2].split())
-    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+def _snippet(text: str, limit: int = SNIPPET // 2) -> str:
+    text = " ".join(text[: limit * 2].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _digest(text: str) -> int:

@@ -6,9 +6,10 @@ output), so the measure works the same for English, Chinese or code. Signatures 
 datasketch's default "affine32" scheme with its own permutations, computed for a whole batch at
 once with numpy; a test checks they are bit for bit what `datasketch.MinHash.update_batch` gives.
 The banding (b bands of r rows) is the one `datasketch.MinHashLSH` picks for the threshold.
-Its hash tables are not used: they keep a set per bucket, about 1.9 KB per example (191 MB for
-100,000 in bench/bench_dataset_check.py), so the buckets live here in plain dicts keyed by a
-64-bit digest of each band, about 0.4 KB per example. A candidate counts as a near-duplicate
+Its hash tables are not used: they keep a set per bucket and every key's band hashes, about
+1.9 KB per example (191 MB for 100,000 random signatures, measured while choosing this design),
+so the buckets live here in plain dicts keyed by a 64-bit digest of each band, under 0.5 KB per
+example. A candidate counts as a near-duplicate
 when its estimated Jaccard similarity is at least 0.8, the threshold Lee et al. (ACL 2022) used
 to deduplicate training data.
 """
@@ -28,6 +29,7 @@ PAD = 100_301
 _WEIGHTS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint32)
 _CHUNK_SHINGLES = 40_000  # bounds the (permutations x shingles) scratch array to ~10 MB
 _BUCKET_LIMIT = 8  # members remembered per bucket; later ones still find the first eight
+_BLOCK = 8192  # signatures are kept in blocks of this many rows: growing never copies them
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -75,7 +77,7 @@ class NearDuplicates:
         self._band_weights = np.random.default_rng(SEED).integers(
             1, 2**63, size=(self.bands, self.rows), dtype=np.uint64) | np.uint64(1)
         self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(self.bands)]
-        self.signatures = np.empty((1024, NUM_PERM), dtype=np.uint32)
+        self.blocks: list[np.ndarray] = []
         self.parent = array("i")
         self.size = array("i")
         self.count = 0
@@ -121,23 +123,24 @@ class NearDuplicates:
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
 
+    def signature(self, index: int) -> np.ndarray:
+        return self.blocks[index // _BLOCK][index % _BLOCK]
+
     def _grow(self, index: int) -> None:
-        if index >= len(self.signatures):
-            grown = np.empty((len(self.signatures) * 2, NUM_PERM), dtype=np.uint32)
-            grown[:index] = self.signatures[:index]
-            self.signatures = grown
+        if index // _BLOCK >= len(self.blocks):
+            self.blocks.append(np.empty((_BLOCK, NUM_PERM), dtype=np.uint32))
 
     def add_duplicate(self, earlier: int) -> int:
         """The next example is an exact copy of an earlier one."""
         index = self._next()
-        self.signatures[index] = self.signatures[earlier]
+        self.signature(index)[:] = self.signature(earlier)
         self.union(earlier, index)
         return index
 
     def add(self, signature: np.ndarray, keys: list[int]) -> int:
         """The next example is a new text: find its near-duplicates, then index it."""
         index = self._next()
-        self.signatures[index] = signature
+        self.signature(index)[:] = signature
         candidates: set[int] = set()
         for key, bucket in zip(keys, self.buckets):
             members = bucket.get(key)
@@ -151,7 +154,7 @@ class NearDuplicates:
                 if len(members) < _BUCKET_LIMIT:
                     members.append(index)
         for candidate in sorted(candidates):
-            similarity = float(np.count_nonzero(self.signatures[candidate] == signature)) / NUM_PERM
+            similarity = float(np.count_nonzero(self.signature(candidate) == signature)) / NUM_PERM
             if similarity >= THRESHOLD:
                 if len(self.pairs) < 3 and self._root(candidate) != self._root(index):
                     self.pairs.append((candidate, index, similarity))
