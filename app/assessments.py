@@ -160,6 +160,16 @@ def previous_step(step: str) -> str | None:
     return PROGRESS[index - 1] if index > 0 else None
 
 
+def _draft_reaching(session: Session, token: str, step: str) -> Assessment:
+    """A draft that may take answers for `step`: still open, and with the steps before answered."""
+    assessment = _by_token(session, token)
+    if assessment.is_finished:
+        raise AlreadyFinished(token)
+    if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
+        raise OutOfOrder(assessment.current_step)
+    return assessment
+
+
 def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
               partial: bool = False) -> tuple[Assessment, list[decision.FieldError]]:
     """Validate one step's answers and store them. Nothing is stored when any answer is invalid.
@@ -169,11 +179,7 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
     """
     answers, errors = decision.validate_answers(raw, steps=[step])
     with db.write() as session:
-        assessment = _by_token(session, token)
-        if assessment.is_finished:
-            raise AlreadyFinished(token)
-        if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
-            raise OutOfOrder(assessment.current_step)
+        assessment = _draft_reaching(session, token, step)
         if errors and not partial:
             return assessment, errors
         failed = {e.field for e in errors}
@@ -196,11 +202,7 @@ def accept_measured(db: Database, token: str, answers: Mapping[str, str],
     if errors:
         raise decision.InvalidAnswers(errors)
     with db.write() as session:
-        assessment = _by_token(session, token)
-        if assessment.is_finished:
-            raise AlreadyFinished(token)
-        if PROGRESS.index(DATA_STEP) > PROGRESS.index(assessment.current_step):
-            raise OutOfOrder(assessment.current_step)
+        assessment = _draft_reaching(session, token, DATA_STEP)
         assessment.answers = {**assessment.answers, **{key: valid[key] for key in answers}}
         if profile is not None:
             assessment.data_profile = profile
