@@ -11,7 +11,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability bench-search-dos lighthouse clean
+.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset lighthouse clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
@@ -73,6 +73,9 @@ bench-history: setup
 # 40 clients searching `!!!` against 1M rows on PostgreSQL while normal searches run.
 bench-search-dos: setup
 	$(BIN)/python bench/search_dos.py $(BENCH_ARGS)
+
+bench-dataset: setup
+	$(BIN)/python bench/bench_dataset_check.py
 
 bench-reliability: setup
 	$(BIN)/python bench/reliability_load.py

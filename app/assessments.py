@@ -162,7 +162,8 @@ def get_finished(db: Database, token: str) -> Assessment:
 
 def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any] | None = None,
                 revised_from_id: int | None = None, step: str = FIRST_STEP,
-                cost_inputs: Mapping[str, Any] | None = None) -> Assessment:
+                cost_inputs: Mapping[str, Any] | None = None
+                data_profile: dict[str, Any] | None = None) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -172,6 +173,7 @@ def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any
         current_step=step,
         revised_from_id=revised_from_id,
         cost_inputs=dict(cost_inputs) if cost_inputs else None,
+        data_profile=data_profile,
     )
     with db.write() as session:
         session.add(assessment)
@@ -194,6 +196,16 @@ def previous_step(step: str) -> str | None:
 StepError = decision.FieldError | costs.CostError
 
 
+def _draft_reaching(session: Session, token: str, step: str) -> Assessment:
+    """A draft that may take answers for `step`: still open, and with the steps before answered."""
+    assessment = _by_token(session, token, for_update=True)
+    if assessment.is_finished:
+        raise AlreadyFinished(token)
+    if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
+        raise OutOfOrder(assessment.current_step)
+    return assessment
+
+
 def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
               partial: bool = False, cost_form: Mapping[str, str] | None = None,
               ) -> tuple[Assessment, list[StepError]]:
@@ -214,11 +226,7 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
                                                     prefix=COST_FORM_PREFIX)
     all_errors: list[StepError] = [*errors, *cost_errors]
     with db.write() as session:
-        assessment = _by_token(session, token, for_update=True)
-        if assessment.is_finished:
-            raise AlreadyFinished(token)
-        if PROGRESS.index(step) > PROGRESS.index(assessment.current_step):
-            raise OutOfOrder(assessment.current_step)
+        assessment = _draft_reaching(session, token, step)
         if all_errors and not partial:
             return assessment, all_errors
         failed = {e.field for e in errors}
@@ -229,6 +237,25 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
         if not all_errors:
             assessment.current_step = furthest(assessment.current_step, next_step(step))
     return assessment, all_errors if not partial else []
+
+
+DATA_STEP = "data"
+
+
+def accept_measured(db: Database, token: str, answers: Mapping[str, str],
+                    profile: dict[str, Any] | None = None) -> Assessment:
+    """Store answers a dataset check suggested in a draft's data step; with `profile`, attach
+    what was measured too. All or nothing: an invalid answer stores nothing (InvalidAnswers)."""
+    valid, errors = decision.validate_answers(answers, steps=[DATA_STEP])
+    errors = [e for e in errors if e.field in answers]
+    if errors:
+        raise decision.InvalidAnswers(errors)
+    with db.write() as session:
+        assessment = _draft_reaching(session, token, DATA_STEP)
+        assessment.answers = {**assessment.answers, **{key: valid[key] for key in answers}}
+        if profile is not None:
+            assessment.data_profile = profile
+    return assessment
 
 
 def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment:
@@ -355,7 +382,8 @@ def revise(db: Database, token: str) -> Assessment:
     original = get_finished(db, token)
     meta = {"title": original.title, "team": original.team, "notes": original.notes}
     return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW,
-                       cost_inputs=original.cost_inputs)
+                       cost_inputs=original.cost_inputs,
+                       data_profile=original.data_profile)
 
 
 def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:

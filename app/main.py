@@ -16,7 +16,8 @@ from app.web import errors, logs
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache
 from app.web.cost_schemas import add_cost_schemas
-from app.web.routes import access, api, assessments, costs, pages, wizard
+from app.web.progress import ProgressBoard
+from app.web.routes import access, api, assessments, costs, datasets, pages, wizard
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = Database(settings.database_url, pool_timeout=settings.pool_timeout)
     app.state.verdict_cache = RenderCache()
+    app.state.progress = ProgressBoard()
     app.state.gate = None
     if settings.access_password:
         app.state.gate = Gate(app.state.db, settings.access_password, settings.protect_share_links,
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hsts=settings.https,
         allowed_hosts=allowed_hosts(settings),
         body_timeout=settings.body_timeout,
+        upload_paths=datasets.UPLOAD_PATHS,
     )
     # First of all: the client's address and scheme, from X-Forwarded-* only when the peer is a
     # proxy named in APP_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers, so this decides).
@@ -63,9 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, api, costs):
+    for module in (pages, access, wizard, assessments, api, costs, datasets):
         app.include_router(module.router)
     app.include_router(costs.api_router)
+    app.include_router(datasets.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

@@ -82,6 +82,8 @@ class Assessment(Base):
     revised_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )
+    # What a dataset check measured (app/datasets), kept only when the team attaches it.
+    data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
     __table_args__ = (
         # History: finished assessments, newest first, paged by (finished_at, id).

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         validation_alias="APP_MAX_BODY_BYTES",
         description="Largest request body accepted; bigger ones get 413.",
     )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        validation_alias="APP_MAX_UPLOAD_BYTES",
+        description="Largest file the dataset check reads; bigger ones get 413 before being read whole.",
+    )
     https: bool = Field(
         default=False,
         validation_alias="APP_HTTPS",

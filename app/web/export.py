@@ -22,6 +22,7 @@ def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
         "costs": cost_record(assessment.cost_inputs, lang),
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
+        "data_profile": assessment.data_profile,
     }
 
 

@@ -124,10 +124,14 @@ class AllowedHosts:
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp, *, default_language: str, max_body_bytes: int,
                  trusted_origins: tuple[str, ...] = (), hsts: bool = False,
-                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0) -> None:
+                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0
+                 upload_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.default_language = default_language
         self.max_body_bytes = max_body_bytes
+        # Routes that stream file uploads: they enforce their own, larger limit as they read
+        # (app/web/uploads.py), so that a refusal can say what the limit is.
+        self.upload_paths = upload_paths
         self.trusted_origins = trusted_origins
         self.allowed_hosts = AllowedHosts(list(allowed_hosts))
         self.body_timeout = body_timeout
@@ -177,8 +181,9 @@ class SecurityMiddleware:
         if is_cross_origin(method, headers, scope.get("scheme", "http"), self.trusted_origins):
             await self._refuse(scope, receive, send_with_headers, 403)
             return
+        limit = None if scope["path"] in self.upload_paths else self.max_body_bytes
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+        if limit is not None and length is not None and (not length.isdigit() or int(length) > limit):
             await self._refuse(scope, receive, send_with_headers, 413)
             return
 
@@ -196,7 +201,7 @@ class SecurityMiddleware:
                 raise BodyTimeout()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if limit is not None and received > limit:
                     raise BodyTooLarge()
                 body_done = not message.get("more_body", False)
             return message

@@ -12,8 +12,9 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import decision
+from app import datasets, decision
 from app.costs import numbers
+from app.datasets import messages as dataset_messages
 from app.web import cost_views, export, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -97,6 +98,11 @@ def _usd_compact(context, value: float) -> str:
     return numbers.usd_compact(value, context["lang"])
 
 
+@pass_context
+def _line_problem(context, code: str, detail: str = "") -> str:
+    return dataset_messages.line_problem(code, context["lang"], detail)
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -115,7 +121,9 @@ env.filters.update(usd=numbers.usd, usd_compact=_usd_compact, months=numbers.mon
 env.globals.update(cost_view=cost_views.cost_view, TIER_LABELS=cost_views.TIER_LABELS,
                    DIRECTION_LABELS=cost_views.DIRECTION_LABELS, COST_SOURCES=cost_views.COST_SOURCES)
 env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
-                   question_name=_question_name)
+                   question_name=_question_name, line_problem=_line_problem,
+                   dataset_facts=datasets.facts, measured_fact=datasets.measured_fact,
+                   DATASET_SOURCES=datasets.SOURCES, DATASET_QUESTIONS=datasets.QUESTIONS)
 env.globals.update(
     LANGUAGES=i18n.LANGUAGES,
     HTML_LANG=i18n.HTML_LANG,

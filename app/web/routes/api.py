@@ -82,6 +82,8 @@ class AssessmentOut(BaseModel):
     costs: StoredCosts | None
     created_at: str
     finished_at: str | None
+    data_profile: dict[str, Any] | None = Field(
+        None, description="What a dataset check measured, when the team attached it")
 
 
 class Summary(BaseModel):

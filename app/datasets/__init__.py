@@ -1,0 +1,23 @@
+"""The dataset check: measure a sample of training data instead of guessing about it.
+
+Pure Python, no web and no database: `check(chunks)` turns an upload's bytes into a profile
+(a JSON-ready dict), `suggest` / `facts` / `measured_fact` put its numbers into words.
+"""
+
+from .profile import CONTEXT_LIMITS, DEFAULT_CONTEXT_LIMIT, check
+from .reading import Unreadable
+from .suggestions import QUESTIONS, SOURCES, facts, measured_fact, suggest
+from .tokens import TOKENIZER_LABEL
+
+__all__ = [
+    "CONTEXT_LIMITS",
+    "DEFAULT_CONTEXT_LIMIT",
+    "QUESTIONS",
+    "SOURCES",
+    "TOKENIZER_LABEL",
+    "Unreadable",
+    "check",
+    "facts",
+    "measured_fact",
+    "suggest",
+]

@@ -1,0 +1,123 @@
+"""The profile's shape: documented in OpenAPI, and enforced on a profile coming back from a
+browser to be attached to an assessment (it is recomputed into its suggestions, never trusted)."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.datasets import suggestions
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Count = Annotated[int, Field(ge=0)]
+Line = Annotated[int, Field(ge=1)]
+Short = Annotated[str, Field(max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LineProblem(Strict):
+    line: Line
+    code: Short
+    detail: Short = ""
+    message: str = Field("", max_length=500, description="The problem in the request's language")
+
+
+class Tokens(Strict):
+    min: Count
+    median: Count
+    p95: Count
+    max: Count
+
+
+class Pair(Strict):
+    lines: list[Line] = Field(min_length=2, max_length=2)
+    similarity: Share
+    texts: list[Annotated[str, Field(max_length=400)]] = Field(min_length=2, max_length=2)
+
+
+class Bin(Strict):
+    low: Count
+    high: Count
+    count: Count
+
+
+class Template(Strict):
+    words: Short
+    count: Count
+
+
+class DiversitySample(Strict):
+    examples: Count
+    tokens: Count
+
+
+class EdgeCases(Strict):
+    short_share: Share
+    long_share: Share
+    malformed_share: Share
+    malformed_lines: list[Line] = Field(max_length=5)
+    other_language_share: Share
+    main_script: Short
+    scripts: dict[Short, Count] = Field(max_length=10)
+    share: Share
+    short_below: Count
+    long_above: Count
+
+
+class DatasetProfile(Strict):
+    """What the dataset check measured. Only this is ever stored, never the file."""
+
+    format: Literal["chat", "prompt_completion", "csv"]
+    columns: list[Short] | None = Field(None, max_length=2,
+                                        description="The CSV columns read as input and output")
+    file_name: Short = ""
+    examples: Count = Field(description="Lines read, blank lines not counted")
+    valid: Count
+    invalid: Count
+    errors: list[LineProblem] = Field(max_length=20, description="The first 20 problems")
+    error_counts: dict[Short, Count] = Field(max_length=30)
+    exact_duplicates: Count
+    conflicting_outputs: Count = Field(description="Examples repeating an earlier input with "
+                                                   "a different output")
+    near_duplicate_share: Share = Field(description="Share of valid examples that could be "
+                                        "removed because a near-identical one remains (each group "
+                                        "keeps one; exact duplicates count too)")
+    near_duplicate_removable: Count
+    near_duplicate_pairs: list[Pair] = Field(max_length=3)
+    largest_cluster_share: Share = Field(description="The largest group of near-duplicates, or "
+                                         "of inputs sharing their opening or closing words")
+    largest_group: Count
+    largest_template: Template
+    compression_ratio: float | None = Field(None, ge=0, le=1000)
+    distinct_1: Share | None = None
+    distinct_2: Share | None = None
+    diversity_sample: DiversitySample
+    tokens: Tokens
+    tokenizer: Short
+    histogram: list[Bin] = Field(max_length=20)
+    context_limit: Annotated[int, Field(ge=1)]
+    over_context: Count
+    over_context_lines: list[Line] = Field(max_length=20)
+    labels: dict[Annotated[str, Field(max_length=200)], Count] | None = Field(None, max_length=50)
+    majority_share: Share | None = None
+    edge_cases: EdgeCases
+    suggested_answers: dict[str, str] = Field(
+        description="Suggested answers to the data step: example_count, data_quality, "
+                    "data_diversity, edge_cases")
+
+    @model_validator(mode="after")
+    def consistent(self) -> "DatasetProfile":
+        if self.valid + self.invalid != self.examples or self.valid == 0:
+            raise ValueError("valid and invalid must add up to examples, with at least one valid")
+        # Suggestions follow from the facts: recomputed, so they can't say otherwise.
+        self.suggested_answers = suggestions.suggest(self.model_dump())
+        return self
+
+
+class DatasetReport(DatasetProfile):
+    """The API's answer: the profile, with the facts behind each suggestion put into words."""
+
+    facts: dict[str, list[str]] = Field(description="For each suggested answer, the measured "
+                                                    "facts behind it, in the request's language")

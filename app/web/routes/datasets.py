@@ -1,0 +1,217 @@
+"""The dataset check: a page of its own (reachable from the data step) and the JSON API.
+
+The upload is streamed into the check and never stored (app/web/uploads.py). For a draft, the
+report offers the suggested answers: accepting them stores those answers in the draft's data
+step and, only if the team ticks the box, the measured profile with the assessment.
+"""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from app import assessments, datasets, decision
+from app.datasets import messages
+from app.datasets.schema import DatasetProfile, DatasetReport
+from app.models import Assessment
+from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web.templating import render
+from app.web.uploads import UploadProblem, check_upload, megabytes
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1", tags=["datasets"])
+
+PAGE_PATH = "/datasets/check"
+API_PATH = "/api/v1/datasets/check"
+UPLOAD_PATHS = frozenset({PAGE_PATH, API_PATH})
+
+
+class LineProblemOut(BaseModel):
+    line: int
+    code: str
+    message: str
+
+
+class FileProblem(BaseModel):
+    field: str = "file"
+    code: str
+    message: str
+    errors: list[LineProblemOut] = Field(default_factory=list,
+                                         description="The first bad lines, when lines are to blame")
+
+
+class FileProblems(BaseModel):
+    detail: list[FileProblem]
+
+
+def context_limit_of(fields: dict[str, str]) -> int:
+    value = fields.get("context_limit", "")
+    return int(value) if value.isdigit() and int(value) in datasets.CONTEXT_LIMITS \
+        else datasets.DEFAULT_CONTEXT_LIMIT
+
+
+def localized(profile: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The profile with its line problems and the facts behind each suggestion in words."""
+    errors = [{**e, "message": messages.line_problem(e["code"], lang, e["detail"])}
+              for e in profile["errors"]]
+    facts = {q: [fact.get(lang) for fact in datasets.facts(profile, q)] for q in datasets.QUESTIONS}
+    return {**profile, "errors": errors, "facts": facts}
+
+
+def problem_of(error: Exception, lang: str, max_bytes: int) -> tuple[int, FileProblem]:
+    if isinstance(error, UploadProblem):
+        return error.status, FileProblem(code=error.code,
+                                         message=messages.file_problem(error.code, lang, error.detail))
+    assert isinstance(error, datasets.Unreadable)
+    lines = [LineProblemOut(line=e.line, code=e.code,
+                            message=messages.line_problem(e.code, lang, e.detail))
+             for e in error.lines[:20]]
+    return 422, FileProblem(code=error.code, errors=lines,
+                            message=messages.file_problem(error.code, lang, error.detail))
+
+
+async def run_check(request: Request, max_bytes: int, context_limit, progress=None):
+    """(upload, None) or (None, the problem): never raises for bad input."""
+    try:
+        upload = await check_upload(request, max_bytes=max_bytes, context_limit=context_limit,
+                                    progress=progress)
+    except (UploadProblem, datasets.Unreadable) as error:
+        return None, error
+    assert upload.profile is not None
+    upload.profile["file_name"] = upload.file_name
+    return upload, None
+
+
+# --- API -------------------------------------------------------------------------------------
+
+@api_router.post(
+    "/datasets/check",
+    response_model=DatasetReport,
+    responses={
+        413: {"model": FileProblems, "description": "The file is over APP_MAX_UPLOAD_BYTES; "
+                                                    "refused before it is read whole."},
+        422: {"model": FileProblems, "description": "The file can't be checked: the problem, "
+                                                    "named, with the first bad lines."},
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {"file": {
+            "type": "string", "format": "binary",
+            "description": "JSONL (chat or prompt/completion) or CSV with input and output columns",
+        }}}}}}},
+)
+async def check_dataset(
+    request: Request, lang: LangDep, settings: SettingsDep,
+    context_limit: Annotated[int, Query(ge=1, le=10_000_000, description=(
+        "Count the examples longer than this many tokens"))] = datasets.DEFAULT_CONTEXT_LIMIT,
+) -> Any:
+    """Check a sample of training data: counts, duplicates, diversity, lengths, labels, possible
+    edge cases, and suggested answers to the data step. The file is read as it streams in and
+    never stored. Token counts use tiktoken's cl100k_base, approximate for other models."""
+    upload, error = await run_check(request, settings.max_upload_bytes, lambda _: context_limit)
+    if error is not None:
+        status, problem = problem_of(error, lang, settings.max_upload_bytes)
+        return JSONResponse({"detail": [problem.model_dump()]}, status_code=status)
+    return JSONResponse(localized(upload.profile, lang), headers={"Cache-Control": "no-store"})
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+def _draft(db, token: str | None) -> Assessment | None:
+    """The draft a check was started from, if the token names one still open."""
+    if not token:
+        return None
+    try:
+        draft = assessments.get(db, token)
+    except assessments.NotFound:
+        return None
+    return None if draft.is_finished else draft
+
+
+def render_check(request: Request, *, draft: Assessment | None, status_code: int = 200,
+                 **context: Any) -> Response:
+    return render(request, "datasets/check.html", {
+        "draft": draft, "profile": None, "problem": None,
+        "context_limits": datasets.CONTEXT_LIMITS, "context_limit": datasets.DEFAULT_CONTEXT_LIMIT,
+        "max_upload": megabytes(request.app.state.settings.max_upload_bytes),
+        **context,
+    }, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+@router.get(PAGE_PATH, response_class=HTMLResponse)
+def show_dataset_check(request: Request, db: DatabaseDep,
+                       draft: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    return render_check(request, draft=_draft(db, draft))
+
+
+@router.post(PAGE_PATH, response_class=HTMLResponse)
+async def check_dataset_page(request: Request, db: DatabaseDep, lang: LangDep,
+                             settings: SettingsDep,
+                             progress: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    board = request.app.state.progress
+    board.start(progress)
+    try:
+        upload, error = await run_check(request, settings.max_upload_bytes, context_limit_of,
+                                        board.reporter(progress))
+    finally:
+        board.finish(progress)
+    if error is not None:
+        status, problem = problem_of(error, lang, settings.max_upload_bytes)
+        return render_check(request, draft=None, status_code=status, problem=problem)
+    draft = _draft(db, upload.fields.get("draft"))
+    return render_check(request, draft=draft, profile=upload.profile,
+                        profile_json=json.dumps(upload.profile, ensure_ascii=False,
+                                                separators=(",", ":")),
+                        context_limit=upload.profile["context_limit"])
+
+
+@router.get("/datasets/progress/{check_id}")
+def read_dataset_progress(request: Request, check_id: str) -> Response:
+    read = request.app.state.progress.read(check_id)
+    if read is None:
+        raise HTTPException(404)
+    return JSONResponse({"examples": read}, headers={"Cache-Control": "no-store"})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.post("/d/{token}/data/measured")
+async def accept_dataset_answers(request: Request, token: str, db: DatabaseDep) -> Response:
+    """Store the suggested answers (all, or the one whose button was pressed) in the draft."""
+    form = await _form(request)
+    draft = _draft(db, token)
+    if draft is None:
+        if not assessments.looks_like_token(token):
+            raise HTTPException(404)
+        try:
+            assessments.get(db, token)
+        except assessments.NotFound:
+            raise HTTPException(404) from None
+        return RedirectResponse(str(request.url_for("show_verdict", token=token)), status_code=303)
+    try:
+        profile = DatasetProfile.model_validate_json(form.get("profile", "")).model_dump()
+    except ValidationError:
+        problem = FileProblem(code="profile", message=messages.PROFILE_INVALID.get(
+            request.state.lang))
+        return render_check(request, draft=draft, status_code=422, problem=problem)
+    chosen = form.get("accept", "all")
+    suggested = profile["suggested_answers"]
+    answers = suggested if chosen == "all" else {k: v for k, v in suggested.items() if k == chosen}
+    if not answers:
+        raise HTTPException(400)
+    attach = form.get("attach") == "1"
+    try:
+        assessments.accept_measured(db, token, answers, profile if attach else None)
+    except assessments.AlreadyFinished:
+        return RedirectResponse(str(request.url_for("show_verdict", token=token)), status_code=303)
+    except assessments.OutOfOrder as out_of_order:
+        return RedirectResponse(str(request.url_for("show_step", token=token,
+                                                    step=out_of_order.current_step)), status_code=303)
+    except decision.InvalidAnswers:
+        raise HTTPException(400) from None
+    url = request.url_for("show_step", token=token, step=assessments.DATA_STEP)
+    return RedirectResponse(f"{url}#measured", status_code=303)

@@ -1,0 +1,306 @@
+"""The dataset check over HTTP, on SQLite and PostgreSQL: the API, the page, bad files, limits,
+and accepting suggested answers into a draft."""
+
+import gzip
+import json
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from app.main import create_app
+from app.models import Assessment
+from app.settings import Settings
+from tests import dataset_files as files
+from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
+
+API = "/api/v1/datasets/check"
+PAGE = "/datasets/check"
+
+
+def upload(client, content: bytes, name: str = "train.jsonl", path: str = API, **kwargs):
+    return client.post(path, files={"file": (name, content, "application/octet-stream")}, **kwargs)
+
+
+def reach_data_step(client) -> str:
+    token = start(client, "Support bot")
+    for step in ("task", "accuracy", "cost", "knowledge"):
+        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+    return token
+
+
+def stored(app, token: str) -> Assessment:
+    with app.state.db.read() as session:
+        return session.scalars(select(Assessment).where(Assessment.share_token == token)).one()
+
+
+def test_api_reports_the_contract_fields(client):
+    response = upload(client, files.malformed())
+    assert response.status_code == 200
+    body = response.json()
+    assert body["format"] == "chat"
+    assert (body["examples"], body["valid"], body["invalid"], body["exact_duplicates"]) == (60, 53, 7, 2)
+    assert [e["line"] for e in body["errors"]] == sorted(files.MALFORMED_LINES)
+    assert body["errors"][0] == {"line": 3, "code": "not_json", "detail": "", "message": "not JSON"}
+    assert set(body["tokens"]) == {"min", "median", "p95", "max"}
+    assert 0 <= body["near_duplicate_share"] <= 1 and 0 <= body["largest_cluster_share"] <= 1
+    assert body["labels"] is None
+    assert body["suggested_answers"] == {"example_count": "under_100", "data_quality": "noisy",
+                                         "data_diversity": "diverse", "edge_cases": "no"}
+    assert body["file_name"] == "train.jsonl"
+    assert body["facts"]["data_quality"][0].startswith("12% of lines are unusable (7 of 60)")
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_api_speaks_chinese(client):
+    body = upload(client, files.malformed(), params={"lang": "zh"}).json()
+    assert body["errors"][0]["message"] == "不是 JSON"
+    assert body["facts"]["data_quality"][0].startswith("12% 的行无法使用")
+
+
+def test_api_counts_examples_over_a_context_limit(client):
+    lines = [files.chat("word " * 300, "answer", system=None), files.chat("hi", "ok", system=None)]
+    body = upload(client, files.jsonl(lines), params={"context_limit": 100}).json()
+    assert (body["context_limit"], body["over_context"], body["over_context_lines"]) == (100, 1, [1])
+
+
+BAD_FILES = {
+    "binary": b"\x00\x01\x02\x03" * 1000,
+    "utf16": "input,output\nhello,world\n".encode("utf-16"),
+    "compressed": gzip.compress(b'{"prompt": "a", "completion": "b"}\n' * 100_000),
+    "too_long": b'{"prompt": "' + b"x" * 10_000_000 + b'", "completion": "y"}',
+    "empty": b"",
+    "csv_columns": b"name,age\nann,3\n",
+    "wrong_shape": b'{"foo": 1}\n{"bar": 2}\n',
+    "json_array": b'[{"prompt": "a", "completion": "b"}]',
+    "encoding": "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(BAD_FILES))
+def test_bad_files_get_a_422_that_names_the_problem(client, app, code):
+    response = upload(client, BAD_FILES[code])
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert (problem["field"], problem["code"]) == ("file", code)
+    assert problem["message"]
+    assert count_assessments(app) == 0
+
+
+def test_a_refusal_lists_the_first_bad_lines(client):
+    problem = upload(client, b'{"foo": 1}\n{"bar": 2}\n').json()["detail"][0]
+    assert [(e["line"], e["code"]) for e in problem["errors"]] == [(1, "unknown_shape"), (2, "unknown_shape")]
+    assert problem["errors"][0]["message"] == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
+
+
+def test_no_file_and_not_multipart_are_refused(client):
+    assert client.post(API, files={"other": (None, "x")}).json()["detail"][0]["code"] == "no_file"
+    response = client.post(API, content=b'{"prompt": "a"}', headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["detail"][0]["code"]) == (422, "not_multipart")
+
+
+@pytest.fixture
+def small_limit_client(database_url):
+    app = create_app(Settings(database_url=database_url, max_upload_bytes=10_000))
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+    app.state.db.dispose()
+
+
+def test_over_the_upload_limit_is_413_before_reading_on(small_limit_client):
+    data = files.clean_diverse(200)
+    assert len(data) > 10_000 + 64 * 1024
+    response = upload(small_limit_client, data)
+    assert response.status_code == 413
+    problem = response.json()["detail"][0]
+    assert problem["code"] == "too_large"
+    assert "0.00953674 MB" in problem["message"] or "MB" in problem["message"]
+
+
+def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
+    """No Content-Length to go by: the limit holds as the body streams in."""
+    data = files.clean_diverse(60)
+    assert 10_000 < len(data) < 10_000 + 64 * 1024
+
+    def body():
+        for i in range(0, len(data), 4096):
+            yield data[i:i + 4096]
+
+    boundary = "XyZ"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jsonl\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def stream():
+        yield head
+        yield from body()
+        yield tail
+
+    response = small_limit_client.post(API, content=stream(),
+                                       headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 413
+    assert response.json()["detail"][0]["code"] == "too_large"
+
+
+def test_the_page_is_reachable_from_the_data_step(client):
+    token = reach_data_step(client)
+    page = html(client.get(f"/d/{token}/data"))
+    link = page.select_one(".dataset-check-link a")
+    assert link["href"].endswith(f"/datasets/check?draft={token}")
+    form = html(client.get(link["href"])).select_one("form[data-dataset-check]")
+    assert form["enctype"] == "multipart/form-data" and form["method"] == "post"
+    assert form.select_one('input[name="draft"]')["value"] == token
+    assert form.select_one('input[type="file"]')["name"] == "file"
+
+
+def test_the_page_reports_in_both_languages(client):
+    response = upload(client, files.labels_95_5(200), path=PAGE, data={"context_limit": "8192"})
+    assert response.status_code == 200
+    page = html(response)
+    facts = {div.dt.text: div.dd.text.strip() for div in page.select("#summary-heading ~ dl div")}
+    assert facts["Examples read"] == "200" and facts["Valid"] == "200" and facts["Invalid"] == "0"
+    assert [td.text for td in page.select('table[aria-labelledby="labels-caption"] td')] == \
+        ["positive", "190", "negative", "10"]
+    assert len(page.select("svg.histogram rect.histogram-bar")) == \
+        len(page.select('table[aria-labelledby="histogram-caption"] tbody tr'))
+    assert page.select_one("#context-limit option[selected]")["value"] == "8192"
+    assert page.select_one('[data-suggested]')["data-suggested"] == "100_to_1k"
+    assert page.select("form[action*='/data/measured']") == []  # no draft: nothing to accept into
+    chinese = html(upload(client, files.labels_95_5(200), path=PAGE, params={"lang": "zh"}))
+    assert chinese.select_one("#suggestions-heading").text == "数据步骤的建议答案"
+    assert chinese.select_one("#labels-heading").text == "输出分布"
+
+
+def test_the_page_shows_a_bad_file_as_a_422_with_its_lines(client):
+    response = upload(client, b'{"foo": 1}\n', path=PAGE)
+    assert response.status_code == 422
+    page = html(response)
+    assert page.select_one("#error-summary p").text.startswith("The lines are JSON, but not training")
+    assert [td.text for td in page.select("#error-summary td")][:1] == ["1"]
+    too_big = html(upload(client, BAD_FILES["compressed"], path=PAGE, params={"lang": "zh"}))
+    assert too_big.select_one("#error-summary p").text.startswith("这是压缩文件（gzip）")
+
+
+def accept(client, token: str, page, button: str, attach: bool):
+    form = page.select_one(f"form[action$='/d/{token}/data/measured']")
+    data = {"profile": form.select_one('input[name="profile"]')["value"], "accept": button}
+    if attach:
+        data["attach"] = "1"
+    return client.post(f"/d/{token}/data/measured", data=data)
+
+
+def test_accepting_all_suggestions_stores_answers_and_the_profile(client, app):
+    token = reach_data_step(client)
+    report = html(upload(client, files.near_duplicates(300, share=0.4), path=PAGE,
+                         data={"draft": token}))
+    response = accept(client, token, report, "all", attach=True)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/d/{token}/data#measured")
+    draft = stored(app, token)
+    assert {k: draft.answers[k] for k in ("example_count", "data_quality", "data_diversity",
+                                          "edge_cases")} == {
+        "example_count": "100_to_1k", "data_quality": "clean", "data_diversity": "clustered",
+        "edge_cases": "no"}
+    assert draft.data_profile["valid"] == 300 and draft.data_profile["file_name"] == "train.jsonl"
+    assert abs(draft.data_profile["near_duplicate_share"] - 0.4) <= 0.05
+    step = html(client.get(f"/d/{token}/data"))
+    assert step.select_one('input[name="data_diversity"][value="clustered"]').has_attr("checked")
+    assert "300 examples is attached" in step.select_one(".dataset-check-link").text
+
+
+def test_accepting_one_suggestion_without_attaching(client, app):
+    token = reach_data_step(client)
+    report = html(upload(client, files.labels_95_5(200), path=PAGE, data={"draft": token}))
+    assert accept(client, token, report, "data_diversity", attach=False).status_code == 303
+    draft = stored(app, token)
+    assert draft.answers.get("data_diversity") == "clustered"
+    assert "example_count" not in draft.answers
+    assert draft.data_profile is None
+
+
+def test_a_forged_profile_is_refused_and_nothing_stored(client, app):
+    token = reach_data_step(client)
+    response = client.post(f"/d/{token}/data/measured",
+                           data={"profile": json.dumps({"valid": 5}), "accept": "all", "attach": "1"})
+    assert response.status_code == 422
+    draft = stored(app, token)
+    assert draft.data_profile is None and "example_count" not in draft.answers
+
+
+def test_the_attached_profile_is_kept_through_finishing_and_shown_by_the_api(client, app):
+    token = reach_data_step(client)
+    report = html(upload(client, files.clean_diverse(150), path=PAGE, data={"draft": token}))
+    accept(client, token, report, "all", attach=True)
+    assert client.post(f"/d/{token}/data", data={**{k: v for k, v in stored(app, token).answers.items()
+                                                     if k in step_answers("data", REFUND_BOT)},
+                                                  "synthetic_data": "no"}).status_code == 303
+    assert client.post(f"/d/{token}/finish").status_code == 303
+    record = client.get(f"/api/v1/assessments/{token}").json()
+    assert record["data_profile"]["valid"] == 150
+    assert record["answers"]["data_quality"] == "clean"
+
+
+def test_progress_is_404_for_an_unknown_check(client):
+    assert client.get("/datasets/progress/" + "a" * 32).status_code == 404
+
+
+def test_a_check_never_stores_anything(client, app):
+    token = reach_data_step(client)
+    before = stored(app, token).answers
+    upload(client, files.clean_diverse(50), path=PAGE, data={"draft": token})
+    upload(client, BAD_FILES["binary"], path=PAGE, data={"draft": token})
+    after = stored(app, token)
+    assert after.answers == before and after.data_profile is None
+    assert count_assessments(app) == 1
+
+
+def corpus() -> dict[str, bytes]:
+    """Hand-made bad files: each must get a 4xx or a report, never a 5xx."""
+    import random
+
+    rng = random.Random(7)
+    good = files.clean_diverse(30)
+    return {
+        **BAD_FILES,
+        "random bytes": bytes(rng.randrange(256) for _ in range(50_000)),
+        "truncated in a string": good[: len(good) // 2] + b'{"messages": [{"role": "user", "content": "unterminated',
+        "lone surrogate escape": b'{"prompt": "\\ud800", "completion": "x"}\n',
+        "deep nesting": b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        "huge number": b'{"prompt": "a", "completion": "b", "n": 1' + b"0" * 5000 + b"}\n",
+        "null everywhere": b'{"messages": null}\n{"prompt": null, "completion": null}\n',
+        "content parts": b'{"messages": [{"role": "user", "content": [{"type": "image_url"}]}, {"role": "assistant", "content": "x"}]}\n',
+        "tool calls": b'{"messages": [{"role": "user", "content": "refund"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "1"}]}]}\n',
+        "csv quote never closed": b'input,output\n"never closed,' + b"x" * 300_000 + b"\n",
+        "csv only header": b"prompt,completion\n",
+        "bom then jsonl": b"\xef\xbb\xbf" + good,
+        "crlf": good.replace(b"\n", b"\r\n"),
+        "only newlines": b"\n" * 100_000,
+        "xz magic": b"\xfd7zXZ\x00" + b"\x00" * 10,
+        "control characters": b'{"prompt": "\x01\x02\x03", "completion": "\x7f"}\n',
+        "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "html": b"<!doctype html><html><body>hi</body></html>\n",
+        "mixed formats": b'{"prompt": "a", "completion": "b"}\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n',
+    }
+
+
+def test_a_corpus_of_bad_files_never_gets_a_server_error(client, app):
+    for name, content in corpus().items():
+        for path in (API, PAGE):
+            response = upload(client, content, path=path)
+            assert response.status_code in (200, 413, 422), (name, path, response.status_code)
+            if path == API and response.status_code == 422:
+                assert response.json()["detail"][0]["message"], name
+    assert count_assessments(app) == 0
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc", "multipart/form-data; boundary=XyZ"),
+    (b"garbage without boundaries", "multipart/form-data; boundary=XyZ"),
+    (b"--XyZ\r\n" + b"X-Header: " + b"h" * 10_000 + b"\r\n\r\nx\r\n--XyZ--\r\n", "multipart/form-data; boundary=XyZ"),
+    (b"", "multipart/form-data"),
+    (b"file=abc", "application/x-www-form-urlencoded"),
+])
+def test_broken_multipart_bodies_are_a_clear_422(client, body, content_type):
+    for path in (API, PAGE):
+        response = client.post(path, content=body, headers={"content-type": content_type})
+        assert response.status_code == 422, (path, body[:40])

@@ -1,0 +1,230 @@
+"""The dataset check on generated files whose properties are known (no web, no database)."""
+
+import gzip
+import json
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from app import datasets
+from app.datasets import similarity, suggestions
+from app.datasets.schema import DatasetProfile
+from app.settings import ROOT
+from tests import dataset_files as files
+
+
+def check(data: bytes, chunk: int = 4096, **options) -> dict:
+    return datasets.check([data[i:i + chunk] for i in range(0, len(data), chunk)], **options)
+
+
+def test_clean_diverse_set():
+    profile = check(files.clean_diverse(300))
+    assert (profile["format"], profile["examples"], profile["valid"], profile["invalid"]) == \
+        ("chat", 300, 300, 0)
+    assert profile["errors"] == []
+    assert profile["exact_duplicates"] == 0
+    assert profile["near_duplicate_share"] == 0.0
+    assert profile["labels"] is None
+    assert profile["suggested_answers"] == {"example_count": "100_to_1k", "data_quality": "clean",
+                                            "data_diversity": "diverse", "edge_cases": "no"}
+
+
+def test_near_duplicate_share_matches_how_the_file_was_built():
+    profile = check(files.near_duplicates(500, share=0.4))
+    assert profile["valid"] == 500 and profile["exact_duplicates"] == 0
+    assert abs(profile["near_duplicate_share"] - 0.4) <= 0.05
+    assert len(profile["near_duplicate_pairs"]) == 3
+    for pair in profile["near_duplicate_pairs"]:
+        assert pair["similarity"] >= similarity.THRESHOLD
+        assert pair["lines"][0] != pair["lines"][1]
+    assert profile["suggested_answers"]["data_diversity"] == "clustered"
+    assert profile["suggested_answers"]["data_quality"] == "clean"
+
+
+@pytest.mark.parametrize("share", [0.1, 0.25])
+def test_near_duplicate_share_follows_the_construction(share):
+    profile = check(files.near_duplicates(400, share=share, seed=9))
+    assert abs(profile["near_duplicate_share"] - share) <= 0.05
+
+
+def test_exact_duplicates_count_toward_the_near_duplicate_share():
+    base = files.clean_diverse(100).splitlines(keepends=True)
+    profile = check(b"".join(base + base[:20]))
+    assert profile["exact_duplicates"] == 20
+    assert profile["near_duplicate_removable"] == 20
+    assert profile["near_duplicate_share"] == pytest.approx(20 / 120, abs=0.001)
+    assert profile["near_duplicate_pairs"] == []  # only near, not exact, pairs are shown
+
+
+def test_a_single_template_is_one_cluster():
+    profile = check(files.single_template(200))
+    assert profile["largest_cluster_share"] == 1.0
+    assert profile["largest_template"] == {"words": "write a short product description", "count": 200}
+    assert profile["near_duplicate_share"] < 0.05
+    assert profile["suggested_answers"]["data_diversity"] == "clustered"
+
+
+def test_malformed_lines_are_reported_with_their_line_numbers():
+    profile = check(files.malformed())
+    assert profile["examples"] == 60
+    assert profile["invalid"] == len(files.MALFORMED_LINES)
+    assert profile["valid"] == 60 - len(files.MALFORMED_LINES)
+    assert [(e["line"], e["code"]) for e in profile["errors"]] == sorted(files.MALFORMED_LINES.items())
+    assert profile["exact_duplicates"] == len(files.DUPLICATE_LINES)
+    assert profile["suggested_answers"]["data_quality"] == "noisy"  # 7 of 60 lines: 12%
+
+
+def test_labels_and_the_majority_share():
+    profile = check(files.labels_95_5(400))
+    assert profile["labels"] == {"positive": 380, "negative": 20}
+    assert profile["majority_share"] == 0.95
+    assert profile["suggested_answers"]["data_diversity"] == "clustered"
+
+
+def test_english_and_chinese_mixed():
+    profile = check(files.mixed_languages(english=150, chinese=50))
+    edge = profile["edge_cases"]
+    assert edge["main_script"] == "latin"
+    assert edge["scripts"] == {"latin": 150, "han": 50}
+    assert edge["other_language_share"] == 0.25
+    assert profile["suggested_answers"]["edge_cases"] == "yes"
+
+
+def test_token_counts_are_cl100k_base():
+    record = files.chat("Hello world", "Goodbye world", system=None)
+    profile = check(files.jsonl([record]))
+    # cl100k_base's published ids for "Hello world"; "Goodbye" is two tokens.
+    assert datasets.tokens.encoding().encode_ordinary("Hello world") == [9906, 1917]
+    assert profile["tokens"] == {"min": 5, "median": 5, "p95": 5, "max": 5}
+    assert profile["tokenizer"] == "tiktoken cl100k_base"
+
+
+def test_examples_over_the_context_limit_are_counted_with_their_lines():
+    lines = [files.chat("short question", "short answer", system=None)] * 3
+    lines[1] = files.chat("word " * 300, "answer", system=None)
+    profile = check(files.jsonl(lines), context_limit=128)
+    assert profile["over_context"] == 1 and profile["over_context_lines"] == [2]
+
+
+def test_prompt_completion_and_csv_formats():
+    pc = check(b'{"prompt": "2+2?", "completion": "4"}\n{"prompt": "3+3?", "completion": ""}\n')
+    assert (pc["format"], pc["valid"], pc["invalid"]) == ("prompt_completion", 1, 1)
+    assert pc["errors"][0] == {"line": 2, "code": "empty_output", "detail": ""}
+    csv = check("Question,Answer\n什么是 LoRA?,一种微调方法\n\"multi\nline\",ok\nonly one cell\n".encode())
+    assert (csv["format"], csv["columns"], csv["valid"], csv["invalid"]) == \
+        ("csv", ["Question", "Answer"], 2, 1)
+    assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": ""}]
+    tsv = check(b"input\toutput\nhello\tworld\n")
+    assert (tsv["format"], tsv["valid"]) == ("csv", 1)
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", "empty"),
+    (b"\n\n   \n", "empty"),
+    (gzip.compress(files.clean_diverse(50)), "compressed"),
+    (b"PK\x03\x04" + b"\x00" * 100, "compressed"),
+    ("input,output\nhi,there\n".encode("utf-16"), "utf16"),
+    (b"\x00\x01\x02binary" * 100, "binary"),
+    (b"[" + json.dumps(files.chat("a", "b")).encode() + b"]", "json_array"),
+    (b"name,age\nann,3\n", "csv_columns"),
+    (b'{"foo": 1}\n{"bar": 2}\n', "wrong_shape"),
+    (b"\xff\xfeinput" if False else "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"), "encoding"),
+    (b"{" + b"a" * 10_000_000, "too_long"),
+    (b'{"messages": 1}\nnot json\n', "no_valid"),
+])
+def test_files_that_cannot_be_checked_say_why(data, code):
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(data, chunk=65536)
+    assert refused.value.code == code
+
+
+def test_the_first_bad_lines_come_with_the_refusal():
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(b'{"foo": 1}\n{"bar": 2}\n')
+    assert [(e.line, e.code) for e in refused.value.lines] == [(1, "unknown_shape"), (2, "unknown_shape")]
+
+
+def test_a_10_mb_line_is_skipped_without_being_held_in_memory():
+    data = files.clean_diverse(20) + b'{"prompt": "' + b"x" * 10_000_000 + b'", "completion": "y"}\n'
+    chunks = [data[i:i + 65536] for i in range(0, len(data), 65536)]
+    tracemalloc.start()
+    profile = datasets.check(chunks)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert profile["errors"] == [{"line": 21, "code": "too_long", "detail": ""}]
+    # The chunks themselves (10 MB) are the caller's; the check adds little beyond one line's cap.
+    assert peak < 3 * 1024 * 1024
+
+
+def test_signatures_are_exactly_datasketchs():
+    rng = np.random.default_rng(0)
+    texts = [rng.integers(0, 100_000, size=n).astype(np.uint32) for n in (5, 17, 300)]
+    hashes, counts = similarity.shingle_hashes(np.concatenate(texts), [len(t) for t in texts])
+    ours = similarity.NearDuplicates().signatures_of(hashes, counts)
+    start = 0
+    for row, count in zip(ours, counts):
+        reference = MinHash(num_perm=similarity.NUM_PERM, seed=similarity.SEED, hashfunc=int)
+        reference.update_batch(hashes[start:start + count])
+        start += count
+        assert np.array_equal(row, reference.hashvalues)
+
+
+def test_the_tokenizer_never_touches_the_network():
+    """In a fresh interpreter with sockets disabled and no cache directory: it still works."""
+    program = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
+        "from app.datasets import tokens\n"
+        "assert len(tokens.encoding().encode_ordinary('Hello world')) == 2\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True,
+                            text=True, env={"PATH": "", "TIKTOKEN_CACHE_DIR": "/nonexistent"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_profiles_validate_and_suggestions_are_recomputed():
+    profile = check(files.labels_95_5(100))
+    forged = {**profile, "suggested_answers": {"data_quality": "clean"}}
+    assert DatasetProfile.model_validate(forged).suggested_answers == profile["suggested_answers"]
+    with pytest.raises(ValueError):
+        DatasetProfile.model_validate({**profile, "valid": profile["valid"] + 1})
+
+
+@pytest.mark.parametrize(("valid", "removable", "expected"), [
+    (1, 0, "under_100"), (99, 0, "under_100"), (130, 30, "100_to_1k"),
+    (1000, 0, "100_to_1k"), (1001, 0, "over_1k"), (1500, 600, "100_to_1k"),
+])
+def test_example_count_counts_usable_examples(valid, removable, expected):
+    profile = {"valid": valid, "near_duplicate_removable": removable}
+    assert suggestions.suggest_example_count(profile) == expected
+
+
+def test_measured_facts_in_both_languages():
+    profile = check(files.near_duplicates(500, share=0.4))
+    fact = datasets.measured_fact(profile, "data_diversity")
+    near = round(profile["near_duplicate_share"] * 100)
+    assert fact.en == (f"measured on 500 examples: {near}% are near-duplicates, "
+                       f"the largest cluster is {round(profile['largest_cluster_share'] * 100)}%")
+    assert fact.zh.startswith(f"基于 500 条样本实测：{near}% 为近似重复")
+    assert datasets.measured_fact(profile, "data_diversity", "diverse") is None  # answered otherwise
+    assert datasets.measured_fact(profile, "data_diversity", "clustered") == fact
+    assert datasets.measured_fact(None, "data_diversity") is None
+    assert datasets.measured_fact(profile, "task_type") is None
+    for question in datasets.QUESTIONS:
+        assert datasets.measured_fact(profile, question).zh
+        assert all(f.en and f.zh for f in datasets.facts(profile, question))
+
+
+@pytest.mark.parametrize("build", [files.clean_diverse, files.near_duplicates, files.single_template,
+                                   files.labels_95_5, files.mixed_languages, files.malformed])
+def test_every_profile_fits_its_documented_schema(build):
+    profile = check(build())
+    validated = DatasetProfile.model_validate({**profile, "file_name": "train.jsonl"}).model_dump()
+    assert [{k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")] == \
+        profile.pop("errors")
+    assert validated == {**profile, "file_name": "train.jsonl"}
