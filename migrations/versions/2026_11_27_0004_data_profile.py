@@ -5,7 +5,7 @@ diversity, lengths, labels). The profile, never the file, is kept with the asses
 when the team chooses to attach it: a nullable JSON column (JSONB on PostgreSQL).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-27
 """
 

@@ -5,7 +5,7 @@ day, tokens per request, the current and candidate models' prices, the one-time 
 a wrong answer. The figures derived from them are computed on reading, so none are stored.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-27
 """
 
