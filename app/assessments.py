@@ -162,7 +162,7 @@ def get_finished(db: Database, token: str) -> Assessment:
 
 def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any] | None = None,
                 revised_from_id: int | None = None, step: str = FIRST_STEP,
-                cost_inputs: Mapping[str, Any] | None = None
+                cost_inputs: Mapping[str, Any] | None = None,
                 data_profile: dict[str, Any] | None = None) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),

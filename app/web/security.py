@@ -124,7 +124,7 @@ class AllowedHosts:
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp, *, default_language: str, max_body_bytes: int,
                  trusted_origins: tuple[str, ...] = (), hsts: bool = False,
-                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0
+                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0,
                  upload_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.default_language = default_language
