@@ -59,14 +59,19 @@ class Fact:
     realise: Callable[[str, Mapping[str, Answer]], dict[str, Answer]] | None = None
 
 
-def data_problems(answers: Mapping[str, Answer]) -> int:
-    """Data problems that each only weaken fine-tuning; together they make the data not ready."""
-    return (
-        (answers["data_quality"] == "mixed")
-        + (answers["data_diversity"] == "clustered")
-        + (answers["edge_cases"] == "no")
-        + (answers["example_count"] == "under_100" and answers["synthetic_data"] != "yes")
-    )
+# Each data problem that weakens fine-tuning on its own; together they make the data not ready.
+# Few examples is not one of them: 100 or even fewer good examples can be enough (Ng), and no
+# examples at all is a veto of its own.
+DATA_PROBLEMS: Mapping[str, str] = MappingProxyType({
+    "data_quality": "mixed",
+    "data_diversity": "clustered",
+    "edge_cases": "no",
+})
+
+
+def data_problems(answers: Mapping[str, Answer]) -> tuple[str, ...]:
+    """The questions whose answers are a data problem, in questionnaire order."""
+    return tuple(q for q, bad in DATA_PROBLEMS.items() if answers[q] == bad)
 
 
 # This many of the problems above, and the data is not ready for fine-tuning.
@@ -74,7 +79,14 @@ DATA_NOT_READY_AT = 2
 
 
 def data_readiness(answers: Mapping[str, Answer]) -> str:
-    return "weak" if data_problems(answers) >= DATA_NOT_READY_AT else "adequate"
+    return "weak" if len(data_problems(answers)) >= DATA_NOT_READY_AT else "adequate"
+
+
+def at_scale(answers: Mapping[str, Answer]) -> str:
+    """Speed and cost matter at real volume or under cost pressure, not for a few calls a day."""
+    if answers["volume"] in {"medium", "high"} or answers["cost_pressure"] in {"moderate", "blocking"}:
+        return "yes"
+    return "no"
 
 
 FACTS: Mapping[str, Fact] = MappingProxyType({
@@ -96,48 +108,75 @@ FACTS: Mapping[str, Fact] = MappingProxyType({
     "data_readiness": Fact(
         key="data_readiness",
         name=Text("the readiness of the data", "数据的准备程度"),
-        inputs=("example_count", "data_quality", "data_diversity", "edge_cases", "synthetic_data"),
+        inputs=("data_quality", "data_diversity", "edge_cases"),
         values=MappingProxyType({
             "adequate": Text("adequate (at most one of: some wrong labels, clustered examples, no "
-                             "edge cases, fewer than 100 examples and no synthetic data)",
-                             "尚可（以下问题最多只有一个：部分标注错误、示例聚类、没有边缘案例、"
-                             "示例少于 100 条且无法合成）"),
+                             "edge cases)",
+                             "尚可（以下问题最多只有一个：部分标注错误、示例聚类、没有边缘案例）"),
             "weak": Text(f"weak ({DATA_NOT_READY_AT} or more of: some wrong labels, clustered "
-                         "examples, no edge cases, fewer than 100 examples and no synthetic data)",
+                         "examples, no edge cases)",
                          f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例聚类、"
-                         "没有边缘案例、示例少于 100 条且无法合成）"),
+                         "没有边缘案例）"),
         }),
         compute=data_readiness,
-        parameters=MappingProxyType({"not_ready_at": DATA_NOT_READY_AT}),
+        parameters=MappingProxyType({"not_ready_at": DATA_NOT_READY_AT,
+                                     "problems": dict(DATA_PROBLEMS)}),
+    ),
+    "at_scale": Fact(
+        key="at_scale",
+        name=Text("whether speed and cost matter at scale", "规模化时速度和成本是否重要"),
+        inputs=("volume", "cost_pressure"),
+        values=MappingProxyType({
+            "yes": Text("yes (at least 1,000 requests a day, or some cost pressure)",
+                        "是（每天至少 1,000 个请求，或有一定成本压力）"),
+            "no": Text("no (fewer than 1,000 requests a day and no cost pressure)",
+                       "否（每天少于 1,000 个请求，且没有成本压力）"),
+        }),
+        compute=at_scale,
+        parameters=MappingProxyType({}),
     ),
 })
 
 
+# Keys that only advice given after the verdict may use: what was recommended, and for
+# fine-tuning, which case made it (see Rule.path).
 RECOMMENDATION = "recommendation"
-_RECOMMENDATION_NAME = Text("the recommendation", "建议")
+PATH = "path"
+_VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType({
+    RECOMMENDATION: (Text("the recommendation", "建议"),
+                     MappingProxyType({k: a.label for k, a in APPROACHES.items()})),
+    PATH: (Text("the case for fine-tuning", "微调的理由"), MappingProxyType({
+        "none": Text("none", "无"),
+        "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),
+        "pattern": Text("a format or mapping to learn", "要学会的格式或映射"),
+        "voice": Text("a voice or style", "说话风格"),
+        "decision": Text("a hard-to-state decision", "难以说清的决策"),
+        "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
+    })),
+})
 
 # Every key a condition may use, in a stable order: questions, then facts, then the verdict.
 CONDITION_ORDER: Mapping[str, int] = MappingProxyType(
-    {k: i for i, k in enumerate([*QUESTIONS, *FACTS, RECOMMENDATION])}
+    {k: i for i, k in enumerate([*QUESTIONS, *FACTS, *_VERDICT_KEYS])}
 )
 
 
 def _domain(key: str) -> Mapping[str, Text]:
     if key in FACTS:
         return FACTS[key].values
-    if key == RECOMMENDATION:
-        return {k: a.label for k, a in APPROACHES.items()}
+    if key in _VERDICT_KEYS:
+        return _VERDICT_KEYS[key][1]
     q = QUESTIONS.get(key)
     if q is None or q.kind != "choice":
-        raise ValueError(f"conditions can use choice questions, facts or {RECOMMENDATION!r}: {key!r}")
+        raise ValueError(f"conditions can use choice questions, facts or {sorted(_VERDICT_KEYS)}: {key!r}")
     return {o.key: o.label for o in q.options}
 
 
 def _name(key: str) -> Text:
     if key in FACTS:
         return FACTS[key].name
-    if key == RECOMMENDATION:
-        return _RECOMMENDATION_NAME
+    if key in _VERDICT_KEYS:
+        return _VERDICT_KEYS[key][0]
     return QUESTIONS[key].name
 
 
@@ -192,7 +231,7 @@ class When:
         for key, _ in self.clauses:
             if key in FACTS:
                 found.update(FACTS[key].inputs)
-            elif key != RECOMMENDATION:
+            elif key not in _VERDICT_KEYS:
                 found.add(key)
         return tuple(sorted(found, key=QUESTION_ORDER.__getitem__))
 
@@ -221,7 +260,3 @@ class When:
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={sorted(v)}" for k, v in self.clauses)
         return f"When({inner})"
-
-
-def triggered_by(when: When, answers: Mapping[str, Answer]) -> tuple[tuple[str, Answer], ...]:
-    return tuple((q, answers[q]) for q in when.questions())
