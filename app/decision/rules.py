@@ -354,8 +354,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "implicit-sop-learn-from-examples", "patterns", When(spec_clarity="implicit"),
         _t("The rules are hard to state and even people learn them from many examples; examples "
-           "teach such a task better than instructions.",
-           "规则很难说清楚，连人也要看大量示例才能学会；这种任务用示例来教比用指令更有效。"),
+           "teach them better than instructions.",
+           "规则很难说清楚，连人也要看大量示例才能学会；用示例来教比用指令更有效。"),
         NG_BATCH_294, scores={FT: 2, RFT: 2, PE: -1}, path="decision",
     ),
     Rule(
@@ -369,9 +369,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tool-calls-from-examples", "patterns",
         When(task_type="tool_use", failure_mode="wrong_decisions", prompting_effort="extensive"),
-        _t("The model still picks the wrong tool or action after extensive prompting; fine-tuning "
-           "on conversations with the correct calls is a good way to make it reliable.",
-           "大量提示优化后，模型仍会选错工具或操作；用带有正确调用的对话数据进行微调，是让它变可靠的好办法。"),
+        _t("After extensive prompting the model still picks the wrong tool or action; fine-tuning "
+           "on conversations with the correct calls can make it reliable.",
+           "大量提示优化后，模型仍会选错工具或操作；用带有正确调用的对话数据微调，可以让它变可靠。"),
         NG_BATCH_294, scores={FT: 2, RFT: 2}, path="decision",
     ),
     Rule(
@@ -505,9 +505,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "clean-examples", "garbage-in-garbage-out",
         When(example_count={"under_100", "100_to_1k", "over_1k"}, data_quality="clean"),
-        _t("Your examples are reviewed and correct, and you need fewer than most people think: "
-           "good results have come from 100 or even fewer.",
-           "你的示例经过审核、准确无误，而所需的数据比大多数人想象的少：100 条甚至更少的示例就曾取得好结果。"),
+        _t("Your examples are reviewed and correct, and good results have come from 100 or even "
+           "fewer.",
+           "你的示例经过审核、准确无误，而 100 条甚至更少的好示例就曾取得好结果。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
 

@@ -48,11 +48,6 @@ _RFT_CASE: Mapping[str, Text] = {
     "pattern": Text("a consistent output pattern", "一致的输出模式"),
 }
 
-_LORA = Text(
-    " Start with LoRA on a small open-weights model, which stays yours whatever a provider "
-    "retires.",
-    "从在开源权重小模型上做 LoRA 开始，无论服务商停用什么，模型都仍归你所有。")
-
 _PROBLEMS: Mapping[str, Text] = {
     "data_quality": Text("fix the wrong examples", "先修正错误的示例"),
     "data_diversity": Text("add variety", "增加多样性"),
@@ -69,8 +64,7 @@ def _join(parts: list[Text]) -> Text:
 
 def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
     if rec is Rec.FT:
-        case = _FT_CASE[path or "pattern"]
-        return Text(case.en + _LORA.en, case.zh + _LORA.zh)
+        return _FT_CASE[path or "pattern"]
     if rec is Rec.RFT:
         case = _RFT_CASE[path or "pattern"]
         return Text(

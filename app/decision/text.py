@@ -44,12 +44,12 @@ class Source:
 
 
 NG_BATCH_294 = Source(
-    "ng-batch-294", "Andrew Ng", "The Batch #294: when to fine-tune small language models", 2025,
+    "ng-batch-294", "Andrew Ng", "The Batch, issue 294", 2025,
     "https://www.deeplearning.ai/the-batch/issue-294/",
 )
 KARMINSKI = Source(
     "karminski-when-to-fine-tune", "karminski-牙医",
-    "什么时候应该微调，什么时候不应该微调？ (When to fine-tune and when not to)", 2025,
+    "什么时候应该微调，什么时候不应该微调？", 2025,
     "https://github.com/karminski/one-small-step/blob/main/20250530-When-to-Use-Fine-Tuning-and-"
     "When-Not-To/When-to-Use-Fine-Tuning-and-When-Not-To.md",
 )

@@ -101,7 +101,13 @@ env = Environment(
 )
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Blocks(env=env)
-env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
+def _sentence(text: str) -> str:
+    """First letter upper case, the rest as written ("ML experience", not "Ml experience")."""
+    return text[:1].upper() + text[1:]
+
+
+env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent,
+                   sentence=_sentence)
 env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
                    question_name=_question_name)
 env.globals.update(
@@ -111,6 +117,7 @@ env.globals.update(
     QUESTIONS=decision.QUESTIONS,
     APPROACHES=decision.APPROACHES,
     CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
+    CHANGE_KINDS=i18n.CHANGE_KINDS,
     RULES_VERSION=decision.RULES_VERSION,
 )
 
