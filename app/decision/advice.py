@@ -23,7 +23,9 @@ MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset({"schema-first"})
+FIRST_STEPS = frozenset({"schema-first", "aw-reasoning-model"})
+# Over the cap, these go first: useful, but not what the plan stands on.
+DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +33,16 @@ class Advice:
     id: str
     when: When
     text: Text
+    # Entries on the same topic say the same thing in different words; a verdict keeps the first.
+    topic: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.topic or self.id
 
 
-def _a(id: str, when: When, en: str, zh: str) -> Advice:
-    return Advice(id, when, Text(en, zh))
+def _a(id: str, when: When, en: str, zh: str, topic: str = "") -> Advice:
+    return Advice(id, when, Text(en, zh), topic)
 
 
 # Answers that contradict each other. They never block the verdict; they ask for a second look.
@@ -59,17 +67,12 @@ WARNINGS: tuple[Advice, ...] = (
        "Your best prompt already meets the accuracy target, yet you report a failure mode. If the "
        "failures matter, your eval set or your target may not capture them.",
        "你最好的提示已经达到准确率目标，但你仍报告了主要问题。如果这些问题很重要，说明评测集或目标可能没有覆盖到它们。"),
-    _a("no-examples-but-clean",
-       When(example_count="none", data_quality="clean"),
-       "You have no labelled examples, yet rated their quality as reviewed and correct. We read "
-       "the data answers as describing data you plan to collect.",
-       "你没有带标注的示例，却把数据质量评为“经过审核，基本正确”。我们将这些数据相关的答案理解为对计划收集的数据的描述。"),
     _a("missing-knowledge-but-general",
        When(failure_mode="missing_knowledge", knowledge_source="general"),
        "The model gets facts wrong, yet you say it only needs public knowledge it already has. "
-       "The knowledge may be more specialised or recent than it looks; if so, answer "
-       "“internal documents” or “changing” in the knowledge step.",
-       "模型会答错事实，你却说它只需要已掌握的公开知识。所需知识可能比看起来更专业或更新；如果是这样，请在知识需求一步中选择“内部文档”或“会变化”。"),
+       "The knowledge may be more specialised or recent than it looks; if so, choose one of the "
+       "internal-documents options in the knowledge step.",
+       "模型会答错事实，你却说它只需要已掌握的公开知识。所需知识可能比看起来更专业或更新；如果是这样，请在知识需求一步中选择与内部文档相关的选项。"),
     _a("narrow-general-assistant",
        When(task_type="general_assistant", task_scope="narrow"),
        "A general-purpose assistant with a narrow scope is unusual: if it really does one task, "
@@ -112,7 +115,7 @@ RISKS: tuple[Advice, ...] = (
     _a("risk-clustered-data",
        When(recommendation={FT, RFT, ID}, data_diversity="clustered"),
        "Clustered examples teach one rigid pattern; the model may fail on inputs unlike them.",
-       "聚类的示例只会教出一种刻板的模式；遇到与之不同的输入，模型可能会失效。"),
+       "高度同质化的示例只会教出一种刻板的模式；遇到与之不同的输入，模型可能会失效。"),
     _a("risk-no-edge-cases",
        When(recommendation=FINE_TUNING, edge_cases={"no", "unsure"}),
        "Without hard and malformed cases in training, the model may break on real traffic.",
@@ -126,7 +129,7 @@ RISKS: tuple[Advice, ...] = (
        When(recommendation=FINE_TUNING),
        "A fine-tuned model is one more thing to maintain: when the task, the data or the base "
        "model changes, it must be retrained and re-evaluated.",
-       "微调后的模型是又一个需要维护的东西：任务、数据或基础模型一变，就需要重新训练和重新评测。"),
+       "微调模型会多出一项长期维护的负担：任务、数据或基础模型一变，就需要重新训练和重新评测。"),
     _a("risk-retrieval-quality",
        When(recommendation=RETRIEVAL),
        "Answers are only as good as what retrieval finds. If the right passage is not retrieved, "
@@ -159,9 +162,14 @@ RISKS: tuple[Advice, ...] = (
 # "Find out" steps, one per open answer. The engine shows one only when finding out could
 # change this verdict, and puts it first.
 FIND_OUT: tuple[Advice, ...] = (
-    _a("eval-set", When(baseline_gap="unmeasured"),
+    _a("eval-set", When(baseline_gap="unmeasured", accuracy_target=Except("critical")),
        "Find out: build an eval set of 50–100 real cases and measure your best prompt on it.",
-       "先弄清楚：用 50–100 个真实案例建立评测集，测出你最好的提示能达到多少准确率。"),
+       "先弄清楚：用 50–100 个真实案例建立评测集，测出你最好的提示能达到多少准确率。", topic="eval-set"),
+    _a("eval-set-critical", When(baseline_gap="unmeasured", accuracy_target="critical"),
+       "Find out: build an eval set of at least 300 real cases (fewer cannot tell 95% from 99%) "
+       "and measure your best prompt on it.",
+       "先弄清楚：用至少 300 个真实案例建立评测集（案例更少就分不清 95% 和 99%），测出你最好的提示能达到多少准确率。",
+       topic="eval-set"),
     _a("find-out-failure-mode", When(failure_mode="unknown"),
        "Find out: read 50 failed outputs and tag each one as format, wrong decision, missing fact "
        "or reasoning; the most common tag decides the cure.",
@@ -185,6 +193,7 @@ FIND_OUT: tuple[Advice, ...] = (
 # The question each find-out step settles.
 FIND_OUT_QUESTION: dict[str, str] = {
     "eval-set": "baseline_accuracy",
+    "eval-set-critical": "baseline_accuracy",
     "find-out-failure-mode": "failure_mode",
     "find-out-data-quality": "data_quality",
     "find-out-data-diversity": "data_diversity",
@@ -198,44 +207,72 @@ _LORA_SIZE_ZH = "开源权重的小模型（7–8B 参数，最多 13B）"
 # The checklist for each recommendation, in order, with numbers a team can act on.
 NEXT_STEPS: tuple[Advice, ...] = (
     # Better prompting
-    _a("pe-keep-what-works", When(recommendation=PE, failure_mode="none"),
+    _a("pe-keep-what-works", When(recommendation=PE, quality_reached="yes", cost_pressure={"none", "moderate"}),
        "Keep the current prompt, and add a regression eval set of 50–100 real cases so you notice "
        "if quality drops.",
        "保留现在的提示，并用 50–100 个真实案例建一个回归评测集，以便在质量下降时及时发现。"),
+    _a("pe-cheaper-model", When(recommendation=PE, cost_pressure="blocking"),
+       "The current model is too slow or too expensive to ship: try the same prompt on a smaller, "
+       "faster model, shorten the prompt and cache repeated requests, measuring each on your eval "
+       "set.",
+       "当前模型太慢或太贵，无法上线：把同样的提示放到更小、更快的模型上试试，缩短提示，并缓存重复的请求；每一项都在评测集上衡量。"),
     _a("schema-first", When(recommendation={PE, FT, RFT}, failure_mode="format",
                             task_type=STRICT_FORMAT_TASKS),
        "Before anything else, turn on structured outputs with a JSON schema (or constrained "
        "decoding for an open model) and re-measure: format errors may disappear without training.",
        "首先开启结构化输出并提供 JSON Schema（开源模型可用约束解码），然后重新评测：格式错误可能无需训练就会消失。"),
-    _a("pe-style-format", When(recommendation=PE, failure_mode="format",
+    _a("pe-style-format", When(recommendation=PE, failure_mode="format", quality_reached="no",
                                task_type=Except(*STRICT_FORMAT_TASKS)),
        "Describe the format or style explicitly and add 3–5 examples of exactly the output you "
        "want.",
        "明确描述格式或风格，并加入 3–5 个完全符合要求的输出示例。"),
-    _a("eval-set", When(recommendation={PE, AW}, baseline_gap="unmeasured", failure_mode=Except("none")),
+    _a("pe-eval-set", When(recommendation={PE, AW}, baseline_gap="unmeasured", failure_mode=Except("none"),
+                           accuracy_target=Except("critical")),
        "Build an eval set of 50–100 real cases and measure the current prompt: that is the baseline "
        "every change must beat.",
-       "用 50–100 个真实案例建立评测集，并测出当前提示的准确率：这就是每次修改都要超越的基线。"),
-    _a("pe-write-sop", When(recommendation=PE, failure_mode=Except("none", "format")),
+       "用 50–100 个真实案例建立评测集，并测出当前提示的准确率：这就是每次修改都要超越的基线。", topic="eval-set"),
+    _a("pe-eval-set-critical", When(recommendation={PE, AW}, baseline_gap="unmeasured",
+                                 failure_mode=Except("none"), accuracy_target="critical"),
+       "Build an eval set of at least 300 real cases (fewer cannot tell 95% from 99%) and measure "
+       "the current prompt: that is the baseline every change must beat.",
+       "用至少 300 个真实案例建立评测集（案例更少就分不清 95% 和 99%），并测出当前提示的准确率：这就是每次修改都要超越的基线。",
+       topic="eval-set"),
+    _a("pe-failure-driven", When(recommendation=PE, prompting_effort="extensive", quality_reached="no"),
+       "You have already prompted extensively, so work from the failures: group the failing eval "
+       "cases, turn the commonest kinds into explicit rules or examples, and route the hardest "
+       "inputs to a stronger model or a person.",
+       "你已经在提示上下了很多功夫，所以从失败案例入手：把评测中失败的案例归类，把最常见的几类写成明确的规则或示例，"
+       "并把最难的输入交给更强的模型或人工处理。"),
+    _a("pe-write-sop", When(recommendation=PE, failure_mode=Except("none", "format"),
+                            prompting_effort={"none", "basic"}, quality_reached="no"),
        "Write the task down as explicit instructions (an SOP), including what to do in the unclear "
        "cases.",
        "把任务写成明确的指令（SOP），包括在不明确的情况下应该怎么做。"),
-    _a("pe-few-shot", When(recommendation=PE, failure_mode=Except("none", "format")),
+    _a("pe-few-shot", When(recommendation=PE, failure_mode=Except("none", "format"),
+                           prompting_effort={"none", "basic"}, quality_reached="no"),
        "Add 3–10 few-shot examples that show the exact output you want, including a hard case or "
        "two.",
        "加入 3–10 个少样本示例，展示你想要的确切输出，其中包括一两个困难案例。"),
-    _a("pe-iterate", When(recommendation=PE, failure_mode=Except("none")),
+    _a("pe-iterate", When(recommendation=PE, quality_reached="no"),
        "Score every prompt change on the same eval set; stop when you reach the target.",
        "每次修改提示后都在同一套评测集上打分；达到目标就停下。"),
-    _a("pe-revisit", When(recommendation=PE, failure_mode=Except("none")),
+    _a("pe-revisit", When(recommendation=PE, quality_reached="no"),
        "If accuracy plateaus below the target after several rounds, come back with the measured "
        "baseline: the case for fine-tuning rests on that number.",
        "如果几轮迭代后准确率仍停在目标以下，带着实测的基线再来评估：是否值得微调取决于这个数字。"),
     # A simple agentic workflow
-    _a("aw-steps", When(recommendation=AW),
+    _a("aw-reasoning-model", When(recommendation=AW, failure_mode="reasoning"),
+       "First try a reasoning model, or the thinking mode of your current one, on the step where "
+       "the logic fails.",
+       "首先在逻辑出错的那一步试用推理模型，或当前模型的思考模式。"),
+    _a("aw-steps", When(recommendation=AW, prompting_effort={"none", "basic"}),
        "Break the task into 2–4 steps with a check (for example understand → plan → act → check), "
        "one focused prompt per step.",
        "把任务拆成 2–4 个带检查的步骤（例如：理解 → 规划 → 执行 → 检查），每一步用一个专注的提示。"),
+    _a("aw-restructure", When(recommendation=AW, prompting_effort="extensive"),
+       "Restructure what you have: separate the decision from the action, validate each step's "
+       "output, and route the hard cases to a stronger model or a person.",
+       "重新组织现有的流程：把决策和执行分开，校验每一步的输出，并把困难的案例交给更强的模型或人工处理。"),
     _a("aw-tools", When(recommendation=AW, task_type={"reasoning", "tool_use"}),
        "Give the model tools for what it does poorly: a calculator or code execution for maths, "
        "lookups for facts, validated calls for actions.",
@@ -262,6 +299,10 @@ NEXT_STEPS: tuple[Advice, ...] = (
        "Collect 50–100 real requests with the expected output and the document each one depends "
        "on.",
        "收集 50–100 个真实请求，并写明期望的输出以及每个请求所依赖的文档。"),
+    _a("rag-grounding", When(recommendation=RETRIEVAL),
+       "Tell the model to answer only from the retrieved passages, and to say so when they do not "
+       "contain the answer.",
+       "要求模型只根据检索到的段落回答；如果段落中没有答案，就直说。"),
     _a("rag-measure-retrieval", When(recommendation=RETRIEVAL),
        "Measure retrieval on its own (is the right passage in the top 5?) before tuning the "
        "answers.",
@@ -277,7 +318,8 @@ NEXT_STEPS: tuple[Advice, ...] = (
     _a("ft-holdout-measure", When(recommendation=FINE_TUNING, baseline_gap="unmeasured"),
        "Hold out 50–100 real cases as the eval set, never trained on, and measure your best prompt "
        "on it: that is the baseline the fine-tune must beat.",
-       "留出 50–100 个真实案例作为评测集，绝不用于训练，并测出你最好的提示在上面的准确率：这就是微调要超越的基线。"),
+       "留出 50–100 个真实案例作为评测集，绝不用于训练，并测出你最好的提示在上面的准确率：这就是微调要超越的基线。",
+       topic="eval-set"),
     _a("ft-holdout", When(recommendation=FINE_TUNING, baseline_gap=Except("unmeasured")),
        "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
        "them.",
@@ -286,15 +328,23 @@ NEXT_STEPS: tuple[Advice, ...] = (
        "Include the retrieved passages in the training examples, so the model learns the pattern "
        "of using them rather than the facts themselves.",
        "在训练示例中包含检索到的段落，让模型学会的是如何使用它们的模式，而不是事实本身。"),
+    _a("ft-cheaper-first", When(recommendation=FINE_TUNING, path="distill"),
+       "Before training, price the options that need none: the same prompt on a smaller hosted "
+       "model, prompt caching, a batch API. Fine-tune only if none of them meets your cost and "
+       "latency.",
+       "训练之前，先算一算不需要训练的办法：同样的提示换用更小的托管模型、提示缓存、批量 API。只有这些都满足不了成本和延迟要求时，才做微调。"),
+    _a("ft-self-hosted-baseline", When(recommendation=FINE_TUNING, hosting="self_hosted_required"),
+       "Measure your prompt baseline on an open-weights model you can run on your own machines: a "
+       "baseline measured on a hosted frontier model is not the bar a local model starts from.",
+       "在你们能部署在自己机器上的开源权重模型上测量提示基线：在托管的前沿模型上测得的基线，并不是本地模型的起点。"),
     _a("ft-distill-data", When(recommendation=FINE_TUNING, path="distill", synthetic_data={"yes", "unsure"}),
        "Build the training set from the large model that already does the task: run it on real "
        "inputs, keep the outputs you would accept, and review a sample by hand.",
        "用已经能完成任务的大模型构建训练集：在真实输入上运行它，保留你认可的输出，并人工抽样审核。"),
     _a("ft-synthetic", When(recommendation=FINE_TUNING, path=Except("distill"), synthetic_data="yes"),
-       "Have a large model generate more training examples like your real ones; review a sample "
-       "by hand.",
-       "让大模型仿照真实示例生成更多训练示例；人工抽样审核。"),
-    _a("ft-grow", When(recommendation=FINE_TUNING, example_count={"none", "under_100"}),
+       "Have a large model generate more training examples; review a sample by hand.",
+       "让大模型生成更多训练示例；人工抽样审核。"),
+    _a("ft-grow", When(recommendation=FINE_TUNING, example_count={"none", "under_100"}, path=Except("distill")),
        "Grow the training set to at least 50–100 diverse examples beyond the eval set, including "
        "hard and malformed cases.",
        "在评测集之外，把训练集扩充到至少 50–100 条多样化的示例，其中包括困难和格式错误的案例。"),
@@ -303,24 +353,29 @@ NEXT_STEPS: tuple[Advice, ...] = (
        "the model will copy every mistake it is shown.",
        "训练之前，随机审核 100 条示例，修正或删除错误的示例：模型会照搬它看到的每一个错误。"),
     _a("ft-edge-cases", When(recommendation=FINE_TUNING, example_count={"100_to_1k", "over_1k"},
-                             edge_cases={"no", "unsure"}),
+                             edge_cases="no"),
        "Add 10–20% hard, malformed and adversarial cases to the training set.",
        "在训练集中加入 10%–20% 的困难、格式错误和对抗性案例。"),
     _a("ft-lora-api", When(recommendation=FINE_TUNING, hosting="api_ok"),
        f"Start with LoRA on {_LORA_SIZE_EN}, through a service that lets you download the weights. "
        "Don't build on one provider's closed fine-tuning: OpenAI restricted its self-serve "
-       "fine-tuning in 2026, and Mistral and Cohere ended theirs.",
-       f"从在{_LORA_SIZE_ZH}上做 LoRA 开始，选择允许下载权重的服务。不要把方案建立在某一家服务商的闭源微调上："
-       "OpenAI 在 2026 年限制了自助微调，Mistral 和 Cohere 也已停止了各自的微调服务。"),
+       "fine-tuning in 2026, Mistral deprecated its fine-tuning API, and Cohere ended fine-tuning "
+       "in 2025.",
+       f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，并选择允许下载权重的服务。不要把方案建立在某一家服务商的闭源微调上："
+       "OpenAI 在 2026 年限制了自助微调，Mistral 已弃用其微调 API，Cohere 已于 2025 年停止微调服务。"),
     _a("ft-lora-open", When(recommendation=FINE_TUNING, hosting="open_weights_preferred"),
        f"Start with LoRA on {_LORA_SIZE_EN}; you keep the weights and can move them to any "
        "provider or your own machines.",
-       f"从在{_LORA_SIZE_ZH}上做 LoRA 开始；权重归你所有，可以迁移到任何服务商或你们自己的机器上。"),
+       f"先在{_LORA_SIZE_ZH}上用 LoRA 微调；权重归你所有，可以迁移到任何服务商或你们自己的机器上。"),
     _a("ft-lora-self", When(recommendation=FINE_TUNING, hosting="self_hosted_required"),
        f"Start with LoRA on {_LORA_SIZE_EN}, trained and served on your own machines, so no data "
        "leaves them.",
-       f"从在{_LORA_SIZE_ZH}上做 LoRA 开始，在你们自己的机器上训练和部署，数据不出本地。"),
-    _a("ft-compare", When(recommendation=FINE_TUNING, path=Except("distill")),
+       f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，在你们自己的机器上训练和部署，数据不出本地。"),
+    _a("ft-compare-voice", When(recommendation=FINE_TUNING, path="voice"),
+       "Ship only if people who know the voice prefer the fine-tuned output in a blind "
+       "side-by-side comparison with your best prompt.",
+       "只有当熟悉这种风格的人在盲测对比中更喜欢微调模型的输出（对比你最好的提示）时，才上线。"),
+    _a("ft-compare", When(recommendation=FINE_TUNING, path=Except("distill", "voice")),
        "Ship only if the fine-tuned model beats the prompt baseline on the same eval set.",
        "只有在同一套评测集上胜过提示基线时，才上线微调模型。"),
     _a("ft-compare-distill", When(recommendation=FINE_TUNING, path="distill"),
@@ -353,9 +408,9 @@ NEXT_STEPS: tuple[Advice, ...] = (
        "is fixed.",
        "在此期间继续在生产中使用最好的提示；数据改进后，再用本向导重新评估。"),
     _a("id-cut-cost-meanwhile", When(recommendation=ID, cost_pressure="blocking"),
-       "Your current model can't ship at its cost, so meanwhile look for savings that need no "
-       "training (a smaller model on the same prompt, a shorter prompt, caching), measured on the "
-       "eval set; reassess once the data is fixed.",
-       "当前模型因成本无法上线，所以在此期间先寻找不需要训练的节省办法（同样的提示换更小的模型、缩短提示、缓存），"
+       "Your current model is too slow or too expensive to ship, so meanwhile look for fixes that "
+       "need no training (a smaller model on the same prompt, a shorter prompt, caching), measured "
+       "on the eval set; reassess once the data is fixed.",
+       "当前模型太慢或太贵，无法上线，所以在此期间先寻找不需要训练的办法（同样的提示换更小的模型、缩短提示、缓存），"
        "并在评测集上衡量效果；数据改进后再重新评估。"),
 )

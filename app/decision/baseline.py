@@ -66,18 +66,24 @@ class Baseline:
         head_en = (f"{acc}% on {n:,} cases means somewhere between {low}% and {high}% "
                    f"(95% Wilson interval)")
         head_zh = f"在 {n:,} 个案例上测得 {acc}%，实际准确率大约在 {low}% 到 {high}% 之间（95% Wilson 区间）"
+        if self.gap == "real" and self.accuracy < self.target:
+            return Text(f"{head_en}: the whole interval is below your {target}% target, so the gap "
+                        "is real.",
+                        f"{head_zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。")
         if self.gap == "real":
-            side_en = "below" if self.accuracy < self.target else "above"
-            side_zh = "低于" if self.accuracy < self.target else "高于"
-            return Text(f"{head_en}: the whole interval is {side_en} your {target}% target, so "
-                        "the difference is real.",
-                        f"{head_zh}：整个区间都{side_zh}你 {target}% 的目标，所以这个差距是真实的。")
+            return Text(f"{head_en}: the whole interval is at or above your {target}% target, so it "
+                        "really meets the target.",
+                        f"{head_zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。")
+        where_en = ("you may be below the target" if self.accuracy >= self.target
+                    else "the gap may not be real")
+        where_zh = "实际可能低于目标" if self.accuracy >= self.target else "这个差距可能并不真实"
         if self.settle_with is None:
-            return Text(f"{head_en}, which includes your {target}% target: the gap may not be real.",
-                        f"{head_zh}，其中包含你 {target}% 的目标：这个差距可能并不真实。")
-        return Text(f"{head_en}, which includes your {target}% target: measure on about "
-                    f"{self.settle_with:,} cases before deciding.",
-                    f"{head_zh}，其中包含你 {target}% 的目标：在做决定之前，先在大约 "
+            return Text(f"{head_en}, which includes your {target}% target, so {where_en}: measure "
+                        "on more cases before deciding.",
+                        f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在更多案例上测量。")
+        return Text(f"{head_en}, which includes your {target}% target, so {where_en}: measure on "
+                    f"about {self.settle_with:,} cases before deciding.",
+                    f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在大约 "
                     f"{self.settle_with:,} 个案例上测量。")
 
     def to_dict(self) -> dict[str, object]:

@@ -14,8 +14,30 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .approaches import APPROACHES
-from .questionnaire import QUESTION_ORDER, QUESTIONS, Answer
+from .questionnaire import (
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_WHEN,
+    QUESTION_ORDER,
+    QUESTIONS,
+    Answer,
+    not_applicable,
+)
 from .text import Text
+
+# --- Questions that cannot apply ------------------------------------------------------------
+
+def applicable_answers(answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The answers with every question that cannot apply, and was left out, set to NOT_APPLICABLE.
+
+    An answer given anyway still counts where it is definite (a team that calls its data noisy
+    is never told to fine-tune on it); it is never an open question (see engine).
+    """
+    masked = dict(answers)
+    for q in not_applicable(answers):
+        if masked.get(q) is None and QUESTIONS[q].kind == "choice":
+            masked[q] = NOT_APPLICABLE
+    return masked
+
 
 # --- Derived facts -----------------------------------------------------------------------
 
@@ -82,6 +104,38 @@ def data_readiness(answers: Mapping[str, Answer]) -> str:
     return "weak" if len(data_problems(answers)) >= DATA_NOT_READY_AT else "adequate"
 
 
+def fixed_data(answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The answers as they would be once the data is fixed: correct, varied, with hard cases,
+    and real examples collected where there were none."""
+    fixed = dict(answers)
+    if fixed["example_count"] == "none" and fixed["synthetic_data"] != "yes":
+        fixed.update(example_count="100_to_1k", data_quality="clean", data_diversity="diverse",
+                     edge_cases="yes")
+    if fixed["data_quality"] in {"noisy", "mixed"}:
+        fixed["data_quality"] = "clean"
+    if fixed["data_diversity"] == "clustered":
+        fixed["data_diversity"] = "diverse"
+    if fixed["edge_cases"] == "no":
+        fixed["edge_cases"] = "yes"
+    return fixed
+
+
+def data_problem(answers: Mapping[str, Answer]) -> str:
+    return "none" if fixed_data(answers) == dict(answers) else "some"
+
+
+def large_model_works(answers: Mapping[str, Answer]) -> str:
+    """Whether the current (large) model already does the job well enough to be imitated."""
+    if answers["failure_mode"] == "none" or baseline_gap(answers) in {"meets_target", "small"}:
+        return "yes"
+    return "no"
+
+
+def quality_reached(answers: Mapping[str, Answer]) -> str:
+    """Whether today's prompt already gives the quality wanted."""
+    return "yes" if answers["failure_mode"] == "none" or baseline_gap(answers) == "meets_target" else "no"
+
+
 def at_scale(answers: Mapping[str, Answer]) -> str:
     """Speed and cost matter at real volume or under cost pressure, not for a few calls a day."""
     if answers["volume"] in {"medium", "high"} or answers["cost_pressure"] in {"moderate", "blocking"}:
@@ -122,6 +176,42 @@ FACTS: Mapping[str, Fact] = MappingProxyType({
         parameters=MappingProxyType({"not_ready_at": DATA_NOT_READY_AT,
                                      "problems": dict(DATA_PROBLEMS)}),
     ),
+    "data_problem": Fact(
+        key="data_problem",
+        name=Text("whether the data has a problem to fix", "数据是否有需要修正的问题"),
+        inputs=("example_count", "data_quality", "data_diversity", "edge_cases", "synthetic_data"),
+        values=MappingProxyType({
+            "none": Text("none", "没有"),
+            "some": Text("some (wrong or clustered examples, no hard cases, or no examples)",
+                         "有（示例有错误或高度同质化、没有困难案例，或者没有示例）"),
+        }),
+        compute=data_problem,
+        parameters=MappingProxyType({}),
+    ),
+    "large_model_works": Fact(
+        key="large_model_works",
+        name=Text("whether the current model already does the job", "当前模型是否已能完成任务"),
+        inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
+        values=MappingProxyType({
+            "yes": Text("yes (quality is acceptable, or the baseline is at most a few points short)",
+                        "是（质量可以接受，或基线离目标只差几个百分点）"),
+            "no": Text("no, or not measured", "否，或尚未测量"),
+        }),
+        compute=large_model_works,
+        parameters=MappingProxyType({}),
+    ),
+    "quality_reached": Fact(
+        key="quality_reached",
+        name=Text("whether the quality wanted is reached", "是否已达到所需质量"),
+        inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
+        values=MappingProxyType({
+            "yes": Text("yes (quality is acceptable, or the baseline meets the target)",
+                        "是（质量可以接受，或基线已达到目标）"),
+            "no": Text("no, or not measured", "否，或尚未测量"),
+        }),
+        compute=quality_reached,
+        parameters=MappingProxyType({}),
+    ),
     "at_scale": Fact(
         key="at_scale",
         name=Text("whether speed and cost matter at scale", "规模化时速度和成本是否重要"),
@@ -148,7 +238,8 @@ _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
     PATH: (Text("the case for fine-tuning", "微调的理由"), MappingProxyType({
         "none": Text("none", "无"),
         "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),
-        "pattern": Text("a format or mapping to learn", "要学会的格式或映射"),
+        "pattern": Text("a format or style to learn", "要学会的格式或风格"),
+        "mapping": Text("an input-to-label mapping", "从输入到标签的映射"),
         "voice": Text("a voice or style", "说话风格"),
         "decision": Text("a hard-to-state decision", "难以说清的决策"),
         "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),

@@ -21,20 +21,31 @@ from .advice import (
     NEXT_STEPS,
     RISKS,
     WARNINGS,
+    DROP_FIRST,
     FIRST_STEPS,
     Advice,
 )
 from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
 from .baseline import Baseline, measure_baseline
-from .conditions import ACCURACY_TARGETS, FACTS, PATH, RECOMMENDATION, When
+from .conditions import (
+    ACCURACY_TARGETS,
+    FACTS,
+    PATH,
+    RECOMMENDATION,
+    When,
+    applicable_answers,
+    fixed_data,
+    not_applicable,
+)
 from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
-from .rules import BASE_SCORES, CONFIDENCE_MARGINS, PATH_PRIORITY, PRINCIPLES, RULES
+from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
-from .text import Text
+from .text import NG_BATCH_294, Text
 from .verdict import Change, ChangeKind, Confidence, Ranked, Reason, Verdict, WhyNot
 from .version import RULES_VERSION
 
 MAX_REASONS = 5
+DATA_PRINCIPLE = "garbage-in-garbage-out"
 MAX_WHY_NOT_REASONS = 3
 # A veto that decided outranks any number of points.
 _VETO_WEIGHT = 100
@@ -44,9 +55,6 @@ _MIDPOINT = 2.0
 _SPREAD = 3.0
 
 _SIMPLER = {a: i for i, a in enumerate(SIMPLICITY_ORDER)}
-_RECEIVERS = {r.hand_over_to for r in RULES if r.hand_over_to is not None}
-assert len(_RECEIVERS) <= 1, "rules hand over to more than one approach"
-_RECEIVER: Rec | None = next(iter(_RECEIVERS), None)
 
 # Answers a team can improve, worst first. A change towards the start of a list is never offered
 # as a way to change the verdict: nobody plans to prompt less or to make the data worse.
@@ -69,10 +77,8 @@ class Scored:
     fired: tuple[int, ...]
     points: Mapping[Rec, int]
     vetoed_by: Mapping[Rec, tuple[int, ...]]
-    # Points of the approaches still allowed (None if vetoed), after any hand-over.
+    # Points of the approaches still allowed (None if vetoed).
     effective: Mapping[Rec, int | None]
-    # The vetoed approach whose points the receiver inherited, if it did.
-    inherited_from: Rec | None
     winner: Rec
 
     def beats(self, a: Rec, points: int, b: Rec, other: int | None) -> bool:
@@ -82,6 +88,27 @@ class Scored:
 
 
 def _facts(answers: Mapping[str, Answer]) -> dict[str, object]:
+    """The answers (those that cannot apply masked) and every fact derived from them."""
+    masked = applicable_answers(answers)
+    facts: dict[str, object] = dict(masked)
+    for fact in FACTS.values():
+        facts[fact.key] = fact.compute(masked)
+    return facts
+
+
+def _points(facts: Mapping[str, object]) -> tuple[tuple[int, ...], dict[Rec, int], dict[Rec, list[int]]]:
+    fired = tuple(i for i, rule in enumerate(RULES) if rule.when.matches(facts))
+    points = {a: BASE_SCORES.get(a, 0) for a in Rec}
+    vetoed_by: dict[Rec, list[int]] = {a: [] for a in Rec}
+    for i in fired:
+        for a, p in RULES[i].scores.items():
+            points[a] += p
+        for a in RULES[i].exclude:
+            vetoed_by[a].append(i)
+    return fired, points, vetoed_by
+
+
+def _raw_facts(answers: Mapping[str, Answer]) -> dict[str, object]:
     facts: dict[str, object] = dict(answers)
     for fact in FACTS.values():
         facts[fact.key] = fact.compute(answers)
@@ -90,25 +117,21 @@ def _facts(answers: Mapping[str, Answer]) -> dict[str, object]:
 
 def score(answers: Mapping[str, Answer]) -> Scored:
     facts = _facts(answers)
-    fired = tuple(i for i, rule in enumerate(RULES) if rule.when.matches(facts))
-    points = {a: BASE_SCORES[a] for a in Rec}
-    vetoed_by: dict[Rec, list[int]] = {a: [] for a in Rec}
-    for i in fired:
-        for a, p in RULES[i].scores.items():
-            points[a] += p
-        for a in RULES[i].exclude:
-            vetoed_by[a].append(i)
+    fired, points, vetoed_by = _points(facts)
+    # "Fix the data first" is worth what fine-tuning would be worth with the data fixed, less the
+    # time fixing takes; it is on the table only when the data has a problem and fixing it would
+    # leave fine-tuning allowed.
+    points[Rec.ID] = -_VETO_WEIGHT
+    if not vetoed_by[Rec.ID]:
+        _, fixed_points, fixed_vetoes = _points(_facts(fixed_data(answers)))
+        if not fixed_vetoes[Rec.FT]:
+            points[Rec.ID] = fixed_points[Rec.FT] - FIX_DATA_COST
+        else:
+            vetoed_by[Rec.ID] = list(fixed_vetoes[Rec.FT])
     effective: dict[Rec, int | None] = {a: None if vetoed_by[a] else points[a] for a in Rec}
-    inherited_from = None
-    if _RECEIVER is not None and not vetoed_by[_RECEIVER]:
-        for a in SIMPLICITY_ORDER:
-            handed = vetoed_by[a] and all(RULES[i].hand_over_to == _RECEIVER for i in vetoed_by[a])
-            if handed and points[a] > effective[_RECEIVER]:  # type: ignore[operator]
-                effective[_RECEIVER], inherited_from = points[a], a
     winner = min((a for a in Rec if effective[a] is not None),
                  key=lambda a: (-effective[a], _SIMPLER[a]))  # type: ignore[operator]
-    return Scored(facts, fired, points, {a: tuple(v) for a, v in vetoed_by.items()},
-                  effective, inherited_from, winner)
+    return Scored(facts, fired, points, {a: tuple(v) for a, v in vetoed_by.items()}, effective, winner)
 
 
 # --- What would change --------------------------------------------------------------------
@@ -150,7 +173,10 @@ def _kind(question: str, current: Answer) -> ChangeKind:
 
 def _what_would_change(answers: Mapping[str, Answer], scored: Scored) -> tuple[Change, ...]:
     found: list[tuple[tuple[int, int, int], Change]] = []
+    skip = not_applicable(answers)
     for n, question in enumerate(QUESTIONS):
+        if question in skip:
+            continue
         for value in _alternatives(question, answers, scored.facts):
             other = score({**answers, question: value})
             if other.winner == scored.winner:
@@ -183,18 +209,18 @@ def deciding_rules(scored: Scored) -> list[int]:
     weights: dict[int, int] = {}
     for i in scored.fired:
         rule = RULES[i]
+        if w is Rec.ID:
+            # "Fix the data": what is wrong with the data, then why fine-tuning would fit.
+            if rule.principle == DATA_PRINCIPLE and (Rec.FT in rule.exclude or rule.scores.get(Rec.FT, 0) < 0):
+                weights[i] = _VETO_WEIGHT if Rec.FT in rule.exclude else -rule.scores[Rec.FT] * 10
+            elif rule.scores.get(Rec.FT, 0) > 0:
+                weights[i] = rule.scores[Rec.FT]
+            continue
         if rule.scores.get(w, 0) > 0:
             weights[i] = rule.scores[w]
-        for a in rule.exclude:
-            # A veto decided if the approach it took off the table would otherwise have won...
-            if a != w and scored.beats(a, scored.points[a], w, scored.effective[w]):
-                weights[i] = _VETO_WEIGHT
-            # ...or if it handed that approach's points to the winner.
-            if a == scored.inherited_from and rule.hand_over_to == w:
-                weights[i] = _VETO_WEIGHT
-        # "Fix the data" inherited fine-tuning's case: what made fine-tuning fit is part of why.
-        if scored.inherited_from is not None and rule.scores.get(scored.inherited_from, 0) > 0:
-            weights.setdefault(i, rule.scores[scored.inherited_from])
+        # A veto decided if the approach it took off the table would otherwise have won.
+        if any(a != w and scored.beats(a, scored.points[a], w, scored.effective[w]) for a in rule.exclude):
+            weights[i] = _VETO_WEIGHT
     return sorted(weights, key=lambda i: (-weights[i], i))
 
 
@@ -227,7 +253,7 @@ def _names(questions: list[str]) -> Text:
     return Text(", ".join(n.en for n in names), "、".join(n.zh for n in names))
 
 
-def _confidence(scored: Scored, changes: tuple[Change, ...]) -> tuple[Confidence, Text]:
+def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None) -> tuple[Confidence, Text]:
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -237,8 +263,9 @@ def _confidence(scored: Scored, changes: tuple[Change, ...]) -> tuple[Confidence
         best, runner = max(others, key=lambda x: (x[0], -_SIMPLER[x[1]]))
         margin = scored.effective[w] - best  # type: ignore[operator]
         level = 2 if margin >= CONFIDENCE_MARGINS["high"] else 1 if margin >= CONFIDENCE_MARGINS["medium"] else 0
-    if open_questions:
-        level = min(level, 1 if len(open_questions) == 1 else 0)
+    unsettled = baseline is not None and baseline.gap == "uncertain"
+    if open_questions or unsettled:
+        level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
     confidence = _LEVELS[level]
 
     if runner is not None and margin == 0:
@@ -252,6 +279,9 @@ def _confidence(scored: Scored, changes: tuple[Change, ...]) -> tuple[Confidence
         else:
             why = Text(f"Tied with {label.en}, and the simpler approach wins ties.",
                        f"与「{label.zh}」得分相同，平分时选择更简单的做法。")
+    elif unsettled and not open_questions:
+        why = Text("Your baseline was measured on too few cases to tell whether it meets the target.",
+                   "你的基线所用的案例太少，无法判断它是否达到目标。")
     elif open_questions:
         names = _names(open_questions)
         n = len(open_questions)
@@ -283,11 +313,24 @@ def _advice(items: tuple[Advice, ...], facts: Mapping[str, object]) -> list[Advi
 
 
 def _baseline(answers: Mapping[str, Answer]) -> Baseline | None:
+    if "baseline_accuracy" in not_applicable(answers):
+        return None
     accuracy, size = answers.get("baseline_accuracy"), answers.get("baseline_sample_size")
     if accuracy is None or size is None:
         return None
     return measure_baseline(accuracy, size, ACCURACY_TARGETS[answers["accuracy_target"]])  # type: ignore[arg-type, index]
 
+
+# When no rule favours the winner, the prior decided: the simplest approach comes first.
+_PRIOR_REASON = Reason(
+    rule="simplest-first",
+    text=Text("Nothing in your answers makes the case for a heavier approach yet, so the simplest "
+              "one comes first: most teams that fine-tune could have got good results with it.",
+              "你的答案中还没有支持更重做法的理由，所以先从最简单的做法开始：大多数做微调的团队本可以用它取得好结果。"),
+    principle=PRINCIPLES["prompting-first"].title,
+    sources=(NG_BATCH_294,),
+    triggered_by=(),
+)
 
 _RECORD_SAMPLE_SIZE = Advice("record-sample-size", When(), Text(
     "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
@@ -296,6 +339,8 @@ _RECORD_SAMPLE_SIZE = Advice("record-sample-size", When(), Text(
 
 
 def _baseline_steps(answers: Mapping[str, Answer]) -> list[Advice]:
+    if "baseline_accuracy" in not_applicable(answers):
+        return []
     baseline = _baseline(answers)
     if baseline is not None and baseline.gap == "uncertain":
         return [Advice("settle-baseline", When(), baseline.note())]
@@ -312,7 +357,8 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
     scored = score(normalized)
     w = scored.winner
     changes = _what_would_change(normalized, scored)
-    confidence, confidence_reason = _confidence(scored, changes)
+    baseline = _baseline(normalized)
+    confidence, confidence_reason = _confidence(scored, changes, baseline)
 
     deciding = deciding_rules(scored)
     paths = {RULES[i].path for i in deciding[:MAX_REASONS]} if w in FINE_TUNING else set()
@@ -324,6 +370,9 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
     wanted = [runner_up]
     if w not in FINE_TUNING and runner_up is not Rec.FT:
         wanted.append(Rec.FT)
+    elif w in FINE_TUNING and runner_up in FINE_TUNING | {Rec.ID}:
+        # "Why not something simpler?" is the question a fine-tuning verdict must answer.
+        wanted.append(next(a for a in order if a not in FINE_TUNING | {Rec.ID}))
     why_not = tuple(
         WhyNot(a.value,
                tuple(_reason(i, normalized) for i in _reasons_against(scored, a)),
@@ -338,7 +387,12 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
     plan = _advice(NEXT_STEPS, facts)
     first = [a for a in plan if a.id in FIRST_STEPS]
     ordered = [*first, *find_out[:MAX_FIND_OUT], *_baseline_steps(normalized), *plan]
-    steps = list({a.id: a.text for a in reversed(ordered)}.items())[::-1]
+    first_of: dict[str, Advice] = {}
+    for advice in ordered:
+        first_of.setdefault(advice.key, advice)
+    unique = list(first_of.values())
+    while len(unique) > MAX_NEXT_STEPS and any(a.id in DROP_FIRST for a in unique):
+        unique.remove(next(a for a in reversed(unique) if a.id in DROP_FIRST))
 
     return Verdict(
         recommendation=w.value,
@@ -346,12 +400,13 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
         confidence_reason=confidence_reason,
         ranking=ranking,
         summary=summary(w, normalized, path),
-        reasons=tuple(_reason(i, normalized) for i in deciding[:MAX_REASONS]),
+        reasons=tuple(_reason(i, normalized) for i in deciding[:MAX_REASONS]) or (_PRIOR_REASON,),
         why_not=why_not,
         risks=tuple(a.text for a in _advice(RISKS, facts)[:MAX_RISKS]),
-        next_steps=tuple(text for _, text in steps[:MAX_NEXT_STEPS]),
-        warnings=tuple(a.text for a in _advice(WARNINGS, facts)),
+        next_steps=tuple(a.text for a in unique[:MAX_NEXT_STEPS]),
+        # Contradictions are read from the answers as given, including those that cannot apply.
+        warnings=tuple(a.text for a in _advice(WARNINGS, _raw_facts(normalized))),
         what_would_change=changes,
-        baseline=_baseline(normalized),
+        baseline=baseline,
         rules_version=RULES_VERSION,
     )

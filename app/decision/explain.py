@@ -35,9 +35,11 @@ HOW_SCORING_WORKS: tuple[Text, ...] = (
     Text("Each rule whose condition matches your answers adds or subtracts points; a veto takes "
          "an approach off the table whatever its points.",
          "每条与你的答案相符的规则都会加分或减分；一票否决会直接排除某种做法，无论它得分多少。"),
-    Text("If fine-tuning is ruled out only because the data is not ready, “fix the data first” "
-         "inherits its points.",
-         "如果微调只是因为数据没准备好而被排除，“先改进数据”就继承它的分数。"),
+    Text("“Fix the data first” scores what fine-tuning would score with the data fixed (correct, "
+         "varied, hard cases included, real examples collected), less 2 points for the time fixing "
+         "takes. It is only on the table when the data has a problem to fix.",
+         "“先改进数据”的得分，是数据修好之后（正确、多样、包含困难案例、收集到真实示例）微调能得到的分数，"
+         "再减去 2 分，代表修数据所花的时间。只有数据确实有问题需要修正时，它才会被考虑。"),
     Text("The approach with the most points wins; a tie goes to the simpler approach.",
          "得分最高的做法胜出；平分时选择更简单的做法。"),
     Text("The verdict's reasons are only the rules that decided it: rules that add points to the "
@@ -69,7 +71,6 @@ class RuleEntry:
     excludes: tuple[str, ...]
     reason: Text
     sources: tuple[Source, ...]
-    hand_over_to: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +136,6 @@ def describe_effect(rule: Rule) -> Text:
         excluded = [APPROACHES[k].label for k in order if k in rule.exclude]
         en.append("rules out " + ", ".join(t.en for t in excluded))
         zh.append("排除" + "、".join(t.zh for t in excluded))
-    if rule.hand_over_to:
-        target = APPROACHES[rule.hand_over_to].label
-        en.append(f"their points pass to {target.en}")
-        zh.append(f"其分数转给{target.zh}")
     sentence = "; ".join(en)
     return Text(sentence[0].upper() + sentence[1:], "；".join(zh))
 
@@ -153,7 +150,6 @@ def _entry(rule: Rule) -> RuleEntry:
         excludes=tuple(k for k in APPROACHES if k in rule.exclude),
         reason=rule.reason,
         sources=rule.sources,
-        hand_over_to=rule.hand_over_to.value if rule.hand_over_to else None,
     )
 
 
@@ -162,7 +158,7 @@ def how_we_decide() -> HowWeDecide:
         rules_version=RULES_VERSION,
         invariants=INVARIANTS,
         scoring=HOW_SCORING_WORKS,
-        base_scores={k.value: BASE_SCORES[k] for k in SIMPLICITY_ORDER},
+        base_scores={k.value: BASE_SCORES[k] for k in SIMPLICITY_ORDER if k in BASE_SCORES},
         principles=tuple(
             PrincipleEntry(p, tuple(_entry(r) for r in RULES if r.principle == p.key))
             for p in PRINCIPLES.values()
@@ -189,7 +185,6 @@ def rules_document(lang: str) -> dict[str, Any]:
                 "condition": r.condition.get(lang),
                 "scores": r.scores,
                 "exclude": list(r.excludes),
-                "hand_over_to": r.hand_over_to,
                 "reason": r.reason.get(lang),
                 "source": _source(r.sources[0]),
                 "more_sources": [_source(s) for s in r.sources[1:]],

@@ -470,6 +470,27 @@ QUESTIONS: Mapping[str, Question] = MappingProxyType(
 QUESTION_ORDER: Mapping[str, int] = MappingProxyType({k: i for i, k in enumerate(QUESTIONS)})
 
 
+# --- Questions that cannot apply ------------------------------------------------------------
+
+# A question that cannot apply given another answer is not asked, may be left out, and counts
+# as neither a problem nor an open question: no baseline before any prompt, no data quality
+# without data.
+NOT_APPLICABLE_WHEN: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "baseline_accuracy": ("prompting_effort", "none"),
+    "baseline_sample_size": ("prompting_effort", "none"),
+    "data_quality": ("example_count", "none"),
+    "data_diversity": ("example_count", "none"),
+    "edge_cases": ("example_count", "none"),
+})
+NOT_APPLICABLE = "not_applicable"
+
+
+def not_applicable(answers: Mapping[str, object]) -> frozenset[str]:
+    """The questions that cannot apply, given these answers."""
+    return frozenset(q for q, (key, value) in NOT_APPLICABLE_WHEN.items()
+                     if isinstance(answers.get(key), str) and answers[key].strip() == value)
+
+
 # --- Validation -------------------------------------------------------------------------
 
 
@@ -560,12 +581,17 @@ def validate_answers(
     wanted_keys = {q.key for q in wanted}
     answers: dict[str, Answer] = {}
     errors: list[FieldError] = []
+    skip = not_applicable(raw)
     for q in QUESTIONS.values():
         if q.key not in wanted_keys:
             if q.key in raw:
                 errors.append(FieldError(q.key, "unknown_question", _OTHER_STEP))
             continue
-        value, error = _validate_one(q, raw.get(q.key))
+        given = raw.get(q.key)
+        if q.key in skip and (given is None or (isinstance(given, str) and not given.strip())):
+            answers[q.key] = None  # not asked, so not missing
+            continue
+        value, error = _validate_one(q, given)
         if error is None:
             answers[q.key] = value
         else:

@@ -42,10 +42,9 @@ PE, AW, RAG, FT, RFT, ID = Rec
 # Every approach that answers without retrieving anything.
 NO_RETRIEVAL = frozenset({PE, AW, FT, ID})
 
-# Why fine-tuning fits, when it does: the verdict's summary follows the strongest of these.
-Path = Literal["last_mile", "pattern", "voice", "decision", "distill"]
-# When several cases hold, the summary names the most specific one.
-PATH_PRIORITY: tuple[Path, ...] = ("last_mile", "distill", "voice", "decision", "pattern")
+# Why fine-tuning fits, when it does: the verdict's summary follows the most specific of these.
+Path = Literal["last_mile", "pattern", "mapping", "voice", "decision", "distill"]
+PATH_PRIORITY: tuple[Path, ...] = ("last_mile", "distill", "voice", "decision", "mapping", "pattern")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +66,6 @@ class Rule:
     source: Source
     scores: Mapping[Rec, int] = field(default_factory=dict)
     exclude: frozenset[Rec] = frozenset()
-    # When every veto on an excluded approach comes from rules handing over to the same
-    # approach, that approach inherits the excluded one's points: "fine-tuning would have been
-    # right, but the data is not ready" becomes "fix the data".
-    hand_over_to: Rec | None = None
     # For rules that make the case for fine-tuning: which case it is.
     path: Path | None = None
     # Further sources for a claim that rests on several (the vendors' notices, for example).
@@ -159,9 +154,10 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType({p.key: p for p in (
 )})
 
 # The prior: simpler approaches start ahead, because most teams that fine-tune did not need to.
-BASE_SCORES: Mapping[str, int] = MappingProxyType(
-    {PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1, ID: -1}
-)
+# "Fix the data first" has no prior of its own: it scores what fine-tuning would score with the
+# data fixed, less FIX_DATA_COST for the weeks fixing takes (see engine.score).
+BASE_SCORES: Mapping[str, int] = MappingProxyType({PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1})
+FIX_DATA_COST = 2
 
 # How sure the verdict says it is: the lead of the winner over the runner-up, in points.
 CONFIDENCE_MARGINS: Mapping[str, int] = MappingProxyType({"high": 4, "medium": 2})
@@ -175,7 +171,7 @@ def _t(en: str, zh: str) -> Text:
 
 _PROBLEM_NAMES: Mapping[str, Text] = MappingProxyType({
     "data_quality": Text("some examples are wrong", "部分示例有错误"),
-    "data_diversity": Text("the examples are mostly alike", "示例大多相似"),
+    "data_diversity": Text("the examples are mostly alike", "示例高度同质化"),
     "edge_cases": Text("there are no hard or malformed cases", "没有困难或格式错误的案例"),
 })
 assert set(_PROBLEM_NAMES) == set(DATA_PROBLEMS)
@@ -214,10 +210,10 @@ RULES: tuple[Rule, ...] = (
         When(prompting_effort="extensive",
              failure_mode={"format", "wrong_decisions", "missing_knowledge", "reasoning"},
              baseline_gap=Except("meets_target")),
-        _t("Extensive prompting, a simple workflow included, still leaves real failures, so more "
-           "of the same is unlikely to close the gap.",
-           "大量的提示工程（包括简单的工作流）之后仍有明显的问题，继续同样的优化不太可能弥补差距。"),
-        KARMINSKI, scores={PE: -3, AW: -2},
+        _t("You have put real effort into prompting and the output still falls short: more of the "
+           "same is unlikely to close the gap, and this is when fine-tuning is worth considering.",
+           "你已经在提示工程上投入了大量精力，输出仍达不到预期：继续同样的优化不太可能弥补差距，这正是值得考虑微调的时候。"),
+        KARMINSKI, scores={PE: -3, AW: -2, FT: 1, RFT: 1},
     ),
     Rule(
         "quality-already-acceptable", "prompting-first",
@@ -225,7 +221,7 @@ RULES: tuple[Rule, ...] = (
         _t("Quality is already acceptable and cost does not block you: fine-tuning would be an "
            "unnecessary investment of time, compute and labelling.",
            "质量已经可以接受，成本也不构成障碍：微调会是对时间、算力和标注成本的不必要投入。"),
-        KARMINSKI, scores={PE: 4, FT: -2, RFT: -2, ID: -2},
+        KARMINSKI, scores={PE: 4, FT: -2, RFT: -2},
     ),
     Rule(
         "baseline-meets-target", "prompting-first",
@@ -233,7 +229,7 @@ RULES: tuple[Rule, ...] = (
         _t("Your best prompt already reaches the accuracy target and cost does not block you, so "
            "there is no gap for fine-tuning to close.",
            "你最好的提示已经达到准确率目标，成本也不构成障碍，微调没有要弥补的差距。"),
-        KARMINSKI, scores={PE: 4, FT: -3, RFT: -3, ID: -1},
+        KARMINSKI, scores={PE: 4, FT: -3, RFT: -3},
     ),
     Rule(
         "simple-generation-by-prompt", "prompting-first", When(task_type="simple_generation"),
@@ -246,17 +242,17 @@ RULES: tuple[Rule, ...] = (
         "format-by-schema", "prompting-first",
         When(failure_mode="format", task_type={"extraction", "classification", "tool_use"}),
         _t("A strict output format is first a job for structured outputs: give the model a JSON "
-           "schema and the output is guaranteed to match it, with no training.",
-           "严格的输出格式首先应交给结构化输出：给模型一个 JSON Schema，输出就保证符合它，不需要任何训练。"),
-        OPENAI_STRUCTURED_OUTPUTS, scores={PE: 2}, more_sources=(WILLARD_LOUF_2023,),
+           "schema and every output matches it, with no training.",
+           "严格的输出格式首先应交给结构化输出：给模型一个 JSON Schema，每个输出都会符合它，不需要任何训练。"),
+        OPENAI_STRUCTURED_OUTPUTS, scores={PE: 3, FT: -2, RFT: -2}, more_sources=(WILLARD_LOUF_2023,),
     ),
     Rule(
         "style-prompt-first", "prompting-first",
         When(failure_mode="format", prompting_effort={"none", "basic"},
              task_type=Except("extraction", "classification", "tool_use")),
-        _t("Inconsistent output has not yet met a careful prompt: describe the format or style "
-           "explicitly and show a few examples of exactly what you want.",
-           "输出不稳定的问题还没有经过认真设计的提示处理：明确描述格式或风格，并给出几个完全符合要求的示例。"),
+        _t("Fine-tuning for a format or style comes after real prompting effort, and that has not "
+           "been made yet: describe it explicitly and show a few examples of exactly what you want.",
+           "只有在提示工程上投入大量精力之后，才轮到为格式或风格做微调，而这一步还没做：明确描述格式或风格，并给出几个完全符合要求的示例。"),
         KARMINSKI, scores={PE: 2},
     ),
     Rule(
@@ -269,9 +265,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tool-use-workflow-first", "prompting-first",
         When(task_type="tool_use", prompting_effort={"none", "basic"}),
-        _t("For choosing and calling tools, a simple agentic workflow (plan, act, check) is the "
-           "next thing to try, well before fine-tuning.",
-           "对于选择和调用工具，下一步应尝试简单的智能体工作流（规划、执行、检查），远在微调之前。"),
+        _t("For choosing and calling tools, a simple agentic workflow is the next thing to try, "
+           "before fine-tuning.",
+           "对于选择和调用工具，下一步应尝试简单的智能体工作流，应优先于微调尝试。"),
         NG_BATCH_294, scores={AW: 3},
     ),
 
@@ -316,10 +312,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "nothing-to-retrieve", "patterns-not-facts",
         When(knowledge_source="general", needs_citations="no", failure_mode=Except("missing_knowledge")),
-        _t("The model already has the knowledge it needs and answers need no sources, so "
-           "retrieval would add work without adding anything.",
-           "模型已经掌握所需知识，回答也不需要出处，检索只会增加工作量，却补不上任何东西。"),
-        NG_BATCH_294, scores={RAG: -1, RFT: -3},
+        _t("The model already knows what it needs and answers need no sources; retrieval is for "
+           "knowledge the model lacks, so there is nothing to retrieve.",
+           "模型已经掌握所需知识，回答也不需要出处；检索是为模型缺少的知识准备的，所以这里没有需要检索的东西。"),
+        NG_BATCH_294, scores={RAG: -1}, exclude=frozenset({RFT}),
     ),
     Rule(
         "citations-need-retrieval", "patterns-not-facts", When(needs_citations="yes"),
@@ -331,10 +327,17 @@ RULES: tuple[Rule, ...] = (
 
     # --- What fine-tuning is good at ------------------------------------------------------
     Rule(
-        "pattern-task", "patterns", When(task_type={"classification", "extraction", "style"}),
-        _t("Classification, a strict structure and a specific style are patterns, the kind of "
-           "thing fine-tuning teaches well.",
-           "分类、严格的结构和特定的风格都属于“模式”，正是微调擅长教会模型的东西。"),
+        "classification-from-examples", "patterns", When(task_type="classification"),
+        _t("Text classification is an input-to-label mapping, one of the tasks where fine-tuning "
+           "works well (routing medical records to billing codes, for example).",
+           "文本分类是从输入到标签的映射，是微调效果很好的任务之一（例如把病历归类为医保理赔编码）。"),
+        NG_BATCH_294, scores={FT: 2, RFT: 2}, path="mapping",
+    ),
+    Rule(
+        "format-or-style-task", "patterns", When(task_type={"extraction", "style"}),
+        _t("A fixed output structure or a specific style is a pattern, the kind of thing "
+           "fine-tuning teaches well.",
+           "固定的输出结构或特定的风格属于“模式”，正是微调擅长教会模型的东西。"),
         KARMINSKI, scores={FT: 2, RFT: 2}, path="pattern",
     ),
     Rule(
@@ -345,10 +348,12 @@ RULES: tuple[Rule, ...] = (
         NG_BATCH_294, scores={FT: 2, RFT: 2}, path="voice",
     ),
     Rule(
-        "format-after-prompting", "patterns", When(failure_mode="format", prompting_effort="extensive"),
-        _t("Format or style is still inconsistent after extensive prompting: the classic case where "
-           "fine-tuning on examples makes the output consistent.",
-           "经过大量提示优化后，格式或风格仍不稳定：这正是用示例微调来稳定输出的典型场景。"),
+        "format-after-prompting", "patterns",
+        When(failure_mode="format", prompting_effort="extensive",
+             task_type=Except("extraction", "classification", "tool_use")),
+        _t("The style or format is still inconsistent after extensive prompting: the classic case "
+           "where fine-tuning on examples makes the output consistent.",
+           "经过大量提示优化后，风格或格式仍不稳定：这正是用示例微调来稳定输出的典型场景。"),
         KARMINSKI, scores={FT: 2, RFT: 2}, path="pattern",
     ),
     Rule(
@@ -376,25 +381,26 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "specialized-language", "patterns", When(domain_language="specialized"),
-        _t("The model handles your domain's language poorly. Some teams fine-tune to help a model "
-           "master a language; it is a secondary reason, rarely enough on its own.",
-           "模型不擅长你们领域的语言。有些团队通过微调帮助模型掌握一种语言；这是次要理由，很少单独成立。"),
+        _t("The model handles your domain's language poorly. At the research frontier some teams "
+           "fine-tune a model to master a language; for jargon, a glossary in the prompt or "
+           "retrieval is usually simpler. A secondary reason.",
+           "模型不擅长你们领域的语言。在研究前沿，有些团队通过微调让模型掌握一种语言；对于专业术语，在提示里加术语表或使用检索通常更简单。这是次要理由。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1}, path="pattern",
     ),
 
     # --- No reasoning by fine-tuning (invariant 4) ----------------------------------------
     Rule(
         "no-reasoning-by-fine-tuning", "no-reasoning-by-fine-tuning", When(failure_mode="reasoning"),
-        _t("What fails is multi-step reasoning, and fine-tuning does not add reasoning ability. "
-           "Break the problem into smaller steps with a check instead.",
-           "出问题的是多步推理，而微调不会增加推理能力。应把问题拆成更小的步骤，并加上检查。"),
+        _t("What fails is multi-step reasoning, and fine-tuning does not noticeably improve "
+           "reasoning: that ability comes from pre-training.",
+           "出问题的是多步推理，而微调通常不会明显提升推理能力：这种能力来自预训练。"),
         KARMINSKI, scores={AW: 3}, exclude=FINE_TUNING,
     ),
     Rule(
         "reasoning-task", "no-reasoning-by-fine-tuning", When(task_type="reasoning"),
         _t("Multi-step reasoning, maths and logic come from pre-training; fine-tuning rarely "
-           "improves them, while a workflow with tools and checks often does.",
-           "多步推理、数学和逻辑能力来自预训练；微调很少能提升它们，而带工具和检查的工作流往往可以。"),
+           "improves them.",
+           "多步推理、数学和逻辑能力来自预训练；微调很少能提升它们。"),
         KARMINSKI, scores={AW: 2, FT: -2, RFT: -2},
     ),
     Rule(
@@ -402,8 +408,8 @@ RULES: tuple[Rule, ...] = (
         When(baseline_gap="large",
              task_type={"tool_use", "knowledge_qa", "simple_generation", "reasoning", "general_assistant"}),
         _t("Your best prompt is far below the target. Fine-tuning buys the last few points, not "
-           "a large gap; rethink the workflow (steps, tools, checks) first.",
-           "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新设计工作流（步骤、工具、检查）。"),
+           "a large gap; rethink the approach first.",
+           "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新考虑整体做法。"),
         NG_BATCH_294, scores={AW: 3, FT: -2, RFT: -2},
     ),
 
@@ -423,29 +429,31 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "general-assistant", "specialist-not-generalist", When(task_type="general_assistant"),
-        _t("An open-ended assistant is a generalist by definition; a strong base model with a "
-           "good system prompt serves it better than a fine-tune.",
-           "开放式助手本身就是“全科医生”；一个强大的基础模型配上好的系统提示，比微调更合适。"),
+        _t("An open-ended assistant is a generalist by definition, and a fine-tune makes a "
+           "specialist.",
+           "开放式助手本身就是“全科医生”，而微调打造的是“专科医生”。"),
         KARMINSKI, scores={FT: -3, RFT: -3, PE: 2},
     ),
 
     # --- Small models at scale ------------------------------------------------------------
     Rule(
         "scale-small-model", "small-models-at-scale",
-        When(cost_pressure="blocking", volume={"medium", "high"}),
-        _t("At your volume the current model is too slow or too expensive to ship. A fine-tuned "
-           "small model can match a large one on a single task at a fraction of the cost and latency.",
-           "在你的请求量下，当前模型太慢或太贵，无法上线。微调过的小模型可以在单一任务上达到大模型的水平，"
+        When(cost_pressure="blocking", volume={"medium", "high"}, large_model_works="yes"),
+        _t("The large model does the job, but at your volume it is too slow or too expensive to "
+           "ship. A fine-tuned small model can match it on this one task at a fraction of the cost "
+           "and latency.",
+           "大模型能完成任务，但在你的请求量下太慢或太贵，无法上线。微调过的小模型可以在这一项任务上达到它的水平，"
            "成本和延迟却低得多。"),
         NG_BATCH_294, scores={FT: 4, RFT: 3, AW: -2, PE: -2}, path="distill",
         more_sources=(OPENAI_DISTILLATION,),
     ),
     Rule(
         "realtime-latency", "small-models-at-scale", When(latency_need="realtime", at_scale="yes"),
-        _t("You need answers in under 300 ms at real volume. Large models are often too slow as use "
-           "grows, and every workflow step adds a call; a fine-tuned small model can answer faster.",
-           "你需要在有一定请求量的情况下 300 毫秒内回答。随着用量增长，大模型往往太慢，工作流的每一步又多一次调用；"
-           "微调过的小模型能更快地回答。"),
+        _t("You need answers in under 300 ms, and speed and cost matter at your scale. Large models "
+           "are often too slow as use grows, and every workflow step adds a call; a fine-tuned small "
+           "model can answer faster.",
+           "你需要在 300 毫秒内给出回答，而在你的规模下速度和成本都很重要。随着用量增长，大模型往往太慢，"
+           "工作流的每一步又多一次调用；微调过的小模型能更快地回答。"),
         NG_BATCH_294, scores={FT: 2, RFT: 1, AW: -2}, path="distill",
     ),
     Rule(
@@ -462,7 +470,7 @@ RULES: tuple[Rule, ...] = (
         _t("The examples contain many errors. A model fine-tuned on them learns the errors: "
            "garbage in, garbage out.",
            "示例中错误很多。用它们微调，模型就会学会这些错误：垃圾进，垃圾出。"),
-        KARMINSKI, scores={ID: 1}, exclude=FINE_TUNING, hand_over_to=ID,
+        KARMINSKI, exclude=FINE_TUNING,
     ),
     Rule(
         "gigo-no-data", "garbage-in-garbage-out",
@@ -470,7 +478,7 @@ RULES: tuple[Rule, ...] = (
         _t("There are no examples yet and no proven way to generate them, so there is nothing to "
            "fine-tune on.",
            "目前没有示例，也没有确定可行的生成方式，因此没有可以用来微调的数据。"),
-        KARMINSKI, exclude=FINE_TUNING, hand_over_to=ID,
+        KARMINSKI, exclude=FINE_TUNING,
     ),
     Rule(
         "data-not-ready", "garbage-in-garbage-out", When(data_readiness="weak"),
@@ -479,42 +487,49 @@ RULES: tuple[Rule, ...] = (
            "fine-tune on yet.",
            "两个或更多数据问题叠加在一起（部分示例有错误、示例大多相似、没有困难或格式错误的案例）："
            "模型会把这些问题都学进去，所以这些数据还不适合用来微调。"),
-        KARMINSKI, exclude=FINE_TUNING, hand_over_to=ID, reason_for_answers=_data_not_ready,
+        KARMINSKI, exclude=FINE_TUNING, reason_for_answers=_data_not_ready,
     ),
     Rule(
         "mixed-quality-data", "garbage-in-garbage-out", When(data_quality="mixed"),
         _t("Some examples are wrong; a model fine-tuned on them copies the mistakes, so review and "
            "fix them before training.",
            "部分示例有错误；用它们微调，模型会照搬这些错误，所以训练前要审核并修正。"),
-        KARMINSKI, scores={FT: -1, RFT: -1, ID: 1},
+        KARMINSKI, scores={FT: -1, RFT: -1},
     ),
     Rule(
         "clustered-data", "garbage-in-garbage-out", When(data_diversity="clustered"),
         _t("The examples are mostly alike. Clustered data teaches one narrow, rigid pattern that "
            "breaks on the variety of real inputs.",
-           "示例大多相似。聚类的数据只会教出单一、刻板的模式，面对真实输入的多样性就会失效。"),
-        KARMINSKI, scores={FT: -2, RFT: -2, ID: 2},
+           "示例大多相似。高度同质化的数据只会教出单一、刻板的模式，面对真实输入的多样性就会失效。"),
+        KARMINSKI, scores={FT: -2, RFT: -2},
     ),
     Rule(
         "no-edge-cases", "garbage-in-garbage-out", When(edge_cases="no"),
         _t("The examples have no hard, malformed or adversarial cases, so a fine-tuned model will "
            "not learn to handle them.",
            "示例中没有困难、格式错误或对抗性的案例，微调后的模型就学不会处理它们。"),
-        KARMINSKI, scores={FT: -1, RFT: -1, ID: 1},
+        KARMINSKI, scores={FT: -1, RFT: -1},
+    ),
+    Rule(
+        "nothing-to-fix", "garbage-in-garbage-out", When(data_problem="none"),
+        _t("Your data has no problem to fix: no wrong examples, no clustering, hard cases "
+           "included, and examples to train on.",
+           "你的数据没有需要修正的问题：没有错误示例、没有高度同质化、包含困难案例，也有可以训练的示例。"),
+        KARMINSKI, exclude=frozenset({ID}),
     ),
     Rule(
         "clean-examples", "garbage-in-garbage-out",
         When(example_count={"under_100", "100_to_1k", "over_1k"}, data_quality="clean"),
         _t("Your examples are reviewed and correct, and good results have come from 100 or even "
            "fewer.",
-           "你的示例经过审核、准确无误，而 100 条甚至更少的好示例就曾取得好结果。"),
+           "你的示例已审核、准确无误，而只用 100 条甚至更少的优质示例就能取得不错的效果。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
 
     # --- Measure first ----------------------------------------------------------------------
     Rule(
         "measure-before-fine-tuning", "evals-first",
-        When(baseline_gap="unmeasured", prompting_effort={"basic", "extensive"}),
+        When(baseline_gap="unmeasured"),
         _t("No accuracy has been measured, so a fine-tune would have no baseline to beat. Fine-tuning "
            "starts from a small set of demonstrations whose results you evaluate, and that needs an "
            "eval set and a prompt baseline first.",
@@ -532,9 +547,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "experienced-ml-team", "operations", When(ml_capacity="experienced"),
-        _t("Your team trains and serves models regularly, so the extra work of fine-tuning is "
-           "familiar.",
-           "你的团队经常训练和部署模型，微调带来的额外工作对你们来说并不陌生。"),
+        _t("Your team trains and serves models regularly, so the training and deployment work that "
+           "makes fine-tuning complex is familiar.",
+           "你的团队经常训练和部署模型，让微调变复杂的训练和部署工作对你们来说并不陌生。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
     Rule(

@@ -16,7 +16,7 @@ from . import baseline, summaries
 from .advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
 from .approaches import SIMPLICITY_ORDER
 from .conditions import FACTS, Fact
-from .rules import BASE_SCORES, CONFIDENCE_MARGINS, PRINCIPLES, RULES, Rule
+from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PRINCIPLES, RULES, Rule
 
 RULES_EPOCH = "2026.11"
 
@@ -35,7 +35,6 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
         "when": rule.when.to_data(),
         "scores": dict(sorted(rule.scores.items())),
         "exclude": sorted(rule.exclude),
-        "hand_over_to": rule.hand_over_to,
         "reason": rule.reason.to_dict(),
         "reason_for_answers": _code(rule.reason_for_answers) if rule.reason_for_answers else None,
         "sources": [s.to_dict() for s in rule.sources],
@@ -55,7 +54,8 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
 
 
 def _advice_data(items: Iterable[Advice]) -> list[dict[str, Any]]:
-    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict()} for a in items]
+    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict(), "topic": a.topic}
+            for a in items]
 
 
 def canonical_rule_data(
@@ -67,6 +67,7 @@ def canonical_rule_data(
     return {
         "rules": [_rule_data(r) for r in rules],
         "base_scores": dict(base_scores),
+        "fix_data_cost": FIX_DATA_COST,
         "simplicity_order": list(SIMPLICITY_ORDER),
         "confidence": {"margins": dict(CONFIDENCE_MARGINS)},
         "facts": {k: _fact_data(f) for k, f in FACTS.items()},

@@ -25,6 +25,7 @@ def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
 
 
 NOT_MEASURED = N_("not measured")
+NOT_APPLICABLE = N_("not applicable")
 SAMPLE_SIZE = N_("%(count)s cases")
 
 
@@ -32,6 +33,8 @@ def answer_label(question_key: str, value: Any, lang: str) -> str:
     """An answer as the questionnaire words it; keys the questionnaire no longer has stay as keys."""
     question = decision.QUESTIONS.get(question_key)
     if value is None or value == "":
+        if question is not None and question.kind == "choice":
+            return translate(lang, NOT_APPLICABLE)
         return translate(lang, NOT_MEASURED)
     if question is None:
         return str(value)

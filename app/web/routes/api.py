@@ -118,7 +118,6 @@ class RuleOut(BaseModel):
     condition: str = Field(description="When the rule applies, in words")
     scores: dict[str, int] = Field(description="Points the rule adds to each approach")
     exclude: list[str] = Field(description="Approaches the rule rules out, whatever their points")
-    hand_over_to: str | None = Field(description="Approach that inherits the points of those it rules out")
     reason: str
     source: SourceOut = Field(description="The source that makes the rule's claim")
     more_sources: list[SourceOut]
