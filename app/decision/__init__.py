@@ -32,7 +32,7 @@ from .questionnaire import (
 )
 from .rules import BASE_SCORES, PRINCIPLES, RULES, Principle, Rule
 from .text import SOURCES, Source, Text
-from .verdict import Change, Ranked, Reason, Verdict, WhyNot, localize
+from .verdict import Change, CostEvidence, Evidence, Ranked, Reason, Verdict, WhyNot, localize
 from .version import RULES_VERSION
 
 __all__ = [
@@ -51,6 +51,8 @@ __all__ = [
     "Approach",
     "Baseline",
     "Change",
+    "CostEvidence",
+    "Evidence",
     "Except",
     "FieldError",
     "HowWeDecide",

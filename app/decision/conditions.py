@@ -228,6 +228,19 @@ FACTS: Mapping[str, Fact] = MappingProxyType({
 })
 
 
+# Measured evidence the team may attach besides its answers: what the cost numbers say (see
+# app/costs: the saving's payback against the thresholds there). "none" without numbers.
+COST_CASE = "cost_case"
+COST_CASES: Mapping[str, Text] = MappingProxyType({
+    "none": Text("no numbers given", "没有填写数字"),
+    "fast_payback": Text("pays back within 3 months", "3 个月内收回成本"),
+    "moderate_payback": Text("pays back within a year", "一年内收回成本"),
+    "payback_unknown": Text("saves money, one-time cost not given", "能节省费用，但未填写一次性成本"),
+    "slow_payback": Text("pays back only after a year", "一年以上才能收回成本"),
+    "negligible_saving": Text("a negligible saving", "节省可以忽略"),
+    "costs_more": Text("costs more than today", "比现在更贵"),
+})
+
 # Keys that only advice given after the verdict may use: what was recommended, and for
 # fine-tuning, which case made it (see Rule.path).
 RECOMMENDATION = "recommendation"
@@ -235,6 +248,7 @@ PATH = "path"
 _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType({
     RECOMMENDATION: (Text("the recommendation", "建议"),
                      MappingProxyType({k: a.label for k, a in APPROACHES.items()})),
+    COST_CASE: (Text("what the cost numbers show", "成本数字的结论"), COST_CASES),
     PATH: (Text("the case for fine-tuning", "微调的理由"), MappingProxyType({
         "none": Text("none", "无"),
         "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),

@@ -29,6 +29,7 @@ from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
 from .baseline import Baseline, measure_baseline
 from .conditions import (
     ACCURACY_TARGETS,
+    COST_CASE,
     FACTS,
     PATH,
     RECOMMENDATION,
@@ -41,7 +42,7 @@ from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
 from .text import NG_BATCH_294, Text
-from .verdict import Change, ChangeKind, Confidence, Ranked, Reason, Verdict, WhyNot
+from .verdict import Change, ChangeKind, Confidence, Evidence, Ranked, Reason, Verdict, WhyNot
 from .version import RULES_VERSION
 
 MAX_REASONS = 5
@@ -87,12 +88,17 @@ class Scored:
         return points > other or (points == other and _SIMPLER[a] < _SIMPLER[b])
 
 
-def _facts(answers: Mapping[str, Answer]) -> dict[str, object]:
-    """The answers (those that cannot apply masked) and every fact derived from them."""
+_NO_EVIDENCE = Evidence()
+
+
+def _facts(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> dict[str, object]:
+    """The answers (those that cannot apply masked), every fact derived from them, and evidence."""
     masked = applicable_answers(answers)
     facts: dict[str, object] = dict(masked)
     for fact in FACTS.values():
         facts[fact.key] = fact.compute(masked)
+    facts[COST_CASE] = evidence.cost.case if evidence.cost else "none"
+    facts["cost_sentence"] = evidence.cost.sentence if evidence.cost else None
     return facts
 
 
@@ -115,15 +121,15 @@ def _raw_facts(answers: Mapping[str, Answer]) -> dict[str, object]:
     return facts
 
 
-def score(answers: Mapping[str, Answer]) -> Scored:
-    facts = _facts(answers)
+def score(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> Scored:
+    facts = _facts(answers, evidence)
     fired, points, vetoed_by = _points(facts)
     # "Fix the data first" is worth what fine-tuning would be worth with the data fixed, less the
     # time fixing takes; it is on the table only when the data has a problem and fixing it would
     # leave fine-tuning allowed.
     points[Rec.ID] = -_VETO_WEIGHT
     if not vetoed_by[Rec.ID]:
-        _, fixed_points, fixed_vetoes = _points(_facts(fixed_data(answers)))
+        _, fixed_points, fixed_vetoes = _points(_facts(fixed_data(answers), evidence))
         if not fixed_vetoes[Rec.FT]:
             points[Rec.ID] = fixed_points[Rec.FT] - FIX_DATA_COST
         else:
@@ -171,14 +177,15 @@ def _kind(question: str, current: Answer) -> ChangeKind:
     return "situation"
 
 
-def _what_would_change(answers: Mapping[str, Answer], scored: Scored) -> tuple[Change, ...]:
+def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
+                       evidence: Evidence) -> tuple[Change, ...]:
     found: list[tuple[tuple[int, int, int], Change]] = []
     skip = not_applicable(answers)
     for n, question in enumerate(QUESTIONS):
         if question in skip:
             continue
         for value in _alternatives(question, answers, scored.facts):
-            other = score({**answers, question: value})
+            other = score({**answers, question: value}, evidence)
             if other.winner == scored.winner:
                 continue
             before = other.effective[scored.winner]
@@ -192,14 +199,17 @@ def _what_would_change(answers: Mapping[str, Answer], scored: Scored) -> tuple[C
 
 # --- Reasons ---------------------------------------------------------------------------------
 
-def _reason(i: int, answers: Mapping[str, Answer]) -> Reason:
+def _reason(i: int, answers: Mapping[str, Answer], facts: Mapping[str, object],
+            evidence: Evidence) -> Reason:
     rule = RULES[i]
+    questions = rule.when.questions()
     return Reason(
         rule=rule.id,
-        text=rule.reason_for(answers),
+        text=rule.reason_for(facts),
         principle=PRINCIPLES[rule.principle].title,
         sources=rule.sources,
-        triggered_by=tuple((q, answers[q]) for q in rule.when.questions()),
+        triggered_by=tuple((q, answers[q]) for q in questions),
+        measured=tuple(evidence.measured[q] for q in questions if q in evidence.measured),
     )
 
 
@@ -349,14 +359,16 @@ def _baseline_steps(answers: Mapping[str, Answer]) -> list[Advice]:
     return []
 
 
-def evaluate(answers: Mapping[str, Answer]) -> Verdict:
-    """Judge a complete set of answers. Pure: same answers and rules, same verdict."""
+def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) -> Verdict:
+    """Judge a complete set of answers, with any measured evidence. Pure: same inputs and rules,
+    same verdict."""
     normalized, errors = validate_answers(answers)
     if errors:
         raise InvalidAnswers(errors)
-    scored = score(normalized)
+    evidence = evidence or _NO_EVIDENCE
+    scored = score(normalized, evidence)
     w = scored.winner
-    changes = _what_would_change(normalized, scored)
+    changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
     confidence, confidence_reason = _confidence(scored, changes, baseline)
 
@@ -375,7 +387,7 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
         wanted.append(next(a for a in order if a not in FINE_TUNING | {Rec.ID}))
     why_not = tuple(
         WhyNot(a.value,
-               tuple(_reason(i, normalized) for i in _reasons_against(scored, a)),
+               tuple(_reason(i, normalized, scored.facts, evidence) for i in _reasons_against(scored, a)),
                tuple(c for c in changes if c.recommendation == a.value))
         for a in wanted
     )
@@ -400,7 +412,7 @@ def evaluate(answers: Mapping[str, Answer]) -> Verdict:
         confidence_reason=confidence_reason,
         ranking=ranking,
         summary=summary(w, normalized, path),
-        reasons=tuple(_reason(i, normalized) for i in deciding[:MAX_REASONS]) or (_PRIOR_REASON,),
+        reasons=tuple(_reason(i, normalized, scored.facts, evidence) for i in deciding[:MAX_REASONS]) or (_PRIOR_REASON,),
         why_not=why_not,
         risks=tuple(a.text for a in _advice(RISKS, facts)[:MAX_RISKS]),
         next_steps=tuple(a.text for a in unique[:MAX_NEXT_STEPS]),

@@ -21,6 +21,7 @@ from .approaches import FINE_TUNING, Rec
 from .conditions import DATA_PROBLEMS, Except, When, data_problems
 from .questionnaire import Answer
 from .text import (
+    A16Z_LLMFLATION,
     ANYSCALE,
     COHERE_FINE_TUNING,
     GEKHMAN_2024,
@@ -72,10 +73,11 @@ class Rule:
     more_sources: tuple[Source, ...] = ()
     # For a rule that sums up several answers: its reason built from them, naming only what the
     # answers actually say.
-    reason_for_answers: Callable[[Mapping[str, Answer]], Text] | None = None
+    reason_for_answers: Callable[[Mapping[str, object]], Text] | None = None
 
-    def reason_for(self, answers: Mapping[str, Answer]) -> Text:
-        return self.reason_for_answers(answers) if self.reason_for_answers else self.reason
+    def reason_for(self, facts: Mapping[str, object]) -> Text:
+        """The reason for these answers (and the facts and evidence derived from them)."""
+        return self.reason_for_answers(facts) if self.reason_for_answers else self.reason
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -177,7 +179,27 @@ _PROBLEM_NAMES: Mapping[str, Text] = MappingProxyType({
 assert set(_PROBLEM_NAMES) == set(DATA_PROBLEMS)
 
 
-def _data_not_ready(answers: Mapping[str, Answer]) -> Text:
+def _with_figures(general: Text) -> Callable[[Mapping[str, object]], Text]:
+    """The cost rules quote the team's own figures (facts["cost_sentence"]) before the rule."""
+    def reason(facts: Mapping[str, object]) -> Text:
+        figures = facts.get("cost_sentence")
+        if not isinstance(figures, Text):
+            return general
+        return Text(f"{figures.en} {general.en}", f"{figures.zh}{general.zh}")
+    return reason
+
+
+_COST_FOR = Text(
+    "A saving that repays the one-time cost within a few months is the case for a fine-tuned small "
+    "model at scale, and it is made before cheaper models catch up.",
+    "几个月内就能收回一次性成本的节省，正是规模化时用微调小模型的理由，而且在更便宜的模型追上来之前就已回本。")
+_COST_AGAINST = Text(
+    "The saving is too small or too slow to pay for training, serving and looking after a "
+    "fine-tuned model while prices keep falling.",
+    "在价格持续下降的情况下，这点节省太少或回本太慢，抵不上训练、部署和维护微调模型的投入。")
+
+
+def _data_not_ready(answers: Mapping[str, object]) -> Text:
     """Names only the problems the answers report."""
     present = [_PROBLEM_NAMES[q] for q in data_problems(answers)]
     en = ", ".join(t.en for t in present[:-1]) + f" and {present[-1].en}"
@@ -217,7 +239,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "quality-already-acceptable", "prompting-first",
-        When(failure_mode="none", cost_pressure={"none", "moderate"}),
+        When(failure_mode="none", cost_pressure={"none", "moderate"}, cost_case=Except("fast_payback")),
         _t("Quality is already acceptable and cost does not block you: fine-tuning would be an "
            "unnecessary investment of time, compute and labelling.",
            "质量已经可以接受，成本也不构成障碍：微调会是对时间、算力和标注成本的不必要投入。"),
@@ -225,7 +247,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "baseline-meets-target", "prompting-first",
-        When(baseline_gap="meets_target", cost_pressure={"none", "moderate"}),
+        When(baseline_gap="meets_target", cost_pressure={"none", "moderate"},
+             cost_case=Except("fast_payback")),
         _t("Your best prompt already reaches the accuracy target and cost does not block you, so "
            "there is no gap for fine-tuning to close.",
            "你最好的提示已经达到准确率目标，成本也不构成障碍，微调没有要弥补的差距。"),
@@ -524,6 +547,18 @@ RULES: tuple[Rule, ...] = (
            "fewer.",
            "你的示例已审核、准确无误，而只用 100 条甚至更少的优质示例就能取得不错的效果。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
+    ),
+
+    Rule(
+        "cost-pays-back-fast", "small-models-at-scale", When(cost_case="fast_payback"),
+        _COST_FOR, NG_BATCH_294, scores={FT: 3, RFT: 2}, path="distill",
+        more_sources=(A16Z_LLMFLATION,), reason_for_answers=_with_figures(_COST_FOR),
+    ),
+    Rule(
+        "cost-saving-too-small", "small-models-at-scale",
+        When(cost_case={"negligible_saving", "slow_payback", "costs_more"}),
+        _COST_AGAINST, A16Z_LLMFLATION, scores={FT: -3, RFT: -3},
+        more_sources=(NG_BATCH_294,), reason_for_answers=_with_figures(_COST_AGAINST),
     ),
 
     # --- Measure first ----------------------------------------------------------------------

@@ -113,8 +113,14 @@ OPENAI_DISTILLATION = Source(
     "https://cookbook.openai.com/examples/leveraging_model_distillation_to_fine-tune_a_model",
 )
 
+A16Z_LLMFLATION = Source(
+    "a16z-llmflation", "Guido Appenzeller (a16z)",
+    "Welcome to LLMflation: LLM inference cost is going down fast", 2024,
+    "https://a16z.com/llmflation-llm-inference-cost/",
+)
+
 SOURCES: Mapping[str, Source] = MappingProxyType({s.id: s for s in (
     NG_BATCH_294, KARMINSKI, ANYSCALE, OVADIA_2024, GEKHMAN_2024, LEWIS_2020, OPENAI_GUIDE,
     OPENAI_STRUCTURED_OUTPUTS, WILLARD_LOUF_2023, OPENAI_DEPRECATIONS, MISTRAL_FINE_TUNING,
-    COHERE_FINE_TUNING, HU_2021_LORA, WILSON_1927, OPENAI_DISTILLATION,
+    COHERE_FINE_TUNING, HU_2021_LORA, WILSON_1927, OPENAI_DISTILLATION, A16Z_LLMFLATION,
 )})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .baseline import Baseline
@@ -32,6 +33,8 @@ class Reason:
     principle: Text
     sources: tuple[Source, ...]
     triggered_by: tuple[tuple[str, Answer], ...]
+    # What a dataset check measured behind the answers this reason rests on.
+    measured: tuple[Text, ...] = ()
 
     def to_snapshot(self) -> dict[str, Any]:
         return {
@@ -40,7 +43,25 @@ class Reason:
             "principle": self.principle.to_dict(),
             "sources": [s.to_dict() for s in self.sources],
             "triggered_by": [{"question": q, "answer": a} for q, a in self.triggered_by],
+            "measured": [m.to_dict() for m in self.measured],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CostEvidence:
+    """What the team's cost numbers show: one of conditions.COST_CASES, and the figures in words."""
+
+    case: str
+    sentence: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Measured facts a team can attach besides its answers."""
+
+    cost: CostEvidence | None = None
+    # question -> what a dataset check measured behind its answer
+    measured: Mapping[str, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +154,7 @@ def _reason(reason: dict[str, Any], lang: str) -> dict[str, Any]:
         "source": sources[0],
         "more_sources": sources[1:],
         "triggered_by": [dict(t) for t in reason["triggered_by"]],
+        "measured": [_pick(m, lang) for m in reason.get("measured", [])],
     }
 
 
