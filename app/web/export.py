@@ -172,7 +172,8 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     for n, reason in enumerate(verdict["reasons"], 1):
         sources = ", ".join(f"[{citation(s)}]({s['url']})"
                             for s in [reason["source"], *reason["more_sources"]])
-        lines.append(f"{n}. {reason['text']} ({t('source', source=sources)})")
+        measured = "".join(f" [{m}]" for m in reason.get("measured", []))
+        lines.append(f"{n}. {reason['text']}{measured} ({t('source', source=sources)})")
     if verdict["warnings"]:
         lines += ["", f"## {t('warnings')}", "", *(f"- {w}" for w in verdict["warnings"])]
     if verdict.get("baseline"):
