@@ -1,6 +1,9 @@
 """Full-page screenshots of every page, in English and Chinese, on a desktop and a phone.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--verdicts]
+
+With --verdicts, only the verdict page for four recommendations (fine-tune, RAG, fix the data,
+prompting), and a table of how tall each page is and where its deciding reasons end.
 
 Starts the app on a fresh SQLite file (the same way the e2e suite does), fills it through the real
 HTTP flow (the JSON API for finished verdicts, the wizard's forms for drafts), then saves
@@ -156,9 +159,48 @@ def capture(browser: Browser, base_url: str, seeded: dict, lang: str, width: int
     return written
 
 
+# One verdict per recommendation that teams meet most, for --verdicts.
+VERDICTS = {
+    "fine_tune": "Refund agent for the support bot",
+    "rag": "Product spec Q&A for the sales team",
+    "improve_data": "Medical claims routing",
+    "prompt_engineering": "会议纪要自动摘要",
+}
+
+
+def capture_verdicts(browser: Browser, base_url: str, seeded: dict, lang: str, width: int,
+                     out: Path) -> list[Path]:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": HEIGHT[width]},
+        device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
+        color_scheme="light", reduced_motion="reduce", locale="zh-CN" if lang == "zh" else "en-GB",
+    )
+    context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
+    page = context.new_page()
+    written = []
+    for recommendation, title in VERDICTS.items():
+        response = page.goto(f"/a/{seeded['finished'][title]}")
+        if response is None or response.status != 200:
+            raise RuntimeError(f"verdict {title}: {response and response.status}")
+        path = out / f"verdict-{recommendation}-{lang}-{width}.png"
+        shoot(page, path)
+        written.append(path)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        reasons_end = page.evaluate(
+            "(() => { const r = document.querySelector('ol.reasons').getBoundingClientRect();"
+            " return Math.round(r.bottom + window.scrollY); })()")
+        screens = reasons_end / HEIGHT[width]
+        print(f"{recommendation:20} {lang} {width:>4} px: page {height:>5} px, "
+              f"reasons end at {reasons_end:>5} px ({screens:.2f} screens)")
+    context.close()
+    return written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--verdicts", action="store_true",
+                        help="only the verdict page of four recommendations, with their heights")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -170,8 +212,9 @@ def main() -> int:
             live_server(Path(workdir)) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         seeded = seed(browser, base_url)
+        shots = capture_verdicts if args.verdicts else capture
         written = [path for lang in LANGUAGES for width in WIDTHS
-                   for path in capture(browser, base_url, seeded, lang, width, args.out)]
+                   for path in shots(browser, base_url, seeded, lang, width, args.out)]
         browser.close()
     total = sum(path.stat().st_size for path in written)
     print(f"{len(written)} screenshots, {total / 1e6:.1f} MB, in {args.out} "

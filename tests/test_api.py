@@ -11,6 +11,7 @@ from tests.helpers import PRODUCT_SPECS, REFUND_BOT, count_assessments, html
 def api_answers(form_answers: dict[str, str]) -> dict:
     answers = dict(form_answers)
     answers["baseline_accuracy"] = int(answers["baseline_accuracy"]) if answers["baseline_accuracy"] else None
+    answers.setdefault("baseline_sample_size", None)
     return answers
 
 

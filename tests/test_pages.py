@@ -31,8 +31,9 @@ def test_how_we_decide_lists_every_rule_with_its_source(client):
     rendered = {el["id"].removeprefix("rule-"): el for el in page.select(".rule")}
     assert list(rendered) == [r.id for r in guide.rules]
     for rule in guide.rules:
-        link = rendered[rule.id].select_one("a.source")
-        assert (link["href"], link.get_text()) == (rule.source.url, rule.source.title)
+        links = rendered[rule.id].select("a.source")
+        assert [(a["href"], a.get_text()) for a in links] == [
+            (s.url, f"{s.author}, {s.title} ({s.year})") for s in rule.sources]
         assert rendered[rule.id].select_one("p").get_text() == rule.reason.en
     assert guide.rules_version in page.select_one(".eyebrow").get_text()
 

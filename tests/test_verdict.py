@@ -42,25 +42,77 @@ def test_reasons_cite_sources_and_name_the_answers_behind_them(client, app):
     token = finish(client)
     verdict = stored_verdict(app, token)
     items = html(client.get(f"/a/{token}")).select("ol.reasons > li")
-    assert len(items) == len(verdict["reasons"]) > 0
+    assert 0 < len(items) == len(verdict["reasons"]) <= 5
     for item, reason in zip(items, verdict["reasons"], strict=True):
         assert item.select_one("p").get_text(strip=True) == reason["text"]
-        link = item.select_one(".reason-meta a")
-        assert (link["href"], link.get_text(strip=True)) == (reason["source_url"], reason["source"])
-        assert item.select_one(".rule-id code").get_text() == reason["rule"]
+        links = item.select(".reason-source a")
+        sources = [reason["source"], *reason["more_sources"]]
+        assert [a["href"] for a in links] == [s["url"] for s in sources]
+        assert [a.get_text(" ", strip=True) for a in links] == [
+            f"{s['author']}, {s['title']} ({s['year']})" for s in sources]
         assert len(item.select(".answer-chip")) == len(reason["triggered_by"])
 
 
-def test_risks_next_steps_and_what_would_change(client, app):
+def test_confidence_says_why_in_one_line(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    line = html(client.get(f"/a/{token}")).select_one(".verdict-confidence .confidence-reason")
+    assert line.get_text(strip=True) == verdict["confidence_reason"]
+    assert verdict["confidence_reason"].endswith(".")
+
+
+def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     token = finish(client)
     verdict = stored_verdict(app, token)
     page = html(client.get(f"/a/{token}"))
-    assert [li.get_text(strip=True) for li in page.select(".checklist li")] == verdict["next_steps"]
-    assert len(page.select(".changes li")) == len(verdict["what_would_change"]) > 0
-    first = verdict["what_would_change"][0]
-    text = page.select_one(".changes li").get_text(" ", strip=True)
-    assert decision.QUESTIONS[first["question"]].label.en in text
-    assert text.endswith(decision.APPROACHES[first["recommendation"]].label.en)
+    assert [li.get_text(strip=True) for li in page.select("ol.steps > li")] == verdict["next_steps"]
+    assert page.select(".checklist") == []
+    folds = {d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")}
+    assert folds == {"next-heading": True, "change-heading": False, "risks-heading": False,
+                     "ranking-heading": False, "answers-heading": False,
+                     **{f"why-not-{w['recommendation']}": False for w in verdict["why_not"]}}
+
+
+def test_what_would_change_shows_five_and_folds_the_rest(client, app):
+    token = finish(client, answers={**REFUND_BOT, "prompting_effort": "basic", "baseline_accuracy": ""})
+    verdict = stored_verdict(app, token)
+    changes = verdict["what_would_change"]
+    assert len(changes) > 5
+    section = html(client.get(f"/a/{token}")).select_one("details.fold:has(#change-heading)")
+    shown = section.select(":scope > ul.changes > li")
+    hidden = section.select("details.more ul.changes > li")
+    assert (len(shown), len(hidden)) == (5, len(changes) - 5)
+    for item, change in zip(shown + hidden, changes, strict=True):
+        assert item["class"] == ["change", f"change-{change['kind']}"]
+        text = item.get_text(" ", strip=True)
+        assert decision.QUESTIONS[change["question"]].name.en in text
+        assert text.endswith(decision.APPROACHES[change["recommendation"]].label.en)
+
+
+def test_why_not_names_the_runner_up_and_what_would_make_it_win(client, app):
+    token = finish(client, answers=PRODUCT_SPECS)
+    verdict = stored_verdict(app, token)
+    assert verdict["recommendation"] == "rag"
+    page = html(client.get(f"/a/{token}"))
+    headings = [h.get_text(strip=True) for h in page.select("details.why-not summary h2")]
+    assert headings == [f"Why not {decision.APPROACHES[w['recommendation']].label.en}?"
+                        for w in verdict["why_not"]]
+    assert verdict["why_not"][-1]["recommendation"] == "fine_tune"
+    for block, why_not in zip(page.select("details.why-not"), verdict["why_not"], strict=True):
+        assert [li.select_one("p").get_text(strip=True) for li in block.select(".reasons-against > li")] == [
+            r["text"] for r in why_not["reasons"]]
+
+
+def test_copy_summary_is_short_and_carries_the_link(client, app):
+    token = finish(client)
+    verdict = stored_verdict(app, token)
+    text = html(client.get(f"/a/{token}")).select_one("textarea#chat-summary-text").get_text()
+    lines = text.strip().split("\n")
+    assert lines[0].startswith(f"Refund agent: {decision.APPROACHES['fine_tune'].label.en} (confidence: ")
+    assert verdict["confidence_reason"] in lines[0]
+    assert lines[1] == "Why: " + "; ".join(r["text"].rstrip(".") for r in verdict["reasons"][:2])
+    assert lines[-1] == f"http://testserver/a/{token}"
+    assert 40 <= len(text.split()) <= 110
 
 
 def test_answers_rules_version_and_links(client, app):
@@ -71,7 +123,7 @@ def test_answers_rules_version_and_links(client, app):
     assert decision.RULES_VERSION in page.select_one(".verdict-foot").get_text()
     assert page.select_one(".verdict-foot a")["href"] == "http://testserver/how-we-decide"
     assert page.select_one("#share-url")["value"] == f"http://testserver/a/{token}"
-    assert page.select_one("form[action$=revise] button").get_text(strip=True) == "Revise"
+    assert page.select_one("form[action$=revise] button").get_text(strip=True) == "Revise a copy"
 
 
 def test_meta_tags_unfurl_and_keep_crawlers_out(client):
@@ -86,18 +138,56 @@ def test_meta_tags_unfurl_and_keep_crawlers_out(client):
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_markdown_export(client, app):
+def test_markdown_export_has_the_verdicts_focus_and_the_titles_name(client, app):
     token = finish(client, title="Refund *agent*")
     response = client.get(f"/a/{token}/export.md")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"refund-agent.md\"; filename*=UTF-8''refund-agent.md")
     lines = response.text.splitlines()
+    verdict = stored_verdict(app, token)
     assert lines[0] == r"# Refund \*agent\*"
     assert lines[2] == f"Recommendation: **{decision.APPROACHES['fine_tune'].label.en}**  "
-    verdict = stored_verdict(app, token)
-    for step in verdict["next_steps"]:
-        assert f"- [ ] {step}" in lines
+    assert lines[3] == f"Confidence: {verdict['confidence'].capitalize()}. {verdict['confidence_reason']}  "
+    why = lines.index("## Why")
+    assert [line.split(" (Source: ")[0] for line in lines[why + 2:why + 2 + len(verdict["reasons"])]] == [
+        f"{n}. {r['text']}" for n, r in enumerate(verdict["reasons"], 1)]
+    steps = lines.index("## Next steps")
+    assert lines[steps + 2:steps + 2 + len(verdict["next_steps"])] == [
+        f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1)]
     assert f"Link: http://testserver/a/{token}" in lines
+
+
+def test_export_file_names_follow_the_title_in_any_script(client):
+    token = finish(client, title="退款 Agent v2")
+    disposition = client.get(f"/a/{token}/export.json").headers["content-disposition"]
+    assert disposition == ("attachment; filename=\"agent-v2.json\"; "
+                           "filename*=UTF-8''%E9%80%80%E6%AC%BE-agent-v2.json")
+
+
+def test_rules_api_is_the_how_we_decide_data(client):
+    response = client.get("/api/v1/rules")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["rules_version"] == decision.RULES_VERSION
+    assert sorted(r["id"] for r in document["rules"]) == sorted(r.id for r in decision.RULES)
+    by_id = {r["id"]: r for r in document["rules"]}
+    for rule in decision.RULES:
+        entry = by_id[rule.id]
+        assert entry["principle"] == rule.principle
+        assert entry["scores"] == {k.value: v for k, v in rule.scores.items()}
+        assert sorted(entry["exclude"]) == sorted(a.value for a in rule.exclude)
+        assert entry["source"] == {"author": rule.source.author, "title": rule.source.title,
+                                   "year": rule.source.year, "url": rule.source.url}
+    assert [p["key"] for p in document["principles"]] == list(decision.PRINCIPLES)
+    page = html(client.get("/how-we-decide"))
+    assert sorted(h.get_text(strip=True) for h in page.select(".rule h3 code")) == sorted(by_id)
+    zh = client.get("/api/v1/rules?lang=zh").json()
+    assert zh["rules"][0]["reason"] == decision.RULES[0].reason.zh
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/rules"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/RulesOut"}
 
 
 def test_json_export_is_the_api_record(client, app):
@@ -115,7 +205,8 @@ def test_verdict_in_chinese(client, app):
     assert page.select_one(".verdict-recommendation").get_text(strip=True) == \
         decision.APPROACHES["fine_tune"].label.zh
     zh = decision.localize(get(app.state.db, token).verdict, "zh")
-    assert [li.get_text(strip=True) for li in page.select(".checklist li")] == zh["next_steps"]
+    assert [li.get_text(strip=True) for li in page.select("ol.steps li")] == zh["next_steps"]
+    assert page.select_one(".confidence-reason").get_text(strip=True) == zh["confidence_reason"]
 
 
 def test_revise_makes_a_prefilled_draft_and_leaves_the_original(client, app):

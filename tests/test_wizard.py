@@ -56,7 +56,8 @@ def test_each_step_renders_its_questions_with_help_and_sources(client):
                 assert [r["value"] for r in radios] == [o.key for o in question.options]
             else:
                 field = page.select_one(f"input#input-{question.key}")
-                assert (field["type"], field["min"], field["max"]) == ("number", "0", "100")
+                assert (field["type"], field["min"], field["max"]) == (
+                    "number", str(question.minimum), str(question.maximum))
 
 
 def test_next_saves_and_redirects_to_the_following_step(client, app):
@@ -200,7 +201,8 @@ def test_finish_with_missing_answers_is_422(client, app):
     page = html(response)
     missing = [a.get_text(strip=True).split(" — ")[0] for a in page.select(".error-summary li a")]
     assert missing[0] == decision.QUESTIONS["accuracy_target"].label.en
-    assert len(missing) == len(decision.QUESTIONS) - 3 - 1  # minus task step and optional baseline
+    optional = sum(q.optional for q in decision.QUESTIONS.values())
+    assert len(missing) == len(decision.QUESTIONS) - 3 - optional  # minus task step and optional ones
     assert get(app.state.db, token).finished_at is None
 
 

@@ -11,17 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from app.decision.text import NG_BATCH_294, Source, Text
+from app.decision.text import A16Z_LLMFLATION, NG_BATCH_294, Source, Text
 
 from .formulas import CostResult
 from .numbers import months, percent, usd
-
-A16Z_LLMFLATION = Source(
-    "a16z-llmflation",
-    "Guido Appenzeller (a16z), Welcome to LLMflation: LLM inference cost is going down fast, 2024",
-    "https://a16z.com/llmflation-llm-inference-cost/",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Threshold:

@@ -33,16 +33,17 @@ DISTINCT_2_REPETITIVE = 0.30
 
 SOURCES = {
     "near_duplicates": Source(
-        "lee-2022", 'Lee et al., ACL 2022, "Deduplicating Training Data Makes Language Models Better"',
-        "https://aclanthology.org/2022.acl-long.577/"),
+        "lee-2022", "Lee et al.", "Deduplicating Training Data Makes Language Models Better (ACL)",
+        2022, "https://aclanthology.org/2022.acl-long.577/"),
     "distinct_n": Source(
-        "li-2016", 'Li et al., NAACL 2016, "A Diversity-Promoting Objective Function for Neural '
-        'Conversation Models"', "https://aclanthology.org/N16-1014/"),
+        "li-2016", "Li et al.",
+        "A Diversity-Promoting Objective Function for Neural Conversation Models (NAACL)", 2016,
+        "https://aclanthology.org/N16-1014/"),
     "compression_ratio": Source(
-        "shaib-2024", 'Shaib et al., 2024, "Standardizing the Measurement of Text Diversity"',
+        "shaib-2024", "Shaib et al.", "Standardizing the Measurement of Text Diversity", 2024,
         "https://arxiv.org/abs/2403.00553"),
-    "tukey": Source("tukey-1977", "Tukey, Exploratory Data Analysis (1977): fences at 1.5 IQR",
-                    "https://en.wikipedia.org/wiki/Outlier#Tukey's_fences"),
+    "tukey": Source("tukey-1977", "John W. Tukey", "Exploratory Data Analysis: fences at 1.5 IQR",
+                    1977, "https://en.wikipedia.org/wiki/Outlier#Tukey's_fences"),
 }
 
 

@@ -14,10 +14,11 @@ Every verdict names the answers behind each reason, admits what it does not know
 the single answers that would change it.
 """
 
-from .approaches import APPROACHES, SIMPLICITY_ORDER, Approach
+from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Approach, Rec
+from .baseline import Baseline, wilson_interval
 from .conditions import FACTS, Except, When
-from .engine import Reassessment, evaluate, reassess, recommend
-from .explain import HowWeDecide, RuleEntry, how_we_decide
+from .engine import evaluate
+from .explain import HowWeDecide, RuleEntry, how_we_decide, rules_document
 from .questionnaire import (
     QUESTIONS,
     STEP_KEYS,
@@ -31,13 +32,14 @@ from .questionnaire import (
 )
 from .rules import BASE_SCORES, PRINCIPLES, RULES, Principle, Rule
 from .text import SOURCES, Source, Text
-from .verdict import Change, Ranked, Reason, Verdict, localize
+from .verdict import Change, CostEvidence, Evidence, Ranked, Reason, Verdict, WhyNot, localize
 from .version import RULES_VERSION
 
 __all__ = [
     "APPROACHES",
     "BASE_SCORES",
     "FACTS",
+    "FINE_TUNING",
     "PRINCIPLES",
     "QUESTIONS",
     "RULES",
@@ -47,7 +49,10 @@ __all__ = [
     "STEPS",
     "STEP_KEYS",
     "Approach",
+    "Baseline",
     "Change",
+    "CostEvidence",
+    "Evidence",
     "Except",
     "FieldError",
     "HowWeDecide",
@@ -57,7 +62,7 @@ __all__ = [
     "Question",
     "Ranked",
     "Reason",
-    "Reassessment",
+    "Rec",
     "Rule",
     "RuleEntry",
     "Source",
@@ -65,10 +70,11 @@ __all__ = [
     "Text",
     "Verdict",
     "When",
+    "WhyNot",
     "evaluate",
     "how_we_decide",
     "localize",
-    "reassess",
-    "recommend",
+    "rules_document",
     "validate_answers",
+    "wilson_interval",
 ]

@@ -1,9 +1,9 @@
 """evaluate(answers) -> Verdict: score, veto, pick, explain, and try every single-answer change.
 
-The rules are compiled once at import into tuples of (key, allowed values) and integer points
-per approach, so one scoring pass is a few dozen set lookups. "What would change" re-checks
-only the rules whose condition depends on the changed answer and adjusts the points by the
-difference; a test compares this shortcut against a full re-evaluation.
+A plain scorer: every rule's condition is checked against the answers and the facts derived
+from them, points are added, vetoes applied, and the approach with the most points wins (ties go
+to the simpler approach). "What would change" re-scores each single-answer change from scratch,
+so every entry is true by construction. The reasons are only the rules that decided.
 """
 
 from __future__ import annotations
@@ -12,218 +12,304 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
-from .approaches import APPROACH_KEYS, APPROACHES, SIMPLICITY_ORDER
-from .conditions import FACTS, RECOMMENDATION, Fact
+from .advice import (
+    FIND_OUT,
+    FIND_OUT_QUESTION,
+    MAX_FIND_OUT,
+    MAX_NEXT_STEPS,
+    MAX_RISKS,
+    NEXT_STEPS,
+    RISKS,
+    WARNINGS,
+    DROP_FIRST,
+    FIRST_STEPS,
+    Advice,
+)
+from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
+from .baseline import Baseline, measure_baseline
+from .conditions import (
+    ACCURACY_TARGETS,
+    COST_CASE,
+    FACTS,
+    PATH,
+    RECOMMENDATION,
+    When,
+    applicable_answers,
+    fixed_data,
+    not_applicable,
+)
 from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
-from .rules import BASE_SCORES, CONFIDENCE_MARGINS, UNCERTAIN_CAP, PRINCIPLES, RULES
-from .text import Text
-from .verdict import Change, Confidence, Ranked, Reason, Verdict
+from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
+from .summaries import summary
+from .text import NG_BATCH_294, Text
+from .verdict import Change, ChangeKind, Confidence, Evidence, Ranked, Reason, Verdict, WhyNot
 from .version import RULES_VERSION
 
-_N = len(APPROACH_KEYS)
-_INDEX = {key: i for i, key in enumerate(APPROACH_KEYS)}
-# Approaches in tie-break order: the simpler one wins a tie.
-_BY_SIMPLICITY = tuple(_INDEX[k] for k in SIMPLICITY_ORDER)
-_BASE = [BASE_SCORES[k] for k in APPROACH_KEYS]
+MAX_REASONS = 5
+DATA_PRINCIPLE = "garbage-in-garbage-out"
+MAX_WHY_NOT_REASONS = 3
+# A veto that decided outranks any number of points.
+_VETO_WEIGHT = 100
 
 # Displayed scores squash points into (0, 1): 0.5 at _MIDPOINT points, steeper as _SPREAD shrinks.
 _MIDPOINT = 2.0
 _SPREAD = 3.0
 
+_SIMPLER = {a: i for i, a in enumerate(SIMPLICITY_ORDER)}
+
+# Answers a team can improve, worst first. A change towards the start of a list is never offered
+# as a way to change the verdict: nobody plans to prompt less or to make the data worse.
+IMPROVEMENTS: Mapping[str, tuple[str, ...]] = {
+    "prompting_effort": ("none", "basic", "extensive"),
+    "example_count": ("none", "under_100", "100_to_1k", "over_1k"),
+    "data_quality": ("noisy", "mixed", "clean"),
+    "data_diversity": ("clustered", "diverse"),
+    "edge_cases": ("no", "yes"),
+    "synthetic_data": ("no", "yes"),
+}
+_KIND_ORDER: Mapping[ChangeKind, int] = {"unsure": 0, "actionable": 1, "situation": 2}
+
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
-    clauses: tuple[tuple[str, frozenset[str]], ...]
-    deltas: tuple[tuple[int, int], ...]
-    excludes: tuple[int, ...]
-    hands_over: bool
+class Scored:
+    """One scoring pass: which rules fired, the points, the vetoes and the winner."""
+
+    facts: Mapping[str, object]
+    fired: tuple[int, ...]
+    points: Mapping[Rec, int]
+    vetoed_by: Mapping[Rec, tuple[int, ...]]
+    # Points of the approaches still allowed (None if vetoed).
+    effective: Mapping[Rec, int | None]
+    winner: Rec
+
+    def beats(self, a: Rec, points: int, b: Rec, other: int | None) -> bool:
+        if other is None:
+            return True
+        return points > other or (points == other and _SIMPLER[a] < _SIMPLER[b])
 
 
-def _compile() -> tuple[tuple[_Compiled, ...], int | None]:
-    receivers = {r.hand_over_to for r in RULES if r.hand_over_to is not None}
-    if len(receivers) > 1:
-        raise ValueError(f"rules hand over to more than one approach: {sorted(receivers)}")
-    receiver = _INDEX[receivers.pop()] if receivers else None
-    compiled = tuple(
-        _Compiled(
-            clauses=r.when.clauses,
-            deltas=tuple((_INDEX[a], p) for a, p in r.scores.items() if p),
-            excludes=tuple(_INDEX[a] for a in sorted(r.exclude)),
-            hands_over=r.hand_over_to is not None,
-        )
-        for r in RULES
-    )
-    return compiled, receiver
+_NO_EVIDENCE = Evidence()
 
 
-_COMPILED, _RECEIVER = _compile()
-_FACTS_BY_INPUT: dict[str, tuple[Fact, ...]] = {
-    q: tuple(f for f in FACTS.values() if q in f.inputs) for q in QUESTIONS
-}
-# For each question, the rules whose outcome can change when that answer changes.
-_AFFECTED: dict[str, tuple[int, ...]] = {
-    q: tuple(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS
-}
-_TRIGGERS = tuple(r.when.questions() for r in RULES)
-# Counterfactual targets for choice questions: every definite option (never "not sure").
-_CHOICE_ALTERNATIVES: dict[str, tuple[str, ...]] = {
-    q.key: tuple(o for o in q.option_keys if o not in q.uncertain_options)
-    for q in QUESTIONS.values()
-    if q.kind == "choice"
-}
+def _facts(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> dict[str, object]:
+    """The answers (those that cannot apply masked), every fact derived from them, and evidence."""
+    masked = applicable_answers(answers)
+    facts: dict[str, object] = dict(masked)
+    for fact in FACTS.values():
+        facts[fact.key] = fact.compute(masked)
+    facts[COST_CASE] = evidence.cost.case if evidence.cost else "none"
+    facts["cost_sentence"] = evidence.cost.sentence if evidence.cost else None
+    return facts
 
 
-def _facts(answers: Mapping[str, Answer]) -> dict[str, object]:
+def _points(facts: Mapping[str, object]) -> tuple[tuple[int, ...], dict[Rec, int], dict[Rec, list[int]]]:
+    fired = tuple(i for i, rule in enumerate(RULES) if rule.when.matches(facts))
+    points = {a: BASE_SCORES.get(a, 0) for a in Rec}
+    vetoed_by: dict[Rec, list[int]] = {a: [] for a in Rec}
+    for i in fired:
+        for a, p in RULES[i].scores.items():
+            points[a] += p
+        for a in RULES[i].exclude:
+            vetoed_by[a].append(i)
+    return fired, points, vetoed_by
+
+
+def _raw_facts(answers: Mapping[str, Answer]) -> dict[str, object]:
     facts: dict[str, object] = dict(answers)
     for fact in FACTS.values():
         facts[fact.key] = fact.compute(answers)
     return facts
 
 
-def _score(facts: Mapping[str, object]) -> tuple[list[bool], list[int], list[int], list[int]]:
-    fired: list[bool] = []
-    scores = _BASE.copy()
-    vetoes = [0] * _N
-    handed = [0] * _N
-    for rule in _COMPILED:
-        for key, values in rule.clauses:
-            if facts[key] not in values:
-                fired.append(False)
-                break
+def score(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> Scored:
+    facts = _facts(answers, evidence)
+    fired, points, vetoed_by = _points(facts)
+    # "Fix the data first" is worth what fine-tuning would be worth with the data fixed, less the
+    # time fixing takes; it is on the table only when the data has a problem and fixing it would
+    # leave fine-tuning allowed.
+    points[Rec.ID] = -_VETO_WEIGHT
+    if not vetoed_by[Rec.ID]:
+        _, fixed_points, fixed_vetoes = _points(_facts(fixed_data(answers), evidence))
+        if not fixed_vetoes[Rec.FT]:
+            points[Rec.ID] = fixed_points[Rec.FT] - FIX_DATA_COST
         else:
-            fired.append(True)
-            for a, points in rule.deltas:
-                scores[a] += points
-            for a in rule.excludes:
-                vetoes[a] += 1
-                if rule.hands_over:
-                    handed[a] += 1
-    return fired, scores, vetoes, handed
+            vetoed_by[Rec.ID] = list(fixed_vetoes[Rec.FT])
+    effective: dict[Rec, int | None] = {a: None if vetoed_by[a] else points[a] for a in Rec}
+    winner = min((a for a in Rec if effective[a] is not None),
+                 key=lambda a: (-effective[a], _SIMPLER[a]))  # type: ignore[operator]
+    return Scored(facts, fired, points, {a: tuple(v) for a, v in vetoed_by.items()}, effective, winner)
 
 
-def _effective(scores: list[int], vetoes: list[int], handed: list[int]) -> list[int | None]:
-    """Points of the approaches still allowed (None if vetoed), after any hand-over."""
-    eff: list[int | None] = [s if v == 0 else None for s, v in zip(scores, vetoes)]
-    if _RECEIVER is not None and vetoes[_RECEIVER] == 0:
-        best = scores[_RECEIVER]
-        for a in range(_N):
-            if vetoes[a] and vetoes[a] == handed[a] and scores[a] > best:
-                best = scores[a]
-        eff[_RECEIVER] = best
-    return eff
-
-
-def _winner(eff: list[int | None]) -> int:
-    best = -1
-    best_points = 0
-    for a in _BY_SIMPLICITY:
-        points = eff[a]
-        if points is not None and (best < 0 or points > best_points):
-            best, best_points = a, points
-    return best
-
-
-def _recommend_with(
-    facts: dict[str, object],
-    question: str,
-    value: Answer,
-    fired: list[bool],
-    scores: list[int],
-    vetoes: list[int],
-    handed: list[int],
-) -> int:
-    """The winner if `question` alone were answered `value`: re-check only affected rules."""
-    old = facts[question]
-    facts[question] = value
-    saved = [(f.key, facts[f.key]) for f in _FACTS_BY_INPUT[question]]
-    for f in _FACTS_BY_INPUT[question]:
-        facts[f.key] = f.compute(facts)  # type: ignore[arg-type]
-    new_scores, new_vetoes, new_handed = scores, vetoes, handed
-    copied = False
-    for i in _AFFECTED[question]:
-        rule = _COMPILED[i]
-        now = True
-        for key, values in rule.clauses:
-            if facts[key] not in values:
-                now = False
-                break
-        if now is fired[i]:
-            continue
-        if not copied:
-            new_scores, new_vetoes, new_handed = scores.copy(), vetoes.copy(), handed.copy()
-            copied = True
-        sign = 1 if now else -1
-        for a, points in rule.deltas:
-            new_scores[a] += sign * points
-        for a in rule.excludes:
-            new_vetoes[a] += sign
-            if rule.hands_over:
-                new_handed[a] += sign
-    facts[question] = old
-    for key, previous in saved:
-        facts[key] = previous
-    return _winner(_effective(new_scores, new_vetoes, new_handed))
-
+# --- What would change --------------------------------------------------------------------
 
 def _alternatives(question: str, answers: Mapping[str, Answer], facts: Mapping[str, object]) -> list[Answer]:
+    q = QUESTIONS[question]
     current = answers[question]
-    if question in _CHOICE_ALTERNATIVES:
-        return [o for o in _CHOICE_ALTERNATIVES[question] if o != current]
+    if q.kind == "choice":
+        values: list[Answer] = [o for o in q.option_keys if o not in q.uncertain_options and o != current]
+        order = IMPROVEMENTS.get(question)
+        if order and current in order:
+            values = [v for v in values if order.index(v) > order.index(current)]  # type: ignore[arg-type]
+        return values
     # An integer answer matters only through the facts built on it: try one value per outcome.
-    values: list[Answer] = []
-    for fact in _FACTS_BY_INPUT[question]:
-        if fact.realise is None:
+    values = []
+    for fact in FACTS.values():
+        if question not in fact.inputs or fact.realise is None:
             continue
         for outcome in fact.values:
             if outcome == facts[fact.key]:
                 continue
             value = fact.realise(outcome, answers)[question]
-            if value is not None and value != current and value not in values:
-                values.append(value)
+            if value is None or value == current or value in values:
+                continue
+            if current is not None and value < current:  # type: ignore[operator]
+                continue  # a lower measured accuracy is not a plan
+            values.append(value)
     return values
 
 
-def _what_would_change(
-    answers: Mapping[str, Answer],
-    facts: dict[str, object],
-    fired: list[bool],
-    scores: list[int],
-    vetoes: list[int],
-    handed: list[int],
-    winner: int,
-) -> tuple[Change, ...]:
-    changes: list[Change] = []
-    for question in QUESTIONS:
-        for value in _alternatives(question, answers, facts):
-            other = _recommend_with(facts, question, value, fired, scores, vetoes, handed)
-            if other != winner:
-                changes.append(Change(question, answers[question], value, APPROACH_KEYS[other]))
-    return tuple(changes)
+def _kind(question: str, current: Answer) -> ChangeKind:
+    q = QUESTIONS[question]
+    if current is None or (q.kind == "choice" and current in q.uncertain_options):
+        return "unsure"
+    if question in IMPROVEMENTS or question == "baseline_accuracy":
+        return "actionable"
+    return "situation"
 
 
-def _uncertain_questions(answers: Mapping[str, Answer]) -> list[str]:
-    return [
-        q.key
-        for q in QUESTIONS.values()
-        if (q.kind == "choice" and answers[q.key] in q.uncertain_options)
-        or (q.optional and answers[q.key] is None)
-    ]
+def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
+                       evidence: Evidence) -> tuple[Change, ...]:
+    found: list[tuple[tuple[int, int, int], Change]] = []
+    skip = not_applicable(answers)
+    for n, question in enumerate(QUESTIONS):
+        if question in skip:
+            continue
+        for value in _alternatives(question, answers, scored.facts):
+            other = score({**answers, question: value}, evidence)
+            if other.winner == scored.winner:
+                continue
+            before = other.effective[scored.winner]
+            lead = other.effective[other.winner] - before if before is not None else _VETO_WEIGHT  # type: ignore[operator]
+            kind = _kind(question, answers[question])
+            change = Change(question, answers[question], value, other.winner.value, kind)
+            found.append(((_KIND_ORDER[kind], -lead, n), change))
+    found.sort(key=lambda item: item[0])
+    return tuple(c for _, c in found)
 
+
+# --- Reasons ---------------------------------------------------------------------------------
+
+def _reason(i: int, answers: Mapping[str, Answer], facts: Mapping[str, object],
+            evidence: Evidence) -> Reason:
+    rule = RULES[i]
+    questions = rule.when.questions()
+    return Reason(
+        rule=rule.id,
+        text=rule.reason_for(facts),
+        principle=PRINCIPLES[rule.principle].title,
+        sources=rule.sources,
+        triggered_by=tuple((q, answers[q]) for q in questions),
+        measured=tuple(evidence.measured[q] for q in questions if q in evidence.measured),
+    )
+
+
+def deciding_rules(scored: Scored) -> list[int]:
+    """The fired rules that decided the winner, strongest first."""
+    w = scored.winner
+    weights: dict[int, int] = {}
+    for i in scored.fired:
+        rule = RULES[i]
+        if w is Rec.ID:
+            # "Fix the data": what is wrong with the data, then why fine-tuning would fit.
+            if rule.principle == DATA_PRINCIPLE and (Rec.FT in rule.exclude or rule.scores.get(Rec.FT, 0) < 0):
+                weights[i] = _VETO_WEIGHT if Rec.FT in rule.exclude else -rule.scores[Rec.FT] * 10
+            elif rule.scores.get(Rec.FT, 0) > 0:
+                weights[i] = rule.scores[Rec.FT]
+            continue
+        if rule.scores.get(w, 0) > 0:
+            weights[i] = rule.scores[w]
+        # A veto decided if the approach it took off the table would otherwise have won.
+        if any(a != w and scored.beats(a, scored.points[a], w, scored.effective[w]) for a in rule.exclude):
+            weights[i] = _VETO_WEIGHT
+    return sorted(weights, key=lambda i: (-weights[i], i))
+
+
+def _reasons_against(scored: Scored, loser: Rec) -> list[int]:
+    w = scored.winner
+    vetoes = list(scored.vetoed_by[loser])
+    negative = sorted((i for i in scored.fired if RULES[i].scores.get(loser, 0) < 0 and i not in vetoes),
+                      key=lambda i: (RULES[i].scores[loser], i))
+    found = vetoes + negative
+    if len(found) < 2:
+        favour = sorted(
+            (i for i in scored.fired if i not in found
+             and RULES[i].scores.get(w, 0) - RULES[i].scores.get(loser, 0) > 0),
+            key=lambda i: (RULES[i].scores.get(loser, 0) - RULES[i].scores.get(w, 0), i))
+        found += favour
+    return found[:MAX_WHY_NOT_REASONS]
+
+
+# --- Confidence ------------------------------------------------------------------------------
 
 _LEVELS: tuple[Confidence, ...] = ("low", "medium", "high")
 
 
-def _confidence(eff: list[int | None], winner: int, uncertain: list[str], changes: tuple[Change, ...]) -> Confidence:
-    others = [p for a, p in enumerate(eff) if p is not None and a != winner]
-    margin = eff[winner] - max(others) if others else math.inf  # type: ignore[operator]
-    level = 2 if margin >= CONFIDENCE_MARGINS["high"] else 1 if margin >= CONFIDENCE_MARGINS["medium"] else 0
-    if uncertain:
-        level = min(level, _LEVELS.index(UNCERTAIN_CAP))
-    # An open question whose answer could change the verdict costs one more level.
-    changeable = {c.question for c in changes}
-    level -= sum(1 for q in uncertain if q in changeable)
-    return _LEVELS[max(level, 0)]
+def _label(key: str) -> Text:
+    return APPROACHES[key].label
+
+
+def _names(questions: list[str]) -> Text:
+    names = [QUESTIONS[q].name for q in questions]
+    return Text(", ".join(n.en for n in names), "、".join(n.zh for n in names))
+
+
+def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None) -> tuple[Confidence, Text]:
+    w = scored.winner
+    others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
+    open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
+    if not others:
+        level, margin, runner = 2, math.inf, None
+    else:
+        best, runner = max(others, key=lambda x: (x[0], -_SIMPLER[x[1]]))
+        margin = scored.effective[w] - best  # type: ignore[operator]
+        level = 2 if margin >= CONFIDENCE_MARGINS["high"] else 1 if margin >= CONFIDENCE_MARGINS["medium"] else 0
+    unsettled = baseline is not None and baseline.gap == "uncertain"
+    if open_questions or unsettled:
+        level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
+    confidence = _LEVELS[level]
+
+    if runner is not None and margin == 0:
+        label = _label(runner)
+        decide = [c.question for c in changes if c.recommendation == runner.value]
+        if decide:
+            names = _names(list(dict.fromkeys(decide))[:2])
+            why = Text(f"Tied with {label.en}, and the simpler approach wins ties: your answer on "
+                       f"{names.en} decides between them.",
+                       f"与「{label.zh}」得分相同，平分时选择更简单的做法：你关于{names.zh}的答案决定二者之间的取舍。")
+        else:
+            why = Text(f"Tied with {label.en}, and the simpler approach wins ties.",
+                       f"与「{label.zh}」得分相同，平分时选择更简单的做法。")
+    elif unsettled and not open_questions:
+        why = Text("Your baseline was measured on too few cases to tell whether it meets the target.",
+                   "你的基线所用的案例太少，无法判断它是否达到目标。")
+    elif open_questions:
+        names = _names(open_questions)
+        n = len(open_questions)
+        why = Text(f"{n} open answer{'s' if n > 1 else ''} could change this: {names.en}.",
+                   f"有 {n} 个尚未确定的答案可能改变结论：{names.zh}。")
+    elif runner is None:
+        why = Text("Every other approach is ruled out by a hard principle.",
+                   "其他所有做法都被硬性原则排除了。")
+    else:
+        label = _label(runner)
+        pts_en = f"{margin} point{'s' if margin != 1 else ''}"
+        if level == 2:
+            why = Text(f"{pts_en} ahead of {label.en}, and no open answer could change it.",
+                       f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。")
+        else:
+            why = Text(f"Only {pts_en} ahead of {label.en}: a single answer could tip it.",
+                       f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。")
+    return confidence, why
 
 
 def _display_score(points: int | None) -> float:
@@ -232,108 +318,107 @@ def _display_score(points: int | None) -> float:
     return round(1.0 / (1.0 + math.exp(-(points - _MIDPOINT) / _SPREAD)), 2)
 
 
-def _applicable(items: tuple[Advice, ...], facts: Mapping[str, object]) -> tuple[Text, ...]:
-    return tuple(a.text for a in items if a.when.matches(facts))
+def _advice(items: tuple[Advice, ...], facts: Mapping[str, object]) -> list[Advice]:
+    return [a for a in items if a.when.matches(facts)]
 
 
-def evaluate(answers: Mapping[str, Answer]) -> Verdict:
-    """Judge a complete set of answers. Pure: same answers and rules, same verdict."""
-    normalized, errors = validate_answers(answers)
-    if errors:
-        raise InvalidAnswers(errors)
-    facts = _facts(normalized)
-    fired, scores, vetoes, handed = _score(facts)
-    eff = _effective(scores, vetoes, handed)
-    winner = _winner(eff)
-    recommendation = APPROACH_KEYS[winner]
-
-    changes = _what_would_change(normalized, facts, fired, scores, vetoes, handed, winner)
-    confidence = _confidence(eff, winner, _uncertain_questions(normalized), changes)
-
-    order = sorted(range(_N), key=lambda a: (eff[a] is None, -(eff[a] or 0), _BY_SIMPLICITY.index(a)))
-    ranking = tuple(Ranked(APPROACH_KEYS[a], _display_score(eff[a])) for a in order)
-
-    fired_rules = [i for i, f in enumerate(fired) if f]
-    fired_rules.sort(key=lambda i: (not RULES[i].exclude, -RULES[i].scores.get(recommendation, 0), i))
-    reasons = tuple(
-        Reason(
-            rule=RULES[i].id,
-            text=RULES[i].reason,
-            principle=PRINCIPLES[RULES[i].principle].title,
-            source=RULES[i].source,
-            triggered_by=tuple((q, normalized[q]) for q in _TRIGGERS[i]),
-        )
-        for i in fired_rules
-    )
-
-    facts[RECOMMENDATION] = recommendation
-    return Verdict(
-        recommendation=recommendation,
-        confidence=confidence,
-        ranking=ranking,
-        summary=APPROACHES[recommendation].summary,
-        reasons=reasons,
-        risks=_applicable(RISKS, facts),
-        next_steps=_applicable(FIND_OUT, facts) + _applicable(NEXT_STEPS, facts),
-        warnings=_applicable(WARNINGS, facts),
-        what_would_change=changes,
-        rules_version=RULES_VERSION,
-    )
-
-
-def recommend(answers: Mapping[str, Answer]) -> str:
-    """Only the recommendation: a full scoring pass without explanations or counterfactuals."""
-    normalized, errors = validate_answers(answers)
-    if errors:
-        raise InvalidAnswers(errors)
-    fired, scores, vetoes, handed = _score(_facts(normalized))
-    return APPROACH_KEYS[_winner(_effective(scores, vetoes, handed))]
-
-
-@dataclass(frozen=True, slots=True)
-class Reassessment:
-    """A stored verdict next to what the current rules say about the same answers."""
-
-    judged_with: str
-    previous_recommendation: str
-    current: Verdict
-
-    @property
-    def rules_changed(self) -> bool:
-        return self.judged_with != self.current.rules_version
-
-    @property
-    def recommendation_changed(self) -> bool:
-        return self.previous_recommendation != self.current.recommendation
-
-    def message(self) -> Text | None:
-        """What to tell the reader, or None if the rules have not changed."""
-        if not self.rules_changed:
-            return None
-        label = APPROACHES[self.current.recommendation].label
-        if self.recommendation_changed:
-            return Text(
-                f"The rules have changed since this verdict (version {self.judged_with}). "
-                f"The current rules ({self.current.rules_version}) would now recommend: {label.en}.",
-                f"自本结论生成以来，规则已更新（原版本 {self.judged_with}）。"
-                f"按照当前规则（{self.current.rules_version}），现在的建议是：{label.zh}。",
-            )
-        return Text(
-            f"The rules have changed since this verdict (version {self.judged_with}); the current "
-            f"rules ({self.current.rules_version}) still recommend: {label.en}.",
-            f"自本结论生成以来，规则已更新（原版本 {self.judged_with}）；"
-            f"当前规则（{self.current.rules_version}）仍然建议：{label.zh}。",
-        )
-
-
-def reassess(answers: Mapping[str, Answer], snapshot: Mapping[str, object]) -> Reassessment | None:
-    """Re-judge stored answers with the current rules; None if they no longer form a valid set."""
-    try:
-        current = evaluate(answers)
-    except InvalidAnswers:
+def _baseline(answers: Mapping[str, Answer]) -> Baseline | None:
+    if "baseline_accuracy" in not_applicable(answers):
         return None
-    return Reassessment(
-        judged_with=str(snapshot["rules_version"]),
-        previous_recommendation=str(snapshot["recommendation"]),
-        current=current,
+    accuracy, size = answers.get("baseline_accuracy"), answers.get("baseline_sample_size")
+    if accuracy is None or size is None:
+        return None
+    return measure_baseline(accuracy, size, ACCURACY_TARGETS[answers["accuracy_target"]])  # type: ignore[arg-type, index]
+
+
+# When no rule favours the winner, the prior decided: the simplest approach comes first.
+_PRIOR_REASON = Reason(
+    rule="simplest-first",
+    text=Text("Nothing in your answers makes the case for a heavier approach yet, so the simplest "
+              "one comes first: most teams that fine-tune could have got good results with it.",
+              "你的答案中还没有支持更重做法的理由，所以先从最简单的做法开始：大多数做微调的团队本可以用它取得好结果。"),
+    principle=PRINCIPLES["prompting-first"].title,
+    sources=(NG_BATCH_294,),
+    triggered_by=(),
+)
+
+_RECORD_SAMPLE_SIZE = Advice("record-sample-size", When(), Text(
+    "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
+    "of accuracy are within noise.",
+    "记下基线是在多少个案例上测得的：只有几十个案例时，几个百分点的差距可能只是噪声。"))
+
+
+def _baseline_steps(answers: Mapping[str, Answer]) -> list[Advice]:
+    if "baseline_accuracy" in not_applicable(answers):
+        return []
+    baseline = _baseline(answers)
+    if baseline is not None and baseline.gap == "uncertain":
+        return [Advice("settle-baseline", When(), baseline.note())]
+    if answers.get("baseline_accuracy") is not None and answers.get("baseline_sample_size") is None:
+        return [_RECORD_SAMPLE_SIZE]
+    return []
+
+
+def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) -> Verdict:
+    """Judge a complete set of answers, with any measured evidence. Pure: same inputs and rules,
+    same verdict."""
+    normalized, errors = validate_answers(answers)
+    if errors:
+        raise InvalidAnswers(errors)
+    evidence = evidence or _NO_EVIDENCE
+    scored = score(normalized, evidence)
+    w = scored.winner
+    changes = _what_would_change(normalized, scored, evidence)
+    baseline = _baseline(normalized)
+    confidence, confidence_reason = _confidence(scored, changes, baseline)
+
+    deciding = deciding_rules(scored)
+    paths = {RULES[i].path for i in deciding[:MAX_REASONS]} if w in FINE_TUNING else set()
+    path = next((p for p in PATH_PRIORITY if p in paths), "pattern" if w in FINE_TUNING else None)
+    order = sorted(Rec, key=lambda a: (scored.effective[a] is None, -(scored.effective[a] or 0), _SIMPLER[a]))
+    ranking = tuple(Ranked(a.value, _display_score(scored.effective[a])) for a in order)
+
+    runner_up = order[1]
+    wanted = [runner_up]
+    if w not in FINE_TUNING and runner_up is not Rec.FT:
+        wanted.append(Rec.FT)
+    elif w in FINE_TUNING and runner_up in FINE_TUNING | {Rec.ID}:
+        # "Why not something simpler?" is the question a fine-tuning verdict must answer.
+        wanted.append(next(a for a in order if a not in FINE_TUNING | {Rec.ID}))
+    why_not = tuple(
+        WhyNot(a.value,
+               tuple(_reason(i, normalized, scored.facts, evidence) for i in _reasons_against(scored, a)),
+               tuple(c for c in changes if c.recommendation == a.value))
+        for a in wanted
+    )
+
+    facts = {**scored.facts, RECOMMENDATION: w.value, PATH: path or "none"}
+    open_questions = {c.question for c in changes if c.kind == "unsure"}
+    find_out = [a for a in _advice(FIND_OUT, facts) if FIND_OUT_QUESTION[a.id] in open_questions]
+    # A cure that needs no training comes first, then what to find out, then the plan.
+    plan = _advice(NEXT_STEPS, facts)
+    first = [a for a in plan if a.id in FIRST_STEPS]
+    ordered = [*first, *find_out[:MAX_FIND_OUT], *_baseline_steps(normalized), *plan]
+    first_of: dict[str, Advice] = {}
+    for advice in ordered:
+        first_of.setdefault(advice.key, advice)
+    unique = list(first_of.values())
+    while len(unique) > MAX_NEXT_STEPS and any(a.id in DROP_FIRST for a in unique):
+        unique.remove(next(a for a in reversed(unique) if a.id in DROP_FIRST))
+
+    return Verdict(
+        recommendation=w.value,
+        confidence=confidence,
+        confidence_reason=confidence_reason,
+        ranking=ranking,
+        summary=summary(w, normalized, path),
+        reasons=tuple(_reason(i, normalized, scored.facts, evidence) for i in deciding[:MAX_REASONS]) or (_PRIOR_REASON,),
+        why_not=why_not,
+        risks=tuple(a.text for a in _advice(RISKS, facts)[:MAX_RISKS]),
+        next_steps=tuple(a.text for a in unique[:MAX_NEXT_STEPS]),
+        # Contradictions are read from the answers as given, including those that cannot apply.
+        warnings=tuple(a.text for a in _advice(WARNINGS, _raw_facts(normalized))),
+        what_would_change=changes,
+        baseline=baseline,
+        rules_version=RULES_VERSION,
     )

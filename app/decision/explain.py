@@ -35,19 +35,29 @@ HOW_SCORING_WORKS: tuple[Text, ...] = (
     Text("Each rule whose condition matches your answers adds or subtracts points; a veto takes "
          "an approach off the table whatever its points.",
          "每条与你的答案相符的规则都会加分或减分；一票否决会直接排除某种做法，无论它得分多少。"),
-    Text("If fine-tuning is ruled out only because the data is not ready, “fix the data first” "
-         "inherits its points.",
-         "如果微调只是因为数据没准备好而被排除，“先改进数据”就继承它的分数。"),
+    Text("“Fix the data first” scores what fine-tuning would score with the data fixed (correct, "
+         "varied, hard cases included, real examples collected), less 2 points for the time fixing "
+         "takes. It is only on the table when the data has a problem to fix.",
+         "“先改进数据”的得分，是数据修好之后（正确、多样、包含困难案例、收集到真实示例）微调能得到的分数，"
+         "再减去 2 分，代表修数据所花的时间。只有数据确实有问题需要修正时，它才会被考虑。"),
     Text("The approach with the most points wins; a tie goes to the simpler approach.",
          "得分最高的做法胜出；平分时选择更简单的做法。"),
-    Text("Confidence comes from the winner's lead over the runner-up. Any “not sure” or unmeasured "
-         "baseline caps it at medium, and each one whose answer could change the verdict lowers it "
-         "one more level.",
-         "置信度取决于第一名领先第二名的分数。只要有“不确定”或未测量的基线，置信度最高为“中”；"
-         "其中每一个可能改变结论的答案，都会再降低一级。"),
+    Text("The verdict's reasons are only the rules that decided it: rules that add points to the "
+         "recommendation, or that veto an approach that would otherwise have won. Every other rule "
+         "that matched still counted, and is listed on this page.",
+         "结论给出的理由只包括起决定作用的规则：为所建议做法加分的规则，或者否决了本会胜出的做法的规则。"
+         "其他相符的规则同样计了分，都列在本页。"),
+    Text("Confidence measures how robust the recommendation is: high when it leads the runner-up "
+         "by 4 points or more, medium from 2, low below. One open answer (“not sure”, no measured "
+         "baseline) that could change the verdict caps it at medium; two or more make it low.",
+         "置信度衡量的是建议有多稳：领先第二名 4 分或以上为“高”，2 分起为“中”，更少为“低”。"
+         "有一个可能改变结论的未确定答案（“不确定”、未测量的基线）时，置信度最高为“中”；两个或更多时为“低”。"),
     Text("“What would change” is found by re-judging every single-answer change, so each entry is "
-         "true by construction.",
-         "“什么会改变结论”是通过逐一改变单个答案并重新评估得出的，因此每一条都必然成立。"),
+         "true by construction. It never suggests making things worse (less prompting, less or "
+         "noisier data), and lists open answers first, then what you can do, then a different "
+         "situation.",
+         "“什么会改变结论”是通过逐一改变单个答案并重新评估得出的，因此每一条都必然成立。"
+         "它从不建议让情况变差（更少的提示工程、更少或更嘈杂的数据），并按先未确定的答案、再你能做的事、最后不同情形的顺序列出。"),
 )
 
 
@@ -60,7 +70,7 @@ class RuleEntry:
     scores: dict[str, int]
     excludes: tuple[str, ...]
     reason: Text
-    source: Source
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +112,7 @@ class HowWeDecide:
                             "scores": r.scores,
                             "excludes": list(r.excludes),
                             "reason": r.reason.get(lang),
-                            "source": r.source.title,
-                            "source_url": r.source.url,
+                            "sources": [s.to_dict() for s in r.sources],
                         }
                         for r in p.rules
                     ],
@@ -127,10 +136,6 @@ def describe_effect(rule: Rule) -> Text:
         excluded = [APPROACHES[k].label for k in order if k in rule.exclude]
         en.append("rules out " + ", ".join(t.en for t in excluded))
         zh.append("排除" + "、".join(t.zh for t in excluded))
-    if rule.hand_over_to:
-        target = APPROACHES[rule.hand_over_to].label
-        en.append(f"their points pass to {target.en}")
-        zh.append(f"其分数转给{target.zh}")
     sentence = "; ".join(en)
     return Text(sentence[0].upper() + sentence[1:], "；".join(zh))
 
@@ -141,10 +146,10 @@ def _entry(rule: Rule) -> RuleEntry:
         principle=PRINCIPLES[rule.principle],
         condition=rule.when.describe(),
         effect=describe_effect(rule),
-        scores=dict(rule.scores),
+        scores={k.value: p for k, p in rule.scores.items()},
         excludes=tuple(k for k in APPROACHES if k in rule.exclude),
         reason=rule.reason,
-        source=rule.source,
+        sources=rule.sources,
     )
 
 
@@ -153,10 +158,41 @@ def how_we_decide() -> HowWeDecide:
         rules_version=RULES_VERSION,
         invariants=INVARIANTS,
         scoring=HOW_SCORING_WORKS,
-        base_scores={k: BASE_SCORES[k] for k in SIMPLICITY_ORDER},
+        base_scores={k.value: BASE_SCORES[k] for k in SIMPLICITY_ORDER if k in BASE_SCORES},
         principles=tuple(
             PrincipleEntry(p, tuple(_entry(r) for r in RULES if r.principle == p.key))
             for p in PRINCIPLES.values()
         ),
         sources=tuple(SOURCES.values()),
     )
+
+
+def rules_document(lang: str) -> dict[str, Any]:
+    """`GET /api/v1/rules`: the same data as "How we decide", one record per rule."""
+    guide = how_we_decide()
+    return {
+        "rules_version": guide.rules_version,
+        "base_scores": guide.base_scores,
+        "principles": [
+            {"key": p.principle.key, "title": p.principle.title.get(lang),
+             "statement": p.principle.statement.get(lang), "invariant": p.principle.invariant}
+            for p in guide.principles
+        ],
+        "rules": [
+            {
+                "id": r.id,
+                "principle": r.principle.key,
+                "condition": r.condition.get(lang),
+                "scores": r.scores,
+                "exclude": list(r.excludes),
+                "reason": r.reason.get(lang),
+                "source": _source(r.sources[0]),
+                "more_sources": [_source(s) for s in r.sources[1:]],
+            }
+            for r in guide.rules
+        ],
+    }
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {"author": source.author, "title": source.title, "year": source.year, "url": source.url}

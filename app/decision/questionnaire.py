@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from .text import KARMINSKI, NG_BATCH_294, OPENAI_GUIDE, OVADIA_2024, Source, Text
+from .text import (
+    KARMINSKI,
+    LEWIS_2020,
+    NG_BATCH_294,
+    OPENAI_GUIDE,
+    OVADIA_2024,
+    WILSON_1927,
+    Source,
+    Text,
+)
 
 Answer = str | int | None
 
@@ -194,6 +203,28 @@ _ACCURACY = (
         maximum=100,
         name=Text("measured baseline accuracy", "实测基线准确率"),
     ),
+    Question(
+        key="baseline_sample_size",
+        step="accuracy",
+        label=Text(
+            "On how many cases was that accuracy measured?",
+            "这个准确率是在多少个案例上测得的？",
+        ),
+        help=Text(
+            "A baseline measured on few cases is uncertain: 95% on 40 cases could be anywhere from "
+            "about 83% to 99%. With the number we show the 95% Wilson interval and say whether the "
+            "gap to your target is real. Leave it empty if you do not know.",
+            "在少量案例上测得的基线并不确定：40 个案例上的 95% 实际可能在约 83% 到 99% 之间。"
+            "填写案例数后，我们会给出 95% Wilson 置信区间，并说明与目标之间的差距是否真实存在。不知道可以留空。",
+        ),
+        sources=(WILSON_1927,),
+        kind="integer",
+        options=(),
+        optional=True,
+        minimum=1,
+        maximum=1_000_000,
+        name=Text("baseline sample size", "基线样本量"),
+    ),
     _choice(
         "failure_mode",
         "accuracy",
@@ -265,7 +296,7 @@ _COST = (
         Text("Where may the model run?", "模型可以部署在哪里？"),
         Text(
             "Fine-tuning open weights keeps the result portable: no provider can retire it under you.",
-            "微调开源权重的模型，结果可以随时迁移，不必担心提供商停用模型。",
+            "微调开源权重的模型，结果可以随时迁移，不必担心服务商停用模型。",
         ),
         (NG_BATCH_294,),
         _o("api_ok", "A hosted API is fine", "托管 API 即可"),
@@ -302,8 +333,9 @@ _KNOWLEDGE = (
         ),
         (KARMINSKI, OVADIA_2024),
         _o("general", "Public knowledge the model already has", "模型已经掌握的公开知识"),
-        _o("private_stable", "Internal documents that rarely change", "很少变化的内部文档"),
-        _o("private_changing", "Specs, prices or policies that change", "会变化的产品规格、价格或政策"),
+        _o("private_stable", "Internal documents or code that rarely change", "很少变化的内部文档或代码"),
+        _o("private_changing", "Internal documents, code, specs, prices or policies that change",
+           "会变化的内部文档、代码、产品规格、价格或政策"),
         _o("realtime", "News, events or live data", "新闻、事件或实时数据"),
     ),
     _choice(
@@ -316,7 +348,7 @@ _KNOWLEDGE = (
             "model cannot say where a fact came from.",
             "检索知道答案依据的是哪段文字，因此可以展示出处；微调后的模型说不出事实来自哪里。",
         ),
-        (KARMINSKI,),
+        (LEWIS_2020,),
         _o("yes", "Yes", "需要"),
         _o("no", "No", "不需要"),
     ),
@@ -326,9 +358,11 @@ _KNOWLEDGE = (
         Text("domain language", "领域语言"),
         Text("Is the language of the task ordinary?", "任务使用的语言是否常见？"),
         Text(
-            "Some teams fine-tune so a model handles a specialised vocabulary or a language it "
-            "handles poorly; it is a secondary reason, rarely enough on its own.",
-            "有些团队通过微调让模型更好地掌握专业术语或它不擅长的语言；这是次要理由，很少单独成立。",
+            "At the research frontier some teams fine-tune a model to master a language it handles "
+            "poorly. For jargon, a glossary in the prompt or retrieval usually comes first; either "
+            "way it is a secondary reason, rarely enough on its own.",
+            "在研究前沿，有些团队通过微调让模型更好地掌握它不擅长的语言。对于专业术语，通常先在提示里加术语表或使用检索；"
+            "无论哪种情况，这都是次要理由，很少单独成立。",
         ),
         (NG_BATCH_294,),
         _o("common", "Ordinary language", "常见语言"),
@@ -361,7 +395,7 @@ _DATA = (
         Text("Garbage in, garbage out: a model fine-tuned on errors learns the errors.",
              "垃圾进，垃圾出：用错误数据微调的模型会学会这些错误。"),
         (KARMINSKI,),
-        _o("clean", "Reviewed and correct", "经过审核，基本正确"),
+        _o("clean", "Reviewed and correct", "已审核、准确无误"),
         _o("mixed", "Mostly right, some errors", "大部分正确，有一些错误"),
         _o("noisy", "Many errors", "错误很多"),
         _o("unsure", "Not sure", "不确定"),
@@ -436,6 +470,27 @@ QUESTIONS: Mapping[str, Question] = MappingProxyType(
 QUESTION_ORDER: Mapping[str, int] = MappingProxyType({k: i for i, k in enumerate(QUESTIONS)})
 
 
+# --- Questions that cannot apply ------------------------------------------------------------
+
+# A question that cannot apply given another answer is not asked, may be left out, and counts
+# as neither a problem nor an open question: no baseline before any prompt, no data quality
+# without data.
+NOT_APPLICABLE_WHEN: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "baseline_accuracy": ("prompting_effort", "none"),
+    "baseline_sample_size": ("prompting_effort", "none"),
+    "data_quality": ("example_count", "none"),
+    "data_diversity": ("example_count", "none"),
+    "edge_cases": ("example_count", "none"),
+})
+NOT_APPLICABLE = "not_applicable"
+
+
+def not_applicable(answers: Mapping[str, object]) -> frozenset[str]:
+    """The questions that cannot apply, given these answers."""
+    return frozenset(q for q, (key, value) in NOT_APPLICABLE_WHEN.items()
+                     if isinstance(answers.get(key), str) and answers[key].strip() == value)
+
+
 # --- Validation -------------------------------------------------------------------------
 
 
@@ -478,7 +533,7 @@ def _range_message(q: Question) -> Text:
 
 
 # Unicode digits are accepted on purpose: full-width "９５" is what a Chinese keyboard may type.
-_INTEGER = re.compile(r"[+-]?\d{1,6}%?")
+_INTEGER = re.compile(r"[+-]?\d{1,7}%?")
 
 
 def _validate_one(q: Question, value: object) -> tuple[Answer, FieldError | None]:
@@ -526,12 +581,17 @@ def validate_answers(
     wanted_keys = {q.key for q in wanted}
     answers: dict[str, Answer] = {}
     errors: list[FieldError] = []
+    skip = not_applicable(raw)
     for q in QUESTIONS.values():
         if q.key not in wanted_keys:
             if q.key in raw:
                 errors.append(FieldError(q.key, "unknown_question", _OTHER_STEP))
             continue
-        value, error = _validate_one(q, raw.get(q.key))
+        given = raw.get(q.key)
+        if q.key in skip and (given is None or (isinstance(given, str) and not given.strip())):
+            answers[q.key] = None  # not asked, so not missing
+            continue
+        value, error = _validate_one(q, given)
         if error is None:
             answers[q.key] = value
         else:

@@ -12,15 +12,40 @@ tests/unit/test_decision_rules.py. The rules version changes by itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
-from .approaches import APPROACH_KEYS
-from .conditions import Except, When
-from .text import ANYSCALE, KARMINSKI, NG_BATCH_294, OPENAI_GUIDE, OVADIA_2024, Source, Text
+from .approaches import FINE_TUNING, Rec
+from .conditions import DATA_PROBLEMS, Except, When, data_problems
+from .questionnaire import Answer
+from .text import (
+    A16Z_LLMFLATION,
+    ANYSCALE,
+    COHERE_FINE_TUNING,
+    GEKHMAN_2024,
+    KARMINSKI,
+    LEWIS_2020,
+    MISTRAL_FINE_TUNING,
+    NG_BATCH_294,
+    OPENAI_DEPRECATIONS,
+    OPENAI_DISTILLATION,
+    OPENAI_GUIDE,
+    OPENAI_STRUCTURED_OUTPUTS,
+    OVADIA_2024,
+    WILLARD_LOUF_2023,
+    Source,
+    Text,
+)
 
-PE, AW, RAG, FT, RFT, ID = APPROACH_KEYS
-FINE_TUNING = frozenset({FT, RFT})
+PE, AW, RAG, FT, RFT, ID = Rec
+# Every approach that answers without retrieving anything.
+NO_RETRIEVAL = frozenset({PE, AW, FT, ID})
+
+# Why fine-tuning fits, when it does: the verdict's summary follows the most specific of these.
+Path = Literal["last_mile", "pattern", "mapping", "voice", "decision", "distill"]
+PATH_PRIORITY: tuple[Path, ...] = ("last_mile", "distill", "voice", "decision", "mapping", "pattern")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +62,26 @@ class Rule:
     id: str
     principle: str
     when: When
+    # The rule's claim in general, as "How we decide" shows it.
     reason: Text
     source: Source
-    scores: Mapping[str, int] = field(default_factory=dict)
-    exclude: frozenset[str] = frozenset()
-    # When every veto on an excluded approach comes from rules handing over to the same
-    # approach, that approach inherits the excluded one's points: "fine-tuning would have been
-    # right, but the data is not ready" becomes "fix the data".
-    hand_over_to: str | None = None
+    scores: Mapping[Rec, int] = field(default_factory=dict)
+    exclude: frozenset[Rec] = frozenset()
+    # For rules that make the case for fine-tuning: which case it is.
+    path: Path | None = None
+    # Further sources for a claim that rests on several (the vendors' notices, for example).
+    more_sources: tuple[Source, ...] = ()
+    # For a rule that sums up several answers: its reason built from them, naming only what the
+    # answers actually say.
+    reason_for_answers: Callable[[Mapping[str, object]], Text] | None = None
+
+    def reason_for(self, facts: Mapping[str, object]) -> Text:
+        """The reason for these answers (and the facts and evidence derived from them)."""
+        return self.reason_for_answers(facts) if self.reason_for_answers else self.reason
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.more_sources)
 
 
 PRINCIPLES: Mapping[str, Principle] = MappingProxyType({p.key: p for p in (
@@ -85,8 +122,8 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType({p.key: p for p in (
         "no-reasoning-by-fine-tuning",
         Text("No reasoning by fine-tuning", "推理能力不靠微调"),
         Text("Fine-tuning rarely improves multi-step reasoning, maths or logic; those abilities come "
-             "from pre-training. Structure the task instead.",
-             "微调很少能提升多步推理、数学或逻辑能力，这些能力来自预训练。应该改为给任务搭结构。"),
+             "from pre-training. Break the task into checked steps instead.",
+             "微调很少能提升多步推理、数学或逻辑能力，这些能力来自预训练。应该把任务拆成带检查的步骤。"),
         invariant=4,
     ),
     Principle(
@@ -112,34 +149,75 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType({p.key: p for p in (
     Principle(
         "operations",
         Text("A fine-tuned model is a system to run", "微调模型是一个需要运维的系统"),
-        Text("Someone has to train, serve, monitor and retrain it; open weights keep it portable.",
-             "需要有人训练、部署、监控并定期重新训练它；开源权重能让它保持可迁移。"),
+        Text("Someone has to train, serve, monitor and retrain it. Hosted fine-tuning is shrinking, "
+             "so open weights you can download keep it portable.",
+             "需要有人训练、部署、监控并定期重新训练它。托管微调服务正在收缩，可下载的开源权重能让它保持可迁移。"),
     ),
 )})
 
 # The prior: simpler approaches start ahead, because most teams that fine-tune did not need to.
-BASE_SCORES: Mapping[str, int] = MappingProxyType(
-    {PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1, ID: -1}
-)
+# "Fix the data first" has no prior of its own: it scores what fine-tuning would score with the
+# data fixed, less FIX_DATA_COST for the weeks fixing takes (see engine.score).
+BASE_SCORES: Mapping[str, int] = MappingProxyType({PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1})
+FIX_DATA_COST = 2
 
 # How sure the verdict says it is: the lead of the winner over the runner-up, in points.
 CONFIDENCE_MARGINS: Mapping[str, int] = MappingProxyType({"high": 4, "medium": 2})
-# Any open question ("not sure", no measured baseline) caps the confidence at "medium"; each one
-# whose answer could change the winner lowers it one more level.
-UNCERTAIN_CAP = "medium"
+# Any open answer ("not sure", no measured baseline) that could change the winner caps the
+# confidence at "medium"; two or more make it "low" (see engine._confidence).
 
 
 def _t(en: str, zh: str) -> Text:
     return Text(en, zh)
 
 
+_PROBLEM_NAMES: Mapping[str, Text] = MappingProxyType({
+    "data_quality": Text("some examples are wrong", "部分示例有错误"),
+    "data_diversity": Text("the examples are mostly alike", "示例高度同质化"),
+    "edge_cases": Text("there are no hard or malformed cases", "没有困难或格式错误的案例"),
+})
+assert set(_PROBLEM_NAMES) == set(DATA_PROBLEMS)
+
+
+def _with_figures(general: Text) -> Callable[[Mapping[str, object]], Text]:
+    """The cost rules quote the team's own figures (facts["cost_sentence"]) before the rule."""
+    def reason(facts: Mapping[str, object]) -> Text:
+        figures = facts.get("cost_sentence")
+        if not isinstance(figures, Text):
+            return general
+        return Text(f"{figures.en} {general.en}", f"{figures.zh}{general.zh}")
+    return reason
+
+
+_COST_FOR = Text(
+    "A saving that repays the one-time cost within a few months is the case for a fine-tuned small "
+    "model at scale, and it is made before cheaper models catch up.",
+    "几个月内就能收回一次性成本的节省，正是规模化时用微调小模型的理由，而且在更便宜的模型追上来之前就已回本。")
+_COST_AGAINST = Text(
+    "The saving is too small or too slow to pay for training, serving and looking after a "
+    "fine-tuned model while prices keep falling.",
+    "在价格持续下降的情况下，这点节省太少或回本太慢，抵不上训练、部署和维护微调模型的投入。")
+
+
+def _data_not_ready(answers: Mapping[str, object]) -> Text:
+    """Names only the problems the answers report."""
+    present = [_PROBLEM_NAMES[q] for q in data_problems(answers)]
+    en = ", ".join(t.en for t in present[:-1]) + f" and {present[-1].en}"
+    zh = "，".join(t.zh for t in present[:-1]) + f"，而且{present[-1].zh}"
+    return Text(
+        f"Your data has {len(present)} problems that add up: {en}. A model learns every one of "
+        "them, so the data is not ready to fine-tune on yet.",
+        f"你的数据有 {len(present)} 个问题叠加在一起：{zh}。模型会把这些问题都学进去，所以这些数据还不适合用来微调。",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     # --- Prompting first (invariant 1) ----------------------------------------------------
     Rule(
         "prompting-first", "prompting-first", When(prompting_effort="none"),
-        _t("You have not tried prompting yet. Write a careful prompt and measure it before "
-           "considering fine-tuning; most teams find that is enough.",
-           "你还没有尝试提示工程。在考虑微调之前，先写一个认真设计的提示并评测；大多数团队发现这就够了。"),
+        _t("You have not tried prompting yet. Most teams that fine-tune could have got good results "
+           "with a careful prompt or a simple agentic workflow, so try those first.",
+           "你还没有尝试提示工程。大多数做微调的团队，本可以用认真设计的提示或简单的智能体工作流取得好结果，所以先试这些。"),
         NG_BATCH_294, scores={PE: 3, AW: 1}, exclude=FINE_TUNING,
     ),
     Rule(
@@ -154,26 +232,27 @@ RULES: tuple[Rule, ...] = (
         When(prompting_effort="extensive",
              failure_mode={"format", "wrong_decisions", "missing_knowledge", "reasoning"},
              baseline_gap=Except("meets_target")),
-        _t("Extensive prompting still leaves real failures, so more of the same prompting is "
-           "unlikely to close the gap.",
-           "大量的提示工程之后仍有明显的问题，继续同样的提示优化不太可能弥补差距。"),
-        KARMINSKI, scores={PE: -3},
+        _t("You have put real effort into prompting and the output still falls short: more of the "
+           "same is unlikely to close the gap, and this is when fine-tuning is worth considering.",
+           "你已经在提示工程上投入了大量精力，输出仍达不到预期：继续同样的优化不太可能弥补差距，这正是值得考虑微调的时候。"),
+        KARMINSKI, scores={PE: -3, AW: -2, FT: 1, RFT: 1},
     ),
     Rule(
         "quality-already-acceptable", "prompting-first",
-        When(failure_mode="none", cost_pressure={"none", "moderate"}),
-        _t("Quality is already acceptable and cost does not block you: you may not need to change "
-           "anything. Fine-tuning would be an unnecessary investment of time, compute and labelling.",
-           "质量已经可以接受，成本也不构成障碍：你也许什么都不需要改变。微调会是对时间、算力和标注成本的不必要投入。"),
-        KARMINSKI, scores={PE: 4, FT: -2, RFT: -2, ID: -2},
+        When(failure_mode="none", cost_pressure={"none", "moderate"}, cost_case=Except("fast_payback")),
+        _t("Quality is already acceptable and cost does not block you: fine-tuning would be an "
+           "unnecessary investment of time, compute and labelling.",
+           "质量已经可以接受，成本也不构成障碍：微调会是对时间、算力和标注成本的不必要投入。"),
+        KARMINSKI, scores={PE: 4, FT: -2, RFT: -2},
     ),
     Rule(
         "baseline-meets-target", "prompting-first",
-        When(baseline_gap="meets_target", cost_pressure={"none", "moderate"}),
-        _t("Your best prompt already reaches the accuracy target, so the gap fine-tuning would "
-           "close does not exist.",
-           "你最好的提示已经达到准确率目标，微调要弥补的差距并不存在。"),
-        KARMINSKI, scores={PE: 4, FT: -3, RFT: -3, ID: -1},
+        When(baseline_gap="meets_target", cost_pressure={"none", "moderate"},
+             cost_case=Except("fast_payback")),
+        _t("Your best prompt already reaches the accuracy target and cost does not block you, so "
+           "there is no gap for fine-tuning to close.",
+           "你最好的提示已经达到准确率目标，成本也不构成障碍，微调没有要弥补的差距。"),
+        KARMINSKI, scores={PE: 4, FT: -3, RFT: -3},
     ),
     Rule(
         "simple-generation-by-prompt", "prompting-first", When(task_type="simple_generation"),
@@ -183,12 +262,21 @@ RULES: tuple[Rule, ...] = (
         KARMINSKI, scores={PE: 3, FT: -1},
     ),
     Rule(
-        "format-fix-prompt-first", "prompting-first",
-        When(failure_mode="format", prompting_effort={"none", "basic"}),
-        _t("Inconsistent format is usually fixed first with explicit format instructions and a few "
-           "examples of the exact output.",
-           "输出格式不稳定，通常先用明确的格式说明和几个完全符合要求的输出示例就能解决。"),
-        OPENAI_GUIDE, scores={PE: 2},
+        "format-by-schema", "prompting-first",
+        When(failure_mode="format", task_type={"extraction", "classification", "tool_use"}),
+        _t("A strict output format is first a job for structured outputs: give the model a JSON "
+           "schema and every output matches it, with no training.",
+           "严格的输出格式首先应交给结构化输出：给模型一个 JSON Schema，每个输出都会符合它，不需要任何训练。"),
+        OPENAI_STRUCTURED_OUTPUTS, scores={PE: 3, FT: -2, RFT: -2}, more_sources=(WILLARD_LOUF_2023,),
+    ),
+    Rule(
+        "style-prompt-first", "prompting-first",
+        When(failure_mode="format", prompting_effort={"none", "basic"},
+             task_type=Except("extraction", "classification", "tool_use")),
+        _t("Fine-tuning for a format or style comes after real prompting effort, and that has not "
+           "been made yet: describe it explicitly and show a few examples of exactly what you want.",
+           "只有在提示工程上投入大量精力之后，才轮到为格式或风格做微调，而这一步还没做：明确描述格式或风格，并给出几个完全符合要求的示例。"),
+        KARMINSKI, scores={PE: 2},
     ),
     Rule(
         "explicit-sop-in-prompt", "prompting-first", When(spec_clarity="explicit"),
@@ -200,9 +288,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tool-use-workflow-first", "prompting-first",
         When(task_type="tool_use", prompting_effort={"none", "basic"}),
-        _t("For choosing and calling tools, a simple agentic workflow (plan, act, check) is the "
-           "next thing to try, well before fine-tuning.",
-           "对于选择和调用工具，下一步应尝试简单的智能体工作流（规划、执行、检查），远在微调之前。"),
+        _t("For choosing and calling tools, a simple agentic workflow is the next thing to try, "
+           "before fine-tuning.",
+           "对于选择和调用工具，下一步应尝试简单的智能体工作流，应优先于微调尝试。"),
         NG_BATCH_294, scores={AW: 3},
     ),
 
@@ -210,16 +298,24 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "changing-knowledge-needs-rag", "patterns-not-facts",
         When(knowledge_source={"private_changing", "realtime"}),
-        _t("The model must know facts that change (specs, prices, policies, news). Fine-tuning "
-           "cannot keep up with them; retrieval gives the current facts at run time.",
-           "模型需要掌握会变化的事实（产品规格、价格、政策、新闻）。微调跟不上这些变化；检索能在运行时提供最新的事实。"),
-        KARMINSKI, scores={RAG: 3}, exclude=frozenset({PE, AW, FT, ID}),
+        _t("The model must know facts that change. Fine-tuning cannot keep up with them; retrieval "
+           "gives the current facts at run time.",
+           "模型需要掌握会变化的事实。微调跟不上这些变化；检索能在运行时提供最新的事实。"),
+        KARMINSKI, scores={RAG: 3}, exclude=NO_RETRIEVAL,
+    ),
+    Rule(
+        "private-qa-needs-retrieval", "patterns-not-facts",
+        When(task_type="knowledge_qa", knowledge_source="private_stable"),
+        _t("The answers come from your internal documents, which the model has never seen. For a "
+           "body of knowledge outside the training data, retrieval is the simpler way in.",
+           "答案来自模型从未见过的内部文档。对于训练数据之外的知识，检索是更简单的办法。"),
+        NG_BATCH_294, scores={RAG: 2}, exclude=NO_RETRIEVAL,
     ),
     Rule(
         "private-knowledge-retrieval", "patterns-not-facts", When(knowledge_source="private_stable"),
-        _t("The model needs your internal documents. In direct comparisons, retrieval injects "
+        _t("The model needs your internal documents. In a direct comparison, retrieval injected "
            "knowledge more reliably than fine-tuning.",
-           "模型需要你们的内部文档。对比研究表明，检索比微调更可靠地为模型注入知识。"),
+           "模型需要你们的内部文档。直接对比的研究表明，检索比微调更可靠地为模型注入知识。"),
         OVADIA_2024, scores={RAG: 2, RFT: 1},
     ),
     Rule(
@@ -231,55 +327,64 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "missing-knowledge-retrieval", "patterns-not-facts", When(failure_mode="missing_knowledge"),
-        _t("The failures are missing or wrong facts. Retrieval fixes those; fine-tuning on them "
-           "mostly teaches the model to sound sure.",
-           "问题在于事实缺失或错误。检索能解决这类问题；用这些事实做微调，多半只会让模型显得更笃定。"),
-        OVADIA_2024, scores={RAG: 3, RFT: 1, FT: -3},
+        _t("The failures are missing or wrong facts. Retrieval supplies them; models learn new "
+           "facts slowly from fine-tuning, and once learned they make it more prone to hallucinate.",
+           "问题在于事实缺失或错误。检索可以提供这些事实；模型通过微调学习新事实很慢，而一旦学会，反而更容易产生幻觉。"),
+        GEKHMAN_2024, scores={RAG: 3, RFT: 1, FT: -3},
     ),
     Rule(
         "nothing-to-retrieve", "patterns-not-facts",
-        When(knowledge_source="general", needs_citations="no"),
-        _t("The model already has the knowledge and answers need no sources, so retrieval would "
-           "add work without adding anything the model lacks.",
-           "模型已经掌握所需知识，回答也不需要出处，检索只会增加工作量，却补不上模型缺少的东西。"),
-        KARMINSKI, scores={RAG: -1, RFT: -3},
+        When(knowledge_source="general", needs_citations="no", failure_mode=Except("missing_knowledge")),
+        _t("The model already knows what it needs and answers need no sources; retrieval is for "
+           "knowledge the model lacks, so there is nothing to retrieve.",
+           "模型已经掌握所需知识，回答也不需要出处；检索是为模型缺少的知识准备的，所以这里没有需要检索的东西。"),
+        NG_BATCH_294, scores={RAG: -1}, exclude=frozenset({RFT}),
     ),
     Rule(
         "citations-need-retrieval", "patterns-not-facts", When(needs_citations="yes"),
-        _t("Answers must show their source. Retrieval knows which passage it used; a fine-tuned "
-           "model cannot say where a fact came from.",
-           "回答需要注明出处。检索知道用到了哪段文字；微调后的模型说不出事实来自哪里。"),
-        KARMINSKI, scores={RAG: 2, RFT: 1},
+        _t("Answers must show their source. Retrieval knows which passage it used; a model that "
+           "answers from its weights cannot say where a fact came from.",
+           "回答需要注明出处。检索知道用到了哪段文字；仅凭模型权重回答，说不出事实来自哪里。"),
+        LEWIS_2020, scores={RAG: 2, RFT: 1}, exclude=NO_RETRIEVAL,
     ),
 
     # --- What fine-tuning is good at ------------------------------------------------------
     Rule(
-        "pattern-task", "patterns", When(task_type={"classification", "extraction", "style"}),
-        _t("Classification, strict formats and a specific style are patterns, the kind of thing "
+        "classification-from-examples", "patterns", When(task_type="classification"),
+        _t("Text classification is an input-to-label mapping, one of the tasks where fine-tuning "
+           "works well (routing medical records to billing codes, for example).",
+           "文本分类是从输入到标签的映射，是微调效果很好的任务之一（例如把病历归类为医保理赔编码）。"),
+        NG_BATCH_294, scores={FT: 2, RFT: 2}, path="mapping",
+    ),
+    Rule(
+        "format-or-style-task", "patterns", When(task_type={"extraction", "style"}),
+        _t("A fixed output structure or a specific style is a pattern, the kind of thing "
            "fine-tuning teaches well.",
-           "分类、严格的格式和特定的风格都属于“模式”，正是微调擅长教会模型的东西。"),
-        KARMINSKI, scores={FT: 2, RFT: 2},
+           "固定的输出结构或特定的风格属于“模式”，正是微调擅长教会模型的东西。"),
+        KARMINSKI, scores={FT: 2, RFT: 2}, path="pattern",
     ),
     Rule(
         "style-is-hard-to-prompt", "patterns", When(task_type="style", prompting_effort="extensive"),
         _t("A voice has many small habits that are hard to put into a prompt; after extensive "
            "prompting, fine-tuning on real samples is usually the better way to capture it.",
            "一种说话风格包含许多难以写进提示的细微习惯；在大量提示尝试之后，用真实样本微调通常是更好的办法。"),
-        NG_BATCH_294, scores={FT: 2, RFT: 2},
+        NG_BATCH_294, scores={FT: 2, RFT: 2}, path="voice",
     ),
     Rule(
-        "format-after-prompting", "patterns", When(failure_mode="format", prompting_effort="extensive"),
-        _t("Format or style is still inconsistent after extensive prompting: this is the classic "
-           "case where fine-tuning on examples makes the output consistent.",
-           "经过大量提示优化后，格式或风格仍不稳定：这正是用示例微调来稳定输出的典型场景。"),
-        KARMINSKI, scores={FT: 2, RFT: 2},
+        "format-after-prompting", "patterns",
+        When(failure_mode="format", prompting_effort="extensive",
+             task_type=Except("extraction", "classification", "tool_use")),
+        _t("The style or format is still inconsistent after extensive prompting: the classic case "
+           "where fine-tuning on examples makes the output consistent.",
+           "经过大量提示优化后，风格或格式仍不稳定：这正是用示例微调来稳定输出的典型场景。"),
+        KARMINSKI, scores={FT: 2, RFT: 2}, path="pattern",
     ),
     Rule(
         "implicit-sop-learn-from-examples", "patterns", When(spec_clarity="implicit"),
         _t("The rules are hard to state and even people learn them from many examples; examples "
-           "teach such a task better than instructions.",
-           "规则很难说清楚，连人也要看大量示例才能学会；这种任务用示例来教比用指令更有效。"),
-        NG_BATCH_294, scores={FT: 2, RFT: 2, PE: -1},
+           "teach them better than instructions.",
+           "规则很难说清楚，连人也要看大量示例才能学会；用示例来教比用指令更有效。"),
+        NG_BATCH_294, scores={FT: 2, RFT: 2, PE: -1}, path="decision",
     ),
     Rule(
         "critical-accuracy-last-mile", "patterns",
@@ -287,55 +392,47 @@ RULES: tuple[Rule, ...] = (
         _t("Prompting got close but you need 99%+, and the prompt has stopped improving: "
            "fine-tuning can buy the last few points of accuracy.",
            "提示工程已接近目标，但你需要 99% 以上，而提示已无法再提升：微调可以补上最后几个百分点的准确率。"),
-        NG_BATCH_294, scores={FT: 3, RFT: 3},
+        NG_BATCH_294, scores={FT: 3, RFT: 3}, path="last_mile",
     ),
     Rule(
         "tool-calls-from-examples", "patterns",
         When(task_type="tool_use", failure_mode="wrong_decisions", prompting_effort="extensive"),
-        _t("The model still picks the wrong tool or action after extensive prompting; fine-tuning "
-           "on conversations with the correct calls is a good way to make it reliable.",
-           "大量提示优化后，模型仍会选错工具或操作；用带有正确调用的对话数据进行微调，是让它变可靠的好办法。"),
-        NG_BATCH_294, scores={FT: 2, RFT: 2},
+        _t("After extensive prompting the model still picks the wrong tool or action; fine-tuning "
+           "on conversations with the correct calls can make it reliable.",
+           "大量提示优化后，模型仍会选错工具或操作；用带有正确调用的对话数据微调，可以让它变可靠。"),
+        NG_BATCH_294, scores={FT: 2, RFT: 2}, path="decision",
     ),
     Rule(
         "specialized-language", "patterns", When(domain_language="specialized"),
-        _t("Specialised jargon or a language the model handles poorly is a (secondary) reason to "
-           "fine-tune: it is a pattern of language, not a fact.",
-           "专业术语或模型不擅长的语言是微调的一个（次要）理由：它属于语言模式，而不是事实。"),
-        NG_BATCH_294, scores={FT: 1, RFT: 1},
+        _t("The model handles your domain's language poorly. At the research frontier some teams "
+           "fine-tune a model to master a language; for jargon, a glossary in the prompt or "
+           "retrieval is usually simpler. A secondary reason.",
+           "模型不擅长你们领域的语言。在研究前沿，有些团队通过微调让模型掌握一种语言；对于专业术语，在提示里加术语表或使用检索通常更简单。这是次要理由。"),
+        NG_BATCH_294, scores={FT: 1, RFT: 1}, path="pattern",
     ),
 
     # --- No reasoning by fine-tuning (invariant 4) ----------------------------------------
     Rule(
-        "no-reasoning-by-fine-tuning", "no-reasoning-by-fine-tuning",
-        When(task_type="reasoning", failure_mode="reasoning"),
-        _t("The task is reasoning and the reasoning is what fails. Fine-tuning does not add "
-           "reasoning ability; break the problem into checked steps instead.",
-           "任务本身是推理，出问题的也正是推理。微调不会增加推理能力；应把问题拆成可检查的步骤。"),
+        "no-reasoning-by-fine-tuning", "no-reasoning-by-fine-tuning", When(failure_mode="reasoning"),
+        _t("What fails is multi-step reasoning, and fine-tuning does not noticeably improve "
+           "reasoning: that ability comes from pre-training.",
+           "出问题的是多步推理，而微调通常不会明显提升推理能力：这种能力来自预训练。"),
         KARMINSKI, scores={AW: 3}, exclude=FINE_TUNING,
     ),
     Rule(
         "reasoning-task", "no-reasoning-by-fine-tuning", When(task_type="reasoning"),
         _t("Multi-step reasoning, maths and logic come from pre-training; fine-tuning rarely "
-           "improves them, while a workflow with tools and checks often does.",
-           "多步推理、数学和逻辑能力来自预训练；微调很少能提升它们，而带工具和检查的工作流往往可以。"),
+           "improves them.",
+           "多步推理、数学和逻辑能力来自预训练；微调很少能提升它们。"),
         KARMINSKI, scores={AW: 2, FT: -2, RFT: -2},
-    ),
-    Rule(
-        "reasoning-failures-decompose", "no-reasoning-by-fine-tuning",
-        When(failure_mode="reasoning", task_type=Except("reasoning")),
-        _t("The failures are in multi-step logic. Splitting the task into smaller steps with a "
-           "check at the end helps more than training.",
-           "问题出在多步逻辑上。把任务拆成更小的步骤、最后加一道检查，比训练更有帮助。"),
-        NG_BATCH_294, scores={AW: 3, FT: -1},
     ),
     Rule(
         "large-gap-rethink", "no-reasoning-by-fine-tuning",
         When(baseline_gap="large",
              task_type={"tool_use", "knowledge_qa", "simple_generation", "reasoning", "general_assistant"}),
         _t("Your best prompt is far below the target. Fine-tuning buys the last few points, not "
-           "a large gap; rethink the workflow (steps, tools, checks) first.",
-           "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新设计工作流（步骤、工具、检查）。"),
+           "a large gap; rethink the approach first.",
+           "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新考虑整体做法。"),
         NG_BATCH_294, scores={AW: 3, FT: -2, RFT: -2},
     ),
 
@@ -344,7 +441,7 @@ RULES: tuple[Rule, ...] = (
         "narrow-task-specialist", "specialist-not-generalist", When(task_scope="narrow"),
         _t("One narrow, well-defined task is what a fine-tuned specialist is for.",
            "一个狭窄且定义明确的任务，正适合微调出的“专科医生”。"),
-        KARMINSKI, scores={FT: 1, RFT: 1},
+        KARMINSKI, scores={FT: 1, RFT: 1}, path="pattern",
     ),
     Rule(
         "broad-scope-generalist", "specialist-not-generalist", When(task_scope="broad"),
@@ -355,35 +452,38 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "general-assistant", "specialist-not-generalist", When(task_type="general_assistant"),
-        _t("An open-ended assistant is a generalist by definition; a strong base model with a "
-           "good system prompt serves it better than a fine-tune.",
-           "开放式助手本身就是“全科医生”；一个强大的基础模型配上好的系统提示，比微调更合适。"),
+        _t("An open-ended assistant is a generalist by definition, and a fine-tune makes a "
+           "specialist.",
+           "开放式助手本身就是“全科医生”，而微调打造的是“专科医生”。"),
         KARMINSKI, scores={FT: -3, RFT: -3, PE: 2},
     ),
 
     # --- Small models at scale ------------------------------------------------------------
     Rule(
         "scale-small-model", "small-models-at-scale",
-        When(cost_pressure="blocking", volume={"medium", "high"}),
-        _t("At your volume the current model is too slow or too expensive to ship. A fine-tuned "
-           "small model can match a large one on a single task at a fraction of the cost and latency.",
-           "在你的请求量下，当前模型太慢或太贵，无法上线。微调过的小模型可以在单一任务上达到大模型的水平，"
+        When(cost_pressure="blocking", volume={"medium", "high"}, large_model_works="yes"),
+        _t("The large model does the job, but at your volume it is too slow or too expensive to "
+           "ship. A fine-tuned small model can match it on this one task at a fraction of the cost "
+           "and latency.",
+           "大模型能完成任务，但在你的请求量下太慢或太贵，无法上线。微调过的小模型可以在这一项任务上达到它的水平，"
            "成本和延迟却低得多。"),
-        NG_BATCH_294, scores={FT: 4, RFT: 3, AW: -2, PE: -2},
+        NG_BATCH_294, scores={FT: 4, RFT: 3, AW: -2, PE: -2}, path="distill",
+        more_sources=(OPENAI_DISTILLATION,),
     ),
     Rule(
-        "realtime-latency", "small-models-at-scale", When(latency_need="realtime"),
-        _t("Answers are needed in under 300 ms: large models are often too slow, and multi-step "
-           "workflows multiply the delay; a small fine-tuned model is fast.",
-           "需要在 300 毫秒内回答：大模型往往太慢，多步工作流更会成倍增加延迟；微调过的小模型速度快。"),
-        NG_BATCH_294, scores={FT: 2, RFT: 1, AW: -2},
+        "realtime-latency", "small-models-at-scale", When(latency_need="realtime", at_scale="yes"),
+        _t("You need answers in under 300 ms, and speed and cost matter at your scale. Large models "
+           "are often too slow as use grows, and every workflow step adds a call; a fine-tuned small "
+           "model can answer faster.",
+           "你需要在 300 毫秒内给出回答，而在你的规模下速度和成本都很重要。随着用量增长，大模型往往太慢，"
+           "工作流的每一步又多一次调用；微调过的小模型能更快地回答。"),
+        NG_BATCH_294, scores={FT: 2, RFT: 1, AW: -2}, path="distill",
     ),
     Rule(
-        "synthetic-data-from-large-model", "small-models-at-scale",
-        When(synthetic_data="yes", cost_pressure={"moderate", "blocking"}),
-        _t("A larger model can write good examples, so it can generate the training data for a "
-           "cheaper small model.",
-           "更大的模型能写出好的示例，因此可以用它为更便宜的小模型生成训练数据。"),
+        "synthetic-data-from-large-model", "small-models-at-scale", When(synthetic_data="yes"),
+        _t("A larger model can write good examples, so it can generate training data for a small "
+           "model.",
+           "更大的模型能写出好的示例，因此可以用它为小模型生成训练数据。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
 
@@ -393,7 +493,7 @@ RULES: tuple[Rule, ...] = (
         _t("The examples contain many errors. A model fine-tuned on them learns the errors: "
            "garbage in, garbage out.",
            "示例中错误很多。用它们微调，模型就会学会这些错误：垃圾进，垃圾出。"),
-        KARMINSKI, scores={ID: 1}, exclude=FINE_TUNING, hand_over_to=ID,
+        KARMINSKI, exclude=FINE_TUNING,
     ),
     Rule(
         "gigo-no-data", "garbage-in-garbage-out",
@@ -401,67 +501,74 @@ RULES: tuple[Rule, ...] = (
         _t("There are no examples yet and no proven way to generate them, so there is nothing to "
            "fine-tune on.",
            "目前没有示例，也没有确定可行的生成方式，因此没有可以用来微调的数据。"),
-        KARMINSKI, exclude=FINE_TUNING, hand_over_to=ID,
+        KARMINSKI, exclude=FINE_TUNING,
     ),
     Rule(
         "data-not-ready", "garbage-in-garbage-out", When(data_readiness="weak"),
-        _t("Several data problems add up (wrong labels, similar examples, no hard cases, too few "
-           "examples): the data is not ready to fine-tune on yet.",
-           "多个数据问题叠加在一起（标注错误、示例相似、没有困难案例、示例太少）：这些数据还不适合用来微调。"),
-        KARMINSKI, exclude=FINE_TUNING, hand_over_to=ID,
+        _t("Two or more data problems add up (some wrong examples, examples mostly alike, no hard "
+           "or malformed cases): a model learns every one of them, so the data is not ready to "
+           "fine-tune on yet.",
+           "两个或更多数据问题叠加在一起（部分示例有错误、示例大多相似、没有困难或格式错误的案例）："
+           "模型会把这些问题都学进去，所以这些数据还不适合用来微调。"),
+        KARMINSKI, exclude=FINE_TUNING, reason_for_answers=_data_not_ready,
     ),
     Rule(
         "mixed-quality-data", "garbage-in-garbage-out", When(data_quality="mixed"),
-        _t("Some examples are wrong; review and fix them before training, or the model will copy "
-           "the mistakes.",
-           "部分示例有错误；训练前要审核并修正，否则模型会照搬这些错误。"),
-        KARMINSKI, scores={FT: -1, RFT: -1, ID: 1},
+        _t("Some examples are wrong; a model fine-tuned on them copies the mistakes, so review and "
+           "fix them before training.",
+           "部分示例有错误；用它们微调，模型会照搬这些错误，所以训练前要审核并修正。"),
+        KARMINSKI, scores={FT: -1, RFT: -1},
     ),
     Rule(
         "clustered-data", "garbage-in-garbage-out", When(data_diversity="clustered"),
         _t("The examples are mostly alike. Clustered data teaches one narrow, rigid pattern that "
            "breaks on the variety of real inputs.",
-           "示例大多相似。聚类的数据只会教出单一、刻板的模式，面对真实输入的多样性就会失效。"),
-        KARMINSKI, scores={FT: -2, RFT: -2, ID: 2},
+           "示例大多相似。高度同质化的数据只会教出单一、刻板的模式，面对真实输入的多样性就会失效。"),
+        KARMINSKI, scores={FT: -2, RFT: -2},
     ),
     Rule(
         "no-edge-cases", "garbage-in-garbage-out", When(edge_cases="no"),
         _t("The examples have no hard, malformed or adversarial cases, so a fine-tuned model will "
            "not learn to handle them.",
            "示例中没有困难、格式错误或对抗性的案例，微调后的模型就学不会处理它们。"),
-        KARMINSKI, scores={FT: -1, RFT: -1, ID: 1},
+        KARMINSKI, scores={FT: -1, RFT: -1},
     ),
     Rule(
-        "enough-clean-examples", "garbage-in-garbage-out",
-        When(example_count={"100_to_1k", "over_1k"}, data_quality="clean"),
-        _t("You have at least 100 reviewed, correct examples; 100 or even fewer good examples can "
-           "be enough to fine-tune.",
-           "你至少有 100 条经过审核的正确示例；100 条甚至更少的好示例就可能足以完成微调。"),
+        "nothing-to-fix", "garbage-in-garbage-out", When(data_problem="none"),
+        _t("Your data has no problem to fix: no wrong examples, no clustering, hard cases "
+           "included, and examples to train on.",
+           "你的数据没有需要修正的问题：没有错误示例、没有高度同质化、包含困难案例，也有可以训练的示例。"),
+        KARMINSKI, exclude=frozenset({ID}),
+    ),
+    Rule(
+        "clean-examples", "garbage-in-garbage-out",
+        When(example_count={"under_100", "100_to_1k", "over_1k"}, data_quality="clean"),
+        _t("Your examples are reviewed and correct, and good results have come from 100 or even "
+           "fewer.",
+           "你的示例已审核、准确无误，而只用 100 条甚至更少的优质示例就能取得不错的效果。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
+
     Rule(
-        "few-examples", "garbage-in-garbage-out",
-        When(example_count="under_100", synthetic_data={"no", "unsure"}),
-        _t("Fewer than 100 examples and no way to generate more: enough for an eval set, thin for "
-           "training. Aim for 50–100 good training examples beyond the eval set.",
-           "示例少于 100 条，也没有办法生成更多：用作评测集够了，用于训练则偏少。除评测集外，争取准备 50–100 条好的训练示例。"),
-        OPENAI_GUIDE, scores={FT: -1, RFT: -1, ID: 1},
+        "cost-pays-back-fast", "small-models-at-scale", When(cost_case="fast_payback"),
+        _COST_FOR, NG_BATCH_294, scores={FT: 3, RFT: 2}, path="distill",
+        more_sources=(A16Z_LLMFLATION,), reason_for_answers=_with_figures(_COST_FOR),
     ),
     Rule(
-        "synthetic-fills-the-gap", "garbage-in-garbage-out",
-        When(example_count={"none", "under_100"}, synthetic_data="yes"),
-        _t("You have few examples, but a larger model can generate good ones, which can make up "
-           "the training set.",
-           "你的示例不多，但更大的模型能生成高质量示例，可以用来补足训练集。"),
-        NG_BATCH_294, scores={FT: 1},
+        "cost-saving-too-small", "small-models-at-scale",
+        When(cost_case={"negligible_saving", "slow_payback", "costs_more"}),
+        _COST_AGAINST, A16Z_LLMFLATION, scores={FT: -3, RFT: -3},
+        more_sources=(NG_BATCH_294,), reason_for_answers=_with_figures(_COST_AGAINST),
     ),
 
     # --- Measure first ----------------------------------------------------------------------
     Rule(
-        "measure-before-fine-tuning", "evals-first", When(baseline_gap="unmeasured"),
-        _t("No accuracy has been measured, so there is no baseline that fine-tuning would have "
-           "to beat. Build the eval set first.",
-           "还没有测量准确率，微调也就没有要超越的基线。先建立评测集。"),
+        "measure-before-fine-tuning", "evals-first",
+        When(baseline_gap="unmeasured"),
+        _t("No accuracy has been measured, so a fine-tune would have no baseline to beat. Fine-tuning "
+           "starts from a small set of demonstrations whose results you evaluate, and that needs an "
+           "eval set and a prompt baseline first.",
+           "还没有测量准确率，微调也就没有要超越的基线。微调应从少量示范数据开始并评测结果，这首先需要一套评测集和提示基线。"),
         OPENAI_GUIDE, scores={FT: -1, RFT: -1},
     ),
 
@@ -475,9 +582,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "experienced-ml-team", "operations", When(ml_capacity="experienced"),
-        _t("Your team trains and serves models regularly, so the extra work of fine-tuning is "
-           "familiar.",
-           "你的团队经常训练和部署模型，微调带来的额外工作对你们来说并不陌生。"),
+        _t("Your team trains and serves models regularly, so the training and deployment work that "
+           "makes fine-tuning complex is familiar.",
+           "你的团队经常训练和部署模型，让微调变复杂的训练和部署工作对你们来说并不陌生。"),
         NG_BATCH_294, scores={FT: 1, RFT: 1},
     ),
     Rule(
@@ -489,12 +596,16 @@ RULES: tuple[Rule, ...] = (
         NG_BATCH_294, scores={FT: -1, RFT: -1},
     ),
     Rule(
-        "open-weights-portable", "operations",
-        When(hosting={"open_weights_preferred", "self_hosted_required"}),
-        _t("You want weights you control. A small open-weights model fine-tuned with LoRA is "
-           "portable, and no provider can retire it under you.",
-           "你希望掌控模型权重。用 LoRA 微调的开源权重小模型可以随时迁移，也不必担心提供商停用模型。"),
-        NG_BATCH_294, scores={FT: 1},
+        "hosted-fine-tuning-shrinking", "operations",
+        When(hosting="api_ok", ml_capacity="none"),
+        _t("With no one to run a model, you would depend on a provider's fine-tuning, and that is "
+           "shrinking: OpenAI restricted self-serve fine-tuning in 2026, Mistral deprecated its "
+           "fine-tuning API and Cohere ended fine-tuning in 2025. A hosted fine-tune also ends when "
+           "its base model is retired.",
+           "团队里没有人能运维模型，就只能依赖服务商的微调服务，而这类服务正在收缩：OpenAI 在 2026 年限制了自助微调，"
+           "Mistral 弃用了微调 API，Cohere 在 2025 年停止了微调服务。托管的微调模型也会随基础模型的停用而失效。"),
+        OPENAI_DEPRECATIONS, scores={FT: -1, RFT: -1},
+        more_sources=(MISTRAL_FINE_TUNING, COHERE_FINE_TUNING),
     ),
 )
 

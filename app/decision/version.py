@@ -1,7 +1,7 @@
 """The rules version: a hash of everything that shapes a verdict, so it cannot be forgotten.
 
-Change a point, a condition, a threshold, a reason or a next step, and the version changes.
-Stored verdicts keep the version they were judged with.
+Change a point, a condition, a threshold, a reason, a next step, or the code that scores and
+words a verdict, and the version changes. Stored verdicts keep the version they were judged with.
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import baseline, summaries
 from .advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
-from .approaches import APPROACHES, SIMPLICITY_ORDER
+from .approaches import SIMPLICITY_ORDER
 from .conditions import FACTS, Fact
-from .rules import BASE_SCORES, CONFIDENCE_MARGINS, UNCERTAIN_CAP, PRINCIPLES, RULES, Rule
+from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PRINCIPLES, RULES, Rule
 
 RULES_EPOCH = "2026.11"
+
+
+def _code(obj: object) -> str:
+    try:
+        return inspect.getsource(obj)  # type: ignore[arg-type]
+    except (OSError, TypeError):  # pragma: no cover - source unavailable (e.g. zipped install)
+        return getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj)))
 
 
 def _rule_data(rule: Rule) -> dict[str, Any]:
@@ -27,18 +35,16 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
         "when": rule.when.to_data(),
         "scores": dict(sorted(rule.scores.items())),
         "exclude": sorted(rule.exclude),
-        "hand_over_to": rule.hand_over_to,
         "reason": rule.reason.to_dict(),
-        "source": rule.source.to_dict(),
+        "reason_for_answers": _code(rule.reason_for_answers) if rule.reason_for_answers else None,
+        "sources": [s.to_dict() for s in rule.sources],
+        "path": rule.path,
     }
 
 
 def _fact_data(fact: Fact) -> dict[str, Any]:
-    try:
-        # The computation itself is part of the rules: hash its source, not only its numbers.
-        code = inspect.getsource(fact.compute)
-    except (OSError, TypeError):  # pragma: no cover - source unavailable (e.g. zipped install)
-        code = fact.compute.__qualname__
+    # The computation itself is part of the rules: hash its source, not only its numbers.
+    code = _code(fact.compute)
     return {
         "inputs": list(fact.inputs),
         "parameters": dict(fact.parameters),
@@ -48,7 +54,8 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
 
 
 def _advice_data(items: Iterable[Advice]) -> list[dict[str, Any]]:
-    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict()} for a in items]
+    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict(), "topic": a.topic}
+            for a in items]
 
 
 def canonical_rule_data(
@@ -60,11 +67,13 @@ def canonical_rule_data(
     return {
         "rules": [_rule_data(r) for r in rules],
         "base_scores": dict(base_scores),
+        "fix_data_cost": FIX_DATA_COST,
         "simplicity_order": list(SIMPLICITY_ORDER),
-        "confidence": {"margins": dict(CONFIDENCE_MARGINS), "uncertain_cap": UNCERTAIN_CAP},
+        "confidence": {"margins": dict(CONFIDENCE_MARGINS)},
         "facts": {k: _fact_data(f) for k, f in FACTS.items()},
         "principles": {k: [p.title.to_dict(), p.invariant] for k, p in PRINCIPLES.items()},
-        "approaches": {k: a.summary.to_dict() for k, a in APPROACHES.items()},
+        "summaries": _code(summaries),
+        "baseline": _code(baseline),
         "warnings": _advice_data(WARNINGS),
         "risks": _advice_data(RISKS),
         "find_out": _advice_data(FIND_OUT),

@@ -1,13 +1,15 @@
 """A finished assessment as JSON (the API's record) and as Markdown (for design docs)."""
 
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from app import decision
 from app.models import Assessment
 from app.costs import numbers
 from app.web.cost_views import cost_record, cost_view
-from app.web.i18n import CONFIDENCE_LABELS, N_, translate
+from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 
 
 def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
@@ -27,15 +29,23 @@ def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
 
 
 NOT_MEASURED = N_("not measured")
+NOT_APPLICABLE = N_("not applicable")
+SAMPLE_SIZE = N_("%(count)s cases")
 
 
 def answer_label(question_key: str, value: Any, lang: str) -> str:
     """An answer as the questionnaire words it; keys the questionnaire no longer has stay as keys."""
     question = decision.QUESTIONS.get(question_key)
     if value is None or value == "":
+        if question is not None and question.kind == "choice":
+            return translate(lang, NOT_APPLICABLE)
         return translate(lang, NOT_MEASURED)
-    if question is None or question.kind == "integer":
-        return f"{value}%" if question is not None else str(value)
+    if question is None:
+        return str(value)
+    if question.key == "baseline_sample_size":
+        return translate(lang, SAMPLE_SIZE) % {"count": f"{value:,}"}
+    if question.kind == "integer":
+        return f"{value}%"
     for option in question.options:
         if option.key == value:
             return option.label.get(lang)
@@ -65,20 +75,80 @@ def md_line(text: str) -> str:
 MD = {
     "recommendation": N_("Recommendation: %(value)s"),
     "confidence": N_("Confidence: %(value)s"),
+    "confidence_because": N_("Confidence: %(value)s. %(reason)s"),
     "team": N_("Team: %(value)s"),
     "decided": N_("Decided: %(when)s, rules version %(version)s"),
     "link": N_("Link: %(url)s"),
-    "ranking": N_("Ranking"),
     "why": N_("Why"),
+    "why_not": N_("Why not %(approach)s?"),
+    "would_win_if": N_("It would win if:"),
     "source": N_("Source: %(source)s"),
     "warnings": N_("Check these answers"),
+    "baseline": N_("Your baseline"),
     "risks": N_("Risks"),
     "next_steps": N_("Next steps"),
     "changes": N_("What would change the verdict"),
-    "change": N_("If “%(question)s” were “%(to)s” instead of “%(from)s”: %(recommendation)s"),
     "answers": N_("Answers"),
     "notes": N_("Notes"),
+    "chat": N_("%(title)s: %(recommendation)s (confidence: %(confidence)s). %(reason)s"),
+    "chat_why": N_("Why: %(reasons)s"),
 }
+CHANGE_SENTENCES = {
+    "unsure": N_("If you find that your %(question)s is “%(to)s”:"),
+    "actionable": N_("If you move your %(question)s from “%(from)s” to “%(to)s”:"),
+    "situation": N_("If your %(question)s were “%(to)s” instead of “%(from)s”:"),
+}
+
+
+def question_name(question_key: str, lang: str) -> str:
+    question = decision.QUESTIONS.get(question_key)
+    return question.name.get(lang) if question else question_key
+
+
+def change_sentence(change: dict[str, Any], lang: str) -> str:
+    """One "what would change" entry in words, with the approach it leads to."""
+    text = translate(lang, CHANGE_SENTENCES[change["kind"]]) % {
+        "question": question_name(change["question"], lang),
+        "to": answer_label(change["question"], change["to"], lang),
+        "from": answer_label(change["question"], change["from"], lang),
+    }
+    return f"{text} {decision.APPROACHES[change['recommendation']].label.get(lang)}"
+
+
+def citation(source: dict[str, Any]) -> str:
+    if source.get("author"):
+        return f"{source['author']}, {source['title']} ({source['year']})"
+    return source["title"]
+
+
+def chat_summary(assessment: Assessment, lang: str, url: str) -> str:
+    """About 80 words for the team chat: the verdict, its confidence and why, the top reasons."""
+    verdict = decision.localize(assessment.verdict, lang)
+
+    def t(key: str, **values: Any) -> str:
+        return translate(lang, MD[key]) % values
+
+    head = t("chat", title=assessment.title,
+             recommendation=decision.APPROACHES[verdict["recommendation"]].label.get(lang),
+             confidence=translate(lang, CONFIDENCE_LABELS[verdict["confidence"]]).lower(),
+             reason=verdict.get("confidence_reason") or "")
+    separator = "；" if lang == "zh" else "; "
+    reasons = separator.join(r["text"].rstrip(".。") for r in verdict["reasons"][:2])
+    return "\n".join(line for line in (head.strip(), t("chat_why", reasons=reasons) if reasons else "",
+                                        url) if line)
+
+
+def export_filename(title: str, extension: str) -> tuple[str, str]:
+    """A file name after the title: (ASCII fallback, RFC 5987 UTF-8 form) for Content-Disposition."""
+    slug = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower()[:80] or "verdict"
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug)
+                        .encode("ascii", "ignore").decode().lower()).strip("-") or "verdict"
+    return f"{ascii_slug}.{extension}", quote(f"{slug}.{extension}")
+
+
+def content_disposition(title: str, extension: str) -> str:
+    fallback, encoded = export_filename(title, extension)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
 def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
@@ -88,11 +158,14 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         text = translate(lang, MD[key])
         return text % values if values else text
 
-    approach = decision.APPROACHES[verdict["recommendation"]]
+    def label(key: str) -> str:
+        return decision.APPROACHES[key].label.get(lang)
+
     confidence = translate(lang, CONFIDENCE_LABELS[verdict["confidence"]])
     lines = [f"# {md_line(assessment.title)}", "",
-             t("recommendation", value=f"**{approach.label.get(lang)}**") + "  ",
-             t("confidence", value=confidence) + "  "]
+             t("recommendation", value=f"**{label(verdict['recommendation'])}**") + "  ",
+             (t("confidence_because", value=confidence, reason=verdict["confidence_reason"])
+              if verdict.get("confidence_reason") else t("confidence", value=confidence)) + "  "]
     if assessment.team:
         lines.append(t("team", value=md_line(assessment.team)) + "  ")
     lines += [
@@ -102,32 +175,32 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         "",
         verdict["summary"],
         "",
-        f"## {t('ranking')}",
-        "",
-        *(f"{n}. {decision.APPROACHES[r['recommendation']].label.get(lang)}: {r['score']:.2f}"
-          for n, r in enumerate(verdict["ranking"], 1)),
-        "",
         f"## {t('why')}",
         "",
     ]
-    for reason in verdict["reasons"]:
-        source = f"[{reason['source']}]({reason['source_url']})"
-        lines.append(f"- {reason['text']} ({t('source', source=source)})")
-    for key, items, prefix in (("warnings", verdict["warnings"], "- "),
-                               ("risks", verdict["risks"], "- "),
-                               ("next_steps", verdict["next_steps"], "- [ ] ")):
-        if items:
-            lines += ["", f"## {t(key)}", "", *(f"{prefix}{item}" for item in items)]
+    for n, reason in enumerate(verdict["reasons"], 1):
+        sources = ", ".join(f"[{citation(s)}]({s['url']})"
+                            for s in [reason["source"], *reason["more_sources"]])
+        measured = "".join(f" [{m}]" for m in reason.get("measured", []))
+        lines.append(f"{n}. {reason['text']}{measured} ({t('source', source=sources)})")
+    if verdict["warnings"]:
+        lines += ["", f"## {t('warnings')}", "", *(f"- {w}" for w in verdict["warnings"])]
+    if verdict.get("baseline"):
+        lines += ["", f"## {t('baseline')}", "", verdict["baseline"]["note"]]
+    lines += ["", f"## {t('next_steps')}", "",
+              *(f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1))]
+    for other in verdict.get("why_not", []):
+        lines += ["", f"## {t('why_not', approach=label(other['recommendation']))}", ""]
+        lines += [f"- {r['text']}" for r in other["reasons"]]
+        if other["would_win_if"]:
+            lines += ["", t("would_win_if"), "",
+                      *(f"- {change_sentence(c, lang)}" for c in other["would_win_if"][:5])]
     if verdict["what_would_change"]:
         lines += ["", f"## {t('changes')}", ""]
-        for change in verdict["what_would_change"]:
-            lines.append("- " + t(
-                "change",
-                question=question_label(change["question"], lang),
-                to=answer_label(change["question"], change["to"], lang),
-                **{"from": answer_label(change["question"], change["from"], lang)},
-                recommendation=decision.APPROACHES[change["recommendation"]].label.get(lang),
-            ))
+        lines += [f"- {translate(lang, CHANGE_KINDS[c['kind']])}: {change_sentence(c, lang)}"
+                  for c in verdict["what_would_change"]]
+    if verdict["risks"]:
+        lines += ["", f"## {t('risks')}", "", *(f"- {r}" for r in verdict["risks"])]
     lines += ["", f"## {t('answers')}", ""]
     for step in decision.STEPS:
         lines += [f"### {step.title.get(lang)}", ""]

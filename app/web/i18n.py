@@ -17,6 +17,9 @@ def N_(message: str) -> str:
 
 
 CONFIDENCE_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+# The kinds of "what would change" entry, as the verdict labels them.
+CHANGE_KINDS = {"unsure": N_("Open answer"), "actionable": N_("You can change"),
+                "situation": N_("Different situation")}
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 

@@ -113,7 +113,13 @@ env = Environment(
 )
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Blocks(env=env)
-env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent)
+def _sentence(text: str) -> str:
+    """First letter upper case, the rest as written ("ML experience", not "Ml experience")."""
+    return text[:1].upper() + text[1:]
+
+
+env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent,
+                   sentence=_sentence)
 # The cost numbers (app/costs): dollars, months, shares, counts; `cost_view` turns stored inputs
 # into what templates/costs/_results.html shows.
 env.filters.update(usd=numbers.usd, usd_compact=_usd_compact, months=numbers.months,
@@ -131,6 +137,7 @@ env.globals.update(
     QUESTIONS=decision.QUESTIONS,
     APPROACHES=decision.APPROACHES,
     CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
+    CHANGE_KINDS=i18n.CHANGE_KINDS,
     RULES_VERSION=decision.RULES_VERSION,
 )
 

@@ -26,6 +26,14 @@
     });
   };
 
+  // Folded sections of a verdict belong on paper too.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details").forEach((d) => { d.dataset.wasOpen = d.open; d.open = true; });
+  });
+  window.addEventListener("afterprint", () => {
+    document.querySelectorAll("details").forEach((d) => { d.open = d.dataset.wasOpen === "true"; });
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     enhance(document);
     const summary = document.getElementById("error-summary");

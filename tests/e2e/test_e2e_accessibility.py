@@ -41,23 +41,17 @@ PHONE = {"width": 375, "height": 812}
 # More verdicts than the worked examples, so that every badge, pill and warning style is on screen:
 # a low-confidence "fix the data first" with warnings, a low-confidence agentic workflow with
 # warnings, a medium prompt-engineering and a medium RAG-and-fine-tune.
-LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "task_type": "extraction", "failure_mode": "format",
-                       "latency_need": "realtime", "needs_citations": "yes",
-                       "domain_language": "specialized", "example_count": "none",
-                       "edge_cases": "no", "synthetic_data": "unsure"}
-LOW_CONFIDENCE_AGENTIC = {**CUSTOMER_SERVICE_BOT, "prompting_effort": "none",
-                          "latency_need": "relaxed", "domain_language": "specialized",
-                          "edge_cases": "no"}
-MEDIUM_PROMPTING = {**CUSTOMER_SERVICE_BOT, "task_type": "simple_generation",
-                    "prompting_effort": "basic", "ml_capacity": "none", "data_quality": "noisy",
-                    "edge_cases": "unsure"}
-MEDIUM_BOTH = {**CUSTOMER_SERVICE_BOT, "failure_mode": "reasoning",
-               "knowledge_source": "private_changing"}
+LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": 60, "example_count": "none"}
+LOW_CONFIDENCE_AGENTIC = {**CUSTOMER_SERVICE_BOT, "prompting_effort": "none", "volume": "low",
+                          "ml_capacity": "experienced", "synthetic_data": "yes"}
+MEDIUM_PROMPTING = {**CUSTOMER_SERVICE_BOT, "task_type": "reasoning", "accuracy_target": "high",
+                    "latency_need": "relaxed"}
+MEDIUM_BOTH = {**CUSTOMER_SERVICE_BOT, "failure_mode": "missing_knowledge", "needs_citations": "yes"}
 VERDICTS = {
     "fine-tune, high": CUSTOMER_SERVICE_BOT,
-    "RAG, medium": PRODUCT_SPECS_QA,
+    "RAG, high": PRODUCT_SPECS_QA,
     "improve data, high": NOISY_CLAIMS,
-    "improve data, low, warnings": LOW_CONFIDENCE_DATA,
+    "fix the data, low, warnings": LOW_CONFIDENCE_DATA,
     "agentic, low, warnings": LOW_CONFIDENCE_AGENTIC,
     "prompting, medium": MEDIUM_PROMPTING,
     "RAG and fine-tune, medium": MEDIUM_BOTH,
@@ -410,6 +404,22 @@ def test_progress_states_are_told_in_words_not_only_in_colour(page: Page) -> Non
     expect(items.nth(2)).not_to_contain_text("(")  # the next step to answer: a plain link
     expect(items.nth(3)).to_contain_text("(not reached yet)")
     expect(items.nth(5)).to_contain_text("(not reached yet)")
+
+
+def test_fixtures_reach_the_verdicts_they_are_named_after() -> None:
+    from app.decision import evaluate
+
+    got = {name: (v.recommendation, v.confidence, bool(v.warnings))
+           for name, v in ((name, evaluate(answers)) for name, answers in VERDICTS.items())}
+    assert got == {
+        "fine-tune, high": ("fine_tune", "high", False),
+        "RAG, high": ("rag", "high", False),
+        "improve data, high": ("improve_data", "high", False),
+        "fix the data, low, warnings": ("improve_data", "low", True),
+        "agentic, low, warnings": ("agentic_workflow", "low", True),
+        "prompting, medium": ("prompt_engineering", "medium", True),
+        "RAG and fine-tune, medium": ("rag_and_fine_tune", "medium", True),
+    }
 
 
 def test_confidence_and_recommendation_are_words(page: Page) -> None:

@@ -62,7 +62,7 @@ def test_revise_makes_a_new_draft_with_the_same_answers_and_leaves_the_original(
     page.goto(f"/a/{original}")
     before = verdict_snapshot(page)
 
-    page.get_by_role("button", name="Revise", exact=True).click()
+    page.get_by_role("button", name="Revise a copy", exact=True).click()
     expect(page).to_have_url(re.compile(r"/d/[A-Za-z0-9_-]{43}/review$"))
     revision = token_of(page, "d")
     assert revision != original

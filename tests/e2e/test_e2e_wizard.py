@@ -152,6 +152,8 @@ def test_wizard_by_keyboard_alone_moves_focus_to_each_new_step(page: Page) -> No
     for index, step in enumerate(STEPS):
         for q in step.questions:
             if q.kind == "integer":
+                if answers.get(q.key) is None:
+                    continue
                 tab_to(page, f"#input-{q.key}")
                 page.keyboard.type(str(answers[q.key]))
             else:

@@ -31,7 +31,8 @@ NOISY_CLAIMS_VERDICT = "improve_data"
 
 
 def step_answers(step: str, answers: Answers) -> dict[str, str | int | None]:
-    return {q.key: answers[q.key] for q in STEPS[STEP_KEYS.index(step)].questions}
+    return {q.key: answers.get(q.key) if q.optional else answers[q.key]
+            for q in STEPS[STEP_KEYS.index(step)].questions}
 
 
 def step_url(token: str, step: str) -> re.Pattern[str]:

@@ -15,6 +15,7 @@ NEUTRAL: dict[str, str | int | None] = {
     "accuracy_target": "high",
     "prompting_effort": "basic",
     "baseline_accuracy": None,
+    "baseline_sample_size": None,
     "failure_mode": "format",
     "volume": "medium",
     "latency_need": "interactive",

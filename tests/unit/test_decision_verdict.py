@@ -1,4 +1,4 @@
-"""The verdict's other parts (warnings, risks, next steps, confidence) and its stored forms."""
+"""The verdict's other parts (warnings, risks, next steps, why_not, confidence) and its stored forms."""
 
 from __future__ import annotations
 
@@ -7,122 +7,106 @@ import json
 import pytest
 from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
-from app.decision import RULES, SOURCES, Verdict, evaluate, how_we_decide, localize, reassess
+from app.decision import PRINCIPLES, RULES, SOURCES, Verdict, evaluate, how_we_decide, localize, rules_document
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
+from app.decision.rules import RULES_BY_ID
 
 # One example per piece of advice: answers (NEUTRAL plus these) under which it appears.
+# A fine-tuning verdict (extraction, format drift after extensive prompting, 90% measured), a
+# "fix the data" verdict, and variations of them.
+FT = {"task_type": "classification", "prompting_effort": "extensive",
+      "failure_mode": "wrong_decisions", "baseline_accuracy": 90}
+ID = {**FT, "data_quality": "noisy"}
+DISTILL = {"task_type": "simple_generation", "prompting_effort": "extensive", "failure_mode": "none",
+           "volume": "high", "cost_pressure": "blocking"}
+VOICE = {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90}
 WARNING_EXAMPLES: dict[str, dict] = {
-    "untried-prompting-but-measured": {
-        "task_type": "tool_use", "spec_clarity": "implicit", "accuracy_target": "critical",
-        "prompting_effort": "none", "baseline_accuracy": 95, "failure_mode": "wrong_decisions",
-    },
+    "untried-prompting-but-measured": {"prompting_effort": "none", "baseline_accuracy": 95},
     "untried-prompting-but-acceptable": {"prompting_effort": "none", "failure_mode": "none"},
     "acceptable-but-far-below-target": {"failure_mode": "none", "baseline_accuracy": 60},
-    "failures-but-meets-target": {
-        "task_type": "tool_use", "spec_clarity": "implicit", "accuracy_target": "best_effort",
-        "prompting_effort": "extensive", "baseline_accuracy": 95,
-        "failure_mode": "wrong_decisions",
-    },
-    "no-examples-but-clean": {"example_count": "none"},
+    "failures-but-meets-target": {"prompting_effort": "extensive", "baseline_accuracy": 95, "failure_mode": "wrong_decisions"},
     "missing-knowledge-but-general": {"failure_mode": "missing_knowledge"},
     "narrow-general-assistant": {"task_type": "general_assistant"},
 }
 RISK_EXAMPLES: dict[str, dict] = {
-    "risk-no-ml-experience": {
-        "ml_capacity": "none", "prompting_effort": "extensive", "failure_mode": "format",
-    },
-    "risk-closed-model-lock-in": {"prompting_effort": "extensive"},
-    "risk-retraining": {"prompting_effort": "extensive"},
-    "risk-clustered-data": {
-        "data_diversity": "clustered", "prompting_effort": "extensive", "failure_mode": "format",
-    },
-    "risk-no-edge-cases": {
-        "edge_cases": "no", "prompting_effort": "extensive", "failure_mode": "format",
-    },
-    "risk-synthetic-data-bias": {
-        "example_count": "none", "synthetic_data": "yes", "prompting_effort": "extensive",
-        "failure_mode": "format",
-    },
-    "risk-broad-specialist": {
-        "task_scope": "broad", "prompting_effort": "extensive", "failure_mode": "format",
-    },
+    "risk-critical-errors": {"accuracy_target": "critical"},
+    "risk-provider-lock-in": FT,
+    "risk-no-ml-experience": {**FT, "ml_capacity": "none"},
+    "risk-self-hosting-no-ml-experience": {**FT, "ml_capacity": "none", "hosting": "self_hosted_required"},
+    "risk-broad-specialist": {**FT, "task_scope": "broad", "spec_clarity": "implicit"},
+    "risk-clustered-data": {**FT, "data_diversity": "clustered"},
+    "risk-no-edge-cases": {**FT, "edge_cases": "unsure"},
+    "risk-synthetic-data-bias": {**FT, "synthetic_data": "yes"},
+    "risk-retraining": FT,
     "risk-retrieval-quality": {"knowledge_source": "realtime"},
     "risk-stale-index": {"knowledge_source": "realtime"},
     "risk-workflow-latency": {"failure_mode": "reasoning"},
     "risk-prompt-cost-at-scale": {"volume": "high"},
-    "risk-reasoning-ceiling": {"task_type": "reasoning"},
-    "risk-critical-errors": {"accuracy_target": "critical"},
-    "risk-data-takes-time": {
-        "example_count": "none", "prompting_effort": "extensive", "failure_mode": "format",
-    },
+    "risk-reasoning-ceiling": {"failure_mode": "reasoning"},
+    "risk-data-takes-time": ID,
 }
 FIND_OUT_EXAMPLES: dict[str, dict] = {
-    "find-out-baseline": {},
-    "find-out-failure-mode": {"failure_mode": "unknown"},
-    "find-out-data-quality": {"data_quality": "unsure"},
-    "find-out-data-diversity": {"data_diversity": "unsure"},
-    "find-out-edge-cases": {"edge_cases": "unsure"},
-    "find-out-synthetic-data": {"synthetic_data": "unsure"},
+    "eval-set": {**FT, "baseline_accuracy": None},
+    "eval-set-critical": {**FT, "baseline_accuracy": None, "accuracy_target": "critical"},
+    "find-out-failure-mode": {**FT, "failure_mode": "unknown"},
+    "find-out-data-quality": {**FT, "data_quality": "unsure"},
+    "find-out-data-diversity": {**FT, "data_diversity": "unsure", "edge_cases": "no"},
+    "find-out-edge-cases": {**FT, "edge_cases": "unsure", "hosting": "self_hosted_required",
+                            "knowledge_source": "realtime"},
+    "find-out-synthetic-data": {**FT, "synthetic_data": "unsure", "example_count": "none"},
 }
 NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "pe-keep-what-works": {"failure_mode": "none"},
-    "pe-write-sop": {},
-    "pe-few-shot": {},
-    "pe-format": {},
+    "pe-cheaper-model": {"failure_mode": "none", "cost_pressure": "blocking", "volume": "low"},
+    "schema-first": {},
+    "pe-style-format": {"task_type": "style"},
+    "pe-eval-set": {"failure_mode": "wrong_decisions"},
+    "pe-eval-set-critical": {"failure_mode": "wrong_decisions", "accuracy_target": "critical"},
+    "pe-failure-driven": {"task_type": "simple_generation", "prompting_effort": "extensive",
+                          "failure_mode": "wrong_decisions", "baseline_accuracy": 90},
+    "pe-write-sop": {"failure_mode": "wrong_decisions"},
+    "pe-few-shot": {"failure_mode": "wrong_decisions"},
     "pe-iterate": {},
-    "pe-revisit": {},
+    "pe-revisit": {"failure_mode": "wrong_decisions", "baseline_accuracy": 90},
+    "aw-reasoning-model": {"failure_mode": "reasoning"},
     "aw-steps": {"failure_mode": "reasoning"},
+    "aw-restructure": {"failure_mode": "reasoning", "prompting_effort": "extensive"},
     "aw-tools": {"task_type": "tool_use", "failure_mode": "wrong_decisions"},
     "aw-check": {"failure_mode": "reasoning"},
-    "aw-measure": {"failure_mode": "reasoning"},
+    "aw-measure": {"task_type": "tool_use", "failure_mode": "wrong_decisions", "baseline_accuracy": 90},
     "rag-index": {"knowledge_source": "realtime"},
-    "rag-eval": {"knowledge_source": "realtime"},
+    "rag-eval-questions": {"task_type": "knowledge_qa", "knowledge_source": "realtime"},
+    "rag-eval-requests": {"knowledge_source": "realtime"},
+    "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
-    "rag-refresh": {"knowledge_source": "realtime"},
-    "rag-cite": {
-        "task_type": "knowledge_qa", "needs_citations": "yes", "failure_mode": "wrong_decisions",
-    },
-    "ft-holdout": {"prompting_effort": "extensive"},
-    "ft-synthetic": {
-        "example_count": "none", "synthetic_data": "yes", "prompting_effort": "extensive",
-        "failure_mode": "format",
-    },
-    "ft-collect": {"prompting_effort": "extensive"},
-    "ft-open-weights": {
-        "hosting": "open_weights_preferred", "prompting_effort": "extensive",
-        "failure_mode": "format",
-    },
-    "ft-provider-or-lora": {"prompting_effort": "extensive"},
-    "ft-retrieval-in-examples": {
-        "task_type": "tool_use", "spec_clarity": "implicit", "accuracy_target": "critical",
-        "prompting_effort": "extensive", "baseline_accuracy": 95,
-        "failure_mode": "wrong_decisions", "knowledge_source": "private_changing",
-    },
-    "ft-compare": {"prompting_effort": "extensive"},
-    "ft-small-model": {"cost_pressure": "blocking"},
-    "ft-retrain": {"prompting_effort": "extensive"},
-    "id-collect": {
-        "example_count": "none", "prompting_effort": "extensive", "failure_mode": "format",
-    },
-    "id-review": {
-        "data_quality": "noisy", "prompting_effort": "extensive", "failure_mode": "format",
-        "baseline_accuracy": 88,
-    },
-    "id-agreement": {
-        "data_quality": "noisy", "prompting_effort": "extensive", "failure_mode": "format",
-        "baseline_accuracy": 88,
-    },
-    "id-diversify": {
-        "data_diversity": "clustered", "edge_cases": "no", "prompting_effort": "extensive",
-        "failure_mode": "format", "baseline_accuracy": 88,
-    },
-    "id-edge-cases": {
-        "data_diversity": "clustered", "edge_cases": "no", "prompting_effort": "extensive",
-        "failure_mode": "format", "baseline_accuracy": 88,
-    },
-    "id-keep-prompt": {
-        "example_count": "none", "prompting_effort": "extensive", "failure_mode": "format",
-    },
+    "rag-refresh": {"knowledge_source": "realtime", "baseline_accuracy": 80},
+    "rag-cite": {"task_type": "knowledge_qa", "needs_citations": "yes", "failure_mode": "wrong_decisions",
+                 "baseline_accuracy": 80},
+    "ft-holdout-measure": {**FT, "baseline_accuracy": None, "cost_pressure": "blocking",
+                           "latency_need": "realtime"},
+    "ft-holdout": FT,
+    "ft-retrieval-in-examples": {**FT, "knowledge_source": "realtime", "spec_clarity": "implicit"},
+    "ft-cheaper-first": DISTILL,
+    "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
+    "ft-distill-data": {**DISTILL, "synthetic_data": "yes"},
+    "ft-synthetic": {**FT, "synthetic_data": "yes"},
+    "ft-grow": {**FT, "example_count": "under_100"},
+    "ft-fix-labels": {**FT, "data_quality": "mixed", "needs_citations": "yes"},
+    "ft-edge-cases": {**FT, "edge_cases": "no"},
+    "ft-lora-api": FT,
+    "ft-lora-open": {**FT, "hosting": "open_weights_preferred"},
+    "ft-lora-self": {**FT, "hosting": "self_hosted_required"},
+    "ft-compare-voice": VOICE,
+    "ft-compare": FT,
+    "ft-compare-distill": DISTILL,
+    "ft-retrain": FT,
+    "id-collect": {**FT, "example_count": "none"},
+    "id-review": ID,
+    "id-agreement": ID,
+    "id-diversify": {**FT, "data_diversity": "clustered", "edge_cases": "no"},
+    "id-edge-cases": {**FT, "data_diversity": "clustered", "edge_cases": "no"},
+    "id-keep-prompt": ID,
+    "id-cut-cost-meanwhile": {**ID, "cost_pressure": "blocking"},
 }
 TABLES = [
     (WARNINGS, WARNING_EXAMPLES, "warnings"),
@@ -156,68 +140,93 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
     steps = [s.en for s in evaluate(CUSTOMER_SERVICE_BOT).next_steps]
 
     assert steps == [
-        "Hold out 50–100 real cases as the eval set and never train on them.",
-        "Collect 100 diverse examples including edge cases (hard, malformed, adversarial); add "
-        "more where the eval set shows errors.",
-        "Fine-tune with LoRA on a ≤13B open-weights model or with your provider's fine-tuning; "
-        "open weights stay portable if the provider retires a model.",
-        "Compare against the prompt baseline on the same eval set, and ship only if the "
-        "fine-tuned model wins.",
-        "Version the training data and the eval set, so retraining later is one command.",
+        "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
+        "of accuracy are within noise.",
+        "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
+        "them.",
+        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
+        "service that lets you download the weights. Don't build on one provider's closed "
+        "fine-tuning: OpenAI restricted its self-serve fine-tuning in 2026, Mistral deprecated its "
+        "fine-tuning API, and Cohere ended fine-tuning in 2025.",
+        "Ship only if the fine-tuned model beats the prompt baseline on the same eval set.",
+        "Version the training data and the eval set, so retraining on a new base model is one "
+        "command.",
     ]
 
 
-def test_open_weights_hosting_means_lora_on_open_weights() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "hosting": "self_hosted_required"})
-    steps = [s.en for s in verdict.next_steps]
+def test_open_weights_preference_keeps_the_weights_portable() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "hosting": "open_weights_preferred"})
 
-    assert "Fine-tune with LoRA on a ≤13B open-weights model, so you keep the weights and can " \
-        "serve them on your own machines." in steps
+    assert ("Start with LoRA on a small open-weights model (7–8B parameters, at most 13B); you "
+            "keep the weights and can move them to any provider or your own machines.") in [
+        s.en for s in verdict.next_steps]
 
 
-def test_each_uncertain_answer_adds_a_find_out_step_first() -> None:
+def test_open_answers_that_could_change_the_verdict_add_find_out_steps_first() -> None:
     verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None, "data_quality": "unsure",
                         "edge_cases": "unsure"})
 
-    firsts = [s.en.split(":")[0] for s in verdict.next_steps[:4]]
-    assert firsts == ["Find out", "Find out", "Find out",
-                      "Hold out 50–100 real cases as the eval set and never train on them."]
-
-
-def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
-    assert evaluate(CUSTOMER_SERVICE_BOT).confidence == "high"
-
-
-def test_an_unknown_that_could_change_the_verdict_lowers_confidence_two_levels() -> None:
-    # Noisy data would rule fine-tuning out, so not knowing the quality matters.
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure"})
-
     assert verdict.recommendation == "fine_tune"
-    assert verdict.confidence == "low"
+    assert [s.en.split(":")[0] for s in verdict.next_steps[:2]] == ["Find out", "Find out"]
+    assert verdict.next_steps[0].en.startswith("Find out: build an eval set of at least 300 real cases")
+    assert verdict.next_steps[1].en.startswith("Find out: have a domain expert review")
+    # The fine-tuning plan's own eval-set step says the same thing, so it is not repeated.
+    assert not any(s.en.startswith("Hold out 50–100") for s in verdict.next_steps)
 
 
-def test_an_unknown_that_cannot_change_the_verdict_caps_confidence_at_medium() -> None:
+def test_an_open_answer_that_cannot_change_the_verdict_gets_no_find_out_step() -> None:
     verdict = evaluate({**CUSTOMER_SERVICE_BOT, "synthetic_data": "unsure"})
 
     assert verdict.recommendation == "fine_tune"
     assert not any(c.question == "synthetic_data" for c in verdict.what_would_change)
+    assert not any(s.en.startswith("Find out") for s in verdict.next_steps)
+
+
+# --- Confidence -------------------------------------------------------------------------------
+
+def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
+    verdict = evaluate(CUSTOMER_SERVICE_BOT)
+
+    assert verdict.confidence == "high"
+    assert verdict.confidence_reason.en == (
+        "11 points ahead of A simple agentic workflow, and no open answer could change it.")
+
+
+def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure"})
+
+    assert verdict.recommendation == "fine_tune"
     assert verdict.confidence == "medium"
+    assert verdict.confidence_reason.en == "1 open answer could change this: data quality."
 
 
-def test_a_close_call_is_low_confidence() -> None:
-    verdict = evaluate(answers(task_type="tool_use", failure_mode="wrong_decisions"))
+def test_two_open_answers_that_could_change_the_verdict_make_confidence_low() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure", "baseline_accuracy": None})
 
-    assert [(r.recommendation, r.score) for r in verdict.ranking[:2]] == [
-        ("agentic_workflow", 0.73), ("prompt_engineering", 0.66)]
     assert verdict.confidence == "low"
+    assert verdict.confidence_reason.en == (
+        "2 open answers could change this: data quality, measured baseline accuracy.")
+
+
+def test_an_open_answer_that_cannot_change_the_verdict_leaves_confidence_alone() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "synthetic_data": "unsure"})
+
+    assert verdict.confidence == "high"
+
+
+def test_a_close_call_says_how_close() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "prompting_effort": "none"})
+
+    assert verdict.confidence == "low"
+    assert verdict.confidence_reason.en == (
+        "Only 1 point ahead of Better prompting: a single answer could tip it.")
 
 
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
     verdict = evaluate(answers(knowledge_source="realtime"))
 
-    assert [(r.recommendation, r.score) for r in verdict.ranking] == [
-        ("rag", 0.58),
-        ("rag_and_fine_tune", 0.5),
+    assert [r.recommendation for r in verdict.ranking[:2]] == ["rag", "rag_and_fine_tune"]
+    assert [(r.recommendation, r.score) for r in verdict.ranking[2:]] == [
         ("prompt_engineering", 0.0),
         ("agentic_workflow", 0.0),
         ("improve_data", 0.0),
@@ -225,31 +234,69 @@ def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
     ]
 
 
+# --- why_not ----------------------------------------------------------------------------------
+
+def test_why_not_explains_the_runner_up_and_fine_tuning() -> None:
+    verdict = evaluate(answers(task_type="knowledge_qa", knowledge_source="private_changing",
+                               failure_mode="missing_knowledge", data_quality="mixed"))
+
+    assert verdict.recommendation == "rag"
+    assert [(w.recommendation, [r.rule for r in w.reasons]) for w in verdict.why_not] == [
+        ("rag_and_fine_tune", ["mixed-quality-data", "measure-before-fine-tuning"]),
+        ("fine_tune", ["changing-knowledge-needs-rag", "missing-knowledge-retrieval",
+                       "knowledge-qa-is-retrieval"]),
+    ]
+
+
+def test_why_not_says_what_would_make_the_runner_up_win() -> None:
+    verdict = evaluate(CUSTOMER_SERVICE_BOT)
+
+    (why_not,) = verdict.why_not
+    assert why_not.recommendation == "agentic_workflow"
+    assert [(c.question, c.to) for c in why_not.would_win_if] == [("failure_mode", "reasoning")]
+
+
+# --- Stored and API forms ---------------------------------------------------------------------
+
 def test_snapshot_is_json_and_localizes_to_the_api_shape() -> None:
     verdict = evaluate(CUSTOMER_SERVICE_BOT)
     snapshot = json.loads(json.dumps(verdict.to_snapshot()))
 
     en = localize(snapshot, "en")
 
-    assert list(en) == ["recommendation", "confidence", "ranking", "summary", "reasons", "risks",
-                        "next_steps", "warnings", "what_would_change", "rules_version"]
+    assert list(en) == ["recommendation", "confidence", "confidence_reason", "ranking", "summary",
+                        "reasons", "why_not", "risks", "next_steps", "warnings",
+                        "what_would_change", "baseline", "rules_version"]
     assert en == verdict.to_json("en")
-    assert en["ranking"][0] == {"recommendation": "fine_tune", "score": 0.91}
+    assert en["ranking"][0]["recommendation"] == "fine_tune"
     assert en["reasons"][0] == {
         "rule": "critical-accuracy-last-mile",
-        "text": RULES[[r.id for r in RULES].index("critical-accuracy-last-mile")].reason.en,
-        "source": "Andrew Ng, The Batch #294",
-        "source_url": "https://www.deeplearning.ai/the-batch/issue-294/",
+        "text": RULES_BY_ID["critical-accuracy-last-mile"].reason.en,
         "principle": "What fine-tuning is good at",
+        "source": SOURCES["ng-batch-294"].to_dict(),
+        "more_sources": [],
         "triggered_by": [
             {"question": "accuracy_target", "answer": "critical"},
             {"question": "prompting_effort", "answer": "extensive"},
             {"question": "baseline_accuracy", "answer": 95},
         ],
     }
-    assert en["what_would_change"][2] == {"question": "prompting_effort", "from": "extensive",
-                                          "to": "none", "recommendation": "agentic_workflow"}
+    assert en["why_not"][0]["recommendation"] == "agentic_workflow"
+    assert en["what_would_change"][0] == {"question": "baseline_accuracy", "from": 95, "to": 99,
+                                          "recommendation": "prompt_engineering",
+                                          "kind": "actionable"}
+    assert en["baseline"] is None
     assert all(isinstance(s, str) for s in en["next_steps"] + en["risks"])
+
+
+def test_a_reason_with_several_sources_lists_the_others_as_more_sources() -> None:
+    verdict = evaluate(answers(task_type="simple_generation", prompting_effort="extensive",
+                               failure_mode="none", volume="high", cost_pressure="blocking"))
+
+    reason = verdict.to_json("en")["reasons"][0]
+    assert reason["rule"] == "scale-small-model"
+    assert reason["source"]["author"] == "Andrew Ng"
+    assert [s["id"] for s in reason["more_sources"]] == ["openai-cookbook-distillation"]
 
 
 def test_chinese_json_changes_texts_but_not_keys() -> None:
@@ -260,8 +307,9 @@ def test_chinese_json_changes_texts_but_not_keys() -> None:
     assert zh["recommendation"] == en["recommendation"] == "fine_tune"
     assert [r["rule"] for r in zh["reasons"]] == [r["rule"] for r in en["reasons"]]
     assert zh["reasons"][0]["principle"] == "微调擅长什么"
-    assert zh["summary"].startswith("用你的示例进行微调")
+    assert zh["summary"].startswith("为最后几个百分点的准确率做微调")
     assert zh["what_would_change"] == en["what_would_change"]
+    assert zh["why_not"][0]["would_win_if"] == en["why_not"][0]["would_win_if"]
 
 
 def test_a_stored_snapshot_renders_the_same_after_the_rules_change() -> None:
@@ -272,57 +320,88 @@ def test_a_stored_snapshot_renders_the_same_after_the_rules_change() -> None:
     assert localize(stored, "en")["reasons"][0]["text"] == "Wording of an older rules version."
 
 
-def test_reassess_says_what_the_current_rules_would_recommend() -> None:
-    old = evaluate(CUSTOMER_SERVICE_BOT).to_snapshot()
-    old.update(rules_version="2026.01-0123456789", recommendation="prompt_engineering")
+def test_a_first_wave_snapshot_still_localizes() -> None:
+    # Format 1: every fired rule as a reason with one {"id", "title", "url"} source, no why_not,
+    # no kinds, no confidence reason, no baseline.
+    old = {
+        "recommendation": "fine_tune", "confidence": "high",
+        "ranking": [{"recommendation": "fine_tune", "score": 0.91}],
+        "summary": {"en": "Fine-tune.", "zh": "微调。"},
+        "reasons": [{"rule": "pattern-task", "text": {"en": "A pattern.", "zh": "模式。"},
+                     "principle": {"en": "P", "zh": "原则"},
+                     "source": {"id": "ng-batch-294", "title": "Andrew Ng, The Batch #294",
+                                "url": "https://www.deeplearning.ai/the-batch/issue-294/"},
+                     "triggered_by": []}],
+        "risks": [], "next_steps": [], "warnings": [],
+        "what_would_change": [{"question": "prompting_effort", "from": "extensive", "to": "none",
+                               "recommendation": "prompt_engineering"}],
+        "rules_version": "2026.01-0123456789",
+    }
 
-    result = reassess(CUSTOMER_SERVICE_BOT, old)
+    en = localize(old, "en")
 
-    assert result is not None
-    assert (result.rules_changed, result.recommendation_changed) == (True, True)
-    assert result.current.recommendation == "fine_tune"
-    message = result.message()
-    assert message is not None
-    assert message.en.endswith("would now recommend: Fine-tune a model.")
-    assert "微调模型" in message.zh
-
-
-def test_reassess_is_silent_when_the_rules_are_the_same() -> None:
-    snapshot = evaluate(CUSTOMER_SERVICE_BOT).to_snapshot()
-
-    result = reassess(CUSTOMER_SERVICE_BOT, snapshot)
-
-    assert result is not None and result.message() is None
+    assert en["reasons"][0]["source"] == {
+        "id": "ng-batch-294", "author": "", "title": "Andrew Ng, The Batch #294", "year": None,
+        "url": "https://www.deeplearning.ai/the-batch/issue-294/"}
+    assert en["why_not"] == []
+    assert en["what_would_change"][0]["kind"] == "situation"
+    assert (en["confidence_reason"], en["baseline"]) == (None, None)
 
 
-def test_reassess_gives_none_for_answers_the_questionnaire_no_longer_accepts() -> None:
-    snapshot = evaluate(CUSTOMER_SERVICE_BOT).to_snapshot()
+# --- How we decide and the rules API ------------------------------------------------------------
 
-    assert reassess({**CUSTOMER_SERVICE_BOT, "retired_question": "x"}, snapshot) is None
-
-
-def test_how_we_decide_lists_every_rule_with_its_source() -> None:
+def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
     page = how_we_decide()
 
-    assert sorted(r.id for r in page.rules) == sorted(r.id for r in RULES)
+    assert [r.id for r in page.rules] == [
+        r.id for principle in PRINCIPLES for r in RULES if r.principle == principle]
     assert all(r.principle.key == p.principle.key for p in page.principles for r in p.rules)
     assert len(page.invariants) == 5
     assert page.sources == tuple(SOURCES.values())
     entry = {r.id: r for r in page.rules}["gigo-noisy-data"]
     assert entry.condition.en == "Data quality is “Many errors”"
     assert entry.condition.zh == "数据质量为「错误很多」"
-    assert entry.effect.en == ("Fix the data first +1; rules out Fine-tune a model, RAG and "
-                               "fine-tuning together; their points pass to Fix the data first")
+    assert entry.effect.en == "Rules out Fine-tune a model, RAG and fine-tuning together"
+    assert {r.id: r for r in page.rules}["clustered-data"].effect.en == (
+        "Fine-tune a model -2; RAG and fine-tuning together -2")
 
 
-def test_how_we_decide_describes_negations_and_facts_in_words() -> None:
-    entry = {r.id: r for r in how_we_decide().rules}["reasoning-failures-decompose"]
+def test_how_we_decide_describes_negations_in_words() -> None:
+    entry = {r.id: r for r in how_we_decide().rules}["nothing-to-retrieve"]
 
-    assert entry.condition.en == ("Task type is not “Complex multi-step reasoning, maths or "
-                                  "logic” and failure mode is “Multi-step logic goes wrong”")
+    assert entry.condition.en == (
+        "Failure mode is not “Facts are wrong or missing” and knowledge source is “Public "
+        "knowledge the model already has” and need for citations is “No”")
     as_json = how_we_decide().to_json("zh")
     assert as_json["principles"][0]["title"] == "提示工程优先"
-    assert json.dumps(as_json, ensure_ascii=False)
+
+
+def test_the_rules_document_has_one_record_per_rule_with_its_source() -> None:
+    document = rules_document("en")
+
+    assert list(document)[:1] == ["rules_version"]
+    assert {"rules_version", "principles", "rules"} <= set(document)
+    assert [r["id"] for r in document["rules"]] == [r.id for r in how_we_decide().rules]
+    assert [p["key"] for p in document["principles"]] == [p.principle.key
+                                                          for p in how_we_decide().principles]
+    record = {r["id"]: r for r in document["rules"]}["gigo-noisy-data"]
+    assert {k: record[k] for k in ("principle", "scores", "exclude", "source")} == {
+        "principle": "garbage-in-garbage-out",
+        "scores": {},
+        "exclude": ["fine_tune", "rag_and_fine_tune"],
+        "source": {"author": "karminski-牙医",
+                   "title": SOURCES["karminski-when-to-fine-tune"].title, "year": 2025,
+                   "url": SOURCES["karminski-when-to-fine-tune"].url},
+    }
+    assert json.loads(json.dumps(rules_document("zh"), ensure_ascii=False)) == rules_document("zh")
+
+
+def test_the_rules_document_is_the_same_data_in_both_languages_except_texts() -> None:
+    en, zh = rules_document("en"), rules_document("zh")
+
+    assert [(r["id"], r["scores"], r["exclude"], r["source"]) for r in en["rules"]] == [
+        (r["id"], r["scores"], r["exclude"], r["source"]) for r in zh["rules"]]
+    assert en["rules"][0]["reason"] != zh["rules"][0]["reason"]
 
 
 def test_verdict_is_frozen() -> None:

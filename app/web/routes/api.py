@@ -141,6 +141,38 @@ def parse_json(raw: bytes) -> Any:
     return body
 
 
+class SourceOut(BaseModel):
+    author: str
+    title: str
+    year: int
+    url: str
+
+
+class PrincipleOut(BaseModel):
+    key: str
+    title: str
+    statement: str
+    invariant: int | None = Field(description="The hard invariant of the contract it keeps, if any")
+
+
+class RuleOut(BaseModel):
+    id: str
+    principle: str = Field(description="Key of the principle the rule belongs to")
+    condition: str = Field(description="When the rule applies, in words")
+    scores: dict[str, int] = Field(description="Points the rule adds to each approach")
+    exclude: list[str] = Field(description="Approaches the rule rules out, whatever their points")
+    reason: str
+    source: SourceOut = Field(description="The source that makes the rule's claim")
+    more_sources: list[SourceOut]
+
+
+class RulesOut(BaseModel):
+    rules_version: str
+    base_scores: dict[str, int] = Field(description="Every approach's starting points")
+    principles: list[PrincipleOut]
+    rules: list[RuleOut]
+
+
 def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=422)
 
@@ -228,3 +260,9 @@ def list_assessments(
         "counts": page.counts,
         "counts_capped": page.counts_capped,
     }
+
+
+@router.get("/rules", response_model=RulesOut, tags=["rules"])
+def list_rules(lang: LangDep) -> Any:
+    """Every rule the engine applies, with its points, vetoes and source: the data behind "How we decide"."""
+    return decision.rules_document(lang)

@@ -10,7 +10,7 @@ from app import assessments, decision
 from app.models import Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.drafts import remember_draft
-from app.web.export import api_record, verdict_markdown
+from app.web.export import api_record, chat_summary, content_disposition, verdict_markdown
 from app.web.forms import message
 from app.web.templating import render
 
@@ -51,12 +51,14 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
         raise HTTPException(404) from None
     if not assessment.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+    share_url = str(request.url_for("show_verdict", token=token))
     return render(request, "assessments/verdict.html", {
         "assessment": assessment,
         "verdict": decision.localize(assessment.verdict, lang),
         "rules_now": assessments.current_recommendation(assessment),
         "revised_from": assessments.revised_from(db, assessment),
-        "share_url": str(request.url_for("show_verdict", token=token)),
+        "share_url": share_url,
+        "chat_summary": chat_summary(assessment, lang, share_url),
     }).body
 
 
@@ -65,14 +67,14 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
     assessment = load_finished(db, token)
     url = str(request.url_for("show_verdict", token=token))
     return Response(verdict_markdown(assessment, lang, url), media_type="text/markdown; charset=utf-8",
-                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="verdict-{assessment.id}.md"'})
+                    headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "md")})
 
 
 @router.get("/a/{token}/export.json")
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(api_record(assessment, lang), headers={
-        **PRIVATE, "Content-Disposition": f'attachment; filename="verdict-{assessment.id}.json"'})
+        **PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")})
 
 
 @router.post("/a/{token}/revise")
