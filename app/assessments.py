@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, defer
 
-from app import costs, decision
+from app import costs, datasets, decision
 from app.db import Database
 from app.models import Assessment, AssessmentCount, utcnow
 
@@ -269,8 +269,25 @@ def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment
     return assessment
 
 
+def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.Evidence:
+    """What the assessment measured besides its answers: the cost numbers, the dataset check."""
+    cost = None
+    if assessment.cost_inputs:
+        inputs, _ = costs.parse_costs(assessment.cost_inputs)
+        if inputs is not None:
+            fact = costs.saving_fact(costs.compute(inputs))
+            cost = decision.CostEvidence(fact.key, fact.sentence)
+    measured = {}
+    if assessment.data_profile:
+        for question in datasets.QUESTIONS:
+            fact = datasets.measured_fact(assessment.data_profile, question, answers.get(question))
+            if fact is not None:
+                measured[question] = fact
+    return decision.Evidence(cost=cost, measured=measured)
+
+
 def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
-    verdict = decision.evaluate(answers)
+    verdict = decision.evaluate(answers, evidence_of(assessment, answers))
     assessment.answers = dict(answers)
     assessment.verdict = verdict.to_snapshot()
     assessment.recommendation = verdict.recommendation
@@ -690,5 +707,5 @@ def current_recommendation(assessment: Assessment) -> str | None:
     answers, errors = decision.validate_answers(assessment.answers)
     if errors:
         return None
-    now = decision.evaluate(answers).recommendation
+    now = decision.evaluate(answers, evidence_of(assessment, answers)).recommendation
     return now if now != assessment.recommendation else None
