@@ -20,6 +20,7 @@ from .conditions import FACTS, Except, When
 from .engine import evaluate
 from .explain import HowWeDecide, RuleEntry, how_we_decide, rules_document
 from .questionnaire import (
+    NOT_APPLICABLE_WHEN,
     QUESTIONS,
     STEP_KEYS,
     STEPS,
@@ -40,6 +41,7 @@ __all__ = [
     "BASE_SCORES",
     "FACTS",
     "FINE_TUNING",
+    "NOT_APPLICABLE_WHEN",
     "PRINCIPLES",
     "QUESTIONS",
     "RULES",

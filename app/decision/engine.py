@@ -38,6 +38,8 @@ from .conditions import (
     fixed_data,
     not_applicable,
 )
+from .conditions import Fact
+from .questionnaire import NOT_APPLICABLE_WHEN
 from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
@@ -141,6 +143,100 @@ def score(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> S
 
 
 # --- What would change --------------------------------------------------------------------
+# Re-scoring every single-answer change from scratch costs about 50 scoring passes a verdict.
+# A change touches few rules, so each pass starts from the verdict's own and re-checks only the
+# rules whose condition reads the changed answer (directly or through a fact); the result equals
+# a full pass, and a test compares the two over the whole answer space.
+
+_INDEX = {a: n for n, a in enumerate(Rec)}
+_N = len(_INDEX)
+_ID, _FT = _INDEX[Rec.ID], _INDEX[Rec.FT]
+_RULE_DELTAS = tuple(tuple((_INDEX[a], p) for a, p in r.scores.items() if p) for r in RULES)
+_RULE_VETOES = tuple(tuple(_INDEX[a] for a in r.exclude) for r in RULES)
+_RULE_CLAUSES = tuple(r.when.clauses for r in RULES)
+# Changing one of these also changes whether the questions in its list apply.
+_CONTROLS: dict[str, tuple[str, ...]] = {}
+for _q, (_control, _value) in NOT_APPLICABLE_WHEN.items():
+    _CONTROLS[_control] = (*_CONTROLS.get(_control, ()), _q)
+_FACTS_OF = {q: tuple(f for f in FACTS.values() if q in f.inputs) for q in QUESTIONS}
+_RULES_OF = {q: frozenset(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS}
+_BY_SIMPLICITY = tuple(_INDEX[a] for a in SIMPLICITY_ORDER)
+_KEYS = tuple(Rec)
+
+
+@dataclass(slots=True)
+class _Pass:
+    """One scoring pass in plain lists, for the counterfactuals."""
+
+    facts: dict[str, object]
+    fired: set[int]
+    points: list[int]
+    vetoes: list[int]
+
+
+def _full_pass(facts: dict[str, object]) -> _Pass:
+    fired: set[int] = set()
+    points = [BASE_SCORES.get(a, 0) for a in Rec]
+    vetoes = [0] * _N
+    for i, clauses in enumerate(_RULE_CLAUSES):
+        for key, values in clauses:
+            if facts[key] not in values:
+                break
+        else:
+            fired.add(i)
+            for a, p in _RULE_DELTAS[i]:
+                points[a] += p
+            for a in _RULE_VETOES[i]:
+                vetoes[a] += 1
+    return _Pass(facts, fired, points, vetoes)
+
+
+def _rescore(base: _Pass, answers: Mapping[str, Answer], changed: set[str]) -> _Pass:
+    """`base` with `changed` answers taken from `answers`: only the affected rules re-checked."""
+    for q in list(changed):
+        changed.update(_CONTROLS.get(q, ()))
+    masked = applicable_answers(answers)
+    facts = dict(base.facts)
+    affected: set[int] = set()
+    stale: dict[str, Fact] = {}
+    for q in changed:
+        facts[q] = masked[q]
+        affected |= _RULES_OF[q]
+        stale.update((f.key, f) for f in _FACTS_OF[q])
+    for fact in stale.values():
+        facts[fact.key] = fact.compute(masked)
+    fired, points, vetoes = set(base.fired), list(base.points), list(base.vetoes)
+    for i in affected:
+        now = True
+        for key, values in _RULE_CLAUSES[i]:
+            if facts[key] not in values:
+                now = False
+                break
+        if now == (i in fired):
+            continue
+        sign = 1 if now else -1
+        (fired.add if now else fired.discard)(i)
+        for a, p in _RULE_DELTAS[i]:
+            points[a] += sign * p
+        for a in _RULE_VETOES[i]:
+            vetoes[a] += sign
+    return _Pass(facts, fired, points, vetoes)
+
+
+def _outcome(one: _Pass, answers: Mapping[str, Answer]) -> tuple[int, list[int | None]]:
+    """The winner and effective points of a pass, with "fix the data" scored as in score()."""
+    effective: list[int | None] = [None if v else p for p, v in zip(one.points, one.vetoes)]
+    if not one.vetoes[_ID]:
+        fixed = fixed_data(answers)
+        diff = {q for q in fixed if fixed[q] != answers[q]}
+        after = _rescore(one, fixed, diff) if diff else one
+        effective[_ID] = None if after.vetoes[_FT] else after.points[_FT] - FIX_DATA_COST
+    best, best_points = -1, 0
+    for a in _BY_SIMPLICITY:
+        p = effective[a]
+        if p is not None and (best < 0 or p > best_points):
+            best, best_points = a, p
+    return best, effective
 
 def _alternatives(question: str, answers: Mapping[str, Answer], facts: Mapping[str, object]) -> list[Answer]:
     q = QUESTIONS[question]
@@ -181,17 +277,20 @@ def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
                        evidence: Evidence) -> tuple[Change, ...]:
     found: list[tuple[tuple[int, int, int], Change]] = []
     skip = not_applicable(answers)
+    base = _full_pass(dict(scored.facts))
+    winner = _INDEX[scored.winner]
     for n, question in enumerate(QUESTIONS):
         if question in skip:
             continue
         for value in _alternatives(question, answers, scored.facts):
-            other = score({**answers, question: value}, evidence)
-            if other.winner == scored.winner:
+            changed = {**answers, question: value}
+            other, effective = _outcome(_rescore(base, changed, {question}), changed)
+            if other == winner:
                 continue
-            before = other.effective[scored.winner]
-            lead = other.effective[other.winner] - before if before is not None else _VETO_WEIGHT  # type: ignore[operator]
+            before = effective[winner]
+            lead = effective[other] - before if before is not None else _VETO_WEIGHT  # type: ignore[operator]
             kind = _kind(question, answers[question])
-            change = Change(question, answers[question], value, other.winner.value, kind)
+            change = Change(question, answers[question], value, _KEYS[other].value, kind)
             found.append(((_KIND_ORDER[kind], -lead, n), change))
     found.sort(key=lambda item: item[0])
     return tuple(c for _, c in found)

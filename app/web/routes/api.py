@@ -25,6 +25,10 @@ def _answer_field(question: decision.Question) -> tuple[Any, Any]:
         return (int | None, Field(None, ge=question.minimum, le=question.maximum,
                                   description=description))
     options = tuple(option.key for option in question.options)
+    if question.key in decision.NOT_APPLICABLE_WHEN:
+        key, value = decision.NOT_APPLICABLE_WHEN[question.key]
+        return (Literal[options] | None, Field(  # type: ignore[valid-type]
+            None, description=f"{description} Required unless {key} is {value!r}, when it does not apply."))
     return (Literal[options], Field(..., description=description))  # type: ignore[valid-type]
 
 
