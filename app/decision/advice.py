@@ -26,6 +26,9 @@ MAX_RISKS = 5
 FIRST_STEPS = frozenset({"schema-first", "aw-reasoning-model"})
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
+# A fine-tuning plan always says how to start and when to ship, whatever else it has to cut.
+KEEP = frozenset({"ft-lora-api", "ft-lora-open", "ft-lora-self", "ft-compare", "ft-compare-voice",
+                  "ft-compare-distill"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,10 +351,6 @@ NEXT_STEPS: tuple[Advice, ...] = (
        "Grow the training set to at least 50–100 diverse examples beyond the eval set, including "
        "hard and malformed cases.",
        "在评测集之外，把训练集扩充到至少 50–100 条多样化的示例，其中包括困难和格式错误的案例。"),
-    _a("ft-fix-labels", When(recommendation=FINE_TUNING, data_quality="mixed"),
-       "Before training, review a random sample of 100 examples and fix or drop the wrong ones: "
-       "the model will copy every mistake it is shown.",
-       "训练之前，随机审核 100 条示例，修正或删除错误的示例：模型会照搬它看到的每一个错误。"),
     _a("ft-edge-cases", When(recommendation=FINE_TUNING, example_count={"100_to_1k", "over_1k"},
                              edge_cases="no"),
        "Add 10–20% hard, malformed and adversarial cases to the training set.",

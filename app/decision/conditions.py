@@ -34,7 +34,8 @@ def applicable_answers(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """
     masked = dict(answers)
     for q in not_applicable(answers):
-        if masked.get(q) is None and QUESTIONS[q].kind == "choice":
+        question = QUESTIONS[q]
+        if question.kind == "choice" and (masked.get(q) is None or masked[q] in question.uncertain_options):
             masked[q] = NOT_APPLICABLE
     return masked
 
@@ -108,7 +109,7 @@ def fixed_data(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """The answers as they would be once the data is fixed: correct, varied, with hard cases,
     and real examples collected where there were none."""
     fixed = dict(answers)
-    if fixed["example_count"] == "none" and fixed["synthetic_data"] != "yes":
+    if fixed["example_count"] == "none":
         fixed.update(example_count="100_to_1k", data_quality="clean", data_diversity="diverse",
                      edge_cases="yes")
     if fixed["data_quality"] in {"noisy", "mixed"}:

@@ -23,6 +23,7 @@ from .advice import (
     WARNINGS,
     DROP_FIRST,
     FIRST_STEPS,
+    KEEP,
     Advice,
 )
 from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
@@ -39,7 +40,7 @@ from .conditions import (
     not_applicable,
 )
 from .conditions import Fact
-from .questionnaire import NOT_APPLICABLE_WHEN
+from .questionnaire import NOT_APPLICABLE, NOT_APPLICABLE_WHEN
 from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
@@ -278,12 +279,16 @@ def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
     found: list[tuple[tuple[int, int, int], Change]] = []
     skip = not_applicable(answers)
     base = _full_pass(dict(scored.facts))
+    masked = applicable_answers(answers)
     winner = _INDEX[scored.winner]
     for n, question in enumerate(QUESTIONS):
         if question in skip:
             continue
         for value in _alternatives(question, answers, scored.facts):
             changed = {**answers, question: value}
+            if any(QUESTIONS[q].kind == "choice" and masked.get(q) == NOT_APPLICABLE
+                   for q in not_applicable(answers) - not_applicable(changed)):
+                continue  # it would make a question apply that was left out: we can't say
             other, effective = _outcome(_rescore(base, changed, {question}), changed)
             if other == winner:
                 continue
@@ -327,9 +332,12 @@ def deciding_rules(scored: Scored) -> list[int]:
             continue
         if rule.scores.get(w, 0) > 0:
             weights[i] = rule.scores[w]
-        # A veto decided if the approach it took off the table would otherwise have won.
-        if any(a != w and scored.beats(a, scored.points[a], w, scored.effective[w]) for a in rule.exclude):
-            weights[i] = _VETO_WEIGHT
+        # A veto decided if the approach it took off the table would otherwise have won; the
+        # veto that removed the strongest such approach comes first.
+        beaten = [scored.points[a] for a in rule.exclude
+                  if a != w and scored.beats(a, scored.points[a], w, scored.effective[w])]
+        if beaten:
+            weights[i] = _VETO_WEIGHT + max(beaten)
     return sorted(weights, key=lambda i: (-weights[i], i))
 
 
@@ -504,6 +512,13 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     unique = list(first_of.values())
     while len(unique) > MAX_NEXT_STEPS and any(a.id in DROP_FIRST for a in unique):
         unique.remove(next(a for a in reversed(unique) if a.id in DROP_FIRST))
+    room = MAX_NEXT_STEPS - sum(a.id in KEEP for a in unique)
+    kept: list[Advice] = []
+    for advice in unique:
+        if advice.id in KEEP or room > 0:
+            kept.append(advice)
+            room -= advice.id not in KEEP
+    unique = kept
 
     return Verdict(
         recommendation=w.value,

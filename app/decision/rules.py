@@ -433,7 +433,7 @@ RULES: tuple[Rule, ...] = (
         _t("Your best prompt is far below the target. Fine-tuning buys the last few points, not "
            "a large gap; rethink the approach first.",
            "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新考虑整体做法。"),
-        NG_BATCH_294, scores={AW: 3, FT: -2, RFT: -2},
+        NG_BATCH_294, scores={AW: 3, FT: -3, RFT: -3},
     ),
 
     # --- A specialist, not a generalist ---------------------------------------------------
@@ -471,7 +471,8 @@ RULES: tuple[Rule, ...] = (
         more_sources=(OPENAI_DISTILLATION,),
     ),
     Rule(
-        "realtime-latency", "small-models-at-scale", When(latency_need="realtime", at_scale="yes"),
+        "realtime-latency", "small-models-at-scale",
+        When(latency_need="realtime", at_scale="yes", large_model_works="yes"),
         _t("You need answers in under 300 ms, and speed and cost matter at your scale. Large models "
            "are often too slow as use grows, and every workflow step adds a call; a fine-tuned small "
            "model can answer faster.",

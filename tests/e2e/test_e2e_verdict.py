@@ -25,7 +25,8 @@ def verdict_snapshot(page: Page) -> dict[str, object]:
         "recommendation": page.locator(".verdict-recommendation").inner_text(),
         "confidence": page.locator(".verdict-confidence").inner_text(),
         "reasons": page.locator("ol.reasons > li").all_inner_texts(),
-        "answers": page.locator(".answers-grid dl.answers dd").all_inner_texts(),
+        # The answers sit in a folded section: read them whether it is open or not.
+        "answers": [t.strip() for t in page.locator(".answers-grid dl.answers dd").all_text_contents()],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from app.decision import QUESTIONS
+from app.decision.questionnaire import NOT_APPLICABLE_WHEN
 
 # A realistic, unremarkable team: an extraction task tried with a simple prompt, some clean data,
 # general knowledge. Examples override only what their situation states.
@@ -64,6 +65,76 @@ def answer_values(key: str) -> st.SearchStrategy[str | int | None]:
     return st.sampled_from(q.option_keys)
 
 
-def answer_sets(**fixed: st.SearchStrategy[str | int | None]) -> st.SearchStrategy[dict]:
-    """Any complete, valid answer set; `fixed` narrows some questions."""
+# The questions that cannot apply, written out here from the contract (QUESTIONNAIRE.md,
+# second wave): no baseline before any prompt, no data quality without data.
+CANNOT_APPLY: dict[str, tuple[str, str]] = {
+    "baseline_accuracy": ("prompting_effort", "none"),
+    "baseline_sample_size": ("prompting_effort", "none"),
+    "data_quality": ("example_count", "none"),
+    "data_diversity": ("example_count", "none"),
+    "edge_cases": ("example_count", "none"),
+}
+assert CANNOT_APPLY == dict(NOT_APPLICABLE_WHEN)
+
+
+def cannot_apply(answers: dict) -> set[str]:
+    return {q for q, (key, value) in CANNOT_APPLY.items() if answers.get(key) == value}
+
+
+def complete_answer_sets(**fixed: st.SearchStrategy[str | int | None]) -> st.SearchStrategy[dict]:
+    """Any complete, valid answer set, every question answered; `fixed` narrows some questions."""
     return st.fixed_dictionaries({k: fixed.get(k, answer_values(k)) for k in QUESTIONS})
+
+
+def _leave_out(draw: st.DrawFn, answers: dict, keep: set[str]) -> dict:
+    """The questions that cannot apply left unanswered (None, as validation stores them) or not;
+    those in `keep` are always answered."""
+    if draw(st.booleans()):
+        return answers
+    return {k: None if k in cannot_apply(answers) - keep else v for k, v in answers.items()}
+
+
+def answer_sets(**fixed: st.SearchStrategy[str | int | None]) -> st.SearchStrategy[dict]:
+    """Any valid answer set; `fixed` narrows some questions. Half of them leave the questions that
+    cannot apply unanswered, so every property covers "not applicable" too."""
+    return st.composite(
+        lambda draw: _leave_out(draw, draw(complete_answer_sets(**fixed)), set(fixed)))()
+
+
+def is_complete(answers: dict) -> bool:
+    """Every question that applies is answered (integers may always be left empty)."""
+    return all(v is not None or QUESTIONS[k].kind == "integer" or k in cannot_apply(answers)
+               for k, v in answers.items())
+
+
+FINE_TUNING = frozenset({"fine_tune", "rag_and_fine_tune"})
+RETRIEVAL = frozenset({"rag", "rag_and_fine_tune"})
+
+# Answers a team can improve, worst first, written out here rather than imported from the engine,
+# so that the tests hold the engine to the contract: moving right is better data or more prompting.
+BETTER: dict[str, tuple[str, ...]] = {
+    "prompting_effort": ("none", "basic", "extensive"),
+    "example_count": ("none", "under_100", "100_to_1k", "over_1k"),
+    "data_quality": ("noisy", "mixed", "clean"),
+    "data_diversity": ("clustered", "diverse"),
+    "edge_cases": ("no", "yes"),
+    "synthetic_data": ("no", "yes"),
+}
+
+
+def is_worse(question: str, before: object, after: object) -> bool:
+    """Whether changing `question` from `before` to `after` makes the team's position worse."""
+    order = BETTER.get(question)
+    if order is not None:
+        return before in order and after in order and order.index(after) < order.index(before)
+    if question == "baseline_accuracy":
+        return before is not None and (after is None or after < before)  # type: ignore[operator]
+    return False
+
+
+def is_open(question: str, value: object) -> bool:
+    """An honest "we don't know": an uncertain option, or an unmeasured (empty) baseline."""
+    q = QUESTIONS[question]
+    if q.kind == "integer":
+        return value is None
+    return value in q.uncertain_options

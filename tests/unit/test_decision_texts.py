@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 
-from decision_cases import CUSTOMER_SERVICE_BOT
+from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import (
     APPROACHES,
@@ -21,6 +21,26 @@ from app.decision import (
 )
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
 from app.decision.explain import HOW_SCORING_WORKS, INVARIANTS
+from app.decision.rules import RULES_BY_ID
+from app.decision import summaries
+
+# Verdicts that between them show every kind of summary, a why_not, a baseline note and the
+# texts built from the answers.
+VERDICTS = (
+    CUSTOMER_SERVICE_BOT,
+    {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 20, "data_quality": "unsure"},
+    answers(),
+    answers(failure_mode="none"),
+    answers(task_type="knowledge_qa", knowledge_source="private_changing", needs_citations="yes",
+            failure_mode="missing_knowledge"),
+    answers(failure_mode="reasoning", task_type="reasoning"),
+    answers(task_type="tool_use", failure_mode="wrong_decisions"),
+    answers(prompting_effort="extensive", failure_mode="format", data_quality="mixed",
+            data_diversity="clustered", edge_cases="no", baseline_accuracy=90),
+    answers(prompting_effort="extensive", failure_mode="format", knowledge_source="realtime"),
+    answers(task_type="simple_generation", prompting_effort="extensive", failure_mode="none",
+            volume="high", cost_pressure="blocking", synthetic_data="yes"),
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -49,14 +69,18 @@ def all_texts() -> list[Text]:
     _, range_errors = validate_answers({"baseline_accuracy": 101})
     roots = (STEPS, APPROACHES, RULES, PRINCIPLES, FACTS, WARNINGS, RISKS, FIND_OUT, NEXT_STEPS,
              INVARIANTS, HOW_SCORING_WORKS, errors, range_errors, how_we_decide(),
-             evaluate(CUSTOMER_SERVICE_BOT))
+             # Every table of texts the summaries are built from.
+             [v for v in vars(summaries).values() if isinstance(v, (Mapping, Text))],
+             RULES_BY_ID["data-not-ready"].reason_for(
+                 answers(data_quality="mixed", data_diversity="clustered", edge_cases="no")),
+             [evaluate(v) for v in VERDICTS])
     return [t for root in roots for t in texts_in(root)]
 
 
 def test_every_text_is_in_both_languages() -> None:
     texts = all_texts()
 
-    assert len(texts) > 400
+    assert len(texts) > 500
     for text in texts:
         assert text.en.strip() and text.zh.strip(), text
         assert CJK.search(text.zh), text

@@ -51,6 +51,23 @@ def test_non_integers_are_rejected(value: object) -> None:
     assert errors[0].message.zh == "请输入 0 到 100 之间的整数，或者留空。"
 
 
+@pytest.mark.parametrize("value, expected", [(None, None), ("", None), ("40", 40), (1, 1),
+                                             (1_000_000, 1_000_000)])
+def test_baseline_sample_size_is_optional_and_whole(value: object, expected: int | None) -> None:
+    normalized, errors = validate_answers({**NEUTRAL, "baseline_sample_size": value})
+
+    assert errors == []
+    assert normalized["baseline_sample_size"] == expected
+
+
+@pytest.mark.parametrize("value, code", [(0, "out_of_range"), (1_000_001, "out_of_range"),
+                                         ("-3", "out_of_range"), ("4.5", "not_integer")])
+def test_baseline_sample_size_below_one_or_fractional_is_rejected(value: object, code: str) -> None:
+    _, errors = validate_answers({**NEUTRAL, "baseline_sample_size": value})
+
+    assert codes(errors) == [("baseline_sample_size", code)]
+
+
 @pytest.mark.parametrize("value", [-1, 101, "-5", "250"])
 def test_out_of_range_integers_are_rejected(value: object) -> None:
     _, errors = validate_answers({**NEUTRAL, "baseline_accuracy": value})
@@ -128,6 +145,7 @@ def test_questionnaire_keys_match_the_contract() -> None:
         "accuracy_target": ("best_effort", "high", "critical"),
         "prompting_effort": ("none", "basic", "extensive"),
         "baseline_accuracy": (),
+        "baseline_sample_size": (),
         "failure_mode": ("format", "wrong_decisions", "missing_knowledge", "reasoning", "none", "unknown"),
         "volume": ("low", "medium", "high"),
         "latency_need": ("relaxed", "interactive", "realtime"),
@@ -143,7 +161,8 @@ def test_questionnaire_keys_match_the_contract() -> None:
         "edge_cases": ("yes", "no", "unsure"),
         "synthetic_data": ("yes", "no", "unsure"),
     }
-    assert [q.key for q in QUESTIONS.values() if q.optional] == ["baseline_accuracy"]
+    assert [q.key for q in QUESTIONS.values() if q.optional] == [
+        "baseline_accuracy", "baseline_sample_size"]
     assert QUESTIONS["data_quality"].uncertain_options == frozenset({"unsure"})
     assert QUESTIONS["failure_mode"].uncertain_options == frozenset({"unknown"})
     assert QUESTIONS["task_type"].uncertain_options == frozenset()

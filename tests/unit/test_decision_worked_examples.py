@@ -2,7 +2,7 @@
 
 from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
-from app.decision import evaluate
+from app.decision import Change, evaluate
 
 
 def test_customer_service_bot_at_95_needing_99_is_fine_tune() -> None:
@@ -10,11 +10,17 @@ def test_customer_service_bot_at_95_needing_99_is_fine_tune() -> None:
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.confidence == "high"
-    assert [r.rule for r in verdict.reasons][:3] == [
+    assert verdict.confidence_reason.en == (
+        "11 points ahead of A simple agentic workflow, and no open answer could change it.")
+    assert [r.rule for r in verdict.reasons] == [
         "critical-accuracy-last-mile",
         "implicit-sop-learn-from-examples",
         "tool-calls-from-examples",
+        "prompting-plateaued",
+        "narrow-task-specialist",
     ]
+    # Nothing to retrieve takes RAG + fine-tuning off the table; the workflow is the runner-up.
+    assert [w.recommendation for w in verdict.why_not] == ["agentic_workflow"]
     assert verdict.warnings == ()
 
 
@@ -25,8 +31,10 @@ def test_same_bot_without_prompting_is_prompting_or_workflow() -> None:
 
     assert verdict.recommendation == "agentic_workflow"
     assert verdict.ranking[1].recommendation == "prompt_engineering"
-    assert verdict.reasons[0].rule == "prompting-first"
+    assert [r.rule for r in verdict.reasons] == ["tool-use-workflow-first", "prompting-first"]
     assert [w.en.split(",")[0] for w in verdict.warnings] == ["You say prompting has not been tried"]
+    assert verdict.what_would_change[0] == Change(
+        "prompting_effort", "none", "extensive", "fine_tune", "actionable")
 
 
 def test_this_months_product_specs_is_rag() -> None:
@@ -38,8 +46,10 @@ def test_this_months_product_specs_is_rag() -> None:
     )
 
     assert verdict.recommendation == "rag"
-    assert verdict.confidence == "medium"  # RAG leads clearly, but no baseline was measured
-    assert verdict.reasons[0].rule == "changing-knowledge-needs-rag"
+    assert verdict.confidence == "high"  # nothing left open could change it
+    assert [r.rule for r in verdict.reasons] == [
+        "changing-knowledge-needs-rag", "knowledge-qa-is-retrieval", "missing-knowledge-retrieval"]
+    assert verdict.what_would_change == ()
 
 
 def test_summarising_meeting_notes_with_no_data_is_prompt_engineering() -> None:
@@ -52,8 +62,11 @@ def test_summarising_meeting_notes_with_no_data_is_prompt_engineering() -> None:
     )
 
     assert verdict.recommendation == "prompt_engineering"
-    assert verdict.confidence == "medium"  # no baseline measured yet
-    assert verdict.next_steps[0].en.startswith("Find out: build an eval set of 50–100 real cases")
+    assert verdict.confidence == "high"
+    assert [r.rule for r in verdict.reasons] == [
+        "simple-generation-by-prompt", "basic-prompting-has-headroom", "style-prompt-first"]
+    assert verdict.next_steps[0].en.startswith(
+        "Describe the format or style explicitly and add 3–5 examples")
 
 
 def test_medical_claims_with_noisy_labels_is_improve_data() -> None:
@@ -69,6 +82,14 @@ def test_medical_claims_with_noisy_labels_is_improve_data() -> None:
 
     assert verdict.recommendation == "improve_data"
     assert verdict.confidence == "high"
-    assert verdict.reasons[0].rule == "gigo-noisy-data"
-    changes = {(c.question, c.to): c.recommendation for c in verdict.what_would_change}
-    assert changes[("data_quality", "clean")] == "fine_tune"
+    assert [r.rule for r in verdict.reasons] == [
+        "gigo-noisy-data", "critical-accuracy-last-mile", "classification-from-examples",
+        "implicit-sop-learn-from-examples", "prompting-plateaued"]
+    # Only clean data makes fine-tuning win outright; with some wrong labels left, fixing them is
+    # still worth as much as training, and the simpler plan wins the tie.
+    assert verdict.what_would_change[:2] == (
+        Change("data_quality", "noisy", "clean", "fine_tune", "actionable"),
+        Change("baseline_accuracy", 93, 99, "prompt_engineering", "actionable"),
+    )
+    assert verdict.summary.en.startswith(
+        "Fine-tuning may well fit this task, but the data is not ready. First clean out the errors")

@@ -1,0 +1,110 @@
+"""The measured baseline: its 95% Wilson interval, and what the verdict says about it."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from decision_cases import CUSTOMER_SERVICE_BOT, answers
+
+from app.decision import evaluate, wilson_interval
+
+RECORD_SAMPLE_SIZE = ("Record how many cases your baseline was measured on: on a few dozen cases, "
+                      "a few points of accuracy are within noise.")
+
+
+def wilson(p: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """The textbook formula, written out independently of the engine (z: the 97.5% normal quantile)."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize("successes, n, low, high", [
+    (38, 40, 0.835, 0.986),
+    (0, 10, 0.0, 0.278),
+    (10, 10, 0.722, 1.0),
+    (50, 100, 0.404, 0.596),
+    (19, 20, 0.764, 0.991),
+])
+def test_wilson_interval_known_values(successes: int, n: int, low: float, high: float) -> None:
+    found = wilson_interval(successes, n)
+
+    assert (round(found[0], 3), round(found[1], 3)) == (low, high)
+
+
+@pytest.mark.parametrize("successes, n", [(1, 3), (7, 9), (95, 100), (999, 1000), (12, 345)])
+def test_wilson_interval_matches_the_formula(successes: int, n: int) -> None:
+    low, high = wilson(successes / n, n)
+
+    assert wilson_interval(successes, n) == pytest.approx((max(0.0, low), min(1.0, high)), abs=1e-9)
+
+
+@pytest.mark.parametrize("successes, n", [(-1, 10), (11, 10), (0, 0)])
+def test_wilson_interval_rejects_impossible_counts(successes: int, n: int) -> None:
+    with pytest.raises(ValueError):
+        wilson_interval(successes, n)
+
+
+def test_the_verdict_reports_the_interval_of_a_baseline_with_its_sample_size() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 40})
+
+    assert verdict.baseline is not None
+    assert verdict.baseline.to_dict() | {"note": None} == {
+        "accuracy": 0.95, "sample_size": 40, "low": 0.835, "high": 0.9862, "target": 0.99,
+        "gap": "real", "settle_with": None, "note": None,
+    }
+    assert verdict.baseline.note().en == (
+        "95% on 40 cases means somewhere between 83.5% and 98.6% (95% Wilson interval): the whole "
+        "interval is below your 99% target, so the gap is real.")
+    assert RECORD_SAMPLE_SIZE not in [s.en for s in verdict.next_steps]
+
+
+def test_a_gap_within_noise_asks_for_more_cases_first() -> None:
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 20})
+
+    assert verdict.baseline is not None
+    assert (verdict.baseline.gap, verdict.baseline.settle_with) == ("uncertain", 30)
+    assert verdict.next_steps[0].en == (
+        "95% on 20 cases means somewhere between 76.4% and 99.1% (95% Wilson interval), which "
+        "includes your 99% target, so the gap may not be real: measure on about 30 cases before "
+        "deciding.")
+    # At 30 cases a true 95% would leave the 99% target out of the interval.
+    assert wilson(0.95, 30)[1] < 0.99 < wilson(0.95, 20)[1]
+
+
+def test_a_baseline_without_a_sample_size_asks_to_record_it() -> None:
+    verdict = evaluate(CUSTOMER_SERVICE_BOT)
+
+    assert verdict.baseline is None
+    assert verdict.next_steps[0].en == RECORD_SAMPLE_SIZE
+
+
+def test_no_baseline_means_no_interval_and_no_request_to_record_its_size() -> None:
+    verdict = evaluate(answers(baseline_accuracy=None, baseline_sample_size=120))
+
+    assert verdict.baseline is None
+    assert RECORD_SAMPLE_SIZE not in [s.en for s in verdict.next_steps]
+
+
+def test_a_baseline_within_noise_counts_like_one_open_answer() -> None:
+    # The bot is 11 points ahead and "high" with 40 cases; on 20 the 99% target is inside the
+    # interval, which caps the confidence at medium and says why in its own line.
+    settled = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 40})
+    unsettled = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 20})
+
+    assert (settled.recommendation, settled.confidence) == ("fine_tune", "high")
+    assert (unsettled.recommendation, unsettled.confidence) == ("fine_tune", "medium")
+    assert unsettled.confidence_reason.en == (
+        "Your baseline was measured on too few cases to tell whether it meets the target.")
+
+
+def test_an_unmeasured_baseline_gets_one_eval_set_step_not_two() -> None:
+    # The find-out step and the fine-tune plan's hold-out step are on the same topic: the first
+    # is kept.
+    steps = [s.en for s in evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None}).next_steps]
+
+    assert steps[0].startswith("Find out: build an eval set of at least 300 real cases")
+    assert not any(s.startswith("Hold out 50–100 real cases") for s in steps)
+    assert sum("eval set" in s and ("Build" in s or "build" in s or "Hold out" in s)
+               for s in steps) == 1
