@@ -5,7 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from app import assessments, costs
+from app import assessments, costs, decision
 from app.costs.inputs import FORM_FIELDS
 from app.web.routes.costs import EXAMPLE_FORM as CALCULATOR_EXAMPLE
 from app.web.templating import env
@@ -416,3 +416,40 @@ def test_migration_adds_cost_inputs_and_removes_it_keeping_the_history_triggers(
     assert counted == 1  # the triggers of 0002 survived the downgrade
     engine.dispose()
     command.upgrade(config, "head")
+
+
+# --- The numbers in the verdict ------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_verdict_page_shows_the_numbers_and_a_reason_quotes_them(client, app, lang):
+    token = finished_with_costs(client)
+    verdict = decision.localize(stored(app, token).verdict, lang)
+    page = html(client.get(f"/a/{token}?lang={lang}"))
+    assert page.select_one("#costs h2#costs-heading").get_text() == {"en": "What it costs",
+                                                                     "zh": "成本测算"}[lang]
+    assert page.select_one("#costs dd[data-figure='monthly_saving']").get_text() == "$23,670"
+    # A saving that repays the one-time cost in 0.21 months counts for fine-tuning, in figures.
+    reason = next(r for r in verdict["reasons"] if r["rule"] == "cost-pays-back-fast")
+    figures = {"en": "$23,670 a month saved; the $5,000 one-time cost pays back in 0.21 months.",
+               "zh": "每月节省 $23,670；$5,000 的一次性成本 0.21 个月即可收回。"}[lang]
+    assert reason["text"].startswith(figures)
+    shown = [li.select_one("p").get_text(strip=True) for li in page.select("ol.reasons > li")]
+    assert reason["text"] in shown
+
+
+def test_a_negligible_saving_counts_against_fine_tuning_in_the_verdict(client, app):
+    # The same team, but the candidate saves almost nothing: the numbers now argue against.
+    with_costs = finished_with_costs(client)
+    token = to_cost_step(client)
+    form = cost_step_form(**{"candidate.input_per_million": "2.4", "candidate.output_per_million": "14.9"})
+    assert client.post(f"/d/{token}/cost", data=form).status_code == 303
+    for step in ("knowledge", "data"):
+        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+    assert client.post(f"/d/{token}/finish").status_code == 303
+    costed = decision.localize(stored(app, with_costs).verdict, "en")
+    cheap = decision.localize(stored(app, token).verdict, "en")
+    ft = {v["recommendation"]: v["score"] for v in costed["ranking"]}["fine_tune"]
+    ft_cheap = {v["recommendation"]: v["score"] for v in cheap["ranking"]}["fine_tune"]
+    assert ft_cheap < ft
+    assert "cost-pays-back-fast" in [r["rule"] for r in costed["reasons"]]
+    assert "cost-pays-back-fast" not in [r["rule"] for r in cheap["reasons"]]

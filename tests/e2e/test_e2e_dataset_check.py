@@ -43,6 +43,9 @@ def check_accept_and_finish(page: Page, token: str, sample: Path) -> None:
     next_button(page).click()
     expect(page).to_have_url(step_url(token, "review"))
     finish(page, token)
+    # The verdict says what was measured: the profile, and a note beside the reasons it backs.
+    expect(page.locator("#data-profile-heading")).to_have_text("Measured training data")
+    expect(page.locator("ol.reasons .reason-measured").first).to_contain_text("measured on 300 examples")
     record = page.request.get(f"/api/v1/assessments/{token}").json()
     assert record["data_profile"]["valid"] == 300
     assert abs(record["data_profile"]["near_duplicate_share"] - 0.4) <= 0.05
