@@ -69,7 +69,7 @@ WARNINGS: tuple[Advice, ...] = (
        When(failure_mode=Except("none", "unknown"), baseline_gap="meets_target"),
        "Your best prompt already meets the accuracy target, yet you report a failure mode. If the "
        "failures matter, your eval set or your target may not capture them.",
-       "你最好的提示已经达到准确率目标，但你仍报告了主要问题。如果这些问题很重要，说明评测集或目标可能没有覆盖到它们。"),
+       "你最好的提示已经达到准确率目标，但你仍报告了失败类型。如果这些问题很重要，说明评测集或目标可能没有覆盖到它们。"),
     _a("missing-knowledge-but-general",
        When(failure_mode="missing_knowledge", knowledge_source="general"),
        "The model gets facts wrong, yet you say it only needs public knowledge it already has. "

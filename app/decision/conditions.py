@@ -167,10 +167,10 @@ FACTS: Mapping[str, Fact] = MappingProxyType({
         values=MappingProxyType({
             "adequate": Text("adequate (at most one of: some wrong labels, clustered examples, no "
                              "edge cases)",
-                             "尚可（以下问题最多只有一个：部分标注错误、示例聚类、没有边缘案例）"),
+                             "尚可（以下问题最多只有一个：部分标注错误、示例高度同质化、没有边缘案例）"),
             "weak": Text(f"weak ({DATA_NOT_READY_AT} or more of: some wrong labels, clustered "
                          "examples, no edge cases)",
-                         f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例聚类、"
+                         f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例高度同质化、"
                          "没有边缘案例）"),
         }),
         compute=data_readiness,

@@ -228,7 +228,7 @@ _ACCURACY = (
     _choice(
         "failure_mode",
         "accuracy",
-        Text("failure mode", "主要问题"),
+        Text("failure mode", "失败类型"),
         Text("What goes wrong most often?", "最常出现的问题是什么？"),
         Text(
             "Each failure has a different cure: format and decisions are patterns fine-tuning can teach; "
@@ -408,11 +408,11 @@ _DATA = (
         Text(
             "Clustered data teaches one narrow, rigid pattern; varied styles, lengths and topics teach "
             "a pattern that generalises.",
-            "聚类（高度同质）的数据只会教出单一、刻板的模式；覆盖多种风格、长度和主题的数据才能学到可泛化的模式。",
+            "高度同质化的数据只会教出单一、刻板的模式；覆盖多种风格、长度和主题的数据才能学到可泛化的模式。",
         ),
         (KARMINSKI,),
         _o("diverse", "Diverse: covers styles, lengths and topics", "多样：覆盖各种风格、长度和主题"),
-        _o("clustered", "Clustered: mostly similar examples", "聚类：大多是相似的示例"),
+        _o("clustered", "Clustered: mostly similar examples", "同质化：大多是相似的示例"),
         _o("unsure", "Not sure", "不确定"),
     ),
     _choice(

@@ -26,9 +26,10 @@ PRIOR = "simplest-first"
 
 
 def fixed_data(answers: dict) -> dict:
-    """The data fixed: correct, varied, with hard cases, real examples collected if there were none."""
+    """The data fixed: correct, varied, with hard cases, real examples collected if there were none
+    (with or without synthetic data: real examples are part of fixing the data)."""
     fixed = dict(answers)
-    if fixed["example_count"] == "none" and fixed["synthetic_data"] != "yes":
+    if fixed["example_count"] == "none":
         fixed.update(example_count="100_to_1k", data_quality="clean", data_diversity="diverse",
                      edge_cases="yes")
     if fixed["data_quality"] in {"noisy", "mixed"}:
