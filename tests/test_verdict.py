@@ -95,7 +95,7 @@ def test_why_not_names_the_runner_up_and_what_would_make_it_win(client, app):
     assert verdict["recommendation"] == "rag"
     page = html(client.get(f"/a/{token}"))
     headings = [h.get_text(strip=True) for h in page.select("details.why-not summary h2")]
-    assert headings == [f"Why not {decision.APPROACHES[w['recommendation']].label.en}?"
+    assert headings == [f"Why not “{decision.APPROACHES[w['recommendation']].label.en}”?"
                         for w in verdict["why_not"]]
     assert verdict["why_not"][-1]["recommendation"] == "fine_tune"
     for block, why_not in zip(page.select("details.why-not"), verdict["why_not"], strict=True):

@@ -390,11 +390,11 @@ def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline 
         decide = [c.question for c in changes if c.recommendation == runner.value]
         if decide:
             names = _names(list(dict.fromkeys(decide))[:2])
-            why = Text(f"Tied with {label.en}, and the simpler approach wins ties: your answer on "
+            why = Text(f"Tied with “{label.en}”, and the simpler approach wins ties: your answer on "
                        f"{names.en} decides between them.",
                        f"与「{label.zh}」得分相同，平分时选择更简单的做法：你关于{names.zh}的答案决定二者之间的取舍。")
         else:
-            why = Text(f"Tied with {label.en}, and the simpler approach wins ties.",
+            why = Text(f"Tied with “{label.en}”, and the simpler approach wins ties.",
                        f"与「{label.zh}」得分相同，平分时选择更简单的做法。")
     elif unsettled and not open_questions:
         why = Text("Your baseline was measured on too few cases to tell whether it meets the target.",
@@ -411,10 +411,10 @@ def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline 
         label = _label(runner)
         pts_en = f"{margin} point{'s' if margin != 1 else ''}"
         if level == 2:
-            why = Text(f"{pts_en} ahead of {label.en}, and no open answer could change it.",
+            why = Text(f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
                        f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。")
         else:
-            why = Text(f"Only {pts_en} ahead of {label.en}: a single answer could tip it.",
+            why = Text(f"Only {pts_en} ahead of “{label.en}”: a single answer could tip it.",
                        f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。")
     return confidence, why
 

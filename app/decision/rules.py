@@ -232,9 +232,9 @@ RULES: tuple[Rule, ...] = (
         When(prompting_effort="extensive",
              failure_mode={"format", "wrong_decisions", "missing_knowledge", "reasoning"},
              baseline_gap=Except("meets_target")),
-        _t("You have put real effort into prompting and the output still falls short: more of the "
-           "same is unlikely to close the gap, and this is when fine-tuning is worth considering.",
-           "你已经在提示工程上投入了大量精力，输出仍达不到预期：继续同样的优化不太可能弥补差距，这正是值得考虑微调的时候。"),
+        _t("Extensive prompting still falls short; more of the same is unlikely to close the gap, "
+           "and that is when fine-tuning is worth considering.",
+           "大量提示优化后输出仍达不到预期；继续同样的优化不太可能弥补差距，这正是值得考虑微调的时候。"),
         KARMINSKI, scores={PE: -3, AW: -2, FT: 1, RFT: 1},
     ),
     Rule(

@@ -80,7 +80,7 @@ MD = {
     "decided": N_("Decided: %(when)s, rules version %(version)s"),
     "link": N_("Link: %(url)s"),
     "why": N_("Why"),
-    "why_not": N_("Why not %(approach)s?"),
+    "why_not": N_("Why not “%(approach)s”?"),
     "would_win_if": N_("It would win if:"),
     "source": N_("Source: %(source)s"),
     "warnings": N_("Check these answers"),

@@ -191,7 +191,7 @@ def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
 
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of A simple agentic workflow, and no open answer could change it.")
+        "11 points ahead of “A simple agentic workflow”, and no open answer could change it.")
 
 
 def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
@@ -221,7 +221,7 @@ def test_a_close_call_says_how_close() -> None:
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "Only 1 point ahead of Better prompting: a single answer could tip it.")
+        "Only 1 point ahead of “Better prompting”: a single answer could tip it.")
 
 
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:

@@ -11,7 +11,7 @@ def test_customer_service_bot_at_95_needing_99_is_fine_tune() -> None:
     assert verdict.recommendation == "fine_tune"
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of A simple agentic workflow, and no open answer could change it.")
+        "11 points ahead of “A simple agentic workflow”, and no open answer could change it.")
     assert [r.rule for r in verdict.reasons] == [
         "critical-accuracy-last-mile",
         "implicit-sop-learn-from-examples",
