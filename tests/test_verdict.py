@@ -313,3 +313,22 @@ def test_versioned_static_files_are_cached_for_a_year(client):
     response = client.get(href)
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert client.get(href.split("?")[0]).headers["cache-control"] == "public, max-age=3600"
+
+
+def test_a_first_wave_verdict_still_renders_and_exports(client, app):
+    from tests.unit.test_decision_old_snapshots import FORMAT_1
+
+    token = finish(client)
+    with app.state.db.write() as session:
+        row = session.scalars(select(Assessment)).one()
+        row.rules_version = FORMAT_1["rules_version"]
+        row.verdict = FORMAT_1
+    page = html(client.get(f"/a/{token}"))
+    assert [li.select_one("p").get_text(strip=True) for li in page.select("ol.reasons > li")] == ["Last mile."]
+    link = page.select_one("ol.reasons .reason-source a")
+    assert (link["href"], link.get_text(strip=True)) == (
+        "https://www.deeplearning.ai/the-batch/issue-294/", "Andrew Ng, The Batch #294")
+    assert page.select_one(".confidence-reason") is None
+    assert page.select("details.why-not") == []
+    markdown = client.get(f"/a/{token}/export.md").text
+    assert "1. Last mile. (Source: [Andrew Ng, The Batch #294](https://www.deeplearning.ai/the-batch/issue-294/))" in markdown
