@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from .conditions import Except, When
 from .text import Text
 
-from .approaches import Rec
+from .approaches import FINE_TUNING, RETRIEVAL, Rec
 
 PE, AW, RAG, FT, RFT, ID = Rec
-FINE_TUNING = {FT, RFT}
-RETRIEVAL = {RAG, RFT}
 STRICT_FORMAT_TASKS = {"extraction", "classification", "tool_use"}
 
 MAX_NEXT_STEPS = 8

@@ -43,7 +43,5 @@ APPROACHES: Mapping[str, Approach] = MappingProxyType({
     )
 })
 
-APPROACH_KEYS: tuple[Rec, ...] = tuple(Rec)
-
 # When two approaches score the same, the simpler one wins: less to build, less to maintain.
 SIMPLICITY_ORDER: tuple[Rec, ...] = (Rec.PE, Rec.AW, Rec.RAG, Rec.ID, Rec.FT, Rec.RFT)
