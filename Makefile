@@ -55,6 +55,8 @@ migrate: deps
 	$(BIN)/alembic upgrade head
 
 lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 bench: setup

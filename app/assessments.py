@@ -105,6 +105,7 @@ def _without_controls(value: str, *, multiline: bool) -> str:
         if multiline and char in "\t\n\r":
             return char
         return " " if char in _SPACING else ""
+
     return _CONTROLS.sub(replace, value)
 
 
@@ -160,10 +161,15 @@ def get_finished(db: Database, token: str) -> Assessment:
     return assessment
 
 
-def start_draft(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any] | None = None,
-                revised_from_id: int | None = None, step: str = FIRST_STEP,
-                cost_inputs: Mapping[str, Any] | None = None,
-                data_profile: dict[str, Any] | None = None) -> Assessment:
+def start_draft(
+    db: Database,
+    meta: Mapping[str, str],
+    answers: Mapping[str, Any] | None = None,
+    revised_from_id: int | None = None,
+    step: str = FIRST_STEP,
+    cost_inputs: Mapping[str, Any] | None = None,
+    data_profile: dict[str, Any] | None = None,
+) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -206,9 +212,15 @@ def _draft_reaching(session: Session, token: str, step: str) -> Assessment:
     return assessment
 
 
-def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
-              partial: bool = False, cost_form: Mapping[str, str] | None = None,
-              ) -> tuple[Assessment, list[StepError]]:
+def save_step(
+    db: Database,
+    token: str,
+    step: str,
+    raw: Mapping[str, object],
+    *,
+    partial: bool = False,
+    cost_form: Mapping[str, str] | None = None,
+) -> tuple[Assessment, list[StepError]]:
     """Validate one step's answers and store them. Nothing is stored when any answer is invalid.
 
     With `partial` (going Back), the valid answers are kept and the rest are left as they were,
@@ -222,8 +234,9 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
     cost_inputs: costs.CostInputs | None = None
     cost_errors: list[costs.CostError] = []
     if cost_form is not None and not costs.form_is_empty(cost_form, prefix=COST_FORM_PREFIX):
-        cost_inputs, cost_errors = costs.parse_form(cost_form, costs.price_table(),
-                                                    prefix=COST_FORM_PREFIX)
+        cost_inputs, cost_errors = costs.parse_form(
+            cost_form, costs.price_table(), prefix=COST_FORM_PREFIX
+        )
     all_errors: list[StepError] = [*errors, *cost_errors]
     with db.write() as session:
         assessment = _draft_reaching(session, token, step)
@@ -242,8 +255,9 @@ def save_step(db: Database, token: str, step: str, raw: Mapping[str, object], *,
 DATA_STEP = "data"
 
 
-def accept_measured(db: Database, token: str, answers: Mapping[str, str],
-                    profile: dict[str, Any] | None = None) -> Assessment:
+def accept_measured(
+    db: Database, token: str, answers: Mapping[str, str], profile: dict[str, Any] | None = None
+) -> Assessment:
     """Store answers a dataset check suggested in a draft's data step; with `profile`, attach
     what was measured too. All or nothing: an invalid answer stores nothing (InvalidAnswers)."""
     valid, errors = decision.validate_answers(answers, steps=[DATA_STEP])
@@ -311,14 +325,23 @@ def finish(db: Database, token: str) -> Assessment:
     return assessment
 
 
-def create_finished(db: Database, meta: Mapping[str, str], answers: Mapping[str, Any],
-                    cost_inputs: costs.CostInputs | None = None) -> Assessment:
+def create_finished(
+    db: Database,
+    meta: Mapping[str, str],
+    answers: Mapping[str, Any],
+    cost_inputs: costs.CostInputs | None = None,
+) -> Assessment:
     """The API's one-shot path: already validated meta, answers and cost inputs, judged and stored
     at once."""
-    assessment = Assessment(share_token=new_share_token(), title=meta["title"],
-                            team=meta.get("team", ""), notes=meta.get("notes", ""),
-                            answers={}, current_step=REVIEW,
-                            cost_inputs=costs.inputs_to_dict(cost_inputs) if cost_inputs else None)
+    assessment = Assessment(
+        share_token=new_share_token(),
+        title=meta["title"],
+        team=meta.get("team", ""),
+        notes=meta.get("notes", ""),
+        answers={},
+        current_step=REVIEW,
+        cost_inputs=costs.inputs_to_dict(cost_inputs) if cost_inputs else None,
+    )
     _judge(assessment, answers)
     with db.write() as session:
         session.add(assessment)
@@ -337,8 +360,9 @@ class FinishedItem:
     started_at: datetime | None = None  # default: finished_at
 
 
-def bulk_create_finished(db: Database, items: Iterable[FinishedItem], *,
-                         batch_size: int = 2_000) -> int:
+def bulk_create_finished(
+    db: Database, items: Iterable[FinishedItem], *, batch_size: int = 2_000
+) -> int:
     """Judge and store many finished assessments at once (seeding, imports); returns how many.
 
     Each distinct answer set is evaluated once and its verdict serialized once; rows go in
@@ -347,14 +371,24 @@ def bulk_create_finished(db: Database, items: Iterable[FinishedItem], *,
     """
     judged: dict[str, tuple[str, decision.Verdict, str]] = {}
     table = Assessment.__table__
-    as_json = (lambda name: sa_cast(bindparam(name, type_=Text()), JSONB())) \
-        if db.engine.dialect.name == "postgresql" else (lambda name: bindparam(name, type_=Text()))
+    as_json = (
+        (lambda name: sa_cast(bindparam(name, type_=Text()), JSONB()))
+        if db.engine.dialect.name == "postgresql"
+        else (lambda name: bindparam(name, type_=Text()))
+    )
     statement = insert(table).values(
-        share_token=bindparam("share_token"), title=bindparam("title"), team=bindparam("team"),
-        notes=bindparam("notes"), answers=as_json("answers_json"), current_step=REVIEW,
-        created_at=bindparam("created_at"), updated_at=bindparam("finished_at"),
-        finished_at=bindparam("finished_at"), recommendation=bindparam("recommendation"),
-        confidence=bindparam("confidence"), verdict=as_json("verdict_json"),
+        share_token=bindparam("share_token"),
+        title=bindparam("title"),
+        team=bindparam("team"),
+        notes=bindparam("notes"),
+        answers=as_json("answers_json"),
+        current_step=REVIEW,
+        created_at=bindparam("created_at"),
+        updated_at=bindparam("finished_at"),
+        finished_at=bindparam("finished_at"),
+        recommendation=bindparam("recommendation"),
+        confidence=bindparam("confidence"),
+        verdict=as_json("verdict_json"),
         rules_version=bindparam("rules_version"),
     )
     stored = 0
@@ -364,17 +398,28 @@ def bulk_create_finished(db: Database, items: Iterable[FinishedItem], *,
         key = json.dumps(dict(item.answers), sort_keys=True)
         if key not in judged:
             verdict = decision.evaluate(item.answers)
-            judged[key] = (json.dumps(dict(item.answers)), verdict,
-                           json.dumps(verdict.to_snapshot()))
+            judged[key] = (
+                json.dumps(dict(item.answers)),
+                verdict,
+                json.dumps(verdict.to_snapshot()),
+            )
         answers_json, verdict, verdict_json = judged[key]
         finished_at = item.finished_at or utcnow()
-        batch.append({
-            "share_token": new_share_token(), "title": item.title, "team": item.team,
-            "notes": item.notes, "answers_json": answers_json,
-            "created_at": item.started_at or finished_at, "finished_at": finished_at,
-            "recommendation": verdict.recommendation, "confidence": verdict.confidence,
-            "verdict_json": verdict_json, "rules_version": verdict.rules_version,
-        })
+        batch.append(
+            {
+                "share_token": new_share_token(),
+                "title": item.title,
+                "team": item.team,
+                "notes": item.notes,
+                "answers_json": answers_json,
+                "created_at": item.started_at or finished_at,
+                "finished_at": finished_at,
+                "recommendation": verdict.recommendation,
+                "confidence": verdict.confidence,
+                "verdict_json": verdict_json,
+                "rules_version": verdict.rules_version,
+            }
+        )
         if len(batch) >= batch_size:
             stored += _insert_batch(db, statement, batch)
             batch = []
@@ -398,9 +443,15 @@ def revise(db: Database, token: str) -> Assessment:
     """A new draft, pre-filled from a finished assessment, which itself stays as it was."""
     original = get_finished(db, token)
     meta = {"title": original.title, "team": original.team, "notes": original.notes}
-    return start_draft(db, meta, original.answers, revised_from_id=original.id, step=REVIEW,
-                       cost_inputs=original.cost_inputs,
-                       data_profile=original.data_profile)
+    return start_draft(
+        db,
+        meta,
+        original.answers,
+        revised_from_id=original.id,
+        step=REVIEW,
+        cost_inputs=original.cost_inputs,
+        data_profile=original.data_profile,
+    )
 
 
 def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
@@ -426,6 +477,7 @@ def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
 
 # --- History -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HistoryPage:
     items: list[Assessment]
@@ -437,8 +489,9 @@ class HistoryPage:
     counts_capped: bool = False
 
 
-EMPTY_HISTORY = HistoryPage(items=[], next_cursor=None,
-                            counts={key: 0 for key in decision.APPROACHES}, total=0)
+EMPTY_HISTORY = HistoryPage(
+    items=[], next_cursor=None, counts={key: 0 for key in decision.APPROACHES}, total=0
+)
 
 
 def encode_cursor(assessment: Assessment) -> str:
@@ -485,16 +538,19 @@ ORDER_KEY_ID_SPAN = 2**31
 SEARCH_TABLE = "assessments_search"
 _ORDER_KEY_SQL = "CAST(strftime('%s', :finished_at) AS INTEGER) * 2147483648 + :id"
 # Only what a history row shows is loaded: answers, verdict and notes stay in the database.
-_LIST_ONLY = tuple(defer(field, raiseload=True)
-                   for field in (Assessment.answers, Assessment.verdict, Assessment.notes,
-                                 Assessment.cost_inputs))
+_LIST_ONLY = tuple(
+    defer(field, raiseload=True)
+    for field in (Assessment.answers, Assessment.verdict, Assessment.notes, Assessment.cost_inputs)
+)
 
 
 def _search_filter(q: str):
     """`q` already escaped for LIKE. Same expressions as the pg_trgm indexes, so they serve it."""
     pattern = f"%{q.lower()}%"
-    return or_(func.lower(Assessment.title).like(pattern, escape="\\"),
-               func.lower(Assessment.team).like(pattern, escape="\\"))
+    return or_(
+        func.lower(Assessment.title).like(pattern, escape="\\"),
+        func.lower(Assessment.team).like(pattern, escape="\\"),
+    )
 
 
 def _escape_like(q: str) -> str:
@@ -520,8 +576,15 @@ def _newest_first(statement, limit: int):
     return statement.order_by(Assessment.finished_at.desc(), Assessment.id.desc()).limit(limit)
 
 
-def history(db: Database, *, q: str = "", recommendation: str | None = None,
-            cursor: str | None = None, limit: int = 20, timeout: float | None = None) -> HistoryPage:
+def history(
+    db: Database,
+    *,
+    q: str = "",
+    recommendation: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    timeout: float | None = None,
+) -> HistoryPage:
     """Finished assessments, newest first, by keyset pagination on (finished_at, id).
 
     Each query walks an index in order and stops after a bounded number of rows, so that a page
@@ -554,8 +617,14 @@ def history(db: Database, *, q: str = "", recommendation: str | None = None,
         raise
 
 
-def _history(db: Database, q: str, recommendation: str | None, cursor: str | None, limit: int,
-             timeout: float | None) -> HistoryPage:
+def _history(
+    db: Database,
+    q: str,
+    recommendation: str | None,
+    cursor: str | None,
+    limit: int,
+    timeout: float | None,
+) -> HistoryPage:
     with db.read(timeout=timeout if q else None) as session:
         if not q:
             counts, capped = _all_counts(session), False
@@ -565,9 +634,15 @@ def _history(db: Database, q: str, recommendation: str | None, cursor: str | Non
             if cursor:
                 finished_at, ident = decode_cursor(cursor)
                 conditions.append(
-                    tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident))
-            rows = list(session.scalars(_newest_first(
-                select(Assessment).options(*_LIST_ONLY).where(*conditions), limit + 1)))
+                    tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident)
+                )
+            rows = list(
+                session.scalars(
+                    _newest_first(
+                        select(Assessment).options(*_LIST_ONLY).where(*conditions), limit + 1
+                    )
+                )
+            )
         else:
             search = _SqliteSearch if session.get_bind().dialect.name == "sqlite" else _SqlSearch
             matches = search(session, q)
@@ -603,8 +678,12 @@ def _capped_tally(recommendations: Sequence[str]) -> tuple[dict[str, int], bool]
 def _by_ids(session: Session, ids: Sequence[int]) -> list[Assessment]:
     if not ids:
         return []
-    found = {a.id: a for a in session.scalars(
-        select(Assessment).options(*_LIST_ONLY).where(Assessment.id.in_(ids)))}
+    found = {
+        a.id: a
+        for a in session.scalars(
+            select(Assessment).options(*_LIST_ONLY).where(Assessment.id.in_(ids))
+        )
+    }
     return [found[i] for i in ids if i in found]
 
 
@@ -616,15 +695,18 @@ class _SqlSearch:
         self.conditions = [Assessment.finished_at.is_not(None), _search_filter(_escape_like(q))]
         if not TRIGRAM_WORD.search(q):
             newest = select(Assessment.finished_at, Assessment.id).where(
-                Assessment.finished_at.is_not(None))
-            edge = session.execute(
-                _newest_first(newest, 1).offset(SHORT_SEARCH_WINDOW - 1)).first()
+                Assessment.finished_at.is_not(None)
+            )
+            edge = session.execute(_newest_first(newest, 1).offset(SHORT_SEARCH_WINDOW - 1)).first()
             if edge is not None:
                 self.conditions.append(tuple_(Assessment.finished_at, Assessment.id) >= tuple(edge))
 
     def recommendations(self, n: int) -> list[str]:
-        return list(self.session.scalars(_newest_first(
-            select(Assessment.recommendation).where(*self.conditions), n)))
+        return list(
+            self.session.scalars(
+                _newest_first(select(Assessment.recommendation).where(*self.conditions), n)
+            )
+        )
 
     def ids(self, recommendation: str | None, cursor: str | None, n: int) -> list[int]:
         conditions = list(self.conditions)
@@ -633,8 +715,9 @@ class _SqlSearch:
         if cursor:
             finished_at, ident = decode_cursor(cursor)
             conditions.append(tuple_(Assessment.finished_at, Assessment.id) < (finished_at, ident))
-        return list(self.session.scalars(
-            _newest_first(select(Assessment.id).where(*conditions), n)))
+        return list(
+            self.session.scalars(_newest_first(select(Assessment.id).where(*conditions), n))
+        )
 
 
 class _SqliteSearch:
@@ -651,21 +734,29 @@ class _SqliteSearch:
                 self.params["lowered"] = q.lower()
             return
         # Too short for a trigram: read the newest rows of the table itself and filter them.
-        edge = session.execute(text(
-            f"SELECT rowid FROM {SEARCH_TABLE} ORDER BY rowid DESC LIMIT 1 OFFSET :skip"
-        ), {"skip": SHORT_SEARCH_WINDOW - 1}).scalar()
+        edge = session.execute(
+            text(f"SELECT rowid FROM {SEARCH_TABLE} ORDER BY rowid DESC LIMIT 1 OFFSET :skip"),
+            {"skip": SHORT_SEARCH_WINDOW - 1},
+        ).scalar()
         pattern = f"%{_escape_like(q).lower()}%"
-        self.where = ["(lower(title) LIKE :pattern ESCAPE '\\'"
-                      " OR lower(team) LIKE :pattern ESCAPE '\\')"]
+        self.where = [
+            "(lower(title) LIKE :pattern ESCAPE '\\' OR lower(team) LIKE :pattern ESCAPE '\\')"
+        ]
         self.params = {"pattern": pattern}
         if edge is not None:
             self.where.append("rowid >= :edge")
             self.params["edge"] = edge
 
     def recommendations(self, n: int) -> list[str]:
-        return list(self.session.execute(text(
-            f"SELECT recommendation FROM {SEARCH_TABLE} WHERE {' AND '.join(self.where)}"
-            " ORDER BY rowid DESC LIMIT :n"), {**self.params, "n": n}).scalars())
+        return list(
+            self.session.execute(
+                text(
+                    f"SELECT recommendation FROM {SEARCH_TABLE} WHERE {' AND '.join(self.where)}"
+                    " ORDER BY rowid DESC LIMIT :n"
+                ),
+                {**self.params, "n": n},
+            ).scalars()
+        )
 
     def ids(self, recommendation: str | None, cursor: str | None, n: int) -> list[int]:
         where, params = list(self.where), {**self.params, "n": n}
@@ -677,9 +768,15 @@ class _SqliteSearch:
             # The key is computed by SQLite from the stored text, exactly as the triggers did.
             where.append(f"rowid < {_ORDER_KEY_SQL}")
             params.update(finished_at=_sqlite_datetime(finished_at), id=ident)
-        return list(self.session.execute(text(
-            f"SELECT rowid % {ORDER_KEY_ID_SPAN} FROM {SEARCH_TABLE} WHERE {' AND '.join(where)}"
-            " ORDER BY rowid DESC LIMIT :n"), params).scalars())
+        return list(
+            self.session.execute(
+                text(
+                    f"SELECT rowid % {ORDER_KEY_ID_SPAN} FROM {SEARCH_TABLE} WHERE {' AND '.join(where)}"
+                    " ORDER BY rowid DESC LIMIT :n"
+                ),
+                params,
+            ).scalars()
+        )
 
 
 def _sqlite_datetime(value: datetime) -> str:

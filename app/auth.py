@@ -70,22 +70,36 @@ def address_key(address: str) -> str:
 def throttle_keys(address: str, user_agent: str) -> dict[str, str]:
     network = address_key(address)
     agent = hashlib.sha256(user_agent.encode("utf-8", "replace")).hexdigest()[:16]
-    return {"client": f"client:{network} {agent}", "address": f"address:{network}",
-            "account": "account"}
+    return {
+        "client": f"client:{network} {agent}",
+        "address": f"address:{network}",
+        "account": "account",
+    }
 
 
 def _insert(session: Session):
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _locked_rows(session: Session, keys: Iterable[str], now: datetime) -> dict[str, AuthThrottle]:
     """The rows of `keys`, made if missing, locked in key order (so two attempts can't deadlock)."""
     keys = sorted(set(keys))
-    session.execute(_insert(session)(AuthThrottle).values([
-        {"key": key, "failures": 0, "window_started_at": now, "last_failure_at": now}
-        for key in keys]).on_conflict_do_nothing(index_elements=["key"]))
-    rows = session.scalars(select(AuthThrottle).where(AuthThrottle.key.in_(keys))
-                           .order_by(AuthThrottle.key).with_for_update()).all()
+    session.execute(
+        _insert(session)(AuthThrottle)
+        .values(
+            [
+                {"key": key, "failures": 0, "window_started_at": now, "last_failure_at": now}
+                for key in keys
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    rows = session.scalars(
+        select(AuthThrottle)
+        .where(AuthThrottle.key.in_(keys))
+        .order_by(AuthThrottle.key)
+        .with_for_update()
+    ).all()
     return {row.key: row for row in rows}
 
 
@@ -113,8 +127,12 @@ def admit(db: Database, keys: Mapping[str, str], now: datetime | None = None) ->
             row.failures += 1
             row.last_failure_at = now
         if secrets.randbelow(64) == 0:
-            session.execute(delete(AuthThrottle).where(
-                AuthThrottle.last_failure_at < now - 2 * WINDOW, AuthThrottle.key.not_in(list(rows))))
+            session.execute(
+                delete(AuthThrottle).where(
+                    AuthThrottle.last_failure_at < now - 2 * WINDOW,
+                    AuthThrottle.key.not_in(list(rows)),
+                )
+            )
     return None
 
 
@@ -132,8 +150,11 @@ def succeeded(db: Database, keys: Mapping[str, str]) -> None:
 def server_secret(db: Database, name: str) -> str:
     """A random key made the first time it is asked for and kept: all workers get the same one."""
     with db.write() as session:
-        session.execute(_insert(session)(ServerSecret).values(
-            name=name, value=secrets.token_urlsafe(48)).on_conflict_do_nothing(index_elements=["name"]))
+        session.execute(
+            _insert(session)(ServerSecret)
+            .values(name=name, value=secrets.token_urlsafe(48))
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
         return session.scalars(select(ServerSecret.value).where(ServerSecret.name == name)).one()
 
 
@@ -153,7 +174,8 @@ def start_session(db: Database, lifetime: timedelta) -> str:
 def session_is_live(db: Database, session_id: str) -> bool:
     with db.read() as session:
         expires_at = session.scalar(
-            select(AuthSession.expires_at).where(AuthSession.id_hash == _hash(session_id)))
+            select(AuthSession.expires_at).where(AuthSession.id_hash == _hash(session_id))
+        )
     return expires_at is not None and expires_at > utcnow()
 
 

@@ -33,8 +33,11 @@ def create_db_engine(url: str, pool_timeout: float = 30.0) -> Engine:
     if on_disk:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # A file gets a pool of connections (with a bounded wait); memory, one per thread.
-    engine = create_engine(url, connect_args={"check_same_thread": False},
-                           **({"pool_timeout": pool_timeout} if on_disk else {}))
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False},
+        **({"pool_timeout": pool_timeout} if on_disk else {}),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -83,8 +86,10 @@ class Database:
                 yield session
                 return
             if self.engine.dialect.name != "sqlite":
-                session.execute(text("SELECT set_config('statement_timeout', :ms, true)"),
-                                {"ms": str(max(1, int(timeout * 1000)))})
+                session.execute(
+                    text("SELECT set_config('statement_timeout', :ms, true)"),
+                    {"ms": str(max(1, int(timeout * 1000)))},
+                )
                 yield session
                 return
             raw = session.connection().connection.dbapi_connection

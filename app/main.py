@@ -41,12 +41,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.progress = ProgressBoard()
     app.state.gate = None
     if settings.access_password:
-        app.state.gate = Gate(app.state.db, settings.access_password, settings.protect_share_links,
-                              settings.secret_key)
+        app.state.gate = Gate(
+            app.state.db,
+            settings.access_password,
+            settings.protect_share_links,
+            settings.secret_key,
+        )
         app.add_middleware(AccessMiddleware, gate=app.state.gate)
     elif settings.host not in LOOPBACK:
-        log.warning("APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "
-                    "it can read and change every assessment. See README, Security.", settings.host)
+        log.warning(
+            "APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "
+            "it can read and change every assessment. See README, Security.",
+            settings.host,
+        )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Added after the others, so it runs before them: its headers reach every response, sign-in
     # redirects included.

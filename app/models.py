@@ -12,7 +12,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, func, text,
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -90,14 +100,26 @@ class Assessment(Base):
         Index("ix_assessments_finished", "finished_at", "id"),
         Index("ix_assessments_recommendation_finished", "recommendation", "finished_at", "id"),
         # Search (PostgreSQL): newest first, filtering on the index alone (index-only scans)...
-        Index("ix_assessments_history", "finished_at", "id",
-              postgresql_include=["recommendation", "title", "team"],
-              postgresql_where=text("finished_at IS NOT NULL"), info={"only_on": "postgresql"}),
+        Index(
+            "ix_assessments_history",
+            "finished_at",
+            "id",
+            postgresql_include=["recommendation", "title", "team"],
+            postgresql_where=text("finished_at IS NOT NULL"),
+            info={"only_on": "postgresql"},
+        ),
         # ...and `lower(title) LIKE '%q%'` (the same for team) by trigrams, finished rows only.
-        *(Index(f"ix_assessments_{column}_trgm", func.lower(text(column)).label(f"lower_{column}"),
-                postgresql_using="gin", postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
-                postgresql_where=text("finished_at IS NOT NULL"), info={"only_on": "postgresql"})
-          for column in ("title", "team")),
+        *(
+            Index(
+                f"ix_assessments_{column}_trgm",
+                func.lower(text(column)).label(f"lower_{column}"),
+                postgresql_using="gin",
+                postgresql_ops={f"lower_{column}": "gin_trgm_ops"},
+                postgresql_where=text("finished_at IS NOT NULL"),
+                info={"only_on": "postgresql"},
+            )
+            for column in ("title", "team")
+        ),
     )
 
     @property

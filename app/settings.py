@@ -21,14 +21,18 @@ class Settings(BaseSettings):
     host: str = Field(
         default="127.0.0.1", validation_alias="HOST", description="Address `make run` binds to."
     )
-    port: int = Field(default=8000, validation_alias="PORT", description="Port `make run` binds to.")
+    port: int = Field(
+        default=8000, validation_alias="PORT", description="Port `make run` binds to."
+    )
     default_language: Literal["en", "zh"] = Field(
         default="en",
         validation_alias="APP_DEFAULT_LANGUAGE",
         description="Language when neither the cookie nor Accept-Language decides.",
     )
     log_level: str = Field(
-        default="info", validation_alias="APP_LOG_LEVEL", description="Log level: debug, info, warning."
+        default="info",
+        validation_alias="APP_LOG_LEVEL",
+        description="Log level: debug, info, warning.",
     )
     max_body_bytes: int = Field(
         default=64 * 1024,
@@ -69,13 +73,13 @@ class Settings(BaseSettings):
         default="",
         validation_alias="APP_TRUSTED_PROXIES",
         description="Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
-                    "and X-Forwarded-Proto are believed. Default: none.",
+        "and X-Forwarded-Proto are believed. Default: none.",
     )
     allowed_hosts: str = Field(
         default="",
         validation_alias="APP_ALLOWED_HOSTS",
         description="Comma-separated host names (`*.example.com` allowed) accepted in Host, besides "
-                    "loopback names and the host of APP_PUBLIC_ORIGIN; others get 400.",
+        "loopback names and the host of APP_PUBLIC_ORIGIN; others get 400.",
     )
     search_timeout: float = Field(
         default=2.0,

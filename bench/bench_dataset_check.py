@@ -47,9 +47,18 @@ def examples(count: int, seed: int = 10) -> Iterator[bytes]:
     for _ in range(count):
         request = " ".join(rng.choices(WORDS, k=rng.randint(20, 50))) + "?"
         answer = " ".join(rng.choices(WORDS, k=rng.randint(100, 190))) + "."
-        yield (json.dumps({"messages": [
-            {"role": "system", "content": SYSTEM}, {"role": "user", "content": request},
-            {"role": "assistant", "content": answer}]}) + "\n").encode()
+        yield (
+            json.dumps(
+                {
+                    "messages": [
+                        {"role": "system", "content": SYSTEM},
+                        {"role": "user", "content": request},
+                        {"role": "assistant", "content": answer},
+                    ]
+                }
+            )
+            + "\n"
+        ).encode()
 
 
 def chunked(lines: Iterator[bytes]) -> Iterator[bytes]:
@@ -99,27 +108,41 @@ def measure(count: int, runs: int) -> dict:
             growth = max(growth, peak_mb() - baseline)
             valid = profile["valid"]
             del profile
-    return {"count": count, "megabytes": round(size / 1e6, 1), "valid": valid,
-            "times": [round(t, 2) for t in times], "median": round(statistics.median(times), 2),
-            "memory_growth_mb": round(growth, 1), "baseline_mb": round(baseline, 1)}
+    return {
+        "count": count,
+        "megabytes": round(size / 1e6, 1),
+        "valid": valid,
+        "times": [round(t, 2) for t in times],
+        "median": round(statistics.median(times), 2),
+        "memory_growth_mb": round(growth, 1),
+        "baseline_mb": round(baseline, 1),
+    }
 
 
 def main() -> int:
     if len(sys.argv) == 3:  # a child: one size
         print(json.dumps(measure(int(sys.argv[1]), int(sys.argv[2]))))
         return 0
-    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     results = []
     for count, runs, limit in ((10_000, 5, 3.0), (100_000, 1, 30.0)):
-        output = subprocess.run([sys.executable, __file__, str(count), str(runs)], check=True,
-                                capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, str(count), str(runs)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         result = json.loads(output.strip().splitlines()[-1])
         result["limit_s"] = limit
         results.append(result)
-        print(f"{count:>7,} examples ({result['megabytes']} MB): median {result['median']} s "
-              f"over {len(result['times'])} run(s) {result['times']} (target <= {limit} s); "
-              f"peak memory growth {result['memory_growth_mb']} MB (target <= 200 MB)")
+        print(
+            f"{count:>7,} examples ({result['megabytes']} MB): median {result['median']} s "
+            f"over {len(result['times'])} run(s) {result['times']} (target <= {limit} s); "
+            f"peak memory growth {result['memory_growth_mb']} MB (target <= 200 MB)"
+        )
     ok = all(r["median"] <= r["limit_s"] and r["memory_growth_mb"] <= 200 for r in results)
     print("all targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1

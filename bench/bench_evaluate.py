@@ -24,7 +24,9 @@ def random_answers(rng: random.Random) -> dict[str, str | int | None]:
     answers: dict[str, str | int | None] = {}
     for key, q in QUESTIONS.items():
         if q.kind == "integer":
-            answers[key] = None if rng.random() < 0.3 else rng.randint(q.minimum or 0, q.maximum or 100)
+            answers[key] = (
+                None if rng.random() < 0.3 else rng.randint(q.minimum or 0, q.maximum or 100)
+            )
         else:
             answers[key] = rng.choice(q.option_keys)
     return answers
@@ -47,14 +49,18 @@ def main(count: int = 10_000) -> int:
     timings.sort()
     us = 1000.0
     print(f"evaluate() incl. counterfactuals, {count:,} random answer sets (seed {SEED})")
-    print(f"rules {RULES_VERSION}, {len(RULES)} rules; {changes / count:.1f} 'what would change' "
-          "entries per verdict on average")
+    print(
+        f"rules {RULES_VERSION}, {len(RULES)} rules; {changes / count:.1f} 'what would change' "
+        "entries per verdict on average"
+    )
     print(f"median {timings[count // 2] / us:8.1f} µs")
     print(f"p90    {timings[int(count * 0.90)] / us:8.1f} µs")
     print(f"p99    {timings[int(count * 0.99)] / us:8.1f} µs")
     print(f"mean   {statistics.fmean(timings) / us:8.1f} µs")
-    print(f"Caveat: one run on this machine ({platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.machine()}); figures vary with CPU and load.")
+    print(
+        f"Caveat: one run on this machine ({platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}); figures vary with CPU and load."
+    )
     return 0
 
 

@@ -43,7 +43,9 @@ from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.seed import SEED, migrate, seed  # noqa: E402
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 CURSOR_DEPTH = 500  # "a later page": the page after the 500th newest assessment
 
@@ -79,29 +81,44 @@ def storage(url: str, rows: int) -> dict[str, float]:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             path = make_url(url).database
             total = os.path.getsize(path) + sum(
-                os.path.getsize(path + suffix) for suffix in ("-wal",) if os.path.exists(path + suffix))
+                os.path.getsize(path + suffix)
+                for suffix in ("-wal",)
+                if os.path.exists(path + suffix)
+            )
             parts = {}
             try:
-                parts = dict(connection.execute(text(
-                    "SELECT CASE WHEN name LIKE 'assessments_search%' THEN 'search index'"
-                    " WHEN name LIKE 'sqlite_autoindex%' OR name LIKE 'ix_%' THEN 'indexes'"
-                    " ELSE 'table' END, sum(pgsize) FROM dbstat GROUP BY 1")).all())
+                parts = dict(
+                    connection.execute(
+                        text(
+                            "SELECT CASE WHEN name LIKE 'assessments_search%' THEN 'search index'"
+                            " WHEN name LIKE 'sqlite_autoindex%' OR name LIKE 'ix_%' THEN 'indexes'"
+                            " ELSE 'table' END, sum(pgsize) FROM dbstat GROUP BY 1"
+                        )
+                    ).all()
+                )
             except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
                 pass
         else:
-            total = connection.execute(text(
-                "SELECT pg_total_relation_size('assessments') + pg_total_relation_size('assessment_counts')"
-            )).scalar()
-            parts = dict(connection.execute(text(
-                "SELECT 'heap', pg_relation_size('assessments') UNION ALL "
-                "SELECT 'toast', pg_total_relation_size('assessments') - pg_relation_size('assessments')"
-                " - pg_indexes_size('assessments') UNION ALL "
-                "SELECT 'btree indexes', sum(pg_relation_size(indexrelid)) FROM pg_index i"
-                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
-                " WHERE indrelid = 'assessments'::regclass AND amname = 'btree' UNION ALL "
-                "SELECT 'trigram indexes', sum(pg_relation_size(indexrelid)) FROM pg_index i"
-                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
-                " WHERE indrelid = 'assessments'::regclass AND amname = 'gin'")).all())
+            total = connection.execute(
+                text(
+                    "SELECT pg_total_relation_size('assessments') + pg_total_relation_size('assessment_counts')"
+                )
+            ).scalar()
+            parts = dict(
+                connection.execute(
+                    text(
+                        "SELECT 'heap', pg_relation_size('assessments') UNION ALL "
+                        "SELECT 'toast', pg_total_relation_size('assessments') - pg_relation_size('assessments')"
+                        " - pg_indexes_size('assessments') UNION ALL "
+                        "SELECT 'btree indexes', sum(pg_relation_size(indexrelid)) FROM pg_index i"
+                        " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                        " WHERE indrelid = 'assessments'::regclass AND amname = 'btree' UNION ALL "
+                        "SELECT 'trigram indexes', sum(pg_relation_size(indexrelid)) FROM pg_index i"
+                        " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                        " WHERE indrelid = 'assessments'::regclass AND amname = 'gin'"
+                    )
+                ).all()
+            )
     engine.dispose()
     result = {"bytes per assessment": total / rows}
     result.update({f"  {name}": float(size or 0) / rows for name, size in parts.items()})
@@ -127,7 +144,9 @@ def snapshot(backend: str, url: str, size: int, workdir: Path, admin) -> str:
 
 def run_backend(backend: str, sizes: list[int], reps: int, http_reps: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="bench_history_"))
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT") if backend != "sqlite" else None
+    admin = (
+        create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT") if backend != "sqlite" else None
+    )
     if admin is None:
         url = f"sqlite:///{workdir / 'history.db'}"
     else:
@@ -154,12 +173,20 @@ def run_backend(backend: str, sizes: list[int], reps: int, http_reps: int) -> di
                 with engine.connect() as connection:
                     connection.execute(text("VACUUM ANALYZE assessments"))
                 engine.dispose()
-            snapshots[size] = url if size == sizes[-1] else snapshot(backend, url, size, workdir, admin)
-            results["sizes"][size] = {"seed rows/s": added / elapsed, "storage": storage(url, size),
-                                      "service": {}, "http": {}}
-            print(f"[{backend}] {size:>9,} rows: +{added:,} seeded at {added / elapsed:,.0f} rows/s, "
-                  f"{results['sizes'][size]['storage']['bytes per assessment']:,.0f} bytes each",
-                  flush=True)
+            snapshots[size] = (
+                url if size == sizes[-1] else snapshot(backend, url, size, workdir, admin)
+            )
+            results["sizes"][size] = {
+                "seed rows/s": added / elapsed,
+                "storage": storage(url, size),
+                "service": {},
+                "http": {},
+            }
+            print(
+                f"[{backend}] {size:>9,} rows: +{added:,} seeded at {added / elapsed:,.0f} rows/s, "
+                f"{results['sizes'][size]['storage']['bytes per assessment']:,.0f} bytes each",
+                flush=True,
+            )
         # Time every size side by side: for each case, round after round over all sizes.
         dbs = {size: Database(snap) for size, snap in snapshots.items()}
         apps = {size: create_app(Settings(database_url=snap)) for size, snap in snapshots.items()}
@@ -168,18 +195,37 @@ def run_backend(backend: str, sizes: list[int], reps: int, http_reps: int) -> di
         clients = {size: TestClient(app).__enter__() for size, app in apps.items()}
         cursors = {size: later_cursor(db) for size, db in dbs.items()}
         for name, params in CASES.items():
-            def args(size: int) -> dict[str, str]:
+
+            def args(size: int, name: str = name, params: dict = params) -> dict[str, str]:
                 extra = {"cursor": cursors[size]} if name == "later page" else {}
                 return {**params, **extra}
-            service = interleaved({size: (lambda size=size: assessments.history(dbs[size], **args(size)))
-                                   for size in sizes}, reps)
-            http = interleaved({size: (lambda size=size: checked(clients[size].get(
-                "/assessments", params=args(size)))) for size in sizes}, http_reps)
+
+            service = interleaved(
+                {
+                    size: (lambda size=size: assessments.history(dbs[size], **args(size)))
+                    for size in sizes
+                },
+                reps,
+            )
+            http = interleaved(
+                {
+                    size: (
+                        lambda size=size: checked(
+                            clients[size].get("/assessments", params=args(size))
+                        )
+                    )
+                    for size in sizes
+                },
+                http_reps,
+            )
             for size in sizes:
                 results["sizes"][size]["service"][name] = service[size]
                 results["sizes"][size]["http"][name] = http[size]
-            print(f"[{backend}] {name}: " + ", ".join(
-                f"{size:,}: {service[size]:.2f}/{http[size]:.2f} ms" for size in sizes), flush=True)
+            print(
+                f"[{backend}] {name}: "
+                + ", ".join(f"{size:,}: {service[size]:.2f}/{http[size]:.2f} ms" for size in sizes),
+                flush=True,
+            )
         for size in sizes:
             clients[size].__exit__(None, None, None)
             apps[size].state.db.dispose()
@@ -188,7 +234,9 @@ def run_backend(backend: str, sizes: list[int], reps: int, http_reps: int) -> di
         if admin is not None:
             with admin.connect() as connection:
                 for snap in {url, *snapshots.values()}:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(snap).database}" WITH (FORCE)'))
+                    connection.execute(
+                        text(f'DROP DATABASE IF EXISTS "{make_url(snap).database}" WITH (FORCE)')
+                    )
             admin.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
     return results
@@ -216,18 +264,30 @@ def report(backend: str, results: dict) -> None:
     sizes = sorted(results["sizes"])
     first, last = sizes[0], sizes[-1]
     head = "".join(f"{s:>10,}" for s in sizes)
-    print(f"\n{backend}: p50 in ms, service function | HTTP GET /assessments (TestClient, full app)")
+    print(
+        f"\n{backend}: p50 in ms, service function | HTTP GET /assessments (TestClient, full app)"
+    )
     print(f"{'case':<18}{head} |{head} | ratio {last:,}/{first:,} service, http")
     for name in CASES:
         service = [results["sizes"][s]["service"][name] for s in sizes]
         http = [results["sizes"][s]["http"][name] for s in sizes]
         mark = "*" if name in MAIN else " "
-        print(f"{mark}{name:<17}" + "".join(f"{v:>10.2f}" for v in service) + " |"
-              + "".join(f"{v:>10.2f}" for v in http)
-              + f" | {service[-1] / service[0]:5.2f}x, {http[-1] / http[0]:5.2f}x")
-    print(f"{'seed rows/s':<18}" + "".join(f"{results['sizes'][s]['seed rows/s']:>10,.0f}" for s in sizes))
+        print(
+            f"{mark}{name:<17}"
+            + "".join(f"{v:>10.2f}" for v in service)
+            + " |"
+            + "".join(f"{v:>10.2f}" for v in http)
+            + f" | {service[-1] / service[0]:5.2f}x, {http[-1] / http[0]:5.2f}x"
+        )
+    print(
+        f"{'seed rows/s':<18}"
+        + "".join(f"{results['sizes'][s]['seed rows/s']:>10,.0f}" for s in sizes)
+    )
     for key in results["sizes"][last]["storage"]:
-        print(f"{key:<18}" + "".join(f"{results['sizes'][s]['storage'].get(key, 0):>10,.0f}" for s in sizes))
+        print(
+            f"{key:<18}"
+            + "".join(f"{results['sizes'][s]['storage'].get(key, 0):>10,.0f}" for s in sizes)
+        )
     print("* the four cases of the goal: ratio at most 2.00x")
 
 

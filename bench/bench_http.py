@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from starlette.applications import Starlette  # noqa: E402
-from bench.uvicorn_process import Server  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
+
+from bench.uvicorn_process import Server  # noqa: E402
 
 
 async def _bare_health(request):
@@ -58,12 +59,20 @@ def to_ms(value: str) -> float:
 
 
 def wrk(url: str, args: argparse.Namespace, script: Path | None = None) -> dict[str, float]:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-               "--timeout", "5s", "--latency"]
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+    ]
     if script:
         command += ["-s", str(script)]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
-                            timeout=args.duration + 30).stdout
+    output = subprocess.run(
+        command + [url], capture_output=True, text=True, check=True, timeout=args.duration + 30
+    ).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
@@ -91,7 +100,9 @@ def prepare(workdir: Path, seed_count: int) -> tuple[str, str, str, str]:
     db = Database(url)
     seed(db, seed_count)
     answers = decision.validate_answers(REFUND_BOT)[0]
-    finished = assessments.create_finished(db, {"title": "Refund agent", "team": "Support"}, answers)
+    finished = assessments.create_finished(
+        db, {"title": "Refund agent", "team": "Support"}, answers
+    )
     draft = assessments.start_draft(db, {"title": "Bench draft"}, answers)
     db.dispose()
     step = decision.STEP_KEYS[0]
@@ -100,14 +111,26 @@ def prepare(workdir: Path, seed_count: int) -> tuple[str, str, str, str]:
     return url, finished.share_token, f"/d/{draft.share_token}/{step}", body
 
 
-def run_all(targets: dict[str, tuple[str, dict[str, tuple[str, Path | None]]]],
-            args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
+def run_all(
+    targets: dict[str, tuple[str, dict[str, tuple[str, Path | None]]]], args: argparse.Namespace
+) -> dict[str, dict[str, dict[str, float]]]:
     """Every (server, endpoint) in turn, round after round, so that a shared machine's changing
     load falls on all alike; the median of the rounds is kept. Idle servers cost nothing."""
     for base, paths in targets.values():  # warm up: render caches, connections, the interpreter
         for path, script in paths.values():
-            subprocess.run(["wrk", "-t1", "-c4", "-d2s", *(["-s", str(script)] if script else []),
-                            base + path], capture_output=True, check=True, timeout=40)
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c4",
+                    "-d2s",
+                    *(["-s", str(script)] if script else []),
+                    base + path,
+                ],
+                capture_output=True,
+                check=True,
+                timeout=40,
+            )
     rounds = {(label, name): [] for label, (_, paths) in targets.items() for name in paths}
     for _ in range(args.rounds):
         for label, (base, paths) in targets.items():
@@ -143,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             "history page": ("/assessments", None),
             "step POST": (step_path, script),
         }
-        print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s x {args.rounds} rounds, "
-              f"uvicorn --workers {args.workers}, SQLite with {args.seed:,} finished assessments")
+        print(
+            f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s x {args.rounds} rounds, "
+            f"uvicorn --workers {args.workers}, SQLite with {args.seed:,} finished assessments"
+        )
         servers = {
             "access log on": ("app.main:app", True, paths),
             "--no-access-log": ("app.main:app", False, paths),
@@ -154,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for label, (target, access_log, endpoints) in servers.items():
                 # The access log goes where production sends it: the server's output, here a file.
-                extra = ["--workers", str(args.workers), *([] if access_log else ["--no-access-log"])]
+                extra = [
+                    "--workers",
+                    str(args.workers),
+                    *([] if access_log else ["--no-access-log"]),
+                ]
                 server = Server(url, log_path, target=target, extra_args=extra)
                 started.append(server)
                 server.start()
@@ -179,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         cost = 1 - production[name]["rps"] / quiet[name]["rps"]
         print(f"access log costs {name}: {cost:+.0%} of throughput")
     bare = runs["bare Starlette"]["/healthz"]["rps"]
-    print(f"app stack (middleware, dependencies) on /healthz: {production['/healthz']['rps'] / bare:.0%}"
-          f" of a bare Starlette app's throughput ({log_lines:,} log lines written)")
+    print(
+        f"app stack (middleware, dependencies) on /healthz: {production['/healthz']['rps'] / bare:.0%}"
+        f" of a bare Starlette app's throughput ({log_lines:,} log lines written)"
+    )
     return 0
 
 

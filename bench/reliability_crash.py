@@ -32,32 +32,42 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from uvicorn_process import Server  # noqa: E402
 from reliability_load import (  # noqa: E402
     LOCKED,
     TRACEBACK,
     RunFailed,
-    clean_up,
     Stats,
+    clean_up,
     httpx,
     integrity_check,
     migrate,
     normalized,
-    report,
     random_json_answers,
+    report,
     sqlite_path,
     wizard_run,
 )
 from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from uvicorn_process import Server  # noqa: E402
 
 from app.decision import evaluate  # noqa: E402
 from app.models import Assessment  # noqa: E402
 
 # Text the app keeps as it is sent: it drops control characters from one-line fields (title,
 # team) by design, so tabs appear only in the notes.
-TEXT_POOL = ("Refund agent", "客服退款助手", "Ticket router", "Résumé parser", "Σύνοψη", "JSON 提取",
-             "emoji 🚀 bot", "a/b & <c>", "quote \" and ' marks", "100% ; DROP TABLE x; --")
+TEXT_POOL = (
+    "Refund agent",
+    "客服退款助手",
+    "Ticket router",
+    "Résumé parser",
+    "Σύνοψη",
+    "JSON 提取",
+    "emoji 🚀 bot",
+    "a/b & <c>",
+    "quote \" and ' marks",
+    "100% ; DROP TABLE x; --",
+)
 NOTES_POOL = (*TEXT_POOL, "tab\there", "línea ñ", "**markdown** _here_")
 
 
@@ -70,11 +80,11 @@ def random_text(rng: random.Random, words: int, multiline: bool = False) -> str:
 
 @dataclass
 class Acknowledged:
-    payload: dict[str, Any]           # exactly what was sent (JSON API) or typed (wizard)
-    answers: dict[str, Any]           # as the app stores them
-    verdict: dict[str, Any] | None    # the verdict the 201 carried (None for wizard runs)
-    source: str                       # "api" | "wizard"
-    created_at: str | None = None     # as first read back; must never change
+    payload: dict[str, Any]  # exactly what was sent (JSON API) or typed (wizard)
+    answers: dict[str, Any]  # as the app stores them
+    verdict: dict[str, Any] | None  # the verdict the 201 carried (None for wizard runs)
+    source: str  # "api" | "wizard"
+    created_at: str | None = None  # as first read back; must never change
     checked_over_http: int = 0
 
 
@@ -84,8 +94,8 @@ class Ledger:
     items: dict[str, Acknowledged] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     attempts: int = 0
-    transport_errors: int = 0     # connection refused while the server was down, or cut by a kill
-    interrupted: int = 0          # of those, requests that were sent and then cut off by a kill
+    transport_errors: int = 0  # connection refused while the server was down, or cut by a kill
+    interrupted: int = 0  # of those, requests that were sent and then cut off by a kill
     server_errors: int = 0
 
     def fail(self, message: str) -> None:
@@ -94,8 +104,9 @@ class Ledger:
         print(f"  ! {message}", flush=True)
 
 
-def api_writer(base_url: str, ledger: Ledger, stop: threading.Event, go: threading.Event,
-               seed: int) -> None:
+def api_writer(
+    base_url: str, ledger: Ledger, stop: threading.Event, go: threading.Event, seed: int
+) -> None:
     rng = random.Random(seed)
     with httpx.Client(base_url=base_url, timeout=10.0) as client:
         while not stop.is_set():
@@ -122,22 +133,28 @@ def api_writer(base_url: str, ledger: Ledger, stop: threading.Event, go: threadi
             if response.status_code >= 500:
                 with ledger.lock:
                     ledger.server_errors += 1
-                ledger.fail(f"POST /api/v1/assessments -> {response.status_code}: "
-                            f"{response.text[:200]}")
+                ledger.fail(
+                    f"POST /api/v1/assessments -> {response.status_code}: {response.text[:200]}"
+                )
                 continue
             if response.status_code != 201:
-                ledger.fail(f"POST /api/v1/assessments -> {response.status_code}: "
-                            f"{response.text[:200]}")
+                ledger.fail(
+                    f"POST /api/v1/assessments -> {response.status_code}: {response.text[:200]}"
+                )
                 continue
             body = response.json()
             with ledger.lock:
                 ledger.items[body["id"]] = Acknowledged(
-                    payload=payload, answers=normalized(payload["answers"]),
-                    verdict=body["verdict"], source="api")
+                    payload=payload,
+                    answers=normalized(payload["answers"]),
+                    verdict=body["verdict"],
+                    source="api",
+                )
 
 
-def wizard_writer(base_url: str, ledger: Ledger, stop: threading.Event, go: threading.Event,
-                  seed: int) -> None:
+def wizard_writer(
+    base_url: str, ledger: Ledger, stop: threading.Event, go: threading.Event, seed: int
+) -> None:
     rng = random.Random(seed)
     run = 0
     while not stop.is_set():
@@ -165,7 +182,10 @@ def wizard_writer(base_url: str, ledger: Ledger, stop: threading.Event, go: thre
             with ledger.lock:
                 ledger.items[acked] = Acknowledged(
                     payload={"title": sent["title"], "team": sent["team"], "notes": ""},
-                    answers=sent["answers"], verdict=None, source="wizard")
+                    answers=sent["answers"],
+                    verdict=None,
+                    source="wizard",
+                )
         if token is None:
             time.sleep(0.02)
 
@@ -175,14 +195,22 @@ def check_in_database(database_url: str, items: dict[str, Acknowledged]) -> list
     engine = create_engine(database_url)
     tokens = list(items)
     try:
-        columns = (Assessment.share_token, Assessment.title, Assessment.team, Assessment.notes,
-                   Assessment.answers, Assessment.finished_at, Assessment.recommendation,
-                   Assessment.verdict.is_not(None).label("has_verdict"))
+        columns = (
+            Assessment.share_token,
+            Assessment.title,
+            Assessment.team,
+            Assessment.notes,
+            Assessment.answers,
+            Assessment.finished_at,
+            Assessment.recommendation,
+            Assessment.verdict.is_not(None).label("has_verdict"),
+        )
         with Session(engine) as session:
             found: dict[str, Any] = {}
             for start in range(0, len(tokens), 500):
-                rows = session.execute(select(*columns).where(
-                    Assessment.share_token.in_(tokens[start:start + 500])))
+                rows = session.execute(
+                    select(*columns).where(Assessment.share_token.in_(tokens[start : start + 500]))
+                )
                 found.update({row.share_token: row for row in rows})
         for token, ack in items.items():
             row = found.get(token)
@@ -194,14 +222,19 @@ def check_in_database(database_url: str, items: dict[str, Acknowledged]) -> list
             if stored != sent:
                 problems.append(f"db: {token[:8]}… stored {stored} != sent {sent}")
             elif row.answers != ack.answers:
-                differing = sorted(k for k in {*row.answers, *ack.answers}
-                                   if row.answers.get(k) != ack.answers.get(k))
+                differing = sorted(
+                    k
+                    for k in {*row.answers, *ack.answers}
+                    if row.answers.get(k) != ack.answers.get(k)
+                )
                 problems.append(f"db: {token[:8]}… answers differ in {differing}")
             elif row.finished_at is None or not row.has_verdict or not row.recommendation:
                 problems.append(f"db: {token[:8]}… not finished or without a verdict")
             elif ack.verdict and row.recommendation != ack.verdict["recommendation"]:
-                problems.append(f"db: {token[:8]}… recommendation {row.recommendation} != "
-                                f"{ack.verdict['recommendation']}")
+                problems.append(
+                    f"db: {token[:8]}… recommendation {row.recommendation} != "
+                    f"{ack.verdict['recommendation']}"
+                )
     finally:
         engine.dispose()
     return problems
@@ -242,8 +275,11 @@ def compare(token: str, ack: Acknowledged, response: httpx.Response) -> list[str
         if record[key] != ack.payload.get(key, ""):
             problems.append(f"http: {token[:8]}… {key} {record[key]!r} != {ack.payload.get(key)!r}")
     if record["answers"] != ack.answers:
-        differing = sorted(k for k in {*record["answers"], *ack.answers}
-                           if record["answers"].get(k) != ack.answers.get(k))
+        differing = sorted(
+            k
+            for k in {*record["answers"], *ack.answers}
+            if record["answers"].get(k) != ack.answers.get(k)
+        )
         problems.append(f"http: {token[:8]}… answers differ in {differing}")
     verdict = record.get("verdict") or {}
     if not verdict.get("recommendation"):
@@ -251,8 +287,9 @@ def compare(token: str, ack: Acknowledged, response: httpx.Response) -> list[str
     elif ack.verdict is not None and verdict != ack.verdict:
         problems.append(f"http: {token[:8]}… verdict differs from the one acknowledged")
     elif ack.verdict is None and verdict["recommendation"] != evaluate(ack.answers).recommendation:
-        problems.append(f"http: {token[:8]}… recommendation {verdict['recommendation']} "
-                        "is not the engine's")
+        problems.append(
+            f"http: {token[:8]}… recommendation {verdict['recommendation']} is not the engine's"
+        )
     if ack.created_at is None:
         ack.created_at = record["created_at"]
     elif record["created_at"] != ack.created_at:
@@ -268,8 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wizard-writers", type=int, default=1, help="HTML wizard writer threads")
     parser.add_argument("--min-delay", type=float, default=0.2)
     parser.add_argument("--max-delay", type=float, default=1.5)
-    parser.add_argument("--sample", type=int, default=100,
-                        help="older assessments re-read over HTTP after each restart")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=100,
+        help="older assessments re-read over HTTP after each restart",
+    )
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
     parser.add_argument("--seed", type=int, default=294)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -284,14 +325,20 @@ def main(argv: list[str] | None = None) -> int:
     ledger = Ledger()
     stop = threading.Event()
     go = threading.Event()  # writers write while it is set: from each start until the kill
-    threads = [threading.Thread(target=api_writer,
-                                args=(server.base_url, ledger, stop, go, args.seed + n),
-                                daemon=True)
-               for n in range(args.writers)]
-    threads += [threading.Thread(target=wizard_writer,
-                                 args=(server.base_url, ledger, stop, go, args.seed + 100 + n),
-                                 daemon=True)
-                for n in range(args.wizard_writers)]
+    threads = [
+        threading.Thread(
+            target=api_writer, args=(server.base_url, ledger, stop, go, args.seed + n), daemon=True
+        )
+        for n in range(args.writers)
+    ]
+    threads += [
+        threading.Thread(
+            target=wizard_writer,
+            args=(server.base_url, ledger, stop, go, args.seed + 100 + n),
+            daemon=True,
+        )
+        for n in range(args.wizard_writers)
+    ]
     integrity_checks = 0
     verified_db = verified_http = 0
     kills = 0
@@ -359,10 +406,12 @@ def main(argv: list[str] | None = None) -> int:
             verify(f"restart {kill}")
             with ledger.lock:
                 total = len(ledger.items)
-            print(f"kill {kill:>3}/{args.kills} {delay:.2f} s into the round; restarted in "
-                  f"{boots[-1]:.1f} s; {total} acknowledged so far; "
-                  f"failures {len(ledger.failures)}",
-                  flush=True)
+            print(
+                f"kill {kill:>3}/{args.kills} {delay:.2f} s into the round; restarted in "
+                f"{boots[-1]:.1f} s; {total} acknowledged so far; "
+                f"failures {len(ledger.failures)}",
+                flush=True,
+            )
         stop.set()
         for thread in threads:
             thread.join(30)
@@ -398,13 +447,17 @@ def main(argv: list[str] | None = None) -> int:
             "median_boot_s": round(sorted(boots)[len(boots) // 2], 2) if boots else None,
             "failures": len(ledger.failures),
         }
-        print(f"kills: {kills}; acknowledged: {len(items)} ({result['acknowledged_api']} API, "
-              f"{result['acknowledged_wizard']} wizard) of {ledger.attempts} API attempts; "
-              f"unacknowledged: {ledger.transport_errors} transport errors, of which "
-              f"{ledger.interrupted} API requests were cut off in flight by a kill")
-        print(f"verified: {verified_db} checks in the database, {verified_http} over HTTP; "
-              f"integrity_check ok {integrity_checks - integrity_failures}/{integrity_checks}; "
-              f"5xx: {ledger.server_errors}; 'database is locked' (log lines): {locked}")
+        print(
+            f"kills: {kills}; acknowledged: {len(items)} ({result['acknowledged_api']} API, "
+            f"{result['acknowledged_wizard']} wizard) of {ledger.attempts} API attempts; "
+            f"unacknowledged: {ledger.transport_errors} transport errors, of which "
+            f"{ledger.interrupted} API requests were cut off in flight by a kill"
+        )
+        print(
+            f"verified: {verified_db} checks in the database, {verified_http} over HTTP; "
+            f"integrity_check ok {integrity_checks - integrity_failures}/{integrity_checks}; "
+            f"5xx: {ledger.server_errors}; 'database is locked' (log lines): {locked}"
+        )
         print(f"failures: {len(ledger.failures)}")
         for failure in ledger.failures[:20]:
             print(f"  ! {failure}")

@@ -40,10 +40,10 @@ import httpx2 as httpx  # noqa: E402
 from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from uvicorn_process import Server  # noqa: E402
 
 from app import decision  # noqa: E402
 from app.models import Assessment  # noqa: E402
-from uvicorn_process import Server  # noqa: E402
 
 LOCKED = re.compile(r"database is locked", re.IGNORECASE)
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\)", re.MULTILINE)
@@ -51,6 +51,7 @@ TRACEBACK = re.compile(r"^Traceback \(most recent call last\)", re.MULTILINE)
 
 
 # --- Database and server -------------------------------------------------------------------
+
 
 def migrate(url: str) -> None:
     from alembic import command
@@ -80,6 +81,7 @@ def integrity_check(path: Path) -> str:
 
 
 # --- Answers -------------------------------------------------------------------------------
+
 
 def random_form_answers(rng: random.Random) -> dict[str, str]:
     """A complete, valid set of answers as a browser's form posts them (strings)."""
@@ -117,6 +119,7 @@ STEP_QUESTIONS = {step.key: [q.key for q in step.questions] for step in decision
 
 # --- One wizard run ------------------------------------------------------------------------
 
+
 class RunFailed(Exception):
     """A request of the run failed or answered what the wizard never answers; the run stops."""
 
@@ -144,8 +147,9 @@ class Stats:
         self.run_seconds.extend(other.run_seconds)
 
 
-def call(client: httpx.Client, stats: Stats, kind: str, method: str, url: str, expect: int,
-         **kwargs: Any) -> httpx.Response:
+def call(
+    client: httpx.Client, stats: Stats, kind: str, method: str, url: str, expect: int, **kwargs: Any
+) -> httpx.Response:
     started = time.perf_counter()
     try:
         response = client.request(method, url, **kwargs)
@@ -166,13 +170,15 @@ def location_path(response: httpx.Response) -> str:
     return httpx.URL(response.headers["location"]).path
 
 
-def wizard_run(client: httpx.Client, stats: Stats, rng: random.Random, title: str,
-               team: str) -> str:
+def wizard_run(
+    client: httpx.Client, stats: Stats, rng: random.Random, title: str, team: str
+) -> str:
     """One full run, browser-style; returns the share token once finish has been acknowledged."""
     answers = random_form_answers(rng)
     call(client, stats, "GET /new", "GET", "/new", 200)
-    response = call(client, stats, "POST /new", "POST", "/new", 303,
-                    data={"title": title, "team": team})
+    response = call(
+        client, stats, "POST /new", "POST", "/new", 303, data={"title": title, "team": team}
+    )
     page = location_path(response)
     match = re.fullmatch(r"/d/([A-Za-z0-9_-]+)/task", page)
     if not match:
@@ -204,8 +210,13 @@ def client_loop(base_url: str, number: int, deadline: float, seed: int, stats: S
             stats.runs_started += 1
             started = time.perf_counter()
             try:
-                wizard_run(client, stats, rng, title=f"R1 load client {number:02d} run {run} 负载",
-                           team=f"team-{number % 4}")
+                wizard_run(
+                    client,
+                    stats,
+                    rng,
+                    title=f"R1 load client {number:02d} run {run} 负载",
+                    team=f"team-{number % 4}",
+                )
                 stats.run_seconds.append(time.perf_counter() - started)
             except RunFailed:
                 stats.runs_failed += 1
@@ -213,6 +224,7 @@ def client_loop(base_url: str, number: int, deadline: float, seed: int, stats: S
 
 
 # --- Verification --------------------------------------------------------------------------
+
 
 def find_lost(database_url: str, acknowledged: dict[str, dict[str, Any]]) -> list[str]:
     """Acknowledged assessments that are missing, unfinished or different in the database."""
@@ -223,7 +235,7 @@ def find_lost(database_url: str, acknowledged: dict[str, dict[str, Any]]) -> lis
         with Session(engine) as session:
             found: dict[str, Assessment] = {}
             for start in range(0, len(tokens), 500):
-                chunk = tokens[start:start + 500]
+                chunk = tokens[start : start + 500]
                 query = select(Assessment).where(Assessment.share_token.in_(chunk))
                 found.update({row.share_token: row for row in session.scalars(query)})
             for token, sent in acknowledged.items():
@@ -274,6 +286,7 @@ def ms(seconds: float) -> float:
 
 # --- Main ----------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=32)
@@ -292,18 +305,26 @@ def main(argv: list[str] | None = None) -> int:
     failed = True
     try:
         boot = server.start()
-        print(f"server up on {server.base_url} in {boot:.1f} s; database {database_url}",
-              flush=True)
+        print(
+            f"server up on {server.base_url} in {boot:.1f} s; database {database_url}", flush=True
+        )
         load_before = os.getloadavg()[0]
-        print(f"{args.clients} clients for {args.seconds:g} s "
-              f"(machine load average {load_before:.1f}) …", flush=True)
+        print(
+            f"{args.clients} clients for {args.seconds:g} s "
+            f"(machine load average {load_before:.1f}) …",
+            flush=True,
+        )
         per_client = [Stats() for _ in range(args.clients)]
         started = time.monotonic()
         deadline = started + args.seconds
-        threads = [threading.Thread(target=client_loop,
-                                    args=(server.base_url, n, deadline, args.seed, per_client[n]),
-                                    daemon=True)
-                   for n in range(args.clients)]
+        threads = [
+            threading.Thread(
+                target=client_loop,
+                args=(server.base_url, n, deadline, args.seed, per_client[n]),
+                daemon=True,
+            )
+            for n in range(args.clients)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -336,9 +357,14 @@ def main(argv: list[str] | None = None) -> int:
             "max_ms": ms(max(all_latencies)) if all_latencies else None,
             "run_p50_ms": ms(percentile(stats.run_seconds, 0.50)),
             "run_p99_ms": ms(percentile(stats.run_seconds, 0.99)),
-            "by_request": {kind: {"count": len(values), "p50_ms": ms(percentile(values, 0.5)),
-                                  "p99_ms": ms(percentile(values, 0.99))}
-                           for kind, values in sorted(stats.latencies.items())},
+            "by_request": {
+                kind: {
+                    "count": len(values),
+                    "p50_ms": ms(percentile(values, 0.5)),
+                    "p99_ms": ms(percentile(values, 0.99)),
+                }
+                for kind, values in sorted(stats.latencies.items())
+            },
             "statuses": {str(k): v for k, v in sorted(stats.statuses.items())},
             "server_errors_5xx": server_errors,
             "transport_errors": transport_errors,
@@ -351,27 +377,45 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": round(load_before, 1),
             "load_average_after": round(os.getloadavg()[0], 1),
         }
-        print(f"completed assessments: {result['completed']} ({stats.runs_started} runs started, "
-              f"{stats.runs_failed} failed) in {result['seconds']} s")
-        print(f"requests: {requests} ({result['requests_per_second']}/s), "
-              f"latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-              f"max {result['max_ms']} ms; "
-              f"a whole run p50 {result['run_p50_ms']} ms, p99 {result['run_p99_ms']} ms")
+        print(
+            f"completed assessments: {result['completed']} ({stats.runs_started} runs started, "
+            f"{stats.runs_failed} failed) in {result['seconds']} s"
+        )
+        print(
+            f"requests: {requests} ({result['requests_per_second']}/s), "
+            f"latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+            f"max {result['max_ms']} ms; "
+            f"a whole run p50 {result['run_p50_ms']} ms, p99 {result['run_p99_ms']} ms"
+        )
         for kind, figures in result["by_request"].items():
-            print(f"  {kind:<12} {figures['count']:>7}  p50 {figures['p50_ms']:>8} ms  "
-                  f"p99 {figures['p99_ms']:>8} ms")
+            print(
+                f"  {kind:<12} {figures['count']:>7}  p50 {figures['p50_ms']:>8} ms  "
+                f"p99 {figures['p99_ms']:>8} ms"
+            )
         print(f"statuses: {result['statuses']}")
-        print(f"5xx: {server_errors}, "
-              f"transport errors: {transport_errors} {dict(stats.transport_errors)}, "
-              f"unexpected statuses: {len(stats.unexpected)}")
-        print(f"lost: {len(lost)}, 'database is locked' (log lines): {locked}, "
-              f"server tracebacks: {tracebacks}, "
-              f"integrity_check: {integrity}")
+        print(
+            f"5xx: {server_errors}, "
+            f"transport errors: {transport_errors} {dict(stats.transport_errors)}, "
+            f"unexpected statuses: {len(stats.unexpected)}"
+        )
+        print(
+            f"lost: {len(lost)}, 'database is locked' (log lines): {locked}, "
+            f"server tracebacks: {tracebacks}, "
+            f"integrity_check: {integrity}"
+        )
         for line in stats.unexpected[:10] + lost[:10]:
             print(f"  ! {line}")
-        failed = bool(lost or server_errors or locked or transport_errors or stats.unexpected
-                      or tracebacks or alive or integrity not in ("ok", "n/a")
-                      or not stats.acknowledged)
+        failed = bool(
+            lost
+            or server_errors
+            or locked
+            or transport_errors
+            or stats.unexpected
+            or tracebacks
+            or alive
+            or integrity not in ("ok", "n/a")
+            or not stats.acknowledged
+        )
         return report(server, result, failed)
     finally:
         clean_up(server, workdir, keep=args.keep or failed)

@@ -40,10 +40,20 @@ from app.db import Database  # noqa: E402
 from bench.seed import migrate, seed  # noqa: E402
 from bench.uvicorn_process import Server  # noqa: E402
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 # As the Dockerfile runs uvicorn.
-DEPLOYED_ARGS = ("--http", "h11", "--h11-max-incomplete-event-size", "32768",
-                 "--timeout-keep-alive", "5", "--limit-concurrency", "200")
+DEPLOYED_ARGS = (
+    "--http",
+    "h11",
+    "--h11-max-incomplete-event-size",
+    "32768",
+    "--timeout-keep-alive",
+    "5",
+    "--limit-concurrency",
+    "200",
+)
 ATTACK = ("/assessments", "/api/v1/assessments")
 NORMAL = (
     ("/assessments", {"q": "refund"}),
@@ -67,8 +77,9 @@ class Tally:
             self.latencies.append(seconds)
 
     def errors(self) -> int:
-        return sum(n for status, n in self.statuses.items()
-                   if not isinstance(status, int) or status >= 500)
+        return sum(
+            n for status, n in self.statuses.items() if not isinstance(status, int) or status >= 500
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -76,8 +87,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def client_loop(base_url: str, requests: list[tuple[str, dict[str, str]]], tally: Tally,
-                stop_at: float, pause: float = 0.0) -> None:
+def client_loop(
+    base_url: str,
+    requests: list[tuple[str, dict[str, str]]],
+    tally: Tally,
+    stop_at: float,
+    pause: float = 0.0,
+) -> None:
     with httpx.Client(base_url=base_url, timeout=60.0) as client:
         n = 0
         while time.monotonic() < stop_at:
@@ -96,10 +112,19 @@ def client_loop(base_url: str, requests: list[tuple[str, dict[str, str]]], tally
 def run_load(base_url: str, attackers: int, normal: int, duration: float) -> tuple[Tally, Tally]:
     attack, ordinary = Tally(), Tally()
     stop_at = time.monotonic() + duration
-    threads = [threading.Thread(target=client_loop, args=(
-        base_url, [(ATTACK[i % 2], {"q": "!!!"})], attack, stop_at)) for i in range(attackers)]
-    threads += [threading.Thread(target=client_loop, args=(
-        base_url, list(NORMAL[i:] + NORMAL[:i]), ordinary, stop_at, 0.05)) for i in range(normal)]
+    threads = [
+        threading.Thread(
+            target=client_loop, args=(base_url, [(ATTACK[i % 2], {"q": "!!!"})], attack, stop_at)
+        )
+        for i in range(attackers)
+    ]
+    threads += [
+        threading.Thread(
+            target=client_loop,
+            args=(base_url, list(NORMAL[i:] + NORMAL[:i]), ordinary, stop_at, 0.05),
+        )
+        for i in range(normal)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -110,33 +135,48 @@ def run_load(base_url: str, attackers: int, normal: int, duration: float) -> tup
 def report(attack: Tally, ordinary: Tally, rows: int, duration: float) -> bool:
     lat = ordinary.latencies
     print(f"rows: {rows:,}; {duration:.0f} s of load")
-    print(f"attack (`!!!`): {sum(attack.statuses.values()):,} requests, statuses "
-          f"{dict(sorted(attack.statuses.items(), key=str))}, p50 {percentile(attack.latencies, .5) * 1000:.0f} ms")
-    print(f"normal searches: {len(lat):,} requests, statuses "
-          f"{dict(sorted(ordinary.statuses.items(), key=str))}")
-    print(f"normal latency: p50 {statistics.median(lat) * 1000:.0f} ms, p99 "
-          f"{percentile(lat, .99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms")
-    ok = percentile(lat, .99) <= GOAL_P99 and attack.errors() == 0 and ordinary.errors() == 0
+    print(
+        f"attack (`!!!`): {sum(attack.statuses.values()):,} requests, statuses "
+        f"{dict(sorted(attack.statuses.items(), key=str))}, p50 {percentile(attack.latencies, 0.5) * 1000:.0f} ms"
+    )
+    print(
+        f"normal searches: {len(lat):,} requests, statuses "
+        f"{dict(sorted(ordinary.statuses.items(), key=str))}"
+    )
+    print(
+        f"normal latency: p50 {statistics.median(lat) * 1000:.0f} ms, p99 "
+        f"{percentile(lat, 0.99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms"
+    )
+    ok = percentile(lat, 0.99) <= GOAL_P99 and attack.errors() == 0 and ordinary.errors() == 0
     print(f"goal (normal p99 <= {GOAL_P99:.0f} s, no 5xx): {'met' if ok else 'NOT met'}")
     return ok
 
 
-def run(rows: int, attackers: int, normal: int, duration: float, database: str | None = None,
-        keep: bool = False) -> tuple[Tally, Tally, int]:
+def run(
+    rows: int,
+    attackers: int,
+    normal: int,
+    duration: float,
+    database: str | None = None,
+    keep: bool = False,
+) -> tuple[Tally, Tally, int]:
     """Make (or reuse) the database, seed it to `rows`, load it; the tallies and the row count."""
     name = database or f"search_dos_{os.getpid()}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                    {"n": name}).scalar()
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).scalar()
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         migrate(url)
         db = Database(url)
         with db.read() as session:
-            stored = session.execute(text("SELECT coalesce(sum(finished), 0) FROM assessment_counts")).scalar()
+            stored = session.execute(
+                text("SELECT coalesce(sum(finished), 0) FROM assessment_counts")
+            ).scalar()
         if stored < rows:
             started = time.perf_counter()
             seed(db, rows - stored)
@@ -177,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="use (and reuse) this database name")
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     args = parser.parse_args(argv)
-    attack, ordinary, rows = run(args.rows, args.attackers, args.normal, args.duration,
-                                 args.database, args.keep)
+    attack, ordinary, rows = run(
+        args.rows, args.attackers, args.normal, args.duration, args.database, args.keep
+    )
     return 0 if report(attack, ordinary, rows, args.duration) else 1
 
 

@@ -33,64 +33,202 @@ SPAN = timedelta(days=730)
 
 # The questionnaire's worked examples, so the most common profiles are the archetypes.
 ARCHETYPES = [
-    {"task_type": "tool_use", "task_scope": "narrow", "spec_clarity": "implicit",
-     "accuracy_target": "critical", "prompting_effort": "extensive", "baseline_accuracy": 95,
-     "failure_mode": "wrong_decisions", "volume": "high", "latency_need": "interactive",
-     "cost_pressure": "moderate", "hosting": "open_weights_preferred", "ml_capacity": "some",
-     "knowledge_source": "private_stable", "needs_citations": "no", "domain_language": "common",
-     "example_count": "100_to_1k", "data_quality": "clean", "data_diversity": "diverse",
-     "edge_cases": "yes", "synthetic_data": "yes"},
-    {"task_type": "knowledge_qa", "task_scope": "narrow", "spec_clarity": "explicit",
-     "accuracy_target": "high", "prompting_effort": "basic", "baseline_accuracy": None,
-     "failure_mode": "missing_knowledge", "volume": "medium", "latency_need": "interactive",
-     "cost_pressure": "none", "hosting": "api_ok", "ml_capacity": "none",
-     "knowledge_source": "private_changing", "needs_citations": "yes", "domain_language": "common",
-     "example_count": "none", "data_quality": "unsure", "data_diversity": "unsure",
-     "edge_cases": "unsure", "synthetic_data": "unsure"},
-    {"task_type": "simple_generation", "task_scope": "narrow", "spec_clarity": "explicit",
-     "accuracy_target": "best_effort", "prompting_effort": "basic", "baseline_accuracy": None,
-     "failure_mode": "none", "volume": "low", "latency_need": "relaxed", "cost_pressure": "none",
-     "hosting": "api_ok", "ml_capacity": "none", "knowledge_source": "general",
-     "needs_citations": "no", "domain_language": "common", "example_count": "none",
-     "data_quality": "unsure", "data_diversity": "unsure", "edge_cases": "unsure",
-     "synthetic_data": "unsure"},
-    {"task_type": "classification", "task_scope": "narrow", "spec_clarity": "partial",
-     "accuracy_target": "critical", "prompting_effort": "extensive", "baseline_accuracy": 88,
-     "failure_mode": "wrong_decisions", "volume": "high", "latency_need": "interactive",
-     "cost_pressure": "moderate", "hosting": "self_hosted_required", "ml_capacity": "some",
-     "knowledge_source": "private_stable", "needs_citations": "no",
-     "domain_language": "specialized", "example_count": "over_1k", "data_quality": "noisy",
-     "data_diversity": "diverse", "edge_cases": "yes", "synthetic_data": "no"},
+    {
+        "task_type": "tool_use",
+        "task_scope": "narrow",
+        "spec_clarity": "implicit",
+        "accuracy_target": "critical",
+        "prompting_effort": "extensive",
+        "baseline_accuracy": 95,
+        "failure_mode": "wrong_decisions",
+        "volume": "high",
+        "latency_need": "interactive",
+        "cost_pressure": "moderate",
+        "hosting": "open_weights_preferred",
+        "ml_capacity": "some",
+        "knowledge_source": "private_stable",
+        "needs_citations": "no",
+        "domain_language": "common",
+        "example_count": "100_to_1k",
+        "data_quality": "clean",
+        "data_diversity": "diverse",
+        "edge_cases": "yes",
+        "synthetic_data": "yes",
+    },
+    {
+        "task_type": "knowledge_qa",
+        "task_scope": "narrow",
+        "spec_clarity": "explicit",
+        "accuracy_target": "high",
+        "prompting_effort": "basic",
+        "baseline_accuracy": None,
+        "failure_mode": "missing_knowledge",
+        "volume": "medium",
+        "latency_need": "interactive",
+        "cost_pressure": "none",
+        "hosting": "api_ok",
+        "ml_capacity": "none",
+        "knowledge_source": "private_changing",
+        "needs_citations": "yes",
+        "domain_language": "common",
+        "example_count": "none",
+        "data_quality": "unsure",
+        "data_diversity": "unsure",
+        "edge_cases": "unsure",
+        "synthetic_data": "unsure",
+    },
+    {
+        "task_type": "simple_generation",
+        "task_scope": "narrow",
+        "spec_clarity": "explicit",
+        "accuracy_target": "best_effort",
+        "prompting_effort": "basic",
+        "baseline_accuracy": None,
+        "failure_mode": "none",
+        "volume": "low",
+        "latency_need": "relaxed",
+        "cost_pressure": "none",
+        "hosting": "api_ok",
+        "ml_capacity": "none",
+        "knowledge_source": "general",
+        "needs_citations": "no",
+        "domain_language": "common",
+        "example_count": "none",
+        "data_quality": "unsure",
+        "data_diversity": "unsure",
+        "edge_cases": "unsure",
+        "synthetic_data": "unsure",
+    },
+    {
+        "task_type": "classification",
+        "task_scope": "narrow",
+        "spec_clarity": "partial",
+        "accuracy_target": "critical",
+        "prompting_effort": "extensive",
+        "baseline_accuracy": 88,
+        "failure_mode": "wrong_decisions",
+        "volume": "high",
+        "latency_need": "interactive",
+        "cost_pressure": "moderate",
+        "hosting": "self_hosted_required",
+        "ml_capacity": "some",
+        "knowledge_source": "private_stable",
+        "needs_citations": "no",
+        "domain_language": "specialized",
+        "example_count": "over_1k",
+        "data_quality": "noisy",
+        "data_diversity": "diverse",
+        "edge_cases": "yes",
+        "synthetic_data": "no",
+    },
 ]
 
 PRODUCTS_EN = [
-    "Refund", "Invoice", "Claims", "Onboarding", "Contract", "Ticket", "Returns", "Billing",
-    "Payroll", "Shipping", "Fraud", "Compliance", "Product spec", "Release notes", "KYC",
-    "Insurance", "Warranty", "Recruiting", "Expense", "Procurement", "Medical coding", "Loyalty",
-    "Churn", "Pricing", "Catalog", "Booking", "Dispatch", "Tax", "Legal intake", "Survey",
+    "Refund",
+    "Invoice",
+    "Claims",
+    "Onboarding",
+    "Contract",
+    "Ticket",
+    "Returns",
+    "Billing",
+    "Payroll",
+    "Shipping",
+    "Fraud",
+    "Compliance",
+    "Product spec",
+    "Release notes",
+    "KYC",
+    "Insurance",
+    "Warranty",
+    "Recruiting",
+    "Expense",
+    "Procurement",
+    "Medical coding",
+    "Loyalty",
+    "Churn",
+    "Pricing",
+    "Catalog",
+    "Booking",
+    "Dispatch",
+    "Tax",
+    "Legal intake",
+    "Survey",
 ]
 TASKS_EN = [
-    "agent", "classifier", "router", "field extraction", "summaries", "assistant", "triage",
-    "tone rewrite", "FAQ bot", "email drafts", "tagging", "QA over docs", "tool calling",
-    "translation", "redaction", "search answers", "chat replies", "risk scoring",
+    "agent",
+    "classifier",
+    "router",
+    "field extraction",
+    "summaries",
+    "assistant",
+    "triage",
+    "tone rewrite",
+    "FAQ bot",
+    "email drafts",
+    "tagging",
+    "QA over docs",
+    "tool calling",
+    "translation",
+    "redaction",
+    "search answers",
+    "chat replies",
+    "risk scoring",
 ]
 SUFFIXES_EN = ["", "", "", "", " v2", " (pilot)", " – EU", " – APAC", " for mobile", " 2.0"]
 TITLES_ZH = [
-    "客服退款助手", "发票字段抽取", "医疗理赔分类", "合同条款审查", "产品规格问答", "会议纪要总结",
-    "工单自动路由", "品牌文案风格", "售后工单分类", "简历信息抽取", "风控规则解释", "物流异常处理",
-    "保险条款问答", "财务报销审核", "招聘邮件生成", "商品评论打标",
+    "客服退款助手",
+    "发票字段抽取",
+    "医疗理赔分类",
+    "合同条款审查",
+    "产品规格问答",
+    "会议纪要总结",
+    "工单自动路由",
+    "品牌文案风格",
+    "售后工单分类",
+    "简历信息抽取",
+    "风控规则解释",
+    "物流异常处理",
+    "保险条款问答",
+    "财务报销审核",
+    "招聘邮件生成",
+    "商品评论打标",
 ]
 SUFFIXES_ZH = ["", "", "", "（试点）", "二期", "（华东）", "升级版"]
 TEAMS = [
-    "Support", "Payments", "Claims ops", "Legal", "Growth", "Data platform", "Search",
-    "Sales enablement", "Finance", "HR tools", "Trust & Safety", "Logistics", "Marketing",
-    "Developer experience", "Risk", "Product docs", "Customer success", "ML platform",
-    "客服中心", "数据平台", "风控", "法务", "市场部", "供应链",
+    "Support",
+    "Payments",
+    "Claims ops",
+    "Legal",
+    "Growth",
+    "Data platform",
+    "Search",
+    "Sales enablement",
+    "Finance",
+    "HR tools",
+    "Trust & Safety",
+    "Logistics",
+    "Marketing",
+    "Developer experience",
+    "Risk",
+    "Product docs",
+    "Customer success",
+    "ML platform",
+    "客服中心",
+    "数据平台",
+    "风控",
+    "法务",
+    "市场部",
+    "供应链",
 ]
 NOTES = [
-    "Pilot with one region first.", "Legal asked for citations.", "Revisit after Q3 data review.",
-    "Baseline measured on 200 tickets.", "Latency budget from the mobile team.",
-    "先在华东试点。", "数据需要再清洗一遍。",
+    "Pilot with one region first.",
+    "Legal asked for citations.",
+    "Revisit after Q3 data review.",
+    "Baseline measured on 200 tickets.",
+    "Latency budget from the mobile team.",
+    "先在华东试点。",
+    "数据需要再清洗一遍。",
 ]
 
 # Plausible answers are more common than odd ones: weight the options of each question.
@@ -129,8 +267,9 @@ def answer_profiles(rng: random.Random, count: int = PROFILES) -> list[dict[str,
     raise AssertionError("unreachable")
 
 
-def realistic_items(count: int, *, rng_seed: int = SEED, now: datetime | None = None,
-                    profiles: int = PROFILES) -> Iterator[assessments.FinishedItem]:
+def realistic_items(
+    count: int, *, rng_seed: int = SEED, now: datetime | None = None, profiles: int = PROFILES
+) -> Iterator[assessments.FinishedItem]:
     rng = random.Random(rng_seed)
     pool = answer_profiles(rng, profiles)
     # Long tail: profile i is picked with weight 1 / (i + 1) ** 0.8.
@@ -154,10 +293,17 @@ def realistic_items(count: int, *, rng_seed: int = SEED, now: datetime | None = 
         )
 
 
-def seed(db: Database, count: int, *, rng_seed: int = SEED, batch_size: int = 2_000,
-         now: datetime | None = None) -> int:
+def seed(
+    db: Database,
+    count: int,
+    *,
+    rng_seed: int = SEED,
+    batch_size: int = 2_000,
+    now: datetime | None = None,
+) -> int:
     return assessments.bulk_create_finished(
-        db, realistic_items(count, rng_seed=rng_seed, now=now), batch_size=batch_size)
+        db, realistic_items(count, rng_seed=rng_seed, now=now), batch_size=batch_size
+    )
 
 
 def migrate(url: str) -> None:
@@ -182,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.database_url is None:
         from app.settings import get_settings
+
         args.database_url = get_settings().database_url
     if args.migrate:
         migrate(args.database_url)
@@ -190,8 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     stored = seed(db, args.count, rng_seed=args.seed, batch_size=args.batch_size)
     elapsed = time.perf_counter() - started
     db.dispose()
-    print(f"seeded {stored:,} finished assessments in {elapsed:.1f} s "
-          f"({stored / elapsed:,.0f} rows/s)")
+    print(
+        f"seeded {stored:,} finished assessments in {elapsed:.1f} s "
+        f"({stored / elapsed:,.0f} rows/s)"
+    )
     return 0
 
 

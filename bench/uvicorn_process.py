@@ -15,8 +15,14 @@ import httpx2 as httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 # A benchmark measures the app as the README's defaults run it, whatever the caller's shell says.
-SCRUBBED_ENV = ("APP_ACCESS_PASSWORD", "APP_PROTECT_SHARE_LINKS", "APP_PUBLIC_ORIGIN", "APP_HTTPS",
-                "APP_TRUSTED_PROXIES", "APP_ALLOWED_HOSTS")
+SCRUBBED_ENV = (
+    "APP_ACCESS_PASSWORD",
+    "APP_PROTECT_SHARE_LINKS",
+    "APP_PUBLIC_ORIGIN",
+    "APP_HTTPS",
+    "APP_TRUSTED_PROXIES",
+    "APP_ALLOWED_HOSTS",
+)
 
 
 def free_port() -> int:
@@ -28,8 +34,15 @@ def free_port() -> int:
 class Server:
     """`uvicorn <target>` in a subprocess, its output appended to one log file."""
 
-    def __init__(self, database_url: str, log_path: Path, port: int | None = None, *,
-                 target: str = "app.main:app", extra_args: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        port: int | None = None,
+        *,
+        target: str = "app.main:app",
+        extra_args: Sequence[str] = (),
+    ) -> None:
         self.database_url = database_url
         self.log_path = log_path
         self.target = target
@@ -45,9 +58,23 @@ class Server:
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", self.target, "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-proxy-headers", *self.extra_args],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    self.target,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--no-proxy-headers",
+                    *self.extra_args,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         deadline = started + timeout
@@ -55,7 +82,8 @@ class Server:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     raise RuntimeError(
-                        f"server exited with {self.process.returncode}:\n{self.log_tail()}")
+                        f"server exited with {self.process.returncode}:\n{self.log_tail()}"
+                    )
                 try:
                     if client.get("/healthz").status_code == 200:
                         return time.monotonic() - started

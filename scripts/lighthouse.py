@@ -41,8 +41,10 @@ from wizard_flow import CUSTOMER_SERVICE_BOT, NOISY_CLAIMS, PRODUCT_SPECS_QA  # 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BUDGET_BYTES = 60 * 1024
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -51,8 +53,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def post_json(base: str, path: str, body: dict) -> dict:
-    request = urllib.request.Request(f"{base}{path}", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
@@ -72,34 +77,51 @@ def start_draft(base: str, title: str) -> str:
 
 def seed(base: str) -> dict[str, str]:
     """A few finished verdicts (so home and history have rows) and one draft; the pages to test."""
-    finished = [("Medical claims routing", "Claims operations", NOISY_CLAIMS),
-                ("Product spec Q&A for the sales team", "Sales enablement", PRODUCT_SPECS_QA),
-                ("Refund agent for the support bot", "Support", CUSTOMER_SERVICE_BOT)]
+    finished = [
+        ("Medical claims routing", "Claims operations", NOISY_CLAIMS),
+        ("Product spec Q&A for the sales team", "Sales enablement", PRODUCT_SPECS_QA),
+        ("Refund agent for the support bot", "Support", CUSTOMER_SERVICE_BOT),
+    ]
     token = ""
     for title, team, answers in finished:
-        token = post_json(base, "/api/v1/assessments",
-                          {"title": title, "team": team, "answers": dict(answers)})["id"]
+        token = post_json(
+            base, "/api/v1/assessments", {"title": title, "team": team, "answers": dict(answers)}
+        )["id"]
     draft = start_draft(base, "Ticket triage for the help desk")
-    return {"home": "/", "step": f"/d/{draft}/task", "verdict": f"/a/{token}",
-            "history": "/assessments"}
+    return {
+        "home": "/",
+        "step": f"/d/{draft}/task",
+        "verdict": f"/a/{token}",
+        "history": "/assessments",
+    }
 
 
 def says_noindex(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=10) as response:
         header = response.headers.get("X-Robots-Tag", "")
         html = response.read().decode()
-    return "noindex" in header or bool(re.search(r'<meta name="robots" content="[^"]*noindex', html))
+    return "noindex" in header or bool(
+        re.search(r'<meta name="robots" content="[^"]*noindex', html)
+    )
 
 
 def run_lighthouse(url: str, lang: str, out: Path, chromium: str) -> dict:
-    command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
-               f"--extra-headers={json.dumps({'Accept-Language': lang})}"]
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--extra-headers={json.dumps({'Accept-Language': lang})}",
+    ]
     env = {**os.environ, "CHROME_PATH": chromium}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not out.exists():
-        raise RuntimeError(f"lighthouse failed on {url} (exit {result.returncode}):\n"
-                           f"{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"lighthouse failed on {url} (exit {result.returncode}):\n{result.stderr[-3000:]}"
+        )
     return json.loads(out.read_text())
 
 
@@ -128,8 +150,11 @@ def shortfalls(report: dict, excused: frozenset[str] = frozenset()) -> list[str]
                 continue
             if ref.get("weight", 0) > 0 and score is not None and score < 1:
                 value = audit.get("displayValue", "")
-                found.append(f"{key}: {ref['id']} scored {score:.2f}"
-                             + (f" ({value})" if value else "") + f" — {audit.get('title', '')}")
+                found.append(
+                    f"{key}: {ref['id']} scored {score:.2f}"
+                    + (f" ({value})" if value else "")
+                    + f" — {audit.get('title', '')}"
+                )
     return found
 
 
@@ -139,13 +164,19 @@ def transferred(report: dict) -> tuple[int, list[tuple[str, int]]]:
     return sum(size for _, size in rows), rows
 
 
-def audit_pages(base: str, pages: dict[str, str], lang: str, chromium: str, reports: Path,
-                verbose: bool) -> bool:
+def audit_pages(
+    base: str, pages: dict[str, str], lang: str, chromium: str, reports: Path, verbose: bool
+) -> bool:
     """Lighthouse on each page in one language: prints a table and what to fix; True if failed."""
-    print(f"Lighthouse, mobile preset, {lang}, on {base}; budget {BUDGET_BYTES // 1024} KB "
-          "per first load\n")
-    header = (f"{'page':<8} " + " ".join(f"{c:>14}" for c in CATEGORIES)
-              + f" {'KB sent':>8} {'requests':>9}")
+    print(
+        f"Lighthouse, mobile preset, {lang}, on {base}; budget {BUDGET_BYTES // 1024} KB "
+        "per first load\n"
+    )
+    header = (
+        f"{'page':<8} "
+        + " ".join(f"{c:>14}" for c in CATEGORIES)
+        + f" {'KB sent':>8} {'requests':>9}"
+    )
     print(header)
     print("-" * len(header))
     failed = False
@@ -160,11 +191,16 @@ def audit_pages(base: str, pages: dict[str, str], lang: str, chromium: str, repo
             excused = frozenset({"is-crawlable"})
             scores["seo"] = score_without(report, "seo", "is-crawlable")
             cells["seo"] = f"{cells['seo']} ({round(scores['seo'] * 100)}*)"
-            notes.append(f"{name}: * SEO without 'is-crawlable': the page says noindex on "
-                         "purpose (a private link)")
+            notes.append(
+                f"{name}: * SEO without 'is-crawlable': the page says noindex on "
+                "purpose (a private link)"
+            )
         total, rows = transferred(report)
-        print(f"{name:<8} " + " ".join(f"{cells[c]:>14}" for c in CATEGORIES)
-              + f" {total / 1024:>8.1f} {len(rows):>9}")
+        print(
+            f"{name:<8} "
+            + " ".join(f"{cells[c]:>14}" for c in CATEGORIES)
+            + f" {total / 1024:>8.1f} {len(rows):>9}"
+        )
         if any(s is None or round(s * 100) < 100 for s in scores.values()):
             failed = True
             notes += [f"{name}: {line}" for line in shortfalls(report, excused)]
@@ -172,8 +208,7 @@ def audit_pages(base: str, pages: dict[str, str], lang: str, chromium: str, repo
             failed = True
             notes.append(f"{name}: {total} bytes transferred, over {BUDGET_BYTES}")
         if verbose:
-            notes += [f"{name}:   {size:>7} B  {urllib.parse.urlsplit(u).path}"
-                      for u, size in rows]
+            notes += [f"{name}:   {size:>7} B  {urllib.parse.urlsplit(u).path}" for u, size in rows]
     if notes:
         print("\n" + "\n".join(notes))
     print()
@@ -192,8 +227,10 @@ def main() -> int:
         print(f"No Chromium found. {INSTALL_HINT}", file=sys.stderr)
         return 2
     if not LIGHTHOUSE.exists():
-        print("Lighthouse is missing: run `make assets` (it is an npm devDependency).",
-              file=sys.stderr)
+        print(
+            "Lighthouse is missing: run `make assets` (it is an npm devDependency).",
+            file=sys.stderr,
+        )
         return 2
 
     failed = False

@@ -42,12 +42,25 @@ WIDTHS = (1280, 375)
 HEIGHT = {1280: 800, 375: 740}
 
 BEFORE_PROMPTING = {**CUSTOMER_SERVICE_BOT, "prompting_effort": "none", "baseline_accuracy": None}
-MEETING_NOTES = {**CUSTOMER_SERVICE_BOT, "task_type": "simple_generation",
-                 "spec_clarity": "partial", "accuracy_target": "best_effort",
-                 "prompting_effort": "basic", "baseline_accuracy": None, "failure_mode": "format",
-                 "example_count": "none", "volume": "low", "cost_pressure": "none"}
-RELEASE_NOTES = {**CUSTOMER_SERVICE_BOT, "task_type": "style", "failure_mode": "format",
-                 "knowledge_source": "private_changing", "needs_citations": "yes"}
+MEETING_NOTES = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "simple_generation",
+    "spec_clarity": "partial",
+    "accuracy_target": "best_effort",
+    "prompting_effort": "basic",
+    "baseline_accuracy": None,
+    "failure_mode": "format",
+    "example_count": "none",
+    "volume": "low",
+    "cost_pressure": "none",
+}
+RELEASE_NOTES = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "style",
+    "failure_mode": "format",
+    "knowledge_source": "private_changing",
+    "needs_citations": "yes",
+}
 
 # (title, team, answers), oldest first; the history lists them newest first.
 FINISHED = [
@@ -62,8 +75,11 @@ FINISHED = [
 ]
 VERDICT_TITLE = {"en": "Refund agent for the support bot", "zh": "客服机器人的退款操作"}
 DRAFT = {
-    "en": ("Invoice field extraction", "Finance automation",
-           "Today: GPT-4o with a 2-page prompt.\nPlatform: the accounts-payable inbox."),
+    "en": (
+        "Invoice field extraction",
+        "Finance automation",
+        "Today: GPT-4o with a 2-page prompt.\nPlatform: the accounts-payable inbox.",
+    ),
     "zh": ("发票字段抽取", "财务自动化", "现状：GPT-4o 加两页长的提示。\n场景：应付账款邮箱。"),
 }
 
@@ -75,7 +91,7 @@ def make_draft(page: Page, title: str, team: str, notes: str) -> str:
     page.locator("#field-notes").fill(notes)
     page.locator("#wizard form button[type=submit]").click()
     page.wait_for_url(f"**/d/{token}/task")
-    for step, following in zip(STEP_KEYS, [*STEP_KEYS[1:], "review"]):
+    for step, following in zip(STEP_KEYS, [*STEP_KEYS[1:], "review"], strict=True):
         fill_step(page, step, CUSTOMER_SERVICE_BOT)
         next_button(page).click()
         page.wait_for_url(f"**/d/{token}/{following}")
@@ -85,8 +101,10 @@ def make_draft(page: Page, title: str, team: str, notes: str) -> str:
 def seed(browser: Browser, base_url: str) -> dict[str, object]:
     context = browser.new_context(base_url=base_url, locale="en-GB")
     page = context.new_page()
-    tokens = {title: create_finished(page.request, title, answers, team)
-              for title, team, answers in FINISHED}
+    tokens = {
+        title: create_finished(page.request, title, answers, team)
+        for title, team, answers in FINISHED
+    }
     drafts = {lang: make_draft(page, *DRAFT[lang]) for lang in LANGUAGES}
     blank = start(page, "Support ticket triage")  # left on step 1 with nothing answered
     context.close()
@@ -103,18 +121,26 @@ def shoot(page: Page, path: Path) -> None:
     page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
 
 
-def capture(browser: Browser, base_url: str, seeded: dict, lang: str, width: int,
-            out: Path) -> list[Path]:
+def capture(
+    browser: Browser, base_url: str, seeded: dict, lang: str, width: int, out: Path
+) -> list[Path]:
     context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": HEIGHT[width]},
-        device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
-        color_scheme="light", reduced_motion="reduce", locale="zh-CN" if lang == "zh" else "en-GB",
+        base_url=base_url,
+        viewport={"width": width, "height": HEIGHT[width]},
+        device_scale_factor=1,
+        is_mobile=width < 600,
+        has_touch=width < 600,
+        color_scheme="light",
+        reduced_motion="reduce",
+        locale="zh-CN" if lang == "zh" else "en-GB",
     )
     draft = seeded["drafts"][lang]
-    context.add_cookies([
-        {"name": "lang", "value": lang, "url": base_url},
-        {"name": "drafts", "value": draft, "url": base_url},
-    ])
+    context.add_cookies(
+        [
+            {"name": "lang", "value": lang, "url": base_url},
+            {"name": "drafts", "value": draft, "url": base_url},
+        ]
+    )
     page = context.new_page()
     written = []
 
@@ -168,12 +194,18 @@ VERDICTS = {
 }
 
 
-def capture_verdicts(browser: Browser, base_url: str, seeded: dict, lang: str, width: int,
-                     out: Path) -> list[Path]:
+def capture_verdicts(
+    browser: Browser, base_url: str, seeded: dict, lang: str, width: int, out: Path
+) -> list[Path]:
     context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": HEIGHT[width]},
-        device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
-        color_scheme="light", reduced_motion="reduce", locale="zh-CN" if lang == "zh" else "en-GB",
+        base_url=base_url,
+        viewport={"width": width, "height": HEIGHT[width]},
+        device_scale_factor=1,
+        is_mobile=width < 600,
+        has_touch=width < 600,
+        color_scheme="light",
+        reduced_motion="reduce",
+        locale="zh-CN" if lang == "zh" else "en-GB",
     )
     context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
     page = context.new_page()
@@ -188,10 +220,13 @@ def capture_verdicts(browser: Browser, base_url: str, seeded: dict, lang: str, w
         height = page.evaluate("document.documentElement.scrollHeight")
         reasons_end = page.evaluate(
             "(() => { const r = document.querySelector('ol.reasons').getBoundingClientRect();"
-            " return Math.round(r.bottom + window.scrollY); })()")
+            " return Math.round(r.bottom + window.scrollY); })()"
+        )
         screens = reasons_end / HEIGHT[width]
-        print(f"{recommendation:20} {lang} {width:>4} px: page {height:>5} px, "
-              f"reasons end at {reasons_end:>5} px ({screens:.2f} screens)")
+        print(
+            f"{recommendation:20} {lang} {width:>4} px: page {height:>5} px, "
+            f"reasons end at {reasons_end:>5} px ({screens:.2f} screens)"
+        )
     context.close()
     return written
 
@@ -199,8 +234,11 @@ def capture_verdicts(browser: Browser, base_url: str, seeded: dict, lang: str, w
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--verdicts", action="store_true",
-                        help="only the verdict page of four recommendations, with their heights")
+    parser.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="only the verdict page of four recommendations, with their heights",
+    )
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -208,17 +246,26 @@ def main() -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="screenshots-") as workdir, \
-            live_server(Path(workdir)) as base_url, sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory(prefix="screenshots-") as workdir,
+        live_server(Path(workdir)) as base_url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         seeded = seed(browser, base_url)
         shots = capture_verdicts if args.verdicts else capture
-        written = [path for lang in LANGUAGES for width in WIDTHS
-                   for path in shots(browser, base_url, seeded, lang, width, args.out)]
+        written = [
+            path
+            for lang in LANGUAGES
+            for width in WIDTHS
+            for path in shots(browser, base_url, seeded, lang, width, args.out)
+        ]
         browser.close()
     total = sum(path.stat().st_size for path in written)
-    print(f"{len(written)} screenshots, {total / 1e6:.1f} MB, in {args.out} "
-          f"({time.monotonic() - began:.0f} s)")
+    print(
+        f"{len(written)} screenshots, {total / 1e6:.1f} MB, in {args.out} "
+        f"({time.monotonic() - began:.0f} s)"
+    )
     return 0
 
 

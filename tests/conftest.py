@@ -26,7 +26,9 @@ os.environ.setdefault("APP_ALLOWED_HOSTS", "testserver")
 
 def migrate(url: str | URL) -> None:
     config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["database_url"] = str(url) if isinstance(url, str) else url.render_as_string(hide_password=False)
+    config.attributes["database_url"] = (
+        str(url) if isinstance(url, str) else url.render_as_string(hide_password=False)
+    )
     config.attributes["configure_logging"] = False
     command.upgrade(config, "head")
 
@@ -71,7 +73,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE assessments, auth_throttle, auth_sessions RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text("TRUNCATE assessments, auth_throttle, auth_sessions RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     return url
 

@@ -7,12 +7,15 @@ share almost no 5-token runs, and a copy with a one-word change shares almost al
 import json
 import random
 
-SYLLABLES = ("ka ri to mo na le su vi do pe ra lu mi so ta ne ko ba zi fe gu ho ja "
-             "we qi yo xa ce du").split()
-HANZI = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能"
-         "下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量"
-         "都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重"
-         "新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已")
+SYLLABLES = (
+    "ka ri to mo na le su vi do pe ra lu mi so ta ne ko ba zi fe gu ho ja we qi yo xa ce du"
+).split()
+HANZI = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能"
+    "下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量"
+    "都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重"
+    "新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已"
+)
 
 
 def word(rng: random.Random) -> str:
@@ -29,8 +32,13 @@ def hanzi(rng: random.Random, low: int, high: int) -> str:
 
 def chat(request: str, output: str, system: str | None = "You are a careful assistant.") -> dict:
     messages = [{"role": "system", "content": system}] if system else []
-    return {"messages": [*messages, {"role": "user", "content": request},
-                         {"role": "assistant", "content": output}]}
+    return {
+        "messages": [
+            *messages,
+            {"role": "user", "content": request},
+            {"role": "assistant", "content": output},
+        ]
+    }
 
 
 def jsonl(records) -> bytes:
@@ -61,18 +69,23 @@ def near_duplicates(n: int = 500, share: float = 0.4, seed: int = 2) -> bytes:
 def single_template(n: int = 200, seed: int = 3) -> bytes:
     """Every request is one sentence with three slots filled in."""
     rng = random.Random(seed)
-    return jsonl(chat(
-        f"Write a short product description for {word(rng)}, a {word(rng)} gadget priced at "
-        f"{rng.randint(5, 500)} dollars, for our online shop.",
-        sentence(rng, 25, 50) + ".") for _ in range(n))
+    return jsonl(
+        chat(
+            f"Write a short product description for {word(rng)}, a {word(rng)} gadget priced at "
+            f"{rng.randint(5, 500)} dollars, for our online shop.",
+            sentence(rng, 25, 50) + ".",
+        )
+        for _ in range(n)
+    )
 
 
 def labels_95_5(n: int = 400, seed: int = 4) -> bytes:
     """A classifier's data: 95% of outputs say "positive", 5% "negative"."""
     rng = random.Random(seed)
     negatives = set(rng.sample(range(n), n // 20))
-    return jsonl(chat(sentence(rng, 10, 30), "negative" if i in negatives else "positive")
-                 for i in range(n))
+    return jsonl(
+        chat(sentence(rng, 10, 30), "negative" if i in negatives else "positive") for i in range(n)
+    )
 
 
 def mixed_languages(english: int = 150, chinese: int = 50, seed: int = 5) -> bytes:
@@ -89,8 +102,13 @@ def mixed_languages(english: int = 150, chinese: int = 50, seed: int = 5) -> byt
 
 # Lines 1-60 of `malformed()`: which ones are broken, and how. Line numbers count from 1.
 MALFORMED_LINES = {
-    3: "not_json", 8: "no_assistant", 13: "unknown_role", 21: "empty_output",
-    34: "encoding", 42: "not_object", 55: "no_messages",
+    3: "not_json",
+    8: "no_assistant",
+    13: "unknown_role",
+    21: "empty_output",
+    34: "encoding",
+    42: "not_object",
+    55: "no_messages",
 }
 DUPLICATE_LINES = {47: 5, 58: 6}  # line: the earlier line it repeats exactly
 
@@ -99,13 +117,20 @@ def malformed(seed: int = 6) -> bytes:
     rng = random.Random(seed)
     lines: dict[int, bytes] = {}
     for number in range(1, 61):
-        lines[number] = json.dumps(chat(sentence(rng, 12, 30) + "?", sentence(rng, 20, 40))).encode()
+        lines[number] = json.dumps(
+            chat(sentence(rng, 12, 30) + "?", sentence(rng, 20, 40))
+        ).encode()
     lines[3] = b'{"messages": [{"role": "user", "content": "cut off'
     lines[8] = json.dumps({"messages": [{"role": "user", "content": "hello there"}]}).encode()
-    lines[13] = json.dumps({"messages": [{"role": "wizard", "content": "hm"},
-                                         {"role": "assistant", "content": "ok"}]}).encode()
+    lines[13] = json.dumps(
+        {"messages": [{"role": "wizard", "content": "hm"}, {"role": "assistant", "content": "ok"}]}
+    ).encode()
     lines[21] = json.dumps(chat("a question", "   ")).encode()
-    lines[34] = '{"messages": [{"role": "user", "content": "caf\u00e9"}, {"role": "assistant", "content": "ok"}]}'.encode("latin-1")
+    lines[34] = (
+        '{"messages": [{"role": "user", "content": "caf\u00e9"}, {"role": "assistant", "content": "ok"}]}'.encode(
+            "latin-1"
+        )
+    )
     lines[42] = b'["a", "list"]'
     lines[55] = b'{"messages": []}'
     for number, earlier in DUPLICATE_LINES.items():

@@ -7,21 +7,38 @@ from app import decision
 
 # Worked example 1 of QUESTIONNAIRE.md, with the answers it leaves open filled in plainly.
 REFUND_BOT = {
-    "task_type": "tool_use", "task_scope": "narrow", "spec_clarity": "implicit",
-    "accuracy_target": "critical", "prompting_effort": "extensive", "baseline_accuracy": "95",
+    "task_type": "tool_use",
+    "task_scope": "narrow",
+    "spec_clarity": "implicit",
+    "accuracy_target": "critical",
+    "prompting_effort": "extensive",
+    "baseline_accuracy": "95",
     "failure_mode": "wrong_decisions",
-    "volume": "medium", "latency_need": "interactive", "cost_pressure": "moderate",
-    "hosting": "api_ok", "ml_capacity": "some",
-    "knowledge_source": "general", "needs_citations": "no", "domain_language": "common",
-    "example_count": "100_to_1k", "data_quality": "clean", "data_diversity": "diverse",
-    "edge_cases": "yes", "synthetic_data": "yes",
+    "volume": "medium",
+    "latency_need": "interactive",
+    "cost_pressure": "moderate",
+    "hosting": "api_ok",
+    "ml_capacity": "some",
+    "knowledge_source": "general",
+    "needs_citations": "no",
+    "domain_language": "common",
+    "example_count": "100_to_1k",
+    "data_quality": "clean",
+    "data_diversity": "diverse",
+    "edge_cases": "yes",
+    "synthetic_data": "yes",
 }
 # Worked example 3: questions about this month's product specs.
 PRODUCT_SPECS = {
     **REFUND_BOT,
-    "task_type": "knowledge_qa", "spec_clarity": "explicit", "accuracy_target": "high",
-    "prompting_effort": "basic", "baseline_accuracy": "", "failure_mode": "missing_knowledge",
-    "knowledge_source": "private_changing", "needs_citations": "yes",
+    "task_type": "knowledge_qa",
+    "spec_clarity": "explicit",
+    "accuracy_target": "high",
+    "prompting_effort": "basic",
+    "baseline_accuracy": "",
+    "failure_mode": "missing_knowledge",
+    "knowledge_source": "private_changing",
+    "needs_citations": "yes",
 }
 
 
@@ -46,8 +63,12 @@ def answer_all(client: TestClient, token: str, answers: dict[str, str]) -> None:
         assert response.status_code == 303, response.text
 
 
-def finish(client: TestClient, title: str = "Refund agent", team: str = "Support",
-           answers: dict[str, str] = REFUND_BOT) -> str:
+def finish(
+    client: TestClient,
+    title: str = "Refund agent",
+    team: str = "Support",
+    answers: dict[str, str] = REFUND_BOT,
+) -> str:
     token = start(client, title, team)
     answer_all(client, token, answers)
     response = client.post(f"/d/{token}/finish")
@@ -65,4 +86,6 @@ def count_assessments(app) -> int:
 
 
 def vary(response) -> set[str]:
-    return {part.strip().lower() for part in response.headers.get("vary", "").split(",") if part.strip()}
+    return {
+        part.strip().lower() for part in response.headers.get("vary", "").split(",") if part.strip()
+    }

@@ -12,9 +12,9 @@ from typing import Any
 
 import hypothesis
 import pytest
+import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
-import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -69,7 +69,8 @@ def dangling_refs(document: dict[str, Any]) -> list[str]:
 def post_body_schema(document: dict[str, Any]) -> dict[str, Any]:
     """The POST body's schema, followed through its reference into the components."""
     ref = document["paths"]["/api/v1/assessments"]["post"]["requestBody"]["content"][
-        "application/json"]["schema"]["$ref"]
+        "application/json"
+    ]["schema"]["$ref"]
     return document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
 
 
@@ -77,8 +78,9 @@ def post_body_schema(document: dict[str, Any]) -> dict[str, Any]:
 DOCUMENT = create_app(Settings(database_url="sqlite://")).openapi()
 
 schema = schemathesis.openapi.from_dict(DOCUMENT)
-schema.config.generation.update(max_examples=EXAMPLES_PER_OPERATION, deterministic=True,
-                                database="none")
+schema.config.generation.update(
+    max_examples=EXAMPLES_PER_OPERATION, deterministic=True, database="none"
+)
 schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
 
 
@@ -90,8 +92,12 @@ def test_fuzzer_generates_request_bodies_for_the_post():
     bodies = []
 
     @hypothesis.given(schema["/api/v1/assessments"]["POST"].as_strategy())
-    @hypothesis.settings(max_examples=5, database=None, deadline=None,
-                         suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.settings(
+        max_examples=5,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
     def collect(case):
         bodies.append(case.body)
 
@@ -116,8 +122,13 @@ def cursors(draw) -> str:
     """Cursors shaped like the app's own (base64 of "finished_at|id"), with any date and id."""
     offset = draw(st.integers(-14 * 60, 14 * 60))
     moment = draw(st.datetimes(timezones=st.just(timezone(timedelta(minutes=offset)))))
-    ident = draw(st.one_of(st.integers(1, 1000), st.integers(-(2**70), 2**70),
-                           st.sampled_from([2**63 - 1, 2**63, -(2**63) - 1, 10**20])))
+    ident = draw(
+        st.one_of(
+            st.integers(1, 1000),
+            st.integers(-(2**70), 2**70),
+            st.sampled_from([2**63 - 1, 2**63, -(2**63) - 1, 10**20]),
+        )
+    )
     return encode_cursor(f"{moment.isoformat()}|{ident}")
 
 
@@ -125,8 +136,9 @@ def test_any_cursor_is_answered_without_a_server_error(client):
     @hypothesis.given(cursor=cursors())
     @hypothesis.example(cursor=encode_cursor("2026-01-01T00:00:00+00:00|99999999999999999999"))
     @hypothesis.example(cursor=encode_cursor("0001-01-01T00:00:00+14:00|1"))
-    @hypothesis.settings(max_examples=60, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck))
+    @hypothesis.settings(
+        max_examples=60, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     def check(cursor):
         # Refused cursors: 422 from the API, 400 from the page (a bad link, not a bad form).
         for path, refused in (("/api/v1/assessments", 422), ("/assessments", 400)):

@@ -14,11 +14,17 @@ from tests.test_migrations import alembic_config, empty_database  # noqa: F401 -
 from tests.unit.test_cost_formulas import EXAMPLE
 
 EXAMPLE_FACTS_EN = [
-    {"key": "fast_payback", "direction": "for",
-     "text": "$23,670 a month saved; the $5,000 one-time cost pays back in 0.21 months."},
-    {"key": "break_even_known", "direction": "neutral",
-     "text": "Break-even accuracy: 95.4%. Below it, the candidate's extra wrong answers cost more "
-             "than it saves (the current model is at 97.0%)."},
+    {
+        "key": "fast_payback",
+        "direction": "for",
+        "text": "$23,670 a month saved; the $5,000 one-time cost pays back in 0.21 months.",
+    },
+    {
+        "key": "break_even_known",
+        "direction": "neutral",
+        "text": "Break-even accuracy: 95.4%. Below it, the candidate's extra wrong answers cost more "
+        "than it saves (the current model is at 97.0%).",
+    },
 ]
 
 # The calculator's form for the issue's example as a browser sends it: the worked example the
@@ -28,14 +34,27 @@ EXAMPLE_FORM = {**dict.fromkeys(FORM_FIELDS, ""), **CALCULATOR_EXAMPLE}
 
 # --- POST /api/v1/costs -------------------------------------------------------------------
 
+
 def test_api_computes_the_issue_example(client, app):
     response = client.post("/api/v1/costs", json=EXAMPLE)
     assert response.status_code == 200
     body = response.json()
-    assert {k: body[k] for k in ("current_monthly", "candidate_monthly", "monthly_saving",
-                                 "payback_months", "break_even_accuracy")} == {
-        "current_monthly": 24_750.0, "candidate_monthly": 1_080.0, "monthly_saving": 23_670.0,
-        "payback_months": 0.211238, "break_even_accuracy": 0.95422}
+    assert {
+        k: body[k]
+        for k in (
+            "current_monthly",
+            "candidate_monthly",
+            "monthly_saving",
+            "payback_months",
+            "break_even_accuracy",
+        )
+    } == {
+        "current_monthly": 24_750.0,
+        "candidate_monthly": 1_080.0,
+        "monthly_saving": 23_670.0,
+        "payback_months": 0.211238,
+        "break_even_accuracy": 0.95422,
+    }
     assert body["current_per_1k_requests"] == 8.25 and body["candidate_per_1k_requests"] == 0.36
     assert body["cumulative"][12] == {"month": 12, "current": 297_000.0, "candidate": 17_960.0}
     assert body["facts"] == EXAMPLE_FACTS_EN
@@ -49,9 +68,13 @@ def test_api_texts_follow_the_language(client):
 
 
 def test_api_without_saving_or_error_cost_gives_nulls(client):
-    body = client.post("/api/v1/costs", json={
-        **{k: v for k, v in EXAMPLE.items() if k != "error_cost"},
-        "candidate": {"gpu_per_hour": 4.0, "tokens_per_second": 100, "utilization": 0.1}}).json()
+    body = client.post(
+        "/api/v1/costs",
+        json={
+            **{k: v for k, v in EXAMPLE.items() if k != "error_cost"},
+            "candidate": {"gpu_per_hour": 4.0, "tokens_per_second": 100, "utilization": 0.1},
+        },
+    ).json()
     # 4 / (3,600 x 100 x 0.1) = $0.000111 a token, 1,800 tokens = $0.2 a request, $600,000 a month.
     assert body["candidate_monthly"] == 600_000.0
     assert body["candidate_per_million_tokens"] == 111.111111
@@ -62,48 +85,75 @@ def test_api_without_saving_or_error_cost_gives_nulls(client):
 
 def test_api_bad_input_is_422_naming_each_field_and_stores_nothing(client, app):
     bad = {
-        "requests_per_day": -100, "input_tokens": 1e12, "output_tokens": "300",
+        "requests_per_day": -100,
+        "input_tokens": 1e12,
+        "output_tokens": "300",
         "current": {"input_per_million": 2.5, "accuracy": 1.5},
         "candidate": {"gpu_per_hour": 2, "tokens_per_second": 1000, "utilization": 0},
-        "error_cost": None, "one_time_cost": -5, "extra": True,
+        "error_cost": None,
+        "one_time_cost": -5,
+        "extra": True,
     }
     response = client.post("/api/v1/costs", json=bad)
     assert response.status_code == 422
     assert {(p["field"], p["code"]) for p in response.json()["detail"]} == {
-        ("extra", "unknown_field"), ("requests_per_day", "out_of_range"),
-        ("input_tokens", "out_of_range"), ("output_tokens", "not_number"),
-        ("current.output_per_million", "required"), ("current.accuracy", "out_of_range"),
-        ("candidate.utilization", "out_of_range"), ("one_time_cost", "out_of_range"),
+        ("extra", "unknown_field"),
+        ("requests_per_day", "out_of_range"),
+        ("input_tokens", "out_of_range"),
+        ("output_tokens", "not_number"),
+        ("current.output_per_million", "required"),
+        ("current.accuracy", "out_of_range"),
+        ("candidate.utilization", "out_of_range"),
+        ("one_time_cost", "out_of_range"),
     }
     assert all(p["message"] for p in response.json()["detail"])
     assert count_assessments(app) == 0
 
 
 def test_api_utilization_above_one_and_messages_in_chinese(client):
-    raw = {**EXAMPLE, "candidate": {"gpu_per_hour": 2, "tokens_per_second": 1000, "utilization": 1.2}}
+    raw = {
+        **EXAMPLE,
+        "candidate": {"gpu_per_hour": 2, "tokens_per_second": 1000, "utilization": 1.2},
+    }
     detail = client.post("/api/v1/costs?lang=zh", json=raw).json()["detail"]
-    assert detail == [{"field": "candidate.utilization", "code": "out_of_range",
-                       "message": "请输入大于 0、不超过 1 的数。"}]
+    assert detail == [
+        {
+            "field": "candidate.utilization",
+            "code": "out_of_range",
+            "message": "请输入大于 0、不超过 1 的数。",
+        }
+    ]
 
 
 @pytest.mark.parametrize("body", ["not json", "[1]", "null", "{}"])
 def test_api_malformed_bodies_are_422(client, body):
-    response = client.post("/api/v1/costs", content=body, headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/costs", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     fields = [p["field"] for p in response.json()["detail"]]
-    assert fields == (["body"] if body != "{}" else
-                      ["requests_per_day", "input_tokens", "output_tokens", "current", "candidate"])
+    assert fields == (
+        ["body"]
+        if body != "{}"
+        else ["requests_per_day", "input_tokens", "output_tokens", "current", "candidate"]
+    )
 
 
 def test_openapi_documents_the_costs_contract(client):
     document = client.get("/openapi.json").json()
     operation = document["paths"]["/api/v1/costs"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/CostsIn"}
+        "$ref": "#/components/schemas/CostsIn"
+    }
     schemas = document["components"]["schemas"]
     request = schemas["CostsIn"]
-    assert set(request["required"]) == {"requests_per_day", "input_tokens", "output_tokens",
-                                        "current", "candidate"}
+    assert set(request["required"]) == {
+        "requests_per_day",
+        "input_tokens",
+        "output_tokens",
+        "current",
+        "candidate",
+    }
     assert request["properties"]["requests_per_day"]["exclusiveMinimum"] == 0
     utilization = schemas["SelfHostedIn"]["properties"]["utilization"]
     assert (utilization["exclusiveMinimum"], utilization["maximum"]) == (0, 1)
@@ -112,14 +162,23 @@ def test_openapi_documents_the_costs_contract(client):
     answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert answer == {"$ref": "#/components/schemas/CostsOut"}
     out = schemas["CostsOut"]["properties"]
-    assert {"current_monthly", "candidate_monthly", "monthly_saving", "payback_months",
-            "break_even_accuracy", "cumulative", "facts"} <= set(out)
+    assert {
+        "current_monthly",
+        "candidate_monthly",
+        "monthly_saving",
+        "payback_months",
+        "break_even_accuracy",
+        "cumulative",
+        "facts",
+    } <= set(out)
     assert {"type": "null"} in out["payback_months"]["anyOf"]
     assert schemas["AssessmentIn"]["properties"]["costs"]["anyOf"][0] == {
-        "$ref": "#/components/schemas/CostsIn"}
+        "$ref": "#/components/schemas/CostsIn"
+    }
 
 
 # --- The calculator page ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_calculator_form_offers_the_price_table(client, lang):
@@ -155,7 +214,9 @@ def test_calculator_shows_figures_chart_and_table(client, app, lang):
     assert svg["role"] == "img" and page.select_one(f"#{svg['aria-labelledby']}") is not None
     assert svg.select_one("polyline.series-current")["points"] == chart.current_points
     assert svg.select_one("polyline.series-candidate")["points"] == chart.candidate_points
-    rows = [[c.get_text() for c in tr.select("th, td")] for tr in page.select(".cost-table tbody tr")]
+    rows = [
+        [c.get_text() for c in tr.select("th, td")] for tr in page.select(".cost-table tbody tr")
+    ]
     assert len(rows) == 13
     assert rows[0] == ["0", "$0", "$5,000"] and rows[12] == ["12", "$297,000", "$17,960"]
     # What was typed stays in the form for the next try; nothing is stored.
@@ -165,10 +226,16 @@ def test_calculator_shows_figures_chart_and_table(client, app, lang):
 
 
 def test_calculator_takes_prices_from_the_table_and_self_hosting(client):
-    form = {**EXAMPLE_FORM, "current.model": "openai/gpt-4o", "current.input_per_million": "",
-            "current.output_per_million": "", "candidate.kind": "self_hosted",
-            "candidate.gpu_per_hour": "2", "candidate.tokens_per_second": "1000",
-            "candidate.utilization": "25"}
+    form = {
+        **EXAMPLE_FORM,
+        "current.model": "openai/gpt-4o",
+        "current.input_per_million": "",
+        "current.output_per_million": "",
+        "candidate.kind": "self_hosted",
+        "candidate.gpu_per_hour": "2",
+        "candidate.tokens_per_second": "1000",
+        "candidate.utilization": "25",
+    }
     page = html(client.post("/costs", data=form))
     figures = {dd["data-figure"]: dd.get_text() for dd in page.select("dd[data-figure]")}
     # GPT-4o $2.50/$10: 1,500 x 2.5 + 300 x 10 = $0.00675 a request, $20,250 a month. The GPU:
@@ -180,15 +247,24 @@ def test_calculator_takes_prices_from_the_table_and_self_hosting(client):
 
 
 def test_calculator_errors_are_422_with_a_summary_linked_to_each_field(client):
-    form = {**EXAMPLE_FORM, "requests_per_day": "-1", "current.accuracy": "130",
-            "candidate.kind": "self_hosted", "candidate.utilization": "0"}
+    form = {
+        **EXAMPLE_FORM,
+        "requests_per_day": "-1",
+        "current.accuracy": "130",
+        "candidate.kind": "self_hosted",
+        "candidate.utilization": "0",
+    }
     response = client.post("/costs?lang=zh", data=form)
     assert response.status_code == 422
     page = html(response)
     links = {a["href"]: a.get_text() for a in page.select("#error-summary a")}
-    assert set(links) == {"#cost-requests_per_day", "#cost-current-accuracy",
-                          "#cost-candidate-gpu_per_hour", "#cost-candidate-tokens_per_second",
-                          "#cost-candidate-utilization"}
+    assert set(links) == {
+        "#cost-requests_per_day",
+        "#cost-current-accuracy",
+        "#cost-candidate-gpu_per_hour",
+        "#cost-candidate-tokens_per_second",
+        "#cost-candidate-utilization",
+    }
     assert links["#cost-current-accuracy"] == "当前模型：准确率 请输入 0% 到 100% 之间的数。"
     field = page.select_one("#cost-requests_per_day")
     assert field["aria-invalid"] == "true" and field["value"] == "-1"
@@ -217,10 +293,14 @@ def test_worked_example_link_fills_the_form(client):
 
 # --- The wizard's cost step -------------------------------------------------------------------
 
+
 def to_cost_step(client) -> str:
     token = start(client)
     for step in ("task", "accuracy"):
-        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+        assert (
+            client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code
+            == 303
+        )
     return token
 
 
@@ -240,14 +320,15 @@ def test_cost_step_stores_the_numbers_and_shows_them_again(client, app):
     assert not page.select_one("details#cost-numbers").has_attr("open")
     response = client.post(f"/d/{token}/cost", data=cost_step_form())
     assert response.status_code == 303
-    assert stored(app, token).cost_inputs == {**EXAMPLE, "requests_per_day": 100_000.0,
-                                              "input_tokens": 1_500.0, "output_tokens": 300.0,
-                                              "one_time_cost": 5_000.0,
-                                              "current": {"input_per_million": 2.5,
-                                                          "output_per_million": 15.0,
-                                                          "accuracy": 0.97},
-                                              "candidate": {"input_per_million": 0.2,
-                                                            "output_per_million": 0.2}}
+    assert stored(app, token).cost_inputs == {
+        **EXAMPLE,
+        "requests_per_day": 100_000.0,
+        "input_tokens": 1_500.0,
+        "output_tokens": 300.0,
+        "one_time_cost": 5_000.0,
+        "current": {"input_per_million": 2.5, "output_per_million": 15.0, "accuracy": 0.97},
+        "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
+    }
     page = html(client.get(f"/d/{token}/cost"))
     assert page.select_one("details#cost-numbers").has_attr("open")
     assert page.select_one("#cost-current-accuracy")["value"] == "97"
@@ -256,15 +337,21 @@ def test_cost_step_stores_the_numbers_and_shows_them_again(client, app):
 
 def test_cost_step_with_bad_numbers_stores_nothing_and_names_each_field(client, app):
     token = to_cost_step(client)
-    response = client.post(f"/d/{token}/cost",
-                           data=cost_step_form(output_tokens="lots", error_cost="-2"))
+    response = client.post(
+        f"/d/{token}/cost", data=cost_step_form(output_tokens="lots", error_cost="-2")
+    )
     assert response.status_code == 422
     page = html(response)
     assert page.select_one("details#cost-numbers").has_attr("open")
-    assert {a["href"] for a in page.select("#error-summary a")} == {"#cost-output_tokens",
-                                                                    "#cost-error_cost"}
-    assert page.select_one("#error-summary a[href='#cost-output_tokens']").get_text().startswith(
-        "Output tokens per request — ")
+    assert {a["href"] for a in page.select("#error-summary a")} == {
+        "#cost-output_tokens",
+        "#cost-error_cost",
+    }
+    assert (
+        page.select_one("#error-summary a[href='#cost-output_tokens']")
+        .get_text()
+        .startswith("Output tokens per request — ")
+    )
     draft = stored(app, token)
     assert draft.cost_inputs is None
     assert "volume" not in draft.answers and draft.current_step == "cost"
@@ -286,7 +373,10 @@ def finished_with_costs(client) -> str:
     token = to_cost_step(client)
     assert client.post(f"/d/{token}/cost", data=cost_step_form()).status_code == 303
     for step in ("knowledge", "data"):
-        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+        assert (
+            client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code
+            == 303
+        )
     assert client.post(f"/d/{token}/finish").status_code == 303
     return token
 
@@ -299,18 +389,26 @@ def test_exports_carry_the_numbers(client, lang):
     assert record["costs"]["results"]["monthly_saving"] == 23_670.0
     assert record["costs"]["results"]["facts"][0]["key"] == "fast_payback"
     markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
-    section = markdown[markdown.index({"en": "## What it costs", "zh": "## 成本测算"}[lang]):]
+    section = markdown[markdown.index({"en": "## What it costs", "zh": "## 成本测算"}[lang]) :]
     lines = section.splitlines()
-    assert {"en": "| Monthly cost | $24,750 | $1,080 |",
-            "zh": "| 每月成本 | $24,750 | $1,080 |"}[lang] in lines
+    assert {"en": "| Monthly cost | $24,750 | $1,080 |", "zh": "| 每月成本 | $24,750 | $1,080 |"}[
+        lang
+    ] in lines
     assert {"en": "- Payback: 0.21 months", "zh": "- 回本时间：0.21 个月"}[lang] in lines
     assert {"en": "- Break-even accuracy: 95.4%", "zh": "- 盈亏平衡准确率：95.4%"}[lang] in lines
-    assert lines[2] == "- " + {"en": EXAMPLE_FACTS_EN[0]["text"],
-                               "zh": "每月节省 $23,670；$5,000 的一次性成本 0.21 个月即可收回。"}[lang]
+    assert (
+        lines[2]
+        == "- "
+        + {
+            "en": EXAMPLE_FACTS_EN[0]["text"],
+            "zh": "每月节省 $23,670；$5,000 的一次性成本 0.21 个月即可收回。",
+        }[lang]
+    )
 
 
 def test_exports_without_numbers_have_none(client):
     from tests.helpers import finish
+
     token = finish(client)
     assert client.get(f"/a/{token}/export.json").json()["costs"] is None
     assert "## What it costs" not in client.get(f"/a/{token}/export.md").text
@@ -327,54 +425,83 @@ def test_revise_keeps_the_numbers(client, app):
 def test_verdict_partial_renders_the_stored_numbers(client, app, lang):
     token = finished_with_costs(client)
     assessment = stored(app, token)
-    section = html(type("R", (), {"text": env.get_template("assessments/_costs.html").render(
-        lang=lang, assessment=assessment)})())
-    assert section.select_one("h2#costs-heading").get_text() == {"en": "What it costs",
-                                                                 "zh": "成本测算"}[lang]
+    section = html(
+        type(
+            "R",
+            (),
+            {
+                "text": env.get_template("assessments/_costs.html").render(
+                    lang=lang, assessment=assessment
+                )
+            },
+        )()
+    )
+    assert (
+        section.select_one("h2#costs-heading").get_text()
+        == {"en": "What it costs", "zh": "成本测算"}[lang]
+    )
     assert section.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
     assert len(section.select(".cost-table tbody tr")) == 13
-    assert env.get_template("assessments/_costs.html").render(
-        lang=lang, assessment=type("A", (), {"cost_inputs": None})()).strip() == ""
+    assert (
+        env.get_template("assessments/_costs.html")
+        .render(lang=lang, assessment=type("A", (), {"cost_inputs": None})())
+        .strip()
+        == ""
+    )
 
 
 # --- POST /api/v1/assessments with costs --------------------------------------------------------
+
 
 def api_answers():
     return {**REFUND_BOT, "baseline_accuracy": 95}
 
 
 def test_api_assessment_stores_costs_and_returns_them(client, app):
-    response = client.post("/api/v1/assessments", json={"title": "Costed", "answers": api_answers(),
-                                                        "costs": EXAMPLE})
+    response = client.post(
+        "/api/v1/assessments", json={"title": "Costed", "answers": api_answers(), "costs": EXAMPLE}
+    )
     assert response.status_code == 201
     record = client.get(f"/api/v1/assessments/{response.json()['id']}").json()
-    assert record["costs"]["inputs"] == {**EXAMPLE, "requests_per_day": 100_000.0,
-                                         "input_tokens": 1_500.0, "output_tokens": 300.0,
-                                         "one_time_cost": 5_000.0,
-                                         "current": {"input_per_million": 2.5,
-                                                     "output_per_million": 15.0, "accuracy": 0.97},
-                                         "candidate": {"input_per_million": 0.2,
-                                                       "output_per_million": 0.2}}
+    assert record["costs"]["inputs"] == {
+        **EXAMPLE,
+        "requests_per_day": 100_000.0,
+        "input_tokens": 1_500.0,
+        "output_tokens": 300.0,
+        "one_time_cost": 5_000.0,
+        "current": {"input_per_million": 2.5, "output_per_million": 15.0, "accuracy": 0.97},
+        "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
+    }
     assert record["costs"]["results"]["current_monthly"] == 24_750.0
     plain = client.post("/api/v1/assessments", json={"title": "Plain", "answers": api_answers()})
     assert client.get(f"/api/v1/assessments/{plain.json()['id']}").json()["costs"] is None
 
 
 def test_api_assessment_with_bad_costs_is_422_and_stores_nothing(client, app):
-    costs_body = {**EXAMPLE, "candidate": {"gpu_per_hour": 2, "tokens_per_second": 100,
-                                           "utilization": 2}, "requests_per_day": None}
-    response = client.post("/api/v1/assessments", json={"title": "x", "answers": api_answers(),
-                                                        "costs": costs_body})
+    costs_body = {
+        **EXAMPLE,
+        "candidate": {"gpu_per_hour": 2, "tokens_per_second": 100, "utilization": 2},
+        "requests_per_day": None,
+    }
+    response = client.post(
+        "/api/v1/assessments", json={"title": "x", "answers": api_answers(), "costs": costs_body}
+    )
     assert response.status_code == 422
     assert {(p["field"], p["code"]) for p in response.json()["detail"]} == {
-        ("costs.requests_per_day", "required"), ("costs.candidate.utilization", "out_of_range")}
-    not_object = client.post("/api/v1/assessments", json={"title": "x", "answers": api_answers(),
-                                                          "costs": [1]})
-    assert [(p["field"], p["code"]) for p in not_object.json()["detail"]] == [("costs", "not_object")]
+        ("costs.requests_per_day", "required"),
+        ("costs.candidate.utilization", "out_of_range"),
+    }
+    not_object = client.post(
+        "/api/v1/assessments", json={"title": "x", "answers": api_answers(), "costs": [1]}
+    )
+    assert [(p["field"], p["code"]) for p in not_object.json()["detail"]] == [
+        ("costs", "not_object")
+    ]
     assert count_assessments(app) == 0
 
 
 # --- How we decide -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, lang):
@@ -383,7 +510,7 @@ def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, l
     assert len(section.select("ol.formulas li")) == 7
     thresholds = section.select("ul.thresholds li")
     assert [li["id"] for li in thresholds] == [f"threshold-{t.key}" for t in costs.THRESHOLDS]
-    for li, threshold in zip(thresholds, costs.THRESHOLDS):
+    for li, threshold in zip(thresholds, costs.THRESHOLDS, strict=True):
         assert li.select_one("strong").get_text() == threshold.label.get(lang)
         assert li.select_one("a.source")["href"] == threshold.source.url
     table = costs.price_table()
@@ -391,10 +518,14 @@ def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, l
     assert [r.select_one("a")["href"] for r in rows] == [m.source_url for m in table.models]
     assert rows[0].select("td")[0].get_text() == "$5.00"
     caption = section.select_one(".price-table caption").get_text()
-    assert caption == {"en": "Prices as of November 27, 2026", "zh": "截至 2026年11月27日 的价格"}[lang]
+    assert (
+        caption
+        == {"en": "Prices as of November 27, 2026", "zh": "截至 2026年11月27日 的价格"}[lang]
+    )
 
 
 # --- The migration ------------------------------------------------------------------------------
+
 
 def test_migration_adds_cost_inputs_and_removes_it_keeping_the_history_triggers(empty_database):  # noqa: F811
     config = alembic_config(empty_database)
@@ -407,12 +538,16 @@ def test_migration_adds_cost_inputs_and_removes_it_keeping_the_history_triggers(
     engine = create_engine(empty_database)
     assert "cost_inputs" not in {c["name"] for c in inspect(engine).get_columns("assessments")}
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO assessments (share_token, title, team, notes, answers, current_step, "
-            "created_at, updated_at, finished_at, recommendation) VALUES ('t', 'x', '', '', '{}', "
-            "'review', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'rag')"))
-        counted = connection.execute(text(
-            "SELECT finished FROM assessment_counts WHERE recommendation = 'rag'")).scalar()
+        connection.execute(
+            text(
+                "INSERT INTO assessments (share_token, title, team, notes, answers, current_step, "
+                "created_at, updated_at, finished_at, recommendation) VALUES ('t', 'x', '', '', '{}', "
+                "'review', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'rag')"
+            )
+        )
+        counted = connection.execute(
+            text("SELECT finished FROM assessment_counts WHERE recommendation = 'rag'")
+        ).scalar()
     assert counted == 1  # the triggers of 0002 survived the downgrade
     engine.dispose()
     command.upgrade(config, "head")
@@ -420,18 +555,23 @@ def test_migration_adds_cost_inputs_and_removes_it_keeping_the_history_triggers(
 
 # --- The numbers in the verdict ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_verdict_page_shows_the_numbers_and_a_reason_quotes_them(client, app, lang):
     token = finished_with_costs(client)
     verdict = decision.localize(stored(app, token).verdict, lang)
     page = html(client.get(f"/a/{token}?lang={lang}"))
-    assert page.select_one("#costs h2#costs-heading").get_text() == {"en": "What it costs",
-                                                                     "zh": "成本测算"}[lang]
+    assert (
+        page.select_one("#costs h2#costs-heading").get_text()
+        == {"en": "What it costs", "zh": "成本测算"}[lang]
+    )
     assert page.select_one("#costs dd[data-figure='monthly_saving']").get_text() == "$23,670"
     # A saving that repays the one-time cost in 0.21 months counts for fine-tuning, in figures.
     reason = next(r for r in verdict["reasons"] if r["rule"] == "cost-pays-back-fast")
-    figures = {"en": "$23,670 a month saved; the $5,000 one-time cost pays back in 0.21 months.",
-               "zh": "每月节省 $23,670；$5,000 的一次性成本 0.21 个月即可收回。"}[lang]
+    figures = {
+        "en": "$23,670 a month saved; the $5,000 one-time cost pays back in 0.21 months.",
+        "zh": "每月节省 $23,670；$5,000 的一次性成本 0.21 个月即可收回。",
+    }[lang]
     assert reason["text"].startswith(figures)
     shown = [li.select_one("p").get_text(strip=True) for li in page.select("ol.reasons > li")]
     assert reason["text"] in shown
@@ -441,10 +581,15 @@ def test_a_negligible_saving_counts_against_fine_tuning_in_the_verdict(client, a
     # The same team, but the candidate saves almost nothing: the numbers now argue against.
     with_costs = finished_with_costs(client)
     token = to_cost_step(client)
-    form = cost_step_form(**{"candidate.input_per_million": "2.4", "candidate.output_per_million": "14.9"})
+    form = cost_step_form(
+        **{"candidate.input_per_million": "2.4", "candidate.output_per_million": "14.9"}
+    )
     assert client.post(f"/d/{token}/cost", data=form).status_code == 303
     for step in ("knowledge", "data"):
-        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+        assert (
+            client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code
+            == 303
+        )
     assert client.post(f"/d/{token}/finish").status_code == 303
     costed = decision.localize(stored(app, with_costs).verdict, "en")
     cheap = decision.localize(stored(app, token).verdict, "en")

@@ -22,16 +22,26 @@ def sqlite_db(database_url):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_sqlite_pragmas(sqlite_db):
     with sqlite_db.read() as session:
-        values = {name: session.execute(text(f"PRAGMA {name}")).scalar()
-                  for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")}
-    assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000, "synchronous": 2}
+        values = {
+            name: session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+    assert values == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 30000,
+        "synchronous": 2,
+    }
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_writes_begin_immediate_and_reads_do_not(sqlite_db):
     statements = []
-    event.listen(sqlite_db.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *args: statements.append(statement))
+    event.listen(
+        sqlite_db.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *args: statements.append(statement),
+    )
     draft = assessments.start_draft(sqlite_db, {"title": "t"})
     assert statements[0] == "BEGIN IMMEDIATE"
     statements.clear()
@@ -53,8 +63,14 @@ def test_naive_datetimes_are_refused(database_url):
     db = Database(database_url)
     with pytest.raises(Exception, match="naive datetime"):
         with db.write() as session:
-            session.add(Assessment(share_token="t" * 43, title="t", current_step="task",
-                                   created_at=datetime(2026, 1, 1)))
+            session.add(
+                Assessment(
+                    share_token="t" * 43,
+                    title="t",
+                    current_step="task",
+                    created_at=datetime(2026, 1, 1),
+                )
+            )
     db.dispose()
 
 
@@ -62,8 +78,14 @@ def test_offsets_are_converted_to_utc(database_url):
     db = Database(database_url)
     eastern = timezone(timedelta(hours=8))
     with db.write() as session:
-        session.add(Assessment(share_token="u" * 43, title="t", current_step="task",
-                               created_at=datetime(2026, 1, 1, 8, 0, tzinfo=eastern)))
+        session.add(
+            Assessment(
+                share_token="u" * 43,
+                title="t",
+                current_step="task",
+                created_at=datetime(2026, 1, 1, 8, 0, tzinfo=eastern),
+            )
+        )
     stored = assessments.get(db, "u" * 43)
     assert stored.created_at == datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
     db.dispose()

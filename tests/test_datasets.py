@@ -25,7 +25,10 @@ def upload(client, content: bytes, name: str = "train.jsonl", path: str = API, *
 def reach_data_step(client) -> str:
     token = start(client, "Support bot")
     for step in ("task", "accuracy", "cost", "knowledge"):
-        assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+        assert (
+            client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code
+            == 303
+        )
     return token
 
 
@@ -39,14 +42,23 @@ def test_api_reports_the_contract_fields(client):
     assert response.status_code == 200
     body = response.json()
     assert body["format"] == "chat"
-    assert (body["examples"], body["valid"], body["invalid"], body["exact_duplicates"]) == (60, 53, 7, 2)
+    assert (body["examples"], body["valid"], body["invalid"], body["exact_duplicates"]) == (
+        60,
+        53,
+        7,
+        2,
+    )
     assert [e["line"] for e in body["errors"]] == sorted(files.MALFORMED_LINES)
     assert body["errors"][0] == {"line": 3, "code": "not_json", "detail": "", "message": "not JSON"}
     assert set(body["tokens"]) == {"min", "median", "p95", "max"}
     assert 0 <= body["near_duplicate_share"] <= 1 and 0 <= body["largest_cluster_share"] <= 1
     assert body["labels"] is None
-    assert body["suggested_answers"] == {"example_count": "under_100", "data_quality": "noisy",
-                                         "data_diversity": "diverse", "edge_cases": "no"}
+    assert body["suggested_answers"] == {
+        "example_count": "under_100",
+        "data_quality": "noisy",
+        "data_diversity": "diverse",
+        "edge_cases": "no",
+    }
     assert body["file_name"] == "train.jsonl"
     assert body["facts"]["data_quality"][0].startswith("12% of lines are unusable (7 of 60)")
     assert response.headers["cache-control"] == "no-store"
@@ -61,7 +73,11 @@ def test_api_speaks_chinese(client):
 def test_api_counts_examples_over_a_context_limit(client):
     lines = [files.chat("word " * 300, "answer", system=None), files.chat("hi", "ok", system=None)]
     body = upload(client, files.jsonl(lines), params={"context_limit": 100}).json()
-    assert (body["context_limit"], body["over_context"], body["over_context_lines"]) == (100, 1, [1])
+    assert (body["context_limit"], body["over_context"], body["over_context_lines"]) == (
+        100,
+        1,
+        [1],
+    )
 
 
 BAD_FILES = {
@@ -89,13 +105,21 @@ def test_bad_files_get_a_422_that_names_the_problem(client, app, code):
 
 def test_a_refusal_lists_the_first_bad_lines(client):
     problem = upload(client, b'{"foo": 1}\n{"bar": 2}\n').json()["detail"][0]
-    assert [(e["line"], e["code"]) for e in problem["errors"]] == [(1, "unknown_shape"), (2, "unknown_shape")]
-    assert problem["errors"][0]["message"] == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
+    assert [(e["line"], e["code"]) for e in problem["errors"]] == [
+        (1, "unknown_shape"),
+        (2, "unknown_shape"),
+    ]
+    assert (
+        problem["errors"][0]["message"]
+        == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
+    )
 
 
 def test_no_file_and_not_multipart_are_refused(client):
     assert client.post(API, files={"other": (None, "x")}).json()["detail"][0]["code"] == "no_file"
-    response = client.post(API, content=b'{"prompt": "a"}', headers={"content-type": "application/json"})
+    response = client.post(
+        API, content=b'{"prompt": "a"}', headers={"content-type": "application/json"}
+    )
     assert (response.status_code, response.json()["detail"][0]["code"]) == (422, "not_multipart")
 
 
@@ -124,11 +148,13 @@ def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
 
     def body():
         for i in range(0, len(data), 4096):
-            yield data[i:i + 4096]
+            yield data[i : i + 4096]
 
     boundary = "XyZ"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jsonl\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
 
     def stream():
@@ -136,8 +162,9 @@ def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
         yield from body()
         yield tail
 
-    response = small_limit_client.post(API, content=stream(),
-                                       headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    response = small_limit_client.post(
+        API, content=stream(), headers={"content-type": f"multipart/form-data; boundary={boundary}"}
+    )
     assert response.status_code == 413
     assert response.json()["detail"][0]["code"] == "too_large"
 
@@ -159,12 +186,17 @@ def test_the_page_reports_in_both_languages(client):
     page = html(response)
     facts = {div.dt.text: div.dd.text.strip() for div in page.select("#summary-heading ~ dl div")}
     assert facts["Examples read"] == "200" and facts["Valid"] == "200" and facts["Invalid"] == "0"
-    assert [td.text for td in page.select('table[aria-labelledby="labels-caption"] td')] == \
-        ["positive", "190", "negative", "10"]
-    assert len(page.select("svg.histogram rect.histogram-bar")) == \
-        len(page.select('table[aria-labelledby="histogram-caption"] tbody tr'))
+    assert [td.text for td in page.select('table[aria-labelledby="labels-caption"] td')] == [
+        "positive",
+        "190",
+        "negative",
+        "10",
+    ]
+    assert len(page.select("svg.histogram rect.histogram-bar")) == len(
+        page.select('table[aria-labelledby="histogram-caption"] tbody tr')
+    )
     assert page.select_one("#context-limit option[selected]")["value"] == "8192"
-    assert page.select_one('[data-suggested]')["data-suggested"] == "100_to_1k"
+    assert page.select_one("[data-suggested]")["data-suggested"] == "100_to_1k"
     assert page.select("form[action*='/data/measured']") == []  # no draft: nothing to accept into
     chinese = html(upload(client, files.labels_95_5(200), path=PAGE, params={"lang": "zh"}))
     assert chinese.select_one("#suggestions-heading").text == "数据步骤的建议答案"
@@ -175,7 +207,9 @@ def test_the_page_shows_a_bad_file_as_a_422_with_its_lines(client):
     response = upload(client, b'{"foo": 1}\n', path=PAGE)
     assert response.status_code == 422
     page = html(response)
-    assert page.select_one("#error-summary p").text.startswith("The lines are JSON, but not training")
+    assert page.select_one("#error-summary p").text.startswith(
+        "The lines are JSON, but not training"
+    )
     assert [td.text for td in page.select("#error-summary td")][:1] == ["1"]
     too_big = html(upload(client, BAD_FILES["compressed"], path=PAGE, params={"lang": "zh"}))
     assert too_big.select_one("#error-summary p").text.startswith("这是压缩文件（gzip）")
@@ -191,16 +225,22 @@ def accept(client, token: str, page, button: str, attach: bool):
 
 def test_accepting_all_suggestions_stores_answers_and_the_profile(client, app):
     token = reach_data_step(client)
-    report = html(upload(client, files.near_duplicates(300, share=0.4), path=PAGE,
-                         data={"draft": token}))
+    report = html(
+        upload(client, files.near_duplicates(300, share=0.4), path=PAGE, data={"draft": token})
+    )
     response = accept(client, token, report, "all", attach=True)
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/d/{token}/data#measured")
     draft = stored(app, token)
-    assert {k: draft.answers[k] for k in ("example_count", "data_quality", "data_diversity",
-                                          "edge_cases")} == {
-        "example_count": "100_to_1k", "data_quality": "clean", "data_diversity": "clustered",
-        "edge_cases": "no"}
+    assert {
+        k: draft.answers[k]
+        for k in ("example_count", "data_quality", "data_diversity", "edge_cases")
+    } == {
+        "example_count": "100_to_1k",
+        "data_quality": "clean",
+        "data_diversity": "clustered",
+        "edge_cases": "no",
+    }
     assert draft.data_profile["valid"] == 300 and draft.data_profile["file_name"] == "train.jsonl"
     assert abs(draft.data_profile["near_duplicate_share"] - 0.4) <= 0.05
     step = html(client.get(f"/d/{token}/data"))
@@ -220,8 +260,10 @@ def test_accepting_one_suggestion_without_attaching(client, app):
 
 def test_a_forged_profile_is_refused_and_nothing_stored(client, app):
     token = reach_data_step(client)
-    response = client.post(f"/d/{token}/data/measured",
-                           data={"profile": json.dumps({"valid": 5}), "accept": "all", "attach": "1"})
+    response = client.post(
+        f"/d/{token}/data/measured",
+        data={"profile": json.dumps({"valid": 5}), "accept": "all", "attach": "1"},
+    )
     assert response.status_code == 422
     draft = stored(app, token)
     assert draft.data_profile is None and "example_count" not in draft.answers
@@ -231,9 +273,20 @@ def test_the_attached_profile_is_kept_through_finishing_and_shown_by_the_api(cli
     token = reach_data_step(client)
     report = html(upload(client, files.clean_diverse(150), path=PAGE, data={"draft": token}))
     accept(client, token, report, "all", attach=True)
-    assert client.post(f"/d/{token}/data", data={**{k: v for k, v in stored(app, token).answers.items()
-                                                     if k in step_answers("data", REFUND_BOT)},
-                                                  "synthetic_data": "no"}).status_code == 303
+    assert (
+        client.post(
+            f"/d/{token}/data",
+            data={
+                **{
+                    k: v
+                    for k, v in stored(app, token).answers.items()
+                    if k in step_answers("data", REFUND_BOT)
+                },
+                "synthetic_data": "no",
+            },
+        ).status_code
+        == 303
+    )
     assert client.post(f"/d/{token}/finish").status_code == 303
     record = client.get(f"/api/v1/assessments/{token}").json()
     assert record["data_profile"]["valid"] == 150
@@ -263,7 +316,8 @@ def corpus() -> dict[str, bytes]:
     return {
         **BAD_FILES,
         "random bytes": bytes(rng.randrange(256) for _ in range(50_000)),
-        "truncated in a string": good[: len(good) // 2] + b'{"messages": [{"role": "user", "content": "unterminated',
+        "truncated in a string": good[: len(good) // 2]
+        + b'{"messages": [{"role": "user", "content": "unterminated',
         "lone surrogate escape": b'{"prompt": "\\ud800", "completion": "x"}\n',
         "deep nesting": b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
         "huge number": b'{"prompt": "a", "completion": "b", "n": 1' + b"0" * 5000 + b"}\n",
@@ -293,13 +347,22 @@ def test_a_corpus_of_bad_files_never_gets_a_server_error(client, app):
     assert count_assessments(app) == 0
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc", "multipart/form-data; boundary=XyZ"),
-    (b"garbage without boundaries", "multipart/form-data; boundary=XyZ"),
-    (b"--XyZ\r\n" + b"X-Header: " + b"h" * 10_000 + b"\r\n\r\nx\r\n--XyZ--\r\n", "multipart/form-data; boundary=XyZ"),
-    (b"", "multipart/form-data"),
-    (b"file=abc", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc',
+            "multipart/form-data; boundary=XyZ",
+        ),
+        (b"garbage without boundaries", "multipart/form-data; boundary=XyZ"),
+        (
+            b"--XyZ\r\n" + b"X-Header: " + b"h" * 10_000 + b"\r\n\r\nx\r\n--XyZ--\r\n",
+            "multipart/form-data; boundary=XyZ",
+        ),
+        (b"", "multipart/form-data"),
+        (b"file=abc", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_broken_multipart_bodies_are_a_clear_422(client, body, content_type):
     for path in (API, PAGE):
         response = client.post(path, content=body, headers={"content-type": content_type})

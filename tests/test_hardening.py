@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -22,13 +21,21 @@ from starlette.testclient import TestClient
 from app import assessments, decision
 from app.db import Database
 from app.main import create_app
-from app.models import Assessment, ServerSecret
+from app.models import ServerSecret
 from app.settings import ROOT, Settings
 from app.web import i18n
 from app.web.logs import SafeLogRecord, mask_tokens
 from app.web.routes.api import MAX_JSON_DEPTH
 from tests.e2e.live_server import live_server
-from tests.helpers import PRODUCT_SPECS, REFUND_BOT, count_assessments, finish, html, start, step_answers
+from tests.helpers import (
+    PRODUCT_SPECS,
+    REFUND_BOT,
+    count_assessments,
+    finish,
+    html,
+    start,
+    step_answers,
+)
 
 PASSWORD = "correct horse"
 TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
@@ -66,12 +73,15 @@ def bearer(password: str) -> dict[str, str]:
 
 # --- 1. Password guessing through the API is throttled like the sign-in form ------------------
 
+
 def test_bearer_guesses_are_throttled_and_share_the_count_with_the_form(guarded):
     with guarded() as client:
         for _ in range(3):
             assert client.post("/sign-in", data={"password": "guess"}).status_code == 401
-        statuses = [client.get("/api/v1/assessments", headers=bearer(f"guess{n}")).status_code
-                    for n in range(50)]
+        statuses = [
+            client.get("/api/v1/assessments", headers=bearer(f"guess{n}")).status_code
+            for n in range(50)
+        ]
         assert statuses == [401, 401] + [429] * 48
         refused = client.get("/api/v1/assessments", headers=bearer(PASSWORD))
         assert refused.status_code == 429  # even the right one: a guesser can't tell
@@ -79,12 +89,24 @@ def test_bearer_guesses_are_throttled_and_share_the_count_with_the_form(guarded)
         assert refused.json()["detail"].startswith("Too many wrong passwords from this browser.")
         form = client.post("/sign-in", data={"password": PASSWORD})
         assert form.status_code == 429
-        assert html(form).select_one("#error-password").get_text().startswith(
-            "Too many wrong passwords from this browser. Try again in 15 minutes.")
+        assert (
+            html(form)
+            .select_one("#error-password")
+            .get_text()
+            .startswith("Too many wrong passwords from this browser. Try again in 15 minutes.")
+        )
         # The real user, in another browser behind the same address, is not locked out.
         other_browser = {"User-Agent": "Firefox"}
-        assert client.get("/api/v1/assessments", headers={**bearer(PASSWORD), **other_browser}).status_code == 200
-        assert client.post("/sign-in", data={"password": PASSWORD}, headers=other_browser).status_code == 303
+        assert (
+            client.get(
+                "/api/v1/assessments", headers={**bearer(PASSWORD), **other_browser}
+            ).status_code
+            == 200
+        )
+        assert (
+            client.post("/sign-in", data={"password": PASSWORD}, headers=other_browser).status_code
+            == 303
+        )
 
 
 def test_the_throttle_is_shared_by_every_worker(guarded):
@@ -99,16 +121,30 @@ def test_the_throttle_is_shared_by_every_worker(guarded):
 def test_an_address_rotating_user_agents_is_slowed_down_but_not_shut_out(guarded):
     with guarded() as client:
         for n in range(20):
-            assert client.get("/api/v1/assessments", headers={
-                **bearer("guess"), "User-Agent": f"bot {n}"}).status_code == 401
-        slowed = client.post("/sign-in", data={"password": PASSWORD}, headers={"User-Agent": "colleague"})
+            assert (
+                client.get(
+                    "/api/v1/assessments", headers={**bearer("guess"), "User-Agent": f"bot {n}"}
+                ).status_code
+                == 401
+            )
+        slowed = client.post(
+            "/sign-in", data={"password": PASSWORD}, headers={"User-Agent": "colleague"}
+        )
         assert slowed.status_code == 429
         assert int(slowed.headers["retry-after"]) in {1, 2}
-        assert html(slowed).select_one("#error-password").get_text().startswith(
-            "Many wrong passwords came from your network")
+        assert (
+            html(slowed)
+            .select_one("#error-password")
+            .get_text()
+            .startswith("Many wrong passwords came from your network")
+        )
         time.sleep(int(slowed.headers["retry-after"]))
-        assert client.post("/sign-in", data={"password": PASSWORD},
-                           headers={"User-Agent": "colleague"}).status_code == 303
+        assert (
+            client.post(
+                "/sign-in", data={"password": PASSWORD}, headers={"User-Agent": "colleague"}
+            ).status_code
+            == 303
+        )
 
 
 def test_a_right_password_does_not_count_as_a_failure(guarded):
@@ -124,8 +160,13 @@ def test_a_burst_of_bearer_guesses_at_two_live_workers_gets_five_checked(tmp_pat
     """The review sent 5,000 guesses in 1.6 s. Each is counted before it is checked, so however
     many arrive at once, and at whichever worker, only the first five are looked at."""
     several = database_url.startswith("postgresql")  # SQLite stays with one worker (README)
-    with live_server(tmp_path, database_url=database_url if several else None, workers=2 if several else 1,
-                     env={"APP_ACCESS_PASSWORD": PASSWORD}) as base:
+    with live_server(
+        tmp_path,
+        database_url=database_url if several else None,
+        workers=2 if several else 1,
+        env={"APP_ACCESS_PASSWORD": PASSWORD},
+    ) as base:
+
         def guess(n: int) -> int:
             with httpx.Client(base_url=base, timeout=30) as client:
                 return client.get("/api/v1/assessments", headers=bearer(f"guess {n}")).status_code
@@ -137,12 +178,20 @@ def test_a_burst_of_bearer_guesses_at_two_live_workers_gets_five_checked(tmp_pat
 
 # --- 2. The client address comes from X-Forwarded-For only through a trusted proxy -------------
 
+
 def test_rotating_x_forwarded_for_does_not_dodge_the_throttle(tmp_path):
-    with live_server(tmp_path, env={"APP_ACCESS_PASSWORD": PASSWORD}, args=AS_DEPLOYED) as base, \
-            httpx.Client(base_url=base) as client:
-        statuses = [client.post("/sign-in", data={"password": "guess"},
-                                headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
-                    for n in range(12)]
+    with (
+        live_server(tmp_path, env={"APP_ACCESS_PASSWORD": PASSWORD}, args=AS_DEPLOYED) as base,
+        httpx.Client(base_url=base) as client,
+    ):
+        statuses = [
+            client.post(
+                "/sign-in",
+                data={"password": "guess"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            ).status_code
+            for n in range(12)
+        ]
     assert statuses == [401] * 5 + [429] * 7
 
 
@@ -150,14 +199,22 @@ def test_behind_a_trusted_proxy_each_client_is_counted_apart(tmp_path):
     """The proxy (here: this test, on 127.0.0.1) appends the address it saw, as nginx's
     $proxy_add_x_forwarded_for does; what a client wrote in front of it is not believed."""
     env = {"APP_ACCESS_PASSWORD": PASSWORD, "APP_TRUSTED_PROXIES": "127.0.0.1"}
-    with live_server(tmp_path, env=env, args=AS_DEPLOYED) as base, httpx.Client(base_url=base) as client:
+    with (
+        live_server(tmp_path, env=env, args=AS_DEPLOYED) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         victim = "203.0.113.9"
-        attacker = {"X-Forwarded-For": f"{victim}, 198.51.100.7"}  # forged victim, then the real hop
-        statuses = [client.post("/sign-in", data={"password": "guess"}, headers=attacker).status_code
-                    for _ in range(7)]
+        attacker = {
+            "X-Forwarded-For": f"{victim}, 198.51.100.7"
+        }  # forged victim, then the real hop
+        statuses = [
+            client.post("/sign-in", data={"password": "guess"}, headers=attacker).status_code
+            for _ in range(7)
+        ]
         assert statuses == [401] * 5 + [429] * 2
-        signed_in = client.post("/sign-in", data={"password": PASSWORD},
-                                headers={"X-Forwarded-For": victim})
+        signed_in = client.post(
+            "/sign-in", data={"password": PASSWORD}, headers={"X-Forwarded-For": victim}
+        )
         assert signed_in.status_code == 303
 
 
@@ -175,34 +232,52 @@ def test_the_dockerfile_and_readme_leave_forwarded_headers_to_the_app():
 
 # --- 3. DNS rebinding: only this app's own host names are answered ------------------------------
 
+
 def test_other_host_names_get_400_with_headers_intact(client, app):
     token = finish(client)
     evil = {"Host": "rebind.attacker.example"}
-    for method, path in (("GET", "/api/v1/assessments"), ("GET", f"/api/v1/assessments/{token}"),
-                         ("GET", "/assessments"), ("POST", "/new")):
-        response = client.request(method, path, headers=evil, data={"title": "x"} if method == "POST" else None)
+    for method, path in (
+        ("GET", "/api/v1/assessments"),
+        ("GET", f"/api/v1/assessments/{token}"),
+        ("GET", "/assessments"),
+        ("POST", "/new"),
+    ):
+        response = client.request(
+            method, path, headers=evil, data={"title": "x"} if method == "POST" else None
+        )
         assert response.status_code == 400, path
         assert response.headers["content-security-policy"].startswith("default-src 'self'")
         assert token not in response.text
     assert count_assessments(app) == 1
-    assert client.get("/healthz", headers=evil).status_code == 200  # load balancers probe by address
+    assert (
+        client.get("/healthz", headers=evil).status_code == 200
+    )  # load balancers probe by address
     for host in ("localhost:8000", "127.0.0.1", "127.0.0.2:8000", "[::1]:8000", "testserver"):
         assert client.get("/api/v1/assessments", headers={"Host": host}).status_code == 200, host
 
 
 def test_public_origin_and_allowed_hosts_are_answered(database_url):
-    settings = Settings(database_url=database_url, public_origin="https://wizard.example.com",
-                        allowed_hosts="*.corp.example, intranet")
+    settings = Settings(
+        database_url=database_url,
+        public_origin="https://wizard.example.com",
+        allowed_hosts="*.corp.example, intranet",
+    )
     app = create_app(settings)
     with TestClient(app) as client:
-        for host, status in (("wizard.example.com", 200), ("WIZARD.example.com.", 200),
-                             ("a.corp.example", 200), ("intranet:8000", 200),
-                             ("corp.example.evil", 400), ("example.com", 400)):
+        for host, status in (
+            ("wizard.example.com", 200),
+            ("WIZARD.example.com.", 200),
+            ("a.corp.example", 200),
+            ("intranet:8000", 200),
+            ("corp.example.evil", 400),
+            ("example.com", 400),
+        ):
             assert client.get("/", headers={"Host": host}).status_code == status, host
     app.state.db.dispose()
 
 
 # --- 4. Bounded header work ------------------------------------------------------------------
+
 
 def test_accept_language_is_read_from_its_first_tags_only():
     assert i18n.parse_accept_language("fr;q=0.9, zh;q=0.8") == ["fr", "zh"]
@@ -219,7 +294,9 @@ def test_oversized_headers_get_431_before_anything_reads_them(client):
         assert response.headers["x-content-type-options"] == "nosniff"
     many = {f"X-H{n}": "1" for n in range(120)}
     assert client.get("/", headers=many).status_code == 431
-    assert client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).status_code == 200
+    assert (
+        client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).status_code == 200
+    )
 
 
 def test_a_27_mb_header_does_not_hold_the_live_server(tmp_path):
@@ -230,8 +307,11 @@ def test_a_27_mb_header_does_not_hold_the_live_server(tmp_path):
         def attack() -> None:
             with socket.create_connection(("127.0.0.1", port)) as sock:
                 try:
-                    sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: "
-                                 + b"en;q=0.5," * 3_000_000 + b"\r\n\r\n")
+                    sock.sendall(
+                        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: "
+                        + b"en;q=0.5," * 3_000_000
+                        + b"\r\n\r\n"
+                    )
                 except OSError:
                     pass  # the server may close before the whole header is sent
                 answers.append(sock.recv(64))
@@ -252,30 +332,42 @@ def test_a_27_mb_header_does_not_hold_the_live_server(tmp_path):
 
 # --- 5. Bounded search ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("query", ["!!!", "%%%", "😀", "  --  ", "\x1b!!\x07"])
 def test_searches_with_nothing_to_look_for_are_refused(client, query):
     finish(client, title="!!! launch")
     api = client.get("/api/v1/assessments", params={"q": query})
     assert api.status_code == 422
-    assert api.json()["detail"] == [{"field": "q", "code": "unsearchable", "message":
-                                     "Search for a word: a search needs at least one letter or digit."}]
+    assert api.json()["detail"] == [
+        {
+            "field": "q",
+            "code": "unsearchable",
+            "message": "Search for a word: a search needs at least one letter or digit.",
+        }
+    ]
     page = client.get("/assessments", params={"q": query})
     assert page.status_code == 422
     assert html(page).select_one("#results [role=alert] strong").get_text() == (
-        "Search for a word: a search needs at least one letter or digit.")
+        "Search for a word: a search needs at least one letter or digit."
+    )
     assert html(page).select(".assessment-list") == []
     zh = client.get("/assessments", params={"q": query, "lang": "zh"})
     assert html(zh).select_one("#results [role=alert] strong").get_text() == (
-        "请搜索一个词：搜索内容至少需要包含一个字母、数字或汉字。")
+        "请搜索一个词：搜索内容至少需要包含一个字母、数字或汉字。"
+    )
 
 
 def test_searches_without_a_trigram_word_look_at_the_newest_only(client, app):
     finish(client, title="A-B test")
     finish(client, title="ab c")
-    titles = [i["title"] for i in client.get("/api/v1/assessments", params={"q": "a-b"}).json()["items"]]
+    titles = [
+        i["title"] for i in client.get("/api/v1/assessments", params={"q": "a-b"}).json()["items"]
+    ]
     assert titles == ["A-B test"]
     # Searches with a letter or digit but no three in a row still work, within the window.
-    titles = [i["title"] for i in client.get("/api/v1/assessments", params={"q": "b c"}).json()["items"]]
+    titles = [
+        i["title"] for i in client.get("/api/v1/assessments", params={"q": "b c"}).json()["items"]
+    ]
     assert titles == ["ab c"]
 
 
@@ -285,13 +377,19 @@ def test_long_phrases_are_bounded_and_still_exact(client):
     finish(client, title="x" * 40 + " refund other")
     items = client.get("/api/v1/assessments", params={"q": long_title.upper()}).json()["items"]
     assert [i["title"] for i in items] == [long_title]
-    assert assessments._fts_phrase("y" * 200) == '{title team} : "' + "y" * assessments.SEARCH_MAX_PHRASE + '"'
+    assert (
+        assessments._fts_phrase("y" * 200)
+        == '{title team} : "' + "y" * assessments.SEARCH_MAX_PHRASE + '"'
+    )
 
 
 def test_statements_past_their_deadline_are_stopped(database_url):
     db = Database(database_url)
-    slow = ("SELECT pg_sleep(5)" if database_url.startswith("postgresql") else
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
+    slow = (
+        "SELECT pg_sleep(5)"
+        if database_url.startswith("postgresql")
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    )
     started = time.monotonic()
     with pytest.raises(Exception) as raised:
         with db.read(timeout=0.2) as session:
@@ -324,8 +422,10 @@ def test_a_search_stopped_at_its_deadline_answers_a_friendly_503(database_url):
             locker.dispose()
         else:
             answers = decision.validate_answers(API_ANSWERS)[0]
-            assessments.bulk_create_finished(app.state.db, (
-                assessments.FinishedItem(title="ab" * 100, answers=answers) for _ in range(3000)))
+            assessments.bulk_create_finished(
+                app.state.db,
+                (assessments.FinishedItem(title="ab" * 100, answers=answers) for _ in range(3000)),
+            )
             api = client.get("/api/v1/assessments", params={"q": query})
             page = client.get("/assessments", params={"q": query})
         assert client.get("/api/v1/assessments").status_code == 200  # no search: no deadline
@@ -353,10 +453,14 @@ def test_pool_waits_are_bounded_and_answer_503(database_url):
 
 # --- 6. Every state-changing route obeys the password gate -------------------------------------
 
+
 def test_revise_needs_sign_in(guarded, app):
     with guarded() as client:
-        created = client.post("/api/v1/assessments", headers=bearer(PASSWORD),
-                              json={"title": "x", "answers": API_ANSWERS}).json()
+        created = client.post(
+            "/api/v1/assessments",
+            headers=bearer(PASSWORD),
+            json={"title": "x", "answers": API_ANSWERS},
+        ).json()
         for _ in range(20):
             response = client.post(f"{created['url']}/revise")
             assert response.status_code == 303
@@ -367,13 +471,20 @@ def test_revise_needs_sign_in(guarded, app):
 
 def test_no_unsafe_method_gets_past_the_gate_without_sign_in(guarded):
     with guarded() as client:
-        token = client.post("/api/v1/assessments", headers=bearer(PASSWORD),
-                            json={"title": "x", "answers": API_ANSWERS}).json()["id"]
+        token = client.post(
+            "/api/v1/assessments",
+            headers=bearer(PASSWORD),
+            json={"title": "x", "answers": API_ANSWERS},
+        ).json()["id"]
         for route in client.app.routes:
             for method in sorted(getattr(route, "methods", None) or ()):
                 if method in ("GET", "HEAD") or route.path == "/sign-in":
                     continue
-                path = route.path.replace("{token}", token).replace("{step}", "task").replace("{id}", token)
+                path = (
+                    route.path.replace("{token}", token)
+                    .replace("{step}", "task")
+                    .replace("{id}", token)
+                )
                 response = client.request(method, path)
                 assert response.status_code in (303, 401), (method, path, response.status_code)
                 if response.status_code == 303:
@@ -383,20 +494,32 @@ def test_no_unsafe_method_gets_past_the_gate_without_sign_in(guarded):
 
 # --- 7. The smaller findings ------------------------------------------------------------------
 
+
 def test_tokens_are_masked_in_query_strings_too():
     assert mask_tokens(f"/sign-in?next=%2Fa%2F{TOKEN}") == "/sign-in?next=%2Fa%2FAbCd…"
     assert mask_tokens(f"/sign-in?next=/d/{TOKEN}/task") == "/sign-in?next=/d/AbCd…/task"
-    assert mask_tokens(f"/x?next=%2fapi%2fv1%2fassessments%2f{TOKEN}") == "/x?next=%2fapi%2fv1%2fassessments%2fAbCd…"
+    assert (
+        mask_tokens(f"/x?next=%2fapi%2fv1%2fassessments%2f{TOKEN}")
+        == "/x?next=%2fapi%2fv1%2fassessments%2fAbCd…"
+    )
 
 
 def test_every_logger_escapes_control_characters():
-    record = SafeLogRecord("app.errors", logging.ERROR, "", 0, "unhandled error on %s %s",
-                           ("POST", "/new\r\nINFO forged line"), None)
+    record = SafeLogRecord(
+        "app.errors",
+        logging.ERROR,
+        "",
+        0,
+        "unhandled error on %s %s",
+        ("POST", "/new\r\nINFO forged line"),
+        None,
+    )
     assert record.getMessage() == "unhandled error on POST /new\\x0d\\x0aINFO forged line"
     try:
         raise ValueError("bad\nERROR forged")
     except ValueError:
         import sys
+
         record = SafeLogRecord("lib", logging.ERROR, "", 0, "failed", (), sys.exc_info())
     lines = logging.Formatter("%(levelname)s %(message)s").format(record).splitlines()
     assert lines[0] == "ERROR failed"
@@ -412,9 +535,11 @@ def test_live_logs_mask_tokens_escape_paths_and_log_disconnects_at_info(tmp_path
             assert client.get(f"/sign-in?next=%2Fa%2F{TOKEN}").status_code == 404
         # A client that hangs up while sending a form, on a path that tries to forge a log line.
         with socket.create_connection(("127.0.0.1", port)) as sock:
-            sock.sendall(b"POST /d/x%0d%0aERROR%20forged/task HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                         b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
-                         b"task_type=")
+            sock.sendall(
+                b"POST /d/x%0d%0aERROR%20forged/task HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+                b"task_type="
+            )
             time.sleep(0.3)
         time.sleep(0.5)
     log = next(tmp_path.glob("uvicorn-*.log")).read_text()
@@ -424,26 +549,43 @@ def test_live_logs_mask_tokens_escape_paths_and_log_disconnects_at_info(tmp_path
     lines = log.splitlines()
     assert not any(line.startswith("ERROR forged") for line in lines)
     disconnects = [line for line in lines if "client disconnected" in line]
-    assert disconnects == ["INFO:app.errors:client disconnected during POST /d/x\\x0d\\x0aERROR forged/task"]
+    assert disconnects == [
+        "INFO:app.errors:client disconnected during POST /d/x\\x0d\\x0aERROR forged/task"
+    ]
     assert "Traceback" not in log and "ERROR:" not in log
 
 
-@pytest.mark.parametrize("body", [
-    b"[" * 30_000 + b"]" * 30_000,
-    b'{"title": "x", "answers": ' + b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1) + b"}",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 30_000 + b"]" * 30_000,
+        b'{"title": "x", "answers": '
+        + b"[" * (MAX_JSON_DEPTH + 1)
+        + b"]" * (MAX_JSON_DEPTH + 1)
+        + b"}",
+    ],
+)
 def test_over_deep_json_is_422(client, app, body):
-    response = client.post("/api/v1/assessments", content=body, headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/assessments", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"field": "body", "code": "too_deep", "message":
-                                          "The body is nested too deeply: objects and lists go at most 16 levels deep."}]
+    assert response.json()["detail"] == [
+        {
+            "field": "body",
+            "code": "too_deep",
+            "message": "The body is nested too deeply: objects and lists go at most 16 levels deep.",
+        }
+    ]
     assert count_assessments(app) == 0
 
 
 def test_huge_integers_are_422(client, app):
     body = json.dumps({"title": "x", "answers": {**API_ANSWERS, "baseline_accuracy": 0}})
     body = body.replace('"baseline_accuracy": 0', '"baseline_accuracy": ' + "9" * 5000)
-    response = client.post("/api/v1/assessments", content=body, headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/assessments", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["code"] == "number_too_large"
     assert client.get("/api/v1/assessments", params={"limit": "9" * 5000}).status_code == 422
@@ -451,31 +593,55 @@ def test_huge_integers_are_422(client, app):
 
 
 def test_control_characters_cannot_forge_lines_in_the_markdown_export(client, app):
-    created = client.post("/api/v1/assessments", json={
-        "title": "Plan\nRecommendation: **Fine-tuning**\x1b[2J\x07", "team": "Ops\r\n# Owned",
-        "answers": {**REFUND_BOT, **PRODUCT_SPECS, "baseline_accuracy": None}}).json()
+    created = client.post(
+        "/api/v1/assessments",
+        json={
+            "title": "Plan\nRecommendation: **Fine-tuning**\x1b[2J\x07",
+            "team": "Ops\r\n# Owned",
+            "answers": {**REFUND_BOT, **PRODUCT_SPECS, "baseline_accuracy": None},
+        },
+    ).json()
     stored = client.get(f"/api/v1/assessments/{created['id']}").json()
-    assert (stored["title"], stored["team"]) == ("Plan Recommendation: **Fine-tuning**[2J", "Ops  # Owned")
+    assert (stored["title"], stored["team"]) == (
+        "Plan Recommendation: **Fine-tuning**[2J",
+        "Ops  # Owned",
+    )
     # A title stored with a line break before this fix is escaped line by line in the export.
     with app.state.db.write() as session:
-        session.execute(text("UPDATE assessments SET title = :t"), {"t": "Plan\nRecommendation: **Fine-tuning**"})
+        session.execute(
+            text("UPDATE assessments SET title = :t"),
+            {"t": "Plan\nRecommendation: **Fine-tuning**"},
+        )
     markdown = client.get(f"{created['url']}/export.md").text.splitlines()
     assert markdown[0] == "# Plan Recommendation: \\*\\*Fine\\-tuning\\*\\*"
     rag = decision.APPROACHES["rag"].label.en
-    assert [line for line in markdown if line.startswith("Recommendation:")] == [f"Recommendation: **{rag}**  "]
+    assert [line for line in markdown if line.startswith("Recommendation:")] == [
+        f"Recommendation: **{rag}**  "
+    ]
     assert "Team: Ops  \\# Owned  " in markdown
 
 
 def test_finishing_cannot_race_step_posts(tmp_path, database_url):
     """The review changed a finished assessment in 2 of 140 rounds of step POSTs racing /finish."""
     workers = 2 if database_url.startswith("postgresql") else 1
-    with live_server(tmp_path, database_url=None if workers == 1 else database_url, workers=workers) as base:
+    with live_server(
+        tmp_path, database_url=None if workers == 1 else database_url, workers=workers
+    ) as base:
         with httpx.Client(base_url=base, follow_redirects=False) as client:
             tokens = []
             for n in range(40):
-                token = client.post("/new", data={"title": f"race {n}"}).headers["location"].split("/")[-2]
+                token = (
+                    client.post("/new", data={"title": f"race {n}"})
+                    .headers["location"]
+                    .split("/")[-2]
+                )
                 for step in decision.STEP_KEYS:
-                    assert client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)).status_code == 303
+                    assert (
+                        client.post(
+                            f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT)
+                        ).status_code
+                        == 303
+                    )
                 tokens.append(token)
 
         def race(token: str) -> None:
@@ -485,9 +651,13 @@ def test_finishing_cannot_race_step_posts(tmp_path, database_url):
                 with httpx.Client(base_url=base) as racer:
                     barrier.wait()
                     racer.post(path, data=data)
+
             change = step_answers("knowledge", PRODUCT_SPECS)
             threads = [threading.Thread(target=post, args=(f"/d/{token}/finish", None))]
-            threads += [threading.Thread(target=post, args=(f"/d/{token}/knowledge", change)) for _ in range(3)]
+            threads += [
+                threading.Thread(target=post, args=(f"/d/{token}/knowledge", change))
+                for _ in range(3)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -502,7 +672,9 @@ def test_finishing_cannot_race_step_posts(tmp_path, database_url):
         answers, errors = decision.validate_answers(record["answers"])
         assert errors == []
         # The stored answers are the ones the verdict was decided from.
-        assert record["verdict"] == decision.localize(decision.evaluate(answers).to_snapshot(), "en"), record["title"]
+        assert record["verdict"] == decision.localize(
+            decision.evaluate(answers).to_snapshot(), "en"
+        ), record["title"]
 
 
 def test_sessions_are_signed_with_a_server_secret_and_revoked_on_sign_out(guarded, database_url):
@@ -512,7 +684,10 @@ def test_sessions_are_signed_with_a_server_secret_and_revoked_on_sign_out(guarde
         assert client.get("/assessments").status_code == 200
         # The old scheme's key, derived from the password, signs nothing now: no offline guessing.
         old_key = hashlib.sha256(b"finetune-wizard session\x00" + PASSWORD.encode()).hexdigest()
-        assert with_cookie(client, URLSafeTimedSerializer(old_key, salt="session").dumps({"ok": True})) == 303
+        assert (
+            with_cookie(client, URLSafeTimedSerializer(old_key, salt="session").dumps({"ok": True}))
+            == 303
+        )
         client.cookies.set("session", cookie)
         assert client.post("/sign-out").status_code == 303
         assert with_cookie(client, cookie) == 303  # a captured cookie dies with sign-out
@@ -528,17 +703,32 @@ def test_sessions_are_signed_with_a_server_secret_and_revoked_on_sign_out(guarde
         assert with_cookie(client, kept) == 303  # a new password revokes every old cookie
     with guarded(secret_key="k" * 40) as client:  # APP_SECRET_KEY takes over from the stored one
         client.post("/sign-in", data={"password": PASSWORD})
-        assert URLSafeTimedSerializer("k" * 40, salt="session").loads(client.cookies["session"])["sid"]
+        assert URLSafeTimedSerializer("k" * 40, salt="session").loads(client.cookies["session"])[
+            "sid"
+        ]
         assert with_cookie(client, kept) == 303
 
 
 def test_head_is_answered_wherever_get_is(client):
     token = finish(client)
     draft = start(client)
-    paths = ["/", "/how-we-decide", "/assessments", "/healthz", "/robots.txt", "/docs", "/new",
-             f"/a/{token}", f"/a/{token}/export.md", f"/a/{token}/export.json",
-             f"/api/v1/assessments/{token}", "/api/v1/assessments", f"/d/{draft}/task",
-             "/static/favicon.svg", "/openapi.json"]
+    paths = [
+        "/",
+        "/how-we-decide",
+        "/assessments",
+        "/healthz",
+        "/robots.txt",
+        "/docs",
+        "/new",
+        f"/a/{token}",
+        f"/a/{token}/export.md",
+        f"/a/{token}/export.json",
+        f"/api/v1/assessments/{token}",
+        "/api/v1/assessments",
+        f"/d/{draft}/task",
+        "/static/favicon.svg",
+        "/openapi.json",
+    ]
     for path in paths:
         get, head = client.get(path), client.head(path)
         assert (head.status_code, head.content) == (get.status_code, b""), path
@@ -551,8 +741,10 @@ def test_a_stalled_body_gets_408(tmp_path):
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             started = time.monotonic()
-            sock.sendall(b"POST /new HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                         b"application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntitle=slo")
+            sock.sendall(
+                b"POST /new HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                b"application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntitle=slo"
+            )
             answer = sock.recv(64)
             waited = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 ")

@@ -11,7 +11,9 @@ def titles(response) -> list[str]:
 def counts(response) -> dict[str, int]:
     result = {}
     for link in html(response).select(".counts a"):
-        result[link.get_text(" ", strip=True).rsplit(" ", 1)[0]] = int(link.select_one(".count").get_text())
+        result[link.get_text(" ", strip=True).rsplit(" ", 1)[0]] = int(
+            link.select_one(".count").get_text()
+        )
     return result
 
 
@@ -58,8 +60,9 @@ def test_filter_by_recommendation(client):
 
 def test_keyset_pagination(client, app):
     for n in range(25):
-        assessments.create_finished(app.state.db, {"title": f"Run {n:02d}"},
-                                    decision.validate_answers(REFUND_BOT)[0])
+        assessments.create_finished(
+            app.state.db, {"title": f"Run {n:02d}"}, decision.validate_answers(REFUND_BOT)[0]
+        )
     first = client.get("/assessments")
     assert titles(first) == [f"Run {n:02d}" for n in range(24, 4, -1)]
     older = html(first).select_one("a[rel=next]")["href"]

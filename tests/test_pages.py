@@ -33,7 +33,8 @@ def test_how_we_decide_lists_every_rule_with_its_source(client):
     for rule in guide.rules:
         links = rendered[rule.id].select("a.source")
         assert [(a["href"], a.get_text()) for a in links] == [
-            (s.url, f"{s.author}, {s.title} ({s.year})") for s in rule.sources]
+            (s.url, f"{s.author}, {s.title} ({s.year})") for s in rule.sources
+        ]
         assert rendered[rule.id].select_one("p").get_text() == rule.reason.en
     assert guide.rules_version in page.select_one(".eyebrow").get_text()
 
@@ -50,14 +51,17 @@ def test_every_verdict_links_to_how_we_decide(client):
     assert page.select_one(".verdict-foot a")["href"].endswith("/how-we-decide")
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans"),
-    ("en-GB,en;q=0.9", "en"),
-    ("fr-FR,zh-TW;q=0.5", "zh-Hans"),
-    ("fr-FR", "en"),
-    ("", "en"),
-    ("zh;q=0, en;q=0.1", "en"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,zh-TW;q=0.5", "zh-Hans"),
+        ("fr-FR", "en"),
+        ("", "en"),
+        ("zh;q=0, en;q=0.1", "en"),
+    ],
+)
 def test_accept_language_sets_the_default(client, header, expected):
     page = html(client.get("/", headers={"Accept-Language": header}))
     assert page.select_one("html")["lang"] == expected
@@ -79,7 +83,9 @@ def test_switcher_sets_a_cookie_that_wins_over_the_header(client):
     assert page.select_one(".hero a[role=button]").get_text() == "开始评估"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", None])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", None]
+)
 def test_switcher_never_redirects_off_site(client, target):
     params = {"next": target} if target is not None else {}
     response = client.get("/lang/en", params=params)
@@ -132,9 +138,13 @@ def test_every_page_route_as_a_page_and_as_an_htmx_request(client):
     token = finish(client)
     draft = start(client)
     answer_all(client, draft, REFUND_BOT)
-    fragments = {f"/d/{draft}/task": "#step-heading", f"/d/{draft}/details": "#step-heading",
-                 f"/d/{draft}/review": "#step-heading", "/assessments": ".counts",
-                 "/costs": "#inputs-heading"}
+    fragments = {
+        f"/d/{draft}/task": "#step-heading",
+        f"/d/{draft}/details": "#step-heading",
+        f"/d/{draft}/review": "#step-heading",
+        "/assessments": ".counts",
+        "/costs": "#inputs-heading",
+    }
     pages = ["/", "/new", f"/a/{token}", "/how-we-decide", "/docs", "/no-such-page"]
     for path, marker in fragments.items():
         page, fragment = client.get(path), client.get(path, headers={"HX-Request": "true"})
@@ -146,4 +156,6 @@ def test_every_page_route_as_a_page_and_as_an_htmx_request(client):
         page, fragment = client.get(path), client.get(path, headers={"HX-Request": "true"})
         assert html(page).select_one("html") is not None, path
         assert html(fragment).select_one("html") is not None, path
-        assert html(fragment).select_one("main").get_text() == html(page).select_one("main").get_text(), path
+        assert (
+            html(fragment).select_one("main").get_text() == html(page).select_one("main").get_text()
+        ), path

@@ -24,8 +24,12 @@ def test_readme_names_the_two_commands():
 
 def test_dockerfile_is_clean_under_hadolint():
     hadolint = shutil.which("hadolint") or str(ROOT / ".venv" / "bin" / "hadolint")
-    result = subprocess.run([hadolint, "--failure-threshold", "warning", str(ROOT / "Dockerfile")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", str(ROOT / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -59,14 +63,32 @@ def test_catalogue_has_every_message_the_code_uses(tmp_path):
     pybabel = str(ROOT / ".venv" / "bin" / "pybabel")
     pot = tmp_path / "messages.pot"
     not_source = ".* ._ node_modules data static docs tests bench migrations locales"
-    subprocess.run([pybabel, "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_",
-                    f"--ignore-dirs={not_source}", "-o", str(pot), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            pybabel,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "_",
+            f"--ignore-dirs={not_source}",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with open(pot, "rb") as handle:
         used = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     with open(ROOT / "locales" / "zh" / "LC_MESSAGES" / "messages.po", "rb") as handle:
         translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
-    assert sorted(used - translated) == [], "run `make extract-messages` and translate the new entries"
+    assert sorted(used - translated) == [], (
+        "run `make extract-messages` and translate the new entries"
+    )
 
 
 def test_readme_images_exist():

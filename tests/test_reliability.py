@@ -16,7 +16,11 @@ from app.settings import ROOT
 def run_script(name: str, *args: str, timeout: float = 180) -> tuple[int, dict, str]:
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / name), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     output = completed.stdout + completed.stderr
     lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
@@ -26,8 +30,14 @@ def run_script(name: str, *args: str, timeout: float = 180) -> tuple[int, dict, 
 
 def test_r1_concurrent_wizard_runs_lose_nothing_and_never_fail(tmp_path):
     code, result, output = run_script(
-        "reliability_load.py", "--clients", "8", "--seconds", "5",
-        "--database-url", f"sqlite:///{tmp_path / 'wizard.db'}")
+        "reliability_load.py",
+        "--clients",
+        "8",
+        "--seconds",
+        "5",
+        "--database-url",
+        f"sqlite:///{tmp_path / 'wizard.db'}",
+    )
     assert code == 0, output[-4000:]
     assert result["completed"] > 0
     assert result["lost"] == 0
@@ -40,8 +50,14 @@ def test_r1_concurrent_wizard_runs_lose_nothing_and_never_fail(tmp_path):
 
 def test_r2_kill_9_loses_no_acknowledged_assessment(tmp_path):
     code, result, output = run_script(
-        "reliability_crash.py", "--kills", "3", "--max-delay", "1.0",
-        "--database-url", f"sqlite:///{tmp_path / 'wizard.db'}")
+        "reliability_crash.py",
+        "--kills",
+        "3",
+        "--max-delay",
+        "1.0",
+        "--database-url",
+        f"sqlite:///{tmp_path / 'wizard.db'}",
+    )
     assert code == 0, output[-4000:]
     assert result["kills"] == 3
     assert result["acknowledged"] > 0

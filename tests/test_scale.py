@@ -31,15 +31,23 @@ def truth(db: Database, q: str = "") -> dict[str, int]:
     if q:
         conditions.append(assessments._search_filter(assessments._escape_like(q)))
     with db.read() as session:
-        rows = session.execute(select(Assessment.recommendation, func.count())
-                               .where(*conditions).group_by(Assessment.recommendation)).all()
+        rows = session.execute(
+            select(Assessment.recommendation, func.count())
+            .where(*conditions)
+            .group_by(Assessment.recommendation)
+        ).all()
     return {key: dict(rows).get(key, 0) for key in decision.APPROACHES}
 
 
-def item(title: str, minutes_ago: int, answers=REFUND_BOT, team: str = "") -> assessments.FinishedItem:
-    return assessments.FinishedItem(title=title, team=team,
-                                    answers=decision.validate_answers(answers)[0],
-                                    finished_at=NOW - timedelta(minutes=minutes_ago))
+def item(
+    title: str, minutes_ago: int, answers=REFUND_BOT, team: str = ""
+) -> assessments.FinishedItem:
+    return assessments.FinishedItem(
+        title=title,
+        team=team,
+        answers=decision.validate_answers(answers)[0],
+        finished_at=NOW - timedelta(minutes=minutes_ago),
+    )
 
 
 def test_seeding_stores_valid_verdicts_in_bulk(db):
@@ -52,7 +60,10 @@ def test_seeding_stores_valid_verdicts_in_bulk(db):
         answers, errors = decision.validate_answers(row.answers)
         assert errors == []
         assert row.verdict == decision.evaluate(answers).to_snapshot()
-        assert (row.recommendation, row.confidence) == (row.verdict["recommendation"], row.verdict["confidence"])
+        assert (row.recommendation, row.confidence) == (
+            row.verdict["recommendation"],
+            row.verdict["confidence"],
+        )
         assert row.rules_version == decision.RULES_VERSION
         assert NOW - timedelta(days=731) <= row.finished_at <= NOW
         assert row.created_at <= row.finished_at and row.current_step == assessments.REVIEW
@@ -71,8 +82,9 @@ def test_seeding_is_reproducible():
 def test_counts_follow_every_kind_of_write(db):
     assessments.bulk_create_finished(db, [item("Bulk one", 5), item("Bulk two", 4, PRODUCT_SPECS)])
     assessments.create_finished(db, {"title": "One-shot"}, decision.validate_answers(REFUND_BOT)[0])
-    draft = assessments.start_draft(db, {"title": "Draft"}, decision.validate_answers(PRODUCT_SPECS)[0],
-                                   step=assessments.REVIEW)
+    draft = assessments.start_draft(
+        db, {"title": "Draft"}, decision.validate_answers(PRODUCT_SPECS)[0], step=assessments.REVIEW
+    )
     assert assessments.history(db).counts == truth(db)
     assessments.finish(db, draft.share_token)
     assert assessments.history(db).counts == truth(db)
@@ -85,8 +97,9 @@ def test_counts_follow_every_kind_of_write(db):
 
 
 def test_search_is_newest_first_and_pages_by_cursor(db):
-    assessments.bulk_create_finished(db, [item(f"Refund agent {n:02d}", 100 - n) for n in range(25)]
-                                     + [item("Unrelated", 0)])
+    assessments.bulk_create_finished(
+        db, [item(f"Refund agent {n:02d}", 100 - n) for n in range(25)] + [item("Unrelated", 0)]
+    )
     first = assessments.history(db, q="REFUND agent")
     assert [a.title for a in first.items] == [f"Refund agent {n:02d}" for n in range(24, 4, -1)]
     second = assessments.history(db, q="refund agent", cursor=first.next_cursor)
@@ -98,12 +111,20 @@ def test_search_is_newest_first_and_pages_by_cursor(db):
 
 
 def test_search_finds_chinese_team_names_and_odd_characters(db):
-    assessments.bulk_create_finished(db, [
-        item("客服退款助手", 3, team="客服中心"), item("发票字段抽取", 2, team="财务"),
-        item('Quote "this" OR that*', 1), item("50% off: a_b", 0)])
+    assessments.bulk_create_finished(
+        db,
+        [
+            item("客服退款助手", 3, team="客服中心"),
+            item("发票字段抽取", 2, team="财务"),
+            item('Quote "this" OR that*', 1),
+            item("50% off: a_b", 0),
+        ],
+    )
     assert [a.title for a in assessments.history(db, q="退款助手").items] == ["客服退款助手"]
     assert [a.title for a in assessments.history(db, q="客服中心").items] == ["客服退款助手"]
-    assert [a.title for a in assessments.history(db, q='"this" or').items] == ['Quote "this" OR that*']
+    assert [a.title for a in assessments.history(db, q='"this" or').items] == [
+        'Quote "this" OR that*'
+    ]
     assert [a.title for a in assessments.history(db, q="at*").items] == ['Quote "this" OR that*']
     assert [a.title for a in assessments.history(db, q="% o").items] == ["50% off: a_b"]
     assert assessments.history(db, q="a%b").items == []
@@ -112,8 +133,9 @@ def test_search_finds_chinese_team_names_and_odd_characters(db):
 def test_short_queries_search_the_newest_window(db, monkeypatch):
     """One or two characters cannot use a trigram index: they search the newest assessments only."""
     monkeypatch.setattr(assessments, "SHORT_SEARCH_WINDOW", 3)
-    assessments.bulk_create_finished(db, [item("客服 old", 10), item("客服 a", 3), item("b", 2),
-                                          item("客服 c", 1)])
+    assessments.bulk_create_finished(
+        db, [item("客服 old", 10), item("客服 a", 3), item("b", 2), item("客服 c", 1)]
+    )
     page = assessments.history(db, q="客服")
     assert [a.title for a in page.items] == ["客服 c", "客服 a"]
     assert page.total == 2
@@ -123,8 +145,10 @@ def test_short_queries_search_the_newest_window(db, monkeypatch):
 
 def test_search_counts_stop_at_the_limit(db, monkeypatch):
     monkeypatch.setattr(assessments, "SEARCH_COUNT_LIMIT", 10)
-    assessments.bulk_create_finished(db, [item(f"Refund bot {n}", n) for n in range(15)]
-                                     + [item("Refund specs", 20, PRODUCT_SPECS)])
+    assessments.bulk_create_finished(
+        db,
+        [item(f"Refund bot {n}", n) for n in range(15)] + [item("Refund specs", 20, PRODUCT_SPECS)],
+    )
     capped = assessments.history(db, q="refund")
     assert capped.counts_capped and capped.total == 10
     assert capped.counts["fine_tune"] == 10 and capped.counts["rag"] == 0  # the 10 newest
@@ -211,19 +235,27 @@ def test_history_queries_use_indexes(db):
         if sqlite:
             for line in everything.splitlines():
                 if "SCAN" in line and "assessment_counts" not in line:
-                    assert "USING INDEX" in line or "COVERING INDEX" in line or "VIRTUAL TABLE" in line, everything
+                    assert (
+                        "USING INDEX" in line or "COVERING INDEX" in line or "VIRTUAL TABLE" in line
+                    ), everything
             assert "TEMP B-TREE" not in everything, everything
-            expected = {"first page": "ix_assessments_finished", "later page": "ix_assessments_finished",
-                        "filter": "ix_assessments_recommendation_finished"}.get(case, "VIRTUAL TABLE INDEX")
+            expected = {
+                "first page": "ix_assessments_finished",
+                "later page": "ix_assessments_finished",
+                "filter": "ix_assessments_recommendation_finished",
+            }.get(case, "VIRTUAL TABLE INDEX")
         else:
             assert "Seq Scan on assessments " not in everything, everything
             # PostgreSQL picks per query: a rare word is looked up in the trigram indexes, a
             # common one walks a time index newest first (LIMIT stops the walk early).
             if "q" in kwargs:
-                assert "_trgm" in everything or "Index Only Scan Backward using ix_assessments_history" \
-                    in everything, everything
+                assert (
+                    "_trgm" in everything
+                    or "Index Only Scan Backward using ix_assessments_history" in everything
+                ), everything
                 continue
             expected = {"filter": "ix_assessments_recommendation_finished"}.get(
-                case, "ix_assessments_finished")
+                case, "ix_assessments_finished"
+            )
             assert "Sort" not in explained[-1], everything
         assert expected in everything, everything

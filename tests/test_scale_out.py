@@ -19,13 +19,15 @@ def postgres(postgres_url):
 
 
 def test_a_wizard_hops_between_two_servers_on_one_postgresql(postgres, tmp_path):
-    with (live_server(tmp_path, database_url=postgres) as first,
-          live_server(tmp_path, database_url=postgres, workers=2) as second):
+    with (
+        live_server(tmp_path, database_url=postgres) as first,
+        live_server(tmp_path, database_url=postgres, workers=2) as second,
+    ):
         servers = [httpx.Client(base_url=url, follow_redirects=False) for url in (first, second)]
         tokens = []
         for run in range(4):
             # Every request of a wizard goes to the other server than the one before.
-            hop = iter(servers[run % 2:] + servers[:run % 2] + servers * 4)
+            hop = iter(servers[run % 2 :] + servers[: run % 2] + servers * 4)
             response = next(hop).post("/new", data={"title": f"Hop {run}", "team": "Scale"})
             assert response.status_code == 303
             token = response.headers["location"].rstrip("/").split("/")[-2]

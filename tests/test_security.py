@@ -7,8 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.main import create_app
-from app.settings import ROOT
-from app.settings import Settings
+from app.settings import ROOT, Settings
 from app.web.logs import SafeLogRecord, mask_tokens
 from app.web.security import CONTENT_SECURITY_POLICY
 from tests.helpers import REFUND_BOT, count_assessments, finish, html, start
@@ -16,9 +15,9 @@ from tests.helpers import REFUND_BOT, count_assessments, finish, html, start
 # --- Cross-origin protection ------------------------------------------------------------------
 
 HEADER_CASES = [
-    ({}, True),                                                   # curl, scripts
+    ({}, True),  # curl, scripts
     ({"Sec-Fetch-Site": "same-origin"}, True),
-    ({"Sec-Fetch-Site": "none"}, True),                           # typed into the address bar
+    ({"Sec-Fetch-Site": "none"}, True),  # typed into the address bar
     ({"Sec-Fetch-Site": "cross-site"}, False),
     ({"Sec-Fetch-Site": "same-site"}, False),
     ({"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"}, False),  # the header wins
@@ -47,10 +46,16 @@ def test_safe_methods_are_never_refused(client, headers, allowed):
 
 
 def test_a_configured_public_origin_is_trusted(database_url):
-    app = create_app(Settings(database_url=database_url, public_origin="https://wizard.example.com"))
+    app = create_app(
+        Settings(database_url=database_url, public_origin="https://wizard.example.com")
+    )
     with TestClient(app, follow_redirects=False) as client:
-        ok = client.post("/new", data={"title": "x"}, headers={"Origin": "https://wizard.example.com"})
-        bad = client.post("/new", data={"title": "x"}, headers={"Origin": "https://other.example.com"})
+        ok = client.post(
+            "/new", data={"title": "x"}, headers={"Origin": "https://wizard.example.com"}
+        )
+        bad = client.post(
+            "/new", data={"title": "x"}, headers={"Origin": "https://other.example.com"}
+        )
     assert (ok.status_code, bad.status_code) == (303, 403)
     app.state.db.dispose()
 
@@ -58,11 +63,16 @@ def test_a_configured_public_origin_is_trusted(database_url):
 def test_the_api_works_for_integrations_without_browser_headers(client):
     body = {"title": "x", "answers": {**REFUND_BOT, "baseline_accuracy": 95}}
     assert client.post("/api/v1/assessments", json=body).status_code == 201
-    assert client.post("/api/v1/assessments", json=body,
-                       headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/assessments", json=body, headers={"Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 403
+    )
 
 
 # --- Headers on every response ----------------------------------------------------------------
+
 
 @pytest.fixture
 def crashing_app(settings):
@@ -92,13 +102,25 @@ def test_csp_is_strict():
     assert directives["base-uri"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'"
-    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY and "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    assert (
+        "unsafe-inline" not in CONTENT_SECURITY_POLICY
+        and "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    )
 
 
 def test_headers_on_pages_errors_and_crashes(client, crashing_app, caplog):
     token = finish(client)
-    for path in ("/", "/new", f"/a/{token}", "/assessments", "/how-we-decide", "/no-such-page",
-                 "/healthz", "/robots.txt", "/api/v1/assessments"):
+    for path in (
+        "/",
+        "/new",
+        f"/a/{token}",
+        "/assessments",
+        "/how-we-decide",
+        "/no-such-page",
+        "/healthz",
+        "/robots.txt",
+        "/api/v1/assessments",
+    ):
         assert_strict_headers(client.get(path))
     with TestClient(crashing_app, raise_server_exceptions=False) as crashing:
         response = crashing.get("/boom")
@@ -124,26 +146,45 @@ def test_api_crashes_are_json_without_details(crashing_app):
 def test_pages_have_no_inline_script_style_or_handlers(client):
     token = finish(client)
     draft = start(client)
-    for path in ("/", "/new", f"/d/{draft}/task", f"/a/{token}", "/assessments", "/how-we-decide",
-                 "/docs", "/no-such-page"):
+    for path in (
+        "/",
+        "/new",
+        f"/d/{draft}/task",
+        f"/a/{token}",
+        "/assessments",
+        "/how-we-decide",
+        "/docs",
+        "/no-such-page",
+    ):
         page = html(client.get(path))
         assert [s for s in page.select("script") if not s.get("src")] == [], path
         assert page.select("style, [style]") == [], path
-        handlers = [(el.name, a) for el in page.find_all(True) for a in el.attrs if a.startswith("on")]
+        handlers = [
+            (el.name, a) for el in page.find_all(True) for a in el.attrs if a.startswith("on")
+        ]
         assert handlers == [], path
 
 
 def test_htmx_is_configured_for_the_csp(client):
     config = json.loads(html(client.get("/")).select_one("meta[name=htmx-config]")["content"])
-    assert (config["allowEval"], config["includeIndicatorStyles"], config["allowScriptTags"],
-            config["historyCacheSize"]) == (False, False, False, 0)
+    assert (
+        config["allowEval"],
+        config["includeIndicatorStyles"],
+        config["allowScriptTags"],
+        config["historyCacheSize"],
+    ) == (False, False, False, 0)
 
 
 def test_assessment_pages_are_not_cached(client):
     token = finish(client)
     draft = start(client)
-    for path in (f"/a/{token}", f"/a/{token}/export.md", f"/d/{draft}/task", "/assessments",
-                 f"/api/v1/assessments/{token}"):
+    for path in (
+        f"/a/{token}",
+        f"/a/{token}/export.md",
+        f"/d/{draft}/task",
+        "/assessments",
+        f"/api/v1/assessments/{token}",
+    ):
         assert client.get(path).headers["cache-control"] == "no-store", path
 
 
@@ -165,6 +206,7 @@ def test_cookies_are_httponly_and_samesite_lax(client):
 
 
 # --- Capability links -------------------------------------------------------------------------
+
 
 def test_unknown_tokens_give_nothing_away(client):
     token = finish(client)
@@ -188,8 +230,15 @@ def test_tokens_are_masked_in_access_logs():
     assert mask_tokens(f"/a/{token}") == "/a/AbCd…"
     assert mask_tokens(f"/d/{token}/task?x=1") == "/d/AbCd…/task?x=1"
     assert mask_tokens(f"/api/v1/assessments/{token}") == "/api/v1/assessments/AbCd…"
-    record = SafeLogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
-                           ("127.0.0.1:5000", "GET", f"/a/{token}\r\nINFO forged", "1.1", 200), None)
+    record = SafeLogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/a/{token}\r\nINFO forged", "1.1", 200),
+        None,
+    )
     line = record.getMessage()
     assert token not in line
     assert "\n" not in line and "\r" not in line
@@ -198,11 +247,15 @@ def test_tokens_are_masked_in_access_logs():
 
 # --- Bad input --------------------------------------------------------------------------------
 
+
 def test_oversized_bodies_are_413_and_store_nothing(client, app):
     response = client.post("/new", data={"title": "x", "notes": "n" * 70_000})
     assert response.status_code == 413
-    api = client.post("/api/v1/assessments", content=b"{" + b" " * 70_000 + b"}",
-                      headers={"Content-Type": "application/json"})
+    api = client.post(
+        "/api/v1/assessments",
+        content=b"{" + b" " * 70_000 + b"}",
+        headers={"Content-Type": "application/json"},
+    )
     assert api.status_code == 413
     assert count_assessments(app) == 0
 
@@ -213,14 +266,26 @@ def test_trace_is_405(client):
     assert_strict_headers(response)
 
 
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-       "{{7*7}}", "' OR 1=1 --", "\u202eevil", "😀 テスト 测试", "<b>bold</b> &amp; &lt;"]
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "{{7*7}}",
+    "' OR 1=1 --",
+    "\u202eevil",
+    "😀 テスト 测试",
+    "<b>bold</b> &amp; &lt;",
+]
 
 
 @pytest.mark.parametrize("payload", XSS)
 def test_hostile_text_round_trips_through_the_api_and_is_escaped_in_html(client, payload):
-    body = {"title": payload, "team": payload[:100], "notes": payload,
-            "answers": {**REFUND_BOT, "baseline_accuracy": 95}}
+    body = {
+        "title": payload,
+        "team": payload[:100],
+        "notes": payload,
+        "answers": {**REFUND_BOT, "baseline_accuracy": 95},
+    }
     created = client.post("/api/v1/assessments", json=body).json()
     stored = client.get(f"/api/v1/assessments/{created['id']}").json()
     assert (stored["title"], stored["team"], stored["notes"]) == (payload, payload[:100], payload)
@@ -232,27 +297,40 @@ def test_hostile_text_round_trips_through_the_api_and_is_escaped_in_html(client,
 
 def test_text_is_kept_as_typed_less_control_characters_and_nul_is_refused(client, app):
     answers = {**REFUND_BOT, "baseline_accuracy": 95}
-    created = client.post("/api/v1/assessments", json={
-        "title": " line\r\nbreak\x1b[31m\x07 ", "team": "a\tb\x85c", "answers": answers,
-        "notes": "keep\r\nnewlines\r\n\tand tabs\x1b[2J\x7f"}).json()
+    created = client.post(
+        "/api/v1/assessments",
+        json={
+            "title": " line\r\nbreak\x1b[31m\x07 ",
+            "team": "a\tb\x85c",
+            "answers": answers,
+            "notes": "keep\r\nnewlines\r\n\tand tabs\x1b[2J\x7f",
+        },
+    ).json()
     stored = client.get(f"/api/v1/assessments/{created['id']}").json()
     # One-line fields: line breaks and tabs become spaces, ESC, BEL and the like are dropped.
     assert (stored["title"], stored["team"]) == (" line  break[31m ", "a b c")
     assert stored["notes"] == "keep\r\nnewlines\r\n\tand tabs[2J"
     for bad in ("nul\x00byte", "half a pair \ud800"):
         # Sent escaped (\\u0000, \\ud800), as JSON allows and a client may.
-        response = client.post("/api/v1/assessments", content=json.dumps({"title": bad, "answers": answers}),
-                               headers={"Content-Type": "application/json"})
+        response = client.post(
+            "/api/v1/assessments",
+            content=json.dumps({"title": bad, "answers": answers}),
+            headers={"Content-Type": "application/json"},
+        )
         assert response.status_code == 422
         assert response.json()["detail"] == [
-            {"field": "title", "code": "not_text", "message": "This must be text."}]
+            {"field": "title", "code": "not_text", "message": "This must be text."}
+        ]
     assert count_assessments(app) == 1
 
 
 def one_line(text: str) -> str:
     """What a title or team is stored as: line breaks and tabs as spaces, other controls gone."""
-    return "".join(" " if c in "\t\n\r\x0b\x0c\x85" else c for c in text
-                   if not (c <= "\x1f" or "\x7f" <= c <= "\x9f") or c in "\t\n\r\x0b\x0c\x85")
+    return "".join(
+        " " if c in "\t\n\r\x0b\x0c\x85" else c
+        for c in text
+        if not (c <= "\x1f" or "\x7f" <= c <= "\x9f") or c in "\t\n\r\x0b\x0c\x85"
+    )
 
 
 def multi_line(text: str) -> str:
@@ -274,7 +352,10 @@ def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
         created = response.json()
         stored = client.get(f"/api/v1/assessments/{created['id']}").json()
         assert (stored["title"], stored["team"], stored["notes"]) == (
-            one_line(title), one_line(naughty[:100]), multi_line(naughty))
+            one_line(title),
+            one_line(naughty[:100]),
+            multi_line(naughty),
+        )
         page = html(client.get(created["url"]))
         # Everything is text, not markup.
         assert page.select_one("h1#verdict-title").get_text() == one_line(title)
@@ -283,11 +364,15 @@ def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
 
 # --- Optional team access ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def guarded(database_url):
     def make(**extra):
-        app = create_app(Settings(database_url=database_url, access_password="correct horse", **extra))
+        app = create_app(
+            Settings(database_url=database_url, access_password="correct horse", **extra)
+        )
         return app
+
     apps = []
 
     def factory(**extra):
@@ -303,7 +388,9 @@ def test_password_guards_pages_and_api(guarded):
     with guarded() as client:
         response = client.get("/assessments?q=x")
         assert response.status_code == 303
-        assert response.headers["location"] == "http://testserver/sign-in?next=%2Fassessments%3Fq%3Dx"
+        assert (
+            response.headers["location"] == "http://testserver/sign-in?next=%2Fassessments%3Fq%3Dx"
+        )
         api = client.get("/api/v1/assessments")
         assert (api.status_code, api.headers["www-authenticate"]) == (401, "Bearer")
         assert client.get("/healthz").status_code == 200
@@ -325,13 +412,19 @@ def test_signing_in_gives_a_session_and_the_api_takes_a_bearer_token(guarded):
         assert client.get("/assessments").status_code == 303
         bearer = {"Authorization": "Bearer correct horse"}
         assert client.get("/api/v1/assessments", headers=bearer).status_code == 200
-        assert client.get("/api/v1/assessments", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert (
+            client.get("/api/v1/assessments", headers={"Authorization": "Bearer nope"}).status_code
+            == 401
+        )
 
 
 def test_share_links_stay_open_unless_protected(guarded, database_url):
     with guarded() as client:
-        created = client.post("/api/v1/assessments", headers={"Authorization": "Bearer correct horse"},
-                              json={"title": "x", "answers": {**REFUND_BOT, "baseline_accuracy": 95}}).json()
+        created = client.post(
+            "/api/v1/assessments",
+            headers={"Authorization": "Bearer correct horse"},
+            json={"title": "x", "answers": {**REFUND_BOT, "baseline_accuracy": 95}},
+        ).json()
         assert client.get(created["url"]).status_code == 200
     with guarded(protect_share_links=True) as client:
         assert client.get(created["url"]).status_code == 303

@@ -19,9 +19,14 @@ def test_headline_shows_recommendation_confidence_and_summary(client, app):
     verdict = stored_verdict(app, token)
     page = html(client.get(f"/a/{token}"))
     assert page.select_one("h1#verdict-title").get_text(strip=True) == "Refund agent"
-    assert page.select_one(".verdict-recommendation").get_text(strip=True) == \
-        decision.APPROACHES["fine_tune"].label.en
-    assert page.select_one(".verdict-confidence .pill")["class"] == ["pill", f"pill-{verdict['confidence']}"]
+    assert (
+        page.select_one(".verdict-recommendation").get_text(strip=True)
+        == decision.APPROACHES["fine_tune"].label.en
+    )
+    assert page.select_one(".verdict-confidence .pill")["class"] == [
+        "pill",
+        f"pill-{verdict['confidence']}",
+    ]
     assert page.select_one(".verdict-summary").get_text(strip=True) == verdict["summary"]
 
 
@@ -30,11 +35,14 @@ def test_ranking_is_a_server_rendered_svg_bar_per_approach(client, app):
     verdict = stored_verdict(app, token)
     rows = html(client.get(f"/a/{token}")).select("ol.ranking li")
     assert [r.select_one(".ranking-label").get_text(strip=True) for r in rows] == [
-        decision.APPROACHES[e["recommendation"]].label.en for e in verdict["ranking"]]
+        decision.APPROACHES[e["recommendation"]].label.en for e in verdict["ranking"]
+    ]
     assert [r.select_one(".ranking-score").get_text() for r in rows] == [
-        f"{e['score']:.2f}" for e in verdict["ranking"]]
+        f"{e['score']:.2f}" for e in verdict["ranking"]
+    ]
     assert [float(r.select_one("rect.ranking-fill")["width"]) for r in rows] == [
-        round(e["score"] * 100, 1) for e in verdict["ranking"]]
+        round(e["score"] * 100, 1) for e in verdict["ranking"]
+    ]
     assert all(r.select_one("svg")["aria-hidden"] == "true" for r in rows)
 
 
@@ -49,7 +57,8 @@ def test_reasons_cite_sources_and_name_the_answers_behind_them(client, app):
         sources = [reason["source"], *reason["more_sources"]]
         assert [a["href"] for a in links] == [s["url"] for s in sources]
         assert [a.get_text(" ", strip=True) for a in links] == [
-            f"{s['author']}, {s['title']} ({s['year']})" for s in sources]
+            f"{s['author']}, {s['title']} ({s['year']})" for s in sources
+        ]
         assert len(item.select(".answer-chip")) == len(reason["triggered_by"])
 
 
@@ -67,14 +76,23 @@ def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     page = html(client.get(f"/a/{token}"))
     assert [li.get_text(strip=True) for li in page.select("ol.steps > li")] == verdict["next_steps"]
     assert page.select(".checklist") == []
-    folds = {d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")}
-    assert folds == {"next-heading": True, "change-heading": False, "risks-heading": False,
-                     "ranking-heading": False, "answers-heading": False,
-                     **{f"why-not-{w['recommendation']}": False for w in verdict["why_not"]}}
+    folds = {
+        d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")
+    }
+    assert folds == {
+        "next-heading": True,
+        "change-heading": False,
+        "risks-heading": False,
+        "ranking-heading": False,
+        "answers-heading": False,
+        **{f"why-not-{w['recommendation']}": False for w in verdict["why_not"]},
+    }
 
 
 def test_what_would_change_shows_five_and_folds_the_rest(client, app):
-    token = finish(client, answers={**REFUND_BOT, "prompting_effort": "basic", "baseline_accuracy": ""})
+    token = finish(
+        client, answers={**REFUND_BOT, "prompting_effort": "basic", "baseline_accuracy": ""}
+    )
     verdict = stored_verdict(app, token)
     changes = verdict["what_would_change"]
     assert len(changes) > 5
@@ -95,12 +113,15 @@ def test_why_not_names_the_runner_up_and_what_would_make_it_win(client, app):
     assert verdict["recommendation"] == "rag"
     page = html(client.get(f"/a/{token}"))
     headings = [h.get_text(strip=True) for h in page.select("details.why-not summary h2")]
-    assert headings == [f"Why not “{decision.APPROACHES[w['recommendation']].label.en}”?"
-                        for w in verdict["why_not"]]
+    assert headings == [
+        f"Why not “{decision.APPROACHES[w['recommendation']].label.en}”?"
+        for w in verdict["why_not"]
+    ]
     assert verdict["why_not"][-1]["recommendation"] == "fine_tune"
     for block, why_not in zip(page.select("details.why-not"), verdict["why_not"], strict=True):
-        assert [li.select_one("p").get_text(strip=True) for li in block.select(".reasons-against > li")] == [
-            r["text"] for r in why_not["reasons"]]
+        assert [
+            li.select_one("p").get_text(strip=True) for li in block.select(".reasons-against > li")
+        ] == [r["text"] for r in why_not["reasons"]]
 
 
 def test_copy_summary_is_short_and_carries_the_link(client, app):
@@ -108,7 +129,9 @@ def test_copy_summary_is_short_and_carries_the_link(client, app):
     verdict = stored_verdict(app, token)
     text = html(client.get(f"/a/{token}")).select_one("textarea#chat-summary-text").get_text()
     lines = text.strip().split("\n")
-    assert lines[0].startswith(f"Refund agent: {decision.APPROACHES['fine_tune'].label.en} (confidence: ")
+    assert lines[0].startswith(
+        f"Refund agent: {decision.APPROACHES['fine_tune'].label.en} (confidence: "
+    )
     assert verdict["confidence_reason"] in lines[0]
     assert lines[1] == "Why: " + "; ".join(r["text"].rstrip(".") for r in verdict["reasons"][:2])
     assert lines[-1] == f"http://testserver/a/{token}"
@@ -132,7 +155,9 @@ def test_meta_tags_unfurl_and_keep_crawlers_out(client):
     page = html(response)
     label = decision.APPROACHES["fine_tune"].label.en
     assert page.select_one("meta[property='og:title']")["content"] == f"Refund agent: {label}"
-    assert page.select_one("meta[property='og:description']")["content"].startswith(f"Verdict: {label}")
+    assert page.select_one("meta[property='og:description']")["content"].startswith(
+        f"Verdict: {label}"
+    )
     assert page.select_one("meta[name=robots]")["content"] == "noindex, nofollow"
     assert response.headers["x-robots-tag"] == "noindex, nofollow"
     assert response.headers["cache-control"] == "no-store"
@@ -144,26 +169,33 @@ def test_markdown_export_has_the_verdicts_focus_and_the_titles_name(client, app)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     assert response.headers["content-disposition"] == (
-        "attachment; filename=\"refund-agent.md\"; filename*=UTF-8''refund-agent.md")
+        "attachment; filename=\"refund-agent.md\"; filename*=UTF-8''refund-agent.md"
+    )
     lines = response.text.splitlines()
     verdict = stored_verdict(app, token)
     assert lines[0] == r"# Refund \*agent\*"
     assert lines[2] == f"Recommendation: **{decision.APPROACHES['fine_tune'].label.en}**  "
-    assert lines[3] == f"Confidence: {verdict['confidence'].capitalize()}. {verdict['confidence_reason']}  "
+    assert (
+        lines[3]
+        == f"Confidence: {verdict['confidence'].capitalize()}. {verdict['confidence_reason']}  "
+    )
     why = lines.index("## Why")
-    assert [line.split(" (Source: ")[0] for line in lines[why + 2:why + 2 + len(verdict["reasons"])]] == [
-        f"{n}. {r['text']}" for n, r in enumerate(verdict["reasons"], 1)]
+    assert [
+        line.split(" (Source: ")[0] for line in lines[why + 2 : why + 2 + len(verdict["reasons"])]
+    ] == [f"{n}. {r['text']}" for n, r in enumerate(verdict["reasons"], 1)]
     steps = lines.index("## Next steps")
-    assert lines[steps + 2:steps + 2 + len(verdict["next_steps"])] == [
-        f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1)]
+    assert lines[steps + 2 : steps + 2 + len(verdict["next_steps"])] == [
+        f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1)
+    ]
     assert f"Link: http://testserver/a/{token}" in lines
 
 
 def test_export_file_names_follow_the_title_in_any_script(client):
     token = finish(client, title="退款 Agent v2")
     disposition = client.get(f"/a/{token}/export.json").headers["content-disposition"]
-    assert disposition == ("attachment; filename=\"agent-v2.json\"; "
-                           "filename*=UTF-8''%E9%80%80%E6%AC%BE-agent-v2.json")
+    assert disposition == (
+        "attachment; filename=\"agent-v2.json\"; filename*=UTF-8''%E9%80%80%E6%AC%BE-agent-v2.json"
+    )
 
 
 def test_rules_api_is_the_how_we_decide_data(client):
@@ -178,8 +210,12 @@ def test_rules_api_is_the_how_we_decide_data(client):
         assert entry["principle"] == rule.principle
         assert entry["scores"] == {k.value: v for k, v in rule.scores.items()}
         assert sorted(entry["exclude"]) == sorted(a.value for a in rule.exclude)
-        assert entry["source"] == {"author": rule.source.author, "title": rule.source.title,
-                                   "year": rule.source.year, "url": rule.source.url}
+        assert entry["source"] == {
+            "author": rule.source.author,
+            "title": rule.source.title,
+            "year": rule.source.year,
+            "url": rule.source.url,
+        }
     assert [p["key"] for p in document["principles"]] == list(decision.PRINCIPLES)
     page = html(client.get("/how-we-decide"))
     assert sorted(h.get_text(strip=True) for h in page.select(".rule h3 code")) == sorted(by_id)
@@ -202,8 +238,10 @@ def test_verdict_in_chinese(client, app):
     token = finish(client)
     page = html(client.get(f"/a/{token}?lang=zh"))
     assert page.select_one("html")["lang"] == "zh-Hans"
-    assert page.select_one(".verdict-recommendation").get_text(strip=True) == \
-        decision.APPROACHES["fine_tune"].label.zh
+    assert (
+        page.select_one(".verdict-recommendation").get_text(strip=True)
+        == decision.APPROACHES["fine_tune"].label.zh
+    )
     zh = decision.localize(get(app.state.db, token).verdict, "zh")
     assert [li.get_text(strip=True) for li in page.select("ol.steps li")] == zh["next_steps"]
     assert page.select_one(".confidence-reason").get_text(strip=True) == zh["confidence_reason"]
@@ -219,9 +257,17 @@ def test_revise_makes_a_prefilled_draft_and_leaves_the_original(client, app):
     assert response.headers["location"].endswith(f"/d/{new_token}/review")
     draft = get(app.state.db, new_token)
     assert (draft.answers, draft.title, draft.finished_at, draft.revised_from_id) == (
-        before.answers, before.title, None, before.id)
+        before.answers,
+        before.title,
+        None,
+        before.id,
+    )
     after = get(app.state.db, token)
-    assert (after.verdict, after.answers, after.finished_at) == (before.verdict, before.answers, before.finished_at)
+    assert (after.verdict, after.answers, after.finished_at) == (
+        before.verdict,
+        before.answers,
+        before.finished_at,
+    )
     assert client.cookies.get("drafts") == new_token
     # The revision finishes into its own verdict, which links back.
     assert client.post(f"/d/{new_token}/finish").status_code == 303
@@ -239,7 +285,10 @@ def test_a_verdict_does_not_change_when_the_rules_do(client, app):
         row.recommendation = "rag"
         row.verdict = {**snapshot, "recommendation": "rag", "rules_version": "2020.01-old"}
     page = html(client.get(f"/a/{token}"))
-    assert page.select_one(".verdict-recommendation").get_text(strip=True) == decision.APPROACHES["rag"].label.en
+    assert (
+        page.select_one(".verdict-recommendation").get_text(strip=True)
+        == decision.APPROACHES["rag"].label.en
+    )
     notice = page.select_one("aside.notice").get_text(" ", strip=True)
     assert decision.RULES_VERSION in notice
     assert decision.APPROACHES["fine_tune"].label.en in notice
@@ -249,12 +298,20 @@ def test_no_notice_when_the_rules_agree(client):
     token = finish(client, answers=PRODUCT_SPECS)
     page = html(client.get(f"/a/{token}"))
     assert page.select_one("aside.notice") is None
-    assert page.select_one(".verdict-recommendation").get_text(strip=True) == decision.APPROACHES["rag"].label.en
+    assert (
+        page.select_one(".verdict-recommendation").get_text(strip=True)
+        == decision.APPROACHES["rag"].label.en
+    )
 
 
 def test_unknown_or_malformed_links_are_404(client):
-    for path in ("/a/" + "x" * 43, "/a/short", "/a/%3Cscript%3E", "/a/" + "x" * 43 + "/export.md",
-                 "/a/" + "y" * 43 + "/export.json"):
+    for path in (
+        "/a/" + "x" * 43,
+        "/a/short",
+        "/a/%3Cscript%3E",
+        "/a/" + "x" * 43 + "/export.md",
+        "/a/" + "y" * 43 + "/export.json",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert html(response).select_one("h1").get_text(strip=True) == "Page not found"
@@ -324,11 +381,18 @@ def test_a_first_wave_verdict_still_renders_and_exports(client, app):
         row.rules_version = FORMAT_1["rules_version"]
         row.verdict = FORMAT_1
     page = html(client.get(f"/a/{token}"))
-    assert [li.select_one("p").get_text(strip=True) for li in page.select("ol.reasons > li")] == ["Last mile."]
+    assert [li.select_one("p").get_text(strip=True) for li in page.select("ol.reasons > li")] == [
+        "Last mile."
+    ]
     link = page.select_one("ol.reasons .reason-source a")
     assert (link["href"], link.get_text(strip=True)) == (
-        "https://www.deeplearning.ai/the-batch/issue-294/", "Andrew Ng, The Batch #294")
+        "https://www.deeplearning.ai/the-batch/issue-294/",
+        "Andrew Ng, The Batch #294",
+    )
     assert page.select_one(".confidence-reason") is None
     assert page.select("details.why-not") == []
     markdown = client.get(f"/a/{token}/export.md").text
-    assert "1. Last mile. (Source: [Andrew Ng, The Batch #294](https://www.deeplearning.ai/the-batch/issue-294/))" in markdown
+    assert (
+        "1. Last mile. (Source: [Andrew Ng, The Batch #294](https://www.deeplearning.ai/the-batch/issue-294/))"
+        in markdown
+    )

@@ -22,9 +22,15 @@ def test_start_creates_a_draft_and_remembers_it_in_a_cookie(client, app):
     assert client.cookies.get("drafts") == token
     draft = get(app.state.db, token)
     assert (draft.title, draft.team, draft.finished_at, draft.current_step) == (
-        "Refund agent", "Support", None, "task")
+        "Refund agent",
+        "Support",
+        None,
+        "task",
+    )
     home = html(client.get("/"))
-    assert [a.get_text(strip=True) for a in home.select("#drafts-heading ~ ul a")] == ["Refund agent"]
+    assert [a.get_text(strip=True) for a in home.select("#drafts-heading ~ ul a")] == [
+        "Refund agent"
+    ]
 
 
 def test_start_without_title_is_422_and_stores_nothing(client, app):
@@ -46,7 +52,9 @@ def test_each_step_renders_its_questions_with_help_and_sources(client):
             client.post(f"/d/{token}/{previous}", data=step_answers(previous, REFUND_BOT))
         page = html(client.get(f"/d/{token}/{step.key}"))
         assert page.select_one("#step-heading").get_text(strip=True) == step.title.en
-        assert page.select_one("[aria-current=step]").get_text(" ", strip=True).endswith(step.title.en)
+        assert (
+            page.select_one("[aria-current=step]").get_text(" ", strip=True).endswith(step.title.en)
+        )
         for question in step.questions:
             help_text = page.select_one(f"#help-{question.key}")
             assert help_text is not None
@@ -57,7 +65,10 @@ def test_each_step_renders_its_questions_with_help_and_sources(client):
             else:
                 field = page.select_one(f"input#input-{question.key}")
                 assert (field["type"], field["min"], field["max"]) == (
-                    "number", str(question.minimum), str(question.maximum))
+                    "number",
+                    str(question.minimum),
+                    str(question.maximum),
+                )
 
 
 def test_next_saves_and_redirects_to_the_following_step(client, app):
@@ -66,7 +77,11 @@ def test_next_saves_and_redirects_to_the_following_step(client, app):
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/d/{token}/accuracy")
     draft = get(app.state.db, token)
-    assert draft.answers == {"task_type": "tool_use", "task_scope": "narrow", "spec_clarity": "implicit"}
+    assert draft.answers == {
+        "task_type": "tool_use",
+        "task_scope": "narrow",
+        "spec_clarity": "implicit",
+    }
     assert draft.current_step == "accuracy"
     page = html(client.get(f"/d/{token}/task"))
     assert page.select_one("input[name=task_type][checked]")["value"] == "tool_use"
@@ -74,7 +89,9 @@ def test_next_saves_and_redirects_to_the_following_step(client, app):
 
 def test_invalid_step_is_422_with_errors_tied_to_fields_and_nothing_saved(client, app):
     token = start(client)
-    response = client.post(f"/d/{token}/task", data={"task_type": "telepathy", "task_scope": "narrow"})
+    response = client.post(
+        f"/d/{token}/task", data={"task_type": "telepathy", "task_scope": "narrow"}
+    )
     assert response.status_code == 422
     page = html(response)
     for key in ("task_type", "spec_clarity"):
@@ -83,9 +100,13 @@ def test_invalid_step_is_422_with_errors_tied_to_fields_and_nothing_saved(client
         assert fieldset["aria-describedby"].split() == [f"help-{key}", f"error-{key}"]
         assert page.select_one(f"#error-{key}").get_text(strip=True)
     assert page.select_one("#field-task_scope").get("aria-invalid") is None
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#field-task_type", "#field-spec_clarity"]
+    assert [a["href"] for a in page.select(".error-summary a")] == [
+        "#field-task_type",
+        "#field-spec_clarity",
+    ]
     assert page.select_one(".error-summary a").get_text(strip=True) == (
-        f"{decision.QUESTIONS['task_type'].label.en} — {page.select_one('#error-task_type').get_text(' ', strip=True).removeprefix('Error: ')}")
+        f"{decision.QUESTIONS['task_type'].label.en} — {page.select_one('#error-task_type').get_text(' ', strip=True).removeprefix('Error: ')}"
+    )
     # What was posted is shown again, so nothing typed is lost.
     assert page.select_one("input[name=task_scope][checked]")["value"] == "narrow"
     draft = get(app.state.db, token)
@@ -96,8 +117,10 @@ def test_baseline_out_of_range_is_refused(client, app):
     token = start(client)
     answer_all_until = step_answers("task", REFUND_BOT)
     client.post(f"/d/{token}/task", data=answer_all_until)
-    response = client.post(f"/d/{token}/accuracy", data={**step_answers("accuracy", REFUND_BOT),
-                                                         "baseline_accuracy": "140"})
+    response = client.post(
+        f"/d/{token}/accuracy",
+        data={**step_answers("accuracy", REFUND_BOT), "baseline_accuracy": "140"},
+    )
     assert response.status_code == 422
     page = html(response)
     assert page.select_one("#input-baseline_accuracy")["aria-invalid"] == "true"
@@ -109,8 +132,10 @@ def test_baseline_out_of_range_is_refused(client, app):
 def test_back_keeps_valid_answers_even_when_the_step_is_incomplete(client, app):
     token = start(client)
     client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))
-    response = client.post(f"/d/{token}/accuracy",
-                           data={"nav": "back", "accuracy_target": "critical", "failure_mode": "bogus"})
+    response = client.post(
+        f"/d/{token}/accuracy",
+        data={"nav": "back", "accuracy_target": "critical", "failure_mode": "bogus"},
+    )
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/d/{token}/task")
     draft = get(app.state.db, token)
@@ -131,7 +156,9 @@ def test_back_from_the_first_step_goes_to_the_details(client):
 
 def test_details_can_be_edited(client, app):
     token = start(client)
-    response = client.post(f"/d/{token}/details", data={"title": "Refund agent v2", "team": "", "notes": "n"})
+    response = client.post(
+        f"/d/{token}/details", data={"title": "Refund agent v2", "team": "", "notes": "n"}
+    )
     assert response.status_code == 303
     draft = get(app.state.db, token)
     assert (draft.title, draft.team, draft.notes) == ("Refund agent v2", "", "n")
@@ -193,8 +220,10 @@ def test_finish_with_missing_answers_is_422(client, app):
     client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))
     # Jump the progress to the review without answering (as an old draft might be).
     with app.state.db.write() as session:
-        from app.models import Assessment
         from sqlalchemy import select
+
+        from app.models import Assessment
+
         session.scalars(select(Assessment)).one().current_step = "review"
     response = client.post(f"/d/{token}/finish")
     assert response.status_code == 422
@@ -202,7 +231,9 @@ def test_finish_with_missing_answers_is_422(client, app):
     missing = [a.get_text(strip=True).split(" — ")[0] for a in page.select(".error-summary li a")]
     assert missing[0] == decision.QUESTIONS["accuracy_target"].label.en
     optional = sum(q.optional for q in decision.QUESTIONS.values())
-    assert len(missing) == len(decision.QUESTIONS) - 3 - optional  # minus task step and optional ones
+    assert (
+        len(missing) == len(decision.QUESTIONS) - 3 - optional
+    )  # minus task step and optional ones
     assert get(app.state.db, token).finished_at is None
 
 
@@ -210,7 +241,9 @@ def test_a_finished_draft_cannot_be_changed(client, app):
     token = start(client)
     answer_all(client, token, REFUND_BOT)
     client.post(f"/d/{token}/finish")
-    response = client.post(f"/d/{token}/task", data={**step_answers("task", REFUND_BOT), "task_type": "style"})
+    response = client.post(
+        f"/d/{token}/task", data={**step_answers("task", REFUND_BOT), "task_type": "style"}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"http://testserver/a/{token}"
     assert get(app.state.db, token).answers["task_type"] == "tool_use"
@@ -226,6 +259,7 @@ def test_unknown_draft_and_step_are_404(client):
 
 
 # --- htmx -----------------------------------------------------------------------------------
+
 
 def test_step_as_htmx_fragment_is_the_panel_only(client):
     token = start(client)
@@ -248,7 +282,9 @@ def test_step_as_htmx_fragment_is_the_panel_only(client):
 
 def test_history_restore_requests_get_the_full_page(client):
     token = start(client)
-    response = client.get(f"/d/{token}/task", headers={**HTMX, "HX-History-Restore-Request": "true"})
+    response = client.get(
+        f"/d/{token}/task", headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
     assert html(response).select_one("html") is not None
 
 
@@ -273,8 +309,10 @@ def test_htmx_finish_redirects_the_whole_page(client):
 def test_review_and_details_fragments(client):
     token = start(client)
     answer_all(client, token, REFUND_BOT)
-    for path, heading in ((f"/d/{token}/review", "Review your answers"),
-                          (f"/d/{token}/details", "About this assessment")):
+    for path, heading in (
+        (f"/d/{token}/review", "Review your answers"),
+        (f"/d/{token}/details", "About this assessment"),
+    ):
         page = html(client.get(path, headers=HTMX))
         assert page.select_one("html") is None
         assert page.select_one("#step-heading").get_text(strip=True) == heading

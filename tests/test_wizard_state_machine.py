@@ -44,28 +44,39 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 
 @st.composite
 def titles(draw) -> str:
-    return draw(st.one_of(
-        st.text(string.ascii_letters + " 客服", min_size=1, max_size=30),
-        st.sampled_from(["", "   ", "\t\n", "x" * 201, "Refund agent", "  padded  "]),
-        TEXT,
-    ))
+    return draw(
+        st.one_of(
+            st.text(string.ascii_letters + " 客服", min_size=1, max_size=30),
+            st.sampled_from(["", "   ", "\t\n", "x" * 201, "Refund agent", "  padded  "]),
+            TEXT,
+        )
+    )
 
 
 @st.composite
 def answer_value(draw, question: decision.Question) -> str | None:
     """None leaves the field out of the form; anything else is posted as typed."""
     if question.kind == "integer":
-        return draw(st.one_of(
-            st.none(), st.just(""),
-            st.integers(question.minimum or 0, question.maximum or 100).map(str),
-            st.sampled_from(["-1", "101", "9999999", "95%", " 42 ", "９５", "4.5", "1e2", "abc"]),
-        ))
-    return draw(st.one_of(
-        st.sampled_from(question.option_keys),
-        st.sampled_from(question.option_keys).map(lambda key: f" {key} "),
-        st.sampled_from(question.option_keys).map(str.upper),
-        st.none(), st.just(""), TEXT,
-    ))
+        return draw(
+            st.one_of(
+                st.none(),
+                st.just(""),
+                st.integers(question.minimum or 0, question.maximum or 100).map(str),
+                st.sampled_from(
+                    ["-1", "101", "9999999", "95%", " 42 ", "９５", "4.5", "1e2", "abc"]
+                ),
+            )
+        )
+    return draw(
+        st.one_of(
+            st.sampled_from(question.option_keys),
+            st.sampled_from(question.option_keys).map(lambda key: f" {key} "),
+            st.sampled_from(question.option_keys).map(str.upper),
+            st.none(),
+            st.just(""),
+            TEXT,
+        )
+    )
 
 
 @st.composite
@@ -76,8 +87,11 @@ def step_form(draw, step: str) -> dict[str, str]:
         if question.step != step:
             continue
         if valid_only:
-            value = (str(draw(st.integers(0, 100))) if question.kind == "integer"
-                     else draw(st.sampled_from(question.option_keys)))
+            value = (
+                str(draw(st.integers(0, 100)))
+                if question.kind == "integer"
+                else draw(st.sampled_from(question.option_keys))
+            )
         else:
             value = draw(answer_value(question))
         if value is not None:
@@ -117,7 +131,8 @@ class WizardMachine(RuleBasedStateMachine):
     def send(self, method: str, url: str, **kwargs):
         response = self.client.request(method, url, **kwargs)
         assert response.status_code < 500, (
-            f"{method} {url} -> {response.status_code}: {response.text[:500]}")
+            f"{method} {url} -> {response.status_code}: {response.text[:500]}"
+        )
         return response
 
     def rows(self, tokens=None) -> dict[str, dict[str, Any]]:
@@ -125,12 +140,22 @@ class WizardMachine(RuleBasedStateMachine):
             query = select(Assessment)
             if tokens is not None:
                 query = query.where(Assessment.share_token.in_(list(tokens)))
-            return {a.share_token: {
-                "title": a.title, "team": a.team, "notes": a.notes, "answers": dict(a.answers),
-                "current_step": a.current_step, "finished_at": a.finished_at, "verdict": a.verdict,
-                "recommendation": a.recommendation, "confidence": a.confidence,
-                "rules_version": a.rules_version, "created_at": a.created_at,
-            } for a in session.scalars(query)}
+            return {
+                a.share_token: {
+                    "title": a.title,
+                    "team": a.team,
+                    "notes": a.notes,
+                    "answers": dict(a.answers),
+                    "current_step": a.current_step,
+                    "finished_at": a.finished_at,
+                    "verdict": a.verdict,
+                    "recommendation": a.recommendation,
+                    "confidence": a.confidence,
+                    "rules_version": a.rules_version,
+                    "created_at": a.created_at,
+                }
+                for a in session.scalars(query)
+            }
 
     def row(self, token: str) -> dict[str, Any]:
         return self.rows([token])[token]
@@ -165,17 +190,24 @@ class WizardMachine(RuleBasedStateMachine):
         self.reached[token] = 0
         return token
 
-    @rule(token=drafts, data=st.data(), nav=st.sampled_from([None, "next", "back"]),
-          htmx=st.booleans())
+    @rule(
+        token=drafts,
+        data=st.data(),
+        nav=st.sampled_from([None, "next", "back"]),
+        htmx=st.booleans(),
+    )
     def post_step(self, token, data, nav, htmx):
         current = self.row(token)["current_step"]
         # Mostly the step the draft is on, else one already answered, else any (maybe ahead).
         reached = [s for s in STEPS if PROGRESS.index(s) <= PROGRESS.index(current)]
-        step = data.draw(st.one_of(
-            st.just(current if current in STEPS else STEPS[-1]),
-            st.sampled_from(reached),
-            st.sampled_from(STEPS),
-        ), label="step")
+        step = data.draw(
+            st.one_of(
+                st.just(current if current in STEPS else STEPS[-1]),
+                st.sampled_from(reached),
+                st.sampled_from(STEPS),
+            ),
+            label="step",
+        )
         self.post(token, step, data.draw(step_form(step), label="form"), nav, htmx)
 
     @rule(token=drafts, data=st.data())
@@ -184,14 +216,19 @@ class WizardMachine(RuleBasedStateMachine):
         current = self.row(token)["current_step"]
         if current not in STEPS:
             return
-        for step in STEPS[STEPS.index(current):]:
-            form = {q.key: data.draw(st.sampled_from(q.option_keys)) if q.kind == "choice"
-                    else str(data.draw(st.integers(0, 100)))
-                    for q in decision.QUESTIONS.values() if q.step == step}
+        for step in STEPS[STEPS.index(current) :]:
+            form = {
+                q.key: data.draw(st.sampled_from(q.option_keys))
+                if q.kind == "choice"
+                else str(data.draw(st.integers(0, 100)))
+                for q in decision.QUESTIONS.values()
+                if q.step == step
+            }
             self.post(token, step, form, None, False)
 
-    def post(self, token: str, step: str, form: dict[str, str], nav: str | None,
-             htmx: bool) -> None:
+    def post(
+        self, token: str, step: str, form: dict[str, str], nav: str | None, htmx: bool
+    ) -> None:
         if nav:
             form = {**form, "nav": nav}
         before = self.row(token)
@@ -216,8 +253,10 @@ class WizardMachine(RuleBasedStateMachine):
             assert response.status_code == 303
             target = assessments.previous_step(step) or "details"
             assert path_of(response) == page_path(token, target)
-            assert after["answers"] == {**before["answers"],
-                                        **{k: v for k, v in answers.items() if k in raw}}
+            assert after["answers"] == {
+                **before["answers"],
+                **{k: v for k, v in answers.items() if k in raw},
+            }
         elif errors:
             assert response.status_code == 422
             assert after == before, "a 422 changed what was stored"
@@ -249,8 +288,9 @@ class WizardMachine(RuleBasedStateMachine):
     def edit_details(self, token, title):
         before = self.row(token)
         meta, errors = assessments.validate_meta({"title": title, "team": before["team"]})
-        response = self.send("POST", f"/d/{token}/details",
-                             data={"title": title, "team": before["team"]})
+        response = self.send(
+            "POST", f"/d/{token}/details", data={"title": title, "team": before["team"]}
+        )
         after = self.row(token)
         if before["finished_at"] is not None:
             self.expect_verdict_redirect(response, token)
@@ -293,7 +333,10 @@ class WizardMachine(RuleBasedStateMachine):
         assert after["answers"] == answers
         assert after["recommendation"] == decision.evaluate(answers).recommendation
         assert (after["title"], after["team"], after["notes"]) == (
-            before["title"], before["team"], before["notes"])
+            before["title"],
+            before["team"],
+            before["notes"],
+        )
         self.track(token)
         return token
 
@@ -337,8 +380,11 @@ class WizardMachine(RuleBasedStateMachine):
         else:
             assert response.status_code == 200
 
-    @rule(token=st.one_of(st.from_regex(r"\A[A-Za-z0-9_-]{0,70}\Z"), st.just("a" * 43)),
-          page=st.sampled_from([*PAGES, "finish", "nope"]), method=st.sampled_from(["GET", "POST"]))
+    @rule(
+        token=st.one_of(st.from_regex(r"\A[A-Za-z0-9_-]{0,70}\Z"), st.just("a" * 43)),
+        page=st.sampled_from([*PAGES, "finish", "nope"]),
+        method=st.sampled_from(["GET", "POST"]),
+    )
     def unknown_link(self, token, page, method):
         if not token or (method == "GET" and page == "finish"):
             return
@@ -367,15 +413,22 @@ class WizardMachine(RuleBasedStateMachine):
         for token, reached in self.reached.items():
             index = PROGRESS.index(now[token]["current_step"])
             assert index >= reached, (
-                f"{token[:8]}… went back from {PROGRESS[reached]} to {PROGRESS[index]}")
+                f"{token[:8]}… went back from {PROGRESS[reached]} to {PROGRESS[index]}"
+            )
             self.reached[token] = index
 
 
 def test_wizard_survives_random_orders_of_posts(client):
     WizardMachine.client = client
     try:
-        run_state_machine_as_test(WizardMachine, settings=settings(
-            max_examples=30, stateful_step_count=20, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+        run_state_machine_as_test(
+            WizardMachine,
+            settings=settings(
+                max_examples=30,
+                stateful_step_count=20,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
     finally:
         WizardMachine.client = None

@@ -18,11 +18,30 @@ def every_page(client) -> list[str]:
     draft = start(client)
     client.post(f"/d/{draft}/task", data={})  # leaves a 422 page's path in the mix below
     return [
-        "/", "/new", f"/d/{draft}/task", f"/d/{draft}/details", f"/d/{draft}", f"/a/{token}",
-        f"/a/{token}/export.md", f"/a/{token}/export.json", "/assessments", "/assessments?q=refund",
-        "/how-we-decide", "/docs", "/openapi.json", "/healthz", "/robots.txt", "/favicon.ico",
-        "/no-such-page", "/a/" + "x" * 43, "/api/v1/assessments", f"/api/v1/assessments/{token}",
-        "/api/v1/assessments/unknown", "/lang/zh?next=/", "/static/css/app.css", "/costs",
+        "/",
+        "/new",
+        f"/d/{draft}/task",
+        f"/d/{draft}/details",
+        f"/d/{draft}",
+        f"/a/{token}",
+        f"/a/{token}/export.md",
+        f"/a/{token}/export.json",
+        "/assessments",
+        "/assessments?q=refund",
+        "/how-we-decide",
+        "/docs",
+        "/openapi.json",
+        "/healthz",
+        "/robots.txt",
+        "/favicon.ico",
+        "/no-such-page",
+        "/a/" + "x" * 43,
+        "/api/v1/assessments",
+        f"/api/v1/assessments/{token}",
+        "/api/v1/assessments/unknown",
+        "/lang/zh?next=/",
+        "/static/css/app.css",
+        "/costs",
     ]
 
 
@@ -67,8 +86,10 @@ def test_10010_10054_cookies_httponly_and_samesite(responses):
 def test_10011_cookies_secure_over_https(database_url):
     app = create_app(Settings(database_url=database_url, https=True))
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-        cookies = [*client.get("/lang/zh").headers.get_list("set-cookie"),
-                   *client.post("/new", data={"title": "x"}).headers.get_list("set-cookie")]
+        cookies = [
+            *client.get("/lang/zh").headers.get_list("set-cookie"),
+            *client.post("/new", data={"title": "x"}).headers.get_list("set-cookie"),
+        ]
     app.state.db.dispose()
     assert cookies and all("Secure" in c for c in cookies)
 
@@ -81,13 +102,18 @@ def test_10015_cache_control_present(responses):
 
 
 def test_10023_90022_no_debug_errors(responses):
-    tells = re.compile(r"Traceback|File \"/|sqlalchemy|psycopg|sqlite3|OperationalError|"
-                       r"Exception:|line \d+, in ", re.IGNORECASE)
+    tells = re.compile(
+        r"Traceback|File \"/|sqlalchemy|psycopg|sqlite3|OperationalError|"
+        r"Exception:|line \d+, in ",
+        re.IGNORECASE,
+    )
     assert [p for p, r in responses if tells.search(r.text)] == []
 
 
 def test_10027_no_comments_in_pages(responses):
-    pages = [(p, r) for p, r in responses if r.headers.get("content-type", "").startswith("text/html")]
+    pages = [
+        (p, r) for p, r in responses if r.headers.get("content-type", "").startswith("text/html")
+    ]
     assert pages and [p for p, r in pages if "<!--" in r.text] == []
 
 
@@ -98,7 +124,9 @@ def test_10036_10037_server_tells_no_versions(responses):
 
 
 def test_10098_no_cors(responses):
-    assert [p for p, r in responses if any(h.startswith("access-control-") for h in r.headers)] == []
+    assert [
+        p for p, r in responses if any(h.startswith("access-control-") for h in r.headers)
+    ] == []
 
 
 def test_10063_90004_permissions_and_isolation(responses):
@@ -111,5 +139,7 @@ def test_10063_90004_permissions_and_isolation(responses):
 def test_10035_hsts_when_served_over_https(database_url):
     app = create_app(Settings(database_url=database_url, https=True))
     with TestClient(app, base_url="https://testserver") as client:
-        assert client.get("/no-such-page").headers["strict-transport-security"].startswith("max-age=")
+        assert (
+            client.get("/no-such-page").headers["strict-transport-security"].startswith("max-age=")
+        )
     app.state.db.dispose()

@@ -40,8 +40,18 @@ def nice_ceiling(value: float) -> tuple[float, float]:
         return 1.0, 0.25
     value = max(value, SMALLEST_TOP)
     magnitude = 10 ** math.floor(math.log10(value))
-    for factor, step in ((1, 0.25), (1.5, 0.5), (2, 0.5), (2.5, 0.5), (3, 1), (4, 1), (5, 1),
-                         (6, 2), (8, 2), (10, 2.5)):
+    for factor, step in (
+        (1, 0.25),
+        (1.5, 0.5),
+        (2, 0.5),
+        (2.5, 0.5),
+        (3, 1),
+        (4, 1),
+        (5, 1),
+        (6, 2),
+        (8, 2),
+        (10, 2.5),
+    ):
         if value <= factor * magnitude * (1 + 1e-9):
             return factor * magnitude, step * magnitude
     raise AssertionError("unreachable: factor 10 always fits")  # pragma: no cover
@@ -67,7 +77,12 @@ def build_chart(result: CostResult) -> Chart:
     if payback is not None and payback <= MONTHS_SHOWN:
         crossing = (x(payback), y(result.current_monthly * payback))
     return Chart(
-        width=WIDTH, height=HEIGHT, left=LEFT, top=TOP, right=WIDTH - RIGHT, bottom=HEIGHT - BOTTOM,
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        top=TOP,
+        right=WIDTH - RIGHT,
+        bottom=HEIGHT - BOTTOM,
         y_ticks=tuple(Tick(y(i * y_step), i * y_step) for i in range(ticks + 1)),
         x_ticks=tuple(Tick(x(m), m) for m in range(0, MONTHS_SHOWN + 1, X_TICK_EVERY)),
         current_points=points(1),

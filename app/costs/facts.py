@@ -16,6 +16,7 @@ from app.decision.text import A16Z_LLMFLATION, NG_BATCH_294, Source, Text
 from .formulas import CostResult
 from .numbers import months, percent, usd
 
+
 @dataclass(frozen=True, slots=True)
 class Threshold:
     key: str
@@ -37,52 +38,79 @@ NEGLIGIBLE_MONTHLY_USD = 1_000
 
 THRESHOLDS: tuple[Threshold, ...] = (
     Threshold(
-        "fast_payback_months", FAST_PAYBACK_MONTHS,
-        Text(f"Pays back within {FAST_PAYBACK_MONTHS} months: counts for fine-tuning at scale.",
-             f"{FAST_PAYBACK_MONTHS} 个月内收回成本：支持为规模化而微调。"),
-        Text("The price of a given quality falls about 10× a year, about 17.5% a month; after "
-             "3 months 56% of today's price is left, so a fine-tune repaid by then has earned its "
-             "cost before cheaper models catch up.",
-             "同等质量的价格每年约下降 10 倍，每月约 17.5%；3 个月后只剩今天价格的 56%，"
-             "因此在此之前收回成本的微调，在更便宜的模型追上来之前就已经回本。"),
+        "fast_payback_months",
+        FAST_PAYBACK_MONTHS,
+        Text(
+            f"Pays back within {FAST_PAYBACK_MONTHS} months: counts for fine-tuning at scale.",
+            f"{FAST_PAYBACK_MONTHS} 个月内收回成本：支持为规模化而微调。",
+        ),
+        Text(
+            "The price of a given quality falls about 10× a year, about 17.5% a month; after "
+            "3 months 56% of today's price is left, so a fine-tune repaid by then has earned its "
+            "cost before cheaper models catch up.",
+            "同等质量的价格每年约下降 10 倍，每月约 17.5%；3 个月后只剩今天价格的 56%，"
+            "因此在此之前收回成本的微调，在更便宜的模型追上来之前就已经回本。",
+        ),
         A16Z_LLMFLATION,
     ),
     Threshold(
-        "slow_payback_months", SLOW_PAYBACK_MONTHS,
-        Text(f"Pays back only after {SLOW_PAYBACK_MONTHS} months: counts against.",
-             f"超过 {SLOW_PAYBACK_MONTHS} 个月才能收回成本：不支持微调。"),
-        Text("Within a year the same quality costs about a tenth of today's price: a saving that "
-             "needs longer to repay is likely to be overtaken by cheaper models first.",
-             "一年之内，同等质量的价格约降到今天的十分之一：需要更久才能收回的节省，"
-             "很可能先被更便宜的模型赶上。"),
+        "slow_payback_months",
+        SLOW_PAYBACK_MONTHS,
+        Text(
+            f"Pays back only after {SLOW_PAYBACK_MONTHS} months: counts against.",
+            f"超过 {SLOW_PAYBACK_MONTHS} 个月才能收回成本：不支持微调。",
+        ),
+        Text(
+            "Within a year the same quality costs about a tenth of today's price: a saving that "
+            "needs longer to repay is likely to be overtaken by cheaper models first.",
+            "一年之内，同等质量的价格约降到今天的十分之一：需要更久才能收回的节省，"
+            "很可能先被更便宜的模型赶上。",
+        ),
         A16Z_LLMFLATION,
     ),
     Threshold(
-        "negligible_share", NEGLIGIBLE_SHARE,
-        Text(f"Saves less than {NEGLIGIBLE_SHARE:.0%} of the current bill: negligible, counts against.",
-             f"节省不到当前费用的 {NEGLIGIBLE_SHARE:.0%}：可以忽略，不支持微调。"),
-        Text("That is about what one month of falling prices (about 17.5% a month) brings without "
-             "any fine-tuning, by moving to a newer model.",
-             "这大约相当于价格下降一个月（每月约 17.5%）带来的节省，换用更新的模型就能得到，无需微调。"),
+        "negligible_share",
+        NEGLIGIBLE_SHARE,
+        Text(
+            f"Saves less than {NEGLIGIBLE_SHARE:.0%} of the current bill: negligible, counts against.",
+            f"节省不到当前费用的 {NEGLIGIBLE_SHARE:.0%}：可以忽略，不支持微调。",
+        ),
+        Text(
+            "That is about what one month of falling prices (about 17.5% a month) brings without "
+            "any fine-tuning, by moving to a newer model.",
+            "这大约相当于价格下降一个月（每月约 17.5%）带来的节省，换用更新的模型就能得到，无需微调。",
+        ),
         A16Z_LLMFLATION,
     ),
     Threshold(
-        "negligible_monthly_usd", NEGLIGIBLE_MONTHLY_USD,
-        Text(f"Saves less than {usd(NEGLIGIBLE_MONTHLY_USD)} a month: negligible, counts against.",
-             f"每月节省不到 {usd(NEGLIGIBLE_MONTHLY_USD)}：可以忽略，不支持微调。"),
-        Text("Fine-tuning adds work to train, deploy and maintain a model. Our judgment: below "
-             "about a day or two of an engineer's time a month, the saving does not pay for it.",
-             "微调会增加训练、部署和维护模型的工作。我们的判断是：每月节省低于一两天工程师工时，"
-             "就抵不上这些工作。"),
+        "negligible_monthly_usd",
+        NEGLIGIBLE_MONTHLY_USD,
+        Text(
+            f"Saves less than {usd(NEGLIGIBLE_MONTHLY_USD)} a month: negligible, counts against.",
+            f"每月节省不到 {usd(NEGLIGIBLE_MONTHLY_USD)}：可以忽略，不支持微调。",
+        ),
+        Text(
+            "Fine-tuning adds work to train, deploy and maintain a model. Our judgment: below "
+            "about a day or two of an engineer's time a month, the saving does not pay for it.",
+            "微调会增加训练、部署和维护模型的工作。我们的判断是：每月节省低于一两天工程师工时，"
+            "就抵不上这些工作。",
+        ),
         NG_BATCH_294,
     ),
 )
 
 Direction = Literal["for", "against", "neutral"]
-SavingKey = Literal["costs_more", "negligible_saving", "slow_payback", "moderate_payback",
-                    "fast_payback", "payback_unknown"]
-AccuracyKey = Literal["candidate_above_break_even", "candidate_below_break_even",
-                      "break_even_known"]
+SavingKey = Literal[
+    "costs_more",
+    "negligible_saving",
+    "slow_payback",
+    "moderate_payback",
+    "fast_payback",
+    "payback_unknown",
+]
+AccuracyKey = Literal[
+    "candidate_above_break_even", "candidate_below_break_even", "break_even_known"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +128,19 @@ def saving_sentence(result: CostResult) -> Text:
         return Text(
             f"The candidate costs {usd(result.candidate_monthly)} a month against "
             f"{usd(result.current_monthly)} now: no saving.",
-            f"候选模型每月 {usd(result.candidate_monthly)}，当前为 {usd(result.current_monthly)}：没有节省。")
+            f"候选模型每月 {usd(result.candidate_monthly)}，当前为 {usd(result.current_monthly)}：没有节省。",
+        )
     if result.payback_months is None:
         share = percent(result.saving_share)
-        return Text(f"{saved} a month saved ({share} of the current bill).",
-                    f"每月节省 {saved}（当前费用的 {share}）。")
+        return Text(
+            f"{saved} a month saved ({share} of the current bill).",
+            f"每月节省 {saved}（当前费用的 {share}）。",
+        )
     one_time, payback = usd(result.one_time_cost or 0), months(result.payback_months)
-    return Text(f"{saved} a month saved; the {one_time} one-time cost pays back in {payback} months.",
-                f"每月节省 {saved}；{one_time} 的一次性成本 {payback} 个月即可收回。")
+    return Text(
+        f"{saved} a month saved; the {one_time} one-time cost pays back in {payback} months.",
+        f"每月节省 {saved}；{one_time} 的一次性成本 {payback} 个月即可收回。",
+    )
 
 
 def saving_fact(result: CostResult) -> CostFact:
@@ -117,17 +150,24 @@ def saving_fact(result: CostResult) -> CostFact:
     if result.monthly_saving <= 0:
         return CostFact("costs_more", "against", sentence, ())
     if result.monthly_saving < NEGLIGIBLE_MONTHLY_USD or result.saving_share < NEGLIGIBLE_SHARE:
-        why = Text(" Too little to pay for training and looking after a fine-tuned model.",
-                   "不足以支付训练和维护微调模型的投入。")
-        return CostFact("negligible_saving", "against", _join(sentence, why),
-                        (NG_BATCH_294, A16Z_LLMFLATION))
+        why = Text(
+            " Too little to pay for training and looking after a fine-tuned model.",
+            "不足以支付训练和维护微调模型的投入。",
+        )
+        return CostFact(
+            "negligible_saving", "against", _join(sentence, why), (NG_BATCH_294, A16Z_LLMFLATION)
+        )
     if payback is None:
-        ask = Text(" Give the one-time cost to see when it pays back.",
-                   "填写一次性成本，即可看到何时收回。")
+        ask = Text(
+            " Give the one-time cost to see when it pays back.",
+            "填写一次性成本，即可看到何时收回。",
+        )
         return CostFact("payback_unknown", "neutral", _join(sentence, ask), ())
     if payback > SLOW_PAYBACK_MONTHS:
-        why = Text(" That is longer than a year, while prices keep falling.",
-                   "这超过了一年，而价格还在持续下降。")
+        why = Text(
+            " That is longer than a year, while prices keep falling.",
+            "这超过了一年，而价格还在持续下降。",
+        )
         return CostFact("slow_payback", "against", _join(sentence, why), (A16Z_LLMFLATION,))
     if payback <= FAST_PAYBACK_MONTHS:
         return CostFact("fast_payback", "for", sentence, (NG_BATCH_294, A16Z_LLMFLATION))
@@ -140,17 +180,23 @@ def break_even_sentence(result: CostResult) -> Text | None:
         return None
     be, now = result.break_even_accuracy, percent(result.current_accuracy)
     if be <= 0:
-        return Text(f"Break-even accuracy: none. The candidate pays at any accuracy (the current "
-                    f"model is at {now}).",
-                    f"盈亏平衡准确率：无。候选模型在任何准确率下都更划算（当前模型为 {now}）。")
+        return Text(
+            f"Break-even accuracy: none. The candidate pays at any accuracy (the current "
+            f"model is at {now}).",
+            f"盈亏平衡准确率：无。候选模型在任何准确率下都更划算（当前模型为 {now}）。",
+        )
     if be > 1:
-        return Text(f"Break-even accuracy: above 100%. No accuracy makes the candidate pay (the "
-                    f"current model is at {now}).",
-                    f"盈亏平衡准确率：超过 100%。候选模型在任何准确率下都不划算（当前模型为 {now}）。")
-    return Text(f"Break-even accuracy: {percent(be)}. Below it, the candidate's extra wrong answers "
-                f"cost more than it saves (the current model is at {now}).",
-                f"盈亏平衡准确率：{percent(be)}。低于它，候选模型多出的错误答案的代价将超过它节省的费用"
-                f"（当前模型为 {now}）。")
+        return Text(
+            f"Break-even accuracy: above 100%. No accuracy makes the candidate pay (the "
+            f"current model is at {now}).",
+            f"盈亏平衡准确率：超过 100%。候选模型在任何准确率下都不划算（当前模型为 {now}）。",
+        )
+    return Text(
+        f"Break-even accuracy: {percent(be)}. Below it, the candidate's extra wrong answers "
+        f"cost more than it saves (the current model is at {now}).",
+        f"盈亏平衡准确率：{percent(be)}。低于它，候选模型多出的错误答案的代价将超过它节省的费用"
+        f"（当前模型为 {now}）。",
+    )
 
 
 def accuracy_fact(result: CostResult) -> CostFact | None:
@@ -163,10 +209,24 @@ def accuracy_fact(result: CostResult) -> CostFact | None:
         return CostFact("break_even_known", "neutral", sentence, ())
     theirs, be = percent(candidate), result.break_even_accuracy
     if candidate >= be:
-        return CostFact("candidate_above_break_even", "for", _join(sentence, Text(
-            f" The candidate's {theirs} is above it.", f"候选模型的 {theirs} 高于它。")), ())
-    return CostFact("candidate_below_break_even", "against", _join(sentence, Text(
-        f" The candidate's {theirs} is below it.", f"候选模型的 {theirs} 低于它。")), ())
+        return CostFact(
+            "candidate_above_break_even",
+            "for",
+            _join(
+                sentence,
+                Text(f" The candidate's {theirs} is above it.", f"候选模型的 {theirs} 高于它。"),
+            ),
+            (),
+        )
+    return CostFact(
+        "candidate_below_break_even",
+        "against",
+        _join(
+            sentence,
+            Text(f" The candidate's {theirs} is below it.", f"候选模型的 {theirs} 低于它。"),
+        ),
+        (),
+    )
 
 
 def cost_facts(result: CostResult) -> tuple[CostFact, ...]:

@@ -25,8 +25,9 @@ class TokenPrices:
     model: str | None = None  # a price-table id or a free label; never used in the arithmetic
 
     def price_per_request(self, input_tokens: float, output_tokens: float) -> float:
-        return (input_tokens * self.input_per_million
-                + output_tokens * self.output_per_million) / TOKENS_PER_PRICE_UNIT
+        return (
+            input_tokens * self.input_per_million + output_tokens * self.output_per_million
+        ) / TOKENS_PER_PRICE_UNIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +152,10 @@ class CostResult:
             "candidate_per_million_tokens": _money(self.candidate_per_million_tokens),
             "current_expected_per_request": _money(self.current_expected_per_request),
             "candidate_expected_per_request": _money(self.candidate_expected_per_request),
-            "cumulative": [{"month": month, "current": _money(current), "candidate": _money(candidate)}
-                           for month, current, candidate in self.cumulative],
+            "cumulative": [
+                {"month": month, "current": _money(current), "candidate": _money(candidate)}
+                for month, current, candidate in self.cumulative
+            ],
         }
 
 
@@ -166,13 +169,19 @@ def _money(value: float | None) -> float | None:
 _ratio = _money
 
 
-def expected_cost_per_request(price_per_request: float, accuracy: float, error_cost: float) -> float:
+def expected_cost_per_request(
+    price_per_request: float, accuracy: float, error_cost: float
+) -> float:
     """Price per request + (1 - accuracy) x cost of a wrong answer."""
     return price_per_request + (1 - accuracy) * error_cost
 
 
-def break_even_accuracy(current_accuracy: float, current_per_request: float,
-                        candidate_per_request: float, error_cost: float) -> float:
+def break_even_accuracy(
+    current_accuracy: float,
+    current_per_request: float,
+    candidate_per_request: float,
+    error_cost: float,
+) -> float:
     """Current accuracy - (current price per request - candidate price per request) / error cost.
 
     Below it the candidate's extra wrong answers cost more than its lower price saves. The value
@@ -190,9 +199,12 @@ def payback_months(one_time_cost: float | None, monthly_saving: float) -> float 
 
 def compute(inputs: CostInputs) -> CostResult:
     requests_per_month = inputs.requests_per_day * DAYS_PER_MONTH
-    current_per_request = inputs.current.price_per_request(inputs.input_tokens, inputs.output_tokens)
-    candidate_per_request = inputs.candidate.price_per_request(inputs.input_tokens,
-                                                               inputs.output_tokens)
+    current_per_request = inputs.current.price_per_request(
+        inputs.input_tokens, inputs.output_tokens
+    )
+    candidate_per_request = inputs.candidate.price_per_request(
+        inputs.input_tokens, inputs.output_tokens
+    )
     current_monthly = current_per_request * requests_per_month
     candidate_monthly = candidate_per_request * requests_per_month
     saving = current_monthly - candidate_monthly
@@ -208,8 +220,9 @@ def compute(inputs: CostInputs) -> CostResult:
 
     break_even = None
     if error_cost is not None and current_accuracy is not None:
-        break_even = break_even_accuracy(current_accuracy, current_per_request,
-                                         candidate_per_request, error_cost)
+        break_even = break_even_accuracy(
+            current_accuracy, current_per_request, candidate_per_request, error_cost
+        )
     return CostResult(
         requests_per_month=requests_per_month,
         current_per_request=current_per_request,
@@ -221,13 +234,18 @@ def compute(inputs: CostInputs) -> CostResult:
         payback_months=payback_months(one_time, saving),
         current_per_1k_requests=current_per_request * 1000,
         candidate_per_1k_requests=candidate_per_request * 1000,
-        candidate_per_million_tokens=(inputs.candidate.per_million_tokens
-                                      if isinstance(inputs.candidate, SelfHosted) else None),
+        candidate_per_million_tokens=(
+            inputs.candidate.per_million_tokens
+            if isinstance(inputs.candidate, SelfHosted)
+            else None
+        ),
         current_expected_per_request=expected(current_per_request, current_accuracy),
         candidate_expected_per_request=expected(candidate_per_request, candidate_accuracy),
         break_even_accuracy=break_even,
         current_accuracy=current_accuracy,
         candidate_accuracy=candidate_accuracy,
-        cumulative=tuple((month, current_monthly * month, (one_time or 0.0) + candidate_monthly * month)
-                         for month in range(MONTHS_SHOWN + 1)),
+        cumulative=tuple(
+            (month, current_monthly * month, (one_time or 0.0) + candidate_monthly * month)
+            for month in range(MONTHS_SHOWN + 1)
+        ),
     )

@@ -19,8 +19,17 @@ from app.decision.text import Text
 from .formulas import CostInputs, SelfHosted, TokenPrices, Training, TrainingGpu, TrainingTokens
 from .prices import PriceTable
 
-ErrorCode = Literal["required", "not_number", "out_of_range", "unknown_field", "not_object",
-                    "conflict", "too_long", "not_text", "unknown_model"]
+ErrorCode = Literal[
+    "required",
+    "not_number",
+    "out_of_range",
+    "unknown_field",
+    "not_object",
+    "conflict",
+    "too_long",
+    "not_text",
+    "unknown_model",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +73,16 @@ PERCENT_FIELDS = frozenset({"accuracy", "utilization"})
 # A GPU so idle, or so slow, that a million tokens would cost more than this is a typing slip.
 MAX_SELF_HOSTED_PER_MILLION = 1_000_000
 
-TOP_FIELDS = ("requests_per_day", "input_tokens", "output_tokens", "current", "candidate",
-              "one_time_cost", "training", "error_cost")
+TOP_FIELDS = (
+    "requests_per_day",
+    "input_tokens",
+    "output_tokens",
+    "current",
+    "candidate",
+    "one_time_cost",
+    "training",
+    "error_cost",
+)
 TOKEN_PRICE_FIELDS = ("input_per_million", "output_per_million")
 SELF_HOSTED_FIELDS = ("gpu_per_hour", "tokens_per_second", "utilization")
 MODEL_FIELDS = ("accuracy", "model")
@@ -92,37 +109,49 @@ def _range_text(limit: Limit, percent: bool) -> Text:
     low, high = _number_text(limit.minimum * scale), _number_text(limit.maximum * scale)
     unit = "%" if percent else ""
     if limit.above:
-        return Text(f"Enter a number above {low}{unit} and at most {high}{unit}.",
-                    f"请输入大于 {low}{unit}、不超过 {high}{unit} 的数。")
-    return Text(f"Enter a number from {low}{unit} to {high}{unit}.",
-                f"请输入 {low}{unit} 到 {high}{unit} 之间的数。")
+        return Text(
+            f"Enter a number above {low}{unit} and at most {high}{unit}.",
+            f"请输入大于 {low}{unit}、不超过 {high}{unit} 的数。",
+        )
+    return Text(
+        f"Enter a number from {low}{unit} to {high}{unit}.",
+        f"请输入 {low}{unit} 到 {high}{unit} 之间的数。",
+    )
 
 
 _REQUIRED = Text("Enter this number.", "请填写这个数。")
 _NOT_OBJECT = Text("This must be a JSON object.", "这里必须是 JSON 对象。")
 _NOT_TEXT = Text("This must be text.", "这里必须是文本。")
-_TOO_LONG = Text(f"Keep this to {MODEL_LABEL_LIMIT} characters or fewer.",
-                 f"请不要超过 {MODEL_LABEL_LIMIT} 个字符。")
-_UNKNOWN_MODEL = Text("Choose a model from the list, or leave it empty and enter the prices.",
-                      "请从列表中选择模型，或者留空并填写价格。")
+_TOO_LONG = Text(
+    f"Keep this to {MODEL_LABEL_LIMIT} characters or fewer.",
+    f"请不要超过 {MODEL_LABEL_LIMIT} 个字符。",
+)
+_UNKNOWN_MODEL = Text(
+    "Choose a model from the list, or leave it empty and enter the prices.",
+    "请从列表中选择模型，或者留空并填写价格。",
+)
 _IDLE_GPU = Text(
     "At this rate, throughput and utilization a million tokens would cost more than $1,000,000: "
     "check the three figures.",
-    "按这个每小时价格、吞吐量和利用率，每百万 token 的成本将超过 $1,000,000：请检查这三个数。")
+    "按这个每小时价格、吞吐量和利用率，每百万 token 的成本将超过 $1,000,000：请检查这三个数。",
+)
 _CANDIDATE_CONFLICT = Text(
     "Give either per-token prices (input_per_million, output_per_million) or self-hosting figures "
     "(gpu_per_hour, tokens_per_second, utilization), not both.",
     "请给出按 token 计费的价格（input_per_million、output_per_million）或自托管的数字"
-    "（gpu_per_hour、tokens_per_second、utilization），二者只能选一种。")
+    "（gpu_per_hour、tokens_per_second、utilization），二者只能选一种。",
+)
 _TRAINING_CONFLICT = Text(
     "Give either training tokens, epochs and a price (tokens, epochs, price_per_million) or GPU "
     "hours and a rate (gpu_hours, gpu_per_hour), not both.",
     "请给出训练 token 数、轮数和价格（tokens、epochs、price_per_million），或 GPU 小时数和每小时价格"
-    "（gpu_hours、gpu_per_hour），二者只能选一种。")
+    "（gpu_hours、gpu_per_hour），二者只能选一种。",
+)
 _ONE_TIME_CONFLICT = Text(
     "Give the one-time cost either as an amount (one_time_cost) or as a training job (training), "
     "not both.",
-    "一次性成本请直接填写金额（one_time_cost）或填写训练任务（training），二者只能选一种。")
+    "一次性成本请直接填写金额（one_time_cost）或填写训练任务（training），二者只能选一种。",
+)
 
 
 def _unknown(allowed: tuple[str, ...]) -> Text:
@@ -144,7 +173,9 @@ class _Reader:
     def fail(self, field: str, code: ErrorCode, message: Text) -> None:
         self.errors.append(CostError(field, code, message))
 
-    def number(self, raw: Mapping[str, Any], key: str, path: str, *, required: bool) -> float | None:
+    def number(
+        self, raw: Mapping[str, Any], key: str, path: str, *, required: bool
+    ) -> float | None:
         value = raw.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -178,7 +209,9 @@ class _Reader:
         value = raw.get("model")
         if value is None or value == "":
             return None
-        if not isinstance(value, str) or any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        if not isinstance(value, str) or any(
+            unicodedata.category(c) in ("Cc", "Cs") for c in value
+        ):
             self.fail(path, "not_text", _NOT_TEXT)
             return None
         if len(value) > MODEL_LABEL_LIMIT:
@@ -186,8 +219,15 @@ class _Reader:
             return None
         return value
 
-    def mapping(self, raw: Mapping[str, Any], key: str, path: str, allowed: tuple[str, ...],
-                *, required: bool) -> Mapping[str, Any] | None:
+    def mapping(
+        self,
+        raw: Mapping[str, Any],
+        key: str,
+        path: str,
+        allowed: tuple[str, ...],
+        *,
+        required: bool,
+    ) -> Mapping[str, Any] | None:
         value = raw.get(key)
         if value is None:
             if required:
@@ -201,7 +241,9 @@ class _Reader:
         return value
 
     def token_prices(self, raw: Mapping[str, Any], path: str) -> TokenPrices | None:
-        prices = [self.number(raw, key, f"{path}.{key}", required=True) for key in TOKEN_PRICE_FIELDS]
+        prices = [
+            self.number(raw, key, f"{path}.{key}", required=True) for key in TOKEN_PRICE_FIELDS
+        ]
         accuracy = self.number(raw, "accuracy", f"{path}.accuracy", required=False)
         model = self.label(raw, f"{path}.model")
         if None in prices:
@@ -209,7 +251,9 @@ class _Reader:
         return TokenPrices(prices[0], prices[1], accuracy, model)  # type: ignore[arg-type]
 
     def self_hosted(self, raw: Mapping[str, Any], path: str) -> SelfHosted | None:
-        figures = [self.number(raw, key, f"{path}.{key}", required=True) for key in SELF_HOSTED_FIELDS]
+        figures = [
+            self.number(raw, key, f"{path}.{key}", required=True) for key in SELF_HOSTED_FIELDS
+        ]
         accuracy = self.number(raw, "accuracy", f"{path}.accuracy", required=False)
         model = self.label(raw, f"{path}.model")
         if None in figures:
@@ -227,17 +271,21 @@ class _Reader:
             self.fail("training", "conflict", _TRAINING_CONFLICT)
             return None
         if by_gpu:
-            hours, rate = (self.number(raw, k, f"training.{k}", required=True) for k in TRAINING_GPU_FIELDS)
+            hours, rate = (
+                self.number(raw, k, f"training.{k}", required=True) for k in TRAINING_GPU_FIELDS
+            )
             return None if hours is None or rate is None else TrainingGpu(hours, rate)
-        tokens, epochs, price = (self.number(raw, k, f"training.{k}", required=True)
-                                 for k in TRAINING_TOKEN_FIELDS)
+        tokens, epochs, price = (
+            self.number(raw, k, f"training.{k}", required=True) for k in TRAINING_TOKEN_FIELDS
+        )
         if tokens is None or epochs is None or price is None:
             return None
         return TrainingTokens(tokens, epochs, price)
 
 
-def parse_costs(raw: object, *, from_form: bool = False, accuracy_in_percent: bool = False,
-                prefix: str = "") -> tuple[CostInputs | None, list[CostError]]:
+def parse_costs(
+    raw: object, *, from_form: bool = False, accuracy_in_percent: bool = False, prefix: str = ""
+) -> tuple[CostInputs | None, list[CostError]]:
     """The inputs, or the errors: one per offending field, each named by its path.
 
     JSON takes numbers only; `from_form` also takes numbers typed as text. With
@@ -246,8 +294,10 @@ def parse_costs(raw: object, *, from_form: bool = False, accuracy_in_percent: bo
     """
     reader = _Reader(from_form, accuracy_in_percent)
     inputs = _parse(reader, raw)
-    errors = [CostError(prefix + e.field if e.field else prefix.rstrip("."), e.code, e.message)
-              for e in reader.errors]
+    errors = [
+        CostError(prefix + e.field if e.field else prefix.rstrip("."), e.code, e.message)
+        for e in reader.errors
+    ]
     return (inputs if not errors else None), errors
 
 
@@ -262,8 +312,9 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
     output_tokens = reader.number(raw, "output_tokens", "output_tokens", required=True)
 
     current = None
-    current_raw = reader.mapping(raw, "current", "current", TOKEN_PRICE_FIELDS + MODEL_FIELDS,
-                                 required=True)
+    current_raw = reader.mapping(
+        raw, "current", "current", TOKEN_PRICE_FIELDS + MODEL_FIELDS, required=True
+    )
     if current_raw is not None:
         current = reader.token_prices(current_raw, "current")
 
@@ -281,8 +332,9 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
 
     one_time_cost = reader.number(raw, "one_time_cost", "one_time_cost", required=False)
     training = None
-    training_raw = reader.mapping(raw, "training", "training",
-                                  TRAINING_TOKEN_FIELDS + TRAINING_GPU_FIELDS, required=False)
+    training_raw = reader.mapping(
+        raw, "training", "training", TRAINING_TOKEN_FIELDS + TRAINING_GPU_FIELDS, required=False
+    )
     if training_raw is not None:
         if "one_time_cost" in raw and raw["one_time_cost"] is not None:
             reader.fail("training", "conflict", _ONE_TIME_CONFLICT)
@@ -291,18 +343,30 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
     error_cost = reader.number(raw, "error_cost", "error_cost", required=False)
     if reader.errors or None in (requests, input_tokens, output_tokens, current, candidate):
         return None
-    return CostInputs(requests, input_tokens, output_tokens, current, candidate,  # type: ignore[arg-type]
-                      one_time_cost, training, error_cost)
+    return CostInputs(
+        requests,
+        input_tokens,
+        output_tokens,
+        current,
+        candidate,  # type: ignore[arg-type]
+        one_time_cost,
+        training,
+        error_cost,
+    )
 
 
 def _model_dict(pricing: TokenPrices | SelfHosted) -> dict[str, Any]:
     if isinstance(pricing, SelfHosted):
-        out: dict[str, Any] = {"gpu_per_hour": pricing.gpu_per_hour,
-                               "tokens_per_second": pricing.tokens_per_second,
-                               "utilization": pricing.utilization}
+        out: dict[str, Any] = {
+            "gpu_per_hour": pricing.gpu_per_hour,
+            "tokens_per_second": pricing.tokens_per_second,
+            "utilization": pricing.utilization,
+        }
     else:
-        out = {"input_per_million": pricing.input_per_million,
-               "output_per_million": pricing.output_per_million}
+        out = {
+            "input_per_million": pricing.input_per_million,
+            "output_per_million": pricing.output_per_million,
+        }
     if pricing.accuracy is not None:
         out["accuracy"] = pricing.accuracy
     if pricing.model is not None:
@@ -322,11 +386,16 @@ def inputs_to_dict(inputs: CostInputs) -> dict[str, Any]:
     if inputs.one_time_cost is not None:
         out["one_time_cost"] = inputs.one_time_cost
     if isinstance(inputs.training, TrainingTokens):
-        out["training"] = {"tokens": inputs.training.tokens, "epochs": inputs.training.epochs,
-                           "price_per_million": inputs.training.price_per_million}
+        out["training"] = {
+            "tokens": inputs.training.tokens,
+            "epochs": inputs.training.epochs,
+            "price_per_million": inputs.training.price_per_million,
+        }
     elif isinstance(inputs.training, TrainingGpu):
-        out["training"] = {"gpu_hours": inputs.training.gpu_hours,
-                           "gpu_per_hour": inputs.training.gpu_per_hour}
+        out["training"] = {
+            "gpu_hours": inputs.training.gpu_hours,
+            "gpu_per_hour": inputs.training.gpu_per_hour,
+        }
     if inputs.error_cost is not None:
         out["error_cost"] = inputs.error_cost
     return out
@@ -339,32 +408,53 @@ def inputs_to_dict(inputs: CostInputs) -> dict[str, Any]:
 CANDIDATE_KINDS = ("tokens", "self_hosted")
 ONE_TIME_KINDS = ("none", "amount", "tokens", "gpu")
 FORM_FIELDS = (
-    "requests_per_day", "input_tokens", "output_tokens",
-    "current.model", "current.input_per_million", "current.output_per_million", "current.accuracy",
-    "candidate.kind", "candidate.model", "candidate.input_per_million",
-    "candidate.output_per_million", "candidate.gpu_per_hour", "candidate.tokens_per_second",
-    "candidate.utilization", "candidate.accuracy",
-    "one_time.kind", "one_time_cost", "training.tokens", "training.epochs",
-    "training.price_per_million", "training.gpu_hours", "training.gpu_per_hour", "error_cost",
+    "requests_per_day",
+    "input_tokens",
+    "output_tokens",
+    "current.model",
+    "current.input_per_million",
+    "current.output_per_million",
+    "current.accuracy",
+    "candidate.kind",
+    "candidate.model",
+    "candidate.input_per_million",
+    "candidate.output_per_million",
+    "candidate.gpu_per_hour",
+    "candidate.tokens_per_second",
+    "candidate.utilization",
+    "candidate.accuracy",
+    "one_time.kind",
+    "one_time_cost",
+    "training.tokens",
+    "training.epochs",
+    "training.price_per_million",
+    "training.gpu_hours",
+    "training.gpu_per_hour",
+    "error_cost",
 )
 
 
 def form_is_empty(form: Mapping[str, str], *, prefix: str = "") -> bool:
     """True when no number was typed (choices alone do not count): the section was skipped."""
     choices = {"candidate.kind", "one_time.kind", "current.model", "candidate.model"}
-    return not any(str(form.get(prefix + key, "")).strip()
-                   for key in FORM_FIELDS if key not in choices)
+    return not any(
+        str(form.get(prefix + key, "")).strip() for key in FORM_FIELDS if key not in choices
+    )
 
 
-def parse_form(form: Mapping[str, str], prices: PriceTable, *,
-               prefix: str = "") -> tuple[CostInputs | None, list[CostError]]:
+def parse_form(
+    form: Mapping[str, str], prices: PriceTable, *, prefix: str = ""
+) -> tuple[CostInputs | None, list[CostError]]:
     """Inputs from a flat form (accuracy and utilization in percent). A model picked from the price table fills
     in whichever of its two prices was left empty; a price typed in overrides the table."""
+
     def value(key: str) -> str:
         return str(form.get(prefix + key, "")).strip()
 
-    raw: dict[str, Any] = {key: value(key) for key in ("requests_per_day", "input_tokens",
-                                                          "output_tokens", "error_cost")}
+    raw: dict[str, Any] = {
+        key: value(key)
+        for key in ("requests_per_day", "input_tokens", "output_tokens", "error_cost")
+    }
     picked_errors: list[CostError] = []
 
     def model(side: str, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -374,7 +464,9 @@ def parse_form(form: Mapping[str, str], prices: PriceTable, *,
         if picked:
             entry = prices.get(picked)
             if entry is None:
-                picked_errors.append(CostError(f"{prefix}{side}.model", "unknown_model", _UNKNOWN_MODEL))
+                picked_errors.append(
+                    CostError(f"{prefix}{side}.model", "unknown_model", _UNKNOWN_MODEL)
+                )
             else:
                 out["model"] = entry.id
                 for key in TOKEN_PRICE_FIELDS:
@@ -419,7 +511,9 @@ def form_values(inputs: CostInputs | None, *, prefix: str = "") -> dict[str, str
                 values[f"{side}.model"] = item
             else:
                 values[f"{side}.{key}"] = _plain(item)
-    values["candidate.kind"] = "self_hosted" if isinstance(inputs.candidate, SelfHosted) else "tokens"
+    values["candidate.kind"] = (
+        "self_hosted" if isinstance(inputs.candidate, SelfHosted) else "tokens"
+    )
     if "training" in data:
         values["one_time.kind"] = "gpu" if isinstance(inputs.training, TrainingGpu) else "tokens"
         values.update({f"training.{k}": _plain(v) for k, v in data["training"].items()})

@@ -52,14 +52,25 @@ class PriceTable:
 def read_price_table(path: Path = PRICES_PATH) -> PriceTable:
     data = json.loads(path.read_text(encoding="utf-8"))
     models = tuple(
-        ModelPrice(id=row["id"], provider=row["provider"], model=row["model"], tier=row["tier"],
-                   input_per_million=float(row["input_per_million"]),
-                   output_per_million=float(row["output_per_million"]),
-                   source_url=row["source_url"], date=date.fromisoformat(row["date"]))
+        ModelPrice(
+            id=row["id"],
+            provider=row["provider"],
+            model=row["model"],
+            tier=row["tier"],
+            input_per_million=float(row["input_per_million"]),
+            output_per_million=float(row["output_per_million"]),
+            source_url=row["source_url"],
+            date=date.fromisoformat(row["date"]),
+        )
         for row in data["models"]
     )
-    return PriceTable(date=date.fromisoformat(data["date"]), note=data["note"],
-                      via_title=data["via"]["title"], via_url=data["via"]["url"], models=models)
+    return PriceTable(
+        date=date.fromisoformat(data["date"]),
+        note=data["note"],
+        via_title=data["via"]["title"],
+        via_url=data["via"]["url"],
+        models=models,
+    )
 
 
 @lru_cache(maxsize=1)

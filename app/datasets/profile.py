@@ -78,8 +78,10 @@ def _template_keys(text: str) -> tuple[str, str] | None:
     if len(opening) <= TEMPLATE_WORDS:
         return None  # the whole input would be the "template": exact duplicates cover that
     closing = text[-400:].split()[-TEMPLATE_WORDS:]
-    return (_DIGITS.sub("0", " ".join(opening[:TEMPLATE_WORDS]).lower()),
-            _DIGITS.sub("0", " ".join(closing).lower()))
+    return (
+        _DIGITS.sub("0", " ".join(opening[:TEMPLATE_WORDS]).lower()),
+        _DIGITS.sub("0", " ".join(closing).lower()),
+    )
 
 
 def _snippet(text: str, limit: int = SNIPPET // 2) -> str:
@@ -88,8 +90,9 @@ def _snippet(text: str, limit: int = SNIPPET // 2) -> str:
 
 
 def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                          digest_size=8).digest(), "little")
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
 
 
 def _percentile(sorted_values: np.ndarray, q: float) -> int:
@@ -101,8 +104,9 @@ def _percentile(sorted_values: np.ndarray, q: float) -> int:
 
 
 class Profiler:
-    def __init__(self, *, context_limit: int = DEFAULT_CONTEXT_LIMIT,
-                 progress: Progress | None = None) -> None:
+    def __init__(
+        self, *, context_limit: int = DEFAULT_CONTEXT_LIMIT, progress: Progress | None = None
+    ) -> None:
         self.context_limit = context_limit
         self.progress = progress
         self.reading = Reading()
@@ -269,8 +273,9 @@ class Profiler:
         totals = np.sort(np.frombuffer(self.total_tokens, dtype=np.uint32))
         groups, largest_group = self.near.groups()
         removable = valid - groups
-        template_text, template_count = max(self.templates_open.top(), self.templates_close.top(),
-                                            key=lambda item: item[1])
+        template_text, template_count = max(
+            self.templates_open.top(), self.templates_close.top(), key=lambda item: item[1]
+        )
         labels = self._labels(valid)
         edge = self._edge_cases(valid)
         profile: dict[str, Any] = {
@@ -279,8 +284,9 @@ class Profiler:
             "examples": self.examples,
             "valid": valid,
             "invalid": self.invalid,
-            "errors": [{"line": e.line, "code": e.code, "detail": e.detail[:200]}
-                       for e in self.errors],
+            "errors": [
+                {"line": e.line, "code": e.code, "detail": e.detail[:200]} for e in self.errors
+            ],
             "error_counts": dict(self.error_codes.most_common()),
             "exact_duplicates": self.exact_duplicates,
             "conflicting_outputs": self.conflicts,
@@ -292,8 +298,10 @@ class Profiler:
             "largest_template": {"words": template_text[:200], "count": template_count},
             **self._diversity(),
             "tokens": {
-                "min": int(totals[0]), "median": _percentile(totals, 0.5),
-                "p95": _percentile(totals, 0.95), "max": int(totals[-1]),
+                "min": int(totals[0]),
+                "median": _percentile(totals, 0.5),
+                "p95": _percentile(totals, 0.95),
+                "max": int(totals[-1]),
             },
             "tokenizer": tokens.TOKENIZER_LABEL,
             "histogram": histogram(totals),
@@ -317,12 +325,16 @@ class Profiler:
 
     def _pairs(self) -> list[dict[str, Any]]:
         pairs = []
-        for (a, b, similarity_estimate), texts in zip(self.near.pairs, self.pair_texts):
-            pairs.append({
-                "lines": [int(self.lines[a]), int(self.lines[b])],
-                "similarity": round(similarity_estimate, 2),
-                "texts": list(texts),
-            })
+        for (a, b, similarity_estimate), texts in zip(
+            self.near.pairs, self.pair_texts, strict=True
+        ):
+            pairs.append(
+                {
+                    "lines": [int(self.lines[a]), int(self.lines[b])],
+                    "similarity": round(similarity_estimate, 2),
+                    "texts": list(texts),
+                }
+            )
         return pairs
 
     def _labels(self, valid: int) -> dict[str, int] | None:
@@ -336,8 +348,9 @@ class Profiler:
     def _diversity(self) -> dict[str, Any]:
         texts = "\n".join(text for text, _ in self.sample).encode("utf-8", "surrogatepass")
         ratio = round(len(texts) / len(zlib.compress(texts, 6)), 2) if texts else None
-        ids = np.array([token for _, ids in self.sample for token in ids][:DISTINCT_TOKENS],
-                       dtype=np.uint32)
+        ids = np.array(
+            [token for _, ids in self.sample for token in ids][:DISTINCT_TOKENS], dtype=np.uint32
+        )
         distinct = {}
         for n in (1, 2):
             grams = len(ids) - n + 1
@@ -348,8 +361,11 @@ class Profiler:
             if n == 2:
                 keys = (keys << np.uint64(20)) | ids[1:].astype(np.uint64)
             distinct[f"distinct_{n}"] = round(len(np.unique(keys)) / grams, 4)
-        return {"compression_ratio": ratio, **distinct, "diversity_sample": {
-            "examples": len(self.sample), "tokens": int(len(ids))}}
+        return {
+            "compression_ratio": ratio,
+            **distinct,
+            "diversity_sample": {"examples": len(self.sample), "tokens": int(len(ids))},
+        }
 
     def _edge_cases(self, valid: int) -> dict[str, Any]:
         lengths = np.log1p(np.frombuffer(self.input_tokens, dtype=np.uint32).astype(np.float64))
@@ -372,8 +388,11 @@ class Profiler:
             "malformed_lines": self.odd_lines,
             "other_language_share": round(float(other.mean()), 4),
             "main_script": scripts.NAMES[main],
-            "scripts": {scripts.NAMES[code]: int(n) for code, n in
-                        enumerate(np.bincount(codes, minlength=len(scripts.NAMES))) if n},
+            "scripts": {
+                scripts.NAMES[code]: int(n)
+                for code, n in enumerate(np.bincount(codes, minlength=len(scripts.NAMES)))
+                if n
+            },
             "share": round(float(any_edge.mean()), 4),
             "short_below": int(round(math.expm1(max(q1 - 1.5 * spread, 0)))),
             "long_above": int(round(math.expm1(q3 + 1.5 * spread))),
@@ -388,8 +407,10 @@ def histogram(sorted_totals: np.ndarray, bins: int = 12) -> list[dict[str, int]]
     edges = np.arange(start, top + step + 1, step)
     counts, _ = np.histogram(sorted_totals, bins=edges)
     used = int(np.nonzero(counts)[0].max()) + 1
-    return [{"low": int(edges[i]), "high": int(edges[i + 1]), "count": int(counts[i])}
-            for i in range(used)][:bins + 1]
+    return [
+        {"low": int(edges[i]), "high": int(edges[i + 1]), "count": int(counts[i])}
+        for i in range(used)
+    ][: bins + 1]
 
 
 def _nice_step(raw: float) -> int:
@@ -400,7 +421,11 @@ def _nice_step(raw: float) -> int:
     return int(10 * magnitude)
 
 
-def check(chunks: Iterable[bytes], *, context_limit: int = DEFAULT_CONTEXT_LIMIT,
-          progress: Progress | None = None) -> dict[str, Any]:
+def check(
+    chunks: Iterable[bytes],
+    *,
+    context_limit: int = DEFAULT_CONTEXT_LIMIT,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Profile an upload given as byte chunks. Raises `Unreadable` for a file that is not one."""
     return Profiler(context_limit=context_limit, progress=progress).run(chunks)

@@ -19,15 +19,31 @@ ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function
 INPUT_ROLES = ROLES - {"assistant"}
 # CSV headers we recognise, matched case-insensitively after trimming, in order of preference.
 INPUT_COLUMNS = ("input", "prompt", "question", "instruction", "query", "text", "source")
-OUTPUT_COLUMNS = ("output", "completion", "answer", "response", "label", "target",
-                  "expected", "ideal", "class", "category")
+OUTPUT_COLUMNS = (
+    "output",
+    "completion",
+    "answer",
+    "response",
+    "label",
+    "target",
+    "expected",
+    "ideal",
+    "class",
+    "category",
+)
 CSV_DELIMITERS = (",", "\t", ";")
 
 # Magic numbers of compressed and archive formats: refused, never decompressed.
 COMPRESSED_MAGIC = (
-    (b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"BZh", "bzip2"),
-    (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"Rar!", "rar"), (b"\x04\x22\x4d\x18", "lz4"),
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!", "rar"),
+    (b"\x04\x22\x4d\x18", "lz4"),
 )
 
 
@@ -162,8 +178,10 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
 
 # --- JSON Lines ------------------------------------------------------------------------------
 
-def _read_jsonl(first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]],
-                reading: Reading) -> Iterator[Example | LineError]:
+
+def _read_jsonl(
+    first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
+) -> Iterator[Example | LineError]:
     yield _json_line(first, raw, reading)
     for number, raw in lines:
         if raw is None:
@@ -185,8 +203,11 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
         return LineError(number, "not_json")
     if not isinstance(record, dict):
         return LineError(number, "not_object")
-    shape = "chat" if "messages" in record else (
-        "prompt_completion" if "prompt" in record or "completion" in record else None)
+    shape = (
+        "chat"
+        if "messages" in record
+        else ("prompt_completion" if "prompt" in record or "completion" in record else None)
+    )
     if shape is None:
         error = LineError(number, "unknown_shape", ", ".join(sorted(map(str, record))[:5]))
         if len(reading.shape_errors) < 20:
@@ -278,6 +299,7 @@ def _prompt_completion(number: int, record: dict) -> Example | LineError:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
+
 def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     lowered = [name.strip().lower() for name in header]
     for name in names:
@@ -286,8 +308,9 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _read_csv(first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]],
-              reading: Reading) -> Iterator[Example | LineError]:
+def _read_csv(
+    first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
+) -> Iterator[Example | LineError]:
     try:
         header_text = raw.decode("utf-8")
     except UnicodeDecodeError:

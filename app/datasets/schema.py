@@ -70,8 +70,9 @@ class DatasetProfile(Strict):
     """What the dataset check measured. Only this is ever stored, never the file."""
 
     format: Literal["chat", "prompt_completion", "csv"]
-    columns: list[Short] | None = Field(None, max_length=2,
-                                        description="The CSV columns read as input and output")
+    columns: list[Short] | None = Field(
+        None, max_length=2, description="The CSV columns read as input and output"
+    )
     file_name: Short = ""
     examples: Count = Field(description="Lines read, blank lines not counted")
     valid: Count
@@ -79,15 +80,20 @@ class DatasetProfile(Strict):
     errors: list[LineProblem] = Field(max_length=20, description="The first 20 problems")
     error_counts: dict[Short, Count] = Field(max_length=30)
     exact_duplicates: Count
-    conflicting_outputs: Count = Field(description="Examples repeating an earlier input with "
-                                                   "a different output")
-    near_duplicate_share: Share = Field(description="Share of valid examples that could be "
-                                        "removed because a near-identical one remains (each group "
-                                        "keeps one; exact duplicates count too)")
+    conflicting_outputs: Count = Field(
+        description="Examples repeating an earlier input with a different output"
+    )
+    near_duplicate_share: Share = Field(
+        description="Share of valid examples that could be "
+        "removed because a near-identical one remains (each group "
+        "keeps one; exact duplicates count too)"
+    )
     near_duplicate_removable: Count
     near_duplicate_pairs: list[Pair] = Field(max_length=3)
-    largest_cluster_share: Share = Field(description="The largest group of near-duplicates, or "
-                                         "of inputs sharing their opening or closing words")
+    largest_cluster_share: Share = Field(
+        description="The largest group of near-duplicates, or "
+        "of inputs sharing their opening or closing words"
+    )
     largest_group: Count
     largest_template: Template
     compression_ratio: float | None = Field(None, ge=0, le=1000)
@@ -105,7 +111,8 @@ class DatasetProfile(Strict):
     edge_cases: EdgeCases
     suggested_answers: dict[str, str] = Field(
         description="Suggested answers to the data step: example_count, data_quality, "
-                    "data_diversity, edge_cases")
+        "data_diversity, edge_cases"
+    )
 
     @model_validator(mode="after")
     def consistent(self) -> "DatasetProfile":
@@ -119,5 +126,7 @@ class DatasetProfile(Strict):
 class DatasetReport(DatasetProfile):
     """The API's answer: the profile, with the facts behind each suggestion put into words."""
 
-    facts: dict[str, list[str]] = Field(description="For each suggested answer, the measured "
-                                                    "facts behind it, in the request's language")
+    facts: dict[str, list[str]] = Field(
+        description="For each suggested answer, the measured "
+        "facts behind it, in the request's language"
+    )

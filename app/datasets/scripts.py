@@ -11,11 +11,21 @@ LOOK_AT = 300
 NONE, LATIN, HAN, KANA, HANGUL, CYRILLIC, ARABIC, OTHER = range(8)
 NAMES = ("none", "latin", "han", "kana", "hangul", "cyrillic", "arabic", "other")
 _RANGES = (  # (first, last, script), by code point
-    (0x0041, 0x024F, LATIN), (0x0370, 0x03FF, OTHER), (0x0400, 0x052F, CYRILLIC),
-    (0x0590, 0x05FF, OTHER), (0x0600, 0x06FF, ARABIC), (0x0750, 0x077F, ARABIC),
-    (0x0900, 0x0DFF, OTHER), (0x0E00, 0x0E7F, OTHER), (0x1100, 0x11FF, HANGUL),
-    (0x1E00, 0x1EFF, LATIN), (0x3040, 0x30FF, KANA), (0x3400, 0x4DBF, HAN),
-    (0x4E00, 0x9FFF, HAN), (0xAC00, 0xD7AF, HANGUL), (0xF900, 0xFAFF, HAN),
+    (0x0041, 0x024F, LATIN),
+    (0x0370, 0x03FF, OTHER),
+    (0x0400, 0x052F, CYRILLIC),
+    (0x0590, 0x05FF, OTHER),
+    (0x0600, 0x06FF, ARABIC),
+    (0x0750, 0x077F, ARABIC),
+    (0x0900, 0x0DFF, OTHER),
+    (0x0E00, 0x0E7F, OTHER),
+    (0x1100, 0x11FF, HANGUL),
+    (0x1E00, 0x1EFF, LATIN),
+    (0x3040, 0x30FF, KANA),
+    (0x3400, 0x4DBF, HAN),
+    (0x4E00, 0x9FFF, HAN),
+    (0xAC00, 0xD7AF, HANGUL),
+    (0xF900, 0xFAFF, HAN),
     (0x20000, 0x2FA1F, HAN),
 )
 
@@ -26,7 +36,9 @@ _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 # str.translate tables for ASCII text: keep only the whitespace, or only the symbols.
 _ONLY_SPACE_LEFT = {c: None for c in range(128) if not chr(c).isspace()}
-_ONLY_SYMBOLS_LEFT = {c: None for c in range(128) if chr(c).isalnum() or chr(c).isspace() or c == 95}
+_ONLY_SYMBOLS_LEFT = {
+    c: None for c in range(128) if chr(c).isalnum() or chr(c).isspace() or c == 95
+}
 
 
 def _script(char: str) -> int:

@@ -50,7 +50,9 @@ def shingle_hashes(ids: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.
     count = len(ids) - SHINGLE + 1
     hashes = ids[:count] * _WEIGHTS[0]
     for offset in range(1, SHINGLE):
-        hashes = (hashes ^ (hashes >> np.uint32(15))) + ids[offset:offset + count] * _WEIGHTS[offset]
+        hashes = (hashes ^ (hashes >> np.uint32(15))) + ids[offset : offset + count] * _WEIGHTS[
+            offset
+        ]
     ends = np.cumsum(lengths)
     keep = np.ones(count, dtype=bool)
     for back in range(1, SHINGLE):  # runs that start in one text and end in the next
@@ -75,7 +77,8 @@ class NearDuplicates:
         index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
         self.bands, self.rows = index.b, index.r
         self._band_weights = np.random.default_rng(SEED).integers(
-            1, 2**63, size=(self.bands, self.rows), dtype=np.uint64) | np.uint64(1)
+            1, 2**63, size=(self.bands, self.rows), dtype=np.uint64
+        ) | np.uint64(1)
         self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(self.bands)]
         self.blocks: list[np.ndarray] = []
         self.parent = array("i")
@@ -96,14 +99,16 @@ class NearDuplicates:
             stop = int(ends[last - 1])
             # Permutations along rows, so the reduction runs over contiguous memory.
             permuted = self._a[:, None] * mixed[None, begin:stop] + self._b[:, None]
-            offsets = (np.concatenate([[begin], ends[first:last - 1]]) - begin).astype(np.int64)
+            offsets = (np.concatenate([[begin], ends[first : last - 1]]) - begin).astype(np.int64)
             result[first:last] = np.minimum.reduceat(permuted, offsets, axis=1).T
             first = last
         return result
 
     def band_keys(self, signatures: np.ndarray) -> list[list[int]]:
         """For each signature, a 64-bit digest of each of its bands."""
-        rows = signatures[:, : self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
+        rows = signatures[:, : self.bands * self.rows].reshape(
+            len(signatures), self.bands, self.rows
+        )
         keys = (rows.astype(np.uint64) * self._band_weights[None, :, :]).sum(axis=2)
         return keys.tolist()
 
@@ -142,7 +147,7 @@ class NearDuplicates:
         index = self._next()
         self.signature(index)[:] = signature
         candidates: set[int] = set()
-        for key, bucket in zip(keys, self.buckets):
+        for key, bucket in zip(keys, self.buckets, strict=True):
             members = bucket.get(key)
             if members is None:
                 bucket[key] = index

@@ -33,17 +33,33 @@ DISTINCT_2_REPETITIVE = 0.30
 
 SOURCES = {
     "near_duplicates": Source(
-        "lee-2022", "Lee et al.", "Deduplicating Training Data Makes Language Models Better (ACL)",
-        2022, "https://aclanthology.org/2022.acl-long.577/"),
+        "lee-2022",
+        "Lee et al.",
+        "Deduplicating Training Data Makes Language Models Better (ACL)",
+        2022,
+        "https://aclanthology.org/2022.acl-long.577/",
+    ),
     "distinct_n": Source(
-        "li-2016", "Li et al.",
-        "A Diversity-Promoting Objective Function for Neural Conversation Models (NAACL)", 2016,
-        "https://aclanthology.org/N16-1014/"),
+        "li-2016",
+        "Li et al.",
+        "A Diversity-Promoting Objective Function for Neural Conversation Models (NAACL)",
+        2016,
+        "https://aclanthology.org/N16-1014/",
+    ),
     "compression_ratio": Source(
-        "shaib-2024", "Shaib et al.", "Standardizing the Measurement of Text Diversity", 2024,
-        "https://arxiv.org/abs/2403.00553"),
-    "tukey": Source("tukey-1977", "John W. Tukey", "Exploratory Data Analysis: fences at 1.5 IQR",
-                    1977, "https://en.wikipedia.org/wiki/Outlier#Tukey's_fences"),
+        "shaib-2024",
+        "Shaib et al.",
+        "Standardizing the Measurement of Text Diversity",
+        2024,
+        "https://arxiv.org/abs/2403.00553",
+    ),
+    "tukey": Source(
+        "tukey-1977",
+        "John W. Tukey",
+        "Exploratory Data Analysis: fences at 1.5 IQR",
+        1977,
+        "https://en.wikipedia.org/wiki/Outlier#Tukey's_fences",
+    ),
 }
 
 
@@ -75,7 +91,11 @@ def suggest_data_quality(profile: Mapping[str, Any]) -> str:
     duplicates = _share(profile["exact_duplicates"], profile["valid"])
     if invalid >= INVALID_NOISY or conflicts >= CONFLICTS_NOISY:
         return "noisy"
-    if invalid >= INVALID_MIXED or conflicts >= CONFLICTS_MIXED or duplicates >= EXACT_DUPLICATES_MIXED:
+    if (
+        invalid >= INVALID_MIXED
+        or conflicts >= CONFLICTS_MIXED
+        or duplicates >= EXACT_DUPLICATES_MIXED
+    ):
         return "mixed"
     return "clean"
 
@@ -83,9 +103,11 @@ def suggest_data_quality(profile: Mapping[str, Any]) -> str:
 def suggest_data_diversity(profile: Mapping[str, Any]) -> str:
     if profile["valid"] < MIN_TO_JUDGE:
         return "unsure"
-    if (profile["near_duplicate_share"] >= NEAR_DUPLICATES_CLUSTERED
-            or profile["largest_cluster_share"] >= LARGEST_CLUSTER_CLUSTERED
-            or (profile.get("majority_share") or 0) >= MAJORITY_CLUSTERED):
+    if (
+        profile["near_duplicate_share"] >= NEAR_DUPLICATES_CLUSTERED
+        or profile["largest_cluster_share"] >= LARGEST_CLUSTER_CLUSTERED
+        or (profile.get("majority_share") or 0) >= MAJORITY_CLUSTERED
+    ):
         return "clustered"
     return "diverse"
 
@@ -113,88 +135,123 @@ def suggest(profile: Mapping[str, Any]) -> dict[str, str]:
 
 # --- The facts behind each suggestion --------------------------------------------------------
 
+
 def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
     """The measurements a suggestion rests on, one sentence each, both languages."""
     valid, examples = profile["valid"], profile["examples"]
     if question == "example_count":
         removable = profile.get("near_duplicate_removable", 0)
         return [
-            Text(f"{valid} of {examples} examples are valid.",
-                 f"{examples} 条样本中 {valid} 条有效。"),
-            Text(f"{usable(profile)} remain once near-duplicates are removed ({removable} could go).",
-                 f"去掉近似重复后剩 {usable(profile)} 条（可删 {removable} 条）。"),
-            Text("Counted in the file you checked: if it is a sample, your full set is larger.",
-                 "这是所上传文件中的数量：如果它只是抽样，完整数据会更多。"),
+            Text(
+                f"{valid} of {examples} examples are valid.",
+                f"{examples} 条样本中 {valid} 条有效。",
+            ),
+            Text(
+                f"{usable(profile)} remain once near-duplicates are removed ({removable} could go).",
+                f"去掉近似重复后剩 {usable(profile)} 条（可删 {removable} 条）。",
+            ),
+            Text(
+                "Counted in the file you checked: if it is a sample, your full set is larger.",
+                "这是所上传文件中的数量：如果它只是抽样，完整数据会更多。",
+            ),
         ]
     if question == "data_quality":
         invalid = _share(profile["invalid"], examples)
         duplicates = _share(profile["exact_duplicates"], valid)
         conflicts = _share(profile.get("conflicting_outputs", 0), valid)
         return [
-            Text(f"{pct(invalid)} of lines are unusable ({profile['invalid']} of {examples}); "
-                 f"noisy from {pct(INVALID_NOISY)}, mixed from {pct(INVALID_MIXED)}.",
-                 f"{pct(invalid)} 的行无法使用（{examples} 行中 {profile['invalid']} 行）；"
-                 f"达到 {pct(INVALID_NOISY)} 算“噪声多”，达到 {pct(INVALID_MIXED)} 算“参差不齐”。"),
-            Text(f"{pct(duplicates)} are exact duplicates ({profile['exact_duplicates']}); "
-                 f"mixed from {pct(EXACT_DUPLICATES_MIXED)}.",
-                 f"{pct(duplicates)} 是完全重复（{profile['exact_duplicates']} 条）；"
-                 f"达到 {pct(EXACT_DUPLICATES_MIXED)} 算“参差不齐”。"),
-            Text(f"{pct(conflicts)} repeat an earlier input with a different output; "
-                 f"noisy from {pct(CONFLICTS_NOISY)}, mixed from {pct(CONFLICTS_MIXED)}.",
-                 f"{pct(conflicts)} 的输入与前面某条相同但输出不同；"
-                 f"达到 {pct(CONFLICTS_NOISY)} 算“噪声多”，达到 {pct(CONFLICTS_MIXED)} 算“参差不齐”。"),
-            Text("Only format and consistency were checked: whether the outputs are right still "
-                 "needs a person to review a sample.",
-                 "这里只检查格式与一致性：输出是否正确，仍需有人抽查。"),
+            Text(
+                f"{pct(invalid)} of lines are unusable ({profile['invalid']} of {examples}); "
+                f"noisy from {pct(INVALID_NOISY)}, mixed from {pct(INVALID_MIXED)}.",
+                f"{pct(invalid)} 的行无法使用（{examples} 行中 {profile['invalid']} 行）；"
+                f"达到 {pct(INVALID_NOISY)} 算“噪声多”，达到 {pct(INVALID_MIXED)} 算“参差不齐”。",
+            ),
+            Text(
+                f"{pct(duplicates)} are exact duplicates ({profile['exact_duplicates']}); "
+                f"mixed from {pct(EXACT_DUPLICATES_MIXED)}.",
+                f"{pct(duplicates)} 是完全重复（{profile['exact_duplicates']} 条）；"
+                f"达到 {pct(EXACT_DUPLICATES_MIXED)} 算“参差不齐”。",
+            ),
+            Text(
+                f"{pct(conflicts)} repeat an earlier input with a different output; "
+                f"noisy from {pct(CONFLICTS_NOISY)}, mixed from {pct(CONFLICTS_MIXED)}.",
+                f"{pct(conflicts)} 的输入与前面某条相同但输出不同；"
+                f"达到 {pct(CONFLICTS_NOISY)} 算“噪声多”，达到 {pct(CONFLICTS_MIXED)} 算“参差不齐”。",
+            ),
+            Text(
+                "Only format and consistency were checked: whether the outputs are right still "
+                "needs a person to review a sample.",
+                "这里只检查格式与一致性：输出是否正确，仍需有人抽查。",
+            ),
         ]
     if question == "data_diversity":
         result = []
         if valid < MIN_TO_JUDGE:
-            result.append(Text(f"Only {valid} valid examples: too few to judge diversity "
-                               f"(we need {MIN_TO_JUDGE}).",
-                               f"只有 {valid} 条有效样本，不足以判断多样性（至少需要 {MIN_TO_JUDGE} 条）。"))
+            result.append(
+                Text(
+                    f"Only {valid} valid examples: too few to judge diversity "
+                    f"(we need {MIN_TO_JUDGE}).",
+                    f"只有 {valid} 条有效样本，不足以判断多样性（至少需要 {MIN_TO_JUDGE} 条）。",
+                )
+            )
         result += [
-            Text(f"{pct(profile['near_duplicate_share'])} are near-duplicates that could be "
-                 f"removed; clustered from {pct(NEAR_DUPLICATES_CLUSTERED)}.",
-                 f"{pct(profile['near_duplicate_share'])} 是可删除的近似重复；"
-                 f"达到 {pct(NEAR_DUPLICATES_CLUSTERED)} 算“集中”。"),
-            Text(f"The largest cluster or template covers {pct(profile['largest_cluster_share'])}; "
-                 f"clustered from {pct(LARGEST_CLUSTER_CLUSTERED)}.",
-                 f"最大的簇或模板占 {pct(profile['largest_cluster_share'])}；"
-                 f"达到 {pct(LARGEST_CLUSTER_CLUSTERED)} 算“集中”。"),
+            Text(
+                f"{pct(profile['near_duplicate_share'])} are near-duplicates that could be "
+                f"removed; clustered from {pct(NEAR_DUPLICATES_CLUSTERED)}.",
+                f"{pct(profile['near_duplicate_share'])} 是可删除的近似重复；"
+                f"达到 {pct(NEAR_DUPLICATES_CLUSTERED)} 算“集中”。",
+            ),
+            Text(
+                f"The largest cluster or template covers {pct(profile['largest_cluster_share'])}; "
+                f"clustered from {pct(LARGEST_CLUSTER_CLUSTERED)}.",
+                f"最大的簇或模板占 {pct(profile['largest_cluster_share'])}；"
+                f"达到 {pct(LARGEST_CLUSTER_CLUSTERED)} 算“集中”。",
+            ),
         ]
         if profile.get("majority_share") is not None:
-            result.append(Text(
-                f"The most common label is {pct(profile['majority_share'])} of outputs; "
-                f"clustered from {pct(MAJORITY_CLUSTERED)}.",
-                f"最常见的标签占输出的 {pct(profile['majority_share'])}；"
-                f"达到 {pct(MAJORITY_CLUSTERED)} 算“集中”。"))
+            result.append(
+                Text(
+                    f"The most common label is {pct(profile['majority_share'])} of outputs; "
+                    f"clustered from {pct(MAJORITY_CLUSTERED)}.",
+                    f"最常见的标签占输出的 {pct(profile['majority_share'])}；"
+                    f"达到 {pct(MAJORITY_CLUSTERED)} 算“集中”。",
+                )
+            )
         return result
     if question == "edge_cases":
         edge = profile["edge_cases"]
         result = []
         if valid < MIN_TO_JUDGE:
-            result.append(Text(f"Only {valid} valid examples: too few to judge (we need {MIN_TO_JUDGE}).",
-                                f"只有 {valid} 条有效样本，不足以判断（至少需要 {MIN_TO_JUDGE} 条）。"))
+            result.append(
+                Text(
+                    f"Only {valid} valid examples: too few to judge (we need {MIN_TO_JUDGE}).",
+                    f"只有 {valid} 条有效样本，不足以判断（至少需要 {MIN_TO_JUDGE} 条）。",
+                )
+            )
         result += [
-            Text(f"{pct(edge['share'])} of inputs may be edge cases: {pct(edge['short_share'])} "
-                 f"unusually short, {pct(edge['long_share'])} unusually long, "
-                 f"{pct(edge['malformed_share'])} malformed, {pct(edge['other_language_share'])} "
-                 "in another script.",
-                 f"{pct(edge['share'])} 的输入可能是边界情况：{pct(edge['short_share'])} 特别短，"
-                 f"{pct(edge['long_share'])} 特别长，{pct(edge['malformed_share'])} 格式异常，"
-                 f"{pct(edge['other_language_share'])} 是另一种文字。"),
-            Text(f"Yes from {pct(EDGE_CASES_YES)}, no below {pct(EDGE_CASES_NO)}, unsure between. "
-                 "Hard and adversarial cases can't be recognised automatically: check for them.",
-                 f"达到 {pct(EDGE_CASES_YES)} 为“有”，低于 {pct(EDGE_CASES_NO)} 为“没有”，介于其间为“不确定”。"
-                 "难题与对抗样本无法自动识别，请人工确认。"),
+            Text(
+                f"{pct(edge['share'])} of inputs may be edge cases: {pct(edge['short_share'])} "
+                f"unusually short, {pct(edge['long_share'])} unusually long, "
+                f"{pct(edge['malformed_share'])} malformed, {pct(edge['other_language_share'])} "
+                "in another script.",
+                f"{pct(edge['share'])} 的输入可能是边界情况：{pct(edge['short_share'])} 特别短，"
+                f"{pct(edge['long_share'])} 特别长，{pct(edge['malformed_share'])} 格式异常，"
+                f"{pct(edge['other_language_share'])} 是另一种文字。",
+            ),
+            Text(
+                f"Yes from {pct(EDGE_CASES_YES)}, no below {pct(EDGE_CASES_NO)}, unsure between. "
+                "Hard and adversarial cases can't be recognised automatically: check for them.",
+                f"达到 {pct(EDGE_CASES_YES)} 为“有”，低于 {pct(EDGE_CASES_NO)} 为“没有”，介于其间为“不确定”。"
+                "难题与对抗样本无法自动识别，请人工确认。",
+            ),
         ]
         return result
     raise KeyError(question)
 
 
-def measured_fact(profile: Mapping[str, Any] | None, question: str,
-                  answer: object = None) -> Text | None:
+def measured_fact(
+    profile: Mapping[str, Any] | None, question: str, answer: object = None
+) -> Text | None:
     """One short sentence for a verdict reason: what was measured behind `question`'s answer.
 
     None when there is no profile, the question is not one the check measures, or `answer` is
@@ -209,19 +266,27 @@ def measured_fact(profile: Mapping[str, Any] | None, question: str,
     head_en, head_zh = f"measured on {valid} examples: ", f"基于 {valid} 条样本实测："
     if question == "example_count":
         n = usable(profile)
-        return Text(f"{head_en}{n} usable once near-duplicates are removed",
-                    f"{head_zh}去掉近似重复后可用 {n} 条")
+        return Text(
+            f"{head_en}{n} usable once near-duplicates are removed",
+            f"{head_zh}去掉近似重复后可用 {n} 条",
+        )
     if question == "data_quality":
         invalid = pct(_share(profile["invalid"], profile["examples"]))
         duplicates = pct(_share(profile["exact_duplicates"], valid))
-        return Text(f"{head_en}{invalid} of lines unusable, {duplicates} exact duplicates",
-                    f"{head_zh}{invalid} 的行无法使用，{duplicates} 完全重复")
+        return Text(
+            f"{head_en}{invalid} of lines unusable, {duplicates} exact duplicates",
+            f"{head_zh}{invalid} 的行无法使用，{duplicates} 完全重复",
+        )
     if question == "data_diversity":
         near = pct(profile["near_duplicate_share"])
         cluster = pct(profile["largest_cluster_share"])
-        return Text(f"{head_en}{near} are near-duplicates, the largest cluster is {cluster}",
-                    f"{head_zh}{near} 为近似重复，最大簇占 {cluster}")
+        return Text(
+            f"{head_en}{near} are near-duplicates, the largest cluster is {cluster}",
+            f"{head_zh}{near} 为近似重复，最大簇占 {cluster}",
+        )
     share = pct(profile["edge_cases"]["share"])
-    return Text(f"{head_en}{share} look like edge cases (unusually short or long, malformed, "
-                "or in another language)",
-                f"{head_zh}{share} 像边界情况（特别短或长、格式异常或其他语言）")
+    return Text(
+        f"{head_en}{share} look like edge cases (unusually short or long, malformed, "
+        "or in another language)",
+        f"{head_zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
+    )

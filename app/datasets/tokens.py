@@ -44,8 +44,12 @@ def encoding() -> tiktoken.Encoding:
     global _encoding
     with _lock:
         if _encoding is None:
-            _encoding = tiktoken.Encoding(ENCODING_NAME, pat_str=CL100K_PATTERN,
-                                          mergeable_ranks=_read_ranks(), special_tokens={})
+            _encoding = tiktoken.Encoding(
+                ENCODING_NAME,
+                pat_str=CL100K_PATTERN,
+                mergeable_ranks=_read_ranks(),
+                special_tokens={},
+            )
         return _encoding
 
 

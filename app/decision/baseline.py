@@ -31,9 +31,11 @@ def cases_to_settle(p: float, target: float) -> int | None:
     """The fewest cases at accuracy `p` whose interval leaves out `target`; None if none will."""
     if p == target:
         return None
+
     def settles(n: int) -> bool:
         low, high = _interval_at(p, n)
         return high < target if p < target else low >= target
+
     n = 10
     while n <= MAX_SAMPLE and not settles(n):
         n *= 2
@@ -63,34 +65,53 @@ class Baseline:
         acc, target = (round(100 * x) for x in (self.accuracy, self.target))
         low, high = (f"{100 * x:.1f}".removesuffix(".0") for x in (self.low, self.high))
         n = self.sample_size
-        head_en = (f"{acc}% on {n:,} cases means somewhere between {low}% and {high}% "
-                   f"(95% Wilson interval)")
+        head_en = (
+            f"{acc}% on {n:,} cases means somewhere between {low}% and {high}% "
+            f"(95% Wilson interval)"
+        )
         head_zh = f"在 {n:,} 个案例上测得 {acc}%，实际准确率大约在 {low}% 到 {high}% 之间（95% Wilson 区间）"
         if self.gap == "real" and self.accuracy < self.target:
-            return Text(f"{head_en}: the whole interval is below your {target}% target, so the gap "
-                        "is real.",
-                        f"{head_zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。")
+            return Text(
+                f"{head_en}: the whole interval is below your {target}% target, so the gap "
+                "is real.",
+                f"{head_zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。",
+            )
         if self.gap == "real":
-            return Text(f"{head_en}: the whole interval is at or above your {target}% target, so it "
-                        "really meets the target.",
-                        f"{head_zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。")
-        where_en = ("you may be below the target" if self.accuracy >= self.target
-                    else "the gap may not be real")
+            return Text(
+                f"{head_en}: the whole interval is at or above your {target}% target, so it "
+                "really meets the target.",
+                f"{head_zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。",
+            )
+        where_en = (
+            "you may be below the target"
+            if self.accuracy >= self.target
+            else "the gap may not be real"
+        )
         where_zh = "实际可能低于目标" if self.accuracy >= self.target else "这个差距可能并不真实"
         if self.settle_with is None:
-            return Text(f"{head_en}, which includes your {target}% target, so {where_en}: measure "
-                        "on more cases before deciding.",
-                        f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在更多案例上测量。")
-        return Text(f"{head_en}, which includes your {target}% target, so {where_en}: measure on "
-                    f"about {self.settle_with:,} cases before deciding.",
-                    f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在大约 "
-                    f"{self.settle_with:,} 个案例上测量。")
+            return Text(
+                f"{head_en}, which includes your {target}% target, so {where_en}: measure "
+                "on more cases before deciding.",
+                f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在更多案例上测量。",
+            )
+        return Text(
+            f"{head_en}, which includes your {target}% target, so {where_en}: measure on "
+            f"about {self.settle_with:,} cases before deciding.",
+            f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在大约 "
+            f"{self.settle_with:,} 个案例上测量。",
+        )
 
     def to_dict(self) -> dict[str, object]:
-        return {"accuracy": self.accuracy, "sample_size": self.sample_size,
-                "low": round(self.low, 4), "high": round(self.high, 4),
-                "target": self.target, "gap": self.gap, "settle_with": self.settle_with,
-                "note": self.note().to_dict()}
+        return {
+            "accuracy": self.accuracy,
+            "sample_size": self.sample_size,
+            "low": round(self.low, 4),
+            "high": round(self.high, 4),
+            "target": self.target,
+            "gap": self.gap,
+            "settle_with": self.settle_with,
+            "note": self.note().to_dict(),
+        }
 
 
 def measure_baseline(accuracy_percent: int, sample_size: int, target_percent: int) -> Baseline:
@@ -98,5 +119,12 @@ def measure_baseline(accuracy_percent: int, sample_size: int, target_percent: in
     target = target_percent / 100
     low, high = wilson_interval(round(p * sample_size), sample_size)
     real = high < target if p < target else low >= target
-    return Baseline(p, sample_size, low, high, target, "real" if real else "uncertain",
-                    None if real else cases_to_settle(p, target))
+    return Baseline(
+        p,
+        sample_size,
+        low,
+        high,
+        target,
+        "real" if real else "uncertain",
+        None if real else cases_to_settle(p, target),
+    )

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from .approaches import APPROACHES
 from .questionnaire import (
     NOT_APPLICABLE,
-    NOT_APPLICABLE_WHEN,
     QUESTION_ORDER,
     QUESTIONS,
     Answer,
@@ -25,6 +24,7 @@ from .questionnaire import (
 from .text import Text
 
 # --- Questions that cannot apply ------------------------------------------------------------
+
 
 def applicable_answers(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """The answers with every question that cannot apply, and was left out, set to NOT_APPLICABLE.
@@ -35,7 +35,9 @@ def applicable_answers(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     masked = dict(answers)
     for q in not_applicable(answers):
         question = QUESTIONS[q]
-        if question.kind == "choice" and (masked.get(q) is None or masked[q] in question.uncertain_options):
+        if question.kind == "choice" and (
+            masked.get(q) is None or masked[q] in question.uncertain_options
+        ):
             masked[q] = NOT_APPLICABLE
     return masked
 
@@ -43,16 +45,23 @@ def applicable_answers(answers: Mapping[str, Answer]) -> dict[str, Answer]:
 # --- Derived facts -----------------------------------------------------------------------
 
 # What each accuracy target means in points, so a measured baseline can be compared with it.
-ACCURACY_TARGETS: Mapping[str, int] = MappingProxyType({"best_effort": 85, "high": 95, "critical": 99})
+ACCURACY_TARGETS: Mapping[str, int] = MappingProxyType(
+    {"best_effort": 85, "high": 95, "critical": 99}
+)
 # A gap this small is "the last mile" that fine-tuning can buy (Ng: 95% -> 99%).
 SMALL_GAP = 10
 
 
 def _baseline_for_gap(gap: str, answers: Mapping[str, Answer]) -> dict[str, Answer]:
     target = ACCURACY_TARGETS[answers["accuracy_target"]]  # type: ignore[index]
-    return {"baseline_accuracy": {"unmeasured": None, "meets_target": target,
-                                  "small": target - SMALL_GAP // 2,
-                                  "large": max(0, target - 3 * SMALL_GAP)}[gap]}
+    return {
+        "baseline_accuracy": {
+            "unmeasured": None,
+            "meets_target": target,
+            "small": target - SMALL_GAP // 2,
+            "large": max(0, target - 3 * SMALL_GAP),
+        }[gap]
+    }
 
 
 def baseline_gap(answers: Mapping[str, Answer]) -> str:
@@ -85,11 +94,13 @@ class Fact:
 # Each data problem that weakens fine-tuning on its own; together they make the data not ready.
 # Few examples is not one of them: 100 or even fewer good examples can be enough (Ng), and no
 # examples at all is a veto of its own.
-DATA_PROBLEMS: Mapping[str, str] = MappingProxyType({
-    "data_quality": "mixed",
-    "data_diversity": "clustered",
-    "edge_cases": "no",
-})
+DATA_PROBLEMS: Mapping[str, str] = MappingProxyType(
+    {
+        "data_quality": "mixed",
+        "data_diversity": "clustered",
+        "edge_cases": "no",
+    }
+)
 
 
 def data_problems(answers: Mapping[str, Answer]) -> tuple[str, ...]:
@@ -110,8 +121,12 @@ def fixed_data(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     and real examples collected where there were none."""
     fixed = dict(answers)
     if fixed["example_count"] == "none":
-        fixed.update(example_count="100_to_1k", data_quality="clean", data_diversity="diverse",
-                     edge_cases="yes")
+        fixed.update(
+            example_count="100_to_1k",
+            data_quality="clean",
+            data_diversity="diverse",
+            edge_cases="yes",
+        )
     if fixed["data_quality"] in {"noisy", "mixed"}:
         fixed["data_quality"] = "clean"
     if fixed["data_diversity"] == "clustered":
@@ -134,132 +149,199 @@ def large_model_works(answers: Mapping[str, Answer]) -> str:
 
 def quality_reached(answers: Mapping[str, Answer]) -> str:
     """Whether today's prompt already gives the quality wanted."""
-    return "yes" if answers["failure_mode"] == "none" or baseline_gap(answers) == "meets_target" else "no"
+    return (
+        "yes"
+        if answers["failure_mode"] == "none" or baseline_gap(answers) == "meets_target"
+        else "no"
+    )
 
 
 def at_scale(answers: Mapping[str, Answer]) -> str:
     """Speed and cost matter at real volume or under cost pressure, not for a few calls a day."""
-    if answers["volume"] in {"medium", "high"} or answers["cost_pressure"] in {"moderate", "blocking"}:
+    if answers["volume"] in {"medium", "high"} or answers["cost_pressure"] in {
+        "moderate",
+        "blocking",
+    }:
         return "yes"
     return "no"
 
 
-FACTS: Mapping[str, Fact] = MappingProxyType({
-    "baseline_gap": Fact(
-        key="baseline_gap",
-        name=Text("the gap between the measured baseline and the target",
-                  "实测基线与准确率目标之间的差距"),
-        inputs=("baseline_accuracy", "accuracy_target"),
-        values=MappingProxyType({
-            "unmeasured": Text("not measured", "尚未测量"),
-            "meets_target": Text("none (the baseline meets the target)", "没有差距（基线已达到目标）"),
-            "small": Text(f"small (at most {SMALL_GAP} points)", f"较小（不超过 {SMALL_GAP} 个百分点）"),
-            "large": Text(f"large (more than {SMALL_GAP} points)", f"较大（超过 {SMALL_GAP} 个百分点）"),
-        }),
-        compute=baseline_gap,
-        parameters=MappingProxyType({"targets": dict(ACCURACY_TARGETS), "small_gap": SMALL_GAP}),
-        realise=_baseline_for_gap,
-    ),
-    "data_readiness": Fact(
-        key="data_readiness",
-        name=Text("the readiness of the data", "数据的准备程度"),
-        inputs=("data_quality", "data_diversity", "edge_cases"),
-        values=MappingProxyType({
-            "adequate": Text("adequate (at most one of: some wrong labels, clustered examples, no "
-                             "edge cases)",
-                             "尚可（以下问题最多只有一个：部分标注错误、示例高度同质化、没有边缘案例）"),
-            "weak": Text(f"weak ({DATA_NOT_READY_AT} or more of: some wrong labels, clustered "
-                         "examples, no edge cases)",
-                         f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例高度同质化、"
-                         "没有边缘案例）"),
-        }),
-        compute=data_readiness,
-        parameters=MappingProxyType({"not_ready_at": DATA_NOT_READY_AT,
-                                     "problems": dict(DATA_PROBLEMS)}),
-    ),
-    "data_problem": Fact(
-        key="data_problem",
-        name=Text("whether the data has a problem to fix", "数据是否有需要修正的问题"),
-        inputs=("example_count", "data_quality", "data_diversity", "edge_cases", "synthetic_data"),
-        values=MappingProxyType({
-            "none": Text("none", "没有"),
-            "some": Text("some (wrong or clustered examples, no hard cases, or no examples)",
-                         "有（示例有错误或高度同质化、没有困难案例，或者没有示例）"),
-        }),
-        compute=data_problem,
-        parameters=MappingProxyType({}),
-    ),
-    "large_model_works": Fact(
-        key="large_model_works",
-        name=Text("whether the current model already does the job", "当前模型是否已能完成任务"),
-        inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
-        values=MappingProxyType({
-            "yes": Text("yes (quality is acceptable, or the baseline is at most a few points short)",
-                        "是（质量可以接受，或基线离目标只差几个百分点）"),
-            "no": Text("no, or not measured", "否，或尚未测量"),
-        }),
-        compute=large_model_works,
-        parameters=MappingProxyType({}),
-    ),
-    "quality_reached": Fact(
-        key="quality_reached",
-        name=Text("whether the quality wanted is reached", "是否已达到所需质量"),
-        inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
-        values=MappingProxyType({
-            "yes": Text("yes (quality is acceptable, or the baseline meets the target)",
-                        "是（质量可以接受，或基线已达到目标）"),
-            "no": Text("no, or not measured", "否，或尚未测量"),
-        }),
-        compute=quality_reached,
-        parameters=MappingProxyType({}),
-    ),
-    "at_scale": Fact(
-        key="at_scale",
-        name=Text("whether speed and cost matter at scale", "规模化时速度和成本是否重要"),
-        inputs=("volume", "cost_pressure"),
-        values=MappingProxyType({
-            "yes": Text("yes (at least 1,000 requests a day, or some cost pressure)",
-                        "是（每天至少 1,000 个请求，或有一定成本压力）"),
-            "no": Text("no (fewer than 1,000 requests a day and no cost pressure)",
-                       "否（每天少于 1,000 个请求，且没有成本压力）"),
-        }),
-        compute=at_scale,
-        parameters=MappingProxyType({}),
-    ),
-})
+FACTS: Mapping[str, Fact] = MappingProxyType(
+    {
+        "baseline_gap": Fact(
+            key="baseline_gap",
+            name=Text(
+                "the gap between the measured baseline and the target",
+                "实测基线与准确率目标之间的差距",
+            ),
+            inputs=("baseline_accuracy", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "unmeasured": Text("not measured", "尚未测量"),
+                    "meets_target": Text(
+                        "none (the baseline meets the target)", "没有差距（基线已达到目标）"
+                    ),
+                    "small": Text(
+                        f"small (at most {SMALL_GAP} points)",
+                        f"较小（不超过 {SMALL_GAP} 个百分点）",
+                    ),
+                    "large": Text(
+                        f"large (more than {SMALL_GAP} points)",
+                        f"较大（超过 {SMALL_GAP} 个百分点）",
+                    ),
+                }
+            ),
+            compute=baseline_gap,
+            parameters=MappingProxyType(
+                {"targets": dict(ACCURACY_TARGETS), "small_gap": SMALL_GAP}
+            ),
+            realise=_baseline_for_gap,
+        ),
+        "data_readiness": Fact(
+            key="data_readiness",
+            name=Text("the readiness of the data", "数据的准备程度"),
+            inputs=("data_quality", "data_diversity", "edge_cases"),
+            values=MappingProxyType(
+                {
+                    "adequate": Text(
+                        "adequate (at most one of: some wrong labels, clustered examples, no "
+                        "edge cases)",
+                        "尚可（以下问题最多只有一个：部分标注错误、示例高度同质化、没有边缘案例）",
+                    ),
+                    "weak": Text(
+                        f"weak ({DATA_NOT_READY_AT} or more of: some wrong labels, clustered "
+                        "examples, no edge cases)",
+                        f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例高度同质化、"
+                        "没有边缘案例）",
+                    ),
+                }
+            ),
+            compute=data_readiness,
+            parameters=MappingProxyType(
+                {"not_ready_at": DATA_NOT_READY_AT, "problems": dict(DATA_PROBLEMS)}
+            ),
+        ),
+        "data_problem": Fact(
+            key="data_problem",
+            name=Text("whether the data has a problem to fix", "数据是否有需要修正的问题"),
+            inputs=(
+                "example_count",
+                "data_quality",
+                "data_diversity",
+                "edge_cases",
+                "synthetic_data",
+            ),
+            values=MappingProxyType(
+                {
+                    "none": Text("none", "没有"),
+                    "some": Text(
+                        "some (wrong or clustered examples, no hard cases, or no examples)",
+                        "有（示例有错误或高度同质化、没有困难案例，或者没有示例）",
+                    ),
+                }
+            ),
+            compute=data_problem,
+            parameters=MappingProxyType({}),
+        ),
+        "large_model_works": Fact(
+            key="large_model_works",
+            name=Text("whether the current model already does the job", "当前模型是否已能完成任务"),
+            inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (quality is acceptable, or the baseline is at most a few points short)",
+                        "是（质量可以接受，或基线离目标只差几个百分点）",
+                    ),
+                    "no": Text("no, or not measured", "否，或尚未测量"),
+                }
+            ),
+            compute=large_model_works,
+            parameters=MappingProxyType({}),
+        ),
+        "quality_reached": Fact(
+            key="quality_reached",
+            name=Text("whether the quality wanted is reached", "是否已达到所需质量"),
+            inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (quality is acceptable, or the baseline meets the target)",
+                        "是（质量可以接受，或基线已达到目标）",
+                    ),
+                    "no": Text("no, or not measured", "否，或尚未测量"),
+                }
+            ),
+            compute=quality_reached,
+            parameters=MappingProxyType({}),
+        ),
+        "at_scale": Fact(
+            key="at_scale",
+            name=Text("whether speed and cost matter at scale", "规模化时速度和成本是否重要"),
+            inputs=("volume", "cost_pressure"),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (at least 1,000 requests a day, or some cost pressure)",
+                        "是（每天至少 1,000 个请求，或有一定成本压力）",
+                    ),
+                    "no": Text(
+                        "no (fewer than 1,000 requests a day and no cost pressure)",
+                        "否（每天少于 1,000 个请求，且没有成本压力）",
+                    ),
+                }
+            ),
+            compute=at_scale,
+            parameters=MappingProxyType({}),
+        ),
+    }
+)
 
 
 # Measured evidence the team may attach besides its answers: what the cost numbers say (see
 # app/costs: the saving's payback against the thresholds there). "none" without numbers.
 COST_CASE = "cost_case"
-COST_CASES: Mapping[str, Text] = MappingProxyType({
-    "none": Text("no numbers given", "没有填写数字"),
-    "fast_payback": Text("pays back within 3 months", "3 个月内收回成本"),
-    "moderate_payback": Text("pays back within a year", "一年内收回成本"),
-    "payback_unknown": Text("saves money, one-time cost not given", "能节省费用，但未填写一次性成本"),
-    "slow_payback": Text("pays back only after a year", "一年以上才能收回成本"),
-    "negligible_saving": Text("a negligible saving", "节省可以忽略"),
-    "costs_more": Text("costs more than today", "比现在更贵"),
-})
+COST_CASES: Mapping[str, Text] = MappingProxyType(
+    {
+        "none": Text("no numbers given", "没有填写数字"),
+        "fast_payback": Text("pays back within 3 months", "3 个月内收回成本"),
+        "moderate_payback": Text("pays back within a year", "一年内收回成本"),
+        "payback_unknown": Text(
+            "saves money, one-time cost not given", "能节省费用，但未填写一次性成本"
+        ),
+        "slow_payback": Text("pays back only after a year", "一年以上才能收回成本"),
+        "negligible_saving": Text("a negligible saving", "节省可以忽略"),
+        "costs_more": Text("costs more than today", "比现在更贵"),
+    }
+)
 
 # Keys that only advice given after the verdict may use: what was recommended, and for
 # fine-tuning, which case made it (see Rule.path).
 RECOMMENDATION = "recommendation"
 PATH = "path"
-_VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType({
-    RECOMMENDATION: (Text("the recommendation", "建议"),
-                     MappingProxyType({k: a.label for k, a in APPROACHES.items()})),
-    COST_CASE: (Text("what the cost numbers show", "成本数字的结论"), COST_CASES),
-    PATH: (Text("the case for fine-tuning", "微调的理由"), MappingProxyType({
-        "none": Text("none", "无"),
-        "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),
-        "pattern": Text("a format or style to learn", "要学会的格式或风格"),
-        "mapping": Text("an input-to-label mapping", "从输入到标签的映射"),
-        "voice": Text("a voice or style", "说话风格"),
-        "decision": Text("a hard-to-state decision", "难以说清的决策"),
-        "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
-    })),
-})
+_VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
+    {
+        RECOMMENDATION: (
+            Text("the recommendation", "建议"),
+            MappingProxyType({k: a.label for k, a in APPROACHES.items()}),
+        ),
+        COST_CASE: (Text("what the cost numbers show", "成本数字的结论"), COST_CASES),
+        PATH: (
+            Text("the case for fine-tuning", "微调的理由"),
+            MappingProxyType(
+                {
+                    "none": Text("none", "无"),
+                    "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),
+                    "pattern": Text("a format or style to learn", "要学会的格式或风格"),
+                    "mapping": Text("an input-to-label mapping", "从输入到标签的映射"),
+                    "voice": Text("a voice or style", "说话风格"),
+                    "decision": Text("a hard-to-state decision", "难以说清的决策"),
+                    "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
+                }
+            ),
+        ),
+    }
+)
 
 # Every key a condition may use, in a stable order: questions, then facts, then the verdict.
 CONDITION_ORDER: Mapping[str, int] = MappingProxyType(
@@ -274,7 +356,9 @@ def _domain(key: str) -> Mapping[str, Text]:
         return _VERDICT_KEYS[key][1]
     q = QUESTIONS.get(key)
     if q is None or q.kind != "choice":
-        raise ValueError(f"conditions can use choice questions, facts or {sorted(_VERDICT_KEYS)}: {key!r}")
+        raise ValueError(
+            f"conditions can use choice questions, facts or {sorted(_VERDICT_KEYS)}: {key!r}"
+        )
     return {o.key: o.label for o in q.options}
 
 

@@ -13,17 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .advice import (
+    DROP_FIRST,
     FIND_OUT,
     FIND_OUT_QUESTION,
+    FIRST_STEPS,
+    KEEP,
     MAX_FIND_OUT,
     MAX_NEXT_STEPS,
     MAX_RISKS,
     NEXT_STEPS,
     RISKS,
     WARNINGS,
-    DROP_FIRST,
-    FIRST_STEPS,
-    KEEP,
     Advice,
 )
 from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
@@ -34,14 +34,20 @@ from .conditions import (
     FACTS,
     PATH,
     RECOMMENDATION,
+    Fact,
     When,
     applicable_answers,
     fixed_data,
     not_applicable,
 )
-from .conditions import Fact
-from .questionnaire import NOT_APPLICABLE, NOT_APPLICABLE_WHEN
-from .questionnaire import QUESTIONS, Answer, InvalidAnswers, validate_answers
+from .questionnaire import (
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_WHEN,
+    QUESTIONS,
+    Answer,
+    InvalidAnswers,
+    validate_answers,
+)
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
 from .text import NG_BATCH_294, Text
@@ -105,7 +111,9 @@ def _facts(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> 
     return facts
 
 
-def _points(facts: Mapping[str, object]) -> tuple[tuple[int, ...], dict[Rec, int], dict[Rec, list[int]]]:
+def _points(
+    facts: Mapping[str, object],
+) -> tuple[tuple[int, ...], dict[Rec, int], dict[Rec, list[int]]]:
     fired = tuple(i for i, rule in enumerate(RULES) if rule.when.matches(facts))
     points = {a: BASE_SCORES.get(a, 0) for a in Rec}
     vetoed_by: dict[Rec, list[int]] = {a: [] for a in Rec}
@@ -138,9 +146,12 @@ def score(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> S
         else:
             vetoed_by[Rec.ID] = list(fixed_vetoes[Rec.FT])
     effective: dict[Rec, int | None] = {a: None if vetoed_by[a] else points[a] for a in Rec}
-    winner = min((a for a in Rec if effective[a] is not None),
-                 key=lambda a: (-effective[a], _SIMPLER[a]))  # type: ignore[operator]
-    return Scored(facts, fired, points, {a: tuple(v) for a, v in vetoed_by.items()}, effective, winner)
+    winner = min(
+        (a for a in Rec if effective[a] is not None), key=lambda a: (-effective[a], _SIMPLER[a])
+    )  # type: ignore[operator]
+    return Scored(
+        facts, fired, points, {a: tuple(v) for a, v in vetoed_by.items()}, effective, winner
+    )
 
 
 # --- What would change --------------------------------------------------------------------
@@ -160,7 +171,9 @@ _CONTROLS: dict[str, tuple[str, ...]] = {}
 for _q, (_control, _value) in NOT_APPLICABLE_WHEN.items():
     _CONTROLS[_control] = (*_CONTROLS.get(_control, ()), _q)
 _FACTS_OF = {q: tuple(f for f in FACTS.values() if q in f.inputs) for q in QUESTIONS}
-_RULES_OF = {q: frozenset(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS}
+_RULES_OF = {
+    q: frozenset(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS
+}
 _BY_SIMPLICITY = tuple(_INDEX[a] for a in SIMPLICITY_ORDER)
 _KEYS = tuple(Rec)
 
@@ -226,7 +239,9 @@ def _rescore(base: _Pass, answers: Mapping[str, Answer], changed: set[str]) -> _
 
 def _outcome(one: _Pass, answers: Mapping[str, Answer]) -> tuple[int, list[int | None]]:
     """The winner and effective points of a pass, with "fix the data" scored as in score()."""
-    effective: list[int | None] = [None if v else p for p, v in zip(one.points, one.vetoes)]
+    effective: list[int | None] = [
+        None if v else p for p, v in zip(one.points, one.vetoes, strict=True)
+    ]
     if not one.vetoes[_ID]:
         fixed = fixed_data(answers)
         diff = {q for q in fixed if fixed[q] != answers[q]}
@@ -239,11 +254,16 @@ def _outcome(one: _Pass, answers: Mapping[str, Answer]) -> tuple[int, list[int |
             best, best_points = a, p
     return best, effective
 
-def _alternatives(question: str, answers: Mapping[str, Answer], facts: Mapping[str, object]) -> list[Answer]:
+
+def _alternatives(
+    question: str, answers: Mapping[str, Answer], facts: Mapping[str, object]
+) -> list[Answer]:
     q = QUESTIONS[question]
     current = answers[question]
     if q.kind == "choice":
-        values: list[Answer] = [o for o in q.option_keys if o not in q.uncertain_options and o != current]
+        values: list[Answer] = [
+            o for o in q.option_keys if o not in q.uncertain_options and o != current
+        ]
         order = IMPROVEMENTS.get(question)
         if order and current in order:
             values = [v for v in values if order.index(v) > order.index(current)]  # type: ignore[arg-type]
@@ -274,8 +294,9 @@ def _kind(question: str, current: Answer) -> ChangeKind:
     return "situation"
 
 
-def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
-                       evidence: Evidence) -> tuple[Change, ...]:
+def _what_would_change(
+    answers: Mapping[str, Answer], scored: Scored, evidence: Evidence
+) -> tuple[Change, ...]:
     found: list[tuple[tuple[int, int, int], Change]] = []
     skip = not_applicable(answers)
     base = _full_pass(dict(scored.facts))
@@ -286,8 +307,10 @@ def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
             continue
         for value in _alternatives(question, answers, scored.facts):
             changed = {**answers, question: value}
-            if any(QUESTIONS[q].kind == "choice" and masked.get(q) == NOT_APPLICABLE
-                   for q in not_applicable(answers) - not_applicable(changed)):
+            if any(
+                QUESTIONS[q].kind == "choice" and masked.get(q) == NOT_APPLICABLE
+                for q in not_applicable(answers) - not_applicable(changed)
+            ):
                 continue  # it would make a question apply that was left out: we can't say
             other, effective = _outcome(_rescore(base, changed, {question}), changed)
             if other == winner:
@@ -303,8 +326,10 @@ def _what_would_change(answers: Mapping[str, Answer], scored: Scored,
 
 # --- Reasons ---------------------------------------------------------------------------------
 
-def _reason(i: int, answers: Mapping[str, Answer], facts: Mapping[str, object],
-            evidence: Evidence) -> Reason:
+
+def _reason(
+    i: int, answers: Mapping[str, Answer], facts: Mapping[str, object], evidence: Evidence
+) -> Reason:
     rule = RULES[i]
     questions = rule.when.questions()
     return Reason(
@@ -325,7 +350,9 @@ def deciding_rules(scored: Scored) -> list[int]:
         rule = RULES[i]
         if w is Rec.ID:
             # "Fix the data": what is wrong with the data, then why fine-tuning would fit.
-            if rule.principle == DATA_PRINCIPLE and (Rec.FT in rule.exclude or rule.scores.get(Rec.FT, 0) < 0):
+            if rule.principle == DATA_PRINCIPLE and (
+                Rec.FT in rule.exclude or rule.scores.get(Rec.FT, 0) < 0
+            ):
                 weights[i] = _VETO_WEIGHT if Rec.FT in rule.exclude else -rule.scores[Rec.FT] * 10
             elif rule.scores.get(Rec.FT, 0) > 0:
                 weights[i] = rule.scores[Rec.FT]
@@ -334,8 +361,11 @@ def deciding_rules(scored: Scored) -> list[int]:
             weights[i] = rule.scores[w]
         # A veto decided if the approach it took off the table would otherwise have won; the
         # veto that removed the strongest such approach comes first.
-        beaten = [scored.points[a] for a in rule.exclude
-                  if a != w and scored.beats(a, scored.points[a], w, scored.effective[w])]
+        beaten = [
+            scored.points[a]
+            for a in rule.exclude
+            if a != w and scored.beats(a, scored.points[a], w, scored.effective[w])
+        ]
         if beaten:
             weights[i] = _VETO_WEIGHT + max(beaten)
     return sorted(weights, key=lambda i: (-weights[i], i))
@@ -344,14 +374,20 @@ def deciding_rules(scored: Scored) -> list[int]:
 def _reasons_against(scored: Scored, loser: Rec) -> list[int]:
     w = scored.winner
     vetoes = list(scored.vetoed_by[loser])
-    negative = sorted((i for i in scored.fired if RULES[i].scores.get(loser, 0) < 0 and i not in vetoes),
-                      key=lambda i: (RULES[i].scores[loser], i))
+    negative = sorted(
+        (i for i in scored.fired if RULES[i].scores.get(loser, 0) < 0 and i not in vetoes),
+        key=lambda i: (RULES[i].scores[loser], i),
+    )
     found = vetoes + negative
     if len(found) < 2:
         favour = sorted(
-            (i for i in scored.fired if i not in found
-             and RULES[i].scores.get(w, 0) - RULES[i].scores.get(loser, 0) > 0),
-            key=lambda i: (RULES[i].scores.get(loser, 0) - RULES[i].scores.get(w, 0), i))
+            (
+                i
+                for i in scored.fired
+                if i not in found and RULES[i].scores.get(w, 0) - RULES[i].scores.get(loser, 0) > 0
+            ),
+            key=lambda i: (RULES[i].scores.get(loser, 0) - RULES[i].scores.get(w, 0), i),
+        )
         found += favour
     return found[:MAX_WHY_NOT_REASONS]
 
@@ -370,7 +406,9 @@ def _names(questions: list[str]) -> Text:
     return Text(", ".join(n.en for n in names), "、".join(n.zh for n in names))
 
 
-def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None) -> tuple[Confidence, Text]:
+def _confidence(
+    scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None
+) -> tuple[Confidence, Text]:
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -379,7 +417,13 @@ def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline 
     else:
         best, runner = max(others, key=lambda x: (x[0], -_SIMPLER[x[1]]))
         margin = scored.effective[w] - best  # type: ignore[operator]
-        level = 2 if margin >= CONFIDENCE_MARGINS["high"] else 1 if margin >= CONFIDENCE_MARGINS["medium"] else 0
+        level = (
+            2
+            if margin >= CONFIDENCE_MARGINS["high"]
+            else 1
+            if margin >= CONFIDENCE_MARGINS["medium"]
+            else 0
+        )
     unsettled = baseline is not None and baseline.gap == "uncertain"
     if open_questions or unsettled:
         level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
@@ -390,32 +434,46 @@ def _confidence(scored: Scored, changes: tuple[Change, ...], baseline: Baseline 
         decide = [c.question for c in changes if c.recommendation == runner.value]
         if decide:
             names = _names(list(dict.fromkeys(decide))[:2])
-            why = Text(f"Tied with “{label.en}”, and the simpler approach wins ties: your answer on "
-                       f"{names.en} decides between them.",
-                       f"与「{label.zh}」得分相同，平分时选择更简单的做法：你关于{names.zh}的答案决定二者之间的取舍。")
+            why = Text(
+                f"Tied with “{label.en}”, and the simpler approach wins ties: your answer on "
+                f"{names.en} decides between them.",
+                f"与「{label.zh}」得分相同，平分时选择更简单的做法：你关于{names.zh}的答案决定二者之间的取舍。",
+            )
         else:
-            why = Text(f"Tied with “{label.en}”, and the simpler approach wins ties.",
-                       f"与「{label.zh}」得分相同，平分时选择更简单的做法。")
+            why = Text(
+                f"Tied with “{label.en}”, and the simpler approach wins ties.",
+                f"与「{label.zh}」得分相同，平分时选择更简单的做法。",
+            )
     elif unsettled and not open_questions:
-        why = Text("Your baseline was measured on too few cases to tell whether it meets the target.",
-                   "你的基线所用的案例太少，无法判断它是否达到目标。")
+        why = Text(
+            "Your baseline was measured on too few cases to tell whether it meets the target.",
+            "你的基线所用的案例太少，无法判断它是否达到目标。",
+        )
     elif open_questions:
         names = _names(open_questions)
         n = len(open_questions)
-        why = Text(f"{n} open answer{'s' if n > 1 else ''} could change this: {names.en}.",
-                   f"有 {n} 个尚未确定的答案可能改变结论：{names.zh}。")
+        why = Text(
+            f"{n} open answer{'s' if n > 1 else ''} could change this: {names.en}.",
+            f"有 {n} 个尚未确定的答案可能改变结论：{names.zh}。",
+        )
     elif runner is None:
-        why = Text("Every other approach is ruled out by a hard principle.",
-                   "其他所有做法都被硬性原则排除了。")
+        why = Text(
+            "Every other approach is ruled out by a hard principle.",
+            "其他所有做法都被硬性原则排除了。",
+        )
     else:
         label = _label(runner)
         pts_en = f"{margin} point{'s' if margin != 1 else ''}"
         if level == 2:
-            why = Text(f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
-                       f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。")
+            why = Text(
+                f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
+                f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。",
+            )
         else:
-            why = Text(f"Only {pts_en} ahead of “{label.en}”: a single answer could tip it.",
-                       f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。")
+            why = Text(
+                f"Only {pts_en} ahead of “{label.en}”: a single answer could tip it.",
+                f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。",
+            )
     return confidence, why
 
 
@@ -441,18 +499,25 @@ def _baseline(answers: Mapping[str, Answer]) -> Baseline | None:
 # When no rule favours the winner, the prior decided: the simplest approach comes first.
 _PRIOR_REASON = Reason(
     rule="simplest-first",
-    text=Text("Nothing in your answers makes the case for a heavier approach yet, so the simplest "
-              "one comes first: most teams that fine-tune could have got good results with it.",
-              "你的答案中还没有支持更重做法的理由，所以先从最简单的做法开始：大多数做微调的团队本可以用它取得好结果。"),
+    text=Text(
+        "Nothing in your answers makes the case for a heavier approach yet, so the simplest "
+        "one comes first: most teams that fine-tune could have got good results with it.",
+        "你的答案中还没有支持更重做法的理由，所以先从最简单的做法开始：大多数做微调的团队本可以用它取得好结果。",
+    ),
     principle=PRINCIPLES["prompting-first"].title,
     sources=(NG_BATCH_294,),
     triggered_by=(),
 )
 
-_RECORD_SAMPLE_SIZE = Advice("record-sample-size", When(), Text(
-    "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
-    "of accuracy are within noise.",
-    "记下基线是在多少个案例上测得的：只有几十个案例时，几个百分点的差距可能只是噪声。"))
+_RECORD_SAMPLE_SIZE = Advice(
+    "record-sample-size",
+    When(),
+    Text(
+        "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
+        "of accuracy are within noise.",
+        "记下基线是在多少个案例上测得的：只有几十个案例时，几个百分点的差距可能只是噪声。",
+    ),
+)
 
 
 def _baseline_steps(answers: Mapping[str, Answer]) -> list[Advice]:
@@ -482,7 +547,9 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     deciding = deciding_rules(scored)
     paths = {RULES[i].path for i in deciding[:MAX_REASONS]} if w in FINE_TUNING else set()
     path = next((p for p in PATH_PRIORITY if p in paths), "pattern" if w in FINE_TUNING else None)
-    order = sorted(Rec, key=lambda a: (scored.effective[a] is None, -(scored.effective[a] or 0), _SIMPLER[a]))
+    order = sorted(
+        Rec, key=lambda a: (scored.effective[a] is None, -(scored.effective[a] or 0), _SIMPLER[a])
+    )
     ranking = tuple(Ranked(a.value, _display_score(scored.effective[a])) for a in order)
 
     runner_up = order[1]
@@ -493,9 +560,13 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         # "Why not something simpler?" is the question a fine-tuning verdict must answer.
         wanted.append(next(a for a in order if a not in FINE_TUNING | {Rec.ID}))
     why_not = tuple(
-        WhyNot(a.value,
-               tuple(_reason(i, normalized, scored.facts, evidence) for i in _reasons_against(scored, a)),
-               tuple(c for c in changes if c.recommendation == a.value))
+        WhyNot(
+            a.value,
+            tuple(
+                _reason(i, normalized, scored.facts, evidence) for i in _reasons_against(scored, a)
+            ),
+            tuple(c for c in changes if c.recommendation == a.value),
+        )
         for a in wanted
     )
 
@@ -526,7 +597,10 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         confidence_reason=confidence_reason,
         ranking=ranking,
         summary=summary(w, normalized, path),
-        reasons=tuple(_reason(i, normalized, scored.facts, evidence) for i in deciding[:MAX_REASONS]) or (_PRIOR_REASON,),
+        reasons=tuple(
+            _reason(i, normalized, scored.facts, evidence) for i in deciding[:MAX_REASONS]
+        )
+        or (_PRIOR_REASON,),
         why_not=why_not,
         risks=tuple(a.text for a in _advice(RISKS, facts)[:MAX_RISKS]),
         next_steps=tuple(a.text for a in unique[:MAX_NEXT_STEPS]),

@@ -12,52 +12,76 @@ from .version import RULES_VERSION
 
 # The four hard invariants of QUESTIONNAIRE.md, plus purity; each is kept by a veto rule.
 INVARIANTS: tuple[Text, ...] = (
-    Text("Prompting first: if prompting has not been tried, we never recommend fine-tuning.",
-         "提示工程优先：如果还没有尝试过提示工程，我们绝不建议微调。"),
-    Text("Fine-tuning teaches patterns, not facts: when the knowledge changes or is live, we "
-         "recommend RAG, alone or with fine-tuning.",
-         "微调教的是模式，不是知识：当知识会变化或是实时的，我们建议 RAG，单独使用或与微调结合。"),
-    Text("Garbage in, garbage out: with noisy data, or with no examples and no way to generate "
-         "them, we never recommend fine-tuning.",
-         "垃圾进，垃圾出：数据错误很多，或者既没有示例又无法生成示例时，我们绝不建议微调。"),
-    Text("No reasoning by fine-tuning: when a reasoning task fails at reasoning, we never "
-         "recommend fine-tuning.",
-         "推理能力不靠微调：当推理任务恰恰在推理上出错时，我们绝不建议微调。"),
-    Text("The verdict is a pure function of the answers and the rules version: same answers, "
-         "same verdict.",
-         "结论完全由答案和规则版本决定：答案相同，结论就相同。"),
+    Text(
+        "Prompting first: if prompting has not been tried, we never recommend fine-tuning.",
+        "提示工程优先：如果还没有尝试过提示工程，我们绝不建议微调。",
+    ),
+    Text(
+        "Fine-tuning teaches patterns, not facts: when the knowledge changes or is live, we "
+        "recommend RAG, alone or with fine-tuning.",
+        "微调教的是模式，不是知识：当知识会变化或是实时的，我们建议 RAG，单独使用或与微调结合。",
+    ),
+    Text(
+        "Garbage in, garbage out: with noisy data, or with no examples and no way to generate "
+        "them, we never recommend fine-tuning.",
+        "垃圾进，垃圾出：数据错误很多，或者既没有示例又无法生成示例时，我们绝不建议微调。",
+    ),
+    Text(
+        "No reasoning by fine-tuning: when a reasoning task fails at reasoning, we never "
+        "recommend fine-tuning.",
+        "推理能力不靠微调：当推理任务恰恰在推理上出错时，我们绝不建议微调。",
+    ),
+    Text(
+        "The verdict is a pure function of the answers and the rules version: same answers, "
+        "same verdict.",
+        "结论完全由答案和规则版本决定：答案相同，结论就相同。",
+    ),
 )
 
 HOW_SCORING_WORKS: tuple[Text, ...] = (
-    Text("Every approach starts from a prior that favours the simpler ones: most teams that "
-         "fine-tune could have stopped at prompting.",
-         "每种做法都有一个初始分，更简单的做法起点更高：大多数做微调的团队本可以在提示工程阶段就停下。"),
-    Text("Each rule whose condition matches your answers adds or subtracts points; a veto takes "
-         "an approach off the table whatever its points.",
-         "每条与你的答案相符的规则都会加分或减分；一票否决会直接排除某种做法，无论它得分多少。"),
-    Text("“Fix the data first” scores what fine-tuning would score with the data fixed (correct, "
-         "varied, hard cases included, real examples collected), less 2 points for the time fixing "
-         "takes. It is only on the table when the data has a problem to fix.",
-         "“先改进数据”的得分，是数据修好之后（正确、多样、包含困难案例、收集到真实示例）微调能得到的分数，"
-         "再减去 2 分，代表修数据所花的时间。只有数据确实有问题需要修正时，它才会被考虑。"),
-    Text("The approach with the most points wins; a tie goes to the simpler approach.",
-         "得分最高的做法胜出；平分时选择更简单的做法。"),
-    Text("The verdict's reasons are only the rules that decided it: rules that add points to the "
-         "recommendation, or that veto an approach that would otherwise have won. Every other rule "
-         "that matched still counted, and is listed on this page.",
-         "结论给出的理由只包括起决定作用的规则：为所建议做法加分的规则，或者否决了本会胜出的做法的规则。"
-         "其他相符的规则同样计了分，都列在本页。"),
-    Text("Confidence measures how robust the recommendation is: high when it leads the runner-up "
-         "by 4 points or more, medium from 2, low below. One open answer (“not sure”, no measured "
-         "baseline) that could change the verdict caps it at medium; two or more make it low.",
-         "置信度衡量的是建议有多稳：领先第二名 4 分或以上为“高”，2 分起为“中”，更少为“低”。"
-         "有一个可能改变结论的未确定答案（“不确定”、未测量的基线）时，置信度最高为“中”；两个或更多时为“低”。"),
-    Text("“What would change” is found by re-judging every single-answer change, so each entry is "
-         "true by construction. It never suggests making things worse (less prompting, less or "
-         "noisier data), and lists open answers first, then what you can do, then a different "
-         "situation.",
-         "“什么会改变结论”是通过逐一改变单个答案并重新评估得出的，因此每一条都必然成立。"
-         "它从不建议让情况变差（更少的提示工程、更少或更嘈杂的数据），并按先未确定的答案、再你能做的事、最后不同情形的顺序列出。"),
+    Text(
+        "Every approach starts from a prior that favours the simpler ones: most teams that "
+        "fine-tune could have stopped at prompting.",
+        "每种做法都有一个初始分，更简单的做法起点更高：大多数做微调的团队本可以在提示工程阶段就停下。",
+    ),
+    Text(
+        "Each rule whose condition matches your answers adds or subtracts points; a veto takes "
+        "an approach off the table whatever its points.",
+        "每条与你的答案相符的规则都会加分或减分；一票否决会直接排除某种做法，无论它得分多少。",
+    ),
+    Text(
+        "“Fix the data first” scores what fine-tuning would score with the data fixed (correct, "
+        "varied, hard cases included, real examples collected), less 2 points for the time fixing "
+        "takes. It is only on the table when the data has a problem to fix.",
+        "“先改进数据”的得分，是数据修好之后（正确、多样、包含困难案例、收集到真实示例）微调能得到的分数，"
+        "再减去 2 分，代表修数据所花的时间。只有数据确实有问题需要修正时，它才会被考虑。",
+    ),
+    Text(
+        "The approach with the most points wins; a tie goes to the simpler approach.",
+        "得分最高的做法胜出；平分时选择更简单的做法。",
+    ),
+    Text(
+        "The verdict's reasons are only the rules that decided it: rules that add points to the "
+        "recommendation, or that veto an approach that would otherwise have won. Every other rule "
+        "that matched still counted, and is listed on this page.",
+        "结论给出的理由只包括起决定作用的规则：为所建议做法加分的规则，或者否决了本会胜出的做法的规则。"
+        "其他相符的规则同样计了分，都列在本页。",
+    ),
+    Text(
+        "Confidence measures how robust the recommendation is: high when it leads the runner-up "
+        "by 4 points or more, medium from 2, low below. One open answer (“not sure”, no measured "
+        "baseline) that could change the verdict caps it at medium; two or more make it low.",
+        "置信度衡量的是建议有多稳：领先第二名 4 分或以上为“高”，2 分起为“中”，更少为“低”。"
+        "有一个可能改变结论的未确定答案（“不确定”、未测量的基线）时，置信度最高为“中”；两个或更多时为“低”。",
+    ),
+    Text(
+        "“What would change” is found by re-judging every single-answer change, so each entry is "
+        "true by construction. It never suggests making things worse (less prompting, less or "
+        "noisier data), and lists open answers first, then what you can do, then a different "
+        "situation.",
+        "“什么会改变结论”是通过逐一改变单个答案并重新评估得出的，因此每一条都必然成立。"
+        "它从不建议让情况变差（更少的提示工程、更少或更嘈杂的数据），并按先未确定的答案、再你能做的事、最后不同情形的顺序列出。",
+    ),
 )
 
 
@@ -174,8 +198,12 @@ def rules_document(lang: str) -> dict[str, Any]:
         "rules_version": guide.rules_version,
         "base_scores": guide.base_scores,
         "principles": [
-            {"key": p.principle.key, "title": p.principle.title.get(lang),
-             "statement": p.principle.statement.get(lang), "invariant": p.principle.invariant}
+            {
+                "key": p.principle.key,
+                "title": p.principle.title.get(lang),
+                "statement": p.principle.statement.get(lang),
+                "invariant": p.principle.invariant,
+            }
             for p in guide.principles
         ],
         "rules": [

@@ -76,7 +76,9 @@ class Step:
     questions: tuple[Question, ...]
 
 
-def _o(key: str, en: str, zh: str, hint_en: str | None = None, hint_zh: str | None = None) -> Option:
+def _o(
+    key: str, en: str, zh: str, hint_en: str | None = None, hint_zh: str | None = None
+) -> Option:
     hint = Text(hint_en, hint_zh) if hint_en is not None and hint_zh is not None else None
     return Option(key, Text(en, zh), hint)
 
@@ -106,17 +108,43 @@ _TASK = (
             "任务类型在很大程度上决定了结论。",
         ),
         (KARMINSKI, NG_BATCH_294),
-        _o("classification", "Classify, tag or route text", "分类、打标签或分流文本",
-           "e.g. medical records to billing codes", "例如把病历归类为医保理赔的诊断和操作编码"),
-        _o("extraction", "Convert input into a strict structure", "把输入转换成严格的结构",
-           "JSON, XML or another fixed format", "JSON、XML 或其他固定格式"),
-        _o("style", "Write in a specific voice, tone or brand style", "用特定的口吻、语气或品牌风格写作"),
-        _o("tool_use", "Choose and call the right tool or API", "选择并调用正确的工具或 API",
-           "agents, customer-service actions such as refunds", "智能体、客服操作（如退款）"),
+        _o(
+            "classification",
+            "Classify, tag or route text",
+            "分类、打标签或分流文本",
+            "e.g. medical records to billing codes",
+            "例如把病历归类为医保理赔的诊断和操作编码",
+        ),
+        _o(
+            "extraction",
+            "Convert input into a strict structure",
+            "把输入转换成严格的结构",
+            "JSON, XML or another fixed format",
+            "JSON、XML 或其他固定格式",
+        ),
+        _o(
+            "style",
+            "Write in a specific voice, tone or brand style",
+            "用特定的口吻、语气或品牌风格写作",
+        ),
+        _o(
+            "tool_use",
+            "Choose and call the right tool or API",
+            "选择并调用正确的工具或 API",
+            "agents, customer-service actions such as refunds",
+            "智能体、客服操作（如退款）",
+        ),
         _o("knowledge_qa", "Answer questions from documents or facts", "根据文档或事实回答问题"),
-        _o("simple_generation", "Rewrite, summarise or answer from given context",
-           "改写、总结或根据给定上下文回答"),
-        _o("reasoning", "Complex multi-step reasoning, maths or logic", "复杂的多步推理、数学或逻辑"),
+        _o(
+            "simple_generation",
+            "Rewrite, summarise or answer from given context",
+            "改写、总结或根据给定上下文回答",
+        ),
+        _o(
+            "reasoning",
+            "Complex multi-step reasoning, maths or logic",
+            "复杂的多步推理、数学或逻辑",
+        ),
         _o("general_assistant", "An open-ended, general-purpose assistant", "开放式的通用助手"),
     ),
     _choice(
@@ -146,7 +174,11 @@ _TASK = (
         (NG_BATCH_294,),
         _o("explicit", "Yes, as clear instructions or an SOP", "能，可以写成清晰的指令或 SOP"),
         _o("partial", "Partly", "部分可以"),
-        _o("implicit", "No, people learn it only from many examples", "不能，人也要看大量示例才能学会"),
+        _o(
+            "implicit",
+            "No, people learn it only from many examples",
+            "不能，人也要看大量示例才能学会",
+        ),
     ),
 )
 
@@ -178,9 +210,13 @@ _ACCURACY = (
         (NG_BATCH_294,),
         _o("none", "Not tried yet", "还没试过"),
         _o("basic", "A simple prompt", "一个简单的提示"),
-        _o("extensive", "Extensively", "大量尝试",
-           "long prompts, few-shot examples, many iterations, a simple agentic workflow",
-           "长提示、少样本示例、多次迭代、简单的智能体工作流"),
+        _o(
+            "extensive",
+            "Extensively",
+            "大量尝试",
+            "long prompts, few-shot examples, many iterations, a simple agentic workflow",
+            "长提示、少样本示例、多次迭代、简单的智能体工作流",
+        ),
     ),
     Question(
         key="baseline_accuracy",
@@ -300,8 +336,14 @@ _COST = (
         ),
         (NG_BATCH_294,),
         _o("api_ok", "A hosted API is fine", "托管 API 即可"),
-        _o("open_weights_preferred", "We want weights we can take elsewhere", "希望拿到可迁移的模型权重"),
-        _o("self_hosted_required", "Data must stay on our machines", "数据必须留在我们自己的机器上"),
+        _o(
+            "open_weights_preferred",
+            "We want weights we can take elsewhere",
+            "希望拿到可迁移的模型权重",
+        ),
+        _o(
+            "self_hosted_required", "Data must stay on our machines", "数据必须留在我们自己的机器上"
+        ),
     ),
     _choice(
         "ml_capacity",
@@ -333,9 +375,16 @@ _KNOWLEDGE = (
         ),
         (KARMINSKI, OVADIA_2024),
         _o("general", "Public knowledge the model already has", "模型已经掌握的公开知识"),
-        _o("private_stable", "Internal documents or code that rarely change", "很少变化的内部文档或代码"),
-        _o("private_changing", "Internal documents, code, specs, prices or policies that change",
-           "会变化的内部文档、代码、产品规格、价格或政策"),
+        _o(
+            "private_stable",
+            "Internal documents or code that rarely change",
+            "很少变化的内部文档或代码",
+        ),
+        _o(
+            "private_changing",
+            "Internal documents, code, specs, prices or policies that change",
+            "会变化的内部文档、代码、产品规格、价格或政策",
+        ),
         _o("realtime", "News, events or live data", "新闻、事件或实时数据"),
     ),
     _choice(
@@ -366,7 +415,11 @@ _KNOWLEDGE = (
         ),
         (NG_BATCH_294,),
         _o("common", "Ordinary language", "常见语言"),
-        _o("specialized", "Jargon or a language the model handles poorly", "专业术语或模型不擅长的语言"),
+        _o(
+            "specialized",
+            "Jargon or a language the model handles poorly",
+            "专业术语或模型不擅长的语言",
+        ),
     ),
 )
 
@@ -375,7 +428,10 @@ _DATA = (
         "example_count",
         "data",
         Text("number of examples", "示例数量"),
-        Text("How many labelled input→output examples do you have?", "你有多少条带标注的输入→输出示例？"),
+        Text(
+            "How many labelled input→output examples do you have?",
+            "你有多少条带标注的输入→输出示例？",
+        ),
         Text(
             "You need fewer than most people think: 100 or even fewer good examples can be enough, "
             "and 50–100 is a sensible start.",
@@ -392,8 +448,10 @@ _DATA = (
         "data",
         Text("data quality", "数据质量"),
         Text("How correct are the examples?", "这些示例的正确性如何？"),
-        Text("Garbage in, garbage out: a model fine-tuned on errors learns the errors.",
-             "垃圾进，垃圾出：用错误数据微调的模型会学会这些错误。"),
+        Text(
+            "Garbage in, garbage out: a model fine-tuned on errors learns the errors.",
+            "垃圾进，垃圾出：用错误数据微调的模型会学会这些错误。",
+        ),
         (KARMINSKI,),
         _o("clean", "Reviewed and correct", "已审核、准确无误"),
         _o("mixed", "Mostly right, some errors", "大部分正确，有一些错误"),
@@ -411,7 +469,11 @@ _DATA = (
             "高度同质化的数据只会教出单一、刻板的模式；覆盖多种风格、长度和主题的数据才能学到可泛化的模式。",
         ),
         (KARMINSKI,),
-        _o("diverse", "Diverse: covers styles, lengths and topics", "多样：覆盖各种风格、长度和主题"),
+        _o(
+            "diverse",
+            "Diverse: covers styles, lengths and topics",
+            "多样：覆盖各种风格、长度和主题",
+        ),
         _o("clustered", "Clustered: mostly similar examples", "同质化：大多是相似的示例"),
         _o("unsure", "Not sure", "不确定"),
     ),
@@ -447,26 +509,59 @@ _DATA = (
 )
 
 STEPS: tuple[Step, ...] = (
-    Step("task", 1, Text("The task", "任务类型"),
-         Text("What should the model do, and how well can the task be described?",
-              "模型要做什么？这个任务能描述得多清楚？"), _TASK),
-    Step("accuracy", 2, Text("Accuracy", "准确率目标"),
-         Text("How good must it be, and how far has prompting got you?",
-              "需要做到多好？提示工程已经让你走了多远？"), _ACCURACY),
-    Step("cost", 3, Text("Latency, cost and operations", "延迟与成本"),
-         Text("What it must cost, how fast it must be, and who will run it.",
-              "成本、速度的要求，以及由谁来运维。"), _COST),
-    Step("knowledge", 4, Text("Knowledge", "知识需求"),
-         Text("What the model must know, and whether that knowledge changes.",
-              "模型需要掌握哪些知识，这些知识是否会变化。"), _KNOWLEDGE),
-    Step("data", 5, Text("Data", "数据质量"),
-         Text("What examples you have: fine-tuning is only as good as its data.",
-              "你有哪些示例：微调的效果取决于数据。"), _DATA),
+    Step(
+        "task",
+        1,
+        Text("The task", "任务类型"),
+        Text(
+            "What should the model do, and how well can the task be described?",
+            "模型要做什么？这个任务能描述得多清楚？",
+        ),
+        _TASK,
+    ),
+    Step(
+        "accuracy",
+        2,
+        Text("Accuracy", "准确率目标"),
+        Text(
+            "How good must it be, and how far has prompting got you?",
+            "需要做到多好？提示工程已经让你走了多远？",
+        ),
+        _ACCURACY,
+    ),
+    Step(
+        "cost",
+        3,
+        Text("Latency, cost and operations", "延迟与成本"),
+        Text(
+            "What it must cost, how fast it must be, and who will run it.",
+            "成本、速度的要求，以及由谁来运维。",
+        ),
+        _COST,
+    ),
+    Step(
+        "knowledge",
+        4,
+        Text("Knowledge", "知识需求"),
+        Text(
+            "What the model must know, and whether that knowledge changes.",
+            "模型需要掌握哪些知识，这些知识是否会变化。",
+        ),
+        _KNOWLEDGE,
+    ),
+    Step(
+        "data",
+        5,
+        Text("Data", "数据质量"),
+        Text(
+            "What examples you have: fine-tuning is only as good as its data.",
+            "你有哪些示例：微调的效果取决于数据。",
+        ),
+        _DATA,
+    ),
 )
 STEP_KEYS: tuple[str, ...] = tuple(s.key for s in STEPS)
-QUESTIONS: Mapping[str, Question] = MappingProxyType(
-    {q.key: q for s in STEPS for q in s.questions}
-)
+QUESTIONS: Mapping[str, Question] = MappingProxyType({q.key: q for s in STEPS for q in s.questions})
 QUESTION_ORDER: Mapping[str, int] = MappingProxyType({k: i for i, k in enumerate(QUESTIONS)})
 
 
@@ -475,20 +570,25 @@ QUESTION_ORDER: Mapping[str, int] = MappingProxyType({k: i for i, k in enumerate
 # A question that cannot apply given another answer is not asked, may be left out, and counts
 # as neither a problem nor an open question: no baseline before any prompt, no data quality
 # without data.
-NOT_APPLICABLE_WHEN: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "baseline_accuracy": ("prompting_effort", "none"),
-    "baseline_sample_size": ("prompting_effort", "none"),
-    "data_quality": ("example_count", "none"),
-    "data_diversity": ("example_count", "none"),
-    "edge_cases": ("example_count", "none"),
-})
+NOT_APPLICABLE_WHEN: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "baseline_accuracy": ("prompting_effort", "none"),
+        "baseline_sample_size": ("prompting_effort", "none"),
+        "data_quality": ("example_count", "none"),
+        "data_diversity": ("example_count", "none"),
+        "edge_cases": ("example_count", "none"),
+    }
+)
 NOT_APPLICABLE = "not_applicable"
 
 
 def not_applicable(answers: Mapping[str, object]) -> frozenset[str]:
     """The questions that cannot apply, given these answers."""
-    return frozenset(q for q, (key, value) in NOT_APPLICABLE_WHEN.items()
-                     if isinstance(answers.get(key), str) and answers[key].strip() == value)
+    return frozenset(
+        q
+        for q, (key, value) in NOT_APPLICABLE_WHEN.items()
+        if isinstance(answers.get(key), str) and answers[key].strip() == value
+    )
 
 
 # --- Validation -------------------------------------------------------------------------

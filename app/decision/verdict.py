@@ -75,8 +75,13 @@ class Change:
     kind: ChangeKind
 
     def to_snapshot(self) -> dict[str, Any]:
-        return {"question": self.question, "from": self.from_, "to": self.to,
-                "recommendation": self.recommendation, "kind": self.kind}
+        return {
+            "question": self.question,
+            "from": self.from_,
+            "to": self.to,
+            "recommendation": self.recommendation,
+            "kind": self.kind,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +116,17 @@ class Verdict:
             "recommendation": self.recommendation,
             "confidence": self.confidence,
             "confidence_reason": self.confidence_reason.to_dict(),
-            "ranking": [{"recommendation": r.recommendation, "score": r.score} for r in self.ranking],
+            "ranking": [
+                {"recommendation": r.recommendation, "score": r.score} for r in self.ranking
+            ],
             "summary": self.summary.to_dict(),
             "reasons": [r.to_snapshot() for r in self.reasons],
             "why_not": [
-                {"recommendation": w.recommendation,
-                 "reasons": [r.to_snapshot() for r in w.reasons],
-                 "would_win_if": [c.to_snapshot() for c in w.would_win_if]}
+                {
+                    "recommendation": w.recommendation,
+                    "reasons": [r.to_snapshot() for r in w.reasons],
+                    "would_win_if": [c.to_snapshot() for c in w.would_win_if],
+                }
                 for w in self.why_not
             ],
             "risks": [t.to_dict() for t in self.risks],
@@ -141,8 +150,15 @@ def _sources(reason: dict[str, Any]) -> list[dict[str, Any]]:
     if "sources" in reason:
         return [dict(s) for s in reason["sources"]]
     source = reason["source"]
-    return [{"id": source["id"], "author": "", "title": source["title"], "year": None,
-             "url": source["url"]}]
+    return [
+        {
+            "id": source["id"],
+            "author": "",
+            "title": source["title"],
+            "year": None,
+            "url": source["url"],
+        }
+    ]
 
 
 def _reason(reason: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -169,21 +185,28 @@ def localize(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
         "recommendation": snapshot["recommendation"],
         "confidence": snapshot["confidence"],
         "confidence_reason": _pick(snapshot["confidence_reason"], lang)
-        if "confidence_reason" in snapshot else None,
+        if "confidence_reason" in snapshot
+        else None,
         "ranking": [dict(r) for r in snapshot["ranking"]],
         "summary": _pick(snapshot["summary"], lang),
         "reasons": [_reason(r, lang) for r in snapshot["reasons"]],
         "why_not": [
-            {"recommendation": w["recommendation"],
-             "reasons": [_reason(r, lang) for r in w["reasons"]],
-             "would_win_if": [_change(c) for c in w["would_win_if"]]}
+            {
+                "recommendation": w["recommendation"],
+                "reasons": [_reason(r, lang) for r in w["reasons"]],
+                "would_win_if": [_change(c) for c in w["would_win_if"]],
+            }
             for w in snapshot.get("why_not", [])
         ],
         "risks": [_pick(t, lang) for t in snapshot["risks"]],
         "next_steps": [_pick(t, lang) for t in snapshot["next_steps"]],
         "warnings": [_pick(t, lang) for t in snapshot["warnings"]],
         "what_would_change": [_change(c) for c in snapshot["what_would_change"]],
-        "baseline": {**{k: v for k, v in baseline.items() if k != "note"},
-                     "note": _pick(baseline["note"], lang)} if baseline else None,
+        "baseline": {
+            **{k: v for k, v in baseline.items() if k != "note"},
+            "note": _pick(baseline["note"], lang),
+        }
+        if baseline
+        else None,
         "rules_version": snapshot["rules_version"],
     }

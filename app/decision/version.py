@@ -54,8 +54,10 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
 
 
 def _advice_data(items: Iterable[Advice]) -> list[dict[str, Any]]:
-    return [{"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict(), "topic": a.topic}
-            for a in items]
+    return [
+        {"id": a.id, "when": a.when.to_data(), "text": a.text.to_dict(), "topic": a.topic}
+        for a in items
+    ]
 
 
 def canonical_rule_data(

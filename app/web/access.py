@@ -33,18 +33,26 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Why an attempt was refused, by the kind of throttle key that refused it.
 REFUSED = {
-    "client": N_("Too many wrong passwords from this browser. Try again in %(minutes)s minutes. "
-                 "Other browsers, even on your network, can still sign in."),
-    "address": N_("Many wrong passwords came from your network, so sign-ins from it are slowed "
-                  "down. Wait %(seconds)s seconds and try again."),
-    "account": N_("Many wrong passwords were tried recently, so sign-ins are slowed down for "
-                  "everyone. Wait %(seconds)s seconds and try again."),
+    "client": N_(
+        "Too many wrong passwords from this browser. Try again in %(minutes)s minutes. "
+        "Other browsers, even on your network, can still sign in."
+    ),
+    "address": N_(
+        "Many wrong passwords came from your network, so sign-ins from it are slowed "
+        "down. Wait %(seconds)s seconds and try again."
+    ),
+    "account": N_(
+        "Many wrong passwords were tried recently, so sign-ins are slowed down for "
+        "everyone. Wait %(seconds)s seconds and try again."
+    ),
 }
 
 
 def refusal_message(lang: str, refusal: auth.Refusal) -> str:
     return translate(lang, REFUSED[refusal.kind]) % {
-        "minutes": (refusal.retry_after + 59) // 60, "seconds": refusal.retry_after}
+        "minutes": (refusal.retry_after + 59) // 60,
+        "seconds": refusal.retry_after,
+    }
 
 
 class Check(Enum):
@@ -59,8 +67,9 @@ def client_keys(request: Request) -> dict[str, str]:
 
 
 class Gate:
-    def __init__(self, db: Database, password: str, protect_share_links: bool,
-                 secret_key: str | None = None) -> None:
+    def __init__(
+        self, db: Database, password: str, protect_share_links: bool, secret_key: str | None = None
+    ) -> None:
         self.db = db
         self._password = password.encode()
         self._secret_key = secret_key
@@ -81,10 +90,13 @@ class Gate:
 
     def _fingerprint(self) -> str:
         """Changes with the password; useless for guessing it without the server's key."""
-        return hmac.new(self._key().encode(), b"password\x00" + self._password,
-                        hashlib.sha256).hexdigest()[:32]
+        return hmac.new(
+            self._key().encode(), b"password\x00" + self._password, hashlib.sha256
+        ).hexdigest()[:32]
 
-    def check_password(self, attempt: str, keys: dict[str, str]) -> tuple[Check, auth.Refusal | None]:
+    def check_password(
+        self, attempt: str, keys: dict[str, str]
+    ) -> tuple[Check, auth.Refusal | None]:
         """The one door for a password, whatever carries it: counted by the throttle first."""
         refusal = auth.admit(self.db, keys)
         if refusal is not None:
@@ -106,8 +118,11 @@ class Gate:
             payload = self._signer().loads(cookie, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
-        if not isinstance(payload, dict) or not isinstance(payload.get("sid"), str) \
-                or not hmac.compare_digest(str(payload.get("pw", "")), self._fingerprint()):
+        if (
+            not isinstance(payload, dict)
+            or not isinstance(payload.get("sid"), str)
+            or not hmac.compare_digest(str(payload.get("pw", "")), self._fingerprint())
+        ):
             return None
         return payload["sid"] if auth.session_is_live(self.db, payload["sid"]) else None
 
@@ -141,21 +156,30 @@ class AccessMiddleware:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
             check, refusal = await run_in_threadpool(
-                self.gate.check_password, token.strip(), client_keys(request))
+                self.gate.check_password, token.strip(), client_keys(request)
+            )
             if check is Check.RIGHT:
                 await self.app(scope, receive, send)
                 return
             if refusal is not None:
                 lang = scope.get("state", {}).get("lang", "en")
-                response = JSONResponse({"detail": refusal_message(lang, refusal)}, status_code=429,
-                                        headers={"Retry-After": str(refusal.retry_after)})
+                response = JSONResponse(
+                    {"detail": refusal_message(lang, refusal)},
+                    status_code=429,
+                    headers={"Retry-After": str(refusal.retry_after)},
+                )
                 await response(scope, receive, send)
                 return
         if scope["path"].startswith("/api/"):
-            response = JSONResponse({"detail": "Sign-in required: send Authorization: Bearer <password>."},
-                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            response = JSONResponse(
+                {"detail": "Sign-in required: send Authorization: Bearer <password>."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         else:
             target = scope["path"] + (f"?{request.url.query}" if request.url.query else "")
             response = RedirectResponse(
-                str(request.url_for("show_sign_in").include_query_params(next=target)), status_code=303)
+                str(request.url_for("show_sign_in").include_query_params(next=target)),
+                status_code=303,
+            )
         await response(scope, receive, send)

@@ -11,24 +11,36 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.costs.inputs import LIMITS, MODEL_LABEL_LIMIT, Limit
 
 EXAMPLE_REQUEST = {
-    "requests_per_day": 100_000, "input_tokens": 1_500, "output_tokens": 300,
-    "current": {"input_per_million": 2.50, "output_per_million": 15.00, "accuracy": 0.97,
-                "model": "openai/gpt-4o"},
+    "requests_per_day": 100_000,
+    "input_tokens": 1_500,
+    "output_tokens": 300,
+    "current": {
+        "input_per_million": 2.50,
+        "output_per_million": 15.00,
+        "accuracy": 0.97,
+        "model": "openai/gpt-4o",
+    },
     "candidate": {"input_per_million": 0.20, "output_per_million": 0.20},
-    "one_time_cost": 5_000, "error_cost": 0.50,
+    "one_time_cost": 5_000,
+    "error_cost": 0.50,
 }
 
 
-def number(key: str, description: str, *, optional: bool = False, example: float | None = None) -> Any:
+def number(
+    key: str, description: str, *, optional: bool = False, example: float | None = None
+) -> Any:
     limit: Limit = LIMITS[key]
     bounds = {"gt" if limit.above else "ge": limit.minimum, "le": limit.maximum}
     examples = [example] if example is not None else None
     return Field(None if optional else ..., description=description, examples=examples, **bounds)
 
 
-MODEL_LABEL = Field(None, max_length=MODEL_LABEL_LIMIT,
-                    description="A price-table id such as `openai/gpt-4o`, or any label; shown, "
-                                "never used in the arithmetic.")
+MODEL_LABEL = Field(
+    None,
+    max_length=MODEL_LABEL_LIMIT,
+    description="A price-table id such as `openai/gpt-4o`, or any label; shown, "
+    "never used in the arithmetic.",
+)
 ACCURACY = "Share of answers that are right, a fraction from 0 to 1 (0.97 for 97%)."
 
 
@@ -39,10 +51,12 @@ class Strict(BaseModel):
 class TokenPricesIn(Strict):
     """A hosted model billed per token, at list price."""
 
-    input_per_million: float = number("input_per_million", "US dollars per million input tokens.",
-                                      example=2.5)
-    output_per_million: float = number("output_per_million",
-                                       "US dollars per million output tokens.", example=15.0)
+    input_per_million: float = number(
+        "input_per_million", "US dollars per million input tokens.", example=2.5
+    )
+    output_per_million: float = number(
+        "output_per_million", "US dollars per million output tokens.", example=15.0
+    )
     accuracy: float | None = number("accuracy", ACCURACY, optional=True, example=0.97)
     model: str | None = MODEL_LABEL
 
@@ -52,12 +66,16 @@ class SelfHostedIn(Strict):
     utilization)."""
 
     gpu_per_hour: float = number("gpu_per_hour", "US dollars per GPU hour.", example=2.0)
-    tokens_per_second: float = number("tokens_per_second",
-                                      "Throughput at full load, input and output tokens together.",
-                                      example=2_500)
-    utilization: float = number("utilization",
-                                "Share of the time the GPU does useful work, above 0 and at most 1.",
-                                example=0.4)
+    tokens_per_second: float = number(
+        "tokens_per_second",
+        "Throughput at full load, input and output tokens together.",
+        example=2_500,
+    )
+    utilization: float = number(
+        "utilization",
+        "Share of the time the GPU does useful work, above 0 and at most 1.",
+        example=0.4,
+    )
     accuracy: float | None = number("accuracy", ACCURACY, optional=True)
     model: str | None = MODEL_LABEL
 
@@ -67,8 +85,9 @@ class TrainingTokensIn(Strict):
 
     tokens: float = number("tokens", "Training tokens in the data set.", example=2_000_000)
     epochs: float = number("epochs", "Passes over the data.", example=3)
-    price_per_million: float = number("price_per_million",
-                                      "US dollars per million trained tokens.", example=25)
+    price_per_million: float = number(
+        "price_per_million", "US dollars per million trained tokens.", example=25
+    )
 
 
 class TrainingGpuIn(Strict):
@@ -87,14 +106,20 @@ class CostsIn(Strict):
     output_tokens: float = number("output_tokens", "Mean output tokens per request.", example=300)
     current: TokenPricesIn = Field(description="The model in use today.")
     candidate: TokenPricesIn | SelfHostedIn = Field(
-        description="The fine-tuned model: per-token prices, or self-hosting figures.")
+        description="The fine-tuned model: per-token prices, or self-hosting figures."
+    )
     one_time_cost: float | None = number(
-        "one_time_cost", "One-time cost of fine-tuning in US dollars (or give `training`).",
-        optional=True, example=5_000)
+        "one_time_cost",
+        "One-time cost of fine-tuning in US dollars (or give `training`).",
+        optional=True,
+        example=5_000,
+    )
     training: TrainingTokensIn | TrainingGpuIn | None = Field(
-        None, description="The one-time cost as a training job, instead of `one_time_cost`.")
-    error_cost: float | None = number("error_cost", "What one wrong answer costs, in US dollars.",
-                                      optional=True, example=0.5)
+        None, description="The one-time cost as a training job, instead of `one_time_cost`."
+    )
+    error_cost: float | None = number(
+        "error_cost", "What one wrong answer costs, in US dollars.", optional=True, example=0.5
+    )
 
 
 class CumulativeMonth(BaseModel):
@@ -104,9 +129,11 @@ class CumulativeMonth(BaseModel):
 
 
 class CostFactOut(BaseModel):
-    key: str = Field(description="fast_payback, moderate_payback, slow_payback, payback_unknown, "
-                                 "negligible_saving, costs_more; candidate_above_break_even, "
-                                 "candidate_below_break_even, break_even_known")
+    key: str = Field(
+        description="fast_payback, moderate_payback, slow_payback, payback_unknown, "
+        "negligible_saving, costs_more; candidate_above_break_even, "
+        "candidate_below_break_even, break_even_known"
+    )
     direction: str = Field(description="for, against or neutral: how it bears on fine-tuning")
     text: str
 
@@ -116,14 +143,17 @@ class CostsOut(BaseModel):
 
     current_monthly: float
     candidate_monthly: float
-    monthly_saving: float = Field(description="current_monthly - candidate_monthly; negative "
-                                              "when the candidate costs more")
-    payback_months: float | None = Field(description="one-time cost / monthly saving; null "
-                                                     "without a saving or a one-time cost")
+    monthly_saving: float = Field(
+        description="current_monthly - candidate_monthly; negative when the candidate costs more"
+    )
+    payback_months: float | None = Field(
+        description="one-time cost / monthly saving; null without a saving or a one-time cost"
+    )
     break_even_accuracy: float | None = Field(
         description="current accuracy - (current - candidate price per request) / error_cost; "
-                    "null without error_cost and a current accuracy. Not clipped: below 0 the "
-                    "candidate pays at any accuracy, above 1 at none")
+        "null without error_cost and a current accuracy. Not clipped: below 0 the "
+        "candidate pays at any accuracy, above 1 at none"
+    )
     one_time_cost: float | None
     requests_per_month: float
     current_per_request: float
@@ -131,12 +161,15 @@ class CostsOut(BaseModel):
     current_per_1k_requests: float
     candidate_per_1k_requests: float
     candidate_per_million_tokens: float | None = Field(
-        description="Self-hosting only: the effective price per million tokens")
+        description="Self-hosting only: the effective price per million tokens"
+    )
     current_expected_per_request: float | None = Field(
-        description="price per request + (1 - accuracy) x error_cost")
+        description="price per request + (1 - accuracy) x error_cost"
+    )
     candidate_expected_per_request: float | None
-    cumulative: list[CumulativeMonth] = Field(description="Months 0 to 12; the candidate starts "
-                                                          "at the one-time cost")
+    cumulative: list[CumulativeMonth] = Field(
+        description="Months 0 to 12; the candidate starts at the one-time cost"
+    )
     facts: list[CostFactOut]
 
 

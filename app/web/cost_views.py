@@ -68,8 +68,9 @@ def summary_labels(lang: str, prefix: str = "") -> dict[str, str]:
     return {prefix + field: translate(lang, name) for field, name in FIELD_NAMES.items()}
 
 
-def wizard_cost_form(lang: str, values: Mapping[str, Any], errors: Mapping[str, str]
-                     ) -> dict[str, Any]:
+def wizard_cost_form(
+    lang: str, values: Mapping[str, Any], errors: Mapping[str, str]
+) -> dict[str, Any]:
     """What the cost step's optional numbers section needs; open when filled in or wrong."""
     prefix = COST_FORM_PREFIX
     return {
@@ -125,5 +126,10 @@ def cost_record(stored: Mapping[str, Any] | None, lang: str) -> dict[str, Any] |
 
 def results_record(view: CostView, lang: str) -> dict[str, Any]:
     """The response of POST /api/v1/costs."""
-    return {**view.result.to_dict(), "facts": [
-        {"key": f.key, "direction": f.direction, "text": f.sentence.get(lang)} for f in view.facts]}
+    return {
+        **view.result.to_dict(),
+        "facts": [
+            {"key": f.key, "direction": f.direction, "text": f.sentence.get(lang)}
+            for f in view.facts
+        ],
+    }

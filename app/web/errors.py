@@ -10,7 +10,6 @@ from app.web import i18n
 from app.web.i18n import N_
 from app.web.templating import render
 
-
 TITLES = {
     400: N_("That request could not be understood"),
     403: N_("That request was refused"),
@@ -25,15 +24,27 @@ TITLES = {
 }
 EXPLANATIONS = {
     400: N_("The address or form looks malformed. Go back and try again."),
-    403: N_("Forms on this site can only be sent from this site. If you followed a link from elsewhere, open the page here and try again."),
-    404: N_("There is nothing at this address. Share links are long: check that the whole link was copied."),
+    403: N_(
+        "Forms on this site can only be sent from this site. If you followed a link from elsewhere, open the page here and try again."
+    ),
+    404: N_(
+        "There is nothing at this address. Share links are long: check that the whole link was copied."
+    ),
     405: N_("This address doesn't accept that kind of request."),
-    408: N_("The connection was too slow to send the form. Check your connection and send it again."),
+    408: N_(
+        "The connection was too slow to send the form. Check your connection and send it again."
+    ),
     413: N_("The form sent more text than we accept. Shorten the notes and try again."),
     422: N_("Check the highlighted fields and try again."),
-    431: N_("Your browser sent more cookies or headers than we accept. Clear this site's cookies and try again."),
-    500: N_("The error has been logged, and nothing you entered before this page was lost. Try again in a moment."),
-    503: N_("Too many requests, or a search that takes too long. Nothing was lost: try again in a few seconds, or search for a more specific word."),
+    431: N_(
+        "Your browser sent more cookies or headers than we accept. Clear this site's cookies and try again."
+    ),
+    500: N_(
+        "The error has been logged, and nothing you entered before this page was lost. Try again in a moment."
+    ),
+    503: N_(
+        "Too many requests, or a search that takes too long. Nothing was lost: try again in a few seconds, or search for a more specific word."
+    ),
 }
 
 
@@ -50,9 +61,12 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
     if wants_json(request):
         return JSONResponse({"detail": detail or title}, status_code=status)
     explanation = i18n.translate(lang, EXPLANATIONS.get(status, EXPLANATIONS[400]))
-    return render(request, "errors/error.html",
-                  {"status": status, "title": title, "explanation": explanation},
-                  status_code=status)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "explanation": explanation},
+        status_code=status,
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -66,8 +80,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         fields = [
-            {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-             "code": err["type"], "message": err["msg"]}
+            {
+                "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                "code": err["type"],
+                "message": err["msg"],
+            }
             for err in exc.errors()
         ]
         return error_response(request, 422, fields)

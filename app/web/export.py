@@ -6,8 +6,8 @@ from typing import Any
 from urllib.parse import quote
 
 from app import decision
-from app.models import Assessment
 from app.costs import numbers
+from app.models import Assessment
 from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 
@@ -128,21 +128,33 @@ def chat_summary(assessment: Assessment, lang: str, url: str) -> str:
     def t(key: str, **values: Any) -> str:
         return translate(lang, MD[key]) % values
 
-    head = t("chat", title=assessment.title,
-             recommendation=decision.APPROACHES[verdict["recommendation"]].label.get(lang),
-             confidence=translate(lang, CONFIDENCE_LABELS[verdict["confidence"]]).lower(),
-             reason=verdict.get("confidence_reason") or "")
+    head = t(
+        "chat",
+        title=assessment.title,
+        recommendation=decision.APPROACHES[verdict["recommendation"]].label.get(lang),
+        confidence=translate(lang, CONFIDENCE_LABELS[verdict["confidence"]]).lower(),
+        reason=verdict.get("confidence_reason") or "",
+    )
     separator = "；" if lang == "zh" else "; "
     reasons = separator.join(r["text"].rstrip(".。") for r in verdict["reasons"][:2])
-    return "\n".join(line for line in (head.strip(), t("chat_why", reasons=reasons) if reasons else "",
-                                        url) if line)
+    return "\n".join(
+        line
+        for line in (head.strip(), t("chat_why", reasons=reasons) if reasons else "", url)
+        if line
+    )
 
 
 def export_filename(title: str, extension: str) -> tuple[str, str]:
     """A file name after the title: (ASCII fallback, RFC 5987 UTF-8 form) for Content-Disposition."""
     slug = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower()[:80] or "verdict"
-    ascii_slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug)
-                        .encode("ascii", "ignore").decode().lower()).strip("-") or "verdict"
+    ascii_slug = (
+        re.sub(
+            r"[^a-z0-9]+",
+            "-",
+            unicodedata.normalize("NFKD", slug).encode("ascii", "ignore").decode().lower(),
+        ).strip("-")
+        or "verdict"
+    )
     return f"{ascii_slug}.{extension}", quote(f"{slug}.{extension}")
 
 
@@ -162,15 +174,26 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         return decision.APPROACHES[key].label.get(lang)
 
     confidence = translate(lang, CONFIDENCE_LABELS[verdict["confidence"]])
-    lines = [f"# {md_line(assessment.title)}", "",
-             t("recommendation", value=f"**{label(verdict['recommendation'])}**") + "  ",
-             (t("confidence_because", value=confidence, reason=verdict["confidence_reason"])
-              if verdict.get("confidence_reason") else t("confidence", value=confidence)) + "  "]
+    lines = [
+        f"# {md_line(assessment.title)}",
+        "",
+        t("recommendation", value=f"**{label(verdict['recommendation'])}**") + "  ",
+        (
+            t("confidence_because", value=confidence, reason=verdict["confidence_reason"])
+            if verdict.get("confidence_reason")
+            else t("confidence", value=confidence)
+        )
+        + "  ",
+    ]
     if assessment.team:
         lines.append(t("team", value=md_line(assessment.team)) + "  ")
     lines += [
-        t("decided", when=f"{assessment.finished_at:%Y-%m-%d %H:%M} UTC",
-          version=f"`{verdict['rules_version']}`") + "  ",
+        t(
+            "decided",
+            when=f"{assessment.finished_at:%Y-%m-%d %H:%M} UTC",
+            version=f"`{verdict['rules_version']}`",
+        )
+        + "  ",
         t("link", url=url),
         "",
         verdict["summary"],
@@ -179,26 +202,37 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         "",
     ]
     for n, reason in enumerate(verdict["reasons"], 1):
-        sources = ", ".join(f"[{citation(s)}]({s['url']})"
-                            for s in [reason["source"], *reason["more_sources"]])
+        sources = ", ".join(
+            f"[{citation(s)}]({s['url']})" for s in [reason["source"], *reason["more_sources"]]
+        )
         measured = "".join(f" [{m}]" for m in reason.get("measured", []))
         lines.append(f"{n}. {reason['text']}{measured} ({t('source', source=sources)})")
     if verdict["warnings"]:
         lines += ["", f"## {t('warnings')}", "", *(f"- {w}" for w in verdict["warnings"])]
     if verdict.get("baseline"):
         lines += ["", f"## {t('baseline')}", "", verdict["baseline"]["note"]]
-    lines += ["", f"## {t('next_steps')}", "",
-              *(f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1))]
+    lines += [
+        "",
+        f"## {t('next_steps')}",
+        "",
+        *(f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1)),
+    ]
     for other in verdict.get("why_not", []):
         lines += ["", f"## {t('why_not', approach=label(other['recommendation']))}", ""]
         lines += [f"- {r['text']}" for r in other["reasons"]]
         if other["would_win_if"]:
-            lines += ["", t("would_win_if"), "",
-                      *(f"- {change_sentence(c, lang)}" for c in other["would_win_if"][:5])]
+            lines += [
+                "",
+                t("would_win_if"),
+                "",
+                *(f"- {change_sentence(c, lang)}" for c in other["would_win_if"][:5]),
+            ]
     if verdict["what_would_change"]:
         lines += ["", f"## {t('changes')}", ""]
-        lines += [f"- {translate(lang, CHANGE_KINDS[c['kind']])}: {change_sentence(c, lang)}"
-                  for c in verdict["what_would_change"]]
+        lines += [
+            f"- {translate(lang, CHANGE_KINDS[c['kind']])}: {change_sentence(c, lang)}"
+            for c in verdict["what_would_change"]
+        ]
     if verdict["risks"]:
         lines += ["", f"## {t('risks')}", "", *(f"- {r}" for r in verdict["risks"])]
     lines += ["", f"## {t('answers')}", ""]
@@ -228,7 +262,9 @@ COST_MD = {
     "payback_months": N_("%(months)s months"),
     "no_payback": N_("none (no saving, or no one-time cost given)"),
     "break_even": N_("Break-even accuracy: %(value)s"),
-    "basis": N_("Based on %(requests)s requests a day (a month is 30 days), %(input)s input and %(output)s output tokens each."),
+    "basis": N_(
+        "Based on %(requests)s requests a day (a month is 30 days), %(input)s input and %(output)s output tokens each."
+    ),
     "check": N_("Check the prices against the providers' current pages."),
 }
 
@@ -244,26 +280,46 @@ def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
         return text % values if values else text
 
     r = view.result
-    now = md(view.current_price.label if view.current_price else view.inputs.current.model or t("now"))
-    new = md(view.candidate_price.label if view.candidate_price
-             else view.inputs.candidate.model or t("fine_tuned"))
-    payback = (t("payback_months", months=numbers.months(r.payback_months))
-               if r.payback_months is not None else t("no_payback"))
-    break_even = numbers.percent(r.break_even_accuracy) if r.break_even_accuracy is not None else "-"
-    lines = [f"## {t('heading')}", "", *(f"- {fact.sentence.get(lang)}" for fact in view.facts), "",
-             f"| | {now} | {new} |",
-             "|---|---:|---:|",
-             f"| {t('monthly')} | {numbers.usd(r.current_monthly)} | {numbers.usd(r.candidate_monthly)} |",
-             f"| {t('per_1k')} | {numbers.usd(r.current_per_1k_requests)} | "
-             f"{numbers.usd(r.candidate_per_1k_requests)} |",
-             f"| {t('year')} | {numbers.usd(r.cumulative[-1][1])} | {numbers.usd(r.cumulative[-1][2])} |",
-             "",
-             "- " + t("saving", value=numbers.usd(r.monthly_saving)),
-             "- " + t("payback", value=payback),
-             "- " + t("break_even", value=break_even),
-             "",
-             t("basis", requests=numbers.count(view.inputs.requests_per_day),
-               input=numbers.count(view.inputs.input_tokens),
-               output=numbers.count(view.inputs.output_tokens)) + " " + t("check"),
-             ""]
+    now = md(
+        view.current_price.label if view.current_price else view.inputs.current.model or t("now")
+    )
+    new = md(
+        view.candidate_price.label
+        if view.candidate_price
+        else view.inputs.candidate.model or t("fine_tuned")
+    )
+    payback = (
+        t("payback_months", months=numbers.months(r.payback_months))
+        if r.payback_months is not None
+        else t("no_payback")
+    )
+    break_even = (
+        numbers.percent(r.break_even_accuracy) if r.break_even_accuracy is not None else "-"
+    )
+    lines = [
+        f"## {t('heading')}",
+        "",
+        *(f"- {fact.sentence.get(lang)}" for fact in view.facts),
+        "",
+        f"| | {now} | {new} |",
+        "|---|---:|---:|",
+        f"| {t('monthly')} | {numbers.usd(r.current_monthly)} | {numbers.usd(r.candidate_monthly)} |",
+        f"| {t('per_1k')} | {numbers.usd(r.current_per_1k_requests)} | "
+        f"{numbers.usd(r.candidate_per_1k_requests)} |",
+        f"| {t('year')} | {numbers.usd(r.cumulative[-1][1])} | {numbers.usd(r.cumulative[-1][2])} |",
+        "",
+        "- " + t("saving", value=numbers.usd(r.monthly_saving)),
+        "- " + t("payback", value=payback),
+        "- " + t("break_even", value=break_even),
+        "",
+        t(
+            "basis",
+            requests=numbers.count(view.inputs.requests_per_day),
+            input=numbers.count(view.inputs.input_tokens),
+            output=numbers.count(view.inputs.output_tokens),
+        )
+        + " "
+        + t("check"),
+        "",
+    ]
     return lines

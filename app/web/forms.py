@@ -5,7 +5,9 @@ from app.assessments import MetaError
 from app.web.i18n import N_, translate
 
 MESSAGES = {
-    "required": N_("Give the assessment a title (1 to 200 characters), so your team can find it later."),
+    "required": N_(
+        "Give the assessment a title (1 to 200 characters), so your team can find it later."
+    ),
     "too_long": N_("Keep this to %(limit)s characters or fewer."),
     "not_text": N_("This must be text."),
     "unknown_field": N_("Unknown field: the body takes title, team, notes, answers and costs."),
@@ -14,7 +16,9 @@ MESSAGES = {
     "too_deep": N_("The body is nested too deeply: objects and lists go at most 16 levels deep."),
     "number_too_large": N_("A number in the body is too long: integers have at most 20 digits."),
     "unsearchable": N_("Search for a word: a search needs at least one letter or digit."),
-    "invalid_cursor": N_("This cursor was not given out by this app: start again from the first page."),
+    "invalid_cursor": N_(
+        "This cursor was not given out by this app: start again from the first page."
+    ),
 }
 
 

@@ -11,6 +11,7 @@ HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 BABEL_LOCALE = {"en": "en", "zh": "zh_Hans_CN"}
 LANG_COOKIE = "lang"
 
+
 def N_(message: str) -> str:
     """Marks a message for extraction; it is translated where it is shown."""
     return message
@@ -18,8 +19,11 @@ def N_(message: str) -> str:
 
 CONFIDENCE_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 # The kinds of "what would change" entry, as the verdict labels them.
-CHANGE_KINDS = {"unsure": N_("Open answer"), "actionable": N_("You can change"),
-                "situation": N_("Different situation")}
+CHANGE_KINDS = {
+    "unsure": N_("Open answer"),
+    "actionable": N_("You can change"),
+    "situation": N_("Different situation"),
+}
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
@@ -30,7 +34,9 @@ def translations(lang: str) -> NullTranslations:
         return NullTranslations()
     catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
     if not isinstance(catalogue, Translations):
-        raise RuntimeError(f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`")
+        raise RuntimeError(
+            f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`"
+        )
     return catalogue
 
 

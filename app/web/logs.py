@@ -12,7 +12,8 @@ import traceback
 
 _SLASH = r"(?:/|%2[fF])"
 TOKEN_IN_PATH = re.compile(
-    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}")
+    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
+)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

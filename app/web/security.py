@@ -39,14 +39,16 @@ RETRY_BUSY = "5"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
 
 BASE_HEADERS = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
@@ -96,7 +98,7 @@ def host_name(host_header: str) -> str:
     """The name in a Host header, without port, brackets or a final dot, in lower case."""
     host = host_header.strip().lower()
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     if host.count(":") == 1:
         host = host.rsplit(":", 1)[0]
     return host.rstrip(".")
@@ -122,10 +124,18 @@ class AllowedHosts:
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, default_language: str, max_body_bytes: int,
-                 trusted_origins: tuple[str, ...] = (), hsts: bool = False,
-                 allowed_hosts: Iterable[str] = ("*",), body_timeout: float = 15.0,
-                 upload_paths: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default_language: str,
+        max_body_bytes: int,
+        trusted_origins: tuple[str, ...] = (),
+        hsts: bool = False,
+        allowed_hosts: Iterable[str] = ("*",),
+        body_timeout: float = 15.0,
+        upload_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.default_language = default_language
         self.max_body_bytes = max_body_bytes
@@ -137,7 +147,9 @@ class SecurityMiddleware:
         self.body_timeout = body_timeout
         self.headers = list(BASE_HEADERS)
         if hsts:
-            self.headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+            self.headers.append(
+                (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -172,7 +184,10 @@ class SecurityMiddleware:
             return
         method = scope["method"]
         headers = request.headers
-        if scope["path"] not in ANY_HOST_PATHS and host_name(headers.get("host", "")) not in self.allowed_hosts:
+        if (
+            scope["path"] not in ANY_HOST_PATHS
+            and host_name(headers.get("host", "")) not in self.allowed_hosts
+        ):
             await self._refuse(scope, receive, send_with_headers, 400)
             return
         if method in ("TRACE", "TRACK", "CONNECT"):
@@ -183,7 +198,11 @@ class SecurityMiddleware:
             return
         limit = None if scope["path"] in self.upload_paths else self.max_body_bytes
         length = headers.get("content-length")
-        if limit is not None and length is not None and (not length.isdigit() or int(length) > limit):
+        if (
+            limit is not None
+            and length is not None
+            and (not length.isdigit() or int(length) > limit)
+        ):
             await self._refuse(scope, receive, send_with_headers, 413)
             return
 
@@ -219,27 +238,42 @@ class SecurityMiddleware:
             if not started:
                 await self._refuse(scope, receive, send_with_headers, 413)
         except BodyTimeout:
-            log.info("request body not received in %s s on %s %s", self.body_timeout, method,
-                     mask_tokens(scope.get("path", "")))
+            log.info(
+                "request body not received in %s s on %s %s",
+                self.body_timeout,
+                method,
+                mask_tokens(scope.get("path", "")),
+            )
             if not started:
                 await self._refuse(scope, receive, send_with_headers, 408)
         except ClientDisconnect:
             # The client went away mid-request: nothing to answer, and nothing wrong with the app.
             log.info("client disconnected during %s %s", method, mask_tokens(scope.get("path", "")))
         except BUSY as busy:
-            log.warning("busy, answered 503 on %s %s: %s", method,
-                        mask_tokens(scope.get("path", "")), type(busy).__name__)
+            log.warning(
+                "busy, answered 503 on %s %s: %s",
+                method,
+                mask_tokens(scope.get("path", "")),
+                type(busy).__name__,
+            )
             if not started:
-                await self._refuse(scope, receive, send_with_headers, 503,
-                                   headers={"Retry-After": RETRY_BUSY})
+                await self._refuse(
+                    scope, receive, send_with_headers, 503, headers={"Retry-After": RETRY_BUSY}
+                )
         except Exception:
             # Handled here, inside this middleware, so that the 500 page carries the same headers.
             log.exception("unhandled error on %s %s", method, mask_tokens(scope.get("path", "")))
             if not started:
                 await self._refuse(scope, receive, send_with_headers, 500)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
-                      headers: dict[str, str] | None = None) -> None:
+    async def _refuse(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        status: int,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         response = error_response(Request(scope, receive), status)
         if headers:
             response.headers.update(headers)

@@ -10,7 +10,9 @@ class VersionedStaticFiles(StaticFiles):
 
         async def send_with_cache(message) -> None:
             if message["type"] == "http.response.start" and message["status"] in (200, 304):
-                policy = b"public, max-age=31536000, immutable" if versioned else b"public, max-age=3600"
+                policy = (
+                    b"public, max-age=31536000, immutable" if versioned else b"public, max-age=3600"
+                )
                 message["headers"] = [*message.get("headers", []), (b"cache-control", policy)]
             await send(message)
 

@@ -45,7 +45,10 @@ def _localize(context, text: Any) -> str:
 def _datetime(context, value: datetime | None, style: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, style, tzinfo=None, locale=i18n.BABEL_LOCALE[context["lang"]]) + " UTC"
+    return (
+        format_datetime(value, style, tzinfo=None, locale=i18n.BABEL_LOCALE[context["lang"]])
+        + " UTC"
+    )
 
 
 @pass_context
@@ -113,23 +116,42 @@ env = Environment(
 )
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates = Jinja2Blocks(env=env)
+
+
 def _sentence(text: str) -> str:
     """First letter upper case, the rest as written ("ML experience", not "Ml experience")."""
     return text[:1].upper() + text[1:]
 
 
-env.filters.update(localize=_localize, datetime=_datetime, date=_date, percent=_percent,
-                   sentence=_sentence)
+env.filters.update(
+    localize=_localize, datetime=_datetime, date=_date, percent=_percent, sentence=_sentence
+)
 # The cost numbers (app/costs): dollars, months, shares, counts; `cost_view` turns stored inputs
 # into what templates/costs/_results.html shows.
-env.filters.update(usd=numbers.usd, usd_compact=_usd_compact, months=numbers.months,
-                   share=numbers.percent, count=numbers.count)
-env.globals.update(cost_view=cost_views.cost_view, TIER_LABELS=cost_views.TIER_LABELS,
-                   DIRECTION_LABELS=cost_views.DIRECTION_LABELS, COST_SOURCES=cost_views.COST_SOURCES)
-env.globals.update(static_url=_static_url, answer_label=_answer_label, question_label=_question_label,
-                   question_name=_question_name, line_problem=_line_problem,
-                   dataset_facts=datasets.facts, measured_fact=datasets.measured_fact,
-                   DATASET_SOURCES=datasets.SOURCES, DATASET_QUESTIONS=datasets.QUESTIONS)
+env.filters.update(
+    usd=numbers.usd,
+    usd_compact=_usd_compact,
+    months=numbers.months,
+    share=numbers.percent,
+    count=numbers.count,
+)
+env.globals.update(
+    cost_view=cost_views.cost_view,
+    TIER_LABELS=cost_views.TIER_LABELS,
+    DIRECTION_LABELS=cost_views.DIRECTION_LABELS,
+    COST_SOURCES=cost_views.COST_SOURCES,
+)
+env.globals.update(
+    static_url=_static_url,
+    answer_label=_answer_label,
+    question_label=_question_label,
+    question_name=_question_name,
+    line_problem=_line_problem,
+    dataset_facts=datasets.facts,
+    measured_fact=datasets.measured_fact,
+    DATASET_SOURCES=datasets.SOURCES,
+    DATASET_QUESTIONS=datasets.QUESTIONS,
+)
 env.globals.update(
     LANGUAGES=i18n.LANGUAGES,
     HTML_LANG=i18n.HTML_LANG,
@@ -150,8 +172,15 @@ def is_htmx(request: Request) -> bool:
     )
 
 
-def render(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200,
-           block: str | None = None, headers: dict[str, str] | None = None) -> Response:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The whole page, or only `block` when htmx asks; the response varies on HX-Request."""
     fragment = block if block and is_htmx(request) else None
     response = templates.TemplateResponse(

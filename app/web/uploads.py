@@ -63,9 +63,12 @@ class _Form:
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         return {
-            "on_part_begin": self.part_begin, "on_header_field": self.header_name,
-            "on_header_value": self.header_value, "on_header_end": self.header_end,
-            "on_headers_finished": self.headers_finished, "on_part_data": self.part_data,
+            "on_part_begin": self.part_begin,
+            "on_header_field": self.header_name,
+            "on_header_value": self.header_value,
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_part_data": self.part_data,
             "on_part_end": self.part_end,
         }
 
@@ -103,9 +106,13 @@ class _Form:
             self.upload.fields.setdefault(self.name, self.value.decode("utf-8", "replace"))
 
 
-async def check_upload(request: Request, *, max_bytes: int,
-                       context_limit: Callable[[dict[str, str]], int],
-                       progress: Callable[[int], None] | None = None) -> Upload:
+async def check_upload(
+    request: Request,
+    *,
+    max_bytes: int,
+    context_limit: Callable[[dict[str, str]], int],
+    progress: Callable[[int], None] | None = None,
+) -> Upload:
     """Read the multipart body, checking the file part as it streams in.
 
     `context_limit` picks the limit from the fields sent before the file. Raises UploadProblem
@@ -136,7 +143,8 @@ async def check_upload(request: Request, *, max_bytes: int,
     async def run_check() -> None:
         limit = context_limit(form.upload.fields)
         form.upload.profile = await anyio.to_thread.run_sync(
-            lambda: datasets.check(chunks(), context_limit=limit, progress=progress))
+            lambda: datasets.check(chunks(), context_limit=limit, progress=progress)
+        )
 
     total = file_bytes = 0
     try:

@@ -115,13 +115,10 @@ $$
 """
 
 POSTGRES_TRIGGERS = {
-    "assessment_counts_insert":
-        "AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
-    "assessment_counts_update":
-        "AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT",
-    "assessment_counts_delete":
-        "AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT",
+    "assessment_counts_insert": "AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
+    "assessment_counts_update": "AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT",
+    "assessment_counts_delete": "AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT",
     # TRUNCATE ... CASCADE does not reach a table without a foreign key: empty it here.
     "assessment_counts_truncate": "AFTER TRUNCATE ON assessments FOR EACH STATEMENT",
 }
@@ -155,14 +152,20 @@ def upgrade() -> None:
 
 def _upgrade_sqlite() -> None:
     if sqlite3.sqlite_version_info < (3, 34, 0):
-        raise RuntimeError(f"SQLite {sqlite3.sqlite_version} lacks FTS5's trigram tokenizer; 3.34+ needed")
+        raise RuntimeError(
+            f"SQLite {sqlite3.sqlite_version} lacks FTS5's trigram tokenizer; 3.34+ needed"
+        )
     # With its own copy of title, team and recommendation (some 60 bytes a row, in time order):
     # counting the newest matches by recommendation then never reads the big assessments rows.
-    op.execute(f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
-               "title, team, recommendation UNINDEXED, columnsize=0, tokenize='trigram')")
-    op.execute(f"INSERT INTO {SEARCH_TABLE} (rowid, title, team, recommendation) "
-               f"SELECT {KEY.format(row='assessments')}, title, team, recommendation FROM assessments "
-               "WHERE finished_at IS NOT NULL AND recommendation IS NOT NULL")
+    op.execute(
+        f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+        "title, team, recommendation UNINDEXED, columnsize=0, tokenize='trigram')"
+    )
+    op.execute(
+        f"INSERT INTO {SEARCH_TABLE} (rowid, title, team, recommendation) "
+        f"SELECT {KEY.format(row='assessments')}, title, team, recommendation FROM assessments "
+        "WHERE finished_at IS NOT NULL AND recommendation IS NOT NULL"
+    )
     for ddl in SQLITE_TRIGGERS.values():
         op.execute(ddl)
 
@@ -171,19 +174,29 @@ def _upgrade_postgresql() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     # Newest first with what a search filters on and counts: an index-only walk, which never
     # touches the wide heap rows (the JSON answers live there).
-    op.create_index("ix_assessments_history", "assessments", ["finished_at", "id"],
-                    postgresql_include=["recommendation", "title", "team"],
-                    postgresql_where=sa.text("finished_at IS NOT NULL"))
+    op.create_index(
+        "ix_assessments_history",
+        "assessments",
+        ["finished_at", "id"],
+        postgresql_include=["recommendation", "title", "team"],
+        postgresql_where=sa.text("finished_at IS NOT NULL"),
+    )
     for name, column in TRIGRAM_INDEXES.items():
-        op.create_index(name, "assessments", [sa.text(f"lower({column}) gin_trgm_ops")],
-                        postgresql_using="gin",
-                        postgresql_where=sa.text("finished_at IS NOT NULL"))
+        op.create_index(
+            name,
+            "assessments",
+            [sa.text(f"lower({column}) gin_trgm_ops")],
+            postgresql_using="gin",
+            postgresql_where=sa.text("finished_at IS NOT NULL"),
+        )
     if op.get_bind().dialect.server_version_info >= (14,):
         # How common a word is decides between the two plans above; without statistics on the
         # expressions PostgreSQL guesses (a fixed 0.5%) and reads 30,000 rows for a common word.
         for column in TRIGRAM_INDEXES.values():
-            op.execute(f"CREATE STATISTICS IF NOT EXISTS st_assessments_lower_{column} "
-                       f"ON (lower({column})) FROM assessments")
+            op.execute(
+                f"CREATE STATISTICS IF NOT EXISTS st_assessments_lower_{column} "
+                f"ON (lower({column})) FROM assessments"
+            )
         op.execute("ANALYZE assessments")
     op.execute(POSTGRES_FUNCTION)
     for name, when in POSTGRES_TRIGGERS.items():

@@ -27,10 +27,14 @@ def chromium_path() -> str:
         # Never a skip: a suite that silently drops its browser tests looks green while
         # proving nothing.
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but no Chromium was found. {INSTALL_HINT}",
-                        pytrace=False)
-        pytest.fail(f"The e2e tests need a system Chromium and none was found. {INSTALL_HINT} "
-                    "Or leave them out with `-m 'not e2e'`.", pytrace=False)
+            pytest.fail(
+                f"REQUIRE_BROWSER=1 but no Chromium was found. {INSTALL_HINT}", pytrace=False
+            )
+        pytest.fail(
+            f"The e2e tests need a system Chromium and none was found. {INSTALL_HINT} "
+            "Or leave them out with `-m 'not e2e'`.",
+            pytrace=False,
+        )
     return path
 
 
@@ -61,8 +65,9 @@ def new_context(browser: Browser, live_url: str) -> Iterator[Callable[..., Brows
         page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
 
     def open_context(*, javascript: bool = True, **options) -> BrowserContext:
-        context = browser.new_context(base_url=live_url, java_script_enabled=javascript,
-                                      locale="en-GB", **options)
+        context = browser.new_context(
+            base_url=live_url, java_script_enabled=javascript, locale="en-GB", **options
+        )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.on("page", watch)
         contexts.append(context)
@@ -82,4 +87,3 @@ def page(new_context: Callable[..., BrowserContext]) -> Page:
 @pytest.fixture
 def nojs_page(new_context: Callable[..., BrowserContext]) -> Page:
     return new_context(javascript=False).new_page()
-

@@ -69,9 +69,15 @@ def _wait_healthy(base_url: str, process: subprocess.Popen, log_path: Path, time
 
 
 @contextmanager
-def live_server(workdir: Path, *, database_url: str | None = None, workers: int = 1,
-                timeout: float = 20.0, env: dict[str, str] | None = None,
-                args: tuple[str, ...] = ()) -> Iterator[str]:
+def live_server(
+    workdir: Path,
+    *,
+    database_url: str | None = None,
+    workers: int = 1,
+    timeout: float = 20.0,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> Iterator[str]:
     """Serve the app on a free loopback port and give its URL: by default on a new, migrated
     SQLite file in `workdir`, or on `database_url`, which must already be migrated. `env` adds
     settings (APP_...) and `args` uvicorn flags; the server's output goes to
@@ -84,9 +90,24 @@ def live_server(workdir: Path, *, database_url: str | None = None, workers: int 
     log_path = workdir / f"uvicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(workers), "--no-proxy-headers", *args],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--no-proxy-headers",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"
     try:

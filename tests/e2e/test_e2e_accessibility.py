@@ -41,15 +41,33 @@ PHONE = {"width": 375, "height": 812}
 # More verdicts than the worked examples, so that every badge, pill and warning style is on screen:
 # a low-confidence "fix the data first" with warnings, a low-confidence agentic workflow with
 # warnings, a medium prompt-engineering and a medium RAG-and-fine-tune.
-LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "failure_mode": "missing_knowledge", "volume": "low",
-                       "hosting": "open_weights_preferred", "ml_capacity": "experienced",
-                       "data_quality": "noisy"}
-LOW_CONFIDENCE_AGENTIC = {**CUSTOMER_SERVICE_BOT, "prompting_effort": "none", "volume": "low",
-                          "ml_capacity": "experienced", "synthetic_data": "yes"}
-MEDIUM_PROMPTING = {**CUSTOMER_SERVICE_BOT, "task_type": "reasoning", "accuracy_target": "high",
-                    "latency_need": "relaxed"}
-MEDIUM_BOTH = {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None, "hosting": "open_weights_preferred",
-               "knowledge_source": "private_changing"}
+LOW_CONFIDENCE_DATA = {
+    **CUSTOMER_SERVICE_BOT,
+    "failure_mode": "missing_knowledge",
+    "volume": "low",
+    "hosting": "open_weights_preferred",
+    "ml_capacity": "experienced",
+    "data_quality": "noisy",
+}
+LOW_CONFIDENCE_AGENTIC = {
+    **CUSTOMER_SERVICE_BOT,
+    "prompting_effort": "none",
+    "volume": "low",
+    "ml_capacity": "experienced",
+    "synthetic_data": "yes",
+}
+MEDIUM_PROMPTING = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "reasoning",
+    "accuracy_target": "high",
+    "latency_need": "relaxed",
+}
+MEDIUM_BOTH = {
+    **CUSTOMER_SERVICE_BOT,
+    "baseline_accuracy": None,
+    "hosting": "open_weights_preferred",
+    "knowledge_source": "private_changing",
+}
 VERDICTS = {
     "fine-tune, high": CUSTOMER_SERVICE_BOT,
     "RAG, high": PRODUCT_SPECS_QA,
@@ -63,6 +81,7 @@ VERDICTS = {
 
 # --- Running axe ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_PATH.exists():
@@ -73,6 +92,7 @@ def axe_source() -> str:
 @dataclass
 class Audit:
     """Collects axe violations page by page, so one run reports every problem at once."""
+
     axe_source: str = field(repr=False)
     found: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
@@ -100,18 +120,24 @@ class Audit:
         self.checked.append(state)
         for violation in results:
             for node in violation["nodes"]:
-                self.found.append(f"[{state}] {violation['id']} ({violation['impact']}): "
-                                  f"{violation['help']}\n    at {node['target']}\n"
-                                  f"    {node['summary']}")
+                self.found.append(
+                    f"[{state}] {violation['id']} ({violation['impact']}): "
+                    f"{violation['help']}\n    at {node['target']}\n"
+                    f"    {node['summary']}"
+                )
 
     def assert_clean(self) -> None:
         assert self.checked, "no page was checked"
         if self.found:
-            pytest.fail(f"axe found {len(self.found)} violation(s) on {len(self.checked)} page "
-                        "states:\n" + "\n".join(self.found), pytrace=False)
+            pytest.fail(
+                f"axe found {len(self.found)} violation(s) on {len(self.checked)} page "
+                "states:\n" + "\n".join(self.found),
+                pytrace=False,
+            )
 
 
 # --- The pages --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -120,8 +146,9 @@ def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def open_in(new_context: Callable[..., BrowserContext], live_url: str, lang: str,
-            **options) -> Page:
+def open_in(
+    new_context: Callable[..., BrowserContext], live_url: str, lang: str, **options
+) -> Page:
     context = new_context(**options)
     # Cookies ignore the port, so this one language holds for both servers.
     context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
@@ -133,8 +160,9 @@ def t(lang: str, message: str, **values) -> str:
 
 
 def problems(lang: str, count: int) -> str:
-    return translations(lang).ngettext("There is %(num)s problem to fix",
-                                       "There are %(num)s problems to fix", count) % {"num": count}
+    return translations(lang).ngettext(
+        "There is %(num)s problem to fix", "There are %(num)s problems to fix", count
+    ) % {"num": count}
 
 
 def start_draft(page: Page, title: str) -> str:
@@ -164,9 +192,10 @@ def static_pages(page: Page, check: Callable[[Page, str], None], empty_url: str)
     expect(page.locator("#results .empty")).to_be_visible()
     check(page, "history, nothing yet")
 
-    tokens = {name: create_finished(page.request, f"Accessibility: {name}", answers,
-                                    team="Platform")
-              for name, answers in VERDICTS.items()}
+    tokens = {
+        name: create_finished(page.request, f"Accessibility: {name}", answers, team="Platform")
+        for name, answers in VERDICTS.items()
+    }
     for name, token in tokens.items():
         page.goto(f"/a/{token}")
         check(page, f"verdict, {name}")
@@ -236,8 +265,12 @@ def wizard_pages_without_htmx(page: Page, check: Callable[[Page, str], None]) ->
     """Each step's 422 page, as a browser without JavaScript gets it. axe needs JavaScript to run,
     so the page keeps it but htmx is replaced by an empty file: forms then post plainly, exactly
     as with JavaScript off, and the server answers with the whole page."""
-    page.context.route("**/static/vendor/htmx.min.js*", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body="// htmx left out"))
+    page.context.route(
+        "**/static/vendor/htmx.min.js*",
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body="// htmx left out"
+        ),
+    )
     token = start_draft(page, "Accessibility: without htmx")
     for index, step in enumerate(STEP_KEYS):
         with page.expect_response(lambda r: r.request.method == "POST") as posted:
@@ -255,11 +288,17 @@ def wizard_pages_without_htmx(page: Page, check: Callable[[Page, str], None]) ->
 
 # --- axe ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_axe_finds_nothing_on_any_page(lang: str, scheme: str, axe_source: str, empty_url: str,
-                                       live_url: str,
-                                       new_context: Callable[..., BrowserContext]) -> None:
+def test_axe_finds_nothing_on_any_page(
+    lang: str,
+    scheme: str,
+    axe_source: str,
+    empty_url: str,
+    live_url: str,
+    new_context: Callable[..., BrowserContext],
+) -> None:
     audit = Audit(axe_source)
     page = open_in(new_context, live_url, lang, color_scheme=scheme)
     static_pages(page, audit, empty_url)
@@ -268,8 +307,13 @@ def test_axe_finds_nothing_on_any_page(lang: str, scheme: str, axe_source: str, 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_axe_finds_nothing_in_the_wizard(lang: str, scheme: str, axe_source: str, live_url: str,
-                                         new_context: Callable[..., BrowserContext]) -> None:
+def test_axe_finds_nothing_in_the_wizard(
+    lang: str,
+    scheme: str,
+    axe_source: str,
+    live_url: str,
+    new_context: Callable[..., BrowserContext],
+) -> None:
     audit = Audit(axe_source)
     wizard_pages(open_in(new_context, live_url, lang, color_scheme=scheme), audit, lang)
     audit.assert_clean()
@@ -277,18 +321,21 @@ def test_axe_finds_nothing_in_the_wizard(lang: str, scheme: str, axe_source: str
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_nothing_on_the_pages_served_without_htmx(
-        lang: str, axe_source: str, live_url: str,
-        new_context: Callable[..., BrowserContext]) -> None:
+    lang: str, axe_source: str, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
     audit = Audit(axe_source)
     wizard_pages_without_htmx(open_in(new_context, live_url, lang), audit)
     audit.assert_clean()
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_axe_finds_nothing_on_a_phone_in_dark_mode(lang: str, axe_source: str, empty_url: str,
-                                                   live_url: str,
-                                                   new_context: Callable[..., BrowserContext]
-                                                   ) -> None:
+def test_axe_finds_nothing_on_a_phone_in_dark_mode(
+    lang: str,
+    axe_source: str,
+    empty_url: str,
+    live_url: str,
+    new_context: Callable[..., BrowserContext],
+) -> None:
     """The small-screen layout hides and moves things (step names, the ranking bars): check it."""
     audit = Audit(axe_source)
     options = {"viewport": PHONE, "color_scheme": "dark", "is_mobile": True, "has_touch": True}
@@ -299,9 +346,11 @@ def test_axe_finds_nothing_on_a_phone_in_dark_mode(lang: str, axe_source: str, e
 
 # --- The live region ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_live_region_announces_step_changes_and_errors(
-        lang: str, live_url: str, new_context: Callable[..., BrowserContext]) -> None:
+    lang: str, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
     page = open_in(new_context, live_url, lang)
     announcer = page.locator("#announcer")
     start_draft(page, "Announcements")
@@ -316,8 +365,15 @@ def test_the_live_region_announces_step_changes_and_errors(
 
     fill_step(page, "task", CUSTOMER_SERVICE_BOT)
     next_button(page).click()
-    expect(announcer).to_have_text(t(lang, "Step %(number)s of %(total)s: %(title)s", number=2,
-                                     total=total, title=STEPS[1].title.get(lang)))
+    expect(announcer).to_have_text(
+        t(
+            lang,
+            "Step %(number)s of %(total)s: %(title)s",
+            number=2,
+            total=total,
+            title=STEPS[1].title.get(lang),
+        )
+    )
     expect(page.locator("#step-heading")).to_be_focused()
     # Still one live region after the swaps: the fragment's replaces the page's, it is not added.
     expect(page.locator("[aria-live]:not(#results)")).to_have_count(1)
@@ -329,8 +385,15 @@ def test_the_live_region_announces_step_changes_and_errors(
     expect(page.locator("#error-summary")).to_be_focused()
 
     page.locator("#wizard button[name=nav][value=back]").click()
-    expect(announcer).to_have_text(t(lang, "Step %(number)s of %(total)s: %(title)s", number=1,
-                                     total=total, title=STEPS[0].title.get(lang)))
+    expect(announcer).to_have_text(
+        t(
+            lang,
+            "Step %(number)s of %(total)s: %(title)s",
+            number=1,
+            total=total,
+            title=STEPS[0].title.get(lang),
+        )
+    )
 
 
 def test_a_history_search_announces_how_many_it_found(page: Page) -> None:
@@ -372,9 +435,11 @@ def test_an_invalid_number_is_announced_with_its_question(page: Page) -> None:
 
 # --- Small screens, colour, motion ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_page_scrolls_sideways_at_375_px(lang: str, empty_url: str, live_url: str,
-                                            new_context: Callable[..., BrowserContext]) -> None:
+def test_no_page_scrolls_sideways_at_375_px(
+    lang: str, empty_url: str, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
     wide: list[str] = []
 
     def check(page: Page, state: str) -> None:
@@ -387,7 +452,8 @@ def test_no_page_scrolls_sideways_at_375_px(lang: str, empty_url: str, live_url:
                     .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
                          + (el.className && typeof el.className === "string"
                             ? "." + el.className.trim().split(/\\s+/).join(".") : ""))""",
-                PHONE["width"])
+                PHONE["width"],
+            )
             wide.append(f"[{state}] {width}px wide: {', '.join(culprits)}")
 
     options = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
@@ -412,8 +478,10 @@ def test_progress_states_are_told_in_words_not_only_in_colour(page: Page) -> Non
 def test_fixtures_reach_the_verdicts_they_are_named_after() -> None:
     from app.decision import evaluate
 
-    got = {name: (v.recommendation, v.confidence, bool(v.warnings))
-           for name, v in ((name, evaluate(answers)) for name, answers in VERDICTS.items())}
+    got = {
+        name: (v.recommendation, v.confidence, bool(v.warnings))
+        for name, v in ((name, evaluate(answers)) for name, answers in VERDICTS.items())
+    }
     assert got == {
         "fine-tune, high": ("fine_tune", "high", False),
         "RAG, high": ("rag", "high", False),
@@ -436,13 +504,15 @@ def test_confidence_and_recommendation_are_words(page: Page) -> None:
 
 
 @pytest.mark.parametrize("reduced", [True, False], ids=["reduce", "no-preference"])
-def test_motion_follows_the_reader_preference(reduced: bool, live_url: str,
-                                              new_context: Callable[..., BrowserContext]) -> None:
+def test_motion_follows_the_reader_preference(
+    reduced: bool, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
     context = new_context(reduced_motion="reduce" if reduced else "no-preference")
     page = context.new_page()
     start_draft(page, "Motion")
     durations = page.locator(".option").first.evaluate(
-        "el => getComputedStyle(el).transitionDuration.split(',').map(parseFloat)")
+        "el => getComputedStyle(el).transitionDuration.split(',').map(parseFloat)"
+    )
     if reduced:
         assert max(durations) <= 0.001, durations
     else:
@@ -459,7 +529,8 @@ def test_dark_mode_changes_the_palette(new_context: Callable[..., BrowserContext
         page.goto("/new")
         page.locator("form[action$='/new'] button[type=submit]").click()
         colours[scheme] = page.locator(".field-error").first.evaluate(
-            "el => [getComputedStyle(el).color, getComputedStyle(document.body).backgroundColor]")
+            "el => [getComputedStyle(el).color, getComputedStyle(document.body).backgroundColor]"
+        )
     assert colours["light"] != colours["dark"], json.dumps(colours)
 
 
@@ -472,5 +543,6 @@ def test_tab_shows_the_skip_link_then_a_focus_ring(page: Page) -> None:
     page.keyboard.press("Tab")
     outline = page.evaluate(
         "() => { const s = getComputedStyle(document.activeElement);"
-        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }")
+        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"
+    )
     assert (outline[0] != "none" and outline[1] >= 2) or outline[2] != "none", outline

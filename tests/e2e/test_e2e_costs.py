@@ -70,8 +70,9 @@ def test_calculator_without_javascript_posts_and_answers_with_the_page(nojs_page
     expect(page.locator("#cost-requests_per_day")).to_have_value("100000")
 
 
-def test_calculator_in_chinese_on_a_phone_with_a_model_from_the_table(new_context,
-                                                                     live_url: str) -> None:
+def test_calculator_in_chinese_on_a_phone_with_a_model_from_the_table(
+    new_context, live_url: str
+) -> None:
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_cookies([{"name": "lang", "value": "zh", "url": live_url}])
     page = context.new_page()

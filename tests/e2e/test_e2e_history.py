@@ -40,7 +40,8 @@ def test_live_search_and_filter_update_the_list_in_place(page: Page) -> None:
     page.goto("/assessments")
     # Newest first.
     expect(row_titles(page).filter(has_text=prefix)).to_have_text(
-        [titles["claims"], titles["specs"], titles["bot"]])
+        [titles["claims"], titles["specs"], titles["bot"]]
+    )
     page.evaluate("window.__marker = 1")
 
     page.locator("#search-q").fill(prefix)

@@ -33,18 +33,28 @@ pytestmark = pytest.mark.e2e
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGS = ("en", "zh")
 # A verdict with warnings, low confidence and the warning colours, besides the worked examples.
-LOW_CONFIDENCE_DATA = {**CUSTOMER_SERVICE_BOT, "task_type": "extraction", "failure_mode": "format",
-                       "latency_need": "realtime", "needs_citations": "yes",
-                       "domain_language": "specialized", "example_count": "none",
-                       "edge_cases": "no", "synthetic_data": "unsure"}
+LOW_CONFIDENCE_DATA = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "extraction",
+    "failure_mode": "format",
+    "latency_need": "realtime",
+    "needs_citations": "yes",
+    "domain_language": "specialized",
+    "example_count": "none",
+    "edge_cases": "no",
+    "synthetic_data": "unsure",
+}
 
 
 @pytest.fixture(scope="module")
 def vnu() -> list[str]:
     java = shutil.which("java")
     if java is None:
-        pytest.fail("The HTML check needs Java 17 or later: `apt-get install -y "
-                    "default-jre-headless`. Or leave it out with `-m 'not e2e'`.", pytrace=False)
+        pytest.fail(
+            "The HTML check needs Java 17 or later: `apt-get install -y "
+            "default-jre-headless`. Or leave it out with `-m 'not e2e'`.",
+            pytrace=False,
+        )
     if not VNU_JAR.exists():
         pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `make assets`.", pytrace=False)
     return [java, "-Xss2m", "-jar", str(VNU_JAR)]
@@ -75,11 +85,16 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
         "home-empty": get(request, f"{empty_url}/"),
         "history-empty": get(request, f"{empty_url}/assessments"),
     }
-    verdicts = {"fine-tune": CUSTOMER_SERVICE_BOT, "rag": PRODUCT_SPECS_QA,
-                "improve-data": NOISY_CLAIMS, "low-confidence": LOW_CONFIDENCE_DATA}
+    verdicts = {
+        "fine-tune": CUSTOMER_SERVICE_BOT,
+        "rag": PRODUCT_SPECS_QA,
+        "improve-data": NOISY_CLAIMS,
+        "low-confidence": LOW_CONFIDENCE_DATA,
+    }
     for name, answers in verdicts.items():
-        token = create_finished(request, f"HTML check: {name} <&> “quotes”", answers,
-                                team="Platform & Data")
+        token = create_finished(
+            request, f"HTML check: {name} <&> “quotes”", answers, team="Platform & Data"
+        )
         pages[f"verdict-{name}"] = get(request, f"/a/{token}")
 
     pages["start"] = get(request, "/new")
@@ -89,12 +104,23 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
     for number, step in enumerate(STEP_KEYS, start=1):
         pages[f"step-{number}"] = get(request, f"/d/{token}/{step}")
         pages[f"step-{number}-errors"] = post(request, f"/d/{token}/{step}", {"nav": "next"}, 422)
-        answers = {k: "" if v is None else str(v)
-                   for k, v in step_answers(step, CUSTOMER_SERVICE_BOT).items()}
+        answers = {
+            k: "" if v is None else str(v)
+            for k, v in step_answers(step, CUSTOMER_SERVICE_BOT).items()
+        }
         if step == "cost":  # the optional numbers, open and refused
-            pages["step-3-numbers-errors"] = post(request, f"/d/{token}/{step}", {
-                **answers, "costs.present": "1", "costs.requests_per_day": "-1",
-                "costs.candidate.kind": "self_hosted", "nav": "next"}, 422)
+            pages["step-3-numbers-errors"] = post(
+                request,
+                f"/d/{token}/{step}",
+                {
+                    **answers,
+                    "costs.present": "1",
+                    "costs.requests_per_day": "-1",
+                    "costs.candidate.kind": "self_hosted",
+                    "nav": "next",
+                },
+                422,
+            )
         post(request, f"/d/{token}/{step}", {**answers, "nav": "next"}, 303)
     pages["step-1-answered"] = get(request, f"/d/{token}/{STEP_KEYS[0]}")
     pages["details"] = get(request, f"/d/{token}/details")
@@ -108,11 +134,20 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
     pages["how-we-decide"] = get(request, "/how-we-decide")
     pages["costs"] = get(request, "/costs")
     pages["costs-errors"] = post(request, "/costs", {}, 422)
-    example = {"requests_per_day": "100000", "input_tokens": "1500", "output_tokens": "300",
-               "current.model": "openai/gpt-4o", "candidate.kind": "self_hosted",
-               "candidate.gpu_per_hour": "2", "candidate.tokens_per_second": "1000",
-               "candidate.utilization": "25", "one_time.kind": "amount",
-               "one_time_cost": "5000", "current.accuracy": "97", "error_cost": "0.5"}
+    example = {
+        "requests_per_day": "100000",
+        "input_tokens": "1500",
+        "output_tokens": "300",
+        "current.model": "openai/gpt-4o",
+        "candidate.kind": "self_hosted",
+        "candidate.gpu_per_hour": "2",
+        "candidate.tokens_per_second": "1000",
+        "candidate.utilization": "25",
+        "one_time.kind": "amount",
+        "one_time_cost": "5000",
+        "current.accuracy": "97",
+        "error_cost": "0.5",
+    }
     pages["costs-results"] = post(request, "/costs", example, 200)
     pages["api-docs"] = get(request, "/docs")
     pages["error-404"] = get(request, "/no-such-page", 404)
@@ -121,8 +156,12 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
 
 
 def run_vnu(vnu: list[str], args: list[str]) -> list[dict]:
-    result = subprocess.run([*vnu, "--errors-only", "--format", "json", "--stdout", *args],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", "--stdout", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode not in (0, 1) or not result.stdout.strip():
         pytest.fail(f"vnu did not run (exit {result.returncode}):\n{result.stderr}", pytrace=False)
     return json.loads(result.stdout)["messages"]
@@ -132,13 +171,16 @@ def readable(messages: list[dict], root: Path) -> str:
     lines = []
     for m in messages:
         where = Path(m.get("url", "").removeprefix("file:")).name or "?"
-        lines.append(f"{where}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
-                     f"{m['type']}: {m['message']}\n    {m.get('extract', '').strip()}")
+        lines.append(
+            f"{where}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
+            f"{m['type']}: {m['message']}\n    {m.get('extract', '').strip()}"
+        )
     return "\n".join(lines)
 
 
-def test_every_page_is_valid_html(vnu: list[str], empty_url: str, tmp_path: Path,
-                                  new_context: Callable[..., BrowserContext]) -> None:
+def test_every_page_is_valid_html(
+    vnu: list[str], empty_url: str, tmp_path: Path, new_context: Callable[..., BrowserContext]
+) -> None:
     files = []
     for lang in LANGS:
         context = new_context()
@@ -150,8 +192,11 @@ def test_every_page_is_valid_html(vnu: list[str], empty_url: str, tmp_path: Path
             files.append(path)
     messages = run_vnu(vnu, ["--html", *map(str, files)])
     if messages:
-        pytest.fail(f"vnu: {len(messages)} error(s) in {len(files)} pages:\n"
-                    + readable(messages, tmp_path), pytrace=False)
+        pytest.fail(
+            f"vnu: {len(messages)} error(s) in {len(files)} pages:\n"
+            + readable(messages, tmp_path),
+            pytrace=False,
+        )
 
 
 def test_the_stylesheet_is_valid_css(vnu: list[str]) -> None:

@@ -23,8 +23,9 @@ def first_load(context: BrowserContext, url: str) -> tuple[int, list[tuple[str, 
         if request.url.startswith("data:"):
             return
         sizes = request.sizes()
-        received.append((urlsplit(request.url).path,
-                         sizes["responseHeadersSize"] + sizes["responseBodySize"]))
+        received.append(
+            (urlsplit(request.url).path, sizes["responseHeadersSize"] + sizes["responseBodySize"])
+        )
 
     page.on("requestfinished", count)
     page.goto(url)
@@ -34,15 +35,23 @@ def first_load(context: BrowserContext, url: str) -> tuple[int, list[tuple[str, 
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_first_page_load_is_under_60_kb(lang: str, live_url: str,
-                                              new_context: Callable[..., BrowserContext]) -> None:
+def test_every_first_page_load_is_under_60_kb(
+    lang: str, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
     setup = new_context().new_page()
     verdict = create_finished(setup.request, "Page weight", CUSTOMER_SERVICE_BOT, team="Support")
     draft = start(setup, "Page weight draft")
-    pages = {"home": "/", "start": "/new", "step": f"/d/{draft}/task",
-             "details": f"/d/{draft}/details", "verdict": f"/a/{verdict}",
-             "history": "/assessments", "how we decide": "/how-we-decide",
-             "error 404": "/no-such-page", "api docs": "/docs"}
+    pages = {
+        "home": "/",
+        "start": "/new",
+        "step": f"/d/{draft}/task",
+        "details": f"/d/{draft}/details",
+        "verdict": f"/a/{verdict}",
+        "history": "/assessments",
+        "how we decide": "/how-we-decide",
+        "error 404": "/no-such-page",
+        "api docs": "/docs",
+    }
     # /docs loads Swagger UI (about 450 KB) only when its button is pressed.
     report, over = [], []
     for name, path in pages.items():
@@ -50,8 +59,10 @@ def test_every_first_page_load_is_under_60_kb(lang: str, live_url: str,
         context = new_context()
         context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
         total, requests = first_load(context, path)
-        report.append(f"{name:<14} {total / 1024:6.1f} KB  "
-                      + ", ".join(f"{p.rsplit('/', 1)[-1] or '/'} {s}" for p, s in requests))
+        report.append(
+            f"{name:<14} {total / 1024:6.1f} KB  "
+            + ", ".join(f"{p.rsplit('/', 1)[-1] or '/'} {s}" for p, s in requests)
+        )
         if total > BUDGET or total == 0:
             over.append(name)
     print("\n".join(report))

@@ -26,12 +26,14 @@ def verdict_snapshot(page: Page) -> dict[str, object]:
         "confidence": page.locator(".verdict-confidence").inner_text(),
         "reasons": page.locator("ol.reasons > li").all_inner_texts(),
         # The answers sit in a folded section: read them whether it is open or not.
-        "answers": [t.strip() for t in page.locator(".answers-grid dl.answers dd").all_text_contents()],
+        "answers": [
+            t.strip() for t in page.locator(".answers-grid dl.answers dd").all_text_contents()
+        ],
     }
 
 
 def test_share_link_shows_the_same_verdict_in_another_browser(
-    new_context: Callable[..., BrowserContext]
+    new_context: Callable[..., BrowserContext],
 ) -> None:
     owner = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
     token = create_finished(owner.request, "Shared refund agent", CUSTOMER_SERVICE_BOT)
@@ -55,11 +57,10 @@ def test_share_link_shows_the_same_verdict_in_another_browser(
     assert reader.context.cookies() == []
 
 
-def test_revise_makes_a_new_draft_with_the_same_answers_and_leaves_the_original(
-    page: Page
-) -> None:
-    original = create_finished(page.request, "Refund agent v1", CUSTOMER_SERVICE_BOT,
-                               team="Support")
+def test_revise_makes_a_new_draft_with_the_same_answers_and_leaves_the_original(page: Page) -> None:
+    original = create_finished(
+        page.request, "Refund agent v1", CUSTOMER_SERVICE_BOT, team="Support"
+    )
     page.goto(f"/a/{original}")
     before = verdict_snapshot(page)
 

@@ -14,25 +14,41 @@ Answers = Mapping[str, str | int | None]
 # API. Stated answers as written there; the unstated ones are the unremarkable defaults the unit
 # tests use (narrow scope, medium volume, hosted API, general knowledge, no synthetic data).
 CUSTOMER_SERVICE_BOT: dict[str, str | int | None] = {
-    **REFUND_BOT, "baseline_accuracy": 95, "synthetic_data": "no"}
+    **REFUND_BOT,
+    "baseline_accuracy": 95,
+    "synthetic_data": "no",
+}
 CUSTOMER_SERVICE_BOT_VERDICT = "fine_tune"
 
 # Worked example 3: this month's product specs.
-PRODUCT_SPECS_QA = {**CUSTOMER_SERVICE_BOT, "task_type": "knowledge_qa", "spec_clarity": "partial",
-                    "accuracy_target": "high", "prompting_effort": "basic",
-                    "baseline_accuracy": None, "failure_mode": "missing_knowledge",
-                    "knowledge_source": "private_changing"}
+PRODUCT_SPECS_QA = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "knowledge_qa",
+    "spec_clarity": "partial",
+    "accuracy_target": "high",
+    "prompting_effort": "basic",
+    "baseline_accuracy": None,
+    "failure_mode": "missing_knowledge",
+    "knowledge_source": "private_changing",
+}
 PRODUCT_SPECS_QA_VERDICT = "rag"
 
 # Worked example 5: medical claims routing with noisy labels.
-NOISY_CLAIMS = {**CUSTOMER_SERVICE_BOT, "task_type": "classification", "example_count": "over_1k",
-                "data_quality": "noisy", "baseline_accuracy": 90}
+NOISY_CLAIMS = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "classification",
+    "example_count": "over_1k",
+    "data_quality": "noisy",
+    "baseline_accuracy": 90,
+}
 NOISY_CLAIMS_VERDICT = "improve_data"
 
 
 def step_answers(step: str, answers: Answers) -> dict[str, str | int | None]:
-    return {q.key: answers.get(q.key) if q.optional else answers[q.key]
-            for q in STEPS[STEP_KEYS.index(step)].questions}
+    return {
+        q.key: answers.get(q.key) if q.optional else answers[q.key]
+        for q in STEPS[STEP_KEYS.index(step)].questions
+    }
 
 
 def step_url(token: str, step: str) -> re.Pattern[str]:
@@ -103,10 +119,12 @@ def finish(page: Page, token: str) -> None:
     expect(page).to_have_url(verdict_url(token))
 
 
-def create_finished(request: APIRequestContext, title: str, answers: Answers,
-                    team: str = "") -> str:
+def create_finished(
+    request: APIRequestContext, title: str, answers: Answers, team: str = ""
+) -> str:
     """A finished assessment made through the JSON API (faster than the wizard); its token."""
-    response = request.post("/api/v1/assessments",
-                            data={"title": title, "team": team, "answers": dict(answers)})
+    response = request.post(
+        "/api/v1/assessments", data={"title": title, "team": team, "answers": dict(answers)}
+    )
     assert response.status == 201, response.text()
     return response.json()["id"]

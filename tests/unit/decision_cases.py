@@ -98,13 +98,16 @@ def answer_sets(**fixed: st.SearchStrategy[str | int | None]) -> st.SearchStrate
     """Any valid answer set; `fixed` narrows some questions. Half of them leave the questions that
     cannot apply unanswered, so every property covers "not applicable" too."""
     return st.composite(
-        lambda draw: _leave_out(draw, draw(complete_answer_sets(**fixed)), set(fixed)))()
+        lambda draw: _leave_out(draw, draw(complete_answer_sets(**fixed)), set(fixed))
+    )()
 
 
 def is_complete(answers: dict) -> bool:
     """Every question that applies is answered (integers may always be left empty)."""
-    return all(v is not None or QUESTIONS[k].kind == "integer" or k in cannot_apply(answers)
-               for k, v in answers.items())
+    return all(
+        v is not None or QUESTIONS[k].kind == "integer" or k in cannot_apply(answers)
+        for k, v in answers.items()
+    )
 
 
 FINE_TUNING = frozenset({"fine_tune", "rag_and_fine_tune"})

@@ -18,19 +18,27 @@ from tests import dataset_files as files
 
 
 def check(data: bytes, chunk: int = 4096, **options) -> dict:
-    return datasets.check([data[i:i + chunk] for i in range(0, len(data), chunk)], **options)
+    return datasets.check([data[i : i + chunk] for i in range(0, len(data), chunk)], **options)
 
 
 def test_clean_diverse_set():
     profile = check(files.clean_diverse(300))
-    assert (profile["format"], profile["examples"], profile["valid"], profile["invalid"]) == \
-        ("chat", 300, 300, 0)
+    assert (profile["format"], profile["examples"], profile["valid"], profile["invalid"]) == (
+        "chat",
+        300,
+        300,
+        0,
+    )
     assert profile["errors"] == []
     assert profile["exact_duplicates"] == 0
     assert profile["near_duplicate_share"] == 0.0
     assert profile["labels"] is None
-    assert profile["suggested_answers"] == {"example_count": "100_to_1k", "data_quality": "clean",
-                                            "data_diversity": "diverse", "edge_cases": "no"}
+    assert profile["suggested_answers"] == {
+        "example_count": "100_to_1k",
+        "data_quality": "clean",
+        "data_diversity": "diverse",
+        "edge_cases": "no",
+    }
 
 
 def test_near_duplicate_share_matches_how_the_file_was_built():
@@ -63,7 +71,10 @@ def test_exact_duplicates_count_toward_the_near_duplicate_share():
 def test_a_single_template_is_one_cluster():
     profile = check(files.single_template(200))
     assert profile["largest_cluster_share"] == 1.0
-    assert profile["largest_template"] == {"words": "write a short product description", "count": 200}
+    assert profile["largest_template"] == {
+        "words": "write a short product description",
+        "count": 200,
+    }
     assert profile["near_duplicate_share"] < 0.05
     assert profile["suggested_answers"]["data_diversity"] == "clustered"
 
@@ -73,7 +84,9 @@ def test_malformed_lines_are_reported_with_their_line_numbers():
     assert profile["examples"] == 60
     assert profile["invalid"] == len(files.MALFORMED_LINES)
     assert profile["valid"] == 60 - len(files.MALFORMED_LINES)
-    assert [(e["line"], e["code"]) for e in profile["errors"]] == sorted(files.MALFORMED_LINES.items())
+    assert [(e["line"], e["code"]) for e in profile["errors"]] == sorted(
+        files.MALFORMED_LINES.items()
+    )
     assert profile["exact_duplicates"] == len(files.DUPLICATE_LINES)
     assert profile["suggested_answers"]["data_quality"] == "noisy"  # 7 of 60 lines: 12%
 
@@ -114,28 +127,42 @@ def test_prompt_completion_and_csv_formats():
     pc = check(b'{"prompt": "2+2?", "completion": "4"}\n{"prompt": "3+3?", "completion": ""}\n')
     assert (pc["format"], pc["valid"], pc["invalid"]) == ("prompt_completion", 1, 1)
     assert pc["errors"][0] == {"line": 2, "code": "empty_output", "detail": ""}
-    csv = check("Question,Answer\n什么是 LoRA?,一种微调方法\n\"multi\nline\",ok\nonly one cell\n".encode())
-    assert (csv["format"], csv["columns"], csv["valid"], csv["invalid"]) == \
-        ("csv", ["Question", "Answer"], 2, 1)
+    csv = check(
+        'Question,Answer\n什么是 LoRA?,一种微调方法\n"multi\nline",ok\nonly one cell\n'.encode()
+    )
+    assert (csv["format"], csv["columns"], csv["valid"], csv["invalid"]) == (
+        "csv",
+        ["Question", "Answer"],
+        2,
+        1,
+    )
     assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": ""}]
     tsv = check(b"input\toutput\nhello\tworld\n")
     assert (tsv["format"], tsv["valid"]) == ("csv", 1)
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "empty"),
-    (b"\n\n   \n", "empty"),
-    (gzip.compress(files.clean_diverse(50)), "compressed"),
-    (b"PK\x03\x04" + b"\x00" * 100, "compressed"),
-    ("input,output\nhi,there\n".encode("utf-16"), "utf16"),
-    (b"\x00\x01\x02binary" * 100, "binary"),
-    (b"[" + json.dumps(files.chat("a", "b")).encode() + b"]", "json_array"),
-    (b"name,age\nann,3\n", "csv_columns"),
-    (b'{"foo": 1}\n{"bar": 2}\n', "wrong_shape"),
-    (b"\xff\xfeinput" if False else "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"), "encoding"),
-    (b"{" + b"a" * 10_000_000, "too_long"),
-    (b'{"messages": 1}\nnot json\n', "no_valid"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty"),
+        (b"\n\n   \n", "empty"),
+        (gzip.compress(files.clean_diverse(50)), "compressed"),
+        (b"PK\x03\x04" + b"\x00" * 100, "compressed"),
+        ("input,output\nhi,there\n".encode("utf-16"), "utf16"),
+        (b"\x00\x01\x02binary" * 100, "binary"),
+        (b"[" + json.dumps(files.chat("a", "b")).encode() + b"]", "json_array"),
+        (b"name,age\nann,3\n", "csv_columns"),
+        (b'{"foo": 1}\n{"bar": 2}\n', "wrong_shape"),
+        (
+            b"\xff\xfeinput"
+            if False
+            else "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"),
+            "encoding",
+        ),
+        (b"{" + b"a" * 10_000_000, "too_long"),
+        (b'{"messages": 1}\nnot json\n', "no_valid"),
+    ],
+)
 def test_files_that_cannot_be_checked_say_why(data, code):
     with pytest.raises(datasets.Unreadable) as refused:
         check(data, chunk=65536)
@@ -145,12 +172,17 @@ def test_files_that_cannot_be_checked_say_why(data, code):
 def test_the_first_bad_lines_come_with_the_refusal():
     with pytest.raises(datasets.Unreadable) as refused:
         check(b'{"foo": 1}\n{"bar": 2}\n')
-    assert [(e.line, e.code) for e in refused.value.lines] == [(1, "unknown_shape"), (2, "unknown_shape")]
+    assert [(e.line, e.code) for e in refused.value.lines] == [
+        (1, "unknown_shape"),
+        (2, "unknown_shape"),
+    ]
 
 
 def test_a_10_mb_line_is_skipped_without_being_held_in_memory():
-    data = files.clean_diverse(20) + b'{"prompt": "' + b"x" * 10_000_000 + b'", "completion": "y"}\n'
-    chunks = [data[i:i + 65536] for i in range(0, len(data), 65536)]
+    data = (
+        files.clean_diverse(20) + b'{"prompt": "' + b"x" * 10_000_000 + b'", "completion": "y"}\n'
+    )
+    chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
     tracemalloc.start()
     profile = datasets.check(chunks)
     _, peak = tracemalloc.get_traced_memory()
@@ -166,9 +198,9 @@ def test_signatures_are_exactly_datasketchs():
     hashes, counts = similarity.shingle_hashes(np.concatenate(texts), [len(t) for t in texts])
     ours = similarity.NearDuplicates().signatures_of(hashes, counts)
     start = 0
-    for row, count in zip(ours, counts):
+    for row, count in zip(ours, counts, strict=True):
         reference = MinHash(num_perm=similarity.NUM_PERM, seed=similarity.SEED, hashfunc=int)
-        reference.update_batch(hashes[start:start + count])
+        reference.update_batch(hashes[start : start + count])
         start += count
         assert np.array_equal(row, reference.hashvalues)
 
@@ -182,8 +214,13 @@ def test_the_tokenizer_never_touches_the_network():
         "from app.datasets import tokens\n"
         "assert len(tokens.encoding().encode_ordinary('Hello world')) == 2\n"
     )
-    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True,
-                            text=True, env={"PATH": "", "TIKTOKEN_CACHE_DIR": "/nonexistent"})
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "TIKTOKEN_CACHE_DIR": "/nonexistent"},
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -195,10 +232,17 @@ def test_profiles_validate_and_suggestions_are_recomputed():
         DatasetProfile.model_validate({**profile, "valid": profile["valid"] + 1})
 
 
-@pytest.mark.parametrize(("valid", "removable", "expected"), [
-    (1, 0, "under_100"), (99, 0, "under_100"), (130, 30, "100_to_1k"),
-    (1000, 0, "100_to_1k"), (1001, 0, "over_1k"), (1500, 600, "100_to_1k"),
-])
+@pytest.mark.parametrize(
+    ("valid", "removable", "expected"),
+    [
+        (1, 0, "under_100"),
+        (99, 0, "under_100"),
+        (130, 30, "100_to_1k"),
+        (1000, 0, "100_to_1k"),
+        (1001, 0, "over_1k"),
+        (1500, 600, "100_to_1k"),
+    ],
+)
 def test_example_count_counts_usable_examples(valid, removable, expected):
     profile = {"valid": valid, "near_duplicate_removable": removable}
     assert suggestions.suggest_example_count(profile) == expected
@@ -208,10 +252,14 @@ def test_measured_facts_in_both_languages():
     profile = check(files.near_duplicates(500, share=0.4))
     fact = datasets.measured_fact(profile, "data_diversity")
     near = round(profile["near_duplicate_share"] * 100)
-    assert fact.en == (f"measured on 500 examples: {near}% are near-duplicates, "
-                       f"the largest cluster is {round(profile['largest_cluster_share'] * 100)}%")
+    assert fact.en == (
+        f"measured on 500 examples: {near}% are near-duplicates, "
+        f"the largest cluster is {round(profile['largest_cluster_share'] * 100)}%"
+    )
     assert fact.zh.startswith(f"基于 500 条样本实测：{near}% 为近似重复")
-    assert datasets.measured_fact(profile, "data_diversity", "diverse") is None  # answered otherwise
+    assert (
+        datasets.measured_fact(profile, "data_diversity", "diverse") is None
+    )  # answered otherwise
     assert datasets.measured_fact(profile, "data_diversity", "clustered") == fact
     assert datasets.measured_fact(None, "data_diversity") is None
     assert datasets.measured_fact(profile, "task_type") is None
@@ -220,11 +268,21 @@ def test_measured_facts_in_both_languages():
         assert all(f.en and f.zh for f in datasets.facts(profile, question))
 
 
-@pytest.mark.parametrize("build", [files.clean_diverse, files.near_duplicates, files.single_template,
-                                   files.labels_95_5, files.mixed_languages, files.malformed])
+@pytest.mark.parametrize(
+    "build",
+    [
+        files.clean_diverse,
+        files.near_duplicates,
+        files.single_template,
+        files.labels_95_5,
+        files.mixed_languages,
+        files.malformed,
+    ],
+)
 def test_every_profile_fits_its_documented_schema(build):
     profile = check(build())
     validated = DatasetProfile.model_validate({**profile, "file_name": "train.jsonl"}).model_dump()
-    assert [{k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")] == \
-        profile.pop("errors")
+    assert [
+        {k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")
+    ] == profile.pop("errors")
     assert validated == {**profile, "file_name": "train.jsonl"}

@@ -9,8 +9,10 @@ from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import evaluate, wilson_interval
 
-RECORD_SAMPLE_SIZE = ("Record how many cases your baseline was measured on: on a few dozen cases, "
-                      "a few points of accuracy are within noise.")
+RECORD_SAMPLE_SIZE = (
+    "Record how many cases your baseline was measured on: on a few dozen cases, "
+    "a few points of accuracy are within noise."
+)
 
 
 def wilson(p: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -20,13 +22,16 @@ def wilson(p: float, n: int, z: float = 1.959963984540054) -> tuple[float, float
     return centre - half, centre + half
 
 
-@pytest.mark.parametrize("successes, n, low, high", [
-    (38, 40, 0.835, 0.986),
-    (0, 10, 0.0, 0.278),
-    (10, 10, 0.722, 1.0),
-    (50, 100, 0.404, 0.596),
-    (19, 20, 0.764, 0.991),
-])
+@pytest.mark.parametrize(
+    "successes, n, low, high",
+    [
+        (38, 40, 0.835, 0.986),
+        (0, 10, 0.0, 0.278),
+        (10, 10, 0.722, 1.0),
+        (50, 100, 0.404, 0.596),
+        (19, 20, 0.764, 0.991),
+    ],
+)
 def test_wilson_interval_known_values(successes: int, n: int, low: float, high: float) -> None:
     found = wilson_interval(successes, n)
 
@@ -51,12 +56,19 @@ def test_the_verdict_reports_the_interval_of_a_baseline_with_its_sample_size() -
 
     assert verdict.baseline is not None
     assert verdict.baseline.to_dict() | {"note": None} == {
-        "accuracy": 0.95, "sample_size": 40, "low": 0.835, "high": 0.9862, "target": 0.99,
-        "gap": "real", "settle_with": None, "note": None,
+        "accuracy": 0.95,
+        "sample_size": 40,
+        "low": 0.835,
+        "high": 0.9862,
+        "target": 0.99,
+        "gap": "real",
+        "settle_with": None,
+        "note": None,
     }
     assert verdict.baseline.note().en == (
         "95% on 40 cases means somewhere between 83.5% and 98.6% (95% Wilson interval): the whole "
-        "interval is below your 99% target, so the gap is real.")
+        "interval is below your 99% target, so the gap is real."
+    )
     assert RECORD_SAMPLE_SIZE not in [s.en for s in verdict.next_steps]
 
 
@@ -68,7 +80,8 @@ def test_a_gap_within_noise_asks_for_more_cases_first() -> None:
     assert verdict.next_steps[0].en == (
         "95% on 20 cases means somewhere between 76.4% and 99.1% (95% Wilson interval), which "
         "includes your 99% target, so the gap may not be real: measure on about 30 cases before "
-        "deciding.")
+        "deciding."
+    )
     # At 30 cases a true 95% would leave the 99% target out of the interval.
     assert wilson(0.95, 30)[1] < 0.99 < wilson(0.95, 20)[1]
 
@@ -96,7 +109,8 @@ def test_a_baseline_within_noise_counts_like_one_open_answer() -> None:
     assert (settled.recommendation, settled.confidence) == ("fine_tune", "high")
     assert (unsettled.recommendation, unsettled.confidence) == ("fine_tune", "medium")
     assert unsettled.confidence_reason.en == (
-        "Your baseline was measured on too few cases to tell whether it meets the target.")
+        "Your baseline was measured on too few cases to tell whether it meets the target."
+    )
 
 
 def test_an_unmeasured_baseline_gets_one_eval_set_step_not_two() -> None:
@@ -106,5 +120,7 @@ def test_an_unmeasured_baseline_gets_one_eval_set_step_not_two() -> None:
 
     assert steps[0].startswith("Find out: build an eval set of at least 300 real cases")
     assert not any(s.startswith("Hold out 50–100 real cases") for s in steps)
-    assert sum("eval set" in s and ("Build" in s or "build" in s or "Hold out" in s)
-               for s in steps) == 1
+    assert (
+        sum("eval set" in s and ("Build" in s or "build" in s or "Hold out" in s) for s in steps)
+        == 1
+    )

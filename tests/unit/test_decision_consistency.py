@@ -30,95 +30,152 @@ def gap(a: Answers) -> str:
 
 CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
     # Data quality
-    (r"wrong labels|(fix|drop) (or drop )?(the )?wrong|[Ss]ome examples are wrong|"
-     r"contain many errors|clean out the errors|copies the mistakes",
-     lambda a: a["data_quality"] in {"mixed", "noisy"}),
+    (
+        r"wrong labels|(fix|drop) (or drop )?(the )?wrong|[Ss]ome examples are wrong|"
+        r"contain many errors|clean out the errors|copies the mistakes",
+        lambda a: a["data_quality"] in {"mixed", "noisy"},
+    ),
     (r"many errors", lambda a: a["data_quality"] == "noisy"),
     (r"reviewed and correct", lambda a: a["data_quality"] == "clean"),
     # Diversity
-    (r"mostly alike|[Cc]lustered|under-represented|add variety",
-     lambda a: a["data_diversity"] == "clustered"),
+    (
+        r"mostly alike|[Cc]lustered|under-represented|add variety",
+        lambda a: a["data_diversity"] == "clustered",
+    ),
     # Edge cases
-    (r"(have|there are) no hard|add hard and malformed cases|"
-     r"^Add 10–20% hard, malformed and adversarial cases\.$",
-     lambda a: a["edge_cases"] == "no"),
-    (r"Without hard and malformed cases|Add 10–20% hard",
-     lambda a: a["edge_cases"] in {"no", "unsure"}),
+    (
+        r"(have|there are) no hard|add hard and malformed cases|"
+        r"^Add 10–20% hard, malformed and adversarial cases\.$",
+        lambda a: a["edge_cases"] == "no",
+    ),
+    (
+        r"Without hard and malformed cases|Add 10–20% hard",
+        lambda a: a["edge_cases"] in {"no", "unsure"},
+    ),
     # How many examples
-    (r"[Cc]ollect real|[Gg]row the training set|no examples yet|nothing to train on yet",
-     lambda a: a["example_count"] in {"none", "under_100"}),
-    (r"no examples yet|nothing to train on yet|nothing to fine-tune on",
-     lambda a: a["example_count"] == "none"),
-    (r"your real ones|[Yy]our examples|Find out: have a domain expert review|"
-     r"Find out: search the examples", lambda a: a["example_count"] != "none"),
+    (
+        r"[Cc]ollect real|[Gg]row the training set|no examples yet|nothing to train on yet",
+        lambda a: a["example_count"] in {"none", "under_100"},
+    ),
+    (
+        r"no examples yet|nothing to train on yet|nothing to fine-tune on",
+        lambda a: a["example_count"] == "none",
+    ),
+    (
+        r"your real ones|[Yy]our examples|Find out: have a domain expert review|"
+        r"Find out: search the examples",
+        lambda a: a["example_count"] != "none",
+    ),
     # Synthetic data
-    (r"[Gg]enerated examples|can write good examples|generate more training examples",
-     lambda a: a["synthetic_data"] == "yes"),
+    (
+        r"[Gg]enerated examples|can write good examples|generate more training examples",
+        lambda a: a["synthetic_data"] == "yes",
+    ),
     (r"no proven way to generate", lambda a: a["synthetic_data"] in {"no", "unsure"}),
     # Prompting
-    (r"not tried prompting|have not tried prompting|not yet met a careful prompt",
-     lambda a: a["prompting_effort"] in {"none", "basic"}),
+    (
+        r"not tried prompting|have not tried prompting|not yet met a careful prompt",
+        lambda a: a["prompting_effort"] in {"none", "basic"},
+    ),
     (r"You have not tried prompting", lambda a: a["prompting_effort"] == "none"),
     (r"Only a simple prompt has been tried", lambda a: a["prompting_effort"] == "basic"),
-    (r"[Ee]xtensive prompting|after extensive|prompted extensively",
-     lambda a: a["prompting_effort"] == "extensive"),
+    (
+        r"[Ee]xtensive prompting|after extensive|prompted extensively",
+        lambda a: a["prompting_effort"] == "extensive",
+    ),
     (r"[Kk]eep (the current|your best|the) prompt", lambda a: a["cost_pressure"] != "blocking"),
-    (r"can't ship at its cost|too slow or too expensive to ship",
-     lambda a: a["cost_pressure"] == "blocking"),
+    (
+        r"can't ship at its cost|too slow or too expensive to ship",
+        lambda a: a["cost_pressure"] == "blocking",
+    ),
     # Baseline
-    (r"No accuracy has been measured|[Mm]easure your best prompt|measure the current prompt",
-     lambda a: a["baseline_accuracy"] is None),
-    (r"[Kk]eep the cases your baseline was measured on|[Rr]ecord how many cases",
-     lambda a: a["baseline_accuracy"] is not None),
+    (
+        r"No accuracy has been measured|[Mm]easure your best prompt|measure the current prompt",
+        lambda a: a["baseline_accuracy"] is None,
+    ),
+    (
+        r"[Kk]eep the cases your baseline was measured on|[Rr]ecord how many cases",
+        lambda a: a["baseline_accuracy"] is not None,
+    ),
     (r"[Rr]ecord how many cases", lambda a: a["baseline_sample_size"] is None),
-    (r"\d+% on [\d,]+ cases means",
-     lambda a: a["baseline_accuracy"] is not None and a["baseline_sample_size"] is not None),
+    (
+        r"\d+% on [\d,]+ cases means",
+        lambda a: a["baseline_accuracy"] is not None and a["baseline_sample_size"] is not None,
+    ),
     (r"already reaches the accuracy target", lambda a: gap(a) == "meets"),
     (r"close to the target|[Pp]rompting got close", lambda a: gap(a) == "small"),
     (r"far below the target", lambda a: gap(a) == "large"),
     (r"99%\+|[Aa]t 99%", lambda a: a["accuracy_target"] == "critical"),
     # Failures
-    (r"Quality is already acceptable|may already be enough|Keep the current prompt",
-     lambda a: a["failure_mode"] == "none" or gap(a) == "meets"),
+    (
+        r"Quality is already acceptable|may already be enough|Keep the current prompt",
+        lambda a: a["failure_mode"] == "none" or gap(a) == "meets",
+    ),
     (r"failures are missing or wrong facts", lambda a: a["failure_mode"] == "missing_knowledge"),
     (r"What fails is multi-step reasoning", lambda a: a["failure_mode"] == "reasoning"),
-    (r"[Tt]he large model does the job|model that already does the task|The quality is there",
-     lambda a: a["failure_mode"] == "none" or gap(a) in {"meets", "small"}),
-    (r"structured outputs|format errors may disappear|[Dd]escribe the format or style",
-     lambda a: a["failure_mode"] == "format"),
-    (r"strict output format|a strict format",
-     lambda a: a["task_type"] in {"extraction", "classification", "tool_use"}),
-    (r"picks the wrong tool", lambda a: a["failure_mode"] == "wrong_decisions"
-     and a["task_type"] == "tool_use"),
+    (
+        r"[Tt]he large model does the job|model that already does the task|The quality is there",
+        lambda a: a["failure_mode"] == "none" or gap(a) in {"meets", "small"},
+    ),
+    (
+        r"structured outputs|format errors may disappear|[Dd]escribe the format or style",
+        lambda a: a["failure_mode"] == "format",
+    ),
+    (
+        r"strict output format|a strict format",
+        lambda a: a["task_type"] in {"extraction", "classification", "tool_use"},
+    ),
+    (
+        r"picks the wrong tool",
+        lambda a: a["failure_mode"] == "wrong_decisions" and a["task_type"] == "tool_use",
+    ),
     # Rules that can or cannot be written down
     (r"rules can be written down", lambda a: a["spec_clarity"] == "explicit"),
     (r"hard to state|hard-to-state", lambda a: a["spec_clarity"] != "explicit"),
     # Hosting and the team
-    (r"provider's (closed )?(model|fine-tuning)|managed fine-tuning",
-     lambda a: a["hosting"] == "api_ok"),
+    (
+        r"provider's (closed )?(model|fine-tuning)|managed fine-tuning",
+        lambda a: a["hosting"] == "api_ok",
+    ),
     (r"managed service|through a service", lambda a: a["hosting"] != "self_hosted_required"),
-    (r"served on your own machines|must run on your|can run on your own machines",
-     lambda a: a["hosting"] == "self_hosted_required"),
-    (r"No one on the team|no one has served|[Ww]ith no one to run",
-     lambda a: a["ml_capacity"] == "none"),
+    (
+        r"served on your own machines|must run on your|can run on your own machines",
+        lambda a: a["hosting"] == "self_hosted_required",
+    ),
+    (
+        r"No one on the team|no one has served|[Ww]ith no one to run",
+        lambda a: a["ml_capacity"] == "none",
+    ),
     (r"trains and serves models regularly", lambda a: a["ml_capacity"] == "experienced"),
     # Volume, latency and cost
     (r"at your volume", lambda a: a["volume"] in {"medium", "high"}),
-    (r"matter at your scale", lambda a: a["volume"] in {"medium", "high"}
-     or a["cost_pressure"] in {"moderate", "blocking"}),
+    (
+        r"matter at your scale",
+        lambda a: (
+            a["volume"] in {"medium", "high"} or a["cost_pressure"] in {"moderate", "blocking"}
+        ),
+    ),
     (r"paid for on every call", lambda a: a["volume"] == "high"),
     (r"under 300 ms", lambda a: a["latency_need"] == "realtime"),
-    (r"too slow or too expensive",
-     lambda a: a["cost_pressure"] != "none" or a["latency_need"] == "realtime"),
+    (
+        r"too slow or too expensive",
+        lambda a: a["cost_pressure"] != "none" or a["latency_need"] == "realtime",
+    ),
     # Knowledge
-    (r"facts that change|[Cc]hanging facts|[Ff]acts stay current|whenever the source changes",
-     lambda a: a["knowledge_source"] in {"private_changing", "realtime"}),
+    (
+        r"facts that change|[Cc]hanging facts|[Ff]acts stay current|whenever the source changes",
+        lambda a: a["knowledge_source"] in {"private_changing", "realtime"},
+    ),
     (r"internal documents", lambda a: a["knowledge_source"] == "private_stable"),
-    (r"already knows what it needs|search a document collection or the web",
-     lambda a: a["knowledge_source"] == "general"),
+    (
+        r"already knows what it needs|search a document collection or the web",
+        lambda a: a["knowledge_source"] == "general",
+    ),
     (r"search your documents", lambda a: a["knowledge_source"] != "general"),
-    (r"must show their source|as citations|point to the passage",
-     lambda a: a["needs_citations"] == "yes"),
+    (
+        r"must show their source|as citations|point to the passage",
+        lambda a: a["needs_citations"] == "yes",
+    ),
     (r"answers need no sources", lambda a: a["needs_citations"] == "no"),
     (r"domain's language", lambda a: a["domain_language"] == "specialized"),
     # The task
@@ -129,9 +186,12 @@ COMPILED = [(re.compile(pattern, re.MULTILINE), holds) for pattern, holds in CLA
 
 
 def random_answers(draw: random.Random) -> Answers:
-    return {k: draw.choice(q.option_keys) if q.kind == "choice"
-            else draw.choice([None, draw.randint(q.minimum or 0, min(q.maximum or 100, 100))])
-            for k, q in QUESTIONS.items()}
+    return {
+        k: draw.choice(q.option_keys)
+        if q.kind == "choice"
+        else draw.choice([None, draw.randint(q.minimum or 0, min(q.maximum or 100, 100))])
+        for k, q in QUESTIONS.items()
+    }
 
 
 def verdict_texts(verdict: Verdict) -> Iterator[tuple[str, str]]:
@@ -149,10 +209,12 @@ def verdict_texts(verdict: Verdict) -> Iterator[tuple[str, str]]:
 
 def false_claims(answers: Answers) -> list[tuple[str, str, str]]:
     verdict = evaluate(answers)
-    return [(where, pattern.pattern, text)
-            for where, text in verdict_texts(verdict)
-            for pattern, holds in COMPILED
-            if pattern.search(text) and not holds(answers)]
+    return [
+        (where, pattern.pattern, text)
+        for where, text in verdict_texts(verdict)
+        for pattern, holds in COMPILED
+        if pattern.search(text) and not holds(answers)
+    ]
 
 
 @settings(max_examples=500, deadline=None)
@@ -164,8 +226,9 @@ def test_every_claim_a_verdict_makes_about_the_answers_holds(answers: Answers) -
 def test_every_row_of_the_table_matches_a_text_the_engine_writes() -> None:
     # The texts of 1,500 answer sets drawn with a fixed seed: no row of the table is dead.
     draw = random.Random(8)
-    corpus = {text for _ in range(1500)
-              for _, text in verdict_texts(evaluate(random_answers(draw)))}
+    corpus = {
+        text for _ in range(1500) for _, text in verdict_texts(evaluate(random_answers(draw)))
+    }
     unmatched = [p.pattern for p, _ in COMPILED if not any(p.search(t) for t in corpus)]
 
     assert unmatched == []

@@ -58,7 +58,9 @@ def test_kind_is_unsure_exactly_when_the_current_answer_is_open(answers: dict) -
 
 @MANY
 @given(answer_sets())
-def test_a_definite_answer_is_actionable_exactly_when_the_team_can_improve_it(answers: dict) -> None:
+def test_a_definite_answer_is_actionable_exactly_when_the_team_can_improve_it(
+    answers: dict,
+) -> None:
     for change in evaluate(answers).what_would_change:
         if change.kind != "unsure":
             assert (change.kind == "actionable") == (change.question in ACTIONABLE), change
@@ -90,13 +92,19 @@ def test_no_single_choice_change_that_changes_the_verdict_is_missing(answers: di
         if q.kind != "choice" or q.key in cannot_apply(answers):
             continue
         for option in q.option_keys:
-            if (option == answers[q.key] or option in q.uncertain_options
-                    or is_worse(q.key, answers[q.key], option)):
+            if (
+                option == answers[q.key]
+                or option in q.uncertain_options
+                or is_worse(q.key, answers[q.key], option)
+            ):
                 continue
             # A change that would make a left-out question apply can't be judged: never listed.
             newly = cannot_apply(answers) - cannot_apply({**answers, q.key: option})
-            if any(QUESTIONS[k].kind == "choice" and answers.get(k) in (None, *QUESTIONS[k].uncertain_options)
-                   for k in newly):
+            if any(
+                QUESTIONS[k].kind == "choice"
+                and answers.get(k) in (None, *QUESTIONS[k].uncertain_options)
+                for k in newly
+            ):
                 assert (q.key, option) not in listed
                 continue
             changed = score({**answers, q.key: option}).winner.value != verdict.recommendation
@@ -110,8 +118,9 @@ def test_changes_for_the_customer_service_bot() -> None:
         Change("knowledge_source", "general", "private_changing", "rag_and_fine_tune", "situation"),
         Change("knowledge_source", "general", "realtime", "rag_and_fine_tune", "situation"),
         Change("needs_citations", "no", "yes", "rag_and_fine_tune", "situation"),
-        Change("failure_mode", "wrong_decisions", "missing_knowledge", "rag_and_fine_tune",
-               "situation"),
+        Change(
+            "failure_mode", "wrong_decisions", "missing_knowledge", "rag_and_fine_tune", "situation"
+        ),
         Change("accuracy_target", "critical", "best_effort", "prompt_engineering", "situation"),
         Change("accuracy_target", "critical", "high", "prompt_engineering", "situation"),
         Change("failure_mode", "wrong_decisions", "none", "prompt_engineering", "situation"),
@@ -119,8 +128,9 @@ def test_changes_for_the_customer_service_bot() -> None:
 
 
 def test_open_answers_that_could_flip_the_verdict_come_first() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None,
-                        "data_quality": "unsure"})
+    verdict = evaluate(
+        {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None, "data_quality": "unsure"}
+    )
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.what_would_change[:3] == (
@@ -129,7 +139,8 @@ def test_open_answers_that_could_flip_the_verdict_come_first() -> None:
         Change("data_quality", "unsure", "mixed", "improve_data", "unsure"),
     )
     assert verdict.what_would_change[3] == Change(
-        "failure_mode", "wrong_decisions", "reasoning", "agentic_workflow", "situation")
+        "failure_mode", "wrong_decisions", "reasoning", "agentic_workflow", "situation"
+    )
 
 
 def test_baseline_changes_never_offer_a_lower_measurement() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decision_cases import answer_sets
 from hypothesis import given, settings
 
-from app.decision.engine import _alternatives, _full_pass, _outcome, _rescore, _facts, score
+from app.decision.engine import _alternatives, _facts, _full_pass, _outcome, _rescore, score
 from app.decision.questionnaire import QUESTIONS, not_applicable
 
 

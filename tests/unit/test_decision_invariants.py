@@ -28,7 +28,9 @@ def test_fine_tuning_teaches_patterns_not_facts(answers: dict) -> None:
 @given(
     st.one_of(
         answer_sets(data_quality=st.just("noisy")),
-        answer_sets(example_count=st.just("none"), synthetic_data=st.sampled_from(["no", "unsure"])),
+        answer_sets(
+            example_count=st.just("none"), synthetic_data=st.sampled_from(["no", "unsure"])
+        ),
     )
 )
 def test_garbage_in_garbage_out(answers: dict) -> None:
@@ -45,8 +47,12 @@ def test_no_reasoning_by_fine_tuning(answers: dict) -> None:
 
 
 @MANY
-@given(answer_sets(task_type=st.just("knowledge_qa"),
-                   knowledge_source=st.sampled_from(["private_stable", "private_changing"])))
+@given(
+    answer_sets(
+        task_type=st.just("knowledge_qa"),
+        knowledge_source=st.sampled_from(["private_stable", "private_changing"]),
+    )
+)
 def test_question_answering_over_private_knowledge_keeps_retrieval(answers: dict) -> None:
     assert evaluate(answers).recommendation in RETRIEVAL
 
@@ -58,8 +64,12 @@ def test_required_citations_keep_retrieval(answers: dict) -> None:
 
 
 @MANY
-@given(answer_sets(failure_mode=st.just("reasoning"),
-                   task_type=st.sampled_from(QUESTIONS["task_type"].option_keys)))
+@given(
+    answer_sets(
+        failure_mode=st.just("reasoning"),
+        task_type=st.sampled_from(QUESTIONS["task_type"].option_keys),
+    )
+)
 def test_reasoning_failures_never_yield_fine_tuning_for_any_task_type(answers: dict) -> None:
     assert evaluate(answers).recommendation not in FINE_TUNING
 

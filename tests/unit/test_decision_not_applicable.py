@@ -31,13 +31,18 @@ def without(answer_set: dict, *keys: str) -> dict:
 
 # --- Validation -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("condition, left_out", [
-    ({"example_count": "none"}, DATA),
-    ({"prompting_effort": "none"}, BASELINE),
-    ({"example_count": "none", "prompting_effort": "none"}, DATA + BASELINE),
-])
+
+@pytest.mark.parametrize(
+    "condition, left_out",
+    [
+        ({"example_count": "none"}, DATA),
+        ({"prompting_effort": "none"}, BASELINE),
+        ({"example_count": "none", "prompting_effort": "none"}, DATA + BASELINE),
+    ],
+)
 def test_questions_that_cannot_apply_may_be_left_out_and_are_stored_as_none(
-        condition: dict, left_out: tuple[str, ...]) -> None:
+    condition: dict, left_out: tuple[str, ...]
+) -> None:
     normalized, errors = validate_answers(without(answers(**condition), *left_out))
 
     assert errors == []
@@ -86,7 +91,9 @@ def test_left_out_and_unsure_data_answers_give_the_same_verdict_when_there_is_no
     assert unsure.what_would_change == left_out.what_would_change
     assert unsure.next_steps == left_out.next_steps
     assert (unsure.confidence, unsure.confidence_reason) == (
-        left_out.confidence, left_out.confidence_reason)
+        left_out.confidence,
+        left_out.confidence_reason,
+    )
     assert not any(c.question in DATA for c in unsure.what_would_change)
     assert not any(FIND_OUT_TEXTS.get(s.en) in DATA for s in unsure.next_steps)
 
@@ -104,8 +111,9 @@ def test_a_baseline_left_out_before_any_prompting_is_not_an_open_answer() -> Non
 def test_a_baseline_sent_before_any_prompting_is_still_flagged_as_a_contradiction() -> None:
     verdict = evaluate({**CUSTOMER_SERVICE_BOT, "prompting_effort": "none"})
 
-    assert verdict.warnings[0].en.startswith("You say prompting has not been tried, yet you gave "
-                                             "an accuracy measured")
+    assert verdict.warnings[0].en.startswith(
+        "You say prompting has not been tried, yet you gave an accuracy measured"
+    )
 
 
 @MANY
@@ -121,30 +129,39 @@ def test_questions_that_cannot_apply_are_never_in_what_would_change(answers: dic
 @MANY
 @given(answer_sets(example_count=st.just("none")), st.sampled_from(DATA))
 def test_an_unsure_answer_that_cannot_apply_is_no_more_open_than_one_left_out(
-        answers: dict, question: str) -> None:
+    answers: dict, question: str
+) -> None:
     unsure = evaluate({**answers, question: "unsure"})
     left_out = evaluate({**answers, question: None})
 
     assert unsure.recommendation == left_out.recommendation
     assert unsure.what_would_change == left_out.what_would_change
     assert (unsure.confidence, unsure.confidence_reason) == (
-        left_out.confidence, left_out.confidence_reason)
+        left_out.confidence,
+        left_out.confidence_reason,
+    )
     assert [FIND_OUT_TEXTS[s.en] for s in unsure.next_steps if s.en in FIND_OUT_TEXTS] == [
-        FIND_OUT_TEXTS[s.en] for s in left_out.next_steps if s.en in FIND_OUT_TEXTS]
+        FIND_OUT_TEXTS[s.en] for s in left_out.next_steps if s.en in FIND_OUT_TEXTS
+    ]
 
 
 # --- A definite value sent anyway counts ------------------------------------------------------
 
+
 @MANY
-@given(answer_sets(example_count=st.just("none"), data_quality=st.just("noisy"),
-                   synthetic_data=st.just("yes")))
+@given(
+    answer_sets(
+        example_count=st.just("none"), data_quality=st.just("noisy"), synthetic_data=st.just("yes")
+    )
+)
 def test_noisy_data_sent_anyway_never_yields_fine_tuning(answers: dict) -> None:
     assert evaluate(answers).recommendation not in FINE_TUNING
 
 
 def test_noisy_data_sent_anyway_vetoes_fine_tuning_that_would_otherwise_win() -> None:
-    synthetic = answers(task_type="style", prompting_effort="extensive", example_count="none",
-                        synthetic_data="yes")
+    synthetic = answers(
+        task_type="style", prompting_effort="extensive", example_count="none", synthetic_data="yes"
+    )
     synthetic.update({q: None for q in DATA})
 
     noisy = evaluate({**synthetic, "data_quality": "noisy"})
@@ -166,6 +183,7 @@ def test_the_contract_lists_the_questions_that_cannot_apply() -> None:
 
 # --- A change that makes a left-out question apply --------------------------------------------
 
+
 def test_a_change_that_makes_a_left_out_question_apply_comes_true_when_evaluated_again() -> None:
     # No examples and the data questions left out: "with real examples, fine-tune" cannot be
     # re-evaluated (their quality is not known), so it must not be claimed as it stands.
@@ -173,6 +191,7 @@ def test_a_change_that_makes_a_left_out_question_apply_comes_true_when_evaluated
 
     assert verdict.recommendation == "improve_data"
     for change in verdict.what_would_change:
-        again = evaluate({**without(NO_EXAMPLES, *DATA), "baseline_accuracy": 90,
-                          change.question: change.to})
+        again = evaluate(
+            {**without(NO_EXAMPLES, *DATA), "baseline_accuracy": 90, change.question: change.to}
+        )
         assert again.recommendation == change.recommendation, change

@@ -30,8 +30,12 @@ def fixed_data(answers: dict) -> dict:
     (with or without synthetic data: real examples are part of fixing the data)."""
     fixed = dict(answers)
     if fixed["example_count"] == "none":
-        fixed.update(example_count="100_to_1k", data_quality="clean", data_diversity="diverse",
-                     edge_cases="yes")
+        fixed.update(
+            example_count="100_to_1k",
+            data_quality="clean",
+            data_diversity="diverse",
+            edge_cases="yes",
+        )
     if fixed["data_quality"] in {"noisy", "mixed"}:
         fixed["data_quality"] = "clean"
     if fixed["data_diversity"] == "clustered":
@@ -116,7 +120,9 @@ def test_a_supporting_rule_is_never_left_without_a_reason(answers: dict) -> None
 
 @MANY
 @given(answer_sets())
-def test_the_recommendation_has_the_most_effective_points_ties_to_the_simpler(answers: dict) -> None:
+def test_the_recommendation_has_the_most_effective_points_ties_to_the_simpler(
+    answers: dict,
+) -> None:
     verdict = evaluate(answers)
     scored = score(answers)
     raw, left = all_points(answers)
@@ -198,8 +204,12 @@ def test_why_not_reasons_are_rules_that_fired(answers: dict) -> None:
         assert {r.rule for r in why_not.reasons} <= fired
 
 
-IMPROVEMENTS = [(q, i, j) for q, order in BETTER.items()
-                for i in range(len(order)) for j in range(i + 1, len(order))]
+IMPROVEMENTS = [
+    (q, i, j)
+    for q, order in BETTER.items()
+    for i in range(len(order))
+    for j in range(i + 1, len(order))
+]
 
 
 def improved(answers: dict, improvement: tuple[str, int, int]) -> tuple[dict, dict]:

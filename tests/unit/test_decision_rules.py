@@ -35,214 +35,287 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
     "basic-prompting-has-headroom": ({}, "prompt_engineering", "reasons"),
     "prompting-plateaued": (
         {"prompting_effort": "extensive", "failure_mode": "wrong_decisions"},
-        "fine_tune", "why_not",
+        "fine_tune",
+        "why_not",
     ),
     "quality-already-acceptable": ({"failure_mode": "none"}, "prompt_engineering", "reasons"),
     "baseline-meets-target": (
         {"baseline_accuracy": 96, "prompting_effort": "extensive", "failure_mode": "none"},
-        "prompt_engineering", "reasons",
+        "prompt_engineering",
+        "reasons",
     ),
     "simple-generation-by-prompt": (
         {"task_type": "simple_generation"},
-        "prompt_engineering", "reasons",
+        "prompt_engineering",
+        "reasons",
     ),
     "format-by-schema": ({}, "prompt_engineering", "reasons"),
     "style-prompt-first": ({"task_type": "style"}, "prompt_engineering", "reasons"),
     "explicit-sop-in-prompt": ({"spec_clarity": "explicit"}, "prompt_engineering", "reasons"),
     "tool-use-workflow-first": (
         {"task_type": "tool_use", "failure_mode": "wrong_decisions"},
-        "agentic_workflow", "reasons",
+        "agentic_workflow",
+        "reasons",
     ),
     "changing-knowledge-needs-rag": ({"knowledge_source": "realtime"}, "rag", "reasons"),
     "private-qa-needs-retrieval": (
         {
-            "knowledge_source": "private_stable", "task_type": "knowledge_qa",
+            "knowledge_source": "private_stable",
+            "task_type": "knowledge_qa",
             "failure_mode": "wrong_decisions",
         },
-        "rag", "reasons",
+        "rag",
+        "reasons",
     ),
     "private-knowledge-retrieval": (
         {
-            "knowledge_source": "private_stable", "task_type": "knowledge_qa",
+            "knowledge_source": "private_stable",
+            "task_type": "knowledge_qa",
             "failure_mode": "missing_knowledge",
         },
-        "rag", "reasons",
+        "rag",
+        "reasons",
     ),
     "knowledge-qa-is-retrieval": (
         {"task_type": "knowledge_qa", "needs_citations": "yes", "failure_mode": "wrong_decisions"},
-        "rag", "reasons",
+        "rag",
+        "reasons",
     ),
     "missing-knowledge-retrieval": (
         {"failure_mode": "missing_knowledge", "knowledge_source": "private_stable"},
-        "rag", "reasons",
+        "rag",
+        "reasons",
     ),
     "nothing-to-retrieve": (
         {"task_type": "knowledge_qa", "prompting_effort": "extensive", "baseline_accuracy": 90},
-        "fine_tune", "why_not",
+        "fine_tune",
+        "why_not",
     ),
     "citations-need-retrieval": (
         {"needs_citations": "yes", "failure_mode": "wrong_decisions"},
-        "rag_and_fine_tune", "reasons",
+        "rag_and_fine_tune",
+        "reasons",
     ),
     "classification-from-examples": (
         {
-            "task_type": "classification", "prompting_effort": "extensive",
-            "failure_mode": "wrong_decisions", "baseline_accuracy": 88,
+            "task_type": "classification",
+            "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
+            "baseline_accuracy": 88,
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "format-or-style-task": (
         {"task_type": "style", "prompting_effort": "extensive"},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "style-is-hard-to-prompt": (
         {"task_type": "style", "prompting_effort": "extensive", "failure_mode": "format"},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "format-after-prompting": (
         {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "implicit-sop-learn-from-examples": (
         {
-            "spec_clarity": "implicit", "prompting_effort": "extensive",
+            "spec_clarity": "implicit",
+            "prompting_effort": "extensive",
             "failure_mode": "wrong_decisions",
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "critical-accuracy-last-mile": (
         {
-            "accuracy_target": "critical", "prompting_effort": "extensive",
-            "baseline_accuracy": 94, "failure_mode": "wrong_decisions",
+            "accuracy_target": "critical",
+            "prompting_effort": "extensive",
+            "baseline_accuracy": 94,
+            "failure_mode": "wrong_decisions",
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "tool-calls-from-examples": (
         {
-            "task_type": "tool_use", "prompting_effort": "extensive",
-            "failure_mode": "wrong_decisions", "baseline_accuracy": 90,
+            "task_type": "tool_use",
+            "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
+            "baseline_accuracy": 90,
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "specialized-language": (
         {
-            "domain_language": "specialized", "prompting_effort": "extensive",
+            "domain_language": "specialized",
+            "prompting_effort": "extensive",
             "failure_mode": "format",
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "no-reasoning-by-fine-tuning": (
         {"task_type": "reasoning", "failure_mode": "reasoning", "prompting_effort": "extensive"},
-        "agentic_workflow", "reasons",
+        "agentic_workflow",
+        "reasons",
     ),
     "reasoning-task": (
         {"task_type": "reasoning", "failure_mode": "wrong_decisions"},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
     "large-gap-rethink": (
         {"task_type": "tool_use", "baseline_accuracy": 50},
-        "agentic_workflow", "reasons",
+        "agentic_workflow",
+        "reasons",
     ),
     "narrow-task-specialist": (
         {"prompting_effort": "extensive", "failure_mode": "format", "baseline_accuracy": 90},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "broad-scope-generalist": (
         {"task_scope": "broad", "prompting_effort": "extensive", "failure_mode": "format"},
-        "prompt_engineering", "reasons",
+        "prompt_engineering",
+        "reasons",
     ),
     "general-assistant": (
         {
-            "task_type": "general_assistant", "task_scope": "broad",
-            "prompting_effort": "extensive", "failure_mode": "wrong_decisions",
+            "task_type": "general_assistant",
+            "task_scope": "broad",
+            "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
         },
-        "prompt_engineering", "reasons",
+        "prompt_engineering",
+        "reasons",
     ),
     "scale-small-model": (
         {
-            "task_type": "simple_generation", "prompting_effort": "extensive",
-            "failure_mode": "none", "volume": "high", "cost_pressure": "blocking",
+            "task_type": "simple_generation",
+            "prompting_effort": "extensive",
+            "failure_mode": "none",
+            "volume": "high",
+            "cost_pressure": "blocking",
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "realtime-latency": (
-        {"task_type": "style", "latency_need": "realtime", "prompting_effort": "extensive",
-         "failure_mode": "format", "baseline_accuracy": 92},
-        "fine_tune", "reasons",
+        {
+            "task_type": "style",
+            "latency_need": "realtime",
+            "prompting_effort": "extensive",
+            "failure_mode": "format",
+            "baseline_accuracy": 92,
+        },
+        "fine_tune",
+        "reasons",
     ),
     "synthetic-data-from-large-model": (
         {
-            "synthetic_data": "yes", "cost_pressure": "blocking", "volume": "high",
-            "failure_mode": "none", "prompting_effort": "extensive",
+            "synthetic_data": "yes",
+            "cost_pressure": "blocking",
+            "volume": "high",
+            "failure_mode": "none",
+            "prompting_effort": "extensive",
         },
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "gigo-noisy-data": (
-        {"data_quality": "noisy", "prompting_effort": "extensive", "failure_mode": "wrong_decisions"},
-        "improve_data", "reasons",
+        {
+            "data_quality": "noisy",
+            "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
+        },
+        "improve_data",
+        "reasons",
     ),
     "gigo-no-data": (
         {"example_count": "none", "prompting_effort": "extensive", "task_type": "style"},
-        "improve_data", "reasons",
+        "improve_data",
+        "reasons",
     ),
     "data-not-ready": (
         {
-            "data_diversity": "clustered", "edge_cases": "no", "prompting_effort": "extensive",
+            "data_diversity": "clustered",
+            "edge_cases": "no",
+            "prompting_effort": "extensive",
             "task_type": "style",
         },
-        "improve_data", "reasons",
+        "improve_data",
+        "reasons",
     ),
     "mixed-quality-data": (
         {
-            "task_type": "knowledge_qa", "knowledge_source": "private_changing",
-            "failure_mode": "missing_knowledge", "data_quality": "mixed",
+            "task_type": "knowledge_qa",
+            "knowledge_source": "private_changing",
+            "failure_mode": "missing_knowledge",
+            "data_quality": "mixed",
         },
-        "rag", "why_not",
+        "rag",
+        "why_not",
     ),
     "clustered-data": (
         {"data_diversity": "clustered", "failure_mode": "none", "cost_pressure": "blocking"},
-        "improve_data", "reasons",
+        "improve_data",
+        "reasons",
     ),
     "nothing-to-fix": ({}, "prompt_engineering", "rules"),
     "no-edge-cases": (
         {"edge_cases": "no", "baseline_accuracy": 88},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
     "clean-examples": (
         {"prompting_effort": "extensive", "failure_mode": "format", "baseline_accuracy": 88},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "measure-before-fine-tuning": ({}, "prompt_engineering", "why_not"),
     "cost-pays-back-fast": (
         {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "cost-saving-too-small": (
         {"task_type": "simple_generation", "prompting_effort": "extensive", "failure_mode": "none"},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
     "no-ml-experience": (
         {"ml_capacity": "none", "baseline_accuracy": 88},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
     "experienced-ml-team": (
         {"ml_capacity": "experienced", "prompting_effort": "extensive", "failure_mode": "format"},
-        "fine_tune", "reasons",
+        "fine_tune",
+        "reasons",
     ),
     "self-hosting-without-ml": (
         {"hosting": "self_hosted_required", "ml_capacity": "none", "baseline_accuracy": 88},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
     "hosted-fine-tuning-shrinking": (
         {"ml_capacity": "none", "baseline_accuracy": 88},
-        "prompt_engineering", "why_not",
+        "prompt_engineering",
+        "why_not",
     ),
 }
 
 
 # The cost rules read the team's cost numbers (measured evidence), not an answer.
-FIGURES = Text("Your figures: $4,000 a month today, $400 with a small model.",
-               "你的数字：现在每月 4,000 美元，换用小模型后 400 美元。")
+FIGURES = Text(
+    "Your figures: $4,000 a month today, $400 with a small model.",
+    "你的数字：现在每月 4,000 美元，换用小模型后 400 美元。",
+)
 RULE_EVIDENCE: dict[str, Evidence] = {
     "cost-pays-back-fast": Evidence(cost=CostEvidence("fast_payback", FIGURES)),
     "cost-saving-too-small": Evidence(cost=CostEvidence("slow_payback", FIGURES)),
@@ -283,8 +356,11 @@ def test_a_cost_rule_quotes_the_teams_figures_before_its_claim(rule_id: str) -> 
     overrides, _, _ = RULE_EXAMPLES[rule_id]
     verdict = evaluate(answers(**overrides), RULE_EVIDENCE[rule_id])
 
-    (text,) = {r.text for r in (*verdict.reasons, *(r for w in verdict.why_not for r in w.reasons))
-               if r.rule == rule_id}
+    (text,) = {
+        r.text
+        for r in (*verdict.reasons, *(r for w in verdict.why_not for r in w.reasons))
+        if r.rule == rule_id
+    }
     assert text.en == f"{FIGURES.en} {RULES_BY_ID[rule_id].reason.en}"
     assert text.zh == f"{FIGURES.zh}{RULES_BY_ID[rule_id].reason.zh}"
 
@@ -303,13 +379,20 @@ def test_every_rule_has_a_known_principle_and_an_effect() -> None:
 
 
 def test_every_reason_in_a_verdict_names_its_sources_principle_and_trigger() -> None:
-    verdict = evaluate(answers(accuracy_target="critical", prompting_effort="extensive",
-                               baseline_accuracy=94, failure_mode="wrong_decisions"))
+    verdict = evaluate(
+        answers(
+            accuracy_target="critical",
+            prompting_effort="extensive",
+            baseline_accuracy=94,
+            failure_mode="wrong_decisions",
+        )
+    )
 
     reason = verdict.reasons[0]
     assert reason.rule == "critical-accuracy-last-mile"
     assert [(s.author, s.year, s.url) for s in reason.sources] == [
-        ("Andrew Ng", 2025, "https://www.deeplearning.ai/the-batch/issue-294/")]
+        ("Andrew Ng", 2025, "https://www.deeplearning.ai/the-batch/issue-294/")
+    ]
     assert reason.principle.en == "What fine-tuning is good at"
     assert reason.triggered_by == (
         ("accuracy_target", "critical"),
@@ -324,6 +407,7 @@ def test_vetoes_never_exclude_rag() -> None:
 
 
 # --- Honest sources ---------------------------------------------------------------------------
+
 
 def test_every_source_is_one_record_with_author_title_year_and_url() -> None:
     for source in SOURCES.values():
@@ -345,9 +429,13 @@ def test_karminskis_article_is_cited_by_its_own_github_url() -> None:
     assert karminski.url == (
         "https://github.com/karminski/one-small-step/blob/main/"
         "20250530-When-to-Use-Fine-Tuning-and-When-Not-To/"
-        "When-to-Use-Fine-Tuning-and-When-Not-To.md")
+        "When-to-Use-Fine-Tuning-and-When-Not-To.md"
+    )
     assert {r.id for r in RULES if r.source is karminski} >= {
-        "no-reasoning-by-fine-tuning", "reasoning-task", "gigo-noisy-data"}
+        "no-reasoning-by-fine-tuning",
+        "reasoning-task",
+        "gigo-noisy-data",
+    }
 
 
 def test_no_reddit_link_anywhere_in_the_decision_engine() -> None:
@@ -359,8 +447,11 @@ def test_no_reddit_link_anywhere_in_the_decision_engine() -> None:
 
 
 def test_the_batch_is_not_cited_for_reasoning() -> None:
-    reasoning_rules = [r for r in RULES if r.principle == "no-reasoning-by-fine-tuning"
-                       and r.id != "large-gap-rethink"]
+    reasoning_rules = [
+        r
+        for r in RULES
+        if r.principle == "no-reasoning-by-fine-tuning" and r.id != "large-gap-rethink"
+    ]
 
     assert [r.id for r in reasoning_rules] == ["no-reasoning-by-fine-tuning", "reasoning-task"]
     assert all(s.id != "ng-batch-294" for r in reasoning_rules for s in r.sources)
@@ -371,7 +462,8 @@ def test_the_sound_sure_claim_cites_gekhman_2024() -> None:
 
     assert "hallucinate" in rule.reason.en
     assert [(s.author, s.year, s.url) for s in rule.sources] == [
-        ("Gekhman et al.", 2024, "https://arxiv.org/abs/2405.05904")]
+        ("Gekhman et al.", 2024, "https://arxiv.org/abs/2405.05904")
+    ]
     assert all(s.id != "ovadia-2024" for s in rule.sources)
 
 
@@ -379,7 +471,10 @@ def test_the_lock_in_rule_cites_the_vendors_own_notices() -> None:
     rule = RULES_BY_ID["hosted-fine-tuning-shrinking"]
 
     assert [s.id for s in rule.sources] == [
-        "openai-deprecations", "mistral-deprecated-features", "cohere-command-deprecations"]
+        "openai-deprecations",
+        "mistral-deprecated-features",
+        "cohere-command-deprecations",
+    ]
     assert [s.author for s in rule.sources] == ["OpenAI", "Mistral AI", "Cohere"]
     assert rule.sources[0].url.startswith("https://developers.openai.com/api/docs/deprecations")
 
@@ -392,6 +487,7 @@ def test_the_openai_guide_is_not_cited_for_calling_under_100_thin() -> None:
 
 
 # --- The rules version ------------------------------------------------------------------------
+
 
 def test_rules_version_is_dated_and_derived_from_the_rule_data() -> None:
     assert re.fullmatch(r"2026\.11-[0-9a-f]{10}", RULES_VERSION)

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
-
 from decision_cases import CUSTOMER_SERVICE_BOT, FINE_TUNING, RETRIEVAL, answer_sets, answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import RULES, Verdict, evaluate
-from app.decision.rules import RULES_BY_ID
 from app.decision.engine import score
+from app.decision.rules import RULES_BY_ID
 
 SOME = settings(max_examples=150, deadline=None)
 
 
 def all_texts(verdict: Verdict) -> list[str]:
-    return [verdict.summary.en, *(r.text.en for r in verdict.reasons),
-            *(r.text.en for w in verdict.why_not for r in w.reasons),
-            *(s.en for s in verdict.next_steps), *(s.en for s in verdict.risks)]
+    return [
+        verdict.summary.en,
+        *(r.text.en for r in verdict.reasons),
+        *(r.text.en for w in verdict.why_not for r in w.reasons),
+        *(s.en for s in verdict.next_steps),
+        *(s.en for s in verdict.risks),
+    ]
 
 
 def fired(answers: dict) -> list[str]:
@@ -34,9 +38,16 @@ def ft_score(verdict: Verdict) -> float:
 # --- Wrong verdicts -------------------------------------------------------------------------
 
 PRIVATE_DOCS_QA_AT_SCALE = answers(
-    task_type="knowledge_qa", knowledge_source="private_stable", needs_citations="yes",
-    latency_need="realtime", volume="high", cost_pressure="blocking",
-    prompting_effort="extensive", failure_mode="wrong_decisions", baseline_accuracy=90)
+    task_type="knowledge_qa",
+    knowledge_source="private_stable",
+    needs_citations="yes",
+    latency_need="realtime",
+    volume="high",
+    cost_pressure="blocking",
+    prompting_effort="extensive",
+    failure_mode="wrong_decisions",
+    baseline_accuracy=90,
+)
 
 
 def test_private_documents_qa_with_citations_and_300_ms_at_scale_keeps_retrieval() -> None:
@@ -47,8 +58,9 @@ def test_private_documents_qa_with_citations_and_300_ms_at_scale_keeps_retrieval
 
 
 def test_reasoning_failures_in_an_extraction_task_are_not_fine_tuned() -> None:
-    verdict = evaluate(answers(failure_mode="reasoning", prompting_effort="extensive",
-                               baseline_accuracy=90))
+    verdict = evaluate(
+        answers(failure_mode="reasoning", prompting_effort="extensive", baseline_accuracy=90)
+    )
 
     assert verdict.recommendation == "agentic_workflow"
     assert ft_score(verdict) == 0.0
@@ -58,8 +70,14 @@ def test_reasoning_failures_in_an_extraction_task_are_not_fine_tuned() -> None:
 
 
 def test_300_ms_alone_at_low_volume_without_cost_pressure_adds_nothing_to_fine_tuning() -> None:
-    realtime = answers(latency_need="realtime", volume="low", cost_pressure="none",
-                       prompting_effort="extensive", failure_mode="format", baseline_accuracy=90)
+    realtime = answers(
+        latency_need="realtime",
+        volume="low",
+        cost_pressure="none",
+        prompting_effort="extensive",
+        failure_mode="format",
+        baseline_accuracy=90,
+    )
     relaxed = {**realtime, "latency_need": "relaxed"}
 
     assert "realtime-latency" not in fired(realtime)
@@ -67,20 +85,36 @@ def test_300_ms_alone_at_low_volume_without_cost_pressure_adds_nothing_to_fine_t
 
 
 def test_300_ms_at_volume_counts_toward_fine_tuning() -> None:
-    realtime = answers(latency_need="realtime", volume="high", cost_pressure="none",
-                       prompting_effort="extensive", failure_mode="format", baseline_accuracy=90)
+    realtime = answers(
+        latency_need="realtime",
+        volume="high",
+        cost_pressure="none",
+        prompting_effort="extensive",
+        failure_mode="format",
+        baseline_accuracy=90,
+    )
 
     assert "realtime-latency" in fired(realtime)
-    assert score(realtime).points["fine_tune"] == score(
-        {**realtime, "latency_need": "relaxed"}).points["fine_tune"] + 2
+    assert (
+        score(realtime).points["fine_tune"]
+        == score({**realtime, "latency_need": "relaxed"}).points["fine_tune"] + 2
+    )
 
 
-VOICE = answers(task_type="style", prompting_effort="extensive", failure_mode="format",
-                example_count="under_100", data_quality="clean", data_diversity="diverse",
-                edge_cases="no")
+VOICE = answers(
+    task_type="style",
+    prompting_effort="extensive",
+    failure_mode="format",
+    example_count="under_100",
+    data_quality="clean",
+    data_diversity="diverse",
+    edge_cases="no",
+)
 
 
-def test_a_voice_with_under_100_clean_diverse_examples_after_extensive_prompting_is_fine_tune() -> None:
+def test_a_voice_with_under_100_clean_diverse_examples_after_extensive_prompting_is_fine_tune() -> (
+    None
+):
     verdict = evaluate(VOICE)
 
     assert verdict.recommendation == "fine_tune"
@@ -92,18 +126,27 @@ def test_real_examples_never_move_a_verdict_from_fine_tuning_to_fixing_the_data(
     # No real examples yet, synthetic data works, and "some examples are wrong" sent anyway (it
     # still counts). Collecting real examples must never move a verdict from fine-tuning to
     # fixing the data.
-    no_real = answers(failure_mode="none", cost_pressure="blocking", data_quality="mixed",
-                      synthetic_data="yes", example_count="none")
-    verdicts = [evaluate({**no_real, "example_count": n})
-                for n in ("none", "under_100", "100_to_1k", "over_1k")]
+    no_real = answers(
+        failure_mode="none",
+        cost_pressure="blocking",
+        data_quality="mixed",
+        synthetic_data="yes",
+        example_count="none",
+    )
+    verdicts = [
+        evaluate({**no_real, "example_count": n})
+        for n in ("none", "under_100", "100_to_1k", "over_1k")
+    ]
 
     recommendations = [v.recommendation for v in verdicts]
-    assert ("fine_tune", "improve_data") not in set(zip(recommendations, recommendations[1:]))
+    assert ("fine_tune", "improve_data") not in set(itertools.pairwise(recommendations))
     assert len(set(recommendations)) == 1
 
 
 def test_more_real_examples_keep_the_voice_case_on_fine_tuning() -> None:
-    verdicts = [evaluate({**VOICE, "example_count": n}) for n in ("under_100", "100_to_1k", "over_1k")]
+    verdicts = [
+        evaluate({**VOICE, "example_count": n}) for n in ("under_100", "100_to_1k", "over_1k")
+    ]
 
     assert [v.recommendation for v in verdicts] == ["fine_tune"] * 3
     scores = [ft_score(v) for v in verdicts]
@@ -112,18 +155,29 @@ def test_more_real_examples_keep_the_voice_case_on_fine_tuning() -> None:
 
 # --- Reasons that did not decide ------------------------------------------------------------
 
+
 def test_a_rag_verdict_does_not_list_the_wrong_examples() -> None:
-    verdict = evaluate(answers(task_type="knowledge_qa", knowledge_source="private_changing",
-                               failure_mode="missing_knowledge", data_quality="mixed"))
+    verdict = evaluate(
+        answers(
+            task_type="knowledge_qa",
+            knowledge_source="private_changing",
+            failure_mode="missing_knowledge",
+            data_quality="mixed",
+        )
+    )
 
     assert verdict.recommendation == "rag"
     assert [r.rule for r in verdict.reasons] == [
-        "changing-knowledge-needs-rag", "knowledge-qa-is-retrieval", "missing-knowledge-retrieval"]
+        "changing-knowledge-needs-rag",
+        "knowledge-qa-is-retrieval",
+        "missing-knowledge-retrieval",
+    ]
 
 
 def test_an_agentic_workflow_verdict_does_not_list_the_narrow_specialist() -> None:
-    verdict = evaluate(answers(task_type="reasoning", failure_mode="reasoning",
-                               prompting_effort="extensive"))
+    verdict = evaluate(
+        answers(task_type="reasoning", failure_mode="reasoning", prompting_effort="extensive")
+    )
 
     assert verdict.recommendation == "agentic_workflow"
     assert [r.rule for r in verdict.reasons] == ["no-reasoning-by-fine-tuning", "reasoning-task"]
@@ -140,18 +194,22 @@ def test_a_prompting_verdict_with_noisy_data_does_not_list_fine_tunings_case() -
 
 # --- Texts true to the answers ----------------------------------------------------------------
 
-HOSTED_ADVICE = re.compile(r"provider's (closed )?fine-tuning|managed (service|fine-tuning)|"
-                           r"through a service")
+HOSTED_ADVICE = re.compile(
+    r"provider's (closed )?fine-tuning|managed (service|fine-tuning)|"
+    r"through a service"
+)
 
 
 def test_a_team_that_must_self_host_gets_lora_on_its_own_machines() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "hosting": "self_hosted_required",
-                        "ml_capacity": "none"})
+    verdict = evaluate(
+        {**CUSTOMER_SERVICE_BOT, "hosting": "self_hosted_required", "ml_capacity": "none"}
+    )
 
     assert verdict.recommendation == "fine_tune"
-    assert ("Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), "
-            "trained and served on your own machines, so no data leaves them.") in [
-        s.en for s in verdict.next_steps]
+    assert (
+        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), "
+        "trained and served on your own machines, so no data leaves them."
+    ) in [s.en for s in verdict.next_steps]
     assert [t for t in all_texts(verdict) if HOSTED_ADVICE.search(t)] == []
 
 
@@ -171,14 +229,26 @@ def test_a_blocking_cost_with_acceptable_quality_is_not_told_to_keep_the_prompt(
 
 
 def test_improve_data_under_a_blocking_cost_looks_for_savings_meanwhile() -> None:
-    verdict = evaluate(answers(task_type="style", prompting_effort="extensive",
-                               baseline_accuracy=90, example_count="none",
-                               cost_pressure="blocking", volume="low"))
+    verdict = evaluate(
+        answers(
+            task_type="style",
+            prompting_effort="extensive",
+            baseline_accuracy=90,
+            example_count="none",
+            cost_pressure="blocking",
+            volume="low",
+        )
+    )
 
     assert verdict.recommendation == "improve_data"
     steps = [s.en for s in verdict.next_steps]
-    assert any(s.startswith("Your current model is too slow or too expensive to ship, so "
-                            "meanwhile look for fixes that need no training") for s in steps)
+    assert any(
+        s.startswith(
+            "Your current model is too slow or too expensive to ship, so "
+            "meanwhile look for fixes that need no training"
+        )
+        for s in steps
+    )
     assert [s for s in steps if KEEP_PROMPT.search(s)] == []
 
 
@@ -193,49 +263,81 @@ COLLECT = re.compile(r"[Cc]ollect (\d+ diverse|real input)|[Gg]row the training 
 
 
 @SOME
-@given(answer_sets(example_count=st.just("over_1k"), data_quality=st.just("clean"),
-                   data_diversity=st.just("diverse")))
+@given(
+    answer_sets(
+        example_count=st.just("over_1k"),
+        data_quality=st.just("clean"),
+        data_diversity=st.just("diverse"),
+    )
+)
 def test_a_team_with_over_1k_clean_diverse_examples_is_never_told_to_collect_more(
-        answers: dict) -> None:
+    answers: dict,
+) -> None:
     assert [t for t in all_texts(evaluate(answers)) if COLLECT.search(t)] == []
 
 
 def test_data_not_ready_names_only_the_problems_present() -> None:
-    verdict = evaluate(answers(task_type="style", prompting_effort="extensive",
-                               baseline_accuracy=90, data_diversity="clustered", edge_cases="no"))
+    verdict = evaluate(
+        answers(
+            task_type="style",
+            prompting_effort="extensive",
+            baseline_accuracy=90,
+            data_diversity="clustered",
+            edge_cases="no",
+        )
+    )
 
     assert verdict.recommendation == "improve_data"
     assert verdict.reasons[0].rule == "data-not-ready"
     assert verdict.reasons[0].text.en == (
         "Your data has 2 problems that add up: the examples are mostly alike and there are no "
         "hard or malformed cases. A model learns every one of them, so the data is not ready to "
-        "fine-tune on yet.")
+        "fine-tune on yet."
+    )
 
 
 def test_data_not_ready_with_all_three_problems_names_all_three() -> None:
     rule = RULES_BY_ID["data-not-ready"]
 
-    text = rule.reason_for(answers(data_quality="mixed", data_diversity="clustered", edge_cases="no"))
+    text = rule.reason_for(
+        answers(data_quality="mixed", data_diversity="clustered", edge_cases="no")
+    )
 
     assert text.en.startswith(
         "Your data has 3 problems that add up: some examples are wrong, the examples are mostly "
-        "alike and there are no hard or malformed cases.")
+        "alike and there are no hard or malformed cases."
+    )
 
 
 def test_improve_data_with_clean_diverse_data_does_not_ask_to_clean_or_diversify() -> None:
-    verdict = evaluate(answers(task_type="style", prompting_effort="extensive",
-                               baseline_accuracy=90, example_count="none"))
+    verdict = evaluate(
+        answers(
+            task_type="style",
+            prompting_effort="extensive",
+            baseline_accuracy=90,
+            example_count="none",
+        )
+    )
 
     assert verdict.recommendation == "improve_data"
     assert verdict.summary.en == (
         "Fine-tuning may well fit this task, but the data is not ready. First collect real "
-        "examples (there is nothing to train on yet); then reassess.")
+        "examples (there is nothing to train on yet); then reassess."
+    )
 
 
 def test_the_distillation_summary_aims_to_match_the_large_model_at_a_fraction_of_the_cost() -> None:
-    verdict = evaluate(answers(task_type="simple_generation", prompting_effort="extensive",
-                               failure_mode="none", volume="high", cost_pressure="blocking",
-                               baseline_accuracy=97, synthetic_data="yes"))
+    verdict = evaluate(
+        answers(
+            task_type="simple_generation",
+            prompting_effort="extensive",
+            failure_mode="none",
+            volume="high",
+            cost_pressure="blocking",
+            baseline_accuracy=97,
+            synthetic_data="yes",
+        )
+    )
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.reasons[0].rule == "scale-small-model"
@@ -246,30 +348,43 @@ def test_the_distillation_summary_aims_to_match_the_large_model_at_a_fraction_of
 def test_a_fine_tune_for_speed_never_says_the_large_model_already_does_the_job() -> None:
     # A voice to learn with a 300 ms need at volume: the output still fails (format) and no
     # baseline is measured, so nothing says the large model does the job today.
-    verdict = evaluate(answers(task_type="style", prompting_effort="extensive",
-                               latency_need="realtime"))
+    verdict = evaluate(
+        answers(task_type="style", prompting_effort="extensive", latency_need="realtime")
+    )
 
     assert verdict.recommendation == "fine_tune"
-    assert [t for t in all_texts(verdict) if "large model does the job" in t
-            or "model that already does the task" in t] == []
+    assert [
+        t
+        for t in all_texts(verdict)
+        if "large model does the job" in t or "model that already does the task" in t
+    ] == []
 
 
 def test_the_last_mile_summary_follows_the_last_mile_case() -> None:
     assert evaluate(CUSTOMER_SERVICE_BOT).summary.en.startswith(
-        "Fine-tune for the last mile of accuracy")
+        "Fine-tune for the last mile of accuracy"
+    )
 
 
 def test_a_decision_summary_never_says_explicit_rules_are_hard_to_state() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "spec_clarity": "explicit",
-                        "accuracy_target": "high", "baseline_accuracy": 90})
+    verdict = evaluate(
+        {
+            **CUSTOMER_SERVICE_BOT,
+            "spec_clarity": "explicit",
+            "accuracy_target": "high",
+            "baseline_accuracy": 90,
+        }
+    )
 
     assert verdict.recommendation == "fine_tune"
     assert "hard to state" not in verdict.summary.en
 
 
-SCHEMA_FIRST = ("Before anything else, turn on structured outputs with a JSON schema (or "
-                "constrained decoding for an open model) and re-measure: format errors may "
-                "disappear without training.")
+SCHEMA_FIRST = (
+    "Before anything else, turn on structured outputs with a JSON schema (or "
+    "constrained decoding for an open model) and re-measure: format errors may "
+    "disappear without training."
+)
 
 
 def test_format_failures_start_with_structured_outputs_when_prompting() -> None:
@@ -280,8 +395,9 @@ def test_format_failures_start_with_structured_outputs_when_prompting() -> None:
 
 
 def test_format_failures_start_with_structured_outputs_when_fine_tuning() -> None:
-    verdict = evaluate(answers(prompting_effort="extensive", failure_mode="format",
-                               baseline_accuracy=90))
+    verdict = evaluate(
+        answers(prompting_effort="extensive", failure_mode="format", baseline_accuracy=90)
+    )
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.next_steps[0].en == SCHEMA_FIRST
@@ -294,7 +410,8 @@ def test_fine_tune_steps_start_from_lora_and_name_the_provider_risk() -> None:
         "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
         "service that lets you download the weights. Don't build on one provider's closed "
         "fine-tuning: OpenAI restricted its self-serve fine-tuning in 2026, Mistral deprecated its "
-        "fine-tuning API, and Cohere ended fine-tuning in 2025."]
+        "fine-tuning API, and Cohere ended fine-tuning in 2025."
+    ]
 
 
 @SOME
@@ -305,37 +422,54 @@ def test_every_fine_tuning_verdict_has_a_lora_step(answers: dict) -> None:
         assert any("LoRA on a small open-weights model" in s.en for s in verdict.next_steps)
 
 
-@pytest.mark.parametrize("situation", [
-    # A voice to learn, over facts that change.
-    {"task_type": "style", "prompting_effort": "extensive", "knowledge_source": "realtime"},
-    # Distillation at scale over facts that change: eight retrieval and distillation steps.
-    {"failure_mode": "none", "cost_pressure": "blocking", "knowledge_source": "realtime"},
-])
+@pytest.mark.parametrize(
+    "situation",
+    [
+        # A voice to learn, over facts that change.
+        {"task_type": "style", "prompting_effort": "extensive", "knowledge_source": "realtime"},
+        # Distillation at scale over facts that change: eight retrieval and distillation steps.
+        {"failure_mode": "none", "cost_pressure": "blocking", "knowledge_source": "realtime"},
+    ],
+)
 def test_rag_and_fine_tuning_steps_keep_the_lora_step(situation: dict) -> None:
     verdict = evaluate(answers(**situation))
 
     assert verdict.recommendation == "rag_and_fine_tune"
-    assert any(s.en.startswith("Start with LoRA on a small open-weights model")
-               for s in verdict.next_steps)
+    assert any(
+        s.en.startswith("Start with LoRA on a small open-weights model") for s in verdict.next_steps
+    )
 
 
 def test_a_prompting_verdict_gets_no_find_out_steps_about_data_it_does_not_need() -> None:
-    verdict = evaluate(answers(data_quality="unsure", data_diversity="unsure",
-                               edge_cases="unsure", synthetic_data="unsure"))
+    verdict = evaluate(
+        answers(
+            data_quality="unsure",
+            data_diversity="unsure",
+            edge_cases="unsure",
+            synthetic_data="unsure",
+        )
+    )
 
     assert verdict.recommendation == "prompt_engineering"
     assert [s.en for s in verdict.next_steps if s.en.startswith("Find out")] == []
 
 
 def test_a_tool_use_agent_is_not_asked_for_questions_with_expected_answers() -> None:
-    verdict = evaluate(answers(task_type="tool_use", knowledge_source="private_changing",
-                               failure_mode="wrong_decisions"))
+    verdict = evaluate(
+        answers(
+            task_type="tool_use",
+            knowledge_source="private_changing",
+            failure_mode="wrong_decisions",
+        )
+    )
 
     assert verdict.recommendation == "rag"
     steps = [s.en for s in verdict.next_steps]
     assert not any(s.startswith("Write 50–100 real questions") for s in steps)
-    assert ("Collect 50–100 real requests with the expected output and the document each one "
-            "depends on.") in steps
+    assert (
+        "Collect 50–100 real requests with the expected output and the document each one "
+        "depends on."
+    ) in steps
 
 
 def test_rag_verdicts_keep_retrieval_in_the_ranking_lead() -> None:

@@ -17,12 +17,12 @@ from app.decision import (
     Text,
     evaluate,
     how_we_decide,
+    summaries,
     validate_answers,
 )
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
 from app.decision.explain import HOW_SCORING_WORKS, INVARIANTS
 from app.decision.rules import RULES_BY_ID
-from app.decision import summaries
 
 # Verdicts that between them show every kind of summary, a why_not, a baseline note and the
 # texts built from the answers.
@@ -31,15 +31,31 @@ VERDICTS = (
     {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 20, "data_quality": "unsure"},
     answers(),
     answers(failure_mode="none"),
-    answers(task_type="knowledge_qa", knowledge_source="private_changing", needs_citations="yes",
-            failure_mode="missing_knowledge"),
+    answers(
+        task_type="knowledge_qa",
+        knowledge_source="private_changing",
+        needs_citations="yes",
+        failure_mode="missing_knowledge",
+    ),
     answers(failure_mode="reasoning", task_type="reasoning"),
     answers(task_type="tool_use", failure_mode="wrong_decisions"),
-    answers(prompting_effort="extensive", failure_mode="format", data_quality="mixed",
-            data_diversity="clustered", edge_cases="no", baseline_accuracy=90),
+    answers(
+        prompting_effort="extensive",
+        failure_mode="format",
+        data_quality="mixed",
+        data_diversity="clustered",
+        edge_cases="no",
+        baseline_accuracy=90,
+    ),
     answers(prompting_effort="extensive", failure_mode="format", knowledge_source="realtime"),
-    answers(task_type="simple_generation", prompting_effort="extensive", failure_mode="none",
-            volume="high", cost_pressure="blocking", synthetic_data="yes"),
+    answers(
+        task_type="simple_generation",
+        prompting_effort="extensive",
+        failure_mode="none",
+        volume="high",
+        cost_pressure="blocking",
+        synthetic_data="yes",
+    ),
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -64,16 +80,32 @@ def texts_in(obj: object, seen: set[int] | None = None) -> Iterator[Text]:
 
 
 def all_texts() -> list[Text]:
-    _, errors = validate_answers({"task_type": "", "baseline_accuracy": "x", "volume": "huge",
-                                  "bogus": 1})
+    _, errors = validate_answers(
+        {"task_type": "", "baseline_accuracy": "x", "volume": "huge", "bogus": 1}
+    )
     _, range_errors = validate_answers({"baseline_accuracy": 101})
-    roots = (STEPS, APPROACHES, RULES, PRINCIPLES, FACTS, WARNINGS, RISKS, FIND_OUT, NEXT_STEPS,
-             INVARIANTS, HOW_SCORING_WORKS, errors, range_errors, how_we_decide(),
-             # Every table of texts the summaries are built from.
-             [v for v in vars(summaries).values() if isinstance(v, (Mapping, Text))],
-             RULES_BY_ID["data-not-ready"].reason_for(
-                 answers(data_quality="mixed", data_diversity="clustered", edge_cases="no")),
-             [evaluate(v) for v in VERDICTS])
+    roots = (
+        STEPS,
+        APPROACHES,
+        RULES,
+        PRINCIPLES,
+        FACTS,
+        WARNINGS,
+        RISKS,
+        FIND_OUT,
+        NEXT_STEPS,
+        INVARIANTS,
+        HOW_SCORING_WORKS,
+        errors,
+        range_errors,
+        how_we_decide(),
+        # Every table of texts the summaries are built from.
+        [v for v in vars(summaries).values() if isinstance(v, (Mapping, Text))],
+        RULES_BY_ID["data-not-ready"].reason_for(
+            answers(data_quality="mixed", data_diversity="clustered", edge_cases="no")
+        ),
+        [evaluate(v) for v in VERDICTS],
+    )
     return [t for root in roots for t in texts_in(root)]
 
 
@@ -99,4 +131,8 @@ def test_text_get_falls_back_to_english() -> None:
     text = Text("Fine-tune", "微调")
 
     assert [text.get("en"), text.get("zh"), text.get("fr"), text.get("")] == [
-        "Fine-tune", "微调", "Fine-tune", "Fine-tune"]
+        "Fine-tune",
+        "微调",
+        "Fine-tune",
+        "Fine-tune",
+    ]

@@ -31,10 +31,15 @@ def test_an_empty_or_missing_baseline_is_none(empty: object) -> None:
     raw = {**NEUTRAL, "baseline_accuracy": empty}
 
     assert validate_answers(raw) == (NEUTRAL, [])
-    assert validate_answers({k: v for k, v in NEUTRAL.items() if k != "baseline_accuracy"}) == (NEUTRAL, [])
+    assert validate_answers({k: v for k, v in NEUTRAL.items() if k != "baseline_accuracy"}) == (
+        NEUTRAL,
+        [],
+    )
 
 
-@pytest.mark.parametrize("value, expected", [("0", 0), (100, 100), ("９５", 95), ("95%", 95), ("+7", 7)])
+@pytest.mark.parametrize(
+    "value, expected", [("0", 0), (100, 100), ("９５", 95), ("95%", 95), ("+7", 7)]
+)
 def test_integers_in_forms(value: object, expected: int) -> None:
     normalized, errors = validate_answers({**NEUTRAL, "baseline_accuracy": value})
 
@@ -51,8 +56,9 @@ def test_non_integers_are_rejected(value: object) -> None:
     assert errors[0].message.zh == "请输入 0 到 100 之间的整数，或者留空。"
 
 
-@pytest.mark.parametrize("value, expected", [(None, None), ("", None), ("40", 40), (1, 1),
-                                             (1_000_000, 1_000_000)])
+@pytest.mark.parametrize(
+    "value, expected", [(None, None), ("", None), ("40", 40), (1, 1), (1_000_000, 1_000_000)]
+)
 def test_baseline_sample_size_is_optional_and_whole(value: object, expected: int | None) -> None:
     normalized, errors = validate_answers({**NEUTRAL, "baseline_sample_size": value})
 
@@ -60,8 +66,15 @@ def test_baseline_sample_size_is_optional_and_whole(value: object, expected: int
     assert normalized["baseline_sample_size"] == expected
 
 
-@pytest.mark.parametrize("value, code", [(0, "out_of_range"), (1_000_001, "out_of_range"),
-                                         ("-3", "out_of_range"), ("4.5", "not_integer")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (0, "out_of_range"),
+        (1_000_001, "out_of_range"),
+        ("-3", "out_of_range"),
+        ("4.5", "not_integer"),
+    ],
+)
 def test_baseline_sample_size_below_one_or_fractional_is_rejected(value: object, code: str) -> None:
     _, errors = validate_answers({**NEUTRAL, "baseline_sample_size": value})
 
@@ -74,12 +87,12 @@ def test_out_of_range_integers_are_rejected(value: object) -> None:
 
     assert codes(errors) == [("baseline_accuracy", "out_of_range")]
     assert errors[0].message.en == (
-        "The number must be from 0 to 100; leave it empty if you have not measured it.")
+        "The number must be from 0 to 100; leave it empty if you have not measured it."
+    )
 
 
 def test_errors_are_one_per_field_in_questionnaire_order_then_unknown_keys() -> None:
-    raw = {**NEUTRAL, "zzz": "1", "volume": "huge", "task_type": "", "aaa": None,
-           "data_quality": 3}
+    raw = {**NEUTRAL, "zzz": "1", "volume": "huge", "task_type": "", "aaa": None, "data_quality": 3}
     del raw["hosting"]
 
     normalized, errors = validate_answers(raw)
@@ -92,7 +105,10 @@ def test_errors_are_one_per_field_in_questionnaire_order_then_unknown_keys() -> 
         ("aaa", "unknown_question"),
         ("zzz", "unknown_question"),
     ]
-    assert [e.message.en for e in errors[:2]] == ["Please answer this question.", "Choose one of the options."]
+    assert [e.message.en for e in errors[:2]] == [
+        "Please answer this question.",
+        "Choose one of the options.",
+    ]
     assert "volume" not in normalized and normalized["task_scope"] == "narrow"
 
 
@@ -103,13 +119,25 @@ def test_option_keys_are_case_sensitive() -> None:
 
 
 def test_validating_one_step_checks_only_its_questions() -> None:
-    raw = {"volume": "high", "latency_need": "realtime", "cost_pressure": "none",
-           "hosting": "api_ok", "ml_capacity": "some", "task_type": "style", "nope": "x"}
+    raw = {
+        "volume": "high",
+        "latency_need": "realtime",
+        "cost_pressure": "none",
+        "hosting": "api_ok",
+        "ml_capacity": "some",
+        "task_type": "style",
+        "nope": "x",
+    }
 
     normalized, errors = validate_answers(raw, steps=["cost"])
 
-    assert normalized == {"volume": "high", "latency_need": "realtime", "cost_pressure": "none",
-                          "hosting": "api_ok", "ml_capacity": "some"}
+    assert normalized == {
+        "volume": "high",
+        "latency_need": "realtime",
+        "cost_pressure": "none",
+        "hosting": "api_ok",
+        "ml_capacity": "some",
+    }
     assert codes(errors) == [("task_type", "unknown_question"), ("nope", "unknown_question")]
     assert errors[0].message.en == "This question belongs to another step."
 
@@ -117,8 +145,11 @@ def test_validating_one_step_checks_only_its_questions() -> None:
 def test_validating_a_step_requires_its_questions() -> None:
     _, errors = validate_answers({}, steps=["accuracy"])
 
-    assert codes(errors) == [("accuracy_target", "required"), ("prompting_effort", "required"),
-                             ("failure_mode", "required")]
+    assert codes(errors) == [
+        ("accuracy_target", "required"),
+        ("prompting_effort", "required"),
+        ("failure_mode", "required"),
+    ]
 
 
 def test_unknown_step_is_a_programming_error() -> None:
@@ -138,15 +169,30 @@ def test_questionnaire_keys_match_the_contract() -> None:
     assert STEP_KEYS == ("task", "accuracy", "cost", "knowledge", "data")
     assert [s.number for s in STEPS] == [1, 2, 3, 4, 5]
     assert {k: q.option_keys for k, q in QUESTIONS.items()} == {
-        "task_type": ("classification", "extraction", "style", "tool_use", "knowledge_qa",
-                      "simple_generation", "reasoning", "general_assistant"),
+        "task_type": (
+            "classification",
+            "extraction",
+            "style",
+            "tool_use",
+            "knowledge_qa",
+            "simple_generation",
+            "reasoning",
+            "general_assistant",
+        ),
         "task_scope": ("narrow", "broad"),
         "spec_clarity": ("explicit", "partial", "implicit"),
         "accuracy_target": ("best_effort", "high", "critical"),
         "prompting_effort": ("none", "basic", "extensive"),
         "baseline_accuracy": (),
         "baseline_sample_size": (),
-        "failure_mode": ("format", "wrong_decisions", "missing_knowledge", "reasoning", "none", "unknown"),
+        "failure_mode": (
+            "format",
+            "wrong_decisions",
+            "missing_knowledge",
+            "reasoning",
+            "none",
+            "unknown",
+        ),
         "volume": ("low", "medium", "high"),
         "latency_need": ("relaxed", "interactive", "realtime"),
         "cost_pressure": ("none", "moderate", "blocking"),
@@ -162,7 +208,9 @@ def test_questionnaire_keys_match_the_contract() -> None:
         "synthetic_data": ("yes", "no", "unsure"),
     }
     assert [q.key for q in QUESTIONS.values() if q.optional] == [
-        "baseline_accuracy", "baseline_sample_size"]
+        "baseline_accuracy",
+        "baseline_sample_size",
+    ]
     assert QUESTIONS["data_quality"].uncertain_options == frozenset({"unsure"})
     assert QUESTIONS["failure_mode"].uncertain_options == frozenset({"unknown"})
     assert QUESTIONS["task_type"].uncertain_options == frozenset()

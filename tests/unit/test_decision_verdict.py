@@ -7,24 +7,46 @@ import json
 import pytest
 from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
-from app.decision import PRINCIPLES, RULES, SOURCES, Verdict, evaluate, how_we_decide, localize, rules_document
+from app.decision import (
+    PRINCIPLES,
+    RULES,
+    SOURCES,
+    Verdict,
+    evaluate,
+    how_we_decide,
+    localize,
+    rules_document,
+)
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
 from app.decision.rules import RULES_BY_ID
 
 # One example per piece of advice: answers (NEUTRAL plus these) under which it appears.
 # A fine-tuning verdict (extraction, format drift after extensive prompting, 90% measured), a
 # "fix the data" verdict, and variations of them.
-FT = {"task_type": "classification", "prompting_effort": "extensive",
-      "failure_mode": "wrong_decisions", "baseline_accuracy": 90}
+FT = {
+    "task_type": "classification",
+    "prompting_effort": "extensive",
+    "failure_mode": "wrong_decisions",
+    "baseline_accuracy": 90,
+}
 ID = {**FT, "data_quality": "noisy"}
-DISTILL = {"task_type": "simple_generation", "prompting_effort": "extensive", "failure_mode": "none",
-           "volume": "high", "cost_pressure": "blocking"}
+DISTILL = {
+    "task_type": "simple_generation",
+    "prompting_effort": "extensive",
+    "failure_mode": "none",
+    "volume": "high",
+    "cost_pressure": "blocking",
+}
 VOICE = {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90}
 WARNING_EXAMPLES: dict[str, dict] = {
     "untried-prompting-but-measured": {"prompting_effort": "none", "baseline_accuracy": 95},
     "untried-prompting-but-acceptable": {"prompting_effort": "none", "failure_mode": "none"},
     "acceptable-but-far-below-target": {"failure_mode": "none", "baseline_accuracy": 60},
-    "failures-but-meets-target": {"prompting_effort": "extensive", "baseline_accuracy": 95, "failure_mode": "wrong_decisions"},
+    "failures-but-meets-target": {
+        "prompting_effort": "extensive",
+        "baseline_accuracy": 95,
+        "failure_mode": "wrong_decisions",
+    },
     "missing-knowledge-but-general": {"failure_mode": "missing_knowledge"},
     "narrow-general-assistant": {"task_type": "general_assistant"},
 }
@@ -32,7 +54,11 @@ RISK_EXAMPLES: dict[str, dict] = {
     "risk-critical-errors": {"accuracy_target": "critical"},
     "risk-provider-lock-in": FT,
     "risk-no-ml-experience": {**FT, "ml_capacity": "none"},
-    "risk-self-hosting-no-ml-experience": {**FT, "ml_capacity": "none", "hosting": "self_hosted_required"},
+    "risk-self-hosting-no-ml-experience": {
+        **FT,
+        "ml_capacity": "none",
+        "hosting": "self_hosted_required",
+    },
     "risk-broad-specialist": {**FT, "task_scope": "broad", "spec_clarity": "implicit"},
     "risk-clustered-data": {**FT, "data_diversity": "clustered"},
     "risk-no-edge-cases": {**FT, "edge_cases": "unsure"},
@@ -51,8 +77,12 @@ FIND_OUT_EXAMPLES: dict[str, dict] = {
     "find-out-failure-mode": {**FT, "failure_mode": "unknown"},
     "find-out-data-quality": {**FT, "data_quality": "unsure"},
     "find-out-data-diversity": {**FT, "data_diversity": "unsure", "edge_cases": "no"},
-    "find-out-edge-cases": {**FT, "edge_cases": "unsure", "hosting": "self_hosted_required",
-                            "knowledge_source": "realtime"},
+    "find-out-edge-cases": {
+        **FT,
+        "edge_cases": "unsure",
+        "hosting": "self_hosted_required",
+        "knowledge_source": "realtime",
+    },
     "find-out-synthetic-data": {**FT, "synthetic_data": "unsure", "example_count": "none"},
 }
 NEXT_STEP_EXAMPLES: dict[str, dict] = {
@@ -62,8 +92,12 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "pe-style-format": {"task_type": "style"},
     "pe-eval-set": {"failure_mode": "wrong_decisions"},
     "pe-eval-set-critical": {"failure_mode": "wrong_decisions", "accuracy_target": "critical"},
-    "pe-failure-driven": {"task_type": "simple_generation", "prompting_effort": "extensive",
-                          "failure_mode": "wrong_decisions", "baseline_accuracy": 90},
+    "pe-failure-driven": {
+        "task_type": "simple_generation",
+        "prompting_effort": "extensive",
+        "failure_mode": "wrong_decisions",
+        "baseline_accuracy": 90,
+    },
     "pe-write-sop": {"failure_mode": "wrong_decisions"},
     "pe-few-shot": {"failure_mode": "wrong_decisions"},
     "pe-iterate": {},
@@ -73,22 +107,39 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "aw-restructure": {"failure_mode": "reasoning", "prompting_effort": "extensive"},
     "aw-tools": {"task_type": "tool_use", "failure_mode": "wrong_decisions"},
     "aw-check": {"failure_mode": "reasoning"},
-    "aw-measure": {"task_type": "tool_use", "failure_mode": "wrong_decisions", "baseline_accuracy": 90},
+    "aw-measure": {
+        "task_type": "tool_use",
+        "failure_mode": "wrong_decisions",
+        "baseline_accuracy": 90,
+    },
     "rag-index": {"knowledge_source": "realtime"},
     "rag-eval-questions": {"task_type": "knowledge_qa", "knowledge_source": "realtime"},
     "rag-eval-requests": {"knowledge_source": "realtime"},
     "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
     "rag-refresh": {"knowledge_source": "realtime", "baseline_accuracy": 80},
-    "rag-cite": {"task_type": "knowledge_qa", "needs_citations": "yes", "failure_mode": "wrong_decisions",
-                 "baseline_accuracy": 80},
-    "ft-holdout-measure": {**FT, "baseline_accuracy": None, "cost_pressure": "blocking",
-                           "latency_need": "realtime"},
+    "rag-cite": {
+        "task_type": "knowledge_qa",
+        "needs_citations": "yes",
+        "failure_mode": "wrong_decisions",
+        "baseline_accuracy": 80,
+    },
+    "ft-holdout-measure": {
+        **FT,
+        "baseline_accuracy": None,
+        "cost_pressure": "blocking",
+        "latency_need": "realtime",
+    },
     "ft-holdout": FT,
-    "ft-retrieval-in-examples": {"task_type": "classification", "prompting_effort": "extensive",
-                                 "failure_mode": "missing_knowledge", "baseline_accuracy": 90,
-                                 "synthetic_data": "yes", "spec_clarity": "explicit",
-                                 "baseline_sample_size": 90},
+    "ft-retrieval-in-examples": {
+        "task_type": "classification",
+        "prompting_effort": "extensive",
+        "failure_mode": "missing_knowledge",
+        "baseline_accuracy": 90,
+        "synthetic_data": "yes",
+        "spec_clarity": "explicit",
+        "baseline_sample_size": 90,
+    },
     "ft-cheaper-first": DISTILL,
     "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
     "ft-distill-data": {**DISTILL, "synthetic_data": "yes"},
@@ -159,18 +210,27 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
 def test_open_weights_preference_keeps_the_weights_portable() -> None:
     verdict = evaluate({**CUSTOMER_SERVICE_BOT, "hosting": "open_weights_preferred"})
 
-    assert ("Start with LoRA on a small open-weights model (7–8B parameters, at most 13B); you "
-            "keep the weights and can move them to any provider or your own machines.") in [
-        s.en for s in verdict.next_steps]
+    assert (
+        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B); you "
+        "keep the weights and can move them to any provider or your own machines."
+    ) in [s.en for s in verdict.next_steps]
 
 
 def test_open_answers_that_could_change_the_verdict_add_find_out_steps_first() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None, "data_quality": "unsure",
-                        "edge_cases": "unsure"})
+    verdict = evaluate(
+        {
+            **CUSTOMER_SERVICE_BOT,
+            "baseline_accuracy": None,
+            "data_quality": "unsure",
+            "edge_cases": "unsure",
+        }
+    )
 
     assert verdict.recommendation == "fine_tune"
     assert [s.en.split(":")[0] for s in verdict.next_steps[:2]] == ["Find out", "Find out"]
-    assert verdict.next_steps[0].en.startswith("Find out: build an eval set of at least 300 real cases")
+    assert verdict.next_steps[0].en.startswith(
+        "Find out: build an eval set of at least 300 real cases"
+    )
     assert verdict.next_steps[1].en.startswith("Find out: have a domain expert review")
     # The fine-tuning plan's own eval-set step says the same thing, so it is not repeated.
     assert not any(s.en.startswith("Hold out 50–100") for s in verdict.next_steps)
@@ -186,12 +246,14 @@ def test_an_open_answer_that_cannot_change_the_verdict_gets_no_find_out_step() -
 
 # --- Confidence -------------------------------------------------------------------------------
 
+
 def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
     verdict = evaluate(CUSTOMER_SERVICE_BOT)
 
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of “A simple agentic workflow”, and no open answer could change it.")
+        "11 points ahead of “A simple agentic workflow”, and no open answer could change it."
+    )
 
 
 def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
@@ -203,11 +265,14 @@ def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium
 
 
 def test_two_open_answers_that_could_change_the_verdict_make_confidence_low() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure", "baseline_accuracy": None})
+    verdict = evaluate(
+        {**CUSTOMER_SERVICE_BOT, "data_quality": "unsure", "baseline_accuracy": None}
+    )
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "2 open answers could change this: data quality, measured baseline accuracy.")
+        "2 open answers could change this: data quality, measured baseline accuracy."
+    )
 
 
 def test_an_open_answer_that_cannot_change_the_verdict_leaves_confidence_alone() -> None:
@@ -221,7 +286,8 @@ def test_a_close_call_says_how_close() -> None:
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "Only 1 point ahead of “Better prompting”: a single answer could tip it.")
+        "Only 1 point ahead of “Better prompting”: a single answer could tip it."
+    )
 
 
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
@@ -238,15 +304,28 @@ def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
 
 # --- why_not ----------------------------------------------------------------------------------
 
+
 def test_why_not_explains_the_runner_up_and_fine_tuning() -> None:
-    verdict = evaluate(answers(task_type="knowledge_qa", knowledge_source="private_changing",
-                               failure_mode="missing_knowledge", data_quality="mixed"))
+    verdict = evaluate(
+        answers(
+            task_type="knowledge_qa",
+            knowledge_source="private_changing",
+            failure_mode="missing_knowledge",
+            data_quality="mixed",
+        )
+    )
 
     assert verdict.recommendation == "rag"
     assert [(w.recommendation, [r.rule for r in w.reasons]) for w in verdict.why_not] == [
         ("rag_and_fine_tune", ["mixed-quality-data", "measure-before-fine-tuning"]),
-        ("fine_tune", ["changing-knowledge-needs-rag", "missing-knowledge-retrieval",
-                       "knowledge-qa-is-retrieval"]),
+        (
+            "fine_tune",
+            [
+                "changing-knowledge-needs-rag",
+                "missing-knowledge-retrieval",
+                "knowledge-qa-is-retrieval",
+            ],
+        ),
     ]
 
 
@@ -260,15 +339,28 @@ def test_why_not_says_what_would_make_the_runner_up_win() -> None:
 
 # --- Stored and API forms ---------------------------------------------------------------------
 
+
 def test_snapshot_is_json_and_localizes_to_the_api_shape() -> None:
     verdict = evaluate(CUSTOMER_SERVICE_BOT)
     snapshot = json.loads(json.dumps(verdict.to_snapshot()))
 
     en = localize(snapshot, "en")
 
-    assert list(en) == ["recommendation", "confidence", "confidence_reason", "ranking", "summary",
-                        "reasons", "why_not", "risks", "next_steps", "warnings",
-                        "what_would_change", "baseline", "rules_version"]
+    assert list(en) == [
+        "recommendation",
+        "confidence",
+        "confidence_reason",
+        "ranking",
+        "summary",
+        "reasons",
+        "why_not",
+        "risks",
+        "next_steps",
+        "warnings",
+        "what_would_change",
+        "baseline",
+        "rules_version",
+    ]
     assert en == verdict.to_json("en")
     assert en["ranking"][0]["recommendation"] == "fine_tune"
     assert en["reasons"][0] == {
@@ -285,16 +377,27 @@ def test_snapshot_is_json_and_localizes_to_the_api_shape() -> None:
         "measured": [],
     }
     assert en["why_not"][0]["recommendation"] == "agentic_workflow"
-    assert en["what_would_change"][0] == {"question": "baseline_accuracy", "from": 95, "to": 99,
-                                          "recommendation": "prompt_engineering",
-                                          "kind": "actionable"}
+    assert en["what_would_change"][0] == {
+        "question": "baseline_accuracy",
+        "from": 95,
+        "to": 99,
+        "recommendation": "prompt_engineering",
+        "kind": "actionable",
+    }
     assert en["baseline"] is None
     assert all(isinstance(s, str) for s in en["next_steps"] + en["risks"])
 
 
 def test_a_reason_with_several_sources_lists_the_others_as_more_sources() -> None:
-    verdict = evaluate(answers(task_type="simple_generation", prompting_effort="extensive",
-                               failure_mode="none", volume="high", cost_pressure="blocking"))
+    verdict = evaluate(
+        answers(
+            task_type="simple_generation",
+            prompting_effort="extensive",
+            failure_mode="none",
+            volume="high",
+            cost_pressure="blocking",
+        )
+    )
 
     reason = verdict.to_json("en")["reasons"][0]
     assert reason["rule"] == "scale-small-model"
@@ -327,25 +430,46 @@ def test_a_first_wave_snapshot_still_localizes() -> None:
     # Format 1: every fired rule as a reason with one {"id", "title", "url"} source, no why_not,
     # no kinds, no confidence reason, no baseline.
     old = {
-        "recommendation": "fine_tune", "confidence": "high",
+        "recommendation": "fine_tune",
+        "confidence": "high",
         "ranking": [{"recommendation": "fine_tune", "score": 0.91}],
         "summary": {"en": "Fine-tune.", "zh": "微调。"},
-        "reasons": [{"rule": "pattern-task", "text": {"en": "A pattern.", "zh": "模式。"},
-                     "principle": {"en": "P", "zh": "原则"},
-                     "source": {"id": "ng-batch-294", "title": "Andrew Ng, The Batch #294",
-                                "url": "https://www.deeplearning.ai/the-batch/issue-294/"},
-                     "triggered_by": []}],
-        "risks": [], "next_steps": [], "warnings": [],
-        "what_would_change": [{"question": "prompting_effort", "from": "extensive", "to": "none",
-                               "recommendation": "prompt_engineering"}],
+        "reasons": [
+            {
+                "rule": "pattern-task",
+                "text": {"en": "A pattern.", "zh": "模式。"},
+                "principle": {"en": "P", "zh": "原则"},
+                "source": {
+                    "id": "ng-batch-294",
+                    "title": "Andrew Ng, The Batch #294",
+                    "url": "https://www.deeplearning.ai/the-batch/issue-294/",
+                },
+                "triggered_by": [],
+            }
+        ],
+        "risks": [],
+        "next_steps": [],
+        "warnings": [],
+        "what_would_change": [
+            {
+                "question": "prompting_effort",
+                "from": "extensive",
+                "to": "none",
+                "recommendation": "prompt_engineering",
+            }
+        ],
         "rules_version": "2026.01-0123456789",
     }
 
     en = localize(old, "en")
 
     assert en["reasons"][0]["source"] == {
-        "id": "ng-batch-294", "author": "", "title": "Andrew Ng, The Batch #294", "year": None,
-        "url": "https://www.deeplearning.ai/the-batch/issue-294/"}
+        "id": "ng-batch-294",
+        "author": "",
+        "title": "Andrew Ng, The Batch #294",
+        "year": None,
+        "url": "https://www.deeplearning.ai/the-batch/issue-294/",
+    }
     assert en["why_not"] == []
     assert en["what_would_change"][0]["kind"] == "situation"
     assert (en["confidence_reason"], en["baseline"]) == (None, None)
@@ -353,11 +477,13 @@ def test_a_first_wave_snapshot_still_localizes() -> None:
 
 # --- How we decide and the rules API ------------------------------------------------------------
 
+
 def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
     page = how_we_decide()
 
     assert [r.id for r in page.rules] == [
-        r.id for principle in PRINCIPLES for r in RULES if r.principle == principle]
+        r.id for principle in PRINCIPLES for r in RULES if r.principle == principle
+    ]
     assert all(r.principle.key == p.principle.key for p in page.principles for r in p.rules)
     assert len(page.invariants) == 5
     assert page.sources == tuple(SOURCES.values())
@@ -366,7 +492,8 @@ def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
     assert entry.condition.zh == "数据质量为「错误很多」"
     assert entry.effect.en == "Rules out Fine-tune a model, RAG and fine-tuning together"
     assert {r.id: r for r in page.rules}["clustered-data"].effect.en == (
-        "Fine-tune a model -2; RAG and fine-tuning together -2")
+        "Fine-tune a model -2; RAG and fine-tuning together -2"
+    )
 
 
 def test_how_we_decide_describes_negations_in_words() -> None:
@@ -374,7 +501,8 @@ def test_how_we_decide_describes_negations_in_words() -> None:
 
     assert entry.condition.en == (
         "Failure mode is not “Facts are wrong or missing” and knowledge source is “Public "
-        "knowledge the model already has” and need for citations is “No”")
+        "knowledge the model already has” and need for citations is “No”"
+    )
     as_json = how_we_decide().to_json("zh")
     assert as_json["principles"][0]["title"] == "提示工程优先"
 
@@ -385,16 +513,20 @@ def test_the_rules_document_has_one_record_per_rule_with_its_source() -> None:
     assert list(document)[:1] == ["rules_version"]
     assert {"rules_version", "principles", "rules"} <= set(document)
     assert [r["id"] for r in document["rules"]] == [r.id for r in how_we_decide().rules]
-    assert [p["key"] for p in document["principles"]] == [p.principle.key
-                                                          for p in how_we_decide().principles]
+    assert [p["key"] for p in document["principles"]] == [
+        p.principle.key for p in how_we_decide().principles
+    ]
     record = {r["id"]: r for r in document["rules"]}["gigo-noisy-data"]
     assert {k: record[k] for k in ("principle", "scores", "exclude", "source")} == {
         "principle": "garbage-in-garbage-out",
         "scores": {},
         "exclude": ["fine_tune", "rag_and_fine_tune"],
-        "source": {"author": "karminski-牙医",
-                   "title": SOURCES["karminski-when-to-fine-tune"].title, "year": 2025,
-                   "url": SOURCES["karminski-when-to-fine-tune"].url},
+        "source": {
+            "author": "karminski-牙医",
+            "title": SOURCES["karminski-when-to-fine-tune"].title,
+            "year": 2025,
+            "url": SOURCES["karminski-when-to-fine-tune"].url,
+        },
     }
     assert json.loads(json.dumps(rules_document("zh"), ensure_ascii=False)) == rules_document("zh")
 
@@ -403,7 +535,8 @@ def test_the_rules_document_is_the_same_data_in_both_languages_except_texts() ->
     en, zh = rules_document("en"), rules_document("zh")
 
     assert [(r["id"], r["scores"], r["exclude"], r["source"]) for r in en["rules"]] == [
-        (r["id"], r["scores"], r["exclude"], r["source"]) for r in zh["rules"]]
+        (r["id"], r["scores"], r["exclude"], r["source"]) for r in zh["rules"]
+    ]
     assert en["rules"][0]["reason"] != zh["rules"][0]["reason"]
 
 

@@ -24,24 +24,38 @@ def gate_of(request: Request):
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def show_sign_in(request: Request, next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+def show_sign_in(
+    request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> Response:
     gate_of(request)
     return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": None})
 
 
 @router.post("/sign-in")
-def sign_in(request: Request, password: Annotated[str, Form(max_length=1000)] = "",
-            next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+def sign_in(
+    request: Request,
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
     gate = gate_of(request)
     check, refusal = gate.check_password(password, client_keys(request))
     if refusal is not None:
         message = refusal_message(request.state.lang, refusal)
-        return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
-                      status_code=429, headers={"Retry-After": str(refusal.retry_after)})
+        return render(
+            request,
+            "pages/sign_in.html",
+            {"next": safe_next(next), "error": message},
+            status_code=429,
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
     if check is not Check.RIGHT:
         message = translate(request.state.lang, WRONG)
-        return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": message},
-                      status_code=401)
+        return render(
+            request,
+            "pages/sign_in.html",
+            {"next": safe_next(next), "error": message},
+            status_code=401,
+        )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, gate.new_session(), max_age=SESSION_SECONDS)
     return response

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.concurrency import run_in_threadpool
 
 from app import assessments, costs, decision
 from app.web.cost_schemas import CostsIn, StoredCosts
@@ -22,13 +22,20 @@ BODY_FIELDS = {"title", "team", "notes", "answers", "costs"}
 def _answer_field(question: decision.Question) -> tuple[Any, Any]:
     description = question.label.en
     if question.kind == "integer":
-        return (int | None, Field(None, ge=question.minimum, le=question.maximum,
-                                  description=description))
+        return (
+            int | None,
+            Field(None, ge=question.minimum, le=question.maximum, description=description),
+        )
     options = tuple(option.key for option in question.options)
     if question.key in decision.NOT_APPLICABLE_WHEN:
         key, value = decision.NOT_APPLICABLE_WHEN[question.key]
-        return (Literal[options] | None, Field(  # type: ignore[valid-type]
-            None, description=f"{description} Required unless {key} is {value!r}, when it does not apply."))
+        return (
+            Literal[options] | None,
+            Field(  # type: ignore[valid-type]
+                None,
+                description=f"{description} Required unless {key} is {value!r}, when it does not apply.",
+            ),
+        )
     return (Literal[options], Field(..., description=description))  # type: ignore[valid-type]
 
 
@@ -46,8 +53,9 @@ class AssessmentIn(BaseModel):
     team: str | None = Field("", max_length=assessments.META_LIMITS["team"])
     notes: str | None = Field("", max_length=assessments.META_LIMITS["notes"])
     answers: Answers  # type: ignore[valid-type]
-    costs: CostsIn | None = Field(None, description="The optional numbers of the cost step, as "
-                                                     "POST /api/v1/costs takes them.")
+    costs: CostsIn | None = Field(
+        None, description="The optional numbers of the cost step, as POST /api/v1/costs takes them."
+    )
 
 
 def add_body_schemas(document: dict[str, Any]) -> None:
@@ -87,7 +95,8 @@ class AssessmentOut(BaseModel):
     created_at: str
     finished_at: str | None
     data_profile: dict[str, Any] | None = Field(
-        None, description="What a dataset check measured, when the team attached it")
+        None, description="What a dataset check measured, when the team attached it"
+    )
 
 
 class Summary(BaseModel):
@@ -104,8 +113,10 @@ class Listing(BaseModel):
     items: list[Summary]
     next_cursor: str | None
     counts: dict[str, int]
-    counts_capped: bool = Field(description="True when a search matched so many assessments that "
-                                            "`counts` cover only the newest of them")
+    counts_capped: bool = Field(
+        description="True when a search matched so many assessments that "
+        "`counts` cover only the newest of them"
+    )
 
 
 # JSON bodies are small documents: a deeper nesting or a longer integer is an attack on the
@@ -141,7 +152,10 @@ def parse_json(raw: bytes) -> Any:
         if isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 raise JSONRefused("too_deep")
-            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+            stack.extend(
+                (child, depth + 1)
+                for child in (value.values() if isinstance(value, dict) else value)
+            )
     return body
 
 
@@ -185,9 +199,17 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     "/assessments",
     status_code=201,
     response_model=Created,
-    responses={422: {"model": Problems, "description": "Each offending field, named; nothing stored."}},
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/AssessmentIn"}}}}},
+    responses={
+        422: {"model": Problems, "description": "Each offending field, named; nothing stored."}
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/AssessmentIn"}}
+            },
+        }
+    },
 )
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link."""
@@ -206,23 +228,32 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
         raw_answers = None
     else:
         answers, answer_errors = decision.validate_answers(raw_answers)
-        problems += [{"field": f"answers.{e.field}", "code": e.code, "message": e.message.get(lang)}
-                     for e in answer_errors]
+        problems += [
+            {"field": f"answers.{e.field}", "code": e.code, "message": e.message.get(lang)}
+            for e in answer_errors
+        ]
     cost_inputs = None
     if body.get("costs") is not None:
         cost_inputs, cost_errors = costs.parse_costs(body["costs"], prefix="costs.")
         problems += [error.to_dict(lang) for error in cost_errors]
     if problems:
         return unprocessable(problems)
-    assessment = await run_in_threadpool(assessments.create_finished, db, meta, answers,
-                                         cost_inputs)
+    assessment = await run_in_threadpool(
+        assessments.create_finished, db, meta, answers, cost_inputs
+    )
     record = api_record(assessment, lang)
-    return JSONResponse({"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
-                        status_code=201, headers={"Location": record["url"]})
+    return JSONResponse(
+        {"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
+        status_code=201,
+        headers={"Location": record["url"]},
+    )
 
 
-@router.get("/assessments/{id}", response_model=AssessmentOut,
-            responses={404: {"description": "No finished assessment has that id."}})
+@router.get(
+    "/assessments/{id}",
+    response_model=AssessmentOut,
+    responses={404: {"description": "No finished assessment has that id."}},
+)
 def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
     """One finished assessment: title, team, notes, answers, verdict, timestamps."""
     try:
@@ -232,9 +263,17 @@ def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A0
     return JSONResponse(api_record(assessment, lang), headers={"Cache-Control": "no-store"})
 
 
-@router.get("/assessments", response_model=Listing,
-            responses={422: {"model": Problems, "description": "A bad cursor or filter, or a search with no letter or digit."},
-                       503: {"description": "The search took too long, or the server is busy."}})
+@router.get(
+    "/assessments",
+    response_model=Listing,
+    responses={
+        422: {
+            "model": Problems,
+            "description": "A bad cursor or filter, or a search with no letter or digit.",
+        },
+        503: {"description": "The search took too long, or the server is busy."},
+    },
+)
 def list_assessments(
     db: DatabaseDep,
     lang: LangDep,
@@ -243,23 +282,38 @@ def list_assessments(
     recommendation: Annotated[
         Literal[tuple(decision.APPROACHES)] | None, Query(description="Only this verdict")  # type: ignore[valid-type]
     ] = None,
-    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="next_cursor of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Any:
     """Finished assessments, newest first."""
     try:
-        page = assessments.history(db, q=q, recommendation=recommendation, cursor=cursor, limit=limit,
-                                   timeout=settings.search_timeout)
+        page = assessments.history(
+            db,
+            q=q,
+            recommendation=recommendation,
+            cursor=cursor,
+            limit=limit,
+            timeout=settings.search_timeout,
+        )
     except assessments.InvalidCursor:
         return unprocessable([problem("cursor", "invalid_cursor", lang)])
     except assessments.Unsearchable:
         return unprocessable([problem("q", "unsearchable", lang)])
     return {
-        "items": [{
-            "id": a.share_token, "url": f"/a/{a.share_token}", "title": a.title, "team": a.team,
-            "recommendation": a.recommendation, "confidence": a.confidence,
-            "finished_at": a.finished_at.isoformat(),
-        } for a in page.items],
+        "items": [
+            {
+                "id": a.share_token,
+                "url": f"/a/{a.share_token}",
+                "title": a.title,
+                "team": a.team,
+                "recommendation": a.recommendation,
+                "confidence": a.confidence,
+                "finished_at": a.finished_at.isoformat(),
+            }
+            for a in page.items
+        ],
         "next_cursor": page.next_cursor,
         "counts": page.counts,
         "counts_capped": page.counts_capped,

@@ -52,29 +52,38 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
     if not assessment.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     share_url = str(request.url_for("show_verdict", token=token))
-    return render(request, "assessments/verdict.html", {
-        "assessment": assessment,
-        "verdict": decision.localize(assessment.verdict, lang),
-        "rules_now": assessments.current_recommendation(assessment),
-        "revised_from": assessments.revised_from(db, assessment),
-        "share_url": share_url,
-        "chat_summary": chat_summary(assessment, lang, share_url),
-    }).body
+    return render(
+        request,
+        "assessments/verdict.html",
+        {
+            "assessment": assessment,
+            "verdict": decision.localize(assessment.verdict, lang),
+            "rules_now": assessments.current_recommendation(assessment),
+            "revised_from": assessments.revised_from(db, assessment),
+            "share_url": share_url,
+            "chat_summary": chat_summary(assessment, lang, share_url),
+        },
+    ).body
 
 
 @router.get("/a/{token}/export.md")
 def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     url = str(request.url_for("show_verdict", token=token))
-    return Response(verdict_markdown(assessment, lang, url), media_type="text/markdown; charset=utf-8",
-                    headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "md")})
+    return Response(
+        verdict_markdown(assessment, lang, url),
+        media_type="text/markdown; charset=utf-8",
+        headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "md")},
+    )
 
 
 @router.get("/a/{token}/export.json")
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
-    return JSONResponse(api_record(assessment, lang), headers={
-        **PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")})
+    return JSONResponse(
+        api_record(assessment, lang),
+        headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
+    )
 
 
 @router.post("/a/{token}/revise")
@@ -83,8 +92,9 @@ def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response
         draft = assessments.revise(db, token)
     except assessments.NotFound:
         raise HTTPException(404) from None
-    response = RedirectResponse(request.url_for("show_review", token=draft.share_token),
-                                status_code=303)
+    response = RedirectResponse(
+        request.url_for("show_review", token=draft.share_token), status_code=303
+    )
     remember_draft(request, response, draft.share_token)
     return response
 
@@ -103,12 +113,28 @@ def list_assessments(
         recommendation = ""
     problem, status = None, 200
     try:
-        page = assessments.history(db, q=q, recommendation=recommendation or None, cursor=cursor,
-                                   timeout=settings.search_timeout)
+        page = assessments.history(
+            db,
+            q=q,
+            recommendation=recommendation or None,
+            cursor=cursor,
+            timeout=settings.search_timeout,
+        )
     except assessments.InvalidCursor:
         raise HTTPException(400) from None
     except assessments.Unsearchable:
         page, problem, status = assessments.EMPTY_HISTORY, message("unsearchable", lang), 422
-    return render(request, "assessments/history.html", {
-        "page": page, "q": q, "recommendation": recommendation, "cursor": cursor, "problem": problem,
-    }, block="results", status_code=status, headers={"Cache-Control": "no-store"})
+    return render(
+        request,
+        "assessments/history.html",
+        {
+            "page": page,
+            "q": q,
+            "recommendation": recommendation,
+            "cursor": cursor,
+            "problem": problem,
+        },
+        block="results",
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -18,10 +18,18 @@ router = APIRouter(include_in_schema=False)
 
 # The worked example of issue 11, offered on the calculator as a starting point.
 EXAMPLE_FORM = {
-    "requests_per_day": "100000", "input_tokens": "1500", "output_tokens": "300",
-    "current.model": "", "current.input_per_million": "2.5", "current.output_per_million": "15",
-    "current.accuracy": "97", "candidate.kind": "tokens", "candidate.input_per_million": "0.2",
-    "candidate.output_per_million": "0.2", "one_time.kind": "amount", "one_time_cost": "5000",
+    "requests_per_day": "100000",
+    "input_tokens": "1500",
+    "output_tokens": "300",
+    "current.model": "",
+    "current.input_per_million": "2.5",
+    "current.output_per_million": "15",
+    "current.accuracy": "97",
+    "candidate.kind": "tokens",
+    "candidate.input_per_million": "0.2",
+    "candidate.output_per_million": "0.2",
+    "one_time.kind": "amount",
+    "one_time_cost": "5000",
     "error_cost": "0.5",
 }
 
@@ -30,8 +38,12 @@ EXAMPLE_FORM = {
     "/costs",
     response_model=CostsOut,
     responses={422: {"description": "Each offending field, named (`current.utilization`, ...)."}},
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/CostsIn"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CostsIn"}}},
+        }
+    },
 )
 async def compute_costs(request: Request, lang: LangDep) -> Any:
     """Monthly cost of the current model and of the fine-tuned candidate, the saving, the payback
@@ -50,13 +62,29 @@ async def compute_costs(request: Request, lang: LangDep) -> Any:
     return JSONResponse(cost_views.results_record(view, lang))
 
 
-def render_calculator(request: Request, values: dict[str, str], *, view=None,
-                      errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def render_calculator(
+    request: Request,
+    values: dict[str, str],
+    *,
+    view=None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     lang = request.state.lang
-    return render(request, "costs/calculator.html", {
-        "values": values, "errors": errors or {}, "cost": view, "prices": costs.price_table(),
-        "anchors": cost_views.summary_anchors(), "labels": cost_views.summary_labels(lang),
-    }, status_code=status_code, block="calculator")
+    return render(
+        request,
+        "costs/calculator.html",
+        {
+            "values": values,
+            "errors": errors or {},
+            "cost": view,
+            "prices": costs.price_table(),
+            "anchors": cost_views.summary_anchors(),
+            "labels": cost_views.summary_labels(lang),
+        },
+        status_code=status_code,
+        block="calculator",
+    )
 
 
 @router.get("/costs", response_class=HTMLResponse)

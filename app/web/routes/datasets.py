@@ -38,8 +38,9 @@ class FileProblem(BaseModel):
     field: str = "file"
     code: str
     message: str
-    errors: list[LineProblemOut] = Field(default_factory=list,
-                                         description="The first bad lines, when lines are to blame")
+    errors: list[LineProblemOut] = Field(
+        default_factory=list, description="The first bad lines, when lines are to blame"
+    )
 
 
 class FileProblems(BaseModel):
@@ -48,35 +49,46 @@ class FileProblems(BaseModel):
 
 def context_limit_of(fields: dict[str, str]) -> int:
     value = fields.get("context_limit", "")
-    return int(value) if value.isdigit() and int(value) in datasets.CONTEXT_LIMITS \
+    return (
+        int(value)
+        if value.isdigit() and int(value) in datasets.CONTEXT_LIMITS
         else datasets.DEFAULT_CONTEXT_LIMIT
+    )
 
 
 def localized(profile: dict[str, Any], lang: str) -> dict[str, Any]:
     """The profile with its line problems and the facts behind each suggestion in words."""
-    errors = [{**e, "message": messages.line_problem(e["code"], lang, e["detail"])}
-              for e in profile["errors"]]
+    errors = [
+        {**e, "message": messages.line_problem(e["code"], lang, e["detail"])}
+        for e in profile["errors"]
+    ]
     facts = {q: [fact.get(lang) for fact in datasets.facts(profile, q)] for q in datasets.QUESTIONS}
     return {**profile, "errors": errors, "facts": facts}
 
 
 def problem_of(error: Exception, lang: str, max_bytes: int) -> tuple[int, FileProblem]:
     if isinstance(error, UploadProblem):
-        return error.status, FileProblem(code=error.code,
-                                         message=messages.file_problem(error.code, lang, error.detail))
+        return error.status, FileProblem(
+            code=error.code, message=messages.file_problem(error.code, lang, error.detail)
+        )
     assert isinstance(error, datasets.Unreadable)
-    lines = [LineProblemOut(line=e.line, code=e.code,
-                            message=messages.line_problem(e.code, lang, e.detail))
-             for e in error.lines[:20]]
-    return 422, FileProblem(code=error.code, errors=lines,
-                            message=messages.file_problem(error.code, lang, error.detail))
+    lines = [
+        LineProblemOut(
+            line=e.line, code=e.code, message=messages.line_problem(e.code, lang, e.detail)
+        )
+        for e in error.lines[:20]
+    ]
+    return 422, FileProblem(
+        code=error.code, errors=lines, message=messages.file_problem(error.code, lang, error.detail)
+    )
 
 
 async def run_check(request: Request, max_bytes: int, context_limit, progress=None):
     """(upload, None) or (None, the problem): never raises for bad input."""
     try:
-        upload = await check_upload(request, max_bytes=max_bytes, context_limit=context_limit,
-                                    progress=progress)
+        upload = await check_upload(
+            request, max_bytes=max_bytes, context_limit=context_limit, progress=progress
+        )
     except (UploadProblem, datasets.Unreadable) as error:
         return None, error
     assert upload.profile is not None
@@ -86,25 +98,51 @@ async def run_check(request: Request, max_bytes: int, context_limit, progress=No
 
 # --- API -------------------------------------------------------------------------------------
 
+
 @api_router.post(
     "/datasets/check",
     response_model=DatasetReport,
     responses={
-        413: {"model": FileProblems, "description": "The file is over APP_MAX_UPLOAD_BYTES; "
-                                                    "refused before it is read whole."},
-        422: {"model": FileProblems, "description": "The file can't be checked: the problem, "
-                                                    "named, with the first bad lines."},
+        413: {
+            "model": FileProblems,
+            "description": "The file is over APP_MAX_UPLOAD_BYTES; "
+            "refused before it is read whole.",
+        },
+        422: {
+            "model": FileProblems,
+            "description": "The file can't be checked: the problem, "
+            "named, with the first bad lines.",
+        },
     },
-    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {"file": {
-            "type": "string", "format": "binary",
-            "description": "JSONL (chat or prompt/completion) or CSV with input and output columns",
-        }}}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "JSONL (chat or prompt/completion) or CSV with input and output columns",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
 async def check_dataset(
-    request: Request, lang: LangDep, settings: SettingsDep,
-    context_limit: Annotated[int, Query(ge=1, le=10_000_000, description=(
-        "Count the examples longer than this many tokens"))] = datasets.DEFAULT_CONTEXT_LIMIT,
+    request: Request,
+    lang: LangDep,
+    settings: SettingsDep,
+    context_limit: Annotated[
+        int,
+        Query(ge=1, le=10_000_000, description=("Count the examples longer than this many tokens")),
+    ] = datasets.DEFAULT_CONTEXT_LIMIT,
 ) -> Any:
     """Check a sample of training data: counts, duplicates, diversity, lengths, labels, possible
     edge cases, and suggested answers to the data step. The file is read as it streams in and
@@ -118,6 +156,7 @@ async def check_dataset(
 
 # --- Pages -----------------------------------------------------------------------------------
 
+
 def _draft(db, token: str | None) -> Assessment | None:
     """The draft a check was started from, if the token names one still open."""
     if not token:
@@ -129,41 +168,60 @@ def _draft(db, token: str | None) -> Assessment | None:
     return None if draft.is_finished else draft
 
 
-def render_check(request: Request, *, draft: Assessment | None, status_code: int = 200,
-                 **context: Any) -> Response:
-    return render(request, "datasets/check.html", {
-        "draft": draft, "profile": None, "problem": None,
-        "context_limits": datasets.CONTEXT_LIMITS, "context_limit": datasets.DEFAULT_CONTEXT_LIMIT,
-        "max_upload": megabytes(request.app.state.settings.max_upload_bytes),
-        **context,
-    }, status_code=status_code, headers={"Cache-Control": "no-store"})
+def render_check(
+    request: Request, *, draft: Assessment | None, status_code: int = 200, **context: Any
+) -> Response:
+    return render(
+        request,
+        "datasets/check.html",
+        {
+            "draft": draft,
+            "profile": None,
+            "problem": None,
+            "context_limits": datasets.CONTEXT_LIMITS,
+            "context_limit": datasets.DEFAULT_CONTEXT_LIMIT,
+            "max_upload": megabytes(request.app.state.settings.max_upload_bytes),
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get(PAGE_PATH, response_class=HTMLResponse)
-def show_dataset_check(request: Request, db: DatabaseDep,
-                       draft: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def show_dataset_check(
+    request: Request, db: DatabaseDep, draft: Annotated[str | None, Query(max_length=64)] = None
+) -> Response:
     return render_check(request, draft=_draft(db, draft))
 
 
 @router.post(PAGE_PATH, response_class=HTMLResponse)
-async def check_dataset_page(request: Request, db: DatabaseDep, lang: LangDep,
-                             settings: SettingsDep,
-                             progress: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+async def check_dataset_page(
+    request: Request,
+    db: DatabaseDep,
+    lang: LangDep,
+    settings: SettingsDep,
+    progress: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     board = request.app.state.progress
     board.start(progress)
     try:
-        upload, error = await run_check(request, settings.max_upload_bytes, context_limit_of,
-                                        board.reporter(progress))
+        upload, error = await run_check(
+            request, settings.max_upload_bytes, context_limit_of, board.reporter(progress)
+        )
     finally:
         board.finish(progress)
     if error is not None:
         status, problem = problem_of(error, lang, settings.max_upload_bytes)
         return render_check(request, draft=None, status_code=status, problem=problem)
     draft = _draft(db, upload.fields.get("draft"))
-    return render_check(request, draft=draft, profile=upload.profile,
-                        profile_json=json.dumps(upload.profile, ensure_ascii=False,
-                                                separators=(",", ":")),
-                        context_limit=upload.profile["context_limit"])
+    return render_check(
+        request,
+        draft=draft,
+        profile=upload.profile,
+        profile_json=json.dumps(upload.profile, ensure_ascii=False, separators=(",", ":")),
+        context_limit=upload.profile["context_limit"],
+    )
 
 
 @router.get("/datasets/progress/{check_id}")
@@ -195,8 +253,9 @@ async def accept_dataset_answers(request: Request, token: str, db: DatabaseDep) 
     try:
         profile = DatasetProfile.model_validate_json(form.get("profile", "")).model_dump()
     except ValidationError:
-        problem = FileProblem(code="profile", message=messages.PROFILE_INVALID.get(
-            request.state.lang))
+        problem = FileProblem(
+            code="profile", message=messages.PROFILE_INVALID.get(request.state.lang)
+        )
         return render_check(request, draft=draft, status_code=422, problem=problem)
     chosen = form.get("accept", "all")
     suggested = profile["suggested_answers"]
@@ -209,8 +268,10 @@ async def accept_dataset_answers(request: Request, token: str, db: DatabaseDep) 
     except assessments.AlreadyFinished:
         return RedirectResponse(str(request.url_for("show_verdict", token=token)), status_code=303)
     except assessments.OutOfOrder as out_of_order:
-        return RedirectResponse(str(request.url_for("show_step", token=token,
-                                                    step=out_of_order.current_step)), status_code=303)
+        return RedirectResponse(
+            str(request.url_for("show_step", token=token, step=out_of_order.current_step)),
+            status_code=303,
+        )
     except decision.InvalidAnswers:
         raise HTTPException(400) from None
     url = request.url_for("show_step", token=token, step=assessments.DATA_STEP)

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from app import assessments, costs, decision
 from app.web import i18n
-from app.web.deps import DatabaseDep, LangDep
 from app.web.cookies import set_cookie
+from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import draft_tokens
 from app.web.templating import render
 
@@ -19,18 +19,27 @@ health_router = APIRouter(tags=["meta"])
 
 @router.get("/", response_class=HTMLResponse)
 def show_home(request: Request, db: DatabaseDep) -> Response:
-    return render(request, "pages/home.html", {
-        "recent": assessments.recent(db, limit=5),
-        "drafts": assessments.drafts(db, draft_tokens(request)),
-    })
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "recent": assessments.recent(db, limit=5),
+            "drafts": assessments.drafts(db, draft_tokens(request)),
+        },
+    )
 
 
 @router.get("/how-we-decide", response_class=HTMLResponse)
 def show_how_we_decide(request: Request) -> Response:
-    return render(request, "pages/how_we_decide.html", {
-        "guide": decision.how_we_decide(),
-        "prices": costs.price_table(), "cost_thresholds": costs.THRESHOLDS,
-    })
+    return render(
+        request,
+        "pages/how_we_decide.html",
+        {
+            "guide": decision.how_we_decide(),
+            "prices": costs.price_table(),
+            "cost_thresholds": costs.THRESHOLDS,
+        },
+    )
 
 
 def safe_next(target: str | None) -> str:
@@ -41,8 +50,9 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/lang/{code}")
-def switch_language(request: Request, code: str,
-                    next: Annotated[str | None, Query()] = None) -> Response:
+def switch_language(
+    request: Request, code: str, next: Annotated[str | None, Query()] = None
+) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
         set_cookie(request, response, i18n.LANG_COOKIE, code, max_age=365 * 24 * 3600)

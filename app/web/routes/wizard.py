@@ -53,28 +53,39 @@ def load_draft(db, token: str) -> Assessment:
         raise HTTPException(404) from None
 
 
-def render_wizard(request: Request, assessment: Assessment, page: str, *, status_code: int = 200,
-                  **context: Any) -> Response:
+def render_wizard(
+    request: Request, assessment: Assessment, page: str, *, status_code: int = 200, **context: Any
+) -> Response:
     """The wizard page, or just its panel for htmx; the URL shown is the step's own."""
     template = {DETAILS: "wizard/details.html", assessments.REVIEW: "wizard/review.html"}.get(
-        page, "wizard/step.html")
+        page, "wizard/step.html"
+    )
     headers = {"Cache-Control": "no-store"}
     if request.headers.get("hx-request") == "true":
         headers["HX-Push-Url"] = step_url(request, assessment.share_token, page)
     if page == COST_STEP:
-        context["cost_form"] = wizard_cost_form(request.state.lang, context.get("values", {}),
-                                                context.get("errors", {}))
-    return render(request, template, {
-        "assessment": assessment,
-        "page": page,
-        "step": STEP_BY_KEY.get(page),
-        "progress": assessments.PROGRESS,
-        "reached": assessments.PROGRESS.index(assessment.current_step),
-        **context,
-    }, status_code=status_code, block="panel", headers=headers)
+        context["cost_form"] = wizard_cost_form(
+            request.state.lang, context.get("values", {}), context.get("errors", {})
+        )
+    return render(
+        request,
+        template,
+        {
+            "assessment": assessment,
+            "page": page,
+            "step": STEP_BY_KEY.get(page),
+            "progress": assessments.PROGRESS,
+            "reached": assessments.PROGRESS.index(assessment.current_step),
+            **context,
+        },
+        status_code=status_code,
+        block="panel",
+        headers=headers,
+    )
 
 
 # --- Start --------------------------------------------------------------------------------
+
 
 @router.get("/new", response_class=HTMLResponse)
 def show_start(request: Request) -> Response:
@@ -85,8 +96,12 @@ def show_start(request: Request) -> Response:
 def start_assessment(request: Request, db: DatabaseDep, lang: LangDep, form: FormDep) -> Response:
     meta, errors = assessments.validate_meta(form)
     if errors:
-        return render(request, "wizard/start.html",
-                      {"values": form, "errors": meta_errors(errors, lang)}, status_code=422)
+        return render(
+            request,
+            "wizard/start.html",
+            {"values": form, "errors": meta_errors(errors, lang)},
+            status_code=422,
+        )
     draft = assessments.start_draft(db, meta)
     response = see_other(step_url(request, draft.share_token, assessments.FIRST_STEP))
     remember_draft(request, response, draft.share_token)
@@ -94,6 +109,7 @@ def start_assessment(request: Request, db: DatabaseDep, lang: LangDep, form: For
 
 
 # --- Steps --------------------------------------------------------------------------------
+
 
 @router.get("/d/{token}")
 def resume_draft(request: Request, token: str, db: DatabaseDep) -> Response:
@@ -113,15 +129,17 @@ def show_details(request: Request, token: str, db: DatabaseDep) -> Response:
 
 
 @router.post("/d/{token}/details")
-def save_details(request: Request, token: str, db: DatabaseDep, lang: LangDep,
-                 form: FormDep) -> Response:
+def save_details(
+    request: Request, token: str, db: DatabaseDep, lang: LangDep, form: FormDep
+) -> Response:
     draft = load_draft(db, token)
     if draft.is_finished:
         return see_other(request.url_for("show_verdict", token=token))
     meta, errors = assessments.validate_meta(form)
     if errors:
-        return render_wizard(request, draft, DETAILS, status_code=422, values=form,
-                             errors=meta_errors(errors, lang))
+        return render_wizard(
+            request, draft, DETAILS, status_code=422, values=form, errors=meta_errors(errors, lang)
+        )
     assessments.update_meta(db, token, meta)
     return see_other(step_url(request, token, assessments.FIRST_STEP))
 
@@ -145,13 +163,22 @@ def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangD
     except assessments.OutOfOrder as out_of_order:
         return see_other(step_url(request, token, out_of_order.current_step))
     except assessments.Incomplete as incomplete:
-        return render_wizard(request, draft, assessments.REVIEW, status_code=422,
-                             errors=field_errors(incomplete.errors, lang))
+        return render_wizard(
+            request,
+            draft,
+            assessments.REVIEW,
+            status_code=422,
+            errors=field_errors(incomplete.errors, lang),
+        )
     response = see_other(request.url_for("show_verdict", token=finished.share_token))
     if request.headers.get("hx-request") == "true":
         # The verdict is a different page, not a panel: let htmx load it whole.
-        response = Response(status_code=204, headers={
-            "HX-Redirect": str(request.url_for("show_verdict", token=finished.share_token))})
+        response = Response(
+            status_code=204,
+            headers={
+                "HX-Redirect": str(request.url_for("show_verdict", token=finished.share_token))
+            },
+        )
     forget_draft(request, response, token)
     return response
 
@@ -172,8 +199,9 @@ def show_step(request: Request, token: str, step: str, db: DatabaseDep) -> Respo
 
 
 @router.post("/d/{token}/{step}")
-def save_step(request: Request, token: str, step: str, db: DatabaseDep, lang: LangDep,
-              form: FormDep) -> Response:
+def save_step(
+    request: Request, token: str, step: str, db: DatabaseDep, lang: LangDep, form: FormDep
+) -> Response:
     if step not in decision.STEP_KEYS:
         raise HTTPException(404)
     going_back = form.pop("nav", "next") == "back"
@@ -184,8 +212,9 @@ def save_step(request: Request, token: str, step: str, db: DatabaseDep, lang: La
         if form.get(COST_PREFIX + "present"):
             cost_form = {k: v for k, v in form.items() if k.startswith(COST_PREFIX)}
     try:
-        draft, errors = assessments.save_step(db, token, step, answers, partial=going_back,
-                                              cost_form=cost_form)
+        draft, errors = assessments.save_step(
+            db, token, step, answers, partial=going_back, cost_form=cost_form
+        )
     except assessments.AlreadyFinished:
         return see_other(request.url_for("show_verdict", token=token))
     except assessments.OutOfOrder as out_of_order:
@@ -193,8 +222,9 @@ def save_step(request: Request, token: str, step: str, db: DatabaseDep, lang: La
     except assessments.NotFound:
         raise HTTPException(404) from None
     if errors:
-        return render_wizard(request, draft, step, status_code=422, values=form,
-                             errors=field_errors(errors, lang))
+        return render_wizard(
+            request, draft, step, status_code=422, values=form, errors=field_errors(errors, lang)
+        )
     if going_back:
         target = assessments.previous_step(step) or DETAILS
     else:
