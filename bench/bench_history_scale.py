@@ -6,7 +6,7 @@ Run:  .venv/bin/python bench/bench_history_scale.py [--backends sqlite,postgresq
 For each backend it makes a database of its own (a SQLite file in a temporary folder; a
 PostgreSQL database named bench_history_<pid> next to TEST_POSTGRES_URL's), migrates it, and
 grows it with bench.seed to each size in turn. At each size it times the history queries
-through the service function (`assessments.history`) and through HTTP (GET /assessments on
+through the service function (`history.history`) and through HTTP (GET /assessments on
 the full app: middleware, rendering), and measures storage per assessment. It prints one table
 per backend and the 1M/1k ratios, then drops what it made.
 
@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from app import assessments  # noqa: E402
+from app import history  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -67,7 +67,7 @@ CASES: dict[str, dict[str, str]] = {
 def later_cursor(db: Database) -> str:
     cursor, seen = None, 0
     while seen < CURSOR_DEPTH:
-        page = assessments.history(db, cursor=cursor, limit=100)
+        page = history.history(db, cursor=cursor, limit=100)
         seen += len(page.items)
         cursor = page.next_cursor
     assert cursor is not None
@@ -202,7 +202,7 @@ def run_backend(backend: str, sizes: list[int], reps: int, http_reps: int) -> di
 
             service = interleaved(
                 {
-                    size: (lambda size=size: assessments.history(dbs[size], **args(size)))
+                    size: (lambda size=size: history.history(dbs[size], **args(size)))
                     for size in sizes
                 },
                 reps,

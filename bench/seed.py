@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import assessments, decision  # noqa: E402
+from app import decision, history  # noqa: E402
 from app.db import Database  # noqa: E402
 
 SEED = 294
@@ -269,7 +269,7 @@ def answer_profiles(rng: random.Random, count: int = PROFILES) -> list[dict[str,
 
 def realistic_items(
     count: int, *, rng_seed: int = SEED, now: datetime | None = None, profiles: int = PROFILES
-) -> Iterator[assessments.FinishedItem]:
+) -> Iterator[history.FinishedItem]:
     rng = random.Random(rng_seed)
     pool = answer_profiles(rng, profiles)
     # Long tail: profile i is picked with weight 1 / (i + 1) ** 0.8.
@@ -283,7 +283,7 @@ def realistic_items(
         else:
             title = f"{rng.choice(PRODUCTS_EN)} {rng.choice(TASKS_EN)}{rng.choice(SUFFIXES_EN)}"
         finished_at = now - timedelta(seconds=rng.random() * span)
-        yield assessments.FinishedItem(
+        yield history.FinishedItem(
             title=title,
             team="" if rng.random() < 0.15 else rng.choice(TEAMS),
             notes=rng.choice(NOTES) if rng.random() < 0.2 else "",
@@ -301,7 +301,7 @@ def seed(
     batch_size: int = 2_000,
     now: datetime | None = None,
 ) -> int:
-    return assessments.bulk_create_finished(
+    return history.bulk_create_finished(
         db, realistic_items(count, rng_seed=rng_seed, now=now), batch_size=batch_size
     )
 

@@ -18,7 +18,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, func, select, text
 from starlette.testclient import TestClient
 
-from app import assessments, decision
+from app import decision, history
 from app.db import Database
 from app.main import create_app
 from app.models import ServerSecret
@@ -378,8 +378,7 @@ def test_long_phrases_are_bounded_and_still_exact(client):
     items = client.get("/api/v1/assessments", params={"q": long_title.upper()}).json()["items"]
     assert [i["title"] for i in items] == [long_title]
     assert (
-        assessments._fts_phrase("y" * 200)
-        == '{title team} : "' + "y" * assessments.SEARCH_MAX_PHRASE + '"'
+        history._fts_phrase("y" * 200) == '{title team} : "' + "y" * history.SEARCH_MAX_PHRASE + '"'
     )
 
 
@@ -395,7 +394,7 @@ def test_statements_past_their_deadline_are_stopped(database_url):
         with db.read(timeout=0.2) as session:
             session.execute(text(slow)).scalar()
     assert time.monotonic() - started < 3
-    assert assessments._is_cancelled(raised.value)
+    assert history._is_cancelled(raised.value)
     with db.read(timeout=0.2) as session:  # the connection is fine afterwards
         assert session.execute(text("SELECT 1")).scalar() == 1
     db.dispose()
@@ -422,9 +421,9 @@ def test_a_search_stopped_at_its_deadline_answers_a_friendly_503(database_url):
             locker.dispose()
         else:
             answers = decision.validate_answers(API_ANSWERS)[0]
-            assessments.bulk_create_finished(
+            history.bulk_create_finished(
                 app.state.db,
-                (assessments.FinishedItem(title="ab" * 100, answers=answers) for _ in range(3000)),
+                (history.FinishedItem(title="ab" * 100, answers=answers) for _ in range(3000)),
             )
             api = client.get("/api/v1/assessments", params={"q": query})
             page = client.get("/assessments", params={"q": query})

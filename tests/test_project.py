@@ -95,3 +95,10 @@ def test_readme_images_exist():
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
     assert images, "the README shows the product"
     assert [path for path in images if not (ROOT / path).is_file()] == []
+
+
+def test_route_names_are_unique(app):
+    """`url_for` finds a route by name: two routes with one name make it pick one silently."""
+    names = [getattr(route, "name", None) for route in app.routes]
+    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    assert duplicated == []

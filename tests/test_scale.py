@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select, text
 
-from app import assessments, decision
+from app import assessments, decision, history
 from app.db import Database
 from app.models import Assessment
 from bench.seed import realistic_items, seed
@@ -29,7 +29,7 @@ def truth(db: Database, q: str = "") -> dict[str, int]:
     """Counts the slow way, for comparison."""
     conditions = [Assessment.finished_at.is_not(None)]
     if q:
-        conditions.append(assessments._search_filter(assessments._escape_like(q)))
+        conditions.append(history._search_filter(history._escape_like(q)))
     with db.read() as session:
         rows = session.execute(
             select(Assessment.recommendation, func.count())
@@ -39,10 +39,8 @@ def truth(db: Database, q: str = "") -> dict[str, int]:
     return {key: dict(rows).get(key, 0) for key in decision.APPROACHES}
 
 
-def item(
-    title: str, minutes_ago: int, answers=REFUND_BOT, team: str = ""
-) -> assessments.FinishedItem:
-    return assessments.FinishedItem(
+def item(title: str, minutes_ago: int, answers=REFUND_BOT, team: str = "") -> history.FinishedItem:
+    return history.FinishedItem(
         title=title,
         team=team,
         answers=decision.validate_answers(answers)[0],
@@ -69,7 +67,7 @@ def test_seeding_stores_valid_verdicts_in_bulk(db):
         assert row.created_at <= row.finished_at and row.current_step == assessments.REVIEW
     assert len({r.recommendation for r in rows}) >= 4  # realistic: not one verdict for all
     assert any(not r.title.isascii() for r in rows)  # some Chinese titles
-    page = assessments.history(db)
+    page = history.history(db)
     assert page.counts == truth(db) and page.total == 300
 
 
@@ -80,38 +78,38 @@ def test_seeding_is_reproducible():
 
 
 def test_counts_follow_every_kind_of_write(db):
-    assessments.bulk_create_finished(db, [item("Bulk one", 5), item("Bulk two", 4, PRODUCT_SPECS)])
+    history.bulk_create_finished(db, [item("Bulk one", 5), item("Bulk two", 4, PRODUCT_SPECS)])
     assessments.create_finished(db, {"title": "One-shot"}, decision.validate_answers(REFUND_BOT)[0])
     draft = assessments.start_draft(
         db, {"title": "Draft"}, decision.validate_answers(PRODUCT_SPECS)[0], step=assessments.REVIEW
     )
-    assert assessments.history(db).counts == truth(db)
+    assert history.history(db).counts == truth(db)
     assessments.finish(db, draft.share_token)
-    assert assessments.history(db).counts == truth(db)
-    assert assessments.history(db).total == 4
+    assert history.history(db).counts == truth(db)
+    assert history.history(db).total == 4
     with db.write() as session:
         session.execute(text("DELETE FROM assessments WHERE title = 'Bulk one'"))
-    assert assessments.history(db).counts == truth(db)
-    assert assessments.history(db, q="bulk").counts == truth(db, "bulk")
-    assert [a.title for a in assessments.history(db, q="bulk").items] == ["Bulk two"]
+    assert history.history(db).counts == truth(db)
+    assert history.history(db, q="bulk").counts == truth(db, "bulk")
+    assert [a.title for a in history.history(db, q="bulk").items] == ["Bulk two"]
 
 
 def test_search_is_newest_first_and_pages_by_cursor(db):
-    assessments.bulk_create_finished(
+    history.bulk_create_finished(
         db, [item(f"Refund agent {n:02d}", 100 - n) for n in range(25)] + [item("Unrelated", 0)]
     )
-    first = assessments.history(db, q="REFUND agent")
+    first = history.history(db, q="REFUND agent")
     assert [a.title for a in first.items] == [f"Refund agent {n:02d}" for n in range(24, 4, -1)]
-    second = assessments.history(db, q="refund agent", cursor=first.next_cursor)
+    second = history.history(db, q="refund agent", cursor=first.next_cursor)
     assert [a.title for a in second.items] == [f"Refund agent {n:02d}" for n in range(4, -1, -1)]
     assert second.next_cursor is None
     assert first.total == 25 and not first.counts_capped
-    filtered = assessments.history(db, q="agent", recommendation="rag")
+    filtered = history.history(db, q="agent", recommendation="rag")
     assert filtered.items == [] and filtered.counts == truth(db, "agent")
 
 
 def test_search_finds_chinese_team_names_and_odd_characters(db):
-    assessments.bulk_create_finished(
+    history.bulk_create_finished(
         db,
         [
             item("客服退款助手", 3, team="客服中心"),
@@ -120,46 +118,44 @@ def test_search_finds_chinese_team_names_and_odd_characters(db):
             item("50% off: a_b", 0),
         ],
     )
-    assert [a.title for a in assessments.history(db, q="退款助手").items] == ["客服退款助手"]
-    assert [a.title for a in assessments.history(db, q="客服中心").items] == ["客服退款助手"]
-    assert [a.title for a in assessments.history(db, q='"this" or').items] == [
-        'Quote "this" OR that*'
-    ]
-    assert [a.title for a in assessments.history(db, q="at*").items] == ['Quote "this" OR that*']
-    assert [a.title for a in assessments.history(db, q="% o").items] == ["50% off: a_b"]
-    assert assessments.history(db, q="a%b").items == []
+    assert [a.title for a in history.history(db, q="退款助手").items] == ["客服退款助手"]
+    assert [a.title for a in history.history(db, q="客服中心").items] == ["客服退款助手"]
+    assert [a.title for a in history.history(db, q='"this" or').items] == ['Quote "this" OR that*']
+    assert [a.title for a in history.history(db, q="at*").items] == ['Quote "this" OR that*']
+    assert [a.title for a in history.history(db, q="% o").items] == ["50% off: a_b"]
+    assert history.history(db, q="a%b").items == []
 
 
 def test_short_queries_search_the_newest_window(db, monkeypatch):
     """One or two characters cannot use a trigram index: they search the newest assessments only."""
-    monkeypatch.setattr(assessments, "SHORT_SEARCH_WINDOW", 3)
-    assessments.bulk_create_finished(
+    monkeypatch.setattr(history, "SHORT_SEARCH_WINDOW", 3)
+    history.bulk_create_finished(
         db, [item("客服 old", 10), item("客服 a", 3), item("b", 2), item("客服 c", 1)]
     )
-    page = assessments.history(db, q="客服")
+    page = history.history(db, q="客服")
     assert [a.title for a in page.items] == ["客服 c", "客服 a"]
     assert page.total == 2
-    with pytest.raises(assessments.Unsearchable):  # no letter or digit: nothing to look for
-        assessments.history(db, q="%")
+    with pytest.raises(history.Unsearchable):  # no letter or digit: nothing to look for
+        history.history(db, q="%")
 
 
 def test_search_counts_stop_at_the_limit(db, monkeypatch):
-    monkeypatch.setattr(assessments, "SEARCH_COUNT_LIMIT", 10)
-    assessments.bulk_create_finished(
+    monkeypatch.setattr(history, "SEARCH_COUNT_LIMIT", 10)
+    history.bulk_create_finished(
         db,
         [item(f"Refund bot {n}", n) for n in range(15)] + [item("Refund specs", 20, PRODUCT_SPECS)],
     )
-    capped = assessments.history(db, q="refund")
+    capped = history.history(db, q="refund")
     assert capped.counts_capped and capped.total == 10
     assert capped.counts["fine_tune"] == 10 and capped.counts["rag"] == 0  # the 10 newest
     assert len(capped.items) == 16  # the page itself is not capped
-    exact = assessments.history(db, q="specs")
+    exact = history.history(db, q="specs")
     assert not exact.counts_capped and exact.counts["rag"] == 1 and exact.total == 1
 
 
 def test_list_items_do_not_load_the_verdict(db):
-    assessments.bulk_create_finished(db, [item("Light", 1)])
-    listed = assessments.history(db).items[0]
+    history.bulk_create_finished(db, [item("Light", 1)])
+    listed = history.history(db).items[0]
     assert (listed.title, listed.recommendation) == ("Light", "fine_tune")
     assert "verdict" not in listed.__dict__ and "answers" not in listed.__dict__
 
@@ -185,7 +181,7 @@ def statements_of(db: Database, **kwargs) -> list[tuple[str, object]]:
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        assessments.history(db, **kwargs)
+        history.history(db, **kwargs)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return seen
@@ -215,7 +211,7 @@ def test_history_queries_use_indexes(db):
     """No query of the history reads the whole table or sorts it: each walks an index."""
     sqlite = db.engine.dialect.name == "sqlite"
     seed(db, 60, rng_seed=11, now=NOW)
-    assessments.bulk_create_finished(db, [item(f"Refund agent {n}", n) for n in range(30)])
+    history.bulk_create_finished(db, [item(f"Refund agent {n}", n) for n in range(30)])
     if not sqlite:
         # PostgreSQL plans by statistics, and on a tiny table reading it all is right: give it
         # a table big enough to plan as in production (cheap rows, made in the database).
@@ -229,7 +225,7 @@ def test_history_queries_use_indexes(db):
     for case, params in CASES.items():
         kwargs = dict(params)
         if kwargs.pop("cursor", False):
-            kwargs["cursor"] = assessments.history(db, limit=5, **kwargs).next_cursor
+            kwargs["cursor"] = history.history(db, limit=5, **kwargs).next_cursor
         explained = plans(db, statements_of(db, **kwargs), sqlite=sqlite)
         everything = f"{case}:\n" + "\n".join(explained)
         if sqlite:

@@ -5,6 +5,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
+from starlette.requests import Request
+
 from app import decision
 from app.costs import numbers
 from app.models import Assessment
@@ -12,10 +14,15 @@ from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 
 
-def api_record(assessment: Assessment, lang: str) -> dict[str, Any]:
+def verdict_path(request: Request, assessment: Assessment) -> str:
+    """The verdict page's path (the API's `url`), from the route's name."""
+    return request.url_for("show_verdict", token=assessment.share_token).path
+
+
+def api_record(assessment: Assessment, lang: str, url: str) -> dict[str, Any]:
     return {
         "id": assessment.share_token,
-        "url": f"/a/{assessment.share_token}",
+        "url": url,
         "title": assessment.title,
         "team": assessment.team,
         "notes": assessment.notes,

@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.assessments import SearchTooSlow
+from app.history import SearchTooSlow
 from app.web import i18n
 from app.web.errors import error_response
 from app.web.logs import mask_tokens

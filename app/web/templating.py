@@ -15,7 +15,7 @@ from starlette.responses import Response
 from app import datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
-from app.web import cost_views, export, i18n
+from app.web import cost_views, export, htmx, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -164,14 +164,6 @@ env.globals.update(
 )
 
 
-def is_htmx(request: Request) -> bool:
-    """A fragment is wanted for htmx swaps, but not for history restores, which need the page."""
-    return (
-        request.headers.get("hx-request") == "true"
-        and request.headers.get("hx-history-restore-request") != "true"
-    )
-
-
 def render(
     request: Request,
     template: str,
@@ -182,7 +174,7 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The whole page, or only `block` when htmx asks; the response varies on HX-Request."""
-    fragment = block if block and is_htmx(request) else None
+    fragment = block if block and htmx.wants_fragment(request) else None
     response = templates.TemplateResponse(
         request,
         template,

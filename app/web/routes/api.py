@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, costs, decision
+from app import assessments, costs, decision, history
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
-from app.web.export import api_record
+from app.web.export import api_record, verdict_path
 from app.web.forms import problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
@@ -241,7 +241,7 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
     assessment = await run_in_threadpool(
         assessments.create_finished, db, meta, answers, cost_inputs
     )
-    record = api_record(assessment, lang)
+    record = api_record(assessment, lang, verdict_path(request, assessment))
     return JSONResponse(
         {"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
         status_code=201,
@@ -254,13 +254,16 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
     response_model=AssessmentOut,
     responses={404: {"description": "No finished assessment has that id."}},
 )
-def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
+def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
     """One finished assessment: title, team, notes, answers, verdict, timestamps."""
     try:
         assessment = assessments.get_finished(db, id)
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
-    return JSONResponse(api_record(assessment, lang), headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        api_record(assessment, lang, verdict_path(request, assessment)),
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get(
@@ -274,7 +277,8 @@ def read_assessment(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A0
         503: {"description": "The search took too long, or the server is busy."},
     },
 )
-def list_assessments(
+def api_list_assessments(
+    request: Request,
     db: DatabaseDep,
     lang: LangDep,
     settings: SettingsDep,
@@ -289,7 +293,7 @@ def list_assessments(
 ) -> Any:
     """Finished assessments, newest first."""
     try:
-        page = assessments.history(
+        page = history.history(
             db,
             q=q,
             recommendation=recommendation,
@@ -297,15 +301,15 @@ def list_assessments(
             limit=limit,
             timeout=settings.search_timeout,
         )
-    except assessments.InvalidCursor:
+    except history.InvalidCursor:
         return unprocessable([problem("cursor", "invalid_cursor", lang)])
-    except assessments.Unsearchable:
+    except history.Unsearchable:
         return unprocessable([problem("q", "unsearchable", lang)])
     return {
         "items": [
             {
                 "id": a.share_token,
-                "url": f"/a/{a.share_token}",
+                "url": verdict_path(request, a),
                 "title": a.title,
                 "team": a.team,
                 "recommendation": a.recommendation,

@@ -6,11 +6,17 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, decision
+from app import assessments, decision, history
 from app.models import Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.drafts import remember_draft
-from app.web.export import api_record, chat_summary, content_disposition, verdict_markdown
+from app.web.export import (
+    api_record,
+    chat_summary,
+    content_disposition,
+    verdict_markdown,
+    verdict_path,
+)
 from app.web.forms import message
 from app.web.templating import render
 
@@ -81,7 +87,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(
-        api_record(assessment, lang),
+        api_record(assessment, lang, verdict_path(request, assessment)),
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
     )
 
@@ -100,7 +106,7 @@ def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response
 
 
 @router.get("/assessments", response_class=HTMLResponse)
-def list_assessments(
+def show_history(
     request: Request,
     db: DatabaseDep,
     lang: LangDep,
@@ -113,17 +119,17 @@ def list_assessments(
         recommendation = ""
     problem, status = None, 200
     try:
-        page = assessments.history(
+        page = history.history(
             db,
             q=q,
             recommendation=recommendation or None,
             cursor=cursor,
             timeout=settings.search_timeout,
         )
-    except assessments.InvalidCursor:
+    except history.InvalidCursor:
         raise HTTPException(400) from None
-    except assessments.Unsearchable:
-        page, problem, status = assessments.EMPTY_HISTORY, message("unsearchable", lang), 422
+    except history.Unsearchable:
+        page, problem, status = history.EMPTY_HISTORY, message("unsearchable", lang), 422
     return render(
         request,
         "assessments/history.html",

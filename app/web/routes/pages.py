@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from app import assessments, costs, decision
+from app import assessments, costs, decision, history
 from app.web import i18n
 from app.web.cookies import set_cookie
 from app.web.deps import DatabaseDep, LangDep
@@ -23,7 +23,7 @@ def show_home(request: Request, db: DatabaseDep) -> Response:
         request,
         "pages/home.html",
         {
-            "recent": assessments.recent(db, limit=5),
+            "recent": history.recent(db, limit=5),
             "drafts": assessments.drafts(db, draft_tokens(request)),
         },
     )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import assessments, costs, decision
 from app.models import Assessment
+from app.web import htmx
 from app.web.cost_views import wizard_cost_form
 from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import forget_draft, remember_draft
@@ -61,8 +62,8 @@ def render_wizard(
         page, "wizard/step.html"
     )
     headers = {"Cache-Control": "no-store"}
-    if request.headers.get("hx-request") == "true":
-        headers["HX-Push-Url"] = step_url(request, assessment.share_token, page)
+    if htmx.is_htmx(request):
+        htmx.push_url(headers, step_url(request, assessment.share_token, page))
     if page == COST_STEP:
         context["cost_form"] = wizard_cost_form(
             request.state.lang, context.get("values", {}), context.get("errors", {})
@@ -171,13 +172,10 @@ def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangD
             errors=field_errors(incomplete.errors, lang),
         )
     response = see_other(request.url_for("show_verdict", token=finished.share_token))
-    if request.headers.get("hx-request") == "true":
+    if htmx.is_htmx(request):
         # The verdict is a different page, not a panel: let htmx load it whole.
-        response = Response(
-            status_code=204,
-            headers={
-                "HX-Redirect": str(request.url_for("show_verdict", token=finished.share_token))
-            },
+        response = htmx.client_redirect(
+            str(request.url_for("show_verdict", token=finished.share_token))
         )
     forget_draft(request, response, token)
     return response
