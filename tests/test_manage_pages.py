@@ -15,7 +15,6 @@ from app.settings import Settings
 from app.web.i18n import BABEL_LOCALE
 from app.web.manage_cookies import COOKIE, NEW_COOKIE
 from tests.helpers import html
-from tests.test_api import create
 from tests.test_manage import finish_in_browser, row
 
 
