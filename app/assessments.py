@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import costs, datasets, decision
 from app.db import Database
-from app.models import Assessment, utcnow
+from app.models import STATUSES, Assessment, utcnow
 
 FIRST_STEP = decision.STEP_KEYS[0]
 REVIEW = "review"
@@ -134,6 +134,18 @@ def get(db: Database, token: str) -> Assessment:
         return _by_token(session, token)
 
 
+def page_stamp(db: Database, token: str) -> str | None:
+    """What a cached verdict page depends on that can change after finishing (its status, its
+    successor): the row's `updated_at`, read by the unique share token; None for an unknown link."""
+    if not looks_like_token(token):
+        return None
+    with db.read() as session:
+        updated_at = session.scalar(
+            select(Assessment.updated_at).where(Assessment.share_token == token)
+        )
+    return updated_at.isoformat() if updated_at else None
+
+
 def get_finished(db: Database, token: str) -> Assessment:
     assessment = get(db, token)
     if not assessment.is_finished:
@@ -149,6 +161,7 @@ def start_draft(
     step: str = FIRST_STEP,
     cost_inputs: Mapping[str, Any] | None = None,
     data_profile: dict[str, Any] | None = None,
+    version: int = 1,
 ) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
@@ -160,6 +173,7 @@ def start_draft(
         revised_from_id=revised_from_id,
         cost_inputs=dict(cost_inputs) if cost_inputs else None,
         data_profile=data_profile,
+        version=version,
     )
     with db.write() as session:
         session.add(assessment)
@@ -302,7 +316,21 @@ def finish(db: Database, token: str) -> Assessment:
         if errors:
             raise Incomplete(errors)
         _judge(assessment, answers)
+        if assessment.revised_from_id is not None:
+            _supersede(session, assessment)
     return assessment
+
+
+def _supersede(session: Session, revision: Assessment) -> None:
+    """A finished revision supersedes the assessment it was revised from, as a new architecture
+    decision record supersedes the old: automatically, in the same transaction as finishing."""
+    original = session.get(Assessment, revision.revised_from_id, with_for_update=True)
+    if original is None:  # deleted meanwhile: the revision stands alone
+        return
+    original.status = "superseded"
+    # Its page now links here: a new stamp, even when it was superseded already (by a sibling).
+    original.updated_at = utcnow()
+    revision.version = original.version + 1
 
 
 def create_finished(
@@ -340,6 +368,7 @@ def revise(db: Database, token: str) -> Assessment:
         step=REVIEW,
         cost_inputs=original.cost_inputs,
         data_profile=original.data_profile,
+        version=original.version + 1,
     )
 
 
@@ -362,6 +391,36 @@ def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
         return None
     with db.read() as session:
         return session.get(Assessment, assessment.revised_from_id)
+
+
+def superseded_by(db: Database, assessment: Assessment) -> Assessment | None:
+    """The newest finished revision of `assessment`, the version that replaced it."""
+    with db.read() as session:
+        return session.scalars(
+            select(Assessment)
+            .where(
+                Assessment.revised_from_id == assessment.id, Assessment.finished_at.is_not(None)
+            )
+            .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
+            .limit(1)
+        ).first()
+
+
+class InvalidStatus(ValueError):
+    """Not one of STATUSES."""
+
+
+def set_status(db: Database, token: str, status: object) -> Assessment:
+    """Record a finished assessment's status (any of STATUSES: a team may also supersede it by a
+    decision taken elsewhere, or reopen one a revision superseded)."""
+    if status not in STATUSES:
+        raise InvalidStatus(status)
+    with db.write() as session:
+        assessment = _by_token(session, token, for_update=True)
+        if not assessment.is_finished:
+            raise NotFound(token)
+        assessment.status = status
+    return assessment
 
 
 # --- History -------------------------------------------------------------------------------

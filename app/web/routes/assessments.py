@@ -7,15 +7,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, decision, history
-from app.models import Assessment
+from app.models import STATUSES, Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.drafts import remember_draft
 from app.web.export import (
-    api_record,
     chat_summary,
     content_disposition,
+    full_record,
     verdict_markdown,
-    verdict_path,
 )
 from app.web.forms import message
 from app.web.templating import render
@@ -34,10 +33,14 @@ def load_finished(db, token: str) -> Assessment:
 
 @router.get("/a/{token}", response_class=HTMLResponse)
 async def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    # A finished verdict never changes, so its page is rendered once per language and host, and
-    # a cached page is answered on the event loop without touching a thread or the database.
+    # A finished verdict never changes, so its page is rendered once per language and host. Its
+    # status and successor can: the row's stamp, read on every request, is part of the key, so a
+    # page cached before a status change (on any worker) is never served after it.
     cache = request.app.state.verdict_cache
-    key = (token, lang, str(request.base_url), "session" in request.cookies)
+    stamp = await run_in_threadpool(assessments.page_stamp, db, token)
+    if stamp is None:
+        raise HTTPException(404)
+    key = (token, stamp, lang, str(request.base_url), "session" in request.cookies)
     page = cache.get(key)
     if page is None:
         rendered = await run_in_threadpool(render_verdict, request, token, db, lang)
@@ -66,6 +69,7 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
             "verdict": decision.localize(assessment.verdict, lang),
             "rules_now": assessments.current_recommendation(assessment),
             "revised_from": assessments.revised_from(db, assessment),
+            "superseded_by": assessments.superseded_by(db, assessment),
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
         },
@@ -87,7 +91,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(
-        api_record(assessment, lang, verdict_path(request, assessment)),
+        full_record(request, db, assessment, lang),
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
     )
 
@@ -113,23 +117,26 @@ def show_history(
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
     recommendation: Annotated[str, Query()] = "",
+    status: Annotated[str, Query()] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if recommendation and recommendation not in decision.APPROACHES:
         recommendation = ""
-    problem, status = None, 200
+    status_filter = status if status in STATUSES else ""
+    problem, code = None, 200
     try:
         page = history.history(
             db,
             q=q,
             recommendation=recommendation or None,
+            status=status_filter or None,
             cursor=cursor,
             timeout=settings.search_timeout,
         )
     except history.InvalidCursor:
         raise HTTPException(400) from None
     except history.Unsearchable:
-        page, problem, status = history.EMPTY_HISTORY, message("unsearchable", lang), 422
+        page, problem, code = history.EMPTY_HISTORY, message("unsearchable", lang), 422
     return render(
         request,
         "assessments/history.html",
@@ -137,10 +144,11 @@ def show_history(
             "page": page,
             "q": q,
             "recommendation": recommendation,
+            "status_filter": status_filter,
             "cursor": cursor,
             "problem": problem,
         },
         block="results",
-        status_code=status,
+        status_code=code,
         headers={"Cache-Control": "no-store"},
     )
