@@ -5,12 +5,13 @@ import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from app import costs, datasets, decision
+from app import costs, datasets, decision, manage
 from app.db import Database
 from app.models import STATUSES, Assessment, utcnow
 
@@ -114,17 +115,27 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
     return meta, errors
 
 
-def _by_token(session: Session, token: str, *, for_update: bool = False) -> Assessment:
+def link_expired(assessment: Assessment, now: datetime | None = None) -> bool:
+    expires_at = assessment.share_expires_at
+    return expires_at is not None and expires_at <= (now or utcnow())
+
+
+def _by_token(
+    session: Session, token: str, *, for_update: bool = False, include_expired: bool = False
+) -> Assessment:
     """With `for_update`, the row stays locked until the transaction ends (PostgreSQL; SQLite's
     writers are serialized anyway), so a step saved while the draft is being finished waits, then
-    sees it finished: a finished assessment never changes."""
+    sees it finished: its answers and verdict never change.
+
+    A link past its expiry answers as an unknown one does, unless `include_expired` (for those
+    who may manage it, app/manage.py)."""
     if not looks_like_token(token):
         raise NotFound(token)
     statement = select(Assessment).where(Assessment.share_token == token)
     if for_update:
         statement = statement.with_for_update()
     assessment = session.scalars(statement).one_or_none()
-    if assessment is None:
+    if assessment is None or (not include_expired and link_expired(assessment)):
         raise NotFound(token)
     return assessment
 
@@ -132,18 +143,6 @@ def _by_token(session: Session, token: str, *, for_update: bool = False) -> Asse
 def get(db: Database, token: str) -> Assessment:
     with db.read() as session:
         return _by_token(session, token)
-
-
-def page_stamp(db: Database, token: str) -> str | None:
-    """What a cached verdict page depends on that can change after finishing (its status, its
-    successor): the row's `updated_at`, read by the unique share token; None for an unknown link."""
-    if not looks_like_token(token):
-        return None
-    with db.read() as session:
-        updated_at = session.scalar(
-            select(Assessment.updated_at).where(Assessment.share_token == token)
-        )
-    return updated_at.isoformat() if updated_at else None
 
 
 def get_finished(db: Database, token: str) -> Assessment:
@@ -303,9 +302,14 @@ def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
     assessment.rules_version = verdict.rules_version
     assessment.current_step = REVIEW
     assessment.finished_at = utcnow()
+    # Made once, here: the raw token rides on the returned object for the caller to show once.
+    assessment.manage_token = manage.new_token()
+    assessment.manage_token_hash = manage.hash_token(assessment.manage_token)
 
 
 def finish(db: Database, token: str) -> Assessment:
+    """Judge a draft's answers. The returned assessment carries its new `manage_token`, unless
+    it had been finished already (then None: the token is given out only once)."""
     with db.write() as session:
         assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
@@ -340,7 +344,7 @@ def create_finished(
     cost_inputs: costs.CostInputs | None = None,
 ) -> Assessment:
     """The API's one-shot path: already validated meta, answers and cost inputs, judged and stored
-    at once."""
+    at once. The returned assessment carries its `manage_token`."""
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -386,6 +390,57 @@ def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
     return sorted(rows, key=lambda a: order[a.share_token])
 
 
+class Neighbour(NamedTuple):
+    """What a verdict page shows of another version of the same decision: the one it was revised
+    from, or the newest finished revision of it (which supersedes it)."""
+
+    share_token: str
+    title: str
+    version: int
+    finished_at: datetime | None
+
+
+def _neighbour(columns: Sequence[Any]) -> Neighbour | None:
+    return Neighbour(*columns) if columns[0] is not None else None
+
+
+def with_neighbours(
+    db: Database, token: str
+) -> tuple[Assessment, Neighbour | None, Neighbour | None]:
+    """The assessment behind a link, the one it was revised from and the newest finished revision
+    of it, in one indexed lookup: everything the verdict page shows from the database
+    (app/web/routes/assessments.py)."""
+    if not looks_like_token(token):
+        raise NotFound(token)
+    original, successor, revision = (aliased(Assessment) for _ in range(3))
+    newest_revision = (
+        select(revision.id)
+        .where(revision.revised_from_id == Assessment.id, revision.finished_at.is_not(None))
+        .order_by(revision.finished_at.desc(), revision.id.desc())
+        .limit(1)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            Assessment,
+            *(
+                column
+                for other in (original, successor)
+                for column in (other.share_token, other.title, other.version, other.finished_at)
+            ),
+        )
+        .outerjoin(original, original.id == Assessment.revised_from_id)
+        .outerjoin(successor, successor.id == newest_revision)
+        .where(Assessment.share_token == token)
+    )
+    with db.read() as session:
+        found = session.execute(statement).one_or_none()
+    if found is None or link_expired(found[0]):
+        raise NotFound(token)
+    return found[0], _neighbour(found[1:5]), _neighbour(found[5:9])
+
+
 def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
     if assessment.revised_from_id is None:
         return None
@@ -398,9 +453,7 @@ def superseded_by(db: Database, assessment: Assessment) -> Assessment | None:
     with db.read() as session:
         return session.scalars(
             select(Assessment)
-            .where(
-                Assessment.revised_from_id == assessment.id, Assessment.finished_at.is_not(None)
-            )
+            .where(Assessment.revised_from_id == assessment.id, Assessment.finished_at.is_not(None))
             .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
             .limit(1)
         ).first()

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app import assessments, decision
 from app.models import Assessment
-from tests.helpers import PRODUCT_SPECS, finish, html
+from tests.helpers import PRODUCT_SPECS, REFUND_BOT, finish, html
+from tests.test_api import api_answers
 
 FINE_TUNE = decision.APPROACHES["fine_tune"].label.en
 RAG = decision.APPROACHES["rag"].label.en
@@ -88,6 +89,8 @@ def test_versions_count_along_the_line_and_siblings_supersede_with_the_newest(cl
 
 def test_everyone_sees_status_and_version_but_no_status_control(client):
     token = finish(client)
+    client.get(f"/a/{token}")  # the finishing browser's one-time look at its manage token
+    client.cookies.clear()  # now a viewer who only has the link
     page = html(client.get(f"/a/{token}"))
     record = page.select_one("#record")
     assert record.select_one(".status").get_text(strip=True) == "Proposed"
@@ -279,3 +282,154 @@ def test_api_list_refuses_an_unknown_status_naming_it(client):
     response = client.get("/api/v1/assessments", params={"status": "done"})
     assert response.status_code == 422
     assert [p["field"] for p in response.json()["detail"]] == ["status"]
+
+
+# --- Changing the status: the API (PATCH) ----------------------------------------------------
+
+
+def created(client) -> tuple[str, str]:
+    body = {"title": "Refund agent", "answers": api_answers(REFUND_BOT)}
+    response = client.post("/api/v1/assessments", json=body)
+    assert response.status_code == 201
+    return response.json()["id"], response.json()["manage_token"]
+
+
+def test_patch_sets_the_status_and_answers_the_record(client, app):
+    token, manage_token = created(client)
+    response = client.patch(
+        f"/api/v1/assessments/{token}",
+        json={"status": "accepted"},
+        headers={"X-Manage-Token": manage_token},
+    )
+    assert response.status_code == 200
+    assert response.json() == client.get(f"/api/v1/assessments/{token}").json()
+    assert (response.json()["id"], response.json()["status"]) == (token, "accepted")
+    assert row(app, token).status == "accepted"
+    for status in ("rejected", "superseded", "proposed"):
+        response = client.patch(
+            f"/api/v1/assessments/{token}",
+            json={"status": status},
+            headers={"X-Manage-Token": manage_token},
+        )
+        assert (response.status_code, response.json()["status"]) == (200, status)
+
+
+def test_patch_without_the_right_token_is_404_and_changes_nothing(client, app):
+    token, manage_token = created(client)
+    before = row(app, token).updated_at
+    for headers in ({}, {"X-Manage-Token": ""}, {"X-Manage-Token": manage_token[:-1] + "A"}):
+        response = client.patch(
+            f"/api/v1/assessments/{token}", json={"status": "accepted"}, headers=headers
+        )
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found"})
+    # Another assessment's token opens nothing either.
+    _, other_token = created(client)
+    response = client.patch(
+        f"/api/v1/assessments/{token}",
+        json={"status": "accepted"},
+        headers={"X-Manage-Token": other_token},
+    )
+    assert response.status_code == 404
+    unknown = client.patch(
+        "/api/v1/assessments/" + "x" * 43,
+        json={"status": "accepted"},
+        headers={"X-Manage-Token": manage_token},
+    )
+    assert unknown.status_code == 404
+    assert (row(app, token).status, row(app, token).updated_at) == ("proposed", before)
+
+
+def test_patch_with_a_bad_status_is_422_naming_the_field_and_changes_nothing(client, app):
+    token, manage_token = created(client)
+    before = row(app, token).updated_at
+    cases = [
+        ({"status": "done"}, [("status", "invalid_status")]),
+        ({"status": None}, [("status", "invalid_status")]),
+        ({"status": ["accepted"]}, [("status", "invalid_status")]),
+        ({}, [("status", "invalid_status")]),
+        ({"status": "accepted", "title": "x"}, [("title", "unknown_status_field")]),
+    ]
+    for body, expected in cases:
+        response = client.patch(
+            f"/api/v1/assessments/{token}", json=body, headers={"X-Manage-Token": manage_token}
+        )
+        assert response.status_code == 422, body
+        assert [(p["field"], p["code"]) for p in response.json()["detail"]] == expected
+        assert all(p["message"] for p in response.json()["detail"])
+    response = client.patch(
+        f"/api/v1/assessments/{token}",
+        content=b"[1]",
+        headers={"X-Manage-Token": manage_token, "Content-Type": "application/json"},
+    )
+    assert [p["field"] for p in response.json()["detail"]] == ["body"]
+    assert (row(app, token).status, row(app, token).updated_at) == ("proposed", before)
+
+
+def test_patch_message_in_chinese(client):
+    token, manage_token = created(client)
+    response = client.patch(
+        f"/api/v1/assessments/{token}",
+        json={"status": "done"},
+        headers={"X-Manage-Token": manage_token, "Accept-Language": "zh"},
+    )
+    assert response.json()["detail"][0]["message"] == (
+        "状态必须是以下之一：proposed、accepted、rejected、superseded。"
+    )
+
+
+# --- Changing the status: the verdict page -----------------------------------------------------
+
+
+def test_the_finishing_browser_gets_the_status_control(client):
+    token = finish(client)
+    client.get(f"/a/{token}")  # the one-time look at the manage token
+    page = html(client.get(f"/a/{token}"))
+    form = page.select_one("#record form.status-form")
+    assert form["action"] == f"http://testserver/a/{token}/status"
+    assert form["data-hx-post"] == form["action"]
+    assert [o["value"] for o in form.select("option")] == [
+        "proposed",
+        "accepted",
+        "rejected",
+        "superseded",
+    ]
+    assert form.select_one("option[selected]")["value"] == "proposed"
+
+
+def test_status_form_without_js_redirects_and_the_page_shows_it(client, app):
+    token = finish(client)
+    client.get(f"/a/{token}")
+    response = client.post(f"/a/{token}/status", data={"status": "rejected"})
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"http://testserver/a/{token}",
+    )
+    page = html(client.get(f"/a/{token}"))
+    assert page.select_one("#record .status").get_text() == "Rejected"
+    assert page.select_one("#record-status option[selected]")["value"] == "rejected"
+
+
+def test_status_form_with_htmx_answers_the_record_alone(client, app):
+    token = finish(client)
+    client.get(f"/a/{token}")
+    response = client.post(
+        f"/a/{token}/status", data={"status": "accepted"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert page.select_one("html") is None
+    assert page.select_one("section#record .status").get_text() == "Accepted"
+    assert page.select_one("#announcer").get_text() == "Status saved: Accepted"
+    assert page.select_one("#announcer")["data-hx-swap-oob"] == "true"
+    assert row(app, token).status == "accepted"
+
+
+def test_status_form_refuses_a_viewer_and_a_bad_value(client, app):
+    token = finish(client)
+    client.get(f"/a/{token}")
+    bad = client.post(f"/a/{token}/status", data={"status": "done"})
+    assert bad.status_code == 422
+    assert row(app, token).status == "proposed"
+    client.cookies.clear()
+    assert client.post(f"/a/{token}/status", data={"status": "accepted"}).status_code == 404
+    assert row(app, token).status == "proposed"

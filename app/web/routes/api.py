@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, costs, decision, history
+from app import assessments, costs, decision, history, manage
 from app.models import STATUSES
 from app.web.cost_schemas import CostsIn, StoredCosts
-from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep
 from app.web.export import api_record, full_record, verdict_path
 from app.web.forms import problem
 
@@ -82,6 +82,10 @@ class Created(BaseModel):
     id: str
     url: str
     verdict: dict[str, Any]
+    manage_token: str = Field(
+        description="The secret that manages this assessment (send it as X-Manage-Token). "
+        "Given only in this answer and stored only as a hash: keep it."
+    )
 
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -112,7 +116,9 @@ class AssessmentOut(BaseModel):
         description="As an architecture decision record's: proposed until changed; superseded "
         "as soon as a revision of it is finished"
     )
-    version: int = Field(description="1 for an original; a revision is one more than the one it revises")
+    version: int = Field(
+        description="1 for an original; a revision is one more than the one it revises"
+    )
     revised_from: RevisionLink | None = Field(description="The assessment this one revises")
     superseded_by: RevisionLink | None = Field(
         description="The newest finished revision of this one, which supersedes it"
@@ -239,7 +245,8 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     },
 )
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
-    """Judge a complete set of answers and store it; the answer holds the share link."""
+    """Judge a complete set of answers and store it; the answer holds the share link and, once
+    only, the manage token."""
     try:
         body = parse_json(await request.body())
     except JSONRefused as refused:
@@ -270,9 +277,14 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
     )
     record = api_record(assessment, lang, verdict_path(request, assessment))
     return JSONResponse(
-        {"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
+        {
+            "id": record["id"],
+            "url": record["url"],
+            "verdict": record["verdict"],
+            "manage_token": assessment.manage_token,
+        },
         status_code=201,
-        headers={"Location": record["url"]},
+        headers={"Location": record["url"], "Cache-Control": "no-store"},
     )
 
 
@@ -292,11 +304,91 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     )
 
 
+NOT_MANAGED = {
+    404: {
+        "description": "No finished assessment has that id, or X-Manage-Token is missing or wrong."
+    }
+}
+
+
+class Link(BaseModel):
+    id: str = Field(description="The new share token")
+    url: str
+
+
+class ExpiryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: Literal[manage.EXPIRY_DAYS] | None = Field(  # type: ignore[valid-type]
+        description="The share link stops working this many days from now; null: never"
+    )
+
+
+class Expiry(BaseModel):
+    id: str
+    url: str
+    expires_at: str | None
+
+
+@router.post("/assessments/{id}/rotate", response_model=Link, responses=NOT_MANAGED)
+def rotate_link(request: Request, assessment: ManagedDep, db: DatabaseDep) -> Any:
+    """A new share link; the old one answers 404 from now on, everywhere."""
+    try:
+        rotated = manage.rotate(db, assessment)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    return JSONResponse(
+        {"id": rotated.share_token, "url": verdict_path(request, rotated)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.put(
+    "/assessments/{id}/expiry",
+    response_model=Expiry,
+    responses={
+        **NOT_MANAGED,
+        422: {"model": Problems, "description": "days is not 7, 30, 90 or null."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ExpiryIn.model_json_schema()}},
+        }
+    },
+)
+async def set_link_expiry(
+    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+) -> Any:
+    """When the share link stops working: 7, 30 or 90 days from now, or never (null)."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict) or set(body) != {"days"}:
+        return unprocessable([problem("days", "invalid_expiry", lang)])
+    days = body["days"]
+    if days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS):
+        return unprocessable([problem("days", "invalid_expiry", lang)])
+    try:
+        changed = await run_in_threadpool(manage.set_expiry, db, assessment, days)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    expires_at = changed.share_expires_at
+    return JSONResponse(
+        {
+            "id": changed.share_token,
+            "url": verdict_path(request, changed),
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 @router.patch(
     "/assessments/{id}",
     response_model=AssessmentOut,
     responses={
-        404: {"description": "No finished assessment has that id, or the manage token is wrong."},
+        **NOT_MANAGED,
         422: {"model": Problems, "description": "Not a status; nothing changed."},
     },
     openapi_extra={
@@ -306,8 +398,13 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
         }
     },
 )
-async def update_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
-    """Change the status (proposed, accepted, rejected, superseded) of a finished assessment."""
+async def update_assessment(
+    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+) -> Any:
+    """Change the status (proposed, accepted, rejected, superseded) of a finished assessment.
+
+    Finishing a revision supersedes the assessment it revises by itself; this sets any status,
+    for decisions taken elsewhere or to reopen one."""
     try:
         body = parse_json(await request.body())
     except JSONRefused as refused:
@@ -320,10 +417,12 @@ async def update_assessment(request: Request, id: str, db: DatabaseDep, lang: La
     if problems:
         return unprocessable(problems)
     try:
-        assessment = await run_in_threadpool(assessments.set_status, db, id, body["status"])
+        changed = await run_in_threadpool(
+            assessments.set_status, db, assessment.share_token, body["status"]
+        )
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
-    record = await run_in_threadpool(full_record, request, db, assessment, lang)
+    record = await run_in_threadpool(full_record, request, db, changed, lang)
     return JSONResponse(record, headers={"Cache-Control": "no-store"})
 
 

@@ -1,14 +1,17 @@
 """A finished assessment: the verdict page, its exports, Revise; and the history of all of them."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from app import assessments, decision, history
+from app import assessments, decision, history, manage
 from app.models import STATUSES, Assessment
-from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web import htmx
+from app.web.access import SESSION_COOKIE
+from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage, managed_from_form
 from app.web.drafts import remember_draft
 from app.web.export import (
     chat_summary,
@@ -17,6 +20,9 @@ from app.web.export import (
     verdict_markdown,
 )
 from app.web.forms import message
+from app.web.manage_cookies import forget_new_token, new_manage_token
+from app.web.routes.manage import manage_context
+from app.web.routes.wizard import FormDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,36 +37,81 @@ def load_finished(db, token: str) -> Assessment:
         raise HTTPException(404) from None
 
 
+@dataclass(frozen=True, slots=True)
+class VerdictKey:
+    """Every input of a cached verdict page: two requests with equal keys get the same bytes.
+
+    The assessment's row is represented by its id and `updated_at`, which every write to it
+    moves (a rotated link changes `share_token` too); the original it was revised from and the
+    revision that superseded it by what the page shows of them. What else the page reads comes from the request: its language, its
+    whole URL (host and scheme make the share link; path and query the language links), whether
+    a session cookie is there (the header offers Sign out), and whether this browser may manage
+    the assessment. Process-wide constants (rules version, templates) change only with a deploy.
+    """
+
+    assessment_id: int
+    share_token: str
+    version: datetime
+    original: assessments.Neighbour | None
+    successor: assessments.Neighbour | None
+    lang: str
+    url: str
+    session_cookie: bool
+    may_manage: bool
+
+
 @router.get("/a/{token}", response_class=HTMLResponse)
-async def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    # A finished verdict never changes, so its page is rendered once per language and host. Its
-    # status and successor can: the row's stamp, read on every request, is part of the key, so a
-    # page cached before a status change (on any worker) is never served after it.
+def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
+    # worker; the render cache then saves only the rendering, keyed by every input of the page.
+    try:
+        assessment, original, successor = assessments.with_neighbours(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not assessment.is_finished:
+        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+    headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
+    new_token = new_manage_token(request)
+    if new_token is not None and manage.holds(assessment, new_token):
+        # Shown once, to this browser only: never cached, and the cookie that carried it goes.
+        response = render_verdict(request, assessment, (original, successor), lang, True, new_token)
+        response.headers.update(headers)
+        forget_new_token(request, response)
+        return response
+    may_manage = can_manage(request, db, assessment)
+    key = VerdictKey(
+        assessment.id,
+        assessment.share_token,
+        assessment.updated_at,
+        original,
+        successor,
+        lang,
+        str(request.url),
+        bool(request.cookies.get(SESSION_COOKIE)),
+        may_manage,
+    )
     cache = request.app.state.verdict_cache
-    stamp = await run_in_threadpool(assessments.page_stamp, db, token)
-    if stamp is None:
-        raise HTTPException(404)
-    key = (token, stamp, lang, str(request.base_url), "session" in request.cookies)
     page = cache.get(key)
     if page is None:
-        rendered = await run_in_threadpool(render_verdict, request, token, db, lang)
-        if not isinstance(rendered, bytes):
-            return rendered
-        page = cache.put(key, rendered)
-    headers = {**PRIVATE, "ETag": page.etag, "Vary": "Accept-Language, Cookie"}
+        page = cache.put(
+            key,
+            render_verdict(request, assessment, (original, successor), lang, may_manage, None).body,
+        )
+    headers["ETag"] = page.etag
     if page.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(page.body, headers=headers)
 
 
-def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Response:
-    try:
-        assessment = assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
-    if not assessment.is_finished:
-        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-    share_url = str(request.url_for("show_verdict", token=token))
+def render_verdict(
+    request: Request,
+    assessment: Assessment,
+    neighbours: tuple[assessments.Neighbour | None, assessments.Neighbour | None],
+    lang: str,
+    may_manage: bool,
+    new_manage_token: str | None,
+) -> Response:
+    share_url = str(request.url_for("show_verdict", token=assessment.share_token))
     return render(
         request,
         "assessments/verdict.html",
@@ -68,12 +119,51 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
             "assessment": assessment,
             "verdict": decision.localize(assessment.verdict, lang),
             "rules_now": assessments.current_recommendation(assessment),
-            "revised_from": assessments.revised_from(db, assessment),
-            "superseded_by": assessments.superseded_by(db, assessment),
+            **record_context(assessment, *neighbours, may_manage),
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
+            "manage": manage_context(assessment, may_manage, new_manage_token),
         },
-    ).body
+    )
+
+
+def record_context(
+    assessment: Assessment,
+    original: assessments.Neighbour | None,
+    successor: assessments.Neighbour | None,
+    may_manage: bool,
+) -> dict[str, Any]:
+    """What templates/assessments/_record.html shows."""
+    return {
+        "assessment": assessment,
+        "revised_from": original,
+        "superseded_by": successor,
+        "can_manage": may_manage,
+    }
+
+
+@router.post("/a/{token}/status")
+def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    """The status control of the verdict page: a plain POST and redirect, or with htmx the
+    record part of the page alone."""
+    assessment = managed_from_form(request, db, token, form)
+    try:
+        changed = assessments.set_status(db, assessment.share_token, form.get("status"))
+    except assessments.InvalidStatus:
+        raise HTTPException(422, message("invalid_status", request.state.lang)) from None
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not htmx.wants_fragment(request):
+        return RedirectResponse(
+            str(request.url_for("show_verdict", token=changed.share_token)), status_code=303
+        )
+    _, original, successor = assessments.with_neighbours(db, changed.share_token)
+    return render(
+        request,
+        "assessments/_record.html",
+        {**record_context(changed, original, successor, True), "fragment": True},
+        headers={**PRIVATE, "Vary": "HX-Request"},
+    )
 
 
 @router.get("/a/{token}/export.md")
