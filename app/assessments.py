@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app import costs, datasets, decision, manage
 from app.db import Database
-from app.models import Assessment, utcnow
+from app.models import STATUSES, Assessment, utcnow
 
 FIRST_STEP = decision.STEP_KEYS[0]
 REVIEW = "review"
@@ -160,6 +160,7 @@ def start_draft(
     step: str = FIRST_STEP,
     cost_inputs: Mapping[str, Any] | None = None,
     data_profile: dict[str, Any] | None = None,
+    version: int = 1,
 ) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
@@ -171,6 +172,7 @@ def start_draft(
         revised_from_id=revised_from_id,
         cost_inputs=dict(cost_inputs) if cost_inputs else None,
         data_profile=data_profile,
+        version=version,
     )
     with db.write() as session:
         session.add(assessment)
@@ -318,7 +320,21 @@ def finish(db: Database, token: str) -> Assessment:
         if errors:
             raise Incomplete(errors)
         _judge(assessment, answers)
+        if assessment.revised_from_id is not None:
+            _supersede(session, assessment)
     return assessment
+
+
+def _supersede(session: Session, revision: Assessment) -> None:
+    """A finished revision supersedes the assessment it was revised from, as a new architecture
+    decision record supersedes the old: automatically, in the same transaction as finishing."""
+    original = session.get(Assessment, revision.revised_from_id, with_for_update=True)
+    if original is None:  # deleted meanwhile: the revision stands alone
+        return
+    original.status = "superseded"
+    # Its page now links here: a new stamp, even when it was superseded already (by a sibling).
+    original.updated_at = utcnow()
+    revision.version = original.version + 1
 
 
 def create_finished(
@@ -356,6 +372,7 @@ def revise(db: Database, token: str) -> Assessment:
         step=REVIEW,
         cost_inputs=original.cost_inputs,
         data_profile=original.data_profile,
+        version=original.version + 1,
     )
 
 
@@ -373,30 +390,55 @@ def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
     return sorted(rows, key=lambda a: order[a.share_token])
 
 
-class Original(NamedTuple):
-    """What a revision's page shows of the assessment it was revised from."""
+class Neighbour(NamedTuple):
+    """What a verdict page shows of another version of the same decision: the one it was revised
+    from, or the newest finished revision of it (which supersedes it)."""
 
     share_token: str
     title: str
+    version: int
+    finished_at: datetime | None
 
 
-def with_original(db: Database, token: str) -> tuple[Assessment, Original | None]:
-    """The assessment behind a link and the one it was revised from, in one indexed lookup:
-    everything the verdict page shows from the database (app/web/routes/assessments.py)."""
+def _neighbour(columns: Sequence[Any]) -> Neighbour | None:
+    return Neighbour(*columns) if columns[0] is not None else None
+
+
+def with_neighbours(
+    db: Database, token: str
+) -> tuple[Assessment, Neighbour | None, Neighbour | None]:
+    """The assessment behind a link, the one it was revised from and the newest finished revision
+    of it, in one indexed lookup: everything the verdict page shows from the database
+    (app/web/routes/assessments.py)."""
     if not looks_like_token(token):
         raise NotFound(token)
-    original = aliased(Assessment)
+    original, successor, revision = (aliased(Assessment) for _ in range(3))
+    newest_revision = (
+        select(revision.id)
+        .where(revision.revised_from_id == Assessment.id, revision.finished_at.is_not(None))
+        .order_by(revision.finished_at.desc(), revision.id.desc())
+        .limit(1)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
     statement = (
-        select(Assessment, original.share_token, original.title)
+        select(
+            Assessment,
+            *(
+                column
+                for other in (original, successor)
+                for column in (other.share_token, other.title, other.version, other.finished_at)
+            ),
+        )
         .outerjoin(original, original.id == Assessment.revised_from_id)
+        .outerjoin(successor, successor.id == newest_revision)
         .where(Assessment.share_token == token)
     )
     with db.read() as session:
         found = session.execute(statement).one_or_none()
     if found is None or link_expired(found[0]):
         raise NotFound(token)
-    assessment, original_token, original_title = found
-    return assessment, Original(original_token, original_title) if original_token else None
+    return found[0], _neighbour(found[1:5]), _neighbour(found[5:9])
 
 
 def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
@@ -404,6 +446,34 @@ def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
         return None
     with db.read() as session:
         return session.get(Assessment, assessment.revised_from_id)
+
+
+def superseded_by(db: Database, assessment: Assessment) -> Assessment | None:
+    """The newest finished revision of `assessment`, the version that replaced it."""
+    with db.read() as session:
+        return session.scalars(
+            select(Assessment)
+            .where(Assessment.revised_from_id == assessment.id, Assessment.finished_at.is_not(None))
+            .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
+            .limit(1)
+        ).first()
+
+
+class InvalidStatus(ValueError):
+    """Not one of STATUSES."""
+
+
+def set_status(db: Database, token: str, status: object) -> Assessment:
+    """Record a finished assessment's status (any of STATUSES: a team may also supersede it by a
+    decision taken elsewhere, or reopen one a revision superseded)."""
+    if status not in STATUSES:
+        raise InvalidStatus(status)
+    with db.write() as session:
+        assessment = _by_token(session, token, for_update=True)
+        if not assessment.is_finished:
+            raise NotFound(token)
+        assessment.status = status
+    return assessment
 
 
 # --- History -------------------------------------------------------------------------------

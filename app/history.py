@@ -137,6 +137,7 @@ def history(
     *,
     q: str = "",
     recommendation: str | None = None,
+    status: str | None = None,
     cursor: str | None = None,
     limit: int = 20,
     timeout: float | None = None,
@@ -148,6 +149,9 @@ def history(
 
     * No search: `ix_assessments_finished`, or `ix_assessments_recommendation_finished` with a
       filter. Counts come from `assessment_counts`, which triggers keep exact.
+    * A `status` narrows the items and the counts alike: the counts are those of that status,
+      by recommendation, counted from `ix_assessments_status_recommendation` (a count that grows
+      with the assessments of that status, unlike the trigger-kept table).
     * Search (a substring of title or team, any case): on SQLite the FTS5 trigram table, whose
       rowid is a time-ordered key, so matches come newest first (to the second, then by id);
       on PostgreSQL, per the planner, the pg_trgm indexes (few matches) or a newest-first walk
@@ -166,7 +170,7 @@ def history(
     if q and not is_searchable(q):
         raise Unsearchable(q)
     try:
-        return _history(db, q, recommendation, cursor, limit, timeout)
+        return _history(db, q, recommendation, status, cursor, limit, timeout)
     except OperationalError as error:
         if _is_cancelled(error):
             raise SearchTooSlow(q) from error
@@ -177,14 +181,19 @@ def _history(
     db: Database,
     q: str,
     recommendation: str | None,
+    status: str | None,
     cursor: str | None,
     limit: int,
     timeout: float | None,
 ) -> HistoryPage:
     with db.read(timeout=timeout if q else None) as session:
         if not q:
-            counts, capped = _all_counts(session), False
             conditions = [Assessment.finished_at.is_not(None)]
+            if status:
+                conditions.append(Assessment.status == status)
+                counts, capped = _status_counts(session, status), False
+            else:
+                counts, capped = _all_counts(session), False
             if recommendation:
                 conditions.append(Assessment.recommendation == recommendation)
             if cursor:
@@ -201,7 +210,7 @@ def _history(
             )
         else:
             search = _SqliteSearch if session.get_bind().dialect.name == "sqlite" else _SqlSearch
-            matches = search(session, q)
+            matches = search(session, q, status)
             counts, capped = _capped_tally(matches.recommendations(SEARCH_COUNT_LIMIT + 1))
             rows = _by_ids(session, matches.ids(recommendation, cursor, limit + 1))
     more = len(rows) > limit
@@ -225,6 +234,16 @@ def _all_counts(session: Session) -> dict[str, int]:
     return _tally(session.execute(select(AssessmentCount.recommendation, AssessmentCount.finished)))
 
 
+def _status_counts(session: Session, status: str) -> dict[str, int]:
+    return _tally(
+        session.execute(
+            select(Assessment.recommendation, func.count())
+            .where(Assessment.status == status, Assessment.finished_at.is_not(None))
+            .group_by(Assessment.recommendation)
+        )
+    )
+
+
 def _capped_tally(recommendations: Sequence[str]) -> tuple[dict[str, int], bool]:
     """Recommendations of the newest SEARCH_COUNT_LIMIT + 1 matches: the extra one says "more"."""
     capped = len(recommendations) > SEARCH_COUNT_LIMIT
@@ -246,9 +265,11 @@ def _by_ids(session: Session, ids: Sequence[int]) -> list[Assessment]:
 class _SqlSearch:
     """PostgreSQL (and any backend without FTS5): LIKE on lower(title) / lower(team)."""
 
-    def __init__(self, session: Session, q: str) -> None:
+    def __init__(self, session: Session, q: str, status: str | None) -> None:
         self.session = session
         self.conditions = [Assessment.finished_at.is_not(None), _search_filter(_escape_like(q))]
+        if status:
+            self.conditions.append(Assessment.status == status)
         if not TRIGRAM_WORD.search(q):
             newest = select(Assessment.finished_at, Assessment.id).where(
                 Assessment.finished_at.is_not(None)
@@ -280,8 +301,18 @@ class _SqliteSearch:
     """SQLite: the FTS5 table `assessments_search` (rowid = time-ordered key; title, team and
     recommendation kept in it), so no query here reads the big `assessments` rows."""
 
-    def __init__(self, session: Session, q: str) -> None:
+    def __init__(self, session: Session, q: str, status: str | None) -> None:
         self.session = session
+        self._match(session, q)
+        if status:
+            # The search table keeps no status: each candidate's is read from its row.
+            self.where.append(
+                f"EXISTS (SELECT 1 FROM assessments WHERE assessments.id = "
+                f"{SQLITE_SEARCH_TABLE}.rowid % {ORDER_KEY_ID_SPAN} AND assessments.status = :status)"
+            )
+            self.params["status"] = status
+
+    def _match(self, session: Session, q: str) -> None:
         if len(q) >= SEARCH_MIN_TRIGRAM:
             self.where, self.params = (
                 [f"{SQLITE_SEARCH_TABLE} MATCH :phrase"],

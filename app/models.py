@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -62,6 +63,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# A finished assessment's status, as an architecture decision record's: every new one is proposed;
+# finishing a revision supersedes the version before it (migration 0007).
+STATUSES = ("proposed", "accepted", "rejected", "superseded")
+DEFAULT_STATUS = "proposed"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -94,6 +101,11 @@ class Assessment(Base):
     )
     # What a dataset check measured (app/datasets), kept only when the team attaches it.
     data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    status: Mapped[str] = mapped_column(
+        String(12), default=DEFAULT_STATUS, server_default=DEFAULT_STATUS
+    )
+    # 1 for an original; a finished revision is one more than the version it supersedes.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # sha256 of the manage token (app/manage.py) made when the assessment was finished: the
     # table alone manages nothing. Empty for assessments finished before revision 0006.
     manage_token_hash: Mapped[str | None] = mapped_column(String(64))
@@ -105,9 +117,18 @@ class Assessment(Base):
     manage_token = None
 
     __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'accepted', 'rejected', 'superseded')", "status"),
         # History: finished assessments, newest first, paged by (finished_at, id).
         Index("ix_assessments_finished", "finished_at", "id"),
         Index("ix_assessments_recommendation_finished", "recommendation", "finished_at", "id"),
+        # "Superseded by": the newest finished revision of an assessment.
+        Index("ix_assessments_revised_from_id", "revised_from_id"),
+        # History by status, newest first; and by status and recommendation, which also counts
+        # a status's assessments by recommendation from the index alone.
+        Index("ix_assessments_status_finished", "status", "finished_at", "id"),
+        Index(
+            "ix_assessments_status_recommendation", "status", "recommendation", "finished_at", "id"
+        ),
         # Search (PostgreSQL): newest first, filtering on the index alone (index-only scans)...
         Index(
             "ix_assessments_history",

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 
-from app import decision
+from app import assessments, decision
 from app.costs import numbers
 from app.models import Assessment
 from app.web.cost_views import cost_record, cost_view
@@ -19,7 +19,37 @@ def verdict_path(request: Request, assessment: Assessment) -> str:
     return request.url_for("show_verdict", token=assessment.share_token).path
 
 
-def api_record(assessment: Assessment, lang: str, url: str) -> dict[str, Any]:
+def revision_link(request: Request, assessment: Assessment | None) -> dict[str, Any] | None:
+    """Another version of the same decision, as the API's record refers to it."""
+    if assessment is None:
+        return None
+    return {
+        "id": assessment.share_token,
+        "url": verdict_path(request, assessment),
+        "version": assessment.version,
+        "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
+    }
+
+
+def full_record(request: Request, db, assessment: Assessment, lang: str) -> dict[str, Any]:
+    """The API's record with its links to the versions before and after it."""
+    return api_record(
+        assessment,
+        lang,
+        verdict_path(request, assessment),
+        revised_from=revision_link(request, assessments.revised_from(db, assessment)),
+        superseded_by=revision_link(request, assessments.superseded_by(db, assessment)),
+    )
+
+
+def api_record(
+    assessment: Assessment,
+    lang: str,
+    url: str,
+    *,
+    revised_from: dict[str, Any] | None = None,
+    superseded_by: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "id": assessment.share_token,
         "url": url,
@@ -32,6 +62,10 @@ def api_record(assessment: Assessment, lang: str, url: str) -> dict[str, Any]:
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
         "data_profile": assessment.data_profile,
+        "status": assessment.status,
+        "version": assessment.version,
+        "revised_from": revised_from,
+        "superseded_by": superseded_by,
     }
 
 

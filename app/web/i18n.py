@@ -18,6 +18,13 @@ def N_(message: str) -> str:
 
 
 CONFIDENCE_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+# A decision record's status (app/models.py STATUSES), as pages show it.
+STATUS_LABELS = {
+    "proposed": N_("Proposed"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "superseded": N_("Superseded"),
+}
 # The kinds of "what would change" entry, as the verdict labels them.
 CHANGE_KINDS = {
     "unsure": N_("Open answer"),

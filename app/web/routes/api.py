@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, costs, decision, history, manage
+from app.models import STATUSES
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep
-from app.web.export import api_record, verdict_path
+from app.web.export import api_record, full_record, verdict_path
 from app.web.forms import problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
@@ -87,6 +88,16 @@ class Created(BaseModel):
     )
 
 
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class RevisionLink(BaseModel):
+    id: str
+    url: str
+    version: int
+    finished_at: str | None
+
+
 class AssessmentOut(BaseModel):
     id: str
     url: str
@@ -101,6 +112,22 @@ class AssessmentOut(BaseModel):
     data_profile: dict[str, Any] | None = Field(
         None, description="What a dataset check measured, when the team attached it"
     )
+    status: Status = Field(  # type: ignore[valid-type]
+        description="As an architecture decision record's: proposed until changed; superseded "
+        "as soon as a revision of it is finished"
+    )
+    version: int = Field(
+        description="1 for an original; a revision is one more than the one it revises"
+    )
+    revised_from: RevisionLink | None = Field(description="The assessment this one revises")
+    superseded_by: RevisionLink | None = Field(
+        description="The newest finished revision of this one, which supersedes it"
+    )
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Status  # type: ignore[valid-type]
 
 
 class Summary(BaseModel):
@@ -111,6 +138,8 @@ class Summary(BaseModel):
     recommendation: str
     confidence: str
     finished_at: str
+    status: Status  # type: ignore[valid-type]
+    version: int
 
 
 class Listing(BaseModel):
@@ -271,8 +300,7 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return JSONResponse(
-        api_record(assessment, lang, verdict_path(request, assessment)),
-        headers={"Cache-Control": "no-store"},
+        full_record(request, db, assessment, lang), headers={"Cache-Control": "no-store"}
     )
 
 
@@ -356,6 +384,48 @@ async def set_link_expiry(
     )
 
 
+@router.patch(
+    "/assessments/{id}",
+    response_model=AssessmentOut,
+    responses={
+        **NOT_MANAGED,
+        422: {"model": Problems, "description": "Not a status; nothing changed."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": StatusIn.model_json_schema()}},
+        }
+    },
+)
+async def update_assessment(
+    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+) -> Any:
+    """Change the status (proposed, accepted, rejected, superseded) of a finished assessment.
+
+    Finishing a revision supersedes the assessment it revises by itself; this sets any status,
+    for decisions taken elsewhere or to reopen one."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict):
+        return unprocessable([problem("body", "not_object", lang)])
+    problems = [problem(key, "unknown_status_field", lang) for key in body if key != "status"]
+    if body.get("status") not in STATUSES:
+        problems.append(problem("status", "invalid_status", lang))
+    if problems:
+        return unprocessable(problems)
+    try:
+        changed = await run_in_threadpool(
+            assessments.set_status, db, assessment.share_token, body["status"]
+        )
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    record = await run_in_threadpool(full_record, request, db, changed, lang)
+    return JSONResponse(record, headers={"Cache-Control": "no-store"})
+
+
 @router.get(
     "/assessments",
     response_model=Listing,
@@ -376,6 +446,10 @@ def api_list_assessments(
     recommendation: Annotated[
         Literal[tuple(decision.APPROACHES)] | None, Query(description="Only this verdict")  # type: ignore[valid-type]
     ] = None,
+    status: Annotated[
+        Status | None,  # type: ignore[valid-type]
+        Query(description="Only this status; `counts` then count this status only"),
+    ] = None,
     cursor: Annotated[
         str | None, Query(max_length=200, description="next_cursor of the previous page")
     ] = None,
@@ -387,6 +461,7 @@ def api_list_assessments(
             db,
             q=q,
             recommendation=recommendation,
+            status=status,
             cursor=cursor,
             limit=limit,
             timeout=settings.search_timeout,
@@ -405,6 +480,8 @@ def api_list_assessments(
                 "recommendation": a.recommendation,
                 "confidence": a.confidence,
                 "finished_at": a.finished_at.isoformat(),
+                "status": a.status,
+                "version": a.version,
             }
             for a in page.items
         ],

@@ -2,26 +2,27 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app import assessments, decision, history, manage
-from app.models import Assessment
+from app.models import STATUSES, Assessment
+from app.web import htmx
 from app.web.access import SESSION_COOKIE
-from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage
+from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage, managed_from_form
 from app.web.drafts import remember_draft
 from app.web.export import (
-    api_record,
     chat_summary,
     content_disposition,
+    full_record,
     verdict_markdown,
-    verdict_path,
 )
 from app.web.forms import message
 from app.web.manage_cookies import forget_new_token, new_manage_token
 from app.web.routes.manage import manage_context
+from app.web.routes.wizard import FormDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -41,8 +42,8 @@ class VerdictKey:
     """Every input of a cached verdict page: two requests with equal keys get the same bytes.
 
     The assessment's row is represented by its id and `updated_at`, which every write to it
-    moves (a rotated link changes `share_token` too); the original it was revised from by what
-    the page shows of it. What else the page reads comes from the request: its language, its
+    moves (a rotated link changes `share_token` too); the original it was revised from and the
+    revision that superseded it by what the page shows of them. What else the page reads comes from the request: its language, its
     whole URL (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
     the assessment. Process-wide constants (rules version, templates) change only with a deploy.
@@ -51,7 +52,8 @@ class VerdictKey:
     assessment_id: int
     share_token: str
     version: datetime
-    original: assessments.Original | None
+    original: assessments.Neighbour | None
+    successor: assessments.Neighbour | None
     lang: str
     url: str
     session_cookie: bool
@@ -63,7 +65,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
     # worker; the render cache then saves only the rendering, keyed by every input of the page.
     try:
-        assessment, original = assessments.with_original(db, token)
+        assessment, original, successor = assessments.with_neighbours(db, token)
     except assessments.NotFound:
         raise HTTPException(404) from None
     if not assessment.is_finished:
@@ -72,7 +74,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     new_token = new_manage_token(request)
     if new_token is not None and manage.holds(assessment, new_token):
         # Shown once, to this browser only: never cached, and the cookie that carried it goes.
-        response = render_verdict(request, assessment, original, lang, True, new_token)
+        response = render_verdict(request, assessment, (original, successor), lang, True, new_token)
         response.headers.update(headers)
         forget_new_token(request, response)
         return response
@@ -82,6 +84,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         assessment.share_token,
         assessment.updated_at,
         original,
+        successor,
         lang,
         str(request.url),
         bool(request.cookies.get(SESSION_COOKIE)),
@@ -91,7 +94,8 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     page = cache.get(key)
     if page is None:
         page = cache.put(
-            key, render_verdict(request, assessment, original, lang, may_manage, None).body
+            key,
+            render_verdict(request, assessment, (original, successor), lang, may_manage, None).body,
         )
     headers["ETag"] = page.etag
     if page.etag in request.headers.get("if-none-match", ""):
@@ -102,7 +106,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
 def render_verdict(
     request: Request,
     assessment: Assessment,
-    original: assessments.Original | None,
+    neighbours: tuple[assessments.Neighbour | None, assessments.Neighbour | None],
     lang: str,
     may_manage: bool,
     new_manage_token: str | None,
@@ -115,11 +119,50 @@ def render_verdict(
             "assessment": assessment,
             "verdict": decision.localize(assessment.verdict, lang),
             "rules_now": assessments.current_recommendation(assessment),
-            "revised_from": original,
+            **record_context(assessment, *neighbours, may_manage),
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
             "manage": manage_context(assessment, may_manage, new_manage_token),
         },
+    )
+
+
+def record_context(
+    assessment: Assessment,
+    original: assessments.Neighbour | None,
+    successor: assessments.Neighbour | None,
+    may_manage: bool,
+) -> dict[str, Any]:
+    """What templates/assessments/_record.html shows."""
+    return {
+        "assessment": assessment,
+        "revised_from": original,
+        "superseded_by": successor,
+        "can_manage": may_manage,
+    }
+
+
+@router.post("/a/{token}/status")
+def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    """The status control of the verdict page: a plain POST and redirect, or with htmx the
+    record part of the page alone."""
+    assessment = managed_from_form(request, db, token, form)
+    try:
+        changed = assessments.set_status(db, assessment.share_token, form.get("status"))
+    except assessments.InvalidStatus:
+        raise HTTPException(422, message("invalid_status", request.state.lang)) from None
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not htmx.wants_fragment(request):
+        return RedirectResponse(
+            str(request.url_for("show_verdict", token=changed.share_token)), status_code=303
+        )
+    _, original, successor = assessments.with_neighbours(db, changed.share_token)
+    return render(
+        request,
+        "assessments/_record.html",
+        {**record_context(changed, original, successor, True), "fragment": True},
+        headers={**PRIVATE, "Vary": "HX-Request"},
     )
 
 
@@ -138,7 +181,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(
-        api_record(assessment, lang, verdict_path(request, assessment)),
+        full_record(request, db, assessment, lang),
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
     )
 
@@ -164,23 +207,26 @@ def show_history(
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
     recommendation: Annotated[str, Query()] = "",
+    status: Annotated[str, Query()] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if recommendation and recommendation not in decision.APPROACHES:
         recommendation = ""
-    problem, status = None, 200
+    status_filter = status if status in STATUSES else ""
+    problem, code = None, 200
     try:
         page = history.history(
             db,
             q=q,
             recommendation=recommendation or None,
+            status=status_filter or None,
             cursor=cursor,
             timeout=settings.search_timeout,
         )
     except history.InvalidCursor:
         raise HTTPException(400) from None
     except history.Unsearchable:
-        page, problem, status = history.EMPTY_HISTORY, message("unsearchable", lang), 422
+        page, problem, code = history.EMPTY_HISTORY, message("unsearchable", lang), 422
     return render(
         request,
         "assessments/history.html",
@@ -188,10 +234,11 @@ def show_history(
             "page": page,
             "q": q,
             "recommendation": recommendation,
+            "status_filter": status_filter,
             "cursor": cursor,
             "problem": problem,
         },
         block="results",
-        status_code=status,
+        status_code=code,
         headers={"Cache-Control": "no-store"},
     )
