@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +10,7 @@ from starlette.requests import Request
 
 from app import decision
 from app.costs import numbers
-from app.models import Assessment
+from app.models import Assessment, Comment
 from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 
@@ -19,7 +20,18 @@ def verdict_path(request: Request, assessment: Assessment) -> str:
     return request.url_for("show_verdict", token=assessment.share_token).path
 
 
-def api_record(assessment: Assessment, lang: str, url: str) -> dict[str, Any]:
+def comment_record(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "author": comment.author,
+        "text": comment.text,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def api_record(
+    assessment: Assessment, lang: str, url: str, comments: Sequence[Comment] = ()
+) -> dict[str, Any]:
     return {
         "id": assessment.share_token,
         "url": url,
@@ -32,6 +44,7 @@ def api_record(assessment: Assessment, lang: str, url: str) -> dict[str, Any]:
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
         "data_profile": assessment.data_profile,
+        "comments": [comment_record(comment) for comment in comments],
     }
 
 

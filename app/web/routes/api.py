@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, costs, decision, history
+from app import assessments, comments, costs, decision, history
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
-from app.web.export import api_record, verdict_path
+from app.web.export import api_record, comment_record, verdict_path
 from app.web.forms import problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
@@ -65,6 +65,7 @@ def add_body_schemas(document: dict[str, Any]) -> None:
     components = document.setdefault("components", {}).setdefault("schemas", {})
     components.update(schema.pop("$defs", {}))
     components["AssessmentIn"] = schema
+    components["CommentIn"] = CommentIn.model_json_schema()
 
 
 class FieldProblem(BaseModel):
@@ -83,6 +84,21 @@ class Created(BaseModel):
     verdict: dict[str, Any]
 
 
+class CommentOut(BaseModel):
+    id: int
+    author: str
+    text: str
+    created_at: str
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    author: str = Field(
+        min_length=1, max_length=comments.LIMITS["author"], description="A display name"
+    )
+    text: str = Field(min_length=1, max_length=comments.LIMITS["text"])
+
+
 class AssessmentOut(BaseModel):
     id: str
     url: str
@@ -97,6 +113,7 @@ class AssessmentOut(BaseModel):
     data_profile: dict[str, Any] | None = Field(
         None, description="What a dataset check measured, when the team attached it"
     )
+    comments: list[CommentOut] = Field(description="The team's comments, oldest first")
 
 
 class Summary(BaseModel):
@@ -261,9 +278,63 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return JSONResponse(
-        api_record(assessment, lang, verdict_path(request, assessment)),
+        api_record(
+            assessment,
+            lang,
+            verdict_path(request, assessment),
+            comments.listing(db, assessment.id),
+        ),
         headers={"Cache-Control": "no-store"},
     )
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the proxy middleware settled it (see APP_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/assessments/{id}/comments",
+    status_code=201,
+    response_model=CommentOut,
+    responses={
+        404: {"description": "No finished assessment has that id."},
+        422: {"model": Problems, "description": "Each offending field, named; nothing stored."},
+        429: {"description": "Too many comments from this address or on this assessment."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentIn"}}},
+        }
+    },
+)
+async def create_comment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002
+    """Add a comment under a display name: anyone with the share link may."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict):
+        return unprocessable([problem("body", "not_object", lang)])
+    problems = [
+        problem(key, "unknown_comment_field", lang) for key in body if key not in comments.LIMITS
+    ]
+    comment, errors = comments.validate(body)
+    problems += [problem(e.field, e.code, lang, e.limit) for e in errors]
+    if problems or comment is None:
+        return unprocessable(problems)
+    try:
+        stored = await run_in_threadpool(comments.add, db, id, comment, client_address(request))
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    except comments.Throttled as throttled:
+        return JSONResponse(
+            {"detail": problem("body", "comment_throttled", lang)["message"]},
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+        )
+    return JSONResponse(comment_record(stored), status_code=201)
 
 
 @router.get(

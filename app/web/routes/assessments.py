@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, decision, history
+from app import assessments, comments, decision, history
 from app.models import Assessment
+from app.web import htmx
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.drafts import remember_draft
 from app.web.export import (
@@ -17,12 +18,15 @@ from app.web.export import (
     verdict_markdown,
     verdict_path,
 )
-from app.web.forms import message
+from app.web.forms import message, meta_errors
+from app.web.i18n import N_, translate
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+COMMENT_ADDED = N_("Your comment was added.")
+COMMENT_DELETED = N_("The comment was deleted.")
 
 
 def load_finished(db, token: str) -> Assessment:
@@ -37,7 +41,12 @@ async def show_verdict(request: Request, token: str, db: DatabaseDep, lang: Lang
     # A finished verdict never changes, so its page is rendered once per language and host, and
     # a cached page is answered on the event loop without touching a thread or the database.
     cache = request.app.state.verdict_cache
-    key = (token, lang, str(request.base_url), "session" in request.cookies)
+    # ...as long as it has not changed: the stamp, read on every view, changes with each comment
+    # and disappears with the assessment, so no worker serves a stale or deleted page.
+    stamp = await run_in_threadpool(assessments.page_stamp, db, token)
+    if stamp is None:
+        raise HTTPException(404)
+    key = (token, stamp, lang, str(request.base_url), "session" in request.cookies)
     page = cache.get(key)
     if page is None:
         rendered = await run_in_threadpool(render_verdict, request, token, db, lang)
@@ -57,7 +66,21 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
         raise HTTPException(404) from None
     if not assessment.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-    share_url = str(request.url_for("show_verdict", token=token))
+    return verdict_page(request, assessment, db, lang).body
+
+
+def verdict_page(
+    request: Request,
+    assessment: Assessment,
+    db,
+    lang: str,
+    *,
+    comment_form: dict | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The verdict page; a comment that was refused comes back in its form (`comment_form`)."""
+    share_url = str(request.url_for("show_verdict", token=assessment.share_token))
     return render(
         request,
         "assessments/verdict.html",
@@ -68,8 +91,99 @@ def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Respo
             "revised_from": assessments.revised_from(db, assessment),
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
+            **comments_context(db, assessment, comment_form),
         },
-    ).body
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def comments_context(db, assessment: Assessment, comment_form: dict | None = None) -> dict:
+    return {
+        "comments": comments.listing(db, assessment.id),
+        "comment_form": comment_form,
+        "owner": False,
+    }
+
+
+def comments_answer(
+    request: Request,
+    assessment: Assessment,
+    db,
+    lang: str,
+    *,
+    comment_form: dict | None = None,
+    announcement: str = "",
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """After a comment was posted or deleted: for htmx, the comments section alone (the same
+    partial the page includes); without JS, a refused comment gets the whole page back, and an
+    accepted one a redirect to the page's comments."""
+    if htmx.wants_fragment(request):
+        response = render(
+            request,
+            "assessments/_comments.html",
+            {
+                "assessment": assessment,
+                "fragment": True,
+                "announcement": announcement,
+                **comments_context(db, assessment, comment_form),
+            },
+            status_code=status_code,
+            headers={**PRIVATE, **(headers or {})},
+        )
+    elif comment_form is not None:
+        response = verdict_page(
+            request,
+            assessment,
+            db,
+            lang,
+            comment_form=comment_form,
+            status_code=status_code,
+            headers={**PRIVATE, **(headers or {})},
+        )
+    else:
+        url = request.url_for("show_verdict", token=assessment.share_token)
+        return RedirectResponse(f"{url}#comments", status_code=303)
+    response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    return response
+
+
+@router.post("/a/{token}/comments")
+def add_comment(
+    request: Request,
+    token: str,
+    db: DatabaseDep,
+    lang: LangDep,
+    author: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    assessment = load_finished(db, token)
+    values = {"author": author, "text": text}
+    comment, errors = comments.validate(values)
+    if comment is None:
+        form = {"values": values, "errors": meta_errors(errors, lang), "problem": None}
+        return comments_answer(request, assessment, db, lang, comment_form=form, status_code=422)
+    address = request.client.host if request.client else "unknown"
+    try:
+        comments.add(db, token, comment, address)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    except comments.Throttled as throttled:
+        form = {"values": values, "errors": {}, "problem": message("comment_throttled", lang)}
+        return comments_answer(
+            request,
+            assessment,
+            db,
+            lang,
+            comment_form=form,
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+        )
+    return comments_answer(
+        request, assessment, db, lang, announcement=translate(lang, COMMENT_ADDED)
+    )
 
 
 @router.get("/a/{token}/export.md")
@@ -87,7 +201,9 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(
-        api_record(assessment, lang, verdict_path(request, assessment)),
+        api_record(
+            assessment, lang, verdict_path(request, assessment), comments.listing(db, assessment.id)
+        ),
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
     )
 
