@@ -2,21 +2,23 @@
 
 Anyone with the share link may comment under a display name, so the limits are what keeps a
 thread readable and the table small: a short name, a few paragraphs at most, and a few comments
-a minute from one address and on one assessment, counted in the database (the `auth_throttle`
-table, under keys of their own) so that every worker and host sees the same count.
+a minute from one address (counted in the `auth_throttle` table, under keys of their own) and on
+one assessment (counted from its comments), in the database, so every worker and host agrees.
 """
 
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 
 from app import auth
 from app.assessments import MetaError, NotFound, _by_token, clean_text
 from app.db import Database
-from app.models import Assessment, Comment, utcnow
+from app.models import Assessment, AuthThrottle, Comment, utcnow
 
 LIMITS = {"author": 80, "text": 2000}
 MULTILINE_FIELDS = frozenset({"text"})
@@ -64,18 +66,50 @@ def validate(raw: Mapping[str, object]) -> tuple[CommentIn | None, list[MetaErro
 
 
 def _finished(session, token: str) -> Assessment:
-    assessment = _by_token(session, token)
+    # Locked (PostgreSQL; SQLite serializes writers anyway): comments on one assessment are
+    # counted one after another, so a burst cannot slip past the per-assessment limit.
+    assessment = _by_token(session, token, for_update=True)
     if not assessment.is_finished:
         raise NotFound(token)
     return assessment
 
 
-def throttle_keys(address: str, assessment_id: int) -> dict[str, int]:
-    """The keys one comment counts against, each with its limit per window."""
-    return {
-        f"comment-address:{auth.address_key(address)}": PER_ADDRESS,
-        f"comment-assessment:{assessment_id}": PER_ASSESSMENT,
-    }
+def address_key(address: str) -> str:
+    return f"comment-address:{auth.address_key(address)}"
+
+
+def _address_wait(session, address: str, now: datetime) -> float:
+    """Count one comment from `address`, or say how long it must wait (the count untouched)."""
+    key = address_key(address)
+    # The sign-in throttle's table and row locking, under a key of its own: the count is shared
+    # by every worker. `failures` counts comments here.
+    row = auth.locked_rows(session, [key], now)[key]
+    if now - row.window_started_at >= WINDOW:
+        row.failures, row.window_started_at = 0, now
+    if row.failures >= PER_ADDRESS:
+        return (row.window_started_at + WINDOW - now).total_seconds()
+    row.failures += 1
+    row.last_failure_at = now
+    if secrets.randbelow(64) == 0:
+        session.execute(
+            sa_delete(AuthThrottle).where(
+                AuthThrottle.key.startswith("comment-address:", autoescape=True),
+                AuthThrottle.last_failure_at < now - 2 * WINDOW,
+            )
+        )
+    return 0.0
+
+
+def _assessment_wait(session, assessment_id: int, now: datetime) -> float:
+    """Counted from the comments themselves, so nothing is left behind when they are deleted."""
+    recent = session.scalars(
+        select(Comment.created_at)
+        .where(Comment.assessment_id == assessment_id, Comment.created_at > now - WINDOW)
+        .order_by(Comment.created_at)
+    ).all()
+    if len(recent) < PER_ASSESSMENT:
+        return 0.0
+    return (recent[-PER_ASSESSMENT] + WINDOW - now).total_seconds()
 
 
 def add(
@@ -87,23 +121,12 @@ def add(
     now = now or utcnow()
     with db.write() as session:
         assessment = _finished(session, token)
-        limits = throttle_keys(address, assessment.id)
-        # The sign-in throttle's rows, locked in key order: a burst is counted one at a time.
-        rows = auth.locked_rows(session, limits, now)
-        waits = []
-        for key, limit in limits.items():
-            row = rows[key]
-            if now - row.window_started_at >= WINDOW:
-                row.failures, row.window_started_at = 0, now
-            if row.failures >= limit:
-                waits.append((row.window_started_at + WINDOW - now).total_seconds())
-        if waits:
-            # Raised inside the transaction, which rolls it back: the window's reset is undone too.
-            raise Throttled(max(1, math.ceil(max(waits))))
-        for row in rows.values():
-            # `failures` counts comments under these keys; stale rows are swept with the rest.
-            row.failures += 1
-            row.last_failure_at = now
+        wait = _assessment_wait(session, assessment.id, now) or _address_wait(
+            session, address, now
+        )
+        if wait > 0:
+            # Raised inside the transaction, which rolls it back: nothing is counted.
+            raise Throttled(max(1, math.ceil(wait)))
         stored = Comment(
             assessment_id=assessment.id, author=comment.author, text=comment.text, created_at=now
         )
