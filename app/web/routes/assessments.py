@@ -230,6 +230,7 @@ def show_history(
     q: Annotated[str, Query(max_length=200)] = "",
     recommendation: Annotated[str, Query()] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    deleted: str = "",
 ) -> Response:
     if recommendation and recommendation not in decision.APPROACHES:
         recommendation = ""
@@ -255,6 +256,7 @@ def show_history(
             "recommendation": recommendation,
             "cursor": cursor,
             "problem": problem,
+            "deleted": deleted == "1",
         },
         block="results",
         status_code=status,
