@@ -121,9 +121,7 @@ def add(
     now = now or utcnow()
     with db.write() as session:
         assessment = _finished(session, token)
-        wait = _assessment_wait(session, assessment.id, now) or _address_wait(
-            session, address, now
-        )
+        wait = _assessment_wait(session, assessment.id, now) or _address_wait(session, address, now)
         if wait > 0:
             # Raised inside the transaction, which rolls it back: nothing is counted.
             raise Throttled(max(1, math.ceil(wait)))
