@@ -322,3 +322,18 @@ def test_cross_site_comment_posts_are_refused(client, app, token, headers):
     api = post(client, token, {"author": "A", "text": "b"}, **headers)
     assert (form.status_code, api.status_code) == (403, 403)
     assert stored_comments(app) == 0
+
+
+def test_stale_address_counts_are_swept_by_later_comments(app, client, token, monkeypatch):
+    from datetime import timedelta
+
+    from app.models import AuthThrottle, utcnow
+
+    db = app.state.db
+    note = comments.CommentIn("Ana", "hi")
+    comments.add(db, token, note, "192.0.2.1", now=utcnow() - timedelta(hours=1))
+    monkeypatch.setattr(comments.secrets, "randbelow", lambda n: 0)
+    comments.add(db, token, note, "192.0.2.2")
+    with db.read() as session:
+        keys = session.scalars(select(AuthThrottle.key)).all()
+    assert keys == ["comment-address:192.0.2.2"]
