@@ -6,13 +6,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from app import costs, datasets, decision
+from app import costs, datasets, decision, manage
 from app.db import Database
 from app.models import Assessment, utcnow
 
@@ -123,17 +123,27 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
     return meta, errors
 
 
-def _by_token(session: Session, token: str, *, for_update: bool = False) -> Assessment:
+def link_expired(assessment: Assessment, now: datetime | None = None) -> bool:
+    expires_at = assessment.share_expires_at
+    return expires_at is not None and expires_at <= (now or utcnow())
+
+
+def _by_token(
+    session: Session, token: str, *, for_update: bool = False, include_expired: bool = False
+) -> Assessment:
     """With `for_update`, the row stays locked until the transaction ends (PostgreSQL; SQLite's
     writers are serialized anyway), so a step saved while the draft is being finished waits, then
-    sees it finished: a finished assessment never changes."""
+    sees it finished: its answers and verdict never change.
+
+    A link past its expiry answers as an unknown one does, unless `include_expired` (for those
+    who may manage it, app/manage.py)."""
     if not looks_like_token(token):
         raise NotFound(token)
     statement = select(Assessment).where(Assessment.share_token == token)
     if for_update:
         statement = statement.with_for_update()
     assessment = session.scalars(statement).one_or_none()
-    if assessment is None:
+    if assessment is None or (not include_expired and link_expired(assessment)):
         raise NotFound(token)
     return assessment
 
@@ -298,9 +308,14 @@ def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
     assessment.rules_version = verdict.rules_version
     assessment.current_step = REVIEW
     assessment.finished_at = utcnow()
+    # Made once, here: the raw token rides on the returned object for the caller to show once.
+    assessment.manage_token = manage.new_token()
+    assessment.manage_token_hash = manage.hash_token(assessment.manage_token)
 
 
 def finish(db: Database, token: str) -> Assessment:
+    """Judge a draft's answers. The returned assessment carries its new `manage_token`, unless
+    it had been finished already (then None: the token is given out only once)."""
     with db.write() as session:
         assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
@@ -321,7 +336,7 @@ def create_finished(
     cost_inputs: costs.CostInputs | None = None,
 ) -> Assessment:
     """The API's one-shot path: already validated meta, answers and cost inputs, judged and stored
-    at once."""
+    at once. The returned assessment carries its `manage_token`."""
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -366,21 +381,37 @@ def drafts(db: Database, tokens: Sequence[str]) -> list[Assessment]:
     return sorted(rows, key=lambda a: order[a.share_token])
 
 
+class Original(NamedTuple):
+    """What a revision's page shows of the assessment it was revised from."""
+
+    share_token: str
+    title: str
+
+
+def with_original(db: Database, token: str) -> tuple[Assessment, Original | None]:
+    """The assessment behind a link and the one it was revised from, in one indexed lookup:
+    everything the verdict page shows from the database (app/web/routes/assessments.py)."""
+    if not looks_like_token(token):
+        raise NotFound(token)
+    original = aliased(Assessment)
+    statement = (
+        select(Assessment, original.share_token, original.title)
+        .outerjoin(original, original.id == Assessment.revised_from_id)
+        .where(Assessment.share_token == token)
+    )
+    with db.read() as session:
+        found = session.execute(statement).one_or_none()
+    if found is None or link_expired(found[0]):
+        raise NotFound(token)
+    assessment, original_token, original_title = found
+    return assessment, Original(original_token, original_title) if original_token else None
+
+
 def revised_from(db: Database, assessment: Assessment) -> Assessment | None:
     if assessment.revised_from_id is None:
         return None
     with db.read() as session:
         return session.get(Assessment, assessment.revised_from_id)
-
-
-def page_stamp(db: Database, token: str) -> datetime | None:
-    """When the assessment behind `token` last changed (a comment counts), or None when no
-    assessment has it: read on every view of a verdict, so that a page kept in any worker's render
-    cache is never served after a change or a deletion."""
-    if not looks_like_token(token):
-        return None
-    with db.read() as session:
-        return session.scalar(select(Assessment.updated_at).where(Assessment.share_token == token))
 
 
 def delete(db: Database, assessment_id: int) -> bool:

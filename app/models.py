@@ -94,6 +94,15 @@ class Assessment(Base):
     )
     # What a dataset check measured (app/datasets), kept only when the team attaches it.
     data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # sha256 of the manage token (app/manage.py) made when the assessment was finished: the
+    # table alone manages nothing. Empty for assessments finished before revision 0006.
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # After this moment the share link answers 404, as an unknown one does. Empty: never.
+    share_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The raw manage token, set only on the object that finishing or creating returned, so the
+    # caller can hand it out once. Not a column: only its hash is stored.
+    manage_token = None
 
     __table_args__ = (
         # History: finished assessments, newest first, paged by (finished_at, id).

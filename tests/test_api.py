@@ -31,8 +31,9 @@ def test_create_returns_201_with_id_url_and_verdict(client, app):
     response = create(client)
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "url", "verdict"}
+    assert set(body) == {"id", "url", "verdict", "manage_token"}
     assert len(body["id"]) == 43
+    assert len(body["manage_token"]) == 43
     assert body["url"] == f"/a/{body['id']}"
     assert response.headers["location"] == body["url"]
     expected = decision.evaluate(api_answers(REFUND_BOT)).to_json("en")

@@ -335,6 +335,8 @@ def test_stored_snapshot_is_plain_json(client, app):
 
 def test_verdict_pages_carry_an_etag_and_revalidate_with_304(client):
     token = finish(client)
+    shown_once = client.get(f"/a/{token}")  # with the new manage token: never cached
+    assert "etag" not in shown_once.headers
     first = client.get(f"/a/{token}")
     etag = first.headers["etag"]
     assert etag.startswith('"') and len(etag) == 34
@@ -344,16 +346,24 @@ def test_verdict_pages_carry_an_etag_and_revalidate_with_304(client):
     assert client.get(f"/a/{token}", headers={"If-None-Match": '"stale"'}).status_code == 200
 
 
-def test_cached_verdict_is_served_without_the_database(client, app):
+def test_cached_verdict_costs_one_indexed_lookup(client, app):
+    # Every request looks its link up (so a rotated or expired one is refused at once, on every
+    # worker); a cached page costs that one query and no rendering.
     token = finish(client)
+    client.get(f"/a/{token}")  # shows the new manage token, once
     first = client.get(f"/a/{token}").text
-    app.state.db.engine.dispose()
     from sqlalchemy import event
 
     queries = []
     event.listen(app.state.db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    renders = []
+    original = app.state.verdict_cache.put
+    app.state.verdict_cache.put = lambda *a: renders.append(a) or original(*a)
     assert client.get(f"/a/{token}").text == first
-    assert queries == []
+    selects = [q for q in queries if q.startswith("SELECT")]
+    assert len(selects) == 1
+    assert "WHERE assessments.share_token = " in selects[0]
+    assert renders == []
 
 
 def test_responses_are_compressed(client):

@@ -151,6 +151,8 @@ class AccessMiddleware:
         request = Request(scope)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie and await run_in_threadpool(self.gate.session_id, cookie):
+            # Read by app/web/deps.py: signed-in users may manage every assessment.
+            scope.setdefault("state", {})["signed_in"] = True
             await self.app(scope, receive, send)
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -159,6 +161,7 @@ class AccessMiddleware:
                 self.gate.check_password, token.strip(), client_keys(request)
             )
             if check is Check.RIGHT:
+                scope.setdefault("state", {})["signed_in"] = True
                 await self.app(scope, receive, send)
                 return
             if refusal is not None:

@@ -25,6 +25,7 @@ MESSAGES = {
     "invalid_cursor": N_(
         "This cursor was not given out by this app: start again from the first page."
     ),
+    "invalid_expiry": N_('Send {"days": 7}, 30, 90, or null for a link that never expires.'),
 }
 
 

@@ -1,9 +1,9 @@
 """Logs that keep capability links secret and cannot be split by what a client sends.
 
 Every record made in this process, whatever its logger (the app's, uvicorn's, a library's),
-comes from `SafeLogRecord`: share tokens are masked, in paths and in query strings alike, and
-control characters are escaped, so a request can't forge a log line. A traceback keeps its
-lines, each indented, so none can pass for a record of its own.
+comes from `SafeLogRecord`: share tokens are masked, in paths and in query strings alike, manage
+tokens are removed whole, and control characters are escaped, so a request can't forge a log
+line. A traceback keeps its lines, each indented, so none can pass for a record of its own.
 """
 
 import logging
@@ -14,12 +14,18 @@ _SLASH = r"(?:/|%2[fF])"
 TOKEN_IN_PATH = re.compile(
     rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
+# A manage token is a password: none of it is kept, wherever it shows (a header echoed in a
+# message, a form field or JSON member quoted in one, a query string).
+MANAGE_TOKEN = re.compile(
+    r"""((?:x-manage-token|manage_token)["']?\s*[:=,]\s*b?["']?)[A-Za-z0-9_-]+""", re.IGNORECASE
+)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def mask_tokens(text: str) -> str:
-    """Keep the first four characters of a share token, enough to correlate, useless to attack."""
-    return TOKEN_IN_PATH.sub(r"\1\2…", text)
+    """Keep the first four characters of a share token, enough to correlate, useless to attack;
+    drop manage tokens whole."""
+    return MANAGE_TOKEN.sub(r"\1…", TOKEN_IN_PATH.sub(r"\1\2…", text))
 
 
 def one_line(text: str) -> str:

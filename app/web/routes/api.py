@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, comments, costs, decision, history
+from app import assessments, comments, costs, decision, history, manage
 from app.web.cost_schemas import CostsIn, StoredCosts
-from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep
 from app.web.export import api_record, comment_record, verdict_path
 from app.web.forms import problem
 
@@ -82,6 +82,10 @@ class Created(BaseModel):
     id: str
     url: str
     verdict: dict[str, Any]
+    manage_token: str = Field(
+        description="The secret that manages this assessment (send it as X-Manage-Token). "
+        "Given only in this answer and stored only as a hash: keep it."
+    )
 
 
 class CommentOut(BaseModel):
@@ -229,7 +233,8 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     },
 )
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
-    """Judge a complete set of answers and store it; the answer holds the share link."""
+    """Judge a complete set of answers and store it; the answer holds the share link and, once
+    only, the manage token."""
     try:
         body = parse_json(await request.body())
     except JSONRefused as refused:
@@ -260,9 +265,14 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
     )
     record = api_record(assessment, lang, verdict_path(request, assessment))
     return JSONResponse(
-        {"id": record["id"], "url": record["url"], "verdict": record["verdict"]},
+        {
+            "id": record["id"],
+            "url": record["url"],
+            "verdict": record["verdict"],
+            "manage_token": assessment.manage_token,
+        },
         status_code=201,
-        headers={"Location": record["url"]},
+        headers={"Location": record["url"], "Cache-Control": "no-store"},
     )
 
 
@@ -284,6 +294,86 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
             verdict_path(request, assessment),
             comments.listing(db, assessment.id),
         ),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+NOT_MANAGED = {
+    404: {
+        "description": "No finished assessment has that id, or X-Manage-Token is missing or wrong."
+    }
+}
+
+
+class Link(BaseModel):
+    id: str = Field(description="The new share token")
+    url: str
+
+
+class ExpiryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: Literal[manage.EXPIRY_DAYS] | None = Field(  # type: ignore[valid-type]
+        description="The share link stops working this many days from now; null: never"
+    )
+
+
+class Expiry(BaseModel):
+    id: str
+    url: str
+    expires_at: str | None
+
+
+@router.post("/assessments/{id}/rotate", response_model=Link, responses=NOT_MANAGED)
+def rotate_link(request: Request, assessment: ManagedDep, db: DatabaseDep) -> Any:
+    """A new share link; the old one answers 404 from now on, everywhere."""
+    try:
+        rotated = manage.rotate(db, assessment)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    return JSONResponse(
+        {"id": rotated.share_token, "url": verdict_path(request, rotated)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.put(
+    "/assessments/{id}/expiry",
+    response_model=Expiry,
+    responses={
+        **NOT_MANAGED,
+        422: {"model": Problems, "description": "days is not 7, 30, 90 or null."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ExpiryIn.model_json_schema()}},
+        }
+    },
+)
+async def set_link_expiry(
+    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+) -> Any:
+    """When the share link stops working: 7, 30 or 90 days from now, or never (null)."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict) or set(body) != {"days"}:
+        return unprocessable([problem("days", "invalid_expiry", lang)])
+    days = body["days"]
+    if days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS):
+        return unprocessable([problem("days", "invalid_expiry", lang)])
+    try:
+        changed = await run_in_threadpool(manage.set_expiry, db, assessment, days)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    expires_at = changed.share_expires_at
+    return JSONResponse(
+        {
+            "id": changed.share_token,
+            "url": verdict_path(request, changed),
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
         headers={"Cache-Control": "no-store"},
     )
 

@@ -1,15 +1,17 @@
 """A finished assessment: the verdict page, its exports, Revise; and the history of all of them."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from app import assessments, comments, decision, history
+from app import assessments, comments, decision, history, manage
 from app.models import Assessment
 from app.web import htmx
-from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web.access import SESSION_COOKIE
+from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage
 from app.web.drafts import remember_draft
 from app.web.export import (
     api_record,
@@ -20,6 +22,8 @@ from app.web.export import (
 )
 from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
+from app.web.manage_cookies import forget_new_token, new_manage_token
+from app.web.routes.manage import manage_context
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,45 +40,78 @@ def load_finished(db, token: str) -> Assessment:
         raise HTTPException(404) from None
 
 
+@dataclass(frozen=True, slots=True)
+class VerdictKey:
+    """Every input of a cached verdict page: two requests with equal keys get the same bytes.
+
+    The assessment's row is represented by its id and `updated_at`, which every write to it
+    moves (a rotated link changes `share_token` too); the original it was revised from by what
+    the page shows of it. What else the page reads comes from the request: its language, its
+    whole URL (host and scheme make the share link; path and query the language links), whether
+    a session cookie is there (the header offers Sign out), and whether this browser may manage
+    the assessment. Process-wide constants (rules version, templates) change only with a deploy.
+    """
+
+    assessment_id: int
+    share_token: str
+    version: datetime
+    original: assessments.Original | None
+    lang: str
+    url: str
+    session_cookie: bool
+    may_manage: bool
+
+
 @router.get("/a/{token}", response_class=HTMLResponse)
-async def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    # A finished verdict never changes, so its page is rendered once per language and host, and
-    # a cached page is answered on the event loop without touching a thread or the database.
+def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+    # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
+    # worker; the render cache then saves only the rendering, keyed by every input of the page.
+    try:
+        assessment, original = assessments.with_original(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if not assessment.is_finished:
+        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
+    headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
+    new_token = new_manage_token(request)
+    if new_token is not None and manage.holds(assessment, new_token):
+        # Shown once, to this browser only: never cached, and the cookie that carried it goes.
+        response = render_verdict(request, assessment, original, lang, True, new_token, db=db)
+        response.headers.update(headers)
+        forget_new_token(request, response)
+        return response
+    may_manage = can_manage(request, db, assessment)
+    key = VerdictKey(
+        assessment.id,
+        assessment.share_token,
+        assessment.updated_at,
+        original,
+        lang,
+        str(request.url),
+        bool(request.cookies.get(SESSION_COOKIE)),
+        may_manage,
+    )
     cache = request.app.state.verdict_cache
-    # ...as long as it has not changed: the stamp, read on every view, changes with each comment
-    # and disappears with the assessment, so no worker serves a stale or deleted page.
-    stamp = await run_in_threadpool(assessments.page_stamp, db, token)
-    if stamp is None:
-        raise HTTPException(404)
-    key = (token, stamp, lang, str(request.base_url), "session" in request.cookies)
     page = cache.get(key)
     if page is None:
-        rendered = await run_in_threadpool(render_verdict, request, token, db, lang)
-        if not isinstance(rendered, bytes):
-            return rendered
-        page = cache.put(key, rendered)
-    headers = {**PRIVATE, "ETag": page.etag, "Vary": "Accept-Language, Cookie"}
+        page = cache.put(
+            key, render_verdict(request, assessment, original, lang, may_manage, None, db=db).body
+        )
+    headers["ETag"] = page.etag
     if page.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(page.body, headers=headers)
 
 
-def render_verdict(request: Request, token: str, db, lang: str) -> bytes | Response:
-    try:
-        assessment = assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
-    if not assessment.is_finished:
-        return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-    return verdict_page(request, assessment, db, lang).body
-
-
-def verdict_page(
+def render_verdict(
     request: Request,
     assessment: Assessment,
-    db,
+    original: assessments.Original | None,
     lang: str,
+    may_manage: bool,
+    new_manage_token: str | None,
     *,
+    db,
     comment_form: dict | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
@@ -88,21 +125,24 @@ def verdict_page(
             "assessment": assessment,
             "verdict": decision.localize(assessment.verdict, lang),
             "rules_now": assessments.current_recommendation(assessment),
-            "revised_from": assessments.revised_from(db, assessment),
+            "revised_from": original,
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
-            **comments_context(db, assessment, comment_form),
+            "manage": manage_context(assessment, may_manage, new_manage_token),
+            **comments_context(db, assessment, may_manage, comment_form),
         },
         status_code=status_code,
         headers=headers,
     )
 
 
-def comments_context(db, assessment: Assessment, comment_form: dict | None = None) -> dict:
+def comments_context(
+    db, assessment: Assessment, owner: bool, comment_form: dict | None = None
+) -> dict:
     return {
         "comments": comments.listing(db, assessment.id),
         "comment_form": comment_form,
-        "owner": False,
+        "owner": owner,
     }
 
 
@@ -120,6 +160,7 @@ def comments_answer(
     """After a comment was posted or deleted: for htmx, the comments section alone (the same
     partial the page includes); without JS, a refused comment gets the whole page back, and an
     accepted one a redirect to the page's comments."""
+    owner = can_manage(request, db, assessment)
     if htmx.wants_fragment(request):
         response = render(
             request,
@@ -128,17 +169,21 @@ def comments_answer(
                 "assessment": assessment,
                 "fragment": True,
                 "announcement": announcement,
-                **comments_context(db, assessment, comment_form),
+                **comments_context(db, assessment, owner, comment_form),
             },
             status_code=status_code,
             headers={**PRIVATE, **(headers or {})},
         )
     elif comment_form is not None:
-        response = verdict_page(
+        _, original = assessments.with_original(db, assessment.share_token)
+        response = render_verdict(
             request,
             assessment,
-            db,
+            original,
             lang,
+            owner,
+            None,
+            db=db,
             comment_form=comment_form,
             status_code=status_code,
             headers={**PRIVATE, **(headers or {})},

@@ -16,6 +16,7 @@ from app.web.cost_views import wizard_cost_form
 from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import forget_draft, remember_draft
 from app.web.forms import field_errors, meta_errors
+from app.web.manage_cookies import announce_manage_token
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -178,6 +179,8 @@ def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangD
             str(request.url_for("show_verdict", token=finished.share_token))
         )
     forget_draft(request, response, token)
+    if finished.manage_token is not None:
+        announce_manage_token(request, response, finished.manage_token)
     return response
 
 
