@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app import comments
 from app.models import Comment
 from tests.helpers import finish, html, start
+from tests.test_api import create
 
 NAUGHTY = [
     line
@@ -337,3 +338,58 @@ def test_stale_address_counts_are_swept_by_later_comments(app, client, token, mo
     with db.read() as session:
         keys = session.scalars(select(AuthThrottle.key)).all()
     assert keys == ["comment-address:192.0.2.2"]
+
+
+# --- Deleting comments: owners only --------------------------------------------------------
+
+
+def test_the_api_deletes_a_comment_with_the_manage_token_only(client, app):
+    created = create(client).json()
+    token, manage_token = created["id"], created["manage_token"]
+    first = post(client, token, {"author": "Ana", "text": "keep"}).json()
+    second = post(client, token, {"author": "Bo", "text": "spam"}).json()
+    other = create(client).json()
+    foreign = post(client, other["id"], {"author": "Cy", "text": "elsewhere"}).json()
+    url = f"/api/v1/assessments/{token}/comments"
+    for headers in ({}, {"X-Manage-Token": other["manage_token"]}):
+        refused = client.delete(f"{url}/{second['id']}", headers=headers)
+        assert (refused.status_code, refused.json()) == (404, {"detail": "Not found"})
+    owner = {"X-Manage-Token": manage_token}
+    for missing in (foreign["id"], 999_999, 2**40, 0):
+        assert client.delete(f"{url}/{missing}", headers=owner).status_code == 404
+    response = client.delete(f"{url}/{second['id']}", headers=owner)
+    assert (response.status_code, response.content) == (204, b"")
+    assert client.get(f"/api/v1/assessments/{token}").json()["comments"] == [first]
+    assert client.delete(f"{url}/{second['id']}", headers=owner).status_code == 404
+    assert stored_comments(app) == 2
+
+
+def test_the_owner_deletes_a_comment_from_the_page_with_and_without_js(client, app):
+    token = finish(client)
+    for text in ("one", "two", "three"):
+        post(client, token, {"author": "Ana", "text": text})
+    page = html(client.get(f"/a/{token}"))
+    buttons = page.select("#comments .comment-list form button.comment-delete")
+    assert [b.get_text(" ", strip=True) for b in buttons] == ["Delete the comment by Ana"] * 3
+    forms = page.select("#comments .comment-list form")
+    response = client.post(forms[0]["action"])
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"http://testserver/a/{token}#comments",
+    )
+    fragment = client.post(forms[1]["action"], headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert listed(fragment) == [("Ana", "three")]
+    assert html(fragment).select_one("#announcer").get_text() == "The comment was deleted."
+    assert listed(client.get(f"/a/{token}")) == [("Ana", "three")]
+
+
+def test_someone_with_only_the_link_sees_no_delete_button_and_gets_404(client, app):
+    token = finish(client)
+    comment = post(client, token, {"author": "Ana", "text": "mine"}).json()
+    client.cookies.clear()
+    page = html(client.get(f"/a/{token}"))
+    assert page.select("#comments .comment-list form") == []
+    response = client.post(f"/a/{token}/comments/{comment['id']}/delete")
+    assert response.status_code == 404
+    assert stored_comments(app) == 1

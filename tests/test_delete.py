@@ -4,6 +4,7 @@ from sqlalchemy import inspect, text
 
 from app import assessments, comments
 from tests.helpers import PRODUCT_SPECS, finish, html
+from tests.test_api import create
 
 
 def rows_per_table(app) -> dict[str, list[tuple]]:
@@ -110,3 +111,100 @@ def test_deleting_twice_is_harmless(client, app):
     ident = assessment_id(app, finish(client))
     assert assessments.delete(app.state.db, ident) is True
     assert assessments.delete(app.state.db, ident) is False
+
+
+# --- Through the API and the pages, owners only ------------------------------------------------
+
+
+def count_rows(app, table: str) -> int:
+    with app.state.db.engine.connect() as connection:
+        return connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+
+
+def test_the_api_deletes_with_the_manage_token_and_404s_without_it(client, app):
+    created = create(client).json()
+    token, manage_token = created["id"], created["manage_token"]
+    post_comment = {"author": "Ana", "text": "hi"}
+    assert (
+        client.post(f"/api/v1/assessments/{token}/comments", json=post_comment).status_code == 201
+    )
+    other = create(client).json()
+    for headers in ({}, {"X-Manage-Token": other["manage_token"]}, {"X-Manage-Token": "x" * 43}):
+        refused = client.delete(f"/api/v1/assessments/{token}", headers=headers)
+        assert (refused.status_code, refused.json()) == (404, {"detail": "Not found"})
+    assert client.get(f"/api/v1/assessments/{token}").status_code == 200
+    unknown = client.delete(
+        f"/api/v1/assessments/{'u' * 43}", headers={"X-Manage-Token": manage_token}
+    )
+    assert unknown.status_code == 404
+    response = client.delete(
+        f"/api/v1/assessments/{token}", headers={"X-Manage-Token": manage_token}
+    )
+    assert (response.status_code, response.content) == (204, b"")
+    assert client.get(f"/api/v1/assessments/{token}").status_code == 404
+    assert (count_rows(app, "assessments"), count_rows(app, "comments")) == (1, 0)
+    again = client.delete(f"/api/v1/assessments/{token}", headers={"X-Manage-Token": manage_token})
+    assert again.status_code == 404
+
+
+def test_the_owner_deletes_through_a_confirmation_page_without_js(client, app):
+    token = finish(client, title="Pasted by mistake")
+    comment_on(app, token, "Ana")
+    comment_on(app, token, "Bo")
+    verdict = html(client.get(f"/a/{token}"))
+    link = verdict.select_one(".danger-zone a[role=button]")
+    assert (link["href"], link.get_text()) == (f"http://testserver/a/{token}/delete", "Delete…")
+    page = html(client.get(link["href"]))
+    assert page.select_one("h1").get_text() == "Delete “Pasted by mistake”?"
+    assert "Its 2 comments go too." in page.select_one(".confirm-delete p:not(.eyebrow)").get_text()
+    form = page.select_one("form[method=post]")
+    assert form["action"] == f"http://testserver/a/{token}/delete"
+    assert page.select_one(".confirm-delete a")["href"] == f"http://testserver/a/{token}"
+    response = client.post(form["action"])
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        "http://testserver/assessments?deleted=1",
+    )
+    history_page = html(client.get(response.headers["location"]))
+    assert history_page.select_one("p.notice[role=status]").get_text() == (
+        "The assessment was deleted, with its comments."
+    )
+    assert history_page.select(".row-title") == []
+    assert client.get(f"/a/{token}").status_code == 404
+    assert (count_rows(app, "assessments"), count_rows(app, "comments")) == (0, 0)
+
+
+def test_someone_with_only_the_link_cannot_delete(client, app):
+    token = finish(client)
+    client.cookies.clear()
+    verdict = html(client.get(f"/a/{token}"))
+    assert verdict.select(".danger-zone") == []
+    assert client.get(f"/a/{token}/delete").status_code == 404
+    assert client.post(f"/a/{token}/delete").status_code == 404
+    assert client.post(f"/a/{token}/delete", data={"manage_token": "x" * 43}).status_code == 404
+    assert count_rows(app, "assessments") == 1
+
+
+def test_the_manage_token_in_the_form_is_enough(client, app):
+    created = create(client).json()
+    response = client.post(
+        f"/a/{created['id']}/delete", data={"manage_token": created["manage_token"]}
+    )
+    assert response.status_code == 303
+    assert count_rows(app, "assessments") == 0
+
+
+def test_a_cross_site_delete_is_refused(client, app):
+    token = finish(client)
+    response = client.post(f"/a/{token}/delete", headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert count_rows(app, "assessments") == 1
+
+
+def test_the_confirmation_page_in_chinese(client, app):
+    token = finish(client, title="误贴的评估")
+    client.cookies.set("lang", "zh")
+    page = html(client.get(f"/a/{token}/delete"))
+    assert page.select_one("h1").get_text() == "删除“误贴的评估”？"
+    assert page.select_one("button.danger").get_text() == "永久删除"
+    assert page.select_one(".confirm-delete a").get_text() == "取消，保留它"

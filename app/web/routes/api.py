@@ -4,7 +4,7 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
@@ -376,6 +376,23 @@ async def set_link_expiry(
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+@router.delete("/assessments/{id}", status_code=204, responses=NOT_MANAGED)
+def api_delete_assessment(assessment: ManagedDep, db: DatabaseDep) -> Response:
+    """Delete the assessment with its comments and attached data, from everywhere, for good."""
+    assessments.delete(db, assessment.id)
+    return Response(status_code=204)
+
+
+@router.delete("/assessments/{id}/comments/{comment_id}", status_code=204, responses=NOT_MANAGED)
+def api_delete_comment(assessment: ManagedDep, comment_id: int, db: DatabaseDep) -> Response:
+    """Delete one comment (the manage token's holder only)."""
+    try:
+        comments.delete(db, assessment.id, comment_id)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    return Response(status_code=204)
 
 
 def client_address(request: Request) -> str:

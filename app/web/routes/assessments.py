@@ -11,7 +11,7 @@ from app import assessments, comments, decision, history, manage
 from app.models import Assessment
 from app.web import htmx
 from app.web.access import SESSION_COOKIE
-from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage
+from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage, managed_from_form
 from app.web.drafts import remember_draft
 from app.web.export import (
     api_record,
@@ -24,6 +24,7 @@ from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
 from app.web.manage_cookies import forget_new_token, new_manage_token
 from app.web.routes.manage import manage_context
+from app.web.routes.wizard import FormDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -229,6 +230,43 @@ def add_comment(
     return comments_answer(
         request, assessment, db, lang, announcement=translate(lang, COMMENT_ADDED)
     )
+
+
+@router.post("/a/{token}/comments/{comment_id}/delete")
+def delete_comment(
+    request: Request, token: str, comment_id: int, db: DatabaseDep, lang: LangDep, form: FormDep
+) -> Response:
+    """For owners: one comment goes; anyone else gets the 404 of an unknown link."""
+    assessment = managed_from_form(request, db, token, form)
+    try:
+        comments.delete(db, assessment.id, comment_id)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    return comments_answer(
+        request, assessment, db, lang, announcement=translate(lang, COMMENT_DELETED)
+    )
+
+
+@router.get("/a/{token}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, token: str, db: DatabaseDep) -> Response:
+    """For owners: what deleting takes away, and the button that does it."""
+    assessment = load_finished(db, token)
+    if not can_manage(request, db, assessment):
+        raise HTTPException(404)
+    return render(
+        request,
+        "assessments/delete.html",
+        {"assessment": assessment, "comment_count": len(comments.listing(db, assessment.id))},
+        headers=PRIVATE,
+    )
+
+
+@router.post("/a/{token}/delete")
+def delete_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    assessment = managed_from_form(request, db, token, form)
+    assessments.delete(db, assessment.id)
+    url = request.url_for("show_history").include_query_params(deleted="1")
+    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/a/{token}/export.md")
