@@ -11,7 +11,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset lighthouse clean
+.PHONY: run test setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset lighthouse clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
@@ -53,6 +53,10 @@ extract-messages: deps
 
 migrate: deps
 	$(BIN)/alembic upgrade head
+
+# Retention (README, Settings): finished assessments past APP_RETENTION_DAYS, drafts untouched for 30 days.
+purge: deps migrate
+	$(BIN)/python -m app.purge
 
 lint: deps
 	$(BIN)/ruff check .

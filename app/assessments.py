@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -90,22 +91,29 @@ def _without_controls(value: str, *, multiline: bool) -> str:
     return _CONTROLS.sub(replace, value)
 
 
+def clean_text(value: object, *, multiline: bool) -> str | None:
+    """User text as stored, or None when it is not text a database can store.
+
+    What no database can store as text is refused: NUL, and halves of UTF-16 surrogate pairs.
+    Other control characters are dropped, but multi-line text keeps its line breaks and tabs.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+        return None
+    return _without_controls(value, multiline=multiline)
+
+
 def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaError]]:
     meta: dict[str, str] = {}
     errors: list[MetaError] = []
     for field, limit in META_LIMITS.items():
-        value = raw.get(field, "")
+        value = clean_text(raw.get(field, ""), multiline=field in MULTILINE_FIELDS)
         if value is None:
-            value = ""
-        if not isinstance(value, str):
             errors.append(MetaError(field, "not_text"))
             continue
-        # What no database can store as text is refused: NUL, and halves of UTF-16 surrogate
-        # pairs. Other control characters are dropped, but notes keep their line breaks and tabs.
-        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
-            errors.append(MetaError(field, "not_text"))
-            continue
-        value = _without_controls(value, multiline=field in MULTILINE_FIELDS)
         if field == "title" and not value.strip():
             errors.append(MetaError(field, "required"))
         elif len(value) > limit:
@@ -474,6 +482,18 @@ def set_status(db: Database, token: str, status: object) -> Assessment:
             raise NotFound(token)
         assessment.status = status
     return assessment
+
+
+def delete(db: Database, assessment_id: int) -> bool:
+    """Delete an assessment and all that hangs on it; False when it was already gone.
+
+    One statement: its comments go with it (ON DELETE CASCADE); revisions made from it keep
+    their content and lose only the link (revised_from_id, ON DELETE SET NULL); the history's
+    counts and search index are kept in step by the triggers of migration 0002.
+    """
+    with db.write() as session:
+        deleted = session.execute(sa_delete(Assessment).where(Assessment.id == assessment_id))
+    return deleted.rowcount > 0
 
 
 # --- History -------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def _insert(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _locked_rows(session: Session, keys: Iterable[str], now: datetime) -> dict[str, AuthThrottle]:
+def locked_rows(session: Session, keys: Iterable[str], now: datetime) -> dict[str, AuthThrottle]:
     """The rows of `keys`, made if missing, locked in key order (so two attempts can't deadlock)."""
     keys = sorted(set(keys))
     session.execute(
@@ -112,7 +112,7 @@ def admit(db: Database, keys: Mapping[str, str], now: datetime | None = None) ->
     """
     now = now or utcnow()
     with db.write() as session:
-        rows = _locked_rows(session, keys.values(), now)
+        rows = locked_rows(session, keys.values(), now)
         refusals = []
         for kind, key in keys.items():
             row = rows[key]
@@ -139,7 +139,7 @@ def admit(db: Database, keys: Mapping[str, str], now: datetime | None = None) ->
 def succeeded(db: Database, keys: Mapping[str, str]) -> None:
     """The password was right: the client starts afresh, and the attempt counts nowhere."""
     with db.write() as session:
-        rows = _locked_rows(session, keys.values(), utcnow())
+        rows = locked_rows(session, keys.values(), utcnow())
         for kind, key in keys.items():
             if kind == "client":
                 session.delete(rows[key])

@@ -1,15 +1,18 @@
 """The application factory."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app import purge
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0",
         docs_url=None,  # served by pages.py with local assets, so the CSP holds there too
         redoc_url=None,
+        lifespan=purge_at_start_up,
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url, pool_timeout=settings.pool_timeout)
@@ -80,6 +84,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app
+
+
+@asynccontextmanager
+async def purge_at_start_up(app: FastAPI) -> AsyncIterator[None]:
+    """Retention applies from the moment the app starts, not only when `make purge` runs."""
+    settings = app.state.settings
+    report = await run_in_threadpool(purge.purge, app.state.db, settings.retention_days)
+    if report.total:
+        log.info(
+            "retention: deleted %d finished assessment(s) and %d abandoned draft(s)",
+            len(report.finished),
+            len(report.drafts),
+        )
+    yield
 
 
 def allowed_hosts(settings: Settings) -> list[str]:

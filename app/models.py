@@ -157,6 +157,24 @@ class Assessment(Base):
         return self.finished_at is not None
 
 
+class Comment(Base):
+    """A teammate's note on a finished assessment, under a display name (no accounts).
+
+    Deleted with its assessment (ON DELETE CASCADE), on both backends.
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # An assessment's comments, oldest first, from the index alone.
+    __table_args__ = (Index("ix_comments_assessment", "assessment_id", "id"),)
+
+
 class AssessmentCount(Base):
     """Finished assessments per recommendation, so the history's counts cost one tiny read.
 

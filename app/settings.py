@@ -99,6 +99,14 @@ class Settings(BaseSettings):
         validation_alias="APP_BODY_TIMEOUT",
         description="Seconds a client may take between two parts of a request body before a 408.",
     )
+    retention_days: int | None = Field(
+        default=None,
+        gt=0,
+        validation_alias="APP_RETENTION_DAYS",
+        description="If set, finished assessments older than this many days are deleted, with their "
+        "comments, by `make purge` and at start-up. Unset: kept for ever. Drafts untouched for 30 days "
+        "are deleted either way.",
+    )
 
     @property
     def trusted_proxy_list(self) -> list[str]:

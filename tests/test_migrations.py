@@ -46,6 +46,7 @@ def test_upgrade_on_an_empty_database_creates_the_schema(empty_database):
         "auth_throttle",
         "server_secrets",
         "auth_sessions",
+        "comments",
     }
     unique = inspector.get_unique_constraints("assessments")
     assert [c["column_names"] for c in unique] == [["share_token"]]
@@ -78,3 +79,22 @@ def test_downgrade_then_upgrade_again(empty_database):
 def test_the_app_never_creates_tables_itself():
     sources = "\n".join(p.read_text() for p in (ROOT / "app").rglob("*.py"))
     assert "create_all" not in sources
+
+
+def test_comments_revision_goes_down_and_up_with_its_data_gone(empty_database):
+    config = alembic_config(empty_database)
+    command.upgrade(config, "head")
+    engine = create_engine(empty_database)
+    foreign_keys = inspect(engine).get_foreign_keys("comments")
+    assert [(k["referred_table"], k["options"].get("ondelete")) for k in foreign_keys] == [
+        ("assessments", "CASCADE")
+    ]
+    indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("comments")}
+    assert indexes == {"ix_comments_assessment": ["assessment_id", "id"]}
+    engine.dispose()
+    command.downgrade(config, "0008-1")
+    engine = create_engine(empty_database)
+    assert "comments" not in inspect(engine).get_table_names()
+    assert "assessments" in inspect(engine).get_table_names()
+    engine.dispose()
+    command.upgrade(config, "head")

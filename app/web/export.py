@@ -2,14 +2,15 @@
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
 
-from app import assessments, decision
+from app import assessments, comments, decision
 from app.costs import numbers
-from app.models import Assessment
+from app.models import Assessment, Comment
 from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 
@@ -17,6 +18,15 @@ from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
 def verdict_path(request: Request, assessment: Assessment) -> str:
     """The verdict page's path (the API's `url`), from the route's name."""
     return request.url_for("show_verdict", token=assessment.share_token).path
+
+
+def comment_record(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "author": comment.author,
+        "text": comment.text,
+        "created_at": comment.created_at.isoformat(),
+    }
 
 
 def revision_link(request: Request, assessment: Assessment | None) -> dict[str, Any] | None:
@@ -39,6 +49,7 @@ def full_record(request: Request, db, assessment: Assessment, lang: str) -> dict
         verdict_path(request, assessment),
         revised_from=revision_link(request, assessments.revised_from(db, assessment)),
         superseded_by=revision_link(request, assessments.superseded_by(db, assessment)),
+        comments=comments.listing(db, assessment.id),
     )
 
 
@@ -49,6 +60,7 @@ def api_record(
     *,
     revised_from: dict[str, Any] | None = None,
     superseded_by: dict[str, Any] | None = None,
+    comments: Sequence[Comment] = (),
 ) -> dict[str, Any]:
     return {
         "id": assessment.share_token,
@@ -66,6 +78,7 @@ def api_record(
         "version": assessment.version,
         "revised_from": revised_from,
         "superseded_by": superseded_by,
+        "comments": [comment_record(comment) for comment in comments],
     }
 
 

@@ -18,6 +18,12 @@ MESSAGES = {
     "invalid_status": N_("The status must be one of: proposed, accepted, rejected, superseded."),
     "unknown_status_field": N_("Unknown field: the body takes status only."),
     "unsearchable": N_("Search for a word: a search needs at least one letter or digit."),
+    "author_required": N_("Give a name your team will recognise (up to %(limit)s characters)."),
+    "text_required": N_("Write a comment (up to %(limit)s characters)."),
+    "unknown_comment_field": N_("Unknown field: a comment takes author and text."),
+    "comment_throttled": N_(
+        "Too many comments in a short time: wait a minute, then send yours again."
+    ),
     "invalid_cursor": N_(
         "This cursor was not given out by this app: start again from the first page."
     ),

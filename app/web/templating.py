@@ -12,7 +12,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import datasets, decision
+from app import comments, datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
 from app.web import cost_views, export, htmx, i18n
@@ -162,6 +162,7 @@ env.globals.update(
     STATUS_LABELS=i18n.STATUS_LABELS,
     CHANGE_KINDS=i18n.CHANGE_KINDS,
     RULES_VERSION=decision.RULES_VERSION,
+    COMMENT_LIMITS=comments.LIMITS,
 )
 
 

@@ -4,15 +4,15 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from app import assessments, costs, decision, history, manage
+from app import assessments, comments, costs, decision, history, manage
 from app.models import STATUSES
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep
-from app.web.export import api_record, full_record, verdict_path
+from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
@@ -66,6 +66,7 @@ def add_body_schemas(document: dict[str, Any]) -> None:
     components = document.setdefault("components", {}).setdefault("schemas", {})
     components.update(schema.pop("$defs", {}))
     components["AssessmentIn"] = schema
+    components["CommentIn"] = CommentIn.model_json_schema()
 
 
 class FieldProblem(BaseModel):
@@ -98,6 +99,21 @@ class RevisionLink(BaseModel):
     finished_at: str | None
 
 
+class CommentOut(BaseModel):
+    id: int
+    author: str
+    text: str
+    created_at: str
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    author: str = Field(
+        min_length=1, max_length=comments.LIMITS["author"], description="A display name"
+    )
+    text: str = Field(min_length=1, max_length=comments.LIMITS["text"])
+
+
 class AssessmentOut(BaseModel):
     id: str
     url: str
@@ -123,6 +139,7 @@ class AssessmentOut(BaseModel):
     superseded_by: RevisionLink | None = Field(
         description="The newest finished revision of this one, which supersedes it"
     )
+    comments: list[CommentOut] = Field(description="The team's comments, oldest first")
 
 
 class StatusIn(BaseModel):
@@ -424,6 +441,72 @@ async def update_assessment(
         raise HTTPException(404, "Not found") from None
     record = await run_in_threadpool(full_record, request, db, changed, lang)
     return JSONResponse(record, headers={"Cache-Control": "no-store"})
+
+
+@router.delete("/assessments/{id}", status_code=204, responses=NOT_MANAGED)
+def api_delete_assessment(assessment: ManagedDep, db: DatabaseDep) -> Response:
+    """Delete the assessment with its comments and attached data, from everywhere, for good."""
+    assessments.delete(db, assessment.id)
+    return Response(status_code=204)
+
+
+@router.delete("/assessments/{id}/comments/{comment_id}", status_code=204, responses=NOT_MANAGED)
+def api_delete_comment(assessment: ManagedDep, comment_id: int, db: DatabaseDep) -> Response:
+    """Delete one comment (the manage token's holder only)."""
+    try:
+        comments.delete(db, assessment.id, comment_id)
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    return Response(status_code=204)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the proxy middleware settled it (see APP_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/assessments/{id}/comments",
+    status_code=201,
+    response_model=CommentOut,
+    responses={
+        404: {"description": "No finished assessment has that id."},
+        422: {"model": Problems, "description": "Each offending field, named; nothing stored."},
+        429: {"description": "Too many comments from this address or on this assessment."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentIn"}}},
+        }
+    },
+)
+async def create_comment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002
+    """Add a comment under a display name: anyone with the share link may."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict):
+        return unprocessable([problem("body", "not_object", lang)])
+    problems = [
+        problem(key, "unknown_comment_field", lang) for key in body if key not in comments.LIMITS
+    ]
+    comment, errors = comments.validate(body)
+    problems += [problem(e.field, e.code, lang, e.limit) for e in errors]
+    if problems or comment is None:
+        return unprocessable(problems)
+    try:
+        stored = await run_in_threadpool(comments.add, db, id, comment, client_address(request))
+    except assessments.NotFound:
+        raise HTTPException(404, "Not found") from None
+    except comments.Throttled as throttled:
+        return JSONResponse(
+            {"detail": problem("body", "comment_throttled", lang)["message"]},
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+        )
+    return JSONResponse(comment_record(stored), status_code=201)
 
 
 @router.get(

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from app import assessments, decision, history, manage
+from app import assessments, comments, decision, history, manage
 from app.models import STATUSES, Assessment
 from app.web import htmx
 from app.web.access import SESSION_COOKIE
@@ -19,7 +19,8 @@ from app.web.export import (
     full_record,
     verdict_markdown,
 )
-from app.web.forms import message
+from app.web.forms import message, meta_errors
+from app.web.i18n import N_, translate
 from app.web.manage_cookies import forget_new_token, new_manage_token
 from app.web.routes.manage import manage_context
 from app.web.routes.wizard import FormDep
@@ -28,6 +29,8 @@ from app.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+COMMENT_ADDED = N_("Your comment was added.")
+COMMENT_DELETED = N_("The comment was deleted.")
 
 
 def load_finished(db, token: str) -> Assessment:
@@ -74,7 +77,9 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     new_token = new_manage_token(request)
     if new_token is not None and manage.holds(assessment, new_token):
         # Shown once, to this browser only: never cached, and the cookie that carried it goes.
-        response = render_verdict(request, assessment, (original, successor), lang, True, new_token)
+        response = render_verdict(
+            request, assessment, (original, successor), lang, True, new_token, db=db
+        )
         response.headers.update(headers)
         forget_new_token(request, response)
         return response
@@ -95,7 +100,9 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     if page is None:
         page = cache.put(
             key,
-            render_verdict(request, assessment, (original, successor), lang, may_manage, None).body,
+            render_verdict(
+                request, assessment, (original, successor), lang, may_manage, None, db=db
+            ).body,
         )
     headers["ETag"] = page.etag
     if page.etag in request.headers.get("if-none-match", ""):
@@ -110,7 +117,13 @@ def render_verdict(
     lang: str,
     may_manage: bool,
     new_manage_token: str | None,
+    *,
+    db,
+    comment_form: dict | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    """The verdict page; a comment that was refused comes back in its form (`comment_form`)."""
     share_url = str(request.url_for("show_verdict", token=assessment.share_token))
     return render(
         request,
@@ -123,7 +136,10 @@ def render_verdict(
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
             "manage": manage_context(assessment, may_manage, new_manage_token),
+            **comments_context(db, assessment, may_manage, comment_form),
         },
+        status_code=status_code,
+        headers=headers,
     )
 
 
@@ -164,6 +180,138 @@ def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) 
         {**record_context(changed, original, successor, True), "fragment": True},
         headers={**PRIVATE, "Vary": "HX-Request"},
     )
+
+
+def comments_context(
+    db, assessment: Assessment, owner: bool, comment_form: dict | None = None
+) -> dict:
+    return {
+        "comments": comments.listing(db, assessment.id),
+        "comment_form": comment_form,
+        "owner": owner,
+    }
+
+
+def comments_answer(
+    request: Request,
+    assessment: Assessment,
+    db,
+    lang: str,
+    *,
+    comment_form: dict | None = None,
+    announcement: str = "",
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """After a comment was posted or deleted: for htmx, the comments section alone (the same
+    partial the page includes); without JS, a refused comment gets the whole page back, and an
+    accepted one a redirect to the page's comments."""
+    owner = can_manage(request, db, assessment)
+    if htmx.wants_fragment(request):
+        response = render(
+            request,
+            "assessments/_comments.html",
+            {
+                "assessment": assessment,
+                "fragment": True,
+                "announcement": announcement,
+                **comments_context(db, assessment, owner, comment_form),
+            },
+            status_code=status_code,
+            headers={**PRIVATE, **(headers or {})},
+        )
+    elif comment_form is not None:
+        _, original, successor = assessments.with_neighbours(db, assessment.share_token)
+        response = render_verdict(
+            request,
+            assessment,
+            (original, successor),
+            lang,
+            owner,
+            None,
+            db=db,
+            comment_form=comment_form,
+            status_code=status_code,
+            headers={**PRIVATE, **(headers or {})},
+        )
+    else:
+        url = request.url_for("show_verdict", token=assessment.share_token)
+        return RedirectResponse(f"{url}#comments", status_code=303)
+    response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    return response
+
+
+@router.post("/a/{token}/comments")
+def add_comment(
+    request: Request,
+    token: str,
+    db: DatabaseDep,
+    lang: LangDep,
+    author: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    assessment = load_finished(db, token)
+    values = {"author": author, "text": text}
+    comment, errors = comments.validate(values)
+    if comment is None:
+        form = {"values": values, "errors": meta_errors(errors, lang), "problem": None}
+        return comments_answer(request, assessment, db, lang, comment_form=form, status_code=422)
+    address = request.client.host if request.client else "unknown"
+    try:
+        comments.add(db, token, comment, address)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    except comments.Throttled as throttled:
+        form = {"values": values, "errors": {}, "problem": message("comment_throttled", lang)}
+        return comments_answer(
+            request,
+            assessment,
+            db,
+            lang,
+            comment_form=form,
+            status_code=429,
+            headers={"Retry-After": str(throttled.retry_after)},
+        )
+    return comments_answer(
+        request, assessment, db, lang, announcement=translate(lang, COMMENT_ADDED)
+    )
+
+
+@router.post("/a/{token}/comments/{comment_id}/delete")
+def delete_comment(
+    request: Request, token: str, comment_id: int, db: DatabaseDep, lang: LangDep, form: FormDep
+) -> Response:
+    """For owners: one comment goes; anyone else gets the 404 of an unknown link."""
+    assessment = managed_from_form(request, db, token, form)
+    try:
+        comments.delete(db, assessment.id, comment_id)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    return comments_answer(
+        request, assessment, db, lang, announcement=translate(lang, COMMENT_DELETED)
+    )
+
+
+@router.get("/a/{token}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, token: str, db: DatabaseDep) -> Response:
+    """For owners: what deleting takes away, and the button that does it."""
+    assessment = load_finished(db, token)
+    if not can_manage(request, db, assessment):
+        raise HTTPException(404)
+    return render(
+        request,
+        "assessments/delete.html",
+        {"assessment": assessment, "comment_count": len(comments.listing(db, assessment.id))},
+        headers=PRIVATE,
+    )
+
+
+@router.post("/a/{token}/delete")
+def delete_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    assessment = managed_from_form(request, db, token, form)
+    assessments.delete(db, assessment.id)
+    url = request.url_for("show_history").include_query_params(deleted="1")
+    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/a/{token}/export.md")
@@ -209,6 +357,7 @@ def show_history(
     recommendation: Annotated[str, Query()] = "",
     status: Annotated[str, Query()] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    deleted: str = "",
 ) -> Response:
     if recommendation and recommendation not in decision.APPROACHES:
         recommendation = ""
@@ -237,6 +386,7 @@ def show_history(
             "status_filter": status_filter,
             "cursor": cursor,
             "problem": problem,
+            "deleted": deleted == "1",
         },
         block="results",
         status_code=code,
