@@ -1,7 +1,7 @@
 """One Jinja environment; a template renders whole, or one named block for htmx (jinja2-fragments)."""
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,12 @@ def _date(context, value: datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value, "long", locale=i18n.BABEL_LOCALE[context["lang"]])
+
+
+@pass_context
+def _month(context, value: date) -> str:
+    """A calendar month: "Nov 2026", "2026年11月"."""
+    return format_date(value, "MMM y", locale=i18n.BABEL_LOCALE[context["lang"]])
 
 
 def _percent(score: float) -> str:
@@ -124,7 +130,12 @@ def _sentence(text: str) -> str:
 
 
 env.filters.update(
-    localize=_localize, datetime=_datetime, date=_date, percent=_percent, sentence=_sentence
+    localize=_localize,
+    datetime=_datetime,
+    date=_date,
+    month=_month,
+    percent=_percent,
+    sentence=_sentence,
 )
 # The cost numbers (app/costs): dollars, months, shares, counts; `cost_view` turns stored inputs
 # into what templates/costs/_results.html shows.
