@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
@@ -61,7 +61,7 @@ def _date(context, value: datetime | None) -> str:
 @pass_context
 def _month(context, value: date) -> str:
     """A calendar month: "Nov 2026", "2026年11月"."""
-    return format_date(value, "MMM y", locale=i18n.BABEL_LOCALE[context["lang"]])
+    return format_skeleton("yMMM", value, locale=i18n.BABEL_LOCALE[context["lang"]])
 
 
 def _percent(score: float) -> str:
