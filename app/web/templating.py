@@ -15,6 +15,7 @@ from starlette.responses import Response
 from app import datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
+from app.insights.chart import fit_label
 from app.web import cost_views, export, htmx, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -158,6 +159,7 @@ env.globals.update(
     question_label=_question_label,
     question_name=_question_name,
     line_problem=_line_problem,
+    fit_label=fit_label,
     dataset_facts=datasets.facts,
     measured_fact=datasets.measured_fact,
     DATASET_SOURCES=datasets.SOURCES,

@@ -77,10 +77,14 @@ def _charts(found: insights.Insights) -> dict[str, Any]:
     recommendations, confidences = tuple(decision.APPROACHES), insights.CONFIDENCES
     return {
         "recommendation": bar_chart(
-            [(key, {key: n}) for key, n in found.overall.recommendations.items()], recommendations
+            [(key, {key: n}) for key, n in found.overall.recommendations.items()],
+            recommendations,
+            labels_above=True,
         ),
         "confidence": bar_chart(
-            [(key, {key: n}) for key, n in found.overall.confidences.items()], confidences
+            [(key, {key: n}) for key, n in found.overall.confidences.items()],
+            confidences,
+            labels_above=True,
         ),
         "month": bar_chart(
             [(when, t.recommendations) for when, t in found.months], recommendations
