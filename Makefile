@@ -11,7 +11,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset lighthouse clean
+.PHONY: run test setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
@@ -82,6 +82,10 @@ bench-search-dos: setup
 
 bench-dataset: setup
 	$(BIN)/python bench/bench_dataset_check.py
+
+# p50 of /insights over 100k seeded assessments on SQLite (BENCH_ARGS="--database-url URL" to reuse one).
+bench-insights: setup
+	$(BIN)/python bench/bench_insights.py $(BENCH_ARGS)
 
 bench-reliability: setup
 	$(BIN)/python bench/reliability_load.py

@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, func, insert, or_, select, text, tuple_
+from sqlalchemy import (
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    column,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
@@ -250,6 +262,14 @@ def _capped_tally(recommendations: Sequence[str]) -> tuple[dict[str, int], bool]
     return _tally(Counter(recommendations[:SEARCH_COUNT_LIMIT]).items()), capped
 
 
+def search_condition(session: Session, q: str):
+    """A condition on `assessments`: the finished rows the search `q` (already cleaned) matches,
+    through the same back end, indexes and short-query window as the history's search."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _SqliteSearch(session, q).condition()
+    return _SqlSearch(session, q).condition()
+
+
 def _by_ids(session: Session, ids: Sequence[int]) -> list[Assessment]:
     if not ids:
         return []
@@ -277,6 +297,9 @@ class _SqlSearch:
             edge = session.execute(_newest_first(newest, 1).offset(SHORT_SEARCH_WINDOW - 1)).first()
             if edge is not None:
                 self.conditions.append(tuple_(Assessment.finished_at, Assessment.id) >= tuple(edge))
+
+    def condition(self):
+        return and_(*self.conditions)
 
     def recommendations(self, n: int) -> list[str]:
         return list(
@@ -338,6 +361,18 @@ class _SqliteSearch:
         if edge is not None:
             self.where.append("rowid >= :edge")
             self.params["edge"] = edge
+
+    def condition(self):
+        matches = (
+            text(
+                f"SELECT rowid % {ORDER_KEY_ID_SPAN} AS id FROM {SQLITE_SEARCH_TABLE}"
+                f" WHERE {' AND '.join(self.where)}"
+            )
+            .bindparams(**self.params)
+            .columns(column("id", Integer))
+            .subquery()
+        )
+        return Assessment.id.in_(select(matches.c.id))
 
     def recommendations(self, n: int) -> list[str]:
         return list(

@@ -20,7 +20,17 @@ from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache
 from app.web.cost_schemas import add_cost_schemas
 from app.web.progress import ProgressBoard
-from app.web.routes import access, api, assessments, costs, datasets, manage, pages, wizard
+from app.web.routes import (
+    access,
+    api,
+    assessments,
+    costs,
+    datasets,
+    insights,
+    manage,
+    pages,
+    wizard,
+)
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
 
@@ -77,10 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, manage, api, costs, datasets):
+    for module in (pages, access, wizard, assessments, manage, api, costs, datasets, insights):
         app.include_router(module.router)
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
+    app.include_router(insights.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

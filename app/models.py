@@ -129,6 +129,17 @@ class Assessment(Base):
         Index(
             "ix_assessments_status_recommendation", "status", "recommendation", "finished_at", "id"
         ),
+        # Insights: counts by month, verdict and team read this index, never the wide rows;
+        # recommendation first, so that filtering by it uses this index too.
+        Index(
+            "ix_assessments_insights",
+            "recommendation",
+            "confidence",
+            "team",
+            "finished_at",
+            sqlite_where=text("finished_at IS NOT NULL"),
+            postgresql_where=text("finished_at IS NOT NULL"),
+        ),
         # Search (PostgreSQL): newest first, filtering on the index alone (index-only scans)...
         Index(
             "ix_assessments_history",

@@ -1,12 +1,12 @@
 """One Jinja environment; a template renders whole, or one named block for htmx (jinja2-fragments)."""
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from starlette.responses import Response
 from app import comments, datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
+from app.insights.chart import fit_label
 from app.web import cost_views, export, htmx, i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -56,6 +57,12 @@ def _date(context, value: datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value, "long", locale=i18n.BABEL_LOCALE[context["lang"]])
+
+
+@pass_context
+def _month(context, value: date) -> str:
+    """A calendar month: "Nov 2026", "2026年11月"."""
+    return format_skeleton("yMMM", value, locale=i18n.BABEL_LOCALE[context["lang"]])
 
 
 def _percent(score: float) -> str:
@@ -124,7 +131,12 @@ def _sentence(text: str) -> str:
 
 
 env.filters.update(
-    localize=_localize, datetime=_datetime, date=_date, percent=_percent, sentence=_sentence
+    localize=_localize,
+    datetime=_datetime,
+    date=_date,
+    month=_month,
+    percent=_percent,
+    sentence=_sentence,
 )
 # The cost numbers (app/costs): dollars, months, shares, counts; `cost_view` turns stored inputs
 # into what templates/costs/_results.html shows.
@@ -147,6 +159,7 @@ env.globals.update(
     question_label=_question_label,
     question_name=_question_name,
     line_problem=_line_problem,
+    fit_label=fit_label,
     dataset_facts=datasets.facts,
     measured_fact=datasets.measured_fact,
     DATASET_SOURCES=datasets.SOURCES,
