@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import costs, datasets, decision, manage
@@ -123,7 +123,7 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
     return meta, errors
 
 
-def link_expired(assessment: Assessment, now: datetime | None = None) -> bool:
+def link_expired(assessment: "Assessment | Stamp", now: datetime | None = None) -> bool:
     expires_at = assessment.share_expires_at
     return expires_at is not None and expires_at <= (now or utcnow())
 
@@ -412,6 +412,77 @@ def _neighbour(columns: Sequence[Any]) -> Neighbour | None:
     return Neighbour(*columns) if columns[0] is not None else None
 
 
+class Stamp(NamedTuple):
+    """The few columns that say which version of a verdict page a link stands for."""
+
+    id: int
+    share_token: str
+    updated_at: datetime
+    finished_at: datetime | None
+    share_expires_at: datetime | None
+    manage_token_hash: str | None
+    original: Neighbour | None
+    successor: Neighbour | None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+# Built once: a statement with an alias costs more to build than to run (SQLAlchemy then caches
+# its compiled form).
+_original = aliased(Assessment, name="original")
+_successor = aliased(Assessment, name="successor")
+_revision = aliased(Assessment, name="revision")
+_NEWEST_REVISION = (
+    select(_revision.id)
+    .where(_revision.revised_from_id == Assessment.id, _revision.finished_at.is_not(None))
+    .order_by(_revision.finished_at.desc(), _revision.id.desc())
+    .limit(1)
+    .correlate(Assessment)
+    .scalar_subquery()
+)
+_NEIGHBOURS = tuple(
+    column
+    for other in (_original, _successor)
+    for column in (other.share_token, other.title, other.version, other.finished_at)
+)
+
+
+def _with_neighbours(*columns):
+    return (
+        select(*columns, *_NEIGHBOURS)
+        .outerjoin(_original, _original.id == Assessment.revised_from_id)
+        .outerjoin(_successor, _successor.id == _NEWEST_REVISION)
+        .where(Assessment.share_token == bindparam("token"))
+    )
+
+
+_STAMP = _with_neighbours(
+    Assessment.id,
+    Assessment.share_token,
+    Assessment.updated_at,
+    Assessment.finished_at,
+    Assessment.share_expires_at,
+    Assessment.manage_token_hash,
+)
+_WITH_NEIGHBOURS = _with_neighbours(Assessment)
+
+
+def stamp(db: Database, token: str) -> Stamp:
+    """One indexed lookup of a link, without its documents: enough to answer a cached page."""
+    if not looks_like_token(token):
+        raise NotFound(token)
+    with db.read() as session:
+        found = session.execute(_STAMP, {"token": token}).one_or_none()
+    if found is None:
+        raise NotFound(token)
+    result = Stamp(*found[:6], _neighbour(found[6:10]), _neighbour(found[10:14]))
+    if link_expired(result):
+        raise NotFound(token)
+    return result
+
+
 def with_neighbours(
     db: Database, token: str
 ) -> tuple[Assessment, Neighbour | None, Neighbour | None]:
@@ -420,30 +491,8 @@ def with_neighbours(
     (app/web/routes/assessments.py)."""
     if not looks_like_token(token):
         raise NotFound(token)
-    original, successor, revision = (aliased(Assessment) for _ in range(3))
-    newest_revision = (
-        select(revision.id)
-        .where(revision.revised_from_id == Assessment.id, revision.finished_at.is_not(None))
-        .order_by(revision.finished_at.desc(), revision.id.desc())
-        .limit(1)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    statement = (
-        select(
-            Assessment,
-            *(
-                column
-                for other in (original, successor)
-                for column in (other.share_token, other.title, other.version, other.finished_at)
-            ),
-        )
-        .outerjoin(original, original.id == Assessment.revised_from_id)
-        .outerjoin(successor, successor.id == newest_revision)
-        .where(Assessment.share_token == token)
-    )
     with db.read() as session:
-        found = session.execute(statement).one_or_none()
+        found = session.execute(_WITH_NEIGHBOURS, {"token": token}).one_or_none()
     if found is None or link_expired(found[0]):
         raise NotFound(token)
     return found[0], _neighbour(found[1:5]), _neighbour(found[5:9])

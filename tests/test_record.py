@@ -433,3 +433,16 @@ def test_status_form_refuses_a_viewer_and_a_bad_value(client, app):
     client.cookies.clear()
     assert client.post(f"/a/{token}/status", data={"status": "accepted"}).status_code == 404
     assert row(app, token).status == "proposed"
+
+
+def test_a_reopened_assessment_keeps_the_link_to_its_newer_version(client, app):
+    original = finish(client, title="Refund agent")
+    revision = revise_and_finish(client, original)
+    set_status(app, original, "accepted")
+    page = html(client.get(f"/a/{original}"))
+    notice = page.select_one(".superseded-notice")
+    assert notice.select_one("strong") is None
+    assert notice.select_one("a.superseded-by")["href"] == f"http://testserver/a/{revision}"
+    assert page.select_one("#record .status").get_text() == "Accepted"
+    record = client.get(f"/api/v1/assessments/{original}").json()
+    assert (record["status"], record["superseded_by"]["id"]) == ("accepted", revision)

@@ -1,5 +1,6 @@
 """A finished assessment: the verdict page, its exports, Revise; and the history of all of them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -45,8 +46,8 @@ class VerdictKey:
     """Every input of a cached verdict page: two requests with equal keys get the same bytes.
 
     The assessment's row is represented by its id and `updated_at`, which every write to it
-    moves (a rotated link changes `share_token` too); the original it was revised from and the
-    revision that superseded it by what the page shows of them. What else the page reads comes from the request: its language, its
+    moves (a rotated link changes `share_token` too); the original it was revised from by what
+    the page shows of it. What else the page reads comes from the request: its language, its
     whole URL (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
     the assessment. Process-wide constants (rules version, templates) change only with a deploy.
@@ -68,23 +69,54 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
     # worker; the render cache then saves only the rendering, keyed by every input of the page.
     try:
-        assessment, original, successor = assessments.with_neighbours(db, token)
+        found = assessments.stamp(db, token)
     except assessments.NotFound:
         raise HTTPException(404) from None
-    if not assessment.is_finished:
+    if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
     new_token = new_manage_token(request)
-    if new_token is not None and manage.holds(assessment, new_token):
+    if new_token is not None and manage.holds(found, new_token):
         # Shown once, to this browser only: never cached, and the cookie that carried it goes.
-        response = render_verdict(
-            request, assessment, (original, successor), lang, True, new_token, db=db
-        )
+        assessment, *neighbours = load_with_neighbours(db, token)
+        response = render_verdict(request, assessment, neighbours, lang, True, new_token, db=db)
         response.headers.update(headers)
         forget_new_token(request, response)
         return response
-    may_manage = can_manage(request, db, assessment)
-    key = VerdictKey(
+    may_manage = can_manage(request, db, found)
+    cache = request.app.state.verdict_cache
+    neighbours = (found.original, found.successor)
+    page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
+    if page is None:
+        assessment, *neighbours = load_with_neighbours(db, token)
+        body = render_verdict(request, assessment, neighbours, lang, may_manage, None, db=db).body
+        # Keyed by what was rendered: a write since the lookup above makes a newer page, which
+        # is then filed under the newer version, never under the older one.
+        page = cache.put(verdict_key(request, assessment, neighbours, lang, may_manage), body)
+    headers["ETag"] = page.etag
+    if page.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(page.body, headers=headers)
+
+
+def load_with_neighbours(
+    db, token: str
+) -> tuple[Assessment, assessments.Neighbour | None, assessments.Neighbour | None]:
+    try:
+        return assessments.with_neighbours(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+
+
+def verdict_key(
+    request: Request,
+    assessment: Assessment | assessments.Stamp,
+    neighbours: Sequence[assessments.Neighbour | None],
+    lang: str,
+    may_manage: bool,
+) -> VerdictKey:
+    original, successor = neighbours
+    return VerdictKey(
         assessment.id,
         assessment.share_token,
         assessment.updated_at,
@@ -95,25 +127,12 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         bool(request.cookies.get(SESSION_COOKIE)),
         may_manage,
     )
-    cache = request.app.state.verdict_cache
-    page = cache.get(key)
-    if page is None:
-        page = cache.put(
-            key,
-            render_verdict(
-                request, assessment, (original, successor), lang, may_manage, None, db=db
-            ).body,
-        )
-    headers["ETag"] = page.etag
-    if page.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(page.body, headers=headers)
 
 
 def render_verdict(
     request: Request,
     assessment: Assessment,
-    neighbours: tuple[assessments.Neighbour | None, assessments.Neighbour | None],
+    neighbours: Sequence[assessments.Neighbour | None],
     lang: str,
     may_manage: bool,
     new_manage_token: str | None,
@@ -173,7 +192,7 @@ def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) 
         return RedirectResponse(
             str(request.url_for("show_verdict", token=changed.share_token)), status_code=303
         )
-    _, original, successor = assessments.with_neighbours(db, changed.share_token)
+    _, original, successor = load_with_neighbours(db, changed.share_token)
     return render(
         request,
         "assessments/_record.html",
