@@ -139,6 +139,8 @@ def test_filters_by_recommendation_and_search(client, seeded):
     assert page.select_one(".insights-total")["data-total"] == "2"
     assert page.select_one("#insights-recommendation option[selected]")["value"] == "rag"
     assert page.select_one("#insights-q")["value"] == "spec"
+    json_link = page.select_one(".page-head a")["href"]
+    assert json_link.endswith("/api/v1/insights?q=spec&recommendation=rag")
     # An unknown value is ignored by the page, as the history does, and refused by the API.
     page = html(client.get("/insights", params={"recommendation": "magic"}))
     assert page.select_one(".insights-total")["data-total"] == "5"
