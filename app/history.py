@@ -266,8 +266,8 @@ def search_condition(session: Session, q: str):
     """A condition on `assessments`: the finished rows the search `q` (already cleaned) matches,
     through the same back end, indexes and short-query window as the history's search."""
     if session.get_bind().dialect.name == "sqlite":
-        return _SqliteSearch(session, q).condition()
-    return _SqlSearch(session, q).condition()
+        return _SqliteSearch(session, q, None).condition()
+    return _SqlSearch(session, q, None).condition()
 
 
 def _by_ids(session: Session, ids: Sequence[int]) -> list[Assessment]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app import decision, history
 from app.assessments import _clean_query
 from app.db import Database
-from app.models import Assessment
+from app.models import STATUSES, Assessment
 
 CONFIDENCES = ("high", "medium", "low")
 # Teams shown one by one; the others are counted together. Teams are free text, so their number
@@ -30,6 +30,7 @@ TEAM_LIMIT = 12
 # layer reads, validates and documents exactly these, so one more filter is one more entry here.
 FILTERS: dict[str, tuple[ColumnElement, tuple[str, ...]]] = {
     "recommendation": (Assessment.recommendation, tuple(decision.APPROACHES)),
+    "status": (Assessment.status, STATUSES),
 }
 
 
