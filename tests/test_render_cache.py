@@ -17,7 +17,10 @@ from app.web.routes.assessments import VerdictKey, render_verdict
 from tests.test_api import create
 from tests.test_manage import row
 
-# What the key stands for, per input of render_verdict (new_manage_token: never cached).
+# What the key stands for, per input of render_verdict (new_manage_token: never cached). `db` is
+# read for the comments, and every comment added or deleted moves the assessment's `updated_at`
+# (the key's version; tests/test_comments.py). A refused comment's form, status and headers make
+# a page that is never cached.
 KEY_FIELDS = {
     "request": {"url", "session_cookie"},
     "assessment": {"assessment_id", "share_token", "version"},
@@ -25,11 +28,12 @@ KEY_FIELDS = {
     "lang": {"lang"},
     "may_manage": {"may_manage"},
 }
+NEVER_CACHED = ["new_manage_token", "db", "comment_form", "status_code", "headers"]
 
 
 def test_the_key_names_every_input_of_the_render():
     parameters = list(inspect.signature(render_verdict).parameters)
-    assert parameters == [*KEY_FIELDS, "new_manage_token"]
+    assert parameters == [*KEY_FIELDS, *NEVER_CACHED]
     assert {f.name for f in dataclasses.fields(VerdictKey)} == set().union(*KEY_FIELDS.values())
 
 
