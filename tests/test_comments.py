@@ -393,3 +393,18 @@ def test_someone_with_only_the_link_sees_no_delete_button_and_gets_404(client, a
     response = client.post(f"/a/{token}/comments/{comment['id']}/delete")
     assert response.status_code == 404
     assert stored_comments(app) == 1
+
+
+def test_a_throttled_comment_by_htmx_gets_the_section_back_with_the_reason(client, token):
+    for n in range(comments.PER_ADDRESS):
+        post(client, token, {"author": "Ana", "text": f"#{n}"})
+    response = client.post(
+        f"/a/{token}/comments",
+        data={"author": "Ana", "text": "more"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 429
+    assert html(response).section["id"] == "comments"
+    assert html(response).select_one("#comment-text").text == "more"
+    # htmx swaps a 429 in (base.html's responseHandling), so the reason shows without a reload.
+    assert '{"code":"429","swap":true}' in client.get("/").text
