@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import costs, datasets, decision, manage
@@ -123,7 +123,7 @@ def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaE
     return meta, errors
 
 
-def link_expired(assessment: Assessment, now: datetime | None = None) -> bool:
+def link_expired(assessment: "Assessment | Stamp", now: datetime | None = None) -> bool:
     expires_at = assessment.share_expires_at
     return expires_at is not None and expires_at <= (now or utcnow())
 
@@ -388,19 +388,68 @@ class Original(NamedTuple):
     title: str
 
 
+class Stamp(NamedTuple):
+    """The few columns that say which version of a verdict page a link stands for."""
+
+    id: int
+    share_token: str
+    updated_at: datetime
+    finished_at: datetime | None
+    share_expires_at: datetime | None
+    manage_token_hash: str | None
+    original: Original | None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+# Built once: a statement with an alias costs more to build than to run (SQLAlchemy then caches
+# its compiled form).
+_original = aliased(Assessment, name="original")
+_STAMP = (
+    select(
+        Assessment.id,
+        Assessment.share_token,
+        Assessment.updated_at,
+        Assessment.finished_at,
+        Assessment.share_expires_at,
+        Assessment.manage_token_hash,
+        _original.share_token,
+        _original.title,
+    )
+    .outerjoin(_original, _original.id == Assessment.revised_from_id)
+    .where(Assessment.share_token == bindparam("token"))
+)
+_WITH_ORIGINAL = (
+    select(Assessment, _original.share_token, _original.title)
+    .outerjoin(_original, _original.id == Assessment.revised_from_id)
+    .where(Assessment.share_token == bindparam("token"))
+)
+
+
+def stamp(db: Database, token: str) -> Stamp:
+    """One indexed lookup of a link, without its documents: enough to answer a cached page."""
+    if not looks_like_token(token):
+        raise NotFound(token)
+    with db.read() as session:
+        found = session.execute(_STAMP, {"token": token}).one_or_none()
+    if found is None:
+        raise NotFound(token)
+    *columns, original_token, original_title = found
+    result = Stamp(*columns, Original(original_token, original_title) if original_token else None)
+    if link_expired(result):
+        raise NotFound(token)
+    return result
+
+
 def with_original(db: Database, token: str) -> tuple[Assessment, Original | None]:
     """The assessment behind a link and the one it was revised from, in one indexed lookup:
     everything the verdict page shows from the database (app/web/routes/assessments.py)."""
     if not looks_like_token(token):
         raise NotFound(token)
-    original = aliased(Assessment)
-    statement = (
-        select(Assessment, original.share_token, original.title)
-        .outerjoin(original, original.id == Assessment.revised_from_id)
-        .where(Assessment.share_token == token)
-    )
     with db.read() as session:
-        found = session.execute(statement).one_or_none()
+        found = session.execute(_WITH_ORIGINAL, {"token": token}).one_or_none()
     if found is None or link_expired(found[0]):
         raise NotFound(token)
     assessment, original_token, original_title = found

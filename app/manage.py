@@ -7,6 +7,8 @@ nothing. When the team password is set, signed-in users may manage every assessm
 Transactions commit here.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import secrets
@@ -29,7 +31,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
 
-def holds(assessment: Assessment, manage_token: str | None) -> bool:
+def holds(assessment: Assessment | assessments.Stamp, manage_token: str | None) -> bool:
     """True when `manage_token` is this assessment's, compared in constant time."""
     if not manage_token or assessment.manage_token_hash is None:
         return False

@@ -1,6 +1,10 @@
-"""A bounded in-process cache of rendered pages that never change (finished verdicts).
+"""A bounded in-process cache of rendered pages, each filed under a key of every input that
+made it (see VerdictKey in app/web/routes/assessments.py), so that it can never answer a page
+that is out of date: it saves rendering, not the lookup that decides whether a link is alive.
 
-Only a cache: losing it costs a render, and every worker keeps its own.
+Anything the verdict page shows from the database must move the assessment's `updated_at` when
+it is written (the ORM does it for every column of the row; writes elsewhere, such as comments,
+must set it too). Only a cache: losing it costs a render, and every worker keeps its own.
 """
 
 import hashlib

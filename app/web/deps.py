@@ -61,7 +61,7 @@ def managed_assessment(
 ManagedDep = Annotated[Assessment, Depends(managed_assessment)]
 
 
-def can_manage(request: Request, db: Database, assessment: Assessment) -> bool:
+def can_manage(request: Request, db: Database, assessment: Assessment | assessments.Stamp) -> bool:
     """This browser finished it or was given its token (the manage cookie), or is signed in."""
     if any(manage.holds(assessment, token) for token in manage_tokens(request)):
         return True

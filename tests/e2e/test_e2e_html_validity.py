@@ -97,6 +97,20 @@ def server_pages(request: APIRequestContext, empty_url: str) -> dict[str, str]:
         )
         pages[f"verdict-{name}"] = get(request, f"/a/{token}")
 
+    # The manage view: for a visitor, then unlocked by the manage token, with a refused expiry.
+    created = request.post(
+        "/api/v1/assessments",
+        data={"title": "HTML check: manage <&>", "answers": dict(CUSTOMER_SERVICE_BOT)},
+    ).json()
+    share, manage_token = created["id"], created["manage_token"]
+    pages["manage-visitor"] = get(request, f"/a/{share}/manage")
+    post(request, f"/a/{share}/manage", {"manage_token": manage_token}, 303)
+    pages["manage"] = get(request, f"/a/{share}/manage")
+    pages["verdict-manager"] = get(request, f"/a/{share}")
+    pages["manage-expiry-errors"] = post(request, f"/a/{share}/expiry", {"days": "1"}, 422)
+    post(request, f"/a/{share}/expiry", {"days": "30"}, 303)
+    pages["manage-expiry-set"] = get(request, f"/a/{share}/manage?done=expiry")
+
     pages["start"] = get(request, "/new")
     pages["start-errors"] = post(request, "/new", {"title": ""}, 422)
     started = request.post("/new", form={"title": "HTML check: the wizard", "notes": "a\nb"})

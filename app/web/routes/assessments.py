@@ -68,21 +68,50 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
     # worker; the render cache then saves only the rendering, keyed by every input of the page.
     try:
-        assessment, original = assessments.with_original(db, token)
+        found = assessments.stamp(db, token)
     except assessments.NotFound:
         raise HTTPException(404) from None
-    if not assessment.is_finished:
+    if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
     new_token = new_manage_token(request)
-    if new_token is not None and manage.holds(assessment, new_token):
+    if new_token is not None and manage.holds(found, new_token):
         # Shown once, to this browser only: never cached, and the cookie that carried it goes.
+        assessment, original = load_with_original(db, token)
         response = render_verdict(request, assessment, original, lang, True, new_token, db=db)
         response.headers.update(headers)
         forget_new_token(request, response)
         return response
-    may_manage = can_manage(request, db, assessment)
-    key = VerdictKey(
+    may_manage = can_manage(request, db, found)
+    cache = request.app.state.verdict_cache
+    page = cache.get(verdict_key(request, found, found.original, lang, may_manage))
+    if page is None:
+        assessment, original = load_with_original(db, token)
+        body = render_verdict(request, assessment, original, lang, may_manage, None, db=db).body
+        # Keyed by what was rendered: a write since the lookup above makes a newer page, which
+        # is then filed under the newer version, never under the older one.
+        page = cache.put(verdict_key(request, assessment, original, lang, may_manage), body)
+    headers["ETag"] = page.etag
+    if page.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(page.body, headers=headers)
+
+
+def load_with_original(db, token: str) -> tuple[Assessment, assessments.Original | None]:
+    try:
+        return assessments.with_original(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+
+
+def verdict_key(
+    request: Request,
+    assessment: Assessment | assessments.Stamp,
+    original: assessments.Original | None,
+    lang: str,
+    may_manage: bool,
+) -> VerdictKey:
+    return VerdictKey(
         assessment.id,
         assessment.share_token,
         assessment.updated_at,
@@ -92,16 +121,6 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         bool(request.cookies.get(SESSION_COOKIE)),
         may_manage,
     )
-    cache = request.app.state.verdict_cache
-    page = cache.get(key)
-    if page is None:
-        page = cache.put(
-            key, render_verdict(request, assessment, original, lang, may_manage, None, db=db).body
-        )
-    headers["ETag"] = page.etag
-    if page.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(page.body, headers=headers)
 
 
 def render_verdict(
