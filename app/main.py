@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -101,7 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def purge_at_start_up(app: FastAPI) -> AsyncIterator[None]:
     """Retention applies from the moment the app starts, not only when `make purge` runs."""
     settings = app.state.settings
-    report = await run_in_threadpool(purge.purge, app.state.db, settings.retention_days)
+    try:
+        report = await run_in_threadpool(purge.purge, app.state.db, settings.retention_days)
+    except SQLAlchemyError as error:
+        # A busy or briefly unreachable database must not stop the app from starting: the next
+        # start, or `make purge`, deletes what this one could not.
+        log.warning("retention skipped at start-up: %s", type(error).__name__)
+        yield
+        return
     if report.total:
         log.info(
             "retention: deleted %d finished assessment(s) and %d abandoned draft(s)",

@@ -393,3 +393,32 @@ def test_someone_with_only_the_link_sees_no_delete_button_and_gets_404(client, a
     response = client.post(f"/a/{token}/comments/{comment['id']}/delete")
     assert response.status_code == 404
     assert stored_comments(app) == 1
+
+
+def test_a_throttled_comment_by_htmx_gets_the_section_back_with_the_reason(client, token):
+    for n in range(comments.PER_ADDRESS):
+        post(client, token, {"author": "Ana", "text": f"#{n}"})
+    response = client.post(
+        f"/a/{token}/comments",
+        data={"author": "Ana", "text": "more"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 429
+    assert html(response).section["id"] == "comments"
+    assert html(response).select_one("#comment-text").text == "more"
+    # htmx swaps a 429 in (base.html's responseHandling), so the reason shows without a reload.
+    assert '{"code":"429","swap":true}' in client.get("/").text
+
+
+def test_a_deleted_comment_leaves_a_page_that_was_cached(client):
+    created = create(client).json()
+    token = created["id"]
+    comment = post(client, token, {"author": "Ana", "text": "Soon gone"}).json()
+    etag = client.get(f"/a/{token}").headers["etag"]
+    assert listed(client.get(f"/a/{token}")) == [("Ana", "Soon gone")]
+    client.delete(
+        f"/api/v1/assessments/{token}/comments/{comment['id']}",
+        headers={"X-Manage-Token": created["manage_token"]},
+    )
+    again = client.get(f"/a/{token}", headers={"If-None-Match": etag})
+    assert (again.status_code, listed(again)) == (200, [])
