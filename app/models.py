@@ -94,6 +94,9 @@ class Assessment(Base):
     )
     # What a dataset check measured (app/datasets), kept only when the team attaches it.
     data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Form fields typed into a draft's steps that did not validate ({field: text}), kept when the
+    # person left the step so it shows them again with their errors; cleared once they are fixed.
+    typed_answers: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
 
     __table_args__ = (
         # History: finished assessments, newest first, paged by (finished_at, id).

@@ -157,6 +157,8 @@ env.globals.update(
     HTML_LANG=i18n.HTML_LANG,
     STEPS=decision.STEPS,
     QUESTIONS=decision.QUESTIONS,
+    NOT_APPLICABLE_WHEN=decision.NOT_APPLICABLE_WHEN,
+    not_applicable=decision.not_applicable,
     APPROACHES=decision.APPROACHES,
     CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
     CHANGE_KINDS=i18n.CHANGE_KINDS,
