@@ -2,11 +2,14 @@
 asked. Forms are submitted as a browser without JavaScript would: the controls the page has
 (none from a disabled fieldset), the button pressed, and what the person changed."""
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
 from app import decision
 from app.assessments import get
+from app.web import i18n
 from tests.helpers import REFUND_BOT, answer_all, html, start, step_answers
 
 HTMX = {"HX-Request": "true"}
@@ -332,3 +335,85 @@ def test_unknown_draft_is_404_and_a_finished_one_redirects_to_its_verdict(client
     assert location(response) == f"/a/{token}"
     response = client.post(f"/d/{token}{path or '/task'}", data={"title": "x"})
     assert location(response) == f"/a/{token}"
+
+
+# --- The API: answers that cannot apply may be left out, nothing else may ---------------------
+
+DATA_QUESTIONS = ("data_quality", "data_diversity", "edge_cases")
+
+
+def api_body(answers: dict) -> dict:
+    body = {k: v for k, v in answers.items() if k != "baseline_accuracy"}
+    if "baseline_accuracy" in answers:
+        body["baseline_accuracy"] = (
+            int(answers["baseline_accuracy"]) if answers["baseline_accuracy"] else None
+        )
+    return {"title": "Refund agent", "answers": body}
+
+
+@pytest.mark.parametrize(
+    ("control", "value", "left_out"),
+    [
+        ("example_count", "none", DATA_QUESTIONS),
+        ("prompting_effort", "none", ("baseline_accuracy", "baseline_sample_size")),
+    ],
+)
+def test_api_accepts_answers_that_cannot_apply_left_out_and_stores_them_as_null(
+    client, control, value, left_out
+):
+    answers = {k: v for k, v in {**REFUND_BOT, control: value}.items() if k not in left_out}
+    response = client.post("/api/v1/assessments", json=api_body(answers))
+    assert response.status_code == 201, response.text
+    read = client.get(f"/api/v1/assessments/{response.json()['id']}").json()
+    assert {k: read["answers"][k] for k in left_out} == dict.fromkeys(left_out)
+
+
+@pytest.mark.parametrize("left_out", DATA_QUESTIONS)
+def test_api_refuses_a_missing_answer_that_applies(client, app, left_out):
+    answers = {k: v for k, v in REFUND_BOT.items() if k != left_out}
+    response = client.post("/api/v1/assessments", json=api_body(answers))
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json()["detail"]] == [
+        (f"answers.{left_out}", "required")
+    ]
+
+
+# --- Polish: the API page's example, one date format ------------------------------------------
+
+
+def test_docs_page_shows_the_readme_example_with_this_server_address(client):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("```sh\ncurl -s -X POST 'http", 1)[1].split("```", 1)[0]
+    block = "curl -s -X POST 'http" + block
+    page = html(client.get("/docs"))
+    shown = page.select_one("pre.api-example").get_text()
+    assert shown.strip() == block.replace("http://127.0.0.1:8000", "http://testserver").strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "day"),
+    [("en", "{d:%B} {d.day}, {d.year}"), ("zh", "{d.year}年{d.month}月{d.day}日")],
+)
+def test_every_page_shows_dates_in_one_format(client, app, lang, day):
+    client.cookies.set("lang", lang)
+    token = reach_review(client)
+    draft_token = start(client)
+    client.post(f"/d/{token}/finish")
+    finished = get(app.state.db, token).finished_at
+    expected = day.format(d=finished)
+    verdict = html(client.get(f"/a/{token}"))
+    assert verdict.select_one(".eyebrow time").get_text() == expected
+    history = html(client.get("/assessments"))
+    assert [t.get_text() for t in history.select(".assessment-row time")] == [expected]
+    when = i18n.format_when(finished, lang)
+    assert when.startswith(expected) and when.endswith(" UTC")
+    assert verdict.select_one("footer, .verdict-footer, main").get_text().count(when) == 1
+    home = html(client.get("/"))
+    saved = get(app.state.db, draft_token).updated_at
+    assert (
+        home.select_one(".draft-list .muted")
+        .get_text(strip=True)
+        .endswith(i18n.format_when(saved, lang))
+    )
+    markdown = client.get(f"/a/{token}/export.md").text
+    assert when in markdown
