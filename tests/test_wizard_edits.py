@@ -417,3 +417,13 @@ def test_every_page_shows_dates_in_one_format(client, app, lang, day):
     )
     markdown = client.get(f"/a/{token}/export.md").text
     assert when in markdown
+
+
+def test_the_stylesheet_hides_every_question_that_cannot_apply_without_javascript():
+    css = (Path(__file__).parent.parent / "static/css/app.css").read_text()
+    for control, value in set(decision.NOT_APPLICABLE_WHEN.values()):
+        rule = (
+            f'form:has(input[name="{control}"][value="{value}"]:checked) '
+            f'.question[data-skip-when="{control}"]'
+        )
+        assert rule in css
