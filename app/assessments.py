@@ -192,6 +192,22 @@ def _draft_reaching(session: Session, token: str, step: str) -> Assessment:
     return assessment
 
 
+# What typed text is kept when a step is left with it invalid: what a database can store as text
+# (no NUL, no lone UTF-16 surrogate; those are dropped), up to a length no form field needs.
+TYPED_LIMIT = 20_000
+
+
+def storable_typed(fields: Mapping[str, object]) -> dict[str, str]:
+    return {
+        field: text
+        for field, text in fields.items()
+        if isinstance(text, str)
+        and len(text) <= TYPED_LIMIT
+        and "\x00" not in text
+        and not any("\ud800" <= char <= "\udfff" for char in text)
+    }
+
+
 def _typed_belongs(field: str, step: str, with_costs: bool) -> bool:
     """A typed field the form of `step` carries, so that saving the step replaces it."""
     question = decision.QUESTIONS.get(field)
@@ -239,14 +255,19 @@ def save_step(
             for field, text in (assessment.typed_answers or {}).items()
             if not _typed_belongs(field, step, cost_form is not None)
         }
-        for field in failed:
-            text = raw.get(field)
-            if field in decision.QUESTIONS and isinstance(text, str) and text.strip():
-                typed[field] = text
+        typed.update(
+            storable_typed(
+                {
+                    f: raw.get(f)
+                    for f in failed
+                    if f in decision.QUESTIONS and str(raw.get(f) or "").strip()
+                }
+            )
+        )
         if cost_form is not None and not cost_errors:
             assessment.cost_inputs = costs.inputs_to_dict(cost_inputs) if cost_inputs else None
         elif cost_form is not None:
-            typed.update(cost_form)
+            typed.update(storable_typed(cost_form))
         assessment.typed_answers = typed or None
         if not all_errors:
             assessment.current_step = furthest(assessment.current_step, next_step(step))
@@ -298,7 +319,7 @@ def update_meta(
             if field in meta:
                 setattr(assessment, field, meta[field])
         kept = {k: v for k, v in (assessment.typed_answers or {}).items() if k not in META_LIMITS}
-        assessment.typed_answers = {**kept, **(typed or {})} or None
+        assessment.typed_answers = {**kept, **storable_typed(typed or {})} or None
     return assessment
 
 

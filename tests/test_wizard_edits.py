@@ -427,3 +427,17 @@ def test_the_stylesheet_hides_every_question_that_cannot_apply_without_javascrip
             f'.question[data-skip-when="{control}"]'
         )
         assert rule in css
+
+
+@pytest.mark.parametrize("text", ["9\x005", "1" * 30_000])
+def test_typed_text_no_database_can_store_is_dropped_not_a_500(client, app, text):
+    token = start(client)
+    client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))
+    data = {"accuracy_target": "high", "baseline_accuracy": text, "goto": "task"}
+    response = client.post(f"/d/{token}/accuracy", data=data)
+    assert location(response) == f"/d/{token}/task"
+    draft = get(app.state.db, token)
+    assert (draft.answers["accuracy_target"], draft.typed_answers) == ("high", None)
+    response = client.post(f"/d/{token}/details", data={"title": text, "goto": "task"})
+    assert location(response) == f"/d/{token}/task"
+    assert get(app.state.db, token).typed_answers is None
