@@ -182,7 +182,7 @@ def show_details(request: Request, draft: OpenDraftDep, lang: LangDep) -> Respon
 
 @router.post("/d/{token}/details")
 def save_details(
-    request: Request, draft: OpenDraftDep, db: DatabaseDep, lang: LangDep, form: FormDep
+    request: Request, form: FormDep, draft: OpenDraftDep, db: DatabaseDep, lang: LangDep
 ) -> Response:
     token = draft.share_token
     how = leaving(form)
@@ -271,11 +271,13 @@ def show_step(
 def save_step(
     request: Request,
     step: str,
+    # The form before the draft, as before this dependency: the body is always read, so a client
+    # that hangs up mid-form is noticed (and logged) however the draft lookup ends.
+    form: FormDep,
+    asked: AskedDep,
     draft: OpenDraftDep,
     db: DatabaseDep,
     lang: LangDep,
-    form: FormDep,
-    asked: AskedDep,
 ) -> Response:
     if step not in decision.STEP_KEYS:
         raise HTTPException(404)
