@@ -3,7 +3,7 @@
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -213,6 +213,30 @@ def _draft_reaching(session: Session, token: str, step: str) -> Assessment:
     return assessment
 
 
+# What typed text is kept when a step is left with it invalid: what a database can store as text
+# (no NUL, no lone UTF-16 surrogate; those are dropped), up to a length no form field needs.
+TYPED_LIMIT = 20_000
+
+
+def storable_typed(fields: Mapping[str, object]) -> dict[str, str]:
+    return {
+        field: text
+        for field, text in fields.items()
+        if isinstance(text, str)
+        and len(text) <= TYPED_LIMIT
+        and "\x00" not in text
+        and not any("\ud800" <= char <= "\udfff" for char in text)
+    }
+
+
+def _typed_belongs(field: str, step: str, with_costs: bool) -> bool:
+    """A typed field the form of `step` carries, so that saving the step replaces it."""
+    question = decision.QUESTIONS.get(field)
+    if question is not None:
+        return question.step == step
+    return with_costs and field.startswith(COST_FORM_PREFIX)
+
+
 def save_step(
     db: Database,
     token: str,
@@ -224,8 +248,9 @@ def save_step(
 ) -> tuple[Assessment, list[StepError]]:
     """Validate one step's answers and store them. Nothing is stored when any answer is invalid.
 
-    With `partial` (going Back), the valid answers are kept and the rest are left as they were,
-    so moving around the wizard never loses what was typed.
+    With `partial` (leaving the step: Back, the progress bar, the language switch), the valid
+    answers are stored and the invalid ones kept as typed (`typed_answers`), so moving around
+    the wizard never loses what was typed; the step shows them again with their errors.
 
     `cost_form` is the optional numbers part of the cost step, its fields named "costs.<path>";
     given, it is validated with the answers and replaces the stored cost inputs (an untouched
@@ -246,11 +271,40 @@ def save_step(
         failed = {e.field for e in errors}
         given = {k: v for k, v in answers.items() if k not in failed and (k in raw or not partial)}
         assessment.answers = {**assessment.answers, **given}
+        typed = {
+            field: text
+            for field, text in (assessment.typed_answers or {}).items()
+            if not _typed_belongs(field, step, cost_form is not None)
+        }
+        typed.update(
+            storable_typed(
+                {
+                    f: raw.get(f)
+                    for f in failed
+                    if f in decision.QUESTIONS and str(raw.get(f) or "").strip()
+                }
+            )
+        )
         if cost_form is not None and not cost_errors:
             assessment.cost_inputs = costs.inputs_to_dict(cost_inputs) if cost_inputs else None
+        elif cost_form is not None:
+            typed.update(storable_typed(cost_form))
+        assessment.typed_answers = typed or None
         if not all_errors:
             assessment.current_step = furthest(assessment.current_step, next_step(step))
     return assessment, all_errors if not partial else []
+
+
+def typed_fields(assessment: Assessment, fields: Iterable[str] | None = None) -> dict[str, str]:
+    """What was typed and not yet valid, for these form fields (all when None)."""
+    typed = assessment.typed_answers or {}
+    return dict(typed) if fields is None else {f: typed[f] for f in fields if f in typed}
+
+
+def pending_answers(assessment: Assessment) -> dict[str, Any]:
+    """The stored answers, with what was typed in their place where it did not validate."""
+    typed = {k: v for k, v in (assessment.typed_answers or {}).items() if k in decision.QUESTIONS}
+    return {**assessment.answers, **typed}
 
 
 DATA_STEP = "data"
@@ -273,14 +327,20 @@ def accept_measured(
     return assessment
 
 
-def update_meta(db: Database, token: str, meta: Mapping[str, str]) -> Assessment:
+def update_meta(
+    db: Database, token: str, meta: Mapping[str, str], typed: Mapping[str, str] | None = None
+) -> Assessment:
+    """Store title, team and notes. With `typed` (leaving the details page with an error), `meta`
+    holds only the valid fields and the invalid ones are kept as typed, as save_step does."""
     with db.write() as session:
         assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
             raise AlreadyFinished(token)
-        assessment.title = meta["title"]
-        assessment.team = meta.get("team", "")
-        assessment.notes = meta.get("notes", "")
+        for field in META_LIMITS:
+            if field in meta:
+                setattr(assessment, field, meta[field])
+        kept = {k: v for k, v in (assessment.typed_answers or {}).items() if k not in META_LIMITS}
+        assessment.typed_answers = {**kept, **storable_typed(typed or {})} or None
     return assessment
 
 
@@ -324,7 +384,7 @@ def finish(db: Database, token: str) -> Assessment:
             return assessment
         if assessment.current_step != REVIEW:
             raise OutOfOrder(assessment.current_step)
-        answers, errors = decision.validate_answers(assessment.answers)
+        answers, errors = decision.validate_answers(pending_answers(assessment))
         if errors:
             raise Incomplete(errors)
         _judge(assessment, answers)

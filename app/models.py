@@ -115,6 +115,9 @@ class Assessment(Base):
     # The raw manage token, set only on the object that finishing or creating returned, so the
     # caller can hand it out once. Not a column: only its hash is stored.
     manage_token = None
+    # Form fields typed into a draft's steps that did not validate ({field: text}), kept when the
+    # person left the step so it shows them again with their errors; cleared once they are fixed.
+    typed_answers: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
 
     __table_args__ = (
         CheckConstraint("status IN ('proposed', 'accepted', 'rejected', 'superseded')", "status"),

@@ -29,6 +29,7 @@ from .questionnaire import (
     Option,
     Question,
     Step,
+    not_applicable,
     validate_answers,
 )
 from .rules import BASE_SCORES, PRINCIPLES, RULES, Principle, Rule
@@ -76,6 +77,7 @@ __all__ = [
     "evaluate",
     "how_we_decide",
     "localize",
+    "not_applicable",
     "rules_document",
     "validate_answers",
     "wilson_interval",

@@ -103,29 +103,33 @@ _TASK = (
         Text("What should the model do?", "你希望模型做什么？"),
         Text(
             "Fine-tuning teaches patterns (a format, a style, an input-to-output mapping, a narrow "
-            "task), not new knowledge or better reasoning. The kind of task decides most of the verdict.",
+            "task), not new knowledge or better reasoning. The kind of task decides most of the verdict. "
+            "Code counts as text here: writing or reviewing code is generation, questions about your "
+            "codebase are questions from documents.",
             "微调教会模型的是“模式”（格式、风格、输入到输出的映射、狭窄的任务），而不是新知识或更强的推理能力。"
-            "任务类型在很大程度上决定了结论。",
+            "任务类型在很大程度上决定了结论。代码在这里也算文本：编写或审查代码属于生成，关于代码库的提问属于根据文档回答问题。",
         ),
         (KARMINSKI, NG_BATCH_294),
         _o(
             "classification",
-            "Classify, tag or route text",
-            "分类、打标签或分流文本",
-            "e.g. medical records to billing codes",
-            "例如把病历归类为医保理赔的诊断和操作编码",
+            "Classify, tag or route text or code",
+            "对文本或代码进行分类、打标签或分流",
+            "e.g. medical records to billing codes, bug reports or code changes to the right team",
+            "例如把病历归类为医保理赔的诊断和操作编码，把缺陷报告或代码变更分派给对应团队",
         ),
         _o(
             "extraction",
             "Convert input into a strict structure",
             "把输入转换成严格的结构",
-            "JSON, XML or another fixed format",
-            "JSON、XML 或其他固定格式",
+            "JSON, XML, SQL or another fixed format",
+            "JSON、XML、SQL 或其他固定格式",
         ),
         _o(
             "style",
             "Write in a specific voice, tone or brand style",
             "用特定的口吻、语气或品牌风格写作",
+            "including code in your team's conventions",
+            "也包括按团队规范编写代码",
         ),
         _o(
             "tool_use",
@@ -134,11 +138,19 @@ _TASK = (
             "agents, customer-service actions such as refunds",
             "智能体、客服操作（如退款）",
         ),
-        _o("knowledge_qa", "Answer questions from documents or facts", "根据文档或事实回答问题"),
+        _o(
+            "knowledge_qa",
+            "Answer questions from documents, code or facts",
+            "根据文档、代码或事实回答问题",
+            "e.g. questions about your codebase or internal wiki",
+            "例如关于你们的代码库或内部知识库的提问",
+        ),
         _o(
             "simple_generation",
-            "Rewrite, summarise or answer from given context",
-            "改写、总结或根据给定上下文回答",
+            "Rewrite, summarise or write text or code from given context",
+            "根据给定上下文改写、总结或编写文本或代码",
+            "e.g. code generation or code review with the relevant files in the prompt",
+            "例如在提示中附上相关文件，生成代码或审查代码",
         ),
         _o(
             "reasoning",
@@ -274,7 +286,13 @@ _ACCURACY = (
         (KARMINSKI, NG_BATCH_294),
         _o("format", "Output format or style is inconsistent", "输出格式或风格不稳定"),
         _o("wrong_decisions", "Wrong choices, labels or tool calls", "选择、标签或工具调用出错"),
-        _o("missing_knowledge", "Facts are wrong or missing", "事实错误或缺失"),
+        _o(
+            "missing_knowledge",
+            "Facts are wrong or missing",
+            "事实错误或缺失",
+            "including names, APIs or files of your own code",
+            "也包括你们自己代码中的名称、API 或文件",
+        ),
         _o("reasoning", "Multi-step logic goes wrong", "多步逻辑出错"),
         _o("none", "Nothing: quality is already acceptable", "没有问题：质量已经可以接受"),
         _o("unknown", "We don't know yet", "还不清楚"),
@@ -382,8 +400,10 @@ _KNOWLEDGE = (
         ),
         _o(
             "private_changing",
-            "Internal documents, code, specs, prices or policies that change",
-            "会变化的内部文档、代码、产品规格、价格或政策",
+            "Internal documents or code that change",
+            "会变化的内部文档或代码",
+            "specs, prices, policies, a codebase under active development",
+            "产品规格、价格、政策，或仍在持续开发的代码库",
         ),
         _o("realtime", "News, events or live data", "新闻、事件或实时数据"),
     ),

@@ -80,3 +80,29 @@ def managed_from_form(
     if manage.holds(assessment, form.get("manage_token")) or can_manage(request, db, assessment):
         return assessment
     raise HTTPException(404)
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+class DraftFinished(Exception):
+    """The draft asked for was finished: its link now shows the verdict (see errors.install)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def open_draft(token: str, db: DatabaseDep) -> Assessment:
+    """The draft named by the path's `token`: 404 when there is none, a 303 to the verdict once
+    it is finished, so wizard handlers only ever see an open draft."""
+    try:
+        draft = assessments.get(db, token)
+    except assessments.NotFound:
+        raise HTTPException(404) from None
+    if draft.is_finished:
+        raise DraftFinished(token)
+    return draft
+
+
+OpenDraftDep = Annotated[Assessment, Depends(open_draft)]

@@ -4,9 +4,10 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.web import i18n
+from app.web.deps import DraftFinished
 from app.web.i18n import N_
 from app.web.templating import render
 
@@ -76,6 +77,12 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(DraftFinished)
+    async def on_finished_draft(request: Request, exc: DraftFinished) -> Response:
+        return RedirectResponse(
+            str(request.url_for("show_verdict", token=exc.token)), status_code=303
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -12,7 +12,7 @@ from app import assessments, comments, decision
 from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web.cost_views import cost_record, cost_view
-from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, translate
+from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, format_when, translate
 
 
 def verdict_path(request: Request, assessment: Assessment) -> str:
@@ -244,7 +244,7 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     lines += [
         t(
             "decided",
-            when=f"{assessment.finished_at:%Y-%m-%d %H:%M} UTC",
+            when=format_when(assessment.finished_at, lang),
             version=f"`{verdict['rules_version']}`",
         )
         + "  ",

@@ -1,8 +1,11 @@
 """Languages: gettext catalogues for the interface, the engine's own texts for verdicts."""
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
@@ -86,3 +89,32 @@ def negotiate(request: Request, default: str) -> str:
 
 def translate(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
+
+
+# --- Dates ------------------------------------------------------------------------------------
+
+# One date format per language, Babel's "long" ("November 27, 2026", "2026年11月27日"); with a
+# time, the locale's own way of joining it to the short time, always in UTC.
+DATE_STYLE = "long"
+
+
+@lru_cache(maxsize=8)
+def _datetime_pattern(locale: str) -> str:
+    parsed = Locale.parse(locale)
+    joined = str(parsed.datetime_formats[DATE_STYLE])
+    day = parsed.date_formats[DATE_STYLE].pattern
+    time = parsed.time_formats["short"].pattern
+    return joined.replace("{1}", day).replace("{0}", time)
+
+
+def format_day(value: date | datetime | None, lang: str) -> str:
+    if value is None:
+        return ""
+    return format_date(value, DATE_STYLE, locale=BABEL_LOCALE[lang])
+
+
+def format_when(value: datetime | None, lang: str) -> str:
+    if value is None:
+        return ""
+    locale = BABEL_LOCALE[lang]
+    return format_datetime(value, _datetime_pattern(locale), tzinfo=None, locale=locale) + " UTC"

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_skeleton
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
@@ -43,20 +43,13 @@ def _localize(context, text: Any) -> str:
 
 
 @pass_context
-def _datetime(context, value: datetime | None, style: str = "medium") -> str:
-    if value is None:
-        return ""
-    return (
-        format_datetime(value, style, tzinfo=None, locale=i18n.BABEL_LOCALE[context["lang"]])
-        + " UTC"
-    )
+def _datetime(context, value: datetime | None) -> str:
+    return i18n.format_when(value, context["lang"])
 
 
 @pass_context
 def _date(context, value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return format_date(value, "long", locale=i18n.BABEL_LOCALE[context["lang"]])
+    return i18n.format_day(value, context["lang"])
 
 
 @pass_context
@@ -170,6 +163,8 @@ env.globals.update(
     HTML_LANG=i18n.HTML_LANG,
     STEPS=decision.STEPS,
     QUESTIONS=decision.QUESTIONS,
+    NOT_APPLICABLE_WHEN=decision.NOT_APPLICABLE_WHEN,
+    not_applicable=decision.not_applicable,
     APPROACHES=decision.APPROACHES,
     CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
     STATUS_LABELS=i18n.STATUS_LABELS,

@@ -20,6 +20,20 @@
         button.classList.add("copied");
       });
     });
+    // Questions that cannot apply hide as soon as the answer that rules them out is chosen;
+    // disabled, they send nothing, as when the server leaves them out.
+    root.querySelectorAll("form").forEach((form) => {
+      const dependents = form.querySelectorAll("[data-skip-when]");
+      if (!dependents.length) return;
+      const update = () => dependents.forEach((question) => {
+        const chosen = form.querySelector(`[name="${question.dataset.skipWhen}"]:checked`);
+        const skip = chosen !== null && chosen.value === question.dataset.skipValue;
+        question.hidden = skip;
+        question.disabled = skip;
+      });
+      form.addEventListener("change", update);
+      update();
+    });
     root.querySelectorAll("[data-print]").forEach((button) => {
       button.hidden = false;
       button.addEventListener("click", () => window.print());

@@ -4,6 +4,7 @@ Every form is a plain POST answered by a 303 redirect, so it all works without J
 htmx the same responses arrive as fragments that replace the wizard panel.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -11,9 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import assessments, costs, decision
 from app.models import Assessment
-from app.web import htmx
+from app.web import htmx, i18n
+from app.web.cookies import set_cookie
 from app.web.cost_views import wizard_cost_form
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, OpenDraftDep
 from app.web.drafts import forget_draft, remember_draft
 from app.web.forms import field_errors, meta_errors
 from app.web.manage_cookies import announce_manage_token
@@ -33,26 +35,28 @@ async def read_form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+async def read_asked(request: Request) -> frozenset[str] | None:
+    """The questions the form showed (a marker each; a hidden one's is disabled, so not sent).
+    None when the form carries no markers (a script): then every question counts as asked."""
+    markers = (await request.form()).getlist("asked")
+    return frozenset(m for m in markers if isinstance(m, str)) if markers else None
+
+
 FormDep = Annotated[dict[str, str], Depends(read_form)]
+AskedDep = Annotated[frozenset[str] | None, Depends(read_asked)]
 
 
 def see_other(url: Any) -> RedirectResponse:
     return RedirectResponse(str(url), status_code=303)
 
 
-def step_url(request: Request, token: str, step: str) -> str:
+def step_url(request: Request, token: str, step: str, *, more: bool = False) -> str:
     if step == assessments.REVIEW:
         return str(request.url_for("show_review", token=token))
     if step == DETAILS:
         return str(request.url_for("show_details", token=token))
-    return str(request.url_for("show_step", token=token, step=step))
-
-
-def load_draft(db, token: str) -> Assessment:
-    try:
-        return assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    url = str(request.url_for("show_step", token=token, step=step))
+    return url + "?more=1" if more else url
 
 
 def render_wizard(
@@ -78,12 +82,62 @@ def render_wizard(
             "step": STEP_BY_KEY.get(page),
             "progress": assessments.PROGRESS,
             "reached": assessments.PROGRESS.index(assessment.current_step),
+            # Once the review was reached, editing a step is a detour that returns to it.
+            "returning": assessment.current_step == assessments.REVIEW,
+            # The form that the progress bar and the language switch submit, so leaving saves.
+            "save_form": None if page == assessments.REVIEW else WIZARD_FORM,
             **context,
         },
         status_code=status_code,
         block="panel",
         headers=headers,
     )
+
+
+WIZARD_FORM = "wizard-form"
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """How a posted wizard form asks to go: the button pressed, read off the form's fields."""
+
+    nav: str  # "next" | "back" | "review"
+    goto: str | None  # a page of the progress bar
+    lang: str | None  # the language switch
+
+    @property
+    def partial(self) -> bool:
+        """Leaving sideways keeps what is valid and what is typed; only going on insists."""
+        return self.nav == "back" or self.goto is not None or self.lang is not None
+
+
+def leaving(form: dict[str, str]) -> Leaving:
+    nav = form.pop("nav", "next")
+    goto = form.pop("goto", None)
+    lang = form.pop("switch_lang", None)
+    form.pop("asked", None)
+    return Leaving(
+        nav if nav in ("next", "back", "review") else "next",
+        goto if goto in (*assessments.PROGRESS, DETAILS) else None,
+        lang if lang in i18n.LANGUAGES else None,
+    )
+
+
+def left_to(request: Request, token: str, how: Leaving, here: str, onward: str) -> Response:
+    """Where a saved form goes: the progress bar's page, this page in another language, back,
+    to the review, or on."""
+    if how.lang is not None:
+        url = step_url(request, token, here)
+        response: Response = htmx.client_redirect(url) if htmx.is_htmx(request) else see_other(url)
+        set_cookie(request, response, i18n.LANG_COOKIE, how.lang, max_age=365 * 24 * 3600)
+        return response
+    if how.goto is not None:
+        return see_other(step_url(request, token, how.goto))
+    if how.nav == "back":
+        return see_other(step_url(request, token, assessments.previous_step(here) or DETAILS))
+    if how.nav == "review":
+        return see_other(step_url(request, token, assessments.REVIEW))
+    return see_other(step_url(request, token, onward))
 
 
 # --- Start --------------------------------------------------------------------------------
@@ -114,52 +168,52 @@ def start_assessment(request: Request, db: DatabaseDep, lang: LangDep, form: For
 
 
 @router.get("/d/{token}")
-def resume_draft(request: Request, token: str, db: DatabaseDep) -> Response:
-    draft = load_draft(db, token)
-    if draft.is_finished:
-        return see_other(request.url_for("show_verdict", token=token))
-    return see_other(step_url(request, token, draft.current_step))
+def resume_draft(request: Request, draft: OpenDraftDep) -> Response:
+    return see_other(step_url(request, draft.share_token, draft.current_step))
 
 
 @router.get("/d/{token}/details", response_class=HTMLResponse)
-def show_details(request: Request, token: str, db: DatabaseDep) -> Response:
-    draft = load_draft(db, token)
-    if draft.is_finished:
-        return see_other(request.url_for("show_verdict", token=token))
-    values = {"title": draft.title, "team": draft.team, "notes": draft.notes}
-    return render_wizard(request, draft, DETAILS, values=values, errors={})
+def show_details(request: Request, draft: OpenDraftDep, lang: LangDep) -> Response:
+    typed = assessments.typed_fields(draft, assessments.META_LIMITS)
+    values = {"title": draft.title, "team": draft.team, "notes": draft.notes, **typed}
+    _, errors = assessments.validate_meta(values)
+    shown = meta_errors([e for e in errors if e.field in typed], lang)
+    return render_wizard(request, draft, DETAILS, values=values, errors=shown)
 
 
 @router.post("/d/{token}/details")
 def save_details(
-    request: Request, token: str, db: DatabaseDep, lang: LangDep, form: FormDep
+    request: Request, form: FormDep, draft: OpenDraftDep, db: DatabaseDep, lang: LangDep
 ) -> Response:
-    draft = load_draft(db, token)
-    if draft.is_finished:
-        return see_other(request.url_for("show_verdict", token=token))
+    token = draft.share_token
+    how = leaving(form)
     meta, errors = assessments.validate_meta(form)
-    if errors:
+    if errors and not how.partial:
         return render_wizard(
             request, draft, DETAILS, status_code=422, values=form, errors=meta_errors(errors, lang)
         )
-    assessments.update_meta(db, token, meta)
-    return see_other(step_url(request, token, assessments.FIRST_STEP))
+    failed = {e.field: form.get(e.field, "") for e in errors}
+    typed = {k: v if isinstance(v, str) else "" for k, v in failed.items()}
+    try:
+        assessments.update_meta(db, token, meta, typed)
+    except assessments.AlreadyFinished:
+        return see_other(request.url_for("show_verdict", token=token))
+    onward = assessments.REVIEW if how.nav == "review" else assessments.FIRST_STEP
+    return left_to(request, token, how, DETAILS, onward)
 
 
 @router.get("/d/{token}/review", response_class=HTMLResponse)
-def show_review(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    draft = load_draft(db, token)
-    if draft.is_finished:
-        return see_other(request.url_for("show_verdict", token=token))
+def show_review(request: Request, draft: OpenDraftDep, lang: LangDep) -> Response:
     if draft.current_step != assessments.REVIEW:
-        return see_other(step_url(request, token, draft.current_step))
-    _, errors = decision.validate_answers(draft.answers)
+        return see_other(step_url(request, draft.share_token, draft.current_step))
+    _, errors = decision.validate_answers(assessments.pending_answers(draft))
     return render_wizard(request, draft, assessments.REVIEW, errors=field_errors(errors, lang))
 
 
 @router.post("/d/{token}/finish")
-def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    draft = load_draft(db, token)
+def finish_assessment(
+    request: Request, token: str, db: DatabaseDep, lang: LangDep, draft: OpenDraftDep
+) -> Response:
     try:
         finished = assessments.finish(db, token)
     except assessments.OutOfOrder as out_of_order:
@@ -184,37 +238,70 @@ def finish_assessment(request: Request, token: str, db: DatabaseDep, lang: LangD
     return response
 
 
+def typed_step_errors(draft: Assessment, step: str, lang: str) -> tuple[dict[str, str], dict]:
+    """What was typed into `step` and did not validate, and its errors, to show them again."""
+    fields = [q.key for q in STEP_BY_KEY[step].questions]
+    typed = assessments.typed_fields(draft, fields)
+    _, errors = decision.validate_answers(typed, steps=[step])
+    shown = field_errors([e for e in errors if e.field in typed], lang)
+    typed_costs = {
+        k: v for k, v in assessments.typed_fields(draft).items() if k.startswith(COST_PREFIX)
+    }
+    if step == COST_STEP and typed_costs:
+        _, cost_errors = costs.parse_form(typed_costs, costs.price_table(), prefix=COST_PREFIX)
+        shown.update(field_errors(cost_errors, lang))
+        typed.update(typed_costs)
+    return typed, shown
+
+
 @router.get("/d/{token}/{step}", response_class=HTMLResponse)
-def show_step(request: Request, token: str, step: str, db: DatabaseDep) -> Response:
+def show_step(
+    request: Request, step: str, draft: OpenDraftDep, lang: LangDep, more: bool = False
+) -> Response:
     if step not in decision.STEP_KEYS:
         raise HTTPException(404)
-    draft = load_draft(db, token)
-    if draft.is_finished:
-        return see_other(request.url_for("show_verdict", token=token))
     if assessments.PROGRESS.index(step) > assessments.PROGRESS.index(draft.current_step):
-        return see_other(step_url(request, token, draft.current_step))
+        return see_other(step_url(request, draft.share_token, draft.current_step))
     values = dict(draft.answers)
     if step == COST_STEP:
         values.update(costs.form_values(assessments.stored_costs(draft), prefix=COST_PREFIX))
-    return render_wizard(request, draft, step, values=values, errors={})
+    typed, errors = typed_step_errors(draft, step, lang)
+    values.update(typed)
+    return render_wizard(request, draft, step, values=values, errors=errors, more=more)
 
 
 @router.post("/d/{token}/{step}")
 def save_step(
-    request: Request, token: str, step: str, db: DatabaseDep, lang: LangDep, form: FormDep
+    request: Request,
+    step: str,
+    # The form before the draft, as before this dependency: the body is always read, so a client
+    # that hangs up mid-form is noticed (and logged) however the draft lookup ends.
+    form: FormDep,
+    asked: AskedDep,
+    draft: OpenDraftDep,
+    db: DatabaseDep,
+    lang: LangDep,
 ) -> Response:
     if step not in decision.STEP_KEYS:
         raise HTTPException(404)
-    going_back = form.pop("nav", "next") == "back"
+    token = draft.share_token
+    how = leaving(form)
     answers = form
     cost_form = None
     if step == COST_STEP:
         answers = {k: v for k, v in form.items() if not k.startswith(COST_PREFIX)}
         if form.get(COST_PREFIX + "present"):
             cost_form = {k: v for k, v in form.items() if k.startswith(COST_PREFIX)}
+    # Questions this answer makes apply that the form did not show (without JavaScript, the
+    # server left them out): the person answers them before going on.
+    unasked = set()
+    if asked is not None:
+        now_apply = decision.not_applicable(draft.answers) - decision.not_applicable(answers)
+        unasked = {q for q in now_apply if decision.QUESTIONS[q].step == step} - asked
+    partial = how.partial or bool(unasked)
     try:
-        draft, errors = assessments.save_step(
-            db, token, step, answers, partial=going_back, cost_form=cost_form
+        saved, errors = assessments.save_step(
+            db, token, step, answers, partial=partial, cost_form=cost_form
         )
     except assessments.AlreadyFinished:
         return see_other(request.url_for("show_verdict", token=token))
@@ -224,10 +311,8 @@ def save_step(
         raise HTTPException(404) from None
     if errors:
         return render_wizard(
-            request, draft, step, status_code=422, values=form, errors=field_errors(errors, lang)
+            request, saved, step, status_code=422, values=form, errors=field_errors(errors, lang)
         )
-    if going_back:
-        target = assessments.previous_step(step) or DETAILS
-    else:
-        target = assessments.next_step(step)
-    return see_other(step_url(request, token, target))
+    if unasked and not how.partial:
+        return see_other(step_url(request, token, step, more=True))
+    return left_to(request, token, how, step, assessments.next_step(step))
