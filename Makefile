@@ -29,7 +29,7 @@ test: system-deps setup lint
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The inner loop: unit and HTTP tests on SQLite, a few Hypothesis examples each, one worker per
-# core; no services, under a minute. The browser and fuzzing modules are not even imported.
+# core; no services, about 50 s of CPU in all. The browser and fuzzing modules are not imported.
 # Bytecode caches are kept even where the environment turns them off: compiling and
 # assert-rewriting every module on each run costs more than half the tests do.
 test-fast: setup
