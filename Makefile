@@ -1,29 +1,51 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
+# `make test-fast` is the inner loop; README.md, "Contributing", has the rest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
+# The suite's PostgreSQL: it makes (and drops) a database of its own next to this one.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export TEST_POSTGRES_URL
+# What `make test-fast` leaves out (markers in pyproject.toml); `make test` runs them all.
+SLOW_TESTS := e2e or slow or postgresql
+SCREENSHOTS := build/screenshots
 
 VENDOR := static/vendor
 CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse clean
+.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
 
-test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The whole suite, nothing skipped: what the machine lacks first (installed as root with apt,
+# else the command to run), then lint, then every test, on SQLite and PostgreSQL, in Chromium.
+test: system-deps setup lint
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: unit and HTTP tests on SQLite, a few Hypothesis examples each, one worker per
+# core; no services, about 50 s of CPU in all. The browser and fuzzing modules are not imported.
+# Bytecode caches are kept even where the environment turns them off: compiling and
+# assert-rewriting every module on each run costs more than half the tests do.
+test-fast: setup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto -m "not ($(SLOW_TESTS))" \
+		--hypothesis-profile=fast --ignore=tests/e2e --ignore=tests/test_api_fuzz.py \
+		-p no:schemathesis $(PYTEST_ARGS)
+
+system-deps:
+	scripts/system_deps.sh chromium java postgresql
 
 setup: deps assets translations
 
 deps: $(VENV)/.deps
 
 $(VENV)/.deps: pyproject.toml constraints.txt
+	PYTHON=$(PYTHON) scripts/system_deps.sh venv
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
@@ -71,13 +93,16 @@ seed: deps migrate
 	$(BIN)/python -m bench.seed --count $(or $(N),10000)
 
 bench-http: setup
+	scripts/system_deps.sh wrk
 	$(BIN)/python bench/bench_http.py
 
 bench-history: setup
+	scripts/system_deps.sh postgresql
 	$(BIN)/python bench/bench_history_scale.py $(BENCH_ARGS)
 
 # 40 clients searching `!!!` against 1M rows on PostgreSQL while normal searches run.
 bench-search-dos: setup
+	scripts/system_deps.sh postgresql
 	$(BIN)/python bench/search_dos.py $(BENCH_ARGS)
 
 bench-dataset: setup
@@ -92,8 +117,16 @@ bench-reliability: setup
 	$(BIN)/python bench/reliability_crash.py
 
 lighthouse: setup
+	scripts/system_deps.sh chromium
 	$(BIN)/python scripts/lighthouse.py
 
+# Every page at 1280 and 375 px in both languages, and the verdict of each common
+# recommendation, into $(SCREENSHOTS) (git-ignored). The README's few live in docs/images/.
+screenshots: setup
+	scripts/system_deps.sh chromium cjk-fonts
+	$(BIN)/python scripts/screenshots.py --out $(SCREENSHOTS)
+	$(BIN)/python scripts/screenshots.py --verdicts --out $(SCREENSHOTS)
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) data .pytest_cache
+	rm -rf $(VENV) node_modules $(VENDOR) data .pytest_cache $(SCREENSHOTS)
 	find locales -name '*.mo' -delete

@@ -1,6 +1,9 @@
 """Full-page screenshots of every page, in English and Chinese, on a desktop and a phone.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--verdicts]
+    .venv/bin/python scripts/screenshots.py [--out build/screenshots] [--verdicts]
+
+`make screenshots` runs both kinds into build/screenshots/ (git-ignored); the README's few are
+copies kept in docs/images/.
 
 With --verdicts, only the verdict page for four recommendations (fine-tune, RAG, fix the data,
 prompting), and a table of how tall each page is and where its deciding reasons end.
@@ -233,7 +236,7 @@ def capture_verdicts(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "screenshots")
     parser.add_argument(
         "--verdicts",
         action="store_true",

@@ -1,4 +1,8 @@
-"""Fixtures: every HTTP test runs on a fresh SQLite file and on a fresh PostgreSQL database."""
+"""Fixtures: every HTTP test runs on a fresh SQLite file and on a fresh PostgreSQL database.
+
+`make test` runs everything. `make test-fast` leaves out the tests marked `postgresql`, `slow` and
+`e2e` (pyproject.toml) and loads the Hypothesis profile "fast" registered here.
+"""
 
 import os
 import shutil
@@ -9,6 +13,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
@@ -22,6 +27,8 @@ POSTGRES_URL = os.environ.get(
 )
 # TestClient calls the app "testserver": a host name like any other, so it must be allowed.
 os.environ.setdefault("APP_ALLOWED_HOSTS", "testserver")
+# A handful of examples per property test (decision_cases.examples caps the explicit counts too).
+hypothesis_settings.register_profile("fast", max_examples=10, deadline=None)
 
 
 def migrate(url: str | URL) -> None:
@@ -64,7 +71,7 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
         path = tmp_path / "wizard.db"

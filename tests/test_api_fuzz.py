@@ -28,6 +28,8 @@ from app.main import create_app
 from app.settings import Settings
 from tests.helpers import REFUND_BOT, count_assessments
 
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

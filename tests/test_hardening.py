@@ -156,6 +156,7 @@ def test_a_right_password_does_not_count_as_a_failure(guarded):
         assert client.get("/api/v1/assessments", headers=bearer("guess")).status_code == 429
 
 
+@pytest.mark.slow  # a live server
 def test_a_burst_of_bearer_guesses_at_two_live_workers_gets_five_checked(tmp_path, database_url):
     """The review sent 5,000 guesses in 1.6 s. Each is counted before it is checked, so however
     many arrive at once, and at whichever worker, only the first five are looked at."""
@@ -179,6 +180,7 @@ def test_a_burst_of_bearer_guesses_at_two_live_workers_gets_five_checked(tmp_pat
 # --- 2. The client address comes from X-Forwarded-For only through a trusted proxy -------------
 
 
+@pytest.mark.slow  # a live server
 def test_rotating_x_forwarded_for_does_not_dodge_the_throttle(tmp_path):
     with (
         live_server(tmp_path, env={"APP_ACCESS_PASSWORD": PASSWORD}, args=AS_DEPLOYED) as base,
@@ -195,6 +197,7 @@ def test_rotating_x_forwarded_for_does_not_dodge_the_throttle(tmp_path):
     assert statuses == [401] * 5 + [429] * 7
 
 
+@pytest.mark.slow  # a live server
 def test_behind_a_trusted_proxy_each_client_is_counted_apart(tmp_path):
     """The proxy (here: this test, on 127.0.0.1) appends the address it saw, as nginx's
     $proxy_add_x_forwarded_for does; what a client wrote in front of it is not believed."""
@@ -299,6 +302,7 @@ def test_oversized_headers_get_431_before_anything_reads_them(client):
     )
 
 
+@pytest.mark.slow  # a live server
 def test_a_27_mb_header_does_not_hold_the_live_server(tmp_path):
     with live_server(tmp_path, args=AS_DEPLOYED) as base:
         port = int(base.rsplit(":", 1)[1])
@@ -526,6 +530,7 @@ def test_every_logger_escapes_control_characters():
     assert lines[-1] == "    ERROR forged"
 
 
+@pytest.mark.slow  # a live server
 def test_live_logs_mask_tokens_escape_paths_and_log_disconnects_at_info(tmp_path):
     with live_server(tmp_path, env={"APP_LOG_LEVEL": "info"}) as base:
         port = int(base.rsplit(":", 1)[1])
@@ -620,6 +625,7 @@ def test_control_characters_cannot_forge_lines_in_the_markdown_export(client, ap
     assert "Team: Ops  \\# Owned  " in markdown
 
 
+@pytest.mark.slow  # a live server
 def test_finishing_cannot_race_step_posts(tmp_path, database_url):
     """The review changed a finished assessment in 2 of 140 rounds of step POSTs racing /finish."""
     workers = 2 if database_url.startswith("postgresql") else 1
@@ -735,6 +741,7 @@ def test_head_is_answered_wherever_get_is(client):
     assert client.head("/sign-out").status_code == 405  # no GET there, so no HEAD either
 
 
+@pytest.mark.slow  # a live server
 def test_a_stalled_body_gets_408(tmp_path):
     with live_server(tmp_path, env={"APP_BODY_TIMEOUT": "1"}) as base:
         port = int(base.rsplit(":", 1)[1])

@@ -102,3 +102,23 @@ def test_route_names_are_unique(app):
     names = [getattr(route, "name", None) for route in app.routes]
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
     assert duplicated == []
+
+
+def test_every_make_target_the_readme_names_exists():
+    named = set(re.findall(r"`make ([a-z][\w-]*)", README))
+    named |= set(re.findall(r"^make ([a-z][\w-]*)", README, re.MULTILINE))
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.MULTILINE))
+    assert {"run", "test", "test-fast", "lint", "screenshots", "bench-http"} <= named
+    assert sorted(named - targets) == []
+
+
+def test_make_test_runs_lint_and_every_test_and_ci_runs_make_test():
+    makefile = (ROOT / "Makefile").read_text()
+    prerequisites = re.search(r"^test: (.*)$", makefile, re.MULTILINE).group(1).split()
+    assert prerequisites == ["system-deps", "setup", "lint"]
+    # The whole suite: no marker selection, no ignored folder, the browser required.
+    recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert recipe == ["\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)"]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"]
+    assert ci[-1] == "exec make test"

@@ -10,7 +10,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from app.settings import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def run_script(name: str, *args: str, timeout: float = 180) -> tuple[int, dict, str]:

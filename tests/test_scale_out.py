@@ -8,6 +8,8 @@ from app import decision
 from tests.e2e.live_server import live_server
 from tests.helpers import REFUND_BOT, step_answers
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
+
 
 @pytest.fixture
 def postgres(postgres_url):

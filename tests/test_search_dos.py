@@ -3,7 +3,11 @@
 Latency is the script's business (bench/search_dos.py, 1M rows); this checks the statuses.
 """
 
+import pytest
+
 from bench.search_dos import run
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 
 def test_a_flood_of_unsearchable_queries_is_refused_and_normal_searches_are_answered(postgres_url):

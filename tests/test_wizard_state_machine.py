@@ -18,6 +18,7 @@ import string
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,6 +35,8 @@ from sqlalchemy import select
 
 from app import assessments, decision
 from app.models import Assessment
+
+pytestmark = pytest.mark.slow
 
 STEPS = decision.STEP_KEYS
 PROGRESS = assessments.PROGRESS

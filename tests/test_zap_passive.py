@@ -12,6 +12,8 @@ from app.main import create_app
 from app.settings import Settings
 from tests.helpers import finish, start
 
+pytestmark = pytest.mark.slow
+
 
 def every_page(client) -> list[str]:
     token = finish(client)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.decision import QUESTIONS
 from app.decision.questionnaire import NOT_APPLICABLE_WHEN
+
+
+def examples(wanted: int) -> int:
+    """How many answer sets a property test draws: `wanted` under `make test`; under
+    `make test-fast` (`--hypothesis-profile=fast`, registered in tests/conftest.py) at most that
+    profile's handful, for a quick loop that still runs every property once or twice over."""
+    if settings.get_current_profile_name() == "fast":
+        return min(wanted, settings.get_profile("fast").max_examples)
+    return wanted
+
 
 # A realistic, unremarkable team: an extraction task tried with a simple prompt, some clean data,
 # general knowledge. Examples override only what their situation states.

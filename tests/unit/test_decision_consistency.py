@@ -12,7 +12,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 
-from decision_cases import answer_sets
+from decision_cases import answer_sets, examples
 from hypothesis import given, settings
 
 from app.decision import QUESTIONS, Verdict, evaluate
@@ -217,7 +217,7 @@ def false_claims(answers: Answers) -> list[tuple[str, str, str]]:
     ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(answer_sets())
 def test_every_claim_a_verdict_makes_about_the_answers_holds(answers: Answers) -> None:
     assert false_claims(answers) == []

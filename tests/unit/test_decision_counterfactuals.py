@@ -7,6 +7,7 @@ from decision_cases import (
     CUSTOMER_SERVICE_BOT,
     answer_sets,
     cannot_apply,
+    examples,
     is_open,
     is_worse,
 )
@@ -15,13 +16,13 @@ from hypothesis import given, settings
 from app.decision import QUESTIONS, Change, evaluate
 from app.decision.engine import score
 
-MANY = settings(max_examples=200, deadline=None)
+MANY = settings(max_examples=examples(200), deadline=None)
 KIND_ORDER = {"unsure": 0, "actionable": 1, "situation": 2}
 # What a team can do something about: prompt more, measure, clean, diversify, add data.
 ACTIONABLE = {*BETTER, "baseline_accuracy"}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(answer_sets())
 def test_every_change_comes_true_when_evaluated_again(answers: dict) -> None:
     verdict = evaluate(answers)
@@ -82,7 +83,7 @@ def test_changes_are_distinct(answers: dict) -> None:
     assert len(set(changes)) == len(changes)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(answer_sets())
 def test_no_single_choice_change_that_changes_the_verdict_is_missing(answers: dict) -> None:
     verdict = evaluate(answers)

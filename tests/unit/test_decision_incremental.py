@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decision_cases import answer_sets
+from decision_cases import answer_sets, examples
 from hypothesis import given, settings
 
 from app.decision.engine import _alternatives, _facts, _full_pass, _outcome, _rescore, score
 from app.decision.questionnaire import QUESTIONS, not_applicable
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(answer_sets())
 def test_rescoring_one_changed_answer_equals_a_full_pass(answers: dict) -> None:
     scored = score(answers)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decision_cases import FINE_TUNING, RETRIEVAL, answer_sets
+from decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import APPROACHES, QUESTIONS, Rec, evaluate
 from app.decision.engine import score
 
-MANY = settings(max_examples=200, deadline=None)
+MANY = settings(max_examples=examples(200), deadline=None)
 
 
 @MANY
@@ -83,7 +83,7 @@ def test_realtime_latency_alone_adds_nothing_to_fine_tuning(answers: dict) -> No
     assert realtime.points[Rec.FT] == relaxed.points[Rec.FT]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(answer_sets())
 def test_all_invariants_and_verdict_shape_over_the_whole_space(answers: dict) -> None:
     verdict = evaluate(answers)
@@ -108,7 +108,7 @@ def test_all_invariants_and_verdict_shape_over_the_whole_space(answers: dict) ->
     assert all(s.url for r in verdict.reasons for s in r.sources)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(answer_sets())
 def test_the_verdict_is_a_pure_function_of_the_answers(answers: dict) -> None:
     first = evaluate(answers)

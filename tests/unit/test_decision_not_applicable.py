@@ -12,6 +12,7 @@ from decision_cases import (
     answer_sets,
     answers,
     cannot_apply,
+    examples,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from app.decision import evaluate, validate_answers
 from app.decision.advice import FIND_OUT, FIND_OUT_QUESTION
 
-MANY = settings(max_examples=150, deadline=None)
+MANY = settings(max_examples=examples(150), deadline=None)
 DATA = ("data_quality", "data_diversity", "edge_cases")
 BASELINE = ("baseline_accuracy", "baseline_sample_size")
 FIND_OUT_TEXTS = {a.text.en: FIND_OUT_QUESTION[a.id] for a in FIND_OUT}

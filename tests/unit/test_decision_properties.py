@@ -8,7 +8,7 @@ second wave); the fixed data is written out here from the contract.
 
 from __future__ import annotations
 
-from decision_cases import BETTER, FINE_TUNING, answer_sets, is_complete
+from decision_cases import BETTER, FINE_TUNING, answer_sets, examples, is_complete
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,7 @@ from app.decision.advice import FIND_OUT, FIND_OUT_QUESTION
 from app.decision.engine import score
 from app.decision.rules import FIX_DATA_COST
 
-MANY = settings(max_examples=200, deadline=None)
+MANY = settings(max_examples=examples(200), deadline=None)
 RULE = {r.id: r for r in RULES}
 SIMPLER = {a: i for i, a in enumerate(SIMPLICITY_ORDER)}
 DATA_PRINCIPLE = "garbage-in-garbage-out"
@@ -228,7 +228,7 @@ def at_least(after: int | None, before: int | None) -> bool:
     return before is None or (after is not None and after >= before)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(answer_sets(), st.sampled_from(IMPROVEMENTS))
 def test_better_data_or_more_prompting_never_lowers_fine_tunings_points(
     answers: dict, improvement: tuple[str, int, int]
@@ -245,7 +245,7 @@ def fine_tune_score(answers: dict) -> float:
     return next(r.score for r in evaluate(answers).ranking if r.recommendation == "fine_tune")
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(answer_sets(), st.sampled_from(IMPROVEMENTS))
 def test_better_data_or_more_prompting_never_lowers_fine_tunings_ranking_score(
     answers: dict, improvement: tuple[str, int, int]
@@ -261,7 +261,7 @@ def test_score_and_evaluate_agree_on_the_winner(answers: dict) -> None:
     assert score(answers).winner.value == evaluate(answers).recommendation
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(answer_sets(), st.sampled_from(IMPROVEMENTS))
 def test_better_data_or_more_prompting_never_moves_a_verdict_away_from_fine_tuning(
     answers: dict, improvement: tuple[str, int, int]

@@ -6,7 +6,14 @@ import itertools
 import re
 
 import pytest
-from decision_cases import CUSTOMER_SERVICE_BOT, FINE_TUNING, RETRIEVAL, answer_sets, answers
+from decision_cases import (
+    CUSTOMER_SERVICE_BOT,
+    FINE_TUNING,
+    RETRIEVAL,
+    answer_sets,
+    answers,
+    examples,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +21,7 @@ from app.decision import RULES, Verdict, evaluate
 from app.decision.engine import score
 from app.decision.rules import RULES_BY_ID
 
-SOME = settings(max_examples=150, deadline=None)
+SOME = settings(max_examples=examples(150), deadline=None)
 
 
 def all_texts(verdict: Verdict) -> list[str]:

@@ -1,0 +1,110 @@
+"""scripts/system_deps.sh, which `make test` runs first: it installs what is missing as root with
+apt, and otherwise stops at once with the command to run. Run here against a PATH of fakes
+(`id`, `apt-get`, the tools it looks for), so nothing on this machine is installed or removed."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.settings import ROOT
+
+SCRIPT = ROOT / "scripts" / "system_deps.sh"
+APT_LOG = "apt-get.log"
+
+
+def fake(bin_dir: Path, name: str, body: str) -> None:
+    path = bin_dir / name
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def machine(tmp_path: Path):
+    """A machine whose PATH holds only what each test puts there; `run` calls the script on it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+
+    def run(*needs: str, uid: int, apt: bool = True, have: tuple[str, ...] = ()):
+        fake(bin_dir, "id", f"echo {uid}")
+        if apt:
+            # Logs each call; `install` puts the packages' commands on PATH, as apt would.
+            fake(
+                bin_dir,
+                "apt-get",
+                f'echo "$DEBIAN_FRONTEND $*" >> {tmp_path / APT_LOG}\n'
+                f'if [ "$1" = install ]; then\n'
+                f"  for tool in chromium java; do printf '#!/bin/sh\\n' > {bin_dir}/$tool; "
+                f"/bin/chmod +x {bin_dir}/$tool; done\nfi",
+            )
+        for tool in have:
+            fake(bin_dir, tool, "true")
+        return subprocess.run(
+            ["/bin/bash", str(SCRIPT), *needs],
+            cwd=tmp_path,
+            env={"PATH": str(bin_dir)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def apt_calls() -> list[str]:
+        log = tmp_path / APT_LOG
+        return log.read_text().splitlines() if log.exists() else []
+
+    run.apt_calls = apt_calls
+    return run
+
+
+def test_without_root_it_stops_at_once_with_the_command_to_run(machine):
+    result = machine("chromium", "java", uid=1000)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Missing system packages: chromium (the browser tests), "
+        "default-jre-headless (Java for the vnu HTML checker).\n"
+        "Install them, then run make again:\n"
+        "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
+        "chromium default-jre-headless\n"
+    )
+    assert machine.apt_calls() == []
+
+
+def test_without_apt_it_stops_and_names_the_debian_packages(machine):
+    result = machine("chromium", "java", uid=0, apt=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1:] == [
+        "Install them (Debian package names) with this system's package manager,",
+        "then run make again: chromium default-jre-headless",
+    ]
+
+
+def test_as_root_with_apt_it_installs_what_is_missing_without_questions(machine):
+    result = machine("chromium", "java", uid=0, have=("chromium",))
+    assert result.returncode == 0, result.stderr
+    assert machine.apt_calls() == [
+        "noninteractive update -qq",
+        "noninteractive install -y -qq --no-install-recommends default-jre-headless",
+    ]
+
+
+def test_nothing_is_installed_when_nothing_is_missing(machine):
+    result = machine("chromium", "java", "wrk", uid=0, have=("chromium", "java", "wrk"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert machine.apt_calls() == []
+
+
+def test_an_unknown_need_is_refused(machine):
+    result = machine("chromium", "jav", uid=0, have=("chromium",))
+    assert (result.returncode, result.stderr) == (2, "system_deps.sh: unknown need 'jav'\n")
+    assert machine.apt_calls() == []
+
+
+def test_a_package_that_did_not_bring_its_command_is_reported(machine):
+    # The fake apt-get brings chromium and java only.
+    result = machine("java", "wrk", uid=0)
+    assert result.returncode == 1
+    assert result.stderr == "Installed, but still missing: wrk.\n"
+    assert machine.apt_calls()[1] == (
+        "noninteractive install -y -qq --no-install-recommends default-jre-headless wrk"
+    )
