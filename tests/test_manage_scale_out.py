@@ -17,6 +17,9 @@ from tests.e2e.live_server import live_server
 from tests.helpers import REFUND_BOT
 from tests.test_api import api_answers
 
+# Real 2-worker uvicorn servers: in `make test`, not in the fast loop.
+pytestmark = pytest.mark.slow
+
 ACCESS = re.compile(r'^(\d+) .*"GET /a/(\S+) HTTP/1.1" (\d{3})$')
 
 

@@ -69,6 +69,10 @@ def test_each_step_renders_its_questions_with_help_and_sources(client):
                     str(question.minimum),
                     str(question.maximum),
                 )
+                # A percentage says so; a count of cases does not.
+                unit = field.find_next_sibling("span")
+                expected = "%" if question.key == "baseline_accuracy" else None
+                assert (unit.get_text() if unit else None) == expected
 
 
 def test_next_saves_and_redirects_to_the_following_step(client, app):

@@ -500,7 +500,8 @@ def test_confidence_and_recommendation_are_words(page: Page) -> None:
     page.goto("/assessments?q=Words%2C%20not%20colours")
     row = page.locator(".assessment-row").first
     expect(row.locator(".badge")).not_to_be_empty()
-    expect(row.locator(".pill")).to_have_text("Confidence: Low")
+    expect(row.locator(".pill:not(.status)")).to_have_text("Confidence: Low")
+    expect(row.locator(".pill.status")).to_have_text("Proposed")
 
 
 @pytest.mark.parametrize("reduced", [True, False], ids=["reduce", "no-preference"])

@@ -89,8 +89,12 @@ def test_a_change_survives_every_way_of_leaving_the_step(
         page.locator(f'input[name="accuracy_target"][value="{target}"]').check()
         # An invalid number is kept as typed, and shown again with its error.
         page.locator("#input-baseline_accuracy").fill("140")
+        lang_before = page.locator("html").get_attribute("lang")
         leave(page)
         expect(page).to_have_url(step_url(token, TARGETS[how]))
+        if how == "language switch":
+            # Same URL, other language: wait for the new page, or the next goto aborts it.
+            expect(page.locator("html")).not_to_have_attribute("lang", lang_before)
         page.wait_for_load_state("load")
         open_step(page, token, "accuracy")
         expect(page.locator(f'input[name="accuracy_target"][value="{target}"]')).to_be_checked()
