@@ -1,12 +1,14 @@
 """Comments: anyone with the link adds one under a display name; limits, escaping, throttling."""
 
+import math
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app import comments
-from app.models import Comment
+from app.models import AuthThrottle, Comment, utcnow
 from tests.helpers import finish, html, start
 from tests.test_api import create
 
@@ -268,18 +270,35 @@ def test_a_new_comment_shows_on_a_page_that_was_cached(client, token):
 # --- Throttle and cross-site protection --------------------------------------------------
 
 
+def window_end(app, address: str = "testclient"):
+    """When the address's one-minute window of comments closes, as the database counted it."""
+    with app.state.db.read() as session:
+        row = session.get(AuthThrottle, comments.address_key(address))
+        return row.window_started_at + comments.WINDOW
+
+
+def seconds_to(end, moment) -> int:
+    return max(1, math.ceil((end - moment).total_seconds()))
+
+
 def test_one_address_gets_429_after_its_comments_per_minute(client, app, token):
     for n in range(comments.PER_ADDRESS):
         assert post(client, token, {"author": "Ana", "text": f"#{n}"}).status_code == 201
+    before = utcnow()
     refused = post(client, token, {"author": "Ana", "text": "one more"})
+    after = utcnow()
     assert refused.status_code == 429
-    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # Retry-After is the rest of the window, counted from the moment of the refusal.
+    end = window_end(app)
+    assert seconds_to(end, after) <= int(refused.headers["retry-after"]) <= seconds_to(end, before)
     assert refused.json() == {
         "detail": "Too many comments in a short time: wait a minute, then send yours again."
     }
+    before = utcnow()
     form = client.post(f"/a/{token}/comments", data={"author": "Ana", "text": "and the form"})
+    after = utcnow()
     assert form.status_code == 429
-    assert 1 <= int(form.headers["retry-after"]) <= 60
+    assert seconds_to(end, after) <= int(form.headers["retry-after"]) <= seconds_to(end, before)
     assert html(form).select_one("#comment-problem").get_text() == (
         "Too many comments in a short time: wait a minute, then send yours again."
     )
@@ -305,11 +324,13 @@ def test_the_count_starts_afresh_after_a_minute(app, client, token):
 def test_one_assessment_takes_a_bounded_number_of_comments_from_many_addresses(app, client, token):
     db = app.state.db
     note = comments.CommentIn("Ana", "hi")
+    start_at = utcnow()
     for n in range(comments.PER_ASSESSMENT):
-        comments.add(db, token, note, f"198.51.100.{n}")
+        comments.add(db, token, note, f"198.51.100.{n}", now=start_at)
     with pytest.raises(comments.Throttled) as refused:
-        comments.add(db, token, note, "203.0.113.9")
-    assert 1 <= refused.value.retry_after <= 60
+        comments.add(db, token, note, "203.0.113.9", now=start_at + timedelta(seconds=20.5))
+    # The oldest of the last PER_ASSESSMENT comments leaves the window 39.5 s later: 40 s.
+    assert refused.value.retry_after == 40
     other = finish(client, title="Another")
     comments.add(db, other, note, "203.0.113.9")
     assert stored_comments(app) == comments.PER_ASSESSMENT + 1
