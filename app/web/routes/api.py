@@ -245,6 +245,24 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=422)
 
 
+def json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads its JSON body itself: the schema it expects."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+async def json_object(
+    request: Request, lang: str
+) -> tuple[dict[str, Any], None] | tuple[None, JSONResponse]:
+    """The body as a JSON object, or the 422 that refuses it (bad JSON, too deep, not an object)."""
+    try:
+        body = parse_json(await request.body())
+    except JSONRefused as refused:
+        return None, unprocessable([problem("body", refused.code, lang)])
+    if not isinstance(body, dict):
+        return None, unprocessable([problem("body", "not_object", lang)])
+    return body, None
+
+
 @router.post(
     "/assessments",
     status_code=201,
@@ -252,24 +270,14 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     responses={
         422: {"model": Problems, "description": "Each offending field, named; nothing stored."}
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/AssessmentIn"}}
-            },
-        }
-    },
+    openapi_extra=json_body({"$ref": "#/components/schemas/AssessmentIn"}),
 )
 async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link and, once
     only, the manage token."""
-    try:
-        body = parse_json(await request.body())
-    except JSONRefused as refused:
-        return unprocessable([problem("body", refused.code, lang)])
-    if not isinstance(body, dict):
-        return unprocessable([problem("body", "not_object", lang)])
+    body, refusal = await json_object(request, lang)
+    if refusal is not None:
+        return refusal
     problems = [problem(key, "unknown_field", lang) for key in body if key not in BODY_FIELDS]
     meta, meta_problems = assessments.validate_meta(body)
     problems += [problem(p.field, p.code, lang, p.limit) for p in meta_problems]
@@ -366,12 +374,7 @@ def rotate_link(request: Request, assessment: ManagedDep, db: DatabaseDep) -> An
         **NOT_MANAGED,
         422: {"model": Problems, "description": "days is not 7, 30, 90 or null."},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": ExpiryIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body(ExpiryIn.model_json_schema()),
 )
 async def set_link_expiry(
     request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
@@ -408,12 +411,7 @@ async def set_link_expiry(
         **NOT_MANAGED,
         422: {"model": Problems, "description": "Not a status; nothing changed."},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": StatusIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body(StatusIn.model_json_schema()),
 )
 async def update_assessment(
     request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
@@ -422,12 +420,9 @@ async def update_assessment(
 
     Finishing a revision supersedes the assessment it revises by itself; this sets any status,
     for decisions taken elsewhere or to reopen one."""
-    try:
-        body = parse_json(await request.body())
-    except JSONRefused as refused:
-        return unprocessable([problem("body", refused.code, lang)])
-    if not isinstance(body, dict):
-        return unprocessable([problem("body", "not_object", lang)])
+    body, refusal = await json_object(request, lang)
+    if refusal is not None:
+        return refusal
     problems = [problem(key, "unknown_status_field", lang) for key in body if key != "status"]
     if body.get("status") not in STATUSES:
         problems.append(problem("status", "invalid_status", lang))
@@ -474,21 +469,13 @@ def client_address(request: Request) -> str:
         422: {"model": Problems, "description": "Each offending field, named; nothing stored."},
         429: {"description": "Too many comments from this address or on this assessment."},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentIn"}}},
-        }
-    },
+    openapi_extra=json_body({"$ref": "#/components/schemas/CommentIn"}),
 )
 async def create_comment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002
     """Add a comment under a display name: anyone with the share link may."""
-    try:
-        body = parse_json(await request.body())
-    except JSONRefused as refused:
-        return unprocessable([problem("body", refused.code, lang)])
-    if not isinstance(body, dict):
-        return unprocessable([problem("body", "not_object", lang)])
+    body, refusal = await json_object(request, lang)
+    if refusal is not None:
+        return refusal
     problems = [
         problem(key, "unknown_comment_field", lang) for key in body if key not in comments.LIMITS
     ]
