@@ -106,3 +106,8 @@ def open_draft(token: str, db: DatabaseDep) -> Assessment:
 
 
 OpenDraftDep = Annotated[Assessment, Depends(open_draft)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the proxy middleware settled it (see APP_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from app import assessments, comments, costs, decision, history, manage
 from app.models import STATUSES
 from app.web.cost_schemas import CostsIn, StoredCosts
-from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep
+from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep, client_address
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
 
@@ -453,11 +453,6 @@ def api_delete_comment(assessment: ManagedDep, comment_id: int, db: DatabaseDep)
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return Response(status_code=204)
-
-
-def client_address(request: Request) -> str:
-    """The client's address as the proxy middleware settled it (see APP_TRUSTED_PROXIES)."""
-    return request.client.host if request.client else "unknown"
 
 
 @router.post(

@@ -12,7 +12,14 @@ from app import assessments, comments, decision, history, manage
 from app.models import STATUSES, Assessment
 from app.web import htmx
 from app.web.access import SESSION_COOKIE
-from app.web.deps import DatabaseDep, LangDep, SettingsDep, can_manage, managed_from_form
+from app.web.deps import (
+    DatabaseDep,
+    LangDep,
+    SettingsDep,
+    can_manage,
+    client_address,
+    managed_from_form,
+)
 from app.web.drafts import remember_draft
 from app.web.export import (
     chat_summary,
@@ -275,7 +282,7 @@ def add_comment(
     if comment is None:
         form = {"values": values, "errors": meta_errors(errors, lang), "problem": None}
         return comments_answer(request, assessment, db, lang, comment_form=form, status_code=422)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     try:
         comments.add(db, token, comment, address)
     except assessments.NotFound:
