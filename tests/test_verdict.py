@@ -188,6 +188,19 @@ def test_markdown_export_has_the_verdicts_focus_and_the_titles_name(client, app)
         f"{n}. {step}" for n, step in enumerate(verdict["next_steps"], 1)
     ]
     assert f"Link: http://testserver/a/{token}" in lines
+    # "It would win if:" is followed by conditions alone, worded as on the page, not sentences
+    # that repeat "If" and name the approach again.
+    for other in verdict["why_not"]:
+        title = f"## Why not “{decision.APPROACHES[other['recommendation']].label.en}”?"
+        start = lines.index(title)
+        assert lines[start + 2 + len(other["reasons"]) + 1] == "It would win if:"
+        shown = lines[start + 2 + len(other["reasons"]) + 3 :][: len(other["would_win_if"][:5])]
+        assert shown and all(line.startswith(("- your ", "- you ")) for line in shown), shown
+        assert not any(
+            line.endswith(label.en)
+            for line in shown
+            for label in (a.label for a in decision.APPROACHES.values())
+        )
 
 
 def test_export_file_names_follow_the_title_in_any_script(client):

@@ -152,6 +152,12 @@ CHANGE_SENTENCES = {
     "actionable": N_("If you move your %(question)s from “%(from)s” to “%(to)s”:"),
     "situation": N_("If your %(question)s were “%(to)s” instead of “%(from)s”:"),
 }
+# The same conditions after "It would win if", as the verdict page words them.
+CHANGE_CONDITIONS = {
+    "unsure": N_("you find that your %(question)s is “%(to)s”"),
+    "actionable": N_("you move your %(question)s from “%(from)s” to “%(to)s”"),
+    "situation": N_("your %(question)s were “%(to)s” instead of “%(from)s”"),
+}
 
 
 def question_name(question_key: str, lang: str) -> str:
@@ -159,13 +165,17 @@ def question_name(question_key: str, lang: str) -> str:
     return question.name.get(lang) if question else question_key
 
 
-def change_sentence(change: dict[str, Any], lang: str) -> str:
-    """One "what would change" entry in words, with the approach it leads to."""
-    text = translate(lang, CHANGE_SENTENCES[change["kind"]]) % {
+def change_condition(change: dict[str, Any], lang: str, wording: dict[str, str]) -> str:
+    return translate(lang, wording[change["kind"]]) % {
         "question": question_name(change["question"], lang),
         "to": answer_label(change["question"], change["to"], lang),
         "from": answer_label(change["question"], change["from"], lang),
     }
+
+
+def change_sentence(change: dict[str, Any], lang: str) -> str:
+    """One "what would change" entry in words, with the approach it leads to."""
+    text = change_condition(change, lang, CHANGE_SENTENCES)
     return f"{text} {decision.APPROACHES[change['recommendation']].label.get(lang)}"
 
 
@@ -279,7 +289,10 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
                 "",
                 t("would_win_if"),
                 "",
-                *(f"- {change_sentence(c, lang)}" for c in other["would_win_if"][:5]),
+                *(
+                    f"- {change_condition(c, lang, CHANGE_CONDITIONS)}"
+                    for c in other["would_win_if"][:5]
+                ),
             ]
     if verdict["what_would_change"]:
         lines += ["", f"## {t('changes')}", ""]
