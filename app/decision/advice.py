@@ -474,10 +474,17 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "rag-refresh",
-        When(recommendation=RETRIEVAL, knowledge_source={"private_changing", "realtime"}),
-        "Re-index automatically whenever the source changes (at least daily for prices, specs and "
-        "policies).",
-        "数据源一有变化就自动重建索引（价格、规格和政策至少每天一次）。",
+        When(recommendation=RETRIEVAL, knowledge_source="private_changing"),
+        "Re-index automatically whenever the sources change: on every merge for code, at least "
+        "daily for documents.",
+        "数据源一有变化就自动重建索引：代码在每次合并后重建，文档至少每天一次。",
+    ),
+    _a(
+        "rag-live",
+        When(recommendation=RETRIEVAL, knowledge_source="realtime"),
+        "Fetch live data when the question is asked (a search or an API call), not from an index "
+        "built the night before.",
+        "在提问时获取实时数据（通过搜索或 API 调用），而不是依赖前一晚建好的索引。",
     ),
     _a(
         "rag-cite",

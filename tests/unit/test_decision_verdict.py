@@ -117,7 +117,8 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "rag-eval-requests": {"knowledge_source": "realtime"},
     "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
-    "rag-refresh": {"knowledge_source": "realtime", "baseline_accuracy": 80},
+    "rag-refresh": {"knowledge_source": "private_changing", "baseline_accuracy": 80},
+    "rag-live": {"knowledge_source": "realtime", "baseline_accuracy": 80},
     "rag-cite": {
         "task_type": "knowledge_qa",
         "needs_citations": "yes",
