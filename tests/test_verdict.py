@@ -419,3 +419,20 @@ def test_a_first_wave_verdict_still_renders_and_exports(client, app):
         "1. Last mile. (Source: [Andrew Ng, The Batch #294](https://www.deeplearning.ai/the-batch/issue-294/))"
         in markdown
     )
+
+
+def test_chinese_markdown_export_uses_full_width_punctuation(client, app):
+    token = finish(client, title="退款助手")
+    client.cookies.set("lang", "zh")
+    lines = client.get(f"/a/{token}/export.md").text.splitlines()
+    verdict = decision.localize(get(app.state.db, token).verdict, "zh")
+    why = lines.index("## 理由")
+    reasons = lines[why + 2 : why + 2 + len(verdict["reasons"])]
+    assert [line.split("（来源：")[0] for line in reasons] == [
+        f"{n}. {r['text']}" for n, r in enumerate(verdict["reasons"], 1)
+    ]
+    assert all(line.endswith(")）") for line in reasons), reasons
+    changes = lines[lines.index("## 什么会改变结论") + 2 :]
+    changes = changes[: changes.index("")]
+    assert len(changes) == len(verdict["what_would_change"]) >= 1
+    assert all(": " not in line and "： " not in line for line in changes), changes

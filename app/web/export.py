@@ -173,10 +173,18 @@ def change_condition(change: dict[str, Any], lang: str, wording: dict[str, str])
     }
 
 
+# Punctuation between the parts of a line: Chinese takes full-width marks and no spaces.
+PUNCTUATION = {
+    "en": {"space": " ", "colon": ": ", "open": " (", "close": ")"},
+    "zh": {"space": "", "colon": "：", "open": "（", "close": "）"},
+}
+
+
 def change_sentence(change: dict[str, Any], lang: str) -> str:
     """One "what would change" entry in words, with the approach it leads to."""
     text = change_condition(change, lang, CHANGE_SENTENCES)
-    return f"{text} {decision.APPROACHES[change['recommendation']].label.get(lang)}"
+    approach = decision.APPROACHES[change["recommendation"]].label.get(lang)
+    return f"{text}{PUNCTUATION[lang]['space']}{approach}"
 
 
 def citation(source: dict[str, Any]) -> str:
@@ -270,7 +278,10 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
             f"[{citation(s)}]({s['url']})" for s in [reason["source"], *reason["more_sources"]]
         )
         measured = "".join(f" [{m}]" for m in reason.get("measured", []))
-        lines.append(f"{n}. {reason['text']}{measured} ({t('source', source=sources)})")
+        p = PUNCTUATION[lang]
+        lines.append(
+            f"{n}. {reason['text']}{measured}{p['open']}{t('source', source=sources)}{p['close']}"
+        )
     if verdict["warnings"]:
         lines += ["", f"## {t('warnings')}", "", *(f"- {w}" for w in verdict["warnings"])]
     if verdict.get("baseline"):
@@ -297,7 +308,8 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     if verdict["what_would_change"]:
         lines += ["", f"## {t('changes')}", ""]
         lines += [
-            f"- {translate(lang, CHANGE_KINDS[c['kind']])}: {change_sentence(c, lang)}"
+            f"- {translate(lang, CHANGE_KINDS[c['kind']])}{PUNCTUATION[lang]['colon']}"
+            f"{change_sentence(c, lang)}"
             for c in verdict["what_would_change"]
         ]
     if verdict["risks"]:
