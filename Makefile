@@ -18,7 +18,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
+.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
@@ -76,6 +76,19 @@ extract-messages: deps
 migrate: deps
 	$(BIN)/alembic upgrade head
 
+# Backups (README, "Backups and moves"): DATABASE_URL to backups/wizard-<UTC time>.db|.dump, and back.
+backup: deps
+	$(BIN)/python -m app.backup backup $(if $(OUT),--out $(OUT))
+
+restore: deps
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/wizard-....db"; exit 2; }
+	$(BIN)/python -m app.backup restore $(FILE)
+
+# Every row from one database to another at the same migration; again, it adds only what is missing.
+copy-db: deps
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make copy-db FROM=sqlite:///data/wizard.db TO=postgresql+psycopg://..."; exit 2; }
+	$(BIN)/python -m app.backup copy --from $(FROM) --to $(TO)
+
 # Retention (README, Settings): finished assessments past APP_RETENTION_DAYS, drafts untouched for 30 days.
 purge: deps migrate
 	$(BIN)/python -m app.purge
@@ -128,5 +141,5 @@ screenshots: setup
 	$(BIN)/python scripts/screenshots.py --verdicts --out $(SCREENSHOTS)
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) data .pytest_cache $(SCREENSHOTS)
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache $(SCREENSHOTS)
 	find locales -name '*.mo' -delete

@@ -4,10 +4,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgres://` (Heroku, many hosting panels) and a bare `postgresql://` mean the psycopg 3
+    driver this app ships; SQLAlchemy would otherwise look for psycopg2 or reject the scheme."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
 
 class Settings(BaseSettings):
@@ -18,6 +27,12 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL. SQLite by default; postgresql+psycopg://user@host/db for PostgreSQL.",
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, url: str) -> str:
+        return normalise_database_url(url)
+
     host: str = Field(
         default="127.0.0.1", validation_alias="HOST", description="Address `make run` binds to."
     )

@@ -28,7 +28,7 @@ from app.web.i18n import N_, translate
 SESSION_COOKIE = "session"
 SESSION_SECONDS = 30 * 24 * 3600
 OPEN_PREFIXES = ("/static/", "/sign-in", "/lang/")
-OPEN_PATHS = frozenset({"/healthz", "/robots.txt", "/favicon.ico"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/robots.txt", "/favicon.ico"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Why an attempt was refused, by the kind of throttle key that refused it.

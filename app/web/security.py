@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import anyio
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
@@ -33,8 +34,18 @@ MAX_HEADERS_BYTES = 32 * 1024
 MAX_HEADERS = 100
 LOOPBACK_NAMES = frozenset({"localhost"})
 # Load balancers probe health by address, and the answer says nothing: no Host check there.
-ANY_HOST_PATHS = frozenset({"/healthz"})
+ANY_HOST_PATHS = frozenset({"/healthz", "/readyz"})
 BUSY = (PoolTimeout, SearchTooSlow)
+# The database refused or dropped the connection (it is down, restarting or unreachable).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def first_line(error: DBAPIError) -> str:
+    """The driver's own message, first line only (it never holds the password)."""
+    lines = str(error.orig or error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
+
+
 RETRY_BUSY = "5"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -255,6 +266,19 @@ class SecurityMiddleware:
                 method,
                 mask_tokens(scope.get("path", "")),
                 type(busy).__name__,
+            )
+            if not started:
+                await self._refuse(
+                    scope, receive, send_with_headers, 503, headers={"Retry-After": RETRY_BUSY}
+                )
+        except DATABASE_DOWN as down:
+            # One line, not a traceback per request: the operator needs to know the database went
+            # away, and /readyz says the same to the load balancer.
+            log.error(
+                "database unavailable, answered 503 on %s %s: %s",
+                method,
+                mask_tokens(scope.get("path", "")),
+                first_line(down),
             )
             if not started:
                 await self._refuse(

@@ -1,17 +1,31 @@
 """Pages that are not about one assessment: home, "How we decide", language, health, robots."""
 
+import logging
+from functools import lru_cache
 from typing import Annotated
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import assessments, costs, decision, history
+from app.settings import ROOT
 from app.web import i18n
 from app.web.cookies import set_cookie
 from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import draft_tokens
 from app.web.templating import render
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 # The one non-API route that belongs in the OpenAPI document.
 health_router = APIRouter(tags=["meta"])
@@ -63,6 +77,37 @@ def switch_language(
 async def check_health() -> dict[str, str]:
     """200 while the app can answer; the rules version tells which engine is serving."""
     return {"status": "ok", "rules_version": decision.RULES_VERSION}
+
+
+@lru_cache(maxsize=1)
+def migration_heads() -> frozenset[str]:
+    """The newest revisions this code expects, read once from migrations/."""
+    config = Config(str(ROOT / "alembic.ini"))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+@health_router.get("/readyz", responses={503: {"description": "Not ready: see `reason`"}})
+def check_ready(db: DatabaseDep) -> Response:
+    """200 when the database answers and is at the migrations this code expects; else 503."""
+    try:
+        with db.read(timeout=2.0) as session:
+            current = set(
+                session.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            )
+    except SQLAlchemyError as error:
+        log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+        return JSONResponse({"status": "unavailable", "reason": "database"}, status_code=503)
+    if current != migration_heads():
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "reason": "migrations",
+                "database": sorted(current),
+                "expected": sorted(migration_heads()),
+            },
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "rules_version": decision.RULES_VERSION})
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)
