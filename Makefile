@@ -38,7 +38,7 @@ test-fast: setup
 		-p no:schemathesis $(PYTEST_ARGS)
 
 system-deps:
-	scripts/system_deps.sh chromium java postgresql
+	scripts/system_deps.sh chromium java postgresql node
 
 setup: deps assets translations
 
@@ -54,6 +54,7 @@ $(VENV)/.deps: pyproject.toml constraints.txt
 assets: $(VENDOR)/.assets
 
 $(VENDOR)/.assets: package.json package-lock.json
+	scripts/system_deps.sh node
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js

@@ -4,8 +4,9 @@
 #     scripts/system_deps.sh NEED...
 #
 # NEED is one of: venv (Python's venv module), chromium (browser tests, screenshots), java (the
-# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots), postgresql (the
-# HTTP tests' second database, at TEST_POSTGRES_URL).
+# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots), node (npm, for the
+# front-end assets), postgresql (the HTTP tests' second database, at TEST_POSTGRES_URL: its client
+# is installed, and the server must answer before anything else runs).
 #
 # A missing package is installed when we are root on a machine with apt (Debian, Ubuntu).
 # Otherwise the script stops at once and prints the exact command to run: never a half-run suite
@@ -46,7 +47,13 @@ check() {
       compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null ||
         need fonts-noto-cjk "Chinese text in screenshots"
       ;;
-    postgresql) ;;  # a service, not a package: started below
+    postgresql)
+      # The server is a service (started below); its client asks whether it answers, up front.
+      command -v pg_isready >/dev/null || need postgresql-client "pg_isready to reach PostgreSQL"
+      ;;
+    node)
+      command -v npm >/dev/null || need npm "Node's npm for the front-end assets"
+      ;;
     *)
       echo "system_deps.sh: unknown need '$1'" >&2
       exit 2
@@ -90,8 +97,8 @@ for name in "$@"; do
   [[ $name == postgresql ]] || continue
   url="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
   libpq_url="${url/+psycopg/}"  # pg_isready takes libpq's URL, without SQLAlchemy's driver
-  if ! command -v pg_isready >/dev/null || pg_isready -q -d "$libpq_url"; then
-    continue  # no client to ask with: the tests say plainly if the server is not there
+  if pg_isready -q -d "$libpq_url"; then
+    continue
   fi
   if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
     for version in /etc/postgresql/*/; do

@@ -108,3 +108,28 @@ def test_a_package_that_did_not_bring_its_command_is_reported(machine):
     assert machine.apt_calls()[1] == (
         "noninteractive install -y -qq --no-install-recommends default-jre-headless wrk"
     )
+
+
+def test_postgresql_needs_its_client_to_be_asked_up_front(machine):
+    result = machine("postgresql", "node", uid=1000)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "Missing system packages: postgresql-client (pg_isready to reach PostgreSQL), "
+        "npm (Node's npm for the front-end assets)."
+    )
+
+
+def test_a_postgresql_that_answers_needs_nothing(machine):
+    result = machine("postgresql", "node", uid=1000, have=("pg_isready", "npm"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_refusing_postgresql_is_reported_with_the_url(machine, tmp_path):
+    (tmp_path / "bin").mkdir(exist_ok=True)
+    fake(tmp_path / "bin", "pg_isready", "exit 2")
+    result = machine("postgresql", uid=1000)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "PostgreSQL is not answering at postgresql+psycopg://postgres@127.0.0.1:5432/test "
+        "(TEST_POSTGRES_URL).\nStart it, or point TEST_POSTGRES_URL at one, then run make again.\n"
+    )
