@@ -11,9 +11,13 @@ WORKDIR /app
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH
-COPY pyproject.toml constraints.txt README.md ./
+# The pinned dependencies first, in a layer of their own: a change under app/ does not reinstall them.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && pip install -c constraints.txt -r requirements.txt
+COPY README.md ./
 COPY app ./app
-RUN pip install -c constraints.txt .
+RUN pip install --no-deps .
 COPY locales ./locales
 RUN pybabel compile -d locales -D messages
 
@@ -45,6 +49,7 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]
-# X-Forwarded-* are read by the app itself, from the proxies named in APP_TRUSTED_PROXIES only;
-# h11 with a bounded request head, so a huge header can't hold the event loop (README, Security).
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5 --limit-concurrency 200"]
+# Migrations are a separate command, run once per upgrade (README, Docker), so replicas never race
+# on them; /readyz answers 503 until they have run. app.serve starts uvicorn with the same flags as
+# `make run`: h11 with a bounded request head, no proxy headers (the app reads X-Forwarded-* itself).
+CMD ["python", "-m", "app.serve", "--no-migrate", "--limit-concurrency", "200"]

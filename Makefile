@@ -3,9 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 8000
-export HOST PORT
+# HOST, PORT and the rest come from the environment or .env (app/settings.py), or `make run PORT=8001`.
 # The suite's PostgreSQL: it makes (and drops) a database of its own next to this one.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export TEST_POSTGRES_URL
@@ -20,8 +18,9 @@ NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
 .PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
 
-run: setup migrate
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
+# Settings, a free port and the database are checked first (one line each if not), then migrations.
+run: setup
+	$(BIN)/python -m app.serve
 
 # The whole suite, nothing skipped: what the machine lacks first (installed as root with apt,
 # else the command to run), then lint, then every test, on SQLite and PostgreSQL, in Chromium.
@@ -75,7 +74,7 @@ extract-messages: deps
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --width=100 --ignore-obsolete
 
 migrate: deps
-	$(BIN)/alembic upgrade head
+	$(BIN)/python -m app.serve --migrate-only
 
 # Backups (README, "Backups and moves"): DATABASE_URL to backups/wizard-<UTC time>.db|.dump, and back.
 backup: deps

@@ -44,11 +44,17 @@ class Settings(BaseSettings):
         validation_alias="APP_DEFAULT_LANGUAGE",
         description="Language when neither the cookie nor Accept-Language decides.",
     )
-    log_level: str = Field(
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info",
         validation_alias="APP_LOG_LEVEL",
-        description="Log level: debug, info, warning.",
+        description="Log level: debug, info, warning or error (the app's and uvicorn's).",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, level: object) -> object:
+        return level.strip().lower() if isinstance(level, str) else level
+
     max_body_bytes: int = Field(
         default=64 * 1024,
         validation_alias="APP_MAX_BODY_BYTES",
