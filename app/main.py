@@ -16,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import purge
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
-from app.web import errors, logs
+from app.web import errors, logs, observability
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache
 from app.web.cost_schemas import add_cost_schemas
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verdict_cache = RenderCache()
     app.state.progress = ProgressBoard()
     app.state.gate = None
+    app.state.metrics = observability.Metrics()
+    observe_state(app)
     if settings.access_password:
         app.state.gate = Gate(
             app.state.db,
@@ -85,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # First of all: the client's address and scheme, from X-Forwarded-* only when the peer is a
     # proxy named in APP_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers, so this decides).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    # Outermost: every answer, refusals included, is counted and carries its request id.
+    app.add_middleware(observability.MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(observability.RequestIdMiddleware)
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
@@ -117,6 +122,22 @@ async def purge_at_start_up(app: FastAPI) -> AsyncIterator[None]:
             len(report.drafts),
         )
     yield
+
+
+def observe_state(app: FastAPI) -> None:
+    """Gauges read when /metrics is scraped: the database pool, the dataset checks running."""
+    pool = app.state.db.engine.pool
+    metrics = app.state.metrics
+    if hasattr(pool, "checkedout"):
+        metrics.gauge(
+            "wizard_db_pool_in_use", "Database connections lent out now.", pool.checkedout
+        )
+        metrics.gauge("wizard_db_pool_size", "Connections the pool keeps open.", pool.size)
+    metrics.gauge(
+        "wizard_dataset_checks_running",
+        "Dataset checks reading an upload now.",
+        lambda: getattr(app.state.progress, "running", 0),
+    )
 
 
 def allowed_hosts(settings: Settings) -> list[str]:

@@ -7,6 +7,7 @@ the hardened flags (README, "Hardened deployment"). Every failure is one line on
 
 import argparse
 import errno
+import logging.config
 import socket
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.settings import ROOT, Settings
+from app.web.observability import log_config
 
 # uvicorn's options for the app; the Dockerfile runs this module too, so they are the same there.
 UVICORN_OPTIONS = {
@@ -72,6 +74,7 @@ def migrate(settings: Settings) -> None:
 
     config = Config(str(ROOT / "alembic.ini"))
     config.attributes["database_url"] = settings.database_url
+    config.attributes["configure_logging"] = False  # main() set logging up, in APP_LOG_FORMAT
     try:
         command.upgrade(config, "head")
     except SQLAlchemyError as error:
@@ -91,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        logging.config.dictConfig(log_config(settings.log_level, settings.log_format))
         if not args.migrate_only:
             check_port(settings.host, settings.port)
         if not args.no_migrate:
@@ -110,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers,
         limit_concurrency=args.limit_concurrency,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level, settings.log_format),
         **UVICORN_OPTIONS,
     )
     return 0

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
         description="Log level: debug, info, warning or error (the app's and uvicorn's).",
     )
 
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        validation_alias="APP_LOG_FORMAT",
+        description="text, or json: one JSON object a line with the request's id.",
+    )
+    metrics: bool = Field(
+        default=False,
+        validation_alias="APP_METRICS",
+        description="Serve /metrics (Prometheus) to anyone who can reach the app; with a password "
+        "set it is served behind sign-in either way.",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _any_case(cls, level: object) -> object:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import (
     HTMLResponse,
     JSONResponse,
@@ -14,6 +14,7 @@ from fastapi.responses import (
     RedirectResponse,
     Response,
 )
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -108,6 +109,15 @@ def check_ready(db: DatabaseDep) -> Response:
             status_code=503,
         )
     return JSONResponse({"status": "ready", "rules_version": decision.RULES_VERSION})
+
+
+@router.get("/metrics")
+def show_metrics(request: Request) -> Response:
+    """Prometheus text format; there only when APP_METRICS is set or a password guards it."""
+    settings = request.app.state.settings
+    if not (settings.metrics or settings.access_password):
+        raise HTTPException(status_code=404)
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)
