@@ -85,3 +85,17 @@ def test_make_clean_keeps_the_database() -> None:
 def test_sqlite_file_path_is_untouched_by_normalising(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     assert Settings(database_url=url).database_url == url
+
+
+def test_a_refused_host_is_logged_naming_the_setting(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/", headers={"Host": "wizard.example.org"})
+    assert response.status_code == 400
+    lines = [r.getMessage() for r in caplog.records if "refused Host" in r.getMessage()]
+    assert lines == [
+        "refused Host 'wizard.example.org' on GET /: not localhost, a loopback address, "
+        "APP_PUBLIC_ORIGIN's host or one of APP_ALLOWED_HOSTS (add it there if users reach the "
+        "app by that name)"
+    ]

@@ -199,6 +199,13 @@ class SecurityMiddleware:
             scope["path"] not in ANY_HOST_PATHS
             and host_name(headers.get("host", "")) not in self.allowed_hosts
         ):
+            log.warning(
+                "refused Host %r on %s %s: not localhost, a loopback address, APP_PUBLIC_ORIGIN's "
+                "host or one of APP_ALLOWED_HOSTS (add it there if users reach the app by that name)",
+                host_name(headers.get("host", ""))[:100],
+                method,
+                mask_tokens(scope["path"]),
+            )
             await self._refuse(scope, receive, send_with_headers, 400)
             return
         if method in ("TRACE", "TRACK", "CONNECT"):
