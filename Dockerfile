@@ -36,7 +36,7 @@ COPY --from=build /venv /venv
 COPY --from=build /app/locales ./locales
 COPY app ./app
 COPY migrations ./migrations
-COPY alembic.ini ./
+COPY alembic.ini README.md ./
 COPY templates ./templates
 COPY static ./static
 COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js \

@@ -225,8 +225,11 @@ def test_the_dockerfile_and_readme_leave_forwarded_headers_to_the_app():
     dockerfile = (ROOT / "Dockerfile").read_text()
     readme = (ROOT / "README.md").read_text()
     makefile = (ROOT / "Makefile").read_text()
+    serve = (ROOT / "app" / "serve.py").read_text()
     assert "--forwarded-allow-ips" not in dockerfile
-    assert "--no-proxy-headers" in dockerfile and "--no-proxy-headers" in makefile
+    # Both start uvicorn through app.serve, whose options turn uvicorn's proxy headers off.
+    assert '"app.serve"' in dockerfile and "$(BIN)/python -m app.serve" in makefile
+    assert '"proxy_headers": False' in serve
     assert "--proxy-headers " not in readme.replace("--no-proxy-headers", "")
     nginx = readme.split("```nginx", 1)[1].split("```", 1)[0]
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx

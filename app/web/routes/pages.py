@@ -130,6 +130,19 @@ def show_favicon(request: Request) -> Response:
     return RedirectResponse(request.url_for("static", path="favicon.svg"), status_code=301)
 
 
+README_ADDRESS = "http://127.0.0.1:8000"
+
+
+@lru_cache(maxsize=1)
+def readme_api_example() -> str:
+    """The README's first JSON API example, read from the README itself so the two can't drift."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```sh\ncurl -s -X POST 'http") + len("```sh\n")
+    return readme[start : readme.index("```", start)].rstrip()
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def show_api_docs(request: Request, lang: LangDep) -> Response:
-    return render(request, "pages/api_docs.html", {})
+    base = str(request.base_url).rstrip("/")
+    example = readme_api_example().replace(README_ADDRESS, base)
+    return render(request, "pages/api_docs.html", {"example": example})
