@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.access_password,
             settings.protect_share_links,
             settings.secret_key,
+            https=settings.https,
         )
         app.add_middleware(AccessMiddleware, gate=app.state.gate)
     elif settings.host not in LOOPBACK:

@@ -433,7 +433,7 @@ def test_share_links_stay_open_unless_protected(guarded, database_url):
 
 def test_failed_sign_ins_are_throttled(guarded):
     with guarded() as client:
-        for _ in range(5):
+        for _ in range(10):
             assert client.post("/sign-in", data={"password": "guess"}).status_code == 401
         blocked = client.post("/sign-in", data={"password": "correct horse"})
         assert blocked.status_code == 429
