@@ -34,6 +34,7 @@ from app.web.routes import (
 )
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
+from app.web.text_input import TextInputMiddleware
 
 log = logging.getLogger("app")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verdict_cache = RenderCache()
     app.state.progress = ProgressBoard()
     app.state.gate = None
+    # Innermost: text no database can store is refused before any route reads it.
+    app.add_middleware(TextInputMiddleware)
     if settings.access_password:
         app.state.gate = Gate(
             app.state.db,
