@@ -7,8 +7,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.main import create_app
-from app.text import tidy_name
 from app.settings import ROOT, Settings
+from app.text import tidy_name
 from app.web.logs import SafeLogRecord, mask_tokens
 from app.web.security import CONTENT_SECURITY_POLICY
 from tests.helpers import REFUND_BOT, count_assessments, finish, html, start
