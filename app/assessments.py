@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from app import costs, datasets, decision, manage
 from app.db import Database
 from app.models import STATUSES, Assessment, utcnow
+from app.text import tidy_name
 
 FIRST_STEP = decision.STEP_KEYS[0]
 REVIEW = "review"
@@ -96,6 +97,8 @@ def clean_text(value: object, *, multiline: bool) -> str | None:
 
     What no database can store as text is refused: NUL, and halves of UTF-16 surrogate pairs.
     Other control characters are dropped, but multi-line text keeps its line breaks and tabs.
+    One-line text (names, titles) also loses invisible and direction-changing characters
+    (app/text.py).
     """
     if value is None:
         value = ""
@@ -103,7 +106,8 @@ def clean_text(value: object, *, multiline: bool) -> str | None:
         return None
     if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
         return None
-    return _without_controls(value, multiline=multiline)
+    value = _without_controls(value, multiline=multiline)
+    return value if multiline else tidy_name(value)
 
 
 def validate_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[MetaError]]:

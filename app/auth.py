@@ -4,6 +4,8 @@ the server's own secret keys, and signed-in sessions. Transactions commit here."
 import hashlib
 import ipaddress
 import secrets
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +18,9 @@ from app.db import Database
 from app.models import AuthSession, AuthThrottle, ServerSecret, utcnow
 
 WINDOW = timedelta(minutes=15)
+# Rows whose window has ended count nothing any more: the first password check (right or wrong)
+# in each process, and then one at most this many seconds later, deletes them.
+EXPIRY_INTERVAL = 60.0
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,8 @@ class Rule:
     # after the last failure, up to this many.
     max_delay: float | None
 
-    def wait(self, row: AuthThrottle, now: datetime) -> float:
-        if row.failures < self.free:
+    def wait(self, row: AuthThrottle | None, now: datetime) -> float:
+        if row is None or now - row.window_started_at >= WINDOW or row.failures < self.free:
             return 0.0
         if self.max_delay is None:
             return (row.window_started_at + WINDOW - now).total_seconds()
@@ -36,12 +41,16 @@ class Rule:
         return (row.last_failure_at + timedelta(seconds=delay) - now).total_seconds()
 
 
-# One browser (address and user-agent) is stopped after 5 wrong passwords in 15 minutes; an
-# address as a whole, or the account from everywhere, is only slowed down, so a colleague behind
-# the same NAT, or the team while someone guesses from a botnet, still gets in after a short wait.
+# OWASP's "device cookies" against lockout. A browser or API client that once signed in with the
+# right password carries a signed device cookie (app/web/access.py): its own wrong passwords are
+# counted under its own key, and nothing tried from elsewhere slows it down. Everyone else is an
+# untrusted client, counted by address (an IPv6 /64), not by user-agent, so rotating user-agents
+# makes no new rows. The password is compared first; only an attempt found wrong is counted, so
+# requests still in flight never count, and the account-wide key never refuses the right password:
+# it only answers further wrong ones with 429 and a Retry-After, for scripts to back off.
 RULES = {
-    "client": Rule(free=5, max_delay=None),
-    "address": Rule(free=20, max_delay=300.0),
+    "device": Rule(free=5, max_delay=None),
+    "address": Rule(free=10, max_delay=None),
     "account": Rule(free=100, max_delay=60.0),
 }
 
@@ -52,6 +61,10 @@ class Refusal:
 
     kind: str
     retry_after: int
+
+
+def _refusal(kind: str, wait: float) -> Refusal:
+    return Refusal(kind, max(1, int(wait + 0.999)))
 
 
 def address_key(address: str) -> str:
@@ -67,14 +80,13 @@ def address_key(address: str) -> str:
     return str(ip)
 
 
-def throttle_keys(address: str, user_agent: str) -> dict[str, str]:
-    network = address_key(address)
-    agent = hashlib.sha256(user_agent.encode("utf-8", "replace")).hexdigest()[:16]
-    return {
-        "client": f"client:{network} {agent}",
-        "address": f"address:{network}",
-        "account": "account",
-    }
+def throttle_keys(address: str, device: str | None = None) -> dict[str, str]:
+    """The keys an attempt is counted under: its device, when it carries a trusted device
+    cookie, else its address and the account."""
+    keys = {"address": f"address:{address_key(address)}", "account": "account"}
+    if device:
+        keys["device"] = f"device:{device[:64]}"
+    return keys
 
 
 def _insert(session: Session):
@@ -82,7 +94,8 @@ def _insert(session: Session):
 
 
 def locked_rows(session: Session, keys: Iterable[str], now: datetime) -> dict[str, AuthThrottle]:
-    """The rows of `keys`, made if missing, locked in key order (so two attempts can't deadlock)."""
+    """The rows of `keys`, made if missing, locked in key order (so two attempts can't deadlock).
+    A row whose window has ended starts a new one."""
     keys = sorted(set(keys))
     session.execute(
         _insert(session)(AuthThrottle)
@@ -100,51 +113,77 @@ def locked_rows(session: Session, keys: Iterable[str], now: datetime) -> dict[st
         .order_by(AuthThrottle.key)
         .with_for_update()
     ).all()
+    for row in rows:
+        if now - row.window_started_at >= WINDOW:
+            row.failures, row.window_started_at = 0, now
     return {row.key: row for row in rows}
 
 
-def admit(db: Database, keys: Mapping[str, str], now: datetime | None = None) -> Refusal | None:
-    """Count one password attempt against each key before the password is checked, or refuse it.
+_expiry_lock = threading.Lock()
+_next_expiry = 0.0
 
-    Counting first, under row locks, means that a thousand guesses sent at once are counted one
-    after another: no more of them are checked than the rules allow. A refused attempt is not
-    counted. `succeeded` takes the count back when the password was right.
+
+def expire(session: Session, now: datetime) -> int:
+    """Delete every row whose window has ended: such a row counts nothing any more."""
+    result = session.execute(
+        delete(AuthThrottle).where(AuthThrottle.window_started_at <= now - WINDOW)
+    )
+    return result.rowcount or 0
+
+
+def expire_now_and_then(db: Database, now: datetime) -> None:
+    """`expire`, at most once per EXPIRY_INTERVAL seconds in this process."""
+    global _next_expiry
+    with _expiry_lock:
+        if time.monotonic() < _next_expiry:
+            return
+        _next_expiry = time.monotonic() + EXPIRY_INTERVAL
+    with db.write() as session:
+        expire(session, now)
+
+
+def decide(
+    db: Database, keys: Mapping[str, str], right: bool, now: datetime | None = None
+) -> Refusal | None:
+    """Whether a password attempt, already compared with the password, may have its answer.
+
+    A right password is only ever refused when it comes from an untrusted client at an address
+    that is locked by its own wrong passwords; it is never counted and never writes a row. A
+    wrong one is counted under row locks, so however many guesses arrive at once, no more of
+    them get an answer (401) than the rules allow; the rest get 429 and are not counted.
     """
     now = now or utcnow()
+    expire_now_and_then(db, now)
+    device = keys.get("device")
+    if right:
+        wanted = [key for key in (device, keys["address"]) if key]
+        with db.read() as session:
+            rows = {
+                row.key: row
+                for row in session.scalars(select(AuthThrottle).where(AuthThrottle.key.in_(wanted)))
+            }
+        if device is not None and RULES["device"].wait(rows.get(device), now) <= 0:
+            return None
+        wait = RULES["address"].wait(rows.get(keys["address"]), now)
+        return _refusal("address", wait) if wait > 0 else None
     with db.write() as session:
-        rows = locked_rows(session, keys.values(), now)
-        refusals = []
-        for kind, key in keys.items():
-            row = rows[key]
-            if now - row.window_started_at >= WINDOW:
-                row.failures, row.window_started_at = 0, now
-            wait = RULES[kind].wait(row, now)
-            if wait > 0:
-                refusals.append(Refusal(kind, max(1, int(wait + 0.999))))
-        if refusals:
-            return max(refusals, key=lambda r: r.retry_after)
-        for row in rows.values():
+        if device is not None:
+            row = locked_rows(session, [device], now)[device]
+            if RULES["device"].wait(row, now) <= 0:
+                row.failures += 1
+                row.last_failure_at = now
+                return None
+            # A device past its own limit is one more untrusted client (OWASP).
+        rows = locked_rows(session, [keys["address"], keys["account"]], now)
+        address, account = rows[keys["address"]], rows[keys["account"]]
+        wait = RULES["address"].wait(address, now)
+        if wait > 0:
+            return _refusal("address", wait)
+        account_wait = RULES["account"].wait(account, now)
+        for row in (address, account):
             row.failures += 1
             row.last_failure_at = now
-        if secrets.randbelow(64) == 0:
-            session.execute(
-                delete(AuthThrottle).where(
-                    AuthThrottle.last_failure_at < now - 2 * WINDOW,
-                    AuthThrottle.key.not_in(list(rows)),
-                )
-            )
-    return None
-
-
-def succeeded(db: Database, keys: Mapping[str, str]) -> None:
-    """The password was right: the client starts afresh, and the attempt counts nowhere."""
-    with db.write() as session:
-        rows = locked_rows(session, keys.values(), utcnow())
-        for kind, key in keys.items():
-            if kind == "client":
-                session.delete(rows[key])
-            else:
-                rows[key].failures = max(0, rows[key].failures - 1)
+        return _refusal("account", account_wait) if account_wait > 0 else None
 
 
 def server_secret(db: Database, name: str) -> str:

@@ -34,6 +34,7 @@ from app.web.routes import (
 )
 from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
+from app.web.text_input import TextInputMiddleware
 
 log = logging.getLogger("app")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -57,12 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gate = None
     app.state.metrics = observability.Metrics()
     observe_state(app)
+    # Innermost: text no database can store is refused before any route reads it.
+    app.add_middleware(TextInputMiddleware)
     if settings.access_password:
         app.state.gate = Gate(
             app.state.db,
             settings.access_password,
             settings.protect_share_links,
             settings.secret_key,
+            https=settings.https,
         )
         app.add_middleware(AccessMiddleware, gate=app.state.gate)
     elif settings.host not in LOOPBACK:

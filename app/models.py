@@ -209,7 +209,8 @@ class AuthThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed (migration 0021) for the delete of rows whose window has ended (app/auth.py).
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

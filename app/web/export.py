@@ -111,12 +111,16 @@ def question_label(question_key: str, lang: str) -> str:
     return question.label.get(lang) if question else question_key
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~-])")
+# Every character that starts or closes Markdown syntax: emphasis, code and fences (` ~), links
+# and images, headings (#, and = or - under a line), quotes (>), HTML and autolinks (< &), tables
+# (|), bullets (* + -); ordered-list numbers are escaped where they open a line (1. or 1)).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~=&-])")
+_ORDERED_ITEM = re.compile(r"^(\s*\d{1,9})\.", re.MULTILINE)
 
 
 def md(text: str) -> str:
-    """User text made inert in Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """User text made inert in Markdown: it renders as the characters typed, never as syntax."""
+    return _ORDERED_ITEM.sub(r"\1\\.", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def md_line(text: str) -> str:

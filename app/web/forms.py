@@ -15,6 +15,10 @@ MESSAGES = {
     "invalid_json": N_("The body is not valid JSON."),
     "too_deep": N_("The body is nested too deeply: objects and lists go at most 16 levels deep."),
     "number_too_large": N_("A number in the body is too long: integers have at most 20 digits."),
+    "invalid_text": N_(
+        "This text cannot be stored: it holds a NUL character, or half of a UTF-16 surrogate "
+        "pair (such as \\ud800 alone)."
+    ),
     "invalid_status": N_("The status must be one of: proposed, accepted, rejected, superseded."),
     "unknown_status_field": N_("Unknown field: the body takes status only."),
     "unsearchable": N_("Search for a word: a search needs at least one letter or digit."),

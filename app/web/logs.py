@@ -14,6 +14,15 @@ _SLASH = r"(?:/|%2[fF])"
 TOKEN_IN_PATH = re.compile(
     rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
+# Two share tokens side by side (/compare/{a}/{b}), and share tokens in the query strings of old
+# /compare links (?a=&b=, ?pick=), which are redirected to that path.
+TOKENS_COMPARED = re.compile(
+    rf"({_SLASH}compare{_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}({_SLASH})"
+    rf"([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
+)
+TOKEN_IN_QUERY = re.compile(
+    r"((?:[?&]|%3[fF]|%26)(?:a|b|pick)(?:=|%3[dD]))([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{12,60}"
+)
 # A manage token is a password: none of it is kept, wherever it shows (a header echoed in a
 # message, a form field or JSON member quoted in one, a query string).
 MANAGE_TOKEN = re.compile(
@@ -25,7 +34,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def mask_tokens(text: str) -> str:
     """Keep the first four characters of a share token, enough to correlate, useless to attack;
     drop manage tokens whole."""
-    return MANAGE_TOKEN.sub(r"\1…", TOKEN_IN_PATH.sub(r"\1\2…", text))
+    text = TOKENS_COMPARED.sub(r"\1\2…\3\4…", TOKEN_IN_PATH.sub(r"\1\2…", text))
+    return MANAGE_TOKEN.sub(r"\1…", TOKEN_IN_QUERY.sub(r"\1\2…", text))
 
 
 def one_line(text: str) -> str:

@@ -5,7 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.web.access import SESSION_COOKIE, SESSION_SECONDS, Check, client_keys, refusal_message
+from app.web.access import (
+    DEVICE_COOKIE,
+    DEVICE_SECONDS,
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    Check,
+    client_address,
+    refusal_message,
+)
 from app.web.cookies import delete_cookie, set_cookie
 from app.web.i18n import N_, translate
 from app.web.routes.pages import safe_next
@@ -38,7 +46,8 @@ def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     gate = gate_of(request)
-    check, refusal = gate.check_password(password, client_keys(request))
+    device_cookie = request.cookies.get(DEVICE_COOKIE)
+    check, refusal = gate.check_password(password, client_address(request), device_cookie)
     if refusal is not None:
         message = refusal_message(request.state.lang, refusal)
         return render(
@@ -58,6 +67,8 @@ def sign_in(
         )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, gate.new_session(), max_age=SESSION_SECONDS)
+    if gate.device_id(device_cookie) is None:
+        set_cookie(request, response, DEVICE_COOKIE, gate.new_device(), max_age=DEVICE_SECONDS)
     return response
 
 

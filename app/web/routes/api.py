@@ -1,6 +1,7 @@
 """The JSON API for scripts and integrations, as specified in QUESTIONNAIRE.md."""
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -173,12 +174,16 @@ class Listing(BaseModel):
 # parser (Python's int() of 5,000 digits raises, 30,000 nested brackets overflow the stack).
 MAX_JSON_DEPTH = 16
 MAX_INTEGER_DIGITS = 20
+# No database stores these as text, and no response can encode a lone surrogate as UTF-8: a
+# string anywhere in a body (key or value) that holds one is refused, before any route reads it.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class JSONRefused(ValueError):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, field: str = "body") -> None:
         super().__init__(code)
         self.code = code
+        self.field = field
 
 
 def _bounded_int(digits: str) -> int:
@@ -188,6 +193,8 @@ def _bounded_int(digits: str) -> int:
 
 
 def parse_json(raw: bytes) -> Any:
+    """A JSON body within the limits, or JSONRefused naming the problem (and, for text that can't
+    be stored, where it is: `title`, `answers.task_type`, or `body` for a name)."""
     try:
         body = json.loads(raw, parse_int=_bounded_int)
     except JSONRefused:
@@ -196,16 +203,22 @@ def parse_json(raw: bytes) -> Any:
         raise JSONRefused("too_deep") from None
     except (ValueError, UnicodeDecodeError):
         raise JSONRefused("invalid_json") from None
-    stack = [(body, 1)]
+    stack: list[tuple[Any, int, str]] = [(body, 1, "body")]
     while stack:
-        value, depth = stack.pop()
+        value, depth, where = stack.pop()
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            raise JSONRefused("invalid_text", where)
         if isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 raise JSONRefused("too_deep")
-            stack.extend(
-                (child, depth + 1)
-                for child in (value.values() if isinstance(value, dict) else value)
-            )
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    if UNSTORABLE.search(key):
+                        raise JSONRefused("invalid_text", where)
+                    path = key if where == "body" else f"{where}.{key}"
+                    stack.append((child, depth + 1, path))
+            else:
+                stack.extend((child, depth + 1, where) for child in value)
     return body
 
 
@@ -257,7 +270,7 @@ async def json_object(
     try:
         body = parse_json(await request.body())
     except JSONRefused as refused:
-        return None, unprocessable([problem("body", refused.code, lang)])
+        return None, unprocessable([problem(refused.field, refused.code, lang)])
     if not isinstance(body, dict):
         return None, unprocessable([problem("body", "not_object", lang)])
     return body, None
@@ -383,7 +396,7 @@ async def set_link_expiry(
     try:
         body = parse_json(await request.body())
     except JSONRefused as refused:
-        return unprocessable([problem("body", refused.code, lang)])
+        return unprocessable([problem(refused.field, refused.code, lang)])
     if not isinstance(body, dict) or set(body) != {"days"}:
         return unprocessable([problem("days", "invalid_expiry", lang)])
     days = body["days"]

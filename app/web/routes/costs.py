@@ -1,6 +1,5 @@
 """What it costs: POST /api/v1/costs, and the calculator page. Nothing here is stored."""
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,7 +9,8 @@ from app import costs
 from app.web import cost_views
 from app.web.cost_schemas import CostsOut
 from app.web.deps import LangDep
-from app.web.forms import field_errors, problem
+from app.web.forms import field_errors
+from app.web.routes.api import json_object
 from app.web.templating import render
 
 api_router = APIRouter(prefix="/api/v1", tags=["costs"])
@@ -49,12 +49,10 @@ async def compute_costs(request: Request, lang: LangDep) -> Any:
     """Monthly cost of the current model and of the fine-tuned candidate, the saving, the payback
     of the one-time cost, cost per 1,000 requests, 12 months of cumulative cost and the break-even
     accuracy. A month is 30 days; money is US dollars. Nothing is stored."""
-    try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JSONResponse({"detail": [problem("body", "invalid_json", lang)]}, status_code=422)
-    if not isinstance(body, dict):
-        return JSONResponse({"detail": [problem("body", "not_object", lang)]}, status_code=422)
+    # The same parser, depth and digit limits as every other JSON route.
+    body, refusal = await json_object(request, lang)
+    if refusal is not None:
+        return refusal
     inputs, errors = costs.parse_costs(body)
     if errors:
         return JSONResponse({"detail": [error.to_dict(lang) for error in errors]}, status_code=422)

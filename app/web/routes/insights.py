@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, create_model
 
@@ -33,23 +33,52 @@ def _compare_problem(request: Request, lang: str, code: str, count: int = 0) -> 
     )
 
 
+def _comparison_redirect(request: Request, a: str, b: str) -> Response:
+    url = request.url_for("show_comparison", a=a, b=b)
+    return RedirectResponse(url.path, status_code=303, headers=PRIVATE)
+
+
+def _picked(request: Request, lang: str, pick: list[str]) -> Response:
+    if len(pick) != 2:
+        return _compare_problem(request, lang, "pick_two", len(pick))
+    if not all(assessments.looks_like_token(token) for token in pick):
+        raise HTTPException(404)
+    return _comparison_redirect(request, pick[0], pick[1])
+
+
+@router.post("/compare", response_class=HTMLResponse)
+def pick_compare(
+    request: Request,
+    lang: LangDep,
+    pick: Annotated[list[str], Form(max_length=100)] = [],  # noqa: B006 - FastAPI copies it
+) -> Response:
+    """The history's "compare the two ticked" form: the share tokens travel in the body, never in
+    a URL that logs or browser history keep, and the comparison opens at /compare/{a}/{b}."""
+    return _picked(request, lang, pick)
+
+
 @router.get("/compare", response_class=HTMLResponse)
 def show_compare(
     request: Request,
-    db: DatabaseDep,
     lang: LangDep,
     a: Annotated[str, Query(max_length=200)] = "",
     b: Annotated[str, Query(max_length=200)] = "",
     pick: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006 - FastAPI copies it
 ) -> Response:
-    """Two finished assessments by share token; `pick` (twice) is what the history's form sends."""
+    """Old links (`?a=&b=`, `?pick=` twice) keep working: redirected to /compare/{a}/{b}, whose
+    tokens the log masking knows (app/web/logs.py masks these query strings too)."""
     if not a and not b and pick:
-        if len(pick) != 2:
-            return _compare_problem(request, lang, "pick_two", len(pick))
-        url = request.url_for("show_compare").include_query_params(a=pick[0], b=pick[1])
-        return RedirectResponse(str(url), status_code=303)
+        return _picked(request, lang, pick)
     if not a or not b:
         return _compare_problem(request, lang, "pick_two", int(bool(a or b)))
+    if not (assessments.looks_like_token(a) and assessments.looks_like_token(b)):
+        raise HTTPException(404)
+    return _comparison_redirect(request, a, b)
+
+
+@router.get("/compare/{a}/{b}", response_class=HTMLResponse)
+def show_comparison(request: Request, db: DatabaseDep, lang: LangDep, a: str, b: str) -> Response:
+    """Two finished assessments side by side, by share token."""
     if a == b:
         return _compare_problem(request, lang, "same")
     try:
