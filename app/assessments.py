@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app import costs, datasets, decision, manage
 from app.db import Database
-from app.models import STATUSES, Assessment, ReplacedLink, utcnow
+from app.models import STATUSES, Assessment, AuditEvent, ManageKey, ReplacedLink, utcnow
 
 FIRST_STEP = decision.STEP_KEYS[0]
 REVIEW = "review"
@@ -712,7 +712,8 @@ def delete(
     """Delete an assessment and all that hangs on it; False when it was already gone. With
     `owner`, the deletion goes on the decision's audit trail (title and version kept there).
 
-    One statement: its comments go with it (ON DELETE CASCADE); revisions made from it keep
+    When it was the decision's last version, the decision's keys and audit trail go too.
+    Its comments go with it (ON DELETE CASCADE); revisions made from it keep
     their content and lose only the link (revised_from_id, ON DELETE SET NULL); the history's
     counts and search index are kept in step by the triggers of migration 0002.
     """
@@ -726,6 +727,18 @@ def delete(
             if original is not None:
                 original.updated_at = utcnow()
         deleted = session.execute(sa_delete(Assessment).where(Assessment.id == assessment_id))
+        if row is not None and row.decision_id is not None:
+            left = session.scalars(
+                select(Assessment.id).where(Assessment.decision_id == row.decision_id).limit(1)
+            ).first()
+            if left is None:
+                # Its last version gone, the decision goes whole: its keys and its audit trail.
+                session.execute(
+                    sa_delete(ManageKey).where(ManageKey.decision_id == row.decision_id)
+                )
+                session.execute(
+                    sa_delete(AuditEvent).where(AuditEvent.decision_id == row.decision_id)
+                )
     return deleted.rowcount > 0
 
 

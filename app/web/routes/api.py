@@ -22,6 +22,7 @@ from app.web.deps import (
 )
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
+from app.web.manage_cookies import manage_tokens
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -352,7 +353,7 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     owner = manage.actor_for(
         db,
         assessment.decision_id,
-        [request.headers.get("x-manage-token")],
+        [request.headers.get("x-manage-token"), *manage_tokens(request)],
         signed_in=is_signed_in(request),
     )
     return JSONResponse(
@@ -588,7 +589,9 @@ def api_list_assessments(
     owned = (
         None
         if is_signed_in(request)
-        else manage.owned_decisions(db, [request.headers.get("x-manage-token")])
+        else manage.owned_decisions(
+            db, [request.headers.get("x-manage-token"), *manage_tokens(request)]
+        )
     )
     return {
         "items": [
