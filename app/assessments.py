@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sa_delete
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app import costs, datasets, decision, manage
 from app.db import Database
-from app.models import STATUSES, Assessment, utcnow
+from app.models import STATUSES, Assessment, AuditEvent, ManageKey, ReplacedLink, utcnow
 from app.text import tidy_name
 
 FIRST_STEP = decision.STEP_KEYS[0]
@@ -35,6 +35,10 @@ TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 
 class NotFound(LookupError):
     """No assessment has that token, or it is not in the state the caller needs."""
+
+
+class Gone(NotFound):
+    """The link was replaced by a rotation, or has expired: it answers 410, not 404."""
 
 
 class AlreadyFinished(NotFound):
@@ -147,9 +151,17 @@ def _by_token(
     if for_update:
         statement = statement.with_for_update()
     assessment = session.scalars(statement).one_or_none()
-    if assessment is None or (not include_expired and link_expired(assessment)):
-        raise NotFound(token)
+    if assessment is None:
+        _missing(session, token)
+    if not include_expired and link_expired(assessment):
+        raise Gone(token)
     return assessment
+
+
+def _missing(session: Session, token: str) -> NoReturn:
+    """Raise Gone for a link a rotation replaced, NotFound for any other unknown one."""
+    replaced = session.get(ReplacedLink, manage.hash_token(token))
+    raise Gone(token) if replaced is not None else NotFound(token)
 
 
 def get(db: Database, token: str) -> Assessment:
@@ -173,6 +185,7 @@ def start_draft(
     cost_inputs: Mapping[str, Any] | None = None,
     data_profile: dict[str, Any] | None = None,
     version: int = 1,
+    decision_id: int | None = None,
 ) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
@@ -185,9 +198,13 @@ def start_draft(
         cost_inputs=dict(cost_inputs) if cost_inputs else None,
         data_profile=data_profile,
         version=version,
+        decision_id=decision_id,
     )
     with db.write() as session:
         session.add(assessment)
+        if decision_id is None:  # a first version: the decision is named after it
+            session.flush()
+            assessment.decision_id = assessment.id
     return assessment
 
 
@@ -374,14 +391,20 @@ def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
     assessment.rules_version = verdict.rules_version
     assessment.current_step = REVIEW
     assessment.finished_at = utcnow()
-    # Made once, here: the raw token rides on the returned object for the caller to show once.
-    assessment.manage_token = manage.new_token()
-    assessment.manage_token_hash = manage.hash_token(assessment.manage_token)
 
 
-def finish(db: Database, token: str) -> Assessment:
-    """Judge a draft's answers. The returned assessment carries its new `manage_token`, unless
-    it had been finished already (then None: the token is given out only once)."""
+def is_revision(assessment: Assessment) -> bool:
+    """A version of a decision begun by another version (its decision is named after that)."""
+    return assessment.decision_id is not None and assessment.decision_id != assessment.id
+
+
+def finish(db: Database, token: str, owner: "manage.Actor | None" = None) -> Assessment:
+    """Judge a draft's answers.
+
+    A first version starts a decision: the returned assessment carries its first manage key,
+    `manage_token`, to show once (None when it had been finished already). A revision finished
+    by an `owner` of its decision supersedes the version it revises at once; finished by anyone
+    else, it is a proposal, which supersedes nothing until an owner accepts it (`accept`)."""
     with db.write() as session:
         assessment = _by_token(session, token, for_update=True)
         if assessment.is_finished:
@@ -392,21 +415,64 @@ def finish(db: Database, token: str) -> Assessment:
         if errors:
             raise Incomplete(errors)
         _judge(assessment, answers)
-        if assessment.revised_from_id is not None:
-            _supersede(session, assessment)
+        if assessment.decision_id is None:  # a draft begun before revision 0011
+            assessment.decision_id = assessment.id
+        if not is_revision(assessment):
+            # Made once, here: the raw key rides on the returned object, to be shown once.
+            assessment.manage_token = manage.first_key(session, assessment.decision_id)
+        elif owner is None:
+            assessment.is_proposal = True
+            original = _number(session, assessment)
+            if original is not None:  # its page now shows the proposal: a new stamp
+                original.updated_at = utcnow()
+        else:
+            _supersede(session, assessment, owner)
     return assessment
 
 
-def _supersede(session: Session, revision: Assessment) -> None:
-    """A finished revision supersedes the assessment it was revised from, as a new architecture
-    decision record supersedes the old: automatically, in the same transaction as finishing."""
+def _number(session: Session, revision: Assessment) -> Assessment | None:
+    """A revision is one more than the version it revises (when that is still there)."""
+    if revision.revised_from_id is None:
+        return None
     original = session.get(Assessment, revision.revised_from_id, with_for_update=True)
-    if original is None:  # deleted meanwhile: the revision stands alone
-        return
-    original.status = "superseded"
-    # Its page now links here: a new stamp, even when it was superseded already (by a sibling).
-    original.updated_at = utcnow()
-    revision.version = original.version + 1
+    if original is not None:
+        revision.version = original.version + 1
+    return original
+
+
+def _supersede(
+    session: Session, revision: Assessment, owner: "manage.Actor", reason: str = ""
+) -> None:
+    """A revision an owner finished or accepted supersedes the version it was revised from, as
+    a new architecture decision record supersedes the old, in the same transaction."""
+    original = _number(session, revision)
+    revision.is_proposal = False
+    detail: dict[str, Any] = {}
+    if original is not None:  # deleted meanwhile: the revision stands alone
+        detail = {"supersedes": original.version, "from": original.status}
+        original.status = "superseded"
+        # Its page now links here: a new stamp, even when it was superseded already.
+        original.updated_at = utcnow()
+    manage.record(session, revision, "accepted", owner, detail, reason)
+
+
+class NotAProposal(ValueError):
+    """Only a proposed revision can be accepted."""
+
+
+def accept(
+    db: Database, assessment: Assessment, owner: "manage.Actor", reason: str = ""
+) -> Assessment:
+    """An owner accepts a proposed revision: it supersedes the version it revises."""
+    with db.write() as session:
+        row = session.get(Assessment, assessment.id, with_for_update=True)
+        if row is None or not row.is_finished:
+            raise NotFound(assessment.share_token)
+        if not row.is_proposal:
+            raise NotAProposal(assessment.share_token)
+        _supersede(session, row, owner, reason)
+        row.updated_at = utcnow()
+    return row
 
 
 def create_finished(
@@ -429,6 +495,9 @@ def create_finished(
     _judge(assessment, answers)
     with db.write() as session:
         session.add(assessment)
+        session.flush()
+        assessment.decision_id = assessment.id
+        assessment.manage_token = manage.first_key(session, assessment.id)
     return assessment
 
 
@@ -445,6 +514,7 @@ def revise(db: Database, token: str) -> Assessment:
         cost_inputs=original.cost_inputs,
         data_profile=original.data_profile,
         version=original.version + 1,
+        decision_id=original.decision_id if original.decision_id is not None else original.id,
     )
 
 
@@ -484,7 +554,7 @@ class Stamp(NamedTuple):
     updated_at: datetime
     finished_at: datetime | None
     share_expires_at: datetime | None
-    manage_token_hash: str | None
+    decision_id: int | None
     original: Neighbour | None
     successor: Neighbour | None
 
@@ -500,7 +570,11 @@ _successor = aliased(Assessment, name="successor")
 _revision = aliased(Assessment, name="revision")
 _NEWEST_REVISION = (
     select(_revision.id)
-    .where(_revision.revised_from_id == Assessment.id, _revision.finished_at.is_not(None))
+    .where(
+        _revision.revised_from_id == Assessment.id,
+        _revision.finished_at.is_not(None),
+        _revision.is_proposal.is_(False),
+    )
     .order_by(_revision.finished_at.desc(), _revision.id.desc())
     .limit(1)
     .correlate(Assessment)
@@ -528,7 +602,7 @@ _STAMP = _with_neighbours(
     Assessment.updated_at,
     Assessment.finished_at,
     Assessment.share_expires_at,
-    Assessment.manage_token_hash,
+    Assessment.decision_id,
 )
 _WITH_NEIGHBOURS = _with_neighbours(Assessment)
 
@@ -539,11 +613,11 @@ def stamp(db: Database, token: str) -> Stamp:
         raise NotFound(token)
     with db.read() as session:
         found = session.execute(_STAMP, {"token": token}).one_or_none()
-    if found is None:
-        raise NotFound(token)
+        if found is None:
+            _missing(session, token)
     result = Stamp(*found[:6], _neighbour(found[6:10]), _neighbour(found[10:14]))
     if link_expired(result):
-        raise NotFound(token)
+        raise Gone(token)
     return result
 
 
@@ -557,8 +631,10 @@ def with_neighbours(
         raise NotFound(token)
     with db.read() as session:
         found = session.execute(_WITH_NEIGHBOURS, {"token": token}).one_or_none()
-    if found is None or link_expired(found[0]):
-        raise NotFound(token)
+        if found is None:
+            _missing(session, token)
+    if link_expired(found[0]):
+        raise Gone(token)
     return found[0], _neighbour(found[1:5]), _neighbour(found[5:9])
 
 
@@ -574,38 +650,99 @@ def superseded_by(db: Database, assessment: Assessment) -> Assessment | None:
     with db.read() as session:
         return session.scalars(
             select(Assessment)
-            .where(Assessment.revised_from_id == assessment.id, Assessment.finished_at.is_not(None))
+            .where(
+                Assessment.revised_from_id == assessment.id,
+                Assessment.finished_at.is_not(None),
+                Assessment.is_proposal.is_(False),
+            )
             .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
             .limit(1)
         ).first()
+
+
+# A version shows at most this many proposed revisions of itself (newest first).
+PROPOSALS_SHOWN = 20
+
+
+def proposals(db: Database, assessment: Assessment) -> list[Neighbour]:
+    """Proposed revisions of `assessment` waiting for an owner, newest first."""
+    with db.read() as session:
+        rows = session.execute(
+            select(
+                Assessment.share_token, Assessment.title, Assessment.version, Assessment.finished_at
+            )
+            .where(
+                Assessment.revised_from_id == assessment.id,
+                Assessment.finished_at.is_not(None),
+                Assessment.is_proposal.is_(True),
+            )
+            .order_by(Assessment.finished_at.desc(), Assessment.id.desc())
+            .limit(PROPOSALS_SHOWN)
+        ).all()
+    return [Neighbour(*row) for row in rows]
 
 
 class InvalidStatus(ValueError):
     """Not one of STATUSES."""
 
 
-def set_status(db: Database, token: str, status: object) -> Assessment:
+def set_status(
+    db: Database, token: str, status: object, owner: "manage.Actor", reason: str = ""
+) -> Assessment:
     """Record a finished assessment's status (any of STATUSES: a team may also supersede it by a
-    decision taken elsewhere, or reopen one a revision superseded)."""
+    decision taken elsewhere, or reopen one a revision superseded), and who changed it."""
     if status not in STATUSES:
         raise InvalidStatus(status)
     with db.write() as session:
-        assessment = _by_token(session, token, for_update=True)
+        assessment = _by_token(session, token, for_update=True, include_expired=True)
         if not assessment.is_finished:
             raise NotFound(token)
+        if assessment.status != status:
+            manage.record(
+                session,
+                assessment,
+                "status",
+                owner,
+                {"from": assessment.status, "to": status},
+                reason,
+            )
         assessment.status = status
     return assessment
 
 
-def delete(db: Database, assessment_id: int) -> bool:
-    """Delete an assessment and all that hangs on it; False when it was already gone.
+def delete(
+    db: Database, assessment_id: int, owner: "manage.Actor | None" = None, reason: str = ""
+) -> bool:
+    """Delete an assessment and all that hangs on it; False when it was already gone. With
+    `owner`, the deletion goes on the decision's audit trail (title and version kept there).
 
-    One statement: its comments go with it (ON DELETE CASCADE); revisions made from it keep
+    When it was the decision's last version, the decision's keys and audit trail go too.
+    Its comments go with it (ON DELETE CASCADE); revisions made from it keep
     their content and lose only the link (revised_from_id, ON DELETE SET NULL); the history's
     counts and search index are kept in step by the triggers of migration 0002.
     """
     with db.write() as session:
+        row = session.get(Assessment, assessment_id)
+        if row is not None and owner is not None:
+            manage.record(session, row, "deleted", owner, {"title": row.title}, reason)
+        if row is not None and row.is_proposal and row.revised_from_id is not None:
+            # The version it proposed to revise no longer lists it: a new stamp for its page.
+            original = session.get(Assessment, row.revised_from_id)
+            if original is not None:
+                original.updated_at = utcnow()
         deleted = session.execute(sa_delete(Assessment).where(Assessment.id == assessment_id))
+        if row is not None and row.decision_id is not None:
+            left = session.scalars(
+                select(Assessment.id).where(Assessment.decision_id == row.decision_id).limit(1)
+            ).first()
+            if left is None:
+                # Its last version gone, the decision goes whole: its keys and its audit trail.
+                session.execute(
+                    sa_delete(ManageKey).where(ManageKey.decision_id == row.decision_id)
+                )
+                session.execute(
+                    sa_delete(AuditEvent).where(AuditEvent.decision_id == row.decision_id)
+                )
     return deleted.rowcount > 0
 
 

@@ -29,6 +29,7 @@ from app.web.routes import (
     datasets,
     insights,
     manage,
+    owners,
     pages,
     wizard,
 )
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
     app.include_router(insights.api_router)
+    app.include_router(owners.router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
     func,
     text,
 )
@@ -106,14 +108,18 @@ class Assessment(Base):
     )
     # 1 for an original; a finished revision is one more than the version it supersedes.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    # sha256 of the manage token (app/manage.py) made when the assessment was finished: the
-    # table alone manages nothing. Empty for assessments finished before revision 0006.
-    manage_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # The decision this is a version of: the id of its first version, shared by every revision
+    # (no foreign key: the decision outlives a deleted first version). Its owners hold the
+    # decision's manage keys (ManageKey, migration 0011).
+    decision_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # A revision finished by someone who does not own the decision: shown on the original as a
+    # proposed revision, superseding it only once an owner accepts it (migration 0013).
+    is_proposal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # After this moment the share link answers 404, as an unknown one does. Empty: never.
     share_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # The raw manage token, set only on the object that finishing or creating returned, so the
-    # caller can hand it out once. Not a column: only its hash is stored.
+    # The raw manage key, set only on the object that finishing or creating returned, so the
+    # caller can hand it out once. Not a column: only its hash is stored (ManageKey).
     manage_token = None
     # Form fields typed into a draft's steps that did not validate ({field: text}), kept when the
     # person left the step so it shows them again with their errors; cleared once they are fixed.
@@ -187,6 +193,60 @@ class Comment(Base):
 
     # An assessment's comments, oldest first, from the index alone.
     __table_args__ = (Index("ix_comments_assessment", "assessment_id", "id"),)
+
+
+class ManageKey(Base):
+    """A key that manages a decision, every version of it (app/manage.py): the one given to whoever
+    finished the first version, and the co-owner keys its owners invite. Only its sha256 is stored;
+    a revoked key manages nothing and stays listed (migration 0011)."""
+
+    __tablename__ = "manage_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(Integer)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Empty for the key made at finishing (shown as such); what the owner typed for an invite.
+    label: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_manage_keys_decision", "decision_id", "id"),)
+
+
+class AuditEvent(Base):
+    """Who changed what of a decision, and when: status changes, acceptances, rotations, expiry
+    changes, key changes and deletions (migration 0012). Kept after a version is deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(Integer)
+    # The version acted on (its number: ids and tokens are not shown).
+    version: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    # What changed, e.g. {"from": "proposed", "to": "accepted"} or {"label": "Ana"}.
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # "key" (with the key's label) or "session" (signed in with the team password).
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_label: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_audit_events_decision", "decision_id", "id"),)
+
+
+class ReplacedLink(Base):
+    """A share token a rotation replaced (its sha256), so that the old link answers 410 Gone
+    rather than 404; goes with its assessment (migration 0013)."""
+
+    __tablename__ = "replaced_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AssessmentCount(Base):

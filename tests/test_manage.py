@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from app import assessments, manage
 from app.main import create_app
-from app.models import Assessment, utcnow
+from app.models import Assessment, ManageKey, utcnow
 from app.settings import Settings
 from app.web.logs import SafeLogRecord, mask_tokens
 from app.web.manage_cookies import COOKIE, NEW_COOKIE
@@ -24,6 +24,19 @@ def row(app, share_token: str) -> Assessment | None:
         return session.scalars(
             select(Assessment).where(Assessment.share_token == share_token)
         ).one_or_none()
+
+
+def key_hashes(app, share_token: str) -> list[str]:
+    """The hashes of the manage keys of the decision behind a share token, oldest first."""
+    with app.state.db.read() as session:
+        return list(
+            session.scalars(
+                select(ManageKey.key_hash)
+                .join(Assessment, Assessment.decision_id == ManageKey.decision_id)
+                .where(Assessment.share_token == share_token)
+                .order_by(ManageKey.id)
+            ).all()
+        )
 
 
 def finish_in_browser(client: TestClient) -> tuple[str, str]:
@@ -51,10 +64,11 @@ def test_the_api_returns_the_manage_token_once_and_stores_only_its_hash(client, 
     body = create(client).json()
     manage_token = body["manage_token"]
     stored = row(app, body["id"])
-    assert stored.manage_token_hash == hashlib.sha256(manage_token.encode()).hexdigest()
+    assert key_hashes(app, body["id"]) == [hashlib.sha256(manage_token.encode()).hexdigest()]
     assert stored.share_expires_at is None
     with app.state.db.read() as session:
         dump = session.execute(text("SELECT * FROM assessments")).all()
+        dump += session.execute(text("SELECT * FROM manage_keys")).all()
     assert manage_token not in repr(dump)
     again = client.get(f"/api/v1/assessments/{body['id']}")
     assert again.status_code == 200
@@ -79,7 +93,7 @@ def test_finishing_in_the_wizard_gives_the_browser_its_manage_token(client, app)
     assert response.headers["location"] == f"http://testserver/a/{token}"
     manage_token = response.cookies[NEW_COOKIE]
     assert response.cookies[COOKIE] == manage_token
-    assert manage.hash_token(manage_token) == row(app, token).manage_token_hash
+    assert key_hashes(app, token) == [manage.hash_token(manage_token)]
     cookies = {c.split("=", 1)[0]: c for c in response.headers.get_list("set-cookie")}
     for name in (COOKIE, NEW_COOKIE):
         assert "HttpOnly" in cookies[name]
@@ -94,7 +108,7 @@ def test_finishing_twice_keeps_the_first_token(client, app):
     again = client.post(f"/d/{token}/finish")
     assert again.status_code == 303
     assert NEW_COOKIE not in again.cookies
-    assert row(app, token).manage_token_hash == manage.hash_token(manage_token)
+    assert key_hashes(app, token) == [manage.hash_token(manage_token)]
 
 
 def test_finishing_by_htmx_sets_the_cookies_on_the_client_redirect(client):
@@ -109,7 +123,8 @@ def test_finishing_by_htmx_sets_the_cookies_on_the_client_redirect(client):
 def test_each_finished_assessment_gets_its_own_token(client, app):
     first, second = create(client).json(), create(client).json()
     assert first["manage_token"] != second["manage_token"]
-    assert row(app, first["id"]).manage_token_hash != row(app, second["id"]).manage_token_hash
+    assert key_hashes(app, first["id"]) != key_hashes(app, second["id"])
+    assert row(app, first["id"]).decision_id != row(app, second["id"]).decision_id
 
 
 # --- authorize ------------------------------------------------------------------------------
@@ -118,8 +133,9 @@ def test_each_finished_assessment_gets_its_own_token(client, app):
 def test_authorize_accepts_only_the_right_token(client, app):
     body = create(client).json()
     db = app.state.db
-    found = manage.authorize(db, body["id"], body["manage_token"], signed_in=False)
+    found, actor = manage.authorize(db, body["id"], body["manage_token"], signed_in=False)
     assert found.share_token == body["id"]
+    assert (actor.kind, actor.label) == ("key", "")
     other = create(client).json()
     last = body["manage_token"][-1]
     one_off = body["manage_token"][:-1] + ("B" if last == "A" else "A")  # never the token itself
@@ -128,7 +144,8 @@ def test_authorize_accepts_only_the_right_token(client, app):
             manage.authorize(db, body["id"], wrong, signed_in=False)
     with pytest.raises(assessments.NotFound):
         manage.authorize(db, "unknown" * 6, body["manage_token"], signed_in=False)
-    assert manage.authorize(db, body["id"], None, signed_in=True).id == found.id
+    again, session_actor = manage.authorize(db, body["id"], None, signed_in=True)
+    assert (again.id, session_actor) == (found.id, manage.SESSION)
 
 
 def test_authorize_refuses_drafts_even_when_signed_in(client, app):
@@ -137,15 +154,14 @@ def test_authorize_refuses_drafts_even_when_signed_in(client, app):
         manage.authorize(app.state.db, token, None, signed_in=True)
 
 
-def test_assessments_without_a_token_hash_are_managed_only_when_signed_in(client, app):
+def test_decisions_without_keys_are_managed_only_when_signed_in(client, app):
     body = create(client).json()
     with app.state.db.write() as session:
-        session.execute(text("UPDATE assessments SET manage_token_hash = NULL"))
+        session.execute(text("DELETE FROM manage_keys"))
     with pytest.raises(assessments.NotFound):
         manage.authorize(app.state.db, body["id"], body["manage_token"], signed_in=False)
-    assert (
-        manage.authorize(app.state.db, body["id"], None, signed_in=True).share_token == body["id"]
-    )
+    found, actor = manage.authorize(app.state.db, body["id"], None, signed_in=True)
+    assert (found.share_token, actor) == (body["id"], manage.SESSION)
 
 
 def test_an_expired_link_is_unknown_except_to_its_managers(client, app):
@@ -154,9 +170,9 @@ def test_an_expired_link_is_unknown_except_to_its_managers(client, app):
         session.get(Assessment, row(app, body["id"]).id).share_expires_at = utcnow() - timedelta(
             seconds=1
         )
-    with pytest.raises(assessments.NotFound):
+    with pytest.raises(assessments.Gone):
         assessments.get_finished(app.state.db, body["id"])
-    found = manage.authorize(app.state.db, body["id"], body["manage_token"], signed_in=False)
+    found, _ = manage.authorize(app.state.db, body["id"], body["manage_token"], signed_in=False)
     assert found.share_token == body["id"]
     with pytest.raises(assessments.NotFound):
         manage.authorize(app.state.db, body["id"], None, signed_in=False)
@@ -244,15 +260,16 @@ def test_rotate_gives_a_new_link_and_the_old_one_is_gone_at_once(client, app):
     assert set(new) == {"id", "url"}
     assert len(new["id"]) == 43 and new["id"] != old
     assert new["url"] == f"/a/{new['id']}"
+    # The old link answers 410 Gone everywhere (a draft link of that token never existed: 404).
     for path in (f"/a/{old}", f"/a/{old}/export.md", f"/a/{old}/export.json"):
-        assert client.get(path).status_code == 404, path
-    assert client.get(f"/api/v1/assessments/{old}").status_code == 404
+        assert client.get(path).status_code == 410, path
+    assert client.get(f"/api/v1/assessments/{old}").status_code == 410
     assert client.get(f"/d/{old}").status_code == 404
-    assert client.post(f"/a/{old}/revise").status_code == 404
+    assert client.post(f"/a/{old}/revise").status_code == 410
     assert client.get(new["url"]).status_code == 200
     assert client.get(f"/api/v1/assessments/{new['id']}").json()["id"] == new["id"]
-    # The same manage token manages the new link; the old id is unknown to it too.
-    assert rotate(client, old, body["manage_token"]).status_code == 404
+    # The same manage token manages the new link; the old id is gone for it too.
+    assert rotate(client, old, body["manage_token"]).status_code == 410
     assert rotate(client, new["id"], body["manage_token"]).status_code == 200
     assert row(app, old) is None
 
@@ -302,20 +319,21 @@ def test_expiry_is_set_in_days_and_the_link_dies_when_it_passes(client, app, day
     assert before + timedelta(days=days) <= stored <= after + timedelta(days=days)
     assert result["expires_at"] == stored.isoformat()
     assert client.get(f"/a/{body['id']}").status_code == 200
-    # Time passes: the link now answers as an unknown one does.
+    # Time passes: the link now answers 410 Gone, as a replaced one does, and says no more.
     with app.state.db.write() as session:
         session.get(Assessment, row(app, body["id"]).id).share_expires_at = utcnow() - timedelta(
             microseconds=1
         )
-    unknown = manage.new_token()
+    replaced = create(client).json()
+    rotate(client, replaced["id"], replaced["manage_token"])
     for path in (
         f"/a/{body['id']}",
         f"/api/v1/assessments/{body['id']}",
         f"/a/{body['id']}/export.json",
     ):
-        gone, never = client.get(path), client.get(path.replace(body["id"], unknown))
-        assert gone.status_code == never.status_code == 404
-        assert gone.content == never.content.replace(unknown.encode(), body["id"].encode())
+        gone, also = client.get(path), client.get(path.replace(body["id"], replaced["id"]))
+        assert gone.status_code == also.status_code == 410
+        assert gone.content == also.content.replace(replaced["id"].encode(), body["id"].encode())
 
 
 def test_expiry_never_clears_it(client, app):

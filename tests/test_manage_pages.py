@@ -25,41 +25,59 @@ def stranger(app):
 
 
 def controls(page) -> dict[str, object]:
-    """What the manage section offers, read from the page."""
-    section = page.select_one("#manage")
+    """What a page offers to manage the decision, read from it."""
     return {
-        "rotate": section.select_one("form.manage-rotate button[type=submit]") is not None,
-        "expiry": [i["value"] for i in section.select("form.manage-expiry-form input[name=days]")],
-        "unlock": section.select_one("form.manage-unlock input[name=manage_token]") is not None,
+        "rotate": page.select_one("#manage a[href$='/rotate']") is not None,
+        "expiry": [i["value"] for i in page.select("form.manage-expiry-form input[name=days]")],
+        "unlock": page.select_one("form.manage-unlock input[name=manage_token]") is not None,
     }
+
+
+def manage_link(page) -> str | None:
+    """The verdict page's one way to the manage view, for owners."""
+    link = page.select_one("#record a.manage-link")
+    return link["href"] if link else None
 
 
 MANAGER = {"rotate": True, "expiry": ["7", "30", "90", "never"], "unlock": False}
 VISITOR = {"rotate": False, "expiry": [], "unlock": True}
 
 
-def test_the_verdict_page_shows_the_manage_token_once_after_finishing(client, app):
+def test_the_manage_view_shows_the_manage_key_once_after_finishing(client, app):
     token, manage_token = finish_in_browser(client)
     first = client.get(f"/a/{token}")
     assert first.status_code == 200
     assert first.headers["cache-control"] == "no-store"
     page = html(first)
-    shown = page.select_one("#manage #manage-token-new")
+    # The verdict page says where the key is; it never shows the key or the manage controls.
+    assert manage_token not in first.text
+    assert page.select_one("#manage") is None and page.select_one("form.status-form") is None
+    assert (
+        page.select_one(".manage-key-waiting")
+        .get_text(" ", strip=True)
+        .startswith("This browser now manages this decision.")
+    )
+    assert manage_link(page) == f"http://testserver/a/{token}/manage"
+    view = client.get(f"/a/{token}/manage")
+    shown = html(view).select_one("#manage-token-new")
     assert shown["value"] == manage_token
     assert shown.has_attr("readonly")
     assert (
-        page.select_one("label[for=manage-token-new]")
+        html(view)
+        .select_one("label[for=manage-token-new]")
         .get_text(strip=True)
         .startswith("Keep it somewhere safe")
     )
-    assert len(page.select("#manage")) == 1
-    # The one-time cookie is dropped; the browser keeps the token to manage from here.
-    assert f'{NEW_COOKIE}=""' in first.headers["set-cookie"]
+    # The one-time cookie is dropped; the browser keeps the key to manage from here.
+    assert f'{NEW_COOKIE}=""' in view.headers["set-cookie"]
     assert client.cookies.get(COOKIE) == manage_token
-    second = html(client.get(f"/a/{token}"))
-    assert second.select_one("#manage-token-new") is None
-    assert controls(second) == MANAGER
-    assert manage_token not in client.get(f"/a/{token}").text
+    again = client.get(f"/a/{token}/manage")
+    assert html(again).select_one("#manage-token-new") is None
+    assert manage_token not in again.text
+    assert controls(html(again)) == MANAGER
+    verdict = html(client.get(f"/a/{token}"))
+    assert verdict.select_one(".manage-key-waiting") is None
+    assert manage_link(verdict) == f"http://testserver/a/{token}/manage"
 
 
 def test_the_token_is_never_in_a_url(client):
@@ -75,20 +93,19 @@ def test_another_verdicts_one_time_cookie_shows_nothing(client, app):
     second, _ = finish_in_browser(client)
     client.cookies.clear()
     client.cookies.set(NEW_COOKIE, first_token)
-    page = html(client.get(f"/a/{second}"))
+    page = html(client.get(f"/a/{second}/manage"))
     assert page.select_one("#manage-token-new") is None
 
 
 def test_visitors_see_only_the_token_field(client, stranger):
     token, _ = finish_in_browser(client)
     page = html(stranger.get(f"/a/{token}"))
-    assert controls(page) == VISITOR
-    assert page.select_one("details#manage") is not None
+    assert manage_link(page) is None
+    assert controls(page) == {"rotate": False, "expiry": [], "unlock": False}
     view = stranger.get(f"/a/{token}/manage")
     assert view.status_code == 200
     assert view.headers["cache-control"] == "no-store"
     assert controls(html(view)) == VISITOR
-    assert html(view).select_one("details#manage").has_attr("open")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -96,10 +113,10 @@ def test_the_manage_view_is_translated(client, lang):
     token, _ = finish_in_browser(client)
     client.get(f"/a/{token}")
     page = html(client.get(f"/a/{token}/manage?lang={lang}"))
-    expected = {"en": "Manage this verdict", "zh": "管理此结论"}[lang]
-    assert page.select_one("#manage-heading").get_text(strip=True) == expected
-    button = page.select_one("form.manage-rotate button").get_text(strip=True)
-    assert button == {"en": "Rotate share link", "zh": "轮换分享链接"}[lang]
+    expected = {"en": "Share link", "zh": "分享链接"}[lang]
+    assert page.select_one("#link-heading").get_text(strip=True) == expected
+    button = page.select_one("#manage a[href$='/rotate']").get_text(strip=True)
+    assert button == {"en": "Rotate share link…", "zh": "轮换分享链接…"}[lang]
 
 
 def test_rotate_by_form_in_the_finishing_browser(client, stranger, app):
@@ -114,13 +131,18 @@ def test_rotate_by_form_in_the_finishing_browser(client, stranger, app):
         (new_token,) = session.scalars(select(Assessment.share_token)).all()
     assert response.headers["location"] == f"http://testserver/a/{new_token}/manage?done=rotated"
     for browser in (client, stranger):
-        assert browser.get(f"/a/{token}").status_code == 404
-        assert browser.get(f"/a/{token}/manage").status_code == 404
+        assert browser.get(f"/a/{token}").status_code == 410
+        assert browser.get(f"/a/{token}/manage").status_code == 410
         assert browser.get(f"/a/{new_token}").status_code == 200
     done = html(client.get(response.headers["location"]))
-    assert done.select_one("#manage p[role=status]").get_text(strip=True) == (
-        "The share link was rotated: the old link no longer works. Share the new one."
+    assert done.select_one("p[role=status]").get_text(strip=True) == (
+        "The share link was rotated: the old link no longer works, for anyone. "
+        "Share the new one below."
     )
+    # The new link, in a read-only field (copied by hand without JS; a Copy button with it).
+    assert done.select_one("#manage-share-url")["value"] == f"http://testserver/a/{new_token}"
+    assert done.select_one("#manage-share-url").has_attr("readonly")
+    assert done.select_one("button[data-copy=manage-share-url]") is not None
     page = html(client.get(f"/a/{new_token}"))
     assert page.select_one("#share-url")["value"] == f"http://testserver/a/{new_token}"
 
@@ -141,7 +163,7 @@ def test_expiry_by_form(client, app, choice, days):
         # The one date-and-time format of each language (tested in tests/test_wizard_edits.py).
         expected = f"The share link stops working on {format_when(stored, 'en')}."
     page = html(client.get(response.headers["location"]))
-    assert page.select_one("#manage .manage-expiry").get_text(strip=True) == expected
+    assert page.select_one(".manage-expiry").get_text(strip=True) == expected
     checked = page.select_one("input[name=days][checked]")
     assert (checked["value"] if checked else None) == ("never" if days is None else None)
 
@@ -176,7 +198,9 @@ def test_a_token_in_the_form_works_without_cookies(client, stranger, app):
     assert row(app, token) is None
 
 
-def test_manage_actions_without_the_token_are_404(client, stranger, app):
+def test_manage_actions_without_the_token_are_404_and_a_wrong_key_an_inline_error(
+    client, stranger, app
+):
     token, manage_token = finish_in_browser(client)
     _, other_token = finish_in_browser(client)
     unknown = manage.new_token()
@@ -187,10 +211,20 @@ def test_manage_actions_without_the_token_are_404(client, stranger, app):
         {"manage_token": other_token},
         {"manage_token": "x" * 43},
     ):
-        for action in ("manage", "rotate", "expiry"):
+        for action in ("rotate", "expiry", "status", "keys", "accept"):
             response = stranger.post(f"/a/{token}/{action}", data={**data, "days": "7"})
             assert response.status_code == 404, (action, data)
             assert html(response).select_one("h1").get_text(strip=True) == not_found
+        # The unlock form answers a wrong key on its field, saying nothing else.
+        response = stranger.post(f"/a/{token}/manage", data=data)
+        assert response.status_code == 422, data
+        page = html(response)
+        assert page.select_one("#manage-token-error").get_text(strip=True) == (
+            "That is not a manage key of this decision, or it was revoked. "
+            "Check that the whole key was copied."
+        )
+        assert page.select_one("#manage-token-input")["aria-invalid"] == "true"
+        assert controls(page) == VISITOR
     for action in ("manage", "rotate", "expiry"):
         assert (
             stranger.post(f"/a/{unknown}/{action}", data={"manage_token": manage_token}).status_code
@@ -219,16 +253,16 @@ def test_cross_site_manage_posts_are_refused(client, app):
     assert row(app, token) is not None and row(app, token).share_expires_at is None
 
 
-def test_an_expired_link_is_404_to_visitors_and_manageable_by_its_manager(client, stranger, app):
+def test_an_expired_link_is_410_to_visitors_and_manageable_by_its_manager(client, stranger, app):
     token, _ = finish_in_browser(client)
     client.get(f"/a/{token}")
     with app.state.db.write() as session:
         session.get(Assessment, row(app, token).id).share_expires_at = utcnow() - timedelta(
             seconds=1
         )
-    assert stranger.get(f"/a/{token}").status_code == 404
-    assert stranger.get(f"/a/{token}/manage").status_code == 404
-    assert client.get(f"/a/{token}").status_code == 404
+    assert stranger.get(f"/a/{token}").status_code == 410
+    assert stranger.get(f"/a/{token}/manage").status_code == 410
+    assert client.get(f"/a/{token}").status_code == 410
     view = client.get(f"/a/{token}/manage")
     assert view.status_code == 200
     assert controls(html(view)) == MANAGER
@@ -252,13 +286,14 @@ def test_signed_in_users_manage_every_assessment_in_html(guarded):
         author.post("/sign-in", data={"password": "correct horse"})
         token, _ = finish_in_browser(author)
     with TestClient(guarded, follow_redirects=False) as teammate:
-        assert controls(html(teammate.get(f"/a/{token}"))) == VISITOR
         assert teammate.post(f"/a/{token}/rotate").status_code == 303  # to the sign-in page
         assert teammate.get(f"/a/{token}").status_code == 200
         assert teammate.post("/sign-in", data={"password": "correct horse"}).status_code == 303
-        page = html(teammate.get(f"/a/{token}"))
-        assert controls(page) == MANAGER
+        assert (
+            manage_link(html(teammate.get(f"/a/{token}"))) == f"http://testserver/a/{token}/manage"
+        )
+        assert controls(html(teammate.get(f"/a/{token}/manage"))) == MANAGER
         response = teammate.post(f"/a/{token}/rotate")
         assert response.status_code == 303
         assert "/manage?done=rotated" in response.headers["location"]
-        assert teammate.get(f"/a/{token}").status_code == 404
+        assert teammate.get(f"/a/{token}").status_code == 410

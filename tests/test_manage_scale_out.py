@@ -65,7 +65,9 @@ def server_database(request, tmp_path):
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE assessments RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text("TRUNCATE assessments, manage_keys, audit_events RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     return url
 

@@ -49,6 +49,9 @@ def test_upgrade_on_an_empty_database_creates_the_schema(empty_database):
         "server_secrets",
         "auth_sessions",
         "comments",
+        "manage_keys",
+        "audit_events",
+        "replaced_links",
     }
     unique = inspector.get_unique_constraints("assessments")
     assert [c["column_names"] for c in unique] == [["share_token"]]

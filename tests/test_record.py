@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app import assessments, decision
+from app import assessments, decision, manage
 from app.models import Assessment
 from tests.helpers import PRODUCT_SPECS, REFUND_BOT, finish, html
 from tests.test_api import api_answers
@@ -29,7 +29,7 @@ def row(app, token: str) -> Assessment:
 
 
 def set_status(app, token: str, status: str) -> None:
-    assessments.set_status(app.state.db, token, status)
+    assessments.set_status(app.state.db, token, status, manage.SESSION)
 
 
 # --- Status and versions in the API's record ------------------------------------------------
@@ -302,8 +302,18 @@ def test_patch_sets_the_status_and_answers_the_record(client, app):
         headers={"X-Manage-Token": manage_token},
     )
     assert response.status_code == 200
-    assert response.json() == client.get(f"/api/v1/assessments/{token}").json()
+    assert (
+        response.json()
+        == client.get(
+            f"/api/v1/assessments/{token}", headers={"X-Manage-Token": manage_token}
+        ).json()
+    )
     assert (response.json()["id"], response.json()["status"]) == (token, "accepted")
+    # The owner's record carries the audit trail; a viewer's does not.
+    assert [(e["action"], e["detail"], e["who"]) for e in response.json()["audit"]] == [
+        ("status", {"from": "proposed", "to": "accepted"}, {"kind": "key", "label": ""})
+    ]
+    assert client.get(f"/api/v1/assessments/{token}").json()["audit"] is None
     assert row(app, token).status == "accepted"
     for status in ("rejected", "superseded", "proposed"):
         response = client.patch(
@@ -381,13 +391,17 @@ def test_patch_message_in_chinese(client):
 # --- Changing the status: the verdict page -----------------------------------------------------
 
 
-def test_the_finishing_browser_gets_the_status_control(client):
+def test_the_finishing_browser_gets_the_status_control_on_the_manage_view(client):
     token = finish(client)
-    client.get(f"/a/{token}")  # the one-time look at the manage token
-    page = html(client.get(f"/a/{token}"))
-    form = page.select_one("#record form.status-form")
+    verdict = html(client.get(f"/a/{token}"))
+    # The verdict page keeps the status pill and one link; the control is on the manage view.
+    assert verdict.select_one("form.status-form") is None
+    assert verdict.select_one("#record a.manage-link")["href"] == (
+        f"http://testserver/a/{token}/manage"
+    )
+    page = html(client.get(f"/a/{token}/manage"))
+    form = page.select_one("form.status-form")
     assert form["action"] == f"http://testserver/a/{token}/status"
-    assert form["data-hx-post"] == form["action"]
     assert [o["value"] for o in form.select("option")] == [
         "proposed",
         "accepted",
@@ -400,29 +414,36 @@ def test_the_finishing_browser_gets_the_status_control(client):
 def test_status_form_without_js_redirects_and_the_page_shows_it(client, app):
     token = finish(client)
     client.get(f"/a/{token}")
-    response = client.post(f"/a/{token}/status", data={"status": "rejected"})
+    response = client.post(
+        f"/a/{token}/status", data={"status": "rejected", "reason": "  Too costly for Q3 "}
+    )
     assert (response.status_code, response.headers["location"]) == (
         303,
-        f"http://testserver/a/{token}",
+        f"http://testserver/a/{token}/manage?done=status",
     )
+    view = html(client.get(response.headers["location"]))
+    assert view.select_one("p[role=status]").get_text() == "Status saved: Rejected"
+    assert view.select_one("#record-status option[selected]")["value"] == "rejected"
+    event = view.select_one(".audit-trail li.audit-status")
+    assert event.select_one(".audit-who").get_text(strip=True) == "Key given at finishing"
+    assert event.select_one(".audit-what").get_text(strip=True) == (
+        "v1: status Proposed → Rejected"
+    )
+    assert event.select_one(".audit-reason").get_text(strip=True) == "Reason: Too costly for Q3"
     page = html(client.get(f"/a/{token}"))
     assert page.select_one("#record .status").get_text() == "Rejected"
-    assert page.select_one("#record-status option[selected]")["value"] == "rejected"
 
 
-def test_status_form_with_htmx_answers_the_record_alone(client, app):
+def test_status_form_refuses_a_reason_too_long(client, app):
     token = finish(client)
-    client.get(f"/a/{token}")
-    response = client.post(
-        f"/a/{token}/status", data={"status": "accepted"}, headers={"HX-Request": "true"}
-    )
-    assert response.status_code == 200
+    response = client.post(f"/a/{token}/status", data={"status": "accepted", "reason": "x" * 501})
+    assert response.status_code == 422
     page = html(response)
-    assert page.select_one("html") is None
-    assert page.select_one("section#record .status").get_text() == "Accepted"
-    assert page.select_one("#announcer").get_text() == "Status saved: Accepted"
-    assert page.select_one("#announcer")["data-hx-swap-oob"] == "true"
-    assert row(app, token).status == "accepted"
+    assert page.select_one("#status-reason-error").get_text(strip=True) == (
+        "Keep the reason to 500 characters or fewer, on one line."
+    )
+    assert page.select_one("#status-reason")["aria-invalid"] == "true"
+    assert row(app, token).status == "proposed"
 
 
 def test_status_form_refuses_a_viewer_and_a_bad_value(client, app):

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 def postgres(postgres_url):
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE assessments RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text("TRUNCATE assessments, manage_keys, audit_events RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     return postgres_url
 

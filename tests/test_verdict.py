@@ -348,8 +348,9 @@ def test_stored_snapshot_is_plain_json(client, app):
 
 def test_verdict_pages_carry_an_etag_and_revalidate_with_304(client):
     token = finish(client)
-    shown_once = client.get(f"/a/{token}")  # with the new manage token: never cached
-    assert "etag" not in shown_once.headers
+    waiting = client.get(f"/a/{token}")  # a new manage key waits on the manage view: not cached
+    assert "etag" not in waiting.headers
+    client.get(f"/a/{token}/manage")  # where it is shown, once
     first = client.get(f"/a/{token}")
     etag = first.headers["etag"]
     assert etag.startswith('"') and len(etag) == 34
@@ -363,7 +364,7 @@ def test_cached_verdict_costs_one_indexed_lookup(client, app):
     # Every request looks its link up (so a rotated or expired one is refused at once, on every
     # worker); a cached page costs that one query and no rendering.
     token = finish(client)
-    client.get(f"/a/{token}")  # shows the new manage token, once
+    client.get(f"/a/{token}/manage")  # shows the new manage key, once
     first = client.get(f"/a/{token}").text
     from sqlalchemy import event
 
@@ -374,9 +375,17 @@ def test_cached_verdict_costs_one_indexed_lookup(client, app):
     app.state.verdict_cache.put = lambda *a: renders.append(a) or original(*a)
     assert client.get(f"/a/{token}").text == first
     selects = [q for q in queries if q.startswith("SELECT")]
-    assert len(selects) == 1
+    # The link, and (for a browser holding manage keys) whether one is of this decision.
+    assert len(selects) == 2
     assert "WHERE assessments.share_token = " in selects[0]
+    assert "FROM manage_keys" in selects[1]
     assert renders == []
+    # A viewer, holding no key: the one lookup.
+    client.cookies.clear()
+    client.get(f"/a/{token}")
+    queries.clear()
+    client.get(f"/a/{token}")
+    assert len([q for q in queries if q.startswith("SELECT")]) == 1
 
 
 def test_responses_are_compressed(client):

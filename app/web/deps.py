@@ -1,6 +1,7 @@
 """Request-scoped dependencies shared by the routes."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -42,44 +43,86 @@ def is_signed_in(request: Request) -> bool:
     return bool(cookie) and gate.session_id(cookie) is not None
 
 
-def managed_assessment(
+def missing(error: assessments.NotFound, detail: str | None = None) -> HTTPException:
+    """The answer for a link that opens nothing: 410 when it was replaced or has expired (its
+    own page: ask whoever shared it), 404 for any other."""
+    status = 410 if isinstance(error, assessments.Gone) else 404
+    return HTTPException(
+        status, detail if detail is None else ("Gone" if status == 410 else detail)
+    )
+
+
+@dataclass(frozen=True)
+class Managed:
+    """A finished assessment and who manages it in this request."""
+
+    assessment: Assessment
+    actor: manage.Actor
+
+
+def managed(
     request: Request,
     id: str,  # noqa: A002 - the API's name
     db: DatabaseDep,
     x_manage_token: Annotated[
-        str | None, Header(description="The manage token returned when the assessment was made")
+        str | None,
+        Header(description="A manage key of the decision (given when it was made, or invited)"),
     ] = None,
-) -> Assessment:
+) -> Managed:
     try:
-        return manage.authorize(db, id, x_manage_token, signed_in=is_signed_in(request))
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+        assessment, actor = manage.authorize(
+            db, id, x_manage_token, signed_in=is_signed_in(request)
+        )
+    except assessments.NotFound as error:
+        raise missing(error, "Not found") from None
+    return Managed(assessment, actor)
 
 
-# For API routes with a path parameter `id`: the finished assessment its caller may manage, or
-# 404 exactly as for an unknown id.
-ManagedDep = Annotated[Assessment, Depends(managed_assessment)]
+# For API routes with a path parameter `id`: the finished assessment its caller may manage and
+# who that is, or 404 exactly as for an unknown id (410 for a replaced link, whoever asks).
+ManagerDep = Annotated[Managed, Depends(managed)]
+
+
+def manager(
+    request: Request, db: Database, assessment: Assessment | assessments.Stamp
+) -> manage.Actor | None:
+    """Who in this browser manages the assessment's decision: a key it holds (the manage cookie:
+    it finished the first version or was given a key), or its session; None: nobody."""
+    return manage.actor_for(
+        db, assessment.decision_id, manage_tokens(request), signed_in=is_signed_in(request)
+    )
 
 
 def can_manage(request: Request, db: Database, assessment: Assessment | assessments.Stamp) -> bool:
-    """This browser finished it or was given its token (the manage cookie), or is signed in."""
-    if any(manage.holds(assessment, token) for token in manage_tokens(request)):
-        return True
-    return is_signed_in(request)
+    return manager(request, db, assessment) is not None
+
+
+def owned_decisions(request: Request, db: Database) -> frozenset[int] | None:
+    """The decisions this browser owns; None: all of them (signed in with the team password)."""
+    if is_signed_in(request):
+        return None
+    return manage.owned_decisions(db, manage_tokens(request))
 
 
 def managed_from_form(
     request: Request, db: Database, token: str, form: Mapping[str, str]
-) -> Assessment:
-    """For HTML forms: the finished assessment, when the browser may manage it or the form
-    carries its `manage_token`; otherwise 404, as for an unknown link."""
+) -> Managed:
+    """For HTML forms: the finished assessment and who manages it, when the browser may or the
+    form carries a `manage_token` of its decision; otherwise 404, as for an unknown link."""
     try:
         assessment = manage.find(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
-    if manage.holds(assessment, form.get("manage_token")) or can_manage(request, db, assessment):
-        return assessment
-    raise HTTPException(404)
+    except assessments.NotFound as error:
+        raise missing(error) from None
+    actor = manage.actor_for(
+        db,
+        assessment.decision_id,
+        [form.get("manage_token"), *manage_tokens(request)],
+        signed_in=is_signed_in(request),
+    )
+    if actor is None:
+        raise HTTPException(404)
+    manage.touch(db, actor)
+    return Managed(assessment, actor)
 
 
 # --- Drafts -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ TITLES = {
     403: N_("That request was refused"),
     404: N_("Page not found"),
     405: N_("That method isn't allowed here"),
+    410: N_("This link no longer works"),
     408: N_("That request took too long to arrive"),
     413: N_("That request is too large"),
     422: N_("Some answers need another look"),
@@ -32,6 +33,9 @@ EXPLANATIONS = {
         "There is nothing at this address. Share links are long: check that the whole link was copied."
     ),
     405: N_("This address doesn't accept that kind of request."),
+    410: N_(
+        "This link was replaced or has expired. Ask the person who shared it for the current link."
+    ),
     408: N_(
         "The connection was too slow to send the form. Check your connection and send it again."
     ),

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 
-from app import assessments, comments, decision
+from app import assessments, comments, decision, manage
 from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web.cost_views import cost_record, cost_view
@@ -29,28 +29,46 @@ def comment_record(comment: Comment) -> dict[str, Any]:
     }
 
 
-def revision_link(request: Request, assessment: Assessment | None) -> dict[str, Any] | None:
-    """Another version of the same decision, as the API's record refers to it."""
+def revision_link(
+    request: Request, assessment: Assessment | assessments.Neighbour | None, owner: bool = True
+) -> dict[str, Any] | None:
+    """Another version of the same decision, as the API's record refers to it: its link only for
+    owners of the decision; everyone else learns that it exists, its number and date."""
     if assessment is None:
         return None
     return {
-        "id": assessment.share_token,
-        "url": verdict_path(request, assessment),
+        "id": assessment.share_token if owner else None,
+        "url": request.url_for("show_verdict", token=assessment.share_token).path
+        if owner
+        else None,
         "version": assessment.version,
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
     }
 
 
-def full_record(request: Request, db, assessment: Assessment, lang: str) -> dict[str, Any]:
-    """The API's record with its links to the versions before and after it."""
-    return api_record(
+def full_record(
+    request: Request, db, assessment: Assessment, lang: str, *, owner: bool
+) -> dict[str, Any]:
+    """The API's record with the versions before and after it and its proposed revisions (their
+    links only for an `owner` of the decision, who also gets its audit trail)."""
+    record = api_record(
         assessment,
         lang,
         verdict_path(request, assessment),
-        revised_from=revision_link(request, assessments.revised_from(db, assessment)),
-        superseded_by=revision_link(request, assessments.superseded_by(db, assessment)),
+        revised_from=revision_link(request, assessments.revised_from(db, assessment), owner),
+        superseded_by=revision_link(request, assessments.superseded_by(db, assessment), owner),
         comments=comments.listing(db, assessment.id),
     )
+    record["proposals"] = [
+        revision_link(request, proposal, owner)
+        for proposal in assessments.proposals(db, assessment)
+    ]
+    record["audit"] = (
+        [manage.event_record(event) for event in manage.trail(db, assessment.decision_id)]
+        if owner
+        else None
+    )
+    return record
 
 
 def api_record(
@@ -79,6 +97,9 @@ def api_record(
         "revised_from": revised_from,
         "superseded_by": superseded_by,
         "comments": [comment_record(comment) for comment in comments],
+        "is_proposal": assessment.is_proposal,
+        "proposals": [],
+        "audit": None,
     }
 
 

@@ -20,7 +20,18 @@ MESSAGES = {
         "pair (such as \\ud800 alone)."
     ),
     "invalid_status": N_("The status must be one of: proposed, accepted, rejected, superseded."),
-    "unknown_status_field": N_("Unknown field: the body takes status only."),
+    "unknown_status_field": N_("Unknown field: the body takes status and an optional reason."),
+    "label_required": N_(
+        "Give the key a label your team will recognise, such as a name (up to %(limit)s characters)."
+    ),
+    "too_many_keys": N_("This decision has 50 keys already: revoke one you no longer need."),
+    "reason_too_long": N_("Keep the reason to 500 characters or fewer, on one line."),
+    "wrong_key": N_(
+        "That is not a manage key of this decision, or it was revoked. Check that the whole key was copied."
+    ),
+    "unknown_key_field": N_("Unknown field: the body takes label only."),
+    "unknown_accept_field": N_("Unknown field: the body takes an optional reason only."),
+    "not_a_proposal": N_("Only a proposed revision can be accepted; this version is not one."),
     "unsearchable": N_("Search for a word: a search needs at least one letter or digit."),
     "author_required": N_("Give a name your team will recognise (up to %(limit)s characters)."),
     "text_required": N_("Write a comment (up to %(limit)s characters)."),

@@ -12,9 +12,18 @@ from starlette.concurrency import run_in_threadpool
 from app import assessments, comments, costs, decision, history, manage
 from app.models import STATUSES
 from app.web.cost_schemas import CostsIn, StoredCosts
-from app.web.deps import DatabaseDep, LangDep, ManagedDep, SettingsDep, client_address
+from app.web.deps import (
+    DatabaseDep,
+    LangDep,
+    ManagerDep,
+    SettingsDep,
+    client_address,
+    is_signed_in,
+    missing,
+)
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
+from app.web.manage_cookies import manage_tokens
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -85,8 +94,8 @@ class Created(BaseModel):
     url: str
     verdict: dict[str, Any]
     manage_token: str = Field(
-        description="The secret that manages this assessment (send it as X-Manage-Token). "
-        "Given only in this answer and stored only as a hash: keep it."
+        description="The first manage key of this decision (send it as X-Manage-Token): it "
+        "manages every version. Given only in this answer and stored only as a hash: keep it."
     )
 
 
@@ -94,8 +103,8 @@ Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 class RevisionLink(BaseModel):
-    id: str
-    url: str
+    id: str | None = Field(description="Its share token: given to owners of the decision only")
+    url: str | None = Field(description="Its page: given to owners of the decision only")
     version: int
     finished_at: str | None
 
@@ -141,16 +150,33 @@ class AssessmentOut(BaseModel):
         description="The newest finished revision of this one, which supersedes it"
     )
     comments: list[CommentOut] = Field(description="The team's comments, oldest first")
+    is_proposal: bool = Field(
+        description="A revision finished by someone who does not own the decision: it "
+        "supersedes nothing until an owner accepts it"
+    )
+    proposals: list[RevisionLink] = Field(
+        description="Proposed revisions of this version waiting for an owner, newest first"
+    )
+    audit: list[dict[str, Any]] | None = Field(
+        None,
+        description="The decision's audit trail, newest first (owners only; null for others): "
+        '{"action", "version", "detail", "who": {"kind": "key" | "session", "label"}, '
+        '"reason", "at"}',
+    )
 
 
 class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Status  # type: ignore[valid-type]
+    reason: str | None = Field(None, max_length=500, description="Kept in the audit trail")
 
 
 class Summary(BaseModel):
-    id: str
-    url: str
+    id: str | None = Field(
+        description="Its share token: null unless the caller owns the decision (an X-Manage-Token "
+        "of it, or signed in with the team password)"
+    )
+    url: str | None
     title: str
     team: str
     recommendation: str
@@ -335,17 +361,26 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     """One finished assessment: title, team, notes, answers, verdict, timestamps."""
     try:
         assessment = assessments.get_finished(db, id)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    except assessments.NotFound as error:
+        raise missing(error, "Not found") from None
+    owner = manage.actor_for(
+        db,
+        assessment.decision_id,
+        [request.headers.get("x-manage-token"), *manage_tokens(request)],
+        signed_in=is_signed_in(request),
+    )
     return JSONResponse(
-        full_record(request, db, assessment, lang), headers={"Cache-Control": "no-store"}
+        full_record(request, db, assessment, lang, owner=owner is not None),
+        headers={"Cache-Control": "no-store"},
     )
 
 
 NOT_MANAGED = {
     404: {
-        "description": "No finished assessment has that id, or X-Manage-Token is missing or wrong."
-    }
+        "description": "No finished assessment has that id, or X-Manage-Token is missing, wrong "
+        "or revoked."
+    },
+    410: {"description": "The link was replaced by a rotation, or has expired."},
 }
 
 
@@ -368,10 +403,10 @@ class Expiry(BaseModel):
 
 
 @router.post("/assessments/{id}/rotate", response_model=Link, responses=NOT_MANAGED)
-def rotate_link(request: Request, assessment: ManagedDep, db: DatabaseDep) -> Any:
-    """A new share link; the old one answers 404 from now on, everywhere."""
+def rotate_link(request: Request, managed: ManagerDep, db: DatabaseDep) -> Any:
+    """A new share link; the old one answers 410 Gone from now on, everywhere."""
     try:
-        rotated = manage.rotate(db, assessment)
+        rotated = manage.rotate(db, managed.assessment, managed.actor)
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return JSONResponse(
@@ -390,7 +425,7 @@ def rotate_link(request: Request, assessment: ManagedDep, db: DatabaseDep) -> An
     openapi_extra=json_body(ExpiryIn.model_json_schema()),
 )
 async def set_link_expiry(
-    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+    request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep
 ) -> Any:
     """When the share link stops working: 7, 30 or 90 days from now, or never (null)."""
     try:
@@ -403,7 +438,9 @@ async def set_link_expiry(
     if days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS):
         return unprocessable([problem("days", "invalid_expiry", lang)])
     try:
-        changed = await run_in_threadpool(manage.set_expiry, db, assessment, days)
+        changed = await run_in_threadpool(
+            manage.set_expiry, db, managed.assessment, days, managed.actor
+        )
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     expires_at = changed.share_expires_at
@@ -427,7 +464,7 @@ async def set_link_expiry(
     openapi_extra=json_body(StatusIn.model_json_schema()),
 )
 async def update_assessment(
-    request: Request, assessment: ManagedDep, db: DatabaseDep, lang: LangDep
+    request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep
 ) -> Any:
     """Change the status (proposed, accepted, rejected, superseded) of a finished assessment.
 
@@ -436,33 +473,46 @@ async def update_assessment(
     body, refusal = await json_object(request, lang)
     if refusal is not None:
         return refusal
-    problems = [problem(key, "unknown_status_field", lang) for key in body if key != "status"]
+    problems = [
+        problem(key, "unknown_status_field", lang)
+        for key in body
+        if key not in {"status", "reason"}
+    ]
     if body.get("status") not in STATUSES:
         problems.append(problem("status", "invalid_status", lang))
+    reason = manage.clean_reason(body.get("reason") or "")
+    if reason is None:
+        problems.append(problem("reason", "reason_too_long", lang))
     if problems:
         return unprocessable(problems)
     try:
         changed = await run_in_threadpool(
-            assessments.set_status, db, assessment.share_token, body["status"]
+            assessments.set_status,
+            db,
+            managed.assessment.share_token,
+            body["status"],
+            managed.actor,
+            reason or "",
         )
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
-    record = await run_in_threadpool(full_record, request, db, changed, lang)
+    record = await run_in_threadpool(full_record, request, db, changed, lang, owner=True)
     return JSONResponse(record, headers={"Cache-Control": "no-store"})
 
 
 @router.delete("/assessments/{id}", status_code=204, responses=NOT_MANAGED)
-def api_delete_assessment(assessment: ManagedDep, db: DatabaseDep) -> Response:
-    """Delete the assessment with its comments and attached data, from everywhere, for good."""
-    assessments.delete(db, assessment.id)
+def api_delete_assessment(managed: ManagerDep, db: DatabaseDep) -> Response:
+    """Delete the assessment with its comments and attached data, from everywhere, for good
+    (the deletion stays on the decision's audit trail)."""
+    assessments.delete(db, managed.assessment.id, managed.actor)
     return Response(status_code=204)
 
 
 @router.delete("/assessments/{id}/comments/{comment_id}", status_code=204, responses=NOT_MANAGED)
-def api_delete_comment(assessment: ManagedDep, comment_id: int, db: DatabaseDep) -> Response:
-    """Delete one comment (the manage token's holder only)."""
+def api_delete_comment(managed: ManagerDep, comment_id: int, db: DatabaseDep) -> Response:
+    """Delete one comment (owners of the decision only)."""
     try:
-        comments.delete(db, assessment.id, comment_id)
+        comments.delete(db, managed.assessment.id, comment_id)
     except assessments.NotFound:
         raise HTTPException(404, "Not found") from None
     return Response(status_code=204)
@@ -548,11 +598,21 @@ def api_list_assessments(
         return unprocessable([problem("cursor", "invalid_cursor", lang)])
     except history.Unsearchable:
         return unprocessable([problem("q", "unsearchable", lang)])
+    # Share links only for decisions the caller owns: a rotated link can't be read off the list.
+    owned = (
+        None
+        if is_signed_in(request)
+        else manage.owned_decisions(
+            db, [request.headers.get("x-manage-token"), *manage_tokens(request)]
+        )
+    )
     return {
         "items": [
             {
-                "id": a.share_token,
-                "url": verdict_path(request, a),
+                "id": a.share_token if owned is None or a.decision_id in owned else None,
+                "url": verdict_path(request, a)
+                if owned is None or a.decision_id in owned
+                else None,
                 "title": a.title,
                 "team": a.team,
                 "recommendation": a.recommendation,

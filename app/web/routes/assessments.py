@@ -19,6 +19,8 @@ from app.web.deps import (
     can_manage,
     client_address,
     managed_from_form,
+    missing,
+    owned_decisions,
 )
 from app.web.drafts import remember_draft
 from app.web.export import (
@@ -29,8 +31,7 @@ from app.web.export import (
 )
 from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
-from app.web.manage_cookies import forget_new_token, new_manage_token
-from app.web.routes.manage import manage_context
+from app.web.manage_cookies import new_manage_token
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
 
@@ -44,8 +45,8 @@ COMMENT_DELETED = N_("The comment was deleted.")
 def load_finished(db, token: str) -> Assessment:
     try:
         return assessments.get_finished(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    except assessments.NotFound as error:
+        raise missing(error) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +74,22 @@ class VerdictKey:
 
 @router.get("/a/{token}", response_class=HTMLResponse)
 def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
-    # Always looked up, so a rotated, expired or deleted link answers 404 at once on every
-    # worker; the render cache then saves only the rendering, keyed by every input of the page.
+    # Always looked up, so a rotated or expired link answers 410 and a deleted one 404 at once
+    # on every worker; the render cache then saves only the rendering, keyed by every input.
     try:
         found = assessments.stamp(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    except assessments.NotFound as error:
+        raise missing(error) from None
     if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
     new_token = new_manage_token(request)
-    if new_token is not None and manage.holds(found, new_token):
-        # Shown once, to this browser only: never cached, and the cookie that carried it goes.
+    if new_token is not None and manage.holds(db, found.decision_id, new_token):
+        # A key just made waits for this browser on the manage view (shown there once): the
+        # page says so, never cached.
         assessment, *neighbours = load_with_neighbours(db, token)
-        response = render_verdict(request, assessment, neighbours, lang, True, new_token, db=db)
+        response = render_verdict(request, assessment, neighbours, lang, True, True, db=db)
         response.headers.update(headers)
-        forget_new_token(request, response)
         return response
     may_manage = can_manage(request, db, found)
     cache = request.app.state.verdict_cache
@@ -96,7 +97,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
     if page is None:
         assessment, *neighbours = load_with_neighbours(db, token)
-        body = render_verdict(request, assessment, neighbours, lang, may_manage, None, db=db).body
+        body = render_verdict(request, assessment, neighbours, lang, may_manage, False, db=db).body
         # Keyed by what was rendered: a write since the lookup above makes a newer page, which
         # is then filed under the newer version, never under the older one.
         page = cache.put(verdict_key(request, assessment, neighbours, lang, may_manage), body)
@@ -111,8 +112,8 @@ def load_with_neighbours(
 ) -> tuple[Assessment, assessments.Neighbour | None, assessments.Neighbour | None]:
     try:
         return assessments.with_neighbours(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    except assessments.NotFound as error:
+        raise missing(error) from None
 
 
 def verdict_key(
@@ -142,7 +143,7 @@ def render_verdict(
     neighbours: Sequence[assessments.Neighbour | None],
     lang: str,
     may_manage: bool,
-    new_manage_token: str | None,
+    key_waiting: bool,
     *,
     db,
     comment_form: dict | None = None,
@@ -158,10 +159,10 @@ def render_verdict(
             "assessment": assessment,
             "verdict": decision.localize(assessment.verdict, lang),
             "rules_now": assessments.current_recommendation(assessment),
-            **record_context(assessment, *neighbours, may_manage),
+            **record_context(assessment, *neighbours, may_manage, db=db),
             "share_url": share_url,
             "chat_summary": chat_summary(assessment, lang, share_url),
-            "manage": manage_context(assessment, may_manage, new_manage_token),
+            "key_waiting": key_waiting,
             **comments_context(db, assessment, may_manage, comment_form),
         },
         status_code=status_code,
@@ -174,38 +175,19 @@ def record_context(
     original: assessments.Neighbour | None,
     successor: assessments.Neighbour | None,
     may_manage: bool,
+    *,
+    db,
 ) -> dict[str, Any]:
-    """What templates/assessments/_record.html shows."""
+    """What templates/assessments/_record.html shows. Other versions' links only to owners:
+    everyone else sees that they exist (their numbers), so a rotated link can't be learnt from
+    a version whose link was not rotated."""
     return {
         "assessment": assessment,
         "revised_from": original,
         "superseded_by": successor,
+        "proposals": assessments.proposals(db, assessment),
         "can_manage": may_manage,
     }
-
-
-@router.post("/a/{token}/status")
-def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
-    """The status control of the verdict page: a plain POST and redirect, or with htmx the
-    record part of the page alone."""
-    assessment = managed_from_form(request, db, token, form)
-    try:
-        changed = assessments.set_status(db, assessment.share_token, form.get("status"))
-    except assessments.InvalidStatus:
-        raise HTTPException(422, message("invalid_status", request.state.lang)) from None
-    except assessments.NotFound:
-        raise HTTPException(404) from None
-    if not htmx.wants_fragment(request):
-        return RedirectResponse(
-            str(request.url_for("show_verdict", token=changed.share_token)), status_code=303
-        )
-    _, original, successor = load_with_neighbours(db, changed.share_token)
-    return render(
-        request,
-        "assessments/_record.html",
-        {**record_context(changed, original, successor, True), "fragment": True},
-        headers={**PRIVATE, "Vary": "HX-Request"},
-    )
 
 
 def comments_context(
@@ -254,7 +236,7 @@ def comments_answer(
             (original, successor),
             lang,
             owner,
-            None,
+            False,
             db=db,
             comment_form=comment_form,
             status_code=status_code,
@@ -308,7 +290,7 @@ def delete_comment(
     request: Request, token: str, comment_id: int, db: DatabaseDep, lang: LangDep, form: FormDep
 ) -> Response:
     """For owners: one comment goes; anyone else gets the 404 of an unknown link."""
-    assessment = managed_from_form(request, db, token, form)
+    assessment = managed_from_form(request, db, token, form).assessment
     try:
         comments.delete(db, assessment.id, comment_id)
     except assessments.NotFound:
@@ -334,8 +316,10 @@ def confirm_delete(request: Request, token: str, db: DatabaseDep) -> Response:
 
 @router.post("/a/{token}/delete")
 def delete_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
-    assessment = managed_from_form(request, db, token, form)
-    assessments.delete(db, assessment.id)
+    managed = managed_from_form(request, db, token, form)
+    assessments.delete(
+        db, managed.assessment.id, managed.actor, manage.clean_reason(form.get("reason")) or ""
+    )
     url = request.url_for("show_history").include_query_params(deleted="1")
     return RedirectResponse(url, status_code=303)
 
@@ -355,7 +339,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
 def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     assessment = load_finished(db, token)
     return JSONResponse(
-        full_record(request, db, assessment, lang),
+        full_record(request, db, assessment, lang, owner=can_manage(request, db, assessment)),
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "json")},
     )
 
@@ -364,8 +348,8 @@ def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) ->
 def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response:
     try:
         draft = assessments.revise(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    except assessments.NotFound as error:
+        raise missing(error) from None
     response = RedirectResponse(
         request.url_for("show_review", token=draft.share_token), status_code=303
     )
@@ -413,6 +397,7 @@ def show_history(
             "cursor": cursor,
             "problem": problem,
             "deleted": deleted == "1",
+            "owned": owned_decisions(request, db),
         },
         block="results",
         status_code=code,

@@ -22,7 +22,7 @@ from app import assessments, costs, decision, history
 from app.settings import ROOT
 from app.web import i18n
 from app.web.cookies import set_cookie
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, owned_decisions
 from app.web.drafts import draft_tokens
 from app.web.templating import render
 
@@ -40,6 +40,7 @@ def show_home(request: Request, db: DatabaseDep) -> Response:
         {
             "recent": history.recent(db, limit=5),
             "drafts": assessments.drafts(db, draft_tokens(request)),
+            "owned": owned_decisions(request, db),
         },
     )
 

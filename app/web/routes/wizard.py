@@ -15,7 +15,7 @@ from app.models import Assessment
 from app.web import htmx, i18n
 from app.web.cookies import set_cookie
 from app.web.cost_views import wizard_cost_form
-from app.web.deps import DatabaseDep, LangDep, OpenDraftDep
+from app.web.deps import DatabaseDep, LangDep, OpenDraftDep, manager
 from app.web.drafts import forget_draft, remember_draft
 from app.web.forms import field_errors, meta_errors
 from app.web.manage_cookies import announce_manage_token
@@ -69,6 +69,9 @@ def render_wizard(
     headers = {"Cache-Control": "no-store"}
     if htmx.is_htmx(request):
         htmx.push_url(headers, step_url(request, assessment.share_token, page))
+    if page == assessments.REVIEW and assessments.is_revision(assessment):
+        # Finishing a revision of a decision this browser does not own makes a proposal.
+        context["proposal"] = manager(request, request.app.state.db, assessment) is None
     if page == COST_STEP:
         context["cost_form"] = wizard_cost_form(
             request.state.lang, context.get("values", {}), context.get("errors", {})
@@ -214,8 +217,10 @@ def show_review(request: Request, draft: OpenDraftDep, lang: LangDep) -> Respons
 def finish_assessment(
     request: Request, token: str, db: DatabaseDep, lang: LangDep, draft: OpenDraftDep
 ) -> Response:
+    # A revision by an owner of its decision supersedes the version it revises; by anyone
+    # else, it is a proposal (the review page said so).
     try:
-        finished = assessments.finish(db, token)
+        finished = assessments.finish(db, token, manager(request, db, draft))
     except assessments.OutOfOrder as out_of_order:
         return see_other(step_url(request, token, out_of_order.current_step))
     except assessments.Incomplete as incomplete:
