@@ -6,7 +6,7 @@ the table holds at most one row per address that guessed wrong in the last 15 mi
 index keeps that delete from reading the whole table.
 
 Revision ID: 0021
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
