@@ -21,7 +21,7 @@ MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
 FIRST_STEPS = frozenset(
-    {"measure-strongest-model", "schema-first", "schema-answers", "aw-reasoning-model"}
+    {"measure-strongest-model", "schema-first", "aw-reasoning-model"}
 )
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
@@ -364,19 +364,6 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "首先开启结构化输出并提供 JSON Schema（开源模型可用约束解码），然后重新评测：格式错误可能无需训练就会消失。",
     ),
     _a(
-        "schema-answers",
-        When(
-            recommendation={PE, AW, FT, RFT},
-            failure_mode="format",
-            task_type={"knowledge_qa", "simple_generation", "reasoning", "general_assistant"},
-        ),
-        "If the answer has a fixed layout (fields, numbered steps, a final answer), ask for it as "
-        "structured output with a JSON schema and let your app render it: the layout can then no "
-        "longer break.",
-        "如果答案有固定的版式（若干字段、编号步骤、最终答案），就用 JSON Schema 以结构化输出的方式要求它，再由你们的应用来渲染："
-        "这样版式就不会再乱。",
-    ),
-    _a(
         "format-check-render",
         When(failure_mode="format", task_type="reasoning"),
         "The answers are right but the layout breaks: fix the layout, not the logic. Give a template "
@@ -396,6 +383,19 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "Describe the format or style explicitly and add 3–5 examples of exactly the output you "
         "want.",
         "明确描述格式或风格，并加入 3–5 个完全符合要求的输出示例。",
+    ),
+    _a(
+        "schema-answers",
+        When(
+            recommendation={PE, AW, FT, RFT},
+            failure_mode="format",
+            task_type={"knowledge_qa", "simple_generation", "reasoning", "general_assistant"},
+        ),
+        "If the answer has a fixed layout (fields, numbered steps, a final answer), ask for it as "
+        "structured output with a JSON schema and let your app render it: the layout can then no "
+        "longer break.",
+        "如果答案有固定的版式（若干字段、编号步骤、最终答案），就用 JSON Schema 以结构化输出的方式要求它，再由你们的应用来渲染："
+        "这样版式就不会再乱。",
     ),
     _a(
         "pe-eval-set",

@@ -557,10 +557,17 @@ def _measure_first(baseline: Baseline) -> Text:
         more_en, more_zh = f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
     return Text(
         f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
-        f"target, so no training project yet; {more_en} would settle it. Meanwhile:",
+        f"target, so no training project yet; {more_en} would settle it.",
         f"先测量：在 {n:,} 个案例上测得的 {acc}% 无法说明是否达到 {target}% 的目标，所以暂不启动训练项目；"
-        f"{more_zh}就能确定。在此期间：",
+        f"{more_zh}就能确定。",
     )
+
+
+_MEANWHILE_PROMPT = Text(
+    "Until then, keep your best prompt and improve it from its failures.",
+    "在此之前，继续使用你最好的提示，并根据失败案例改进它。",
+)
+_MEANWHILE = Text("Meanwhile:", "在此期间：")
 
 
 # Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
@@ -703,7 +710,11 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
 
     headline = summary(w, normalized, path)
     if baseline is not None and baseline.gap == "uncertain":
-        headline = _joined(_measure_first(baseline), headline)
+        headline = (
+            _joined(_measure_first(baseline), _MEANWHILE_PROMPT)
+            if w is Rec.PE
+            else _joined(_measure_first(baseline), _MEANWHILE, headline)
+        )
     if conflicts:
         headline = _joined(*conflicts, headline)
 

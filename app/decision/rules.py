@@ -381,7 +381,8 @@ RULES: tuple[Rule, ...] = (
             "你的评测记录显示，最近一次修改提示仍显著提升了准确率：提示工程还没到瓶颈，训练之前先继续优化提示。",
         ),
         NG_BATCH_294,
-        scores={PE: 3, FT: -2, RFT: -2},
+        scores={PE: 3},
+        exclude=FINE_TUNING,
     ),
     Rule(
         "strongest-model-first",
@@ -521,13 +522,17 @@ RULES: tuple[Rule, ...] = (
             knowledge_in_prompt="no",
         ),
         _t(
-            "The answers come from your internal documents, which the model has never seen. For a "
-            "body of knowledge outside the training data, retrieval is simpler than fine-tuning.",
-            "答案来自模型从未见过的内部文档。对于训练数据之外的知识，检索比微调更简单。",
+            "The answers come from your internal documents, which the model has never seen and "
+            "which are not known to fit in one prompt: then only retrieval puts the right passage "
+            "in front of it, and for knowledge outside the training data it is simpler than "
+            "fine-tuning.",
+            "答案来自模型从未见过的内部文档，而且不确定能否放进一个提示：这时只有检索能把正确的段落送到模型面前；"
+            "对于训练数据之外的知识，检索也比微调更简单。",
         ),
-        NG_BATCH_294,
+        LEWIS_2020,
         scores={RAG: 2},
-        exclude=frozenset({FT, ID}),
+        exclude=NO_RETRIEVAL,
+        more_sources=(NG_BATCH_294,),
     ),
     Rule(
         "knowledge-fits-in-prompt",
@@ -599,7 +604,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "citations-need-retrieval",
         "patterns-not-facts",
-        When(needs_citations="yes", knowledge_in_prompt="no"),
+        When(needs_citations="yes"),
         _t(
             "Answers must show their source. Retrieval knows which passage it used; a model that "
             "answers from its weights cannot say where a fact came from.",
@@ -1024,6 +1029,7 @@ RULES: tuple[Rule, ...] = (
             "实测基线的 95% Wilson 区间包含你的目标：差距还没有测准，没测准的差距不算差距。只有在足够多的案例上差距依然存在，微调才会胜出。",
         ),
         WILSON_1927,
+        scores={PE: 3},
         exclude=FINE_TUNING,
         reason_for_answers=_gap_not_established,
     ),

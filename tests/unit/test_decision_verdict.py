@@ -116,9 +116,9 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "pe-keep-what-works": {"failure_mode": "none"},
     "pe-cheaper-model": {"failure_mode": "none", "cost_pressure": "blocking", "volume": "low"},
     "schema-first": {},
-    "schema-answers": {"task_type": "knowledge_qa"},
     "format-check-render": {"task_type": "reasoning"},
     "pe-style-format": {"task_type": "style"},
+    "schema-answers": {"task_type": "knowledge_qa"},
     "pe-eval-set": {"failure_mode": "wrong_decisions"},
     "pe-eval-set-critical": {"failure_mode": "wrong_decisions", "accuracy_target": "critical"},
     "pe-failure-driven": {
