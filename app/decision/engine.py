@@ -429,15 +429,19 @@ def _confidence(
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
     if not others:
-        level, margin, runner = 2, math.inf, None
+        level, margin, lead, runner = 2, math.inf, math.inf, None
+        mine = theirs = 0.0
     else:
         best, runner = max(others, key=lambda x: (x[0], -_SIMPLER[x[1]]))
         margin = scored.effective[w] - best  # type: ignore[operator]
+        # The lead as the ranking shows it: the displayed scores, rounded as shown.
+        mine, theirs = _display_score(scored.effective[w]), _display_score(best)
+        lead = round(mine - theirs, 2)
         level = (
             2
-            if margin >= CONFIDENCE_MARGINS["high"]
+            if lead >= CONFIDENCE_MARGINS["high"]
             else 1
-            if margin >= CONFIDENCE_MARGINS["medium"]
+            if lead >= CONFIDENCE_MARGINS["medium"]
             else 0
         )
     unsettled = baseline is not None and baseline.gap == "uncertain"
@@ -479,16 +483,19 @@ def _confidence(
         )
     else:
         label = _label(runner)
-        pts_en = f"{margin} point{'s' if margin != 1 else ''}"
+        scores = f"{mine:.2f} against {theirs:.2f}"
+        scores_zh = f"{mine:.2f} 比 {theirs:.2f}"
         if level == 2:
             why = Text(
-                f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
-                f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。",
+                f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores}), and no "
+                "open answer could change it.",
+                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores_zh}），且没有尚未确定的答案能改变它。",
             )
         else:
             why = Text(
-                f"Only {pts_en} ahead of “{label.en}”: a single answer could tip it.",
-                f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。",
+                f"Only {lead:.2f} ahead of “{label.en}” on the ranking's scale ({scores}): a "
+                "single answer could tip it.",
+                f"在排名的分值上只领先「{label.zh}」{lead:.2f}（{scores_zh}）：一个答案就可能改变结论。",
             )
     return confidence, why
 

@@ -198,8 +198,9 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType(
 BASE_SCORES: Mapping[str, int] = MappingProxyType({PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1})
 FIX_DATA_COST = 2
 
-# How sure the verdict says it is: the lead of the winner over the runner-up, in points.
-CONFIDENCE_MARGINS: Mapping[str, int] = MappingProxyType({"high": 4, "medium": 2})
+# How sure the verdict says it is: the lead of the winner over the runner-up on the ranking's
+# scale (the scores shown, 0-1), so the confidence and the ranking speak one scale.
+CONFIDENCE_MARGINS: Mapping[str, float] = MappingProxyType({"high": 0.25, "medium": 0.10})
 # Any open answer ("not sure", no measured baseline) that could change the winner caps the
 # confidence at "medium"; two or more make it "low" (see engine._confidence).
 

@@ -299,8 +299,12 @@ def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
 
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of “A simple agentic workflow”, and no open answer could change it."
+        "Ahead of “A simple agentic workflow” by 0.67 on the ranking's scale (0.94 against 0.27), "
+        "and no open answer could change it."
     )
+    # One scale: the figures are the ranking's own.
+    scores = {r.recommendation: r.score for r in verdict.ranking}
+    assert (scores["fine_tune"], scores["agentic_workflow"]) == (0.94, 0.27)
 
 
 def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
@@ -333,7 +337,8 @@ def test_a_close_call_says_how_close() -> None:
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "Only 1 point ahead of “Better prompting”: a single answer could tip it."
+        "Only 0.07 ahead of “Better prompting” on the ranking's scale (0.73 against 0.66): a "
+        "single answer could tip it."
     )
 
 
