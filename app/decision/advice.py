@@ -20,12 +20,16 @@ MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset({"schema-first", "aw-reasoning-model"})
+FIRST_STEPS = frozenset(
+    {"measure-strongest-model", "schema-first", "aw-reasoning-model"}
+)
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
 # A fine-tuning plan always says how to start and when to ship, whatever else it has to cut.
 KEEP = frozenset(
     {
+        "ft-rft-start",
+        "ft-encoder-start",
         "ft-lora-api",
         "ft-lora-open",
         "ft-lora-self",
@@ -90,6 +94,15 @@ WARNINGS: tuple[Advice, ...] = (
         "The knowledge may be more specialised or recent than it looks; if so, choose one of the "
         "internal-documents options in the knowledge step.",
         "模型会答错事实，你却说它只需要已掌握的公开知识。所需知识可能比看起来更专业或更新；如果是这样，请在知识需求一步中选择与内部文档相关的选项。",
+    ),
+    _a(
+        "teacher-not-measured",
+        When(teacher="unproven"),
+        "You say a larger model can write good examples, but it is not measured at or above your "
+        "accuracy target: a teacher below the target writes wrong examples, so we don't count it "
+        "for fine-tuning until its accuracy is measured on your eval set.",
+        "你说更大的模型能写出好的示例，但它并没有实测达到你的准确率目标：低于目标的“老师”会写出错误的示例，"
+        "所以在它的准确率在评测集上测出来之前，我们不把它算作微调的理由。",
     ),
     _a(
         "narrow-general-assistant",
@@ -265,9 +278,33 @@ FIND_OUT: tuple[Advice, ...] = (
         "and realistic?",
         "先弄清楚：让你最好的大模型写 20 条示例并逐条审核：它们是否正确、是否贴近真实情况？",
     ),
+    _a(
+        "find-out-strongest-model",
+        When(strongest_model_tried="unsure"),
+        "Find out: run the strongest model you could use, a reasoning model included, on your eval "
+        "set.",
+        "先弄清楚：在评测集上跑一遍你们能用的最强模型（包括推理模型）。",
+    ),
+    _a(
+        "find-out-verifiable",
+        When(verifiable_outputs="unsure"),
+        "Find out: for 20 eval cases, try to write a check (a test, the exact answer, a schema) "
+        "that tells a right answer from a wrong one.",
+        "先弄清楚：为 20 个评测案例尝试写一个检查（测试、标准答案或 Schema），看能否区分答案的对错。",
+    ),
+    _a(
+        "find-out-knowledge-volume",
+        When(knowledge_volume="unsure"),
+        "Find out: count the tokens of the documents the model needs; tens of thousands fit in one "
+        "prompt.",
+        "先弄清楚：统计模型所需文档的 token 数；几万个 token 可以放进一个提示。",
+    ),
 )
 # The question each find-out step settles.
 FIND_OUT_QUESTION: dict[str, str] = {
+    "find-out-strongest-model": "strongest_model_tried",
+    "find-out-verifiable": "verifiable_outputs",
+    "find-out-knowledge-volume": "knowledge_volume",
     "eval-set": "baseline_accuracy",
     "eval-set-critical": "baseline_accuracy",
     "find-out-failure-mode": "failure_mode",
@@ -282,7 +319,28 @@ _LORA_SIZE_ZH = "开源权重的小模型（7–8B 参数，最多 13B）"
 
 # The checklist for each recommendation, in order, with numbers a team can act on.
 NEXT_STEPS: tuple[Advice, ...] = (
+    # Before any plan: the strongest model on the same eval set
+    _a(
+        "measure-strongest-model",
+        When(
+            strongest_model_tried="no",
+            quality_reached="no",
+            hosting=Except("self_hosted_required"),
+        ),
+        "Run the strongest model you could use, a reasoning model included, on the same eval set: "
+        "if it meets the target, the gap closes with a change of model name and no training.",
+        "在同一套评测集上跑一遍你们能用的最强模型（包括推理模型）：如果它达到目标，只需换个模型名就能弥补差距，无需训练。",
+    ),
     # Better prompting
+    _a(
+        "pe-knowledge-in-prompt",
+        When(recommendation=PE, knowledge_in_prompt="yes"),
+        "Put the whole collection in the prompt, in a fixed opening before the question, and turn "
+        "on prompt caching so repeated calls pay a fraction for it; move to retrieval only if it "
+        "outgrows the context.",
+        "把全部资料放进提示，放在问题之前固定不变的开头部分，并开启提示缓存，让重复调用只为它付一小部分费用；"
+        "只有资料多到放不下时才改用检索。",
+    ),
     _a(
         "pe-keep-what-works",
         When(recommendation=PE, quality_reached="yes", cost_pressure={"none", "moderate"}),
@@ -306,6 +364,15 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "首先开启结构化输出并提供 JSON Schema（开源模型可用约束解码），然后重新评测：格式错误可能无需训练就会消失。",
     ),
     _a(
+        "format-check-render",
+        When(failure_mode="format", task_type="reasoning"),
+        "The answers are right but the layout breaks: fix the layout, not the logic. Give a template "
+        "(steps, then the final answer, formulas in LaTeX), and check that each output renders "
+        "before it is shown.",
+        "答案是对的，但版式会乱：要修的是版式，不是逻辑。给出一个模板（先写步骤，再写最终答案，公式用 LaTeX），"
+        "并在展示前检查每个输出都能正确渲染。",
+    ),
+    _a(
         "pe-style-format",
         When(
             recommendation=PE,
@@ -316,6 +383,19 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "Describe the format or style explicitly and add 3–5 examples of exactly the output you "
         "want.",
         "明确描述格式或风格，并加入 3–5 个完全符合要求的输出示例。",
+    ),
+    _a(
+        "schema-answers",
+        When(
+            recommendation={PE, AW, FT, RFT},
+            failure_mode="format",
+            task_type={"knowledge_qa", "simple_generation", "reasoning", "general_assistant"},
+        ),
+        "If the answer has a fixed layout (fields, numbered steps, a final answer), ask for it as "
+        "structured output with a JSON schema and let your app render it: the layout can then no "
+        "longer break.",
+        "如果答案有固定的版式（若干字段、编号步骤、最终答案），就用 JSON Schema 以结构化输出的方式要求它，再由你们的应用来渲染："
+        "这样版式就不会再乱。",
     ),
     _a(
         "pe-eval-set",
@@ -413,7 +493,11 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "aw-tools",
-        When(recommendation=AW, task_type={"reasoning", "tool_use"}),
+        When(
+            recommendation=AW,
+            task_type={"reasoning", "tool_use"},
+            failure_mode=Except("format", "none"),
+        ),
         "Give the model tools for what it does poorly: a calculator or code execution for maths, "
         "lookups for facts, validated calls for actions.",
         "为模型不擅长的部分提供工具：数学用计算器或代码执行，事实用查询，操作用经过校验的调用。",
@@ -434,16 +518,55 @@ NEXT_STEPS: tuple[Advice, ...] = (
     # Retrieval-augmented generation
     _a(
         "rag-index",
-        When(recommendation=RETRIEVAL),
+        When(
+            recommendation=RETRIEVAL,
+            knowledge_form={"documents", "unsure"},
+            knowledge_source=Except("realtime"),
+        ),
         "Put the documents in a search index; split them into passages that keep their title and "
         "date.",
         "把文档放进检索索引；切分成段落时保留标题和日期。",
+    ),
+    _a(
+        "rag-code-index",
+        When(recommendation=RETRIEVAL, knowledge_form="code"),
+        "Index the repository by file and by symbol (functions, classes, where each is defined and "
+        "used), with the tests beside the code they cover; retrieve the symbols and files around "
+        "the cursor or the question.",
+        "按文件和符号（函数、类，以及它们在哪里定义、在哪里被使用）为代码仓库建索引，并把测试和它覆盖的代码放在一起；"
+        "检索光标或问题附近相关的符号和文件。",
+    ),
+    _a(
+        "rag-code-eval",
+        When(recommendation=RETRIEVAL, knowledge_form="code"),
+        "Collect 50–100 real tasks from your repository's history (a question, a half-written "
+        "function) with the accepted answer and the files it needed; score completions by running "
+        "the tests.",
+        "从代码仓库的历史中收集 50–100 个真实任务（一个问题、一段写了一半的函数），附上被采纳的答案及其用到的文件；"
+        "通过运行测试来给补全结果打分。",
+    ),
+    _a(
+        "rag-sql-schema",
+        When(recommendation=RETRIEVAL, knowledge_form="database"),
+        "Give the model the schema of the tables it may query, a description of every column "
+        "(units, codes, what NULL means) and 20–50 verified example queries for real questions; "
+        "retrieve the relevant tables and examples for each question.",
+        "把模型可以查询的表结构交给它，为每一列写说明（单位、编码、NULL 的含义），并准备 20–50 个针对真实问题、"
+        "经过验证的示例查询；每个问题只检索相关的表和示例。",
+    ),
+    _a(
+        "rag-sql-eval",
+        When(recommendation=RETRIEVAL, knowledge_form="database"),
+        "Collect 50–100 real questions with a verified SQL query each, and score by comparing the "
+        "results the queries return, not the SQL text.",
+        "收集 50–100 个真实问题，每个配一条经过验证的 SQL 查询；打分时比较查询返回的结果，而不是 SQL 文本。",
     ),
     _a(
         "rag-eval-questions",
         When(
             recommendation=RETRIEVAL,
             task_type={"knowledge_qa", "general_assistant", "simple_generation", "reasoning"},
+            knowledge_form={"documents", "unsure"},
         ),
         "Write 50–100 real questions with the expected answer and the passage it comes from.",
         "编写 50–100 个真实问题，并写明期望的答案及其出处段落。",
@@ -453,6 +576,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
         When(
             recommendation=RETRIEVAL,
             task_type={"classification", "extraction", "style", "tool_use"},
+            knowledge_form={"documents", "unsure"},
         ),
         "Collect 50–100 real requests with the expected output and the document each one depends "
         "on.",
@@ -460,24 +584,40 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "rag-grounding",
-        When(recommendation=RETRIEVAL),
+        When(recommendation=RETRIEVAL, knowledge_form={"documents", "unsure"}),
         "Tell the model to answer only from the retrieved passages, and to say so when they do not "
         "contain the answer.",
         "要求模型只根据检索到的段落回答；如果段落中没有答案，就直说。",
     ),
     _a(
         "rag-measure-retrieval",
-        When(recommendation=RETRIEVAL),
+        When(recommendation=RETRIEVAL, knowledge_form={"documents", "unsure"}),
         "Measure retrieval on its own (is the right passage in the top 5?) before tuning the "
         "answers.",
         "在优化回答之前，先单独评测检索（正确的段落是否在前 5 个结果中？）。",
     ),
     _a(
         "rag-refresh",
-        When(recommendation=RETRIEVAL, knowledge_source="private_changing"),
-        "Re-index automatically whenever the sources change: on every merge for code, at least "
-        "daily for documents.",
-        "数据源一有变化就自动重建索引：代码在每次合并后重建，文档至少每天一次。",
+        When(
+            recommendation=RETRIEVAL,
+            knowledge_source="private_changing",
+            knowledge_form={"documents", "unsure"},
+        ),
+        "Re-index automatically whenever the documents change, at least daily.",
+        "文档一有变化就自动重建索引，至少每天一次。",
+    ),
+    _a(
+        "rag-refresh-code",
+        When(recommendation=RETRIEVAL, knowledge_form="code"),
+        "Re-index on every merge to the main branch, so retrieval never shows code that is gone.",
+        "每次合并到主分支后都重建索引，这样检索永远不会给出已经不存在的代码。",
+    ),
+    _a(
+        "rag-refresh-schema",
+        When(recommendation=RETRIEVAL, knowledge_form="database"),
+        "Update the column descriptions and example queries with every migration that changes the "
+        "tables.",
+        "每次有迁移修改表结构时，同步更新列说明和示例查询。",
     ),
     _a(
         "rag-live",
@@ -581,6 +721,31 @@ NEXT_STEPS: tuple[Advice, ...] = (
         f"Start with LoRA on {_LORA_SIZE_EN}, trained and served on your own machines, so no data "
         "leaves them.",
         f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，在你们自己的机器上训练和部署，数据不出本地。",
+    ),
+    _a(
+        "ft-rft-start",
+        When(recommendation=FINE_TUNING, method="reinforcement_fine_tuning"),
+        "Start with reinforcement fine-tuning: turn your check into a grader that scores each "
+        "answer from 0 to 1, hold out part of the eval set, and train a reasoning model you can "
+        "fine-tune against the grader; read sampled outputs for answers that game it.",
+        "从强化微调开始：把你们的检查写成给每个答案打 0 到 1 分的评分程序，留出一部分评测集，用它来训练一个可微调的推理模型；"
+        "抽样阅读输出，留意钻评分程序空子的答案。",
+    ),
+    _a(
+        "ft-encoder-start",
+        When(recommendation=FT, method="encoder_classifier"),
+        "Start with a small encoder (a BERT-style model of about 100–400M parameters) and a "
+        "classification head, trained on your labelled examples with a held-out split; calibrate a "
+        "confidence threshold below which cases go to a person.",
+        "从小型编码器（约 1–4 亿参数的 BERT 类模型）加分类头开始，用带标注的示例训练并留出验证集；"
+        "校准一个置信度阈值，低于阈值的案例交给人工处理。",
+    ),
+    _a(
+        "ft-preference-start",
+        When(recommendation=FINE_TUNING, method="preference_tuning"),
+        "Train on the preference pairs with DPO, starting from a model first fine-tuned on the "
+        "preferred answers; keep some pairs aside to check the model prefers the chosen answer.",
+        "用 DPO 在偏好对上训练，起点是先在更好的回答上做过监督微调的模型；留出一部分偏好对，检查模型是否确实更偏向被选中的回答。",
     ),
     _a(
         "ft-compare-voice",

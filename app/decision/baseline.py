@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import Text
 
@@ -27,6 +28,7 @@ def _interval_at(p: float, n: int) -> tuple[float, float]:
     return wilson_interval(round(p * n), n)
 
 
+@lru_cache(maxsize=4096)
 def cases_to_settle(p: float, target: float) -> int | None:
     """The fewest cases at accuracy `p` whose interval leaves out `target`; None if none will."""
     if p == target:

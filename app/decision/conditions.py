@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .approaches import APPROACHES
+from .baseline import cases_to_settle, wilson_interval
 from .questionnaire import (
     NOT_APPLICABLE,
     QUESTION_ORDER,
@@ -141,10 +142,79 @@ def data_problem(answers: Mapping[str, Answer]) -> str:
 
 
 def large_model_works(answers: Mapping[str, Answer]) -> str:
-    """Whether the current (large) model already does the job well enough to be imitated."""
-    if answers["failure_mode"] == "none" or baseline_gap(answers) in {"meets_target", "small"}:
+    """Whether the current (large) model already meets the target: measured at or above it, or,
+    with nothing measured, quality the team calls acceptable. A baseline below the target is not
+    a model that does the job, however close."""
+    gap = baseline_gap(answers)
+    if gap == "meets_target" or (answers["failure_mode"] == "none" and gap == "unmeasured"):
         return "yes"
     return "no"
+
+
+# What stops a team from shipping the large model that works: only these make a small model
+# trained on its outputs (distillation) the case, even before prompting is exhausted.
+def distill(answers: Mapping[str, Answer]) -> str:
+    """A large model meets the target, and cost, latency or hosting keeps it out of production."""
+    blocked = (
+        answers["cost_pressure"] == "blocking"
+        or answers["latency_need"] == "realtime"
+        or answers["hosting"] == "self_hosted_required"
+    )
+    return "yes" if blocked and large_model_works(answers) == "yes" else "no"
+
+
+def teacher(answers: Mapping[str, Answer]) -> str:
+    """Whether "a larger model can write good examples" can count: only a model measured at or
+    above the target can teach one (a teacher below the target writes wrong examples)."""
+    if answers["synthetic_data"] != "yes":
+        return "none"
+    return "proven" if baseline_gap(answers) == "meets_target" else "unproven"
+
+
+# The 95% Wilson interval of a baseline given with its sample size: does it tell us which side
+# of the target the model is on?
+def baseline_certainty(answers: Mapping[str, Answer]) -> str:
+    accuracy, size = answers["baseline_accuracy"], answers["baseline_sample_size"]
+    if accuracy is None or size is None or accuracy == NOT_APPLICABLE:
+        return "no_sample_size"
+    # The same computation as baseline.measure_baseline, which words the verdict's note.
+    p = accuracy / 100  # type: ignore[operator]
+    target = ACCURACY_TARGETS[answers["accuracy_target"]] / 100  # type: ignore[index]
+    low, high = wilson_interval(round(p * size), size)  # type: ignore[operator]
+    real = high < target if p < target else low >= target
+    return "settled" if real else "uncertain"
+
+
+def _certainty_for(outcome: str, answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """A sample size that settles the gap at the measured accuracy (what "would change")."""
+    accuracy = answers["baseline_accuracy"]
+    if outcome != "settled" or not isinstance(accuracy, int):
+        return {"baseline_sample_size": None, "baseline_accuracy": accuracy}
+    target = ACCURACY_TARGETS[answers["accuracy_target"]]  # type: ignore[index]
+    return {
+        "baseline_sample_size": cases_to_settle(accuracy / 100, target / 100),
+        "baseline_accuracy": accuracy,
+    }
+
+
+def rft_ready(answers: Mapping[str, Answer]) -> str:
+    """Reinforcement fine-tuning is on the table: a program checks the answers, prompting is
+    exhausted, and the strongest model (a reasoning model included) was measured."""
+    ready = (
+        answers["verifiable_outputs"] == "yes"
+        and answers["prompting_effort"] == "extensive"
+        and answers["strongest_model_tried"] == "yes"
+    )
+    return "yes" if ready else "no"
+
+
+def knowledge_in_prompt(answers: Mapping[str, Answer]) -> str:
+    """Stable private knowledge small enough to sit in a long-context prompt."""
+    fits = (
+        answers["knowledge_source"] == "private_stable"
+        and answers["knowledge_volume"] == "fits_in_prompt"
+    )
+    return "yes" if fits else "no"
 
 
 def quality_reached(answers: Mapping[str, Answer]) -> str:
@@ -250,13 +320,125 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
             values=MappingProxyType(
                 {
                     "yes": Text(
-                        "yes (quality is acceptable, or the baseline is at most a few points short)",
-                        "是（质量可以接受，或基线离目标只差几个百分点）",
+                        "yes (the baseline meets the target, or quality is acceptable and nothing "
+                        "was measured)",
+                        "是（基线达到目标，或未测量但质量可以接受）",
                     ),
                     "no": Text("no, or not measured", "否，或尚未测量"),
                 }
             ),
             compute=large_model_works,
+            parameters=MappingProxyType({}),
+        ),
+        "distill": Fact(
+            key="distill",
+            name=Text(
+                "whether a large model meets the target but cannot be shipped",
+                "大模型是否达标却无法上线",
+            ),
+            inputs=(
+                "failure_mode",
+                "baseline_accuracy",
+                "accuracy_target",
+                "cost_pressure",
+                "latency_need",
+                "hosting",
+            ),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (it meets the target; cost, latency or hosting blocks it)",
+                        "是（它达到目标，但成本、延迟或部署方式不允许使用）",
+                    ),
+                    "no": Text("no", "否"),
+                }
+            ),
+            compute=distill,
+            parameters=MappingProxyType({}),
+        ),
+        "teacher": Fact(
+            key="teacher",
+            name=Text(
+                "whether a large model is good enough to write the training data",
+                "大模型是否足以生成训练数据",
+            ),
+            inputs=("synthetic_data", "baseline_accuracy", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "none": Text("no large model to generate examples", "没有可用来生成示例的大模型"),
+                    "proven": Text(
+                        "proven (measured at or above the target)", "已证实（实测达到目标）"
+                    ),
+                    "unproven": Text(
+                        "unproven (measured below the target, or not measured)",
+                        "未证实（实测低于目标，或尚未测量）",
+                    ),
+                }
+            ),
+            compute=teacher,
+            parameters=MappingProxyType({}),
+        ),
+        "baseline_certainty": Fact(
+            key="baseline_certainty",
+            name=Text(
+                "whether the baseline's sample settles the gap",
+                "基线的样本量能否确定差距",
+            ),
+            inputs=("baseline_accuracy", "baseline_sample_size", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "no_sample_size": Text("no sample size given", "没有填写样本量"),
+                    "settled": Text(
+                        "settled (the 95% interval leaves out the target)",
+                        "已确定（95% 区间不包含目标）",
+                    ),
+                    "uncertain": Text(
+                        "not settled (the 95% interval contains the target)",
+                        "未确定（95% 区间包含目标）",
+                    ),
+                }
+            ),
+            compute=baseline_certainty,
+            parameters=MappingProxyType({"targets": dict(ACCURACY_TARGETS), "z": 1.96}),
+            realise=_certainty_for,
+        ),
+        "rft_ready": Fact(
+            key="rft_ready",
+            name=Text(
+                "whether reinforcement fine-tuning is on the table",
+                "是否具备强化微调的条件",
+            ),
+            inputs=("verifiable_outputs", "prompting_effort", "strongest_model_tried"),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (a program checks the answers, prompting is extensive, the strongest "
+                        "model was measured)",
+                        "是（程序能检查答案、提示工程投入充分、已测过最强模型）",
+                    ),
+                    "no": Text("no", "否"),
+                }
+            ),
+            compute=rft_ready,
+            parameters=MappingProxyType({}),
+        ),
+        "knowledge_in_prompt": Fact(
+            key="knowledge_in_prompt",
+            name=Text(
+                "whether the private knowledge fits in the prompt",
+                "内部知识能否放进提示",
+            ),
+            inputs=("knowledge_source", "knowledge_volume"),
+            values=MappingProxyType(
+                {
+                    "yes": Text(
+                        "yes (stable internal knowledge that fits in one prompt)",
+                        "是（稳定的内部知识，能放进一个提示）",
+                    ),
+                    "no": Text("no", "否"),
+                }
+            ),
+            compute=knowledge_in_prompt,
             parameters=MappingProxyType({}),
         ),
         "quality_reached": Fact(
@@ -315,10 +497,38 @@ COST_CASES: Mapping[str, Text] = MappingProxyType(
     }
 )
 
+# What the cost calculator says once wrong answers are counted: the fine-tuned model's expected
+# accuracy against the break-even accuracy (app/costs). "unknown" without both figures.
+BREAK_EVEN = "break_even"
+BREAK_EVEN_CASES: Mapping[str, Text] = MappingProxyType(
+    {
+        "unknown": Text("not computed", "未计算"),
+        "passes": Text(
+            "the fine-tuned model is at or above the break-even accuracy",
+            "微调模型达到或高于盈亏平衡准确率",
+        ),
+        "fails": Text(
+            "the fine-tuned model is below the break-even accuracy",
+            "微调模型低于盈亏平衡准确率",
+        ),
+    }
+)
+# What eval runs of successive prompt versions measured (app/evals): "no step improves
+# significantly" (plateaued), "the last step improved significantly" (improving), or unknown.
+PROMPTING_TREND = "prompting_trend"
+PROMPTING_TRENDS: Mapping[str, Text] = MappingProxyType(
+    {
+        "unknown": Text("not measured", "未测量"),
+        "plateaued": Text("measured to have plateaued", "实测已进入瓶颈"),
+        "improving": Text("measured to be still improving", "实测仍在提升"),
+    }
+)
+
 # Keys that only advice given after the verdict may use: what was recommended, and for
 # fine-tuning, which case made it (see Rule.path).
 RECOMMENDATION = "recommendation"
 PATH = "path"
+METHOD = "method"
 _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
     {
         RECOMMENDATION: (
@@ -326,6 +536,14 @@ _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
             MappingProxyType({k: a.label for k, a in APPROACHES.items()}),
         ),
         COST_CASE: (Text("what the cost numbers show", "成本数字的结论"), COST_CASES),
+        BREAK_EVEN: (
+            Text("the accuracy the saving needs", "节省所需的准确率"),
+            BREAK_EVEN_CASES,
+        ),
+        PROMPTING_TREND: (
+            Text("what the prompt eval runs show", "提示评测记录的结论"),
+            PROMPTING_TRENDS,
+        ),
         PATH: (
             Text("the case for fine-tuning", "微调的理由"),
             MappingProxyType(
@@ -337,6 +555,22 @@ _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
                     "voice": Text("a voice or style", "说话风格"),
                     "decision": Text("a hard-to-state decision", "难以说清的决策"),
                     "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
+                    "verifiable": Text(
+                        "reasoning a program can check", "可以由程序检查的推理"
+                    ),
+                }
+            ),
+        ),
+        METHOD: (
+            Text("the fine-tuning method", "微调方法"),
+            MappingProxyType(
+                {
+                    "none": Text("none", "无"),
+                    "lora_sft": Text("supervised fine-tuning with LoRA", "LoRA 监督微调"),
+                    "preference_tuning": Text("preference tuning", "偏好微调"),
+                    "reinforcement_fine_tuning": Text("reinforcement fine-tuning", "强化微调"),
+                    "distillation": Text("distillation", "蒸馏"),
+                    "encoder_classifier": Text("an encoder classifier", "编码器分类模型"),
                 }
             ),
         ),

@@ -30,8 +30,11 @@ from .approaches import APPROACHES, FINE_TUNING, SIMPLICITY_ORDER, Rec
 from .baseline import Baseline, measure_baseline
 from .conditions import (
     ACCURACY_TARGETS,
+    BREAK_EVEN,
     COST_CASE,
+    PROMPTING_TREND,
     FACTS,
+    METHOD,
     PATH,
     RECOMMENDATION,
     Fact,
@@ -40,12 +43,14 @@ from .conditions import (
     fixed_data,
     not_applicable,
 )
+from .method import choose as choose_method
 from .questionnaire import (
     NOT_APPLICABLE,
     NOT_APPLICABLE_WHEN,
     QUESTIONS,
     Answer,
     InvalidAnswers,
+    _validate_one,
     validate_answers,
 )
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
@@ -75,6 +80,7 @@ IMPROVEMENTS: Mapping[str, tuple[str, ...]] = {
     "data_diversity": ("clustered", "diverse"),
     "edge_cases": ("no", "yes"),
     "synthetic_data": ("no", "yes"),
+    "strongest_model_tried": ("no", "yes"),
 }
 _KIND_ORDER: Mapping[ChangeKind, int] = {"unsure": 0, "actionable": 1, "situation": 2}
 
@@ -108,6 +114,16 @@ def _facts(answers: Mapping[str, Answer], evidence: Evidence = _NO_EVIDENCE) -> 
         facts[fact.key] = fact.compute(masked)
     facts[COST_CASE] = evidence.cost.case if evidence.cost else "none"
     facts["cost_sentence"] = evidence.cost.sentence if evidence.cost else None
+    facts[BREAK_EVEN] = evidence.cost.break_even if evidence.cost else "unknown"
+    facts["break_even_figures"] = (
+        (evidence.cost.fine_tuned_accuracy, evidence.cost.break_even_accuracy)
+        if facts[BREAK_EVEN] != "unknown"
+        else None
+    )
+    facts[PROMPTING_TREND] = {None: "unknown", True: "plateaued", False: "improving"}[
+        evidence.prompting_plateaued
+    ]
+    facts["preference_pairs"] = "yes" if evidence.preference_pairs else "no"
     return facts
 
 
@@ -289,7 +305,7 @@ def _kind(question: str, current: Answer) -> ChangeKind:
     q = QUESTIONS[question]
     if current is None or (q.kind == "choice" and current in q.uncertain_options):
         return "unsure"
-    if question in IMPROVEMENTS or question == "baseline_accuracy":
+    if question in IMPROVEMENTS or question in {"baseline_accuracy", "baseline_sample_size"}:
         return "actionable"
     return "situation"
 
@@ -413,15 +429,19 @@ def _confidence(
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
     if not others:
-        level, margin, runner = 2, math.inf, None
+        level, margin, lead, runner = 2, math.inf, math.inf, None
+        mine = theirs = 0.0
     else:
         best, runner = max(others, key=lambda x: (x[0], -_SIMPLER[x[1]]))
         margin = scored.effective[w] - best  # type: ignore[operator]
+        # The lead as the ranking shows it: the displayed scores, rounded as shown.
+        mine, theirs = _display_score(scored.effective[w]), _display_score(best)
+        lead = round(mine - theirs, 2)
         level = (
             2
-            if margin >= CONFIDENCE_MARGINS["high"]
+            if lead >= CONFIDENCE_MARGINS["high"]
             else 1
-            if margin >= CONFIDENCE_MARGINS["medium"]
+            if lead >= CONFIDENCE_MARGINS["medium"]
             else 0
         )
     unsettled = baseline is not None and baseline.gap == "uncertain"
@@ -463,16 +483,19 @@ def _confidence(
         )
     else:
         label = _label(runner)
-        pts_en = f"{margin} point{'s' if margin != 1 else ''}"
+        scores = f"{mine:.2f} against {theirs:.2f}"
+        scores_zh = f"{mine:.2f} 比 {theirs:.2f}"
         if level == 2:
             why = Text(
-                f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
-                f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。",
+                f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores}), and no "
+                "open answer could change it.",
+                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores_zh}），且没有尚未确定的答案能改变它。",
             )
         else:
             why = Text(
-                f"Only {pts_en} ahead of “{label.en}”: a single answer could tip it.",
-                f"只领先「{label.zh}」{margin} 分：一个答案就可能改变结论。",
+                f"Only {lead:.2f} ahead of “{label.en}” on the ranking's scale ({scores}): a "
+                "single answer could tip it.",
+                f"在排名的分值上只领先「{label.zh}」{lead:.2f}（{scores_zh}）：一个答案就可能改变结论。",
             )
     return confidence, why
 
@@ -531,18 +554,108 @@ def _baseline_steps(answers: Mapping[str, Answer]) -> list[Advice]:
     return []
 
 
+def _measure_first(baseline: Baseline) -> Text:
+    """The summary's opening when the baseline's interval contains the target."""
+    acc, target = round(100 * baseline.accuracy), round(100 * baseline.target)
+    n = baseline.sample_size
+    if baseline.settle_with is None:
+        more_en, more_zh = "more cases", "更多案例"
+    else:
+        more_en, more_zh = f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
+    return Text(
+        f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
+        f"target, so no training project yet; {more_en} would settle it.",
+        f"先测量：在 {n:,} 个案例上测得的 {acc}% 无法说明是否达到 {target}% 的目标，所以暂不启动训练项目；"
+        f"{more_zh}就能确定。",
+    )
+
+
+_MEANWHILE_PROMPT = Text(
+    "Until then, keep your best prompt and improve it from its failures.",
+    "在此之前，继续使用你最好的提示，并根据失败案例改进它。",
+)
+_MEANWHILE = Text("Meanwhile:", "在此期间：")
+
+
+# Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
+NOT_LORA = frozenset({"encoder_classifier", "reinforcement_fine_tuning"})
+
+# --- Measured beats claimed --------------------------------------------------------------
+
+_HARD_CASES_OPEN = Text(
+    "No measure can see whether the examples include hard, malformed or adversarial cases, so "
+    "your “yes” counts as not yet checked.",
+    "任何测量都看不出示例中是否包含困难、格式错误或对抗性的案例，所以你回答的“有”按尚未核实处理。",
+)
+
+
+def _label_of(question: str, value: Answer) -> Text:
+    q = QUESTIONS[question]
+    if q.kind == "choice" and isinstance(value, str) and value in q.option_keys:
+        return q.option(value).label
+    shown = "—" if value is None else str(value)
+    return Text(shown, shown)
+
+
+def _measured(
+    answers: Mapping[str, Answer], evidence: Evidence
+) -> tuple[dict[str, Answer], list[Text]]:
+    """The answers to judge on, measured values in place of claimed ones, and each conflict."""
+    judged = dict(answers)
+    conflicts: list[Text] = []
+    for question in QUESTIONS:
+        if question not in evidence.measured_answers:
+            continue
+        value, error = _validate_one(QUESTIONS[question], evidence.measured_answers[question])
+        if error is not None or value is None or value == answers[question]:
+            continue
+        judged[question] = value
+        name, was, now = QUESTIONS[question].name, _label_of(question, answers[question]), None
+        now = _label_of(question, value)
+        conflicts.append(
+            Text(
+                f"Measured, the {name.en} is “{now.en}”, not “{was.en}” as answered: this verdict "
+                "is judged on the measurement.",
+                f"实测的{name.zh}是「{now.zh}」，而不是回答中的「{was.zh}」：本结论按实测结果判断。",
+            )
+        )
+    if (
+        evidence.measured_answers
+        and "edge_cases" not in evidence.measured_answers
+        and judged["edge_cases"] == "yes"
+        and judged["example_count"] != "none"
+    ):
+        judged["edge_cases"] = "unsure"
+        conflicts.append(_HARD_CASES_OPEN)
+    return judged, conflicts
+
+
+def _joined(*parts: Text) -> Text:
+    return Text(" ".join(p.en for p in parts), "".join(p.zh for p in parts))
+
+
+_CONFLICT_CONFIDENCE = Text(
+    "What was measured contradicts your answers, so the verdict is judged on the measurement and "
+    "its confidence is at most medium until the answers agree with it.",
+    "实测结果与你的答案相矛盾，所以本结论按实测结果判断；在答案与实测一致之前，置信度最高为“中”。",
+)
+
+
 def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) -> Verdict:
     """Judge a complete set of answers, with any measured evidence. Pure: same inputs and rules,
     same verdict."""
-    normalized, errors = validate_answers(answers)
+    claimed, errors = validate_answers(answers)
     if errors:
         raise InvalidAnswers(errors)
     evidence = evidence or _NO_EVIDENCE
+    normalized, conflicts = _measured(claimed, evidence)
     scored = score(normalized, evidence)
     w = scored.winner
     changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
     confidence, confidence_reason = _confidence(scored, changes, baseline)
+    if conflicts and confidence == "high":
+        confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 
     deciding = deciding_rules(scored)
     paths = {RULES[i].path for i in deciding[:MAX_REASONS]} if w in FINE_TUNING else set()
@@ -570,13 +683,24 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         for a in wanted
     )
 
-    facts = {**scored.facts, RECOMMENDATION: w.value, PATH: path or "none"}
+    method = choose_method(w, scored.facts)
+    facts = {
+        **scored.facts,
+        RECOMMENDATION: w.value,
+        PATH: path or "none",
+        METHOD: method.key if method else "none",
+    }
     open_questions = {c.question for c in changes if c.kind == "unsure"}
     find_out = [a for a in _advice(FIND_OUT, facts) if FIND_OUT_QUESTION[a.id] in open_questions]
     # A cure that needs no training comes first, then what to find out, then the plan.
     plan = _advice(NEXT_STEPS, facts)
+    if facts[METHOD] in NOT_LORA:
+        plan = [a for a in plan if not a.id.startswith("ft-lora-")]
     first = [a for a in plan if a.id in FIRST_STEPS]
-    ordered = [*first, *find_out[:MAX_FIND_OUT], *_baseline_steps(normalized), *plan]
+    baseline_steps = _baseline_steps(normalized)
+    # An unsettled gap comes before everything: no plan stands on a gap that isn't measured.
+    settle = [a for a in baseline_steps if a.id == "settle-baseline"]
+    ordered = [*settle, *first, *find_out[:MAX_FIND_OUT], *baseline_steps, *plan]
     first_of: dict[str, Advice] = {}
     for advice in ordered:
         first_of.setdefault(advice.key, advice)
@@ -591,12 +715,22 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
             room -= advice.id not in KEEP
     unique = kept
 
+    headline = summary(w, normalized, path)
+    if baseline is not None and baseline.gap == "uncertain":
+        headline = (
+            _joined(_measure_first(baseline), _MEANWHILE_PROMPT)
+            if w is Rec.PE
+            else _joined(_measure_first(baseline), _MEANWHILE, headline)
+        )
+    if conflicts:
+        headline = _joined(*conflicts, headline)
+
     return Verdict(
         recommendation=w.value,
         confidence=confidence,
         confidence_reason=confidence_reason,
         ranking=ranking,
-        summary=summary(w, normalized, path),
+        summary=headline,
         reasons=tuple(
             _reason(i, normalized, scored.facts, evidence) for i in deciding[:MAX_REASONS]
         )
@@ -609,4 +743,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         what_would_change=changes,
         baseline=baseline,
         rules_version=RULES_VERSION,
+        method=method.key if method else None,
+        method_reason=method.reason if method else None,
+        method_sources=method.sources if method else (),
     )

@@ -68,11 +68,14 @@ HOW_SCORING_WORKS: tuple[Text, ...] = (
         "其他相符的规则同样计了分，都列在本页。",
     ),
     Text(
-        "Confidence measures how robust the recommendation is: high when it leads the runner-up "
-        "by 4 points or more, medium from 2, low below. One open answer (“not sure”, no measured "
-        "baseline) that could change the verdict caps it at medium; two or more make it low.",
-        "置信度衡量的是建议有多稳：领先第二名 4 分或以上为“高”，2 分起为“中”，更少为“低”。"
-        "有一个可能改变结论的未确定答案（“不确定”、未测量的基线）时，置信度最高为“中”；两个或更多时为“低”。",
+        "Confidence measures how robust the recommendation is, on the ranking's own scale (the "
+        "scores from 0 to 1 shown with the verdict): high when it leads the runner-up by 0.25 or "
+        "more, medium from 0.10, low below. One open answer (“not sure”, no measured baseline, a "
+        "baseline whose interval contains the target) that could change the verdict caps it at "
+        "medium; two or more make it low. When a measurement contradicts an answer it is never high.",
+        "置信度衡量的是建议有多稳，用的是排名本身的分值（结论旁显示的 0 到 1 的分数）：领先第二名 0.25 或以上为“高”，"
+        "0.10 起为“中”，更少为“低”。有一个可能改变结论的未确定答案（“不确定”、未测量的基线、区间包含目标的基线）时，"
+        "置信度最高为“中”；两个或更多时为“低”。实测结果与答案矛盾时，置信度绝不会是“高”。",
     ),
     Text(
         "“What would change” is found by re-judging every single-answer change, so each entry is "

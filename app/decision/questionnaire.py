@@ -13,10 +13,13 @@ from types import MappingProxyType
 from typing import Literal
 
 from .text import (
+    CHAN_2024_CAG,
+    DEEPSEEK_R1,
     KARMINSKI,
     LEWIS_2020,
     NG_BATCH_294,
     OPENAI_GUIDE,
+    OPENAI_RFT,
     OVADIA_2024,
     WILSON_1927,
     Source,
@@ -51,6 +54,8 @@ class Question:
     maximum: int | None
     # A short noun phrase ("task type") used when rules are described in words.
     name: Text
+    # For an optional choice question: the answer an omitted one stands for (always uncertain).
+    default: str | None = None
 
     @property
     def uncertain_options(self) -> frozenset[str]:
@@ -93,6 +98,22 @@ def _choice(
     *options: Option,
 ) -> Question:
     return Question(key, step, label, help, sources, "choice", options, False, None, None, name)
+
+
+def _optional_choice(
+    key: str,
+    step: str,
+    name: Text,
+    label: Text,
+    help: Text,
+    sources: tuple[Source, ...],
+    *options: Option,
+) -> Question:
+    """A choice the API may leave out (third wave): omitted, it counts as "not sure"."""
+    default = next(o.key for o in options if o.key in UNCERTAIN_KEYS)
+    return Question(
+        key, step, label, help, sources, "choice", options, True, None, None, name, default
+    )
 
 
 _TASK = (
@@ -192,6 +213,29 @@ _TASK = (
             "不能，人也要看大量示例才能学会",
         ),
     ),
+    _optional_choice(
+        "verifiable_outputs",
+        "task",
+        Text("whether a program can check the answers", "能否用程序检查答案"),
+        Text(
+            "Can a program check whether an answer is right: a test, an exact answer, a schema, a "
+            "grader?",
+            "能否用程序判断一个答案是否正确：测试用例、标准答案、Schema 或评分程序？",
+        ),
+        Text(
+            "When a program can tell right from wrong (unit tests for code, the exact answer to a "
+            "maths problem, a schema, a grading script), a model can be trained by reinforcement "
+            "against that check, which can improve reasoning on the task; without one, training "
+            "can only imitate examples.",
+            "如果程序能分辨对错（代码的单元测试、数学题的标准答案、Schema、评分脚本），就可以用强化学习针对这个检查来训练模型，"
+            "这能提升模型在该任务上的推理；没有这样的检查，训练只能模仿示例。",
+        ),
+        (OPENAI_RFT, DEEPSEEK_R1),
+        _o("yes", "Yes, every answer", "可以，每个答案都能检查"),
+        _o("partly", "Partly, some answers or some aspects", "部分可以，部分答案或部分方面"),
+        _o("no", "No, it takes a person's judgment", "不能，需要人来判断"),
+        _o("unsure", "Not sure", "不确定"),
+    ),
 )
 
 _ACCURACY = (
@@ -272,6 +316,27 @@ _ACCURACY = (
         minimum=1,
         maximum=1_000_000,
         name=Text("baseline sample size", "基线样本量"),
+    ),
+    _optional_choice(
+        "strongest_model_tried",
+        "accuracy",
+        Text("whether the strongest model was measured", "是否测过最强的模型"),
+        Text(
+            "Have you measured the strongest model you could use, including a reasoning model, "
+            "on this task?",
+            "你是否在这个任务上测过你们能用的最强模型（包括推理模型）？",
+        ),
+        Text(
+            "A stronger model, or the thinking mode of a reasoning model, on the same eval set is "
+            "the cheapest fix for an accuracy gap: one change of model name, no training. It is "
+            "also the teacher a small model would learn from.",
+            "在同一套评测集上换用更强的模型，或推理模型的思考模式，是弥补准确率差距最便宜的办法：只需换一个模型名，不用训练。"
+            "它也是小模型学习时的“老师”。",
+        ),
+        (DEEPSEEK_R1,),
+        _o("yes", "Yes, measured on our eval set", "测过，在我们的评测集上"),
+        _o("no", "No", "没有"),
+        _o("unsure", "Not sure", "不确定"),
     ),
     _choice(
         "failure_mode",
@@ -427,11 +492,9 @@ _KNOWLEDGE = (
         Text("domain language", "领域语言"),
         Text("Is the language of the task ordinary?", "任务使用的语言是否常见？"),
         Text(
-            "At the research frontier some teams fine-tune a model to master a language it handles "
-            "poorly. For jargon, a glossary in the prompt or retrieval usually comes first; either "
-            "way it is a secondary reason, rarely enough on its own.",
-            "在研究前沿，有些团队通过微调让模型更好地掌握它不擅长的语言。对于专业术语，通常先在提示里加术语表或使用检索；"
-            "无论哪种情况，这都是次要理由，很少单独成立。",
+            "At the research frontier some teams fine-tune a model to master a language. We count it "
+            "as a secondary reason for fine-tuning, rarely enough on its own.",
+            "在研究前沿，有些团队通过微调让模型更好地掌握某种语言。我们把它当作微调的次要理由，很少单独成立。",
         ),
         (NG_BATCH_294,),
         _o("common", "Ordinary language", "常见语言"),
@@ -440,6 +503,49 @@ _KNOWLEDGE = (
             "Jargon or a language the model handles poorly",
             "专业术语或模型不擅长的语言",
         ),
+    ),
+    _optional_choice(
+        "knowledge_volume",
+        "knowledge",
+        Text("how much knowledge there is", "知识量"),
+        Text(
+            "Does the knowledge the model needs fit in one prompt?",
+            "模型需要的知识能否放进一个提示？",
+        ),
+        Text(
+            "A few dozen FAQs or a short handbook fit in a long-context prompt: with prompt caching "
+            "the model reads all of it on every call, with no search index to build or to miss the "
+            "right passage. A large or growing collection needs retrieval.",
+            "几十条常见问答或一本简短的手册可以放进长上下文提示：借助提示缓存，模型每次调用都能读到全部内容，"
+            "既不用建检索索引，也不会漏掉正确的段落。内容很多或不断增长时才需要检索。",
+        ),
+        (CHAN_2024_CAG,),
+        _o(
+            "fits_in_prompt",
+            "It fits in one prompt",
+            "能放进一个提示",
+            "roughly up to 100 pages, or tens of thousands of tokens",
+            "大约 100 页以内，或几万个 token",
+        ),
+        _o("large", "Too much for one prompt", "一个提示放不下"),
+        _o("unsure", "Not sure", "不确定"),
+    ),
+    _optional_choice(
+        "knowledge_form",
+        "knowledge",
+        Text("the form of the knowledge", "知识的形式"),
+        Text("What form does that knowledge take?", "这些知识是什么形式？"),
+        Text(
+            "Retrieval is built differently for each: documents are split into passages, code is "
+            "indexed by file, symbol and test, a database is described by its schema and example "
+            "queries.",
+            "不同形式的检索做法不同：文档切分成段落，代码按文件、符号和测试建索引，数据库则靠表结构说明和示例查询来描述。",
+        ),
+        (LEWIS_2020,),
+        _o("documents", "Documents, pages or messages", "文档、网页或消息"),
+        _o("code", "A code repository", "代码仓库"),
+        _o("database", "Tables in a database (text-to-SQL)", "数据库中的表（文本转 SQL）"),
+        _o("unsure", "Not sure, or a mix", "不确定，或几种都有"),
     ),
 )
 
@@ -676,6 +782,8 @@ def _validate_one(q: Question, value: object) -> tuple[Answer, FieldError | None
             return None, FieldError(q.key, "out_of_range", _range_message(q))
         return number, None
     if value is None or (isinstance(value, str) and not value.strip()):
+        if q.default is not None:
+            return q.default, None
         return None, FieldError(q.key, "required", _REQUIRED)
     if isinstance(value, str) and value.strip() in q.option_keys:
         return value.strip(), None

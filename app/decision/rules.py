@@ -17,11 +17,14 @@ from types import MappingProxyType
 from typing import Literal
 
 from .approaches import FINE_TUNING, Rec
-from .conditions import DATA_PROBLEMS, Except, When, data_problems
+from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
+from .baseline import measure_baseline
 from .text import (
     A16Z_LLMFLATION,
     ANYSCALE,
+    CHAN_2024_CAG,
     COHERE_FINE_TUNING,
+    DEEPSEEK_R1,
     GEKHMAN_2024,
     KARMINSKI,
     LEWIS_2020,
@@ -30,9 +33,11 @@ from .text import (
     OPENAI_DEPRECATIONS,
     OPENAI_DISTILLATION,
     OPENAI_GUIDE,
+    OPENAI_RFT,
     OPENAI_STRUCTURED_OUTPUTS,
     OVADIA_2024,
     WILLARD_LOUF_2023,
+    WILSON_1927,
     Source,
     Text,
 )
@@ -42,8 +47,9 @@ PE, AW, RAG, FT, RFT, ID = Rec
 NO_RETRIEVAL = frozenset({PE, AW, FT, ID})
 
 # Why fine-tuning fits, when it does: the verdict's summary follows the most specific of these.
-Path = Literal["last_mile", "pattern", "mapping", "voice", "decision", "distill"]
+Path = Literal["last_mile", "pattern", "mapping", "voice", "decision", "distill", "verifiable"]
 PATH_PRIORITY: tuple[Path, ...] = (
+    "verifiable",
     "last_mile",
     "distill",
     "voice",
@@ -138,9 +144,12 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType(
                 "no-reasoning-by-fine-tuning",
                 Text("No reasoning by fine-tuning", "推理能力不靠微调"),
                 Text(
-                    "Fine-tuning rarely improves multi-step reasoning, maths or logic; those abilities come "
-                    "from pre-training. Break the task into checked steps instead.",
-                    "微调很少能提升多步推理、数学或逻辑能力，这些能力来自预训练。应该把任务拆成带检查的步骤。",
+                    "Fine-tuning on examples rarely improves multi-step reasoning, maths or logic; break the "
+                    "task into checked steps instead. The exception is reinforcement fine-tuning on a task "
+                    "whose answers a program can check, once prompting and the strongest reasoning model "
+                    "have been tried.",
+                    "用示例微调很少能提升多步推理、数学或逻辑能力，应该把任务拆成带检查的步骤。例外是强化微调："
+                    "任务的答案能由程序检查，并且已经尝试过提示工程和最强的推理模型。",
                 ),
                 invariant=4,
             ),
@@ -189,8 +198,9 @@ PRINCIPLES: Mapping[str, Principle] = MappingProxyType(
 BASE_SCORES: Mapping[str, int] = MappingProxyType({PE: 2, AW: 1, RAG: 0, FT: 0, RFT: -1})
 FIX_DATA_COST = 2
 
-# How sure the verdict says it is: the lead of the winner over the runner-up, in points.
-CONFIDENCE_MARGINS: Mapping[str, int] = MappingProxyType({"high": 4, "medium": 2})
+# How sure the verdict says it is: the lead of the winner over the runner-up on the ranking's
+# scale (the scores shown, 0-1), so the confidence and the ranking speak one scale.
+CONFIDENCE_MARGINS: Mapping[str, float] = MappingProxyType({"high": 0.25, "medium": 0.10})
 # Any open answer ("not sure", no measured baseline) that could change the winner caps the
 # confidence at "medium"; two or more make it "low" (see engine._confidence).
 
@@ -245,6 +255,65 @@ def _data_not_ready(answers: Mapping[str, object]) -> Text:
     )
 
 
+def _percent(x: float) -> str:
+    return f"{100 * x:.1f}".removesuffix(".0") + "%"
+
+
+def _gap_not_established(facts: Mapping[str, object]) -> Text:
+    """Names the measured accuracy, its interval and the cases that would settle the gap."""
+    accuracy, size = facts["baseline_accuracy"], facts["baseline_sample_size"]
+    target = ACCURACY_TARGETS[facts["accuracy_target"]]  # type: ignore[index]
+    b = measure_baseline(accuracy, size, target)  # type: ignore[arg-type]
+    low, high = _percent(b.low), _percent(b.high)
+    head_en = (
+        f"{accuracy}% on {size:,} cases means somewhere between {low} and {high}, which "
+        f"includes your {target}% target: the gap is not measured yet, and a gap that isn't "
+        "measured isn't a gap."
+    )
+    head_zh = (
+        f"在 {size:,} 个案例上测得 {accuracy}%，实际大约在 {low} 到 {high} 之间，包含你 {target}% 的目标："
+        "差距还没有测准，没测准的差距不算差距。"
+    )
+    if b.settle_with is None:
+        return Text(
+            f"{head_en} Fine-tuning could win only once more cases show a real gap.",
+            f"{head_zh}只有在更多案例上证实差距真实存在，微调才可能胜出。",
+        )
+    if b.accuracy >= b.target:
+        return Text(
+            f"{head_en} About {b.settle_with:,} cases would show whether you meet it.",
+            f"{head_zh}大约 {b.settle_with:,} 个案例就能看出是否达到目标。",
+        )
+    return Text(
+        f"{head_en} Fine-tuning would win if the gap holds on about {b.settle_with:,} cases.",
+        f"{head_zh}如果在大约 {b.settle_with:,} 个案例上差距依然存在，微调才会胜出。",
+    )
+
+
+def _fails_break_even(facts: Mapping[str, object]) -> Text:
+    """Quotes the fine-tuned model's accuracy and the break-even accuracy."""
+    figures = facts.get("break_even_figures")
+    if not isinstance(figures, tuple):  # pragma: no cover - the rule fires only with figures
+        return _BREAK_EVEN_GENERAL
+    theirs, needed = figures
+    needed_en = "above 100%" if needed > 1 else _percent(needed)
+    needed_zh = "超过 100%" if needed > 1 else _percent(needed)
+    return Text(
+        f"Counting its wrong answers, the saving fails: the fine-tuned model's expected "
+        f"{_percent(theirs)} is below the break-even accuracy of {needed_en}, so its extra "
+        "mistakes cost more than it saves.",
+        f"把错误答案的代价算进去，这笔节省就不成立了：微调模型预计的 {_percent(theirs)} 低于 {needed_zh} "
+        "的盈亏平衡准确率，多出的错误代价超过了它节省的费用。",
+    )
+
+
+_BREAK_EVEN_GENERAL = Text(
+    "Counting its wrong answers, the saving fails: the fine-tuned model's expected accuracy is "
+    "below the break-even accuracy, so its extra mistakes cost more than it saves.",
+    "把错误答案的代价算进去，这笔节省就不成立了：微调模型预计的准确率低于盈亏平衡准确率，多出的错误代价超过了它节省的费用。",
+)
+
+
 RULES: tuple[Rule, ...] = (
     # --- Prompting first (invariant 1) ----------------------------------------------------
     Rule(
@@ -273,20 +342,66 @@ RULES: tuple[Rule, ...] = (
         scores={PE: 2, AW: 1},
     ),
     Rule(
+        "prompting-before-fine-tuning",
+        "prompting-first",
+        When(prompting_effort="basic", distill="no"),
+        _t(
+            "Fine-tuning comes once careful prompting and simple agentic workflows cannot do the "
+            "job, and only a simple prompt has been tried. The one exception is a large model that "
+            "already meets the target but cannot be shipped, and that is not your case.",
+            "只有在认真的提示工程和简单的智能体工作流都无法胜任时才轮到微调，而目前只试过简单的提示。"
+            "唯一的例外是大模型已经达到目标却无法上线，而你们不是这种情况。",
+        ),
+        NG_BATCH_294,
+        exclude=FINE_TUNING,
+    ),
+    Rule(
         "prompting-plateaued",
         "prompting-first",
         When(
             prompting_effort="extensive",
             failure_mode={"format", "wrong_decisions", "missing_knowledge", "reasoning"},
             baseline_gap=Except("meets_target"),
+            prompting_trend=Except("improving"),
         ),
         _t(
-            "Extensive prompting still falls short; more of the same is unlikely to close the gap, "
-            "and that is when fine-tuning is worth considering.",
-            "大量提示优化后输出仍达不到预期；继续同样的优化不太可能弥补差距，这正是值得考虑微调的时候。",
+            "Extensive prompting still falls short. Fine-tuning is worth considering when prompting "
+            "and simple agentic workflows cannot do the job, and that is where you are.",
+            "大量提示优化后仍达不到要求。当提示工程和简单的智能体工作流无法胜任时，才值得考虑微调，而你们正处在这个阶段。",
         ),
-        KARMINSKI,
+        NG_BATCH_294,
         scores={PE: -3, AW: -2, FT: 1, RFT: 1},
+    ),
+    Rule(
+        "prompting-still-improving",
+        "prompting-first",
+        When(prompting_trend="improving"),
+        _t(
+            "Your eval runs show the last prompt change still improved accuracy significantly: "
+            "prompting has not stopped improving, so keep going before any training.",
+            "你的评测记录显示，最近一次修改提示仍显著提升了准确率：提示工程还没到瓶颈，训练之前先继续优化提示。",
+        ),
+        NG_BATCH_294,
+        scores={PE: 3},
+        exclude=FINE_TUNING,
+    ),
+    Rule(
+        "strongest-model-first",
+        "prompting-first",
+        When(
+            strongest_model_tried="no",
+            quality_reached="no",
+            hosting=Except("self_hosted_required"),
+        ),
+        _t(
+            "You have not measured the strongest model you could use, a reasoning model included. "
+            "Fine-tuning is for when simpler methods cannot do the job, and changing the model is "
+            "the simplest: measure it on the same eval set first.",
+            "你们还没有测过能用的最强模型（包括推理模型）。微调是在更简单的方法都无法胜任时才用的，而换模型是最简单的办法："
+            "先在同一套评测集上测一测它。",
+        ),
+        NG_BATCH_294,
+        exclude=FINE_TUNING,
     ),
     Rule(
         "quality-already-acceptable",
@@ -402,20 +517,42 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "private-qa-needs-retrieval",
         "patterns-not-facts",
-        When(task_type="knowledge_qa", knowledge_source="private_stable"),
-        _t(
-            "The answers come from your internal documents, which the model has never seen. For a "
-            "body of knowledge outside the training data, retrieval is the simpler way in.",
-            "答案来自模型从未见过的内部文档。对于训练数据之外的知识，检索是更简单的办法。",
+        When(
+            task_type="knowledge_qa",
+            knowledge_source="private_stable",
+            knowledge_in_prompt="no",
         ),
-        NG_BATCH_294,
+        _t(
+            "The answers come from your internal documents, which the model has never seen and "
+            "which are not known to fit in one prompt: then only retrieval puts the right passage "
+            "in front of it, and for knowledge outside the training data it is simpler than "
+            "fine-tuning.",
+            "答案来自模型从未见过的内部文档，而且不确定能否放进一个提示：这时只有检索能把正确的段落送到模型面前；"
+            "对于训练数据之外的知识，检索也比微调更简单。",
+        ),
+        LEWIS_2020,
         scores={RAG: 2},
         exclude=NO_RETRIEVAL,
+        more_sources=(NG_BATCH_294,),
+    ),
+    Rule(
+        "knowledge-fits-in-prompt",
+        "patterns-not-facts",
+        When(knowledge_in_prompt="yes"),
+        _t(
+            "The internal documents rarely change and fit in one prompt: put all of them in a "
+            "long-context prompt with prompt caching. The model then sees everything on every call, "
+            "with no search index to build and no retrieval step to miss the right passage.",
+            "内部文档很少变化，而且能放进一个提示：把它们全部放进长上下文提示，并开启提示缓存。"
+            "这样模型每次调用都能看到全部内容，不用建检索索引，也没有会漏掉正确段落的检索步骤。",
+        ),
+        CHAN_2024_CAG,
+        scores={PE: 4, RAG: -2, RFT: -2},
     ),
     Rule(
         "private-knowledge-retrieval",
         "patterns-not-facts",
-        When(knowledge_source="private_stable"),
+        When(knowledge_source="private_stable", knowledge_in_prompt="no"),
         _t(
             "The model needs your internal documents. In a direct comparison, retrieval injected "
             "knowledge more reliably than fine-tuning.",
@@ -427,7 +564,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "knowledge-qa-is-retrieval",
         "patterns-not-facts",
-        When(task_type="knowledge_qa"),
+        When(task_type="knowledge_qa", knowledge_in_prompt="no"),
         _t(
             "Answering from a body of documents is a knowledge task: fine-tuning is for form, not "
             "facts, so look the facts up instead.",
@@ -580,9 +717,8 @@ RULES: tuple[Rule, ...] = (
         When(domain_language="specialized"),
         _t(
             "The model handles your domain's language poorly. At the research frontier some teams "
-            "fine-tune a model to master a language; for jargon, a glossary in the prompt or "
-            "retrieval is usually simpler. A secondary reason.",
-            "模型不擅长你们领域的语言。在研究前沿，有些团队通过微调让模型掌握一种语言；对于专业术语，在提示里加术语表或使用检索通常更简单。这是次要理由。",
+            "fine-tune a model to master a language: a secondary reason.",
+            "模型不擅长你们领域的语言。在研究前沿，有些团队通过微调让模型更好地掌握一种语言：这是次要理由。",
         ),
         NG_BATCH_294,
         scores={FT: 1, RFT: 1},
@@ -592,20 +728,40 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "no-reasoning-by-fine-tuning",
         "no-reasoning-by-fine-tuning",
-        When(failure_mode="reasoning"),
+        When(failure_mode="reasoning", rft_ready="no"),
         _t(
-            "What fails is multi-step reasoning, and fine-tuning does not noticeably improve "
-            "reasoning: that ability comes from pre-training.",
-            "出问题的是多步推理，而微调通常不会明显提升推理能力：这种能力来自预训练。",
+            "What fails is multi-step reasoning, and fine-tuning on examples does not noticeably "
+            "improve reasoning: that ability comes from pre-training. Reinforcement fine-tuning "
+            "can, but it needs a program that checks every answer, extensive prompting and a "
+            "measured reasoning model first, and not all three are there yet.",
+            "出问题的是多步推理，而用示例微调通常不会明显提升推理能力：这种能力来自预训练。强化微调可以做到，"
+            "但前提是有程序能检查每个答案、已经充分尝试过提示工程、并且测过推理模型，而这三点目前还没有全部满足。",
         ),
         KARMINSKI,
         scores={AW: 3},
         exclude=FINE_TUNING,
+        more_sources=(DEEPSEEK_R1,),
+    ),
+    Rule(
+        "verifiable-reasoning-rft",
+        "no-reasoning-by-fine-tuning",
+        When(failure_mode="reasoning", rft_ready="yes"),
+        _t(
+            "A program can check every answer, prompting is exhausted and the strongest model you "
+            "measured still fails at the reasoning: reinforcement fine-tuning trains against that "
+            "check, and has improved reasoning on verifiable tasks such as maths and code.",
+            "程序能检查每个答案，提示工程已经用尽，测过的最强模型仍在推理上出错：强化微调以这个检查为奖励进行训练，"
+            "已在数学和代码等可验证的任务上提升了推理能力。",
+        ),
+        DEEPSEEK_R1,
+        scores={FT: 3, RFT: 2},
+        path="verifiable",
+        more_sources=(OPENAI_RFT,),
     ),
     Rule(
         "reasoning-task",
         "no-reasoning-by-fine-tuning",
-        When(task_type="reasoning"),
+        When(task_type="reasoning", failure_mode=Except("format"), rft_ready="no"),
         _t(
             "Multi-step reasoning, maths and logic come from pre-training; fine-tuning rarely "
             "improves them.",
@@ -616,7 +772,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "large-gap-rethink",
-        "no-reasoning-by-fine-tuning",
+        "prompting-first",
         When(
             baseline_gap="large",
             task_type={
@@ -628,9 +784,10 @@ RULES: tuple[Rule, ...] = (
             },
         ),
         _t(
-            "Your best prompt is far below the target. Fine-tuning buys the last few points, not "
-            "a large gap; rethink the approach first.",
-            "你最好的提示离目标还差很远。微调补的是最后几个百分点，而不是巨大的差距；先重新考虑整体做法。",
+            "Your best prompt is far below the target. Restructure the task first (steps, tools, a "
+            "stronger model): fine-tuning is for when prompting and simple agentic workflows cannot "
+            "do the job.",
+            "你最好的提示离目标还差很远。先重新组织任务（拆步骤、加工具、换更强的模型）：微调是在提示工程和简单的智能体工作流都无法胜任时才用的。",
         ),
         NG_BATCH_294,
         scores={AW: 3, FT: -3, RFT: -3},
@@ -707,11 +864,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "synthetic-data-from-large-model",
         "small-models-at-scale",
-        When(synthetic_data="yes"),
+        When(teacher="proven"),
         _t(
-            "A larger model can write good examples, so it can generate training data for a small "
-            "model.",
-            "更大的模型能写出好的示例，因此可以用它为小模型生成训练数据。",
+            "Your large model is measured at or above the target and can write good examples, so "
+            "it can generate training data for a small model.",
+            "你们的大模型实测达到目标，能写出好的示例，因此可以用它为小模型生成训练数据。",
         ),
         NG_BATCH_294,
         scores={FT: 1, RFT: 1},
@@ -740,6 +897,21 @@ RULES: tuple[Rule, ...] = (
         ),
         KARMINSKI,
         exclude=FINE_TUNING,
+    ),
+    Rule(
+        "teacher-below-target",
+        "garbage-in-garbage-out",
+        When(example_count="none", teacher="unproven"),
+        _t(
+            "There are no real examples, and the large model that would write them is not measured "
+            "at your target: a teacher below the target writes wrong examples, so there is nothing "
+            "proven to fine-tune on.",
+            "目前没有真实示例，而要用来生成示例的大模型并没有实测达到你的目标：低于目标的“老师”会写出错误的示例，"
+            "因此没有经过验证、可以用来微调的数据。",
+        ),
+        NG_BATCH_294,
+        exclude=FINE_TUNING,
+        more_sources=(KARMINSKI,),
     ),
     Rule(
         "data-not-ready",
@@ -819,7 +991,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cost-pays-back-fast",
         "small-models-at-scale",
-        When(cost_case="fast_payback"),
+        When(cost_case="fast_payback", break_even=Except("fails")),
         _COST_FOR,
         NG_BATCH_294,
         scores={FT: 3, RFT: 2},
@@ -837,7 +1009,31 @@ RULES: tuple[Rule, ...] = (
         more_sources=(NG_BATCH_294,),
         reason_for_answers=_with_figures(_COST_AGAINST),
     ),
+    Rule(
+        "saving-fails-break-even",
+        "small-models-at-scale",
+        When(break_even="fails"),
+        _BREAK_EVEN_GENERAL,
+        NG_BATCH_294,
+        scores={FT: -4, RFT: -4},
+        reason_for_answers=_fails_break_even,
+    ),
     # --- Measure first ----------------------------------------------------------------------
+    Rule(
+        "gap-not-established",
+        "evals-first",
+        When(baseline_certainty="uncertain"),
+        _t(
+            "The 95% Wilson interval of your measured baseline contains your target: the gap is "
+            "not measured yet, and a gap that isn't measured isn't a gap. Fine-tuning would win if "
+            "the gap holds on enough cases to settle it.",
+            "实测基线的 95% Wilson 区间包含你的目标：差距还没有测准，没测准的差距不算差距。只有在足够多的案例上差距依然存在，微调才会胜出。",
+        ),
+        WILSON_1927,
+        scores={PE: 3},
+        exclude=FINE_TUNING,
+        reason_for_answers=_gap_not_established,
+    ),
     Rule(
         "measure-before-fine-tuning",
         "evals-first",

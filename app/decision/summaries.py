@@ -11,11 +11,18 @@ from collections.abc import Mapping
 
 from .advice import STRICT_FORMAT_TASKS
 from .approaches import Rec
-from .conditions import baseline_gap, data_problems
+from .conditions import baseline_gap, data_problems, knowledge_in_prompt
 from .questionnaire import Answer
 from .text import Text
 
 _FT_CASE: Mapping[str, Text] = {
+    "verifiable": Text(
+        "Train against your checker: a program can tell right answers from wrong ones, prompting "
+        "is exhausted and the strongest model still fails at the reasoning, so reinforcement "
+        "fine-tuning can reward exactly what you need.",
+        "用你们的检查程序来训练：程序能分辨答案对错，提示工程已经用尽，而最强的模型仍在推理上出错，"
+        "所以强化微调可以只奖励你们真正需要的结果。",
+    ),
     "last_mile": Text(
         "Fine-tune for the last mile of accuracy: your best prompt is close to the target but has "
         "stopped improving, and training on examples can buy the last few points.",
@@ -57,6 +64,9 @@ _FT_CASE: Mapping[str, Text] = {
 
 # What fine-tuning does in "RAG and fine-tuning", as a verb phrase.
 _RFT_CASE: Mapping[str, Text] = {
+    "verifiable": Text(
+        "trains the reasoning against your checker", "以你们的检查程序为奖励训练推理"
+    ),
     "last_mile": Text("buys the last few points of accuracy", "补上最后几个百分点的准确率"),
     "distill": Text(
         "lets a small model take over at lower cost and latency",
@@ -104,7 +114,25 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
             f"两者结合：检索在运行时提供知识，微调{case.zh}。先搭好检索并评测，再只针对检索解决不了的部分做微调。",
         )
     if rec is Rec.RAG:
-        if answers["knowledge_source"] == "general":
+        if answers["knowledge_source"] == "realtime":
+            en = [
+                "Give the model the facts at run time: fetch the live data when the question is "
+                "asked (a search or an API call) and put it into the prompt."
+            ]
+            zh = ["在运行时把事实交给模型：在提问时获取实时数据（搜索或 API 调用），放进提示里。"]
+        elif answers["knowledge_form"] == "code":
+            en = [
+                "Give the model your code at run time: retrieve the files and symbols the request "
+                "needs from an index of the repository and put them into the prompt."
+            ]
+            zh = ["在运行时把代码交给模型：从代码仓库的索引中检索这次请求需要的文件和符号，放进提示里。"]
+        elif answers["knowledge_form"] == "database":
+            en = [
+                "Give the model your database at run time: the schema, column descriptions and "
+                "verified example queries for the tables the question needs."
+            ]
+            zh = ["在运行时把数据库交给模型：提供问题所需表的结构、列说明和经过验证的示例查询。"]
+        elif answers["knowledge_source"] == "general":
             en = [
                 "Give the model the facts at run time: search a document collection or the web and "
                 "put the relevant passages into the prompt."
@@ -143,7 +171,16 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
             f"这个任务也许很适合微调，但数据还没准备好。请先{fix.zh}，然后再重新评估。",
         )
     if rec is Rec.AW:
-        if answers["failure_mode"] == "reasoning" or answers["task_type"] == "reasoning":
+        if answers["failure_mode"] == "format" and answers["task_type"] not in STRICT_FORMAT_TASKS:
+            return Text(
+                "Fix the layout rather than the logic: give the answer a fixed structure (structured "
+                "outputs or a template), check each output before it is shown, and keep the steps "
+                "that already get it right.",
+                "要修的是版式而不是逻辑：给答案一个固定的结构（结构化输出或模板），在展示前检查每个输出，并保留已经做对的步骤。",
+            )
+        if answers["failure_mode"] == "reasoning" or (
+            answers["task_type"] == "reasoning" and answers["failure_mode"] != "none"
+        ):
             return Text(
                 "Break the task into steps the model can do reliably, with tools for what it does "
                 "poorly and a check at the end: multi-step logic improves from structure, not from "
@@ -177,6 +214,21 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
             "质量已经达标，但速度或成本不达标：在任何训练之前，先在更小或更快的模型上试用同样的提示，缩短提示并使用缓存，"
             "并在评测集上衡量效果。",
         )
+    if knowledge_in_prompt(answers) == "yes":
+        if answers["failure_mode"] == "format":
+            return Text(
+                "Keep your documents in the prompt instead of building a search index: they fit in "
+                "a long-context prompt, and prompt caching makes that cheap. The format failure is "
+                "fixed apart: ask for structured output and let your app render it.",
+                "把文档留在提示里，而不是建检索索引：它们能放进长上下文提示，提示缓存让这样做很便宜。"
+                "格式问题单独解决：要求结构化输出，再由你们的应用来渲染。",
+            )
+        return Text(
+            "Keep your documents in the prompt instead of building a search index: they fit in a "
+            "long-context prompt, prompt caching makes that cheap, and the model sees every passage "
+            "on every call.",
+            "把文档留在提示里，而不是建检索索引：它们能放进长上下文提示，提示缓存让这样做很便宜，模型每次调用都能看到全部内容。",
+        )
     if reached:
         return Text(
             "What you have may already be enough: keep the prompt, and guard it with an eval set "
@@ -195,6 +247,13 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
             "Constrain the output with structured outputs and a JSON schema, then improve the "
             "prompt: a strict format needs no training.",
             "用结构化输出和 JSON Schema 约束输出，再改进提示：严格的格式不需要训练。",
+        )
+    if answers["failure_mode"] == "format" and answers["task_type"] == "reasoning":
+        return Text(
+            "The answers are right but the layout breaks: fix the layout, not the logic. Give the "
+            "answer a fixed template or structured output, show a few examples of the layout, and "
+            "check that each output renders before it is shown.",
+            "答案是对的，但版式会乱：要修的是版式，不是逻辑。给答案一个固定的模板或结构化输出，给出几个版式示例，并在展示前检查每个输出都能正确渲染。",
         )
     if answers["prompting_effort"] == "extensive":
         return Text(

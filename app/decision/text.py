@@ -154,6 +154,41 @@ OPENAI_DISTILLATION = Source(
     2024,
     "https://cookbook.openai.com/examples/leveraging_model_distillation_to_fine-tune_a_model",
 )
+RAFAILOV_2023_DPO = Source(
+    "rafailov-2023-dpo",
+    "Rafailov et al.",
+    "Direct Preference Optimization: Your Language Model is Secretly a Reward Model (NeurIPS)",
+    2023,
+    "https://arxiv.org/abs/2305.18290",
+)
+DEEPSEEK_R1 = Source(
+    "deepseek-r1-2025",
+    "DeepSeek-AI",
+    "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning",
+    2025,
+    "https://arxiv.org/abs/2501.12948",
+)
+OPENAI_RFT = Source(
+    "openai-reinforcement-fine-tuning",
+    "OpenAI",
+    "Reinforcement fine-tuning guide",
+    2025,
+    "https://platform.openai.com/docs/guides/reinforcement-fine-tuning",
+)
+DEVLIN_2019_BERT = Source(
+    "devlin-2019-bert",
+    "Devlin et al.",
+    "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding (NAACL)",
+    2019,
+    "https://arxiv.org/abs/1810.04805",
+)
+CHAN_2024_CAG = Source(
+    "chan-2024-cag",
+    "Chan et al.",
+    "Don't Do RAG: When Cache-Augmented Generation is All You Need for Knowledge Tasks",
+    2024,
+    "https://arxiv.org/abs/2412.15605",
+)
 
 A16Z_LLMFLATION = Source(
     "a16z-llmflation",
@@ -183,6 +218,11 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             WILSON_1927,
             OPENAI_DISTILLATION,
             A16Z_LLMFLATION,
+            RAFAILOV_2023_DPO,
+            DEEPSEEK_R1,
+            OPENAI_RFT,
+            DEVLIN_2019_BERT,
+            CHAN_2024_CAG,
         )
     }
 )

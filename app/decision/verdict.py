@@ -53,6 +53,17 @@ class CostEvidence:
 
     case: str
     sentence: Text
+    # Counting wrong answers (app/costs): the accuracy the candidate needs for the saving to
+    # hold, and the fine-tuned model's expected accuracy; both fractions 0-1, None if unknown.
+    break_even_accuracy: float | None = None
+    fine_tuned_accuracy: float | None = None
+
+    @property
+    def break_even(self) -> str:
+        """"fails" when the fine-tuned model is below break-even, "passes", or "unknown"."""
+        if self.break_even_accuracy is None or self.fine_tuned_accuracy is None:
+            return "unknown"
+        return "fails" if self.fine_tuned_accuracy < self.break_even_accuracy else "passes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,16 @@ class Evidence:
     cost: CostEvidence | None = None
     # question -> what a dataset check measured behind its answer
     measured: Mapping[str, Text] = field(default_factory=dict)
+    # question -> the answer a measurement establishes (a dataset check, an eval run). Where it
+    # differs from the team's answer the verdict is judged on it, names the conflict first and is
+    # never of high confidence. With any measured answer, a claimed "yes" on hard cases, which no
+    # measure can see, counts as open.
+    measured_answers: Mapping[str, Answer] = field(default_factory=dict)
+    # The attached dataset holds preference pairs (chosen/rejected).
+    preference_pairs: bool = False
+    # Eval runs of successive prompt versions: no step improves significantly (True), the last
+    # step did (False), or unknown (None).
+    prompting_plateaued: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +129,10 @@ class Verdict:
     what_would_change: tuple[Change, ...]
     baseline: Baseline | None
     rules_version: str
+    # For fine_tune, rag_and_fine_tune and improve_data: which kind of fine-tuning (method.py).
+    method: str | None = None
+    method_reason: Text | None = None
+    method_sources: tuple[Source, ...] = ()
 
     def to_snapshot(self) -> dict[str, Any]:
         """A language-independent, JSON-serialisable record that renders the same forever."""
@@ -135,6 +160,9 @@ class Verdict:
             "what_would_change": [c.to_snapshot() for c in self.what_would_change],
             "baseline": self.baseline.to_dict() if self.baseline else None,
             "rules_version": self.rules_version,
+            "method": self.method,
+            "method_reason": self.method_reason.to_dict() if self.method_reason else None,
+            "method_sources": [s.to_dict() for s in self.method_sources],
         }
 
     def to_json(self, lang: str) -> dict[str, Any]:
@@ -178,9 +206,20 @@ def _change(change: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "situation", **change}
 
 
+# Verdicts that train something name a method; stored before the third wave, they meant LoRA SFT.
+_WITH_METHOD = frozenset({"fine_tune", "rag_and_fine_tune", "improve_data"})
+
+
+def _method(snapshot: dict[str, Any]) -> str | None:
+    if snapshot["recommendation"] not in _WITH_METHOD:
+        return None
+    return snapshot.get("method") or "lora_sft"
+
+
 def localize(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
     """The API's `verdict` object in one language, from a stored snapshot of any format."""
     baseline = snapshot.get("baseline")
+    method_reason = snapshot.get("method_reason")
     return {
         "recommendation": snapshot["recommendation"],
         "confidence": snapshot["confidence"],
@@ -209,4 +248,7 @@ def localize(snapshot: dict[str, Any], lang: str) -> dict[str, Any]:
         if baseline
         else None,
         "rules_version": snapshot["rules_version"],
+        "method": _method(snapshot),
+        "method_reason": _pick(method_reason, lang) if method_reason else None,
+        "method_sources": [dict(s) for s in snapshot.get("method_sources", [])],
     }

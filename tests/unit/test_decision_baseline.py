@@ -100,16 +100,21 @@ def test_no_baseline_means_no_interval_and_no_request_to_record_its_size() -> No
     assert RECORD_SAMPLE_SIZE not in [s.en for s in verdict.next_steps]
 
 
-def test_a_baseline_within_noise_counts_like_one_open_answer() -> None:
-    # The bot is 11 points ahead and "high" with 40 cases; on 20 the 99% target is inside the
-    # interval, which caps the confidence at medium and says why in its own line.
+def test_a_gap_within_noise_is_no_gap_to_fine_tune_for() -> None:
+    # The bot fine-tunes with 40 cases (95% there cannot be 99%); on 20 the 99% target is inside
+    # the interval: measure first, keep the prompt, and say why in its own line.
     settled = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 40})
     unsettled = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 20})
 
     assert (settled.recommendation, settled.confidence) == ("fine_tune", "high")
-    assert (unsettled.recommendation, unsettled.confidence) == ("fine_tune", "medium")
+    assert (unsettled.recommendation, unsettled.confidence) == ("prompt_engineering", "medium")
     assert unsettled.confidence_reason.en == (
         "Your baseline was measured on too few cases to tell whether it meets the target."
+    )
+    assert unsettled.summary.en == (
+        "Measure first: 95% on 20 cases cannot tell whether you meet your 99% target, so no "
+        "training project yet; about 30 cases would settle it. Until then, keep your best prompt "
+        "and improve it from its failures."
     )
 
 

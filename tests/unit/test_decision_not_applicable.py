@@ -160,8 +160,16 @@ def test_noisy_data_sent_anyway_never_yields_fine_tuning(answers: dict) -> None:
 
 
 def test_noisy_data_sent_anyway_vetoes_fine_tuning_that_would_otherwise_win() -> None:
+    # A large model measured at the target (96% against 95%) that is too expensive to ship: a
+    # teacher good enough to write the training data.
     synthetic = answers(
-        task_type="style", prompting_effort="extensive", example_count="none", synthetic_data="yes"
+        task_type="style",
+        prompting_effort="extensive",
+        example_count="none",
+        synthetic_data="yes",
+        baseline_accuracy=96,
+        cost_pressure="blocking",
+        volume="high",
     )
     synthetic.update({q: None for q in DATA})
 

@@ -83,7 +83,7 @@ def test_300_ms_alone_at_low_volume_without_cost_pressure_adds_nothing_to_fine_t
         cost_pressure="none",
         prompting_effort="extensive",
         failure_mode="format",
-        baseline_accuracy=90,
+        baseline_accuracy=96,
     )
     relaxed = {**realtime, "latency_need": "relaxed"}
 
@@ -98,7 +98,7 @@ def test_300_ms_at_volume_counts_toward_fine_tuning() -> None:
         cost_pressure="none",
         prompting_effort="extensive",
         failure_mode="format",
-        baseline_accuracy=90,
+        baseline_accuracy=96,
     )
 
     assert "realtime-latency" in fired(realtime)

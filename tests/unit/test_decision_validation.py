@@ -181,10 +181,12 @@ def test_questionnaire_keys_match_the_contract() -> None:
         ),
         "task_scope": ("narrow", "broad"),
         "spec_clarity": ("explicit", "partial", "implicit"),
+        "verifiable_outputs": ("yes", "partly", "no", "unsure"),
         "accuracy_target": ("best_effort", "high", "critical"),
         "prompting_effort": ("none", "basic", "extensive"),
         "baseline_accuracy": (),
         "baseline_sample_size": (),
+        "strongest_model_tried": ("yes", "no", "unsure"),
         "failure_mode": (
             "format",
             "wrong_decisions",
@@ -201,6 +203,8 @@ def test_questionnaire_keys_match_the_contract() -> None:
         "knowledge_source": ("general", "private_stable", "private_changing", "realtime"),
         "needs_citations": ("yes", "no"),
         "domain_language": ("common", "specialized"),
+        "knowledge_volume": ("fits_in_prompt", "large", "unsure"),
+        "knowledge_form": ("documents", "code", "database", "unsure"),
         "example_count": ("none", "under_100", "100_to_1k", "over_1k"),
         "data_quality": ("clean", "mixed", "noisy", "unsure"),
         "data_diversity": ("diverse", "clustered", "unsure"),
@@ -208,8 +212,12 @@ def test_questionnaire_keys_match_the_contract() -> None:
         "synthetic_data": ("yes", "no", "unsure"),
     }
     assert [q.key for q in QUESTIONS.values() if q.optional] == [
+        "verifiable_outputs",
         "baseline_accuracy",
         "baseline_sample_size",
+        "strongest_model_tried",
+        "knowledge_volume",
+        "knowledge_form",
     ]
     assert QUESTIONS["data_quality"].uncertain_options == frozenset({"unsure"})
     assert QUESTIONS["failure_mode"].uncertain_options == frozenset({"unknown"})

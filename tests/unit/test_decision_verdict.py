@@ -9,6 +9,7 @@ from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import (
     PRINCIPLES,
+    Evidence,
     RULES,
     SOURCES,
     Verdict,
@@ -18,6 +19,7 @@ from app.decision import (
     rules_document,
 )
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
+from app.decision.method import METHODS_BY_KEY
 from app.decision.rules import RULES_BY_ID
 
 # One example per piece of advice: answers (NEUTRAL plus these) under which it appears.
@@ -48,6 +50,7 @@ WARNING_EXAMPLES: dict[str, dict] = {
         "failure_mode": "wrong_decisions",
     },
     "missing-knowledge-but-general": {"failure_mode": "missing_knowledge"},
+    "teacher-not-measured": {"synthetic_data": "yes", "baseline_accuracy": 90},
     "narrow-general-assistant": {"task_type": "general_assistant"},
 }
 RISK_EXAMPLES: dict[str, dict] = {
@@ -83,13 +86,39 @@ FIND_OUT_EXAMPLES: dict[str, dict] = {
         "hosting": "self_hosted_required",
         "knowledge_source": "realtime",
     },
-    "find-out-synthetic-data": {**FT, "synthetic_data": "unsure", "example_count": "none"},
+    "find-out-synthetic-data": {
+        **FT,
+        "synthetic_data": "unsure",
+        "example_count": "none",
+        "baseline_accuracy": 96,
+        "cost_pressure": "blocking",
+    },
+    "find-out-strongest-model": {**FT, "strongest_model_tried": "unsure"},
+    "find-out-verifiable": {
+        "task_type": "reasoning",
+        "prompting_effort": "extensive",
+        "failure_mode": "reasoning",
+        "verifiable_outputs": "unsure",
+    },
+    "find-out-knowledge-volume": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "private_stable",
+        "knowledge_volume": "unsure",
+    },
 }
 NEXT_STEP_EXAMPLES: dict[str, dict] = {
+    "measure-strongest-model": {**FT, "strongest_model_tried": "no"},
+    "pe-knowledge-in-prompt": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "private_stable",
+        "knowledge_volume": "fits_in_prompt",
+    },
     "pe-keep-what-works": {"failure_mode": "none"},
     "pe-cheaper-model": {"failure_mode": "none", "cost_pressure": "blocking", "volume": "low"},
     "schema-first": {},
+    "format-check-render": {"task_type": "reasoning"},
     "pe-style-format": {"task_type": "style"},
+    "schema-answers": {"task_type": "knowledge_qa"},
     "pe-eval-set": {"failure_mode": "wrong_decisions"},
     "pe-eval-set-critical": {"failure_mode": "wrong_decisions", "accuracy_target": "critical"},
     "pe-failure-driven": {
@@ -112,12 +141,18 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "failure_mode": "wrong_decisions",
         "baseline_accuracy": 90,
     },
-    "rag-index": {"knowledge_source": "realtime"},
+    "rag-index": {"knowledge_source": "private_changing"},
+    "rag-code-index": {"knowledge_source": "private_changing", "knowledge_form": "code"},
+    "rag-code-eval": {"knowledge_source": "private_changing", "knowledge_form": "code"},
+    "rag-sql-schema": {"knowledge_source": "private_changing", "knowledge_form": "database"},
+    "rag-sql-eval": {"knowledge_source": "private_changing", "knowledge_form": "database"},
     "rag-eval-questions": {"task_type": "knowledge_qa", "knowledge_source": "realtime"},
     "rag-eval-requests": {"knowledge_source": "realtime"},
     "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
     "rag-refresh": {"knowledge_source": "private_changing", "baseline_accuracy": 80},
+    "rag-refresh-code": {"knowledge_source": "private_changing", "knowledge_form": "code"},
+    "rag-refresh-schema": {"knowledge_source": "private_changing", "knowledge_form": "database"},
     "rag-live": {"knowledge_source": "realtime", "baseline_accuracy": 80},
     "rag-cite": {
         "task_type": "knowledge_qa",
@@ -150,6 +185,15 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-lora-api": FT,
     "ft-lora-open": {**FT, "hosting": "open_weights_preferred"},
     "ft-lora-self": {**FT, "hosting": "self_hosted_required"},
+    "ft-rft-start": {
+        "task_type": "reasoning",
+        "prompting_effort": "extensive",
+        "failure_mode": "reasoning",
+        "verifiable_outputs": "yes",
+        "baseline_accuracy": 90,
+    },
+    "ft-encoder-start": {**FT, "example_count": "over_1k"},
+    "ft-preference-start": {**FT, "_preference_pairs": True},
     "ft-compare-voice": VOICE,
     "ft-compare": FT,
     "ft-compare-distill": DISTILL,
@@ -183,7 +227,9 @@ def test_every_piece_of_advice_has_an_example(
     ids=lambda v: v.id if isinstance(v, Advice) else "",
 )
 def test_advice_appears_for_its_example(advice: Advice, overrides: dict, field: str) -> None:
-    assert advice.text in getattr(evaluate(answers(**overrides)), field)
+    overrides = dict(overrides)
+    evidence = Evidence(preference_pairs=overrides.pop("_preference_pairs", False))
+    assert advice.text in getattr(evaluate(answers(**overrides), evidence), field)
 
 
 def test_general_knowledge_with_citations_is_not_a_contradiction() -> None:
@@ -253,8 +299,12 @@ def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
 
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of “A simple agentic workflow”, and no open answer could change it."
+        "Ahead of “A simple agentic workflow” by 0.67 on the ranking's scale (0.94 against 0.27), "
+        "and no open answer could change it."
     )
+    # One scale: the figures are the ranking's own.
+    scores = {r.recommendation: r.score for r in verdict.ranking}
+    assert (scores["fine_tune"], scores["agentic_workflow"]) == (0.94, 0.27)
 
 
 def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
@@ -287,12 +337,13 @@ def test_a_close_call_says_how_close() -> None:
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "Only 1 point ahead of “Better prompting”: a single answer could tip it."
+        "Only 0.07 ahead of “Better prompting” on the ranking's scale (0.73 against 0.66): a "
+        "single answer could tip it."
     )
 
 
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
-    verdict = evaluate(answers(knowledge_source="realtime"))
+    verdict = evaluate(answers(knowledge_source="realtime", prompting_effort="extensive"))
 
     assert [r.recommendation for r in verdict.ranking[:2]] == ["rag", "rag_and_fine_tune"]
     assert [(r.recommendation, r.score) for r in verdict.ranking[2:]] == [
@@ -313,6 +364,7 @@ def test_why_not_explains_the_runner_up_and_fine_tuning() -> None:
             knowledge_source="private_changing",
             failure_mode="missing_knowledge",
             data_quality="mixed",
+            prompting_effort="extensive",
         )
     )
 
@@ -361,8 +413,14 @@ def test_snapshot_is_json_and_localizes_to_the_api_shape() -> None:
         "what_would_change",
         "baseline",
         "rules_version",
+        "method",
+        "method_reason",
+        "method_sources",
     ]
     assert en == verdict.to_json("en")
+    assert en["method"] == "lora_sft"
+    assert en["method_reason"] == METHODS_BY_KEY["lora_sft"].reason.en
+    assert en["method_sources"] == [s.to_dict() for s in METHODS_BY_KEY["lora_sft"].sources]
     assert en["ranking"][0]["recommendation"] == "fine_tune"
     assert en["reasons"][0] == {
         "rule": "critical-accuracy-last-mile",

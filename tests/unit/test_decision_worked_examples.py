@@ -11,8 +11,12 @@ def test_customer_service_bot_at_95_needing_99_is_fine_tune() -> None:
     assert verdict.recommendation == "fine_tune"
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
-        "11 points ahead of “A simple agentic workflow”, and no open answer could change it."
+        "Ahead of “A simple agentic workflow” by 0.67 on the ranking's scale (0.94 against 0.27), "
+        "and no open answer could change it."
     )
+    # One scale: the figures are the ranking's own.
+    scores = {r.recommendation: r.score for r in verdict.ranking}
+    assert (scores["fine_tune"], scores["agentic_workflow"]) == (0.94, 0.27)
     assert [r.rule for r in verdict.reasons] == [
         "critical-accuracy-last-mile",
         "implicit-sop-learn-from-examples",

@@ -1,0 +1,151 @@
+"""Which kind of fine-tuning: "fine-tune" is not one thing, and a senior names the method.
+
+A verdict of `fine_tune`, `rag_and_fine_tune` or `improve_data` carries one method, chosen by the
+first entry of METHODS whose condition holds: the data's format first (preference pairs can
+only train a preference method), then the case (a large model that meets the target is a
+teacher), then what a program can check, then a fixed label set with thousands of examples;
+otherwise supervised fine-tuning with LoRA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from .approaches import Rec
+from .text import (
+    DEEPSEEK_R1,
+    DEVLIN_2019_BERT,
+    HU_2021_LORA,
+    NG_BATCH_294,
+    OPENAI_DISTILLATION,
+    OPENAI_RFT,
+    RAFAILOV_2023_DPO,
+    Source,
+    Text,
+)
+
+MethodKey = Literal[
+    "lora_sft",
+    "preference_tuning",
+    "reinforcement_fine_tuning",
+    "distillation",
+    "encoder_classifier",
+]
+# The verdicts that name a method (the contract, third wave).
+WITH_METHOD: frozenset[Rec] = frozenset({Rec.FT, Rec.RFT, Rec.ID})
+# What a stored verdict from before the third wave meant by "fine-tune".
+DEFAULT_METHOD: MethodKey = "lora_sft"
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    key: MethodKey
+    label: Text
+    # When this method fits; facts are the engine's (answers, derived facts, evidence keys).
+    fits: Callable[[Rec, Mapping[str, object]], bool]
+    reason: Text
+    sources: tuple[Source, ...]
+
+
+def _preference(rec: Rec, facts: Mapping[str, object]) -> bool:
+    return facts.get("preference_pairs") == "yes"
+
+
+def _distillation(rec: Rec, facts: Mapping[str, object]) -> bool:
+    return facts["distill"] == "yes"
+
+
+def _reinforcement(rec: Rec, facts: Mapping[str, object]) -> bool:
+    return facts["rft_ready"] == "yes" and (
+        facts["failure_mode"] == "reasoning"
+        or (facts["task_type"] == "reasoning" and facts["failure_mode"] != "format")
+    )
+
+
+def _encoder(rec: Rec, facts: Mapping[str, object]) -> bool:
+    return (
+        rec is not Rec.RFT
+        and facts["task_type"] == "classification"
+        and facts["task_scope"] == "narrow"
+        and facts["example_count"] == "over_1k"
+    )
+
+
+METHODS: tuple[Method, ...] = (
+    Method(
+        "preference_tuning",
+        Text("Preference tuning (DPO)", "偏好微调（DPO）"),
+        _preference,
+        Text(
+            "Your dataset holds pairs of a preferred and a rejected answer: train on the preference "
+            "directly (Direct Preference Optimization), which learns from such pairs without a "
+            "separate reward model, usually after a short supervised pass on the preferred answers.",
+            "你的数据集是“更好的回答 / 被拒绝的回答”成对的偏好数据：直接在偏好上训练（直接偏好优化，DPO），"
+            "它不需要单独的奖励模型就能从这样的成对数据中学习，通常先在更好的回答上做一小段监督微调。",
+        ),
+        (RAFAILOV_2023_DPO,),
+    ),
+    Method(
+        "distillation",
+        Text("Distillation into a small model", "蒸馏到小模型"),
+        _distillation,
+        Text(
+            "A large model already meets your target but cost, latency or hosting keeps it out of "
+            "production: run it on real inputs, keep the outputs you would accept, and fine-tune a "
+            "small model on them until it matches the large one on your eval set.",
+            "大模型已经达到目标，但成本、延迟或部署方式让它无法上线：在真实输入上运行大模型，保留你认可的输出，"
+            "再用这些输出微调一个小模型，直到它在评测集上达到大模型的水平。",
+        ),
+        (NG_BATCH_294, OPENAI_DISTILLATION),
+    ),
+    Method(
+        "reinforcement_fine_tuning",
+        Text("Reinforcement fine-tuning (RFT)", "强化微调（RFT）"),
+        _reinforcement,
+        Text(
+            "A program can check every answer and the strongest model you measured still fails at "
+            "the reasoning: train with that check as the reward (reinforcement fine-tuning) rather "
+            "than on worked examples, which teach the form of an answer more than the reasoning.",
+            "程序能检查每个答案，而测过的最强模型仍在推理上出错：用这个检查作为奖励来训练（强化微调），"
+            "而不是用解题示例做监督微调，后者教会的更多是答案的形式而不是推理本身。",
+        ),
+        (OPENAI_RFT, DEEPSEEK_R1),
+    ),
+    Method(
+        "encoder_classifier",
+        Text("A small encoder classifier", "小型编码器分类模型"),
+        _encoder,
+        Text(
+            "A fixed set of labels and more than a thousand labelled examples: fine-tune a small "
+            "encoder (a BERT-style model) with a classification head. It answers in milliseconds "
+            "on a CPU and returns a probability per label that you can threshold.",
+            "固定的标签集合，加上一千多条带标注的示例：在小型编码器（BERT 类模型）上加分类头做微调。"
+            "它在 CPU 上几毫秒就能给出结果，并为每个标签给出可设阈值的概率。",
+        ),
+        (DEVLIN_2019_BERT,),
+    ),
+    Method(
+        "lora_sft",
+        Text("Supervised fine-tuning with LoRA", "LoRA 监督微调"),
+        lambda rec, facts: True,
+        Text(
+            "Supervised fine-tuning on input→output examples, with LoRA on a small open-weights "
+            "model (7–8B parameters, at most 13B): it trains a small fraction of the weights, so it "
+            "is affordable and the adapter is easy to serve and move.",
+            "在输入→输出示例上做监督微调，在开源权重的小模型（7–8B 参数，最多 13B）上使用 LoRA：只训练很小一部分权重，"
+            "成本可控，适配器也便于部署和迁移。",
+        ),
+        (HU_2021_LORA, NG_BATCH_294),
+    ),
+)
+METHODS_BY_KEY: Mapping[str, Method] = MappingProxyType({m.key: m for m in METHODS})
+
+
+def choose(rec: Rec, facts: Mapping[str, object]) -> Method | None:
+    """The method for this verdict, or None for a recommendation that trains nothing."""
+    if rec not in WITH_METHOD:
+        return None
+    return next(m for m in METHODS if m.fits(rec, facts))
