@@ -4,7 +4,13 @@ Pure Python, no web and no database: `check(chunks)` turns an upload's bytes int
 (a JSON-ready dict), `suggest` / `facts` / `measured_fact` put its numbers into words.
 """
 
-from .profile import CONTEXT_LIMITS, DEFAULT_CONTEXT_LIMIT, check
+from .profile import (
+    CONTEXT_LIMITS,
+    DEFAULT_CONTEXT_LIMIT,
+    DEFAULT_MAX_EXAMPLES,
+    TooManyExamples,
+    check,
+)
 from .reading import Unreadable
 from .suggestions import QUESTIONS, SOURCES, facts, measured_fact, suggest
 from .tokens import TOKENIZER_LABEL
@@ -12,6 +18,8 @@ from .tokens import TOKENIZER_LABEL
 __all__ = [
     "CONTEXT_LIMITS",
     "DEFAULT_CONTEXT_LIMIT",
+    "DEFAULT_MAX_EXAMPLES",
+    "TooManyExamples",
     "QUESTIONS",
     "SOURCES",
     "TOKENIZER_LABEL",

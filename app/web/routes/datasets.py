@@ -18,7 +18,7 @@ from app.datasets.schema import DatasetProfile, DatasetReport
 from app.models import Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.templating import render
-from app.web.uploads import UploadProblem, check_upload, megabytes
+from app.web.uploads import CheckSlots, UploadProblem, check_upload, megabytes, slots_of
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["datasets"])
@@ -72,6 +72,10 @@ def problem_of(error: Exception, lang: str, max_bytes: int) -> tuple[int, FilePr
             code=error.code, message=messages.file_problem(error.code, lang, error.detail)
         )
     assert isinstance(error, datasets.Unreadable)
+    if isinstance(error, datasets.TooManyExamples):
+        return 413, FileProblem(
+            code=error.code, message=messages.file_problem(error.code, lang, error.detail)
+        )
     lines = [
         LineProblemOut(
             line=e.line, code=e.code, message=messages.line_problem(e.code, lang, e.detail)
@@ -84,13 +88,25 @@ def problem_of(error: Exception, lang: str, max_bytes: int) -> tuple[int, FilePr
 
 
 async def run_check(request: Request, max_bytes: int, context_limit, progress=None):
-    """(upload, None) or (None, the problem): never raises for bad input."""
+    """(upload, None) or (None, the problem): never raises for bad input. At most
+    APP_MAX_CONCURRENT_CHECKS run at once; another gets the "busy" problem (503)."""
+    slots = slots_of(request)
+    try:
+        slots.take()
+    except UploadProblem as busy:
+        return None, busy
     try:
         upload = await check_upload(
-            request, max_bytes=max_bytes, context_limit=context_limit, progress=progress
+            request,
+            max_bytes=max_bytes,
+            context_limit=context_limit,
+            progress=progress,
+            max_examples=request.app.state.settings.max_check_examples,
         )
     except (UploadProblem, datasets.Unreadable) as error:
         return None, error
+    finally:
+        slots.give_back()
     assert upload.profile is not None
     upload.profile["file_name"] = upload.file_name
     return upload, None
@@ -105,13 +121,18 @@ async def run_check(request: Request, max_bytes: int, context_limit, progress=No
     responses={
         413: {
             "model": FileProblems,
-            "description": "The file is over APP_MAX_UPLOAD_BYTES; "
-            "refused before it is read whole.",
+            "description": "The file is over APP_MAX_UPLOAD_BYTES (refused before it is "
+            "read whole), or has more lines than APP_MAX_CHECK_EXAMPLES.",
         },
         422: {
             "model": FileProblems,
             "description": "The file can't be checked: the problem, "
             "named, with the first bad lines.",
+        },
+        503: {
+            "model": FileProblems,
+            "description": "APP_MAX_CONCURRENT_CHECKS checks are running; try again after "
+            "Retry-After seconds.",
         },
     },
     openapi_extra={
@@ -150,7 +171,9 @@ async def check_dataset(
     upload, error = await run_check(request, settings.max_upload_bytes, lambda _: context_limit)
     if error is not None:
         status, problem = problem_of(error, lang, settings.max_upload_bytes)
-        return JSONResponse({"detail": [problem.model_dump()]}, status_code=status)
+        return JSONResponse(
+            {"detail": [problem.model_dump()]}, status_code=status, headers=retry_after(status)
+        )
     return JSONResponse(localized(upload.profile, lang), headers={"Cache-Control": "no-store"})
 
 
@@ -168,8 +191,17 @@ def _draft(db, token: str | None) -> Assessment | None:
     return None if draft.is_finished else draft
 
 
+def retry_after(status: int) -> dict[str, str]:
+    return {"Retry-After": str(CheckSlots.RETRY_AFTER)} if status == 503 else {}
+
+
 def render_check(
-    request: Request, *, draft: Assessment | None, status_code: int = 200, **context: Any
+    request: Request,
+    *,
+    draft: Assessment | None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> Response:
     return render(
         request,
@@ -184,7 +216,7 @@ def render_check(
             **context,
         },
         status_code=status_code,
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -213,7 +245,9 @@ async def check_dataset_page(
         board.finish(progress)
     if error is not None:
         status, problem = problem_of(error, lang, settings.max_upload_bytes)
-        return render_check(request, draft=None, status_code=status, problem=problem)
+        return render_check(
+            request, draft=None, status_code=status, problem=problem, headers=retry_after(status)
+        )
     draft = _draft(db, upload.fields.get("draft"))
     return render_check(
         request,
