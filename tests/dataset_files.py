@@ -136,3 +136,20 @@ def malformed(seed: int = 6) -> bytes:
     for number, earlier in DUPLICATE_LINES.items():
         lines[number] = lines[earlier]
     return b"\n".join(lines[n] for n in range(1, 61)) + b"\n"
+
+
+# Common English words, each one cl100k_base token with its leading space.
+ENGLISH = (
+    "time year people way day man thing woman life child world school state family student "
+    "group country problem hand part place case week company system program question work "
+    "government number night point home water room mother area money story fact month lot "
+    "right study book eye job word business issue side kind head house service friend father "
+    "power hour game line end member law car city community name president team minute idea "
+    "kid body information back parent face others level office door health person art war "
+    "history party result change morning reason research girl guy moment air teacher force "
+    "education foot boy age policy music market sense nation plan college interest death "
+    "experience effect use class control care field development role effort rate heart drug "
+    "show leader light voice wife police mind price report decision son view relationship town "
+    "road arm difference value building action model season society tax director position "
+    "player record paper space ground form event official matter center couple site project"
+).split()

@@ -12,7 +12,15 @@ from .profile import (
     check,
 )
 from .reading import Unreadable
-from .suggestions import QUESTIONS, SOURCES, facts, measured_fact, suggest
+from .suggestions import (
+    QUESTIONS,
+    SOURCES,
+    facts,
+    is_preference,
+    measured_answers,
+    measured_fact,
+    suggest,
+)
 from .tokens import TOKENIZER_LABEL
 
 __all__ = [
@@ -26,6 +34,8 @@ __all__ = [
     "Unreadable",
     "check",
     "facts",
+    "is_preference",
+    "measured_answers",
     "measured_fact",
     "suggest",
 ]

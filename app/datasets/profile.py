@@ -189,16 +189,17 @@ class Profiler:
             self.warnings.append(LineError(line, code, detail))
 
     def _tokens_of(self, texts: list[str]) -> list[list[int]]:
-        return self.encoding.encode_ordinary_batch(texts, num_threads=1) if texts else []
+        encode = self.encoding.encode_ordinary
+        return [encode(text) for text in texts]
 
     def _add(self, batch: list[Example]) -> None:
         wholes = [example.whole for example in batch]
         requests = [example.request for example in batch]
         whole_ids = self._tokens_of(wholes)
         request_ids = self._tokens_of(requests)
-        shingles = similarity.shingle_sets(whole_ids)
-        for example, ids, request, sets in zip(
-            batch, whole_ids, request_ids, shingles, strict=True
+        shingles = similarity.ShingleBatch(whole_ids)
+        for index, (example, ids, request) in enumerate(
+            zip(batch, whole_ids, request_ids, strict=True)
         ):
             self.valid += 1
             for code, detail in example.warnings:
@@ -229,7 +230,7 @@ class Profiler:
             label_like = len(example.output.strip()) <= MAX_LABEL_CHARS and bool(example.request)
             self.label_like.append(label_like)
             self._describe(example, len(request))
-            self._sample(example, whole_key, sets, ids, request, label_like)
+            self._sample(example, whole_key, shingles, index, ids, request, label_like)
         if self.progress is not None:
             self.progress(self.examples)
 
@@ -279,7 +280,8 @@ class Profiler:
         self,
         example: Example,
         whole_key: int,
-        shingles: np.ndarray,
+        batch: similarity.ShingleBatch,
+        index: int,
         ids: list[int],
         request: list[int],
         label_like: bool,
@@ -288,7 +290,7 @@ class Profiler:
             return  # an exact duplicate of a sampled example: counted exactly elsewhere
         self.distinct_seen += 1
         self._diversity(example, ids)
-        key = similarity.sample_key(shingles)
+        key = batch.keys[index]
         full = len(self.sample) >= self.sample_size
         if full and (key, example.line) >= (self.sample[0].key, self.sample[0].line):
             return
@@ -300,7 +302,7 @@ class Profiler:
         item = _Item(
             key,
             example.line,
-            shingles,
+            batch.shingles(index),
             input_sets[0] if label_like else None,
             np.asarray(skeleton, dtype=np.uint32),
             _snippet(example.request) + " → " + _snippet(example.output)
@@ -393,8 +395,11 @@ class Profiler:
             "majority_share": labels["majority"],
             "edge_cases": edge,
         }
-        if self.reading.format == "preference":
-            profile["pairs"] = {"count": self.pairs_total, "identical": self.identical_pairs}
+        profile["pairs"] = (
+            {"count": self.pairs_total, "identical": self.identical_pairs}
+            if self.reading.format == "preference"
+            else None
+        )
         profile["suggested_answers"] = suggestions.suggest(profile)
         return profile
 

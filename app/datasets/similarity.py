@@ -67,33 +67,47 @@ def shingle_hashes(ids: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.
     return hashes[keep], np.asarray(lengths, dtype=np.int64) - (SHINGLE - 1)
 
 
+class ShingleBatch:
+    """The shingles of a batch of texts, mixed, one text after another; each text's sample key
+    computed for all at once, its sorted set only on demand (for the texts the sample keeps)."""
+
+    def __init__(self, token_lists: list[list[int]]) -> None:
+        long_at = [i for i, ids in enumerate(token_lists) if len(ids) >= SHORT_TOKENS]
+        counts = np.zeros(len(token_lists), dtype=np.int64)
+        pieces: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(token_lists)
+        if long_at:
+            ids = np.fromiter(
+                (t for i in long_at for t in token_lists[i]),
+                dtype=np.uint32,
+                count=sum(len(token_lists[i]) for i in long_at),
+            )
+            hashes, long_counts = shingle_hashes(ids, [len(token_lists[i]) for i in long_at])
+            split = np.split(hashes, np.cumsum(long_counts)[:-1])
+            for i, part in zip(long_at, split, strict=True):
+                pieces[i] = part
+        for i, ids_list in enumerate(token_lists):
+            if len(ids_list) < SHORT_TOKENS:
+                pieces[i] = np.asarray(ids_list, dtype=np.uint32) ^ np.uint32(0xA5A5A5A5)
+        for i, piece in enumerate(pieces):
+            counts[i] = len(piece)
+        values = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint32)
+        self.mixed = fmix32(values)
+        self.ends = np.cumsum(counts)
+        self.starts = self.ends - counts
+        nonempty = counts > 0
+        smallest = np.zeros(len(token_lists), dtype=np.uint32)
+        if nonempty.any():
+            smallest[nonempty] = np.minimum.reduceat(self.mixed, self.starts[nonempty])
+        self.keys = fmix32(smallest ^ np.uint32(0x5BD1E995)).tolist()
+
+    def shingles(self, i: int) -> np.ndarray:
+        """Text i's shingle set, sorted, at most MAX_SHINGLES (the smallest)."""
+        return np.unique(self.mixed[self.starts[i] : self.ends[i]])[:MAX_SHINGLES]
+
+
 def shingle_sets(token_lists: list[list[int]]) -> list[np.ndarray]:
-    """Each text's shingles, mixed, unique and sorted, at most MAX_SHINGLES (the smallest)."""
-    long_at = [i for i, ids in enumerate(token_lists) if len(ids) >= SHORT_TOKENS]
-    result: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(token_lists)
-    if long_at:
-        ids = np.fromiter(
-            (t for i in long_at for t in token_lists[i]),
-            dtype=np.uint32,
-            count=sum(len(token_lists[i]) for i in long_at),
-        )
-        hashes, counts = shingle_hashes(ids, [len(token_lists[i]) for i in long_at])
-        mixed = fmix32(hashes)
-        for i, part in zip(long_at, np.split(mixed, np.cumsum(counts)[:-1]), strict=True):
-            result[i] = np.unique(part)[:MAX_SHINGLES]
-    for i, ids_list in enumerate(token_lists):
-        if len(ids_list) < SHORT_TOKENS:
-            tokens = np.asarray(ids_list, dtype=np.uint32) ^ np.uint32(0xA5A5A5A5)
-            result[i] = np.unique(fmix32(tokens))[:MAX_SHINGLES]
-    return result
-
-
-def sample_key(shingles: np.ndarray) -> int:
-    """A uniform 32-bit key equal for two sets with probability their Jaccard similarity."""
-    if len(shingles) == 0:
-        return 0
-    smallest = np.array([int(shingles[0]) ^ 0x5BD1E995], dtype=np.uint32)
-    return int(fmix32(smallest)[0])
+    batch = ShingleBatch(token_lists)
+    return [batch.shingles(i) for i in range(len(token_lists))]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -139,6 +153,7 @@ def similar_pairs(
     """Every pair (i, j, similarity), i < j, whose similarity is at least `threshold`, found
     through LSH banding and verified on the shingles themselves."""
     permutations = _permutations()
+    small = [frozenset(s.tolist()) if len(s) <= 64 else None for s in sets]
     buckets: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
     found: list[tuple[int, int, float]] = []
     for j, shingles in enumerate(sets):
@@ -149,8 +164,14 @@ def similar_pairs(
             candidates.update(members)
             if len(members) < _BUCKET_LIMIT:
                 members.append(j)
+        mine = small[j]
         for i in sorted(candidates):
-            value = jaccard(sets[i], shingles)
+            theirs = small[i]
+            if mine is not None and theirs is not None:
+                shared = len(mine & theirs)
+                value = shared / (len(mine) + len(theirs) - shared)
+            else:
+                value = jaccard(sets[i], shingles)
             if value >= threshold:
                 found.append((i, j, value))
     return found

@@ -290,3 +290,27 @@ def measured_fact(
         "or in another language)",
         f"{head_zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
     )
+
+
+# What a measurement establishes, for the engine (Evidence.measured_answers): only the answers
+# the check can see. Edge cases are left out: short, long, malformed or other-language inputs
+# can be counted, hard or adversarial cases can't, so a team's "yes" there stays theirs to prove.
+MEASURED = ("example_count", "data_quality", "data_diversity")
+
+
+def measured_answers(profile: Mapping[str, Any] | None) -> dict[str, str]:
+    """The answers a stored profile measured: example_count, data_quality, data_diversity
+    (data_diversity only when enough examples were read to judge it)."""
+    if not profile or not profile.get("valid"):
+        return {}
+    suggested = suggest(profile)
+    return {q: suggested[q] for q in MEASURED if suggested.get(q) not in (None, "unsure")}
+
+
+def is_preference(profile: Mapping[str, Any] | None) -> bool:
+    """Whether an attached dataset holds preference pairs (chosen and rejected answers)."""
+    return (
+        bool(profile)
+        and profile.get("format") == "preference"
+        and bool((profile.get("pairs") or {}).get("count"))
+    )
