@@ -5,8 +5,6 @@ checks among them), tokens with the chat overhead, labels, and the regression fi
 import json
 import random
 
-import pytest
-
 from app import datasets
 from app.datasets.schema import DatasetProfile
 from tests import dataset_files as files
