@@ -49,6 +49,8 @@ SHOWN_LABELS = 20
 # Templates: token ids of an input's opening and closing kept for the skeleton.
 TEMPLATE_HEAD, TEMPLATE_TAIL = 48, 16
 TEMPLATE_MIN_FIXED = 3
+TEMPLATE_RUN = 4
+SLOT = -1
 TEMPLATE_LEVELS = (0.8, 0.6, 0.45, 0.3, 0.2, 0.1)
 # Diversity measures are computed on a fixed-size random sample, since both depend on size.
 SAMPLE_EXAMPLES = 500
@@ -227,7 +229,7 @@ class Profiler:
             self.whole_keys.append(whole_key)
             self.input_keys.append(_digest(_normal(input_text)))
             self.output_keys.append(output_key)
-            label_like = len(example.output.strip()) <= MAX_LABEL_CHARS and bool(example.request)
+            label_like = example.labelled and len(example.output.strip()) <= MAX_LABEL_CHARS
             self.label_like.append(label_like)
             self._describe(example, len(request))
             self._sample(example, whole_key, shingles, index, ids, request, label_like)
@@ -263,7 +265,7 @@ class Profiler:
     def _describe(self, example: Example, request_tokens: int) -> None:
         """Facts about one valid example that need its text: labels, script, edge cases."""
         output = example.output.strip()
-        if len(output) > MAX_LABEL_CHARS or not example.request:
+        if len(output) > MAX_LABEL_CHARS or not example.labelled:
             self.long_outputs += 1
         elif self.label_counts is not None:
             key = _normal(output)
@@ -294,11 +296,9 @@ class Profiler:
         full = len(self.sample) >= self.sample_size
         if full and (key, example.line) >= (self.sample[0].key, self.sample[0].line):
             return
-        user_side = example.input if example.request else example.output
-        input_sets = similarity.shingle_sets([self.encoding.encode_ordinary(user_side[:4000])])
-        skeleton = request[:TEMPLATE_HEAD] + request[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
-        if not example.request:
-            skeleton = ids[:TEMPLATE_HEAD] + ids[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
+        prompt = self.encoding.encode_ordinary(example.prompt[:20_000])
+        input_sets = similarity.shingle_sets([prompt[:4000]])
+        skeleton = prompt[:TEMPLATE_HEAD] + prompt[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
         item = _Item(
             key,
             example.line,
@@ -508,9 +508,11 @@ class Profiler:
         return found
 
     def _templates(self) -> dict[str, Any]:
-        """Inputs made from one template: the tokens most inputs share are kept, the others
-        (the slots) masked; inputs with the same skeleton of at least TEMPLATE_MIN_FIXED fixed
-        tokens are one template. Tried at several levels of "most", the largest cluster wins."""
+        """Inputs made from one template. The tokens at least a given share of sampled inputs
+        contain are kept, the others (the slots) masked: inputs with the same skeleton (at least
+        TEMPLATE_MIN_FIXED distinct fixed tokens), or the same fixed opening or closing (at
+        least TEMPLATE_RUN tokens, up to 8 compared, so a slot word that happens to be a fixed
+        one doesn't split them), are one template. Tried at several shares, the largest wins."""
         items = self.sample
         n = len(items)
         empty = {"share": 0.0, "count": 0, "words": "", "examples": [], "clusters": []}
@@ -519,12 +521,12 @@ class Profiler:
         frequency: Counter[int] = Counter()
         for item in items:
             frequency.update(set(item.skeleton.tolist()))
-        best: tuple[int, tuple[int, ...], list[int]] | None = None
+        best: tuple[tuple, list[int]] | None = None
         for level in TEMPLATE_LEVELS:
             fixed = {token for token, count in frequency.items() if count >= level * n}
             if len(fixed) < TEMPLATE_MIN_FIXED:
                 continue
-            clusters: dict[tuple[int, ...], list[int]] = {}
+            clusters: dict[tuple, list[int]] = {}
             for k, item in enumerate(items):
                 skeleton: list[int] = []
                 kept = 0
@@ -532,17 +534,28 @@ class Profiler:
                     if token in fixed:
                         skeleton.append(token)
                         kept += 1
-                    elif not skeleton or skeleton[-1] != -1:
-                        skeleton.append(-1)
-                if kept >= TEMPLATE_MIN_FIXED and len(set(skeleton) - {-1}) >= TEMPLATE_MIN_FIXED:
-                    clusters.setdefault(tuple(skeleton), []).append(k)
-            for skeleton, members in clusters.items():
-                if len(members) >= 3 and (best is None or len(members) > len(best[2])):
-                    best = (level, skeleton, members)
+                    elif not skeleton or skeleton[-1] != SLOT:
+                        skeleton.append(SLOT)
+                # The whole skeleton: only when most of the input is fixed (a common word or
+                # two around free text is no template).
+                if len(set(skeleton) - {SLOT}) >= TEMPLATE_MIN_FIXED and kept * 2 >= len(
+                    item.skeleton
+                ):
+                    clusters.setdefault(("whole", *skeleton), []).append(k)
+                if SLOT not in skeleton:
+                    continue
+                opening = skeleton[: skeleton.index(SLOT)]
+                if len(opening) >= TEMPLATE_RUN:
+                    clusters.setdefault(("open", *opening[:8], SLOT), []).append(k)
+                closing = skeleton[len(skeleton) - skeleton[::-1].index(SLOT) :]
+                if len(closing) >= TEMPLATE_RUN:
+                    clusters.setdefault(("close", SLOT, *closing[-8:]), []).append(k)
+            for key, members in clusters.items():
+                if len(members) >= 3 and (best is None or len(members) > len(best[1])):
+                    best = (key, members)
         if best is None:
             return empty
-        _, skeleton, members = best
-        words = self.encoding.decode([t if t >= 0 else 1131 for t in skeleton])  # 1131: " …"
+        key, members = best
         lines = sorted(items[k].line for k in members)
         share = len(members) / n
         distinct = self.valid - self.exact_count
@@ -550,13 +563,26 @@ class Profiler:
         return {
             "share": share,
             "count": count,
-            "words": " ".join(words.split()),
+            "words": self._template_words(list(key[1:])),
             "examples": [
                 {"line": items[k].line, "text": items[k].text}
                 for k in sorted(members, key=lambda k: items[k].line)[:3]
             ],
             "clusters": [lines[:SHOWN_GROUPS]],
         }
+
+    def _template_words(self, skeleton: list[int]) -> str:
+        """The template as text, each slot shown as {…}."""
+        parts: list[str] = []
+        run: list[int] = []
+        for token in skeleton:
+            if token == SLOT:
+                parts.append(self.encoding.decode(run) + " {…}")
+                run = []
+            else:
+                run.append(token)
+        parts.append(self.encoding.decode(run))
+        return " ".join("".join(parts).split())
 
     def _labels(self, valid: int) -> dict[str, Any]:
         none = {"top": None, "other": 0, "classes": 0, "majority": None}

@@ -79,6 +79,17 @@ class Example:
     rejected: str | None = None  # a preference pair's rejected answer
     warnings: tuple[tuple[str, str], ...] = ()  # (code, detail): kept, but worth fixing
     has_system: bool = False
+    user_side: str = ""  # every user turn: what templates and label conflicts are measured on
+
+    @property
+    def labelled(self) -> bool:
+        """One input, one trained output, no rejected one: the output may be a label."""
+        trained = sum(1 for _, _, is_trained in self.parts if is_trained)
+        return bool(self.request) and self.rejected is None and trained <= 1
+
+    @property
+    def prompt(self) -> str:
+        return self.user_side or self.request or self.output
 
     @property
     def input(self) -> str:
@@ -404,6 +415,7 @@ def _conversation(
         request,
         output,
         context,
+        user_side="\n".join(text for role, text, _ in turns if role == "user"),
         dialogue=dialogue,
         parts=parts,
         warnings=tuple(warnings),

@@ -70,8 +70,8 @@ def test_a_single_template_is_one_cluster():
     profile = check(files.single_template(200))
     assert profile["largest_cluster_share"] == 1.0
     assert profile["largest_template"] == {
-        "words": "Write a short product description for..., a... gadget priced at ... dollars, "
-        "for our online shop.",
+        "words": "Write a short product description for {…}, a {…} gadget priced at {…} "
+        "dollars, for our online shop.",
         "count": 200,
     }
     assert profile["largest_template_share"] == 1.0
