@@ -351,7 +351,8 @@ class Profiler:
             "valid": valid,
             "invalid": self.invalid,
             "errors": [
-                {"line": e.line, "code": e.code, "detail": e.detail[:200]} for e in self.errors
+                {"line": e.line, "code": e.code, "detail": e.detail[:200], "snippet": e.snippet}
+                for e in self.errors
             ],
             "error_counts": dict(self.error_codes.most_common(30)),
             "warnings": [

@@ -8,6 +8,7 @@ be used becomes a `LineError` with its line number; a file that cannot be read a
 """
 
 import csv
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ class LineError:
     line: int
     code: str
     detail: str = ""
+    snippet: str = ""  # the line's start, for the downloadable list of bad lines
+
+
+def _with_snippet(error: LineError, raw: bytes) -> LineError:
+    text = raw[:120].decode("utf-8", "replace")
+    return LineError(error.line, error.code, error.detail, " ".join(text.split())[:100])
 
 
 @dataclass(slots=True)
@@ -106,7 +113,7 @@ class Example:
 class Reading:
     """What the reader learned about the file besides its examples."""
 
-    format: str | None = None  # "chat" | "prompt_completion" | "csv"
+    format: str | None = None  # chat, prompt_completion, alpaca, sharegpt, preference, text, csv
     columns: tuple[str, str] | None = None  # the CSV columns used as input and output
     delimiter: str | None = None
     bytes_read: int = 0
@@ -206,12 +213,12 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
 def _read_jsonl(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
-    yield _json_line(first, raw, reading)
-    for number, raw in lines:
-        if raw is None:
+    for number, line in itertools.chain([(first, raw)], lines):
+        if line is None:
             yield LineError(number, "too_long")
-        elif raw.strip():
-            yield _json_line(number, raw, reading)
+        elif line.strip():
+            result = _json_line(number, line, reading)
+            yield _with_snippet(result, line) if isinstance(result, LineError) else result
         else:
             reading.blank_lines += 1
 

@@ -21,6 +21,7 @@ class LineProblem(Strict):
     line: Line
     code: Short
     detail: Short = ""
+    snippet: Short = ""
     message: str = Field("", max_length=500, description="The problem in the request's language")
 
 

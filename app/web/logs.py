@@ -12,7 +12,8 @@ import traceback
 
 _SLASH = r"(?:/|%2[fF])"
 TOKEN_IN_PATH = re.compile(
-    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
+    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments|datasets{_SLASH}(?:checks|progress))"
+    rf"{_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
 # A manage token is a password: none of it is kept, wherever it shows (a header echoed in a
 # message, a form field or JSON member quoted in one, a query string).

@@ -35,7 +35,7 @@ def test_clean_diverse_set():
         "example_count": "100_to_1k",
         "data_quality": "clean",
         "data_diversity": "diverse",
-        "edge_cases": "no",
+        "edge_cases": "unsure",  # a low share of unusual inputs says nothing of hard cases
     }
 
 
@@ -137,7 +137,12 @@ def test_examples_over_the_context_limit_are_counted_with_their_lines():
 def test_prompt_completion_and_csv_formats():
     pc = check(b'{"prompt": "2+2?", "completion": "4"}\n{"prompt": "3+3?", "completion": ""}\n')
     assert (pc["format"], pc["valid"], pc["invalid"]) == ("prompt_completion", 1, 1)
-    assert pc["errors"][0] == {"line": 2, "code": "empty_output", "detail": ""}
+    assert pc["errors"][0] == {
+        "line": 2,
+        "code": "empty_output",
+        "detail": "",
+        "snippet": '{"prompt": "3+3?", "completion": ""}',
+    }
     csv = check(
         'Question,Answer\n什么是 LoRA?,一种微调方法\n"multi\nline",ok\nonly one cell\n'.encode()
     )
@@ -147,7 +152,7 @@ def test_prompt_completion_and_csv_formats():
         2,
         1,
     )
-    assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": ""}]
+    assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": "", "snippet": ""}]
     tsv = check(b"input\toutput\nhello\tworld\n")
     assert (tsv["format"], tsv["valid"]) == ("csv", 1)
 
@@ -198,7 +203,7 @@ def test_a_10_mb_line_is_skipped_without_being_held_in_memory():
     profile = datasets.check(chunks)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert profile["errors"] == [{"line": 21, "code": "too_long", "detail": ""}]
+    assert profile["errors"] == [{"line": 21, "code": "too_long", "detail": "", "snippet": ""}]
     # The chunks themselves (10 MB) are the caller's; the check adds little beyond one line's cap.
     assert peak < 3 * 1024 * 1024
 
@@ -281,6 +286,6 @@ def test_every_profile_fits_its_documented_schema(build):
     profile = check(build())
     validated = DatasetProfile.model_validate({**profile, "file_name": "train.jsonl"}).model_dump()
     assert [
-        {k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")
+        {k: e[k] for k in ("line", "code", "detail", "snippet")} for e in validated.pop("errors")
     ] == profile.pop("errors")
     assert validated == {**profile, "file_name": "train.jsonl"}
