@@ -366,3 +366,30 @@ def test_the_three_line_file_that_gave_a_500():
     assert profile["near_duplicate_groups"] == [[1, 2, 3]]
     assert [p["lines"] for p in profile["near_duplicate_pairs"]] == [[1, 2]]
     validated(profile)
+
+
+# --- what the engine is told ---------------------------------------------------------------
+
+
+def test_measured_answers_leave_out_what_the_check_cant_see():
+    profile = check(files.near_duplicates(500, share=0.4))
+    assert datasets.measured_answers(profile) == {
+        "example_count": "100_to_1k",  # 500 valid, 200 near-duplicates could go: 300 usable
+        "data_quality": "clean",
+        "data_diversity": "clustered",
+    }
+    few = check(files.clean_diverse(20))
+    assert datasets.measured_answers(few) == {"example_count": "under_100", "data_quality": "clean"}
+    assert datasets.measured_answers(None) == {}
+    assert datasets.measured_answers({}) == {}
+    # Edge cases are never measured, whatever the share of unusual inputs.
+    mixed = check(files.mixed_languages(english=150, chinese=50))
+    assert mixed["suggested_answers"]["edge_cases"] == "yes"
+    assert "edge_cases" not in datasets.measured_answers(mixed)
+
+
+def test_is_preference_needs_pairs():
+    assert datasets.is_preference(None) is False
+    assert datasets.is_preference({"format": "preference", "pairs": {"count": 0}}) is False
+    assert datasets.is_preference({"format": "preference", "pairs": {"count": 3}}) is True
+    assert datasets.is_preference({"format": "chat", "pairs": None}) is False
