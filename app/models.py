@@ -310,3 +310,20 @@ def autogenerate_filter(dialect: str):
         return only_on is None or only_on == dialect
 
     return include_object
+
+
+class DatasetCheck(Base):
+    """A dataset check's profile, kept for a day (app/datasets/store.py) so that its report has
+    a URL of its own and attaching it sends only its id: the numbers are the server's, never a
+    browser's. Bound to the draft it was started from; deleted with it (migration 0031)."""
+
+    __tablename__ = "dataset_checks"
+
+    # A random 32-character id: the capability to read the report.
+    id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    profile: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

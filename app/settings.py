@@ -77,6 +77,18 @@ class Settings(BaseSettings):
         validation_alias="APP_MAX_UPLOAD_BYTES",
         description="Largest file the dataset check reads; bigger ones get 413 before being read whole.",
     )
+    max_concurrent_checks: int = Field(
+        default=2,
+        ge=1,
+        validation_alias="APP_MAX_CONCURRENT_CHECKS",
+        description="Dataset checks run at once; more get 503 with Retry-After.",
+    )
+    max_check_examples: int = Field(
+        default=1_000_000,
+        ge=1,
+        validation_alias="APP_MAX_CHECK_EXAMPLES",
+        description="Most lines (examples) one dataset check reads; a file with more gets 413.",
+    )
     https: bool = Field(
         default=False,
         validation_alias="APP_HTTPS",

@@ -136,3 +136,64 @@ def malformed(seed: int = 6) -> bytes:
     for number, earlier in DUPLICATE_LINES.items():
         lines[number] = lines[earlier]
     return b"\n".join(lines[n] for n in range(1, 61)) + b"\n"
+
+
+# Common English words, each one cl100k_base token with its leading space.
+ENGLISH = (
+    "time year people way day man thing woman life child world school state family student "
+    "group country problem hand part place case week company system program question work "
+    "government number night point home water room mother area money story fact month lot "
+    "right study book eye job word business issue side kind head house service friend father "
+    "power hour game line end member law car city community name president team minute idea "
+    "kid body information back parent face others level office door health person art war "
+    "history party result change morning reason research girl guy moment air teacher force "
+    "education foot boy age policy music market sense nation plan college interest death "
+    "experience effect use class control care field development role effort rate heart drug "
+    "show leader light voice wife police mind price report decision son view relationship town "
+    "road arm difference value building action model season society tax director position "
+    "player record paper space ground form event official matter center couple site project"
+).split()
+
+
+def planted_pairs(pairs: int = 300, singles: int = 300, seed: int = 11):
+    """Text examples (TRL "text" format) of 60-150 English words: `singles` unrelated ones and
+    `pairs` pairs, each a text and a copy with some of its words replaced, so that their
+    similarity spreads from about 0.5 to 1. Returns the file and the (line, line) of every planted pair."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    planted: list[tuple[int, int]] = []
+    for _ in range(singles):
+        texts.append(" ".join(rng.choice(ENGLISH) for _ in range(rng.randint(60, 150))))
+    for _ in range(pairs):
+        words = [rng.choice(ENGLISH) for _ in range(rng.randint(60, 150))]
+        copy = list(words)
+        # About 5 shingles change per word replaced: aim at a similarity from 0.55 to 1.
+        target = rng.uniform(0.55, 1.0)
+        changes = round(len(words) * (1 - target) / (5 * (1 + target)))
+        for at in rng.sample(range(len(words)), changes):
+            copy[at] = rng.choice(ENGLISH)
+        texts.append(" ".join(words))
+        texts.append(" ".join(copy) + " " + rng.choice(ENGLISH))  # never an exact copy
+        planted.append((len(texts) - 1, len(texts)))
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    position = {old: new + 1 for new, old in enumerate(order)}  # 1-based line numbers
+    data = jsonl({"text": texts[old]} for old in order)
+    return data, [(position[a - 1], position[b - 1]) for a, b in planted], [texts[o] for o in order]
+
+
+def brute_force_jaccard(a: str, b: str) -> float:
+    """Jaccard similarity by the check's definition, computed the slow, obvious way: sets of
+    5-token tuples (sets of tokens under 30 tokens), no hashing, no sketch."""
+    from app.datasets import tokens
+
+    encode = tokens.encoding().encode_ordinary
+
+    def shingles(text: str) -> set:
+        ids = encode(text)
+        if len(ids) < 30:
+            return {("token", i) for i in ids}
+        return {tuple(ids[i : i + 5]) for i in range(len(ids) - 4)}
+
+    first, second = shingles(a), shingles(b)
+    return len(first & second) / len(first | second)

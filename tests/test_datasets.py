@@ -3,13 +3,14 @@ and accepting suggested answers into a draft."""
 
 import gzip
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from app.main import create_app
-from app.models import Assessment
+from app.models import Assessment, DatasetCheck, utcnow
 from app.settings import Settings
 from tests import dataset_files as files
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
@@ -19,6 +20,8 @@ PAGE = "/datasets/check"
 
 
 def upload(client, content: bytes, name: str = "train.jsonl", path: str = API, **kwargs):
+    """POST the file; the page's POST, redirect, GET is followed to the report."""
+    kwargs.setdefault("follow_redirects", True)
     return client.post(path, files={"file": (name, content, "application/octet-stream")}, **kwargs)
 
 
@@ -49,15 +52,21 @@ def test_api_reports_the_contract_fields(client):
         2,
     )
     assert [e["line"] for e in body["errors"]] == sorted(files.MALFORMED_LINES)
-    assert body["errors"][0] == {"line": 3, "code": "not_json", "detail": "", "message": "not JSON"}
-    assert set(body["tokens"]) == {"min", "median", "p95", "max"}
+    assert body["errors"][0] == {
+        "line": 3,
+        "code": "not_json",
+        "detail": "",
+        "snippet": '{"messages": [{"role": "user", "content": "cut off',
+        "message": "not JSON",
+    }
+    assert set(body["tokens"]) == {"min", "median", "p95", "max", "total", "trained", "mean"}
     assert 0 <= body["near_duplicate_share"] <= 1 and 0 <= body["largest_cluster_share"] <= 1
     assert body["labels"] is None
     assert body["suggested_answers"] == {
         "example_count": "under_100",
         "data_quality": "noisy",
         "data_diversity": "diverse",
-        "edge_cases": "no",
+        "edge_cases": "unsure",
     }
     assert body["file_name"] == "train.jsonl"
     assert body["facts"]["data_quality"][0].startswith("12% of lines are unusable (7 of 60)")
@@ -173,7 +182,7 @@ def test_the_page_is_reachable_from_the_data_step(client):
     token = reach_data_step(client)
     page = html(client.get(f"/d/{token}/data"))
     link = page.select_one(".dataset-check-link a")
-    assert link["href"].endswith(f"/datasets/check?draft={token}")
+    assert link["href"].endswith(f"/d/{token}/data/check")  # the token in the path, masked in logs
     form = html(client.get(link["href"])).select_one("form[data-dataset-check]")
     assert form["enctype"] == "multipart/form-data" and form["method"] == "post"
     assert form.select_one('input[name="draft"]')["value"] == token
@@ -217,7 +226,7 @@ def test_the_page_shows_a_bad_file_as_a_422_with_its_lines(client):
 
 def accept(client, token: str, page, button: str, attach: bool):
     form = page.select_one(f"form[action$='/d/{token}/data/measured']")
-    data = {"profile": form.select_one('input[name="profile"]')["value"], "accept": button}
+    data = {"check": form.select_one('input[name="check"]')["value"], "accept": button}
     if attach:
         data["attach"] = "1"
     return client.post(f"/d/{token}/data/measured", data=data)
@@ -239,7 +248,7 @@ def test_accepting_all_suggestions_stores_answers_and_the_profile(client, app):
         "example_count": "100_to_1k",
         "data_quality": "clean",
         "data_diversity": "clustered",
-        "edge_cases": "no",
+        "edge_cases": "unsure",  # never a measured "no": hard cases can't be seen
     }
     assert draft.data_profile["valid"] == 300 and draft.data_profile["file_name"] == "train.jsonl"
     assert abs(draft.data_profile["near_duplicate_share"] - 0.4) <= 0.05
@@ -258,11 +267,22 @@ def test_accepting_one_suggestion_without_attaching(client, app):
     assert draft.data_profile is None
 
 
-def test_a_forged_profile_is_refused_and_nothing_stored(client, app):
+def test_a_client_cant_post_numbers_only_a_check_id_of_its_own_draft(client, app):
     token = reach_data_step(client)
+    forged = {"valid": 250_000, "examples": 250_000, "format": "chat"}
+    for data in (
+        {"profile": json.dumps(forged), "accept": "all", "attach": "1"},  # numbers: ignored
+        {"check": "x" * 32, "accept": "all", "attach": "1"},  # an unknown check
+    ):
+        response = client.post(f"/d/{token}/data/measured", data=data)
+        assert response.status_code == 422
+        assert "no longer kept" in html(response).select_one("#error-summary p").text
+    # Another draft's check can't be attached to this one, even with its id.
+    other = reach_data_step(client)
+    report = html(upload(client, files.clean_diverse(40), path=PAGE, data={"draft": other}))
+    check_id = report.select_one('input[name="check"]')["value"]
     response = client.post(
-        f"/d/{token}/data/measured",
-        data={"profile": json.dumps({"valid": 5}), "accept": "all", "attach": "1"},
+        f"/d/{token}/data/measured", data={"check": check_id, "accept": "all", "attach": "1"}
     )
     assert response.status_code == 422
     draft = stored(app, token)
@@ -297,14 +317,29 @@ def test_progress_is_404_for_an_unknown_check(client):
     assert client.get("/datasets/progress/" + "a" * 32).status_code == 404
 
 
-def test_a_check_never_stores_anything(client, app):
+def test_a_check_changes_no_draft_and_keeps_only_its_profile_for_a_day(client, app):
     token = reach_data_step(client)
     before = stored(app, token).answers
-    upload(client, files.clean_diverse(50), path=PAGE, data={"draft": token})
+    response = upload(client, files.clean_diverse(50), path=PAGE, data={"draft": token})
     upload(client, BAD_FILES["binary"], path=PAGE, data={"draft": token})
     after = stored(app, token)
     assert after.answers == before and after.data_profile is None
     assert count_assessments(app) == 1
+    with app.state.db.read() as session:
+        [check] = session.scalars(select(DatasetCheck)).all()
+    assert check.assessment_id == after.id and check.profile["valid"] == 50
+    assert check.expires_at - check.created_at == timedelta(hours=24)
+    # The report has its own address: reloading it shows the report, not an empty form.
+    assert str(response.url).endswith(f"/d/{token}/data/checks/{check.id}")
+    again = html(client.get(response.url))
+    assert again.select_one('input[name="check"]')["value"] == check.id
+    plain = html(client.get(f"/datasets/checks/{check.id}"))
+    assert plain.select_one("#summary-heading") is not None
+    assert plain.select("form[action*='/data/measured']") == []  # no token, nothing to accept
+    assert client.get("/datasets/checks/" + "y" * 32).status_code == 404
+    with app.state.db.write() as session:
+        session.get(DatasetCheck, check.id).expires_at = utcnow() - timedelta(seconds=1)
+    assert client.get(f"/datasets/checks/{check.id}").status_code == 410
 
 
 def corpus() -> dict[str, bytes]:

@@ -4,20 +4,38 @@ Pure Python, no web and no database: `check(chunks)` turns an upload's bytes int
 (a JSON-ready dict), `suggest` / `facts` / `measured_fact` put its numbers into words.
 """
 
-from .profile import CONTEXT_LIMITS, DEFAULT_CONTEXT_LIMIT, check
+from .profile import (
+    CONTEXT_LIMITS,
+    DEFAULT_CONTEXT_LIMIT,
+    DEFAULT_MAX_EXAMPLES,
+    TooManyExamples,
+    check,
+)
 from .reading import Unreadable
-from .suggestions import QUESTIONS, SOURCES, facts, measured_fact, suggest
+from .suggestions import (
+    QUESTIONS,
+    SOURCES,
+    facts,
+    is_preference,
+    measured_answers,
+    measured_fact,
+    suggest,
+)
 from .tokens import TOKENIZER_LABEL
 
 __all__ = [
     "CONTEXT_LIMITS",
     "DEFAULT_CONTEXT_LIMIT",
+    "DEFAULT_MAX_EXAMPLES",
+    "TooManyExamples",
     "QUESTIONS",
     "SOURCES",
     "TOKENIZER_LABEL",
     "Unreadable",
     "check",
     "facts",
+    "is_preference",
+    "measured_answers",
     "measured_fact",
     "suggest",
 ]

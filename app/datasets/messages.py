@@ -54,6 +54,18 @@ FILE_PROBLEMS = {
         "The file is larger than {detail}. Check a sample of your data instead.",
         "文件超过 {detail}。请改为检查数据的一个样本。",
     ),
+    "busy": Text(
+        "{detail} dataset checks are already running, the most this server runs at once "
+        "(APP_MAX_CONCURRENT_CHECKS). Try again in a few seconds.",
+        "已有 {detail} 个数据检查在运行，这是本服务器同时运行的上限（APP_MAX_CONCURRENT_CHECKS）。"
+        "请几秒后重试。",
+    ),
+    "too_many_examples": Text(
+        "The file has more than {detail} lines, the most one check reads "
+        "(APP_MAX_CHECK_EXAMPLES). Check a sample of your data, or raise the setting.",
+        "文件超过 {detail} 行，这是一次检查读取的上限（APP_MAX_CHECK_EXAMPLES）。"
+        "请检查数据的一个样本，或调高该设置。",
+    ),
     "no_file": Text("Choose a file to check.", "请选择要检查的文件。"),
     "not_multipart": Text(
         'Send the file as multipart/form-data, in a field named "file".',
@@ -88,9 +100,58 @@ LINE_PROBLEMS = {
     "empty_output": Text("empty output", "输出为空"),
     "no_prompt": Text('"prompt" is missing or not text', '缺少 "prompt" 或它不是文本'),
     "no_completion": Text('"completion" is missing or not text', '缺少 "completion" 或它不是文本'),
+    "nan_literal": Text(
+        "{detail} is not valid JSON (write null or a number)",
+        "{detail} 不是合法的 JSON（请写 null 或数字）",
+    ),
+    "missing_content": Text(
+        'message {detail} has no "content" key', '第 {detail} 条消息缺少 "content" 字段'
+    ),
+    "bad_weight": Text(
+        'weight "{detail}": it must be 0 or 1', 'weight 为 "{detail}"：只能是 0 或 1'
+    ),
+    "orphan_tool": Text(
+        "message {detail} is a tool result with no tool call before it",
+        "第 {detail} 条消息是工具结果，但前面没有对应的工具调用",
+    ),
+    "nothing_trained": Text(
+        "every assistant message has weight 0: nothing to learn",
+        "所有 assistant 消息的 weight 都是 0：没有可学习的内容",
+    ),
+    "no_instruction": Text('"instruction" is not text', '"instruction" 不是文本'),
+    "no_output": Text('"output" is missing or not text', '缺少 "output" 或它不是文本'),
+    "no_chosen": Text('"chosen" (the preferred answer) is missing', '缺少 "chosen"（更优回答）'),
+    "no_rejected": Text('"rejected" (the worse answer) is missing', '缺少 "rejected"（较差回答）'),
+    "empty_rejected": Text("the rejected answer is empty", "较差回答为空"),
+    "unbalanced_quote": Text(
+        "an unclosed quote makes lines {detail} one cell: close the quote",
+        "未闭合的引号把第 {detail} 行并成了一个单元格：请补上引号",
+    ),
     "missing_cell": Text("fewer cells than the header", "单元格比表头少"),
     "csv_error": Text("CSV error: {detail}", "CSV 错误：{detail}"),
 }
+
+
+WARNINGS = {
+    "unknown_key": Text("unknown key: {detail} (ignored)", "未知字段：{detail}（已忽略）"),
+    "unknown_message_key": Text(
+        "unknown key in message {detail} (ignored)", "消息中有未知字段：{detail}（已忽略）"
+    ),
+    "weight_zero": Text(
+        "message {detail} has weight 0: it is not trained on",
+        "第 {detail} 条消息 weight 为 0：不参与训练",
+    ),
+    "no_user": Text("no user message", "没有 user 消息"),
+    "same_pair": Text(
+        "the chosen and rejected answers are the same: the pair teaches nothing",
+        "更优与较差回答相同：这一对教不了任何东西",
+    ),
+}
+
+
+def warning(code: str, lang: str, detail: str = "") -> str:
+    text = WARNINGS.get(code)
+    return text.get(lang).format(detail=detail) if text else code
 
 
 def file_problem(code: str, lang: str, detail: str = "") -> str:
@@ -101,6 +162,12 @@ def line_problem(code: str, lang: str, detail: str = "") -> str:
     text = LINE_PROBLEMS.get(code)
     return text.get(lang).format(detail=detail) if text else code
 
+
+CHECK_UNKNOWN = Text(
+    "This check is no longer kept (reports are kept for a day) or belongs to another "
+    "assessment. Check the file again.",
+    "这次检查已不再保留（报告保留一天），或属于另一个评估。请重新检查文件。",
+)
 
 PROFILE_INVALID = Text(
     "The measured profile sent back was not one this check produced. Check the file again.",

@@ -1,13 +1,23 @@
 """The dataset check: one pass over an upload, in bounded memory, to a profile of measured facts.
 
-`check(chunks)` reads byte chunks (from an HTTP upload or a file), and returns a `Profile`: a
-plain, JSON-ready dict of counts, duplicates, diversity, lengths, labels, possible edge cases
-and suggested answers. Nothing of the upload is kept beyond what the profile shows: up to 20
-error lines, three near-duplicate pairs and a few short snippets, each cut to 160 characters.
-Memory grows with the number of examples (about 0.5 KB each), never with their length.
+`check(chunks)` reads byte chunks (from an HTTP upload or a file), and returns a plain,
+JSON-ready dict of counts, duplicates, diversity, lengths, labels, possible edge cases and
+suggested answers. Nothing of the upload is kept beyond what the profile shows: up to 20 error
+lines, a few pairs and snippets, each cut to 160 characters.
+
+What is exact and what is sampled (see README, "Dataset check"):
+- exact, over every example: counts, line errors and warnings, exact duplicates, repeated
+  inputs with different outputs, token counts and their distribution, labels, edge-case shares;
+  these keep 28 bytes per example (digests and line numbers in compact arrays) or counters of
+  distinct values, so memory stays far below the limit for any file within the size limit,
+  and `max_examples` caps the number of examples anyway;
+- on a sample of at most similarity.SAMPLE_SIZE distinct examples (all of them in smaller
+  files): near-duplicates, templates, near-identical inputs with different labels; on a
+  reservoir of SAMPLE_EXAMPLES: compression ratio and distinct-n.
 """
 
 import hashlib
+import heapq
 import math
 import random
 import re
@@ -25,63 +35,37 @@ from app.datasets.reading import Example, LineError, Reading, Unreadable
 MAX_ERRORS = 20
 BATCH = 256
 SNIPPET = 160
+SHOWN_PAIRS = 3
+SHOWN_GROUPS = 200  # rows offered for download per finding
 DEFAULT_CONTEXT_LIMIT = 4096
-CONTEXT_CACHE = 64  # distinct system prompts (and earlier turns) whose token counts are kept
+DEFAULT_MAX_EXAMPLES = 1_000_000
+SAMPLE_SIZE = 8000  # distinct examples for near-duplicates, templates and label conflicts
+CONTEXT_CACHE = 64  # distinct system prompts whose token counts are kept
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
-# Labels: outputs that are short and repeated (at most this many distinct values, each short).
-MAX_LABELS = 50
+# Labels: outputs that are short and repeated, compared case- and space-insensitively.
+MAX_LABEL_CLASSES = 1000
 MAX_LABEL_CHARS = 60
-# Templates: inputs that open (or close) with the same words; tracked with bounded memory.
-TEMPLATE_WORDS = 5
-HEAVY_HITTERS = 256
+SHOWN_LABELS = 20
+# Templates: token ids of an input's opening and closing kept for the skeleton.
+TEMPLATE_HEAD, TEMPLATE_TAIL = 48, 16
+TEMPLATE_MIN_FIXED = 3
+TEMPLATE_RUN = 4
+SLOT = -1
+TEMPLATE_LEVELS = (0.8, 0.6, 0.45, 0.3, 0.2, 0.1)
 # Diversity measures are computed on a fixed-size random sample, since both depend on size.
 SAMPLE_EXAMPLES = 500
 SAMPLE_CHARS = 1000
 DISTINCT_TOKENS = 20_000
-_DIGITS = re.compile(r"\d+")
 MIN_SPREAD = math.log(2) / 1.5  # Tukey's fences at least a factor of 2 beyond the quartiles
+LABEL_NOISE_SIMILARITY = 0.9
 
 Progress = Callable[[int], None]
 
 
-class _HeavyHitters:
-    """Misra-Gries summary: the most frequent keys in one pass and bounded memory. Any key
-    seen in more than n/(k+1) of n items is kept, its count short by at most n/(k+1)."""
-
-    def __init__(self, k: int = HEAVY_HITTERS) -> None:
-        self.k = k
-        self.counts: dict[str, int] = {}
-
-    def add(self, key: str) -> None:
-        counts = self.counts
-        if key in counts:
-            counts[key] += 1
-        elif len(counts) < self.k:
-            counts[key] = 1
-        else:
-            for other in list(counts):
-                counts[other] -= 1
-                if counts[other] == 0:
-                    del counts[other]
-
-    def top(self) -> tuple[str, int]:
-        if not self.counts:
-            return "", 0
-        key = max(self.counts, key=self.counts.__getitem__)
-        return key, self.counts[key]
-
-
-def _template_keys(text: str) -> tuple[str, str] | None:
-    """The opening and closing words of an input, digits masked: inputs made from one template
-    share one or the other."""
-    opening = text[:400].split()
-    if len(opening) <= TEMPLATE_WORDS:
-        return None  # the whole input would be the "template": exact duplicates cover that
-    closing = text[-400:].split()[-TEMPLATE_WORDS:]
-    return (
-        _DIGITS.sub("0", " ".join(opening[:TEMPLATE_WORDS]).lower()),
-        _DIGITS.sub("0", " ".join(closing).lower()),
-    )
+class TooManyExamples(Unreadable):
+    def __init__(self, limit: int) -> None:
+        super().__init__("too_many_examples", f"{limit:,}")
+        self.limit = limit
 
 
 def _snippet(text: str, limit: int = SNIPPET // 2) -> str:
@@ -95,47 +79,85 @@ def _digest(text: str) -> int:
     )
 
 
-def _percentile(sorted_values: np.ndarray, q: float) -> int:
-    """Nearest-rank percentile, so every figure is a real example's length."""
-    if len(sorted_values) == 0:
-        return 0
-    rank = max(1, math.ceil(q * len(sorted_values)))
-    return int(sorted_values[rank - 1])
+_SPACES = re.compile(r"\s+")
+
+
+def _normal(text: str) -> str:
+    """Case and spacing ignored: how labels and repeated inputs are compared."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def _percentile_of_counts(counts: Counter[int], q: float) -> int:
+    """Nearest-rank percentile over a {value: count} histogram: always a real example's value."""
+    total = sum(counts.values())
+    rank = max(1, math.ceil(q * total))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= rank:
+            return value
+    return 0
+
+
+class _Item:
+    """One example of the bounded sample."""
+
+    __slots__ = ("key", "line", "shingles", "input_shingles", "skeleton", "text", "output", "label")
+
+    def __init__(self, key, line, shingles, input_shingles, skeleton, text, output, label):
+        self.key, self.line, self.shingles = key, line, shingles
+        self.input_shingles, self.skeleton = input_shingles, skeleton
+        self.text, self.output, self.label = text, output, label
+
+    def __lt__(self, other: "_Item") -> bool:  # heap order: the largest key on top
+        return (self.key, self.line) > (other.key, other.line)
 
 
 class Profiler:
     def __init__(
-        self, *, context_limit: int = DEFAULT_CONTEXT_LIMIT, progress: Progress | None = None
+        self,
+        *,
+        context_limit: int = DEFAULT_CONTEXT_LIMIT,
+        progress: Progress | None = None,
+        max_examples: int = DEFAULT_MAX_EXAMPLES,
+        sample_size: int = SAMPLE_SIZE,
     ) -> None:
         self.context_limit = context_limit
         self.progress = progress
+        self.max_examples = max_examples
+        self.sample_size = sample_size
         self.reading = Reading()
         self.encoding = tokens.encoding()
         self.examples = 0
         self.invalid = 0
+        self.valid = 0
         self.errors: list[LineError] = []
         self.error_codes: Counter[str] = Counter()
-        self.exact: dict[int, int] = {}
-        self.exact_duplicates = 0
-        self.first_output: dict[int, int] = {}
-        self.conflicts = 0
-        self.near = similarity.NearDuplicates()
+        self.warnings: list[LineError] = []
+        self.warning_codes: Counter[str] = Counter()
+        # Per example, compact: digest of the whole example, of its input and of its output.
         self.lines = array("I")
-        self.total_tokens = array("I")
-        self.input_tokens = array("I")
+        self.whole_keys = array("Q")
+        self.input_keys = array("Q")
+        self.output_keys = array("Q")
+        self.label_like = bytearray()
+        self.token_counts: Counter[int] = Counter()
+        self.total_tokens = 0
+        self.trained_tokens = 0
+        self.edge_counts: Counter[tuple[int, int, int]] = Counter()  # (input tokens, script, odd)
         self.context_cache: dict[str, int] = {}
-        self.snippets: list[str] | None = []
-        self.pair_texts: list[tuple[str, str]] = []
-        self.scripts = bytearray()
-        self.odd_inputs = bytearray()  # 1 where the input looks malformed
-        self.odd_lines: list[int] = []
         self.over_context_lines: list[int] = []
         self.over_context = 0
-        self.templates_open = _HeavyHitters()
-        self.templates_close = _HeavyHitters()
+        self.missing_system = 0
+        self.pairs_total = 0
+        self.identical_pairs = 0
         self.label_counts: Counter[str] | None = Counter()
+        self.label_names: dict[str, str] = {}
         self.long_outputs = 0
-        self.sample: list[tuple[str, list[int]]] = []
+        self.sample: list[_Item] = []  # a heap: the largest key first
+        self.in_sample: set[int] = set()  # whole-example digests in the sample
+        self.diversity: list[tuple[str, list[int]]] = []
+        self.distinct_seen = 0
         self.random = random.Random(20261127)
 
     # --- one pass --------------------------------------------------------------------------
@@ -144,6 +166,8 @@ class Profiler:
         batch: list[Example] = []
         for item in reading.read_examples(chunks, self.reading):
             self.examples += 1
+            if self.examples > self.max_examples:
+                raise TooManyExamples(self.max_examples)
             if isinstance(item, LineError):
                 self._error(item)
                 continue
@@ -161,123 +185,165 @@ class Profiler:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(error)
 
-    def _add(self, batch: list[Example]) -> None:
+    def _warn(self, line: int, code: str, detail: str) -> None:
+        self.warning_codes[code] += 1
+        if len(self.warnings) < MAX_ERRORS:
+            self.warnings.append(LineError(line, code, detail))
+
+    def _tokens_of(self, texts: list[str]) -> list[list[int]]:
         encode = self.encoding.encode_ordinary
-        near = self.near
-        fresh: list[int] = []  # token ids of the batch's new texts, one after another
-        lengths: list[int] = []
-        earlier_of: list[int | None] = []
-        for example in batch:
-            request_ids = encode(example.request)
-            output_ids = encode(example.output)
-            total = self._context_tokens(example.context) + len(request_ids) + len(output_ids)
-            self.lines.append(example.line)
-            self.total_tokens.append(min(total, 2**32 - 1))
-            self.input_tokens.append(min(len(request_ids), 2**32 - 1))
+        return [encode(text) for text in texts]
+
+    def _add(self, batch: list[Example]) -> None:
+        wholes = [example.whole for example in batch]
+        requests = [example.request for example in batch]
+        whole_ids = self._tokens_of(wholes)
+        request_ids = self._tokens_of(requests)
+        shingles = similarity.ShingleBatch(whole_ids)
+        for index, (example, ids, request) in enumerate(
+            zip(batch, whole_ids, request_ids, strict=True)
+        ):
+            self.valid += 1
+            for code, detail in example.warnings:
+                self._warn(example.line, code, detail)
+            if not example.has_system and example.parts and example.parts[-1][1] == 3:
+                self.missing_system += 1
+            total, trained = self._count(example, ids, request)
+            self.token_counts[total] += 1
+            self.total_tokens += total
+            self.trained_tokens += trained
             if total > self.context_limit:
                 self.over_context += 1
                 if len(self.over_context_lines) < MAX_ERRORS:
                     self.over_context_lines.append(example.line)
-            input_key = _digest(f"{example.context}\x1e{example.request}")
-            output_key = _digest(example.output.strip())
-            self._describe(example, input_key, output_key)
-            key = _digest(f"{input_key}:{_digest(example.output)}")
-            earlier = self.exact.get(key)
-            earlier_of.append(earlier)
-            if earlier is None:
-                self.exact[key] = len(self.lines) - 1
-                # The shared system prompt is left out: it would make every pair look alike.
-                ids = similarity.padded(request_ids + [similarity.SEPARATOR] + output_ids)
-                fresh.extend(ids)
-                lengths.append(len(ids))
-                self._sample(example, ids)
-            else:
-                self.exact_duplicates += 1
-        if lengths:
-            hashes, counts = similarity.shingle_hashes(np.array(fresh, dtype=np.uint32), lengths)
-            signatures = near.signatures_of(hashes, counts)
-            keys = near.band_keys(signatures)
-        new = 0
-        for earlier in earlier_of:
-            found = len(near.pairs)
-            if earlier is None:
-                near.add(signatures[new], keys[new])
-                new += 1
-            else:
-                near.add_duplicate(earlier)
-            if len(near.pairs) > found and self.snippets is not None:
-                a, b, _ = near.pairs[-1]
-                self.pair_texts.append((self.snippets[a], self.snippets[b]))
-                if len(self.pair_texts) == 3:
-                    self.snippets = None  # every pair shown is found: stop keeping snippets
+            if example.rejected is not None:
+                self.pairs_total += 1
+                if any(code == "same_pair" for code, _ in example.warnings):
+                    self.identical_pairs += 1
+            whole_key = _digest(
+                f"{example.context}\x1e{example.request}\x1e{example.output}\x1e{example.rejected}"
+            )
+            output_key = _digest(_normal(example.output))
+            input_text = f"{example.context}\x1e{example.request}"
+            self.lines.append(example.line)
+            self.whole_keys.append(whole_key)
+            self.input_keys.append(_digest(_normal(input_text)))
+            self.output_keys.append(output_key)
+            label_like = example.labelled and len(example.output.strip()) <= MAX_LABEL_CHARS
+            self.label_like.append(label_like)
+            self._describe(example, len(request))
+            self._sample(example, whole_key, shingles, index, ids, request, label_like)
         if self.progress is not None:
             self.progress(self.examples)
 
-    def _context_tokens(self, context: str) -> int:
-        """Tokens of a chat's earlier messages; system prompts repeat, so they are counted once."""
-        if not context:
+    def _count(self, example: Example, ids: list[int], request: list[int]) -> tuple[int, int]:
+        """(total tokens, trained tokens), with the chat overhead (the cookbook's 3 tokens per
+        message, 1 for its role, 3 priming the reply)."""
+        if not example.parts:
+            return len(ids), len(ids)
+        total = trained = 0
+        for text, overhead, is_trained in example.parts:
+            count = self._text_tokens(text) + overhead
+            total += count
+            if is_trained:
+                trained += count
+        return total, trained
+
+    def _text_tokens(self, text: str) -> int:
+        if not text:
             return 0
-        cached = self.context_cache.get(context)
+        if len(text) < 64:
+            return len(self.encoding.encode_ordinary(text))
+        cached = self.context_cache.get(text)
         if cached is None:
-            cached = len(self.encoding.encode_ordinary(context))
+            cached = len(self.encoding.encode_ordinary(text))
             if len(self.context_cache) >= CONTEXT_CACHE:
-                self.context_cache.clear()
-            self.context_cache[context] = cached
+                self.context_cache.pop(next(iter(self.context_cache)))
+            self.context_cache[text] = cached
         return cached
 
-    def _describe(self, example: Example, input_key: int, output_key: int) -> None:
-        """Facts about one valid example that need its text: labels, templates, script."""
-        # Contradictions: a short (label-like) output that differs from an earlier one given to
-        # the same input. Long outputs may rightly differ: several good answers to one request.
-        if len(example.output) <= MAX_LABEL_CHARS:
-            seen = self.first_output.setdefault(input_key, output_key)
-            if seen != output_key:
-                self.conflicts += 1
-        if len(example.output) > MAX_LABEL_CHARS * 2:
-            self.long_outputs += 1
-        elif len(output := example.output.strip()) > MAX_LABEL_CHARS:
+    def _describe(self, example: Example, request_tokens: int) -> None:
+        """Facts about one valid example that need its text: labels, script, edge cases."""
+        output = example.output.strip()
+        if len(output) > MAX_LABEL_CHARS or not example.labelled:
             self.long_outputs += 1
         elif self.label_counts is not None:
-            self.label_counts[output] += 1
-            if len(self.label_counts) > MAX_LABELS:
+            key = _normal(output)
+            self.label_counts[key] += 1
+            self.label_names.setdefault(key, " ".join(output.split()))
+            if len(self.label_counts) > MAX_LABEL_CLASSES:
                 self.label_counts = None  # too many distinct outputs to be labels
-        keys = _template_keys(example.request)
-        if keys is not None:
-            self.templates_open.add(keys[0])
-            self.templates_close.add(keys[1])
-        self.scripts.append(scripts.dominant(example.request))
-        odd = scripts.looks_malformed(example.request)
-        self.odd_inputs.append(odd)
-        if odd and len(self.odd_lines) < 5:
-            self.odd_lines.append(example.line)
-        if self.snippets is not None:
-            self.snippets.append(_snippet(example.request) + " → " + _snippet(example.output))
+                self.label_names = {}
+        script = scripts.dominant(example.request or example.output)
+        odd = scripts.looks_malformed(example.request or example.output)
+        self.edge_counts[(request_tokens, script, odd)] += 1
 
-    def _sample(self, example: Example, ids: list[int]) -> None:
-        """Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures."""
-        item = ((example.request + "\n" + example.output)[:SAMPLE_CHARS], ids[:512])
-        seen = len(self.exact)
-        if len(self.sample) < SAMPLE_EXAMPLES:
-            self.sample.append(item)
+    def _sample(
+        self,
+        example: Example,
+        whole_key: int,
+        batch: similarity.ShingleBatch,
+        index: int,
+        ids: list[int],
+        request: list[int],
+        label_like: bool,
+    ) -> None:
+        if whole_key in self.in_sample:
+            return  # an exact duplicate of a sampled example: counted exactly elsewhere
+        self.distinct_seen += 1
+        self._diversity(example, ids)
+        key = batch.keys[index]
+        full = len(self.sample) >= self.sample_size
+        if full and (key, example.line) >= (self.sample[0].key, self.sample[0].line):
+            return
+        prompt = self.encoding.encode_ordinary(example.prompt[:20_000])
+        input_sets = similarity.shingle_sets([prompt[:4000]])
+        skeleton = prompt[:TEMPLATE_HEAD] + prompt[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
+        item = _Item(
+            key,
+            example.line,
+            batch.shingles(index),
+            input_sets[0] if label_like else None,
+            np.asarray(skeleton, dtype=np.uint32),
+            _snippet(example.request) + " → " + _snippet(example.output)
+            if example.request
+            else _snippet(example.output, SNIPPET),
+            whole_key,
+            _normal(example.output)[: MAX_LABEL_CHARS * 2] if label_like else None,
+        )
+        if full:
+            evicted = heapq.heapreplace(self.sample, item)
+            self.in_sample.discard(evicted.output)
         else:
-            slot = self.random.randrange(seen)
+            heapq.heappush(self.sample, item)
+        self.in_sample.add(whole_key)
+
+    def _diversity(self, example: Example, ids: list[int]) -> None:
+        """Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures."""
+        item = (example.whole[:SAMPLE_CHARS], ids[:512])
+        if len(self.diversity) < SAMPLE_EXAMPLES:
+            self.diversity.append(item)
+        else:
+            slot = self.random.randrange(self.distinct_seen)
             if slot < SAMPLE_EXAMPLES:
-                self.sample[slot] = item
+                self.diversity[slot] = item
 
     # --- the profile -------------------------------------------------------------------------
 
     def _finish(self) -> dict[str, Any]:
-        valid = len(self.lines)
+        valid = self.valid
         if valid == 0:
             self._refuse()
-        totals = np.sort(np.frombuffer(self.total_tokens, dtype=np.uint32))
-        groups, largest_group = self.near.groups()
-        removable = valid - groups
-        template_text, template_count = max(
-            self.templates_open.top(), self.templates_close.top(), key=lambda item: item[1]
-        )
+        exact = self._exact_duplicates()
+        self.exact_count = exact["duplicates"]
+        conflicts = self._conflicts()
+        near = self._near_duplicates(valid, exact["duplicates"])
+        template = self._templates()
         labels = self._labels(valid)
         edge = self._edge_cases(valid)
+        counts = self.token_counts
+        low, high = min(counts), max(counts)
+        largest = max(near["largest_share"], template["share"])
         profile: dict[str, Any] = {
             "format": self.reading.format,
             "columns": list(self.reading.columns) if self.reading.columns else None,
@@ -285,33 +351,56 @@ class Profiler:
             "valid": valid,
             "invalid": self.invalid,
             "errors": [
-                {"line": e.line, "code": e.code, "detail": e.detail[:200]} for e in self.errors
+                {"line": e.line, "code": e.code, "detail": e.detail[:200], "snippet": e.snippet}
+                for e in self.errors
             ],
-            "error_counts": dict(self.error_codes.most_common()),
-            "exact_duplicates": self.exact_duplicates,
-            "conflicting_outputs": self.conflicts,
-            "near_duplicate_share": round(removable / valid, 4),
-            "near_duplicate_removable": removable,
-            "near_duplicate_pairs": self._pairs(),
-            "largest_cluster_share": round(max(largest_group, template_count) / valid, 4),
-            "largest_group": largest_group,
-            "largest_template": {"words": template_text[:200], "count": template_count},
-            **self._diversity(),
+            "error_counts": dict(self.error_codes.most_common(30)),
+            "warnings": [
+                {"line": e.line, "code": e.code, "detail": e.detail[:200]} for e in self.warnings
+            ],
+            "warning_counts": dict(self.warning_codes.most_common(30)),
+            "missing_system": self.missing_system,
+            "exact_duplicates": exact["duplicates"],
+            "duplicate_groups": exact["groups"],
+            "conflicting_outputs": conflicts["count"],
+            "label_conflicts": conflicts["shown"] + near["label_conflicts"],
+            "near_duplicate_share": near["share"],
+            "near_duplicate_removable": near["removable"],
+            "near_duplicate_pairs": near["pairs"],
+            "near_duplicate_groups": near["groups"],
+            "near_duplicate_sample": near["sample"],
+            "largest_cluster_share": round(largest, 4),
+            "largest_group": near["largest"],
+            "largest_template": {"words": template["words"][:200], "count": template["count"]},
+            "largest_template_share": round(template["share"], 4),
+            "template_examples": template["examples"],
+            "template_clusters": template["clusters"],
+            **self._diversity_measures(),
             "tokens": {
-                "min": int(totals[0]),
-                "median": _percentile(totals, 0.5),
-                "p95": _percentile(totals, 0.95),
-                "max": int(totals[-1]),
+                "min": low,
+                "median": _percentile_of_counts(counts, 0.5),
+                "p95": _percentile_of_counts(counts, 0.95),
+                "max": high,
+                "total": self.total_tokens,
+                "trained": self.trained_tokens,
+                "mean": round(self.total_tokens / valid, 1),
             },
             "tokenizer": tokens.TOKENIZER_LABEL,
-            "histogram": histogram(totals),
+            "histogram": histogram(counts),
             "context_limit": self.context_limit,
             "over_context": self.over_context,
             "over_context_lines": self.over_context_lines,
-            "labels": labels,
-            "majority_share": round(max(labels.values()) / valid, 4) if labels else None,
+            "labels": labels["top"],
+            "labels_other": labels["other"],
+            "label_classes": labels["classes"],
+            "majority_share": labels["majority"],
             "edge_cases": edge,
         }
+        profile["pairs"] = (
+            {"count": self.pairs_total, "identical": self.identical_pairs}
+            if self.reading.format == "preference"
+            else None
+        )
         profile["suggested_answers"] = suggestions.suggest(profile)
         return profile
 
@@ -323,33 +412,201 @@ class Profiler:
         problem = "too_long" if self.error_codes.get("too_long") == self.invalid else "no_valid"
         raise Unreadable(problem, lines=self.errors)
 
-    def _pairs(self) -> list[dict[str, Any]]:
-        pairs = []
-        for (a, b, similarity_estimate), texts in zip(
-            self.near.pairs, self.pair_texts, strict=True
-        ):
-            pairs.append(
+    def _exact_duplicates(self) -> dict[str, Any]:
+        keys = np.frombuffer(self.whole_keys, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, len(ordered)])
+        duplicates = int(len(keys) - len(starts))
+        lines = np.frombuffer(self.lines, dtype=np.uint32)
+        groups = []
+        for start in starts[sizes > 1][:SHOWN_GROUPS]:
+            members = order[start : start + sizes[np.searchsorted(starts, start)]]
+            groups.append([int(lines[i]) for i in sorted(members)][:20])
+        groups.sort()
+        return {"duplicates": duplicates, "groups": groups}
+
+    def _conflicts(self) -> dict[str, Any]:
+        """Examples repeating an earlier input (case and spacing ignored) with a different,
+        label-like output: the clearest measurable sign of a wrong label. Exact duplicates are
+        the same output and never counted here."""
+        like = np.frombuffer(bytes(self.label_like), dtype=np.uint8).astype(bool)
+        if not like.any():
+            return {"count": 0, "shown": []}
+        inputs = np.frombuffer(self.input_keys, dtype=np.uint64)[like]
+        outputs = np.frombuffer(self.output_keys, dtype=np.uint64)[like]
+        lines = np.frombuffer(self.lines, dtype=np.uint32)[like]
+        order = np.lexsort((lines, inputs))
+        inputs, outputs, lines = inputs[order], outputs[order], lines[order]
+        first = np.r_[True, inputs[1:] != inputs[:-1]]
+        group = np.cumsum(first) - 1
+        first_output = outputs[first][group]
+        differs = outputs != first_output
+        shown = []
+        for index in np.flatnonzero(differs)[:SHOWN_GROUPS]:
+            origin = np.flatnonzero(first)[group[index]]
+            shown.append({"lines": [int(lines[origin]), int(lines[index])], "similarity": 1.0})
+        return {"count": int(differs.sum()), "shown": shown}
+
+    def _near_duplicates(self, valid: int, exact: int) -> dict[str, Any]:
+        items = sorted(self.sample, key=lambda item: item.line)
+        pairs = similarity.similar_pairs([item.shingles for item in items])
+        groups = similarity.Groups(len(items))
+        for i, j, _ in pairs:
+            groups.union(i, j)
+        members = groups.members()
+        n = len(items)
+        removable_in_sample = n - len(members)
+        distinct = valid - exact
+        sampled = distinct > n
+        near_share = removable_in_sample / n if n else 0.0
+        near_removable = round(near_share * distinct)
+        removable = exact + near_removable
+        largest_members = max((len(m) for m in members.values()), default=1)
+        shown: list[dict[str, Any]] = []
+        joined: set[int] = set()
+        for i, j, value in pairs:
+            if len(shown) >= SHOWN_PAIRS:
+                break
+            if groups.root(i) in joined:
+                continue
+            joined.add(groups.root(i))
+            shown.append(
                 {
-                    "lines": [int(self.lines[a]), int(self.lines[b])],
-                    "similarity": round(similarity_estimate, 2),
-                    "texts": list(texts),
+                    "lines": [items[i].line, items[j].line],
+                    "similarity": round(min(value, 1.0), 2),
+                    "texts": [items[i].text, items[j].text],
                 }
             )
-        return pairs
+        listed = sorted(
+            ([items[k].line for k in group] for group in members.values() if len(group) > 1),
+            key=lambda lines: (-len(lines), lines[0]),
+        )[:SHOWN_GROUPS]
+        conflicts = self._near_label_conflicts(items)
+        return {
+            "share": round(removable / valid, 4),
+            "removable": removable,
+            "pairs": shown,
+            "groups": [group[:20] for group in listed],
+            "largest": largest_members if not sampled else round(largest_members / n * distinct),
+            "largest_share": largest_members / n if n else 0.0,
+            "sample": {"examples": n, "of": distinct, "sampled": sampled},
+            "label_conflicts": conflicts,
+        }
 
-    def _labels(self, valid: int) -> dict[str, int] | None:
+    def _near_label_conflicts(self, items: list[_Item]) -> list[dict[str, Any]]:
+        """Near-identical (not equal) inputs with different label-like outputs, in the sample."""
+        labelled = [k for k, item in enumerate(items) if item.input_shingles is not None]
+        sets = [items[k].input_shingles for k in labelled]
+        found = []
+        for a, b, value in similarity.similar_pairs(sets, LABEL_NOISE_SIMILARITY):
+            first, second = items[labelled[a]], items[labelled[b]]
+            if first.label != second.label and value < 1.0:
+                found.append({"lines": [first.line, second.line], "similarity": round(value, 2)})
+                if len(found) >= SHOWN_GROUPS:
+                    break
+        return found
+
+    def _templates(self) -> dict[str, Any]:
+        """Inputs made from one template. The tokens at least a given share of sampled inputs
+        contain are kept, the others (the slots) masked: inputs with the same skeleton (at least
+        TEMPLATE_MIN_FIXED distinct fixed tokens), or the same fixed opening or closing (at
+        least TEMPLATE_RUN tokens, up to 8 compared, so a slot word that happens to be a fixed
+        one doesn't split them), are one template. Tried at several shares, the largest wins."""
+        items = self.sample
+        n = len(items)
+        empty = {"share": 0.0, "count": 0, "words": "", "examples": [], "clusters": []}
+        if n < 3:
+            return empty
+        frequency: Counter[int] = Counter()
+        for item in items:
+            frequency.update(set(item.skeleton.tolist()))
+        best: tuple[tuple, list[int]] | None = None
+        for level in TEMPLATE_LEVELS:
+            fixed = {token for token, count in frequency.items() if count >= level * n}
+            if len(fixed) < TEMPLATE_MIN_FIXED:
+                continue
+            clusters: dict[tuple, list[int]] = {}
+            for k, item in enumerate(items):
+                skeleton: list[int] = []
+                kept = 0
+                for token in item.skeleton.tolist():
+                    if token in fixed:
+                        skeleton.append(token)
+                        kept += 1
+                    elif not skeleton or skeleton[-1] != SLOT:
+                        skeleton.append(SLOT)
+                # The whole skeleton: only when most of the input is fixed (a common word or
+                # two around free text is no template).
+                if len(set(skeleton) - {SLOT}) >= TEMPLATE_MIN_FIXED and kept * 2 >= len(
+                    item.skeleton
+                ):
+                    clusters.setdefault(("whole", *skeleton), []).append(k)
+                if SLOT not in skeleton:
+                    continue
+                opening = skeleton[: skeleton.index(SLOT)]
+                if len(opening) >= TEMPLATE_RUN:
+                    clusters.setdefault(("open", *opening[:8], SLOT), []).append(k)
+                closing = skeleton[len(skeleton) - skeleton[::-1].index(SLOT) :]
+                if len(closing) >= TEMPLATE_RUN:
+                    clusters.setdefault(("close", SLOT, *closing[-8:]), []).append(k)
+            for key, members in clusters.items():
+                if len(members) >= 3 and (best is None or len(members) > len(best[1])):
+                    best = (key, members)
+        if best is None:
+            return empty
+        key, members = best
+        lines = sorted(items[k].line for k in members)
+        share = len(members) / n
+        distinct = self.valid - self.exact_count
+        count = round(share * distinct) if distinct > n else len(members)
+        return {
+            "share": share,
+            "count": count,
+            "words": self._template_words(list(key[1:])),
+            "examples": [
+                {"line": items[k].line, "text": items[k].text}
+                for k in sorted(members, key=lambda k: items[k].line)[:3]
+            ],
+            "clusters": [lines[:SHOWN_GROUPS]],
+        }
+
+    def _template_words(self, skeleton: list[int]) -> str:
+        """The template as text, each slot shown as {…}."""
+        parts: list[str] = []
+        run: list[int] = []
+        for token in skeleton:
+            if token == SLOT:
+                parts.append(self.encoding.decode(run) + " {…}")
+                run = []
+            else:
+                run.append(token)
+        parts.append(self.encoding.decode(run))
+        return " ".join("".join(parts).split())
+
+    def _labels(self, valid: int) -> dict[str, Any]:
+        none = {"top": None, "other": 0, "classes": 0, "majority": None}
         counts = self.label_counts
         if not counts or valid < 10 or self.long_outputs > valid * 0.01:
-            return None
+            return none
         if len(counts) > max(2, valid // 3):
-            return None  # short, but not repeated enough to be labels
-        return dict(counts.most_common())
+            return none  # short, but not repeated enough to be labels
+        top = counts.most_common(SHOWN_LABELS)
+        shown = {self.label_names[key][:200]: count for key, count in top}
+        return {
+            "top": shown,
+            "other": valid - sum(count for _, count in top),
+            "classes": len(counts),
+            "majority": round(top[0][1] / valid, 4),
+        }
 
-    def _diversity(self) -> dict[str, Any]:
-        texts = "\n".join(text for text, _ in self.sample).encode("utf-8", "surrogatepass")
+    def _diversity_measures(self) -> dict[str, Any]:
+        texts = "\n".join(text for text, _ in self.diversity).encode("utf-8", "surrogatepass")
         ratio = round(len(texts) / len(zlib.compress(texts, 6)), 2) if texts else None
         ids = np.array(
-            [token for _, ids in self.sample for token in ids][:DISTINCT_TOKENS], dtype=np.uint32
+            [token for _, ids in self.diversity for token in ids][:DISTINCT_TOKENS],
+            dtype=np.uint32,
         )
         distinct = {}
         for n in (1, 2):
@@ -364,51 +621,80 @@ class Profiler:
         return {
             "compression_ratio": ratio,
             **distinct,
-            "diversity_sample": {"examples": len(self.sample), "tokens": int(len(ids))},
+            "diversity_sample": {"examples": len(self.diversity), "tokens": int(len(ids))},
         }
 
     def _edge_cases(self, valid: int) -> dict[str, Any]:
-        lengths = np.log1p(np.frombuffer(self.input_tokens, dtype=np.uint32).astype(np.float64))
-        q1, q3 = np.percentile(lengths, [25, 75])
+        keys = list(self.edge_counts)
+        weights = np.array([self.edge_counts[k] for k in keys], dtype=np.float64)
+        lengths = np.log1p(np.array([k[0] for k in keys], dtype=np.float64))
+        codes = np.array([k[1] for k in keys], dtype=np.int64)
+        odd = np.array([k[2] for k in keys], dtype=bool)
+        q1, q3 = _weighted_quartiles(lengths, weights)
         # At least MIN_SPREAD, so that inputs of nearly equal length don't make every small
         # difference an outlier: only half the first quartile's length, or under, is "short".
         spread = max(q3 - q1, MIN_SPREAD)
         short = lengths < q1 - 1.5 * spread
         long = lengths > q3 + 1.5 * spread
-        codes = np.frombuffer(bytes(self.scripts), dtype=np.uint8)
-        with_letters = codes[codes != scripts.NONE]
-        main = int(np.bincount(with_letters).argmax()) if len(with_letters) else scripts.NONE
+        by_script = np.bincount(codes, weights=weights, minlength=len(scripts.NAMES))
+        with_letters = by_script.copy()
+        with_letters[scripts.NONE] = 0
+        main = int(with_letters.argmax()) if with_letters.sum() else scripts.NONE
         other = (codes != main) & (codes != scripts.NONE)
-        odd = np.frombuffer(bytes(self.odd_inputs), dtype=np.uint8).astype(bool)
         any_edge = short | long | other | odd
+
+        def share(mask: np.ndarray) -> float:
+            return round(float(weights[mask].sum() / valid), 4)
+
         return {
-            "short_share": round(float(short.mean()), 4),
-            "long_share": round(float(long.mean()), 4),
-            "malformed_share": round(float(odd.mean()), 4),
-            "malformed_lines": self.odd_lines,
-            "other_language_share": round(float(other.mean()), 4),
+            "short_share": share(short),
+            "long_share": share(long),
+            "malformed_share": share(odd),
+            "malformed_lines": [],
+            "other_language_share": share(other),
             "main_script": scripts.NAMES[main],
             "scripts": {
-                scripts.NAMES[code]: int(n)
-                for code, n in enumerate(np.bincount(codes, minlength=len(scripts.NAMES)))
-                if n
+                scripts.NAMES[code]: int(n) for code, n in enumerate(by_script.tolist()) if n
             },
-            "share": round(float(any_edge.mean()), 4),
+            "share": share(any_edge),
             "short_below": int(round(math.expm1(max(q1 - 1.5 * spread, 0)))),
             "long_above": int(round(math.expm1(q3 + 1.5 * spread))),
         }
 
 
-def histogram(sorted_totals: np.ndarray, bins: int = 12) -> list[dict[str, int]]:
+def _weighted_quartiles(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """The 25th and 75th percentiles (linear interpolation, as numpy's default) of values
+    repeated by their weights, without repeating them."""
+    order = np.argsort(values)
+    values, weights = values[order], weights[order]
+    ends = np.cumsum(weights)
+    total = ends[-1]
+
+    def at(position: float) -> float:
+        index = int(np.searchsorted(ends, position + 1, side="left"))
+        return float(values[min(index, len(values) - 1)])
+
+    result = []
+    for q in (0.25, 0.75):
+        position = q * (total - 1)
+        low = math.floor(position)
+        fraction = position - low
+        result.append(at(low) + (at(low + 1) - at(low)) * fraction if fraction else at(low))
+    return result[0], result[1]
+
+
+def histogram(counts: Counter[int], bins: int = 12) -> list[dict[str, int]]:
     """Counts of examples by token length, in at most `bins` equal ranges of round numbers."""
-    low, top = int(sorted_totals[0]), int(sorted_totals[-1])
+    low, top = min(counts), max(counts)
     step = _nice_step(max(top - low, 1) / bins)
     start = low // step * step
     edges = np.arange(start, top + step + 1, step)
-    counts, _ = np.histogram(sorted_totals, bins=edges)
-    used = int(np.nonzero(counts)[0].max()) + 1
+    values = np.array(list(counts), dtype=np.int64)
+    weights = np.array(list(counts.values()), dtype=np.int64)
+    tally, _ = np.histogram(values, bins=edges, weights=weights)
+    used = int(np.nonzero(tally)[0].max()) + 1
     return [
-        {"low": int(edges[i]), "high": int(edges[i + 1]), "count": int(counts[i])}
+        {"low": int(edges[i]), "high": int(edges[i + 1]), "count": int(tally[i])}
         for i in range(used)
     ][: bins + 1]
 
@@ -426,6 +712,10 @@ def check(
     *,
     context_limit: int = DEFAULT_CONTEXT_LIMIT,
     progress: Progress | None = None,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
 ) -> dict[str, Any]:
-    """Profile an upload given as byte chunks. Raises `Unreadable` for a file that is not one."""
-    return Profiler(context_limit=context_limit, progress=progress).run(chunks)
+    """Profile an upload given as byte chunks. Raises `Unreadable` for a file that is not one
+    (`TooManyExamples` past `max_examples`)."""
+    return Profiler(context_limit=context_limit, progress=progress, max_examples=max_examples).run(
+        chunks
+    )

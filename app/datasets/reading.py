@@ -8,9 +8,11 @@ be used becomes a `LineError` with its line number; a file that cannot be read a
 """
 
 import csv
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 # A line longer than this is refused without being kept in memory (the issue's "10 MB line").
 MAX_LINE_BYTES = 1_000_000
@@ -63,26 +65,55 @@ class LineError:
     line: int
     code: str
     detail: str = ""
+    snippet: str = ""  # the line's start, for the downloadable list of bad lines
+
+
+def _with_snippet(error: LineError, raw: bytes) -> LineError:
+    text = raw[:120].decode("utf-8", "replace")
+    return LineError(error.line, error.code, error.detail, " ".join(text.split())[:100])
 
 
 @dataclass(slots=True)
 class Example:
     line: int
     request: str  # the input: in a chat, the last message before the output (the user's turn)
-    output: str
+    output: str  # the last trained output (the assistant's last turn, the chosen answer)
     context: str = ""  # in a chat, what came before the request: system prompt, earlier turns
+    # Every turn but the system prompt, in order: what duplicates and clusters are measured on.
+    dialogue: str = ""
+    # Texts counted as tokens: (text, overhead) per message; a system prompt is cached by text.
+    parts: tuple[tuple[str, int, bool], ...] = ()  # (text, overhead tokens, trained)
+    rejected: str | None = None  # a preference pair's rejected answer
+    warnings: tuple[tuple[str, str], ...] = ()  # (code, detail): kept, but worth fixing
+    has_system: bool = False
+    user_side: str = ""  # every user turn: what templates and label conflicts are measured on
+
+    @property
+    def labelled(self) -> bool:
+        """One input, one trained output, no rejected one: the output may be a label."""
+        trained = sum(1 for _, _, is_trained in self.parts if is_trained)
+        return bool(self.request) and self.rejected is None and trained <= 1
+
+    @property
+    def prompt(self) -> str:
+        return self.user_side or self.request or self.output
 
     @property
     def input(self) -> str:
         """Everything the model reads before the output."""
         return f"{self.context}\n{self.request}" if self.context else self.request
 
+    @property
+    def whole(self) -> str:
+        """The whole example, every turn (system prompt left out: it is shared by design)."""
+        return self.dialogue or f"{self.request}\n{self.output}"
+
 
 @dataclass
 class Reading:
     """What the reader learned about the file besides its examples."""
 
-    format: str | None = None  # "chat" | "prompt_completion" | "csv"
+    format: str | None = None  # chat, prompt_completion, alpaca, sharegpt, preference, text, csv
     columns: tuple[str, str] | None = None  # the CSV columns used as input and output
     delimiter: str | None = None
     bytes_read: int = 0
@@ -182,14 +213,63 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
 def _read_jsonl(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
-    yield _json_line(first, raw, reading)
-    for number, raw in lines:
-        if raw is None:
+    for number, line in itertools.chain([(first, raw)], lines):
+        if line is None:
             yield LineError(number, "too_long")
-        elif raw.strip():
-            yield _json_line(number, raw, reading)
+        elif line.strip():
+            result = _json_line(number, line, reading)
+            yield _with_snippet(result, line) if isinstance(result, LineError) else result
         else:
             reading.blank_lines += 1
+
+
+MESSAGE_OVERHEAD = 4  # the cookbook's 3 tokens per message, and the role's one token
+REPLY_OVERHEAD = 3  # the cookbook's 3 tokens priming every reply
+MESSAGE_KEYS = frozenset(
+    {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
+)
+RECORD_KEYS = {
+    "chat": frozenset({"messages", "tools", "functions", "parallel_tool_calls", "system"}),
+    "preference": frozenset(
+        {"input", "preferred_output", "non_preferred_output", "prompt", "chosen", "rejected"}
+    ),
+    "sharegpt": frozenset({"conversations", "system", "tools", "id"}),
+    "alpaca": frozenset({"instruction", "input", "output", "history", "system"}),
+    "prompt_completion": frozenset({"prompt", "completion"}),
+    "text": frozenset({"text"}),
+}
+SHAREGPT_ROLES = {
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "chatgpt": "assistant",
+    "system": "system",
+    "function_call": "assistant",
+    "observation": "tool",
+    "tool": "tool",
+    "function_response": "tool",
+}
+
+
+def _shape(record: dict) -> str | None:
+    if "messages" in record:
+        return "chat"
+    if {"preferred_output", "non_preferred_output", "chosen", "rejected"} & record.keys():
+        return "preference"
+    if "conversations" in record:
+        return "sharegpt"
+    if "instruction" in record:
+        return "alpaca"
+    if "prompt" in record or "completion" in record:
+        return "prompt_completion"
+    if "text" in record:
+        return "text"
+    return None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)
 
 
 def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError:
@@ -198,18 +278,18 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
     except UnicodeDecodeError as error:
         return LineError(number, "encoding", f"byte {error.start + 1}")
     try:
-        record = json.loads(text)
-    except (ValueError, RecursionError):
+        record = json.loads(text, parse_constant=_no_constant)
+    except ValueError as error:
+        if str(error) in ("NaN", "Infinity", "-Infinity"):
+            return LineError(number, "nan_literal", str(error))
+        return LineError(number, "not_json")
+    except RecursionError:
         return LineError(number, "not_json")
     if not isinstance(record, dict):
         return LineError(number, "not_object")
-    shape = (
-        "chat"
-        if "messages" in record
-        else ("prompt_completion" if "prompt" in record or "completion" in record else None)
-    )
+    shape = _shape(record)
     if shape is None:
-        error = LineError(number, "unknown_shape", ", ".join(sorted(map(str, record))[:5]))
+        error = LineError(number, "unknown_shape", ", ".join(sorted(map(str, record))[:5])[:200])
         if len(reading.shape_errors) < 20:
             reading.shape_errors.append(error)
         return error
@@ -217,7 +297,12 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
         reading.format = shape
     elif shape != reading.format:
         return LineError(number, "mixed_format", shape)
-    return _chat(number, record) if shape == "chat" else _prompt_completion(number, record)
+    result = _READERS[shape](number, record)
+    if isinstance(result, Example):
+        unknown = sorted(str(key) for key in record.keys() - RECORD_KEYS[shape])
+        if unknown:
+            result.warnings += (("unknown_key", ", ".join(unknown)[:80]),)
+    return result
 
 
 def _text(content: object) -> str | None:
@@ -231,70 +316,261 @@ def _text(content: object) -> str | None:
                 parts.append(part)
             elif isinstance(part, dict) and isinstance(part.get("text"), str):
                 parts.append(part["text"])
+            elif isinstance(part, dict) and isinstance(part.get("type"), str):
+                parts.append("")  # an image or audio part: no text to count
             else:
                 return None
         return "\n".join(parts)
     return None
 
 
-def _chat(number: int, record: dict) -> Example | LineError:
-    messages = record["messages"]
+def _messages(
+    number: int, messages: object, *, system: object = None, roles: dict[str, str] | None = None
+) -> Example | LineError:
+    """A conversation (OpenAI chat messages, or ShareGPT's when `roles` maps its "from")."""
     if not isinstance(messages, list) or not messages:
         return LineError(number, "no_messages")
-    inputs: list[str] = []
-    system = record.get("system")  # Anthropic's format keeps the system prompt beside the messages
-    if isinstance(system, str):
-        inputs.append(system)
-    last_output: str | None = None
-    request = ""
+    warnings: list[tuple[str, str]] = []
+    turns: list[tuple[str, str, bool]] = []  # (role, text, trained)
+    if isinstance(system, str) and system:
+        turns.append(("system", system, False))
+    pending_calls = 0
     for index, message in enumerate(messages, 1):
         if not isinstance(message, dict):
             return LineError(number, "bad_message", str(index))
-        role = message.get("role")
-        if not isinstance(role, str):
-            return LineError(number, "no_role", str(index))
-        if role not in ROLES:
-            return LineError(number, "unknown_role", role[:40])
-        content = message.get("content")
+        if roles is not None:
+            given = message.get("from")
+            if not isinstance(given, str):
+                return LineError(number, "no_role", str(index))
+            role = roles.get(given.strip().lower())
+            if role is None:
+                return LineError(number, "unknown_role", given[:40])
+            content: object = message.get("value")
+        else:
+            given = message.get("role")
+            if not isinstance(given, str):
+                return LineError(number, "no_role", str(index))
+            if given not in ROLES:
+                return LineError(number, "unknown_role", given[:40])
+            role = given
+            if "content" not in message and not (
+                role == "assistant" and (message.get("tool_calls") or message.get("function_call"))
+            ):
+                return LineError(number, "missing_content", str(index))
+            unknown = sorted(str(key) for key in message.keys() - MESSAGE_KEYS)
+            if unknown:
+                warnings.append(("unknown_message_key", f"{index}: {', '.join(unknown)}"[:80]))
+            content = message.get("content")
         text = _text(content) if content is not None else None
+        trained = False
         if role == "assistant":
-            if text is None and message.get("tool_calls"):
-                text = json.dumps(message["tool_calls"], ensure_ascii=False, sort_keys=True)
+            calls = message.get("tool_calls") or message.get("function_call")
+            if calls:
+                pending_calls += len(calls) if isinstance(calls, list) else 1
+                text = (text or "") + json.dumps(calls, ensure_ascii=False, sort_keys=True)
+            elif roles is not None and message.get("from") == "function_call":
+                pending_calls += 1
             if text is None:
                 return LineError(number, "bad_content", str(index))
-            if last_output is not None:
-                inputs.append(last_output)
-            last_output = text
+            weight = message.get("weight", 1)
+            if weight not in (0, 1) or isinstance(weight, bool):
+                return LineError(number, "bad_weight", str(weight)[:20])
+            trained = weight == 1
+            if not trained:
+                warnings.append(("weight_zero", str(index)))
         else:
             if text is None:
                 return LineError(number, "bad_content", str(index))
-            if last_output is not None:
-                inputs.append(last_output)
-                last_output = None
-            inputs.append(text)
-            if role != "system" and role != "developer":
-                request = text
-    if last_output is None:
-        has_assistant = any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages)
+            if role in ("tool", "function"):
+                if pending_calls == 0:
+                    return LineError(number, "orphan_tool", str(index))
+                pending_calls -= 1
+        turns.append((role, text, trained))
+    if turns[-1][0] != "assistant":
+        has_assistant = any(role == "assistant" for role, _, _ in turns)
         return LineError(number, "not_last_assistant" if has_assistant else "no_assistant")
-    if not last_output.strip():
+    if not turns[-1][1].strip():
         return LineError(number, "empty_output")
-    if request and inputs and inputs[-1] is request:
-        inputs.pop()
-    elif not request:  # no user turn: the system prompt is all the input there is
-        request, inputs = "\n".join(inputs), []
-    return Example(number, request, last_output, "\n".join(inputs))
+    if not any(trained for _, _, trained in turns):
+        return LineError(number, "nothing_trained")
+    if not any(role == "user" for role, _, _ in turns):
+        warnings.append(("no_user", ""))
+    return _conversation(number, turns, warnings)
+
+
+def _conversation(
+    number: int, turns: list[tuple[str, str, bool]], warnings: list[tuple[str, str]]
+) -> Example:
+    """An Example from a checked conversation ending with the assistant's turn."""
+    output = turns[-1][1]
+    before = turns[:-1]
+    request_at = max(
+        (i for i, (role, _, _) in enumerate(before) if role not in ("system", "developer")),
+        default=None,
+    )
+    if request_at is None:  # no user turn: the system prompt is all the input there is
+        request, context = "\n".join(text for _, text, _ in before), ""
+    else:
+        request = before[request_at][1]
+        context = "\n".join(text for i, (_, text, _) in enumerate(before) if i != request_at)
+    dialogue = "\n".join(text for role, text, _ in turns if role not in ("system", "developer"))
+    parts = tuple((text, MESSAGE_OVERHEAD, trained) for _, text, trained in turns) + (
+        ("", REPLY_OVERHEAD, False),
+    )
+    return Example(
+        number,
+        request,
+        output,
+        context,
+        user_side="\n".join(text for role, text, _ in turns if role == "user"),
+        dialogue=dialogue,
+        parts=parts,
+        warnings=tuple(warnings),
+        has_system=any(role in ("system", "developer") for role, _, _ in turns),
+    )
+
+
+def _chat(number: int, record: dict) -> Example | LineError:
+    # Anthropic's format keeps the system prompt beside the messages.
+    return _messages(number, record["messages"], system=record.get("system"))
+
+
+def _sharegpt(number: int, record: dict) -> Example | LineError:
+    return _messages(
+        number, record["conversations"], system=record.get("system"), roles=SHAREGPT_ROLES
+    )
+
+
+def _plain(number: int, request: str, output: str, **extra: Any) -> Example:
+    return Example(
+        number,
+        request,
+        output,
+        dialogue=f"{request}\n{output}",
+        parts=((request, 0, False), (output, 0, True)),
+        **extra,
+    )
+
+
+def _alpaca(number: int, record: dict) -> Example | LineError:
+    instruction, extra, output = (
+        record.get("instruction"),
+        record.get("input", ""),
+        record.get("output"),
+    )
+    if not isinstance(instruction, str):
+        return LineError(number, "no_instruction")
+    if not isinstance(extra, str):
+        return LineError(number, "bad_content", "input")
+    if not isinstance(output, str):
+        return LineError(number, "no_output")
+    if not output.strip():
+        return LineError(number, "empty_output")
+    request = f"{instruction}\n\n{extra}" if extra.strip() else instruction
+    return _plain(number, request, output)
+
+
+def _text_record(number: int, record: dict) -> Example | LineError:
+    text = record.get("text")
+    if not isinstance(text, str):
+        return LineError(number, "bad_content", "text")
+    if not text.strip():
+        return LineError(number, "empty_output")
+    return Example(number, "", text, dialogue=text, parts=((text, 0, True),))
+
+
+def _side(number: int, value: object, what: str) -> list[tuple[str, str, bool]] | LineError:
+    """A prompt or answer given as text or as a list of chat messages."""
+    if isinstance(value, str):
+        return [("user" if what == "prompt" else "assistant", value, what != "prompt")]
+    if isinstance(value, list) and value:
+        turns = []
+        for index, message in enumerate(value, 1):
+            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+                return LineError(number, "bad_message", f"{what} {index}")
+            if message["role"] not in ROLES:
+                return LineError(number, "unknown_role", message["role"][:40])
+            text = _text(message.get("content"))
+            if text is None:
+                return LineError(number, "bad_content", f"{what} {index}")
+            turns.append((message["role"], text, message["role"] == "assistant"))
+        return turns
+    return LineError(number, f"no_{what}" if value is None else "bad_content", what)
 
 
 def _prompt_completion(number: int, record: dict) -> Example | LineError:
     prompt, completion = record.get("prompt"), record.get("completion")
-    if not isinstance(prompt, str):
+    if isinstance(prompt, str) and isinstance(completion, str):
+        if not completion.strip():
+            return LineError(number, "empty_output")
+        return _plain(number, prompt, completion)
+    if prompt is None:
         return LineError(number, "no_prompt")
-    if not isinstance(completion, str):
+    if completion is None:
         return LineError(number, "no_completion")
-    if not completion.strip():
+    before = _side(number, prompt, "prompt")
+    if isinstance(before, LineError):
+        return before
+    after = _side(number, completion, "completion")
+    if isinstance(after, LineError):
+        return after
+    if not after[-1][1].strip():
         return LineError(number, "empty_output")
-    return Example(number, prompt, completion)
+    return _conversation(number, before + after, [])
+
+
+def _preference(number: int, record: dict) -> Example | LineError:
+    if "preferred_output" in record or "non_preferred_output" in record:  # OpenAI's DPO format
+        given = record.get("input")
+        if not isinstance(given, dict) or "messages" not in given:
+            return LineError(number, "no_messages")
+        prompt: object = given["messages"]
+        chosen, rejected = record.get("preferred_output"), record.get("non_preferred_output")
+    else:  # TRL: prompt (or an implicit prompt inside both answers), chosen, rejected
+        prompt, chosen, rejected = (
+            record.get("prompt"),
+            record.get("chosen"),
+            record.get("rejected"),
+        )
+    if chosen is None:
+        return LineError(number, "no_chosen")
+    if rejected is None:
+        return LineError(number, "no_rejected")
+    good = _side(number, chosen, "chosen")
+    if isinstance(good, LineError):
+        return good
+    bad = _side(number, rejected, "rejected")
+    if isinstance(bad, LineError):
+        return bad
+    before: list[tuple[str, str, bool]] = []
+    if prompt is not None:
+        side = _side(number, prompt, "prompt")
+        if isinstance(side, LineError):
+            return side
+        before = [(role, text, False) for role, text, _ in side]
+    elif len(good) > 1:  # implicit prompt: the turns both answers share
+        before = [(role, text, False) for role, text, _ in good[:-1]]
+        good, bad = good[-1:], bad[-1:]
+    if not good[-1][1].strip():
+        return LineError(number, "empty_output")
+    if not bad[-1][1].strip():
+        return LineError(number, "empty_rejected")
+    example = _conversation(number, before + good[-1:], [])
+    example.rejected = bad[-1][1]
+    example.parts = example.parts + ((example.rejected, MESSAGE_OVERHEAD, True),)
+    if " ".join(good[-1][1].split()) == " ".join(bad[-1][1].split()):
+        example.warnings += (("same_pair", ""),)
+    return example
+
+
+_READERS = {
+    "chat": _chat,
+    "preference": _preference,
+    "sharegpt": _sharegpt,
+    "alpaca": _alpaca,
+    "prompt_completion": _prompt_completion,
+    "text": _text_record,
+}
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -327,8 +603,17 @@ def _read_csv(
         raise Unreadable("csv_columns", shown)
     input_at, output_at = _pick(header, INPUT_COLUMNS), _pick(header, OUTPUT_COLUMNS)
     assert input_at is not None and output_at is not None
+    extra_at = None
     reading.format, reading.delimiter = "csv", delimiter
+    instruction_at = _pick(header, ("instruction",))
+    if instruction_at is not None and _pick(header, ("output",)) is not None:
+        # Alpaca: the instruction is the request, its often empty "input" column is added to it.
+        reading.format = "alpaca"
+        extra_at = _pick(header, ("input",))
+        input_at, output_at = instruction_at, _pick(header, ("output",))
+        assert output_at is not None
     reading.columns = (header[input_at].strip(), header[output_at].strip())
+    columns = len(header)
     problems: list[LineError] = []
     current = [first]
 
@@ -344,8 +629,9 @@ def _read_csv(
                 problems.append(LineError(number, "encoding", f"byte {error.start + 1}"))
 
     rows = csv.reader(decoded(), delimiter=delimiter, strict=False)
-    width = max(input_at, output_at) + 1
+    width = max(input_at, output_at, extra_at or 0) + 1
     while True:
+        start = current[0] + 1
         try:
             row: list[str] | None = next(rows)
         except StopIteration:
@@ -362,6 +648,9 @@ def _read_csv(
         if not row or not any(cell.strip() for cell in row):
             reading.blank_lines += 1 if row else 0
             continue
+        if number > start and _swallowed_rows(row, delimiter, columns):
+            yield LineError(start, "unbalanced_quote", f"{start}-{number}")
+            continue
         if len(row) < width:
             yield LineError(number, "missing_cell")
             continue
@@ -369,4 +658,19 @@ def _read_csv(
         if not output.strip():
             yield LineError(number, "empty_output")
             continue
-        yield Example(number, row[input_at], output)
+        request = row[input_at]
+        if extra_at is not None and row[extra_at].strip():
+            request = f"{request}\n\n{row[extra_at]}"
+        yield _plain(number, request, output)
+
+
+def _swallowed_rows(row: list[str], delimiter: str, columns: int) -> bool:
+    """A quoted cell that spans lines which look like whole rows of the file: an unbalanced
+    quote swallowed them (a real multi-line cell rarely has a row's worth of delimiters)."""
+    if columns < 2:
+        return False
+    for cell in row:
+        lines = cell.split("\n")[1:]
+        if sum(1 for line in lines if line.count(delimiter) >= columns - 1) >= 1:
+            return True
+    return False

@@ -21,6 +21,7 @@ class LineProblem(Strict):
     line: Line
     code: Short
     detail: Short = ""
+    snippet: Short = ""
     message: str = Field("", max_length=500, description="The problem in the request's language")
 
 
@@ -29,6 +30,30 @@ class Tokens(Strict):
     median: Count
     p95: Count
     max: Count
+    total: Count = Field(0, description="All tokens, with the chat overhead")
+    trained: Count = Field(0, description="Tokens of the trained (assistant) turns")
+    mean: float = Field(0, ge=0)
+
+
+class LinePair(Strict):
+    lines: list[Line] = Field(min_length=2, max_length=2)
+    similarity: Share
+
+
+class Snippet(Strict):
+    line: Line
+    text: Annotated[str, Field(max_length=400)]
+
+
+class SampleSize(Strict):
+    examples: Count
+    of: Count
+    sampled: bool
+
+
+class Pairs(Strict):
+    count: Count
+    identical: Count
 
 
 class Pair(Strict):
@@ -69,7 +94,7 @@ class EdgeCases(Strict):
 class DatasetProfile(Strict):
     """What the dataset check measured. Only this is ever stored, never the file."""
 
-    format: Literal["chat", "prompt_completion", "csv"]
+    format: Literal["chat", "prompt_completion", "alpaca", "sharegpt", "preference", "text", "csv"]
     columns: list[Short] | None = Field(
         None, max_length=2, description="The CSV columns read as input and output"
     )
@@ -79,7 +104,22 @@ class DatasetProfile(Strict):
     invalid: Count
     errors: list[LineProblem] = Field(max_length=20, description="The first 20 problems")
     error_counts: dict[Short, Count] = Field(max_length=30)
+    warnings: list[LineProblem] = Field(
+        default_factory=list, max_length=20, description="The first 20 warnings (kept lines)"
+    )
+    warning_counts: dict[Short, Count] = Field(default_factory=dict, max_length=30)
+    missing_system: Count = 0
     exact_duplicates: Count
+    duplicate_groups: list[list[Line]] = Field(default_factory=list, max_length=200)
+    label_conflicts: list[LinePair] = Field(default_factory=list, max_length=400)
+    near_duplicate_groups: list[list[Line]] = Field(default_factory=list, max_length=200)
+    near_duplicate_sample: SampleSize | None = None
+    largest_template_share: Share = 0
+    template_examples: list[Snippet] = Field(default_factory=list, max_length=3)
+    template_clusters: list[list[Line]] = Field(default_factory=list, max_length=1)
+    labels_other: Count = 0
+    label_classes: Count = 0
+    pairs: Pairs | None = None
     conflicting_outputs: Count = Field(
         description="Examples repeating an earlier input with a different output"
     )

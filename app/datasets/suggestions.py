@@ -20,12 +20,10 @@ INVALID_NOISY = 0.10
 INVALID_MIXED = 0.01
 CONFLICTS_NOISY = 0.10
 CONFLICTS_MIXED = 0.02
-EXACT_DUPLICATES_MIXED = 0.05
 NEAR_DUPLICATES_CLUSTERED = 0.20
 LARGEST_CLUSTER_CLUSTERED = 0.30
 MAJORITY_CLUSTERED = 0.80
 EDGE_CASES_YES = 0.05
-EDGE_CASES_NO = 0.01
 # Reference points shown beside two diversity measures; they do not decide a suggestion,
 # because both also move with the vocabulary and the length of the texts.
 COMPRESSION_REPETITIVE = 4.0
@@ -88,14 +86,10 @@ def suggest_example_count(profile: Mapping[str, Any]) -> str:
 def suggest_data_quality(profile: Mapping[str, Any]) -> str:
     invalid = _share(profile["invalid"], profile["examples"])
     conflicts = _share(profile.get("conflicting_outputs", 0), profile["valid"])
-    duplicates = _share(profile["exact_duplicates"], profile["valid"])
+    # Duplicates are not wrong examples: they count against the usable number and diversity.
     if invalid >= INVALID_NOISY or conflicts >= CONFLICTS_NOISY:
         return "noisy"
-    if (
-        invalid >= INVALID_MIXED
-        or conflicts >= CONFLICTS_MIXED
-        or duplicates >= EXACT_DUPLICATES_MIXED
-    ):
+    if invalid >= INVALID_MIXED or conflicts >= CONFLICTS_MIXED:
         return "mixed"
     return "clean"
 
@@ -115,10 +109,9 @@ def suggest_data_diversity(profile: Mapping[str, Any]) -> str:
 def suggest_edge_cases(profile: Mapping[str, Any]) -> str:
     if profile["valid"] < MIN_TO_JUDGE:
         return "unsure"
-    share = profile["edge_cases"]["share"]
-    if share >= EDGE_CASES_YES:
-        return "yes"
-    return "no" if share < EDGE_CASES_NO else "unsure"
+    # Never "no": unusual lengths, scripts and malformed inputs can be counted, hard and
+    # adversarial cases can't, so a low share proves nothing about them.
+    return "yes" if profile["edge_cases"]["share"] >= EDGE_CASES_YES else "unsure"
 
 
 SUGGESTERS = {
@@ -167,10 +160,10 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
                 f"达到 {pct(INVALID_NOISY)} 算“噪声多”，达到 {pct(INVALID_MIXED)} 算“参差不齐”。",
             ),
             Text(
-                f"{pct(duplicates)} are exact duplicates ({profile['exact_duplicates']}); "
-                f"mixed from {pct(EXACT_DUPLICATES_MIXED)}.",
-                f"{pct(duplicates)} 是完全重复（{profile['exact_duplicates']} 条）；"
-                f"达到 {pct(EXACT_DUPLICATES_MIXED)} 算“参差不齐”。",
+                f"{pct(duplicates)} are exact duplicates ({profile['exact_duplicates']}): not "
+                "wrong, but they count against the usable number and the diversity, not here.",
+                f"{pct(duplicates)} 是完全重复（{profile['exact_duplicates']} 条）：它们不算错误，"
+                "但会计入可用数量与多样性，而不在此处计算。",
             ),
             Text(
                 f"{pct(conflicts)} repeat an earlier input with a different output; "
@@ -239,10 +232,10 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
                 f"{pct(edge['other_language_share'])} 是另一种文字。",
             ),
             Text(
-                f"Yes from {pct(EDGE_CASES_YES)}, no below {pct(EDGE_CASES_NO)}, unsure between. "
-                "Hard and adversarial cases can't be recognised automatically: check for them.",
-                f"达到 {pct(EDGE_CASES_YES)} 为“有”，低于 {pct(EDGE_CASES_NO)} 为“没有”，介于其间为“不确定”。"
-                "难题与对抗样本无法自动识别，请人工确认。",
+                f"Yes from {pct(EDGE_CASES_YES)}; below that, not sure, never no: hard and "
+                "adversarial cases can't be recognised automatically, so check for them yourself.",
+                f"达到 {pct(EDGE_CASES_YES)} 为“有”；低于此值为“不确定”，而不是“没有”："
+                "难题与对抗样本无法自动识别，请自行确认。",
             ),
         ]
         return result
@@ -289,4 +282,28 @@ def measured_fact(
         f"{head_en}{share} look like edge cases (unusually short or long, malformed, "
         "or in another language)",
         f"{head_zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
+    )
+
+
+# What a measurement establishes, for the engine (Evidence.measured_answers): only the answers
+# the check can see. Edge cases are left out: short, long, malformed or other-language inputs
+# can be counted, hard or adversarial cases can't, so a team's "yes" there stays theirs to prove.
+MEASURED = ("example_count", "data_quality", "data_diversity")
+
+
+def measured_answers(profile: Mapping[str, Any] | None) -> dict[str, str]:
+    """The answers a stored profile measured: example_count, data_quality, data_diversity
+    (data_diversity only when enough examples were read to judge it)."""
+    if not profile or not profile.get("valid"):
+        return {}
+    suggested = suggest(profile)
+    return {q: suggested[q] for q in MEASURED if suggested.get(q) not in (None, "unsure")}
+
+
+def is_preference(profile: Mapping[str, Any] | None) -> bool:
+    """Whether an attached dataset holds preference pairs (chosen and rejected answers)."""
+    return (
+        bool(profile)
+        and profile.get("format") == "preference"
+        and bool((profile.get("pairs") or {}).get("count"))
     )

@@ -12,7 +12,8 @@ import traceback
 
 _SLASH = r"(?:/|%2[fF])"
 TOKEN_IN_PATH = re.compile(
-    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments){_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
+    rf"({_SLASH}(?:a|d|api{_SLASH}v1{_SLASH}assessments|datasets{_SLASH}(?:checks|progress))"
+    rf"{_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
 # Two share tokens side by side (/compare/{a}/{b}), and share tokens in the query strings of old
 # /compare links (?a=&b=, ?pick=), which are redirected to that path.

@@ -106,6 +106,11 @@ def _line_problem(context, code: str, detail: str = "") -> str:
     return dataset_messages.line_problem(code, context["lang"], detail)
 
 
+@pass_context
+def _line_warning(context, code: str, detail: str = "") -> str:
+    return dataset_messages.warning(code, context["lang"], detail)
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -152,6 +157,7 @@ env.globals.update(
     question_label=_question_label,
     question_name=_question_name,
     line_problem=_line_problem,
+    line_warning=_line_warning,
     fit_label=fit_label,
     dataset_facts=datasets.facts,
     measured_fact=datasets.measured_fact,

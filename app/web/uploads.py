@@ -43,6 +43,33 @@ class Upload:
     profile: dict[str, Any] | None = None
 
 
+class CheckSlots:
+    """At most `limit` dataset checks at once in this process; a check beyond gets 503."""
+
+    RETRY_AFTER = 15
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.running = 0
+
+    def take(self) -> None:
+        # Called on the event loop only, so no lock is needed.
+        if self.running >= self.limit:
+            raise UploadProblem("busy", str(self.limit), status=503)
+        self.running += 1
+
+    def give_back(self) -> None:
+        self.running -= 1
+
+
+def slots_of(request: Request) -> CheckSlots:
+    state = request.app.state
+    slots = getattr(state, "dataset_check_slots", None)
+    if slots is None:
+        slots = state.dataset_check_slots = CheckSlots(state.settings.max_concurrent_checks)
+    return slots
+
+
 def megabytes(limit: int) -> str:
     return f"{limit / 1024 / 1024:g} MB"
 
@@ -112,6 +139,7 @@ async def check_upload(
     max_bytes: int,
     context_limit: Callable[[dict[str, str]], int],
     progress: Callable[[int], None] | None = None,
+    max_examples: int = datasets.DEFAULT_MAX_EXAMPLES,
 ) -> Upload:
     """Read the multipart body, checking the file part as it streams in.
 
@@ -143,7 +171,9 @@ async def check_upload(
     async def run_check() -> None:
         limit = context_limit(form.upload.fields)
         form.upload.profile = await anyio.to_thread.run_sync(
-            lambda: datasets.check(chunks(), context_limit=limit, progress=progress)
+            lambda: datasets.check(
+                chunks(), context_limit=limit, progress=progress, max_examples=max_examples
+            )
         )
 
     total = file_bytes = 0

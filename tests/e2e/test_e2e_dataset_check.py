@@ -27,12 +27,34 @@ def walk_to_data_step(page: Page, title: str) -> str:
     return token
 
 
-def check_accept_and_finish(page: Page, token: str, sample: Path) -> None:
-    page.get_by_role("link", name="check your data and get suggested answers").click()
-    expect(page.locator("#check-heading")).to_have_text("Check your training data")
+HEADINGS = {
+    "en": (
+        "Check your training data",
+        "What your training data looks like",
+        "Measured training data",
+    ),
+    "zh": ("检查训练数据", "你的训练数据是什么样", "实测的训练数据"),
+}
+
+
+def set_language(page: Page, lang: str) -> None:
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": page.url}])
+
+
+def check_accept_and_finish(page: Page, token: str, sample: Path, lang: str = "en") -> None:
+    before, report, measured = HEADINGS[lang]
+    set_language(page, lang)
+    page.reload()
+    page.locator(".dataset-check-link a").click()
+    expect(page).to_have_url(re.compile(rf"/d/{token}/data/check$"))  # no token in a query
+    expect(page.locator("#check-heading")).to_have_text(before)
     page.locator("#dataset-file").set_input_files(sample)
-    page.get_by_role("button", name="Check the file").click()
-    expect(page.locator("#check-heading")).to_have_text("What your training data looks like")
+    page.locator("form.dataset-form button[type=submit]").click()
+    expect(page.locator("#check-heading")).to_have_text(report)
+    # The report has an address of its own: reloading shows it again, not an empty form.
+    expect(page).to_have_url(re.compile(rf"/d/{token}/data/checks/[A-Za-z0-9_-]{{32}}$"))
+    page.reload()
+    expect(page.locator("#check-heading")).to_have_text(report)
     suggested = {
         q: page.locator(f"#suggestion-{q} [data-suggested]").get_attribute("data-suggested")
         for q in ("example_count", "data_quality", "data_diversity", "edge_cases")
@@ -41,13 +63,17 @@ def check_accept_and_finish(page: Page, token: str, sample: Path) -> None:
         "example_count": "100_to_1k",
         "data_quality": "clean",
         "data_diversity": "clustered",
-        "edge_cases": "no",
+        "edge_cases": "unsure",
     }
+    # The form carries the check's id, not numbers.
+    assert page.locator('form[action$="/data/measured"] input[name="profile"]').count() == 0
     page.locator('input[name="attach"]').check()
-    page.get_by_role("button", name="Use all four answers").click()
+    page.locator('button[name="accept"][value="all"]').click()
     expect(page).to_have_url(re.compile(rf"/d/{token}/data(#measured)?$"))
     for question, option in suggested.items():
         expect(page.locator(f'input[name="{question}"][value="{option}"]')).to_be_checked()
+    set_language(page, "en")
+    page.reload()
     expect(page.locator(".dataset-check-link")).to_contain_text(
         "A measured profile of 300 examples is attached."
     )
@@ -60,6 +86,9 @@ def check_accept_and_finish(page: Page, token: str, sample: Path) -> None:
     expect(page.locator("ol.reasons .reason-measured").first).to_contain_text(
         "measured on 300 examples"
     )
+    set_language(page, lang)
+    page.reload()
+    expect(page.locator("#data-profile-heading")).to_have_text(measured)
     record = page.request.get(f"/api/v1/assessments/{token}").json()
     assert record["data_profile"]["valid"] == 300
     assert abs(record["data_profile"]["near_duplicate_share"] - 0.4) <= 0.05
@@ -73,14 +102,16 @@ def sample(tmp_path: Path) -> Path:
     return path
 
 
-def test_dataset_check_from_the_data_step_to_the_verdict(page: Page, sample: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dataset_check_from_the_data_step_to_the_verdict(page: Page, sample: Path, lang) -> None:
     token = walk_to_data_step(page, "Dataset check (JS)")
-    check_accept_and_finish(page, token, sample)
+    check_accept_and_finish(page, token, sample, lang)
 
 
-def test_dataset_check_without_javascript(nojs_page: Page, sample: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dataset_check_without_javascript(nojs_page: Page, sample: Path, lang) -> None:
     token = walk_to_data_step(nojs_page, "Dataset check (no JS)")
-    check_accept_and_finish(nojs_page, token, sample)
+    check_accept_and_finish(nojs_page, token, sample, lang)
 
 
 def test_a_long_check_shows_how_many_examples_were_read(page: Page, tmp_path: Path) -> None:

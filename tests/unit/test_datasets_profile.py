@@ -6,9 +6,7 @@ import subprocess
 import sys
 import tracemalloc
 
-import numpy as np
 import pytest
-from datasketch import MinHash
 
 from app import datasets
 from app.datasets import similarity, suggestions
@@ -37,7 +35,7 @@ def test_clean_diverse_set():
         "example_count": "100_to_1k",
         "data_quality": "clean",
         "data_diversity": "diverse",
-        "edge_cases": "no",
+        "edge_cases": "unsure",  # a low share of unusual inputs says nothing of hard cases
     }
 
 
@@ -72,9 +70,12 @@ def test_a_single_template_is_one_cluster():
     profile = check(files.single_template(200))
     assert profile["largest_cluster_share"] == 1.0
     assert profile["largest_template"] == {
-        "words": "write a short product description",
+        "words": "Write a short product description for {…}, a {…} gadget priced at {…} "
+        "dollars, for our online shop.",
         "count": 200,
     }
+    assert profile["largest_template_share"] == 1.0
+    assert [e["line"] for e in profile["template_examples"]] == [1, 2, 3]
     assert profile["near_duplicate_share"] < 0.05
     assert profile["suggested_answers"]["data_diversity"] == "clustered"
 
@@ -112,7 +113,17 @@ def test_token_counts_are_cl100k_base():
     profile = check(files.jsonl([record]))
     # cl100k_base's published ids for "Hello world"; "Goodbye" is two tokens.
     assert datasets.tokens.encoding().encode_ordinary("Hello world") == [9906, 1917]
-    assert profile["tokens"] == {"min": 5, "median": 5, "p95": 5, "max": 5}
+    # The cookbook's overhead: 3 per message and 1 for its role, 3 priming the reply.
+    overhead = 2 * (3 + 1) + 3
+    assert profile["tokens"] == {
+        "min": 5 + overhead,
+        "median": 5 + overhead,
+        "p95": 5 + overhead,
+        "max": 5 + overhead,
+        "total": 5 + overhead,
+        "trained": 3 + 4,
+        "mean": 16.0,
+    }
     assert profile["tokenizer"] == "tiktoken cl100k_base"
 
 
@@ -126,7 +137,12 @@ def test_examples_over_the_context_limit_are_counted_with_their_lines():
 def test_prompt_completion_and_csv_formats():
     pc = check(b'{"prompt": "2+2?", "completion": "4"}\n{"prompt": "3+3?", "completion": ""}\n')
     assert (pc["format"], pc["valid"], pc["invalid"]) == ("prompt_completion", 1, 1)
-    assert pc["errors"][0] == {"line": 2, "code": "empty_output", "detail": ""}
+    assert pc["errors"][0] == {
+        "line": 2,
+        "code": "empty_output",
+        "detail": "",
+        "snippet": '{"prompt": "3+3?", "completion": ""}',
+    }
     csv = check(
         'Question,Answer\n什么是 LoRA?,一种微调方法\n"multi\nline",ok\nonly one cell\n'.encode()
     )
@@ -136,7 +152,7 @@ def test_prompt_completion_and_csv_formats():
         2,
         1,
     )
-    assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": ""}]
+    assert csv["errors"] == [{"line": 5, "code": "missing_cell", "detail": "", "snippet": ""}]
     tsv = check(b"input\toutput\nhello\tworld\n")
     assert (tsv["format"], tsv["valid"]) == ("csv", 1)
 
@@ -187,22 +203,9 @@ def test_a_10_mb_line_is_skipped_without_being_held_in_memory():
     profile = datasets.check(chunks)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert profile["errors"] == [{"line": 21, "code": "too_long", "detail": ""}]
+    assert profile["errors"] == [{"line": 21, "code": "too_long", "detail": "", "snippet": ""}]
     # The chunks themselves (10 MB) are the caller's; the check adds little beyond one line's cap.
     assert peak < 3 * 1024 * 1024
-
-
-def test_signatures_are_exactly_datasketchs():
-    rng = np.random.default_rng(0)
-    texts = [rng.integers(0, 100_000, size=n).astype(np.uint32) for n in (5, 17, 300)]
-    hashes, counts = similarity.shingle_hashes(np.concatenate(texts), [len(t) for t in texts])
-    ours = similarity.NearDuplicates().signatures_of(hashes, counts)
-    start = 0
-    for row, count in zip(ours, counts, strict=True):
-        reference = MinHash(num_perm=similarity.NUM_PERM, seed=similarity.SEED, hashfunc=int)
-        reference.update_batch(hashes[start : start + count])
-        start += count
-        assert np.array_equal(row, reference.hashvalues)
 
 
 def test_the_tokenizer_never_touches_the_network():
@@ -283,6 +286,6 @@ def test_every_profile_fits_its_documented_schema(build):
     profile = check(build())
     validated = DatasetProfile.model_validate({**profile, "file_name": "train.jsonl"}).model_dump()
     assert [
-        {k: e[k] for k in ("line", "code", "detail")} for e in validated.pop("errors")
+        {k: e[k] for k in ("line", "code", "detail", "snippet")} for e in validated.pop("errors")
     ] == profile.pop("errors")
     assert validated == {**profile, "file_name": "train.jsonl"}
