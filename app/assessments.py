@@ -405,7 +405,7 @@ def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.
             fact = datasets.measured_fact(assessment.data_profile, question, answers.get(question))
             if fact is not None:
                 measured[question] = fact
-    return decision.Evidence(cost=cost, measured=measured)
+    return decision.Evidence(cost=cost, measured=measured, **evals.evidence(assessment.eval_run))
 
 
 def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
