@@ -18,6 +18,8 @@ FORMATS = (
     "inspect",
 )
 ASSERTIONS = ("equals", "is-json", "llm-rubric", "contains")
+# openai/evals match events carry the expected answer: a label per assertion, for a classifier.
+LABELS = dict(zip(ASSERTIONS, ("refund", "exchange", "escalate", "other"), strict=True))
 
 
 def outcomes(n: int, seed: int, p_pass=0.8, p_error=0.05) -> list[tuple[str, str, str]]:
@@ -169,7 +171,12 @@ def openai_evals(rows) -> bytes:
     event = 0
     for case, outcome, category in rows:
         sample = f"refund-classifier.dev.{case}"
-        base = {"run_id": run_id, "sample_id": sample, "created_by": "", "created_at": "x"}
+        base = {
+            "run_id": run_id,
+            "sample_id": sample,
+            "created_by": "",
+            "created_at": "2026-12-01 10:00:07.123456+00:00",
+        }
         lines.append(
             {
                 **base,
@@ -185,8 +192,8 @@ def openai_evals(rows) -> bytes:
         else:
             data = {
                 "correct": outcome == PASS,
-                "expected": category,
-                "picked": category if outcome == PASS else "other",
+                "expected": LABELS.get(category, category),
+                "picked": LABELS.get(category, category) if outcome == PASS else "unsure",
                 "sampled": "...",
             }
             lines.append({**base, "event_id": event, "type": "match", "data": data})
