@@ -18,7 +18,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
+.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-evals bench-insights lighthouse screenshots clean
 
 run: setup migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-proxy-headers --http h11 --h11-max-incomplete-event-size 32768 --timeout-keep-alive 5
@@ -107,6 +107,9 @@ bench-search-dos: setup
 
 bench-dataset: setup
 	$(BIN)/python bench/bench_dataset_check.py
+
+bench-evals: setup
+	$(BIN)/python bench/bench_evals.py
 
 # p50 of /insights over 100k seeded assessments on SQLite (BENCH_ARGS="--database-url URL" to reuse one).
 bench-insights: setup

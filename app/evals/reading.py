@@ -221,6 +221,20 @@ def _nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+def _compare(expected: str, actual: str) -> int:
+    """NFC-normalized and stripped, case-sensitive; an empty answer is an error. ASCII text is
+    its own normal form, so only other text is normalized."""
+    expected, actual = expected.strip(), actual.strip()
+    if not actual:
+        return ERROR
+    if expected == actual:
+        return PASS
+    if expected.isascii() and actual.isascii():
+        return FAIL
+    actual = _nfc(actual)
+    return ERROR if not actual else PASS if _nfc(expected) == actual else FAIL
+
+
 def _read_plain_csv(names: list[str], rows) -> Run:
     run = Run("csv")
     problems = _Problems()
@@ -255,8 +269,7 @@ def _read_plain_csv(names: list[str], rows) -> Run:
                 problems.add("bad_passed", _short(row[passed_at], 40), line=line)
                 continue
         else:
-            actual = _nfc(row[actual_at])
-            outcome = ERROR if not actual else PASS if actual == _nfc(row[expected_at]) else FAIL
+            outcome = _compare(row[expected_at], row[actual_at])
         _add(run, problems, case, outcome, line=line)
         if outcome == FAIL and category_at is not None and row[category_at].strip():
             run.categories[_short(row[category_at])] += 1
