@@ -49,7 +49,8 @@ def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path]) -> None
     texts = TEXTS[lang]
     token = start(page, f"Eval run ({lang})")
     if lang == "zh":
-        page.context.add_cookies([{"name": "lang", "value": "zh", "url": page.url}])
+        origin = re.match(r"https?://[^/]+", page.url).group(0)
+        page.context.add_cookies([{"name": "lang", "value": "zh", "url": origin + "/"}])
     fill_step(page, "task", CUSTOMER_SERVICE_BOT)
     next_button(page).click()
     expect(page).to_have_url(step_url(token, "accuracy"))
