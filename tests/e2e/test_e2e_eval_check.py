@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from wizard_flow import CUSTOMER_SERVICE_BOT, fill_step, next_button, start, step_url, verdict_url
 
+from app.settings import ROOT
 from tests import eval_files as ef
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +46,9 @@ def runs(tmp_path: Path) -> tuple[Path, Path]:
     return new, old
 
 
-def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path]) -> None:
+def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path], seen=None) -> None:
+    """The whole flow; `seen(page, state)` is called on each page it reaches."""
+    seen = seen or (lambda page, state: None)
     texts = TEXTS[lang]
     token = start(page, f"Eval run ({lang})")
     if lang == "zh":
@@ -56,6 +59,7 @@ def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path]) -> None
     expect(page).to_have_url(step_url(token, "accuracy"))
     page.locator("#measured-baseline a").click()
     expect(page).to_have_url(re.compile(rf"/evals/check\?draft={token}$"))
+    seen(page, "check")
     page.locator("#eval-file").set_input_files(runs[0])
     page.locator("#previous-1").set_input_files(runs[1])
     page.locator("form.dataset-form button[type=submit]").click()
@@ -65,11 +69,13 @@ def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path]) -> None
     expect(page.locator('[data-count="errors"]')).to_have_text("2")
     expect(page.locator('[data-paired="only_new"]')).to_have_text("6")
     expect(page.locator('[data-paired="only_old"]')).to_have_text("0")
+    seen(page, "report")
     page.locator("#attach button").click()
     expect(page).to_have_url(re.compile(rf"/d/{token}/accuracy(#measured-baseline)?$"))
     expect(page.locator("#input-baseline_accuracy")).to_have_value("92")
     expect(page.locator("#input-baseline_sample_size")).to_have_value("50")
     expect(page.locator("#measured-baseline")).to_contain_text(texts["attached"])
+    seen(page, "accuracy-step")
     answers = {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": 92, "baseline_sample_size": 50}
     for step, following in (
         ("accuracy", "cost"),
@@ -85,6 +91,7 @@ def upload_attach_finish(page: Page, lang: str, runs: tuple[Path, Path]) -> None
     section = page.locator("section.eval-run")
     expect(section.locator("h2")).to_have_text(texts["measured_heading"])
     expect(section).to_contain_text(texts["verdict"])
+    seen(page, "verdict")
     record = page.request.get(f"/api/v1/assessments/{token}").json()
     assert record["answers"]["baseline_accuracy"] == 92
     assert record["answers"]["baseline_sample_size"] == 50
@@ -100,3 +107,25 @@ def test_eval_run_from_the_accuracy_step_to_the_verdict(page: Page, runs, lang) 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_eval_run_without_javascript(nojs_page: Page, runs, lang) -> None:
     upload_attach_finish(nojs_page, lang, runs)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_eval_pages_pass_axe_and_fit_the_width(new_context, runs, lang, width) -> None:
+    """axe at 0 violations on every page of the flow, nothing wider than the window at 375 px;
+    screenshots into build/screenshots/evals/ to look at."""
+    from test_e2e_accessibility import Audit, axe_source
+
+    audit = Audit(axe_source.__wrapped__())
+    shots = ROOT / "build" / "screenshots" / "evals"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+
+    def seen(page: Page, state: str) -> None:
+        audit(page, f"{state} {lang} {width}")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width, f"{state}: {overflow} px wide at {width}"
+        page.screenshot(path=shots / f"{state}-{lang}-{width}.png", full_page=True)
+
+    upload_attach_finish(page, lang, runs, seen)
+    audit.assert_clean()
