@@ -16,7 +16,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-insights lighthouse screenshots clean
+.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-evals bench-insights lighthouse screenshots clean
 
 # Settings, a free port and the database are checked first (one line each if not), then migrations.
 run: setup
@@ -120,6 +120,9 @@ bench-search-dos: setup
 
 bench-dataset: setup
 	$(BIN)/python bench/bench_dataset_check.py
+
+bench-evals: setup
+	$(BIN)/python bench/bench_evals.py
 
 # p50 of /insights over 100k seeded assessments on SQLite (BENCH_ARGS="--database-url URL" to reuse one).
 bench-insights: setup

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.orm import Session, aliased
 
-from app import costs, datasets, decision, manage
+from app import costs, datasets, decision, evals, manage
 from app.db import Database
 from app.models import STATUSES, Assessment, AuditEvent, ManageKey, ReplacedLink, utcnow
 from app.text import tidy_name
@@ -186,6 +186,7 @@ def start_draft(
     data_profile: dict[str, Any] | None = None,
     version: int = 1,
     decision_id: int | None = None,
+    eval_run: dict[str, Any] | None = None,
 ) -> Assessment:
     assessment = Assessment(
         share_token=new_share_token(),
@@ -199,6 +200,7 @@ def start_draft(
         data_profile=data_profile,
         version=version,
         decision_id=decision_id,
+        eval_run=eval_run,
     )
     with db.write() as session:
         session.add(assessment)
@@ -348,6 +350,51 @@ def accept_measured(
     return assessment
 
 
+ACCURACY_STEP = "accuracy"
+CHECK_ID_BYTES = 16
+
+
+class StaleCheck(ValueError):
+    """The check id posted is not the one the draft holds (another check replaced it)."""
+
+
+def hold_eval_check(db: Database, token: str, summary: dict[str, Any]) -> str | None:
+    """Keep what an eval-run check made from a draft computed, until the team attaches it: the
+    id its attach form posts, or None when the token names no open draft. A newer check replaces
+    it; the file itself is never kept."""
+    with db.write() as session:
+        try:
+            assessment = _by_token(session, token, for_update=True)
+        except NotFound:
+            return None
+        if assessment.is_finished:
+            return None
+        check_id = secrets.token_urlsafe(CHECK_ID_BYTES)
+        assessment.eval_check = {"id": check_id, "summary": summary}
+    return check_id
+
+
+def attach_eval_run(db: Database, token: str, check_id: str) -> Assessment:
+    """Attach the eval run the draft holds under `check_id`: the server's own summary becomes
+    `eval_run`, and answers `baseline_accuracy` and `baseline_sample_size` as measured."""
+    with db.write() as session:
+        assessment = _draft_reaching(session, token, ACCURACY_STEP)
+        held = assessment.eval_check or {}
+        if not check_id or not secrets.compare_digest(str(held.get("id", "")), check_id):
+            raise StaleCheck(token)
+        summary = held["summary"]
+        measured = evals.measured_answers(summary)
+        valid, errors = decision.validate_answers(measured, steps=[ACCURACY_STEP])
+        if any(e.field in measured for e in errors):
+            raise StaleCheck(token)
+        assessment.answers = {**assessment.answers, **{key: valid[key] for key in measured}}
+        typed = {k: v for k, v in (assessment.typed_answers or {}).items() if k not in measured}
+        assessment.typed_answers = typed or None
+        assessment.eval_run = summary
+        assessment.eval_check = None
+    return assessment
+
+
 def update_meta(
     db: Database, token: str, meta: Mapping[str, str], typed: Mapping[str, str] | None = None
 ) -> Assessment:
@@ -379,7 +426,7 @@ def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.
             fact = datasets.measured_fact(assessment.data_profile, question, answers.get(question))
             if fact is not None:
                 measured[question] = fact
-    return decision.Evidence(cost=cost, measured=measured)
+    return decision.Evidence(cost=cost, measured=measured, **evals.evidence(assessment.eval_run))
 
 
 def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
@@ -515,6 +562,7 @@ def revise(db: Database, token: str) -> Assessment:
         data_profile=original.data_profile,
         version=original.version + 1,
         decision_id=original.decision_id if original.decision_id is not None else original.id,
+        eval_run=original.eval_run,
     )
 
 

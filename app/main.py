@@ -27,6 +27,7 @@ from app.web.routes import (
     assessments,
     costs,
     datasets,
+    evals,
     insights,
     manage,
     owners,
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hsts=settings.https,
         allowed_hosts=allowed_hosts(settings),
         body_timeout=settings.body_timeout,
-        upload_paths=datasets.UPLOAD_PATHS,
+        upload_paths=datasets.UPLOAD_PATHS | evals.UPLOAD_PATHS,
     )
     # First of all: the client's address and scheme, from X-Forwarded-* only when the peer is a
     # proxy named in APP_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers, so this decides).
@@ -98,10 +99,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, manage, api, costs, datasets, insights):
+    for module in (
+        pages,
+        access,
+        wizard,
+        assessments,
+        manage,
+        api,
+        costs,
+        datasets,
+        evals,
+        insights,
+    ):
         app.include_router(module.router)
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
+    app.include_router(evals.api_router)
     app.include_router(insights.api_router)
     app.include_router(owners.router)
     errors.install(app)

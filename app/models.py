@@ -103,6 +103,10 @@ class Assessment(Base):
     )
     # What a dataset check measured (app/datasets), kept only when the team attaches it.
     data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # An eval run's measured summary (app/evals), attached by the team; and the last check made
+    # from a draft, held under a random id until attached (migration 0041).
+    eval_run: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    eval_check: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     status: Mapped[str] = mapped_column(
         String(12), default=DEFAULT_STATUS, server_default=DEFAULT_STATUS
     )

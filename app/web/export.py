@@ -92,6 +92,7 @@ def api_record(
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
         "data_profile": assessment.data_profile,
+        "eval_run": assessment.eval_run,
         "status": assessment.status,
         "version": assessment.version,
         "revised_from": revised_from,

@@ -138,6 +138,11 @@ class AssessmentOut(BaseModel):
     data_profile: dict[str, Any] | None = Field(
         None, description="What a dataset check measured, when the team attached it"
     )
+    eval_run: dict[str, Any] | None = Field(
+        None,
+        description="What an eval-run check measured (POST /api/v1/evals/check's summary), "
+        "when the team attached it",
+    )
     status: Status = Field(  # type: ignore[valid-type]
         description="As an architecture decision record's: proposed until changed; superseded "
         "as soon as a revision of it is finished"

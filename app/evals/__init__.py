@@ -1,0 +1,169 @@
+"""The team's own eval runs, measured: the baseline the verdict needs, and whether prompting has
+plateaued. Pure: bytes in, a summary out (no I/O, no database).
+
+`check(files)` reads one to five runs of the same cases (oldest first, the latest last) and gives
+the summary the API returns and an assessment keeps as `eval_run`:
+
+- `cases`, `passed`, `failed`, `errors` (cases the model or grader failed to answer: counted
+  apart, never as a pass or a fail), `graded` = cases - errors, `accuracy` = passed / graded,
+  and its 95% Wilson interval `low`/`high`;
+- `to_tell`: for each accuracy target (85, 95, 99), whether the interval already leaves it out
+  and, if not, about how many cases at this accuracy would (stats.to_tell);
+- `failures`: failure categories or assertion names with counts, the most frequent first;
+- with earlier runs: `paired` (latest against the one before: the exact McNemar test on cases
+  matched by id), `steps` (each consecutive pair), `runs` (each run's counts) and `plateaued`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+from app.decision.conditions import ACCURACY_TARGETS
+
+from . import stats
+from .reading import FORMATS, Problem, Run, Unreadable, read
+
+__all__ = [
+    "FORMATS",
+    "MAX_RUNS",
+    "Problem",
+    "Run",
+    "Unreadable",
+    "check",
+    "evidence",
+    "measured_answers",
+    "read",
+]
+
+MAX_RUNS = 5
+TARGETS = tuple(sorted(set(ACCURACY_TARGETS.values())))
+
+
+def accuracy_percent(passed: int, graded: int) -> int:
+    """The whole percentage `baseline_accuracy` takes: rounded down, so a run just short of a
+    target never reads as meeting it (94.96% is 94). Integer arithmetic: no float error."""
+    return passed * 100 // graded
+
+
+def _counts(run: Run) -> dict[str, Any]:
+    outcomes = list(run.outcomes.values())
+    passed = outcomes.count(stats.PASS)
+    failed = outcomes.count(stats.FAIL)
+    errors = outcomes.count(stats.ERROR)
+    graded = passed + failed
+    if graded == 0:
+        raise Unreadable("all_errors")
+    low, high = stats.interval(passed, graded)
+    return {
+        "format": run.format,
+        "format_version": run.version,
+        "name": run.name,
+        "cases": len(outcomes),
+        "passed": passed,
+        "failed": failed,
+        "errors": errors,
+        "graded": graded,
+        "accuracy": passed / graded,
+        "low": low,
+        "high": high,
+    }
+
+
+def summarize(runs: Sequence[tuple[str, Run]], now: datetime | None = None) -> dict[str, Any]:
+    """The summary of runs already read, oldest first (`(file_name, run)` pairs)."""
+    counted = [{"file_name": name, **_counts(run)} for name, run in runs]
+    latest_name, latest = runs[-1]
+    head = counted[-1]
+    steps = [
+        {"from": i, "to": i + 1, **stats.paired(runs[i + 1][1].outcomes, runs[i][1].outcomes)}
+        for i in range(len(runs) - 1)
+    ]
+    failures = [
+        {"name": name, "count": count}
+        for name, count in sorted(latest.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+    ][:20]
+    return {
+        **head,
+        "percent": accuracy_percent(head["passed"], head["graded"]),
+        "to_tell": [
+            stats.to_tell(head["accuracy"], head["graded"], head["low"], head["high"], target)
+            for target in TARGETS
+        ],
+        "failures": failures,
+        "paired": steps[-1] if steps else None,
+        "steps": steps,
+        "runs": counted,
+        "plateaued": stats.plateaued(steps),
+        "checked_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+    }
+
+
+def check(files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+    """Read and summarize one to MAX_RUNS runs, oldest first. Raises Unreadable, naming the run
+    (`run`, 1-based, in the order given) when there are several."""
+    if not files:
+        raise Unreadable("no_file")
+    if len(files) > MAX_RUNS:
+        raise Unreadable("too_many_runs", str(MAX_RUNS))
+    runs = []
+    for position, (name, data) in enumerate(files, start=1):
+        try:
+            run = read(data)
+            _counts(run)
+        except Unreadable as error:
+            error.run = position if len(files) > 1 else None  # type: ignore[attr-defined]
+            error.file_name = name  # type: ignore[attr-defined]
+            raise
+        runs.append((name, run))
+    return summarize(runs)
+
+
+# --- What an attached run tells the engine ------------------------------------------------
+
+
+def _valid(eval_run: Mapping[str, Any] | None) -> bool:
+    if not isinstance(eval_run, Mapping):
+        return False
+    passed, graded = eval_run.get("passed"), eval_run.get("graded")
+    return (
+        isinstance(passed, int)
+        and isinstance(graded, int)
+        and 0 <= passed <= graded
+        and graded >= 1
+    )
+
+
+def measured_answers(eval_run: Mapping[str, Any] | None) -> dict[str, int]:
+    """The answers an attached run establishes: `baseline_accuracy` (whole percent, rounded down)
+    and `baseline_sample_size` (cases graded, errors excluded)."""
+    if not _valid(eval_run):
+        return {}
+    passed, graded = eval_run["passed"], eval_run["graded"]  # type: ignore[index]
+    return {
+        "baseline_accuracy": accuracy_percent(passed, graded),
+        "baseline_sample_size": min(graded, 1_000_000),
+    }
+
+
+def plateaued(eval_run: Mapping[str, Any] | None) -> bool | None:
+    if not isinstance(eval_run, Mapping):
+        return None
+    value = eval_run.get("plateaued")
+    return value if isinstance(value, bool) else None
+
+
+def evidence(eval_run: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keyword arguments for decision.Evidence from an attached run: `measured_answers` and
+    `prompting_plateaued`, given only when the engine's Evidence has those fields (added by the
+    engine branch), so this works before and after that change."""
+    from app.decision import Evidence
+
+    known = {f.name for f in fields(Evidence)}
+    offered = {
+        "measured_answers": measured_answers(eval_run),
+        "prompting_plateaued": plateaued(eval_run),
+    }
+    return {key: value for key, value in offered.items() if key in known}

@@ -1,0 +1,156 @@
+"""The statistics of an eval run: accuracy with its 95% Wilson interval, how many cases would
+tell a target from the baseline, and the exact McNemar test between two runs of the same cases.
+
+Pure functions on counts; no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from app.decision.baseline import MAX_SAMPLE, Z_95, wilson_interval
+
+# A change between two runs is called real below this two-sided p-value.
+ALPHA = 0.05
+# Up to this many discordant pairs the McNemar sum is done in exact integer arithmetic; beyond, in
+# log space (lgamma), which agrees with the exact sum to about 1e-12 relative.
+EXACT_LIMIT = 5_000
+
+PASS, FAIL, ERROR = 1, 0, 2
+
+
+def interval(passed: int, graded: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of `passed` out of `graded` (Wilson, 1927)."""
+    return wilson_interval(passed, graded)
+
+
+def wilson_at(p: float, n: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson interval of a proportion `p` measured on `n` cases, p kept as measured (not
+    rounded to a whole number of passes, so the bounds move monotonically with n)."""
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def fewest_cases(p: float, target: float) -> int | None:
+    """The fewest cases at accuracy `p` whose 95% Wilson interval leaves `target` out (both 0-1);
+    None when p equals the target or no number up to MAX_SAMPLE would. The bounds close in on p
+    as n grows, so doubling then bisection finds the fewest."""
+    if p == target:
+        return None
+
+    def tells(n: int) -> bool:
+        low, high = wilson_at(p, n)
+        return high < target if p < target else low >= target
+
+    n = 1
+    while n <= MAX_SAMPLE and not tells(n):
+        n *= 2
+    if n > MAX_SAMPLE:
+        if not tells(MAX_SAMPLE):
+            return None
+        n = MAX_SAMPLE
+    low, high = n // 2, n
+    while low + 1 < high:
+        mid = (low + high) // 2
+        low, high = (low, mid) if tells(mid) else (mid, high)
+    return high
+
+
+def to_tell(accuracy: float, graded: int, low: float, high: float, target: int) -> dict:
+    """Whether this run already tells `target` (a percentage) from the baseline, and if not, how
+    many cases at this accuracy would: fewest_cases, exact (not rounded)."""
+    goal = target / 100
+    settled = high < goal if accuracy < goal else low >= goal
+    return {
+        "target": target,
+        "settled": settled,
+        "cases_needed": None if settled else fewest_cases(accuracy, goal),
+        "graded": graded,
+    }
+
+
+def _binomial_tail(n: int, k: int) -> float:
+    """P(X <= k) for X ~ Binomial(n, 1/2)."""
+    if n <= EXACT_LIMIT:
+        term, total = 1, 1
+        for i in range(1, k + 1):
+            term = term * (n - i + 1) // i
+            total += term
+        return total / (1 << n)
+    log_half_n = n * math.log(0.5)
+    logs = [
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + log_half_n
+        for i in range(k + 1)
+    ]
+    top = max(logs)
+    return math.exp(top) * math.fsum(math.exp(x - top) for x in logs)
+
+
+def mcnemar_exact(only_new: int, only_old: int) -> float:
+    """The exact (binomial) McNemar test, two-sided: under "no change", each discordant pair is as
+    likely to favour either run, so min(b, c) ~ Binomial(b + c, 1/2);
+    p = min(1, 2 x P(X <= min(b, c))). 1.0 when there is no discordant pair."""
+    if only_new < 0 or only_old < 0:
+        raise ValueError("counts must be >= 0")
+    n = only_new + only_old
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * _binomial_tail(n, min(only_new, only_old)))
+
+
+def paired(new: Mapping[str, int], old: Mapping[str, int]) -> dict:
+    """Two runs of the same cases, matched by id. A pair counts only when both runs graded the
+    case (an error in either run leaves it out); ids in one run only are counted apart."""
+    both_pass = only_new = only_old = both_fail = with_error = 0
+    for case, outcome in new.items():
+        before = old.get(case)
+        if before is None:
+            continue
+        if outcome == ERROR or before == ERROR:
+            with_error += 1
+        elif outcome == PASS:
+            if before == PASS:
+                both_pass += 1
+            else:
+                only_new += 1
+        elif before == PASS:
+            only_old += 1
+        else:
+            both_fail += 1
+    matched = both_pass + only_new + only_old + both_fail
+    p_value = mcnemar_exact(only_new, only_old)
+    return {
+        "both_pass": both_pass,
+        "only_new": only_new,
+        "only_old": only_old,
+        "both_fail": both_fail,
+        "p_value": p_value,
+        "matched": matched,
+        "with_error": with_error,
+        "only_in_new": sum(1 for case in new if case not in old),
+        "only_in_old": sum(1 for case in old if case not in new),
+        # On the matched pairs: the accuracy points gained (negative: lost).
+        "change": round(100 * (only_new - only_old) / matched, 4) if matched else None,
+        "real": p_value < ALPHA,
+        "direction": (
+            "better" if only_new > only_old else "worse" if only_old > only_new else "same"
+        ),
+    }
+
+
+def plateaued(steps: list[dict]) -> bool | None:
+    """From the paired comparisons of consecutive runs (oldest first): True when at least two
+    steps were tried and none improved significantly; False when the last step improved
+    significantly; None otherwise (one step without a real gain, or an earlier gain with a flat
+    last step: too early to say)."""
+    if not steps:
+        return None
+    improved = [step["real"] and step["direction"] == "better" for step in steps]
+    if improved[-1]:
+        return False
+    if len(steps) >= 2 and not any(improved):
+        return True
+    return None
