@@ -12,7 +12,7 @@ PostgreSQL), never the file:
   number posted by a client is ever stored as measured.
 
 Revision ID: 0041
-Revises: 0010
+Revises: 0031
 Create Date: 2026-12-06
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0041"
-down_revision: str | None = "0010"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
