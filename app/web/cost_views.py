@@ -14,16 +14,28 @@ FIELD_NAMES = {
     "requests_per_day": N_("Requests per day"),
     "input_tokens": N_("Input tokens per request"),
     "output_tokens": N_("Output tokens per request"),
+    "cached_input_share": N_("Share of input tokens read from the prompt cache"),
+    "batch_share": N_("Share of requests sent as batches"),
     "current.model": N_("Current model"),
     "current.input_per_million": N_("Current model: input price per million tokens"),
     "current.output_per_million": N_("Current model: output price per million tokens"),
+    "current.cached_input_per_million": N_("Current model: cached input price per million tokens"),
+    "current.batch_input_per_million": N_("Current model: batch input price per million tokens"),
+    "current.batch_output_per_million": N_("Current model: batch output price per million tokens"),
     "current.accuracy": N_("Current model: accuracy"),
     "candidate.model": N_("Fine-tuned model"),
     "candidate.input_per_million": N_("Fine-tuned model: input price per million tokens"),
     "candidate.output_per_million": N_("Fine-tuned model: output price per million tokens"),
+    "candidate.cached_input_per_million": N_(
+        "Fine-tuned model: cached input price per million tokens"
+    ),
+    "candidate.batch_input_per_million": N_("Fine-tuned model: batch input price per million tokens"),
+    "candidate.batch_output_per_million": N_(
+        "Fine-tuned model: batch output price per million tokens"
+    ),
     "candidate.gpu_per_hour": N_("Self-hosting: GPU price per hour"),
-    "candidate.tokens_per_second": N_("Self-hosting: tokens per second"),
-    "candidate.utilization": N_("Self-hosting: utilization"),
+    "candidate.tokens_per_second": N_("Self-hosting: one GPU's tokens per second"),
+    "candidate.utilization": N_("Self-hosting: planned utilization"),
     "candidate.accuracy": N_("Fine-tuned model: accuracy"),
     "one_time_cost": N_("One-time cost"),
     "training.tokens": N_("Training tokens"),
@@ -46,7 +58,7 @@ TIER_LABELS = {
     "frontier": N_("Frontier models"),
     "small": N_("Small hosted models"),
     "fine_tuned": N_("Hosted fine-tuned models"),
-    "open": N_("Open models on hosted APIs"),
+    "open": N_("Open-weight models on hosted APIs"),
 }
 DIRECTION_LABELS = {
     "for": N_("For fine-tuning:"),
