@@ -75,10 +75,12 @@ def test_api_without_saving_or_error_cost_gives_nulls(client):
             "candidate": {"gpu_per_hour": 4.0, "tokens_per_second": 100, "utilization": 0.1},
         },
     ).json()
-    # 4 / (3,600 x 100 x 0.1) = $0.000111 a token, 1,800 tokens = $0.2 a request, $600,000 a month.
-    assert body["candidate_monthly"] == 600_000.0
-    assert body["candidate_per_million_tokens"] == 111.111111
-    assert body["monthly_saving"] == -575_250.0
+    # 100,000 x 1,800 tokens / 86,400 s = 2,083.33 tokens a second; one GPU at 10% of 100 = 10:
+    # 208.33 -> 209 GPUs x $4 x 720 hours = $601,920 a month.
+    assert (body["candidate_gpus"], body["candidate_monthly"]) == (209, 601_920.0)
+    # 601,920 / (3,000,000 x 1,800 tokens) x 1,000,000 = $111.466667 per million tokens.
+    assert body["candidate_per_million_tokens"] == 111.466667
+    assert body["monthly_saving"] == 24_750.0 - 601_920.0
     assert body["payback_months"] is None and body["break_even_accuracy"] is None
     assert [f["key"] for f in body["facts"]] == ["costs_more"]
 
@@ -239,10 +241,12 @@ def test_calculator_takes_prices_from_the_table_and_self_hosting(client):
     page = html(client.post("/costs", data=form))
     figures = {dd["data-figure"]: dd.get_text() for dd in page.select("dd[data-figure]")}
     # GPT-4o $2.50/$10: 1,500 x 2.5 + 300 x 10 = $0.00675 a request, $20,250 a month. The GPU:
-    # 2 / (3,600 x 1,000 x 0.25) x 1,800 tokens = $0.004 a request, $12,000 a month.
+    # 100,000 x 1,800 / 86,400 = 2,083.33 tokens a second over 250 a GPU (1,000 at 25%): 9 GPUs,
+    # each 2,083.33 / 9,000 = 23.1% busy; 9 x $2 x 720 hours = $12,960 a month, $2.40 per million.
     assert figures["current_monthly"] == "$20,250"
-    assert figures["candidate_monthly"] == "$12,000"
-    assert figures["candidate_per_million_tokens"] == "$2.22"
+    assert figures["candidate_monthly"] == "$12,960"
+    assert figures["candidate_gpus"] == "9 GPUs, 23.1% busy on average"
+    assert figures["candidate_per_million_tokens"] == "$2.40"
     assert page.select(".cost-table thead th")[1].get_text() == "GPT-4o (OpenAI)"
 
 
@@ -507,20 +511,26 @@ def test_api_assessment_with_bad_costs_is_422_and_stores_nothing(client, app):
 def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, lang):
     page = html(client.get(f"/how-we-decide?lang={lang}"))
     section = page.select_one("section#costs")
-    assert len(section.select("ol.formulas li")) == 7
+    assert len(section.select("ol.formulas li")) == 8
     thresholds = section.select("ul.thresholds li")
     assert [li["id"] for li in thresholds] == [f"threshold-{t.key}" for t in costs.THRESHOLDS]
     for li, threshold in zip(thresholds, costs.THRESHOLDS, strict=True):
         assert li.select_one("strong").get_text() == threshold.label.get(lang)
         assert li.select_one("a.source")["href"] == threshold.source.url
     table = costs.price_table()
-    rows = section.select(".price-table tbody tr")
-    assert [r.select_one("a")["href"] for r in rows] == [m.source_url for m in table.models]
-    assert rows[0].select("td")[0].get_text() == "$5.00"
+    rows = [r for r in section.select(".price-table tbody tr") if r.select_one("a")]
+    offered = [m for _tier, models in table.by_tier() for m in models]
+    assert [r.select_one("a").get_text() for r in rows] == [m.label for m in offered]
+    assert not any(m.retired_on(table.date) for m in offered)
+    # GPT-5.5: $5.00 / $30.00, cached $0.5 (three significant digits below a dollar), batch $2.50 / $15.00, no deprecation date.
+    cells = [td.get_text() for td in rows[0].select("td")]
+    assert cells == ["$5.00", "$30.00", "$0.5", "$2.50 / $15.00", "—"]
+    retired = section.select_one(".price-table + p, .table-scroll + p").get_text()
+    assert "Gemini 2.5 Pro (Google)" in retired and "Cerebras" in retired
     caption = section.select_one(".price-table caption").get_text()
     assert (
         caption
-        == {"en": "Prices as of November 27, 2026", "zh": "截至 2026年11月27日 的价格"}[lang]
+        == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
     )
 
 
