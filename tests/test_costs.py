@@ -291,8 +291,11 @@ def test_calculator_answers_htmx_with_the_calculator_only(client):
 
 def test_worked_example_link_fills_the_form(client):
     page = html(client.get("/costs?example=1"))
-    assert page.select_one("#cost-one_time_cost")["value"] == "5000"
-    assert page.select_one("input[name='one_time.kind'][value='amount']").has_attr("checked")
+    form = page.select_one("form.cost-form")
+    assert form.select_one("#cost-one_time_cost")["value"] == "5000"
+    assert form.select_one("input[name='one_time.kind'][value='amount']").has_attr("checked")
+    # ... and shows its results: 100,000 x (1,500 x 2.5 + 300 x 15) / 1e6 x 30 = $24,750.
+    assert page.select_one("dd[data-figure='current_monthly']").get_text() == "$24,750"
 
 
 # --- The wizard's cost step -------------------------------------------------------------------
@@ -428,30 +431,97 @@ def test_revise_keeps_the_numbers(client, app):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_verdict_partial_renders_the_stored_numbers(client, app, lang):
     token = finished_with_costs(client)
-    assessment = stored(app, token)
-    section = html(
-        type(
-            "R",
-            (),
-            {
-                "text": env.get_template("assessments/_costs.html").render(
-                    lang=lang, assessment=assessment
-                )
-            },
-        )()
-    )
+    page = html(client.get(f"/a/{token}?lang={lang}"))
+    section = page.select_one("section#costs")
     assert (
         section.select_one("h2#costs-heading").get_text()
         == {"en": "What it costs", "zh": "成本测算"}[lang]
     )
     assert section.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
     assert len(section.select(".cost-table tbody tr")) == 13
+    # A fine-tune verdict with a fast payback: the numbers agree, no note, the fact counts "for".
+    assert section.select_one("#cost-verdict-note") is None
+    assert [li["class"] for li in section.select(".cost-fact")][0] == ["cost-fact", "cost-fact-for"]
+    # The card opens its numbers in the calculator: the link carries them.
+    link = section.find("a", href=lambda h: h and "/costs?" in h)
+    assert "requests_per_day=100000" in link["href"] and "one_time_cost=5000" in link["href"]
     assert (
         env.get_template("assessments/_costs.html")
         .render(lang=lang, assessment=type("A", (), {"cost_inputs": None})())
         .strip()
         == ""
     )
+
+
+def created_with_costs(client, answers: dict, cost_body: dict) -> tuple[str, str]:
+    response = client.post(
+        "/api/v1/assessments", json={"title": "Refunds", "answers": answers, "costs": cost_body}
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["url"].rsplit("/", 1)[-1], body["verdict"]["recommendation"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cost_card_under_another_verdict_says_why_the_saving_does_not_decide(client, lang):
+    """Issue 22: no bare green "For fine-tuning: $23,670 saved" under "Fix the data first"."""
+    token, recommendation = created_with_costs(
+        client, {**REFUND_BOT, "data_quality": "noisy"}, EXAMPLE
+    )
+    assert recommendation == "improve_data"
+    section = html(client.get(f"/a/{token}?lang={lang}")).select_one("section#costs")
+    note = section.select_one("#cost-verdict-note")
+    assert note.get_text() == costs.verdict_note("improve_data", costs.cost_facts(
+        costs.compute(costs.parse_costs(EXAMPLE)[0])
+    )).get(lang)
+    assert {"en": "fix the data first", "zh": "先改进数据"}[lang] in note.get_text()
+    # The saving is still shown, as the numbers alone: not styled or labelled as counting "for".
+    assert section.select(".cost-fact-for") == []
+    first = section.select_one(".cost-fact")
+    assert first["class"] == ["cost-fact", "cost-fact-overruled"]
+    assert first.select_one(".cost-direction").get_text() == {
+        "en": "On cost alone, for fine-tuning:",
+        "zh": "只看成本，支持微调：",
+    }[lang]
+    # The note comes before the figures it qualifies.
+    assert note.find_next("dl", class_="cost-figures") is not None
+
+
+def test_cost_card_against_under_a_fine_tune_verdict_is_explained(client):
+    dear = {**EXAMPLE, "candidate": {"input_per_million": 5.0, "output_per_million": 20.0}}
+    token, recommendation = created_with_costs(client, REFUND_BOT, dear)
+    section = html(client.get(f"/a/{token}")).select_one("section#costs")
+    if recommendation in ("fine_tune", "rag_and_fine_tune"):
+        assert section.select_one("#cost-verdict-note").get_text().startswith(
+            "On cost alone this counts against fine-tuning"
+        )
+    else:  # the engine let the cost decide: the card and the verdict agree, nothing to explain
+        assert section.select_one("#cost-verdict-note") is None
+    assert section.select_one(".cost-fact")["data-direction"] == "against"
+
+
+def test_verdict_note_for_every_recommendation():
+    result = costs.compute(costs.parse_costs(EXAMPLE)[0])
+    favourable = costs.cost_facts(result)
+    assert {f.direction for f in favourable} == {"for"}
+    unfavourable = costs.cost_facts(
+        costs.compute(
+            costs.parse_costs(
+                {**EXAMPLE, "candidate": {"input_per_million": 9.0, "output_per_million": 90.0}}
+            )[0]
+        )
+    )
+    assert {f.direction for f in unfavourable} == {"against"}
+    for rec in decision.APPROACHES:
+        note_for = costs.verdict_note(rec, favourable)
+        note_against = costs.verdict_note(rec, unfavourable)
+        if rec in ("fine_tune", "rag_and_fine_tune"):
+            assert note_for is None and note_against is not None
+        else:
+            assert note_for is not None and note_against is None
+            assert note_for.en.startswith("On cost alone fine-tuning would pay")
+            assert note_for.zh.startswith("只看成本，微调是划算的")
+    assert costs.verdict_note(None, favourable) is None
 
 
 # --- POST /api/v1/assessments with costs --------------------------------------------------------
