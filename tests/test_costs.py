@@ -1,6 +1,8 @@
 """What it costs over HTTP, on SQLite and PostgreSQL: the API, the calculator page, the numbers of
 the wizard's cost step, the exports, "How we decide", and the migration that stores them."""
 
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
@@ -471,18 +473,21 @@ def test_cost_card_under_another_verdict_says_why_the_saving_does_not_decide(cli
     assert recommendation == "improve_data"
     section = html(client.get(f"/a/{token}?lang={lang}")).select_one("section#costs")
     note = section.select_one("#cost-verdict-note")
-    assert note.get_text() == costs.verdict_note("improve_data", costs.cost_facts(
-        costs.compute(costs.parse_costs(EXAMPLE)[0])
-    )).get(lang)
+    assert note.get_text() == costs.verdict_note(
+        "improve_data", costs.cost_facts(costs.compute(costs.parse_costs(EXAMPLE)[0]))
+    ).get(lang)
     assert {"en": "fix the data first", "zh": "先改进数据"}[lang] in note.get_text()
     # The saving is still shown, as the numbers alone: not styled or labelled as counting "for".
     assert section.select(".cost-fact-for") == []
     first = section.select_one(".cost-fact")
     assert first["class"] == ["cost-fact", "cost-fact-overruled"]
-    assert first.select_one(".cost-direction").get_text() == {
-        "en": "On cost alone, for fine-tuning:",
-        "zh": "只看成本，支持微调：",
-    }[lang]
+    assert (
+        first.select_one(".cost-direction").get_text()
+        == {
+            "en": "On cost alone, for fine-tuning:",
+            "zh": "只看成本，支持微调：",
+        }[lang]
+    )
     # The note comes before the figures it qualifies.
     assert note.find_next("dl", class_="cost-figures") is not None
 
@@ -492,8 +497,10 @@ def test_cost_card_against_under_a_fine_tune_verdict_is_explained(client):
     token, recommendation = created_with_costs(client, REFUND_BOT, dear)
     section = html(client.get(f"/a/{token}")).select_one("section#costs")
     if recommendation in ("fine_tune", "rag_and_fine_tune"):
-        assert section.select_one("#cost-verdict-note").get_text().startswith(
-            "On cost alone this counts against fine-tuning"
+        assert (
+            section.select_one("#cost-verdict-note")
+            .get_text()
+            .startswith("On cost alone this counts against fine-tuning")
         )
     else:  # the engine let the cost decide: the card and the verdict agree, nothing to explain
         assert section.select_one("#cost-verdict-note") is None
@@ -503,7 +510,8 @@ def test_cost_card_against_under_a_fine_tune_verdict_is_explained(client):
 def test_verdict_note_for_every_recommendation():
     result = costs.compute(costs.parse_costs(EXAMPLE)[0])
     favourable = costs.cost_facts(result)
-    assert {f.direction for f in favourable} == {"for"}
+    # A fast payback "for", and the break-even accuracy, neutral (no candidate accuracy given).
+    assert [f.direction for f in favourable] == ["for", "neutral"]
     unfavourable = costs.cost_facts(
         costs.compute(
             costs.parse_costs(
@@ -511,7 +519,7 @@ def test_verdict_note_for_every_recommendation():
             )[0]
         )
     )
-    assert {f.direction for f in unfavourable} == {"against"}
+    assert [f.direction for f in unfavourable] == ["against", "neutral"]
     for rec in decision.APPROACHES:
         note_for = costs.verdict_note(rec, favourable)
         note_against = costs.verdict_note(rec, unfavourable)
@@ -599,8 +607,7 @@ def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, l
     assert "Gemini 2.5 Pro (Google)" in retired and "Cerebras" in retired
     caption = section.select_one(".price-table caption").get_text()
     assert (
-        caption
-        == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
+        caption == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
     )
 
 
@@ -678,3 +685,98 @@ def test_a_negligible_saving_counts_against_fine_tuning_in_the_verdict(client, a
     assert ft_cheap < ft
     assert "cost-pays-back-fast" in [r["rule"] for r in costed["reasons"]]
     assert "cost-pays-back-fast" not in [r["rule"] for r in cheap["reasons"]]
+
+
+# --- Stable links and carrying numbers into a draft (issue 22) ---------------------------------
+
+CALCULATOR_NUMBERS = {k: v for k, v in CALCULATOR_EXAMPLE.items() if v}
+
+
+def test_calculator_results_have_a_stable_link(client):
+    query = urlencode({**CALCULATOR_NUMBERS, "calculate": "1"})
+    page = html(client.get(f"/costs?{query}"))
+    # 100,000 x 30 x (1,500 x 2.5 + 300 x 15) / 1e6 = $24,750; x (1,800 x 0.2) / 1e6 = $1,080.
+    figures = {dd["data-figure"]: dd.get_text() for dd in page.select("dd[data-figure]")}
+    assert (figures["current_monthly"], figures["candidate_monthly"]) == ("$24,750", "$1,080")
+    permalink = page.select_one("#cost-permalink")["href"]
+    assert parse_qs(urlsplit(permalink).query) == {k: [v] for k, v in CALCULATOR_NUMBERS.items()}
+    again = html(client.get(permalink))
+    assert again.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
+    # Bad numbers in a link: a 422 naming the field, as the form gives.
+    response = client.get("/costs?" + urlencode({**CALCULATOR_NUMBERS, "requests_per_day": "-5"}))
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-requests_per_day-error") is not None
+
+
+def test_htmx_calculation_puts_the_stable_link_in_the_address_bar(client):
+    response = client.get(
+        "/costs?" + urlencode({**CALCULATOR_NUMBERS, "calculate": "1"}),
+        headers={"HX-Request": "true"},
+    )
+    pushed = urlsplit(response.headers["HX-Push-Url"])
+    assert pushed.path == "/costs"
+    assert parse_qs(pushed.query) == {k: [v] for k, v in CALCULATOR_NUMBERS.items()}
+
+
+def test_calculator_numbers_start_a_draft_in_one_click(client, app):
+    before = count_assessments(app)
+    page = html(client.get("/costs?" + urlencode({**CALCULATOR_NUMBERS, "calculate": "1"})))
+    form = page.select_one("#cost-carry-form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    assert data["title"] == "Fine-tuning for cost"  # no model picked: the plain title
+    response = client.post(form["action"], data=data)
+    assert response.status_code == 303
+    token = response.headers["location"].split("/")[-2]
+    assert response.headers["location"].endswith(f"/d/{token}/task")
+    assert count_assessments(app) == before + 1
+    draft = stored(app, token)
+    assert draft.title == "Fine-tuning for cost" and not draft.is_finished
+    expected, errors = costs.parse_form(CALCULATOR_EXAMPLE, costs.price_table())
+    assert errors == [] and draft.cost_inputs == costs.inputs_to_dict(expected)
+    # The draft remembers it (the home page's "continue" list reads this cookie).
+    assert client.cookies.get("drafts", "").split(".")[0] == token
+
+
+def test_carrying_refuses_bad_numbers_or_title_and_stores_nothing(client, app):
+    before = count_assessments(app)
+    response = client.post("/costs/draft", data={**CALCULATOR_NUMBERS, "title": "  "})
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-carry-title-error") is not None
+    response = client.post(
+        "/costs/draft", data={**CALCULATOR_NUMBERS, "input_tokens": "x", "title": "A"}
+    )
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-input_tokens-error") is not None
+    assert (
+        client.post("/costs/draft", data={**CALCULATOR_NUMBERS, "draft": "nope"}).status_code == 404
+    )
+    assert count_assessments(app) == before
+
+
+def test_a_draft_opens_the_calculator_with_its_numbers_and_takes_them_back(client, app):
+    token = to_cost_step(client)
+    assert client.post(f"/d/{token}/cost", data=cost_step_form()).status_code == 303
+    step = html(client.get(f"/d/{token}/cost"))
+    link = step.select_one("#cost-open-calculator")["href"]
+    params = parse_qs(urlsplit(link).query)
+    assert params["draft"] == [token]
+    assert params["requests_per_day"] == ["100000"] and params["current.accuracy"] == ["97"]
+    # The calculator shows the draft's numbers, computed; change one, carry them back.
+    page = html(client.get(link + "&calculate=1"))
+    assert page.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
+    assert page.select_one("#cost-from-draft") is not None
+    changed = {k: v[0] for k, v in params.items() if k != "draft"}
+    changed["requests_per_day"] = "50000"
+    page = html(client.get("/costs?" + urlencode({**changed, "draft": token, "calculate": "1"})))
+    # 50,000 x 30 x (3,750 + 4,500 - 360) / 1e6 = $11,835 a month saved.
+    assert page.select_one("dd[data-figure='monthly_saving']").get_text() == "$11,835"
+    form = page.select_one("#cost-carry-form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    assert data["draft"] == token and "title" not in data
+    response = client.post(form["action"], data=data)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/d/{token}/cost#cost-numbers")
+    assert stored(app, token).cost_inputs["requests_per_day"] == 50_000.0
+    assert html(client.get(f"/d/{token}/cost")).select_one("#cost-requests_per_day")["value"] == (
+        "50000"
+    )

@@ -56,7 +56,9 @@ def plan_cost_range(plan: Mapping[str, Any]) -> OneTimeDefault | None:
     best: OneTimeDefault | None = None
     for label, cost in _cost_ranges(plan, None):
         low, high = cost.get("low"), cost.get("high")
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in (low, high)):
+        if not all(
+            isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in (low, high)
+        ):
             continue
         if high < low:
             continue
@@ -69,7 +71,8 @@ def _cost_ranges(node: Any, label: str | None) -> Iterator[tuple[str | None, Map
     if isinstance(node, Mapping):
         name = node.get("name") or node.get("model") or node.get("candidate")
         gpu = node.get("gpu")
-        here = " · ".join(str(part) for part in (name, gpu) if isinstance(part, str)) or label
+        parts = [name if isinstance(name, str) else label, gpu if isinstance(gpu, str) else None]
+        here = " · ".join(part for part in parts if part) or label
         cost = node.get("cost_usd")
         if isinstance(cost, Mapping):
             yield here, cost

@@ -30,7 +30,9 @@ FIELD_NAMES = {
     "candidate.cached_input_per_million": N_(
         "Fine-tuned model: cached input price per million tokens"
     ),
-    "candidate.batch_input_per_million": N_("Fine-tuned model: batch input price per million tokens"),
+    "candidate.batch_input_per_million": N_(
+        "Fine-tuned model: batch input price per million tokens"
+    ),
     "candidate.batch_output_per_million": N_(
         "Fine-tuned model: batch output price per million tokens"
     ),

@@ -702,3 +702,53 @@ def test_extreme_numbers_are_refused_or_give_no_figure_rather_than_infinity():
     body = tiny.to_dict()
     assert body["payback_months"] is None
     assert json.dumps(body, allow_nan=False)
+
+
+def test_plan_cost_range_takes_the_cheapest_candidate_and_skips_bad_ranges():
+    # The shape of the training plan's compute section (issue 20): per candidate, per GPU.
+    plan = {
+        "compute": [
+            {
+                "name": "Qwen3 8B",
+                "gpus": [
+                    {"gpu": "h100-80gb", "cost_usd": {"low": 18.5, "high": 41.0}},
+                    {"gpu": "a100-80gb", "cost_usd": {"low": 12.0, "high": 30.0}},
+                ],
+            },
+            {"name": "Llama 3.1 70B", "gpu": "h100-80gb", "cost_usd": {"low": 210, "high": 480}},
+            {"name": "broken", "cost_usd": {"low": float("nan"), "high": 1.0}},
+            {"name": "inverted", "cost_usd": {"low": 5.0, "high": 2.0}},
+        ]
+    }
+    best = costs.plan_cost_range(plan)
+    assert (best.low, best.high, best.value) == (12.0, 30.0, 30.0)
+    assert best.label == "Qwen3 8B · a100-80gb"
+    assert costs.plan_cost_range({"compute": []}) is None
+    # No plan for an assessment without a verdict (a draft), whatever app/training holds.
+    draft = type("Draft", (), {"verdict": None, "answers": {}, "data_profile": None})()
+    assert costs.one_time_default(draft) is None
+
+
+def test_the_plans_one_time_cost_stands_in_when_none_was_given():
+    from app.web.cost_views import cost_view
+
+    without = {k: v for k, v in EXAMPLE.items() if k != "one_time_cost"}
+    plan = costs.OneTimeDefault(low=1_000.0, high=4_734.0, label="Qwen3 8B · a100-80gb")
+    view = cost_view(without, plan)
+    # The high end: 4,734 / 23,670 a month saved = 0.2 months.
+    assert view.result.one_time_cost == 4_734.0 and view.result.payback_months == 0.2
+    assert view.one_time_from_plan == plan
+    # A one-time cost the team gave wins over the plan's.
+    given = cost_view(EXAMPLE, plan)
+    assert given.result.one_time_cost == 5_000.0 and given.one_time_from_plan is None
+
+
+def test_evidence_figures_give_the_engine_break_even_and_fine_tuned_accuracy():
+    raw = {**EXAMPLE, "candidate": {**EXAMPLE["candidate"], "accuracy": 0.96}}
+    result = compute(raw)
+    # 0.97 - (0.00825 - 0.00036) / 0.50 = 0.97 - 0.01578 = 0.95422.
+    assert costs.evidence_figures(result) == {
+        "break_even_accuracy": pytest.approx(0.95422),
+        "fine_tuned_accuracy": 0.96,
+    }
+    assert costs.evidence_figures(compute(EXAMPLE))["fine_tuned_accuracy"] is None
