@@ -558,7 +558,8 @@ def test_chart_axes_fit_the_series():
     assert (
         chart.candidate_points.split()[0] == f"{chart.left},{round(248 - 236 * 5_000 / 300_000, 2)}"
     )
-    assert chart.crossing[0] == round(64 + 404 * (5_000 / 23_670) / 12, 2)
+    # The plot runs from x=80 to 468: 388 px for 12 months.
+    assert chart.crossing[0] == round(80 + 388 * (5_000 / 23_670) / 12, 2)
 
 
 def test_nice_ceiling():
