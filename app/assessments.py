@@ -805,6 +805,22 @@ def stored_costs(assessment: Assessment) -> costs.CostInputs | None:
     return inputs
 
 
+def set_draft_costs(db: Database, token: str, inputs: costs.CostInputs) -> Assessment:
+    """Put the calculator's numbers into an open draft (they replace its cost numbers)."""
+    with db.write() as session:
+        assessment = _by_token(session, token, for_update=True)
+        if assessment.is_finished:
+            raise AlreadyFinished(token)
+        assessment.cost_inputs = costs.inputs_to_dict(inputs)
+        typed = {
+            k: v
+            for k, v in (assessment.typed_answers or {}).items()
+            if not k.startswith(COST_FORM_PREFIX)
+        }
+        assessment.typed_answers = typed or None
+    return assessment
+
+
 def current_recommendation(assessment: Assessment) -> str | None:
     """What today's rules would recommend for these answers, when that differs from the verdict."""
     if assessment.rules_version == decision.RULES_VERSION:

@@ -1,6 +1,8 @@
 """What it costs over HTTP, on SQLite and PostgreSQL: the API, the calculator page, the numbers of
 the wizard's cost step, the exports, "How we decide", and the migration that stores them."""
 
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
@@ -75,10 +77,12 @@ def test_api_without_saving_or_error_cost_gives_nulls(client):
             "candidate": {"gpu_per_hour": 4.0, "tokens_per_second": 100, "utilization": 0.1},
         },
     ).json()
-    # 4 / (3,600 x 100 x 0.1) = $0.000111 a token, 1,800 tokens = $0.2 a request, $600,000 a month.
-    assert body["candidate_monthly"] == 600_000.0
-    assert body["candidate_per_million_tokens"] == 111.111111
-    assert body["monthly_saving"] == -575_250.0
+    # 100,000 x 1,800 tokens / 86,400 s = 2,083.33 tokens a second; one GPU at 10% of 100 = 10:
+    # 208.33 -> 209 GPUs x $4 x 720 hours = $601,920 a month.
+    assert (body["candidate_gpus"], body["candidate_monthly"]) == (209, 601_920.0)
+    # 601,920 / (3,000,000 x 1,800 tokens) x 1,000,000 = $111.466667 per million tokens.
+    assert body["candidate_per_million_tokens"] == 111.466667
+    assert body["monthly_saving"] == 24_750.0 - 601_920.0
     assert body["payback_months"] is None and body["break_even_accuracy"] is None
     assert [f["key"] for f in body["facts"]] == ["costs_more"]
 
@@ -239,10 +243,12 @@ def test_calculator_takes_prices_from_the_table_and_self_hosting(client):
     page = html(client.post("/costs", data=form))
     figures = {dd["data-figure"]: dd.get_text() for dd in page.select("dd[data-figure]")}
     # GPT-4o $2.50/$10: 1,500 x 2.5 + 300 x 10 = $0.00675 a request, $20,250 a month. The GPU:
-    # 2 / (3,600 x 1,000 x 0.25) x 1,800 tokens = $0.004 a request, $12,000 a month.
+    # 100,000 x 1,800 / 86,400 = 2,083.33 tokens a second over 250 a GPU (1,000 at 25%): 9 GPUs,
+    # each 2,083.33 / 9,000 = 23.1% busy; 9 x $2 x 720 hours = $12,960 a month, $2.40 per million.
     assert figures["current_monthly"] == "$20,250"
-    assert figures["candidate_monthly"] == "$12,000"
-    assert figures["candidate_per_million_tokens"] == "$2.22"
+    assert figures["candidate_monthly"] == "$12,960"
+    assert figures["candidate_gpus"] == "9 GPUs, 23.1% busy on average"
+    assert figures["candidate_per_million_tokens"] == "$2.40"
     assert page.select(".cost-table thead th")[1].get_text() == "GPT-4o (OpenAI)"
 
 
@@ -287,8 +293,11 @@ def test_calculator_answers_htmx_with_the_calculator_only(client):
 
 def test_worked_example_link_fills_the_form(client):
     page = html(client.get("/costs?example=1"))
-    assert page.select_one("#cost-one_time_cost")["value"] == "5000"
-    assert page.select_one("input[name='one_time.kind'][value='amount']").has_attr("checked")
+    form = page.select_one("form.cost-form")
+    assert form.select_one("#cost-one_time_cost")["value"] == "5000"
+    assert form.select_one("input[name='one_time.kind'][value='amount']").has_attr("checked")
+    # ... and shows its results: 100,000 x (1,500 x 2.5 + 300 x 15) / 1e6 x 30 = $24,750.
+    assert page.select_one("dd[data-figure='current_monthly']").get_text() == "$24,750"
 
 
 # --- The wizard's cost step -------------------------------------------------------------------
@@ -424,30 +433,103 @@ def test_revise_keeps_the_numbers(client, app):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_verdict_partial_renders_the_stored_numbers(client, app, lang):
     token = finished_with_costs(client)
-    assessment = stored(app, token)
-    section = html(
-        type(
-            "R",
-            (),
-            {
-                "text": env.get_template("assessments/_costs.html").render(
-                    lang=lang, assessment=assessment
-                )
-            },
-        )()
-    )
+    page = html(client.get(f"/a/{token}?lang={lang}"))
+    section = page.select_one("section#costs")
     assert (
         section.select_one("h2#costs-heading").get_text()
         == {"en": "What it costs", "zh": "成本测算"}[lang]
     )
     assert section.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
     assert len(section.select(".cost-table tbody tr")) == 13
+    # A fine-tune verdict with a fast payback: the numbers agree, no note, the fact counts "for".
+    assert section.select_one("#cost-verdict-note") is None
+    assert [li["class"] for li in section.select(".cost-fact")][0] == ["cost-fact", "cost-fact-for"]
+    # The card opens its numbers in the calculator: the link carries them.
+    link = section.find("a", href=lambda h: h and "/costs?" in h)
+    assert "requests_per_day=100000" in link["href"] and "one_time_cost=5000" in link["href"]
     assert (
         env.get_template("assessments/_costs.html")
         .render(lang=lang, assessment=type("A", (), {"cost_inputs": None})())
         .strip()
         == ""
     )
+
+
+def created_with_costs(client, answers: dict, cost_body: dict) -> tuple[str, str]:
+    response = client.post(
+        "/api/v1/assessments", json={"title": "Refunds", "answers": answers, "costs": cost_body}
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["url"].rsplit("/", 1)[-1], body["verdict"]["recommendation"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cost_card_under_another_verdict_says_why_the_saving_does_not_decide(client, lang):
+    """Issue 22: no bare green "For fine-tuning: $23,670 saved" under "Fix the data first"."""
+    token, recommendation = created_with_costs(
+        client, {**REFUND_BOT, "data_quality": "noisy"}, EXAMPLE
+    )
+    assert recommendation == "improve_data"
+    section = html(client.get(f"/a/{token}?lang={lang}")).select_one("section#costs")
+    note = section.select_one("#cost-verdict-note")
+    assert note.get_text() == costs.verdict_note(
+        "improve_data", costs.cost_facts(costs.compute(costs.parse_costs(EXAMPLE)[0]))
+    ).get(lang)
+    assert {"en": "fix the data first", "zh": "先改进数据"}[lang] in note.get_text()
+    # The saving is still shown, as the numbers alone: not styled or labelled as counting "for".
+    assert section.select(".cost-fact-for") == []
+    first = section.select_one(".cost-fact")
+    assert first["class"] == ["cost-fact", "cost-fact-overruled"]
+    assert (
+        first.select_one(".cost-direction").get_text()
+        == {
+            "en": "On cost alone, for fine-tuning:",
+            "zh": "只看成本，支持微调：",
+        }[lang]
+    )
+    # The note comes before the figures it qualifies.
+    assert note.find_next("dl", class_="cost-figures") is not None
+
+
+def test_cost_card_against_under_a_fine_tune_verdict_is_explained(client):
+    dear = {**EXAMPLE, "candidate": {"input_per_million": 5.0, "output_per_million": 20.0}}
+    token, recommendation = created_with_costs(client, REFUND_BOT, dear)
+    section = html(client.get(f"/a/{token}")).select_one("section#costs")
+    if recommendation in ("fine_tune", "rag_and_fine_tune"):
+        assert (
+            section.select_one("#cost-verdict-note")
+            .get_text()
+            .startswith("On cost alone this counts against fine-tuning")
+        )
+    else:  # the engine let the cost decide: the card and the verdict agree, nothing to explain
+        assert section.select_one("#cost-verdict-note") is None
+    assert section.select_one(".cost-fact")["data-direction"] == "against"
+
+
+def test_verdict_note_for_every_recommendation():
+    result = costs.compute(costs.parse_costs(EXAMPLE)[0])
+    favourable = costs.cost_facts(result)
+    # A fast payback "for", and the break-even accuracy, neutral (no candidate accuracy given).
+    assert [f.direction for f in favourable] == ["for", "neutral"]
+    unfavourable = costs.cost_facts(
+        costs.compute(
+            costs.parse_costs(
+                {**EXAMPLE, "candidate": {"input_per_million": 9.0, "output_per_million": 90.0}}
+            )[0]
+        )
+    )
+    assert [f.direction for f in unfavourable] == ["against", "neutral"]
+    for rec in decision.APPROACHES:
+        note_for = costs.verdict_note(rec, favourable)
+        note_against = costs.verdict_note(rec, unfavourable)
+        if rec in ("fine_tune", "rag_and_fine_tune"):
+            assert note_for is None and note_against is not None
+        else:
+            assert note_for is not None and note_against is None
+            assert note_for.en.startswith("On cost alone fine-tuning would pay")
+            assert note_for.zh.startswith("只看成本，微调是划算的")
+    assert costs.verdict_note(None, favourable) is None
 
 
 # --- POST /api/v1/assessments with costs --------------------------------------------------------
@@ -507,20 +589,25 @@ def test_api_assessment_with_bad_costs_is_422_and_stores_nothing(client, app):
 def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, lang):
     page = html(client.get(f"/how-we-decide?lang={lang}"))
     section = page.select_one("section#costs")
-    assert len(section.select("ol.formulas li")) == 7
+    assert len(section.select("ol.formulas li")) == 8
     thresholds = section.select("ul.thresholds li")
     assert [li["id"] for li in thresholds] == [f"threshold-{t.key}" for t in costs.THRESHOLDS]
     for li, threshold in zip(thresholds, costs.THRESHOLDS, strict=True):
         assert li.select_one("strong").get_text() == threshold.label.get(lang)
         assert li.select_one("a.source")["href"] == threshold.source.url
     table = costs.price_table()
-    rows = section.select(".price-table tbody tr")
-    assert [r.select_one("a")["href"] for r in rows] == [m.source_url for m in table.models]
-    assert rows[0].select("td")[0].get_text() == "$5.00"
+    rows = [r for r in section.select(".price-table tbody tr") if r.select_one("a")]
+    offered = [m for _tier, models in table.by_tier() for m in models]
+    assert [r.select_one("a").get_text() for r in rows] == [m.label for m in offered]
+    assert not any(m.retired_on(table.date) for m in offered)
+    # GPT-5.5: $5.00 / $30.00, cached $0.5 (three significant digits below a dollar), batch $2.50 / $15.00, no deprecation date.
+    cells = [td.get_text() for td in rows[0].select("td")]
+    assert cells == ["$5.00", "$30.00", "$0.5", "$2.50 / $15.00", "—"]
+    retired = section.select_one(".price-table + p, .table-scroll + p").get_text()
+    assert "Gemini 2.5 Pro (Google)" in retired and "Cerebras" in retired
     caption = section.select_one(".price-table caption").get_text()
     assert (
-        caption
-        == {"en": "Prices as of November 27, 2026", "zh": "截至 2026年11月27日 的价格"}[lang]
+        caption == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
     )
 
 
@@ -598,3 +685,98 @@ def test_a_negligible_saving_counts_against_fine_tuning_in_the_verdict(client, a
     assert ft_cheap < ft
     assert "cost-pays-back-fast" in [r["rule"] for r in costed["reasons"]]
     assert "cost-pays-back-fast" not in [r["rule"] for r in cheap["reasons"]]
+
+
+# --- Stable links and carrying numbers into a draft (issue 22) ---------------------------------
+
+CALCULATOR_NUMBERS = {k: v for k, v in CALCULATOR_EXAMPLE.items() if v}
+
+
+def test_calculator_results_have_a_stable_link(client):
+    query = urlencode({**CALCULATOR_NUMBERS, "calculate": "1"})
+    page = html(client.get(f"/costs?{query}"))
+    # 100,000 x 30 x (1,500 x 2.5 + 300 x 15) / 1e6 = $24,750; x (1,800 x 0.2) / 1e6 = $1,080.
+    figures = {dd["data-figure"]: dd.get_text() for dd in page.select("dd[data-figure]")}
+    assert (figures["current_monthly"], figures["candidate_monthly"]) == ("$24,750", "$1,080")
+    permalink = page.select_one("#cost-permalink")["href"]
+    assert parse_qs(urlsplit(permalink).query) == {k: [v] for k, v in CALCULATOR_NUMBERS.items()}
+    again = html(client.get(permalink))
+    assert again.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
+    # Bad numbers in a link: a 422 naming the field, as the form gives.
+    response = client.get("/costs?" + urlencode({**CALCULATOR_NUMBERS, "requests_per_day": "-5"}))
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-requests_per_day-error") is not None
+
+
+def test_htmx_calculation_puts_the_stable_link_in_the_address_bar(client):
+    response = client.get(
+        "/costs?" + urlencode({**CALCULATOR_NUMBERS, "calculate": "1"}),
+        headers={"HX-Request": "true"},
+    )
+    pushed = urlsplit(response.headers["HX-Push-Url"])
+    assert pushed.path == "/costs"
+    assert parse_qs(pushed.query) == {k: [v] for k, v in CALCULATOR_NUMBERS.items()}
+
+
+def test_calculator_numbers_start_a_draft_in_one_click(client, app):
+    before = count_assessments(app)
+    page = html(client.get("/costs?" + urlencode({**CALCULATOR_NUMBERS, "calculate": "1"})))
+    form = page.select_one("#cost-carry-form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    assert data["title"] == "Fine-tuning for cost"  # no model picked: the plain title
+    response = client.post(form["action"], data=data)
+    assert response.status_code == 303
+    token = response.headers["location"].split("/")[-2]
+    assert response.headers["location"].endswith(f"/d/{token}/task")
+    assert count_assessments(app) == before + 1
+    draft = stored(app, token)
+    assert draft.title == "Fine-tuning for cost" and not draft.is_finished
+    expected, errors = costs.parse_form(CALCULATOR_EXAMPLE, costs.price_table())
+    assert errors == [] and draft.cost_inputs == costs.inputs_to_dict(expected)
+    # The draft remembers it (the home page's "continue" list reads this cookie).
+    assert client.cookies.get("drafts", "").split(".")[0] == token
+
+
+def test_carrying_refuses_bad_numbers_or_title_and_stores_nothing(client, app):
+    before = count_assessments(app)
+    response = client.post("/costs/draft", data={**CALCULATOR_NUMBERS, "title": "  "})
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-carry-title-error") is not None
+    response = client.post(
+        "/costs/draft", data={**CALCULATOR_NUMBERS, "input_tokens": "x", "title": "A"}
+    )
+    assert response.status_code == 422
+    assert html(response).select_one("#cost-input_tokens-error") is not None
+    assert (
+        client.post("/costs/draft", data={**CALCULATOR_NUMBERS, "draft": "nope"}).status_code == 404
+    )
+    assert count_assessments(app) == before
+
+
+def test_a_draft_opens_the_calculator_with_its_numbers_and_takes_them_back(client, app):
+    token = to_cost_step(client)
+    assert client.post(f"/d/{token}/cost", data=cost_step_form()).status_code == 303
+    step = html(client.get(f"/d/{token}/cost"))
+    link = step.select_one("#cost-open-calculator")["href"]
+    params = parse_qs(urlsplit(link).query)
+    assert params["draft"] == [token]
+    assert params["requests_per_day"] == ["100000"] and params["current.accuracy"] == ["97"]
+    # The calculator shows the draft's numbers, computed; change one, carry them back.
+    page = html(client.get(link + "&calculate=1"))
+    assert page.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
+    assert page.select_one("#cost-from-draft") is not None
+    changed = {k: v[0] for k, v in params.items() if k != "draft"}
+    changed["requests_per_day"] = "50000"
+    page = html(client.get("/costs?" + urlencode({**changed, "draft": token, "calculate": "1"})))
+    # 50,000 x 30 x (3,750 + 4,500 - 360) / 1e6 = $11,835 a month saved.
+    assert page.select_one("dd[data-figure='monthly_saving']").get_text() == "$11,835"
+    form = page.select_one("#cost-carry-form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    assert data["draft"] == token and "title" not in data
+    response = client.post(form["action"], data=data)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/d/{token}/cost#cost-numbers")
+    assert stored(app, token).cost_inputs["requests_per_day"] == 50_000.0
+    assert html(client.get(f"/d/{token}/cost")).select_one("#cost-requests_per_day")["value"] == (
+        "50000"
+    )

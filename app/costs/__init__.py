@@ -21,13 +21,16 @@ from .facts import (
     break_even_sentence,
     cost_facts,
     cost_summary,
+    evidence_figures,
     saving_fact,
     saving_sentence,
+    verdict_note,
 )
 from .formulas import (
     DAYS_PER_MONTH,
     CostInputs,
     CostResult,
+    GpuLoad,
     SelfHosted,
     TokenPrices,
     TrainingGpu,
@@ -48,6 +51,7 @@ from .inputs import (
     parse_form,
 )
 from .prices import ModelPrice, PriceTable, price_table, read_price_table
+from .training import OneTimeDefault, one_time_default, plan_cost_range
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -62,6 +66,8 @@ __all__ = [
     "CostFact",
     "CostInputs",
     "CostResult",
+    "GpuLoad",
+    "OneTimeDefault",
     "ModelPrice",
     "PriceTable",
     "SelfHosted",
@@ -76,16 +82,20 @@ __all__ = [
     "compute",
     "cost_facts",
     "cost_summary",
+    "evidence_figures",
     "expected_cost_per_request",
     "fine_tuning_cost",
     "form_is_empty",
     "form_values",
     "inputs_to_dict",
+    "one_time_default",
     "parse_costs",
     "parse_form",
     "payback_months",
+    "plan_cost_range",
     "price_table",
     "read_price_table",
     "saving_fact",
     "saving_sentence",
+    "verdict_note",
 ]

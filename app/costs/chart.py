@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .formulas import MONTHS_SHOWN, CostResult
 
 WIDTH, HEIGHT = 480, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 32  # room for the dollar labels and the month labels
+LEFT, RIGHT, TOP, BOTTOM = 80, 12, 12, 32  # room for the dollar labels ($1.5万, $5,000) and months
 X_TICK_EVERY = 3  # months
 SMALLEST_TOP = 0.01  # a cent: below it, the axis would need more digits than it can show
 

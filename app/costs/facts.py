@@ -243,3 +243,68 @@ def cost_summary(result: CostResult) -> Text:
 
 def _join(first: Text, second: Text) -> Text:
     return Text(first.en + second.en, first.zh + second.zh)
+
+
+# --- The cost card under a verdict ------------------------------------------------------------
+# The engine weighs the cost numbers with everything else; the card shows them alone. When the
+# numbers favour fine-tuning and the verdict is something else (or the reverse), the card says
+# why the numbers did not decide, instead of a bare "For fine-tuning: $20,655 saved".
+
+FINE_TUNING_VERDICTS = frozenset({"fine_tune", "rag_and_fine_tune"})
+
+_WHY_NOT_DECIDING: dict[str, Text] = {
+    "improve_data": Text(
+        "On cost alone fine-tuning would pay, but the verdict is to fix the data first: a model "
+        "fine-tuned on today's data would not reach today's accuracy, so the saving would not be "
+        "real. Fix the data, then check these numbers again.",
+        "只看成本，微调是划算的；但结论是先改进数据：用现在的数据微调出的模型达不到现在的准确率，"
+        "这笔节省并不真实。先改进数据，再重新核对这些数字。",
+    ),
+    "prompt_engineering": Text(
+        "On cost alone fine-tuning would pay, but the deciding reasons point to better prompting "
+        "first, which costs nothing to train. If prompting holds the quality and the bill is still "
+        "too high, this saving is the case for fine-tuning later.",
+        "只看成本，微调是划算的；但决定性理由指向先改进提示工程，它不需要任何训练成本。"
+        "如果提示工程能保住质量而费用仍然太高，这笔节省就是以后微调的理由。",
+    ),
+    "agentic_workflow": Text(
+        "On cost alone fine-tuning would pay, but the deciding reasons point to a simple agentic "
+        "workflow: the task needs steps or tools that a fine-tuned model alone would not bring. "
+        "Cost alone does not decide.",
+        "只看成本，微调是划算的；但决定性理由指向简单的智能体工作流：任务需要的步骤或工具，"
+        "单靠微调模型带不来。成本本身不能决定。",
+    ),
+    "rag": Text(
+        "On cost alone fine-tuning would pay, but the deciding reasons point to retrieval: a "
+        "fine-tuned model would not know the facts the task needs, so its answers would not be "
+        "worth the saving. Cost alone does not decide.",
+        "只看成本，微调是划算的；但决定性理由指向检索：微调模型并不掌握任务所需的事实，"
+        "它的答案抵不上这笔节省。成本本身不能决定。",
+    ),
+}
+_FINE_TUNE_DESPITE_COST = Text(
+    "On cost alone this counts against fine-tuning; the verdict recommends it for the deciding "
+    "reasons above, so weigh the cost among them.",
+    "只看成本，这不支持微调；结论是根据上面的决定性理由推荐微调的，请把成本与它们一起权衡。",
+)
+
+
+def verdict_note(recommendation: str | None, facts: tuple[CostFact, ...]) -> Text | None:
+    """Why the cost facts did not decide, when they point away from the verdict; else None."""
+    if recommendation is None:
+        return None
+    directions = {fact.direction for fact in facts}
+    if recommendation in FINE_TUNING_VERDICTS:
+        return _FINE_TUNE_DESPITE_COST if "against" in directions else None
+    if "for" in directions:
+        return _WHY_NOT_DECIDING.get(recommendation, _WHY_NOT_DECIDING["prompt_engineering"])
+    return None
+
+
+def evidence_figures(result: CostResult) -> dict[str, float | None]:
+    """The two figures the engine's CostEvidence takes beside the case (INTERFACES.md): the
+    break-even accuracy (0-1, unclipped) and the fine-tuned model's accuracy, None when unknown."""
+    return {
+        "break_even_accuracy": result.break_even_accuracy,
+        "fine_tuned_accuracy": result.candidate_accuracy,
+    }

@@ -1,6 +1,10 @@
 """The cost arithmetic of issue 11, exactly as stated there. Pure: numbers in, numbers out.
 
 A month is 30 days. Prices are US dollars per million tokens. Accuracies are fractions 0-1.
+
+Third wave (issue 20): a hosted model may bill cached input tokens and batch requests at lower
+prices (`cached_input_share`, `batch_share`); a self-hosted model costs whole GPUs kept on all
+month, as many as the volume needs at the planned utilization and never fewer than one.
 """
 
 from __future__ import annotations
@@ -13,35 +17,80 @@ DAYS_PER_MONTH = 30
 MONTHS_SHOWN = 12  # the cumulative series runs from month 0 to this month
 TOKENS_PER_PRICE_UNIT = 1_000_000  # prices are per million tokens
 SECONDS_PER_HOUR = 3600
+HOURS_PER_MONTH = 24 * DAYS_PER_MONTH  # a GPU kept on all month: 720 hours
+SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR
 
 
 @dataclass(frozen=True, slots=True)
 class TokenPrices:
-    """A hosted model billed per token."""
+    """A hosted model billed per token; cached-input and batch prices where the provider has them
+    (None: billed at the standard price)."""
 
     input_per_million: float
     output_per_million: float
     accuracy: float | None = None
     model: str | None = None  # a price-table id or a free label; never used in the arithmetic
+    cached_input_per_million: float | None = None
+    batch_input_per_million: float | None = None
+    batch_output_per_million: float | None = None
 
-    def price_per_request(self, input_tokens: float, output_tokens: float) -> float:
-        return (
-            input_tokens * self.input_per_million + output_tokens * self.output_per_million
-        ) / TOKENS_PER_PRICE_UNIT
+    def price_per_request(
+        self,
+        input_tokens: float,
+        output_tokens: float,
+        cached_share: float = 0.0,
+        batch_share: float = 0.0,
+    ) -> float:
+        """(1 - batch) x standard + batch x batch price, each with the cached share of the input
+        at the cached price. In a batch the cached price takes the batch discount too, at the
+        ratio of the batch to the standard input price (as OpenAI, Anthropic and Google bill)."""
+        cached = (
+            self.cached_input_per_million
+            if self.cached_input_per_million is not None
+            else self.input_per_million
+        )
+        batch_in = (
+            self.batch_input_per_million
+            if self.batch_input_per_million is not None
+            else self.input_per_million
+        )
+        batch_out = (
+            self.batch_output_per_million
+            if self.batch_output_per_million is not None
+            else self.output_per_million
+        )
+        batch_cached = (
+            cached * batch_in / self.input_per_million if self.input_per_million > 0 else cached
+        )
+
+        def bill(input_price: float, cached_price: float, output_price: float) -> float:
+            fresh = input_tokens * (1 - cached_share) * input_price
+            reused = input_tokens * cached_share * cached_price
+            return (fresh + reused + output_tokens * output_price) / TOKENS_PER_PRICE_UNIT
+
+        standard = bill(self.input_per_million, cached, self.output_per_million)
+        if batch_share <= 0:
+            return standard
+        return (1 - batch_share) * standard + batch_share * bill(batch_in, batch_cached, batch_out)
 
 
 @dataclass(frozen=True, slots=True)
 class SelfHosted:
-    """A model on a rented GPU: what a token costs depends on how busy the GPU is kept."""
+    """A model on rented GPUs, each kept on all month: what a token costs depends on the volume.
+
+    `utilization` is the busiest share of its time a GPU is planned to work (headroom for peaks):
+    the volume needs ceil(demand / (tokens_per_second x utilization)) GPUs, never fewer than one.
+    """
 
     gpu_per_hour: float
-    tokens_per_second: float  # throughput over input and output tokens together, at full load
-    utilization: float  # the share of the hour the GPU does useful work, in (0, 1]
+    tokens_per_second: float  # one GPU's throughput at full load, input and output tokens together
+    utilization: float  # the planned ceiling of a GPU's busy share, in (0, 1]
     accuracy: float | None = None
     model: str | None = None
 
     @property
     def cost_per_token(self) -> float:
+        """The price of a token on a GPU kept exactly as busy as planned: the floor, at scale."""
         tokens_per_hour = SECONDS_PER_HOUR * self.tokens_per_second * self.utilization
         return self.gpu_per_hour / tokens_per_hour if tokens_per_hour > 0 else math.inf
 
@@ -49,8 +98,30 @@ class SelfHosted:
     def per_million_tokens(self) -> float:
         return self.cost_per_token * TOKENS_PER_PRICE_UNIT
 
-    def price_per_request(self, input_tokens: float, output_tokens: float) -> float:
-        return (input_tokens + output_tokens) * self.cost_per_token
+    def load(self, requests_per_day: float, input_tokens: float, output_tokens: float) -> GpuLoad:
+        """How many GPUs the volume keeps on, and how busy they are on average."""
+        demand = requests_per_day * (input_tokens + output_tokens) / SECONDS_PER_DAY
+        capacity = self.tokens_per_second * self.utilization
+        needed = demand / capacity if capacity > 0 else math.inf
+        # 1e-9: 3.0000000000000004 GPUs of floating-point noise are 3, not 4
+        gpus = max(1, math.ceil(needed - 1e-9)) if math.isfinite(needed) else math.inf
+        busy = demand / (gpus * self.tokens_per_second) if math.isfinite(gpus) else 0.0
+        return GpuLoad(
+            gpus=gpus,
+            busy_share=busy,
+            monthly=gpus * self.gpu_per_hour * HOURS_PER_MONTH,
+            tokens_per_second_needed=demand,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GpuLoad:
+    """What a volume asks of self-hosted GPUs: `gpus` always on, each `busy_share` of the time."""
+
+    gpus: float  # an integer >= 1 (math.inf when a GPU's throughput is too small to count)
+    busy_share: float  # demand / (gpus x tokens per second): what each GPU actually works
+    monthly: float  # gpus x hourly price x 720 hours
+    tokens_per_second_needed: float  # the day's tokens spread evenly over its seconds
 
 
 Pricing = TokenPrices | SelfHosted
@@ -101,6 +172,8 @@ class CostInputs:
     one_time_cost: float | None = None
     training: Training | None = None
     error_cost: float | None = None
+    cached_input_share: float | None = None  # share of input tokens billed at the cached price
+    batch_share: float | None = None  # share of requests sent through a batch API
 
     @property
     def one_time(self) -> float | None:
@@ -130,6 +203,8 @@ class CostResult:
     current_accuracy: float | None
     candidate_accuracy: float | None
     cumulative: tuple[tuple[int, float, float], ...]  # (month, current, candidate) for months 0..12
+    candidate_gpus: float | None = None  # self-hosting only: GPUs kept on, at least one
+    candidate_busy_share: float | None = None  # self-hosting only: how busy they are on average
 
     @property
     def saving_share(self) -> float:
@@ -150,6 +225,8 @@ class CostResult:
             "current_per_1k_requests": _money(self.current_per_1k_requests),
             "candidate_per_1k_requests": _money(self.candidate_per_1k_requests),
             "candidate_per_million_tokens": _money(self.candidate_per_million_tokens),
+            "candidate_gpus": _money(self.candidate_gpus),
+            "candidate_utilization": _ratio(self.candidate_busy_share),
             "current_expected_per_request": _money(self.current_expected_per_request),
             "candidate_expected_per_request": _money(self.candidate_expected_per_request),
             "cumulative": [
@@ -199,14 +276,30 @@ def payback_months(one_time_cost: float | None, monthly_saving: float) -> float 
 
 def compute(inputs: CostInputs) -> CostResult:
     requests_per_month = inputs.requests_per_day * DAYS_PER_MONTH
+    cached, batch = inputs.cached_input_share or 0.0, inputs.batch_share or 0.0
     current_per_request = inputs.current.price_per_request(
-        inputs.input_tokens, inputs.output_tokens
-    )
-    candidate_per_request = inputs.candidate.price_per_request(
-        inputs.input_tokens, inputs.output_tokens
+        inputs.input_tokens, inputs.output_tokens, cached, batch
     )
     current_monthly = current_per_request * requests_per_month
-    candidate_monthly = candidate_per_request * requests_per_month
+    load = None
+    candidate_per_million = None
+    if isinstance(inputs.candidate, SelfHosted):
+        load = inputs.candidate.load(
+            inputs.requests_per_day, inputs.input_tokens, inputs.output_tokens
+        )
+        candidate_monthly = load.monthly
+        candidate_per_request = candidate_monthly / requests_per_month
+        tokens_per_month = requests_per_month * (inputs.input_tokens + inputs.output_tokens)
+        candidate_per_million = (
+            candidate_monthly / tokens_per_month * TOKENS_PER_PRICE_UNIT
+            if tokens_per_month > 0
+            else math.inf
+        )
+    else:
+        candidate_per_request = inputs.candidate.price_per_request(
+            inputs.input_tokens, inputs.output_tokens, cached, batch
+        )
+        candidate_monthly = candidate_per_request * requests_per_month
     saving = current_monthly - candidate_monthly
     one_time = inputs.one_time
     error_cost = inputs.error_cost
@@ -234,11 +327,7 @@ def compute(inputs: CostInputs) -> CostResult:
         payback_months=payback_months(one_time, saving),
         current_per_1k_requests=current_per_request * 1000,
         candidate_per_1k_requests=candidate_per_request * 1000,
-        candidate_per_million_tokens=(
-            inputs.candidate.per_million_tokens
-            if isinstance(inputs.candidate, SelfHosted)
-            else None
-        ),
+        candidate_per_million_tokens=candidate_per_million,
         current_expected_per_request=expected(current_per_request, current_accuracy),
         candidate_expected_per_request=expected(candidate_per_request, candidate_accuracy),
         break_even_accuracy=break_even,
@@ -248,4 +337,6 @@ def compute(inputs: CostInputs) -> CostResult:
             (month, current_monthly * month, (one_time or 0.0) + candidate_monthly * month)
             for month in range(MONTHS_SHOWN + 1)
         ),
+        candidate_gpus=load.gpus if load is not None else None,
+        candidate_busy_share=load.busy_share if load is not None else None,
     )

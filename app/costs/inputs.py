@@ -58,6 +58,11 @@ LIMITS: dict[str, Limit] = {
     "error_cost": Limit(0, 10_000_000, above=True),  # no cost of a wrong answer: leave it out
     "input_per_million": PRICE,
     "output_per_million": PRICE,
+    "cached_input_per_million": PRICE,
+    "batch_input_per_million": PRICE,
+    "batch_output_per_million": PRICE,
+    "cached_input_share": Limit(0, 1),
+    "batch_share": Limit(0, 1),
     "accuracy": ACCURACY,
     "gpu_per_hour": GPU_PER_HOUR,
     "tokens_per_second": Limit(0, 100_000_000, above=True),
@@ -69,7 +74,7 @@ LIMITS: dict[str, Limit] = {
 }
 MODEL_LABEL_LIMIT = 100
 # Shares that forms ask for in percent (97 for 97%); JSON takes them as fractions.
-PERCENT_FIELDS = frozenset({"accuracy", "utilization"})
+PERCENT_FIELDS = frozenset({"accuracy", "utilization", "cached_input_share", "batch_share"})
 # A GPU so idle, or so slow, that a million tokens would cost more than this is a typing slip.
 MAX_SELF_HOSTED_PER_MILLION = 1_000_000
 
@@ -82,8 +87,16 @@ TOP_FIELDS = (
     "one_time_cost",
     "training",
     "error_cost",
+    "cached_input_share",
+    "batch_share",
 )
 TOKEN_PRICE_FIELDS = ("input_per_million", "output_per_million")
+# Where the provider has them; left out, cached input and batch requests bill at the standard price.
+DISCOUNT_PRICE_FIELDS = (
+    "cached_input_per_million",
+    "batch_input_per_million",
+    "batch_output_per_million",
+)
 SELF_HOSTED_FIELDS = ("gpu_per_hour", "tokens_per_second", "utilization")
 MODEL_FIELDS = ("accuracy", "model")
 TRAINING_TOKEN_FIELDS = ("tokens", "epochs", "price_per_million")
@@ -244,11 +257,14 @@ class _Reader:
         prices = [
             self.number(raw, key, f"{path}.{key}", required=True) for key in TOKEN_PRICE_FIELDS
         ]
+        discounts = [
+            self.number(raw, key, f"{path}.{key}", required=False) for key in DISCOUNT_PRICE_FIELDS
+        ]
         accuracy = self.number(raw, "accuracy", f"{path}.accuracy", required=False)
         model = self.label(raw, f"{path}.model")
         if None in prices:
             return None
-        return TokenPrices(prices[0], prices[1], accuracy, model)  # type: ignore[arg-type]
+        return TokenPrices(prices[0], prices[1], accuracy, model, *discounts)  # type: ignore[arg-type]
 
     def self_hosted(self, raw: Mapping[str, Any], path: str) -> SelfHosted | None:
         figures = [
@@ -313,17 +329,22 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
 
     current = None
     current_raw = reader.mapping(
-        raw, "current", "current", TOKEN_PRICE_FIELDS + MODEL_FIELDS, required=True
+        raw,
+        "current",
+        "current",
+        TOKEN_PRICE_FIELDS + DISCOUNT_PRICE_FIELDS + MODEL_FIELDS,
+        required=True,
     )
     if current_raw is not None:
         current = reader.token_prices(current_raw, "current")
 
     candidate: TokenPrices | SelfHosted | None = None
-    candidate_fields = TOKEN_PRICE_FIELDS + SELF_HOSTED_FIELDS + MODEL_FIELDS
+    per_token = TOKEN_PRICE_FIELDS + DISCOUNT_PRICE_FIELDS
+    candidate_fields = per_token + SELF_HOSTED_FIELDS + MODEL_FIELDS
     candidate_raw = reader.mapping(raw, "candidate", "candidate", candidate_fields, required=True)
     if candidate_raw is not None:
         by_gpu = any(k in candidate_raw for k in SELF_HOSTED_FIELDS)
-        if by_gpu and any(k in candidate_raw for k in TOKEN_PRICE_FIELDS):
+        if by_gpu and any(k in candidate_raw for k in per_token):
             reader.fail("candidate", "conflict", _CANDIDATE_CONFLICT)
         elif by_gpu:
             candidate = reader.self_hosted(candidate_raw, "candidate")
@@ -341,6 +362,8 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
         else:
             training = reader.training(training_raw)
     error_cost = reader.number(raw, "error_cost", "error_cost", required=False)
+    cached_share = reader.number(raw, "cached_input_share", "cached_input_share", required=False)
+    batch_share = reader.number(raw, "batch_share", "batch_share", required=False)
     if reader.errors or None in (requests, input_tokens, output_tokens, current, candidate):
         return None
     return CostInputs(
@@ -352,6 +375,8 @@ def _parse(reader: _Reader, raw: object) -> CostInputs | None:
         one_time_cost,
         training,
         error_cost,
+        cached_share,
+        batch_share,
     )
 
 
@@ -367,6 +392,9 @@ def _model_dict(pricing: TokenPrices | SelfHosted) -> dict[str, Any]:
             "input_per_million": pricing.input_per_million,
             "output_per_million": pricing.output_per_million,
         }
+        for key in DISCOUNT_PRICE_FIELDS:
+            if getattr(pricing, key) is not None:
+                out[key] = getattr(pricing, key)
     if pricing.accuracy is not None:
         out["accuracy"] = pricing.accuracy
     if pricing.model is not None:
@@ -398,6 +426,9 @@ def inputs_to_dict(inputs: CostInputs) -> dict[str, Any]:
         }
     if inputs.error_cost is not None:
         out["error_cost"] = inputs.error_cost
+    for key in ("cached_input_share", "batch_share"):
+        if getattr(inputs, key) is not None:
+            out[key] = getattr(inputs, key)
     return out
 
 
@@ -411,14 +442,22 @@ FORM_FIELDS = (
     "requests_per_day",
     "input_tokens",
     "output_tokens",
+    "cached_input_share",
+    "batch_share",
     "current.model",
     "current.input_per_million",
     "current.output_per_million",
+    "current.cached_input_per_million",
+    "current.batch_input_per_million",
+    "current.batch_output_per_million",
     "current.accuracy",
     "candidate.kind",
     "candidate.model",
     "candidate.input_per_million",
     "candidate.output_per_million",
+    "candidate.cached_input_per_million",
+    "candidate.batch_input_per_million",
+    "candidate.batch_output_per_million",
     "candidate.gpu_per_hour",
     "candidate.tokens_per_second",
     "candidate.utilization",
@@ -453,7 +492,14 @@ def parse_form(
 
     raw: dict[str, Any] = {
         key: value(key)
-        for key in ("requests_per_day", "input_tokens", "output_tokens", "error_cost")
+        for key in (
+            "requests_per_day",
+            "input_tokens",
+            "output_tokens",
+            "error_cost",
+            "cached_input_share",
+            "batch_share",
+        )
     }
     picked_errors: list[CostError] = []
 
@@ -469,18 +515,18 @@ def parse_form(
                 )
             else:
                 out["model"] = entry.id
-                for key in TOKEN_PRICE_FIELDS:
-                    if key in out and not out[key]:
+                for key in fields:
+                    if key in out and not out[key] and getattr(entry, key) is not None:
                         out[key] = getattr(entry, key)
         return out
 
-    raw["current"] = model("current", TOKEN_PRICE_FIELDS)
+    raw["current"] = model("current", TOKEN_PRICE_FIELDS + DISCOUNT_PRICE_FIELDS)
     if value("candidate.kind") == "self_hosted":
         # The model list holds hosted prices: it belongs to the per-token choice only.
         raw["candidate"] = {key: value(f"candidate.{key}") for key in SELF_HOSTED_FIELDS}
         raw["candidate"]["accuracy"] = value("candidate.accuracy")
     else:
-        raw["candidate"] = model("candidate", TOKEN_PRICE_FIELDS)
+        raw["candidate"] = model("candidate", TOKEN_PRICE_FIELDS + DISCOUNT_PRICE_FIELDS)
     one_time = value("one_time.kind")
     if one_time == "amount":
         raw["one_time_cost"] = value("one_time_cost")
@@ -503,6 +549,9 @@ def form_values(inputs: CostInputs | None, *, prefix: str = "") -> dict[str, str
     for key in ("requests_per_day", "input_tokens", "output_tokens", "error_cost", "one_time_cost"):
         if key in data:
             values[key] = _plain(data[key])
+    for key in ("cached_input_share", "batch_share"):
+        if key in data:
+            values[key] = _plain(data[key] * 100)
     for side in ("current", "candidate"):
         for key, item in data[side].items():
             if key in PERCENT_FIELDS:

@@ -1,4 +1,9 @@
-"""The shipped, dated price table (prices.json, beside this file): list prices per million tokens."""
+"""The shipped, dated price table (prices.json, beside this file): list prices per million tokens.
+
+Rows come from LiteLLM's model_prices_and_context_window.json (scripts/refresh_prices.py copies the
+rows the table names). A row past its `deprecation_date` on the table's date is kept, so saved
+assessments that name it still render, but no picker offers it.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +30,19 @@ class ModelPrice:
     output_per_million: float
     source_url: str
     date: date
+    cached_input_per_million: float | None = None
+    batch_input_per_million: float | None = None
+    batch_output_per_million: float | None = None
+    deprecation_date: date | None = None
+    open_weights: bool = False
 
     @property
     def label(self) -> str:
         return f"{self.model} ({self.provider})"
+
+    def retired_on(self, day: date) -> bool:
+        """Past its deprecation date on `day`: the provider no longer serves it."""
+        return self.deprecation_date is not None and self.deprecation_date < day
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +59,15 @@ class PriceTable:
                 return entry
         return None
 
-    def by_tier(self) -> list[tuple[Tier, list[ModelPrice]]]:
-        return [(tier, [m for m in self.models if m.tier == tier]) for tier in TIERS]
+    def by_tier(self, chosen: str | None = None) -> list[tuple[Tier, list[ModelPrice]]]:
+        """The rows a picker offers, by tier: none past its deprecation date on the table's date,
+        except `chosen` (a saved assessment's model still shows as picked)."""
+        shown = [m for m in self.models if not m.retired_on(self.date) or m.id == chosen]
+        return [(tier, [m for m in shown if m.tier == tier]) for tier in TIERS]
+
+    @property
+    def retired(self) -> tuple[ModelPrice, ...]:
+        return tuple(m for m in self.models if m.retired_on(self.date))
 
 
 def read_price_table(path: Path = PRICES_PATH) -> PriceTable:
@@ -61,6 +82,13 @@ def read_price_table(path: Path = PRICES_PATH) -> PriceTable:
             output_per_million=float(row["output_per_million"]),
             source_url=row["source_url"],
             date=date.fromisoformat(row["date"]),
+            cached_input_per_million=_price(row.get("cached_input_per_million")),
+            batch_input_per_million=_price(row.get("batch_input_per_million")),
+            batch_output_per_million=_price(row.get("batch_output_per_million")),
+            deprecation_date=(
+                date.fromisoformat(row["deprecation_date"]) if row.get("deprecation_date") else None
+            ),
+            open_weights=bool(row.get("open_weights", False)),
         )
         for row in data["models"]
     )
@@ -71,6 +99,10 @@ def read_price_table(path: Path = PRICES_PATH) -> PriceTable:
         via_url=data["via"]["url"],
         models=models,
     )
+
+
+def _price(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

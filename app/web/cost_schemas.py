@@ -57,23 +57,43 @@ class TokenPricesIn(Strict):
     output_per_million: float = number(
         "output_per_million", "US dollars per million output tokens.", example=15.0
     )
+    cached_input_per_million: float | None = number(
+        "cached_input_per_million",
+        "US dollars per million input tokens read from the prompt cache; without it, cached "
+        "tokens bill at `input_per_million`.",
+        optional=True,
+        example=0.25,
+    )
+    batch_input_per_million: float | None = number(
+        "batch_input_per_million",
+        "US dollars per million input tokens of a batch request; without it, the standard price.",
+        optional=True,
+        example=1.25,
+    )
+    batch_output_per_million: float | None = number(
+        "batch_output_per_million",
+        "US dollars per million output tokens of a batch request; without it, the standard price.",
+        optional=True,
+        example=7.5,
+    )
     accuracy: float | None = number("accuracy", ACCURACY, optional=True, example=0.97)
     model: str | None = MODEL_LABEL
 
 
 class SelfHostedIn(Strict):
-    """A model on a rented GPU: cost per token = gpu_per_hour / (3600 x tokens_per_second x
-    utilization)."""
+    """A model on rented GPUs, each kept on all month: GPUs = max(1, ceil(tokens a second the
+    volume needs / (tokens_per_second x utilization))); monthly cost = GPUs x gpu_per_hour x 720."""
 
     gpu_per_hour: float = number("gpu_per_hour", "US dollars per GPU hour.", example=2.0)
     tokens_per_second: float = number(
         "tokens_per_second",
-        "Throughput at full load, input and output tokens together.",
+        "One GPU's throughput at full load, input and output tokens together.",
         example=2_500,
     )
     utilization: float = number(
         "utilization",
-        "Share of the time the GPU does useful work, above 0 and at most 1.",
+        "The busiest share of its time a GPU is planned to work before another is added "
+        "(headroom for peaks), above 0 and at most 1.",
         example=0.4,
     )
     accuracy: float | None = number("accuracy", ACCURACY, optional=True)
@@ -120,6 +140,20 @@ class CostsIn(Strict):
     error_cost: float | None = number(
         "error_cost", "What one wrong answer costs, in US dollars.", optional=True, example=0.5
     )
+    cached_input_share: float | None = number(
+        "cached_input_share",
+        "Share of input tokens read from the prompt cache, 0 to 1; billed at each model's "
+        "`cached_input_per_million`.",
+        optional=True,
+        example=0.5,
+    )
+    batch_share: float | None = number(
+        "batch_share",
+        "Share of requests sent through a batch API, 0 to 1; billed at the batch prices (the "
+        "cached share as well, at the same discount).",
+        optional=True,
+        example=0.0,
+    )
 
 
 class CumulativeMonth(BaseModel):
@@ -161,7 +195,14 @@ class CostsOut(BaseModel):
     current_per_1k_requests: float
     candidate_per_1k_requests: float
     candidate_per_million_tokens: float | None = Field(
-        description="Self-hosting only: the effective price per million tokens"
+        description="Self-hosting only: the effective price per million tokens, the GPUs' "
+        "monthly cost over the month's tokens"
+    )
+    candidate_gpus: float | None = Field(
+        description="Self-hosting only: GPUs kept on for the volume, at least 1"
+    )
+    candidate_utilization: float | None = Field(
+        description="Self-hosting only: how busy those GPUs are on average, 0-1"
     )
     current_expected_per_request: float | None = Field(
         description="price per request + (1 - accuracy) x error_cost"

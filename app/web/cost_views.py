@@ -1,8 +1,9 @@
 """The cost numbers on pages: field names for error summaries, and what a results block shows."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from app import costs
 from app.assessments import COST_FORM_PREFIX
@@ -14,16 +15,30 @@ FIELD_NAMES = {
     "requests_per_day": N_("Requests per day"),
     "input_tokens": N_("Input tokens per request"),
     "output_tokens": N_("Output tokens per request"),
+    "cached_input_share": N_("Share of input tokens read from the prompt cache"),
+    "batch_share": N_("Share of requests sent as batches"),
     "current.model": N_("Current model"),
     "current.input_per_million": N_("Current model: input price per million tokens"),
     "current.output_per_million": N_("Current model: output price per million tokens"),
+    "current.cached_input_per_million": N_("Current model: cached input price per million tokens"),
+    "current.batch_input_per_million": N_("Current model: batch input price per million tokens"),
+    "current.batch_output_per_million": N_("Current model: batch output price per million tokens"),
     "current.accuracy": N_("Current model: accuracy"),
     "candidate.model": N_("Fine-tuned model"),
     "candidate.input_per_million": N_("Fine-tuned model: input price per million tokens"),
     "candidate.output_per_million": N_("Fine-tuned model: output price per million tokens"),
+    "candidate.cached_input_per_million": N_(
+        "Fine-tuned model: cached input price per million tokens"
+    ),
+    "candidate.batch_input_per_million": N_(
+        "Fine-tuned model: batch input price per million tokens"
+    ),
+    "candidate.batch_output_per_million": N_(
+        "Fine-tuned model: batch output price per million tokens"
+    ),
     "candidate.gpu_per_hour": N_("Self-hosting: GPU price per hour"),
-    "candidate.tokens_per_second": N_("Self-hosting: tokens per second"),
-    "candidate.utilization": N_("Self-hosting: utilization"),
+    "candidate.tokens_per_second": N_("Self-hosting: one GPU's tokens per second"),
+    "candidate.utilization": N_("Self-hosting: planned utilization"),
     "candidate.accuracy": N_("Fine-tuned model: accuracy"),
     "one_time_cost": N_("One-time cost"),
     "training.tokens": N_("Training tokens"),
@@ -46,7 +61,7 @@ TIER_LABELS = {
     "frontier": N_("Frontier models"),
     "small": N_("Small hosted models"),
     "fine_tuned": N_("Hosted fine-tuned models"),
-    "open": N_("Open models on hosted APIs"),
+    "open": N_("Open-weight models on hosted APIs"),
 }
 DIRECTION_LABELS = {
     "for": N_("For fine-tuning:"),
@@ -68,12 +83,28 @@ def summary_labels(lang: str, prefix: str = "") -> dict[str, str]:
     return {prefix + field: translate(lang, name) for field, name in FIELD_NAMES.items()}
 
 
+def calculator_query(values: Mapping[str, Any], prefix: str = "", **extra: str) -> str:
+    """The calculator's URL query for these form values: a stable link to the same results."""
+    pairs = [
+        (key, str(values[prefix + key]).strip())
+        for key in costs.inputs.FORM_FIELDS
+        if str(values.get(prefix + key, "")).strip()
+    ]
+    pairs += [(key, value) for key, value in extra.items() if value]
+    return urlencode(pairs)
+
+
+def has_numbers(values: Mapping[str, Any]) -> bool:
+    return not costs.form_is_empty(values)
+
+
 def wizard_cost_form(
     lang: str, values: Mapping[str, Any], errors: Mapping[str, str]
 ) -> dict[str, Any]:
     """What the cost step's optional numbers section needs; open when filled in or wrong."""
     prefix = COST_FORM_PREFIX
     return {
+        "calculator_query": calculator_query(values, prefix),
         "prefix": prefix,
         "prices": costs.price_table(),
         "anchors": summary_anchors(prefix),
@@ -94,15 +125,32 @@ class CostView:
     current_price: costs.ModelPrice | None
     candidate_price: costs.ModelPrice | None
     self_hosted: bool
+    # The training plan's cost, used when the numbers gave no one-time cost (see costs.training)
+    one_time_from_plan: costs.OneTimeDefault | None = None
+    # Why the numbers did not decide, when they point away from the verdict (a verdict's card)
+    verdict_note: Any = None
+
+    @property
+    def query(self) -> str:
+        """The calculator URL's query for these numbers (the plan's one-time cost included)."""
+        return calculator_query(costs.form_values(self.inputs))
 
 
-def cost_view(stored: costs.CostInputs | Mapping[str, Any] | None) -> CostView | None:
-    """A view of inputs, or of an assessment's stored `cost_inputs`; None when there are none."""
+def cost_view(
+    stored: costs.CostInputs | Mapping[str, Any] | None,
+    one_time_default: costs.OneTimeDefault | None = None,
+) -> CostView | None:
+    """A view of inputs, or of an assessment's stored `cost_inputs`; None when there are none.
+    Without a one-time cost in them, `one_time_default` (the training plan's) stands in."""
     if stored is None or isinstance(stored, Mapping) and not stored:
         return None
     inputs = stored if isinstance(stored, costs.CostInputs) else costs.parse_costs(stored)[0]
     if inputs is None:
         return None
+    from_plan = None
+    if inputs.one_time is None and one_time_default is not None:
+        inputs = replace(inputs, one_time_cost=one_time_default.value)
+        from_plan = one_time_default
     result = costs.compute(inputs)
     table = costs.price_table()
     return CostView(
@@ -113,7 +161,19 @@ def cost_view(stored: costs.CostInputs | Mapping[str, Any] | None) -> CostView |
         current_price=table.get(inputs.current.model) if inputs.current.model else None,
         candidate_price=table.get(inputs.candidate.model) if inputs.candidate.model else None,
         self_hosted=isinstance(inputs.candidate, costs.SelfHosted),
+        one_time_from_plan=from_plan,
     )
+
+
+def verdict_cost_view(assessment: Any) -> CostView | None:
+    """The cost card under a verdict: the stored numbers, the training plan's one-time cost when
+    none was given, and a note when the numbers point away from the verdict."""
+    if not assessment.cost_inputs:
+        return None
+    view = cost_view(assessment.cost_inputs, costs.one_time_default(assessment))
+    if view is None:
+        return None
+    return replace(view, verdict_note=costs.verdict_note(assessment.recommendation, view.facts))
 
 
 def cost_record(stored: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:

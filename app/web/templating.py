@@ -147,6 +147,7 @@ env.filters.update(
 )
 env.globals.update(
     cost_view=cost_views.cost_view,
+    verdict_cost_view=cost_views.verdict_cost_view,
     TIER_LABELS=cost_views.TIER_LABELS,
     DIRECTION_LABELS=cost_views.DIRECTION_LABELS,
     COST_SOURCES=cost_views.COST_SOURCES,

@@ -54,7 +54,10 @@ def test_calculator_with_htmx_updates_in_place_and_moves_focus(page: Page) -> No
     expect_example_figures(page)
     expect(page.locator("#announcer")).to_have_text("Results updated")
     assert page.evaluate("window.__marker") == 1  # swapped in, not reloaded
-    expect(page).to_have_url(re.compile(r"/costs$"))
+    # The address bar holds the results' stable link: reloading it shows the same figures.
+    expect(page).to_have_url(re.compile(r"/costs\?.*requests_per_day=100000"))
+    page.reload()
+    expect_example_figures(page)
 
 
 def test_calculator_without_javascript_posts_and_answers_with_the_page(nojs_page: Page) -> None:
@@ -66,8 +69,9 @@ def test_calculator_without_javascript_posts_and_answers_with_the_page(nojs_page
     fill_example(page)
     page.locator("form.cost-form button[type=submit]").click()
     expect_example_figures(page)
-    # The same numbers stay in the form, ready for the next try.
+    # The same numbers stay in the form, ready for the next try, and in the address.
     expect(page.locator("#cost-requests_per_day")).to_have_value("100000")
+    expect(page).to_have_url(re.compile(r"/costs\?.*requests_per_day=100000"))
 
 
 def test_calculator_in_chinese_on_a_phone_with_a_model_from_the_table(
@@ -113,3 +117,48 @@ def test_cost_step_numbers_are_saved_with_the_draft(new_context, javascript: boo
     expect(page.locator("#cost-numbers")).to_have_attribute("open", "")
     expect(page.locator("#cost-one_time_cost")).to_have_value("5000")
     expect(page.locator("#cost-current-accuracy")).to_have_value("97")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_calculator_numbers_carry_into_a_draft_and_back(
+    new_context, live_url: str, javascript: bool, lang: str
+) -> None:
+    """Issue 22: /costs results go into a draft in one click, and from the draft's cost step back
+    to /costs with its numbers, then into the same draft again: nothing retyped."""
+    context = new_context(javascript=javascript)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    page = context.new_page()
+    page.goto("/costs?example=1")
+    expect(figure(page, "monthly_saving")).to_have_text("$23,670")
+    expect(figure(page, "payback_months")).to_have_text(
+        {"en": "0.21 months", "zh": "0.21 个月"}[lang]
+    )
+    start_button = page.locator("#cost-carry-form button[type=submit]")
+    expect(start_button).to_have_text(
+        {"en": "Start an assessment with these numbers", "zh": "用这些数字开始一次评估"}[lang]
+    )
+    start_button.click()  # one click: the title is filled in
+    expect(page).to_have_url(re.compile(r"/d/[^/]+/task$"))
+    token = page.url.split("/")[-2]
+    for step, following in (("task", "accuracy"), ("accuracy", "cost")):
+        fill_step(page, step, CUSTOMER_SERVICE_BOT)
+        next_button(page).click()
+        expect(page).to_have_url(step_url(token, following))
+    # The cost step shows the calculator's numbers, unfolded.
+    expect(page.locator("#cost-numbers")).to_have_attribute("open", "")
+    expect(page.locator("#cost-requests_per_day")).to_have_value("100000")
+    expect(page.locator("#cost-one_time_cost")).to_have_value("5000")
+    # ... and opens the calculator with them.
+    page.locator("#cost-open-calculator").click()
+    expect(page).to_have_url(re.compile(rf"/costs\?.*draft={token}"))
+    expect(page.locator("#cost-from-draft")).to_be_visible()
+    page.locator("#cost-requests_per_day").fill("50000")
+    page.locator("form.cost-form button[type=submit]").click()
+    # 50,000 x 30 x (3,750 + 4,500 - 360) / 1e6 = $11,835 a month saved.
+    expect(figure(page, "monthly_saving")).to_have_text("$11,835")
+    use = page.locator("#cost-carry-form button[type=submit]")
+    expect(use).to_contain_text({"en": "Use these numbers in", "zh": "中使用这些数字"}[lang])
+    use.click()
+    expect(page).to_have_url(re.compile(rf"/d/{token}/cost#cost-numbers$"))
+    expect(page.locator("#cost-requests_per_day")).to_have_value("50000")

@@ -59,22 +59,130 @@ def test_cumulative_series_runs_from_month_0_to_12_with_the_one_time_cost_up_fro
     assert series[12] == {"month": 12, "current": 297_000.0, "candidate": 17_960.0}
 
 
-def test_self_hosting_cost_per_token_rises_as_utilization_falls():
+def test_self_hosting_planned_utilization_sets_the_floor_price_per_token():
     # $2.00 an hour, 1,000 tokens a second: at full load 2 / 3,600,000 $ a token, $0.5556 per M.
     full = SelfHosted(gpu_per_hour=2.0, tokens_per_second=1_000, utilization=1.0)
     assert full.per_million_tokens == pytest.approx(0.555556, abs=1e-6)
     tenth = SelfHosted(gpu_per_hour=2.0, tokens_per_second=1_000, utilization=0.1)
     assert tenth.per_million_tokens == pytest.approx(5.555556, abs=1e-6)
+
+
+def test_self_hosting_pays_for_whole_gpus_the_volume_needs():
     raw = {
         **EXAMPLE,
         "candidate": {"gpu_per_hour": 2.0, "tokens_per_second": 1_000, "utilization": 0.25},
     }
     body = compute(raw).to_dict()
-    # 2 / (3,600 x 1,000 x 0.25) = $2.2222e-6 a token; 1,800 tokens = $0.004 per request.
-    assert body["candidate_per_request"] == 0.004
-    assert body["candidate_monthly"] == 12_000.0  # x 3,000,000
-    assert body["candidate_per_million_tokens"] == pytest.approx(2.222222, abs=1e-6)
-    assert body["monthly_saving"] == 12_750.0
+    # Demand: 100,000 x 1,800 tokens a day / 86,400 s = 2,083.33 tokens a second.
+    # One GPU at 25% planned: 250 tokens a second; 2,083.33 / 250 = 8.33 -> 9 GPUs.
+    assert body["candidate_gpus"] == 9
+    # Each busy 2,083.33 / (9 x 1,000) = 23.1481%.
+    assert body["candidate_utilization"] == pytest.approx(0.231481, abs=1e-6)
+    # 9 GPUs x $2.00 x 720 hours = $12,960 a month; / 3,000,000 requests = $0.00432 each.
+    assert body["candidate_monthly"] == 12_960.0
+    assert body["candidate_per_request"] == 0.00432
+    # 12,960 / (3,000,000 x 1,800 tokens) x 1,000,000 = $2.40 per million tokens.
+    assert body["candidate_per_million_tokens"] == 2.4
+    assert body["monthly_saving"] == 24_750.0 - 12_960.0
+
+
+def test_one_always_on_gpu_nine_percent_busy_is_not_priced_by_the_token():
+    """Issue 20's case: one GPU kept on, 9% busy. Priced by the token at full load it showed a
+    saving of over $1,400 a month; the GPU is paid for all month, so the saving is $127."""
+    raw = {
+        # 8,640 requests a day x 1,800 tokens = 15,552,000 tokens a day = 180 tokens a second.
+        "requests_per_day": 8_640,
+        "input_tokens": 1_500,
+        "output_tokens": 300,
+        # 259,200 requests a month x 1,800 tokens = 466.56 million tokens; one price for input
+        # and output, $1,567 / 466.56 (about $3.36) per million, makes today's bill the $1,567
+        # behind the issue's figures ($1,440 for the GPU + $127 saved).
+        "current": {"input_per_million": 1_567 / 466.56, "output_per_million": 1_567 / 466.56},
+        # One GPU: $2.00 an hour, 2,000 tokens a second at full load, planned at most 100% busy.
+        "candidate": {"gpu_per_hour": 2.0, "tokens_per_second": 2_000, "utilization": 1.0},
+    }
+    body = compute(raw).to_dict()
+    assert body["current_monthly"] == pytest.approx(1_567.0, abs=1e-6)
+    # 180 / 2,000 = 9% of one GPU: still one GPU, on 720 hours at $2.00 = $1,440.
+    assert body["candidate_gpus"] == 1
+    assert body["candidate_utilization"] == 0.09
+    assert body["candidate_monthly"] == 1_440.0
+    assert body["monthly_saving"] == pytest.approx(127.0, abs=1e-6)
+    # What the per-token formula said: 466,560,000 tokens x $2 / (3,600 x 2,000) = $129.60,
+    # a saving of 1,567 - 129.60 = $1,437.40: more than eleven times the truth.
+    per_token = SelfHosted(gpu_per_hour=2.0, tokens_per_second=2_000, utilization=1.0)
+    assert 466_560_000 * per_token.cost_per_token == pytest.approx(129.6, abs=1e-9)
+    assert body["monthly_saving"] < (1_567 - 129.6) / 11
+
+
+def test_self_hosting_busy_share_never_exceeds_the_plan():
+    hosted = SelfHosted(gpu_per_hour=3.0, tokens_per_second=500, utilization=0.6)
+    # 86,400 requests x 1,000 tokens a day = 1,000 tokens a second; 500 x 0.6 = 300 each:
+    # 3.33 -> 4 GPUs, each 1,000 / 2,000 = 50% busy; 4 x $3 x 720 = $8,640.
+    load = hosted.load(86_400, 800, 200)
+    assert (load.gpus, load.busy_share, load.monthly) == (4, 0.5, 8_640.0)
+    # Exactly 3 GPUs' worth at the plan (900 tokens a second) stays 3, despite float noise.
+    load = hosted.load(77_760, 800, 200)
+    assert (load.gpus, load.monthly) == (3, 6_480.0)
+    assert load.busy_share == pytest.approx(0.6)
+
+
+def test_cached_input_two_thirds_is_billed_at_the_cached_price():
+    """With 2/3 of the input cached, the bill at full input price is overstated."""
+    raw = {
+        **EXAMPLE,
+        "current": {
+            "input_per_million": 2.50,
+            "output_per_million": 15.00,
+            "cached_input_per_million": 0.25,
+        },
+        "cached_input_share": 2 / 3,
+    }
+    body = compute(raw).to_dict()
+    # Input: 500 fresh x $2.50 + 1,000 cached x $0.25 = 1,250 + 250 = $1,500 per million requests'
+    # worth of tokens; output 300 x $15 = 4,500; per request (1,500 + 4,500) / 1,000,000 = $0.006.
+    assert body["current_per_request"] == 0.006
+    assert body["current_monthly"] == 18_000.0  # x 3,000,000 requests
+    # Without the cache price the bill was (3,750 + 4,500) / 1e6 x 3e6 = $24,750: 37.5% more.
+    assert compute(EXAMPLE).to_dict()["current_monthly"] == 24_750.0
+    # The candidate has no cached price: its cached tokens bill at its input price, unchanged.
+    assert body["candidate_monthly"] == compute(EXAMPLE).to_dict()["candidate_monthly"]
+
+
+def test_batch_share_bills_at_batch_prices_and_stacks_with_the_cache():
+    prices = TokenPrices(
+        input_per_million=2.0,
+        output_per_million=8.0,
+        cached_input_per_million=0.5,
+        batch_input_per_million=1.0,
+        batch_output_per_million=4.0,
+    )
+    # Standard, half of 1,000 input tokens cached: 500 x 2 + 500 x 0.5 + 100 x 8 = 2,050 -> $0.00205.
+    assert prices.price_per_request(1_000, 100, 0.5, 0.0) == pytest.approx(0.00205)
+    # Batch: input at 1, cached at 0.5 x 1/2 = 0.25, output at 4: 500 + 125 + 400 = $0.001025.
+    assert prices.price_per_request(1_000, 100, 0.5, 1.0) == pytest.approx(0.001025)
+    # A quarter in batches: 0.75 x 0.00205 + 0.25 x 0.001025 = $0.00179375.
+    assert prices.price_per_request(1_000, 100, 0.5, 0.25) == pytest.approx(0.00179375)
+    # No batch price: a batch request bills at the standard one.
+    plain = TokenPrices(input_per_million=2.0, output_per_million=8.0)
+    assert plain.price_per_request(1_000, 100, 0.5, 1.0) == pytest.approx(0.0028)
+
+
+def test_cache_and_batch_inputs_round_trip_and_are_checked():
+    raw = {
+        **EXAMPLE,
+        "current": {**EXAMPLE["current"], "cached_input_per_million": 0.25},
+        "cached_input_share": 0.5,
+        "batch_share": 0.1,
+    }
+    inputs, errors = costs.parse_costs(raw)
+    assert errors == []
+    assert costs.parse_costs(costs.inputs_to_dict(inputs))[0] == inputs
+    _, errors = costs.parse_costs({**raw, "cached_input_share": 1.5, "batch_share": -0.1})
+    assert {(e.field, e.code) for e in errors} == {
+        ("cached_input_share", "out_of_range"),
+        ("batch_share", "out_of_range"),
+    }
 
 
 def test_no_saving_means_no_payback():
@@ -294,7 +402,10 @@ def test_a_model_from_the_table_fills_the_prices_left_empty():
     }
     inputs, errors = costs.parse_form(form, table)
     assert errors == []
-    assert inputs.current == TokenPrices(gpt4o.input_per_million, 12.0, 0.97, "openai/gpt-4o")
+    # The list's cached-input and batch prices come along ($1.25 cached, $1.25 / $5.00 batch).
+    assert inputs.current == TokenPrices(
+        gpt4o.input_per_million, 12.0, 0.97, "openai/gpt-4o", 1.25, 1.25, 5.0
+    )
     _, errors = costs.parse_form({**form, "current.model": "acme/nothing"}, table, prefix="")
     assert [(e.field, e.code) for e in errors] == [
         ("current.model", "unknown_model"),
@@ -447,7 +558,8 @@ def test_chart_axes_fit_the_series():
     assert (
         chart.candidate_points.split()[0] == f"{chart.left},{round(248 - 236 * 5_000 / 300_000, 2)}"
     )
-    assert chart.crossing[0] == round(64 + 404 * (5_000 / 23_670) / 12, 2)
+    # The plot runs from x=80 to 468: 388 px for 12 months.
+    assert chart.crossing[0] == round(80 + 388 * (5_000 / 23_670) / 12, 2)
 
 
 def test_nice_ceiling():
@@ -459,17 +571,122 @@ def test_nice_ceiling():
 
 def test_price_table_is_dated_sourced_and_covers_frontier_and_small_open_models():
     table = costs.price_table()
-    assert table.date == date(2026, 11, 27)
+    assert table.date == date(2026, 12, 6)
     assert len({m.id for m in table.models}) == len(table.models)
     assert {m.tier for m in table.models} == {"frontier", "small", "fine_tuned", "open"}
     for entry in table.models:
         assert entry.source_url.startswith("https://"), entry.id
         assert entry.date == table.date
         assert 0 < entry.input_per_million <= 100 and 0 < entry.output_per_million <= 100
+        if entry.cached_input_per_million is not None:  # a discount, never dearer
+            assert entry.cached_input_per_million <= entry.input_per_million, entry.id
+        if entry.batch_input_per_million is not None:
+            assert entry.batch_input_per_million <= entry.input_per_million, entry.id
+            assert entry.batch_output_per_million <= entry.output_per_million, entry.id
     open_8b = [m for m in table.models if m.tier == "open" and "8B" in m.model]
     assert len(open_8b) >= 4
     assert all(m.input_per_million <= 0.20 for m in open_8b)
     assert table.get("openai/gpt-4o").input_per_million == 2.5
+    # LiteLLM 1.110.2: gpt-5.4 $2.50 / $15.00, cached $0.25, batch $1.25 / $7.50.
+    gpt54 = table.get("openai/gpt-5.4")
+    assert (
+        gpt54.input_per_million,
+        gpt54.output_per_million,
+        gpt54.cached_input_per_million,
+        gpt54.batch_input_per_million,
+        gpt54.batch_output_per_million,
+    ) == (2.5, 15.0, 0.25, 1.25, 7.5)
+
+
+def test_no_row_a_picker_offers_is_past_its_deprecation_date():
+    table = costs.price_table()
+    for _tier, rows in table.by_tier():
+        for entry in rows:
+            assert entry.deprecation_date is None or entry.deprecation_date >= table.date, (
+                f"{entry.id} was deprecated on {entry.deprecation_date}, before the table's "
+                f"date {table.date}: refresh the table or drop the row"
+            )
+    # Retired rows stay in the table for saved assessments, and show when one is chosen.
+    retired = {m.id for m in table.retired}
+    assert retired == {
+        "google/gemini-2.5-pro",
+        "google/gemini-2.5-flash",
+        "openai/gpt-4.1-nano",
+        "openai/ft-gpt-4.1-nano",
+        "together/llama-3.1-8b-instruct-turbo",
+        "cerebras/llama-3.1-8b",
+        "together/mistral-small-24b-instruct",
+        "deepseek/deepseek-chat",
+    }
+    shown = {m.id for _t, rows in table.by_tier("cerebras/llama-3.1-8b") for m in rows}
+    assert "cerebras/llama-3.1-8b" in shown and "deepseek/deepseek-chat" not in shown
+
+
+def test_the_current_models_and_open_weight_serving_prices_are_listed():
+    table = costs.price_table()
+    ids = {m.id for m in table.models}
+    assert {
+        "openai/gpt-5.4",
+        "openai/gpt-5.4-mini",
+        "openai/gpt-5.4-nano",
+        "google/gemini-3-flash-preview",
+        "deepseek/deepseek-v3.2",
+        "deepseek/deepseek-v4-flash",
+        "deepseek/deepseek-v4-pro",
+    } <= ids
+    open_rows = [m.model for m in table.models if m.tier == "open"]
+    for family in ("gpt-oss", "Llama 4", "Qwen3", "Gemma 3"):
+        assert any(name.startswith(family) for name in open_rows), family
+
+
+def test_tiers_match_what_the_models_are():
+    """Open-weight models (DeepSeek included, 671B parameters) are never filed as "small" or
+    "frontier"; those tiers are closed models; "fine_tuned" rows are fine-tuned ones."""
+    table = costs.price_table()
+    open_families = ("llama", "qwen", "gemma", "gpt-oss", "deepseek", "mistral", "ministral")
+    for entry in table.models:
+        looks_open = entry.model.lower().startswith(open_families)
+        assert entry.open_weights == looks_open, entry.id
+        assert (entry.tier == "open") == entry.open_weights, entry.id
+        assert (entry.tier == "fine_tuned") == entry.id.startswith("openai/ft-"), entry.id
+    assert table.get("deepseek/deepseek-v3.2").tier == "open"
+
+
+def test_refresh_script_copies_litellm_rows_per_million(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("refresh", "scripts/refresh_prices.py")
+    refresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refresh)
+    table = {
+        "date": "2026-01-01",
+        "models": [
+            {"litellm_key": "a", "input_per_million": 9, "output_per_million": 9, "date": "x"},
+            {"litellm_key": "b", "input_per_million": 1, "output_per_million": 2, "date": "x"},
+        ],
+    }
+    litellm = {
+        "a": {
+            "input_cost_per_token": 2.5e-06,
+            "output_cost_per_token": 1.5e-05,
+            "cache_read_input_token_cost": 2.5e-07,
+            "input_cost_per_token_batches": 1.25e-06,
+            "output_cost_per_token_batches": 7.5e-06,
+            "deprecation_date": "2027-04-01",
+        }
+    }
+    assert refresh.refresh(table, litellm, "2026-12-06") == ["b"]
+    assert table["models"][0] == {
+        "litellm_key": "a",
+        "input_per_million": 2.5,
+        "output_per_million": 15.0,
+        "cached_input_per_million": 0.25,
+        "batch_input_per_million": 1.25,
+        "batch_output_per_million": 7.5,
+        "deprecation_date": "2027-04-01",
+        "date": "2026-12-06",
+    }
+    assert table["models"][1]["date"] == "x" and table["date"] == "2026-12-06"
 
 
 def test_extreme_numbers_are_refused_or_give_no_figure_rather_than_infinity():
@@ -486,3 +703,53 @@ def test_extreme_numbers_are_refused_or_give_no_figure_rather_than_infinity():
     body = tiny.to_dict()
     assert body["payback_months"] is None
     assert json.dumps(body, allow_nan=False)
+
+
+def test_plan_cost_range_takes_the_cheapest_candidate_and_skips_bad_ranges():
+    # The shape of the training plan's compute section (issue 20): per candidate, per GPU.
+    plan = {
+        "compute": [
+            {
+                "name": "Qwen3 8B",
+                "gpus": [
+                    {"gpu": "h100-80gb", "cost_usd": {"low": 18.5, "high": 41.0}},
+                    {"gpu": "a100-80gb", "cost_usd": {"low": 12.0, "high": 30.0}},
+                ],
+            },
+            {"name": "Llama 3.1 70B", "gpu": "h100-80gb", "cost_usd": {"low": 210, "high": 480}},
+            {"name": "broken", "cost_usd": {"low": float("nan"), "high": 1.0}},
+            {"name": "inverted", "cost_usd": {"low": 5.0, "high": 2.0}},
+        ]
+    }
+    best = costs.plan_cost_range(plan)
+    assert (best.low, best.high, best.value) == (12.0, 30.0, 30.0)
+    assert best.label == "Qwen3 8B · a100-80gb"
+    assert costs.plan_cost_range({"compute": []}) is None
+    # No plan for an assessment without a verdict (a draft), whatever app/training holds.
+    draft = type("Draft", (), {"verdict": None, "answers": {}, "data_profile": None})()
+    assert costs.one_time_default(draft) is None
+
+
+def test_the_plans_one_time_cost_stands_in_when_none_was_given():
+    from app.web.cost_views import cost_view
+
+    without = {k: v for k, v in EXAMPLE.items() if k != "one_time_cost"}
+    plan = costs.OneTimeDefault(low=1_000.0, high=4_734.0, label="Qwen3 8B · a100-80gb")
+    view = cost_view(without, plan)
+    # The high end: 4,734 / 23,670 a month saved = 0.2 months.
+    assert view.result.one_time_cost == 4_734.0 and view.result.payback_months == 0.2
+    assert view.one_time_from_plan == plan
+    # A one-time cost the team gave wins over the plan's.
+    given = cost_view(EXAMPLE, plan)
+    assert given.result.one_time_cost == 5_000.0 and given.one_time_from_plan is None
+
+
+def test_evidence_figures_give_the_engine_break_even_and_fine_tuned_accuracy():
+    raw = {**EXAMPLE, "candidate": {**EXAMPLE["candidate"], "accuracy": 0.96}}
+    result = compute(raw)
+    # 0.97 - (0.00825 - 0.00036) / 0.50 = 0.97 - 0.01578 = 0.95422.
+    assert costs.evidence_figures(result) == {
+        "break_even_accuracy": pytest.approx(0.95422),
+        "fine_tuned_accuracy": 0.96,
+    }
+    assert costs.evidence_figures(compute(EXAMPLE))["fine_tuned_accuracy"] is None

@@ -1,17 +1,27 @@
-"""What it costs: POST /api/v1/costs, and the calculator page. Nothing here is stored."""
+"""What it costs: POST /api/v1/costs, and the calculator page.
 
+The calculator stores nothing: its results have a stable URL (the numbers in the query), and one
+click carries them into a draft assessment (POST /costs/draft), new or the one it came from.
+"""
+
+from collections.abc import Mapping
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from app import costs
-from app.web import cost_views
+from app import assessments, costs
+from app.web import cost_views, htmx
 from app.web.cost_schemas import CostsOut
-from app.web.deps import LangDep
-from app.web.forms import field_errors
+from app.web.deps import DatabaseDep, LangDep
+from app.web.drafts import remember_draft
+from app.web.forms import field_errors, meta_errors
+from app.web.i18n import N_, translate
 from app.web.routes.api import json_object
 from app.web.templating import render
+
+# The wizard step whose form carries the cost numbers (app/web/routes/wizard.py).
+COST_STEP = "cost"
 
 api_router = APIRouter(prefix="/api/v1", tags=["costs"])
 router = APIRouter(include_in_schema=False)
@@ -60,6 +70,18 @@ async def compute_costs(request: Request, lang: LangDep) -> Any:
     return JSONResponse(cost_views.results_record(view, lang))
 
 
+def draft_for(db: Any, token: str | None) -> Any:
+    """The open draft a calculator link names (`?draft=`), or None: unknown or finished ones are
+    ignored, so an old link still shows its numbers."""
+    if not token:
+        return None
+    try:
+        draft = assessments.get(db, token)
+    except assessments.NotFound:
+        return None
+    return None if draft.is_finished else draft
+
+
 def render_calculator(
     request: Request,
     values: dict[str, str],
@@ -67,8 +89,15 @@ def render_calculator(
     view=None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    draft: Any = None,
 ) -> Response:
     lang = request.state.lang
+    headers: dict[str, str] = {}
+    token = draft.share_token if draft is not None else ""
+    if htmx.is_htmx(request) and view is not None:
+        # The address bar shows the results' stable link, as a GET without htmx would.
+        query = cost_views.calculator_query(values, draft=token)
+        htmx.push_url(headers, f"{request.url_for('show_calculator')}?{query}")
     return render(
         request,
         "costs/calculator.html",
@@ -77,24 +106,110 @@ def render_calculator(
             "errors": errors or {},
             "cost": view,
             "prices": costs.price_table(),
-            "anchors": cost_views.summary_anchors(),
-            "labels": cost_views.summary_labels(lang),
+            "anchors": {**cost_views.summary_anchors(), "title": "cost-carry-title"},
+            "labels": {
+                **cost_views.summary_labels(lang),
+                "title": translate(lang, N_("Title of the assessment")),
+            },
+            "draft": draft,
+            "carry": calculator_values(values),
+            "query": cost_views.calculator_query(values, draft=token),
+            "default_title": default_title(view, lang),
         },
         status_code=status_code,
         block="calculator",
+        headers=headers,
     )
 
 
+def default_title(view: Any, lang: str) -> str:
+    """A draft's title when it starts from the calculator: the two models compared."""
+    if view is None:
+        return ""
+    names = []
+    for pricing, entry in (
+        (view.inputs.current, view.current_price),
+        (view.inputs.candidate, view.candidate_price),
+    ):
+        names.append(entry.model if entry else pricing.model)
+    if all(names):
+        return translate(lang, N_("Fine-tuning for cost: %(now)s or %(new)s")) % {
+            "now": names[0],
+            "new": names[1],
+        }
+    return translate(lang, N_("Fine-tuning for cost"))
+
+
+def calculator_values(params: Mapping[str, str]) -> dict[str, str]:
+    return {key: params[key] for key in costs.inputs.FORM_FIELDS if key in params}
+
+
 @router.get("/costs", response_class=HTMLResponse)
-def show_calculator(request: Request, example: bool = False) -> Response:
-    return render_calculator(request, dict(EXAMPLE_FORM) if example else {})
+def show_calculator(request: Request, db: DatabaseDep, lang: LangDep) -> Response:
+    """The calculator; with numbers in the query (a stable link), their results as well."""
+    params = request.query_params
+    draft = draft_for(db, params.get("draft"))
+    if params.get("example"):
+        values = dict(EXAMPLE_FORM)
+    else:
+        values = calculator_values(params)
+    if not params.get("calculate") and costs.form_is_empty(values):
+        return render_calculator(request, values, draft=draft)
+    inputs, errors = costs.parse_form(values, costs.price_table())
+    if errors:
+        return render_calculator(
+            request, values, errors=field_errors(errors, lang), status_code=422, draft=draft
+        )
+    return render_calculator(request, values, view=cost_views.cost_view(inputs), draft=draft)
 
 
 @router.post("/costs", response_class=HTMLResponse)
-async def calculate_costs(request: Request, lang: LangDep) -> Response:
-    """The figures on the same page: nothing is stored, so there is nothing to redirect to."""
+async def calculate_costs(request: Request, db: DatabaseDep, lang: LangDep) -> Response:
+    """The figures on the same page (older forms and scripts post here; the page's form GETs)."""
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    draft = draft_for(db, form.get("draft"))
     inputs, errors = costs.parse_form(form, costs.price_table())
     if errors:
-        return render_calculator(request, form, errors=field_errors(errors, lang), status_code=422)
-    return render_calculator(request, form, view=cost_views.cost_view(inputs))
+        return render_calculator(
+            request, form, errors=field_errors(errors, lang), status_code=422, draft=draft
+        )
+    return render_calculator(request, form, view=cost_views.cost_view(inputs), draft=draft)
+
+
+@router.post("/costs/draft")
+async def carry_into_draft(request: Request, db: DatabaseDep, lang: LangDep) -> Response:
+    """The calculator's numbers into an assessment in one click: a new draft (titled), or the
+    open draft the calculator was opened from (`draft`, its token). Nothing is stored when the
+    numbers or the title are wrong; the calculator comes back with the errors."""
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    values = calculator_values(form)
+    draft = draft_for(db, form.get("draft"))
+    if form.get("draft") and draft is None:
+        raise HTTPException(404)
+    inputs, errors = costs.parse_form(values, costs.price_table())
+    meta: dict[str, str] = {}
+    meta_problems: dict[str, str] = {}
+    if draft is None:
+        meta, problems = assessments.validate_meta({"title": form.get("title", "")})
+        meta_problems = meta_errors(problems, lang)
+    if errors or meta_problems or inputs is None:
+        return render_calculator(
+            request,
+            values,
+            view=cost_views.cost_view(inputs) if inputs is not None else None,
+            errors={**field_errors(errors, lang), **meta_problems},
+            status_code=422,
+            draft=draft,
+        )
+    if draft is not None:
+        assessments.set_draft_costs(db, draft.share_token, inputs)
+        token, step = draft.share_token, draft.current_step
+        if assessments.PROGRESS.index(step) >= assessments.PROGRESS.index(COST_STEP):
+            step = COST_STEP
+    else:
+        created = assessments.start_draft(db, meta, cost_inputs=costs.inputs_to_dict(inputs))
+        token, step = created.share_token, assessments.FIRST_STEP
+    url = str(request.url_for("show_step", token=token, step=step))
+    response = RedirectResponse(url + "#cost-numbers" if step == COST_STEP else url, 303)
+    remember_draft(request, response, token)
+    return response

@@ -1,0 +1,84 @@
+"""The one-time cost of fine-tuning as the training plan estimates it, to prefill the cost numbers.
+
+The training plan (app/training/plan.py, another branch of this release) gives compute costs as
+ranges. `one_time_default(assessment)` reads them; it is None until an assessment has a plan: no
+verdict yet, a verdict without a plan (prompting, RAG), or a build without app/training.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class OneTimeDefault:
+    """A training cost range from the plan, in US dollars; `value` is what the form is prefilled
+    with: the high end, so that a payback is never shown sooner than the plan allows."""
+
+    low: float
+    high: float
+    label: str | None = None  # the candidate and GPU the range is for, as the plan names them
+
+    @property
+    def value(self) -> float:
+        return self.high
+
+
+def one_time_default(assessment: Any) -> OneTimeDefault | None:
+    """The training plan's one-time cost for this assessment, or None when it has no plan."""
+    plan = _training_plan(assessment)
+    return plan_cost_range(plan) if plan else None
+
+
+def _training_plan(assessment: Any) -> Mapping[str, Any] | None:
+    # The one call to wire once app/training is merged: build_plan(answers, snapshot, profile).
+    try:
+        from app.training.plan import build_plan  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    snapshot = getattr(assessment, "verdict", None)
+    if not snapshot:
+        return None
+    plan = build_plan(
+        getattr(assessment, "answers", None) or {},
+        snapshot,
+        getattr(assessment, "data_profile", None),
+    )
+    return plan if isinstance(plan, Mapping) else None
+
+
+def plan_cost_range(plan: Mapping[str, Any]) -> OneTimeDefault | None:
+    """The cheapest candidate's cost range in the plan: every `cost_usd: {"low", "high"}` found
+    under it (a candidate on a GPU each), the one with the lowest high end. None when none."""
+    best: OneTimeDefault | None = None
+    for label, cost in _cost_ranges(plan, None):
+        low, high = cost.get("low"), cost.get("high")
+        if not all(
+            isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in (low, high)
+        ):
+            continue
+        if high < low:
+            continue
+        if best is None or high < best.high:
+            best = OneTimeDefault(float(low), float(high), label)
+    return best
+
+
+def _cost_ranges(node: Any, label: str | None) -> Iterator[tuple[str | None, Mapping[str, Any]]]:
+    if isinstance(node, Mapping):
+        name = node.get("name") or node.get("model") or node.get("candidate")
+        gpu = node.get("gpu")
+        parts = [name if isinstance(name, str) else label, gpu if isinstance(gpu, str) else None]
+        here = " · ".join(part for part in parts if part) or label
+        cost = node.get("cost_usd")
+        if isinstance(cost, Mapping):
+            yield here, cost
+        for key, value in node.items():
+            if key != "cost_usd":
+                yield from _cost_ranges(value, here)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _cost_ranges(item, label)
