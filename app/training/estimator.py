@@ -104,6 +104,8 @@ class Architecture:
     # Parameters outside the transformer blocks: input embedding and output head (untied).
     embedding_params_b: float
     kv_hidden: int = 0  # key/value width with grouped-query attention; 0 = hidden / 4
+    # Mixture of experts: the parameters each token passes through (FLOPs follow these).
+    active_params_b: float | None = None
 
     @property
     def kv(self) -> int:
@@ -125,7 +127,7 @@ _SHAPES = (
 
 def architecture_for(params_b: float, vocab: int = DEFAULT_VOCAB) -> Architecture:
     """A plausible dense decoder of `params_b` billion parameters: hidden size interpolated from
-    common models (log scale), layers from 12 x layers x hidden^2 ~= the non-embedding params.
+    common models (log scale), depth from a power law fitted to the same models.
     Every dimension grows with the size, so a bigger model never comes out cheaper."""
     sizes = [s for s, _ in _SHAPES]
     if params_b <= sizes[0]:
@@ -139,7 +141,9 @@ def architecture_for(params_b: float, vocab: int = DEFAULT_VOCAB) -> Architectur
         hidden = math.exp(math.log(h0) + t * (math.log(h1) - math.log(h0)))
     hidden = max(64, int(round(hidden / 64)) * 64)
     embedding_b = min(2 * vocab * hidden / 1e9, params_b * 0.5)
-    layers = max(1, round((params_b - embedding_b) * 1e9 / (12 * hidden * hidden)))
+    # 22 x P^0.28 follows common depths (0.5B: 24, 7B: 32, 14B: 40-48, 70B: 80, 405B: 126)
+    # and never falls as the size grows.
+    layers = max(1, round(22 * params_b**0.28))
     return Architecture(
         params_b=params_b,
         layers=layers,
@@ -242,7 +246,7 @@ def flops_per_token(work: Workload) -> float:
     shape = work.shape
     per_param = 8 if work.method == "full" else 6
     attention = 8 * shape.layers * work.seq_len * shape.hidden
-    return per_param * shape.params_b * 1e9 + attention
+    return per_param * (shape.active_params_b or shape.params_b) * 1e9 + attention
 
 
 def optimizer_steps(work: Workload) -> int:
