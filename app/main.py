@@ -30,6 +30,7 @@ from app.web.routes import (
     insights,
     manage,
     pages,
+    training,
     wizard,
 )
 from app.web.security import SecurityMiddleware
@@ -88,11 +89,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
-    for module in (pages, access, wizard, assessments, manage, api, costs, datasets, insights):
+    for module in (
+        pages,
+        access,
+        wizard,
+        assessments,
+        manage,
+        api,
+        costs,
+        datasets,
+        insights,
+        training,
+    ):
         app.include_router(module.router)
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
     app.include_router(insights.api_router)
+    app.include_router(training.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from app import assessments, comments, decision
 from app.costs import numbers
 from app.models import Assessment, Comment
+from app.web import training_views
 from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, format_when, translate
 
@@ -42,8 +43,9 @@ def revision_link(request: Request, assessment: Assessment | None) -> dict[str, 
 
 
 def full_record(request: Request, db, assessment: Assessment, lang: str) -> dict[str, Any]:
-    """The API's record with its links to the versions before and after it."""
-    return api_record(
+    """The API's record with its links to the versions before and after it, and the training
+    plan of a fine-tuning verdict."""
+    record = api_record(
         assessment,
         lang,
         verdict_path(request, assessment),
@@ -51,6 +53,8 @@ def full_record(request: Request, db, assessment: Assessment, lang: str) -> dict
         superseded_by=revision_link(request, assessments.superseded_by(db, assessment)),
         comments=comments.listing(db, assessment.id),
     )
+    record["plan"] = training_views.localized_plan(assessment, lang)
+    return record
 
 
 def api_record(
@@ -323,6 +327,7 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         lines.append("")
     if assessment.notes:
         lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
+    lines += training_views.plan_markdown(assessment, lang)
     lines += costs_markdown(assessment, lang)
     return "\n".join(lines)
 

@@ -140,6 +140,9 @@ class AssessmentOut(BaseModel):
         description="The newest finished revision of this one, which supersedes it"
     )
     comments: list[CommentOut] = Field(description="The team's comments, oldest first")
+    plan: dict[str, Any] | None = Field(
+        None, description="The training plan of a fine-tuning verdict (GET .../plan), else null"
+    )
 
 
 class StatusIn(BaseModel):
