@@ -32,6 +32,7 @@ from app.web.routes import (
     manage,
     owners,
     pages,
+    training,
     wizard,
 )
 from app.web.security import SecurityMiddleware
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         datasets,
         evals,
         insights,
+        training,
     ):
         app.include_router(module.router)
     app.include_router(costs.api_router)
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evals.api_router)
     app.include_router(insights.api_router)
     app.include_router(owners.router)
+    app.include_router(training.api_router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

@@ -81,6 +81,7 @@ def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     }
     assert folds == {
         "next-heading": True,
+        "plan-heading": False,  # the training plan of a fine-tuning verdict, folded
         "change-heading": False,
         "risks-heading": False,
         "ranking-heading": False,

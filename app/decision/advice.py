@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import providers
 from .approaches import FINE_TUNING, RETRIEVAL, Rec
 from .conditions import Except, When
 from .text import Text
 
 PE, AW, RAG, FT, RFT, ID = Rec
+_CLOSED, _HOSTED = providers.hosted_counts()
 STRICT_FORMAT_TASKS = {"extraction", "classification", "tool_use"}
 
 MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset(
-    {"measure-strongest-model", "schema-first", "aw-reasoning-model"}
-)
+FIRST_STEPS = frozenset({"measure-strongest-model", "schema-first", "aw-reasoning-model"})
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
 # A fine-tuning plan always says how to start and when to ship, whatever else it has to cut.
@@ -125,11 +125,13 @@ RISKS: tuple[Advice, ...] = (
     _a(
         "risk-provider-lock-in",
         When(recommendation=FINE_TUNING, hosting="api_ok"),
-        "A fine-tune of a provider's closed model lives and dies with that provider: OpenAI's "
-        "fine-tuned models stop when their base model is retired, and Cohere's were switched off "
-        "in 2025. Weights you can download avoid this.",
-        "在服务商的闭源模型上做微调，结果的存亡完全取决于该服务商：OpenAI 的微调模型会随基础模型停用而停止，"
-        "Cohere 的微调模型已在 2025 年下线。可下载的权重能避免这种情况。",
+        "A fine-tune of a provider's closed model lives and dies with that provider: it stops "
+        f"when its base model is retired, and {_CLOSED} of the {_HOSTED} hosted fine-tuning "
+        f"services in our providers table take no new teams ({providers.closing_names().en}). "
+        "Weights you can download avoid this.",
+        "在服务商的闭源模型上做微调，结果的存亡完全取决于该服务商：基础模型停用时它也随之停止，而我们服务商表中的 "
+        f"{_HOSTED} 个托管微调服务里有 {_CLOSED} 个已不再接受新团队（{providers.closing_names().zh}）。"
+        "可下载的权重能避免这种情况。",
     ),
     _a(
         "risk-no-ml-experience",
@@ -701,12 +703,13 @@ NEXT_STEPS: tuple[Advice, ...] = (
     _a(
         "ft-lora-api",
         When(recommendation=FINE_TUNING, hosting="api_ok"),
-        f"Start with LoRA on {_LORA_SIZE_EN}, through a service that lets you download the weights. "
-        "Don't build on one provider's closed fine-tuning: OpenAI restricted its self-serve "
-        "fine-tuning in 2026, Mistral deprecated its fine-tuning API, and Cohere ended fine-tuning "
-        "in 2025.",
-        f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，并选择允许下载权重的服务。不要把方案建立在某一家服务商的闭源微调上："
-        "OpenAI 在 2026 年限制了自助微调，Mistral 已弃用其微调 API，Cohere 已于 2025 年停止微调服务。",
+        f"Start with LoRA on {_LORA_SIZE_EN}, through a service that takes new teams and lets you "
+        f"download the weights ({providers.open_service_names().en}), or on rented GPUs with "
+        f"{providers.self_hosted_names().en}. Don't build on a closed provider's fine-tuning: "
+        f"{providers.closing_names().en} no longer take new teams (see the providers table).",
+        f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，选择仍接受新团队并允许下载权重的服务（{providers.open_service_names().zh}），"
+        f"或在租用的 GPU 上使用 {providers.self_hosted_names().zh}。不要把方案建立在闭源服务商的微调上："
+        f"{providers.closing_names().zh}已不再接受新团队（见服务商表）。",
     ),
     _a(
         "ft-lora-open",

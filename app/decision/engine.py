@@ -32,10 +32,10 @@ from .conditions import (
     ACCURACY_TARGETS,
     BREAK_EVEN,
     COST_CASE,
-    PROMPTING_TREND,
     FACTS,
     METHOD,
     PATH,
+    PROMPTING_TREND,
     RECOMMENDATION,
     Fact,
     When,
@@ -561,7 +561,10 @@ def _measure_first(baseline: Baseline) -> Text:
     if baseline.settle_with is None:
         more_en, more_zh = "more cases", "更多案例"
     else:
-        more_en, more_zh = f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
+        more_en, more_zh = (
+            f"about {baseline.settle_with:,} cases",
+            f"大约 {baseline.settle_with:,} 个案例",
+        )
     return Text(
         f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
         f"target, so no training project yet; {more_en} would settle it.",

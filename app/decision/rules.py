@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from . import providers
 from .approaches import FINE_TUNING, Rec
-from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .baseline import measure_baseline
+from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .text import (
     A16Z_LLMFLATION,
     ANYSCALE,
@@ -1088,13 +1089,13 @@ RULES: tuple[Rule, ...] = (
         "hosted-fine-tuning-shrinking",
         "operations",
         When(hosting="api_ok", ml_capacity="none"),
+        # Worded from the providers table (app/decision/providers.py), its only copy.
         _t(
             "With no one to run a model, you would depend on a provider's fine-tuning, and that is "
-            "shrinking: OpenAI restricted self-serve fine-tuning in 2026, Mistral deprecated its "
-            "fine-tuning API and Cohere ended fine-tuning in 2025. A hosted fine-tune also ends when "
-            "its base model is retired.",
-            "团队里没有人能运维模型，就只能依赖服务商的微调服务，而这类服务正在收缩：OpenAI 在 2026 年限制了自助微调，"
-            "Mistral 弃用了微调 API，Cohere 在 2025 年停止了微调服务。托管的微调模型也会随基础模型的停用而失效。",
+            f"shrinking: {providers.closing_summary().en}. A hosted fine-tune also ends when its "
+            "base model is retired.",
+            "团队里没有人能运维模型，就只能依赖服务商的微调服务，而这类服务正在收缩："
+            f"{providers.closing_summary().zh}。托管的微调模型也会随基础模型的停用而失效。",
         ),
         OPENAI_DEPRECATIONS,
         scores={FT: -1, RFT: -1},

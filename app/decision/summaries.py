@@ -125,7 +125,9 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
                 "Give the model your code at run time: retrieve the files and symbols the request "
                 "needs from an index of the repository and put them into the prompt."
             ]
-            zh = ["在运行时把代码交给模型：从代码仓库的索引中检索这次请求需要的文件和符号，放进提示里。"]
+            zh = [
+                "在运行时把代码交给模型：从代码仓库的索引中检索这次请求需要的文件和符号，放进提示里。"
+            ]
         elif answers["knowledge_form"] == "database":
             en = [
                 "Give the model your database at run time: the schema, column descriptions and "

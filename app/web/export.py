@@ -11,6 +11,7 @@ from starlette.requests import Request
 from app import assessments, comments, decision, manage
 from app.costs import numbers
 from app.models import Assessment, Comment
+from app.web import training_views
 from app.web.cost_views import cost_record, cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, format_when, translate
 
@@ -50,7 +51,8 @@ def full_record(
     request: Request, db, assessment: Assessment, lang: str, *, owner: bool
 ) -> dict[str, Any]:
     """The API's record with the versions before and after it and its proposed revisions (their
-    links only for an `owner` of the decision, who also gets its audit trail)."""
+    links only for an `owner` of the decision, who also gets its audit trail), and the training
+    plan of a fine-tuning verdict."""
     record = api_record(
         assessment,
         lang,
@@ -68,6 +70,7 @@ def full_record(
         if owner
         else None
     )
+    record["plan"] = training_views.localized_plan(assessment, lang)
     return record
 
 
@@ -349,6 +352,7 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         lines.append("")
     if assessment.notes:
         lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
+    lines += training_views.plan_markdown(assessment, lang)
     lines += costs_markdown(assessment, lang)
     return "\n".join(lines)
 

@@ -16,7 +16,7 @@ from app import comments, datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
 from app.insights.chart import fit_label
-from app.web import cost_views, export, htmx, i18n
+from app.web import cost_views, export, htmx, i18n, training_views
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -151,6 +151,13 @@ env.globals.update(
     TIER_LABELS=cost_views.TIER_LABELS,
     DIRECTION_LABELS=cost_views.DIRECTION_LABELS,
     COST_SOURCES=cost_views.COST_SOURCES,
+)
+# The training plan of a fine-tuning verdict (app/training), for templates/assessments/_plan.html.
+env.globals.update(
+    training_plan=training_views.localized_plan,
+    plan_charts=training_views.plan_charts,
+    plan_formatters=training_views.formatters,
+    provider_rows=training_views.provider_rows,
 )
 env.globals.update(
     static_url=_static_url,

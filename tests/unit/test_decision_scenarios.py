@@ -415,9 +415,11 @@ def test_fine_tune_steps_start_from_lora_and_name_the_provider_risk() -> None:
 
     assert [s for s in steps if s.startswith("Start with LoRA")] == [
         "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
-        "service that lets you download the weights. Don't build on one provider's closed "
-        "fine-tuning: OpenAI restricted its self-serve fine-tuning in 2026, Mistral deprecated its "
-        "fine-tuning API, and Cohere ended fine-tuning in 2025."
+        "service that takes new teams and lets you download the weights (Vertex AI, Amazon "
+        "Bedrock, Together AI, and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
+        "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
+        "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks, and Databricks no longer take "
+        "new teams (see the providers table)."
     ]
 
 

@@ -245,9 +245,11 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
         "them.",
         "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
-        "service that lets you download the weights. Don't build on one provider's closed "
-        "fine-tuning: OpenAI restricted its self-serve fine-tuning in 2026, Mistral deprecated its "
-        "fine-tuning API, and Cohere ended fine-tuning in 2025.",
+        "service that takes new teams and lets you download the weights (Vertex AI, Amazon "
+        "Bedrock, Together AI, and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
+        "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
+        "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks, and Databricks no longer take "
+        "new teams (see the providers table).",
         "Ship only if the fine-tuned model beats the prompt baseline on the same eval set.",
         "Version the training data and the eval set, so retraining on a new base model is one "
         "command.",

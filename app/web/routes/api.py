@@ -168,6 +168,9 @@ class AssessmentOut(BaseModel):
         '{"action", "version", "detail", "who": {"kind": "key" | "session", "label"}, '
         '"reason", "at"}',
     )
+    plan: dict[str, Any] | None = Field(
+        None, description="The training plan of a fine-tuning verdict (GET .../plan), else null"
+    )
 
 
 class StatusIn(BaseModel):

@@ -1,0 +1,450 @@
+"""Where fine-tuning can still be done: a dated table of providers, as data.
+
+Each row says which methods a provider offers, whether a team that has never used it can start
+now (and from/until when), whether the trained weights can be downloaded, where that is written
+and on which day it was checked. Rows whose facts could not be confirmed against a page here
+say so (`verified=False`). The verdict's lock-in rule and its next steps are worded from this
+table (closing_summary(), open_services()), so no second copy of these facts exists anywhere.
+
+A fact checked more than STALE_AFTER_DAYS ago shows as stale on the providers page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from .text import Text
+
+STALE_AFTER_DAYS = 90
+TABLE_DATE = date(2026, 12, 6)
+
+Method = Literal["sft", "lora", "preference", "rl"]
+Kind = Literal["hosted_closed", "hosted_open", "self_hosted"]
+Weights = Literal["yes", "some", "no"]
+METHOD_LABELS: dict[str, Text] = {
+    "sft": Text("Supervised (SFT)", "监督微调（SFT）"),
+    "lora": Text("LoRA", "LoRA"),
+    "preference": Text("Preference (DPO)", "偏好微调（DPO）"),
+    "rl": Text("Reinforcement (RL)", "强化微调（RL）"),
+}
+KIND_LABELS: dict[str, Text] = {
+    "hosted_closed": Text("Hosted, closed models", "托管，闭源模型"),
+    "hosted_open": Text("Hosted, open-weight models", "托管，开放权重模型"),
+    "self_hosted": Text("Self-hosted stack", "自托管工具"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    key: str
+    name: str
+    kind: Kind
+    methods: tuple[Method, ...]
+    # Can a team that has never fine-tuned here start now?
+    new_customers: bool
+    status: Text  # the dated facts, in a sentence
+    weights: Weights
+    source: str
+    checked_on: date
+    verified: bool  # confirmed against the source (or a report quoting it) on checked_on
+    # The short form the lock-in rule quotes, for providers that closed or are closing.
+    closing: Text | None = None
+    available_from: date | None = None
+    new_jobs_until: date | None = None  # for anyone, including existing customers
+
+    def stale(self, today: date) -> bool:
+        return today - self.checked_on > timedelta(days=STALE_AFTER_DAYS)
+
+    def takes_new_jobs(self, on: date) -> bool:
+        """A team new to this provider could start a job on this day."""
+        if not self.new_customers:
+            return False
+        return self.new_jobs_until is None or on < self.new_jobs_until
+
+    def to_dict(self, lang: str, today: date) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "methods": list(self.methods),
+            "new_customers": self.new_customers,
+            "available_from": self.available_from.isoformat() if self.available_from else None,
+            "new_jobs_until": self.new_jobs_until.isoformat() if self.new_jobs_until else None,
+            "weights_downloadable": self.weights,
+            "status": self.status.get(lang),
+            "source": self.source,
+            "checked_on": self.checked_on.isoformat(),
+            "verified": self.verified,
+            "stale": self.stale(today),
+        }
+
+
+_TODAY = TABLE_DATE
+PROVIDERS: tuple[Provider, ...] = (
+    Provider(
+        "openai",
+        "OpenAI fine-tuning API",
+        "hosted_closed",
+        ("sft", "preference", "rl"),
+        False,
+        Text(
+            "Organisations that never fine-tuned can't create jobs since 2026-05-07; from "
+            "2026-07-02 neither can those with no fine-tuned inference in 60 days; no new jobs "
+            "for anyone from 2027-01-06. Existing fine-tunes run until their base model retires.",
+            "从未微调过的组织自 2026-05-07 起无法创建任务；2026-07-02 起 60 天内没有调用过微调模型的组织也不行；"
+            "2027-01-06 起所有人都不能再创建新任务。已有的微调模型可用到其基础模型停用为止。",
+        ),
+        "no",
+        "https://developers.openai.com/api/docs/deprecations#update-to-openais-self-serve-fine-tuning",
+        _TODAY,
+        True,
+        closing=Text(
+            "OpenAI takes no new organisations since 2026-05-07 and no new jobs from 2027-01-06",
+            "OpenAI 自 2026-05-07 起不再接受新组织、2027-01-06 起不再接受任何新任务",
+        ),
+        new_jobs_until=date(2027, 1, 6),
+    ),
+    Provider(
+        "azure-openai",
+        "Azure OpenAI fine-tuning",
+        "hosted_closed",
+        ("sft", "preference", "rl"),
+        False,
+        Text(
+            "OpenAI model fine-tuning continues for existing customers until 2027-04-14. Not "
+            "confirmed here against Microsoft's page: the date is from the notices issue 20 cites.",
+            "现有客户可继续使用 OpenAI 模型微调至 2027-04-14。此处未能对照微软页面核实：日期来自第 20 号议题引用的公告。",
+        ),
+        "no",
+        "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/concepts/model-retirements",
+        _TODAY,
+        False,
+        closing=Text(
+            "Azure OpenAI keeps it for existing customers only, until 2027-04-14",
+            "Azure OpenAI 只对现有客户保留到 2027-04-14",
+        ),
+        new_jobs_until=date(2027, 4, 14),
+    ),
+    Provider(
+        "mistral",
+        "Mistral fine-tuning API",
+        "hosted_closed",
+        ("sft", "lora"),
+        False,
+        Text(
+            "The fine-tuning API is listed under deprecated features (legacy). Not re-read here.",
+            "微调 API 已列入已弃用功能（旧版）。此处未重新核实。",
+        ),
+        "no",
+        "https://docs.mistral.ai/resources/deprecated",
+        _TODAY,
+        False,
+        closing=Text("Mistral deprecated its fine-tuning API", "Mistral 弃用了微调 API"),
+    ),
+    Provider(
+        "cohere",
+        "Cohere fine-tuning",
+        "hosted_closed",
+        ("sft",),
+        False,
+        Text(
+            "Fine-tuning ended on 2025-09-15 with the Command deprecations.",
+            "随 Command 系列的弃用，微调已于 2025-09-15 停止。",
+        ),
+        "no",
+        "https://docs.cohere.com/changelog/2025-09-15-major-command-deprecations",
+        _TODAY,
+        False,
+        closing=Text("Cohere ended fine-tuning on 2025-09-15", "Cohere 于 2025-09-15 停止了微调"),
+        new_jobs_until=date(2025, 9, 15),
+    ),
+    Provider(
+        "anthropic-bedrock",
+        "Anthropic (Claude 3 Haiku on Amazon Bedrock)",
+        "hosted_closed",
+        ("sft",),
+        False,
+        Text(
+            "Anthropic's only fine-tuning path, Claude 3 Haiku on Bedrock, reached end of life on "
+            "2026-09-10. Not confirmed here against AWS's page: the date is from issue 20's notes.",
+            "Anthropic 唯一的微调途径（Bedrock 上的 Claude 3 Haiku）已于 2026-09-10 终止。此处未能对照 AWS 页面核实。",
+        ),
+        "no",
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html",
+        _TODAY,
+        False,
+        closing=Text(
+            "Anthropic's Claude 3 Haiku tuning on Bedrock ended on 2026-09-10",
+            "Anthropic 在 Bedrock 上的 Claude 3 Haiku 微调已于 2026-09-10 结束",
+        ),
+        new_jobs_until=date(2026, 9, 10),
+    ),
+    Provider(
+        "gemini-api",
+        "Gemini API / AI Studio tuning",
+        "hosted_closed",
+        (),
+        False,
+        Text(
+            "No model supports tuning in the Gemini API or AI Studio since Gemini 1.5 Flash-001 "
+            "was deprecated in May 2025; Google points to Vertex AI.",
+            "自 Gemini 1.5 Flash-001 于 2025 年 5 月弃用后，Gemini API 和 AI Studio 中已没有支持微调的模型；谷歌建议改用 Vertex AI。",
+        ),
+        "no",
+        "https://ai.google.dev/gemini-api/docs/model-tuning",
+        _TODAY,
+        True,
+        closing=Text(
+            "the Gemini API has had no tuning since May 2025",
+            "Gemini API 自 2025 年 5 月起不再提供微调",
+        ),
+        new_jobs_until=date(2025, 5, 1),
+    ),
+    Provider(
+        "fireworks",
+        "Fireworks AI managed fine-tuning",
+        "hosted_open",
+        ("sft", "lora", "preference"),
+        False,
+        Text(
+            "Managed SFT and DPO take no new jobs. Not confirmed here against Fireworks' page: "
+            "from issue 20's notes.",
+            "托管的 SFT 和 DPO 不再接受新任务。此处未能对照 Fireworks 页面核实：来自第 20 号议题的记录。",
+        ),
+        "yes",
+        "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
+        _TODAY,
+        False,
+        closing=Text(
+            "Fireworks' managed SFT/DPO takes no new jobs",
+            "Fireworks 的托管 SFT/DPO 不再接受新任务",
+        ),
+    ),
+    Provider(
+        "databricks",
+        "Databricks Foundation Model Fine-tuning",
+        "hosted_open",
+        ("sft",),
+        False,
+        Text(
+            "Fine-tuning was removed on 2026-08-14. Not confirmed here against Databricks' page: "
+            "from issue 20's notes.",
+            "微调功能已于 2026-08-14 移除。此处未能对照 Databricks 页面核实：来自第 20 号议题的记录。",
+        ),
+        "yes",
+        "https://docs.databricks.com/aws/en/large-language-models/foundation-model-training/",
+        _TODAY,
+        False,
+        closing=Text(
+            "Databricks removed fine-tuning on 2026-08-14", "Databricks 于 2026-08-14 移除了微调"
+        ),
+        new_jobs_until=date(2026, 8, 14),
+    ),
+    Provider(
+        "vertex-ai",
+        "Google Vertex AI tuning",
+        "hosted_open",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "Gemini models: supervised, preference and reinforcement tuning (weights stay with "
+            "Google). Open models from Model Garden can be tuned with LoRA and their weights "
+            "exported.",
+            "Gemini 模型：监督、偏好和强化微调（权重留在谷歌）。Model Garden 中的开放模型可用 LoRA 微调并导出权重。",
+        ),
+        "some",
+        "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-preference-tuning",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "bedrock",
+        "Amazon Bedrock custom models",
+        "hosted_open",
+        ("sft",),
+        True,
+        Text(
+            "Fine-tuning of some models (Amazon Nova, some Llama models). Whether weights can be "
+            "taken out depends on the model; not confirmed here against AWS's page.",
+            "可微调部分模型（Amazon Nova、部分 Llama 模型）。能否导出权重取决于模型；此处未能对照 AWS 页面核实。",
+        ),
+        "some",
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html",
+        _TODAY,
+        False,
+    ),
+    Provider(
+        "together",
+        "Together AI fine-tuning",
+        "hosted_open",
+        ("sft", "lora", "preference"),
+        True,
+        Text(
+            "LoRA (the default) or full fine-tuning, supervised and preference (DPO), on open "
+            "models; the resulting checkpoint can be downloaded.",
+            "在开放模型上做 LoRA（默认）或全参数微调，支持监督和偏好（DPO）微调；训练出的检查点可以下载。",
+        ),
+        "yes",
+        "https://docs.together.ai/docs/fine-tuning/overview",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "tinker",
+        "Thinking Machines Tinker",
+        "hosted_open",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "A training API: you write the loop, it runs LoRA training (SFT, RL, DPO, "
+            "distillation) of open models on its GPUs; checkpoints can be downloaded.",
+            "一个训练 API：你写训练循环，它在自己的 GPU 上对开放模型做 LoRA 训练（SFT、RL、DPO、蒸馏）；检查点可以下载。",
+        ),
+        "yes",
+        "https://tinker-docs.thinkingmachines.ai/",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "unsloth",
+        "Unsloth (self-hosted)",
+        "self_hosted",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "Open-source library: LoRA and QLoRA with its own kernels, SFT, DPO and GRPO through "
+            "TRL, on your GPUs or rented ones.",
+            "开源库：用自带的内核做 LoRA 和 QLoRA，通过 TRL 支持 SFT、DPO 和 GRPO，可在自有或租用的 GPU 上运行。",
+        ),
+        "yes",
+        "https://unsloth.ai/docs",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "axolotl",
+        "Axolotl (self-hosted)",
+        "self_hosted",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "Open-source, one YAML file per run: full, LoRA and QLoRA fine-tuning, DPO/ORPO/KTO "
+            "and GRPO, multi-GPU with DeepSpeed or FSDP.",
+            "开源，每次训练一个 YAML 文件：全参数、LoRA 和 QLoRA 微调，DPO/ORPO/KTO 和 GRPO，支持 DeepSpeed 或 FSDP 多卡训练。",
+        ),
+        "yes",
+        "https://docs.axolotl.ai/docs/config-reference.html",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "trl",
+        "Hugging Face TRL (self-hosted)",
+        "self_hosted",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "Open-source trainers: SFTTrainer, DPOTrainer, GRPOTrainer, with PEFT for LoRA.",
+            "开源训练器：SFTTrainer、DPOTrainer、GRPOTrainer，配合 PEFT 做 LoRA。",
+        ),
+        "yes",
+        "https://huggingface.co/docs/trl/sft_trainer",
+        _TODAY,
+        True,
+    ),
+    Provider(
+        "llama-factory",
+        "LLaMA-Factory (self-hosted)",
+        "self_hosted",
+        ("sft", "lora", "preference", "rl"),
+        True,
+        Text(
+            "Open-source, with a web UI: SFT, LoRA/QLoRA, DPO/KTO/ORPO and PPO on 100+ open models.",
+            "开源，带网页界面：在 100 多种开放模型上做 SFT、LoRA/QLoRA、DPO/KTO/ORPO 和 PPO。",
+        ),
+        "yes",
+        "https://github.com/hiyouga/LLaMA-Factory",
+        _TODAY,
+        True,
+    ),
+)
+PROVIDERS_BY_KEY = {p.key: p for p in PROVIDERS}
+
+
+def closing() -> tuple[Provider, ...]:
+    """Providers a new team can no longer start with, in the table's order."""
+    return tuple(p for p in PROVIDERS if not p.new_customers and p.closing is not None)
+
+
+def open_services() -> tuple[Provider, ...]:
+    """Hosted services a new team can start with today whose trained weights can be taken out."""
+    return tuple(
+        p for p in PROVIDERS if p.kind == "hosted_open" and p.new_customers and p.weights != "no"
+    )
+
+
+def self_hosted() -> tuple[Provider, ...]:
+    return tuple(p for p in PROVIDERS if p.kind == "self_hosted")
+
+
+def _join(parts: list[str], lang: str, sep: str = ", ") -> str:
+    if lang == "zh":
+        return ("；" if sep == "; " else "、").join(parts)
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return sep.join(parts[:-1]) + sep + "and " + parts[-1]
+
+
+def closing_summary() -> Text:
+    """ "OpenAI takes no new organisations since ..., Mistral deprecated ..." from the table."""
+    rows = closing()
+    return Text(
+        _join([p.closing.en for p in rows if p.closing], "en", "; "),
+        _join([p.closing.zh for p in rows if p.closing], "zh", "; "),
+    )
+
+
+def short_name(provider: Provider) -> str:
+    """ "Together AI fine-tuning" -> "Together AI": the name a sentence uses."""
+    return SHORT_NAMES.get(provider.key, provider.name.split(" (")[0])
+
+
+SHORT_NAMES = {
+    "openai": "OpenAI",
+    "azure-openai": "Azure OpenAI",
+    "mistral": "Mistral",
+    "cohere": "Cohere",
+    "anthropic-bedrock": "Anthropic",
+    "gemini-api": "Gemini API",
+    "fireworks": "Fireworks",
+    "databricks": "Databricks",
+    "vertex-ai": "Vertex AI",
+    "bedrock": "Amazon Bedrock",
+    "together": "Together AI",
+    "tinker": "Tinker",
+}
+
+
+def _names(rows: tuple[Provider, ...]) -> Text:
+    names = [short_name(p) for p in rows]
+    return Text(_join(names, "en"), "、".join(names))
+
+
+def open_service_names() -> Text:
+    return _names(open_services())
+
+
+def self_hosted_names() -> Text:
+    return _names(self_hosted())
+
+
+def closing_names() -> Text:
+    return _names(closing())
+
+
+def hosted_counts() -> tuple[int, int]:
+    """(hosted services closed to new teams, hosted services in the table)."""
+    hosted = [p for p in PROVIDERS if p.kind != "self_hosted"]
+    return sum(1 for p in hosted if not p.new_customers), len(hosted)

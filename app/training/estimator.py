@@ -1,0 +1,325 @@
+"""How much GPU memory, how many hours and how many dollars a fine-tuning run takes.
+
+First principles, then calibration (README, "How accurate the training estimate is"):
+
+Memory per GPU (GiB) = weights + trainable state + activations + logits + framework overhead.
+- Weights: 2 bytes a parameter in BF16 (LoRA, full); QLoRA stores the transformer blocks in
+  4-bit NF4 with double quantization (about 4.13 bits, Dettmers et al. 2023) and keeps the
+  embeddings and the output head in 16 bits, as bitsandbytes does.
+- Trainable state: 16 bytes per trainable parameter (FP32 weight, gradient and Adam's two
+  moments). LoRA trains rank r adapters on every linear layer; full fine-tuning trains all, with
+  BF16 weights and gradients and FP32 master weights and moments, sharded across GPUs (ZeRO-3).
+- Activations with gradient checkpointing and FlashAttention: each layer's input is kept
+  (2 bytes x hidden a token, for every layer) and one layer at a time is recomputed
+  (LAYER_WORKING_BYTES x hidden a token, after Korthikanti et al. 2022 without the s^2 term
+  that FlashAttention removes).
+- Logits: at long sequences the output layer dominates: vocabulary x tokens, in BF16 and its FP32
+  upcast for the loss and the gradient (LOGIT_BYTES a token and vocabulary entry).
+- Overhead: the CUDA context and the caching allocator's fragmentation.
+
+Time: FLOPs ~= 6 x params x tokens for LoRA/QLoRA with recomputation (forward 2, recompute 2,
+gradients with respect to the inputs 2; no weight gradients for the frozen base) and 8 x for full
+fine-tuning, plus causal attention (8 x layers x seq_len x hidden a token), at a model FLOPs
+utilisation (MFU) fitted on A100 measurements, plus a fixed cost for each layer of each
+micro-batch (kernel launches, the LoRA and dequantisation side paths).
+
+The constants below were fitted on the cells in app/training/data/calibration.json and are
+tested against those and, separately, against app/training/data/heldout.json
+(bench/calibrate_training.py reproduces the fit).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .gpus import GPU
+
+Method = Literal["lora", "qlora", "full"]
+METHODS: tuple[Method, ...] = ("lora", "qlora", "full")
+GIB = 2**30
+
+# --- Calibrated constants (bench/calibrate_training.py) -----------------------------------
+LAYER_WORKING_BYTES = 34.0  # bytes x hidden a token for the one layer being recomputed
+LOGIT_BYTES = 12.0  # bytes per token and vocabulary entry
+CUDA_OVERHEAD_GIB = 1.0
+FRAGMENTATION = 0.10
+MFU = 0.62  # LoRA in BF16 on an A100 with FlashAttention 2
+QLORA_SPEED = 0.75  # NF4 dequantisation on every forward and backward pass
+FULL_SPEED = 1.0
+LAYER_OVERHEAD_S = 0.003  # per layer, per micro-batch
+STEP_OVERHEAD_S = 0.05  # per optimizer step (LoRA); full fine-tuning adds its optimizer pass
+MULTI_GPU_EFFICIENCY = 0.90  # gradient all-reduce and stragglers, for 2+ GPUs
+# Ranges around the expected value: the calibration and held-out errors fit inside them.
+MEMORY_BAND = (0.85, 1.25)
+TIME_BAND = (0.65, 1.45)
+TIME_BAND_UNCALIBRATED = (0.50, 2.00)  # GPUs with no published measurements used in the fit
+
+DEFAULT_VOCAB = 151_936  # Qwen2.5/Qwen3's; Llama 3 has 128,256, Gemma 3 262,144
+DEFAULT_LORA_RANK = 16
+
+SOURCES = (
+    {
+        "title": "Qwen (QwenLM/Qwen README): Profiling of Memory and Speed, A100-SXM4-80G",
+        "url": "https://github.com/QwenLM/Qwen#profiling-of-memory-and-speed",
+        "role": "calibration",
+    },
+    {
+        "title": "LLaMA-Factory wiki: Performance comparison (LLaMA2-7B, A100 40GB)",
+        "url": "https://github.com/hiyouga/LLaMA-Factory/wiki/Performance-comparison",
+        "role": "calibration and held-out",
+    },
+    {
+        "title": "Unsloth benchmarks: Llama 3.1 8B maximum context, Hugging Face + FA2 column",
+        "url": "https://unsloth.ai/docs/basics/unsloth-benchmarks",
+        "role": "held-out",
+    },
+    {
+        "title": "Dettmers et al., QLoRA: Efficient Finetuning of Quantized LLMs (2023)",
+        "url": "https://arxiv.org/abs/2305.14314",
+        "role": "method",
+    },
+    {
+        "title": "Korthikanti et al., Reducing Activation Recomputation in Large Transformer Models (2022)",
+        "url": "https://arxiv.org/abs/2205.05198",
+        "role": "method",
+    },
+    {
+        "title": "Kaplan et al., Scaling Laws for Neural Language Models (2020): 6N FLOPs a token",
+        "url": "https://arxiv.org/abs/2001.08361",
+        "role": "method",
+    },
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Architecture:
+    params_b: float
+    layers: int
+    hidden: int
+    ffn: int
+    vocab: int
+    # Parameters outside the transformer blocks: input embedding and output head (untied).
+    embedding_params_b: float
+    kv_hidden: int = 0  # key/value width with grouped-query attention; 0 = hidden / 4
+    # Mixture of experts: the parameters each token passes through (FLOPs follow these).
+    active_params_b: float | None = None
+
+    @property
+    def kv(self) -> int:
+        return self.kv_hidden or self.hidden // 4
+
+
+# (billions of parameters, hidden size) of common dense models, to guess a shape from a size.
+_SHAPES = (
+    (0.5, 896),
+    (1.5, 1536),
+    (3.0, 2048),
+    (7.0, 4096),
+    (14.0, 5120),
+    (32.0, 6144),
+    (70.0, 8192),
+    (405.0, 16384),
+)
+
+
+def architecture_for(params_b: float, vocab: int = DEFAULT_VOCAB) -> Architecture:
+    """A plausible dense decoder of `params_b` billion parameters: hidden size interpolated from
+    common models (log scale), depth from a power law fitted to the same models.
+    Every dimension grows with the size, so a bigger model never comes out cheaper."""
+    sizes = [s for s, _ in _SHAPES]
+    if params_b <= sizes[0]:
+        hidden = _SHAPES[0][1] * math.sqrt(params_b / sizes[0])
+    elif params_b >= sizes[-1]:
+        hidden = _SHAPES[-1][1] * math.sqrt(params_b / sizes[-1])
+    else:
+        i = bisect_left(sizes, params_b)
+        (s0, h0), (s1, h1) = _SHAPES[i - 1], _SHAPES[i]
+        t = (math.log(params_b) - math.log(s0)) / (math.log(s1) - math.log(s0))
+        hidden = math.exp(math.log(h0) + t * (math.log(h1) - math.log(h0)))
+    hidden = max(64, int(round(hidden / 64)) * 64)
+    embedding_b = min(2 * vocab * hidden / 1e9, params_b * 0.5)
+    # 22 x P^0.28 follows common depths (0.5B: 24, 7B: 32, 14B: 40-48, 70B: 80, 405B: 126)
+    # and never falls as the size grows.
+    layers = max(1, round(22 * params_b**0.28))
+    return Architecture(
+        params_b=params_b,
+        layers=layers,
+        hidden=hidden,
+        ffn=int(hidden * 3.5),
+        vocab=vocab,
+        embedding_params_b=embedding_b,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    params_b: float
+    method: Method
+    gpu: GPU
+    gpus: int = 1
+    seq_len: int = 2048
+    micro_batch: int = 1
+    grad_accum: int = 8
+    tokens: int = 1_000_000  # training tokens of one epoch
+    epochs: float = 1.0
+    lora_rank: int = DEFAULT_LORA_RANK
+    architecture: Architecture | None = None
+
+    @property
+    def shape(self) -> Architecture:
+        return self.architecture or architecture_for(self.params_b)
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    low: float
+    expected: float
+    high: float
+
+    def to_dict(self, digits: int = 2) -> dict[str, float]:
+        return {
+            "low": round(self.low, digits),
+            "expected": round(self.expected, digits),
+            "high": round(self.high, digits),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    memory_gb: Range
+    hours: Range
+    fits: bool
+    cost_low: float
+    cost_high: float
+    gpu: GPU
+    gpus: int
+    optimizer_steps: int
+    memory_parts: dict[str, float] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+
+def lora_params(shape: Architecture, rank: int) -> float:
+    """Trainable parameters of rank-`rank` adapters on every linear layer of every block:
+    q, k, v, o and the gated MLP's gate, up and down projections."""
+    d, kv, f = shape.hidden, shape.kv, shape.ffn
+    per_layer = 2 * (d + d) + 2 * (d + kv) + 2 * (d + f) + (f + d)
+    return rank * per_layer * shape.layers
+
+
+def memory_parts(work: Workload) -> dict[str, float]:
+    """Each part of the peak memory of one GPU, in GiB, before fragmentation."""
+    shape = work.shape
+    params = shape.params_b * 1e9
+    embedding = shape.embedding_params_b * 1e9
+    if work.method == "qlora":
+        weights = (params - embedding) * (4.127 / 8) + embedding * 2
+    elif work.method == "lora":
+        weights = params * 2
+    else:
+        weights = 0.0
+    if work.method == "full":
+        # BF16 weights and gradients, FP32 master weights and Adam moments: sharded (ZeRO-3).
+        state = params * 16 / work.gpus
+    else:
+        state = lora_params(shape, work.lora_rank) * 16
+    tokens = work.seq_len * work.micro_batch
+    activations = tokens * shape.hidden * (2 * shape.layers + LAYER_WORKING_BYTES)
+    logits = tokens * shape.vocab * LOGIT_BYTES
+    return {
+        "weights": weights / GIB,
+        "trainable_state": state / GIB,
+        "activations": activations / GIB,
+        "logits": logits / GIB,
+        "overhead": CUDA_OVERHEAD_GIB,
+    }
+
+
+def expected_memory(work: Workload) -> float:
+    parts = memory_parts(work)
+    return (sum(parts.values()) - CUDA_OVERHEAD_GIB) * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
+
+
+def flops_per_token(work: Workload) -> float:
+    shape = work.shape
+    per_param = 8 if work.method == "full" else 6
+    attention = 8 * shape.layers * work.seq_len * shape.hidden
+    return per_param * (shape.active_params_b or shape.params_b) * 1e9 + attention
+
+
+def optimizer_steps(work: Workload) -> int:
+    step_tokens = work.seq_len * work.micro_batch * work.grad_accum * work.gpus
+    return max(1, math.ceil(work.tokens * work.epochs / step_tokens))
+
+
+def expected_seconds(work: Workload) -> float:
+    shape = work.shape
+    steps = optimizer_steps(work)
+    micro_batches = steps * work.grad_accum  # per GPU
+    tokens_per_gpu = micro_batches * work.seq_len * work.micro_batch
+    speed = {"lora": 1.0, "qlora": QLORA_SPEED, "full": FULL_SPEED}[work.method]
+    efficiency = MFU * speed * (MULTI_GPU_EFFICIENCY if work.gpus > 1 else 1.0)
+    compute = tokens_per_gpu * flops_per_token(work) / (work.gpu.peak_tflops * 1e12 * efficiency)
+    step_overhead = STEP_OVERHEAD_S
+    if work.method == "full":
+        # One pass over the FP32 master weights and moments a step, at ~1 TB/s.
+        step_overhead += shape.params_b * 1e9 * 16 / work.gpus / 1e12
+    overhead = micro_batches * shape.layers * LAYER_OVERHEAD_S + steps * step_overhead
+    return compute + overhead
+
+
+def estimate(work: Workload) -> Estimate:
+    memory = expected_memory(work)
+    hours = expected_seconds(work) / 3600
+    low_t, high_t = TIME_BAND if work.gpu.calibrated else TIME_BAND_UNCALIBRATED
+    memory_range = Range(memory * MEMORY_BAND[0], memory, memory * MEMORY_BAND[1])
+    hours_range = Range(hours * low_t, hours, hours * high_t)
+    return Estimate(
+        memory_gb=memory_range,
+        hours=hours_range,
+        fits=memory <= work.gpu.memory_gb,
+        cost_low=hours_range.low * work.gpus * work.gpu.price_low,
+        cost_high=hours_range.high * work.gpus * work.gpu.price_high,
+        gpu=work.gpu,
+        gpus=work.gpus,
+        optimizer_steps=optimizer_steps(work),
+        memory_parts=memory_parts(work),
+        assumptions=assumptions(work),
+    )
+
+
+def assumptions(work: Workload) -> tuple[str, ...]:
+    shape = work.shape
+    said = [
+        f"Model shape: {shape.layers} layers, hidden size {shape.hidden}, vocabulary "
+        f"{shape.vocab:,}" + ("" if work.architecture else " (guessed from the size)") + ".",
+        "BF16 training with gradient checkpointing and FlashAttention 2; sequences packed to "
+        f"{work.seq_len} tokens; AdamW.",
+        f"One optimizer step takes seq_len x micro_batch x grad_accum x gpus = "
+        f"{work.seq_len * work.micro_batch * work.grad_accum * work.gpus:,} tokens.",
+    ]
+    if work.method in ("lora", "qlora"):
+        said.append(
+            f"LoRA rank {work.lora_rank} on every linear layer (q, k, v, o, gate, up, down): "
+            f"{lora_params(shape, work.lora_rank) / 1e6:,.1f}M trainable parameters."
+        )
+    if work.method == "qlora":
+        said.append("Base weights in 4-bit NF4 with double quantization (bitsandbytes).")
+    if work.method == "full":
+        said.append("Full fine-tuning shards weights, gradients and optimizer state across GPUs.")
+    if work.gpus > 1:
+        said.append(f"{work.gpus} GPUs, data parallel, at {MULTI_GPU_EFFICIENCY:.0%} efficiency.")
+    said.append(
+        f"Model FLOPs utilisation {MFU:.0%} for LoRA"
+        + (f", x{QLORA_SPEED} for QLoRA's dequantisation" if work.method == "qlora" else "")
+        + "; calibrated on A100 measurements"
+        + ("" if work.gpu.calibrated else f", so the range on the {work.gpu.name} is wider")
+        + "."
+    )
+    said.append(
+        f"Cost: hours x GPUs x ${work.gpu.price_low:.2f}-${work.gpu.price_high:.2f} per GPU-hour "
+        f"(prices as of {work.gpu.prices_as_of}); storage, data transfer and failed runs excluded."
+    )
+    return tuple(said)

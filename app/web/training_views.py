@@ -1,0 +1,236 @@
+"""What the plan partial and the providers page show: the plan of an assessment, its charts,
+and the numbers worded for people (hours, gigabytes, dollar ranges)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.decision import providers
+from app.training import chart
+from app.training.plan import build_plan, localize
+from app.web.i18n import N_, translate
+
+GPU_SHORT = {
+    "rtx4090-24gb": "RTX 4090 24GB",
+    "a100-80gb": "A100 80GB",
+    "h100-80gb": "H100 80GB",
+}
+METHOD_SHORT = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full"}
+
+
+def plan_of(assessment: Any) -> dict[str, Any] | None:
+    """The plan for a finished assessment, or None for verdicts that get none."""
+    verdict = getattr(assessment, "verdict", None)
+    if not verdict:
+        return None
+    written = " ".join(
+        filter(None, (getattr(assessment, "title", ""), getattr(assessment, "notes", "")))
+    )
+    return build_plan(
+        assessment.answers or {}, verdict, assessment.data_profile, written_in=written
+    )
+
+
+def localized_plan(assessment: Any, lang: str) -> dict[str, Any] | None:
+    plan = plan_of(assessment)
+    return None if plan is None else localize(plan, lang)
+
+
+def row_label(candidate: dict[str, Any], row: dict[str, Any]) -> str:
+    return f"{candidate['name']} · {GPU_SHORT.get(row['gpu'], row['gpu'])} ({METHOD_SHORT[row['method']]})"
+
+
+def plan_charts(plan: dict[str, Any]) -> dict[str, chart.RangeChart]:
+    memory, hours, cost = [], [], []
+    for candidate in plan["candidates"]:
+        for row in candidate["compute"]:
+            key = f"{candidate['key']}:{row['gpu']}"
+            label = row_label(candidate, row)
+            memory.append(
+                {"key": key, "label": label, **row["memory_gb"], "limit": row["gpu_memory_gb"]}
+            )
+            hours.append({"key": key, "label": label, **row["hours"], "limit": None})
+            c = row["cost_usd"]
+            cost.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "low": c["low"],
+                    "expected": c["low"],
+                    "high": c["high"],
+                    "limit": None,
+                }
+            )
+    return {"memory": chart.build(memory), "hours": chart.build(hours), "cost": chart.build(cost)}
+
+
+def hours_text(value: float, lang: str) -> str:
+    """ "12 min", "3.4 h", "41 h" (or 分钟/小时)."""
+    if value < 1:
+        minutes = max(1, round(value * 60))
+        return f"{minutes} 分钟" if lang == "zh" else f"{minutes} min"
+    text = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+    return f"{text} 小时" if lang == "zh" else f"{text} h"
+
+
+def dollars(value: float) -> str:
+    if value < 0.01:
+        return "< $0.01"
+    if value < 100:
+        return f"${value:,.2f}"
+    return f"${value:,.0f}"
+
+
+def gigabytes(value: float) -> str:
+    return f"{value:,.1f} GB"
+
+
+def provider_rows(lang: str, today: date | None = None) -> list[dict[str, Any]]:
+    today = today or date.today()
+    return [
+        {
+            **p.to_dict(lang, today),
+            "kind_label": providers.KIND_LABELS[p.kind].get(lang),
+            "method_labels": [providers.METHOD_LABELS[m].get(lang) for m in p.methods],
+        }
+        for p in providers.PROVIDERS
+    ]
+
+
+def formatters(lang: str) -> dict[str, Any]:
+    """The charts' value formats, for templates: hours in the page's language, dollars, GB."""
+    return {"hours": lambda value: hours_text(value, lang), "usd": dollars, "gb": gigabytes}
+
+
+PLAN_MD = {
+    "heading": N_("Training plan"),
+    "method": N_("Method"),
+    "data_first": N_("Fix the data first (below); this is the plan for when it is ready."),
+    "measured": N_(
+        "Sized from your dataset check: %(examples)s examples, %(tokens)s tokens an epoch, 95%% of examples within %(p95)s tokens."
+    ),
+    "answers": N_(
+        "Sized from your answers: %(low)s–%(high)s examples of %(tlow)s–%(thigh)s tokens each, so the figures are wide ranges. Attach a dataset check for figures from your own data."
+    ),
+    "models": N_("Base models to start from"),
+    "compute": N_("Memory, hours and cost"),
+    "row": N_("Model, GPU and method"),
+    "memory": N_("Memory"),
+    "hours": N_("Hours"),
+    "cost": N_("Cost"),
+    "settings": N_("Settings"),
+    "setting": N_("Setting"),
+    "value": N_("Value"),
+    "why": N_("Why"),
+    "data": N_("Data"),
+    "split": N_("Hold out %(eval)s cases as the eval set and train on the other %(train)s."),
+    "fix": N_("Fix first"),
+    "stop": N_("When to stop, when to ship"),
+    "configs": N_("A config to start from"),
+    "providers": N_("Where to run it: see the fine-tuning providers table, %(url)s."),
+}
+
+
+def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers") -> list[str]:
+    """The plan as a Markdown section of the export; nothing for verdicts without a plan."""
+    plan = localized_plan(assessment, lang)
+    if plan is None:
+        return []
+
+    def t(key: str, **values: Any) -> str:
+        text = translate(lang, PLAN_MD[key])
+        return text % values if values else text
+
+    def cell(text: Any) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    tokens = plan["tokens"]
+    basis = (
+        t(
+            "measured",
+            examples=f"{tokens['examples']['low']:,}",
+            tokens=f"{tokens['tokens_per_epoch']['low']:,}",
+            p95=f"{tokens['p95']:,}",
+        )
+        if tokens["source"] == "measured"
+        else t(
+            "answers",
+            low=f"{tokens['examples']['low']:,}",
+            high=f"{tokens['examples']['high']:,}",
+            tlow=200,
+            thigh=800,
+        )
+    )
+    lines = [f"## {t('heading')}", ""]
+    if plan["data_first"]:
+        lines += [t("data_first"), ""]
+    lines += [
+        f"**{t('method')}:** {plan['method']['label']}. {plan['method']['reason']}",
+        "",
+        basis,
+        "",
+        t("providers", url=providers_url),
+        "",
+        f"### {t('models')}",
+        "",
+    ]
+    for c in plan["candidates"]:
+        why = " ".join(c["why"])
+        lines.append(
+            f"- **{c['name']}** ({c['params_b']}B, {c['licence']}, {c['context']:,} tokens; "
+            f"{c['languages']}): {why} {c['card']}"
+        )
+    lines += [
+        "",
+        f"### {t('compute')}",
+        "",
+        f"| {t('row')} | {t('memory')} | {t('hours')} | {t('cost')} |",
+        "|---|---:|---:|---:|",
+    ]
+    for c in plan["candidates"]:
+        for row in c["compute"]:
+            m, h, cost = row["memory_gb"], row["hours"], row["cost_usd"]
+            lines.append(
+                f"| {cell(row_label(c, row))} | {gigabytes(m['expected'])} ({m['low']:,.1f}–{m['high']:,.1f}) "
+                f"| {hours_text(h['expected'], lang)} ({hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}) "
+                f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
+            )
+    lines += [
+        "",
+        f"### {t('settings')}",
+        "",
+        f"| {t('setting')} | {t('value')} | {t('why')} |",
+        "|---|---|---|",
+        *(f"| `{s['key']}` | {cell(s['value'])} | {cell(s['why'])} |" for s in plan["settings"]),
+        "",
+        f"### {t('data')}",
+        "",
+        "- "
+        + t(
+            "split",
+            eval=f"{plan['data']['eval_cases']:,}",
+            train=f"{plan['data']['train_examples']:,}",
+        ),
+        "- " + plan["data"]["calculation"],
+        f"- {t('fix')}: " + " ".join(plan["data"]["fix_first"]),
+        "",
+        f"### {t('stop')}",
+        "",
+        *(f"- {item}" for item in plan["stop_and_ship"]),
+        "",
+        f"### {t('configs')}",
+        "",
+    ]
+    for key in ("axolotl", "trl"):
+        file = plan["configs"][key]
+        if file:
+            lines += [
+                f"`{file['filename']}`",
+                "",
+                f"```{file['language']}",
+                file["text"].rstrip(),
+                "```",
+                "",
+            ]
+    return lines

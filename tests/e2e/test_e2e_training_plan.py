@@ -1,0 +1,105 @@
+"""From a fine-tuning verdict to its training plan in a real browser, in English and Chinese,
+with JavaScript on and off: the plan is folded, opens by click or keyboard, shows its three
+charts and their tables, links to the providers table, and offers its files; axe stays clean."""
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from test_e2e_accessibility import Audit, axe_source  # noqa: F401 - the fixture is used below
+from wizard_flow import (
+    CUSTOMER_SERVICE_BOT,
+    NOISY_CLAIMS,
+    PRODUCT_SPECS_QA,
+    answer_all_steps,
+    create_finished,
+    finish,
+    start,
+)
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 375, "height": 812}
+TEXTS = {
+    "en": {"plan": "Training plan", "providers": "Where fine-tuning can still be done"},
+    "zh": {"plan": "训练计划", "providers": "哪里还能做微调"},
+}
+
+
+def open_plan(page: Page, lang: str) -> None:
+    plan = page.locator("details#plan")
+    expect(plan).not_to_have_attribute("open", "")
+    summary = plan.locator(":scope > summary")
+    expect(summary).to_have_text(TEXTS[lang]["plan"])
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(plan).to_have_attribute("open", "")
+    expect(plan.locator("svg.range-chart")).to_have_count(3)
+    models = plan.locator(".plan-models > li").count()
+    assert 2 <= models <= 3
+    # One row per candidate and GPU (RTX 4090, A100, H100) in each chart's table.
+    expect(plan.locator("#plan-memory-table tbody tr")).to_have_count(3 * models)
+    expect(plan.locator("#plan-hours-table tbody tr")).to_have_count(3 * models)
+
+
+def test_wizard_to_plan_with_javascript_in_english(page: Page) -> None:
+    token = start(page, "Refund agent")
+    answer_all_steps(page, token, CUSTOMER_SERVICE_BOT)
+    finish(page, token)
+    open_plan(page, "en")
+    with page.expect_download() as download:
+        page.locator('details[data-config="axolotl"] summary').click()
+        page.locator('details[data-config="axolotl"] a[download]').click()
+    assert download.value.suggested_filename == "axolotl.yaml"
+    page.locator("details#plan").get_by_role("link", name="the fine-tuning providers table").click()
+    expect(page.locator("h1")).to_have_text(TEXTS["en"]["providers"])
+    expect(page.locator("#providers-table tbody tr")).to_have_count(16)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plan_without_javascript_on_a_phone(
+    new_context: Callable[..., BrowserContext], lang
+) -> None:
+    context = new_context(javascript=False, viewport=PHONE)
+    page = context.new_page()
+    token = create_finished(
+        page.request, "客服退款机器人" if lang == "zh" else "Refund agent", CUSTOMER_SERVICE_BOT
+    )
+    page.goto(f"/lang/{lang}?next=/a/{token}")
+    open_plan(page, lang)
+    if lang == "zh":
+        # Written in Chinese: Qwen comes first.
+        expect(page.locator(".plan-models > li").first).to_have_attribute("data-model", "qwen3-8b")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
+    page.locator(".plan-chart summary").first.click()
+    expect(page.locator("#plan-memory-table")).to_be_visible()
+
+
+def test_no_plan_for_rag_and_a_plan_for_improve_data(page: Page) -> None:
+    rag = create_finished(page.request, "Specs", PRODUCT_SPECS_QA)
+    page.goto(f"/a/{rag}")
+    expect(page.locator("details#plan")).to_have_count(0)
+    data = create_finished(page.request, "Claims", NOISY_CLAIMS)
+    page.goto(f"/a/{data}")
+    expect(page.locator(".plan-data-first")).to_be_hidden()  # folded until opened
+    page.locator("details#plan > summary").click()
+    expect(page.locator(".plan-data-first")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_axe_finds_nothing_on_the_open_plan_and_the_providers_page(
+    new_context: Callable[..., BrowserContext],
+    axe_source: str,
+    lang: str,  # noqa: F811
+) -> None:
+    audit = Audit(axe_source)
+    page = new_context().new_page()
+    token = create_finished(page.request, "Refund agent", CUSTOMER_SERVICE_BOT)
+    page.goto(f"/lang/{lang}?next=/a/{token}")
+    page.locator("details#plan > summary").click()
+    for config in page.locator(".plan-config summary, .plan-chart summary").all():
+        config.click()
+    audit(page, f"plan-{lang}")
+    page.goto("/providers")
+    audit(page, f"providers-{lang}")
+    audit.assert_clean()

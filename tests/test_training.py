@@ -1,0 +1,281 @@
+"""Training over HTTP: the estimate API, an assessment's plan (API, page, files) and the
+providers page, on SQLite and on PostgreSQL."""
+
+import json
+import math
+import random
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from app.decision import providers
+from app.models import Assessment
+from app.training.gpus import GPUS
+from tests.dataset_files import chat, jsonl, sentence
+from tests.helpers import PRODUCT_SPECS, REFUND_BOT, count_assessments, html
+
+ESTIMATE = "/api/v1/training-estimate"
+RUN = {
+    "params_b": 7,
+    "method": "lora",
+    "gpu": "a100-80gb",
+    "gpus": 1,
+    "seq_len": 2048,
+    "micro_batch": 1,
+    "grad_accum": 8,
+    "tokens": 1_000_000,
+    "epochs": 1,
+}
+PROFILE = {
+    "format": "chat",
+    "examples": 2400,
+    "valid": 2400,
+    "invalid": 0,
+    "exact_duplicates": 0,
+    "near_duplicate_share": 0.0,
+    "largest_cluster_share": 0.1,
+    "tokens": {
+        "min": 40,
+        "median": 310,
+        "p95": 1130,
+        "max": 3900,
+        "total": 900_000,
+        "trained": 260_000,
+    },
+}
+
+
+def api_answers(answers: dict) -> dict:
+    out = {}
+    for key, value in answers.items():
+        if value == "":
+            continue
+        out[key] = int(value) if key == "baseline_accuracy" else value
+    return out
+
+
+def create(client, answers=REFUND_BOT, title="Refund agent") -> dict:
+    response = client.post(
+        "/api/v1/assessments", json={"title": title, "answers": api_answers(answers)}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def measured_profile(client, records) -> dict:
+    """A real dataset check of `records`, with the token totals the datasets branch adds
+    (profile["tokens"]["total"], ["trained"]) filled in when this branch's check lacks them."""
+    response = client.post(
+        "/api/v1/datasets/check",
+        files={"file": ("train.jsonl", jsonl(records), "application/jsonl")},
+    )
+    assert response.status_code == 200, response.text
+    profile = response.json()
+    profile["tokens"].setdefault("total", 900_000)
+    profile["tokens"].setdefault("trained", 260_000)
+    return profile
+
+
+def attach_profile(app, share_id: str, profile: dict) -> None:
+    with app.state.db.write() as session:
+        row = session.scalars(select(Assessment).where(Assessment.share_token == share_id)).one()
+        row.data_profile = profile
+
+
+# --- POST/GET /api/v1/training-estimate -------------------------------------------------------
+
+
+def test_estimate_answers_the_contract_shape(client) -> None:
+    response = client.post(ESTIMATE, json=RUN)
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {"memory_gb", "hours", "fits", "cost_usd", "assumptions", "sources"}
+    assert set(body["memory_gb"]) == set(body["hours"]) == {"low", "expected", "high"}
+    assert set(body["cost_usd"]) == {"low", "high"}
+    assert body["memory_gb"]["low"] < body["memory_gb"]["expected"] < body["memory_gb"]["high"]
+    assert body["fits"] is True
+    gpu = GPUS["a100-80gb"]
+    assert body["cost_usd"]["low"] == pytest.approx(body["hours"]["low"] * gpu.price_low, abs=0.02)
+    assert any(
+        "seq_len x micro_batch x grad_accum x gpus = 16,384 tokens" in a
+        for a in body["assumptions"]
+    )
+    assert body["optimizer_steps"] == math.ceil(1_000_000 / 16_384)
+
+
+def test_a_70b_lora_does_not_fit_a_24gb_card(client) -> None:
+    body = client.post(ESTIMATE, json={**RUN, "params_b": 70, "gpu": "rtx4090-24gb"}).json()
+    assert body["fits"] is False and body["memory_gb"]["expected"] > 130
+    qlora = client.post(
+        ESTIMATE, json={**RUN, "params_b": 8, "method": "qlora", "gpu": "rtx4090-24gb"}
+    ).json()
+    assert qlora["fits"] is True
+
+
+def test_gpu_list_has_dated_prices_and_sources(client) -> None:
+    body = client.get(ESTIMATE).json()
+    keys = [g["key"] for g in body["gpus"]]
+    assert {"a100-80gb", "h100-80gb", "l40s-48gb", "rtx4090-24gb"} <= set(keys)
+    for gpu in body["gpus"]:
+        assert 0 < gpu["price_usd_per_hour"]["low"] <= gpu["price_usd_per_hour"]["high"]
+        assert gpu["prices_as_of"][:4] in ("2025", "2026") and gpu["price_sources"][0].startswith(
+            "https://"
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"gpu": "tpu-v5"}, "gpu", "unknown_gpu"),
+        ({"tokens": -5}, "tokens", "out_of_range"),
+        ({"tokens": 10**13}, "tokens", "out_of_range"),
+        ({"params_b": 1e9}, "params_b", "out_of_range"),
+        ({"method": "dora"}, "method", "unknown_method"),
+        ({"seq_len": "2048"}, "seq_len", "not_integer"),
+        ({"gpus": 0}, "gpus", "out_of_range"),
+        ({"colour": "red"}, "colour", "unknown_field"),
+    ],
+)
+def test_bad_estimate_input_is_a_422_naming_the_field(client, change, field, code) -> None:
+    response = client.post(ESTIMATE, json={**RUN, **change})
+    assert response.status_code == 422
+    problems = response.json()["detail"]
+    assert [(p["field"], p["code"]) for p in problems] == [(field, code)]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_nan_and_infinity_are_refused(client, literal) -> None:
+    body = json.dumps({**RUN}).replace('"params_b": 7', f'"params_b": {literal}')
+    response = client.post(ESTIMATE, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "params_b"
+
+
+def test_huge_integers_and_bad_json_are_422(client) -> None:
+    body = json.dumps(RUN).replace('"tokens": 1000000', '"tokens": ' + "9" * 400)
+    response = client.post(ESTIMATE, content=body, headers={"content-type": "application/json"})
+    assert (
+        response.status_code == 422 and response.json()["detail"][0]["code"] == "number_too_large"
+    )
+    assert (
+        client.post(
+            ESTIMATE, content=b"{", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert client.post(ESTIMATE, json=[1, 2]).status_code == 422
+
+
+def test_estimate_messages_in_chinese(client) -> None:
+    response = client.post(ESTIMATE + "?lang=zh", json={**RUN, "gpu": "tpu"})
+    assert (
+        response.json()["detail"][0]["message"]
+        == "未知的 GPU：GET /api/v1/training-estimate 会列出 GPU 的键名。"
+    )
+
+
+# --- The plan ----------------------------------------------------------------------------------
+
+
+def test_plan_api_for_a_fine_tune_verdict(client) -> None:
+    created = create(client)
+    assert created["verdict"]["recommendation"] == "fine_tune"
+    response = client.get(f"/api/v1/assessments/{created['id']}/plan")
+    assert response.status_code == 200
+    plan = response.json()
+    assert plan["method"]["key"] == "lora_sft"
+    assert plan["tokens"]["source"] == "answers"
+    assert 2 <= len(plan["candidates"]) <= 3
+    assert yaml.safe_load(plan["configs"]["axolotl"]["text"])["sequence_len"] == 2048
+    zh = client.get(f"/api/v1/assessments/{created['id']}/plan?lang=zh").json()
+    assert zh["method"]["label"] == "LoRA 监督微调"
+
+
+def test_no_plan_for_other_verdicts(client) -> None:
+    created = create(client, PRODUCT_SPECS, "Specs bot")
+    assert created["verdict"]["recommendation"] == "rag"
+    assert client.get(f"/api/v1/assessments/{created['id']}/plan").status_code == 404
+    page = html(client.get(created["url"]))
+    assert page.select_one("#plan") is None
+    assert client.get("/api/v1/assessments/nope/plan").status_code == 404
+
+
+def test_the_plan_uses_measured_tokens_when_a_profile_is_attached(client, app) -> None:
+    created = create(client)
+    rng = random.Random(7)
+    records = [chat(sentence(rng, 20, 60), sentence(rng, 40, 120)) for _ in range(300)]
+    profile = measured_profile(client, records)
+    attach_profile(app, created["id"], profile)
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    assert plan["tokens"]["source"] == "measured"
+    total = profile["tokens"]["total"]
+    assert plan["tokens"]["tokens_per_epoch"] == {"low": total, "high": total}
+    assert plan["tokens"]["examples"] == {"low": 300, "high": 300}
+    p95 = profile["tokens"]["p95"]
+    assert plan["tokens"]["seq_len"] == max(512, -(-p95 // 256) * 256)
+    page = html(client.get(created["url"]))
+    assert page.select_one(".plan-basis")["data-source"] == "measured"
+    assert f"{total:,} tokens an epoch" in page.select_one(".plan-basis").text
+
+
+def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
+    created = create(client)
+    page = html(client.get(created["url"]))
+    plan = page.select_one("details#plan")
+    assert plan is not None and not plan.has_attr("open")
+    assert plan.select_one("summary h2").text == "Training plan"
+    assert len(plan.select("svg.range-chart")) == 3
+    rows = plan.select("#plan-memory-table tbody tr")
+    api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    assert len(rows) == sum(len(c["compute"]) for c in api["candidates"])
+    first = api["candidates"][0]["compute"][0]
+    assert rows[0].select("td")[1].text == f"{first['memory_gb']['expected']:,.1f} GB"
+    assert plan.select_one('a[href$="/providers"]') is not None
+    keys = [tr["data-key"] for tr in plan.select(".plan-settings tbody tr")]
+    assert keys[:3] == ["lora_r", "lora_alpha", "lora_target_modules"]
+
+
+def test_plan_files_download(client) -> None:
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    response = client.get(f"/a/{token}/plan/axolotl.yaml")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="axolotl.yaml"'
+    assert yaml.safe_load(response.text)["adapter"] in ("lora", "qlora")
+    assert client.get(f"/a/{token}/plan/train.py").status_code == 200
+    assert client.get(f"/a/{token}/plan/secrets.txt").status_code == 404
+
+
+def test_exports_carry_the_plan(client) -> None:
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    markdown = client.get(f"/a/{token}/export.md")
+    assert markdown.status_code == 200
+    assert "## Training plan" in markdown.text
+    record = client.get(f"/a/{token}/export.json").json()
+    assert record["plan"]["method"]["key"] == "lora_sft"
+
+
+# --- Providers -----------------------------------------------------------------------------------
+
+
+def test_providers_page_lists_the_table(client) -> None:
+    page = html(client.get("/providers"))
+    rows = page.select("#providers-table tbody tr")
+    assert [r["data-key"] for r in rows] == [p.key for p in providers.PROVIDERS]
+    assert len(rows) >= 12
+    openai = page.select_one('tr[data-key="openai"]')
+    assert openai["data-new-customers"] == "no"
+    assert "2027-01-06" in openai.text
+    zh = html(client.get("/providers?lang=zh"))
+    assert zh.select_one("h1").text == "哪里还能做微调"
+    how = html(client.get("/how-we-decide"))
+    assert how.select_one('a[href$="/providers"]') is not None
+
+
+def test_nothing_is_stored_by_the_estimate(client, app) -> None:
+    before = count_assessments(app)
+    client.post(ESTIMATE, json=RUN)
+    client.post(ESTIMATE, json={**RUN, "gpu": "x"})
+    assert count_assessments(app) == before

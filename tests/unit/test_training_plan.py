@@ -1,0 +1,208 @@
+"""The training plan: for which verdicts, from which tokens, with which models and numbers."""
+
+import pytest
+from decision_cases import CUSTOMER_SERVICE_BOT, answers
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.decision import evaluate
+from app.training import evalsize
+from app.training.plan import (
+    PLAN_RECOMMENDATIONS,
+    build_plan,
+    localize,
+    sequence_length,
+)
+
+REC_KEYS = [
+    "prompt_engineering",
+    "agentic_workflow",
+    "rag",
+    "fine_tune",
+    "rag_and_fine_tune",
+    "improve_data",
+]
+
+PROFILE = {
+    "format": "chat",
+    "examples": 2400,
+    "valid": 2400,
+    "invalid": 3,
+    "exact_duplicates": 12,
+    "near_duplicate_share": 0.08,
+    "largest_cluster_share": 0.1,
+    "conflicting_outputs": 0,
+    "tokens": {
+        "min": 40,
+        "median": 310,
+        "p95": 1130,
+        "max": 3900,
+        "total": 900_000,
+        "trained": 260_000,
+    },
+    "edge_cases": {"main_script": "latin"},
+}
+
+
+def snapshot(recommendation, **extra):
+    return {"recommendation": recommendation, **extra}
+
+
+@pytest.mark.parametrize("recommendation", REC_KEYS)
+def test_a_plan_for_the_three_verdicts_and_no_other(recommendation) -> None:
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot(recommendation), None)
+    assert (plan is not None) == (recommendation in PLAN_RECOMMENDATIONS)
+    assert PLAN_RECOMMENDATIONS == {"fine_tune", "rag_and_fine_tune", "improve_data"}
+
+
+def test_old_snapshots_without_a_method_get_lora_sft() -> None:
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
+    assert plan["method"]["key"] == "lora_sft"
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="preference_tuning"), None)
+    assert plan["method"]["key"] == "preference_tuning"
+    assert plan["configs"]["trl"]["text"].count("DPOTrainer(") == 1
+
+
+def test_the_method_reason_of_the_verdict_is_kept() -> None:
+    reason = {"en": "Because.", "zh": "因为。"}
+    plan = build_plan(
+        CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="lora_sft", method_reason=reason), None
+    )
+    assert plan["method"]["reason"] == reason
+
+
+def test_measured_tokens_drive_the_plan_when_a_profile_is_attached() -> None:
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    assert plan["tokens"]["source"] == "measured"
+    assert plan["tokens"]["tokens_per_epoch"] == {"low": 900_000, "high": 900_000}
+    assert plan["tokens"]["examples"] == {"low": 2400, "high": 2400}
+    # p95 1,130 rounded up to a multiple of 256.
+    assert plan["tokens"]["seq_len"] == 1280
+    assert {s["key"]: s["value"] for s in plan["settings"]}["sequence_len"] == 1280
+    assert "sequence_len: 1280" in plan["configs"]["axolotl"]["text"]
+    assert "max_length=1280," in plan["configs"]["trl"]["text"]
+    without = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
+    assert without["tokens"]["source"] == "answers"
+    assert without["tokens"]["seq_len"] == 2048
+    # The same example count in the answers gives a range; measured tokens give one figure.
+    measured_hours = plan["candidates"][0]["compute"][1]["hours"]
+    assert measured_hours["low"] < measured_hours["expected"] < measured_hours["high"]
+
+
+def test_measured_hours_are_the_estimator_s_for_those_tokens() -> None:
+    from app.training.estimator import Workload, estimate
+    from app.training.gpus import GPUS
+    from app.training.models import MODELS_BY_KEY
+
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    first = plan["candidates"][0]
+    row = first["compute"][1]
+    model = MODELS_BY_KEY[first["key"]]
+    expected = estimate(
+        Workload(
+            model.params_b,
+            row["method"],
+            GPUS[row["gpu"]],
+            seq_len=1280,
+            micro_batch=row["micro_batch"],
+            grad_accum=row["grad_accum"],
+            tokens=900_000,
+            epochs=2,
+            lora_rank=16,
+            architecture=model.architecture,
+        )
+    )
+    assert row["hours"]["expected"] == round(expected.hours.expected, 3)
+    assert row["memory_gb"]["expected"] == round(expected.memory_gb.expected, 1)
+
+
+def test_two_or_three_candidates_from_different_families() -> None:
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
+    keys = [c["key"] for c in plan["candidates"]]
+    assert 2 <= len(keys) <= 3
+    families = [k.split("-")[0] for k in keys]
+    assert len(set(families)) == len(families)
+    for candidate in plan["candidates"]:
+        assert [r["gpu"] for r in candidate["compute"]] == [
+            "rtx4090-24gb",
+            "a100-80gb",
+            "h100-80gb",
+        ]
+
+
+def test_chinese_data_puts_qwen_first() -> None:
+    zh = {**PROFILE, "edge_cases": {"main_script": "han"}}
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), zh)
+    assert plan["candidates"][0]["key"].startswith("qwen3")
+    assert all(not c["key"].startswith("llama") for c in plan["candidates"])
+    written = build_plan(
+        CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None, written_in="客服退款机器人"
+    )
+    assert written["candidates"][0]["key"].startswith("qwen3")
+
+
+def test_realtime_latency_picks_small_models() -> None:
+    plan = build_plan(
+        {**CUSTOMER_SERVICE_BOT, "latency_need": "realtime"}, snapshot("fine_tune"), None
+    )
+    assert all(c["params_b"] <= 4.5 for c in plan["candidates"])
+
+
+def test_encoder_classifier_gets_encoders_and_no_axolotl() -> None:
+    plan = build_plan(
+        answers(task_type="classification"),
+        snapshot("fine_tune", method="encoder_classifier"),
+        None,
+    )
+    assert {c["key"] for c in plan["candidates"]} <= {"modernbert-large", "xlm-roberta-large"}
+    assert plan["configs"]["axolotl"] is None
+    assert all(r["method"] == "full" for c in plan["candidates"] for r in c["compute"])
+
+
+def test_eval_set_size_from_baseline_and_target() -> None:
+    plan = build_plan(
+        {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": 95}, snapshot("fine_tune"), PROFILE
+    )
+    data = plan["data"]
+    assert data["cases_needed"] == evalsize.cases_needed(0.95, 0.99) == 285
+    assert data["eval_cases"] == 285
+    assert data["train_examples"] == 2400 - 285
+    assert not data["baseline_assumed"]
+
+
+def test_fix_first_reads_the_dataset_check() -> None:
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    texts = [item["en"] for item in plan["data"]["fix_first"]]
+    assert texts == [
+        "Fix or drop the 3 lines that could not be read.",
+        "Remove duplicates (12 exact; 8% could go as near-duplicates) so no eval case has a twin "
+        "in the training set.",
+    ]
+
+
+def test_localize_leaves_no_bilingual_mapping() -> None:
+    plan = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE), "zh")
+
+    def walk(value):
+        if isinstance(value, dict):
+            assert set(value) != {"en", "zh"}
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(plan)
+    assert plan["method"]["label"] == "LoRA 监督微调"
+
+
+@given(st.integers(min_value=1, max_value=200_000))
+def test_sequence_length_covers_the_p95(p95) -> None:
+    seq = sequence_length(p95, 1_000_000)
+    assert seq >= p95 and seq % 256 == 0 and seq >= 512 and seq - p95 < 256 + 512
+
+
+def test_the_plan_follows_the_engine_s_verdict() -> None:
+    verdict = evaluate(CUSTOMER_SERVICE_BOT).to_snapshot()
+    plan = build_plan(CUSTOMER_SERVICE_BOT, verdict, None)
+    assert plan["recommendation"] == verdict["recommendation"] == "fine_tune"
