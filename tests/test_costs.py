@@ -780,3 +780,19 @@ def test_a_draft_opens_the_calculator_with_its_numbers_and_takes_them_back(clien
     assert html(client.get(f"/d/{token}/cost")).select_one("#cost-requests_per_day")["value"] == (
         "50000"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_export_under_another_verdict_says_why_the_saving_does_not_decide(client, lang):
+    token, recommendation = created_with_costs(
+        client, {**REFUND_BOT, "data_quality": "noisy"}, EXAMPLE
+    )
+    assert recommendation == "improve_data"
+    markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+    lines = markdown[markdown.index({"en": "## What it costs", "zh": "## 成本测算"}[lang]) :]
+    lines = lines.splitlines()
+    note = costs.verdict_note(
+        "improve_data", costs.cost_facts(costs.compute(costs.parse_costs(EXAMPLE)[0]))
+    )
+    assert lines[2] == note.get(lang)
+    assert lines[4].startswith({"en": "- $23,670 a month saved", "zh": "- 每月节省 $23,670"}[lang])
