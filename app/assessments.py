@@ -413,20 +413,32 @@ def update_meta(
 
 
 def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.Evidence:
-    """What the assessment measured besides its answers: the cost numbers, the dataset check."""
+    """What the assessment measured besides its answers: the cost numbers (with the break-even
+    accuracy), the dataset check and the eval runs (the answers they establish)."""
     cost = None
     if assessment.cost_inputs:
         inputs, _ = costs.parse_costs(assessment.cost_inputs)
         if inputs is not None:
-            fact = costs.saving_fact(costs.compute(inputs))
-            cost = decision.CostEvidence(fact.key, fact.sentence)
+            result = costs.compute(inputs)
+            fact = costs.saving_fact(result)
+            cost = decision.CostEvidence(fact.key, fact.sentence, **costs.evidence_figures(result))
+    profile = assessment.data_profile
     measured = {}
-    if assessment.data_profile:
+    if profile:
         for question in datasets.QUESTIONS:
-            fact = datasets.measured_fact(assessment.data_profile, question, answers.get(question))
+            fact = datasets.measured_fact(profile, question, answers.get(question))
             if fact is not None:
                 measured[question] = fact
-    return decision.Evidence(cost=cost, measured=measured, **evals.evidence(assessment.eval_run))
+    return decision.Evidence(
+        cost=cost,
+        measured=measured,
+        measured_answers={
+            **datasets.measured_answers(profile),
+            **evals.measured_answers(assessment.eval_run),
+        },
+        preference_pairs=datasets.is_preference(profile),
+        prompting_plateaued=evals.plateaued(assessment.eval_run),
+    )
 
 
 def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:

@@ -780,3 +780,35 @@ def test_a_draft_opens_the_calculator_with_its_numbers_and_takes_them_back(clien
     assert html(client.get(f"/d/{token}/cost")).select_one("#cost-requests_per_day")["value"] == (
         "50000"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_export_under_another_verdict_says_why_the_saving_does_not_decide(client, lang):
+    token, recommendation = created_with_costs(
+        client, {**REFUND_BOT, "data_quality": "noisy"}, EXAMPLE
+    )
+    assert recommendation == "improve_data"
+    markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+    lines = markdown[markdown.index({"en": "## What it costs", "zh": "## 成本测算"}[lang]) :]
+    lines = lines.splitlines()
+    note = costs.verdict_note(
+        "improve_data", costs.cost_facts(costs.compute(costs.parse_costs(EXAMPLE)[0]))
+    )
+    assert lines[2] == note.get(lang)
+    assert lines[4].startswith({"en": "- $23,670 a month saved", "zh": "- 每月节省 $23,670"}[lang])
+
+
+def test_a_saved_assessment_naming_a_retired_model_still_renders_it(client):
+    retired = costs.price_table().get("deepseek/deepseek-chat")
+    assert retired.retired_on(costs.price_table().date)  # deprecated 2026-07-24
+    body = {**EXAMPLE, "current": {**EXAMPLE["current"], "model": retired.id}}
+    token, _ = created_with_costs(client, REFUND_BOT, body)
+    section = html(client.get(f"/a/{token}")).select_one("section#costs")
+    assert section.select(".cost-table thead th")[1].get_text() == retired.label
+    # The calculator opened from it keeps the model picked, marked as retired; a fresh one
+    # does not offer it.
+    link = section.find("a", href=lambda h: h and "/costs?" in h)["href"]
+    option = html(client.get(link)).select_one(f"#cost-current-model option[value='{retired.id}']")
+    assert option.has_attr("selected") and "(retired on July 24, 2026)" in option.get_text()
+    fresh = html(client.get("/costs")).select_one("#cost-current-model")
+    assert fresh.select_one(f"option[value='{retired.id}']") is None

@@ -12,7 +12,7 @@ from app import assessments, comments, decision, manage
 from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web import training_views
-from app.web.cost_views import cost_record, cost_view
+from app.web.cost_views import cost_record, verdict_cost_view
 from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, format_when, translate
 
 
@@ -380,7 +380,7 @@ COST_MD = {
 
 def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
     """The cost numbers stored with an assessment as a Markdown section; none without them."""
-    view = cost_view(assessment.cost_inputs)
+    view = verdict_cost_view(assessment)
     if view is None:
         return []
 
@@ -408,6 +408,7 @@ def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
     lines = [
         f"## {t('heading')}",
         "",
+        *([view.verdict_note.get(lang), ""] if view.verdict_note else []),
         *(f"- {fact.sentence.get(lang)}" for fact in view.facts),
         "",
         f"| | {now} | {new} |",

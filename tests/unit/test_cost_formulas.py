@@ -4,6 +4,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app import costs
 from app.costs import chart as chart_module
@@ -753,3 +755,75 @@ def test_evidence_figures_give_the_engine_break_even_and_fine_tuned_accuracy():
         "fine_tuned_accuracy": 0.96,
     }
     assert costs.evidence_figures(compute(EXAMPLE))["fine_tuned_accuracy"] is None
+
+
+# --- Properties over the input space ---------------------------------------------------------
+
+shares = st.floats(0, 1)
+prices = st.floats(0.001, 100)
+volumes = st.floats(1, 1e7)
+token_counts = st.floats(0, 100_000)
+
+
+@given(
+    gpu_per_hour=st.floats(0.1, 100),
+    tokens_per_second=st.floats(10, 1e6),
+    utilization=st.floats(0.05, 1),
+    requests=volumes,
+    more=st.floats(1, 10),
+    input_tokens=token_counts,
+    output_tokens=token_counts,
+)
+def test_gpus_cover_the_volume_and_more_volume_never_costs_less(
+    gpu_per_hour, tokens_per_second, utilization, requests, more, input_tokens, output_tokens
+):
+    hosted = SelfHosted(gpu_per_hour, tokens_per_second, utilization)
+    load = hosted.load(requests, input_tokens, output_tokens)
+    assert load.gpus >= 1 and load.gpus == int(load.gpus)
+    # Never busier than planned (beyond float noise), and never a GPU more than needed.
+    assert load.busy_share <= utilization * (1 + 1e-9)
+    if load.gpus > 1:
+        assert (
+            load.tokens_per_second_needed
+            > (load.gpus - 1) * tokens_per_second * utilization * (1 - 1e-9) - 1e-6
+        )
+    assert load.monthly == pytest.approx(load.gpus * gpu_per_hour * 720)
+    # At least one GPU's month, whatever the volume.
+    assert load.monthly >= gpu_per_hour * 720 * (1 - 1e-12)
+    assert hosted.load(requests * more, input_tokens, output_tokens).monthly >= load.monthly
+
+
+@given(
+    input_price=prices,
+    output_price=prices,
+    cached_ratio=shares,
+    batch_ratio=shares,
+    cached=shares,
+    batch=shares,
+    input_tokens=token_counts,
+    output_tokens=token_counts,
+)
+def test_discounts_never_raise_the_bill(
+    input_price, output_price, cached_ratio, batch_ratio, cached, batch, input_tokens, output_tokens
+):
+    plain = TokenPrices(input_price, output_price)
+    discounted = TokenPrices(
+        input_price,
+        output_price,
+        cached_input_per_million=input_price * cached_ratio,
+        batch_input_per_million=input_price * batch_ratio,
+        batch_output_per_million=output_price * batch_ratio,
+    )
+    full = plain.price_per_request(input_tokens, output_tokens)
+    # Without discount prices, any cached or batch share bills as the standard price.
+    assert plain.price_per_request(input_tokens, output_tokens, cached, batch) == pytest.approx(
+        full
+    )
+    assert (
+        discounted.price_per_request(input_tokens, output_tokens, cached, batch)
+        <= full * (1 + 1e-9) + 1e-15
+    )
+    # More cached, or more batched, never costs more.
+    low = discounted.price_per_request(input_tokens, output_tokens, cached / 2, batch / 2)
+    high = discounted.price_per_request(input_tokens, output_tokens, cached, batch)
+    assert high <= low * (1 + 1e-9) + 1e-15
