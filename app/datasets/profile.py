@@ -556,7 +556,19 @@ class Profiler:
                     best = (key, members)
         if best is None:
             return empty
-        key, members = best
+        _, members = best
+        # Shown: the first member's tokens that nearly every member of the cluster shares.
+        within: Counter[int] = Counter()
+        for k in members:
+            within.update(set(items[k].skeleton.tolist()))
+        shared = {token for token, count in within.items() if count >= 0.9 * len(members)}
+        first = min(members, key=lambda k: items[k].line)
+        shown: list[int] = []
+        for token in items[first].skeleton.tolist():
+            if token in shared:
+                shown.append(token)
+            elif not shown or shown[-1] != SLOT:
+                shown.append(SLOT)
         lines = sorted(items[k].line for k in members)
         share = len(members) / n
         distinct = self.valid - self.exact_count
@@ -564,7 +576,7 @@ class Profiler:
         return {
             "share": share,
             "count": count,
-            "words": self._template_words(list(key[1:])),
+            "words": self._template_words(shown),
             "examples": [
                 {"line": items[k].line, "text": items[k].text}
                 for k in sorted(members, key=lambda k: items[k].line)[:3]
