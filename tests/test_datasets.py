@@ -456,3 +456,37 @@ def test_a_profile_with_nul_and_control_characters_is_stored_clean(client, app):
     stored_text = json.dumps(check.profile)
     assert "\\u0000" not in stored_text and "\\u0007" not in stored_text
     assert "\\u001b" not in stored_text
+
+
+def test_an_eval_file_gets_its_leakage_measured(client, app):
+    train = files.clean_diverse(200)
+    lines = train.splitlines(keepends=True)
+    near = json.loads(lines[20])
+    near["messages"][1]["content"] += " please"  # a near copy of training line 21's input
+    evaluation = b"".join(lines[:8]) + files.jsonl([near]) + files.clean_diverse(31, seed=77)
+    response = client.post(
+        API,
+        files=[
+            ("file", ("train.jsonl", train, "application/octet-stream")),
+            ("eval_file", ("eval.jsonl", evaluation, "application/octet-stream")),
+        ],
+    )
+    assert response.status_code == 200, response.text
+    leakage = response.json()["leakage"]
+    assert (leakage["examples"], leakage["exact"], leakage["near"]) == (40, 8, 1)
+    assert leakage["share"] == 0.225
+    assert [(f["line"], f["train_line"], f["kind"]) for f in leakage["found"]] == [
+        *((n, n, "exact") for n in range(1, 9)),
+        (9, 21, "near"),
+    ]
+    page = upload(client, train, path=PAGE)
+    assert html(page).select_one("#leakage-heading") is None  # no eval file, no section
+    both = client.post(
+        PAGE,
+        files=[
+            ("file", ("train.jsonl", train, "application/octet-stream")),
+            ("eval_file", ("eval.jsonl", evaluation, "application/octet-stream")),
+        ],
+        follow_redirects=True,
+    )
+    assert html(both).select_one("[data-leakage-share]")["data-leakage-share"] == "0.225"

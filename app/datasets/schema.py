@@ -51,6 +51,25 @@ class SampleSize(Strict):
     sampled: bool
 
 
+class LeakFound(Strict):
+    line: Line
+    kind: Literal["exact", "near"]
+    similarity: Share
+    train_line: Line | None = None
+
+
+class Leakage(Strict):
+    examples: Count = 0
+    invalid: Count = 0
+    exact: Count = 0
+    near: Count = 0
+    share: Share = 0
+    near_checked: Count = 0
+    train_sample: Count = 0
+    found: list[LeakFound] = Field(default_factory=list, max_length=200)
+    problem: Short | None = None
+
+
 class Pairs(Strict):
     count: Count
     identical: Count
@@ -120,6 +139,9 @@ class DatasetProfile(Strict):
     labels_other: Count = 0
     label_classes: Count = 0
     pairs: Pairs | None = None
+    leakage: Leakage | None = Field(
+        None, description="With an eval file: its examples whose input copies a training one's"
+    )
     conflicting_outputs: Count = Field(
         description="Examples repeating an earlier input with a different output"
     )
