@@ -8,7 +8,7 @@ lines, a few pairs and snippets, each cut to 160 characters.
 What is exact and what is sampled (see README, "Dataset check"):
 - exact, over every example: counts, line errors and warnings, exact duplicates, repeated
   inputs with different outputs, token counts and their distribution, labels, edge-case shares;
-  these keep 28 bytes per example (digests and line numbers in compact arrays) or counters of
+  these keep 29 bytes per example (digests and line numbers in compact arrays) or counters of
   distinct values, so memory stays far below the limit for any file within the size limit,
   and `max_examples` caps the number of examples anyway;
 - on a sample of at most similarity.SAMPLE_SIZE distinct examples (all of them in smaller
