@@ -1,5 +1,5 @@
-"""The profile's shape: documented in OpenAPI, and enforced on a profile coming back from a
-browser to be attached to an assessment (it is recomputed into its suggestions, never trusted)."""
+"""The profile's shape, documented in OpenAPI and checked by the tests against every profile the
+check makes. No profile ever comes from a browser: attaching sends a stored check's id."""
 
 from typing import Annotated, Literal
 
