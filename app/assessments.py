@@ -358,7 +358,12 @@ def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.
             fact = datasets.measured_fact(assessment.data_profile, question, answers.get(question))
             if fact is not None:
                 measured[question] = fact
-    return decision.Evidence(cost=cost, measured=measured)
+    return decision.Evidence(
+        cost=cost,
+        measured=measured,
+        measured_answers=datasets.measured_answers(assessment.data_profile),
+        preference_pairs=datasets.is_preference(assessment.data_profile),
+    )
 
 
 def _judge(assessment: Assessment, answers: Mapping[str, Any]) -> None:
