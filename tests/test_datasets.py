@@ -1,7 +1,9 @@
 """The dataset check over HTTP, on SQLite and PostgreSQL: the API, the page, bad files, limits,
 and accepting suggested answers into a draft."""
 
+import csv
 import gzip
+import io
 import json
 from datetime import timedelta
 
@@ -402,3 +404,89 @@ def test_broken_multipart_bodies_are_a_clear_422(client, body, content_type):
     for path in (API, PAGE):
         response = client.post(path, content=body, headers={"content-type": content_type})
         assert response.status_code == 422, (path, body[:40])
+
+
+def test_check_ids_progress_ids_and_draft_tokens_are_masked_in_logs():
+    from app.web.logs import mask_tokens
+
+    secret = "AbCd" + "x" * 28
+    assert mask_tokens(f"/datasets/checks/{secret}") == "/datasets/checks/AbCd…"
+    assert mask_tokens(f"/datasets/checks/{secret}/bad_lines.csv") == (
+        "/datasets/checks/AbCd…/bad_lines.csv"
+    )
+    assert mask_tokens(f"/datasets/progress/{secret}") == "/datasets/progress/AbCd…"
+    assert mask_tokens(f"/d/{secret}/data/checks/{secret}") == "/d/AbCd…/data/checks/" + secret
+
+
+def test_findings_download_as_csv_with_line_numbers(client, app):
+    token = reach_data_step(client)
+    lines = files.malformed().splitlines(keepends=True)
+    report = upload(client, b"".join(lines), path=PAGE, data={"draft": token})
+    check_id = html(report).select_one('input[name="check"]')["value"]
+    links = [a["href"] for a in html(report).select(".downloads a")]
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "bad_lines.csv",
+        "duplicates.csv",
+        "near_duplicates.csv",
+        "templates.csv",
+        "label_conflicts.csv",
+    ]
+    bad = client.get(f"/datasets/checks/{check_id}/bad_lines.csv")
+    assert bad.status_code == 200 and bad.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(bad.text.lstrip("\ufeff"))))
+    assert rows[0] == ["line", "kind", "code", "problem", "snippet"]
+    assert [(int(r[0]), r[2]) for r in rows[1:]] == sorted(files.MALFORMED_LINES.items())
+    assert rows[1][3] == "not JSON" and rows[1][4].startswith('{"messages"')
+    duplicates = client.get(f"/datasets/checks/{check_id}/duplicates.csv")
+    rows = list(csv.reader(io.StringIO(duplicates.text.lstrip("\ufeff"))))
+    assert rows == [["group", "line"], ["1", "5"], ["1", "47"], ["2", "6"], ["2", "58"]]
+    assert client.get(f"/datasets/checks/{check_id}/secrets.csv").status_code == 404
+    assert client.get("/datasets/checks/" + "z" * 32 + "/duplicates.csv").status_code == 404
+
+
+def test_a_profile_with_nul_and_control_characters_is_stored_clean(client, app):
+    token = reach_data_step(client)
+    data = files.jsonl(
+        files.chat(f"question\x00 {n}\x07 with a bell", f"answer {n}\x1b") for n in range(40)
+    )
+    report = upload(client, data, name="na\x00me.jsonl", path=PAGE, data={"draft": token})
+    assert report.status_code == 200
+    with app.state.db.read() as session:
+        [check] = session.scalars(select(DatasetCheck)).all()
+    stored_text = json.dumps(check.profile)
+    assert "\\u0000" not in stored_text and "\\u0007" not in stored_text
+    assert "\\u001b" not in stored_text
+
+
+def test_an_eval_file_gets_its_leakage_measured(client, app):
+    train = files.clean_diverse(200)
+    lines = train.splitlines(keepends=True)
+    near = json.loads(lines[20])
+    near["messages"][1]["content"] += " please"  # a near copy of training line 21's input
+    evaluation = b"".join(lines[:8]) + files.jsonl([near]) + files.clean_diverse(31, seed=77)
+    response = client.post(
+        API,
+        files=[
+            ("file", ("train.jsonl", train, "application/octet-stream")),
+            ("eval_file", ("eval.jsonl", evaluation, "application/octet-stream")),
+        ],
+    )
+    assert response.status_code == 200, response.text
+    leakage = response.json()["leakage"]
+    assert (leakage["examples"], leakage["exact"], leakage["near"]) == (40, 8, 1)
+    assert leakage["share"] == 0.225
+    assert [(f["line"], f["train_line"], f["kind"]) for f in leakage["found"]] == [
+        *((n, n, "exact") for n in range(1, 9)),
+        (9, 21, "near"),
+    ]
+    page = upload(client, train, path=PAGE)
+    assert html(page).select_one("#leakage-heading") is None  # no eval file, no section
+    both = client.post(
+        PAGE,
+        files=[
+            ("file", ("train.jsonl", train, "application/octet-stream")),
+            ("eval_file", ("eval.jsonl", evaluation, "application/octet-stream")),
+        ],
+        follow_redirects=True,
+    )
+    assert html(both).select_one("[data-leakage-share]")["data-leakage-share"] == "0.225"

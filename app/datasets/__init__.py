@@ -1,7 +1,9 @@
 """The dataset check: measure a sample of training data instead of guessing about it.
 
-Pure Python, no web and no database: `check(chunks)` turns an upload's bytes into a profile
-(a JSON-ready dict), `suggest` / `facts` / `measured_fact` put its numbers into words.
+`check(chunks)` turns an upload's bytes into a profile (a JSON-ready dict), pure Python with no
+web and no database; `suggest` / `facts` / `measured_fact` put its numbers into words;
+`measured_answers` and `is_preference` tell the decision engine what was measured; `store`
+keeps a check's profile server-side for a day.
 """
 
 from .profile import (

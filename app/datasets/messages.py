@@ -168,8 +168,3 @@ CHECK_UNKNOWN = Text(
     "assessment. Check the file again.",
     "这次检查已不再保留（报告保留一天），或属于另一个评估。请重新检查文件。",
 )
-
-PROFILE_INVALID = Text(
-    "The measured profile sent back was not one this check produced. Check the file again.",
-    "提交回来的实测结果不是本检查生成的。请重新检查文件。",
-)

@@ -8,7 +8,7 @@ lines, a few pairs and snippets, each cut to 160 characters.
 What is exact and what is sampled (see README, "Dataset check"):
 - exact, over every example: counts, line errors and warnings, exact duplicates, repeated
   inputs with different outputs, token counts and their distribution, labels, edge-case shares;
-  these keep 28 bytes per example (digests and line numbers in compact arrays) or counters of
+  these keep 29 bytes per example (digests and line numbers in compact arrays) or counters of
   distinct values, so memory stays far below the limit for any file within the size limit,
   and `max_examples` caps the number of examples anyway;
 - on a sample of at most similarity.SAMPLE_SIZE distinct examples (all of them in smaller
@@ -179,6 +179,88 @@ class Profiler:
             self._add(batch)
         return self._finish()
 
+    def leakage(self, chunks: Iterable[bytes]) -> dict[str, Any]:
+        """After `run`: the share of an eval file's examples whose input is a copy (case and
+        spacing ignored: exact, over every training example) or a near copy (Jaccard >= 0.8,
+        against the training sample) of a training example's, with examples."""
+        keys = np.frombuffer(self.input_keys, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        train = keys[order]
+        train_lines = np.frombuffer(self.lines, dtype=np.uint32)[order]
+        items = sorted(self.sample, key=lambda item: item.line)
+        seen = valid = invalid = exact = 0
+        near_lines: list[int] = []
+        near_sets: list[np.ndarray] = []
+        shown: list[dict[str, Any]] = []
+        batch: list[Example] = []
+
+        def add(examples: list[Example]) -> None:
+            nonlocal valid, exact
+            prompts = [e.prompt[:20_000] for e in examples]
+            ids = [self.encoding.encode_ordinary(text)[:4000] for text in prompts]
+            sets = similarity.shingle_sets(ids)
+            for example, shingles in zip(examples, sets, strict=True):
+                valid += 1
+                key = _digest(_normal(f"{example.context}\x1e{example.request}"))
+                at = int(np.searchsorted(train, np.uint64(key)))
+                if at < len(train) and int(train[at]) == key:
+                    exact += 1
+                    if len(shown) < SHOWN_GROUPS:
+                        shown.append(
+                            {
+                                "line": example.line,
+                                "kind": "exact",
+                                "similarity": 1.0,
+                                "train_line": int(train_lines[at]),
+                            }
+                        )
+                elif len(near_sets) < self.sample_size:
+                    near_lines.append(example.line)
+                    near_sets.append(shingles)
+
+        for item in reading.read_examples(chunks, Reading()):
+            seen += 1
+            if seen > self.max_examples:
+                raise TooManyExamples(self.max_examples)
+            if isinstance(item, LineError):
+                invalid += 1
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                add(batch)
+                batch = []
+        if batch:
+            add(batch)
+        if valid == 0:
+            raise Unreadable("no_valid")
+        train_sets = [item.input_shingles for item in items]
+        near: dict[int, tuple[int, float]] = {}
+        for i, j, value in similarity.similar_pairs(train_sets + near_sets):
+            if i < len(train_sets) <= j:
+                eval_line = near_lines[j - len(train_sets)]
+                if value > near.get(eval_line, (0, 0.0))[1]:
+                    near[eval_line] = (items[i].line, value)
+        for eval_line, (train_line, value) in sorted(near.items()):
+            if len(shown) < SHOWN_GROUPS:
+                shown.append(
+                    {
+                        "line": eval_line,
+                        "kind": "near",
+                        "similarity": round(value, 2),
+                        "train_line": train_line,
+                    }
+                )
+        return {
+            "examples": valid,
+            "invalid": invalid,
+            "exact": exact,
+            "near": len(near),
+            "share": round((exact + len(near)) / valid, 4),
+            "near_checked": len(near_sets),
+            "train_sample": len(train_sets),
+            "found": shown,
+        }
+
     def _error(self, error: LineError) -> None:
         self.invalid += 1
         self.error_codes[error.code] += 1
@@ -303,7 +385,7 @@ class Profiler:
             key,
             example.line,
             batch.shingles(index),
-            input_sets[0] if label_like else None,
+            input_sets[0],
             np.asarray(skeleton, dtype=np.uint32),
             _snippet(example.request) + " → " + _snippet(example.output)
             if example.request
@@ -497,7 +579,7 @@ class Profiler:
 
     def _near_label_conflicts(self, items: list[_Item]) -> list[dict[str, Any]]:
         """Near-identical (not equal) inputs with different label-like outputs, in the sample."""
-        labelled = [k for k, item in enumerate(items) if item.input_shingles is not None]
+        labelled = [k for k, item in enumerate(items) if item.label is not None]
         sets = [items[k].input_shingles for k in labelled]
         found = []
         for a, b, value in similarity.similar_pairs(sets, LABEL_NOISE_SIMILARITY):
@@ -556,7 +638,19 @@ class Profiler:
                     best = (key, members)
         if best is None:
             return empty
-        key, members = best
+        _, members = best
+        # Shown: the first member's tokens that nearly every member of the cluster shares.
+        within: Counter[int] = Counter()
+        for k in members:
+            within.update(set(items[k].skeleton.tolist()))
+        shared = {token for token, count in within.items() if count >= 0.9 * len(members)}
+        first = min(members, key=lambda k: items[k].line)
+        shown: list[int] = []
+        for token in items[first].skeleton.tolist():
+            if token in shared:
+                shown.append(token)
+            elif not shown or shown[-1] != SLOT:
+                shown.append(SLOT)
         lines = sorted(items[k].line for k in members)
         share = len(members) / n
         distinct = self.valid - self.exact_count
@@ -564,7 +658,7 @@ class Profiler:
         return {
             "share": share,
             "count": count,
-            "words": self._template_words(list(key[1:])),
+            "words": self._template_words(shown),
             "examples": [
                 {"line": items[k].line, "text": items[k].text}
                 for k in sorted(members, key=lambda k: items[k].line)[:3]
@@ -713,9 +807,18 @@ def check(
     context_limit: int = DEFAULT_CONTEXT_LIMIT,
     progress: Progress | None = None,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
+    eval_chunks: Callable[[], Iterable[bytes] | None] | None = None,
 ) -> dict[str, Any]:
     """Profile an upload given as byte chunks. Raises `Unreadable` for a file that is not one
-    (`TooManyExamples` past `max_examples`)."""
-    return Profiler(context_limit=context_limit, progress=progress, max_examples=max_examples).run(
-        chunks
-    )
+    (`TooManyExamples` past `max_examples`). With `eval_chunks` (called once the training file
+    is read; None when no eval file came), the profile gets "leakage"."""
+    profiler = Profiler(context_limit=context_limit, progress=progress, max_examples=max_examples)
+    profile = profiler.run(chunks)
+    second = eval_chunks() if eval_chunks is not None else None
+    profile["leakage"] = None
+    if second is not None:
+        try:
+            profile["leakage"] = profiler.leakage(second)
+        except Unreadable as error:
+            profile["leakage"] = {"problem": error.code}
+    return profile

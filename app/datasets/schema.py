@@ -1,5 +1,5 @@
-"""The profile's shape: documented in OpenAPI, and enforced on a profile coming back from a
-browser to be attached to an assessment (it is recomputed into its suggestions, never trusted)."""
+"""The profile's shape, documented in OpenAPI and checked by the tests against every profile the
+check makes. No profile ever comes from a browser: attaching sends a stored check's id."""
 
 from typing import Annotated, Literal
 
@@ -49,6 +49,25 @@ class SampleSize(Strict):
     examples: Count
     of: Count
     sampled: bool
+
+
+class LeakFound(Strict):
+    line: Line
+    kind: Literal["exact", "near"]
+    similarity: Share
+    train_line: Line | None = None
+
+
+class Leakage(Strict):
+    examples: Count = 0
+    invalid: Count = 0
+    exact: Count = 0
+    near: Count = 0
+    share: Share = 0
+    near_checked: Count = 0
+    train_sample: Count = 0
+    found: list[LeakFound] = Field(default_factory=list, max_length=200)
+    problem: Short | None = None
 
 
 class Pairs(Strict):
@@ -120,6 +139,9 @@ class DatasetProfile(Strict):
     labels_other: Count = 0
     label_classes: Count = 0
     pairs: Pairs | None = None
+    leakage: Leakage | None = Field(
+        None, description="With an eval file: its examples whose input copies a training one's"
+    )
     conflicting_outputs: Count = Field(
         description="Examples repeating an earlier input with a different output"
     )

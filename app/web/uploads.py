@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect, Request
 from app import datasets
 
 FILE_FIELD = "file"
+EVAL_FIELD = "eval_file"  # optional: an eval set, checked for copies of training examples
 FORM_OVERHEAD = 64 * 1024  # room for the multipart framing and the small fields
 FIELD_BYTES = 1024
 MAX_FIELDS = 16
@@ -87,6 +88,10 @@ class _Form:
         self.file_started = False
         self.file_ended = False
         self.pieces: list[bytes] = []
+        self.in_eval = False
+        self.eval_started = False
+        self.eval_ended = False
+        self.eval_pieces: list[bytes] = []
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         return {
@@ -119,16 +124,23 @@ class _Form:
             self.in_file = self.file_started = True
             filename = options.get(b"filename", b"").decode("utf-8", "replace")
             self.upload.file_name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+        elif self.name == EVAL_FIELD and self.file_ended and not self.eval_started:
+            filename = options.get(b"filename", b"")
+            self.in_eval = self.eval_started = bool(filename)
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         if self.in_file:
             self.pieces.append(data[start:end])
+        elif self.in_eval:
+            self.eval_pieces.append(data[start:end])
         elif len(self.value) <= FIELD_BYTES:
             self.value += data[start:end]
 
     def part_end(self) -> None:
         if self.in_file:
             self.in_file, self.file_ended = False, True
+        elif self.in_eval:
+            self.in_eval, self.eval_ended = False, True
         elif self.name and len(self.upload.fields) < MAX_FIELDS and len(self.value) <= FIELD_BYTES:
             self.upload.fields.setdefault(self.name, self.value.decode("utf-8", "replace"))
 
@@ -156,7 +168,27 @@ async def check_upload(
     form = _Form()
     parser = MultipartParser(boundary, form.callbacks())  # type: ignore[arg-type]
     send, receive = anyio.create_memory_object_stream[bytes](QUEUE_CHUNKS)
+    eval_send, eval_receive = anyio.create_memory_object_stream[bytes](QUEUE_CHUNKS)
     aborted = False
+
+    def eval_chunks() -> Iterator[bytes] | None:
+        """The eval file's chunks, once the training file is read; None if none came."""
+        try:
+            first = run_from_thread(eval_receive.receive)
+        except anyio.EndOfStream:
+            return None
+
+        def rest() -> Iterator[bytes]:
+            yield first
+            while True:
+                try:
+                    yield run_from_thread(eval_receive.receive)
+                except anyio.EndOfStream:
+                    if aborted:
+                        raise UploadProblem("malformed") from None
+                    return
+
+        return rest()
 
     def chunks() -> Iterator[bytes]:
         while True:
@@ -172,7 +204,11 @@ async def check_upload(
         limit = context_limit(form.upload.fields)
         form.upload.profile = await anyio.to_thread.run_sync(
             lambda: datasets.check(
-                chunks(), context_limit=limit, progress=progress, max_examples=max_examples
+                chunks(),
+                context_limit=limit,
+                progress=progress,
+                max_examples=max_examples,
+                eval_chunks=eval_chunks,
             )
         )
 
@@ -198,6 +234,14 @@ async def check_upload(
                     form.pieces.clear()
                     if form.file_ended:
                         send.close()
+                    for piece in form.eval_pieces:
+                        file_bytes += len(piece)
+                        if file_bytes > max_bytes:
+                            raise UploadProblem("too_large", megabytes(max_bytes), status=413)
+                        await eval_send.send(piece)
+                    form.eval_pieces.clear()
+                    if form.eval_ended:
+                        eval_send.close()
                 try:
                     parser.finalize()
                 except MultipartParseError:
@@ -207,6 +251,7 @@ async def check_upload(
                 raise
             finally:
                 send.close()
+                eval_send.close()
     except* UploadProblem as group:
         raise group.exceptions[0] from None
     except* datasets.Unreadable as group:

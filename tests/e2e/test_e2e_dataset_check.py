@@ -140,3 +140,37 @@ def test_a_long_check_shows_how_many_examples_were_read(page: Page, tmp_path: Pa
     expect(page.locator("#check-heading")).to_have_text(
         "What your training data looks like", timeout=60_000
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_full_report_has_no_axe_violations_on_a_phone(new_context, live_url, tmp_path, lang):
+    """Every section shown: bad lines, warnings, templates, near-duplicates, leakage, downloads."""
+    from test_e2e_accessibility import AXE_PATH, Audit
+
+    lines = (
+        files.near_duplicates(200, share=0.3).splitlines() + files.single_template(100).splitlines()
+    )
+    lines.insert(5, b'{"messages": [{"role": "user", "content": NaN}]}')
+    lines.insert(
+        9,
+        b'{"messages": [{"role": "user", "content": "hi", "x": 1}, '
+        b'{"role": "assistant", "content": "ok"}]}',
+    )
+    sample = tmp_path / "train.jsonl"
+    sample.write_bytes(b"\n".join(lines) + b"\n")
+    evaluation = tmp_path / "eval.jsonl"
+    evaluation.write_bytes(b"\n".join(lines[20:25]) + b"\n" + files.clean_diverse(10, seed=4))
+    context = new_context(viewport={"width": 375, "height": 812})
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    page = context.new_page()
+    page.goto("/datasets/check")
+    page.locator("#dataset-file").set_input_files(sample)
+    page.locator("#eval-file").set_input_files(evaluation)
+    page.locator("form.dataset-form button[type=submit]").click()
+    expect(page.locator("#leakage-heading")).to_be_visible()
+    for heading in ("#errors-heading", "#warnings-heading", "#downloads-heading"):
+        expect(page.locator(heading)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375  # no sideways scroll
+    audit = Audit(AXE_PATH.read_text(encoding="utf-8"))
+    audit(page, f"dataset report ({lang}, 375 px)")
+    audit.assert_clean()

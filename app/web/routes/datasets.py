@@ -148,8 +148,15 @@ async def run_check(request: Request, max_bytes: int, context_limit, progress=No
                             "file": {
                                 "type": "string",
                                 "format": "binary",
-                                "description": "JSONL (chat or prompt/completion) or CSV with input and output columns",
-                            }
+                                "description": "JSONL (chat, prompt/completion, Alpaca, ShareGPT, "
+                                "text, preference pairs) or CSV with input and output columns",
+                            },
+                            "eval_file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "Optional, after file: an eval set, checked for "
+                                "exact and near copies of training examples (leakage)",
+                            },
                         },
                     }
                 }
