@@ -6,6 +6,7 @@ once (tests/eval_files.py: the shapes promptfoo, openai/evals and Inspect write)
 REPEAT times (`app.evals.check`: reading, counting, the Wilson interval, cases to tell each
 target); a second pass checks the same run against an earlier one (the McNemar step). Then
 `POST /api/v1/evals/check` uploads the 100,000-case CSV (about 4.5 MB) through the whole app.
+BENCH_REPEAT (default 5) and BENCH_FORMATS (default: all) narrow a run.
 Not a test: timings depend on the machine and on whatever else runs on it.
 """
 
@@ -28,6 +29,8 @@ from tests import eval_files  # noqa: E402
 
 CASES = 100_000
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+# A comma-separated subset of tests/eval_files.FORMATS (default: all of them).
+ONLY = [f for f in os.environ.get("BENCH_FORMATS", "").split(",") if f]
 
 
 def median_seconds(action) -> tuple[float, float]:
@@ -45,7 +48,7 @@ def main() -> None:
     rows = eval_files.outcomes(CASES, seed=1)
     earlier = eval_files.outcomes(CASES, seed=2)
     print(f"{'format':<22}{'size':>10}{'one run':>12}{'best':>9}{'with earlier':>14}")
-    for fmt in eval_files.FORMATS:
+    for fmt in ONLY or eval_files.FORMATS:
         data = eval_files.build(fmt, rows)
         before = eval_files.build(fmt, earlier)
         one, best = median_seconds(lambda d=data: evals.check([("run", d)]))
