@@ -33,7 +33,6 @@ __all__ = [
     "Run",
     "Unreadable",
     "check",
-    "evidence",
     "measured_answers",
     "read",
 ]
@@ -153,17 +152,3 @@ def plateaued(eval_run: Mapping[str, Any] | None) -> bool | None:
         return None
     value = eval_run.get("plateaued")
     return value if isinstance(value, bool) else None
-
-
-def evidence(eval_run: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Keyword arguments for decision.Evidence from an attached run: `measured_answers` and
-    `prompting_plateaued`, given only when the engine's Evidence has those fields (added by the
-    engine branch), so this works before and after that change."""
-    from app.decision import Evidence
-
-    known = {f.name for f in fields(Evidence)}
-    offered = {
-        "measured_answers": measured_answers(eval_run),
-        "prompting_plateaued": plateaued(eval_run),
-    }
-    return {key: value for key, value in offered.items() if key in known}
