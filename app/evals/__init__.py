@@ -17,7 +17,6 @@ the summary the API returns and an assessment keeps as `eval_run`:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
