@@ -37,7 +37,7 @@ class Request:
     url: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     data: str | None = None
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    files: list[tuple[str, tuple[str, bytes]]] = field(default_factory=list)
 
 
 def examples(text: str) -> list[Example]:
@@ -89,7 +89,7 @@ def parse_curl(argv: list[str]) -> Request:
             name, _, value = next(words).partition("=")
             assert value.startswith("@"), f"only file fields are supported: {word}"
             path = ROOT / value[1:].split(";")[0]
-            request.files[name] = (path.name, path.read_bytes())
+            request.files.append((name, (path.name, path.read_bytes())))
             if request.method == "GET":
                 request.method = "POST"
         elif word.startswith("http"):
