@@ -200,7 +200,6 @@ PROVIDERS: tuple[Provider, ...] = (
             "the Gemini API has had no tuning since May 2025",
             "Gemini API 自 2025 年 5 月起不再提供微调",
         ),
-        new_jobs_until=date(2025, 5, 1),
     ),
     Provider(
         "fireworks",
