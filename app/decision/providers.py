@@ -150,8 +150,8 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft",),
         False,
         Text(
-            "Fine-tuning ended on 2025-09-15 with the Command deprecations.",
-            "随 Command 系列的弃用，微调已于 2025-09-15 停止。",
+            "Fine-tuning ended on 2025-09-15 with the Command deprecations. Not re-read here.",
+            "随 Command 系列的弃用，微调已于 2025-09-15 停止。此处未重新核实。",
         ),
         "no",
         "https://docs.cohere.com/changelog/2025-09-15-major-command-deprecations",
