@@ -418,7 +418,13 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = answers.get("baseline_accuracy")
-    assumed = not isinstance(baseline_raw, int) or isinstance(baseline_raw, bool)
+    if isinstance(baseline_raw, str) and baseline_raw.strip().isdigit():
+        baseline_raw = int(baseline_raw)
+    assumed = (
+        not isinstance(baseline_raw, int)
+        or isinstance(baseline_raw, bool)
+        or not 0 <= baseline_raw <= 100
+    )
     baseline = (target - 0.05) if assumed else baseline_raw / 100
     if not assumed and baseline >= target:
         # Already at the target: size the set to catch a 5-point loss instead.
