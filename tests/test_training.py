@@ -253,8 +253,14 @@ def test_exports_carry_the_plan(client) -> None:
     markdown = client.get(f"/a/{token}/export.md")
     assert markdown.status_code == 200
     assert "## Training plan" in markdown.text
+    assert "| Model, GPU and method | Memory | Training time | Cost |" in markdown.text
+    assert "/providers." in markdown.text and "```yaml" in markdown.text
+    zh = client.get(f"/a/{token}/export.md?lang=zh").text
+    assert "## 训练计划" in zh and "**方法**：LoRA 监督微调。" in zh
     record = client.get(f"/a/{token}/export.json").json()
     assert record["plan"]["method"]["key"] == "lora_sft"
+    rag = create(client, PRODUCT_SPECS, "Specs bot")
+    assert client.get(f"/api/v1/assessments/{rag['id']}").json()["plan"] is None
 
 
 # --- Providers -----------------------------------------------------------------------------------

@@ -150,8 +150,8 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft",),
         False,
         Text(
-            "Fine-tuning ended on 2025-09-15 with the Command deprecations.",
-            "随 Command 系列的弃用，微调已于 2025-09-15 停止。",
+            "Fine-tuning ended on 2025-09-15 with the Command deprecations. Not re-read here.",
+            "随 Command 系列的弃用，微调已于 2025-09-15 停止。此处未重新核实。",
         ),
         "no",
         "https://docs.cohere.com/changelog/2025-09-15-major-command-deprecations",
@@ -200,7 +200,6 @@ PROVIDERS: tuple[Provider, ...] = (
             "the Gemini API has had no tuning since May 2025",
             "Gemini API 自 2025 年 5 月起不再提供微调",
         ),
-        new_jobs_until=date(2025, 5, 1),
     ),
     Provider(
         "fireworks",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-WIDTH = 480
+WIDTH = 360
 LEFT, RIGHT, TOP = 8, 12, 8
 ROW = 34  # a label line above each bar, then the bar
 BAR = 12

@@ -289,7 +289,18 @@ def learning_rate(method: str, params_b: float) -> float:
     return 2e-4 if params_b <= 14 else 1e-4
 
 
-def settings(method: str, examples: int, seq_len: int, model: BaseModel, measured: bool):
+def settings(
+    method: str, examples: int, seq_len: int, model: BaseModel, measured: bool, basis: dict
+):
+    low, high = basis["examples"]["low"], basis["examples"]["high"]
+    examples_said = (
+        t(f"{examples:,} examples", f"{examples:,} 条示例")
+        if measured
+        else t(
+            f"About {examples:,} examples (your answer: {low:,}–{high:,})",
+            f"约 {examples:,} 条示例（你的回答：{low:,}–{high:,}）",
+        )
+    )
     rank = lora_rank(examples)
     lr = learning_rate(method, model.params_b)
     epochs = epochs_for(examples)
@@ -300,9 +311,9 @@ def settings(method: str, examples: int, seq_len: int, model: BaseModel, measure
                 "key": "lora_r",
                 "value": rank,
                 "why": t(
-                    f"{examples:,} examples: rank {rank}. Small datasets need little capacity; "
+                    f"{examples_said['en']}: rank {rank}. Small datasets need little capacity; "
                     "rank 8–32 matches full fine-tuning on SFT-sized data.",
-                    f"{examples:,} 条示例：秩取 {rank}。小数据集所需容量不大；在 SFT 规模的数据上，秩 8–32 即可与全参数微调相当。",
+                    f"{examples_said['zh']}：秩取 {rank}。小数据集所需容量不大；在 SFT 规模的数据上，秩 8–32 即可与全参数微调相当。",
                 ),
                 "source": SOURCES["regret"],
             },
@@ -407,7 +418,13 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = answers.get("baseline_accuracy")
-    assumed = not isinstance(baseline_raw, int) or isinstance(baseline_raw, bool)
+    if isinstance(baseline_raw, str) and baseline_raw.strip().isdigit():
+        baseline_raw = int(baseline_raw)
+    assumed = (
+        not isinstance(baseline_raw, int)
+        or isinstance(baseline_raw, bool)
+        or not 0 <= baseline_raw <= 100
+    )
     baseline = (target - 0.05) if assumed else baseline_raw / 100
     if not assumed and baseline >= target:
         # Already at the target: size the set to catch a 5-point loss instead.
@@ -644,7 +661,7 @@ def build_plan(
     lead = chosen[0][0]
     seq_len = sequence_length(basis["p95"], lead.context)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
-    rows, rank, lr, epochs = settings(method, examples_mid, seq_len, lead, measured)
+    rows, rank, lr, epochs = settings(method, examples_mid, seq_len, lead, measured, basis)
     evals = eval_plan(answers, examples_mid)
     candidates = []
     for model, why in chosen:

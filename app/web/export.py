@@ -352,7 +352,7 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         lines.append("")
     if assessment.notes:
         lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
-    lines += training_views.plan_markdown(assessment, lang)
+    lines += training_views.plan_markdown(assessment, lang, url.split("/a/")[0] + "/providers")
     lines += costs_markdown(assessment, lang)
     return "\n".join(lines)
 

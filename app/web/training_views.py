@@ -117,7 +117,7 @@ PLAN_MD = {
     "compute": N_("Memory, hours and cost"),
     "row": N_("Model, GPU and method"),
     "memory": N_("Memory"),
-    "hours": N_("Hours"),
+    "hours": N_("Training time"),
     "cost": N_("Cost"),
     "settings": N_("Settings"),
     "setting": N_("Setting"),
@@ -126,6 +126,10 @@ PLAN_MD = {
     "data": N_("Data"),
     "split": N_("Hold out %(eval)s cases as the eval set and train on the other %(train)s."),
     "fix": N_("Fix first"),
+    "no_fit": N_("does not fit"),
+    "short": N_(
+        "You don't have %(needed)s cases to spare: with %(eval)s the smallest gain you can tell from noise is %(gap)s points. Collect more eval cases first, or accept that."
+    ),
     "stop": N_("When to stop, when to ship"),
     "configs": N_("A config to start from"),
     "providers": N_("Where to run it: see the fine-tuning providers table, %(url)s."),
@@ -162,11 +166,14 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             thigh=800,
         )
     )
+    zh = lang == "zh"
+    colon, stop = ("：", "。") if zh else (": ", ".")
     lines = [f"## {t('heading')}", ""]
     if plan["data_first"]:
         lines += [t("data_first"), ""]
+    label = plan["method"]["label"]
     lines += [
-        f"**{t('method')}:** {plan['method']['label']}. {plan['method']['reason']}",
+        f"**{t('method')}**{colon}{label}{stop}{'' if zh else ' '}{plan['method']['reason']}",
         "",
         basis,
         "",
@@ -176,11 +183,14 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "",
     ]
     for c in plan["candidates"]:
-        why = " ".join(c["why"])
-        lines.append(
-            f"- **{c['name']}** ({c['params_b']}B, {c['licence']}, {c['context']:,} tokens; "
-            f"{c['languages']}): {why} {c['card']}"
+        why = ("" if zh else " ").join(c["why"])
+        facts = (
+            f"{c['params_b']}B，{c['licence']}，上下文 {c['context']:,} 个 token；{c['languages']}"
+            if zh
+            else f"{c['params_b']}B, {c['licence']}, {c['context']:,} tokens of context; {c['languages']}"
         )
+        opening, closing = ("（", "）") if zh else (" (", ")")
+        lines.append(f"- **{c['name']}**{opening}{facts}{closing}{colon}{why} {c['card']}")
     lines += [
         "",
         f"### {t('compute')}",
@@ -191,9 +201,11 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
     for c in plan["candidates"]:
         for row in c["compute"]:
             m, h, cost = row["memory_gb"], row["hours"], row["cost_usd"]
+            o, e = ("（", "）") if zh else (" (", ")")
+            fits = "" if row["fits"] else f"{'，' if zh else ', '}{t('no_fit')}"
             lines.append(
-                f"| {cell(row_label(c, row))} | {gigabytes(m['expected'])} ({m['low']:,.1f}–{m['high']:,.1f}) "
-                f"| {hours_text(h['expected'], lang)} ({hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}) "
+                f"| {cell(row_label(c, row))} | {gigabytes(m['expected'])}{o}{m['low']:,.1f}–{m['high']:,.1f}{fits}{e} "
+                f"| {hours_text(h['expected'], lang)}{o}{hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}{e} "
                 f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
             )
     lines += [
@@ -213,7 +225,20 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             train=f"{plan['data']['train_examples']:,}",
         ),
         "- " + plan["data"]["calculation"],
-        f"- {t('fix')}: " + " ".join(plan["data"]["fix_first"]),
+        *(
+            [
+                "- "
+                + t(
+                    "short",
+                    needed=f"{plan['data']['cases_needed']:,}",
+                    eval=f"{plan['data']['eval_cases']:,}",
+                    gap=round(plan["data"]["detectable_gap"] * 100, 1),
+                )
+            ]
+            if plan["data"]["short"]
+            else []
+        ),
+        f"- {t('fix')}{colon}" + ("" if zh else " ").join(plan["data"]["fix_first"]),
         "",
         f"### {t('stop')}",
         "",

@@ -89,8 +89,8 @@ def test_no_plan_for_rag_and_a_plan_for_improve_data(page: Page) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_axe_finds_nothing_on_the_open_plan_and_the_providers_page(
     new_context: Callable[..., BrowserContext],
-    axe_source: str,
-    lang: str,  # noqa: F811
+    axe_source: str,  # noqa: F811 - the fixture imported above
+    lang: str,
 ) -> None:
     audit = Audit(axe_source)
     page = new_context().new_page()

@@ -27,6 +27,11 @@ def test_calibration_cells_within_target(cell) -> None:
         assert abs(cell.predicted_memory() / cell.memory_gb - 1) <= 0.20
     if cell.seconds_per_step is not None:
         assert abs(cell.predicted_step_seconds() / cell.seconds_per_step - 1) <= 0.25
+    result = estimate(cell.work)
+    if cell.memory_gb is not None:
+        assert result.memory_gb.low <= cell.memory_gb <= result.memory_gb.high
+    if cell.seconds_per_step is not None:
+        assert result.hours.low <= cell.seconds_per_step / 3600 <= result.hours.high
 
 
 @pytest.mark.parametrize("cell", HELD_OUT, ids=ids(HELD_OUT))

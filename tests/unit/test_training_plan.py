@@ -206,3 +206,53 @@ def test_the_plan_follows_the_engine_s_verdict() -> None:
     verdict = evaluate(CUSTOMER_SERVICE_BOT).to_snapshot()
     plan = build_plan(CUSTOMER_SERVICE_BOT, verdict, None)
     assert plan["recommendation"] == verdict["recommendation"] == "fine_tune"
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "baseline_accuracy": st.one_of(
+                st.none(), st.integers(-5, 105), st.text(max_size=4), st.booleans()
+            ),
+            "accuracy_target": st.sampled_from(["best_effort", "high", "critical", "bogus"]),
+            "example_count": st.sampled_from(["none", "under_100", "100_to_1k", "over_1k", "x"]),
+            "latency_need": st.sampled_from(["relaxed", "interactive", "realtime"]),
+            "hosting": st.sampled_from(
+                ["api_ok", "open_weights_preferred", "self_hosted_required"]
+            ),
+        },
+    ),
+    st.sampled_from(
+        [
+            None,
+            "lora_sft",
+            "preference_tuning",
+            "reinforcement_fine_tuning",
+            "distillation",
+            "encoder_classifier",
+            "bogus",
+        ]
+    ),
+    st.one_of(
+        st.none(),
+        st.fixed_dictionaries(
+            {
+                "valid": st.integers(0, 10**6),
+                "tokens": st.fixed_dictionaries(
+                    {"total": st.integers(0, 10**9), "p95": st.integers(0, 300_000)}
+                ),
+            }
+        ),
+    ),
+)
+def test_any_stored_answers_and_profile_give_a_whole_plan(answers, method, profile) -> None:
+    """Old, partial or odd stored data never breaks the plan: every part is there."""
+    plan = build_plan(answers, {"recommendation": "fine_tune", "method": method}, profile)
+    assert 2 <= len(plan["candidates"]) <= 3
+    assert plan["data"]["eval_cases"] >= 0 and plan["data"]["cases_needed"] >= 1
+    assert all(
+        r["hours"]["low"] <= r["hours"]["expected"] <= r["hours"]["high"]
+        for c in plan["candidates"]
+        for r in c["compute"]
+    )

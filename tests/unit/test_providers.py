@@ -1,0 +1,123 @@
+"""The providers table: dated, sourced, the only copy of who still fine-tunes; the verdict's
+lock-in rule and next steps are worded from it, and never send an api_ok team to a closed one."""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from decision_cases import CUSTOMER_SERVICE_BOT, answer_sets, examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.decision import evaluate, providers
+from app.decision.advice import NEXT_STEPS, RISKS
+from app.decision.rules import RULES_BY_ID
+from app.web.training_views import provider_rows
+
+DECISION = Path(providers.__file__).parent
+
+
+def test_at_least_twelve_rows_with_self_hosted_stacks() -> None:
+    rows = providers.PROVIDERS
+    assert len(rows) >= 12
+    assert {p.key for p in providers.self_hosted()} == {
+        "unsloth",
+        "axolotl",
+        "trl",
+        "llama-factory",
+    }
+    for p in rows:
+        assert p.source.startswith("https://")
+        assert set(p.methods) <= {"sft", "lora", "preference", "rl"}
+        assert p.weights in ("yes", "some", "no")
+        assert p.checked_on <= providers.TABLE_DATE
+        if not p.verified:
+            assert "not " in p.status.en.lower() and "未" in p.status.zh  # the row says so
+
+
+def test_the_dates_the_issue_names() -> None:
+    by = providers.PROVIDERS_BY_KEY
+    assert (
+        by["openai"].new_jobs_until == date(2027, 1, 6) and "2026-05-07" in by["openai"].status.en
+    )
+    assert by["azure-openai"].new_jobs_until == date(2027, 4, 14)
+    assert by["cohere"].new_jobs_until == date(2025, 9, 15)
+    assert by["anthropic-bedrock"].new_jobs_until == date(2026, 9, 10)
+    assert by["databricks"].new_jobs_until == date(2026, 8, 14)
+    assert not any(
+        by[k].new_customers
+        for k in (
+            "openai",
+            "azure-openai",
+            "mistral",
+            "cohere",
+            "gemini-api",
+            "fireworks",
+            "databricks",
+        )
+    )
+    assert all(by[k].new_customers for k in ("vertex-ai", "bedrock", "together", "tinker"))
+
+
+def test_facts_older_than_90_days_show_as_stale() -> None:
+    checked = providers.TABLE_DATE
+    assert not any(r["stale"] for r in provider_rows("en", checked + timedelta(days=90)))
+    assert all(r["stale"] for r in provider_rows("en", checked + timedelta(days=91)))
+
+
+def test_takes_new_jobs_follows_the_dates() -> None:
+    openai = providers.PROVIDERS_BY_KEY["openai"]
+    together = providers.PROVIDERS_BY_KEY["together"]
+    assert not openai.takes_new_jobs(date(2026, 1, 1))  # not for a new team, even before the end
+    assert together.takes_new_jobs(date(2030, 1, 1))
+
+
+def test_the_lock_in_rule_is_worded_from_the_table() -> None:
+    rule = RULES_BY_ID["hosted-fine-tuning-shrinking"]
+    for p in providers.closing():
+        assert p.closing.en in rule.reason.en and p.closing.zh in rule.reason.zh
+    risk = next(a for a in RISKS if a.id == "risk-provider-lock-in")
+    closed, hosted = providers.hosted_counts()
+    assert f"{closed} of the {hosted} hosted" in risk.text.en
+    assert providers.closing_names().en in risk.text.en
+
+
+def test_no_second_copy_of_the_providers_facts() -> None:
+    """Provider news lives in providers.py only: no other engine file names a closed provider's
+    fate in prose (the sources they cite are in text.py, by title)."""
+    pattern = re.compile(r"(restricted|deprecated|ended|removed)[^\"]{0,40}fine-tuning", re.I)
+    for path in DECISION.glob("*.py"):
+        if path.name in ("providers.py", "text.py"):
+            continue
+        for line in path.read_text().splitlines():
+            assert not (
+                pattern.search(line)
+                and re.search(r"OpenAI|Mistral|Cohere|Databricks|Fireworks", line)
+            ), (path.name, line)
+
+
+OPEN_LIST = re.compile(r"lets you download the weights \(([^)]*)\)")
+
+
+def named_services(text: str) -> list[str]:
+    found = OPEN_LIST.search(text)
+    if not found:
+        return []
+    return [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group(1)) if n.strip()]
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(answer_sets(hosting=st.just("api_ok"), prompting_effort=st.just("extensive")))
+def test_api_ok_teams_are_only_pointed_at_providers_taking_new_teams(answers) -> None:
+    short = {providers.short_name(p): p for p in providers.PROVIDERS}
+    for step in evaluate(answers).next_steps:
+        for name in named_services(step.en):
+            assert short[name].new_customers, name
+
+
+def test_the_refund_bot_is_pointed_at_open_services() -> None:
+    steps = [s.en for s in evaluate(CUSTOMER_SERVICE_BOT).next_steps]
+    names = [n for s in steps for n in named_services(s)]
+    assert names == [providers.short_name(p) for p in providers.open_services()]
+    assert "OpenAI" not in names
+    assert any(a.id == "ft-lora-api" for a in NEXT_STEPS)
