@@ -120,7 +120,7 @@ def test_invite_a_co_owner_who_changes_the_status_and_the_trail_shows_it(
     expect(owner.locator(".audit-trail li").first.locator(".audit-who")).to_have_text("Ana")
     ana = owner.locator("table.keys tbody tr").nth(1)
     expect(ana.locator("th")).to_have_text("Ana")
-    expect(ana.locator("td").nth(1)).not_to_have_text(t(lang, "Never"))
+    expect(ana.locator("td").nth(1)).not_to_have_text(t(lang, "Not used yet"))
     # Everyone sees the status on the verdict page.
     reader = open_in(new_context, live_url, lang, javascript=javascript)
     reader.goto(f"/a/{share}")
