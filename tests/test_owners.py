@@ -455,3 +455,24 @@ def test_a_signed_in_session_is_named_on_the_trail(database_url):
             ("Signed-in session", "v1: status Proposed → Rejected", "Reason: Budget")
         ]
     app.state.db.dispose()
+
+
+def test_retention_takes_a_decisions_keys_and_trail_with_its_last_version(client, app):
+    from datetime import timedelta
+
+    from app import purge
+    from app.models import AuditEvent, utcnow
+
+    kept = finish(client, title="Kept")
+    old = finish(client, title="Old")
+    client.post(f"/a/{old}/status", data={"status": "rejected", "reason": "Too costly"})
+    client.post(f"/a/{kept}/status", data={"status": "accepted"})
+    with app.state.db.write() as session:
+        session.get(Assessment, row(app, old).id).finished_at = utcnow() - timedelta(days=400)
+    report = purge.purge(app.state.db, 365)
+    assert [p.title for p in report.finished] == ["Old"]
+    with app.state.db.read() as session:
+        keys = session.scalars(select(ManageKey.decision_id)).all()
+        events = session.scalars(select(AuditEvent.decision_id)).all()
+    decision = row(app, kept).decision_id
+    assert (keys, events) == ([decision], [decision])
