@@ -476,3 +476,31 @@ def test_retention_takes_a_decisions_keys_and_trail_with_its_last_version(client
         events = session.scalars(select(AuditEvent.decision_id)).all()
     decision = row(app, kept).decision_id
     assert (keys, events) == ([decision], [decision])
+
+
+def test_a_bulk_seeded_assessment_gets_its_first_co_owner_from_a_signed_in_user(database_url):
+    from app import history
+    from tests.helpers import REFUND_BOT
+    from tests.test_api import api_answers
+
+    app = create_app(Settings(database_url=database_url, access_password="correct horse"))
+    history.bulk_create_finished(
+        app.state.db, [history.FinishedItem(title="Seeded", answers=api_answers(REFUND_BOT))]
+    )
+    with app.state.db.read() as session:
+        token = session.scalars(select(Assessment.share_token)).one()
+    with TestClient(app, follow_redirects=False) as client:
+        client.post("/sign-in", data={"password": "correct horse"})
+        key = invite(client, token, "Bo")
+        assert row(app, token).decision_id == row(app, token).id
+        # Signed in and holding a key: the key names who acted.
+        response = client.patch(
+            f"/api/v1/assessments/{token}",
+            json={"status": "accepted"},
+            headers={"X-Manage-Token": key},
+        )
+        assert (response.status_code, response.json()["audit"][0]["who"]) == (
+            200,
+            {"kind": "key", "label": "Bo"},
+        )
+    app.state.db.dispose()
