@@ -266,6 +266,8 @@ def invite(
     raw = new_token()
     with db.write() as session:
         row = _locked(session, assessment)
+        if row.decision_id is None:  # bulk-seeded rows have none: the decision is named after it
+            row.decision_id = row.id
         count = len(
             session.scalars(
                 select(ManageKey.id).where(ManageKey.decision_id == row.decision_id)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from app.db import Database
-from app.models import Assessment, utcnow
+from app.models import Assessment, AuditEvent, ManageKey, utcnow
 from app.settings import Settings, get_settings
 
 DRAFT_DAYS = 30  # a draft nobody touched for this long is abandoned
@@ -76,7 +76,19 @@ def purge(db: Database, retention_days: int | None, now: datetime | None = None)
         Assessment.updated_at < now - timedelta(days=DRAFT_DAYS)
     )
     report.drafts = _delete(db, _expired(db, abandoned), abandoned)
+    if report.total:
+        _forget_empty_decisions(db)
     return report
+
+
+def _forget_empty_decisions(db: Database) -> None:
+    """The keys and audit trail of decisions with no version left go too, as when an owner
+    deletes a decision's last version (app/assessments.py)."""
+    versions = select(Assessment.id).where(Assessment.decision_id == ManageKey.decision_id)
+    events = select(Assessment.id).where(Assessment.decision_id == AuditEvent.decision_id)
+    with db.write() as session:
+        session.execute(delete(ManageKey).where(~versions.exists()))
+        session.execute(delete(AuditEvent).where(~events.exists()))
 
 
 def describe(report: PurgeReport, retention_days: int | None) -> list[str]:

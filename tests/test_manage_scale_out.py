@@ -1,6 +1,6 @@
 """Revoke under caching (issue 12): rotate while the verdict sits in the render cache of every
 worker of a 2-worker server, on SQLite and on PostgreSQL; the next request to every worker
-answers 404. Which worker answered is read from the access log, which carries its process id."""
+answers 410. Which worker answered is read from the access log, which carries its process id."""
 
 import json
 import re
@@ -72,7 +72,7 @@ def server_database(request, tmp_path):
     return url
 
 
-def test_rotate_while_cached_in_two_workers_is_404_on_every_worker(server_database, tmp_path):
+def test_rotate_while_cached_in_two_workers_is_410_on_every_worker(server_database, tmp_path):
     log = tmp_path / "access.log"
     config = log_config(tmp_path / "log.json", log)
     with live_server(
@@ -97,14 +97,14 @@ def test_rotate_while_cached_in_two_workers_is_404_on_every_worker(server_databa
         assert rotated.status_code == 200
         new = rotated.json()["id"]
         log.write_text("")
-        # ...and from the next request on, each of them answers 404 for the old link.
-        after = until_both_workers(base_url, old, log, 404)
+        # ...and from the next request on, each of them answers 410 Gone for the old link.
+        after = until_both_workers(base_url, old, log, 410)
         assert set(after) == set(warmed)
-        assert all(statuses == {404} for statuses in after.values())
+        assert all(statuses == {410} for statuses in after.values())
         assert until_both_workers(base_url, new, log, 200)
 
 
-def test_an_expired_link_is_404_on_every_worker(server_database, tmp_path):
+def test_an_expired_link_is_410_on_every_worker(server_database, tmp_path):
     log = tmp_path / "access.log"
     config = log_config(tmp_path / "log.json", log)
     with live_server(
@@ -128,4 +128,4 @@ def test_an_expired_link_is_404_on_every_worker(server_database, tmp_path):
             )
         engine.dispose()
         log.write_text("")
-        until_both_workers(base_url, token, log, 404)
+        until_both_workers(base_url, token, log, 410)

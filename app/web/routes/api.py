@@ -366,7 +366,10 @@ async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) ->
     responses={404: {"description": "No finished assessment has that id."}},
 )
 def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - the API's name
-    """One finished assessment: title, team, notes, answers, verdict, timestamps."""
+    """One finished assessment: title, team, notes, answers, verdict, timestamps, status and
+    versions. Other versions' links (`id`, `url`) and the `audit` trail only for owners of the
+    decision: send one of its manage keys as X-Manage-Token (or sign in). A replaced or expired
+    link answers 410."""
     try:
         assessment = assessments.get_finished(db, id)
     except assessments.NotFound as error:
@@ -591,7 +594,9 @@ def api_list_assessments(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Any:
-    """Finished assessments, newest first."""
+    """Finished assessments, newest first. Each item's `id` and `url` are null unless the caller
+    owns its decision (a manage key of it as X-Manage-Token, or signed in with the team
+    password): a rotated link can't be read off the list."""
     try:
         page = history.history(
             db,
