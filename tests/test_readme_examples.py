@@ -107,6 +107,8 @@ def test_every_curl_example_in_the_readme_runs(client: TestClient) -> None:
     tokens: dict[str, str] = {}
     failures = []
     for example in examples(README.read_text()):
+        if any("<proposed revision>" in word for word in example.argv):
+            tokens.setdefault("proposed revision", _propose(client, tokens["share token"]))
         argv = [_fill(word, tokens) for word in example.argv]
         request = parse_curl(argv)
         parts = urlsplit(request.url)
@@ -127,8 +129,21 @@ def test_every_curl_example_in_the_readme_runs(client: TestClient) -> None:
                 f"{response.status_code} (expected {expected or '2xx'}): {response.text[:200]}"
             )
             continue
-        _remember(response, tokens)
+        _remember(response, tokens, rotated=parts.path.endswith("/rotate"))
     assert failures == []
+
+
+def _propose(client: TestClient, share_token: str) -> str:
+    """What `<proposed revision>` stands for: a teammate without a key revises the decision and
+    finishes, which makes a proposal (README, "A decision record")."""
+    teammate = TestClient(client.app, follow_redirects=False)
+    draft = teammate.post(f"/a/{share_token}/revise")
+    assert draft.status_code == 303, draft.text
+    token = draft.headers["location"].split("/d/", 1)[1].split("/", 1)[0]
+    finished = teammate.post(f"/d/{token}/finish")
+    assert finished.status_code == 303, finished.text
+    assert client.get(f"/api/v1/assessments/{token}").json()["is_proposal"] is True
+    return token
 
 
 def _fill(word: str, tokens: dict[str, str]) -> str:
@@ -137,17 +152,19 @@ def _fill(word: str, tokens: dict[str, str]) -> str:
     return word
 
 
-def _remember(response, tokens: dict[str, str]) -> None:
+def _remember(response, tokens: dict[str, str], rotated: bool) -> None:
+    """A new assessment (it comes with its manage token) and a rotation give `<share token>` a
+    new value; other answers that carry an id (an accepted proposal's record) do not."""
     if "application/json" not in response.headers.get("content-type", ""):
         return
     body = json.loads(response.text or "null")
     if not isinstance(body, dict):
         return
-    url = body.get("url")
-    if isinstance(url, str) and url.startswith("/a/") and isinstance(body.get("id"), str):
-        tokens["share token"] = body["id"]
     if isinstance(body.get("manage_token"), str):
         tokens["manage token"] = body["manage_token"]
+        tokens["share token"] = body["id"]
+    elif rotated and isinstance(body.get("id"), str):
+        tokens["share token"] = body["id"]
 
 
 @pytest.mark.parametrize(
