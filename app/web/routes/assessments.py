@@ -33,6 +33,7 @@ from app.web.manage_cookies import forget_new_token, new_manage_token
 from app.web.routes.manage import manage_context
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
+from app.web.verdict_cache import page_request, page_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +58,8 @@ class VerdictKey:
     the page shows of it. What else the page reads comes from the request: its language, its
     whole URL (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
-    the assessment. Process-wide constants (rules version, templates) change only with a deploy.
+    the assessment. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
+    not part of the key, and the page is rendered without them (`page_request`). Process-wide constants (rules version, templates) change only with a deploy.
     """
 
     assessment_id: int
@@ -91,6 +93,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         forget_new_token(request, response)
         return response
     may_manage = can_manage(request, db, found)
+    request = page_request(request)
     cache = request.app.state.verdict_cache
     neighbours = (found.original, found.successor)
     page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
@@ -130,7 +133,7 @@ def verdict_key(
         original,
         successor,
         lang,
-        str(request.url),
+        page_url(request),
         bool(request.cookies.get(SESSION_COOKIE)),
         may_manage,
     )
@@ -211,8 +214,11 @@ def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) 
 def comments_context(
     db, assessment: Assessment, owner: bool, comment_form: dict | None = None
 ) -> dict:
+    newest = comments.page(db, assessment.id)
     return {
-        "comments": comments.listing(db, assessment.id),
+        "comments": newest.items,
+        "comments_total": newest.total,
+        "comments_earlier": newest.earlier,
         "comment_form": comment_form,
         "owner": owner,
     }
@@ -327,7 +333,7 @@ def confirm_delete(request: Request, token: str, db: DatabaseDep) -> Response:
     return render(
         request,
         "assessments/delete.html",
-        {"assessment": assessment, "comment_count": len(comments.listing(db, assessment.id))},
+        {"assessment": assessment, "comment_count": comments.count(db, assessment.id)},
         headers=PRIVATE,
     )
 
