@@ -81,7 +81,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(
-            text("TRUNCATE assessments, auth_throttle, auth_sessions RESTART IDENTITY CASCADE")
+            text(
+                "TRUNCATE assessments, auth_throttle, auth_sessions, comment_drafts RESTART IDENTITY CASCADE"
+            )
         )
     engine.dispose()
     return url

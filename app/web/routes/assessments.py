@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from app import assessments, comments, decision, history, manage
 from app.models import STATUSES, Assessment
-from app.web import htmx
+from app.web import comment_drafts, htmx
 from app.web.access import SESSION_COOKIE
 from app.web.deps import (
     DatabaseDep,
@@ -93,6 +93,17 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         forget_new_token(request, response)
         return response
     may_manage = can_manage(request, db, found)
+    if request.cookies.get(comment_drafts.COOKIE):
+        # Back from signing in with a comment typed before: the form shows it, this once.
+        draft = comment_drafts.take(request, db, token)
+        if draft is not None:
+            assessment, *neighbours = load_with_neighbours(db, token)
+            response = render_verdict(
+                request, assessment, neighbours, lang, may_manage, None, db=db, comment_form=draft
+            )
+            response.headers.update(headers)
+            comment_drafts.forget(request, response)
+            return response
     request = page_request(request)
     cache = request.app.state.verdict_cache
     neighbours = (found.original, found.successor)
