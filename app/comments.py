@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import auth
 from app.assessments import MetaError, NotFound, _by_token, clean_text
@@ -132,6 +132,51 @@ def add(
         # A change to what the verdict page shows: cached renderings stop matching.
         assessment.updated_at = now
     return stored
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    """Up to PAGE_SIZE comments, oldest first; `earlier` is the `before` of the page before it
+    (None on the oldest page); `total` counts all the assessment's comments."""
+
+    items: list[Comment]
+    earlier: int | None
+    total: int
+
+
+def page(db: Database, assessment_id: int, before: int | None = None) -> CommentPage:
+    """The newest PAGE_SIZE comments, or with `before` (a comment id) the PAGE_SIZE before it:
+    one indexed range read (ix_comments_assessment), whatever the number of comments."""
+    condition = [Comment.assessment_id == assessment_id]
+    if before is not None:
+        condition.append(Comment.id < before)
+    with db.read() as session:
+        newest_first = list(
+            session.scalars(
+                select(Comment).where(*condition).order_by(Comment.id.desc()).limit(PAGE_SIZE + 1)
+            )
+        )
+        total = session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.assessment_id == assessment_id)
+        )
+    items = newest_first[:PAGE_SIZE][::-1]
+    earlier = items[0].id if len(newest_first) > PAGE_SIZE else None
+    return CommentPage(items, earlier, total or 0)
+
+
+def count(db: Database, assessment_id: int) -> int:
+    with db.read() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Comment)
+                .where(Comment.assessment_id == assessment_id)
+            )
+            or 0
+        )
 
 
 def listing(db: Database, assessment_id: int) -> list[Comment]:

@@ -18,13 +18,14 @@ from app.db import Database
 from app.settings import ROOT, Settings, get_settings
 from app.web import errors, logs, observability
 from app.web.access import AccessMiddleware, Gate
-from app.web.cache import RenderCache
+from app.web.cache import RenderCache, ShortCache
 from app.web.cost_schemas import add_cost_schemas
 from app.web.progress import ProgressBoard
 from app.web.routes import (
     access,
     api,
     assessments,
+    comment_pages,
     costs,
     datasets,
     evals,
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url, pool_timeout=settings.pool_timeout)
-    app.state.verdict_cache = RenderCache()
+    app.state.verdict_cache = RenderCache(settings.page_cache_bytes)
+    app.state.insights_cache = ShortCache(settings.insights_cache_seconds)
     app.state.progress = ProgressBoard()
     app.state.gate = None
     app.state.metrics = observability.Metrics()
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(insights.api_router)
     app.include_router(owners.router)
     app.include_router(training.api_router)
+    app.include_router(comment_pages.router)
     errors.install(app)
     app.openapi = partial(document_api, app, app.openapi)
     return app

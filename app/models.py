@@ -297,6 +297,19 @@ class AuthSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class CommentDraft(Base):
+    """A comment typed while signed out, kept through sign-in for an hour (migration 0022)."""
+
+    __tablename__ = "comment_drafts"
+
+    # sha256 of the random id an HttpOnly cookie carries.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    share_token: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 # SQLite's FTS5 search table; FTS5 names its shadow tables after it (assessments_search_data...).
 SQLITE_SEARCH_TABLE = "assessments_search"
 

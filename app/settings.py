@@ -132,6 +132,18 @@ class Settings(BaseSettings):
         validation_alias="APP_SEARCH_TIMEOUT",
         description="Seconds a history search may run in the database before it is stopped (503).",
     )
+    page_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        validation_alias="APP_PAGE_CACHE_BYTES",
+        description="Bytes of rendered verdict pages each worker keeps in memory (least recently used go first).",
+    )
+    insights_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias="APP_INSIGHTS_CACHE_SECONDS",
+        description="Seconds each worker reuses the counts of /insights for the same filters (0: never).",
+    )
     pool_timeout: float = Field(
         default=5.0,
         gt=0,

@@ -82,8 +82,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE assessments, auth_throttle, auth_sessions, manage_keys, audit_events"
-                " RESTART IDENTITY CASCADE"
+                "TRUNCATE assessments, auth_throttle, auth_sessions, manage_keys, audit_events,"
+                " comment_drafts RESTART IDENTITY CASCADE"
             )
         )
     engine.dispose()

@@ -53,6 +53,7 @@ def test_upgrade_on_an_empty_database_creates_the_schema(empty_database):
         "audit_events",
         "replaced_links",
         "dataset_checks",
+        "comment_drafts",
     }
     unique = inspector.get_unique_constraints("assessments")
     assert [c["column_names"] for c in unique] == [["share_token"]]

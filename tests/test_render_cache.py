@@ -81,7 +81,7 @@ def test_every_write_to_any_column_moves_the_version(client, app):
 def fresh(settings):
     """The same database, served without a render cache: what every page should be."""
     application = create_app(settings)
-    application.state.verdict_cache = RenderCache(capacity=0)
+    application.state.verdict_cache = RenderCache(capacity_bytes=0)
     with TestClient(application, follow_redirects=False) as other:
         yield other
     application.state.db.dispose()

@@ -429,7 +429,21 @@ def test_the_stylesheet_hides_every_question_that_cannot_apply_without_javascrip
         assert rule in css
 
 
-@pytest.mark.parametrize("text", ["9\x005", "1" * 30_000])
+def test_a_nul_in_a_step_is_refused_with_422_and_nothing_saved(client, app):
+    """Issue 21, point 9: refused at the door (app/web/text_input.py), for every form."""
+    token = start(client)
+    client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))
+    before = get(app.state.db, token).answers
+    data = {"accuracy_target": "high", "baseline_accuracy": "9\x005", "goto": "task"}
+    response = client.post(f"/d/{token}/accuracy", data=data)
+    assert response.status_code == 422
+    assert get(app.state.db, token).answers == before
+    response = client.post(f"/d/{token}/details", data={"title": "9\x005", "goto": "task"})
+    assert response.status_code == 422
+    assert get(app.state.db, token).title == "Refund agent"
+
+
+@pytest.mark.parametrize("text", ["1" * 30_000])
 def test_typed_text_no_database_can_store_is_dropped_not_a_500(client, app, text):
     token = start(client)
     client.post(f"/d/{token}/task", data=step_answers("task", REFUND_BOT))

@@ -123,8 +123,8 @@ def insights(
     """Counts of the finished assessments that match `filters`.
 
     A search is cleaned and bounded as the history's is; one with no letter or digit raises
-    history.Unsearchable. With `timeout` (applied when searching, as the history does), a query
-    past it raises history.SearchTooSlow.
+    history.Unsearchable. With `timeout` (applied to every query, searching or not: counting
+    all rows can take as long as a search), a query past it raises history.SearchTooSlow.
     """
     filters = filters or Filters()
     q = _clean_query(filters.q)[:200]
@@ -132,7 +132,7 @@ def insights(
         raise history.Unsearchable(q)
     filters = Filters(q=q, equal=dict(filters.equal))
     try:
-        with db.read(timeout=timeout if q else None) as session:
+        with db.read(timeout=timeout) as session:
             return _insights(session, filters)
     except OperationalError as error:
         if history._is_cancelled(error):
@@ -155,27 +155,39 @@ def _insights(session: Session, filters: Filters) -> Insights:
     months = [(when, _tally(by_month.get(f"{when:%Y-%m}", []))) for when in _month_range(by_month)]
     overall = _tally(row for rows in by_month.values() for row in rows)
 
-    # One row per team and verdict: the teams' number bounds it, however many assessments.
-    by_team: dict[str, list] = {}
-    for team, recommendation, confidence, n in session.execute(
-        _grouped(
-            select(Assessment.team, Assessment.recommendation, Assessment.confidence, count).where(
-                *where
-            ),
-            Assessment.team,
+    # The TEAM_LIMIT teams with most assessments, chosen by the database, then their counts by
+    # verdict: a bounded number of rows however many teams there are; the rest are counted as
+    # the difference from the overall counts. Names are ordered by code point on both databases.
+    team = func.coalesce(Assessment.team, "")
+    name_order = team.collate("C") if session.get_bind().dialect.name == "postgresql" else team
+    top = [
+        name
+        for name, _ in session.execute(
+            select(team, count)
+            .where(*where)
+            .group_by(team)
+            .order_by(count.desc(), name_order)
+            .limit(TEAM_LIMIT)
         )
-    ):
-        by_team.setdefault(team, []).append((recommendation, confidence, n))
-    ranked = sorted(
-        ((team, _tally(rows)) for team, rows in by_team.items()),
-        key=lambda entry: (-entry[1].total, entry[0]),
-    )
-    teams = ranked[:TEAM_LIMIT]
+    ]
+    team_count = session.scalar(select(func.count(func.distinct(team))).where(*where)) or 0
+    by_team: dict[str, list] = {name: [] for name in top}
+    if top:
+        for name, recommendation, confidence, n in session.execute(
+            _grouped(
+                select(team, Assessment.recommendation, Assessment.confidence, count).where(
+                    *where, team.in_(top)
+                ),
+                team,
+            )
+        ):
+            by_team[name].append((recommendation, confidence, n))
+    teams = [(name, _tally(by_team[name])) for name in top]
     return Insights(
         overall=overall,
         months=months,
         teams=teams,
-        other_team_count=len(ranked) - len(teams),
+        other_team_count=team_count - len(teams),
         other_teams=_minus(overall, [tally for _, tally in teams]),
     )
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.web import comment_drafts
 from app.web.access import (
     DEVICE_COOKIE,
     DEVICE_SECONDS,
@@ -36,7 +37,9 @@ def show_sign_in(
     request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
 ) -> Response:
     gate_of(request)
-    return render(request, "pages/sign_in.html", {"next": safe_next(next), "error": None})
+    return render(
+        request, "pages/sign_in.html", {"next": safe_next(next), "error": None, "draft": None}
+    )
 
 
 @router.post("/sign-in")
@@ -44,8 +47,17 @@ def sign_in(
     request: Request,
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
+    comment_for: Annotated[str, Form(max_length=100)] = "",
+    author: Annotated[str, Form(max_length=1000)] = "",
+    text: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
     gate = gate_of(request)
+    # A comment typed while signed out comes along, and is kept through every try.
+    draft = comment_drafts.carried(comment_for, author, text) if comment_for else None
+    if draft is not None and not password:
+        return render(
+            request, "pages/sign_in.html", {"next": safe_next(next), "error": None, "draft": draft}
+        )
     device_cookie = request.cookies.get(DEVICE_COOKIE)
     check, refusal = gate.check_password(password, client_address(request), device_cookie)
     if refusal is not None:
@@ -53,7 +65,7 @@ def sign_in(
         return render(
             request,
             "pages/sign_in.html",
-            {"next": safe_next(next), "error": message},
+            {"next": safe_next(next), "error": message, "draft": draft},
             status_code=429,
             headers={"Retry-After": str(refusal.retry_after)},
         )
@@ -62,13 +74,15 @@ def sign_in(
         return render(
             request,
             "pages/sign_in.html",
-            {"next": safe_next(next), "error": message},
+            {"next": safe_next(next), "error": message, "draft": draft},
             status_code=401,
         )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, gate.new_session(), max_age=SESSION_SECONDS)
     if gate.device_id(device_cookie) is None:
         set_cookie(request, response, DEVICE_COOKIE, gate.new_device(), max_age=DEVICE_SECONDS)
+    if draft is not None:
+        comment_drafts.keep(request, response, gate.db, draft)
     return response
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from app import assessments, comments, decision, history, manage
 from app.models import STATUSES, Assessment
-from app.web import htmx
+from app.web import comment_drafts, htmx
 from app.web.access import SESSION_COOKIE
 from app.web.deps import (
     DatabaseDep,
@@ -34,6 +34,7 @@ from app.web.i18n import N_, translate
 from app.web.manage_cookies import new_manage_token
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
+from app.web.verdict_cache import page_request, page_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +59,8 @@ class VerdictKey:
     the page shows of it. What else the page reads comes from the request: its language, its
     whole URL (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
-    the assessment. Process-wide constants (rules version, templates) change only with a deploy.
+    the assessment. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
+    not part of the key, and the page is rendered without them (`page_request`). Process-wide constants (rules version, templates) change only with a deploy.
     """
 
     assessment_id: int
@@ -92,6 +94,18 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
         response.headers.update(headers)
         return response
     may_manage = can_manage(request, db, found)
+    if request.cookies.get(comment_drafts.COOKIE):
+        # Back from signing in with a comment typed before: the form shows it, this once.
+        draft = comment_drafts.take(request, db, token)
+        if draft is not None:
+            assessment, *neighbours = load_with_neighbours(db, token)
+            response = render_verdict(
+                request, assessment, neighbours, lang, may_manage, None, db=db, comment_form=draft
+            )
+            response.headers.update(headers)
+            comment_drafts.forget(request, response)
+            return response
+    request = page_request(request)
     cache = request.app.state.verdict_cache
     neighbours = (found.original, found.successor)
     page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
@@ -131,7 +145,7 @@ def verdict_key(
         original,
         successor,
         lang,
-        str(request.url),
+        page_url(request),
         bool(request.cookies.get(SESSION_COOKIE)),
         may_manage,
     )
@@ -193,8 +207,11 @@ def record_context(
 def comments_context(
     db, assessment: Assessment, owner: bool, comment_form: dict | None = None
 ) -> dict:
+    newest = comments.page(db, assessment.id)
     return {
-        "comments": comments.listing(db, assessment.id),
+        "comments": newest.items,
+        "comments_total": newest.total,
+        "comments_earlier": newest.earlier,
         "comment_form": comment_form,
         "owner": owner,
     }
@@ -309,7 +326,7 @@ def confirm_delete(request: Request, token: str, db: DatabaseDep) -> Response:
     return render(
         request,
         "assessments/delete.html",
-        {"assessment": assessment, "comment_count": len(comments.listing(db, assessment.id))},
+        {"assessment": assessment, "comment_count": comments.count(db, assessment.id)},
         headers=PRIVATE,
     )
 
