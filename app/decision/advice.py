@@ -20,9 +20,7 @@ MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset(
-    {"measure-strongest-model", "schema-first", "aw-reasoning-model"}
-)
+FIRST_STEPS = frozenset({"measure-strongest-model", "schema-first", "aw-reasoning-model"})
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
 # A fine-tuning plan always says how to start and when to ship, whatever else it has to cut.

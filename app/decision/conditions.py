@@ -365,7 +365,9 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
             inputs=("synthetic_data", "baseline_accuracy", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "none": Text("no large model to generate examples", "没有可用来生成示例的大模型"),
+                    "none": Text(
+                        "no large model to generate examples", "没有可用来生成示例的大模型"
+                    ),
                     "proven": Text(
                         "proven (measured at or above the target)", "已证实（实测达到目标）"
                     ),
@@ -555,9 +557,7 @@ _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
                     "voice": Text("a voice or style", "说话风格"),
                     "decision": Text("a hard-to-state decision", "难以说清的决策"),
                     "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
-                    "verifiable": Text(
-                        "reasoning a program can check", "可以由程序检查的推理"
-                    ),
+                    "verifiable": Text("reasoning a program can check", "可以由程序检查的推理"),
                 }
             ),
         ),

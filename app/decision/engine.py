@@ -423,8 +423,13 @@ def _names(questions: list[str]) -> Text:
 
 
 def _confidence(
-    scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None
+    scored: Scored,
+    changes: tuple[Change, ...],
+    baseline: Baseline | None,
+    unsized: bool = False,
 ) -> tuple[Confidence, Text]:
+    """`unsized`: a training verdict stands on a baseline whose sample size isn't given, so
+    nobody can tell whether its gap is real; that counts like an open answer."""
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -444,7 +449,7 @@ def _confidence(
             if lead >= CONFIDENCE_MARGINS["medium"]
             else 0
         )
-    unsettled = baseline is not None and baseline.gap == "uncertain"
+    unsettled = (baseline is not None and baseline.gap == "uncertain") or unsized
     if open_questions or unsettled:
         level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
     confidence = _LEVELS[level]
@@ -464,6 +469,12 @@ def _confidence(
                 f"Tied with “{label.en}”, and the simpler approach wins ties.",
                 f"与「{label.zh}」得分相同，平分时选择更简单的做法。",
             )
+    elif unsized and not open_questions:
+        why = Text(
+            "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
+            "target is real: record how many cases it was measured on.",
+            "没有填写基线的样本量，所以无法判断它与目标之间的差距是否真实：请记下它是在多少个案例上测得的。",
+        )
     elif unsettled and not open_questions:
         why = Text(
             "Your baseline was measured on too few cases to tell whether it meets the target.",
@@ -561,20 +572,16 @@ def _measure_first(baseline: Baseline) -> Text:
     if baseline.settle_with is None:
         more_en, more_zh = "more cases", "更多案例"
     else:
-        more_en, more_zh = f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
+        more_en, more_zh = (
+            f"about {baseline.settle_with:,} cases",
+            f"大约 {baseline.settle_with:,} 个案例",
+        )
     return Text(
         f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
         f"target, so no training project yet; {more_en} would settle it.",
         f"先测量：在 {n:,} 个案例上测得的 {acc}% 无法说明是否达到 {target}% 的目标，所以暂不启动训练项目；"
         f"{more_zh}就能确定。",
     )
-
-
-_MEANWHILE_PROMPT = Text(
-    "Until then, keep your best prompt and improve it from its failures.",
-    "在此之前，继续使用你最好的提示，并根据失败案例改进它。",
-)
-_MEANWHILE = Text("Meanwhile:", "在此期间：")
 
 
 # Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
@@ -653,7 +660,12 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     w = scored.winner
     changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
-    confidence, confidence_reason = _confidence(scored, changes, baseline)
+    unsized = (
+        w in FINE_TUNING
+        and scored.facts["baseline_gap"] != "unmeasured"
+        and normalized.get("baseline_sample_size") is None
+    )
+    confidence, confidence_reason = _confidence(scored, changes, baseline, unsized)
     if conflicts and confidence == "high":
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 
@@ -715,13 +727,10 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
             room -= advice.id not in KEEP
     unique = kept
 
-    headline = summary(w, normalized, path)
-    if baseline is not None and baseline.gap == "uncertain":
-        headline = (
-            _joined(_measure_first(baseline), _MEANWHILE_PROMPT)
-            if w is Rec.PE
-            else _joined(_measure_first(baseline), _MEANWHILE, headline)
-        )
+    unsettled = baseline is not None and baseline.gap == "uncertain"
+    headline = summary(w, normalized, path, unsettled)
+    if unsettled:
+        headline = _joined(_measure_first(baseline), headline)  # type: ignore[arg-type]
     if conflicts:
         headline = _joined(*conflicts, headline)
 

@@ -576,7 +576,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "missing-knowledge-retrieval",
         "patterns-not-facts",
-        When(failure_mode="missing_knowledge"),
+        When(failure_mode="missing_knowledge", knowledge_in_prompt="no"),
         _t(
             "The failures are missing or wrong facts. Retrieval supplies them; models learn new "
             "facts slowly from fine-tuning, and once learned they make it more prone to hallucinate.",
@@ -584,6 +584,19 @@ RULES: tuple[Rule, ...] = (
         ),
         GEKHMAN_2024,
         scores={RAG: 3, RFT: 1, FT: -3},
+    ),
+    Rule(
+        "missing-knowledge-in-prompt",
+        "patterns-not-facts",
+        When(failure_mode="missing_knowledge", knowledge_in_prompt="yes"),
+        _t(
+            "The failures are missing or wrong facts, and the documents that hold them fit in the "
+            "prompt: put them there. Models learn new facts slowly from fine-tuning, and once "
+            "learned they make it more prone to hallucinate.",
+            "问题在于事实缺失或错误，而包含这些事实的文档能放进提示：那就放进去。模型通过微调学习新事实很慢，而一旦学会，反而更容易产生幻觉。",
+        ),
+        GEKHMAN_2024,
+        scores={PE: 3, FT: -3, RFT: -1},
     ),
     Rule(
         "nothing-to-retrieve",

@@ -60,7 +60,7 @@ class CostEvidence:
 
     @property
     def break_even(self) -> str:
-        """"fails" when the fine-tuned model is below break-even, "passes", or "unknown"."""
+        """ "fails" when the fine-tuned model is below break-even, "passes", or "unknown"."""
         if self.break_even_accuracy is None or self.fine_tuned_accuracy is None:
             return "unknown"
         return "fails" if self.fine_tuned_accuracy < self.break_even_accuracy else "passes"
