@@ -350,8 +350,15 @@ def evidence_of(assessment: Assessment, answers: Mapping[str, Any]) -> decision.
     if assessment.cost_inputs:
         inputs, _ = costs.parse_costs(assessment.cost_inputs)
         if inputs is not None:
-            fact = costs.saving_fact(costs.compute(inputs))
-            cost = decision.CostEvidence(fact.key, fact.sentence)
+            result = costs.compute(inputs)
+            fact = costs.saving_fact(result)
+            # Counting wrong answers: the candidate (the fine-tuned model) against break-even.
+            cost = decision.CostEvidence(
+                fact.key,
+                fact.sentence,
+                break_even_accuracy=result.break_even_accuracy,
+                fine_tuned_accuracy=result.candidate_accuracy,
+            )
     measured = {}
     if assessment.data_profile:
         for question in datasets.QUESTIONS:

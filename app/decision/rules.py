@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from .approaches import FINE_TUNING, Rec
-from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .baseline import measure_baseline
+from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .text import (
     A16Z_LLMFLATION,
     ANYSCALE,

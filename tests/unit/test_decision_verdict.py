@@ -9,9 +9,9 @@ from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import (
     PRINCIPLES,
-    Evidence,
     RULES,
     SOURCES,
+    Evidence,
     Verdict,
     evaluate,
     how_we_decide,
