@@ -191,6 +191,8 @@ _RULES_OF = {
     q: frozenset(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS
 }
 _BY_SIMPLICITY = tuple(_INDEX[a] for a in SIMPLICITY_ORDER)
+# Questions no rule reads (directly or through a fact): changing one never changes the winner.
+_DECIDES_NOTHING = frozenset(q for q in QUESTIONS if not _RULES_OF[q] and q not in _CONTROLS)
 _KEYS = tuple(Rec)
 
 
@@ -221,11 +223,18 @@ def _full_pass(facts: dict[str, object]) -> _Pass:
     return _Pass(facts, fired, points, vetoes)
 
 
-def _rescore(base: _Pass, answers: Mapping[str, Answer], changed: set[str]) -> _Pass:
-    """`base` with `changed` answers taken from `answers`: only the affected rules re-checked."""
+def _rescore(
+    base: _Pass,
+    answers: Mapping[str, Answer],
+    changed: set[str],
+    masked: Mapping[str, Answer] | None = None,
+) -> _Pass:
+    """`base` with `changed` answers taken from `answers`: only the affected rules re-checked.
+    `masked`: applicable_answers(answers), when the caller has it already."""
     for q in list(changed):
         changed.update(_CONTROLS.get(q, ()))
-    masked = applicable_answers(answers)
+    if masked is None:
+        masked = applicable_answers(answers)
     facts = dict(base.facts)
     affected: set[int] = set()
     stale: dict[str, Fact] = {}
@@ -319,16 +328,21 @@ def _what_would_change(
     masked = applicable_answers(answers)
     winner = _INDEX[scored.winner]
     for n, question in enumerate(QUESTIONS):
-        if question in skip:
+        if question in skip or question in _DECIDES_NOTHING:
             continue
+        controls = question in _CONTROLS
         for value in _alternatives(question, answers, scored.facts):
             changed = {**answers, question: value}
-            if any(
+            if controls and any(
                 QUESTIONS[q].kind == "choice" and masked.get(q) == NOT_APPLICABLE
-                for q in not_applicable(answers) - not_applicable(changed)
+                for q in skip - not_applicable(changed)
             ):
                 continue  # it would make a question apply that was left out: we can't say
-            other, effective = _outcome(_rescore(base, changed, {question}), changed)
+            # A question that controls no other keeps every other answer's mask as it was.
+            changed_masked = None if controls else {**masked, question: value}
+            other, effective = _outcome(
+                _rescore(base, changed, {question}, changed_masked), changed
+            )
             if other == winner:
                 continue
             before = effective[winner]
