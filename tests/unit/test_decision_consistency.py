@@ -220,10 +220,6 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         lambda a: a["failure_mode"] == "format" and a["task_type"] == "reasoning",
     ),
     (
-        r"[Ll]arge model is measured at or above the target",
-        lambda a: gap(a) == "meets" and a["synthetic_data"] == "yes",
-    ),
-    (
         r"not measured at your target|not measured at or above your accuracy target",
         lambda a: a["synthetic_data"] == "yes" and gap(a) != "meets",
     ),

@@ -330,7 +330,7 @@ def test_a_saving_that_fails_break_even_counts_against_fine_tuning(
     failing = CostEvidence(case, sentence, break_even / 100, (break_even - short) / 100)
     passing = CostEvidence(case, sentence, break_even / 100, break_even / 100)
     fails, holds = score(answers, Evidence(cost=failing)), score(answers, Evidence(cost=passing))
-    lost = 4 + (3 if case == "fast_payback" else 0)
+    lost = 6 + (3 if case == "fast_payback" else 0)
 
     assert fails.points["fine_tune"] == holds.points["fine_tune"] - lost
     assert "saving-fails-break-even" in fired(answers, Evidence(cost=failing))

@@ -50,6 +50,11 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "reasons",
     ),
     "format-by-schema": ({}, "prompt_engineering", "reasons"),
+    "layout-by-template": (
+        {"task_type": "reasoning", "prompting_effort": "extensive", "baseline_accuracy": 90},
+        "prompt_engineering",
+        "reasons",
+    ),
     "style-prompt-first": ({"task_type": "style"}, "prompt_engineering", "reasons"),
     "explicit-sop-in-prompt": ({"spec_clarity": "explicit"}, "prompt_engineering", "reasons"),
     "tool-use-workflow-first": (

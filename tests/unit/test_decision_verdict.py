@@ -559,7 +559,7 @@ def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
         r.id for principle in PRINCIPLES for r in RULES if r.principle == principle
     ]
     assert all(r.principle.key == p.principle.key for p in page.principles for r in p.rules)
-    assert len(page.invariants) == 5
+    assert len(page.invariants) == 10
     assert page.sources == tuple(SOURCES.values())
     entry = {r.id: r for r in page.rules}["gigo-noisy-data"]
     assert entry.condition.en == "Data quality is “Many errors”"
