@@ -196,7 +196,7 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         lambda a: a["verifiable_outputs"] == "yes",
     ),
     (
-        r"(?<!known to )fit in one prompt|fit in a long-context prompt|"
+        r"(?<!known to )(?<!thousands )fit in one prompt|fit in a long-context prompt|"
         r"[Pp]ut the whole collection in the prompt|"
         r"[Kk]eep your documents in the prompt",
         lambda a: (
