@@ -73,3 +73,20 @@ def test_a_fine_tune_verdict_page_names_its_method_with_sources(client):
         assert section.select_one("h2").get_text(strip=True).endswith(method.label.get(lang))
         assert section.select_one("p").get_text(strip=True) == method.reason.get(lang)
         assert [a["href"] for a in section.select("a.source")] == [s.url for s in method.sources]
+
+
+def test_the_exports_carry_the_method(client):
+    answers = {**{k: REFUND_BOT[k] for k in OLD_KEYS}, "baseline_accuracy": 95}
+    answers.update(baseline_sample_size=400, strongest_model_tried="yes")
+    token = client.post("/api/v1/assessments", json={"title": "Bot", "answers": answers}).json()[
+        "id"
+    ]
+    method = decision.METHODS_BY_KEY["lora_sft"]
+
+    markdown = client.get(f"/a/{token}/export.md?lang=zh").text
+    exported = client.get(f"/a/{token}/export.json?lang=en").json()
+
+    assert f"## 方法：{method.label.zh}" in markdown.splitlines()
+    assert method.reason.zh in markdown
+    assert exported["verdict"]["method"] == "lora_sft"
+    assert exported["verdict"]["method_reason"] == method.reason.en
