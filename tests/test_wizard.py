@@ -85,6 +85,7 @@ def test_next_saves_and_redirects_to_the_following_step(client, app):
         "task_type": "tool_use",
         "task_scope": "narrow",
         "spec_clarity": "implicit",
+        "verifiable_outputs": "partly",
     }
     assert draft.current_step == "accuracy"
     page = html(client.get(f"/d/{token}/task"))
@@ -200,7 +201,7 @@ def test_review_lists_every_answer_with_an_edit_link_per_step(client):
     values = [dd.get_text(strip=True) for dd in page.select(".review-step dd")]
     assert len(values) == len(decision.QUESTIONS)
     assert values[0] == decision.QUESTIONS["task_type"].options[3].label.en
-    assert values[5] == "95%"
+    assert values[list(decision.QUESTIONS).index("baseline_accuracy")] == "95%"
 
 
 def test_finish_stores_answers_verdict_and_rules_version(client, app):

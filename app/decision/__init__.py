@@ -19,6 +19,7 @@ from .baseline import Baseline, wilson_interval
 from .conditions import FACTS, Except, When
 from .engine import evaluate
 from .explain import HowWeDecide, RuleEntry, how_we_decide, rules_document
+from .method import METHODS, METHODS_BY_KEY, Method
 from .questionnaire import (
     NOT_APPLICABLE_WHEN,
     QUESTIONS,
@@ -42,6 +43,8 @@ __all__ = [
     "BASE_SCORES",
     "FACTS",
     "FINE_TUNING",
+    "METHODS",
+    "METHODS_BY_KEY",
     "NOT_APPLICABLE_WHEN",
     "PRINCIPLES",
     "QUESTIONS",
@@ -60,6 +63,7 @@ __all__ = [
     "FieldError",
     "HowWeDecide",
     "InvalidAnswers",
+    "Method",
     "Option",
     "Principle",
     "Question",

@@ -190,9 +190,9 @@ RISKS: tuple[Advice, ...] = (
     _a(
         "risk-retrieval-quality",
         When(recommendation=RETRIEVAL),
-        "Answers are only as good as what retrieval finds. If the right passage is not retrieved, "
-        "no prompt or fine-tune will fix the answer.",
-        "回答的质量取决于检索到的内容。如果没有检索到正确的段落，任何提示或微调都救不了这个回答。",
+        "Answers are only as good as what retrieval finds. If what the answer needs (a passage, a "
+        "file, a table) is not retrieved, no prompt or fine-tune will fix the answer.",
+        "回答的质量取决于检索到的内容。如果没有检索到回答所需的内容（段落、文件或数据表），任何提示或微调都救不了这个回答。",
     ),
     _a(
         "risk-stale-index",

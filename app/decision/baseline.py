@@ -47,9 +47,13 @@ def cases_to_settle(p: float, target: float) -> int | None:
     while low + 1 < high:
         mid = (low + high) // 2
         low, high = (low, mid) if settles(mid) else (mid, high)
-    # Round up to a number people say: 2 significant figures.
+    # Round up to a number people say: 2 significant figures. Rounded successes make "settles"
+    # not quite monotonic in n, so step on until the number said really settles it.
     magnitude = 10 ** max(0, len(str(high)) - 2)
-    return -(-high // magnitude) * magnitude
+    said = -(-high // magnitude) * magnitude
+    while not settles(said):
+        said += magnitude
+    return said
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,6 +191,8 @@ _RULES_OF = {
     q: frozenset(i for i, r in enumerate(RULES) if q in r.when.questions()) for q in QUESTIONS
 }
 _BY_SIMPLICITY = tuple(_INDEX[a] for a in SIMPLICITY_ORDER)
+# Questions no rule reads (directly or through a fact): changing one never changes the winner.
+_DECIDES_NOTHING = frozenset(q for q in QUESTIONS if not _RULES_OF[q] and q not in _CONTROLS)
 _KEYS = tuple(Rec)
 
 
@@ -221,11 +223,18 @@ def _full_pass(facts: dict[str, object]) -> _Pass:
     return _Pass(facts, fired, points, vetoes)
 
 
-def _rescore(base: _Pass, answers: Mapping[str, Answer], changed: set[str]) -> _Pass:
-    """`base` with `changed` answers taken from `answers`: only the affected rules re-checked."""
+def _rescore(
+    base: _Pass,
+    answers: Mapping[str, Answer],
+    changed: set[str],
+    masked: Mapping[str, Answer] | None = None,
+) -> _Pass:
+    """`base` with `changed` answers taken from `answers`: only the affected rules re-checked.
+    `masked`: applicable_answers(answers), when the caller has it already."""
     for q in list(changed):
         changed.update(_CONTROLS.get(q, ()))
-    masked = applicable_answers(answers)
+    if masked is None:
+        masked = applicable_answers(answers)
     facts = dict(base.facts)
     affected: set[int] = set()
     stale: dict[str, Fact] = {}
@@ -319,16 +328,21 @@ def _what_would_change(
     masked = applicable_answers(answers)
     winner = _INDEX[scored.winner]
     for n, question in enumerate(QUESTIONS):
-        if question in skip:
+        if question in skip or question in _DECIDES_NOTHING:
             continue
+        controls = question in _CONTROLS
         for value in _alternatives(question, answers, scored.facts):
             changed = {**answers, question: value}
-            if any(
+            if controls and any(
                 QUESTIONS[q].kind == "choice" and masked.get(q) == NOT_APPLICABLE
-                for q in not_applicable(answers) - not_applicable(changed)
+                for q in skip - not_applicable(changed)
             ):
                 continue  # it would make a question apply that was left out: we can't say
-            other, effective = _outcome(_rescore(base, changed, {question}), changed)
+            # A question that controls no other keeps every other answer's mask as it was.
+            changed_masked = None if controls else {**masked, question: value}
+            other, effective = _outcome(
+                _rescore(base, changed, {question}, changed_masked), changed
+            )
             if other == winner:
                 continue
             before = effective[winner]
@@ -423,8 +437,13 @@ def _names(questions: list[str]) -> Text:
 
 
 def _confidence(
-    scored: Scored, changes: tuple[Change, ...], baseline: Baseline | None
+    scored: Scored,
+    changes: tuple[Change, ...],
+    baseline: Baseline | None,
+    unsized: bool = False,
 ) -> tuple[Confidence, Text]:
+    """`unsized`: a training verdict stands on a baseline whose sample size isn't given, so
+    nobody can tell whether its gap is real; that counts like an open answer."""
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -444,7 +463,7 @@ def _confidence(
             if lead >= CONFIDENCE_MARGINS["medium"]
             else 0
         )
-    unsettled = baseline is not None and baseline.gap == "uncertain"
+    unsettled = (baseline is not None and baseline.gap == "uncertain") or unsized
     if open_questions or unsettled:
         level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
     confidence = _LEVELS[level]
@@ -464,6 +483,12 @@ def _confidence(
                 f"Tied with “{label.en}”, and the simpler approach wins ties.",
                 f"与「{label.zh}」得分相同，平分时选择更简单的做法。",
             )
+    elif unsized and not open_questions:
+        why = Text(
+            "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
+            "target is real: record how many cases it was measured on.",
+            "没有填写基线的样本量，所以无法判断它与目标之间的差距是否真实：请记下它是在多少个案例上测得的。",
+        )
     elif unsettled and not open_questions:
         why = Text(
             "Your baseline was measured on too few cases to tell whether it meets the target.",
@@ -573,13 +598,6 @@ def _measure_first(baseline: Baseline) -> Text:
     )
 
 
-_MEANWHILE_PROMPT = Text(
-    "Until then, keep your best prompt and improve it from its failures.",
-    "在此之前，继续使用你最好的提示，并根据失败案例改进它。",
-)
-_MEANWHILE = Text("Meanwhile:", "在此期间：")
-
-
 # Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
 NOT_LORA = frozenset({"encoder_classifier", "reinforcement_fine_tuning"})
 
@@ -656,7 +674,12 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     w = scored.winner
     changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
-    confidence, confidence_reason = _confidence(scored, changes, baseline)
+    unsized = (
+        w in FINE_TUNING
+        and scored.facts["baseline_gap"] != "unmeasured"
+        and normalized.get("baseline_sample_size") is None
+    )
+    confidence, confidence_reason = _confidence(scored, changes, baseline, unsized)
     if conflicts and confidence == "high":
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 
@@ -718,13 +741,10 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
             room -= advice.id not in KEEP
     unique = kept
 
-    headline = summary(w, normalized, path)
-    if baseline is not None and baseline.gap == "uncertain":
-        headline = (
-            _joined(_measure_first(baseline), _MEANWHILE_PROMPT)
-            if w is Rec.PE
-            else _joined(_measure_first(baseline), _MEANWHILE, headline)
-        )
+    unsettled = baseline is not None and baseline.gap == "uncertain"
+    headline = summary(w, normalized, path, unsettled)
+    if unsettled:
+        headline = _joined(_measure_first(baseline), headline)  # type: ignore[arg-type]
     if conflicts:
         headline = _joined(*conflicts, headline)
 

@@ -13,8 +13,11 @@ from .version import RULES_VERSION
 # The four hard invariants of QUESTIONNAIRE.md, plus purity; each is kept by a veto rule.
 INVARIANTS: tuple[Text, ...] = (
     Text(
-        "Prompting first: if prompting has not been tried, we never recommend fine-tuning.",
-        "提示工程优先：如果还没有尝试过提示工程，我们绝不建议微调。",
+        "Prompting first: if prompting has not been tried, or only a simple prompt, we never "
+        "recommend fine-tuning. The one exception after a simple prompt is distillation: a large "
+        "model already meets the target, and cost, latency or hosting keeps it out of production.",
+        "提示工程优先：如果还没有尝试过提示工程，或只试过简单的提示，我们绝不建议微调。只试过简单提示时唯一的例外是蒸馏："
+        "大模型已经达到目标，但成本、延迟或部署方式让它无法上线。",
     ),
     Text(
         "Fine-tuning teaches patterns, not facts: when the knowledge changes or is live, we "
@@ -27,9 +30,39 @@ INVARIANTS: tuple[Text, ...] = (
         "垃圾进，垃圾出：数据错误很多，或者既没有示例又无法生成示例时，我们绝不建议微调。",
     ),
     Text(
-        "No reasoning by fine-tuning: when a reasoning task fails at reasoning, we never "
-        "recommend fine-tuning.",
-        "推理能力不靠微调：当推理任务恰恰在推理上出错时，我们绝不建议微调。",
+        "No reasoning by fine-tuning on examples: when a task fails at reasoning, we recommend "
+        "fine-tuning only as reinforcement fine-tuning, and only when a program can check every "
+        "answer, prompting is extensive and the strongest model (a reasoning model included) has "
+        "been measured.",
+        "推理能力不靠示例微调：当任务在推理上出错时，我们只会建议强化微调，而且前提是程序能检查每个答案、"
+        "提示工程投入充分、并且已经测过最强的模型（包括推理模型）。",
+    ),
+    Text(
+        "A gap that isn't measured isn't a gap: when the 95% Wilson interval of a baseline "
+        "contains the target (best effort counts as 85%, high as 95%, critical as 99%), we never "
+        "recommend fine-tuning; we say how many cases would settle it.",
+        "没测准的差距不算差距：当基线的 95% Wilson 区间包含目标时（尽力而为按 85%、高按 95%、关键按 99% 计），"
+        "我们绝不建议微调，并说明需要多少个案例才能确定。",
+    ),
+    Text(
+        "The strongest model first: with an accuracy gap and the strongest model you could use "
+        "not measured, we never recommend fine-tuning.",
+        "先试最强的模型：存在准确率差距、而你们能用的最强模型还没测过时，我们绝不建议微调。",
+    ),
+    Text(
+        "A teacher must be good enough: “a larger model can write good examples” counts only when "
+        "that model is measured at or above the target.",
+        "“老师”必须够好：只有当大模型实测达到目标时，“可以用更大的模型生成示例”才算数。",
+    ),
+    Text(
+        "Measured beats claimed: when a dataset check or an eval run contradicts an answer, we "
+        "judge on the measurement, say so first, and never claim high confidence.",
+        "实测胜过声称：当数据集检查或评测记录与答案矛盾时，我们按实测结果判断，首先指出矛盾，且置信度绝不会是“高”。",
+    ),
+    Text(
+        "Costs with wrong answers counted: a saving whose fine-tuned model falls below the "
+        "break-even accuracy counts against fine-tuning, with both figures quoted.",
+        "把错误答案的代价算进成本：如果微调模型低于盈亏平衡准确率，这笔节省就是反对微调的理由，并同时给出两个数字。",
     ),
     Text(
         "The verdict is a pure function of the answers and the rules version: same answers, "

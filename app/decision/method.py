@@ -48,6 +48,8 @@ class Method:
     fits: Callable[[Rec, Mapping[str, object]], bool]
     reason: Text
     sources: tuple[Source, ...]
+    # When it is chosen, in general words, for "How we decide".
+    when: Text
 
 
 def _preference(rec: Rec, facts: Mapping[str, object]) -> bool:
@@ -87,6 +89,10 @@ METHODS: tuple[Method, ...] = (
             "它不需要单独的奖励模型就能从这样的成对数据中学习，通常先在更好的回答上做一小段监督微调。",
         ),
         (RAFAILOV_2023_DPO,),
+        Text(
+            "When the attached dataset holds preferred and rejected answers.",
+            "当附上的数据集包含更好的回答和被拒绝的回答时。",
+        ),
     ),
     Method(
         "distillation",
@@ -100,6 +106,11 @@ METHODS: tuple[Method, ...] = (
             "再用这些输出微调一个小模型，直到它在评测集上达到大模型的水平。",
         ),
         (NG_BATCH_294, OPENAI_DISTILLATION),
+        Text(
+            "When a large model meets the target and cost, latency or hosting keeps it out of "
+            "production.",
+            "当大模型达到目标，但成本、延迟或部署方式让它无法上线时。",
+        ),
     ),
     Method(
         "reinforcement_fine_tuning",
@@ -113,6 +124,11 @@ METHODS: tuple[Method, ...] = (
             "而不是用解题示例做监督微调，后者教会的更多是答案的形式而不是推理本身。",
         ),
         (OPENAI_RFT, DEEPSEEK_R1),
+        Text(
+            "When reasoning fails, a program can check every answer, prompting is extensive and the "
+            "strongest model was measured.",
+            "当推理出错、程序能检查每个答案、提示工程投入充分、并且测过最强的模型时。",
+        ),
     ),
     Method(
         "encoder_classifier",
@@ -126,6 +142,11 @@ METHODS: tuple[Method, ...] = (
             "它在 CPU 上几毫秒就能给出结果，并为每个标签给出可设阈值的概率。",
         ),
         (DEVLIN_2019_BERT,),
+        Text(
+            "When a narrow classification task has more than a thousand labelled examples (not with "
+            "retrieval).",
+            "当范围狭窄的分类任务有一千多条带标注的示例时（不与检索结合）。",
+        ),
     ),
     Method(
         "lora_sft",
@@ -139,6 +160,7 @@ METHODS: tuple[Method, ...] = (
             "成本可控，适配器也便于部署和迁移。",
         ),
         (HU_2021_LORA, NG_BATCH_294),
+        Text("Otherwise.", "其他情况。"),
     ),
 )
 METHODS_BY_KEY: Mapping[str, Method] = MappingProxyType({m.key: m for m in METHODS})

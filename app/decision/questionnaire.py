@@ -31,6 +31,8 @@ Answer = str | int | None
 # Options that are honest "we don't know" answers. They never block; they lower the
 # confidence and add a "find out" step to the verdict.
 UNCERTAIN_KEYS = frozenset({"not_sure", "unsure", "unknown"})
+_UNCERTAIN_OF: dict[str, frozenset[str]] = {}
+_OPTION_KEYS_OF: dict[str, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +61,13 @@ class Question:
 
     @property
     def uncertain_options(self) -> frozenset[str]:
-        return frozenset(o.key for o in self.options if o.key in UNCERTAIN_KEYS)
+        return _UNCERTAIN_OF.get(self.key) or frozenset(
+            o.key for o in self.options if o.key in UNCERTAIN_KEYS
+        )
 
     @property
     def option_keys(self) -> tuple[str, ...]:
-        return tuple(o.key for o in self.options)
+        return _OPTION_KEYS_OF.get(self.key) or tuple(o.key for o in self.options)
 
     def option(self, key: str) -> Option:
         for o in self.options:
@@ -689,6 +693,14 @@ STEPS: tuple[Step, ...] = (
 STEP_KEYS: tuple[str, ...] = tuple(s.key for s in STEPS)
 QUESTIONS: Mapping[str, Question] = MappingProxyType({q.key: q for s in STEPS for q in s.questions})
 QUESTION_ORDER: Mapping[str, int] = MappingProxyType({k: i for i, k in enumerate(QUESTIONS)})
+# Computed once: the engine asks for them tens of thousands of times a second.
+_UNCERTAIN_OF.update(
+    {
+        q.key: frozenset(o.key for o in q.options if o.key in UNCERTAIN_KEYS)
+        for q in QUESTIONS.values()
+    }
+)
+_OPTION_KEYS_OF.update({q.key: tuple(o.key for o in q.options) for q in QUESTIONS.values()})
 
 
 # --- Questions that cannot apply ------------------------------------------------------------

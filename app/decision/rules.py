@@ -462,6 +462,18 @@ RULES: tuple[Rule, ...] = (
         more_sources=(WILLARD_LOUF_2023,),
     ),
     Rule(
+        "layout-by-template",
+        "prompting-first",
+        When(failure_mode="format", task_type="reasoning"),
+        _t(
+            "The answers are right but their layout breaks: a layout is first a job for structured "
+            "outputs or a template your app renders, with no training.",
+            "答案是对的，只是版式会乱：版式问题首先应交给结构化输出或由应用渲染的模板，不需要任何训练。",
+        ),
+        OPENAI_STRUCTURED_OUTPUTS,
+        scores={PE: 3, FT: -2, RFT: -2},
+    ),
+    Rule(
         "style-prompt-first",
         "prompting-first",
         When(
@@ -577,7 +589,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "missing-knowledge-retrieval",
         "patterns-not-facts",
-        When(failure_mode="missing_knowledge"),
+        When(failure_mode="missing_knowledge", knowledge_in_prompt="no"),
         _t(
             "The failures are missing or wrong facts. Retrieval supplies them; models learn new "
             "facts slowly from fine-tuning, and once learned they make it more prone to hallucinate.",
@@ -585,6 +597,19 @@ RULES: tuple[Rule, ...] = (
         ),
         GEKHMAN_2024,
         scores={RAG: 3, RFT: 1, FT: -3},
+    ),
+    Rule(
+        "missing-knowledge-in-prompt",
+        "patterns-not-facts",
+        When(failure_mode="missing_knowledge", knowledge_in_prompt="yes"),
+        _t(
+            "The failures are missing or wrong facts, and the documents that hold them fit in the "
+            "prompt: put them there. Models learn new facts slowly from fine-tuning, and once "
+            "learned they make it more prone to hallucinate.",
+            "问题在于事实缺失或错误，而包含这些事实的文档能放进提示：那就放进去。模型通过微调学习新事实很慢，而一旦学会，反而更容易产生幻觉。",
+        ),
+        GEKHMAN_2024,
+        scores={PE: 3, FT: -3, RFT: -1},
     ),
     Rule(
         "nothing-to-retrieve",
@@ -662,7 +687,7 @@ RULES: tuple[Rule, ...] = (
         When(
             failure_mode="format",
             prompting_effort="extensive",
-            task_type=Except("extraction", "classification", "tool_use"),
+            task_type=Except("extraction", "classification", "tool_use", "reasoning"),
         ),
         _t(
             "The style or format is still inconsistent after extensive prompting: the classic case "
@@ -733,10 +758,10 @@ RULES: tuple[Rule, ...] = (
         _t(
             "What fails is multi-step reasoning, and fine-tuning on examples does not noticeably "
             "improve reasoning: that ability comes from pre-training. Reinforcement fine-tuning "
-            "can, but it needs a program that checks every answer, extensive prompting and a "
-            "measured reasoning model first, and not all three are there yet.",
+            "can, but only with a program that checks every answer, and after prompting and the "
+            "strongest reasoning model have been tried; not all of that is in place yet.",
             "出问题的是多步推理，而用示例微调通常不会明显提升推理能力：这种能力来自预训练。强化微调可以做到，"
-            "但前提是有程序能检查每个答案、已经充分尝试过提示工程、并且测过推理模型，而这三点目前还没有全部满足。",
+            "但前提是有程序能检查每个答案，并且已经尝试过提示工程和最强的推理模型；这些目前还没有全部到位。",
         ),
         KARMINSKI,
         scores={AW: 3},
@@ -1016,7 +1041,7 @@ RULES: tuple[Rule, ...] = (
         When(break_even="fails"),
         _BREAK_EVEN_GENERAL,
         NG_BATCH_294,
-        scores={FT: -4, RFT: -4},
+        scores={FT: -6, RFT: -6},
         reason_for_answers=_fails_break_even,
     ),
     # --- Measure first ----------------------------------------------------------------------

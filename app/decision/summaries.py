@@ -95,7 +95,24 @@ def _join(parts: list[Text]) -> Text:
     )
 
 
-def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
+_MEANWHILE_PROMPT = Text(
+    "Until then, keep your best prompt and improve it from its failures.",
+    "在此之前，继续使用你最好的提示，并根据失败案例改进它。",
+)
+
+
+def summary(
+    rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettled: bool = False
+) -> Text:
+    """The headline. `unsettled`: it follows "Measure first" (the baseline's interval contains
+    the target), so it says what to do meanwhile."""
+    text = _summary(rec, answers, path, unsettled)
+    if unsettled and text is not _MEANWHILE_PROMPT:
+        return Text(f"Meanwhile: {text.en}", f"在此期间：{text.zh}")
+    return text
+
+
+def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettled: bool) -> Text:
     if rec is Rec.FT:
         if answers["failure_mode"] == "format" and answers["task_type"] in STRICT_FORMAT_TASKS:
             return Text(
@@ -257,6 +274,8 @@ def summary(rec: Rec, answers: Mapping[str, Answer], path: str | None) -> Text:
             "check that each output renders before it is shown.",
             "答案是对的，但版式会乱：要修的是版式，不是逻辑。给答案一个固定的模板或结构化输出，给出几个版式示例，并在展示前检查每个输出都能正确渲染。",
         )
+    if answers["prompting_effort"] == "extensive" and unsettled:
+        return _MEANWHILE_PROMPT
     if answers["prompting_effort"] == "extensive":
         return Text(
             "Keep improving the prompt from its failures rather than train: nothing in your answers "

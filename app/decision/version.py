@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import baseline, summaries
+from . import baseline, method, summaries
 from .advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
 from .approaches import SIMPLICITY_ORDER
 from .conditions import FACTS, Fact
@@ -76,6 +76,7 @@ def canonical_rule_data(
         "principles": {k: [p.title.to_dict(), p.invariant] for k, p in PRINCIPLES.items()},
         "summaries": _code(summaries),
         "baseline": _code(baseline),
+        "method": _code(method),
         "warnings": _advice_data(WARNINGS),
         "risks": _advice_data(RISKS),
         "find_out": _advice_data(FIND_OUT),

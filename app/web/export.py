@@ -168,6 +168,7 @@ MD = {
     "source": N_("Source: %(source)s"),
     "warnings": N_("Check these answers"),
     "baseline": N_("Your baseline"),
+    "method": N_("Method: %(method)s"),
     "risks": N_("Risks"),
     "next_steps": N_("Next steps"),
     "changes": N_("What would change the verdict"),
@@ -311,6 +312,16 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
         lines.append(
             f"{n}. {reason['text']}{measured}{p['open']}{t('source', source=sources)}{p['close']}"
         )
+    if verdict.get("method"):
+        lines += [
+            "",
+            f"## {t('method', method=decision.METHODS_BY_KEY[verdict['method']].label.get(lang))}",
+        ]
+        if verdict.get("method_reason"):
+            sources = ", ".join(f"[{citation(s)}]({s['url']})" for s in verdict["method_sources"])
+            p = PUNCTUATION[lang]
+            source = f"{p['open']}{t('source', source=sources)}{p['close']}" if sources else ""
+            lines += ["", f"{verdict['method_reason']}{source}"]
     if verdict["warnings"]:
         lines += ["", f"## {t('warnings')}", "", *(f"- {w}" for w in verdict["warnings"])]
     if verdict.get("baseline"):

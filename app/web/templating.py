@@ -180,6 +180,7 @@ env.globals.update(
     NOT_APPLICABLE_WHEN=decision.NOT_APPLICABLE_WHEN,
     not_applicable=decision.not_applicable,
     APPROACHES=decision.APPROACHES,
+    METHODS=decision.METHODS_BY_KEY,
     CONFIDENCE_LABELS=i18n.CONFIDENCE_LABELS,
     STATUS_LABELS=i18n.STATUS_LABELS,
     CHANGE_KINDS=i18n.CHANGE_KINDS,

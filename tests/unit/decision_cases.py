@@ -137,6 +137,8 @@ BETTER: dict[str, tuple[str, ...]] = {
     "data_diversity": ("clustered", "diverse"),
     "edge_cases": ("no", "yes"),
     "synthetic_data": ("no", "yes"),
+    # Third wave: having measured the strongest model is further along than not.
+    "strongest_model_tried": ("no", "yes"),
 }
 
 

@@ -50,6 +50,11 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "reasons",
     ),
     "format-by-schema": ({}, "prompt_engineering", "reasons"),
+    "layout-by-template": (
+        {"task_type": "reasoning", "prompting_effort": "extensive", "baseline_accuracy": 90},
+        "prompt_engineering",
+        "reasons",
+    ),
     "style-prompt-first": ({"task_type": "style"}, "prompt_engineering", "reasons"),
     "explicit-sop-in-prompt": ({"spec_clarity": "explicit"}, "prompt_engineering", "reasons"),
     "tool-use-workflow-first": (
@@ -92,7 +97,11 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "why_not",
     ),
     "citations-need-retrieval": (
-        {"needs_citations": "yes", "failure_mode": "wrong_decisions", "prompting_effort": "extensive"},
+        {
+            "needs_citations": "yes",
+            "failure_mode": "wrong_decisions",
+            "prompting_effort": "extensive",
+        },
         "rag_and_fine_tune",
         "reasons",
     ),
@@ -368,6 +377,16 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "prompt_engineering",
         "reasons",
     ),
+    "missing-knowledge-in-prompt": (
+        {
+            "task_type": "knowledge_qa",
+            "knowledge_source": "private_stable",
+            "knowledge_volume": "fits_in_prompt",
+            "failure_mode": "missing_knowledge",
+        },
+        "prompt_engineering",
+        "reasons",
+    ),
     "verifiable-reasoning-rft": (
         {
             "task_type": "reasoning",
@@ -402,7 +421,9 @@ RULE_EVIDENCE: dict[str, Evidence] = {
     "cost-pays-back-fast": Evidence(cost=CostEvidence("fast_payback", FIGURES)),
     "cost-saving-too-small": Evidence(cost=CostEvidence("slow_payback", FIGURES)),
     "saving-fails-break-even": Evidence(
-        cost=CostEvidence("fast_payback", FIGURES, break_even_accuracy=0.94, fine_tuned_accuracy=0.9)
+        cost=CostEvidence(
+            "fast_payback", FIGURES, break_even_accuracy=0.94, fine_tuned_accuracy=0.9
+        )
     ),
     "prompting-still-improving": Evidence(prompting_plateaued=False),
 }

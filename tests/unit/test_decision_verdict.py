@@ -9,9 +9,9 @@ from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import (
     PRINCIPLES,
-    Evidence,
     RULES,
     SOURCES,
+    Evidence,
     Verdict,
     evaluate,
     how_we_decide,
@@ -296,8 +296,12 @@ def test_an_open_answer_that_cannot_change_the_verdict_gets_no_find_out_step() -
 # --- Confidence -------------------------------------------------------------------------------
 
 
+# The bot with the size of its baseline recorded: 95% on 400 cases is surely below 99%.
+SIZED_BOT = {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 400}
+
+
 def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
-    verdict = evaluate(CUSTOMER_SERVICE_BOT)
+    verdict = evaluate(SIZED_BOT)
 
     assert verdict.confidence == "high"
     assert verdict.confidence_reason.en == (
@@ -310,7 +314,7 @@ def test_confidence_is_high_for_a_clear_case_without_unknowns() -> None:
 
 
 def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure"})
+    verdict = evaluate({**SIZED_BOT, "data_quality": "unsure"})
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.confidence == "medium"
@@ -329,9 +333,20 @@ def test_two_open_answers_that_could_change_the_verdict_make_confidence_low() ->
 
 
 def test_an_open_answer_that_cannot_change_the_verdict_leaves_confidence_alone() -> None:
-    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "synthetic_data": "unsure"})
+    verdict = evaluate({**SIZED_BOT, "synthetic_data": "unsure"})
 
     assert verdict.confidence == "high"
+
+
+def test_a_fine_tune_on_a_baseline_of_unknown_size_is_not_highly_confident() -> None:
+    # Issue 18: without the sample size nobody can tell whether 95% is really short of 99%.
+    verdict = evaluate(CUSTOMER_SERVICE_BOT)
+
+    assert (verdict.recommendation, verdict.confidence) == ("fine_tune", "medium")
+    assert verdict.confidence_reason.en == (
+        "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
+        "target is real: record how many cases it was measured on."
+    )
 
 
 def test_a_close_call_says_how_close() -> None:
@@ -546,7 +561,7 @@ def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
         r.id for principle in PRINCIPLES for r in RULES if r.principle == principle
     ]
     assert all(r.principle.key == p.principle.key for p in page.principles for r in p.rules)
-    assert len(page.invariants) == 5
+    assert len(page.invariants) == 10
     assert page.sources == tuple(SOURCES.values())
     entry = {r.id: r for r in page.rules}["gigo-noisy-data"]
     assert entry.condition.en == "Data quality is “Many errors”"

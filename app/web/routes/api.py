@@ -38,6 +38,14 @@ def _answer_field(question: decision.Question) -> tuple[Any, Any]:
             Field(None, ge=question.minimum, le=question.maximum, description=description),
         )
     options = tuple(option.key for option in question.options)
+    if question.default is not None:
+        return (
+            Literal[options] | None,
+            Field(  # type: ignore[valid-type]
+                None,
+                description=f"{description} Optional: omitted, it counts as {question.default!r}.",
+            ),
+        )
     if question.key in decision.NOT_APPLICABLE_WHEN:
         key, value = decision.NOT_APPLICABLE_WHEN[question.key]
         return (
