@@ -18,6 +18,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from app import evals
+from app.decision.baseline import cases_to_settle
 from app.evals import stats
 from app.main import create_app
 from app.models import Assessment
@@ -128,17 +129,25 @@ def wilson_real(p: float, n: int) -> tuple[float, float]:
     return (centre - spread) / (1 + Z * Z / n), (centre + spread) / (1 + Z * Z / n)
 
 
+def settles_by_hand(p: float, n: int, target: float) -> bool:
+    """n cases at accuracy p are round(p * n) passes; their interval leaves the target out."""
+    k = round(p * n)
+    low, high = wilson_real(k / n, n)
+    return (high < target) if p < target else (low >= target)
+
+
 def fewest_by_brute_force(p: float, target: float) -> int:
     for n in range(1, 200_000):
-        low, high = wilson_real(p, n)
-        if (high < target) if p < target else (low >= target):
+        if settles_by_hand(p, n, target):
             return n
     raise AssertionError("none")
 
 
 def test_cases_to_tell_the_target_from_the_baseline():
-    """23/25 against 95%: the interval (75.0%-97.8%) holds 95, so the target can't be told apart;
-    the fewest cases at 92% whose interval leaves 95 out is found by brute force here."""
+    """23/25 against 95%: the interval (75.0%-97.8%) holds 95, so the target can't be told apart.
+    The number of cases the report gives is the verdict's own (decision.baseline.cases_to_settle):
+    a round number (two significant figures) that really settles it, at least the fewest found by
+    brute force here and less than a tenth above the next round number past it."""
     rows = [(f"c{i}", ef.PASS, "x") for i in range(23)] + [(f"f{i}", ef.FAIL, "x") for i in (1, 2)]
     report = evals.check([("run", ef.build("csv", rows))])
     by_target = {row["target"]: row for row in report["to_tell"]}
@@ -146,13 +155,26 @@ def test_cases_to_tell_the_target_from_the_baseline():
     # 99 lies above the whole interval (high 97.8%): settled, below it.
     assert [by_target[t]["settled"] for t in (85, 95, 99)] == [False, False, True]
     assert by_target[99]["cases_needed"] is None
+    assert by_target[95]["cases_needed"] == 210  # the fewest is 182; 190 and 200 don't settle
     for target in (85, 95):
-        assert by_target[target]["cases_needed"] == fewest_by_brute_force(0.92, target / 100)
-    # More points, both sides of the target.
-    for p, target in [(0.5, 0.85), (0.97, 0.95), (0.999, 0.99), (0.6, 0.95), (0.9, 0.85)]:
-        assert stats.fewest_cases(p, target) == fewest_by_brute_force(p, target), (p, target)
-    assert stats.fewest_cases(0.95, 0.95) is None
-    assert stats.fewest_cases(0.9499, 0.95) is None  # would take millions of cases
+        assert by_target[target]["cases_needed"] == cases_to_settle(0.92, target / 100)
+    for p, target in [
+        (0.92, 0.85),
+        (0.92, 0.95),
+        (0.5, 0.85),
+        (0.97, 0.95),
+        (0.999, 0.99),
+        (0.6, 0.95),
+        (0.9, 0.85),
+    ]:
+        said, fewest = cases_to_settle(p, target), fewest_by_brute_force(p, target)
+        assert settles_by_hand(p, said, target), (p, target, said)
+        assert fewest <= said, (p, target, said, fewest)
+        assert said == float(f"{said:.2g}") or not settles_by_hand(
+            p, int(float(f"{said:.2g}")), target
+        ), (p, target, said)
+    assert cases_to_settle(0.95, 0.95) is None
+    assert cases_to_settle(0.9499, 0.95) is None  # would take millions of cases
 
 
 # --- The exact McNemar test ---------------------------------------------------------------

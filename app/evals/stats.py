@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from app.decision.baseline import MAX_SAMPLE, Z_95, wilson_interval
+from app.decision.baseline import cases_to_settle, wilson_interval
 
 # A change between two runs is called real below this two-sided p-value.
 ALPHA = 0.05
@@ -25,49 +25,15 @@ def interval(passed: int, graded: int) -> tuple[float, float]:
     return wilson_interval(passed, graded)
 
 
-def wilson_at(p: float, n: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson interval of a proportion `p` measured on `n` cases, p kept as measured (not
-    rounded to a whole number of passes, so the bounds move monotonically with n)."""
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def fewest_cases(p: float, target: float) -> int | None:
-    """The fewest cases at accuracy `p` whose 95% Wilson interval leaves `target` out (both 0-1);
-    None when p equals the target or no number up to MAX_SAMPLE would. The bounds close in on p
-    as n grows, so doubling then bisection finds the fewest."""
-    if p == target:
-        return None
-
-    def tells(n: int) -> bool:
-        low, high = wilson_at(p, n)
-        return high < target if p < target else low >= target
-
-    n = 1
-    while n <= MAX_SAMPLE and not tells(n):
-        n *= 2
-    if n > MAX_SAMPLE:
-        if not tells(MAX_SAMPLE):
-            return None
-        n = MAX_SAMPLE
-    low, high = n // 2, n
-    while low + 1 < high:
-        mid = (low + high) // 2
-        low, high = (low, mid) if tells(mid) else (mid, high)
-    return high
-
-
 def to_tell(accuracy: float, graded: int, low: float, high: float, target: int) -> dict:
     """Whether this run already tells `target` (a percentage) from the baseline, and if not, how
-    many cases at this accuracy would: fewest_cases, exact (not rounded)."""
+    many cases at this accuracy would: the verdict's own number (decision.baseline.cases_to_settle)."""
     goal = target / 100
     settled = high < goal if accuracy < goal else low >= goal
     return {
         "target": target,
         "settled": settled,
-        "cases_needed": None if settled else fewest_cases(accuracy, goal),
+        "cases_needed": None if settled else cases_to_settle(accuracy, goal),
         "graded": graded,
     }
 
