@@ -30,6 +30,7 @@ from app.web.routes import (
     insights,
     manage,
     pages,
+    verdict_tools,
     wizard,
 )
 from app.web.security import SecurityMiddleware
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.health_router)  # first: load balancers call it most
     for module in (pages, access, wizard, assessments, manage, api, costs, datasets, insights):
         app.include_router(module.router)
+    app.include_router(verdict_tools.router)
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
     app.include_router(insights.api_router)

@@ -31,6 +31,7 @@ from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
 from app.web.manage_cookies import forget_new_token, new_manage_token
 from app.web.routes.manage import manage_context
+from app.web.routes.verdict_tools import what_if_change
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
 
@@ -361,9 +362,11 @@ def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) ->
 
 
 @router.post("/a/{token}/revise")
-def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response:
+def revise_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    # From "what if": the one answer changed (q, v), when it is one of the question's answers.
+    change = what_if_change(form)
     try:
-        draft = assessments.revise(db, token)
+        draft = assessments.revise(db, token, change)
     except assessments.NotFound:
         raise HTTPException(404) from None
     response = RedirectResponse(
