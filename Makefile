@@ -38,7 +38,7 @@ test-fast: setup
 		-p no:schemathesis $(PYTEST_ARGS)
 
 system-deps:
-	scripts/system_deps.sh chromium java postgresql
+	scripts/system_deps.sh chromium java postgresql cjk-fonts
 
 setup: deps assets translations
 

@@ -4,7 +4,7 @@
 #     scripts/system_deps.sh NEED...
 #
 # NEED is one of: venv (Python's venv module), chromium (browser tests, screenshots), java (the
-# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots), postgresql (the
+# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots and PDFs), postgresql (the
 # HTTP tests' second database, at TEST_POSTGRES_URL).
 #
 # A missing package is installed when we are root on a machine with apt (Debian, Ubuntu).
@@ -44,7 +44,7 @@ check() {
       ;;
     cjk-fonts)
       compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null ||
-        need fonts-noto-cjk "Chinese text in screenshots"
+        need fonts-noto-cjk "Chinese text in screenshots and the PDF export"
       ;;
     postgresql) ;;  # a service, not a package: started below
     *)

@@ -467,7 +467,7 @@ def _confidence(
         if level == 2:
             why = Text(
                 f"{pts_en} ahead of “{label.en}”, and no open answer could change it.",
-                f"领先「{label.zh}」{margin} 分，且没有尚未确定的答案能改变它。",
+                f"领先「{label.zh}」{margin} 分，且任何待定的答案都改变不了它。",
             )
         else:
             why = Text(

@@ -12,7 +12,15 @@ from app import assessments, comments, decision
 from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web.cost_views import cost_record, cost_view
-from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, STATUS_LABELS, format_when, translate
+from app.web.i18n import (
+    CHANGE_KINDS,
+    CONFIDENCE_LABELS,
+    N_,
+    STATUS_LABELS,
+    format_when,
+    source_title,
+    translate,
+)
 
 
 def verdict_path(request: Request, assessment: Assessment) -> str:
@@ -185,10 +193,11 @@ def change_sentence(change: dict[str, Any], lang: str) -> str:
     return f"{text}{PUNCTUATION[lang]['space']}{approach}"
 
 
-def citation(source: dict[str, Any]) -> str:
+def citation(source: dict[str, Any], lang: str = "en") -> str:
+    title = source_title(source["title"], lang)
     if source.get("author"):
-        return f"{source['author']}, {source['title']} ({source['year']})"
-    return source["title"]
+        return f"{source['author']}, {title} ({source['year']})"
+    return title
 
 
 CHAT = {
@@ -331,7 +340,8 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     ]
     for n, reason in enumerate(verdict["reasons"], 1):
         sources = ", ".join(
-            f"[{citation(s)}]({s['url']})" for s in [reason["source"], *reason["more_sources"]]
+            f"[{citation(s, lang)}]({s['url']})"
+            for s in [reason["source"], *reason["more_sources"]]
         )
         measured = "".join(f" [{m}]" for m in reason.get("measured", []))
         p = PUNCTUATION[lang]

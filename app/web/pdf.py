@@ -170,7 +170,7 @@ def verdict_pdf(assessment: Assessment, lang: str, url: str) -> bytes:
     pdf.items(
         [
             f"{r['text']}{''.join(f' [{m}]' for m in r.get('measured', []))}"
-            f"{p['open']}{t('source', source=', '.join(citation(s) for s in [r['source'], *r['more_sources']]))}{p['close']}"
+            f"{p['open']}{t('source', source=', '.join(citation(s, lang) for s in [r['source'], *r['more_sources']]))}{p['close']}"
             for r in verdict["reasons"]
         ]
     )

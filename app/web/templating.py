@@ -43,6 +43,11 @@ def _localize(context, text: Any) -> str:
 
 
 @pass_context
+def _source_title(context, title: str) -> str:
+    return i18n.source_title(title, context["lang"])
+
+
+@pass_context
 def _datetime(context, value: datetime | None) -> str:
     return i18n.format_when(value, context["lang"])
 
@@ -147,6 +152,7 @@ env.globals.update(
     COST_SOURCES=cost_views.COST_SOURCES,
 )
 env.globals.update(
+    source_title=_source_title,
     static_url=_static_url,
     answer_label=_answer_label,
     question_label=_question_label,
