@@ -38,7 +38,7 @@ test-fast: setup
 		-p no:schemathesis $(PYTEST_ARGS)
 
 system-deps:
-	scripts/system_deps.sh chromium java postgresql cjk-fonts
+	scripts/system_deps.sh chromium java postgresql cjk-fonts pdftotext
 
 setup: deps assets translations
 
