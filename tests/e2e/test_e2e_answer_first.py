@@ -246,4 +246,4 @@ def test_what_if_shows_the_new_verdict_beside_the_current_one_and_saves_a_revisi
     expect(page).to_have_url(re.compile(r"/a/[A-Za-z0-9_-]+$"))
     assert token_of(page, "a") != token
     page.goto(f"/a/{token}")
-    expect(page.locator("h1 .pill.status")).to_have_text("Superseded")
+    expect(page.locator(".title-line .pill.status")).to_have_text("Superseded")
