@@ -64,6 +64,9 @@ def _month(context, value: date) -> str:
 
 
 def _percent(score: float) -> str:
+    """A share as a whole percentage; a share that is there but rounds to 0 reads "<1"."""
+    if 0 < score < 0.005:
+        return "<1"
     return f"{round(score * 100)}"
 
 
