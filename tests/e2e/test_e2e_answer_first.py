@@ -89,6 +89,14 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
         )
         # Every item on one line (their middles within a few pixels of each other).
         assert max(tops) - min(tops) <= 6, tops
+        clipped = page.evaluate(
+            "(() => { const ul = document.querySelector('.site-header nav > ul:last-child');"
+            " const edge = ul.getBoundingClientRect().right;"
+            " return [...ul.querySelectorAll('a, button')]"
+            ".filter(e => e.getBoundingClientRect().right > edge + 1).map(e => e.textContent); })()"
+        )
+        if viewport is DESKTOP:  # nothing hidden in the scrolling strip at 1280
+            assert clipped == [], clipped
         if viewport is PHONE:
             assert height <= 64, height
         else:
