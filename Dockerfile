@@ -29,6 +29,11 @@ ENV PATH=/venv/bin:$PATH \
     DATABASE_URL=sqlite:////data/wizard.db \
     HOST=0.0.0.0 \
     PORT=8000
+# The PDF export embeds Noto Sans CJK (app/web/pdf.py), so Chinese renders in it.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin wizard \
     && mkdir /data && chown wizard /data
 WORKDIR /app

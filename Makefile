@@ -37,7 +37,7 @@ test-fast: setup
 		-p no:schemathesis $(PYTEST_ARGS)
 
 system-deps:
-	scripts/system_deps.sh chromium java postgresql node
+	scripts/system_deps.sh chromium java postgresql node cjk-fonts pdftotext
 
 setup: deps assets translations
 

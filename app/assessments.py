@@ -560,14 +560,19 @@ def create_finished(
     return assessment
 
 
-def revise(db: Database, token: str) -> Assessment:
-    """A new draft, pre-filled from a finished assessment, which itself stays as it was."""
+def revise(db: Database, token: str, change: Mapping[str, Any] | None = None) -> Assessment:
+    """A new draft, pre-filled from a finished assessment, which itself stays as it was; with
+    `change` (from "what if"), those answers changed and the ones that no longer apply cleared."""
     original = get_finished(db, token)
     meta = {"title": original.title, "team": original.team, "notes": original.notes}
+    answers = dict(original.answers)
+    if change:
+        answers.update(change)
+        answers.update(dict.fromkeys(decision.not_applicable(answers)))
     return start_draft(
         db,
         meta,
-        original.answers,
+        answers,
         revised_from_id=original.id,
         step=REVIEW,
         cost_inputs=original.cost_inputs,

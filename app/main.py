@@ -34,6 +34,7 @@ from app.web.routes import (
     owners,
     pages,
     training,
+    verdict_tools,
     wizard,
 )
 from app.web.security import SecurityMiddleware
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         training,
     ):
         app.include_router(module.router)
+    app.include_router(verdict_tools.router)
     app.include_router(costs.api_router)
     app.include_router(datasets.api_router)
     app.include_router(evals.api_router)

@@ -4,9 +4,10 @@
 #     scripts/system_deps.sh NEED...
 #
 # NEED is one of: venv (Python's venv module), chromium (browser tests, screenshots), java (the
-# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots), node (npm, for the
-# front-end assets), postgresql (the HTTP tests' second database, at TEST_POSTGRES_URL: its client
-# is installed, and the server must answer before anything else runs).
+# vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots and the PDF export),
+# pdftotext (reading the PDF export in its tests), node (npm, for the front-end assets),
+# postgresql (the HTTP tests' second database, at TEST_POSTGRES_URL: its client is installed, and
+# the server must answer before anything else runs).
 #
 # A missing package is installed when we are root on a machine with apt (Debian, Ubuntu).
 # Otherwise the script stops at once and prints the exact command to run: never a half-run suite
@@ -45,7 +46,10 @@ check() {
       ;;
     cjk-fonts)
       compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null ||
-        need fonts-noto-cjk "Chinese text in screenshots"
+        need fonts-noto-cjk "Chinese text in screenshots and the PDF export"
+      ;;
+    pdftotext)
+      command -v pdftotext >/dev/null || need poppler-utils "pdftotext to read the PDF export in its tests"
       ;;
     postgresql)
       # The server is a service (started below); its client asks whether it answers, up front.

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from app.assessments import get
 from app.main import create_app
 from app.models import Assessment, DatasetCheck, utcnow
 from app.settings import Settings
@@ -183,9 +184,15 @@ def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
 def test_the_page_is_reachable_from_the_data_step(client):
     token = reach_data_step(client)
     page = html(client.get(f"/d/{token}/data"))
-    link = page.select_one(".dataset-check-link a")
-    assert link["href"].endswith(f"/d/{token}/data/check")  # the token in the path, masked in logs
-    form = html(client.get(link["href"])).select_one("form[data-dataset-check]")
+    # A button of the step's form: the step is saved first, then the check opens for the draft.
+    button = page.select_one(".dataset-check-link button[name=leave]")
+    assert (button["form"], button["value"]) == ("wizard-form", "dataset")
+    response = client.post(f"/d/{token}/data", data={"leave": "dataset", "example_count": "none"})
+    assert response.status_code == 303
+    # The token in the path, masked in logs.
+    assert response.headers["location"].endswith(f"/d/{token}/data/check")
+    assert get(client.app.state.db, token).answers["example_count"] == "none"
+    form = html(client.get(response.headers["location"])).select_one("form[data-dataset-check]")
     assert form["enctype"] == "multipart/form-data" and form["method"] == "post"
     assert form.select_one('input[name="draft"]')["value"] == token
     assert form.select_one('input[type="file"]')["name"] == "file"

@@ -110,7 +110,7 @@ def test_a_viewer_who_revises_and_finishes_makes_a_proposal_and_changes_nothing(
         assert item.get_text(" ", strip=True).startswith("proposed revision v2 ·")
         assert (item.select_one("a") is not None) == linked
         assert page.select_one(".superseded-notice") is None
-        assert page.select_one("#record .status").get_text() == "Accepted"
+        assert page.select_one(".title-line .status").get_text() == "Accepted"
     assert draft not in viewer.get(f"/a/{original}").text
     proposal_page = html(viewer.get(f"/a/{draft}"))
     assert proposal_page.select_one(".proposal-notice strong").get_text() == "Proposed revision."

@@ -113,7 +113,7 @@ def test_an_old_link_says_it_is_superseded_and_links_to_the_newer_version(client
     link = notice.select_one("a.superseded-by")
     assert link["href"] == f"http://testserver/a/{revision}"
     assert link.get_text(strip=True) == "Refund agent · v2"
-    assert page.select_one("#record .status").get_text(strip=True) == "Superseded"
+    assert page.select_one(".title-line .status").get_text(strip=True) == "Superseded"
 
     page = html(client.get(f"/a/{revision}"))
     assert page.select_one("h1").get_text(" ", strip=True) == "Refund agent v2"
@@ -126,11 +126,13 @@ def test_an_old_link_says_it_is_superseded_and_links_to_the_newer_version(client
 
 def test_a_status_change_reaches_a_cached_page(client, app):
     token = finish(client)
-    assert html(client.get(f"/a/{token}")).select_one("#record .status").get_text() == "Proposed"
+    assert (
+        html(client.get(f"/a/{token}")).select_one(".title-line .status").get_text() == "Proposed"
+    )
     set_status(app, token, "accepted")
     page = html(client.get(f"/a/{token}"))
-    assert page.select_one("#record .status").get_text() == "Accepted"
-    assert "status-accepted" in page.select_one("#record .status")["class"]
+    assert page.select_one(".title-line .status").get_text() == "Accepted"
+    assert "status-accepted" in page.select_one(".title-line .status")["class"]
 
 
 def test_for_a_viewer_copy_link_comes_first_and_revise_second(client):
@@ -431,7 +433,7 @@ def test_status_form_without_js_redirects_and_the_page_shows_it(client, app):
     )
     assert event.select_one(".audit-reason").get_text(strip=True) == "Reason: Too costly for Q3"
     page = html(client.get(f"/a/{token}"))
-    assert page.select_one("#record .status").get_text() == "Rejected"
+    assert page.select_one(".title-line .status").get_text() == "Rejected"
 
 
 def test_status_form_refuses_a_reason_too_long(client, app):
@@ -465,6 +467,6 @@ def test_a_reopened_assessment_keeps_the_link_to_its_newer_version(client, app):
     notice = page.select_one(".superseded-notice")
     assert notice.select_one("strong") is None
     assert notice.select_one("a.superseded-by")["href"] == f"http://testserver/a/{revision}"
-    assert page.select_one("#record .status").get_text() == "Accepted"
+    assert page.select_one(".title-line .status").get_text() == "Accepted"
     record = client.get(f"/api/v1/assessments/{original}").json()
     assert (record["status"], record["superseded_by"]["id"]) == ("accepted", revision)

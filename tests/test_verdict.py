@@ -19,6 +19,8 @@ def test_headline_shows_recommendation_confidence_and_summary(client, app):
     verdict = stored_verdict(app, token)
     page = html(client.get(f"/a/{token}"))
     assert page.select_one("h1#verdict-title").get_text(strip=True) == "Refund agent"
+    pill = page.select_one(".title-line h1 + .pill")
+    assert (pill["class"], pill.get_text()) == (["pill", "status", "status-proposed"], "Proposed")
     assert (
         page.select_one(".verdict-recommendation").get_text(strip=True)
         == decision.APPROACHES["fine_tune"].label.en
@@ -33,7 +35,7 @@ def test_headline_shows_recommendation_confidence_and_summary(client, app):
 def test_ranking_is_a_server_rendered_svg_bar_per_approach(client, app):
     token = finish(client)
     verdict = stored_verdict(app, token)
-    rows = html(client.get(f"/a/{token}")).select("ol.ranking li")
+    rows = html(client.get(f"/a/{token}")).select("table.ranking tbody tr")
     assert [r.select_one(".ranking-label").get_text(strip=True) for r in rows] == [
         decision.APPROACHES[e["recommendation"]].label.en for e in verdict["ranking"]
     ]
@@ -76,36 +78,49 @@ def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     page = html(client.get(f"/a/{token}"))
     assert [li.get_text(strip=True) for li in page.select("ol.steps > li")] == verdict["next_steps"]
     assert page.select(".checklist") == []
+    # Answer first: the next steps, what would change it and the ranking are open sections;
+    # the rest folds away.
+    assert [
+        s.select_one("h2")["id"]
+        for s in page.select("article.verdict > section.card, .verdict-grid > section")
+    ][:4] == ["next-heading", "change-heading", "ranking-heading", "share-heading"]
     folds = {
         d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")
     }
     assert folds == {
-        "next-heading": True,
         "plan-heading": False,  # the training plan of a fine-tuning verdict, folded
-        "change-heading": False,
         "risks-heading": False,
-        "ranking-heading": False,
         "answers-heading": False,
         **{f"why-not-{w['recommendation']}": False for w in verdict["why_not"]},
     }
 
 
-def test_what_would_change_shows_five_and_folds_the_rest(client, app):
+def test_what_would_change_shows_three_and_folds_the_rest(client, app):
     token = finish(
         client, answers={**REFUND_BOT, "prompting_effort": "basic", "baseline_accuracy": ""}
     )
     verdict = stored_verdict(app, token)
     changes = verdict["what_would_change"]
     assert len(changes) > 5
-    section = html(client.get(f"/a/{token}")).select_one("details.fold:has(#change-heading)")
+    section = html(client.get(f"/a/{token}")).select_one("section#what-would-change")
     shown = section.select(":scope > ul.changes > li")
     hidden = section.select("details.more ul.changes > li")
-    assert (len(shown), len(hidden)) == (5, len(changes) - 5)
+    assert (len(shown), len(hidden)) == (3, len(changes) - 3)
     for item, change in zip(shown + hidden, changes, strict=True):
         assert item["class"] == ["change", f"change-{change['kind']}"]
         text = item.get_text(" ", strip=True)
         assert decision.QUESTIONS[change["question"]].name.en in text
-        assert text.endswith(decision.APPROACHES[change["recommendation"]].label.en)
+        assert item.select_one("strong").get_text() == (
+            decision.APPROACHES[change["recommendation"]].label.en
+        )
+        # A choice can be tried on the page: "Compare" opens the what-if with that answer.
+        link = item.select_one("a.what-if-link")
+        if isinstance(change["to"], str):
+            assert link["href"] == (
+                f"http://testserver/a/{token}/what-if?q={change['question']}&v={change['to']}"
+            )
+        else:
+            assert link is None
 
 
 def test_why_not_names_the_runner_up_and_what_would_make_it_win(client, app):
@@ -126,17 +141,46 @@ def test_why_not_names_the_runner_up_and_what_would_make_it_win(client, app):
 
 
 def test_copy_summary_is_short_and_carries_the_link(client, app):
+    """Answer, confidence, status, the top three reasons and the first two next steps, each cut
+    to its first sentence or clause, at most 90 words, and the link."""
     token = finish(client)
     verdict = stored_verdict(app, token)
     text = html(client.get(f"/a/{token}")).select_one("textarea#chat-summary-text").get_text()
     lines = text.strip().split("\n")
-    assert lines[0].startswith(
-        f"Refund agent: {decision.APPROACHES['fine_tune'].label.en} (confidence: "
+    label = decision.APPROACHES["fine_tune"].label.en
+    assert lines[0] == (
+        f"Verdict on “Refund agent”: {label} (confidence: {verdict['confidence']}; status: proposed)"
     )
-    assert verdict["confidence_reason"] in lines[0]
-    assert lines[1] == "Why: " + "; ".join(r["text"].rstrip(".") for r in verdict["reasons"][:2])
+    reasons = [r["text"] for r in verdict["reasons"][:3]]
+    steps = verdict["next_steps"][:2]
+    assert lines[1] == "Why:"
+    assert lines[5] == "Next steps:"
+    items = lines[2:5] + lines[6:8]
+    for line, full, number in zip(
+        items, reasons + steps, ["1.", "2.", "3.", "1.", "2."], strict=True
+    ):
+        assert line.split(" ")[0] == number
+        gist = line.removeprefix(number + " ")
+        # Each item is the start of its reason or step, ending in a full stop or an ellipsis.
+        assert gist.endswith((".", "…")), gist
+        assert full.startswith(gist.rstrip(".…")), (gist, full)
+        assert len(gist.split()) >= 5
     assert lines[-1] == f"http://testserver/a/{token}"
-    assert 40 <= len(text.split()) <= 110
+    assert len(lines) == 9
+    assert len(text.split()) <= 90
+
+
+def test_copy_summary_in_chinese_has_full_width_marks_and_fits(client, app):
+    token = finish(client)
+    client.cookies.set("lang", "zh")
+    text = html(client.get(f"/a/{token}")).select_one("textarea#chat-summary-text").get_text()
+    lines = text.strip().split("\n")
+    assert lines[0] == "“Refund agent”的结论：微调模型（置信度：高；状态：提议中）"
+    assert (lines[1], lines[5]) == ("理由：", "下一步：")
+    assert all(line[3:].endswith(("。", "…")) for line in lines[2:5] + lines[6:8])
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = len("".join(ch if ch.isascii() else " " for ch in text).split())
+    assert latin + (han + 1) // 2 <= 90
 
 
 def test_answers_rules_version_and_links(client, app):

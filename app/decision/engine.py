@@ -514,7 +514,7 @@ def _confidence(
             why = Text(
                 f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores}), and no "
                 "open answer could change it.",
-                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores_zh}），且没有尚未确定的答案能改变它。",
+                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores_zh}），且任何待定的答案都改变不了它。",
             )
         else:
             why = Text(

@@ -703,6 +703,33 @@ _UNCERTAIN_OF.update(
 _OPTION_KEYS_OF.update({q.key: tuple(o.key for o in q.options) for q in QUESTIONS.values()})
 
 
+# --- Usual answers ---------------------------------------------------------------------------
+
+# The answer most teams give, where there is one: the wizard marks it and offers to accept all of
+# a step's at once. A question that decides much on its own (the task, the knowledge, the data
+# you have) has none, so it is always answered. "Not sure" is the usual answer where teams rarely
+# know before measuring: it lowers the confidence, never the verdict.
+DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {
+        "task_scope": "narrow",
+        "accuracy_target": "high",
+        "prompting_effort": "basic",
+        "failure_mode": "unknown",
+        "volume": "medium",
+        "latency_need": "interactive",
+        "cost_pressure": "moderate",
+        "hosting": "api_ok",
+        "ml_capacity": "some",
+        "needs_citations": "no",
+        "domain_language": "common",
+        "data_quality": "unsure",
+        "data_diversity": "unsure",
+        "edge_cases": "unsure",
+        "synthetic_data": "unsure",
+    }
+)
+
+
 # --- Questions that cannot apply ------------------------------------------------------------
 
 # A question that cannot apply given another answer is not asked, may be left out, and counts

@@ -13,7 +13,15 @@ from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web import training_views
 from app.web.cost_views import cost_record, verdict_cost_view
-from app.web.i18n import CHANGE_KINDS, CONFIDENCE_LABELS, N_, format_when, translate
+from app.web.i18n import (
+    CHANGE_KINDS,
+    CONFIDENCE_LABELS,
+    N_,
+    STATUS_LABELS,
+    format_when,
+    source_title,
+    translate,
+)
 
 
 def verdict_path(request: Request, assessment: Assessment) -> str:
@@ -174,8 +182,6 @@ MD = {
     "changes": N_("What would change the verdict"),
     "answers": N_("Answers"),
     "notes": N_("Notes"),
-    "chat": N_("%(title)s: %(recommendation)s (confidence: %(confidence)s). %(reason)s"),
-    "chat_why": N_("Why: %(reasons)s"),
 }
 CHANGE_SENTENCES = {
     "unsure": N_("If you find that your %(question)s is “%(to)s”:"),
@@ -217,33 +223,92 @@ def change_sentence(change: dict[str, Any], lang: str) -> str:
     return f"{text}{PUNCTUATION[lang]['space']}{approach}"
 
 
-def citation(source: dict[str, Any]) -> str:
+def citation(source: dict[str, Any], lang: str = "en") -> str:
+    title = source_title(source["title"], lang)
     if source.get("author"):
-        return f"{source['author']}, {source['title']} ({source['year']})"
-    return source["title"]
+        return f"{source['author']}, {title} ({source['year']})"
+    return title
+
+
+CHAT = {
+    "head": N_(
+        "Verdict on “%(title)s”: %(recommendation)s (confidence: %(confidence)s; status: %(status)s)"
+    ),
+    "why": N_("Why:"),
+    "next": N_("Next steps:"),
+}
+# The chat summary's length: at most this many words (Chinese counts two characters a word).
+CHAT_WORDS = 90
+_SENTENCE_END = {"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")}
+_CLAUSE_END = {"en": re.compile(r"(?:: |; | — )"), "zh": re.compile(r"[：；]")}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def summary_words(text: str) -> int:
+    """Words as a reader counts them: Latin words, and a word for every two Chinese characters."""
+    han = len(_CJK.findall(text))
+    latin = len(_CJK.sub(" ", text).split())
+    return latin + (han + 1) // 2
+
+
+def gist(text: str, lang: str, most: int = 16) -> str:
+    """An item's first sentence; its first clause when the sentence is long and the clause is not
+    too short to stand alone. Ends with a full stop."""
+    sentence = _SENTENCE_END[lang].split(text.strip(), maxsplit=1)[0].rstrip(".。!?！？")
+    if summary_words(sentence) > most:
+        clause = _CLAUSE_END[lang].split(sentence, maxsplit=1)[0]
+        if summary_words(clause) >= 5:
+            sentence = clause
+    return sentence.rstrip(",，") + ("。" if lang == "zh" else ".")
+
+
+def shorten(text: str, lang: str) -> str:
+    """`text` less its last word (or two Chinese characters), with an ellipsis."""
+    body = text.rstrip("…").rstrip("。.")
+    if lang == "zh" and _CJK.search(body[-1:]):
+        body = body[:-2]
+    else:
+        body = body.rsplit(" ", 1)[0]
+    return body.rstrip(" ,，、：:；;") + "…"
 
 
 def chat_summary(assessment: Assessment, lang: str, url: str) -> str:
-    """About 80 words for the team chat: the verdict, its confidence and why, the top reasons."""
+    """At most 90 words for the team chat: the answer, its confidence and status, the top three
+    reasons and the first two next steps, each cut to its gist, and the link."""
     verdict = decision.localize(assessment.verdict, lang)
+    head = translate(lang, CHAT["head"]) % {
+        "title": assessment.title.strip(),
+        "recommendation": decision.APPROACHES[verdict["recommendation"]].label.get(lang),
+        "confidence": translate(lang, CONFIDENCE_LABELS[verdict["confidence"]]).lower(),
+        "status": translate(lang, STATUS_LABELS[assessment.status]).lower(),
+    }
+    reasons = [gist(r["text"], lang) for r in verdict["reasons"][:3]]
+    steps = [gist(step, lang) for step in verdict["next_steps"][:2]]
 
-    def t(key: str, **values: Any) -> str:
-        return translate(lang, MD[key]) % values
+    def compose() -> str:
+        lines = [head]
+        if reasons:
+            lines += [
+                translate(lang, CHAT["why"]),
+                *(f"{n}. {r}" for n, r in enumerate(reasons, 1)),
+            ]
+        if steps:
+            lines += [translate(lang, CHAT["next"]), *(f"{n}. {s}" for n, s in enumerate(steps, 1))]
+        return "\n".join([*lines, url])
 
-    head = t(
-        "chat",
-        title=assessment.title,
-        recommendation=decision.APPROACHES[verdict["recommendation"]].label.get(lang),
-        confidence=translate(lang, CONFIDENCE_LABELS[verdict["confidence"]]).lower(),
-        reason=verdict.get("confidence_reason") or "",
-    )
-    separator = "；" if lang == "zh" else "; "
-    reasons = separator.join(r["text"].rstrip(".。") for r in verdict["reasons"][:2])
-    return "\n".join(
-        line
-        for line in (head.strip(), t("chat_why", reasons=reasons) if reasons else "", url)
-        if line
-    )
+    text = compose()
+    while summary_words(text) > CHAT_WORDS:
+        items = [*reasons, *steps]
+        longest = max(range(len(items)), key=lambda i: summary_words(items[i]))
+        if summary_words(items[longest]) <= 4:
+            break
+        shortened = shorten(items[longest], lang)
+        if longest < len(reasons):
+            reasons[longest] = shortened
+        else:
+            steps[longest - len(reasons)] = shortened
+        text = compose()
+    return text
 
 
 def export_filename(title: str, extension: str) -> tuple[str, str]:
@@ -305,7 +370,8 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     ]
     for n, reason in enumerate(verdict["reasons"], 1):
         sources = ", ".join(
-            f"[{citation(s)}]({s['url']})" for s in [reason["source"], *reason["more_sources"]]
+            f"[{citation(s, lang)}]({s['url']})"
+            for s in [reason["source"], *reason["more_sources"]]
         )
         measured = "".join(f" [{m}]" for m in reason.get("measured", []))
         p = PUNCTUATION[lang]

@@ -28,6 +28,14 @@ STATUS_LABELS = {
     "rejected": N_("Rejected"),
     "superseded": N_("Superseded"),
 }
+# Source titles that have a Chinese name of their own; the others are cited as published.
+SOURCE_TITLES = (N_("The Batch, issue 294"),)
+
+
+def source_title(title: str, lang: str) -> str:
+    return translate(lang, title) if title in SOURCE_TITLES else title
+
+
 # The kinds of "what would change" entry, as the verdict labels them.
 CHANGE_KINDS = {
     "unsure": N_("Open answer"),

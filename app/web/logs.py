@@ -16,13 +16,13 @@ TOKEN_IN_PATH = re.compile(
     rf"{_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
 # Two share tokens side by side (/compare/{a}/{b}), and share tokens in the query strings of old
-# /compare links (?a=&b=, ?pick=), which are redirected to that path.
+# /compare links (?a=&b=, ?pick=), which are redirected to that path, and the calculator's ?draft=.
 TOKENS_COMPARED = re.compile(
     rf"({_SLASH}compare{_SLASH})([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}({_SLASH})"
     rf"([A-Za-z0-9_-]{{4}})[A-Za-z0-9_-]{{12,60}}"
 )
 TOKEN_IN_QUERY = re.compile(
-    r"((?:[?&]|%3[fF]|%26)(?:a|b|pick)(?:=|%3[dD]))([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{12,60}"
+    r"((?:[?&]|%3[fF]|%26)(?:a|b|pick|draft)(?:=|%3[dD]))([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{12,60}"
 )
 # A manage token is a password: none of it is kept, wherever it shows (a header echoed in a
 # message, a form field or JSON member quoted in one, a query string).

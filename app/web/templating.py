@@ -43,6 +43,11 @@ def _localize(context, text: Any) -> str:
 
 
 @pass_context
+def _source_title(context, title: str) -> str:
+    return i18n.source_title(title, context["lang"])
+
+
+@pass_context
 def _datetime(context, value: datetime | None) -> str:
     return i18n.format_when(value, context["lang"])
 
@@ -59,6 +64,9 @@ def _month(context, value: date) -> str:
 
 
 def _percent(score: float) -> str:
+    """A share as a whole percentage; a share that is there but rounds to 0 reads "<1"."""
+    if 0 < score < 0.005:
+        return "<1"
     return f"{round(score * 100)}"
 
 
@@ -160,6 +168,7 @@ env.globals.update(
     provider_rows=training_views.provider_rows,
 )
 env.globals.update(
+    source_title=_source_title,
     static_url=_static_url,
     answer_label=_answer_label,
     question_label=_question_label,

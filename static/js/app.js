@@ -5,7 +5,24 @@
     if (region) region.textContent = text;
   };
 
+  // Times rendered in UTC (<time data-local>) shown in the reader's own zone, with its name.
+  const localTimes = (root) => {
+    const lang = document.documentElement.lang || undefined;
+    root.querySelectorAll("time[data-local]").forEach((element) => {
+      const when = new Date(element.dateTime);
+      if (Number.isNaN(when.getTime())) return;
+      const options = element.dataset.local === "date"
+        ? { dateStyle: "long" }
+        : { dateStyle: "long", timeStyle: "short" };
+      const text = new Intl.DateTimeFormat(lang, options).format(when);
+      const zone = element.dataset.local === "date" ? "" : new Intl.DateTimeFormat(lang, { timeZoneName: "short" })
+        .formatToParts(when).find((part) => part.type === "timeZoneName");
+      element.textContent = zone ? `${text} ${zone.value}` : text;
+    });
+  };
+
   const enhance = (root) => {
+    localTimes(root);
     root.querySelectorAll("[data-copy]").forEach((button) => {
       button.hidden = false;
       button.addEventListener("click", async () => {

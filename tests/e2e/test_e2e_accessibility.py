@@ -199,6 +199,16 @@ def static_pages(page: Page, check: Callable[[Page, str], None], empty_url: str)
     for name, token in tokens.items():
         page.goto(f"/a/{token}")
         check(page, f"verdict, {name}")
+    # What if: the form alone, a question chosen, a comparison, and a refused answer.
+    token = next(iter(tokens.values()))
+    page.goto(f"/a/{token}/what-if")
+    check(page, "what if, empty")
+    page.goto(f"/a/{token}/what-if?q=failure_mode")
+    check(page, "what if, a question")
+    page.goto(f"/a/{token}/what-if?q=failure_mode&v=reasoning")
+    check(page, "what if, compared")
+    page.goto(f"/a/{token}/what-if?q=failure_mode&v=nonsense")
+    check(page, "what if, refused")
 
     page.goto("/new")
     check(page, "start")

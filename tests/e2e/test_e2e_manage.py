@@ -124,7 +124,7 @@ def test_invite_a_co_owner_who_changes_the_status_and_the_trail_shows_it(
     # Everyone sees the status on the verdict page.
     reader = open_in(new_context, live_url, lang, javascript=javascript)
     reader.goto(f"/a/{share}")
-    expect(reader.locator("#record .status")).to_have_text(t(lang, "Accepted"))
+    expect(reader.locator(".title-line .status")).to_have_text(t(lang, "Accepted"))
     expect(reader.locator("#record a.manage-link")).to_have_count(0)
 
 

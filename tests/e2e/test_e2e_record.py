@@ -44,7 +44,7 @@ def test_an_old_link_says_superseded_and_leads_to_the_newer_version_by_keyboard(
     title = f"rec{uuid.uuid4().hex[:8]}"
     original = create_finished(page.request, title, CUSTOMER_SERVICE_BOT)
     page.goto(f"/a/{original}")
-    expect(page.locator("#record .status")).to_have_text(t(lang, "Proposed"))
+    expect(page.locator(".title-line .status")).to_have_text(t(lang, "Proposed"))
     expect(page.locator(".superseded-notice")).to_have_count(0)
 
     revision = revise_and_finish(page, original, lang)
@@ -54,7 +54,7 @@ def test_an_old_link_says_superseded_and_leads_to_the_newer_version_by_keyboard(
     page.goto(f"/a/{original}")
     notice = page.locator(".superseded-notice")
     expect(notice).to_contain_text(t(lang, "Superseded."))
-    expect(page.locator("#record .status")).to_have_text(t(lang, "Superseded"))
+    expect(page.locator(".title-line .status")).to_have_text(t(lang, "Superseded"))
     link = notice.locator("a.superseded-by")
     expect(link).to_have_text(f"{title} · v2")
     tab_to(page, "a.superseded-by")
@@ -178,7 +178,7 @@ def test_an_owner_changes_the_status_on_the_manage_view_by_keyboard(
     revision = revise_and_finish(page, original, lang)
     # The verdict page: the status, and for owners one link to the manage view.
     expect(page.locator("#record-status")).to_have_count(0)
-    expect(page.locator("#record .status")).to_have_text(t(lang, "Proposed"))
+    expect(page.locator(".title-line .status")).to_have_text(t(lang, "Proposed"))
     tab_to(page, "#record a.manage-link")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/a/{revision}/manage$"))
@@ -194,12 +194,12 @@ def test_an_owner_changes_the_status_on_the_manage_view_by_keyboard(
     )
     expect(page.locator("#record-status")).to_have_value("accepted")
     page.goto(f"/a/{revision}")
-    expect(page.locator("#record .status")).to_have_text(t(lang, "Accepted"))
+    expect(page.locator(".title-line .status")).to_have_text(t(lang, "Accepted"))
 
     # A reader with only the link sees the status, and no control.
     reader = open_in(new_context, live_url, lang, javascript=javascript)
     reader.goto(f"/a/{revision}")
-    expect(reader.locator("#record .status")).to_have_text(t(lang, "Accepted"))
+    expect(reader.locator(".title-line .status")).to_have_text(t(lang, "Accepted"))
     expect(reader.locator("#record a.manage-link")).to_have_count(0)
     reader.goto(f"/assessments?q={title}&status=accepted")
     expect(reader.locator("#results .row-title")).to_have_text([f"{title} v2"])

@@ -27,7 +27,8 @@ def verdict_snapshot(page: Page) -> dict[str, object]:
         "reasons": page.locator("ol.reasons > li").all_inner_texts(),
         # The answers sit in a folded section: read them whether it is open or not.
         "answers": [
-            t.strip() for t in page.locator(".answers-grid dl.answers dd").all_text_contents()
+            t.strip()
+            for t in page.locator(".answers-grid dl.answers dd .answer-value").all_text_contents()
         ],
     }
 

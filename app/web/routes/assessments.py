@@ -32,6 +32,7 @@ from app.web.export import (
 from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
 from app.web.manage_cookies import new_manage_token
+from app.web.routes.verdict_tools import what_if_change
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
 from app.web.verdict_cache import page_request, page_url
@@ -362,9 +363,11 @@ def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) ->
 
 
 @router.post("/a/{token}/revise")
-def revise_assessment(request: Request, token: str, db: DatabaseDep) -> Response:
+def revise_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
+    # From "what if": the one answer changed (q, v), when it is one of the question's answers.
+    change = what_if_change(form)
     try:
-        draft = assessments.revise(db, token)
+        draft = assessments.revise(db, token, change)
     except assessments.NotFound as error:
         raise missing(error) from None
     response = RedirectResponse(

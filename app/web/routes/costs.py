@@ -82,6 +82,14 @@ def draft_for(db: Any, token: str | None) -> Any:
     return None if draft.is_finished else draft
 
 
+def draft_numbers(draft: Any) -> dict[str, str] | None:
+    """The cost numbers a draft saved, as the calculator's form values; None if it has none."""
+    if draft is None or not draft.cost_inputs:
+        return None
+    inputs, _ = costs.parse_costs(draft.cost_inputs)
+    return None if inputs is None else costs.form_values(inputs)
+
+
 def render_calculator(
     request: Request,
     values: dict[str, str],
@@ -154,7 +162,10 @@ def show_calculator(request: Request, db: DatabaseDep, lang: LangDep) -> Respons
     else:
         values = calculator_values(params)
     if not params.get("calculate") and costs.form_is_empty(values):
-        return render_calculator(request, values, draft=draft)
+        stored = draft_numbers(draft)
+        if stored is None:
+            return render_calculator(request, values, draft=draft)
+        values = stored  # opened from a wizard step: the numbers it saved
     inputs, errors = costs.parse_form(values, costs.price_table())
     if errors:
         return render_calculator(

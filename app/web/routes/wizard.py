@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import assessments, costs, decision
+from app.decision.questionnaire import DEFAULTS
 from app.models import Assessment
 from app.web import htmx, i18n
 from app.web.cookies import set_cookie
@@ -89,6 +90,9 @@ def render_wizard(
             "returning": assessment.current_step == assessments.REVIEW,
             # The form that the progress bar and the language switch submit, so leaving saves.
             "save_form": None if page == assessments.REVIEW else WIZARD_FORM,
+            "usual": DEFAULTS,
+            # The header's and the step's links out, as buttons that save this form first.
+            "leave_names": LEAVE_TO,
             **context,
         },
         status_code=status_code,
@@ -98,32 +102,74 @@ def render_wizard(
 
 
 WIZARD_FORM = "wizard-form"
+# The button that accepts the usual answer of every question left open on a step, and goes on.
+USUAL = "defaults"
+
+
+def with_usual_answers(step: str, answers: dict[str, str]) -> dict[str, str]:
+    """The step's answers, each question left open that has a usual answer given it."""
+    skipped = decision.not_applicable(answers)
+    filled = dict(answers)
+    for q in STEP_BY_KEY[step].questions:
+        if q.key in DEFAULTS and q.key not in skipped and not (answers.get(q.key) or "").strip():
+            filled[q.key] = DEFAULTS[q.key]
+    return filled
 
 
 @dataclass(frozen=True)
 class Leaving:
     """How a posted wizard form asks to go: the button pressed, read off the form's fields."""
 
-    nav: str  # "next" | "back" | "review"
+    nav: str  # "next" | "back" | "review" | "defaults" (next, with the usual answers)
     goto: str | None  # a page of the progress bar
     lang: str | None  # the language switch
+    leave: str | None = None  # a link out of the wizard (LEAVE_TO): the header, the calculator
 
     @property
     def partial(self) -> bool:
         """Leaving sideways keeps what is valid and what is typed; only going on insists."""
-        return self.nav == "back" or self.goto is not None or self.lang is not None
+        return (
+            self.nav == "back"
+            or self.goto is not None
+            or self.lang is not None
+            or self.leave is not None
+        )
 
 
 def leaving(form: dict[str, str]) -> Leaving:
     nav = form.pop("nav", "next")
     goto = form.pop("goto", None)
     lang = form.pop("switch_lang", None)
+    leave = form.pop("leave", None)
     form.pop("asked", None)
     return Leaving(
-        nav if nav in ("next", "back", "review") else "next",
+        nav if nav in ("next", "back", "review", USUAL) else "next",
         goto if goto in (*assessments.PROGRESS, DETAILS) else None,
         lang if lang in i18n.LANGUAGES else None,
+        leave if leave in LEAVE_TO else None,
     )
+
+
+# Where a link out of a wizard page may go once the page is saved: a route's name (never a URL
+# from the form, so no open redirect). The dataset check keeps the draft, to attach its report.
+LEAVE_TO = {
+    "home": "show_home",
+    "start": "show_start",
+    "history": "show_history",
+    "insights": "show_insights",
+    "calculator": "show_calculator",
+    "how": "show_how_we_decide",
+    "dataset": "show_draft_dataset_check",
+}
+
+
+def leave_url(request: Request, token: str, where: str) -> str:
+    """Where a link out of the wizard goes, once the step is saved: the dataset check of this
+    draft, the calculator with this draft's numbers (it reads them from the draft), or a page."""
+    if where == "dataset":
+        return str(request.url_for(LEAVE_TO[where], token=token))
+    url = str(request.url_for(LEAVE_TO[where]))
+    return f"{url}?draft={token}" if where == "calculator" else url
 
 
 def left_to(request: Request, token: str, how: Leaving, here: str, onward: str) -> Response:
@@ -134,6 +180,9 @@ def left_to(request: Request, token: str, how: Leaving, here: str, onward: str) 
         response: Response = htmx.client_redirect(url) if htmx.is_htmx(request) else see_other(url)
         set_cookie(request, response, i18n.LANG_COOKIE, how.lang, max_age=365 * 24 * 3600)
         return response
+    if how.leave is not None:
+        url = leave_url(request, token, how.leave)
+        return htmx.client_redirect(url) if htmx.is_htmx(request) else see_other(url)
     if how.goto is not None:
         return see_other(step_url(request, token, how.goto))
     if how.nav == "back":
@@ -291,10 +340,10 @@ def save_step(
         raise HTTPException(404)
     token = draft.share_token
     how = leaving(form)
-    answers = form
+    answers = with_usual_answers(step, form) if how.nav == USUAL else form
     cost_form = None
     if step == COST_STEP:
-        answers = {k: v for k, v in form.items() if not k.startswith(COST_PREFIX)}
+        answers = {k: v for k, v in answers.items() if not k.startswith(COST_PREFIX)}
         if form.get(COST_PREFIX + "present"):
             cost_form = {k: v for k, v in form.items() if k.startswith(COST_PREFIX)}
     # Questions this answer makes apply that the form did not show (without JavaScript, the
@@ -316,7 +365,12 @@ def save_step(
         raise HTTPException(404) from None
     if errors:
         return render_wizard(
-            request, saved, step, status_code=422, values=form, errors=field_errors(errors, lang)
+            request,
+            saved,
+            step,
+            status_code=422,
+            values={**form, **answers},
+            errors=field_errors(errors, lang),
         )
     if unasked and not how.partial:
         return see_other(step_url(request, token, step, more=True))
