@@ -757,14 +757,21 @@ def test_a_draft_opens_the_calculator_with_its_numbers_and_takes_them_back(clien
     token = to_cost_step(client)
     assert client.post(f"/d/{token}/cost", data=cost_step_form()).status_code == 303
     step = html(client.get(f"/d/{token}/cost"))
-    link = step.select_one("#cost-open-calculator")["href"]
-    params = parse_qs(urlsplit(link).query)
-    assert params["draft"] == [token]
-    assert params["requests_per_day"] == ["100000"] and params["current.accuracy"] == ["97"]
-    # The calculator shows the draft's numbers, computed; change one, carry them back.
-    page = html(client.get(link + "&calculate=1"))
+    # A button of the step's form: the step is saved first, then the calculator opens for it.
+    button = step.select_one("#cost-open-calculator")
+    assert (button.name, button["name"], button["value"]) == ("button", "leave", "calculator")
+    left = client.post(f"/d/{token}/cost", data={**cost_step_form(), "leave": "calculator"})
+    assert left.status_code == 303
+    link = left.headers["location"]
+    assert parse_qs(urlsplit(link).query) == {"draft": [token]}
+    # The calculator shows the draft's numbers, computed, with a stable link to them; change
+    # one, carry them back.
+    page = html(client.get(link))
     assert page.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
     assert page.select_one("#cost-from-draft") is not None
+    params = parse_qs(urlsplit(page.select_one("#cost-permalink")["href"]).query)
+    assert params["draft"] == [token]
+    assert params["requests_per_day"] == ["100000"] and params["current.accuracy"] == ["97"]
     changed = {k: v[0] for k, v in params.items() if k != "draft"}
     changed["requests_per_day"] = "50000"
     page = html(client.get("/costs?" + urlencode({**changed, "draft": token, "calculate": "1"})))

@@ -93,7 +93,7 @@ def test_everyone_sees_status_and_version_but_no_status_control(client):
     client.cookies.clear()  # now a viewer who only has the link
     page = html(client.get(f"/a/{token}"))
     record = page.select_one("#record")
-    assert record.select_one(".status").get_text(strip=True) == "Proposed"
+    assert page.select_one(".title-line .status").get_text(strip=True) == "Proposed"
     assert record.select_one(".record-line .version").get_text(strip=True) == "v1"
     assert page.select_one("#record-status") is None
     assert page.select_one(".superseded-notice") is None

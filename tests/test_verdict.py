@@ -80,9 +80,11 @@ def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     assert page.select(".checklist") == []
     # Answer first: the next steps, what would change it and the ranking are open sections;
     # the rest folds away.
+    # (A warning about the answers, when there is one, comes just before them.)
     assert [
         s.select_one("h2")["id"]
         for s in page.select("article.verdict > section.card, .verdict-grid > section")
+        if s.select_one("h2")["id"] != "warnings-heading"
     ][:4] == ["next-heading", "change-heading", "ranking-heading", "share-heading"]
     folds = {
         d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")
@@ -175,7 +177,8 @@ def test_copy_summary_in_chinese_has_full_width_marks_and_fits(client, app):
     client.cookies.set("lang", "zh")
     text = html(client.get(f"/a/{token}")).select_one("textarea#chat-summary-text").get_text()
     lines = text.strip().split("\n")
-    assert lines[0] == "“Refund agent”的结论：微调模型（置信度：高；状态：提议中）"
+    level = {"high": "高", "medium": "中", "low": "低"}[stored_verdict(app, token)["confidence"]]
+    assert lines[0] == f"“Refund agent”的结论：微调模型（置信度：{level}；状态：提议中）"
     assert (lines[1], lines[5]) == ("理由：", "下一步：")
     assert all(line[3:].endswith(("。", "…")) for line in lines[2:5] + lines[6:8])
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")

@@ -86,6 +86,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
     if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
+    request = page_request(request)  # only the query parameters the page reads, on every path
     new_token = new_manage_token(request)
     if new_token is not None and manage.holds(db, found.decision_id, new_token):
         # A key just made waits for this browser on the manage view (shown there once): the
@@ -106,7 +107,6 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
             response.headers.update(headers)
             comment_drafts.forget(request, response)
             return response
-    request = page_request(request)
     cache = request.app.state.verdict_cache
     neighbours = (found.original, found.successor)
     page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
