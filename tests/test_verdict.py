@@ -78,14 +78,15 @@ def test_next_steps_are_a_numbered_list_and_the_rest_folds_away(client, app):
     page = html(client.get(f"/a/{token}"))
     assert [li.get_text(strip=True) for li in page.select("ol.steps > li")] == verdict["next_steps"]
     assert page.select(".checklist") == []
-    # Answer first: the next steps, what would change it and the ranking are open sections;
+    # Answer first: the next steps, what would change it and the ranking are open sections, then
+    # the method (the plan after it);
     # the rest folds away.
     # (A warning about the answers, when there is one, comes just before them.)
     assert [
         s.select_one("h2")["id"]
         for s in page.select("article.verdict > section.card, .verdict-grid > section")
         if s.select_one("h2")["id"] != "warnings-heading"
-    ][:4] == ["next-heading", "change-heading", "ranking-heading", "share-heading"]
+    ][:4] == ["next-heading", "change-heading", "ranking-heading", "method-heading"]
     folds = {
         d.select_one("summary h2")["id"]: d.has_attr("open") for d in page.select("details.fold")
     }
