@@ -596,6 +596,10 @@ def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, l
         assert li.select_one("strong").get_text() == threshold.label.get(lang)
         assert li.select_one("a.source")["href"] == threshold.source.url
     table = costs.price_table()
+    # The table itself has a page of its own, linked from here.
+    link = section.select_one("#prices + p a")
+    assert link["href"] == "http://testserver/costs/prices"
+    section = html(client.get(f"/costs/prices?lang={lang}")).select_one("section#prices")
     rows = [r for r in section.select(".price-table tbody tr") if r.select_one("a")]
     offered = [m for _tier, models in table.by_tier() for m in models]
     assert [r.select_one("a").get_text() for r in rows] == [m.label for m in offered]

@@ -69,7 +69,8 @@ MEDIUM_BOTH = {
     "knowledge_source": "private_changing",
 }
 VERDICTS = {
-    "fine-tune, high": CUSTOMER_SERVICE_BOT,
+    # High confidence needs the baseline's sample size (without it, medium at most).
+    "fine-tune, high": {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 1000},
     "RAG, high": PRODUCT_SPECS_QA,
     "improve data, high": NOISY_CLAIMS,
     "fix the data, low, warnings": LOW_CONFIDENCE_DATA,

@@ -174,6 +174,12 @@ def show_calculator(request: Request, db: DatabaseDep, lang: LangDep) -> Respons
     return render_calculator(request, values, view=cost_views.cost_view(inputs), draft=draft)
 
 
+@router.get("/costs/prices", response_class=HTMLResponse)
+def show_price_table(request: Request) -> Response:
+    """The dated price table: its own page, so "How we decide" stays light."""
+    return render(request, "costs/prices.html", {"prices": costs.price_table()})
+
+
 @router.post("/costs", response_class=HTMLResponse)
 async def calculate_costs(request: Request, db: DatabaseDep, lang: LangDep) -> Response:
     """The figures on the same page (older forms and scripts post here; the page's form GETs)."""
