@@ -6,7 +6,6 @@ files together pass the limit, before the rest is read: memory stays below the l
 sent. Nothing is written to disk. Small form fields are kept, up to FIELD_BYTES each.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from python_multipart.exceptions import MultipartParseError
@@ -14,7 +13,14 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
 from app.evals import MAX_RUNS
-from app.web.uploads import FIELD_BYTES, FORM_OVERHEAD, MAX_FIELDS, UploadProblem, megabytes
+from app.web.uploads import (
+    FIELD_BYTES,
+    FORM_OVERHEAD,
+    MAX_FIELDS,
+    MultipartParts,
+    UploadProblem,
+    megabytes,
+)
 
 FILE_FIELDS = ("file", "previous")
 
@@ -36,47 +42,19 @@ def _file_name(raw: bytes) -> str:
     return "".join(c for c in name if c.isprintable())[:200]
 
 
-class _Form:
+class _Form(MultipartParts):
     def __init__(self, max_bytes: int) -> None:
+        super().__init__()
         self.max_bytes = max_bytes
         self.upload = EvalUpload()
-        self.header_field = b""
-        self.headers: dict[bytes, bytes] = {}
-        self.name = ""
         self.file_name = ""
-        self.value = bytearray()
         self.is_file = False
         self.file_bytes = 0
         self.file_parts = 0
         self.empty_files = 0
 
-    def callbacks(self) -> dict[str, Callable[..., None]]:
-        return {
-            "on_part_begin": self.part_begin,
-            "on_header_field": self.header_name,
-            "on_header_value": self.header_value,
-            "on_header_end": self.header_end,
-            "on_headers_finished": self.headers_finished,
-            "on_part_data": self.part_data,
-            "on_part_end": self.part_end,
-        }
-
-    def part_begin(self) -> None:
-        self.headers, self.header_field, self.value = {}, b"", bytearray()
-
-    def header_name(self, data: bytes, start: int, end: int) -> None:
-        self.header_field += data[start:end]
-
-    def header_value(self, data: bytes, start: int, end: int) -> None:
-        key = self.header_field.lower()
-        self.headers[key] = self.headers.get(key, b"") + data[start:end]
-
-    def header_end(self) -> None:
-        self.header_field = b""
-
     def headers_finished(self) -> None:
-        _, options = parse_options_header(self.headers.get(b"content-disposition", b""))
-        self.name = options.get(b"name", b"").decode("utf-8", "replace")
+        options = self.disposition()
         self.is_file = self.name in FILE_FIELDS and b"filename" in options
         self.file_name = _file_name(options.get(b"filename", b"")) if self.is_file else ""
         if self.is_file:

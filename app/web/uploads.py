@@ -75,23 +75,17 @@ def megabytes(limit: int) -> str:
     return f"{limit / 1024 / 1024:g} MB"
 
 
-class _Form:
-    """The multipart parser's callbacks: gathers fields, hands the file's data on."""
+class MultipartParts:
+    """python-multipart's streaming callbacks for one part's headers, shared by the upload forms
+    (this one and the eval check's): a subclass says what to do once a part's headers are in
+    (`headers_finished`, with `disposition()`), with its data (`part_data`) and at its end
+    (`part_end`)."""
 
     def __init__(self) -> None:
-        self.upload = Upload()
         self.header_field = b""
         self.headers: dict[bytes, bytes] = {}
         self.name = ""
         self.value = bytearray()
-        self.in_file = False
-        self.file_started = False
-        self.file_ended = False
-        self.pieces: list[bytes] = []
-        self.in_eval = False
-        self.eval_started = False
-        self.eval_ended = False
-        self.eval_pieces: list[bytes] = []
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         return {
@@ -117,9 +111,39 @@ class _Form:
     def header_end(self) -> None:
         self.header_field = b""
 
-    def headers_finished(self) -> None:
+    def disposition(self) -> dict[bytes, bytes]:
+        """The part's Content-Disposition options; sets `name` from them."""
         _, options = parse_options_header(self.headers.get(b"content-disposition", b""))
         self.name = options.get(b"name", b"").decode("utf-8", "replace")
+        return options
+
+    def headers_finished(self) -> None:
+        raise NotImplementedError
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        raise NotImplementedError
+
+    def part_end(self) -> None:
+        raise NotImplementedError
+
+
+class _Form(MultipartParts):
+    """The multipart parser's callbacks: gathers fields, hands the file's data on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.upload = Upload()
+        self.in_file = False
+        self.file_started = False
+        self.file_ended = False
+        self.pieces: list[bytes] = []
+        self.in_eval = False
+        self.eval_started = False
+        self.eval_ended = False
+        self.eval_pieces: list[bytes] = []
+
+    def headers_finished(self) -> None:
+        options = self.disposition()
         if self.name == FILE_FIELD and not self.file_started:
             self.in_file = self.file_started = True
             filename = options.get(b"filename", b"").decode("utf-8", "replace")
