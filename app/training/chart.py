@@ -6,8 +6,9 @@ One row per candidate and GPU: a bar to the expected value, a whisker from low t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from app.costs.chart import nice_ceiling  # one rule for round axis ends
 
 WIDTH = 360
 LEFT, RIGHT, TOP = 8, 12, 8
@@ -49,32 +50,10 @@ class RangeChart:
     axis_y: float
 
 
-def nice_top(value: float) -> tuple[float, float]:
-    """A round axis end at or above `value` and a tick step dividing it into 4-5."""
-    if value <= 0:
-        return 1.0, 0.25
-    magnitude = 10 ** math.floor(math.log10(value))
-    for factor, step in (
-        (1, 0.25),
-        (1.5, 0.5),
-        (2, 0.5),
-        (2.5, 0.5),
-        (3, 1),
-        (4, 1),
-        (5, 1),
-        (6, 2),
-        (8, 2),
-        (10, 2.5),
-    ):
-        if value <= factor * magnitude * (1 + 1e-9):
-            return factor * magnitude, step * magnitude
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def build(items: list[dict]) -> RangeChart:
     """`items`: {"key", "label", "low", "expected", "high", "limit" (or None)}."""
     top_value = max([i["high"] for i in items] + [i["limit"] or 0 for i in items] + [0])
-    top, step = nice_top(top_value)
+    top, step = nice_ceiling(top_value)
     plot = WIDTH - LEFT - RIGHT
 
     def x(value: float) -> float:
