@@ -1,5 +1,6 @@
 """Migrations build the schema from nothing, match the models, and run both ways."""
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ def empty_database(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"wizard_migrations_{tmp_path.name[-8:].replace('-', '_').lower()}"
+    # Unique per test: xdist runs tests side by side, and tmp_path names end alike.
+    name = f"wizard_migrations_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))

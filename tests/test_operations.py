@@ -28,9 +28,13 @@ def test_not_ready_when_a_migration_is_missing(database_url: str, settings: Sett
     config.attributes["configure_logging"] = False
     command.downgrade(config, "-1")
     app = create_app(settings)
-    with TestClient(app) as client:
-        response = client.get("/readyz")
-    app.state.db.dispose()
+    try:
+        with TestClient(app) as client:
+            response = client.get("/readyz")
+    finally:
+        app.state.db.dispose()
+        # The PostgreSQL database is shared by the tests of this run: put the migration back.
+        command.upgrade(config, "head")
     assert response.status_code == 503
     body = response.json()
     assert body["reason"] == "migrations"

@@ -119,8 +119,12 @@ def test_make_test_runs_lint_and_every_test_and_ci_runs_make_test():
     makefile = (ROOT / "Makefile").read_text()
     prerequisites = re.search(r"^test: (.*)$", makefile, re.MULTILINE).group(1).split()
     assert prerequisites == ["system-deps", "setup", "lint"]
-    # The whole suite: no marker selection, no ignored folder, the browser required.
+    # The whole suite, the browser required, no ignored folder: the two marker selections are
+    # complements (everything but slow, then slow), so together they are every test.
     recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
-    assert recipe == ["\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)"]
+    assert recipe == [
+        '\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)',
+        "\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -m slow $(PYTEST_ARGS)",
+    ]
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"]
     assert ci[-1] == "exec make test"
