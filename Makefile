@@ -23,12 +23,12 @@ run: setup
 	$(BIN)/python -m app.serve
 
 # The whole suite, nothing skipped: what the machine lacks first (installed as root with apt,
-# else the command to run), then lint, then every test, on SQLite and PostgreSQL, in Chromium:
-# one worker per core, then the tests marked slow (live servers, load, memory) one at a time,
-# since they measure the machine.
+# else the command to run), then lint, then every test in Chromium, on SQLite, and on PostgreSQL
+# too where the two differ (marker `storage`): one worker per core, then the few tests marked
+# serial (they time the machine or read a server's memory) one at a time.
 test: system-deps setup lint
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
 
 # The inner loop: unit and HTTP tests on SQLite, a few Hypothesis examples each, one worker per
 # core; no services, about 50 s of CPU in all. The browser and fuzzing modules are not imported.

@@ -1,4 +1,6 @@
-"""Fixtures: every HTTP test runs on a fresh SQLite file and on a fresh PostgreSQL database.
+"""Fixtures: every HTTP test runs on a fresh SQLite file; the tests marked `storage` (where the two
+databases differ: search, locking and concurrency, migrations and triggers, constraints and
+cascades, time and JSON types, backups and copies) run on a fresh PostgreSQL database as well.
 
 `make test` runs everything. `make test-fast` leaves out the tests marked `postgresql`, `slow` and
 `e2e` (pyproject.toml) and loads the Hypothesis profile "fast" registered here.
@@ -71,7 +73,24 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`database_url` is SQLite; a test marked `storage` gets PostgreSQL as a second run. A test
+    (or fixture) that parametrises `database_url` itself is left alone."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if any(
+        "database_url" in marker.args[0]
+        for marker in metafunc.definition.iter_markers("parametrize")
+    ):
+        return
+    storage = metafunc.definition.get_closest_marker("storage") is not None
+    metafunc.parametrize("database_url", BOTH_DATABASES if storage else ["sqlite"], indirect=True)
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
         path = tmp_path / "wizard.db"

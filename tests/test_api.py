@@ -139,6 +139,7 @@ def test_read_unknown_is_404_json(client):
     assert response.json() == {"detail": "Not found"}
 
 
+@pytest.mark.storage
 def test_list_filters_searches_and_pages(client):
     for n in range(3):
         create(client, title=f"Bot {n}")

@@ -134,6 +134,7 @@ def cursors(draw) -> str:
     return encode_cursor(f"{moment.isoformat()}|{ident}")
 
 
+@pytest.mark.storage
 def test_any_cursor_is_answered_without_a_server_error(client):
     @hypothesis.given(cursor=cursors())
     @hypothesis.example(cursor=encode_cursor("2026-01-01T00:00:00+00:00|99999999999999999999"))
@@ -161,6 +162,7 @@ def api(database_url: str):
     app.state.db.dispose()
 
 
+@pytest.mark.storage
 @schema.parametrize()
 @hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
 def test_api_conforms_to_its_schema_and_never_fails(case, api):

@@ -80,6 +80,7 @@ def fresh_sqlite(tmp_path: Path, sqlite_template: Path, name: str = "copy.db") -
     return f"sqlite:///{path}"
 
 
+@pytest.mark.storage
 def test_backup_then_restore_gives_back_every_row(database_url: str, tmp_path: Path) -> None:
     fill(database_url)
     before = rows(database_url)
@@ -97,6 +98,7 @@ def test_backup_then_restore_gives_back_every_row(database_url: str, tmp_path: P
     assert rows(database_url) == before
 
 
+@pytest.mark.storage
 def test_a_backup_never_overwrites_a_file(database_url: str, tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("keep me")

@@ -66,6 +66,7 @@ def json_routes(id_: str) -> list[tuple[str, str, str, str]]:
     ]
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("name,bad", UNSTORABLE_JSON)
 def test_unstorable_text_in_any_json_body_is_422_and_nothing_changes(client, app, made, name, bad):
     id_, manage = made
@@ -103,6 +104,7 @@ def test_the_refusal_is_in_chinese_for_a_chinese_client(client, made):
     assert response.json()["detail"][0]["message"].startswith("无法存储这段文本")
 
 
+@pytest.mark.storage
 def test_a_valid_surrogate_pair_is_an_emoji_and_is_kept(client, made):
     id_, _ = made
     response = client.post(
@@ -150,6 +152,7 @@ FORM_ROUTES = [
 ]
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize(
     "encoded",
     ["Ana%00", "%ED%A0%80", "ok%FF", "Ana&x%00=1"],

@@ -56,6 +56,7 @@ def shown(page) -> list[int]:
     return [int(li["id"].removeprefix("comment-")) for li in page.select("ol.comment-list > li")]
 
 
+@pytest.mark.storage
 def test_the_verdict_page_shows_the_newest_fifty_then_earlier_pages_without_js(client, app):
     token = finish(client)
     ids = add_comments(app, token, 120)
@@ -105,6 +106,7 @@ def test_bad_pages_are_refused(client, app):
     assert client.get(f"/a/{'x' * 43}/comments").status_code == 404
 
 
+@pytest.mark.storage
 def test_thousands_of_comments_make_a_page_no_bigger_than_fifty(client, app):
     token = finish(client)
     add_comments(app, token, 50)
@@ -156,6 +158,7 @@ def test_the_cache_is_bounded_in_bytes(database_url):
 # --- /insights ---------------------------------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_teams_are_grouped_in_the_database_top_twelve_and_the_rest(client, app):
     rng = random.Random(21)
     teams = {f"Team {n:02d}": rng.randint(1, 9) for n in range(40)}
@@ -192,6 +195,7 @@ def test_insights_are_reused_for_a_few_seconds_then_counted_again(database_url):
         app.state.db.dispose()
 
 
+@pytest.mark.storage
 def test_insights_without_a_search_are_under_the_statement_timeout(database_url):
     app = create_app(
         Settings(database_url=database_url, search_timeout=0.001, insights_cache_seconds=0)

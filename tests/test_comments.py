@@ -68,6 +68,7 @@ def test_a_comment_is_stored_returned_and_listed_in_the_json_and_on_the_page(cli
     assert html(page).select_one("#comments-heading").get_text(" ", strip=True) == "Comments (1)"
 
 
+@pytest.mark.storage
 def test_comments_are_listed_oldest_first(client, token):
     for author in ("First", "Second", "Third"):
         assert post(client, token, {"author": author, "text": "x"}).status_code == 201
@@ -292,6 +293,7 @@ def seconds_to(end, moment) -> int:
     return max(1, math.ceil((end - moment).total_seconds()))
 
 
+@pytest.mark.storage
 def test_one_address_gets_429_after_its_comments_per_minute(client, app, token):
     for n in range(comments.PER_ADDRESS):
         assert post(client, token, {"author": "Ana", "text": f"#{n}"}).status_code == 201
@@ -316,6 +318,7 @@ def test_one_address_gets_429_after_its_comments_per_minute(client, app, token):
     assert stored_comments(app) == comments.PER_ADDRESS
 
 
+@pytest.mark.storage
 def test_the_count_starts_afresh_after_a_minute(app, client, token):
     from datetime import timedelta
 
@@ -332,6 +335,7 @@ def test_the_count_starts_afresh_after_a_minute(app, client, token):
     assert stored_comments(app) == comments.PER_ADDRESS + 1
 
 
+@pytest.mark.storage
 def test_one_assessment_takes_a_bounded_number_of_comments_from_many_addresses(app, client, token):
     db = app.state.db
     note = comments.CommentIn("Ana", "hi")
@@ -357,6 +361,7 @@ def test_cross_site_comment_posts_are_refused(client, app, token, headers):
     assert stored_comments(app) == 0
 
 
+@pytest.mark.storage
 def test_stale_address_counts_are_swept_by_later_comments(app, client, token, monkeypatch):
     from datetime import timedelta
 

@@ -539,6 +539,7 @@ def api_answers():
     return {**REFUND_BOT, "baseline_accuracy": 95}
 
 
+@pytest.mark.storage
 def test_api_assessment_stores_costs_and_returns_them(client, app):
     response = client.post(
         "/api/v1/assessments", json={"title": "Costed", "answers": api_answers(), "costs": EXAMPLE}

@@ -49,6 +49,7 @@ def test_writes_begin_immediate_and_reads_do_not(sqlite_db):
     assert statements[0] == "BEGIN"
 
 
+@pytest.mark.storage
 def test_timestamps_are_utc_on_both_backends(database_url):
     db = Database(database_url)
     draft = assessments.start_draft(db, {"title": "t"})
@@ -59,6 +60,7 @@ def test_timestamps_are_utc_on_both_backends(database_url):
     db.dispose()
 
 
+@pytest.mark.storage
 def test_naive_datetimes_are_refused(database_url):
     db = Database(database_url)
     with pytest.raises(Exception, match="naive datetime"):
@@ -74,6 +76,7 @@ def test_naive_datetimes_are_refused(database_url):
     db.dispose()
 
 
+@pytest.mark.storage
 def test_offsets_are_converted_to_utc(database_url):
     db = Database(database_url)
     eastern = timezone(timedelta(hours=8))

@@ -326,6 +326,7 @@ def test_progress_is_404_for_an_unknown_check(client):
     assert client.get("/datasets/progress/" + "a" * 32).status_code == 404
 
 
+@pytest.mark.storage
 def test_a_check_changes_no_draft_and_keeps_only_its_profile_for_a_day(client, app):
     token = reach_data_step(client)
     before = stored(app, token).answers
@@ -451,6 +452,7 @@ def test_findings_download_as_csv_with_line_numbers(client, app):
     assert client.get("/datasets/checks/" + "z" * 32 + "/duplicates.csv").status_code == 404
 
 
+@pytest.mark.storage
 def test_a_profile_with_nul_and_control_characters_is_stored_clean(client, app):
     token = reach_data_step(client)
     data = files.jsonl(

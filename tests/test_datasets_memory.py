@@ -17,7 +17,7 @@ import pytest
 
 from bench.uvicorn_process import Server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # server memory, read from /proc
 
 LIMIT = 20 * 1024 * 1024  # APP_MAX_UPLOAD_BYTES's default
 MB = 1024 * 1024

@@ -1,5 +1,6 @@
 """Deleting an assessment: nothing of it is left in any table, the history, search or the counts."""
 
+import pytest
 from sqlalchemy import inspect, text
 
 from app import assessments, comments
@@ -36,6 +37,7 @@ def comment_on(app, token: str, author: str) -> None:
     comments.add(app.state.db, token, comments.CommentIn(author, "a remark"), "192.0.2.1")
 
 
+@pytest.mark.storage
 def test_a_deleted_assessment_leaves_no_row_in_any_table(client, app):
     before = rows_per_table(app)
     token = finish(client, title="Short-lived refund agent", team="Support")
@@ -68,6 +70,7 @@ def test_a_deleted_assessment_leaves_no_row_in_any_table(client, app):
     assert after["comments"] == [] and after["assessments"] == []
 
 
+@pytest.mark.storage
 def test_a_deleted_assessment_leaves_the_history_search_counts_and_api(client, app):
     kept = finish(client, title="Kept specs bot", answers=PRODUCT_SPECS)
     gone = finish(client, title="Gone refund agent")
@@ -93,6 +96,7 @@ def test_a_cached_verdict_page_answers_404_once_deleted(client, app):
     assert client.get(f"/a/{token}").status_code == 404
 
 
+@pytest.mark.storage
 def test_a_revision_keeps_its_content_and_loses_only_the_link(client, app):
     original = finish(client, title="Original")
     response = client.post(f"/a/{original}/revise")

@@ -74,6 +74,7 @@ def bearer(password: str) -> dict[str, str]:
 # --- 1. Password guessing through the API is throttled like the sign-in form ------------------
 
 
+@pytest.mark.storage
 def test_bearer_guesses_are_throttled_and_share_the_count_with_the_form(guarded):
     with guarded() as client:
         # The real user signed in from this browser last week: it holds a device cookie.
@@ -108,6 +109,7 @@ def test_bearer_guesses_are_throttled_and_share_the_count_with_the_form(guarded)
         assert client.post("/sign-in", data={"password": PASSWORD}).status_code == 303
 
 
+@pytest.mark.storage
 def test_the_throttle_is_shared_by_every_worker(guarded):
     worker_a, worker_b = guarded(), guarded()
     with worker_a, worker_b:
@@ -117,6 +119,7 @@ def test_the_throttle_is_shared_by_every_worker(guarded):
         assert worker_a.get("/api/v1/assessments", headers=bearer("guess")).status_code == 429
 
 
+@pytest.mark.storage
 def test_rotating_user_agents_neither_dodges_the_throttle_nor_adds_rows(guarded, database_url):
     with guarded() as client:
         statuses = [
@@ -133,6 +136,7 @@ def test_rotating_user_agents_neither_dodges_the_throttle_nor_adds_rows(guarded,
     engine.dispose()
 
 
+@pytest.mark.storage
 def test_a_right_password_does_not_count_as_a_failure(guarded):
     with guarded() as client:
         for _ in range(10):
@@ -143,6 +147,7 @@ def test_a_right_password_does_not_count_as_a_failure(guarded):
         assert client.get("/api/v1/assessments", headers=bearer("guess")).status_code == 429
 
 
+@pytest.mark.storage
 @pytest.mark.slow  # a live server
 def test_a_burst_of_bearer_guesses_at_two_live_workers_gets_five_checked(tmp_path, database_url):
     """The review sent 5,000 guesses in 1.6 s. Each wrong one is counted under a row lock before
@@ -294,6 +299,7 @@ def test_oversized_headers_get_431_before_anything_reads_them(client):
 
 
 @pytest.mark.slow  # a live server
+@pytest.mark.serial  # times /healthz while the header arrives
 def test_a_27_mb_header_does_not_hold_the_live_server(tmp_path):
     with live_server(tmp_path, args=AS_DEPLOYED) as base:
         port = int(base.rsplit(":", 1)[1])
@@ -352,6 +358,7 @@ def test_searches_with_nothing_to_look_for_are_refused(client, query):
     )
 
 
+@pytest.mark.storage
 def test_searches_without_a_trigram_word_look_at_the_newest_only(client, app):
     finish(client, title="A-B test")
     finish(client, title="ab c")
@@ -366,6 +373,7 @@ def test_searches_without_a_trigram_word_look_at_the_newest_only(client, app):
     assert titles == ["ab c"]
 
 
+@pytest.mark.storage
 def test_long_phrases_are_bounded_and_still_exact(client):
     long_title = "x" * 40 + " refund agent"
     finish(client, title=long_title)
@@ -377,6 +385,7 @@ def test_long_phrases_are_bounded_and_still_exact(client):
     )
 
 
+@pytest.mark.storage
 def test_statements_past_their_deadline_are_stopped(database_url):
     db = Database(database_url)
     slow = (
@@ -395,6 +404,7 @@ def test_statements_past_their_deadline_are_stopped(database_url):
     db.dispose()
 
 
+@pytest.mark.storage
 def test_a_search_stopped_at_its_deadline_answers_a_friendly_503(database_url):
     """On PostgreSQL, a search held up (here by a table lock another transaction holds) is
     stopped by statement_timeout; on SQLite, the review's crafted long phrase against crafted
@@ -430,6 +440,7 @@ def test_a_search_stopped_at_its_deadline_answers_a_friendly_503(database_url):
     app.state.db.dispose()
 
 
+@pytest.mark.storage
 def test_pool_waits_are_bounded_and_answer_503(database_url):
     app = create_app(Settings(database_url=database_url, pool_timeout=0.2))
     held = [app.state.db.engine.connect() for _ in range(15)]  # pool_size 5 + max_overflow 10
@@ -616,6 +627,7 @@ def test_control_characters_cannot_forge_lines_in_the_markdown_export(client, ap
     assert "Team: Ops  \\# Owned  " in markdown
 
 
+@pytest.mark.storage
 @pytest.mark.slow  # a live server
 def test_finishing_cannot_race_step_posts(tmp_path, database_url):
     """The review changed a finished assessment in 2 of 140 rounds of step POSTs racing /finish."""
@@ -733,6 +745,7 @@ def test_head_is_answered_wherever_get_is(client):
 
 
 @pytest.mark.slow  # a live server
+@pytest.mark.serial  # times the body timeout
 def test_a_stalled_body_gets_408(tmp_path):
     with live_server(tmp_path, env={"APP_BODY_TIMEOUT": "1"}) as base:
         port = int(base.rsplit(":", 1)[1])

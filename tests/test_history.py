@@ -1,5 +1,7 @@
 """The history: finished assessments only, newest first, searchable, filterable, paged by cursor."""
 
+import pytest
+
 from app import assessments, decision
 from tests.helpers import PRODUCT_SPECS, REFUND_BOT, finish, html, start, vary
 
@@ -23,6 +25,7 @@ def test_empty_state(client):
     assert page.select_one(".empty a[href$='/new']") is not None
 
 
+@pytest.mark.storage
 def test_lists_finished_newest_first_and_not_drafts(client):
     finish(client, title="First")
     finish(client, title="Second", answers=PRODUCT_SPECS)
@@ -36,6 +39,7 @@ def test_lists_finished_newest_first_and_not_drafts(client):
     assert tally[decision.APPROACHES["improve_data"].label.en] == 0
 
 
+@pytest.mark.storage
 def test_search_by_title_or_team_case_insensitively(client):
     finish(client, title="Refund agent", team="Support")
     finish(client, title="Spec answers", team="Product docs", answers=PRODUCT_SPECS)
@@ -49,6 +53,7 @@ def test_search_by_title_or_team_case_insensitively(client):
     assert empty.select_one(".empty strong").get_text() == "Nothing matches."
 
 
+@pytest.mark.storage
 def test_filter_by_recommendation(client):
     finish(client, title="A")
     finish(client, title="B", answers=PRODUCT_SPECS)
@@ -58,6 +63,7 @@ def test_filter_by_recommendation(client):
     assert titles(client.get("/assessments", params={"recommendation": "magic"})) == ["B", "A"]
 
 
+@pytest.mark.storage
 def test_keyset_pagination(client, app):
     for n in range(25):
         assessments.create_finished(

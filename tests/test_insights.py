@@ -64,6 +64,7 @@ def table(page, chart: str) -> dict[str, dict[str, int]]:
     }
 
 
+@pytest.mark.storage
 def test_json_counts_by_month_team_recommendation_and_confidence(client, seeded):
     response = client.get("/api/v1/insights")
     assert response.status_code == 200
@@ -125,6 +126,7 @@ def test_html_tables_carry_the_same_numbers(client, seeded):
     assert [t.get_text() for t in month_bars] == ["1", "3", "0", "1"]
 
 
+@pytest.mark.storage
 def test_filters_by_recommendation_and_search(client, seeded):
     body = client.get("/api/v1/insights", params={"recommendation": "rag"}).json()
     assert body["total"] == 2 and body["recommendations"]["rag"] == 2
@@ -149,12 +151,14 @@ def test_filters_by_recommendation_and_search(client, seeded):
     assert response.json()["detail"][0]["field"] == "recommendation"
 
 
+@pytest.mark.storage
 def test_a_short_search_uses_the_history_window(client, seeded):
     # Two characters: no trigram, so the history's short-search path (the newest rows) serves it.
     body = client.get("/api/v1/insights", params={"q": "v2"}).json()
     assert body["total"] == 1 and body["months"] == [{"month": "2026-01", **counts(1, 0)}]
 
 
+@pytest.mark.storage
 def test_teams_past_the_limit_are_counted_together(client, seeded, monkeypatch):
     monkeypatch.setattr(insights, "TEAM_LIMIT", 1)
     body = client.get("/api/v1/insights").json()
@@ -177,6 +181,7 @@ def test_empty_states(client):
     }
 
 
+@pytest.mark.storage
 def test_nothing_matches(client, seeded):
     page = html(client.get("/insights", params={"q": "nothing like it"}))
     assert page.select("table") == []

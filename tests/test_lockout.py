@@ -46,6 +46,7 @@ def throttle_keys(database_url: str) -> list[str]:
     return keys
 
 
+@pytest.mark.storage
 @pytest.mark.slow  # a live server
 def test_the_reviews_attack_leaves_the_real_user_in_on_the_first_try(tmp_path, database_url):
     several = database_url.startswith("postgresql")
@@ -146,6 +147,7 @@ def test_the_reviews_attack_leaves_the_real_user_in_on_the_first_try(tmp_path, d
     assert throttle_keys(database_url) == ["account"] + [f"address:{a}" for a in ATTACKERS]
 
 
+@pytest.mark.storage
 def test_rows_expire_on_any_password_check_not_only_on_counted_ones(database_url):
     db = Database(database_url)
     try:
@@ -163,6 +165,7 @@ def test_rows_expire_on_any_password_check_not_only_on_counted_ones(database_url
         db.dispose()
 
 
+@pytest.mark.storage
 def test_a_trusted_device_that_guesses_becomes_untrusted(database_url):
     db = Database(database_url)
     try:
@@ -181,6 +184,7 @@ def test_a_trusted_device_that_guesses_becomes_untrusted(database_url):
         db.dispose()
 
 
+@pytest.mark.storage
 def test_the_account_wide_key_never_refuses_the_right_password(database_url):
     db = Database(database_url)
     try:

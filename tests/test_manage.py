@@ -164,6 +164,7 @@ def test_decisions_without_keys_are_managed_only_when_signed_in(client, app):
     assert (found.share_token, actor) == (body["id"], manage.SESSION)
 
 
+@pytest.mark.storage
 def test_an_expired_link_is_unknown_except_to_its_managers(client, app):
     body = create(client).json()
     with app.state.db.write() as session:
@@ -249,6 +250,7 @@ def rotate(client, share_token: str, manage_token: str | None):
     return client.post(f"/api/v1/assessments/{share_token}/rotate", headers=headers)
 
 
+@pytest.mark.storage
 def test_rotate_gives_a_new_link_and_the_old_one_is_gone_at_once(client, app):
     body = create(client).json()
     old = body["id"]
@@ -301,6 +303,7 @@ def test_manage_actions_without_the_right_token_answer_as_an_unknown_id(client, 
     assert client.get(f"/a/{body['id']}").status_code == 200
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("days", [7, 30, 90])
 def test_expiry_is_set_in_days_and_the_link_dies_when_it_passes(client, app, days):
     body = create(client).json()
@@ -336,6 +339,7 @@ def test_expiry_is_set_in_days_and_the_link_dies_when_it_passes(client, app, day
         assert gone.content == also.content.replace(replaced["id"].encode(), body["id"].encode())
 
 
+@pytest.mark.storage
 def test_expiry_never_clears_it(client, app):
     body = create(client).json()
     headers = {"X-Manage-Token": body["manage_token"]}
@@ -372,6 +376,7 @@ def test_a_bad_expiry_is_refused_with_422_and_nothing_changes(client, app, paylo
     assert row(app, body["id"]).share_expires_at is None
 
 
+@pytest.mark.storage
 def test_an_expired_link_can_be_rotated_by_its_manager_and_the_new_one_works(client, app):
     body = create(client).json()
     with app.state.db.write() as session:
@@ -385,6 +390,7 @@ def test_an_expired_link_can_be_rotated_by_its_manager_and_the_new_one_works(cli
     assert client.get(f"/a/{new}").status_code == 200
 
 
+@pytest.mark.storage
 def test_rotating_keeps_an_expiry_still_to_come(client, app):
     body = create(client).json()
     headers = {"X-Manage-Token": body["manage_token"]}

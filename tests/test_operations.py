@@ -16,12 +16,14 @@ from app.settings import ROOT, Settings, normalise_database_url
 UNREACHABLE = "postgresql+psycopg://wizard:s3cret-pw@127.0.0.1:9/wizard"
 
 
+@pytest.mark.storage
 def test_ready_when_the_database_is_at_the_newest_migration(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ready"
 
 
+@pytest.mark.storage
 def test_not_ready_when_a_migration_is_missing(database_url: str, settings: Settings) -> None:
     config = Config(str(ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url

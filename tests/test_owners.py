@@ -181,6 +181,7 @@ def test_the_api_accepts_proposals_only_for_owners(client, viewer, app):
 # --- 2. One decision, one set of owners ----------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_invite_a_co_owner_who_changes_the_status_then_revoke(client, colleague, app):
     original = finish(client)
     key = invite(client, original, "Ana (tech lead)")
@@ -248,6 +249,7 @@ def test_an_invite_needs_a_label(client, app):
         assert len(session.scalars(select(ManageKey)).all()) == 1
 
 
+@pytest.mark.storage
 def test_keys_through_the_api(client, app):
     body = create(client).json()
     other = create(client).json()
@@ -457,6 +459,7 @@ def test_a_signed_in_session_is_named_on_the_trail(database_url):
     app.state.db.dispose()
 
 
+@pytest.mark.storage
 def test_retention_takes_a_decisions_keys_and_trail_with_its_last_version(client, app):
     from datetime import timedelta
 
@@ -478,6 +481,7 @@ def test_retention_takes_a_decisions_keys_and_trail_with_its_last_version(client
     assert (keys, events) == ([decision], [decision])
 
 
+@pytest.mark.storage
 def test_a_bulk_seeded_assessment_gets_its_first_co_owner_from_a_signed_in_user(database_url):
     from app import history
     from tests.helpers import REFUND_BOT

@@ -3,6 +3,7 @@ them; the history and the API filtered by status, with counts of that status."""
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from app import assessments, decision, manage
@@ -46,6 +47,7 @@ def test_a_new_assessment_is_proposed_version_1_without_links(client):
     )
 
 
+@pytest.mark.storage
 def test_finishing_a_revision_supersedes_the_original_both_ways(client, app):
     original = finish(client, title="Refund agent")
     draft = client.post(f"/a/{original}/revise").headers["location"].split("/")[-2]
@@ -72,6 +74,7 @@ def test_finishing_a_revision_supersedes_the_original_both_ways(client, app):
     assert client.get(f"/a/{original}/export.json").json()["superseded_by"]["id"] == draft
 
 
+@pytest.mark.storage
 def test_versions_count_along_the_line_and_siblings_supersede_with_the_newest(client):
     v1 = finish(client)
     v2 = revise_and_finish(client, v1)
@@ -205,6 +208,7 @@ def test_history_rows_show_version_status_and_time(client, app):
     assert newest.strftime("%-I:%M") in time.get_text()
 
 
+@pytest.mark.storage
 def test_history_filters_by_status_with_counts_of_that_status(client, app):
     seed_statuses(client, app)
     everything = client.get("/assessments")
@@ -247,6 +251,7 @@ def test_history_status_filter_as_htmx_fragment(client, app):
     assert response.headers["vary"].startswith("HX-Request")
 
 
+@pytest.mark.storage
 def test_counts_follow_status_changes_and_pages_keep_the_filter(client, app):
     for n in range(3):
         token = finish(client, title=f"Run {n}")
@@ -267,6 +272,7 @@ def test_counts_follow_status_changes_and_pages_keep_the_filter(client, app):
     assert ([i["title"] for i in following["items"]], following["next_cursor"]) == (["Run 0"], None)
 
 
+@pytest.mark.storage
 def test_api_list_filters_by_status(client, app):
     tokens = seed_statuses(client, app)
     body = client.get("/api/v1/assessments", params={"status": "superseded"}).json()

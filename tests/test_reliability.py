@@ -14,7 +14,7 @@ import pytest
 
 from app.settings import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # load and kill -9 timings
 
 
 def run_script(name: str, *args: str, timeout: float = 180) -> tuple[int, dict, str]:

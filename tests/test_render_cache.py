@@ -59,6 +59,7 @@ def changed_value(column, other_id: int) -> object:
     raise AssertionError(f"no test value for column {column.key} ({python_type}): add one")
 
 
+@pytest.mark.storage
 def test_every_write_to_any_column_moves_the_version(client, app):
     first, second = create(client).json(), create(client).json()
     other_id = row(app, second["id"]).id

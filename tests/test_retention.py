@@ -3,6 +3,7 @@ deleted, by `make purge` (python -m app.purge) and at start-up, with all that ha
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
@@ -37,6 +38,7 @@ def make_history(client, app) -> None:
     start(client, title="Fresh draft")
 
 
+@pytest.mark.storage
 def test_retention_deletes_finished_assessments_older_than_the_setting_and_stale_drafts(
     client, app
 ):
@@ -48,6 +50,7 @@ def test_retention_deletes_finished_assessments_older_than_the_setting_and_stale
     assert client.get("/api/v1/assessments").json()["counts"]["fine_tune"] == 1
 
 
+@pytest.mark.storage
 def test_without_the_setting_only_stale_drafts_are_deleted(client, app):
     make_history(client, app)
     report = purge.purge(app.state.db, None)
@@ -55,6 +58,7 @@ def test_without_the_setting_only_stale_drafts_are_deleted(client, app):
     assert titles(app) == ["Old", "Middle", "Recent", "Paused draft", "Fresh draft"]
 
 
+@pytest.mark.storage
 def test_a_purged_assessment_takes_its_comments_and_leaves_search_and_counts(client, app):
     token = finish(client, title="Purged refund agent")
     comments.add(app.state.db, token, comments.CommentIn("Ana", "old news"), "192.0.2.1")

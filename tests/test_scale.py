@@ -15,7 +15,7 @@ from app.models import Assessment
 from bench.seed import realistic_items, seed
 from tests.helpers import PRODUCT_SPECS, REFUND_BOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.storage]
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

