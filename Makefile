@@ -16,7 +16,7 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NOT_SOURCE := .* ._ node_modules data static docs tests bench migrations locales
 
-.PHONY: run test test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-evals bench-insights lighthouse screenshots clean
+.PHONY: run test coverage test-fast system-deps setup deps assets translations migrate extract-messages lint purge backup restore copy-db bench seed bench-http bench-history bench-reliability bench-search-dos bench-dataset bench-evals bench-insights lighthouse screenshots clean
 
 # Settings, a free port and the database are checked first (one line each if not), then migrations.
 run: setup
@@ -29,6 +29,13 @@ run: setup
 test: system-deps setup lint
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
+
+# `make test` under coverage: the lines of app/ no test runs, per file, and build/coverage.json.
+# (Code run only in a live server's own process is not counted.)
+coverage: system-deps setup
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" --cov=app --cov-report= $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m serial --cov=app --cov-append \
+		--cov-report=term-missing:skip-covered --cov-report=json:build/coverage.json $(PYTEST_ARGS)
 
 # The inner loop: unit and HTTP tests on SQLite, a few Hypothesis examples each, one worker per
 # core; no services, about 50 s of CPU in all. The browser and fuzzing modules are not imported.
