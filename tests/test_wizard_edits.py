@@ -2,13 +2,12 @@
 asked. Forms are submitted as a browser without JavaScript would: the controls the page has
 (none from a disabled fieldset), the button pressed, and what the person changed."""
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 
 from app import decision
 from app.assessments import get
+from app.settings import ROOT
 from app.web import i18n
 from tests.helpers import REFUND_BOT, answer_all, html, start, step_answers
 
@@ -382,7 +381,7 @@ def test_api_refuses_a_missing_answer_that_applies(client, app, left_out):
 
 
 def test_docs_page_shows_the_readme_example_with_this_server_address(client):
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     block = readme.split("```sh\ncurl -s -X POST 'http", 1)[1].split("```", 1)[0]
     block = "curl -s -X POST 'http" + block
     page = html(client.get("/docs"))
@@ -420,7 +419,7 @@ def test_every_page_shows_dates_in_one_format(client, app, lang, day):
 
 
 def test_the_stylesheet_hides_every_question_that_cannot_apply_without_javascript():
-    css = (Path(__file__).parent.parent / "static/css/app.css").read_text()
+    css = (ROOT / "static/css/app.css").read_text()
     for control, value in set(decision.NOT_APPLICABLE_WHEN.values()):
         rule = (
             f'form:has(input[name="{control}"][value="{value}"]:checked) '

@@ -1,7 +1,8 @@
 """Suggested answers to the data step, each with the measured facts behind it, in both languages.
 
 The thresholds are ours: rules of thumb to turn measurements into the questionnaire's coarse
-options, tested on generated files (tests/test_datasets_profile.py), not taken from a study.
+options, tested on generated files (tests/datasets/test_datasets_profile.py), not taken from a
+study.
 The measures they rest on have sources (see SOURCES): near-duplicates as Lee et al. (2022)
 define them, distinct-n from Li et al. (2016), compression ratio from Shaib et al. (2024),
 and Tukey's fences (1977) for unusually short or long inputs.

@@ -6,7 +6,7 @@ table whatever its points, and is how the hard invariants are kept. The approach
 most points among those left wins; ties go to the simpler approach.
 
 To add a rule: add one entry below (under its principle) and one example to
-tests/unit/test_decision_rules.py. The rules version changes by itself.
+tests/decision/test_decision_rules.py. The rules version changes by itself.
 """
 
 from __future__ import annotations

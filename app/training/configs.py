@@ -1,6 +1,6 @@
 """A config to start from: an Axolotl YAML and a TRL (or Transformers) script, with the plan's
-numbers. Every key they use is a real key of its tool (tests/test_training_configs.py checks
-them against app/training/data/config_keys.json, taken from the tools' own schemas)."""
+numbers. Every key they use is a real key of its tool (tests/training/test_training_configs.py
+checks them against app/training/data/config_keys.json, taken from the tools' own schemas)."""
 
 from __future__ import annotations
 

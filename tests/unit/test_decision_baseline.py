@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import evaluate, wilson_interval
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 RECORD_SAMPLE_SIZE = (
     "Record how many cases your baseline was measured on: on a few dozen cases, "

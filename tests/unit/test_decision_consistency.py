@@ -12,11 +12,11 @@ import random
 import re
 from collections.abc import Callable, Iterator
 
-from decision_cases import answer_sets, examples
 from hypothesis import given, settings
 
 from app.decision import QUESTIONS, Verdict, evaluate
 from app.decision.conditions import ACCURACY_TARGETS
+from tests.unit.decision_cases import answer_sets, examples
 
 Answers = dict[str, object]
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from decision_cases import (
+from hypothesis import given, settings
+
+from app.decision import QUESTIONS, Change, evaluate
+from app.decision.engine import score
+from tests.unit.decision_cases import (
     BETTER,
     CUSTOMER_SERVICE_BOT,
     answer_sets,
@@ -11,10 +15,6 @@ from decision_cases import (
     is_open,
     is_worse,
 )
-from hypothesis import given, settings
-
-from app.decision import QUESTIONS, Change, evaluate
-from app.decision.engine import score
 
 MANY = settings(max_examples=examples(200), deadline=None)
 KIND_ORDER = {"unsure": 0, "actionable": 1, "situation": 2}

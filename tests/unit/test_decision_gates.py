@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import re
 
-from decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import QUESTIONS, CostEvidence, Evidence, Rec, Text, evaluate
 from app.decision.engine import score
 from app.decision.rules import RULES
+from tests.unit.decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
 
 MANY = settings(max_examples=examples(300), deadline=None)
 # The contract's targets as numbers (QUESTIONNAIRE.md, third wave), written out here.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decision_cases import answer_sets, examples
 from hypothesis import given, settings
 
 from app.decision.engine import _alternatives, _facts, _full_pass, _outcome, _rescore, score
 from app.decision.questionnaire import QUESTIONS, not_applicable
+from tests.unit.decision_cases import answer_sets, examples
 
 
 @settings(max_examples=examples(300), deadline=None)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import APPROACHES, QUESTIONS, Rec, evaluate
 from app.decision.engine import score
+from tests.unit.decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
 
 MANY = settings(max_examples=examples(200), deadline=None)
 

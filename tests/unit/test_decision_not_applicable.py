@@ -5,7 +5,12 @@ change"; a definite value sent anyway still counts."""
 from __future__ import annotations
 
 import pytest
-from decision_cases import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.decision import evaluate, validate_answers
+from app.decision.advice import FIND_OUT, FIND_OUT_QUESTION
+from tests.unit.decision_cases import (
     CANNOT_APPLY,
     CUSTOMER_SERVICE_BOT,
     FINE_TUNING,
@@ -14,11 +19,6 @@ from decision_cases import (
     cannot_apply,
     examples,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from app.decision import evaluate, validate_answers
-from app.decision.advice import FIND_OUT, FIND_OUT_QUESTION
 
 MANY = settings(max_examples=examples(150), deadline=None)
 DATA = ("data_quality", "data_diversity", "edge_cases")

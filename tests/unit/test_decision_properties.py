@@ -8,7 +8,6 @@ second wave); the fixed data is written out here from the contract.
 
 from __future__ import annotations
 
-from decision_cases import BETTER, FINE_TUNING, answer_sets, examples, is_complete
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from app.decision import BASE_SCORES, RULES, SIMPLICITY_ORDER, Rec, evaluate
 from app.decision.advice import FIND_OUT, FIND_OUT_QUESTION
 from app.decision.engine import score
 from app.decision.rules import FIX_DATA_COST
+from tests.unit.decision_cases import BETTER, FINE_TUNING, answer_sets, examples, is_complete
 
 MANY = settings(max_examples=examples(200), deadline=None)
 RULE = {r.id: r for r in RULES}

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from decision_cases import answers
 
 from app.decision import (
     BASE_SCORES,
@@ -24,6 +23,7 @@ from app.decision import (
 from app.decision.engine import score
 from app.decision.rules import RULES_BY_ID
 from app.decision.version import canonical_rule_data, rules_version
+from tests.unit.decision_cases import answers
 
 # One entry per rule: answers (NEUTRAL plus these) under which the rule fires, the recommendation
 # they get, and where the verdict shows the rule: among the deciding `reasons`, or among the

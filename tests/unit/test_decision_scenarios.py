@@ -6,7 +6,13 @@ import itertools
 import re
 
 import pytest
-from decision_cases import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.decision import RULES, Verdict, evaluate
+from app.decision.engine import score
+from app.decision.rules import RULES_BY_ID
+from tests.unit.decision_cases import (
     CUSTOMER_SERVICE_BOT,
     FINE_TUNING,
     RETRIEVAL,
@@ -14,12 +20,6 @@ from decision_cases import (
     answers,
     examples,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from app.decision import RULES, Verdict, evaluate
-from app.decision.engine import score
-from app.decision.rules import RULES_BY_ID
 
 SOME = settings(max_examples=examples(150), deadline=None)
 

@@ -6,8 +6,6 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 
-from decision_cases import CUSTOMER_SERVICE_BOT, answers
-
 from app.decision import (
     APPROACHES,
     FACTS,
@@ -23,6 +21,7 @@ from app.decision import (
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
 from app.decision.explain import HOW_SCORING_WORKS, INVARIANTS
 from app.decision.rules import RULES_BY_ID
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 # Verdicts that between them show every kind of summary, a why_not, a baseline note and the
 # texts built from the answers.

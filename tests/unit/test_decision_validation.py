@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from decision_cases import NEUTRAL, answers
 
 from app.decision import QUESTIONS, STEP_KEYS, STEPS, InvalidAnswers, evaluate, validate_answers
+from tests.unit.decision_cases import NEUTRAL, answers
 
 
 def codes(errors: list) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 from app.decision import (
     PRINCIPLES,
@@ -21,6 +20,7 @@ from app.decision import (
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
 from app.decision.method import METHODS_BY_KEY
 from app.decision.rules import RULES_BY_ID
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 # One example per piece of advice: answers (NEUTRAL plus these) under which it appears.
 # A fine-tuning verdict (extraction, format drift after extensive prompting, 90% measured), a

@@ -1,8 +1,7 @@
 """The five worked examples of QUESTIONNAIRE.md, verbatim. Unstated answers come from NEUTRAL."""
 
-from decision_cases import CUSTOMER_SERVICE_BOT, answers
-
 from app.decision import Change, evaluate
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 
 def test_customer_service_bot_at_95_needing_99_is_fine_tune() -> None:

@@ -5,7 +5,6 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from decision_cases import CUSTOMER_SERVICE_BOT, answer_sets, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,7 @@ from app.decision import evaluate, providers
 from app.decision.advice import NEXT_STEPS, RISKS
 from app.decision.rules import RULES_BY_ID
 from app.web.training_views import provider_rows
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answer_sets, examples
 
 DECISION = Path(providers.__file__).parent
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from decision_cases import CUSTOMER_SERVICE_BOT
 
 from app.training import configs
 from app.training.plan import METHODS, build_plan
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 KEYS = json.loads((Path(configs.__file__).parent / "data" / "config_keys.json").read_text())
 PROFILE = {"valid": 800, "tokens": {"total": 400_000, "p95": 900, "trained": 100_000}}

@@ -1,7 +1,6 @@
 """The training plan: for which verdicts, from which tokens, with which models and numbers."""
 
 import pytest
-from decision_cases import CUSTOMER_SERVICE_BOT, answers
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +12,7 @@ from app.training.plan import (
     localize,
     sequence_length,
 )
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
 REC_KEYS = [
     "prompt_engineering",
