@@ -1,26 +1,146 @@
-"""Bilingual text and the sources the product's beliefs rest on."""
+"""The engine's user-facing texts, read from the gettext catalogues, and its sources.
+
+A `Text` holds an English message (the catalogue's msgid) and, for a message with placeholders,
+their values; `get(lang)` looks the message up in that language's catalogue
+(locales/<lang>/LC_MESSAGES/messages.po, the interface's own) and fills the placeholders, so a new
+language is a translation. A message the catalogue lacks is shown in English, never an error.
+`make extract-messages` finds every `Text("...")` and `Text.in_context("context", "...")`;
+scripts/engine_texts_to_catalogue.py turns a `Text("English", "中文")` written the old way into
+`Text("English")` plus its catalogue entry.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+from babel.support import NullTranslations, Translations
+
+# The languages every text is stored in (`to_dict`) and the verdict snapshot keeps.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
+SOURCE_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
 
-@dataclass(frozen=True, slots=True)
+@lru_cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue of `lang` (English is the msgids themselves)."""
+    if lang == SOURCE_LANGUAGE:
+        return NullTranslations()
+    catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
+    if not isinstance(catalogue, Translations):
+        raise RuntimeError(
+            f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`"
+        )
+    return catalogue
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# The message of `Text.verbatim`: shown as is in every language (a code, a name, a number).
+_VERBATIM = "{value}"
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Text:
-    """One piece of user-facing text in English and Simplified Chinese."""
+    """One user-facing message, shown in any language that has a catalogue.
 
-    en: str
-    zh: str
+    `Text("Saves {share} of the bill.", share="12%")`: the placeholders use str.format's syntax;
+    a value may itself be a `Text`, shown in the same language. A message without values is
+    returned as the catalogue has it (braces and all): some callers fill it in later.
+    `Text.join` joins texts with a message of two placeholders, `{items}` and `{item}`, so
+    the way a list reads is a translation too.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, Any], ...]
+    context: str | None
+    parts: tuple[Text, ...] | None
+    last: str | None
+    capitalize: bool
+    # The Chinese of a text still written the old way, `Text("English", "中文")`, kept only so a
+    # tree with such pairs runs until scripts/engine_texts_to_catalogue.py converts them
+    # (tests/unit/test_engine_texts.py fails while any is left).
+    unconverted_zh: str | None
+
+    def __init__(self, msgid: str, unconverted_zh: str | None = None, /, **params: Any) -> None:
+        object.__setattr__(self, "unconverted_zh", unconverted_zh)
+        object.__setattr__(self, "msgid", msgid)
+        object.__setattr__(self, "params", tuple(params.items()))
+        object.__setattr__(self, "context", None)
+        object.__setattr__(self, "parts", None)
+        object.__setattr__(self, "last", None)
+        object.__setattr__(self, "capitalize", False)
+
+    @classmethod
+    def in_context(cls, context: str, msgid: str, /, **params: Any) -> Text:
+        """A message that reads differently where it is used (gettext's msgctxt): "No" as an
+        answer to one question is not "No" to another."""
+        text = cls(msgid, **params)
+        object.__setattr__(text, "context", context)
+        return text
+
+    @classmethod
+    def verbatim(cls, value: str) -> Text:
+        """The same string in every language."""
+        return cls(_VERBATIM, value=value)
+
+    @classmethod
+    def join(
+        cls,
+        parts: Iterable[Text],
+        joiner: str,
+        last: str | None = None,
+        *,
+        capitalize: bool = False,
+    ) -> Text:
+        """`parts` folded left with the message `joiner` ("{items}, {item}"), the last one with
+        `last` if given ("{items} and {item}"); with `capitalize`, the result's first letter
+        upper-cased (a no-op for scripts without case)."""
+        text = cls(joiner)
+        object.__setattr__(text, "parts", tuple(parts))
+        object.__setattr__(text, "last", last)
+        object.__setattr__(text, "capitalize", capitalize)
+        return text
 
     def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        if self.unconverted_zh is not None:
+            return self.unconverted_zh if lang == "zh" else self.msgid
+        catalogue = translations(lang)
+        if self.parts is not None:
+            shown = self.parts[0].get(lang) if self.parts else ""
+            for i, part in enumerate(self.parts[1:], start=2):
+                joiner = self.last if self.last and i == len(self.parts) else self.msgid
+                shown = catalogue.gettext(joiner).format(items=shown, item=part.get(lang))
+        else:
+            shown = (
+                catalogue.gettext(self.msgid)
+                if self.context is None
+                else catalogue.pgettext(self.context, self.msgid)
+            )
+            if self.params:
+                shown = shown.format(
+                    **{k: v.get(lang) if isinstance(v, Text) else v for k, v in self.params}
+                )
+        return shown[:1].upper() + shown[1:] if self.capitalize else shown
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    @property
+    def zh(self) -> str:
+        return self.get("zh")
 
     def to_dict(self) -> dict[str, str]:
-        return {"en": self.en, "zh": self.zh}
+        return {lang: self.get(lang) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True, slots=True)
