@@ -25,12 +25,14 @@ import argparse
 import ast
 import keyword
 import re
+import string
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,12 +182,43 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _without_percent(template: str) -> str:
+    """`template` with each % outside its placeholders as {percent}: Babel takes "95% from" for
+    a %-format and refuses a translation without the same placeholders."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(_escape(literal).replace("%", "{percent}"))
+        if field is not None:
+            out.append(
+                "{"
+                + field
+                + ("!" + conversion if conversion else "")
+                + (":" + spec if spec else "")
+                + "}"
+            )
+    return "".join(out)
+
+
 def _pair(en: ast.expr, zh: ast.expr, file: FileText) -> tuple[str, str, str]:
     """(source of the Text's arguments, msgid, msgstr) for one pair."""
+    source, kwargs, msgid, msgstr = _plain_pair(en, zh, file)
+    if Message(msgid).python_format:
+        if not kwargs:
+            if "{" in msgid or "}" in msgid:
+                raise Unconvertible("a %-like message with braces of its own")
+            msgid, msgstr = _escape(msgid), _escape(msgstr)
+        msgid, msgstr = _without_percent(msgid), _without_percent(msgstr)
+        kwargs = [*kwargs, 'percent="%"']
+        source = _literal(msgid)
+    return ", ".join([source, *kwargs]), msgid, msgstr
+
+
+def _plain_pair(en: ast.expr, zh: ast.expr, file: FileText) -> tuple[str, list[str], str, str]:
+    """(source of the msgid, source of the values, msgid, msgstr)."""
     if isinstance(en, ast.Constant) and isinstance(zh, ast.Constant):
         if not (isinstance(en.value, str) and isinstance(zh.value, str)):
             raise Unconvertible("not strings")
-        return file.source(en), en.value, zh.value
+        return file.source(en), [], en.value, zh.value
     if isinstance(en, ast.JoinedStr) and isinstance(zh, ast.JoinedStr | ast.Constant):
         names: dict[tuple[str, str], str] = {}
         sources: dict[str, str] = {}
@@ -206,8 +239,8 @@ def _pair(en: ast.expr, zh: ast.expr, file: FileText) -> tuple[str, str, str]:
             msgstr = _escape(zh.value)
         else:
             msgstr = _template(zh, "zh", names, file)
-        args = ", ".join(f"{k}={v}" for k, v in sources.items())
-        return f"{_literal(msgid)}, {args}", msgid, msgstr
+        kwargs = [f"{k}={v}" for k, v in sources.items()]
+        return _literal(msgid), kwargs, msgid, msgstr
     raise Unconvertible(f"built from {type(en).__name__} and {type(zh).__name__}")
 
 

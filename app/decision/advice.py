@@ -53,8 +53,12 @@ class Advice:
         return self.topic or self.id
 
 
-def _a(id: str, when: When, en: str, zh: str, topic: str = "") -> Advice:
-    return Advice(id, when, Text(en, zh), topic)
+def _a(id: str, when: When, text: Text | str, *rest: str, topic: str = "") -> Advice:
+    """`_a(id, when, Text("..."), topic="")`. The old form, `_a(id, when, en, zh, topic="")`,
+    runs until scripts/engine_texts_to_catalogue.py rewrites it."""
+    if isinstance(text, str):
+        text, rest = Text(text, rest[0]), rest[1:]
+    return Advice(id, when, text, *rest) if rest else Advice(id, when, text, topic)
 
 
 # Answers that contradict each other. They never block the verdict; they ask for a second look.
