@@ -36,6 +36,9 @@ from app.decision import text as text_module  # noqa: E402
 
 PACKAGES = ("app.decision", "app.training", "app.evals", "app.datasets", "app.costs")
 COMBINATIONS = 1500
+# Fields left out: the rules version hashes the engine's source code (app/decision/version.py),
+# which a rewrite of how texts are declared changes by design.
+NOT_TEXT = frozenset({"rules_version"})
 SEED = 20261206
 
 
@@ -54,12 +57,14 @@ def render(value: Any, seen: set[int] | None = None) -> Any:
         return "<seen>"
     if isinstance(value, Mapping | MappingProxyType):
         seen = seen | {id(value)}
-        return {str(k): render(v, seen) for k, v in value.items()}
+        return {str(k): render(v, seen) for k, v in value.items() if k not in NOT_TEXT}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         seen = seen | {id(value)}
         return {
             "@" + type(value).__name__: {
-                f.name: render(getattr(value, f.name), seen) for f in dataclasses.fields(value)
+                f.name: render(getattr(value, f.name), seen)
+                for f in dataclasses.fields(value)
+                if f.name not in NOT_TEXT
             }
         }
     if isinstance(value, list | tuple | set | frozenset):
@@ -171,7 +176,7 @@ def rules_documents() -> Any:
 
     return {
         "how_we_decide": render(how_we_decide()),
-        "rules_document": {lang: rules_document(lang) for lang in text_module.LANGUAGES},
+        "rules_document": {lang: render(rules_document(lang)) for lang in text_module.LANGUAGES},
     }
 
 

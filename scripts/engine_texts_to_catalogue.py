@@ -128,6 +128,8 @@ def _name(expr: ast.expr) -> str:
         name = expr.attr
     elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
         name = str(expr.slice.value)
+    elif isinstance(expr, ast.Call) and ast.unparse(expr.func) == "len":
+        name = "n"
     elif isinstance(expr, ast.Call) and expr.args:
         name = _name(expr.args[0])
     elif isinstance(expr, ast.Call):
@@ -245,9 +247,15 @@ def _plain_pair(en: ast.expr, zh: ast.expr, file: FileText) -> tuple[str, list[s
 
 
 def _context(node: ast.AST, parents: dict[ast.AST, ast.AST], module: str) -> str:
-    """The key of the question or fact a message is declared in, else its module."""
+    """The key of the question or fact a message is declared in, else its module and the name
+    of the function or constant it is in."""
+    where = ""
     while node in parents:
         node = parents[node]
+        if not where and isinstance(node, ast.FunctionDef):
+            where = node.name
+        if not where and isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            where = node.targets[0].id
         if not isinstance(node, ast.Call):
             continue
         for k in node.keywords:
@@ -261,7 +269,15 @@ def _context(node: ast.AST, parents: dict[ast.AST, ast.AST], module: str) -> str
             and isinstance(node.args[0].value, str)
         ):
             return node.args[0].value
-    return module
+    return f"{module}.{where}" if where else module
+
+
+def _inside_helper(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef):
+            return node.name in PAIR_CALLS
+    return False
 
 
 def scan(path: Path) -> tuple[list[Conversion], list[Manual]]:
@@ -279,6 +295,8 @@ def scan(path: Path) -> tuple[list[Conversion], list[Manual]]:
         mode, pairs = spec
         if node.func.id == "Text" and (len(node.args) != 2 or node.keywords):
             continue  # already one message (or SQLAlchemy's Text())
+        if _inside_helper(node, parents):
+            continue  # a helper's own `Text(en, zh)`, kept for the old form of its calls
         try:
             if mode == "whole":
                 if len(node.args) != 2:

@@ -62,22 +62,32 @@ class Text:
     msgid: str
     params: tuple[tuple[str, Any], ...]
     context: str | None
+    # A join (`Text.join`): the texts, the message between two of them, the one before the last.
     parts: tuple[Text, ...] | None
-    last: str | None
+    joiner: Text | None
+    last: Text | None
+    pair: Text | None
     capitalize: bool
+    # A message with a plural (gettext's ngettext): the English plural and the count.
+    plural_msgid: str | None
+    count: int | None
     # The Chinese of a text still written the old way, `Text("English", "中文")`, kept only so a
     # tree with such pairs runs until scripts/engine_texts_to_catalogue.py converts them
     # (tests/unit/test_engine_texts.py fails while any is left).
     unconverted_zh: str | None
 
     def __init__(self, msgid: str, unconverted_zh: str | None = None, /, **params: Any) -> None:
-        object.__setattr__(self, "unconverted_zh", unconverted_zh)
         object.__setattr__(self, "msgid", msgid)
         object.__setattr__(self, "params", tuple(params.items()))
         object.__setattr__(self, "context", None)
         object.__setattr__(self, "parts", None)
+        object.__setattr__(self, "joiner", None)
         object.__setattr__(self, "last", None)
+        object.__setattr__(self, "pair", None)
         object.__setattr__(self, "capitalize", False)
+        object.__setattr__(self, "plural_msgid", None)
+        object.__setattr__(self, "count", None)
+        object.__setattr__(self, "unconverted_zh", unconverted_zh)
 
     @classmethod
     def in_context(cls, context: str, msgid: str, /, **params: Any) -> Text:
@@ -88,48 +98,74 @@ class Text:
         return text
 
     @classmethod
+    def plural(cls, msgid: str, plural_msgid: str, n: int, /, **params: Any) -> Text:
+        """A message whose wording depends on a count, `n` (also its placeholder {n}): each
+        language has its own plural forms (gettext's ngettext)."""
+        text = cls(msgid, n=n, **params)
+        object.__setattr__(text, "plural_msgid", plural_msgid)
+        object.__setattr__(text, "count", n)
+        return text
+
+    @classmethod
     def verbatim(cls, value: str) -> Text:
-        """The same string in every language."""
+        """The same string in every language (a code, a name)."""
         return cls(_VERBATIM, value=value)
 
     @classmethod
     def join(
         cls,
         parts: Iterable[Text],
-        joiner: str,
-        last: str | None = None,
+        joiner: Text,
+        last: Text | None = None,
         *,
+        pair: Text | None = None,
         capitalize: bool = False,
     ) -> Text:
-        """`parts` folded left with the message `joiner` ("{items}, {item}"), the last one with
-        `last` if given ("{items} and {item}"); with `capitalize`, the result's first letter
-        upper-cased (a no-op for scripts without case)."""
-        text = cls(joiner)
+        """`parts` folded left with `joiner`, a message with the placeholders {items} and {item}
+        ("{items}, {item}"), the last one with `last` if given ("{items}, and {item}"), and two
+        alone with `pair` if given ("{items} and {item}"). With `capitalize`, the first letter
+        upper-cased (nothing to do in a script without case)."""
+        text = cls("")
         object.__setattr__(text, "parts", tuple(parts))
+        object.__setattr__(text, "joiner", joiner)
         object.__setattr__(text, "last", last)
+        object.__setattr__(text, "pair", pair)
         object.__setattr__(text, "capitalize", capitalize)
         return text
 
     def get(self, lang: str) -> str:
+        if self.parts is not None:
+            shown = self._joined(lang)
+            return shown[:1].upper() + shown[1:] if self.capitalize else shown
         if self.unconverted_zh is not None:
             return self.unconverted_zh if lang == "zh" else self.msgid
         catalogue = translations(lang)
-        if self.parts is not None:
-            shown = self.parts[0].get(lang) if self.parts else ""
-            for i, part in enumerate(self.parts[1:], start=2):
-                joiner = self.last if self.last and i == len(self.parts) else self.msgid
-                shown = catalogue.gettext(joiner).format(items=shown, item=part.get(lang))
+        if self.plural_msgid is not None and self.count is not None:
+            shown = catalogue.ngettext(self.msgid, self.plural_msgid, self.count)
+        elif self.context is None:
+            shown = catalogue.gettext(self.msgid)
         else:
-            shown = (
-                catalogue.gettext(self.msgid)
-                if self.context is None
-                else catalogue.pgettext(self.context, self.msgid)
-            )
-            if self.params:
-                shown = shown.format(
-                    **{k: v.get(lang) if isinstance(v, Text) else v for k, v in self.params}
-                )
-        return shown[:1].upper() + shown[1:] if self.capitalize else shown
+            shown = catalogue.pgettext(self.context, self.msgid)
+        if not self.params:
+            return shown
+        return shown.format(
+            **{k: v.get(lang) if isinstance(v, Text) else v for k, v in self.params}
+        )
+
+    def _joined(self, lang: str) -> str:
+        assert self.parts is not None and self.joiner is not None
+        if not self.parts:
+            return ""
+        shown = self.parts[0].get(lang)
+        for i, part in enumerate(self.parts[1:], start=2):
+            joiner = self.joiner
+            if i == len(self.parts):
+                if self.pair is not None and i == 2:
+                    joiner = self.pair
+                elif self.last is not None:
+                    joiner = self.last
+            shown = joiner.get(lang).format(items=shown, item=part.get(lang))
+        return shown
 
     @property
     def en(self) -> str:
@@ -141,6 +177,14 @@ class Text:
 
     def to_dict(self) -> dict[str, str]:
         return {lang: self.get(lang) for lang in LANGUAGES}
+
+
+# How texts are put together (`Text.join`): each a message, so a language joins them its own way.
+SENTENCES = Text("{items} {item}", "{items}{item}")  # sentences into a paragraph
+LIST = Text("{items}, {item}", "{items}、{item}")  # names in a list
+LIST_AND = Text("{items} and {item}", "{items}、{item}")  # ... and the last one
+# Two texts side by side, in every language (the second brings its own space if it needs one).
+CONCATENATED = Text.verbatim("{items}{item}")
 
 
 @dataclass(frozen=True, slots=True)
