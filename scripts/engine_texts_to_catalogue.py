@@ -285,7 +285,8 @@ def scan(path: Path) -> tuple[list[Conversion], list[Manual]]:
     conversions, manual = [], []
     tree = ast.parse(file.text)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    module = ".".join(path.relative_to(ROOT).with_suffix("").parts[1:])
+    inside = path.is_relative_to(ROOT)
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts[1:]) if inside else path.stem
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue

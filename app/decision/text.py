@@ -28,8 +28,9 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
 @lru_cache
 def translations(lang: str) -> NullTranslations:
-    """The compiled catalogue of `lang` (English is the msgids themselves)."""
-    if lang == SOURCE_LANGUAGE:
+    """The compiled catalogue of `lang` (English is the msgids themselves, and stands in for a
+    language that is not registered); a registered language without one is an error."""
+    if lang == SOURCE_LANGUAGE or lang not in LANGUAGES:
         return NullTranslations()
     catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
     if not isinstance(catalogue, Translations):
