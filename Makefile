@@ -79,7 +79,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.de
 
 # After changing user-facing strings: extract them, then translate the new entries in the .po files.
 extract-messages: deps
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output --width=100 --ignore-dirs="$(NOT_SOURCE)" \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k Text -k in_context:1c,2 -k plural:1,2 --no-location --sort-output --width=100 --ignore-dirs="$(NOT_SOURCE)" \
 		--project=finetune-wizard --msgid-bugs-address=- -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --width=100 --ignore-obsolete
 

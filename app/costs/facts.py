@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from app.decision.text import A16Z_LLMFLATION, NG_BATCH_294, Source, Text
+from app.decision.text import (
+    A16Z_LLMFLATION,
+    CONCATENATED,
+    NG_BATCH_294,
+    SENTENCES,
+    Source,
+    Text,
+)
 
 from .formulas import CostResult
 from .numbers import months, percent, usd
@@ -238,11 +245,11 @@ def cost_facts(result: CostResult) -> tuple[CostFact, ...]:
 def cost_summary(result: CostResult) -> Text:
     """Every fact's sentence in one paragraph, for a verdict's reason or an export."""
     facts = cost_facts(result)
-    return Text(" ".join(f.sentence.en for f in facts), "".join(f.sentence.zh for f in facts))
+    return Text.join([f.sentence for f in facts], SENTENCES)
 
 
 def _join(first: Text, second: Text) -> Text:
-    return Text(first.en + second.en, first.zh + second.zh)
+    return Text.join([first, second], CONCATENATED)
 
 
 # --- The cost card under a verdict ------------------------------------------------------------

@@ -257,32 +257,32 @@ def measured_fact(
     if answer is not None and answer != suggested:
         return None
     valid = profile["valid"]
-    head_en, head_zh = f"measured on {valid} examples: ", f"基于 {valid} 条样本实测："
+    head = Text(f"measured on {valid} examples: ", f"基于 {valid} 条样本实测：")
     if question == "example_count":
         n = usable(profile)
         return Text(
-            f"{head_en}{n} usable once near-duplicates are removed",
-            f"{head_zh}去掉近似重复后可用 {n} 条",
+            f"{head.en}{n} usable once near-duplicates are removed",
+            f"{head.zh}去掉近似重复后可用 {n} 条",
         )
     if question == "data_quality":
         invalid = pct(_share(profile["invalid"], profile["examples"]))
         duplicates = pct(_share(profile["exact_duplicates"], valid))
         return Text(
-            f"{head_en}{invalid} of lines unusable, {duplicates} exact duplicates",
-            f"{head_zh}{invalid} 的行无法使用，{duplicates} 完全重复",
+            f"{head.en}{invalid} of lines unusable, {duplicates} exact duplicates",
+            f"{head.zh}{invalid} 的行无法使用，{duplicates} 完全重复",
         )
     if question == "data_diversity":
         near = pct(profile["near_duplicate_share"])
         cluster = pct(profile["largest_cluster_share"])
         return Text(
-            f"{head_en}{near} are near-duplicates, the largest cluster is {cluster}",
-            f"{head_zh}{near} 为近似重复，最大簇占 {cluster}",
+            f"{head.en}{near} are near-duplicates, the largest cluster is {cluster}",
+            f"{head.zh}{near} 为近似重复，最大簇占 {cluster}",
         )
     share = pct(profile["edge_cases"]["share"])
     return Text(
-        f"{head_en}{share} look like edge cases (unusually short or long, malformed, "
+        f"{head.en}{share} look like edge cases (unusually short or long, malformed, "
         "or in another language)",
-        f"{head_zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
+        f"{head.zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
     )
 
 

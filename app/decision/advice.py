@@ -53,8 +53,12 @@ class Advice:
         return self.topic or self.id
 
 
-def _a(id: str, when: When, en: str, zh: str, topic: str = "") -> Advice:
-    return Advice(id, when, Text(en, zh), topic)
+def _a(id: str, when: When, text: Text | str, *rest: str, topic: str = "") -> Advice:
+    """`_a(id, when, Text("..."), topic="")`. The old form, `_a(id, when, en, zh, topic="")`,
+    runs until scripts/engine_texts_to_catalogue.py rewrites it."""
+    if isinstance(text, str):
+        text, rest = Text(text, rest[0]), rest[1:]
+    return Advice(id, when, text, *rest) if rest else Advice(id, when, text, topic)
 
 
 # Answers that contradict each other. They never block the verdict; they ask for a second look.
@@ -316,8 +320,10 @@ FIND_OUT_QUESTION: dict[str, str] = {
     "find-out-synthetic-data": "synthetic_data",
 }
 
-_LORA_SIZE_EN = "a small open-weights model (7–8B parameters, at most 13B)"
-_LORA_SIZE_ZH = "开源权重的小模型（7–8B 参数，最多 13B）"
+_LORA_SIZE = Text(
+    "a small open-weights model (7–8B parameters, at most 13B)",
+    "开源权重的小模型（7–8B 参数，最多 13B）",
+)
 
 # The checklist for each recommendation, in order, with numbers a team can act on.
 NEXT_STEPS: tuple[Advice, ...] = (
@@ -703,27 +709,27 @@ NEXT_STEPS: tuple[Advice, ...] = (
     _a(
         "ft-lora-api",
         When(recommendation=FINE_TUNING, hosting="api_ok"),
-        f"Start with LoRA on {_LORA_SIZE_EN}, through a service that takes new teams and lets you "
+        f"Start with LoRA on {_LORA_SIZE.en}, through a service that takes new teams and lets you "
         f"download the weights ({providers.open_service_names().en}), or on rented GPUs with "
         f"{providers.self_hosted_names().en}. Don't build on a closed provider's fine-tuning: "
         f"{providers.closing_names().en} no longer take new teams (see the providers table).",
-        f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，选择仍接受新团队并允许下载权重的服务（{providers.open_service_names().zh}），"
+        f"先在{_LORA_SIZE.zh}上用 LoRA 微调，选择仍接受新团队并允许下载权重的服务（{providers.open_service_names().zh}），"
         f"或在租用的 GPU 上使用 {providers.self_hosted_names().zh}。不要把方案建立在闭源服务商的微调上："
         f"{providers.closing_names().zh}已不再接受新团队（见服务商表）。",
     ),
     _a(
         "ft-lora-open",
         When(recommendation=FINE_TUNING, hosting="open_weights_preferred"),
-        f"Start with LoRA on {_LORA_SIZE_EN}; you keep the weights and can move them to any "
+        f"Start with LoRA on {_LORA_SIZE.en}; you keep the weights and can move them to any "
         "provider or your own machines.",
-        f"先在{_LORA_SIZE_ZH}上用 LoRA 微调；权重归你所有，可以迁移到任何服务商或你们自己的机器上。",
+        f"先在{_LORA_SIZE.zh}上用 LoRA 微调；权重归你所有，可以迁移到任何服务商或你们自己的机器上。",
     ),
     _a(
         "ft-lora-self",
         When(recommendation=FINE_TUNING, hosting="self_hosted_required"),
-        f"Start with LoRA on {_LORA_SIZE_EN}, trained and served on your own machines, so no data "
+        f"Start with LoRA on {_LORA_SIZE.en}, trained and served on your own machines, so no data "
         "leaves them.",
-        f"先在{_LORA_SIZE_ZH}上用 LoRA 微调，在你们自己的机器上训练和部署，数据不出本地。",
+        f"先在{_LORA_SIZE.zh}上用 LoRA 微调，在你们自己的机器上训练和部署，数据不出本地。",
     ),
     _a(
         "ft-rft-start",

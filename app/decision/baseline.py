@@ -71,39 +71,38 @@ class Baseline:
         acc, target = (round(100 * x) for x in (self.accuracy, self.target))
         low, high = (f"{100 * x:.1f}".removesuffix(".0") for x in (self.low, self.high))
         n = self.sample_size
-        head_en = (
+        head = Text(
             f"{acc}% on {n:,} cases means somewhere between {low}% and {high}% "
-            f"(95% Wilson interval)"
+            f"(95% Wilson interval)",
+            f"在 {n:,} 个案例上测得 {acc}%，实际准确率大约在 {low}% 到 {high}% 之间（95% Wilson 区间）",
         )
-        head_zh = f"在 {n:,} 个案例上测得 {acc}%，实际准确率大约在 {low}% 到 {high}% 之间（95% Wilson 区间）"
         if self.gap == "real" and self.accuracy < self.target:
             return Text(
-                f"{head_en}: the whole interval is below your {target}% target, so the gap "
+                f"{head.en}: the whole interval is below your {target}% target, so the gap "
                 "is real.",
-                f"{head_zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。",
+                f"{head.zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。",
             )
         if self.gap == "real":
             return Text(
-                f"{head_en}: the whole interval is at or above your {target}% target, so it "
+                f"{head.en}: the whole interval is at or above your {target}% target, so it "
                 "really meets the target.",
-                f"{head_zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。",
+                f"{head.zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。",
             )
-        where_en = (
-            "you may be below the target"
+        where = (
+            Text("you may be below the target", "实际可能低于目标")
             if self.accuracy >= self.target
-            else "the gap may not be real"
+            else Text("the gap may not be real", "这个差距可能并不真实")
         )
-        where_zh = "实际可能低于目标" if self.accuracy >= self.target else "这个差距可能并不真实"
         if self.settle_with is None:
             return Text(
-                f"{head_en}, which includes your {target}% target, so {where_en}: measure "
+                f"{head.en}, which includes your {target}% target, so {where.en}: measure "
                 "on more cases before deciding.",
-                f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在更多案例上测量。",
+                f"{head.zh}，其中包含你 {target}% 的目标，所以{where.zh}：在做决定之前，先在更多案例上测量。",
             )
         return Text(
-            f"{head_en}, which includes your {target}% target, so {where_en}: measure on "
+            f"{head.en}, which includes your {target}% target, so {where.en}: measure on "
             f"about {self.settle_with:,} cases before deciding.",
-            f"{head_zh}，其中包含你 {target}% 的目标，所以{where_zh}：在做决定之前，先在大约 "
+            f"{head.zh}，其中包含你 {target}% 的目标，所以{where.zh}：在做决定之前，先在大约 "
             f"{self.settle_with:,} 个案例上测量。",
         )
 

@@ -665,21 +665,22 @@ class When:
     def describe(self) -> Text:
         if not self.clauses:
             return Text("always", "总是")
-        en: list[str] = []
-        zh: list[str] = []
+        clauses: list[Text] = []
         for key, values in self.clauses:
             domain = _domain(key)
             ordered = [k for k in domain if k in values]
             excluded = [k for k in domain if k not in values]
             name = _name(key)
+            quoted = [
+                Text(f"“{domain[k].en}”", f"「{domain[k].zh}」")
+                for k in (excluded if len(excluded) < len(ordered) else ordered)
+            ]
+            either = Text.join(quoted, Text("{items} or {item}", "{items}或{item}"))
             if len(excluded) < len(ordered):
-                en.append(f"{name.en} is not " + " or ".join(f"“{domain[k].en}”" for k in excluded))
-                zh.append(f"{name.zh}不是" + "或".join(f"「{domain[k].zh}」" for k in excluded))
+                clauses.append(Text(f"{name.en} is not {either.en}", f"{name.zh}不是{either.zh}"))
             else:
-                en.append(f"{name.en} is " + " or ".join(f"“{domain[k].en}”" for k in ordered))
-                zh.append(f"{name.zh}为" + "或".join(f"「{domain[k].zh}」" for k in ordered))
-        sentence_en = " and ".join(en)
-        return Text(sentence_en[0].upper() + sentence_en[1:], "，且".join(zh))
+                clauses.append(Text(f"{name.en} is {either.en}", f"{name.zh}为{either.zh}"))
+        return Text.join(clauses, Text("{items} and {item}", "{items}，且{item}"), capitalize=True)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={sorted(v)}" for k, v in self.clauses)

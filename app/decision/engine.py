@@ -55,7 +55,7 @@ from .questionnaire import (
 )
 from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
 from .summaries import summary
-from .text import NG_BATCH_294, Text
+from .text import LIST, NG_BATCH_294, SENTENCES, Text
 from .verdict import Change, ChangeKind, Confidence, Evidence, Ranked, Reason, Verdict, WhyNot
 from .version import RULES_VERSION
 
@@ -433,7 +433,7 @@ def _label(key: str) -> Text:
 
 def _names(questions: list[str]) -> Text:
     names = [QUESTIONS[q].name for q in questions]
-    return Text(", ".join(n.en for n in names), "、".join(n.zh for n in names))
+    return Text.join(names, LIST)
 
 
 def _confidence(
@@ -497,9 +497,11 @@ def _confidence(
     elif open_questions:
         names = _names(open_questions)
         n = len(open_questions)
-        why = Text(
-            f"{n} open answer{'s' if n > 1 else ''} could change this: {names.en}.",
-            f"有 {n} 个尚未确定的答案可能改变结论：{names.zh}。",
+        why = Text.plural(
+            "{n} open answer could change this: {names}.",
+            "{n} open answers could change this: {names}.",
+            n,
+            names=names,
         )
     elif runner is None:
         why = Text(
@@ -508,19 +510,18 @@ def _confidence(
         )
     else:
         label = _label(runner)
-        scores = f"{mine:.2f} against {theirs:.2f}"
-        scores_zh = f"{mine:.2f} 比 {theirs:.2f}"
+        scores = Text(f"{mine:.2f} against {theirs:.2f}", f"{mine:.2f} 比 {theirs:.2f}")
         if level == 2:
             why = Text(
-                f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores}), and no "
+                f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores.en}), and no "
                 "open answer could change it.",
-                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores_zh}），且任何待定的答案都改变不了它。",
+                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores.zh}），且任何待定的答案都改变不了它。",
             )
         else:
             why = Text(
-                f"Only {lead:.2f} ahead of “{label.en}” on the ranking's scale ({scores}): a "
+                f"Only {lead:.2f} ahead of “{label.en}” on the ranking's scale ({scores.en}): a "
                 "single answer could tip it.",
-                f"在排名的分值上只领先「{label.zh}」{lead:.2f}（{scores_zh}）：一个答案就可能改变结论。",
+                f"在排名的分值上只领先「{label.zh}」{lead:.2f}（{scores.zh}）：一个答案就可能改变结论。",
             )
     return confidence, why
 
@@ -584,17 +585,16 @@ def _measure_first(baseline: Baseline) -> Text:
     acc, target = round(100 * baseline.accuracy), round(100 * baseline.target)
     n = baseline.sample_size
     if baseline.settle_with is None:
-        more_en, more_zh = "more cases", "更多案例"
+        more = Text("more cases", "更多案例")
     else:
-        more_en, more_zh = (
-            f"about {baseline.settle_with:,} cases",
-            f"大约 {baseline.settle_with:,} 个案例",
+        more = Text(
+            f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
         )
     return Text(
         f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
-        f"target, so no training project yet; {more_en} would settle it.",
+        f"target, so no training project yet; {more.en} would settle it.",
         f"先测量：在 {n:,} 个案例上测得的 {acc}% 无法说明是否达到 {target}% 的目标，所以暂不启动训练项目；"
-        f"{more_zh}就能确定。",
+        f"{more.zh}就能确定。",
     )
 
 
@@ -615,7 +615,7 @@ def _label_of(question: str, value: Answer) -> Text:
     if q.kind == "choice" and isinstance(value, str) and value in q.option_keys:
         return q.option(value).label
     shown = "—" if value is None else str(value)
-    return Text(shown, shown)
+    return Text.verbatim(shown)
 
 
 def _measured(
@@ -652,7 +652,7 @@ def _measured(
 
 
 def _joined(*parts: Text) -> Text:
-    return Text(" ".join(p.en for p in parts), "".join(p.zh for p in parts))
+    return Text.join(parts, SENTENCES)
 
 
 _CONFLICT_CONFIDENCE = Text(

@@ -7,7 +7,7 @@ from typing import Any
 
 from .approaches import APPROACHES, SIMPLICITY_ORDER
 from .rules import BASE_SCORES, PRINCIPLES, RULES, Principle, Rule
-from .text import SOURCES, Source, Text
+from .text import LIST, SOURCES, Source, Text
 from .version import RULES_VERSION
 
 # The four hard invariants of QUESTIONNAIRE.md, plus purity; each is kept by a veto rule.
@@ -185,19 +185,15 @@ class HowWeDecide:
 
 def describe_effect(rule: Rule) -> Text:
     order = list(APPROACHES)
-    en: list[str] = []
-    zh: list[str] = []
+    parts: list[Text] = []
     for key in sorted(rule.scores, key=order.index):
         points = rule.scores[key]
         label = APPROACHES[key].label
-        en.append(f"{label.en} {points:+d}")
-        zh.append(f"{label.zh} {points:+d}")
+        parts.append(Text(f"{label.en} {points:+d}", f"{label.zh} {points:+d}"))
     if rule.exclude:
-        excluded = [APPROACHES[k].label for k in order if k in rule.exclude]
-        en.append("rules out " + ", ".join(t.en for t in excluded))
-        zh.append("排除" + "、".join(t.zh for t in excluded))
-    sentence = "; ".join(en)
-    return Text(sentence[0].upper() + sentence[1:], "；".join(zh))
+        excluded = Text.join([APPROACHES[k].label for k in order if k in rule.exclude], LIST)
+        parts.append(Text(f"rules out {excluded.en}", f"排除{excluded.zh}"))
+    return Text.join(parts, Text("{items}; {item}", "{items}；{item}"), capitalize=True)
 
 
 def _entry(rule: Rule) -> RuleEntry:

@@ -388,21 +388,20 @@ def self_hosted() -> tuple[Provider, ...]:
     return tuple(p for p in PROVIDERS if p.kind == "self_hosted")
 
 
-def _join(parts: list[str], lang: str, sep: str = ", ") -> str:
-    if lang == "zh":
-        return ("；" if sep == "; " else "、").join(parts)
-    if len(parts) <= 2:
-        return " and ".join(parts)
-    return sep.join(parts[:-1]) + sep + "and " + parts[-1]
+# A list as a sentence says it: "A and B", "A, B, and C"; "A; B; and C" for clauses.
+_AND = Text("{items} and {item}", "{items}、{item}")
+_LIST = (Text("{items}, {item}", "{items}、{item}"), Text("{items}, and {item}", "{items}、{item}"))
+_CLAUSES = (
+    Text("{items}; {item}", "{items}；{item}"),
+    Text("{items}; and {item}", "{items}；{item}"),
+)
+_CLAUSES_AND = Text("{items} and {item}", "{items}；{item}")
 
 
 def closing_summary() -> Text:
     """ "OpenAI takes no new organisations since ..., Mistral deprecated ..." from the table."""
     rows = closing()
-    return Text(
-        _join([p.closing.en for p in rows if p.closing], "en", "; "),
-        _join([p.closing.zh for p in rows if p.closing], "zh", "; "),
-    )
+    return Text.join([p.closing for p in rows if p.closing], *_CLAUSES, pair=_CLAUSES_AND)
 
 
 def short_name(provider: Provider) -> str:
@@ -427,8 +426,7 @@ SHORT_NAMES = {
 
 
 def _names(rows: tuple[Provider, ...]) -> Text:
-    names = [short_name(p) for p in rows]
-    return Text(_join(names, "en"), "、".join(names))
+    return Text.join([Text.verbatim(short_name(p)) for p in rows], *_LIST, pair=_AND)
 
 
 def open_service_names() -> Text:

@@ -85,11 +85,14 @@ class Step:
     questions: tuple[Question, ...]
 
 
-def _o(
-    key: str, en: str, zh: str, hint_en: str | None = None, hint_zh: str | None = None
-) -> Option:
-    hint = Text(hint_en, hint_zh) if hint_en is not None and hint_zh is not None else None
-    return Option(key, Text(en, zh), hint)
+def _o(key: str, label: Text | str, *rest: Text | str) -> Option:
+    """`_o(key, Text("label"), Text("hint"))`, the hint optional. The old form,
+    `_o(key, en, zh, hint_en, hint_zh)`, runs until scripts/engine_texts_to_catalogue.py
+    rewrites it."""
+    if isinstance(label, str):
+        label = Text(label, rest[0])
+        rest = (Text(rest[1], rest[2]),) if len(rest) > 1 else ()
+    return Option(key, label, rest[0] if rest else None)
 
 
 def _choice(

@@ -247,12 +247,15 @@ _COST_AGAINST = Text(
 def _data_not_ready(answers: Mapping[str, object]) -> Text:
     """Names only the problems the answers report."""
     present = [_PROBLEM_NAMES[q] for q in data_problems(answers)]
-    en = ", ".join(t.en for t in present[:-1]) + f" and {present[-1].en}"
-    zh = "，".join(t.zh for t in present[:-1]) + f"，而且{present[-1].zh}"
+    problems = Text.join(
+        present,
+        Text("{items}, {item}", "{items}，{item}"),
+        Text("{items} and {item}", "{items}，而且{item}"),
+    )
     return Text(
-        f"Your data has {len(present)} problems that add up: {en}. A model learns every one of "
-        "them, so the data is not ready to fine-tune on yet.",
-        f"你的数据有 {len(present)} 个问题叠加在一起：{zh}。模型会把这些问题都学进去，所以这些数据还不适合用来微调。",
+        f"Your data has {len(present)} problems that add up: {problems.en}. A model learns every "
+        "one of them, so the data is not ready to fine-tune on yet.",
+        f"你的数据有 {len(present)} 个问题叠加在一起：{problems.zh}。模型会把这些问题都学进去，所以这些数据还不适合用来微调。",
     )
 
 
@@ -266,28 +269,26 @@ def _gap_not_established(facts: Mapping[str, object]) -> Text:
     target = ACCURACY_TARGETS[facts["accuracy_target"]]  # type: ignore[index]
     b = measure_baseline(accuracy, size, target)  # type: ignore[arg-type]
     low, high = _percent(b.low), _percent(b.high)
-    head_en = (
+    head = Text(
         f"{accuracy}% on {size:,} cases means somewhere between {low} and {high}, which "
         f"includes your {target}% target: the gap is not measured yet, and a gap that isn't "
-        "measured isn't a gap."
-    )
-    head_zh = (
+        "measured isn't a gap.",
         f"在 {size:,} 个案例上测得 {accuracy}%，实际大约在 {low} 到 {high} 之间，包含你 {target}% 的目标："
-        "差距还没有测准，没测准的差距不算差距。"
+        "差距还没有测准，没测准的差距不算差距。",
     )
     if b.settle_with is None:
         return Text(
-            f"{head_en} Fine-tuning could win only once more cases show a real gap.",
-            f"{head_zh}只有在更多案例上证实差距真实存在，微调才可能胜出。",
+            f"{head.en} Fine-tuning could win only once more cases show a real gap.",
+            f"{head.zh}只有在更多案例上证实差距真实存在，微调才可能胜出。",
         )
     if b.accuracy >= b.target:
         return Text(
-            f"{head_en} About {b.settle_with:,} cases would show whether you meet it.",
-            f"{head_zh}大约 {b.settle_with:,} 个案例就能看出是否达到目标。",
+            f"{head.en} About {b.settle_with:,} cases would show whether you meet it.",
+            f"{head.zh}大约 {b.settle_with:,} 个案例就能看出是否达到目标。",
         )
     return Text(
-        f"{head_en} Fine-tuning would win if the gap holds on about {b.settle_with:,} cases.",
-        f"{head_zh}如果在大约 {b.settle_with:,} 个案例上差距依然存在，微调才会胜出。",
+        f"{head.en} Fine-tuning would win if the gap holds on about {b.settle_with:,} cases.",
+        f"{head.zh}如果在大约 {b.settle_with:,} 个案例上差距依然存在，微调才会胜出。",
     )
 
 
@@ -297,13 +298,12 @@ def _fails_break_even(facts: Mapping[str, object]) -> Text:
     if not isinstance(figures, tuple):  # pragma: no cover - the rule fires only with figures
         return _BREAK_EVEN_GENERAL
     theirs, needed = figures
-    needed_en = "above 100%" if needed > 1 else _percent(needed)
-    needed_zh = "超过 100%" if needed > 1 else _percent(needed)
+    break_even = Text("above 100%", "超过 100%") if needed > 1 else Text.verbatim(_percent(needed))
     return Text(
         f"Counting its wrong answers, the saving fails: the fine-tuned model's expected "
-        f"{_percent(theirs)} is below the break-even accuracy of {needed_en}, so its extra "
+        f"{_percent(theirs)} is below the break-even accuracy of {break_even.en}, so its extra "
         "mistakes cost more than it saves.",
-        f"把错误答案的代价算进去，这笔节省就不成立了：微调模型预计的 {_percent(theirs)} 低于 {needed_zh} "
+        f"把错误答案的代价算进去，这笔节省就不成立了：微调模型预计的 {_percent(theirs)} 低于 {break_even.zh} "
         "的盈亏平衡准确率，多出的错误代价超过了它节省的费用。",
     )
 

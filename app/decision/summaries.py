@@ -13,7 +13,7 @@ from .advice import STRICT_FORMAT_TASKS
 from .approaches import Rec
 from .conditions import baseline_gap, data_problems, knowledge_in_prompt
 from .questionnaire import Answer
-from .text import Text
+from .text import LIST, LIST_AND, SENTENCES, Text
 
 _FT_CASE: Mapping[str, Text] = {
     "verifiable": Text(
@@ -90,9 +90,7 @@ _PROBLEMS: Mapping[str, Text] = {
 def _join(parts: list[Text]) -> Text:
     if len(parts) == 1:
         return parts[0]
-    return Text(
-        ", ".join(p.en for p in parts[:-1]) + " and " + parts[-1].en, "、".join(p.zh for p in parts)
-    )
+    return Text.join(parts, LIST, LIST_AND)
 
 
 _MEANWHILE_PROMPT = Text(
@@ -132,44 +130,60 @@ def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettle
         )
     if rec is Rec.RAG:
         if answers["knowledge_source"] == "realtime":
-            en = [
-                "Give the model the facts at run time: fetch the live data when the question is "
-                "asked (a search or an API call) and put it into the prompt."
+            parts = [
+                Text(
+                    "Give the model the facts at run time: fetch the live data when the question is "
+                    "asked (a search or an API call) and put it into the prompt.",
+                    "在运行时把事实交给模型：在提问时获取实时数据（搜索或 API 调用），放进提示里。",
+                )
             ]
-            zh = ["在运行时把事实交给模型：在提问时获取实时数据（搜索或 API 调用），放进提示里。"]
         elif answers["knowledge_form"] == "code":
-            en = [
-                "Give the model your code at run time: retrieve the files and symbols the request "
-                "needs from an index of the repository and put them into the prompt."
-            ]
-            zh = [
-                "在运行时把代码交给模型：从代码仓库的索引中检索这次请求需要的文件和符号，放进提示里。"
+            parts = [
+                Text(
+                    "Give the model your code at run time: retrieve the files and symbols the request "
+                    "needs from an index of the repository and put them into the prompt.",
+                    "在运行时把代码交给模型：从代码仓库的索引中检索这次请求需要的文件和符号，放进提示里。",
+                )
             ]
         elif answers["knowledge_form"] == "database":
-            en = [
-                "Give the model your database at run time: the schema, column descriptions and "
-                "verified example queries for the tables the question needs."
+            parts = [
+                Text(
+                    "Give the model your database at run time: the schema, column descriptions and "
+                    "verified example queries for the tables the question needs.",
+                    "在运行时把数据库交给模型：提供问题所需表的结构、列说明和经过验证的示例查询。",
+                )
             ]
-            zh = ["在运行时把数据库交给模型：提供问题所需表的结构、列说明和经过验证的示例查询。"]
         elif answers["knowledge_source"] == "general":
-            en = [
-                "Give the model the facts at run time: search a document collection or the web and "
-                "put the relevant passages into the prompt."
+            parts = [
+                Text(
+                    "Give the model the facts at run time: search a document collection or the web and "
+                    "put the relevant passages into the prompt.",
+                    "在运行时把事实交给模型：检索文档库或网络，把相关段落放进提示。",
+                )
             ]
-            zh = ["在运行时把事实交给模型：检索文档库或网络，把相关段落放进提示。"]
         else:
-            en = [
-                "Give the model the knowledge at run time: search your documents and put the "
-                "relevant passages into the prompt."
+            parts = [
+                Text(
+                    "Give the model the knowledge at run time: search your documents and put the "
+                    "relevant passages into the prompt.",
+                    "在运行时把知识交给模型：检索你的文档，把相关段落放进提示。",
+                )
             ]
-            zh = ["在运行时把知识交给模型：检索你的文档，把相关段落放进提示。"]
         if answers["knowledge_source"] in {"private_changing", "realtime"}:
-            en.append("Facts stay current when the sources change, which no fine-tune can do.")
-            zh.append("来源一更新，事实就随之更新，这是任何微调都做不到的。")
+            parts.append(
+                Text(
+                    "Facts stay current when the sources change, which no fine-tune can do.",
+                    "来源一更新，事实就随之更新，这是任何微调都做不到的。",
+                )
+            )
         if answers["needs_citations"] == "yes":
-            en.append("Every answer can point to the passage it came from.")
-            zh.append("每个回答都能指出它依据的段落。")
-        return Text(" ".join(en), "".join(zh))
+            parts.append(
+                Text(
+                    "Every answer can point to the passage it came from.",
+                    "每个回答都能指出它依据的段落。",
+                )
+            )
+        return Text.join(parts, SENTENCES)
     if rec is Rec.ID:
         problems = data_problems(answers)
         if answers["example_count"] == "none":

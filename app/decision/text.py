@@ -1,26 +1,191 @@
-"""Bilingual text and the sources the product's beliefs rest on."""
+"""The engine's user-facing texts, read from the gettext catalogues, and its sources.
+
+A `Text` holds an English message (the catalogue's msgid) and, for a message with placeholders,
+their values; `get(lang)` looks the message up in that language's catalogue
+(locales/<lang>/LC_MESSAGES/messages.po, the interface's own) and fills the placeholders, so a new
+language is a translation. A message the catalogue lacks is shown in English, never an error.
+`make extract-messages` finds every `Text("...")` and `Text.in_context("context", "...")`;
+scripts/engine_texts_to_catalogue.py turns a `Text("English", "中文")` written the old way into
+`Text("English")` plus its catalogue entry.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+from babel.support import NullTranslations, Translations
+
+# The languages every text is stored in (`to_dict`) and the verdict snapshot keeps.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
+SOURCE_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
 
-@dataclass(frozen=True, slots=True)
+@lru_cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue of `lang` (English is the msgids themselves, and stands in for a
+    language that is not registered); a registered language without one is an error."""
+    if lang == SOURCE_LANGUAGE or lang not in LANGUAGES:
+        return NullTranslations()
+    catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
+    if not isinstance(catalogue, Translations):
+        raise RuntimeError(
+            f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`"
+        )
+    return catalogue
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# The message of `Text.verbatim`: shown as is in every language (a code, a name, a number).
+_VERBATIM = "{value}"
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Text:
-    """One piece of user-facing text in English and Simplified Chinese."""
+    """One user-facing message, shown in any language that has a catalogue.
 
-    en: str
-    zh: str
+    `Text("Saves {share} of the bill.", share="12%")`: the placeholders use str.format's syntax;
+    a value may itself be a `Text`, shown in the same language. A message without values is
+    returned as the catalogue has it (braces and all): some callers fill it in later.
+    `Text.join` joins texts with a message of two placeholders, `{items}` and `{item}`, so
+    the way a list reads is a translation too.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, Any], ...]
+    context: str | None
+    # A join (`Text.join`): the texts, the message between two of them, the one before the last.
+    parts: tuple[Text, ...] | None
+    joiner: Text | None
+    last: Text | None
+    pair: Text | None
+    capitalize: bool
+    # A message with a plural (gettext's ngettext): the English plural and the count.
+    plural_msgid: str | None
+    count: int | None
+    # The Chinese of a text still written the old way, `Text("English", "中文")`, kept only so a
+    # tree with such pairs runs until scripts/engine_texts_to_catalogue.py converts them
+    # (tests/unit/test_engine_texts.py fails while any is left).
+    unconverted_zh: str | None
+
+    def __init__(self, msgid: str, unconverted_zh: str | None = None, /, **params: Any) -> None:
+        object.__setattr__(self, "msgid", msgid)
+        object.__setattr__(self, "params", tuple(params.items()))
+        object.__setattr__(self, "context", None)
+        object.__setattr__(self, "parts", None)
+        object.__setattr__(self, "joiner", None)
+        object.__setattr__(self, "last", None)
+        object.__setattr__(self, "pair", None)
+        object.__setattr__(self, "capitalize", False)
+        object.__setattr__(self, "plural_msgid", None)
+        object.__setattr__(self, "count", None)
+        object.__setattr__(self, "unconverted_zh", unconverted_zh)
+
+    @classmethod
+    def in_context(cls, context: str, msgid: str, /, **params: Any) -> Text:
+        """A message that reads differently where it is used (gettext's msgctxt): "No" as an
+        answer to one question is not "No" to another."""
+        text = cls(msgid, **params)
+        object.__setattr__(text, "context", context)
+        return text
+
+    @classmethod
+    def plural(cls, msgid: str, plural_msgid: str, n: int, /, **params: Any) -> Text:
+        """A message whose wording depends on a count, `n` (also its placeholder {n}): each
+        language has its own plural forms (gettext's ngettext)."""
+        text = cls(msgid, n=n, **params)
+        object.__setattr__(text, "plural_msgid", plural_msgid)
+        object.__setattr__(text, "count", n)
+        return text
+
+    @classmethod
+    def verbatim(cls, value: str) -> Text:
+        """The same string in every language (a code, a name)."""
+        return cls(_VERBATIM, value=value)
+
+    @classmethod
+    def join(
+        cls,
+        parts: Iterable[Text],
+        joiner: Text,
+        last: Text | None = None,
+        *,
+        pair: Text | None = None,
+        capitalize: bool = False,
+    ) -> Text:
+        """`parts` folded left with `joiner`, a message with the placeholders {items} and {item}
+        ("{items}, {item}"), the last one with `last` if given ("{items}, and {item}"), and two
+        alone with `pair` if given ("{items} and {item}"). With `capitalize`, the first letter
+        upper-cased (nothing to do in a script without case)."""
+        text = cls("")
+        object.__setattr__(text, "parts", tuple(parts))
+        object.__setattr__(text, "joiner", joiner)
+        object.__setattr__(text, "last", last)
+        object.__setattr__(text, "pair", pair)
+        object.__setattr__(text, "capitalize", capitalize)
+        return text
 
     def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        if self.parts is not None:
+            shown = self._joined(lang)
+            return shown[:1].upper() + shown[1:] if self.capitalize else shown
+        if self.unconverted_zh is not None:
+            return self.unconverted_zh if lang == "zh" else self.msgid
+        catalogue = translations(lang)
+        if self.plural_msgid is not None and self.count is not None:
+            shown = catalogue.ngettext(self.msgid, self.plural_msgid, self.count)
+        elif self.context is None:
+            shown = catalogue.gettext(self.msgid)
+        else:
+            shown = catalogue.pgettext(self.context, self.msgid)
+        if not self.params:
+            return shown
+        return shown.format(
+            **{k: v.get(lang) if isinstance(v, Text) else v for k, v in self.params}
+        )
+
+    def _joined(self, lang: str) -> str:
+        assert self.parts is not None and self.joiner is not None
+        if not self.parts:
+            return ""
+        shown = self.parts[0].get(lang)
+        for i, part in enumerate(self.parts[1:], start=2):
+            joiner = self.joiner
+            if i == len(self.parts):
+                if self.pair is not None and i == 2:
+                    joiner = self.pair
+                elif self.last is not None:
+                    joiner = self.last
+            shown = joiner.get(lang).format(items=shown, item=part.get(lang))
+        return shown
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    @property
+    def zh(self) -> str:
+        return self.get("zh")
 
     def to_dict(self) -> dict[str, str]:
-        return {"en": self.en, "zh": self.zh}
+        return {lang: self.get(lang) for lang in LANGUAGES}
+
+
+# How texts are put together (`Text.join`): each a message, so a language joins them its own way.
+SENTENCES = Text("{items} {item}", "{items}{item}")  # sentences into a paragraph
+LIST = Text("{items}, {item}", "{items}、{item}")  # names in a list
+LIST_AND = Text("{items} and {item}", "{items}、{item}")  # ... and the last one
+# Two texts side by side, in every language (the second brings its own space if it needs one).
+CONCATENATED = Text.verbatim("{items}{item}")
 
 
 @dataclass(frozen=True, slots=True)

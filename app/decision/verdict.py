@@ -170,7 +170,8 @@ class Verdict:
 
 
 def _pick(text: dict[str, str], lang: str) -> str:
-    return text["zh"] if lang == "zh" else text["en"]
+    """A stored text in `lang`; English if it was stored before `lang` was added."""
+    return text.get(lang, text["en"])
 
 
 def _sources(reason: dict[str, Any]) -> list[dict[str, Any]]:

@@ -140,5 +140,5 @@ def file_problem(code: str, lang: str, detail: str = "") -> str:
 
 
 def line_problem(code: str, lang: str, detail: str = "") -> str:
-    text = LINE_PROBLEMS.get(code, Text(code, code))
+    text = LINE_PROBLEMS.get(code, Text.verbatim(code))
     return " ".join(text.get(lang).replace("{detail}", detail).split())

@@ -209,11 +209,20 @@ def change_condition(change: dict[str, Any], lang: str, wording: dict[str, str])
     }
 
 
+class ByLanguage(dict):
+    """A setting per language; a language without its own takes English's."""
+
+    def __missing__(self, lang: str) -> Any:
+        return self["en"]
+
+
 # Punctuation between the parts of a line: Chinese takes full-width marks and no spaces.
-PUNCTUATION = {
-    "en": {"space": " ", "colon": ": ", "open": " (", "close": ")"},
-    "zh": {"space": "", "colon": "：", "open": "（", "close": "）"},
-}
+PUNCTUATION = ByLanguage(
+    {
+        "en": {"space": " ", "colon": ": ", "open": " (", "close": ")"},
+        "zh": {"space": "", "colon": "：", "open": "（", "close": "）"},
+    }
+)
 
 
 def change_sentence(change: dict[str, Any], lang: str) -> str:
@@ -239,8 +248,8 @@ CHAT = {
 }
 # The chat summary's length: at most this many words (Chinese counts two characters a word).
 CHAT_WORDS = 90
-_SENTENCE_END = {"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")}
-_CLAUSE_END = {"en": re.compile(r"(?:: |; | — )"), "zh": re.compile(r"[：；]")}
+_SENTENCE_END = ByLanguage({"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")})
+_CLAUSE_END = ByLanguage({"en": re.compile(r"(?:: |; | — )"), "zh": re.compile(r"[：；]")})
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 

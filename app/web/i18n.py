@@ -2,22 +2,18 @@
 
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.support import NullTranslations, Translations
 from starlette.requests import Request
+
+# One catalogue for the interface and the engine's texts (app/decision/text.py loads it).
+from app.decision.text import LOCALES_DIR, N_, translations  # noqa: F401 - re-exported
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 BABEL_LOCALE = {"en": "en", "zh": "zh_Hans_CN"}
 LANG_COOKIE = "lang"
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated where it is shown."""
-    return message
 
 
 CONFIDENCE_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
@@ -42,21 +38,6 @@ CHANGE_KINDS = {
     "actionable": N_("You can change"),
     "situation": N_("Different situation"),
 }
-
-LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
-
-
-@lru_cache
-def translations(lang: str) -> NullTranslations:
-    if lang == "en":
-        return NullTranslations()
-    catalogue = Translations.load(str(LOCALES_DIR), [lang], domain="messages")
-    if not isinstance(catalogue, Translations):
-        raise RuntimeError(
-            f"no compiled catalogue for {lang!r} in {LOCALES_DIR}; run `make translations`"
-        )
-    return catalogue
-
 
 # Real browsers send a handful of tags in well under 200 bytes: anything past these bounds is
 # ignored unread, so a huge header costs no more to parse than a normal one.

@@ -610,7 +610,7 @@ def test_rules_version_is_dated_and_derived_from_the_rule_data() -> None:
 def test_rules_version_changes_when_a_rule_changes() -> None:
     rule = RULES_BY_ID["critical-accuracy-last-mile"]
     stronger = dataclasses.replace(rule, scores={**rule.scores, Rec.FT: 4})
-    reworded = dataclasses.replace(rule, reason=dataclasses.replace(rule.reason, en="Other words."))
+    reworded = dataclasses.replace(rule, reason=Text("Other words."))
     changed = [
         [stronger if r is rule else r for r in RULES],
         [reworded if r is rule else r for r in RULES],

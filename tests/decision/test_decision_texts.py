@@ -21,7 +21,11 @@ from app.decision import (
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
 from app.decision.explain import HOW_SCORING_WORKS, INVARIANTS
 from app.decision.rules import RULES_BY_ID
+from app.decision.text import LIST, LIST_AND, SENTENCES
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
+
+# The messages that join texts ("{items}, {item}"): punctuation, no words to translate.
+JOINERS = (LIST, LIST_AND, SENTENCES)
 
 # Verdicts that between them show every kind of summary, a why_not, a baseline note and the
 # texts built from the answers.
@@ -99,7 +103,11 @@ def all_texts() -> list[Text]:
         range_errors,
         how_we_decide(),
         # Every table of texts the summaries are built from.
-        [v for v in vars(summaries).values() if isinstance(v, (Mapping, Text))],
+        [
+            v
+            for v in vars(summaries).values()
+            if isinstance(v, (Mapping, Text)) and not (isinstance(v, Text) and v in JOINERS)
+        ],
         RULES_BY_ID["data-not-ready"].reason_for(
             answers(data_quality="mixed", data_diversity="clustered", edge_cases="no")
         ),
@@ -127,11 +135,13 @@ def test_every_question_and_option_has_a_label_and_every_question_help_and_a_sou
 
 
 def test_text_get_falls_back_to_english() -> None:
-    text = Text("Fine-tune", "微调")
+    """A language that is not registered reads English; so does a message no catalogue has."""
+    text = APPROACHES["fine_tune"].label
 
     assert [text.get("en"), text.get("zh"), text.get("fr"), text.get("")] == [
-        "Fine-tune",
-        "微调",
-        "Fine-tune",
-        "Fine-tune",
+        "Fine-tune a model",
+        "微调模型",
+        "Fine-tune a model",
+        "Fine-tune a model",
     ]
+    assert Text("Not a message of any catalogue").get("zh") == "Not a message of any catalogue"
