@@ -5,6 +5,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from app.web import i18n
 from app.web.deps import DraftFinished
@@ -72,6 +73,16 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
         {"status": status, "title": title, "explanation": explanation},
         status_code=status,
     )
+
+
+async def refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, headers: dict[str, str] | None = None
+) -> None:
+    """Answer with the error page (or JSON) for `status`: a middleware's refusal."""
+    response = error_response(Request(scope, receive), status)
+    if headers:
+        response.headers.update(headers)
+    await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
