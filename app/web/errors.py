@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from app import assessments
 from app.web import i18n
 from app.web.deps import DraftFinished
 from app.web.i18n import N_
@@ -75,6 +76,16 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
     )
 
 
+def not_found_response(request: Request, error: assessments.NotFound) -> Response:
+    """404, or 410 for `assessments.Gone` (a replaced or expired link); the API says "Not found"
+    or "Gone", pages show their own page."""
+    # A replaced link was a finished assessment's, never a draft's: under /d/ no draft has it.
+    gone = isinstance(error, assessments.Gone) and not request.url.path.startswith("/d/")
+    status = 410 if gone else 404
+    detail = ("Gone" if gone else "Not found") if request.url.path.startswith("/api/") else None
+    return error_response(request, status, detail)
+
+
 async def refuse(
     scope: Scope, receive: Receive, send: Send, status: int, headers: dict[str, str] | None = None
 ) -> None:
@@ -92,6 +103,13 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    # The one place a lookup that found nothing becomes an answer: 410 for a link that was replaced
+    # or has expired (its page says to ask whoever shared it), 404 for any other; routes let
+    # NotFound rise (a route that has a better answer, such as a redirect, catches it itself).
+    @app.exception_handler(assessments.NotFound)
+    async def on_not_found(request: Request, exc: assessments.NotFound) -> Response:
+        return not_found_response(request, exc)
 
     @app.exception_handler(DraftFinished)
     async def on_finished_draft(request: Request, exc: DraftFinished) -> Response:

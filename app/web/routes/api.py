@@ -4,7 +4,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +19,6 @@ from app.web.deps import (
     SettingsDep,
     client_address,
     is_signed_in,
-    missing,
 )
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
@@ -378,10 +377,7 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     versions. Other versions' links (`id`, `url`) and the `audit` trail only for owners of the
     decision: send one of its manage keys as X-Manage-Token (or sign in). A replaced or expired
     link answers 410."""
-    try:
-        assessment = assessments.get_finished(db, id)
-    except assessments.NotFound as error:
-        raise missing(error, "Not found") from None
+    assessment = assessments.get_finished(db, id)
     owner = manage.actor_for(
         db,
         assessment.decision_id,
@@ -424,10 +420,7 @@ class Expiry(BaseModel):
 @router.post("/assessments/{id}/rotate", response_model=Link, responses=NOT_MANAGED)
 def rotate_link(request: Request, managed: ManagerDep, db: DatabaseDep) -> Any:
     """A new share link; the old one answers 410 Gone from now on, everywhere."""
-    try:
-        rotated = manage.rotate(db, managed.assessment, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    rotated = manage.rotate(db, managed.assessment, managed.actor)
     return JSONResponse(
         {"id": rotated.share_token, "url": verdict_path(request, rotated)},
         headers={"Cache-Control": "no-store"},
@@ -456,12 +449,9 @@ async def set_link_expiry(
     days = body["days"]
     if days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS):
         return unprocessable([problem("days", "invalid_expiry", lang)])
-    try:
-        changed = await run_in_threadpool(
-            manage.set_expiry, db, managed.assessment, days, managed.actor
-        )
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    changed = await run_in_threadpool(
+        manage.set_expiry, db, managed.assessment, days, managed.actor
+    )
     expires_at = changed.share_expires_at
     return JSONResponse(
         {
@@ -504,17 +494,14 @@ async def update_assessment(
         problems.append(problem("reason", "reason_too_long", lang))
     if problems:
         return unprocessable(problems)
-    try:
-        changed = await run_in_threadpool(
-            assessments.set_status,
-            db,
-            managed.assessment.share_token,
-            body["status"],
-            managed.actor,
-            reason or "",
-        )
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    changed = await run_in_threadpool(
+        assessments.set_status,
+        db,
+        managed.assessment.share_token,
+        body["status"],
+        managed.actor,
+        reason or "",
+    )
     record = await run_in_threadpool(full_record, request, db, changed, lang, owner=True)
     return JSONResponse(record, headers={"Cache-Control": "no-store"})
 
@@ -530,10 +517,7 @@ def api_delete_assessment(managed: ManagerDep, db: DatabaseDep) -> Response:
 @router.delete("/assessments/{id}/comments/{comment_id}", status_code=204, responses=NOT_MANAGED)
 def api_delete_comment(managed: ManagerDep, comment_id: int, db: DatabaseDep) -> Response:
     """Delete one comment (owners of the decision only)."""
-    try:
-        comments.delete(db, managed.assessment.id, comment_id)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    comments.delete(db, managed.assessment.id, comment_id)
     return Response(status_code=204)
 
 
@@ -562,8 +546,6 @@ async def create_comment(request: Request, id: str, db: DatabaseDep, lang: LangD
         return unprocessable(problems)
     try:
         stored = await run_in_threadpool(comments.add, db, id, comment, client_address(request))
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
     except comments.Throttled as throttled:
         return JSONResponse(
             {"detail": problem("body", "comment_throttled", lang)["message"]},

@@ -4,7 +4,7 @@ accepting a proposed revision. Every route takes a manage key of the decision as
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -91,8 +91,6 @@ async def api_invite(request: Request, managed: ManagerDep, db: DatabaseDep, lan
             problems.append(problem("label", invalid.code, lang, manage.LABEL_LIMIT))
         except manage.TooManyKeys:
             problems.append(problem("label", "too_many_keys", lang))
-        except assessments.NotFound:
-            raise HTTPException(404, "Not found") from None
     if problems:
         return JSONResponse({"detail": problems}, status_code=422)
     return JSONResponse({**manage.key_record(key), "key": raw}, status_code=201, headers=NO_STORE)
@@ -111,10 +109,7 @@ def api_keys(managed: ManagerDep, db: DatabaseDep) -> Any:
 def api_revoke(managed: ManagerDep, key_id: int, db: DatabaseDep) -> Response:
     """Revoke one of the decision's keys: it manages nothing from now on (404 for a key of
     another decision)."""
-    try:
-        manage.revoke(db, managed.assessment, key_id, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    manage.revoke(db, managed.assessment, key_id, managed.actor)
     return Response(status_code=204)
 
 
@@ -155,7 +150,5 @@ async def api_accept(request: Request, managed: ManagerDep, db: DatabaseDep, lan
         )
     except assessments.NotAProposal:
         return JSONResponse({"detail": [problem("id", "not_a_proposal", lang)]}, status_code=422)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
     record = await run_in_threadpool(full_record, request, db, accepted, lang, owner=True)
     return JSONResponse(record, headers=NO_STORE)
