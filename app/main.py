@@ -204,7 +204,6 @@ def allowed_hosts(settings: Settings) -> list[str]:
 def document_api(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     if app.openapi_schema is None:
         document = generate()
-        api.add_body_schemas(document)
         add_cost_schemas(document)
     return app.openapi_schema
 

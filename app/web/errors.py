@@ -9,6 +9,7 @@ from starlette.types import Receive, Scope, Send
 
 from app import assessments
 from app.web import i18n
+from app.web.bodies import problems_of
 from app.web.deps import DraftFinished
 from app.web.i18n import N_
 from app.web.templating import render
@@ -119,12 +120,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
-        fields = [
-            {
-                "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-                "code": err["type"],
-                "message": err["msg"],
-            }
-            for err in exc.errors()
-        ]
+        lang = getattr(request.state, "lang", "en")
+        fields = []
+        for err in exc.errors():
+            problems = problems_of(err)
+            if problems is not None:  # a body model's own problems (app/web/bodies.py)
+                fields += [problem.to_dict(lang) for problem in problems]
+                continue
+            fields.append(
+                {
+                    "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                    "code": err["type"],
+                    "message": err["msg"],
+                }
+            )
         return error_response(request, 422, fields)
