@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.orm import Session, aliased
 
-from app import costs, datasets, decision, evals, manage
+from app import costs, datasets, decision, evals, ownership
 from app.db import Database
 from app.models import STATUSES, Assessment, AuditEvent, ManageKey, ReplacedLink, utcnow
 from app.text import tidy_name
@@ -160,7 +160,7 @@ def _by_token(
 
 def _missing(session: Session, token: str) -> NoReturn:
     """Raise Gone for a link a rotation replaced, NotFound for any other unknown one."""
-    replaced = session.get(ReplacedLink, manage.hash_token(token))
+    replaced = session.get(ReplacedLink, ownership.hash_token(token))
     raise Gone(token) if replaced is not None else NotFound(token)
 
 
@@ -457,7 +457,7 @@ def is_revision(assessment: Assessment) -> bool:
     return assessment.decision_id is not None and assessment.decision_id != assessment.id
 
 
-def finish(db: Database, token: str, owner: "manage.Actor | None" = None) -> Assessment:
+def finish(db: Database, token: str, owner: ownership.Actor | None = None) -> Assessment:
     """Judge a draft's answers.
 
     A first version starts a decision: the returned assessment carries its first manage key,
@@ -478,7 +478,7 @@ def finish(db: Database, token: str, owner: "manage.Actor | None" = None) -> Ass
             assessment.decision_id = assessment.id
         if not is_revision(assessment):
             # Made once, here: the raw key rides on the returned object, to be shown once.
-            assessment.manage_token = manage.first_key(session, assessment.decision_id)
+            assessment.manage_token = ownership.first_key(session, assessment.decision_id)
         elif owner is None:
             assessment.is_proposal = True
             original = _number(session, assessment)
@@ -500,7 +500,7 @@ def _number(session: Session, revision: Assessment) -> Assessment | None:
 
 
 def _supersede(
-    session: Session, revision: Assessment, owner: "manage.Actor", reason: str = ""
+    session: Session, revision: Assessment, owner: ownership.Actor, reason: str = ""
 ) -> None:
     """A revision an owner finished or accepted supersedes the version it was revised from, as
     a new architecture decision record supersedes the old, in the same transaction."""
@@ -512,7 +512,7 @@ def _supersede(
         original.status = "superseded"
         # Its page now links here: a new stamp, even when it was superseded already.
         original.updated_at = utcnow()
-    manage.record(session, revision, "accepted", owner, detail, reason)
+    ownership.record(session, revision, "accepted", owner, detail, reason)
 
 
 class NotAProposal(ValueError):
@@ -520,7 +520,7 @@ class NotAProposal(ValueError):
 
 
 def accept(
-    db: Database, assessment: Assessment, owner: "manage.Actor", reason: str = ""
+    db: Database, assessment: Assessment, owner: ownership.Actor, reason: str = ""
 ) -> Assessment:
     """An owner accepts a proposed revision: it supersedes the version it revises."""
     with db.write() as session:
@@ -556,7 +556,7 @@ def create_finished(
         session.add(assessment)
         session.flush()
         assessment.decision_id = assessment.id
-        assessment.manage_token = manage.first_key(session, assessment.id)
+        assessment.manage_token = ownership.first_key(session, assessment.id)
     return assessment
 
 
@@ -752,7 +752,7 @@ class InvalidStatus(ValueError):
 
 
 def set_status(
-    db: Database, token: str, status: object, owner: "manage.Actor", reason: str = ""
+    db: Database, token: str, status: object, owner: ownership.Actor, reason: str = ""
 ) -> Assessment:
     """Record a finished assessment's status (any of STATUSES: a team may also supersede it by a
     decision taken elsewhere, or reopen one a revision superseded), and who changed it."""
@@ -763,7 +763,7 @@ def set_status(
         if not assessment.is_finished:
             raise NotFound(token)
         if assessment.status != status:
-            manage.record(
+            ownership.record(
                 session,
                 assessment,
                 "status",
@@ -776,7 +776,7 @@ def set_status(
 
 
 def delete(
-    db: Database, assessment_id: int, owner: "manage.Actor | None" = None, reason: str = ""
+    db: Database, assessment_id: int, owner: ownership.Actor | None = None, reason: str = ""
 ) -> bool:
     """Delete an assessment and all that hangs on it; False when it was already gone. With
     `owner`, the deletion goes on the decision's audit trail (title and version kept there).
@@ -789,7 +789,7 @@ def delete(
     with db.write() as session:
         row = session.get(Assessment, assessment_id)
         if row is not None and owner is not None:
-            manage.record(session, row, "deleted", owner, {"title": row.title}, reason)
+            ownership.record(session, row, "deleted", owner, {"title": row.title}, reason)
         if row is not None and row.is_proposal and row.revised_from_id is not None:
             # The version it proposed to revise no longer lists it: a new stamp for its page.
             original = session.get(Assessment, row.revised_from_id)

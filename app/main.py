@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -20,6 +21,16 @@ from app.web import errors, logs, observability
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache, ShortCache
 from app.web.cost_schemas import add_cost_schemas
+from app.web.middleware.body_size import BodySizeMiddleware
+from app.web.middleware.body_timeout import BodyTimeoutMiddleware
+from app.web.middleware.cross_origin import CrossOriginMiddleware
+from app.web.middleware.failures import FailureMiddleware
+from app.web.middleware.head import HeadAsGetMiddleware
+from app.web.middleware.header_limit import HeaderLimitMiddleware
+from app.web.middleware.headers import SecurityHeadersMiddleware
+from app.web.middleware.hosts import TrustedHostMiddleware
+from app.web.middleware.language import LanguageMiddleware
+from app.web.middleware.methods import MethodMiddleware
 from app.web.progress import ProgressBoard
 from app.web.routes import (
     access,
@@ -37,7 +48,6 @@ from app.web.routes import (
     verdict_tools,
     wizard,
 )
-from app.web.security import SecurityMiddleware
 from app.web.static import VersionedStaticFiles
 from app.web.text_input import TextInputMiddleware
 
@@ -82,18 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.host,
         )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    # Added after the others, so it runs before them: its headers reach every response, sign-in
-    # redirects included.
-    app.add_middleware(
-        SecurityMiddleware,
-        default_language=settings.default_language,
-        max_body_bytes=settings.max_body_bytes,
-        trusted_origins=(settings.public_origin,) if settings.public_origin else (),
-        hsts=settings.https,
-        allowed_hosts=allowed_hosts(settings),
-        body_timeout=settings.body_timeout,
-        upload_paths=datasets.UPLOAD_PATHS | evals.UPLOAD_PATHS,
-    )
+    # Added after the others, so they run before them: their headers reach every response,
+    # sign-in redirects included.
+    for middleware, args, options in reversed(protections(settings)):
+        app.add_middleware(middleware, *args, **options)
     # First of all: the client's address and scheme, from X-Forwarded-* only when the peer is a
     # proxy named in APP_TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers, so this decides).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
@@ -167,6 +169,30 @@ def observe_state(app: FastAPI) -> None:
     )
 
 
+def protections(settings: Settings) -> list[Middleware]:
+    """The protections every request passes, outermost first (app/web/middleware/__init__.py)."""
+    language = settings.default_language
+    return [
+        Middleware(SecurityHeadersMiddleware, hsts=settings.https),
+        Middleware(HeadAsGetMiddleware),
+        Middleware(HeaderLimitMiddleware, default_language=language),
+        Middleware(LanguageMiddleware, default_language=language),
+        Middleware(FailureMiddleware),
+        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
+        Middleware(MethodMiddleware),
+        Middleware(
+            CrossOriginMiddleware,
+            trusted_origins=(settings.public_origin,) if settings.public_origin else (),
+        ),
+        Middleware(
+            BodySizeMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            upload_paths=datasets.UPLOAD_PATHS | evals.UPLOAD_PATHS,
+        ),
+        Middleware(BodyTimeoutMiddleware, body_timeout=settings.body_timeout),
+    ]
+
+
 def allowed_hosts(settings: Settings) -> list[str]:
     """APP_ALLOWED_HOSTS and the host of APP_PUBLIC_ORIGIN (loopback names are always allowed)."""
     hosts = settings.allowed_host_list
@@ -178,7 +204,6 @@ def allowed_hosts(settings: Settings) -> list[str]:
 def document_api(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     if app.openapi_schema is None:
         document = generate()
-        api.add_body_schemas(document)
         add_cost_schemas(document)
     return app.openapi_schema
 

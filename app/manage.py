@@ -15,11 +15,8 @@ key's label, or "signed-in session"), when, what, and an optional reason. Transa
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -29,30 +26,16 @@ from sqlalchemy.orm import Session
 from app import assessments
 from app.db import Database
 from app.models import Assessment, AuditEvent, ManageKey, ReplacedLink, utcnow
+from app.ownership import REASON_LIMIT, SESSION, Actor, hash_token, new_token, record
 
-TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 # How long a share link may live, in days; None: until rotated.
 EXPIRY_DAYS = (7, 30, 90)
 LABEL_LIMIT = 80
-REASON_LIMIT = 500
 # A key's last use is written at most this often, so an owner browsing writes little.
 TOUCH_EVERY = timedelta(minutes=1)
 # A decision has at most this many keys, revoked ones included: enough for any team.
 MAX_KEYS = 50
 ACTIONS = ("status", "accepted", "rotated", "expiry", "key_invited", "key_revoked", "deleted")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts on a decision: a key's holder (`label`, empty for the key made at finishing)
-    or a signed-in session."""
-
-    kind: str  # "key" | "session"
-    label: str = ""
-    key_id: int | None = None
-
-
-SESSION = Actor("session")
 
 
 class TooManyKeys(ValueError):
@@ -63,14 +46,6 @@ class InvalidLabel(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
 
 def _hashes(tokens: Iterable[str | None]) -> list[str]:
@@ -180,30 +155,6 @@ def clean_reason(value: object) -> str | None:
     return text.strip()
 
 
-def record(
-    session: Session,
-    assessment: Assessment,
-    action: str,
-    actor: Actor,
-    detail: Mapping[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    """One line of the decision's audit trail, in the caller's transaction."""
-    session.add(
-        AuditEvent(
-            decision_id=assessment.decision_id
-            if assessment.decision_id is not None
-            else assessment.id,
-            version=assessment.version,
-            action=action,
-            detail=dict(detail or {}),
-            actor_kind=actor.kind,
-            actor_label=actor.label,
-            reason=reason[:REASON_LIMIT],
-        )
-    )
-
-
 def _locked(session: Session, assessment: Assessment) -> Assessment:
     row = session.get(Assessment, assessment.id, with_for_update=True)
     if row is None or row.share_token != assessment.share_token:
@@ -249,13 +200,6 @@ def clean_label(value: object) -> str:
     if len(text) > LABEL_LIMIT:
         raise InvalidLabel("too_long")
     return text
-
-
-def first_key(session: Session, decision_id: int) -> str:
-    """The key made when a decision's first version is finished: returned raw, to show once."""
-    raw = new_token()
-    session.add(ManageKey(decision_id=decision_id, key_hash=hash_token(raw), label=""))
-    return raw
 
 
 def invite(

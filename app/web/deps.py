@@ -43,15 +43,6 @@ def is_signed_in(request: Request) -> bool:
     return bool(cookie) and gate.session_id(cookie) is not None
 
 
-def missing(error: assessments.NotFound, detail: str | None = None) -> HTTPException:
-    """The answer for a link that opens nothing: 410 when it was replaced or has expired (its
-    own page: ask whoever shared it), 404 for any other."""
-    status = 410 if isinstance(error, assessments.Gone) else 404
-    return HTTPException(
-        status, detail if detail is None else ("Gone" if status == 410 else detail)
-    )
-
-
 @dataclass(frozen=True)
 class Managed:
     """A finished assessment and who manages it in this request."""
@@ -69,12 +60,7 @@ def managed(
         Header(description="A manage key of the decision (given when it was made, or invited)"),
     ] = None,
 ) -> Managed:
-    try:
-        assessment, actor = manage.authorize(
-            db, id, x_manage_token, signed_in=is_signed_in(request)
-        )
-    except assessments.NotFound as error:
-        raise missing(error, "Not found") from None
+    assessment, actor = manage.authorize(db, id, x_manage_token, signed_in=is_signed_in(request))
     return Managed(assessment, actor)
 
 
@@ -109,10 +95,7 @@ def managed_from_form(
 ) -> Managed:
     """For HTML forms: the finished assessment and who manages it, when the browser may or the
     form carries a `manage_token` of its decision; otherwise 404, as for an unknown link."""
-    try:
-        assessment = manage.find(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    assessment = manage.find(db, token)
     actor = manage.actor_for(
         db,
         assessment.decision_id,
@@ -139,10 +122,7 @@ class DraftFinished(Exception):
 def open_draft(token: str, db: DatabaseDep) -> Assessment:
     """The draft named by the path's `token`: 404 when there is none, a 303 to the verdict once
     it is finished, so wizard handlers only ever see an open draft."""
-    try:
-        draft = assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    draft = assessments.get(db, token)
     if draft.is_finished:
         raise DraftFinished(token)
     return draft

@@ -5,8 +5,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
+from app import assessments
 from app.web import i18n
+from app.web.bodies import problems_of
 from app.web.deps import DraftFinished
 from app.web.i18n import N_
 from app.web.templating import render
@@ -74,6 +77,26 @@ def error_response(request: Request, status: int, detail: object = None) -> Resp
     )
 
 
+def not_found_response(request: Request, error: assessments.NotFound) -> Response:
+    """404, or 410 for `assessments.Gone` (a replaced or expired link); the API says "Not found"
+    or "Gone", pages show their own page."""
+    # A replaced link was a finished assessment's, never a draft's: under /d/ no draft has it.
+    gone = isinstance(error, assessments.Gone) and not request.url.path.startswith("/d/")
+    status = 410 if gone else 404
+    detail = ("Gone" if gone else "Not found") if request.url.path.startswith("/api/") else None
+    return error_response(request, status, detail)
+
+
+async def refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, headers: dict[str, str] | None = None
+) -> None:
+    """Answer with the error page (or JSON) for `status`: a middleware's refusal."""
+    response = error_response(Request(scope, receive), status)
+    if headers:
+        response.headers.update(headers)
+    await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> Response:
@@ -81,6 +104,13 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    # The one place a lookup that found nothing becomes an answer: 410 for a link that was replaced
+    # or has expired (its page says to ask whoever shared it), 404 for any other; routes let
+    # NotFound rise (a route that has a better answer, such as a redirect, catches it itself).
+    @app.exception_handler(assessments.NotFound)
+    async def on_not_found(request: Request, exc: assessments.NotFound) -> Response:
+        return not_found_response(request, exc)
 
     @app.exception_handler(DraftFinished)
     async def on_finished_draft(request: Request, exc: DraftFinished) -> Response:
@@ -90,12 +120,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
-        fields = [
-            {
-                "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-                "code": err["type"],
-                "message": err["msg"],
-            }
-            for err in exc.errors()
-        ]
+        lang = getattr(request.state, "lang", "en")
+        fields = []
+        for err in exc.errors():
+            problems = problems_of(err)
+            if problems is not None:  # a body model's own problems (app/web/bodies.py)
+                fields += [problem.to_dict(lang) for problem in problems]
+                continue
+            fields.append(
+                {
+                    "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                    "code": err["type"],
+                    "message": err["msg"],
+                }
+            )
         return error_response(request, 422, fields)

@@ -1,4 +1,6 @@
-"""Protections applied to every request and response, 404s and 500s included.
+"""The checks and headers of the protections applied to every request and response, 404s and
+500s included: pure functions and constants, used by the middlewares in app/web/middleware/
+(one a concern; their order is in that package's docstring).
 
 Cross-site writes are refused the way Go's CrossOriginProtection, Rails and Django do it:
 browsers say where a request comes from in Sec-Fetch-Site (or, older ones, Origin), and
@@ -10,23 +12,14 @@ rebinds its name to this server's address then gets nothing. HEAD is answered wh
 """
 
 import ipaddress
-import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-import anyio
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
-from starlette.requests import ClientDisconnect, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.history import SearchTooSlow
-from app.web import i18n
-from app.web.errors import error_response
-from app.web.logs import mask_tokens
-
-log = logging.getLogger("app.errors")
 
 # No header this app reads is longer than a few hundred bytes; browsers send a few KB in all.
 MAX_HEADER_BYTES = 8 * 1024
@@ -71,6 +64,8 @@ BASE_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
+# Sent only when the app is served over HTTPS (APP_HTTPS).
+HSTS_HEADER = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
 def origin_of(url: str) -> str:
@@ -132,188 +127,3 @@ class AllowedHosts:
             return ipaddress.ip_address(host).is_loopback
         except ValueError:
             return False
-
-
-class SecurityMiddleware:
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        default_language: str,
-        max_body_bytes: int,
-        trusted_origins: tuple[str, ...] = (),
-        hsts: bool = False,
-        allowed_hosts: Iterable[str] = ("*",),
-        body_timeout: float = 15.0,
-        upload_paths: frozenset[str] = frozenset(),
-    ) -> None:
-        self.app = app
-        self.default_language = default_language
-        self.max_body_bytes = max_body_bytes
-        # Routes that stream file uploads: they enforce their own, larger limit as they read
-        # (app/web/uploads.py), so that a refusal can say what the limit is.
-        self.upload_paths = upload_paths
-        self.trusted_origins = trusted_origins
-        self.allowed_hosts = AllowedHosts(list(allowed_hosts))
-        self.body_timeout = body_timeout
-        self.headers = list(BASE_HEADERS)
-        if hsts:
-            self.headers.append(
-                (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
-            )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        head = scope["method"] == "HEAD"
-        if head:
-            # Answered as GET, body dropped: the same headers, including Content-Length.
-            scope = {**scope, "method": "GET"}
-        state = scope.setdefault("state", {})
-        state["lang"] = self.default_language
-        oversized = headers_too_large(scope["headers"])
-        request = Request(scope)
-        if not oversized:
-            state["lang"] = i18n.negotiate(request, self.default_language)
-
-        async def send_with_headers(message: Message) -> None:
-            if head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            if message["type"] == "http.response.start":
-                headers = message.get("headers", [])
-                names = {name.lower() for name, _ in headers}
-                extra = [(k, v) for k, v in self.headers if k not in names]
-                # Pages say how they may be cached; those that don't are revalidated every time.
-                if b"cache-control" not in names:
-                    extra.append((b"cache-control", b"no-cache"))
-                message["headers"] = [*headers, *extra]
-            await send(message)
-
-        if oversized:
-            await self._refuse(scope, receive, send_with_headers, 431)
-            return
-        method = scope["method"]
-        headers = request.headers
-        if (
-            scope["path"] not in ANY_HOST_PATHS
-            and host_name(headers.get("host", "")) not in self.allowed_hosts
-        ):
-            log.warning(
-                "refused Host %r on %s %s: not localhost, a loopback address, APP_PUBLIC_ORIGIN's "
-                "host or one of APP_ALLOWED_HOSTS (add it there if users reach the app by that name)",
-                host_name(headers.get("host", ""))[:100],
-                method,
-                mask_tokens(scope["path"]),
-            )
-            await self._refuse(scope, receive, send_with_headers, 400)
-            return
-        if method in ("TRACE", "TRACK", "CONNECT"):
-            await self._refuse(scope, receive, send_with_headers, 405)
-            return
-        if is_cross_origin(method, headers, scope.get("scheme", "http"), self.trusted_origins):
-            await self._refuse(scope, receive, send_with_headers, 403)
-            return
-        limit = None if scope["path"] in self.upload_paths else self.max_body_bytes
-        length = headers.get("content-length")
-        if (
-            limit is not None
-            and length is not None
-            and (not length.isdigit() or int(length) > limit)
-        ):
-            await self._refuse(scope, receive, send_with_headers, 413)
-            return
-
-        received = 0
-        body_done = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, body_done
-            if body_done:
-                return await receive()
-            # A client that sends its body a byte at a time holds a worker thread: not forever.
-            with anyio.move_on_after(self.body_timeout) as waiting:
-                message = await receive()
-            if waiting.cancelled_caught:
-                raise BodyTimeout()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if limit is not None and received > limit:
-                    raise BodyTooLarge()
-                body_done = not message.get("more_body", False)
-            return message
-
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send_with_headers(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, receive, send_with_headers, 413)
-        except BodyTimeout:
-            log.info(
-                "request body not received in %s s on %s %s",
-                self.body_timeout,
-                method,
-                mask_tokens(scope.get("path", "")),
-            )
-            if not started:
-                await self._refuse(scope, receive, send_with_headers, 408)
-        except ClientDisconnect:
-            # The client went away mid-request: nothing to answer, and nothing wrong with the app.
-            log.info("client disconnected during %s %s", method, mask_tokens(scope.get("path", "")))
-        except BUSY as busy:
-            log.warning(
-                "busy, answered 503 on %s %s: %s",
-                method,
-                mask_tokens(scope.get("path", "")),
-                type(busy).__name__,
-            )
-            if not started:
-                await self._refuse(
-                    scope, receive, send_with_headers, 503, headers={"Retry-After": RETRY_BUSY}
-                )
-        except DATABASE_DOWN as down:
-            # One line, not a traceback per request: the operator needs to know the database went
-            # away, and /readyz says the same to the load balancer.
-            log.error(
-                "database unavailable, answered 503 on %s %s: %s",
-                method,
-                mask_tokens(scope.get("path", "")),
-                first_line(down),
-            )
-            if not started:
-                await self._refuse(
-                    scope, receive, send_with_headers, 503, headers={"Retry-After": RETRY_BUSY}
-                )
-        except Exception:
-            # Handled here, inside this middleware, so that the 500 page carries the same headers.
-            log.exception("unhandled error on %s %s", method, mask_tokens(scope.get("path", "")))
-            if not started:
-                await self._refuse(scope, receive, send_with_headers, 500)
-
-    async def _refuse(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        status: int,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        response = error_response(Request(scope, receive), status)
-        if headers:
-            response.headers.update(headers)
-        await response(scope, receive, send)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-class BodyTimeout(Exception):
-    pass

@@ -1,16 +1,26 @@
 """The JSON API for scripts and integrations, as specified in QUESTIONNAIRE.md."""
 
-import json
-import re
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, comments, costs, decision, history, manage
+from app.costs import CostInputs
 from app.models import STATUSES
+from app.web.bodies import (
+    MAX_JSON_DEPTH,  # noqa: F401 - where the limit was read before app/web/bodies.py held it
+    BodyProblem,
+    JSONBodyRoute,
+    JSONRefused,
+    Problem,
+    parse_json,
+    refuse,
+)
+from app.web.bodies import json_object as body_object
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import (
     DatabaseDep,
@@ -19,13 +29,12 @@ from app.web.deps import (
     SettingsDep,
     client_address,
     is_signed_in,
-    missing,
 )
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
 from app.web.manage_cookies import manage_tokens
 
-router = APIRouter(prefix="/api/v1", tags=["assessments"])
+router = APIRouter(prefix="/api/v1", tags=["assessments"], route_class=JSONBodyRoute)
 
 BODY_FIELDS = {"title", "team", "notes", "answers", "costs"}
 
@@ -75,16 +84,42 @@ class AssessmentIn(BaseModel):
     costs: CostsIn | None = Field(
         None, description="The optional numbers of the cost step, as POST /api/v1/costs takes them."
     )
+    # What the use case takes: the answers as the engine checked them, the cost inputs parsed.
+    _answers: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _cost_inputs: CostInputs | None = PrivateAttr(None)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked_as_the_wizard_checks(cls, value: Any, handler: Any) -> "AssessmentIn":
+        """The wizard's own checks (meta, answers, costs), each offending field named, in the
+        order of the body's parts, with the engine's messages in both languages."""
+        if isinstance(value, cls):
+            return value
+        body = body_object(value)
+        problems: list[Problem] = [
+            BodyProblem(key, "unknown_field") for key in body if key not in BODY_FIELDS
+        ]
+        meta, meta_problems = assessments.validate_meta(body)
+        problems += [BodyProblem(p.field, p.code, p.limit) for p in meta_problems]
+        answers: dict[str, Any] = {}
+        if not isinstance(body.get("answers"), dict):
+            problems.append(BodyProblem("answers", "not_object"))
+        else:
+            answers, answer_errors = decision.validate_answers(body["answers"])
+            problems += [replace(e, field=f"answers.{e.field}") for e in answer_errors]
+        cost_inputs = None
+        if body.get("costs") is not None:
+            cost_inputs, cost_errors = costs.parse_costs(body["costs"], prefix="costs.")
+            problems += cost_errors
+        if problems:
+            refuse(problems)
+        checked = cls.model_construct(**meta, answers=Answers.model_construct(**answers))
+        checked._answers, checked._cost_inputs = answers, cost_inputs
+        return checked
 
-def add_body_schemas(document: dict[str, Any]) -> None:
-    """The POST body is validated by hand (for messages in both languages), so FastAPI does not
-    know its model: put it, and the answers model it refers to, into the document's components."""
-    schema = AssessmentIn.model_json_schema(ref_template="#/components/schemas/{model}")
-    components = document.setdefault("components", {}).setdefault("schemas", {})
-    components.update(schema.pop("$defs", {}))
-    components["AssessmentIn"] = schema
-    components["CommentIn"] = CommentIn.model_json_schema()
+    @property
+    def meta(self) -> dict[str, str]:
+        return {"title": self.title, "team": self.team or "", "notes": self.notes or ""}
 
 
 class FieldProblem(BaseModel):
@@ -130,6 +165,21 @@ class CommentIn(BaseModel):
         min_length=1, max_length=comments.LIMITS["author"], description="A display name"
     )
     text: str = Field(min_length=1, max_length=comments.LIMITS["text"])
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked_as_the_comment_form_is(cls, value: Any, handler: Any) -> "CommentIn":
+        if isinstance(value, cls):
+            return value
+        body = body_object(value)
+        problems: list[Problem] = [
+            BodyProblem(key, "unknown_comment_field") for key in body if key not in comments.LIMITS
+        ]
+        comment, errors = comments.validate(body)
+        problems += [BodyProblem(e.field, e.code, e.limit) for e in errors]
+        if problems or comment is None:
+            refuse(problems)
+        return cls.model_construct(author=comment.author, text=comment.text)
 
 
 class AssessmentOut(BaseModel):
@@ -186,6 +236,26 @@ class StatusIn(BaseModel):
     status: Status  # type: ignore[valid-type]
     reason: str | None = Field(None, max_length=500, description="Kept in the audit trail")
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: Any) -> "StatusIn":
+        if isinstance(value, cls):
+            return value
+        body = body_object(value)
+        problems: list[Problem] = [
+            BodyProblem(key, "unknown_status_field")
+            for key in body
+            if key not in {"status", "reason"}
+        ]
+        if body.get("status") not in STATUSES:
+            problems.append(BodyProblem("status", "invalid_status"))
+        reason = manage.clean_reason(body.get("reason") or "")
+        if reason is None:
+            problems.append(BodyProblem("reason", "reason_too_long"))
+        if problems:
+            refuse(problems)
+        return cls.model_construct(status=body["status"], reason=reason)
+
 
 class Summary(BaseModel):
     id: str | None = Field(
@@ -210,58 +280,6 @@ class Listing(BaseModel):
         description="True when a search matched so many assessments that "
         "`counts` cover only the newest of them"
     )
-
-
-# JSON bodies are small documents: a deeper nesting or a longer integer is an attack on the
-# parser (Python's int() of 5,000 digits raises, 30,000 nested brackets overflow the stack).
-MAX_JSON_DEPTH = 16
-MAX_INTEGER_DIGITS = 20
-# No database stores these as text, and no response can encode a lone surrogate as UTF-8: a
-# string anywhere in a body (key or value) that holds one is refused, before any route reads it.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class JSONRefused(ValueError):
-    def __init__(self, code: str, field: str = "body") -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-
-
-def _bounded_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
-        raise JSONRefused("number_too_large")
-    return int(digits)
-
-
-def parse_json(raw: bytes) -> Any:
-    """A JSON body within the limits, or JSONRefused naming the problem (and, for text that can't
-    be stored, where it is: `title`, `answers.task_type`, or `body` for a name)."""
-    try:
-        body = json.loads(raw, parse_int=_bounded_int)
-    except JSONRefused:
-        raise
-    except RecursionError:
-        raise JSONRefused("too_deep") from None
-    except (ValueError, UnicodeDecodeError):
-        raise JSONRefused("invalid_json") from None
-    stack: list[tuple[Any, int, str]] = [(body, 1, "body")]
-    while stack:
-        value, depth, where = stack.pop()
-        if isinstance(value, str) and UNSTORABLE.search(value):
-            raise JSONRefused("invalid_text", where)
-        if isinstance(value, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise JSONRefused("too_deep")
-            if isinstance(value, dict):
-                for key, child in value.items():
-                    if UNSTORABLE.search(key):
-                        raise JSONRefused("invalid_text", where)
-                    path = key if where == "body" else f"{where}.{key}"
-                    stack.append((child, depth + 1, path))
-            else:
-                stack.extend((child, depth + 1, where) for child in value)
-    return body
 
 
 class SourceOut(BaseModel):
@@ -325,35 +343,14 @@ async def json_object(
     responses={
         422: {"model": Problems, "description": "Each offending field, named; nothing stored."}
     },
-    openapi_extra=json_body({"$ref": "#/components/schemas/AssessmentIn"}),
 )
-async def create_assessment(request: Request, db: DatabaseDep, lang: LangDep) -> Any:
+async def create_assessment(
+    request: Request, body: AssessmentIn, db: DatabaseDep, lang: LangDep
+) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link and, once
     only, the manage token."""
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    problems = [problem(key, "unknown_field", lang) for key in body if key not in BODY_FIELDS]
-    meta, meta_problems = assessments.validate_meta(body)
-    problems += [problem(p.field, p.code, lang, p.limit) for p in meta_problems]
-    raw_answers = body.get("answers")
-    if not isinstance(raw_answers, dict):
-        problems.append(problem("answers", "not_object", lang))
-        raw_answers = None
-    else:
-        answers, answer_errors = decision.validate_answers(raw_answers)
-        problems += [
-            {"field": f"answers.{e.field}", "code": e.code, "message": e.message.get(lang)}
-            for e in answer_errors
-        ]
-    cost_inputs = None
-    if body.get("costs") is not None:
-        cost_inputs, cost_errors = costs.parse_costs(body["costs"], prefix="costs.")
-        problems += [error.to_dict(lang) for error in cost_errors]
-    if problems:
-        return unprocessable(problems)
     assessment = await run_in_threadpool(
-        assessments.create_finished, db, meta, answers, cost_inputs
+        assessments.create_finished, db, body.meta, body._answers, body._cost_inputs
     )
     record = api_record(assessment, lang, verdict_path(request, assessment))
     return JSONResponse(
@@ -378,10 +375,7 @@ def read_assessment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -
     versions. Other versions' links (`id`, `url`) and the `audit` trail only for owners of the
     decision: send one of its manage keys as X-Manage-Token (or sign in). A replaced or expired
     link answers 410."""
-    try:
-        assessment = assessments.get_finished(db, id)
-    except assessments.NotFound as error:
-        raise missing(error, "Not found") from None
+    assessment = assessments.get_finished(db, id)
     owner = manage.actor_for(
         db,
         assessment.decision_id,
@@ -414,6 +408,20 @@ class ExpiryIn(BaseModel):
         description="The share link stops working this many days from now; null: never"
     )
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: Any) -> "ExpiryIn":
+        if isinstance(value, cls):
+            return value
+        invalid = BodyProblem("days", "invalid_expiry")
+        body = body_object(value, otherwise=invalid)
+        days = body.get("days")
+        if set(body) != {"days"} or (
+            days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS)
+        ):
+            refuse([invalid])
+        return cls.model_construct(days=days)
+
 
 class Expiry(BaseModel):
     id: str
@@ -424,10 +432,7 @@ class Expiry(BaseModel):
 @router.post("/assessments/{id}/rotate", response_model=Link, responses=NOT_MANAGED)
 def rotate_link(request: Request, managed: ManagerDep, db: DatabaseDep) -> Any:
     """A new share link; the old one answers 410 Gone from now on, everywhere."""
-    try:
-        rotated = manage.rotate(db, managed.assessment, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    rotated = manage.rotate(db, managed.assessment, managed.actor)
     return JSONResponse(
         {"id": rotated.share_token, "url": verdict_path(request, rotated)},
         headers={"Cache-Control": "no-store"},
@@ -441,27 +446,14 @@ def rotate_link(request: Request, managed: ManagerDep, db: DatabaseDep) -> Any:
         **NOT_MANAGED,
         422: {"model": Problems, "description": "days is not 7, 30, 90 or null."},
     },
-    openapi_extra=json_body(ExpiryIn.model_json_schema()),
 )
 async def set_link_expiry(
-    request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep
+    request: Request, managed: ManagerDep, body: ExpiryIn, db: DatabaseDep
 ) -> Any:
     """When the share link stops working: 7, 30 or 90 days from now, or never (null)."""
-    try:
-        body = parse_json(await request.body())
-    except JSONRefused as refused:
-        return unprocessable([problem(refused.field, refused.code, lang)])
-    if not isinstance(body, dict) or set(body) != {"days"}:
-        return unprocessable([problem("days", "invalid_expiry", lang)])
-    days = body["days"]
-    if days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS):
-        return unprocessable([problem("days", "invalid_expiry", lang)])
-    try:
-        changed = await run_in_threadpool(
-            manage.set_expiry, db, managed.assessment, days, managed.actor
-        )
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    changed = await run_in_threadpool(
+        manage.set_expiry, db, managed.assessment, body.days, managed.actor
+    )
     expires_at = changed.share_expires_at
     return JSONResponse(
         {
@@ -480,41 +472,22 @@ async def set_link_expiry(
         **NOT_MANAGED,
         422: {"model": Problems, "description": "Not a status; nothing changed."},
     },
-    openapi_extra=json_body(StatusIn.model_json_schema()),
 )
 async def update_assessment(
-    request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep
+    request: Request, managed: ManagerDep, body: StatusIn, db: DatabaseDep, lang: LangDep
 ) -> Any:
     """Change the status (proposed, accepted, rejected, superseded) of a finished assessment.
 
     Finishing a revision supersedes the assessment it revises by itself; this sets any status,
     for decisions taken elsewhere or to reopen one."""
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    problems = [
-        problem(key, "unknown_status_field", lang)
-        for key in body
-        if key not in {"status", "reason"}
-    ]
-    if body.get("status") not in STATUSES:
-        problems.append(problem("status", "invalid_status", lang))
-    reason = manage.clean_reason(body.get("reason") or "")
-    if reason is None:
-        problems.append(problem("reason", "reason_too_long", lang))
-    if problems:
-        return unprocessable(problems)
-    try:
-        changed = await run_in_threadpool(
-            assessments.set_status,
-            db,
-            managed.assessment.share_token,
-            body["status"],
-            managed.actor,
-            reason or "",
-        )
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    changed = await run_in_threadpool(
+        assessments.set_status,
+        db,
+        managed.assessment.share_token,
+        body.status,
+        managed.actor,
+        body.reason or "",
+    )
     record = await run_in_threadpool(full_record, request, db, changed, lang, owner=True)
     return JSONResponse(record, headers={"Cache-Control": "no-store"})
 
@@ -530,10 +503,7 @@ def api_delete_assessment(managed: ManagerDep, db: DatabaseDep) -> Response:
 @router.delete("/assessments/{id}/comments/{comment_id}", status_code=204, responses=NOT_MANAGED)
 def api_delete_comment(managed: ManagerDep, comment_id: int, db: DatabaseDep) -> Response:
     """Delete one comment (owners of the decision only)."""
-    try:
-        comments.delete(db, managed.assessment.id, comment_id)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    comments.delete(db, managed.assessment.id, comment_id)
     return Response(status_code=204)
 
 
@@ -546,24 +516,18 @@ def api_delete_comment(managed: ManagerDep, comment_id: int, db: DatabaseDep) ->
         422: {"model": Problems, "description": "Each offending field, named; nothing stored."},
         429: {"description": "Too many comments from this address or on this assessment."},
     },
-    openapi_extra=json_body({"$ref": "#/components/schemas/CommentIn"}),
 )
-async def create_comment(request: Request, id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002
+async def create_comment(
+    request: Request,
+    id: str,  # noqa: A002 - the API's name
+    body: CommentIn,
+    db: DatabaseDep,
+    lang: LangDep,
+) -> Any:
     """Add a comment under a display name: anyone with the share link may."""
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    problems = [
-        problem(key, "unknown_comment_field", lang) for key in body if key not in comments.LIMITS
-    ]
-    comment, errors = comments.validate(body)
-    problems += [problem(e.field, e.code, lang, e.limit) for e in errors]
-    if problems or comment is None:
-        return unprocessable(problems)
+    comment = comments.CommentIn(author=body.author, text=body.text)
     try:
         stored = await run_in_threadpool(comments.add, db, id, comment, client_address(request))
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
     except comments.Throttled as throttled:
         return JSONResponse(
             {"detail": problem("body", "comment_throttled", lang)["message"]},

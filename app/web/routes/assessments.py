@@ -19,7 +19,6 @@ from app.web.deps import (
     can_manage,
     client_address,
     managed_from_form,
-    missing,
     owned_decisions,
 )
 from app.web.drafts import remember_draft
@@ -45,10 +44,7 @@ COMMENT_DELETED = N_("The comment was deleted.")
 
 
 def load_finished(db, token: str) -> Assessment:
-    try:
-        return assessments.get_finished(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    return assessments.get_finished(db, token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +75,7 @@ class VerdictKey:
 def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
     # Always looked up, so a rotated or expired link answers 410 and a deleted one 404 at once
     # on every worker; the render cache then saves only the rendering, keyed by every input.
-    try:
-        found = assessments.stamp(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    found = assessments.stamp(db, token)
     if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
     headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
@@ -125,10 +118,7 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
 def load_with_neighbours(
     db, token: str
 ) -> tuple[Assessment, assessments.Neighbour | None, assessments.Neighbour | None]:
-    try:
-        return assessments.with_neighbours(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    return assessments.with_neighbours(db, token)
 
 
 def verdict_key(
@@ -285,8 +275,6 @@ def add_comment(
     address = client_address(request)
     try:
         comments.add(db, token, comment, address)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     except comments.Throttled as throttled:
         form = {"values": values, "errors": {}, "problem": message("comment_throttled", lang)}
         return comments_answer(
@@ -309,10 +297,7 @@ def delete_comment(
 ) -> Response:
     """For owners: one comment goes; anyone else gets the 404 of an unknown link."""
     assessment = managed_from_form(request, db, token, form).assessment
-    try:
-        comments.delete(db, assessment.id, comment_id)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    comments.delete(db, assessment.id, comment_id)
     return comments_answer(
         request, assessment, db, lang, announcement=translate(lang, COMMENT_DELETED)
     )
@@ -366,10 +351,7 @@ def export_json(request: Request, token: str, db: DatabaseDep, lang: LangDep) ->
 def revise_assessment(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
     # From "what if": the one answer changed (q, v), when it is one of the question's answers.
     change = what_if_change(form)
-    try:
-        draft = assessments.revise(db, token, change)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    draft = assessments.revise(db, token, change)
     response = RedirectResponse(
         request.url_for("show_review", token=draft.share_token), status_code=303
     )

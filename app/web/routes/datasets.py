@@ -246,10 +246,7 @@ def show_draft_dataset_check(request: Request, token: str, db: DatabaseDep) -> R
 def _not_a_draft(request: Request, db, token: str) -> Response:
     if not assessments.looks_like_token(token):
         raise HTTPException(404)
-    try:
-        assessments.get(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    assessments.get(db, token)
     return RedirectResponse(str(request.url_for("show_verdict", token=token)), status_code=303)
 
 

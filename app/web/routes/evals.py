@@ -314,8 +314,6 @@ async def attach_eval_run(request: Request, token: str, db: DatabaseDep) -> Resp
             str(request.url_for("show_step", token=token, step=out_of_order.current_step)),
             status_code=303,
         )
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     except assessments.StaleCheck:
         problem = FileProblem(
             field="check", code="stale", message=messages.file_problem("stale", request.state.lang)

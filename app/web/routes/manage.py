@@ -20,7 +20,6 @@ from app.web.deps import (
     is_signed_in,
     managed_from_form,
     manager,
-    missing,
 )
 from app.web.forms import message
 from app.web.manage_cookies import (
@@ -107,10 +106,7 @@ def reason_of(request: Request, form) -> str | None:
 
 @router.get("/a/{token}/manage", response_class=HTMLResponse)
 def show_manage(request: Request, token: str, db: DatabaseDep, done: str = "") -> Response:
-    try:
-        assessment = manage.find(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    assessment = manage.find(db, token)
     actor = manager(request, db, assessment)
     if actor is None:
         # An expired link is gone to everyone but those who may manage it.
@@ -136,10 +132,7 @@ def show_manage(request: Request, token: str, db: DatabaseDep, done: str = "") -
 def unlock_manage(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
     """A manage key pasted into the form: this browser keeps it and may manage from now on. A
     wrong key gets an error on the field (nothing else is said about it)."""
-    try:
-        assessment = manage.find(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    assessment = manage.find(db, token)
     typed = form.get("manage_token", "")
     if not manage.holds(db, assessment.decision_id, typed):
         if manager(request, db, assessment) is None and assessments.link_expired(assessment):
@@ -162,10 +155,7 @@ def _remember_typed(request: Request, response: Response, db, managed: Managed, 
 @router.get("/a/{token}/rotate", response_class=HTMLResponse)
 def confirm_rotate(request: Request, token: str, db: DatabaseDep) -> Response:
     """What rotating does, and the button that does it (owners only)."""
-    try:
-        assessment = manage.find(db, token)
-    except assessments.NotFound as error:
-        raise missing(error) from None
+    assessment = manage.find(db, token)
     if manager(request, db, assessment) is None:
         raise HTTPException(410 if assessments.link_expired(assessment) else 404)
     return render(request, "assessments/rotate.html", {"assessment": assessment}, headers=PRIVATE)
@@ -175,10 +165,7 @@ def confirm_rotate(request: Request, token: str, db: DatabaseDep) -> Response:
 def rotate_share_link(request: Request, token: str, db: DatabaseDep, form: FormDep) -> Response:
     managed = managed_from_form(request, db, token, form)
     reason = reason_of(request, form)
-    try:
-        rotated = manage.rotate(db, managed.assessment, managed.actor, reason or "")
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    rotated = manage.rotate(db, managed.assessment, managed.actor, reason or "")
     return _remember_typed(request, see_manage(request, rotated, "rotated"), db, managed, form)
 
 
@@ -189,10 +176,7 @@ def set_share_expiry(request: Request, token: str, db: DatabaseDep, form: FormDe
     days = {str(d): d for d in manage.EXPIRY_DAYS}.get(choice)
     if days is None and choice != NEVER:
         return show_managed(request, db, managed, error="days", status=422)
-    try:
-        changed = manage.set_expiry(db, managed.assessment, days, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    changed = manage.set_expiry(db, managed.assessment, days, managed.actor)
     return see_manage(request, changed, "expiry")
 
 
@@ -216,8 +200,6 @@ def change_status(request: Request, token: str, db: DatabaseDep, form: FormDep) 
         )
     except assessments.InvalidStatus:
         raise HTTPException(422, message("invalid_status", lang)) from None
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     return _remember_typed(request, see_manage(request, changed, "status"), db, managed, form)
 
 
@@ -230,8 +212,6 @@ def accept_revision(request: Request, token: str, db: DatabaseDep, form: FormDep
         accepted = assessments.accept(db, managed.assessment, managed.actor, reason)
     except assessments.NotAProposal:
         return see_manage(request, managed.assessment, "accepted")
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     return see_manage(request, accepted, "accepted")
 
 
@@ -254,8 +234,6 @@ def invite_owner(request: Request, token: str, db: DatabaseDep, form: FormDep) -
         return show_managed(
             request, db, managed, field_errors={"label": message("too_many_keys", lang)}, status=422
         )
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     return show_managed(request, db, managed, new_key=(key.label, raw))
 
 
@@ -264,10 +242,7 @@ def revoke_owner(
     request: Request, token: str, key_id: int, db: DatabaseDep, form: FormDep
 ) -> Response:
     managed = managed_from_form(request, db, token, form)
-    try:
-        manage.revoke(db, managed.assessment, key_id, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    manage.revoke(db, managed.assessment, key_id, managed.actor)
     if manager(request, db, managed.assessment) is None:
         # Revoked the key this browser held: it no longer manages; back to the verdict.
         return RedirectResponse(

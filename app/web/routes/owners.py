@@ -4,18 +4,19 @@ accepting a proposed revision. Every route takes a manage key of the decision as
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, manage
+from app.web.bodies import BodyProblem, JSONBodyRoute, Problem, json_object, refuse
 from app.web.deps import DatabaseDep, LangDep, ManagerDep
 from app.web.export import full_record
 from app.web.forms import problem
-from app.web.routes.api import NOT_MANAGED, AssessmentOut, Problems, json_body, json_object
+from app.web.routes.api import NOT_MANAGED, AssessmentOut, Problems
 
-router = APIRouter(prefix="/api/v1", tags=["owners"])
+router = APIRouter(prefix="/api/v1", tags=["owners"], route_class=JSONBodyRoute)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -24,6 +25,21 @@ class KeyIn(BaseModel):
     label: str = Field(
         min_length=1, max_length=manage.LABEL_LIMIT, description="Who the key is for, e.g. a name"
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: Any) -> "KeyIn":
+        if isinstance(value, cls):
+            return value
+        body = json_object(value)
+        unknown = [BodyProblem(key, "unknown_key_field") for key in body if key != "label"]
+        if unknown:
+            refuse(unknown)
+        try:
+            label = manage.clean_label(body.get("label"))
+        except manage.InvalidLabel as invalid:
+            refuse([BodyProblem("label", invalid.code, manage.LABEL_LIMIT)])
+        return cls.model_construct(label=label)
 
 
 class KeyOut(BaseModel):
@@ -67,34 +83,40 @@ class AcceptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=manage.REASON_LIMIT)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: Any) -> "AcceptIn":
+        if isinstance(value, cls):
+            return value
+        body = json_object(value)
+        problems: list[Problem] = [
+            BodyProblem(key, "unknown_accept_field") for key in body if key != "reason"
+        ]
+        reason = manage.clean_reason(body.get("reason") or "")
+        if reason is None:
+            problems.append(BodyProblem("reason", "reason_too_long"))
+        if problems:
+            refuse(problems)
+        return cls.model_construct(reason=reason)
+
 
 @router.post(
     "/assessments/{id}/keys",
     status_code=201,
     response_model=NewKey,
     responses={**NOT_MANAGED, 422: {"model": Problems, "description": "A missing or long label."}},
-    openapi_extra=json_body(KeyIn.model_json_schema()),
 )
-async def api_invite(request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep) -> Any:
+async def api_invite(
+    request: Request, managed: ManagerDep, body: KeyIn, db: DatabaseDep, lang: LangDep
+) -> Any:
     """A co-owner key for the decision (every version of it), with a label; the key is given
     only in this answer."""
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    problems = [problem(key, "unknown_key_field", lang) for key in body if key != "label"]
-    if not problems:
-        try:
-            key, raw = await run_in_threadpool(
-                manage.invite, db, managed.assessment, body.get("label"), managed.actor
-            )
-        except manage.InvalidLabel as invalid:
-            problems.append(problem("label", invalid.code, lang, manage.LABEL_LIMIT))
-        except manage.TooManyKeys:
-            problems.append(problem("label", "too_many_keys", lang))
-        except assessments.NotFound:
-            raise HTTPException(404, "Not found") from None
-    if problems:
-        return JSONResponse({"detail": problems}, status_code=422)
+    try:
+        key, raw = await run_in_threadpool(
+            manage.invite, db, managed.assessment, body.label, managed.actor
+        )
+    except manage.TooManyKeys:
+        return JSONResponse({"detail": [problem("label", "too_many_keys", lang)]}, status_code=422)
     return JSONResponse({**manage.key_record(key), "key": raw}, status_code=201, headers=NO_STORE)
 
 
@@ -111,10 +133,7 @@ def api_keys(managed: ManagerDep, db: DatabaseDep) -> Any:
 def api_revoke(managed: ManagerDep, key_id: int, db: DatabaseDep) -> Response:
     """Revoke one of the decision's keys: it manages nothing from now on (404 for a key of
     another decision)."""
-    try:
-        manage.revoke(db, managed.assessment, key_id, managed.actor)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    manage.revoke(db, managed.assessment, key_id, managed.actor)
     return Response(status_code=204)
 
 
@@ -134,28 +153,18 @@ def api_audit(managed: ManagerDep, db: DatabaseDep) -> Any:
         **NOT_MANAGED,
         422: {"model": Problems, "description": "Not a proposed revision; nothing changed."},
     },
-    openapi_extra=json_body(AcceptIn.model_json_schema()),
 )
-async def api_accept(request: Request, managed: ManagerDep, db: DatabaseDep, lang: LangDep) -> Any:
+async def api_accept(
+    request: Request, managed: ManagerDep, body: AcceptIn, db: DatabaseDep, lang: LangDep
+) -> Any:
     """Accept a proposed revision: it supersedes the version it revises."""
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    problems = [problem(key, "unknown_accept_field", lang) for key in body if key != "reason"]
-    reason = manage.clean_reason(body.get("reason") or "")
-    if reason is None:
-        problems.append(problem("reason", "reason_too_long", lang))
-    if not problems and not managed.assessment.is_proposal:
-        problems.append(problem("id", "not_a_proposal", lang))
-    if problems:
-        return JSONResponse({"detail": problems}, status_code=422)
+    if not managed.assessment.is_proposal:
+        return JSONResponse({"detail": [problem("id", "not_a_proposal", lang)]}, status_code=422)
     try:
         accepted = await run_in_threadpool(
-            assessments.accept, db, managed.assessment, managed.actor, reason or ""
+            assessments.accept, db, managed.assessment, managed.actor, body.reason or ""
         )
     except assessments.NotAProposal:
         return JSONResponse({"detail": [problem("id", "not_a_proposal", lang)]}, status_code=422)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
     record = await run_in_threadpool(full_record, request, db, accepted, lang, owner=True)
     return JSONResponse(record, headers=NO_STORE)

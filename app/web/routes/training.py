@@ -163,10 +163,7 @@ class PlanOut(BaseModel):
 
 
 def finished_or_404(db, token: str):
-    try:
-        return assessments.get_finished(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404, "Not found") from None
+    return assessments.get_finished(db, token)
 
 
 @api_router.get(

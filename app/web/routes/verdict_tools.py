@@ -3,7 +3,7 @@ verdict, nothing saved) and the PDF export."""
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import assessments, decision
@@ -24,10 +24,7 @@ SAME_ANSWER = N_("That is the answer already given: choose another one to compar
 
 
 def load_finished(db, token: str) -> Assessment:
-    try:
-        return assessments.get_finished(db, token)
-    except assessments.NotFound:
-        raise HTTPException(404) from None
+    return assessments.get_finished(db, token)
 
 
 def changed_answers(answers: dict[str, Any], question: str, value: Any) -> dict[str, Any]:

@@ -361,8 +361,6 @@ def save_step(
         return see_other(request.url_for("show_verdict", token=token))
     except assessments.OutOfOrder as out_of_order:
         return see_other(step_url(request, token, out_of_order.current_step))
-    except assessments.NotFound:
-        raise HTTPException(404) from None
     if errors:
         return render_wizard(
             request,
