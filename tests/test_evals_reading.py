@@ -161,14 +161,14 @@ def event_lines(messy: bool):
     return lines.map(lambda lines: [{"spec": {"run_id": "r1"}}, *lines])
 
 
-@hypothesis_settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(documents(messy=False) | documents(messy=True))
 def test_a_json_document_reads_the_same_both_ways(document):
     data = json.dumps(document).encode()
     assert outcome(data) == slow_outcome(data)
 
 
-@hypothesis_settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(event_lines(messy=False) | event_lines(messy=True), st.sampled_from(["\n", "\n\n", "\r\n"]))
 def test_a_json_lines_log_reads_the_same_both_ways(lines, separator):
     data = separator.join(json.dumps(line) for line in lines).encode()
@@ -196,3 +196,109 @@ def test_an_unscored_inspect_sample_nan_is_an_error():
     assert "NaN" in data
     run = reading.read(data.encode())
     assert run.outcomes == {"1": 1, "2": 2, "3": 0, "4": 1}
+
+
+# --- Against the tools' own rules (read in their sources; see app/evals/reading.py) ---------
+
+
+def promptfoo_stats(results):
+    """promptfoo's evaluator: success -> successes; failureReason ERROR (2) -> errors; else
+    failures."""
+    stats = {"successes": 0, "failures": 0, "errors": 0}
+    for result in results:
+        key = (
+            "successes"
+            if result["success"]
+            else "errors"
+            if result.get("failureReason") == 2
+            else "failures"
+        )
+        stats[key] += 1
+    return stats
+
+
+def test_promptfoo_json_counts_as_promptfoo_counts_its_stats():
+    component = {"pass": False, "score": 0, "reason": "no", "assertion": {"type": "equals"}}
+    results = [
+        {"testIdx": 0, "success": True, "failureReason": 0, "gradingResult": {"pass": True}},
+        {"testIdx": 1, "success": False, "failureReason": 1, "gradingResult": {"pass": False}},
+        {"testIdx": 2, "success": False, "failureReason": 2, "error": "429", "gradingResult": None},
+        # NONE with an error and no grading: promptfoo counts a failure (its CSV says ERROR).
+        {"testIdx": 3, "success": False, "failureReason": 0, "error": "odd"},
+        {
+            "testIdx": 4,
+            "success": False,
+            "failureReason": 1,
+            "gradingResult": {
+                "pass": False,
+                "componentResults": [
+                    component,
+                    # A metric-only assertion records a score; it takes no part in pass/fail.
+                    {**component, "assertion": {"type": "similar", "metricOnly": True}},
+                    {**component, "assertion": {"type": "cost"}, "metadata": {"metricOnly": True}},
+                ],
+            },
+        },
+    ]
+    data = json.dumps({"evalId": "e", "results": {"version": 3, "results": results}}).encode()
+    run = reading.read(data)
+    stats = promptfoo_stats(results)
+    counts = [list(run.outcomes.values()).count(o) for o in (1, 0, 2)]
+    assert counts == [stats["successes"], stats["failures"], stats["errors"]] == [1, 3, 1]
+    assert dict(run.categories) == {"equals": 1}
+    assert run == reading.read(data) and outcome(data) == slow_outcome(data)
+
+
+def test_a_generated_promptfoo_file_agrees_with_its_own_stats():
+    data = ef.build("promptfoo_json", ef.outcomes(2000, seed=5))
+    document = json.loads(data)
+    stats = document["results"]["stats"]
+    assert stats == {**promptfoo_stats(document["results"]["results"]), "tokenUsage": ANY_USAGE}
+    run = reading.read(data)
+    values = list(run.outcomes.values())
+    assert (values.count(1), values.count(0), values.count(2)) == (
+        stats["successes"],
+        stats["failures"],
+        stats["errors"],
+    )
+
+
+ANY_USAGE = {"total": 0, "prompt": 0, "completion": 0, "cached": 0}
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        # Today's export: the output, then Reasoning, then Status (buildCsvHeaders).
+        (
+            "q,[openai:gpt-4.1] v1,Reasoning,Status,Score,Named Scores,Grader Reason,Comment",
+            "q{n},out,thought,{status},1.00,,,",
+        ),
+        # A prompt without a provider is labelled by its label alone.
+        (
+            "q,v1,Reasoning,Status,Score,Named Scores,Grader Reason,Comment",
+            "q{n},out,,{status},,,,",
+        ),
+        # Before the Reasoning column.
+        (
+            "q,[openai:gpt-4.1] v1,Status,Score,Named Scores,Grader Reason,Comment",
+            "q{n},out,{status},,,,",
+        ),
+        # Older: the outcome at the start of the output cell.
+        ("q,[openai:gpt-4.1] v1", 'q{n},"[{status}] (1.00)\n\nout"'),
+    ],
+)
+def test_promptfoo_csv_layouts(header, row):
+    statuses = ["PASS", "PASS", "FAIL", "ERROR", "PASS"]
+    lines = [header, *(row.format(n=n, status=s) for n, s in enumerate(statuses))]
+    run = reading.read("\n".join(lines).encode())
+    assert run.format == "promptfoo_csv"
+    assert run.outcomes == {"1": 1, "2": 1, "3": 0, "4": 2, "5": 1}
+
+
+def test_openai_evals_final_report_carries_the_run_id():
+    """LocalRecorder.record_final_report writes {"final_report": ..., "run_id": ...}."""
+    data = ef.build("openai_evals", ef.outcomes(30, seed=3))
+    last = json.loads(data.splitlines()[-1])
+    assert set(last) == {"final_report", "run_id"}
+    assert reading.read(data).format == "openai_evals"

@@ -1,27 +1,43 @@
 """Read an eval run from the bytes of its file: which tool wrote it, and each case's outcome.
 
-Formats, detected from the content (never from the file name):
+Formats, detected from the content (never from the file name). Each tool's shape was checked
+against its own source, at the commits named (GitHub paths):
 
 - `csv`: a header with `id` and either `passed` (1/0, true/false, pass/fail, yes/no, any case;
   empty or `error`: an error) or `expected` and `actual`, compared after Unicode NFC
   normalization and stripping surrounding whitespace, case-sensitive (an empty `actual` is a case
   without an answer: an error). Optional `category` (or `failure_category`): counted on failures.
-- `promptfoo_json`: `promptfoo eval --output results.json` (read: the OutputFile of promptfoo
-  0.x with `results.version` 2, 3 and 4; `results.results[]` with `success`, `failureReason`
-  0/1/2 (none/assert/error), `error`, `gradingResult.componentResults[].assertion`).
-- `promptfoo_csv`: `promptfoo eval --output results.csv`: one column per prompt
-  (`[provider] label`) followed by `Status` (PASS/FAIL/ERROR), as written since the export gained
-  status columns; or, in older exports, cells that begin `[PASS]`, `[FAIL]` or `[ERROR]`.
-- `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`): a `spec` line,
-  events `{"run_id", "event_id", "sample_id", "type", "data"}` and a `final_report` line. A
-  sample passes when every `match` event recorded for it has `data.correct` true (a `metrics`
-  event with a boolean `correct` counts too); an `error` event, or no outcome at all, makes it an
-  error.
-- `inspect`: Inspect's JSON log (`inspect eval --log-format json`, EvalLog `version` 2):
-  `samples[].scores[scorer].value` with the first scorer of `results.scores`; "C", true, 1,
-  "yes", "correct" pass; "I", "P" (partial), false, 0, "no", "incorrect" fail; "N" (no answer) and
-  a sample `error` are errors. Epochs beyond the first become cases of their own (`id#epoch`).
-  The zipped `.eval` log is refused with the command that converts it.
+- `promptfoo_json`: `promptfoo eval --output results.json`, the OutputFile `{evalId, results,
+  config, shareableUrl, metadata}` (promptfoo/promptfoo src/util/output.ts @df9dbcd3) whose
+  `results` is the EvaluateSummary, `version` 3 (or 2 for evals stored before v3;
+  src/models/eval.ts @8892c2d6 toEvaluateSummary). Each of `results.results[]` counts as
+  promptfoo counts its own stats (the evaluator: `success` passes, else `failureReason` 2 =
+  ResultFailureReason.ERROR is an error, else a fail; src/types/results.ts @05eba334); files from
+  before `failureReason`: an `error` without a `gradingResult` is an error. Failures by
+  `gradingResult.componentResults[].assertion` (metric, else type), metric-only assertions left
+  out (countedComponentResults).
+- `promptfoo_csv`: `promptfoo eval --output results.csv`. For each prompt, its output column
+  (`[provider] label`), `Reasoning` (since src/util/eval/evalTableUtils.ts @9e9ba381), `Status`
+  (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
+  Reason`, `Comment` (without `Reasoning`: src/server/utils/evalTableUtils.ts @a2469529); or, in
+  older exports, output cells that begin `[PASS]`, `[FAIL]` or `[ERROR]` (outputToSimpleString,
+  src/util/output.ts). The file's own Status is taken as it is: promptfoo writes ERROR for any
+  failure whose reason is not ASSERT (getOutputStatus).
+- `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`; openai/evals
+  evals/record.py @4bfc1f58): a `spec` line (RunSpec), one Event per line `{"run_id",
+  "event_id", "sample_id", "type", "data", "created_by", "created_at"}` and a `{"final_report",
+  "run_id"}` line. A sample passes when every `match` event recorded for it has `data.correct`
+  true (a `metrics` event with a boolean `correct` counts too); an `error` event (record_error),
+  or no outcome at all, makes it an error.
+- `inspect`: Inspect's JSON log (`inspect eval --log-format json`, or `inspect log convert
+  --to json`), EvalLog `version` 2 (UKGovernmentBEIS/inspect_ai src/inspect_ai/log/_log.py
+  @499e6152, 0.3.260): `samples[].scores[scorer].value` with the first scorer of
+  `results.scores`; "C" (CORRECT), true, 1, "yes", "correct" pass; "I", "P" (PARTIAL: Inspect
+  gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
+  (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
+  "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
+  (Score.unscored(), written as the constant NaN). Epochs beyond the first become cases of their
+  own (`id#epoch`). The zipped `.eval` log is refused with the command that converts it.
 
 Errors (the model or the grader failed to give an answer) are counted apart, never as a pass or a
 fail. Anything that cannot be read raises Unreadable, naming the first bad lines or items.
@@ -466,10 +482,23 @@ def _read_plain_csv(names: list[str], rows) -> Run:
     return run
 
 
+def _status_prompts(header: list[str]) -> list[tuple[int, int]]:
+    """(prompt column, its Status column) for each prompt of a promptfoo export: the output
+    column comes right before `Status`, or before `Reasoning` where the export has one."""
+    pairs = []
+    for i, name in enumerate(header):
+        if name != "Status" or i == 0:
+            continue
+        prompt = i - 2 if header[i - 1] == "Reasoning" and i >= 2 else i - 1
+        if header[prompt]:
+            pairs.append((prompt, i))
+    return pairs
+
+
 def _is_promptfoo_csv(header: list[str]) -> bool:
     return any(
-        name == "Status" and i > 0 and header[i - 1].startswith("[")
-        for i, name in enumerate(header)
+        header[prompt].startswith("[") or status - prompt == 2
+        for prompt, status in _status_prompts(header)
     ) or any(name.startswith("[") and "] " in name for name in header)
 
 
@@ -479,15 +508,14 @@ _STATUS = {"PASS": PASS, "FAIL": FAIL, "ERROR": ERROR}
 def _read_promptfoo_csv(header: list[str], rows) -> Run:
     run = Run("promptfoo_csv")
     problems = _Problems()
-    status_columns = [
-        i for i, name in enumerate(header) if name == "Status" and i > 0 and header[i - 1]
-    ]
-    legacy = not status_columns
+    pairs = _status_prompts(header)
+    legacy = not pairs
     prompt_columns = (
         [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
         if legacy
-        else [i - 1 for i in status_columns]
+        else [prompt for prompt, _ in pairs]
     )
+    status_of = dict(pairs)
     metric_columns = {
         prompt: [
             (i, header[i].removeprefix("Metric: "))
@@ -516,13 +544,13 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
                 tag = cell[1 : cell.find("]")] if cell.startswith("[") and "]" in cell else ""
                 outcome = _STATUS.get(tag)
             else:
-                outcome = _STATUS.get(row[prompt + 1].strip().upper())
-                if outcome is None and not row[prompt + 1].strip() and not row[prompt].strip():
+                status = row[status_of[prompt]]
+                outcome = _STATUS.get(status.strip().upper())
+                if outcome is None and not status.strip() and not row[prompt].strip():
                     continue  # this prompt was not run on this test
             if outcome is None:
-                problems.add(
-                    "bad_status", _short(row[prompt + (0 if legacy else 1)], 40), line=line
-                )
+                cell = row[prompt] if legacy else row[status_of[prompt]]
+                problems.add("bad_status", _short(cell, 40), line=line)
                 continue
             case = f"{number} · {header[prompt]}" if several else str(number)
             _add(run, problems, case, outcome, line=line)
