@@ -408,6 +408,21 @@ def _csv_rows(text: str):
         start = reader.line_num + 1
 
 
+def _csv_records(rows, width: int, problems: _Problems):
+    """(line, row) for each row of the header's width; blank rows are skipped, and a row of
+    another width or bad CSV syntax (which ends the reading) is a problem."""
+    for line, row, error in rows:
+        if row is None:
+            problems.add("csv_syntax", error, line=line)
+            return
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            problems.add("csv_width", f"{len(row)}/{width}", line=line)
+            continue
+        yield line, row
+
+
 def _read_csv(text: str) -> Run:
     rows = _csv_rows(text)
     header_row = next(rows, None)
@@ -448,16 +463,7 @@ def _read_plain_csv(names: list[str], rows) -> Run:
     passed_at = index.get("passed")
     expected_at, actual_at = index.get("expected"), index.get("actual")
     category_at = index.get("category", index.get("failure_category"))
-    width = len(names)
-    for line, row, error in rows:
-        if row is None:
-            problems.add("csv_syntax", error, line=line)
-            break
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != width:
-            problems.add("csv_width", f"{len(row)}/{width}", line=line)
-            continue
+    for line, row in _csv_records(rows, len(names), problems):
         case = row[id_at].strip()
         if not case:
             problems.add("no_id", line=line)
@@ -526,17 +532,8 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
         for prompt in prompt_columns
     }
     several = len(prompt_columns) > 1
-    width = len(header)
     number = 0
-    for line, row, error in rows:
-        if row is None:
-            problems.add("csv_syntax", error, line=line)
-            break
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != width:
-            problems.add("csv_width", f"{len(row)}/{width}", line=line)
-            continue
+    for line, row in _csv_records(rows, len(header), problems):
         number += 1
         for prompt in prompt_columns:
             if legacy:
