@@ -687,6 +687,18 @@ def _event(line: str) -> _Event | str:
     return event
 
 
+def _lines(text: str):
+    """The lines of a text, one at a time (text.split would hold a copy of all of them)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def _read_openai_evals(text: str) -> Run:
     run = Run("openai_evals")
     problems = _Problems()
@@ -696,7 +708,7 @@ def _read_openai_evals(text: str) -> Run:
     expected_of: dict[str, str] = {}
     run_id = None
     unset = msgspec.UNSET
-    for line_number, line in enumerate(text.split("\n"), start=1):
+    for line_number, line in enumerate(_lines(text), start=1):
         if not line or line.isspace():
             continue
         record = _event(line)
