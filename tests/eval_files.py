@@ -1,6 +1,17 @@
 """Eval-run files as the tools write them, built from a list of outcomes, for the tests and the
-benchmark. Shapes follow the tools' own writers: promptfoo's OutputFile (results.version 3) and its
-CSV export, openai/evals' LocalRecorder, Inspect's EvalLog (version 2)."""
+benchmark. Shapes follow the tools' own writers, read in their sources (see app/evals/reading.py
+for the files and commits):
+
+- promptfoo's OutputFile (`promptfoo eval -o results.json`: src/util/output.ts writeOutput, its
+  `evalId`, `results` = EvaluateSummaryV3 (src/models/eval.ts toEvaluateSummary), `config`,
+  `shareableUrl`, `metadata`; JSON.stringify(..., null, 2)); its CSV export as buildCsvHeaders
+  writes it now (a `Reasoning` column after each prompt's output, src/util/eval/evalTableUtils.ts),
+  before `Reasoning` (src/server/utils/evalTableUtils.ts), and the older `[PASS] (1.00) output`
+  cells;
+- openai/evals' LocalRecorder (evals/record.py): a `spec` line (RunSpec), one Event per line, and
+  `{"final_report": ..., "run_id": ...}`;
+- Inspect's EvalLog, version 2 (src/inspect_ai/log/_log.py: EvalLog, EvalSample, EvalError;
+  scorer/_metric.py: Score and the "C"/"I" values)."""
 
 import csv
 import io
@@ -13,6 +24,7 @@ FORMATS = (
     "csv_expected",
     "promptfoo_json",
     "promptfoo_csv",
+    "promptfoo_csv_status",
     "promptfoo_csv_legacy",
     "openai_evals",
     "inspect",
@@ -98,6 +110,7 @@ def promptfoo_json(rows) -> bytes:
             },
             "namedScores": {},
             "cost": 0.00012,
+            "metadata": {},
         }
         results.append(result)
     counts = {o: sum(1 for r in rows if r[1] == o) for o in (PASS, FAIL, ERROR)}
@@ -117,21 +130,35 @@ def promptfoo_json(rows) -> bytes:
         },
         "config": {"description": "Refund classifier"},
         "shareableUrl": None,
+        "metadata": {
+            "promptfooVersion": "0.120.4",
+            "nodeVersion": "v22.11.0",
+            "platform": "linux",
+            "arch": "x64",
+            "exportedAt": "2026-12-01T10:05:00.000Z",
+            "evaluationCreatedAt": "2026-12-01T10:00:00.000Z",
+        },
     }
-    return json.dumps(document).encode()
+    # As promptfoo writes it: JSON.stringify(outputData, null, 2).
+    return json.dumps(document, indent=2).encode()
 
 
-def promptfoo_csv(rows, *, legacy=False) -> bytes:
+def promptfoo_csv(rows, *, layout="reasoning") -> bytes:
+    """`reasoning`: the export's columns now (label, Reasoning, Status, Score, Named Scores,
+    Metric: <name>..., Grader Reason, Comment); `status`: the same before the Reasoning column;
+    `legacy`: one cell per prompt that begins [PASS], [FAIL] or [ERROR]."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     label = "[openai:gpt-4.1-mini] prompt v2"
-    if legacy:
+    reasoning = ["Reasoning"] if layout == "reasoning" else []
+    if layout == "legacy":
         writer.writerow(["question", label])
     else:
         writer.writerow(
             [
                 "question",
                 label,
+                *reasoning,
                 "Status",
                 "Score",
                 "Named Scores",
@@ -142,13 +169,15 @@ def promptfoo_csv(rows, *, legacy=False) -> bytes:
         )
     for case, outcome, _ in rows:
         status = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERROR"}[outcome]
-        if legacy:
-            writer.writerow([case, f"[{status}] an answer\n---\nmore"])
+        if layout == "legacy":
+            score = "1.00" if outcome == PASS else "0.00"
+            writer.writerow([case, f"[{status}] ({score})\n\nan answer\n\nFail Reason: x"])
         else:
             tone = "1.00" if outcome == PASS else "0.00"
-            writer.writerow(
-                [case, "an answer", status, tone, json.dumps({"tone": float(tone)}), tone, "", ""]
-            )
+            thought = ["Compared the order date with the policy."] if reasoning else []
+            # JSON.stringify of Number(value.toFixed(2)): {"tone":1}
+            named = json.dumps({"tone": 1 if outcome == PASS else 0}, separators=(",", ":"))
+            writer.writerow([case, "an answer", *thought, status, tone, named, tone, "", ""])
     return out.getvalue().encode()
 
 
@@ -198,7 +227,7 @@ def openai_evals(rows) -> bytes:
             }
             lines.append({**base, "event_id": event, "type": "match", "data": data})
         event += 1
-    lines.append({"final_report": {"accuracy": 0.0}})
+    lines.append({"final_report": {"accuracy": 0.0}, "run_id": run_id})
     return "\n".join(json.dumps(line) for line in lines).encode() + b"\n"
 
 
@@ -210,28 +239,50 @@ def inspect(rows) -> bytes:
             "epoch": 1,
             "input": f"Question {i}",
             "target": "A",
-            "messages": [],
-            "output": {"model": "openai/gpt-4.1-mini", "choices": []},
-            "scores": {},
+            "messages": [
+                {"id": f"m{i}", "content": f"Question {i}", "source": "input", "role": "user"}
+            ],
+            "output": {"model": "openai/gpt-4.1-mini", "choices": [], "completion": "A"},
+            "scores": None,
             "metadata": {"category": category},
+            "store": {},
+            "events": [],
+            "model_usage": {},
+            "total_time": 1.2,
+            "working_time": 1.1,
+            "uuid": f"u{i:06d}",
             "error": None,
+            "attachments": {},
         }
         if outcome == ERROR:
-            sample["error"] = {"message": "RateLimitError", "traceback": "", "traceback_ansi": ""}
+            sample["error"] = {
+                "message": "RateLimitError('429')",
+                "traceback": "Traceback (most recent call last): ...",
+                "traceback_ansi": "",
+            }
         else:
             value = "C" if outcome == PASS else "I"
-            sample["scores"] = {"match": {"value": value, "answer": "A", "explanation": "A"}}
+            sample["scores"] = {
+                "match": {"value": value, "answer": "A", "explanation": "A", "history": []}
+            }
         samples.append(sample)
+    graded = sum(1 for r in rows if r[1] != ERROR)
     document = {
         "version": 2,
         "status": "success",
         "eval": {
-            "task": "refund_classifier",
-            "model": "openai/gpt-4.1-mini",
+            "eval_id": "Gx7mZJ4XpV",
+            "run_id": "Rq2WcN8d",
             "created": "2026-12-01T10:00:00+00:00",
+            "task": "refund_classifier",
+            "task_id": "T3kLp",
+            "task_version": 0,
             "dataset": {"name": "refunds", "samples": len(rows)},
+            "model": "openai/gpt-4.1-mini",
+            "config": {},
+            "packages": {"inspect_ai": "0.3.150"},
         },
-        "plan": {"name": "plan", "steps": []},
+        "plan": {"name": "plan", "steps": [{"solver": "generate", "params": {}}]},
         "results": {
             "total_samples": len(rows),
             "completed_samples": len(rows),
@@ -239,11 +290,17 @@ def inspect(rows) -> bytes:
                 {
                     "name": "match",
                     "scorer": "match",
-                    "metrics": {"accuracy": {"name": "accuracy", "value": 0.8}},
+                    "scored_samples": graded,
+                    "unscored_samples": len(rows) - graded,
+                    "params": {},
+                    "metrics": {"accuracy": {"name": "accuracy", "value": 0.8, "params": {}}},
                 }
             ],
         },
         "stats": {"started_at": "", "completed_at": "", "model_usage": {}},
+        "invalidated": False,
+        "tags": [],
+        "metadata": {},
         "samples": samples,
     }
     return json.dumps(document).encode()
@@ -255,7 +312,8 @@ def build(fmt: str, rows) -> bytes:
         "csv_expected": expected_csv,
         "promptfoo_json": promptfoo_json,
         "promptfoo_csv": promptfoo_csv,
-        "promptfoo_csv_legacy": lambda r: promptfoo_csv(r, legacy=True),
+        "promptfoo_csv_status": lambda r: promptfoo_csv(r, layout="status"),
+        "promptfoo_csv_legacy": lambda r: promptfoo_csv(r, layout="legacy"),
         "openai_evals": openai_evals,
         "inspect": inspect,
     }[fmt](rows)
@@ -267,6 +325,7 @@ DETECTED = {
     "csv_expected": "csv",
     "promptfoo_json": "promptfoo_json",
     "promptfoo_csv": "promptfoo_csv",
+    "promptfoo_csv_status": "promptfoo_csv",
     "promptfoo_csv_legacy": "promptfoo_csv",
     "openai_evals": "openai_evals",
     "inspect": "inspect",

@@ -1,27 +1,43 @@
 """Read an eval run from the bytes of its file: which tool wrote it, and each case's outcome.
 
-Formats, detected from the content (never from the file name):
+Formats, detected from the content (never from the file name). Each tool's shape was checked
+against its own source, at the commits named (GitHub paths):
 
 - `csv`: a header with `id` and either `passed` (1/0, true/false, pass/fail, yes/no, any case;
   empty or `error`: an error) or `expected` and `actual`, compared after Unicode NFC
   normalization and stripping surrounding whitespace, case-sensitive (an empty `actual` is a case
   without an answer: an error). Optional `category` (or `failure_category`): counted on failures.
-- `promptfoo_json`: `promptfoo eval --output results.json` (read: the OutputFile of promptfoo
-  0.x with `results.version` 2, 3 and 4; `results.results[]` with `success`, `failureReason`
-  0/1/2 (none/assert/error), `error`, `gradingResult.componentResults[].assertion`).
-- `promptfoo_csv`: `promptfoo eval --output results.csv`: one column per prompt
-  (`[provider] label`) followed by `Status` (PASS/FAIL/ERROR), as written since the export gained
-  status columns; or, in older exports, cells that begin `[PASS]`, `[FAIL]` or `[ERROR]`.
-- `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`): a `spec` line,
-  events `{"run_id", "event_id", "sample_id", "type", "data"}` and a `final_report` line. A
-  sample passes when every `match` event recorded for it has `data.correct` true (a `metrics`
-  event with a boolean `correct` counts too); an `error` event, or no outcome at all, makes it an
-  error.
-- `inspect`: Inspect's JSON log (`inspect eval --log-format json`, EvalLog `version` 2):
-  `samples[].scores[scorer].value` with the first scorer of `results.scores`; "C", true, 1,
-  "yes", "correct" pass; "I", "P" (partial), false, 0, "no", "incorrect" fail; "N" (no answer) and
-  a sample `error` are errors. Epochs beyond the first become cases of their own (`id#epoch`).
-  The zipped `.eval` log is refused with the command that converts it.
+- `promptfoo_json`: `promptfoo eval --output results.json`, the OutputFile `{evalId, results,
+  config, shareableUrl, metadata}` (promptfoo/promptfoo src/util/output.ts @df9dbcd3) whose
+  `results` is the EvaluateSummary, `version` 3 (or 2 for evals stored before v3;
+  src/models/eval.ts @8892c2d6 toEvaluateSummary). Each of `results.results[]` counts as
+  promptfoo counts its own stats (the evaluator: `success` passes, else `failureReason` 2 =
+  ResultFailureReason.ERROR is an error, else a fail; src/types/results.ts @05eba334); files from
+  before `failureReason`: an `error` without a `gradingResult` is an error. Failures by
+  `gradingResult.componentResults[].assertion` (metric, else type), metric-only assertions left
+  out (countedComponentResults).
+- `promptfoo_csv`: `promptfoo eval --output results.csv`. For each prompt, its output column
+  (`[provider] label`), `Reasoning` (since src/util/eval/evalTableUtils.ts @9e9ba381), `Status`
+  (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
+  Reason`, `Comment` (without `Reasoning`: src/server/utils/evalTableUtils.ts @a2469529); or, in
+  older exports, output cells that begin `[PASS]`, `[FAIL]` or `[ERROR]` (outputToSimpleString,
+  src/util/output.ts). The file's own Status is taken as it is: promptfoo writes ERROR for any
+  failure whose reason is not ASSERT (getOutputStatus).
+- `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`; openai/evals
+  evals/record.py @4bfc1f58): a `spec` line (RunSpec), one Event per line `{"run_id",
+  "event_id", "sample_id", "type", "data", "created_by", "created_at"}` and a `{"final_report",
+  "run_id"}` line. A sample passes when every `match` event recorded for it has `data.correct`
+  true (a `metrics` event with a boolean `correct` counts too); an `error` event (record_error),
+  or no outcome at all, makes it an error.
+- `inspect`: Inspect's JSON log (`inspect eval --log-format json`, or `inspect log convert
+  --to json`), EvalLog `version` 2 (UKGovernmentBEIS/inspect_ai src/inspect_ai/log/_log.py
+  @499e6152, 0.3.260): `samples[].scores[scorer].value` with the first scorer of
+  `results.scores`; "C" (CORRECT), true, 1, "yes", "correct" pass; "I", "P" (PARTIAL: Inspect
+  gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
+  (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
+  "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
+  (Score.unscored(), written as the constant NaN). Epochs beyond the first become cases of their
+  own (`id#epoch`). The zipped `.eval` log is refused with the command that converts it.
 
 Errors (the model or the grader failed to give an answer) are counted apart, never as a pass or a
 fail. Anything that cannot be read raises Unreadable, naming the first bad lines or items.
@@ -32,9 +48,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
 
 from .stats import ERROR, FAIL, PASS
 
@@ -136,22 +157,31 @@ def decode(data: bytes) -> str:
 def read(data: bytes) -> Run:
     """The run in a file, whichever format it is in."""
     text = decode(data)
-    stripped = text.lstrip()
-    if not stripped:
+    first = _NOT_SPACE.search(text)  # (text.lstrip() would copy the whole file)
+    if first is None:
         raise Unreadable("empty")
-    if stripped[0] == "[":
+    if text[first.start()] == "[":
         raise Unreadable("json_array")
-    if stripped[0] == "{":
-        return _read_json(text)
+    if text[first.start()] == "{":
+        body = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        return _read_json(text, body)
     return _read_csv(text)
 
 
-def _read_json(text: str) -> Run:
-    start = len(text) - len(text.lstrip())
+_NOT_SPACE = re.compile(r"\S")
+
+
+class _Slow(Exception):
+    """The fast reader (msgspec) does not take this file as it is: the standard library reads it,
+    and names whatever is wrong with it."""
+
+
+def _read_json(text: str, data: bytes | memoryview) -> Run:
+    start = _NOT_SPACE.search(text).start()
     end = text.find("\n", start)
     first = None
     # Only a file of several lines can be JSON Lines; a single document is parsed once, below.
-    if end != -1 and text[end:].strip():
+    if end != -1 and _NOT_SPACE.search(text, end):
         try:
             first = json.loads(text[start:end])
         except (ValueError, RecursionError):
@@ -160,6 +190,10 @@ def _read_json(text: str) -> Run:
         "spec" in first or "final_report" in first or {"run_id", "sample_id"} <= first.keys()
     ):
         return _read_openai_evals(text)
+    try:
+        return _read_json_fast(data)
+    except _Slow:
+        pass
     try:
         document = json.loads(text)
     except ValueError as error:
@@ -175,12 +209,183 @@ def _read_json(text: str) -> Run:
         raise Unreadable("unknown_json")
     results = document.get("results")
     if isinstance(results, dict) and isinstance(results.get("results"), list):
-        return _read_promptfoo(document, results)
+        config = document.get("config")
+        return _read_promptfoo(
+            results.get("version", document.get("version")),
+            config.get("description") if isinstance(config, dict) else None,
+            [_promptfoo_result(r) for r in results["results"]],
+        )
     if isinstance(document.get("samples"), list) or (
         isinstance(document.get("eval"), dict) and "status" in document
     ):
-        return _read_inspect(document)
+        samples = document.get("samples")
+        return _read_inspect(
+            document.get("version"),
+            document.get("eval"),
+            document.get("results"),
+            [_inspect_sample(s) for s in samples] if isinstance(samples, list) else None,
+            document.get("status", ""),
+        )
     raise Unreadable("unknown_json", ", ".join(sorted(map(str, document))[:12]))
+
+
+# --- The fast path: only the fields read are decoded ----------------------------------------
+#
+# msgspec decodes a document into these Structs and skips every other field without building
+# it (a promptfoo result's prompt, vars and response; an Inspect sample's messages, output and
+# events), so a 100,000-case log is read in a fraction of a second, in memory that grows with
+# the cases rather than with the file. Fields typed Any hold exactly what json.loads would give.
+# Whatever the fast path does not take as it is (invalid JSON, NaN or Infinity, integers beyond
+# 64 bits, a field of another shape) is read again by the standard library, whose reading names
+# the problems; both paths then share one counting function per format, so their results agree.
+
+
+class _Provider(msgspec.Struct, gc=False, frozen=True):
+    id: Any = None
+    label: Any = None
+
+
+class _Component(msgspec.Struct, gc=False, rename={"passed": "pass"}):
+    passed: Any = None
+    assertion: Any = None
+    metadata: Any = None
+
+
+class _Grading(msgspec.Struct, gc=False):
+    componentResults: list[_Component] | None = None  # noqa: N815 (promptfoo's name)
+    assertion: Any = None
+
+
+class _PromptfooResult(msgspec.Struct, gc=False):
+    success: Any = None
+    failureReason: Any = None  # noqa: N815
+    error: Any = None
+    gradingResult: _Grading | None = None  # noqa: N815
+    testIdx: Any = None  # noqa: N815
+    id: Any = None
+    promptIdx: Any = None  # noqa: N815
+    provider: str | _Provider | None = None
+
+
+class _Score(msgspec.Struct, gc=False):
+    value: Any = None
+
+
+class _SampleMetadata(msgspec.Struct, gc=False):
+    category: Any = None
+
+
+class _InspectSample(msgspec.Struct, gc=False):
+    id: Any = None
+    epoch: Any = msgspec.UNSET
+    scores: dict[str, _Score] | None = None
+    error: Any = None
+    metadata: _SampleMetadata | None = None
+
+
+class _EventData(msgspec.Struct, gc=False):
+    correct: Any = None
+    expected: Any = None
+
+
+class _Event(msgspec.Struct, gc=False):
+    spec: Any = msgspec.UNSET
+    final_report: Any = msgspec.UNSET
+    run_id: Any = None
+    sample_id: Any = None
+    type: Any = None
+    data: _EventData | None = None
+
+
+class _Described(msgspec.Struct, gc=False):
+    description: Any = None
+
+
+class _Results(msgspec.Struct, gc=False):
+    """`results`: promptfoo's summary (its version and results) or Inspect's (its scores)."""
+
+    version: Any = msgspec.UNSET
+    results: list[_PromptfooResult] | None = None
+    scores: Any = None
+
+
+class _Document(msgspec.Struct, gc=False):
+    version: Any = None
+    status: Any = msgspec.UNSET
+    eval: Any = None
+    results: _Results | None = None
+    samples: list[_InspectSample] | None = None
+    config: msgspec.Raw = msgspec.Raw()
+
+
+_DOCUMENT = msgspec.json.Decoder(_Document)
+_DESCRIBED = msgspec.json.Decoder(_Described)
+_EVENT = msgspec.json.Decoder(_Event)
+
+
+def _struct(cls, item):
+    """A value the standard library read, as the Struct the fast path gives when it is an object
+    (other values are left as they are: the counting skips or names them)."""
+    if not isinstance(item, dict):
+        return item
+    names = zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True)
+    return cls(**{field: item[key] for field, key in names if key in item})
+
+
+def _promptfoo_result(item):
+    result = _struct(_PromptfooResult, item)
+    if isinstance(result, _PromptfooResult):
+        grading = result.gradingResult
+        if isinstance(grading, dict):
+            components = grading.get("componentResults")
+            result.gradingResult = _Grading(
+                [_struct(_Component, c) for c in components]
+                if isinstance(components, list)
+                else None,
+                grading.get("assertion"),
+            )
+        result.provider = _struct(_Provider, result.provider)
+    return result
+
+
+def _inspect_sample(item):
+    sample = _struct(_InspectSample, item)
+    if isinstance(sample, _InspectSample):
+        if isinstance(sample.scores, dict):
+            sample.scores = {k: _struct(_Score, v) for k, v in sample.scores.items()}
+        sample.metadata = _struct(_SampleMetadata, sample.metadata)
+    return sample
+
+
+def _starts(raw: msgspec.Raw, char: int) -> bool:
+    return len(raw) > 0 and memoryview(raw)[0] == char
+
+
+def _decode(decoder, raw):
+    try:
+        return decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise _Slow from None
+
+
+def _read_json_fast(data: bytes | memoryview) -> Run:
+    """One pass over the document; _Slow unless it is a promptfoo output or an Inspect log whose
+    fields all have the shapes the Structs say."""
+    document = _decode(_DOCUMENT, data)
+    summary = document.results
+    if summary is not None and summary.results is not None:
+        description = None
+        if _starts(document.config, ord("{")):
+            description = _decode(_DESCRIBED, document.config).description
+        version = document.version if summary.version is msgspec.UNSET else summary.version
+        return _read_promptfoo(version, description, summary.results)
+    if document.samples is not None or (
+        isinstance(document.eval, dict) and document.status is not msgspec.UNSET
+    ):
+        results = None if summary is None else {"scores": summary.scores}
+        status = "" if document.status is msgspec.UNSET else document.status
+        return _read_inspect(document.version, document.eval, results, document.samples, status)
+    raise _Slow
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -201,6 +406,21 @@ def _csv_rows(text: str):
             return
         yield start, row, ""
         start = reader.line_num + 1
+
+
+def _csv_records(rows, width: int, problems: _Problems):
+    """(line, row) for each row of the header's width; blank rows are skipped, and a row of
+    another width or bad CSV syntax (which ends the reading) is a problem."""
+    for line, row, error in rows:
+        if row is None:
+            problems.add("csv_syntax", error, line=line)
+            return
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            problems.add("csv_width", f"{len(row)}/{width}", line=line)
+            continue
+        yield line, row
 
 
 def _read_csv(text: str) -> Run:
@@ -243,16 +463,7 @@ def _read_plain_csv(names: list[str], rows) -> Run:
     passed_at = index.get("passed")
     expected_at, actual_at = index.get("expected"), index.get("actual")
     category_at = index.get("category", index.get("failure_category"))
-    width = len(names)
-    for line, row, error in rows:
-        if row is None:
-            problems.add("csv_syntax", error, line=line)
-            break
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != width:
-            problems.add("csv_width", f"{len(row)}/{width}", line=line)
-            continue
+    for line, row in _csv_records(rows, len(names), problems):
         case = row[id_at].strip()
         if not case:
             problems.add("no_id", line=line)
@@ -277,10 +488,23 @@ def _read_plain_csv(names: list[str], rows) -> Run:
     return run
 
 
+def _status_prompts(header: list[str]) -> list[tuple[int, int]]:
+    """(prompt column, its Status column) for each prompt of a promptfoo export: the output
+    column comes right before `Status`, or before `Reasoning` where the export has one."""
+    pairs = []
+    for i, name in enumerate(header):
+        if name != "Status" or i == 0:
+            continue
+        prompt = i - 2 if header[i - 1] == "Reasoning" and i >= 2 else i - 1
+        if header[prompt]:
+            pairs.append((prompt, i))
+    return pairs
+
+
 def _is_promptfoo_csv(header: list[str]) -> bool:
     return any(
-        name == "Status" and i > 0 and header[i - 1].startswith("[")
-        for i, name in enumerate(header)
+        header[prompt].startswith("[") or status - prompt == 2
+        for prompt, status in _status_prompts(header)
     ) or any(name.startswith("[") and "] " in name for name in header)
 
 
@@ -290,15 +514,14 @@ _STATUS = {"PASS": PASS, "FAIL": FAIL, "ERROR": ERROR}
 def _read_promptfoo_csv(header: list[str], rows) -> Run:
     run = Run("promptfoo_csv")
     problems = _Problems()
-    status_columns = [
-        i for i, name in enumerate(header) if name == "Status" and i > 0 and header[i - 1]
-    ]
-    legacy = not status_columns
+    pairs = _status_prompts(header)
+    legacy = not pairs
     prompt_columns = (
         [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
         if legacy
-        else [i - 1 for i in status_columns]
+        else [prompt for prompt, _ in pairs]
     )
+    status_of = dict(pairs)
     metric_columns = {
         prompt: [
             (i, header[i].removeprefix("Metric: "))
@@ -309,17 +532,8 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
         for prompt in prompt_columns
     }
     several = len(prompt_columns) > 1
-    width = len(header)
     number = 0
-    for line, row, error in rows:
-        if row is None:
-            problems.add("csv_syntax", error, line=line)
-            break
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != width:
-            problems.add("csv_width", f"{len(row)}/{width}", line=line)
-            continue
+    for line, row in _csv_records(rows, len(header), problems):
         number += 1
         for prompt in prompt_columns:
             if legacy:
@@ -327,13 +541,13 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
                 tag = cell[1 : cell.find("]")] if cell.startswith("[") and "]" in cell else ""
                 outcome = _STATUS.get(tag)
             else:
-                outcome = _STATUS.get(row[prompt + 1].strip().upper())
-                if outcome is None and not row[prompt + 1].strip() and not row[prompt].strip():
+                status = row[status_of[prompt]]
+                outcome = _STATUS.get(status.strip().upper())
+                if outcome is None and not status.strip() and not row[prompt].strip():
                     continue  # this prompt was not run on this test
             if outcome is None:
-                problems.add(
-                    "bad_status", _short(row[prompt + (0 if legacy else 1)], 40), line=line
-                )
+                cell = row[prompt] if legacy else row[status_of[prompt]]
+                problems.add("bad_status", _short(cell, 40), line=line)
                 continue
             case = f"{number} · {header[prompt]}" if several else str(number)
             _add(run, problems, case, outcome, line=line)
@@ -354,57 +568,80 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
 # --- promptfoo JSON -----------------------------------------------------------------------
 
 
-def _assertion_name(result: dict) -> str | None:
-    assertion = result.get("assertion")
+def _assertion_name(result: _Component | _Grading) -> str | None:
+    assertion = result.assertion
     if not isinstance(assertion, dict):
         return None
     name = assertion.get("metric") or assertion.get("type")
     return _short(name) if isinstance(name, str) and name else None
 
 
-def _read_promptfoo(document: dict, summary: dict) -> Run:
-    version = summary.get("version", document.get("version"))
+def _metric_only(component: _Component) -> bool:
+    """A metric-only assertion only records a named score: it takes no part in pass or fail
+    (promptfoo's countedComponentResults)."""
+    assertion, metadata = component.assertion, component.metadata
+    return (isinstance(assertion, dict) and assertion.get("metricOnly") is True) or (
+        isinstance(metadata, dict) and metadata.get("metricOnly") is True
+    )
+
+
+def _promptfoo_outcome(result: _PromptfooResult) -> int:
+    """As promptfoo counts its own stats (evaluator: successes, errors, failures): a success
+    passes; failureReason 2 (ERROR) is an error and any other reason a fail. Files older than
+    failureReason: a result with a grading result failed; one with only an error errored."""
+    if result.success:
+        return PASS
+    reason = result.failureReason
+    if isinstance(reason, int) and not isinstance(reason, bool):
+        return ERROR if reason == 2 else FAIL
+    if isinstance(result.gradingResult, _Grading):
+        return FAIL
+    return ERROR if result.error else FAIL
+
+
+def _read_promptfoo(version: object, description: object, results: list) -> Run:
     run = Run("promptfoo_json", version=str(version) if version is not None else None)
-    config = document.get("config")
-    if isinstance(config, dict) and isinstance(config.get("description"), str):
-        run.name = _short(config["description"])
+    if isinstance(description, str):
+        run.name = _short(description)
     problems = _Problems()
-    results = summary["results"]
-    prompts = {(r.get("promptIdx"), _provider(r)) for r in results if isinstance(r, dict)}
-    several = len(prompts) > 1
+    try:
+        pairs = {(r.promptIdx, r.provider) for r in results if type(r) is _PromptfooResult}
+    except TypeError:  # a value that cannot be hashed (a list, an object)
+        pairs = {
+            (repr(r.promptIdx), repr(r.provider)) for r in results if type(r) is _PromptfooResult
+        }
+    # Prompts and providers told apart as the case ids name them (_provider shortens).
+    several = len({(repr(i), _short(_provider_key(p), 80)) for i, p in pairs}) > 1
+    outcomes = run.outcomes
     for position, result in enumerate(results, start=1):
-        if not isinstance(result, dict):
+        if type(result) is not _PromptfooResult:
             problems.add("not_object", item=position)
             continue
-        success = result.get("success")
-        if not isinstance(success, bool):
+        if type(result.success) is not bool:
             problems.add("no_success", item=position)
             continue
-        reason = result.get("failureReason")
-        grading = result.get("gradingResult")
-        if success:
-            outcome = PASS
-        elif reason == 2:
-            outcome = ERROR
-        elif reason == 1:
-            outcome = FAIL
-        elif isinstance(grading, dict):
-            outcome = FAIL
-        else:
-            outcome = ERROR if result.get("error") else FAIL
-        test = result.get("testIdx")
-        case = str(test) if isinstance(test, int) and not isinstance(test, bool) else None
-        if case is None:
-            case = str(result.get("id") or position)
+        outcome = PASS if result.success else _promptfoo_outcome(result)
+        test = result.testIdx
+        # (type() is int: a JSON true is a bool, not a test index)
+        case = str(test) if type(test) is int else str(result.id or position)
         if several:
-            case = f"{case} · {_provider(result)} · {result.get('promptIdx')}"
-        _add(run, problems, case, outcome, item=position)
-        if outcome == FAIL and isinstance(grading, dict):
+            case = f"{case} · {_provider(result)} · {result.promptIdx}"
+        case = case[:MAX_ID]
+        if case in outcomes:
+            problems.add("duplicate_id", case, item=position)
+            continue
+        outcomes[case] = outcome
+        grading = result.gradingResult
+        if outcome == FAIL and isinstance(grading, _Grading):
             names = set()
-            components = grading.get("componentResults")
+            components = grading.componentResults
             if isinstance(components, list):
                 for component in components:
-                    if isinstance(component, dict) and component.get("pass") is False:
+                    if (
+                        isinstance(component, _Component)
+                        and component.passed is False
+                        and not _metric_only(component)
+                    ):
                         name = _assertion_name(component)
                         if name:
                             names.add(name)
@@ -418,14 +655,48 @@ def _read_promptfoo(document: dict, summary: dict) -> Run:
     return run
 
 
-def _provider(result: dict) -> str:
-    provider = result.get("provider")
-    if isinstance(provider, dict):
-        return _short(provider.get("label") or provider.get("id") or "", 80)
-    return _short(provider or "", 80)
+def _provider_key(provider: object) -> str:
+    if isinstance(provider, _Provider):
+        provider = provider.label or provider.id
+    return provider if isinstance(provider, str) else str(provider or "")
+
+
+def _provider(result: _PromptfooResult) -> str:
+    return _short(_provider_key(result.provider), 80)
 
 
 # --- openai/evals -------------------------------------------------------------------------
+
+
+def _event(line: str) -> _Event | str:
+    """A line's event, or the code of its problem: msgspec where it takes the line, the standard
+    library where it does not (NaN, a `data` that is not an object)."""
+    try:
+        return _EVENT.decode(line)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return "not_json"
+    if not isinstance(record, dict):
+        return "not_object"
+    event = _struct(_Event, record)
+    if isinstance(event.data, dict):
+        event.data = _EventData(event.data.get("correct"), event.data.get("expected"))
+    return event
+
+
+def _lines(text: str):
+    """The lines of a text, one at a time (text.split would hold a copy of all of them)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _read_openai_evals(text: str) -> Run:
@@ -436,58 +707,57 @@ def _read_openai_evals(text: str) -> Run:
     seen: dict[str, None] = {}
     expected_of: dict[str, str] = {}
     run_id = None
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    unset = msgspec.UNSET
+    for line_number, line in enumerate(_lines(text), start=1):
+        if not line or line.isspace():
             continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError):
-            problems.add("not_json", line=line_number)
+        record = _event(line)
+        if type(record) is str:
+            problems.add(record, line=line_number)
             continue
-        if not isinstance(record, dict):
-            problems.add("not_object", line=line_number)
-            continue
-        if "spec" in record:
-            spec = record["spec"]
+        if record.spec is not unset:
+            spec = record.spec
             if isinstance(spec, dict):
                 name = spec.get("eval_name") or spec.get("base_eval")
                 run.name = _short(name) if isinstance(name, str) else None
                 run_id = spec.get("run_id", run_id)
             continue
-        if "final_report" in record:
+        if record.final_report is not unset:
             continue
-        sample, kind, data = record.get("sample_id"), record.get("type"), record.get("data")
-        if (
-            not isinstance(sample, str | int)
-            or isinstance(sample, bool)
-            or not isinstance(kind, str)
-        ):
-            problems.add("not_event", ", ".join(sorted(map(str, record))[:8]), line=line_number)
+        sample, kind = record.sample_id, record.type
+        if type(kind) is not str or (type(sample) is not str and type(sample) is not int):
+            keys = ", ".join(sorted(map(str, json.loads(line)))[:8])
+            problems.add("not_event", keys, line=line_number)
             continue
-        if run_id is None:
-            run_id = record.get("run_id")
-        elif record.get("run_id") not in (None, run_id):
-            problems.add("mixed_runs", record.get("run_id"), line=line_number)
-            continue
-        case = str(sample)[:MAX_ID]
+        this_run = record.run_id
+        if this_run is not None and this_run != run_id:
+            if run_id is None:
+                run_id = this_run
+            else:
+                problems.add("mixed_runs", this_run, line=line_number)
+                continue
+        case = sample[:MAX_ID] if type(sample) is str else str(sample)[:MAX_ID]
         seen[case] = None
         if kind == "error":
             errored.add(case)
             continue
-        if kind not in ("match", "metrics") or not isinstance(data, dict):
+        if kind != "match" and kind != "metrics":
             continue
-        correct = data.get("correct")
-        if not isinstance(correct, bool):
+        data = record.data
+        if type(data) is not _EventData:
+            continue
+        correct = data.correct
+        if correct is True:
+            if case not in verdicts:
+                verdicts[case] = PASS
+            continue
+        if correct is not False:
             if kind == "match":
                 problems.add("no_correct", line=line_number)
             continue
-        verdicts[case] = min(verdicts.get(case, PASS), PASS if correct else FAIL)
-        expected = data.get("expected")
-        if (
-            not correct
-            and isinstance(expected, str | int | float)
-            and expected_of.get(case) is None
-        ):
+        verdicts[case] = FAIL
+        expected = data.expected
+        if isinstance(expected, str | int | float) and expected_of.get(case) is None:
             expected_of[case] = _short(expected)
     problems.raise_if_any()
     if not seen:
@@ -512,13 +782,17 @@ _INSPECT_FAIL = frozenset({"i", "incorrect", "no", "false", "fail", "p", "partia
 _INSPECT_NO_ANSWER = frozenset({"n", "noanswer"})
 
 
+def _number_outcome(value: float) -> int | None:
+    if value != value:  # NaN: Score.unscored(), "the scorer could not produce a value"
+        return ERROR
+    return PASS if value == 1 else FAIL if 0 <= value < 1 else None
+
+
 def _score_outcome(value: object) -> int | None:
     if isinstance(value, bool):
         return PASS if value else FAIL
     if isinstance(value, int | float):
-        if value != value:  # NaN
-            return None
-        return PASS if value == 1 else FAIL if 0 <= value < 1 else None
+        return _number_outcome(value)
     if isinstance(value, str):
         word = value.strip().lower()
         if word in _INSPECT_PASS:
@@ -527,48 +801,52 @@ def _score_outcome(value: object) -> int | None:
             return FAIL
         if word in _INSPECT_NO_ANSWER:
             return ERROR
+        try:  # a number written as a string, which Inspect's value_to_float converts
+            number = float(word)
+        except ValueError:
+            return None
+        return _number_outcome(number) if math.isfinite(number) else None
     return None
 
 
-def _read_inspect(document: dict) -> Run:
-    version = document.get("version")
+def _read_inspect(
+    version: object, header: object, results: object, samples: list | None, status: object
+) -> Run:
     run = Run("inspect", version=str(version) if version is not None else None)
-    header = document.get("eval")
     if isinstance(header, dict):
         parts = [header.get("task"), header.get("model")]
         run.name = _short(" · ".join(p for p in parts if isinstance(p, str))) or None
-    samples = document.get("samples")
     if not isinstance(samples, list) or not samples:
-        raise Unreadable("no_samples", str(document.get("status", "")))
+        raise Unreadable("no_samples", str(status))
     scorer = None
-    results = document.get("results")
     if isinstance(results, dict) and isinstance(results.get("scores"), list):
         for score in results["scores"]:
             if isinstance(score, dict) and isinstance(score.get("name"), str):
                 scorer = score["name"]
                 break
-    epochs = {s.get("epoch") for s in samples if isinstance(s, dict)}
-    several_epochs = any(isinstance(e, int) and e > 1 for e in epochs)
+    several_epochs = any(
+        type(s) is _InspectSample and isinstance(s.epoch, int) and s.epoch > 1 for s in samples
+    )
     problems = _Problems()
     for position, sample in enumerate(samples, start=1):
-        if not isinstance(sample, dict):
+        if not isinstance(sample, _InspectSample):
             problems.add("not_object", item=position)
             continue
-        sample_id = sample.get("id")
+        sample_id = sample.id
         if not isinstance(sample_id, str | int) or isinstance(sample_id, bool):
             problems.add("no_id", item=position)
             continue
         case = str(sample_id)
         if several_epochs:
-            case = f"{case}#{sample.get('epoch', 1)}"
-        scores = sample.get("scores")
-        if sample.get("error"):
+            case = f"{case}#{1 if sample.epoch is msgspec.UNSET else sample.epoch}"
+        scores = sample.scores
+        if sample.error:
             outcome = ERROR
         elif not isinstance(scores, dict) or not scores:
             outcome = ERROR  # never scored: cancelled, or the scorer failed
         else:
             score = scores.get(scorer if scorer in scores else next(iter(scores)))
-            value = score.get("value") if isinstance(score, dict) else None
+            value = score.value if isinstance(score, _Score) else None
             outcome = _score_outcome(value)
             if outcome is None:
                 problems.add("bad_score", _short(json.dumps(value)[:60], 60), item=position)
@@ -576,9 +854,9 @@ def _read_inspect(document: dict) -> Run:
             if outcome == FAIL and isinstance(value, str) and value.strip().upper() == "P":
                 run.categories["partial"] += 1
         _add(run, problems, case, outcome, item=position)
-        metadata = sample.get("metadata")
-        if outcome == FAIL and isinstance(metadata, dict):
-            category = metadata.get("category")
+        metadata = sample.metadata
+        if outcome == FAIL and isinstance(metadata, _SampleMetadata):
+            category = metadata.category
             if isinstance(category, str) and category.strip():
                 run.categories[_short(category)] += 1
     problems.raise_if_any()

@@ -28,12 +28,12 @@ FILE_FIELDS = ("file", "previous")
 @dataclass
 class EvalUpload:
     fields: dict[str, str] = field(default_factory=dict)
-    latest: tuple[str, bytes] | None = None
+    latest: tuple[str, bytes | bytearray] | None = None
     # Earlier runs, oldest first (the order they were sent in).
-    previous: list[tuple[str, bytes]] = field(default_factory=list)
+    previous: list[tuple[str, bytes | bytearray]] = field(default_factory=list)
 
     @property
-    def files(self) -> list[tuple[str, bytes]]:
+    def files(self) -> list[tuple[str, bytes | bytearray]]:
         return [*self.previous, *([self.latest] if self.latest else [])]
 
 
@@ -67,7 +67,7 @@ class _Form(MultipartParts):
             self.file_bytes += end - start
             if self.file_bytes > self.max_bytes:
                 raise UploadProblem("too_large", megabytes(self.max_bytes), status=413)
-            self.value += data[start:end]
+            self.value += memoryview(data)[start:end]  # (a slice of bytes would be a copy)
         elif len(self.value) <= FIELD_BYTES:
             self.value += data[start:end]
 
@@ -77,9 +77,9 @@ class _Form(MultipartParts):
             if not self.value and not self.file_name:
                 self.empty_files += 1  # an optional file input left empty by a browser
             elif self.name == "file" and upload.latest is None:
-                upload.latest = (self.file_name, bytes(self.value))
+                upload.latest = (self.file_name, self.value)  # kept as read: no second copy
             elif self.name == "previous":
-                upload.previous.append((self.file_name, bytes(self.value)))
+                upload.previous.append((self.file_name, self.value))
                 if len(upload.previous) > MAX_RUNS - 1:
                     raise UploadProblem("too_many_runs", str(MAX_RUNS))
             self.value = bytearray()

@@ -323,6 +323,26 @@ def json_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
+def multipart_body(
+    files: dict[str, str], *, several: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """`openapi_extra` for an upload a route reads from the stream itself (the dataset and the
+    eval-run checks): `files` are the binary fields, the first required, by their descriptions;
+    `several` gives a field that may be sent up to that many times."""
+    properties: dict[str, Any] = {}
+    for name, description in files.items():
+        binary = {"type": "string", "format": "binary"}
+        if several and name in several:
+            properties[name] = {"type": "array", "maxItems": several[name], "items": binary}
+        else:
+            properties[name] = dict(binary)
+        properties[name]["description"] = description
+    schema = {"type": "object", "required": [next(iter(files))], "properties": properties}
+    return {
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+    }
+
+
 async def json_object(
     request: Request, lang: str
 ) -> tuple[dict[str, Any], None] | tuple[None, JSONResponse]:

@@ -18,6 +18,7 @@ from app.datasets import messages, store
 from app.datasets.schema import DatasetReport
 from app.models import Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
+from app.web.routes.api import multipart_body
 from app.web.templating import render
 from app.web.uploads import CheckSlots, UploadProblem, check_upload, megabytes, slots_of
 
@@ -136,33 +137,14 @@ async def run_check(request: Request, max_bytes: int, context_limit, progress=No
             "Retry-After seconds.",
         },
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "JSONL (chat, prompt/completion, Alpaca, ShareGPT, "
-                                "text, preference pairs) or CSV with input and output columns",
-                            },
-                            "eval_file": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "Optional, after file: an eval set, checked for "
-                                "exact and near copies of training examples (leakage)",
-                            },
-                        },
-                    }
-                }
-            },
+    openapi_extra=multipart_body(
+        {
+            "file": "JSONL (chat, prompt/completion, Alpaca, ShareGPT, text, preference pairs) "
+            "or CSV with input and output columns",
+            "eval_file": "Optional, after file: an eval set, checked for exact and near copies "
+            "of training examples (leakage)",
         }
-    },
+    ),
 )
 async def check_dataset(
     request: Request,
@@ -188,8 +170,9 @@ async def check_dataset(
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def _draft(db, token: str | None) -> Assessment | None:
-    """The draft a check was started from, if the token names one still open."""
+def open_draft(db, token: str | None) -> Assessment | None:
+    """The draft a check (of a dataset or of an eval run) was started from, if the token names
+    one still open."""
     if not token:
         return None
     try:
@@ -237,7 +220,7 @@ def show_dataset_check(request: Request) -> Response:
 def show_draft_dataset_check(request: Request, token: str, db: DatabaseDep) -> Response:
     """The check started from a draft's data step: the token is in the path (masked in logs),
     never in a query string."""
-    draft = _draft(db, token)
+    draft = open_draft(db, token)
     if draft is None:
         return _not_a_draft(request, db, token)
     return render_check(request, draft=draft)
@@ -278,7 +261,7 @@ async def check_dataset_page(
         return render_check(
             request, draft=None, status_code=status, problem=problem, headers=retry_after(status)
         )
-    draft = _draft(db, upload.fields.get("draft"))
+    draft = open_draft(db, upload.fields.get("draft"))
     check_id = store.save(db, upload.profile, draft.id if draft else None)
     if draft is not None:
         url = request.url_for(
@@ -321,7 +304,7 @@ def show_dataset_report(request: Request, check_id: str, db: DatabaseDep) -> Res
 def show_draft_dataset_report(
     request: Request, token: str, check_id: str, db: DatabaseDep
 ) -> Response:
-    draft = _draft(db, token)
+    draft = open_draft(db, token)
     if draft is None:
         return _not_a_draft(request, db, token)
     check = _stored(db, check_id)
@@ -348,7 +331,7 @@ async def accept_dataset_answers(request: Request, token: str, db: DatabaseDep) 
     """Store the suggested answers (all, or the one whose button was pressed) in the draft; with
     the box ticked, attach the profile the server computed for this draft's check."""
     form = await _form(request)
-    draft = _draft(db, token)
+    draft = open_draft(db, token)
     if draft is None:
         return _not_a_draft(request, db, token)
     try:

@@ -18,6 +18,8 @@ from app.evals import messages
 from app.models import Assessment
 from app.web.deps import DatabaseDep, LangDep, SettingsDep
 from app.web.eval_uploads import read_eval_upload
+from app.web.routes.api import multipart_body
+from app.web.routes.datasets import open_draft
 from app.web.templating import render
 from app.web.uploads import UploadProblem, megabytes
 
@@ -197,35 +199,16 @@ async def run_check(request: Request, max_bytes: int):
             "lines or items",
         },
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "The run: CSV (id + passed, or id + expected + "
-                                "actual), promptfoo JSON or CSV output, openai/evals JSONL log, "
-                                "or Inspect JSON log. The format is detected from the content.",
-                            },
-                            "previous": {
-                                "type": "array",
-                                "maxItems": evals.MAX_RUNS - 1,
-                                "items": {"type": "string", "format": "binary"},
-                                "description": "Earlier runs of the same cases (prompt "
-                                "versions), oldest first, up to four",
-                            },
-                        },
-                    }
-                }
-            },
-        }
-    },
+    openapi_extra=multipart_body(
+        {
+            "file": "The run: CSV (id + passed, or id + expected + actual), promptfoo JSON or "
+            "CSV output, openai/evals JSONL log, or Inspect JSON log. The format is detected "
+            "from the content.",
+            "previous": "Earlier runs of the same cases (prompt versions), oldest first, up to "
+            "four",
+        },
+        several={"previous": evals.MAX_RUNS - 1},
+    ),
 )
 async def check_eval_run(request: Request, lang: LangDep, settings: SettingsDep) -> Any:
     """Count an eval run: cases, passes, errors (apart), accuracy and its 95% Wilson interval,
@@ -240,16 +223,6 @@ async def check_eval_run(request: Request, lang: LangDep, settings: SettingsDep)
 
 
 # --- Pages -------------------------------------------------------------------------------------
-
-
-def _draft(db, token: str | None) -> Assessment | None:
-    if not token:
-        return None
-    try:
-        draft = assessments.get(db, token)
-    except assessments.NotFound:
-        return None
-    return None if draft.is_finished else draft
 
 
 def render_check(
@@ -277,7 +250,7 @@ def render_check(
 def show_eval_check(
     request: Request, db: DatabaseDep, draft: Annotated[str | None, Query(max_length=64)] = None
 ) -> Response:
-    return render_check(request, draft=_draft(db, draft))
+    return render_check(request, draft=open_draft(db, draft))
 
 
 @router.post(PAGE_PATH, response_class=HTMLResponse)
@@ -294,7 +267,7 @@ async def check_eval_page(
         if token and assessments.looks_like_token(token)
         else None
     )
-    draft = _draft(db, token) if check_id else None
+    draft = open_draft(db, token) if check_id else None
     return render_check(request, draft=draft, report=summary, check_id=check_id)
 
 
@@ -318,6 +291,6 @@ async def attach_eval_run(request: Request, token: str, db: DatabaseDep) -> Resp
         problem = FileProblem(
             field="check", code="stale", message=messages.file_problem("stale", request.state.lang)
         )
-        return render_check(request, draft=_draft(db, token), status_code=409, problem=problem)
+        return render_check(request, draft=open_draft(db, token), status_code=409, problem=problem)
     url = request.url_for("show_step", token=token, step=assessments.ACCURACY_STEP)
     return RedirectResponse(f"{url}#measured-baseline", status_code=303)
