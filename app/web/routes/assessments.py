@@ -63,7 +63,7 @@ class VerdictKey:
     The assessment's row is represented by its id and `updated_at`, which every write to it
     moves (a rotated link changes `share_token` too); the original it was revised from by what
     the page shows of it. What else the page reads comes from the request: its language, its
-    whole URL (host and scheme make the share link; path and query the language links), whether
+    URL's parts (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
     the assessment. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
     not part of the key, and the page is rendered without them (`page_request`). Process-wide constants (rules version, templates) change only with a deploy.
