@@ -116,8 +116,8 @@ seed: deps migrate
 	$(BIN)/python -m bench.seed --count $(or $(N),10000)
 
 bench-http: setup
-	scripts/system_deps.sh wrk
-	$(BIN)/python bench/bench_http.py
+	scripts/system_deps.sh wrk postgresql
+	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 bench-history: setup
 	scripts/system_deps.sh postgresql

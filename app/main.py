@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.health_router)  # first: load balancers call it most
+    app.include_router(assessments.verdict_router)  # then the shared verdict page
     for module in (
         pages,
         access,

@@ -7,17 +7,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app import assessments, comments, decision, history, manage
 from app.models import STATUSES, Assessment
 from app.web import comment_drafts, htmx
 from app.web.access import SESSION_COOKIE
+from app.web.cache import Rendered
 from app.web.deps import (
     DatabaseDep,
     LangDep,
     SettingsDep,
     can_manage,
     client_address,
+    is_signed_in,
     managed_from_form,
     owned_decisions,
 )
@@ -30,11 +33,13 @@ from app.web.export import (
 )
 from app.web.forms import message, meta_errors
 from app.web.i18n import N_, translate
+from app.web.manage_cookies import COOKIE as MANAGE_COOKIE
+from app.web.manage_cookies import NEW_COOKIE as NEW_MANAGE_COOKIE
 from app.web.manage_cookies import new_manage_token
 from app.web.routes.verdict_tools import what_if_change
 from app.web.routes.wizard import FormDep
 from app.web.templating import render
-from app.web.verdict_cache import page_request, page_url
+from app.web.verdict_cache import check_link, page_request, page_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +59,7 @@ class VerdictKey:
     The assessment's row is represented by its id and `updated_at`, which every write to it
     moves (a rotated link changes `share_token` too); the original it was revised from by what
     the page shows of it. What else the page reads comes from the request: its language, its
-    whole URL (host and scheme make the share link; path and query the language links), whether
+    URL's parts (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
     the assessment. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
     not part of the key, and the page is rendered without them (`page_request`). Process-wide constants (rules version, templates) change only with a deploy.
@@ -66,27 +71,62 @@ class VerdictKey:
     original: assessments.Neighbour | None
     successor: assessments.Neighbour | None
     lang: str
-    url: str
+    url: tuple[object, ...]
     session_cookie: bool
     may_manage: bool
 
 
-@router.get("/a/{token}", response_class=HTMLResponse)
-def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> Response:
+# The shared page, on a router of its own that app/main.py includes first after /healthz: it is
+# the page most requested, and routes are matched one after the other.
+verdict_router = APIRouter(include_in_schema=False)
+
+
+@verdict_router.get("/a/{token}", response_class=HTMLResponse)
+async def show_verdict(request: Request) -> Response:
     # Always looked up, so a rotated or expired link answers 410 and a deleted one 404 at once
-    # on every worker; the render cache then saves only the rendering, keyed by every input.
-    found = assessments.stamp(db, token)
+    # on every worker (one indexed query, begun after the request came: check_link); the render
+    # cache then saves only the rendering, keyed by every input. A reader with none of the
+    # cookies below is answered from it on the event loop, without a thread. The database,
+    # language and token are read here rather than declared as dependencies: solving them
+    # cost more than the rest of a cached answer.
+    token: str = request.path_params["token"]
+    db = request.app.state.db
+    lang: str = request.state.lang
+    found = await check_link(db, token)
+    if isinstance(found, assessments.NotFound):
+        raise found  # errors.py maps it: 404, or 410 for a replaced or expired link
     if not found.is_finished:
         return RedirectResponse(request.url_for("resume_draft", token=token), status_code=303)
-    headers = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
     request = page_request(request)  # only the query parameters the page reads, on every path
+    if any(request.cookies.get(name) for name in READER_COOKIES):
+        return await run_in_threadpool(show_verdict_to, request, found, token, db, lang)
+    # No manage key and no session to check: may manage only when the access middleware signed
+    # the request in (the team password as a Bearer token), which needs no query.
+    may_manage = is_signed_in(request)
+    page = request.app.state.verdict_cache.get(
+        verdict_key(request, found, (found.original, found.successor), lang, may_manage)
+    )
+    if page is None:
+        page = await run_in_threadpool(render_and_keep, request, token, db, lang, may_manage)
+    return cached_answer(request, page)
+
+
+# Cookies that make a verdict request need the database to know who asks or what they left:
+# manage keys, a key just made, a comment typed before signing in, a session to check.
+READER_COOKIES = (MANAGE_COOKIE, NEW_MANAGE_COOKIE, comment_drafts.COOKIE, SESSION_COOKIE)
+
+
+def show_verdict_to(
+    request: Request, found: assessments.Stamp, token: str, db, lang: str
+) -> Response:
+    """The verdict page for a browser with cookies of its own (READER_COOKIES), in a thread."""
     new_token = new_manage_token(request)
     if new_token is not None and manage.holds(db, found.decision_id, new_token):
         # A key just made waits for this browser on the manage view (shown there once): the
         # page says so, never cached.
         assessment, *neighbours = load_with_neighbours(db, token)
         response = render_verdict(request, assessment, neighbours, lang, True, True, db=db)
-        response.headers.update(headers)
+        response.headers.update(VERDICT_HEADERS)
         return response
     may_manage = can_manage(request, db, found)
     if request.cookies.get(comment_drafts.COOKIE):
@@ -97,19 +137,33 @@ def show_verdict(request: Request, token: str, db: DatabaseDep, lang: LangDep) -
             response = render_verdict(
                 request, assessment, neighbours, lang, may_manage, None, db=db, comment_form=draft
             )
-            response.headers.update(headers)
+            response.headers.update(VERDICT_HEADERS)
             comment_drafts.forget(request, response)
             return response
     cache = request.app.state.verdict_cache
     neighbours = (found.original, found.successor)
     page = cache.get(verdict_key(request, found, neighbours, lang, may_manage))
     if page is None:
-        assessment, *neighbours = load_with_neighbours(db, token)
-        body = render_verdict(request, assessment, neighbours, lang, may_manage, False, db=db).body
-        # Keyed by what was rendered: a write since the lookup above makes a newer page, which
-        # is then filed under the newer version, never under the older one.
-        page = cache.put(verdict_key(request, assessment, neighbours, lang, may_manage), body)
-    headers["ETag"] = page.etag
+        page = render_and_keep(request, token, db, lang, may_manage)
+    return cached_answer(request, page)
+
+
+VERDICT_HEADERS = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
+
+
+def render_and_keep(request: Request, token: str, db, lang: str, may_manage: bool) -> Rendered:
+    """A cache miss: render the page and keep it."""
+    assessment, *neighbours = load_with_neighbours(db, token)
+    body = render_verdict(request, assessment, neighbours, lang, may_manage, False, db=db).body
+    # Keyed by what was rendered: a write since the lookup makes a newer page, which is then
+    # filed under the newer version, never under the older one.
+    return request.app.state.verdict_cache.put(
+        verdict_key(request, assessment, neighbours, lang, may_manage), body
+    )
+
+
+def cached_answer(request: Request, page: Rendered) -> Response:
+    headers = {**VERDICT_HEADERS, "ETag": page.etag}
     if page.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(page.body, headers=headers)
