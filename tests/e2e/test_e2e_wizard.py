@@ -19,6 +19,7 @@ from wizard_flow import (
 )
 
 from app.decision import APPROACHES, QUESTIONS, STEP_KEYS, STEPS
+from app.decision.questionnaire import DEFAULTS
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +70,7 @@ def test_back_and_reload_keep_answers_and_a_new_browser_resumes_at_the_furthest_
 
     next_button(page).click()
     expect(page).to_have_url(step_url(token, "cost"))
-    # Half of step 3 answered, then the wizard's own Back: what was chosen is kept too.
+    # Two answers of step 3 changed, then the wizard's own Back: what was chosen is kept too.
     page.locator('input[name="volume"][value="high"]').check()
     page.locator('input[name="latency_need"][value="realtime"]').check()
     back_button(page).click()
@@ -82,10 +83,15 @@ def test_back_and_reload_keep_answers_and_a_new_browser_resumes_at_the_furthest_
 
     elsewhere = new_context().new_page()
     elsewhere.goto(f"/d/{token}")
+    # Step 3 was saved whole (the usual answers come chosen), so the furthest step is step 4.
+    expect(elsewhere).to_have_url(step_url(token, "knowledge"))
+    elsewhere.goto(f"/d/{token}/cost")
     expect(elsewhere).to_have_url(step_url(token, "cost"))
     expect(elsewhere.locator('input[name="volume"][value="high"]')).to_be_checked()
     expect(elsewhere.locator('input[name="latency_need"][value="realtime"]')).to_be_checked()
-    expect(elsewhere.locator('input[name="cost_pressure"]:checked')).to_have_count(0)
+    # Back saved the step as shown: the usual answer of a question not changed included.
+    expect(elsewhere.locator('input[name="cost_pressure"]:checked')).to_have_count(1)
+    expect(elsewhere.locator('input[name="cost_pressure"][value="moderate"]')).to_be_checked()
     elsewhere.goto(f"/d/{token}/task")
     expect_step_answers(elsewhere, "task", answers)
 
@@ -96,7 +102,9 @@ def test_next_with_nothing_chosen_shows_every_error(
 ) -> None:
     page = new_context(javascript=javascript).new_page()
     token = start(page, "Validation")
-    required = [q.key for q in STEPS[0].questions if not q.optional]
+    # Every question without an answer shown chosen (a usual one, or an optional one's "not sure").
+    required = [q.key for q in STEPS[0].questions if not q.optional and q.key not in DEFAULTS]
+    assert required == ["task_type", "spec_clarity"]
 
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith(f"/d/{token}/task")
@@ -130,11 +138,17 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 6
 def choose_by_keyboard(page: Page, key: str, value: str) -> None:
     """Tab into a radio group (the first radio takes focus), then arrow down to the option."""
     tab_to(page, f'input[name="{key}"]')
-    index = QUESTIONS[key].option_keys.index(value)
-    if index == 0:
-        page.keyboard.press("Space")
-    for _ in range(index):
-        page.keyboard.press("ArrowDown")
+    keys = QUESTIONS[key].option_keys
+    index = keys.index(value)
+    # A group with an answer chosen (the usual one comes chosen) takes focus on that answer.
+    checked = page.locator(f'input[name="{key}"]:checked')
+    start = keys.index(checked.get_attribute("value")) if checked.count() else None
+    if start is None:
+        if index == 0:
+            page.keyboard.press("Space")
+        start = 0
+    for _ in range(abs(index - start)):
+        page.keyboard.press("ArrowDown" if index > start else "ArrowUp")
     expect(page.locator(f'input[name="{key}"][value="{value}"]')).to_be_checked()
     expect(page.locator(f'input[name="{key}"][value="{value}"]')).to_be_focused()
 

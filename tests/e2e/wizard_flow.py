@@ -86,6 +86,15 @@ def fill_step(page: Page, step: str, answers: Answers) -> None:
             page.locator(f'input[name="{key}"][value="{value}"]').check()
 
 
+def clear_choices(page: Page) -> None:
+    """Uncheck every answer the step shows chosen (the usual ones come chosen): the form as a
+    script or an older page sends it, nothing chosen, to see every error of the step."""
+    page.evaluate(
+        "document.querySelectorAll('#wizard-form input[type=radio]:checked')"
+        ".forEach(input => { input.checked = false; })"
+    )
+
+
 def next_button(page: Page):
     return page.locator('#wizard button[name="nav"][value="next"]')
 

@@ -36,6 +36,11 @@ async def read_form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+async def read_presets(request: Request) -> frozenset[str]:
+    """The questions the form showed with their usual answer chosen for the person, unsaved."""
+    return frozenset(p for p in (await request.form()).getlist("preset") if isinstance(p, str))
+
+
 async def read_asked(request: Request) -> frozenset[str] | None:
     """The questions the form showed (a marker each; a hidden one's is disabled, so not sent).
     None when the form carries no markers (a script): then every question counts as asked."""
@@ -45,6 +50,7 @@ async def read_asked(request: Request) -> frozenset[str] | None:
 
 FormDep = Annotated[dict[str, str], Depends(read_form)]
 AskedDep = Annotated[frozenset[str] | None, Depends(read_asked)]
+PresetsDep = Annotated[frozenset[str], Depends(read_presets)]
 
 
 def see_other(url: Any) -> RedirectResponse:
@@ -142,6 +148,7 @@ def leaving(form: dict[str, str]) -> Leaving:
     lang = form.pop("switch_lang", None)
     leave = form.pop("leave", None)
     form.pop("asked", None)
+    form.pop("preset", None)
     return Leaving(
         nav if nav in ("next", "back", "review", USUAL) else "next",
         goto if goto in (*assessments.PROGRESS, DETAILS) else None,
@@ -332,6 +339,7 @@ def save_step(
     # that hangs up mid-form is noticed (and logged) however the draft lookup ends.
     form: FormDep,
     asked: AskedDep,
+    presets: PresetsDep,
     draft: OpenDraftDep,
     db: DatabaseDep,
     lang: LangDep,
@@ -341,6 +349,12 @@ def save_step(
     token = draft.share_token
     how = leaving(form)
     answers = with_usual_answers(step, form) if how.nav == USUAL else form
+    # A question shown with its usual answer chosen for the person (marked `preset`) that an
+    # answer on the same form rules out: without JavaScript it is only hidden, so that answer is
+    # still sent, though nobody gave it. It is left out, as the question was never asked.
+    dropped = presets & decision.not_applicable(answers)
+    if dropped:
+        answers = {k: v for k, v in answers.items() if k not in dropped}
     cost_form = None
     if step == COST_STEP:
         answers = {k: v for k, v in answers.items() if not k.startswith(COST_PREFIX)}
