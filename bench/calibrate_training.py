@@ -64,17 +64,31 @@ def fit(cells):
         estimator.FRAGMENTATION,
     ) = best
     best = None
-    for mfu, q, layer_s in itertools.product(
-        [x / 100 for x in range(30, 66, 2)],
-        [x / 100 for x in range(50, 96, 5)],
-        (0.0, 0.0005, 0.001, 0.0015, 0.002, 0.003),
+    for mfu, attn, layer_s, dequant, elementwise in itertools.product(
+        [x / 100 for x in range(40, 91, 3)],
+        (estimator.ATTENTION_MFU,),  # from the FlashAttention 2 paper, not fitted
+        (0.0, 0.001, 0.002, 0.003),
+        (2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0),
+        (0.0, 50.0, 100.0, 150.0, 200.0, 300.0),
     ):
-        estimator.MFU, estimator.QLORA_SPEED, estimator.LAYER_OVERHEAD_S = mfu, q, layer_s
+        estimator.MFU, estimator.ATTENTION_MFU = mfu, attn
+        estimator.LAYER_OVERHEAD_S, estimator.DEQUANT_BYTES = layer_s, dequant
+        estimator.ELEMENTWISE_BYTES = elementwise
         worst = max(abs(e) for _, e in errors(cells)[1])
         if best is None or worst < best[0]:
-            best = (worst, mfu, q, layer_s)
-    print("time: worst {:.3f} MFU={} QLORA_SPEED={} LAYER_OVERHEAD_S={}".format(*best))
-    _, estimator.MFU, estimator.QLORA_SPEED, estimator.LAYER_OVERHEAD_S = best
+            best = (worst, mfu, attn, layer_s, dequant, elementwise)
+    print(
+        "time: worst {:.3f} MFU={} ATTENTION_MFU={} LAYER_OVERHEAD_S={} DEQUANT_BYTES={} "
+        "ELEMENTWISE_BYTES={}".format(*best)
+    )
+    (
+        _,
+        estimator.MFU,
+        estimator.ATTENTION_MFU,
+        estimator.LAYER_OVERHEAD_S,
+        estimator.DEQUANT_BYTES,
+        estimator.ELEMENTWISE_BYTES,
+    ) = best
 
 
 if __name__ == "__main__":

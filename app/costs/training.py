@@ -33,26 +33,40 @@ def one_time_default(assessment: Any) -> OneTimeDefault | None:
     return plan_cost_range(plan) if plan else None
 
 
+def plan_default(
+    answers: Mapping[str, Any], snapshot: Mapping[str, Any] | None, profile: Any
+) -> OneTimeDefault | None:
+    """The one-time cost the plan for this verdict snapshot gives, or None without a plan (the
+    wizard's cost step asks this of the verdict a complete draft's answers give)."""
+    plan = _plan_for(answers, snapshot, profile)
+    return plan_cost_range(plan) if plan else None
+
+
 def _training_plan(assessment: Any) -> Mapping[str, Any] | None:
-    # The one call to wire once app/training is merged: build_plan(answers, snapshot, profile).
-    try:
-        from app.training.plan import build_plan  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    snapshot = getattr(assessment, "verdict", None)
-    if not snapshot:
-        return None
-    plan = build_plan(
+    return _plan_for(
         getattr(assessment, "answers", None) or {},
-        snapshot,
+        getattr(assessment, "verdict", None),
         getattr(assessment, "data_profile", None),
     )
+
+
+def _plan_for(
+    answers: Mapping[str, Any], snapshot: Mapping[str, Any] | None, profile: Any
+) -> Mapping[str, Any] | None:
+    try:
+        from app.training.plan import build_plan
+    except ImportError:
+        return None
+    if not snapshot:
+        return None
+    plan = build_plan(answers or {}, snapshot, profile)
     return plan if isinstance(plan, Mapping) else None
 
 
 def plan_cost_range(plan: Mapping[str, Any]) -> OneTimeDefault | None:
     """The cheapest candidate's cost range in the plan: every `cost_usd: {"low", "high"}` found
-    under it (a candidate on a GPU each), the one with the lowest high end. None when none."""
+    under it (a candidate on a GPU each) that fits its GPU, the one with the lowest high end.
+    None when none."""
     best: OneTimeDefault | None = None
     for label, cost in _cost_ranges(plan, None):
         low, high = cost.get("low"), cost.get("high")
@@ -74,7 +88,8 @@ def _cost_ranges(node: Any, label: str | None) -> Iterator[tuple[str | None, Map
         parts = [name if isinstance(name, str) else label, gpu if isinstance(gpu, str) else None]
         here = " · ".join(part for part in parts if part) or label
         cost = node.get("cost_usd")
-        if isinstance(cost, Mapping):
+        # A configuration that does not fit its GPU is no plan to pay for.
+        if isinstance(cost, Mapping) and node.get("fits") is not False:
             yield here, cost
         for key, value in node.items():
             if key != "cost_usd":

@@ -113,14 +113,19 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft", "preference", "rl"),
         False,
         Text(
-            "OpenAI model fine-tuning continues for existing customers until 2027-04-14. Not "
-            "confirmed here against Microsoft's page: the date is from the notices issue 20 cites.",
-            "现有客户可继续使用 OpenAI 模型微调至 2027-04-14。此处未能对照微软页面核实：日期来自第 20 号议题引用的公告。",
+            "Microsoft's retirement schedule lists training on gpt-4.1, 4.1-mini and 4.1-nano "
+            "(2025-04-14) as retiring no earlier than 2027-04-14, for existing customers only; "
+            "for anyone else training retires with the base model (2026-10-14). Fine-tuned "
+            "deployments run until 2027-10-14. (gpt-4o and 4o-mini: 2027-04-01.)",
+            "微软的停用时间表：gpt-4.1、4.1-mini 和 4.1-nano（2025-04-14）的训练最早于 2027-04-14 "
+            "停用，仅限现有客户；其他人的训练随基础模型一同停用（2026-10-14）。微调模型的部署可运行到 "
+            "2027-10-14。（gpt-4o 和 4o-mini：2027-04-01。）",
         ),
         "no",
-        "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/concepts/model-retirements",
+        # The stored copy read: Microsoft's own source of the page (ms.date 2026-07-07).
+        "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/concepts-model-retirement-schedule-content.md",
         _TODAY,
-        False,
+        True,
         closing=Text(
             "Azure OpenAI keeps it for existing customers only, until 2027-04-14",
             "Azure OpenAI 只对现有客户保留到 2027-04-14",
@@ -167,14 +172,19 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft",),
         False,
         Text(
-            "Anthropic's only fine-tuning path, Claude 3 Haiku on Bedrock, reached end of life on "
-            "2026-09-10. Not confirmed here against AWS's page: the date is from issue 20's notes.",
-            "Anthropic 唯一的微调途径（Bedrock 上的 Claude 3 Haiku）已于 2026-09-10 终止。此处未能对照 AWS 页面核实。",
+            "Anthropic's only fine-tuning path was Claude 3 Haiku on Bedrock. AWS's model card: "
+            "Claude 3 Haiku reached end of life on 2026-09-10 in most Regions (requests return "
+            "ResourceNotFoundException); it remains only in ca-central-1, eu-central-2 and "
+            "sa-east-1, and in Legacy in ap-northeast-2.",
+            "Anthropic 唯一的微调途径是 Bedrock 上的 Claude 3 Haiku。AWS 模型卡：Claude 3 Haiku 已于 "
+            "2026-09-10 在大多数区域终止（请求返回 ResourceNotFoundException）；仅 ca-central-1、"
+            "eu-central-2 和 sa-east-1 仍可用，ap-northeast-2 处于旧版（Legacy）阶段。",
         ),
         "no",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html",
+        # Read in the stored copy of AWS's zh_tw translation of this page, 2026-12-06.
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-3-haiku.html",
         _TODAY,
-        False,
+        True,
         closing=Text(
             "Anthropic's Claude 3 Haiku tuning on Bedrock ended on 2026-09-10",
             "Anthropic 在 Bedrock 上的 Claude 3 Haiku 微调已于 2026-09-10 结束",
@@ -208,14 +218,16 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft", "lora", "preference"),
         False,
         Text(
-            "Managed SFT and DPO take no new jobs. Not confirmed here against Fireworks' page: "
-            "from issue 20's notes.",
-            "托管的 SFT 和 DPO 不再接受新任务。此处未能对照 Fireworks 页面核实：来自第 20 号议题的记录。",
+            "Fireworks' page: managed SFT and DPO no longer accept new jobs; models and LoRA "
+            "adapters from managed jobs stay deployable. Training moves to its Training API "
+            "(cookbook SFT/DPO recipes run on your own copy of the data).",
+            "Fireworks 页面：托管的 SFT 和 DPO 不再接受新任务；托管任务产出的模型和 LoRA 适配器仍可部署。"
+            "训练改用其 Training API（cookbook 中的 SFT/DPO 配方，使用你自己的数据副本）。",
         ),
         "yes",
-        "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
+        "https://docs.fireworks.ai/fine-tuning/migrate-from-managed-training",
         _TODAY,
-        False,
+        True,
         closing=Text(
             "Fireworks' managed SFT/DPO takes no new jobs",
             "Fireworks 的托管 SFT/DPO 不再接受新任务",
@@ -228,14 +240,19 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft",),
         False,
         Text(
-            "Fine-tuning was removed on 2026-08-14. Not confirmed here against Databricks' page: "
-            "from issue 20's notes.",
-            "微调功能已于 2026-08-14 移除。此处未能对照 Databricks 页面核实：来自第 20 号议题的记录。",
+            "Foundation Model Fine-tuning was deprecated and removed on 2026-08-14: new "
+            "installations of the databricks_genai package and the fine-tuning UI are blocked; "
+            "existing runs keep working and can be retrained. Databricks points to AI Runtime "
+            "(serverless GPUs). Read on Azure Databricks' copy of the page; the stored "
+            "docs.databricks.com copy predates the notice.",
+            "Foundation Model Fine-tuning 已弃用并于 2026-08-14 移除：databricks_genai 包和微调界面的新安装被阻止；"
+            "已有的运行仍可使用并可重新训练。Databricks 建议改用 AI Runtime（无服务器 GPU）。"
+            "读自 Azure Databricks 版本的页面；存档的 docs.databricks.com 版本早于该通知。",
         ),
         "yes",
-        "https://docs.databricks.com/aws/en/large-language-models/foundation-model-training/",
+        "https://learn.microsoft.com/en-us/azure/databricks/large-language-models/foundation-model-training/fine-tune-run-tutorial",
         _TODAY,
-        False,
+        True,
         closing=Text(
             "Databricks removed fine-tuning on 2026-08-14", "Databricks 于 2026-08-14 移除了微调"
         ),

@@ -33,6 +33,12 @@ class Cell:
         return expected_seconds(self.work)
 
 
+def known_misses(name: str = "heldout") -> dict[str, str]:
+    """ "memory <label>" / "time <label>" -> why the expected value misses the target there."""
+    raw = json.loads((DATA / f"{name}.json").read_text())
+    return dict(raw.get("known_misses", {}).get("cells", {}))
+
+
 def load(name: str) -> list[Cell]:
     """`calibration` or `heldout`."""
     raw = json.loads((DATA / f"{name}.json").read_text())

@@ -17,11 +17,28 @@ Memory per GPU (GiB) = weights + trainable state + activations + logits + framew
   upcast for the loss and the gradient (LOGIT_BYTES a token and vocabulary entry).
 - Overhead: the CUDA context and the caching allocator's fragmentation.
 
-Time: FLOPs ~= 6 x params x tokens for LoRA/QLoRA with recomputation (forward 2, recompute 2,
-gradients with respect to the inputs 2; no weight gradients for the frozen base) and 8 x for full
-fine-tuning, plus causal attention (8 x layers x seq_len x hidden a token), at a model FLOPs
-utilisation (MFU) fitted on A100 measurements, plus a fixed cost for each layer of each
-micro-batch (kernel launches, the LoRA and dequantisation side paths).
+Time = matrix FLOPs / (peak x MFU) + attention FLOPs / (peak x ATTENTION_MFU)
+       + QLoRA's dequantisation + fixed costs per layer and micro-batch and per optimizer step.
+- Matrix FLOPs a token: the transformer blocks' weights N_blocks take 2 FLOPs a parameter
+  forward, 2 again when gradient checkpointing recomputes the forward, 2 for the gradients with
+  respect to the inputs, and (full fine-tuning only) 2 for the weight gradients: 6 x N_blocks for
+  LoRA/QLoRA, 8 x N_blocks for full. The output head is not checkpointed: 4 x (6 x for full).
+  The input embedding is a lookup, no FLOPs (Kaplan et al. 2020 count non-embedding parameters).
+- Causal attention with FlashAttention 2, per token and layer: QK^T and PV are 2 x seq x hidden
+  FLOPs each, half of it masked away (2 x seq x hidden forward); the recomputed forward doubles
+  that, and the backward recomputes the scores and takes 4 more products (5 x seq x hidden):
+  9 x layers x seq x hidden a token. Its kernels run at their own utilisation (ATTENTION_MFU).
+- QLoRA: bitsandbytes dequantises every NF4 weight to BF16 before each use -- the forward, the
+  recomputed forward and the backward -- so three passes over the 4-bit weights a micro-batch,
+  whatever its token count, bound by memory bandwidth (DEQUANT_BYTES read and written a
+  parameter a pass). Long sequences amortise it, which is why QLoRA's throughput rises with the
+  sequence length in LLaMA-Factory's table while LoRA's falls.
+- Memory-bound work that is not a matrix multiplication -- norms, SwiGLU, rotary embeddings,
+  residual adds and the LoRA adapters' thin products, which read and write the layer's hidden
+  state rather than compute on it: ELEMENTWISE_BYTES x hidden bytes a token and layer, at the
+  GPU's memory bandwidth. Its share grows as the hidden size shrinks (FLOPs grow as hidden^2).
+- Fixed costs: LAYER_OVERHEAD_S for each layer of each micro-batch (kernel launches, the LoRA
+  side paths, norms and activations) and STEP_OVERHEAD_S for each optimizer step.
 
 The constants below were fitted on the cells in app/training/data/calibration.json and are
 tested against those and, separately, against app/training/data/heldout.json
@@ -46,10 +63,16 @@ LAYER_WORKING_BYTES = 34.0  # bytes x hidden a token for the one layer being rec
 LOGIT_BYTES = 12.0  # bytes per token and vocabulary entry
 CUDA_OVERHEAD_GIB = 1.0
 FRAGMENTATION = 0.10
-MFU = 0.62  # LoRA in BF16 on an A100 with FlashAttention 2
-QLORA_SPEED = 0.75  # NF4 dequantisation on every forward and backward pass
-FULL_SPEED = 1.0
-LAYER_OVERHEAD_S = 0.003  # per layer, per micro-batch
+MFU = 0.55  # the matrix multiplications' share of the dense BF16 peak
+# FlashAttention 2's causal forward + backward, head size 128, on an A100: about 55% of the peak
+# (Dao 2023, figure 6); taken from the paper, not fitted.
+ATTENTION_MFU = 0.55
+# Bytes moved a 4-bit parameter each dequantisation pass: NF4 and its scales read, BF16 written
+# and read back by the product (~4.5 at full bandwidth); fitted, i.e. ~45% of the bandwidth.
+DEQUANT_BYTES = 10.0
+DEQUANT_PASSES = 3  # forward, recomputed forward, backward
+ELEMENTWISE_BYTES = 150.0  # bytes x hidden moved a token and layer outside the matrix products
+LAYER_OVERHEAD_S = 0.002  # per layer, per micro-batch
 STEP_OVERHEAD_S = 0.05  # per optimizer step (LoRA); full fine-tuning adds its optimizer pass
 MULTI_GPU_EFFICIENCY = 0.90  # gradient all-reduce and stragglers, for 2+ GPUs
 # Ranges around the expected value: the calibration and held-out errors fit inside them.
@@ -75,6 +98,16 @@ SOURCES = (
         "title": "Unsloth benchmarks: Llama 3.1 8B maximum context, Hugging Face + FA2 column",
         "url": "https://unsloth.ai/docs/basics/unsloth-benchmarks",
         "role": "held-out",
+    },
+    {
+        "title": "torchtune README: Memory and training speed (Llama 3.1 8B on one RTX 4090)",
+        "url": "https://github.com/pytorch/torchtune#memory-and-training-speed",
+        "role": "held-out",
+    },
+    {
+        "title": "Dao, FlashAttention-2: Faster Attention with Better Parallelism (2023)",
+        "url": "https://arxiv.org/abs/2307.08691",
+        "role": "method",
     },
     {
         "title": "Dettmers et al., QLoRA: Efficient Finetuning of Quantized LLMs (2023)",
@@ -242,11 +275,39 @@ def expected_memory(work: Workload) -> float:
     return (sum(parts.values()) - CUDA_OVERHEAD_GIB) * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
 
 
-def flops_per_token(work: Workload) -> float:
+def _head_params(shape: Architecture) -> float:
+    """The output head's parameters (half of the untied embedding and head)."""
+    return shape.embedding_params_b * 1e9 / 2
+
+
+def matrix_flops_per_token(work: Workload) -> float:
+    """FLOPs of the weight matrix multiplications a training token (module docstring)."""
     shape = work.shape
-    per_param = 8 if work.method == "full" else 6
-    attention = 8 * shape.layers * work.seq_len * shape.hidden
-    return per_param * (shape.active_params_b or shape.params_b) * 1e9 + attention
+    head = _head_params(shape)
+    blocks = (shape.active_params_b or shape.params_b) * 1e9 - 2 * head
+    if work.method == "full":
+        return 8 * blocks + 6 * head
+    return 6 * blocks + 4 * head
+
+
+def attention_flops_per_token(work: Workload) -> float:
+    """Causal attention with FlashAttention 2 and gradient checkpointing: 9 x layers x seq x d."""
+    shape = work.shape
+    return 9 * shape.layers * work.seq_len * shape.hidden
+
+
+def flops_per_token(work: Workload) -> float:
+    return matrix_flops_per_token(work) + attention_flops_per_token(work)
+
+
+def dequantisation_seconds(work: Workload) -> float:
+    """QLoRA's NF4 to BF16 dequantisation for one micro-batch: three passes over the quantised
+    weights, bound by the GPU's memory bandwidth; none for LoRA and full fine-tuning."""
+    if work.method != "qlora":
+        return 0.0
+    shape = work.shape
+    quantised = shape.params_b * 1e9 - shape.embedding_params_b * 1e9
+    return DEQUANT_PASSES * quantised * DEQUANT_BYTES / (work.gpu.bandwidth_tbs * 1e12)
 
 
 def optimizer_steps(work: Workload) -> int:
@@ -259,15 +320,25 @@ def expected_seconds(work: Workload) -> float:
     steps = optimizer_steps(work)
     micro_batches = steps * work.grad_accum  # per GPU
     tokens_per_gpu = micro_batches * work.seq_len * work.micro_batch
-    speed = {"lora": 1.0, "qlora": QLORA_SPEED, "full": FULL_SPEED}[work.method]
-    efficiency = MFU * speed * (MULTI_GPU_EFFICIENCY if work.gpus > 1 else 1.0)
-    compute = tokens_per_gpu * flops_per_token(work) / (work.gpu.peak_tflops * 1e12 * efficiency)
+    scaling = MULTI_GPU_EFFICIENCY if work.gpus > 1 else 1.0
+    peak = work.gpu.peak_tflops * 1e12 * scaling
+    compute = tokens_per_gpu * (
+        matrix_flops_per_token(work) / (peak * MFU)
+        + attention_flops_per_token(work) / (peak * ATTENTION_MFU)
+    )
     step_overhead = STEP_OVERHEAD_S
     if work.method == "full":
         # One pass over the FP32 master weights and moments a step, at ~1 TB/s.
         step_overhead += shape.params_b * 1e9 * 16 / work.gpus / 1e12
-    overhead = micro_batches * shape.layers * LAYER_OVERHEAD_S + steps * step_overhead
-    return compute + overhead
+    compute += (
+        tokens_per_gpu
+        * shape.layers
+        * shape.hidden
+        * ELEMENTWISE_BYTES
+        / (work.gpu.bandwidth_tbs * 1e12 * scaling)
+    )
+    per_micro_batch = shape.layers * LAYER_OVERHEAD_S + dequantisation_seconds(work)
+    return compute + micro_batches * per_micro_batch + steps * step_overhead
 
 
 def estimate(work: Workload) -> Estimate:
@@ -312,8 +383,14 @@ def assumptions(work: Workload) -> tuple[str, ...]:
     if work.gpus > 1:
         said.append(f"{work.gpus} GPUs, data parallel, at {MULTI_GPU_EFFICIENCY:.0%} efficiency.")
     said.append(
-        f"Model FLOPs utilisation {MFU:.0%} for LoRA"
-        + (f", x{QLORA_SPEED} for QLoRA's dequantisation" if work.method == "qlora" else "")
+        f"Model FLOPs utilisation {MFU:.0%} for the matrix multiplications and "
+        f"{ATTENTION_MFU:.0%} for causal attention (9 x layers x seq_len x hidden FLOPs a token)"
+        + (
+            f"; QLoRA dequantises the 4-bit weights {DEQUANT_PASSES} times a micro-batch at the "
+            f"GPU's {work.gpu.bandwidth_tbs:g} TB/s"
+            if work.method == "qlora"
+            else ""
+        )
         + "; calibrated on A100 measurements"
         + ("" if work.gpu.calibrated else f", so the range on the {work.gpu.name} is wider")
         + "."

@@ -25,6 +25,7 @@ class GPU:
     name: str
     memory_gb: float  # what the card has, GiB as nvidia-smi and PyTorch report it
     peak_tflops: float  # dense BF16, FP32 accumulate
+    bandwidth_tbs: float  # memory bandwidth, TB/s, from the same datasheet
     price_low: float  # USD per GPU-hour
     price_high: float
     prices_as_of: str
@@ -40,6 +41,7 @@ class GPU:
             "name": self.name,
             "memory_gb": self.memory_gb,
             "peak_bf16_tflops": self.peak_tflops,
+            "memory_bandwidth_tbs": self.bandwidth_tbs,
             "price_usd_per_hour": {"low": self.price_low, "high": self.price_high},
             "prices_as_of": self.prices_as_of,
             "price_sources": list(self.price_sources),
@@ -59,6 +61,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA H100 SXM 80GB",
                 80,
                 989,
+                3.35,
                 2.69,
                 4.76,
                 PRICES_AS_OF,
@@ -70,6 +73,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA H200 141GB",
                 141,
                 989,
+                4.8,
                 3.59,
                 6.35,
                 PRICES_AS_OF,
@@ -81,6 +85,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA A100 SXM 80GB",
                 80,
                 312,
+                2.039,
                 1.39,
                 2.45,
                 PRICES_AS_OF,
@@ -93,6 +98,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA A100 40GB",
                 40,
                 312,
+                1.555,
                 1.29,
                 1.99,
                 "2025-06-01",
@@ -106,6 +112,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA L40S 48GB",
                 48,
                 362,
+                0.864,
                 0.79,
                 1.40,
                 PRICES_AS_OF,
@@ -117,6 +124,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA L4 24GB",
                 24,
                 121,
+                0.3,
                 0.44,
                 0.78,
                 PRICES_AS_OF,
@@ -128,6 +136,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA GeForce RTX 4090 24GB",
                 24,
                 165,
+                1.008,
                 0.34,
                 0.60,
                 PRICES_AS_OF,
@@ -139,6 +148,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "NVIDIA GeForce RTX 3090 24GB",
                 24,
                 71,
+                0.936,
                 0.22,
                 0.39,
                 PRICES_AS_OF,

@@ -1,11 +1,12 @@
 """The cost numbers on pages: field names for error summaries, and what a results block shows."""
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from app import costs
+from app import assessments, costs, decision
 from app.assessments import COST_FORM_PREFIX
 from app.decision.text import NG_BATCH_294, OPENAI_GUIDE
 from app.web.i18n import N_, translate
@@ -98,12 +99,52 @@ def has_numbers(values: Mapping[str, Any]) -> bool:
     return not costs.form_is_empty(values)
 
 
+def draft_plan_cost(draft: Any) -> costs.OneTimeDefault | None:
+    """The training plan's one-time cost for a draft at the cost step: from its verdict when it has
+    one, else from the verdict its answers give once every step is answered (a revision, or a
+    return from the review); None before that, or when the verdict has no plan."""
+    if getattr(draft, "verdict", None):
+        return costs.one_time_default(draft)
+    answers, errors = decision.validate_answers(assessments.pending_answers(draft))
+    if errors:
+        return None
+    verdict = decision.evaluate(answers, assessments.evidence_of(draft, answers))
+    return costs.training.plan_default(answers, verdict.to_snapshot(), draft.data_profile)
+
+
+def prefill_one_time(
+    values: Mapping[str, Any], plan_cost: costs.OneTimeDefault | None
+) -> tuple[dict[str, Any], str | None]:
+    """The cost step's values with the plan's one-time cost filled in, and how the plan's cost
+    stands to them: "prefilled" (the numbers are there but no one-time cost: the plan's high end
+    goes in, as an editable amount), "own" (a one-time cost was given) or "empty" (no numbers yet:
+    filling the amount alone would make the rest of the section required)."""
+    out = dict(values)
+    if plan_cost is None:
+        return out, None
+    prefix = COST_FORM_PREFIX
+    kind = str(out.get(prefix + "one_time.kind", "")).strip()
+    if kind not in ("", "none"):
+        return out, "own"
+    if costs.form_is_empty(out, prefix=prefix):
+        return out, "empty"
+    out[prefix + "one_time.kind"] = "amount"
+    out[prefix + "one_time_cost"] = f"{math.ceil(plan_cost.value):d}"
+    return out, "prefilled"
+
+
 def wizard_cost_form(
-    lang: str, values: Mapping[str, Any], errors: Mapping[str, str]
+    lang: str,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    plan_cost: costs.OneTimeDefault | None = None,
+    plan_state: str | None = None,
 ) -> dict[str, Any]:
     """What the cost step's optional numbers section needs; open when filled in or wrong."""
     prefix = COST_FORM_PREFIX
     return {
+        "plan_cost": plan_cost,
+        "plan_state": plan_state,
         "calculator_query": calculator_query(values, prefix),
         "prefix": prefix,
         "prices": costs.price_table(),

@@ -66,7 +66,9 @@ def plan_charts(plan: dict[str, Any]) -> dict[str, chart.RangeChart]:
 
 
 def hours_text(value: float, lang: str) -> str:
-    """ "12 min", "3.4 h", "41 h" (or 分钟/小时)."""
+    """ "0" (an axis's zero), "12 min", "3.4 h", "41 h" (or 分钟/小时)."""
+    if value <= 0:
+        return "0"
     if value < 1:
         minutes = max(1, round(value * 60))
         return f"{minutes} 分钟" if lang == "zh" else f"{minutes} min"
@@ -75,6 +77,8 @@ def hours_text(value: float, lang: str) -> str:
 
 
 def dollars(value: float) -> str:
+    if value <= 0:
+        return "$0"
     if value < 0.01:
         return "< $0.01"
     if value < 100:

@@ -1,6 +1,7 @@
 """What it costs over HTTP, on SQLite and PostgreSQL: the API, the calculator page, the numbers of
 the wizard's cost step, the exports, "How we decide", and the migration that stores them."""
 
+import math
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -824,3 +825,78 @@ def test_a_saved_assessment_naming_a_retired_model_still_renders_it(client):
     assert option.has_attr("selected") and "(retired on July 24, 2026)" in option.get_text()
     fresh = html(client.get("/costs")).select_one("#cost-current-model")
     assert fresh.select_one(f"option[value='{retired.id}']") is None
+
+
+# --- The cost step's one-time cost from the training plan (issue 20, point 4) ------------------
+
+
+def cheapest_fitting_plan_cost(client, answers) -> tuple[float, float]:
+    """The truth, read off the plan API of the same answers finished: of every candidate on every
+    GPU that fits, the range with the lowest high end."""
+    body = {
+        "title": "Same answers",
+        "answers": {
+            k: (int(v) if k == "baseline_accuracy" else v) for k, v in answers.items() if v != ""
+        },
+    }
+    created = client.post("/api/v1/assessments", json=body).json()
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    rows = [row for c in plan["candidates"] for row in c["compute"] if row["fits"]]
+    best = min(rows, key=lambda row: row["cost_usd"]["high"])
+    return best["cost_usd"]["low"], best["cost_usd"]["high"]
+
+
+def to_review_with_numbers(client, **numbers) -> str:
+    token = to_cost_step(client)
+    page = html(client.get(f"/d/{token}/cost"))
+    # Before every step is answered there is no verdict, so no plan to take the cost from.
+    assert page.select_one("#cost-one-time-from-plan") is None
+    assert client.post(f"/d/{token}/cost", data=cost_step_form(**numbers)).status_code == 303
+    for step in ("knowledge", "data"):
+        response = client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT))
+        assert response.status_code == 303
+    return token
+
+
+def test_cost_step_prefills_the_one_time_cost_from_the_plan_and_it_stays_editable(client, app):
+    low, high = cheapest_fitting_plan_cost(client, REFUND_BOT)
+    token = to_review_with_numbers(client, **{"one_time.kind": "none", "one_time_cost": ""})
+    assert stored(app, token).cost_inputs.get("one_time_cost") is None
+    page = html(client.get(f"/d/{token}/cost"))
+    field = page.select_one("#cost-one_time_cost")
+    assert field["value"] == str(math.ceil(high))
+    assert page.select_one("input[name='costs.one_time.kind'][checked]")["value"] == "amount"
+    note = page.select_one("#cost-one-time-from-plan")
+    assert note["data-plan-state"] == "prefilled"
+    text = " ".join(note.get_text().split())
+    assert f"${low:,.0f} to ${high:,.0f}" in text and "the high end" in text
+    # Saving the step keeps the plan's figure as the one-time cost; another figure replaces it.
+    form = {f"costs.{k}": v for k, v in EXAMPLE_FORM.items()}
+    form.update(
+        {i["name"]: i.get("value", "") for i in page.select("#cost-numbers input[type=number]")}
+    )
+    form["costs.one_time.kind"] = "amount"
+    answers = step_answers("cost", REFUND_BOT)
+    post = {**answers, **form, "costs.present": "1", "nav": "next"}
+    assert client.post(f"/d/{token}/cost", data=post).status_code == 303
+    assert stored(app, token).cost_inputs["one_time_cost"] == math.ceil(high)
+    post["costs.one_time_cost"] = "1234"
+    assert client.post(f"/d/{token}/cost", data=post).status_code == 303
+    assert stored(app, token).cost_inputs["one_time_cost"] == 1234.0
+    page = html(client.get(f"/d/{token}/cost"))
+    assert page.select_one("#cost-one_time_cost")["value"] == "1234"
+    assert page.select_one("#cost-one-time-from-plan")["data-plan-state"] == "own"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cost_step_without_numbers_names_the_plan_cost_but_fills_nothing(client, lang):
+    token = to_cost_step(client)
+    assert client.post(f"/d/{token}/cost", data=step_answers("cost", REFUND_BOT)).status_code == 303
+    for step in ("knowledge", "data"):
+        client.post(f"/d/{token}/{step}", data=step_answers(step, REFUND_BOT))
+    page = html(client.get(f"/d/{token}/cost?lang={lang}"))
+    # Filling the amount alone would make every other number of the section required.
+    assert page.select_one("#cost-one_time_cost")["value"] == ""
+    note = page.select_one("#cost-one-time-from-plan")
+    assert note["data-plan-state"] == "empty"
+    assert ("训练计划" in note.get_text()) == (lang == "zh")

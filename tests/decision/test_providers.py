@@ -121,3 +121,24 @@ def test_the_refund_bot_is_pointed_at_open_services() -> None:
     assert names == [providers.short_name(p) for p in providers.open_services()]
     assert "OpenAI" not in names
     assert any(a.id == "ft-lora-api" for a in NEXT_STEPS)
+
+
+def test_the_closing_rows_are_verified_at_the_providers_own_pages() -> None:
+    """Azure, Anthropic-on-Bedrock, Fireworks and Databricks were read at the provider's own
+    documentation (stored copies, 2026-12-06); Bedrock's weight export was not found there."""
+    by = providers.PROVIDERS_BY_KEY
+    own = {
+        "azure-openai": "https://github.com/MicrosoftDocs/azure-ai-docs/",
+        "anthropic-bedrock": "https://docs.aws.amazon.com/bedrock/",
+        "fireworks": "https://docs.fireworks.ai/",
+        "databricks": "https://learn.microsoft.com/en-us/azure/databricks/",
+    }
+    for key, prefix in own.items():
+        row = by[key]
+        assert row.verified and row.source.startswith(prefix), key
+        assert row.checked_on == date(2026, 12, 6)
+    assert "2027-04-14" in by["azure-openai"].status.en
+    assert "2026-09-10" in by["anthropic-bedrock"].status.en
+    assert "no longer accept new jobs" in by["fireworks"].status.en
+    assert "2026-08-14" in by["databricks"].status.en
+    assert not by["bedrock"].verified

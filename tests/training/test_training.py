@@ -234,6 +234,15 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
     assert plan.select_one('a[href$="/providers"]') is not None
     keys = [tr["data-key"] for tr in plan.select(".plan-settings tbody tr")]
     assert keys[:3] == ["lora_r", "lora_alpha", "lora_target_modules"]
+    # Every axis starts at a plain zero (the time axis once read "1 min" there).
+    zeros = {fig: plan.select_one(f"#{fig} text.tick").text for fig in ("plan-hours", "plan-cost")}
+    assert zeros == {"plan-hours": "0", "plan-cost": "$0"}
+    hours_ticks = [t.text for t in plan.select("#plan-hours text.tick")]
+    assert len(hours_ticks) >= 2 and "0" not in hours_ticks[1:]
+    # The method is said once: in its card, not again inside the plan.
+    methods = [h.text for h in page.select("h2, h3") if h.text.startswith("Method: ")]
+    assert methods == ["Method: Supervised fine-tuning with LoRA"]
+    assert page.select_one("section.method h2#method-heading").text == methods[0]
 
 
 def test_plan_files_download(client) -> None:

@@ -34,43 +34,77 @@ def test_calibration_cells_within_target(cell) -> None:
         assert result.hours.low <= cell.seconds_per_step / 3600 <= result.hours.high
 
 
+KNOWN_MISSES = calibration.known_misses()
+
+
+def held_out_errors(kind: str) -> dict[str, float]:
+    if kind == "memory":
+        return {
+            f"memory {c.label}": c.predicted_memory() / c.memory_gb - 1
+            for c in HELD_OUT
+            if c.memory_gb is not None
+        }
+    return {
+        f"time {c.label}": c.predicted_step_seconds() / c.seconds_per_step - 1
+        for c in HELD_OUT
+        if c.seconds_per_step is not None
+    }
+
+
 @pytest.mark.parametrize("cell", HELD_OUT, ids=ids(HELD_OUT))
 def test_held_out_cells_inside_the_range(cell) -> None:
-    """Cells the fit never saw: the published figure lies inside [low, high] of the estimate."""
+    """Cells the fit never saw: the published figure lies inside [low, high] of the estimate,
+    except the known misses listed with their reasons in heldout.json."""
     result = estimate(cell.work)
-    if cell.memory_gb is not None:
+    if cell.memory_gb is not None and f"memory {cell.label}" not in KNOWN_MISSES:
         assert result.memory_gb.low <= cell.memory_gb <= result.memory_gb.high
-    if cell.seconds_per_step is not None:
+    if cell.seconds_per_step is not None and f"time {cell.label}" not in KNOWN_MISSES:
         hours = cell.seconds_per_step / 3600
         assert result.hours.low <= hours <= result.hours.high
 
 
-def test_held_out_memory_expected_within_20_percent() -> None:
-    errors = [
-        abs(c.predicted_memory() / c.memory_gb - 1) for c in HELD_OUT if c.memory_gb is not None
-    ]
-    assert len(errors) == 11
-    assert max(errors) <= 0.20
-
-
-def test_held_out_time_expected_within_25_percent_where_it_is() -> None:
-    """The held-out time cells, and which miss ±25% (README: how accurate the estimate is)."""
-    misses = sorted(
-        c.label
-        for c in HELD_OUT
-        if c.seconds_per_step is not None
-        and abs(c.predicted_step_seconds() / c.seconds_per_step - 1) > 0.25
-    )
+def test_held_out_memory_expected_within_20_percent_but_the_known_misses() -> None:
+    errors = held_out_errors("memory")
+    assert len(errors) == 14
+    misses = sorted(label for label, e in errors.items() if abs(e) > 0.20)
     assert misses == [
-        "llama-factory-16bit:llama-2-7b:lora:seq1024:b4",
-        "llama-factory:llama-2-7b:qlora:seq16384:b1",
+        "memory torchtune-4090:llama-3.1-8b:lora:seq2048:b2",
+        "memory torchtune-4090:llama-3.1-8b:qlora:seq2048:b2",
     ]
+    assert set(misses) <= set(KNOWN_MISSES)
+
+
+def test_held_out_time_expected_within_25_percent_but_the_known_misses() -> None:
+    """The held-out time cells, and which miss ±25% (README: how accurate the estimate is);
+    every miss has its reason in heldout.json, and no listed miss has quietly come right."""
+    errors = held_out_errors("time")
+    assert len(errors) == 10
+    misses = sorted(label for label, e in errors.items() if abs(e) > 0.25)
+    assert misses == [
+        "time llama-factory-hf-4bit:llama-2-7b:qlora:seq1024:b4",
+        "time llama-factory:llama-2-7b:qlora:seq16384:b1",
+        "time torchtune-4090:llama-3.1-8b:lora:seq2048:b2",
+        "time torchtune-4090:llama-3.1-8b:qlora:seq2048:b2",
+    ]
+    listed = {k for k in KNOWN_MISSES if k.startswith("time ")}
+    assert listed == set(misses)
+    memory_listed = {k for k in KNOWN_MISSES if k.startswith("memory ")}
+    assert memory_listed == {k for k, e in held_out_errors("memory").items() if abs(e) > 0.20}
+
+
+def test_held_out_include_a_gpu_the_fit_never_saw() -> None:
+    """Held-out cells beyond the A100s the fit used: the RTX 4090 (torchtune's README)."""
+    assert {c.work.gpu.key for c in HELD_OUT} - {c.work.gpu.key for c in CALIBRATION} == {
+        "rtx4090-24gb"
+    }
 
 
 def test_held_out_cells_are_not_calibration_cells() -> None:
     assert not set(ids(CALIBRATION)) & set(ids(HELD_OUT))
     assert {c.source for c in HELD_OUT} - {c.source for c in CALIBRATION} == {
         "llama-factory-16bit",
+        "llama-factory-hf-4bit",
+        "torchtune-4090",
         "unsloth-hf-fa2",
     }
 

@@ -721,6 +721,13 @@ def test_plan_cost_range_takes_the_cheapest_candidate_and_skips_bad_ranges():
             {"name": "Llama 3.1 70B", "gpu": "h100-80gb", "cost_usd": {"low": 210, "high": 480}},
             {"name": "broken", "cost_usd": {"low": float("nan"), "high": 1.0}},
             {"name": "inverted", "cost_usd": {"low": 5.0, "high": 2.0}},
+            # Cheapest, but it does not fit its GPU: no plan to pay for.
+            {
+                "name": "Qwen3 32B",
+                "gpu": "rtx4090-24gb",
+                "fits": False,
+                "cost_usd": {"low": 1, "high": 2},
+            },
         ]
     }
     best = costs.plan_cost_range(plan)

@@ -15,7 +15,7 @@ from app.decision.questionnaire import DEFAULTS
 from app.models import Assessment
 from app.web import htmx, i18n
 from app.web.cookies import set_cookie
-from app.web.cost_views import wizard_cost_form
+from app.web.cost_views import draft_plan_cost, prefill_one_time, wizard_cost_form
 from app.web.deps import DatabaseDep, LangDep, OpenDraftDep, manager
 from app.web.drafts import forget_draft, remember_draft
 from app.web.forms import field_errors, meta_errors
@@ -81,7 +81,11 @@ def render_wizard(
         context["proposal"] = manager(request, request.app.state.db, assessment) is None
     if page == COST_STEP:
         context["cost_form"] = wizard_cost_form(
-            request.state.lang, context.get("values", {}), context.get("errors", {})
+            request.state.lang,
+            context.get("values", {}),
+            context.get("errors", {}),
+            context.pop("plan_cost", None),
+            context.pop("plan_state", None),
         )
     return render(
         request,
@@ -328,7 +332,13 @@ def show_step(
         values.update(costs.form_values(assessments.stored_costs(draft), prefix=COST_PREFIX))
     typed, errors = typed_step_errors(draft, step, lang)
     values.update(typed)
-    return render_wizard(request, draft, step, values=values, errors=errors, more=more)
+    extra: dict[str, Any] = {}
+    if step == COST_STEP and not typed:
+        # The training plan's one-time cost, prefilled where the numbers lack one (editable).
+        plan_cost = draft_plan_cost(draft)
+        values, plan_state = prefill_one_time(values, plan_cost)
+        extra = {"plan_cost": plan_cost, "plan_state": plan_state}
+    return render_wizard(request, draft, step, values=values, errors=errors, more=more, **extra)
 
 
 @router.post("/d/{token}/{step}")
