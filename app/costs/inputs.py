@@ -123,53 +123,42 @@ def _range_text(limit: Limit, percent: bool) -> Text:
     unit = "%" if percent else ""
     if limit.above:
         return Text(
-            f"Enter a number above {low}{unit} and at most {high}{unit}.",
-            f"请输入大于 {low}{unit}、不超过 {high}{unit} 的数。",
+            "Enter a number above {low}{unit} and at most {high}{unit}.",
+            low=low,
+            unit=unit,
+            high=high,
         )
-    return Text(
-        f"Enter a number from {low}{unit} to {high}{unit}.",
-        f"请输入 {low}{unit} 到 {high}{unit} 之间的数。",
-    )
+    return Text("Enter a number from {low}{unit} to {high}{unit}.", low=low, unit=unit, high=high)
 
 
-_REQUIRED = Text("Enter this number.", "请填写这个数。")
-_NOT_OBJECT = Text("This must be a JSON object.", "这里必须是 JSON 对象。")
-_NOT_TEXT = Text("This must be text.", "这里必须是文本。")
+_REQUIRED = Text("Enter this number.")
+_NOT_OBJECT = Text.in_context("costs.inputs._NOT_OBJECT", "This must be a JSON object.")
+_NOT_TEXT = Text.in_context("costs.inputs._NOT_TEXT", "This must be text.")
 _TOO_LONG = Text(
-    f"Keep this to {MODEL_LABEL_LIMIT} characters or fewer.",
-    f"请不要超过 {MODEL_LABEL_LIMIT} 个字符。",
+    "Keep this to {model_label_limit} characters or fewer.", model_label_limit=MODEL_LABEL_LIMIT
 )
-_UNKNOWN_MODEL = Text(
-    "Choose a model from the list, or leave it empty and enter the prices.",
-    "请从列表中选择模型，或者留空并填写价格。",
-)
+_UNKNOWN_MODEL = Text("Choose a model from the list, or leave it empty and enter the prices.")
 _IDLE_GPU = Text(
     "At this rate, throughput and utilization a million tokens would cost more than $1,000,000: "
-    "check the three figures.",
-    "按这个每小时价格、吞吐量和利用率，每百万 token 的成本将超过 $1,000,000：请检查这三个数。",
+    "check the three figures."
 )
 _CANDIDATE_CONFLICT = Text(
     "Give either per-token prices (input_per_million, output_per_million) or self-hosting figures "
-    "(gpu_per_hour, tokens_per_second, utilization), not both.",
-    "请给出按 token 计费的价格（input_per_million、output_per_million）或自托管的数字"
-    "（gpu_per_hour、tokens_per_second、utilization），二者只能选一种。",
+    "(gpu_per_hour, tokens_per_second, utilization), not both."
 )
 _TRAINING_CONFLICT = Text(
     "Give either training tokens, epochs and a price (tokens, epochs, price_per_million) or GPU "
-    "hours and a rate (gpu_hours, gpu_per_hour), not both.",
-    "请给出训练 token 数、轮数和价格（tokens、epochs、price_per_million），或 GPU 小时数和每小时价格"
-    "（gpu_hours、gpu_per_hour），二者只能选一种。",
+    "hours and a rate (gpu_hours, gpu_per_hour), not both."
 )
 _ONE_TIME_CONFLICT = Text(
     "Give the one-time cost either as an amount (one_time_cost) or as a training job (training), "
-    "not both.",
-    "一次性成本请直接填写金额（one_time_cost）或填写训练任务（training），二者只能选一种。",
+    "not both."
 )
 
 
 def _unknown(allowed: tuple[str, ...]) -> Text:
     names = ", ".join(allowed)
-    return Text(f"Unknown field: this object takes {names}.", f"未知字段：这里只接受 {names}。")
+    return Text("Unknown field: this object takes {names}.", names=names)
 
 
 _FORM_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")

@@ -136,18 +136,13 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
     if question == "example_count":
         removable = profile.get("near_duplicate_removable", 0)
         return [
+            Text("{valid} of {examples} examples are valid.", valid=valid, examples=examples),
             Text(
-                f"{valid} of {examples} examples are valid.",
-                f"{examples} 条样本中 {valid} 条有效。",
+                "{profile} remain once near-duplicates are removed ({removable} could go).",
+                profile=usable(profile),
+                removable=removable,
             ),
-            Text(
-                f"{usable(profile)} remain once near-duplicates are removed ({removable} could go).",
-                f"去掉近似重复后剩 {usable(profile)} 条（可删 {removable} 条）。",
-            ),
-            Text(
-                "Counted in the file you checked: if it is a sample, your full set is larger.",
-                "这是所上传文件中的数量：如果它只是抽样，完整数据会更多。",
-            ),
+            Text("Counted in the file you checked: if it is a sample, your full set is larger."),
         ]
     if question == "data_quality":
         invalid = _share(profile["invalid"], examples)
@@ -155,27 +150,30 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
         conflicts = _share(profile.get("conflicting_outputs", 0), valid)
         return [
             Text(
-                f"{pct(invalid)} of lines are unusable ({profile['invalid']} of {examples}); "
-                f"noisy from {pct(INVALID_NOISY)}, mixed from {pct(INVALID_MIXED)}.",
-                f"{pct(invalid)} 的行无法使用（{examples} 行中 {profile['invalid']} 行）；"
-                f"达到 {pct(INVALID_NOISY)} 算“噪声多”，达到 {pct(INVALID_MIXED)} 算“参差不齐”。",
+                "{invalid} of lines are unusable ({invalid2} of {examples}); noisy from "
+                "{invalid_noisy}, mixed from {invalid_mixed}.",
+                invalid=pct(invalid),
+                invalid2=profile["invalid"],
+                examples=examples,
+                invalid_noisy=pct(INVALID_NOISY),
+                invalid_mixed=pct(INVALID_MIXED),
             ),
             Text(
-                f"{pct(duplicates)} are exact duplicates ({profile['exact_duplicates']}): not "
-                "wrong, but they count against the usable number and the diversity, not here.",
-                f"{pct(duplicates)} 是完全重复（{profile['exact_duplicates']} 条）：它们不算错误，"
-                "但会计入可用数量与多样性，而不在此处计算。",
+                "{duplicates} are exact duplicates ({exact_duplicates}): not wrong, but they "
+                "count against the usable number and the diversity, not here.",
+                duplicates=pct(duplicates),
+                exact_duplicates=profile["exact_duplicates"],
             ),
             Text(
-                f"{pct(conflicts)} repeat an earlier input with a different output; "
-                f"noisy from {pct(CONFLICTS_NOISY)}, mixed from {pct(CONFLICTS_MIXED)}.",
-                f"{pct(conflicts)} 的输入与前面某条相同但输出不同；"
-                f"达到 {pct(CONFLICTS_NOISY)} 算“噪声多”，达到 {pct(CONFLICTS_MIXED)} 算“参差不齐”。",
+                "{conflicts} repeat an earlier input with a different output; noisy from "
+                "{conflicts_noisy}, mixed from {conflicts_mixed}.",
+                conflicts=pct(conflicts),
+                conflicts_noisy=pct(CONFLICTS_NOISY),
+                conflicts_mixed=pct(CONFLICTS_MIXED),
             ),
             Text(
                 "Only format and consistency were checked: whether the outputs are right still "
-                "needs a person to review a sample.",
-                "这里只检查格式与一致性：输出是否正确，仍需有人抽查。",
+                "needs a person to review a sample."
             ),
         ]
     if question == "data_diversity":
@@ -183,32 +181,33 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
         if valid < MIN_TO_JUDGE:
             result.append(
                 Text(
-                    f"Only {valid} valid examples: too few to judge diversity "
-                    f"(we need {MIN_TO_JUDGE}).",
-                    f"只有 {valid} 条有效样本，不足以判断多样性（至少需要 {MIN_TO_JUDGE} 条）。",
+                    "Only {valid} valid examples: too few to judge diversity (we need "
+                    "{min_to_judge}).",
+                    valid=valid,
+                    min_to_judge=MIN_TO_JUDGE,
                 )
             )
         result += [
             Text(
-                f"{pct(profile['near_duplicate_share'])} are near-duplicates that could be "
-                f"removed; clustered from {pct(NEAR_DUPLICATES_CLUSTERED)}.",
-                f"{pct(profile['near_duplicate_share'])} 是可删除的近似重复；"
-                f"达到 {pct(NEAR_DUPLICATES_CLUSTERED)} 算“集中”。",
+                "{near_duplicate_share} are near-duplicates that could be removed; clustered "
+                "from {near_duplicates_clustered}.",
+                near_duplicate_share=pct(profile["near_duplicate_share"]),
+                near_duplicates_clustered=pct(NEAR_DUPLICATES_CLUSTERED),
             ),
             Text(
-                f"The largest cluster or template covers {pct(profile['largest_cluster_share'])}; "
-                f"clustered from {pct(LARGEST_CLUSTER_CLUSTERED)}.",
-                f"最大的簇或模板占 {pct(profile['largest_cluster_share'])}；"
-                f"达到 {pct(LARGEST_CLUSTER_CLUSTERED)} 算“集中”。",
+                "The largest cluster or template covers {largest_cluster_share}; clustered from "
+                "{largest_cluster_clustered}.",
+                largest_cluster_share=pct(profile["largest_cluster_share"]),
+                largest_cluster_clustered=pct(LARGEST_CLUSTER_CLUSTERED),
             ),
         ]
         if profile.get("majority_share") is not None:
             result.append(
                 Text(
-                    f"The most common label is {pct(profile['majority_share'])} of outputs; "
-                    f"clustered from {pct(MAJORITY_CLUSTERED)}.",
-                    f"最常见的标签占输出的 {pct(profile['majority_share'])}；"
-                    f"达到 {pct(MAJORITY_CLUSTERED)} 算“集中”。",
+                    "The most common label is {majority_share} of outputs; clustered from "
+                    "{majority_clustered}.",
+                    majority_share=pct(profile["majority_share"]),
+                    majority_clustered=pct(MAJORITY_CLUSTERED),
                 )
             )
         return result
@@ -218,25 +217,26 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
         if valid < MIN_TO_JUDGE:
             result.append(
                 Text(
-                    f"Only {valid} valid examples: too few to judge (we need {MIN_TO_JUDGE}).",
-                    f"只有 {valid} 条有效样本，不足以判断（至少需要 {MIN_TO_JUDGE} 条）。",
+                    "Only {valid} valid examples: too few to judge (we need {min_to_judge}).",
+                    valid=valid,
+                    min_to_judge=MIN_TO_JUDGE,
                 )
             )
         result += [
             Text(
-                f"{pct(edge['share'])} of inputs may be edge cases: {pct(edge['short_share'])} "
-                f"unusually short, {pct(edge['long_share'])} unusually long, "
-                f"{pct(edge['malformed_share'])} malformed, {pct(edge['other_language_share'])} "
-                "in another script.",
-                f"{pct(edge['share'])} 的输入可能是边界情况：{pct(edge['short_share'])} 特别短，"
-                f"{pct(edge['long_share'])} 特别长，{pct(edge['malformed_share'])} 格式异常，"
-                f"{pct(edge['other_language_share'])} 是另一种文字。",
+                "{share} of inputs may be edge cases: {short_share} unusually short, "
+                "{long_share} unusually long, {malformed_share} malformed, "
+                "{other_language_share} in another script.",
+                share=pct(edge["share"]),
+                short_share=pct(edge["short_share"]),
+                long_share=pct(edge["long_share"]),
+                malformed_share=pct(edge["malformed_share"]),
+                other_language_share=pct(edge["other_language_share"]),
             ),
             Text(
-                f"Yes from {pct(EDGE_CASES_YES)}; below that, not sure, never no: hard and "
-                "adversarial cases can't be recognised automatically, so check for them yourself.",
-                f"达到 {pct(EDGE_CASES_YES)} 为“有”；低于此值为“不确定”，而不是“没有”："
-                "难题与对抗样本无法自动识别，请自行确认。",
+                "Yes from {edge_cases_yes}; below that, not sure, never no: hard and adversarial "
+                "cases can't be recognised automatically, so check for them yourself.",
+                edge_cases_yes=pct(EDGE_CASES_YES),
             ),
         ]
         return result
@@ -257,32 +257,34 @@ def measured_fact(
     if answer is not None and answer != suggested:
         return None
     valid = profile["valid"]
-    head = Text(f"measured on {valid} examples: ", f"基于 {valid} 条样本实测：")
+    head = Text("measured on {valid} examples: ", valid=valid)
     if question == "example_count":
         n = usable(profile)
-        return Text(
-            f"{head.en}{n} usable once near-duplicates are removed",
-            f"{head.zh}去掉近似重复后可用 {n} 条",
-        )
+        return Text("{head}{n} usable once near-duplicates are removed", head=head, n=n)
     if question == "data_quality":
         invalid = pct(_share(profile["invalid"], profile["examples"]))
         duplicates = pct(_share(profile["exact_duplicates"], valid))
         return Text(
-            f"{head.en}{invalid} of lines unusable, {duplicates} exact duplicates",
-            f"{head.zh}{invalid} 的行无法使用，{duplicates} 完全重复",
+            "{head}{invalid} of lines unusable, {duplicates} exact duplicates",
+            head=head,
+            invalid=invalid,
+            duplicates=duplicates,
         )
     if question == "data_diversity":
         near = pct(profile["near_duplicate_share"])
         cluster = pct(profile["largest_cluster_share"])
         return Text(
-            f"{head.en}{near} are near-duplicates, the largest cluster is {cluster}",
-            f"{head.zh}{near} 为近似重复，最大簇占 {cluster}",
+            "{head}{near} are near-duplicates, the largest cluster is {cluster}",
+            head=head,
+            near=near,
+            cluster=cluster,
         )
     share = pct(profile["edge_cases"]["share"])
     return Text(
-        f"{head.en}{share} look like edge cases (unusually short or long, malformed, "
-        "or in another language)",
-        f"{head.zh}{share} 像边界情况（特别短或长、格式异常或其他语言）",
+        "{head}{share} look like edge cases (unusually short or long, malformed, or in "
+        "another language)",
+        head=head,
+        share=share,
     )
 
 

@@ -35,12 +35,12 @@ APPROACHES: Mapping[str, Approach] = MappingProxyType(
     {
         a.key.value: a
         for a in (
-            Approach(Rec.PE, Text("Better prompting", "改进提示工程")),
-            Approach(Rec.AW, Text("A simple agentic workflow", "简单的智能体工作流")),
-            Approach(Rec.RAG, Text("Retrieval-augmented generation (RAG)", "检索增强生成（RAG）")),
-            Approach(Rec.FT, Text("Fine-tune a model", "微调模型")),
-            Approach(Rec.RFT, Text("RAG and fine-tuning together", "RAG 与微调结合")),
-            Approach(Rec.ID, Text("Fix the data first", "先改进数据")),
+            Approach(Rec.PE, Text("Better prompting")),
+            Approach(Rec.AW, Text("A simple agentic workflow")),
+            Approach(Rec.RAG, Text("Retrieval-augmented generation (RAG)")),
+            Approach(Rec.FT, Text("Fine-tune a model")),
+            Approach(Rec.RFT, Text("RAG and fine-tuning together")),
+            Approach(Rec.ID, Text("Fix the data first")),
         )
     }
 )

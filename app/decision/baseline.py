@@ -72,38 +72,47 @@ class Baseline:
         low, high = (f"{100 * x:.1f}".removesuffix(".0") for x in (self.low, self.high))
         n = self.sample_size
         head = Text(
-            f"{acc}% on {n:,} cases means somewhere between {low}% and {high}% "
-            f"(95% Wilson interval)",
-            f"在 {n:,} 个案例上测得 {acc}%，实际准确率大约在 {low}% 到 {high}% 之间（95% Wilson 区间）",
+            "{acc}{percent} on {n:,} cases means somewhere between {low}{percent} and "
+            "{high}{percent} (95{percent} Wilson interval)",
+            acc=acc,
+            n=n,
+            low=low,
+            high=high,
+            percent="%",
         )
         if self.gap == "real" and self.accuracy < self.target:
             return Text(
-                f"{head.en}: the whole interval is below your {target}% target, so the gap "
-                "is real.",
-                f"{head.zh}：整个区间都低于你 {target}% 的目标，所以这个差距是真实的。",
+                "{head}: the whole interval is below your {target}% target, so the gap is real.",
+                head=head,
+                target=target,
             )
         if self.gap == "real":
             return Text(
-                f"{head.en}: the whole interval is at or above your {target}% target, so it "
-                "really meets the target.",
-                f"{head.zh}：整个区间都不低于你 {target}% 的目标，所以确实达到了目标。",
+                "{head}: the whole interval is at or above your {target}% target, so it really "
+                "meets the target.",
+                head=head,
+                target=target,
             )
         where = (
-            Text("you may be below the target", "实际可能低于目标")
+            Text("you may be below the target")
             if self.accuracy >= self.target
-            else Text("the gap may not be real", "这个差距可能并不真实")
+            else Text("the gap may not be real")
         )
         if self.settle_with is None:
             return Text(
-                f"{head.en}, which includes your {target}% target, so {where.en}: measure "
-                "on more cases before deciding.",
-                f"{head.zh}，其中包含你 {target}% 的目标，所以{where.zh}：在做决定之前，先在更多案例上测量。",
+                "{head}, which includes your {target}% target, so {where}: measure on more cases "
+                "before deciding.",
+                head=head,
+                target=target,
+                where=where,
             )
         return Text(
-            f"{head.en}, which includes your {target}% target, so {where.en}: measure on "
-            f"about {self.settle_with:,} cases before deciding.",
-            f"{head.zh}，其中包含你 {target}% 的目标，所以{where.zh}：在做决定之前，先在大约 "
-            f"{self.settle_with:,} 个案例上测量。",
+            "{head}, which includes your {target}% target, so {where}: measure on about "
+            "{settle_with:,} cases before deciding.",
+            head=head,
+            target=target,
+            where=where,
+            settle_with=self.settle_with,
         )
 
     def to_dict(self) -> dict[str, object]:

@@ -240,25 +240,14 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
     {
         "baseline_gap": Fact(
             key="baseline_gap",
-            name=Text(
-                "the gap between the measured baseline and the target",
-                "实测基线与准确率目标之间的差距",
-            ),
+            name=Text("the gap between the measured baseline and the target"),
             inputs=("baseline_accuracy", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "unmeasured": Text("not measured", "尚未测量"),
-                    "meets_target": Text(
-                        "none (the baseline meets the target)", "没有差距（基线已达到目标）"
-                    ),
-                    "small": Text(
-                        f"small (at most {SMALL_GAP} points)",
-                        f"较小（不超过 {SMALL_GAP} 个百分点）",
-                    ),
-                    "large": Text(
-                        f"large (more than {SMALL_GAP} points)",
-                        f"较大（超过 {SMALL_GAP} 个百分点）",
-                    ),
+                    "unmeasured": Text.in_context("baseline_gap", "not measured"),
+                    "meets_target": Text("none (the baseline meets the target)"),
+                    "small": Text("small (at most {small_gap} points)", small_gap=SMALL_GAP),
+                    "large": Text("large (more than {small_gap} points)", small_gap=SMALL_GAP),
                 }
             ),
             compute=baseline_gap,
@@ -269,20 +258,18 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "data_readiness": Fact(
             key="data_readiness",
-            name=Text("the readiness of the data", "数据的准备程度"),
+            name=Text("the readiness of the data"),
             inputs=("data_quality", "data_diversity", "edge_cases"),
             values=MappingProxyType(
                 {
                     "adequate": Text(
                         "adequate (at most one of: some wrong labels, clustered examples, no "
-                        "edge cases)",
-                        "尚可（以下问题最多只有一个：部分标注错误、示例高度同质化、没有边缘案例）",
+                        "edge cases)"
                     ),
                     "weak": Text(
-                        f"weak ({DATA_NOT_READY_AT} or more of: some wrong labels, clustered "
-                        "examples, no edge cases)",
-                        f"不足（以下问题中有 {DATA_NOT_READY_AT} 个或更多：部分标注错误、示例高度同质化、"
-                        "没有边缘案例）",
+                        "weak ({data_not_ready_at} or more of: some wrong labels, clustered examples, no "
+                        "edge cases)",
+                        data_not_ready_at=DATA_NOT_READY_AT,
                     ),
                 }
             ),
@@ -293,7 +280,7 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "data_problem": Fact(
             key="data_problem",
-            name=Text("whether the data has a problem to fix", "数据是否有需要修正的问题"),
+            name=Text("whether the data has a problem to fix"),
             inputs=(
                 "example_count",
                 "data_quality",
@@ -303,10 +290,9 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
             ),
             values=MappingProxyType(
                 {
-                    "none": Text("none", "没有"),
+                    "none": Text.in_context("data_problem", "none"),
                     "some": Text(
-                        "some (wrong or clustered examples, no hard cases, or no examples)",
-                        "有（示例有错误或高度同质化、没有困难案例，或者没有示例）",
+                        "some (wrong or clustered examples, no hard cases, or no examples)"
                     ),
                 }
             ),
@@ -315,16 +301,15 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "large_model_works": Fact(
             key="large_model_works",
-            name=Text("whether the current model already does the job", "当前模型是否已能完成任务"),
+            name=Text("whether the current model already does the job"),
             inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
             values=MappingProxyType(
                 {
                     "yes": Text(
                         "yes (the baseline meets the target, or quality is acceptable and nothing "
-                        "was measured)",
-                        "是（基线达到目标，或未测量但质量可以接受）",
+                        "was measured)"
                     ),
-                    "no": Text("no, or not measured", "否，或尚未测量"),
+                    "no": Text("no, or not measured"),
                 }
             ),
             compute=large_model_works,
@@ -332,10 +317,7 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "distill": Fact(
             key="distill",
-            name=Text(
-                "whether a large model meets the target but cannot be shipped",
-                "大模型是否达标却无法上线",
-            ),
+            name=Text("whether a large model meets the target but cannot be shipped"),
             inputs=(
                 "failure_mode",
                 "baseline_accuracy",
@@ -346,11 +328,8 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
             ),
             values=MappingProxyType(
                 {
-                    "yes": Text(
-                        "yes (it meets the target; cost, latency or hosting blocks it)",
-                        "是（它达到目标，但成本、延迟或部署方式不允许使用）",
-                    ),
-                    "no": Text("no", "否"),
+                    "yes": Text("yes (it meets the target; cost, latency or hosting blocks it)"),
+                    "no": Text("no"),
                 }
             ),
             compute=distill,
@@ -358,23 +337,13 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "teacher": Fact(
             key="teacher",
-            name=Text(
-                "whether a large model is good enough to write the training data",
-                "大模型是否足以生成训练数据",
-            ),
+            name=Text("whether a large model is good enough to write the training data"),
             inputs=("synthetic_data", "baseline_accuracy", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "none": Text(
-                        "no large model to generate examples", "没有可用来生成示例的大模型"
-                    ),
-                    "proven": Text(
-                        "proven (measured at or above the target)", "已证实（实测达到目标）"
-                    ),
-                    "unproven": Text(
-                        "unproven (measured below the target, or not measured)",
-                        "未证实（实测低于目标，或尚未测量）",
-                    ),
+                    "none": Text("no large model to generate examples"),
+                    "proven": Text("proven (measured at or above the target)"),
+                    "unproven": Text("unproven (measured below the target, or not measured)"),
                 }
             ),
             compute=teacher,
@@ -382,21 +351,16 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "baseline_certainty": Fact(
             key="baseline_certainty",
-            name=Text(
-                "whether the baseline's sample settles the gap",
-                "基线的样本量能否确定差距",
-            ),
+            name=Text("whether the baseline's sample settles the gap"),
             inputs=("baseline_accuracy", "baseline_sample_size", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "no_sample_size": Text("no sample size given", "没有填写样本量"),
+                    "no_sample_size": Text("no sample size given"),
                     "settled": Text(
-                        "settled (the 95% interval leaves out the target)",
-                        "已确定（95% 区间不包含目标）",
+                        "settled (the 95{percent} interval leaves out the target)", percent="%"
                     ),
                     "uncertain": Text(
-                        "not settled (the 95% interval contains the target)",
-                        "未确定（95% 区间包含目标）",
+                        "not settled (the 95{percent} interval contains the target)", percent="%"
                     ),
                 }
             ),
@@ -406,19 +370,15 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "rft_ready": Fact(
             key="rft_ready",
-            name=Text(
-                "whether reinforcement fine-tuning is on the table",
-                "是否具备强化微调的条件",
-            ),
+            name=Text("whether reinforcement fine-tuning is on the table"),
             inputs=("verifiable_outputs", "prompting_effort", "strongest_model_tried"),
             values=MappingProxyType(
                 {
                     "yes": Text(
                         "yes (a program checks the answers, prompting is extensive, the strongest "
-                        "model was measured)",
-                        "是（程序能检查答案、提示工程投入充分、已测过最强模型）",
+                        "model was measured)"
                     ),
-                    "no": Text("no", "否"),
+                    "no": Text("no"),
                 }
             ),
             compute=rft_ready,
@@ -426,18 +386,12 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "knowledge_in_prompt": Fact(
             key="knowledge_in_prompt",
-            name=Text(
-                "whether the private knowledge fits in the prompt",
-                "内部知识能否放进提示",
-            ),
+            name=Text("whether the private knowledge fits in the prompt"),
             inputs=("knowledge_source", "knowledge_volume"),
             values=MappingProxyType(
                 {
-                    "yes": Text(
-                        "yes (stable internal knowledge that fits in one prompt)",
-                        "是（稳定的内部知识，能放进一个提示）",
-                    ),
-                    "no": Text("no", "否"),
+                    "yes": Text("yes (stable internal knowledge that fits in one prompt)"),
+                    "no": Text("no"),
                 }
             ),
             compute=knowledge_in_prompt,
@@ -445,15 +399,12 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "quality_reached": Fact(
             key="quality_reached",
-            name=Text("whether the quality wanted is reached", "是否已达到所需质量"),
+            name=Text("whether the quality wanted is reached"),
             inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "yes": Text(
-                        "yes (quality is acceptable, or the baseline meets the target)",
-                        "是（质量可以接受，或基线已达到目标）",
-                    ),
-                    "no": Text("no, or not measured", "否，或尚未测量"),
+                    "yes": Text("yes (quality is acceptable, or the baseline meets the target)"),
+                    "no": Text("no, or not measured"),
                 }
             ),
             compute=quality_reached,
@@ -461,18 +412,12 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         ),
         "at_scale": Fact(
             key="at_scale",
-            name=Text("whether speed and cost matter at scale", "规模化时速度和成本是否重要"),
+            name=Text("whether speed and cost matter at scale"),
             inputs=("volume", "cost_pressure"),
             values=MappingProxyType(
                 {
-                    "yes": Text(
-                        "yes (at least 1,000 requests a day, or some cost pressure)",
-                        "是（每天至少 1,000 个请求，或有一定成本压力）",
-                    ),
-                    "no": Text(
-                        "no (fewer than 1,000 requests a day and no cost pressure)",
-                        "否（每天少于 1,000 个请求，且没有成本压力）",
-                    ),
+                    "yes": Text("yes (at least 1,000 requests a day, or some cost pressure)"),
+                    "no": Text("no (fewer than 1,000 requests a day and no cost pressure)"),
                 }
             ),
             compute=at_scale,
@@ -487,15 +432,13 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
 COST_CASE = "cost_case"
 COST_CASES: Mapping[str, Text] = MappingProxyType(
     {
-        "none": Text("no numbers given", "没有填写数字"),
-        "fast_payback": Text("pays back within 3 months", "3 个月内收回成本"),
-        "moderate_payback": Text("pays back within a year", "一年内收回成本"),
-        "payback_unknown": Text(
-            "saves money, one-time cost not given", "能节省费用，但未填写一次性成本"
-        ),
-        "slow_payback": Text("pays back only after a year", "一年以上才能收回成本"),
-        "negligible_saving": Text("a negligible saving", "节省可以忽略"),
-        "costs_more": Text("costs more than today", "比现在更贵"),
+        "none": Text("no numbers given"),
+        "fast_payback": Text("pays back within 3 months"),
+        "moderate_payback": Text("pays back within a year"),
+        "payback_unknown": Text("saves money, one-time cost not given"),
+        "slow_payback": Text("pays back only after a year"),
+        "negligible_saving": Text("a negligible saving"),
+        "costs_more": Text("costs more than today"),
     }
 )
 
@@ -504,15 +447,9 @@ COST_CASES: Mapping[str, Text] = MappingProxyType(
 BREAK_EVEN = "break_even"
 BREAK_EVEN_CASES: Mapping[str, Text] = MappingProxyType(
     {
-        "unknown": Text("not computed", "未计算"),
-        "passes": Text(
-            "the fine-tuned model is at or above the break-even accuracy",
-            "微调模型达到或高于盈亏平衡准确率",
-        ),
-        "fails": Text(
-            "the fine-tuned model is below the break-even accuracy",
-            "微调模型低于盈亏平衡准确率",
-        ),
+        "unknown": Text("not computed"),
+        "passes": Text("the fine-tuned model is at or above the break-even accuracy"),
+        "fails": Text("the fine-tuned model is below the break-even accuracy"),
     }
 )
 # What eval runs of successive prompt versions measured (app/evals): "no step improves
@@ -520,9 +457,9 @@ BREAK_EVEN_CASES: Mapping[str, Text] = MappingProxyType(
 PROMPTING_TREND = "prompting_trend"
 PROMPTING_TRENDS: Mapping[str, Text] = MappingProxyType(
     {
-        "unknown": Text("not measured", "未测量"),
-        "plateaued": Text("measured to have plateaued", "实测已进入瓶颈"),
-        "improving": Text("measured to be still improving", "实测仍在提升"),
+        "unknown": Text("not measured"),
+        "plateaued": Text("measured to have plateaued"),
+        "improving": Text("measured to be still improving"),
     }
 )
 
@@ -534,43 +471,43 @@ METHOD = "method"
 _VERDICT_KEYS: Mapping[str, tuple[Text, Mapping[str, Text]]] = MappingProxyType(
     {
         RECOMMENDATION: (
-            Text("the recommendation", "建议"),
+            Text("the recommendation"),
             MappingProxyType({k: a.label for k, a in APPROACHES.items()}),
         ),
-        COST_CASE: (Text("what the cost numbers show", "成本数字的结论"), COST_CASES),
+        COST_CASE: (Text("what the cost numbers show"), COST_CASES),
         BREAK_EVEN: (
-            Text("the accuracy the saving needs", "节省所需的准确率"),
+            Text("the accuracy the saving needs"),
             BREAK_EVEN_CASES,
         ),
         PROMPTING_TREND: (
-            Text("what the prompt eval runs show", "提示评测记录的结论"),
+            Text("what the prompt eval runs show"),
             PROMPTING_TRENDS,
         ),
         PATH: (
-            Text("the case for fine-tuning", "微调的理由"),
+            Text("the case for fine-tuning"),
             MappingProxyType(
                 {
-                    "none": Text("none", "无"),
-                    "last_mile": Text("the last mile of accuracy", "最后几个百分点的准确率"),
-                    "pattern": Text("a format or style to learn", "要学会的格式或风格"),
-                    "mapping": Text("an input-to-label mapping", "从输入到标签的映射"),
-                    "voice": Text("a voice or style", "说话风格"),
-                    "decision": Text("a hard-to-state decision", "难以说清的决策"),
-                    "distill": Text("a small model for cost or latency", "为成本或延迟换用小模型"),
-                    "verifiable": Text("reasoning a program can check", "可以由程序检查的推理"),
+                    "none": Text("none"),
+                    "last_mile": Text("the last mile of accuracy"),
+                    "pattern": Text("a format or style to learn"),
+                    "mapping": Text("an input-to-label mapping"),
+                    "voice": Text("a voice or style"),
+                    "decision": Text("a hard-to-state decision"),
+                    "distill": Text("a small model for cost or latency"),
+                    "verifiable": Text("reasoning a program can check"),
                 }
             ),
         ),
         METHOD: (
-            Text("the fine-tuning method", "微调方法"),
+            Text("the fine-tuning method"),
             MappingProxyType(
                 {
-                    "none": Text("none", "无"),
-                    "lora_sft": Text("supervised fine-tuning with LoRA", "LoRA 监督微调"),
-                    "preference_tuning": Text("preference tuning", "偏好微调"),
-                    "reinforcement_fine_tuning": Text("reinforcement fine-tuning", "强化微调"),
-                    "distillation": Text("distillation", "蒸馏"),
-                    "encoder_classifier": Text("an encoder classifier", "编码器分类模型"),
+                    "none": Text("none"),
+                    "lora_sft": Text("supervised fine-tuning with LoRA"),
+                    "preference_tuning": Text("preference tuning"),
+                    "reinforcement_fine_tuning": Text("reinforcement fine-tuning"),
+                    "distillation": Text("distillation"),
+                    "encoder_classifier": Text("an encoder classifier"),
                 }
             ),
         ),
@@ -664,7 +601,7 @@ class When:
 
     def describe(self) -> Text:
         if not self.clauses:
-            return Text("always", "总是")
+            return Text("always")
         clauses: list[Text] = []
         for key, values in self.clauses:
             domain = _domain(key)
@@ -672,15 +609,15 @@ class When:
             excluded = [k for k in domain if k not in values]
             name = _name(key)
             quoted = [
-                Text(f"“{domain[k].en}”", f"「{domain[k].zh}」")
+                Text("“{value}”", value=domain[k])
                 for k in (excluded if len(excluded) < len(ordered) else ordered)
             ]
-            either = Text.join(quoted, Text("{items} or {item}", "{items}或{item}"))
+            either = Text.join(quoted, Text("{items} or {item}"))
             if len(excluded) < len(ordered):
-                clauses.append(Text(f"{name.en} is not {either.en}", f"{name.zh}不是{either.zh}"))
+                clauses.append(Text("{name} is not {either}", name=name, either=either))
             else:
-                clauses.append(Text(f"{name.en} is {either.en}", f"{name.zh}为{either.zh}"))
-        return Text.join(clauses, Text("{items} and {item}", "{items}，且{item}"), capitalize=True)
+                clauses.append(Text("{name} is {either}", name=name, either=either))
+        return Text.join(clauses, Text("{items} and {item}"), capitalize=True)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={sorted(v)}" for k, v in self.clauses)

@@ -474,25 +474,21 @@ def _confidence(
         if decide:
             names = _names(list(dict.fromkeys(decide))[:2])
             why = Text(
-                f"Tied with “{label.en}”, and the simpler approach wins ties: your answer on "
-                f"{names.en} decides between them.",
-                f"与「{label.zh}」得分相同，平分时选择更简单的做法：你关于{names.zh}的答案决定二者之间的取舍。",
+                "Tied with “{label}”, and the simpler approach wins ties: your answer on {names} "
+                "decides between them.",
+                label=label,
+                names=names,
             )
         else:
-            why = Text(
-                f"Tied with “{label.en}”, and the simpler approach wins ties.",
-                f"与「{label.zh}」得分相同，平分时选择更简单的做法。",
-            )
+            why = Text("Tied with “{label}”, and the simpler approach wins ties.", label=label)
     elif unsized and not open_questions:
         why = Text(
             "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
-            "target is real: record how many cases it was measured on.",
-            "没有填写基线的样本量，所以无法判断它与目标之间的差距是否真实：请记下它是在多少个案例上测得的。",
+            "target is real: record how many cases it was measured on."
         )
     elif unsettled and not open_questions:
         why = Text(
-            "Your baseline was measured on too few cases to tell whether it meets the target.",
-            "你的基线所用的案例太少，无法判断它是否达到目标。",
+            "Your baseline was measured on too few cases to tell whether it meets the target."
         )
     elif open_questions:
         names = _names(open_questions)
@@ -504,24 +500,25 @@ def _confidence(
             names=names,
         )
     elif runner is None:
-        why = Text(
-            "Every other approach is ruled out by a hard principle.",
-            "其他所有做法都被硬性原则排除了。",
-        )
+        why = Text("Every other approach is ruled out by a hard principle.")
     else:
         label = _label(runner)
-        scores = Text(f"{mine:.2f} against {theirs:.2f}", f"{mine:.2f} 比 {theirs:.2f}")
+        scores = Text("{mine:.2f} against {theirs:.2f}", mine=mine, theirs=theirs)
         if level == 2:
             why = Text(
-                f"Ahead of “{label.en}” by {lead:.2f} on the ranking's scale ({scores.en}), and no "
-                "open answer could change it.",
-                f"在排名的分值上领先「{label.zh}」{lead:.2f}（{scores.zh}），且任何待定的答案都改变不了它。",
+                "Ahead of “{label}” by {lead:.2f} on the ranking's scale ({scores}), and no open "
+                "answer could change it.",
+                label=label,
+                lead=lead,
+                scores=scores,
             )
         else:
             why = Text(
-                f"Only {lead:.2f} ahead of “{label.en}” on the ranking's scale ({scores.en}): a "
-                "single answer could tip it.",
-                f"在排名的分值上只领先「{label.zh}」{lead:.2f}（{scores.zh}）：一个答案就可能改变结论。",
+                "Only {lead:.2f} ahead of “{label}” on the ranking's scale ({scores}): a single "
+                "answer could tip it.",
+                lead=lead,
+                label=label,
+                scores=scores,
             )
     return confidence, why
 
@@ -550,8 +547,7 @@ _PRIOR_REASON = Reason(
     rule="simplest-first",
     text=Text(
         "Nothing in your answers makes the case for a heavier approach yet, so the simplest "
-        "one comes first: most teams that fine-tune could have got good results with it.",
-        "你的答案中还没有支持更重做法的理由，所以先从最简单的做法开始：大多数做微调的团队本可以用它取得好结果。",
+        "one comes first: most teams that fine-tune could have got good results with it."
     ),
     principle=PRINCIPLES["prompting-first"].title,
     sources=(NG_BATCH_294,),
@@ -563,8 +559,7 @@ _RECORD_SAMPLE_SIZE = Advice(
     When(),
     Text(
         "Record how many cases your baseline was measured on: on a few dozen cases, a few points "
-        "of accuracy are within noise.",
-        "记下基线是在多少个案例上测得的：只有几十个案例时，几个百分点的差距可能只是噪声。",
+        "of accuracy are within noise."
     ),
 )
 
@@ -585,16 +580,17 @@ def _measure_first(baseline: Baseline) -> Text:
     acc, target = round(100 * baseline.accuracy), round(100 * baseline.target)
     n = baseline.sample_size
     if baseline.settle_with is None:
-        more = Text("more cases", "更多案例")
+        more = Text("more cases")
     else:
-        more = Text(
-            f"about {baseline.settle_with:,} cases", f"大约 {baseline.settle_with:,} 个案例"
-        )
+        more = Text("about {settle_with:,} cases", settle_with=baseline.settle_with)
     return Text(
-        f"Measure first: {acc}% on {n:,} cases cannot tell whether you meet your {target}% "
-        f"target, so no training project yet; {more.en} would settle it.",
-        f"先测量：在 {n:,} 个案例上测得的 {acc}% 无法说明是否达到 {target}% 的目标，所以暂不启动训练项目；"
-        f"{more.zh}就能确定。",
+        "Measure first: {acc}{percent} on {n:,} cases cannot tell whether you meet your "
+        "{target}{percent} target, so no training project yet; {more} would settle it.",
+        acc=acc,
+        n=n,
+        target=target,
+        more=more,
+        percent="%",
     )
 
 
@@ -605,8 +601,7 @@ NOT_LORA = frozenset({"encoder_classifier", "reinforcement_fine_tuning"})
 
 _HARD_CASES_OPEN = Text(
     "No measure can see whether the examples include hard, malformed or adversarial cases, so "
-    "your “yes” counts as not yet checked.",
-    "任何测量都看不出示例中是否包含困难、格式错误或对抗性的案例，所以你回答的“有”按尚未核实处理。",
+    "your “yes” counts as not yet checked."
 )
 
 
@@ -635,9 +630,11 @@ def _measured(
         now = _label_of(question, value)
         conflicts.append(
             Text(
-                f"Measured, the {name.en} is “{now.en}”, not “{was.en}” as answered: this verdict "
-                "is judged on the measurement.",
-                f"实测的{name.zh}是「{now.zh}」，而不是回答中的「{was.zh}」：本结论按实测结果判断。",
+                "Measured, the {name} is “{now}”, not “{was}” as answered: this verdict is "
+                "judged on the measurement.",
+                name=name,
+                now=now,
+                was=was,
             )
         )
     if (
@@ -657,8 +654,7 @@ def _joined(*parts: Text) -> Text:
 
 _CONFLICT_CONFIDENCE = Text(
     "What was measured contradicts your answers, so the verdict is judged on the measurement and "
-    "its confidence is at most medium until the answers agree with it.",
-    "实测结果与你的答案相矛盾，所以本结论按实测结果判断；在答案与实测一致之前，置信度最高为“中”。",
+    "its confidence is at most medium until the answers agree with it."
 )
 
 

@@ -79,88 +79,72 @@ def _encoder(rec: Rec, facts: Mapping[str, object]) -> bool:
 METHODS: tuple[Method, ...] = (
     Method(
         "preference_tuning",
-        Text("Preference tuning (DPO)", "偏好微调（DPO）"),
+        Text("Preference tuning (DPO)"),
         _preference,
         Text(
             "Your dataset holds pairs of a preferred and a rejected answer: train on the preference "
             "directly (Direct Preference Optimization), which learns from such pairs without a "
-            "separate reward model, usually after a short supervised pass on the preferred answers.",
-            "你的数据集是“更好的回答 / 被拒绝的回答”成对的偏好数据：直接在偏好上训练（直接偏好优化，DPO），"
-            "它不需要单独的奖励模型就能从这样的成对数据中学习，通常先在更好的回答上做一小段监督微调。",
+            "separate reward model, usually after a short supervised pass on the preferred answers."
         ),
         (RAFAILOV_2023_DPO,),
-        Text(
-            "When the attached dataset holds preferred and rejected answers.",
-            "当附上的数据集包含更好的回答和被拒绝的回答时。",
-        ),
+        Text("When the attached dataset holds preferred and rejected answers."),
     ),
     Method(
         "distillation",
-        Text("Distillation into a small model", "蒸馏到小模型"),
+        Text("Distillation into a small model"),
         _distillation,
         Text(
             "A large model already meets your target but cost, latency or hosting keeps it out of "
             "production: run it on real inputs, keep the outputs you would accept, and fine-tune a "
-            "small model on them until it matches the large one on your eval set.",
-            "大模型已经达到目标，但成本、延迟或部署方式让它无法上线：在真实输入上运行大模型，保留你认可的输出，"
-            "再用这些输出微调一个小模型，直到它在评测集上达到大模型的水平。",
+            "small model on them until it matches the large one on your eval set."
         ),
         (NG_BATCH_294, OPENAI_DISTILLATION),
         Text(
             "When a large model meets the target and cost, latency or hosting keeps it out of "
-            "production.",
-            "当大模型达到目标，但成本、延迟或部署方式让它无法上线时。",
+            "production."
         ),
     ),
     Method(
         "reinforcement_fine_tuning",
-        Text("Reinforcement fine-tuning (RFT)", "强化微调（RFT）"),
+        Text("Reinforcement fine-tuning (RFT)"),
         _reinforcement,
         Text(
             "A program can check every answer and the strongest model you measured still fails at "
             "the reasoning: train with that check as the reward (reinforcement fine-tuning) rather "
-            "than on worked examples, which teach the form of an answer more than the reasoning.",
-            "程序能检查每个答案，而测过的最强模型仍在推理上出错：用这个检查作为奖励来训练（强化微调），"
-            "而不是用解题示例做监督微调，后者教会的更多是答案的形式而不是推理本身。",
+            "than on worked examples, which teach the form of an answer more than the reasoning."
         ),
         (OPENAI_RFT, DEEPSEEK_R1),
         Text(
             "When reasoning fails, a program can check every answer, prompting is extensive and the "
-            "strongest model was measured.",
-            "当推理出错、程序能检查每个答案、提示工程投入充分、并且测过最强的模型时。",
+            "strongest model was measured."
         ),
     ),
     Method(
         "encoder_classifier",
-        Text("A small encoder classifier", "小型编码器分类模型"),
+        Text("A small encoder classifier"),
         _encoder,
         Text(
             "A fixed set of labels and more than a thousand labelled examples: fine-tune a small "
             "encoder (a BERT-style model) with a classification head. It answers in milliseconds "
-            "on a CPU and returns a probability per label that you can threshold.",
-            "固定的标签集合，加上一千多条带标注的示例：在小型编码器（BERT 类模型）上加分类头做微调。"
-            "它在 CPU 上几毫秒就能给出结果，并为每个标签给出可设阈值的概率。",
+            "on a CPU and returns a probability per label that you can threshold."
         ),
         (DEVLIN_2019_BERT,),
         Text(
             "When a narrow classification task has more than a thousand labelled examples (not with "
-            "retrieval).",
-            "当范围狭窄的分类任务有一千多条带标注的示例时（不与检索结合）。",
+            "retrieval)."
         ),
     ),
     Method(
         "lora_sft",
-        Text("Supervised fine-tuning with LoRA", "LoRA 监督微调"),
+        Text("Supervised fine-tuning with LoRA"),
         lambda rec, facts: True,
         Text(
             "Supervised fine-tuning on input→output examples, with LoRA on a small open-weights "
             "model (7–8B parameters, at most 13B): it trains a small fraction of the weights, so it "
-            "is affordable and the adapter is easy to serve and move.",
-            "在输入→输出示例上做监督微调，在开源权重的小模型（7–8B 参数，最多 13B）上使用 LoRA：只训练很小一部分权重，"
-            "成本可控，适配器也便于部署和迁移。",
+            "is affordable and the adapter is easy to serve and move."
         ),
         (HU_2021_LORA, NG_BATCH_294),
-        Text("Otherwise.", "其他情况。"),
+        Text("Otherwise."),
     ),
 )
 METHODS_BY_KEY: Mapping[str, Method] = MappingProxyType({m.key: m for m in METHODS})

@@ -24,15 +24,15 @@ Method = Literal["sft", "lora", "preference", "rl"]
 Kind = Literal["hosted_closed", "hosted_open", "self_hosted"]
 Weights = Literal["yes", "some", "no"]
 METHOD_LABELS: dict[str, Text] = {
-    "sft": Text("Supervised (SFT)", "监督微调（SFT）"),
-    "lora": Text("LoRA", "LoRA"),
-    "preference": Text("Preference (DPO)", "偏好微调（DPO）"),
-    "rl": Text("Reinforcement (RL)", "强化微调（RL）"),
+    "sft": Text("Supervised (SFT)"),
+    "lora": Text("LoRA"),
+    "preference": Text("Preference (DPO)"),
+    "rl": Text("Reinforcement (RL)"),
 }
 KIND_LABELS: dict[str, Text] = {
-    "hosted_closed": Text("Hosted, closed models", "托管，闭源模型"),
-    "hosted_open": Text("Hosted, open-weight models", "托管，开放权重模型"),
-    "self_hosted": Text("Self-hosted stack", "自托管工具"),
+    "hosted_closed": Text("Hosted, closed models"),
+    "hosted_open": Text("Hosted, open-weight models"),
+    "self_hosted": Text("Self-hosted stack"),
 }
 
 
@@ -92,17 +92,14 @@ PROVIDERS: tuple[Provider, ...] = (
         Text(
             "Organisations that never fine-tuned can't create jobs since 2026-05-07; from "
             "2026-07-02 neither can those with no fine-tuned inference in 60 days; no new jobs "
-            "for anyone from 2027-01-06. Existing fine-tunes run until their base model retires.",
-            "从未微调过的组织自 2026-05-07 起无法创建任务；2026-07-02 起 60 天内没有调用过微调模型的组织也不行；"
-            "2027-01-06 起所有人都不能再创建新任务。已有的微调模型可用到其基础模型停用为止。",
+            "for anyone from 2027-01-06. Existing fine-tunes run until their base model retires."
         ),
         "no",
         "https://developers.openai.com/api/docs/deprecations#update-to-openais-self-serve-fine-tuning",
         _TODAY,
         True,
         closing=Text(
-            "OpenAI takes no new organisations since 2026-05-07 and no new jobs from 2027-01-06",
-            "OpenAI 自 2026-05-07 起不再接受新组织、2027-01-06 起不再接受任何新任务",
+            "OpenAI takes no new organisations since 2026-05-07 and no new jobs from 2027-01-06"
         ),
         new_jobs_until=date(2027, 1, 6),
     ),
@@ -116,20 +113,14 @@ PROVIDERS: tuple[Provider, ...] = (
             "Microsoft's retirement schedule lists training on gpt-4.1, 4.1-mini and 4.1-nano "
             "(2025-04-14) as retiring no earlier than 2027-04-14, for existing customers only; "
             "for anyone else training retires with the base model (2026-10-14). Fine-tuned "
-            "deployments run until 2027-10-14. (gpt-4o and 4o-mini: 2027-04-01.)",
-            "微软的停用时间表：gpt-4.1、4.1-mini 和 4.1-nano（2025-04-14）的训练最早于 2027-04-14 "
-            "停用，仅限现有客户；其他人的训练随基础模型一同停用（2026-10-14）。微调模型的部署可运行到 "
-            "2027-10-14。（gpt-4o 和 4o-mini：2027-04-01。）",
+            "deployments run until 2027-10-14. (gpt-4o and 4o-mini: 2027-04-01.)"
         ),
         "no",
         # The stored copy read: Microsoft's own source of the page (ms.date 2026-07-07).
         "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/concepts-model-retirement-schedule-content.md",
         _TODAY,
         True,
-        closing=Text(
-            "Azure OpenAI keeps it for existing customers only, until 2027-04-14",
-            "Azure OpenAI 只对现有客户保留到 2027-04-14",
-        ),
+        closing=Text("Azure OpenAI keeps it for existing customers only, until 2027-04-14"),
         new_jobs_until=date(2027, 4, 14),
     ),
     Provider(
@@ -138,15 +129,12 @@ PROVIDERS: tuple[Provider, ...] = (
         "hosted_closed",
         ("sft", "lora"),
         False,
-        Text(
-            "The fine-tuning API is listed under deprecated features (legacy). Not re-read here.",
-            "微调 API 已列入已弃用功能（旧版）。此处未重新核实。",
-        ),
+        Text("The fine-tuning API is listed under deprecated features (legacy). Not re-read here."),
         "no",
         "https://docs.mistral.ai/resources/deprecated",
         _TODAY,
         False,
-        closing=Text("Mistral deprecated its fine-tuning API", "Mistral 弃用了微调 API"),
+        closing=Text("Mistral deprecated its fine-tuning API"),
     ),
     Provider(
         "cohere",
@@ -154,15 +142,12 @@ PROVIDERS: tuple[Provider, ...] = (
         "hosted_closed",
         ("sft",),
         False,
-        Text(
-            "Fine-tuning ended on 2025-09-15 with the Command deprecations. Not re-read here.",
-            "随 Command 系列的弃用，微调已于 2025-09-15 停止。此处未重新核实。",
-        ),
+        Text("Fine-tuning ended on 2025-09-15 with the Command deprecations. Not re-read here."),
         "no",
         "https://docs.cohere.com/changelog/2025-09-15-major-command-deprecations",
         _TODAY,
         False,
-        closing=Text("Cohere ended fine-tuning on 2025-09-15", "Cohere 于 2025-09-15 停止了微调"),
+        closing=Text("Cohere ended fine-tuning on 2025-09-15"),
         new_jobs_until=date(2025, 9, 15),
     ),
     Provider(
@@ -175,20 +160,14 @@ PROVIDERS: tuple[Provider, ...] = (
             "Anthropic's only fine-tuning path was Claude 3 Haiku on Bedrock. AWS's model card: "
             "Claude 3 Haiku reached end of life on 2026-09-10 in most Regions (requests return "
             "ResourceNotFoundException); it remains only in ca-central-1, eu-central-2 and "
-            "sa-east-1, and in Legacy in ap-northeast-2.",
-            "Anthropic 唯一的微调途径是 Bedrock 上的 Claude 3 Haiku。AWS 模型卡：Claude 3 Haiku 已于 "
-            "2026-09-10 在大多数区域终止（请求返回 ResourceNotFoundException）；仅 ca-central-1、"
-            "eu-central-2 和 sa-east-1 仍可用，ap-northeast-2 处于旧版（Legacy）阶段。",
+            "sa-east-1, and in Legacy in ap-northeast-2."
         ),
         "no",
         # Read in the stored copy of AWS's zh_tw translation of this page, 2026-12-06.
         "https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-3-haiku.html",
         _TODAY,
         True,
-        closing=Text(
-            "Anthropic's Claude 3 Haiku tuning on Bedrock ended on 2026-09-10",
-            "Anthropic 在 Bedrock 上的 Claude 3 Haiku 微调已于 2026-09-10 结束",
-        ),
+        closing=Text("Anthropic's Claude 3 Haiku tuning on Bedrock ended on 2026-09-10"),
         new_jobs_until=date(2026, 9, 10),
     ),
     Provider(
@@ -199,17 +178,13 @@ PROVIDERS: tuple[Provider, ...] = (
         False,
         Text(
             "No model supports tuning in the Gemini API or AI Studio since Gemini 1.5 Flash-001 "
-            "was deprecated in May 2025; Google points to Vertex AI.",
-            "自 Gemini 1.5 Flash-001 于 2025 年 5 月弃用后，Gemini API 和 AI Studio 中已没有支持微调的模型；谷歌建议改用 Vertex AI。",
+            "was deprecated in May 2025; Google points to Vertex AI."
         ),
         "no",
         "https://ai.google.dev/gemini-api/docs/model-tuning",
         _TODAY,
         True,
-        closing=Text(
-            "the Gemini API has had no tuning since May 2025",
-            "Gemini API 自 2025 年 5 月起不再提供微调",
-        ),
+        closing=Text("the Gemini API has had no tuning since May 2025"),
     ),
     Provider(
         "fireworks",
@@ -220,18 +195,13 @@ PROVIDERS: tuple[Provider, ...] = (
         Text(
             "Fireworks' page: managed SFT and DPO no longer accept new jobs; models and LoRA "
             "adapters from managed jobs stay deployable. Training moves to its Training API "
-            "(cookbook SFT/DPO recipes run on your own copy of the data).",
-            "Fireworks 页面：托管的 SFT 和 DPO 不再接受新任务；托管任务产出的模型和 LoRA 适配器仍可部署。"
-            "训练改用其 Training API（cookbook 中的 SFT/DPO 配方，使用你自己的数据副本）。",
+            "(cookbook SFT/DPO recipes run on your own copy of the data)."
         ),
         "yes",
         "https://docs.fireworks.ai/fine-tuning/migrate-from-managed-training",
         _TODAY,
         True,
-        closing=Text(
-            "Fireworks' managed SFT/DPO takes no new jobs",
-            "Fireworks 的托管 SFT/DPO 不再接受新任务",
-        ),
+        closing=Text("Fireworks' managed SFT/DPO takes no new jobs"),
     ),
     Provider(
         "databricks",
@@ -244,18 +214,13 @@ PROVIDERS: tuple[Provider, ...] = (
             "installations of the databricks_genai package and the fine-tuning UI are blocked; "
             "existing runs keep working and can be retrained. Databricks points to AI Runtime "
             "(serverless GPUs). Read on Azure Databricks' copy of the page; the stored "
-            "docs.databricks.com copy predates the notice.",
-            "Foundation Model Fine-tuning 已弃用并于 2026-08-14 移除：databricks_genai 包和微调界面的新安装被阻止；"
-            "已有的运行仍可使用并可重新训练。Databricks 建议改用 AI Runtime（无服务器 GPU）。"
-            "读自 Azure Databricks 版本的页面；存档的 docs.databricks.com 版本早于该通知。",
+            "docs.databricks.com copy predates the notice."
         ),
         "yes",
         "https://learn.microsoft.com/en-us/azure/databricks/large-language-models/foundation-model-training/fine-tune-run-tutorial",
         _TODAY,
         True,
-        closing=Text(
-            "Databricks removed fine-tuning on 2026-08-14", "Databricks 于 2026-08-14 移除了微调"
-        ),
+        closing=Text("Databricks removed fine-tuning on 2026-08-14"),
         new_jobs_until=date(2026, 8, 14),
     ),
     Provider(
@@ -267,8 +232,7 @@ PROVIDERS: tuple[Provider, ...] = (
         Text(
             "Gemini models: supervised, preference and reinforcement tuning (weights stay with "
             "Google). Open models from Model Garden can be tuned with LoRA and their weights "
-            "exported.",
-            "Gemini 模型：监督、偏好和强化微调（权重留在谷歌）。Model Garden 中的开放模型可用 LoRA 微调并导出权重。",
+            "exported."
         ),
         "some",
         "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-preference-tuning",
@@ -283,8 +247,7 @@ PROVIDERS: tuple[Provider, ...] = (
         True,
         Text(
             "Fine-tuning of some models (Amazon Nova, some Llama models). Whether weights can be "
-            "taken out depends on the model; not confirmed here against AWS's page.",
-            "可微调部分模型（Amazon Nova、部分 Llama 模型）。能否导出权重取决于模型；此处未能对照 AWS 页面核实。",
+            "taken out depends on the model; not confirmed here against AWS's page."
         ),
         "some",
         "https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html",
@@ -299,8 +262,7 @@ PROVIDERS: tuple[Provider, ...] = (
         True,
         Text(
             "LoRA (the default) or full fine-tuning, supervised and preference (DPO), on open "
-            "models; the resulting checkpoint can be downloaded.",
-            "在开放模型上做 LoRA（默认）或全参数微调，支持监督和偏好（DPO）微调；训练出的检查点可以下载。",
+            "models; the resulting checkpoint can be downloaded."
         ),
         "yes",
         "https://docs.together.ai/docs/fine-tuning/overview",
@@ -315,8 +277,7 @@ PROVIDERS: tuple[Provider, ...] = (
         True,
         Text(
             "A training API: you write the loop, it runs LoRA training (SFT, RL, DPO, "
-            "distillation) of open models on its GPUs; checkpoints can be downloaded.",
-            "一个训练 API：你写训练循环，它在自己的 GPU 上对开放模型做 LoRA 训练（SFT、RL、DPO、蒸馏）；检查点可以下载。",
+            "distillation) of open models on its GPUs; checkpoints can be downloaded."
         ),
         "yes",
         "https://tinker-docs.thinkingmachines.ai/",
@@ -331,8 +292,7 @@ PROVIDERS: tuple[Provider, ...] = (
         True,
         Text(
             "Open-source library: LoRA and QLoRA with its own kernels, SFT, DPO and GRPO through "
-            "TRL, on your GPUs or rented ones.",
-            "开源库：用自带的内核做 LoRA 和 QLoRA，通过 TRL 支持 SFT、DPO 和 GRPO，可在自有或租用的 GPU 上运行。",
+            "TRL, on your GPUs or rented ones."
         ),
         "yes",
         "https://unsloth.ai/docs",
@@ -347,8 +307,7 @@ PROVIDERS: tuple[Provider, ...] = (
         True,
         Text(
             "Open-source, one YAML file per run: full, LoRA and QLoRA fine-tuning, DPO/ORPO/KTO "
-            "and GRPO, multi-GPU with DeepSpeed or FSDP.",
-            "开源，每次训练一个 YAML 文件：全参数、LoRA 和 QLoRA 微调，DPO/ORPO/KTO 和 GRPO，支持 DeepSpeed 或 FSDP 多卡训练。",
+            "and GRPO, multi-GPU with DeepSpeed or FSDP."
         ),
         "yes",
         "https://docs.axolotl.ai/docs/config-reference.html",
@@ -361,10 +320,7 @@ PROVIDERS: tuple[Provider, ...] = (
         "self_hosted",
         ("sft", "lora", "preference", "rl"),
         True,
-        Text(
-            "Open-source trainers: SFTTrainer, DPOTrainer, GRPOTrainer, with PEFT for LoRA.",
-            "开源训练器：SFTTrainer、DPOTrainer、GRPOTrainer，配合 PEFT 做 LoRA。",
-        ),
+        Text("Open-source trainers: SFTTrainer, DPOTrainer, GRPOTrainer, with PEFT for LoRA."),
         "yes",
         "https://huggingface.co/docs/trl/sft_trainer",
         _TODAY,
@@ -377,8 +333,7 @@ PROVIDERS: tuple[Provider, ...] = (
         ("sft", "lora", "preference", "rl"),
         True,
         Text(
-            "Open-source, with a web UI: SFT, LoRA/QLoRA, DPO/KTO/ORPO and PPO on 100+ open models.",
-            "开源，带网页界面：在 100 多种开放模型上做 SFT、LoRA/QLoRA、DPO/KTO/ORPO 和 PPO。",
+            "Open-source, with a web UI: SFT, LoRA/QLoRA, DPO/KTO/ORPO and PPO on 100+ open models."
         ),
         "yes",
         "https://github.com/hiyouga/LLaMA-Factory",
@@ -406,13 +361,13 @@ def self_hosted() -> tuple[Provider, ...]:
 
 
 # A list as a sentence says it: "A and B", "A, B, and C"; "A; B; and C" for clauses.
-_AND = Text("{items} and {item}", "{items}、{item}")
-_LIST = (Text("{items}, {item}", "{items}、{item}"), Text("{items}, and {item}", "{items}、{item}"))
+_AND = Text.in_context("decision.providers._AND", "{items} and {item}")
+_LIST = (Text("{items}, {item}"), Text("{items}, and {item}"))
 _CLAUSES = (
-    Text("{items}; {item}", "{items}；{item}"),
-    Text("{items}; and {item}", "{items}；{item}"),
+    Text("{items}; {item}"),
+    Text("{items}; and {item}"),
 )
-_CLAUSES_AND = Text("{items} and {item}", "{items}；{item}")
+_CLAUSES_AND = Text.in_context("decision.providers._CLAUSES_AND", "{items} and {item}")
 
 
 def closing_summary() -> Text:

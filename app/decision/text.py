@@ -181,9 +181,9 @@ class Text:
 
 
 # How texts are put together (`Text.join`): each a message, so a language joins them its own way.
-SENTENCES = Text("{items} {item}", "{items}{item}")  # sentences into a paragraph
-LIST = Text("{items}, {item}", "{items}、{item}")  # names in a list
-LIST_AND = Text("{items} and {item}", "{items}、{item}")  # ... and the last one
+SENTENCES = Text("{items} {item}")  # sentences into a paragraph
+LIST = Text("{items}, {item}")  # names in a list
+LIST_AND = Text.in_context("decision.text.LIST_AND", "{items} and {item}")  # ... and the last one
 # Two texts side by side, in every language (the second brings its own space if it needs one).
 CONCATENATED = Text.verbatim("{items}{item}")
 

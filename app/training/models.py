@@ -48,9 +48,7 @@ def _arch(params, layers, hidden, ffn, vocab, tied, kv, active=None):
     return Architecture(params, layers, hidden, ffn, vocab, embedding, kv, active)
 
 
-_QWEN_LANGS = Text(
-    "119 languages and dialects, Chinese and English first", "119 种语言和方言，以中文和英文为主"
-)
+_QWEN_LANGS = Text("119 languages and dialects, Chinese and English first")
 MODELS: tuple[BaseModel, ...] = (
     BaseModel(
         "qwen3-4b",
@@ -115,10 +113,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://www.llama.com/llama3_2/license/",
         False,
         131_072,
-        Text(
-            "8 officially: English, German, French, Italian, Portuguese, Hindi, Spanish, Thai",
-            "官方支持 8 种：英语、德语、法语、意大利语、葡萄牙语、印地语、西班牙语、泰语",
-        ),
+        Text("8 officially: English, German, French, Italian, Portuguese, Hindi, Spanish, Thai"),
         False,
         False,
         "https://huggingface.co/meta-llama/Llama-3.2-3B-Instruct",
@@ -135,10 +130,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://www.llama.com/llama3_1/license/",
         False,
         131_072,
-        Text(
-            "8 officially: English, German, French, Italian, Portuguese, Hindi, Spanish, Thai",
-            "官方支持 8 种：英语、德语、法语、意大利语、葡萄牙语、印地语、西班牙语、泰语",
-        ),
+        Text("8 officially: English, German, French, Italian, Portuguese, Hindi, Spanish, Thai"),
         False,
         False,
         "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct",
@@ -155,7 +147,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://ai.google.dev/gemma/terms",
         False,
         131_072,
-        Text("Over 140 languages", "140 多种语言"),
+        Text("Over 140 languages"),
         True,
         False,
         "https://huggingface.co/google/gemma-3-4b-it",
@@ -172,7 +164,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://ai.google.dev/gemma/terms",
         False,
         131_072,
-        Text("Over 140 languages", "140 多种语言"),
+        Text("Over 140 languages"),
         True,
         False,
         "https://huggingface.co/google/gemma-3-12b-it",
@@ -190,7 +182,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://huggingface.co/openai/gpt-oss-20b/blob/main/LICENSE",
         True,
         131_072,
-        Text("Mostly English", "以英语为主"),
+        Text("Mostly English"),
         False,
         True,
         "https://huggingface.co/openai/gpt-oss-20b",
@@ -207,10 +199,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://huggingface.co/mistralai/Mistral-Small-3.2-24B-Instruct-2506",
         True,
         131_072,
-        Text(
-            "Dozens, incl. English, French, German, Spanish, Chinese, Japanese",
-            "数十种，包括英语、法语、德语、西班牙语、中文、日语",
-        ),
+        Text("Dozens, incl. English, French, German, Spanish, Chinese, Japanese"),
         False,
         False,
         "https://huggingface.co/mistralai/Mistral-Small-3.2-24B-Instruct-2506",
@@ -228,7 +217,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://huggingface.co/answerdotai/ModernBERT-large",
         True,
         8_192,
-        Text("English (and code)", "英语（及代码）"),
+        Text("English (and code)"),
         False,
         False,
         "https://huggingface.co/answerdotai/ModernBERT-large",
@@ -245,7 +234,7 @@ MODELS: tuple[BaseModel, ...] = (
         "https://huggingface.co/FacebookAI/xlm-roberta-large",
         True,
         512,
-        Text("100 languages, Chinese included", "100 种语言，包括中文"),
+        Text("100 languages, Chinese included"),
         True,
         False,
         "https://huggingface.co/FacebookAI/xlm-roberta-large",

@@ -87,25 +87,17 @@ SOURCES = {
 }
 
 METHOD_LABELS = {
-    "lora_sft": Text("LoRA supervised fine-tuning", "LoRA 监督微调"),
-    "preference_tuning": Text("Preference tuning (DPO, with LoRA)", "偏好微调（DPO，配合 LoRA）"),
+    "lora_sft": Text("LoRA supervised fine-tuning"),
+    "preference_tuning": Text("Preference tuning (DPO, with LoRA)"),
     "reinforcement_fine_tuning": Text(
-        "Reinforcement fine-tuning (GRPO with a program that checks answers, with LoRA)",
-        "强化微调（GRPO，由程序检查答案，配合 LoRA）",
+        "Reinforcement fine-tuning (GRPO with a program that checks answers, with LoRA)"
     ),
-    "distillation": Text(
-        "Distillation: LoRA fine-tuning on a larger model's answers",
-        "蒸馏：用大模型的回答做 LoRA 微调",
-    ),
-    "encoder_classifier": Text(
-        "A small encoder with a classification head, fully fine-tuned",
-        "小型编码器加分类头，全参数微调",
-    ),
+    "distillation": Text("Distillation: LoRA fine-tuning on a larger model's answers"),
+    "encoder_classifier": Text("A small encoder with a classification head, fully fine-tuned"),
 }
 DEFAULT_REASON = Text(
     "Supervised fine-tuning on input-to-output examples teaches a format, a style or a "
-    "mapping; LoRA trains small adapters, so it is cheap and the base model stays intact.",
-    "用“输入→输出”示例做监督微调，可以教会模型一种格式、风格或映射；LoRA 只训练小型适配器，成本低，且不改动基础模型。",
+    "mapping; LoRA trains small adapters, so it is cheap and the base model stays intact."
 )
 
 
