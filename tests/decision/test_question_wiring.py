@@ -18,9 +18,9 @@ from babel.messages.pofile import read_po
 
 from app.decision import FACTS, QUESTIONS, RULES, Option, Question, Text
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS
+from tests.decision.test_questionnaire_contract import contract_questions
 from tests.helpers import REFUND_BOT
 from tests.unit.decision_cases import NEUTRAL
-from tests.decision.test_questionnaire_contract import contract_questions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PO = ROOT / "locales" / "zh" / "LC_MESSAGES" / "messages.po"
