@@ -57,7 +57,9 @@ def _preference(rec: Rec, facts: Mapping[str, object]) -> bool:
 
 
 def _distillation(rec: Rec, facts: Mapping[str, object]) -> bool:
-    return facts["distill"] == "yes"
+    # A reasoning failure is trained only against a program that checks the answers (the
+    # no-reasoning-by-fine-tuning principle), never by copying a large model's outputs.
+    return facts["distill"] == "yes" and facts["failure_mode"] != "reasoning"
 
 
 def _reinforcement(rec: Rec, facts: Mapping[str, object]) -> bool:

@@ -84,7 +84,18 @@ def test_required_citations_keep_retrieval(answers: dict) -> None:
     )
 )
 def test_reasoning_failures_never_yield_fine_tuning_for_any_task_type(answers: dict) -> None:
-    assert evaluate(answers).recommendation not in FINE_TUNING
+    # The one exception, as for invariant 4 above: reinforcement fine-tuning against a program
+    # that checks the answers, after extensive prompting and a measured strongest model.
+    verdict = evaluate(answers)
+    ready = (
+        answers["verifiable_outputs"] == "yes"
+        and answers["prompting_effort"] == "extensive"
+        and answers["strongest_model_tried"] == "yes"
+    )
+    if not ready:
+        assert verdict.recommendation not in FINE_TUNING
+    elif verdict.recommendation in FINE_TUNING:
+        assert verdict.method == "reinforcement_fine_tuning"
 
 
 @MANY

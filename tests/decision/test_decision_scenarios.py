@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import RULES, Verdict, evaluate
-from app.decision.engine import score
+from app.decision.engine import NOT_LORA, score
 from app.decision.rules import RULES_BY_ID
 from tests.unit.decision_cases import (
     CUSTOMER_SERVICE_BOT,
@@ -426,9 +426,12 @@ def test_fine_tune_steps_start_from_lora_and_name_the_provider_risk() -> None:
 @SOME
 @given(answer_sets(prompting_effort=st.just("extensive")))
 def test_every_fine_tuning_verdict_has_a_lora_step(answers: dict) -> None:
+    # Unless its method trains no LoRA adapter (an encoder classifier, reinforcement fine-tuning
+    # against a checker): then the LoRA step would contradict the method the verdict names.
     verdict = evaluate(answers)
     if verdict.recommendation in FINE_TUNING:
-        assert any("LoRA on a small open-weights model" in s.en for s in verdict.next_steps)
+        lora_step = any("LoRA on a small open-weights model" in s.en for s in verdict.next_steps)
+        assert lora_step == (verdict.method not in NOT_LORA)
 
 
 @pytest.mark.parametrize(
