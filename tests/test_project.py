@@ -120,11 +120,11 @@ def test_make_test_runs_lint_and_every_test_and_ci_runs_make_test():
     prerequisites = re.search(r"^test: (.*)$", makefile, re.MULTILINE).group(1).split()
     assert prerequisites == ["system-deps", "setup", "lint"]
     # The whole suite, the browser required, no ignored folder: the two marker selections are
-    # complements (everything but slow, then slow), so together they are every test.
+    # complements (everything but serial, then serial), so together they are every test.
     recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     assert recipe == [
-        '\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)',
-        "\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -m slow $(PYTEST_ARGS)",
+        '\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)',
+        "\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -m serial $(PYTEST_ARGS)",
     ]
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"]
     assert ci[-1] == "exec make test"

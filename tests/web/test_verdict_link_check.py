@@ -5,6 +5,7 @@ lookup, never the running one, so no request is answered from a query older than
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -34,6 +35,13 @@ def database_calls(app):
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine.pool, "checkout", checkout)
+
+
+def run_apart(scenario) -> None:
+    """Run an async scenario on an event loop of its own, in a thread: the worker's thread may
+    hold a running loop already (a browser test's sync Playwright), where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def is_link_lookup(text: str) -> bool:
@@ -173,7 +181,7 @@ def test_requests_arriving_during_a_lookup_get_the_next_one():
         assert lookups.began == [1, 2]
         assert check.in_flight() == 0
 
-    asyncio.run(scenario())
+    run_apart(scenario)
 
 
 def test_other_links_and_databases_are_looked_up_apart():
@@ -191,7 +199,7 @@ def test_other_links_and_databases_are_looked_up_apart():
         assert [await task for task in tasks] == [("tok", 1), ("other", 1), ("tok", 1)]
         assert check.in_flight() == 0
 
-    asyncio.run(scenario())
+    run_apart(scenario)
 
 
 def test_not_found_is_each_requests_answer_and_other_errors_are_raised_in_each():
@@ -221,7 +229,7 @@ def test_not_found_is_each_requests_answer_and_other_errors_are_raised_in_each()
                 await task
         assert check.in_flight() == 0
 
-    asyncio.run(scenario())
+    run_apart(scenario)
 
 
 def test_a_request_that_goes_away_does_not_cancel_the_lookup_of_the_others():
@@ -243,4 +251,4 @@ def test_a_request_that_goes_away_does_not_cancel_the_lookup_of_the_others():
         assert gone.cancelled()
         assert check.in_flight() == 0
 
-    asyncio.run(scenario())
+    run_apart(scenario)
