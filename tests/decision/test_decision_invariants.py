@@ -40,8 +40,13 @@ def test_garbage_in_garbage_out(answers: dict) -> None:
 @MANY
 @given(answer_sets(task_type=st.just("reasoning"), failure_mode=st.just("reasoning")))
 def test_no_reasoning_by_fine_tuning(answers: dict) -> None:
-    # Third wave: the one exception is reinforcement fine-tuning on answers a program checks,
-    # after extensive prompting and a measured strongest model.
+    assert_trained_only_by_reinforcement(answers)
+
+
+def assert_trained_only_by_reinforcement(answers: dict) -> None:
+    """Third wave: the one exception to "no reasoning by fine-tuning" is reinforcement
+    fine-tuning on answers a program checks, after extensive prompting and a measured strongest
+    model."""
     verdict = evaluate(answers)
     ready = (
         answers["verifiable_outputs"] == "yes"
@@ -84,18 +89,8 @@ def test_required_citations_keep_retrieval(answers: dict) -> None:
     )
 )
 def test_reasoning_failures_never_yield_fine_tuning_for_any_task_type(answers: dict) -> None:
-    # The one exception, as for invariant 4 above: reinforcement fine-tuning against a program
-    # that checks the answers, after extensive prompting and a measured strongest model.
-    verdict = evaluate(answers)
-    ready = (
-        answers["verifiable_outputs"] == "yes"
-        and answers["prompting_effort"] == "extensive"
-        and answers["strongest_model_tried"] == "yes"
-    )
-    if not ready:
-        assert verdict.recommendation not in FINE_TUNING
-    elif verdict.recommendation in FINE_TUNING:
-        assert verdict.method == "reinforcement_fine_tuning"
+    # As invariant 4 above, over every task type.
+    assert_trained_only_by_reinforcement(answers)
 
 
 @MANY
