@@ -2,12 +2,12 @@
 shape; the parser bounds what it reads. No app: the models and functions are called directly."""
 
 import pytest
-from decision_cases import CUSTOMER_SERVICE_BOT
 from pydantic import ValidationError
 
 from app.web.bodies import JSONRefused, parse_json, problems_of
 from app.web.routes.api import AssessmentIn, CommentIn, ExpiryIn, StatusIn
 from app.web.routes.owners import AcceptIn, KeyIn
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 
 def refusal(model, value, lang="en") -> list[dict[str, str]]:
