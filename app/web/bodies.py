@@ -15,9 +15,10 @@ import json
 import re
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn, Protocol
+from typing import Any, ClassVar, NoReturn, Protocol, Self
 
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -121,6 +122,27 @@ def json_object(value: Any, otherwise: Problem = NOT_OBJECT) -> dict[str, Any]:
     if not isinstance(value, dict):
         refuse([otherwise])
     return value
+
+
+class CheckedBody(BaseModel):
+    """A JSON body checked by the domain's own rules, the same the pages use: a subclass says
+    how in `check`, which takes the body as a JSON object and returns the model or `refuse`s.
+    Its fields only describe the body to OpenAPI."""
+
+    model_config = ConfigDict(extra="forbid")
+    # The problem for JSON that is not an object.
+    otherwise: ClassVar[Problem] = NOT_OBJECT
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: Any) -> Self:
+        if isinstance(value, cls):
+            return value
+        return cls.check(json_object(value, cls.otherwise))
+
+    @classmethod
+    def check(cls, body: dict[str, Any]) -> Self:
+        raise NotImplementedError
 
 
 class JSONBodyRoute(APIRoute):

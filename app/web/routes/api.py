@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, comments, costs, decision, history, manage
@@ -14,13 +14,13 @@ from app.models import STATUSES
 from app.web.bodies import (
     MAX_JSON_DEPTH,  # noqa: F401 - where the limit was read before app/web/bodies.py held it
     BodyProblem,
+    CheckedBody,
     JSONBodyRoute,
     JSONRefused,
     Problem,
     parse_json,
     refuse,
 )
-from app.web.bodies import json_object as body_object
 from app.web.cost_schemas import CostsIn, StoredCosts
 from app.web.deps import (
     DatabaseDep,
@@ -75,8 +75,7 @@ Answers = create_model(
 )
 
 
-class AssessmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AssessmentIn(CheckedBody):
     title: str = Field(min_length=1, max_length=assessments.META_LIMITS["title"])
     team: str | None = Field("", max_length=assessments.META_LIMITS["team"])
     notes: str | None = Field("", max_length=assessments.META_LIMITS["notes"])
@@ -88,14 +87,10 @@ class AssessmentIn(BaseModel):
     _answers: dict[str, Any] = PrivateAttr(default_factory=dict)
     _cost_inputs: CostInputs | None = PrivateAttr(None)
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _checked_as_the_wizard_checks(cls, value: Any, handler: Any) -> "AssessmentIn":
+    def check(cls, body: dict[str, Any]) -> "AssessmentIn":
         """The wizard's own checks (meta, answers, costs), each offending field named, in the
         order of the body's parts, with the engine's messages in both languages."""
-        if isinstance(value, cls):
-            return value
-        body = body_object(value)
         problems: list[Problem] = [
             BodyProblem(key, "unknown_field") for key in body if key not in BODY_FIELDS
         ]
@@ -159,19 +154,14 @@ class CommentOut(BaseModel):
     created_at: str
 
 
-class CommentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CommentIn(CheckedBody):
     author: str = Field(
         min_length=1, max_length=comments.LIMITS["author"], description="A display name"
     )
     text: str = Field(min_length=1, max_length=comments.LIMITS["text"])
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _checked_as_the_comment_form_is(cls, value: Any, handler: Any) -> "CommentIn":
-        if isinstance(value, cls):
-            return value
-        body = body_object(value)
+    def check(cls, body: dict[str, Any]) -> "CommentIn":
         problems: list[Problem] = [
             BodyProblem(key, "unknown_comment_field") for key in body if key not in comments.LIMITS
         ]
@@ -231,17 +221,20 @@ class AssessmentOut(BaseModel):
     )
 
 
-class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def checked_reason(body: dict[str, Any], problems: list[Problem]) -> str | None:
+    """A body's optional reason, cleaned as the pages clean it (None, with a problem, if too long)."""
+    reason = manage.clean_reason(body.get("reason") or "")
+    if reason is None:
+        problems.append(BodyProblem("reason", "reason_too_long"))
+    return reason
+
+
+class StatusIn(CheckedBody):
     status: Status  # type: ignore[valid-type]
     reason: str | None = Field(None, max_length=500, description="Kept in the audit trail")
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _checked(cls, value: Any, handler: Any) -> "StatusIn":
-        if isinstance(value, cls):
-            return value
-        body = body_object(value)
+    def check(cls, body: dict[str, Any]) -> "StatusIn":
         problems: list[Problem] = [
             BodyProblem(key, "unknown_status_field")
             for key in body
@@ -249,9 +242,7 @@ class StatusIn(BaseModel):
         ]
         if body.get("status") not in STATUSES:
             problems.append(BodyProblem("status", "invalid_status"))
-        reason = manage.clean_reason(body.get("reason") or "")
-        if reason is None:
-            problems.append(BodyProblem("reason", "reason_too_long"))
+        reason = checked_reason(body, problems)
         if problems:
             refuse(problems)
         return cls.model_construct(status=body["status"], reason=reason)
@@ -422,24 +413,20 @@ class Link(BaseModel):
     url: str
 
 
-class ExpiryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ExpiryIn(CheckedBody):
     days: Literal[manage.EXPIRY_DAYS] | None = Field(  # type: ignore[valid-type]
         description="The share link stops working this many days from now; null: never"
     )
 
-    @model_validator(mode="wrap")
+    otherwise = BodyProblem("days", "invalid_expiry")
+
     @classmethod
-    def _checked(cls, value: Any, handler: Any) -> "ExpiryIn":
-        if isinstance(value, cls):
-            return value
-        invalid = BodyProblem("days", "invalid_expiry")
-        body = body_object(value, otherwise=invalid)
+    def check(cls, body: dict[str, Any]) -> "ExpiryIn":
         days = body.get("days")
         if set(body) != {"days"} or (
             days is not None and (type(days) is not int or days not in manage.EXPIRY_DAYS)
         ):
-            refuse([invalid])
+            refuse([cls.otherwise])
         return cls.model_construct(days=days)
 
 

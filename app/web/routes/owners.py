@@ -6,32 +6,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from app import assessments, manage
-from app.web.bodies import BodyProblem, JSONBodyRoute, Problem, json_object, refuse
+from app.web.bodies import BodyProblem, CheckedBody, JSONBodyRoute, Problem, refuse
 from app.web.deps import DatabaseDep, LangDep, ManagerDep
 from app.web.export import full_record
 from app.web.forms import problem
-from app.web.routes.api import NOT_MANAGED, AssessmentOut, Problems
+from app.web.routes.api import NOT_MANAGED, AssessmentOut, Problems, checked_reason
 
 router = APIRouter(prefix="/api/v1", tags=["owners"], route_class=JSONBodyRoute)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KeyIn(CheckedBody):
     label: str = Field(
         min_length=1, max_length=manage.LABEL_LIMIT, description="Who the key is for, e.g. a name"
     )
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _checked(cls, value: Any, handler: Any) -> "KeyIn":
-        if isinstance(value, cls):
-            return value
-        body = json_object(value)
+    def check(cls, body: dict[str, Any]) -> "KeyIn":
         unknown = [BodyProblem(key, "unknown_key_field") for key in body if key != "label"]
         if unknown:
             refuse(unknown)
@@ -79,22 +74,15 @@ class Trail(BaseModel):
     items: list[EventOut] = Field(description="Newest first")
 
 
-class AcceptIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AcceptIn(CheckedBody):
     reason: str | None = Field(None, max_length=manage.REASON_LIMIT)
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _checked(cls, value: Any, handler: Any) -> "AcceptIn":
-        if isinstance(value, cls):
-            return value
-        body = json_object(value)
+    def check(cls, body: dict[str, Any]) -> "AcceptIn":
         problems: list[Problem] = [
             BodyProblem(key, "unknown_accept_field") for key in body if key != "reason"
         ]
-        reason = manage.clean_reason(body.get("reason") or "")
-        if reason is None:
-            problems.append(BodyProblem("reason", "reason_too_long"))
+        reason = checked_reason(body, problems)
         if problems:
             refuse(problems)
         return cls.model_construct(reason=reason)
