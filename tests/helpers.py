@@ -1,9 +1,23 @@
 """Shared test helpers: parse pages, and walk the wizard the way a browser without JS does."""
 
+from concurrent.futures import ThreadPoolExecutor
+
+import anyio
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from app import decision
+
+
+def run_apart(function, *args):
+    """Run an async function to its end on an event loop of its own, in a thread, and return what
+    it returns. An xdist worker that ran a browser test holds sync Playwright's running loop in
+    its main thread for the rest of the session, and there `anyio.run` and `asyncio.run` refuse
+    ("Already running asyncio in this thread"): which tests fail then depends on how the workers
+    were dealt the tests."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, function, *args).result()
+
 
 # Worked example 1 of QUESTIONNAIRE.md, with the answers it leaves open filled in plainly.
 REFUND_BOT = {

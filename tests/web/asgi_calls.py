@@ -10,6 +10,8 @@ from typing import Any
 
 import anyio
 
+from tests.helpers import run_apart
+
 Message = dict[str, Any]
 
 
@@ -123,5 +125,5 @@ def call(middleware, scope: dict[str, Any], receive: Receive | None = None) -> A
     async def send(message: Message) -> None:
         sent.append(message)
 
-    anyio.run(middleware, scope, receive or chunks(b""), send)
+    run_apart(middleware, scope, receive or chunks(b""), send)
     return Answer(sent)

@@ -5,7 +5,6 @@ lookup, never the running one, so no request is answered from a query older than
 
 import asyncio
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import event
 
 from app import assessments
 from app.web.verdict_cache import LinkCheck
+from tests.helpers import run_apart
 from tests.test_api import create
 
 
@@ -35,13 +35,6 @@ def database_calls(app):
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine.pool, "checkout", checkout)
-
-
-def run_apart(scenario) -> None:
-    """Run an async scenario on an event loop of its own, in a thread: the worker's thread may
-    hold a running loop already (a browser test's sync Playwright), where asyncio.run refuses."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, scenario()).result()
 
 
 def is_link_lookup(text: str) -> bool:
