@@ -2,7 +2,8 @@
 validates the body and documents it in /openapi.json.
 
 Each model validates with the same domain checks the pages use (app.assessments, app.decision,
-app.costs, app.comments, app.manage), so the API and the forms accept and refuse the same things.
+app.costs, app.comments, app.manage; the training estimate with app.training.api_input's model),
+so the API and the forms accept and refuse the same things.
 A refused body raises `refuse(problems)`, which FastAPI reports as a RequestValidationError;
 app/web/errors.py turns each problem into the API's usual `{"field", "code", "message"}`, in the
 reader's language, status 422.

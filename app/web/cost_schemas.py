@@ -1,14 +1,18 @@
-"""The OpenAPI description of POST /api/v1/costs and of an assessment's `costs`.
+"""The body of POST /api/v1/costs, an assessment's `costs`, and the answer's description.
 
-Bodies are checked by app.costs.parse_costs (one message per field, in en and zh); these models
-only document them, with the same limits, so the document cannot promise more than is accepted.
+Bodies are checked by app.costs.parse_costs (one message per field, in en and zh): `CostsIn` is
+the route's body parameter and calls it (app/web/bodies.py); its fields and the nested models
+only document the body, with the same limits, so the document cannot promise more than is
+accepted.
 """
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from app.costs.inputs import LIMITS, MODEL_LABEL_LIMIT, Limit
+from app.costs.formulas import CostInputs
+from app.costs.inputs import LIMITS, MODEL_LABEL_LIMIT, Limit, parse_costs
+from app.web.bodies import CheckedBody, refuse
 
 EXAMPLE_REQUEST = {
     "requests_per_day": 100_000,
@@ -117,7 +121,7 @@ class TrainingGpuIn(Strict):
     gpu_per_hour: float = number("gpu_per_hour", "US dollars per GPU hour.", example=2.5)
 
 
-class CostsIn(Strict):
+class CostsIn(CheckedBody):
     """The numbers behind "too slow or too expensive". A month is 30 days; money is US dollars."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
@@ -154,6 +158,22 @@ class CostsIn(Strict):
         optional=True,
         example=0.0,
     )
+    # What the calculator takes: the numbers as parse_costs read them.
+    _inputs: CostInputs = PrivateAttr()
+
+    @classmethod
+    def check(cls, body: dict[str, Any]) -> "CostsIn":
+        """parse_costs's checks, the pages' own: one problem per offending field, by its path."""
+        inputs, errors = parse_costs(body)
+        if errors or inputs is None:
+            refuse(errors)
+        checked = cls.model_construct()
+        checked._inputs = inputs
+        return checked
+
+    @property
+    def inputs(self) -> CostInputs:
+        return self._inputs
 
 
 class CumulativeMonth(BaseModel):
@@ -222,7 +242,8 @@ class StoredCosts(BaseModel):
 
 
 def add_cost_schemas(document: dict[str, Any]) -> None:
-    """Put the hand-validated body's model into the document's components (see api.py)."""
+    """Put the body's model into the document's components as the model itself describes it
+    (FastAPI's own rendering writes its limits as floats and leaves out `"default": null`)."""
     schema = CostsIn.model_json_schema(ref_template="#/components/schemas/{model}")
     components = document.setdefault("components", {}).setdefault("schemas", {})
     components.update(schema.pop("$defs", {}))

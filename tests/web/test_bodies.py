@@ -4,9 +4,12 @@ shape; the parser bounds what it reads. No app: the models and functions are cal
 import pytest
 from pydantic import ValidationError
 
+from app.training import api_input
 from app.web.bodies import JSONRefused, parse_json, problems_of
+from app.web.cost_schemas import CostsIn
 from app.web.routes.api import AssessmentIn, CommentIn, ExpiryIn, StatusIn
 from app.web.routes.owners import AcceptIn, KeyIn
+from app.web.routes.training import TrainingEstimateIn
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 
@@ -99,3 +102,55 @@ def test_messages_follow_the_readers_language():
     [chinese] = refusal(StatusIn, {"status": "done"}, lang="zh")
     assert english["code"] == chinese["code"] == "invalid_status"
     assert chinese["message"] != english["message"]
+
+
+RUN = {"params_b": 7, "method": "lora", "gpu": "a100-80gb", "tokens": 1_000_000}
+COSTS = {
+    "requests_per_day": 100_000,
+    "input_tokens": 1_500,
+    "output_tokens": 300,
+    "current": {"input_per_million": 2.5, "output_per_million": 15},
+    "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
+}
+
+
+def test_costs_body_checks_with_parse_costs_and_carries_the_inputs():
+    inputs = CostsIn.model_validate(COSTS).inputs
+    assert (inputs.requests_per_day, inputs.current.output_per_million) == (100_000, 15)
+    assert inputs.candidate.input_per_million == 0.2
+    problems = refusal(CostsIn, {"requests_per_day": -1, "x": 1, "current": [], "candidate": {}})
+    assert [(p["field"], p["code"]) for p in problems] == [
+        ("x", "unknown_field"),
+        ("requests_per_day", "out_of_range"),
+        ("input_tokens", "required"),
+        ("output_tokens", "required"),
+        ("current", "not_object"),
+        ("candidate.input_per_million", "required"),
+        ("candidate.output_per_million", "required"),
+    ]
+    assert problems[1]["message"] == "Enter a number above 0 and at most 10,000,000,000."
+    assert refusal(CostsIn, JSONRefused("invalid_json"), "zh") == [
+        {"field": "body", "code": "invalid_json", "message": "请求体不是有效的 JSON。"}
+    ]
+
+
+def test_estimate_body_checks_with_the_domain_model_and_words_its_errors():
+    run = TrainingEstimateIn.model_validate({**RUN, "epochs": 2.5})
+    assert (
+        run.workload()
+        == api_input.TrainingEstimateIn.model_validate({**RUN, "epochs": 2.5}).workload()
+    )
+    assert (run.epochs, run.seq_len) == (2.5, 2048)
+    problems = refusal(
+        TrainingEstimateIn, {**RUN, "gpu": "tpu", "gpus": 1.5, "epochs": float("nan"), "x": 1}
+    )
+    assert [(p["field"], p["code"]) for p in problems] == [
+        ("gpu", "unknown_gpu"),
+        ("gpus", "not_integer"),
+        ("epochs", "not_finite"),
+        ("x", "unknown_field"),
+    ]
+    assert problems[1]["message"] == "This must be a whole number between 1 and 64."
+    assert refusal(TrainingEstimateIn, [RUN], "zh") == [
+        {"field": "body", "code": "not_object", "message": "此处必须是 JSON 对象。"}
+    ]

@@ -16,9 +16,7 @@ from app.web.bodies import (
     BodyProblem,
     CheckedBody,
     JSONBodyRoute,
-    JSONRefused,
     Problem,
-    parse_json,
     refuse,
 )
 from app.web.cost_schemas import CostsIn, StoredCosts
@@ -309,11 +307,6 @@ def unprocessable(problems: list[dict[str, str]]) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=422)
 
 
-def json_body(schema: dict[str, Any]) -> dict[str, Any]:
-    """`openapi_extra` for a route that reads its JSON body itself: the schema it expects."""
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
 def multipart_body(
     files: dict[str, str], *, several: dict[str, int] | None = None
 ) -> dict[str, Any]:
@@ -332,19 +325,6 @@ def multipart_body(
     return {
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
     }
-
-
-async def json_object(
-    request: Request, lang: str
-) -> tuple[dict[str, Any], None] | tuple[None, JSONResponse]:
-    """The body as a JSON object, or the 422 that refuses it (bad JSON, too deep, not an object)."""
-    try:
-        body = parse_json(await request.body())
-    except JSONRefused as refused:
-        return None, unprocessable([problem(refused.field, refused.code, lang)])
-    if not isinstance(body, dict):
-        return None, unprocessable([problem("body", "not_object", lang)])
-    return body, None
 
 
 @router.post(

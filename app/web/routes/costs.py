@@ -12,18 +12,19 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from app import assessments, costs
 from app.web import cost_views, htmx
-from app.web.cost_schemas import CostsOut
+from app.web.bodies import JSONBodyRoute
+from app.web.cost_schemas import CostsIn, CostsOut
 from app.web.deps import DatabaseDep, LangDep
 from app.web.drafts import remember_draft
 from app.web.forms import field_errors, meta_errors
 from app.web.i18n import N_, translate
-from app.web.routes.api import json_object
 from app.web.templating import render
 
 # The wizard step whose form carries the cost numbers (app/web/routes/wizard.py).
 COST_STEP = "cost"
 
-api_router = APIRouter(prefix="/api/v1", tags=["costs"])
+# The body is read by the one JSON parser and checked by CostsIn (app/web/bodies.py).
+api_router = APIRouter(prefix="/api/v1", tags=["costs"], route_class=JSONBodyRoute)
 router = APIRouter(include_in_schema=False)
 
 # The worked example of issue 11, offered on the calculator as a starting point.
@@ -48,25 +49,12 @@ EXAMPLE_FORM = {
     "/costs",
     response_model=CostsOut,
     responses={422: {"description": "Each offending field, named (`current.utilization`, ...)."}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CostsIn"}}},
-        }
-    },
 )
-async def compute_costs(request: Request, lang: LangDep) -> Any:
+async def compute_costs(body: CostsIn, lang: LangDep) -> Any:
     """Monthly cost of the current model and of the fine-tuned candidate, the saving, the payback
     of the one-time cost, cost per 1,000 requests, 12 months of cumulative cost and the break-even
     accuracy. A month is 30 days; money is US dollars. Nothing is stored."""
-    # The same parser, depth and digit limits as every other JSON route.
-    body, refusal = await json_object(request, lang)
-    if refusal is not None:
-        return refusal
-    inputs, errors = costs.parse_costs(body)
-    if errors:
-        return JSONResponse({"detail": [error.to_dict(lang) for error in errors]}, status_code=422)
-    view = cost_views.cost_view(inputs)
+    view = cost_views.cost_view(body.inputs)
     return JSONResponse(cost_views.results_record(view, lang))
 
 

@@ -1,6 +1,7 @@
 """Training: the estimate (POST/GET /api/v1/training-estimate), an assessment's plan
 (GET /api/v1/assessments/{id}/plan, its Axolotl and TRL files) and the providers page."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,12 +12,14 @@ from app import assessments
 from app.decision import providers
 from app.training import api_input, estimator, gpus
 from app.web import training_views
+from app.web.bodies import CheckedBody, JSONBodyRoute, refuse
 from app.web.deps import DatabaseDep, LangDep
 from app.web.i18n import N_, translate
-from app.web.routes.api import Problems, json_body, json_object, unprocessable
+from app.web.routes.api import Problems
 from app.web.templating import render
 
-api_router = APIRouter(prefix="/api/v1", tags=["training"])
+# A body is read by the one JSON parser and checked by its model (app/web/bodies.py).
+api_router = APIRouter(prefix="/api/v1", tags=["training"], route_class=JSONBodyRoute)
 router = APIRouter(include_in_schema=False)
 
 MESSAGES = {
@@ -46,6 +49,38 @@ def describe(field: str, code: str, values: dict[str, Any], lang: str) -> dict[s
     if "%(" in text:
         text = text % {"low": _limit(values["low"]), "high": _limit(values["high"])}
     return {"field": field, "code": code, "message": text}
+
+
+@dataclass(frozen=True)
+class EstimateProblem:
+    """One offending field of an estimate's body, worded by MESSAGES with its limits."""
+
+    field: str
+    code: str
+    low: float | None
+    high: float | None
+
+    def to_dict(self, lang: str) -> dict[str, str]:
+        return describe(self.field, self.code, {"low": self.low, "high": self.high}, lang)
+
+
+class TrainingEstimateIn(api_input.TrainingEstimateIn, CheckedBody):
+    """One fine-tuning run to estimate."""
+
+    @classmethod
+    def check(cls, body: dict[str, Any]) -> "TrainingEstimateIn":
+        """api_input's model validates the run (strict types, limits, finite numbers); each of
+        its errors becomes a problem in the API's words."""
+        try:
+            run = api_input.TrainingEstimateIn.model_validate(body)
+        except ValidationError as error:
+            refuse(
+                [
+                    EstimateProblem(field, code, values["low"], values["high"])
+                    for field, code, values in api_input.problems(error)
+                ]
+            )
+        return cls.model_construct(**dict(run))
 
 
 class RangeOut(BaseModel):
@@ -122,22 +157,12 @@ def list_gpus() -> Any:
     "/training-estimate",
     response_model=EstimateOut,
     responses={422: {"model": Problems, "description": "Each offending field, named."}},
-    openapi_extra=json_body(api_input.TrainingEstimateIn.model_json_schema()),
 )
-async def estimate_training(request: Request, lang: LangDep) -> Any:
+async def estimate_training(body: TrainingEstimateIn) -> Any:
     """Memory per GPU, hours and cost of one fine-tuning run, as ranges, with the assumptions
     behind them. `tokens` are the training tokens of one epoch, packed into sequences of
     `seq_len`; an optimizer step takes seq_len x micro_batch x grad_accum x gpus tokens."""
-    body, refused = await json_object(request, lang)
-    if refused is not None:
-        return refused
-    try:
-        run = api_input.TrainingEstimateIn.model_validate(body)
-    except ValidationError as error:
-        return unprocessable(
-            [describe(f, code, values, lang) for f, code, values in api_input.problems(error)]
-        )
-    return JSONResponse(estimate_record(estimator.estimate(run.workload())))
+    return JSONResponse(estimate_record(estimator.estimate(body.workload())))
 
 
 # --- The plan of an assessment ----------------------------------------------------------------
