@@ -3,7 +3,7 @@
 A NUL character, or bytes that are not UTF-8 (such as a lone UTF-16 surrogate encoded as
 %ED%A0%80), in a form field or a query parameter get a 422 that says so, before any route reads
 them: PostgreSQL refuses NUL in text, and the rest would be stored as replacement characters.
-JSON bodies are checked by their one parser (app/web/routes/api.py, `parse_json`) so that the
+JSON bodies are checked by their one parser (app/web/bodies.py, `parse_json`) so that the
 API's 422 names the problem in its usual shape. Multipart bodies (file uploads) are streamed by
 their own routes and checked there.
 """
