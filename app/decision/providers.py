@@ -188,7 +188,8 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "fireworks",
-        "Fireworks AI managed fine-tuning",
+        # Only the managed SFT and DPO jobs closed: Fireworks still trains through its Training API.
+        "Fireworks AI managed SFT and DPO",
         "hosted_open",
         ("sft", "lora", "preference"),
         False,
@@ -397,8 +398,17 @@ SHORT_NAMES = {
 }
 
 
+# A row that covers only part of a provider's fine-tuning is named by that part in a sentence,
+# so "no longer take new teams" is never said of the whole provider.
+PART_NAMES = {
+    "fireworks": Text("Fireworks' managed SFT and DPO"),
+}
+
+
 def _names(rows: tuple[Provider, ...]) -> Text:
-    return Text.join([Text.verbatim(short_name(p)) for p in rows], *_LIST, pair=_AND)
+    return Text.join(
+        [PART_NAMES.get(p.key) or Text.verbatim(short_name(p)) for p in rows], *_LIST, pair=_AND
+    )
 
 
 def open_service_names() -> Text:

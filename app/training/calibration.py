@@ -23,7 +23,7 @@ class Cell:
     @property
     def label(self) -> str:
         w = self.work
-        return f"{self.source}:{self.model}:{w.method}:seq{w.seq_len}:b{w.micro_batch}"
+        return f"{self.source}:{self.model}:{w.method}:{w.gpu.key}:seq{w.seq_len}:b{w.micro_batch}"
 
     def predicted_memory(self) -> float:
         return expected_memory(self.work)
@@ -59,8 +59,13 @@ def load(name: str) -> list[Cell]:
             epochs=1,
             lora_rank=c["lora_rank"],
             architecture=shape,
+            # Set on a cell only where its source states it (estimator.Workload).
+            loss_in_fp32=c.get("loss_in_fp32", True),
+            fp32_non_quantized=c.get("fp32_non_quantized", False),
         )
         seconds = c.get("seconds_per_step")
+        if seconds is None and "seconds_per_micro_batch" in c:
+            seconds = c["seconds_per_micro_batch"] * c["grad_accum"]
         if seconds is None and "tokens_per_second" in c:
             seconds = step_tokens / c["gpus"] / c["tokens_per_second"]
         cells.append(Cell(c["source"], c["model"], work, c.get("memory_gb"), seconds))

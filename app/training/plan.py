@@ -1,7 +1,8 @@
 """The training plan for a verdict that recommends fine-tuning (or fixing the data first).
 
 build_plan(answers, snapshot, profile) -> dict. Pure: the same inputs give the same plan. Texts
-a person reads are {"en", "zh"} mappings (localize() picks one language for the API). Numbers
+a person reads are written as `Text("English")` (the other languages in the gettext catalogue)
+and come out of the plan as {"en", "zh"} mappings (localize() picks one language for the API). Numbers
 come from the dataset check's measured tokens when a profile is attached, or else from the
 example count the team gave, as ranges.
 """
@@ -12,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from app.decision import text as text_module
 from app.decision.conditions import ACCURACY_TARGETS
 from app.decision.text import Text
 
@@ -101,10 +103,6 @@ DEFAULT_REASON = Text(
 )
 
 
-def t(en: str, zh: str) -> dict[str, str]:
-    return {"en": en, "zh": zh}
-
-
 def method_of(snapshot: Mapping[str, Any] | None) -> str | None:
     """The verdict's method, `lora_sft` for the three plan verdicts in snapshots that predate it,
     None for verdicts that get no plan."""
@@ -174,7 +172,7 @@ def wanted_size(answers: Mapping[str, Any]) -> str:
 
 def choose_models(
     answers: Mapping[str, Any], method: str, cjk: bool, p95: int | None
-) -> list[tuple[BaseModel, list[dict[str, str]]]]:
+) -> list[tuple[BaseModel, list[Text]]]:
     """Two or three candidates, best first, each with the reasons it was chosen."""
     if method == "encoder_classifier":
         pool = [m for m in MODELS if m.family == "encoder"]
@@ -186,7 +184,7 @@ def choose_models(
     order = ("small", "medium", "large")
     scored = []
     for m in pool:
-        why: list[dict[str, str]] = []
+        why: list[Text] = []
         score = 0.0
         distance = abs(order.index(m.size) - order.index(size))
         score -= 2 * distance
@@ -195,7 +193,7 @@ def choose_models(
         if cjk:
             if m.multilingual_cjk and m.family in ("qwen", "encoder"):
                 score += 3
-                why.append(t("Trained for Chinese as well as English.", "针对中文和英文训练。"))
+                why.append(Text("Trained for Chinese as well as English."))
             elif not m.multilingual_cjk:
                 score -= 3
         if (
@@ -205,14 +203,14 @@ def choose_models(
             if m.open_licence:
                 score += 1
                 why.append(
-                    t(
-                        f"{m.licence}: no user cap or use policy to clear before you ship.",
-                        f"{m.licence} 许可：上线前没有用户数上限或使用政策需要审批。",
+                    Text(
+                        "{licence}: no user cap or use policy to clear before you ship.",
+                        licence=m.licence,
                     )
                 )
         if method == "reinforcement_fine_tuning" and m.reasoning:
             score += 1.5
-            why.append(t("Has a thinking mode to reinforce.", "具备可供强化的思考模式。"))
+            why.append(Text("Has a thinking mode to reinforce."))
         if answers.get("task_type") == "reasoning" and m.reasoning:
             score += 1
         if p95 and p95 > m.context:
@@ -221,7 +219,7 @@ def choose_models(
             score += 0.5  # the most fine-tuned open family, best supported by every stack
         scored.append((score, m, why))
     scored.sort(key=lambda item: (-item[0], item[1].params_b))
-    chosen: list[tuple[BaseModel, list[dict[str, str]]]] = []
+    chosen: list[tuple[BaseModel, list[Text]]] = []
     families: set[str] = set()
     for _score, m, why in scored:
         if len(chosen) == 3:
@@ -235,19 +233,14 @@ def choose_models(
     return chosen
 
 
-def _size_reason(size: str) -> dict[str, str]:
+def _size_reason(size: str) -> Text:
     return {
-        "small": t(
-            "Small (≤ 4B): fast and cheap enough for real-time answers or a tight budget.",
-            "小模型（≤ 4B）：足够快、足够便宜，适合实时响应或预算紧张的场景。",
+        "small": Text(
+            "Small (≤ 4B): fast and cheap enough for real-time answers or a tight budget."
         ),
-        "medium": t(
-            "7–14B: the usual size for a fine-tuned specialist at about 1 s a request.",
-            "7–14B：微调专用模型的常见规模，每次请求约 1 秒。",
-        ),
-        "large": t(
-            "Larger, for low volume where seconds are fine: more headroom for hard cases.",
-            "较大的模型，适合请求量低、可以接受数秒延迟的场景：应对困难案例更有余地。",
+        "medium": Text("7–14B: the usual size for a fine-tuned specialist at about 1 s a request."),
+        "large": Text(
+            "Larger, for low volume where seconds are fine: more headroom for hard cases."
         ),
     }[size]
 
@@ -286,11 +279,13 @@ def settings(
 ):
     low, high = basis["examples"]["low"], basis["examples"]["high"]
     examples_said = (
-        t(f"{examples:,} examples", f"{examples:,} 条示例")
+        Text("{examples:,} examples", examples=examples)
         if measured
-        else t(
-            f"About {examples:,} examples (your answer: {low:,}–{high:,})",
-            f"约 {examples:,} 条示例（你的回答：{low:,}–{high:,}）",
+        else Text(
+            "About {examples:,} examples (your answer: {low:,}–{high:,})",
+            examples=examples,
+            low=low,
+            high=high,
         )
     )
     rank = lora_rank(examples)
@@ -302,28 +297,26 @@ def settings(
             {
                 "key": "lora_r",
                 "value": rank,
-                "why": t(
-                    f"{examples_said['en']}: rank {rank}. Small datasets need little capacity; "
-                    "rank 8–32 matches full fine-tuning on SFT-sized data.",
-                    f"{examples_said['zh']}：秩取 {rank}。小数据集所需容量不大；在 SFT 规模的数据上，秩 8–32 即可与全参数微调相当。",
+                "why": Text(
+                    "{examples_said}: rank {rank}. Small datasets need little capacity; rank 8–32 "
+                    "matches full fine-tuning on SFT-sized data.",
+                    examples_said=examples_said,
+                    rank=rank,
                 ),
                 "source": SOURCES["regret"],
             },
             {
                 "key": "lora_alpha",
                 "value": rank * 2,
-                "why": t(
-                    "Twice the rank, a common starting point.", "取秩的两倍，这是常见的起点。"
-                ),
+                "why": Text("Twice the rank, a common starting point."),
                 "source": SOURCES["unsloth"],
             },
             {
                 "key": "lora_target_modules",
                 "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj",
-                "why": t(
+                "why": Text(
                     "Every linear layer, MLP included: attention-only LoRA falls short of full "
-                    "fine-tuning.",
-                    "覆盖所有线性层（包括 MLP）：只加在注意力层上的 LoRA 达不到全参数微调的效果。",
+                    "fine-tuning."
                 ),
                 "source": SOURCES["qlora"],
             },
@@ -333,27 +326,20 @@ def settings(
             "key": "learning_rate",
             "value": lr,
             "why": {
-                "lora_sft": t(
+                "lora_sft": Text(
                     "2e-4 for models up to 14B and 1e-4 above, as in the QLoRA experiments; LoRA "
-                    "wants about 10x the learning rate of full fine-tuning.",
-                    "14B 及以下用 2e-4，更大的模型用 1e-4，与 QLoRA 实验一致；LoRA 所需的学习率约为全参数微调的 10 倍。",
+                    "wants about 10x the learning rate of full fine-tuning."
                 ),
-                "distillation": t(
-                    "As for supervised LoRA: 2e-4 up to 14B, 1e-4 above.",
-                    "与 LoRA 监督微调相同：14B 及以下用 2e-4，更大的用 1e-4。",
-                ),
-                "preference_tuning": t(
+                "distillation": Text("As for supervised LoRA: 2e-4 up to 14B, 1e-4 above."),
+                "preference_tuning": Text(
                     "DPO moves a model that already answers well: a small rate (5e-6) keeps it "
-                    "close to where it started.",
-                    "DPO 调整的是已经能回答得不错的模型：小学习率（5e-6）让它不偏离起点太远。",
+                    "close to where it started."
                 ),
-                "reinforcement_fine_tuning": t(
-                    "GRPO with LoRA: 1e-5, lowered if the reward collapses.",
-                    "GRPO 配合 LoRA：1e-5，若奖励崩塌则调低。",
+                "reinforcement_fine_tuning": Text(
+                    "GRPO with LoRA: 1e-5, lowered if the reward collapses."
                 ),
-                "encoder_classifier": t(
-                    "2e-5, from the range that works for encoders (2e-5 to 5e-5).",
-                    "2e-5，取自编码器常用的区间（2e-5 至 5e-5）。",
+                "encoder_classifier": Text(
+                    "2e-5, from the range that works for encoders (2e-5 to 5e-5)."
                 ),
             }[method],
             "source": {
@@ -369,10 +355,9 @@ def settings(
         {
             "key": "num_epochs",
             "value": epochs,
-            "why": t(
+            "why": Text(
                 "3 epochs under 1,000 examples, 2 up to 10,000, 1 above; stop earlier if the "
-                "eval loss rises.",
-                "少于 1,000 条示例训练 3 轮，1,000–10,000 条训练 2 轮，更多则 1 轮；若评测损失上升则提前停止。",
+                "eval loss rises."
             ),
             "source": SOURCES["openai"],
         }
@@ -381,13 +366,14 @@ def settings(
         {
             "key": "sequence_len",
             "value": seq_len,
-            "why": t(
-                f"The 95th percentile of your examples' tokens, rounded up: {seq_len:,}."
-                if measured
-                else f"Not measured: {seq_len:,}. Attach a dataset check to size it from your data.",
-                f"你的示例 token 数的第 95 百分位数，向上取整：{seq_len:,}。"
-                if measured
-                else f"尚未测量：{seq_len:,}。附上数据集检查即可按你的数据确定。",
+            "why": Text(
+                "The 95th percentile of your examples' tokens, rounded up: {seq_len:,}.",
+                seq_len=seq_len,
+            )
+            if measured
+            else Text(
+                "Not measured: {seq_len:,}. Attach a dataset check to size it from your data.",
+                seq_len=seq_len,
             ),
             "source": SOURCES["measured"] if measured else SOURCES["unsloth"],
         }
@@ -430,12 +416,15 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     short = eval_cases < needed
     detectable = evalsize.detectable_gap(baseline, max(eval_cases, 1))
     b, tt = round(baseline * 100), round(target_check * 100)
-    calculation = t(
-        f"From {b}% ({'assumed 5 points under the target' if assumed else 'your baseline'}) to "
-        f"{tt}% (the target): n = (1.96·√(2p̄q̄) + 0.84·√(p₀q₀ + p₁q₁))² / (p₁ − p₀)² = {needed:,} "
-        "cases, for a two-sided test at 5% with 80% power.",
-        f"从 {b}%（{'假设比目标低 5 个百分点' if assumed else '你的基线'}）到 {tt}%（目标）："
-        f"n = (1.96·√(2p̄q̄) + 0.84·√(p₀q₀ + p₁q₁))² / (p₁ − p₀)² = {needed:,} 条，双侧检验，显著性 5%，检验力 80%。",
+    start = Text("assumed 5 points under the target") if assumed else Text("your baseline")
+    calculation = Text(
+        "From {b}% ({start}) to {tt}% (the target): n = (1.96·√(2p̄q̄) + 0.84·√(p₀q₀ + "
+        "p₁q₁))² / (p₁ − p₀)² = {needed:,} cases, for a two-sided test at 5% with 80% "
+        "power.",
+        b=b,
+        start=start,
+        tt=tt,
+        needed=needed,
     )
     return {
         "baseline": baseline,
@@ -451,21 +440,19 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     }
 
 
-def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> list[dict]:
-    found: list[dict[str, str]] = []
+def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> list[Text]:
+    found: list[Text] = []
     if not profile:
         found.append(
-            t(
+            Text(
                 "Run the dataset check on your file: it measures duplicates, conflicts, "
-                "clusters and the token lengths this plan is sized from.",
-                "对你的文件运行数据集检查：它会测量重复、冲突、聚类，以及本计划所依据的 token 长度。",
+                "clusters and the token lengths this plan is sized from."
             )
         )
         if answers.get("data_quality") in ("noisy", "mixed", "unsure"):
             found.append(
-                t(
-                    "Review a random sample of 50 examples by hand and fix or drop the wrong ones.",
-                    "随机抽取 50 条示例人工审核，修正或删除错误的示例。",
+                Text(
+                    "Review a random sample of 50 examples by hand and fix or drop the wrong ones."
                 )
             )
         return found
@@ -473,18 +460,15 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
     invalid = _int(p.get("invalid")) or 0
     if invalid:
         found.append(
-            t(
-                f"Fix or drop the {invalid:,} lines that could not be read.",
-                f"修正或删除无法读取的 {invalid:,} 行。",
-            )
+            Text("Fix or drop the {invalid:,} lines that could not be read.", invalid=invalid)
         )
     conflicts = _int(p.get("conflicting_outputs")) or 0
     if conflicts:
         found.append(
-            t(
-                f"Resolve {conflicts:,} inputs that appear with different outputs: the model "
+            Text(
+                "Resolve {conflicts:,} inputs that appear with different outputs: the model "
                 "can't learn both.",
-                f"处理 {conflicts:,} 个对应不同输出的相同输入：模型无法同时学会两种答案。",
+                conflicts=conflicts,
             )
         )
     dupes = _int(p.get("exact_duplicates")) or 0
@@ -492,43 +476,38 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
     if dupes or (isinstance(near, (int, float)) and near >= 0.05):
         share = f"{near:.0%}" if isinstance(near, (int, float)) else "?"
         found.append(
-            t(
-                f"Remove duplicates ({dupes:,} exact; {share} could go as near-duplicates) so "
-                "no eval case has a twin in the training set.",
-                f"去除重复（完全重复 {dupes:,} 条；近似重复可去除 {share}），确保评测样例在训练集中没有“双胞胎”。",
+            Text(
+                "Remove duplicates ({dupes:,} exact; {share} could go as near-duplicates) so no "
+                "eval case has a twin in the training set.",
+                dupes=dupes,
+                share=share,
             )
         )
     cluster = p.get("largest_cluster_share")
     if isinstance(cluster, (int, float)) and cluster >= 0.3:
         found.append(
-            t(
-                f"{cluster:.0%} of the examples are one kind: add varied cases before training.",
-                f"{cluster:.0%} 的示例属于同一类：训练前先补充多样化的案例。",
+            Text(
+                "{cluster:.0%} of the examples are one kind: add varied cases before training.",
+                cluster=cluster,
             )
         )
     over = _int(p.get("over_context")) or 0
     if over:
         found.append(
-            t(
-                f"{over:,} examples are longer than the context: shorten or split them.",
-                f"{over:,} 条示例超出上下文长度：请缩短或拆分。",
-            )
+            Text("{over:,} examples are longer than the context: shorten or split them.", over=over)
         )
     majority = p.get("majority_share")
     if isinstance(majority, (int, float)) and majority >= 0.8:
         found.append(
-            t(
-                f"One label is {majority:.0%} of the data: add examples of the others, or the "
+            Text(
+                "One label is {majority:.0%} of the data: add examples of the others, or the "
                 "model learns to always answer it.",
-                f"一个标签占数据的 {majority:.0%}：请补充其他标签的示例，否则模型会学会总是给出这个答案。",
+                majority=majority,
             )
         )
     if not found:
         found.append(
-            t(
-                "The dataset check found nothing to fix first: split off the eval set and start.",
-                "数据集检查没有发现需要先修正的问题：划出评测集后即可开始。",
-            )
+            Text("The dataset check found nothing to fix first: split off the eval set and start.")
         )
     return found
 
@@ -591,40 +570,37 @@ def compute_for(
 # --- Stop and ship --------------------------------------------------------------------------
 
 
-def stop_and_ship(method: str, evals: dict[str, Any]) -> list[dict[str, str]]:
+def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
     items = [
-        t(
+        Text(
             "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
-            "checkpoint, not the last.",
-            "当评测损失连续两次评估上升时停止训练，保留最好的检查点，而不是最后一个。",
+            "checkpoint, not the last."
         ),
-        t(
-            f"Ship only if the fine-tuned model reaches {target}% on the {n:,} held-out eval "
-            "cases and beats your best prompt on the same cases by more than chance (a paired "
-            "test, p < 0.05: the eval check compares two runs).",
-            f"只有当微调模型在 {n:,} 条留出评测样例上达到 {target}%，并且在同一批样例上以超出偶然的幅度胜过你最好的提示"
-            "（配对检验，p < 0.05：评测检查可以比较两次运行）时才上线。",
+        Text(
+            "Ship only if the fine-tuned model reaches {target}{percent} on the {n:,} "
+            "held-out eval cases and beats your best prompt on the same cases by more than "
+            "chance (a paired test, p < 0.05: the eval check compares two runs).",
+            target=target,
+            n=n,
+            percent="%",
         ),
-        t(
+        Text(
             "Before shipping, run 50 ordinary requests outside the eval set and read the answers: "
-            "a fine-tune can forget what it was not trained on.",
-            "上线前，在评测集之外运行 50 条普通请求并阅读回答：微调可能让模型忘掉训练之外的能力。",
+            "a fine-tune can forget what it was not trained on."
         ),
     ]
     if method == "preference_tuning":
         items.append(
-            t(
-                "Ship only if people prefer its answers in a blind side-by-side on the eval prompts.",
-                "只有在评测提示上的盲测对比中，人们更喜欢它的回答时才上线。",
+            Text(
+                "Ship only if people prefer its answers in a blind side-by-side on the eval prompts."
             )
         )
     if method == "reinforcement_fine_tuning":
         items.append(
-            t(
-                "Stop if the reward rises while eval accuracy does not: the model is gaming the checker.",
-                "如果奖励上升而评测准确率没有提高，就停止：模型在钻检查程序的空子。",
+            Text(
+                "Stop if the reward rises while eval accuracy does not: the model is gaming the checker."
             )
         )
     return items
@@ -691,36 +667,50 @@ def build_plan(
         "eval_cases": evals["eval_cases"],
         "qlora": candidates[0]["compute"][1]["method"] == "qlora",
     }
-    return {
-        "recommendation": snapshot.get("recommendation"),
-        "method": {
-            "key": method,
-            "label": METHOD_LABELS[method].to_dict(),
-            "reason": reason if isinstance(reason, dict) else DEFAULT_REASON.to_dict(),
-        },
-        "data_first": snapshot.get("recommendation") == "improve_data",
-        "tokens": {
-            "source": basis["source"],
-            "examples": basis["examples"],
-            "tokens_per_epoch": basis["tokens"],
-            "trained_tokens": basis["trained_tokens"],
-            "p95": basis["p95"],
-            "seq_len": seq_len,
-        },
-        "candidates": candidates,
-        "settings": rows,
-        "data": {**evals, "fix_first": fix_first(answers, profile)},
-        "stop_and_ship": stop_and_ship(method, evals),
-        "configs": configs.generate(numbers),
-        "gpus": list(PLAN_GPUS),
-    }
+    return as_mappings(
+        {
+            "recommendation": snapshot.get("recommendation"),
+            "method": {
+                "key": method,
+                "label": METHOD_LABELS[method].to_dict(),
+                "reason": reason if isinstance(reason, dict) else DEFAULT_REASON.to_dict(),
+            },
+            "data_first": snapshot.get("recommendation") == "improve_data",
+            "tokens": {
+                "source": basis["source"],
+                "examples": basis["examples"],
+                "tokens_per_epoch": basis["tokens"],
+                "trained_tokens": basis["trained_tokens"],
+                "p95": basis["p95"],
+                "seq_len": seq_len,
+            },
+            "candidates": candidates,
+            "settings": rows,
+            "data": {**evals, "fix_first": fix_first(answers, profile)},
+            "stop_and_ship": stop_and_ship(method, evals),
+            "configs": configs.generate(numbers),
+            "gpus": list(PLAN_GPUS),
+        }
+    )
+
+
+def as_mappings(value: Any) -> Any:
+    """`value` with every `Text` in it as its {"en", "zh"} mapping (`Text.to_dict`)."""
+    if isinstance(value, Text):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: as_mappings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_mappings(v) for v in value]
+    return value
 
 
 def localize(value: Any, lang: str) -> Any:
-    """Every {"en", "zh"} mapping in the plan replaced by its text in `lang`."""
+    """Every text in the plan (a mapping of languages to texts, `Text.to_dict`) replaced by its
+    text in `lang`; English if it has none in `lang`."""
     if isinstance(value, dict):
-        if set(value) == {"en", "zh"}:
-            return value["zh"] if lang == "zh" else value["en"]
+        if "en" in value and set(value) <= set(text_module.LANGUAGES):
+            return value.get(lang, value["en"])
         return {k: localize(v, lang) for k, v in value.items()}
     if isinstance(value, list):
         return [localize(v, lang) for v in value]

@@ -248,8 +248,8 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "service that takes new teams and lets you download the weights (Vertex AI, Amazon "
         "Bedrock, Together AI, and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
         "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
-        "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks, and Databricks no longer take "
-        "new teams (see the providers table).",
+        "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks' managed SFT and DPO, and "
+        "Databricks no longer take new teams (see the providers table).",
         "Ship only if the fine-tuned model beats the prompt baseline on the same eval set.",
         "Version the training data and the eval set, so retraining on a new base model is one "
         "command.",

@@ -82,6 +82,26 @@ def test_the_lock_in_rule_is_worded_from_the_table() -> None:
     assert providers.closing_names().en in risk.text.en
 
 
+def test_fireworks_is_closed_only_for_its_managed_sft_and_dpo() -> None:
+    """Fireworks' page closes managed SFT and DPO to new jobs and points to its Training API: the
+    row, and every sentence worded from it, says so of those jobs, never of Fireworks."""
+    row = providers.PROVIDERS_BY_KEY["fireworks"]
+    assert row.name == "Fireworks AI managed SFT and DPO"
+    assert row.closing.en == "Fireworks' managed SFT/DPO takes no new jobs"
+    assert row.status.en.startswith(
+        "Fireworks' page: managed SFT and DPO no longer accept new jobs;"
+    )
+    assert "Training API" in row.status.en and "Training API" in row.status.zh
+    assert row.source == "https://docs.fireworks.ai/fine-tuning/migrate-from-managed-training"
+    assert row.checked_on == date(2026, 12, 6)
+    names = providers.closing_names()
+    assert "Fireworks' managed SFT and DPO" in names.en
+    assert "Fireworks 的托管 SFT 和 DPO" in names.zh
+    assert "Fireworks," not in names.en and "Fireworks、" not in names.zh
+    step = next(a for a in NEXT_STEPS if a.id == "ft-lora-api")
+    assert "Fireworks' managed SFT and DPO, and Databricks no longer take new teams" in step.text.en
+
+
 def test_no_second_copy_of_the_providers_facts() -> None:
     """Provider news lives in providers.py only: no other engine file names a closed provider's
     fate in prose (the sources they cite are in text.py, by title)."""

@@ -1,7 +1,7 @@
 """The training plan: for which verdicts, from which tokens, with which models and numbers."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import evaluate
@@ -246,6 +246,8 @@ def test_the_plan_follows_the_engine_s_verdict() -> None:
         ),
     ),
 )
+# No deadline: the first plan loads the compiled zh catalogue (its texts are `Text`s now).
+@settings(deadline=None)
 def test_any_stored_answers_and_profile_give_a_whole_plan(answers, method, profile) -> None:
     """Old, partial or odd stored data never breaks the plan: every part is there."""
     plan = build_plan(answers, {"recommendation": "fine_tune", "method": method}, profile)
