@@ -62,6 +62,7 @@ def load(name: str) -> list[Cell]:
             # Set on a cell only where its source states it (estimator.Workload).
             loss_in_fp32=c.get("loss_in_fp32", True),
             fp32_non_quantized=c.get("fp32_non_quantized", False),
+            gradient_checkpointing=c.get("gradient_checkpointing", True),
         )
         seconds = c.get("seconds_per_step")
         if seconds is None and "seconds_per_micro_batch" in c:

@@ -12,7 +12,9 @@ Memory per GPU (GiB) = weights + trainable state + activations + logits + framew
 - Activations with gradient checkpointing and FlashAttention: each layer's input is kept
   (2 bytes x hidden a token, for every layer) and one layer at a time is recomputed
   (LAYER_WORKING_BYTES x hidden a token, after Korthikanti et al. 2022 without the s^2 term
-  that FlashAttention removes).
+  that FlashAttention removes). Without gradient checkpointing every layer keeps that working
+  set: LAYER_WORKING_BYTES x hidden a token for each layer (no published memory figure of such a
+  run tests this; the held-out cells that set it publish time only).
 - Logits: at long sequences the output layer dominates: vocabulary x tokens, in BF16 and its FP32
   upcast for the loss and the gradient (LOGIT_BYTES a token and vocabulary entry). At the loss's
   peak four tensors of that shape are alive: the BF16 logits (2 bytes), the FP32 log-probabilities
@@ -30,10 +32,12 @@ Time = matrix FLOPs / (peak x MFU) + attention FLOPs / (peak x ATTENTION_MFU)
   respect to the inputs, and (full fine-tuning only) 2 for the weight gradients: 6 x N_blocks for
   LoRA/QLoRA, 8 x N_blocks for full. The output head is not checkpointed: 4 x (6 x for full).
   The input embedding is a lookup, no FLOPs (Kaplan et al. 2020 count non-embedding parameters).
+  A run without gradient checkpointing (`Workload.gradient_checkpointing=False`) skips the
+  recomputed forward: 4 x N_blocks for LoRA/QLoRA, 6 x for full, and 7 in place of 9 below.
 - Causal attention with FlashAttention 2, per token and layer: QK^T and PV are 2 x seq x hidden
   FLOPs each, half of it masked away (2 x seq x hidden forward); the recomputed forward doubles
   that, and the backward recomputes the scores and takes 4 more products (5 x seq x hidden):
-  9 x layers x seq x hidden a token. Its kernels run at their own utilisation (ATTENTION_MFU).
+  9 x layers x seq x hidden a token (7 without gradient checkpointing). Its kernels run at their own utilisation (ATTENTION_MFU).
 - QLoRA: bitsandbytes dequantises every NF4 weight to BF16 before each use -- the forward, the
   recomputed forward and the backward -- so three passes over the 4-bit weights a micro-batch,
   whatever its token count, bound by memory bandwidth (DEQUANT_BYTES read and written a
@@ -115,6 +119,12 @@ SOURCES = (
         "title": "universal-llm-trainer GPU test: Llama 3.1 8B, Llama 2 13B, Phi-3-mini on one H100 "
         "and one A100 80GB, 2 x 8,192 tokens",
         "url": "https://github.com/ljm565/universal-llm-trainer/blob/main/docs/gpu_test.md",
+        "role": "held-out",
+    },
+    {
+        "title": "NVIDIA NeMo AutoModel Performance Summary, Fine-Tuning (LoRA) on DGX-H100 BF16: "
+        "Llama 3.1 8B and Qwen2.5 7B on one H100, 2 x 4,096 tokens, 16 micro-batches a step",
+        "url": "https://github.com/NVIDIA-NeMo/Automodel/blob/v0.5.0/docs/performance-summary.md",
         "role": "held-out",
     },
     {
@@ -227,6 +237,11 @@ class Workload:
     # (LOGIT_BYTES + 4). Memory only: what it costs in time (FP32 attention and element-wise work)
     # is not modelled.
     fp32_non_quantized: bool = False
+    # Gradient (activation) checkpointing, on in every calibration cell and in the runs the
+    # estimator describes; False for a run that keeps every layer's activations (NeMo AutoModel's
+    # LoRA benchmark recipes): no recomputed forward in the FLOPs, every layer's working set in
+    # the memory (module docstring).
+    gradient_checkpointing: bool = True
 
     @property
     def shape(self) -> Architecture:
@@ -288,7 +303,11 @@ def memory_parts(work: Workload) -> dict[str, float]:
         state = lora_params(shape, work.lora_rank) * 16
     tokens = work.seq_len * work.micro_batch
     hidden_bytes = 4 if upcast else 2  # a value of the hidden state kept between layers
-    activations = tokens * shape.hidden * (hidden_bytes * shape.layers + LAYER_WORKING_BYTES)
+    if work.gradient_checkpointing:
+        per_token = hidden_bytes * shape.layers + LAYER_WORKING_BYTES
+    else:
+        per_token = LAYER_WORKING_BYTES * shape.layers
+    activations = tokens * shape.hidden * per_token
     logits = tokens * shape.vocab * logit_bytes(work)
     return {
         "weights": weights / GIB,
@@ -323,15 +342,18 @@ def matrix_flops_per_token(work: Workload) -> float:
     shape = work.shape
     head = _head_params(shape)
     blocks = (shape.active_params_b or shape.params_b) * 1e9 - 2 * head
+    recompute = 2 if work.gradient_checkpointing else 0
     if work.method == "full":
-        return 8 * blocks + 6 * head
-    return 6 * blocks + 4 * head
+        return (6 + recompute) * blocks + 6 * head
+    return (4 + recompute) * blocks + 4 * head
 
 
 def attention_flops_per_token(work: Workload) -> float:
-    """Causal attention with FlashAttention 2 and gradient checkpointing: 9 x layers x seq x d."""
+    """Causal attention with FlashAttention 2 and gradient checkpointing: 9 x layers x seq x d
+    (7 x without checkpointing: no recomputed forward)."""
     shape = work.shape
-    return 9 * shape.layers * work.seq_len * shape.hidden
+    factor = 9 if work.gradient_checkpointing else 7
+    return factor * shape.layers * work.seq_len * shape.hidden
 
 
 def flops_per_token(work: Workload) -> float:
