@@ -106,7 +106,8 @@ SOURCES = (
         "role": "calibration and held-out",
     },
     {
-        "title": "Unsloth benchmarks: Llama 3.1 8B maximum context, Hugging Face + FA2 column",
+        "title": "Unsloth benchmarks: Llama 3.1 8B and Llama 3.3 70B maximum context, "
+        "Hugging Face + FA2 column",
         "url": "https://unsloth.ai/docs/basics/unsloth-benchmarks",
         "role": "held-out",
     },

@@ -87,7 +87,7 @@ TIME_MISSES = [
 
 def test_held_out_memory_expected_within_20_percent_but_the_known_misses() -> None:
     errors = held_out_errors("memory")
-    assert len(errors) == 26
+    assert len(errors) == 27
     misses = sorted(label for label, e in errors.items() if abs(e) > 0.20)
     assert misses == MEMORY_MISSES
 
