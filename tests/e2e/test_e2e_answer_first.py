@@ -228,6 +228,13 @@ def test_usual_answers_are_marked_and_chosen_already(page: Page) -> None:
 
 
 STEP_SCREEN = 800  # px: a step, help folded, fits one screen at 1280 × 800 (issue 22, point 3)
+NEXT_BUTTON = '#wizard button[name="nav"][value="next"]'
+
+
+def bottom_of(page: Page, selector: str) -> float:
+    return page.evaluate(
+        "(s) => document.querySelector(s).getBoundingClientRect().bottom + window.scrollY", selector
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -245,6 +252,9 @@ def test_each_step_fits_one_screen_at_1280_and_one_column_at_375(
     for step in STEPS:
         expect(page).to_have_url(re.compile(rf"/{step.key}$"))
         expect(page.locator("details.help-fold[open]")).to_have_count(0)
+        # The cost step's optional numbers come folded too, as the step opens.
+        expect(page.locator("#cost-numbers")).to_have_count(1 if step.key == "cost" else 0)
+        expect(page.locator("#cost-numbers[open]")).to_have_count(0)
         card = page.evaluate(
             "(() => { const r = document.querySelector('.wizard-card').getBoundingClientRect();"
             " return [r.height, r.bottom + window.scrollY]; })()"
@@ -254,6 +264,10 @@ def test_each_step_fits_one_screen_at_1280_and_one_column_at_375(
         assert width <= viewport["width"], (step.key, width)
         if viewport is DESKTOP:
             assert card[0] <= STEP_SCREEN, f"{step.key} ({lang}) is {card[0]:.0f} px tall"
+            # The whole step as it opens, header and progress bar included, ends on the first
+            # screen: Next is reached without scrolling, the usual answers in place.
+            bottom = bottom_of(page, NEXT_BUTTON)
+            assert bottom <= STEP_SCREEN, f"{step.key} ({lang}): Next ends at {bottom:.0f} px"
             # Questions side by side: the step's fieldsets use both halves of the card.
             lefts = page.evaluate(
                 "[...new Set([...document.querySelectorAll('#wizard-form > fieldset.question:not([hidden])')]"
@@ -273,7 +287,12 @@ def test_each_step_fits_one_screen_at_1280_and_one_column_at_375(
                 page.locator(f"#input-{q.key}").fill("" if answer is None else str(answer))
             else:
                 page.locator(f'input[name="{q.key}"][value="{answer}"]').check()
-        page.locator('#wizard button[name="nav"][value="next"]').click()
+        if viewport is DESKTOP:  # and still, once this team's answers are given
+            bottom = bottom_of(page, NEXT_BUTTON)
+            assert bottom <= STEP_SCREEN, (
+                f"{step.key} ({lang}), answered: Next ends at {bottom:.0f} px"
+            )
+        page.locator(NEXT_BUTTON).click()
     expect(page).to_have_url(re.compile(r"/review$"))
 
 
