@@ -14,29 +14,11 @@ from app.web.cost_schemas import CostsIn
 from app.web.routes import costs as cost_routes
 from app.web.routes import training
 from app.web.routes.training import TrainingEstimateIn
+from tests.training.test_training import ESTIMATE, RUN
+from tests.unit.test_cost_formulas import EXAMPLE
 
 COSTS = "/api/v1/costs"
-ESTIMATE = "/api/v1/training-estimate"
-RUN = {
-    "params_b": 7,
-    "method": "lora",
-    "gpu": "a100-80gb",
-    "gpus": 1,
-    "seq_len": 2048,
-    "micro_batch": 1,
-    "grad_accum": 8,
-    "tokens": 1_000_000,
-    "epochs": 1,
-}
-COST = {
-    "requests_per_day": 100_000,
-    "input_tokens": 1_500,
-    "output_tokens": 300,
-    "current": {"input_per_million": 2.5, "output_per_million": 15, "accuracy": 0.97},
-    "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
-    "one_time_cost": 5_000,
-    "error_cost": 0.5,
-}
+COST = EXAMPLE  # the issue's example, as the cost formulas' tests take it
 
 
 def changed(base: dict, key: str, literal: str) -> str:
