@@ -30,7 +30,7 @@ run: setup
 # (tests/datasets/test_datasets_memory_at_once.py says why).
 test: system-deps setup lint
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m serial $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)
 
 # `make test` under coverage: the lines of app/ no test runs, per file, and build/coverage.json.
 # (Code run only in a live server's own process is not counted.)
