@@ -25,10 +25,12 @@ run: setup
 # The whole suite, nothing skipped: what the machine lacks first (installed as root with apt,
 # else the command to run), then lint, then every test in Chromium, on SQLite, and on PostgreSQL
 # too where the two differ (marker `storage`): one worker per core, then the few tests marked
-# serial (they time the machine or read a server's memory) one at a time.
+# serial (they time the machine or read a server's memory) after the rest, on two workers: the
+# four dataset checks at once alone on one, the others one at a time on the other
+# (tests/datasets/test_datasets_memory_at_once.py says why).
 test: system-deps setup lint
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)
 
 # `make test` under coverage: the lines of app/ no test runs, per file, and build/coverage.json.
 # (Code run only in a live server's own process is not counted.)

@@ -18,6 +18,9 @@ import pytest
 from bench.uvicorn_process import Server
 
 pytestmark = [pytest.mark.slow, pytest.mark.serial]  # server memory, read from /proc
+# Four checks at once are in test_datasets_memory_at_once.py, a module of their own: `make test`
+# runs the serial tests on two workers a module at a time (`--dist loadfile`), and those four take
+# as long as all the other serial tests together.
 
 LIMIT = 20 * 1024 * 1024  # APP_MAX_UPLOAD_BYTES's default
 MB = 1024 * 1024
@@ -156,35 +159,6 @@ def test_one_tiny_row_file_at_the_size_limit_stays_under_300_mb(tmp_path, files,
         # machine): the check runs in a worker thread, not on the event loop.
         health = sorted(watch.health)
         assert len(health) >= 3 and health[len(health) // 2] < 0.5 and health[-1] < 5.0, health
-    finally:
-        server.stop()
-
-
-def test_four_at_once_stay_under_600_mb(tmp_path, files):
-    server = start(tmp_path, APP_MAX_CONCURRENT_CHECKS="4")
-    try:
-        results: list = []
-        paths = [files["jsonl"][0], files["csv"][0], files["jsonl"][0], files["csv"][0]]
-        with Watch(server) as watch:
-            threads = [
-                threading.Thread(target=upload, args=(server.base_url, p, results)) for p in paths
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        assert sorted((suffix, status) for suffix, status, _ in results) == [
-            (".csv", 200),
-            (".csv", 200),
-            (".jsonl", 200),
-            (".jsonl", 200),
-        ]
-        print(
-            f"\nfour at once: grew {watch.growth / MB:.1f} MB, healthz max {max(watch.health):.2f} s"
-        )
-        assert watch.growth <= 600 * MB, f"grew {watch.growth / MB:.0f} MB"
-        health = sorted(watch.health)
-        assert health[len(health) // 2] < 0.5 and health[-1] < 5.0, health
     finally:
         server.stop()
 
