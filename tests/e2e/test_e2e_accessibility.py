@@ -106,6 +106,11 @@ class Audit:
             page.evaluate(self.axe_source)
         results = page.evaluate(
             """async (tags) => {
+                // Judge the page at rest: a button's colour transition (Pico's 0.2 s) still
+                // running after a click reads as a colour between two states.
+                await Promise.all(document.getAnimations()
+                    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+                    .map((a) => a.finished.catch(() => null)));
                 const results = await axe.run(document, {
                     runOnly: {type: "tag", values: tags},
                     resultTypes: ["violations"],
