@@ -364,6 +364,23 @@ def test_axe_finds_nothing_on_a_phone_in_dark_mode(
     audit.assert_clean()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_hovered_primary_button_keeps_its_contrast(
+    scheme: str, axe_source: str, live_url: str, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The pointer rests on Next after a click, so its hover colour is what people read: Pico's
+    dark-mode hover (#017fc0) gave white text 4.38:1."""
+    page = open_in(new_context, live_url, "en", color_scheme=scheme)
+    start_draft(page, "Hovered buttons")
+    button = next_button(page)
+    button.hover()
+    audit = Audit(axe_source)
+    audit(page, f"Next hovered ({scheme})")
+    background = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert background == "rgb(2, 101, 154)"  # #02659a in both schemes
+    audit.assert_clean()
+
+
 # --- The live region ------------------------------------------------------------------------
 
 
