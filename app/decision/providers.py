@@ -351,9 +351,12 @@ def closing() -> tuple[Provider, ...]:
 
 
 def open_services() -> tuple[Provider, ...]:
-    """Hosted services a new team can start with today whose trained weights can be taken out."""
+    """Hosted services a new team can start with today whose trained weights can be taken out,
+    as confirmed at their own pages: the verdict says "lets you download the weights" of each."""
     return tuple(
-        p for p in PROVIDERS if p.kind == "hosted_open" and p.new_customers and p.weights != "no"
+        p
+        for p in PROVIDERS
+        if p.kind == "hosted_open" and p.new_customers and p.weights != "no" and p.verified
     )
 
 

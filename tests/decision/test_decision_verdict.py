@@ -245,8 +245,8 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
         "them.",
         "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
-        "service that takes new teams and lets you download the weights (Vertex AI, Amazon "
-        "Bedrock, Together AI, and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
+        "service that takes new teams and lets you download the weights (Vertex AI, Together AI, "
+        "and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
         "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
         "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks' managed SFT and DPO, and "
         "Databricks no longer take new teams (see the providers table).",
