@@ -28,9 +28,12 @@ run: setup
 # serial (they time the machine or read a server's memory) after the rest, on two workers: the
 # four dataset checks at once alone on one, the others one at a time on the other
 # (tests/datasets/test_datasets_memory_at_once.py says why).
+# PYTHONDONTWRITEBYTECODE= : where the environment sets it (this machine does), every pytest process
+# would rewrite the asserts of ~490 modules anew (test modules and the plugins' packages: ~12 s of
+# CPU a process) and every live server would compile the app from source again.
 test: system-deps setup lint
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)
 
 # `make test` under coverage: the lines of app/ no test runs, per file, and build/coverage.json.
 # (Code run only in a live server's own process is not counted.)

@@ -123,8 +123,8 @@ def test_make_test_runs_lint_and_every_test_and_ci_runs_make_test():
     # complements (everything but serial, then serial), so together they are every test.
     recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     assert recipe == [
-        '\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)',
-        "\tREQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)",
+        '\tPYTHONDONTWRITEBYTECODE= REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto -m "not serial" $(PYTEST_ARGS)',
+        "\tPYTHONDONTWRITEBYTECODE= REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m serial $(PYTEST_ARGS)",
     ]
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"]
     assert ci[-1] == "exec make test"
