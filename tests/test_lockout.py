@@ -20,6 +20,7 @@ from app import auth
 from app.db import Database
 from app.models import utcnow
 from tests.e2e.live_server import live_server
+from tests.helpers import http_client
 
 PASSWORD = "correct horse"
 ATTACKERS = [f"127.0.0.{n}" for n in range(2, 9)]  # seven addresses; the first six open the attack
@@ -30,10 +31,8 @@ def bearer(password: str, agent: str = "real-user-script") -> dict[str, str]:
 
 
 def client_from(base: str, address: str) -> httpx.Client:
-    """An HTTP client whose connections come from `address` (any 127.0.0.x is loopback)."""
-    return httpx.Client(
-        base_url=base, timeout=30, transport=httpx.HTTPTransport(local_address=address)
-    )
+    """A new HTTP client whose connections come from `address` (any 127.0.0.x is loopback)."""
+    return http_client(base, local_address=address, timeout=30)
 
 
 def throttle_keys(database_url: str) -> list[str]:
