@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
-from test_e2e_accessibility import PHONE, Audit, axe_source, open_in, t  # noqa: F401 - a fixture
+from test_e2e_accessibility import (  # noqa: F401 - axe_source is a fixture
+    PHONE,
+    Audit,
+    axe_source,
+    open_in,
+    switch_scheme,
+    t,
+)
 from wizard_flow import CUSTOMER_SERVICE_BOT, NOISY_CLAIMS, PRODUCT_SPECS_QA, create_finished
 
 from app.decision import QUESTIONS
@@ -17,6 +24,8 @@ from app.decision import QUESTIONS
 pytestmark = pytest.mark.e2e
 
 LANGS = ("en", "zh")
+# Playwright's default window, which the desktop audits had.
+DESKTOP = {"width": 1280, "height": 720}
 
 
 def seed(page: Page) -> tuple[str, dict[str, str]]:
@@ -142,23 +151,34 @@ def test_axe_finds_nothing_on_compare_and_insights(
     axe_source: str,  # noqa: F811
 ) -> None:
     audit = Audit(axe_source)
-    for options in ({}, {"viewport": PHONE, "color_scheme": "dark"}):
-        page = open_in(new_context, live_url, lang, **options)
-        prefix, tokens = seed(page)
-        page.goto(f"/compare/{tokens['bot']}/{tokens['specs']}")
-        audit(page, f"compare {lang} {options}")
-        page.goto("/compare?a=x")
-        audit(page, f"compare, pick two {lang} {options}")
-        page.goto("/insights")
-        for details in page.locator("details.chart-data").all():
-            details.locator("summary").click()
-        audit(page, f"insights, tables open {lang} {options}")
-        page.goto(f"/insights?q={prefix}")
-        audit(page, f"insights, searched {lang} {options}")
-        page.goto("/insights?q=nothing+like+it+at+all")
-        audit(page, f"insights, nothing matches {lang} {options}")
-        page.goto(f"/assessments?q={prefix}")
-        audit(page, f"history with checkboxes {lang} {options}")
+    page = open_in(new_context, live_url, lang, viewport=DESKTOP, color_scheme="light")
+
+    def check(state: str) -> None:
+        """The state on a desktop in light, then on a phone-wide window in dark: the same loaded
+        page, resized and switched (no script here reads the width or the scheme), where a
+        second browser seeded and loaded every state again."""
+        audit(page, f"{state} {lang} desktop, light")
+        page.set_viewport_size(PHONE)
+        switch_scheme(page, "dark")
+        audit(page, f"{state} {lang} 375 px, dark")
+        switch_scheme(page, "light")
+        page.set_viewport_size(DESKTOP)
+
+    prefix, tokens = seed(page)
+    page.goto(f"/compare/{tokens['bot']}/{tokens['specs']}")
+    check("compare")
+    page.goto("/compare?a=x")
+    check("compare, pick two")
+    page.goto("/insights")
+    for details in page.locator("details.chart-data").all():
+        details.locator("summary").click()
+    check("insights, tables open")
+    page.goto(f"/insights?q={prefix}")
+    check("insights, searched")
+    page.goto("/insights?q=nothing+like+it+at+all")
+    check("insights, nothing matches")
+    page.goto(f"/assessments?q={prefix}")
+    check("history with checkboxes")
     audit.assert_clean()
 
 
