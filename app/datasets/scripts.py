@@ -75,3 +75,18 @@ def looks_malformed(text: str) -> int:
         rest = _SPACE.sub("", head)
         visible, symbols = len(rest), len(_WORD.sub("", rest))
     return 1 if visible >= 10 and symbols > 0.5 * visible else 0
+
+
+def describe(text: str) -> tuple[int, int]:
+    """(dominant(text), looks_malformed(text)), looking at the text's head once."""
+    head = text[:LOOK_AT]
+    if not head.isascii():
+        return dominant(head), looks_malformed(head)
+    script = LATIN if _ASCII_LETTER.search(head) else NONE
+    if not head.strip() or _CONTROL.search(head):
+        return script, 1
+    if len(head) < 10:
+        return script, 0  # fewer than 10 visible characters
+    visible = len(head) - len(head.translate(_ONLY_SPACE_LEFT))
+    symbols = len(head.translate(_ONLY_SYMBOLS_LEFT))
+    return script, 1 if visible >= 10 and symbols > 0.5 * visible else 0
