@@ -20,7 +20,6 @@ import hashlib
 import heapq
 import math
 import random
-import re
 import zlib
 from array import array
 from collections import Counter
@@ -82,12 +81,11 @@ def _digest(text: str) -> int:
     )
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _normal(text: str) -> str:
-    """Case and spacing ignored: how labels and repeated inputs are compared."""
-    return _SPACES.sub(" ", text).strip().casefold()
+    """Case and spacing ignored: how labels and repeated inputs are compared. (str.split's
+    whitespace is exactly re's \\s for str patterns, so this is re.sub(r"\\s+", " ", text).strip(),
+    several times faster.)"""
+    return " ".join(text.split()).casefold()
 
 
 def _percentile_of_counts(counts: Counter[int], q: float) -> int:
@@ -291,6 +289,8 @@ class Profiler:
         lines, whole_keys, input_keys, output_keys = [], [], [], []
         label_like_flags = bytearray()
         total_tokens = trained_tokens = 0
+        in_sample, sample, sample_size = self.in_sample, self.sample, self.sample_size
+        diversity, randrange, keys = self.diversity, self.random.randrange, shingles.keys
         for index, example in enumerate(batch):
             ids, request = whole_ids[index], request_ids[index]
             line = example.line
@@ -337,7 +337,19 @@ class Profiler:
                     self.label_names = {}
             script, odd = describe(example.request or output)
             edges.append((len(request), script, odd))
-            self._sample(example, whole_key, shingles, index, ids, request, label_like, label_key)
+            if whole_key in in_sample:
+                continue  # an exact duplicate of a sampled example: counted exactly elsewhere
+            self.distinct_seen += 1
+            # Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures.
+            if len(diversity) < SAMPLE_EXAMPLES:
+                diversity.append((example.whole[:SAMPLE_CHARS], ids[:512]))
+            else:
+                slot = randrange(self.distinct_seen)
+                if slot < SAMPLE_EXAMPLES:
+                    diversity[slot] = (example.whole[:SAMPLE_CHARS], ids[:512])
+            key = keys[index]
+            if len(sample) < sample_size or (key, line) < (sample[0].key, sample[0].line):
+                self._keep(example, whole_key, key, shingles, index, request, label_like, label_key)
         self.valid += len(batch)
         self.token_counts.update(totals)
         self.total_tokens += total_tokens
@@ -405,25 +417,19 @@ class Profiler:
             self.context_cache[text] = cached
         return cached
 
-    def _sample(
+    def _keep(
         self,
         example: Example,
         whole_key: int,
+        key: int,
         batch: similarity.ShingleBatch,
         index: int,
-        ids: list[int],
         request: list[int],
         label_like: bool,
         label_key: str,
     ) -> None:
-        if whole_key in self.in_sample:
-            return  # an exact duplicate of a sampled example: counted exactly elsewhere
-        self.distinct_seen += 1
-        self._diversity(example, ids)
-        key = batch.keys[index]
-        full = len(self.sample) >= self.sample_size
-        if full and (key, example.line) >= (self.sample[0].key, self.sample[0].line):
-            return
+        """Into the sample (a heap: the largest key on top, evicted when full) goes a distinct
+        example whose key is below the largest kept."""
         text = example.prompt
         if len(text) <= 20_000 and text == example.request:
             prompt = request  # its tokens are known already
@@ -442,21 +448,12 @@ class Profiler:
             whole_key,
             label_key[: MAX_LABEL_CHARS * 2] if label_like else None,
         )
-        if full:
+        if len(self.sample) >= self.sample_size:
             evicted = heapq.heapreplace(self.sample, item)
             self.in_sample.discard(evicted.output)
         else:
             heapq.heappush(self.sample, item)
         self.in_sample.add(whole_key)
-
-    def _diversity(self, example: Example, ids: list[int]) -> None:
-        """Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures."""
-        if len(self.diversity) < SAMPLE_EXAMPLES:
-            self.diversity.append((example.whole[:SAMPLE_CHARS], ids[:512]))
-        else:
-            slot = self.random.randrange(self.distinct_seen)
-            if slot < SAMPLE_EXAMPLES:
-                self.diversity[slot] = (example.whole[:SAMPLE_CHARS], ids[:512])
 
     # --- the profile -------------------------------------------------------------------------
 
