@@ -281,8 +281,8 @@ class Profiler:
         request_ids = [encode(example.request) for example in batch]
         shingles = similarity.ShingleBatch(whole_ids)
         describe = scripts.describe
-        digest = _digest
-        normal = _normal
+        blake2b, from_bytes, normal = hashlib.blake2b, int.from_bytes, _normal
+        text_tokens, output_cache = self._text_tokens, self.output_cache
         context_limit = self.context_limit
         totals: list[int] = []
         edges: list[tuple[int, int, int]] = []
@@ -299,7 +299,20 @@ class Profiler:
             parts = example.parts
             if not example.has_system and parts and parts[-1][1] == 3:
                 self.missing_system += 1
-            total, trained = self._count(example, ids, request)
+            # Tokens: total and trained, with the chat overhead (the cookbook's 3 tokens per
+            # message, 1 for its role, 3 priming the reply); the request's are known already.
+            asked = example.request
+            if parts:
+                total = trained = trained_parts = 0
+                for text, overhead, is_trained in parts:
+                    count = (len(request) if text is asked else text_tokens(text)) + overhead
+                    total += count
+                    if is_trained:
+                        trained += count
+                        trained_parts += 1
+            else:
+                total = trained = len(ids)
+                trained_parts = 0
             totals.append(total)
             total_tokens += total
             trained_tokens += trained
@@ -313,19 +326,34 @@ class Profiler:
                 if any(code == "same_pair" for code, _ in example.warnings):
                     self.identical_pairs += 1
             context, output = example.context, example.output
-            whole_key = digest(f"{context}\x1e{example.request}\x1e{output}\x1e{rejected}")
-            output_key, short_output, label_key, label_name = self._output_facts(output)
+            # _digest, inline
+            whole_key = from_bytes(
+                blake2b(
+                    f"{context}\x1e{asked}\x1e{output}\x1e{rejected}".encode(
+                        "utf-8", "surrogatepass"
+                    ),
+                    digest_size=8,
+                ).digest(),
+                "little",
+            )
+            facts = output_cache.get(output)
+            if facts is None:
+                facts = self._output_facts(output)
+            output_key, short_output, label_key, label_name = facts
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(digest(normal(f"{context}\x1e{example.request}")))
+            input_keys.append(
+                from_bytes(
+                    blake2b(
+                        normal(f"{context}\x1e{asked}").encode("utf-8", "surrogatepass"),
+                        digest_size=8,
+                    ).digest(),
+                    "little",
+                )
+            )
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
-            label_like = (
-                short_output
-                and bool(example.request)
-                and rejected is None
-                and sum(1 for part in parts if part[2]) <= 1
-            )
+            label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
             label_like_flags.append(label_like)
             if not label_like:
                 self.long_outputs += 1
@@ -382,21 +410,6 @@ class Profiler:
                     self.output_cache.clear()
                 self.output_cache[output] = facts
         return facts
-
-    def _count(self, example: Example, ids: list[int], request: list[int]) -> tuple[int, int]:
-        """(total tokens, trained tokens), with the chat overhead (the cookbook's 3 tokens per
-        message, 1 for its role, 3 priming the reply)."""
-        if not example.parts:
-            return len(ids), len(ids)
-        total = trained = 0
-        asked = example.request
-        for text, overhead, is_trained in example.parts:
-            # The request's tokens are known already: counted, not encoded again.
-            count = (len(request) if text is asked else self._text_tokens(text)) + overhead
-            total += count
-            if is_trained:
-                trained += count
-        return total, trained
 
     def _text_tokens(self, text: str) -> int:
         if not text:
