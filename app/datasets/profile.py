@@ -283,6 +283,7 @@ class Profiler:
         describe = scripts.describe
         blake2b, from_bytes, normal = hashlib.blake2b, int.from_bytes, _normal
         text_tokens, output_cache = self._text_tokens, self.output_cache
+        short_cache = self.short_cache
         context_limit = self.context_limit
         totals: list[int] = []
         edges: list[tuple[int, int, int]] = []
@@ -305,7 +306,11 @@ class Profiler:
             if parts:
                 total = trained = trained_parts = 0
                 for text, overhead, is_trained in parts:
-                    count = (len(request) if text is asked else text_tokens(text)) + overhead
+                    if text is asked:
+                        count = len(request) + overhead
+                    else:
+                        count = short_cache.get(text)
+                        count = (text_tokens(text) if count is None else count) + overhead
                     total += count
                     if is_trained:
                         trained += count

@@ -39,6 +39,9 @@ _ONLY_SPACE_LEFT = {c: None for c in range(128) if not chr(c).isspace()}
 _ONLY_SYMBOLS_LEFT = {
     c: None for c in range(128) if chr(c).isalnum() or chr(c).isspace() or c == 95
 }
+# The same for bytes.translate(None, delete): the ASCII whitespace, or it with the word characters.
+_SPACE_BYTES = bytes(c for c in range(128) if chr(c).isspace())
+_WORD_OR_SPACE_BYTES = bytes(_ONLY_SYMBOLS_LEFT)
 
 
 def _script(char: str) -> int:
@@ -87,6 +90,7 @@ def describe(text: str) -> tuple[int, int]:
         return script, 1
     if len(head) < 10:
         return script, 0  # fewer than 10 visible characters
-    visible = len(head) - len(head.translate(_ONLY_SPACE_LEFT))
-    symbols = len(head.translate(_ONLY_SYMBOLS_LEFT))
+    ascii_bytes = head.encode("ascii")
+    visible = len(ascii_bytes.translate(None, _SPACE_BYTES))
+    symbols = len(ascii_bytes.translate(None, _WORD_OR_SPACE_BYTES))
     return script, 1 if visible >= 10 and symbols > 0.5 * visible else 0
