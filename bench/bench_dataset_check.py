@@ -2,6 +2,7 @@
 chat files of 10,000 and 100,000 examples (about 1 KB each).
 
 Run: .venv/bin/python bench/bench_dataset_check.py   (or `make bench-dataset`)
+     .venv/bin/python bench/bench_dataset_check.py --tiny   (check() in process, see `tiny`)
 A uvicorn server runs in a subprocess with APP_MAX_UPLOAD_BYTES raised to 256 MB (the default
 20 MB would refuse the 100,000-example file with 413); each file is uploaded three times to
 POST /api/v1/datasets/check and timed from the first byte sent to the last received. Memory is
@@ -134,7 +135,48 @@ def measure(server: Server, path: Path, runs: int) -> dict:
     }
 
 
+def tiny(runs: int = 3) -> int:
+    """check() in this process on the memory tests' two 20 MB files of the tiniest rows (about
+    1,000,000 CSV rows, 550,000 JSONL ones): the per-example cost, without HTTP. Median of
+    `runs` runs each, the two files alternating; CPU time beside wall time, since CPU time
+    is what other processes on a shared machine disturb least."""
+    from app.datasets.profile import check
+    from tests.datasets.test_datasets_memory import tiny_csv, tiny_jsonl
+
+    times: dict[str, list[float]] = {"csv": [], "jsonl": []}
+    cpu: dict[str, list[float]] = {"csv": [], "jsonl": []}
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {"csv": Path(folder) / "tiny.csv", "jsonl": Path(folder) / "tiny.jsonl"}
+        tiny_csv(paths["csv"])
+        tiny_jsonl(paths["jsonl"])
+        check([b"input,output\na,b\n"])  # the tokenizer's first load
+        for _ in range(runs):
+            for kind, path in paths.items():
+                data = path.read_bytes()
+                started, used = time.perf_counter(), time.process_time()
+                profile = check(
+                    (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)),
+                    max_examples=2_000_000,
+                )
+                times[kind].append(time.perf_counter() - started)
+                cpu[kind].append(time.process_time() - used)
+                print(
+                    f"tiny {kind}: {profile['valid']:,} examples in {times[kind][-1]:.2f} s "
+                    f"({cpu[kind][-1]:.2f} s of CPU)",
+                    flush=True,
+                )
+    for kind, values in times.items():
+        print(
+            f"tiny {kind}: median {statistics.median(values):.2f} s "
+            f"{[round(t, 2) for t in values]}, CPU {statistics.median(cpu[kind]):.2f} s "
+            f"{[round(t, 2) for t in cpu[kind]]}"
+        )
+    return 0
+
+
 def main() -> int:
+    if "--tiny" in sys.argv:
+        return tiny()
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.2f}"

@@ -20,7 +20,6 @@ import hashlib
 import heapq
 import math
 import random
-import re
 import zlib
 from array import array
 from collections import Counter
@@ -41,6 +40,9 @@ DEFAULT_CONTEXT_LIMIT = 4096
 DEFAULT_MAX_EXAMPLES = 1_000_000
 SAMPLE_SIZE = 8000  # distinct examples for near-duplicates, templates and label conflicts
 CONTEXT_CACHE = 64  # distinct system prompts whose token counts are kept
+SHORT_CACHE = 4096  # distinct texts under 64 characters (labels, short turns) likewise
+OUTPUT_CACHE = 4096  # distinct outputs up to CACHED_CHARS whose digests and label keys are kept
+CACHED_CHARS = 256
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
 # Labels: outputs that are short and repeated, compared case- and space-insensitively.
 MAX_LABEL_CLASSES = 1000
@@ -79,12 +81,11 @@ def _digest(text: str) -> int:
     )
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _normal(text: str) -> str:
-    """Case and spacing ignored: how labels and repeated inputs are compared."""
-    return _SPACES.sub(" ", text).strip().casefold()
+    """Case and spacing ignored: how labels and repeated inputs are compared. (str.split's
+    whitespace is exactly re's \\s for str patterns, so this is re.sub(r"\\s+", " ", text).strip(),
+    several times faster.)"""
+    return " ".join(text.split()).casefold()
 
 
 def _percentile_of_counts(counts: Counter[int], q: float) -> int:
@@ -146,6 +147,8 @@ class Profiler:
         self.trained_tokens = 0
         self.edge_counts: Counter[tuple[int, int, int]] = Counter()  # (input tokens, script, odd)
         self.context_cache: dict[str, int] = {}
+        self.short_cache: dict[str, int] = {}
+        self.output_cache: dict[str, tuple[int, bool, str, str]] = {}
         self.over_context_lines: list[int] = []
         self.over_context = 0
         self.missing_system = 0
@@ -272,70 +275,158 @@ class Profiler:
         if len(self.warnings) < MAX_ERRORS:
             self.warnings.append(LineError(line, code, detail))
 
-    def _tokens_of(self, texts: list[str]) -> list[list[int]]:
-        encode = self.encoding.encode_ordinary
-        return [encode(text) for text in texts]
-
     def _add(self, batch: list[Example]) -> None:
-        wholes = [example.whole for example in batch]
-        requests = [example.request for example in batch]
-        whole_ids = self._tokens_of(wholes)
-        request_ids = self._tokens_of(requests)
+        encode = self.encoding.encode_ordinary
+        whole_ids = [encode(example.whole) for example in batch]
+        request_ids = [encode(example.request) for example in batch]
         shingles = similarity.ShingleBatch(whole_ids)
-        for index, (example, ids, request) in enumerate(
-            zip(batch, whole_ids, request_ids, strict=True)
-        ):
-            self.valid += 1
+        describe = scripts.describe
+        blake2b, from_bytes, normal = hashlib.blake2b, int.from_bytes, _normal
+        text_tokens, output_cache = self._text_tokens, self.output_cache
+        short_cache = self.short_cache
+        context_limit = self.context_limit
+        totals: list[int] = []
+        edges: list[tuple[int, int, int]] = []
+        lines, whole_keys, input_keys, output_keys = [], [], [], []
+        label_like_flags = bytearray()
+        total_tokens = trained_tokens = 0
+        in_sample, sample, sample_size = self.in_sample, self.sample, self.sample_size
+        diversity, randrange, keys = self.diversity, self.random.randrange, shingles.keys
+        for index, example in enumerate(batch):
+            ids, request = whole_ids[index], request_ids[index]
+            line = example.line
             for code, detail in example.warnings:
-                self._warn(example.line, code, detail)
-            if not example.has_system and example.parts and example.parts[-1][1] == 3:
+                self._warn(line, code, detail)
+            parts = example.parts
+            if not example.has_system and parts and parts[-1][1] == 3:
                 self.missing_system += 1
-            total, trained = self._count(example, ids, request)
-            self.token_counts[total] += 1
-            self.total_tokens += total
-            self.trained_tokens += trained
-            if total > self.context_limit:
+            # Tokens: total and trained, with the chat overhead (the cookbook's 3 tokens per
+            # message, 1 for its role, 3 priming the reply); the request's are known already.
+            asked = example.request
+            if parts:
+                total = trained = trained_parts = 0
+                for text, overhead, is_trained in parts:
+                    if text is asked:
+                        count = len(request) + overhead
+                    else:
+                        count = short_cache.get(text)
+                        count = (text_tokens(text) if count is None else count) + overhead
+                    total += count
+                    if is_trained:
+                        trained += count
+                        trained_parts += 1
+            else:
+                total = trained = len(ids)
+                trained_parts = 0
+            totals.append(total)
+            total_tokens += total
+            trained_tokens += trained
+            if total > context_limit:
                 self.over_context += 1
                 if len(self.over_context_lines) < MAX_ERRORS:
-                    self.over_context_lines.append(example.line)
-            if example.rejected is not None:
+                    self.over_context_lines.append(line)
+            rejected = example.rejected
+            if rejected is not None:
                 self.pairs_total += 1
                 if any(code == "same_pair" for code, _ in example.warnings):
                     self.identical_pairs += 1
-            whole_key = _digest(
-                f"{example.context}\x1e{example.request}\x1e{example.output}\x1e{example.rejected}"
+            context, output = example.context, example.output
+            # _digest, inline
+            whole_key = from_bytes(
+                blake2b(
+                    f"{context}\x1e{asked}\x1e{output}\x1e{rejected}".encode(
+                        "utf-8", "surrogatepass"
+                    ),
+                    digest_size=8,
+                ).digest(),
+                "little",
             )
-            output_key = _digest(_normal(example.output))
-            input_text = f"{example.context}\x1e{example.request}"
-            self.lines.append(example.line)
-            self.whole_keys.append(whole_key)
-            self.input_keys.append(_digest(_normal(input_text)))
-            self.output_keys.append(output_key)
-            label_like = example.labelled and len(example.output.strip()) <= MAX_LABEL_CHARS
-            self.label_like.append(label_like)
-            self._describe(example, len(request))
-            self._sample(example, whole_key, shingles, index, ids, request, label_like)
+            facts = output_cache.get(output)
+            if facts is None:
+                facts = self._output_facts(output)
+            output_key, short_output, label_key, label_name = facts
+            lines.append(line)
+            whole_keys.append(whole_key)
+            input_keys.append(
+                from_bytes(
+                    blake2b(
+                        normal(f"{context}\x1e{asked}").encode("utf-8", "surrogatepass"),
+                        digest_size=8,
+                    ).digest(),
+                    "little",
+                )
+            )
+            output_keys.append(output_key)
+            # The example's labelled (one input, one trained output, no rejected one).
+            label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
+            label_like_flags.append(label_like)
+            if not label_like:
+                self.long_outputs += 1
+            elif self.label_counts is not None:
+                self.label_counts[label_key] += 1
+                self.label_names.setdefault(label_key, label_name)
+                if len(self.label_counts) > MAX_LABEL_CLASSES:
+                    self.label_counts = None  # too many distinct outputs to be labels
+                    self.label_names = {}
+            script, odd = describe(example.request or output)
+            edges.append((len(request), script, odd))
+            if whole_key in in_sample:
+                continue  # an exact duplicate of a sampled example: counted exactly elsewhere
+            self.distinct_seen += 1
+            # Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures.
+            if len(diversity) < SAMPLE_EXAMPLES:
+                diversity.append((example.whole[:SAMPLE_CHARS], ids[:512]))
+            else:
+                slot = randrange(self.distinct_seen)
+                if slot < SAMPLE_EXAMPLES:
+                    diversity[slot] = (example.whole[:SAMPLE_CHARS], ids[:512])
+            key = keys[index]
+            if len(sample) < sample_size or (key, line) < (sample[0].key, sample[0].line):
+                self._keep(example, whole_key, key, shingles, index, request, label_like, label_key)
+        self.valid += len(batch)
+        self.token_counts.update(totals)
+        self.total_tokens += total_tokens
+        self.trained_tokens += trained_tokens
+        self.edge_counts.update(edges)
+        self.lines.extend(lines)
+        self.whole_keys.extend(whole_keys)
+        self.input_keys.extend(input_keys)
+        self.output_keys.extend(output_keys)
+        self.label_like += label_like_flags
         if self.progress is not None:
             self.progress(self.examples)
 
-    def _count(self, example: Example, ids: list[int], request: list[int]) -> tuple[int, int]:
-        """(total tokens, trained tokens), with the chat overhead (the cookbook's 3 tokens per
-        message, 1 for its role, 3 priming the reply)."""
-        if not example.parts:
-            return len(ids), len(ids)
-        total = trained = 0
-        for text, overhead, is_trained in example.parts:
-            count = self._text_tokens(text) + overhead
-            total += count
-            if is_trained:
-                trained += count
-        return total, trained
+    def _output_facts(self, output: str) -> tuple[int, bool, str, str]:
+        """(digest of the output, case and spacing ignored; whether it is short enough to be a
+        label; its label key; its label as shown), kept for up to OUTPUT_CACHE short outputs,
+        since labels repeat."""
+        facts = self.output_cache.get(output)
+        if facts is None:
+            stripped = output.strip()
+            key = _normal(stripped)  # the same as _normal(output): it strips itself
+            facts = (
+                _digest(key),
+                len(stripped) <= MAX_LABEL_CHARS,
+                key,
+                " ".join(stripped.split()),
+            )
+            if len(output) <= CACHED_CHARS:
+                if len(self.output_cache) >= OUTPUT_CACHE:
+                    self.output_cache.clear()
+                self.output_cache[output] = facts
+        return facts
 
     def _text_tokens(self, text: str) -> int:
         if not text:
             return 0
         if len(text) < 64:
-            return len(self.encoding.encode_ordinary(text))
+            cached = self.short_cache.get(text)
+            if cached is None:
+                cached = len(self.encoding.encode_ordinary(text))
+                if len(self.short_cache) >= SHORT_CACHE:
+                    self.short_cache.clear()
+                self.short_cache[text] = cached
+            return cached
         cached = self.context_cache.get(text)
         if cached is None:
             cached = len(self.encoding.encode_ordinary(text))
@@ -344,71 +435,43 @@ class Profiler:
             self.context_cache[text] = cached
         return cached
 
-    def _describe(self, example: Example, request_tokens: int) -> None:
-        """Facts about one valid example that need its text: labels, script, edge cases."""
-        output = example.output.strip()
-        if len(output) > MAX_LABEL_CHARS or not example.labelled:
-            self.long_outputs += 1
-        elif self.label_counts is not None:
-            key = _normal(output)
-            self.label_counts[key] += 1
-            self.label_names.setdefault(key, " ".join(output.split()))
-            if len(self.label_counts) > MAX_LABEL_CLASSES:
-                self.label_counts = None  # too many distinct outputs to be labels
-                self.label_names = {}
-        script = scripts.dominant(example.request or example.output)
-        odd = scripts.looks_malformed(example.request or example.output)
-        self.edge_counts[(request_tokens, script, odd)] += 1
-
-    def _sample(
+    def _keep(
         self,
         example: Example,
         whole_key: int,
+        key: int,
         batch: similarity.ShingleBatch,
         index: int,
-        ids: list[int],
         request: list[int],
         label_like: bool,
+        label_key: str,
     ) -> None:
-        if whole_key in self.in_sample:
-            return  # an exact duplicate of a sampled example: counted exactly elsewhere
-        self.distinct_seen += 1
-        self._diversity(example, ids)
-        key = batch.keys[index]
-        full = len(self.sample) >= self.sample_size
-        if full and (key, example.line) >= (self.sample[0].key, self.sample[0].line):
-            return
-        prompt = self.encoding.encode_ordinary(example.prompt[:20_000])
-        input_sets = similarity.shingle_sets([prompt[:4000]])
+        """Into the sample (a heap: the largest key on top, evicted when full) goes a distinct
+        example whose key is below the largest kept."""
+        text = example.prompt
+        if len(text) <= 20_000 and text == example.request:
+            prompt = request  # its tokens are known already
+        else:
+            prompt = self.encoding.encode_ordinary(text[:20_000])
         skeleton = prompt[:TEMPLATE_HEAD] + prompt[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
         item = _Item(
             key,
             example.line,
             batch.shingles(index),
-            input_sets[0],
+            similarity.shingle_set(prompt[:4000]),
             np.asarray(skeleton, dtype=np.uint32),
             _snippet(example.request) + " → " + _snippet(example.output)
             if example.request
             else _snippet(example.output, SNIPPET),
             whole_key,
-            _normal(example.output)[: MAX_LABEL_CHARS * 2] if label_like else None,
+            label_key[: MAX_LABEL_CHARS * 2] if label_like else None,
         )
-        if full:
+        if len(self.sample) >= self.sample_size:
             evicted = heapq.heapreplace(self.sample, item)
             self.in_sample.discard(evicted.output)
         else:
             heapq.heappush(self.sample, item)
         self.in_sample.add(whole_key)
-
-    def _diversity(self, example: Example, ids: list[int]) -> None:
-        """Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures."""
-        item = (example.whole[:SAMPLE_CHARS], ids[:512])
-        if len(self.diversity) < SAMPLE_EXAMPLES:
-            self.diversity.append(item)
-        else:
-            slot = self.random.randrange(self.distinct_seen)
-            if slot < SAMPLE_EXAMPLES:
-                self.diversity[slot] = item
 
     # --- the profile -------------------------------------------------------------------------
 

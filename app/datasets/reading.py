@@ -130,6 +130,7 @@ def split_lines(chunks: Iterable[bytes], reading: Reading) -> Iterator[tuple[int
     for chunk in chunks:
         reading.bytes_read += len(chunk)
         start = 0
+        sliced = type(chunk) is bytes
         while True:
             end = chunk.find(b"\n", start)
             if end < 0:
@@ -142,6 +143,8 @@ def split_lines(chunks: Iterable[bytes], reading: Reading) -> Iterator[tuple[int
             if skipping:
                 yield number, None
                 skipping = False
+            elif not buffer and sliced:  # the whole line is in this chunk, a bytes
+                yield number, chunk[start:end] if end - start <= MAX_LINE_BYTES else None
             else:
                 buffer += chunk[start:end]
                 yield number, bytes(buffer) if len(buffer) <= MAX_LINE_BYTES else None
@@ -272,13 +275,18 @@ def _no_constant(name: str) -> None:
     raise ValueError(name)
 
 
+# json.loads(text, parse_constant=_no_constant) builds this decoder for every call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         return LineError(number, "encoding", f"byte {error.start + 1}")
     try:
-        record = json.loads(text, parse_constant=_no_constant)
+        # A byte order mark json.loads would refuse by name fails here as "Expecting value".
+        record = _DECODER.decode(text)
     except ValueError as error:
         if str(error) in ("NaN", "Infinity", "-Infinity"):
             return LineError(number, "nan_literal", str(error))
@@ -299,8 +307,9 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
         return LineError(number, "mixed_format", shape)
     result = _READERS[shape](number, record)
     if isinstance(result, Example):
-        unknown = sorted(str(key) for key in record.keys() - RECORD_KEYS[shape])
-        if unknown:
+        extra = record.keys() - RECORD_KEYS[shape]
+        if extra:
+            unknown = sorted(str(key) for key in extra)
             result.warnings += (("unknown_key", ", ".join(unknown)[:80]),)
     return result
 
@@ -645,7 +654,7 @@ def _read_csv(
             return
         # A record's last physical line: the same as its first unless a quoted cell spans lines.
         number = current[0]
-        if not row or not any(cell.strip() for cell in row):
+        if not row or not any(map(str.strip, row)):
             reading.blank_lines += 1 if row else 0
             continue
         if number > start and _swallowed_rows(row, delimiter, columns):

@@ -39,6 +39,9 @@ _ONLY_SPACE_LEFT = {c: None for c in range(128) if not chr(c).isspace()}
 _ONLY_SYMBOLS_LEFT = {
     c: None for c in range(128) if chr(c).isalnum() or chr(c).isspace() or c == 95
 }
+# The same for bytes.translate(None, delete): the ASCII whitespace, or it with the word characters.
+_SPACE_BYTES = bytes(c for c in range(128) if chr(c).isspace())
+_WORD_OR_SPACE_BYTES = bytes(_ONLY_SYMBOLS_LEFT)
 
 
 def _script(char: str) -> int:
@@ -75,3 +78,19 @@ def looks_malformed(text: str) -> int:
         rest = _SPACE.sub("", head)
         visible, symbols = len(rest), len(_WORD.sub("", rest))
     return 1 if visible >= 10 and symbols > 0.5 * visible else 0
+
+
+def describe(text: str) -> tuple[int, int]:
+    """(dominant(text), looks_malformed(text)), looking at the text's head once."""
+    head = text[:LOOK_AT]
+    if not head.isascii():
+        return dominant(head), looks_malformed(head)
+    script = LATIN if _ASCII_LETTER.search(head) else NONE
+    if not head.strip() or _CONTROL.search(head):
+        return script, 1
+    if len(head) < 10:
+        return script, 0  # fewer than 10 visible characters
+    ascii_bytes = head.encode("ascii")
+    visible = len(ascii_bytes.translate(None, _SPACE_BYTES))
+    symbols = len(ascii_bytes.translate(None, _WORD_OR_SPACE_BYTES))
+    return script, 1 if visible >= 10 and symbols > 0.5 * visible else 0

@@ -22,6 +22,8 @@ are whole, so a pair below THRESHOLD is never reported. A pair is a near-duplica
 similarity of 0.8, the threshold Lee et al. (ACL 2022) used to deduplicate training data.
 """
 
+import itertools
+
 import numpy as np
 
 NUM_PERM = 126
@@ -72,25 +74,34 @@ class ShingleBatch:
     computed for all at once, its sorted set only on demand (for the texts the sample keeps)."""
 
     def __init__(self, token_lists: list[list[int]]) -> None:
-        long_at = [i for i, ids in enumerate(token_lists) if len(ids) >= SHORT_TOKENS]
-        counts = np.zeros(len(token_lists), dtype=np.int64)
-        pieces: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(token_lists)
-        if long_at:
-            ids = np.fromiter(
-                (t for i in long_at for t in token_lists[i]),
-                dtype=np.uint32,
-                count=sum(len(token_lists[i]) for i in long_at),
+        lengths = [len(ids) for ids in token_lists]
+        counts = np.array(lengths, dtype=np.int64)
+        ids = np.fromiter(
+            itertools.chain.from_iterable(token_lists), dtype=np.uint32, count=int(counts.sum())
+        )
+        long = counts >= SHORT_TOKENS
+        if not long.any():  # every text a set of its tokens
+            values = ids ^ np.uint32(0xA5A5A5A5)
+        else:
+            ends = np.cumsum(counts)
+            starts = ends - counts
+            long_at = np.flatnonzero(long).tolist()
+            long_ids = (
+                ids if long.all() else np.concatenate([ids[starts[i] : ends[i]] for i in long_at])
             )
-            hashes, long_counts = shingle_hashes(ids, [len(token_lists[i]) for i in long_at])
-            split = np.split(hashes, np.cumsum(long_counts)[:-1])
-            for i, part in zip(long_at, split, strict=True):
-                pieces[i] = part
-        for i, ids_list in enumerate(token_lists):
-            if len(ids_list) < SHORT_TOKENS:
-                pieces[i] = np.asarray(ids_list, dtype=np.uint32) ^ np.uint32(0xA5A5A5A5)
-        for i, piece in enumerate(pieces):
-            counts[i] = len(piece)
-        values = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint32)
+            hashes, long_counts = shingle_hashes(long_ids, [lengths[i] for i in long_at])
+            if long.all():
+                values = hashes
+            else:
+                pieces: list[np.ndarray] = []
+                split = iter(np.split(hashes, np.cumsum(long_counts)[:-1]))
+                for i, length in enumerate(lengths):
+                    if length >= SHORT_TOKENS:
+                        pieces.append(next(split))
+                    else:
+                        pieces.append(ids[starts[i] : ends[i]] ^ np.uint32(0xA5A5A5A5))
+                values = np.concatenate(pieces)
+            counts[long] = long_counts
         self.mixed = fmix32(values)
         self.ends = np.cumsum(counts)
         self.starts = self.ends - counts
@@ -108,6 +119,16 @@ class ShingleBatch:
 def shingle_sets(token_lists: list[list[int]]) -> list[np.ndarray]:
     batch = ShingleBatch(token_lists)
     return [batch.shingles(i) for i in range(len(token_lists))]
+
+
+def shingle_set(token_ids: list[int]) -> np.ndarray:
+    """One text's shingle set: shingle_sets([token_ids])[0], without a batch's bookkeeping."""
+    ids = np.asarray(token_ids, dtype=np.uint32)
+    if len(ids) >= SHORT_TOKENS:
+        values = shingle_hashes(ids, [len(ids)])[0]
+    else:
+        values = ids ^ np.uint32(0xA5A5A5A5)
+    return np.unique(fmix32(values))[:MAX_SHINGLES]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

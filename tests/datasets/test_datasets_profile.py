@@ -289,3 +289,26 @@ def test_every_profile_fits_its_documented_schema(build):
         {k: e[k] for k in ("line", "code", "detail", "snippet")} for e in validated.pop("errors")
     ] == profile.pop("errors")
     assert validated == {**profile, "file_name": "train.jsonl"}
+
+
+def test_the_fast_paths_of_the_check_agree_with_the_plain_definitions():
+    """The check's per-example shortcuts give what the plain definitions give: spacing ignored
+    by str.split (whose whitespace must be re's \\s for str patterns), and script and
+    malformedness of an ASCII text looked at once (scripts.describe)."""
+    import re
+    import sys as system
+
+    from app.datasets import scripts
+    from app.datasets.profile import _normal
+
+    everything = "".join(map(chr, range(system.maxunicode + 1)))
+    assert re.findall(r"\s", everything) == [c for c in everything if c.isspace()]
+    for text in ("  A\x1e b\u3000\u00a0C \n", "\x1e", "", "Ünïcode  SPACES\t"):
+        assert _normal(text) == re.sub(r"\s+", " ", text).strip().casefold()
+    ascii_texts = [chr(c) * n for c in range(128) for n in (1, 12)]
+    ascii_texts += [
+        f"{'abcdefghij' * k}{chr(c)}{'!?' * n}" for c in range(128) for k in (0, 1) for n in (3, 9)
+    ]
+    ascii_texts += ["", "   ", "question 00000042", '{"a": [1, 2]}', "x" * 400 + "!" * 400]
+    for text in [*ascii_texts, "中文的句子", "caf\u00e9 \ufffd", "\u0661\u0662 !!!!!!!!!!"]:
+        assert scripts.describe(text) == (scripts.dominant(text), scripts.looks_malformed(text))
