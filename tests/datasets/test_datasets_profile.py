@@ -312,3 +312,35 @@ def test_the_fast_paths_of_the_check_agree_with_the_plain_definitions():
     ascii_texts += ["", "   ", "question 00000042", '{"a": [1, 2]}', "x" * 400 + "!" * 400]
     for text in [*ascii_texts, "中文的句子", "caf\u00e9 \ufffd", "\u0661\u0662 !!!!!!!!!!"]:
         assert scripts.describe(text) == (scripts.dominant(text), scripts.looks_malformed(text))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        files.labels_95_5(400),
+        files.mixed_languages(english=150, chinese=50),
+        files.clean_diverse(300),
+        files.jsonl(
+            [
+                {
+                    "messages": [
+                        {"role": "user", "content": f"q{i}"},
+                        {"role": "assistant", "content": f"a{i % 9}"},
+                    ]
+                }
+                for i in range(300)
+            ]
+        ),
+    ],
+    ids=["labels", "languages", "diverse", "chat"],
+)
+def test_the_checks_caches_when_full_change_no_result(data, monkeypatch):
+    """The bounded caches of token counts and output facts are cleared when full (a 20 MB file
+    of distinct short rows fills them many times over): with room for two entries each, so they
+    are cleared every few examples, the profile is the one with room for thousands."""
+    from app.datasets import profile as module
+
+    roomy = check(data)
+    for name in ("SHORT_CACHE", "OUTPUT_CACHE", "CONTEXT_CACHE"):
+        monkeypatch.setattr(module, name, 2)
+    assert check(data) == roomy
