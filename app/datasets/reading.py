@@ -89,12 +89,6 @@ class Example:
     user_side: str = ""  # every user turn: what templates and label conflicts are measured on
 
     @property
-    def labelled(self) -> bool:
-        """One input, one trained output, no rejected one: the output may be a label."""
-        trained = sum(1 for _, _, is_trained in self.parts if is_trained)
-        return bool(self.request) and self.rejected is None and trained <= 1
-
-    @property
     def prompt(self) -> str:
         return self.user_side or self.request or self.output
 
