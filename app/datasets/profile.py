@@ -281,7 +281,7 @@ class Profiler:
         request_ids = [encode(example.request) for example in batch]
         shingles = similarity.ShingleBatch(whole_ids)
         describe = scripts.describe
-        blake2b, from_bytes, normal = hashlib.blake2b, int.from_bytes, _normal
+        normal = _normal
         text_tokens, output_cache = self._text_tokens, self.output_cache
         short_cache = self.short_cache
         context_limit = self.context_limit
@@ -331,31 +331,14 @@ class Profiler:
                 if any(code == "same_pair" for code, _ in example.warnings):
                     self.identical_pairs += 1
             context, output = example.context, example.output
-            # _digest, inline
-            whole_key = from_bytes(
-                blake2b(
-                    f"{context}\x1e{asked}\x1e{output}\x1e{rejected}".encode(
-                        "utf-8", "surrogatepass"
-                    ),
-                    digest_size=8,
-                ).digest(),
-                "little",
-            )
+            whole_key = _digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
             facts = output_cache.get(output)
             if facts is None:
                 facts = self._output_facts(output)
             output_key, short_output, label_key, label_name = facts
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(
-                from_bytes(
-                    blake2b(
-                        normal(f"{context}\x1e{asked}").encode("utf-8", "surrogatepass"),
-                        digest_size=8,
-                    ).digest(),
-                    "little",
-                )
-            )
+            input_keys.append(_digest(normal(f"{context}\x1e{asked}")))
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
             label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
