@@ -18,8 +18,9 @@ from tests.unit.decision_cases import (
 
 MANY = settings(max_examples=examples(200), deadline=None)
 KIND_ORDER = {"unsure": 0, "actionable": 1, "situation": 2}
-# What a team can do something about: prompt more, measure, clean, diversify, add data.
-ACTIONABLE = {*BETTER, "baseline_accuracy"}
+# What a team can do something about: prompt more, measure (a baseline, on more cases), clean,
+# diversify, add data.
+ACTIONABLE = {*BETTER, "baseline_accuracy", "baseline_sample_size"}
 
 
 @settings(max_examples=examples(100), deadline=None)

@@ -147,7 +147,7 @@ def is_worse(question: str, before: object, after: object) -> bool:
     order = BETTER.get(question)
     if order is not None:
         return before in order and after in order and order.index(after) < order.index(before)
-    if question == "baseline_accuracy":
+    if question in {"baseline_accuracy", "baseline_sample_size"}:
         return before is not None and (after is None or after < before)  # type: ignore[operator]
     return False
 
