@@ -30,6 +30,13 @@ _FT_CASE: Mapping[str, Text] = {
         "too slow or too expensive at your volume. Aim to match it on your eval set at a fraction "
         "of the cost, trained on its outputs."
     ),
+    # The same case when the volume is low: speed or cost matter for another reason (real-time
+    # latency, cost pressure, a quick payback), so nothing is said of the volume.
+    "distill_low_volume": Text(
+        "Fine-tune a small model to take over this one task: the large model does the job, and a "
+        "small one trained on its outputs can match it on your eval set at a fraction of the cost "
+        "and latency."
+    ),
     "voice": Text(
         "Fine-tune on samples of the voice you want: its many small habits are hard to put into a "
         "prompt, and a fine-tune learns them from examples."
@@ -77,6 +84,12 @@ def _join(parts: list[Text]) -> Text:
 
 
 _MEANWHILE_PROMPT = Text("Until then, keep your best prompt and improve it from its failures.")
+# The same, when the model the prompt runs on can't ship at its speed or cost: no prompt is kept.
+_MEANWHILE_PROMPT_COST = Text(
+    "Until then, improve your best prompt from its failures and try it on a smaller or faster "
+    "model: the current one is too slow or too expensive to ship."
+)
+_MEANWHILE = (_MEANWHILE_PROMPT, _MEANWHILE_PROMPT_COST)
 
 
 def summary(
@@ -85,7 +98,7 @@ def summary(
     """The headline. `unsettled`: it follows "Measure first" (the baseline's interval contains
     the target), so it says what to do meanwhile."""
     text = _summary(rec, answers, path, unsettled)
-    if unsettled and text is not _MEANWHILE_PROMPT:
+    if unsettled and not any(text is meanwhile for meanwhile in _MEANWHILE):
         return Text("Meanwhile: {text}", text=text)
     return text
 
@@ -99,6 +112,8 @@ def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettle
             )
         if path == "decision" and answers["spec_clarity"] != "implicit":
             return _FT_CASE["decision_stated"]
+        if path == "distill" and answers["volume"] not in {"medium", "high"}:
+            return _FT_CASE["distill_low_volume"]
         return _FT_CASE[path or "pattern"]
     if rec is Rec.RFT:
         case = _RFT_CASE[path or "pattern"]
@@ -235,6 +250,8 @@ def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettle
             "check that each output renders before it is shown."
         )
     if answers["prompting_effort"] == "extensive" and unsettled:
+        if answers["cost_pressure"] == "blocking":
+            return _MEANWHILE_PROMPT_COST
         return _MEANWHILE_PROMPT
     if answers["prompting_effort"] == "extensive":
         return Text(

@@ -12,7 +12,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from app.decision import QUESTIONS, Verdict, evaluate
 from app.decision.conditions import ACCURACY_TARGETS
@@ -266,10 +266,88 @@ def false_claims(answers: Answers) -> list[tuple[str, str, str]]:
     ]
 
 
+# Two answer sets Hypothesis once drew, each a claim the summary made and the answers denied:
+# "keep your best prompt" while the model it runs on can't ship at its cost, and "at your volume"
+# at fewer than 1,000 requests a day (a real-time need made speed matter).
+MEASURE_FIRST_AT_A_BLOCKING_COST: Answers = {
+    **dict(zip(QUESTIONS, (None,) * len(QUESTIONS), strict=True)),
+    "task_type": "simple_generation",
+    "task_scope": "broad",
+    "spec_clarity": "implicit",
+    "verifiable_outputs": "unsure",
+    "accuracy_target": "high",
+    "prompting_effort": "extensive",
+    "baseline_accuracy": 87,
+    "baseline_sample_size": 15,
+    "strongest_model_tried": "no",
+    "failure_mode": "wrong_decisions",
+    "volume": "high",
+    "latency_need": "relaxed",
+    "cost_pressure": "blocking",
+    "hosting": "self_hosted_required",
+    "ml_capacity": "experienced",
+    "knowledge_source": "private_stable",
+    "needs_citations": "no",
+    "domain_language": "specialized",
+    "knowledge_volume": "unsure",
+    "knowledge_form": "database",
+    "example_count": "under_100",
+    "data_quality": "unsure",
+    "data_diversity": "unsure",
+    "edge_cases": "unsure",
+    "synthetic_data": "unsure",
+}
+DISTILL_AT_A_LOW_VOLUME: Answers = {
+    **MEASURE_FIRST_AT_A_BLOCKING_COST,
+    "task_type": "style",
+    "task_scope": "narrow",
+    "spec_clarity": "explicit",
+    "verifiable_outputs": "yes",
+    "accuracy_target": "critical",
+    "baseline_accuracy": None,
+    "baseline_sample_size": None,
+    "strongest_model_tried": "unsure",
+    "failure_mode": "none",
+    "volume": "low",
+    "latency_need": "realtime",
+    "hosting": "api_ok",
+    "knowledge_source": "general",
+    "knowledge_volume": "fits_in_prompt",
+    "knowledge_form": "unsure",
+    "data_quality": "clean",
+    "edge_cases": "yes",
+    "synthetic_data": "no",
+}
+
+
 @settings(max_examples=examples(500), deadline=None)
 @given(answer_sets())
+@example(MEASURE_FIRST_AT_A_BLOCKING_COST)
+@example(DISTILL_AT_A_LOW_VOLUME)
 def test_every_claim_a_verdict_makes_about_the_answers_holds(answers: Answers) -> None:
     assert false_claims(answers) == []
+
+
+def test_the_summary_says_what_is_true_of_the_speed_and_cost() -> None:
+    measure_first = evaluate(MEASURE_FIRST_AT_A_BLOCKING_COST)
+    distill = evaluate(DISTILL_AT_A_LOW_VOLUME)
+
+    assert measure_first.summary.en.endswith(
+        " so no training project yet; about 20 cases would settle it. Until then, improve your "
+        "best prompt from its failures and try it on a smaller or faster model: the current one is "
+        "too slow or too expensive to ship."
+    )
+    assert measure_first.summary.zh.endswith(
+        "在此之前，根据失败案例改进你最好的提示，并在更小或更快的模型上试用：当前模型太慢或太贵，无法上线。"
+    )
+    assert (distill.recommendation, distill.summary.en, distill.summary.zh) == (
+        "fine_tune",
+        "Fine-tune a small model to take over this one task: the large model does the job, and a "
+        "small one trained on its outputs can match it on your eval set at a fraction of the cost "
+        "and latency.",
+        "微调一个小模型来接手这一项任务：大模型能完成任务，而用大模型的输出训练的小模型可以在你的"
+        "评测集上达到它的水平，成本和延迟只是其一小部分。",
+    )
 
 
 def test_every_row_of_the_table_matches_a_text_the_engine_writes() -> None:
