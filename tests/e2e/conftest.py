@@ -21,6 +21,15 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server on a database nobody writes to: the home page and history with nothing
+    yet. Its users (the accessibility and HTML checks) only read it, so one per run (per xdist
+    worker) serves them all: each module started its own, 3-5 s a start."""
+    with live_server(tmp_path_factory.mktemp("empty")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = find_chromium()
     if path is None:

@@ -41,92 +41,126 @@ def line_height(page: Page) -> float:
     )
 
 
+VERDICTS = {"ft": CUSTOMER_SERVICE_BOT, "rag": PRODUCT_SPECS_QA, "data": NOISY_CLAIMS}
+
+
+def open_in(context: BrowserContext, live_url: str, lang: str) -> Page:
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    return context.new_page()
+
+
+def failures_of(checks: dict[str, Callable[[], None]]) -> list[str]:
+    """Run every check, each to its first failed assertion: all the failures, each named."""
+    failed = []
+    for name, check in checks.items():
+        try:
+            check()
+        except AssertionError as error:
+            failed.append(f"[{name}] {error}")
+    return failed
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
-@pytest.mark.parametrize(
-    "answers", [CUSTOMER_SERVICE_BOT, PRODUCT_SPECS_QA, NOISY_CLAIMS], ids=["ft", "rag", "data"]
-)
 def test_next_steps_start_within_the_target_on_the_teammate_view(
-    new_context: Callable[..., BrowserContext], viewport, lang, answers
+    new_context: Callable[..., BrowserContext], live_url: str, viewport, lang
 ) -> None:
-    def opened(context: BrowserContext) -> Page:
-        context.add_cookies(
-            [{"name": "lang", "value": lang, "url": context.request.fetch("/").url}]
+    """Each of the three verdicts (VERDICTS) in turn, in the same two browsers: the owner's and a
+    teammate's. (They were a test each, two new browsers each: 16 browsers more for the same
+    pages.)"""
+    # The owner made them (and holds their manage keys); a teammate opens the shared links.
+    owner_context, teammate_context = new_context(viewport=viewport), new_context(viewport=viewport)
+    tokens = {
+        name: create_finished(
+            owner_context.request, "Refund agent for the support bot", answers, "Support"
         )
-        page = context.new_page()
-        page.goto(f"/a/{token}")
-        return page
+        for name, answers in VERDICTS.items()
+    }
+    owner = open_in(owner_context, live_url, lang)
+    teammate = open_in(teammate_context, live_url, lang)
 
-    # The owner made it (and holds its manage key); a teammate opens the shared link.
-    owner_context = new_context(viewport=viewport)
-    token = create_finished(
-        owner_context.request, "Refund agent for the support bot", answers, "Support"
-    )
-    owner, teammate = opened(owner_context), opened(new_context(viewport=viewport))
-    expect(owner.locator(".manage-link")).to_have_count(1)
-    expect(teammate.locator(".manage-link")).to_have_count(0)
-    top = top_of(teammate, "#next-heading")
-    limit = SCREENS[viewport["width"]] * viewport["height"]
-    assert top <= limit, f"next steps start at {top:.0f} px, the target is {limit:.0f} px"
-    # The answer comes before everything else on the page: title, status, recommendation, why.
-    order = [
-        top_of(teammate, s) for s in ("#verdict-title", ".verdict-recommendation", "#next-heading")
-    ]
-    assert order == sorted(order)
-    assert top_of(teammate, "#reasons-heading") < top
-    assert top_of(teammate, "#change-heading") > top and top_of(teammate, "#ranking-heading") > top
-    # The owner's view adds at most one line above the fold: the manage link's, one row high.
-    added = top_of(owner, "#next-heading") - top
-    line = line_height(owner)
-    assert 0 < added <= 2 * line, f"the owner's view adds {added:.0f} px (a line is {line:.0f})"
-    row = owner.evaluate(
-        "(() => { const r = document.querySelector('.record-line');"
-        " return [r.getBoundingClientRect().height, parseFloat(getComputedStyle(r).lineHeight)"
-        " || 0]; })()"
-    )
-    assert row[0] < 2 * max(row[1], line), row
+    def check(token: str) -> None:
+        owner.goto(f"/a/{token}")
+        teammate.goto(f"/a/{token}")
+        expect(owner.locator(".manage-link")).to_have_count(1)
+        expect(teammate.locator(".manage-link")).to_have_count(0)
+        top = top_of(teammate, "#next-heading")
+        limit = SCREENS[viewport["width"]] * viewport["height"]
+        assert top <= limit, f"next steps start at {top:.0f} px, the target is {limit:.0f} px"
+        # The answer comes before everything else on the page: title, status, recommendation,
+        # why.
+        order = [
+            top_of(teammate, s)
+            for s in ("#verdict-title", ".verdict-recommendation", "#next-heading")
+        ]
+        assert order == sorted(order)
+        assert top_of(teammate, "#reasons-heading") < top
+        assert top_of(teammate, "#change-heading") > top
+        assert top_of(teammate, "#ranking-heading") > top
+        # The owner's view adds at most one line above the fold: the manage link's, one row high.
+        added = top_of(owner, "#next-heading") - top
+        line = line_height(owner)
+        assert 0 < added <= 2 * line, f"the owner's view adds {added:.0f} px (a line is {line:.0f})"
+        row = owner.evaluate(
+            "(() => { const r = document.querySelector('.record-line');"
+            " return [r.getBoundingClientRect().height, parseFloat(getComputedStyle(r).lineHeight)"
+            " || 0]; })()"
+        )
+        assert row[0] < 2 * max(row[1], line), row
+
+    failed = failures_of({name: lambda token=token: check(token) for name, token in tokens.items()})
+    assert not failed, "\n".join(failed)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("path", ["/", "/new", "/assessments", "/how-we-decide", "step"])
 def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
-    new_context: Callable[..., BrowserContext], lang, path
+    new_context: Callable[..., BrowserContext], live_url: str, lang
 ) -> None:
-    context = new_context(viewport=DESKTOP)
-    context.add_cookies([{"name": "lang", "value": lang, "url": context.request.fetch("/").url}])
-    page = context.new_page()
-    if path == "step":
-        page.goto("/new")
-        page.locator("#field-title").fill("Header check")
-        page.locator("main form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/task$"))
-    else:
-        page.goto(path)
-    # The one loaded page measured at 1280, then resized to a phone's width (the header's
-    # layout is CSS alone; no script reads the width): a second browser loaded it again.
-    for viewport in (DESKTOP, PHONE):
-        page.set_viewport_size(viewport)
-        height = page.evaluate(
-            "document.querySelector('.site-header').getBoundingClientRect().height"
-        )
-        tops = page.evaluate(
-            "[...document.querySelectorAll('.site-header nav > ul > li')]"
-            ".map(li => Math.round(li.getBoundingClientRect().top + li.offsetHeight / 2))"
-        )
-        # Every item on one line (their middles within a few pixels of each other).
-        assert max(tops) - min(tops) <= 6, tops
-        clipped = page.evaluate(
-            "(() => { const ul = document.querySelector('.site-header nav > ul:last-child');"
-            " const edge = ul.getBoundingClientRect().right;"
-            " return [...ul.querySelectorAll('a, button')]"
-            ".filter(e => e.getBoundingClientRect().right > edge + 1).map(e => e.textContent); })()"
-        )
-        if viewport is DESKTOP:  # nothing hidden in the scrolling strip at 1280
-            assert clipped == [], clipped
-        if viewport is PHONE:
-            assert height <= 64, height
+    """Each page (PATHS) loaded in turn in one browser at 1280, measured, then resized to a
+    phone's width (the header's layout is CSS alone; no script reads the width): a second
+    browser loaded it again, and each page was a test with its own browser."""
+    page = open_in(new_context(viewport=DESKTOP), live_url, lang)
+
+    def check(path: str) -> None:
+        page.set_viewport_size(DESKTOP)
+        if path == "step":
+            page.goto("/new")
+            page.locator("#field-title").fill("Header check")
+            page.locator("main form button[type=submit]").click()
+            expect(page).to_have_url(re.compile(r"/task$"))
         else:
-            assert height <= 80, height
+            page.goto(path)
+        assert page.viewport_size == DESKTOP
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            height = page.evaluate(
+                "document.querySelector('.site-header').getBoundingClientRect().height"
+            )
+            tops = page.evaluate(
+                "[...document.querySelectorAll('.site-header nav > ul > li')]"
+                ".map(li => Math.round(li.getBoundingClientRect().top + li.offsetHeight / 2))"
+            )
+            # Every item on one line (their middles within a few pixels of each other).
+            assert max(tops) - min(tops) <= 6, tops
+            clipped = page.evaluate(
+                "(() => { const ul = document.querySelector('.site-header nav > ul:last-child');"
+                " const edge = ul.getBoundingClientRect().right;"
+                " return [...ul.querySelectorAll('a, button')]"
+                ".filter(e => e.getBoundingClientRect().right > edge + 1)"
+                ".map(e => e.textContent); })()"
+            )
+            if viewport is DESKTOP:  # nothing hidden in the scrolling strip at 1280
+                assert clipped == [], clipped
+            if viewport is PHONE:
+                assert height <= 64, height
+            else:
+                assert height <= 80, height
+
+    failed = failures_of({path: lambda path=path: check(path) for path in PATHS})
+    assert not failed, "\n".join(failed)
+
+
+PATHS = ("/", "/new", "/assessments", "/how-we-decide", "step")
 
 
 class Clicks:
@@ -238,14 +272,22 @@ def bottom_of(page: Page, selector: str) -> float:
     )
 
 
+def fieldset_columns(page: Page) -> int:
+    """How many different left edges the step's visible questions start at."""
+    return page.evaluate(
+        "[...new Set([...document.querySelectorAll('#wizard-form > fieldset.question:not([hidden])')]"
+        ".map(f => Math.round(f.getBoundingClientRect().left)))].length"
+    )
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 def test_each_step_fits_one_screen_at_1280_and_one_column_at_375(
-    new_context: Callable[..., BrowserContext], lang, viewport
+    new_context: Callable[..., BrowserContext], live_url: str, lang
 ) -> None:
-    context = new_context(viewport=viewport)
-    context.add_cookies([{"name": "lang", "value": lang, "url": context.request.fetch("/").url}])
-    page = context.new_page()
+    """One walk through the wizard, each step measured at 1280 and at 375 px on the one loaded
+    page (the layout is CSS alone: no script reads the width), Next pressed at 375: a walk at
+    each width, which this was, loaded every step twice."""
+    page = open_in(new_context(viewport=DESKTOP), live_url, lang)
     page.goto("/new")
     page.locator("#field-title").fill("Refund agent for the support bot")
     page.locator("main form button[type=submit]").click()
@@ -256,76 +298,76 @@ def test_each_step_fits_one_screen_at_1280_and_one_column_at_375(
         # The cost step's optional numbers come folded too, as the step opens.
         expect(page.locator("#cost-numbers")).to_have_count(1 if step.key == "cost" else 0)
         expect(page.locator("#cost-numbers[open]")).to_have_count(0)
-        card = page.evaluate(
-            "(() => { const r = document.querySelector('.wizard-card').getBoundingClientRect();"
-            " return [r.height, r.bottom + window.scrollY]; })()"
-        )
-        # Nothing wider than the screen, on a phone too.
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= viewport["width"], (step.key, width)
-        if viewport is DESKTOP:
-            assert card[0] <= STEP_SCREEN, f"{step.key} ({lang}) is {card[0]:.0f} px tall"
-            # The whole step as it opens, header and progress bar included, ends on the first
-            # screen: Next is reached without scrolling, the usual answers in place.
-            bottom = bottom_of(page, NEXT_BUTTON)
-            assert bottom <= STEP_SCREEN, f"{step.key} ({lang}): Next ends at {bottom:.0f} px"
-            # Questions side by side: the step's fieldsets use both halves of the card.
-            lefts = page.evaluate(
-                "[...new Set([...document.querySelectorAll('#wizard-form > fieldset.question:not([hidden])')]"
-                ".map(f => Math.round(f.getBoundingClientRect().left)))].length"
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            card = page.evaluate(
+                "(() => { const r = document.querySelector('.wizard-card').getBoundingClientRect();"
+                " return [r.height, r.bottom + window.scrollY]; })()"
             )
-            assert lefts == 2, (step.key, lefts)
-        else:
-            # One column on a phone: every question starts at the same left edge.
-            lefts = page.evaluate(
-                "[...new Set([...document.querySelectorAll('#wizard-form > fieldset.question:not([hidden])')]"
-                ".map(f => Math.round(f.getBoundingClientRect().left)))].length"
-            )
-            assert lefts == 1, (step.key, lefts)
+            # Nothing wider than the screen, on a phone too.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (step.key, viewport["width"], width)
+            if viewport is DESKTOP:
+                assert card[0] <= STEP_SCREEN, f"{step.key} ({lang}) is {card[0]:.0f} px tall"
+                # The whole step as it opens, header and progress bar included, ends on the
+                # first screen: Next is reached without scrolling, the usual answers in place.
+                bottom = bottom_of(page, NEXT_BUTTON)
+                assert bottom <= STEP_SCREEN, f"{step.key} ({lang}): Next ends at {bottom:.0f} px"
+                # Questions side by side: the step's fieldsets use both halves of the card.
+                assert fieldset_columns(page) == 2, step.key
+            else:
+                # One column on a phone: every question starts at the same left edge.
+                assert fieldset_columns(page) == 1, step.key
+        page.set_viewport_size(DESKTOP)
         for q in step.questions:
             answer = CUSTOMER_SERVICE_BOT.get(q.key)
             if q.kind == "integer":
                 page.locator(f"#input-{q.key}").fill("" if answer is None else str(answer))
             else:
                 page.locator(f'input[name="{q.key}"][value="{answer}"]').check()
-        if viewport is DESKTOP:  # and still, once this team's answers are given
-            bottom = bottom_of(page, NEXT_BUTTON)
-            assert bottom <= STEP_SCREEN, (
-                f"{step.key} ({lang}), answered: Next ends at {bottom:.0f} px"
-            )
+        # And still, once this team's answers are given.
+        bottom = bottom_of(page, NEXT_BUTTON)
+        assert bottom <= STEP_SCREEN, f"{step.key} ({lang}), answered: Next ends at {bottom:.0f} px"
+        page.set_viewport_size(PHONE)
         page.locator(NEXT_BUTTON).click()
     expect(page).to_have_url(re.compile(r"/review$"))
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-@pytest.mark.parametrize("link", ["history", "calculator", "how"])
 def test_a_link_out_of_a_step_saves_it_first(
-    new_context: Callable[..., BrowserContext], javascript, link
+    new_context: Callable[..., BrowserContext], javascript
 ) -> None:
+    """Each link of the header (LEAVE), out of a new draft's step, in turn in one browser (they
+    were a test each, with a browser each)."""
     page = new_context(javascript=javascript).new_page()
-    page.goto("/new")
-    page.locator("#field-title").fill("Nothing lost")
-    page.locator("main form button[type=submit]").click()
-    token = token_of(page, "d")
-    page.wait_for_load_state("load")
-    page.locator('input[name="task_type"][value="classification"]').check()
-    page.locator(f'.site-header button[name="leave"][value="{link}"]').click()
-    expect(page).to_have_url(
-        re.compile(
-            {
-                "history": r"/assessments$",
-                # The calculator opens for this draft: its numbers, and a way back to it.
-                "calculator": r"/costs\?draft=[A-Za-z0-9_-]{43}$",
-                "how": r"/how-we-decide$",
-            }[link]
-        )
-    )
-    # The browser's Back, and coming back by the draft's link, both show the saved answer.
-    page.go_back()
-    expect(page).to_have_url(step_url(token, "task"))
-    expect(page.locator('input[name="task_type"][value="classification"]')).to_be_checked()
-    page.goto(f"/d/{token}")
-    expect(page.locator('input[name="task_type"][value="classification"]')).to_be_checked()
+
+    def check(link: str) -> None:
+        page.goto("/new")
+        page.locator("#field-title").fill("Nothing lost")
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/d/[A-Za-z0-9_-]{43}/task$"))
+        token = token_of(page, "d")
+        page.wait_for_load_state("load")
+        page.locator('input[name="task_type"][value="classification"]').check()
+        page.locator(f'.site-header button[name="leave"][value="{link}"]').click()
+        expect(page).to_have_url(re.compile(LEAVE[link]))
+        # The browser's Back, and coming back by the draft's link, both show the saved answer.
+        page.go_back()
+        expect(page).to_have_url(step_url(token, "task"))
+        expect(page.locator('input[name="task_type"][value="classification"]')).to_be_checked()
+        page.goto(f"/d/{token}")
+        expect(page.locator('input[name="task_type"][value="classification"]')).to_be_checked()
+
+    failed = failures_of({link: lambda link=link: check(link) for link in LEAVE})
+    assert not failed, "\n".join(failed)
+
+
+LEAVE = {
+    "history": r"/assessments$",
+    # The calculator opens for this draft: its numbers, and a way back to it.
+    "calculator": r"/costs\?draft=[A-Za-z0-9_-]{43}$",
+    "how": r"/how-we-decide$",
+}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])

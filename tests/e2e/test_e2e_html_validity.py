@@ -12,11 +12,11 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from live_server import ROOT, live_server
+from live_server import ROOT
 from playwright.sync_api import APIRequestContext, BrowserContext
 from wizard_flow import (
     CUSTOMER_SERVICE_BOT,
@@ -58,13 +58,6 @@ def vnu() -> list[str]:
     if not VNU_JAR.exists():
         pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `make assets`.", pytrace=False)
     return [java, "-Xss2m", "-jar", str(VNU_JAR)]
-
-
-@pytest.fixture(scope="module")
-def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server nobody writes to: the home page and history with nothing in them yet."""
-    with live_server(tmp_path_factory.mktemp("empty-html")) as url:
-        yield url
 
 
 def get(request: APIRequestContext, url: str, status: int = 200) -> str:
