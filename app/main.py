@@ -17,7 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import purge
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
-from app.web import errors, logs, observability
+from app.web import errors, logs, observability, url_paths
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache, ShortCache
 from app.web.cost_schemas import add_cost_schemas
@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(training.api_router)
     app.include_router(comment_pages.router)
     errors.install(app)
+    url_paths.install(app.router)
     app.openapi = partial(document_api, app, app.openapi)
     return app
 
