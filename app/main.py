@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -17,7 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import purge
 from app.db import Database
 from app.settings import ROOT, Settings, get_settings
-from app.web import errors, logs, observability
+from app.web import errors, logs, observability, url_paths
 from app.web.access import AccessMiddleware, Gate
 from app.web.cache import RenderCache, ShortCache
 from app.web.cost_schemas import add_cost_schemas
@@ -104,33 +104,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(observability.RequestIdMiddleware)
     logs.install()
     app.mount("/static", VersionedStaticFiles(directory=ROOT / "static"), name="static")
-    app.include_router(pages.health_router)  # first: load balancers call it most
-    app.include_router(assessments.verdict_router)  # then the shared verdict page
-    for module in (
-        pages,
-        access,
-        wizard,
-        assessments,
-        manage,
-        api,
-        costs,
-        datasets,
-        evals,
-        insights,
-        training,
-    ):
-        app.include_router(module.router)
-    app.include_router(verdict_tools.router)
-    app.include_router(costs.api_router)
-    app.include_router(datasets.api_router)
-    app.include_router(evals.api_router)
-    app.include_router(insights.api_router)
-    app.include_router(owners.router)
-    app.include_router(training.api_router)
-    app.include_router(comment_pages.router)
+    for router in ROUTERS:
+        add_routes(app, router)
     errors.install(app)
+    url_paths.install(app.router)
     app.openapi = partial(document_api, app, app.openapi)
     return app
+
+
+# In the order they are tried: the health check first (load balancers call it most), then the
+# shared verdict page.
+ROUTERS = (
+    pages.health_router,
+    assessments.verdict_router,
+    pages.router,
+    access.router,
+    wizard.router,
+    assessments.router,
+    manage.router,
+    api.router,
+    costs.router,
+    datasets.router,
+    evals.router,
+    insights.router,
+    training.router,
+    verdict_tools.router,
+    costs.api_router,
+    datasets.api_router,
+    evals.api_router,
+    insights.api_router,
+    owners.router,
+    training.api_router,
+    comment_pages.router,
+)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes, added to the app as they are. For a router included without a prefix,
+    tags, dependencies or responses of the include's own, that is what `app.include_router` does,
+    but FastAPI 0.16x's include_router analyses every route's parameters again for each app, at
+    its first request: ~30 ms of CPU an app (each test makes one), against routes analysed once,
+    when their module is imported. (So `app.dependency_overrides` would not reach them: nothing
+    here overrides a dependency.) The OpenAPI document is the same, and `app.routes` lists the
+    routes themselves rather than one opaque entry per router."""
+    assert not (router.on_startup or router.on_shutdown), "startup handlers need include_router"
+    app.router.routes.extend(router.routes)
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ checks them against app/training/data/config_keys.json, taken from the tools' ow
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -106,6 +107,15 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
 
 
 def axolotl_yaml(n: dict[str, Any]) -> str:
+    # The same numbers give the same text, and PyYAML takes about a millisecond to write it: a
+    # few hundred texts are kept, as every verdict page and API read of a plan writes one. Each
+    # value's type is part of the key: 2 and 2.0, or 1 and True, are equal but written apart.
+    return _axolotl_yaml(tuple((k, type(v), v) for k, v in sorted(n.items())))
+
+
+@lru_cache(maxsize=256)
+def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...]) -> str:
+    n = {k: v for k, _, v in key}
     comments = [f"# {HEADER}", "# Run: axolotl train axolotl.yaml (https://docs.axolotl.ai)"]
     if n["method"] == "reinforcement_fine_tuning":
         comments.append(
