@@ -148,6 +148,8 @@ class Profiler:
         self.edge_counts: Counter[tuple[int, int, int]] = Counter()  # (input tokens, script, odd)
         self.context_cache: dict[str, int] = {}
         self.short_cache: dict[str, int] = {}
+        self.short_ids: dict[str, list[int]] = {}  # outputs under 64 characters: their token ids
+        self.joiner = tokens.Joiner(self.encoding)
         self.output_cache: dict[str, tuple[int, bool, str, str]] = {}
         self.over_context_lines: list[int] = []
         self.over_context = 0
@@ -277,8 +279,8 @@ class Profiler:
 
     def _add(self, batch: list[Example]) -> None:
         encode = self.encoding.encode_ordinary
-        whole_ids = [encode(example.whole) for example in batch]
         request_ids = [encode(example.request) for example in batch]
+        whole_ids, output_ids = self._whole_ids(batch, request_ids)
         shingles = similarity.ShingleBatch(whole_ids)
         describe = scripts.describe
         normal = _normal
@@ -293,7 +295,7 @@ class Profiler:
         in_sample, sample, sample_size = self.in_sample, self.sample, self.sample_size
         diversity, randrange, keys = self.diversity, self.random.randrange, shingles.keys
         for index, example in enumerate(batch):
-            ids, request = whole_ids[index], request_ids[index]
+            ids, request, output_tokens = whole_ids[index], request_ids[index], output_ids[index]
             line = example.line
             for code, detail in example.warnings:
                 self._warn(line, code, detail)
@@ -305,9 +307,12 @@ class Profiler:
             asked = example.request
             if parts:
                 total = trained = trained_parts = 0
+                output = example.output
                 for text, overhead, is_trained in parts:
                     if text is asked:
                         count = len(request) + overhead
+                    elif text is output and output_tokens is not None:
+                        count = len(output_tokens) + overhead
                     else:
                         count = short_cache.get(text)
                         count = (text_tokens(text) if count is None else count) + overhead
@@ -378,6 +383,42 @@ class Profiler:
         self.label_like += label_like_flags
         if self.progress is not None:
             self.progress(self.examples)
+
+    def _whole_ids(
+        self, batch: list[Example], request_ids: list[list[int]]
+    ) -> tuple[list[list[int]], list[list[int] | None]]:
+        """The token ids of each example's whole text, and of its output where they were needed
+        for it: an example that is its request, a newline and its output (most are) is joined
+        from the request's ids and the output's (tokens.Joiner), the output's ids kept for
+        outputs under 64 characters, since those repeat; any other is encoded whole."""
+        encode, joined = self.encoding.encode_ordinary, self.joiner.joined
+        starts_a_piece, cache = tokens.starts_a_piece, self.short_ids
+        whole_ids: list[list[int]] = []
+        output_ids: list[list[int] | None] = []
+        for example, request in zip(batch, request_ids, strict=True):
+            whole, asked, output = example.whole, example.request, example.output
+            ids = output_tokens = None
+            at = len(asked)
+            if (
+                len(whole) == at + 1 + len(output)
+                and whole[at] == "\n"
+                and starts_a_piece(output)
+                and whole.startswith(asked)
+                and whole.endswith(output)
+            ):
+                if len(output) < 64:
+                    output_tokens = cache.get(output)
+                    if output_tokens is None:
+                        output_tokens = encode(output)
+                        if len(cache) >= SHORT_CACHE:
+                            cache.clear()
+                        cache[output] = output_tokens
+                else:
+                    output_tokens = encode(output)
+                ids = joined(asked, request, output_tokens)
+            whole_ids.append(encode(whole) if ids is None else ids)
+            output_ids.append(output_tokens)
+        return whole_ids, output_ids
 
     def _output_facts(self, output: str) -> tuple[int, bool, str, str]:
         """(digest of the output, case and spacing ignored; whether it is short enough to be a

@@ -314,6 +314,125 @@ def test_the_fast_paths_of_the_check_agree_with_the_plain_definitions():
         assert scripts.describe(text) == (scripts.dominant(text), scripts.looks_malformed(text))
 
 
+def test_a_text_joined_by_a_newline_is_encoded_as_its_parts_say():
+    """tokens.Joiner gives encode(a + "\\n" + b) from encode(a) and encode(b), or None: on every
+    ASCII character at each side of the joint (after and before a few others), every Unicode
+    character starting b, punctuation runs of every length around MAX_PIECE, and random texts
+    of the characters the tokenizer's pattern treats apart. And it is no shortcut that never
+    runs: the common joints are joined."""
+    import random
+    import sys as system
+
+    from app.datasets import tokens
+
+    encoding = tokens.encoding()
+    encode = encoding.encode_ordinary
+    joiner = tokens.Joiner(encoding)
+    joined = 0
+    known: dict[str, list[int]] = {}
+
+    def agrees(a: str, b: str) -> None:
+        nonlocal joined
+        if not tokens.starts_a_piece(b):
+            return
+        a_ids, b_ids = known.get(a) or encode(a), known.get(b) or encode(b)
+        known[a], known[b] = a_ids, b_ids
+        got = joiner.joined(a, a_ids, b_ids)
+        if got is not None:
+            joined += 1
+            assert got == encode(a + "\n" + b), (a, b)
+
+    ascii_chars = [chr(c) for c in range(128)]
+    lefts = [p + c for p in ("", "x", "x ", "1", "\u00e9", "?", " ", "\n") for c in ascii_chars]
+    lefts += [
+        p + run
+        for p in ("", "x", "x ", "x  ", "\t", "\u00e9", "\u4e2d", "x\n", "'", "\u3002")
+        for run in ("?", "...", "?!", "'", '."', ").", "`", "\\", *("!" * n for n in range(6, 11)))
+    ]
+    rights = [s for c in ascii_chars for s in (c, c + "z", " " + c + "z", c + "\n\nz", " " + c)]
+    for a in lefts:
+        for b in rights:
+            agrees(a, b)
+    assert joined == 349_482
+    # Every other character as b's first, after each kind of end: letters and digits joined.
+    letters = 0
+    for point in range(128, system.maxunicode + 1):
+        c = chr(point)
+        if c.isspace():
+            assert not tokens.starts_a_piece(c + "z") and not tokens.starts_a_piece(" " + c)
+        elif tokens.starts_a_piece(c):
+            letters += 1
+            agrees("x", c + "z")
+            agrees("x?", c + "z")
+    for c in map(chr, range(128, system.maxunicode + 1, 61)):  # a ending in anything else
+        assert joiner.joined("x" + c, [87], [1]) is None
+        assert joiner.joined(c + "?", [1, 30], [1]) is None
+    assert joined == 349_482 + 2 * letters
+    rng = random.Random(7)
+    alphabet = "aZ9 ?.'!\n\r\t\u00a0\u3000\x85\x1c\u00e9\u4e2d\u0661\u00b2\u0301\ud800s"
+    for _ in range(40_000):
+        a = "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
+        b = "".join(rng.choices(alphabet, k=rng.randint(1, 6)))
+        agrees(a, b)
+    assert joined == 349_482 + 2 * letters + 8_340
+    for a, b in (("What is 2 + 2?", "4"), ("Classify: great", "positive"), ("", "x")):
+        assert joiner.joined(a, encode(a), encode(b)) == encode(a + "\n" + b)
+    assert joiner.joined("Why?", encode("Why?"), encode("Because.")) is not None
+
+
+def test_the_check_encodes_each_whole_example_as_the_tokenizer_does():
+    """Profiler._whole_ids, which joins most examples' token ids from their request's and
+    output's, gives encode(example.whole) for every example of every format, and the output's
+    ids wherever it gives any."""
+    from app.datasets import reading, tokens
+    from app.datasets.profile import Profiler
+    from app.datasets.reading import LineError
+
+    naughty = [
+        line
+        for line in (ROOT / "tests" / "data" / "naughty_strings.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    pairs = [(a, b) for a in naughty for b in naughty[::7]]
+    pairs += [(a + " ?", " " + b) for a, b in pairs[:2000]] + [("x", " \nb"), ("a?", "\nb")]
+    quoted = [(a.replace('"', '""'), b.replace('"', '""')) for a, b in pairs[::3]]
+    data = [
+        files.clean_diverse(200),
+        files.mixed_languages(english=50, chinese=50),
+        files.labels_95_5(100),
+        files.malformed(),
+        files.jsonl({"prompt": a, "completion": b} for a, b in pairs),
+        files.jsonl(files.chat(a, b) for a, b in pairs[::3]),
+        files.jsonl({"prompt": a, "chosen": b, "rejected": a} for a, b in pairs[::5]),
+        files.jsonl({"instruction": a, "input": b, "output": a + b} for a, b in pairs[::5]),
+        files.jsonl({"text": a} for a, _ in pairs[::5]),
+        b"input,output\n" + "".join(f'"{a}","{b}"\n' for a, b in quoted).encode(),
+    ]
+    batches = [
+        [e for e in reading.read_examples([chunk], reading.Reading()) if type(e) is not LineError]
+        for chunk in data
+    ]
+    # Whole texts no reader makes: as long as request, newline and output, but not them.
+    made = [("ab cd", "ab", "cd"), ("xb\ncd", "ab", "cd"), ("ab\ncx", "ab", "cd")]
+    batches.append([reading.Example(1, a, b, dialogue=whole) for whole, a, b in made * 4])
+    profiler = Profiler()
+    encode = profiler.encoding.encode_ordinary
+    joined = 0  # examples whose whole text was joined from its parts' ids
+    for batch in batches:
+        assert len(batch) >= 10
+        requests = [encode(e.request) for e in batch]
+        wholes, outputs = profiler._whole_ids(batch, requests)
+        assert wholes == [encode(e.whole) for e in batch]
+        for example, output in zip(batch, outputs, strict=True):
+            parts = f"{example.request}\n{example.output}"
+            if example.whole == parts and tokens.starts_a_piece(example.output):
+                joined += 1
+                assert output == encode(example.output)
+            else:
+                assert output is None
+    assert joined == 4764
+
+
 @pytest.mark.parametrize(
     "data",
     [
