@@ -122,13 +122,21 @@ def shingle_sets(token_lists: list[list[int]]) -> list[np.ndarray]:
 
 
 def shingle_set(token_ids: list[int]) -> np.ndarray:
-    """One text's shingle set: shingle_sets([token_ids])[0], without a batch's bookkeeping."""
-    ids = np.asarray(token_ids, dtype=np.uint32)
-    if len(ids) >= SHORT_TOKENS:
-        values = shingle_hashes(ids, [len(ids)])[0]
-    else:
-        values = ids ^ np.uint32(0xA5A5A5A5)
-    return np.unique(fmix32(values))[:MAX_SHINGLES]
+    """One text's shingle set: shingle_sets([token_ids])[0], without a batch's bookkeeping. A
+    short text's (a set of its tokens) is mixed in Python: for a few values, several times
+    faster than numpy's calls (fmix32 on each, 32-bit products kept to 32 bits)."""
+    if len(token_ids) >= SHORT_TOKENS:
+        ids = np.asarray(token_ids, dtype=np.uint32)
+        return np.unique(fmix32(shingle_hashes(ids, [len(ids)])[0]))[:MAX_SHINGLES]
+    mixed = set()
+    for token in set(token_ids):
+        value = token ^ 0xA5A5A5A5
+        value ^= value >> 16
+        value = (value * 0x85EBCA6B) & _MASK
+        value ^= value >> 13
+        value = (value * 0xC2B2AE35) & _MASK
+        mixed.add(value ^ (value >> 16))
+    return np.array(sorted(mixed), dtype=np.uint32)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -314,6 +314,48 @@ def test_the_fast_paths_of_the_check_agree_with_the_plain_definitions():
         assert scripts.describe(text) == (scripts.dominant(text), scripts.looks_malformed(text))
 
 
+def test_the_samples_fast_paths_agree_with_their_plain_definitions():
+    """The diversity reservoir draws as random.randrange does (Algorithm R, inlined in
+    Profiler._add), the sample holds the examples of the smallest keys (compared in Profiler._add
+    with the largest kept, held in locals), and a short text's shingle set mixed in Python is
+    numpy's."""
+    import random
+
+    import numpy as np
+
+    from app.datasets import reading
+    from app.datasets.profile import SAMPLE_CHARS, SAMPLE_EXAMPLES, Profiler
+
+    data = b"input,output\n" + b"".join(b"question %d,a%d\n" % (i, i % 7) for i in range(3000))
+    profiler = Profiler()
+    profiler.run([data])
+    rng = random.Random(20261127)
+    reservoir: list[str] = []
+    for seen, example in enumerate(reading.read_examples([data], reading.Reading()), 1):
+        if len(reservoir) < SAMPLE_EXAMPLES:
+            reservoir.append(example.whole[:SAMPLE_CHARS])
+        elif (slot := rng.randrange(seen)) < SAMPLE_EXAMPLES:
+            reservoir[slot] = example.whole[:SAMPLE_CHARS]
+    assert [text for text, _ in profiler.diversity] == reservoir
+    # The sample: the distinct examples of the smallest (key, line), a heap of them in Profiler.
+    encode = profiler.encoding.encode_ordinary
+    examples = list(reading.read_examples([data], reading.Reading()))
+    keyed = sorted((similarity.ShingleBatch([encode(e.whole)]).keys[0], e.line) for e in examples)
+    for size in (50, 300):
+        small = Profiler(sample_size=size)
+        small.run([data])
+        assert sorted((item.key, item.line) for item in small._items()) == keyed[:size]
+    assert reservoir[:2] == ["question 1126\na6", "question 2842\na0"] and len(reservoir) == 500
+    assert sum(text != f"question {i}\na{i % 7}" for i, text in enumerate(reservoir)) == 416
+
+    draw = random.Random(3)
+    for length in [*range(similarity.SHORT_TOKENS), *(draw.randrange(30) for _ in range(2000))]:
+        ids = [draw.choice((0, 1, 2**17 - 1, draw.randrange(100_277))) for _ in range(length)]
+        plain = np.unique(similarity.fmix32(np.asarray(ids, dtype=np.uint32) ^ 0xA5A5A5A5))
+        fast = similarity.shingle_set(ids)
+        assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
+
+
 def test_a_text_joined_by_a_newline_is_encoded_as_its_parts_say():
     """tokens.Joiner gives encode(a + "\\n" + b) from encode(a) and encode(b), or None: on every
     ASCII character at each side of the joint (after and before a few others), every Unicode
