@@ -165,6 +165,34 @@ class _Permutations:
         signature = permuted.min(axis=1).astype(np.uint64).reshape(BANDS, ROWS)
         return (signature * self.band_weights).sum(axis=1)
 
+    def band_keys_of(self, sets: list[np.ndarray], budget: int = 8192) -> list[list[int]]:
+        """[band_keys(s).tolist() for s in sets], a run of sets at a time: their shingles side by
+        side (an empty set as one 0, as band_keys takes it), permuted together, each set's
+        minimum taken by np.minimum.reduceat; a run holds up to `budget` shingles (and at least
+        one set), so the permuted values stay within NUM_PERM x budget x 4 bytes (4 MB)."""
+        keys: list[list[int]] = []
+        zero = np.zeros(1, dtype=np.uint32)
+        start, count = 0, len(sets)
+        while start < count:
+            run: list[np.ndarray] = []
+            size = 0
+            while start + len(run) < count:
+                shingles = sets[start + len(run)]
+                if not len(shingles):
+                    shingles = zero
+                if run and size + len(shingles) > budget:
+                    break
+                run.append(shingles)
+                size += len(shingles)
+            values = np.concatenate(run).astype(np.uint32, copy=False)
+            starts = np.cumsum([0] + [len(shingles) for shingles in run[:-1]])
+            permuted = self.a[:, None] * values[None, :] + self.b[:, None]
+            smallest = np.minimum.reduceat(permuted, starts, axis=1)
+            signature = smallest.T.astype(np.uint64).reshape(len(run), BANDS, ROWS)
+            keys.extend((signature * self.band_weights).sum(axis=2).tolist())
+            start += len(run)
+        return keys
+
 
 _PERMUTATIONS: _Permutations | None = None
 
@@ -185,10 +213,10 @@ def similar_pairs(
     small = [frozenset(s.tolist()) if len(s) <= 64 else None for s in sets]
     buckets: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
     found: list[tuple[int, int, float]] = []
+    all_keys = permutations.band_keys_of(sets)
     for j, shingles in enumerate(sets):
-        keys = permutations.band_keys(shingles)
         candidates: set[int] = set()
-        for band, key in enumerate(keys.tolist()):
+        for band, key in enumerate(all_keys[j]):
             members = buckets[band].setdefault(key, [])
             candidates.update(members)
             if len(members) < _BUCKET_LIMIT:

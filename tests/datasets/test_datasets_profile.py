@@ -356,6 +356,24 @@ def test_the_samples_fast_paths_agree_with_their_plain_definitions():
         assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
 
 
+def test_band_keys_of_many_sets_are_each_sets_band_keys():
+    """similar_pairs takes every set's LSH band keys in runs of sets (band_keys_of): the same
+    as band_keys on each, for empty, one-shingle and full (MAX_SHINGLES) sets, whatever the
+    run's budget (one set a run, runs cut inside, all in one)."""
+    import numpy as np
+
+    permutations = similarity._permutations()
+    rng = np.random.default_rng(5)
+    sizes = [0, 1, 5, similarity.MAX_SHINGLES, 3, 0, 700, 2, 1] * 20
+    sets = [
+        np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)) for n in sizes
+    ]
+    plain = [permutations.band_keys(shingles).tolist() for shingles in sets]
+    assert len(plain) == 180 and all(len(keys) == similarity.BANDS for keys in plain)
+    for budget in (1, 7, 1000, 8192, 10**6):
+        assert permutations.band_keys_of(sets, budget) == plain
+
+
 def test_a_text_joined_by_a_newline_is_encoded_as_its_parts_say():
     """tokens.Joiner gives encode(a + "\\n" + b) from encode(a) and encode(b), or None: on every
     ASCII character at each side of the joint (after and before a few others), every Unicode
