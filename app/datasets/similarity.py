@@ -165,11 +165,12 @@ class _Permutations:
         signature = permuted.min(axis=1).astype(np.uint64).reshape(BANDS, ROWS)
         return (signature * self.band_weights).sum(axis=1)
 
-    def band_keys_of(self, sets: list[np.ndarray], budget: int = 8192) -> list[list[int]]:
+    def band_keys_of(self, sets: list[np.ndarray], budget: int = MAX_SHINGLES) -> list[list[int]]:
         """[band_keys(s).tolist() for s in sets], a run of sets at a time: their shingles side by
         side (an empty set as one 0, as band_keys takes it), permuted together, each set's
         minimum taken by np.minimum.reduceat; a run holds up to `budget` shingles (and at least
-        one set), so the permuted values stay within NUM_PERM x budget x 4 bytes (4 MB)."""
+        one set), so the permuted values stay within NUM_PERM x budget x 4 bytes (0.5 MB), what
+        band_keys takes for one full set."""
         keys: list[list[int]] = []
         zero = np.zeros(1, dtype=np.uint32)
         start, count = 0, len(sets)
