@@ -103,15 +103,21 @@ def _percentile_of_counts(counts: Counter[int], q: float) -> int:
 class _Item:
     """One example of the bounded sample."""
 
-    __slots__ = ("key", "line", "shingles", "input_shingles", "skeleton", "text", "output", "label")
+    __slots__ = (
+        "key",
+        "line",
+        "shingles",
+        "input_shingles",
+        "skeleton",
+        "text",
+        "whole_key",
+        "label",
+    )
 
-    def __init__(self, key, line, shingles, input_shingles, skeleton, text, output, label):
+    def __init__(self, key, line, shingles, input_shingles, skeleton, text, whole_key, label):
         self.key, self.line, self.shingles = key, line, shingles
         self.input_shingles, self.skeleton = input_shingles, skeleton
-        self.text, self.output, self.label = text, output, label
-
-    def __lt__(self, other: "_Item") -> bool:  # heap order: the largest key on top
-        return (self.key, self.line) > (other.key, other.line)
+        self.text, self.whole_key, self.label = text, whole_key, label
 
 
 class Profiler:
@@ -148,6 +154,8 @@ class Profiler:
         self.edge_counts: Counter[tuple[int, int, int]] = Counter()  # (input tokens, script, odd)
         self.context_cache: dict[str, int] = {}
         self.short_cache: dict[str, int] = {}
+        self.short_ids: dict[str, list[int]] = {}  # outputs under 64 characters: their token ids
+        self.joiner = tokens.Joiner(self.encoding)
         self.output_cache: dict[str, tuple[int, bool, str, str]] = {}
         self.over_context_lines: list[int] = []
         self.over_context = 0
@@ -157,7 +165,8 @@ class Profiler:
         self.label_counts: Counter[str] | None = Counter()
         self.label_names: dict[str, str] = {}
         self.long_outputs = 0
-        self.sample: list[_Item] = []  # a heap: the largest key first
+        # A heap of (-key, -line, item): the largest (key, line) first, compared as tuples are.
+        self.sample: list[tuple[int, int, _Item]] = []
         self.in_sample: set[int] = set()  # whole-example digests in the sample
         self.diversity: list[tuple[str, list[int]]] = []
         self.distinct_seen = 0
@@ -190,7 +199,7 @@ class Profiler:
         order = np.argsort(keys, kind="stable")
         train = keys[order]
         train_lines = np.frombuffer(self.lines, dtype=np.uint32)[order]
-        items = sorted(self.sample, key=lambda item: item.line)
+        items = sorted(self._items(), key=lambda item: item.line)
         seen = valid = invalid = exact = 0
         near_lines: list[int] = []
         near_sets: list[np.ndarray] = []
@@ -277,11 +286,10 @@ class Profiler:
 
     def _add(self, batch: list[Example]) -> None:
         encode = self.encoding.encode_ordinary
-        whole_ids = [encode(example.whole) for example in batch]
         request_ids = [encode(example.request) for example in batch]
+        whole_ids, output_ids = self._whole_ids(batch, request_ids)
         shingles = similarity.ShingleBatch(whole_ids)
-        describe = scripts.describe
-        normal = _normal
+        describe, normal, digest = scripts.describe, _normal, _digest
         text_tokens, output_cache = self._text_tokens, self.output_cache
         short_cache = self.short_cache
         context_limit = self.context_limit
@@ -290,24 +298,36 @@ class Profiler:
         lines, whole_keys, input_keys, output_keys = [], [], [], []
         label_like_flags = bytearray()
         total_tokens = trained_tokens = 0
+        label_counts, label_names = self.label_counts, self.label_names
         in_sample, sample, sample_size = self.in_sample, self.sample, self.sample_size
-        diversity, randrange, keys = self.diversity, self.random.randrange, shingles.keys
-        for index, example in enumerate(batch):
-            ids, request = whole_ids[index], request_ids[index]
+        diversity, getrandbits = self.diversity, self.random.getrandbits
+        distinct_seen = self.distinct_seen
+        top_key = top_line = 0  # the largest (key, line) in the sample, once it is full
+        if sample and len(sample) >= sample_size:
+            top_key, top_line = sample[0][2].key, sample[0][2].line
+        index = -1
+        for example, ids, request, output_tokens, key in zip(
+            batch, whole_ids, request_ids, output_ids, shingles.keys, strict=True
+        ):
+            index += 1
             line = example.line
-            for code, detail in example.warnings:
-                self._warn(line, code, detail)
+            warnings = example.warnings
+            if warnings:
+                for code, detail in warnings:
+                    self._warn(line, code, detail)
             parts = example.parts
             if not example.has_system and parts and parts[-1][1] == 3:
                 self.missing_system += 1
             # Tokens: total and trained, with the chat overhead (the cookbook's 3 tokens per
             # message, 1 for its role, 3 priming the reply); the request's are known already.
-            asked = example.request
+            asked, output = example.request, example.output
             if parts:
                 total = trained = trained_parts = 0
                 for text, overhead, is_trained in parts:
                     if text is asked:
                         count = len(request) + overhead
+                    elif text is output and output_tokens is not None:
+                        count = len(output_tokens) + overhead
                     else:
                         count = short_cache.get(text)
                         count = (text_tokens(text) if count is None else count) + overhead
@@ -328,44 +348,52 @@ class Profiler:
             rejected = example.rejected
             if rejected is not None:
                 self.pairs_total += 1
-                if any(code == "same_pair" for code, _ in example.warnings):
+                if any(code == "same_pair" for code, _ in warnings):
                     self.identical_pairs += 1
-            context, output = example.context, example.output
-            whole_key = _digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
+            context = example.context
+            whole_key = digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
             facts = output_cache.get(output)
             if facts is None:
                 facts = self._output_facts(output)
             output_key, short_output, label_key, label_name = facts
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(_digest(normal(f"{context}\x1e{asked}")))
+            input_keys.append(digest(normal(f"{context}\x1e{asked}")))
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
             label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
             label_like_flags.append(label_like)
             if not label_like:
                 self.long_outputs += 1
-            elif self.label_counts is not None:
-                self.label_counts[label_key] += 1
-                self.label_names.setdefault(label_key, label_name)
-                if len(self.label_counts) > MAX_LABEL_CLASSES:
-                    self.label_counts = None  # too many distinct outputs to be labels
-                    self.label_names = {}
-            script, odd = describe(example.request or output)
+            elif label_counts is not None:
+                label_counts[label_key] += 1
+                if label_key not in label_names:
+                    label_names[label_key] = label_name
+                    if len(label_counts) > MAX_LABEL_CLASSES:
+                        label_counts = None  # too many distinct outputs to be labels
+                        label_names = {}
+            script, odd = describe(asked or output)
             edges.append((len(request), script, odd))
             if whole_key in in_sample:
                 continue  # an exact duplicate of a sampled example: counted exactly elsewhere
-            self.distinct_seen += 1
+            distinct_seen += 1
             # Reservoir sampling (Algorithm R) of distinct examples, for the diversity measures.
             if len(diversity) < SAMPLE_EXAMPLES:
                 diversity.append((example.whole[:SAMPLE_CHARS], ids[:512]))
             else:
-                slot = randrange(self.distinct_seen)
+                # random.randrange(distinct_seen), as it draws (Random._randbelow_with_getrandbits)
+                bits = distinct_seen.bit_length()
+                slot = getrandbits(bits)
+                while slot >= distinct_seen:
+                    slot = getrandbits(bits)
                 if slot < SAMPLE_EXAMPLES:
                     diversity[slot] = (example.whole[:SAMPLE_CHARS], ids[:512])
-            key = keys[index]
-            if len(sample) < sample_size or (key, line) < (sample[0].key, sample[0].line):
+            if key < top_key or (key == top_key and line < top_line) or len(sample) < sample_size:
                 self._keep(example, whole_key, key, shingles, index, request, label_like, label_key)
+                if len(sample) >= sample_size:
+                    top_key, top_line = sample[0][2].key, sample[0][2].line
+        self.label_counts, self.label_names = label_counts, label_names
+        self.distinct_seen = distinct_seen
         self.valid += len(batch)
         self.token_counts.update(totals)
         self.total_tokens += total_tokens
@@ -378,6 +406,42 @@ class Profiler:
         self.label_like += label_like_flags
         if self.progress is not None:
             self.progress(self.examples)
+
+    def _whole_ids(
+        self, batch: list[Example], request_ids: list[list[int]]
+    ) -> tuple[list[list[int]], list[list[int] | None]]:
+        """The token ids of each example's whole text, and of its output where they were needed
+        for it: an example that is its request, a newline and its output (most are) is joined
+        from the request's ids and the output's (tokens.Joiner), the output's ids kept for
+        outputs under 64 characters, since those repeat; any other is encoded whole."""
+        encode, joined = self.encoding.encode_ordinary, self.joiner.joined
+        starts_a_piece, cache = tokens.starts_a_piece, self.short_ids
+        whole_ids: list[list[int]] = []
+        output_ids: list[list[int] | None] = []
+        for example, request in zip(batch, request_ids, strict=True):
+            whole, asked, output = example.whole, example.request, example.output
+            ids = output_tokens = None
+            at = len(asked)
+            if (
+                len(whole) == at + 1 + len(output)
+                and whole[at] == "\n"
+                and starts_a_piece(output)
+                and whole.startswith(asked)
+                and whole.endswith(output)
+            ):
+                if len(output) < 64:
+                    output_tokens = cache.get(output)
+                    if output_tokens is None:
+                        output_tokens = encode(output)
+                        if len(cache) >= SHORT_CACHE:
+                            cache.clear()
+                        cache[output] = output_tokens
+                else:
+                    output_tokens = encode(output)
+                ids = joined(asked, request, output_tokens)
+            whole_ids.append(encode(whole) if ids is None else ids)
+            output_ids.append(output_tokens)
+        return whole_ids, output_ids
 
     def _output_facts(self, output: str) -> tuple[int, bool, str, str]:
         """(digest of the output, case and spacing ignored; whether it is short enough to be a
@@ -449,12 +513,17 @@ class Profiler:
             whole_key,
             label_key[: MAX_LABEL_CHARS * 2] if label_like else None,
         )
+        entry = (-key, -example.line, item)
         if len(self.sample) >= self.sample_size:
-            evicted = heapq.heapreplace(self.sample, item)
-            self.in_sample.discard(evicted.output)
+            evicted = heapq.heapreplace(self.sample, entry)
+            self.in_sample.discard(evicted[2].whole_key)
         else:
-            heapq.heappush(self.sample, item)
+            heapq.heappush(self.sample, entry)
         self.in_sample.add(whole_key)
+
+    def _items(self) -> list[_Item]:
+        """The sample's examples, in the heap's order."""
+        return [item for _, _, item in self.sample]
 
     # --- the profile -------------------------------------------------------------------------
 
@@ -578,7 +647,7 @@ class Profiler:
         return {"count": int(differs.sum()), "shown": shown}
 
     def _near_duplicates(self, valid: int, exact: int) -> dict[str, Any]:
-        items = sorted(self.sample, key=lambda item: item.line)
+        items = sorted(self._items(), key=lambda item: item.line)
         pairs = similarity.similar_pairs([item.shingles for item in items])
         groups = similarity.Groups(len(items))
         for i, j, _ in pairs:
@@ -642,7 +711,7 @@ class Profiler:
         TEMPLATE_MIN_FIXED distinct fixed tokens), or the same fixed opening or closing (at
         least TEMPLATE_RUN tokens, up to 8 compared, so a slot word that happens to be a fixed
         one doesn't split them), are one template. Tried at several shares, the largest wins."""
-        items = self.sample
+        items = self._items()
         n = len(items)
         empty = {"share": 0.0, "count": 0, "words": "", "examples": [], "clusters": []}
         if n < 3:

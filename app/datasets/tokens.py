@@ -57,3 +57,76 @@ def encoding() -> tiktoken.Encoding:
 def token_ids(texts: list[str]) -> list[list[int]]:
     """Token ids of each text (special-token strings count as plain text)."""
     return encoding().encode_ordinary_batch(texts, num_threads=1)
+
+
+# --- a text of two parts joined by a newline, from the parts' own token ids -------------------
+#
+# cl100k_base first splits a text into pieces with CL100K_PATTERN, then encodes each piece on its
+# own; so encode(a + "\n" + b) is encode(a + "\n") + encode(b) wherever a piece ends at b's start,
+# and encode(a + "\n") is encode(a) with its last piece, and the newline, encoded again. Which is
+# sure from the characters at the joint alone (ASCII ones, or b's first one being a letter or a
+# digit, which is never whitespace in any Unicode version):
+# - b's start begins a piece when b starts with a letter, a digit or ASCII punctuation, or with one
+#   space and then one of those: the newline's piece (`\s*[\r\n]`, or punctuation's
+#   `[\r\n]*+`) ends at the last \r or \n of the whitespace run it is in, which is the newline
+#   itself, and no alternative of the pattern takes a newline and then a letter;
+# - a's last piece stays one when a ends with an ASCII letter or digit (letters and digits are
+#   taken possessively, never with a newline), and the newline is then a piece of its own;
+# - when a ends with a run of ASCII punctuation, that run (with the space before it, if any) is
+#   a's last piece (` ?[^\s\p{L}\p{N}]++`), which the newline joins (`[\r\n]*+`): when the
+#   character before the run is an ASCII letter, digit or space, the run can't be longer.
+# Anything else is encoded whole. tests/datasets/test_datasets_profile.py compares this with
+# encoding the joined text on every character at each side of the joint.
+NEWLINE = 198  # encode("\n")
+ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+MAX_PIECE = 8  # punctuation runs up to this long are looked up; longer ones encoded whole
+PIECE_CACHE = 256
+
+
+def starts_a_piece(text: str) -> bool:
+    """Whether text, after a newline, is encoded as it is on its own (see above)."""
+    first = text[:1]
+    if first == " ":
+        first = text[1:2]
+    return first in PUNCTUATION or first.isalnum()
+
+
+class Joiner:
+    """encode(a + "\\n" + b) from encode(a) and encode(b) where that is sure (see above)."""
+
+    def __init__(self, encoding: tiktoken.Encoding) -> None:
+        self.encode = encoding.encode_ordinary
+        self.pieces: dict[str, tuple[list[int], list[int]]] = {}
+
+    def joined(self, a: str, a_ids: list[int], b_ids: list[int]) -> list[int] | None:
+        """encode(a + "\\n" + b), for a b that starts_a_piece; None when not sure."""
+        if not a:
+            return [NEWLINE, *b_ids]
+        end = len(a)
+        if a[-1] in ALNUM:
+            return [*a_ids, NEWLINE, *b_ids]
+        start = end - 1
+        if a[start] not in PUNCTUATION:
+            return None
+        while start and a[start - 1] in PUNCTUATION:
+            start -= 1
+            if end - start > MAX_PIECE:
+                return None
+        if start:
+            before = a[start - 1]
+            if before == " ":
+                start -= 1
+            elif before not in ALNUM:
+                return None
+        piece = a[start:]
+        known = self.pieces.get(piece)
+        if known is None:
+            if len(self.pieces) >= PIECE_CACHE:
+                self.pieces.clear()
+            known = self.pieces[piece] = (self.encode(piece), self.encode(piece + "\n"))
+        alone, with_newline = known
+        cut = len(a_ids) - len(alone)
+        if cut < 0 or a_ids[cut:] != alone:
+            return None
+        return [*a_ids[:cut], *with_newline, *b_ids]

@@ -314,6 +314,185 @@ def test_the_fast_paths_of_the_check_agree_with_the_plain_definitions():
         assert scripts.describe(text) == (scripts.dominant(text), scripts.looks_malformed(text))
 
 
+def test_the_samples_fast_paths_agree_with_their_plain_definitions():
+    """The diversity reservoir draws as random.randrange does (Algorithm R, inlined in
+    Profiler._add), the sample holds the examples of the smallest keys (compared in Profiler._add
+    with the largest kept, held in locals), and a short text's shingle set mixed in Python is
+    numpy's."""
+    import random
+
+    import numpy as np
+
+    from app.datasets import reading
+    from app.datasets.profile import SAMPLE_CHARS, SAMPLE_EXAMPLES, Profiler
+
+    data = b"input,output\n" + b"".join(b"question %d,a%d\n" % (i, i % 7) for i in range(3000))
+    profiler = Profiler()
+    profiler.run([data])
+    rng = random.Random(20261127)
+    reservoir: list[str] = []
+    for seen, example in enumerate(reading.read_examples([data], reading.Reading()), 1):
+        if len(reservoir) < SAMPLE_EXAMPLES:
+            reservoir.append(example.whole[:SAMPLE_CHARS])
+        elif (slot := rng.randrange(seen)) < SAMPLE_EXAMPLES:
+            reservoir[slot] = example.whole[:SAMPLE_CHARS]
+    assert [text for text, _ in profiler.diversity] == reservoir
+    # The sample: the distinct examples of the smallest (key, line), a heap of them in Profiler.
+    encode = profiler.encoding.encode_ordinary
+    examples = list(reading.read_examples([data], reading.Reading()))
+    keyed = sorted((similarity.ShingleBatch([encode(e.whole)]).keys[0], e.line) for e in examples)
+    for size in (50, 300):
+        small = Profiler(sample_size=size)
+        small.run([data])
+        assert sorted((item.key, item.line) for item in small._items()) == keyed[:size]
+    assert reservoir[:2] == ["question 1126\na6", "question 2842\na0"] and len(reservoir) == 500
+    assert sum(text != f"question {i}\na{i % 7}" for i, text in enumerate(reservoir)) == 416
+
+    draw = random.Random(3)
+    for length in [*range(similarity.SHORT_TOKENS), *(draw.randrange(30) for _ in range(2000))]:
+        ids = [draw.choice((0, 1, 2**17 - 1, draw.randrange(100_277))) for _ in range(length)]
+        plain = np.unique(similarity.fmix32(np.asarray(ids, dtype=np.uint32) ^ 0xA5A5A5A5))
+        fast = similarity.shingle_set(ids)
+        assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
+
+
+def test_band_keys_of_many_sets_are_each_sets_band_keys():
+    """similar_pairs takes every set's LSH band keys in runs of sets (band_keys_of): the same
+    as band_keys on each, for empty, one-shingle and full (MAX_SHINGLES) sets, whatever the
+    run's budget (one set a run, runs cut inside, all in one)."""
+    import numpy as np
+
+    permutations = similarity._permutations()
+    rng = np.random.default_rng(5)
+    sizes = [0, 1, 5, similarity.MAX_SHINGLES, 3, 0, 700, 2, 1] * 20
+    sets = [
+        np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)) for n in sizes
+    ]
+    plain = [permutations.band_keys(shingles).tolist() for shingles in sets]
+    assert len(plain) == 180 and all(len(keys) == similarity.BANDS for keys in plain)
+    for budget in (1, 7, 1000, 8192, 10**6):
+        assert permutations.band_keys_of(sets, budget) == plain
+
+
+def test_a_text_joined_by_a_newline_is_encoded_as_its_parts_say():
+    """tokens.Joiner gives encode(a + "\\n" + b) from encode(a) and encode(b), or None: on every
+    ASCII character at each side of the joint (after and before a few others), every Unicode
+    character starting b, punctuation runs of every length around MAX_PIECE, and random texts
+    of the characters the tokenizer's pattern treats apart. And it is no shortcut that never
+    runs: the common joints are joined."""
+    import random
+    import sys as system
+
+    from app.datasets import tokens
+
+    encoding = tokens.encoding()
+    encode = encoding.encode_ordinary
+    joiner = tokens.Joiner(encoding)
+    joined = 0
+    known: dict[str, list[int]] = {}
+
+    def agrees(a: str, b: str) -> None:
+        nonlocal joined
+        if not tokens.starts_a_piece(b):
+            return
+        a_ids, b_ids = known.get(a) or encode(a), known.get(b) or encode(b)
+        known[a], known[b] = a_ids, b_ids
+        got = joiner.joined(a, a_ids, b_ids)
+        if got is not None:
+            joined += 1
+            assert got == encode(a + "\n" + b), (a, b)
+
+    ascii_chars = [chr(c) for c in range(128)]
+    lefts = [p + c for p in ("", "x", "x ", "1", "\u00e9", "?", " ", "\n") for c in ascii_chars]
+    lefts += [
+        p + run
+        for p in ("", "x", "x ", "x  ", "\t", "\u00e9", "\u4e2d", "x\n", "'", "\u3002")
+        for run in ("?", "...", "?!", "'", '."', ").", "`", "\\", *("!" * n for n in range(6, 11)))
+    ]
+    rights = [s for c in ascii_chars for s in (c, c + "z", " " + c + "z", c + "\n\nz", " " + c)]
+    for a in lefts:
+        for b in rights:
+            agrees(a, b)
+    assert joined == 349_482
+    # Every other character as b's first, after each kind of end: letters and digits joined.
+    letters = 0
+    for point in range(128, system.maxunicode + 1):
+        c = chr(point)
+        if c.isspace():
+            assert not tokens.starts_a_piece(c + "z") and not tokens.starts_a_piece(" " + c)
+        elif tokens.starts_a_piece(c):
+            letters += 1
+            agrees("x", c + "z")
+            agrees("x?", c + "z")
+    for c in map(chr, range(128, system.maxunicode + 1, 61)):  # a ending in anything else
+        assert joiner.joined("x" + c, [87], [1]) is None
+        assert joiner.joined(c + "?", [1, 30], [1]) is None
+    assert joined == 349_482 + 2 * letters
+    rng = random.Random(7)
+    alphabet = "aZ9 ?.'!\n\r\t\u00a0\u3000\x85\x1c\u00e9\u4e2d\u0661\u00b2\u0301\ud800s"
+    for _ in range(40_000):
+        a = "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
+        b = "".join(rng.choices(alphabet, k=rng.randint(1, 6)))
+        agrees(a, b)
+    assert joined == 349_482 + 2 * letters + 8_340
+    for a, b in (("What is 2 + 2?", "4"), ("Classify: great", "positive"), ("", "x")):
+        assert joiner.joined(a, encode(a), encode(b)) == encode(a + "\n" + b)
+    assert joiner.joined("Why?", encode("Why?"), encode("Because.")) is not None
+
+
+def test_the_check_encodes_each_whole_example_as_the_tokenizer_does():
+    """Profiler._whole_ids, which joins most examples' token ids from their request's and
+    output's, gives encode(example.whole) for every example of every format, and the output's
+    ids wherever it gives any."""
+    from app.datasets import reading, tokens
+    from app.datasets.profile import Profiler
+    from app.datasets.reading import LineError
+
+    naughty = [
+        line
+        for line in (ROOT / "tests" / "data" / "naughty_strings.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    pairs = [(a, b) for a in naughty for b in naughty[::7]]
+    pairs += [(a + " ?", " " + b) for a, b in pairs[:2000]] + [("x", " \nb"), ("a?", "\nb")]
+    quoted = [(a.replace('"', '""'), b.replace('"', '""')) for a, b in pairs[::3]]
+    data = [
+        files.clean_diverse(200),
+        files.mixed_languages(english=50, chinese=50),
+        files.labels_95_5(100),
+        files.malformed(),
+        files.jsonl({"prompt": a, "completion": b} for a, b in pairs),
+        files.jsonl(files.chat(a, b) for a, b in pairs[::3]),
+        files.jsonl({"prompt": a, "chosen": b, "rejected": a} for a, b in pairs[::5]),
+        files.jsonl({"instruction": a, "input": b, "output": a + b} for a, b in pairs[::5]),
+        files.jsonl({"text": a} for a, _ in pairs[::5]),
+        b"input,output\n" + "".join(f'"{a}","{b}"\n' for a, b in quoted).encode(),
+    ]
+    batches = [
+        [e for e in reading.read_examples([chunk], reading.Reading()) if type(e) is not LineError]
+        for chunk in data
+    ]
+    # Whole texts no reader makes: as long as request, newline and output, but not them.
+    made = [("ab cd", "ab", "cd"), ("xb\ncd", "ab", "cd"), ("ab\ncx", "ab", "cd")]
+    batches.append([reading.Example(1, a, b, dialogue=whole) for whole, a, b in made * 4])
+    profiler = Profiler()
+    encode = profiler.encoding.encode_ordinary
+    joined = 0  # examples whose whole text was joined from its parts' ids
+    for batch in batches:
+        assert len(batch) >= 10
+        requests = [encode(e.request) for e in batch]
+        wholes, outputs = profiler._whole_ids(batch, requests)
+        assert wholes == [encode(e.whole) for e in batch]
+        for example, output in zip(batch, outputs, strict=True):
+            parts = f"{example.request}\n{example.output}"
+            if example.whole == parts and tokens.starts_a_piece(example.output):
+                joined += 1
+                assert output == encode(example.output)
+            else:
+                assert output is None
+    assert joined == 4764
+
+
 @pytest.mark.parametrize(
     "data",
     [
