@@ -8,21 +8,9 @@ that pair and asked directly the next time. The first route in order still wins,
 remembered route is the one the scan found, and the scan runs again whenever the routes change.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
-from starlette.routing import BaseRoute, NoMatchFound, Router
-
-
-def _leaves(routes: list[BaseRoute]) -> Iterator[Any]:
-    """The routes in the order Router.url_path_for tries them: an included router (FastAPI's
-    include_router) tries each of its routes in turn, as its own url_path_for does."""
-    for route in routes:
-        contexts = getattr(route, "effective_route_contexts", None)
-        if contexts is None:
-            yield route
-        else:
-            yield from contexts()
+from starlette.routing import NoMatchFound, Router
 
 
 class IndexedPaths:
@@ -30,7 +18,7 @@ class IndexedPaths:
         self.router = router
         self.version: object = None
         self.found: dict[tuple[str, frozenset[str]], Any] = {}
-        self.leaves: list[Any] = []
+        self.routes: list[Any] = []
 
     def _routes_version(self) -> object:
         return (len(self.router.routes), getattr(self.router, "_routes_version", None))
@@ -38,14 +26,14 @@ class IndexedPaths:
     def __call__(self, name: str, /, **path_params: Any) -> Any:
         version = self._routes_version()
         if version != self.version:
-            self.leaves = list(_leaves(self.router.routes))
+            self.routes = list(self.router.routes)
             self.found = {}
             self.version = version
         key = (name, frozenset(path_params))
         route = self.found.get(key)
         if route is not None:
             return route.url_path_for(name, **path_params)
-        for route in self.leaves:
+        for route in self.routes:
             try:
                 path = route.url_path_for(name, **path_params)
             except NoMatchFound:
