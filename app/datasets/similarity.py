@@ -158,19 +158,14 @@ class _Permutations:
         self.b = rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32)
         self.band_weights = rng.integers(1, 2**63, size=(BANDS, ROWS), dtype=np.uint64) | 1
 
-    def band_keys(self, shingles: np.ndarray) -> np.ndarray:
-        if len(shingles) == 0:
-            shingles = np.zeros(1, dtype=np.uint32)
-        permuted = self.a[:, None] * shingles[None, :] + self.b[:, None]
-        signature = permuted.min(axis=1).astype(np.uint64).reshape(BANDS, ROWS)
-        return (signature * self.band_weights).sum(axis=1)
-
     def band_keys_of(self, sets: list[np.ndarray], budget: int = MAX_SHINGLES) -> list[list[int]]:
-        """[band_keys(s).tolist() for s in sets], a run of sets at a time: their shingles side by
-        side (an empty set as one 0, as band_keys takes it), permuted together, each set's
-        minimum taken by np.minimum.reduceat; a run holds up to `budget` shingles (and at least
-        one set), so the permuted values stay within NUM_PERM x budget x 4 bytes (0.5 MB), what
-        band_keys takes for one full set."""
+        """Each set's LSH band keys: the set's minimum under each of the NUM_PERM permutations
+        (an empty set taken as one 0), in BANDS bands of ROWS, each band weighted into one key.
+        Taken a run of sets at a time: their shingles side by side, permuted together, each set's
+        minimum by np.minimum.reduceat; a run holds up to `budget` shingles (and at least one
+        set), so the permuted values stay within NUM_PERM x budget x 4 bytes (0.5 MB), what one
+        full set takes alone. (tests/datasets/test_datasets_profile.py: the same as one set at a
+        time.)"""
         keys: list[list[int]] = []
         zero = np.zeros(1, dtype=np.uint32)
         start, count = 0, len(sets)
