@@ -96,9 +96,10 @@ METHODS: tuple[Method, ...] = (
         Text("Distillation into a small model"),
         _distillation,
         Text(
-            "A large model already meets your target but cost, latency or hosting keeps it out of "
-            "production: run it on real inputs, keep the outputs you would accept, and fine-tune a "
-            "small model on them until it matches the large one on your eval set."
+            "A large model already does the job (measured at your target, or with quality you call "
+            "acceptable) but cost, latency or hosting keeps it out of production: run it on real "
+            "inputs, keep the outputs you would accept, and fine-tune a small model on them until it "
+            "matches the large one on your eval set."
         ),
         (NG_BATCH_294, OPENAI_DISTILLATION),
         Text(

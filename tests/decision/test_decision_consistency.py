@@ -102,7 +102,7 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         r"\d+% on [\d,]+ cases means",
         lambda a: a["baseline_accuracy"] is not None and a["baseline_sample_size"] is not None,
     ),
-    (r"already reaches the accuracy target", lambda a: gap(a) == "meets"),
+    (r"already reaches the accuracy target|already meets your target", lambda a: gap(a) == "meets"),
     (r"close to the target|[Pp]rompting got close", lambda a: gap(a) == "small"),
     (r"far below the target", lambda a: gap(a) == "large"),
     (r"99%\+|[Aa]t 99%", lambda a: a["accuracy_target"] == "critical"),
@@ -254,6 +254,8 @@ def verdict_texts(verdict: Verdict) -> Iterator[tuple[str, str]]:
         yield "next step", s.en
     for s in verdict.risks:
         yield "risk", s.en
+    if verdict.method_reason is not None:
+        yield "method", verdict.method_reason.en
 
 
 def false_claims(answers: Answers) -> list[tuple[str, str, str]]:
