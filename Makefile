@@ -52,7 +52,7 @@ test-fast: setup
 		-p no:schemathesis $(PYTEST_ARGS)
 
 system-deps:
-	scripts/system_deps.sh chromium java postgresql node cjk-fonts pdftotext
+	scripts/system_deps.sh chromium-headless-shell java postgresql node cjk-fonts pdftotext
 
 setup: deps assets translations
 

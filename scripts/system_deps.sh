@@ -3,7 +3,9 @@
 #
 #     scripts/system_deps.sh NEED...
 #
-# NEED is one of: venv (Python's venv module), chromium (browser tests, screenshots), java (the
+# NEED is one of: venv (Python's venv module), chromium-headless-shell (the browser tests: Chromium's
+# headless build, which Playwright itself runs headless; CHROMIUM_PATH, if set, stands in for it),
+# chromium (screenshots, Lighthouse), java (the
 # vnu HTML checker), wrk (make bench-http), cjk-fonts (Chinese screenshots and the PDF export),
 # pdftotext (reading the PDF export in its tests), node (npm, for the front-end assets),
 # postgresql (the HTTP tests' second database, at TEST_POSTGRES_URL: its client is installed, and
@@ -33,10 +35,15 @@ check() {
         need "python$version-venv" "to create .venv"
       fi
       ;;
+    chromium-headless-shell)
+      if [[ -n ${CHROMIUM_PATH:-} && -x ${CHROMIUM_PATH} ]]; then return; fi
+      command -v chromium-headless-shell >/dev/null ||
+        need chromium-headless-shell "the browser tests"
+      ;;
     chromium)
       if [[ -n ${CHROMIUM_PATH:-} && -x ${CHROMIUM_PATH} ]]; then return; fi
       command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
-        need chromium "the browser tests"
+        need chromium "screenshots and Lighthouse"
       ;;
     java)
       command -v java >/dev/null || need default-jre-headless "Java for the vnu HTML checker"

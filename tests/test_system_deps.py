@@ -25,7 +25,13 @@ def machine(tmp_path: Path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
 
-    def run(*needs: str, uid: int, apt: bool = True, have: tuple[str, ...] = ()):
+    def run(
+        *needs: str,
+        uid: int,
+        apt: bool = True,
+        have: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ):
         fake(bin_dir, "id", f"echo {uid}")
         if apt:
             # Logs each call; `install` puts the packages' commands on PATH, as apt would.
@@ -34,7 +40,7 @@ def machine(tmp_path: Path):
                 "apt-get",
                 f'echo "$DEBIAN_FRONTEND $*" >> {tmp_path / APT_LOG}\n'
                 f'if [ "$1" = install ]; then\n'
-                f"  for tool in chromium java; do printf '#!/bin/sh\\n' > {bin_dir}/$tool; "
+                f"  for tool in chromium chromium-headless-shell java; do printf '#!/bin/sh\\n' > {bin_dir}/$tool; "
                 f"/bin/chmod +x {bin_dir}/$tool; done\nfi",
             )
         for tool in have:
@@ -42,7 +48,7 @@ def machine(tmp_path: Path):
         return subprocess.run(
             ["/bin/bash", str(SCRIPT), *needs],
             cwd=tmp_path,
-            env={"PATH": str(bin_dir)},
+            env={"PATH": str(bin_dir), **(env or {})},
             capture_output=True,
             text=True,
             check=False,
@@ -61,7 +67,7 @@ def test_without_root_it_stops_at_once_with_the_command_to_run(machine):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "Missing system packages: chromium (the browser tests), "
+        "Missing system packages: chromium (screenshots and Lighthouse), "
         "default-jre-headless (Java for the vnu HTML checker).\n"
         "Install them, then run make again:\n"
         "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
@@ -92,6 +98,34 @@ def test_nothing_is_installed_when_nothing_is_missing(machine):
     result = machine("chromium", "java", "wrk", uid=0, have=("chromium", "java", "wrk"))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     assert machine.apt_calls() == []
+
+
+def test_the_browser_tests_need_the_headless_shell_the_full_browser_is_not_enough(machine):
+    result = machine("chromium-headless-shell", uid=1000, have=("chromium",))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Missing system packages: chromium-headless-shell (the browser tests).",
+        "Install them, then run make again:",
+        "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
+        "chromium-headless-shell",
+    ]
+
+
+def test_chromium_path_stands_in_for_the_headless_shell(machine, tmp_path):
+    browser = tmp_path / "my-chromium"
+    browser.write_text("#!/bin/sh\n")
+    browser.chmod(0o755)
+    result = machine("chromium-headless-shell", uid=1000, env={"CHROMIUM_PATH": str(browser)})
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_as_root_the_headless_shell_is_installed(machine):
+    result = machine("chromium-headless-shell", uid=0)
+    assert result.returncode == 0, result.stderr
+    assert machine.apt_calls() == [
+        "noninteractive update -qq",
+        "noninteractive install -y -qq --no-install-recommends chromium-headless-shell",
+    ]
 
 
 def test_an_unknown_need_is_refused(machine):

@@ -5,7 +5,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from live_server import CHROMIUM_ARGS, INSTALL_HINT, find_chromium, live_server
+from live_server import CHROMIUM_ARGS, SHELL_INSTALL_HINT, find_chromium, live_server
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 # Long enough for a slow CI machine, short enough that a broken selector fails in seconds.
@@ -31,16 +31,16 @@ def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = find_chromium()
+    path = find_chromium(headless_shell=True)
     if path is None:
         # Never a skip: a suite that silently drops its browser tests looks green while
         # proving nothing.
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(
-                f"REQUIRE_BROWSER=1 but no Chromium was found. {INSTALL_HINT}", pytrace=False
+                f"REQUIRE_BROWSER=1 but no Chromium was found. {SHELL_INSTALL_HINT}", pytrace=False
             )
         pytest.fail(
-            f"The e2e tests need a system Chromium and none was found. {INSTALL_HINT} "
+            f"The e2e tests need a system Chromium and none was found. {SHELL_INSTALL_HINT} "
             "Or leave them out with `-m 'not e2e'`.",
             pytrace=False,
         )
