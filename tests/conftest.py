@@ -92,7 +92,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
-    if request.param == "sqlite":
+    return fresh_database(request.param, request, tmp_path, sqlite_template)
+
+
+def fresh_database(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> str:
+    """A migrated database with nothing in it: a copy of the SQLite template in `tmp_path`, or
+    this run's PostgreSQL database emptied."""
+    if kind == "sqlite":
         path = tmp_path / "wizard.db"
         shutil.copyfile(sqlite_template, path)
         return f"sqlite:///{path}"
