@@ -2,6 +2,7 @@
 worker whose thread already runs an event loop (sync Playwright's, after a browser test)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -30,4 +31,7 @@ def test_a_middleware_call_works_inside_a_running_loop():
         passed = call(MethodMiddleware(Endpoint()), http_scope("GET"))
         return refused.status, passed.status
 
-    assert asyncio.run(inside_a_loop()) == (405, 200)
+    # A thread of its own for the outer loop: this worker's main thread may run a loop already
+    # (sync Playwright's, after a browser test), where asyncio.run itself refuses.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, inside_a_loop()).result() == (405, 200)
