@@ -25,9 +25,8 @@ run: setup
 # The whole suite, nothing skipped: what the machine lacks first (installed as root with apt,
 # else the command to run), then lint, then every test in Chromium, on SQLite, and on PostgreSQL
 # too where the two differ (marker `storage`): one worker per core, then the few tests marked
-# serial (they time the machine or read a server's memory) after the rest, on two workers: the
-# four dataset checks at once alone on one, the others one at a time on the other
-# (tests/datasets/test_datasets_memory_at_once.py says why).
+# serial (their assertions are timings of the machine: load, kill -9, a stalled body, a 27 MB
+# header) after the rest, on two workers a module at a time.
 # PYTHONDONTWRITEBYTECODE= : where the environment sets it (this machine does), every pytest process
 # would rewrite the asserts of ~490 modules anew (test modules and the plugins' packages: ~12 s of
 # CPU a process) and every live server would compile the app from source again.

@@ -17,10 +17,11 @@ import pytest
 
 from bench.uvicorn_process import Server
 
-pytestmark = [pytest.mark.slow, pytest.mark.serial]  # server memory, read from /proc
-# Four checks at once are in test_datasets_memory_at_once.py, a module of their own: `make test`
-# runs the serial tests on two workers a module at a time (`--dist loadfile`), and those four take
-# as long as all the other serial tests together.
+# Not `serial`: the memory read is the server's own resident set, which other processes on the
+# machine do not change, and the /healthz bounds (median under 0.5 s, never 5 s) held at a load
+# average of about 20 (README, "Dataset check memory at the size limit"). So these run beside the
+# rest of the suite; four checks at once are in test_datasets_memory_at_once.py.
+pytestmark = pytest.mark.slow
 
 LIMIT = 20 * 1024 * 1024  # APP_MAX_UPLOAD_BYTES's default
 MB = 1024 * 1024

@@ -1,10 +1,10 @@
 """Four dataset checks at once against a live uvicorn: together they stay under 600 MB, and
-/healthz answers while they run (test_datasets_memory.py: how memory is read, and the files).
+/healthz answers while they run (test_datasets_memory.py: how memory is read, the files, and why
+these are not `serial` tests).
 
-A module of its own: `make test` runs the serial tests on two workers a module at a time
-(`--dist loadfile`); this one test, one core's worth of work in one server (the GIL), takes about
-as long as every other serial test together, which run one at a time on the other worker. So
-two measuring tests at most run at once, each server with a core of its own.
+A module of its own, and early in the collection order: one test that takes one core's worth of
+work in one server (the GIL) for about a minute, so it starts while the rest of the suite runs
+instead of keeping a worker busy at its end.
 """
 
 import threading
@@ -13,7 +13,7 @@ import pytest
 
 from tests.datasets.test_datasets_memory import MB, Watch, start, tiny_csv, tiny_jsonl, upload
 
-pytestmark = [pytest.mark.slow, pytest.mark.serial]  # server memory, read from /proc
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
