@@ -2,10 +2,9 @@
 
 Every operation in /openapi.json is called with generated data, valid and invalid (examples,
 coverage and fuzzing phases), on SQLite and on PostgreSQL: each generated case goes to both, so
-the cases (deterministic, and most of the time: generating them) are made once. Whatever arrives,
-the API must answer
-without a 5xx, with a status code, content type and body that its document declares, it must
-reject what the schema forbids, and a refused POST must store nothing.
+the cases (deterministic, the same for both) are generated once. Whatever arrives, the API must
+answer without a 5xx, with a status code, content type and body that its document declares, it
+must reject what the schema forbids, and a refused POST must store nothing.
 """
 
 import base64
