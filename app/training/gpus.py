@@ -1,8 +1,9 @@
 """The GPUs the estimator knows, with dated rental prices and where they come from.
 
-Prices are US dollars per GPU-hour: `price_low` is the cheapest published rate (spot or
-community hosts), `price_high` the on-demand rate, so a cost range spans what a team would
-actually pay. Peak throughput is dense BF16 tensor math with FP32 accumulation, from the
+Prices are US dollars per GPU-hour: `price_low` is RunPod's Community Cloud rate (hosts it
+vets, the cheapest of its tiers) and `price_high` its Secure Cloud rate (its own data centres),
+both on demand, so a cost range spans what a team would actually pay; each GPU says on which day
+they were published and where they were read. Peak throughput is dense BF16 tensor math with FP32 accumulation, from the
 vendor's datasheet; the estimator was calibrated on A100s (see estimator.py), so on other GPUs
 its time ranges are wider.
 """
@@ -13,9 +14,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-PRICES_AS_OF = "2026-03-10"
-RUNPOD_PRICES = "https://deploybase.ai/articles/runpod-gpu-pricing"
-RUNPOD_SERVERLESS = "https://docs.runpod.io/serverless/pricing"
+# Prices: RunPod's Community Cloud (low) and Secure Cloud (high) on-demand rates, as RunPod's own
+# price API and pricing page gave them on the dates below, read in dated public snapshots (the
+# live pages are not reachable from where this table is kept). RunPod raised its Secure prices for
+# the H100, H200 and A100 80GB between 2026-10-08 and 2026-10-10; the L4, RTX 4090 and RTX 3090 have
+# no Secure reading after that, so their high prices may be low.
+RUNPOD_PRICING = "https://www.runpod.io/pricing"
+# Daily snapshot of RunPod's price API (communityPrice, securePrice) and Lambda's, 2026-10-10.
+SNAPSHOT_2026_10_10 = (
+    "https://github.com/ewyluda/gpu-price-index/blob/main/data/observations/2026/2026-10-10.csv"
+)
+# Cheapest RunPod price per GPU, collected daily; the line of 2026-10-04.
+SNAPSHOT_2026_10_04 = (
+    "https://github.com/toolshedlabs-hash/gpu-price-feed/blob/main/data/history/v2/2026-10.jsonl"
+)
+# RunPod's offers by tier (community, secure), collected 2026-08-23.
+SNAPSHOT_2026_08_23 = (
+    "https://github.com/toolshedlabs-hash/gpu-price-feed/blob/main/data/prices.json"
+)
+# RunPod's pricing page, checked 2026-09-25.
+SNAPSHOT_2026_09_25 = (
+    "https://github.com/tgarg01/silybench-data/blob/main/derived/csv/gpu_prices.csv"
+)
 LAMBDA_PRICES = "https://lambda.ai/pricing"
 
 
@@ -51,7 +71,11 @@ class GPU:
         }
 
 
-_RUNPOD = (RUNPOD_PRICES, RUNPOD_SERVERLESS)
+_RUNPOD_OCTOBER = (RUNPOD_PRICING, SNAPSHOT_2026_10_10)
+_LATE_HIGH = (
+    "The high price is RunPod's Secure Cloud rate of {when}, before its October increase for "
+    "other GPUs; the low one was unchanged on 2026-10-04."
+)
 GPUS: Mapping[str, GPU] = MappingProxyType(
     {
         g.key: g
@@ -63,9 +87,9 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 989,
                 3.35,
                 2.69,
-                4.76,
-                PRICES_AS_OF,
-                _RUNPOD,
+                3.99,
+                "2026-10-10",
+                _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/h100/",
             ),
             GPU(
@@ -75,9 +99,9 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 989,
                 4.8,
                 3.59,
-                6.35,
-                PRICES_AS_OF,
-                _RUNPOD,
+                5.29,
+                "2026-10-10",
+                _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/h200/",
             ),
             GPU(
@@ -87,9 +111,9 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 312,
                 2.039,
                 1.39,
-                2.45,
-                PRICES_AS_OF,
-                _RUNPOD,
+                1.79,
+                "2026-10-10",
+                _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/a100/",
                 calibrated=True,
             ),
@@ -99,13 +123,13 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 40,
                 312,
                 1.555,
-                1.29,
+                1.0,
                 1.99,
-                "2025-06-01",
-                (LAMBDA_PRICES,),
+                "2026-10-10",
+                (RUNPOD_PRICING, LAMBDA_PRICES, SNAPSHOT_2026_10_10),
                 "https://www.nvidia.com/en-us/data-center/a100/",
                 calibrated=True,
-                note="Price not re-checked against a dated source in 2026; rarely listed now.",
+                note="Low: RunPod Community Cloud (RunPod has no Secure price for it); high: Lambda's on-demand rate.",
             ),
             GPU(
                 "l40s-48gb",
@@ -114,9 +138,9 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 362,
                 0.864,
                 0.79,
-                1.40,
-                PRICES_AS_OF,
-                _RUNPOD,
+                1.09,
+                "2026-10-10",
+                _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/l40s/",
             ),
             GPU(
@@ -125,11 +149,12 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 24,
                 121,
                 0.3,
-                0.44,
-                0.78,
-                PRICES_AS_OF,
-                _RUNPOD,
+                0.49,
+                0.49,
+                "2026-10-04",
+                (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/en-us/data-center/l4/",
+                note="RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the cheapest on 2026-10-04).",
             ),
             GPU(
                 "rtx4090-24gb",
@@ -138,10 +163,11 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 165,
                 1.008,
                 0.34,
-                0.60,
-                PRICES_AS_OF,
-                _RUNPOD,
+                0.74,
+                "2026-10-04",
+                (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_09_25),
                 "https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf",
+                note=_LATE_HIGH.format(when="2026-09-25"),
             ),
             GPU(
                 "rtx3090-24gb",
@@ -150,10 +176,11 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 71,
                 0.936,
                 0.22,
-                0.39,
-                PRICES_AS_OF,
-                _RUNPOD,
+                0.5,
+                "2026-10-04",
+                (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/content/PDF/nvidia-ampere-ga-102-gpu-architecture-whitepaper-v2.pdf",
+                note=_LATE_HIGH.format(when="2026-08-23"),
             ),
         )
     }

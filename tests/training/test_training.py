@@ -245,6 +245,22 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
     assert page.select_one("section.method h2#method-heading").text == methods[0]
 
 
+def test_the_plan_dates_its_gpu_prices(client) -> None:
+    created = create(client)
+    api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    dates = sorted({GPUS[key].prices_as_of for key in api["gpus"]})
+    assert len(dates) == 2  # the RTX 4090's are of 2026-10-04, the A100's and H100's 2026-10-10
+    said = {}
+    for lang in ("en", "zh"):
+        plan = html(client.get(created["url"], params={"lang": lang})).select_one("details#plan")
+        said[lang] = " ".join(plan.select_one("#plan-compute").find_next("p").text.split())
+    assert said["en"].endswith(
+        "Prices per GPU-hour: RunPod's Community Cloud rate to its Secure Cloud rate, as published "
+        f"between {dates[0]} and {dates[1]}; check them before you rely on them."
+    )
+    assert f"公布于 {dates[0]} 至 {dates[1]} 之间" in said["zh"]
+
+
 def test_plan_files_download(client) -> None:
     created = create(client)
     token = created["url"].rsplit("/", 1)[-1]

@@ -149,7 +149,7 @@ def estimate_record(result: estimator.Estimate) -> dict[str, Any]:
 @api_router.get("/training-estimate", response_model=GPUsOut)
 def list_gpus() -> Any:
     """The GPUs the estimate knows, with their memory, peak BF16 throughput and dated rental
-    prices (US dollars per GPU-hour, cheapest published rate to on-demand) and their sources."""
+    prices (US dollars per GPU-hour, RunPod's Community Cloud to its Secure Cloud rate, each GPU with the day it was published) and their sources."""
     return {"gpus": [gpu.to_dict() for gpu in gpus.GPUS.values()]}
 
 
