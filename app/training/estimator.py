@@ -129,6 +129,14 @@ SOURCES = (
         "role": "held-out",
     },
     {
+        "title": "IBM fms-acceleration benchmark references (refs/a100_80gb.csv, "
+        "a100_80gb_granite.csv): Mistral-7B, Mixtral-8x7B and PowerLM-3b LoRA and QLoRA on one "
+        "A100 80GB, 4 and 8 x 4,096 packed tokens, runs without its acceleration plugins",
+        "url": "https://github.com/foundation-model-stack/fms-acceleration/blob/"
+        "24bdadb228e2d55bc0c69deec034b86a73da6917/scripts/benchmarks/refs/a100_80gb.csv",
+        "role": "held-out",
+    },
+    {
         "title": "Dao, FlashAttention-2: Faster Attention with Better Parallelism (2023)",
         "url": "https://arxiv.org/abs/2307.08691",
         "role": "method",
