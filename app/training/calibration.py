@@ -42,9 +42,19 @@ def known_misses(name: str = "heldout") -> dict[str, str]:
 def load(name: str) -> list[Cell]:
     """`calibration` or `heldout`."""
     raw = json.loads((DATA / f"{name}.json").read_text())
+    return _cells(raw, raw["cells"])
+
+
+def out_of_memory(name: str = "heldout") -> list[Cell]:
+    """Published runs that ran out of their GPU's memory (no figure: the run failed)."""
+    raw = json.loads((DATA / f"{name}.json").read_text())
+    return _cells(raw, raw.get("out_of_memory", {}).get("cells", []))
+
+
+def _cells(raw: dict, rows: list[dict]) -> list[Cell]:
     shapes = {key: Architecture(**value) for key, value in raw["architectures"].items()}
     cells = []
-    for c in raw["cells"]:
+    for c in rows:
         shape = shapes[c["model"]]
         step_tokens = c["seq_len"] * c["micro_batch"] * c["grad_accum"] * c["gpus"]
         work = Workload(

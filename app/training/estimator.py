@@ -13,8 +13,8 @@ Memory per GPU (GiB) = weights + trainable state + activations + logits + framew
   (2 bytes x hidden a token, for every layer) and one layer at a time is recomputed
   (LAYER_WORKING_BYTES x hidden a token, after Korthikanti et al. 2022 without the s^2 term
   that FlashAttention removes). Without gradient checkpointing every layer keeps that working
-  set: LAYER_WORKING_BYTES x hidden a token for each layer (no published memory figure of such a
-  run tests this; the held-out cells that set it publish time only).
+  set: LAYER_WORKING_BYTES x hidden a token for each layer (tested on LitGPT's held-out Llama 2
+  memory figures, which ran without it; never fitted).
 - Logits: at long sequences the output layer dominates: vocabulary x tokens, in BF16 and its FP32
   upcast for the loss and the gradient (LOGIT_BYTES a token and vocabulary entry). At the loss's
   peak four tensors of that shape are alive: the BF16 logits (2 bytes), the FP32 log-probabilities
@@ -134,6 +134,12 @@ SOURCES = (
         "A100 80GB, 4 and 8 x 4,096 packed tokens, runs without its acceleration plugins",
         "url": "https://github.com/foundation-model-stack/fms-acceleration/blob/"
         "24bdadb228e2d55bc0c69deec034b86a73da6917/scripts/benchmarks/refs/a100_80gb.csv",
+        "role": "held-out",
+    },
+    {
+        "title": "LitGPT resource tables: Llama 2 7B and 13B LoRA and QLoRA on one A100 40GB, "
+        "peak memory at 1,304 tokens without activation checkpointing, and the runs out of memory",
+        "url": "https://github.com/Lightning-AI/litgpt/blob/main/tutorials/resource-tables.md",
         "role": "held-out",
     },
     {
