@@ -259,6 +259,7 @@ def test_the_plan_dates_its_gpu_prices(client) -> None:
         f"between {dates[0]} and {dates[1]}; check them before you rely on them."
     )
     assert f"公布于 {dates[0]} 至 {dates[1]} 之间" in said["zh"]
+    assert "README。每 GPU 小时的价格" in said["zh"]  # Chinese sentences meet without a space
 
 
 def test_plan_files_download(client) -> None:
