@@ -72,6 +72,7 @@ def _cells(raw: dict, rows: list[dict]) -> list[Cell]:
             # Set on a cell only where its source states it (estimator.Workload).
             loss_in_fp32=c.get("loss_in_fp32", True),
             fp32_non_quantized=c.get("fp32_non_quantized", False),
+            fp32_norms=c.get("fp32_norms", False),
             gradient_checkpointing=c.get("gradient_checkpointing", True),
         )
         seconds = c.get("seconds_per_step")

@@ -252,6 +252,15 @@ class Workload:
     # (LOGIT_BYTES + 4). Memory only: what it costs in time (FP32 attention and element-wise work)
     # is not modelled.
     fp32_non_quantized: bool = False
+    # QLoRA only: the norms alone in FP32, the embeddings and the head in BF16 -- what TRL's
+    # SFTTrainer left up to v0.26 when it prepared a 4-bit model itself (prepare_model_for_kbit_
+    # training upcasts every unquantised parameter, then peft_module_casting_to_bf16 puts the
+    # embeddings and head back in BF16 and keeps the norms in FP32). TRL 1.0 and later call
+    # neither, so the TRL script the plan generates runs with the default, False.
+    # An FP32 norm weight times a BF16 input is FP32, and bitsandbytes returns its product in the
+    # input's dtype, so the hidden states between layers are FP32: each layer's checkpointed input
+    # takes 4 bytes a value, not 2. Weights and logits as with the default. Memory only, as above.
+    fp32_norms: bool = False
     # Gradient (activation) checkpointing, on in every calibration cell and in the runs the
     # estimator describes; False for a run that keeps every layer's activations (NeMo AutoModel's
     # LoRA benchmark recipes): no recomputed forward in the FLOPs, every layer's working set in
@@ -317,7 +326,9 @@ def memory_parts(work: Workload) -> dict[str, float]:
     else:
         state = lora_params(shape, work.lora_rank) * 16
     tokens = work.seq_len * work.micro_batch
-    hidden_bytes = 4 if upcast else 2  # a value of the hidden state kept between layers
+    # A value of the hidden state kept between layers: FP32 behind FP32 norms.
+    fp32_hidden = upcast or (work.method == "qlora" and work.fp32_norms)
+    hidden_bytes = 4 if fp32_hidden else 2
     if work.gradient_checkpointing:
         per_token = hidden_bytes * shape.layers + LAYER_WORKING_BYTES
     else:
