@@ -427,6 +427,12 @@ def expected_seconds(work: Workload) -> float:
     return compute + micro_batches * per_micro_batch + steps * step_overhead
 
 
+def cents(dollars: float) -> float:
+    """A cost in whole cents, never $0 for a run that costs something: a few minutes on one GPU
+    cost a fraction of a cent, and a range that read "$0 to $0.52" would say it is free."""
+    return max(0.01, round(dollars, 2)) if dollars > 0 else 0.0
+
+
 def estimate(work: Workload) -> Estimate:
     memory = expected_memory(work)
     hours = expected_seconds(work) / 3600

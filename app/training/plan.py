@@ -18,7 +18,7 @@ from app.decision.conditions import ACCURACY_TARGETS
 from app.decision.text import Text
 
 from . import configs, evalsize
-from .estimator import Workload, estimate
+from .estimator import Workload, cents, estimate
 from .gpus import GPUS
 from .models import MODELS, BaseModel
 
@@ -558,7 +558,7 @@ def compute_for(
                     "expected": round(mid.hours.expected, 3),
                     "high": round(high.hours.high, 3),
                 },
-                "cost_usd": {"low": round(low.cost_low, 2), "high": round(high.cost_high, 2)},
+                "cost_usd": {"low": cents(low.cost_low), "high": cents(high.cost_high)},
                 "micro_batch": micro,
                 "grad_accum": accum,
                 "prices_as_of": gpu.prices_as_of,

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import assessments, costs, decision
 from app.costs.inputs import FORM_FIELDS
+from app.costs.numbers import usd
 from app.web.routes.costs import EXAMPLE_FORM as CALCULATOR_EXAMPLE
 from app.web.templating import env
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
@@ -869,7 +870,8 @@ def test_cost_step_prefills_the_one_time_cost_from_the_plan_and_it_stays_editabl
     note = page.select_one("#cost-one-time-from-plan")
     assert note["data-plan-state"] == "prefilled"
     text = " ".join(note.get_text().split())
-    assert f"${low:,.0f} to ${high:,.0f}" in text and "the high end" in text
+    assert f"{usd(low)} to {usd(high)}" in text and "the high end" in text
+    assert low > 0  # a run that costs a fraction of a cent is never shown as free
     # Saving the step keeps the plan's figure as the one-time cost; another figure replaces it.
     form = {f"costs.{k}": v for k, v in EXAMPLE_FORM.items()}
     form.update(

@@ -379,3 +379,14 @@ def test_guessed_shapes_grow_with_size(params) -> None:
 def test_guessed_shape_of_a_7b_is_llama_like() -> None:
     shape = architecture_for(7.0)
     assert (shape.hidden, shape.layers) == (4096, 38)
+
+
+def test_a_cost_is_in_cents_and_never_free_when_something_runs() -> None:
+    assert [estimator.cents(x) for x in (0.0, 0.0001, 0.004, 0.006, 0.526, 12.3449)] == [
+        0.0,
+        0.01,
+        0.01,
+        0.01,
+        0.53,
+        12.34,
+    ]

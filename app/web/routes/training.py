@@ -138,7 +138,10 @@ def estimate_record(result: estimator.Estimate) -> dict[str, Any]:
         "memory_gb": result.memory_gb.to_dict(1),
         "hours": result.hours.to_dict(2),
         "fits": result.fits,
-        "cost_usd": {"low": round(result.cost_low, 2), "high": round(result.cost_high, 2)},
+        "cost_usd": {
+            "low": estimator.cents(result.cost_low),
+            "high": estimator.cents(result.cost_high),
+        },
         "optimizer_steps": result.optimizer_steps,
         "gpu_memory_gb": result.gpu.memory_gb,
         "assumptions": list(result.assumptions),
