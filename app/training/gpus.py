@@ -93,6 +93,21 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "https://www.nvidia.com/en-us/data-center/h100/",
             ),
             GPU(
+                "b200-180gb",
+                "NVIDIA B200 (HGX, 1,000 W)",
+                179,  # 183,359 MiB as nvidia-smi reports it; NVIDIA sells it as 180 GB
+                2250,  # dense BF16 of the HGX B200 at 1,000 W (4,500 with sparsity)
+                7.7,  # 7,680-bit bus at 3,996 MHz, as the driver reports it (8 TB/s as sold)
+                5.98,
+                7.99,
+                "2026-10-10",
+                _RUNPOD_OCTOBER,
+                "https://www.nvidia.com/en-us/data-center/hgx/",
+                note="No published fine-tuning measurement on a B200 was found: its range is the "
+                "widest, and FlashAttention 2's utilisation, which the time assumes, is an "
+                "Ampere/Hopper figure.",
+            ),
+            GPU(
                 "h200-141gb",
                 "NVIDIA H200 141GB",
                 141,

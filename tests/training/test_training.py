@@ -116,7 +116,20 @@ def test_a_70b_lora_does_not_fit_a_24gb_card(client) -> None:
 def test_gpu_list_has_dated_prices_and_sources(client) -> None:
     body = client.get(ESTIMATE).json()
     keys = [g["key"] for g in body["gpus"]]
-    assert {"a100-80gb", "h100-80gb", "l40s-48gb", "rtx4090-24gb"} <= set(keys)
+    assert sorted(keys) == [
+        "a100-40gb",
+        "a100-80gb",
+        "b200-180gb",
+        "h100-80gb",
+        "h200-141gb",
+        "l4-24gb",
+        "l40s-48gb",
+        "rtx3090-24gb",
+        "rtx4090-24gb",
+    ]
+    # Each dated (October 2026), with RunPod's pricing page first among its sources.
+    assert {g["prices_as_of"] for g in body["gpus"]} == {"2026-10-04", "2026-10-10"}
+    assert all(g["price_sources"][0] == "https://www.runpod.io/pricing" for g in body["gpus"])
     for gpu in body["gpus"]:
         assert 0 < gpu["price_usd_per_hour"]["low"] <= gpu["price_usd_per_hour"]["high"]
         assert gpu["prices_as_of"][:4] in ("2025", "2026") and gpu["price_sources"][0].startswith(
