@@ -104,8 +104,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/hgx/",
                 note="No published fine-tuning measurement on a B200 was found: its range is the "
-                "widest, and FlashAttention 2's utilisation, which the time assumes, is an "
-                "Ampere/Hopper figure.",
+                "widest, and the attention's utilisation the time assumes was measured on an A100.",
             ),
             GPU(
                 "h200-141gb",
