@@ -168,7 +168,10 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-04",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/en-us/data-center/l4/",
-                note="RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the cheapest on 2026-10-04).",
+                note="RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the "
+                "cheapest on 2026-10-04). A 72 W card: power capping keeps long matrix work well "
+                "below the peak the time is scaled by, and the one published run held out (Llama "
+                "3.1 8B QLoRA) took 2.4 times the expected time, above the range.",
             ),
             GPU(
                 "rtx4090-24gb",
