@@ -62,6 +62,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.decision.text import Text
+
 from .gpus import GPU
 
 Method = Literal["lora", "qlora", "full"]
@@ -297,7 +299,7 @@ class Estimate:
     gpus: int
     optimizer_steps: int
     memory_parts: dict[str, float] = field(default_factory=dict)
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[Text, ...] = ()
 
 
 def lora_params(shape: Architecture, rank: int) -> float:
@@ -453,42 +455,88 @@ def estimate(work: Workload) -> Estimate:
     )
 
 
-def assumptions(work: Workload) -> tuple[str, ...]:
+def assumptions(work: Workload) -> tuple[Text, ...]:
+    """What the estimate assumes, each a text shown in the language of the request."""
     shape = work.shape
+    shape_params = {"layers": shape.layers, "hidden": shape.hidden, "vocab": shape.vocab}
     said = [
-        f"Model shape: {shape.layers} layers, hidden size {shape.hidden}, vocabulary "
-        f"{shape.vocab:,}" + ("" if work.architecture else " (guessed from the size)") + ".",
-        "BF16 training with gradient checkpointing and FlashAttention 2; sequences packed to "
-        f"{work.seq_len} tokens; AdamW.",
-        f"One optimizer step takes seq_len x micro_batch x grad_accum x gpus = "
-        f"{work.seq_len * work.micro_batch * work.grad_accum * work.gpus:,} tokens.",
+        Text(
+            "Model shape: {layers} layers, hidden size {hidden}, vocabulary {vocab:,}.",
+            **shape_params,
+        )
+        if work.architecture
+        else Text(
+            "Model shape: {layers} layers, hidden size {hidden}, vocabulary {vocab:,} (guessed "
+            "from the size).",
+            **shape_params,
+        ),
+        Text(
+            "BF16 training with gradient checkpointing and FlashAttention 2; sequences packed to "
+            "{seq_len:,} tokens; AdamW.",
+            seq_len=work.seq_len,
+        ),
+        Text(
+            "One optimizer step takes seq_len x micro_batch x grad_accum x gpus = {tokens:,} "
+            "tokens.",
+            tokens=work.seq_len * work.micro_batch * work.grad_accum * work.gpus,
+        ),
     ]
     if work.method in ("lora", "qlora"):
         said.append(
-            f"LoRA rank {work.lora_rank} on every linear layer (q, k, v, o, gate, up, down): "
-            f"{lora_params(shape, work.lora_rank) / 1e6:,.1f}M trainable parameters."
+            Text(
+                "LoRA rank {rank} on every linear layer (q, k, v, o, gate, up, down): "
+                "{millions:,.1f}M trainable parameters.",
+                rank=work.lora_rank,
+                millions=lora_params(shape, work.lora_rank) / 1e6,
+            )
         )
     if work.method == "qlora":
-        said.append("Base weights in 4-bit NF4 with double quantization (bitsandbytes).")
+        said.append(Text("Base weights in 4-bit NF4 with double quantization (bitsandbytes)."))
     if work.method == "full":
-        said.append("Full fine-tuning shards weights, gradients and optimizer state across GPUs.")
-    if work.gpus > 1:
-        said.append(f"{work.gpus} GPUs, data parallel, at {MULTI_GPU_EFFICIENCY:.0%} efficiency.")
-    said.append(
-        f"Model FLOPs utilisation {MFU:.0%} for the matrix multiplications and "
-        f"{ATTENTION_MFU:.0%} for causal attention (9 x layers x seq_len x hidden FLOPs a token)"
-        + (
-            f"; QLoRA dequantises the 4-bit weights {DEQUANT_PASSES} times a micro-batch at the "
-            f"GPU's {work.gpu.bandwidth_tbs:g} TB/s"
-            if work.method == "qlora"
-            else ""
+        said.append(
+            Text("Full fine-tuning shards weights, gradients and optimizer state across GPUs.")
         )
-        + "; calibrated on A100 measurements"
-        + ("" if work.gpu.calibrated else f", so the range on the {work.gpu.name} is wider")
-        + "."
-    )
+    if work.gpus > 1:
+        said.append(
+            Text(
+                "{gpus} GPUs, data parallel, at {efficiency:.0%} efficiency.",
+                gpus=work.gpus,
+                efficiency=MULTI_GPU_EFFICIENCY,
+            )
+        )
     said.append(
-        f"Cost: hours x GPUs x ${work.gpu.price_low:.2f}-${work.gpu.price_high:.2f} per GPU-hour "
-        f"(prices as of {work.gpu.prices_as_of}); storage, data transfer and failed runs excluded."
+        Text(
+            "Model FLOPs utilisation {mfu:.0%} for the matrix multiplications and {attention:.0%} "
+            "for causal attention (9 x layers x seq_len x hidden FLOPs a token), calibrated on "
+            "A100 measurements.",
+            mfu=MFU,
+            attention=ATTENTION_MFU,
+        )
+    )
+    if work.method == "qlora":
+        said.append(
+            Text(
+                "QLoRA dequantises the 4-bit weights {passes} times a micro-batch at the GPU's "
+                "{bandwidth:g} TB/s.",
+                passes=DEQUANT_PASSES,
+                bandwidth=work.gpu.bandwidth_tbs,
+            )
+        )
+    if not work.gpu.calibrated:
+        said.append(
+            Text(
+                "No published training measurement on the {gpu} went into the calibration, so its "
+                "range is wider.",
+                gpu=work.gpu.name,
+            )
+        )
+    said.append(
+        Text(
+            "Cost: hours x GPUs x ${low:.2f}-${high:.2f} per GPU-hour (prices as of {date}); "
+            "storage, data transfer and failed runs excluded.",
+            low=work.gpu.price_low,
+            high=work.gpu.price_high,
+            date=work.gpu.prices_as_of,
+        )
     )
     return tuple(said)

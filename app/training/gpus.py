@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from app.decision.text import Text
+
 # Prices: RunPod's Community Cloud (low) and Secure Cloud (high) on-demand rates, as RunPod's own
 # price API and pricing page gave them on the dates below, read in dated public snapshots (the
 # live pages are not reachable from where this table is kept). RunPod raised its Secure prices for
@@ -53,9 +55,9 @@ class GPU:
     datasheet: str
     # True where published training measurements on this GPU were used to calibrate.
     calibrated: bool = False
-    note: str = ""
+    note: Text | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
         return {
             "key": self.key,
             "name": self.name,
@@ -67,15 +69,21 @@ class GPU:
             "price_sources": list(self.price_sources),
             "datasheet": self.datasheet,
             "calibrated": self.calibrated,
-            "note": self.note,
+            "note": self.note.get(lang) if self.note else "",
         }
 
 
 _RUNPOD_OCTOBER = (RUNPOD_PRICING, SNAPSHOT_2026_10_10)
-_LATE_HIGH = (
-    "The high price is RunPod's Secure Cloud rate of {when}, before its October increase for "
-    "other GPUs; the low one was unchanged on 2026-10-04."
-)
+
+
+def _late_high(when: str) -> Text:
+    return Text(
+        "The high price is RunPod's Secure Cloud rate of {when}, before its October increase for "
+        "other GPUs; the low one was unchanged on 2026-10-04.",
+        when=when,
+    )
+
+
 GPUS: Mapping[str, GPU] = MappingProxyType(
     {
         g.key: g
@@ -103,8 +111,11 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-10",
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/hgx/",
-                note="No published fine-tuning measurement on a B200 was found: its range is the "
-                "widest, and the attention's utilisation the time assumes was measured on an A100.",
+                note=Text(
+                    "No published fine-tuning measurement on a B200 was found: its range is the "
+                    "widest, and the attention's utilisation the time assumes was measured on an "
+                    "A100."
+                ),
             ),
             GPU(
                 "h200-141gb",
@@ -143,7 +154,10 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 (RUNPOD_PRICING, LAMBDA_PRICES, SNAPSHOT_2026_10_10),
                 "https://www.nvidia.com/en-us/data-center/a100/",
                 calibrated=True,
-                note="Low: RunPod Community Cloud (RunPod has no Secure price for it); high: Lambda's on-demand rate.",
+                note=Text(
+                    "Low: RunPod Community Cloud (RunPod has no Secure price for it); high: "
+                    "Lambda's on-demand rate."
+                ),
             ),
             GPU(
                 "l40s-48gb",
@@ -168,10 +182,12 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-04",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/en-us/data-center/l4/",
-                note="RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the "
-                "cheapest on 2026-10-04). A 72 W card: power capping keeps long matrix work well "
-                "below the peak the time is scaled by, and the one published run held out (Llama "
-                "3.1 8B QLoRA) took 2.4 times the expected time, above the range.",
+                note=Text(
+                    "RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the "
+                    "cheapest on 2026-10-04). A 72 W card: power capping keeps long matrix work well "
+                    "below the peak the time is scaled by, and the one published run held out (Llama "
+                    "3.1 8B QLoRA) took 2.4 times the expected time, above the range."
+                ),
             ),
             GPU(
                 "rtx4090-24gb",
@@ -184,7 +200,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-04",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_09_25),
                 "https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf",
-                note=_LATE_HIGH.format(when="2026-09-25"),
+                note=_late_high("2026-09-25"),
             ),
             GPU(
                 "rtx3090-24gb",
@@ -197,7 +213,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-04",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/content/PDF/nvidia-ampere-ga-102-gpu-architecture-whitepaper-v2.pdf",
-                note=_LATE_HIGH.format(when="2026-08-23"),
+                note=_late_high("2026-08-23"),
             ),
         )
     }

@@ -104,6 +104,42 @@ def test_estimate_answers_the_contract_shape(client) -> None:
     assert body["optimizer_steps"] == math.ceil(1_000_000 / 16_384)
 
 
+def test_the_estimate_and_gpu_list_speak_the_request_s_language(client) -> None:
+    run = {**RUN, "method": "qlora", "gpu": "l4-24gb"}
+    en = client.post(ESTIMATE, json=run).json()
+    zh = client.post(ESTIMATE + "?lang=zh", json=run).json()
+    assert {k: v for k, v in en.items() if k != "assumptions"} == {
+        k: v for k, v in zh.items() if k != "assumptions"
+    }
+    assert len(en["assumptions"]) == len(zh["assumptions"]) == 9
+    assert en["assumptions"][2] == (
+        "One optimizer step takes seq_len x micro_batch x grad_accum x gpus = 16,384 tokens."
+    )
+    assert zh["assumptions"][2] == (
+        "每个优化器步骤处理 seq_len × micro_batch × grad_accum × gpus = 16,384 个 token。"
+    )
+    assert en["assumptions"][7] == (
+        "No published training measurement on the NVIDIA L4 24GB went into the calibration, so "
+        "its range is wider."
+    )
+    assert (
+        zh["assumptions"][7]
+        == "校准没有用到 NVIDIA L4 24GB 上公开的训练实测数据，所以它的区间更宽。"
+    )
+    # Every text is in Chinese: none is the English left untranslated.
+    assert not set(en["assumptions"]) & set(zh["assumptions"])
+    notes = {
+        lang: {
+            g["key"]: g["note"] for g in client.get(ESTIMATE, params={"lang": lang}).json()["gpus"]
+        }
+        for lang in ("en", "zh")
+    }
+    assert notes["en"]["l4-24gb"].startswith("RunPod offers it on Secure Cloud only")
+    assert notes["zh"]["l4-24gb"].startswith("RunPod 只在安全云上提供它")
+    assert notes["en"]["h100-80gb"] == notes["zh"]["h100-80gb"] == ""
+    assert all(notes["zh"][key] != notes["en"][key] for key in notes["en"] if notes["en"][key])
+
+
 def test_a_70b_lora_does_not_fit_a_24gb_card(client) -> None:
     body = client.post(ESTIMATE, json={**RUN, "params_b": 70, "gpu": "rtx4090-24gb"}).json()
     assert body["fits"] is False and body["memory_gb"]["expected"] > 130

@@ -133,7 +133,7 @@ class GPUsOut(BaseModel):
     gpus: list[GPUOut]
 
 
-def estimate_record(result: estimator.Estimate) -> dict[str, Any]:
+def estimate_record(result: estimator.Estimate, lang: str = "en") -> dict[str, Any]:
     return {
         "memory_gb": result.memory_gb.to_dict(1),
         "hours": result.hours.to_dict(2),
@@ -144,16 +144,16 @@ def estimate_record(result: estimator.Estimate) -> dict[str, Any]:
         },
         "optimizer_steps": result.optimizer_steps,
         "gpu_memory_gb": result.gpu.memory_gb,
-        "assumptions": list(result.assumptions),
+        "assumptions": [said.get(lang) for said in result.assumptions],
         "sources": list(estimator.SOURCES),
     }
 
 
 @api_router.get("/training-estimate", response_model=GPUsOut)
-def list_gpus() -> Any:
+def list_gpus(lang: LangDep) -> Any:
     """The GPUs the estimate knows, with their memory, peak BF16 throughput and dated rental
     prices (US dollars per GPU-hour, RunPod's Community Cloud to its Secure Cloud rate, each GPU with the day it was published) and their sources."""
-    return {"gpus": [gpu.to_dict() for gpu in gpus.GPUS.values()]}
+    return {"gpus": [gpu.to_dict(lang) for gpu in gpus.GPUS.values()]}
 
 
 @api_router.post(
@@ -161,11 +161,11 @@ def list_gpus() -> Any:
     response_model=EstimateOut,
     responses={422: {"model": Problems, "description": "Each offending field, named."}},
 )
-async def estimate_training(body: TrainingEstimateIn) -> Any:
+async def estimate_training(body: TrainingEstimateIn, lang: LangDep) -> Any:
     """Memory per GPU, hours and cost of one fine-tuning run, as ranges, with the assumptions
     behind them. `tokens` are the training tokens of one epoch, packed into sequences of
     `seq_len`; an optimizer step takes seq_len x micro_batch x grad_accum x gpus tokens."""
-    return JSONResponse(estimate_record(estimator.estimate(body.workload())))
+    return JSONResponse(estimate_record(estimator.estimate(body.workload()), lang))
 
 
 # --- The plan of an assessment ----------------------------------------------------------------
