@@ -66,9 +66,13 @@ $(VENV)/.deps: pyproject.toml constraints.txt
 
 assets: $(VENDOR)/.assets
 
-$(VENDOR)/.assets: package.json package-lock.json
+# npm ci writes node_modules/.package-lock.json: a deleted node_modules (whose packages some tests
+# read) is installed again even when the copies in $(VENDOR) are still there.
+node_modules/.package-lock.json: package.json package-lock.json
 	scripts/system_deps.sh node
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.assets: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
