@@ -50,7 +50,7 @@ class GPU:
     bandwidth_tbs: float  # memory bandwidth, TB/s, from the same datasheet
     price_low: float  # USD per GPU-hour
     price_high: float
-    prices_as_of: str
+    prices_as_of: str  # the day of the older of the two prices
     price_sources: tuple[str, ...]
     datasheet: str
     # True where published training measurements on this GPU were used to calibrate.
@@ -112,9 +112,9 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/hgx/",
                 note=Text(
-                    "No published fine-tuning measurement on a B200 was found: its range is the "
-                    "widest, and the attention's utilisation the time assumes was measured on an "
-                    "A100."
+                    "No published fine-tuning measurement on a B200 was found, so its time range "
+                    "is the wider one, and the attention's utilisation the time assumes was "
+                    "measured on an A100."
                 ),
             ),
             GPU(
@@ -197,7 +197,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 1.008,
                 0.34,
                 0.74,
-                "2026-10-04",
+                "2026-09-25",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_09_25),
                 "https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf",
                 note=_late_high("2026-09-25"),
@@ -210,7 +210,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 0.936,
                 0.22,
                 0.5,
-                "2026-10-04",
+                "2026-08-23",
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/content/PDF/nvidia-ampere-ga-102-gpu-architecture-whitepaper-v2.pdf",
                 note=_late_high("2026-08-23"),

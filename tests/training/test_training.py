@@ -163,8 +163,13 @@ def test_gpu_list_has_dated_prices_and_sources(client) -> None:
         "rtx3090-24gb",
         "rtx4090-24gb",
     ]
-    # Each dated (October 2026), with RunPod's pricing page first among its sources.
-    assert {g["prices_as_of"] for g in body["gpus"]} == {"2026-10-04", "2026-10-10"}
+    # Each dated by its older price, with RunPod's pricing page first among its sources.
+    assert {g["prices_as_of"] for g in body["gpus"]} == {
+        "2026-08-23",
+        "2026-09-25",
+        "2026-10-04",
+        "2026-10-10",
+    }
     assert all(g["price_sources"][0] == "https://www.runpod.io/pricing" for g in body["gpus"])
     for gpu in body["gpus"]:
         assert 0 < gpu["price_usd_per_hour"]["low"] <= gpu["price_usd_per_hour"]["high"]
@@ -298,7 +303,7 @@ def test_the_plan_dates_its_gpu_prices(client) -> None:
     created = create(client)
     api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
     dates = sorted({GPUS[key].prices_as_of for key in api["gpus"]})
-    assert len(dates) == 2  # the RTX 4090's are of 2026-10-04, the A100's and H100's 2026-10-10
+    assert len(dates) == 2  # the RTX 4090's are of 2026-09-25, the A100's and H100's 2026-10-10
     said = {}
     for lang in ("en", "zh"):
         plan = html(client.get(created["url"], params={"lang": lang})).select_one("details#plan")
