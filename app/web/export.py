@@ -250,7 +250,8 @@ CHAT = {
 CHAT_WORDS = 90
 _SENTENCE_END = ByLanguage({"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")})
 _CLAUSE_END = ByLanguage({"en": re.compile(r"(?:: |; | — )"), "zh": re.compile(r"[：；]")})
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"  # Chinese characters (CJK ideographs)
+_CJK = re.compile(rf"[{_HAN}]")
 
 
 def summary_words(text: str) -> int:
@@ -271,14 +272,21 @@ def gist(text: str, lang: str, most: int = 16) -> str:
     return sentence.rstrip(",，") + ("。" if lang == "zh" else ".")
 
 
-def shorten(text: str, lang: str) -> str:
-    """`text` less its last word (or two Chinese characters), with an ellipsis."""
+# A word as summary_words counts it: a run of anything but spaces and Chinese characters (a Latin
+# word, a number, a closing bracket), or one Chinese character (two make a word).
+_TOKEN = re.compile(rf"[{_HAN}]|[^\s{_HAN}]+")
+
+
+def shorten(text: str) -> str:
+    """`text` less its last word (a Latin word, a mark such as a closing bracket, or two Chinese
+    characters), with an ellipsis. Always shorter than `text` without its ellipsis and full stop,
+    whatever it ends with, so cutting again and again ends."""
     body = text.rstrip("…").rstrip("。.")
-    if lang == "zh" and _CJK.search(body[-1:]):
-        body = body[:-2]
-    else:
-        body = body.rsplit(" ", 1)[0]
-    return body.rstrip(" ,，、：:；;") + "…"
+    tokens = list(_TOKEN.finditer(body))
+    if not tokens:
+        return "…"
+    last = tokens[-2:] if all(_CJK.fullmatch(t.group()) for t in tokens[-2:]) else tokens[-1:]
+    return body[: last[0].start()].rstrip(" ,，、：:；;") + "…"
 
 
 def chat_summary(assessment: Assessment, lang: str, url: str) -> str:
@@ -311,7 +319,9 @@ def chat_summary(assessment: Assessment, lang: str, url: str) -> str:
         longest = max(range(len(items)), key=lambda i: summary_words(items[i]))
         if summary_words(items[longest]) <= 4:
             break
-        shortened = shorten(items[longest], lang)
+        shortened = shorten(items[longest])
+        if shortened == items[longest]:
+            break  # nothing left to cut ("…" alone): never loop on it
         if longest < len(reasons):
             reasons[longest] = shortened
         else:

@@ -188,6 +188,39 @@ def test_copy_summary_in_chinese_has_full_width_marks_and_fits(client, app):
     assert latin + (han + 1) // 2 <= 90
 
 
+# Meeting notes to summarise: the verdict's second next step ends in a closing bracket in Chinese
+# ("…（若干字段、编号步骤、最终答案），就用 JSON Schema…"), which the summary once cut forever.
+MEETING_NOTES = {
+    **REFUND_BOT,
+    "task_type": "simple_generation",
+    "spec_clarity": "partial",
+    "accuracy_target": "best_effort",
+    "prompting_effort": "basic",
+    "baseline_accuracy": "",
+    "failure_mode": "format",
+    "example_count": "none",
+    "volume": "low",
+    "cost_pressure": "none",
+}
+
+
+def test_copy_summary_in_chinese_cuts_an_item_that_ends_in_a_bracket(client, app):
+    token = finish(client, title="会议纪要自动摘要", answers=MEETING_NOTES)
+    client.cookies.set("lang", "zh")
+    response = client.get(f"/a/{token}")
+    assert response.status_code == 200
+    text = html(response).select_one("textarea#chat-summary-text").get_text()
+    lines = text.strip().split("\n")
+    steps = decision.localize(get(app.state.db, token).verdict, "zh")["next_steps"][:2]
+    assert "）" in steps[1].split("。")[0]  # the case: a bracket closes before the sentence ends
+    for line, full, number in zip(lines[6:8], steps, ["1.", "2."], strict=True):
+        gist = line.removeprefix(number + " ")
+        assert gist.endswith(("。", "…")) and full.startswith(gist.rstrip("。…")), (gist, full)
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = len("".join(ch if ch.isascii() else " " for ch in text).split())
+    assert latin + (han + 1) // 2 <= 90
+
+
 def test_answers_rules_version_and_links(client, app):
     token = finish(client)
     page = html(client.get(f"/a/{token}"))
