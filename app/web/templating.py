@@ -164,6 +164,7 @@ env.globals.update(
 env.globals.update(
     training_plan=training_views.localized_plan,
     plan_charts=training_views.plan_charts,
+    price_dates=training_views.price_dates,
     plan_formatters=training_views.formatters,
     provider_rows=training_views.provider_rows,
 )

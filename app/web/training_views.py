@@ -65,6 +65,12 @@ def plan_charts(plan: dict[str, Any]) -> dict[str, chart.RangeChart]:
     return {"memory": chart.build(memory), "hours": chart.build(hours), "cost": chart.build(cost)}
 
 
+def price_dates(plan: dict[str, Any]) -> tuple[str, str]:
+    """The first and last day the plan's GPU prices were published on (one day: the same twice)."""
+    dates = [row["prices_as_of"] for c in plan["candidates"] for row in c["compute"]]
+    return min(dates), max(dates)
+
+
 def hours_text(value: float, lang: str) -> str:
     """ "0" (an axis's zero), "12 min", "3.4 h", "41 h" (or 分钟/小时)."""
     if value <= 0:

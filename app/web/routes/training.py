@@ -133,7 +133,7 @@ class GPUsOut(BaseModel):
     gpus: list[GPUOut]
 
 
-def estimate_record(result: estimator.Estimate, lang: str = "en") -> dict[str, Any]:
+def estimate_record(result: estimator.Estimate, lang: str) -> dict[str, Any]:
     return {
         "memory_gb": result.memory_gb.to_dict(1),
         "hours": result.hours.to_dict(2),
@@ -151,8 +151,9 @@ def estimate_record(result: estimator.Estimate, lang: str = "en") -> dict[str, A
 
 @api_router.get("/training-estimate", response_model=GPUsOut)
 def list_gpus(lang: LangDep) -> Any:
-    """The GPUs the estimate knows, with their memory, peak BF16 throughput and dated rental
-    prices (US dollars per GPU-hour, RunPod's Community Cloud to its Secure Cloud rate, each GPU with the day it was published) and their sources."""
+    """The GPUs the estimate knows, with their memory, peak BF16 throughput and rental prices
+    (US dollars per GPU-hour, RunPod's Community Cloud to its Secure Cloud rate), each GPU dated
+    by the older of its two prices, with their sources."""
     return {"gpus": [gpu.to_dict(lang) for gpu in gpus.GPUS.values()]}
 
 
