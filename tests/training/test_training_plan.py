@@ -258,3 +258,23 @@ def test_any_stored_answers_and_profile_give_a_whole_plan(answers, method, profi
         for c in plan["candidates"]
         for r in c["compute"]
     )
+
+
+def test_the_cost_step_names_the_plan_s_cheapest_gpu_as_people_do() -> None:
+    # The cost step's "Prefilled from the training plan ... (model · GPU)" read "a100-80gb".
+    from app.costs.training import plan_cost_range
+    from app.training.gpus import GPUS
+
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    rows = [
+        (candidate, row)
+        for candidate in plan["candidates"]
+        for row in candidate["compute"]
+        if row["fits"] is not False
+    ]
+    candidate, row = min(rows, key=lambda pair: pair[1]["cost_usd"]["high"])
+    best = plan_cost_range(plan)
+
+    assert (best.low, best.high) == (row["cost_usd"]["low"], row["cost_usd"]["high"])
+    assert best.label == f"{candidate['name']} · {GPUS[row['gpu']].name}"
+    assert row["gpu"] not in best.label
