@@ -441,9 +441,11 @@ def _confidence(
     changes: tuple[Change, ...],
     baseline: Baseline | None,
     unsized: bool = False,
+    unmeasured: bool = False,
 ) -> tuple[Confidence, Text]:
     """`unsized`: a training verdict stands on a baseline whose sample size isn't given, so
-    nobody can tell whether its gap is real; that counts like an open answer."""
+    nobody can tell whether its gap is real; `unmeasured`: it stands on no measured baseline at
+    all. Either counts like an open answer."""
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -463,7 +465,9 @@ def _confidence(
             if lead >= CONFIDENCE_MARGINS["medium"]
             else 0
         )
-    unsettled = (baseline is not None and baseline.gap == "uncertain") or unsized
+    # An unmeasured baseline that could itself change the winner is already an open answer.
+    unmeasured = unmeasured and "baseline_accuracy" not in open_questions
+    unsettled = (baseline is not None and baseline.gap == "uncertain") or unsized or unmeasured
     if open_questions or unsettled:
         level = min(level, 1 if len(open_questions) + unsettled == 1 else 0)
     confidence = _LEVELS[level]
@@ -485,6 +489,11 @@ def _confidence(
         why = Text(
             "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
             "target is real: record how many cases it was measured on."
+        )
+    elif unmeasured and not open_questions:
+        why = Text(
+            "No accuracy has been measured, so nothing yet shows what a fine-tune would have to "
+            "beat: measure your best prompt on a held-out eval set first."
         )
     elif unsettled and not open_questions:
         why = Text(
@@ -670,12 +679,11 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     w = scored.winner
     changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
+    unmeasured = w in FINE_TUNING and scored.facts["baseline_gap"] == "unmeasured"
     unsized = (
-        w in FINE_TUNING
-        and scored.facts["baseline_gap"] != "unmeasured"
-        and normalized.get("baseline_sample_size") is None
+        w in FINE_TUNING and not unmeasured and normalized.get("baseline_sample_size") is None
     )
-    confidence, confidence_reason = _confidence(scored, changes, baseline, unsized)
+    confidence, confidence_reason = _confidence(scored, changes, baseline, unsized, unmeasured)
     if conflicts and confidence == "high":
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 

@@ -83,7 +83,9 @@ HOW_SCORING_WORKS: tuple[Text, ...] = (
         "scores from 0 to 1 shown with the verdict): high when it leads the runner-up by 0.25 or "
         "more, medium from 0.10, low below. One open answer (“not sure”, no measured baseline, a "
         "baseline whose interval contains the target) that could change the verdict caps it at "
-        "medium; two or more make it low. When a measurement contradicts an answer it is never high."
+        "medium, and so does a verdict to fine-tune that no measured baseline, or none with its "
+        "sample size, supports; two or more of these make it low. When a measurement contradicts "
+        "an answer it is never high."
     ),
     Text(
         "“What would change” is found by re-judging every single-answer change, so each entry is "

@@ -10,6 +10,7 @@ import hashlib
 import inspect
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from . import baseline, method, summaries
@@ -77,6 +78,9 @@ def canonical_rule_data(
         "summaries": _code(summaries),
         "baseline": _code(baseline),
         "method": _code(method),
+        # The engine imports this module, so its source is read rather than imported: how it
+        # weighs confidence and words the verdict is part of the rules too.
+        "engine": Path(__file__).with_name("engine.py").read_text(encoding="utf-8"),
         "warnings": _advice_data(WARNINGS),
         "risks": _advice_data(RISKS),
         "find_out": _advice_data(FIND_OUT),

@@ -460,3 +460,57 @@ def test_code_and_databases_never_get_document_qa_steps(answers: dict) -> None:
     if verdict.recommendation in RETRIEVAL:
         first = {"code": "Index the repository", "database": "Give the model the schema"}
         assert any(s.startswith(first[answers["knowledge_form"]]) for s in steps)
+
+
+@MANY
+@given(answer_sets())
+def test_a_training_verdict_with_nothing_measured_is_never_highly_confident(answers: dict) -> None:
+    # Measure first: with no accuracy measured nothing shows what a fine-tune would have to beat,
+    # so a training verdict can be no surer than one whose baseline has no sample size.
+    verdict = evaluate(answers)
+    if verdict.recommendation in FINE_TUNING and answers.get("baseline_accuracy") is None:
+        assert verdict.confidence != "high"
+
+
+def test_distillation_claimed_but_not_measured_says_measure_first() -> None:
+    # A large model "already acceptable", too slow and too costly at this volume, with nothing
+    # measured: before, a highly confident distillation verdict ("no open answer could change it").
+    team = {
+        "task_type": "extraction",
+        "task_scope": "narrow",
+        "spec_clarity": "partial",
+        "accuracy_target": "high",
+        "prompting_effort": "extensive",
+        "baseline_accuracy": None,
+        "baseline_sample_size": None,
+        "failure_mode": "none",
+        "volume": "high",
+        "latency_need": "realtime",
+        "cost_pressure": "blocking",
+        "hosting": "open_weights_preferred",
+        "ml_capacity": "experienced",
+        "knowledge_source": "general",
+        "needs_citations": "no",
+        "domain_language": "common",
+        "example_count": "over_1k",
+        "data_quality": "clean",
+        "data_diversity": "diverse",
+        "edge_cases": "yes",
+        "synthetic_data": "yes",
+        "strongest_model_tried": "yes",
+        "verifiable_outputs": "yes",
+        "knowledge_volume": "fits_in_prompt",
+    }
+    verdict = evaluate(team)
+
+    assert (verdict.recommendation, verdict.method) == ("fine_tune", "distillation")
+    assert verdict.confidence == "medium"
+    assert verdict.confidence_reason.en == (
+        "No accuracy has been measured, so nothing yet shows what a fine-tune would have to "
+        "beat: measure your best prompt on a held-out eval set first."
+    )
+    assert verdict.next_steps[0].en.startswith("Hold out 50–100 real cases as the eval set")
+    # 97% measured on 2,000 cases against a 95% target is evidence: the same verdict, now sure.
+    measured = evaluate({**team, "baseline_accuracy": 97, "baseline_sample_size": 2000})
+    assert (measured.recommendation, measured.method) == ("fine_tune", "distillation")
+    assert measured.confidence == "high"
