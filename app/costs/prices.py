@@ -1,8 +1,9 @@
 """The shipped, dated price table (prices.json, beside this file): list prices per million tokens.
 
 Rows come from LiteLLM's model_prices_and_context_window.json (scripts/refresh_prices.py copies the
-rows the table names). A row past its `deprecation_date` on the table's date is kept, so saved
-assessments that name it still render, but no picker offers it.
+rows the table names). A row past its `deprecation_date` is kept, so saved assessments that name it
+still render, but no picker offers it. "Past" is judged on the later of the table's date and
+today: a model that retires after the table was read leaves the pickers on the day it retires.
 """
 
 from __future__ import annotations
@@ -59,15 +60,23 @@ class PriceTable:
                 return entry
         return None
 
-    def by_tier(self, chosen: str | None = None) -> list[tuple[Tier, list[ModelPrice]]]:
-        """The rows a picker offers, by tier: none past its deprecation date on the table's date,
-        except `chosen` (a saved assessment's model still shows as picked)."""
-        shown = [m for m in self.models if not m.retired_on(self.date) or m.id == chosen]
+    def day(self, today: date | None = None) -> date:
+        """The day retirements are judged on: the table's date, or today once it is later."""
+        return max(self.date, today or date.today())
+
+    def by_tier(
+        self, chosen: str | None = None, today: date | None = None
+    ) -> list[tuple[Tier, list[ModelPrice]]]:
+        """The rows a picker offers, by tier: none past its deprecation date (on `day`), except
+        `chosen` (a saved assessment's model still shows as picked)."""
+        day = self.day(today)
+        shown = [m for m in self.models if not m.retired_on(day) or m.id == chosen]
         return [(tier, [m for m in shown if m.tier == tier]) for tier in TIERS]
 
-    @property
-    def retired(self) -> tuple[ModelPrice, ...]:
-        return tuple(m for m in self.models if m.retired_on(self.date))
+    def retired(self, today: date | None = None) -> tuple[ModelPrice, ...]:
+        """The rows kept for saved assessments and no longer offered."""
+        day = self.day(today)
+        return tuple(m for m in self.models if m.retired_on(day))
 
 
 def read_price_table(path: Path = PRICES_PATH) -> PriceTable:

@@ -609,7 +609,7 @@ def test_no_row_a_picker_offers_is_past_its_deprecation_date():
                 f"date {table.date}: refresh the table or drop the row"
             )
     # Retired rows stay in the table for saved assessments, and show when one is chosen.
-    retired = {m.id for m in table.retired}
+    retired = {m.id for m in table.retired(table.date)}
     assert retired == {
         "google/gemini-2.5-pro",
         "google/gemini-2.5-flash",
@@ -622,6 +622,30 @@ def test_no_row_a_picker_offers_is_past_its_deprecation_date():
     }
     shown = {m.id for _t, rows in table.by_tier("cerebras/llama-3.1-8b") for m in rows}
     assert "cerebras/llama-3.1-8b" in shown and "deepseek/deepseek-chat" not in shown
+
+
+def test_a_model_that_retires_after_the_table_was_read_leaves_the_pickers_that_day():
+    # GPT-5, 5 mini and 5 nano retire on 2026-12-11, five days after the table's 2026-12-06.
+    table = costs.price_table()
+    gpt5 = {"openai/gpt-5", "openai/gpt-5-mini", "openai/gpt-5-nano"}
+    assert {m.id: m.deprecation_date for m in table.models if m.id in gpt5} == dict.fromkeys(
+        gpt5, date(2026, 12, 11)
+    )
+
+    def offered(today: date, chosen: str | None = None) -> set[str]:
+        return {m.id for _t, rows in table.by_tier(chosen, today) for m in rows}
+
+    assert gpt5 <= offered(date(2026, 12, 11))
+    assert not gpt5 & offered(date(2026, 12, 12))
+    assert gpt5 <= {m.id for m in table.retired(date(2026, 12, 12))}
+    # A saved assessment that chose one still shows it.
+    assert "openai/gpt-5" in offered(date(2026, 12, 12), "openai/gpt-5")
+    # Before the table's date nothing comes back: the table's own date is the earliest day.
+    assert table.day(date(2026, 1, 1)) == table.date == date(2026, 12, 6)
+    assert offered(date(2026, 1, 1)) == offered(table.date)
+    # Without a day given, today decides (or the table's date while it is later).
+    assert table.day() == max(table.date, date.today())
+    assert offered(table.day()) == {m.id for _t, rows in table.by_tier() for m in rows}
 
 
 def test_the_current_models_and_open_weight_serving_prices_are_listed():
