@@ -680,9 +680,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     changes = _what_would_change(normalized, scored, evidence)
     baseline = _baseline(normalized)
     unmeasured = w in FINE_TUNING and scored.facts["baseline_gap"] == "unmeasured"
-    unsized = (
-        w in FINE_TUNING and not unmeasured and normalized.get("baseline_sample_size") is None
-    )
+    unsized = w in FINE_TUNING and not unmeasured and normalized.get("baseline_sample_size") is None
     confidence, confidence_reason = _confidence(scored, changes, baseline, unsized, unmeasured)
     if conflicts and confidence == "high":
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
