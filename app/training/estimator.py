@@ -26,6 +26,7 @@ Memory per GPU (GiB) = weights + trainable state + activations + logits + framew
 - Overhead: the CUDA context and the caching allocator's fragmentation.
 
 Time = matrix FLOPs / (peak x MFU) + attention FLOPs / (peak x ATTENTION_MFU)
+       (peak: the GPU's measured BF16 matmul on the A100's scale, gpus.GPU.effective_tflops)
        + QLoRA's dequantisation + fixed costs per layer and micro-batch and per optimizer step.
 - Matrix FLOPs a token: the transformer blocks' weights N_blocks take 2 FLOPs a parameter
   forward, 2 again when gradient checkpointing recomputes the forward, 2 for the gradients with
@@ -64,7 +65,7 @@ from typing import Literal
 
 from app.decision.text import Text
 
-from .gpus import GPU
+from .gpus import GPU, MATMUL_BENCHMARK, REFERENCE_MATMUL_TFLOPS, REFERENCE_PEAK_TFLOPS
 
 Method = Literal["lora", "qlora", "full"]
 METHODS: tuple[Method, ...] = ("lora", "qlora", "full")
@@ -143,6 +144,13 @@ SOURCES = (
         "peak memory at 1,304 tokens without activation checkpointing, and the runs out of memory",
         "url": "https://github.com/Lightning-AI/litgpt/blob/main/tutorials/resource-tables.md",
         "role": "held-out",
+    },
+    {
+        "title": "zzc0721/torch-performance-test-data: BF16 torch.mm TFLOPS measured per GPU "
+        "(database.md, 2026-01-12): the throughput of the GPUs other than the A100, on the "
+        "A100's scale",
+        "url": MATMUL_BENCHMARK,
+        "role": "method",
     },
     {
         "title": "Dao, FlashAttention-2: Faster Attention with Better Parallelism (2023)",
@@ -409,7 +417,7 @@ def expected_seconds(work: Workload) -> float:
     micro_batches = steps * work.grad_accum  # per GPU
     tokens_per_gpu = micro_batches * work.seq_len * work.micro_batch
     scaling = MULTI_GPU_EFFICIENCY if work.gpus > 1 else 1.0
-    peak = work.gpu.peak_tflops * 1e12 * scaling
+    peak = work.gpu.effective_tflops * 1e12 * scaling
     compute = tokens_per_gpu * (
         matrix_flops_per_token(work) / (peak * MFU)
         + attention_flops_per_token(work) / (peak * ATTENTION_MFU)
@@ -513,6 +521,20 @@ def assumptions(work: Workload) -> tuple[Text, ...]:
             attention=ATTENTION_MFU,
         )
     )
+    if work.gpu.matmul_tflops is not None:
+        said.append(
+            Text(
+                "The {gpu} counts as {effective:,.0f} TFLOPS: its measured BF16 matrix "
+                "multiplication, {measured:g} TFLOPS, scaled as an A100's ({reference:g} measured, "
+                "{peak:g} on its datasheet); its own datasheet says {datasheet:g}.",
+                gpu=work.gpu.name,
+                effective=work.gpu.effective_tflops,
+                measured=work.gpu.matmul_tflops,
+                reference=REFERENCE_MATMUL_TFLOPS,
+                peak=REFERENCE_PEAK_TFLOPS,
+                datasheet=work.gpu.peak_tflops,
+            )
+        )
     if work.method == "qlora":
         said.append(
             Text(

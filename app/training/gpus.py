@@ -3,9 +3,15 @@
 Prices are US dollars per GPU-hour: `price_low` is RunPod's Community Cloud rate (hosts it
 vets, the cheapest of its tiers) and `price_high` its Secure Cloud rate (its own data centres),
 both on demand, so a cost range spans what a team would actually pay; each GPU says on which day
-they were published and where they were read. Peak throughput is dense BF16 tensor math with FP32 accumulation, from the
-vendor's datasheet; the estimator was calibrated on A100s (see estimator.py), so on other GPUs
-its time ranges are wider.
+they were published and where they were read.
+
+Peak throughput is dense BF16 tensor math with FP32 accumulation, from the vendor's datasheet.
+A datasheet peak is not what a card sustains: a 72 W L4 multiplies large BF16 matrices at 59% of
+it, a GeForce RTX 4090 at 100%, an A100 at 85%, in one published benchmark run the same way on
+each (square torch.mm, 1,024 to 10,240, the best size; MATMUL_BENCHMARK). The estimator's
+utilisation was fitted on A100s, so the time on another GPU is scaled by what that GPU measured
+there against what the A100 measured (`effective_tflops`), not by the two datasheets; a GPU with
+no measurement keeps its datasheet peak. The A100s define the scale and keep theirs.
 """
 
 from __future__ import annotations
@@ -40,6 +46,17 @@ SNAPSHOT_2026_09_25 = (
 )
 LAMBDA_PRICES = "https://lambda.ai/pricing"
 
+# BF16 matrix multiplication as measured: zzc0721/torch-performance-test-data's table of
+# torch.mm runs (its test.py: square sizes 1,024-10,240, 30 timed runs after warm-up, between
+# CUDA synchronisations; the best size is reported), contributed per card, at this commit
+# (2026-01-12). The A100 SXM4 80GB row is the reference the estimator's utilisation is fitted to.
+MATMUL_BENCHMARK = (
+    "https://github.com/zzc0721/torch-performance-test-data/blob/"
+    "9d82827637262c4351e3f9483f96b8cff57a601f/database.md"
+)
+REFERENCE_MATMUL_TFLOPS = 264.53  # "NVIDIA A100 SXM4 80GB", BF16
+REFERENCE_PEAK_TFLOPS = 312.0  # its datasheet
+
 
 @dataclass(frozen=True, slots=True)
 class GPU:
@@ -56,6 +73,17 @@ class GPU:
     # True where published training measurements on this GPU were used to calibrate.
     calibrated: bool = False
     note: Text | None = None
+    # BF16 torch.mm TFLOPS measured on this card in MATMUL_BENCHMARK (the median of its rows for
+    # the card as sold); None where there is none, and for the A100s that define the scale.
+    matmul_tflops: float | None = None
+
+    @property
+    def effective_tflops(self) -> float:
+        """The peak the estimator divides by: the datasheet's on the reference (A100) scale, i.e.
+        this card's measured BF16 matmul times what an A100's datasheet peak is to its own."""
+        if self.matmul_tflops is None:
+            return float(self.peak_tflops)
+        return self.matmul_tflops * REFERENCE_PEAK_TFLOPS / REFERENCE_MATMUL_TFLOPS
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
         return {
@@ -63,6 +91,8 @@ class GPU:
             "name": self.name,
             "memory_gb": self.memory_gb,
             "peak_bf16_tflops": self.peak_tflops,
+            "measured_bf16_matmul_tflops": self.matmul_tflops,
+            "effective_bf16_tflops": round(self.effective_tflops, 1),
             "memory_bandwidth_tbs": self.bandwidth_tbs,
             "price_usd_per_hour": {"low": self.price_low, "high": self.price_high},
             "prices_as_of": self.prices_as_of,
@@ -99,6 +129,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-10",
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/h100/",
+                matmul_tflops=790.59,  # "H100 80GB HBM3": 797.51 and 783.66
             ),
             GPU(
                 "b200-180gb",
@@ -116,6 +147,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                     "is the wider one, and the attention's utilisation the time assumes was "
                     "measured on an A100."
                 ),
+                matmul_tflops=1696.03,  # "B200 180GB", GCP a4-highgpu-8g
             ),
             GPU(
                 "h200-141gb",
@@ -128,6 +160,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-10",
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/h200/",
+                matmul_tflops=790.29,  # "H200"
             ),
             GPU(
                 "a100-80gb",
@@ -170,6 +203,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "2026-10-10",
                 _RUNPOD_OCTOBER,
                 "https://www.nvidia.com/en-us/data-center/l40s/",
+                matmul_tflops=269.15,  # "L40S"
             ),
             GPU(
                 "l4-24gb",
@@ -184,10 +218,13 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 "https://www.nvidia.com/en-us/data-center/l4/",
                 note=Text(
                     "RunPod offers it on Secure Cloud only, at one price (2026-08-23, still the "
-                    "cheapest on 2026-10-04). A 72 W card: power capping keeps long matrix work well "
-                    "below the peak the time is scaled by, and the one published run held out (Llama "
-                    "3.1 8B QLoRA) took 2.4 times the expected time, above the range."
+                    "cheapest on 2026-10-04). A 72 W card: power capping holds its measured BF16 "
+                    "matrix multiplication to 70.9 TFLOPS, where its datasheet says 121, and the "
+                    "time is scaled by that measurement; the one published run held out (Llama 3.1 8B QLoRA) still "
+                    "took 1.9 times the expected time, inside its range."
                 ),
+                # "L4", bare metal; its best size, 2,048 (56.90-59.40 at 8,192-10,240)
+                matmul_tflops=70.89,
             ),
             GPU(
                 "rtx4090-24gb",
@@ -201,6 +238,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_09_25),
                 "https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf",
                 note=_late_high("2026-09-25"),
+                matmul_tflops=165.26,  # the median of six 24 GB rows, 162.39-173.31
             ),
             GPU(
                 "rtx3090-24gb",
@@ -214,6 +252,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_08_23),
                 "https://www.nvidia.com/content/PDF/nvidia-ampere-ga-102-gpu-architecture-whitepaper-v2.pdf",
                 note=_late_high("2026-08-23"),
+                matmul_tflops=76.58,  # the median of three rows, 76.34-76.68
             ),
         )
     }

@@ -111,19 +111,29 @@ def test_the_estimate_and_gpu_list_speak_the_request_s_language(client) -> None:
     assert {k: v for k, v in en.items() if k != "assumptions"} == {
         k: v for k, v in zh.items() if k != "assumptions"
     }
-    assert len(en["assumptions"]) == len(zh["assumptions"]) == 9
+    assert len(en["assumptions"]) == len(zh["assumptions"]) == 10
     assert en["assumptions"][2] == (
         "One optimizer step takes seq_len x micro_batch x grad_accum x gpus = 16,384 tokens."
     )
     assert zh["assumptions"][2] == (
         "每个优化器步骤处理 seq_len × micro_batch × grad_accum × gpus = 16,384 个 token。"
     )
-    assert en["assumptions"][7] == (
+    # 70.89 x 312 / 264.53 = 83.6 TFLOPS.
+    assert en["assumptions"][6] == (
+        "The NVIDIA L4 24GB counts as 84 TFLOPS: its measured BF16 matrix multiplication, 70.89 "
+        "TFLOPS, scaled as an A100's (264.53 measured, 312 on its datasheet); its own datasheet "
+        "says 121."
+    )
+    assert zh["assumptions"][6] == (
+        "NVIDIA L4 24GB 按 84 TFLOPS 计算：即它实测的 BF16 矩阵乘法 70.89 TFLOPS，按 A100 的比例"
+        "换算（A100 实测 264.53，数据手册 312）；它自己的数据手册写的是 121。"
+    )
+    assert en["assumptions"][8] == (
         "No published training measurement on the NVIDIA L4 24GB went into the calibration, so "
         "its range is wider."
     )
     assert (
-        zh["assumptions"][7]
+        zh["assumptions"][8]
         == "校准没有用到 NVIDIA L4 24GB 上公开的训练实测数据，所以它的区间更宽。"
     )
     # Every text is in Chinese: none is the English left untranslated.
@@ -171,6 +181,20 @@ def test_gpu_list_has_dated_prices_and_sources(client) -> None:
         "2026-10-10",
     }
     assert all(g["price_sources"][0] == "https://www.runpod.io/pricing" for g in body["gpus"])
+    # The throughput the time is scaled by: the measured matmul on the A100's scale, the
+    # datasheet's for the A100s that define the scale.
+    throughput = {
+        g["key"]: (
+            g["peak_bf16_tflops"],
+            g["measured_bf16_matmul_tflops"],
+            g["effective_bf16_tflops"],
+        )
+        for g in body["gpus"]
+    }
+    assert throughput["a100-80gb"] == throughput["a100-40gb"] == (312, None, 312.0)
+    assert throughput["l4-24gb"] == (121, 70.89, 83.6)
+    assert throughput["rtx4090-24gb"] == (165, 165.26, 194.9)
+    assert throughput["h100-80gb"] == (989, 790.59, 932.5)
     for gpu in body["gpus"]:
         assert 0 < gpu["price_usd_per_hour"]["low"] <= gpu["price_usd_per_hour"]["high"]
         assert gpu["prices_as_of"][:4] in ("2025", "2026") and gpu["price_sources"][0].startswith(

@@ -186,8 +186,8 @@ def test_settings_only_where_the_source_states_them() -> None:
 
 def test_the_stated_checkpointing_is_what_brings_nemo_time_within_25_percent() -> None:
     """NeMo AutoModel's single-H100 LoRA rows: with the estimator's default (checkpointing on)
-    the estimate is 29-33% slower than published; without the recomputed forward the recipes'
-    setting removes, within 5%."""
+    the estimate is 36-40% slower than published; without the recomputed forward the recipes'
+    setting removes, within 2.2%."""
     errors = {}
     for cell in (c for c in HELD_OUT if c.source == "nemo-automodel"):
         with_checkpointing = replace(cell.work, gradient_checkpointing=True)
@@ -195,7 +195,7 @@ def test_the_stated_checkpointing_is_what_brings_nemo_time_within_25_percent() -
             round(estimator.expected_seconds(with_checkpointing) / cell.seconds_per_step - 1, 3),
             round(cell.predicted_step_seconds() / cell.seconds_per_step - 1, 3),
         )
-    assert errors == {"llama-3.1-8b": (0.294, -0.050), "qwen2.5-7b": (0.333, -0.027)}
+    assert errors == {"llama-3.1-8b": (0.362, -0.003), "qwen2.5-7b": (0.404, 0.022)}
 
 
 def test_checkpointing_flops_and_memory_by_hand() -> None:
@@ -394,3 +394,42 @@ def test_a_cost_is_in_cents_and_never_free_when_something_runs() -> None:
         0.53,
         12.34,
     ]
+
+
+def test_other_gpus_run_at_their_measured_matmul_on_the_a100_s_scale() -> None:
+    """The time on a GPU other than the A100s is scaled by its measured BF16 matmul, 312 / 264.53
+    times (what the A100's datasheet peak is to its own measurement), not by its datasheet."""
+    l4 = GPUS["l4-24gb"]
+    # By hand: 70.89 x 312 / 264.53 = 22,117.68 / 264.53 = 83.6112.
+    assert l4.effective_tflops == pytest.approx(83.6112, abs=1e-4)
+    assert GPUS["a100-80gb"].effective_tflops == GPUS["a100-40gb"].effective_tflops == 312
+    unmeasured = replace(l4, matmul_tflops=None)
+    assert unmeasured.effective_tflops == 121
+    work = Workload(
+        params_b=8,
+        method="lora",
+        gpu=l4,
+        seq_len=2048,
+        micro_batch=1,
+        grad_accum=8,
+        tokens=1_000_000,
+    )
+    tokens = estimator.optimizer_steps(work) * 8 * 2048
+    per_token = (
+        estimator.matrix_flops_per_token(work) / estimator.MFU
+        + estimator.attention_flops_per_token(work) / estimator.ATTENTION_MFU
+    )
+    # Only the FLOPs' share moves: (1 / 83.6112 - 1 / 121) TFLOPS^-1 for each FLOP.
+    moved = estimator.expected_seconds(work) - estimator.expected_seconds(
+        replace(work, gpu=unmeasured)
+    )
+    assert moved == pytest.approx(
+        tokens * per_token * (1 / (70.89 * 312 / 264.53) - 1 / 121) / 1e12, rel=1e-9
+    )
+    # The one held-out L4 run: still a known miss for the expected time (-47%), but the published
+    # time is now inside [low, high], where the datasheet's scale left it at 2.4 times expected.
+    (cell,) = [c for c in HELD_OUT if c.work.gpu.key == "l4-24gb"]
+    result = estimate(cell.work)
+    hours = cell.seconds_per_step / 3600
+    assert result.hours.low <= hours <= result.hours.high
+    assert round(cell.predicted_step_seconds() / cell.seconds_per_step - 1, 3) == -0.472

@@ -120,7 +120,15 @@ class GPUOut(BaseModel):
     key: str
     name: str
     memory_gb: float
-    peak_bf16_tflops: float
+    peak_bf16_tflops: float = Field(description="dense BF16, FP32 accumulate, from the datasheet")
+    measured_bf16_matmul_tflops: float | None = Field(
+        description="BF16 matrix multiplication as measured in a published benchmark; null for "
+        "the A100s the estimate was fitted on, and where none was found"
+    )
+    effective_bf16_tflops: float = Field(
+        description="the throughput the time is scaled by: the measured matmul on the A100's "
+        "scale (the datasheet peak where nothing was measured)"
+    )
     price_usd_per_hour: PriceOut
     prices_as_of: str
     price_sources: list[str]
