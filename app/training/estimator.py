@@ -525,8 +525,8 @@ def assumptions(work: Workload) -> tuple[Text, ...]:
         said.append(
             Text(
                 "The {gpu} counts as {effective:,.0f} TFLOPS: its measured BF16 matrix "
-                "multiplication, {measured:g} TFLOPS, scaled as an A100's ({reference:g} measured, "
-                "{peak:g} on its datasheet); its own datasheet says {datasheet:g}.",
+                "multiplication, {measured:g} TFLOPS, times {peak:g} / {reference:g}, what an "
+                "A100's datasheet peak is to its measurement; its own datasheet says {datasheet:g}.",
                 gpu=work.gpu.name,
                 effective=work.gpu.effective_tflops,
                 measured=work.gpu.matmul_tflops,

@@ -6,9 +6,9 @@ both on demand, so a cost range spans what a team would actually pay; each GPU s
 they were published and where they were read.
 
 Peak throughput is dense BF16 tensor math with FP32 accumulation, from the vendor's datasheet.
-A datasheet peak is not what a card sustains: a 72 W L4 multiplies large BF16 matrices at 59% of
-it, a GeForce RTX 4090 at 100%, an A100 at 85%, in one published benchmark run the same way on
-each (square torch.mm, 1,024 to 10,240, the best size; MATMUL_BENCHMARK). The estimator's
+A datasheet peak is not what a card sustains: at its best size a 72 W L4 multiplies BF16 matrices
+at 59% of it, a GeForce RTX 4090 at 100%, an A100 at 85%, in one published benchmark run the same
+way on each (square torch.mm, 1,024 to 10,240, the best size; MATMUL_BENCHMARK). The estimator's
 utilisation was fitted on A100s, so the time on another GPU is scaled by what that GPU measured
 there against what the A100 measured (`effective_tflops`), not by the two datasheets; a GPU with
 no measurement keeps its datasheet peak. The A100s define the scale and keep theirs.
@@ -238,7 +238,7 @@ GPUS: Mapping[str, GPU] = MappingProxyType(
                 (RUNPOD_PRICING, SNAPSHOT_2026_10_04, SNAPSHOT_2026_09_25),
                 "https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf",
                 note=_late_high("2026-09-25"),
-                matmul_tflops=165.26,  # the median of six 24 GB rows, 162.39-173.31
+                matmul_tflops=165.26,  # the median of the six rows of the card as sold (24 GB or unstated), 162.39-173.31
             ),
             GPU(
                 "rtx3090-24gb",

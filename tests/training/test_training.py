@@ -121,12 +121,12 @@ def test_the_estimate_and_gpu_list_speak_the_request_s_language(client) -> None:
     # 70.89 x 312 / 264.53 = 83.6 TFLOPS.
     assert en["assumptions"][6] == (
         "The NVIDIA L4 24GB counts as 84 TFLOPS: its measured BF16 matrix multiplication, 70.89 "
-        "TFLOPS, scaled as an A100's (264.53 measured, 312 on its datasheet); its own datasheet "
-        "says 121."
+        "TFLOPS, times 312 / 264.53, what an A100's datasheet peak is to its measurement; its own "
+        "datasheet says 121."
     )
     assert zh["assumptions"][6] == (
-        "NVIDIA L4 24GB 按 84 TFLOPS 计算：即它实测的 BF16 矩阵乘法 70.89 TFLOPS，按 A100 的比例"
-        "换算（A100 实测 264.53，数据手册 312）；它自己的数据手册写的是 121。"
+        "NVIDIA L4 24GB 按 84 TFLOPS 计算：即它实测的 BF16 矩阵乘法 70.89 TFLOPS，乘以 312 / "
+        "264.53，也就是 A100 的数据手册峰值与其实测值之比；它自己的数据手册写的是 121。"
     )
     assert en["assumptions"][8] == (
         "No published training measurement on the NVIDIA L4 24GB went into the calibration, so "

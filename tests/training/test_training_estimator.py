@@ -3,6 +3,7 @@ separately, those it never saw (app/training/data/{calibration,heldout}.json); a
 properties any estimate must keep, over the whole input space."""
 
 import math
+import re
 from dataclasses import replace
 
 import pytest
@@ -433,3 +434,14 @@ def test_other_gpus_run_at_their_measured_matmul_on_the_a100_s_scale() -> None:
     hours = cell.seconds_per_step / 3600
     assert result.hours.low <= hours <= result.hours.high
     assert round(cell.predicted_step_seconds() / cell.seconds_per_step - 1, 3) == -0.472
+
+
+def test_every_known_miss_states_the_error_the_estimator_gives() -> None:
+    # Each reason opens with the error as the estimator now computes it ("Expected -47.2%", "+48%"),
+    # at the precision it is written with: a change to the model must rewrite the reasons it moves.
+    errors = {**held_out_errors("memory"), **held_out_errors("time")}
+    for label, reason in KNOWN_MISSES.items():
+        written = re.match(r"Expected ([+-]\d+(?:\.(\d))?)%", reason)
+        assert written, label
+        digits = 1 if written.group(2) is not None else 0
+        assert f"{100 * errors[label]:+.{digits}f}" == written.group(1), label

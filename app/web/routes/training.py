@@ -159,7 +159,8 @@ def estimate_record(result: estimator.Estimate, lang: str) -> dict[str, Any]:
 
 @api_router.get("/training-estimate", response_model=GPUsOut)
 def list_gpus(lang: LangDep) -> Any:
-    """The GPUs the estimate knows, with their memory, peak BF16 throughput and rental prices
+    """The GPUs the estimate knows, with their memory, BF16 throughput (the datasheet's, the
+    measured matmul and the one the time is scaled by) and rental prices
     (US dollars per GPU-hour, RunPod's Community Cloud to its Secure Cloud rate), each GPU dated
     by the older of its two prices, with their sources."""
     return {"gpus": [gpu.to_dict(lang) for gpu in gpus.GPUS.values()]}
