@@ -508,6 +508,19 @@ def _confidence(
             n,
             names=names,
         )
+        # The measurement missing too counts toward "low": say so beside the open answers.
+        if unmeasured:
+            why = Text(
+                "{why} And no accuracy has been measured, so nothing yet shows what a fine-tune "
+                "would have to beat.",
+                why=why,
+            )
+        elif unsized:
+            why = Text(
+                "{why} And your baseline's sample size isn't given, so nobody can tell whether "
+                "its gap to the target is real.",
+                why=why,
+            )
     elif runner is None:
         why = Text("Every other approach is ruled out by a hard principle.")
     else:

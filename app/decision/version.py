@@ -61,6 +61,13 @@ def _advice_data(items: Iterable[Advice]) -> list[dict[str, Any]]:
     ]
 
 
+def _engine_source() -> str:
+    try:
+        return Path(__file__).with_name("engine.py").read_text(encoding="utf-8")
+    except OSError:  # pragma: no cover - source unavailable (e.g. zipped install)
+        return "engine.py"
+
+
 def canonical_rule_data(
     rules: Iterable[Rule] = RULES,
     *,
@@ -80,7 +87,7 @@ def canonical_rule_data(
         "method": _code(method),
         # The engine imports this module, so its source is read rather than imported: how it
         # weighs confidence and words the verdict is part of the rules too.
-        "engine": Path(__file__).with_name("engine.py").read_text(encoding="utf-8"),
+        "engine": _engine_source(),
         "warnings": _advice_data(WARNINGS),
         "risks": _advice_data(RISKS),
         "find_out": _advice_data(FIND_OUT),
