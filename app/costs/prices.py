@@ -3,7 +3,8 @@
 Rows come from LiteLLM's model_prices_and_context_window.json (scripts/refresh_prices.py copies the
 rows the table names). A row past its `deprecation_date` is kept, so saved assessments that name it
 still render, but no picker offers it. "Past" is judged on the later of the table's date and
-today: a model that retires after the table was read leaves the pickers on the day it retires.
+today: a model that retires after the table was read leaves the pickers the day after its
+deprecation date.
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def plan_cost_range(plan: Mapping[str, Any]) -> OneTimeDefault | None:
 def _cost_ranges(node: Any, label: str | None) -> Iterator[tuple[str | None, Mapping[str, Any]]]:
     if isinstance(node, Mapping):
         name = node.get("name") or node.get("model") or node.get("candidate")
-        # The GPU as people name it ("A100 80GB"), its key ("a100-80gb") only when unnamed.
+        # The GPU as people name it ("NVIDIA A100 SXM 80GB"), its key ("a100-80gb") only when unnamed.
         gpu = node.get("gpu_name") or node.get("gpu")
         parts = [name if isinstance(name, str) else label, gpu if isinstance(gpu, str) else None]
         here = " · ".join(part for part in parts if part) or label

@@ -2,6 +2,7 @@
 the wizard's cost step, the exports, "How we decide", and the migration that stores them."""
 
 import math
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -902,3 +903,7 @@ def test_cost_step_without_numbers_names_the_plan_cost_but_fills_nothing(client,
     note = page.select_one("#cost-one-time-from-plan")
     assert note["data-plan-state"] == "empty"
     assert ("训练计划" in note.get_text()) == (lang == "zh")
+    # The candidate and GPU it is for, by name, in the brackets of the page's language.
+    (named,) = re.findall(r" \([^()]+\)|（[^（）]+）", note.get_text())
+    assert named.startswith("（" if lang == "zh" else " (")
+    assert " · NVIDIA " in named and "-24gb" not in named and "-80gb" not in named
