@@ -78,6 +78,20 @@ def test_plan_without_javascript_on_a_phone(
         expect(page.locator(".plan-models > li").first).to_have_attribute("data-model", "qwen3-8b")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
+    # Each setting's reason is read where it stands, not scrolled to sideways: the table fits
+    # its box, and every "why" lies inside the phone's width, below its key and value.
+    settings = page.locator(".plan-settings").locator("xpath=..")
+    assert settings.evaluate("box => box.scrollWidth <= box.clientWidth")
+    rows = page.locator(".plan-settings tbody tr")
+    assert rows.count() >= 5
+    for row in rows.all():
+        key, why = row.locator("th").bounding_box(), row.locator("td").last.bounding_box()
+        assert why["x"] >= 0 and why["x"] + why["width"] <= 375
+        assert why["y"] >= key["y"] + key["height"] - 1
+    # Still a table to assistive technology, with its three column headers.
+    table = page.get_by_role("table").filter(has=page.get_by_role("rowheader", name="lora_r"))
+    expect(table.get_by_role("columnheader")).to_have_count(3)
+    expect(table.get_by_role("rowheader")).to_have_count(rows.count())
     page.locator(".plan-chart summary").first.click()
     expect(page.locator("#plan-memory-table")).to_be_visible()
 
