@@ -95,6 +95,27 @@ def test_calculator_in_chinese_on_a_phone_with_a_model_from_the_table(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_price_table_s_caption_is_whole_on_a_phone(new_context, live_url, lang) -> None:
+    """The table scrolls sideways in its own box on a phone; its caption, centred over the whole
+    table, was cut in half ("Prices as of De"). It starts at the left now, inside the box."""
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_url}])
+    page = context.new_page()
+    page.goto("/costs/prices")
+    box = page.locator("#prices .table-scroll")
+    expect(box).to_have_attribute("role", "region")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the table itself still scrolls
+    text, inside = box.evaluate(
+        """b => { const c = b.querySelector("caption"); const r = document.createRange();
+                  r.selectNodeContents(c); const t = r.getBoundingClientRect();
+                  const o = b.getBoundingClientRect();
+                  return [c.textContent, t.left >= o.left && t.right <= o.right]; }"""
+    )
+    assert text == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
+    assert inside
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_cost_step_numbers_are_saved_with_the_draft(new_context, javascript: bool) -> None:
     page = new_context(javascript=javascript).new_page()
