@@ -101,6 +101,8 @@ def provider_rows(lang: str, today: date | None = None) -> list[dict[str, Any]]:
     return [
         {
             **p.to_dict(lang, today),
+            # new_jobs_until is the first day without jobs: past, or still to come.
+            "jobs_ended": p.new_jobs_until is not None and p.new_jobs_until <= today,
             "kind_label": providers.KIND_LABELS[p.kind].get(lang),
             "method_labels": [providers.METHOD_LABELS[m].get(lang) for m in p.methods],
         }

@@ -4,6 +4,7 @@ providers page, on SQLite and on PostgreSQL."""
 import json
 import math
 import random
+from datetime import date
 
 import pytest
 import yaml
@@ -382,6 +383,22 @@ def test_providers_page_lists_the_table(client) -> None:
     assert zh.select_one("h1").text == "哪里还能做微调"
     how = html(client.get("/how-we-decide"))
     assert how.select_one('a[href$="/providers"]') is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_provider_s_last_day_for_jobs_reads_as_past_or_to_come(client, lang) -> None:
+    # new_jobs_until is the first day without jobs: "since" once it has come, "from" before.
+    page = html(client.get(f"/providers?lang={lang}"))
+    words = {
+        "en": ("no new jobs for anyone since {}", "no new jobs for anyone from {}"),
+        "zh": ("自 {} 起已不再接受任何新任务", "从 {} 起将不再接受任何新任务"),
+    }[lang]
+    dated = [p for p in providers.PROVIDERS if p.new_jobs_until is not None]
+    assert {p.key for p in dated} >= {"openai", "cohere", "databricks"}
+    for p in dated:
+        cell = page.select_one(f'tr[data-key="{p.key}"] td[data-label] span.small')
+        ended = p.new_jobs_until <= date.today()
+        assert cell.get_text() == words[0 if ended else 1].format(p.new_jobs_until.isoformat())
 
 
 def test_nothing_is_stored_by_the_estimate(client, app) -> None:
