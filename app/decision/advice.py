@@ -345,7 +345,7 @@ FIND_OUT_QUESTION: dict[str, str] = {
     "find-out-synthetic-data": "synthetic_data",
 }
 
-_LORA_SIZE = Text("a small open-weights model (7–8B parameters, at most 13B)")
+_LORA_SIZE = Text("a small open-weights model (usually 4–14B parameters)")
 
 # The checklist for each recommendation, in order, with numbers a team can act on.
 NEXT_STEPS: tuple[Advice, ...] = (

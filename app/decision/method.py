@@ -143,8 +143,9 @@ METHODS: tuple[Method, ...] = (
         lambda rec, facts: True,
         Text(
             "Supervised fine-tuning on input→output examples, with LoRA on a small open-weights "
-            "model (7–8B parameters, at most 13B): it trains a small fraction of the weights, so it "
-            "is affordable and the adapter is easy to serve and move."
+            "model (usually 4–14B parameters, larger only where latency and cost allow): it trains "
+            "a small fraction of the weights, so it is affordable and the adapter is easy to serve "
+            "and move."
         ),
         (HU_2021_LORA, NG_BATCH_294),
         Text("Otherwise."),

@@ -239,5 +239,24 @@ MODELS: tuple[BaseModel, ...] = (
         False,
         "https://huggingface.co/FacebookAI/xlm-roberta-large",
     ),
+    # XLM-RoBERTa large's architecture, trained further by BAAI for retrieval over 100+
+    # languages with positions to 8,192 tokens (config.json: max_position_embeddings 8194).
+    BaseModel(
+        "bge-m3",
+        "BGE-M3",
+        "BAAI/bge-m3",
+        "encoder",
+        "small",
+        _arch(0.568, 24, 1024, 4096, 250_002, True, 1024),
+        None,
+        "MIT",
+        "https://huggingface.co/BAAI/bge-m3",
+        True,
+        8_192,
+        Text("100+ languages, Chinese included"),
+        True,
+        False,
+        "https://huggingface.co/BAAI/bge-m3",
+    ),
 )
 MODELS_BY_KEY = {m.key: m for m in MODELS}

@@ -16,7 +16,8 @@ GPU_SHORT = {
     "a100-80gb": "A100 80GB",
     "h100-80gb": "H100 80GB",
 }
-METHOD_SHORT = {"lora": "LoRA", "qlora": "QLoRA", "full": "Full"}
+METHOD_SHORT = {"lora": N_("LoRA"), "qlora": N_("QLoRA"), "full": N_("full fine-tuning")}
+ROW_LABEL = N_("%(model)s · %(gpu)s (%(method)s)")
 
 
 def plan_of(assessment: Any) -> dict[str, Any] | None:
@@ -37,16 +38,21 @@ def localized_plan(assessment: Any, lang: str) -> dict[str, Any] | None:
     return None if plan is None else localize(plan, lang)
 
 
-def row_label(candidate: dict[str, Any], row: dict[str, Any]) -> str:
-    return f"{candidate['name']} · {GPU_SHORT.get(row['gpu'], row['gpu'])} ({METHOD_SHORT[row['method']]})"
+def row_label(candidate: dict[str, Any], row: dict[str, Any], lang: str = "en") -> str:
+    """ "Qwen3-8B · A100 80GB (LoRA)", in the language's words and brackets."""
+    return translate(lang, ROW_LABEL) % {
+        "model": candidate["name"],
+        "gpu": GPU_SHORT.get(row["gpu"], row["gpu"]),
+        "method": translate(lang, METHOD_SHORT[row["method"]]),
+    }
 
 
-def plan_charts(plan: dict[str, Any]) -> dict[str, chart.RangeChart]:
+def plan_charts(plan: dict[str, Any], lang: str = "en") -> dict[str, chart.RangeChart]:
     memory, hours, cost = [], [], []
     for candidate in plan["candidates"]:
         for row in candidate["compute"]:
             key = f"{candidate['key']}:{row['gpu']}"
-            label = row_label(candidate, row)
+            label = row_label(candidate, row, lang)
             memory.append(
                 {"key": key, "label": label, **row["memory_gb"], "limit": row["gpu_memory_gb"]}
             )
@@ -216,7 +222,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             o, e = ("（", "）") if zh else (" (", ")")
             fits = "" if row["fits"] else f"{'，' if zh else ', '}{t('no_fit')}"
             lines.append(
-                f"| {cell(row_label(c, row))} | {gigabytes(m['expected'])}{o}{m['low']:,.1f}–{m['high']:,.1f}{fits}{e} "
+                f"| {cell(row_label(c, row, lang))} | {gigabytes(m['expected'])}{o}{m['low']:,.1f}–{m['high']:,.1f}{fits}{e} "
                 f"| {hours_text(h['expected'], lang)}{o}{hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}{e} "
                 f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
             )

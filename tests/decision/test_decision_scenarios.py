@@ -214,7 +214,7 @@ def test_a_team_that_must_self_host_gets_lora_on_its_own_machines() -> None:
 
     assert verdict.recommendation == "fine_tune"
     assert (
-        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), "
+        "Start with LoRA on a small open-weights model (usually 4–14B parameters), "
         "trained and served on your own machines, so no data leaves them."
     ) in [s.en for s in verdict.next_steps]
     assert [t for t in all_texts(verdict) if HOSTED_ADVICE.search(t)] == []
@@ -414,7 +414,7 @@ def test_fine_tune_steps_start_from_lora_and_name_the_provider_risk() -> None:
     steps = [s.en for s in evaluate(CUSTOMER_SERVICE_BOT).next_steps]
 
     assert [s for s in steps if s.startswith("Start with LoRA")] == [
-        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
+        "Start with LoRA on a small open-weights model (usually 4–14B parameters), through a "
         "service that takes new teams and lets you download the weights (Vertex AI, Together AI, "
         "and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
         "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "

@@ -244,7 +244,7 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "of accuracy are within noise.",
         "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
         "them.",
-        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B), through a "
+        "Start with LoRA on a small open-weights model (usually 4–14B parameters), through a "
         "service that takes new teams and lets you download the weights (Vertex AI, Together AI, "
         "and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
         "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
@@ -260,7 +260,7 @@ def test_open_weights_preference_keeps_the_weights_portable() -> None:
     verdict = evaluate({**CUSTOMER_SERVICE_BOT, "hosting": "open_weights_preferred"})
 
     assert (
-        "Start with LoRA on a small open-weights model (7–8B parameters, at most 13B); you "
+        "Start with LoRA on a small open-weights model (usually 4–14B parameters); you "
         "keep the weights and can move them to any provider or your own machines."
     ) in [s.en for s in verdict.next_steps]
 
