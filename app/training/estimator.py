@@ -51,6 +51,17 @@ Time = matrix FLOPs / (peak x MFU) + attention FLOPs / (peak x ATTENTION_MFU)
 - Fixed costs: LAYER_OVERHEAD_S for each layer of each micro-batch (kernel launches, the LoRA
   side paths, norms and activations) and STEP_OVERHEAD_S for each optimizer step.
 
+Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
+generate without vLLM decodes one token for every sequence of the batch a step, and each step
+reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
+step, memory-bandwidth bound (at the GPU's bandwidth times DECODE_BANDWIDTH_SHARE), not
+compute-bound (2 FLOPs a parameter a token at the training MFU, taken if it is the larger). A
+step reads 2 bytes a parameter in BF16; a 4-bit QLoRA weight is read as NF4 (4.127 bits) and
+dequantised to BF16, written and read back by the product (QLORA_DECODE_BYTES). The KV cache
+holds, for every layer, a key and a value of kv_hidden BF16 values for each token of each
+sequence; a batch runs until its longest completion ends, the sequences that finished earlier
+padded along. The prompt's forward pass (prefill) is counted as forward FLOPs.
+
 The constants below were fitted on the cells in app/training/data/calibration.json and are
 tested against those and, separately, against app/training/data/heldout.json
 (bench/calibrate_training.py reproduces the fit).
@@ -93,6 +104,24 @@ MULTI_GPU_EFFICIENCY = 0.90  # gradient all-reduce and stragglers, for 2+ GPUs
 MEMORY_BAND = (0.85, 1.25)
 TIME_BAND = (0.65, 1.45)
 TIME_BAND_UNCALIBRATED = (0.50, 2.00)  # GPUs with no published measurements used in the fit
+
+# --- Generation (not fitted) ---------------------------------------------------------------------
+# The share of the memory bandwidth Hugging Face generate reaches while decoding, from h2oGPT's
+# published benchmark (DECODE_BENCHMARK, transformers backend, one request, Llama 2 7B in 16 bits,
+# 6.74B parameters = 13.5 GB read a token): 32.45 tokens/s on an A100 SXM4 80GB is 437 GB/s, 21%
+# of its 2,039 GB/s; 40.93 tokens/s on an RTX 4090 is 552 GB/s, 55% of its 1,008 GB/s. The lower
+# share on the faster GPU says eager decoding is partly bound by kernel launches, not bandwidth.
+# The expected value is their geometric mean; the two measurements bound the range (the low share
+# gives the high hours). GRPO decodes 8-32 sequences a step with the LoRA adapter unmerged (two
+# more small products per linear layer), neither of which the benchmark measured.
+DECODE_BANDWIDTH_SHARE_LOW = 0.21
+DECODE_BANDWIDTH_SHARE_HIGH = 0.55
+DECODE_BANDWIDTH_SHARE = math.sqrt(DECODE_BANDWIDTH_SHARE_LOW * DECODE_BANDWIDTH_SHARE_HIGH)
+DECODE_BENCHMARK = "https://github.com/h2oai/h2ogpt/blob/a65122797d9cda842b57cf73689536571e3d6725/benchmarks/perf.md"
+# Bytes a 4-bit parameter costs a decode step: the NF4 value and its scales (4.127 bits), the BF16
+# copy bitsandbytes writes (2) and the product reads back (2).
+QLORA_DECODE_BYTES = 4.127 / 8 + 2 + 2
+KV_BYTES = 2  # a BF16 key or value
 
 DEFAULT_VOCAB = 151_936  # Qwen2.5/Qwen3's; Llama 3 has 128,256, Gemma 3 262,144
 DEFAULT_LORA_RANK = 16
@@ -151,6 +180,12 @@ SOURCES = (
         "A100's scale",
         "url": MATMUL_BENCHMARK,
         "role": "method",
+    },
+    {
+        "title": "h2oGPT LLM GPU benchmark (benchmarks/perf.md), transformers backend: Llama 2 7B "
+        "16-bit generation speed on one A100 SXM4 80GB and one RTX 4090",
+        "url": DECODE_BENCHMARK,
+        "role": "generation",
     },
     {
         "title": "Dao, FlashAttention-2: Faster Attention with Better Parallelism (2023)",
@@ -276,6 +311,13 @@ class Workload:
     # LoRA benchmark recipes): no recomputed forward in the FLOPs, every layer's working set in
     # the memory (module docstring).
     gradient_checkpointing: bool = True
+    # DPO (TRL's DPOTrainer) with a PEFT model: before each micro-batch's training pass, the
+    # reference log-probabilities come from a forward pass of the same model with the adapter
+    # switched off, under torch.no_grad() and with gradient checkpointing off -- forward FLOPs
+    # only: 2 a parameter and 2 x layers x seq x hidden of causal attention a token, on top of
+    # the training pass's (module docstring). Its element-wise work and per-layer launches are not
+    # added: at 7B and above they are a few percent of the forward.
+    reference_forward: bool = False
 
     @property
     def shape(self) -> Architecture:
@@ -379,16 +421,19 @@ def matrix_flops_per_token(work: Workload) -> float:
     head = _head_params(shape)
     blocks = (shape.active_params_b or shape.params_b) * 1e9 - 2 * head
     recompute = 2 if work.gradient_checkpointing else 0
+    reference = 2 * (blocks + head) if work.reference_forward else 0.0
     if work.method == "full":
-        return (6 + recompute) * blocks + 6 * head
-    return (4 + recompute) * blocks + 4 * head
+        return (6 + recompute) * blocks + 6 * head + reference
+    return (4 + recompute) * blocks + 4 * head + reference
 
 
 def attention_flops_per_token(work: Workload) -> float:
     """Causal attention with FlashAttention 2 and gradient checkpointing: 9 x layers x seq x d
-    (7 x without checkpointing: no recomputed forward)."""
+    (7 x without checkpointing: no recomputed forward; 2 more with a reference forward)."""
     shape = work.shape
     factor = 9 if work.gradient_checkpointing else 7
+    if work.reference_forward:
+        factor += 2  # the reference model's causal forward
     return factor * shape.layers * work.seq_len * shape.hidden
 
 
@@ -435,6 +480,81 @@ def expected_seconds(work: Workload) -> float:
     )
     per_micro_batch = shape.layers * LAYER_OVERHEAD_S + dequantisation_seconds(work)
     return compute + micro_batches * per_micro_batch + steps * step_overhead
+
+
+def decode_weight_bytes(work: Workload) -> float:
+    """Bytes of weights one decode step reads: every parameter, in BF16 or as 4-bit NF4 plus its
+    dequantisation (QLoRA; the embeddings and the head stay BF16). The input embedding is counted
+    too, though a lookup reads only the batch's rows: at most a few percent."""
+    shape = work.shape
+    params = shape.params_b * 1e9
+    if work.method == "qlora":
+        embedding = shape.embedding_params_b * 1e9
+        return (params - embedding) * QLORA_DECODE_BYTES + embedding * 2
+    return params * 2
+
+
+def kv_bytes_per_token(shape: Architecture) -> float:
+    """The KV cache of one token: a key and a value of kv_hidden values in every layer."""
+    return 2 * shape.layers * shape.kv * KV_BYTES
+
+
+def forward_flops_per_token(work: Workload, context: float) -> float:
+    """One forward pass without gradients: 2 FLOPs a parameter a token (matrix products) and
+    2 x layers x context x hidden of causal attention."""
+    shape = work.shape
+    return 2 * (shape.active_params_b or shape.params_b) * 1e9 + 2 * shape.layers * context * (
+        shape.hidden
+    )
+
+
+def forward_seconds(work: Workload, sequences: float, tokens: float) -> float:
+    """The matrix and attention FLOPs of a forward pass without gradients over `sequences` of
+    `tokens` each (a prefill, or an evaluation's loss), at the training MFU."""
+    peak = work.gpu.effective_tflops * 1e12
+    flops = sequences * tokens * forward_flops_per_token(work, tokens / 2)
+    return flops / (peak * MFU)
+
+
+def _generate_call_seconds(
+    work: Workload, batch: int, prompt_tokens: float, new_tokens: int, share: float
+) -> float:
+    """One generate call: prefill `batch` prompts, then `new_tokens` decode steps for all of them."""
+    shape = work.shape
+    peak = work.gpu.effective_tflops * 1e12
+    bandwidth = work.gpu.bandwidth_tbs * 1e12 * share
+    # The prefill reads the weights once too (QLoRA: one dequantisation), whichever is longer.
+    prefill = max(
+        forward_seconds(work, batch, prompt_tokens), decode_weight_bytes(work) / bandwidth
+    )
+    # Step t (0-based) reads the cache of prompt + t tokens for each of the batch's sequences.
+    cached_tokens = batch * (new_tokens * prompt_tokens + new_tokens * (new_tokens - 1) / 2)
+    read = new_tokens * decode_weight_bytes(work) + cached_tokens * kv_bytes_per_token(shape)
+    compute = new_tokens * batch * forward_flops_per_token(work, prompt_tokens + new_tokens / 2)
+    return prefill + max(read / bandwidth, compute / (peak * MFU))
+
+
+def generation_seconds(
+    work: Workload,
+    sequences: int,
+    batch: int,
+    prompt_tokens: float,
+    new_tokens: int,
+    share: float = DECODE_BANDWIDTH_SHARE,
+) -> float:
+    """Seconds Hugging Face generate (no vLLM) takes to write `sequences` completions, `batch`
+    decoded together (the last call takes the rest), each call running `new_tokens` decode steps
+    -- its longest completion -- after prompts of `prompt_tokens`; per GPU when `work.gpus` > 1
+    (each GPU generates its share). Module docstring, "Generation"."""
+    per_gpu = math.ceil(max(0, sequences) / work.gpus)
+    batch = max(1, batch)
+    if per_gpu == 0 or new_tokens <= 0:
+        return 0.0
+    full, rest = divmod(per_gpu, batch)
+    seconds = full * _generate_call_seconds(work, batch, prompt_tokens, new_tokens, share)
+    if rest:
+        seconds += _generate_call_seconds(work, rest, prompt_tokens, new_tokens, share)
+    return seconds
 
 
 def cents(dollars: float) -> float:

@@ -18,7 +18,16 @@ from app.decision.conditions import ACCURACY_TARGETS
 from app.decision.text import Text
 
 from . import configs, evalsize
-from .estimator import Workload, cents, estimate
+from .estimator import (
+    DECODE_BANDWIDTH_SHARE,
+    DECODE_BANDWIDTH_SHARE_HIGH,
+    DECODE_BANDWIDTH_SHARE_LOW,
+    Workload,
+    cents,
+    estimate,
+    forward_seconds,
+    generation_seconds,
+)
 from .gpus import GPUS
 from .models import MODELS, BaseModel
 
@@ -400,10 +409,13 @@ def settings(
     return rows, rank, lr, epochs
 
 
-def batch_shape(sequences_per_epoch: float, seq_len: int) -> tuple[int, int]:
+def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) -> tuple[int, int]:
     """(micro_batch, grad_accum): about 30 optimizer steps an epoch at least, 4 to 32 sequences
-    a step, micro-batches of 2 up to 2,048 tokens and 1 above."""
+    a step, micro-batches of 2 up to 2,048 tokens and 1 above. `multiple_of`: the sequences a
+    step rounded up to a multiple of it -- GRPO's generation batch (micro_batch x grad_accum
+    completions) must hold whole groups of num_generations, or TRL's GRPOConfig refuses it."""
     effective = int(min(32, max(4, sequences_per_epoch // 30)))
+    effective = math.ceil(effective / multiple_of) * multiple_of
     micro = 2 if seq_len <= 2048 and effective % 2 == 0 else 1
     return micro, max(1, effective // micro)
 
@@ -549,16 +561,64 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
 
 # --- Compute --------------------------------------------------------------------------------
 
+# GRPO as the generated TRL script runs it (configs.trl_script; tests check the two agree):
+# num_generations=8, max_completion_length=min(seq_len, 1024), use_vllm False, beta 0 (no reference
+# model), eval_strategy "steps" with eval_steps=0.1 (an evaluation every tenth of the optimizer
+# steps), per_device_eval_batch_size left at Transformers' 8.
+GRPO_GENERATIONS = 8
+GRPO_MAX_COMPLETION = 1024
+GRPO_EVAL_EVERY = 0.1
+GRPO_EVAL_BATCH = 8
+# Completion lengths, as shares of max_completion_length, for (low, expected, high) hours: the
+# mean completion is assumed to be half the maximum (a quarter for the low end, all of it for the
+# high end). A generate call decodes until its longest completion stops: with 8-32 sampled
+# completions in a call, the longest is assumed to reach the maximum except at the low end.
+GRPO_MEAN_COMPLETION = (0.25, 0.5, 1.0)
+GRPO_LONGEST_COMPLETION = (0.25, 1.0, 1.0)
+# The decode bandwidth share each end uses: the low hours at the high share.
+GRPO_DECODE_SHARES = (
+    DECODE_BANDWIDTH_SHARE_HIGH,
+    DECODE_BANDWIDTH_SHARE,
+    DECODE_BANDWIDTH_SHARE_LOW,
+)
+# DPO: each example is a chosen and a rejected sequence (prompt and answer, as the token basis
+# counts one), concatenated into one batch by TRL's DPOTrainer, so twice the tokens and twice the
+# sequences a micro-batch; the reference log-probabilities add a forward pass (Workload.
+# reference_forward). With LoRA and gradient checkpointing a training token costs 6 FLOPs a block
+# parameter and the reference forward 2 more: 2 x (6 + 2) / 6 = 8/3 of supervised training on the
+# same examples, before the fixed per-step costs.
+DPO_SEQUENCES = 2
+
+
+def grpo_evaluations(steps: int) -> int:
+    """Evaluations in a run of `steps` optimizer steps at eval_steps=0.1: Transformers turns the
+    fraction into ceil(0.1 x steps) steps and evaluates at each multiple of it."""
+    every = max(1, math.ceil(GRPO_EVAL_EVERY * steps))
+    return steps // every
+
 
 def compute_for(
-    model: BaseModel, basis: dict[str, Any], seq_len: int, epochs: int, rank: int
+    model: BaseModel,
+    basis: dict[str, Any],
+    seq_len: int,
+    epochs: int,
+    rank: int,
+    method: str = DEFAULT_METHOD,
+    eval_cases: int = 0,
 ) -> list[dict[str, Any]]:
+    """Memory, hours and cost of the run on each of PLAN_GPUS. Supervised methods: packed training
+    over the examples' tokens; DPO: chosen and rejected sequences and the reference forward;
+    GRPO: the training pass over prompts and completions plus generating the completions."""
+    if method == "reinforcement_fine_tuning" and model.family != "encoder":
+        return _grpo_compute(model, basis, seq_len, epochs, rank, eval_cases)
     rows = []
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
     sequences = mid_tokens / seq_len
     micro, accum = batch_shape(sequences, seq_len)
     full = model.family == "encoder"
+    dpo = method == "preference_tuning" and not full
+    pairs = DPO_SEQUENCES if dpo else 1
     for key in PLAN_GPUS:
         gpu = GPUS[key]
 
@@ -568,38 +628,228 @@ def compute_for(
                 method=method,  # type: ignore[arg-type]
                 gpu=gpu,
                 seq_len=seq_len,
+                micro_batch=micro * pairs,
+                grad_accum=accum,
+                tokens=max(1, tokens * pairs),
+                epochs=epochs,
+                lora_rank=rank,
+                architecture=model.architecture,
+                reference_forward=dpo,
+            )
+
+        method_key = "full" if full else "lora"
+        if not full and not estimate(work("lora", mid_tokens)).fits:
+            method_key = "qlora"
+        low, mid, high = (
+            estimate(work(method_key, n)) for n in (low_tokens, mid_tokens, high_tokens)
+        )
+        rows.append(
+            _row(
+                key,
+                method_key,
+                mid,
+                (low.hours.low, mid.hours.expected, high.hours.high),
+                (low.cost_low, high.cost_high),
+                micro,
+                accum,
+                [
+                    _dpo_assumption(seq_len)
+                    if dpo
+                    else Text(
+                        "Training on your examples' tokens, {epochs} epochs, packed into "
+                        "sequences of {seq_len:,} tokens.",
+                        epochs=epochs,
+                        seq_len=seq_len,
+                    )
+                ],
+            )
+        )
+    return rows
+
+
+def _dpo_assumption(seq_len: int) -> Text:
+    return Text(
+        "Includes a chosen and a rejected answer for every example and the reference model's "
+        "forward pass over both (the base model with the adapter off): about 8/3 of the compute "
+        "of supervised training on the same examples, sequences up to {seq_len:,} tokens.",
+        seq_len=seq_len,
+    )
+
+
+def _row(
+    key: str,
+    method_key: str,
+    mid: Any,
+    hours: tuple[float, float, float],
+    cost: tuple[float, float],
+    micro: int,
+    accum: int,
+    assumptions: list[Text],
+) -> dict[str, Any]:
+    gpu = GPUS[key]
+    return {
+        "gpu": key,
+        "gpu_name": gpu.name,
+        "gpu_memory_gb": gpu.memory_gb,
+        "method": method_key,
+        "fits": mid.fits,
+        "memory_gb": mid.memory_gb.to_dict(1),
+        "hours": {
+            "low": round(hours[0], 3),
+            "expected": round(hours[1], 3),
+            "high": round(hours[2], 3),
+        },
+        "cost_usd": {"low": cents(cost[0]), "high": cents(cost[1])},
+        "micro_batch": micro,
+        "grad_accum": accum,
+        "prices_as_of": gpu.prices_as_of,
+        "assumptions": assumptions,
+    }
+
+
+def _train_prompts(examples: int, eval_cases: int) -> int:
+    """The examples left to train on once the eval set is held out (as eval_plan splits them)."""
+    return max(1, examples - min(eval_cases, examples // 2))
+
+
+def _grpo_compute(
+    model: BaseModel,
+    basis: dict[str, Any],
+    seq_len: int,
+    epochs: int,
+    rank: int,
+    eval_cases: int,
+) -> list[dict[str, Any]]:
+    """GRPO with TRL's GRPOTrainer and Hugging Face generate: for each optimizer step, generate
+    micro_batch x grad_accum completions in one call (TRL's generation batch), then train on
+    them (forward and backward over prompt + completion); every tenth of the run, evaluate by
+    generating num_generations completions for each eval prompt, 8 sequences a call."""
+    g = GRPO_GENERATIONS
+    maximum = min(seq_len, GRPO_MAX_COMPLETION)
+    ex_low, ex_high = basis["examples"]["low"], basis["examples"]["high"]
+    tok_low, tok_high = basis["tokens"]["low"], basis["tokens"]["high"]
+    ex_mid = int(math.sqrt(ex_low * ex_high))
+    tok_mid = int(math.sqrt(tok_low * tok_high))
+    # (low, expected, high): prompts, the prompt's tokens (an example's: prompt and reference
+    # answer), mean and longest completion.
+    cases = []
+    for i, (examples, tokens) in enumerate(
+        ((ex_low, tok_low), (ex_mid, tok_mid), (ex_high, tok_high))
+    ):
+        cases.append(
+            {
+                "prompts": _train_prompts(examples, eval_cases),
+                "eval_prompts": min(eval_cases, examples // 2),
+                "prompt_tokens": max(1, round(tokens / max(1, examples))),
+                "mean": max(1, round(maximum * GRPO_MEAN_COMPLETION[i])),
+                "longest": max(1, round(maximum * GRPO_LONGEST_COMPLETION[i])),
+                "share": GRPO_DECODE_SHARES[i],
+            }
+        )
+    mid_case = cases[1]
+    padded = mid_case["prompt_tokens"] + maximum  # a micro-batch pads to its longest sequence
+    micro, accum = batch_shape(mid_case["prompts"] * g, padded, multiple_of=g)
+    batch = micro * accum  # TRL's generation_batch_size on one GPU
+    rows = []
+    for key in PLAN_GPUS:
+        gpu = GPUS[key]
+
+        def work(method: str, case: dict[str, Any], seq: int, gpu=gpu) -> Workload:
+            return Workload(
+                params_b=model.params_b,
+                method=method,  # type: ignore[arg-type]
+                gpu=gpu,
+                seq_len=seq,
                 micro_batch=micro,
                 grad_accum=accum,
-                tokens=max(1, tokens),
+                tokens=max(1, case["prompts"] * g * seq),
                 epochs=epochs,
                 lora_rank=rank,
                 architecture=model.architecture,
             )
 
-        method = "full" if full else "lora"
-        if not full and not estimate(work("lora", mid_tokens)).fits:
-            method = "qlora"
-        low, mid, high = (estimate(work(method, n)) for n in (low_tokens, mid_tokens, high_tokens))
+        method_key = "lora"
+        if not estimate(work("lora", mid_case, padded)).fits:
+            method_key = "qlora"
+        fit = estimate(work(method_key, mid_case, padded))
+        hours = []
+        costs = []
+        for i, case in enumerate(cases):
+            seq = case["prompt_tokens"] + case["mean"]
+            training = estimate(work(method_key, case, seq))
+            train_hours = (training.hours.low, training.hours.expected, training.hours.high)[i]
+            steps = training.optimizer_steps
+            evaluations = grpo_evaluations(steps)
+            eval_sequences = evaluations * case["eval_prompts"] * g
+            generate = work(method_key, case, seq)
+            seconds = generation_seconds(
+                generate,
+                case["prompts"] * g * epochs,
+                batch,
+                case["prompt_tokens"],
+                case["longest"],
+                case["share"],
+            )
+            seconds += generation_seconds(
+                generate,
+                eval_sequences,
+                GRPO_EVAL_BATCH,
+                case["prompt_tokens"],
+                case["longest"],
+                case["share"],
+            )
+            seconds += forward_seconds(generate, eval_sequences, seq)  # the eval loss
+            total = train_hours + seconds / 3600
+            hours.append(total)
+            costs.append(total * (gpu.price_low if i == 0 else gpu.price_high))
+            if i == 1:
+                mid_evaluations = evaluations
         rows.append(
-            {
-                "gpu": key,
-                "gpu_name": gpu.name,
-                "gpu_memory_gb": gpu.memory_gb,
-                "method": method,
-                "fits": mid.fits,
-                "memory_gb": mid.memory_gb.to_dict(1),
-                "hours": {
-                    "low": round(low.hours.low, 3),
-                    "expected": round(mid.hours.expected, 3),
-                    "high": round(high.hours.high, 3),
-                },
-                "cost_usd": {"low": cents(low.cost_low), "high": cents(high.cost_high)},
-                "micro_batch": micro,
-                "grad_accum": accum,
-                "prices_as_of": gpu.prices_as_of,
-            }
+            _row(
+                key,
+                method_key,
+                fit,
+                (hours[0], hours[1], hours[2]),
+                (costs[0], costs[2]),
+                micro,
+                accum,
+                _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations),
+            )
         )
     return rows
+
+
+def _grpo_assumptions(
+    case: dict[str, Any], maximum: int, epochs: int, batch: int, evaluations: int
+) -> list[Text]:
+    return [
+        Text(
+            "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
+            "for each of {prompts:,} training prompts in each of {epochs} epochs, {batch} at a "
+            "time with Hugging Face generate (no vLLM), and training on them.",
+            g=GRPO_GENERATIONS,
+            mean=case["mean"],
+            maximum=maximum,
+            prompts=case["prompts"],
+            epochs=epochs,
+            batch=batch,
+        ),
+        Text(
+            "Includes {evaluations} evaluations, each generating {g} completions for each of the "
+            "{eval_prompts:,} eval prompts, {eval_batch} at a time.",
+            evaluations=evaluations,
+            g=GRPO_GENERATIONS,
+            eval_prompts=case["eval_prompts"],
+            eval_batch=GRPO_EVAL_BATCH,
+        ),
+        Text(
+            "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
+            "memory bandwidth (expected {share:.0%}), as Hugging Face generate was measured.",
+            low=DECODE_BANDWIDTH_SHARE_LOW,
+            high=DECODE_BANDWIDTH_SHARE_HIGH,
+            share=DECODE_BANDWIDTH_SHARE,
+        ),
+    ]
 
 
 # --- Stop and ship --------------------------------------------------------------------------
@@ -708,7 +958,9 @@ def build_plan(
                 "card": model.card,
                 "checked_on": model.checked_on,
                 "why": why,
-                "compute": compute_for(model, basis, model_seq, epochs, rank),
+                "compute": compute_for(
+                    model, basis, model_seq, epochs, rank, method, evals["eval_cases"]
+                ),
             }
         )
     micro = candidates[0]["compute"][0]["micro_batch"]

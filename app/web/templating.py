@@ -165,6 +165,7 @@ env.globals.update(
     training_plan=training_views.localized_plan,
     plan_charts=training_views.plan_charts,
     price_dates=training_views.price_dates,
+    compute_assumptions=training_views.compute_assumptions,
     plan_formatters=training_views.formatters,
     provider_rows=training_views.provider_rows,
 )

@@ -77,6 +77,18 @@ def price_dates(plan: dict[str, Any]) -> tuple[str, str]:
     return min(dates), max(dates)
 
 
+def compute_assumptions(plan: dict[str, Any]) -> list[str]:
+    """What the compute rows include (each row's `assumptions`, localized), each text once, in
+    the rows' order: the same for most rows, so one short paragraph under the charts."""
+    seen: list[str] = []
+    for c in plan["candidates"]:
+        for row in c["compute"]:
+            for text in row.get("assumptions", ()):
+                if text not in seen:
+                    seen.append(text)
+    return seen
+
+
 def hours_text(value: float, lang: str) -> str:
     """ "0" (an axis's zero), "12 min", "3.4 h", "41 h" (or 分钟/小时)."""
     if value <= 0:
@@ -226,6 +238,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
                 f"| {hours_text(h['expected'], lang)}{o}{hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}{e} "
                 f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
             )
+    if compute_assumptions(plan):
+        lines += ["", ("" if zh else " ").join(compute_assumptions(plan))]
     lines += [
         "",
         f"### {t('settings')}",

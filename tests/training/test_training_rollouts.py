@@ -1,0 +1,282 @@
+"""What the plan's compute rows include beyond packed supervised training: GRPO's generated
+completions (estimator.generation_seconds) and DPO's chosen/rejected pairs and reference pass."""
+
+import math
+
+import pytest
+
+from app.training import configs, estimator
+from app.training.estimator import (
+    Architecture,
+    Workload,
+    architecture_for,
+    estimate,
+    forward_seconds,
+    generation_seconds,
+)
+from app.training.gpus import GPUS
+from app.training.models import MODELS_BY_KEY
+from app.training.plan import (
+    GRPO_EVAL_BATCH,
+    GRPO_GENERATIONS,
+    GRPO_MAX_COMPLETION,
+    batch_shape,
+    build_plan,
+    grpo_evaluations,
+)
+from tests.training.test_training_plan import PROFILE, snapshot
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
+
+A100 = GPUS["a100-80gb"]
+# An 8B dense model with grouped-query attention (Llama 3.1 8B's shape, rounded).
+SHAPE = Architecture(
+    params_b=8.0,
+    layers=32,
+    hidden=4096,
+    ffn=14336,
+    vocab=128_256,
+    embedding_params_b=1.05,
+    kv_hidden=1024,
+)
+
+
+def lora(gpu=A100, shape=SHAPE, method="lora") -> Workload:
+    return Workload(shape.params_b, method, gpu, architecture=shape)
+
+
+def plan(method, profile=PROFILE, answers=CUSTOMER_SERVICE_BOT):
+    return build_plan(answers, snapshot("fine_tune", method=method), profile)
+
+
+def test_one_generate_call_by_hand() -> None:
+    # 16 sequences, prompts of 100 tokens, 1,000 decode steps, at half the A100's 2.039 TB/s.
+    # Weights a step: 8e9 x 2 B = 16e9 B. KV cache a token: 2 x 32 layers x 1,024 x 2 B = 131,072 B.
+    # Cached tokens read over the steps: 16 x (1,000 x 100 + 1,000 x 999 / 2) = 9,592,000.
+    # Bytes: 1,000 x 16e9 + 9,592,000 x 131,072 = 1.6e13 + 1.257242624e12 = 17,257,242,624,000,
+    # at 1.0195e12 B/s: 16.9272 s. Compute: 16,000 tokens x (2 x 8e9 + 2 x 32 x 600 x 4,096) =
+    # 2.585e14 FLOPs at 312e12 x 0.55 = 1.51 s, less, so memory-bound.
+    # Prefill: 1,600 tokens x (1.6e10 + 2 x 32 x 50 x 4,096) = 2.5621e13 FLOPs / 1.716e14 =
+    # 0.1493 s (more than reading the weights once, 0.0157 s). Total 17.0765 s.
+    decode = 17_257_242_624_000 / (2.039e12 * 0.5)
+    prefill = 1_600 * (1.6e10 + 2 * 32 * 50 * 4096) / (312e12 * 0.55)
+    assert decode == pytest.approx(16.9272, abs=1e-4)
+    assert prefill == pytest.approx(0.1493, abs=1e-4)
+    seconds = generation_seconds(lora(), 16, 16, 100, 1000, share=0.5)
+    assert seconds == pytest.approx(decode + prefill, rel=1e-9)
+    assert seconds == pytest.approx(17.0765, abs=1e-3)
+    # 40 sequences 16 at a time: two full calls and one of 8 (the same weights, half the cache).
+    forty = generation_seconds(lora(), 40, 16, 100, 1000, share=0.5)
+    eight = generation_seconds(lora(), 8, 8, 100, 1000, share=0.5)
+    assert forty == pytest.approx(2 * seconds + eight, rel=1e-9)
+
+
+def test_qlora_decoding_reads_nf4_and_its_bf16_copy() -> None:
+    # Quantised blocks: (8 - 1.05)e9 x (4.127 / 8 + 4) B; embeddings and head: 1.05e9 x 2 B.
+    expected = 6.95e9 * (4.127 / 8 + 4) + 1.05e9 * 2
+    assert estimator.decode_weight_bytes(lora(method="qlora")) == pytest.approx(expected)
+    assert estimator.decode_weight_bytes(lora()) == 16e9
+
+
+def test_generation_never_takes_less_with_more_work() -> None:
+    base = dict(sequences=256, batch=32, prompt_tokens=300, new_tokens=512)
+
+    def t(work=None, **change):
+        args = {**base, **change}
+        return generation_seconds(work or lora(), **args)
+
+    for key, values in {
+        "sequences": (1, 8, 33, 256, 1000),
+        "prompt_tokens": (1, 100, 300, 2000),
+        "new_tokens": (1, 64, 512, 1024, 4096),
+    }.items():
+        times = [t(**{key: v}) for v in values]
+        assert times == sorted(times) and times[0] < times[-1], key
+    sizes = [t(lora(shape=architecture_for(p))) for p in (0.5, 1.5, 3, 7, 14, 32, 70)]
+    assert sizes == sorted(sizes)
+    shares = [t(share=s) for s in (0.55, 0.34, 0.21)]
+    assert shares == sorted(shares)
+    # A faster memory is never slower.
+    gpus = [t(lora(gpu=GPUS[k])) for k in ("h100-80gb", "a100-80gb", "rtx4090-24gb")]
+    assert gpus == sorted(gpus)
+
+
+def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
+    rft = plan("reinforcement_fine_tuning")
+    sft = plan("lora_sft")
+    first = rft["candidates"][0]
+    model = MODELS_BY_KEY[first["key"]]
+    row = first["compute"][1]  # the A100
+    assert row["gpu"] == "a100-80gb" and row["method"] == "lora"
+    # PROFILE: 2,400 examples of 900,000 tokens (375 each); 285 held out, 2,115 prompts to train
+    # on, 2 epochs, seq_len 1,280, so completions of at most min(1,280, 1,024) = 1,024 tokens.
+    assert rft["data"]["eval_cases"] == 285
+    prompts, prompt_tokens, maximum, epochs = 2115, 375, 1024, 2
+    # Generation batch: 2,115 x 8 completions / 30 steps -> 32 a step, micro-batches of 2 (up
+    # to 2,048 tokens: 375 + 1,024), so 2 x 16 = 32 completions decoded together.
+    assert (row["micro_batch"], row["grad_accum"]) == (2, 16)
+    assert batch_shape(prompts * 8, prompt_tokens + maximum, multiple_of=8) == (2, 16)
+    seq = prompt_tokens + maximum // 2  # the expected mean completion: 512
+    work = Workload(
+        model.params_b,
+        "lora",
+        A100,
+        seq_len=seq,
+        micro_batch=2,
+        grad_accum=16,
+        tokens=prompts * 8 * seq,
+        epochs=epochs,
+        lora_rank=16,
+        architecture=model.architecture,
+    )
+    training = estimate(work)
+    steps = training.optimizer_steps
+    assert steps == math.ceil(2115 * 8 * 2 / 32) == 1058
+    # eval_steps = 0.1 -> every ceil(105.8) = 106 steps: 1,058 // 106 = 9 evaluations.
+    assert grpo_evaluations(steps) == 9
+    eval_sequences = 9 * 285 * 8
+    share = estimator.DECODE_BANDWIDTH_SHARE
+    rollouts = generation_seconds(work, prompts * 8 * epochs, 32, prompt_tokens, maximum, share)
+    evaluation = generation_seconds(work, eval_sequences, 8, prompt_tokens, maximum, share)
+    evaluation += forward_seconds(work, eval_sequences, seq)
+    expected = training.hours.expected + (rollouts + evaluation) / 3600
+    assert row["hours"]["expected"] == round(expected, 3)
+    sft_row = sft["candidates"][0]["compute"][1]
+    assert sft_row["hours"]["expected"] == 0.17  # unchanged (see below)
+    ratio = row["hours"]["expected"] / sft_row["hours"]["expected"]
+    assert ratio == pytest.approx(round(expected, 3) / 0.17, rel=1e-12)
+    assert ratio == pytest.approx(182.1, abs=0.1)
+    # Its cost follows its hours: the low hours at the low price, the high at the high.
+    gpu = GPUS[row["gpu"]]
+    assert row["cost_usd"]["low"] == pytest.approx(row["hours"]["low"] * gpu.price_low, abs=0.01)
+    assert row["cost_usd"]["high"] == pytest.approx(row["hours"]["high"] * gpu.price_high, abs=0.01)
+    assert row["hours"]["low"] < row["hours"]["expected"] < row["hours"]["high"]
+
+
+def test_more_prompts_never_take_less_rft_time() -> None:
+    hours = []
+    for valid in (100, 400, 1600, 6400):
+        profile = {**PROFILE, "valid": valid, "tokens": {**PROFILE["tokens"], "total": valid * 375}}
+        rows = plan("reinforcement_fine_tuning", profile)["candidates"][0]["compute"]
+        hours.append([r["hours"]["expected"] for r in rows])
+    for gpu in range(3):
+        column = [h[gpu] for h in hours]
+        assert column == sorted(column), column
+
+
+def test_the_rft_generation_batch_holds_whole_groups() -> None:
+    # TRL's GRPOConfig refuses a generation batch (micro_batch x grad_accum) that is not a
+    # multiple of num_generations; the plan's small datasets used to give 4.
+    for answers_count in ("under_100", "100_to_1k", "over_1k", "none"):
+        answers = {**CUSTOMER_SERVICE_BOT, "example_count": answers_count}
+        row = plan("reinforcement_fine_tuning", None, answers)["candidates"][0]["compute"][0]
+        assert (row["micro_batch"] * row["grad_accum"]) % GRPO_GENERATIONS == 0
+
+
+def test_the_grpo_constants_are_the_generated_script_s() -> None:
+    rft = plan("reinforcement_fine_tuning")
+    script = rft["configs"]["trl"]["text"]
+    assert f"num_generations={GRPO_GENERATIONS}," in script
+    assert f"max_completion_length={min(1280, GRPO_MAX_COMPLETION)}," in script
+    assert "eval_steps=0.1," in script and 'eval_strategy="steps"' in script
+    # Left at Transformers' default, 8: the plan's GRPO_EVAL_BATCH.
+    assert "per_device_eval_batch_size" not in script and GRPO_EVAL_BATCH == 8
+    assert "use_vllm" not in script  # GRPOConfig's default: False
+    assert configs.axolotl_config({**_numbers(rft)})["trl"]["use_vllm"] is False
+
+
+def _numbers(p):
+    settings = {s["key"]: s["value"] for s in p["settings"]}
+    row = p["candidates"][0]["compute"][0]
+    return {
+        "method": p["method"]["key"],
+        "model": p["candidates"][0]["hf_id"],
+        "family": "qwen",
+        "seq_len": p["tokens"]["seq_len"],
+        "lora_r": settings["lora_r"],
+        "lora_alpha": settings["lora_alpha"],
+        "learning_rate": settings["learning_rate"],
+        "epochs": settings["num_epochs"],
+        "micro_batch": row["micro_batch"],
+        "grad_accum": row["grad_accum"],
+        "eval_cases": p["data"]["eval_cases"],
+        "qlora": False,
+    }
+
+
+def test_rft_rows_say_what_they_include() -> None:
+    row = plan("reinforcement_fine_tuning")["candidates"][0]["compute"][1]
+    said = " ".join(a["en"] for a in row["assumptions"])
+    assert "8 completions of about 512 tokens (at most 1,024)" in said
+    assert "2,115 training prompts in each of 2 epochs, 32 at a time" in said
+    assert "9 evaluations" in said and "285 eval prompts, 8 at a time" in said
+    assert "21%–55% of the GPU's memory bandwidth (expected 34%)" in said
+
+
+def test_dpo_flops_by_hand() -> None:
+    # Per token with LoRA and gradient checkpointing: 6 x blocks + 4 x head for the training
+    # pass, and the reference forward 2 x (blocks + head): 8 x blocks + 6 x head.
+    head = SHAPE.embedding_params_b * 1e9 / 2
+    blocks = SHAPE.params_b * 1e9 - 2 * head
+    sft = lora()
+    dpo = Workload(8.0, "lora", A100, architecture=SHAPE, reference_forward=True)
+    assert estimator.matrix_flops_per_token(sft) == pytest.approx(6 * blocks + 4 * head)
+    assert estimator.matrix_flops_per_token(dpo) == pytest.approx(8 * blocks + 6 * head)
+    # Attention: 9 x layers x seq x hidden, and the reference's causal forward 2 more.
+    assert estimator.attention_flops_per_token(dpo) == 11 * 32 * 2048 * 4096
+    # Chosen and rejected: twice the tokens, so 2 x 8/6 of the block FLOPs of SFT an example.
+    blocks_ratio = 2 * 8 / 6
+    assert blocks_ratio == pytest.approx(8 / 3)
+
+
+def test_the_dpo_row_is_the_estimate_of_both_sequences_with_the_reference_pass() -> None:
+    dpo = plan("preference_tuning")
+    first = dpo["candidates"][0]
+    model = MODELS_BY_KEY[first["key"]]
+    row = first["compute"][1]
+    work = Workload(
+        model.params_b,
+        row["method"],
+        GPUS[row["gpu"]],
+        seq_len=1280,
+        micro_batch=2 * row["micro_batch"],
+        grad_accum=row["grad_accum"],
+        tokens=2 * 900_000,
+        epochs=2,
+        lora_rank=16,
+        architecture=model.architecture,
+        reference_forward=True,
+    )
+    assert row["hours"]["expected"] == round(estimate(work).hours.expected, 3)
+    assert row["memory_gb"]["expected"] == round(estimate(work).memory_gb.expected, 1)
+    sft = plan("lora_sft")["candidates"][0]["compute"][1]
+    # 8/3 of the FLOPs; the fixed costs a step and a micro-batch do not grow: 0.403 h vs 0.17 h.
+    assert row["hours"]["expected"] / sft["hours"]["expected"] == pytest.approx(0.403 / 0.17)
+    assert 2 < row["hours"]["expected"] / sft["hours"]["expected"] < 8 / 3
+    assert "chosen and a rejected answer" in row["assumptions"][0]["en"]
+
+
+# The rows before this change (main at ee1ef18), PROFILE, first candidate (Qwen3-8B / ModernBERT).
+BEFORE = {
+    "lora_sft": [
+        ("rtx4090-24gb", {"low": 0.129, "expected": 0.257, "high": 0.515}, (0.04, 0.38)),
+        ("a100-80gb", {"low": 0.111, "expected": 0.17, "high": 0.247}, (0.15, 0.44)),
+        ("h100-80gb", {"low": 0.039, "expected": 0.078, "high": 0.156}, (0.11, 0.62)),
+    ],
+    "encoder_classifier": [
+        ("rtx4090-24gb", {"low": 0.02, "expected": 0.041, "high": 0.081}, (0.01, 0.06)),
+        ("a100-80gb", {"low": 0.022, "expected": 0.034, "high": 0.049}, (0.03, 0.09)),
+        ("h100-80gb", {"low": 0.013, "expected": 0.027, "high": 0.054}, (0.04, 0.22)),
+    ],
+}
+BEFORE["distillation"] = BEFORE["lora_sft"]
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "distillation", "encoder_classifier"])
+def test_supervised_rows_are_unchanged(method) -> None:
+    rows = plan(method)["candidates"][0]["compute"]
+    got = [(r["gpu"], r["hours"], (r["cost_usd"]["low"], r["cost_usd"]["high"])) for r in rows]
+    assert got == BEFORE[method]
+    # And the same as the SFT path's Workload: packed, no reference pass.
+    for row in rows:
+        assert row["micro_batch"] * row["grad_accum"] >= 4
+        assert "packed into sequences of 1,280 tokens" in row["assumptions"][0]["en"]
