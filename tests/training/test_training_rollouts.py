@@ -108,9 +108,10 @@ def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
     row = first["compute"][1]  # the A100
     assert row["gpu"] == "a100-80gb" and row["method"] == "lora"
     # PROFILE: 2,400 examples of 900,000 tokens (375 each); 285 held out, 2,115 prompts to train
-    # on, 2 epochs, seq_len 1,280, so completions of at most min(1,280, 1,024) = 1,024 tokens.
+    # on, 3 epochs (OpenAI's default for 2,400 examples), seq_len 1,280, so completions of at
+    # most min(1,280, 1,024) = 1,024 tokens.
     assert rft["data"]["eval_cases"] == 285
-    prompts, prompt_tokens, maximum, epochs = 2115, 375, 1024, 2
+    prompts, prompt_tokens, maximum, epochs = 2115, 375, 1024, 3
     # Generation batch: 2,115 x 8 completions / 30 steps -> 32 a step, micro-batches of 2 (up
     # to 2,048 tokens: 375 + 1,024), so 2 x 16 = 32 completions decoded together.
     assert (row["micro_batch"], row["grad_accum"]) == (2, 16)
@@ -130,8 +131,8 @@ def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
     )
     training = estimate(work)
     steps = training.optimizer_steps
-    assert steps == math.ceil(2115 * 8 * 2 / 32) == 1058
-    # eval_steps = 0.1 -> every ceil(105.8) = 106 steps: 1,058 // 106 = 9 evaluations.
+    assert steps == math.ceil(2115 * 8 * 3 / 32) == 1587
+    # eval_steps = 0.1 -> every ceil(158.7) = 159 steps: 1,587 // 159 = 9 evaluations.
     assert grpo_evaluations(steps) == 9
     eval_sequences = 9 * 285 * 8
     share = estimator.DECODE_BANDWIDTH_SHARE
@@ -140,11 +141,9 @@ def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
     evaluation += forward_seconds(work, eval_sequences, seq)
     expected = training.hours.expected + (rollouts + evaluation) / 3600
     assert row["hours"]["expected"] == round(expected, 3)
+    # Generation, not training, is most of it: over a hundred times the SFT row on the same data.
     sft_row = sft["candidates"][0]["compute"][1]
-    assert sft_row["hours"]["expected"] == 0.17  # unchanged (see below)
-    ratio = row["hours"]["expected"] / sft_row["hours"]["expected"]
-    assert ratio == pytest.approx(round(expected, 3) / 0.17, rel=1e-12)
-    assert ratio == pytest.approx(182.1, abs=0.1)
+    assert row["hours"]["expected"] / sft_row["hours"]["expected"] > 100
     # Its cost follows its hours: the low hours at the low price, the high at the high.
     gpu = GPUS[row["gpu"]]
     assert row["cost_usd"]["low"] == pytest.approx(row["hours"]["low"] * gpu.price_low, abs=0.01)
@@ -207,7 +206,7 @@ def test_rft_rows_say_what_they_include() -> None:
     row = plan("reinforcement_fine_tuning")["candidates"][0]["compute"][1]
     said = " ".join(a["en"] for a in row["assumptions"])
     assert "8 completions of about 512 tokens (at most 1,024)" in said
-    assert "2,115 training prompts in each of 2 epochs, 32 at a time" in said
+    assert "2,115 training prompts in each of 3 epochs, 32 at a time" in said
     assert "9 evaluations" in said and "285 eval prompts, 8 at a time" in said
     assert "21%–55% of the GPU's memory bandwidth (expected 34%)" in said
 
@@ -241,7 +240,7 @@ def test_the_dpo_row_is_the_estimate_of_both_sequences_with_the_reference_pass()
         micro_batch=2 * row["micro_batch"],
         grad_accum=row["grad_accum"],
         tokens=2 * 900_000,
-        epochs=2,
+        epochs=3,
         lora_rank=16,
         architecture=model.architecture,
         reference_forward=True,
@@ -249,33 +248,32 @@ def test_the_dpo_row_is_the_estimate_of_both_sequences_with_the_reference_pass()
     assert row["hours"]["expected"] == round(estimate(work).hours.expected, 3)
     assert row["memory_gb"]["expected"] == round(estimate(work).memory_gb.expected, 1)
     sft = plan("lora_sft")["candidates"][0]["compute"][1]
-    # 8/3 of the FLOPs; the fixed costs a step and a micro-batch do not grow: 0.403 h vs 0.17 h.
-    assert row["hours"]["expected"] / sft["hours"]["expected"] == pytest.approx(0.403 / 0.17)
+    # 8/3 of the FLOPs; the fixed costs a step and a micro-batch do not grow, so between 2 and 8/3.
     assert 2 < row["hours"]["expected"] / sft["hours"]["expected"] < 8 / 3
     assert "chosen and a rejected answer" in row["assumptions"][0]["en"]
 
 
-# The rows before this change (main at ee1ef18), PROFILE, first candidate (Qwen3-8B / ModernBERT).
-BEFORE = {
-    "lora_sft": [
-        ("rtx4090-24gb", {"low": 0.129, "expected": 0.257, "high": 0.515}, (0.04, 0.38)),
-        ("a100-80gb", {"low": 0.111, "expected": 0.17, "high": 0.247}, (0.15, 0.44)),
-        ("h100-80gb", {"low": 0.039, "expected": 0.078, "high": 0.156}, (0.11, 0.62)),
-    ],
-    "encoder_classifier": [
-        ("rtx4090-24gb", {"low": 0.02, "expected": 0.041, "high": 0.081}, (0.01, 0.06)),
-        ("a100-80gb", {"low": 0.022, "expected": 0.034, "high": 0.049}, (0.03, 0.09)),
-        ("h100-80gb", {"low": 0.013, "expected": 0.027, "high": 0.054}, (0.04, 0.22)),
-    ],
-}
-BEFORE["distillation"] = BEFORE["lora_sft"]
-
-
 @pytest.mark.parametrize("method", ["lora_sft", "distillation", "encoder_classifier"])
 def test_supervised_rows_are_unchanged(method) -> None:
-    rows = plan(method)["candidates"][0]["compute"]
-    got = [(r["gpu"], r["hours"], (r["cost_usd"]["low"], r["cost_usd"]["high"])) for r in rows]
-    assert got == BEFORE[method]
+    """Packed supervised training as the estimator gives it, for PROFILE's 900,000 tokens over
+    3 epochs (OpenAI's default for 2,400 examples; 3 for an encoder): no rollouts, no pairs."""
+    first = plan(method)["candidates"][0]
+    model = MODELS_BY_KEY[first["key"]]
+    rows = first["compute"]
+    for row in rows:
+        work = Workload(
+            model.params_b,
+            row["method"],
+            GPUS[row["gpu"]],
+            seq_len=1280,
+            micro_batch=row["micro_batch"],
+            grad_accum=row["grad_accum"],
+            tokens=900_000,
+            epochs=3,
+            lora_rank=16,
+            architecture=model.architecture,
+        )
+        assert row["hours"]["expected"] == round(estimate(work).hours.expected, 3), row["gpu"]
     # And the same as the SFT path's Workload: packed, no reference pass.
     for row in rows:
         assert row["micro_batch"] * row["grad_accum"] >= 4
