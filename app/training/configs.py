@@ -318,6 +318,7 @@ def classifier_script(n: dict[str, Any]) -> str:
             "    args=args,",
             '    train_dataset=data["train"],',
             '    eval_dataset=data["eval"],',
+            "    processing_class=tokenizer,",
             "    data_collator=DataCollatorWithPadding(tokenizer),",
             "    compute_metrics=accuracy,",
             ")",

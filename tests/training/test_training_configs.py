@@ -108,3 +108,24 @@ def test_the_reward_function_scores_exact_answers() -> None:
         [[{"content": "so the answer is 42"}], "it is 7", [{"content": "41"}]], ["42", "7", "42"]
     )
     assert rewards == [1.0, 1.0, 0.0]
+
+
+def config_call(text: str, name: str) -> dict:
+    """The literal keyword arguments of the script's call to `name`."""
+    call = next(
+        node
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    )
+    found = {}
+    for keyword in call.keywords:
+        try:
+            found[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            found[keyword.arg] = ast.unparse(keyword.value)
+    return found
+
+
+def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
+    text = configs.generate(numbers("encoder_classifier", False))["trl"]["text"]
+    assert config_call(text, "Trainer")["processing_class"] == "tokenizer"
