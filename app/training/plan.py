@@ -574,7 +574,13 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
     items = [
+        # GRPO's loss (beta 0) says nothing about quality: its configs stop on the eval reward.
         Text(
+            "Stop when the eval reward has not risen at two evaluations in a row, and keep the "
+            "best checkpoint, not the last."
+        )
+        if method == "reinforcement_fine_tuning"
+        else Text(
             "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
             "checkpoint, not the last."
         ),
