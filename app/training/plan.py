@@ -859,11 +859,10 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
     if method == "reinforcement_fine_tuning":
-        # Without a KL term the GRPO loss says nothing about quality.
+        # GRPO's loss (beta 0) says nothing about quality: its configs stop on the eval reward.
         stop = Text(
-            "Judge checkpoints by the eval reward, not the loss, which says nothing about "
-            "quality here: keep the one with the highest reward, and stop once it has stopped "
-            "rising."
+            "Stop when the eval reward has not risen at two evaluations in a row, and keep the "
+            "best checkpoint, not the last."
         )
     elif method == "encoder_classifier":
         stop = Text("Keep the checkpoint with the best eval accuracy, not the last.")

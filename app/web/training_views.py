@@ -279,8 +279,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         f"### {t('configs')}",
         "",
     ]
-    for key in ("axolotl", "trl"):
-        file = plan["configs"][key]
+    for key in ("axolotl", "trl", "rewards"):
+        file = plan["configs"].get(key)
         if file:
             lines += [
                 f"`{file['filename']}`",

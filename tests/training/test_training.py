@@ -350,6 +350,41 @@ def test_plan_files_download(client) -> None:
     assert yaml.safe_load(response.text)["adapter"] in ("lora", "qlora")
     assert client.get(f"/a/{token}/plan/train.py").status_code == 200
     assert client.get(f"/a/{token}/plan/secrets.txt").status_code == 404
+    assert client.get(f"/a/{token}/plan/rewards.py").status_code == 404  # not a GRPO plan
+
+
+def test_a_grpo_plan_offers_its_rewards_file(client) -> None:
+    # axolotl.yaml names rewards.check_answer and rewards.to_prompt, and train.py imports them:
+    # the file is generated and offered beside the other two.
+    checker = {
+        "task_type": "reasoning",
+        "spec_clarity": "explicit",
+        "verifiable_outputs": "yes",
+        "failure_mode": "reasoning",
+        "baseline_accuracy": "71",
+        "ml_capacity": "experienced",
+    }
+    created = create(client, {**REFUND_BOT, **checker}, "Maths tutor")
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}").json()["plan"]
+    assert plan["method"]["key"] == "reinforcement_fine_tuning"
+    response = client.get(f"/a/{token}/plan/rewards.py")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/x-python; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="rewards.py"'
+    assert response.text == plan["configs"]["rewards"]["text"]
+    assert "def check_answer(completions, answer, **kwargs):" in response.text
+    assert "def to_prompt(cfg, *args, **kwargs):" in response.text
+    page = html(client.get(created["url"])).select_one("details#plan")
+    offered = [a["href"] for a in page.select("details.plan-config a[download]")]
+    assert [href.rsplit("/", 1)[-1] for href in offered] == [
+        "axolotl.yaml",
+        "train.py",
+        "rewards.py",
+    ]
+    assert page.select_one('details[data-config="rewards"] summary').text == "rewards.py"
+    markdown = client.get(f"/a/{token}/export.md").text
+    assert "`rewards.py`" in markdown and "def check_answer(" in markdown
 
 
 def test_exports_carry_the_plan(client) -> None:

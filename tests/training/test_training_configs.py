@@ -9,14 +9,14 @@ import pytest
 import yaml
 
 from app.training import configs
-from app.training.plan import METHODS, build_plan
+from app.training.plan import METHODS, batch_shape, build_plan, stop_and_ship
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 KEYS = json.loads((Path(configs.__file__).parent / "data" / "config_keys.json").read_text())
 PROFILE = {"valid": 800, "tokens": {"total": 400_000, "p95": 900, "trained": 100_000}}
 
 
-def numbers(method: str, qlora: bool) -> dict:
+def numbers(method: str, qlora: bool, **changes) -> dict:
     return {
         "method": method,
         "model": "Qwen/Qwen3-8B",
@@ -30,7 +30,7 @@ def numbers(method: str, qlora: bool) -> dict:
         "grad_accum": 8,
         "eval_cases": 285,
         "qlora": qlora,
-    }
+    } | changes
 
 
 CASES = [(m, q) for m in METHODS for q in (False, True)]
@@ -96,15 +96,246 @@ def test_every_plan_config_parses() -> None:
             assert yaml.safe_load(plan["configs"]["axolotl"]["text"])["sequence_len"] == 1024
 
 
-def test_the_reward_function_scores_exact_answers() -> None:
-    text = configs.generate(numbers("reinforcement_fine_tuning", False))["trl"]["text"]
-    tree = ast.parse(text)
+def config_call(text: str, name: str) -> dict:
+    """The literal keyword arguments of the script's call to `name`."""
+    call = next(
+        node
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    )
+    found = {}
+    for keyword in call.keywords:
+        try:
+            found[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            found[keyword.arg] = ast.unparse(keyword.value)
+    return found
+
+
+def trl_grpo_post_init(args: dict, num_processes: int) -> None:
+    """TRL's GRPOConfig.__post_init__ batch checks (trl/trainer/grpo_config.py at f2cd577,
+    TRL 1.10.0.dev0), replayed: TRL is not installed here. Eval runs (eval_strategy "steps"),
+    so its eval batch is checked too; per_device_eval_batch_size defaults to 8."""
+    generations = args.get("num_generations", 8)
+    steps_per_generation = args["gradient_accumulation_steps"]
+    generation_batch_size = (
+        args["per_device_train_batch_size"] * num_processes * steps_per_generation
+    )
+    if (args.get("per_device_eval_batch_size", 8) * num_processes) % generations:
+        raise ValueError("The global eval batch size must be divisible by num_generations")
+    if generation_batch_size % generations:
+        raise ValueError(
+            f"generation_batch_size ({generation_batch_size}) must be divisible by "
+            f"num_generations ({generations})."
+        )
+
+
+def axolotl_grpo_checks(config: dict, num_processes: int) -> None:
+    """Axolotl's check_grpo_batch_size_divisibility (src/axolotl/utils/schemas/validation.py at
+    067b021, Axolotl 0.18.0), then the GRPOConfig it builds: per_device_eval_batch_size is
+    eval_batch_size, which defaults to micro_batch_size (src/axolotl/utils/config/__init__.py)."""
+    trl = config["trl"]
+    if (config["micro_batch_size"] * config["gradient_accumulation_steps"]) % trl[
+        "num_generations"
+    ]:
+        raise ValueError("GRPO: generation batch size must be divisible by num_generations")
+    trl_grpo_post_init(
+        {
+            "num_generations": trl["num_generations"],
+            "per_device_train_batch_size": config["micro_batch_size"],
+            "gradient_accumulation_steps": config["gradient_accumulation_steps"],
+            "per_device_eval_batch_size": config.get("eval_batch_size")
+            or config["micro_batch_size"],
+        },
+        num_processes,
+    )
+
+
+def test_the_grpo_batch_holds_whole_groups_of_generations_for_every_plan_shape() -> None:
+    # 100-1k examples gave micro 2 x accum 2 = 4: TRL raised "generation_batch_size (4) must be
+    # divisible by num_generations (8)" at startup, and Axolotl at config parse.
+    shapes = {
+        batch_shape(sequences, seq_len)
+        for sequences in range(0, 2_000)
+        for seq_len in (512, 2048, 2049, 8192)
+    }
+    assert (2, 2) in shapes and (1, 5) in shapes and (2, 16) in shapes
+    for micro, accum in sorted(shapes):
+        n = numbers("reinforcement_fine_tuning", False, micro_batch=micro, grad_accum=accum)
+        files = configs.generate(n)
+        config = yaml.safe_load(files["axolotl"]["text"])
+        args = config_call(files["trl"]["text"], "GRPOConfig")
+        assert args["per_device_train_batch_size"] == config["micro_batch_size"] == micro
+        assert args["gradient_accumulation_steps"] == config["gradient_accumulation_steps"]
+        assert accum <= args["gradient_accumulation_steps"] < accum + 8  # the smallest raise
+        assert (micro * args["gradient_accumulation_steps"]) % 8 == 0
+        for gpus in (1, 2, 4, 8):
+            trl_grpo_post_init(args, gpus)
+            axolotl_grpo_checks(config, gpus)
+    n = numbers("reinforcement_fine_tuning", False, micro_batch=2, grad_accum=2)
+    assert (
+        yaml.safe_load(configs.generate(n)["axolotl"]["text"])["gradient_accumulation_steps"] == 4
+    )
+    # Other methods keep the plan's batch.
+    n = numbers("lora_sft", False, micro_batch=2, grad_accum=2)
+    assert (
+        config_call(configs.generate(n)["trl"]["text"], "SFTConfig")["gradient_accumulation_steps"]
+        == 2
+    )
+
+
+@pytest.mark.parametrize("valid", [60, 150, 800, 5_000, 100_000])
+def test_every_grpo_plan_passes_trl_and_axolotl_batch_checks(valid) -> None:
+    profile = {"valid": valid, "tokens": {"total": valid * 500, "p95": 900, "trained": valid * 200}}
+    plan = build_plan(
+        CUSTOMER_SERVICE_BOT,
+        {"recommendation": "fine_tune", "method": "reinforcement_fine_tuning"},
+        profile,
+    )
+    trl_grpo_post_init(config_call(plan["configs"]["trl"]["text"], "GRPOConfig"), 1)
+    axolotl_grpo_checks(yaml.safe_load(plan["configs"]["axolotl"]["text"]), 1)
+
+
+def rewards_module() -> dict:
+    generated = configs.generate(numbers("reinforcement_fine_tuning", False))["rewards"]
+    assert (generated["filename"], generated["language"]) == ("rewards.py", "python")
+    namespace: dict = {}
+    exec(compile(generated["text"], "rewards.py", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace
+
+
+def test_rft_gets_a_rewards_file_that_both_configs_use() -> None:
+    rewards = rewards_module()
+    files = configs.generate(numbers("reinforcement_fine_tuning", False))
+    config = yaml.safe_load(files["axolotl"]["text"])
+    # Axolotl imports "rewards" from the working directory and takes the last part as the name.
+    used = config["trl"]["reward_funcs"] + [d["type"] for d in config["datasets"]]
+    used += [d["type"] for d in config["test_datasets"]]
+    assert all(name.startswith("rewards.") and callable(rewards[name[8:]]) for name in used)
+    tree = ast.parse(files["trl"]["text"])
+    imported = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "rewards"]
+    assert [a.name for a in imported[0].names] == ["check_answer", "with_instruction"]
+    assert all(callable(rewards[a.name]) for a in imported[0].names)
+    assert "def check_answer" not in files["trl"]["text"]  # one checker, in rewards.py
+    for method in METHODS:
+        if method != "reinforcement_fine_tuning":
+            assert configs.generate(numbers(method, False))["rewards"] is None
+
+
+def test_to_prompt_is_an_axolotl_dataset_transform_that_asks_for_the_answer_line() -> None:
+    rewards = rewards_module()
+    # Axolotl's load (src/axolotl/prompt_strategies/base.py) calls it as to_prompt(cfg,
+    # dataset_idx=i); utils/data/rl.py takes (function, map kwargs) and maps the rows with it.
+    transform, map_kwargs = rewards["to_prompt"]({"datasets": []}, dataset_idx=0)
+    assert map_kwargs == {"remove_columns": ["prompt"]}
+    row = transform({"prompt": "What is 6 x 7?", "answer": "42"})
+    assert row == {
+        "prompt": [{"role": "user", "content": "What is 6 x 7?\n\n" + rewards["INSTRUCTION"]}]
+    }
+    assert "Answer: <your answer>" in rewards["INSTRUCTION"]
+    chat = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "What is 6 x 7?"},
+    ]
+    assert transform({"prompt": chat})["prompt"][1]["content"].endswith(rewards["INSTRUCTION"])
+    assert chat[1]["content"] == "What is 6 x 7?"  # the row is not changed in place
+
+
+def test_the_reward_reads_the_final_answer() -> None:
+    check = rewards_module()["check_answer"]
+    completions = [
+        [{"role": "assistant", "content": "6 x 7 = 42.\nAnswer: 42."}],
+        "Answer: 42.0",
+        "**Answer:** 42",
+        "Final answer: 1,000",
+        "The sum is \\boxed{42}",
+        "Answer: 40\nOn reflection:\nAnswer: 42",
+        "Answer: paris",
+        "so the answer is 42",
+        "<think>Answer: 42</think>\nIt is 42",
+        "Answer: 142",
+        "Answer:",
+    ]
+    expected = ["42", "42", "42", "1000", "42", "42", "Paris", "42", "42", "42", "42"]
+    assert check(completions, expected) == [1.0] * 7 + [0.0] * 4
+
+
+def test_rft_keeps_the_checkpoint_with_the_best_eval_reward() -> None:
+    # With beta=0 GRPO's loss says nothing about quality; TRL's GRPOTrainer logs the eval
+    # completions' mean reward as "eval_reward" (log() prefixes "eval_" to "reward").
+    for method in METHODS:
+        files = configs.generate(numbers(method, False))
+        if method == "encoder_classifier":
+            continue
+        config = yaml.safe_load(files["axolotl"]["text"])
+        name = {"preference_tuning": "DPOConfig", "reinforcement_fine_tuning": "GRPOConfig"}
+        args = config_call(files["trl"]["text"], name.get(method, "SFTConfig"))
+        expected = (
+            ("eval_reward", True) if method == "reinforcement_fine_tuning" else ("eval_loss", False)
+        )
+        assert (config["metric_for_best_model"], config["greater_is_better"]) == expected
+        assert (args["metric_for_best_model"], args["greater_is_better"]) == expected
+    evals = {"eval_cases": 285, "target": 0.95}
+    assert stop_and_ship("reinforcement_fine_tuning", evals)[0].en.startswith(
+        "Stop when the eval reward has not risen at two evaluations in a row"
+    )
+    assert stop_and_ship("lora_sft", evals)[0].en.startswith("Stop when the eval loss has risen")
+
+
+def test_axolotl_dpo_reads_the_trl_preference_file() -> None:
+    # Axolotl's chat_template.default DPO strategy (src/axolotl/prompt_strategies/dpo/
+    # chat_template.py) reads sample[field_messages] (a string becomes one user message),
+    # sample[field_chosen] and sample[field_rejected]; the TRL script and the dataset check
+    # use "prompt", "chosen" and "rejected".
+    files = configs.generate(numbers("preference_tuning", False))
+    config = yaml.safe_load(files["axolotl"]["text"])
+    record = {"prompt": "Refund order 7?", "chosen": "Yes, done.", "rejected": "No."}
+    for dataset in config["datasets"] + config["test_datasets"]:
+        assert dataset["type"] == "chat_template.default"
+        fields = ("field_messages", "field_chosen", "field_rejected")
+        assert [record[dataset[f]] for f in fields] == list(record.values())
+    assert '"prompt", "chosen" and "rejected"' in files["trl"]["text"]
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "distillation"])
+def test_sft_trains_on_the_assistant_s_turns_in_both_files(method) -> None:
+    # Axolotl: roles_to_train assistant. TRL (1.1+) patches Qwen3's and GPT-OSS's chat templates
+    # with {% generation %} markers for assistant_only_loss (trl/chat_template_utils.py
+    # get_training_chat_template) and raises for Llama 3.1/3.2; there the script trains on the
+    # last answer as a prompt-completion pair, which TRL's completion_only_loss masks.
+    qwen = configs.generate(numbers(method, False))
+    config = yaml.safe_load(qwen["axolotl"]["text"])
+    assert config["datasets"][0]["roles_to_train"] == ["assistant"]
+    assert config_call(qwen["trl"]["text"], "SFTConfig")["assistant_only_loss"] is True
+    assert "def last_answer" not in qwen["trl"]["text"]
+    llama = configs.generate(
+        numbers(method, False, model="meta-llama/Llama-3.1-8B-Instruct", family="llama")
+    )["trl"]["text"]
+    assert "assistant_only_loss" not in config_call(llama, "SFTConfig")
     function = next(
-        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "check_answer"
+        n
+        for n in ast.parse(llama).body
+        if isinstance(n, ast.FunctionDef) and n.name == "last_answer"
     )
     namespace: dict = {}
-    exec(compile(ast.Module([function], []), "<reward>", "exec"), namespace)  # noqa: S102 - our own generated code
-    rewards = namespace["check_answer"](
-        [[{"content": "so the answer is 42"}], "it is 7", [{"content": "41"}]], ["42", "7", "42"]
-    )
-    assert rewards == [1.0, 1.0, 0.0]
+    exec(compile(ast.Module([function], []), "<split>", "exec"), namespace)  # noqa: S102 - our own generated code
+    turns = [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello"},
+        {"role": "user", "content": "Refund?"},
+        {"role": "assistant", "content": "Done."},
+    ]
+    assert namespace["last_answer"]({"messages": turns}) == {
+        "prompt": turns[:3],
+        "completion": turns[3:],
+    }
+    assert 'train = train.map(last_answer, remove_columns=["messages"])' in llama
+    # Tool calls: TRL reads a "tools" column, Axolotl the column named by field_tools ("tools").
+    assert 'Tool-calling data: add a "tools" column' in qwen["trl"]["text"]
+    assert "reads it from field_tools, default tools." in qwen["axolotl"]["text"]
+    assert "field_tools" in KEYS["axolotl"]["dataset"]
+
+
+def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
+    text = configs.generate(numbers("encoder_classifier", False))["trl"]["text"]
+    assert config_call(text, "Trainer")["processing_class"] == "tokenizer"

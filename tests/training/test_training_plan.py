@@ -363,7 +363,7 @@ def test_a_baseline_above_the_target_is_never_called_the_5_point_mark() -> None:
     ("method", "first"),
     [
         ("lora_sft", "Stop when the eval loss has risen at two evaluations in a row"),
-        ("reinforcement_fine_tuning", "Judge checkpoints by the eval reward, not the loss"),
+        ("reinforcement_fine_tuning", "Stop when the eval reward has not risen"),
         ("encoder_classifier", "Keep the checkpoint with the best eval accuracy, not the last."),
     ],
 )

@@ -177,8 +177,8 @@ def test_the_grpo_constants_are_the_generated_script_s() -> None:
     assert f"num_generations={GRPO_GENERATIONS}," in script
     assert f"max_completion_length={min(1280, GRPO_MAX_COMPLETION)}," in script
     assert "eval_steps=0.1," in script and 'eval_strategy="steps"' in script
-    # Left at Transformers' default, 8: the plan's GRPO_EVAL_BATCH.
-    assert "per_device_eval_batch_size" not in script and GRPO_EVAL_BATCH == 8
+    # Set to 8, a whole group (TRL rejects an eval batch that is not): the plan's GRPO_EVAL_BATCH.
+    assert f"per_device_eval_batch_size={GRPO_EVAL_BATCH}," in script and GRPO_EVAL_BATCH == 8
     assert "use_vllm" not in script  # GRPOConfig's default: False
     assert configs.axolotl_config({**_numbers(rft)})["trl"]["use_vllm"] is False
 

@@ -196,7 +196,9 @@ class PlanOut(BaseModel):
         description="Train/eval split, eval-set size and what to fix first"
     )
     stop_and_ship: list[str]
-    configs: dict[str, Any] = Field(description="axolotl (YAML or null) and trl (a Python script)")
+    configs: dict[str, Any] = Field(
+        description="axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
+    )
     gpus: list[str]
 
 
