@@ -187,7 +187,10 @@ def choose_models(
     if method == "encoder_classifier":
         pool = [m for m in MODELS if m.family == "encoder"]
     else:
-        pool = [m for m in MODELS if m.family != "encoder"]
+        # Not gpt-oss: its experts are fused parameters, not the gate/up/down linear layers the
+        # configs name, so LoRA would train its attention alone while the plan says every
+        # linear layer (reaching them takes PEFT's target_parameters, which the configs lack).
+        pool = [m for m in MODELS if m.family not in ("encoder", "gpt-oss")]
     # Text in Chinese (or Japanese, Korean) is never offered a model not trained for it.
     if cjk:
         pool = [m for m in pool if m.multilingual_cjk]

@@ -411,3 +411,16 @@ def test_chart_labels_speak_the_page_s_language() -> None:
     candidate, row = {"name": "ModernBERT-large"}, {"gpu": "a100-80gb", "method": "full"}
     assert row_label(candidate, row, "en") == "ModernBERT-large · A100 80GB (full fine-tuning)"
     assert row_label(candidate, row, "zh") == "ModernBERT-large · A100 80GB（全参数微调）"
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "distillation", "reinforcement_fine_tuning"])
+@pytest.mark.parametrize(
+    "size", [{"latency_need": "relaxed", "volume": "low"}, {"latency_need": "realtime"}, {}]
+)
+def test_no_plan_offers_a_model_its_lora_config_would_not_reach(method, size) -> None:
+    # gpt-oss keeps its experts in fused parameters: the configs' target modules (every linear
+    # layer) would reach its attention only.
+    team = {**CUSTOMER_SERVICE_BOT, "task_type": "reasoning", **size}
+    plan = build_plan(team, snapshot("fine_tune", method=method), None)
+    keys = [c["key"] for c in plan["candidates"]]
+    assert "gpt-oss-20b" not in keys and len(keys) >= 2, keys
