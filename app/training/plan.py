@@ -409,6 +409,50 @@ def settings(
             else SOURCES["unsloth"],
         }
     )
+    if method == "preference_tuning":
+        rows.append(
+            {
+                "key": "beta",
+                "value": DPO_BETA,
+                "why": Text(
+                    "How far the model may move from the reference (the starting model: with "
+                    "LoRA, the base with the adapter off): 0.1, the usual starting value and "
+                    "TRL's default; raise it if answers drift from what the model did well."
+                ),
+                "source": SOURCES["dpo"],
+            }
+        )
+    if method == "reinforcement_fine_tuning":
+        rows += [
+            {
+                "key": "num_generations",
+                "value": GRPO_GENERATIONS,
+                "why": Text(
+                    "Completions sampled for each prompt: each is scored against its group's "
+                    "mean reward, so the group needs enough members to differ."
+                ),
+                "source": SOURCES["grpo"],
+            },
+            {
+                "key": "beta",
+                "value": 0.0,
+                "why": Text(
+                    "No penalty for moving away from the starting model, TRL's default for "
+                    "GRPO, which also spares a reference model's memory and time; watch the "
+                    "eval accuracy for reward hacking instead."
+                ),
+                "source": SOURCES["grpo"],
+            },
+            {
+                "key": "max_completion_length",
+                "value": min(seq_len, GRPO_MAX_COMPLETION),
+                "why": Text(
+                    "The longest completion sampled. A thinking model's reasoning cut off here "
+                    "scores nothing: raise it for one, and the hours with it."
+                ),
+                "source": SOURCES["grpo"],
+            },
+        ]
     return rows, rank, lr, epochs
 
 
@@ -569,6 +613,7 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
 # model), eval_strategy "steps" with eval_steps=0.1 (an evaluation every tenth of the optimizer
 # steps), per_device_eval_batch_size left at Transformers' 8.
 GRPO_GENERATIONS = 8
+DPO_BETA = 0.1  # DPOConfig's beta, as the generated script sets it
 GRPO_MAX_COMPLETION = 1024
 GRPO_EVAL_EVERY = 0.1
 GRPO_EVAL_BATCH = 8

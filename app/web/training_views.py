@@ -166,6 +166,14 @@ PLAN_MD = {
 }
 
 
+def cited(source: Any) -> str:
+    """ " [title](url)" after a sentence, as the page links its source; nothing without one."""
+    if not isinstance(source, dict) or not source.get("url"):
+        return ""
+    title = str(source.get("title") or source["url"]).replace("[", "(").replace("]", ")")
+    return f" [{title}]({source['url']})"
+
+
 def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers") -> list[str]:
     """The plan as a Markdown section of the export; nothing for verdicts without a plan."""
     plan = localized_plan(assessment, lang)
@@ -246,7 +254,10 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "",
         f"| {t('setting')} | {t('value')} | {t('why')} |",
         "|---|---|---|",
-        *(f"| `{s['key']}` | {cell(s['value'])} | {cell(s['why'])} |" for s in plan["settings"]),
+        *(
+            f"| `{s['key']}` | {cell(s['value'])} | {cell(s['why'])}{cited(s.get('source'))} |"
+            for s in plan["settings"]
+        ),
         "",
         f"### {t('data')}",
         "",
@@ -256,7 +267,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             eval=f"{plan['data']['eval_cases']:,}",
             train=f"{plan['data']['train_examples']:,}",
         ),
-        "- " + plan["data"]["calculation"],
+        "- " + plan["data"]["calculation"] + cited(plan["data"].get("source")),
         *(
             [
                 "- "

@@ -403,6 +403,21 @@ def test_exports_carry_the_plan(client) -> None:
     assert client.get(f"/api/v1/assessments/{rag['id']}").json()["plan"] is None
 
 
+def test_the_markdown_plan_cites_what_the_page_cites(client) -> None:
+    # Every setting's source and the eval-size formula's, as Markdown links, in both languages.
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    for lang in ("en", "zh"):
+        text = client.get(f"/a/{token}/export.md?lang={lang}").text
+        rows = [line for line in text.splitlines() if line.startswith("| `")]
+        assert len(rows) == len(plan["settings"])
+        for row, setting in zip(rows, plan["settings"], strict=True):
+            assert row.endswith(f"]({setting['source']['url']}) |"), row
+        (calculation,) = [line for line in text.splitlines() if "n = (1.96" in line]
+        assert calculation.endswith(f"]({plan['data']['source']['url']})")
+
+
 # --- Providers -----------------------------------------------------------------------------------
 
 

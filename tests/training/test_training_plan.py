@@ -424,3 +424,23 @@ def test_no_plan_offers_a_model_its_lora_config_would_not_reach(method, size) ->
     plan = build_plan(team, snapshot("fine_tune", method=method), None)
     keys = [c["key"] for c in plan["candidates"]]
     assert "gpt-oss-20b" not in keys and len(keys) >= 2, keys
+
+
+def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:
+    from app.training.plan import DPO_BETA, GRPO_GENERATIONS
+
+    dpo = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="preference_tuning"), None)
+    rows = {s["key"]: s["value"] for s in dpo["settings"]}
+    assert rows["beta"] == DPO_BETA == 0.1
+    assert f"beta={DPO_BETA}" in dpo["configs"]["trl"]["text"]
+    grpo = build_plan(
+        CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="reinforcement_fine_tuning"), None
+    )
+    rows = {s["key"]: s["value"] for s in grpo["settings"]}
+    script = grpo["configs"]["trl"]["text"]
+    assert rows["num_generations"] == GRPO_GENERATIONS == 8
+    assert (rows["beta"], rows["max_completion_length"]) == (0.0, 1024)
+    for key in ("num_generations", "beta", "max_completion_length"):
+        assert f"{key}={rows[key]}," in script, key
+    sft = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
+    assert not {"beta", "num_generations"} & {s["key"] for s in sft["settings"]}
