@@ -384,6 +384,11 @@ def settings(
             if method == "encoder_classifier"
             else Text(
                 "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
+                "above 8,333 (25,000 ÷ examples); stop earlier if the eval reward stops rising."
+            )
+            if method == "reinforcement_fine_tuning"
+            else Text(
+                "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
                 "above 8,333 (25,000 ÷ examples); stop earlier if the eval loss rises."
             ),
             "source": SOURCES["bert"] if method == "encoder_classifier" else SOURCES["openai"],

@@ -442,5 +442,10 @@ def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:
     assert (rows["beta"], rows["max_completion_length"]) == (0.0, 1024)
     for key in ("num_generations", "beta", "max_completion_length"):
         assert f"{key}={rows[key]}," in script, key
+    # Its epochs end as its stop rule does: on the eval reward, not the loss.
+    epochs = next(s for s in localize(grpo, "en")["settings"] if s["key"] == "num_epochs")
+    assert epochs["why"].endswith("stop earlier if the eval reward stops rising.")
     sft = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
     assert not {"beta", "num_generations"} & {s["key"] for s in sft["settings"]}
+    epochs = next(s for s in localize(sft, "en")["settings"] if s["key"] == "num_epochs")
+    assert epochs["why"].endswith("stop earlier if the eval loss rises.")
