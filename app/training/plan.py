@@ -691,7 +691,11 @@ def compute_for(
             )
 
         method_key = "full" if full else "lora"
-        if not full and not estimate(work("lora", mid_tokens)).fits:
+        # LoRA only where even the high end of its memory range fits the card (published runs
+        # used up to 1.25x the expected memory): an expected fit with little room to spare is
+        # a run that can stop out of memory, so QLoRA there.
+        lora = estimate(work("lora", mid_tokens))
+        if not full and lora.memory_gb.high > gpu.memory_gb:
             method_key = "qlora"
         low, mid, high = (
             estimate(work(method_key, n)) for n in (low_tokens, mid_tokens, high_tokens)
