@@ -48,6 +48,31 @@ def snapshot(recommendation, **extra):
     return {"recommendation": recommendation, **extra}
 
 
+def profile_estimate(model_key: str, row: dict, method: str | None = None):
+    """The estimator's answer for PROFILE as the plan packs it: 900,000 tokens in sequences of
+    1,280, 3 epochs (OpenAI's default for 2,400 examples: 3 x 2,400 is under 25,000), rank 16,
+    with the row's GPU and batch shape, and its method unless another is asked for."""
+    from app.training.estimator import Workload, estimate
+    from app.training.gpus import GPUS
+    from app.training.models import MODELS_BY_KEY
+
+    model = MODELS_BY_KEY[model_key]
+    return estimate(
+        Workload(
+            model.params_b,
+            method or row["method"],
+            GPUS[row["gpu"]],
+            seq_len=1280,
+            micro_batch=row["micro_batch"],
+            grad_accum=row["grad_accum"],
+            tokens=900_000,
+            epochs=3,
+            lora_rank=16,
+            architecture=model.architecture,
+        )
+    )
+
+
 @pytest.mark.parametrize("recommendation", REC_KEYS)
 def test_a_plan_for_the_three_verdicts_and_no_other(recommendation) -> None:
     plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot(recommendation), None)
@@ -90,28 +115,10 @@ def test_measured_tokens_drive_the_plan_when_a_profile_is_attached() -> None:
 
 
 def test_measured_hours_are_the_estimator_s_for_those_tokens() -> None:
-    from app.training.estimator import Workload, estimate
-    from app.training.gpus import GPUS
-    from app.training.models import MODELS_BY_KEY
-
     plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
     first = plan["candidates"][0]
     row = first["compute"][1]
-    model = MODELS_BY_KEY[first["key"]]
-    expected = estimate(
-        Workload(
-            model.params_b,
-            row["method"],
-            GPUS[row["gpu"]],
-            seq_len=1280,
-            micro_batch=row["micro_batch"],
-            grad_accum=row["grad_accum"],
-            tokens=900_000,
-            epochs=3,  # OpenAI's default for 2,400 examples (3 x 2,400 is under 25,000)
-            lora_rank=16,
-            architecture=model.architecture,
-        )
-    )
+    expected = profile_estimate(first["key"], row)
     assert row["hours"]["expected"] == round(expected.hours.expected, 3)
     assert row["memory_gb"]["expected"] == round(expected.memory_gb.expected, 1)
 
@@ -475,27 +482,9 @@ def test_lora_only_where_even_its_high_memory_fits(example_count, latency, volum
 def test_an_expected_fit_with_no_room_to_spare_takes_qlora() -> None:
     # Qwen3-8B LoRA on the RTX 4090 for PROFILE: 21.5 GiB expected but 26.8 at the range's top,
     # over the card's 24; the plan used to call it LoRA and fitting.
-    from app.training.estimator import Workload, estimate
-    from app.training.gpus import GPUS
-    from app.training.models import MODELS_BY_KEY
-
     plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
     first = plan["candidates"][0]
     row = first["compute"][0]
     assert (first["key"], row["gpu"], row["method"]) == ("qwen3-8b", "rtx4090-24gb", "qlora")
-    model = MODELS_BY_KEY["qwen3-8b"]
-    lora = estimate(
-        Workload(
-            model.params_b,
-            "lora",
-            GPUS["rtx4090-24gb"],
-            seq_len=1280,
-            micro_batch=row["micro_batch"],
-            grad_accum=row["grad_accum"],
-            tokens=900_000,
-            epochs=3,
-            lora_rank=16,
-            architecture=model.architecture,
-        )
-    )
+    lora = profile_estimate("qwen3-8b", row, method="lora")
     assert lora.memory_gb.expected < 24 < lora.memory_gb.high

@@ -24,7 +24,7 @@ from app.training.plan import (
     build_plan,
     grpo_evaluations,
 )
-from tests.training.test_training_plan import PROFILE, snapshot
+from tests.training.test_training_plan import PROFILE, profile_estimate, snapshot
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 A100 = GPUS["a100-80gb"]
@@ -258,22 +258,10 @@ def test_supervised_rows_are_unchanged(method) -> None:
     """Packed supervised training as the estimator gives it, for PROFILE's 900,000 tokens over
     3 epochs (OpenAI's default for 2,400 examples; 3 for an encoder): no rollouts, no pairs."""
     first = plan(method)["candidates"][0]
-    model = MODELS_BY_KEY[first["key"]]
     rows = first["compute"]
     for row in rows:
-        work = Workload(
-            model.params_b,
-            row["method"],
-            GPUS[row["gpu"]],
-            seq_len=1280,
-            micro_batch=row["micro_batch"],
-            grad_accum=row["grad_accum"],
-            tokens=900_000,
-            epochs=3,
-            lora_rank=16,
-            architecture=model.architecture,
-        )
-        assert row["hours"]["expected"] == round(estimate(work).hours.expected, 3), row["gpu"]
+        expected = profile_estimate(first["key"], row)
+        assert row["hours"]["expected"] == round(expected.hours.expected, 3), row["gpu"]
     # And the same as the SFT path's Workload: packed, no reference pass.
     for row in rows:
         assert row["micro_batch"] * row["grad_accum"] >= 4
