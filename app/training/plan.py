@@ -613,15 +613,15 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
 
 # --- Compute --------------------------------------------------------------------------------
 
-# GRPO as the generated TRL script runs it (configs.trl_script; tests check the two agree):
-# num_generations=8, max_completion_length=min(seq_len, 1024), use_vllm False, beta 0 (no reference
-# model), eval_strategy "steps" with eval_steps=0.1 (an evaluation every tenth of the optimizer
-# steps), per_device_eval_batch_size left at Transformers' 8.
-GRPO_GENERATIONS = 8
-DPO_BETA = 0.1  # DPOConfig's beta, as the generated script sets it
-GRPO_MAX_COMPLETION = 1024
-GRPO_EVAL_EVERY = 0.1
-GRPO_EVAL_BATCH = 8
+# GRPO and DPO as the generated scripts run them, read from the module that writes them: a group
+# of num_generations completions, max_completion_length at most the sequence length, use_vllm
+# False, beta 0 (no reference model), an evaluation every tenth of the optimizer steps with an
+# eval batch of one group.
+GRPO_GENERATIONS = configs.NUM_GENERATIONS
+DPO_BETA = configs.DPO_BETA
+GRPO_MAX_COMPLETION = configs.MAX_COMPLETION
+GRPO_EVAL_EVERY = configs.EVAL_EVERY
+GRPO_EVAL_BATCH = configs.NUM_GENERATIONS
 # Completion lengths, as shares of max_completion_length, for (low, expected, high) hours: the
 # mean completion is assumed to be half the maximum (a quarter for the low end, all of it for the
 # high end). A generate call decodes until its longest completion stops: with 8-32 sampled

@@ -246,8 +246,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
                 f"| {hours_text(h['expected'], lang)}{o}{hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}{e} "
                 f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
             )
-    if compute_assumptions(plan):
-        lines += ["", ("" if zh else " ").join(compute_assumptions(plan))]
+    if included := compute_assumptions(plan):
+        lines += ["", ("" if zh else " ").join(included)]
     lines += [
         "",
         f"### {t('settings')}",
