@@ -611,6 +611,161 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
     return found
 
 
+# --- Distillation: the training set the large model writes --------------------------------
+
+# Outputs of the large model a person reads before training, picked at random: as many as the
+# noisy-data step reads to measure an error rate.
+TEACHER_REVIEW = 100
+
+
+def _price(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
+
+
+def money(value: float) -> str:
+    """US dollars as the plan writes them: cents below $100, whole dollars above."""
+    if value < 0.01:
+        return "< $0.01" if value > 0 else "$0"
+    return f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
+
+
+def _teacher_tokens(
+    basis: dict[str, Any], profile: Mapping[str, Any] | None, costs: Mapping[str, Any] | None
+) -> tuple[float, float, str] | None:
+    """(input, output) tokens a call to the large model and where they come from: the dataset
+    check's average example (its answer tokens are the output), else the cost step's tokens per
+    request; None when neither says."""
+    tokens = (profile or {}).get("tokens") or {}
+    total, trained = _int(tokens.get("total")), _int(tokens.get("trained"))
+    examples = basis["examples"]["low"]
+    if basis["source"] == "measured" and total and trained and examples and trained <= total:
+        return (total - trained) / examples, trained / examples, "measured"
+    costs = costs or {}
+    per_in, per_out = _price(costs.get("input_tokens")), _price(costs.get("output_tokens"))
+    if per_in is not None and per_out is not None and per_in + per_out > 0:
+        return per_in, per_out, "cost_step"
+    return None
+
+
+def teacher_data(
+    method: str,
+    basis: dict[str, Any],
+    evals: dict[str, Any],
+    profile: Mapping[str, Any] | None,
+    costs: Mapping[str, Any] | None,
+) -> dict[str, Any] | None:
+    """For distillation: running the large model on the training inputs, what it reads and
+    writes, and what that costs at the prices of the cost step's current model (its batch prices
+    too, where given). None for every other method."""
+    if method != "distillation":
+        return None
+    inputs = max(1, evals["train_examples"])
+    review = min(TEACHER_REVIEW, inputs)
+    count = (
+        Text("the {inputs:,} training inputs", inputs=inputs)
+        if basis["source"] == "measured"
+        else Text("about {inputs:,} training inputs", inputs=inputs)
+    )
+    texts = [
+        Text(
+            "Build the training set with the large model: run it on {count} (real ones, as they "
+            "come in production), keep the outputs you would accept, and read {review} of them "
+            "picked at random before you train. The eval cases are labelled by people, never by "
+            "the large model.",
+            count=count,
+            review=review,
+        )
+    ]
+    shape = _teacher_tokens(basis, profile, costs)
+    result: dict[str, Any] = {
+        "inputs": inputs,
+        "review": review,
+        "tokens": None,
+        "model": None,
+        "cost_usd": None,
+        "texts": texts,
+    }
+    if shape is None:
+        texts.append(
+            Text(
+                "To size it, attach a dataset check or give the tokens per request in the cost "
+                "step."
+            )
+        )
+        return result
+    per_in, per_out, source = shape
+    read, written = round(inputs * per_in), round(inputs * per_out)
+    result["tokens"] = {"input": read, "output": written, "source": source}
+    basis_text = (
+        Text("at your dataset's average example")
+        if source == "measured"
+        else Text("at the cost step's tokens per request")
+    )
+    current = (costs or {}).get("current")
+    current = current if isinstance(current, Mapping) else {}
+    p_in, p_out = (
+        _price(current.get("input_per_million")),
+        _price(current.get("output_per_million")),
+    )
+    if p_in is None or p_out is None:
+        texts.append(
+            Text(
+                "That is about {read:,} input and {written:,} output tokens ({basis}); give the "
+                "large model's prices in the cost step to see what it costs.",
+                read=read,
+                written=written,
+                basis=basis_text,
+            )
+        )
+        return result
+    standard = (read * p_in + written * p_out) / 1e6
+    b_in = _price(current.get("batch_input_per_million"))
+    b_out = _price(current.get("batch_output_per_million"))
+    batch = (
+        (read * b_in + written * b_out) / 1e6 if b_in is not None and b_out is not None else None
+    )
+    label = current.get("model")
+    model = label.strip() if isinstance(label, str) and label.strip() else None
+    result["model"] = model
+    result["cost_usd"] = {
+        "standard": cents(standard),
+        "batch": cents(batch) if batch is not None else None,
+    }
+    who = (
+        Text("{model}'s prices in the cost step", model=model)
+        if model
+        else Text("your current model's prices in the cost step")
+    )
+    if batch is not None:
+        texts.append(
+            Text(
+                "That is about {read:,} input and {written:,} output tokens ({basis}): {cost} at "
+                "{who}, {batch} through its batch API. Add it to the one-time cost.",
+                read=read,
+                written=written,
+                basis=basis_text,
+                cost=money(standard),
+                who=who,
+                batch=money(batch),
+            )
+        )
+    else:
+        texts.append(
+            Text(
+                "That is about {read:,} input and {written:,} output tokens ({basis}): {cost} at "
+                "{who}. Add it to the one-time cost.",
+                read=read,
+                written=written,
+                basis=basis_text,
+                cost=money(standard),
+                who=who,
+            )
+        )
+    return result
+
+
 # --- Compute --------------------------------------------------------------------------------
 
 # GRPO and DPO as the generated scripts run them, read from the module that writes them: a group
@@ -981,8 +1136,10 @@ def build_plan(
     profile: Mapping[str, Any] | None,
     *,
     written_in: str | None = None,
+    costs: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """The plan, or None for a verdict that recommends no fine-tuning."""
+    """The plan, or None for a verdict that recommends no fine-tuning. `costs` (the cost step's
+    numbers) prices a distillation's training set at the current model's prices."""
     method = method_of(snapshot)
     if method is None:
         return None
@@ -1054,7 +1211,11 @@ def build_plan(
             },
             "candidates": candidates,
             "settings": rows,
-            "data": {**evals, "fix_first": fix_first(answers, profile)},
+            "data": {
+                **evals,
+                "fix_first": fix_first(answers, profile),
+                "teacher": teacher_data(method, basis, evals, profile, costs),
+            },
             "stop_and_ship": stop_and_ship(method, evals),
             "configs": configs.generate(numbers),
             "gpus": list(PLAN_GPUS),

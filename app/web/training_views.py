@@ -29,7 +29,11 @@ def plan_of(assessment: Any) -> dict[str, Any] | None:
         filter(None, (getattr(assessment, "title", ""), getattr(assessment, "notes", "")))
     )
     return build_plan(
-        assessment.answers or {}, verdict, assessment.data_profile, written_in=written
+        assessment.answers or {},
+        verdict,
+        assessment.data_profile,
+        written_in=written,
+        costs=getattr(assessment, "cost_inputs", None),
     )
 
 
@@ -279,6 +283,11 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
                 )
             ]
             if plan["data"]["short"]
+            else []
+        ),
+        *(
+            ["- " + ("" if zh else " ").join(plan["data"]["teacher"]["texts"])]
+            if plan["data"].get("teacher")
             else []
         ),
         f"- {t('fix')}{colon}" + ("" if zh else " ").join(plan["data"]["fix_first"]),

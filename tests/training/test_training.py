@@ -456,3 +456,76 @@ def test_nothing_is_stored_by_the_estimate(client, app) -> None:
     client.post(ESTIMATE, json=RUN)
     client.post(ESTIMATE, json={**RUN, "gpu": "x"})
     assert count_assessments(app) == before
+
+
+def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> None:
+    # A large model meets 97% on 2,000 cases but is too slow and costly: distil it. The cost
+    # step's numbers (1,500 tokens in, 300 out, $2.50 and $15 a million, batch at half) price
+    # running it on the training inputs, on the page, in the API and in the Markdown export.
+    from tests.unit.decision_cases import answers as team
+
+    given = team(
+        task_type="extraction",
+        task_scope="narrow",
+        accuracy_target="high",
+        prompting_effort="extensive",
+        baseline_accuracy=97,
+        baseline_sample_size=2000,
+        failure_mode="none",
+        volume="high",
+        latency_need="realtime",
+        cost_pressure="blocking",
+        ml_capacity="experienced",
+        example_count="over_1k",
+        synthetic_data="yes",
+        strongest_model_tried="yes",
+        verifiable_outputs="yes",
+        knowledge_volume="fits_in_prompt",
+    )
+    costs = {
+        "requests_per_day": 100_000,
+        "input_tokens": 1500,
+        "output_tokens": 300,
+        "current": {
+            "input_per_million": 2.5,
+            "output_per_million": 15.0,
+            "batch_input_per_million": 1.25,
+            "batch_output_per_million": 7.5,
+        },
+        "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
+    }
+    response = client.post(
+        "/api/v1/assessments",
+        json={
+            "title": "Invoice fields",
+            "answers": {k: v for k, v in given.items() if v is not None},
+            "costs": costs,
+        },
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    assert plan["method"]["key"] == "distillation"
+    teacher = plan["data"]["teacher"]
+    inputs = plan["data"]["train_examples"]
+    read, written = 1500 * inputs, 300 * inputs
+    standard = round((read * 2.5 + written * 15) / 1e6, 2)
+    assert teacher["tokens"] == {"input": read, "output": written, "source": "cost_step"}
+    batch = round((read * 1.25 + written * 7.5) / 1e6, 2)
+    assert teacher["cost_usd"] == {"standard": standard, "batch": batch}
+    page = html(client.get(created["url"])).select_one("details#plan")
+    assert page.select_one("#plan-teacher").text == "The training set, from the large model"
+    assert page.select_one("p.plan-teacher").text == " ".join(teacher["texts"])
+    token = created["url"].rsplit("/", 1)[-1]
+    zh_page = html(client.get(f"{created['url']}?lang=zh")).select_one("details#plan")
+    assert zh_page.select_one("#plan-teacher").text == "训练集：由大模型生成"
+    assert (
+        f"按成本步骤中你当前模型的价格计为 ${standard:,.2f}"
+        in zh_page.select_one("p.plan-teacher").text
+    )
+    markdown = client.get(f"/a/{token}/export.md").text
+    assert f"- {' '.join(teacher['texts'])}" in markdown.splitlines()
+    # Another method's plan has no such step.
+    other = create(client)
+    assert client.get(f"/api/v1/assessments/{other['id']}/plan").json()["data"]["teacher"] is None
+    assert html(client.get(other["url"])).select_one("#plan-teacher") is None

@@ -488,3 +488,93 @@ def test_an_expected_fit_with_no_room_to_spare_takes_qlora() -> None:
     assert (first["key"], row["gpu"], row["method"]) == ("qwen3-8b", "rtx4090-24gb", "qlora")
     lora = profile_estimate("qwen3-8b", row, method="lora")
     assert lora.memory_gb.expected < 24 < lora.memory_gb.high
+
+
+# --- Distillation: the training set the large model writes ------------------------------------
+
+DISTILL = {"recommendation": "fine_tune", "method": "distillation"}
+PRICES = {"input_per_million": 2.5, "output_per_million": 15.0}
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "preference_tuning", "encoder_classifier"])
+def test_only_a_distillation_plan_has_the_large_model_write_its_training_set(method) -> None:
+    plan = build_plan(answers(), snapshot("fine_tune", method=method), PROFILE)
+    assert plan["data"]["teacher"] is None
+    assert build_plan(answers(), DISTILL, PROFILE)["data"]["teacher"] is not None
+
+
+def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None:
+    # 2,400 examples of 900,000 tokens, 260,000 of them answers: an average example reads
+    # 266.67 tokens and writes 108.33. The 1,965 training inputs (2,400 less 435 eval cases)
+    # read 524,000 and write 212,875: at $2.50 and $15 a million, $1.31 + $3.193125 = $4.50.
+    plan = build_plan(answers(), DISTILL, PROFILE, costs={"current": PRICES})
+    teacher = localize(plan, "en")["data"]["teacher"]
+    assert plan["data"]["train_examples"] == 1965
+    assert (teacher["inputs"], teacher["review"]) == (1965, 100)
+    assert teacher["tokens"] == {"input": 524_000, "output": 212_875, "source": "measured"}
+    assert teacher["cost_usd"] == {"standard": 4.5, "batch": None}
+    assert teacher["texts"] == [
+        "Build the training set with the large model: run it on the 1,965 training inputs (real "
+        "ones, as they come in production), keep the outputs you would accept, and read 100 of "
+        "them picked at random before you train. The eval cases are labelled by people, never "
+        "by the large model.",
+        "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
+        "example): $4.50 at your current model's prices in the cost step. Add it to the "
+        "one-time cost.",
+    ]
+    zh = localize(plan, "zh")["data"]["teacher"]["texts"]
+    assert zh[1] == (
+        "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均样本计）："
+        "按成本步骤中你当前模型的价格计为 $4.50。请把它计入一次性成本。"
+    )
+
+
+def test_without_a_dataset_check_the_cost_step_s_requests_size_it_with_batch_prices() -> None:
+    # No profile: about as many training inputs as the answers allow (the examples' geometric
+    # middle less the eval set), each 1,500 tokens in and 300 out as the cost step says.
+    costs = {
+        "input_tokens": 1500,
+        "output_tokens": 300,
+        "current": {
+            **PRICES,
+            "model": "gpt-5.4",
+            "batch_input_per_million": 1.25,
+            "batch_output_per_million": 7.5,
+        },
+    }
+    plan = build_plan(answers(example_count="over_1k"), DISTILL, None, costs=costs)
+    inputs = plan["data"]["train_examples"]
+    assert inputs == 3162 - plan["data"]["eval_cases"]
+    teacher = localize(plan, "en")["data"]["teacher"]
+    read, written = 1500 * inputs, 300 * inputs
+    assert teacher["tokens"] == {"input": read, "output": written, "source": "cost_step"}
+    standard = round((read * 2.5 + written * 15) / 1e6, 2)
+    batch = round((read * 1.25 + written * 7.5) / 1e6, 2)
+    assert teacher["cost_usd"] == {"standard": standard, "batch": batch}
+    assert teacher["texts"][0].startswith(
+        f"Build the training set with the large model: run it on about {inputs:,} training inputs"
+    )
+    assert teacher["texts"][1] == (
+        f"That is about {read:,} input and {written:,} output tokens (at the cost step's tokens "
+        f"per request): ${standard:,.2f} at gpt-5.4's prices in the cost step, ${batch:,.2f} "
+        "through its batch API. Add it to the one-time cost."
+    )
+
+
+def test_unsized_and_unpriced_training_sets_say_what_would_size_them() -> None:
+    unsized = localize(build_plan(answers(), DISTILL, None), "en")["data"]["teacher"]
+    assert (unsized["tokens"], unsized["cost_usd"]) == (None, None)
+    assert unsized["texts"][1] == (
+        "To size it, attach a dataset check or give the tokens per request in the cost step."
+    )
+    unpriced = localize(build_plan(answers(), DISTILL, PROFILE), "en")["data"]["teacher"]
+    assert unpriced["cost_usd"] is None
+    assert unpriced["texts"][1] == (
+        "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
+        "example); give the large model's prices in the cost step to see what it costs."
+    )
+    # Prices that are not numbers are no prices.
+    junk = {"current": {"input_per_million": "2.5", "output_per_million": float("nan")}}
+    assert (
+        build_plan(answers(), DISTILL, PROFILE, costs=junk)["data"]["teacher"]["cost_usd"] is None
+    )
