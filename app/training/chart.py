@@ -49,6 +49,11 @@ class RangeChart:
     ticks: tuple[Tick, ...]
     axis_y: float
 
+    @property
+    def whole_ticks(self) -> bool:
+        """Every tick is a whole number, so the axis can be written without decimals."""
+        return all(float(t.value).is_integer() for t in self.ticks)
+
 
 def build(items: list[dict]) -> RangeChart:
     """`items`: {"key", "label", "low", "expected", "high", "limit" (or None)}."""

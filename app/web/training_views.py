@@ -133,8 +133,16 @@ def provider_rows(lang: str, today: date | None = None) -> list[dict[str, Any]]:
 
 
 def formatters(lang: str) -> dict[str, Any]:
-    """The charts' value formats, for templates: hours in the page's language, dollars, GB."""
-    return {"hours": lambda value: hours_text(value, lang), "usd": dollars, "gb": gigabytes}
+    """The charts' value formats, for templates: hours in the page's language, dollars, GB; and
+    for an axis whose ticks are all whole numbers, dollars and GB without decimals ("$50", not
+    "$50.00" beside "$100")."""
+    return {
+        "hours": lambda value: hours_text(value, lang),
+        "usd": dollars,
+        "gb": gigabytes,
+        "usd_whole": lambda value: f"${value:,.0f}",
+        "gb_whole": lambda value: f"{value:,.0f} GB",
+    }
 
 
 PLAN_MD = {

@@ -318,6 +318,30 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
     assert zeros == {"plan-hours": "0", "plan-cost": "$0"}
     hours_ticks = [t.text for t in plan.select("#plan-hours text.tick")]
     assert len(hours_ticks) >= 2 and "0" not in hours_ticks[1:]
+    # An axis of whole numbers reads "$10", "$20" and "40 GB", never "$10.00" beside "$100".
+    from app.training.chart import nice_ceiling
+
+    steps = {}
+    for fig, key, unit in (("plan-cost", "cost_usd", "$"), ("plan-memory", "memory_gb", "GB")):
+        values = [
+            v
+            for c in api["candidates"]
+            for row in c["compute"]
+            for v in ([row[key]["high"]] + ([row["gpu_memory_gb"]] if key == "memory_gb" else []))
+        ]
+        top, step = nice_ceiling(max(values))
+        ticks = [i * step for i in range(round(top / step) + 1)]
+        whole = all(float(v).is_integer() for v in ticks)
+        expected = [
+            (f"${v:,.0f}" if whole else ("$0" if v == 0 else f"${v:,.2f}"))
+            if unit == "$"
+            else (f"{v:,.0f} GB" if whole else f"{v:,.1f} GB")
+            for v in ticks
+        ]
+        assert [t.text for t in plan.select(f"#{fig} text.tick")] == expected
+        steps[fig] = step
+    # This plan has both kinds: memory in steps of whole gigabytes, cost in cents.
+    assert float(steps["plan-memory"]).is_integer() and not float(steps["plan-cost"]).is_integer()
     # The method is said once: in its card, not again inside the plan.
     methods = [h.text for h in page.select("h2, h3") if h.text.startswith("Method: ")]
     assert methods == ["Method: Supervised fine-tuning with LoRA"]
