@@ -61,6 +61,10 @@ dequantised to BF16, written and read back by the product (QLORA_DECODE_BYTES). 
 holds, for every layer, a key and a value of kv_hidden BF16 values for each token of each
 sequence; a batch runs until its longest completion ends, the sequences that finished earlier
 padded along. The prompt's forward pass (prefill) is counted as forward FLOPs.
+Its memory (`generation_memory`): the weights and the trainable state, as in training, with the
+KV cache of every sequence of the call at its full length (prompt and longest completion) and
+one step's FP32 scores over the vocabulary for each sequence, in place of the activations and
+the logits of training; a reinforcement fine-tuning run peaks at the larger of the two.
 
 The constants below were fitted on the cells in app/training/data/calibration.json and are
 tested against those and, separately, against app/training/data/heldout.json
@@ -408,6 +412,18 @@ def logit_bytes(work: Workload) -> float:
 def expected_memory(work: Workload) -> float:
     parts = memory_parts(work)
     return (sum(parts.values()) - CUDA_OVERHEAD_GIB) * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
+
+
+def generation_memory(work: Workload, sequences: int, tokens: float) -> float:
+    """GiB at the end of one generate call over `sequences` sequences of `tokens` each (prompt
+    and completion): the weights and trainable state, the KV cache and one decode step's FP32
+    scores over the vocabulary for each sequence (module docstring, "Generation")."""
+    parts = memory_parts(work)
+    shape = work.shape
+    cache = sequences * tokens * kv_bytes_per_token(shape)
+    scores = sequences * shape.vocab * 4
+    held = parts["weights"] + parts["trainable_state"] + (cache + scores) / GIB
+    return held * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
 
 
 def _head_params(shape: Architecture) -> float:

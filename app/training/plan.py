@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from app.decision import text as text_module
@@ -22,11 +23,16 @@ from .estimator import (
     DECODE_BANDWIDTH_SHARE,
     DECODE_BANDWIDTH_SHARE_HIGH,
     DECODE_BANDWIDTH_SHARE_LOW,
+    GIB,
+    MEMORY_BAND,
+    Range,
     Workload,
     cents,
     estimate,
     forward_seconds,
+    generation_memory,
     generation_seconds,
+    kv_bytes_per_token,
 )
 from .gpus import GPUS
 from .models import MODELS, BaseModel
@@ -980,10 +986,23 @@ def _grpo_compute(
                 architecture=model.architecture,
             )
 
-        method_key = "lora"
-        if not estimate(work("lora", mid_case, padded)).fits:
-            method_key = "qlora"
-        fit = estimate(work(method_key, mid_case, padded))
+        def peak(method: str, gpu=gpu) -> Any:
+            """The training estimate with its memory the larger of training on a micro-batch
+            and holding the generation batch's KV cache at its full length."""
+            train = estimate(work(method, mid_case, padded))
+            held = max(
+                train.memory_gb.expected,
+                generation_memory(work(method, mid_case, padded), batch, padded),
+            )
+            return replace(
+                train,
+                memory_gb=Range(held * MEMORY_BAND[0], held, held * MEMORY_BAND[1]),
+                fits=held <= gpu.memory_gb,
+            )
+
+        # As for supervised methods: LoRA only where even the high end of its memory fits.
+        method_key = "lora" if peak("lora").memory_gb.high <= gpu.memory_gb else "qlora"
+        fit = peak(method_key)
         hours = []
         costs = []
         for i, case in enumerate(cases):
@@ -1025,7 +1044,17 @@ def _grpo_compute(
                 (costs[0], costs[2]),
                 micro,
                 accum,
-                _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations),
+                _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
+                + [
+                    Text(
+                        "Peak memory is the larger of training on a micro-batch and generating: "
+                        "{batch} completions at once hold a KV cache of {cache:,.1f} GB at their "
+                        "full {tokens:,} tokens.",
+                        batch=batch,
+                        cache=batch * padded * kv_bytes_per_token(model.architecture) / GIB,
+                        tokens=padded,
+                    )
+                ],
             )
         )
     return rows

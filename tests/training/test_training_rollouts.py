@@ -211,6 +211,69 @@ def test_rft_rows_say_what_they_include() -> None:
     assert "21%–55% of the GPU's memory bandwidth (expected 34%)" in said
 
 
+def test_generation_memory_by_hand() -> None:
+    # SHAPE with LoRA rank 16 on an A100, 32 sequences of 1,399 tokens:
+    # weights 8e9 x 2 B = 16e9 B = 14.9012 GiB; LoRA parameters per layer 16 x (2 x 8,192 +
+    # 2 x 5,120 + 2 x 18,432 + 18,432) = 16 x 81,920 = 1,310,720, x 32 layers = 41,943,040,
+    # x 16 B = 671,088,640 B = 0.625 GiB; KV cache 32 x 1,399 x (2 x 32 x 1,024 x 2 B = 131,072)
+    # = 5,867,831,296 B = 5.4648 GiB; scores 32 x 128,256 x 4 B = 16,416,768 B = 0.01529 GiB.
+    # Held 21.0063 GiB, x 1.1 fragmentation = 23.1069, + 1 GiB CUDA overhead = 24.1069.
+    work = Workload(8.0, "lora", A100, lora_rank=16, architecture=SHAPE)
+    held = (16e9 + 671_088_640 + 5_867_831_296 + 16_416_768) / 2**30
+    assert held == pytest.approx(21.0063, abs=1e-4)
+    assert estimator.generation_memory(work, 32, 1399) == pytest.approx(held * 1.1 + 1, rel=1e-12)
+    # More sequences or longer ones never hold less.
+    assert estimator.generation_memory(work, 33, 1399) > estimator.generation_memory(work, 32, 1399)
+    assert estimator.generation_memory(work, 32, 1400) > estimator.generation_memory(work, 32, 1399)
+
+
+def test_an_rft_row_peaks_at_training_or_generating_whichever_is_more() -> None:
+    # Every GRPO row's memory is the larger of the training estimate on a padded micro-batch and
+    # the generation batch's KV cache at its full length; LoRA only where its high end fits.
+    rft = plan("reinforcement_fine_tuning")
+    prompt_tokens, maximum = 375, 1024
+    padded = prompt_tokens + maximum
+    for candidate in rft["candidates"]:
+        model = MODELS_BY_KEY[candidate["key"]]
+        for row in candidate["compute"]:
+            gpu = GPUS[row["gpu"]]
+            batch = row["micro_batch"] * row["grad_accum"]
+
+            def work(method, gpu=gpu, row=row):
+                return Workload(
+                    model.params_b,
+                    method,
+                    gpu,
+                    seq_len=padded,
+                    micro_batch=row["micro_batch"],
+                    grad_accum=row["grad_accum"],
+                    tokens=2115 * 8 * padded,
+                    epochs=3,
+                    lora_rank=16,
+                    architecture=model.architecture,
+                )
+
+            def peak(method):
+                return max(
+                    estimate(work(method)).memory_gb.expected,
+                    estimator.generation_memory(work(method), batch, padded),
+                )
+
+            method = "lora" if peak("lora") * 1.25 <= gpu.memory_gb else "qlora"
+            assert row["method"] == method, (candidate["key"], row["gpu"])
+            assert row["memory_gb"]["expected"] == round(peak(method), 1)
+            assert row["memory_gb"]["high"] == round(peak(method) * 1.25, 1)
+            assert row["fits"] == (peak(method) <= gpu.memory_gb)
+    # Gemma 3 12B's KV cache (48 layers x 2,048 wide) for 32 sequences of 1,399 tokens is
+    # 32 x 1,399 x 393,216 B = 16.4 GiB: generating, not training, sets its peak, and even with
+    # a 4-bit base it does not fit a 24 GB card.
+    gemma = next(c for c in rft["candidates"] if c["key"] == "gemma-3-12b")
+    card = gemma["compute"][0]
+    assert (card["gpu"], card["method"], card["fits"]) == ("rtx4090-24gb", "qlora", False)
+    said = " ".join(a["en"] for a in card["assumptions"])
+    assert "32 completions at once hold a KV cache of 16.4 GB at their full 1,399 tokens." in said
+
+
 def test_dpo_flops_by_hand() -> None:
     # Per token with LoRA and gradient checkpointing: 6 x blocks + 4 x head for the training
     # pass, and the reference forward 2 x (blocks + head): 8 x blocks + 6 x head.
