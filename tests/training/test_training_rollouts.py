@@ -239,7 +239,7 @@ def test_an_rft_row_peaks_at_training_or_generating_whichever_is_more() -> None:
             gpu = GPUS[row["gpu"]]
             batch = row["micro_batch"] * row["grad_accum"]
 
-            def work(method, gpu=gpu, row=row):
+            def work(method, gpu=gpu, row=row, model=model):
                 return Workload(
                     model.params_b,
                     method,
@@ -253,7 +253,7 @@ def test_an_rft_row_peaks_at_training_or_generating_whichever_is_more() -> None:
                     architecture=model.architecture,
                 )
 
-            def peak(method):
+            def peak(method, work=work, batch=batch):
                 return max(
                     estimate(work(method)).memory_gb.expected,
                     estimator.generation_memory(work(method), batch, padded),
