@@ -923,6 +923,19 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
         )
     elif method == "encoder_classifier":
         stop = Text("Keep the checkpoint with the best eval accuracy, not the last.")
+    elif method == "preference_tuning":
+        # Both stages keep their best eval-loss checkpoint: DPO's eval loss, -log sigmoid of
+        # beta times each eval pair's reward margin, moves with every pair's margin, where
+        # eval_rewards/accuracies moves in steps of one pair and, level, counts as no
+        # improvement to EarlyStoppingCallback, which would stop a run on a plateau.
+        stop = Text(
+            "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
+            "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs "
+            "has risen at two evaluations in a row, keep the best checkpoint, not the last, and "
+            "watch eval_rewards/accuracies, the share of eval pairs in which the model favours "
+            "the chosen answer over the rejected one by more than the stage 1 model did: it "
+            "should climb well above half."
+        )
     else:
         stop = Text(
             "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
@@ -1029,6 +1042,8 @@ def build_plan(
         "lora_r": rank,
         "lora_alpha": rank * 2,
         "learning_rate": lr,
+        # DPO's supervised first stage trains at supervised LoRA's rate.
+        "sft_learning_rate": learning_rate("lora_sft", lead.params_b),
         "epochs": epochs,
         "micro_batch": micro,
         "grad_accum": accum,
