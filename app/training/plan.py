@@ -80,6 +80,11 @@ SOURCES = {
         "title": "Rafailov et al., Direct Preference Optimization (2023); TRL DPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/dpo_trainer",
     },
+    "preferred_ft": {
+        "title": "Rafailov et al., Direct Preference Optimization (2023), section 4: DPO from a "
+        "model first fine-tuned on the preferred answers (Preferred-FT)",
+        "url": "https://arxiv.org/abs/2305.18290",
+    },
     "grpo": {
         "title": "Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/grpo_trainer",
@@ -340,6 +345,33 @@ def settings(
                     "fine-tuning."
                 ),
                 "source": SOURCES["qlora"],
+            },
+        ]
+    if method == "preference_tuning":
+        # DPO's first stage, a supervised pass on the chosen answers (axolotl-sft.yaml, and the
+        # first trainer of the TRL script): its rows come before DPO's own.
+        rows += [
+            {
+                "key": "learning_rate",
+                "stage": "sft",
+                "value": learning_rate("lora_sft", model.params_b),
+                "why": Text(
+                    "Stage 1, before DPO: a supervised pass on each prompt and its chosen answer, "
+                    "as the DPO paper does when no supervised model exists, so DPO starts from a "
+                    "model that already writes the preferred answers; at supervised LoRA's rate, "
+                    "2e-4 below 20B parameters and 1e-4 above."
+                ),
+                "source": SOURCES["preferred_ft"],
+            },
+            {
+                "key": "num_epochs",
+                "stage": "sft",
+                "value": SFT_WARMUP_EPOCHS,
+                "why": Text(
+                    "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
+                    "and its reference; keep its checkpoint with the lowest eval loss."
+                ),
+                "source": SOURCES["preferred_ft"],
             },
         ]
     rows.append(
@@ -619,6 +651,7 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
 # eval batch of one group.
 GRPO_GENERATIONS = configs.NUM_GENERATIONS
 DPO_BETA = configs.DPO_BETA
+SFT_WARMUP_EPOCHS = configs.SFT_WARMUP_EPOCHS
 GRPO_MAX_COMPLETION = configs.MAX_COMPLETION
 GRPO_EVAL_EVERY = configs.EVAL_EVERY
 GRPO_EVAL_BATCH = configs.NUM_GENERATIONS
