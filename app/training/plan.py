@@ -723,23 +723,46 @@ def compute_for(
                 reference_forward=dpo,
             )
 
+        def sft_work(method: str, tokens: int, gpu=gpu) -> Workload:
+            """DPO's first stage: one supervised epoch over each prompt and its chosen answer
+            (one sequence an example, as the token basis counts), same GPU and batch shape."""
+            return Workload(
+                params_b=model.params_b,
+                method=method,  # type: ignore[arg-type]
+                gpu=gpu,
+                seq_len=seq_len,
+                micro_batch=micro,
+                grad_accum=accum,
+                tokens=max(1, tokens),
+                epochs=SFT_WARMUP_EPOCHS,
+                lora_rank=rank,
+                architecture=model.architecture,
+            )
+
         method_key = "full" if full else "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs
         # used up to 1.25x the expected memory): an expected fit with little room to spare is
-        # a run that can stop out of memory, so QLoRA there.
-        lora = estimate(work("lora", mid_tokens))
+        # a run that can stop out of memory, so QLoRA there. DPO's stages run one after the
+        # other: its peak is the larger of the two.
+        stages = [work] + ([sft_work] if dpo else [])
+        lora = max((estimate(w("lora", mid_tokens)) for w in stages), key=_memory)
         if not full and lora.memory_gb.high > gpu.memory_gb:
             method_key = "qlora"
         low, mid, high = (
-            estimate(work(method_key, n)) for n in (low_tokens, mid_tokens, high_tokens)
+            [estimate(w(method_key, n)) for w in stages]
+            for n in (low_tokens, mid_tokens, high_tokens)
         )
         rows.append(
             _row(
                 key,
                 method_key,
-                mid,
-                (low.hours.low, mid.hours.expected, high.hours.high),
-                (low.cost_low, high.cost_high),
+                max(mid, key=_memory),
+                (
+                    sum(e.hours.low for e in low),
+                    sum(e.hours.expected for e in mid),
+                    sum(e.hours.high for e in high),
+                ),
+                (sum(e.cost_low for e in low), sum(e.cost_high for e in high)),
                 micro,
                 accum,
                 [
@@ -757,11 +780,18 @@ def compute_for(
     return rows
 
 
+def _memory(e: Any) -> float:
+    return e.memory_gb.expected
+
+
 def _dpo_assumption(seq_len: int) -> Text:
     return Text(
-        "Includes a chosen and a rejected answer for every example and the reference model's "
-        "forward pass over both (the base model with the adapter off): about 8/3 of the compute "
-        "of supervised training on the same examples, sequences up to {seq_len:,} tokens.",
+        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then DPO: a chosen and a rejected answer for every example and the "
+        "reference model's forward pass over both (the first stage's model with the adapter "
+        "off), about 8/3 of the compute of supervised training on the same examples. Sequences "
+        "up to {seq_len:,} tokens; the peak memory is the larger stage's (DPO's); merging the "
+        "adapter between them takes minutes and is not counted.",
         seq_len=seq_len,
     )
 
