@@ -86,6 +86,11 @@ SOURCES = {
         "title": "Rafailov et al., Direct Preference Optimization (2023); TRL DPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/dpo_trainer",
     },
+    "preferred_ft": {
+        "title": "Rafailov et al., Direct Preference Optimization (2023), section 4: DPO from a "
+        "model first fine-tuned on the preferred answers (Preferred-FT)",
+        "url": "https://arxiv.org/abs/2305.18290",
+    },
     "grpo": {
         "title": "Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/grpo_trainer",
@@ -346,6 +351,33 @@ def settings(
                     "fine-tuning."
                 ),
                 "source": SOURCES["qlora"],
+            },
+        ]
+    if method == "preference_tuning":
+        # DPO's first stage, a supervised pass on the chosen answers (axolotl-sft.yaml, and the
+        # first trainer of the TRL script): its rows come before DPO's own.
+        rows += [
+            {
+                "key": "learning_rate",
+                "stage": "sft",
+                "value": learning_rate("lora_sft", model.params_b),
+                "why": Text(
+                    "Stage 1, before DPO: a supervised pass on each prompt and its chosen answer, "
+                    "as the DPO paper does when no supervised model exists, so DPO starts from a "
+                    "model that already writes the preferred answers; at supervised LoRA's rate, "
+                    "2e-4 below 20B parameters and 1e-4 above."
+                ),
+                "source": SOURCES["preferred_ft"],
+            },
+            {
+                "key": "num_epochs",
+                "stage": "sft",
+                "value": SFT_WARMUP_EPOCHS,
+                "why": Text(
+                    "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
+                    "and its reference; keep its checkpoint with the lowest eval loss."
+                ),
+                "source": SOURCES["preferred_ft"],
             },
         ]
     rows.append(
@@ -780,6 +812,7 @@ def teacher_data(
 # eval batch of one group.
 GRPO_GENERATIONS = configs.NUM_GENERATIONS
 DPO_BETA = configs.DPO_BETA
+SFT_WARMUP_EPOCHS = configs.SFT_WARMUP_EPOCHS
 GRPO_MAX_COMPLETION = configs.MAX_COMPLETION
 GRPO_EVAL_EVERY = configs.EVAL_EVERY
 GRPO_EVAL_BATCH = configs.NUM_GENERATIONS
@@ -851,23 +884,46 @@ def compute_for(
                 reference_forward=dpo,
             )
 
+        def sft_work(method: str, tokens: int, gpu=gpu) -> Workload:
+            """DPO's first stage: one supervised epoch over each prompt and its chosen answer
+            (one sequence an example, as the token basis counts), same GPU and batch shape."""
+            return Workload(
+                params_b=model.params_b,
+                method=method,  # type: ignore[arg-type]
+                gpu=gpu,
+                seq_len=seq_len,
+                micro_batch=micro,
+                grad_accum=accum,
+                tokens=max(1, tokens),
+                epochs=SFT_WARMUP_EPOCHS,
+                lora_rank=rank,
+                architecture=model.architecture,
+            )
+
         method_key = "full" if full else "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs
         # used up to 1.25x the expected memory): an expected fit with little room to spare is
-        # a run that can stop out of memory, so QLoRA there.
-        lora = estimate(work("lora", mid_tokens))
+        # a run that can stop out of memory, so QLoRA there. DPO's stages run one after the
+        # other: its peak is the larger of the two.
+        stages = [work] + ([sft_work] if dpo else [])
+        lora = max((estimate(w("lora", mid_tokens)) for w in stages), key=_memory)
         if not full and lora.memory_gb.high > gpu.memory_gb:
             method_key = "qlora"
         low, mid, high = (
-            estimate(work(method_key, n)) for n in (low_tokens, mid_tokens, high_tokens)
+            [estimate(w(method_key, n)) for w in stages]
+            for n in (low_tokens, mid_tokens, high_tokens)
         )
         rows.append(
             _row(
                 key,
                 method_key,
-                mid,
-                (low.hours.low, mid.hours.expected, high.hours.high),
-                (low.cost_low, high.cost_high),
+                max(mid, key=_memory),
+                (
+                    sum(e.hours.low for e in low),
+                    sum(e.hours.expected for e in mid),
+                    sum(e.hours.high for e in high),
+                ),
+                (sum(e.cost_low for e in low), sum(e.cost_high for e in high)),
                 micro,
                 accum,
                 [
@@ -885,11 +941,18 @@ def compute_for(
     return rows
 
 
+def _memory(e: Any) -> float:
+    return e.memory_gb.expected
+
+
 def _dpo_assumption(seq_len: int) -> Text:
     return Text(
-        "Includes a chosen and a rejected answer for every example and the reference model's "
-        "forward pass over both (the base model with the adapter off): about 8/3 of the compute "
-        "of supervised training on the same examples, sequences up to {seq_len:,} tokens.",
+        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then DPO: a chosen and a rejected answer for every example and the "
+        "reference model's forward pass over both (the first stage's model with the adapter "
+        "off), about 8/3 of the compute of supervised training on the same examples. Sequences "
+        "up to {seq_len:,} tokens; the peak memory is the larger stage's (DPO's); merging the "
+        "adapter between them takes minutes and is not counted.",
         seq_len=seq_len,
     )
 
@@ -1107,6 +1170,19 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
         )
     elif method == "encoder_classifier":
         stop = Text("Keep the checkpoint with the best eval accuracy, not the last.")
+    elif method == "preference_tuning":
+        # Both stages keep their best eval-loss checkpoint: DPO's eval loss, -log sigmoid of
+        # beta times each eval pair's reward margin, moves with every pair's margin, where
+        # eval_rewards/accuracies moves in steps of one pair and, level, counts as no
+        # improvement to EarlyStoppingCallback, which would stop a run on a plateau.
+        stop = Text(
+            "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
+            "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs "
+            "has risen at two evaluations in a row, keep the best checkpoint, not the last, and "
+            "watch eval_rewards/accuracies, the share of eval pairs in which the model favours "
+            "the chosen answer over the rejected one by more than the stage 1 model did: it "
+            "should climb well above half."
+        )
     else:
         stop = Text(
             "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
@@ -1215,6 +1291,8 @@ def build_plan(
         "lora_r": rank,
         "lora_alpha": rank * 2,
         "learning_rate": lr,
+        # DPO's supervised first stage trains at supervised LoRA's rate.
+        "sft_learning_rate": learning_rate("lora_sft", lead.params_b),
         "epochs": epochs,
         "micro_batch": micro,
         "grad_accum": accum,

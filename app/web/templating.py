@@ -168,6 +168,7 @@ env.globals.update(
     compute_assumptions=training_views.compute_assumptions,
     plan_formatters=training_views.formatters,
     provider_rows=training_views.provider_rows,
+    config_files=training_views.CONFIG_FILES,
 )
 env.globals.update(
     source_title=_source_title,

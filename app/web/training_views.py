@@ -8,6 +8,7 @@ from typing import Any
 
 from app.decision import providers
 from app.training import chart
+from app.training.configs import CONFIG_FILES
 from app.training.plan import build_plan, localize
 from app.web.i18n import N_, translate
 
@@ -174,6 +175,7 @@ PLAN_MD = {
     ),
     "stop": N_("When to stop, when to ship"),
     "configs": N_("A config to start from"),
+    "stage_sft": N_("stage 1, supervised"),
     "providers": N_("Where to run it: see the fine-tuning providers table, %(url)s."),
 }
 
@@ -198,6 +200,12 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
 
     def cell(text: Any) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
+
+    def stage(setting: dict[str, Any]) -> str:
+        """ " (stage 1, supervised)" after a DPO plan's first-stage setting, as the page says."""
+        if setting.get("stage") != "sft":
+            return ""
+        return f"（{t('stage_sft')}）" if lang == "zh" else f" ({t('stage_sft')})"
 
     tokens = plan["tokens"]
     basis = (
@@ -267,7 +275,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         f"| {t('setting')} | {t('value')} | {t('why')} |",
         "|---|---|---|",
         *(
-            f"| `{s['key']}` | {cell(s['value'])} | {cell(s['why'])}{cited(s.get('source'))} |"
+            f"| `{s['key']}`{stage(s)} | {cell(s['value'])} | {cell(s['why'])}{cited(s.get('source'))} |"
             for s in plan["settings"]
         ),
         "",
@@ -307,7 +315,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         f"### {t('configs')}",
         "",
     ]
-    for key in ("axolotl", "trl", "rewards"):
+    for key in CONFIG_FILES:
         file = plan["configs"].get(key)
         if file:
             lines += [

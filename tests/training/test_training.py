@@ -375,6 +375,53 @@ def test_plan_files_download(client) -> None:
     assert client.get(f"/a/{token}/plan/train.py").status_code == 200
     assert client.get(f"/a/{token}/plan/secrets.txt").status_code == 404
     assert client.get(f"/a/{token}/plan/rewards.py").status_code == 404  # not a GRPO plan
+    assert client.get(f"/a/{token}/plan/axolotl-sft.yaml").status_code == 404  # not DPO
+
+
+def preference_verdict(app, share_id: str) -> None:
+    """The verdict a preference dataset gives (method preference_tuning), on a stored row."""
+    with app.state.db.write() as session:
+        row = session.scalars(select(Assessment).where(Assessment.share_token == share_id)).one()
+        row.verdict = {**row.verdict, "method": "preference_tuning"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_dpo_plan_offers_its_supervised_stage_first(client, app, lang) -> None:
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    preference_verdict(app, created["id"])
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    assert plan["method"]["key"] == "preference_tuning"
+    page = html(client.get(created["url"], params={"lang": lang})).select_one("details#plan")
+    offered = [a["href"].rsplit("/", 1)[-1] for a in page.select("details.plan-config a[download]")]
+    assert offered == ["axolotl-sft.yaml", "axolotl.yaml", "train.py"]
+    assert page.select_one('details[data-config="axolotl_sft"] summary').text == "axolotl-sft.yaml"
+    assert (
+        page.select_one('details[data-config="axolotl_sft"] code').text
+        == (plan["configs"]["axolotl_sft"]["text"])
+    )
+    label = {"en": "stage 1, supervised", "zh": "第一阶段，监督微调"}[lang]
+    staged = page.select('.plan-settings tbody tr[data-stage="sft"]')
+    assert [(tr["data-key"], tr.select_one("th span").text) for tr in staged] == [
+        ("learning_rate", label),
+        ("num_epochs", label),
+    ]
+    response = client.get(f"/a/{token}/plan/axolotl-sft.yaml")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/yaml"
+    assert response.headers["content-disposition"] == 'attachment; filename="axolotl-sft.yaml"'
+    assert response.text == plan["configs"]["axolotl_sft"]["text"]
+    dpo = yaml.safe_load(client.get(f"/a/{token}/plan/axolotl.yaml").text)
+    assert dpo["base_model"] == yaml.safe_load(response.text)["output_dir"] + "/merged"
+    markdown = client.get(f"/a/{token}/export.md", params={"lang": lang}).text
+    files = [
+        line
+        for line in markdown.splitlines()
+        if line in ("`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`")
+    ]
+    assert files == ["`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`"]
+    opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
+    assert f"| `num_epochs`{opening}{label}{closing} | 1 |" in markdown
 
 
 def test_a_grpo_plan_offers_its_rewards_file(client) -> None:

@@ -3,6 +3,9 @@ their tools define (app/training/data/config_keys.json, taken from the tools' sc
 
 import ast
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ def numbers(method: str, qlora: bool, **changes) -> dict:
         "lora_r": 16,
         "lora_alpha": 32,
         "learning_rate": 2e-4,
+        "sft_learning_rate": 1e-4,
         "epochs": 2,
         "micro_batch": 2,
         "grad_accum": 8,
@@ -339,3 +343,245 @@ def test_sft_trains_on_the_assistant_s_turns_in_both_files(method) -> None:
 def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
     text = configs.generate(numbers("encoder_classifier", False))["trl"]["text"]
     assert config_call(text, "Trainer")["processing_class"] == "tokenizer"
+
+
+# --- DPO in two stages: supervised on the chosen answers, merged, then DPO --------------------
+
+
+def attribute_calls(tree: ast.AST) -> dict[str, set[str]]:
+    """Keywords of calls like `AutoPeftModelForCausalLM.from_pretrained(...)`, by dotted name."""
+    found: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            name = f"{node.func.value.id}.{node.func.attr}"
+            found.setdefault(name, set()).update(k.arg for k in node.keywords if k.arg)
+    return found
+
+
+def constants(text: str) -> dict[str, str]:
+    """The script's module-level NAME = "string" assignments."""
+    return {
+        node.targets[0].id: node.value.value
+        for node in ast.parse(text).body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant)
+    }
+
+
+def line_of(text: str, source: str) -> int:
+    """The line of the one top-level statement whose source is `source`."""
+    tree = ast.parse(text)
+    (line,) = [n.lineno for n in tree.body if ast.get_source_segment(text, n) == source]
+    return line
+
+
+@pytest.mark.parametrize("qlora", [False, True])
+def test_the_dpo_script_trains_on_the_chosen_answers_then_merges_then_runs_dpo(qlora) -> None:
+    n = numbers("preference_tuning", qlora)
+    text = configs.generate(n)["trl"]["text"]
+    assert constants(text) == {
+        "BASE": "Qwen/Qwen3-8B",
+        "SFT_DIR": "./outputs/qwen3-8b-preference_tuning-sft",
+        "MERGED": "./outputs/qwen3-8b-preference_tuning-sft/merged",
+    }
+    sft, dpo = config_call(text, "SFTConfig"), config_call(text, "DPOConfig")
+    assert sft["output_dir"] == "SFT_DIR"
+    assert (sft["num_train_epochs"], sft["learning_rate"]) == (1, 1e-4)  # supervised LoRA's rate
+    assert (sft["max_length"], sft["packing"]) == (1024, True)
+    assert (dpo["num_train_epochs"], dpo["learning_rate"], dpo["beta"]) == (2, 2e-4, 0.1)
+    assert dpo["output_dir"] == "./outputs/qwen3-8b-preference_tuning"
+    for args in (sft, dpo):
+        assert (args["per_device_train_batch_size"], args["gradient_accumulation_steps"]) == (2, 8)
+        assert (args["metric_for_best_model"], args["greater_is_better"]) == ("eval_loss", False)
+        assert ("quantization_config" in args["model_init_kwargs"]) is qlora
+    assert config_call(text, "SFTTrainer")["model"] == "BASE"
+    assert config_call(text, "DPOTrainer")["model"] == "MERGED"
+    # In this order: train on the chosen answers, merge into the BF16 base, then DPO.
+    order = [
+        "sft_trainer.train()",
+        "sft_trainer.save_model()",
+        "merged = AutoPeftModelForCausalLM.from_pretrained(SFT_DIR, dtype=torch.bfloat16)",
+        "merged = merged.merge_and_unload()",
+        "merged.save_pretrained(MERGED)",
+        "AutoTokenizer.from_pretrained(SFT_DIR).save_pretrained(MERGED)",
+        "trainer.train()",
+        "trainer.save_model()",
+    ]
+    lines = [line_of(text, statement) for statement in order]
+    assert lines == sorted(lines) and len(set(lines)) == len(lines)
+    assert line_of(text, "sft_trainer.train()") > next(
+        n.lineno
+        for n in ast.walk(ast.parse(text))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "SFTTrainer"
+    )
+    dpo_trainer = next(
+        n.lineno
+        for n in ast.walk(ast.parse(text))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "DPOTrainer"
+    )
+    assert (
+        line_of(text, "merged.save_pretrained(MERGED)")
+        < dpo_trainer
+        < line_of(text, "trainer.train()")
+    )
+    # The merge loads the base in BF16, never 4-bit, whatever the stages trained on; its
+    # keywords are the ones PEFT passes on (src/peft/auto.py).
+    merge_keywords = attribute_calls(ast.parse(text))["AutoPeftModelForCausalLM.from_pretrained"]
+    assert merge_keywords == {"dtype"}
+    assert merge_keywords <= set(KEYS["trl"]["AutoPeftModelForCausalLM.from_pretrained"])
+
+
+def test_the_dpo_script_s_first_stage_reads_prompt_and_chosen_as_a_completion() -> None:
+    text = configs.generate(numbers("preference_tuning", False))["trl"]["text"]
+    function = next(
+        n
+        for n in ast.parse(text).body
+        if isinstance(n, ast.FunctionDef) and n.name == "preferred_answer"
+    )
+    namespace: dict = {}
+    exec(compile(ast.Module([function], []), "<stage 1>", "exec"), namespace)  # noqa: S102 - our own generated code
+    plain = {"prompt": "Refund order 7?", "chosen": "Yes, done.", "rejected": "No."}
+    assert namespace["preferred_answer"](plain) == {
+        "prompt": "Refund order 7?",
+        "completion": "Yes, done.",
+    }
+    chat = {
+        "prompt": [{"role": "user", "content": "Refund order 7?"}],
+        "chosen": [{"role": "assistant", "content": "Yes, done."}],
+        "rejected": [{"role": "assistant", "content": "No."}],
+    }
+    assert namespace["preferred_answer"](chat) == {
+        "prompt": chat["prompt"],
+        "completion": chat["chosen"],
+    }
+    removed = 'remove_columns=["chosen", "rejected"]'
+    assert f"train_dataset=train.map(preferred_answer, {removed})," in text
+    assert f"eval_dataset=evaluation.map(preferred_answer, {removed})," in text
+
+
+@pytest.mark.parametrize("qlora", [False, True])
+def test_dpo_s_axolotl_files_run_the_two_stages(qlora) -> None:
+    files = configs.generate(numbers("preference_tuning", qlora))
+    assert (files["axolotl_sft"]["filename"], files["axolotl_sft"]["language"]) == (
+        "axolotl-sft.yaml",
+        "yaml",
+    )
+    sft = yaml.safe_load(files["axolotl_sft"]["text"])
+    dpo = yaml.safe_load(files["axolotl"]["text"])
+    for config in (sft, dpo):
+        assert set(config) <= set(KEYS["axolotl"]["top_level"])
+        for dataset in config["datasets"] + config["test_datasets"]:
+            assert set(dataset) <= set(KEYS["axolotl"]["dataset"])
+        assert config["adapter"] == ("qlora" if qlora else "lora")
+        assert (config["micro_batch_size"], config["gradient_accumulation_steps"]) == (2, 8)
+        assert (config["metric_for_best_model"], config["greater_is_better"]) == (
+            "eval_loss",
+            False,
+        )
+    assert sft["base_model"] == "Qwen/Qwen3-8B"
+    assert (sft["num_epochs"], sft["learning_rate"]) == (1, 1e-4)
+    assert "rl" not in sft and dpo["rl"] == "dpo"
+    assert [d["path"] for d in sft["datasets"] + sft["test_datasets"]] == [
+        "train-sft.jsonl",
+        "eval-sft.jsonl",
+    ]
+    # `axolotl merge-lora` writes the merged model to output_dir/merged
+    # (src/axolotl/cli/merge_lora.py), and DPO starts from there.
+    assert (
+        dpo["base_model"]
+        == sft["output_dir"] + "/merged"
+        == configs.sft_merged_dir(numbers("preference_tuning", qlora))
+    )
+    assert (dpo["num_epochs"], dpo["learning_rate"]) == (2, 2e-4)
+    commands = [
+        "#   axolotl train axolotl-sft.yaml",
+        "#   axolotl merge-lora axolotl-sft.yaml   (writes "
+        "./outputs/qwen3-8b-preference_tuning-sft/merged)",
+        "#   axolotl train axolotl.yaml",
+    ]
+    for text in (files["axolotl_sft"]["text"], files["axolotl"]["text"]):
+        lines = text.splitlines()
+        found = [lines.index(command) for command in commands]
+        assert found == sorted(found)
+
+
+def test_the_sft_conversion_trains_only_on_the_chosen_answer(tmp_path) -> None:
+    # The one-line conversion axolotl-sft.yaml gives, run as written: a string prompt becomes a
+    # user turn, a string answer an assistant turn; every prompt turn is marked training false
+    # and the chosen answer training true (the YAML's message_field_training).
+    text = configs.generate(numbers("preference_tuning", False))["axolotl_sft"]["text"]
+    (command,) = [line[4:] for line in text.splitlines() if line.startswith("#   for f in")]
+    assert command == configs.TO_MESSAGES
+    plain = {"prompt": "Refund order 7?", "chosen": "Yes, done.", "rejected": "No."}
+    chat = {
+        "prompt": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello"},
+            {"role": "user", "content": "Refund order 7?"},
+        ],
+        "chosen": [{"role": "assistant", "content": "Yes, done."}],
+        "rejected": [{"role": "assistant", "content": "No."}],
+    }
+    (tmp_path / "train.jsonl").write_text(json.dumps(plain) + "\n\n" + json.dumps(chat) + "\n")
+    (tmp_path / "eval.jsonl").write_text(json.dumps(plain) + "\n")
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    subprocess.run(
+        ["bash", "-c", command], cwd=tmp_path, check=True, env={**os.environ, "PATH": path}
+    )
+    train = [json.loads(line) for line in (tmp_path / "train-sft.jsonl").read_text().splitlines()]
+    assert train == [
+        {
+            "messages": [
+                {"role": "user", "content": "Refund order 7?", "training": False},
+                {"role": "assistant", "content": "Yes, done.", "training": True},
+            ]
+        },
+        {
+            "messages": [
+                *({**m, "training": False} for m in chat["prompt"]),
+                {"role": "assistant", "content": "Yes, done.", "training": True},
+            ]
+        },
+    ]
+    evaluation = (tmp_path / "eval-sft.jsonl").read_text().splitlines()
+    assert [json.loads(line) for line in evaluation] == train[:1]
+    sft = yaml.safe_load(text)
+    assert sft["datasets"][0] == {
+        "path": "train-sft.jsonl",
+        "type": "chat_template",
+        "field_messages": "messages",
+        "message_field_training": "training",
+    }
+
+
+def test_only_dpo_has_a_first_stage_file() -> None:
+    for method in METHODS:
+        for qlora in (False, True):
+            files = configs.generate(numbers(method, qlora))
+            assert tuple(files) == configs.CONFIG_FILES
+            assert (files["axolotl_sft"] is None) is (method != "preference_tuning"), method
+    sft = configs.generate(numbers("lora_sft", False))
+    assert yaml.safe_load(sft["axolotl"]["text"])["base_model"] == "Qwen/Qwen3-8B"
+    assert "merge-lora" not in sft["axolotl"]["text"]
+    assert "AutoPeftModelForCausalLM" not in sft["trl"]["text"]
+
+
+def test_dpo_keeps_its_best_checkpoint_by_eval_loss_and_watches_preference_accuracy() -> None:
+    # TRL's DPOTrainer logs the eval pairs' preference accuracy as "rewards/accuracies", and its
+    # log() prefixes "eval_" in evaluation: eval_rewards/accuracies. The stop rule names it; the
+    # checkpoint is kept by the eval loss (plan.stop_and_ship says why).
+    assert configs.best_metric("preference_tuning") == ("eval_loss", False)
+    evals = {"eval_cases": 285, "target": 0.95}
+    stop = stop_and_ship("preference_tuning", evals)[0].en
+    assert stop.startswith(
+        "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
+        "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs has "
+        "risen at two evaluations in a row, keep the best checkpoint, not the last, and watch "
+        "eval_rewards/accuracies,"
+    )

@@ -1,14 +1,20 @@
 """The training plan: for which verdicts, from which tokens, with which models and numbers."""
 
+import ast
+
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import evaluate
 from app.training import evalsize
+from app.training.configs import SFT_WARMUP_EPOCHS
+from app.training.models import MODELS_BY_KEY
 from app.training.plan import (
     PLAN_RECOMMENDATIONS,
     build_plan,
+    learning_rate,
     localize,
     sequence_length,
 )
@@ -431,6 +437,39 @@ def test_no_plan_offers_a_model_its_lora_config_would_not_reach(method, size) ->
     plan = build_plan(team, snapshot("fine_tune", method=method), None)
     keys = [c["key"] for c in plan["candidates"]]
     assert "gpt-oss-20b" not in keys and len(keys) >= 2, keys
+
+
+def test_dpo_shows_its_supervised_stage_s_epochs_and_rate_before_its_own() -> None:
+    dpo = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="preference_tuning"), None)
+    lead = MODELS_BY_KEY[dpo["candidates"][0]["key"]]
+    sft_rate = learning_rate("lora_sft", lead.params_b)
+    rows = [(s["key"], s.get("stage"), s["value"]) for s in dpo["settings"]]
+    assert rows[3:7] == [
+        ("learning_rate", "sft", sft_rate),
+        ("num_epochs", "sft", SFT_WARMUP_EPOCHS),
+        ("learning_rate", None, learning_rate("preference_tuning", lead.params_b)),
+        ("num_epochs", None, rows[6][2]),
+    ]
+    assert (sft_rate, SFT_WARMUP_EPOCHS) == (2e-4, 1)
+    staged = [s for s in localize(dpo, "en")["settings"] if s.get("stage")]
+    assert [s["source"]["url"] for s in staged] == ["https://arxiv.org/abs/2305.18290"] * 2
+    assert staged[0]["why"].startswith("Stage 1, before DPO: a supervised pass on each prompt")
+    assert staged[1]["why"].startswith("Stage 1: one epoch")
+    # The values the files use: the script's first trainer and axolotl-sft.yaml.
+    script = dpo["configs"]["trl"]["text"]
+    call = next(
+        n
+        for n in ast.walk(ast.parse(script))
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "SFTConfig"
+    )
+    args = {k.arg: k.value for k in call.keywords}
+    args = {key: ast.literal_eval(args[key]) for key in ("learning_rate", "num_train_epochs")}
+    assert (args["learning_rate"], args["num_train_epochs"]) == (sft_rate, SFT_WARMUP_EPOCHS)
+    sft_yaml = yaml.safe_load(dpo["configs"]["axolotl_sft"]["text"])
+    assert (sft_yaml["learning_rate"], sft_yaml["num_epochs"]) == (sft_rate, SFT_WARMUP_EPOCHS)
+    for method in ("lora_sft", "reinforcement_fine_tuning", "distillation"):
+        plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), None)
+        assert not [s for s in plan["settings"] if s.get("stage")], method
 
 
 def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:

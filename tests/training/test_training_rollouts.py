@@ -10,6 +10,7 @@ from app.training.estimator import (
     Architecture,
     Workload,
     architecture_for,
+    cents,
     estimate,
     forward_seconds,
     generation_seconds,
@@ -290,9 +291,57 @@ def test_dpo_flops_by_hand() -> None:
     assert blocks_ratio == pytest.approx(8 / 3)
 
 
-def test_the_dpo_row_is_the_estimate_of_both_sequences_with_the_reference_pass() -> None:
+def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> None:
+    # Stage 1: one epoch of supervised LoRA over prompt + chosen (the token basis: one sequence
+    # an example); stage 2: DPO over chosen and rejected with the reference pass, 3 epochs. The
+    # same GPU, method and batch shape; hours and cost add up, memory is the larger stage's.
     dpo = plan("preference_tuning")
     first = dpo["candidates"][0]
+    model = MODELS_BY_KEY[first["key"]]
+    for row in first["compute"]:
+
+        def work(stage: str, row=row) -> Workload:
+            pairs = 2 if stage == "dpo" else 1
+            return Workload(
+                model.params_b,
+                row["method"],
+                GPUS[row["gpu"]],
+                seq_len=1280,
+                micro_batch=pairs * row["micro_batch"],
+                grad_accum=row["grad_accum"],
+                tokens=pairs * 900_000,
+                epochs=3 if stage == "dpo" else 1,
+                lora_rank=16,
+                architecture=model.architecture,
+                reference_forward=stage == "dpo",
+            )
+
+        sft, preference = estimate(work("sft")), estimate(work("dpo"))
+        assert row["hours"] == {
+            "low": round(sft.hours.low + preference.hours.low, 3),
+            "expected": round(sft.hours.expected + preference.hours.expected, 3),
+            "high": round(sft.hours.high + preference.hours.high, 3),
+        }, row["gpu"]
+        assert row["cost_usd"] == {
+            "low": cents(sft.cost_low + preference.cost_low),
+            "high": cents(sft.cost_high + preference.cost_high),
+        }
+        peak = max(sft.memory_gb.expected, preference.memory_gb.expected)
+        assert row["memory_gb"]["expected"] == round(peak, 1)
+        assert row["fits"] is (peak <= GPUS[row["gpu"]].memory_gb)
+    row = first["compute"][1]
+    said = row["assumptions"][0]["en"]
+    assert said.startswith(
+        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then DPO: a chosen and a rejected answer for every example"
+    )
+    assert "Sequences up to 1,280 tokens; the peak memory is the larger stage's (DPO's)" in said
+
+
+def test_dpo_on_its_own_is_8_3_of_supervised_training_at_most() -> None:
+    # DPO's stage alone: 8/3 of the FLOPs; the fixed costs a step and a micro-batch do not grow,
+    # so between 2 and 8/3 of the supervised plan's hours.
+    first = plan("preference_tuning")["candidates"][0]
     model = MODELS_BY_KEY[first["key"]]
     row = first["compute"][1]
     work = Workload(
@@ -308,12 +357,8 @@ def test_the_dpo_row_is_the_estimate_of_both_sequences_with_the_reference_pass()
         architecture=model.architecture,
         reference_forward=True,
     )
-    assert row["hours"]["expected"] == round(estimate(work).hours.expected, 3)
-    assert row["memory_gb"]["expected"] == round(estimate(work).memory_gb.expected, 1)
     sft = plan("lora_sft")["candidates"][0]["compute"][1]
-    # 8/3 of the FLOPs; the fixed costs a step and a micro-batch do not grow, so between 2 and 8/3.
-    assert 2 < row["hours"]["expected"] / sft["hours"]["expected"] < 8 / 3
-    assert "chosen and a rejected answer" in row["assumptions"][0]["en"]
+    assert 2 < estimate(work).hours.expected / sft["hours"]["expected"] < 8 / 3
 
 
 @pytest.mark.parametrize("method", ["lora_sft", "distillation", "encoder_classifier"])

@@ -197,7 +197,7 @@ class PlanOut(BaseModel):
     )
     stop_and_ship: list[str]
     configs: dict[str, Any] = Field(
-        description="axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
+        description="axolotl_sft (DPO's first, supervised stage: a YAML to run before axolotl, or null), axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
     )
     gpus: list[str]
 
