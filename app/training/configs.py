@@ -35,6 +35,12 @@ EVAL_EVERY = 0.1  # eval_steps and save_steps: a tenth of the optimizer steps
 # raises for them; Gemma 3 IT and Mistral Small 3.2 load as vision-language models, for which
 # TRL refuses assistant_only_loss.
 TRL_PATCHES_TEMPLATE = {"qwen", "gpt-oss"}
+# GRPO samples with the chat template's defaults, and Qwen3's template thinks by default: its
+# model card recommends room for 32,768 output tokens when it does, so a thought cut off at
+# max_completion_length never reaches its "Answer:" line and scores 0 for the whole group. The
+# scripts turn thinking off (the template's enable_thinking switch) for a model that has one
+# (numbers["thinking"]); the model still reasons in its answer, before the Answer line.
+NO_THINKING = {"enable_thinking": False}
 
 
 def generate(n: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +144,8 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
             "reward_funcs": ["rewards.check_answer"],
             "use_vllm": False,
         }
+        if n.get("thinking"):
+            config["trl"]["chat_template_kwargs"] = dict(NO_THINKING)
         config["datasets"] = [{"path": "train.jsonl", "type": "rewards.to_prompt"}]
     else:
         config["sample_packing"] = True
@@ -329,6 +337,7 @@ def trl_script(n: dict[str, Any]) -> str:
             f"max_completion_length={min(n['seq_len'], MAX_COMPLETION)}",
             "beta=0.0",
             f"per_device_eval_batch_size={NUM_GENERATIONS}",
+            *([f"chat_template_kwargs={NO_THINKING!r}"] if n.get("thinking") else []),
         ],
     }[config_class]
     micro, accum = batch(n)

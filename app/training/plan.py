@@ -496,6 +496,28 @@ def settings(
                 "source": SOURCES["grpo"],
             },
         ]
+        if model.reasoning and model.family == "qwen":
+            rows.append(
+                {
+                    "key": "chat_template_kwargs",
+                    "value": '{"enable_thinking": false}',
+                    "why": Text(
+                        "{model} thinks by default, and its card recommends room for 32,768 "
+                        "output tokens when it does: a thought cut off at {maximum:,} never "
+                        "reaches the Answer line and scores nothing. With thinking off it still "
+                        "reasons in its answer. To train with thinking on, set it to true and "
+                        "raise max_completion_length to several thousand tokens; the hours grow "
+                        "about as much.",
+                        model=model.name,
+                        maximum=min(seq_len, GRPO_MAX_COMPLETION),
+                    ),
+                    "source": {
+                        "title": f"{model.name} model card: thinking and non-thinking modes, "
+                        "adequate output length",
+                        "url": model.card,
+                    },
+                }
+            )
     return rows, rank, lr, epochs
 
 
@@ -1287,6 +1309,8 @@ def build_plan(
         "method": method,
         "model": lead.hf_id,
         "family": lead.family,
+        # A chat template with a thinking switch (Qwen3's enable_thinking): configs.NO_THINKING.
+        "thinking": lead.reasoning and lead.family == "qwen",
         "seq_len": seq_len,
         "lora_r": rank,
         "lora_alpha": rank * 2,

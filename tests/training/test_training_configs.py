@@ -24,6 +24,7 @@ def numbers(method: str, qlora: bool, **changes) -> dict:
         "method": method,
         "model": "Qwen/Qwen3-8B",
         "family": "qwen",
+        "thinking": True,
         "seq_len": 1024,
         "lora_r": 16,
         "lora_alpha": 32,
@@ -585,3 +586,44 @@ def test_dpo_keeps_its_best_checkpoint_by_eval_loss_and_watches_preference_accur
         "risen at two evaluations in a row, keep the best checkpoint, not the last, and watch "
         "eval_rewards/accuracies,"
     )
+
+
+def test_grpo_turns_a_thinking_model_s_thinking_off_in_both_files() -> None:
+    # Qwen3 thinks by default and its card recommends room for 32,768 output tokens; at a
+    # 1,024-token completion the thought is cut before the Answer line and every completion of
+    # the group scores 0. Both files switch thinking off for the rollouts and the evaluations.
+    qwen = build_plan(
+        CUSTOMER_SERVICE_BOT,
+        {"recommendation": "fine_tune", "method": "reinforcement_fine_tuning"},
+        PROFILE,
+    )
+    assert qwen["candidates"][0]["key"].startswith("qwen3-")
+    script = qwen["configs"]["trl"]["text"]
+    (config_call,) = [
+        node
+        for node in ast.walk(ast.parse(script))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "GRPOConfig"
+    ]
+    kwargs = {k.arg: k.value for k in config_call.keywords}
+    assert ast.literal_eval(kwargs["chat_template_kwargs"]) == {"enable_thinking": False}
+    axolotl = yaml.safe_load(qwen["configs"]["axolotl"]["text"])
+    assert axolotl["trl"]["chat_template_kwargs"] == {"enable_thinking": False}
+    (row,) = [s for s in qwen["settings"] if s["key"] == "chat_template_kwargs"]
+    assert row["value"] == '{"enable_thinking": false}'
+    assert row["source"]["url"] == "https://huggingface.co/Qwen/Qwen3-8B"
+    assert row["why"]["en"].startswith(
+        "Qwen3-8B thinks by default, and its card recommends room for 32,768 output tokens when "
+        "it does: a thought cut off at 1,024 never reaches the Answer line and scores nothing."
+    )
+    # A model without a thinking switch keeps the template's defaults, and no such row.
+    for family, model in (
+        ("llama", "meta-llama/Llama-3.1-8B-Instruct"),
+        ("gemma", "google/gemma-3-12b-it"),
+    ):
+        n = numbers("reinforcement_fine_tuning", False, family=family, model=model, thinking=False)
+        files = configs.generate(n)
+        assert "chat_template_kwargs" not in files["trl"]["text"]
+        assert "chat_template_kwargs" not in yaml.safe_load(files["axolotl"]["text"])["trl"]
+    # Supervised methods leave the template alone: the switch is for sampling.
+    sft = configs.generate(numbers("lora_sft", False))
+    assert "enable_thinking" not in sft["trl"]["text"] + sft["axolotl"]["text"]
