@@ -595,7 +595,11 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     }
 
 
-def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> list[Text]:
+def fix_first(
+    answers: Mapping[str, Any], profile: Mapping[str, Any] | None, seq_len: int | None = None
+) -> list[Text]:
+    """What to fix before training, from the dataset check (or the answers without one).
+    `seq_len`: the plan's sequence length, to say which examples it would cut."""
     found: list[Text] = []
     if not profile:
         found.append(
@@ -654,6 +658,22 @@ def fix_first(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> 
     if over:
         found.append(
             Text("{over:,} examples are longer than the context: shorten or split them.", over=over)
+        )
+    longest = _int((p.get("tokens") or {}).get("max"))
+    if seq_len and longest and longest > seq_len:
+        # seq_len covers the 95th percentile, so at most 1 example in 20 is longer. TRL cuts an
+        # example at max_length (SFT packing "bfd" truncates the overflow; DPO and the classifier
+        # truncate too) and Axolotl drops one longer than sequence_len: its end, the answer
+        # being trained, is lost either way.
+        found.append(
+            Text(
+                "Up to 1 example in 20 is longer than the {seq_len:,}-token sequences (the "
+                "longest has {longest:,} tokens): the scripts would cut off its end, where the "
+                "answer is, or drop it. Shorten or split those examples, or raise the sequence "
+                "length to keep them whole, at the memory the estimate gives for that length.",
+                seq_len=seq_len,
+                longest=longest,
+            )
         )
     majority = p.get("majority_share")
     if isinstance(majority, (int, float)) and majority >= 0.8:
@@ -1344,7 +1364,10 @@ def build_plan(
             "settings": rows,
             "data": {
                 **evals,
-                "fix_first": fix_first(answers, profile),
+                # GRPO's sequences are a prompt and a generated completion, not the example.
+                "fix_first": fix_first(
+                    answers, profile, None if method == "reinforcement_fine_tuning" else seq_len
+                ),
                 "teacher": teacher_data(method, basis, evals, profile, costs),
             },
             "stop_and_ship": stop_and_ship(method, evals),

@@ -194,6 +194,10 @@ def test_fix_first_reads_the_dataset_check() -> None:
         "Fix or drop the 3 lines that could not be read.",
         "Remove duplicates (12 exact; 8% could go as near-duplicates) so no eval case has a twin "
         "in the training set.",
+        "Up to 1 example in 20 is longer than the 1,280-token sequences (the longest has 3,900 "
+        "tokens): the scripts would cut off its end, where the answer is, or drop it. Shorten or "
+        "split those examples, or raise the sequence length to keep them whole, at the memory "
+        "the estimate gives for that length.",
     ]
 
 
@@ -616,4 +620,36 @@ def test_unsized_and_unpriced_training_sets_say_what_would_size_them() -> None:
     junk = {"current": {"input_per_million": "2.5", "output_per_million": float("nan")}}
     assert (
         build_plan(answers(), DISTILL, PROFILE, costs=junk)["data"]["teacher"]["cost_usd"] is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("longest", "method", "said"),
+    [
+        (1280, "lora_sft", False),  # the longest fits the 1,280-token sequences whole
+        (1281, "lora_sft", True),
+        (3900, "preference_tuning", True),
+        (3900, "distillation", True),
+        (3900, "reinforcement_fine_tuning", False),  # GRPO trains on generated completions
+    ],
+)
+def test_examples_longer_than_the_sequences_are_named_before_they_are_cut(
+    longest, method, said
+) -> None:
+    # The sequence length is the 95th percentile (1,130 -> 1,280): the longer examples, at
+    # most 1 in 20, would lose their ends (TRL truncates, Axolotl drops). The plan says so
+    # exactly when the longest example does not fit.
+    profile = {**PROFILE, "tokens": {**PROFILE["tokens"], "max": longest}}
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), profile)
+    assert plan["tokens"]["seq_len"] == 1280
+    cut = [t["en"] for t in plan["data"]["fix_first"] if t["en"].startswith("Up to 1 example")]
+    assert cut == (
+        [
+            f"Up to 1 example in 20 is longer than the 1,280-token sequences (the longest has "
+            f"{longest:,} tokens): the scripts would cut off its end, where the answer is, or "
+            "drop it. Shorten or split those examples, or raise the sequence length to keep "
+            "them whole, at the memory the estimate gives for that length."
+        ]
+        if said
+        else []
     )
