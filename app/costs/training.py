@@ -21,6 +21,9 @@ class OneTimeDefault:
     low: float
     high: float
     label: str | None = None  # the candidate and GPU the range is for, as the plan names them
+    # Part of both ends: a distillation's training set, written by the large model at the cost
+    # step's prices (the plan's data.teacher); 0 for other methods or without prices.
+    data: float = 0.0
 
     @property
     def value(self) -> float:
@@ -34,11 +37,15 @@ def one_time_default(assessment: Any) -> OneTimeDefault | None:
 
 
 def plan_default(
-    answers: Mapping[str, Any], snapshot: Mapping[str, Any] | None, profile: Any
+    answers: Mapping[str, Any],
+    snapshot: Mapping[str, Any] | None,
+    profile: Any,
+    costs: Any = None,
 ) -> OneTimeDefault | None:
     """The one-time cost the plan for this verdict snapshot gives, or None without a plan (the
-    wizard's cost step asks this of the verdict a complete draft's answers give)."""
-    plan = _plan_for(answers, snapshot, profile)
+    wizard's cost step asks this of the verdict a complete draft's answers give). `costs`: the
+    cost numbers, which price a distillation's training set."""
+    plan = _plan_for(answers, snapshot, profile, costs)
     return plan_cost_range(plan) if plan else None
 
 
@@ -47,11 +54,15 @@ def _training_plan(assessment: Any) -> Mapping[str, Any] | None:
         getattr(assessment, "answers", None) or {},
         getattr(assessment, "verdict", None),
         getattr(assessment, "data_profile", None),
+        getattr(assessment, "cost_inputs", None),
     )
 
 
 def _plan_for(
-    answers: Mapping[str, Any], snapshot: Mapping[str, Any] | None, profile: Any
+    answers: Mapping[str, Any],
+    snapshot: Mapping[str, Any] | None,
+    profile: Any,
+    costs: Any = None,
 ) -> Mapping[str, Any] | None:
     try:
         from app.training.plan import build_plan
@@ -59,7 +70,9 @@ def _plan_for(
         return None
     if not snapshot:
         return None
-    plan = build_plan(answers or {}, snapshot, profile)
+    plan = build_plan(
+        answers or {}, snapshot, profile, costs=costs if isinstance(costs, Mapping) else None
+    )
     return plan if isinstance(plan, Mapping) else None
 
 
@@ -78,7 +91,23 @@ def plan_cost_range(plan: Mapping[str, Any]) -> OneTimeDefault | None:
             continue
         if best is None or high < best.high:
             best = OneTimeDefault(float(low), float(high), label)
+    data = _training_set_cost(plan)
+    if best is not None and data:
+        best = OneTimeDefault(best.low + data, best.high + data, best.label, data)
     return best
+
+
+def _training_set_cost(plan: Mapping[str, Any]) -> float:
+    """What a distillation plan says the large model costs to write the training set, at the
+    standard prices (a batch API's are lower: the high end is never understated); 0 without."""
+    teacher = (
+        (plan.get("data") or {}).get("teacher") if isinstance(plan.get("data"), Mapping) else None
+    )
+    cost = teacher.get("cost_usd") if isinstance(teacher, Mapping) else None
+    value = cost.get("standard") if isinstance(cost, Mapping) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return max(0.0, float(value))
+    return 0.0
 
 
 def _cost_ranges(node: Any, label: str | None) -> Iterator[tuple[str | None, Mapping[str, Any]]]:

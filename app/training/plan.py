@@ -822,7 +822,8 @@ def teacher_data(
         texts.append(
             Text(
                 "That is about {read:,} input and {written:,} output tokens ({basis}): {cost} at "
-                "{who}, {batch} through its batch API. Add it to the one-time cost.",
+                "{who}, {batch} through its batch API. The one-time cost the plan puts in the cost "
+                "step includes it.",
                 read=read,
                 written=written,
                 basis=basis_text,
@@ -835,7 +836,7 @@ def teacher_data(
         texts.append(
             Text(
                 "That is about {read:,} input and {written:,} output tokens ({basis}): {cost} at "
-                "{who}. Add it to the one-time cost.",
+                "{who}. The one-time cost the plan puts in the cost step includes it.",
                 read=read,
                 written=written,
                 basis=basis_text,

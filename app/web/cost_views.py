@@ -109,7 +109,9 @@ def draft_plan_cost(draft: Any) -> costs.OneTimeDefault | None:
     if errors:
         return None
     verdict = decision.evaluate(answers, assessments.evidence_of(draft, answers))
-    return costs.training.plan_default(answers, verdict.to_snapshot(), draft.data_profile)
+    return costs.training.plan_default(
+        answers, verdict.to_snapshot(), draft.data_profile, getattr(draft, "cost_inputs", None)
+    )
 
 
 def prefill_one_time(

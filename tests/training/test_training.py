@@ -596,6 +596,21 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     )
     markdown = client.get(f"/a/{token}/export.md").text
     assert f"- {' '.join(teacher['texts'])}" in markdown.splitlines()
+    # The cost card's one-time cost is the plan's cheapest fitting GPU run plus the training
+    # set, and says how much of it the training set is (no one-time cost was given).
+    from app.costs.numbers import usd
+
+    runs = [row["cost_usd"] for c in plan["candidates"] for row in c["compute"] if row["fits"]]
+    gpu = min(runs, key=lambda cost: cost["high"])
+    note = html(client.get(created["url"])).select_one(".cost-plan-note").text
+    assert note.startswith(
+        f"One-time cost from the training plan: {usd(gpu['low'] + standard)} to "
+        f"{usd(gpu['high'] + standard)} ("
+    )
+    assert note.endswith(
+        f"It includes {usd(standard)} for the large model to write the training set, as the "
+        "plan's data step works out."
+    )
     # Another method's plan has no such step.
     other = create(client)
     assert client.get(f"/api/v1/assessments/{other['id']}/plan").json()["data"]["teacher"] is None

@@ -562,13 +562,13 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
         "them picked at random before you train. The eval cases are labelled by people, never "
         "by the large model.",
         "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
-        "example): $4.50 at your current model's prices in the cost step. Add it to the "
-        "one-time cost.",
+        "example): $4.50 at your current model's prices in the cost step. The one-time cost "
+        "the plan puts in the cost step includes it.",
     ]
     zh = localize(plan, "zh")["data"]["teacher"]["texts"]
     assert zh[1] == (
         "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均样本计）："
-        "按成本步骤中你当前模型的价格计为 $4.50。请把它计入一次性成本。"
+        "按成本步骤中你当前模型的价格计为 $4.50。计划在成本步骤中给出的一次性成本已包含这笔费用。"
     )
 
 
@@ -600,7 +600,7 @@ def test_without_a_dataset_check_the_cost_step_s_requests_size_it_with_batch_pri
     assert teacher["texts"][1] == (
         f"That is about {read:,} input and {written:,} output tokens (at the cost step's tokens "
         f"per request): ${standard:,.2f} at gpt-5.4's prices in the cost step, ${batch:,.2f} "
-        "through its batch API. Add it to the one-time cost."
+        "through its batch API. The one-time cost the plan puts in the cost step includes it."
     )
 
 

@@ -763,6 +763,27 @@ def test_plan_cost_range_takes_the_cheapest_candidate_and_skips_bad_ranges():
     assert costs.one_time_default(draft) is None
 
 
+def test_a_distillation_plan_s_training_set_is_part_of_its_one_time_cost():
+    # The GPU run's range ($12 to $30) plus the large model writing the training set at
+    # standard prices ($4.50) on both ends; without prices there is nothing to add.
+    run = {
+        "name": "Qwen3 8B",
+        "gpu": "a100-80gb",
+        "fits": True,
+        "cost_usd": {"low": 12.0, "high": 30.0},
+    }
+    priced = {
+        "candidates": [{"compute": [run]}],
+        "data": {"teacher": {"cost_usd": {"standard": 4.5, "batch": 2.25}}},
+    }
+    best = costs.plan_cost_range(priced)
+    assert (best.low, best.high, best.data, best.value) == (16.5, 34.5, 4.5, 34.5)
+    unpriced = {"candidates": [{"compute": [run]}], "data": {"teacher": {"cost_usd": None}}}
+    assert costs.plan_cost_range(unpriced) == costs.OneTimeDefault(
+        12.0, 30.0, "Qwen3 8B · a100-80gb"
+    )
+
+
 def test_the_plans_one_time_cost_stands_in_when_none_was_given():
     from app.web.cost_views import cost_view
 
