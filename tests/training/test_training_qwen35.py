@@ -1,0 +1,182 @@
+"""Qwen3.5, the hybrid models: their shapes as their config.json files give them and what the
+estimator counts for a model whose layers are mostly linear attention.
+
+Shapes: config.json's text_config of Qwen/Qwen3.5-4B, -9B and -27B, as THUDM/slime's
+scripts/models/qwen3.5-{4B,9B,27B}.sh (commit 624b824) hard-code them (layers, hidden, ffn,
+heads, KV groups, head_dim, vocabulary; --untie-embeddings-and-output-weights for 9B and 27B
+only), transformers' Qwen3_5TextConfig defaults (the 9B), the 9B and 27B cards' Gated DeltaNet
+heads (16 for QK; 32 for V in the 9B, 48 in the 27B) and copies of the config.json files (the
+4B's 32 V heads)."""
+
+import pytest
+
+from app.training import estimator
+from app.training.estimator import Architecture, LinearAttention, Workload, lora_params
+from app.training.gpus import GPUS
+from app.training.models import MODELS
+
+# (layers, hidden, intermediate, heads, KV heads, head_dim, linear key heads, linear value
+# heads, linear key/value head size, conv kernel, tied, context)
+CONFIG = {
+    "qwen3.5-4b": (32, 2560, 9216, 16, 4, 256, 16, 32, 128, 4, True, 262_144),
+    "qwen3.5-9b": (32, 4096, 12288, 16, 4, 256, 16, 32, 128, 4, False, 262_144),
+    "qwen3.5-27b": (64, 5120, 17408, 24, 4, 256, 16, 48, 128, 4, False, 262_144),
+}
+VOCAB = 248_320
+# The language model's parameters, counted from the shape in
+# test_the_language_model_parameters_by_hand, in billions to two decimals.
+PARAMS_B = {"qwen3.5-4b": 4.21, "qwen3.5-9b": 8.95, "qwen3.5-27b": 26.9}
+
+
+def config_shape(key: str) -> Architecture:
+    """The estimator's shape of `key`, from CONFIG alone."""
+    layers, hidden, ffn, heads, kv, head, lk, lv, ld, kernel, tied, _ = CONFIG[key]
+    return Architecture(
+        PARAMS_B[key],
+        layers,
+        hidden,
+        ffn,
+        VOCAB,
+        VOCAB * hidden * (1 if tied else 2) / 1e9,
+        kv * head,
+        attention_heads=heads,
+        head_dim=head,
+        attention_gate=True,
+        linear=LinearAttention(layers - layers // 4, lk, lv, ld, ld, kernel),
+    )
+
+
+def test_the_language_model_parameters_by_hand() -> None:
+    # A Gated DeltaNet layer (h hidden, Kd = 16 x 128 = 2048 key width, Vd value width, nv value
+    # heads): in_proj_qkv h x (2 Kd + Vd), in_proj_z h x Vd, in_proj_b and in_proj_a h x nv,
+    # the depthwise convolution (2 Kd + Vd) x 4, dt_bias and A_log nv each, the gated norm 128,
+    # out_proj Vd x h. An attention layer: q_proj h x 2 x heads x 256 (queries and gate), k_proj
+    # and v_proj h x 1024, o_proj heads x 256 x h, q_norm and k_norm 256 each. Every layer: the
+    # MLP 3 x h x ffn and two norms of h. Then the embedding (and an untied head) and the final
+    # norm. Vision tower and MTP head left out.
+    # 4B: GDN 2560*8192 + 2560*4096 + 2*2560*32 + 8192*4 + 64 + 128 + 4096*2560 = 42,139,840;
+    # attention 2560*8192 + 2*2560*1024 + 4096*2560 + 512 = 36,700,672; MLP 70,778,880.
+    four = 24 * (42_139_840 + 70_778_880 + 5_120) + 8 * (36_700_672 + 70_778_880 + 5_120)
+    four += 248_320 * 2560 + 2560
+    assert four == 4_205_751_296
+    # 9B: GDN 4096*12288 + 4096*4096 + 2*4096*32 + 8192*4 + 64 + 128 + 4096*4096 = 67,403,968;
+    # attention 4096*8192 + 2*4096*1024 + 4096*4096 + 512 = 58,720,768; MLP 150,994,944.
+    nine = 24 * (67_403_968 + 150_994_944 + 8_192) + 8 * (58_720_768 + 150_994_944 + 8_192)
+    nine += 2 * 248_320 * 4096 + 4096
+    assert nine == 8_953_803_264
+    # 27B: GDN 5120*10240 + 5120*6144 + 2*5120*48 + 10240*4 + 96 + 128 + 6144*5120 = 115,876,064;
+    # attention 5120*12288 + 2*5120*1024 + 6144*5120 + 512 = 104,858,112; MLP 267,386,880.
+    big = 48 * (115_876_064 + 267_386_880 + 10_240) + 16 * (104_858_112 + 267_386_880 + 10_240)
+    big += 2 * 248_320 * 5120 + 5120
+    assert big == 26_895_998_464
+    for key, count in (("qwen3.5-4b", four), ("qwen3.5-9b", nine), ("qwen3.5-27b", big)):
+        assert PARAMS_B[key] == round(count / 1e9, 2), key
+    # The 9B checkpoint (19,306,216,416 bytes in BF16) holds 9,653,108,208 parameters: these
+    # 8.95B plus the vision tower and the MTP head the text model does not load.
+    assert 9_653_108_208 - nine == pytest.approx(0.70e9, abs=0.01e9)
+
+
+def work(key, **changes) -> Workload:
+    base = {
+        "params_b": PARAMS_B[key],
+        "method": "lora",
+        "gpu": GPUS["a100-80gb"],
+        "seq_len": 2048,
+        "architecture": config_shape(key),
+    }
+    return Workload(**(base | changes))
+
+
+def test_hybrid_attention_and_deltanet_flops_by_hand() -> None:
+    # 9B at 2,048 tokens, gradient checkpointing: causal attention in its 8 full-attention layers
+    # at the queries' width, 16 heads x 256 = 4,096: 9 x 8 x 2,048 x 4,096.
+    softmax = 9 * 8 * 2048 * 4096
+    assert softmax == 603_979_776
+    # A Gated DeltaNet layer, forward, a token: 32 value heads x (6 x 128 x 128 + 64 x (6 x 128
+    # + 4 x 128) + 64^2 / 3) plus the convolution, 2 x 4 x (2 x 2,048 + 4,096).
+    per_head = 6 * 128 * 128 + 64 * (6 * 128 + 4 * 128) + 64 * 64 / 3
+    layer = 32 * per_head + 2 * 4 * 8192
+    assert layer == pytest.approx(5_876_394.667, abs=1e-3)
+    shape = config_shape("qwen3.5-9b")
+    assert shape.linear.forward_flops_per_token() == pytest.approx(layer, rel=1e-12)
+    # Training: forward, recomputed forward and a backward of twice the forward, 24 layers.
+    assert estimator.attention_flops_per_token(work("qwen3.5-9b")) == pytest.approx(
+        softmax + 4 * 24 * layer, rel=1e-12
+    )
+    # Without checkpointing: 7 x and 3 x; a DPO reference forward adds 2 x and 1 x.
+    off = work("qwen3.5-9b", gradient_checkpointing=False)
+    assert estimator.attention_flops_per_token(off) == pytest.approx(
+        7 * 8 * 2048 * 4096 + 3 * 24 * layer, rel=1e-12
+    )
+    dpo = work("qwen3.5-9b", reference_forward=True)
+    assert estimator.attention_flops_per_token(dpo) == pytest.approx(
+        11 * 8 * 2048 * 4096 + 5 * 24 * layer, rel=1e-12
+    )
+    # The recurrence grows with the sequence linearly: doubling it doubles the softmax part only.
+    long = estimator.attention_flops_per_token(work("qwen3.5-9b", seq_len=4096))
+    assert long == pytest.approx(2 * softmax + 4 * 24 * layer, rel=1e-12)
+    # A forward pass (prefill, decode, an eval's loss): 2 a parameter, 2 x full layers x context
+    # x query width, and one forward recurrence a Gated DeltaNet layer.
+    assert estimator.forward_flops_per_token(work("qwen3.5-9b"), 1000) == pytest.approx(
+        2 * 8.95e9 + 2 * 8 * 1000 * 4096 + 24 * layer, rel=1e-12
+    )
+
+
+def test_hybrid_kv_cache_and_state_by_hand() -> None:
+    nine = config_shape("qwen3.5-9b")
+    big = config_shape("qwen3.5-27b")
+    # A key and a value of 4 x 256 BF16 values, in the full-attention layers only.
+    assert estimator.kv_bytes_per_token(nine) == 2 * 8 * 1024 * 2 == 32_768
+    assert estimator.kv_bytes_per_token(big) == 2 * 16 * 1024 * 2 == 65_536
+    # Each Gated DeltaNet layer: value heads x 128 x 128 FP32, and the convolution's last 4
+    # inputs of 2 x 2,048 + value width channels in BF16.
+    assert estimator.recurrent_state_bytes(nine) == 24 * (32 * 128 * 128 * 4 + 8192 * 4 * 2)
+    assert estimator.recurrent_state_bytes(nine) == 51_904_512
+    assert estimator.recurrent_state_bytes(big) == 48 * (48 * 128 * 128 * 4 + 10240 * 4 * 2)
+    # Generating 32 sequences of 2,000 tokens: the cache of every token and each sequence's state.
+    w = work("qwen3.5-9b")
+    parts = estimator.memory_parts(w)
+    held = (
+        parts["weights"]
+        + parts["trainable_state"]
+        + (32 * 2000 * 32_768 + 32 * 51_904_512 + 32 * 248_320 * 4) / estimator.GIB
+    )
+    expected = held * (1 + estimator.FRAGMENTATION) + estimator.CUDA_OVERHEAD_GIB
+    assert estimator.generation_memory(w, 32, 2000) == pytest.approx(expected, rel=1e-12)
+
+
+def test_hybrid_lora_parameters_by_hand() -> None:
+    # 9B, rank 16. Attention layer: q 4,096 -> 8,192 (gate), k and v 4,096 -> 1,024, o 4,096
+    # -> 4,096. GDN layer: in_proj_qkv 4,096 -> 8,192, in_proj_z 4,096 -> 4,096, out_proj
+    # 4,096 -> 4,096. MLP: gate and up 4,096 -> 12,288, down 12,288 -> 4,096.
+    attention = (4096 + 8192) + 2 * (4096 + 1024) + (4096 + 4096)
+    deltanet = (4096 + 8192) + (4096 + 4096) + (4096 + 4096)
+    mlp = 2 * (4096 + 12288) + (12288 + 4096)
+    nine = 16 * (8 * (attention + mlp) + 24 * (deltanet + mlp))
+    assert nine == 40_108_032
+    assert lora_params(config_shape("qwen3.5-9b"), 16) == nine
+    # 27B: q 5,120 -> 12,288, o 6,144 -> 5,120; in_proj_qkv 5,120 -> 10,240, in_proj_z and
+    # out_proj 6,144 wide.
+    attention = (5120 + 12288) + 2 * (5120 + 1024) + (6144 + 5120)
+    deltanet = (5120 + 10240) + (5120 + 6144) + (6144 + 5120)
+    mlp = 2 * (5120 + 17408) + (17408 + 5120)
+    assert lora_params(config_shape("qwen3.5-27b"), 8) == 8 * (
+        16 * (attention + mlp) + 48 * (deltanet + mlp)
+    )
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in MODELS if m.architecture.linear is None], ids=lambda m: m.key
+)
+def test_every_other_model_is_counted_as_before(model) -> None:
+    # The dense formulas, written out: the hybrid terms never touch a model without them.
+    shape = model.architecture
+    d, kv, f, n = shape.hidden, shape.kv, shape.ffn, shape.layers
+    assert (shape.attention_layers, shape.q_width) == (n, d)
+    assert lora_params(shape, 16) == 16 * n * (2 * (d + d) + 2 * (d + kv) + 2 * (d + f) + (f + d))
+    assert estimator.kv_bytes_per_token(shape) == 2 * n * kv * 2
+    assert estimator.recurrent_state_bytes(shape) == 0
+    w = Workload(model.params_b, "lora", GPUS["a100-80gb"], seq_len=1536, architecture=shape)
+    assert estimator.attention_flops_per_token(w) == 9 * n * 1536 * d
+    params = (shape.active_params_b or shape.params_b) * 1e9
+    assert estimator.forward_flops_per_token(w, 700) == 2 * params + 2 * n * 700 * d
