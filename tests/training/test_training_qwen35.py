@@ -1,5 +1,6 @@
-"""Qwen3.5, the hybrid models: their shapes as their config.json files give them and what the
-estimator counts for a model whose layers are mostly linear attention.
+"""Qwen3.5, the hybrid models: their shapes as their config.json files give them, what the
+estimator counts for a model whose layers are mostly linear attention, and the configs that
+train their language model alone, in bf16.
 
 Shapes: config.json's text_config of Qwen/Qwen3.5-4B, -9B and -27B, as THUDM/slime's
 scripts/models/qwen3.5-{4B,9B,27B}.sh (commit 624b824) hard-code them (layers, hidden, ffn,
@@ -8,12 +9,17 @@ only), transformers' Qwen3_5TextConfig defaults (the 9B), the 9B and 27B cards' 
 heads (16 for QK; 32 for V in the 9B, 48 in the 27B) and copies of the config.json files (the
 4B's 32 V heads)."""
 
-import pytest
+import ast
+import re
 
-from app.training import estimator
+import pytest
+import yaml
+
+from app.training import configs, estimator
 from app.training.estimator import Architecture, LinearAttention, Workload, lora_params
 from app.training.gpus import GPUS
 from app.training.models import MODELS
+from tests.training.test_training_configs import KEYS, attribute_calls, calls, config_call
 
 # (layers, hidden, intermediate, heads, KV heads, head_dim, linear key heads, linear value
 # heads, linear key/value head size, conv kernel, tied, context)
@@ -180,3 +186,159 @@ def test_every_other_model_is_counted_as_before(model) -> None:
     assert estimator.attention_flops_per_token(w) == 9 * n * 1536 * d
     params = (shape.active_params_b or shape.params_b) * 1e9
     assert estimator.forward_flops_per_token(w, 700) == 2 * params + 2 * n * 700 * d
+
+
+# --- The configs for a Qwen3.5 model ----------------------------------------------------------
+
+
+def qwen35_numbers(method: str, model: str = "Qwen/Qwen3.5-9B") -> dict:
+    return {
+        "method": method,
+        "model": model,
+        "family": "qwen",
+        "model_type": "qwen3_5",
+        "seq_len": 1024,
+        "lora_r": 16,
+        "lora_alpha": 32,
+        "learning_rate": 2e-4,
+        "sft_learning_rate": 2e-4,
+        "epochs": 2,
+        "micro_batch": 2,
+        "grad_accum": 8,
+        "eval_cases": 285,
+        "qlora": False,
+    }
+
+
+GENERATIVE = ["lora_sft", "distillation", "preference_tuning", "reinforcement_fine_tuning"]
+SUPERVISED = {"lora_sft", "distillation"}
+
+
+@pytest.mark.parametrize("method", GENERATIVE)
+def test_qwen35_axolotl_configs_use_real_keys_its_examples_settings_and_no_4bit(method) -> None:
+    files = configs.generate(qwen35_numbers(method))
+    yamls = [files["axolotl"]] + ([files["axolotl_sft"]] if files["axolotl_sft"] else [])
+    assert len(yamls) == (2 if method == "preference_tuning" else 1)
+    for generated in yamls:
+        text = generated["text"]
+        config = yaml.safe_load(text)
+        assert set(config) <= set(KEYS["axolotl"]["top_level"])
+        for dataset in config["datasets"] + config["test_datasets"]:
+            assert set(dataset) <= set(KEYS["axolotl"]["dataset"])
+        assert config["lora_target_modules"] == configs.QWEN35_TARGET_MODULES
+        assert config["chat_template"] == "qwen3_5"
+        assert config["attn_implementation"] == "flash_attention_2"
+        assert "flash_attention" not in config
+        assert (config["adapter"], config["load_in_4bit"]) == ("lora", False)
+        supervised = "rl" not in config
+        assert supervised == (method in SUPERVISED or generated is files["axolotl_sft"])
+        # The Cut Cross Entropy plugin and flash-linear-attention where Axolotl's examples have
+        # them: supervised configs, which pack their sequences.
+        assert config.get("plugins") == (configs.QWEN35_AXOLOTL_PLUGINS if supervised else None)
+        assert config.get("sample_packing", False) is supervised
+        assert ("flash-linear-attention==0.4.1" in text) is configs.packs(method)
+
+
+@pytest.mark.parametrize("method", GENERATIVE)
+def test_qwen35_trl_script_loads_the_text_model_with_real_keys(method) -> None:
+    text = configs.generate(qwen35_numbers(method))["trl"]["text"]
+    tree = ast.parse(text)
+    allowed = KEYS["trl"]
+    for name, keywords in calls(tree).items():
+        if name in ("SFTConfig", "DPOConfig", "GRPOConfig"):
+            assert keywords <= set(allowed[name]) | set(allowed["TrainingArguments"]), name
+            # The script loads the model itself: no model_init_kwargs for a trainer to ignore.
+            assert "model_init_kwargs" not in keywords
+        elif name in allowed:
+            assert keywords <= set(allowed[name]), name
+    loads = attribute_calls(tree)
+    assert loads["AutoModelForCausalLM.from_pretrained"] == {"dtype", "attn_implementation"}
+    assert loads["AutoModelForCausalLM.from_pretrained"] <= set(
+        allowed["AutoModelForCausalLM.from_pretrained"]
+    )
+    trainers = [n for n in ("SFTTrainer", "DPOTrainer", "GRPOTrainer") if n in calls(tree)]
+    assert (
+        trainers
+        == {
+            "lora_sft": ["SFTTrainer"],
+            "distillation": ["SFTTrainer"],
+            "preference_tuning": ["SFTTrainer", "DPOTrainer"],
+            "reinforcement_fine_tuning": ["GRPOTrainer"],
+        }[method]
+    )
+    for trainer in trainers:
+        call = config_call(text, trainer)
+        assert call["processing_class"] == "tokenizer", trainer
+        assert call["model"].startswith("text_model("), trainer
+    lora = config_call(text, "LoraConfig")
+    assert lora["target_modules"] == configs.QWEN35_TARGET_MODULES
+    assert "BitsAndBytesConfig" not in text and "load_in_4bit" not in text
+    install = next(line for line in text.splitlines() if line.startswith("Install:"))
+    assert "'trl>=1.5'" in install and "'transformers>=5.2'" in install
+    assert ("flash-linear-attention==0.4.1" in text) is configs.packs(method)
+    if method in SUPERVISED:
+        # TRL (1.5.0 and later) has the training copy of Qwen3.5's chat template.
+        assert config_call(text, "SFTConfig")["assistant_only_loss"] is True
+
+
+def module_shapes(shape, prefix: str) -> dict[str, tuple[int, int]]:
+    """Every Linear module of a Qwen3.5 text model, name -> (inputs, outputs), as
+    transformers' modular_qwen3_5.py builds them, under `prefix`."""
+    d, f, lin = shape.hidden, shape.ffn, shape.linear
+    modules = {}
+    for i in range(shape.layers):
+        layer = f"{prefix}layers.{i}."
+        if i % 4 == 3:
+            q = shape.attention_heads * shape.head_dim
+            modules |= {
+                layer + "self_attn.q_proj": (d, 2 * q),
+                layer + "self_attn.k_proj": (d, shape.kv),
+                layer + "self_attn.v_proj": (d, shape.kv),
+                layer + "self_attn.o_proj": (q, d),
+            }
+        else:
+            modules |= {
+                layer + "linear_attn.in_proj_qkv": (d, lin.conv_width),
+                layer + "linear_attn.in_proj_z": (d, lin.value_width),
+                layer + "linear_attn.in_proj_b": (d, lin.value_heads),
+                layer + "linear_attn.in_proj_a": (d, lin.value_heads),
+                layer + "linear_attn.out_proj": (lin.value_width, d),
+            }
+        modules |= {
+            layer + "mlp.gate_proj": (d, f),
+            layer + "mlp.up_proj": (d, f),
+            layer + "mlp.down_proj": (f, d),
+        }
+    return modules
+
+
+# The vision tower's and the MTP head's Linear modules in the full checkpoint
+# (Qwen3_5ForConditionalGeneration: model.visual.*, from Qwen3-VL's vision model; mtp.* is
+# skipped by the text model but present in the checkpoint), the output head and the embedding.
+NOT_LANGUAGE = [
+    "model.visual.patch_embed.proj",
+    "model.visual.blocks.0.attn.qkv",
+    "model.visual.blocks.0.attn.proj",
+    "model.visual.blocks.26.mlp.linear_fc1",
+    "model.visual.blocks.26.mlp.linear_fc2",
+    "model.visual.merger.linear_fc1",
+    "model.visual.merger.linear_fc2",
+    "mtp.fc",
+    "mtp.layers.0.self_attn.q_proj",
+    "mtp.layers.0.mlp.gate_proj",
+    "lm_head",
+    "model.language_model.embed_tokens",
+]
+
+
+@pytest.mark.parametrize("key", list(CONFIG))
+def test_the_lora_regex_targets_the_language_model_and_what_the_estimator_counts(key) -> None:
+    shape = config_shape(key)
+    for prefix in ("model.", "model.language_model."):  # text model, full checkpoint
+        modules = module_shapes(shape, prefix)
+        targeted = {n for n in modules if re.fullmatch(configs.QWEN35_TARGET_MODULES, n)}
+        # Everything but in_proj_b and in_proj_a (one output a value head: nothing to adapt).
+        assert targeted == {n for n in modules if not n.endswith(("in_proj_b", "in_proj_a"))}
+        assert sum(16 * sum(modules[n]) for n in targeted) == lora_params(shape, 16)
+    for name in NOT_LANGUAGE:
+        assert not re.fullmatch(configs.QWEN35_TARGET_MODULES, name), name
