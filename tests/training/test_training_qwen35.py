@@ -14,12 +14,17 @@ import re
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.training import configs, estimator
 from app.training.estimator import Architecture, LinearAttention, Workload, lora_params
 from app.training.gpus import GPUS
-from app.training.models import MODELS
+from app.training.models import MODELS, MODELS_BY_KEY
+from app.training.plan import PLAN_GPUS, build_plan, localize
 from tests.training.test_training_configs import KEYS, attribute_calls, calls, config_call
+from tests.training.test_training_plan import PROFILE, snapshot
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 # (layers, hidden, intermediate, heads, KV heads, head_dim, linear key heads, linear value
 # heads, linear key/value head size, conv kernel, tied, context)
@@ -50,6 +55,36 @@ def config_shape(key: str) -> Architecture:
         attention_gate=True,
         linear=LinearAttention(layers - layers // 4, lk, lv, ld, ld, kernel),
     )
+
+
+@pytest.mark.parametrize("key", list(CONFIG))
+def test_the_rows_have_the_config_json_shapes(key) -> None:
+    layers, hidden, ffn, heads, kv, head, lk, lv, ld, kernel, tied, context = CONFIG[key]
+    model = MODELS_BY_KEY[key]
+    shape = model.architecture
+    assert shape == config_shape(key)
+    assert (shape.layers, shape.hidden, shape.ffn, shape.vocab) == (layers, hidden, ffn, VOCAB)
+    assert (shape.attention_heads, shape.head_dim, shape.kv) == (heads, head, kv * head)
+    assert shape.attention_gate is True
+    lin = shape.linear
+    assert (lin.key_heads, lin.value_heads, lin.key_dim, lin.value_dim) == (lk, lv, ld, ld)
+    assert lin.conv_kernel == kernel
+    # full_attention_interval 4: layers 3, 7, 11, ... attend, the other three of four are linear.
+    assert (shape.attention_layers, lin.layers) == (layers // 4, layers * 3 // 4)
+    assert shape.embedding_params_b == pytest.approx(VOCAB * hidden * (1 if tied else 2) / 1e9)
+    assert model.context == context
+    assert (model.licence, model.open_licence) == ("Apache-2.0", True)
+    assert model.licence_url == f"https://huggingface.co/Qwen/{model.name}/blob/main/LICENSE"
+    assert model.card == f"https://huggingface.co/Qwen/{model.name}"
+    assert model.hf_id == f"Qwen/{model.name}"
+    assert model.multilingual_cjk and model.reasoning and model.qlora_advised_against
+    assert model.languages.msgid == "201 languages and dialects"
+    assert model.model_type == "qwen3_5"
+    assert model.checked_on == "2026-12-07"
+    # The same-size Qwen3 it falls back to where bf16 LoRA does not fit (QLoRA does).
+    alternative = MODELS_BY_KEY[model.qlora_alternative]
+    assert (alternative.name[:6], alternative.size) == ("Qwen3-", model.size)
+    assert not alternative.qlora_advised_against
 
 
 def test_the_language_model_parameters_by_hand() -> None:
@@ -342,3 +377,109 @@ def test_the_lora_regex_targets_the_language_model_and_what_the_estimator_counts
         assert sum(16 * sum(modules[n]) for n in targeted) == lora_params(shape, 16)
     for name in NOT_LANGUAGE:
         assert not re.fullmatch(configs.QWEN35_TARGET_MODULES, name), name
+
+
+# --- The plan: Qwen3.5 or Qwen3, and never 4-bit --------------------------------------------
+
+QWEN35_KEYS = set(CONFIG)
+
+
+def plan_for(method="lora_sft", profile=PROFILE, **answers):
+    return build_plan(
+        {**CUSTOMER_SERVICE_BOT, **answers}, snapshot("fine_tune", method=method), profile
+    )
+
+
+@given(
+    example_count=st.sampled_from(["none", "under_100", "100_to_1k", "over_1k"]),
+    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
+    volume=st.sampled_from(["low", "medium", "high"]),
+    method=st.sampled_from(
+        ["lora_sft", "distillation", "preference_tuning", "reinforcement_fine_tuning"]
+    ),
+    script=st.sampled_from([None, "latin", "han"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_no_qwen35_row_is_ever_qlora(example_count, latency, volume, method, script) -> None:
+    profile = None if script is None else {**PROFILE, "edge_cases": {"main_script": script}}
+    team = {"example_count": example_count, "latency_need": latency, "volume": volume}
+    plan = plan_for(method, profile, **team)
+    leads_qwen35 = plan["candidates"][0]["key"] in QWEN35_KEYS
+    for candidate in plan["candidates"]:
+        if candidate["key"] not in QWEN35_KEYS:
+            continue
+        for row in candidate["compute"]:
+            assert row["method"] == "lora", (candidate["key"], row["gpu"])
+            said = " ".join(text["en"] for text in row["assumptions"])
+            high_fits = row["memory_gb"]["high"] <= row["gpu_memory_gb"]
+            # Where bf16 LoRA's high end is over the card: does not fit, and says why.
+            assert ("advises against QLoRA for Qwen3.5" in said) is not high_fits
+            if not high_fits:
+                assert row["fits"] is False
+        # Offered only where it fits some plan GPU; where it misses one, its Qwen3 is offered too.
+        fits = [row["fits"] for row in candidate["compute"]]
+        assert any(fits)
+        if not all(fits):
+            keys = [c["key"] for c in plan["candidates"]]
+            alternative = MODELS_BY_KEY[candidate["key"]].qlora_alternative
+            assert keys.index(alternative) == keys.index(candidate["key"]) + 1
+    # The configs of a Qwen3.5 lead: bf16, its text model, its regex.
+    trl = plan["configs"]["trl"]["text"]
+    if leads_qwen35:
+        assert "BitsAndBytesConfig" not in trl
+        assert "load_in_4bit: false" in plan["configs"]["axolotl"]["text"]
+        assert "text_model(" in trl and configs.QWEN35_TARGET_MODULES in trl
+        config = yaml.safe_load(plan["configs"]["axolotl"]["text"])
+        assert config["lora_target_modules"] == configs.QWEN35_TARGET_MODULES
+        assert set(config) <= set(KEYS["axolotl"]["top_level"])
+    # Chinese text is never offered a model not trained for it.
+    if script == "han":
+        assert all(MODELS_BY_KEY[c["key"]].multilingual_cjk for c in plan["candidates"])
+
+
+def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
+    plan = plan_for()
+    assert [c["key"] for c in plan["candidates"]] == ["qwen3.5-9b", "qwen3-8b", "llama-3.1-8b"]
+    lead, qwen3 = plan["candidates"][:2]
+    # bf16 LoRA's high end, 30.5 GB, is over the RTX 4090's 24 (expected 24.4): no QLoRA for it.
+    card = lead["compute"][0]
+    assert (card["gpu"], card["method"], card["fits"]) == ("rtx4090-24gb", "lora", False)
+    assert card["memory_gb"]["high"] == 30.5
+    assert [r["fits"] for r in lead["compute"]] == [False, True, True]
+    assert [r["gpu"] for r in lead["compute"]] == list(PLAN_GPUS)
+    said = localize(plan, "en")
+    assert said["candidates"][0]["compute"][0]["assumptions"][-1] == (
+        "Qwen3.5-9B does not fit the NVIDIA GeForce RTX 4090 24GB: its bf16 LoRA needs up to "
+        "30.5 GB of its 24 GB, and it is not trained in 4-bit, as Unsloth advises against QLoRA "
+        "for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB GPU, or the "
+        "Qwen3 model this plan offers for that card."
+    )
+    assert said["candidates"][1]["why"] == [
+        "For the GPUs where Qwen3.5-9B's bf16 LoRA does not fit: Qwen3-8B trains there with "
+        "QLoRA, which Unsloth advises against for Qwen3.5."
+    ]
+    assert (qwen3["compute"][0]["method"], qwen3["compute"][0]["fits"]) == ("qlora", True)
+    # The plan's numbers: never QLoRA for the lead, its text model's configs.
+    assert "'transformers>=5.2'" in plan["configs"]["trl"]["text"]
+    targets = next(s for s in said["settings"] if s["key"] == "lora_target_modules")
+    assert "linear_attn.in_proj_qkv" in targets["value"]
+
+
+def test_a_qwen35_that_fits_no_plan_gpu_gives_way_to_its_qwen3() -> None:
+    # Large, from the answers alone (2,048-token sequences, micro-batch 2): Qwen3.5-27B's bf16
+    # LoRA reaches more than 80 GB, so Qwen3-14B, which QLoRA fits on a 24 GB card, leads.
+    plan = plan_for(profile=None, latency_need="relaxed", volume="low")
+    assert plan["candidates"][0]["key"] == "qwen3-14b"
+    assert not QWEN35_KEYS & {c["key"] for c in plan["candidates"]}
+    # The measured 1,280-token sequences fit it on an 80 GB card: it leads, Qwen3-14B after it.
+    plan = plan_for(latency_need="relaxed", volume="low")
+    keys = [c["key"] for c in plan["candidates"]]
+    assert keys[:2] == ["qwen3.5-27b", "qwen3-14b"]
+    assert [r["fits"] for r in plan["candidates"][0]["compute"]] == [False, True, True]
+
+
+def test_a_qwen35_that_fits_every_plan_gpu_comes_alone() -> None:
+    plan = plan_for(latency_need="realtime")
+    keys = [c["key"] for c in plan["candidates"]]
+    assert keys[0] == "qwen3.5-4b" and "qwen3-4b" not in keys
+    assert all(r["fits"] and r["method"] == "lora" for r in plan["candidates"][0]["compute"])
