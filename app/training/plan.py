@@ -588,7 +588,8 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = answers.get("baseline_accuracy")
-    if isinstance(baseline_raw, str) and baseline_raw.strip().isdigit():
+    # isdecimal, not isdigit: "¹" is a digit int() refuses; "٣" (3) is decimal and int() reads it.
+    if isinstance(baseline_raw, str) and baseline_raw.strip().isdecimal():
         baseline_raw = int(baseline_raw)
     assumed = (
         not isinstance(baseline_raw, int)

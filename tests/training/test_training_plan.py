@@ -621,3 +621,10 @@ def test_unsized_and_unpriced_training_sets_say_what_would_size_them() -> None:
     assert (
         build_plan(answers(), DISTILL, PROFILE, costs=junk)["data"]["teacher"]["cost_usd"] is None
     )
+
+
+@pytest.mark.parametrize(("stored", "assumed"), [("¹", True), ("²³", True), ("٣٠", False)])
+def test_a_stored_baseline_of_superscripts_is_assumed_not_a_crash(stored, assumed) -> None:
+    # Hypothesis found it: "¹".isdigit() is True but int("¹") raises, and the plan did.
+    plan = build_plan({"baseline_accuracy": stored}, snapshot("fine_tune"), None)
+    assert plan["data"]["baseline_assumed"] is assumed
