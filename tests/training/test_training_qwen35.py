@@ -454,6 +454,11 @@ def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
         "for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB GPU, or the "
         "Qwen3 model this plan offers for that card."
     )
+    assert localize(plan, "zh")["candidates"][0]["compute"][0]["assumptions"][-1] == (
+        "Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下：它的 bf16 LoRA 最多需要 30.5 GB，"
+        "而这张卡只有 24 GB；它也不用 4 位训练，因为 Unsloth 不建议对 Qwen3.5 做 QLoRA（量化误差比"
+        "通常更大）。请用 80 GB 的 GPU，或用本方案为这张卡提供的 Qwen3 模型。"
+    )
     assert said["candidates"][1]["why"] == [
         "For the GPUs where Qwen3.5-9B's bf16 LoRA does not fit: Qwen3-8B trains there with "
         "QLoRA, which Unsloth advises against for Qwen3.5."
