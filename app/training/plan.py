@@ -356,8 +356,10 @@ def _target_modules_row(model: BaseModel) -> dict[str, Any]:
     if model.model_type == "qwen3_5":
         return {
             "key": "lora_target_modules",
-            "value": "q_proj, k_proj, v_proj, o_proj, linear_attn.in_proj_qkv, "
-            "linear_attn.in_proj_z, linear_attn.out_proj, gate_proj, up_proj, down_proj",
+            # Short names (the regex in the configs has the full ones): on a phone the value
+            # shares a line with the key, and a 24-character word would not fit beside it.
+            "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; "
+            "linear attention: in_proj_qkv, in_proj_z, out_proj",
             "why": Text(
                 "Every linear layer of the language model, MLP and linear-attention layers "
                 "included, as a regex that matches no module of the vision tower."

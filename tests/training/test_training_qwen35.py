@@ -467,7 +467,7 @@ def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
     # The plan's numbers: never QLoRA for the lead, its text model's configs.
     assert "'transformers>=5.2'" in plan["configs"]["trl"]["text"]
     targets = next(s for s in said["settings"] if s["key"] == "lora_target_modules")
-    assert "linear_attn.in_proj_qkv" in targets["value"]
+    assert targets["value"].endswith("linear attention: in_proj_qkv, in_proj_z, out_proj")
 
 
 def test_a_qwen35_that_fits_no_plan_gpu_gives_way_to_its_qwen3() -> None:
