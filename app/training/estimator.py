@@ -51,6 +51,31 @@ Time = matrix FLOPs / (peak x MFU) + attention FLOPs / (peak x ATTENTION_MFU)
 - Fixed costs: LAYER_OVERHEAD_S for each layer of each micro-batch (kernel launches, the LoRA
   side paths, norms and activations) and STEP_OVERHEAD_S for each optimizer step.
 
+Hybrid models (Qwen3.5: `Architecture.linear`, a `LinearAttention`): only every fourth layer
+is causal softmax attention; the others are Gated DeltaNet (GDN) layers, a linear-attention
+recurrence with no KV cache. What changes, and only for such a shape:
+- Attention FLOPs: the causal-attention term counts the full-attention layers alone, at the
+  width of their queries (heads x head_dim, which is not the hidden size in Qwen3.5).
+- GDN FLOPs (the layers' projections are already in the parameter count, so only the recurrence
+  itself is added): the chunked delta rule (Yang et al. 2024, Gated Delta Networks; the chunk
+  size C = 64 of flash-linear-attention's kernels) per value head and token costs, forward,
+  6 dk dv (the state read by the keys and by the queries and the state update, three dk x dv
+  products) + C (6 dk + 4 dv) (within a chunk: K K^T, Q K^T and the transform of the keys,
+  2 C dk each; the transform of the values and the scores times them, 2 C dv each) + C^2 / 3
+  (the triangular inverse), plus 2 x kernel x (2 Kd + Vd) for the short causal convolution over
+  the query, key and value channels: linear in the sequence length. Training multiplies it by 4
+  with gradient checkpointing (forward, recomputed forward, a backward of twice the forward), 3
+  without, plus 1 for a reference forward; it runs at ATTENTION_MFU (assumed, not fitted).
+- LoRA parameters (`lora_params`): the modules the configs target in each kind of layer, at
+  their real shapes: q (hidden -> 2 x heads x head_dim with the output gate), k, v, o in the
+  attention layers; in_proj_qkv (hidden -> 2 Kd + Vd), in_proj_z (hidden -> Vd) and out_proj
+  (Vd -> hidden) in the GDN layers; gate, up and down in every layer.
+- KV cache (`kv_bytes_per_token`): the full-attention layers only. Each GDN layer instead holds a
+  fixed state per sequence (`recurrent_state_bytes`): value_heads x dk x dv in FP32 and the
+  convolution's last `kernel` inputs in BF16, read and written once a decode step.
+Activations, element-wise work and per-layer overheads keep the dense formulas (a GDN layer's
+working set modelled like an attention layer's): not calibrated on any hybrid model.
+
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
 reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
@@ -126,6 +151,12 @@ DECODE_BENCHMARK = "https://github.com/h2oai/h2ogpt/blob/a65122797d9cda842b57cf7
 # copy bitsandbytes writes (2) and the product reads back (2).
 QLORA_DECODE_BYTES = 4.127 / 8 + 2 + 2
 KV_BYTES = 2  # a BF16 key or value
+# Gated DeltaNet (hybrid models only; module docstring, "Hybrid models"): the chunk size of
+# flash-linear-attention's chunked delta rule, and the bytes of a value of the recurrent state
+# (FP32: Qwen3.5's config sets mamba_ssm_dtype float32) and of the convolution state (BF16).
+GDN_CHUNK = 64
+GDN_STATE_BYTES = 4
+GDN_CONV_BYTES = 2
 
 DEFAULT_VOCAB = 151_936  # Qwen2.5/Qwen3's; Llama 3 has 128,256, Gemma 3 262,144
 DEFAULT_LORA_RANK = 16
@@ -211,7 +242,54 @@ SOURCES = (
         "url": "https://arxiv.org/abs/2001.08361",
         "role": "method",
     },
+    {
+        "title": "Yang, Kautz and Hatamizadeh, Gated Delta Networks: Improving Mamba2 with Delta "
+        "Rule (2024): the chunked delta rule of Qwen3.5's linear-attention layers",
+        "url": "https://arxiv.org/abs/2412.06464",
+        "role": "method",
+    },
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LinearAttention:
+    """The Gated DeltaNet layers of a hybrid model, from its config.json: how many layers, the
+    key and value heads (linear_num_key_heads, linear_num_value_heads), their sizes
+    (linear_key_head_dim, linear_value_head_dim) and the convolution's kernel
+    (linear_conv_kernel_dim)."""
+
+    layers: int
+    key_heads: int
+    value_heads: int
+    key_dim: int
+    value_dim: int
+    conv_kernel: int
+
+    @property
+    def key_width(self) -> int:
+        return self.key_heads * self.key_dim
+
+    @property
+    def value_width(self) -> int:
+        return self.value_heads * self.value_dim
+
+    @property
+    def conv_width(self) -> int:
+        """Channels of in_proj_qkv and of the convolution: queries, keys and values."""
+        return 2 * self.key_width + self.value_width
+
+    def forward_flops_per_token(self) -> float:
+        """One layer's chunked delta rule and convolution, forward, a token (module docstring,
+        "Hybrid models"): the projections are not in it (they are parameters)."""
+        dk, dv, c = self.key_dim, self.value_dim, GDN_CHUNK
+        per_head = 6 * dk * dv + c * (6 * dk + 4 * dv) + c * c / 3
+        return self.value_heads * per_head + 2 * self.conv_kernel * self.conv_width
+
+    def state_bytes(self) -> float:
+        """One layer's state for one sequence: the FP32 recurrent state of every value head
+        and the convolution's last `conv_kernel` inputs in BF16."""
+        recurrent = self.value_heads * self.key_dim * self.value_dim * GDN_STATE_BYTES
+        return recurrent + self.conv_width * self.conv_kernel * GDN_CONV_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,10 +304,28 @@ class Architecture:
     kv_hidden: int = 0  # key/value width with grouped-query attention; 0 = hidden / 4
     # Mixture of experts: the parameters each token passes through (FLOPs follow these).
     active_params_b: float | None = None
+    # The full-attention layers' query heads and head size, where heads x head_dim is not the
+    # hidden size; 0 = hidden (every model before the hybrids is counted that way).
+    attention_heads: int = 0
+    head_dim: int = 0
+    # Gated attention (Qwen3.5): q_proj also writes a gate as wide as the queries.
+    attention_gate: bool = False
+    # A hybrid model's linear-attention (Gated DeltaNet) layers; None = every layer attends.
+    linear: LinearAttention | None = None
 
     @property
     def kv(self) -> int:
         return self.kv_hidden or self.hidden // 4
+
+    @property
+    def attention_layers(self) -> int:
+        """Layers of causal softmax attention, the only ones with a KV cache."""
+        return self.layers - (self.linear.layers if self.linear else 0)
+
+    @property
+    def q_width(self) -> int:
+        """The width of the queries (and of the attention output o_proj reads)."""
+        return self.attention_heads * self.head_dim or self.hidden
 
 
 # (billions of parameters, hidden size) of common dense models, to guess a shape from a size.
@@ -358,10 +454,20 @@ class Estimate:
 
 def lora_params(shape: Architecture, rank: int) -> float:
     """Trainable parameters of rank-`rank` adapters on every linear layer of every block:
-    q, k, v, o and the gated MLP's gate, up and down projections."""
+    q, k, v, o and the gated MLP's gate, up and down projections; an adapter on a layer of
+    `n_in` inputs and `n_out` outputs has rank x (n_in + n_out). A hybrid model's (`shape.linear`)
+    are counted at the real shapes of the modules the configs target in each kind of layer
+    (module docstring, "Hybrid models")."""
     d, kv, f = shape.hidden, shape.kv, shape.ffn
-    per_layer = 2 * (d + d) + 2 * (d + kv) + 2 * (d + f) + (f + d)
-    return rank * per_layer * shape.layers
+    if shape.linear is None:
+        per_layer = 2 * (d + d) + 2 * (d + kv) + 2 * (d + f) + (f + d)
+        return rank * per_layer * shape.layers
+    mlp = 2 * (d + f) + (f + d)
+    q_out = shape.q_width * (2 if shape.attention_gate else 1)
+    attention = (d + q_out) + 2 * (d + kv) + (shape.q_width + d)
+    lin = shape.linear
+    deltanet = (d + lin.conv_width) + (d + lin.value_width) + (lin.value_width + d)
+    return rank * (shape.attention_layers * (attention + mlp) + lin.layers * (deltanet + mlp))
 
 
 def memory_parts(work: Workload) -> dict[str, float]:
@@ -421,6 +527,8 @@ def generation_memory(work: Workload, sequences: int, tokens: float) -> float:
     parts = memory_parts(work)
     shape = work.shape
     cache = sequences * tokens * kv_bytes_per_token(shape)
+    if shape.linear is not None:
+        cache += sequences * recurrent_state_bytes(shape)
     scores = sequences * shape.vocab * 4
     held = parts["weights"] + parts["trainable_state"] + (cache + scores) / GIB
     return held * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
@@ -445,12 +553,19 @@ def matrix_flops_per_token(work: Workload) -> float:
 
 def attention_flops_per_token(work: Workload) -> float:
     """Causal attention with FlashAttention 2 and gradient checkpointing: 9 x layers x seq x d
-    (7 x without checkpointing: no recomputed forward; 2 more with a reference forward)."""
+    (7 x without checkpointing: no recomputed forward; 2 more with a reference forward).
+    A hybrid model (`shape.linear`): the full-attention layers alone, at their query width, plus
+    its Gated DeltaNet layers' recurrence: 4 x their forward FLOPs (3 x without checkpointing,
+    1 more with a reference forward), linear in the sequence (module docstring)."""
     shape = work.shape
     factor = 9 if work.gradient_checkpointing else 7
     if work.reference_forward:
         factor += 2  # the reference model's causal forward
-    return factor * shape.layers * work.seq_len * shape.hidden
+    if shape.linear is None:
+        return factor * shape.layers * work.seq_len * shape.hidden
+    passes = (4 if work.gradient_checkpointing else 3) + (1 if work.reference_forward else 0)
+    softmax = factor * shape.attention_layers * work.seq_len * shape.q_width
+    return softmax + passes * shape.linear.layers * shape.linear.forward_flops_per_token()
 
 
 def flops_per_token(work: Workload) -> float:
@@ -511,16 +626,33 @@ def decode_weight_bytes(work: Workload) -> float:
 
 
 def kv_bytes_per_token(shape: Architecture) -> float:
-    """The KV cache of one token: a key and a value of kv_hidden values in every layer."""
-    return 2 * shape.layers * shape.kv * KV_BYTES
+    """The KV cache of one token: a key and a value of kv_hidden values in every layer (in a
+    hybrid model, every full-attention layer: its linear-attention layers keep no cache)."""
+    return 2 * shape.attention_layers * shape.kv * KV_BYTES
+
+
+def recurrent_state_bytes(shape: Architecture) -> float:
+    """A hybrid model's fixed state for one sequence, whatever its length: every Gated DeltaNet
+    layer's recurrent and convolution state (`LinearAttention.state_bytes`); 0 for the others."""
+    if shape.linear is None:
+        return 0.0
+    return shape.linear.layers * shape.linear.state_bytes()
 
 
 def forward_flops_per_token(work: Workload, context: float) -> float:
     """One forward pass without gradients: 2 FLOPs a parameter a token (matrix products) and
-    2 x layers x context x hidden of causal attention."""
+    2 x layers x context x hidden of causal attention. A hybrid model: the full-attention layers
+    at their query width, and each Gated DeltaNet layer's forward recurrence, whose cost a token
+    does not grow with the context (the same count for a decode step as for a prefill token)."""
     shape = work.shape
-    return 2 * (shape.active_params_b or shape.params_b) * 1e9 + 2 * shape.layers * context * (
-        shape.hidden
+    if shape.linear is None:
+        return 2 * (shape.active_params_b or shape.params_b) * 1e9 + 2 * shape.layers * context * (
+            shape.hidden
+        )
+    return (
+        2 * (shape.active_params_b or shape.params_b) * 1e9
+        + 2 * shape.attention_layers * context * shape.q_width
+        + shape.linear.layers * shape.linear.forward_flops_per_token()
     )
 
 
@@ -546,6 +678,9 @@ def _generate_call_seconds(
     # Step t (0-based) reads the cache of prompt + t tokens for each of the batch's sequences.
     cached_tokens = batch * (new_tokens * prompt_tokens + new_tokens * (new_tokens - 1) / 2)
     read = new_tokens * decode_weight_bytes(work) + cached_tokens * kv_bytes_per_token(shape)
+    if shape.linear is not None:
+        # A hybrid model's fixed state, read and written back each step for every sequence.
+        read += new_tokens * batch * 2 * recurrent_state_bytes(shape)
     compute = new_tokens * batch * forward_flops_per_token(work, prompt_tokens + new_tokens / 2)
     return prefill + max(read / bandwidth, compute / (peak * MFU))
 
@@ -625,7 +760,17 @@ def assumptions(work: Workload) -> tuple[Text, ...]:
             tokens=work.seq_len * work.micro_batch * work.grad_accum * work.gpus,
         ),
     ]
-    if work.method in ("lora", "qlora"):
+    if work.method in ("lora", "qlora") and shape.linear is not None:
+        said.append(
+            Text(
+                "LoRA rank {rank} on q, k, v, o, gate, up and down, and on the linear-attention "
+                "layers' in_proj_qkv, in_proj_z and out_proj: {millions:,.1f}M trainable "
+                "parameters.",
+                rank=work.lora_rank,
+                millions=lora_params(shape, work.lora_rank) / 1e6,
+            )
+        )
+    elif work.method in ("lora", "qlora"):
         said.append(
             Text(
                 "LoRA rank {rank} on every linear layer (q, k, v, o, gate, up, down): "
@@ -657,6 +802,18 @@ def assumptions(work: Workload) -> tuple[Text, ...]:
             attention=ATTENTION_MFU,
         )
     )
+    if shape.linear is not None:
+        said.append(
+            Text(
+                "Hybrid model: causal attention in {full} of its {layers} layers (their KV cache "
+                "too); the other {linear} are linear attention (Gated DeltaNet), whose cost grows "
+                "with the sequence linearly and which keep a fixed state instead of a cache. No "
+                "measurement of a hybrid model went into the calibration.",
+                full=shape.attention_layers,
+                layers=shape.layers,
+                linear=shape.linear.layers,
+            )
+        )
     if work.gpu.matmul_tflops is not None:
         said.append(
             Text(

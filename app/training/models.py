@@ -12,9 +12,13 @@ from typing import Literal
 
 from app.decision.text import Text
 
-from .estimator import Architecture
+from .estimator import Architecture, LinearAttention
 
 CHECKED_ON = "2026-12-06"
+# Unsloth's Qwen3.5 fine-tuning guide: "It is not recommended to do QLoRA (4-bit) training" on
+# Qwen3.5, dense or MoE, "because the quantization differences are larger than usual" (its zh
+# page ends the sentence); bf16 LoRA instead (BaseModel.qlora_advised_against).
+UNSLOTH_QWEN35_GUIDE = "https://unsloth.ai/docs/models/qwen3.5/fine-tune"
 Family = Literal["qwen", "llama", "gemma", "gpt-oss", "mistral", "encoder"]
 Size = Literal["small", "medium", "large"]
 
@@ -37,6 +41,15 @@ class BaseModel:
     reasoning: bool  # has a thinking mode
     card: str
     checked_on: str = CHECKED_ON
+    # A model its trainers advise against training in 4-bit (QLoRA): the plan gives it bf16 LoRA
+    # on every GPU, and says where that does not fit, never a QLoRA row.
+    qlora_advised_against: bool = False
+    # The model a plan offers beside this one for GPUs its bf16 LoRA does not fit: same size,
+    # trainable with QLoRA (a key of MODELS).
+    qlora_alternative: str | None = None
+    # config.json's model_type where the configs must treat the checkpoint apart: "qwen3_5", a
+    # vision-language checkpoint whose text model the scripts load and train alone.
+    model_type: str | None = None
 
     @property
     def params_b(self) -> float:
@@ -48,7 +61,43 @@ def _arch(params, layers, hidden, ffn, vocab, tied, kv, active=None):
     return Architecture(params, layers, hidden, ffn, vocab, embedding, kv, active)
 
 
+def _hybrid(
+    params, layers, hidden, ffn, tied, heads, value_heads, vocab=248_320, kv_heads=4, head_dim=256
+):
+    """A Qwen3.5 text model: every fourth layer gated softmax attention (heads x head_dim
+    queries, a gate as wide, kv_heads x head_dim keys and values), the rest Gated DeltaNet with
+    16 key heads and `value_heads` value heads of 128, and a convolution of kernel 4."""
+    embedding = vocab * hidden * (1 if tied else 2) / 1e9
+    linear = LinearAttention(layers - layers // 4, 16, value_heads, 128, 128, 4)
+    return Architecture(
+        params,
+        layers,
+        hidden,
+        ffn,
+        vocab,
+        embedding,
+        kv_heads * head_dim,
+        None,
+        attention_heads=heads,
+        head_dim=head_dim,
+        attention_gate=True,
+        linear=linear,
+    )
+
+
 _QWEN_LANGS = Text("119 languages and dialects, Chinese and English first")
+_QWEN35_LANGS = Text("201 languages and dialects")
+# Qwen3.5 (QwenLM/Qwen3.5 README: 27B released 2026-02-24, 4B and 9B 2026-03-02; Apache-2.0).
+# Shapes are config.json's text_config, checked against independent copies: THUDM/slime's
+# scripts/models/qwen3.5-{4B,9B,27B}.sh (layers, hidden, ffn, heads, KV groups, head_dim 256,
+# vocabulary, and --untie-embeddings-and-output-weights for 9B and 27B only: the 4B ties them),
+# transformers' Qwen3_5TextConfig defaults (the 9B's), the 9B and 27B cards (Gated DeltaNet:
+# 16 QK heads, 32 V heads for 9B, 48 for 27B, head size 128) and third-party copies of the
+# config.json files (4B: 32 V heads). Layers: 3 Gated DeltaNet then 1 gated attention, repeated
+# (full_attention_interval 4). Parameters: the language model alone, vision tower and MTP head
+# left out (AutoModelForCausalLM loads Qwen3_5ForCausalLM, which skips them), counted from the
+# shape: tests/training/test_training_qwen35.py does the arithmetic.
+_QWEN35 = {"qlora_advised_against": True, "model_type": "qwen3_5", "checked_on": "2026-12-07"}
 MODELS: tuple[BaseModel, ...] = (
     BaseModel(
         "qwen3-4b",
@@ -100,6 +149,63 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         True,
         "https://huggingface.co/Qwen/Qwen3-14B",
+    ),
+    BaseModel(
+        "qwen3.5-4b",
+        "Qwen3.5-4B",
+        "Qwen/Qwen3.5-4B",
+        "qwen",
+        "small",
+        _hybrid(4.21, 32, 2560, 9216, True, 16, 32),
+        None,
+        "Apache-2.0",
+        "https://huggingface.co/Qwen/Qwen3.5-4B/blob/main/LICENSE",
+        True,
+        262_144,
+        _QWEN35_LANGS,
+        True,
+        True,
+        "https://huggingface.co/Qwen/Qwen3.5-4B",
+        qlora_alternative="qwen3-4b",
+        **_QWEN35,
+    ),
+    BaseModel(
+        "qwen3.5-9b",
+        "Qwen3.5-9B",
+        "Qwen/Qwen3.5-9B",
+        "qwen",
+        "medium",
+        _hybrid(8.95, 32, 4096, 12288, False, 16, 32),
+        None,
+        "Apache-2.0",
+        "https://huggingface.co/Qwen/Qwen3.5-9B/blob/main/LICENSE",
+        True,
+        262_144,
+        _QWEN35_LANGS,
+        True,
+        True,
+        "https://huggingface.co/Qwen/Qwen3.5-9B",
+        qlora_alternative="qwen3-8b",
+        **_QWEN35,
+    ),
+    BaseModel(
+        "qwen3.5-27b",
+        "Qwen3.5-27B",
+        "Qwen/Qwen3.5-27B",
+        "qwen",
+        "large",
+        _hybrid(26.9, 64, 5120, 17408, False, 24, 48),
+        None,
+        "Apache-2.0",
+        "https://huggingface.co/Qwen/Qwen3.5-27B/blob/main/LICENSE",
+        True,
+        262_144,
+        _QWEN35_LANGS,
+        True,
+        True,
+        "https://huggingface.co/Qwen/Qwen3.5-27B",
+        qlora_alternative="qwen3-14b",
+        **_QWEN35,
     ),
     BaseModel(
         "llama-3.2-3b",

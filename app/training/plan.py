@@ -10,7 +10,7 @@ example count the team gave, as ranges.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -35,7 +35,7 @@ from .estimator import (
     kv_bytes_per_token,
 )
 from .gpus import GPUS
-from .models import MODELS, BaseModel
+from .models import MODELS, MODELS_BY_KEY, UNSLOTH_QWEN35_GUIDE, BaseModel
 
 PLAN_RECOMMENDATIONS = frozenset({"fine_tune", "rag_and_fine_tune", "improve_data"})
 METHODS = (
@@ -85,6 +85,15 @@ SOURCES = {
     "dpo": {
         "title": "Rafailov et al., Direct Preference Optimization (2023); TRL DPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/dpo_trainer",
+    },
+    "unsloth_qwen35": {
+        "title": "Unsloth, Qwen3.5 Fine-tuning Guide: bf16 LoRA; QLoRA (4-bit) not recommended",
+        "url": UNSLOTH_QWEN35_GUIDE,
+    },
+    "axolotl_qwen35": {
+        "title": "Axolotl, examples/qwen3.5/README.md: LoRA on the Gated DeltaNet layers "
+        "(linear_attn.in_proj_qkv, in_proj_z, out_proj)",
+        "url": "https://github.com/axolotl-ai-cloud/axolotl/blob/067b021c8b87a9e5e380b9173c704cf7340e30f5/examples/qwen3.5/README.md",
     },
     "preferred_ft": {
         "title": "Rafailov et al., Direct Preference Optimization (2023), section 4: DPO from a "
@@ -192,9 +201,21 @@ def wanted_size(answers: Mapping[str, Any]) -> str:
 
 
 def choose_models(
-    answers: Mapping[str, Any], method: str, cjk: bool, p95: int | None
+    answers: Mapping[str, Any],
+    method: str,
+    cjk: bool,
+    p95: int | None,
+    lora_fits: Callable[[BaseModel], tuple[bool, ...]] | None = None,
 ) -> list[tuple[BaseModel, list[Text]]]:
-    """Two or three candidates, best first, each with the reasons it was chosen."""
+    """Two or three candidates, best first, each with the reasons it was chosen.
+
+    Qwen3.5 or Qwen3 at a size: Qwen3.5 (a model with a `qlora_alternative`) is Qwen's current
+    generation, with the same licence and 262,144 tokens of context against 32,768, so it is
+    preferred -- but it is trained in bf16 LoRA only (Unsloth advises against QLoRA for it),
+    so `lora_fits(model)` (whether the plan's run fits each of PLAN_GPUS, the high end of its
+    memory range included) decides the rest: a Qwen3.5 that fits none of them is left out, and
+    its Qwen3 of the same size, which QLoRA fits on a 24 GB card, is offered in its place; one
+    that fits some but not all is offered with that Qwen3 right after it, for those cards."""
     if method == "encoder_classifier":
         pool = [m for m in MODELS if m.family == "encoder"]
     else:
@@ -202,6 +223,9 @@ def choose_models(
         # configs name, so LoRA would train its attention alone while the plan says every
         # linear layer (reaching them takes PEFT's target_parameters, which the configs lack).
         pool = [m for m in MODELS if m.family not in ("encoder", "gpt-oss")]
+    fits = {m.key: lora_fits(m) for m in pool if m.qlora_advised_against and lora_fits}
+    # A model that may not be trained in 4-bit and whose bf16 LoRA fits no plan GPU: not offered.
+    pool = [m for m in pool if any(fits.get(m.key, (True,)))]
     # Text in Chinese (or Japanese, Korean) is never offered a model not trained for it.
     if cjk:
         pool = [m for m in pool if m.multilingual_cjk]
@@ -242,6 +266,16 @@ def choose_models(
             score -= 10  # its context is shorter than the examples
         if m.family == "qwen":
             score += 0.5  # the most fine-tuned open family, best supported by every stack
+        if m.qlora_alternative:
+            # Qwen3.5 over the Qwen3 of its size (docstring): ahead of it, never of another size.
+            score += 0.25
+            why.append(
+                Text(
+                    "Qwen3.5 (2026, Apache-2.0), a generation after Qwen3: 262,144 tokens of "
+                    "context and 201 languages, where Qwen3 has 32,768 and 119. Trained here in "
+                    "bf16 LoRA only, as Unsloth advises against QLoRA (4-bit) for Qwen3.5."
+                )
+            )
         scored.append((score, m, why))
     scored.sort(key=lambda item: (-item[0], item[1].params_b))
     chosen: list[tuple[BaseModel, list[Text]]] = []
@@ -255,7 +289,30 @@ def choose_models(
         if not why:
             why.append(_size_reason(m.size))
         chosen.append((m, why))
-    return chosen
+    # A Qwen3.5 whose bf16 LoRA does not fit every plan GPU brings the Qwen3 of its size, for
+    # the cards where it does not (QLoRA fits them), right after it; three candidates at most.
+    for i, (m, _why) in enumerate(list(chosen)):
+        alternative = MODELS_BY_KEY.get(m.qlora_alternative or "")
+        if alternative is None or all(fits.get(m.key, (True,))):
+            continue
+        if any(c.key == alternative.key for c, _ in chosen):
+            continue
+        chosen.insert(
+            i + 1,
+            (
+                alternative,
+                [
+                    Text(
+                        "For the GPUs where {model}'s bf16 LoRA does not fit: {alternative} "
+                        "trains there with QLoRA, which Unsloth advises against for Qwen3.5.",
+                        model=m.name,
+                        alternative=alternative.name,
+                    )
+                ],
+            ),
+        )
+        break
+    return chosen[:3]
 
 
 def _size_reason(size: str) -> Text:
@@ -293,6 +350,30 @@ def epochs_for(examples: int, method: str = "lora_sft") -> int:
     if n * 3 > 25_000:
         return max(1, 25_000 // n)
     return 3
+
+
+def _target_modules_row(model: BaseModel) -> dict[str, Any]:
+    if model.model_type == "qwen3_5":
+        return {
+            "key": "lora_target_modules",
+            # Short names (the regex in the configs has the full ones): on a phone the value
+            # shares a line with the key, and a 24-character word would not fit beside it.
+            "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; "
+            "linear attention: in_proj_qkv, in_proj_z, out_proj",
+            "why": Text(
+                "Every linear layer of the language model, MLP and linear-attention layers "
+                "included, as a regex that matches no module of the vision tower."
+            ),
+            "source": SOURCES["axolotl_qwen35"],
+        }
+    return {
+        "key": "lora_target_modules",
+        "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj",
+        "why": Text(
+            "Every linear layer, MLP included: attention-only LoRA falls short of full fine-tuning."
+        ),
+        "source": SOURCES["qlora"],
+    }
 
 
 def learning_rate(method: str, params_b: float) -> float:
@@ -343,15 +424,7 @@ def settings(
                 "why": Text("Twice the rank, a common starting point."),
                 "source": SOURCES["unsloth"],
             },
-            {
-                "key": "lora_target_modules",
-                "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj",
-                "why": Text(
-                    "Every linear layer, MLP included: attention-only LoRA falls short of full "
-                    "fine-tuning."
-                ),
-                "source": SOURCES["qlora"],
-            },
+            _target_modules_row(model),
         ]
     if method == "preference_tuning":
         # DPO's first stage, a supervised pass on the chosen answers (axolotl-sft.yaml, and the
@@ -539,7 +612,8 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = answers.get("baseline_accuracy")
-    if isinstance(baseline_raw, str) and baseline_raw.strip().isdigit():
+    # isdecimal, not isdigit: "¹" is a digit int() refuses; "٣" (3) is decimal and int() reads it.
+    if isinstance(baseline_raw, str) and baseline_raw.strip().isdecimal():
         baseline_raw = int(baseline_raw)
     assumed = (
         not isinstance(baseline_raw, int)
@@ -950,38 +1024,66 @@ def compute_for(
         # other: its peak is the larger of the two.
         stages = [work] + ([sft_work] if dpo else [])
         lora = max((estimate(w("lora", mid_tokens)) for w in stages), key=_memory)
-        if not full and lora.memory_gb.high > gpu.memory_gb:
+        too_big = not full and lora.memory_gb.high > gpu.memory_gb
+        # Never QLoRA for a model its trainers advise against training in 4-bit: bf16 LoRA, and
+        # the row says it does not fit where its high end is over the card (no_4bit).
+        if too_big and not model.qlora_advised_against:
             method_key = "qlora"
         low, mid, high = (
             [estimate(w(method_key, n)) for w in stages]
             for n in (low_tokens, mid_tokens, high_tokens)
         )
-        rows.append(
-            _row(
-                key,
-                method_key,
-                max(mid, key=_memory),
-                (
-                    sum(e.hours.low for e in low),
-                    sum(e.hours.expected for e in mid),
-                    sum(e.hours.high for e in high),
-                ),
-                (sum(e.cost_low for e in low), sum(e.cost_high for e in high)),
-                micro,
-                accum,
-                [
-                    _dpo_assumption(seq_len)
-                    if dpo
-                    else Text(
-                        "Training on your examples' tokens, {epochs} epochs, packed into "
-                        "sequences of {seq_len:,} tokens.",
-                        epochs=epochs,
-                        seq_len=seq_len,
-                    )
-                ],
-            )
+        row = _row(
+            key,
+            method_key,
+            max(mid, key=_memory),
+            (
+                sum(e.hours.low for e in low),
+                sum(e.hours.expected for e in mid),
+                sum(e.hours.high for e in high),
+            ),
+            (sum(e.cost_low for e in low), sum(e.cost_high for e in high)),
+            micro,
+            accum,
+            [
+                _dpo_assumption(seq_len)
+                if dpo
+                else Text(
+                    "Training on your examples' tokens, {epochs} epochs, packed into "
+                    "sequences of {seq_len:,} tokens.",
+                    epochs=epochs,
+                    seq_len=seq_len,
+                )
+            ],
         )
+        rows.append(_no_4bit(row, model, lora.memory_gb.high) if too_big else row)
     return rows
+
+
+def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, Any]:
+    """The row of a model never trained in 4-bit whose bf16 LoRA's high end is over its GPU:
+    it does not fit there, whatever its expected memory, and it says why. Other rows as they
+    are (their fallback is QLoRA)."""
+    if not model.qlora_advised_against:
+        return row
+    gpu = GPUS[row["gpu"]]
+    return {
+        **row,
+        "fits": False,
+        "assumptions": [
+            *row["assumptions"],
+            Text(
+                "{model} does not fit the {gpu}: its bf16 LoRA needs up to {high:,.1f} GB of its "
+                "{memory:,} GB, and it is not trained in 4-bit, as Unsloth advises against "
+                "QLoRA for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB "
+                "GPU, or the Qwen3 model this plan offers for that card.",
+                model=model.name,
+                gpu=gpu.name,
+                high=high,
+                memory=gpu.memory_gb,
+            ),
+        ],
+    }
 
 
 def _memory(e: Any) -> float:
@@ -1106,8 +1208,11 @@ def _grpo_compute(
                 fits=held <= gpu.memory_gb,
             )
 
-        # As for supervised methods: LoRA only where even the high end of its memory fits.
-        method_key = "lora" if peak("lora").memory_gb.high <= gpu.memory_gb else "qlora"
+        # As for supervised methods: LoRA only where even the high end of its memory fits, and
+        # never QLoRA for a model trained in bf16 only (its row then says it does not fit).
+        lora_high = peak("lora").memory_gb.high
+        too_big = lora_high > gpu.memory_gb
+        method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
         fit = peak(method_key)
         hours = []
         costs = []
@@ -1141,28 +1246,27 @@ def _grpo_compute(
             costs.append(total * (gpu.price_low if i == 0 else gpu.price_high))
             if i == 1:
                 mid_evaluations = evaluations
-        rows.append(
-            _row(
-                key,
-                method_key,
-                fit,
-                (hours[0], hours[1], hours[2]),
-                (costs[0], costs[2]),
-                micro,
-                accum,
-                _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
-                + [
-                    Text(
-                        "Peak memory is the larger of training on a micro-batch and generating: "
-                        "{batch} completions at once hold a KV cache of {cache:,.1f} GB at their "
-                        "full {tokens:,} tokens.",
-                        batch=batch,
-                        cache=batch * padded * kv_bytes_per_token(model.architecture) / GIB,
-                        tokens=padded,
-                    )
-                ],
-            )
+        row = _row(
+            key,
+            method_key,
+            fit,
+            (hours[0], hours[1], hours[2]),
+            (costs[0], costs[2]),
+            micro,
+            accum,
+            _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
+            + [
+                Text(
+                    "Peak memory is the larger of training on a micro-batch and generating: "
+                    "{batch} completions at once hold a KV cache of {cache:,.1f} GB at their "
+                    "full {tokens:,} tokens.",
+                    batch=batch,
+                    cache=batch * padded * kv_bytes_per_token(model.architecture) / GIB,
+                    tokens=padded,
+                )
+            ],
         )
+        rows.append(_no_4bit(row, model, lora_high) if too_big else row)
     return rows
 
 
@@ -1296,15 +1400,28 @@ def build_plan(
     basis = token_basis(answers, profile)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
-    chosen = choose_models(answers, method, cjk, basis["p95"])
+    examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
+    evals = eval_plan(answers, examples_mid)
+    # The rank and epochs settings() gives any lead: they depend on the examples alone.
+    rank, epochs = lora_rank(examples_mid), epochs_for(examples_mid, method)
+    computed: dict[str, list[dict[str, Any]]] = {}
+
+    def compute(model: BaseModel) -> list[dict[str, Any]]:
+        if model.key not in computed:
+            model_seq = sequence_length(basis["p95"], model.context)
+            computed[model.key] = compute_for(
+                model, basis, model_seq, epochs, rank, method, evals["eval_cases"]
+            )
+        return computed[model.key]
+
+    chosen = choose_models(
+        answers, method, cjk, basis["p95"], lambda m: tuple(r["fits"] for r in compute(m))
+    )
     lead = chosen[0][0]
     seq_len = sequence_length(basis["p95"], lead.context)
-    examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
     rows, rank, lr, epochs = settings(method, examples_mid, seq_len, lead, measured, basis)
-    evals = eval_plan(answers, examples_mid)
     candidates = []
     for model, why in chosen:
-        model_seq = sequence_length(basis["p95"], model.context)
         candidates.append(
             {
                 "key": model.key,
@@ -1319,9 +1436,7 @@ def build_plan(
                 "card": model.card,
                 "checked_on": model.checked_on,
                 "why": why,
-                "compute": compute_for(
-                    model, basis, model_seq, epochs, rank, method, evals["eval_cases"]
-                ),
+                "compute": compute(model),
             }
         )
     micro = candidates[0]["compute"][0]["micro_batch"]
@@ -1343,6 +1458,8 @@ def build_plan(
         "grad_accum": accum,
         "eval_cases": evals["eval_cases"],
         "qlora": candidates[0]["compute"][1]["method"] == "qlora",
+        # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
+        **({"model_type": lead.model_type} if lead.model_type else {}),
     }
     return as_mappings(
         {

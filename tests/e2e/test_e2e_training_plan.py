@@ -74,8 +74,10 @@ def test_plan_without_javascript_on_a_phone(
     page.goto(f"/lang/{lang}?next=/a/{token}")
     open_plan(page, lang)
     if lang == "zh":
-        # Written in Chinese: Qwen comes first.
-        expect(page.locator(".plan-models > li").first).to_have_attribute("data-model", "qwen3-8b")
+        # Written in Chinese: Qwen comes first (Qwen3.5-9B, then Qwen3-8B for a 24 GB card).
+        expect(page.locator(".plan-models > li").first).to_have_attribute(
+            "data-model", "qwen3.5-9b"
+        )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
     # Each setting's reason is read where it stands, not scrolled to sideways: the table fits

@@ -597,7 +597,8 @@ def test_grpo_turns_a_thinking_model_s_thinking_off_in_both_files() -> None:
         {"recommendation": "fine_tune", "method": "reinforcement_fine_tuning"},
         PROFILE,
     )
-    assert qwen["candidates"][0]["key"].startswith("qwen3-")
+    lead = qwen["candidates"][0]
+    assert lead["key"] == "qwen3.5-9b"  # Qwen3.5's template has the same switch, on by default
     script = qwen["configs"]["trl"]["text"]
     (config_call,) = [
         node
@@ -610,11 +611,15 @@ def test_grpo_turns_a_thinking_model_s_thinking_off_in_both_files() -> None:
     assert axolotl["trl"]["chat_template_kwargs"] == {"enable_thinking": False}
     (row,) = [s for s in qwen["settings"] if s["key"] == "chat_template_kwargs"]
     assert row["value"] == '{"enable_thinking": false}'
-    assert row["source"]["url"] == "https://huggingface.co/Qwen/Qwen3-8B"
+    assert row["source"]["url"] == lead["card"] == "https://huggingface.co/Qwen/Qwen3.5-9B"
     assert row["why"]["en"].startswith(
-        "Qwen3-8B thinks by default, and its card recommends room for 32,768 output tokens when "
-        "it does: a thought cut off at 1,024 never reaches the Answer line and scores nothing."
+        "Qwen3.5-9B thinks by default, and its card recommends room for 32,768 output tokens "
+        "when it does: a thought cut off at 1,024 never reaches the Answer line and scores "
+        "nothing."
     )
+    # Qwen3, offered next, has the same switch: a plan it leads (Qwen3.5 left out) sets it too.
+    n = numbers("reinforcement_fine_tuning", True, model="Qwen/Qwen3-8B", thinking=True)
+    assert "chat_template_kwargs={'enable_thinking': False}," in configs.generate(n)["trl"]["text"]
     # A model without a thinking switch keeps the template's defaults, and no such row.
     for family, model in (
         ("llama", "meta-llama/Llama-3.1-8B-Instruct"),
