@@ -304,7 +304,8 @@ def choose_models(
                 [
                     Text(
                         "For the GPUs where {model}'s bf16 LoRA does not fit: {alternative} "
-                        "trains there with QLoRA, which Unsloth advises against for Qwen3.5.",
+                        "needs less memory and may also be trained in 4-bit (QLoRA), which "
+                        "Unsloth advises against for Qwen3.5.",
                         model=m.name,
                         alternative=alternative.name,
                     )
@@ -986,36 +987,32 @@ def compute_for(
     for key in PLAN_GPUS:
         gpu = GPUS[key]
 
-        def work(method: str, tokens: int, gpu=gpu) -> Workload:
+        def stage(
+            method: str, tokens: int, sequences: int, stage_epochs: int, reference: bool, gpu=gpu
+        ) -> Workload:
             return Workload(
                 params_b=model.params_b,
                 method=method,  # type: ignore[arg-type]
                 gpu=gpu,
                 seq_len=seq_len,
-                micro_batch=micro * pairs,
+                micro_batch=micro * sequences,
                 grad_accum=accum,
-                tokens=max(1, tokens * pairs),
-                epochs=epochs,
+                tokens=max(1, tokens * sequences),
+                epochs=stage_epochs,
                 lora_rank=rank,
                 architecture=model.architecture,
-                reference_forward=dpo,
+                reference_forward=reference,
             )
 
-        def sft_work(method: str, tokens: int, gpu=gpu) -> Workload:
+        def work(method: str, tokens: int) -> Workload:
+            """The method's own training: for DPO both answers of each pair and the reference
+            forward pass."""
+            return stage(method, tokens, pairs, epochs, dpo)
+
+        def sft_work(method: str, tokens: int) -> Workload:
             """DPO's first stage: one supervised epoch over each prompt and its chosen answer
             (one sequence an example, as the token basis counts), same GPU and batch shape."""
-            return Workload(
-                params_b=model.params_b,
-                method=method,  # type: ignore[arg-type]
-                gpu=gpu,
-                seq_len=seq_len,
-                micro_batch=micro,
-                grad_accum=accum,
-                tokens=max(1, tokens),
-                epochs=SFT_WARMUP_EPOCHS,
-                lora_rank=rank,
-                architecture=model.architecture,
-            )
+            return stage(method, tokens, 1, SFT_WARMUP_EPOCHS, False)
 
         method_key = "full" if full else "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs

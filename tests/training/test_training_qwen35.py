@@ -460,8 +460,8 @@ def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
         "通常更大）。请用 80 GB 的 GPU，或用本方案为这张卡提供的 Qwen3 模型。"
     )
     assert said["candidates"][1]["why"] == [
-        "For the GPUs where Qwen3.5-9B's bf16 LoRA does not fit: Qwen3-8B trains there with "
-        "QLoRA, which Unsloth advises against for Qwen3.5."
+        "For the GPUs where Qwen3.5-9B's bf16 LoRA does not fit: Qwen3-8B needs less memory and "
+        "may also be trained in 4-bit (QLoRA), which Unsloth advises against for Qwen3.5."
     ]
     assert (qwen3["compute"][0]["method"], qwen3["compute"][0]["fits"]) == ("qlora", True)
     # The plan's numbers: never QLoRA for the lead, its text model's configs.
