@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from app.decision import QUESTIONS, CostEvidence, Evidence, Rec, Text, evaluate
 from app.decision.engine import score
 from app.decision.rules import RULES
-from tests.unit.decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, answers, examples
+from tests.unit.decision_cases import (
+    DISTILL_UNMEASURED,
+    FINE_TUNING,
+    RETRIEVAL,
+    answer_sets,
+    examples,
+)
 
 MANY = settings(max_examples=examples(300), deadline=None)
 # The contract's targets as numbers (QUESTIONNAIRE.md, third wave), written out here.
@@ -490,24 +496,7 @@ def test_a_training_verdict_with_nothing_measured_is_never_highly_confident(answ
 def test_distillation_claimed_but_not_measured_says_measure_first() -> None:
     # A large model "already acceptable", too slow and too costly at this volume, with nothing
     # measured: before, a highly confident distillation verdict ("no open answer could change it").
-    team = answers(
-        task_type="extraction",
-        task_scope="narrow",
-        accuracy_target="high",
-        prompting_effort="extensive",
-        baseline_accuracy=None,
-        baseline_sample_size=None,
-        failure_mode="none",
-        volume="high",
-        latency_need="realtime",
-        cost_pressure="blocking",
-        ml_capacity="experienced",
-        example_count="over_1k",
-        synthetic_data="yes",
-        strongest_model_tried="yes",
-        verifiable_outputs="yes",
-        knowledge_volume="fits_in_prompt",
-    )
+    team = DISTILL_UNMEASURED
     verdict = evaluate(team)
 
     assert (verdict.recommendation, verdict.method) == ("fine_tune", "distillation")

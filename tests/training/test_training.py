@@ -533,26 +533,9 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     # A large model meets 97% on 2,000 cases but is too slow and costly: distil it. The cost
     # step's numbers (1,500 tokens in, 300 out, $2.50 and $15 a million, batch at half) price
     # running it on the training inputs, on the page, in the API and in the Markdown export.
-    from tests.unit.decision_cases import answers as team
+    from tests.unit.decision_cases import DISTILL_UNMEASURED
 
-    given = team(
-        task_type="extraction",
-        task_scope="narrow",
-        accuracy_target="high",
-        prompting_effort="extensive",
-        baseline_accuracy=97,
-        baseline_sample_size=2000,
-        failure_mode="none",
-        volume="high",
-        latency_need="realtime",
-        cost_pressure="blocking",
-        ml_capacity="experienced",
-        example_count="over_1k",
-        synthetic_data="yes",
-        strongest_model_tried="yes",
-        verifiable_outputs="yes",
-        knowledge_volume="fits_in_prompt",
-    )
+    given = {**DISTILL_UNMEASURED, "baseline_accuracy": 97, "baseline_sample_size": 2000}
     costs = {
         "requests_per_day": 100_000,
         "input_tokens": 1500,

@@ -73,6 +73,28 @@ CUSTOMER_SERVICE_BOT = answers(
 )
 
 
+# A large model "already acceptable", too slow and too costly at a high volume, nothing measured:
+# the distillation case (the engine's gate tests, the plan's training-set step).
+DISTILL_UNMEASURED = answers(
+    task_type="extraction",
+    task_scope="narrow",
+    accuracy_target="high",
+    prompting_effort="extensive",
+    baseline_accuracy=None,
+    baseline_sample_size=None,
+    failure_mode="none",
+    volume="high",
+    latency_need="realtime",
+    cost_pressure="blocking",
+    ml_capacity="experienced",
+    example_count="over_1k",
+    synthetic_data="yes",
+    strongest_model_tried="yes",
+    verifiable_outputs="yes",
+    knowledge_volume="fits_in_prompt",
+)
+
+
 def answer_values(key: str) -> st.SearchStrategy[str | int | None]:
     q = QUESTIONS[key]
     if q.kind == "integer":
