@@ -804,6 +804,14 @@ def _teacher_tokens(
     return None
 
 
+# A reasoning model bills its thinking as output tokens, which a training set of its answers
+# does not contain, so the output count above is a floor for one.
+REASONING_OUTPUT = Text(
+    "If the large model is a reasoning model, its thinking is billed as output tokens too, on top "
+    "of these: measure it on a few requests and count it in."
+)
+
+
 def teacher_data(
     method: str,
     basis: dict[str, Any],
@@ -874,6 +882,7 @@ def teacher_data(
                 basis=basis_text,
             )
         )
+        texts.append(REASONING_OUTPUT)
         return result
     standard = (read * p_in + written * p_out) / 1e6
     b_in = _price(current.get("batch_input_per_million"))
@@ -919,6 +928,7 @@ def teacher_data(
                 who=who,
             )
         )
+    texts.append(REASONING_OUTPUT)
     return result
 
 

@@ -568,6 +568,8 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
         "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
         "example): $4.50 at your current model's prices in the cost step. The one-time cost "
         "the plan puts in the cost step includes it.",
+        "If the large model is a reasoning model, its thinking is billed as output tokens too, "
+        "on top of these: measure it on a few requests and count it in.",
     ]
     zh = localize(plan, "zh")["data"]["teacher"]["texts"]
     assert zh[1] == (
@@ -611,9 +613,9 @@ def test_without_a_dataset_check_the_cost_step_s_requests_size_it_with_batch_pri
 def test_unsized_and_unpriced_training_sets_say_what_would_size_them() -> None:
     unsized = localize(build_plan(answers(), DISTILL, None), "en")["data"]["teacher"]
     assert (unsized["tokens"], unsized["cost_usd"]) == (None, None)
-    assert unsized["texts"][1] == (
+    assert unsized["texts"][1:] == [
         "To size it, attach a dataset check or give the tokens per request in the cost step."
-    )
+    ]
     unpriced = localize(build_plan(answers(), DISTILL, PROFILE), "en")["data"]["teacher"]
     assert unpriced["cost_usd"] is None
     assert unpriced["texts"][1] == (
