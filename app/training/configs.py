@@ -322,7 +322,7 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
             )
     if stage == "sft":
         comments += [
-            f"# Stage 1: one epoch of supervised LoRA on {n['model']}, on each prompt and its",
+            f"# Stage 1: one epoch of supervised {'QLoRA' if n['qlora'] else 'LoRA'} on {n['model']}, on each prompt and its",
             '# chosen answer. Axolotl reads conversations from "messages": make train-sft.jsonl and',
             "# eval-sft.jsonl from the preference files (the chosen answer is the turn trained on):",
             f"#   {TO_MESSAGES}",

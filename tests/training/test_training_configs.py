@@ -632,3 +632,10 @@ def test_grpo_turns_a_thinking_model_s_thinking_off_in_both_files() -> None:
     # Supervised methods leave the template alone: the switch is for sampling.
     sft = configs.generate(numbers("lora_sft", False))
     assert "enable_thinking" not in sft["trl"]["text"] + sft["axolotl"]["text"]
+
+
+@pytest.mark.parametrize(("qlora", "word"), [(False, "LoRA"), (True, "QLoRA")])
+def test_dpo_s_first_stage_names_the_adapter_it_trains(qlora, word) -> None:
+    text = configs.generate(numbers("preference_tuning", qlora))["axolotl_sft"]["text"]
+    assert f"# Stage 1: one epoch of supervised {word} on Qwen/Qwen3-8B, on each" in text
+    assert yaml.safe_load(text)["adapter"] == word.lower()
