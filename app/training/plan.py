@@ -1446,28 +1446,8 @@ def build_plan(
                 "compute": compute(model),
             }
         )
-    micro = candidates[0]["compute"][0]["micro_batch"]
-    accum = candidates[0]["compute"][0]["grad_accum"]
-    numbers = {
-        "method": method,
-        "model": lead.hf_id,
-        "family": lead.family,
-        # A chat template with a thinking switch (Qwen3's enable_thinking): configs.NO_THINKING.
-        "thinking": lead.reasoning and lead.family == "qwen",
-        "seq_len": seq_len,
-        "lora_r": rank,
-        "lora_alpha": rank * 2,
-        "learning_rate": lr,
-        # DPO's supervised first stage trains at supervised LoRA's rate.
-        "sft_learning_rate": learning_rate("lora_sft", lead.params_b),
-        "epochs": epochs,
-        "micro_batch": micro,
-        "grad_accum": accum,
-        "eval_cases": evals["eval_cases"],
-        "qlora": candidates[0]["compute"][1]["method"] == "qlora",
-        # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
-        **({"model_type": lead.model_type} if lead.model_type else {}),
-    }
+    numbers = config_numbers(lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals)
+    alternatives = alternative_configs(chosen, candidates, method, basis, rank, epochs, evals)
     return as_mappings(
         {
             "recommendation": snapshot.get("recommendation"),
@@ -1497,9 +1477,86 @@ def build_plan(
             },
             "stop_and_ship": stop_and_ship(method, evals),
             "configs": configs.generate(numbers),
+            "alternatives": alternatives,
             "gpus": list(PLAN_GPUS),
         }
     )
+
+
+def config_numbers(
+    model: BaseModel,
+    method: str,
+    rows: list[dict[str, Any]],
+    seq_len: int,
+    rank: int,
+    epochs: int,
+    evals: dict[str, Any],
+    qlora: bool | None = None,
+) -> dict[str, Any]:
+    """The numbers the generated configs are written with, for `model` and its compute `rows`
+    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says."""
+    return {
+        "method": method,
+        "model": model.hf_id,
+        "family": model.family,
+        # A chat template with a thinking switch (Qwen3's enable_thinking): configs.NO_THINKING.
+        "thinking": model.reasoning and model.family == "qwen",
+        "seq_len": seq_len,
+        "lora_r": rank,
+        "lora_alpha": rank * 2,
+        "learning_rate": learning_rate(method, model.params_b),
+        # DPO's supervised first stage trains at supervised LoRA's rate.
+        "sft_learning_rate": learning_rate("lora_sft", model.params_b),
+        "epochs": epochs,
+        "micro_batch": rows[0]["micro_batch"],
+        "grad_accum": rows[0]["grad_accum"],
+        "eval_cases": evals["eval_cases"],
+        "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
+        # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
+        **({"model_type": model.model_type} if model.model_type else {}),
+    }
+
+
+def alternative_configs(
+    chosen: list[tuple[BaseModel, list[Text]]],
+    candidates: list[dict[str, Any]],
+    method: str,
+    basis: dict[str, Any],
+    rank: int,
+    epochs: int,
+    evals: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Configs for the GPUs the lead does not fit: for each such GPU, the first other candidate
+    that fits it, written with that candidate's numbers and its method there (LoRA or QLoRA).
+    One entry a model and method, with the GPUs it stands in on."""
+    found: list[dict[str, Any]] = []
+    for i, row in enumerate(candidates[0]["compute"]):
+        if row["fits"]:
+            continue
+        for (model, _why), candidate in list(zip(chosen, candidates, strict=True))[1:]:
+            there = candidate["compute"][i]
+            if not there["fits"]:
+                continue
+            qlora = there["method"] == "qlora"
+            same = next((a for a in found if a["key"] == model.key and a["qlora"] == qlora), None)
+            if same:
+                same["gpus"].append(there["gpu"])
+                same["gpu_names"].append(there["gpu_name"])
+                break
+            seq = sequence_length(basis["p95"], model.context)
+            n = config_numbers(model, method, candidate["compute"], seq, rank, epochs, evals, qlora)
+            found.append(
+                {
+                    "key": model.key,
+                    "name": model.name,
+                    "qlora": qlora,
+                    "gpus": [there["gpu"]],
+                    "gpu_names": [there["gpu_name"]],
+                    "configs": configs.generate(n),
+                }
+            )
+            break
+    return found
 
 
 def as_mappings(value: Any) -> Any:

@@ -175,6 +175,10 @@ PLAN_MD = {
     ),
     "stop": N_("When to stop, when to ship"),
     "configs": N_("A config to start from"),
+    "alternative": N_("For the %(gpus)s, which %(lead)s does not fit: %(model)s"),
+    "alternative_note": N_(
+        "The same plan with its own numbers (%(method)s there). The files have the same names as those above: keep them in a folder of their own."
+    ),
     "stage_sft": N_("stage 1, supervised"),
     "providers": N_("Where to run it: see the fine-tuning providers table, %(url)s."),
 }
@@ -315,8 +319,23 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         f"### {t('configs')}",
         "",
     ]
+    lines += _config_files(plan["configs"])
+    for alt in plan.get("alternatives") or []:
+        method = translate(lang, N_("QLoRA") if alt["qlora"] else N_("LoRA"))
+        lines += [
+            f"#### {t('alternative', gpus=', '.join(alt['gpu_names']), lead=plan['candidates'][0]['name'], model=alt['name'])}",
+            "",
+            t("alternative_note", method=method),
+            "",
+            *_config_files(alt["configs"]),
+        ]
+    return lines
+
+
+def _config_files(configs: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for key in CONFIG_FILES:
-        file = plan["configs"].get(key)
+        file = configs.get(key)
         if file:
             lines += [
                 f"`{file['filename']}`",

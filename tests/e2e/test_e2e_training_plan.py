@@ -54,8 +54,8 @@ def test_wizard_to_plan_with_javascript_in_english(page: Page) -> None:
     finish(page, token)
     open_plan(page, "en")
     with page.expect_download() as download:
-        page.locator('details[data-config="axolotl"] summary').click()
-        page.locator('details[data-config="axolotl"] a[download]').click()
+        page.locator('details[data-config="axolotl"]:not([data-model]) summary').click()
+        page.locator('details[data-config="axolotl"]:not([data-model]) a[download]').click()
     assert download.value.suggested_filename == "axolotl.yaml"
     page.locator("details#plan").get_by_role("link", name="the fine-tuning providers table").click()
     expect(page.locator("h1")).to_have_text(TEXTS["en"]["providers"])

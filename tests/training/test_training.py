@@ -378,6 +378,46 @@ def test_plan_files_download(client) -> None:
     assert client.get(f"/a/{token}/plan/axolotl-sft.yaml").status_code == 404  # not DPO
 
 
+def test_the_model_for_a_card_the_lead_misses_has_its_files_on_the_page(client) -> None:
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    lead = plan["candidates"][0]["name"]
+    for alt in plan["alternatives"]:
+        for kind, file in alt["configs"].items():
+            if not file:
+                continue
+            response = client.get(f"/a/{token}/plan/{alt['key']}/{file['filename']}")
+            assert response.status_code == 200, kind
+            assert response.text == file["text"]
+        assert client.get(f"/a/{token}/plan/{alt['key']}/secrets.txt").status_code == 404
+    assert plan["alternatives"], "this plan's lead misses the RTX 4090"
+    alt = plan["alternatives"][0]
+    assert client.get(f"/a/{token}/plan/no-such-model/train.py").status_code == 404
+    page = html(client.get(created["url"])).select_one("details#plan")
+    heading = page.select_one(f"#plan-configs-{alt['key']}")
+    assert (
+        heading.text
+        == f"For the {', '.join(alt['gpu_names'])}, which {lead} does not fit: {alt['name']}"
+    )
+    links = [
+        a["href"]
+        for a in page.select(f'details.plan-config[data-model="{alt["key"]}"] a[download]')
+    ]
+    assert [link.split("://testserver", 1)[-1] for link in links] == [
+        f"/a/{token}/plan/{alt['key']}/{alt['configs'][k]['filename']}"
+        for k in ("axolotl_sft", "axolotl", "trl", "rewards")
+        if alt["configs"][k]
+    ]
+    zh = html(client.get(f"{created['url']}?lang=zh")).select_one(f"#plan-configs-{alt['key']}")
+    assert (
+        zh.text == f"用于 {', '.join(alt['gpu_names'])}（{lead} 在这张卡上放不下）：{alt['name']}"
+    )
+    markdown = client.get(f"/a/{token}/export.md").text.splitlines()
+    assert f"#### {heading.text}" in markdown
+    assert markdown.count("`train.py`") == 2
+
+
 def preference_verdict(app, share_id: str) -> None:
     """The verdict a preference dataset gives (method preference_tuning), on a stored row."""
     with app.state.db.write() as session:
@@ -393,7 +433,10 @@ def test_a_dpo_plan_offers_its_supervised_stage_first(client, app, lang) -> None
     plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
     assert plan["method"]["key"] == "preference_tuning"
     page = html(client.get(created["url"], params={"lang": lang})).select_one("details#plan")
-    offered = [a["href"].rsplit("/", 1)[-1] for a in page.select("details.plan-config a[download]")]
+    offered = [
+        a["href"].rsplit("/", 1)[-1]
+        for a in page.select("details.plan-config:not([data-model]) a[download]")
+    ]
     assert offered == ["axolotl-sft.yaml", "axolotl.yaml", "train.py"]
     assert page.select_one('details[data-config="axolotl_sft"] summary').text == "axolotl-sft.yaml"
     assert (
@@ -414,9 +457,11 @@ def test_a_dpo_plan_offers_its_supervised_stage_first(client, app, lang) -> None
     dpo = yaml.safe_load(client.get(f"/a/{token}/plan/axolotl.yaml").text)
     assert dpo["base_model"] == yaml.safe_load(response.text)["output_dir"] + "/merged"
     markdown = client.get(f"/a/{token}/export.md", params={"lang": lang}).text
+    # The first model's files, before any "#### For the ..." section of another model's.
+    own = markdown.split("\n#### ", 1)[0]
     files = [
         line
-        for line in markdown.splitlines()
+        for line in own.splitlines()
         if line in ("`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`")
     ]
     assert files == ["`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`"]
@@ -447,7 +492,7 @@ def test_a_grpo_plan_offers_its_rewards_file(client) -> None:
     assert "def check_answer(completions, answer, **kwargs):" in response.text
     assert "def to_prompt(cfg, *args, **kwargs):" in response.text
     page = html(client.get(created["url"])).select_one("details#plan")
-    offered = [a["href"] for a in page.select("details.plan-config a[download]")]
+    offered = [a["href"] for a in page.select("details.plan-config:not([data-model]) a[download]")]
     assert [href.rsplit("/", 1)[-1] for href in offered] == [
         "axolotl.yaml",
         "train.py",

@@ -666,3 +666,70 @@ def test_a_stored_baseline_of_superscripts_is_assumed_not_a_crash(stored, assume
     # Hypothesis found it: "¹".isdigit() is True but int("¹") raises, and the plan did.
     plan = build_plan({"baseline_accuracy": stored}, snapshot("fine_tune"), None)
     assert plan["data"]["baseline_assumed"] is assumed
+
+
+# --- Configs for the GPUs the first model does not fit ----------------------------------------
+
+
+def test_a_card_the_lead_does_not_fit_gets_the_next_model_s_configs() -> None:
+    # Qwen3.5-9B's bf16 LoRA does not fit the RTX 4090; Qwen3-8B, offered next, trains there
+    # in 4-bit. The plan writes Qwen3-8B's files for that card, with its own numbers.
+    import yaml
+
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    lead, second = plan["candidates"][0], plan["candidates"][1]
+    assert (lead["key"], lead["compute"][0]["fits"]) == ("qwen3.5-9b", False)
+    assert (second["key"], second["compute"][0]["method"]) == ("qwen3-8b", "qlora")
+    (alt,) = plan["alternatives"]
+    assert (alt["key"], alt["name"], alt["qlora"]) == ("qwen3-8b", "Qwen3-8B", True)
+    assert (alt["gpus"], alt["gpu_names"]) == (["rtx4090-24gb"], ["NVIDIA GeForce RTX 4090 24GB"])
+    axolotl = yaml.safe_load(alt["configs"]["axolotl"]["text"])
+    assert (axolotl["base_model"], axolotl["load_in_4bit"], axolotl["adapter"]) == (
+        "Qwen/Qwen3-8B",
+        True,
+        "qlora",
+    )
+    assert axolotl["micro_batch_size"] == second["compute"][0]["micro_batch"]
+    assert axolotl["sequence_len"] == plan["tokens"]["seq_len"]  # both models' context is longer
+    script = alt["configs"]["trl"]["text"]
+    assert "Qwen/Qwen3-8B" in script and "BitsAndBytesConfig(load_in_4bit=True" in script
+    assert "Qwen3.5" not in script and "linear_attn" not in script
+    # The lead's own files are unchanged: Qwen3.5-9B in bf16.
+    assert "Qwen/Qwen3.5-9B" in plan["configs"]["trl"]["text"]
+    assert yaml.safe_load(plan["configs"]["axolotl"]["text"])["load_in_4bit"] is False
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
+    latency=st.sampled_from(["realtime", "interactive", "batch"]),
+    method=st.sampled_from(["lora_sft", "preference_tuning", "reinforcement_fine_tuning"]),
+    cjk=st.booleans(),
+)
+def test_alternatives_cover_exactly_the_cards_the_lead_misses(
+    example_count, latency, method, cjk
+) -> None:
+    plan = build_plan(
+        answers(example_count=example_count, latency_need=latency),
+        snapshot("fine_tune", method=method),
+        None,
+        written_in="发票字段抽取" if cjk else None,
+    )
+    rows = [c["compute"] for c in plan["candidates"]]
+    missed = [i for i, row in enumerate(rows[0]) if not row["fits"]]
+    covered = {}
+    for i in missed:
+        stand_in = next(
+            (c for c, r in zip(plan["candidates"][1:], rows[1:], strict=True) if r[i]["fits"]), None
+        )
+        if stand_in is not None:
+            covered[rows[0][i]["gpu"]] = (stand_in["key"], stand_in["compute"][i]["method"])
+    said = {
+        gpu: (alt["key"], "qlora" if alt["qlora"] else "lora")
+        for alt in plan["alternatives"]
+        for gpu in alt["gpus"]
+    }
+    assert said == covered
+    for alt in plan["alternatives"]:
+        model = next(c for c in plan["candidates"] if c["key"] == alt["key"])
+        assert model["hf_id"] in alt["configs"]["trl"]["text"]

@@ -196,6 +196,11 @@ class PlanOut(BaseModel):
         description="Train/eval split, eval-set size and what to fix first"
     )
     stop_and_ship: list[str]
+    alternatives: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="For each GPU the first model does not fit: the next model that fits it "
+        "(key, name, qlora, gpus, gpu_names) and its configs, in the same shape as `configs`",
+    )
     configs: dict[str, Any] = Field(
         description="axolotl_sft (DPO's first, supervised stage: a YAML to run before axolotl, or null), axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
     )
@@ -229,10 +234,26 @@ def read_plan(id: str, db: DatabaseDep, lang: LangDep) -> Any:  # noqa: A002 - t
 CONFIG_TYPES = {".yaml": "application/yaml", ".py": "text/x-python"}
 
 
+@router.get("/a/{token}/plan/{model}/{filename}")
+def download_alternative_plan_file(
+    token: str, model: str, filename: str, db: DatabaseDep
+) -> Response:
+    """A config of the model the plan offers for the GPUs its first model does not fit."""
+    plan = training_views.plan_of(finished_or_404(db, token))
+    for alternative in (plan or {}).get("alternatives", []):
+        if alternative["key"] == model:
+            return _plan_file(alternative["configs"], filename)
+    raise HTTPException(404)
+
+
 @router.get("/a/{token}/plan/{filename}")
 def download_plan_file(token: str, filename: str, db: DatabaseDep) -> Response:
     plan = training_views.plan_of(finished_or_404(db, token))
-    files = {f["filename"]: f["text"] for f in (plan or {}).get("configs", {}).values() if f}
+    return _plan_file((plan or {}).get("configs", {}), filename)
+
+
+def _plan_file(configs: dict[str, Any], filename: str) -> Response:
+    files = {f["filename"]: f["text"] for f in configs.values() if f}
     if filename not in files:
         raise HTTPException(404)
     return PlainTextResponse(
