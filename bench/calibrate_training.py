@@ -91,6 +91,41 @@ def fit(cells):
     ) = best
 
 
+# Unsloth's Qwen3.5 guide: bf16 LoRA in 10, 22 and 56 GB for the 4B, 9B and 27B, with no sequence
+# length, batch or rank stated. Printed as a rough check (the README quotes it), never fitted.
+UNSLOTH_QWEN35_GB = {"qwen3.5-4b": 10, "qwen3.5-9b": 22, "qwen3.5-27b": 56}
+
+
+def qwen35_check():
+    from app.training.gpus import GPUS
+    from app.training.models import MODELS_BY_KEY
+
+    print("== Qwen3.5 bf16 LoRA, rank 16, one sequence, against Unsloth's guide (rough check)")
+    for key, published in UNSLOTH_QWEN35_GB.items():
+        model = MODELS_BY_KEY[key]
+        said = []
+        for seq, fp32_loss in ((1024, True), (1024, False), (2048, True)):
+            work = estimator.Workload(
+                model.params_b,
+                "lora",
+                GPUS["a100-80gb"],
+                seq_len=seq,
+                micro_batch=1,
+                grad_accum=1,
+                tokens=seq,
+                epochs=1,
+                lora_rank=16,
+                architecture=model.architecture,
+                loss_in_fp32=fp32_loss,
+            )
+            said.append(estimator.estimate(work).memory_gb.expected)
+        print(
+            f"  {key:12s} Unsloth {published} GB; 1,024 tokens {said[0]:.1f} GiB "
+            f"({said[0] / published - 1:+.0%}; {said[1]:.1f} with the loss on BF16 logits), "
+            f"2,048 tokens {said[2]:.1f} GiB"
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--fit", action="store_true")
@@ -100,3 +135,4 @@ if __name__ == "__main__":
         fit(cal)
     report("calibration", cal)
     report("held-out", held)
+    qwen35_check()
