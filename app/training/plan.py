@@ -259,7 +259,15 @@ def choose_models(
                 )
         if method == "reinforcement_fine_tuning" and m.reasoning:
             score += 1.5
-            why.append(Text("Has a thinking mode to reinforce."))
+            why.append(
+                Text(
+                    "Reasons step by step and has a thinking mode; the scripts below sample with "
+                    "thinking off, as its thoughts outrun the plan's completion length (see "
+                    "chat_template_kwargs), and you can turn it on with longer completions."
+                )
+                if m.family == "qwen"
+                else Text("Has a thinking mode to reinforce.")
+            )
         if answers.get("task_type") == "reasoning" and m.reasoning:
             score += 1
         if p95 and p95 > m.context:
@@ -1264,9 +1272,10 @@ def _grpo_compute(
             _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
             + [
                 Text(
-                    "Peak memory is the larger of training on a micro-batch and generating: "
-                    "{batch} completions at once hold a KV cache of {cache:,.1f} GB at their "
-                    "full {tokens:,} tokens.",
+                    "{model}'s peak memory is the larger of training on a micro-batch and "
+                    "generating: {batch} completions at once hold a KV cache of {cache:,.1f} GB "
+                    "at their full {tokens:,} tokens.",
+                    model=model.name,
                     batch=batch,
                     cache=batch * padded * kv_bytes_per_token(model.architecture) / GIB,
                     tokens=padded,

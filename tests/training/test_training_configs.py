@@ -611,6 +611,10 @@ def test_grpo_turns_a_thinking_model_s_thinking_off_in_both_files() -> None:
     assert axolotl["trl"]["chat_template_kwargs"] == {"enable_thinking": False}
     (row,) = [s for s in qwen["settings"] if s["key"] == "chat_template_kwargs"]
     assert row["value"] == '{"enable_thinking": false}'
+    # The model's reason says the same, rather than promising a thinking mode to reinforce.
+    assert lead["why"][-2]["en"].startswith(
+        "Reasons step by step and has a thinking mode; the scripts below sample with thinking off"
+    )
     assert row["source"]["url"] == lead["card"] == "https://huggingface.co/Qwen/Qwen3.5-9B"
     assert row["why"]["en"].startswith(
         "Qwen3.5-9B thinks by default, and its card recommends room for 32,768 output tokens "

@@ -279,7 +279,10 @@ def test_an_rft_row_peaks_at_training_or_generating_whichever_is_more() -> None:
     card = gemma["compute"][0]
     assert (card["gpu"], card["method"], card["fits"]) == ("rtx4090-24gb", "qlora", False)
     said = " ".join(a["en"] for a in card["assumptions"])
-    assert "32 completions at once hold a KV cache of 16.4 GB at their full 1,399 tokens." in said
+    assert (
+        "Gemma 3 12B IT's peak memory is the larger of training on a micro-batch and generating: "
+        "32 completions at once hold a KV cache of 16.4 GB at their full 1,399 tokens."
+    ) in said
 
 
 def test_dpo_flops_by_hand() -> None:
