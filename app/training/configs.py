@@ -356,6 +356,21 @@ def _q(value: Any) -> str:
     return repr(value)
 
 
+def hold_out(n: dict[str, Any]) -> list[str]:
+    """The docstring's lines on the eval set. A set larger than a checkpoint choice needs (a
+    baseline measured on many cases) is scored whole once, at the end; the run evaluates on
+    `watch_cases` of it, which keeps GRPO's generated evaluations to what the test needs."""
+    total = n["eval_cases"]
+    watch = n.get("watch_cases", total)
+    if watch >= total:
+        return [f"Hold out the {total:,} eval cases in eval.jsonl; never train on them."]
+    return [
+        f"eval.jsonl: {watch:,} of the {total:,} eval cases, picked at random; the run evaluates",
+        f"on them to choose its checkpoint. Score that checkpoint on all {total:,} before you",
+        f"ship. Never train on any of the {total:,}.",
+    ]
+
+
 def trl_script(n: dict[str, Any]) -> str:
     method = n["method"]
     qlora = bool(n["qlora"])
@@ -504,7 +519,7 @@ def trl_script(n: dict[str, Any]) -> str:
             if config_class == "SFTConfig"
             else []
         ),
-        f"Hold out the {n['eval_cases']:,} eval cases in eval.jsonl; never train on them.",
+        *hold_out(n),
         '"""',
         "",
         *imports,
@@ -760,7 +775,7 @@ def classifier_script(n: dict[str, Any]) -> str:
             f"Full fine-tuning of {n['model']} with a classification head.",
             "Install: pip install transformers datasets",
             'Data: train.jsonl and eval.jsonl with "text" and "label" (a label name).',
-            f"Hold out the {n['eval_cases']:,} eval cases in eval.jsonl; never train on them.",
+            *hold_out(n),
             '"""',
             "",
             "import numpy as np",

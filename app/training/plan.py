@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.decision import text as text_module
+from app.decision.baseline import Z_95, wilson_interval
 from app.decision.conditions import ACCURACY_TARGETS
 from app.decision.text import Text
 
@@ -617,6 +618,47 @@ def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) 
 # --- Data -----------------------------------------------------------------------------------
 
 
+# The questionnaire's largest baseline_sample_size.
+MEASURED_CASES_MAX = 1_000_000
+
+
+def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
+    """(eval cases, examples taken from the training examples for them). The `measured` cases
+    the baseline was scored on come first: they are labelled already, and scoring the fine-tuned
+    model on the same cases pairs its results with the prompt's. The rest of what the test
+    needs comes from the examples, never more than half of them."""
+    missing = max(0, needed - measured)
+    taken = min(missing, examples // 2) if examples else missing
+    return measured + taken, taken
+
+
+def pass_mark(target: float, cases: int) -> dict[str, Any]:
+    """What a score on `cases` eval cases says about the true accuracy against `target`: the
+    lower end of the 95% Wilson interval at a score of exactly the target, and the fewest passes
+    whose lower end reaches the target (None when even all `cases` passing leave it below, with
+    the fewest cases, all passing, that would)."""
+    reach = min(cases, math.ceil(target * cases - 1e-9))  # the fewest passes scoring the target
+    at_target = wilson_interval(reach, cases)[0]
+    # The Wilson lower end rises with the passes: the first that reaches the target, by bisection.
+    passes = None
+    if wilson_interval(cases, cases)[0] >= target:
+        low, high = reach - 1, cases  # low fails (or is below the target), high passes
+        while low + 1 < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if wilson_interval(mid, cases)[0] >= target else (mid, high)
+        passes = high
+    z2 = Z_95 * Z_95
+    # All n passing: the lower end is n / (n + z^2), at least `target` from n >= target z^2 / (1 - target).
+    fewest = math.ceil(target * z2 / (1 - target)) if target < 1 else None
+    while fewest is not None and wilson_interval(fewest, fewest)[0] < target:
+        fewest += 1
+    return {
+        "low_at_target": round(at_target, 4),
+        "passes": passes,
+        "fewest_cases": None if passes is not None else fewest,
+    }
+
+
 def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
@@ -629,6 +671,19 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
         or isinstance(baseline_raw, bool)
         or not 0 <= baseline_raw <= 100
     )
+    # The cases the baseline was measured on (the questionnaire's baseline_sample_size): only
+    # with a measured baseline, and never more than the questionnaire accepts.
+    size_raw = answers.get("baseline_sample_size")
+    if isinstance(size_raw, str) and size_raw.strip().isdecimal():
+        size_raw = int(size_raw)
+    measured = (
+        size_raw
+        if not assumed
+        and isinstance(size_raw, int)
+        and not isinstance(size_raw, bool)
+        and 1 <= size_raw <= MEASURED_CASES_MAX
+        else 0
+    )
     baseline = (target - 0.05) if assumed else baseline_raw / 100
     meets = not assumed and baseline >= target
     if meets:
@@ -638,8 +693,8 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
         target_check = target
     baseline = max(0.0, min(baseline, target_check - 0.01))
     needed = evalsize.cases_needed(baseline, target_check)
-    eval_cases = min(needed, examples // 2) if examples else needed
-    train = max(0, examples - eval_cases)
+    eval_cases, taken = split_eval(examples, needed, measured)
+    train = max(0, examples - taken)
     short = eval_cases < needed
     detectable = evalsize.detectable_gap(baseline, max(eval_cases, 1))
     b, tt = round(baseline * 100), round(target_check * 100)
@@ -663,16 +718,48 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
         tt=tt,
         needed=needed,
     )
+    if not measured:
+        split = Text(
+            "Hold out {eval:,} cases as the eval set and train on the other {train:,}.",
+            eval=eval_cases,
+            train=train,
+        )
+    elif not taken:
+        split = Text(
+            "Your eval set is the {measured:,} cases your baseline was measured on: the "
+            "fine-tuned model is then scored on the same cases as your prompt, and the eval check "
+            "can pair the two runs. Keep every one of them out of the training data and train on "
+            "your {train:,} examples.",
+            measured=measured,
+            train=train,
+        )
+    else:
+        split = Text(
+            "Keep the {measured:,} cases your baseline was measured on in the eval set, so the "
+            "fine-tuned model is scored on the cases your prompt was, and add {taken:,} held out "
+            "from your examples: {eval:,} eval cases. Train on the other {train:,}.",
+            measured=measured,
+            taken=taken,
+            eval=eval_cases,
+            train=train,
+        )
     return {
         "baseline": baseline,
         "baseline_assumed": assumed,
         "baseline_meets_target": meets,
+        "baseline_cases": measured or None,
         "target": target_check,
         "cases_needed": needed,
         "eval_cases": eval_cases,
+        # The cases the run evaluates on to choose its checkpoint (eval.jsonl): the whole set
+        # unless the baseline's cases give more than the test needs.
+        "watch_cases": min(eval_cases, needed),
+        "from_examples": taken,
         "train_examples": train,
         "short": short,
         "detectable_gap": round(detectable, 4),
+        "pass_mark": pass_mark(target_check, max(eval_cases, 1)),
+        "split": split,
         "calculation": calculation,
         "source": SOURCES["fleiss"],
     }
@@ -987,13 +1074,13 @@ def compute_for(
     epochs: int,
     rank: int,
     method: str = DEFAULT_METHOD,
-    eval_cases: int = 0,
+    evals: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Memory, hours and cost of the run on each of PLAN_GPUS. Supervised methods: packed training
     over the examples' tokens; DPO: chosen and rejected sequences and the reference forward;
     GRPO: the training pass over prompts and completions plus generating the completions."""
     if method == "reinforcement_fine_tuning" and model.family != "encoder":
-        return _grpo_compute(model, basis, seq_len, epochs, rank, eval_cases)
+        return _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
     rows = []
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
@@ -1148,9 +1235,12 @@ def _row(
     }
 
 
-def _train_prompts(examples: int, eval_cases: int) -> int:
-    """The examples left to train on once the eval set is held out (as eval_plan splits them)."""
-    return max(1, examples - min(eval_cases, examples // 2))
+def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
+    """(training prompts, prompts evaluated during the run) for `examples`, split as eval_plan
+    splits them: the run evaluates on at most the cases the test needs (`watch_cases`)."""
+    needed = evals.get("cases_needed", 0)
+    eval_cases, taken = split_eval(examples, needed, evals.get("baseline_cases") or 0)
+    return max(1, examples - taken), min(eval_cases, needed)
 
 
 def _grpo_compute(
@@ -1159,7 +1249,7 @@ def _grpo_compute(
     seq_len: int,
     epochs: int,
     rank: int,
-    eval_cases: int,
+    evals: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
     """GRPO with TRL's GRPOTrainer and Hugging Face generate: for each optimizer step, generate
     micro_batch x grad_accum completions in one call (TRL's generation batch), then train on
@@ -1177,10 +1267,11 @@ def _grpo_compute(
     for i, (examples, tokens) in enumerate(
         ((ex_low, tok_low), (ex_mid, tok_mid), (ex_high, tok_high))
     ):
+        prompts, eval_prompts = _eval_split(examples, evals)
         cases.append(
             {
-                "prompts": _train_prompts(examples, eval_cases),
-                "eval_prompts": min(eval_cases, examples // 2),
+                "prompts": prompts,
+                "eval_prompts": eval_prompts,
                 "prompt_tokens": max(1, round(tokens / max(1, examples))),
                 "mean": max(1, round(maximum * GRPO_MEAN_COMPLETION[i])),
                 "longest": max(1, round(maximum * GRPO_LONGEST_COMPLETION[i])),
@@ -1372,6 +1463,38 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
             percent="%",
         )
     items = [stop, ship]
+    mark = evals.get("pass_mark")
+    if mark and n:
+        # The set is sized to tell the target from the baseline; holding the target as a floor
+        # asks more: the lower end of the score's 95% Wilson interval at or above it.
+        if mark["passes"] is not None:
+            items.append(
+                Text(
+                    "A score of exactly {target}{percent} on these {n:,} cases leaves a true "
+                    "accuracy as low as {low}{percent} possible (95{percent} Wilson interval). To "
+                    "show that the model holds {target}{percent}, not only that it beats the "
+                    "prompt, it must pass {passes:,} of the {n:,} ({share}{percent}).",
+                    target=target,
+                    n=n,
+                    low=f"{mark['low_at_target'] * 100:.1f}",
+                    passes=mark["passes"],
+                    share=f"{mark['passes'] / n * 100:.1f}",
+                    percent="%",
+                )
+            )
+        else:
+            items.append(
+                Text(
+                    "No score on {n:,} cases can show that the model holds {target}{percent}: "
+                    "even all {n:,} passing leaves {low}{percent} possible (95{percent} Wilson "
+                    "interval). That takes {fewest:,} cases or more, all passing.",
+                    n=n,
+                    target=target,
+                    low=f"{wilson_interval(n, n)[0] * 100:.1f}",
+                    fewest=mark["fewest_cases"],
+                    percent="%",
+                )
+            )
     if method != "encoder_classifier":
         # A classifier answers only with its labels; a generative model can lose the rest.
         items.append(
@@ -1425,9 +1548,7 @@ def build_plan(
     def compute(model: BaseModel) -> list[dict[str, Any]]:
         if model.key not in computed:
             model_seq = sequence_length(basis["p95"], model.context)
-            computed[model.key] = compute_for(
-                model, basis, model_seq, epochs, rank, method, evals["eval_cases"]
-            )
+            computed[model.key] = compute_for(model, basis, model_seq, epochs, rank, method, evals)
         return computed[model.key]
 
     chosen = choose_models(
@@ -1520,6 +1641,7 @@ def config_numbers(
         "micro_batch": rows[0]["micro_batch"],
         "grad_accum": rows[0]["grad_accum"],
         "eval_cases": evals["eval_cases"],
+        "watch_cases": evals["watch_cases"],
         "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
         # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
         **({"model_type": model.model_type} if model.model_type else {}),

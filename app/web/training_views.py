@@ -167,7 +167,6 @@ PLAN_MD = {
     "value": N_("Value"),
     "why": N_("Why"),
     "data": N_("Data"),
-    "split": N_("Hold out %(eval)s cases as the eval set and train on the other %(train)s."),
     "fix": N_("Fix first"),
     "no_fit": N_("does not fit"),
     "short": N_(
@@ -285,12 +284,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "",
         f"### {t('data')}",
         "",
-        "- "
-        + t(
-            "split",
-            eval=f"{plan['data']['eval_cases']:,}",
-            train=f"{plan['data']['train_examples']:,}",
-        ),
+        "- " + plan["data"]["split"],
         "- " + plan["data"]["calculation"] + cited(plan["data"].get("source")),
         *(
             [

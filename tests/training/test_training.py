@@ -15,6 +15,7 @@ from app.models import Assessment
 from app.training.gpus import GPUS
 from tests.dataset_files import chat, jsonl, sentence
 from tests.helpers import PRODUCT_SPECS, REFUND_BOT, count_assessments, html
+from tests.training.test_training_plan import wilson_low
 
 ESTIMATE = "/api/v1/training-estimate"
 RUN = {
@@ -346,6 +347,38 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
     methods = [h.text for h in page.select("h2, h3") if h.text.startswith("Method: ")]
     assert methods == ["Method: Supervised fine-tuning with LoRA"]
     assert page.select_one("section.method h2#method-heading").text == methods[0]
+
+
+def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_export(client) -> None:
+    # 95% measured on 2,000 cases, target 99%: 285 cases would do, the 2,000 are kept whole.
+    created = create(client, {**REFUND_BOT, "baseline_sample_size": 2000})
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    assert (plan["data"]["eval_cases"], plan["data"]["watch_cases"]) == (2000, 285)
+    # 1,989 of 2,000, by the Wilson interval written out in the plan's unit tests.
+    assert wilson_low(1989, 2000) >= 0.99 > wilson_low(1988, 2000)
+    for lang, split, mark in (
+        (
+            "en",
+            "Your eval set is the 2,000 cases your baseline was measured on:",
+            "A score of exactly 99% on these 2,000 cases leaves a true accuracy as low as 98.5% "
+            "possible (95% Wilson interval). To show that the model holds 99%, not only that it "
+            "beats the prompt, it must pass 1,989 of the 2,000 (99.5%).",
+        ),
+        (
+            "zh",
+            "你的评测集就是测得基线所用的 2,000 条案例：",
+            "在这 2,000 条案例上恰好得到 99%，真实准确率仍可能低至 98.5%（95% Wilson 区间）。要证明"
+            "模型能守住 99%，而不只是胜过提示词，它须通过 2,000 条中的 1,989 条（99.5%）。",
+        ),
+    ):
+        page = html(client.get(created["url"] + f"?lang={lang}"))
+        assert page.select_one("#plan .plan-split").text.startswith(split)
+        items = [li.text for li in page.select("#plan .plan-stop li")]
+        assert items[2] == mark
+        markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+        assert f"- {page.select_one('#plan .plan-split').text}" in markdown.splitlines()
+        assert f"- {mark}" in markdown.splitlines()
 
 
 def test_the_plan_dates_its_gpu_prices(client) -> None:

@@ -1,6 +1,7 @@
 """The training plan: for which verdicts, from which tokens, with which models and numbers."""
 
 import ast
+import math
 
 import pytest
 import yaml
@@ -16,7 +17,9 @@ from app.training.plan import (
     build_plan,
     learning_rate,
     localize,
+    pass_mark,
     sequence_length,
+    split_eval,
 )
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
 
@@ -185,6 +188,147 @@ def test_eval_set_size_from_baseline_and_target() -> None:
     assert data["eval_cases"] == 285
     assert data["train_examples"] == 2400 - 285
     assert not data["baseline_assumed"]
+
+
+# The baseline's own cases (baseline_sample_size) are the eval set: labelled already, and the
+# fine-tuned model scored on them pairs with the prompt's run. 85% -> 95% needs 141 cases.
+MEASURED = {**CUSTOMER_SERVICE_BOT, "accuracy_target": "high", "baseline_accuracy": 85}
+
+
+def test_a_baseline_measured_on_enough_cases_is_the_eval_set_whole() -> None:
+    data = build_plan({**MEASURED, "baseline_sample_size": 2000}, snapshot("fine_tune"), PROFILE)[
+        "data"
+    ]
+    assert data["cases_needed"] == evalsize.cases_needed(0.85, 0.95) == 141
+    assert (data["baseline_cases"], data["eval_cases"], data["from_examples"]) == (2000, 2000, 0)
+    # No example goes to the eval set; the run picks its checkpoint on the 141 the test needs.
+    assert (data["train_examples"], data["watch_cases"]) == (2400, 141)
+    assert data["split"]["en"] == (
+        "Your eval set is the 2,000 cases your baseline was measured on: the fine-tuned model is "
+        "then scored on the same cases as your prompt, and the eval check can pair the two runs. "
+        "Keep every one of them out of the training data and train on your 2,400 examples."
+    )
+    assert data["split"]["zh"].startswith("你的评测集就是测得基线所用的 2,000 条案例")
+    assert not data["short"]
+    # The script's docstring says which cases eval.jsonl holds.
+    script = build_plan({**MEASURED, "baseline_sample_size": 2000}, snapshot("fine_tune"), PROFILE)[
+        "configs"
+    ]["trl"]["text"]
+    assert (
+        "eval.jsonl: 141 of the 2,000 eval cases, picked at random; the run evaluates\n"
+        "on them to choose its checkpoint. Score that checkpoint on all 2,000 before you\n"
+        "ship. Never train on any of the 2,000." in script
+    )
+
+
+def test_a_baseline_measured_on_too_few_cases_is_topped_up_from_the_examples() -> None:
+    data = build_plan({**MEASURED, "baseline_sample_size": 60}, snapshot("fine_tune"), PROFILE)[
+        "data"
+    ]
+    assert (data["eval_cases"], data["from_examples"], data["train_examples"]) == (141, 81, 2319)
+    assert data["watch_cases"] == 141
+    assert data["split"]["en"] == (
+        "Keep the 60 cases your baseline was measured on in the eval set, so the fine-tuned "
+        "model is scored on the cases your prompt was, and add 81 held out from your examples: "
+        "141 eval cases. Train on the other 2,319."
+    )
+
+
+def test_a_sample_size_without_a_baseline_sizes_nothing() -> None:
+    # Without a measured accuracy there is no baseline run to pair with: the usual split.
+    data = build_plan(
+        {**MEASURED, "baseline_accuracy": None, "baseline_sample_size": 2000},
+        snapshot("fine_tune"),
+        PROFILE,
+    )["data"]
+    assert data["baseline_cases"] is None and data["baseline_assumed"]
+    needed = evalsize.cases_needed(0.90, 0.95)
+    assert (data["eval_cases"], data["train_examples"]) == (needed, 2400 - needed)
+    assert data["split"]["en"] == (
+        f"Hold out {needed:,} cases as the eval set and train on the other {2400 - needed:,}."
+    )
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**5), st.integers(0, 10**6))
+def test_the_split_keeps_the_baseline_s_cases_and_takes_at_most_half(examples, needed, measured):
+    eval_cases, taken = split_eval(examples, needed, measured)
+    assert eval_cases == measured + taken
+    missing = max(0, needed - measured)
+    # No example count known (0): the whole shortfall, as before there were examples to keep.
+    assert taken == (min(missing, examples // 2) if examples else missing)
+    if examples:
+        assert taken <= examples // 2 and examples - taken >= examples // 2
+    assert eval_cases >= min(needed, measured + examples // 2)
+
+
+def test_grpo_evaluates_during_the_run_on_the_cases_the_test_needs() -> None:
+    # A 2,000-case baseline set and a 20,000-case one: the same run (the 141 cases it picks its
+    # checkpoint on), where generating for every case at every evaluation multiplied the hours.
+    grpo = snapshot("fine_tune", method="reinforcement_fine_tuning")
+    hours = [
+        [
+            row["hours"]
+            for row in build_plan({**MEASURED, "baseline_sample_size": n}, grpo, PROFILE)[
+                "candidates"
+            ][0]["compute"]
+        ]
+        for n in (2000, 20000)
+    ]
+    assert hours[0] == hours[1]
+
+
+Z = 1.959963984540054
+
+
+def wilson_low(k: int, n: int) -> float:
+    """The lower end of the 95% Wilson score interval, written out here (Wilson 1927) rather
+    than taken from the app."""
+    p, z2 = k / n, Z * Z
+    return (p + z2 / (2 * n) - Z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
+
+
+def test_the_pass_mark_by_hand() -> None:
+    # 141 cases, target 95%: 134 passing (95.0%) leaves 90.1% possible; 139 gives a lower end
+    # of 0.94977, 140 of 0.96093 (worked by hand from the formula), so 140 must pass.
+    assert pass_mark(0.95, 141) == {"low_at_target": 0.9011, "passes": 140, "fewest_cases": None}
+    # Target 99%: all n passing gives n / (n + z^2), at least 0.99 from n >= 0.99 z^2 / 0.01 =
+    # 380.3, so 381 cases; 285 cannot show it at any score.
+    assert pass_mark(0.99, 285) == {
+        "low_at_target": round(wilson_low(283, 285), 4),
+        "passes": None,
+        "fewest_cases": 381,
+    }
+    assert pass_mark(0.99, 381)["passes"] == 381
+
+
+@given(st.floats(0.5, 0.995), st.integers(1, 5000))
+def test_the_pass_mark_is_the_fewest_passes_whose_interval_clears_the_target(target, n) -> None:
+    mark = pass_mark(target, n)
+    k = mark["passes"]
+    if k is not None:
+        assert wilson_low(k, n) >= target - 1e-12
+        assert k == 0 or wilson_low(k - 1, n) < target + 1e-12
+    else:
+        assert wilson_low(n, n) < target + 1e-12
+        f = mark["fewest_cases"]
+        assert f > n and wilson_low(f, f) >= target - 1e-12 and wilson_low(f - 1, f - 1) < target
+
+
+def test_the_ship_criteria_say_what_a_pass_shows() -> None:
+    plan = build_plan({**MEASURED, "baseline_sample_size": 2000}, snapshot("fine_tune"), PROFILE)
+    texts = [item["en"] for item in plan["stop_and_ship"]]
+    assert texts[2] == (
+        "A score of exactly 95% on these 2,000 cases leaves a true accuracy as low as 94.0% "
+        "possible (95% Wilson interval). To show that the model holds 95%, not only that it "
+        "beats the prompt, it must pass 1,920 of the 2,000 (96.0%)."
+    )
+    assert wilson_low(1920, 2000) >= 0.95 > wilson_low(1919, 2000)
+    critical = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    assert critical["stop_and_ship"][2]["en"] == (
+        "No score on 285 cases can show that the model holds 99%: even all 285 passing leaves "
+        f"{wilson_low(285, 285) * 100:.1f}% possible (95% Wilson interval). That takes 381 cases "
+        "or more, all passing."
+    )
 
 
 def test_fix_first_reads_the_dataset_check() -> None:
