@@ -189,7 +189,7 @@ _TASK = (
     _choice(
         "spec_clarity",
         "task",
-        Text("how clearly the rules can be stated"),
+        Text("rule clarity"),
         Text("Can the rules be written down as instructions?"),
         Text(
             "When the rules fit in a standard operating procedure (SOP), a prompt can carry them. "
@@ -206,7 +206,7 @@ _TASK = (
     _optional_choice(
         "verifiable_outputs",
         "task",
-        Text("whether a program can check the answers"),
+        Text("automatic checking"),
         Text(
             "Can a program check whether an answer is right: a test, an exact answer, a schema, a "
             "grader?"
@@ -296,7 +296,7 @@ _ACCURACY = (
     _optional_choice(
         "strongest_model_tried",
         "accuracy",
-        Text("whether the strongest model was measured"),
+        Text("strongest-model test"),
         Text(
             "Have you measured the strongest model you could use, including a reasoning model, "
             "on this task?"
@@ -460,7 +460,7 @@ _KNOWLEDGE = (
     _optional_choice(
         "knowledge_volume",
         "knowledge",
-        Text("how much knowledge there is"),
+        Text("knowledge volume"),
         Text("Does the knowledge the model needs fit in one prompt?"),
         Text(
             "A few dozen FAQs or a short handbook fit in a long-context prompt: with prompt caching "
@@ -479,7 +479,7 @@ _KNOWLEDGE = (
     _optional_choice(
         "knowledge_form",
         "knowledge",
-        Text("the form of the knowledge"),
+        Text("knowledge form"),
         Text("What form does that knowledge take?"),
         Text(
             "Retrieval is built differently for each: documents are split into passages, code is "

@@ -145,3 +145,17 @@ def test_text_get_falls_back_to_english() -> None:
         "Fine-tune a model",
     ]
     assert Text("Not a message of any catalogue").get("zh") == "Not a message of any catalogue"
+
+
+def test_every_question_s_name_reads_after_your() -> None:
+    # "What would change" says "If your {name} were “…” instead of “…”" (en) and
+    # "如果你的{name}是…" (zh): a name that is a clause ("whether a program can check the
+    # answers", "能否用程序检查答案") made "If your whether a program can check…".
+    from app import decision
+
+    for key, question in decision.QUESTIONS.items():
+        en, zh = question.name.en, question.name.zh
+        first = en.split()[0]
+        assert first not in {"whether", "how", "what", "which", "the", "if", "a", "an"}, key
+        assert not zh.startswith(("是否", "能否", "如何", "有没有", "多少")), key
+        assert en == en.lower() or en.split()[0] in {"ML"}, key
