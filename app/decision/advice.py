@@ -24,7 +24,9 @@ MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
 FIRST_STEPS = frozenset({"measure-strongest-model", "schema-first", "aw-reasoning-model"})
 # Over the cap, these go first: useful, but not what the plan stands on.
-DROP_FIRST = frozenset({"ft-retrain", "rag-cite", "ft-synthetic", "pe-revisit", "aw-measure"})
+DROP_FIRST = frozenset(
+    {"ft-retrain", "rag-cite", "ft-synthetic", "ft-synthetic-measure", "pe-revisit", "aw-measure"}
+)
 # A fine-tuning plan always says how to start and when to ship, whatever else it has to cut.
 KEEP = frozenset(
     {
@@ -733,10 +735,20 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "inputs, keep the outputs you would accept, and review a sample by hand."
         ),
     ),
+    # Only a teacher measured at the target writes examples worth training on (the
+    # teacher-not-measured warning says why); an unproven one is measured first.
     _a(
         "ft-synthetic",
-        When(recommendation=FINE_TUNING, path=Except("distill"), synthetic_data="yes"),
+        When(recommendation=FINE_TUNING, path=Except("distill"), teacher="proven"),
         Text("Have a large model generate more training examples; review a sample by hand."),
+    ),
+    _a(
+        "ft-synthetic-measure",
+        When(recommendation=FINE_TUNING, path=Except("distill"), teacher="unproven"),
+        Text(
+            "Before a large model writes training examples, measure it on your eval set: only if "
+            "it reaches your target, have it generate more, and review a sample by hand."
+        ),
     ),
     _a(
         "ft-grow",

@@ -179,7 +179,16 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-cheaper-first": DISTILL,
     "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
     "ft-distill-data": {**DISTILL, "synthetic_data": "yes"},
-    "ft-synthetic": {**FT, "synthetic_data": "yes"},
+    # A style task measured at the target (a proven teacher) is still fine-tuned for its voice.
+    "ft-synthetic": {
+        "task_type": "style",
+        "failure_mode": "unknown",
+        "prompting_effort": "extensive",
+        "spec_clarity": "implicit",
+        "baseline_accuracy": 96,
+        "synthetic_data": "yes",
+    },
+    "ft-synthetic-measure": {**FT, "synthetic_data": "yes"},
     "ft-grow": {**FT, "example_count": "under_100"},
     "ft-edge-cases": {**FT, "edge_cases": "no"},
     "ft-lora-api": FT,
