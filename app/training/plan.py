@@ -913,10 +913,13 @@ def teacher_data(
     evals: dict[str, Any],
     profile: Mapping[str, Any] | None,
     costs: Mapping[str, Any] | None,
+    hosting: Any = None,
 ) -> dict[str, Any] | None:
     """For distillation: running the large model on the training inputs, what it reads and
     writes, and what that costs at the prices of the cost step's current model (its batch prices
-    too, where given). None for every other method."""
+    too, where given). A team whose data must stay on its machines (`hosting`
+    self_hosted_required) runs the large model there too: no API price applies. None for every
+    other method."""
     if method != "distillation":
         return None
     inputs = max(1, evals["train_examples"])
@@ -961,6 +964,23 @@ def teacher_data(
         if source == "measured"
         else Text("at the cost step's tokens per request")
     )
+    if hosting == "self_hosted_required":
+        # Real inputs may not leave the team's machines: sending them to the large model's API
+        # is ruled out, so its prices would cost a plan that cannot be run.
+        texts.append(
+            Text(
+                "That is about {read:,} input and {written:,} output tokens ({basis}). Your data "
+                "must stay on your machines, so the large model that writes the set must run "
+                "there too: an open-weight model measured at your target, on your GPUs. Price it "
+                "in GPU hours, not at an API's prices; the one-time cost the plan puts in the "
+                "cost step leaves it out.",
+                read=read,
+                written=written,
+                basis=basis_text,
+            )
+        )
+        texts.append(REASONING_OUTPUT)
+        return result
     current = (costs or {}).get("current")
     current = current if isinstance(current, Mapping) else {}
     p_in, p_out = (
@@ -1603,7 +1623,9 @@ def build_plan(
                 "fix_first": fix_first(
                     answers, profile, None if method == "reinforcement_fine_tuning" else seq_len
                 ),
-                "teacher": teacher_data(method, basis, evals, profile, costs),
+                "teacher": teacher_data(
+                    method, basis, evals, profile, costs, answers.get("hosting")
+                ),
             },
             "stop_and_ship": stop_and_ship(method, evals),
             "configs": configs.generate(numbers),

@@ -754,6 +754,29 @@ def test_without_a_dataset_check_the_cost_step_s_requests_size_it_with_batch_pri
     )
 
 
+def test_data_that_must_stay_home_is_never_priced_at_an_api() -> None:
+    # hosting self_hosted_required: real inputs may not go to the large model's API, so the
+    # plan gives the tokens and says where it runs, with no API figure and nothing in the
+    # one-time cost, though the cost step has the current model's prices.
+    from app.costs.training import plan_cost_range
+
+    home = answers(hosting="self_hosted_required")
+    plan = build_plan(home, DISTILL, PROFILE, costs={"current": PRICES})
+    teacher = localize(plan, "en")["data"]["teacher"]
+    assert teacher["tokens"] == {"input": 524_000, "output": 212_875, "source": "measured"}
+    assert teacher["cost_usd"] is None
+    assert teacher["texts"][1] == (
+        "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
+        "example). Your data must stay on your machines, so the large model that writes the set "
+        "must run there too: an open-weight model measured at your target, on your GPUs. Price "
+        "it in GPU hours, not at an API's prices; the one-time cost the plan puts in the cost "
+        "step leaves it out."
+    )
+    assert "$" not in " ".join(teacher["texts"])
+    priced = build_plan(answers(), DISTILL, PROFILE, costs={"current": PRICES})
+    assert plan_cost_range(priced).data == 4.5 and not plan_cost_range(plan).data
+
+
 def test_unsized_and_unpriced_training_sets_say_what_would_size_them() -> None:
     unsized = localize(build_plan(answers(), DISTILL, None), "en")["data"]["teacher"]
     assert (unsized["tokens"], unsized["cost_usd"]) == (None, None)
