@@ -21,7 +21,7 @@ from app.decision.text import (
 )
 
 from .formulas import CostResult
-from .numbers import months, percent, usd
+from .numbers import payback, percent, usd
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +138,18 @@ def saving_sentence(result: CostResult) -> Text:
         return Text(
             "{saved} a month saved ({share} of the current bill).", saved=saved, share=share
         )
-    one_time, payback = usd(result.one_time_cost or 0), months(result.payback_months)
+    one_time = usd(result.one_time_cost or 0)
+    unit, figure = payback(result.payback_months)
+    period = {
+        "months": Text("{figure} months", figure=figure),
+        "days": Text("{figure} days", figure=figure),
+        "under_a_day": Text("less than a day"),
+    }[unit]
     return Text(
-        "{saved} a month saved; the {one_time} one-time cost pays back in {payback} months.",
+        "{saved} a month saved; the {one_time} one-time cost pays back in {period}.",
         saved=saved,
         one_time=one_time,
-        payback=payback,
+        period=period,
     )
 
 

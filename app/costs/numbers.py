@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from .formulas import DAYS_PER_MONTH
+
 
 def usd(value: float) -> str:
     """$23,670 for large sums, $12.34 for small ones, three significant digits below a dollar."""
@@ -37,6 +39,21 @@ def months(value: float) -> str:
     if value < 100:
         return f"{value:.1f}"
     return f"{value:,.0f}"
+
+
+# Below a tenth of a month (3 days) a payback reads in days: "0.00 months" said nothing.
+DAYS_BELOW_MONTHS = 0.1
+
+
+def payback(value: float) -> tuple[str, str]:
+    """A payback of `value` months as (unit, figure): ("months", "0.21"), ("days", "2.4") under
+    a tenth of a month, ("under_a_day", "") under one day."""
+    if value >= DAYS_BELOW_MONTHS:
+        return "months", months(value)
+    days = value * DAYS_PER_MONTH
+    if days < 1:
+        return "under_a_day", ""
+    return "days", f"{days:.1f}"
 
 
 def percent(fraction: float) -> str:

@@ -8,8 +8,23 @@ from urllib.parse import urlencode
 
 from app import assessments, costs, decision
 from app.assessments import COST_FORM_PREFIX
+from app.costs import numbers
 from app.decision.text import NG_BATCH_294, OPENAI_GUIDE
 from app.web.i18n import N_, translate
+
+PAYBACK_WORDS = {
+    "months": N_("%(figure)s months"),
+    "days": N_("%(figure)s days"),
+    "under_a_day": N_("less than a day"),
+}
+
+
+def payback_words(value: float, lang: str) -> str:
+    """A payback period as people read it: "0.21 months", "2.4 days", "less than a day"."""
+    unit, figure = numbers.payback(value)
+    text = translate(lang, PAYBACK_WORDS[unit])
+    return text % {"figure": figure} if unit != "under_a_day" else text
+
 
 # Full names, for error summaries where a field is read out of context.
 FIELD_NAMES = {

@@ -12,7 +12,7 @@ from app import assessments, comments, decision, manage
 from app.costs import numbers
 from app.models import Assessment, Comment
 from app.web import training_views
-from app.web.cost_views import cost_record, verdict_cost_view
+from app.web.cost_views import cost_record, payback_words, verdict_cost_view
 from app.web.i18n import (
     CHANGE_KINDS,
     CONFIDENCE_LABELS,
@@ -464,7 +464,6 @@ COST_MD = {
     "year": N_("Cumulative, 12 months"),
     "saving": N_("Monthly saving: %(value)s"),
     "payback": N_("Payback: %(value)s"),
-    "payback_months": N_("%(months)s months"),
     "no_payback": N_("none (no saving, or no one-time cost given)"),
     "break_even": N_("Break-even accuracy: %(value)s"),
     "basis": N_(
@@ -494,9 +493,7 @@ def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
         else view.inputs.candidate.model or t("fine_tuned")
     )
     payback = (
-        t("payback_months", months=numbers.months(r.payback_months))
-        if r.payback_months is not None
-        else t("no_payback")
+        payback_words(r.payback_months, lang) if r.payback_months is not None else t("no_payback")
     )
     break_even = (
         numbers.percent(r.break_even_accuracy) if r.break_even_accuracy is not None else "-"

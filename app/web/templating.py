@@ -149,13 +149,13 @@ env.filters.update(
 env.filters.update(
     usd=numbers.usd,
     usd_compact=_usd_compact,
-    months=numbers.months,
     share=numbers.percent,
     count=numbers.count,
 )
 env.globals.update(
     cost_view=cost_views.cost_view,
     verdict_cost_view=cost_views.verdict_cost_view,
+    payback_words=cost_views.payback_words,
     TIER_LABELS=cost_views.TIER_LABELS,
     DIRECTION_LABELS=cost_views.DIRECTION_LABELS,
     COST_SOURCES=cost_views.COST_SOURCES,

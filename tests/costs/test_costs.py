@@ -202,6 +202,25 @@ def test_calculator_form_offers_the_price_table(client, lang):
     assert page.select_one("#results-heading") is None
 
 
+@pytest.mark.parametrize(
+    ("one_time", "en", "zh"),
+    [
+        # $23,670 a month saved: $5,000 pays back in 0.2112 months; $1,500 in 0.06337 months,
+        # 1.90 days (a month is 30 days); $500 in 0.634 days. It read "0.00 months" below 0.005.
+        ("5000", "0.21 months", "0.21 个月"),
+        ("1500", "1.9 days", "1.9 天"),
+        ("500", "less than a day", "不到一天"),
+    ],
+)
+def test_a_short_payback_reads_in_days(client, one_time, en, zh):
+    for lang, said in (("en", en), ("zh", zh)):
+        form = {**EXAMPLE_FORM, "one_time_cost": one_time}
+        page = html(client.post(f"/costs?lang={lang}", data=form))
+        assert page.select_one('dd[data-figure="payback_months"]').get_text() == said
+        facts = " ".join(li.get_text(" ", strip=True) for li in page.select(".cost-fact"))
+        assert (f"pays back in {said}." if lang == "en" else f"{said}即可收回") in facts
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_calculator_shows_figures_chart_and_table(client, app, lang):
     response = client.post(f"/costs?lang={lang}", data=EXAMPLE_FORM)
