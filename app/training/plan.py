@@ -327,12 +327,17 @@ def choose_models(
 
 def _size_reason(size: str) -> Text:
     return {
+        # The table's sizes: small 0.4-4.3B, medium 8.0-12.2B, large 14.8B and up.
         "small": Text(
-            "Small (≤ 4B): fast and cheap enough for real-time answers or a tight budget."
+            "Small (about 4B parameters or fewer): fast and cheap enough for real-time answers "
+            "or a tight budget."
         ),
-        "medium": Text("7–14B: the usual size for a fine-tuned specialist at about 1 s a request."),
+        "medium": Text(
+            "About 8–12B: the usual size for a fine-tuned specialist at about 1 s a request."
+        ),
         "large": Text(
-            "Larger, for low volume where seconds are fine: more headroom for hard cases."
+            "Larger (14B and up), for low volume where seconds are fine: more headroom for hard "
+            "cases."
         ),
     }[size]
 

@@ -900,3 +900,17 @@ def test_alternatives_cover_exactly_the_cards_the_lead_misses(
     for alt in plan["alternatives"]:
         model = next(c for c in plan["candidates"] if c["key"] == alt["key"])
         assert model["hf_id"] in alt["configs"]["trl"]["text"]
+
+
+def test_each_model_s_size_reason_states_a_range_it_is_in() -> None:
+    # Qwen3.5-4B (4.21B) was called "Small (≤ 4B)", and Qwen3-14B (14.8B) sat outside "7–14B".
+    from app.training.models import MODELS
+    from app.training.plan import _size_reason
+
+    stated = {"small": (0, 4.5), "medium": (7.5, 12.5), "large": (14, 1000)}
+    for model in MODELS:
+        low, high = stated[model.size]
+        assert low <= model.params_b <= high, (model.key, model.params_b)
+    assert _size_reason("small").en.startswith("Small (about 4B parameters or fewer)")
+    assert _size_reason("medium").en.startswith("About 8–12B")
+    assert _size_reason("large").en.startswith("Larger (14B and up)")
