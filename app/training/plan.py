@@ -1534,6 +1534,25 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
                 "Ship only if people prefer its answers in a blind side-by-side on the eval prompts."
             )
         )
+    if method == "encoder_classifier":
+        items.append(
+            Text(
+                "Before shipping, serve it as production will (the same hardware, batch size and "
+                "longest inputs) and measure the latency and cost a request against what your "
+                "answers call for."
+            )
+        )
+    else:
+        # A QLoRA adapter merged into the 4-bit weights loses what dequantising lost; the
+        # BF16 base keeps it (as the DPO script's merge does).
+        items.append(
+            Text(
+                "Before shipping, serve it as production will: merge the adapter into the BF16 "
+                "base model (never into 4-bit weights) or load it as an adapter in your serving "
+                "stack (vLLM's --enable-lora, for one), and measure the latency and cost a "
+                "request on the eval cases against what your answers call for."
+            )
+        )
     if method == "reinforcement_fine_tuning":
         items.append(
             Text(

@@ -914,3 +914,29 @@ def test_each_model_s_size_reason_states_a_range_it_is_in() -> None:
     assert _size_reason("small").en.startswith("Small (about 4B parameters or fewer)")
     assert _size_reason("medium").en.startswith("About 8–12B")
     assert _size_reason("large").en.startswith("Larger (14B and up)")
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "lora_sft",
+        "preference_tuning",
+        "reinforcement_fine_tuning",
+        "distillation",
+        "encoder_classifier",
+    ],
+)
+def test_every_plan_says_to_serve_it_as_production_will_before_shipping(method) -> None:
+    plan = localize(
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), None), "en"
+    )
+    serve = [s for s in plan["stop_and_ship"] if s.startswith("Before shipping, serve it")]
+    assert len(serve) == 1
+    # An adapter for generative models, merged into BF16; a classifier has none.
+    assert ("merge the adapter into the BF16 base model" in serve[0]) == (
+        method != "encoder_classifier"
+    )
+    zh = localize(
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), None), "zh"
+    )
+    assert sum(s.startswith("上线前，按生产环境的方式部署它") for s in zh["stop_and_ship"]) == 1
