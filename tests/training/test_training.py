@@ -666,8 +666,10 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     note = html(client.get(created["url"])).select_one(".cost-plan-note").text
     assert note.startswith(
         f"One-time cost from the training plan: {usd(gpu['low'] + standard)} to "
-        f"{usd(gpu['high'] + standard)} ("
+        f"{usd(gpu['high'] + standard)} (its cheapest run that fits: "
     )
+    zh_note = html(client.get(created["url"] + "?lang=zh")).select_one(".cost-plan-note").text
+    assert "（其中能装下的最便宜方案：" in zh_note and " (" not in zh_note
     assert note.endswith(
         f"It includes {usd(standard)} for the large model to write the training set, as the "
         "plan's data step works out."
