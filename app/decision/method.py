@@ -129,7 +129,8 @@ METHODS: tuple[Method, ...] = (
         Text(
             "A fixed set of labels and more than a thousand labelled examples: fine-tune a small "
             "encoder (a BERT-style model) with a classification head. It answers in milliseconds "
-            "on a CPU and returns a probability per label that you can threshold."
+            "on a GPU, in tens to hundreds on a CPU by its size and the input's length, and "
+            "returns a probability per label that you can threshold."
         ),
         (DEVLIN_2019_BERT,),
         Text(

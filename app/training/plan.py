@@ -1535,6 +1535,17 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
             )
         )
     if method == "encoder_classifier":
+        # Accuracy over all labels hides a rare label the model never gets right.
+        items.append(
+            Text(
+                "Read more than accuracy: each label's precision and recall and the confusion "
+                "matrix on the eval cases. Choose a probability below which a case goes to a "
+                "person, and ship only if the cases above it reach {target}{percent} and you can "
+                "staff the rest.",
+                target=target,
+                percent="%",
+            )
+        )
         items.append(
             Text(
                 "Before shipping, serve it as production will (the same hardware, batch size and "

@@ -940,3 +940,16 @@ def test_every_plan_says_to_serve_it_as_production_will_before_shipping(method) 
         build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), None), "zh"
     )
     assert sum(s.startswith("上线前，按生产环境的方式部署它") for s in zh["stop_and_ship"]) == 1
+
+
+def test_a_classifier_ships_on_each_label_and_a_threshold_not_accuracy_alone() -> None:
+    plan = build_plan(
+        answers(task_type="classification", accuracy_target="critical"),
+        snapshot("fine_tune", method="encoder_classifier"),
+        None,
+    )
+    texts = [item["en"] for item in plan["stop_and_ship"]]
+    (item,) = [t for t in texts if t.startswith("Read more than accuracy")]
+    assert item.endswith("ship only if the cases above it reach 99% and you can staff the rest.")
+    generative = build_plan(answers(), snapshot("fine_tune"), None)
+    assert not [t for t in generative["stop_and_ship"] if t["en"].startswith("Read more than")]
