@@ -87,9 +87,14 @@ transformers' convert_gemma3_weights.py). What changes, and only for such a shap
   static cache of older releases (HybridCache, StaticSlidingWindowLayer) allocates
   min(window, max_cache_len). So a sliding layer's cache is min(tokens, window) tokens, a global
   layer's the whole sequence.
-Everything else keeps the full-sequence count, an overestimate for such a shape: the attention
-FLOPs, and the cache a decode step reads (`generation_seconds`, where the weights' reads
-dominate).
+- Attention FLOPs in training (`attention_flops_per_token`): transformers passes the window to
+  FlashAttention 2 for the sliding layers (window_size = (window - 1, window - 1)), whose kernels
+  skip the key blocks left of it; a token attends to min(position, window) keys, on average
+  window - window^2 / (2 seq) past the window, so a sliding layer counts 2 window - window^2 / seq
+  in place of seq in the causal term (seq itself up to the window).
+Everything else keeps the full-sequence count, an overestimate for such a shape: the prefill,
+decode and evaluation FLOPs, and the cache a decode step reads (`generation_seconds`, where the
+weights' reads dominate).
 
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
@@ -583,10 +588,21 @@ def attention_flops_per_token(work: Workload) -> float:
     if work.reference_forward:
         factor += 2  # the reference model's causal forward
     if shape.linear is None:
-        return factor * shape.layers * work.seq_len * shape.hidden
+        if shape.sliding_window is None:
+            return factor * shape.layers * work.seq_len * shape.hidden
+        full = shape.layers - shape.sliding_layers
+        windowed = _windowed_length(work.seq_len, shape.sliding_window)
+        return factor * (full * work.seq_len + shape.sliding_layers * windowed) * shape.hidden
     passes = (4 if work.gradient_checkpointing else 3) + (1 if work.reference_forward else 0)
     softmax = factor * shape.attention_layers * work.seq_len * shape.q_width
     return softmax + passes * shape.linear.layers * shape.linear.forward_flops_per_token()
+
+
+def _windowed_length(seq: float, window: int) -> float:
+    """The sequence length the causal term counts for a sliding-window layer: twice the mean
+    number of keys a token attends to, min(position, window): seq up to the window,
+    2 window - window^2 / seq past it (module docstring, "Sliding-window attention")."""
+    return seq if seq <= window else 2 * window - window * window / seq
 
 
 def flops_per_token(work: Workload) -> float:

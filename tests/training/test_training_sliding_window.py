@@ -103,3 +103,37 @@ def test_every_other_model_keeps_its_full_cache(model) -> None:
         held = parts["weights"] + parts["trainable_state"] + (cache + scores) / estimator.GIB
         expected = held * (1 + estimator.FRAGMENTATION) + estimator.CUDA_OVERHEAD_GIB
         assert estimator.generation_memory(work, sequences, tokens) == expected
+
+
+def test_gemma3_training_attention_flops_by_hand() -> None:
+    # Gemma 3 12B, LoRA with gradient checkpointing (9 x the causal term), hidden 3,840. At
+    # 2,048 tokens a sliding layer's token attends to min(position, 1,024) keys, 1,024 - 1,024^2
+    # / (2 x 2,048) = 768 on average where a global layer's attends to 1,024: it counts
+    # 2 x 768 = 1,536 in place of 2,048. 9 x (8 x 2,048 + 40 x 1,536) x 3,840 = 9 x 77,824 x
+    # 3,840 = 2,689,597,440 FLOPs a token, where every layer at full length was 9 x 48 x 2,048 x
+    # 3,840 = 3,397,386,240 (20.8% less).
+    model = MODELS_BY_KEY["gemma-3-12b"]
+
+    def work(seq: int) -> Workload:
+        return Workload(model.params_b, "lora", A100, seq_len=seq, architecture=model.architecture)
+
+    assert estimator.attention_flops_per_token(work(2048)) == 9 * 77_824 * 3840 == 2_689_597_440
+    # Within the window nothing is masked away by it: 9 x 48 x 1,024 x 3,840.
+    assert estimator.attention_flops_per_token(work(1024)) == 9 * 48 * 1024 * 3840
+    assert estimator.attention_flops_per_token(work(900)) == 9 * 48 * 900 * 3840
+    # Never more than every layer at full length, and still growing with the sequence.
+    previous = 0.0
+    for seq in (512, 1024, 1025, 1399, 2048, 4096, 8192, 32_768):
+        flops = estimator.attention_flops_per_token(work(seq))
+        assert flops <= 9 * 48 * seq * 3840
+        assert flops > previous
+        previous = flops
+
+
+@pytest.mark.parametrize("model", OTHERS, ids=lambda m: m.key)
+def test_every_other_model_keeps_its_attention_flops(model) -> None:
+    shape = model.architecture
+    for seq in (512, 1399, 4096):
+        w = Workload(model.params_b, "lora", A100, seq_len=seq, architecture=shape)
+        if shape.linear is None:
+            assert estimator.attention_flops_per_token(w) == 9 * shape.layers * seq * shape.hidden
