@@ -76,6 +76,26 @@ recurrence with no KV cache. What changes, and only for such a shape:
 Activations, element-wise work and per-layer overheads keep the dense formulas (a GDN layer's
 working set modelled like an attention layer's): not calibrated on any hybrid model.
 
+Sliding-window attention (Gemma 3: `Architecture.sliding_window`, `Architecture.sliding_layers`):
+five local layers to each global one (transformers' Gemma3TextConfig: a layer is
+"sliding_attention" unless its 1-based index is a multiple of sliding_window_pattern = 6), each
+attending to the last `sliding_window` tokens only (1,024 in the 4B, 12B and 27B, 512 in the 1B:
+transformers' convert_gemma3_weights.py). What changes, and only for such a shape:
+- KV cache (`kv_cache_bytes`): the cache generate uses for Gemma 3 (transformers' DynamicCache
+  built from the config, a DynamicSlidingWindowLayer for each sliding layer) keeps the last
+  window - 1 tokens of a sliding layer between steps and window tokens while a step attends; the
+  static cache of older releases (HybridCache, StaticSlidingWindowLayer) allocates
+  min(window, max_cache_len). So a sliding layer's cache is min(tokens, window) tokens, a global
+  layer's the whole sequence.
+- Attention FLOPs in training (`attention_flops_per_token`): transformers passes the window to
+  FlashAttention 2 for the sliding layers (window_size = (window - 1, window - 1)), whose kernels
+  skip the key blocks left of it; a token attends to min(position, window) keys, on average
+  window - window^2 / (2 seq) past the window, so a sliding layer counts 2 window - window^2 / seq
+  in place of seq in the causal term (seq itself up to the window).
+Everything else keeps the full-sequence count, an overestimate for such a shape: the prefill,
+decode and evaluation FLOPs, and the cache a decode step reads (`generation_seconds`, where the
+weights' reads dominate).
+
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
 reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
@@ -312,6 +332,12 @@ class Architecture:
     attention_gate: bool = False
     # A hybrid model's linear-attention (Gated DeltaNet) layers; None = every layer attends.
     linear: LinearAttention | None = None
+    # Sliding-window attention (Gemma 3): how many of the attention layers attend to the last
+    # `sliding_window` tokens only (config.json's layer_types, "sliding_attention"), and that
+    # window; None = every attention layer attends to the whole sequence (module docstring,
+    # "Sliding-window attention").
+    sliding_layers: int = 0
+    sliding_window: int | None = None
 
     @property
     def kv(self) -> int:
@@ -526,7 +552,7 @@ def generation_memory(work: Workload, sequences: int, tokens: float) -> float:
     scores over the vocabulary for each sequence (module docstring, "Generation")."""
     parts = memory_parts(work)
     shape = work.shape
-    cache = sequences * tokens * kv_bytes_per_token(shape)
+    cache = sequences * kv_cache_bytes(shape, tokens)
     if shape.linear is not None:
         cache += sequences * recurrent_state_bytes(shape)
     scores = sequences * shape.vocab * 4
@@ -562,10 +588,21 @@ def attention_flops_per_token(work: Workload) -> float:
     if work.reference_forward:
         factor += 2  # the reference model's causal forward
     if shape.linear is None:
-        return factor * shape.layers * work.seq_len * shape.hidden
+        if shape.sliding_window is None:
+            return factor * shape.layers * work.seq_len * shape.hidden
+        full = shape.layers - shape.sliding_layers
+        windowed = _windowed_length(work.seq_len, shape.sliding_window)
+        return factor * (full * work.seq_len + shape.sliding_layers * windowed) * shape.hidden
     passes = (4 if work.gradient_checkpointing else 3) + (1 if work.reference_forward else 0)
     softmax = factor * shape.attention_layers * work.seq_len * shape.q_width
     return softmax + passes * shape.linear.layers * shape.linear.forward_flops_per_token()
+
+
+def _windowed_length(seq: float, window: int) -> float:
+    """The sequence length the causal term counts for a sliding-window layer: twice the mean
+    number of keys a token attends to, min(position, window): seq up to the window,
+    2 window - window^2 / seq past it (module docstring, "Sliding-window attention")."""
+    return seq if seq <= window else 2 * window - window * window / seq
 
 
 def flops_per_token(work: Workload) -> float:
@@ -627,8 +664,21 @@ def decode_weight_bytes(work: Workload) -> float:
 
 def kv_bytes_per_token(shape: Architecture) -> float:
     """The KV cache of one token: a key and a value of kv_hidden values in every layer (in a
-    hybrid model, every full-attention layer: its linear-attention layers keep no cache)."""
+    hybrid model, every full-attention layer: its linear-attention layers keep no cache). A
+    sliding-window layer keeps no more than its window: `kv_cache_bytes` for a sequence."""
     return 2 * shape.attention_layers * shape.kv * KV_BYTES
+
+
+def kv_cache_bytes(shape: Architecture, tokens: float) -> float:
+    """The KV cache of one sequence of `tokens` tokens: `kv_bytes_per_token` for each of its
+    tokens, but in a sliding-window layer (Gemma 3) at most its window, min(tokens, window)
+    tokens (module docstring, "Sliding-window attention")."""
+    if shape.sliding_window is None:
+        return tokens * kv_bytes_per_token(shape)
+    per_layer = 2 * shape.kv * KV_BYTES  # a key and a value of one token in one layer
+    full = shape.attention_layers - shape.sliding_layers
+    windowed = min(tokens, shape.sliding_window)
+    return per_layer * (full * tokens + shape.sliding_layers * windowed)
 
 
 def recurrent_state_bytes(shape: Architecture) -> float:

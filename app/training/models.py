@@ -7,7 +7,7 @@ worked out for the model itself rather than for a generic one of its size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.decision.text import Text
@@ -59,6 +59,20 @@ class BaseModel:
 def _arch(params, layers, hidden, ffn, vocab, tied, kv, active=None):
     embedding = vocab * hidden * (1 if tied else 2) / 1e9
     return Architecture(params, layers, hidden, ffn, vocab, embedding, kv, active)
+
+
+# Gemma 3's local attention (transformers: Gemma3TextConfig builds layer_types from
+# sliding_window_pattern 6, every sixth layer "full_attention" and the others
+# "sliding_attention"; convert_gemma3_weights.py sets sliding_window 1,024 for the 4B, 12B and
+# 27B). The estimator caps those layers' KV cache at the window (module docstring of estimator).
+GEMMA3_SLIDING_WINDOW = 1024
+GEMMA3_PATTERN = 6
+
+
+def _gemma3(params, layers, hidden, ffn, kv):
+    shape = _arch(params, layers, hidden, ffn, 262_144, True, kv)
+    sliding = layers - layers // GEMMA3_PATTERN
+    return replace(shape, sliding_layers=sliding, sliding_window=GEMMA3_SLIDING_WINDOW)
 
 
 def _hybrid(
@@ -247,7 +261,7 @@ MODELS: tuple[BaseModel, ...] = (
         "google/gemma-3-4b-it",
         "gemma",
         "small",
-        _arch(4.3, 34, 2560, 10240, 262_144, True, 1024),
+        _gemma3(4.3, 34, 2560, 10240, 1024),
         None,
         "Gemma Terms of Use",
         "https://ai.google.dev/gemma/terms",
@@ -264,7 +278,7 @@ MODELS: tuple[BaseModel, ...] = (
         "google/gemma-3-12b-it",
         "gemma",
         "medium",
-        _arch(12.2, 48, 3840, 15360, 262_144, True, 2048),
+        _gemma3(12.2, 48, 3840, 15360, 2048),
         None,
         "Gemma Terms of Use",
         "https://ai.google.dev/gemma/terms",

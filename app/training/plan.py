@@ -33,7 +33,7 @@ from .estimator import (
     forward_seconds,
     generation_memory,
     generation_seconds,
-    kv_bytes_per_token,
+    kv_cache_bytes,
 )
 from .gpus import GPUS
 from .models import MODELS, MODELS_BY_KEY, UNSLOTH_QWEN35_GUIDE, BaseModel
@@ -1393,7 +1393,7 @@ def _grpo_compute(
                     "at their full {tokens:,} tokens.",
                     model=model.name,
                     batch=batch,
-                    cache=batch * padded * kv_bytes_per_token(model.architecture) / GIB,
+                    cache=batch * kv_cache_bytes(model.architecture, padded) / GIB,
                     tokens=padded,
                 )
             ],

@@ -218,7 +218,14 @@ def test_every_other_model_is_counted_as_before(model) -> None:
     assert estimator.kv_bytes_per_token(shape) == 2 * n * kv * 2
     assert estimator.recurrent_state_bytes(shape) == 0
     w = Workload(model.params_b, "lora", GPUS["a100-80gb"], seq_len=1536, architecture=shape)
-    assert estimator.attention_flops_per_token(w) == 9 * n * 1536 * d
+    if shape.sliding_window is None:
+        assert estimator.attention_flops_per_token(w) == 9 * n * 1536 * d
+    else:
+        # Gemma 3's sliding layers attend to 1,024 keys at most: 2 x 1,024 - 1,024^2 / 1,536
+        # in place of 1,536 (test_training_sliding_window.py).
+        sliding, windowed = shape.sliding_layers, 2 * 1024 - 1024 * 1024 / 1536
+        expected = 9 * ((n - sliding) * 1536 + sliding * windowed) * d
+        assert estimator.attention_flops_per_token(w) == pytest.approx(expected, rel=1e-12)
     params = (shape.active_params_b or shape.params_b) * 1e9
     assert estimator.forward_flops_per_token(w, 700) == 2 * params + 2 * n * 700 * d
 
