@@ -48,7 +48,21 @@ DPO_BETA = 0.1
 SFT_WARMUP_EPOCHS = 1
 # The files a plan offers, in the order they are used: for DPO, axolotl-sft.yaml runs first.
 CONFIG_FILES = ("axolotl_sft", "axolotl", "trl", "rewards")
-EVAL_EVERY = 0.1  # eval_steps and save_steps: a tenth of the optimizer steps
+# eval_steps and save_steps, in the TRL scripts and the Axolotl files alike: a tenth of the
+# optimizer steps. Both tools take a float below 1 as that fraction of the run's steps
+# (Transformers' TrainingArguments; Axolotl's schema, src/axolotl/utils/schemas/config.py:
+# "float for fraction of total steps", passed on as it is by core/builders/base.py). Axolotl's
+# evals_per_epoch and saves_per_epoch would give 1 / (n x num_epochs) instead
+# (src/axolotl/utils/config/__init__.py): 4 an epoch over 3 epochs is 12 evaluations, not 10.
+EVAL_EVERY = 0.1
+# Checkpoints a run at EVAL_EVERY saves at most: one at each tenth of its steps.
+MAX_SAVES = round(1 / EVAL_EVERY)
+# Axolotl's RL builder (src/axolotl/core/builders/rl.py at commit 067b021, DPO and GRPO) passes
+# neither load_best_model_at_end, metric_for_best_model nor greater_is_better to the trainer and
+# adds no early-stopping callback: only the supervised builder (core/builders/causal.py) does.
+# The RL files leave those keys out and keep every checkpoint (save_total_limit, 4 by default,
+# would delete the best), and say which one to take.
+AXOLOTL_RL = {"preference_tuning", "reinforcement_fine_tuning"}
 # Families whose chat template TRL (1.1 and later, trl/chat_template_utils.py
 # get_training_chat_template) swaps for a copy with {% generation %} markers, which
 # assistant_only_loss needs: Qwen3 and GPT-OSS. It has none for the Llama 3.1/3.2 templates and
@@ -232,12 +246,19 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
                 if is_qwen35(n)
                 else {"flash_attention": True}
             ),
-            "evals_per_epoch": 4,
-            "saves_per_epoch": 4,
-            "load_best_model_at_end": True,
-            "metric_for_best_model": metric,
-            "greater_is_better": greater,
-            "early_stopping_patience": 2,
+            # As train.py: evaluate and save at each tenth of the steps (EVAL_EVERY).
+            "eval_steps": EVAL_EVERY,
+            "save_steps": EVAL_EVERY,
+            **(
+                {"save_total_limit": MAX_SAVES}
+                if method in AXOLOTL_RL
+                else {
+                    "load_best_model_at_end": True,
+                    "metric_for_best_model": metric,
+                    "greater_is_better": greater,
+                    "early_stopping_patience": 2,
+                }
+            ),
             "logging_steps": 10,
             "output_dir": output_dir(n),
             "seed": 42,
@@ -320,6 +341,26 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
             comments.append(
                 f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}"
             )
+    # This file's own training: DPO's first stage is supervised; its second, like GRPO, is RL.
+    supervised = stage == "sft" or method not in AXOLOTL_RL
+    if supervised:
+        comments += [
+            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
+            "# stops after two evaluations without a lower eval loss and loads the checkpoint with",
+            "# the lowest, as train.py does. Axolotl also evaluates once before the first step.",
+        ]
+    else:
+        best = (
+            "highest eval_reward" if method == "reinforcement_fine_tuning" else "lowest eval_loss"
+        )
+        comments += [
+            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
+            "# as train.py does; Axolotl also evaluates once before the first step. Unlike",
+            f"# train.py, Axolotl's {'DPO' if method == 'preference_tuning' else 'GRPO'} trainer "
+            "neither stops early nor loads the best",
+            f"# checkpoint at the end: it keeps every checkpoint (up to {MAX_SAVES}); take the one with the",
+            f"# {best} (log_history in the last checkpoint's trainer_state.json).",
+        ]
     if stage == "sft":
         comments += [
             f"# Stage 1: one epoch of supervised {'QLoRA' if n['qlora'] else 'LoRA'} on {n['model']}, on each prompt and its",

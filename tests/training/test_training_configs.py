@@ -278,8 +278,29 @@ def test_rft_keeps_the_checkpoint_with_the_best_eval_reward() -> None:
         expected = (
             ("eval_reward", True) if method == "reinforcement_fine_tuning" else ("eval_loss", False)
         )
-        assert (config["metric_for_best_model"], config["greater_is_better"]) == expected
         assert (args["metric_for_best_model"], args["greater_is_better"]) == expected
+        assert args["load_best_model_at_end"] is True
+        if method in ("lora_sft", "distillation"):
+            # Axolotl's supervised builder (core/builders/causal.py) passes these on.
+            assert (config["metric_for_best_model"], config["greater_is_better"]) == expected
+            assert (config["load_best_model_at_end"], config["early_stopping_patience"]) == (
+                True,
+                2,
+            )
+        else:
+            # Its RL builder (core/builders/rl.py) does not: the file keeps every checkpoint
+            # and names the one to take.
+            assert not {
+                "load_best_model_at_end",
+                "metric_for_best_model",
+                "greater_is_better",
+                "early_stopping_patience",
+            } & set(config)
+            assert config["save_total_limit"] == configs.MAX_SAVES == 10
+            metric = "highest eval_reward" if expected[1] else "lowest eval_loss"
+            assert f"# {metric} (log_history in the last checkpoint's trainer_state.json)." in (
+                files["axolotl"]["text"].splitlines()
+            )
     evals = {"eval_cases": 285, "target": 0.95}
     assert stop_and_ship("reinforcement_fine_tuning", evals)[0].en.startswith(
         "Stop when the eval reward has not risen at two evaluations in a row"
@@ -480,10 +501,12 @@ def test_dpo_s_axolotl_files_run_the_two_stages(qlora) -> None:
             assert set(dataset) <= set(KEYS["axolotl"]["dataset"])
         assert config["adapter"] == ("qlora" if qlora else "lora")
         assert (config["micro_batch_size"], config["gradient_accumulation_steps"]) == (2, 8)
-        assert (config["metric_for_best_model"], config["greater_is_better"]) == (
-            "eval_loss",
-            False,
-        )
+        assert (config["eval_steps"], config["save_steps"]) == (0.1, 0.1)
+    # Stage 1 keeps its best eval-loss checkpoint, which the merge reads; Axolotl's DPO trainer
+    # would ignore those keys, so stage 2 keeps every checkpoint instead.
+    assert (sft["metric_for_best_model"], sft["greater_is_better"]) == ("eval_loss", False)
+    assert (sft["load_best_model_at_end"], sft["early_stopping_patience"]) == (True, 2)
+    assert "metric_for_best_model" not in dpo and dpo["save_total_limit"] == 10
     assert sft["base_model"] == "Qwen/Qwen3-8B"
     assert (sft["num_epochs"], sft["learning_rate"]) == (1, 1e-4)
     assert "rl" not in sft and dpo["rl"] == "dpo"
@@ -643,3 +666,38 @@ def test_dpo_s_first_stage_names_the_adapter_it_trains(qlora, word) -> None:
     text = configs.generate(numbers("preference_tuning", qlora))["axolotl_sft"]["text"]
     assert f"# Stage 1: one epoch of supervised {word} on Qwen/Qwen3-8B, on each" in text
     assert yaml.safe_load(text)["adapter"] == word.lower()
+
+
+@pytest.mark.parametrize(("method", "qlora"), [c for c in CASES if c[0] != "encoder_classifier"])
+def test_axolotl_evaluates_and_saves_when_the_trl_script_does(method, qlora) -> None:
+    # Axolotl takes a float eval_steps or save_steps below 1 as a fraction of the run's steps
+    # (src/axolotl/utils/schemas/config.py, "float for fraction of total steps") and passes it to
+    # TrainingArguments as it is (core/builders/base.py), as the TRL script's is: both evaluate at
+    # each multiple of ceil(0.1 x steps). evals_per_epoch: 4 would have been 1 / (4 x epochs).
+    files = configs.generate(numbers(method, qlora))
+    trl = files["trl"]["text"]
+    name = {"preference_tuning": "DPOConfig", "reinforcement_fine_tuning": "GRPOConfig"}
+    pairs = [(files["axolotl"], config_call(trl, name.get(method, "SFTConfig")))]
+    if method == "preference_tuning":
+        pairs.append((files["axolotl_sft"], config_call(trl, "SFTConfig")))
+    for generated, args in pairs:
+        config = yaml.safe_load(generated["text"])
+        assert (config["eval_steps"], config["save_steps"]) == (0.1, 0.1)
+        assert (args["eval_steps"], args["save_steps"]) == (0.1, 0.1)
+        assert (args["eval_strategy"], args["save_strategy"]) == ("steps", "steps")
+        assert not {"evals_per_epoch", "saves_per_epoch"} & set(config)
+        # Axolotl's load_best_model_at_end needs save_steps % eval_steps == 0 (causal.py).
+        assert config["save_steps"] % config["eval_steps"] == 0
+
+
+def test_a_grpo_plan_s_evaluations_are_the_same_in_both_files() -> None:
+    plan = build_plan(
+        CUSTOMER_SERVICE_BOT,
+        {"recommendation": "fine_tune", "method": "reinforcement_fine_tuning"},
+        PROFILE,
+    )
+    config = yaml.safe_load(plan["configs"]["axolotl"]["text"])
+    args = config_call(plan["configs"]["trl"]["text"], "GRPOConfig")
+    assert config["eval_steps"] == args["eval_steps"] == configs.EVAL_EVERY == 0.1
+    assert config["save_steps"] == args["save_steps"] == 0.1
+    assert config["num_epochs"] == args["num_train_epochs"]
