@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -329,20 +330,22 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
         ]
     else:
         comments = [f"# {HEADER}", "# Run: axolotl train axolotl.yaml (https://docs.axolotl.ai)"]
+    # This file's own training: DPO's first stage is supervised; its second, like GRPO, is RL.
+    supervised = stage == "sft" or method not in AXOLOTL_RL
     if is_qwen35(n):
         comments += [
             f"# {n['model']} is a vision-language checkpoint: the regex in lora_target_modules",
             "# keeps LoRA on its language model. Qwen3.5 needs Axolotl 0.15.0 or later and",
-            f"# {QWEN35_TRANSFORMERS}; the Cut Cross Entropy plugin needs its package",
-            "# (https://docs.axolotl.ai/docs/custom_integrations.html#cut-cross-entropy). bf16 LoRA",
-            "# only: Unsloth advises against QLoRA (4-bit) for Qwen3.5.",
+            f"# {QWEN35_TRANSFORMERS}. bf16 LoRA only: Unsloth advises against QLoRA (4-bit) for",
+            "# Qwen3.5.",
         ]
-        if packs(method):
-            comments.append(
-                f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}"
-            )
-    # This file's own training: DPO's first stage is supervised; its second, like GRPO, is RL.
-    supervised = stage == "sft" or method not in AXOLOTL_RL
+        if supervised:
+            # The plugin and sample packing are in the supervised configs only (axolotl_config).
+            comments += [
+                "# The Cut Cross Entropy plugin needs its package",
+                "# (https://docs.axolotl.ai/docs/custom_integrations.html#cut-cross-entropy).",
+                f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}",
+            ]
     if supervised:
         comments += [
             "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
@@ -504,15 +507,21 @@ def trl_script(n: dict[str, Any]) -> str:
     lines = [
         f'"""{HEADER}',
         "",
-        f"{_describe(method)} of {n['model']}"
-        + (", in the DPO paper's two stages (Rafailov et al. 2023, section 4):" if dpo else "."),
+        *textwrap.wrap(
+            _describe(n)
+            + (
+                ", in the DPO paper's two stages (Rafailov et al. 2023, section 4):" if dpo else "."
+            ),
+            100,
+        ),
         *(
             [
                 "1. one epoch of supervised fine-tuning on each prompt and its chosen answer;",
-                "2. that adapter merged into the BF16 base model (never into 4-bit weights), saved",
-                f"   to {sft_merged_dir(n)};",
-                "3. DPO from the merged model: with LoRA the reference is it with the adapter off,",
-                "   so DPO measures against the supervised model.",
+                "2. that adapter merged into the base model loaded in BF16"
+                + (" (not into its 4-bit weights)," if qlora else ","),
+                f"   saved to {sft_merged_dir(n)};",
+                "3. DPO from the merged model: the reference is it with the adapter off, so DPO",
+                "   measures against the supervised model.",
             ]
             if dpo
             else []
@@ -580,9 +589,23 @@ def trl_script(n: dict[str, Any]) -> str:
                 "",
                 "def text_model(name):",
                 '    """Qwen3.5 is a vision-language checkpoint: AutoModelForCausalLM loads its text',
-                "    model alone (Qwen3_5ForCausalLM skips the vision tower and the MTP head), and the",
-                "    trainers get its tokenizer, not the processor, so that TRL packs the sequences",
-                '    and applies its training chat template (assistant_only_loss)."""',
+                "    model alone (Qwen3_5ForCausalLM skips the vision tower and the MTP head), and",
+                *{
+                    "preference_tuning": [
+                        "    both trainers get its tokenizer, not the processor TRL would load for it,",
+                        '    so that TRL treats it as a text model and stage 1 packs its sequences."""',
+                    ],
+                    "reinforcement_fine_tuning": [
+                        "    the trainer gets its tokenizer, not the processor TRL would load for it:",
+                        '    the prompts are text."""',
+                    ],
+                }.get(
+                    method,
+                    [
+                        "    the trainer gets its tokenizer, not the processor, so that TRL packs the",
+                        '    sequences and applies its training chat template (assistant_only_loss)."""',
+                    ],
+                ),
                 "    return AutoModelForCausalLM.from_pretrained(",
                 '        name, dtype="bfloat16", attn_implementation="flash_attention_2"',
                 "    )",
@@ -873,10 +896,14 @@ def classifier_script(n: dict[str, Any]) -> str:
     )
 
 
-def _describe(method: str) -> str:
-    return {
-        "lora_sft": "LoRA supervised fine-tuning",
-        "distillation": "LoRA fine-tuning on a larger model's answers (distillation)",
-        "preference_tuning": "DPO preference tuning with LoRA",
-        "reinforcement_fine_tuning": "GRPO reinforcement fine-tuning with LoRA",
-    }.get(method, "Fine-tuning")
+def _describe(n: dict[str, Any]) -> str:
+    """What the TRL script trains: the method, the model and the adapter (QLoRA: LoRA on the base
+    model loaded in 4-bit, as model_init_kwargs' quantization_config does)."""
+    what = {
+        "lora_sft": "Supervised fine-tuning of {model}",
+        "distillation": "Supervised fine-tuning of {model} on a larger model's answers (distillation)",
+        "preference_tuning": "DPO preference tuning of {model}",
+        "reinforcement_fine_tuning": "GRPO reinforcement fine-tuning of {model}",
+    }[n["method"]]
+    adapter = "QLoRA (LoRA on the base model loaded in 4-bit)" if n["qlora"] else "LoRA"
+    return what.format(model=n["model"]) + ", with " + adapter

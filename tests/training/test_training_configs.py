@@ -668,6 +668,15 @@ def test_dpo_s_first_stage_names_the_adapter_it_trains(qlora, word) -> None:
     assert yaml.safe_load(text)["adapter"] == word.lower()
 
 
+def docstring(text: str, function: str | None = None) -> str:
+    """The docstring of the script, or of its function `function`."""
+    tree = ast.parse(text)
+    if function is None:
+        return ast.get_docstring(tree, clean=False)
+    (found,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    return ast.get_docstring(found)
+
+
 @pytest.mark.parametrize(("method", "qlora"), [c for c in CASES if c[0] != "encoder_classifier"])
 def test_axolotl_evaluates_and_saves_when_the_trl_script_does(method, qlora) -> None:
     # Axolotl takes a float eval_steps or save_steps below 1 as a fraction of the run's steps
@@ -701,3 +710,66 @@ def test_a_grpo_plan_s_evaluations_are_the_same_in_both_files() -> None:
     assert config["eval_steps"] == args["eval_steps"] == configs.EVAL_EVERY == 0.1
     assert config["save_steps"] == args["save_steps"] == 0.1
     assert config["num_epochs"] == args["num_train_epochs"]
+
+
+def test_trl_docstrings_say_what_each_script_trains() -> None:
+    head = configs.HEADER + "\n\n"
+    hold = "Hold out the 285 eval cases in eval.jsonl; never train on them.\n"
+    tools = (
+        'Tool-calling data: add a "tools" column (JSON schemas of the functions) beside\n'
+        '"messages"; TRL passes it to the chat template.\n'
+    )
+    sft = configs.generate(numbers("lora_sft", True))["trl"]["text"]
+    assert docstring(sft) == (
+        head + "Supervised fine-tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
+        "loaded in 4-bit).\n"
+        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "messages" (chat format).\n'
+        + tools
+        + hold
+    )
+    distilled = configs.generate(numbers("distillation", False))["trl"]["text"]
+    assert docstring(distilled).startswith(
+        head + "Supervised fine-tuning of Qwen/Qwen3-8B on a larger model's answers "
+        "(distillation), with LoRA.\nInstall: pip install trl peft datasets flash-attn\n"
+    )
+    grpo = configs.generate(numbers("reinforcement_fine_tuning", False))["trl"]["text"]
+    assert docstring(grpo) == (
+        head + "GRPO reinforcement fine-tuning of Qwen/Qwen3-8B, with LoRA.\n"
+        "Install: pip install trl peft datasets flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt" and "answer".\n'
+        "Put rewards.py (from the same plan) beside this script: it scores the answers.\n" + hold
+    )
+    dpo = configs.generate(numbers("preference_tuning", True))["trl"]["text"]
+    assert docstring(dpo) == (
+        head + "DPO preference tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
+        "loaded in 4-bit), in the\nDPO paper's two stages (Rafailov et al. 2023, section 4):\n"
+        "1. one epoch of supervised fine-tuning on each prompt and its chosen answer;\n"
+        "2. that adapter merged into the base model loaded in BF16 (not into its 4-bit weights),\n"
+        "   saved to ./outputs/qwen3-8b-preference_tuning-sft/merged;\n"
+        "3. DPO from the merged model: the reference is it with the adapter off, so DPO\n"
+        "   measures against the supervised model.\n"
+        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt", "chosen" and '
+        '"rejected".\n' + hold
+    )
+    # The adapter said matches the script's: 4-bit loading exactly where QLoRA is said.
+    for method, qlora in CASES:
+        if method == "encoder_classifier":
+            continue
+        text = configs.generate(numbers(method, qlora))["trl"]["text"]
+        said = docstring(text).replace("\n", " ")
+        assert ("with QLoRA (LoRA on the base model loaded in 4-bit)" in said) is qlora
+        assert ("with LoRA" in said) is not qlora
+        assert ("load_in_4bit=True" in text) is qlora
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma", "gpt-oss", "mistral"])
+def test_grpo_and_dpo_scripts_never_speak_of_what_they_do_not_do(family) -> None:
+    # GRPO neither packs nor masks assistant turns; DPO's stage 1 trains on the completion.
+    for qlora in (False, True):
+        grpo = configs.generate(numbers("reinforcement_fine_tuning", qlora, family=family))
+        for text in (grpo["trl"]["text"], grpo["axolotl"]["text"]):
+            assert "pack" not in text.casefold() and "assistant_only_loss" not in text
+        dpo = configs.generate(numbers("preference_tuning", qlora, family=family))["trl"]["text"]
+        assert "assistant_only_loss" not in dpo
