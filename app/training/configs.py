@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -48,7 +49,21 @@ DPO_BETA = 0.1
 SFT_WARMUP_EPOCHS = 1
 # The files a plan offers, in the order they are used: for DPO, axolotl-sft.yaml runs first.
 CONFIG_FILES = ("axolotl_sft", "axolotl", "trl", "rewards")
-EVAL_EVERY = 0.1  # eval_steps and save_steps: a tenth of the optimizer steps
+# eval_steps and save_steps, in the TRL scripts and the Axolotl files alike: a tenth of the
+# optimizer steps. Both tools take a float below 1 as that fraction of the run's steps
+# (Transformers' TrainingArguments; Axolotl's schema, src/axolotl/utils/schemas/config.py:
+# "float for fraction of total steps", passed on as it is by core/builders/base.py). Axolotl's
+# evals_per_epoch and saves_per_epoch would give 1 / (n x num_epochs) instead
+# (src/axolotl/utils/config/__init__.py): 4 an epoch over 3 epochs is 12 evaluations, not 10.
+EVAL_EVERY = 0.1
+# Checkpoints a run at EVAL_EVERY saves at most: one at each tenth of its steps.
+MAX_SAVES = round(1 / EVAL_EVERY)
+# Axolotl's RL builder (src/axolotl/core/builders/rl.py at commit 067b021, DPO and GRPO) passes
+# neither load_best_model_at_end, metric_for_best_model nor greater_is_better to the trainer and
+# adds no early-stopping callback: only the supervised builder (core/builders/causal.py) does.
+# The RL files leave those keys out and keep every checkpoint (save_total_limit, 4 by default,
+# would delete the best), and say which one to take.
+AXOLOTL_RL = {"preference_tuning", "reinforcement_fine_tuning"}
 # Families whose chat template TRL (1.1 and later, trl/chat_template_utils.py
 # get_training_chat_template) swaps for a copy with {% generation %} markers, which
 # assistant_only_loss needs: Qwen3 and GPT-OSS. It has none for the Llama 3.1/3.2 templates and
@@ -232,12 +247,19 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
                 if is_qwen35(n)
                 else {"flash_attention": True}
             ),
-            "evals_per_epoch": 4,
-            "saves_per_epoch": 4,
-            "load_best_model_at_end": True,
-            "metric_for_best_model": metric,
-            "greater_is_better": greater,
-            "early_stopping_patience": 2,
+            # As train.py: evaluate and save at each tenth of the steps (EVAL_EVERY).
+            "eval_steps": EVAL_EVERY,
+            "save_steps": EVAL_EVERY,
+            **(
+                {"save_total_limit": MAX_SAVES}
+                if method in AXOLOTL_RL
+                else {
+                    "load_best_model_at_end": True,
+                    "metric_for_best_model": metric,
+                    "greater_is_better": greater,
+                    "early_stopping_patience": 2,
+                }
+            ),
             "logging_steps": 10,
             "output_dir": output_dir(n),
             "seed": 42,
@@ -308,18 +330,40 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
         ]
     else:
         comments = [f"# {HEADER}", "# Run: axolotl train axolotl.yaml (https://docs.axolotl.ai)"]
+    # This file's own training: DPO's first stage is supervised; its second, like GRPO, is RL.
+    supervised = stage == "sft" or method not in AXOLOTL_RL
     if is_qwen35(n):
         comments += [
             f"# {n['model']} is a vision-language checkpoint: the regex in lora_target_modules",
             "# keeps LoRA on its language model. Qwen3.5 needs Axolotl 0.15.0 or later and",
-            f"# {QWEN35_TRANSFORMERS}; the Cut Cross Entropy plugin needs its package",
-            "# (https://docs.axolotl.ai/docs/custom_integrations.html#cut-cross-entropy). bf16 LoRA",
-            "# only: Unsloth advises against QLoRA (4-bit) for Qwen3.5.",
+            f"# {QWEN35_TRANSFORMERS}. bf16 LoRA only: Unsloth advises against QLoRA (4-bit) for",
+            "# Qwen3.5.",
         ]
-        if packs(method):
-            comments.append(
-                f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}"
-            )
+        if supervised:
+            # The plugin and sample packing are in the supervised configs only (axolotl_config).
+            comments += [
+                "# The Cut Cross Entropy plugin needs its package",
+                "# (https://docs.axolotl.ai/docs/custom_integrations.html#cut-cross-entropy).",
+                f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}",
+            ]
+    if supervised:
+        comments += [
+            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
+            "# stops after two evaluations without a lower eval loss and loads the checkpoint with",
+            "# the lowest, as train.py does. Axolotl also evaluates once before the first step.",
+        ]
+    else:
+        best = (
+            "highest eval_reward" if method == "reinforcement_fine_tuning" else "lowest eval_loss"
+        )
+        comments += [
+            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
+            "# as train.py does; Axolotl also evaluates once before the first step. Unlike",
+            f"# train.py, Axolotl's {'DPO' if method == 'preference_tuning' else 'GRPO'} trainer "
+            "neither stops early nor loads the best",
+            f"# checkpoint at the end: it keeps every checkpoint (up to {MAX_SAVES}); take the one with the",
+            f"# {best} (log_history in the last checkpoint's trainer_state.json).",
+        ]
     if stage == "sft":
         comments += [
             f"# Stage 1: one epoch of supervised {'QLoRA' if n['qlora'] else 'LoRA'} on {n['model']}, on each prompt and its",
@@ -463,15 +507,21 @@ def trl_script(n: dict[str, Any]) -> str:
     lines = [
         f'"""{HEADER}',
         "",
-        f"{_describe(method)} of {n['model']}"
-        + (", in the DPO paper's two stages (Rafailov et al. 2023, section 4):" if dpo else "."),
+        *textwrap.wrap(
+            _describe(n)
+            + (
+                ", in the DPO paper's two stages (Rafailov et al. 2023, section 4):" if dpo else "."
+            ),
+            100,
+        ),
         *(
             [
                 "1. one epoch of supervised fine-tuning on each prompt and its chosen answer;",
-                "2. that adapter merged into the BF16 base model (never into 4-bit weights), saved",
-                f"   to {sft_merged_dir(n)};",
-                "3. DPO from the merged model: with LoRA the reference is it with the adapter off,",
-                "   so DPO measures against the supervised model.",
+                "2. that adapter merged into the base model loaded in BF16"
+                + (" (not into its 4-bit weights)," if qlora else ","),
+                f"   saved to {sft_merged_dir(n)};",
+                "3. DPO from the merged model: the reference is it with the adapter off, so DPO",
+                "   measures against the supervised model.",
             ]
             if dpo
             else []
@@ -539,9 +589,23 @@ def trl_script(n: dict[str, Any]) -> str:
                 "",
                 "def text_model(name):",
                 '    """Qwen3.5 is a vision-language checkpoint: AutoModelForCausalLM loads its text',
-                "    model alone (Qwen3_5ForCausalLM skips the vision tower and the MTP head), and the",
-                "    trainers get its tokenizer, not the processor, so that TRL packs the sequences",
-                '    and applies its training chat template (assistant_only_loss)."""',
+                "    model alone (Qwen3_5ForCausalLM skips the vision tower and the MTP head), and",
+                *{
+                    "preference_tuning": [
+                        "    both trainers get its tokenizer, not the processor TRL would load for it,",
+                        '    so that TRL treats it as a text model and stage 1 packs its sequences."""',
+                    ],
+                    "reinforcement_fine_tuning": [
+                        "    the trainer gets its tokenizer, not the processor TRL would load for it:",
+                        '    the prompts are text."""',
+                    ],
+                }.get(
+                    method,
+                    [
+                        "    the trainer gets its tokenizer, not the processor, so that TRL packs the",
+                        '    sequences and applies its training chat template (assistant_only_loss)."""',
+                    ],
+                ),
                 "    return AutoModelForCausalLM.from_pretrained(",
                 '        name, dtype="bfloat16", attn_implementation="flash_attention_2"',
                 "    )",
@@ -832,10 +896,14 @@ def classifier_script(n: dict[str, Any]) -> str:
     )
 
 
-def _describe(method: str) -> str:
-    return {
-        "lora_sft": "LoRA supervised fine-tuning",
-        "distillation": "LoRA fine-tuning on a larger model's answers (distillation)",
-        "preference_tuning": "DPO preference tuning with LoRA",
-        "reinforcement_fine_tuning": "GRPO reinforcement fine-tuning with LoRA",
-    }.get(method, "Fine-tuning")
+def _describe(n: dict[str, Any]) -> str:
+    """What the TRL script trains: the method, the model and the adapter (QLoRA: LoRA on the base
+    model loaded in 4-bit, as model_init_kwargs' quantization_config does)."""
+    what = {
+        "lora_sft": "Supervised fine-tuning of {model}",
+        "distillation": "Supervised fine-tuning of {model} on a larger model's answers (distillation)",
+        "preference_tuning": "DPO preference tuning of {model}",
+        "reinforcement_fine_tuning": "GRPO reinforcement fine-tuning of {model}",
+    }[n["method"]]
+    adapter = "QLoRA (LoRA on the base model loaded in 4-bit)" if n["qlora"] else "LoRA"
+    return what.format(model=n["model"]) + ", with " + adapter

@@ -600,11 +600,55 @@ def settings(
                         maximum=min(seq_len, GRPO_MAX_COMPLETION),
                     ),
                     "source": {
-                        "title": f"{model.name} model card: thinking and non-thinking modes, "
-                        "adequate output length",
+                        "title": Text(
+                            "{model} model card: thinking and non-thinking modes, adequate "
+                            "output length",
+                            model=model.name,
+                        ),
                         "url": model.card,
                     },
                 }
+            )
+    # The sources' titles and the values a reader reads, in the reader's language. SOURCES and
+    # _target_modules_row, which the rest of the plan shares, hold the English; a paper's or a
+    # page's title, a model's and a tool's name stay as they are in every language.
+    titles = {
+        "regret": Text("Schulman and Thinking Machines Lab, LoRA Without Regret (2025)"),
+        "unsloth": Text("Unsloth, LoRA hyperparameters guide"),
+        "qlora": Text("Dettmers et al., QLoRA: Efficient Finetuning of Quantized LLMs (2023)"),
+        "openai": Text(
+            "OpenAI Cookbook, Data preparation and analysis for chat model fine-tuning "
+            "(default epochs)"
+        ),
+        "dpo": Text("Rafailov et al., Direct Preference Optimization (2023); TRL DPOTrainer docs"),
+        "axolotl_qwen35": Text(
+            "Axolotl, examples/qwen3.5/README.md: LoRA on the Gated DeltaNet layers ({modules})",
+            modules="linear_attn.in_proj_qkv, in_proj_z, out_proj",
+        ),
+        "preferred_ft": Text(
+            "Rafailov et al., Direct Preference Optimization (2023), section 4: DPO from a "
+            "model first fine-tuned on the preferred answers (Preferred-FT)"
+        ),
+        "grpo": Text("Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs"),
+        "bert": Text(
+            "Devlin et al., BERT (2019): fine-tuning learning rates {low} to {high}",
+            low="2e-5",
+            high="5e-5",
+        ),
+        "measured": Text("Your dataset check: the 95th percentile of tokens per example"),
+    }
+    keys = {id(source): key for key, source in SOURCES.items()}
+    for row in rows:
+        key = keys.get(id(row["source"]))
+        if key in titles:
+            row["source"] = {**row["source"], "title": titles[key]}
+        linear = "; linear attention: "
+        if row["key"] == "lora_target_modules" and linear in row["value"]:
+            attention, linear_modules = row["value"].split(linear)
+            row["value"] = Text(
+                "{attention}; linear attention: {linear}",
+                attention=attention,
+                linear=linear_modules,
             )
     return rows, rank, lr, epochs
 

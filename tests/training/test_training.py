@@ -678,3 +678,26 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     other = create(client)
     assert client.get(f"/api/v1/assessments/{other['id']}/plan").json()["data"]["teacher"] is None
     assert html(client.get(other["url"])).select_one("#plan-teacher") is None
+
+
+def test_the_settings_sources_and_values_are_chinese_on_chinese_pages(client) -> None:
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan?lang=zh").json()
+    (targets,) = [s for s in plan["settings"] if s["key"] == "lora_target_modules"]
+    assert plan["candidates"][0]["key"].startswith("qwen3.5-")  # a lead with linear attention
+    page = html(client.get(f"{created['url']}?lang=zh"))
+    row = page.select_one('tr[data-key="lora_target_modules"]')
+    assert row.select("td")[0].text == targets["value"]
+    assert targets["value"].endswith("；线性注意力：in_proj_qkv, in_proj_z, out_proj")
+    link = row.select_one("a.source")
+    assert link.text == targets["source"]["title"]
+    assert link.text.startswith(
+        "Axolotl，examples/qwen3.5/README.md：在 Gated DeltaNet 层上加 LoRA"
+    )
+    markdown = client.get(f"/a/{token}/export.md?lang=zh").text
+    (line,) = [x for x in markdown.splitlines() if x.startswith("| `lora_target_modules`")]
+    assert f"| {targets['value']} |" in line
+    assert f"[{targets['source']['title']}]({targets['source']['url']}) |" in line
+    (epochs,) = [x for x in markdown.splitlines() if x.startswith("| `num_epochs`")]
+    assert "（默认训练轮数）](https://cookbook.openai.com/" in epochs

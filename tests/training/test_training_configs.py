@@ -278,8 +278,29 @@ def test_rft_keeps_the_checkpoint_with_the_best_eval_reward() -> None:
         expected = (
             ("eval_reward", True) if method == "reinforcement_fine_tuning" else ("eval_loss", False)
         )
-        assert (config["metric_for_best_model"], config["greater_is_better"]) == expected
         assert (args["metric_for_best_model"], args["greater_is_better"]) == expected
+        assert args["load_best_model_at_end"] is True
+        if method in ("lora_sft", "distillation"):
+            # Axolotl's supervised builder (core/builders/causal.py) passes these on.
+            assert (config["metric_for_best_model"], config["greater_is_better"]) == expected
+            assert (config["load_best_model_at_end"], config["early_stopping_patience"]) == (
+                True,
+                2,
+            )
+        else:
+            # Its RL builder (core/builders/rl.py) does not: the file keeps every checkpoint
+            # and names the one to take.
+            assert not {
+                "load_best_model_at_end",
+                "metric_for_best_model",
+                "greater_is_better",
+                "early_stopping_patience",
+            } & set(config)
+            assert config["save_total_limit"] == configs.MAX_SAVES == 10
+            metric = "highest eval_reward" if expected[1] else "lowest eval_loss"
+            assert f"# {metric} (log_history in the last checkpoint's trainer_state.json)." in (
+                files["axolotl"]["text"].splitlines()
+            )
     evals = {"eval_cases": 285, "target": 0.95}
     assert stop_and_ship("reinforcement_fine_tuning", evals)[0].en.startswith(
         "Stop when the eval reward has not risen at two evaluations in a row"
@@ -480,10 +501,12 @@ def test_dpo_s_axolotl_files_run_the_two_stages(qlora) -> None:
             assert set(dataset) <= set(KEYS["axolotl"]["dataset"])
         assert config["adapter"] == ("qlora" if qlora else "lora")
         assert (config["micro_batch_size"], config["gradient_accumulation_steps"]) == (2, 8)
-        assert (config["metric_for_best_model"], config["greater_is_better"]) == (
-            "eval_loss",
-            False,
-        )
+        assert (config["eval_steps"], config["save_steps"]) == (0.1, 0.1)
+    # Stage 1 keeps its best eval-loss checkpoint, which the merge reads; Axolotl's DPO trainer
+    # would ignore those keys, so stage 2 keeps every checkpoint instead.
+    assert (sft["metric_for_best_model"], sft["greater_is_better"]) == ("eval_loss", False)
+    assert (sft["load_best_model_at_end"], sft["early_stopping_patience"]) == (True, 2)
+    assert "metric_for_best_model" not in dpo and dpo["save_total_limit"] == 10
     assert sft["base_model"] == "Qwen/Qwen3-8B"
     assert (sft["num_epochs"], sft["learning_rate"]) == (1, 1e-4)
     assert "rl" not in sft and dpo["rl"] == "dpo"
@@ -643,3 +666,110 @@ def test_dpo_s_first_stage_names_the_adapter_it_trains(qlora, word) -> None:
     text = configs.generate(numbers("preference_tuning", qlora))["axolotl_sft"]["text"]
     assert f"# Stage 1: one epoch of supervised {word} on Qwen/Qwen3-8B, on each" in text
     assert yaml.safe_load(text)["adapter"] == word.lower()
+
+
+def docstring(text: str, function: str | None = None) -> str:
+    """The docstring of the script, or of its function `function`."""
+    tree = ast.parse(text)
+    if function is None:
+        return ast.get_docstring(tree, clean=False)
+    (found,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    return ast.get_docstring(found)
+
+
+@pytest.mark.parametrize(("method", "qlora"), [c for c in CASES if c[0] != "encoder_classifier"])
+def test_axolotl_evaluates_and_saves_when_the_trl_script_does(method, qlora) -> None:
+    # Axolotl takes a float eval_steps or save_steps below 1 as a fraction of the run's steps
+    # (src/axolotl/utils/schemas/config.py, "float for fraction of total steps") and passes it to
+    # TrainingArguments as it is (core/builders/base.py), as the TRL script's is: both evaluate at
+    # each multiple of ceil(0.1 x steps). evals_per_epoch: 4 would have been 1 / (4 x epochs).
+    files = configs.generate(numbers(method, qlora))
+    trl = files["trl"]["text"]
+    name = {"preference_tuning": "DPOConfig", "reinforcement_fine_tuning": "GRPOConfig"}
+    pairs = [(files["axolotl"], config_call(trl, name.get(method, "SFTConfig")))]
+    if method == "preference_tuning":
+        pairs.append((files["axolotl_sft"], config_call(trl, "SFTConfig")))
+    for generated, args in pairs:
+        config = yaml.safe_load(generated["text"])
+        assert (config["eval_steps"], config["save_steps"]) == (0.1, 0.1)
+        assert (args["eval_steps"], args["save_steps"]) == (0.1, 0.1)
+        assert (args["eval_strategy"], args["save_strategy"]) == ("steps", "steps")
+        assert not {"evals_per_epoch", "saves_per_epoch"} & set(config)
+        # Axolotl's load_best_model_at_end needs save_steps % eval_steps == 0 (causal.py).
+        assert config["save_steps"] % config["eval_steps"] == 0
+
+
+def test_a_grpo_plan_s_evaluations_are_the_same_in_both_files() -> None:
+    plan = build_plan(
+        CUSTOMER_SERVICE_BOT,
+        {"recommendation": "fine_tune", "method": "reinforcement_fine_tuning"},
+        PROFILE,
+    )
+    config = yaml.safe_load(plan["configs"]["axolotl"]["text"])
+    args = config_call(plan["configs"]["trl"]["text"], "GRPOConfig")
+    assert config["eval_steps"] == args["eval_steps"] == configs.EVAL_EVERY == 0.1
+    assert config["save_steps"] == args["save_steps"] == 0.1
+    assert config["num_epochs"] == args["num_train_epochs"]
+
+
+def test_trl_docstrings_say_what_each_script_trains() -> None:
+    head = configs.HEADER + "\n\n"
+    hold = "Hold out the 285 eval cases in eval.jsonl; never train on them.\n"
+    tools = (
+        'Tool-calling data: add a "tools" column (JSON schemas of the functions) beside\n'
+        '"messages"; TRL passes it to the chat template.\n'
+    )
+    sft = configs.generate(numbers("lora_sft", True))["trl"]["text"]
+    assert docstring(sft) == (
+        head + "Supervised fine-tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
+        "loaded in 4-bit).\n"
+        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "messages" (chat format).\n'
+        + tools
+        + hold
+    )
+    distilled = configs.generate(numbers("distillation", False))["trl"]["text"]
+    assert docstring(distilled).startswith(
+        head + "Supervised fine-tuning of Qwen/Qwen3-8B on a larger model's answers "
+        "(distillation), with LoRA.\nInstall: pip install trl peft datasets flash-attn\n"
+    )
+    grpo = configs.generate(numbers("reinforcement_fine_tuning", False))["trl"]["text"]
+    assert docstring(grpo) == (
+        head + "GRPO reinforcement fine-tuning of Qwen/Qwen3-8B, with LoRA.\n"
+        "Install: pip install trl peft datasets flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt" and "answer".\n'
+        "Put rewards.py (from the same plan) beside this script: it scores the answers.\n" + hold
+    )
+    dpo = configs.generate(numbers("preference_tuning", True))["trl"]["text"]
+    assert docstring(dpo) == (
+        head + "DPO preference tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
+        "loaded in 4-bit), in the\nDPO paper's two stages (Rafailov et al. 2023, section 4):\n"
+        "1. one epoch of supervised fine-tuning on each prompt and its chosen answer;\n"
+        "2. that adapter merged into the base model loaded in BF16 (not into its 4-bit weights),\n"
+        "   saved to ./outputs/qwen3-8b-preference_tuning-sft/merged;\n"
+        "3. DPO from the merged model: the reference is it with the adapter off, so DPO\n"
+        "   measures against the supervised model.\n"
+        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt", "chosen" and '
+        '"rejected".\n' + hold
+    )
+    # The adapter said matches the script's: 4-bit loading exactly where QLoRA is said.
+    for method, qlora in CASES:
+        if method == "encoder_classifier":
+            continue
+        text = configs.generate(numbers(method, qlora))["trl"]["text"]
+        said = docstring(text).replace("\n", " ")
+        assert ("with QLoRA (LoRA on the base model loaded in 4-bit)" in said) is qlora
+        assert ("with LoRA" in said) is not qlora
+        assert ("load_in_4bit=True" in text) is qlora
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma", "gpt-oss", "mistral"])
+def test_grpo_and_dpo_scripts_never_speak_of_what_they_do_not_do(family) -> None:
+    # GRPO neither packs nor masks assistant turns; DPO's stage 1 trains on the completion.
+    for qlora in (False, True):
+        grpo = configs.generate(numbers("reinforcement_fine_tuning", qlora, family=family))
+        for text in (grpo["trl"]["text"], grpo["axolotl"]["text"]):
+            assert "pack" not in text.casefold() and "assistant_only_loss" not in text
+        dpo = configs.generate(numbers("preference_tuning", qlora, family=family))["trl"]["text"]
+        assert "assistant_only_loss" not in dpo

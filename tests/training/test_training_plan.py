@@ -953,3 +953,41 @@ def test_a_classifier_ships_on_each_label_and_a_threshold_not_accuracy_alone() -
     assert item.endswith("ship only if the cases above it reach 99% and you can staff the rest.")
     generative = build_plan(answers(), snapshot("fine_tune"), None)
     assert not [t for t in generative["stop_and_ship"] if t["en"].startswith("Read more than")]
+
+
+def test_the_settings_table_reads_in_the_reader_s_language() -> None:
+    # Source titles and the Qwen3.5 target modules' value: English as SOURCES has it, and in
+    # Chinese with the papers' titles and the models' and tools' names left as they are.
+    from app.training.plan import METHODS, SOURCES
+
+    english = {s["title"] for s in SOURCES.values()}
+    for method in METHODS:
+        plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), PROFILE)
+        en, zh = localize(plan, "en")["settings"], localize(plan, "zh")["settings"]
+        for said, translated in zip(en, zh, strict=True):
+            assert said["source"]["title"] in english or said["key"] == "chat_template_kwargs"
+            assert translated["source"]["title"] != said["source"]["title"]
+            assert translated["source"]["url"] == said["source"]["url"]
+            assert isinstance(translated["value"], int | float | str)
+    titles = {
+        s["key"] + s.get("stage", ""): s["source"]["title"]
+        for method in METHODS
+        for s in localize(
+            build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), PROFILE), "zh"
+        )["settings"]
+        if s["key"] in ("lora_target_modules", "chat_template_kwargs", "lora_r")
+        or (method == "encoder_classifier" and s["key"] == "learning_rate")
+    }
+    assert titles == {
+        "lora_r": "Schulman 与 Thinking Machines Lab，LoRA Without Regret（2025）",
+        "lora_target_modules": "Axolotl，examples/qwen3.5/README.md：在 Gated DeltaNet 层上加 "
+        "LoRA（linear_attn.in_proj_qkv, in_proj_z, out_proj）",
+        "chat_template_kwargs": "Qwen3.5-9B 模型卡：思考与非思考模式、足够的输出长度",
+        "learning_rate": "Devlin 等，BERT（2019）：微调学习率 2e-5 至 5e-5",
+    }
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
+    (en,) = [s for s in localize(plan, "en")["settings"] if s["key"] == "lora_target_modules"]
+    (zh,) = [s for s in localize(plan, "zh")["settings"] if s["key"] == "lora_target_modules"]
+    modules = "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj"
+    assert en["value"] == f"{modules}; linear attention: in_proj_qkv, in_proj_z, out_proj"
+    assert zh["value"] == f"{modules}；线性注意力：in_proj_qkv, in_proj_z, out_proj"

@@ -278,7 +278,9 @@ def test_qwen35_axolotl_configs_use_real_keys_its_examples_settings_and_no_4bit(
         # them: supervised configs, which pack their sequences.
         assert config.get("plugins") == (configs.QWEN35_AXOLOTL_PLUGINS if supervised else None)
         assert config.get("sample_packing", False) is supervised
-        assert ("flash-linear-attention==0.4.1" in text) is configs.packs(method)
+        # Said in the file that packs, and only there (not in DPO's second stage, nor GRPO's).
+        assert ("flash-linear-attention==0.4.1" in text) is supervised
+        assert ("Cut Cross Entropy" in text) is supervised
 
 
 @pytest.mark.parametrize("method", GENERATIVE)
@@ -495,3 +497,33 @@ def test_a_qwen35_that_fits_every_plan_gpu_comes_alone() -> None:
     keys = [c["key"] for c in plan["candidates"]]
     assert keys[0] == "qwen3.5-4b" and "qwen3-4b" not in keys
     assert all(r["fits"] and r["method"] == "lora" for r in plan["candidates"][0]["compute"])
+
+
+@pytest.mark.parametrize("method", GENERATIVE)
+def test_qwen35_text_model_docstring_says_what_its_trainers_do(method) -> None:
+    # Packing and assistant_only_loss are said only where the script sets them (SFTConfig).
+    text = configs.generate(qwen35_numbers(method))["trl"]["text"]
+    (function,) = [
+        n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == "text_model"
+    ]
+    loads = (
+        "Qwen3.5 is a vision-language checkpoint: AutoModelForCausalLM loads its text\n"
+        "model alone (Qwen3_5ForCausalLM skips the vision tower and the MTP head), and\n"
+    )
+    assert (
+        ast.get_docstring(function)
+        == loads
+        + {
+            "lora_sft": "the trainer gets its tokenizer, not the processor, so that TRL packs the\n"
+            "sequences and applies its training chat template (assistant_only_loss).",
+            "distillation": "the trainer gets its tokenizer, not the processor, so that TRL packs the\n"
+            "sequences and applies its training chat template (assistant_only_loss).",
+            "preference_tuning": "both trainers get its tokenizer, not the processor TRL would load "
+            "for it,\nso that TRL treats it as a text model and stage 1 packs its sequences.",
+            "reinforcement_fine_tuning": "the trainer gets its tokenizer, not the processor TRL would "
+            "load for it:\nthe prompts are text.",
+        }[method]
+    )
+    sft = config_call(text, "SFTConfig") if method != "reinforcement_fine_tuning" else {}
+    assert sft.get("packing", False) is (method != "reinforcement_fine_tuning")
+    assert sft.get("assistant_only_loss", False) is (method in SUPERVISED)
