@@ -105,6 +105,10 @@ SOURCES = {
         "title": "Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/grpo_trainer",
     },
+    "open_r1": {
+        "title": "Hugging Face open-r1, GRPO recipes (num_train_epochs: 1)",
+        "url": "https://github.com/huggingface/open-r1/blob/bd581c7e73bbd0b63b6605fc1ed4b51d231fa597/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml",
+    },
     "bert": {
         "title": "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5",
         "url": "https://arxiv.org/abs/1810.04805",
@@ -356,10 +360,15 @@ def lora_rank(examples: int) -> int:
 def epochs_for(examples: int, method: str = "lora_sft") -> int:
     """OpenAI's default epochs (its cookbook's data preparation notebook): 3, unless 3 epochs
     would see fewer than 100 examples (then 100 // n, at most 25) or more than 25,000 (then
-    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4."""
+    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO takes
+    1, as open-r1's recipes do, or 100 // n below 100 prompts."""
     if method == "encoder_classifier":
         return 3
     n = max(1, examples)
+    if method == "reinforcement_fine_tuning":
+        # One pass over the prompts, each sampled num_generations times, as open-r1's GRPO
+        # recipes run; OpenAI's floor of 100 examples seen below 100 prompts.
+        return min(25, 100 // n) if n < 100 else 1
     if n * 3 < 100:
         return min(25, 100 // n)
     if n * 3 > 25_000:
@@ -509,15 +518,21 @@ def settings(
             )
             if method == "encoder_classifier"
             else Text(
-                "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
-                "above 8,333 (25,000 ÷ examples); stop earlier if the eval reward stops rising."
+                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
+                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the eval "
+                "reward stops rising, and run another pass if it is still rising at the end.",
+                generations=GRPO_GENERATIONS,
             )
             if method == "reinforcement_fine_tuning"
             else Text(
                 "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
                 "above 8,333 (25,000 ÷ examples); stop earlier if the eval loss rises."
             ),
-            "source": SOURCES["bert"] if method == "encoder_classifier" else SOURCES["openai"],
+            "source": SOURCES["bert"]
+            if method == "encoder_classifier"
+            else SOURCES["open_r1"]
+            if method == "reinforcement_fine_tuning"
+            else SOURCES["openai"],
         }
     )
     rows.append(
@@ -630,6 +645,9 @@ def settings(
             "model first fine-tuned on the preferred answers (Preferred-FT)"
         ),
         "grpo": Text("Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs"),
+        "open_r1": Text(
+            "Hugging Face open-r1, GRPO recipes (num_train_epochs: {epochs})", epochs=1
+        ),
         "bert": Text(
             "Devlin et al., BERT (2019): fine-tuning learning rates {low} to {high}",
             low="2e-5",
@@ -1452,13 +1470,15 @@ def _grpo_assumptions(
     return [
         Text(
             "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
-            "for each of {prompts:,} training prompts in each of {epochs} epochs, {batch} at a "
-            "time with Hugging Face generate (no vLLM), and training on them.",
+            "for each of {prompts:,} training prompts {passes}, {batch} at a time with Hugging "
+            "Face generate (no vLLM), and training on them.",
             g=GRPO_GENERATIONS,
             mean=case["mean"],
             maximum=maximum,
             prompts=case["prompts"],
-            epochs=epochs,
+            passes=Text("in one epoch")
+            if epochs == 1
+            else Text("in each of {epochs} epochs", epochs=epochs),
             batch=batch,
         ),
         Text(

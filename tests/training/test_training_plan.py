@@ -553,7 +553,13 @@ def test_learning_rate_follows_qlora_s_sizes_and_sources_say_what_they_said() ->
     assert lr["source"]["title"].startswith(
         "Schulman and Thinking Machines Lab, LoRA Without Regret"
     )
+    # GRPO's one epoch is open-r1's GRPO recipes' (num_train_epochs: 1), not the SFT cookbook's.
     epochs = next(s for s in plan["settings"] if s["key"] == "num_epochs")
+    assert epochs["value"] == 1
+    assert epochs["source"]["url"].startswith("https://github.com/huggingface/open-r1/blob/")
+    assert epochs["source"]["url"].endswith("/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml")
+    sft = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "en")
+    epochs = next(s for s in sft["settings"] if s["key"] == "num_epochs")
     assert (
         epochs["source"]["url"] == "https://cookbook.openai.com/examples/chat_finetuning_data_prep"
     )
@@ -638,7 +644,8 @@ def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:
         assert f"{key}={rows[key]}," in script, key
     # Its epochs end as its stop rule does: on the eval reward, not the loss.
     epochs = next(s for s in localize(grpo, "en")["settings"] if s["key"] == "num_epochs")
-    assert epochs["why"].endswith("stop earlier if the eval reward stops rising.")
+    assert epochs["why"].startswith("One pass over the prompts, each sampled 8 times")
+    assert epochs["why"].endswith("run another pass if it is still rising at the end.")
     sft = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
     assert not {"beta", "num_generations"} & {s["key"] for s in sft["settings"]}
     epochs = next(s for s in localize(sft, "en")["settings"] if s["key"] == "num_epochs")
@@ -991,3 +998,13 @@ def test_the_settings_table_reads_in_the_reader_s_language() -> None:
     modules = "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj"
     assert en["value"] == f"{modules}; linear attention: in_proj_qkv, in_proj_z, out_proj"
     assert zh["value"] == f"{modules}；线性注意力：in_proj_qkv, in_proj_z, out_proj"
+
+
+@given(st.integers(1, 10**6))
+def test_grpo_takes_one_pass_and_at_least_100_prompts_seen(prompts) -> None:
+    from app.training.plan import epochs_for
+
+    epochs = epochs_for(prompts, "reinforcement_fine_tuning")
+    assert epochs == (1 if prompts >= 100 else min(25, 100 // prompts))
+    # Floor division, as OpenAI's rule: within one pass of 100 prompts seen.
+    assert epochs * prompts > min(100, 25 * prompts) - prompts

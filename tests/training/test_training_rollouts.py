@@ -109,10 +109,10 @@ def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
     row = first["compute"][1]  # the A100
     assert row["gpu"] == "a100-80gb" and row["method"] == "lora"
     # PROFILE: 2,400 examples of 900,000 tokens (375 each); 285 held out, 2,115 prompts to train
-    # on, 3 epochs (OpenAI's default for 2,400 examples), seq_len 1,280, so completions of at
-    # most min(1,280, 1,024) = 1,024 tokens.
+    # on, 1 epoch (open-r1's GRPO recipes), seq_len 1,280, so completions of at most
+    # min(1,280, 1,024) = 1,024 tokens.
     assert rft["data"]["eval_cases"] == 285
-    prompts, prompt_tokens, maximum, epochs = 2115, 375, 1024, 3
+    prompts, prompt_tokens, maximum, epochs = 2115, 375, 1024, 1
     # Generation batch: 2,115 x 8 completions / 30 steps -> 32 a step, micro-batches of 2 (up
     # to 2,048 tokens: 375 + 1,024), so 2 x 16 = 32 completions decoded together.
     assert (row["micro_batch"], row["grad_accum"]) == (2, 16)
@@ -132,8 +132,8 @@ def test_the_rft_row_is_training_plus_rollouts_plus_evaluations() -> None:
     )
     training = estimate(work)
     steps = training.optimizer_steps
-    assert steps == math.ceil(2115 * 8 * 3 / 32) == 1587
-    # eval_steps = 0.1 -> every ceil(158.7) = 159 steps: 1,587 // 159 = 9 evaluations.
+    assert steps == math.ceil(2115 * 8 * 1 / 32) == 529
+    # eval_steps = 0.1 -> every ceil(52.9) = 53 steps: 529 // 53 = 9 evaluations.
     assert grpo_evaluations(steps) == 9
     eval_sequences = 9 * 285 * 8
     share = estimator.DECODE_BANDWIDTH_SHARE
@@ -207,7 +207,8 @@ def test_rft_rows_say_what_they_include() -> None:
     row = plan("reinforcement_fine_tuning")["candidates"][0]["compute"][1]
     said = " ".join(a["en"] for a in row["assumptions"])
     assert "8 completions of about 512 tokens (at most 1,024)" in said
-    assert "2,115 training prompts in each of 3 epochs, 32 at a time" in said
+    # One epoch, as open-r1's GRPO recipes run.
+    assert "2,115 training prompts in one epoch, 32 at a time" in said
     assert "9 evaluations" in said and "285 eval prompts, 8 at a time" in said
     assert "21%–55% of the GPU's memory bandwidth (expected 34%)" in said
 
