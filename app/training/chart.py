@@ -32,7 +32,7 @@ class Row:
     x_expected: float
     x_high: float
     x_limit: float | None
-    over: bool  # the expected value is past the limit
+    over: bool  # the run does not fit its limit (the plan's row["fits"], app/training/plan.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,9 @@ class RangeChart:
 
 
 def build(items: list[dict]) -> RangeChart:
-    """`items`: {"key", "label", "low", "expected", "high", "limit" (or None)}."""
+    """`items`: {"key", "label", "low", "expected", "high", "limit" (or None), "over" (optional)}:
+    `over` marks a row that does not fit its limit as the plan decides it (its row["fits"], by
+    plan.fits_gpu), so the chart never applies a rule of its own."""
     top_value = max([i["high"] for i in items] + [i["limit"] or 0 for i in items] + [0])
     top, step = nice_ceiling(top_value)
     plot = WIDTH - LEFT - RIGHT
@@ -83,7 +85,7 @@ def build(items: list[dict]) -> RangeChart:
                 x_expected=x(item["expected"]),
                 x_high=x(item["high"]),
                 x_limit=x(limit) if limit else None,
-                over=bool(limit) and item["expected"] > limit,
+                over=bool(item.get("over", False)),
             )
         )
     axis_y = TOP + len(items) * ROW + 4

@@ -1126,7 +1126,7 @@ def compute_for(
         # other: its peak is the larger of the two.
         stages = [work] + ([sft_work] if dpo else [])
         lora = max((estimate(w("lora", mid_tokens)) for w in stages), key=_memory)
-        too_big = not full and lora.memory_gb.high > gpu.memory_gb
+        too_big = not full and not fits_gpu(lora.memory_gb.high, gpu)
         # Never QLoRA for a model its trainers advise against training in 4-bit: bf16 LoRA, and
         # the row says it does not fit where its high end is over the card (no_4bit).
         if too_big and not model.qlora_advised_against:
@@ -1188,6 +1188,14 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
     }
 
 
+def fits_gpu(high: float, gpu: Any) -> bool:
+    """The plan's one rule for whether a run fits its GPU, for every method: the high end of its
+    memory range, not the expected value, within the card's memory. Published runs used up to
+    1.25x the expected memory (MEMORY_BAND), so an expected fit with little room to spare is a
+    run that can stop out of memory; LoRA is chosen over QLoRA by the same rule."""
+    return high <= gpu.memory_gb
+
+
 def _memory(e: Any) -> float:
     return e.memory_gb.expected
 
@@ -1220,7 +1228,7 @@ def _row(
         "gpu_name": gpu.name,
         "gpu_memory_gb": gpu.memory_gb,
         "method": method_key,
-        "fits": mid.fits,
+        "fits": fits_gpu(mid.memory_gb.high, gpu),
         "memory_gb": mid.memory_gb.to_dict(1),
         "hours": {
             "low": round(hours[0], 3),
@@ -1311,13 +1319,13 @@ def _grpo_compute(
             return replace(
                 train,
                 memory_gb=Range(held * MEMORY_BAND[0], held, held * MEMORY_BAND[1]),
-                fits=held <= gpu.memory_gb,
+                fits=fits_gpu(held * MEMORY_BAND[1], gpu),
             )
 
         # As for supervised methods: LoRA only where even the high end of its memory fits, and
         # never QLoRA for a model trained in bf16 only (its row then says it does not fit).
         lora_high = peak("lora").memory_gb.high
-        too_big = lora_high > gpu.memory_gb
+        too_big = not fits_gpu(lora_high, gpu)
         method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
         fit = peak(method_key)
         hours = []

@@ -53,13 +53,20 @@ def row_label(candidate: dict[str, Any], row: dict[str, Any], lang: str = "en") 
 
 
 def plan_charts(plan: dict[str, Any], lang: str = "en") -> dict[str, chart.RangeChart]:
+    """The memory chart marks the rows that do not fit as their row["fits"] says."""
     memory, hours, cost = [], [], []
     for candidate in plan["candidates"]:
         for row in candidate["compute"]:
             key = f"{candidate['key']}:{row['gpu']}"
             label = row_label(candidate, row, lang)
             memory.append(
-                {"key": key, "label": label, **row["memory_gb"], "limit": row["gpu_memory_gb"]}
+                {
+                    "key": key,
+                    "label": label,
+                    **row["memory_gb"],
+                    "limit": row["gpu_memory_gb"],
+                    "over": not row["fits"],
+                }
             )
             hours.append({"key": key, "label": label, **row["hours"], "limit": None})
             c = row["cost_usd"]

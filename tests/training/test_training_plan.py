@@ -877,3 +877,49 @@ def test_alternatives_cover_exactly_the_cards_the_lead_misses(
     for alt in plan["alternatives"]:
         model = next(c for c in plan["candidates"] if c["key"] == alt["key"])
         assert model["hf_id"] in alt["configs"]["trl"]["text"]
+
+
+# --- One rule for "fits" ------------------------------------------------------------------------
+
+
+@given(
+    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
+    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
+    method=st.sampled_from(
+        [
+            "lora_sft",
+            "distillation",
+            "preference_tuning",
+            "reinforcement_fine_tuning",
+            "encoder_classifier",
+        ]
+    ),
+    measured=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_row_fits_exactly_where_the_high_end_of_its_memory_does(
+    example_count, latency, method, measured
+) -> None:
+    # One rule for every method (LoRA, QLoRA, bf16-only Qwen3.5, full fine-tuning of an
+    # encoder, GRPO's generation peak): the high end of the memory range within the card.
+    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
+    plan = build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+    for candidate in plan["candidates"]:
+        for row in candidate["compute"]:
+            high, card = row["memory_gb"]["high"], row["gpu_memory_gb"]
+            # The JSON rounds to 0.1 GB; the rule is on the unrounded high end.
+            assert row["fits"] if high < card - 0.05 else True, (candidate["key"], row)
+            assert not row["fits"] if high > card + 0.05 else True, (candidate["key"], row)
+
+
+def test_an_encoder_over_the_card_at_its_high_end_does_not_fit() -> None:
+    # BGE-M3, full fine-tuning from the answers alone: 23.3 GB expected, 29.1 at the high end,
+    # on the RTX 4090's 24: it used to be fits:true with no warning.
+    plan = build_plan(
+        CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="encoder_classifier"), None
+    )
+    bge = next(c for c in plan["candidates"] if c["key"] == "bge-m3")
+    card = bge["compute"][0]
+    assert (card["gpu"], card["method"]) == ("rtx4090-24gb", "full")
+    assert (card["memory_gb"]["expected"], card["memory_gb"]["high"]) == (23.3, 29.1)
+    assert [row["fits"] for row in bge["compute"]] == [False, True, True]
