@@ -1081,11 +1081,61 @@ def compute_for(
     GRPO: the training pass over prompts and completions plus generating the completions."""
     if method == "reinforcement_fine_tuning" and model.family != "encoder":
         return _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
-    rows = []
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
     sequences = mid_tokens / seq_len
     micro, accum = batch_shape(sequences, seq_len)
+    return _smaller_micro_batch_if_it_fits(
+        model,
+        micro,
+        accum,
+        lambda m, a: _supervised_rows(model, basis, seq_len, epochs, rank, method, m, a),
+    )
+
+
+def _smaller_micro_batch_if_it_fits(
+    model: BaseModel,
+    micro: int,
+    accum: int,
+    rows_at: Callable[[int, int], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The rows at batch_shape's micro-batch, or at micro-batch 1 with the accumulation raised
+    by as much (the same sequences an optimizer step) where that fits a plan GPU the larger
+    micro-batch does not: a 24 GB card before an 80 GB one. One batch shape for every GPU of a
+    candidate, since its configs are written with one (config_numbers)."""
+    rows = rows_at(micro, accum)
+    if micro == 1:
+        return rows
+    single = rows_at(1, micro * accum)
+    gained = [s for r, s in zip(rows, single, strict=True) if s["fits"] and not r["fits"]]
+    if not gained:
+        return rows
+    note = Text(
+        "{model} trains with micro-batch 1 and {accum} accumulation steps, the same {sequences} "
+        "sequences an optimizer step as micro-batch {micro}, which does not fit the {gpus}.",
+        model=model.name,
+        accum=micro * accum,
+        sequences=micro * accum,
+        micro=micro,
+        gpus=", ".join(s["gpu_name"] for s in gained),
+    )
+    return [{**s, "assumptions": [*s["assumptions"], note]} for s in single]
+
+
+def _supervised_rows(
+    model: BaseModel,
+    basis: dict[str, Any],
+    seq_len: int,
+    epochs: int,
+    rank: int,
+    method: str,
+    micro: int,
+    accum: int,
+) -> list[dict[str, Any]]:
+    """compute_for's rows for every method but GRPO, at the batch shape (micro, accum)."""
+    rows = []
+    low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
+    mid_tokens = int(math.sqrt(low_tokens * high_tokens))
     full = model.family == "encoder"
     dpo = method == "preference_tuning" and not full
     pairs = DPO_SEQUENCES if dpo else 1
@@ -1289,6 +1339,27 @@ def _grpo_compute(
     mid_case = cases[1]
     padded = mid_case["prompt_tokens"] + maximum  # a micro-batch pads to its longest sequence
     micro, accum = batch_shape(mid_case["prompts"] * g, padded, multiple_of=g)
+    return _smaller_micro_batch_if_it_fits(
+        model,
+        micro,
+        accum,
+        lambda m, a: _grpo_rows(model, cases, maximum, padded, epochs, rank, m, a),
+    )
+
+
+def _grpo_rows(
+    model: BaseModel,
+    cases: list[dict[str, Any]],
+    maximum: int,
+    padded: int,
+    epochs: int,
+    rank: int,
+    micro: int,
+    accum: int,
+) -> list[dict[str, Any]]:
+    """_grpo_compute's rows at the batch shape (micro, accum)."""
+    g = GRPO_GENERATIONS
+    mid_case = cases[1]
     batch = micro * accum  # TRL's generation_batch_size on one GPU
     rows = []
     for key in PLAN_GPUS:
