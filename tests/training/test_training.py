@@ -328,6 +328,8 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
             v
             for c in api["candidates"]
             for row in c["compute"]
+            # The cost chart draws the runs that fit; the memory chart every row.
+            if key == "memory_gb" or row["fits"]
             for v in ([row[key]["high"]] + ([row["gpu_memory_gb"]] if key == "memory_gb" else []))
         ]
         top, step = nice_ceiling(max(values))
@@ -772,3 +774,46 @@ def test_a_micro_batch_1_plan_says_so_on_the_page(client) -> None:
     ) in said
     cells = page.select_one('#plan-memory-table tr[data-key="qwen3.5-4b:rtx4090-24gb"]')
     assert [td.text for td in cells.select("td")] == ["14.4 GB", "16.9 GB", "21.1 GB", "24.0 GB"]
+
+
+# --- A run that does not fit shows no hours or cost ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_row_that_does_not_fit_shows_no_hours_or_cost(client, lang) -> None:
+    # Qwen3.5-9B on the RTX 4090 (bf16 only, 42.3 GB at the high end): its estimate, 0.3 min to
+    # 38 min for $0.01-$0.47, read as the cheapest run of the plan. The JSON keeps it.
+    no_fit = "does not fit" if lang == "en" else "放不下"
+    created = create(client)
+    token = created["url"].rsplit("/", 1)[-1]
+    api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    rows = plan_rows(api)
+    card = api["candidates"][0]["compute"][0]
+    assert (card["gpu"], card["fits"], card["cost_usd"]) == (
+        "rtx4090-24gb",
+        False,
+        {"low": 0.01, "high": 0.47},
+    )
+    page = html(client.get(f"{created['url']}?lang={lang}")).select_one("details#plan")
+    fitting = [f"{c['key']}:{row['gpu']}" for c, row in rows if row["fits"]]
+    everyone = [f"{c['key']}:{row['gpu']}" for c, row in rows]
+    for fig in ("plan-hours", "plan-cost"):
+        # Drawn: the runs that fit; in the table: every row, the others without figures.
+        assert len(page.select(f"#{fig} svg text.row-label")) == len(fitting)
+        table = page.select(f"#{fig}-table tbody tr")
+        assert [tr["data-key"] for tr in table] == everyone
+        for tr in table:
+            cells = [td.text for td in tr.select("td")]
+            if tr["data-key"] in fitting:
+                assert no_fit not in " ".join(cells)
+            else:
+                assert cells == [no_fit]
+    assert len(page.select("#plan-memory svg text.row-label")) == len(everyone)
+    markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+    for candidate, row in rows:
+        cells = markdown_row(markdown, candidate, row, lang)
+        if row["fits"]:
+            assert no_fit not in cells[2] + cells[3]
+            assert cells[3].startswith("$")
+        else:
+            assert cells[2:] == [no_fit, no_fit]

@@ -1038,3 +1038,60 @@ def test_micro_batch_1_exactly_where_it_fits_a_gpu_that_2_does_not(
         # One batch shape for every GPU of a candidate, the same sequences an optimizer step.
         shapes = {(row["micro_batch"], row["grad_accum"]) for row in shown[key]}
         assert shapes == {(1, micro * accum) if gains else (micro, accum)}, key
+
+
+# --- A run that does not fit: out of the hours and cost charts, and of the one-time cost ------
+
+
+@given(
+    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
+    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
+    method=st.sampled_from(
+        ["lora_sft", "preference_tuning", "reinforcement_fine_tuning", "encoder_classifier"]
+    ),
+    measured=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_row_that_does_not_fit_is_never_in_the_hours_or_cost_chart(
+    example_count, latency, method, measured
+) -> None:
+    from app.costs.training import plan_cost_range
+    from app.web.training_views import plan_charts
+
+    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
+    plan = build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+    rows = [(c, row) for c in plan["candidates"] for row in c["compute"]]
+    keys = [f"{c['key']}:{row['gpu']}" for c, row in rows]
+    fitting = [key for key, (_, row) in zip(keys, rows, strict=True) if row["fits"]]
+    charts = plan_charts(plan)
+    assert [r.key for r in charts["memory"].rows] == keys
+    assert [r.over for r in charts["memory"].rows] == [not row["fits"] for _, row in rows]
+    for name in ("hours", "cost"):
+        assert [r.key for r in charts[name].rows] == fitting
+        assert [r.key for r in charts[name].table] == keys
+        assert [r.drawn for r in charts[name].table] == [row["fits"] for _, row in rows]
+    # The cost step's prefill: the cheapest run that fits, never one that does not.
+    best = plan_cost_range(plan)
+    runs = [row["cost_usd"] for _, row in rows if row["fits"]]
+    if runs:
+        assert best.high == min(cost["high"] for cost in runs)
+    else:
+        assert best is None
+
+
+def test_the_one_time_cost_prefill_skips_the_cheapest_row_when_it_does_not_fit() -> None:
+    # From the answers: Qwen3.5-9B on the RTX 4090 would cost $0.01-$0.47, the lowest high end of
+    # the plan, but it does not fit there; the cheapest run that fits is Llama 3.1 8B's QLoRA on
+    # that card, $0.01-$0.52.
+    from app.costs.training import plan_cost_range
+
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
+    lead = plan["candidates"][0]["compute"][0]
+    assert (lead["gpu"], lead["fits"], lead["cost_usd"]) == (
+        "rtx4090-24gb",
+        False,
+        {"low": 0.01, "high": 0.47},
+    )
+    best = plan_cost_range(plan)
+    assert (best.low, best.high) == (0.01, 0.52)
+    assert best.label == "Llama 3.1 8B Instruct · NVIDIA GeForce RTX 4090 24GB"
