@@ -32,7 +32,18 @@ class Row:
     x_expected: float
     x_high: float
     x_limit: float | None
-    over: bool  # the expected value is past the limit
+    over: bool  # the run does not fit its limit (the plan's row["fits"], app/training/plan.py)
+    drawn: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Omitted:
+    """A row of the table that is not drawn: a run that does not fit its GPU, which takes no
+    hours and costs nothing there (its table cells say so)."""
+
+    key: str
+    label: str
+    drawn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,8 @@ class RangeChart:
     rows: tuple[Row, ...]
     ticks: tuple[Tick, ...]
     axis_y: float
+    # The table under the chart: every row in order, drawn (Row) or not (Omitted).
+    table: tuple[Row | Omitted, ...] = ()
 
     @property
     def whole_ticks(self) -> bool:
@@ -56,7 +69,12 @@ class RangeChart:
 
 
 def build(items: list[dict]) -> RangeChart:
-    """`items`: {"key", "label", "low", "expected", "high", "limit" (or None)}."""
+    """`items`: {"key", "label", "low", "expected", "high", "limit" (or None), "over" (optional)}:
+    `over` marks a row that does not fit its limit as the plan decides it (its row["fits"], by
+    plan.fits_gpu), so the chart never applies a rule of its own. An item {"key", "label",
+    "omitted": True} is a table row only: not drawn, and no part of the axis."""
+    table_items = items
+    items = [i for i in items if not i.get("omitted")]
     top_value = max([i["high"] for i in items] + [i["limit"] or 0 for i in items] + [0])
     top, step = nice_ceiling(top_value)
     plot = WIDTH - LEFT - RIGHT
@@ -83,9 +101,13 @@ def build(items: list[dict]) -> RangeChart:
                 x_expected=x(item["expected"]),
                 x_high=x(item["high"]),
                 x_limit=x(limit) if limit else None,
-                over=bool(limit) and item["expected"] > limit,
+                over=bool(item.get("over", False)),
             )
         )
     axis_y = TOP + len(items) * ROW + 4
     ticks = tuple(Tick(x(i * step), i * step) for i in range(round(top / step) + 1))
-    return RangeChart(WIDTH, int(axis_y + AXIS), tuple(rows), ticks, axis_y)
+    drawn = {row.key: row for row in rows}
+    table = tuple(
+        Omitted(i["key"], i["label"]) if i.get("omitted") else drawn[i["key"]] for i in table_items
+    )
+    return RangeChart(WIDTH, int(axis_y + AXIS), tuple(rows), ticks, axis_y, table)

@@ -28,6 +28,7 @@ from .estimator import (
     MEMORY_BAND,
     Range,
     Workload,
+    architecture_for,
     cents,
     estimate,
     forward_seconds,
@@ -1165,16 +1166,193 @@ def compute_for(
 ) -> list[dict[str, Any]]:
     """Memory, hours and cost of the run on each of PLAN_GPUS. Supervised methods: packed training
     over the examples' tokens; DPO: chosen and rejected sequences and the reference forward;
-    GRPO: the training pass over prompts and completions plus generating the completions."""
-    if method == "reinforcement_fine_tuning" and model.family != "encoder":
-        return _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
+    GRPO: the training pass over prompts and completions plus generating the completions; an
+    encoder: its classifier script's padded batches (_encoder_rows)."""
+    if model.family == "encoder":
+        # The classifier script's batch, 16 at micro-batch 2 (encoder_batch); 8 where only that
+        # fits a GPU.
+        rows = _smaller_micro_batch_if_it_fits(
+            model, 2, 1, lambda m, a: _encoder_rows(model, basis, seq_len, epochs, m)
+        )
+    elif method == "reinforcement_fine_tuning":
+        rows = _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
+    else:
+        low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
+        mid_tokens = int(math.sqrt(low_tokens * high_tokens))
+        micro, accum = batch_shape(mid_tokens / seq_len, seq_len)
+        rows = _smaller_micro_batch_if_it_fits(
+            model,
+            micro,
+            accum,
+            lambda m, a: _supervised_rows(model, basis, seq_len, epochs, rank, method, m, a),
+        )
+    return _no_slower_than_a_slower_gpu(rows)
+
+
+def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A GPU with no published measurements (the H100) has a wider time band, 0.5x to 2x the
+    expected hours, than a calibrated one (the A100, 0.65x to 1.45x). Where the expected speed-up
+    is small -- a small model whose run is mostly fixed per-step and per-layer costs -- its high
+    end came out above the A100's for the same run, as if an H100 could be slower than an A100.
+    It has more of every resource the estimate counts (matrix TFLOPS, memory bandwidth) and the
+    same fixed costs, so it is not: its high end is capped at that of a calibrated GPU it
+    outdoes on both, for the same method, and its high cost with it."""
+    capped = []
+    for row in rows:
+        gpu = GPUS[row["gpu"]]
+        bounds = [
+            other["hours"]["high"]
+            for other in rows
+            if other["method"] == row["method"]
+            and GPUS[other["gpu"]].calibrated
+            and not gpu.calibrated
+            and gpu.effective_tflops >= GPUS[other["gpu"]].effective_tflops
+            and gpu.bandwidth_tbs >= GPUS[other["gpu"]].bandwidth_tbs
+        ]
+        if bounds and min(bounds) < row["hours"]["high"]:
+            high = min(bounds)
+            row = {
+                **row,
+                "hours": {**row["hours"], "high": high},
+                "cost_usd": {**row["cost_usd"], "high": cents(high * gpu.price_high)},
+            }
+        capped.append(row)
+    return capped
+
+
+# The generated classifier script's batch for the configs' micro-batch (configs.classifier_script:
+# per_device_train_batch_size=max(8, micro_batch x 8), no gradient accumulation).
+def encoder_batch(micro: int) -> int:
+    return max(8, micro * 8)
+
+
+def _encoder_rows(
+    model: BaseModel, basis: dict[str, Any], seq_len: int, epochs: int, micro: int
+) -> list[dict[str, Any]]:
+    """An encoder's full fine-tuning as the generated train.py runs it (configs.classifier_script):
+    batches of encoder_batch(micro) examples, no packing, each example truncated at `seq_len`
+    tokens and a batch padded to its longest (DataCollatorWithPadding); the Trainer's default of
+    no gradient checkpointing; and a classification head, whose logits are a few labels a
+    sequence, not the vocabulary at every token. Time: every example padded to about the longest
+    of its batch -- the measured 95th percentile (the longest of 16 is about the 94th), else the
+    examples' own length from the answers, which assume one length -- at most `seq_len`. Memory:
+    a batch padded to `seq_len`, the longest the truncation allows."""
+    batch = encoder_batch(micro)
+    classifier = replace(model.architecture or architecture_for(model.params_b), vocab=0)
+    examples = [basis["examples"]["low"], 0, basis["examples"]["high"]]
+    examples[1] = int(math.sqrt(examples[0] * examples[2]))
+    tokens = [basis["tokens"]["low"], 0, basis["tokens"]["high"]]
+    tokens[1] = int(math.sqrt(tokens[0] * tokens[2]))
+    p95 = basis.get("p95")
+    padded = [
+        min(seq_len, p95 if p95 else max(1, round(t / max(1, n))))
+        for t, n in zip(tokens, examples, strict=True)
+    ]
+    rows = []
+    for key in PLAN_GPUS:
+        gpu = GPUS[key]
+
+        def work(seq: int, n: int, gpu=gpu) -> Workload:
+            return Workload(
+                params_b=model.params_b,
+                method="full",
+                gpu=gpu,
+                seq_len=seq,
+                micro_batch=batch,
+                grad_accum=1,
+                tokens=max(1, n * seq),
+                epochs=epochs,
+                architecture=classifier,
+                gradient_checkpointing=False,
+            )
+
+        runs = [estimate(work(seq, n)) for seq, n in zip(padded, examples, strict=True)]
+        peak = estimate(work(seq_len, examples[1]))
+        lengths = f"{padded[1]:,}" if padded[0] == padded[2] else f"{padded[0]:,}–{padded[2]:,}"
+        rows.append(
+            _row(
+                key,
+                "full",
+                replace(runs[1], memory_gb=peak.memory_gb),
+                (runs[0].hours.low, runs[1].hours.expected, runs[2].hours.high),
+                (runs[0].cost_low, runs[2].cost_high),
+                micro,
+                1,
+                [
+                    Text(
+                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
+                        "of {batch} examples, each batch padded to its longest example (about "
+                        "{lengths} tokens; truncated at {seq_len:,}), not packed, without "
+                        "gradient checkpointing, with a classification head; the peak memory is "
+                        "a batch padded to {seq_len:,} tokens.",
+                        model=model.name,
+                        epochs=epochs,
+                        batch=batch,
+                        lengths=lengths,
+                        seq_len=seq_len,
+                    )
+                ],
+            )
+        )
+    return rows
+
+
+def _smaller_micro_batch_if_it_fits(
+    model: BaseModel,
+    micro: int,
+    accum: int,
+    rows_at: Callable[[int, int], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The rows at batch_shape's micro-batch, or at micro-batch 1 with the accumulation raised
+    by as much (the same sequences an optimizer step) where that fits a plan GPU the larger
+    micro-batch does not: a 24 GB card before an 80 GB one. One batch shape for every GPU of a
+    candidate, since its configs are written with one (config_numbers)."""
+    rows = rows_at(micro, accum)
+    if micro == 1:
+        return rows
+    single = rows_at(1, micro * accum)
+    gained = [s for r, s in zip(rows, single, strict=True) if s["fits"] and not r["fits"]]
+    if not gained:
+        return rows
+    gpus = ", ".join(s["gpu_name"] for s in gained)
+    if model.family == "encoder":
+        note = Text(
+            "{model} trains in batches of {batch} examples, not {larger}, which do not fit the "
+            "{gpus}: twice the optimizer steps.",
+            model=model.name,
+            batch=encoder_batch(1),
+            larger=encoder_batch(micro),
+            gpus=gpus,
+        )
+    else:
+        note = Text(
+            "{model} trains with micro-batch 1 and {accum} accumulation steps, the same "
+            "{sequences} sequences an optimizer step as micro-batch {micro}, which does not fit "
+            "the {gpus}.",
+            model=model.name,
+            accum=micro * accum,
+            sequences=micro * accum,
+            micro=micro,
+            gpus=gpus,
+        )
+    return [{**s, "assumptions": [*s["assumptions"], note]} for s in single]
+
+
+def _supervised_rows(
+    model: BaseModel,
+    basis: dict[str, Any],
+    seq_len: int,
+    epochs: int,
+    rank: int,
+    method: str,
+    micro: int,
+    accum: int,
+) -> list[dict[str, Any]]:
+    """compute_for's rows for every method but GRPO, at the batch shape (micro, accum)."""
     rows = []
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
-    sequences = mid_tokens / seq_len
-    micro, accum = batch_shape(sequences, seq_len)
-    full = model.family == "encoder"
-    dpo = method == "preference_tuning" and not full
+    dpo = method == "preference_tuning"
     pairs = DPO_SEQUENCES if dpo else 1
     for key in PLAN_GPUS:
         gpu = GPUS[key]
@@ -1206,14 +1384,14 @@ def compute_for(
             (one sequence an example, as the token basis counts), same GPU and batch shape."""
             return stage(method, tokens, 1, SFT_WARMUP_EPOCHS, False)
 
-        method_key = "full" if full else "lora"
+        method_key = "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs
         # used up to 1.25x the expected memory): an expected fit with little room to spare is
         # a run that can stop out of memory, so QLoRA there. DPO's stages run one after the
         # other: its peak is the larger of the two.
         stages = [work] + ([sft_work] if dpo else [])
         lora = max((estimate(w("lora", mid_tokens)) for w in stages), key=_memory)
-        too_big = not full and lora.memory_gb.high > gpu.memory_gb
+        too_big = not fits_gpu(lora.memory_gb.high, gpu)
         # Never QLoRA for a model its trainers advise against training in 4-bit: bf16 LoRA, and
         # the row says it does not fit where its high end is over the card (no_4bit).
         if too_big and not model.qlora_advised_against:
@@ -1275,6 +1453,14 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
     }
 
 
+def fits_gpu(high: float, gpu: Any) -> bool:
+    """The plan's one rule for whether a run fits its GPU, for every method: the high end of its
+    memory range, not the expected value, within the card's memory. Published runs used up to
+    1.25x the expected memory (MEMORY_BAND), so an expected fit with little room to spare is a
+    run that can stop out of memory; LoRA is chosen over QLoRA by the same rule."""
+    return high <= gpu.memory_gb
+
+
 def _memory(e: Any) -> float:
     return e.memory_gb.expected
 
@@ -1307,7 +1493,7 @@ def _row(
         "gpu_name": gpu.name,
         "gpu_memory_gb": gpu.memory_gb,
         "method": method_key,
-        "fits": mid.fits,
+        "fits": fits_gpu(mid.memory_gb.high, gpu),
         "memory_gb": mid.memory_gb.to_dict(1),
         "hours": {
             "low": round(hours[0], 3),
@@ -1368,6 +1554,27 @@ def _grpo_compute(
     mid_case = cases[1]
     padded = mid_case["prompt_tokens"] + maximum  # a micro-batch pads to its longest sequence
     micro, accum = batch_shape(mid_case["prompts"] * g, padded, multiple_of=g)
+    return _smaller_micro_batch_if_it_fits(
+        model,
+        micro,
+        accum,
+        lambda m, a: _grpo_rows(model, cases, maximum, padded, epochs, rank, m, a),
+    )
+
+
+def _grpo_rows(
+    model: BaseModel,
+    cases: list[dict[str, Any]],
+    maximum: int,
+    padded: int,
+    epochs: int,
+    rank: int,
+    micro: int,
+    accum: int,
+) -> list[dict[str, Any]]:
+    """_grpo_compute's rows at the batch shape (micro, accum)."""
+    g = GRPO_GENERATIONS
+    mid_case = cases[1]
     batch = micro * accum  # TRL's generation_batch_size on one GPU
     rows = []
     for key in PLAN_GPUS:
@@ -1398,13 +1605,13 @@ def _grpo_compute(
             return replace(
                 train,
                 memory_gb=Range(held * MEMORY_BAND[0], held, held * MEMORY_BAND[1]),
-                fits=held <= gpu.memory_gb,
+                fits=fits_gpu(held * MEMORY_BAND[1], gpu),
             )
 
         # As for supervised methods: LoRA only where even the high end of its memory fits, and
         # never QLoRA for a model trained in bf16 only (its row then says it does not fit).
         lora_high = peak("lora").memory_gb.high
-        too_big = lora_high > gpu.memory_gb
+        too_big = not fits_gpu(lora_high, gpu)
         method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
         fit = peak(method_key)
         hours = []

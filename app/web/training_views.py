@@ -53,14 +53,28 @@ def row_label(candidate: dict[str, Any], row: dict[str, Any], lang: str = "en") 
 
 
 def plan_charts(plan: dict[str, Any], lang: str = "en") -> dict[str, chart.RangeChart]:
+    """The memory chart has every row, marked where it does not fit (row["fits"]); the hours and
+    cost charts draw only the rows that fit, and their tables say "does not fit" for the others."""
     memory, hours, cost = [], [], []
     for candidate in plan["candidates"]:
         for row in candidate["compute"]:
             key = f"{candidate['key']}:{row['gpu']}"
             label = row_label(candidate, row, lang)
             memory.append(
-                {"key": key, "label": label, **row["memory_gb"], "limit": row["gpu_memory_gb"]}
+                {
+                    "key": key,
+                    "label": label,
+                    **row["memory_gb"],
+                    "limit": row["gpu_memory_gb"],
+                    "over": not row["fits"],
+                }
             )
+            # A run that does not fit its GPU stops out of memory: no hours or cost to compare,
+            # only a table row saying so (the JSON keeps the estimate at that memory).
+            if not row["fits"]:
+                hours.append({"key": key, "label": label, "omitted": True})
+                cost.append({"key": key, "label": label, "omitted": True})
+                continue
             hours.append({"key": key, "label": label, **row["hours"], "limit": None})
             c = row["cost_usd"]
             cost.append(
@@ -264,10 +278,17 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             m, h, cost = row["memory_gb"], row["hours"], row["cost_usd"]
             o, e = ("（", "）") if zh else (" (", ")")
             fits = "" if row["fits"] else f"{'，' if zh else ', '}{t('no_fit')}"
-            lines.append(
-                f"| {cell(row_label(c, row, lang))} | {gigabytes(m['expected'])}{o}{m['low']:,.1f}–{m['high']:,.1f}{fits}{e} "
+            # A run that does not fit takes no hours and costs nothing there: no figures to
+            # compare with the rows that run.
+            run = (
                 f"| {hours_text(h['expected'], lang)}{o}{hours_text(h['low'], lang)}–{hours_text(h['high'], lang)}{e} "
                 f"| {dollars(cost['low'])}–{dollars(cost['high'])} |"
+                if row["fits"]
+                else f"| {t('no_fit')} | {t('no_fit')} |"
+            )
+            lines.append(
+                f"| {cell(row_label(c, row, lang))} | {gigabytes(m['expected'])}{o}{m['low']:,.1f}–{m['high']:,.1f}{fits}{e} "
+                + run
             )
     if included := compute_assumptions(plan):
         lines += ["", ("" if zh else " ").join(included)]
