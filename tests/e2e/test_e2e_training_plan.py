@@ -100,6 +100,39 @@ def test_plan_without_javascript_on_a_phone(
     assert headers[-3:] == {"en": ["Setting", "Value", "Why"], "zh": ["设置", "取值", "理由"]}[lang]
     page.locator(".plan-chart summary").first.click()
     expect(page.locator("#plan-memory-table")).to_be_visible()
+    # The charts' tables on a phone: each row's label on a line of its own and every figure,
+    # the GPU-memory column included, inside the screen (it was off to the right); a figure
+    # never breaks inside ("19 分钟" read one character a line).
+    for summary in page.locator(".plan-chart .chart-data > summary").all()[1:]:
+        summary.click()
+    for table in ("#plan-memory-table", "#plan-hours-table", "#plan-cost-table"):
+        box = page.locator(table).locator("xpath=..")
+        assert box.evaluate("box => box.scrollWidth <= box.clientWidth"), table
+        for row in page.locator(f"{table} tbody tr").all():
+            label = row.locator("th").bounding_box()
+            for cell in row.locator("td").all():
+                at = cell.bounding_box()
+                assert at["x"] >= 0 and at["x"] + at["width"] <= 375, (table, cell.inner_text())
+                assert at["y"] >= label["y"] + label["height"] - 1
+                # One line is about 1.5 times the font size, two about 3 times.
+                one_line = cell.evaluate(
+                    "c => c.getBoundingClientRect().height"
+                    " < 2 * parseFloat(getComputedStyle(c).fontSize)"
+                )
+                assert one_line or "limit" in (cell.get_attribute("class") or ""), (
+                    table,
+                    cell.inner_text(),
+                )
+    nodes = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    exposed = [(n["role"]["value"], n.get("name", {}).get("value")) for n in nodes if "role" in n]
+    headers = [name for role, name in exposed if role == "columnheader"]
+    memory = {
+        "en": ["Low", "Expected", "High", "GPU memory"],
+        "zh": ["低", "预计", "高", "GPU 显存"],
+    }
+    assert any(headers[i : i + 4] == memory[lang] for i in range(len(headers))), (
+        "the memory table's column headers are still exposed"
+    )
 
 
 def test_no_plan_for_rag_and_a_plan_for_improve_data(page: Page) -> None:
