@@ -973,6 +973,11 @@ REASONING_OUTPUT = Text(
     "If the large model is a reasoning model, its thinking is billed as output tokens too, on top "
     "of these: measure it on a few requests and count it in."
 )
+# The same on the team's own GPUs: nothing is billed, the thinking takes GPU time.
+REASONING_OUTPUT_HOME = Text(
+    "If the large model is a reasoning model, its thinking adds output tokens on top of these, "
+    "and GPU time with them: measure it on a few requests and count it in."
+)
 
 
 def teacher_data(
@@ -1047,7 +1052,7 @@ def teacher_data(
                 basis=basis_text,
             )
         )
-        texts.append(REASONING_OUTPUT)
+        texts.append(REASONING_OUTPUT_HOME)
         return result
     current = (costs or {}).get("current")
     current = current if isinstance(current, Mapping) else {}

@@ -780,6 +780,11 @@ def test_data_that_must_stay_home_is_never_priced_at_an_api() -> None:
         "step leaves it out."
     )
     assert "$" not in " ".join(teacher["texts"])
+    # Nothing is billed on its own GPUs: a reasoning teacher's thinking takes GPU time there.
+    assert teacher["texts"][2].startswith(
+        "If the large model is a reasoning model, its thinking adds output tokens"
+    )
+    assert "billed" not in " ".join(teacher["texts"])
     priced = build_plan(answers(), DISTILL, PROFILE, costs={"current": PRICES})
     assert plan_cost_range(priced).data == 4.5 and not plan_cost_range(plan).data
 
