@@ -104,6 +104,10 @@ class EstimateOut(BaseModel):
     memory_gb: RangeOut = Field(description="Peak memory of each GPU, GiB")
     hours: RangeOut = Field(description="Wall-clock hours of the whole run")
     fits: bool = Field(description="The expected memory fits in the GPU's memory")
+    fits_with_margin: bool = Field(
+        description="Even the high end of the memory range fits in the GPU's memory: the rule "
+        "the training plan uses for every run it calls fitting"
+    )
     cost_usd: CostOut = Field(description="GPU rental for the run, US dollars")
     optimizer_steps: int
     gpu_memory_gb: float
@@ -146,6 +150,7 @@ def estimate_record(result: estimator.Estimate, lang: str) -> dict[str, Any]:
         "memory_gb": result.memory_gb.to_dict(1),
         "hours": result.hours.to_dict(2),
         "fits": result.fits,
+        "fits_with_margin": result.memory_gb.high <= result.gpu.memory_gb,
         "cost_usd": {
             "low": estimator.cents(result.cost_low),
             "high": estimator.cents(result.cost_high),
