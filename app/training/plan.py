@@ -829,7 +829,14 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
         "pass_mark": pass_mark(target_check, max(eval_cases, 1)),
         "split": split,
         "calculation": calculation,
-        "source": SOURCES["fleiss"],
+        # The book's title as it is, its authors' "and" in the reader's language.
+        "source": {
+            **SOURCES["fleiss"],
+            "title": Text(
+                "Fleiss, Levin and Paik, {book} (2003)",
+                book="Statistical Methods for Rates and Proportions",
+            ),
+        },
     }
 
 

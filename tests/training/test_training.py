@@ -390,6 +390,14 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
         assert items[2] == mark
         markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
         assert f"- {page.select_one('#plan .plan-split').text}" in markdown.splitlines()
+        cited = page.select_one("#plan .plan-split").find_next_sibling("p").select_one("a.source")
+        assert (
+            cited.text
+            == {
+                "en": "Fleiss, Levin and Paik, Statistical Methods for Rates and Proportions (2003)",
+                "zh": "Fleiss、Levin 与 Paik，Statistical Methods for Rates and Proportions（2003）",
+            }[lang]
+        )
         assert f"- {mark}" in markdown.splitlines()
 
 
