@@ -1018,21 +1018,28 @@ def test_grpo_takes_one_pass_and_at_least_100_prompts_seen(prompts) -> None:
 # --- One rule for "fits" ------------------------------------------------------------------------
 
 
-@given(
-    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
-    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
-    method=st.sampled_from(
-        [
-            "lora_sft",
-            "distillation",
-            "preference_tuning",
-            "reinforcement_fine_tuning",
-            "encoder_classifier",
-        ]
-    ),
-    measured=st.booleans(),
-)
-@settings(max_examples=60, deadline=None)
+def any_plan(test):
+    """A property over any plan's shape: how many examples, the latency, the method, measured
+    data or not."""
+    return settings(max_examples=60, deadline=None)(
+        given(
+            example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
+            latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
+            method=st.sampled_from(
+                [
+                    "lora_sft",
+                    "distillation",
+                    "preference_tuning",
+                    "reinforcement_fine_tuning",
+                    "encoder_classifier",
+                ]
+            ),
+            measured=st.booleans(),
+        )(test)
+    )
+
+
+@any_plan
 def test_every_row_fits_exactly_where_the_high_end_of_its_memory_does(
     example_count, latency, method, measured
 ) -> None:
@@ -1130,21 +1137,7 @@ def test_micro_batch_1_fits_qwen35_4b_on_the_24_gb_card_before_an_80_gb_one() ->
     assert (config["micro_batch_size"], config["gradient_accumulation_steps"]) == (1, 20)
 
 
-@given(
-    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
-    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
-    method=st.sampled_from(
-        [
-            "lora_sft",
-            "distillation",
-            "preference_tuning",
-            "reinforcement_fine_tuning",
-            "encoder_classifier",
-        ]
-    ),
-    measured=st.booleans(),
-)
-@settings(max_examples=60, deadline=None)
+@any_plan
 def test_micro_batch_1_exactly_where_it_fits_a_gpu_that_2_does_not(
     example_count, latency, method, measured
 ) -> None:
