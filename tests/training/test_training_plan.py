@@ -1182,15 +1182,7 @@ def test_micro_batch_1_exactly_where_it_fits_a_gpu_that_2_does_not(
 # --- A run that does not fit: out of the hours and cost charts, and of the one-time cost ------
 
 
-@given(
-    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
-    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
-    method=st.sampled_from(
-        ["lora_sft", "preference_tuning", "reinforcement_fine_tuning", "encoder_classifier"]
-    ),
-    measured=st.booleans(),
-)
-@settings(max_examples=40, deadline=None)
+@any_plan
 def test_a_row_that_does_not_fit_is_never_in_the_hours_or_cost_chart(
     example_count, latency, method, measured
 ) -> None:
@@ -1371,15 +1363,7 @@ def test_an_uncalibrated_gpu_s_high_end_is_never_above_a_calibrated_gpu_it_outdo
     )
 
 
-@given(
-    example_count=st.sampled_from(["under_100", "100_to_1k", "over_1k"]),
-    latency=st.sampled_from(["relaxed", "interactive", "realtime"]),
-    method=st.sampled_from(
-        ["lora_sft", "preference_tuning", "reinforcement_fine_tuning", "encoder_classifier"]
-    ),
-    measured=st.booleans(),
-)
-@settings(max_examples=40, deadline=None)
+@any_plan
 def test_the_h100_is_never_slower_than_the_a100_at_the_high_end(
     example_count, latency, method, measured
 ) -> None:
