@@ -108,11 +108,21 @@ WARNINGS: tuple[Advice, ...] = (
     ),
     _a(
         "teacher-not-measured",
-        When(teacher="unproven"),
+        When(teacher="unproven", baseline_gap="unmeasured"),
         Text(
             "You say a larger model can write good examples, but it is not measured at or above your "
             "accuracy target: a teacher below the target writes wrong examples, so we don't count it "
             "for fine-tuning until its accuracy is measured on your eval set."
+        ),
+    ),
+    # Measured, and below the target: say so rather than ask for a measurement the team made.
+    _a(
+        "teacher-below-target",
+        When(teacher="unproven", baseline_gap={"small", "large"}),
+        Text(
+            "You say a larger model can write good examples, but the accuracy you measured is below "
+            "your target: a teacher below the target writes wrong examples, so we don't count it "
+            "for fine-tuning unless a model you measure at or above the target writes them."
         ),
     ),
     _a(
@@ -712,11 +722,21 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "ft-cheaper-first",
-        When(recommendation=FINE_TUNING, path="distill"),
+        When(recommendation=FINE_TUNING, path="distill", hosting=Except("self_hosted_required")),
         Text(
             "Before training, price the options that need none: the same prompt on a smaller hosted "
             "model, prompt caching, a batch API. Fine-tune only if none of them meets your cost and "
             "latency."
+        ),
+    ),
+    # Data that must stay on the team's machines rules out hosted models and batch APIs.
+    _a(
+        "ft-cheaper-first-self-hosted",
+        When(recommendation=FINE_TUNING, path="distill", hosting="self_hosted_required"),
+        Text(
+            "Before training, try what needs none on your own machines: the same prompt on the "
+            "smaller open-weight models you could serve, with prefix caching and batched requests "
+            "in your serving stack. Fine-tune only if none of them meets your cost and latency."
         ),
     ),
     _a(
@@ -746,8 +766,8 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "ft-synthetic-measure",
         When(recommendation=FINE_TUNING, path=Except("distill"), teacher="unproven"),
         Text(
-            "Before a large model writes training examples, measure it on your eval set: only if "
-            "it reaches your target, have it generate more, and review a sample by hand."
+            "Have a large model generate training examples only once one is measured at or above "
+            "your target on your eval set, and review a sample by hand."
         ),
     ),
     _a(

@@ -50,7 +50,8 @@ WARNING_EXAMPLES: dict[str, dict] = {
         "failure_mode": "wrong_decisions",
     },
     "missing-knowledge-but-general": {"failure_mode": "missing_knowledge"},
-    "teacher-not-measured": {"synthetic_data": "yes", "baseline_accuracy": 90},
+    "teacher-not-measured": {"synthetic_data": "yes", "baseline_accuracy": None},
+    "teacher-below-target": {"synthetic_data": "yes", "baseline_accuracy": 90},
     "narrow-general-assistant": {"task_type": "general_assistant"},
 }
 RISK_EXAMPLES: dict[str, dict] = {
@@ -177,6 +178,7 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "baseline_sample_size": 90,
     },
     "ft-cheaper-first": DISTILL,
+    "ft-cheaper-first-self-hosted": {**DISTILL, "hosting": "self_hosted_required"},
     "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
     "ft-distill-data": {**DISTILL, "synthetic_data": "yes"},
     # A style task measured at the target (a proven teacher) is still fine-tuned for its voice.
