@@ -2021,6 +2021,8 @@ def alternative_configs(
                     "key": model.key,
                     "name": model.name,
                     "qlora": qlora,
+                    # lora, qlora or full (an encoder's), as its rows there say.
+                    "method": there["method"],
                     "gpus": [there["gpu"]],
                     "gpu_names": [there["gpu_name"]],
                     "configs": configs.generate(n),

@@ -169,6 +169,7 @@ env.globals.update(
     plan_formatters=training_views.formatters,
     provider_rows=training_views.provider_rows,
     config_files=training_views.CONFIG_FILES,
+    method_short=training_views.METHOD_SHORT,
 )
 env.globals.update(
     source_title=_source_title,

@@ -1375,3 +1375,29 @@ def test_the_h100_is_never_slower_than_the_a100_at_the_high_end(
         assert a100["method"] == h100["method"]
         assert h100["hours"]["high"] <= a100["hours"]["high"], candidate["key"]
         assert h100["hours"]["expected"] <= a100["hours"]["expected"], candidate["key"]
+
+
+def test_an_encoder_s_alternative_is_said_to_be_fully_fine_tuned() -> None:
+    # The page said "(LoRA there)" of XLM-RoBERTa, fully fine-tuned on the 24 GB card.
+    from types import SimpleNamespace
+
+    from app.web.training_views import plan_markdown
+
+    classifier = answers(task_type="classification", example_count="over_1k")
+    verdict = snapshot("improve_data", method="encoder_classifier")
+    plan = build_plan(classifier, verdict, None)
+    (alt,) = plan["alternatives"]
+    assert (alt["key"], alt["method"], alt["gpus"]) == (
+        "xlm-roberta-large",
+        "full",
+        ["rtx4090-24gb"],
+    )
+    assessment = SimpleNamespace(
+        verdict=verdict, answers=classifier, data_profile=None, title="", notes="", cost_inputs=None
+    )
+    for lang, start, said in (
+        ("en", "The same plan with its own numbers", "(full fine-tuning there)"),
+        ("zh", "同一方案，用它自己的数值", "（在那张卡上用 全参数微调）"),
+    ):
+        (note,) = [line for line in plan_markdown(assessment, lang) if line.startswith(start)]
+        assert said in note and "LoRA" not in note
