@@ -837,7 +837,8 @@ def classifier_script(n: dict[str, Any]) -> str:
             f'"""{HEADER}',
             "",
             f"Full fine-tuning of {n['model']} with a classification head.",
-            "Install: pip install transformers datasets",
+            # transformers 5.25's torch extra: torch>=2.6 and accelerate>=1.1, which Trainer needs.
+            "Install: pip install 'transformers[torch]' datasets",
             'Data: train.jsonl and eval.jsonl with "text" and "label" (a label name).',
             *hold_out(n),
             '"""',

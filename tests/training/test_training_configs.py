@@ -365,6 +365,9 @@ def test_sft_trains_on_the_assistant_s_turns_in_both_files(method) -> None:
 def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
     text = configs.generate(numbers("encoder_classifier", False))["trl"]["text"]
     assert config_call(text, "Trainer")["processing_class"] == "tokenizer"
+    # Trainer needs accelerate (and torch): transformers' torch extra brings both, where
+    # "pip install transformers datasets" left the script failing at its first line of training.
+    assert "Install: pip install 'transformers[torch]' datasets\n" in docstring(text)
 
 
 # --- DPO in two stages: supervised on the chosen answers, merged, then DPO --------------------
