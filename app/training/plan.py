@@ -727,7 +727,11 @@ def pass_mark(target: float, cases: int) -> dict[str, Any]:
     }
 
 
-def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
+def eval_plan(
+    answers: Mapping[str, Any], examples: int, measured_examples: bool = True
+) -> dict[str, Any]:
+    """The eval set and the split. `examples` is the count the dataset check measured, or
+    (`measured_examples` False) the middle of the answer's range, which the texts call about."""
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = answers.get("baseline_accuracy")
@@ -793,13 +797,18 @@ def eval_plan(answers: Mapping[str, Any], examples: int) -> dict[str, Any]:
             train=train,
         )
     elif not taken:
+        training = (
+            Text("your {train:,} examples", train=train)
+            if measured_examples
+            else Text("all your examples (about {train:,} by your answer)", train=train)
+        )
         split = Text(
             "Your eval set is the {measured:,} cases your baseline was measured on: the "
             "fine-tuned model is then scored on the same cases as your prompt, and the eval check "
             "can pair the two runs. Keep every one of them out of the training data and train on "
-            "your {train:,} examples.",
+            "{training}.",
             measured=measured,
-            train=train,
+            training=training,
         )
     else:
         split = Text(
@@ -1878,7 +1887,7 @@ def build_plan(
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
-    evals = eval_plan(answers, examples_mid)
+    evals = eval_plan(answers, examples_mid, measured)
     # The rank and epochs settings() gives any lead: they depend on the examples alone.
     rank, epochs = lora_rank(examples_mid), epochs_for(examples_mid, method)
     computed: dict[str, list[dict[str, Any]]] = {}

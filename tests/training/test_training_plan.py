@@ -221,6 +221,14 @@ def test_a_baseline_measured_on_enough_cases_is_the_eval_set_whole() -> None:
     )
 
 
+def test_without_a_dataset_check_the_training_examples_are_said_to_be_about_so_many() -> None:
+    # "over_1k" is an answer, not a count: 3,162 is the plan's middle of its range.
+    team = {**MEASURED, "baseline_sample_size": 2000, "example_count": "over_1k"}
+    data = build_plan(team, snapshot("fine_tune"), None)["data"]
+    assert data["train_examples"] == 3162
+    assert data["split"]["en"].endswith("train on all your examples (about 3,162 by your answer).")
+
+
 def test_a_baseline_measured_on_too_few_cases_is_topped_up_from_the_examples() -> None:
     data = build_plan({**MEASURED, "baseline_sample_size": 60}, snapshot("fine_tune"), PROFILE)[
         "data"
