@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from app import assessments, costs, decision
 from app.assessments import COST_FORM_PREFIX
 from app.costs import numbers
-from app.decision.text import NG_BATCH_294, OPENAI_GUIDE
+from app.decision.text import NG_BATCH_294, OPENAI_GUIDE, Text
 from app.web.i18n import N_, translate
 
 PAYBACK_WORDS = {
@@ -187,6 +187,9 @@ class CostView:
     one_time_from_plan: costs.OneTimeDefault | None = None
     # Why the numbers did not decide, when they point away from the verdict (a verdict's card)
     verdict_note: Any = None
+    # Data that must stay on the team's machines, with the fine-tuned model priced per token as
+    # a hosted API: a bill the team could not run (a verdict's card)
+    hosting_note: Any = None
 
     @property
     def query(self) -> str:
@@ -231,7 +234,19 @@ def verdict_cost_view(assessment: Any) -> CostView | None:
     view = cost_view(assessment.cost_inputs, costs.one_time_default(assessment))
     if view is None:
         return None
-    return replace(view, verdict_note=costs.verdict_note(assessment.recommendation, view.facts))
+    home = (assessment.answers or {}).get("hosting") == "self_hosted_required"
+    return replace(
+        view,
+        verdict_note=costs.verdict_note(assessment.recommendation, view.facts),
+        hosting_note=SELF_HOSTED_PRICED_PER_TOKEN if home and not view.self_hosted else None,
+    )
+
+
+SELF_HOSTED_PRICED_PER_TOKEN = Text(
+    "Your data must stay on your machines, yet the fine-tuned model is priced here per token, as "
+    "a hosted API would charge. Price it as self-hosted (a GPU's hourly price and the tokens it "
+    "serves a second) in the calculator for a bill you could run."
+)
 
 
 def cost_record(stored: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:

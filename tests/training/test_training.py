@@ -860,3 +860,34 @@ def test_a_row_that_does_not_fit_shows_no_hours_or_cost(client, lang) -> None:
             assert cells[3].startswith("$")
         else:
             assert cells[2:] == [no_fit, no_fit]
+
+
+def test_a_team_whose_data_stays_home_is_told_when_its_model_is_priced_as_an_api(client) -> None:
+    costs = {
+        "requests_per_day": 100_000,
+        "input_tokens": 1500,
+        "output_tokens": 300,
+        "current": {"input_per_million": 2.5, "output_per_million": 15.0},
+        "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
+    }
+    hosted = {"gpu_per_hour": 2.0, "tokens_per_second": 1000, "utilization": 0.5}
+    home = {**REFUND_BOT, "hosting": "self_hosted_required"}
+    for answers, candidate, noted in (
+        (home, costs["candidate"], True),
+        (home, hosted, False),  # priced as self-hosted: nothing to say
+        (REFUND_BOT, costs["candidate"], False),  # a hosted API is allowed
+    ):
+        body = {"title": "Invoices", "answers": api_answers(answers)}
+        body["costs"] = {**costs, "candidate": candidate}
+        created = client.post("/api/v1/assessments", json=body)
+        assert created.status_code == 201, created.text
+        for lang, start in (
+            ("en", "Your data must stay on your machines, yet"),
+            ("zh", "你的数据必须留在自己的机器上，但"),
+        ):
+            page = html(client.get(created.json()["url"] + f"?lang={lang}"))
+            note = page.select_one("#costs #cost-hosting-note")
+            assert (note is not None and note.text.startswith(start)) is noted, (
+                answers["hosting"],
+                lang,
+            )
