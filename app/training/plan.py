@@ -263,6 +263,8 @@ def choose_models(
                         licence=m.licence,
                     )
                 )
+        if not m.open_licence and m.family in LICENCE_TERMS:
+            why.append(LICENCE_TERMS[m.family])
         if method == "reinforcement_fine_tuning" and m.reasoning:
             score += 1.5
             why.append(
@@ -328,6 +330,22 @@ def choose_models(
         )
         break
     return chosen[:3]
+
+
+# What a maker's own licence asks of a product built on its model, where an open one (Apache-2.0,
+# MIT) asks nothing of the kind: the Llama 3.1 and 3.2 Community Licenses (sections 1.b and 2)
+# and the Gemma Terms of Use (section 3), each linked from its candidate.
+LICENCE_TERMS = {
+    "llama": Text(
+        "Meta's own licence, not an open one: a product with more than 700 million monthly "
+        "users needs Meta's permission, its acceptable use policy applies, and a product built "
+        "on it must say \"Built with Llama\"."
+    ),
+    "gemma": Text(
+        "Google's own terms, not an open licence: its prohibited use policy applies to you, and "
+        "you must pass its use restrictions on to anyone you give the model or its fine-tune to."
+    ),
+}
 
 
 def _size_reason(size: str) -> Text:

@@ -1409,3 +1409,24 @@ def test_an_encoder_s_alternative_is_said_to_be_fully_fine_tuned() -> None:
     ):
         (note,) = [line for line in plan_markdown(assessment, lang) if line.startswith(start)]
         assert said in note and "LoRA" not in note
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "distillation", "preference_tuning"])
+def test_a_candidate_under_its_maker_s_own_licence_says_what_it_asks(method) -> None:
+    # Qwen's Apache-2.0 was called open; Llama's and Gemma's own terms went unremarked.
+    from app.training.models import MODELS_BY_KEY
+
+    for team in (answers(), answers(latency_need="realtime"), answers(hosting="api_ok")):
+        plan = localize(build_plan(team, snapshot("fine_tune", method=method), None), "en")
+        for candidate in plan["candidates"]:
+            family = MODELS_BY_KEY[candidate["key"]].family
+            said = " ".join(candidate["why"])
+            assert ("700 million monthly users" in said) is (family == "llama"), candidate["key"]
+            assert ("prohibited use policy" in said) is (family == "gemma"), candidate["key"]
+    # At least one of these plans offers a Llama, so the test reads a licence note.
+    offered = {
+        c["key"]
+        for team in (answers(), answers(latency_need="realtime"))
+        for c in build_plan(team, snapshot("fine_tune", method=method), None)["candidates"]
+    }
+    assert any(key.startswith(("llama", "gemma")) for key in offered), offered
