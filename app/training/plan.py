@@ -339,7 +339,7 @@ LICENCE_TERMS = {
     "llama": Text(
         "Meta's own licence, not an open one: a product with more than 700 million monthly "
         "users needs Meta's permission, its acceptable use policy applies, and a product built "
-        "on it must say \"Built with Llama\"."
+        'on it must say "Built with Llama".'
     ),
     "gemma": Text(
         "Google's own terms, not an open licence: its prohibited use policy applies to you, and "
