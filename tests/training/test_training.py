@@ -891,3 +891,24 @@ def test_a_team_whose_data_stays_home_is_told_when_its_model_is_priced_as_an_api
                 answers["hosting"],
                 lang,
             )
+
+
+def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
+    classifier = {**REFUND_BOT, "task_type": "classification", "example_count": "over_1k"}
+    home = {**REFUND_BOT, "hosting": "self_hosted_required"}
+    notes = {}
+    for key, answers in (("sft", REFUND_BOT), ("encoder", classifier), ("home", home)):
+        created = create(client, answers)
+        plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+        page = html(client.get(created["url"]))
+        notes[key] = (plan, page.select_one("#plan .plan-compute-note").text)
+    plan, note = notes["encoder"]
+    assert plan["method"]["key"] == "encoder_classifier"
+    assert "Encoders this small are fine-tuned in full." in note
+    assert "QLoRA" not in note and "Qwen3.5" not in note
+    plan, note = notes["sft"]
+    assert "LoRA where it fits, QLoRA (4-bit base) where it doesn't." in note
+    qwen35 = any(c["key"].startswith("qwen3.5") for c in plan["candidates"])
+    assert ("Qwen3.5 is never trained in 4-bit" in note) is qwen35
+    assert "stand in for what an hour of your own GPUs costs you" not in note
+    assert "stand in for what an hour of your own GPUs costs you" in notes["home"][1]
