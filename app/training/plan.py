@@ -1781,9 +1781,10 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
         # The large model (or the prompt) already does the job: the student must match it.
         ship = Text(
             "Ship only if the fine-tuned model reaches {target}{percent} on the {n:,} held-out "
-            "eval cases, labelled by people rather than by the large model, and scores no worse "
-            "than the large model on the same cases by more than chance (the eval check compares "
-            "two runs), at the latency and cost that ruled the large model out.",
+            "eval cases, labelled by people rather than by the large model, and trails the large "
+            "model on the same cases by no more than a margin you fix before you look (2 points, "
+            "say): a gap the eval check cannot call significant is not thereby shown to be small. "
+            "All at the latency and cost that ruled the large model out.",
             target=target,
             n=n,
             percent="%",

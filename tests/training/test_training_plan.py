@@ -520,7 +520,10 @@ def test_a_baseline_above_the_target_is_never_called_the_5_point_mark() -> None:
     # The student must match the large model, on cases people labelled, at the cost that
     # ruled the large model out; not beat the best prompt.
     ship = plan["stop_and_ship"][1]
-    assert "no worse than the large model" in ship and "labelled by people" in ship
+    assert (
+        "trails the large model on the same cases by no more than a margin" in ship
+        and "labelled by people" in ship
+    )
     assert "beats your best prompt" not in ship
     # Below the target, the usual rule and wording stay.
     short = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "en")
@@ -1430,3 +1433,12 @@ def test_a_candidate_under_its_maker_s_own_licence_says_what_it_asks(method) -> 
         for c in build_plan(team, snapshot("fine_tune", method=method), None)["candidates"]
     }
     assert any(key.startswith(("llama", "gemma")) for key in offered), offered
+
+
+def test_a_distilled_model_ships_within_a_margin_fixed_in_advance() -> None:
+    # "No worse by more than chance" is not non-inferiority: a small eval set calls any gap
+    # chance. The rule now asks for a margin fixed before looking.
+    plan = localize(build_plan(answers(), DISTILL, PROFILE), "en")
+    (ship,) = [s for s in plan["stop_and_ship"] if s.startswith("Ship only if")]
+    assert "by no more than a margin you fix before you look (2 points, say)" in ship
+    assert "more than chance" not in ship
