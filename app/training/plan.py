@@ -1799,6 +1799,9 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
             percent="%",
         )
     items = [stop, ship]
+    # A student measured against a large model at the target, or a prompt already there: the
+    # comparison is with that model, not a prompt to beat.
+    matches = method == "distillation" or bool(evals.get("baseline_meets_target"))
     mark = evals.get("pass_mark")
     if mark and n:
         # The set is sized to tell the target from the baseline; holding the target as a floor
@@ -1808,8 +1811,11 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
                 Text(
                     "A score of exactly {target}{percent} on these {n:,} cases leaves a true "
                     "accuracy as low as {low}{percent} possible (95{percent} Wilson interval). To "
-                    "show that the model holds {target}{percent}, not only that it beats the "
-                    "prompt, it must pass {passes:,} of the {n:,} ({share}{percent}).",
+                    "show that the model holds {target}{percent}, not only that it {compared}, it "
+                    "must pass {passes:,} of the {n:,} ({share}{percent}).",
+                    compared=Text("comes close to the large model")
+                    if matches
+                    else Text("beats the prompt"),
                     target=target,
                     n=n,
                     low=f"{mark['low_at_target'] * 100:.1f}",

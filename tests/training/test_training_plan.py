@@ -1442,3 +1442,14 @@ def test_a_distilled_model_ships_within_a_margin_fixed_in_advance() -> None:
     (ship,) = [s for s in plan["stop_and_ship"] if s.startswith("Ship only if")]
     assert "by no more than a margin you fix before you look (2 points, say)" in ship
     assert "more than chance" not in ship
+
+
+def test_a_distilled_model_s_pass_mark_compares_it_with_the_large_model() -> None:
+    plan = localize(build_plan({**MEASURED, "baseline_sample_size": 2000}, DISTILL, PROFILE), "en")
+    (mark,) = [s for s in plan["stop_and_ship"] if s.startswith("A score of exactly")]
+    assert "not only that it comes close to the large model, it must pass" in mark
+    sft = localize(
+        build_plan({**MEASURED, "baseline_sample_size": 2000}, snapshot("fine_tune"), PROFILE), "en"
+    )
+    (mark,) = [s for s in sft["stop_and_ship"] if s.startswith("A score of exactly")]
+    assert "not only that it beats the prompt, it must pass" in mark
