@@ -280,6 +280,23 @@ def choose_models(
             score += 1
         if p95 and p95 > m.context:
             score -= 10  # its context is shorter than the examples
+            why.append(
+                Text(
+                    "Reads at most {context:,} tokens, fewer than your examples' 95th "
+                    "percentile ({p95:,}): longer inputs would be cut off.",
+                    context=m.context,
+                    p95=p95,
+                )
+            )
+        elif not p95 and m.context < DEFAULT_SEQ_LEN:
+            # Nothing measured: the inputs' length is unknown, and this model's window is short.
+            why.append(
+                Text(
+                    "Reads at most {context:,} tokens: a longer input is cut off there. The "
+                    "dataset check measures how many of yours are longer.",
+                    context=m.context,
+                )
+            )
         if m.family == "qwen":
             score += 0.5  # the most fine-tuned open family, best supported by every stack
         if m.qlora_alternative:

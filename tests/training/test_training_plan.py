@@ -1453,3 +1453,17 @@ def test_a_distilled_model_s_pass_mark_compares_it_with_the_large_model() -> Non
     )
     (mark,) = [s for s in sft["stop_and_ship"] if s.startswith("A score of exactly")]
     assert "not only that it beats the prompt, it must pass" in mark
+
+
+def test_a_short_window_encoder_says_it_cuts_longer_inputs() -> None:
+    # XLM-RoBERTa reads 512 tokens; from the answers alone an input's length is unknown.
+    classifier = answers(task_type="classification", example_count="over_1k")
+    verdict = snapshot("improve_data", method="encoder_classifier")
+    plan = localize(build_plan(classifier, verdict, None), "en")
+    whys = {c["key"]: " ".join(c["why"]) for c in plan["candidates"]}
+    assert "Reads at most 512 tokens: a longer input is cut off there." in whys["xlm-roberta-large"]
+    assert all("Reads at most" not in w for k, w in whys.items() if k != "xlm-roberta-large")
+    # Measured and short enough: nothing to say.
+    short = {**PROFILE, "tokens": {**PROFILE["tokens"], "p95": 400, "max": 500}}
+    plan = localize(build_plan(classifier, verdict, short), "en")
+    assert all("Reads at most" not in " ".join(c["why"]) for c in plan["candidates"])
