@@ -822,8 +822,9 @@ NEXT_STEPS: tuple[Advice, ...] = (
         When(recommendation=FINE_TUNING, method="reinforcement_fine_tuning"),
         Text(
             "Start with reinforcement fine-tuning: turn your check into a grader that scores each "
-            "answer from 0 to 1, hold out part of the eval set, and train a reasoning model you can "
-            "fine-tune against the grader; read sampled outputs for answers that game it."
+            "answer from 0 to 1, keep the eval cases out of training, and train an open model "
+            "against the grader, letting it reason step by step before its final answer; read "
+            "sampled outputs for answers that game it."
         ),
     ),
     _a(
