@@ -721,6 +721,15 @@ def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) 
 # --- Data -----------------------------------------------------------------------------------
 
 
+def _stored_int(value: Any) -> Any:
+    """A stored integer answer as an int when it is written as digits (older drafts kept typed
+    text); anything else as it is. isdecimal, not isdigit: "¹" is a digit int() refuses, "٣"
+    (3) is decimal and int() reads it."""
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value)
+    return value
+
+
 # The questionnaire's largest baseline_sample_size.
 MEASURED_CASES_MAX = 1_000_000
 
@@ -769,10 +778,7 @@ def eval_plan(
     (`measured_examples` False) the middle of the answer's range, which the texts call about."""
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
-    baseline_raw = answers.get("baseline_accuracy")
-    # isdecimal, not isdigit: "¹" is a digit int() refuses; "٣" (3) is decimal and int() reads it.
-    if isinstance(baseline_raw, str) and baseline_raw.strip().isdecimal():
-        baseline_raw = int(baseline_raw)
+    baseline_raw = _stored_int(answers.get("baseline_accuracy"))
     assumed = (
         not isinstance(baseline_raw, int)
         or isinstance(baseline_raw, bool)
@@ -780,9 +786,7 @@ def eval_plan(
     )
     # The cases the baseline was measured on (the questionnaire's baseline_sample_size): only
     # with a measured baseline, and never more than the questionnaire accepts.
-    size_raw = answers.get("baseline_sample_size")
-    if isinstance(size_raw, str) and size_raw.strip().isdecimal():
-        size_raw = int(size_raw)
+    size_raw = _stored_int(answers.get("baseline_sample_size"))
     measured = (
         size_raw
         if not assumed

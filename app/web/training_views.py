@@ -336,9 +336,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
     ]
     lines += _config_files(plan["configs"])
     for alt in plan.get("alternatives") or []:
-        method = translate(
-            lang, METHOD_SHORT[alt.get("method") or ("qlora" if alt["qlora"] else "lora")]
-        )
+        method = translate(lang, METHOD_SHORT[alt["method"]])
         lines += [
             f"#### {t('alternative', gpus=', '.join(alt['gpu_names']), lead=plan['candidates'][0]['name'], model=alt['name'])}",
             "",

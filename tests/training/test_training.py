@@ -863,13 +863,8 @@ def test_a_row_that_does_not_fit_shows_no_hours_or_cost(client, lang) -> None:
 
 
 def test_a_team_whose_data_stays_home_is_told_when_its_model_is_priced_as_an_api(client) -> None:
-    costs = {
-        "requests_per_day": 100_000,
-        "input_tokens": 1500,
-        "output_tokens": 300,
-        "current": {"input_per_million": 2.5, "output_per_million": 15.0},
-        "candidate": {"input_per_million": 0.2, "output_per_million": 0.2},
-    }
+    from tests.unit.test_cost_formulas import EXAMPLE as costs
+
     hosted = {"gpu_per_hour": 2.0, "tokens_per_second": 1000, "utilization": 0.5}
     home = {**REFUND_BOT, "hosting": "self_hosted_required"}
     for answers, candidate, noted in (
