@@ -9,7 +9,7 @@ so every entry is true by construction. The reasons are only the rules that deci
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .advice import (
@@ -680,6 +680,26 @@ _CONFLICT_CONFIDENCE = Text(
 )
 
 
+# The cases that name a method of their own: the headline says "the large model does the job"
+# only for a distillation, and "train against your checker" only for reinforcement fine-tuning,
+# whichever rules decided the verdict (a quick payback alone is no large model that works).
+_METHOD_PATH: Mapping[str, str] = {
+    "reinforcement_fine_tuning": "verifiable",
+    "distillation": "distill",
+}
+
+
+def _path(w: Rec, deciding: Sequence[int], method: str | None) -> str | None:
+    """Why fine-tuning fits, for the headline: the method's own case, else the most specific
+    case among the deciding reasons' (PATH_PRIORITY), else a pattern."""
+    if w not in FINE_TUNING:
+        return None
+    if method in _METHOD_PATH:
+        return _METHOD_PATH[method]
+    paths = {RULES[i].path for i in deciding[:MAX_REASONS]} - set(_METHOD_PATH.values())
+    return next((p for p in PATH_PRIORITY if p in paths), "pattern")
+
+
 def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) -> Verdict:
     """Judge a complete set of answers, with any measured evidence. Pure: same inputs and rules,
     same verdict."""
@@ -699,8 +719,6 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 
     deciding = deciding_rules(scored)
-    paths = {RULES[i].path for i in deciding[:MAX_REASONS]} if w in FINE_TUNING else set()
-    path = next((p for p in PATH_PRIORITY if p in paths), "pattern" if w in FINE_TUNING else None)
     order = sorted(
         Rec, key=lambda a: (scored.effective[a] is None, -(scored.effective[a] or 0), _SIMPLER[a])
     )
@@ -725,6 +743,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     )
 
     method = choose_method(w, scored.facts)
+    path = _path(w, deciding, method.key if method else None)
     facts = {
         **scored.facts,
         RECOMMENDATION: w.value,
@@ -757,7 +776,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     unique = kept
 
     unsettled = baseline is not None and baseline.gap == "uncertain"
-    headline = summary(w, normalized, path, unsettled)
+    headline = summary(w, normalized, path, unsettled, method.key if method else None)
     if unsettled:
         headline = _joined(_measure_first(baseline), headline)  # type: ignore[arg-type]
     if conflicts:

@@ -112,8 +112,8 @@ METHODS: tuple[Method, ...] = (
         Text("Reinforcement fine-tuning (RFT)"),
         _reinforcement,
         Text(
-            "A program can check every answer and the strongest model you measured still fails at "
-            "the reasoning: train with that check as the reward (reinforcement fine-tuning) rather "
+            "A program can check every answer and the strongest model you measured still gets "
+            "answers wrong: train with that check as the reward (reinforcement fine-tuning) rather "
             "than on worked examples, which teach the form of an answer more than the reasoning."
         ),
         (OPENAI_RFT, DEEPSEEK_R1),

@@ -221,6 +221,24 @@ def _with_figures(general: Text) -> Callable[[Mapping[str, object]], Text]:
     return reason
 
 
+_LARGE_MODEL_WORKS = Text(
+    "The large model does the job, but at your volume it is too slow or too expensive to ship. A "
+    "fine-tuned small model can match it on this one task at a fraction of the cost and latency."
+)
+# The same case when the team calls the quality acceptable but measured nothing: it is their
+# word, not a measurement, and the student is held to a teacher nobody has scored.
+_LARGE_MODEL_ACCEPTABLE = Text(
+    "You call the large model's quality acceptable, but at your volume it is too slow or too "
+    "expensive to ship. A fine-tuned small model could match it on this one task at a fraction of "
+    "the cost and latency, once its quality is measured on an eval set."
+)
+
+
+def _large_model_works(facts: Mapping[str, object]) -> Text:
+    measured = facts.get("baseline_gap") == "meets_target"
+    return _LARGE_MODEL_WORKS if measured else _LARGE_MODEL_ACCEPTABLE
+
+
 _COST_FOR = Text(
     "A saving that repays the one-time cost within a few months is the case for a fine-tuned small "
     "model at scale, and it is made before cheaper models catch up."
@@ -804,15 +822,12 @@ RULES: tuple[Rule, ...] = (
         "scale-small-model",
         "small-models-at-scale",
         When(cost_pressure="blocking", volume={"medium", "high"}, large_model_works="yes"),
-        Text(
-            "The large model does the job, but at your volume it is too slow or too expensive to "
-            "ship. A fine-tuned small model can match it on this one task at a fraction of the cost "
-            "and latency."
-        ),
+        _LARGE_MODEL_WORKS,
         NG_BATCH_294,
         scores={FT: 4, RFT: 3, AW: -2, PE: -2},
         path="distill",
         more_sources=(OPENAI_DISTILLATION,),
+        reason_for_answers=_large_model_works,
     ),
     Rule(
         "realtime-latency",

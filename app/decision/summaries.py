@@ -18,8 +18,8 @@ from .text import LIST, LIST_AND, SENTENCES, Text
 _FT_CASE: Mapping[str, Text] = {
     "verifiable": Text(
         "Train against your checker: a program can tell right answers from wrong ones, prompting "
-        "is exhausted and the strongest model still fails at the reasoning, so reinforcement "
-        "fine-tuning can reward exactly what you need."
+        "is exhausted and the strongest model you measured still gets answers wrong, so "
+        "reinforcement fine-tuning can reward exactly what you need."
     ),
     "last_mile": Text(
         "Fine-tune for the last mile of accuracy: your best prompt is close to the target but has "
@@ -36,6 +36,12 @@ _FT_CASE: Mapping[str, Text] = {
         "Fine-tune a small model to take over this one task: the large model does the job, and a "
         "small one trained on its outputs can match it on your eval set at a fraction of the cost "
         "and latency."
+    ),
+    # The same case on the team's word alone: quality called acceptable, nothing measured.
+    "distill_unmeasured": Text(
+        "Measure the large model on an eval set, then fine-tune a small model to take over this one "
+        "task: you call its quality acceptable, and a small model trained on its outputs can match "
+        "it at a fraction of the cost and latency, but only a measured score shows what to match."
     ),
     "voice": Text(
         "Fine-tune on samples of the voice you want: its many small habits are hard to put into a "
@@ -93,17 +99,23 @@ _MEANWHILE = (_MEANWHILE_PROMPT, _MEANWHILE_PROMPT_COST)
 
 
 def summary(
-    rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettled: bool = False
+    rec: Rec,
+    answers: Mapping[str, Answer],
+    path: str | None,
+    unsettled: bool = False,
+    method: str | None = None,
 ) -> Text:
     """The headline. `unsettled`: it follows "Measure first" (the baseline's interval contains
-    the target), so it says what to do meanwhile."""
-    text = _summary(rec, answers, path, unsettled)
+    the target), so it says what to do meanwhile. `method`: the verdict's method key."""
+    text = _summary(rec, answers, path, unsettled, method)
     if unsettled and not any(text is meanwhile for meanwhile in _MEANWHILE):
         return Text("Meanwhile: {text}", text=text)
     return text
 
 
-def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettled: bool) -> Text:
+def _summary(
+    rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettled: bool, method: str | None
+) -> Text:
     if rec is Rec.FT:
         if answers["failure_mode"] == "format" and answers["task_type"] in STRICT_FORMAT_TASKS:
             return Text(
@@ -112,6 +124,8 @@ def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettle
             )
         if path == "decision" and answers["spec_clarity"] != "implicit":
             return _FT_CASE["decision_stated"]
+        if path == "distill" and baseline_gap(answers) != "meets_target":
+            return _FT_CASE["distill_unmeasured"]
         if path == "distill" and answers["volume"] not in {"medium", "high"}:
             return _FT_CASE["distill_low_volume"]
         return _FT_CASE[path or "pattern"]
@@ -167,7 +181,21 @@ def _summary(rec: Rec, answers: Mapping[str, Answer], path: str | None, unsettle
         return Text.join(parts, SENTENCES)
     if rec is Rec.ID:
         problems = data_problems(answers)
-        if answers["example_count"] == "none":
+        if answers["example_count"] == "none" and method == "distillation":
+            # The large model writes a distillation's training set: what is missing is that set,
+            # or, before it, the measurement that shows the model can (no model below the target
+            # can teach one).
+            if baseline_gap(answers) == "meets_target":
+                fix = Text(
+                    "build the training set: run the large model on real inputs and keep the "
+                    "outputs you would accept"
+                )
+            else:
+                fix = Text(
+                    "measure the large model on real cases (its outputs would be the training "
+                    "data, so it must be shown to meet your target)"
+                )
+        elif answers["example_count"] == "none":
             fix = Text("collect real examples (there is nothing to train on yet)")
         elif answers["data_quality"] == "noisy":
             fix = Text("clean out the errors (a model fine-tuned on them learns them)")

@@ -305,9 +305,9 @@ DISTILL_AT_A_LOW_VOLUME: Answers = {
     "task_scope": "narrow",
     "spec_clarity": "explicit",
     "verifiable_outputs": "yes",
-    "accuracy_target": "critical",
-    "baseline_accuracy": None,
-    "baseline_sample_size": None,
+    "accuracy_target": "high",
+    "baseline_accuracy": 98,
+    "baseline_sample_size": 2000,
     "strongest_model_tried": "unsure",
     "failure_mode": "none",
     "volume": "low",
@@ -322,10 +322,19 @@ DISTILL_AT_A_LOW_VOLUME: Answers = {
 }
 
 
+# The same team with nothing measured: quality it calls acceptable is its word, not a score.
+DISTILL_UNMEASURED: Answers = {
+    **DISTILL_AT_A_LOW_VOLUME,
+    "baseline_accuracy": None,
+    "baseline_sample_size": None,
+}
+
+
 @settings(max_examples=examples(500), deadline=None)
 @given(answer_sets())
 @example(MEASURE_FIRST_AT_A_BLOCKING_COST)
 @example(DISTILL_AT_A_LOW_VOLUME)
+@example(DISTILL_UNMEASURED)
 def test_every_claim_a_verdict_makes_about_the_answers_holds(answers: Answers) -> None:
     assert false_claims(answers) == []
 
@@ -350,6 +359,29 @@ def test_the_summary_says_what_is_true_of_the_speed_and_cost() -> None:
         "微调一个小模型来接手这一项任务：大模型能完成任务，而用大模型的输出训练的小模型可以在你的"
         "评测集上达到它的水平，成本和延迟只是其一小部分。",
     )
+
+
+def test_a_large_model_nobody_measured_is_not_said_to_do_the_job() -> None:
+    verdict = evaluate(DISTILL_UNMEASURED)
+    reasons = [reason.text.en for reason in verdict.reasons]
+
+    assert (verdict.recommendation, verdict.method) == ("fine_tune", "distillation")
+    assert verdict.summary.en == (
+        "Measure the large model on an eval set, then fine-tune a small model to take over this one "
+        "task: you call its quality acceptable, and a small model trained on its outputs can match "
+        "it at a fraction of the cost and latency, but only a measured score shows what to match."
+    )
+    assert not any("does the job" in text for text in [verdict.summary.en, *reasons])
+    # At a high volume the cost rule speaks, on the team's word too.
+    busy = evaluate({**DISTILL_UNMEASURED, "volume": "high"})
+    busy_reasons = [reason.text.en for reason in busy.reasons]
+    assert busy.method == "distillation"
+    assert (
+        "You call the large model's quality acceptable, but at your volume it is too slow or too "
+        "expensive to ship. A fine-tuned small model could match it on this one task at a fraction "
+        "of the cost and latency, once its quality is measured on an eval set."
+    ) in busy_reasons
+    assert not any("does the job" in text for text in [busy.summary.en, *busy_reasons])
 
 
 def test_every_row_of_the_table_matches_a_text_the_engine_writes() -> None:
