@@ -92,6 +92,24 @@ def test_switcher_never_redirects_off_site(client, target):
     assert response.headers["location"] == "/"
 
 
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/a/abc?lang=en", "/a/abc"),
+        ("/assessments?q=x&lang=en&cursor=2", "/assessments?q=x&cursor=2"),
+        ("/assessments?q=a+b", "/assessments?q=a+b"),
+        ("/assessments", "/assessments"),
+    ],
+)
+def test_switcher_drops_the_lang_parameter_that_would_override_the_choice(client, target, location):
+    # A page opened as ?lang=en came back in English from the switch to Chinese: the query
+    # parameter wins over the cookie.
+    response = client.get("/lang/zh", params={"next": target})
+    assert response.headers["location"] == location
+    page = html(client.get(location))
+    assert page.select_one("html")["lang"] == "zh-Hans"
+
+
 def test_switcher_links_return_to_the_current_page(client):
     page = html(client.get("/assessments?q=abc"))
     links = {a.get_text(): a["href"] for a in page.select(".lang-switch a")}

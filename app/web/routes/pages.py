@@ -3,6 +3,7 @@
 import logging
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -65,11 +66,21 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def without_lang(target: str) -> str:
+    """The page without its `lang` query parameter: it wins over the cookie, so a page opened
+    as ?lang=en would come back in English from the switch to Chinese."""
+    path, _, query = target.partition("?")
+    if not query:
+        return target
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 @router.get("/lang/{code}")
 def switch_language(
     request: Request, code: str, next: Annotated[str | None, Query()] = None
 ) -> Response:
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(without_lang(safe_next(next)), status_code=303)
     if code in i18n.LANGUAGES:
         set_cookie(request, response, i18n.LANG_COOKIE, code, max_age=365 * 24 * 3600)
     return response
