@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from app import assessments, costs, decision
 from app.assessments import COST_FORM_PREFIX
 from app.costs import numbers
+from app.decision import providers
 from app.decision.text import NG_BATCH_294, OPENAI_GUIDE, Text
 from app.web.i18n import N_, translate
 
@@ -72,6 +73,32 @@ COST_SOURCES = {
     "openai_guide": OPENAI_GUIDE,
     "openai_pricing": "https://developers.openai.com/api/docs/pricing",
 }
+
+# A hosted fine-tuned model in the picker: what the providers table says of training it (no
+# second copy of those facts), and its retirement when it is near.
+RETIRES_SOON_DAYS = 90
+
+
+def picker_note(entry: Any, day: Any, retires_on: str = "") -> Text | None:
+    """ "(OpenAI takes no new fine-tuning customers; retires on 2027-01-14)" for a fine-tuned
+    model whose provider closed to teams new to it, or whose base model retires within
+    RETIRES_SOON_DAYS: a team about to fine-tune should not price a model it cannot train.
+    `retires_on`: the deprecation date as the page writes dates."""
+    if entry.tier != "fine_tuned" or entry.retired_on(day):
+        return None
+    parts = []
+    provider = next(
+        (p for p in providers.PROVIDERS if providers.short_name(p) == entry.provider), None
+    )
+    if provider is not None and not provider.takes_new_jobs(day):
+        parts.append(Text("{provider} takes no new fine-tuning customers", provider=entry.provider))
+    retires = entry.deprecation_date
+    if retires is not None and (retires - day).days <= RETIRES_SOON_DAYS:
+        parts.append(Text("retires on {date}", date=retires_on or retires.isoformat()))
+    if not parts:
+        return None
+    return Text.join(parts, Text("{items}; {item}"))
+
 
 TIER_LABELS = {
     "frontier": N_("Frontier models"),

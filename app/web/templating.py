@@ -156,6 +156,7 @@ env.globals.update(
     cost_view=cost_views.cost_view,
     verdict_cost_view=cost_views.verdict_cost_view,
     payback_words=cost_views.payback_words,
+    picker_note=cost_views.picker_note,
     TIER_LABELS=cost_views.TIER_LABELS,
     DIRECTION_LABELS=cost_views.DIRECTION_LABELS,
     COST_SOURCES=cost_views.COST_SOURCES,

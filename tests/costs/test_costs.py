@@ -3,6 +3,7 @@ the wizard's cost step, the exports, "How we decide", and the migration that sto
 
 import math
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -846,6 +847,27 @@ def test_a_saved_assessment_naming_a_retired_model_still_renders_it(client):
     assert option.has_attr("selected") and "(retired on July 24, 2026)" in option.get_text()
     fresh = html(client.get("/costs")).select_one("#cost-current-model")
     assert fresh.select_one(f"option[value='{retired.id}']") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_picker_says_when_a_fine_tuned_model_can_no_longer_be_trained(client, lang):
+    # OpenAI takes no new fine-tuning organisations (providers table) and its fine-tuned GPT-4.1
+    # mini retires on 2027-01-14, within 90 days of any day the table can be read before it.
+    day = costs.price_table().day()
+    assert (date(2027, 1, 14) - day).days <= 90
+    page = html(client.get(f"/costs?lang={lang}"))
+    option = page.select_one("#cost-candidate-model option[value='openai/ft-gpt-4.1-mini']")
+    expected = {
+        "en": "(OpenAI takes no new fine-tuning customers; retires on January 14, 2027)",
+        "zh": "(OpenAI 不再接受新的微调客户；2027年1月14日退役)",
+    }[lang]
+    assert option.get_text().endswith(expected)
+    # Only OpenAI's two fine-tuned models still offered carry it (GPT-4.1 nano retired).
+    closed = {"en": "takes no new fine-tuning customers", "zh": "不再接受新的微调客户"}[lang]
+    noted = [
+        o["value"] for o in page.select("#cost-candidate-model option") if closed in o.get_text()
+    ]
+    assert noted == ["openai/ft-gpt-4.1-mini", "openai/ft-gpt-4o-mini"]
 
 
 # --- The cost step's one-time cost from the training plan (issue 20, point 4) ------------------
