@@ -454,3 +454,126 @@ def test_every_known_miss_states_the_error_the_estimator_gives() -> None:
         assert written, label
         digits = 1 if written.group(2) is not None else 0
         assert f"{100 * errors[label]:+.{digits}f}" == written.group(1), label
+
+
+# --- Attention that is not FlashAttention, and FP32 activations (universal-llm-trainer) -------
+
+
+def test_the_attention_settings_only_where_the_source_states_them() -> None:
+    """The memory-efficient kernel over a mask: universal-llm-trainer's 12 cells alone (its GPU
+    test keeps the data set's padded mask); FP32 activations: its 6 QLoRA cells alone."""
+    efficient = [c for c in CALIBRATION + HELD_OUT if c.work.attention_kernel != "flash"]
+    assert {c.source for c in efficient} == {"universal-llm-trainer"} and len(efficient) == 12
+    fp32 = [c for c in CALIBRATION + HELD_OUT if c.work.fp32_activations]
+    assert {c.source for c in fp32} == {"universal-llm-trainer"} and len(fp32) == 6
+    assert {c.work.method for c in fp32} == {"qlora"}
+    assert all(c.work.fp32_non_quantized for c in fp32)
+
+
+def test_masked_attention_by_hand() -> None:
+    """Llama 3.1 8B LoRA, 2 x 8,192 tokens on an A100: the kernel computes the whole seq x seq,
+    18 x layers x seq x hidden a token with checkpointing (14 without, 22 with a reference
+    forward), and keeps the BF16 mask, 2 x 8,192^2 x 2 bytes; its extra time is those FLOPs at
+    the attention's utilisation."""
+    cell = next(
+        c
+        for c in HELD_OUT
+        if c.label == "universal-llm-trainer:llama-3.1-8b:lora:a100-80gb:seq8192:b2"
+    )
+    masked, flash = cell.work, replace(cell.work, attention_kernel="flash")
+    layers, seq, d, gib = 32, 8192, 4096, 2**30
+    assert estimator.attention_flops_per_token(masked) == 18 * layers * seq * d
+    assert estimator.attention_flops_per_token(flash) == 9 * layers * seq * d
+    off = replace(masked, gradient_checkpointing=False)
+    assert estimator.attention_flops_per_token(off) == 14 * layers * seq * d
+    ref = replace(masked, reference_forward=True)
+    assert estimator.attention_flops_per_token(ref) == 22 * layers * seq * d
+    parts, flash_parts = estimator.memory_parts(masked), estimator.memory_parts(flash)
+    assert parts["activations"] - flash_parts["activations"] == pytest.approx(
+        2 * seq * seq * 2 / gib
+    )
+    assert {k: v for k, v in parts.items() if k != "activations"} == {
+        k: v for k, v in flash_parts.items() if k != "activations"
+    }
+    tokens = 2 * seq * 32  # one optimizer step: micro-batch 2, gradient accumulation 32
+    # 9 x 32 x 8,192 x 4,096 more FLOPs a token at 312 TFLOPS x 0.55.
+    extra = tokens * 9 * layers * seq * d / (312e12 * 0.55)
+    assert estimator.expected_seconds(masked) - estimator.expected_seconds(flash) == (
+        pytest.approx(extra, rel=1e-9)
+    )
+
+
+def test_fp32_activations_by_hand() -> None:
+    """Llama 3.1 8B QLoRA on an A100 (FP32 19.5, TF32 156, BF16 312 TFLOPS on its datasheet):
+    against the same run in BF16, the head's 4 x 525.5M FLOPs a token move from 312 to 19.5
+    TFLOPS, the masked attention's 18 x 32 x 8,192 x 4,096 from 312 to 156 / 3 = 52, and the
+    element-wise work moves 150 x 4,096 bytes more a token and layer at 2.039 TB/s; the mask
+    takes 4 bytes a value, not 2."""
+    cell = next(
+        c
+        for c in HELD_OUT
+        if c.label == "universal-llm-trainer:llama-3.1-8b:qlora:a100-80gb:seq8192:b2"
+    )
+    fp32, bf16 = cell.work, replace(cell.work, fp32_activations=False)
+    layers, seq, d, head, gib = 32, 8192, 4096, 1.051e9 / 2, 2**30
+    tokens = 2 * seq * 32
+    assert estimator.fp32_head_flops_per_token(fp32) == pytest.approx(4 * head)
+    assert estimator.fp32_head_flops_per_token(bf16) == 0
+    attention = 18 * layers * seq * d
+    extra = tokens * (
+        4 * head * (1 / (19.5e12 * 0.55) - 1 / (312e12 * 0.55))
+        + attention * (1 / (52e12 * 0.55) - 1 / (312e12 * 0.55))
+        + layers * d * 150 / 2.039e12
+    )
+    assert estimator.expected_seconds(fp32) - estimator.expected_seconds(bf16) == (
+        pytest.approx(extra, rel=1e-9)
+    )
+    # Memory: the hidden states are FP32 already (fp32_non_quantized); the mask doubles.
+    assert estimator.memory_parts(fp32)["activations"] - estimator.memory_parts(bf16)[
+        "activations"
+    ] == pytest.approx(2 * seq * seq * 2 / gib)
+    # Without FP32 weights in the head, only the attention and the element-wise work move.
+    bf16_head = replace(fp32, fp32_non_quantized=False)
+    assert estimator.fp32_head_flops_per_token(bf16_head) == 0
+
+
+def test_fp32_activations_need_a_kernel_and_a_gpu_that_take_them() -> None:
+    base = Workload(8, "qlora", GPUS["a100-80gb"], attention_kernel="efficient")
+    with pytest.raises(ValueError, match="FP16/BF16"):
+        replace(base, attention_kernel="flash", fp32_activations=True)
+    with pytest.raises(ValueError, match="no FP32 datasheet figures for l4-24gb"):
+        replace(base, gpu=GPUS["l4-24gb"], fp32_activations=True)
+    with pytest.raises(ValueError, match="attention_kernel"):
+        replace(base, attention_kernel="math")
+    assert replace(base, fp32_activations=True).fp32_activations
+
+
+fp32_gpus = st.sampled_from(sorted(estimator.FP32_DATASHEET_TFLOPS))
+
+
+@given(sizes, methods, gpus, seqs, st.integers(min_value=1, max_value=8), st.booleans())
+def test_masked_attention_never_cheaper_than_flash(params, method, gpu, seq, micro, ckpt) -> None:
+    kw = {"micro_batch": micro, "gradient_checkpointing": ckpt}
+    flash = work(params, method, gpu, seq, **kw)
+    masked = work(params, method, gpu, seq, attention_kernel="efficient", **kw)
+    assert estimator.expected_seconds(masked) >= estimator.expected_seconds(flash)
+    assert expected_memory(masked) >= expected_memory(flash)
+
+
+@given(sizes, fp32_gpus, seqs, st.integers(min_value=1, max_value=8), st.booleans())
+def test_fp32_activations_never_faster_than_bf16(params, gpu, seq, micro, upcast) -> None:
+    kw = {"micro_batch": micro, "attention_kernel": "efficient", "fp32_non_quantized": upcast}
+    bf16 = work(params, "qlora", gpu, seq, **kw)
+    fp32 = work(params, "qlora", gpu, seq, fp32_activations=True, **kw)
+    assert estimator.expected_seconds(fp32) >= estimator.expected_seconds(bf16)
+    assert expected_memory(fp32) >= expected_memory(bf16)
+
+
+@given(sizes, methods, fp32_gpus, seqs, seqs, st.booleans())
+def test_masked_attention_memory_grows_with_the_sequence(params, method, gpu, s1, s2, fp32) -> None:
+    short, long = sorted((s1, s2))
+    kw = {"attention_kernel": "efficient", "fp32_activations": fp32 and method == "qlora"}
+    x = work(params, method, gpu, short, short * 4, **kw)
+    y = work(params, method, gpu, long, long * 4, **kw)
+    assert expected_memory(y) >= expected_memory(x)
+    assert estimator.expected_seconds(y) >= estimator.expected_seconds(x)
