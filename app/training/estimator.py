@@ -96,6 +96,23 @@ Everything else keeps the full-sequence count, an overestimate for such a shape:
 decode and evaluation FLOPs, and the cache a decode step reads (`generation_seconds`, where the
 weights' reads dominate).
 
+Attention that is not FlashAttention, and FP32 activations (`Workload.attention_kernel`,
+`Workload.fp32_activations`; set only where a cell's source states it, never by the plan):
+- "efficient": PyTorch's scaled_dot_product_attention given a 4D additive mask -- transformers
+  builds one for SDPA when the attention mask has a zero (padding) -- cannot use FlashAttention
+  (sdp_utils.cpp, check_for_attn_mask) and runs its memory-efficient kernel, which reads the
+  mask over the whole seq x seq and skips no block: twice the causal count, 18 x layers x seq x
+  hidden a token with gradient checkpointing (14 without, 4 more with a reference forward), at
+  FlashAttention 2's utilisation (ATTENTION_MFU; the kernel is not faster). The mask itself,
+  batch x seq^2 values in the activations' dtype, stays in memory for the backward.
+- FP32 activations (a 4-bit model loaded with torch_dtype float32: bitsandbytes' Linear4bit
+  multiplies in its BF16 compute dtype and returns its input's dtype, FP32): FlashAttention
+  takes FP16/BF16 only; the memory-efficient kernel multiplies FP32 as 3xTF32 on sm80 and later,
+  so the attention runs at the GPU's TF32 share of its BF16 peak / 3; a head kept in FP32
+  (fp32_non_quantized) multiplies at its FP32 share (TF32 is off for matmuls by default); the
+  element-wise work moves 4 bytes a value, not 2. The shares are datasheet ratios
+  (FP32_DATASHEET_TFLOPS), applied at the same MFU; nothing here is fitted.
+
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
 reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
