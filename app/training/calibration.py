@@ -74,6 +74,8 @@ def _cells(raw: dict, rows: list[dict]) -> list[Cell]:
             fp32_non_quantized=c.get("fp32_non_quantized", False),
             fp32_norms=c.get("fp32_norms", False),
             gradient_checkpointing=c.get("gradient_checkpointing", True),
+            attention_kernel=c.get("attention_kernel", "flash"),
+            fp32_activations=c.get("fp32_activations", False),
         )
         seconds = c.get("seconds_per_step")
         if seconds is None and "seconds_per_micro_batch" in c:

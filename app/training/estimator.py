@@ -96,6 +96,23 @@ Everything else keeps the full-sequence count, an overestimate for such a shape:
 decode and evaluation FLOPs, and the cache a decode step reads (`generation_seconds`, where the
 weights' reads dominate).
 
+Attention that is not FlashAttention, and FP32 activations (`Workload.attention_kernel`,
+`Workload.fp32_activations`; set only where a cell's source states it, never by the plan):
+- "efficient": PyTorch's scaled_dot_product_attention given a 4D additive mask -- transformers
+  builds one for SDPA when the attention mask has a zero (padding) -- cannot use FlashAttention
+  (sdp_utils.cpp, check_for_attn_mask) and runs its memory-efficient kernel, which reads the
+  mask over the whole seq x seq and skips no block: twice the causal count, 18 x layers x seq x
+  hidden a token with gradient checkpointing (14 without, 4 more with a reference forward), at
+  FlashAttention 2's utilisation (ATTENTION_MFU; the kernel is not faster). The mask itself,
+  batch x seq^2 values in the activations' dtype, stays in memory for the backward.
+- FP32 activations (a 4-bit model loaded with torch_dtype float32: bitsandbytes' Linear4bit
+  multiplies in its BF16 compute dtype and returns its input's dtype, FP32): FlashAttention
+  takes FP16/BF16 only; the memory-efficient kernel multiplies FP32 as 3xTF32 on sm80 and later,
+  so the attention runs at the GPU's TF32 share of its BF16 peak / 3; a head kept in FP32
+  (fp32_non_quantized) multiplies at its FP32 share (TF32 is off for matmuls by default); the
+  element-wise work moves 4 bytes a value, not 2. The shares are datasheet ratios
+  (FP32_DATASHEET_TFLOPS), applied at the same MFU; nothing here is fitted.
+
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
 reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
@@ -128,6 +145,8 @@ from app.decision.text import Text
 from .gpus import GPU, MATMUL_BENCHMARK, REFERENCE_MATMUL_TFLOPS, REFERENCE_PEAK_TFLOPS
 
 Method = Literal["lora", "qlora", "full"]
+AttentionKernel = Literal["flash", "efficient"]
+ATTENTION_KERNELS: tuple[AttentionKernel, ...] = ("flash", "efficient")
 METHODS: tuple[Method, ...] = ("lora", "qlora", "full")
 GIB = 2**30
 
@@ -177,6 +196,24 @@ KV_BYTES = 2  # a BF16 key or value
 GDN_CHUNK = 64
 GDN_STATE_BYTES = 4
 GDN_CONV_BYTES = 2
+
+# --- Attention that is not FlashAttention, and FP32 activations (not fitted) -----------------------
+# Only for a run whose source states it (Workload.attention_kernel, Workload.fp32_activations);
+# every default leaves the estimate as above. FP32 throughput from the vendors' datasheets, each
+# taken relative to the same datasheet's dense BF16 figure (gpus.GPU.peak_tflops) and applied to
+# the GPU's BF16 scale (effective_tflops): (FP32 on the CUDA cores, TF32 on the tensor cores,
+# dense). A100 (https://www.nvidia.com/en-us/data-center/a100/): FP32 19.5, TF32 156 (312 with
+# sparsity), BF16 312. H100 SXM (https://www.nvidia.com/en-us/data-center/h100/): FP32 67, TF32
+# 989 with sparsity (494.5 dense), BF16 989 dense.
+FP32_DATASHEET_TFLOPS: dict[str, tuple[float, float]] = {
+    "a100-80gb": (19.5, 156.0),
+    "a100-40gb": (19.5, 156.0),
+    "h100-80gb": (67.0, 494.5),
+}
+# PyTorch's memory-efficient attention (the cutlass kernel of xformers) multiplies FP32 inputs on
+# sm80 and later with cutlass's OpMultiplyAddFastF32 (mem_eff_attention/gemm_kernel_utils.h,
+# DefaultGemmType<ArchTag, float>): each FP32 product as three TF32 products (3xTF32).
+FAST_FP32_PRODUCTS = 3
 
 DEFAULT_VOCAB = 151_936  # Qwen2.5/Qwen3's; Llama 3 has 128,256, Gemma 3 262,144
 DEFAULT_LORA_RANK = 16
@@ -444,6 +481,27 @@ class Workload:
     # the training pass's (module docstring). Its element-wise work and per-layer launches are not
     # added: at 7B and above they are a few percent of the forward.
     reference_forward: bool = False
+    # The attention kernel (module docstring, "Attention that is not FlashAttention"): "flash",
+    # FlashAttention 2 with its causal block skipping, as everywhere by default; "efficient",
+    # PyTorch's memory-efficient SDPA kernel handed a 4D additive mask (transformers builds one
+    # for SDPA when the attention mask has a zero, and SDPA will not take FlashAttention with a
+    # mask): it computes the whole seq x seq and keeps the mask, batch x seq^2 values.
+    attention_kernel: AttentionKernel = "flash"
+    # The hidden states, the attention's inputs and the element-wise work in FP32 (a 4-bit model
+    # loaded with torch_dtype float32: bitsandbytes returns each product in its input's dtype).
+    # FlashAttention takes FP16/BF16 only, so it needs attention_kernel "efficient", whose FP32
+    # products run as 3xTF32; with fp32_non_quantized the head multiplies in FP32 too, on the
+    # CUDA cores (PyTorch's default leaves TF32 off for matmuls). Only on the GPUs with their
+    # FP32 figures in FP32_DATASHEET_TFLOPS.
+    fp32_activations: bool = False
+
+    def __post_init__(self) -> None:
+        if self.attention_kernel not in ATTENTION_KERNELS:
+            raise ValueError(f"attention_kernel must be one of {ATTENTION_KERNELS}")
+        if self.fp32_activations and self.attention_kernel == "flash":
+            raise ValueError("FlashAttention takes FP16/BF16 inputs only, not FP32 activations")
+        if self.fp32_activations and self.gpu.key not in FP32_DATASHEET_TFLOPS:
+            raise ValueError(f"no FP32 datasheet figures for {self.gpu.key}")
 
     @property
     def shape(self) -> Architecture:
@@ -515,13 +573,17 @@ def memory_parts(work: Workload) -> dict[str, float]:
         state = lora_params(shape, work.lora_rank) * 16
     tokens = work.seq_len * work.micro_batch
     # A value of the hidden state kept between layers: FP32 behind FP32 norms.
-    fp32_hidden = upcast or (work.method == "qlora" and work.fp32_norms)
+    fp32_hidden = upcast or (work.method == "qlora" and work.fp32_norms) or work.fp32_activations
     hidden_bytes = 4 if fp32_hidden else 2
     if work.gradient_checkpointing:
         per_token = hidden_bytes * shape.layers + LAYER_WORKING_BYTES
     else:
         per_token = LAYER_WORKING_BYTES * shape.layers
     activations = tokens * shape.hidden * per_token
+    if work.attention_kernel == "efficient":
+        # The additive mask the kernel reads, batch x seq x seq in the activations' dtype, alive
+        # from the forward to the last layer's backward (every checkpointed layer's input).
+        activations += work.micro_batch * work.seq_len**2 * (4 if work.fp32_activations else 2)
     logits = tokens * shape.vocab * logit_bytes(work)
     return {
         "weights": weights / GIB,
@@ -587,6 +649,14 @@ def attention_flops_per_token(work: Workload) -> float:
     factor = 9 if work.gradient_checkpointing else 7
     if work.reference_forward:
         factor += 2  # the reference model's causal forward
+    if work.attention_kernel == "efficient":
+        # The whole seq x seq, twice the causal count: the causality and any window are in the
+        # additive mask the kernel reads, not in blocks it skips.
+        full = 2 * factor * shape.attention_layers * work.seq_len * shape.q_width
+        if shape.linear is None:
+            return full
+        passes = (4 if work.gradient_checkpointing else 3) + (1 if work.reference_forward else 0)
+        return full + passes * shape.linear.layers * shape.linear.forward_flops_per_token()
     if shape.linear is None:
         if shape.sliding_window is None:
             return factor * shape.layers * work.seq_len * shape.hidden
@@ -631,10 +701,13 @@ def expected_seconds(work: Workload) -> float:
     tokens_per_gpu = micro_batches * work.seq_len * work.micro_batch
     scaling = MULTI_GPU_EFFICIENCY if work.gpus > 1 else 1.0
     peak = work.gpu.effective_tflops * 1e12 * scaling
-    compute = tokens_per_gpu * (
-        matrix_flops_per_token(work) / (peak * MFU)
-        + attention_flops_per_token(work) / (peak * ATTENTION_MFU)
-    )
+    if work.fp32_activations:
+        compute = tokens_per_gpu * _fp32_compute_seconds_per_token(work, peak)
+    else:
+        compute = tokens_per_gpu * (
+            matrix_flops_per_token(work) / (peak * MFU)
+            + attention_flops_per_token(work) / (peak * ATTENTION_MFU)
+        )
     step_overhead = STEP_OVERHEAD_S
     if work.method == "full":
         # One pass over the FP32 master weights and moments a step, at ~1 TB/s.
@@ -644,10 +717,35 @@ def expected_seconds(work: Workload) -> float:
         * shape.layers
         * shape.hidden
         * ELEMENTWISE_BYTES
+        * (2 if work.fp32_activations else 1)  # 4 bytes a value, not 2
         / (work.gpu.bandwidth_tbs * 1e12 * scaling)
     )
     per_micro_batch = shape.layers * LAYER_OVERHEAD_S + dequantisation_seconds(work)
     return compute + micro_batches * per_micro_batch + steps * step_overhead
+
+
+def fp32_head_flops_per_token(work: Workload) -> float:
+    """The output head's FLOPs a token that run in FP32: with FP32 activations and the head's
+    weights kept in FP32 (QLoRA's fp32_non_quantized), forward and input gradient, 4 x the head
+    (2 more with a reference forward); 0 otherwise, the head then multiplying in BF16."""
+    if not (work.fp32_activations and work.method == "qlora" and work.fp32_non_quantized):
+        return 0.0
+    return (4 + (2 if work.reference_forward else 0)) * _head_params(work.shape)
+
+
+def _fp32_compute_seconds_per_token(work: Workload, peak: float) -> float:
+    """A token's matrix and attention seconds with FP32 activations (module docstring,
+    "Attention that is not FlashAttention"): the quantised layers' products in BF16 at MFU, the
+    FP32 head at the GPU's FP32 share of its BF16 peak, the attention at its TF32 share / 3."""
+    fp32, tf32 = FP32_DATASHEET_TFLOPS[work.gpu.key]
+    head = fp32_head_flops_per_token(work)
+    fp32_peak = peak * fp32 / work.gpu.peak_tflops
+    attention_peak = peak * tf32 / work.gpu.peak_tflops / FAST_FP32_PRODUCTS
+    return (
+        (matrix_flops_per_token(work) - head) / (peak * MFU)
+        + head / (fp32_peak * MFU)
+        + attention_flops_per_token(work) / (attention_peak * ATTENTION_MFU)
+    )
 
 
 def decode_weight_bytes(work: Workload) -> float:
