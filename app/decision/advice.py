@@ -696,11 +696,22 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     # Fine-tuning
     _a(
-        "ft-holdout-measure",
-        When(recommendation=FINE_TUNING, baseline_gap="unmeasured"),
+        "ft-holdout-measure-distill",
+        When(recommendation=FINE_TUNING, baseline_gap="unmeasured", path="distill"),
         Text(
-            "Hold out 50–100 real cases as the eval set, never trained on, and measure your best prompt "
-            "on it: that is the baseline the fine-tune must beat."
+            "Build an eval set of real cases, never trained on, and measure the large model on it: "
+            "its score is what the small model must match, and only a model at your target can "
+            "teach one."
+        ),
+        topic="eval-set",
+    ),
+    _a(
+        "ft-holdout-measure",
+        When(recommendation=FINE_TUNING, baseline_gap="unmeasured", path=Except("distill")),
+        Text(
+            "Build an eval set of real cases, never trained on, and measure your best prompt on it: "
+            "that is the baseline the fine-tune must beat (the training plan sizes the set for your "
+            "target)."
         ),
         topic="eval-set",
     ),
@@ -831,7 +842,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
         "ft-encoder-start",
         When(recommendation=FT, method="encoder_classifier"),
         Text(
-            "Start with a small encoder (a BERT-style model of about 100–400M parameters) and a "
+            "Start with a small encoder (a BERT-style model of about 100–600M parameters) and a "
             "classification head, trained on your labelled examples with a held-out split; calibrate a "
             "confidence threshold below which cases go to a person."
         ),
@@ -855,14 +866,18 @@ NEXT_STEPS: tuple[Advice, ...] = (
     _a(
         "ft-compare",
         When(recommendation=FINE_TUNING, path=Except("distill", "voice")),
-        Text("Ship only if the fine-tuned model beats the prompt baseline on the same eval set."),
+        Text(
+            "Ship only if the fine-tuned model reaches your target on the eval set and beats the "
+            "prompt baseline on the same cases by more than chance."
+        ),
     ),
     _a(
         "ft-compare-distill",
         When(recommendation=FINE_TUNING, path="distill"),
         Text(
-            "Ship only if the small model matches the large one on your eval set, at the latency and "
-            "cost per request you need under production load."
+            "Ship only if the small model reaches your target on your eval set and trails the large "
+            "one there by no more than a margin you fix in advance, at the latency and cost per "
+            "request you need under production load."
         ),
     ),
     _a(
@@ -883,10 +898,18 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "id-review",
-        When(recommendation=ID, data_quality={"noisy", "mixed"}),
+        When(recommendation=ID, data_quality={"noisy", "mixed"}, example_count=Except("under_100")),
         Text(
             "Review a random sample of 100 examples; fix or drop wrong labels, and write down the "
             "labelling rules you used."
+        ),
+    ),
+    _a(
+        "id-review-all",
+        When(recommendation=ID, data_quality={"noisy", "mixed"}, example_count="under_100"),
+        Text(
+            "Review every example (there are fewer than 100); fix or drop wrong labels, and write "
+            "down the labelling rules you used."
         ),
     ),
     _a(

@@ -505,7 +505,9 @@ def test_distillation_claimed_but_not_measured_says_measure_first() -> None:
         "No accuracy has been measured, so nothing yet shows what a fine-tune would have to "
         "beat: measure your best prompt on a held-out eval set first."
     )
-    assert verdict.next_steps[0].en.startswith("Hold out 50–100 real cases as the eval set")
+    assert verdict.next_steps[0].en.startswith(
+        "Build an eval set of real cases, never trained on, and measure the large model on it"
+    )
     # With an open answer besides, both count: low, and the reason names both.
     unsure = evaluate({**team, "data_quality": "unsure"})
     assert (unsure.recommendation, unsure.confidence) == ("fine_tune", "low")

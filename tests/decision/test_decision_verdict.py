@@ -161,6 +161,20 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "failure_mode": "wrong_decisions",
         "baseline_accuracy": 80,
     },
+    "ft-holdout-measure-distill": {
+        "task_type": "extraction",
+        "task_scope": "narrow",
+        "prompting_effort": "extensive",
+        "failure_mode": "none",
+        "volume": "high",
+        "latency_need": "realtime",
+        "cost_pressure": "blocking",
+        "example_count": "over_1k",
+        "synthetic_data": "yes",
+        "strongest_model_tried": "yes",
+        "verifiable_outputs": "yes",
+        "knowledge_volume": "fits_in_prompt",
+    },
     "ft-holdout-measure": {
         **FT,
         "baseline_accuracy": None,
@@ -211,6 +225,7 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-retrain": FT,
     "id-collect": {**FT, "example_count": "none"},
     "id-review": ID,
+    "id-review-all": {**ID, "example_count": "under_100"},
     "id-agreement": ID,
     "id-diversify": {**FT, "data_diversity": "clustered", "edge_cases": "no"},
     "id-edge-cases": {**FT, "data_diversity": "clustered", "edge_cases": "no"},
@@ -261,7 +276,8 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
         "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks' managed SFT and DPO, and "
         "Databricks no longer take new teams (see the providers table).",
-        "Ship only if the fine-tuned model beats the prompt baseline on the same eval set.",
+        "Ship only if the fine-tuned model reaches your target on the eval set and beats the "
+        "prompt baseline on the same cases by more than chance.",
         "Version the training data and the eval set, so retraining on a new base model is one "
         "command.",
     ]
