@@ -160,7 +160,18 @@ def saving_fact(result: CostResult) -> CostFact:
     if result.monthly_saving <= 0:
         return CostFact("costs_more", "against", sentence, ())
     if result.monthly_saving < NEGLIGIBLE_MONTHLY_USD or result.saving_share < NEGLIGIBLE_SHARE:
-        why = Text(" Too little to pay for training and looking after a fine-tuned model.")
+        # Which limit it is under, and why a quick payback of the GPU hours does not answer it:
+        # the one-time cost counts the training run, not the people who build, serve and look
+        # after the model.
+        if result.monthly_saving < NEGLIGIBLE_MONTHLY_USD:
+            under = Text("under {limit} a month", limit=usd(NEGLIGIBLE_MONTHLY_USD))
+        else:
+            under = Text("under {share} of the current bill", share=f"{NEGLIGIBLE_SHARE:.0%}")
+        why = Text(
+            " That is {under}: too little to pay for the engineers' time a fine-tuned model "
+            "takes to build, serve and look after, which the one-time cost leaves out.",
+            under=under,
+        )
         return CostFact(
             "negligible_saving", "against", _join(sentence, why), (NG_BATCH_294, A16Z_LLMFLATION)
         )

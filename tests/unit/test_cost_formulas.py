@@ -484,6 +484,21 @@ def test_saving_facts_follow_the_thresholds(changes, key, direction):
     assert (fact.key, fact.direction) == (key, direction)
 
 
+def test_a_negligible_saving_says_which_limit_and_what_the_one_time_cost_leaves_out():
+    # 1,000 requests a day: $236.70 a month, under $1,000; a quick payback of the GPU hours
+    # alone ($5,000 / $236.70 = 21 months here) is not what makes it too little.
+    small = costs.saving_fact(compute({**EXAMPLE, "requests_per_day": 1_000}))
+    assert small.sentence.en.endswith(
+        " That is under $1,000 a month: too little to pay for the engineers' time a fine-tuned "
+        "model takes to build, serve and look after, which the one-time cost leaves out."
+    )
+    # $3,150 a month saved, 12.7% of the bill: over $1,000, under a fifth of the bill.
+    thin = costs.saving_fact(
+        compute({**EXAMPLE, "candidate": {"input_per_million": 2.2, "output_per_million": 13}})
+    )
+    assert " That is under 20% of the current bill: " in thin.sentence.en
+
+
 def test_threshold_edges_are_inclusive_where_documented():
     # Exactly 3 months counts as fast; exactly 12 is still not slow.
     assert (
