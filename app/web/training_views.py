@@ -194,6 +194,11 @@ PLAN_MD = {
     ),
     "stage_sft": N_("stage 1, supervised"),
     "providers": N_("Where to run it: see the fine-tuning providers table, %(url)s."),
+    "providers_self": N_(
+        "Where to run it: on your own GPUs, as your data must stay on your machines, with the "
+        "scripts below or another self-hosted stack from the fine-tuning providers table (its "
+        "last rows), %(url)s."
+    ),
 }
 
 
@@ -252,7 +257,12 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "",
         basis,
         "",
-        t("providers", url=providers_url),
+        t(
+            "providers_self"
+            if (assessment.answers or {}).get("hosting") == "self_hosted_required"
+            else "providers",
+            url=providers_url,
+        ),
         "",
         f"### {t('models')}",
         "",
