@@ -403,7 +403,9 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
             f"## {t('method', method=decision.METHODS_BY_KEY[verdict['method']].label.get(lang))}",
         ]
         if verdict.get("method_reason"):
-            sources = ", ".join(f"[{citation(s)}]({s['url']})" for s in verdict["method_sources"])
+            sources = ", ".join(
+                f"[{citation(s, lang)}]({s['url']})" for s in verdict["method_sources"]
+            )
             p = PUNCTUATION[lang]
             source = f"{p['open']}{t('source', source=sources)}{p['close']}" if sources else ""
             lines += ["", f"{verdict['method_reason']}{source}"]

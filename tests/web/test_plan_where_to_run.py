@@ -37,3 +37,13 @@ def test_where_to_run_it_follows_the_hosting_answer(client, lang, key, answers) 
     own_gpus = {"en": "on your own GPUs", "zh": "在你们自己的 GPU 上"}[lang]
     assert (own_gpus in markdown) is (key == "home")
     assert (own_gpus in where.get_text()) is (key == "home")
+
+
+def test_the_method_s_sources_are_cited_in_the_export_s_language(client) -> None:
+    # The reasons' citations read "The Batch 第 294 期" in Chinese; the method's read
+    # "The Batch, issue 294" beside them.
+    created = create(client, REFUND_BOT)
+    markdown = client.get(f"/a/{created['id']}/export.md?lang=zh").text
+    method = markdown[markdown.index("\n## 方法") :].split("\n## ")[1]
+    assert "[Andrew Ng, The Batch 第 294 期 (2025)]" in method
+    assert "issue 294" not in markdown.replace("the-batch/issue-294", "")
