@@ -817,7 +817,9 @@ def check_answer(completions, answer, **kwargs):
 def classifier_script(n: dict[str, Any]) -> str:
     args = [
         f'output_dir="./outputs/{n["model"].split("/")[-1].lower()}-classifier"',
-        f"per_device_train_batch_size={max(8, n['micro_batch'] * 8)}",
+        # 16 examples an optimizer step, in micro-batches as small as the plan's GPU needs.
+        f"per_device_train_batch_size={n['micro_batch']}",
+        f"gradient_accumulation_steps={n['grad_accum']}",
         "per_device_eval_batch_size=32",
         f"num_train_epochs={n['epochs']}",
         f"learning_rate={n['learning_rate']!r}",

@@ -1229,10 +1229,9 @@ def compute_for(
     GRPO: the training pass over prompts and completions plus generating the completions; an
     encoder: its classifier script's padded batches (_encoder_rows)."""
     if model.family == "encoder":
-        # The classifier script's batch, 16 at micro-batch 2 (encoder_batch); 8 where only that
-        # fits a GPU.
-        rows = _smaller_micro_batch_if_it_fits(
-            model, 2, 1, lambda m, a: _encoder_rows(model, basis, seq_len, epochs, m)
+        # The classifier script's batch of 16, in micro-batches as small as a GPU needs.
+        rows = _encoder_micro_batch_that_fits(
+            model, lambda m: _encoder_rows(model, basis, seq_len, epochs, m)
         )
     elif method == "reinforcement_fine_tuning":
         rows = _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
@@ -1280,24 +1279,31 @@ def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, A
     return capped
 
 
-# The generated classifier script's batch for the configs' micro-batch (configs.classifier_script:
-# per_device_train_batch_size=max(8, micro_batch x 8), no gradient accumulation).
-def encoder_batch(micro: int) -> int:
-    return max(8, micro * 8)
+# An encoder classifier's batch: 16 examples an optimizer step, in micro-batches of 16 or, where
+# that does not fit a GPU, of 8, 4, 2 or 1 with the gradient accumulation that keeps 16
+# (configs.classifier_script: per_device_train_batch_size, gradient_accumulation_steps).
+ENCODER_BATCH = 16
+ENCODER_MICRO_BATCHES = (16, 8, 4, 2, 1)
+
+
+def encoder_batch(micro: int) -> tuple[int, int]:
+    """(micro-batch, gradient accumulation steps) of an encoder's batch at micro-batch `micro`."""
+    return micro, ENCODER_BATCH // micro
 
 
 def _encoder_rows(
     model: BaseModel, basis: dict[str, Any], seq_len: int, epochs: int, micro: int
 ) -> list[dict[str, Any]]:
     """An encoder's full fine-tuning as the generated train.py runs it (configs.classifier_script):
-    batches of encoder_batch(micro) examples, no packing, each example truncated at `seq_len`
+    batches of ENCODER_BATCH examples in micro-batches of `micro` (encoder_batch), no packing,
+    each example truncated at `seq_len`
     tokens and a batch padded to its longest (DataCollatorWithPadding); the Trainer's default of
     no gradient checkpointing; and a classification head, whose logits are a few labels a
     sequence, not the vocabulary at every token. Time: every example padded to about the longest
     of its batch -- the measured 95th percentile (the longest of 16 is about the 94th), else the
     examples' own length from the answers, which assume one length -- at most `seq_len`. Memory:
-    a batch padded to `seq_len`, the longest the truncation allows."""
-    batch = encoder_batch(micro)
+    a micro-batch padded to `seq_len`, the longest the truncation allows."""
+    micro, accum = encoder_batch(micro)
     classifier = replace(model.architecture or architecture_for(model.params_b), vocab=0)
     examples = [basis["examples"]["low"], 0, basis["examples"]["high"]]
     examples[1] = int(math.sqrt(examples[0] * examples[2]))
@@ -1318,8 +1324,8 @@ def _encoder_rows(
                 method="full",
                 gpu=gpu,
                 seq_len=seq,
-                micro_batch=batch,
-                grad_accum=1,
+                micro_batch=micro,
+                grad_accum=accum,
                 tokens=max(1, n * seq),
                 epochs=epochs,
                 architecture=classifier,
@@ -1337,7 +1343,7 @@ def _encoder_rows(
                 (runs[0].hours.low, runs[1].hours.expected, runs[2].hours.high),
                 (runs[0].cost_low, runs[2].cost_high),
                 micro,
-                1,
+                accum,
                 [
                     Text(
                         "{model}: as the generated train.py runs it, {epochs} epochs in batches "
@@ -1347,7 +1353,23 @@ def _encoder_rows(
                         "a batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
-                        batch=batch,
+                        batch=micro,
+                        lengths=lengths,
+                        seq_len=seq_len,
+                    )
+                    if accum == 1
+                    else Text(
+                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
+                        "of {batch} examples, as micro-batches of {micro} with {accum} gradient "
+                        "accumulation steps, each micro-batch padded to its longest example "
+                        "(about {lengths} tokens; truncated at {seq_len:,}), not packed, without "
+                        "gradient checkpointing, with a classification head; the peak memory is "
+                        "a micro-batch padded to {seq_len:,} tokens.",
+                        model=model.name,
+                        epochs=epochs,
+                        batch=micro * accum,
+                        micro=micro,
+                        accum=accum,
                         lengths=lengths,
                         seq_len=seq_len,
                     )
@@ -1355,6 +1377,40 @@ def _encoder_rows(
             )
         )
     return rows
+
+
+def _encoder_micro_batch_that_fits(
+    model: BaseModel, rows_at: Callable[[int], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """An encoder's rows at the largest micro-batch (ENCODER_MICRO_BATCHES) that fits as many
+    plan GPUs as any does, by fits_gpu's rule, with the accumulation that keeps its batch of
+    ENCODER_BATCH: micro-batches of 16 where they fit every GPU; smaller only where that fits a
+    GPU (a 24 GB card) the larger ones do not. One batch shape for every GPU of a candidate, as
+    its script is written with one (config_numbers)."""
+    first = rows = rows_at(ENCODER_MICRO_BATCHES[0])
+    fitting = sum(r["fits"] for r in rows)
+    for micro in ENCODER_MICRO_BATCHES[1:]:
+        if fitting == len(rows):
+            break
+        smaller = rows_at(micro)
+        if sum(r["fits"] for r in smaller) > fitting:
+            rows, fitting = smaller, sum(r["fits"] for r in smaller)
+    if rows is first:
+        return rows
+    gained = [
+        s["gpu_name"] for f, s in zip(first, rows, strict=True) if s["fits"] and not f["fits"]
+    ]
+    note = Text(
+        "{model} trains in micro-batches of {micro} examples with {accum} gradient accumulation "
+        "steps, the same {batch} examples an optimizer step as micro-batches of {batch}, which "
+        "do not fit the {gpus}.",
+        model=model.name,
+        micro=rows[0]["micro_batch"],
+        accum=rows[0]["grad_accum"],
+        batch=ENCODER_BATCH,
+        gpus=", ".join(gained),
+    )
+    return [{**r, "assumptions": [*r["assumptions"], note]} for r in rows]
 
 
 def _smaller_micro_batch_if_it_fits(
@@ -1375,26 +1431,16 @@ def _smaller_micro_batch_if_it_fits(
     if not gained:
         return rows
     gpus = ", ".join(s["gpu_name"] for s in gained)
-    if model.family == "encoder":
-        note = Text(
-            "{model} trains in batches of {batch} examples, not {larger}, which do not fit the "
-            "{gpus}: twice the optimizer steps.",
-            model=model.name,
-            batch=encoder_batch(1),
-            larger=encoder_batch(micro),
-            gpus=gpus,
-        )
-    else:
-        note = Text(
-            "{model} trains with micro-batch 1 and {accum} accumulation steps, the same "
-            "{sequences} sequences an optimizer step as micro-batch {micro}, which does not fit "
-            "the {gpus}.",
-            model=model.name,
-            accum=micro * accum,
-            sequences=micro * accum,
-            micro=micro,
-            gpus=gpus,
-        )
+    note = Text(
+        "{model} trains with micro-batch 1 and {accum} accumulation steps, the same "
+        "{sequences} sequences an optimizer step as micro-batch {micro}, which does not fit "
+        "the {gpus}.",
+        model=model.name,
+        accum=micro * accum,
+        sequences=micro * accum,
+        micro=micro,
+        gpus=gpus,
+    )
     return [{**s, "assumptions": [*s["assumptions"], note]} for s in single]
 
 
