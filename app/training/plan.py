@@ -448,8 +448,16 @@ def learning_rate(method: str, params_b: float) -> float:
 
 
 def settings(
-    method: str, examples: int, seq_len: int, model: BaseModel, measured: bool, basis: dict
+    method: str,
+    examples: int,
+    seq_len: int,
+    model: BaseModel,
+    measured: bool,
+    basis: dict,
+    validating: bool = True,
 ):
+    """The settings table. `validating`: the run has a validation set to stop and choose its
+    checkpoint on (eval_plan); without one, no row promises either."""
     low, high = basis["examples"]["low"], basis["examples"]["high"]
     examples_said = (
         Text("{examples:,} examples", examples=examples)
@@ -508,7 +516,12 @@ def settings(
                 "value": SFT_WARMUP_EPOCHS,
                 "why": Text(
                     "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
-                    "and its reference; keep its checkpoint with the lowest eval loss."
+                    "and its reference; keep its checkpoint with the lowest validation loss."
+                )
+                if validating
+                else Text(
+                    "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
+                    "and its reference."
                 ),
                 "source": SOURCES["preferred_ft"],
             },
@@ -548,22 +561,7 @@ def settings(
         {
             "key": "num_epochs",
             "value": epochs,
-            "why": Text(
-                "3 epochs, within the 2 to 4 the BERT paper fine-tuned for; keep the epoch with "
-                "the best eval accuracy."
-            )
-            if method == "encoder_classifier"
-            else Text(
-                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the eval "
-                "reward stops rising, and run another pass if it is still rising at the end.",
-                generations=GRPO_GENERATIONS,
-            )
-            if method == "reinforcement_fine_tuning"
-            else Text(
-                "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
-                "above 8,333 (25,000 ÷ examples); stop earlier if the eval loss rises."
-            ),
+            "why": _epochs_why(method, validating),
             "source": SOURCES["bert"]
             if method == "encoder_classifier"
             else SOURCES["open_r1"]
@@ -621,7 +619,13 @@ def settings(
                 "why": Text(
                     "No penalty for moving away from the starting model, TRL's default for "
                     "GRPO, which also spares a reference model's memory and time; watch the "
-                    "eval accuracy for reward hacking instead."
+                    "validation accuracy for reward hacking instead."
+                )
+                if validating
+                else Text(
+                    "No penalty for moving away from the starting model, TRL's default for "
+                    "GRPO, which also spares a reference model's memory and time; read its "
+                    "completions for reward hacking instead."
                 ),
                 "source": SOURCES["grpo"],
             },
@@ -707,6 +711,40 @@ def settings(
     return rows, rank, lr, epochs
 
 
+def _epochs_why(method: str, validating: bool) -> Text:
+    """Why the epochs: the source's count, and (with a validation set) when to stop sooner."""
+    if method == "encoder_classifier":
+        if validating:
+            return Text(
+                "3 epochs, within the 2 to 4 the BERT paper fine-tuned for; keep the epoch with "
+                "the best validation accuracy."
+            )
+        return Text("3 epochs, within the 2 to 4 the BERT paper fine-tuned for.")
+    if method == "reinforcement_fine_tuning":
+        if validating:
+            return Text(
+                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
+                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the "
+                "validation reward stops rising, and run another pass if it is still rising at "
+                "the end.",
+                generations=GRPO_GENERATIONS,
+            )
+        return Text(
+            "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
+            "recipes run; more below 100 prompts (100 ÷ prompts).",
+            generations=GRPO_GENERATIONS,
+        )
+    if validating:
+        return Text(
+            "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
+            "above 8,333 (25,000 ÷ examples); stop earlier if the validation loss rises."
+        )
+    return Text(
+        "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer above "
+        "8,333 (25,000 ÷ examples)."
+    )
+
+
 def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) -> tuple[int, int]:
     """(micro_batch, grad_accum): about 30 optimizer steps an epoch at least, 4 to 32 sequences
     a step, micro-batches of 2 up to 2,048 tokens and 1 above. `multiple_of`: the sequences a
@@ -742,6 +780,45 @@ def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
     missing = max(0, needed - measured)
     taken = min(missing, examples // 2) if examples else missing
     return measured + taken, taken
+
+
+# The validation set: the cases the run evaluates on while it trains (eval_loss, or GRPO's
+# eval_reward), to stop early and keep its best checkpoint. It is held out of the training
+# examples, apart from the eval set, which is scored once at the end: a checkpoint chosen on the
+# cases it is then scored on scores them better than new cases, so that score would read high.
+# Its size: as many cases as the test needs (a set that tells the baseline from the target tells
+# checkpoints that far apart), at least VALIDATION_MIN, and never more than a tenth of the
+# examples left after the eval set (VALIDATION_SHARE), so that training keeps nine in ten. Where
+# that tenth is under VALIDATION_MIN there is no validation set: on fewer cases one case moves a
+# score by more than 2 points, and the plan chooses no checkpoint on so few. The run then trains
+# its fixed epochs and keeps the last checkpoint, without early stopping.
+VALIDATION_SHARE = 10  # at most one in this many of the examples left after the eval set
+VALIDATION_MIN = 50
+
+
+def split_validation(remaining: int, needed: int) -> int:
+    """The validation cases held out of `remaining` examples (those left after the eval set)
+    for a test that needs `needed` cases; 0 when a tenth of them is under VALIDATION_MIN."""
+    validation = min(max(needed, VALIDATION_MIN), remaining // VALIDATION_SHARE)
+    return validation if validation >= VALIDATION_MIN else 0
+
+
+def three_way_split(examples: int, needed: int, measured: int) -> dict[str, int]:
+    """Train / validation / eval for `examples` training examples, a test that needs `needed`
+    eval cases and a baseline measured on `measured` cases: the eval set as split_eval makes
+    it (the baseline's cases and what it takes from the examples), the validation set from the
+    examples left (split_validation), training on the rest. The three never share a case, and
+    the examples are the training, validation and taken cases exactly."""
+    eval_cases, taken = split_eval(examples, needed, measured)
+    remaining = max(0, examples - taken)
+    validation = split_validation(remaining, needed)
+    return {
+        "train": remaining - validation,
+        "validation": validation,
+        "eval": eval_cases,
+        "taken": taken,
+        "remaining": remaining,
+    }
 
 
 def pass_mark(target: float, cases: int) -> dict[str, Any]:
@@ -804,8 +881,10 @@ def eval_plan(
         target_check = target
     baseline = max(0.0, min(baseline, target_check - 0.01))
     needed = evalsize.cases_needed(baseline, target_check)
-    eval_cases, taken = split_eval(examples, needed, measured)
-    train = max(0, examples - taken)
+    split_counts = three_way_split(examples, needed, measured)
+    eval_cases, taken = split_counts["eval"], split_counts["taken"]
+    train, validation = split_counts["train"], split_counts["validation"]
+    remaining = split_counts["remaining"]
     short = eval_cases < needed
     detectable = evalsize.detectable_gap(baseline, max(eval_cases, 1))
     b, tt = round(baseline * 100), round(target_check * 100)
@@ -830,35 +909,109 @@ def eval_plan(
         needed=needed,
     )
     if not measured:
-        split = Text(
-            "Hold out {eval:,} cases as the eval set and train on the other {train:,}.",
-            eval=eval_cases,
-            train=train,
+        split = (
+            Text(
+                "Hold out {eval:,} cases as the eval set and {validation:,} as the validation "
+                "set, and train on the other {train:,}.",
+                eval=eval_cases,
+                validation=validation,
+                train=train,
+            )
+            if validation
+            else Text(
+                "Hold out {eval:,} cases as the eval set and train on the other {train:,}.",
+                eval=eval_cases,
+                train=train,
+            )
         )
     elif not taken:
-        training = (
-            Text("your {train:,} examples", train=train)
+        examples_text = (
+            Text("your {examples:,} examples", examples=remaining)
             if measured_examples
-            else Text("all your examples (about {train:,} by your answer)", train=train)
+            else Text("your examples (about {examples:,} by your answer)", examples=remaining)
         )
-        split = Text(
+        intro = Text(
             "Your eval set is the {measured:,} cases your baseline was measured on: the "
             "fine-tuned model is then scored on the same cases as your prompt, and the eval check "
-            "can pair the two runs. Keep every one of them out of the training data and train on "
-            "{training}.",
+            "can pair the two runs.",
             measured=measured,
-            training=training,
         )
+        if validation:
+            rest = Text(
+                "Keep every one of them out of the training data; hold out {validation:,} of "
+                "{examples} as the validation set and train on the other {train:,}.",
+                validation=validation,
+                examples=examples_text,
+                train=train,
+            )
+        else:
+            training = (
+                Text("your {train:,} examples", train=train)
+                if measured_examples
+                else Text("all your examples (about {train:,} by your answer)", train=train)
+            )
+            rest = Text(
+                "Keep every one of them out of the training data and train on {training}.",
+                training=training,
+            )
+        split = Text("{intro} {rest}", intro=intro, rest=rest)
     else:
-        split = Text(
+        intro = Text(
             "Keep the {measured:,} cases your baseline was measured on in the eval set, so the "
             "fine-tuned model is scored on the cases your prompt was, and add {taken:,} held out "
-            "from your examples: {eval:,} eval cases. Train on the other {train:,}.",
+            "from your examples: {eval:,} eval cases.",
             measured=measured,
             taken=taken,
             eval=eval_cases,
-            train=train,
         )
+        rest = (
+            Text(
+                "Hold out {validation:,} more as the validation set and train on the other "
+                "{train:,}.",
+                validation=validation,
+                train=train,
+            )
+            if validation
+            else Text("Train on the other {train:,}.", train=train)
+        )
+        split = Text("{intro} {rest}", intro=intro, rest=rest)
+    if validation:
+        validation_text = Text(
+            "The run evaluates on the validation set alone, to stop early and keep its best "
+            "checkpoint: {validation:,} cases, as many as the test needs ({needed:,}) but at least "
+            "{least} and no more than a tenth of the {remaining:,} examples left after the eval "
+            "set. The eval set is scored once, at the end: a checkpoint chosen on the cases it is "
+            "then scored on would tend to score them higher than new cases.",
+            validation=validation,
+            needed=needed,
+            least=VALIDATION_MIN,
+            remaining=remaining,
+        )
+    else:
+        validation_text = Text(
+            "No validation set: a tenth of the {remaining:,} examples left after the eval set is "
+            "under {least} cases, on which one case moves a score by more than 2 points. The run "
+            "trains its set number of epochs and keeps the last checkpoint, without early "
+            "stopping, as the generated files do; the eval set is scored once, at the end.",
+            remaining=remaining,
+            least=VALIDATION_MIN,
+        )
+    # The files the generated scripts read, as they name them (configs.split_lines).
+    files = (
+        Text(
+            "train.jsonl: {train:,} examples · validation.jsonl: {validation:,} · eval.jsonl: "
+            "{eval:,} cases.",
+            train=train,
+            validation=validation,
+            eval=eval_cases,
+        )
+        if validation
+        else Text(
+            "train.jsonl: {train:,} examples · eval.jsonl: {eval:,} cases · no validation set.",
+            train=train,
+            eval=eval_cases,
+        )
+    )
     return {
         "baseline": baseline,
         "baseline_assumed": assumed,
@@ -867,11 +1020,12 @@ def eval_plan(
         "target": target_check,
         "cases_needed": needed,
         "eval_cases": eval_cases,
-        # The cases the run evaluates on to choose its checkpoint (eval.jsonl): the whole set
-        # unless the baseline's cases give more than the test needs.
-        "watch_cases": min(eval_cases, needed),
         "from_examples": taken,
         "train_examples": train,
+        # Held out of the examples for the run's own evaluations (validation.jsonl); 0: none.
+        "validation_cases": validation,
+        "validation": validation_text,
+        "files": files,
         "short": short,
         "detectable_gap": round(detectable, 4),
         "pass_mark": pass_mark(target_check, max(eval_cases, 1)),
@@ -1050,13 +1204,21 @@ def teacher_data(
     other method."""
     if method != "distillation":
         return None
-    inputs = max(1, evals["train_examples"])
+    # The validation cases are scored against the large model's answers too: it labels both.
+    inputs = max(1, evals["train_examples"] + evals["validation_cases"])
     review = min(TEACHER_REVIEW, inputs)
-    count = (
-        Text("the {inputs:,} training inputs", inputs=inputs)
-        if basis["source"] == "measured"
-        else Text("about {inputs:,} training inputs", inputs=inputs)
-    )
+    if evals["validation_cases"]:
+        count = (
+            Text("the {inputs:,} training and validation inputs", inputs=inputs)
+            if basis["source"] == "measured"
+            else Text("about {inputs:,} training and validation inputs", inputs=inputs)
+        )
+    else:
+        count = (
+            Text("the {inputs:,} training inputs", inputs=inputs)
+            if basis["source"] == "measured"
+            else Text("about {inputs:,} training inputs", inputs=inputs)
+        )
     texts = [
         Text(
             "Build the training set with the large model: run it on {count} (real ones, as they "
@@ -1616,10 +1778,12 @@ def _row(
 
 def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
     """(training prompts, prompts evaluated during the run) for `examples`, split as eval_plan
-    splits them: the run evaluates on at most the cases the test needs (`watch_cases`)."""
-    needed = evals.get("cases_needed", 0)
-    eval_cases, taken = split_eval(examples, needed, evals.get("baseline_cases") or 0)
-    return max(1, examples - taken), min(eval_cases, needed)
+    splits them: the run evaluates on the validation set alone (three_way_split), none where
+    the examples are too few to spare one."""
+    split = three_way_split(
+        examples, evals.get("cases_needed", 0), evals.get("baseline_cases") or 0
+    )
+    return max(1, split["train"]), split["validation"]
 
 
 def _grpo_compute(
@@ -1727,7 +1891,7 @@ def _grpo_rows(
             training = estimate(work(method_key, case, seq))
             train_hours = (training.hours.low, training.hours.expected, training.hours.high)[i]
             steps = training.optimizer_steps
-            evaluations = grpo_evaluations(steps)
+            evaluations = grpo_evaluations(steps) if case["eval_prompts"] else 0
             eval_sequences = evaluations * case["eval_prompts"] * g
             generate = work(method_key, case, seq)
             seconds = generation_seconds(
@@ -1796,12 +1960,14 @@ def _grpo_assumptions(
         ),
         Text(
             "Includes {evaluations} evaluations, each generating {g} completions for each of the "
-            "{eval_prompts:,} eval prompts, {eval_batch} at a time.",
+            "{eval_prompts:,} validation prompts, {eval_batch} at a time.",
             evaluations=evaluations,
             g=GRPO_GENERATIONS,
             eval_prompts=case["eval_prompts"],
             eval_batch=GRPO_EVAL_BATCH,
-        ),
+        )
+        if case["eval_prompts"]
+        else Text("No evaluations during the run: it has no validation set."),
         Text(
             "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
             "memory bandwidth (expected {share:.0%}), as Hugging Face generate was measured.",
@@ -1818,31 +1984,39 @@ def _grpo_assumptions(
 def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
-    if method == "reinforcement_fine_tuning":
+    validating = bool(evals.get("validation_cases"))
+    if not validating:
+        # Too few examples to spare a validation set (split_validation): no checkpoint choice.
+        stop = Text(
+            "Train the set number of epochs and keep the last checkpoint: with no validation "
+            "set there is nothing to stop early or choose a checkpoint on, and the eval set is "
+            "kept for the final score."
+        )
+    elif method == "reinforcement_fine_tuning":
         # GRPO's loss (beta 0) says nothing about quality: its configs stop on the eval reward.
         stop = Text(
-            "Stop when the eval reward has not risen at two evaluations in a row, and keep the "
-            "best checkpoint, not the last."
+            "Stop when the reward on the validation set has not risen at two evaluations in a "
+            "row, and keep the best checkpoint, not the last."
         )
     elif method == "encoder_classifier":
-        stop = Text("Keep the checkpoint with the best eval accuracy, not the last.")
+        stop = Text("Keep the checkpoint with the best validation accuracy, not the last.")
     elif method == "preference_tuning":
         # Both stages keep their best eval-loss checkpoint: DPO's eval loss, -log sigmoid of
         # beta times each eval pair's reward margin, moves with every pair's margin, where
         # eval_rewards/accuracies moves in steps of one pair and, level, counts as no
         # improvement to EarlyStoppingCallback, which would stop a run on a plateau.
         stop = Text(
-            "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
-            "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs "
+            "Stage 1 (supervised) keeps its checkpoint with the lowest loss on the validation "
+            "prompts' chosen answers. Stage 2 (DPO): stop when the loss on the validation pairs "
             "has risen at two evaluations in a row, keep the best checkpoint, not the last, and "
-            "watch eval_rewards/accuracies, the share of eval pairs in which the model favours "
-            "the chosen answer over the rejected one by more than the stage 1 model did: it "
-            "should climb well above half."
+            "watch eval_rewards/accuracies, the share of validation pairs in which the model "
+            "favours the chosen answer over the rejected one by more than the stage 1 model did: "
+            "it should climb well above half."
         )
     else:
         stop = Text(
-            "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
-            "checkpoint, not the last."
+            "Stop when the loss on the validation set has risen at two evaluations in a row, and "
+            "keep the best checkpoint, not the last."
         )
     if method == "distillation" or evals.get("baseline_meets_target"):
         # The large model (or the prompt) already does the job: the student must match it.
@@ -1951,7 +2125,13 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     if method == "reinforcement_fine_tuning":
         items.append(
             Text(
-                "Stop if the reward rises while eval accuracy does not: the model is gaming the checker."
+                "Stop if the reward rises while accuracy on the validation set does not: the "
+                "model is gaming the checker."
+            )
+            if validating
+            else Text(
+                "Read completions as the run goes: a reward that rises while the answers get no "
+                "better means the model is gaming the checker."
             )
         )
     return items
@@ -1995,7 +2175,9 @@ def build_plan(
     )
     lead = chosen[0][0]
     seq_len = sequence_length(basis["p95"], lead.context)
-    rows, rank, lr, epochs = settings(method, examples_mid, seq_len, lead, measured, basis)
+    rows, rank, lr, epochs = settings(
+        method, examples_mid, seq_len, lead, measured, basis, evals["validation_cases"] > 0
+    )
     candidates = []
     for model, why in chosen:
         candidates.append(
@@ -2081,8 +2263,9 @@ def config_numbers(
         "epochs": epochs,
         "micro_batch": rows[0]["micro_batch"],
         "grad_accum": rows[0]["grad_accum"],
+        "train_examples": evals["train_examples"],
+        "validation_cases": evals["validation_cases"],
         "eval_cases": evals["eval_cases"],
-        "watch_cases": evals["watch_cases"],
         "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
         # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
         **({"model_type": model.model_type} if model.model_type else {}),
