@@ -220,16 +220,35 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
                 "roles_to_train": ["assistant"],
             }
         ]
-    config["test_datasets"] = [dict(copy.deepcopy(config["datasets"][0]), path="eval.jsonl")]
+    if validates(n):
+        # The run evaluates on the validation set alone; eval.jsonl waits for the final score.
+        config["test_datasets"] = [
+            dict(copy.deepcopy(config["datasets"][0]), path="validation.jsonl")
+        ]
     micro, accum = batch(n)
     metric, greater = best_metric(method)
+    # Without a validation set: no eval_steps (Axolotl refuses them with neither test_datasets
+    # nor val_set_size, utils/schemas/validation.py check_evals), no best checkpoint and no early
+    # stopping (which needs eval_steps); the run trains every epoch and its last checkpoint is
+    # the model.
+    evaluating: dict[str, Any] = {"eval_steps": EVAL_EVERY} if validates(n) else {}
+    choosing: dict[str, Any] = (
+        {
+            "load_best_model_at_end": True,
+            "metric_for_best_model": metric,
+            "greater_is_better": greater,
+            "early_stopping_patience": 2,
+        }
+        if validates(n)
+        else {}
+    )
     config.update(
         {
             "micro_batch_size": micro,
             "gradient_accumulation_steps": accum,
             **(
                 {"eval_batch_size": NUM_GENERATIONS}
-                if method == "reinforcement_fine_tuning"
+                if method == "reinforcement_fine_tuning" and validates(n)
                 else {}
             ),
             "num_epochs": n["epochs"],
@@ -248,18 +267,9 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
                 else {"flash_attention": True}
             ),
             # As train.py: evaluate and save at each tenth of the steps (EVAL_EVERY).
-            "eval_steps": EVAL_EVERY,
+            **evaluating,
             "save_steps": EVAL_EVERY,
-            **(
-                {"save_total_limit": MAX_SAVES}
-                if method in AXOLOTL_RL
-                else {
-                    "load_best_model_at_end": True,
-                    "metric_for_best_model": metric,
-                    "greater_is_better": greater,
-                    "early_stopping_patience": 2,
-                }
-            ),
+            **({"save_total_limit": MAX_SAVES} if method in AXOLOTL_RL else choosing),
             "logging_steps": 10,
             "output_dir": output_dir(n),
             "seed": 42,
@@ -288,22 +298,39 @@ def axolotl_sft_config(n: dict[str, Any]) -> dict[str, Any]:
         "message_field_training": "training",
     }
     config["datasets"] = [dataset]
-    config["test_datasets"] = [dict(dataset, path="eval-sft.jsonl")]
+    if validates(n):
+        config["test_datasets"] = [dict(dataset, path="validation-sft.jsonl")]
     config["output_dir"] = sft_dir(n)
     return config
 
 
-# Writes train-sft.jsonl and eval-sft.jsonl from the preference files: each prompt (a string
-# becomes one user turn), then its chosen answer (a string becomes one assistant turn), marked so
-# that only the chosen answer is trained on, as the TRL script's prompt-completion pairs are.
+# Writes train-sft.jsonl and validation-sft.jsonl from the preference files: each prompt (a
+# string becomes one user turn), then its chosen answer (a string becomes one assistant turn),
+# marked so that only the chosen answer is trained on, as the TRL script's prompt-completion pairs
+# are. Without a validation set, train-sft.jsonl alone (to_messages).
 TO_MESSAGES = (
-    "for f in train eval; do python3 -c 'import json,sys; "
+    "for f in train validation; do python3 -c 'import json,sys; "
     't=lambda x,r: [{"role": r, "content": x}] if isinstance(x, str) else x; '
     '[print(json.dumps({"messages": [dict(m, training=False) for m in t(e["prompt"], "user")]'
     ' + [dict(m, training=True) for m in t(e["chosen"], "assistant")]}))'
     " for e in map(json.loads, filter(str.strip, sys.stdin))]'"
     " < $f.jsonl > $f-sft.jsonl; done"
 )
+
+
+def to_messages(n: dict[str, Any]) -> str:
+    return TO_MESSAGES if validates(n) else TO_MESSAGES.replace(" train validation;", " train;")
+
+
+def validates(n: dict[str, Any]) -> bool:
+    """Whether the run has a validation set to evaluate on (the plan's validation_cases; numbers
+    that do not say are taken to have one)."""
+    return n.get("validation_cases") != 0
+
+
+def _count(value: Any, noun: str) -> str:
+    """ " (1,234 noun)" for a known count, nothing for numbers that do not give one."""
+    return f" ({value:,} {noun})" if isinstance(value, int) else ""
 
 
 def axolotl_yaml(n: dict[str, Any], stage: str = "") -> str:
@@ -346,20 +373,27 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
                 "# (https://docs.axolotl.ai/docs/custom_integrations.html#cut-cross-entropy).",
                 f"# Sample packing needs flash-linear-attention for its linear-attention layers: {FLA_INSTALL}",
             ]
-    if supervised:
+    if not validates(n):
         comments += [
-            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
-            "# stops after two evaluations without a lower eval loss and loads the checkpoint with",
-            "# the lowest, as train.py does. Axolotl also evaluates once before the first step.",
+            "# No validation set: the examples are too few to spare one. The run evaluates on",
+            "# nothing, trains every epoch without early stopping, and its last checkpoint is the",
+            "# model, as train.py's is.",
+        ]
+    elif supervised:
+        comments += [
+            "# Evaluates on validation.jsonl and saves at each tenth of the training steps",
+            "# (eval_steps, save_steps), stops after two evaluations without a lower eval loss and",
+            "# loads the checkpoint with the lowest, as train.py does. Axolotl also evaluates once",
+            "# before the first step.",
         ]
     else:
         best = (
             "highest eval_reward" if method == "reinforcement_fine_tuning" else "lowest eval_loss"
         )
         comments += [
-            "# Evaluates and saves at each tenth of the training steps (eval_steps, save_steps),",
-            "# as train.py does; Axolotl also evaluates once before the first step. Unlike",
-            f"# train.py, Axolotl's {'DPO' if method == 'preference_tuning' else 'GRPO'} trainer "
+            "# Evaluates on validation.jsonl and saves at each tenth of the training steps",
+            "# (eval_steps, save_steps), as train.py does; Axolotl also evaluates once before the",
+            f"# first step. Unlike train.py, Axolotl's {'DPO' if method == 'preference_tuning' else 'GRPO'} trainer "
             "neither stops early nor loads the best",
             f"# checkpoint at the end: it keeps every checkpoint (up to {MAX_SAVES}); take the one with the",
             f"# {best} (log_history in the last checkpoint's trainer_state.json).",
@@ -367,30 +401,44 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
     if stage == "sft":
         comments += [
             f"# Stage 1: one epoch of supervised {'QLoRA' if n['qlora'] else 'LoRA'} on {n['model']}, on each prompt and its",
-            '# chosen answer. Axolotl reads conversations from "messages": make train-sft.jsonl and',
-            "# eval-sft.jsonl from the preference files (the chosen answer is the turn trained on):",
-            f"#   {TO_MESSAGES}",
+            *(
+                [
+                    '# chosen answer. Axolotl reads conversations from "messages": make train-sft.jsonl',
+                    "# and validation-sft.jsonl from the preference files (the chosen answer is the turn",
+                    "# trained on):",
+                ]
+                if validates(n)
+                else [
+                    '# chosen answer. Axolotl reads conversations from "messages": make train-sft.jsonl',
+                    "# from the preference file (the chosen answer is the turn trained on):",
+                ]
+            ),
+            f"#   {to_messages(n)}",
+            *axolotl_data_lines(n),
         ]
         body = yaml.safe_dump(axolotl_sft_config(n), sort_keys=False, allow_unicode=True)
         return "\n".join(comments) + "\n" + body
     if method == "reinforcement_fine_tuning":
         comments += [
-            '# Data: train.jsonl and eval.jsonl with "prompt" and "answer". Put rewards.py (from',
+            f'# Data: {data_files(n, "and")} with "prompt" and "answer". Put rewards.py (from',
             "# the same plan) beside this file: it defines check_answer (the reward) and",
             '# to_prompt (the dataset transform, which asks for a final "Answer:" line).',
+            *axolotl_data_lines(n),
         ]
     elif method == "preference_tuning":
         comments += [
             "# Stage 2: DPO from the merged stage-1 model; with LoRA the reference is that model",
             "# with the adapter off.",
-            '# Data: train.jsonl and eval.jsonl with "prompt" (a string or a list of messages), '
+            f'# Data: {data_files(n, "and")} with "prompt" (a string or a list of messages), '
             '"chosen" and "rejected".',
+            *axolotl_data_lines(n),
         ]
     else:
         comments += [
-            '# Data: train.jsonl and eval.jsonl with "messages" (chat format).',
+            f'# Data: {data_files(n, "and")} with "messages" (chat format).',
             '# Tool-calling data: add a "tools" list (JSON schemas) to each example; Axolotl',
             "# reads it from field_tools, default tools.",
+            *axolotl_data_lines(n),
         ]
     body = yaml.safe_dump(axolotl_config(n), sort_keys=False, allow_unicode=True)
     return "\n".join(comments) + "\n" + body
@@ -400,18 +448,70 @@ def _q(value: Any) -> str:
     return repr(value)
 
 
-def hold_out(n: dict[str, Any]) -> list[str]:
-    """The docstring's lines on the eval set. A set larger than a checkpoint choice needs (a
-    baseline measured on many cases) is scored whole once, at the end; the run evaluates on
-    `watch_cases` of it, which keeps GRPO's generated evaluations to what the test needs."""
-    total = n["eval_cases"]
-    watch = n.get("watch_cases", total)
-    if watch >= total:
-        return [f"Hold out the {total:,} eval cases in eval.jsonl; never train on them."]
+def data_files(n: dict[str, Any], conjunction: str) -> str:
+    """The files the run reads: train.jsonl, and validation.jsonl when it has a validation set.
+    eval.jsonl is not among them: it is scored once, after training (final_step)."""
+    return f"train.jsonl {conjunction} validation.jsonl" if validates(n) else "train.jsonl"
+
+
+def all_files(n: dict[str, Any]) -> str:
+    """The three files (two without a validation set), all in the same format."""
+    return (
+        "train.jsonl, validation.jsonl and eval.jsonl"
+        if validates(n)
+        else "train.jsonl and eval.jsonl"
+    )
+
+
+def split_lines(n: dict[str, Any], width: int = 92, script: bool = True) -> list[str]:
+    """The docstring's lines on the three sets: what each file holds (with the plan's counts)
+    and what it is for. `script` False: for an Axolotl file, which says above these lines why
+    it has no validation set, where it has none, and has no last step of its own."""
+    train = _count(n.get("train_examples"), "examples")
+    validation = _count(n.get("validation_cases"), "examples")
+    final = _count(n.get("eval_cases"), "cases")
+    if validates(n):
+        sentences = [
+            f"train.jsonl{train}: what the model trains on.",
+            f"validation.jsonl{validation}: held out of your examples; the run evaluates on it "
+            "alone, to stop early and keep its best checkpoint.",
+        ]
+    else:
+        sentences = [
+            f"train.jsonl{train}: what the model trains on."
+            + (
+                " No validation set: your examples are too few to spare one, so the run trains "
+                "its set number of epochs without early stopping and its last checkpoint is the "
+                "model."
+                if script
+                else ""
+            )
+        ]
+    sentences.append(
+        f"eval.jsonl{final}: your eval set, scored once, after training"
+        + (" (the last step below); " if script else "; ")
+        + "never trained or evaluated on during the run."
+    )
+    lines: list[str] = []
+    for sentence in sentences:
+        lines += textwrap.wrap(sentence, width)
+    return lines
+
+
+def axolotl_data_lines(n: dict[str, Any]) -> list[str]:
+    return ["# " + line for line in split_lines(n, 88, script=False)]
+
+
+def final_step(n: dict[str, Any]) -> list[str]:
+    """The generative scripts' last lines: the one place eval.jsonl is used. Scoring a generated
+    answer is the team's own check (the one their prompt was scored with), so the script says
+    what to run rather than guessing it."""
+    cases = _count(n.get("eval_cases"), "cases")
     return [
-        f"eval.jsonl: {watch:,} of the {total:,} eval cases, picked at random; the run evaluates",
-        f"on them to choose its checkpoint. Score that checkpoint on all {total:,} before you",
-        f"ship. Never train on any of the {total:,}.",
+        "",
+        f"# Last step, once: the final score on eval.jsonl{cases}, which nothing above reads.",
+        "# Generate this model's answer to each case, score the answers as your prompt's were,",
+        "# and compare the two runs in the eval check before you ship.",
     ]
 
 
@@ -424,7 +524,8 @@ def trl_script(n: dict[str, Any]) -> str:
         "reinforcement_fine_tuning": ("GRPOConfig", "GRPOTrainer"),
     }.get(method, ("SFTConfig", "SFTTrainer"))
     qwen35 = is_qwen35(n)
-    transformers_names = ["EarlyStoppingCallback"]
+    validating = validates(n)
+    transformers_names = ["EarlyStoppingCallback"] if validating else []
     if qlora:
         transformers_names.insert(0, "BitsAndBytesConfig")
     if dpo or qwen35:
@@ -437,7 +538,11 @@ def trl_script(n: dict[str, Any]) -> str:
         "from peft import AutoPeftModelForCausalLM, LoraConfig"
         if dpo
         else "from peft import LoraConfig",
-        f"from transformers import {', '.join(transformers_names)}",
+        *(
+            [f"from transformers import {', '.join(transformers_names)}"]
+            if transformers_names
+            else []
+        ),
         "from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer"
         if dpo
         else f"from trl import {config_class}, {trainer_class}",
@@ -462,7 +567,7 @@ def trl_script(n: dict[str, Any]) -> str:
             f"num_generations={NUM_GENERATIONS}",
             f"max_completion_length={min(n['seq_len'], MAX_COMPLETION)}",
             "beta=0.0",
-            f"per_device_eval_batch_size={NUM_GENERATIONS}",
+            *([f"per_device_eval_batch_size={NUM_GENERATIONS}"] if validating else []),
             *([f"chat_template_kwargs={NO_THINKING!r}"] if n.get("thinking") else []),
         ],
     }[config_class]
@@ -481,13 +586,24 @@ def trl_script(n: dict[str, Any]) -> str:
             "warmup_ratio=0.03",
             "bf16=True",
             "gradient_checkpointing=True",
-            'eval_strategy="steps"',
-            f"eval_steps={EVAL_EVERY}",
+            # Evaluated on validation.jsonl alone; without it, nothing to evaluate on: every
+            # epoch is trained and the last checkpoint is the model.
+            *(
+                ['eval_strategy="steps"', f"eval_steps={EVAL_EVERY}"]
+                if validating
+                else ['eval_strategy="no"']
+            ),
             'save_strategy="steps"',
             f"save_steps={EVAL_EVERY}",
-            "load_best_model_at_end=True",
-            f'metric_for_best_model="{metric}"',
-            f"greater_is_better={greater}",
+            *(
+                [
+                    "load_best_model_at_end=True",
+                    f'metric_for_best_model="{metric}"',
+                    f"greater_is_better={greater}",
+                ]
+                if validating
+                else []
+            ),
             "logging_steps=10",
             "seed=42",
             'report_to="none"',
@@ -551,7 +667,7 @@ def trl_script(n: dict[str, Any]) -> str:
             if qwen35
             else []
         ),
-        "Data: train.jsonl and eval.jsonl, one JSON object a line"
+        f"Data: {all_files(n)}, one JSON object a line"
         + {
             "preference_tuning": ' with "prompt", "chosen" and "rejected".',
             "reinforcement_fine_tuning": ' with "prompt" and "answer".',
@@ -569,7 +685,7 @@ def trl_script(n: dict[str, Any]) -> str:
             if config_class == "SFTConfig"
             else []
         ),
-        *hold_out(n),
+        *split_lines(n),
         '"""',
         "",
         *imports,
@@ -617,13 +733,21 @@ def trl_script(n: dict[str, Any]) -> str:
             else []
         ),
         'train = load_dataset("json", data_files="train.jsonl", split="train")',
-        'evaluation = load_dataset("json", data_files="eval.jsonl", split="train")',
+        *(
+            ['validation = load_dataset("json", data_files="validation.jsonl", split="train")']
+            if validating
+            else []
+        ),
     ]
     if method == "reinforcement_fine_tuning":
         lines += [
             '# The prompt asks for a final "Answer:" line, which check_answer reads.',
             'train = train.map(with_instruction, remove_columns=["prompt"])',
-            'evaluation = evaluation.map(with_instruction, remove_columns=["prompt"])',
+            *(
+                ['validation = validation.map(with_instruction, remove_columns=["prompt"])']
+                if validating
+                else []
+            ),
         ]
     elif config_class == "SFTConfig" and not masks_assistant:
         lines += [
@@ -639,7 +763,11 @@ def trl_script(n: dict[str, Any]) -> str:
             "",
             "",
             'train = train.map(last_answer, remove_columns=["messages"])',
-            'evaluation = evaluation.map(last_answer, remove_columns=["messages"])',
+            *(
+                ['validation = validation.map(last_answer, remove_columns=["messages"])']
+                if validating
+                else []
+            ),
         ]
     elif dpo:
         lines += [
@@ -663,8 +791,17 @@ def trl_script(n: dict[str, Any]) -> str:
             "    )",
             "",
             "",
-            "# Stage 1: supervised fine-tuning on the chosen answers; the best eval-loss checkpoint's",
-            "# adapter is saved to SFT_DIR with the tokenizer.",
+            *(
+                [
+                    "# Stage 1: supervised fine-tuning on the chosen answers; the adapter of the checkpoint",
+                    "# with the lowest validation loss is saved to SFT_DIR with the tokenizer.",
+                ]
+                if validating
+                else [
+                    "# Stage 1: supervised fine-tuning on the chosen answers; the last checkpoint's adapter",
+                    "# is saved to SFT_DIR with the tokenizer.",
+                ]
+            ),
             "sft_args = SFTConfig(",
             *[
                 f"    {a},"
@@ -682,9 +819,15 @@ def trl_script(n: dict[str, Any]) -> str:
             *(["    processing_class=tokenizer,"] if qwen35 else []),
             "    args=sft_args,",
             '    train_dataset=train.map(preferred_answer, remove_columns=["chosen", "rejected"]),',
-            '    eval_dataset=evaluation.map(preferred_answer, remove_columns=["chosen", "rejected"]),',
-            "    peft_config=lora(),",
-            "    callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],",
+            *(
+                [
+                    '    eval_dataset=validation.map(preferred_answer, remove_columns=["chosen", "rejected"]),',
+                    "    peft_config=lora(),",
+                    "    callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],",
+                ]
+                if validating
+                else ["    peft_config=lora(),"]
+            ),
             ")",
             "sft_trainer.train()",
             "sft_trainer.save_model()",
@@ -729,12 +872,17 @@ def trl_script(n: dict[str, Any]) -> str:
         *(["    reward_funcs=check_answer,"] if method == "reinforcement_fine_tuning" else []),
         "    args=args,",
         "    train_dataset=train,",
-        "    eval_dataset=evaluation,",
+        *(["    eval_dataset=validation,"] if validating else []),
         peft_line,
-        "    callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],",
+        *(
+            ["    callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],"]
+            if validating
+            else []
+        ),
         ")",
         "trainer.train()",
         "trainer.save_model()",
+        *final_step(n),
         "",
     ]
     return "\n".join(lines)
@@ -817,21 +965,32 @@ def check_answer(completions, answer, **kwargs):
 def classifier_script(n: dict[str, Any]) -> str:
     args = [
         f'output_dir="./outputs/{n["model"].split("/")[-1].lower()}-classifier"',
-        f"per_device_train_batch_size={max(8, n['micro_batch'] * 8)}",
+        # 16 examples an optimizer step, in micro-batches as small as the plan's GPU needs.
+        f"per_device_train_batch_size={n['micro_batch']}",
+        f"gradient_accumulation_steps={n['grad_accum']}",
         "per_device_eval_batch_size=32",
         f"num_train_epochs={n['epochs']}",
         f"learning_rate={n['learning_rate']!r}",
         "weight_decay=0.01",
         "warmup_ratio=0.06",
         "bf16=True",
-        'eval_strategy="epoch"',
-        'save_strategy="epoch"',
-        "load_best_model_at_end=True",
-        'metric_for_best_model="accuracy"',
+        *(
+            [
+                'eval_strategy="epoch"',
+                'save_strategy="epoch"',
+                "load_best_model_at_end=True",
+                'metric_for_best_model="accuracy"',
+            ]
+            if validates(n)
+            else ['eval_strategy="no"', 'save_strategy="epoch"']
+        ),
         "logging_steps=10",
         "seed=42",
         'report_to="none"',
     ]
+    splits = ["train", "validation", "eval"] if validates(n) else ["train", "eval"]
+    files = ", ".join(f'"{name}": "{name}.jsonl"' for name in splits)
+    labels = " | ".join(f'set(data["{name}"]["label"])' for name in splits)
     return "\n".join(
         [
             f'"""{HEADER}',
@@ -839,8 +998,8 @@ def classifier_script(n: dict[str, Any]) -> str:
             f"Full fine-tuning of {n['model']} with a classification head.",
             # transformers 5.25's torch extra: torch>=2.6 and accelerate>=1.1, which Trainer needs.
             "Install: pip install 'transformers[torch]' datasets",
-            'Data: train.jsonl and eval.jsonl with "text" and "label" (a label name).',
-            *hold_out(n),
+            f'Data: {all_files(n)} with "text" and "label" (a label name).',
+            *split_lines(n),
             '"""',
             "",
             "import numpy as np",
@@ -854,8 +1013,10 @@ def classifier_script(n: dict[str, Any]) -> str:
             ")",
             "",
             f"MODEL = {n['model']!r}",
-            'data = load_dataset("json", data_files={"train": "train.jsonl", "eval": "eval.jsonl"})',
-            'labels = sorted(set(data["train"]["label"]) | set(data["eval"]["label"]))',
+            f'data = load_dataset("json", data_files={{{files}}})',
+            "# Every label name in the files, so that each has an id; eval.jsonl's cases are",
+            "# not scored until the last step.",
+            f"labels = sorted({labels})",
             "label_ids = {name: i for i, name in enumerate(labels)}",
             "tokenizer = AutoTokenizer.from_pretrained(MODEL)",
             "",
@@ -885,13 +1046,16 @@ def classifier_script(n: dict[str, Any]) -> str:
             "    model=model,",
             "    args=args,",
             '    train_dataset=data["train"],',
-            '    eval_dataset=data["eval"],',
+            *(['    eval_dataset=data["validation"],'] if validates(n) else []),
             "    processing_class=tokenizer,",
             "    data_collator=DataCollatorWithPadding(tokenizer),",
             "    compute_metrics=accuracy,",
             ")",
             "trainer.train()",
             "trainer.save_model()",
+            "",
+            f"# Last step, once: the final score on eval.jsonl{_count(n.get('eval_cases'), 'cases')}.",
+            'print(trainer.evaluate(data["eval"], metric_key_prefix="test"))',
             "",
         ]
     )

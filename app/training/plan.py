@@ -448,8 +448,16 @@ def learning_rate(method: str, params_b: float) -> float:
 
 
 def settings(
-    method: str, examples: int, seq_len: int, model: BaseModel, measured: bool, basis: dict
+    method: str,
+    examples: int,
+    seq_len: int,
+    model: BaseModel,
+    measured: bool,
+    basis: dict,
+    validating: bool = True,
 ):
+    """The settings table. `validating`: the run has a validation set to stop and choose its
+    checkpoint on (eval_plan); without one, no row promises either."""
     low, high = basis["examples"]["low"], basis["examples"]["high"]
     examples_said = (
         Text("{examples:,} examples", examples=examples)
@@ -508,7 +516,12 @@ def settings(
                 "value": SFT_WARMUP_EPOCHS,
                 "why": Text(
                     "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
-                    "and its reference; keep its checkpoint with the lowest eval loss."
+                    "and its reference; keep its checkpoint with the lowest validation loss."
+                )
+                if validating
+                else Text(
+                    "Stage 1: one epoch, a short pass whose merged model is DPO's starting point "
+                    "and its reference."
                 ),
                 "source": SOURCES["preferred_ft"],
             },
@@ -548,22 +561,7 @@ def settings(
         {
             "key": "num_epochs",
             "value": epochs,
-            "why": Text(
-                "3 epochs, within the 2 to 4 the BERT paper fine-tuned for; keep the epoch with "
-                "the best eval accuracy."
-            )
-            if method == "encoder_classifier"
-            else Text(
-                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the eval "
-                "reward stops rising, and run another pass if it is still rising at the end.",
-                generations=GRPO_GENERATIONS,
-            )
-            if method == "reinforcement_fine_tuning"
-            else Text(
-                "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
-                "above 8,333 (25,000 ÷ examples); stop earlier if the eval loss rises."
-            ),
+            "why": _epochs_why(method, validating),
             "source": SOURCES["bert"]
             if method == "encoder_classifier"
             else SOURCES["open_r1"]
@@ -621,7 +619,13 @@ def settings(
                 "why": Text(
                     "No penalty for moving away from the starting model, TRL's default for "
                     "GRPO, which also spares a reference model's memory and time; watch the "
-                    "eval accuracy for reward hacking instead."
+                    "validation accuracy for reward hacking instead."
+                )
+                if validating
+                else Text(
+                    "No penalty for moving away from the starting model, TRL's default for "
+                    "GRPO, which also spares a reference model's memory and time; read its "
+                    "completions for reward hacking instead."
                 ),
                 "source": SOURCES["grpo"],
             },
@@ -707,6 +711,40 @@ def settings(
     return rows, rank, lr, epochs
 
 
+def _epochs_why(method: str, validating: bool) -> Text:
+    """Why the epochs: the source's count, and (with a validation set) when to stop sooner."""
+    if method == "encoder_classifier":
+        if validating:
+            return Text(
+                "3 epochs, within the 2 to 4 the BERT paper fine-tuned for; keep the epoch with "
+                "the best validation accuracy."
+            )
+        return Text("3 epochs, within the 2 to 4 the BERT paper fine-tuned for.")
+    if method == "reinforcement_fine_tuning":
+        if validating:
+            return Text(
+                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
+                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the "
+                "validation reward stops rising, and run another pass if it is still rising at "
+                "the end.",
+                generations=GRPO_GENERATIONS,
+            )
+        return Text(
+            "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
+            "recipes run; more below 100 prompts (100 ÷ prompts).",
+            generations=GRPO_GENERATIONS,
+        )
+    if validating:
+        return Text(
+            "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer "
+            "above 8,333 (25,000 ÷ examples); stop earlier if the validation loss rises."
+        )
+    return Text(
+        "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer above "
+        "8,333 (25,000 ÷ examples)."
+    )
+
+
 def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) -> tuple[int, int]:
     """(micro_batch, grad_accum): about 30 optimizer steps an epoch at least, 4 to 32 sequences
     a step, micro-batches of 2 up to 2,048 tokens and 1 above. `multiple_of`: the sequences a
@@ -742,6 +780,45 @@ def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
     missing = max(0, needed - measured)
     taken = min(missing, examples // 2) if examples else missing
     return measured + taken, taken
+
+
+# The validation set: the cases the run evaluates on while it trains (eval_loss, or GRPO's
+# eval_reward), to stop early and keep its best checkpoint. It is held out of the training
+# examples, apart from the eval set, which is scored once at the end: a checkpoint chosen on the
+# cases it is then scored on scores them better than new cases, so that score would read high.
+# Its size: as many cases as the test needs (a set that tells the baseline from the target tells
+# checkpoints that far apart), at least VALIDATION_MIN, and never more than a tenth of the
+# examples left after the eval set (VALIDATION_SHARE), so that training keeps nine in ten. Where
+# that tenth is under VALIDATION_MIN there is no validation set: on fewer cases one case moves a
+# score by more than 2 points, and the plan chooses no checkpoint on so few. The run then trains
+# its fixed epochs and keeps the last checkpoint, without early stopping.
+VALIDATION_SHARE = 10  # at most one in this many of the examples left after the eval set
+VALIDATION_MIN = 50
+
+
+def split_validation(remaining: int, needed: int) -> int:
+    """The validation cases held out of `remaining` examples (those left after the eval set)
+    for a test that needs `needed` cases; 0 when a tenth of them is under VALIDATION_MIN."""
+    validation = min(max(needed, VALIDATION_MIN), remaining // VALIDATION_SHARE)
+    return validation if validation >= VALIDATION_MIN else 0
+
+
+def three_way_split(examples: int, needed: int, measured: int) -> dict[str, int]:
+    """Train / validation / eval for `examples` training examples, a test that needs `needed`
+    eval cases and a baseline measured on `measured` cases: the eval set as split_eval makes
+    it (the baseline's cases and what it takes from the examples), the validation set from the
+    examples left (split_validation), training on the rest. The three never share a case, and
+    the examples are the training, validation and taken cases exactly."""
+    eval_cases, taken = split_eval(examples, needed, measured)
+    remaining = max(0, examples - taken)
+    validation = split_validation(remaining, needed)
+    return {
+        "train": remaining - validation,
+        "validation": validation,
+        "eval": eval_cases,
+        "taken": taken,
+        "remaining": remaining,
+    }
 
 
 def pass_mark(target: float, cases: int) -> dict[str, Any]:
@@ -804,8 +881,10 @@ def eval_plan(
         target_check = target
     baseline = max(0.0, min(baseline, target_check - 0.01))
     needed = evalsize.cases_needed(baseline, target_check)
-    eval_cases, taken = split_eval(examples, needed, measured)
-    train = max(0, examples - taken)
+    split_counts = three_way_split(examples, needed, measured)
+    eval_cases, taken = split_counts["eval"], split_counts["taken"]
+    train, validation = split_counts["train"], split_counts["validation"]
+    remaining = split_counts["remaining"]
     short = eval_cases < needed
     detectable = evalsize.detectable_gap(baseline, max(eval_cases, 1))
     b, tt = round(baseline * 100), round(target_check * 100)
@@ -830,35 +909,109 @@ def eval_plan(
         needed=needed,
     )
     if not measured:
-        split = Text(
-            "Hold out {eval:,} cases as the eval set and train on the other {train:,}.",
-            eval=eval_cases,
-            train=train,
+        split = (
+            Text(
+                "Hold out {eval:,} cases as the eval set and {validation:,} as the validation "
+                "set, and train on the other {train:,}.",
+                eval=eval_cases,
+                validation=validation,
+                train=train,
+            )
+            if validation
+            else Text(
+                "Hold out {eval:,} cases as the eval set and train on the other {train:,}.",
+                eval=eval_cases,
+                train=train,
+            )
         )
     elif not taken:
-        training = (
-            Text("your {train:,} examples", train=train)
+        examples_text = (
+            Text("your {examples:,} examples", examples=remaining)
             if measured_examples
-            else Text("all your examples (about {train:,} by your answer)", train=train)
+            else Text("your examples (about {examples:,} by your answer)", examples=remaining)
         )
-        split = Text(
+        intro = Text(
             "Your eval set is the {measured:,} cases your baseline was measured on: the "
             "fine-tuned model is then scored on the same cases as your prompt, and the eval check "
-            "can pair the two runs. Keep every one of them out of the training data and train on "
-            "{training}.",
+            "can pair the two runs.",
             measured=measured,
-            training=training,
         )
+        if validation:
+            rest = Text(
+                "Keep every one of them out of the training data; hold out {validation:,} of "
+                "{examples} as the validation set and train on the other {train:,}.",
+                validation=validation,
+                examples=examples_text,
+                train=train,
+            )
+        else:
+            training = (
+                Text("your {train:,} examples", train=train)
+                if measured_examples
+                else Text("all your examples (about {train:,} by your answer)", train=train)
+            )
+            rest = Text(
+                "Keep every one of them out of the training data and train on {training}.",
+                training=training,
+            )
+        split = Text("{intro} {rest}", intro=intro, rest=rest)
     else:
-        split = Text(
+        intro = Text(
             "Keep the {measured:,} cases your baseline was measured on in the eval set, so the "
             "fine-tuned model is scored on the cases your prompt was, and add {taken:,} held out "
-            "from your examples: {eval:,} eval cases. Train on the other {train:,}.",
+            "from your examples: {eval:,} eval cases.",
             measured=measured,
             taken=taken,
             eval=eval_cases,
-            train=train,
         )
+        rest = (
+            Text(
+                "Hold out {validation:,} more as the validation set and train on the other "
+                "{train:,}.",
+                validation=validation,
+                train=train,
+            )
+            if validation
+            else Text("Train on the other {train:,}.", train=train)
+        )
+        split = Text("{intro} {rest}", intro=intro, rest=rest)
+    if validation:
+        validation_text = Text(
+            "The run evaluates on the validation set alone, to stop early and keep its best "
+            "checkpoint: {validation:,} cases, as many as the test needs ({needed:,}) but at least "
+            "{least} and no more than a tenth of the {remaining:,} examples left after the eval "
+            "set. The eval set is scored once, at the end: a checkpoint chosen on the cases it is "
+            "then scored on would tend to score them higher than new cases.",
+            validation=validation,
+            needed=needed,
+            least=VALIDATION_MIN,
+            remaining=remaining,
+        )
+    else:
+        validation_text = Text(
+            "No validation set: a tenth of the {remaining:,} examples left after the eval set is "
+            "under {least} cases, on which one case moves a score by more than 2 points. The run "
+            "trains its set number of epochs and keeps the last checkpoint, without early "
+            "stopping, as the generated files do; the eval set is scored once, at the end.",
+            remaining=remaining,
+            least=VALIDATION_MIN,
+        )
+    # The files the generated scripts read, as they name them (configs.split_lines).
+    files = (
+        Text(
+            "train.jsonl: {train:,} examples · validation.jsonl: {validation:,} · eval.jsonl: "
+            "{eval:,} cases.",
+            train=train,
+            validation=validation,
+            eval=eval_cases,
+        )
+        if validation
+        else Text(
+            "train.jsonl: {train:,} examples · eval.jsonl: {eval:,} cases · no validation set.",
+            train=train,
+            eval=eval_cases,
+        )
+    )
     return {
         "baseline": baseline,
         "baseline_assumed": assumed,
@@ -867,11 +1020,12 @@ def eval_plan(
         "target": target_check,
         "cases_needed": needed,
         "eval_cases": eval_cases,
-        # The cases the run evaluates on to choose its checkpoint (eval.jsonl): the whole set
-        # unless the baseline's cases give more than the test needs.
-        "watch_cases": min(eval_cases, needed),
         "from_examples": taken,
         "train_examples": train,
+        # Held out of the examples for the run's own evaluations (validation.jsonl); 0: none.
+        "validation_cases": validation,
+        "validation": validation_text,
+        "files": files,
         "short": short,
         "detectable_gap": round(detectable, 4),
         "pass_mark": pass_mark(target_check, max(eval_cases, 1)),
@@ -1050,13 +1204,21 @@ def teacher_data(
     other method."""
     if method != "distillation":
         return None
-    inputs = max(1, evals["train_examples"])
+    # The validation cases are scored against the large model's answers too: it labels both.
+    inputs = max(1, evals["train_examples"] + evals["validation_cases"])
     review = min(TEACHER_REVIEW, inputs)
-    count = (
-        Text("the {inputs:,} training inputs", inputs=inputs)
-        if basis["source"] == "measured"
-        else Text("about {inputs:,} training inputs", inputs=inputs)
-    )
+    if evals["validation_cases"]:
+        count = (
+            Text("the {inputs:,} training and validation inputs", inputs=inputs)
+            if basis["source"] == "measured"
+            else Text("about {inputs:,} training and validation inputs", inputs=inputs)
+        )
+    else:
+        count = (
+            Text("the {inputs:,} training inputs", inputs=inputs)
+            if basis["source"] == "measured"
+            else Text("about {inputs:,} training inputs", inputs=inputs)
+        )
     texts = [
         Text(
             "Build the training set with the large model: run it on {count} (real ones, as they "
@@ -1229,10 +1391,9 @@ def compute_for(
     GRPO: the training pass over prompts and completions plus generating the completions; an
     encoder: its classifier script's padded batches (_encoder_rows)."""
     if model.family == "encoder":
-        # The classifier script's batch, 16 at micro-batch 2 (encoder_batch); 8 where only that
-        # fits a GPU.
-        rows = _smaller_micro_batch_if_it_fits(
-            model, 2, 1, lambda m, a: _encoder_rows(model, basis, seq_len, epochs, m)
+        # The classifier script's batch of 16, in micro-batches as small as a GPU needs.
+        rows = _encoder_micro_batch_that_fits(
+            model, lambda m: _encoder_rows(model, basis, seq_len, epochs, m)
         )
     elif method == "reinforcement_fine_tuning":
         rows = _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
@@ -1280,24 +1441,31 @@ def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, A
     return capped
 
 
-# The generated classifier script's batch for the configs' micro-batch (configs.classifier_script:
-# per_device_train_batch_size=max(8, micro_batch x 8), no gradient accumulation).
-def encoder_batch(micro: int) -> int:
-    return max(8, micro * 8)
+# An encoder classifier's batch: 16 examples an optimizer step, in micro-batches of 16 or, where
+# that does not fit a GPU, of 8, 4, 2 or 1 with the gradient accumulation that keeps 16
+# (configs.classifier_script: per_device_train_batch_size, gradient_accumulation_steps).
+ENCODER_BATCH = 16
+ENCODER_MICRO_BATCHES = (16, 8, 4, 2, 1)
+
+
+def encoder_batch(micro: int) -> tuple[int, int]:
+    """(micro-batch, gradient accumulation steps) of an encoder's batch at micro-batch `micro`."""
+    return micro, ENCODER_BATCH // micro
 
 
 def _encoder_rows(
     model: BaseModel, basis: dict[str, Any], seq_len: int, epochs: int, micro: int
 ) -> list[dict[str, Any]]:
     """An encoder's full fine-tuning as the generated train.py runs it (configs.classifier_script):
-    batches of encoder_batch(micro) examples, no packing, each example truncated at `seq_len`
+    batches of ENCODER_BATCH examples in micro-batches of `micro` (encoder_batch), no packing,
+    each example truncated at `seq_len`
     tokens and a batch padded to its longest (DataCollatorWithPadding); the Trainer's default of
     no gradient checkpointing; and a classification head, whose logits are a few labels a
     sequence, not the vocabulary at every token. Time: every example padded to about the longest
     of its batch -- the measured 95th percentile (the longest of 16 is about the 94th), else the
     examples' own length from the answers, which assume one length -- at most `seq_len`. Memory:
-    a batch padded to `seq_len`, the longest the truncation allows."""
-    batch = encoder_batch(micro)
+    a micro-batch padded to `seq_len`, the longest the truncation allows."""
+    micro, accum = encoder_batch(micro)
     classifier = replace(model.architecture or architecture_for(model.params_b), vocab=0)
     examples = [basis["examples"]["low"], 0, basis["examples"]["high"]]
     examples[1] = int(math.sqrt(examples[0] * examples[2]))
@@ -1318,8 +1486,8 @@ def _encoder_rows(
                 method="full",
                 gpu=gpu,
                 seq_len=seq,
-                micro_batch=batch,
-                grad_accum=1,
+                micro_batch=micro,
+                grad_accum=accum,
                 tokens=max(1, n * seq),
                 epochs=epochs,
                 architecture=classifier,
@@ -1337,7 +1505,7 @@ def _encoder_rows(
                 (runs[0].hours.low, runs[1].hours.expected, runs[2].hours.high),
                 (runs[0].cost_low, runs[2].cost_high),
                 micro,
-                1,
+                accum,
                 [
                     Text(
                         "{model}: as the generated train.py runs it, {epochs} epochs in batches "
@@ -1347,7 +1515,23 @@ def _encoder_rows(
                         "a batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
-                        batch=batch,
+                        batch=micro,
+                        lengths=lengths,
+                        seq_len=seq_len,
+                    )
+                    if accum == 1
+                    else Text(
+                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
+                        "of {batch} examples, as micro-batches of {micro} with {accum} gradient "
+                        "accumulation steps, each micro-batch padded to its longest example "
+                        "(about {lengths} tokens; truncated at {seq_len:,}), not packed, without "
+                        "gradient checkpointing, with a classification head; the peak memory is "
+                        "a micro-batch padded to {seq_len:,} tokens.",
+                        model=model.name,
+                        epochs=epochs,
+                        batch=micro * accum,
+                        micro=micro,
+                        accum=accum,
                         lengths=lengths,
                         seq_len=seq_len,
                     )
@@ -1355,6 +1539,40 @@ def _encoder_rows(
             )
         )
     return rows
+
+
+def _encoder_micro_batch_that_fits(
+    model: BaseModel, rows_at: Callable[[int], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """An encoder's rows at the largest micro-batch (ENCODER_MICRO_BATCHES) that fits as many
+    plan GPUs as any does, by fits_gpu's rule, with the accumulation that keeps its batch of
+    ENCODER_BATCH: micro-batches of 16 where they fit every GPU; smaller only where that fits a
+    GPU (a 24 GB card) the larger ones do not. One batch shape for every GPU of a candidate, as
+    its script is written with one (config_numbers)."""
+    first = rows = rows_at(ENCODER_MICRO_BATCHES[0])
+    fitting = sum(r["fits"] for r in rows)
+    for micro in ENCODER_MICRO_BATCHES[1:]:
+        if fitting == len(rows):
+            break
+        smaller = rows_at(micro)
+        if sum(r["fits"] for r in smaller) > fitting:
+            rows, fitting = smaller, sum(r["fits"] for r in smaller)
+    if rows is first:
+        return rows
+    gained = [
+        s["gpu_name"] for f, s in zip(first, rows, strict=True) if s["fits"] and not f["fits"]
+    ]
+    note = Text(
+        "{model} trains in micro-batches of {micro} examples with {accum} gradient accumulation "
+        "steps, the same {batch} examples an optimizer step as micro-batches of {batch}, which "
+        "do not fit the {gpus}.",
+        model=model.name,
+        micro=rows[0]["micro_batch"],
+        accum=rows[0]["grad_accum"],
+        batch=ENCODER_BATCH,
+        gpus=", ".join(gained),
+    )
+    return [{**r, "assumptions": [*r["assumptions"], note]} for r in rows]
 
 
 def _smaller_micro_batch_if_it_fits(
@@ -1375,26 +1593,16 @@ def _smaller_micro_batch_if_it_fits(
     if not gained:
         return rows
     gpus = ", ".join(s["gpu_name"] for s in gained)
-    if model.family == "encoder":
-        note = Text(
-            "{model} trains in batches of {batch} examples, not {larger}, which do not fit the "
-            "{gpus}: twice the optimizer steps.",
-            model=model.name,
-            batch=encoder_batch(1),
-            larger=encoder_batch(micro),
-            gpus=gpus,
-        )
-    else:
-        note = Text(
-            "{model} trains with micro-batch 1 and {accum} accumulation steps, the same "
-            "{sequences} sequences an optimizer step as micro-batch {micro}, which does not fit "
-            "the {gpus}.",
-            model=model.name,
-            accum=micro * accum,
-            sequences=micro * accum,
-            micro=micro,
-            gpus=gpus,
-        )
+    note = Text(
+        "{model} trains with micro-batch 1 and {accum} accumulation steps, the same "
+        "{sequences} sequences an optimizer step as micro-batch {micro}, which does not fit "
+        "the {gpus}.",
+        model=model.name,
+        accum=micro * accum,
+        sequences=micro * accum,
+        micro=micro,
+        gpus=gpus,
+    )
     return [{**s, "assumptions": [*s["assumptions"], note]} for s in single]
 
 
@@ -1570,10 +1778,12 @@ def _row(
 
 def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
     """(training prompts, prompts evaluated during the run) for `examples`, split as eval_plan
-    splits them: the run evaluates on at most the cases the test needs (`watch_cases`)."""
-    needed = evals.get("cases_needed", 0)
-    eval_cases, taken = split_eval(examples, needed, evals.get("baseline_cases") or 0)
-    return max(1, examples - taken), min(eval_cases, needed)
+    splits them: the run evaluates on the validation set alone (three_way_split), none where
+    the examples are too few to spare one."""
+    split = three_way_split(
+        examples, evals.get("cases_needed", 0), evals.get("baseline_cases") or 0
+    )
+    return max(1, split["train"]), split["validation"]
 
 
 def _grpo_compute(
@@ -1681,7 +1891,7 @@ def _grpo_rows(
             training = estimate(work(method_key, case, seq))
             train_hours = (training.hours.low, training.hours.expected, training.hours.high)[i]
             steps = training.optimizer_steps
-            evaluations = grpo_evaluations(steps)
+            evaluations = grpo_evaluations(steps) if case["eval_prompts"] else 0
             eval_sequences = evaluations * case["eval_prompts"] * g
             generate = work(method_key, case, seq)
             seconds = generation_seconds(
@@ -1750,12 +1960,14 @@ def _grpo_assumptions(
         ),
         Text(
             "Includes {evaluations} evaluations, each generating {g} completions for each of the "
-            "{eval_prompts:,} eval prompts, {eval_batch} at a time.",
+            "{eval_prompts:,} validation prompts, {eval_batch} at a time.",
             evaluations=evaluations,
             g=GRPO_GENERATIONS,
             eval_prompts=case["eval_prompts"],
             eval_batch=GRPO_EVAL_BATCH,
-        ),
+        )
+        if case["eval_prompts"]
+        else Text("No evaluations during the run: it has no validation set."),
         Text(
             "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
             "memory bandwidth (expected {share:.0%}), as Hugging Face generate was measured.",
@@ -1772,31 +1984,39 @@ def _grpo_assumptions(
 def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
-    if method == "reinforcement_fine_tuning":
+    validating = bool(evals.get("validation_cases"))
+    if not validating:
+        # Too few examples to spare a validation set (split_validation): no checkpoint choice.
+        stop = Text(
+            "Train the set number of epochs and keep the last checkpoint: with no validation "
+            "set there is nothing to stop early or choose a checkpoint on, and the eval set is "
+            "kept for the final score."
+        )
+    elif method == "reinforcement_fine_tuning":
         # GRPO's loss (beta 0) says nothing about quality: its configs stop on the eval reward.
         stop = Text(
-            "Stop when the eval reward has not risen at two evaluations in a row, and keep the "
-            "best checkpoint, not the last."
+            "Stop when the reward on the validation set has not risen at two evaluations in a "
+            "row, and keep the best checkpoint, not the last."
         )
     elif method == "encoder_classifier":
-        stop = Text("Keep the checkpoint with the best eval accuracy, not the last.")
+        stop = Text("Keep the checkpoint with the best validation accuracy, not the last.")
     elif method == "preference_tuning":
         # Both stages keep their best eval-loss checkpoint: DPO's eval loss, -log sigmoid of
         # beta times each eval pair's reward margin, moves with every pair's margin, where
         # eval_rewards/accuracies moves in steps of one pair and, level, counts as no
         # improvement to EarlyStoppingCallback, which would stop a run on a plateau.
         stop = Text(
-            "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
-            "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs "
+            "Stage 1 (supervised) keeps its checkpoint with the lowest loss on the validation "
+            "prompts' chosen answers. Stage 2 (DPO): stop when the loss on the validation pairs "
             "has risen at two evaluations in a row, keep the best checkpoint, not the last, and "
-            "watch eval_rewards/accuracies, the share of eval pairs in which the model favours "
-            "the chosen answer over the rejected one by more than the stage 1 model did: it "
-            "should climb well above half."
+            "watch eval_rewards/accuracies, the share of validation pairs in which the model "
+            "favours the chosen answer over the rejected one by more than the stage 1 model did: "
+            "it should climb well above half."
         )
     else:
         stop = Text(
-            "Stop when the eval loss has risen at two evaluations in a row, and keep the best "
-            "checkpoint, not the last."
+            "Stop when the loss on the validation set has risen at two evaluations in a row, and "
+            "keep the best checkpoint, not the last."
         )
     if method == "distillation" or evals.get("baseline_meets_target"):
         # The large model (or the prompt) already does the job: the student must match it.
@@ -1905,7 +2125,13 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     if method == "reinforcement_fine_tuning":
         items.append(
             Text(
-                "Stop if the reward rises while eval accuracy does not: the model is gaming the checker."
+                "Stop if the reward rises while accuracy on the validation set does not: the "
+                "model is gaming the checker."
+            )
+            if validating
+            else Text(
+                "Read completions as the run goes: a reward that rises while the answers get no "
+                "better means the model is gaming the checker."
             )
         )
     return items
@@ -1949,7 +2175,9 @@ def build_plan(
     )
     lead = chosen[0][0]
     seq_len = sequence_length(basis["p95"], lead.context)
-    rows, rank, lr, epochs = settings(method, examples_mid, seq_len, lead, measured, basis)
+    rows, rank, lr, epochs = settings(
+        method, examples_mid, seq_len, lead, measured, basis, evals["validation_cases"] > 0
+    )
     candidates = []
     for model, why in chosen:
         candidates.append(
@@ -2035,8 +2263,9 @@ def config_numbers(
         "epochs": epochs,
         "micro_batch": rows[0]["micro_batch"],
         "grad_accum": rows[0]["grad_accum"],
+        "train_examples": evals["train_examples"],
+        "validation_cases": evals["validation_cases"],
         "eval_cases": evals["eval_cases"],
-        "watch_cases": evals["watch_cases"],
         "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
         # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
         **({"model_type": model.model_type} if model.model_type else {}),

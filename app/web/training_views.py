@@ -317,6 +317,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "",
         "- " + plan["data"]["split"],
         "- " + plan["data"]["calculation"] + cited(plan["data"].get("source")),
+        "- " + plan["data"]["files"],
+        "- " + plan["data"]["validation"],
         *(
             [
                 "- "

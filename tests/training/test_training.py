@@ -363,10 +363,13 @@ def test_the_verdict_page_folds_the_plan_with_charts_and_tables(client) -> None:
 
 def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_export(client) -> None:
     # 95% measured on 2,000 cases, target 99%: 285 cases would do, the 2,000 are kept whole.
+    # About 316 examples (100 to 1,000 by the answer): none goes to the eval set, and a tenth of
+    # them, 31, is under the 50 a validation set needs, so there is none.
     created = create(client, {**REFUND_BOT, "baseline_sample_size": 2000})
     token = created["url"].rsplit("/", 1)[-1]
     plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
-    assert (plan["data"]["eval_cases"], plan["data"]["watch_cases"]) == (2000, 285)
+    data = plan["data"]
+    assert (data["train_examples"], data["validation_cases"], data["eval_cases"]) == (316, 0, 2000)
     # 1,989 of 2,000, by the Wilson interval written out in the plan's unit tests.
     assert wilson_low(1989, 2000) >= 0.99 > wilson_low(1988, 2000)
     for lang, split, mark in (
@@ -386,6 +389,15 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
     ):
         page = html(client.get(created["url"] + f"?lang={lang}"))
         assert page.select_one("#plan .plan-split").text.startswith(split)
+        files = page.select_one("#plan .plan-files").text
+        assert (
+            files
+            == {
+                "en": "train.jsonl: 316 examples · eval.jsonl: 2,000 cases · no validation set.",
+                "zh": "train.jsonl：316 条样本 · eval.jsonl：2,000 条案例 · 没有验证集。",
+            }[lang]
+        )
+        validation = page.select_one("#plan .plan-validation").text
         items = [li.text for li in page.select("#plan .plan-stop li")]
         assert items[2] == mark
         markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
@@ -399,6 +411,57 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
             }[lang]
         )
         assert f"- {mark}" in markdown.splitlines()
+        assert f"- {files}" in markdown.splitlines()
+        assert f"- {validation}" in markdown.splitlines()
+    assert validation.startswith("没有验证集：评测集之外剩下的 316 条样本的十分之一不足 50 条")
+    # The scripts read the one file the page names for training; eval.jsonl waits for the end.
+    assert read_files(plan["configs"]["trl"]["text"]) == ["train.jsonl"]
+
+
+def read_files(script: str) -> list[str]:
+    """The files a generated script's load_dataset calls read, in order."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(script)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "load_dataset":
+            (files,) = [k.value for k in node.keywords if k.arg == "data_files"]
+            value = ast.literal_eval(files)
+            found += list(value.values()) if isinstance(value, dict) else [value]
+    return found
+
+
+def test_a_plan_with_a_validation_set_names_its_three_files_as_its_scripts_read_them(
+    client,
+) -> None:
+    # The same team with over 1,000 examples (about 3,162): 285 of them for validation (a tenth
+    # would allow 316), 2,877 to train on, the baseline's 2,000 cases as the eval set.
+    created = create(
+        client, {**REFUND_BOT, "baseline_sample_size": 2000, "example_count": "over_1k"}
+    )
+    token = created["url"].rsplit("/", 1)[-1]
+    plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    data = plan["data"]
+    assert (data["train_examples"], data["validation_cases"], data["eval_cases"]) == (
+        2877,
+        285,
+        2000,
+    )
+    page = html(client.get(created["url"])).select_one("details#plan")
+    files = page.select_one(".plan-files").text
+    assert files == (
+        "train.jsonl: 2,877 examples · validation.jsonl: 285 · eval.jsonl: 2,000 cases."
+    )
+    assert f"- {files}" in client.get(f"/a/{token}/export.md").text.splitlines()
+    script = plan["configs"]["trl"]["text"]
+    assert read_files(script) == ["train.jsonl", "validation.jsonl"]
+    assert "eval_dataset=validation," in script
+    # eval.jsonl only in the docstring and the last step's comment, never in the code.
+    code = [line for line in script.split('"""', 2)[2].splitlines() if not line.startswith("#")]
+    assert not any("eval.jsonl" in line for line in code)
+    config = yaml.safe_load(plan["configs"]["axolotl"]["text"])
+    assert [d["path"] for d in config["test_datasets"]] == ["validation.jsonl"]
+    assert [d["path"] for d in config["datasets"]] == ["train.jsonl"]
 
 
 def test_the_plan_dates_its_gpu_prices(client) -> None:
@@ -659,7 +722,9 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
     assert plan["method"]["key"] == "distillation"
     teacher = plan["data"]["teacher"]
-    inputs = plan["data"]["train_examples"]
+    # The large model writes the answers of the training and the validation examples.
+    inputs = plan["data"]["train_examples"] + plan["data"]["validation_cases"]
+    assert teacher["inputs"] == inputs
     read, written = 1500 * inputs, 300 * inputs
     standard = round((read * 2.5 + written * 15) / 1e6, 2)
     assert teacher["tokens"] == {"input": read, "output": written, "source": "cost_step"}

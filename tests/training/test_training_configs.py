@@ -33,6 +33,9 @@ def numbers(method: str, qlora: bool, **changes) -> dict:
         "epochs": 2,
         "micro_batch": 2,
         "grad_accum": 8,
+        # 2,400 examples: 285 eval cases, 211 for validation (a tenth of the 2,115 left), 1,904.
+        "train_examples": 1904,
+        "validation_cases": 211,
         "eval_cases": 285,
         "qlora": qlora,
     } | changes
@@ -119,14 +122,16 @@ def config_call(text: str, name: str) -> dict:
 
 def trl_grpo_post_init(args: dict, num_processes: int) -> None:
     """TRL's GRPOConfig.__post_init__ batch checks (trl/trainer/grpo_config.py at f2cd577,
-    TRL 1.10.0.dev0), replayed: TRL is not installed here. Eval runs (eval_strategy "steps"),
-    so its eval batch is checked too; per_device_eval_batch_size defaults to 8."""
+    TRL 1.10.0.dev0), replayed: TRL is not installed here. The eval batch is checked only where
+    the run evaluates (`if self.do_eval and self.eval_strategy != "no"`; a run with a validation
+    set says eval_strategy "steps"); per_device_eval_batch_size defaults to 8."""
     generations = args.get("num_generations", 8)
     steps_per_generation = args["gradient_accumulation_steps"]
     generation_batch_size = (
         args["per_device_train_batch_size"] * num_processes * steps_per_generation
     )
-    if (args.get("per_device_eval_batch_size", 8) * num_processes) % generations:
+    evaluates = args.get("eval_strategy", "no") != "no"
+    if evaluates and (args.get("per_device_eval_batch_size", 8) * num_processes) % generations:
         raise ValueError("The global eval batch size must be divisible by num_generations")
     if generation_batch_size % generations:
         raise ValueError(
@@ -138,7 +143,9 @@ def trl_grpo_post_init(args: dict, num_processes: int) -> None:
 def axolotl_grpo_checks(config: dict, num_processes: int) -> None:
     """Axolotl's check_grpo_batch_size_divisibility (src/axolotl/utils/schemas/validation.py at
     067b021, Axolotl 0.18.0), then the GRPOConfig it builds: per_device_eval_batch_size is
-    eval_batch_size, which defaults to micro_batch_size (src/axolotl/utils/config/__init__.py)."""
+    eval_batch_size, which defaults to micro_batch_size (src/axolotl/utils/config/__init__.py);
+    eval_strategy "no" without an eval dataset (core/builders/base.py,
+    _configure_save_and_eval_strategy), else "steps" at eval_steps."""
     trl = config["trl"]
     if (config["micro_batch_size"] * config["gradient_accumulation_steps"]) % trl[
         "num_generations"
@@ -151,6 +158,7 @@ def axolotl_grpo_checks(config: dict, num_processes: int) -> None:
             "gradient_accumulation_steps": config["gradient_accumulation_steps"],
             "per_device_eval_batch_size": config.get("eval_batch_size")
             or config["micro_batch_size"],
+            "eval_strategy": "steps" if config.get("test_datasets") else "no",
         },
         num_processes,
     )
@@ -301,11 +309,13 @@ def test_rft_keeps_the_checkpoint_with_the_best_eval_reward() -> None:
             assert f"# {metric} (log_history in the last checkpoint's trainer_state.json)." in (
                 files["axolotl"]["text"].splitlines()
             )
-    evals = {"eval_cases": 285, "target": 0.95}
+    evals = {"eval_cases": 285, "validation_cases": 211, "target": 0.95}
     assert stop_and_ship("reinforcement_fine_tuning", evals)[0].en.startswith(
-        "Stop when the eval reward has not risen at two evaluations in a row"
+        "Stop when the reward on the validation set has not risen at two evaluations in a row"
     )
-    assert stop_and_ship("lora_sft", evals)[0].en.startswith("Stop when the eval loss has risen")
+    assert stop_and_ship("lora_sft", evals)[0].en.startswith(
+        "Stop when the loss on the validation set has risen"
+    )
 
 
 def test_axolotl_dpo_reads_the_trl_preference_file() -> None:
@@ -486,7 +496,7 @@ def test_the_dpo_script_s_first_stage_reads_prompt_and_chosen_as_a_completion() 
     }
     removed = 'remove_columns=["chosen", "rejected"]'
     assert f"train_dataset=train.map(preferred_answer, {removed})," in text
-    assert f"eval_dataset=evaluation.map(preferred_answer, {removed})," in text
+    assert f"eval_dataset=validation.map(preferred_answer, {removed})," in text
 
 
 @pytest.mark.parametrize("qlora", [False, True])
@@ -515,7 +525,7 @@ def test_dpo_s_axolotl_files_run_the_two_stages(qlora) -> None:
     assert "rl" not in sft and dpo["rl"] == "dpo"
     assert [d["path"] for d in sft["datasets"] + sft["test_datasets"]] == [
         "train-sft.jsonl",
-        "eval-sft.jsonl",
+        "validation-sft.jsonl",
     ]
     # `axolotl merge-lora` writes the merged model to output_dir/merged
     # (src/axolotl/cli/merge_lora.py), and DPO starts from there.
@@ -556,7 +566,7 @@ def test_the_sft_conversion_trains_only_on_the_chosen_answer(tmp_path) -> None:
         "rejected": [{"role": "assistant", "content": "No."}],
     }
     (tmp_path / "train.jsonl").write_text(json.dumps(plain) + "\n\n" + json.dumps(chat) + "\n")
-    (tmp_path / "eval.jsonl").write_text(json.dumps(plain) + "\n")
+    (tmp_path / "validation.jsonl").write_text(json.dumps(plain) + "\n")
     path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     subprocess.run(
         ["bash", "-c", command], cwd=tmp_path, check=True, env={**os.environ, "PATH": path}
@@ -576,8 +586,10 @@ def test_the_sft_conversion_trains_only_on_the_chosen_answer(tmp_path) -> None:
             ]
         },
     ]
-    evaluation = (tmp_path / "eval-sft.jsonl").read_text().splitlines()
-    assert [json.loads(line) for line in evaluation] == train[:1]
+    validation = (tmp_path / "validation-sft.jsonl").read_text().splitlines()
+    assert [json.loads(line) for line in validation] == train[:1]
+    # eval.jsonl is never converted: the run does not read it.
+    assert not (tmp_path / "eval-sft.jsonl").exists()
     sft = yaml.safe_load(text)
     assert sft["datasets"][0] == {
         "path": "train-sft.jsonl",
@@ -604,11 +616,11 @@ def test_dpo_keeps_its_best_checkpoint_by_eval_loss_and_watches_preference_accur
     # log() prefixes "eval_" in evaluation: eval_rewards/accuracies. The stop rule names it; the
     # checkpoint is kept by the eval loss (plan.stop_and_ship says why).
     assert configs.best_metric("preference_tuning") == ("eval_loss", False)
-    evals = {"eval_cases": 285, "target": 0.95}
+    evals = {"eval_cases": 285, "validation_cases": 211, "target": 0.95}
     stop = stop_and_ship("preference_tuning", evals)[0].en
     assert stop.startswith(
-        "Stage 1 (supervised) keeps its checkpoint with the lowest eval loss on the eval "
-        "prompts' chosen answers. Stage 2 (DPO): stop when the eval loss on the eval pairs has "
+        "Stage 1 (supervised) keeps its checkpoint with the lowest loss on the validation "
+        "prompts' chosen answers. Stage 2 (DPO): stop when the loss on the validation pairs has "
         "risen at two evaluations in a row, keep the best checkpoint, not the last, and watch "
         "eval_rewards/accuracies,"
     )
@@ -717,7 +729,13 @@ def test_a_grpo_plan_s_evaluations_are_the_same_in_both_files() -> None:
 
 def test_trl_docstrings_say_what_each_script_trains() -> None:
     head = configs.HEADER + "\n\n"
-    hold = "Hold out the 285 eval cases in eval.jsonl; never train on them.\n"
+    hold = (
+        "train.jsonl (1,904 examples): what the model trains on.\n"
+        "validation.jsonl (211 examples): held out of your examples; the run evaluates on it alone,\n"
+        "to stop early and keep its best checkpoint.\n"
+        "eval.jsonl (285 cases): your eval set, scored once, after training (the last step below);\n"
+        "never trained or evaluated on during the run.\n"
+    )
     tools = (
         'Tool-calling data: add a "tools" column (JSON schemas of the functions) beside\n'
         '"messages"; TRL passes it to the chat template.\n'
@@ -727,9 +745,8 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
         head + "Supervised fine-tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
         "loaded in 4-bit).\n"
         "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
-        'Data: train.jsonl and eval.jsonl, one JSON object a line with "messages" (chat format).\n'
-        + tools
-        + hold
+        "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
+        '"messages" (chat format).\n' + tools + hold
     )
     distilled = configs.generate(numbers("distillation", False))["trl"]["text"]
     assert docstring(distilled).startswith(
@@ -740,7 +757,8 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
     assert docstring(grpo) == (
         head + "GRPO reinforcement fine-tuning of Qwen/Qwen3-8B, with LoRA.\n"
         "Install: pip install trl peft datasets flash-attn\n"
-        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt" and "answer".\n'
+        "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
+        '"prompt" and "answer".\n'
         "Put rewards.py (from the same plan) beside this script: it scores the answers.\n" + hold
     )
     dpo = configs.generate(numbers("preference_tuning", True))["trl"]["text"]
@@ -753,8 +771,8 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
         "3. DPO from the merged model: the reference is it with the adapter off, so DPO\n"
         "   measures against the supervised model.\n"
         "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
-        'Data: train.jsonl and eval.jsonl, one JSON object a line with "prompt", "chosen" and '
-        '"rejected".\n' + hold
+        "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
+        '"prompt", "chosen" and "rejected".\n' + hold
     )
     # The adapter said matches the script's: 4-bit loading exactly where QLoRA is said.
     for method, qlora in CASES:
@@ -776,3 +794,96 @@ def test_grpo_and_dpo_scripts_never_speak_of_what_they_do_not_do(family) -> None
             assert "pack" not in text.casefold() and "assistant_only_loss" not in text
         dpo = configs.generate(numbers("preference_tuning", qlora, family=family))["trl"]["text"]
         assert "assistant_only_loss" not in dpo
+
+
+def loaded_files(script: str) -> list[str]:
+    """The files a generated script's load_dataset calls read, in order."""
+    found = []
+    for node in ast.walk(ast.parse(script)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "load_dataset":
+            (files,) = [k.value for k in node.keywords if k.arg == "data_files"]
+            value = ast.literal_eval(files)
+            found += list(value.values()) if isinstance(value, dict) else [value]
+    return found
+
+
+def code_lines(script: str) -> list[str]:
+    """The script's lines after its docstring, comments left out."""
+    return [
+        line for line in script.split('"""', 2)[2].splitlines() if not line.lstrip().startswith("#")
+    ]
+
+
+@pytest.mark.parametrize(("method", "qlora"), CASES)
+def test_every_file_evaluates_on_validation_and_leaves_eval_for_the_final_score(
+    method, qlora
+) -> None:
+    files = configs.generate(numbers(method, qlora))
+    script = files["trl"]["text"]
+    if method == "encoder_classifier":
+        # The classifier reads all three; the Trainer evaluates on validation during the run
+        # and scores eval.jsonl once, after training.
+        assert loaded_files(script) == ["train.jsonl", "validation.jsonl", "eval.jsonl"]
+        assert '    eval_dataset=data["validation"],' in script
+        lines = code_lines(script)
+        last = 'print(trainer.evaluate(data["eval"], metric_key_prefix="test"))'
+        assert lines.index(last) > lines.index("trainer.train()")
+        assert sum('data["eval"]' in line for line in lines) == 2  # the label names, the score
+        return
+    assert loaded_files(script) == ["train.jsonl", "validation.jsonl"]
+    assert not any("eval.jsonl" in line for line in code_lines(script))
+    assert (
+        script.rstrip()
+        .splitlines()[-3]
+        .startswith(
+            "# Last step, once: the final score on eval.jsonl (285 cases), which nothing above reads."
+        )
+    )
+    for key in ("axolotl", "axolotl_sft"):
+        if files[key]:
+            config = yaml.safe_load(files[key]["text"])
+            paths = [d["path"] for d in config["test_datasets"]]
+            assert paths == (
+                ["validation-sft.jsonl"] if key == "axolotl_sft" else ["validation.jsonl"]
+            )
+            assert "eval.jsonl" not in str(config)
+
+
+@pytest.mark.parametrize(("method", "qlora"), CASES)
+def test_without_a_validation_set_no_file_evaluates_during_the_run(method, qlora) -> None:
+    # Too few examples to spare a validation set: no eval dataset, no evaluation, no early
+    # stopping, no best checkpoint; the keys left are still the tools' own, and Axolotl's
+    # check_evals (eval_steps with neither test_datasets nor val_set_size is refused) passes.
+    files = configs.generate(numbers(method, qlora, validation_cases=0, train_examples=200))
+    script = files["trl"]["text"]
+    found = calls(ast.parse(script))
+    assert "EarlyStoppingCallback" not in script and "eval_dataset" not in script
+    assert 'eval_strategy="no"' in script and "load_best_model_at_end" not in script
+    assert "train.jsonl (200 examples): what the model trains on. No validation set" in script
+    if method == "encoder_classifier":
+        assert loaded_files(script) == ["train.jsonl", "eval.jsonl"]
+        assert "metric_for_best_model" not in found["TrainingArguments"]
+        return
+    assert loaded_files(script) == ["train.jsonl"]
+    for key in ("axolotl", "axolotl_sft"):
+        if not files[key]:
+            continue
+        config = yaml.safe_load(files[key]["text"])
+        assert set(config) <= set(KEYS["axolotl"]["top_level"])
+        assert not {
+            "test_datasets",
+            "eval_steps",
+            "load_best_model_at_end",
+            "metric_for_best_model",
+            "early_stopping_patience",
+            "eval_batch_size",
+        } & set(config)
+        assert "# No validation set: the examples are too few to spare one." in files[key]["text"]
+    if method == "reinforcement_fine_tuning":
+        args = config_call(script, "GRPOConfig")
+        trl_grpo_post_init(args, 1)
+        axolotl_grpo_checks(yaml.safe_load(files["axolotl"]["text"]), 1)
+    if method == "preference_tuning":
+        sft_text = files["axolotl_sft"]["text"]
+        (command,) = [line[4:] for line in sft_text.splitlines() if line.startswith("#   for f in")]
+        assert command.startswith("for f in train; do")
