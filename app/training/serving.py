@@ -56,11 +56,11 @@ PREFILL_UTILISATION = 1.0
 # FP8 or INT8 weights: 1 byte a parameter in place of BF16's 2.
 QUANTISED_BYTES_SHARE = 0.5
 VLLM_TPOT = {
-    "title": "vLLM, benchmarks/serve.py: TPOT = (latency - TTFT) / (output tokens - 1)",
+    "title": "vLLM: TPOT",
     "url": "https://github.com/vllm-project/vllm/blob/009e6d4a1cd6ba3fb2a9fc00f4ec06f5297232a1/vllm/benchmarks/serve.py",
 }
 VLLM_SPECULATIVE = {
-    "title": "vLLM docs, Speculative Decoding: lowers inter-token latency in memory-bound serving",
+    "title": "vLLM: speculative decoding",
     "url": "https://docs.vllm.ai/en/v0.19.0/features/speculative_decoding/",
 }
 ENCODER_METHOD = "encoder_classifier"
@@ -446,8 +446,7 @@ SPECULATIVE = Text(
     "depends on how many drafted tokens are accepted: measure it."
 )
 ASSUMPTIONS = Text(
-    "Floors for one request on one GPU, the merged model in BF16: the first token at the GPU's "
-    "best measured BF16 matrix throughput, each next one reading every weight and the KV cache "
-    "at its full memory bandwidth. Real servers add overhead: a floor that misses the need "
+    "Floors: one request on one GPU, the merged model in BF16, at the GPU's best measured matrix "
+    "throughput and full memory bandwidth. Real servers are slower: a floor that misses the need "
     "misses it."
 )
