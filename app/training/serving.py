@@ -383,14 +383,16 @@ def _fixes(
             n_out - 1
         ) / (fastest.bandwidth_tbs * 1e12)
         largest = limit / seconds_per_param / 1e9
-        fixes.append(
-            Text(
-                "A smaller model: at these token counts none above {size}B parameters can meet "
-                "it on one {gpu} in BF16.",
-                size=f"{largest:.0f}" if largest >= 10 else f"{largest:.2g}",
-                gpu=fastest.name,
+        # A bound at or above the lead's own size says nothing a smaller model would change.
+        if largest < (lead.active_params_b or lead.params_b):
+            fixes.append(
+                Text(
+                    "A smaller model: at these token counts none above {size}B parameters can "
+                    "meet it on one {gpu} in BF16.",
+                    size=f"{largest:.0f}" if largest >= 10 else f"{largest:.2g}",
+                    gpu=fastest.name,
+                )
             )
-        )
     if (
         answers.get("task_type") == "classification"
         and method != ENCODER_METHOD
