@@ -408,7 +408,8 @@ def serving_markdown(serving_check: dict[str, Any], lang: str) -> list[str]:
             cells.append(t("yes" if r["meets"] else "no"))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     sources = " ".join(f"[{src['title']}]({src['url']})" for src in s["sources"])
-    return [*lines, "", f"{s['assumptions']} {sources}"]
+    gap = "" if lang == "zh" else " "
+    return [*lines, "", f"{s['assumptions']}{gap}{sources}"]
 
 
 def _config_files(configs: dict[str, Any]) -> list[str]:

@@ -403,3 +403,5 @@ def test_the_export_writes_the_check(client) -> None:
     assert "1,500 input and 300 output tokens a request, from the cost step." in block
     zh = client.get(f"/a/{created['id']}/export.md?lang=zh").text.splitlines()
     assert "### 能否及时作答？" in zh
+    note = next(line for line in zh if line.startswith("以上为下限"))
+    assert "实际也达不到。[vLLM: TPOT](" + serving.VLLM_TPOT["url"] + ")" in note
