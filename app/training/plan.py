@@ -19,7 +19,7 @@ from app.decision.baseline import Z_95, wilson_interval
 from app.decision.conditions import ACCURACY_TARGETS
 from app.decision.text import Text
 
-from . import configs, evalsize
+from . import configs, evalsize, serving
 from .estimator import (
     DECODE_BANDWIDTH_SHARE,
     DECODE_BANDWIDTH_SHARE_HIGH,
@@ -2232,6 +2232,15 @@ def build_plan(
             "configs": configs.generate(numbers),
             "alternatives": alternatives,
             "gpus": list(PLAN_GPUS),
+            "serving": serving.check(
+                answers,
+                [m for m, _ in chosen],
+                method,
+                costs,
+                profile,
+                PLAN_GPUS,
+                MODELS_BY_KEY[serving.CLASSIFIER_MODELS[cjk]],
+            ),
         }
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from app.decision import providers
-from app.training import chart
+from app.training import chart, serving
 from app.training.configs import CONFIG_FILES
 from app.training.plan import build_plan, localize
 from app.web.i18n import N_, translate
@@ -157,6 +157,9 @@ def formatters(lang: str) -> dict[str, Any]:
         "gb": gigabytes,
         "usd_whole": lambda value: f"${value:,.0f}",
         "gb_whole": lambda value: f"{value:,.0f} GB",
+        # The serving check's table (_plan_serving.html): milliseconds, short GPU names.
+        "ms": lambda value: serving.duration(value / 1000),
+        "gpu": lambda key: GPU_SHORT.get(key, key),
     }
 
 
@@ -302,6 +305,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             )
     if included := compute_assumptions(plan):
         lines += ["", ("" if zh else " ").join(included)]
+    lines += serving_markdown(plan["serving"], lang)
     lines += [
         "",
         f"### {t('settings')}",
@@ -357,6 +361,67 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             *_config_files(alt["configs"]),
         ]
     return lines
+
+
+SERVING_MD = {
+    "heading": N_("Can it answer in time?"),
+    "fixes": N_("What would meet it:"),
+    "cost_step": N_("%(input)s input and %(output)s output tokens a request, from the cost step."),
+    "measured": N_(
+        "%(input)s input and %(output)s output tokens a request: your dataset check's average example."
+    ),
+    "row": N_("Model · GPU"),
+    "ttft": N_("First token"),
+    "tpot": N_("Each next token"),
+    "total": N_("Whole answer"),
+    "meets": N_("In time"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "no_fit": N_("does not fit in BF16 (%(memory)s GB)"),
+}
+
+
+def serving_markdown(serving_check: dict[str, Any], lang: str) -> list[str]:
+    """The plan's serving check (localized) as the export writes it, as the page shows it:
+    nothing when it has neither a sentence nor figures."""
+    s = serving_check
+    if not (s["summary"] or s["rows"]):
+        return []
+
+    def t(key: str, **values: Any) -> str:
+        text = translate(lang, SERVING_MD[key])
+        return text % values if values else text
+
+    lines = ["", f"### {t('heading')}", ""]
+    if s["summary"]:
+        lines += [s["summary"], ""]
+    if s["fixes"]:
+        lines += [t("fixes"), "", *(f"- {fix}" for fix in s["fixes"]), ""]
+    if not s["rows"]:
+        return lines[:-1]
+    timed = bool(s["budget_ms"])
+    tokens = {"input": f"{s['tokens']['input']:,}", "output": f"{s['tokens']['output']:,}"}
+    head = [t("row"), t("ttft"), t("tpot"), t("total"), *([t("meets")] if timed else [])]
+    lines += [
+        t("measured" if s["tokens"]["source"] == "measured" else "cost_step", **tokens),
+        "",
+        "| " + " | ".join(head) + " |",
+        "|---|" + "---:|" * (len(head) - 1),
+    ]
+    ms = formatters(lang)["ms"]
+    for r in s["rows"]:
+        label = f"{r['name']} · {GPU_SHORT.get(r['gpu'], r['gpu'])}"
+        if not r["fits"]:
+            lines.append(f"| {label} | {t('no_fit', memory=r['memory_gb'])} |")
+            continue
+        tpot = "—" if r["tpot_ms"] is None else ms(r["tpot_ms"])
+        cells = [ms(r["ttft_ms"]), tpot, ms(r["total_ms"])]
+        if timed:
+            cells.append(t("yes" if r["meets"] else "no"))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    sources = " ".join(f"[{src['title']}]({src['url']})" for src in s["sources"])
+    gap = "" if lang == "zh" else " "
+    return [*lines, "", f"{s['assumptions']}{gap}{sources}"]
 
 
 def _config_files(configs: dict[str, Any]) -> list[str]:

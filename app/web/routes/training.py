@@ -210,6 +210,12 @@ class PlanOut(BaseModel):
         description="axolotl_sft (DPO's first, supervised stage: a YAML to run before axolotl, or null), axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
     )
     gpus: list[str]
+    serving: dict[str, Any] = Field(
+        description="Can the model answer within the answers' latency_need: `rows`, one for each "
+        "candidate and GPU, with floors at batch 1 in BF16 (ttft_ms, tpot_ms, total_ms; null "
+        "where it does not fit), budget_ms and meets (null when no need is checked); `status` "
+        "(meets, misses, no_fit, no_tokens, unchecked), `summary`, `fixes`, `tokens`"
+    )
 
 
 def finished_or_404(db, token: str):
