@@ -367,8 +367,13 @@ class WizardMachine(RuleBasedStateMachine):
 
     @rule(token=finished, data=st.data(), step=st.sampled_from(STEPS))
     def post_to_a_finished_assessment(self, token, data, step):
-        response = self.send("POST", f"/d/{token}/{step}", data=data.draw(step_form(step)))
-        self.expect_verdict_redirect(response, token)
+        form = data.draw(step_form(step))
+        response = self.send("POST", f"/d/{token}/{step}", data=form)
+        if any("\x00" in v for v in form.values()):
+            # As in post(): a NUL is refused at the door (text_input.py), finished or not.
+            assert response.status_code == 422
+        else:
+            self.expect_verdict_redirect(response, token)
         response = self.send("POST", f"/d/{token}/details", data={"title": "Changed"})
         self.expect_verdict_redirect(response, token)
 
