@@ -155,9 +155,25 @@ def _int(value: Any) -> int | None:
 # --- What there is to train on --------------------------------------------------------------
 
 
-def token_basis(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -> dict[str, Any]:
+def request_tokens(costs: Mapping[str, Any] | None) -> int | None:
+    """The cost step's tokens a request, input and output together: what one example of the
+    task holds when no dataset check measured it. None when the cost step does not say."""
+    costs = costs or {}
+    given = [_price(costs.get("input_tokens")), _price(costs.get("output_tokens"))]
+    if None in given or sum(given) <= 0:  # type: ignore[arg-type]
+        return None
+    return max(1, round(sum(given)))  # type: ignore[arg-type]
+
+
+def token_basis(
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any] | None,
+    costs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
-    from the answers."""
+    from the answers, each example as long as the cost step's request when it gives one (else
+    200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
+    percentile, else the cost step's request (an average: longer examples are cut)."""
     tokens = (profile or {}).get("tokens") or {}
     total, p95 = _int(tokens.get("total")), _int(tokens.get("p95"))
     valid = _int((profile or {}).get("valid"))
@@ -169,14 +185,29 @@ def token_basis(answers: Mapping[str, Any], profile: Mapping[str, Any] | None) -
             "tokens": {"low": total, "high": total},
             "trained_tokens": trained,
             "p95": p95,
+            "length": p95,
+            "per_request": None,
         }
     low, high = EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
+    per_request = request_tokens(costs)
+    if per_request and not profile:
+        return {
+            "source": "cost_step",
+            "examples": {"low": low, "high": high},
+            "tokens": {"low": low * per_request, "high": high * per_request},
+            "trained_tokens": None,
+            "p95": None,
+            "length": per_request,
+            "per_request": per_request,
+        }
     return {
         "source": "answers",
         "examples": {"low": low, "high": high},
         "tokens": {"low": low * TOKENS_PER_EXAMPLE[0], "high": high * TOKENS_PER_EXAMPLE[1]},
         "trained_tokens": None,
         "p95": p95 if profile else None,
+        "length": p95 if profile else None,
+        "per_request": None,
     }
 
 
@@ -578,6 +609,14 @@ def settings(
                 seq_len=seq_len,
             )
             if measured
+            else Text(
+                "The cost step's {tokens:,} tokens a request, rounded up: {seq_len:,}. An "
+                "average, so longer examples are cut; attach a dataset check to size it from the "
+                "longest.",
+                tokens=basis["per_request"],
+                seq_len=seq_len,
+            )
+            if basis.get("per_request")
             else Text(
                 "Not measured: {seq_len:,}. Attach a dataset check to size it from your data.",
                 seq_len=seq_len,
@@ -1013,7 +1052,11 @@ def eval_plan(
         )
     )
     return {
-        "baseline": baseline,
+        # The team's measured baseline (0-1), None when assumed; `sized_from` is the accuracy
+        # the set is sized to tell from the target: the baseline, or 5 points under the target
+        # when it is assumed or already meets it.
+        "baseline": None if assumed else round(baseline_raw / 100, 4),
+        "sized_from": round(baseline, 4),
         "baseline_assumed": assumed,
         "baseline_meets_target": meets,
         "baseline_cases": measured or None,
@@ -2155,7 +2198,7 @@ def build_plan(
         return None
     snapshot = snapshot or {}
     reason = snapshot.get("method_reason")
-    basis = token_basis(answers, profile)
+    basis = token_basis(answers, profile, costs)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
@@ -2166,7 +2209,7 @@ def build_plan(
 
     def compute(model: BaseModel) -> list[dict[str, Any]]:
         if model.key not in computed:
-            model_seq = sequence_length(basis["p95"], model.context)
+            model_seq = sequence_length(basis["length"], model.context)
             computed[model.key] = compute_for(model, basis, model_seq, epochs, rank, method, evals)
         return computed[model.key]
 
@@ -2174,7 +2217,7 @@ def build_plan(
         answers, method, cjk, basis["p95"], lambda m: tuple(r["fits"] for r in compute(m))
     )
     lead = chosen[0][0]
-    seq_len = sequence_length(basis["p95"], lead.context)
+    seq_len = sequence_length(basis["length"], lead.context)
     rows, rank, lr, epochs = settings(
         method, examples_mid, seq_len, lead, measured, basis, evals["validation_cases"] > 0
     )
@@ -2214,6 +2257,7 @@ def build_plan(
                 "tokens_per_epoch": basis["tokens"],
                 "trained_tokens": basis["trained_tokens"],
                 "p95": basis["p95"],
+                "per_request": basis["per_request"],
                 "seq_len": seq_len,
             },
             "candidates": candidates,
@@ -2307,7 +2351,7 @@ def alternative_configs(
                 same["gpus"].append(there["gpu"])
                 same["gpu_names"].append(there["gpu_name"])
                 break
-            seq = sequence_length(basis["p95"], model.context)
+            seq = sequence_length(basis["length"], model.context)
             n = config_numbers(model, method, candidate["compute"], seq, rank, epochs, evals, qlora)
             found.append(
                 {

@@ -173,6 +173,9 @@ PLAN_MD = {
     "answers": N_(
         "Sized from your answers: %(low)s–%(high)s examples of %(tlow)s–%(thigh)s tokens each, so the figures are wide ranges. Attach a dataset check for figures from your own data."
     ),
+    "cost_step_basis": N_(
+        "Sized from your answers and the cost step: %(low)s–%(high)s examples of %(per)s tokens each (its input and output tokens a request). Attach a dataset check for figures from your own data."
+    ),
     "models": N_("Base models to start from"),
     "compute": N_("Memory, hours and cost"),
     "row": N_("Model, GPU and method"),
@@ -241,6 +244,13 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             p95=f"{tokens['p95']:,}",
         )
         if tokens["source"] == "measured"
+        else t(
+            "cost_step_basis",
+            low=f"{tokens['examples']['low']:,}",
+            high=f"{tokens['examples']['high']:,}",
+            per=f"{tokens['per_request']:,}",
+        )
+        if tokens["source"] == "cost_step"
         else t(
             "answers",
             low=f"{tokens['examples']['low']:,}",

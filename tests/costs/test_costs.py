@@ -873,7 +873,7 @@ def test_the_picker_says_when_a_fine_tuned_model_can_no_longer_be_trained(client
 # --- The cost step's one-time cost from the training plan (issue 20, point 4) ------------------
 
 
-def cheapest_fitting_plan_cost(client, answers) -> tuple[float, float]:
+def cheapest_fitting_plan_cost(client, answers, costs=None) -> tuple[float, float]:
     """The truth, read off the plan API of the same answers finished: of every candidate on every
     GPU that fits, the range with the lowest high end."""
     body = {
@@ -882,6 +882,9 @@ def cheapest_fitting_plan_cost(client, answers) -> tuple[float, float]:
             k: (int(v) if k == "baseline_accuracy" else v) for k, v in answers.items() if v != ""
         },
     }
+    if costs:
+        # The plan sizes its examples from the cost step's tokens a request.
+        body["costs"] = costs
     created = client.post("/api/v1/assessments", json=body).json()
     plan = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
     rows = [row for c in plan["candidates"] for row in c["compute"] if row["fits"]]
@@ -902,7 +905,7 @@ def to_review_with_numbers(client, **numbers) -> str:
 
 
 def test_cost_step_prefills_the_one_time_cost_from_the_plan_and_it_stays_editable(client, app):
-    low, high = cheapest_fitting_plan_cost(client, REFUND_BOT)
+    low, high = cheapest_fitting_plan_cost(client, REFUND_BOT, EXAMPLE)
     token = to_review_with_numbers(client, **{"one_time.kind": "none", "one_time_cost": ""})
     assert stored(app, token).cost_inputs.get("one_time_cost") is None
     page = html(client.get(f"/d/{token}/cost"))
