@@ -442,10 +442,12 @@ def _confidence(
     baseline: Baseline | None,
     unsized: bool = False,
     unmeasured: bool = False,
+    distillation: bool = False,
 ) -> tuple[Confidence, Text]:
     """`unsized`: a training verdict stands on a baseline whose sample size isn't given, so
     nobody can tell whether its gap is real; `unmeasured`: it stands on no measured baseline at
-    all. Either counts like an open answer."""
+    all. Either counts like an open answer. `distillation`: the model to measure is the large one,
+    which the small one must match rather than beat."""
     w = scored.winner
     others = [(p, a) for a, p in scored.effective.items() if p is not None and a != w]
     open_questions = list(dict.fromkeys(c.question for c in changes if c.kind == "unsure"))
@@ -490,6 +492,11 @@ def _confidence(
             "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
             "target is real: record how many cases it was measured on."
         )
+    elif unmeasured and not open_questions and distillation:
+        why = Text(
+            "No accuracy has been measured, so nothing yet shows what the small model would have "
+            "to match: measure the large model on a held-out eval set first."
+        )
     elif unmeasured and not open_questions:
         why = Text(
             "No accuracy has been measured, so nothing yet shows what a fine-tune would have to "
@@ -509,7 +516,13 @@ def _confidence(
             names=names,
         )
         # The measurement missing too counts toward "low": say so beside the open answers.
-        if unmeasured:
+        if unmeasured and distillation:
+            why = Text(
+                "{why} And no accuracy has been measured, so nothing yet shows what the small "
+                "model would have to match.",
+                why=why,
+            )
+        elif unmeasured:
             why = Text(
                 "{why} And no accuracy has been measured, so nothing yet shows what a fine-tune "
                 "would have to beat.",
@@ -714,7 +727,15 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     baseline = _baseline(normalized)
     unmeasured = w in FINE_TUNING and scored.facts["baseline_gap"] == "unmeasured"
     unsized = w in FINE_TUNING and not unmeasured and normalized.get("baseline_sample_size") is None
-    confidence, confidence_reason = _confidence(scored, changes, baseline, unsized, unmeasured)
+    method = choose_method(w, scored.facts)
+    confidence, confidence_reason = _confidence(
+        scored,
+        changes,
+        baseline,
+        unsized,
+        unmeasured,
+        method is not None and method.key == "distillation",
+    )
     if conflicts and confidence == "high":
         confidence, confidence_reason = "medium", _CONFLICT_CONFIDENCE
 
@@ -742,7 +763,6 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         for a in wanted
     )
 
-    method = choose_method(w, scored.facts)
     path = _path(w, deciding, method.key if method else None)
     facts = {
         **scored.facts,

@@ -502,8 +502,8 @@ def test_distillation_claimed_but_not_measured_says_measure_first() -> None:
     assert (verdict.recommendation, verdict.method) == ("fine_tune", "distillation")
     assert verdict.confidence == "medium"
     assert verdict.confidence_reason.en == (
-        "No accuracy has been measured, so nothing yet shows what a fine-tune would have to "
-        "beat: measure your best prompt on a held-out eval set first."
+        "No accuracy has been measured, so nothing yet shows what the small model would have "
+        "to match: measure the large model on a held-out eval set first."
     )
     assert verdict.next_steps[0].en.startswith(
         "Build an eval set of real cases, never trained on, and measure the large model on it"
@@ -513,7 +513,7 @@ def test_distillation_claimed_but_not_measured_says_measure_first() -> None:
     assert (unsure.recommendation, unsure.confidence) == ("fine_tune", "low")
     assert unsure.confidence_reason.en == (
         "1 open answer could change this: data quality. And no accuracy has been measured, so "
-        "nothing yet shows what a fine-tune would have to beat."
+        "nothing yet shows what the small model would have to match."
     )
     # 97% measured on 2,000 cases against a 95% target is evidence: the same verdict, now sure.
     measured = evaluate({**team, "baseline_accuracy": 97, "baseline_sample_size": 2000})
