@@ -15,6 +15,7 @@ from app.models import Assessment
 from app.training.gpus import GPUS
 from tests.dataset_files import chat, jsonl, sentence
 from tests.helpers import PRODUCT_SPECS, REFUND_BOT, count_assessments, html
+from tests.training.test_training_configs import loaded_files
 from tests.training.test_training_plan import wilson_low
 
 ESTIMATE = "/api/v1/training-estimate"
@@ -415,20 +416,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
         assert f"- {validation}" in markdown.splitlines()
     assert validation.startswith("没有验证集：评测集之外剩下的 316 条样本的十分之一不足 50 条")
     # The scripts read the one file the page names for training; eval.jsonl waits for the end.
-    assert read_files(plan["configs"]["trl"]["text"]) == ["train.jsonl"]
-
-
-def read_files(script: str) -> list[str]:
-    """The files a generated script's load_dataset calls read, in order."""
-    import ast
-
-    found = []
-    for node in ast.walk(ast.parse(script)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "load_dataset":
-            (files,) = [k.value for k in node.keywords if k.arg == "data_files"]
-            value = ast.literal_eval(files)
-            found += list(value.values()) if isinstance(value, dict) else [value]
-    return found
+    assert loaded_files(plan["configs"]["trl"]["text"]) == ["train.jsonl"]
 
 
 def test_a_plan_with_a_validation_set_names_its_three_files_as_its_scripts_read_them(
@@ -454,7 +442,7 @@ def test_a_plan_with_a_validation_set_names_its_three_files_as_its_scripts_read_
     )
     assert f"- {files}" in client.get(f"/a/{token}/export.md").text.splitlines()
     script = plan["configs"]["trl"]["text"]
-    assert read_files(script) == ["train.jsonl", "validation.jsonl"]
+    assert loaded_files(script) == ["train.jsonl", "validation.jsonl"]
     assert "eval_dataset=validation," in script
     # eval.jsonl only in the docstring and the last step's comment, never in the code.
     code = [line for line in script.split('"""', 2)[2].splitlines() if not line.startswith("#")]
