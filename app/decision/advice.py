@@ -891,9 +891,22 @@ NEXT_STEPS: tuple[Advice, ...] = (
     # Fix the data first
     _a(
         "id-collect",
-        When(recommendation=ID, example_count={"none", "under_100"}),
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method=Except("distillation"),
+        ),
         Text(
             "Collect real input→output examples: 50–100 for an eval set and 50–100 more for training."
+        ),
+    ),
+    # A distillation's training outputs come from the large model: people label the eval set.
+    _a(
+        "id-collect-distill",
+        When(recommendation=ID, example_count={"none", "under_100"}, method="distillation"),
+        Text(
+            "Collect real inputs: label 50–100 by hand as the eval set and measure the large model "
+            "on them; once it meets your target, run it on the rest to write the training set."
         ),
     ),
     _a(
