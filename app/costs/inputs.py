@@ -179,7 +179,8 @@ class _Reader:
         self, raw: Mapping[str, Any], key: str, path: str, *, required: bool
     ) -> float | None:
         value = raw.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        # An empty form field is a number left out; in JSON, "" is text where a number goes.
+        if value is None or (self.from_form and isinstance(value, str) and not value.strip()):
             if required:
                 self.fail(path, "required", _REQUIRED)
             return None

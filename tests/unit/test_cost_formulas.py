@@ -894,3 +894,20 @@ def test_discounts_never_raise_the_bill(
     low = discounted.price_per_request(input_tokens, output_tokens, cached / 2, batch / 2)
     high = discounted.price_per_request(input_tokens, output_tokens, cached, batch)
     assert high <= low * (1 + 1e-9) + 1e-15
+
+
+def test_an_empty_string_is_a_number_left_out_in_a_form_but_not_in_json():
+    # Schemathesis sent {"one_time_cost": ""} to the JSON API, whose schema says number or
+    # null, and it was taken as "not given"; a form's empty field still is.
+    _, errors = costs.parse_costs({**EXAMPLE, "one_time_cost": ""})
+    assert [(e.field, e.code) for e in errors] == [("one_time_cost", "not_number")]
+    form = {k: str(v) for k, v in EXAMPLE.items() if not isinstance(v, dict)}
+    form.update(
+        {
+            f"{side}.{k}": str(v)
+            for side in ("current", "candidate")
+            for k, v in EXAMPLE[side].items()
+        }
+    )
+    inputs, errors = costs.parse_form({**form, "one_time_cost": ""}, costs.price_table())
+    assert errors == [] and inputs.one_time_cost is None
