@@ -539,9 +539,11 @@ def create_finished(
     meta: Mapping[str, str],
     answers: Mapping[str, Any],
     cost_inputs: costs.CostInputs | None = None,
+    data_profile: dict[str, Any] | None = None,
 ) -> Assessment:
     """The API's one-shot path: already validated meta, answers and cost inputs, judged and stored
-    at once. The returned assessment carries its `manage_token`."""
+    at once, with a dataset check's profile attached when given (its measurements are evidence,
+    as the wizard's attached check is). The returned assessment carries its `manage_token`."""
     assessment = Assessment(
         share_token=new_share_token(),
         title=meta["title"],
@@ -550,6 +552,7 @@ def create_finished(
         answers={},
         current_step=REVIEW,
         cost_inputs=costs.inputs_to_dict(cost_inputs) if cost_inputs else None,
+        data_profile=data_profile,
     )
     _judge(assessment, answers)
     with db.write() as session:

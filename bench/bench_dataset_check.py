@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx2 as httpx  # noqa: E402
 
+from bench.seed import migrate  # noqa: E402
 from bench.uvicorn_process import Server  # noqa: E402
 
 API = "/api/v1/datasets/check"
@@ -184,7 +185,10 @@ def main() -> int:
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         os.environ["APP_MAX_UPLOAD_BYTES"] = str(UPLOAD_LIMIT)
-        server = Server(f"sqlite:///{folder}/bench.db", Path(folder) / "server.log")
+        # Migrated: the API check keeps each profile for a day, so it writes to the database.
+        url = f"sqlite:///{folder}/bench.db"
+        migrate(url)
+        server = Server(url, Path(folder) / "server.log")
         server.start()
         try:
             with httpx.Client(base_url=server.base_url, timeout=60) as client:  # warm up

@@ -192,3 +192,8 @@ class DatasetReport(DatasetProfile):
         description="For each suggested answer, the measured "
         "facts behind it, in the request's language"
     )
+    id: str | None = Field(
+        None,
+        description="The stored profile's id, kept for a day: send it as `dataset_check` to "
+        "POST /api/v1/assessments to attach what was measured",
+    )

@@ -10,7 +10,13 @@ MESSAGES = {
     ),
     "too_long": N_("Keep this to %(limit)s characters or fewer."),
     "not_text": N_("This must be text."),
-    "unknown_field": N_("Unknown field: the body takes title, team, notes, answers and costs."),
+    "unknown_field": N_(
+        "Unknown field: the body takes title, team, notes, answers, costs and dataset_check."
+    ),
+    "unknown_check": N_(
+        "No dataset check has this id, or it has expired (a check is kept for a day): run POST "
+        "/api/v1/datasets/check again and send the id it returns."
+    ),
     "not_object": N_("This must be a JSON object."),
     "invalid_json": N_("The body is not valid JSON."),
     "too_deep": N_("The body is nested too deeply: objects and lists go at most 16 levels deep."),

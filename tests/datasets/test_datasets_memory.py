@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from bench.seed import migrate
 from bench.uvicorn_process import Server
 
 # Not `serial`: the memory read is the server's own resident set, which other processes on the
@@ -120,7 +121,11 @@ def start(tmp_path: Path, **env: str) -> Server:
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
-        server = Server(f"sqlite:///{tmp_path / 'wizard.db'}", tmp_path / "server.log")
+        # Migrated: the API check keeps each profile for a day (POST /api/v1/assessments
+        # attaches it by id), so it writes to the database.
+        url = f"sqlite:///{tmp_path / 'wizard.db'}"
+        migrate(url)
+        server = Server(url, tmp_path / "server.log")
         server.start()
     finally:
         for key, value in saved.items():

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import assessments, comments, costs, decision, history, manage
 from app.costs import CostInputs
+from app.datasets import store
 from app.models import STATUSES
 from app.web.bodies import (
     MAX_JSON_DEPTH,  # noqa: F401 - where the limit was read before app/web/bodies.py held it
@@ -34,7 +35,7 @@ from app.web.manage_cookies import manage_tokens
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"], route_class=JSONBodyRoute)
 
-BODY_FIELDS = {"title", "team", "notes", "answers", "costs"}
+BODY_FIELDS = {"title", "team", "notes", "answers", "costs", "dataset_check"}
 
 
 def _answer_field(question: decision.Question) -> tuple[Any, Any]:
@@ -81,6 +82,12 @@ class AssessmentIn(CheckedBody):
     costs: CostsIn | None = Field(
         None, description="The optional numbers of the cost step, as POST /api/v1/costs takes them."
     )
+    dataset_check: str | None = Field(
+        None,
+        description="The `id` POST /api/v1/datasets/check returned (kept for a day): what it "
+        "measured is attached, as the wizard's data step attaches a check. Preference pairs "
+        "lead to preference tuning, and the training plan is sized from the measured tokens.",
+    )
     # What the use case takes: the answers as the engine checked them, the cost inputs parsed.
     _answers: dict[str, Any] = PrivateAttr(default_factory=dict)
     _cost_inputs: CostInputs | None = PrivateAttr(None)
@@ -104,9 +111,14 @@ class AssessmentIn(CheckedBody):
         if body.get("costs") is not None:
             cost_inputs, cost_errors = costs.parse_costs(body["costs"], prefix="costs.")
             problems += cost_errors
+        check = body.get("dataset_check")
+        if check is not None and not isinstance(check, str):
+            problems.append(BodyProblem("dataset_check", "not_text"))
         if problems:
             refuse(problems)
-        checked = cls.model_construct(**meta, answers=Answers.model_construct(**answers))
+        checked = cls.model_construct(
+            **meta, answers=Answers.model_construct(**answers), dataset_check=check
+        )
         checked._answers, checked._cost_inputs = answers, cost_inputs
         return checked
 
@@ -340,8 +352,19 @@ async def create_assessment(
 ) -> Any:
     """Judge a complete set of answers and store it; the answer holds the share link and, once
     only, the manage token."""
+    profile = None
+    if body.dataset_check is not None:
+        try:
+            check = await run_in_threadpool(store.load, db, body.dataset_check)
+            if check.assessment_id is not None:  # a draft's own check is the draft's to attach
+                raise LookupError(check.id)
+        except LookupError:  # unknown, expired (Gone) or a draft's: nothing is stored
+            return JSONResponse(
+                {"detail": [problem("dataset_check", "unknown_check", lang)]}, status_code=422
+            )
+        profile = check.profile
     assessment = await run_in_threadpool(
-        assessments.create_finished, db, body.meta, body._answers, body._cost_inputs
+        assessments.create_finished, db, body.meta, body._answers, body._cost_inputs, profile
     )
     record = api_record(assessment, lang, verdict_path(request, assessment))
     return JSONResponse(

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from app import assessments, datasets, decision
 from app.datasets import messages, store
@@ -150,6 +151,7 @@ async def check_dataset(
     request: Request,
     lang: LangDep,
     settings: SettingsDep,
+    db: DatabaseDep,
     context_limit: Annotated[
         int,
         Query(ge=1, le=10_000_000, description=("Count the examples longer than this many tokens")),
@@ -157,14 +159,19 @@ async def check_dataset(
 ) -> Any:
     """Check a sample of training data: counts, duplicates, diversity, lengths, labels, possible
     edge cases, and suggested answers to the data step. The file is read as it streams in and
-    never stored. Token counts use tiktoken's cl100k_base, approximate for other models."""
+    never stored; its profile (the counts, no example) is kept for a day under `id`, which
+    POST /api/v1/assessments takes as `dataset_check` to attach it. Token counts use tiktoken's
+    cl100k_base, approximate for other models."""
     upload, error = await run_check(request, settings.max_upload_bytes, lambda _: context_limit)
     if error is not None:
         status, problem = problem_of(error, lang, settings.max_upload_bytes)
         return JSONResponse(
             {"detail": [problem.model_dump()]}, status_code=status, headers=retry_after(status)
         )
-    return JSONResponse(localized(upload.profile, lang), headers={"Cache-Control": "no-store"})
+    check_id = await run_in_threadpool(store.save, db, upload.profile, None)
+    return JSONResponse(
+        {**localized(upload.profile, lang), "id": check_id}, headers={"Cache-Control": "no-store"}
+    )
 
 
 # --- Pages -----------------------------------------------------------------------------------
