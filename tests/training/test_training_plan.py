@@ -1162,6 +1162,13 @@ def test_grpo_takes_one_pass_and_at_least_100_prompts_seen(prompts) -> None:
 # --- One rule for "fits" ------------------------------------------------------------------------
 
 
+def any_plan_built(example_count: str, latency: str, method: str, measured: bool) -> dict:
+    """The plan of the customer-service bot with these answers, method and data: what
+    `any_plan` draws."""
+    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
+    return build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+
+
 def any_plan(test):
     """A property over any plan's shape: how many examples, the latency, the method, measured
     data or not."""
@@ -1189,8 +1196,7 @@ def test_every_row_fits_exactly_where_the_high_end_of_its_memory_does(
 ) -> None:
     # One rule for every method (LoRA, QLoRA, bf16-only Qwen3.5, full fine-tuning of an
     # encoder, GRPO's generation peak): the high end of the memory range within the card.
-    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
-    plan = build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+    plan = any_plan_built(example_count, latency, method, measured)
     for candidate in plan["candidates"]:
         for row in candidate["compute"]:
             high, card = row["memory_gb"]["high"], row["gpu_memory_gb"]
@@ -1386,8 +1392,7 @@ def test_a_row_that_does_not_fit_is_never_in_the_hours_or_cost_chart(
     from app.costs.training import plan_cost_range
     from app.web.training_views import plan_charts
 
-    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
-    plan = build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+    plan = any_plan_built(example_count, latency, method, measured)
     rows = [(c, row) for c in plan["candidates"] for row in c["compute"]]
     keys = [f"{c['key']}:{row['gpu']}" for c, row in rows]
     fitting = [key for key, (_, row) in zip(keys, rows, strict=True) if row["fits"]]
@@ -1566,8 +1571,7 @@ def test_an_uncalibrated_gpu_s_high_end_is_never_above_a_calibrated_gpu_it_outdo
 def test_the_h100_is_never_slower_than_the_a100_at_the_high_end(
     example_count, latency, method, measured
 ) -> None:
-    team = {**CUSTOMER_SERVICE_BOT, "example_count": example_count, "latency_need": latency}
-    plan = build_plan(team, snapshot("fine_tune", method=method), PROFILE if measured else None)
+    plan = any_plan_built(example_count, latency, method, measured)
     for candidate in plan["candidates"]:
         rows = {row["gpu"]: row for row in candidate["compute"]}
         a100, h100 = rows["a100-80gb"], rows["h100-80gb"]
