@@ -157,12 +157,11 @@ def _int(value: Any) -> int | None:
 
 def request_tokens(costs: Mapping[str, Any] | None) -> int | None:
     """The cost step's tokens a request, input and output together: what one example of the
-    task holds when no dataset check measured it. None when the cost step does not say."""
-    costs = costs or {}
-    given = [_price(costs.get("input_tokens")), _price(costs.get("output_tokens"))]
-    if None in given or sum(given) <= 0:  # type: ignore[arg-type]
-        return None
-    return max(1, round(sum(given)))  # type: ignore[arg-type]
+    task holds when no dataset check measured it (read as the serving check reads it). None
+    when the cost step does not say."""
+    given = serving.request_tokens(costs, None)
+    total = given["input"] + given["output"] if given else 0
+    return total or None
 
 
 def token_basis(
