@@ -1266,7 +1266,9 @@ def teacher_data(
             "Build the training set with the large model: run it on {count} (real ones, as they "
             "come in production), keep the outputs you would accept, and read {review} of them "
             "picked at random before you train. The eval cases are labelled by people, never by "
-            "the large model.",
+            "the large model. That count is your labelled examples less the eval set: the large "
+            "model can label more real inputs than people did, and the tokens and GPU hours grow "
+            "with them.",
             count=count,
             review=review,
         )

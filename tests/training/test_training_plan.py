@@ -857,7 +857,9 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
         "Build the training set with the large model: run it on the 1,965 training and "
         "validation inputs (real ones, as they come in production), keep the outputs you would accept, and read 100 of "
         "them picked at random before you train. The eval cases are labelled by people, never "
-        "by the large model.",
+        "by the large model. That count is your labelled examples less the eval set: the large "
+        "model can label more real inputs than people did, and the tokens and GPU hours grow "
+        "with them.",
         "That is about 524,000 input and 212,875 output tokens (at your dataset's average "
         "example): $4.50 at your current model's prices in the cost step. The one-time cost "
         "the plan puts in the cost step includes it.",
