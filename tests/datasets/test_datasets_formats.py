@@ -305,6 +305,45 @@ def test_an_unbalanced_csv_quote_is_an_error_not_two_lost_rows():
     assert profile["errors"][0]["detail"] == "51-54"
 
 
+def test_multi_line_cells_of_prose_with_commas_are_read_as_the_csv_module_writes_them():
+    # A question/answer file whose answers are paragraphs: lines with one comma, several, none,
+    # and blank lines between paragraphs, every quote closed. Python's csv module writes it and
+    # reads back 60 records; the check used to call a cell "an unclosed quote" as soon as one of
+    # its lines had a comma (a two-column file's row), and refused those records.
+    import csv
+    import io
+
+    answers = [
+        "Yes, it is covered.\nThe policy pays the repair, less the excess.\n\nSee clause 4.",
+        "No.\nTheft from an unlocked car, however, is excluded, as are keys.",
+        "It depends on the contract.\n\nCall us, or write, with your number.\nWe answer fast.",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["question", "answer"])
+    for n in range(60):
+        writer.writerow([f"Question {n}, about the policy?", answers[n % 3] + f" (case {n})"])
+    data = buffer.getvalue().encode()
+    records = list(csv.reader(io.StringIO(buffer.getvalue())))[1:]
+    profile = check(data)
+    assert (profile["examples"], profile["valid"], profile["invalid"]) == (60, 60, 0)
+    assert profile["errors"] == []
+    # Every record's whole text is counted: question and answer, as for any CSV row.
+    assert profile["tokens"]["total"] == sum(encode(q) + encode(a) for q, a in records)
+
+
+def test_one_stray_quote_still_swallows_rows_even_between_real_multi_line_cells():
+    rows = ["input,output"] + [f"question {n},answer {n}" for n in range(1, 41)]
+    rows[5] = 'question 5,"first line, with a comma\nsecond line\n\nthird, last"'
+    rows[20] = 'question 20,"answer 20'  # never closed until row 23's end
+    rows[23] = 'question 23,answer 23"'
+    profile = check(("\n".join(rows) + "\n").encode())
+    # Row 5's cell takes file lines 6-9, so row 20 starts on line 24 and row 23 ends on line 27.
+    assert lines_of(profile) == [(24, "unbalanced_quote")]
+    assert profile["errors"][0]["detail"] == "24-27"
+    assert profile["valid"] == 40 - 4
+
+
 # --- labels and conflicts ------------------------------------------------------------------
 
 
