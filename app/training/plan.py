@@ -1261,16 +1261,28 @@ def teacher_data(
             if basis["source"] == "measured"
             else Text("about {inputs:,} training inputs", inputs=inputs)
         )
+    # The count is the labelled examples left once the eval set has taken its share of them
+    # (none when the baseline's own cases are the eval set); nothing holds a distillation to it.
+    more = (
+        Text(
+            "That count is your labelled examples less the eval set: the large model can label "
+            "more real inputs than people did, and the tokens and GPU hours grow with them."
+        )
+        if evals["from_examples"]
+        else Text(
+            "That count is your labelled examples: the large model can label more real inputs "
+            "than people did, and the tokens and GPU hours grow with them."
+        )
+    )
     texts = [
         Text(
             "Build the training set with the large model: run it on {count} (real ones, as they "
             "come in production), keep the outputs you would accept, and read {review} of them "
             "picked at random before you train. The eval cases are labelled by people, never by "
-            "the large model. That count is your labelled examples less the eval set: the large "
-            "model can label more real inputs than people did, and the tokens and GPU hours grow "
-            "with them.",
+            "the large model. {more}",
             count=count,
             review=review,
+            more=more,
         )
     ]
     shape = _teacher_tokens(basis, profile, costs)

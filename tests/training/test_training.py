@@ -713,6 +713,13 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
     # The large model writes the answers of the training and the validation examples.
     inputs = plan["data"]["train_examples"] + plan["data"]["validation_cases"]
     assert teacher["inputs"] == inputs
+    # The baseline's 2,000 cases are the eval set, so none is taken from the examples: the count
+    # is all of them, and nothing holds the training set to it.
+    assert plan["data"]["from_examples"] == 0
+    assert teacher["texts"][0].endswith(
+        "never by the large model. That count is your labelled examples: the large model can "
+        "label more real inputs than people did, and the tokens and GPU hours grow with them."
+    )
     read, written = 1500 * inputs, 300 * inputs
     standard = round((read * 2.5 + written * 15) / 1e6, 2)
     assert teacher["tokens"] == {"input": read, "output": written, "source": "cost_step"}
