@@ -377,7 +377,7 @@ def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
     assert config_call(text, "Trainer")["processing_class"] == "tokenizer"
     # Trainer needs accelerate (and torch): transformers' torch extra brings both, where
     # "pip install transformers datasets" left the script failing at its first line of training.
-    assert "Install: pip install 'transformers[torch]' datasets\n" in docstring(text)
+    assert "Install: pip install 'transformers[torch]>=5.2' datasets\n" in docstring(text)
 
 
 # --- DPO in two stages: supervised on the chosen answers, merged, then DPO --------------------
@@ -443,7 +443,7 @@ def test_the_dpo_script_trains_on_the_chosen_answers_then_merges_then_runs_dpo(q
         "merged = AutoPeftModelForCausalLM.from_pretrained(SFT_DIR, dtype=torch.bfloat16)",
         "merged = merged.merge_and_unload()",
         "merged.save_pretrained(MERGED)",
-        "AutoTokenizer.from_pretrained(SFT_DIR).save_pretrained(MERGED)",
+        "AutoProcessor.from_pretrained(SFT_DIR).save_pretrained(MERGED)",
         "trainer.train()",
         "trainer.save_model()",
     ]
@@ -744,19 +744,20 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
     assert docstring(sft) == (
         head + "Supervised fine-tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
         "loaded in 4-bit).\n"
-        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        "Install: pip install trl peft datasets 'transformers>=5.2' bitsandbytes flash-attn\n"
         "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
         '"messages" (chat format).\n' + tools + hold
     )
     distilled = configs.generate(numbers("distillation", False))["trl"]["text"]
     assert docstring(distilled).startswith(
         head + "Supervised fine-tuning of Qwen/Qwen3-8B on a larger model's answers "
-        "(distillation), with LoRA.\nInstall: pip install trl peft datasets flash-attn\n"
+        "(distillation), with LoRA.\nInstall: pip install trl peft datasets 'transformers>=5.2' "
+        "flash-attn\n"
     )
     grpo = configs.generate(numbers("reinforcement_fine_tuning", False))["trl"]["text"]
     assert docstring(grpo) == (
         head + "GRPO reinforcement fine-tuning of Qwen/Qwen3-8B, with LoRA.\n"
-        "Install: pip install trl peft datasets flash-attn\n"
+        "Install: pip install trl peft datasets 'transformers>=5.2' flash-attn\n"
         "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
         '"prompt" and "answer".\n'
         "Put rewards.py (from the same plan) beside this script: it scores the answers.\n" + hold
@@ -770,7 +771,7 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
         "   saved to ./outputs/qwen3-8b-preference_tuning-sft/merged;\n"
         "3. DPO from the merged model: the reference is it with the adapter off, so DPO\n"
         "   measures against the supervised model.\n"
-        "Install: pip install trl peft datasets bitsandbytes flash-attn\n"
+        "Install: pip install trl peft datasets 'transformers>=5.2' bitsandbytes flash-attn\n"
         "Data: train.jsonl, validation.jsonl and eval.jsonl, one JSON object a line with "
         '"prompt", "chosen" and "rejected".\n' + hold
     )
@@ -887,3 +888,78 @@ def test_without_a_validation_set_no_file_evaluates_during_the_run(method, qlora
         sft_text = files["axolotl_sft"]["text"]
         (command,) = [line[4:] for line in sft_text.splitlines() if line.startswith("#   for f in")]
         assert command.startswith("for f in train; do")
+
+
+# --- What a run of the files found (TRL 1.16.0, transformers 5.25.0, peft 0.21.2, on CPU) ------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_warmup_is_a_fraction_of_the_steps_in_warmup_steps_which_every_accepted_version_reads(
+    method,
+) -> None:
+    # transformers 5.25.0's TrainingArguments refused warmup_ratio ("unexpected keyword argument
+    # 'warmup_ratio'", gone from 5.15), so every generated train.py and train_classifier.py
+    # stopped at its config line. warmup_steps below 1 is the same fraction from 5.2 on, and the
+    # install line asks for 5.2 or later.
+    text = configs.generate(numbers(method, False))["trl"]["text"]
+    call = "TrainingArguments" if method == "encoder_classifier" else None
+    calls_made = calls(ast.parse(text))
+    names = (
+        [call] if call else [n for n in ("SFTConfig", "DPOConfig", "GRPOConfig") if n in calls_made]
+    )
+    for name in names:
+        found = config_call(text, name)
+        assert "warmup_ratio" not in found
+        assert found["warmup_steps"] == (0.06 if method == "encoder_classifier" else 0.03)
+    install = next(line for line in text.splitlines() if line.startswith("Install:"))
+    assert "'transformers>=5.2'" in install or "'transformers[torch]>=5.2'" in install
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma", "mistral"])
+def test_a_dpo_run_merges_the_processor_a_vision_language_checkpoint_needs(family) -> None:
+    # Gemma 3 IT loads as a vision-language model: stage 3's DPOTrainer loads a processor from
+    # MERGED, and stage 2 saved only the tokenizer there ("Can't load image processor for
+    # './outputs/...-sft/merged'"). AutoProcessor saves the processor, and a text model's
+    # tokenizer alone (it returned the tokenizer for Llama 3.2 and Qwen3 adapters in the run).
+    text = configs.generate(numbers("preference_tuning", False, family=family))["trl"]["text"]
+    assert "AutoProcessor.from_pretrained(SFT_DIR).save_pretrained(MERGED)" in text
+    assert "AutoTokenizer" not in text
+    install = next(line for line in text.splitlines() if line.startswith("Install:"))
+    # Their processors' image half needs Pillow and torchvision, which TRL does not install.
+    assert ("pillow torchvision" in install) is (family in ("gemma", "mistral"))
+
+
+@pytest.mark.parametrize("thinking", [True, False])
+def test_a_dpo_run_of_a_thinking_model_turns_thinking_off_in_both_stages(thinking) -> None:
+    # Qwen3.5's template, thinking on, ends the generation prompt in an opened thought that the
+    # whole conversation renders otherwise: TRL warned "The tokenized prompt is not a prefix" and
+    # trained the answer after '\n\n</think>\n\n', a context never seen with thinking off. A
+    # chat_template_kwargs column, which TRL's SFT and DPO tokenizing read per example, turned the
+    # warning off and left the answer alone trained (26 of 51 tokens, where 29 were).
+    text = configs.generate(numbers("preference_tuning", False, thinking=thinking))["trl"]["text"]
+    tree = ast.parse(text)
+    assert (
+        "train = train.map(no_thinking)" in text
+        and "validation = validation.map(no_thinking)" in text
+    ) is thinking
+    if thinking:
+        function = next(
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "no_thinking"
+        )
+        returned = ast.literal_eval(function.body[-1].value)
+        assert returned == {"chat_template_kwargs": {"enable_thinking": False}}
+        # Before either stage reads the data.
+        assert line_of(text, "train = train.map(no_thinking)") < line_of(
+            text, "sft_trainer.train()"
+        )
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma", "mistral"])
+def test_axolotl_files_name_the_attention_implementation_not_the_deprecated_switch(family) -> None:
+    # Axolotl 0.19.0 validated every file and warned on each "flash_attention: true" that it is
+    # deprecated and will be removed; attn_implementation is the key its schema keeps.
+    config = yaml.safe_load(
+        configs.generate(numbers("lora_sft", False, family=family))["axolotl"]["text"]
+    )
+    assert config["attn_implementation"] == "flash_attention_2"
+    assert "flash_attention" not in config

@@ -320,6 +320,14 @@ def test_qwen35_trl_script_loads_the_text_model_with_real_keys(method) -> None:
     install = next(line for line in text.splitlines() if line.startswith("Install:"))
     assert "'trl>=1.5'" in install and "'transformers>=5.2'" in install
     assert ("flash-linear-attention==0.4.1" in text) is configs.packs(method)
+    # The TRL script installs causal-conv1d where it packs: transformers 5.20 and later raise on
+    # packed Qwen3.5 sequences without it (run with transformers 5.25.0: "causal_conv1d_fn can't
+    # keep packed sequences apart without causal-conv1d"). Axolotl's README removes it for the
+    # older transformers Axolotl pins; the script never does.
+    assert ("pip install causal-conv1d flash-linear-attention==0.4.1" in text) is configs.packs(
+        method
+    )
+    assert "uninstall" not in text
     if method in SUPERVISED:
         # TRL (1.5.0 and later) has the training copy of Qwen3.5's chat template.
         assert config_call(text, "SFTConfig")["assistant_only_loss"] is True
