@@ -26,6 +26,16 @@ QWEN35_TARGET_MODULES = (
     r"(self_attn\.(q_proj|k_proj|v_proj|o_proj)|linear_attn\.(in_proj_qkv|in_proj_z|out_proj)"
     r"|mlp\.(gate_proj|up_proj|down_proj))"
 )
+# Gemma 3 IT (4B, 12B) is a vision-language checkpoint too (Gemma3ForConditionalGeneration), and
+# the short names also match its SigLIP tower's q/k/v projections
+# (model.vision_tower.encoder.layers.N.self_attn.q_proj: 3 of the 17 adapted modules of a 2-layer
+# model in a run with transformers 5.25.0), which text data never trains. The same regex shape
+# keeps LoRA on the language model: model.language_model.layers.N in the checkpoint,
+# model.layers.N in a text-only Gemma3ForCausalLM.
+GEMMA3_TARGET_MODULES = (
+    r"model\.(language_model\.)?layers\.\d+\."
+    r"(self_attn\.(q_proj|k_proj|v_proj|o_proj)|mlp\.(gate_proj|up_proj|down_proj))"
+)
 # Axolotl's Qwen3.5 examples (examples/qwen3.5/*.yaml, Axolotl 0.15.0 and later): the qwen3_5
 # chat template, the Cut Cross Entropy plugin and FlashAttention 2 for the attention layers.
 QWEN35_AXOLOTL_PLUGINS = ["axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin"]
@@ -108,7 +118,9 @@ def is_qwen35(n: dict[str, Any]) -> bool:
 
 
 def target_modules(n: dict[str, Any]) -> list[str] | str:
-    return QWEN35_TARGET_MODULES if is_qwen35(n) else list(TARGET_MODULES)
+    if is_qwen35(n):
+        return QWEN35_TARGET_MODULES
+    return GEMMA3_TARGET_MODULES if n.get("family") == "gemma" else list(TARGET_MODULES)
 
 
 def packs(method: str) -> bool:
@@ -926,7 +938,8 @@ def trl_script(n: dict[str, Any]) -> str:
 
 def _modules(n: dict[str, Any]) -> str:
     """The LoRA targets as Python source: the list, or Qwen3.5's regex as a raw string."""
-    return f'r"{QWEN35_TARGET_MODULES}"' if is_qwen35(n) else repr(TARGET_MODULES)
+    modules = target_modules(n)
+    return f'r"{modules}"' if isinstance(modules, str) else repr(modules)
 
 
 def _model_line(n: dict[str, Any], dpo: bool) -> str:

@@ -460,6 +460,11 @@ def _target_modules_row(model: BaseModel) -> dict[str, Any]:
         "key": "lora_target_modules",
         "value": "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj",
         "why": Text(
+            "Every linear layer of the language model, MLP included, as a regex that matches no "
+            "module of the vision tower: attention-only LoRA falls short of full fine-tuning."
+        )
+        if model.family == "gemma"
+        else Text(
             "Every linear layer, MLP included: attention-only LoRA falls short of full fine-tuning."
         ),
         "source": SOURCES["qlora"],

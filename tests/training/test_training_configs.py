@@ -4,6 +4,7 @@ their tools define (app/training/data/config_keys.json, taken from the tools' sc
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -963,3 +964,51 @@ def test_axolotl_files_name_the_attention_implementation_not_the_deprecated_swit
     )
     assert config["attn_implementation"] == "flash_attention_2"
     assert "flash_attention" not in config
+
+
+def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower() -> None:
+    # Module names of a Gemma3ForConditionalGeneration (transformers 5.25.0), as the adapter of a
+    # run with the short names held them: 7 per language-model layer, and the SigLIP tower's
+    # q/k/v, which text data never trains. Its out_proj and fc1/fc2 never matched the short names.
+    language = [
+        f"model.language_model.layers.{layer}.{module}"
+        for layer in (0, 1, 33)
+        for module in (
+            "self_attn.q_proj",
+            "self_attn.k_proj",
+            "self_attn.v_proj",
+            "self_attn.o_proj",
+            "mlp.gate_proj",
+            "mlp.up_proj",
+            "mlp.down_proj",
+        )
+    ]
+    vision = [
+        f"model.vision_tower.vision_model.encoder.layers.0.self_attn.{p}_proj"
+        for p in ("q", "k", "v")
+    ] + [
+        "model.vision_tower.encoder.layers.26.self_attn.q_proj",
+        "model.multi_modal_projector.mm_input_projection",
+        "lm_head",
+        "model.language_model.layers.0.self_attn.q_norm",
+    ]
+    files = configs.generate(numbers("lora_sft", False, family="gemma"))
+    pattern = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
+    assert pattern == configs.GEMMA3_TARGET_MODULES
+    assert config_call(files["trl"]["text"], "LoraConfig")["target_modules"] == pattern
+    # PEFT matches a string target whole against each module's name (re.fullmatch).
+    assert all(re.fullmatch(pattern, name) for name in language)
+    assert not any(re.fullmatch(pattern, name) for name in vision)
+    # A text-only Gemma3ForCausalLM's names (model.layers.N) match as well.
+    assert re.fullmatch(pattern, "model.layers.5.mlp.up_proj")
+    # Other families keep the short names.
+    llama = configs.generate(numbers("lora_sft", False, family="llama"))
+    assert config_call(llama["trl"]["text"], "LoraConfig")["target_modules"] == [
+        "q_proj",
+        "k_proj",
+        "v_proj",
+        "o_proj",
+        "gate_proj",
+        "up_proj",
+        "down_proj",
+    ]
