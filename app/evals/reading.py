@@ -36,8 +36,9 @@ against its own source, at the commits named (GitHub paths):
   gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
   (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
   "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
-  (Score.unscored(), written as the constant NaN). Epochs beyond the first become cases of their
-  own (`id#epoch`). The zipped `.eval` log is refused with the command that converts it.
+  (Score.unscored(), written as the constant NaN). Epochs are repeated draws on one case: a
+  sample is one case, its share of passed epochs (over those graded) is its accuracy, as
+  Inspect's mean reducer gives it, and it is an error only when every epoch errored. The zipped `.eval` log is refused with the command that converts it.
 
 Errors (the model or the grader failed to give an answer) are counted apart, never as a pass or a
 fail. Anything that cannot be read raises Unreadable, naming the first bad lines or items.
@@ -53,6 +54,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import msgspec
@@ -99,6 +101,10 @@ class Run:
     categories: Counter = field(default_factory=Counter)
     version: str | None = None
     name: str | None = None  # task, eval or model, when the file says
+    # Inspect logs of several epochs: each graded sample's share of passed epochs (its outcome
+    # in `outcomes` is the majority), and the most epochs a sample has.
+    shares: dict[str, Fraction] | None = None
+    epochs: int = 1
 
 
 class _Problems:
@@ -828,6 +834,10 @@ def _read_inspect(
         type(s) is _InspectSample and isinstance(s.epoch, int) and s.epoch > 1 for s in samples
     )
     problems = _Problems()
+    # Each sample's outcome in each of its epochs: epochs are repeated draws on one case, never
+    # cases of their own.
+    epochs_of: dict[str, dict[str, int]] = {}
+    categories_of: dict[str, set[str]] = {}
     for position, sample in enumerate(samples, start=1):
         if not isinstance(sample, _InspectSample):
             problems.add("not_object", item=position)
@@ -836,9 +846,8 @@ def _read_inspect(
         if not isinstance(sample_id, str | int) or isinstance(sample_id, bool):
             problems.add("no_id", item=position)
             continue
-        case = str(sample_id)
-        if several_epochs:
-            case = f"{case}#{1 if sample.epoch is msgspec.UNSET else sample.epoch}"
+        case = str(sample_id)[:MAX_ID]
+        epoch = "1" if sample.epoch is msgspec.UNSET else str(sample.epoch)
         scores = sample.scores
         if sample.error:
             outcome = ERROR
@@ -851,13 +860,40 @@ def _read_inspect(
             if outcome is None:
                 problems.add("bad_score", _short(json.dumps(value)[:60], 60), item=position)
                 continue
-            if outcome == FAIL and isinstance(value, str) and value.strip().upper() == "P":
-                run.categories["partial"] += 1
-        _add(run, problems, case, outcome, item=position)
-        metadata = sample.metadata
-        if outcome == FAIL and isinstance(metadata, _SampleMetadata):
-            category = metadata.category
-            if isinstance(category, str) and category.strip():
-                run.categories[_short(category)] += 1
+        if not several_epochs:  # one epoch: no bookkeeping per sample, memory stays per case
+            _add(run, problems, case, outcome, item=position)
+            names: Counter | set[str] = run.categories
+        else:
+            epochs = epochs_of.setdefault(case, {})
+            if epoch in epochs:
+                problems.add("duplicate_id", f"{case}#{epoch}", item=position)
+                continue
+            epochs[epoch] = outcome
+            names = categories_of.setdefault(case, set()) if outcome == FAIL else set()
+        if outcome == FAIL:
+            if isinstance(value, str) and value.strip().upper() == "P":
+                names.update(("partial",))
+            metadata = sample.metadata
+            if isinstance(metadata, _SampleMetadata):
+                category = metadata.category
+                if isinstance(category, str) and category.strip():
+                    names.update((_short(category),))
+    problems.raise_if_any()
+    if several_epochs:
+        run.epochs = max(len(outcomes) for outcomes in epochs_of.values())
+        run.shares = {}
+    for case, by_epoch in epochs_of.items():
+        outcomes = list(by_epoch.values())
+        graded = len(outcomes) - outcomes.count(ERROR)
+        passes = outcomes.count(PASS)
+        if graded == 0:  # an error only when every epoch errored
+            run.outcomes[case] = ERROR
+            continue
+        # Paired with another run, a sample passes when more than half its graded epochs did.
+        run.outcomes[case] = PASS if 2 * passes > graded else FAIL
+        if run.shares is not None:
+            run.shares[case] = Fraction(passes, graded)
+        if run.outcomes[case] == FAIL:
+            run.categories.update(categories_of.get(case, ()))
     problems.raise_if_any()
     return run

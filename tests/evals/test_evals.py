@@ -279,7 +279,7 @@ def test_csv_expected_actual_is_nfc_and_strip_and_case_sensitive():
     assert (report["passed"], report["failed"], report["errors"]) == (1, 1, 1)
 
 
-def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_cases():
+def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_one_case():
     samples = [
         {"id": 1, "epoch": 1, "scores": {"m": {"value": "C"}}},
         {"id": 1, "epoch": 2, "scores": {"m": {"value": "I"}}},
@@ -290,7 +290,10 @@ def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_cases()
     ]
     data = json.dumps({"version": 2, "status": "success", "eval": {}, "samples": samples})
     report = evals.check([("r", data.encode())])
-    assert (report["cases"], report["passed"], report["failed"], report["errors"]) == (6, 2, 2, 2)
+    # Per sample, its graded epochs: 1 is C, I (half passed: a fail when paired); 2 is P (a
+    # fail; N is an error); 3 is 1.0 (the unscored epoch is an error). Shares 1/2, 0, 1.
+    assert (report["cases"], report["passed"], report["failed"], report["errors"]) == (3, 1, 2, 0)
+    assert report["accuracy"] == 0.5 and report["epochs"] == 2
     assert {"name": "partial", "count": 1} in report["failures"]
 
 

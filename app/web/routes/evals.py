@@ -67,7 +67,13 @@ class RunCounts(BaseModel):
     format: str
     format_version: str | None
     name: str | None = Field(description="Task, eval or model, when the file says")
-    cases: int
+    cases: int = Field(description="Cases; in an Inspect log, distinct samples (never epochs)")
+    epochs: int = Field(
+        1,
+        description="Inspect: the most epochs a sample was run. Above 1, accuracy is the mean "
+        "over graded samples of each one's share of passed epochs, passed counts the samples "
+        "that passed in more than half of them, and an error is a sample that errored in all",
+    )
     passed: int
     failed: int
     errors: int = Field(description="Cases the model or grader failed to answer: not counted")

@@ -1,0 +1,133 @@
+"""The eval-run check on files the tools wrote themselves (tests/data/evals/, sources and trimming in
+its SOURCES.md): each figure is checked against the tool's own numbers in the same file, or
+against a count made here with Python's json and csv modules."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app import evals
+from tests.evals.test_evals import (
+    PAGE,
+    check_from_draft,
+    reach_accuracy_step,
+    stored,
+    wilson_reference,
+)
+from tests.helpers import html
+
+DATA = Path(__file__).parent.parent / "data" / "evals"
+
+
+def data(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def document(name: str) -> dict:
+    return json.loads(data(name))
+
+
+def wilson_of_share(share: float, n: int) -> tuple[float, float]:
+    """The Wilson interval at p̂ = share on n trials (the closed form of test_evals, p̂ = k/n)."""
+    return wilson_reference(share * n, n)
+
+
+# --- Inspect epochs (F2) ------------------------------------------------------------------
+
+
+def test_inspect_epochs_are_one_case_per_sample_at_inspects_own_accuracy():
+    # inspect_ai 0.3.285, epochs=3, reducer mean; one sample (kenya) errored in all 3 epochs.
+    log = document("insp_epochs.json")
+    by_id: dict[str, list] = {}
+    for sample in log["samples"]:
+        by_id.setdefault(sample["id"], []).append(sample)
+    errored = [i for i, epochs in by_id.items() if all(s.get("error") for s in epochs)]
+    assert (len(log["samples"]), len(by_id), errored) == (30, 10, ["kenya"])
+    inspects = log["results"]["scores"][0]
+    assert inspects["scored_samples"] == 9
+
+    report = evals.check([("insp_epochs.json", data("insp_epochs.json"))])
+
+    assert (report["cases"], report["errors"], report["graded"], report["epochs"]) == (10, 1, 9, 3)
+    assert report["accuracy"] == pytest.approx(inspects["metrics"]["accuracy"]["value"], abs=1e-12)
+    # 17 passed epochs of the 27 graded, every graded sample having 3: 17/27.
+    assert report["accuracy"] == pytest.approx(17 / 27, abs=1e-15)
+    low, high = wilson_of_share(17 / 27, 9)
+    assert (report["low"], report["high"]) == (pytest.approx(low), pytest.approx(high))
+    assert report["percent"] == 62  # floor(100 * 17/27)
+    # More than half of the graded epochs passed: hand count from the file, 6 samples.
+    majority = sum(
+        1
+        for i, epochs in by_id.items()
+        if i not in errored and 2 * sum(s["scores"]["match"]["value"] == "C" for s in epochs) > 3
+    )
+    assert (report["passed"], report["failed"]) == (majority, 9 - majority) == (6, 3)
+    # Wilson on 9 samples reaches above 85%: the run can't tell that target yet.
+    eighty_five = next(row for row in report["to_tell"] if row["target"] == 85)
+    assert high > 0.85 and eighty_five["settled"] is False
+
+
+def test_inspects_committed_two_epoch_log_is_two_cases():
+    # inspect_ai tests/log/test_eval_log/log_streaming.eval: 2 samples x 2 epochs, accuracy 0.75.
+    log = document("conv_log_streaming.json")
+    report = evals.check([("log_streaming", data("conv_log_streaming.json"))])
+    assert (report["cases"], report["graded"], report["epochs"]) == (2, 2, 2)
+    assert report["accuracy"] == log["results"]["scores"][0]["metrics"]["accuracy"]["value"]
+    # Sample 1: I then C (half: not a pass when paired); sample 2: C, C.
+    assert (report["passed"], report["failed"]) == (1, 1)
+
+
+def test_epochs_pair_by_sample_passing_in_more_than_half_of_its_epochs():
+    report = evals.check([("one", data("insp_single.json")), ("epochs", data("insp_epochs.json"))])
+    single = {s["id"]: s for s in document("insp_single.json")["samples"]}
+    epochs: dict[str, list] = {}
+    for sample in document("insp_epochs.json")["samples"]:
+        epochs.setdefault(sample["id"], []).append(sample)
+
+    def old_pass(i):
+        return single[i]["scores"]["match"]["value"] == "C"
+
+    def new_pass(i):
+        return 2 * sum(s["scores"]["match"]["value"] == "C" for s in epochs[i]) > 3
+
+    graded = [
+        i
+        for i in epochs
+        if not single[i].get("error") and not all(s.get("error") for s in epochs[i])
+    ]
+    expected = {
+        "both_pass": sum(old_pass(i) and new_pass(i) for i in graded),
+        "only_new": sum(new_pass(i) and not old_pass(i) for i in graded),
+        "only_old": sum(old_pass(i) and not new_pass(i) for i in graded),
+        "both_fail": sum(not old_pass(i) and not new_pass(i) for i in graded),
+    }
+    assert {k: report["paired"][k] for k in expected} == expected
+    assert report["paired"]["matched"] == len(graded) == 9
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "9 samples, 3 epochs each: "), ("zh", "9 个样本，每个 3 轮：")],
+)
+def test_the_page_says_samples_and_epochs(client, lang, start):
+    response = client.post(
+        f"{PAGE}?lang={lang}", files={"file": ("insp_epochs.json", data("insp_epochs.json"))}
+    )
+    assert response.status_code == 200
+    page = html(response)
+    headline = page.select_one("[data-headline]").get_text(" ", strip=True)
+    assert headline.startswith(start)
+    assert page.select_one('[data-count="cases"]').get_text(strip=True) == "10"
+    assert page.select_one('[data-count="accuracy"]').get_text(strip=True) == "63.0%"
+
+
+def test_attaching_an_epoch_log_stores_the_samples_as_the_sample_size(client, app):
+    token = reach_accuracy_step(client)
+    check_id = check_from_draft(client, token, data("insp_epochs.json"))
+    response = client.post(f"/d/{token}/accuracy/measured", data={"check": check_id})
+    assert response.status_code == 303
+    answers = stored(app, token).answers
+    assert (answers["baseline_sample_size"], answers["baseline_accuracy"]) == (9, 62)
+    notice = html(client.get(f"/d/{token}/accuracy")).select_one("#measured-baseline")
+    assert "9 samples of 3 epochs each, 62% on average" in notice.get_text(" ", strip=True)
