@@ -29,6 +29,11 @@ FILE_PROBLEMS = {
         "The CSV has neither an id and a passed column nor id, expected and actual columns, "
         "and is not a promptfoo export (its header: {detail})."
     ),
+    "several_prompts": Text(
+        "The file holds several prompts or providers, and pooled they give an accuracy that none "
+        "of them has. Export one prompt on one provider (a config with one of each) and upload "
+        "that. Passed/failed/errors of each: {detail}."
+    ),
     "bad_lines": Text(
         "Some lines or items can't be read, so the counts would be wrong. Fix them and upload "
         "the file again; the first ones are listed below."
@@ -81,7 +86,10 @@ LINE_PROBLEMS = {
 
 def file_problem(code: str, lang: str, detail: str = "") -> str:
     text = FILE_PROBLEMS.get(code, FILE_PROBLEMS["malformed"])
-    return text.get(lang).replace("{detail}", detail).replace("{{", "{").replace("}}", "}")
+    # The template is unescaped before the detail goes in: text quoted from the file keeps its
+    # braces (a promptfoo prompt's {{var}}).
+    template = text.get(lang).replace("{{", "{").replace("}}", "}")
+    return template.replace("{detail}", detail)
 
 
 def line_problem(code: str, lang: str, detail: str = "") -> str:

@@ -15,7 +15,8 @@ against its own source, at the commits named (GitHub paths):
   ResultFailureReason.ERROR is an error, else a fail; src/types/results.ts @05eba334); files from
   before `failureReason`: an `error` without a `gradingResult` is an error. Failures by
   `gradingResult.componentResults[].assertion` (metric, else type), metric-only assertions left
-  out (countedComponentResults).
+  out (countedComponentResults). A file of several prompts or providers (or a CSV of several
+  prompt columns) is refused, with each one's counts: pooled, they give an accuracy none has.
 - `promptfoo_csv`: `promptfoo eval --output results.csv`. For each prompt, its output column
   (`[provider] label`), `Reasoning` (since src/util/eval/evalTableUtils.ts @9e9ba381), `Status`
   (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
@@ -262,6 +263,11 @@ class _Grading(msgspec.Struct, gc=False):
     assertion: Any = None
 
 
+class _Prompt(msgspec.Struct, gc=False):
+    label: Any = None
+    display: Any = None  # results.version 2 names a prompt by its template
+
+
 class _PromptfooResult(msgspec.Struct, gc=False):
     success: Any = None
     failureReason: Any = None  # noqa: N815
@@ -271,6 +277,7 @@ class _PromptfooResult(msgspec.Struct, gc=False):
     id: Any = None
     promptIdx: Any = None  # noqa: N815
     provider: str | _Provider | None = None
+    prompt: str | _Prompt | None = None
 
 
 class _Score(msgspec.Struct, gc=False):
@@ -351,6 +358,7 @@ def _promptfoo_result(item):
                 grading.get("assertion"),
             )
         result.provider = _struct(_Provider, result.provider)
+        result.prompt = _struct(_Prompt, result.prompt)
     return result
 
 
@@ -538,6 +546,7 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
         for prompt in prompt_columns
     }
     several = len(prompt_columns) > 1
+    tallies = {prompt: Counter() for prompt in prompt_columns}
     number = 0
     for line, row in _csv_records(rows, len(header), problems):
         number += 1
@@ -555,7 +564,10 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
                 cell = row[prompt] if legacy else row[status_of[prompt]]
                 problems.add("bad_status", _short(cell, 40), line=line)
                 continue
-            case = f"{number} · {header[prompt]}" if several else str(number)
+            tallies[prompt][outcome] += 1
+            if several:
+                continue  # refused below, once every row is read
+            case = str(number)
             _add(run, problems, case, outcome, line=line)
             if outcome == FAIL:
                 for i, name in metric_columns[prompt]:
@@ -568,6 +580,8 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
     problems.raise_if_any()
     if not prompt_columns:
         raise Unreadable("csv_columns", ", ".join(_short(h, 40) for h in header[:12]))
+    if several:
+        _refuse_several([((_short(header[p], 80),), tallies[p]) for p in prompt_columns])
     return run
 
 
@@ -610,14 +624,9 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
     if isinstance(description, str):
         run.name = _short(description)
     problems = _Problems()
-    try:
-        pairs = {(r.promptIdx, r.provider) for r in results if type(r) is _PromptfooResult}
-    except TypeError:  # a value that cannot be hashed (a list, an object)
-        pairs = {
-            (repr(r.promptIdx), repr(r.provider)) for r in results if type(r) is _PromptfooResult
-        }
-    # Prompts and providers told apart as the case ids name them (_provider shortens).
-    several = len({(repr(i), _short(_provider_key(p), 80)) for i, p in pairs}) > 1
+    # Each prompt on each provider is a run of its own: pooled, they give an accuracy none of
+    # them has (the same tests counted once per prompt and provider).
+    tallies: dict[tuple[str, str, str], Counter] = {}
     outcomes = run.outcomes
     for position, result in enumerate(results, start=1):
         if type(result) is not _PromptfooResult:
@@ -627,11 +636,17 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
             problems.add("no_success", item=position)
             continue
         outcome = PASS if result.success else _promptfoo_outcome(result)
+        index = result.promptIdx
+        group = (_provider(result), _prompt_label(result), str(index) if type(index) is int else "")
+        tally = tallies.get(group)
+        if tally is None:
+            tally = tallies[group] = Counter()
+        tally[outcome] += 1
+        if len(tallies) > 1:
+            continue  # refused below, once every result is read
         test = result.testIdx
         # (type() is int: a JSON true is a bool, not a test index)
         case = str(test) if type(test) is int else str(result.id or position)
-        if several:
-            case = f"{case} · {_provider(result)} · {result.promptIdx}"
         case = case[:MAX_ID]
         if case in outcomes:
             problems.add("duplicate_id", case, item=position)
@@ -658,7 +673,33 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
             for name in names:
                 run.categories[name] += 1
     problems.raise_if_any()
+    if len(tallies) > 1:
+        ordered = sorted(tallies.items(), key=lambda item: (item[0][0], item[0][2], item[0][1]))
+        _refuse_several([((p, label), t) for (p, label, _), t in ordered])
     return run
+
+
+def _prompt_label(result: _PromptfooResult) -> str:
+    """A prompt's name: its label (results.version 3), else its template (version 2)."""
+    prompt = result.prompt
+    texts = (prompt.label, prompt.display) if isinstance(prompt, _Prompt) else (prompt,)
+    for text in texts:
+        if isinstance(text, str) and text.strip():
+            return _short(text, 80)
+    index = result.promptIdx
+    return f"prompt {index + 1}" if type(index) is int else ""
+
+
+def _refuse_several(tallies: list[tuple[tuple[str, str], Counter]]) -> None:
+    """Several prompts or providers in one file: each one's passed / failed / errors, listed."""
+    listed = [
+        f"{' · '.join(part for part in name if part) or '?'}: "
+        f"{tally[PASS]}/{tally[FAIL]}/{tally[ERROR]}"
+        for name, tally in tallies[:MAX_PROBLEMS]
+    ]
+    if len(tallies) > MAX_PROBLEMS:
+        listed.append("…")
+    raise Unreadable("several_prompts", "; ".join(listed))
 
 
 def _provider_key(provider: object) -> str:

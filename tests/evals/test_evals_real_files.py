@@ -2,6 +2,8 @@
 its SOURCES.md): each figure is checked against the tool's own numbers in the same file, or
 against a count made here with Python's json and csv modules."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -9,13 +11,14 @@ import pytest
 
 from app import evals
 from tests.evals.test_evals import (
+    API,
     PAGE,
     check_from_draft,
     reach_accuracy_step,
     stored,
     wilson_reference,
 )
-from tests.helpers import html
+from tests.helpers import count_assessments, html
 
 DATA = Path(__file__).parent.parent / "data" / "evals"
 
@@ -131,3 +134,80 @@ def test_attaching_an_epoch_log_stores_the_samples_as_the_sample_size(client, ap
     assert (answers["baseline_sample_size"], answers["baseline_accuracy"]) == (9, 62)
     notice = html(client.get(f"/d/{token}/accuracy")).select_one("#measured-baseline")
     assert "9 samples of 3 epochs each, 62% on average" in notice.get_text(" ", strip=True)
+
+
+# --- Several prompts or providers in one promptfoo file (F4) ------------------------------
+
+
+def refusal(client, name: str, lang: str = "en") -> dict:
+    response = client.post(f"{API}?lang={lang}", files={"file": (name, data(name))})
+    assert response.status_code == 422, response.text
+    return response.json()["detail"][0]
+
+
+def test_a_promptfoo_file_of_two_prompts_on_two_providers_is_refused_with_each_ones_counts(
+    client, app
+):
+    # promptfoo 0.121.20: 2 prompts x 2 providers x 10 tests; its own per-prompt metrics.
+    prompts = document("pf_multi.json")["results"]["prompts"]
+    expected = sorted(
+        f"{p['provider']} · {p['label']}: {m['testPassCount']}/{m['testFailCount']}/"
+        f"{m['testErrorCount']}"
+        for p in prompts
+        for m in [p["metrics"]]
+    )
+    before = count_assessments(app)
+    problem = refusal(client, "pf_multi.json")
+    assert problem["code"] == "several_prompts"
+    items = problem["message"].split(" of each: ", 1)[1].removesuffix(".").split("; ")
+    assert sorted(items) == expected
+    assert "model-a · What is the {{q}}?: 6/3/1" in items  # the braces as in the file
+    assert count_assessments(app) == before
+    zh = refusal(client, "pf_multi.json", "zh")
+    assert (
+        zh["code"] == "several_prompts" and "model-a · What is the {{q}}?: 6/3/1" in zh["message"]
+    )
+    page = client.post(PAGE, files={"file": ("pf_multi.json", data("pf_multi.json"))})
+    assert page.status_code == 422
+    assert html(page).select_one("#error-summary p").get_text(strip=True) == problem["message"]
+
+
+def test_promptfoo_043_and_the_csv_export_of_several_prompts_are_refused_too(client):
+    # promptfoo 0.43.1 (results.version 2: no promptIdx, prompts told apart by their template).
+    results = document("pf043_multi.json")["results"]["results"]
+    counts: dict[str, list[int]] = {}
+    for r in results:
+        name = f"{r['provider']['id']} · {r['prompt']['display']}"
+        outcome = 0 if r["success"] else 1 if r.get("gradingResult") else 2
+        counts.setdefault(name, [0, 0, 0])[outcome] += 1
+    problem = refusal(client, "pf043_multi.json")
+    items = problem["message"].split(" of each: ", 1)[1].removesuffix(".").split("; ")
+    assert problem["code"] == "several_prompts"
+    assert sorted(items) == sorted(f"{k}: {p}/{f}/{e}" for k, (p, f, e) in counts.items())
+    # The CSV export: each prompt column's Status cells, counted with the csv module.
+    rows = list(csv.reader(io.StringIO(data("pf_multi.csv").decode())))
+    header = rows[0]
+    columns = [i - 1 for i, name in enumerate(header) if name == "Status"]
+    expected = [
+        f"{header[c]}: {sum(r[c + 1] == 'PASS' for r in rows[1:])}/"
+        f"{sum(r[c + 1] == 'FAIL' for r in rows[1:])}/{sum(r[c + 1] == 'ERROR' for r in rows[1:])}"
+        for c in columns
+    ]
+    problem = refusal(client, "pf_multi.csv")
+    assert problem["code"] == "several_prompts"
+    assert problem["message"].split(" of each: ", 1)[1].removesuffix(".").split("; ") == expected
+    assert len(expected) == 4
+
+
+# --- Text quoted from the file keeps its braces (F7) --------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_quoted_header_keeps_its_double_braces(client, lang):
+    response = client.post(
+        f"{API}?lang={lang}", files={"file": ("t.csv", b"q,What is the {{q}}?\nx,y\n")}
+    )
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["code"] == "csv_columns"
+    assert "q, What is the {{q}}?" in problem["message"]
