@@ -17,6 +17,8 @@ against its own source, at the commits named (GitHub paths):
   `gradingResult.componentResults[].assertion` (metric, else type), metric-only assertions left
   out (countedComponentResults). A file of several prompts or providers (or a CSV of several
   prompt columns) is refused, with each one's counts: pooled, they give an accuracy none has.
+  A test is named by `testCase.description`, else by a canonical JSON of its `vars` (a CSV row
+  by its variable columns, the same JSON), so that runs pair test by test, not by position.
 - `promptfoo_csv`: `promptfoo eval --output results.csv`. For each prompt, its output column
   (`[provider] label`), `Reasoning` (since src/util/eval/evalTableUtils.ts @9e9ba381), `Status`
   (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
@@ -48,6 +50,7 @@ fail. Anything that cannot be read raises Unreadable, naming the first bad lines
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -268,6 +271,10 @@ class _Prompt(msgspec.Struct, gc=False):
     display: Any = None  # results.version 2 names a prompt by its template
 
 
+class _TestCase(msgspec.Struct, gc=False):
+    description: Any = None
+
+
 class _PromptfooResult(msgspec.Struct, gc=False):
     success: Any = None
     failureReason: Any = None  # noqa: N815
@@ -278,6 +285,8 @@ class _PromptfooResult(msgspec.Struct, gc=False):
     promptIdx: Any = None  # noqa: N815
     provider: str | _Provider | None = None
     prompt: str | _Prompt | None = None
+    vars: Any = None
+    testCase: _TestCase | None = None  # noqa: N815
 
 
 class _Score(msgspec.Struct, gc=False):
@@ -359,6 +368,7 @@ def _promptfoo_result(item):
             )
         result.provider = _struct(_Provider, result.provider)
         result.prompt = _struct(_Prompt, result.prompt)
+        result.testCase = _struct(_TestCase, result.testCase)
     return result
 
 
@@ -547,6 +557,9 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
     }
     several = len(prompt_columns) > 1
     tallies = {prompt: Counter() for prompt in prompt_columns}
+    # The variable columns come before the first prompt's: a row is named by them, as the JSON
+    # output names a test by its vars (the same canonical JSON, so the two pair up).
+    variables = header[: min(prompt_columns)] if prompt_columns else []
     number = 0
     for line, row in _csv_records(rows, len(header), problems):
         number += 1
@@ -567,7 +580,11 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
             tallies[prompt][outcome] += 1
             if several:
                 continue  # refused below, once every row is read
-            case = str(number)
+            if variables:
+                named = _canonical(dict(zip(variables, row, strict=False)))
+                case = _unique(_fit(named), run.outcomes) if named else str(number)
+            else:
+                case = str(number)
             _add(run, problems, case, outcome, line=line)
             if outcome == FAIL:
                 for i, name in metric_columns[prompt]:
@@ -644,13 +661,20 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
         tally[outcome] += 1
         if len(tallies) > 1:
             continue  # refused below, once every result is read
-        test = result.testIdx
-        # (type() is int: a JSON true is a bool, not a test index)
-        case = str(test) if type(test) is int else str(result.id or position)
-        case = case[:MAX_ID]
-        if case in outcomes:
-            problems.add("duplicate_id", case, item=position)
-            continue
+        # A case is its test, named by what the test is (its description, else its variables),
+        # so that two runs pair test by test even when a test was added, removed or reordered:
+        # testIdx shifts, and results.version 2 lists results in the order they finished.
+        case = _test_key(result)
+        if case is not None:
+            case = _unique(case, outcomes)
+        else:
+            test = result.testIdx
+            # (type() is int: a JSON true is a bool, not a test index)
+            case = str(test) if type(test) is int else str(result.id or position)
+            case = case[:MAX_ID]
+            if case in outcomes:
+                problems.add("duplicate_id", case, item=position)
+                continue
         outcomes[case] = outcome
         grading = result.gradingResult
         if outcome == FAIL and isinstance(grading, _Grading):
@@ -677,6 +701,45 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
         ordered = sorted(tallies.items(), key=lambda item: (item[0][0], item[0][2], item[0][1]))
         _refuse_several([((p, label), t) for (p, label, _), t in ordered])
     return run
+
+
+def _canonical(value: object) -> str | None:
+    """A test's variables as one text, the same whatever the order of their keys."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _test_key(result: _PromptfooResult) -> str | None:
+    """The test's description when it has one, else a canonical JSON of its variables."""
+    test = result.testCase
+    if isinstance(test, _TestCase) and isinstance(test.description, str):
+        if test.description.strip():
+            return _fit(test.description)
+    if isinstance(result.vars, dict) and result.vars:
+        text = _canonical(result.vars)
+        return None if text is None else _fit(text)
+    return None
+
+
+def _fit(key: str) -> str:
+    """A key within MAX_ID characters; a longer one ends in a digest of the whole, so two keys
+    that differ only past the cut stay two."""
+    if len(key) <= MAX_ID:
+        return key
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return f"{key[: MAX_ID - 18]}…{digest}"
+
+
+def _unique(key: str, taken) -> str:
+    """The same test run more than once (promptfoo's repeat) pairs in order: #2, #3..."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key} #{n}" in taken:
+        n += 1
+    return f"{key} #{n}"
 
 
 def _prompt_label(result: _PromptfooResult) -> str:

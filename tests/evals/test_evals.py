@@ -482,7 +482,7 @@ def test_the_api_compares_with_previous_runs(client):
     response = post(client, ef.build("csv", new), previous=[ef.build("promptfoo_csv", old)])
     assert response.status_code == 200
     paired = response.json()["paired"]
-    # The promptfoo CSV names its cases by row number; the plain CSV by id: nothing matches.
+    # The promptfoo CSV names its cases by their variables; the plain CSV by id: none match.
     assert paired["matched"] == 0 and paired["only_in_new"] == 80
     same_ids = post(client, ef.build("csv", new), previous=[ef.build("csv", old)]).json()
     b = sum(1 for o, n in zip(old, new, strict=True) if n[1] == ef.PASS and o[1] == ef.FAIL)

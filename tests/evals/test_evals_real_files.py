@@ -211,3 +211,78 @@ def test_a_quoted_header_keeps_its_double_braces(client, lang):
     problem = response.json()["detail"][0]
     assert problem["code"] == "csv_columns"
     assert "q, What is the {{q}}?" in problem["message"]
+
+
+# --- promptfoo runs pair test by test, not by position (F1) -------------------------------
+
+
+def outcomes_by_question(name: str) -> dict[str, str]:
+    """Each test's outcome, named by its question: from the JSON's results (success; an error
+    without a grading result, or failureReason 2, is an error) or the CSV's Status column."""
+    if name.endswith(".csv"):
+        rows = list(csv.DictReader(io.StringIO(data(name).decode())))
+        return {r["q"]: r["Status"].lower() for r in rows}
+    found = {}
+    for r in document(name)["results"]["results"]:
+        errored = r.get("failureReason") == 2 or (r.get("error") and not r.get("gradingResult"))
+        found[r["vars"]["q"]] = "pass" if r["success"] else "error" if errored else "fail"
+    return found
+
+
+def pairs_by_question(old: str, new: str) -> dict[str, int]:
+    before, after = outcomes_by_question(old), outcomes_by_question(new)
+    both = [q for q in after if q in before and "error" not in (before[q], after[q])]
+    return {
+        "both_pass": sum(before[q] == after[q] == "pass" for q in both),
+        "only_new": sum(after[q] == "pass" != before[q] for q in both),
+        "only_old": sum(before[q] == "pass" != after[q] for q in both),
+        "both_fail": sum(before[q] == after[q] == "fail" for q in both),
+        "with_error": sum(1 for q in after if q in before) - len(both),
+        "only_in_new": sum(1 for q in after if q not in before),
+        "only_in_old": sum(1 for q in before if q not in after),
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # promptfoo 0.121.20: "capital of Germany" added at the top shifts every testIdx by 1.
+        ("pf_baseline.json", "pf_later_added.json"),
+        ("pf_baseline.csv", "pf_later_added.csv"),
+        # promptfoo 0.43.1: no testIdx, results in the order they finished (concurrency 4).
+        ("pf043_baseline.json", "pf043_later.json"),
+        # The JSON output and the CSV export of the same tests name them alike.
+        ("pf_baseline.json", "pf_later_added.csv"),
+    ],
+)
+def test_promptfoo_runs_pair_by_test_not_by_position(old, new):
+    report = evals.check([(old, data(old)), (new, data(new))])
+    expected = pairs_by_question(old, new)
+    assert {k: report["paired"][k] for k in expected} == expected
+    # By hand (the reviewer's count, by question): France, Japan, Italy and Peru pass in both;
+    # Spain, Chile and Canada only in the newer run; Norway only in the older; 2 errors.
+    assert (expected["both_pass"], expected["only_new"], expected["only_old"]) == (4, 3, 1)
+    assert expected["with_error"] == 2
+    assert report["paired"]["p_value"] == 0.625  # 2·P(X ≤ 1), X ~ Bin(4, ½) = 2·5/16
+
+
+def test_a_test_description_names_the_case_before_its_variables():
+    def output(tests):
+        results = [
+            {
+                "testIdx": i,
+                "success": ok,
+                "testCase": {"description": name, "vars": {"q": "same"}},
+                "vars": {"q": "same"},
+            }
+            for i, (name, ok) in enumerate(tests)
+        ]
+        return json.dumps({"results": {"version": 3, "results": results}}).encode()
+
+    # The same variables, told apart by description; the newer run lists them the other way.
+    old = output([("first", True), ("second", False)])
+    new = output([("second", False), ("first", True)])
+    paired = evals.check([("old", old), ("new", new)])["paired"]
+    # first passes in both, second fails in both (by position: one gained, one lost).
+    counts = ("both_pass", "both_fail", "only_new", "only_old")
+    assert tuple(paired[k] for k in counts) == (1, 1, 0, 0)
