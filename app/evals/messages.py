@@ -47,6 +47,16 @@ FILE_PROBLEMS = {
         "The Inspect log has no samples (status: {detail}). Run it again without "
         "--no-log-samples, and let it finish."
     ),
+    "not_finished": Text(
+        "The Inspect log is of a run that did not finish (status: {detail}; {completed} of "
+        "{total} samples completed). Its counts may leave samples out or count samples stopped "
+        "part way: let the run finish (or resume it with inspect eval-retry) and upload the "
+        "finished log."
+    ),
+    "not_scored": Text(
+        "The Inspect log was never scored: its samples have answers but no scores. Score it "
+        "with `inspect score <log>` and upload the scored log."
+    ),
     "all_errors": Text(
         "Every case is an error: no case was graded, so there is no accuracy to measure."
     ),
@@ -84,11 +94,13 @@ LINE_PROBLEMS = {
 }
 
 
-def file_problem(code: str, lang: str, detail: str = "") -> str:
+def file_problem(code: str, lang: str, detail: str = "", values: dict | None = None) -> str:
     text = FILE_PROBLEMS.get(code, FILE_PROBLEMS["malformed"])
     # The template is unescaped before the detail goes in: text quoted from the file keeps its
     # braces (a promptfoo prompt's {{var}}).
     template = text.get(lang).replace("{{", "{").replace("}}", "}")
+    for name, value in (values or {}).items():
+        template = template.replace("{" + name + "}", str(value))
     return template.replace("{detail}", detail)
 
 

@@ -41,7 +41,9 @@ against its own source, at the commits named (GitHub paths):
   "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
   (Score.unscored(), written as the constant NaN). Epochs are repeated draws on one case: a
   sample is one case, its share of passed epochs (over those graded) is its accuracy, as
-  Inspect's mean reducer gives it, and it is an error only when every epoch errored. The zipped `.eval` log is refused with the command that converts it.
+  Inspect's mean reducer gives it, and it is an error only when every epoch errored. A log that
+  did not finish (`status` started, cancelled or error) is refused with how far it got, and one
+  never scored (no scores anywhere, samples answered) is refused as such, not as all errors. The zipped `.eval` log is refused with the command that converts it.
 
 Errors (the model or the grader failed to give an answer) are counted apart, never as a pass or a
 fail. Anything that cannot be read raises Unreadable, naming the first bad lines or items.
@@ -88,13 +90,21 @@ class Problem:
 
 
 class Unreadable(ValueError):
-    """The file is not an eval run this check reads. `code` is a key of messages.FILE_PROBLEMS."""
+    """The file is not an eval run this check reads. `code` is a key of messages.FILE_PROBLEMS;
+    `values` fill its other {placeholders} (numbers, in every language alike)."""
 
-    def __init__(self, code: str, detail: str = "", problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        problems: list[Problem] | None = None,
+        values: dict[str, str] | None = None,
+    ):
         super().__init__(code)
         self.code = code
         self.detail = detail
         self.problems = (problems or [])[:MAX_PROBLEMS]
+        self.values = values or {}
 
 
 @dataclass
@@ -329,6 +339,8 @@ class _Results(msgspec.Struct, gc=False):
     version: Any = msgspec.UNSET
     results: list[_PromptfooResult] | None = None
     scores: Any = None
+    total_samples: Any = None
+    completed_samples: Any = None
 
 
 class _Document(msgspec.Struct, gc=False):
@@ -406,7 +418,13 @@ def _read_json_fast(data: bytes | memoryview) -> Run:
     if document.samples is not None or (
         isinstance(document.eval, dict) and document.status is not msgspec.UNSET
     ):
-        results = None if summary is None else {"scores": summary.scores}
+        results = None
+        if summary is not None:
+            results = {
+                "scores": summary.scores,
+                "total_samples": summary.total_samples,
+                "completed_samples": summary.completed_samples,
+            }
         status = "" if document.status is msgspec.UNSET else document.status
         return _read_inspect(document.version, document.eval, results, document.samples, status)
     raise _Slow
@@ -919,6 +937,41 @@ def _score_outcome(value: object) -> int | None:
     return None
 
 
+# EvalLog.status: "started" (still running, or killed), "cancelled", "error"; "success" when done.
+_UNFINISHED = frozenset({"started", "cancelled", "error"})
+
+
+def _count(value: object) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _progress(header: object, results: object, samples: list | None) -> dict[str, str]:
+    """How far an unfinished run got: samples completed, of the dataset's samples (capped by
+    --limit) times the epochs, else of the total the results give."""
+    results = results if isinstance(results, dict) else {}
+    completed = _count(results.get("completed_samples"))
+    if completed is None:
+        completed = sum(
+            1
+            for s in samples or []
+            if type(s) is _InspectSample and not s.error and isinstance(s.scores, dict) and s.scores
+        )
+    total = None
+    if isinstance(header, dict):
+        dataset, config = header.get("dataset"), header.get("config")
+        config = config if isinstance(config, dict) else {}
+        total = _count(dataset.get("samples")) if isinstance(dataset, dict) else None
+        limit = _count(config.get("limit"))
+        if total is not None and limit is not None:
+            total = min(total, limit)
+        epochs = _count(config.get("epochs"))
+        if total is not None and epochs:
+            total *= epochs
+    if total is None:
+        total = _count(results.get("total_samples"))
+    return {"completed": str(completed), "total": "?" if total is None else str(total)}
+
+
 def _read_inspect(
     version: object, header: object, results: object, samples: list | None, status: object
 ) -> Run:
@@ -926,14 +979,27 @@ def _read_inspect(
     if isinstance(header, dict):
         parts = [header.get("task"), header.get("model")]
         run.name = _short(" · ".join(p for p in parts if isinstance(p, str))) or None
+    if isinstance(status, str) and status in _UNFINISHED:
+        # Part of the dataset, and samples stopped by the user: not the run's accuracy.
+        raise Unreadable("not_finished", status, values=_progress(header, results, samples))
     if not isinstance(samples, list) or not samples:
+        config = header.get("config") if isinstance(header, dict) else None
+        if isinstance(config, dict) and config.get("log_samples") is True:
+            raise Unreadable("no_cases")  # (--no-log-samples was not the cause)
         raise Unreadable("no_samples", str(status))
     scorer = None
-    if isinstance(results, dict) and isinstance(results.get("scores"), list):
+    scores_listed = isinstance(results, dict) and isinstance(results.get("scores"), list)
+    if scores_listed:
         for score in results["scores"]:
             if isinstance(score, dict) and isinstance(score.get("name"), str):
                 scorer = score["name"]
                 break
+    if (not scores_listed or not results["scores"]) and not any(
+        type(s) is _InspectSample and isinstance(s.scores, dict) and s.scores for s in samples
+    ):
+        if any(type(s) is _InspectSample and not s.error for s in samples):
+            # Answered, never scored (`inspect eval --no-score`): no case is an error.
+            raise Unreadable("not_scored")
     several_epochs = any(
         type(s) is _InspectSample and isinstance(s.epoch, int) and s.epoch > 1 for s in samples
     )

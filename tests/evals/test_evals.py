@@ -380,7 +380,8 @@ BAD_FILES = {
     "ragged csv": (b"id,passed\n1,1,extra\n", "bad_lines"),
     "no id": (b"id,passed\n,1\n", "bad_lines"),
     "promptfoo no success": (b'{"results": {"results": [{"testIdx": 0}]}}', "bad_lines"),
-    "inspect no samples": (b'{"version": 2, "status": "error", "eval": {}}', "no_samples"),
+    "inspect no samples": (b'{"version": 2, "status": "success", "eval": {}}', "no_samples"),
+    "inspect failed run": (b'{"version": 2, "status": "error", "eval": {}}', "not_finished"),
     "inspect odd score": (
         b'{"samples": [{"id": 1, "scores": {"m": {"value": {"a": 1}}}}]}',
         "bad_lines",

@@ -286,3 +286,45 @@ def test_a_test_description_names_the_case_before_its_variables():
     # first passes in both, second fails in both (by position: one gained, one lost).
     counts = ("both_pass", "both_fail", "only_new", "only_old")
     assert tuple(paired[k] for k in counts) == (1, 1, 0, 0)
+
+
+# --- Unfinished and unscored Inspect logs (F3, F9) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "completed", "total"),
+    [
+        # Killed (SIGKILL): status started, 10 samples of the dataset's 40 in the log.
+        ("insp_started_killed.json", "started", 10, 40),
+        # Interrupted (SIGINT): results.completed_samples 10 of a 40-sample dataset.
+        ("insp_cancelled_sigint.json", "cancelled", 10, 40),
+        # Committed in inspect_ai, cancelled, run with --limit 3 (config.limit) of 100.
+        ("inspect_2025-05-12T20-28-13-04-00_popularity.json", "cancelled", 3, 3),
+        # Committed, cancelled with no samples, log_samples true: no --no-log-samples advice.
+        ("inspect_2025-05-12T20-28-13-04-00_no-samples.json", "cancelled", 3, 3),
+    ],
+)
+def test_an_unfinished_inspect_log_is_refused_naming_its_status_and_progress(
+    client, app, name, status, completed, total
+):
+    log = document(name)
+    assert log["status"] == status
+    before = count_assessments(app)
+    en, zh = refusal(client, name), refusal(client, name, "zh")
+    assert en["code"] == zh["code"] == "not_finished"
+    assert f"(status: {status}; {completed} of {total} samples completed)" in en["message"]
+    assert f"（状态：{status}；{total} 个样本中完成了 {completed} 个）" in zh["message"]
+    assert "--no-log-samples" not in en["message"] + zh["message"]
+    assert "no answer" not in en["message"]
+    assert count_assessments(app) == before
+
+
+def test_a_log_never_scored_says_to_score_it_not_that_every_case_is_an_error(client):
+    # inspect_ai's tests/scorer/logs/..._dPiJ....eval: 10 answered samples, empty scores.
+    log = document("conv_2025-02-11T15-17-00-05-00_popularity_dPiJifoWeEQBrfWsAopzWr.json")
+    assert log["results"]["scores"] == [] and not any(s["scores"] for s in log["samples"])
+    problem = refusal(
+        client, "conv_2025-02-11T15-17-00-05-00_popularity_dPiJifoWeEQBrfWsAopzWr.json"
+    )
+    assert problem["code"] == "not_scored"
+    assert "`inspect score <log>`" in problem["message"]

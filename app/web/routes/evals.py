@@ -148,7 +148,7 @@ def problem_of(error: Exception, lang: str) -> tuple[int, FileProblem]:
     assert isinstance(error, evals.Unreadable)
     run = getattr(error, "run", None)
     name = getattr(error, "file_name", None)
-    message = messages.file_problem(error.code, lang, error.detail)
+    message = messages.file_problem(error.code, lang, error.detail, error.values)
     if run is not None:
         prefix = f"Run {run}" if lang == "en" else f"第 {run} 个运行结果"
         message = f"{prefix} ({name}): {message}" if name else f"{prefix}: {message}"
