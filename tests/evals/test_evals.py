@@ -241,11 +241,23 @@ def test_a_real_improvement_and_a_plateau():
     assert improving["paired"]["only_new"] == 50 and improving["paired"]["only_old"] == 0
     assert improving["paired"]["p_value"] == pytest.approx(mcnemar_reference(50, 0), rel=1e-12)
     assert improving["paired"]["real"] is True and improving["plateaued"] is False
-    # Three versions within a few cases of each other: no step is real, so it has plateaued.
+
+    # Three versions that each move 20 cases, 10 each way (p = 1): no step is real though each
+    # could have been (20 discordant pairs), so it has plateaued.
+    def passing(ids_passing) -> dict[str, str]:
+        return {case: ef.PASS if i in ids_passing else ef.FAIL for i, case in enumerate(ids)}
+
     flat = evals.check(
-        [("v1", _run(version(160))), ("v2", _run(version(163))), ("v3", _run(version(161)))]
+        [
+            ("v1", _run(passing(range(0, 160)))),
+            ("v2", _run(passing(range(10, 170)))),
+            ("v3", _run(passing(range(0, 160)))),
+        ]
     )
-    assert [s["real"] for s in flat["steps"]] == [False, False]
+    assert [(s["only_new"], s["only_old"], s["real"]) for s in flat["steps"]] == [
+        (10, 10, False),
+        (10, 10, False),
+    ]
     assert flat["plateaued"] is True
     # One flat step is not yet a plateau.
     one_step = evals.check([("v1", _run(version(160))), ("v2", _run(version(161)))])

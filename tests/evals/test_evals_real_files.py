@@ -328,3 +328,44 @@ def test_a_log_never_scored_says_to_score_it_not_that_every_case_is_an_error(cli
     )
     assert problem["code"] == "not_scored"
     assert "`inspect score <log>`" in problem["message"]
+
+
+# --- No plateau claimed from steps too small to show a gain (F5) --------------------------
+
+
+def test_a_last_step_that_did_better_on_too_few_pairs_is_not_a_plateau(client):
+    # The reviewer's three runs: the baseline twice (no discordant pair), then the later run:
+    # 6/9 -> 8/9, 3 gained and 1 lost on 8 matched pairs; 4 discordant pairs can never give
+    # p < 0.05 (the least is 2 x 0.5^4 = 0.125).
+    files = [
+        ("previous", ("a.json", data("pf_baseline.json"))),
+        ("previous", ("b.json", data("pf_baseline.json"))),
+        ("file", ("c.json", data("pf_later.json"))),
+    ]
+    report = client.post(API, files=files).json()
+    assert [(s["only_new"], s["only_old"], s["direction"]) for s in report["steps"]] == [
+        (0, 0, "same"),
+        (3, 1, "better"),
+    ]
+    assert report["plateaued"] is None
+    for lang in ("en", "zh"):
+        page = html(client.post(f"{PAGE}?lang={lang}", files=files))
+        sentence = page.select_one("[data-plateau]").get_text(" ", strip=True)
+        assert not sentence.startswith(("Prompting has plateaued", "提示工程已到瓶颈"))
+    assert sentence.startswith("无法判断提示工程是否已到瓶颈")
+
+
+def test_flat_steps_too_small_to_show_a_gain_are_not_a_plateau():
+    def run(passing: set[int]) -> bytes:
+        return "\n".join(["id,passed"] + [f"c{i},{int(i in passing)}" for i in range(40)]).encode()
+
+    # 30/40 -> 29/40 -> 29/40 (one case lost, then two swapped): 1 and 2 discordant pairs.
+    report = evals.check(
+        [
+            ("v1", run(set(range(30)))),
+            ("v2", run(set(range(29)))),
+            ("v3", run(set(range(1, 30)))),
+        ]
+    )
+    assert [(s["only_new"], s["only_old"]) for s in report["steps"]] == [(0, 1), (1, 1)]
+    assert report["plateaued"] is None

@@ -110,8 +110,9 @@ class EvalReport(RunCounts):
     steps: list[Paired] = Field(description="Each consecutive pair of runs, oldest first")
     runs: list[RunCounts] = Field(description="Every run given, oldest first; the latest last")
     plateaued: bool | None = Field(
-        description="True: two or more steps, none improves significantly; false: the last step "
-        "improves significantly; null: not enough to say"
+        description="True: two or more steps, none improves significantly, the last does not "
+        "do better, and each had at least 6 discordant pairs (enough to reach p < 0.05); false: "
+        "the last step improves significantly; null: no claim"
     )
     checked_at: str
 
