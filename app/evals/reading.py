@@ -24,7 +24,8 @@ against its own source, at the commits named (GitHub paths):
   (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
   Reason`, `Comment` (without `Reasoning`: src/server/utils/evalTableUtils.ts @a2469529); or, in
   older exports, output cells that begin `[PASS]`, `[FAIL]` or `[ERROR]` (outputToSimpleString,
-  src/util/output.ts). The file's own Status is taken as it is: promptfoo writes ERROR for any
+  src/util/output.ts), whose column is found by those cells when its header is the prompt as
+  JSON (promptfoo 0.43). The file's own Status is taken as it is: promptfoo writes ERROR for any
   failure whose reason is not ASSERT (getOutputStatus).
 - `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`; openai/evals
   evals/record.py @4bfc1f58): a `spec` line (RunSpec), one Event per line `{"run_id",
@@ -54,6 +55,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -476,7 +478,21 @@ def _read_csv(text: str) -> Run:
         return _read_promptfoo_csv(header, rows)
     if "id" in names and ("passed" in names or {"expected", "actual"} <= set(names)):
         return _read_plain_csv(names, rows)
+    # Older promptfoo exports (0.43: a prompt column's header is the prompt as JSON) are told by
+    # their cells: the first row's outcome cells begin [PASS], [FAIL] or [ERROR].
+    first = next((r for r in rows if r[1] is None or not _blank(r[1])), None)
+    if first is not None and first[1] is not None and len(first[1]) == len(header):
+        columns = [i for i, cell in enumerate(first[1]) if _LEGACY_CELL.match(cell)]
+        if columns:
+            return _read_promptfoo_csv(header, itertools.chain([first], rows), columns)
     raise Unreadable("csv_columns", ", ".join(_short(h, 40) for h in header[:12]))
+
+
+def _blank(row: list[str]) -> bool:
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+_LEGACY_CELL = re.compile(r"\s*\[(PASS|FAIL|ERROR)\]")
 
 
 def _nfc(value: str) -> str:
@@ -543,6 +559,21 @@ def _status_prompts(header: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _column_label(name: str) -> str:
+    """A prompt column's name; an older export's JSON header as `[provider] template`."""
+    if name.startswith("{"):
+        try:
+            prompt = json.loads(name)
+        except ValueError:
+            prompt = None
+        if isinstance(prompt, dict):
+            text = prompt.get("label") or prompt.get("display") or prompt.get("raw")
+            provider = prompt.get("provider")
+            if isinstance(text, str):
+                name = f"[{provider}] {text}" if isinstance(provider, str) else text
+    return _short(name, 80)
+
+
 def _is_promptfoo_csv(header: list[str]) -> bool:
     return any(
         header[prompt].startswith("[") or status - prompt == 2
@@ -553,13 +584,15 @@ def _is_promptfoo_csv(header: list[str]) -> bool:
 _STATUS = {"PASS": PASS, "FAIL": FAIL, "ERROR": ERROR}
 
 
-def _read_promptfoo_csv(header: list[str], rows) -> Run:
+def _read_promptfoo_csv(header: list[str], rows, legacy_columns: list[int] | None = None) -> Run:
+    """`legacy_columns`: the prompt columns of an older export, found by their cells."""
     run = Run("promptfoo_csv")
     problems = _Problems()
-    pairs = _status_prompts(header)
+    pairs = [] if legacy_columns else _status_prompts(header)
     legacy = not pairs
     prompt_columns = (
-        [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
+        legacy_columns
+        or [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
         if legacy
         else [prompt for prompt, _ in pairs]
     )
@@ -584,6 +617,8 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
         for prompt in prompt_columns:
             if legacy:
                 cell = row[prompt].lstrip()
+                if legacy_columns and not cell:
+                    continue  # this prompt was not run on this test
                 tag = cell[1 : cell.find("]")] if cell.startswith("[") and "]" in cell else ""
                 outcome = _STATUS.get(tag)
             else:
@@ -616,7 +651,7 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
     if not prompt_columns:
         raise Unreadable("csv_columns", ", ".join(_short(h, 40) for h in header[:12]))
     if several:
-        _refuse_several([((_short(header[p], 80),), tallies[p]) for p in prompt_columns])
+        _refuse_several([((_column_label(header[p]),), tallies[p]) for p in prompt_columns])
     return run
 
 

@@ -369,3 +369,25 @@ def test_flat_steps_too_small_to_show_a_gain_are_not_a_plateau():
     )
     assert [(s["only_new"], s["only_old"]) for s in report["steps"]] == [(0, 1), (1, 1)]
     assert report["plateaued"] is None
+
+
+# --- promptfoo 0.43.1's CSV export (F6) ----------------------------------------------------
+
+
+def test_promptfoo_043_csv_is_read_by_its_pass_fail_cells():
+    # Its prompt column's header is the prompt as JSON; its cells begin [PASS] or [FAIL].
+    rows = list(csv.reader(io.StringIO(data("pf043_baseline.csv").decode())))
+    header, cells = rows[0], [r[2] for r in rows[1:]]
+    assert header[:2] == ["a", "q"] and json.loads(header[2])["metrics"]["testPassCount"] == 6
+    passed = sum(c.startswith("[PASS]") for c in cells)
+    failed = sum(c.startswith("[FAIL]") for c in cells)
+    report = evals.check([("pf043_baseline.csv", data("pf043_baseline.csv"))])
+    assert report["format"] == "promptfoo_csv"
+    assert (
+        (report["cases"], report["passed"], report["failed"]) == (10, passed, failed) == (10, 6, 4)
+    )
+    # Its rows are named by their variables, so the CSV pairs with the same version's JSON.
+    later = evals.check(
+        [("old.csv", data("pf043_baseline.csv")), ("new.json", data("pf043_later.json"))]
+    )
+    assert later["paired"]["only_in_new"] == later["paired"]["only_in_old"] == 0
