@@ -391,3 +391,16 @@ def test_promptfoo_043_csv_is_read_by_its_pass_fail_cells():
         [("old.csv", data("pf043_baseline.csv")), ("new.json", data("pf043_later.json"))]
     )
     assert later["paired"]["only_in_new"] == later["paired"]["only_in_old"] == 0
+
+
+def test_a_finished_log_without_samples_advises_no_log_samples_only_when_it_was_used(client):
+    def refused(log_samples: bool) -> tuple[str, bool]:
+        config = {"log_samples": log_samples}
+        log = {"version": 2, "status": "success", "eval": {"config": config}}
+        response = client.post(API, files={"file": ("log.json", json.dumps(log).encode())})
+        assert response.status_code == 422
+        problem = response.json()["detail"][0]
+        return problem["code"], "--no-log-samples" in problem["message"]
+
+    assert refused(True) == ("no_cases", False)
+    assert refused(False) == ("no_samples", True)
