@@ -75,6 +75,8 @@ def _counts(run: Run) -> dict[str, Any]:
         "graded": graded,
         "accuracy": float(Fraction(successes) / graded),
         "percent": accuracy_percent(successes, graded),
+        "scorer": run.scorer,
+        "other_scorers": [{"name": name, "accuracy": value} for name, value in run.other_scorers],
         "low": low,
         "high": high,
     }

@@ -121,6 +121,9 @@ class Run:
     # in `outcomes` is the majority), and the most epochs a sample has.
     shares: dict[str, Fraction] | None = None
     epochs: int = 1
+    # Inspect: the scorer counted, and the log's other scorers with the accuracy it gives them.
+    scorer: str | None = None
+    other_scorers: list[tuple[str, float | None]] = field(default_factory=list)
 
 
 class _Problems:
@@ -1007,6 +1010,23 @@ def _progress(header: object, results: object, samples: list | None) -> dict[str
     return {"completed": str(completed), "total": "?" if total is None else str(total)}
 
 
+def _accuracy_of(score: dict) -> float | None:
+    """The accuracy Inspect's results give a scorer (metrics.accuracy.value), if any."""
+    metrics = score.get("metrics")
+    accuracy = metrics.get("accuracy") if isinstance(metrics, dict) else None
+    value = accuracy.get("value") if isinstance(accuracy, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
+
+
+def _first_scorer(samples: list) -> str:
+    for sample in samples:
+        if type(sample) is _InspectSample and isinstance(sample.scores, dict) and sample.scores:
+            return str(next(iter(sample.scores)))
+    return ""
+
+
 def _read_inspect(
     version: object, header: object, results: object, samples: list | None, status: object
 ) -> Run:
@@ -1027,8 +1047,10 @@ def _read_inspect(
     if scores_listed:
         for score in results["scores"]:
             if isinstance(score, dict) and isinstance(score.get("name"), str):
-                scorer = score["name"]
-                break
+                if scorer is None:
+                    scorer = score["name"]
+                elif score["name"] != scorer:
+                    run.other_scorers.append((_short(score["name"], 80), _accuracy_of(score)))
     if (not scores_listed or not results["scores"]) and not any(
         type(s) is _InspectSample and isinstance(s.scores, dict) and s.scores for s in samples
     ):
@@ -1084,6 +1106,13 @@ def _read_inspect(
                 if isinstance(category, str) and category.strip():
                     names.update((_short(category),))
     problems.raise_if_any()
+    counted = {
+        name
+        for sample in samples
+        if type(sample) is _InspectSample and isinstance(sample.scores, dict)
+        for name in sample.scores
+    }
+    run.scorer = _short(scorer if scorer in counted else _first_scorer(samples), 80) or None
     if several_epochs:
         run.epochs = max(len(outcomes) for outcomes in epochs_of.values())
         run.shares = {}

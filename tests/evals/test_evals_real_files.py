@@ -404,3 +404,31 @@ def test_a_finished_log_without_samples_advises_no_log_samples_only_when_it_was_
 
     assert refused(True) == ("no_cases", False)
     assert refused(False) == ("no_samples", True)
+
+
+# --- Which scorer was counted (F8) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "includes (also in the log, not counted: match 40.0%)"),
+        ("zh", "includes（日志中还有，未计入：match 40.0%）"),
+    ],
+)
+def test_a_log_of_two_scorers_names_the_one_counted_and_the_others_accuracy(client, lang, text):
+    # inspect_ai 0.3.285: includes 7/10 and match 4/10 on the same 10 samples.
+    scores = document("insp_scorers_disagree.json")["results"]["scores"]
+    assert [(s["name"], s["metrics"]["accuracy"]["value"]) for s in scores] == [
+        ("includes", 0.7),
+        ("match", 0.4),
+    ]
+    files = {"file": ("d.json", data("insp_scorers_disagree.json"))}
+    body = client.post(f"{API}?lang={lang}", files=files).json()
+    assert (body["scorer"], body["other_scorers"]) == (
+        "includes",
+        [{"name": "match", "accuracy": 0.4}],
+    )
+    assert body["accuracy"] == 0.7
+    page = html(client.post(f"{PAGE}?lang={lang}", files=files))
+    assert page.select_one("[data-scorer]").get_text(" ", strip=True) == text

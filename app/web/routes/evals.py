@@ -62,11 +62,22 @@ class Paired(BaseModel):
     to: int = Field(description="Index in runs of the newer run")
 
 
+class OtherScorer(BaseModel):
+    name: str
+    accuracy: float | None = Field(description="Its accuracy in the log's results, 0-1")
+
+
 class RunCounts(BaseModel):
     file_name: str
     format: str
     format_version: str | None
     name: str | None = Field(description="Task, eval or model, when the file says")
+    scorer: str | None = Field(
+        None, description="Inspect: the scorer counted (the first of results.scores)"
+    )
+    other_scorers: list[OtherScorer] = Field(
+        default_factory=list, description="Inspect: the log's other scorers, not counted"
+    )
     cases: int = Field(description="Cases; in an Inspect log, distinct samples (never epochs)")
     epochs: int = Field(
         1,
