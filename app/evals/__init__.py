@@ -6,7 +6,10 @@ the summary the API returns and an assessment keeps as `eval_run`:
 
 - `cases`, `passed`, `failed`, `errors` (cases the model or grader failed to answer: counted
   apart, never as a pass or a fail), `graded` = cases - errors, `accuracy` = passed / graded,
-  and its 95% Wilson interval `low`/`high`;
+  and its 95% Wilson interval `low`/`high`. An Inspect log of several `epochs`: a case is a
+  sample, `accuracy` the mean over graded samples of each one's share of passed epochs (Inspect's
+  mean reducer), `passed` the samples that passed in more than half their graded epochs, and an
+  error a sample that errored in every epoch;
 - `to_tell`: for each accuracy target (85, 95, 99), whether the interval already leaves it out
   and, if not, about how many cases at this accuracy would (stats.to_tell);
 - `failures`: failure categories or assertion names with counts, the most frequent first;
@@ -16,8 +19,10 @@ the summary the API returns and an assessment keeps as `eval_run`:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from fractions import Fraction
 from typing import Any
 
 from app.decision.conditions import ACCURACY_TARGETS
@@ -40,10 +45,10 @@ MAX_RUNS = 5
 TARGETS = tuple(sorted(set(ACCURACY_TARGETS.values())))
 
 
-def accuracy_percent(passed: int, graded: int) -> int:
+def accuracy_percent(passed: int | Fraction, graded: int) -> int:
     """The whole percentage `baseline_accuracy` takes: rounded down, so a run just short of a
-    target never reads as meeting it (94.96% is 94). Integer arithmetic: no float error."""
-    return passed * 100 // graded
+    target never reads as meeting it (94.96% is 94). Exact arithmetic: no float error."""
+    return math.floor(Fraction(passed) * 100 / graded)
 
 
 def _counts(run: Run) -> dict[str, Any]:
@@ -54,17 +59,24 @@ def _counts(run: Run) -> dict[str, Any]:
     graded = passed + failed
     if graded == 0:
         raise Unreadable("all_errors")
-    low, high = stats.interval(passed, graded)
+    # With several epochs (Inspect), a sample counts for its share of passed epochs: the mean
+    # over samples is Inspect's own mean-reduced accuracy, and the interval's n is the samples.
+    successes = sum(run.shares.values(), Fraction(0)) if run.shares is not None else passed
+    low, high = stats.interval(float(successes), graded)
     return {
         "format": run.format,
         "format_version": run.version,
         "name": run.name,
         "cases": len(outcomes),
+        "epochs": run.epochs,
         "passed": passed,
         "failed": failed,
         "errors": errors,
         "graded": graded,
-        "accuracy": passed / graded,
+        "accuracy": float(Fraction(successes) / graded),
+        "percent": accuracy_percent(successes, graded),
+        "scorer": run.scorer,
+        "other_scorers": [{"name": name, "accuracy": value} for name, value in run.other_scorers],
         "low": low,
         "high": high,
     }
@@ -85,7 +97,6 @@ def summarize(runs: Sequence[tuple[str, Run]], now: datetime | None = None) -> d
     ][:20]
     return {
         **head,
-        "percent": accuracy_percent(head["passed"], head["graded"]),
         "to_tell": [
             stats.to_tell(head["accuracy"], head["graded"], head["low"], head["high"], target)
             for target in TARGETS
@@ -136,12 +147,17 @@ def _valid(eval_run: Mapping[str, Any] | None) -> bool:
 
 def measured_answers(eval_run: Mapping[str, Any] | None) -> dict[str, int]:
     """The answers an attached run establishes: `baseline_accuracy` (whole percent, rounded down)
-    and `baseline_sample_size` (cases graded, errors excluded)."""
+    and `baseline_sample_size` (cases graded, errors excluded; with several Inspect epochs, the
+    samples, whose accuracy is the mean of their shares of passed epochs)."""
     if not _valid(eval_run):
         return {}
     passed, graded = eval_run["passed"], eval_run["graded"]  # type: ignore[index]
+    percent = accuracy_percent(passed, graded)
+    epochs, stored = eval_run.get("epochs"), eval_run.get("percent")  # type: ignore[union-attr]
+    if isinstance(epochs, int) and epochs > 1 and isinstance(stored, int) and 0 <= stored <= 100:
+        percent = stored
     return {
-        "baseline_accuracy": accuracy_percent(passed, graded),
+        "baseline_accuracy": percent,
         "baseline_sample_size": min(graded, 1_000_000),
     }
 

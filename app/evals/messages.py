@@ -29,6 +29,11 @@ FILE_PROBLEMS = {
         "The CSV has neither an id and a passed column nor id, expected and actual columns, "
         "and is not a promptfoo export (its header: {detail})."
     ),
+    "several_prompts": Text(
+        "The file holds several prompts or providers, and pooled they give an accuracy that none "
+        "of them has. Export one prompt on one provider (a config with one of each) and upload "
+        "that. Passed/failed/errors of each: {detail}."
+    ),
     "bad_lines": Text(
         "Some lines or items can't be read, so the counts would be wrong. Fix them and upload "
         "the file again; the first ones are listed below."
@@ -41,6 +46,16 @@ FILE_PROBLEMS = {
     "no_samples": Text(
         "The Inspect log has no samples (status: {detail}). Run it again without "
         "--no-log-samples, and let it finish."
+    ),
+    "not_finished": Text(
+        "The Inspect log is of a run that did not finish (status: {detail}; {completed} of "
+        "{total} samples completed). Its counts may leave samples out or count samples stopped "
+        "part way: let the run finish (or resume it with inspect eval-retry) and upload the "
+        "finished log."
+    ),
+    "not_scored": Text(
+        "The Inspect log was never scored: its samples have answers but no scores. Score it "
+        "with `inspect score <log>` and upload the scored log."
     ),
     "all_errors": Text(
         "Every case is an error: no case was graded, so there is no accuracy to measure."
@@ -79,9 +94,14 @@ LINE_PROBLEMS = {
 }
 
 
-def file_problem(code: str, lang: str, detail: str = "") -> str:
+def file_problem(code: str, lang: str, detail: str = "", values: dict | None = None) -> str:
     text = FILE_PROBLEMS.get(code, FILE_PROBLEMS["malformed"])
-    return text.get(lang).replace("{detail}", detail).replace("{{", "{").replace("}}", "}")
+    # The template is unescaped before the detail goes in: text quoted from the file keeps its
+    # braces (a promptfoo prompt's {{var}}).
+    template = text.get(lang).replace("{{", "{").replace("}}", "}")
+    for name, value in (values or {}).items():
+        template = template.replace("{" + name + "}", str(value))
+    return template.replace("{detail}", detail)
 
 
 def line_problem(code: str, lang: str, detail: str = "") -> str:

@@ -15,13 +15,17 @@ against its own source, at the commits named (GitHub paths):
   ResultFailureReason.ERROR is an error, else a fail; src/types/results.ts @05eba334); files from
   before `failureReason`: an `error` without a `gradingResult` is an error. Failures by
   `gradingResult.componentResults[].assertion` (metric, else type), metric-only assertions left
-  out (countedComponentResults).
+  out (countedComponentResults). A file of several prompts or providers (or a CSV of several
+  prompt columns) is refused, with each one's counts: pooled, they give an accuracy none has.
+  A test is named by `testCase.description`, else by a canonical JSON of its `vars` (a CSV row
+  by its variable columns, the same JSON), so that runs pair test by test, not by position.
 - `promptfoo_csv`: `promptfoo eval --output results.csv`. For each prompt, its output column
   (`[provider] label`), `Reasoning` (since src/util/eval/evalTableUtils.ts @9e9ba381), `Status`
   (PASS/FAIL/ERROR), `Score`, `Named Scores`, one `Metric: <name>` per named score, `Grader
   Reason`, `Comment` (without `Reasoning`: src/server/utils/evalTableUtils.ts @a2469529); or, in
   older exports, output cells that begin `[PASS]`, `[FAIL]` or `[ERROR]` (outputToSimpleString,
-  src/util/output.ts). The file's own Status is taken as it is: promptfoo writes ERROR for any
+  src/util/output.ts), whose column is found by those cells when its header is the prompt as
+  JSON (promptfoo 0.43). The file's own Status is taken as it is: promptfoo writes ERROR for any
   failure whose reason is not ASSERT (getOutputStatus).
 - `openai_evals`: the JSON Lines log of openai/evals' LocalRecorder (`oaieval`; openai/evals
   evals/record.py @4bfc1f58): a `spec` line (RunSpec), one Event per line `{"run_id",
@@ -36,8 +40,11 @@ against its own source, at the commits named (GitHub paths):
   gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
   (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
   "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
-  (Score.unscored(), written as the constant NaN). Epochs beyond the first become cases of their
-  own (`id#epoch`). The zipped `.eval` log is refused with the command that converts it.
+  (Score.unscored(), written as the constant NaN). Epochs are repeated draws on one case: a
+  sample is one case, its share of passed epochs (over those graded) is its accuracy, as
+  Inspect's mean reducer gives it, and it is an error only when every epoch errored. A log that
+  did not finish (`status` started, cancelled or error) is refused with how far it got, and one
+  never scored (no scores anywhere, samples answered) is refused as such, not as all errors. The zipped `.eval` log is refused with the command that converts it.
 
 Errors (the model or the grader failed to give an answer) are counted apart, never as a pass or a
 fail. Anything that cannot be read raises Unreadable, naming the first bad lines or items.
@@ -46,13 +53,16 @@ fail. Anything that cannot be read raises Unreadable, naming the first bad lines
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import itertools
 import json
 import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import msgspec
@@ -82,13 +92,21 @@ class Problem:
 
 
 class Unreadable(ValueError):
-    """The file is not an eval run this check reads. `code` is a key of messages.FILE_PROBLEMS."""
+    """The file is not an eval run this check reads. `code` is a key of messages.FILE_PROBLEMS;
+    `values` fill its other {placeholders} (numbers, in every language alike)."""
 
-    def __init__(self, code: str, detail: str = "", problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        problems: list[Problem] | None = None,
+        values: dict[str, str] | None = None,
+    ):
         super().__init__(code)
         self.code = code
         self.detail = detail
         self.problems = (problems or [])[:MAX_PROBLEMS]
+        self.values = values or {}
 
 
 @dataclass
@@ -99,6 +117,13 @@ class Run:
     categories: Counter = field(default_factory=Counter)
     version: str | None = None
     name: str | None = None  # task, eval or model, when the file says
+    # Inspect logs of several epochs: each graded sample's share of passed epochs (its outcome
+    # in `outcomes` is the majority), and the most epochs a sample has.
+    shares: dict[str, Fraction] | None = None
+    epochs: int = 1
+    # Inspect: the scorer counted, and the log's other scorers with the accuracy it gives them.
+    scorer: str | None = None
+    other_scorers: list[tuple[str, float | None]] = field(default_factory=list)
 
 
 class _Problems:
@@ -256,6 +281,15 @@ class _Grading(msgspec.Struct, gc=False):
     assertion: Any = None
 
 
+class _Prompt(msgspec.Struct, gc=False):
+    label: Any = None
+    display: Any = None  # results.version 2 names a prompt by its template
+
+
+class _TestCase(msgspec.Struct, gc=False):
+    description: Any = None
+
+
 class _PromptfooResult(msgspec.Struct, gc=False):
     success: Any = None
     failureReason: Any = None  # noqa: N815
@@ -265,6 +299,9 @@ class _PromptfooResult(msgspec.Struct, gc=False):
     id: Any = None
     promptIdx: Any = None  # noqa: N815
     provider: str | _Provider | None = None
+    prompt: str | _Prompt | None = None
+    vars: Any = None
+    testCase: _TestCase | None = None  # noqa: N815
 
 
 class _Score(msgspec.Struct, gc=False):
@@ -307,6 +344,8 @@ class _Results(msgspec.Struct, gc=False):
     version: Any = msgspec.UNSET
     results: list[_PromptfooResult] | None = None
     scores: Any = None
+    total_samples: Any = None
+    completed_samples: Any = None
 
 
 class _Document(msgspec.Struct, gc=False):
@@ -345,6 +384,8 @@ def _promptfoo_result(item):
                 grading.get("assertion"),
             )
         result.provider = _struct(_Provider, result.provider)
+        result.prompt = _struct(_Prompt, result.prompt)
+        result.testCase = _struct(_TestCase, result.testCase)
     return result
 
 
@@ -382,7 +423,13 @@ def _read_json_fast(data: bytes | memoryview) -> Run:
     if document.samples is not None or (
         isinstance(document.eval, dict) and document.status is not msgspec.UNSET
     ):
-        results = None if summary is None else {"scores": summary.scores}
+        results = None
+        if summary is not None:
+            results = {
+                "scores": summary.scores,
+                "total_samples": summary.total_samples,
+                "completed_samples": summary.completed_samples,
+            }
         status = "" if document.status is msgspec.UNSET else document.status
         return _read_inspect(document.version, document.eval, results, document.samples, status)
     raise _Slow
@@ -434,7 +481,21 @@ def _read_csv(text: str) -> Run:
         return _read_promptfoo_csv(header, rows)
     if "id" in names and ("passed" in names or {"expected", "actual"} <= set(names)):
         return _read_plain_csv(names, rows)
+    # Older promptfoo exports (0.43: a prompt column's header is the prompt as JSON) are told by
+    # their cells: the first row's outcome cells begin [PASS], [FAIL] or [ERROR].
+    first = next((r for r in rows if r[1] is None or not _blank(r[1])), None)
+    if first is not None and first[1] is not None and len(first[1]) == len(header):
+        columns = [i for i, cell in enumerate(first[1]) if _LEGACY_CELL.match(cell)]
+        if columns:
+            return _read_promptfoo_csv(header, itertools.chain([first], rows), columns)
     raise Unreadable("csv_columns", ", ".join(_short(h, 40) for h in header[:12]))
+
+
+def _blank(row: list[str]) -> bool:
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+_LEGACY_CELL = re.compile(r"\s*\[(PASS|FAIL|ERROR)\]")
 
 
 def _nfc(value: str) -> str:
@@ -501,6 +562,21 @@ def _status_prompts(header: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _column_label(name: str) -> str:
+    """A prompt column's name; an older export's JSON header as `[provider] template`."""
+    if name.startswith("{"):
+        try:
+            prompt = json.loads(name)
+        except ValueError:
+            prompt = None
+        if isinstance(prompt, dict):
+            text = prompt.get("label") or prompt.get("display") or prompt.get("raw")
+            provider = prompt.get("provider")
+            if isinstance(text, str):
+                name = f"[{provider}] {text}" if isinstance(provider, str) else text
+    return _short(name, 80)
+
+
 def _is_promptfoo_csv(header: list[str]) -> bool:
     return any(
         header[prompt].startswith("[") or status - prompt == 2
@@ -511,13 +587,15 @@ def _is_promptfoo_csv(header: list[str]) -> bool:
 _STATUS = {"PASS": PASS, "FAIL": FAIL, "ERROR": ERROR}
 
 
-def _read_promptfoo_csv(header: list[str], rows) -> Run:
+def _read_promptfoo_csv(header: list[str], rows, legacy_columns: list[int] | None = None) -> Run:
+    """`legacy_columns`: the prompt columns of an older export, found by their cells."""
     run = Run("promptfoo_csv")
     problems = _Problems()
-    pairs = _status_prompts(header)
+    pairs = [] if legacy_columns else _status_prompts(header)
     legacy = not pairs
     prompt_columns = (
-        [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
+        legacy_columns
+        or [i for i, name in enumerate(header) if name.startswith("[") and "] " in name]
         if legacy
         else [prompt for prompt, _ in pairs]
     )
@@ -532,12 +610,18 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
         for prompt in prompt_columns
     }
     several = len(prompt_columns) > 1
+    tallies = {prompt: Counter() for prompt in prompt_columns}
+    # The variable columns come before the first prompt's: a row is named by them, as the JSON
+    # output names a test by its vars (the same canonical JSON, so the two pair up).
+    variables = header[: min(prompt_columns)] if prompt_columns else []
     number = 0
     for line, row in _csv_records(rows, len(header), problems):
         number += 1
         for prompt in prompt_columns:
             if legacy:
                 cell = row[prompt].lstrip()
+                if legacy_columns and not cell:
+                    continue  # this prompt was not run on this test
                 tag = cell[1 : cell.find("]")] if cell.startswith("[") and "]" in cell else ""
                 outcome = _STATUS.get(tag)
             else:
@@ -549,7 +633,14 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
                 cell = row[prompt] if legacy else row[status_of[prompt]]
                 problems.add("bad_status", _short(cell, 40), line=line)
                 continue
-            case = f"{number} · {header[prompt]}" if several else str(number)
+            tallies[prompt][outcome] += 1
+            if several:
+                continue  # refused below, once every row is read
+            if variables:
+                named = _canonical(dict(zip(variables, row, strict=False)))
+                case = _unique(_fit(named), run.outcomes) if named else str(number)
+            else:
+                case = str(number)
             _add(run, problems, case, outcome, line=line)
             if outcome == FAIL:
                 for i, name in metric_columns[prompt]:
@@ -562,6 +653,8 @@ def _read_promptfoo_csv(header: list[str], rows) -> Run:
     problems.raise_if_any()
     if not prompt_columns:
         raise Unreadable("csv_columns", ", ".join(_short(h, 40) for h in header[:12]))
+    if several:
+        _refuse_several([((_column_label(header[p]),), tallies[p]) for p in prompt_columns])
     return run
 
 
@@ -604,14 +697,9 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
     if isinstance(description, str):
         run.name = _short(description)
     problems = _Problems()
-    try:
-        pairs = {(r.promptIdx, r.provider) for r in results if type(r) is _PromptfooResult}
-    except TypeError:  # a value that cannot be hashed (a list, an object)
-        pairs = {
-            (repr(r.promptIdx), repr(r.provider)) for r in results if type(r) is _PromptfooResult
-        }
-    # Prompts and providers told apart as the case ids name them (_provider shortens).
-    several = len({(repr(i), _short(_provider_key(p), 80)) for i, p in pairs}) > 1
+    # Each prompt on each provider is a run of its own: pooled, they give an accuracy none of
+    # them has (the same tests counted once per prompt and provider).
+    tallies: dict[tuple[str, str, str], Counter] = {}
     outcomes = run.outcomes
     for position, result in enumerate(results, start=1):
         if type(result) is not _PromptfooResult:
@@ -621,15 +709,28 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
             problems.add("no_success", item=position)
             continue
         outcome = PASS if result.success else _promptfoo_outcome(result)
-        test = result.testIdx
-        # (type() is int: a JSON true is a bool, not a test index)
-        case = str(test) if type(test) is int else str(result.id or position)
-        if several:
-            case = f"{case} · {_provider(result)} · {result.promptIdx}"
-        case = case[:MAX_ID]
-        if case in outcomes:
-            problems.add("duplicate_id", case, item=position)
-            continue
+        index = result.promptIdx
+        group = (_provider(result), _prompt_label(result), str(index) if type(index) is int else "")
+        tally = tallies.get(group)
+        if tally is None:
+            tally = tallies[group] = Counter()
+        tally[outcome] += 1
+        if len(tallies) > 1:
+            continue  # refused below, once every result is read
+        # A case is its test, named by what the test is (its description, else its variables),
+        # so that two runs pair test by test even when a test was added, removed or reordered:
+        # testIdx shifts, and results.version 2 lists results in the order they finished.
+        case = _test_key(result)
+        if case is not None:
+            case = _unique(case, outcomes)
+        else:
+            test = result.testIdx
+            # (type() is int: a JSON true is a bool, not a test index)
+            case = str(test) if type(test) is int else str(result.id or position)
+            case = case[:MAX_ID]
+            if case in outcomes:
+                problems.add("duplicate_id", case, item=position)
+                continue
         outcomes[case] = outcome
         grading = result.gradingResult
         if outcome == FAIL and isinstance(grading, _Grading):
@@ -652,7 +753,72 @@ def _read_promptfoo(version: object, description: object, results: list) -> Run:
             for name in names:
                 run.categories[name] += 1
     problems.raise_if_any()
+    if len(tallies) > 1:
+        ordered = sorted(tallies.items(), key=lambda item: (item[0][0], item[0][2], item[0][1]))
+        _refuse_several([((p, label), t) for (p, label, _), t in ordered])
     return run
+
+
+def _canonical(value: object) -> str | None:
+    """A test's variables as one text, the same whatever the order of their keys."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _test_key(result: _PromptfooResult) -> str | None:
+    """The test's description when it has one, else a canonical JSON of its variables."""
+    test = result.testCase
+    if isinstance(test, _TestCase) and isinstance(test.description, str):
+        if test.description.strip():
+            return _fit(test.description)
+    if isinstance(result.vars, dict) and result.vars:
+        text = _canonical(result.vars)
+        return None if text is None else _fit(text)
+    return None
+
+
+def _fit(key: str) -> str:
+    """A key within MAX_ID characters; a longer one ends in a digest of the whole, so two keys
+    that differ only past the cut stay two."""
+    if len(key) <= MAX_ID:
+        return key
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return f"{key[: MAX_ID - 18]}…{digest}"
+
+
+def _unique(key: str, taken) -> str:
+    """The same test run more than once (promptfoo's repeat) pairs in order: #2, #3..."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key} #{n}" in taken:
+        n += 1
+    return f"{key} #{n}"
+
+
+def _prompt_label(result: _PromptfooResult) -> str:
+    """A prompt's name: its label (results.version 3), else its template (version 2)."""
+    prompt = result.prompt
+    texts = (prompt.label, prompt.display) if isinstance(prompt, _Prompt) else (prompt,)
+    for text in texts:
+        if isinstance(text, str) and text.strip():
+            return _short(text, 80)
+    index = result.promptIdx
+    return f"prompt {index + 1}" if type(index) is int else ""
+
+
+def _refuse_several(tallies: list[tuple[tuple[str, str], Counter]]) -> None:
+    """Several prompts or providers in one file: each one's passed / failed / errors, listed."""
+    listed = [
+        f"{' · '.join(part for part in name if part) or '?'}: "
+        f"{tally[PASS]}/{tally[FAIL]}/{tally[ERROR]}"
+        for name, tally in tallies[:MAX_PROBLEMS]
+    ]
+    if len(tallies) > MAX_PROBLEMS:
+        listed.append("…")
+    raise Unreadable("several_prompts", "; ".join(listed))
 
 
 def _provider_key(provider: object) -> str:
@@ -809,6 +975,58 @@ def _score_outcome(value: object) -> int | None:
     return None
 
 
+# EvalLog.status: "started" (still running, or killed), "cancelled", "error"; "success" when done.
+_UNFINISHED = frozenset({"started", "cancelled", "error"})
+
+
+def _count(value: object) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _progress(header: object, results: object, samples: list | None) -> dict[str, str]:
+    """How far an unfinished run got: samples completed, of the dataset's samples (capped by
+    --limit) times the epochs, else of the total the results give."""
+    results = results if isinstance(results, dict) else {}
+    completed = _count(results.get("completed_samples"))
+    if completed is None:
+        completed = sum(
+            1
+            for s in samples or []
+            if type(s) is _InspectSample and not s.error and isinstance(s.scores, dict) and s.scores
+        )
+    total = None
+    if isinstance(header, dict):
+        dataset, config = header.get("dataset"), header.get("config")
+        config = config if isinstance(config, dict) else {}
+        total = _count(dataset.get("samples")) if isinstance(dataset, dict) else None
+        limit = _count(config.get("limit"))
+        if total is not None and limit is not None:
+            total = min(total, limit)
+        epochs = _count(config.get("epochs"))
+        if total is not None and epochs:
+            total *= epochs
+    if total is None:
+        total = _count(results.get("total_samples"))
+    return {"completed": str(completed), "total": "?" if total is None else str(total)}
+
+
+def _accuracy_of(score: dict) -> float | None:
+    """The accuracy Inspect's results give a scorer (metrics.accuracy.value), if any."""
+    metrics = score.get("metrics")
+    accuracy = metrics.get("accuracy") if isinstance(metrics, dict) else None
+    value = accuracy.get("value") if isinstance(accuracy, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
+
+
+def _first_scorer(samples: list) -> str:
+    for sample in samples:
+        if type(sample) is _InspectSample and isinstance(sample.scores, dict) and sample.scores:
+            return str(next(iter(sample.scores)))
+    return ""
+
+
 def _read_inspect(
     version: object, header: object, results: object, samples: list | None, status: object
 ) -> Run:
@@ -816,18 +1034,37 @@ def _read_inspect(
     if isinstance(header, dict):
         parts = [header.get("task"), header.get("model")]
         run.name = _short(" · ".join(p for p in parts if isinstance(p, str))) or None
+    if isinstance(status, str) and status in _UNFINISHED:
+        # Part of the dataset, and samples stopped by the user: not the run's accuracy.
+        raise Unreadable("not_finished", status, values=_progress(header, results, samples))
     if not isinstance(samples, list) or not samples:
+        config = header.get("config") if isinstance(header, dict) else None
+        if isinstance(config, dict) and config.get("log_samples") is True:
+            raise Unreadable("no_cases")  # (--no-log-samples was not the cause)
         raise Unreadable("no_samples", str(status))
     scorer = None
-    if isinstance(results, dict) and isinstance(results.get("scores"), list):
+    scores_listed = isinstance(results, dict) and isinstance(results.get("scores"), list)
+    if scores_listed:
         for score in results["scores"]:
             if isinstance(score, dict) and isinstance(score.get("name"), str):
-                scorer = score["name"]
-                break
+                if scorer is None:
+                    scorer = score["name"]
+                elif score["name"] != scorer:
+                    run.other_scorers.append((_short(score["name"], 80), _accuracy_of(score)))
+    if (not scores_listed or not results["scores"]) and not any(
+        type(s) is _InspectSample and isinstance(s.scores, dict) and s.scores for s in samples
+    ):
+        if any(type(s) is _InspectSample and not s.error for s in samples):
+            # Answered, never scored (`inspect eval --no-score`): no case is an error.
+            raise Unreadable("not_scored")
     several_epochs = any(
         type(s) is _InspectSample and isinstance(s.epoch, int) and s.epoch > 1 for s in samples
     )
     problems = _Problems()
+    # Each sample's outcome in each of its epochs: epochs are repeated draws on one case, never
+    # cases of their own.
+    epochs_of: dict[str, dict[str, int]] = {}
+    categories_of: dict[str, set[str]] = {}
     for position, sample in enumerate(samples, start=1):
         if not isinstance(sample, _InspectSample):
             problems.add("not_object", item=position)
@@ -836,9 +1073,8 @@ def _read_inspect(
         if not isinstance(sample_id, str | int) or isinstance(sample_id, bool):
             problems.add("no_id", item=position)
             continue
-        case = str(sample_id)
-        if several_epochs:
-            case = f"{case}#{1 if sample.epoch is msgspec.UNSET else sample.epoch}"
+        case = str(sample_id)[:MAX_ID]
+        epoch = "1" if sample.epoch is msgspec.UNSET else str(sample.epoch)
         scores = sample.scores
         if sample.error:
             outcome = ERROR
@@ -851,13 +1087,47 @@ def _read_inspect(
             if outcome is None:
                 problems.add("bad_score", _short(json.dumps(value)[:60], 60), item=position)
                 continue
-            if outcome == FAIL and isinstance(value, str) and value.strip().upper() == "P":
-                run.categories["partial"] += 1
-        _add(run, problems, case, outcome, item=position)
-        metadata = sample.metadata
-        if outcome == FAIL and isinstance(metadata, _SampleMetadata):
-            category = metadata.category
-            if isinstance(category, str) and category.strip():
-                run.categories[_short(category)] += 1
+        if not several_epochs:  # one epoch: no bookkeeping per sample, memory stays per case
+            _add(run, problems, case, outcome, item=position)
+            names: Counter | set[str] = run.categories
+        else:
+            epochs = epochs_of.setdefault(case, {})
+            if epoch in epochs:
+                problems.add("duplicate_id", f"{case}#{epoch}", item=position)
+                continue
+            epochs[epoch] = outcome
+            names = categories_of.setdefault(case, set()) if outcome == FAIL else set()
+        if outcome == FAIL:
+            if isinstance(value, str) and value.strip().upper() == "P":
+                names.update(("partial",))
+            metadata = sample.metadata
+            if isinstance(metadata, _SampleMetadata):
+                category = metadata.category
+                if isinstance(category, str) and category.strip():
+                    names.update((_short(category),))
+    problems.raise_if_any()
+    counted = {
+        name
+        for sample in samples
+        if type(sample) is _InspectSample and isinstance(sample.scores, dict)
+        for name in sample.scores
+    }
+    run.scorer = _short(scorer if scorer in counted else _first_scorer(samples), 80) or None
+    if several_epochs:
+        run.epochs = max(len(outcomes) for outcomes in epochs_of.values())
+        run.shares = {}
+    for case, by_epoch in epochs_of.items():
+        outcomes = list(by_epoch.values())
+        graded = len(outcomes) - outcomes.count(ERROR)
+        passes = outcomes.count(PASS)
+        if graded == 0:  # an error only when every epoch errored
+            run.outcomes[case] = ERROR
+            continue
+        # Paired with another run, a sample passes when more than half its graded epochs did.
+        run.outcomes[case] = PASS if 2 * passes > graded else FAIL
+        if run.shares is not None:
+            run.shares[case] = Fraction(passes, graded)
+        if run.outcomes[case] == FAIL:
+            run.categories.update(categories_of.get(case, ()))
     problems.raise_if_any()
     return run

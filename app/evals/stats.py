@@ -107,16 +107,27 @@ def paired(new: Mapping[str, int], old: Mapping[str, int]) -> dict:
     }
 
 
+def can_show_a_change(step: Mapping) -> bool:
+    """Whether a step had discordant pairs enough for the exact McNemar test to reach p < ALPHA
+    at all: with d of them, the smallest p is 2 x 0.5^d (every one the same way), so fewer than
+    6 can never show a change at 0.05, whatever their split."""
+    return 2 * 0.5 ** (step["only_new"] + step["only_old"]) < ALPHA
+
+
 def plateaued(steps: list[dict]) -> bool | None:
-    """From the paired comparisons of consecutive runs (oldest first): True when at least two
-    steps were tried and none improved significantly; False when the last step improved
-    significantly; None otherwise (one step without a real gain, or an earlier gain with a flat
-    last step: too early to say)."""
+    """From the paired comparisons of consecutive runs (oldest first): False when the last step
+    improved significantly; True when at least two steps were tried, none improved
+    significantly, the last did not do better, and every step had discordant pairs enough to
+    show a gain (can_show_a_change): no step was shown to improve though each could have been.
+    None otherwise: no claim (one step; an earlier real gain; a last step that did better, or a
+    step too small to show anything, where "not significant" means "too few cases to tell")."""
     if not steps:
         return None
-    improved = [step["real"] and step["direction"] == "better" for step in steps]
-    if improved[-1]:
+    last = steps[-1]
+    if last["real"] and last["direction"] == "better":
         return False
-    if len(steps) >= 2 and not any(improved):
-        return True
-    return None
+    if last["direction"] == "better" or len(steps) < 2:
+        return None
+    if any(step["real"] and step["direction"] == "better" for step in steps):
+        return None
+    return True if all(can_show_a_change(step) for step in steps) else None

@@ -241,11 +241,23 @@ def test_a_real_improvement_and_a_plateau():
     assert improving["paired"]["only_new"] == 50 and improving["paired"]["only_old"] == 0
     assert improving["paired"]["p_value"] == pytest.approx(mcnemar_reference(50, 0), rel=1e-12)
     assert improving["paired"]["real"] is True and improving["plateaued"] is False
-    # Three versions within a few cases of each other: no step is real, so it has plateaued.
+
+    # Three versions that each move 20 cases, 10 each way (p = 1): no step is real though each
+    # could have been (20 discordant pairs), so it has plateaued.
+    def passing(ids_passing) -> dict[str, str]:
+        return {case: ef.PASS if i in ids_passing else ef.FAIL for i, case in enumerate(ids)}
+
     flat = evals.check(
-        [("v1", _run(version(160))), ("v2", _run(version(163))), ("v3", _run(version(161)))]
+        [
+            ("v1", _run(passing(range(0, 160)))),
+            ("v2", _run(passing(range(10, 170)))),
+            ("v3", _run(passing(range(0, 160)))),
+        ]
     )
-    assert [s["real"] for s in flat["steps"]] == [False, False]
+    assert [(s["only_new"], s["only_old"], s["real"]) for s in flat["steps"]] == [
+        (10, 10, False),
+        (10, 10, False),
+    ]
     assert flat["plateaued"] is True
     # One flat step is not yet a plateau.
     one_step = evals.check([("v1", _run(version(160))), ("v2", _run(version(161)))])
@@ -279,7 +291,7 @@ def test_csv_expected_actual_is_nfc_and_strip_and_case_sensitive():
     assert (report["passed"], report["failed"], report["errors"]) == (1, 1, 1)
 
 
-def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_cases():
+def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_one_case():
     samples = [
         {"id": 1, "epoch": 1, "scores": {"m": {"value": "C"}}},
         {"id": 1, "epoch": 2, "scores": {"m": {"value": "I"}}},
@@ -290,7 +302,10 @@ def test_inspect_no_answer_is_an_error_and_partial_a_fail_and_epochs_are_cases()
     ]
     data = json.dumps({"version": 2, "status": "success", "eval": {}, "samples": samples})
     report = evals.check([("r", data.encode())])
-    assert (report["cases"], report["passed"], report["failed"], report["errors"]) == (6, 2, 2, 2)
+    # Per sample, its graded epochs: 1 is C, I (half passed: a fail when paired); 2 is P (a
+    # fail; N is an error); 3 is 1.0 (the unscored epoch is an error). Shares 1/2, 0, 1.
+    assert (report["cases"], report["passed"], report["failed"], report["errors"]) == (3, 1, 2, 0)
+    assert report["accuracy"] == 0.5 and report["epochs"] == 2
     assert {"name": "partial", "count": 1} in report["failures"]
 
 
@@ -377,7 +392,8 @@ BAD_FILES = {
     "ragged csv": (b"id,passed\n1,1,extra\n", "bad_lines"),
     "no id": (b"id,passed\n,1\n", "bad_lines"),
     "promptfoo no success": (b'{"results": {"results": [{"testIdx": 0}]}}', "bad_lines"),
-    "inspect no samples": (b'{"version": 2, "status": "error", "eval": {}}', "no_samples"),
+    "inspect no samples": (b'{"version": 2, "status": "success", "eval": {}}', "no_samples"),
+    "inspect failed run": (b'{"version": 2, "status": "error", "eval": {}}', "not_finished"),
     "inspect odd score": (
         b'{"samples": [{"id": 1, "scores": {"m": {"value": {"a": 1}}}}]}',
         "bad_lines",
@@ -479,7 +495,7 @@ def test_the_api_compares_with_previous_runs(client):
     response = post(client, ef.build("csv", new), previous=[ef.build("promptfoo_csv", old)])
     assert response.status_code == 200
     paired = response.json()["paired"]
-    # The promptfoo CSV names its cases by row number; the plain CSV by id: nothing matches.
+    # The promptfoo CSV names its cases by their variables; the plain CSV by id: none match.
     assert paired["matched"] == 0 and paired["only_in_new"] == 80
     same_ids = post(client, ef.build("csv", new), previous=[ef.build("csv", old)]).json()
     b = sum(1 for o, n in zip(old, new, strict=True) if n[1] == ef.PASS and o[1] == ef.FAIL)

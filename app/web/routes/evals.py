@@ -62,12 +62,29 @@ class Paired(BaseModel):
     to: int = Field(description="Index in runs of the newer run")
 
 
+class OtherScorer(BaseModel):
+    name: str
+    accuracy: float | None = Field(description="Its accuracy in the log's results, 0-1")
+
+
 class RunCounts(BaseModel):
     file_name: str
     format: str
     format_version: str | None
     name: str | None = Field(description="Task, eval or model, when the file says")
-    cases: int
+    scorer: str | None = Field(
+        None, description="Inspect: the scorer counted (the first of results.scores)"
+    )
+    other_scorers: list[OtherScorer] = Field(
+        default_factory=list, description="Inspect: the log's other scorers, not counted"
+    )
+    cases: int = Field(description="Cases; in an Inspect log, distinct samples (never epochs)")
+    epochs: int = Field(
+        1,
+        description="Inspect: the most epochs a sample was run. Above 1, accuracy is the mean "
+        "over graded samples of each one's share of passed epochs, passed counts the samples "
+        "that passed in more than half of them, and an error is a sample that errored in all",
+    )
     passed: int
     failed: int
     errors: int = Field(description="Cases the model or grader failed to answer: not counted")
@@ -104,8 +121,9 @@ class EvalReport(RunCounts):
     steps: list[Paired] = Field(description="Each consecutive pair of runs, oldest first")
     runs: list[RunCounts] = Field(description="Every run given, oldest first; the latest last")
     plateaued: bool | None = Field(
-        description="True: two or more steps, none improves significantly; false: the last step "
-        "improves significantly; null: not enough to say"
+        description="True: two or more steps, none improves significantly, the last does not "
+        "do better, and each had at least 6 discordant pairs (enough to reach p < 0.05); false: "
+        "the last step improves significantly; null: no claim"
     )
     checked_at: str
 
@@ -142,7 +160,7 @@ def problem_of(error: Exception, lang: str) -> tuple[int, FileProblem]:
     assert isinstance(error, evals.Unreadable)
     run = getattr(error, "run", None)
     name = getattr(error, "file_name", None)
-    message = messages.file_problem(error.code, lang, error.detail)
+    message = messages.file_problem(error.code, lang, error.detail, error.values)
     if run is not None:
         prefix = f"Run {run}" if lang == "en" else f"第 {run} 个运行结果"
         message = f"{prefix} ({name}): {message}" if name else f"{prefix}: {message}"
