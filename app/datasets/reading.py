@@ -249,6 +249,78 @@ SHAREGPT_ROLES = {
 }
 
 
+# Tool definitions are in every prompt the model sees, so they count as input tokens of each
+# example that has them, the way OpenAI's cookbook counts them and checks against the API's
+# usage.prompt_tokens ("How to count tokens with tiktoken", section 7, num_tokens_for_tools,
+# github.com/openai/openai-cookbook examples/How_to_count_tokens_with_tiktoken.ipynb): for its
+# cl100k_base models (gpt-3.5-turbo, gpt-4), 10 tokens start each function, then its
+# "name:description" (a final period dropped); 3 start its properties, then per property 3 and
+# "name:type:description"; an enum -3, then 3 and the value per item; 12 end the list. The
+# cookbook reads only those fields: a definition without a function name is counted as its
+# compact JSON text instead.
+TOOL_FUNCTION, TOOL_PROPERTIES, TOOL_PROPERTY = 10, 3, 3
+TOOL_ENUM, TOOL_ENUM_ITEM, TOOL_END = -3, 3, 12
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _without_period(value: object) -> str:
+    text = _as_text(value)
+    return text[:-1] if text.endswith(".") else text
+
+
+def tool_parts(tools: object) -> tuple[tuple[str, int, bool], ...]:
+    """The token parts (text, overhead, trained) of a record's tool or function definitions: a
+    list of OpenAI tools ({"type": "function", "function": {...}}), of legacy functions, or
+    such a list as JSON text (LLaMA-Factory's ShareGPT "tools")."""
+    if isinstance(tools, str):
+        try:
+            tools = json.loads(tools)
+        except ValueError:
+            return ((tools, 0, False),) if tools.strip() else ()
+    if not isinstance(tools, list) or not tools:
+        return ()
+    parts: list[tuple[str, int, bool]] = []
+    for tool in tools:
+        function = tool.get("function", tool) if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+            compact = json.dumps(tool, ensure_ascii=False, separators=(",", ":"))
+            parts.append((compact, 0, False))
+            continue
+        name, description = function["name"], _without_period(function.get("description"))
+        parts.append((f"{name}:{description}", TOOL_FUNCTION, False))
+        parameters = function.get("parameters")
+        properties = parameters.get("properties") if isinstance(parameters, dict) else None
+        if not isinstance(properties, dict) or not properties:
+            continue
+        parts.append(("", TOOL_PROPERTIES, False))
+        for key, spec in properties.items():
+            spec = spec if isinstance(spec, dict) else {}
+            enum = spec.get("enum")
+            if isinstance(enum, list):
+                parts.append(("", TOOL_ENUM, False))
+                parts.extend((_as_text(item), TOOL_ENUM_ITEM, False) for item in enum)
+            kind, description = _as_text(spec.get("type")), _without_period(spec.get("description"))
+            line = f"{key}:{kind}:{description}"
+            parts.append((line, TOOL_PROPERTY, False))
+    parts.append(("", TOOL_END, False))
+    return tuple(parts)
+
+
+def _with_tools(example: Example | LineError, record: dict) -> Example | LineError:
+    """The example with its record's tool definitions counted, before the reply's 3 tokens."""
+    if isinstance(example, LineError):
+        return example
+    tools = tool_parts(record.get("tools")) + tool_parts(record.get("functions"))
+    if tools:
+        example.parts = example.parts[:-1] + tools + example.parts[-1:]
+    return example
+
+
 def _shape(record: dict) -> str | None:
     if "messages" in record:
         return "chat"
@@ -435,13 +507,14 @@ def _conversation(
 
 def _chat(number: int, record: dict) -> Example | LineError:
     # Anthropic's format keeps the system prompt beside the messages.
-    return _messages(number, record["messages"], system=record.get("system"))
+    return _with_tools(_messages(number, record["messages"], system=record.get("system")), record)
 
 
 def _sharegpt(number: int, record: dict) -> Example | LineError:
-    return _messages(
+    example = _messages(
         number, record["conversations"], system=record.get("system"), roles=SHAREGPT_ROLES
     )
+    return _with_tools(example, record)
 
 
 def _plain(number: int, request: str, output: str, **extra: Any) -> Example:

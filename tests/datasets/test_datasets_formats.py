@@ -127,9 +127,14 @@ def test_chat_multi_turn_with_tools_weights_and_every_cookbook_rule():
     calls = json.dumps(
         tool_chat(1)["messages"][2]["tool_calls"], ensure_ascii=False, sort_keys=True
     )
+    # Its tools list, as the cookbook counts a function with no description or parameters:
+    # 10 tokens, "book:", and 12 closing the list.
     first = (
         4 * 5
         + 3
+        + 10
+        + encode("book:")
+        + 12
         + encode("You book flights.")
         + encode("Book flight 1 to Oslo")
         + encode(calls)
@@ -144,6 +149,97 @@ def test_chat_multi_turn_with_tools_weights_and_every_cookbook_rule():
         4 + encode("A summary.")
     )
     validated(profile)
+
+
+# The cookbook's tool example ("How to count tokens with tiktoken", section 7): its system and
+# user messages with this tool are 105 prompt tokens for gpt-3.5-turbo and gpt-4 (cl100k_base),
+# by its num_tokens_for_tools and by the API's usage.prompt_tokens, as the notebook prints.
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_current_weather",
+        "description": "Get the current weather in a given location",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "location": {
+                    "type": "string",
+                    "description": "The city and state, e.g. San Francisco, CA",
+                },
+                "unit": {
+                    "type": "string",
+                    "description": "The unit of temperature to return",
+                    "enum": ["celsius", "fahrenheit"],
+                },
+            },
+            "required": ["location"],
+        },
+    },
+}
+WEATHER_MESSAGES = [
+    {
+        "role": "system",
+        "content": "You are a helpful assistant that can answer to questions about the weather.",
+    },
+    {"role": "user", "content": "What's the weather like in San Francisco?"},
+]
+COOKBOOK_PROMPT_TOKENS = 105
+
+
+def test_tool_definitions_are_input_tokens_of_every_example_as_the_cookbook_counts_them():
+    reply = {"role": "assistant", "content": "It is sunny."}
+    replied = 4 + encode("It is sunny.")  # the assistant message, trained
+    with_tools = {"messages": [*WEATHER_MESSAGES, reply], "tools": [WEATHER_TOOL]}
+    legacy = {"messages": [*WEATHER_MESSAGES, reply], "functions": [WEATHER_TOOL["function"]]}
+    bare = {"messages": [*WEATHER_MESSAGES, reply]}
+    profile = check(jsonl([with_tools, legacy, bare]))
+    assert profile["valid"] == 3
+    prompt_alone = 4 + encode(WEATHER_MESSAGES[0]["content"]) + 4
+    prompt_alone += encode(WEATHER_MESSAGES[1]["content"]) + 3
+    tools_alone = COOKBOOK_PROMPT_TOKENS - prompt_alone
+    assert (
+        tools_alone
+        == 10
+        + encode("get_current_weather:Get the current weather in a given location")
+        + 3
+        + (3 + encode("location:string:The city and state, e.g. San Francisco, CA"))
+        + (-3 + 3 + encode("celsius") + 3 + encode("fahrenheit"))
+        + (3 + encode("unit:string:The unit of temperature to return"))
+        + 12
+    )
+    assert profile["tokens"] == {
+        "min": prompt_alone + replied,
+        "median": COOKBOOK_PROMPT_TOKENS + replied,
+        "p95": COOKBOOK_PROMPT_TOKENS + replied,
+        "max": COOKBOOK_PROMPT_TOKENS + replied,
+        "total": 2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied,
+        "trained": 3 * replied,  # tool definitions are input, never trained
+        "mean": round((2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied) / 3, 1),
+    }
+
+
+def test_sharegpt_tools_given_as_json_text_are_counted_like_a_list():
+    """LLaMA-Factory's ShareGPT files (data/glaive_toolcall_en_demo.json) give "tools" as the JSON
+    text of a list of functions; a definition the cookbook's rule can't read (no name) counts as
+    its compact JSON text."""
+    conversation = [
+        {"from": "human", "value": "What's the weather like in San Francisco?"},
+        {"from": "gpt", "value": "It is sunny."},
+    ]
+    odd = {"kind": "retrieval"}
+    records = [
+        {"conversations": conversation, "tools": json.dumps([WEATHER_TOOL["function"]])},
+        {"conversations": conversation, "tools": [odd]},
+        {"conversations": conversation},
+    ]
+    profile = check(jsonl(records))
+    bare = 4 + encode(conversation[0]["value"]) + 4 + encode("It is sunny.") + 3
+    weather = COOKBOOK_PROMPT_TOKENS - (
+        4 + encode(WEATHER_MESSAGES[0]["content"]) + 4 + encode(WEATHER_MESSAGES[1]["content"]) + 3
+    )
+    odd_tokens = encode('{"kind":"retrieval"}') + 12
+    assert (profile["tokens"]["min"], profile["tokens"]["max"]) == (bare, bare + weather)
+    assert profile["tokens"]["total"] == 3 * bare + weather + odd_tokens
 
 
 def test_the_long_examples_file_counts_the_chat_overhead_against_the_context_limit():
