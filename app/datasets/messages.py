@@ -11,6 +11,9 @@ FILE_PROBLEMS = {
     "utf16": Text("The file is in UTF-16. Save it as UTF-8 and upload it again."),
     "binary": Text("This is a binary file, not text. Upload JSON Lines or CSV."),
     "encoding": Text("The file is not UTF-8 text. Save it as UTF-8 and upload it again."),
+    "encoding_named": Text(
+        "This file is not UTF-8 (it reads as {detail}): save it as UTF-8 and upload it again."
+    ),
     "json_array": Text(
         "This is one JSON array. The check reads JSON Lines: one example per line, "
         "each a JSON object."
@@ -42,7 +45,7 @@ FILE_PROBLEMS = {
 
 LINE_PROBLEMS = {
     "too_long": Text("longer than 1 MB"),
-    "encoding": Text("bad encoding: not UTF-8 ({detail})"),
+    "encoding": Text("bad encoding: not UTF-8 (byte {detail})"),
     "not_json": Text("not JSON"),
     "not_object": Text("not a JSON object"),
     "unknown_shape": Text('neither "messages" nor "prompt"/"completion" (keys: {detail})'),
@@ -88,6 +91,8 @@ def warning(code: str, lang: str, detail: str = "") -> str:
 
 
 def file_problem(code: str, lang: str, detail: str = "") -> str:
+    if code == "encoding" and detail:  # the encoding the file reads as
+        code = "encoding_named"
     return FILE_PROBLEMS[code].get(lang).format(detail=detail)
 
 

@@ -162,24 +162,78 @@ def sniff(head: bytes) -> None:
         raise Unreadable("binary")
 
 
+ENCODING_LINES = 20  # the first lines with non-ASCII bytes that tell the file's encoding
+# What a non-ASCII character of GB18030 text is when the file is Chinese: CJK ideographs,
+# punctuation and full-width forms.
+CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _likely_encoding(lines: list[bytes]) -> str:
+    """The encoding lines that are not UTF-8 read as: GB18030 (and so GBK, GB2312) when they
+    decode to Chinese text, Windows-1252 (Latin-1) when they decode as that; "" otherwise."""
+    data = b"\n".join(lines)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        wide = [ord(c) for c in text if ord(c) > 0x7F]
+        cjk = sum(any(low <= c <= high for low, high in CJK_RANGES) for c in wide)
+        if wide and cjk >= 0.9 * len(wide):
+            return "GB18030"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return "Windows-1252 (Latin-1)"
+
+
+def sniff_encoding(head: bytes, whole: bool) -> None:
+    """Refuse a file written in another encoding than UTF-8: most of its first lines with
+    non-ASCII bytes (at least two) are not UTF-8. One stray byte on one line is that line's
+    error, not the file's. `whole` says whether `head` is the whole file (else its last line
+    may be cut)."""
+    lines = head.split(b"\n")
+    if not whole:
+        del lines[-1]
+    non_ascii = list(
+        itertools.islice((line for line in lines if not line.isascii()), ENCODING_LINES)
+    )
+    bad = [line for line in non_ascii if not _is_utf8(line)]
+    if len(bad) >= 2 and 2 * len(bad) > len(non_ascii):
+        raise Unreadable("encoding", _likely_encoding(bad))
+
+
 def _with_sniffing(chunks: Iterable[bytes]) -> Iterator[bytes]:
     head = bytearray()
     iterator = iter(chunks)
+    whole = True  # whether head is the whole file
     for chunk in iterator:
         head += chunk
         if len(head) >= SNIFF_BYTES:
+            whole = False
             break
     if not head.strip():
         # Keep counting what remains, so an all-blank file of any size is "empty" too.
         for chunk in iterator:
             if chunk.strip():
                 head += chunk
+                whole = False
                 break
         else:
             raise Unreadable("empty")
     sniff(bytes(head))
     if head.startswith(b"\xef\xbb\xbf"):
         del head[:3]
+    sniff_encoding(bytes(head), whole)
     yield bytes(head)
     yield from iterator
 
@@ -349,7 +403,7 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return LineError(number, "encoding", f"byte {error.start + 1}")
+        return LineError(number, "encoding", str(error.start + 1))
     try:
         # A byte order mark json.loads would refuse by name fails here as "Expecting value".
         record = _DECODER.decode(text)
@@ -665,8 +719,9 @@ def _read_csv(
 ) -> Iterator[Example | LineError]:
     try:
         header_text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable("encoding", "1", [LineError(first, "encoding")]) from None
+    except UnicodeDecodeError as error:
+        line = LineError(first, "encoding", str(error.start + 1))
+        raise Unreadable("encoding", "", [line]) from None
     header, delimiter = [], ","
     for candidate in CSV_DELIMITERS:
         header = next(csv.reader([header_text], delimiter=candidate), [])
@@ -702,7 +757,7 @@ def _read_csv(
             try:
                 yield line.decode("utf-8") + "\n"
             except UnicodeDecodeError as error:
-                problems.append(LineError(number, "encoding", f"byte {error.start + 1}"))
+                problems.append(LineError(number, "encoding", str(error.start + 1)))
 
     rows = csv.reader(decoded(), delimiter=delimiter, strict=False)
     width = max(input_at, output_at, extra_at or 0) + 1

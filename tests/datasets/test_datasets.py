@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import json
+import random
 from datetime import timedelta
 
 import pytest
@@ -125,6 +126,64 @@ def test_a_refusal_lists_the_first_bad_lines(client):
         problem["errors"][0]["message"]
         == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
     )
+
+
+def chinese_alpaca(n: int, seed: int = 7) -> list[dict]:
+    """Alpaca lines of Chinese text, as in the Chinese Alpaca sets; every fifth is plain ASCII."""
+    rng = random.Random(seed)
+    return [
+        {"instruction": f"Say {n} in words.", "input": "", "output": f"{n}."}
+        if n % 5 == 0
+        else {
+            "instruction": files.hanzi(rng, 5, 20),
+            "input": "",
+            "output": files.hanzi(rng, 5, 40),
+        }
+        for n in range(n)
+    ]
+
+
+def dataset_checks(app) -> int:
+    with app.state.db.read() as session:
+        return len(session.scalars(select(DatasetCheck)).all())
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "en",
+            "This file is not UTF-8 (it reads as GB18030): save it as UTF-8 and upload it again.",
+        ),
+        ("zh", "文件不是 UTF-8 编码（看起来是 GB18030）：请另存为 UTF-8 后重新上传。"),
+    ],
+)
+def test_a_gbk_file_is_refused_as_not_utf8_not_scored_as_bad_lines(client, app, lang, message):
+    """200 lines saved in GBK: the check read them as 160 bad lines and 40 good ones ("80% of
+    lines are unusable"); it is one problem, the file's encoding."""
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chinese_alpaca(200))
+    assert data.encode("utf-8").decode("utf-8")  # the same text in UTF-8 is read (below)
+    response = upload(client, data.encode("gbk"), params={"lang": lang})
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert (problem["field"], problem["code"], problem["message"]) == ("file", "encoding", message)
+    assert dataset_checks(app) == 0
+    assert upload(client, data.encode("utf-8")).json()["valid"] == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "bad encoding: not UTF-8 (byte 18)"), ("zh", "编码错误：不是 UTF-8（第 18 个字节）")],
+)
+def test_one_stray_byte_is_that_lines_error(client, lang, message):
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in chinese_alpaca(20)]
+    lines[3] = b'{"instruction": "\xff bad", "input": "", "output": "ok"}'  # byte 18 is 0xff
+    assert lines[3].index(b"\xff") + 1 == 18
+    body = upload(client, b"\n".join(lines) + b"\n", params={"lang": lang}).json()
+    assert (body["valid"], body["invalid"]) == (19, 1)
+    assert [(e["line"], e["code"], e["message"]) for e in body["errors"]] == [
+        (4, "encoding", message)
+    ]
 
 
 def test_no_file_and_not_multipart_are_refused(client):

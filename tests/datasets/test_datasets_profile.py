@@ -185,6 +185,15 @@ def test_files_that_cannot_be_checked_say_why(data, code):
     assert refused.value.code == code
 
 
+def test_a_file_in_another_encoding_is_named_when_it_can_be():
+    """French prose saved as Windows-1252 reads as that, not as Chinese (GB18030 decodes many
+    Latin-1 byte pairs too, but not to Chinese text)."""
+    rows = "input,output\nUn café ?,Oui, un café crème.\nDéjà vu ?,Très déjà vu.\n"
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(rows.encode("cp1252"))
+    assert (refused.value.code, refused.value.detail) == ("encoding", "Windows-1252 (Latin-1)")
+
+
 def test_the_first_bad_lines_come_with_the_refusal():
     with pytest.raises(datasets.Unreadable) as refused:
         check(b'{"foo": 1}\n{"bar": 2}\n')
