@@ -14,10 +14,6 @@ FILE_PROBLEMS = {
     "encoding_named": Text(
         "This file is not UTF-8 (it reads as {detail}): save it as UTF-8 and upload it again."
     ),
-    "json_array": Text(
-        "This is one JSON array. The check reads JSON Lines: one example per line, "
-        "each a JSON object."
-    ),
     "csv_columns": Text(
         "The CSV has no input and output columns (its header: {detail}). Name them "
         "input/prompt/question/instruction/query/text and "

@@ -165,8 +165,11 @@ class Profiler:
         self.label_counts: Counter[str] | None = Counter()
         self.label_names: dict[str, str] = {}
         self.long_outputs = 0
-        # A heap of (-key, -line, item): the largest (key, line) first, compared as tuples are.
-        self.sample: list[tuple[int, int, _Item]] = []
+        # A heap of (-key, -line, -order, item): the largest (key, line) first, compared as
+        # tuples are; order (the count of examples kept so far) tells apart the records of a
+        # JSON array written on one line, which share their line.
+        self.sample: list[tuple[int, int, int, _Item]] = []
+        self.kept = 0
         self.in_sample: set[int] = set()  # whole-example digests in the sample
         self.diversity: list[tuple[str, list[int]]] = []
         self.distinct_seen = 0
@@ -304,7 +307,7 @@ class Profiler:
         distinct_seen = self.distinct_seen
         top_key = top_line = 0  # the largest (key, line) in the sample, once it is full
         if sample and len(sample) >= sample_size:
-            top_key, top_line = sample[0][2].key, sample[0][2].line
+            top_key, top_line = sample[0][3].key, sample[0][3].line
         index = -1
         for example, ids, request, output_tokens, key in zip(
             batch, whole_ids, request_ids, output_ids, shingles.keys, strict=True
@@ -391,7 +394,7 @@ class Profiler:
             if key < top_key or (key == top_key and line < top_line) or len(sample) < sample_size:
                 self._keep(example, whole_key, key, shingles, index, request, label_like, label_key)
                 if len(sample) >= sample_size:
-                    top_key, top_line = sample[0][2].key, sample[0][2].line
+                    top_key, top_line = sample[0][3].key, sample[0][3].line
         self.label_counts, self.label_names = label_counts, label_names
         self.distinct_seen = distinct_seen
         self.valid += len(batch)
@@ -513,17 +516,18 @@ class Profiler:
             whole_key,
             label_key[: MAX_LABEL_CHARS * 2] if label_like else None,
         )
-        entry = (-key, -example.line, item)
+        self.kept += 1
+        entry = (-key, -example.line, -self.kept, item)
         if len(self.sample) >= self.sample_size:
             evicted = heapq.heapreplace(self.sample, entry)
-            self.in_sample.discard(evicted[2].whole_key)
+            self.in_sample.discard(evicted[3].whole_key)
         else:
             heapq.heappush(self.sample, entry)
         self.in_sample.add(whole_key)
 
     def _items(self) -> list[_Item]:
         """The sample's examples, in the heap's order."""
-        return [item for _, _, item in self.sample]
+        return [item for _, _, _, item in self.sample]
 
     # --- the profile -------------------------------------------------------------------------
 

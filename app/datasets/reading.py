@@ -10,12 +10,14 @@ be used becomes a `LineError` with its line number; a file that cannot be read a
 import csv
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 # A line longer than this is refused without being kept in memory (the issue's "10 MB line").
 MAX_LINE_BYTES = 1_000_000
+MAX_SNIPPET_BYTES = 200  # of text between a JSON array's elements that is not one
 SNIFF_BYTES = 8192
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 INPUT_ROLES = ROLES - {"assistant"}
@@ -110,6 +112,7 @@ class Reading:
     format: str | None = None  # chat, prompt_completion, alpaca, sharegpt, preference, text, csv
     columns: tuple[str, str] | None = None  # the CSV columns used as input and output
     delimiter: str | None = None
+    container: str = "lines"  # or "json_array": one top-level array of records
     bytes_read: int = 0
     blank_lines: int = 0
     shape_errors: list[LineError] = field(default_factory=list)
@@ -238,9 +241,141 @@ def _with_sniffing(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield from iterator
 
 
+# --- one JSON array of records --------------------------------------------------------------
+#
+# Alpaca's alpaca_data.json, LLaMA-Factory's data/*.json and ShareGPT dumps are one top-level
+# array. It is split into its elements as the bytes stream past, by a state machine that only
+# stops at the bytes that change its state (quotes, backslashes, brackets, commas, newlines):
+# depth, inside a string or not, an escape pending. Each element is then one record, read as a
+# line of JSON Lines would be, and numbered by the line it starts on.
+
+_OUTSIDE = re.compile(rb'[\\"{}\[\],\n]')
+_INSIDE = re.compile(rb'[\\"\n]')
+
+
+class _ArraySplitter:
+    """(line it starts on, bytes) for each element of a top-level JSON array; None in place of
+    an element longer than MAX_LINE_BYTES, which is skipped as it streams past. A number, true,
+    false or null element, and text after the array's end that is not whitespace, are yielded
+    too (cut to MAX_SNIPPET_BYTES), so that each is an error of its own."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.line = 1
+        self.depth = 0  # 0 before the array, 1 between its elements, more inside an element
+        self.in_string = False
+        self.escaped = False  # a backslash ended the previous chunk, inside a string
+        self.element: bytearray | None = None  # the element read so far, None between elements
+        self.start_line = 0
+        self.too_long = False
+        self.gap = bytearray()  # text between elements (or after the end) that is not one
+        self.gap_line = 0
+        self.done = False  # past the array's closing bracket
+
+    def split(self, chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
+        for chunk in chunks:
+            self.reading.bytes_read += len(chunk)
+            yield from self._chunk(chunk)
+        if self.element is not None:  # the array was cut off inside an element
+            yield self.start_line, None if self.too_long else bytes(self.element)
+        elif self.gap.strip():
+            yield self.gap_line, bytes(self.gap)
+
+    def _chunk(self, chunk: bytes) -> Iterator[tuple[int, bytes | None]]:
+        at = 0  # where the part of the chunk not yet added to self.element starts
+        position, end = 0, len(chunk)
+        if self.escaped:
+            self.escaped = False
+            self.line += chunk[:1] == b"\n"
+            position = 1
+        while position < end:
+            if self.done:
+                self._gap(chunk[position:])
+                return
+            found = (_INSIDE if self.in_string else _OUTSIDE).search(chunk, position)
+            here = end if found is None else found.start()
+            if self.element is None and self.depth == 1 and here > position:
+                self._gap(chunk[position:here])
+            if found is None:
+                break
+            byte = chunk[here]
+            position = here + 1
+            if byte == 0x0A:  # newline
+                self.line += 1
+                if self.element is None and self.depth == 1:
+                    self._gap(b"\n")
+            elif self.in_string:
+                if byte == 0x5C:  # backslash: the next byte is escaped
+                    if position >= end:
+                        self.escaped = True
+                    else:
+                        self.line += chunk[position] == 0x0A
+                        position += 1
+                elif byte == 0x22:  # the closing quote
+                    self.in_string = False
+                    if self.depth == 1:  # a string element ends
+                        yield self._end(chunk[at:position])
+            elif self.depth == 0:
+                self.depth = 1 if byte == 0x5B else 0  # the array opens
+            elif self.element is None:  # between elements
+                if byte in (0x2C, 0x5D):  # a comma, or the array's end
+                    if self.gap.strip():
+                        yield self.gap_line, bytes(self.gap)
+                    self.gap.clear()
+                    self.done = byte == 0x5D
+                elif byte in (0x22, 0x7B, 0x5B):  # an object, an array or a string opens
+                    self.element, self.start_line, self.too_long = bytearray(), self.line, False
+                    at = here
+                    self.in_string = byte == 0x22
+                    self.depth += byte != 0x22
+                else:
+                    self._gap(chunk[here:position])
+            elif byte == 0x22:
+                self.in_string = True
+            elif byte in (0x7B, 0x5B):
+                self.depth += 1
+            elif byte in (0x7D, 0x5D):
+                self.depth -= 1
+                if self.depth == 1:
+                    yield self._end(chunk[at:position])
+        if self.element is not None:
+            self._keep(chunk[at:])
+
+    def _gap(self, text: bytes) -> None:
+        """Text outside every element; self.line is the line it starts on."""
+        if not self.gap.strip():  # whitespace so far: what is not starts here
+            self.gap.clear()
+            stripped = text.lstrip()
+            self.gap_line = self.line + text[: len(text) - len(stripped)].count(b"\n")
+            text = stripped
+        self.gap += text[: MAX_SNIPPET_BYTES - len(self.gap)]
+
+    def _keep(self, text: bytes) -> None:
+        assert self.element is not None
+        if not self.too_long:
+            self.element += text
+            if len(self.element) > MAX_LINE_BYTES:
+                self.element.clear()
+                self.too_long = True
+
+    def _end(self, text: bytes) -> tuple[int, bytes | None]:
+        self._keep(text)
+        assert self.element is not None
+        element, self.element = self.element, None
+        return self.start_line, None if self.too_long else bytes(element)
+
+
 def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example | LineError]:
     """Examples and line errors in file order. Raises Unreadable for a file that is not one."""
-    lines = split_lines(_with_sniffing(chunks), reading)
+    stream = _with_sniffing(chunks)
+    head = next(stream)
+    if head.lstrip()[:1] == b"[":
+        reading.container = "json_array"
+        yield from _read_records(
+            _ArraySplitter(reading).split(itertools.chain([head], stream)), reading
+        )
+        return
+    lines = split_lines(itertools.chain([head], stream), reading)
     for number, raw in lines:
         if raw is None:
             yield LineError(number, "too_long")
@@ -249,8 +384,6 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
         if not stripped:
             reading.blank_lines += 1
             continue
-        if stripped.startswith(b"["):
-            raise Unreadable("json_array")
         if stripped.startswith(b"{"):
             yield from _read_jsonl(number, raw, lines, reading)
         else:
@@ -264,7 +397,14 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
 def _read_jsonl(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
-    for number, line in itertools.chain([(first, raw)], lines):
+    return _read_records(itertools.chain([(first, raw)], lines), reading)
+
+
+def _read_records(
+    records: Iterable[tuple[int, bytes | None]], reading: Reading
+) -> Iterator[Example | LineError]:
+    """Each record (a line of JSON Lines, an element of an array) as an example or an error."""
+    for number, line in records:
         if line is None:
             yield LineError(number, "too_long")
         elif line.strip():

@@ -101,7 +101,6 @@ BAD_FILES = {
     "empty": b"",
     "csv_columns": b"name,age\nann,3\n",
     "wrong_shape": b'{"foo": 1}\n{"bar": 2}\n',
-    "json_array": b'[{"prompt": "a", "completion": "b"}]',
     "encoding": "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"),
 }
 
@@ -184,6 +183,29 @@ def test_one_stray_byte_is_that_lines_error(client, lang, message):
     assert [(e["line"], e["code"], e["message"]) for e in body["errors"]] == [
         (4, "encoding", message)
     ]
+
+
+def test_a_json_array_is_checked_like_json_lines(client):
+    """Alpaca ships alpaca_data.json as one JSON array (tatsu-lab/stanford_alpaca's README: "a
+    list of dictionaries"), as do LLaMA-Factory's data/*.json: the check refused them (422
+    json_array). These three records open LLaMA-Factory's data/alpaca_en_demo.json
+    (hiyouga/LLaMA-Factory @ ff6d4d12, the file as json.dumps(indent=2) writes it)."""
+    records = [
+        {
+            "instruction": "Describe a process of making crepes.",
+            "input": "",
+            "output": "Making crepes is an easy and delicious process!",
+        },
+        {
+            "instruction": "Transform the following sentence using a synonym: The car sped quickly.",
+            "input": "",
+            "output": "The car accelerated rapidly.",
+        },
+        {"instruction": "Make a persuasive argument.", "input": "", "output": ""},
+    ]
+    body = upload(client, json.dumps(records, indent=2).encode(), name="data.json").json()
+    assert (body["format"], body["examples"], body["valid"], body["invalid"]) == ("alpaca", 3, 2, 1)
+    assert [(e["line"], e["code"]) for e in body["errors"]] == [(12, "empty_output")]
 
 
 def test_no_file_and_not_multipart_are_refused(client):

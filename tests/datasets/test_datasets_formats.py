@@ -4,6 +4,9 @@ checks among them), tokens with the chat overhead, labels, and the regression fi
 
 import json
 import random
+import tracemalloc
+
+import pytest
 
 from app import datasets
 from app.datasets.schema import DatasetProfile
@@ -296,6 +299,82 @@ def test_alpaca_jsonl_reads_instruction_and_input():
         for n in range(6)
     ) + encode("Say hi") + encode("hi")
     validated(profile)
+
+
+# --- one JSON array of records (Alpaca's alpaca_data.json, LLaMA-Factory's data/*.json) ------
+
+
+def tricky_alpaca(n: int) -> list[dict]:
+    """Alpaca records whose texts hold what a naive splitter trips on: quotes, backslashes (one
+    ending a string), brackets, braces, commas and escaped newlines."""
+    rng = random.Random(11)
+    records = [
+        {
+            "instruction": f'{files.sentence(rng, 3, 8)} "quoted {n}" [x], {{y}} \\',
+            "input": "a\\nb\\\\" if n % 3 else "",
+            "output": files.sentence(rng, 4, 12) + ("}]" if n % 2 else "\\"),
+        }
+        for n in range(n)
+    ]
+    records[4]["output"] = ""  # an error of its own, reported on the line its record starts on
+    records[7] = records[2]  # an exact duplicate
+    return records
+
+
+def test_a_json_array_is_read_as_its_records_whatever_the_chunks():
+    records = tricky_alpaca(40)
+    array = json.dumps(records, indent=2, ensure_ascii=False).encode()
+    # json.dumps(indent=2) opens each record on a line of its own, "  {".
+    starts = [n for n, text in enumerate(array.decode().split("\n"), 1) if text == "  {"]
+    assert len(starts) == 40
+    as_lines = check(jsonl(records))
+    for chunk in (1, 2, 3, 7, 64, 4096):  # a backslash, a quote, a newline at any chunk's end
+        profile = check(array, chunk=chunk)
+        assert (profile["format"], profile["examples"], profile["valid"]) == ("alpaca", 40, 39)
+        assert lines_of(profile) == [(starts[4], "empty_output")]
+        assert profile["duplicate_groups"] == [[starts[2], starts[7]]]
+        assert profile["tokens"] == as_lines["tokens"]
+    one_line = check(json.dumps(records).encode(), chunk=5)  # minified: every record on line 1
+    assert (one_line["valid"], lines_of(one_line)) == (39, [(1, "empty_output")])
+    assert one_line["tokens"] == as_lines["tokens"]
+
+
+def test_a_json_array_element_over_1_mb_is_skipped_and_what_is_not_a_record_is_an_error():
+    big = {"prompt": "x" * 1_100_000, "completion": "y"}
+    good = {"prompt": "What is 2+2?", "completion": "4"}
+    text = (
+        "[\n"
+        + json.dumps(good)  # line 2
+        + ",\n"
+        + json.dumps(big)  # line 3: longer than 1 MB
+        + ",\n  17,\n"  # line 4: a number, not a record
+        + json.dumps(good)  # line 5
+        + "\n]\n\nnot json\n"  # line 8: after the array's end
+    )
+    profile = check(text.encode(), chunk=65536)
+    assert (profile["examples"], profile["valid"]) == (5, 2)
+    assert lines_of(profile) == [(3, "too_long"), (4, "not_object"), (8, "not_json")]
+    assert profile["exact_duplicates"] == 1
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(b"[ ]\n")
+    assert refused.value.code == "empty"
+
+
+def test_a_json_array_is_split_in_bounded_memory():
+    """A 10 MB element streams past without being gathered: the check's own allocations stay
+    under 4 MB (the chunks, made before measuring, are the upload's)."""
+    good = json.dumps({"prompt": "What is 2+2?", "completion": "4"})
+    text = f'[{good}, {{"prompt": "{"x" * 10_000_000}", "completion": "y"}}, {good}]'.encode()
+    chunks = [text[i : i + 65536] for i in range(0, len(text), 65536)]
+    datasets.check([good.encode() + b"\n"])  # the encoding loaded, once per process
+    tracemalloc.start()
+    try:
+        profile = datasets.check(chunks)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (profile["valid"], lines_of(profile)) == (2, [(1, "too_long")])
+    assert peak < 4 * 1024 * 1024
 
 
 def test_alpaca_csv_reads_the_instruction_not_only_the_empty_input_column():
