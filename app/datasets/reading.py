@@ -8,6 +8,7 @@ be used becomes a `LineError` with its line number; a file that cannot be read a
 """
 
 import csv
+import hashlib
 import itertools
 import json
 import re
@@ -89,6 +90,9 @@ class Example:
     warnings: tuple[tuple[str, str], ...] = ()  # (code, detail): kept, but worth fixing
     has_system: bool = False
     user_side: str = ""  # every user turn: what templates and label conflicts are measured on
+    # Stand-ins for the input's parts that are not text (images, audio, files): part of the
+    # input's identity, so that one question about two images is two inputs; never tokens.
+    attachments: str = ""
 
     @property
     def prompt(self) -> str:
@@ -593,6 +597,25 @@ def _text(content: object) -> str | None:
     return None
 
 
+MAX_STAND_IN = 300  # a non-text part's JSON up to this long is its own stand-in, else its digest
+
+
+def _stand_ins(content: object) -> list[str]:
+    """A stand-in for each part of a message that is not text (an image_url, input_audio or
+    file part): its compact JSON (the image's URL), or the SHA-256 of it when that is long (an
+    image's inline data)."""
+    if not isinstance(content, list):
+        return []
+    found = []
+    for part in content:
+        if isinstance(part, dict) and not isinstance(part.get("text"), str):
+            given = json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            if len(given) > MAX_STAND_IN:
+                given = f"{part.get('type')}:sha256:{hashlib.sha256(given.encode()).hexdigest()}"
+            found.append(given)
+    return found
+
+
 def _messages(
     number: int, messages: object, *, system: object = None, roles: dict[str, str] | None = None
 ) -> Example | LineError:
@@ -604,6 +627,7 @@ def _messages(
     if isinstance(system, str) and system:
         turns.append(("system", system, False))
     pending_calls = 0
+    attachments: list[str] = []
     for index, message in enumerate(messages, 1):
         if not isinstance(message, dict):
             return LineError(number, "bad_message", str(index))
@@ -631,6 +655,8 @@ def _messages(
                 warnings.append(("unknown_message_key", f"{index}: {', '.join(unknown)}"[:80]))
             content = message.get("content")
         text = _text(content) if content is not None else None
+        if role != "assistant":
+            attachments += _stand_ins(content)
         trained = False
         if role == "assistant":
             calls = message.get("tool_calls") or message.get("function_call")
@@ -664,11 +690,14 @@ def _messages(
         return LineError(number, "nothing_trained")
     if not any(role == "user" for role, _, _ in turns):
         warnings.append(("no_user", ""))
-    return _conversation(number, turns, warnings)
+    return _conversation(number, turns, warnings, "\n".join(attachments))
 
 
 def _conversation(
-    number: int, turns: list[tuple[str, str, bool]], warnings: list[tuple[str, str]]
+    number: int,
+    turns: list[tuple[str, str, bool]],
+    warnings: list[tuple[str, str]],
+    attachments: str = "",
 ) -> Example:
     """An Example from a checked conversation ending with the assistant's turn."""
     output = turns[-1][1]
@@ -696,6 +725,7 @@ def _conversation(
         parts=parts,
         warnings=tuple(warnings),
         has_system=any(role in ("system", "developer") for role, _, _ in turns),
+        attachments=attachments,
     )
 
 

@@ -257,6 +257,58 @@ def test_the_long_examples_file_counts_the_chat_overhead_against_the_context_lim
     assert profile["over_context_lines"] == list(range(1, 11))
 
 
+# Lines 17, 25, 33 and 71 of Azure's ChartQA sample (microsoft-foundry/fine-tuning @ de257fc4,
+# Sample_Datasets/Supervised_Fine_Tuning/Multimodal-chartqa/training.jsonl): one question about
+# different charts, so different answers are right. (question, chart, answer)
+CHART = "https://automlcesdkdataresources.blob.core.windows.net/finetuning-image-models/images/HuggingFaceM4-ChartQA/train/"
+CHARTQA = [
+    ("What's the rightmost value of orange graph?\nShort answer required.", "16.png", "51"),
+    ("What's the rightmost value of orange graph?\nShort answer required.", "24.png", "73"),
+    ("What's the rightmost value of dark green graph?\nShort answer required.", "32.png", "15"),
+    ("What's the rightmost value of green graph?\nShort answer required.", "70.png", "64"),
+]
+
+
+def chart_question(question: str, image: str, answer: str) -> dict:
+    return {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": question},
+                    {"type": "image_url", "image_url": {"url": CHART + image}},
+                ],
+            },
+            {"role": "assistant", "content": [{"type": "text", "text": answer}]},
+        ]
+    }
+
+
+def test_one_question_about_different_images_is_neither_a_duplicate_nor_a_conflict():
+    """The check called lines 1/2 (and 3/4, at similarity 0.93) conflicting labels, and the
+    file "mixed"; only the same question about the same image with another answer is one."""
+    records = [chart_question(*row) for row in CHARTQA]
+    records.append(chart_question(*CHARTQA[0]))  # line 5: line 1 again, an exact duplicate
+    records.append(chart_question(CHARTQA[1][0], CHARTQA[1][1], "74"))  # 6: line 2, 74 not 73
+    profile = check(jsonl(records))
+    assert profile["valid"] == 6
+    assert profile["duplicate_groups"] == [[1, 5]]
+    assert profile["conflicting_outputs"] == 1
+    assert profile["label_conflicts"] == [{"lines": [2, 6], "similarity": 1.0}]
+    # Removable: line 5, a copy, and one of lines 2 and 6, the same image's near-identical pair.
+    assert profile["near_duplicate_removable"] == 2
+    assert profile["near_duplicate_groups"] == [[2, 6]]
+    # Images are not text: the tokens are the texts' alone, as before.
+    assert profile["tokens"]["total"] == sum(
+        4 + encode(question) + 4 + encode(answer) + 3
+        for question, _, answer in [*CHARTQA, CHARTQA[0], (CHARTQA[1][0], "", "74")]
+    )
+    inline = [chart_question("Describe it.", "x", "A chart.") for _ in range(2)]
+    for record, pixels in zip(inline, ("iVBORw0KGgo" * 40, "iVBORw0KGgp" * 40), strict=True):
+        record["messages"][0]["content"][1]["image_url"]["url"] = "data:image/png;base64," + pixels
+    assert check(jsonl(inline))["exact_duplicates"] == 0  # inline images differ by one byte
+
+
 # --- other JSONL formats -------------------------------------------------------------------
 
 
