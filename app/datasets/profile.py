@@ -46,7 +46,7 @@ CACHED_CHARS = 256
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
 # Labels: outputs that are short and repeated, compared case- and space-insensitively.
 MAX_LABEL_CLASSES = 1000
-MAX_LABEL_CHARS = 60
+MAX_LABEL_CHARS = suggestions.MAX_LABEL_CHARS
 SHOWN_LABELS = 20
 # Templates: token ids of an input's opening and closing kept for the skeleton.
 TEMPLATE_HEAD, TEMPLATE_TAIL = 48, 16

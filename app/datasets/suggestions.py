@@ -25,6 +25,8 @@ NEAR_DUPLICATES_CLUSTERED = 0.20
 LARGEST_CLUSTER_CLUSTERED = 0.30
 MAJORITY_CLUSTERED = 0.80
 EDGE_CASES_YES = 0.05
+# Outputs up to this long (stripped) are label-like: only they are compared for conflicts.
+MAX_LABEL_CHARS = 60
 # Reference points shown beside two diversity measures; they do not decide a suggestion,
 # because both also move with the vocabulary and the length of the texts.
 COMPRESSION_REPETITIVE = 4.0
@@ -165,9 +167,11 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
                 exact_duplicates=profile["exact_duplicates"],
             ),
             Text(
-                "{conflicts} repeat an earlier input with a different output; noisy from "
-                "{conflicts_noisy}, mixed from {conflicts_mixed}.",
+                "{conflicts} repeat an earlier input with a different short, label-like output "
+                "(up to {max_label_chars} characters; longer outputs are not compared); noisy "
+                "from {conflicts_noisy}, mixed from {conflicts_mixed}.",
                 conflicts=pct(conflicts),
+                max_label_chars=MAX_LABEL_CHARS,
                 conflicts_noisy=pct(CONFLICTS_NOISY),
                 conflicts_mixed=pct(CONFLICTS_MIXED),
             ),

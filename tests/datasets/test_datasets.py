@@ -83,6 +83,35 @@ def test_api_speaks_chinese(client):
     assert body["facts"]["data_quality"][0].startswith("12% 的行无法使用")
 
 
+@pytest.mark.parametrize(
+    ("lang", "fact"),
+    [
+        (
+            "en",
+            "1% repeat an earlier input with a different short, label-like output (up to 60 "
+            "characters; longer outputs are not compared); noisy from 10%, mixed from 2%.",
+        ),
+        (
+            "zh",
+            "1% 的输入与前面某条相同但简短的标签式输出不同（不超过 60 个字符；更长的输出不作比较）；"
+            "达到 10% 算“噪声多”，达到 2% 算“参差不齐”。",
+        ),
+    ],
+)
+def test_the_repeated_input_fact_says_only_short_outputs_are_compared(client, lang, fact):
+    """100 examples: line 51 repeats line 1's input with another 2-character output, line 52
+    line 2's with another output of 61 characters. The fact said "repeat an earlier input with a
+    different output" and counted 1 of the 2 (1% of 100): only label-like outputs are compared."""
+    rng = random.Random(5)
+    records = [files.chat(files.sentence(rng, 8, 12) + "?", f"A{n}") for n in range(50)]
+    records += [files.chat(files.sentence(rng, 8, 12) + "?", "x" * 70) for _ in range(50)]
+    records[50] = files.chat(records[0]["messages"][1]["content"], "B0")
+    records[51] = files.chat(records[1]["messages"][1]["content"], "y" * 61)
+    body = upload(client, files.jsonl(records), params={"lang": lang}).json()
+    assert body["conflicting_outputs"] == 1
+    assert body["facts"]["data_quality"][2] == fact
+
+
 def test_api_counts_examples_over_a_context_limit(client):
     lines = [files.chat("word " * 300, "answer", system=None), files.chat("hi", "ok", system=None)]
     body = upload(client, files.jsonl(lines), params={"context_limit": 100}).json()
