@@ -92,9 +92,30 @@ def file_problem(code: str, lang: str, detail: str = "") -> str:
     return FILE_PROBLEMS[code].get(lang).format(detail=detail)
 
 
+# A message of a named field ("chosen 2": the second message of "chosen"), or the field itself
+# ("chosen", "input"), where LINE_PROBLEMS' own texts take a message's number.
+IN_FIELD = {
+    "bad_message": Text('message {index} of "{field}" is not an object'),
+    "bad_content": Text('message {index} of "{field}" has no text content'),
+}
+FIELD = {
+    "bad_content": Text(
+        '"{field}" is not text, a message with text content or a list of such messages'
+    ),
+}
+
+
 def line_problem(code: str, lang: str, detail: str = "") -> str:
     text = LINE_PROBLEMS.get(code)
-    return text.get(lang).format(detail=detail) if text else code
+    if text is None:
+        return code
+    if code in IN_FIELD and detail and not detail.isdigit():
+        field, _, index = detail.rpartition(" ")
+        if field and index.isdigit():
+            return IN_FIELD[code].get(lang).format(field=field, index=index)
+        if code in FIELD:
+            return FIELD[code].get(lang).format(field=detail)
+    return text.get(lang).format(detail=detail)
 
 
 CHECK_UNKNOWN = Text(

@@ -426,7 +426,16 @@ MESSAGE_KEYS = frozenset(
 RECORD_KEYS = {
     "chat": frozenset({"messages", "tools", "functions", "parallel_tool_calls", "system"}),
     "preference": frozenset(
-        {"input", "preferred_output", "non_preferred_output", "prompt", "chosen", "rejected"}
+        {
+            "input",
+            "preferred_output",
+            "non_preferred_output",
+            "prompt",
+            "chosen",
+            "rejected",
+            "conversations",
+            "system",
+        }
     ),
     "sharegpt": frozenset({"conversations", "system", "tools", "id"}),
     "alpaca": frozenset({"instruction", "input", "output", "history", "system"}),
@@ -578,6 +587,15 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
     return result
 
 
+def _part_text(part: dict) -> str | None:
+    """A content part's text: OpenAI's "text", or LLaMA-Factory's "value" in a text part."""
+    if isinstance(part.get("text"), str):
+        return part["text"]
+    if part.get("type", "text") == "text" and isinstance(part.get("value"), str):
+        return part["value"]
+    return None
+
+
 def _text(content: object) -> str | None:
     """A message's content as text: a string, or the text parts of a list of parts."""
     if isinstance(content, str):
@@ -587,8 +605,8 @@ def _text(content: object) -> str | None:
         for part in content:
             if isinstance(part, str):
                 parts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                parts.append(part["text"])
+            elif isinstance(part, dict) and _part_text(part) is not None:
+                parts.append(_part_text(part))
             elif isinstance(part, dict) and isinstance(part.get("type"), str):
                 parts.append("")  # an image or audio part: no text to count
             else:
@@ -608,7 +626,7 @@ def _stand_ins(content: object) -> list[str]:
         return []
     found = []
     for part in content:
-        if isinstance(part, dict) and not isinstance(part.get("text"), str):
+        if isinstance(part, dict) and _part_text(part) is None:
             given = json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             if len(given) > MAX_STAND_IN:
                 given = f"{part.get('type')}:sha256:{hashlib.sha256(given.encode()).hexdigest()}"
@@ -780,20 +798,32 @@ def _text_record(number: int, record: dict) -> Example | LineError:
 
 
 def _side(number: int, value: object, what: str) -> list[tuple[str, str, bool]] | LineError:
-    """A prompt or answer given as text or as a list of chat messages."""
+    """A prompt or answer given as text, as one message, or as a list of messages: OpenAI's
+    ({"role", "content"}) or ShareGPT's ({"from", "value"}, as LLaMA-Factory's preference files
+    give "conversations", "chosen" and "rejected")."""
     if isinstance(value, str):
         return [("user" if what == "prompt" else "assistant", value, what != "prompt")]
+    if isinstance(value, dict) and ("role" in value or "from" in value):
+        value = [value]
     if isinstance(value, list) and value:
         turns = []
         for index, message in enumerate(value, 1):
-            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            if isinstance(message, dict) and isinstance(message.get("from"), str):
+                role = SHAREGPT_ROLES.get(message["from"].strip().lower())
+                if role is None:
+                    return LineError(number, "unknown_role", message["from"][:40])
+                content = message.get("value")
+            elif isinstance(message, dict) and isinstance(message.get("role"), str):
+                role = message["role"]
+                if role not in ROLES:
+                    return LineError(number, "unknown_role", role[:40])
+                content = message.get("content")
+            else:
                 return LineError(number, "bad_message", f"{what} {index}")
-            if message["role"] not in ROLES:
-                return LineError(number, "unknown_role", message["role"][:40])
-            text = _text(message.get("content"))
+            text = _text(content)
             if text is None:
                 return LineError(number, "bad_content", f"{what} {index}")
-            turns.append((message["role"], text, message["role"] == "assistant"))
+            turns.append((role, text, role == "assistant"))
         return turns
     return LineError(number, f"no_{what}" if value is None else "bad_content", what)
 
@@ -828,7 +858,7 @@ def _preference(number: int, record: dict) -> Example | LineError:
         chosen, rejected = record.get("preferred_output"), record.get("non_preferred_output")
     else:  # TRL: prompt (or an implicit prompt inside both answers), chosen, rejected
         prompt, chosen, rejected = (
-            record.get("prompt"),
+            record.get("prompt", record.get("conversations")),  # LLaMA-Factory: ShareGPT's
             record.get("chosen"),
             record.get("rejected"),
         )
@@ -848,6 +878,9 @@ def _preference(number: int, record: dict) -> Example | LineError:
         if isinstance(side, LineError):
             return side
         before = [(role, text, False) for role, text, _ in side]
+        system = record.get("system")
+        if isinstance(system, str) and system:
+            before.insert(0, ("system", system, False))
     elif len(good) > 1:  # implicit prompt: the turns both answers share
         before = [(role, text, False) for role, text, _ in good[:-1]]
         good, bad = good[-1:], bad[-1:]

@@ -508,6 +508,86 @@ def test_preference_pairs_openai_dpo_and_trl():
     assert datasets.is_preference(check(files.clean_diverse(40))) is False
 
 
+def test_llama_factory_sharegpt_preference_pairs_and_value_text_parts():
+    """LLaMA-Factory's data/dpo_en_demo.json: "conversations" and "chosen"/"rejected" as single
+    ShareGPT messages; each line was refused as "message chosen has no text content". Its
+    v1 SFT demo's text parts hold "value", not "text": each was "empty output"."""
+    pairs = [
+        {
+            "conversations": [
+                {"from": "human", "value": f"Name a colour, {n}."},
+                {"from": "gpt", "value": "Which kind?"},
+                {"from": "human", "value": "Any."},
+            ],
+            "chosen": {"from": "gpt", "value": f"Blue {n}."},
+            "rejected": {"from": "gpt", "value": "No."},
+        }
+        for n in range(3)
+    ]
+    pairs[2]["system"] = "Be brief."
+    profile = check(jsonl(pairs))
+    assert (profile["format"], profile["valid"], profile["warnings"]) == ("preference", 3, [])
+    assert profile["pairs"] == {"count": 3, "identical": 0}
+    turns = encode("Which kind?") + encode("Any.")
+    prompt = [4 * 3 + encode(f"Name a colour, {n}.") + turns for n in range(3)]
+    prompt[2] += 4 + encode("Be brief.")
+    assert profile["tokens"]["total"] == sum(
+        p + 4 + encode(f"Blue {n}.") + 3 + 4 + encode("No.") for n, p in enumerate(prompt)
+    )
+    assert profile["tokens"]["trained"] == sum(4 + encode(f"Blue {n}.") for n in range(3)) + 3 * (
+        4 + encode("No.")
+    )
+    sft = {
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "value": "hi"}]},
+            {"role": "assistant", "content": [{"type": "text", "value": "Hello! How can I help?"}]},
+        ]
+    }
+    profile = check(jsonl([sft]))
+    assert (profile["valid"], profile["tokens"]["trained"]) == (
+        1,
+        4 + encode("Hello! How can I help?"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("detail", "en", "zh"),
+    [
+        ("3", "message 3 has no text content", "第 3 条消息没有文本内容"),
+        (
+            "chosen 2",
+            'message 2 of "chosen" has no text content',
+            '"chosen" 的第 2 条消息没有文本内容',
+        ),
+        (
+            "chosen",
+            '"chosen" is not text, a message with text content or a list of such messages',
+            '"chosen" 不是文本，也不是带文本内容的消息或这类消息的列表',
+        ),
+    ],
+)
+def test_a_field_name_never_stands_where_a_message_number_goes(detail, en, zh):
+    assert datasets.messages.line_problem("bad_content", "en", detail) == en
+    assert datasets.messages.line_problem("bad_content", "zh", detail) == zh
+
+
+def test_a_preference_answer_that_is_not_text_is_named_by_its_field():
+    records = [{"prompt": "Q?", "chosen": 5, "rejected": "No"}]
+    records.append(
+        {"prompt": "Q?", "chosen": [{"role": "assistant", "content": 5}], "rejected": "x"}
+    )
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(jsonl(records))
+    shown = [
+        (e.line, datasets.messages.line_problem(e.code, "zh", e.detail))
+        for e in refused.value.lines
+    ]
+    assert shown == [
+        (1, '"chosen" 不是文本，也不是带文本内容的消息或这类消息的列表'),
+        (2, '"chosen" 的第 1 条消息没有文本内容'),
+    ]
+
+
 def test_mixing_formats_is_an_error_on_the_line_that_changes():
     records = [
         {"prompt": "a", "completion": "b"},
