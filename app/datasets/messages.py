@@ -20,8 +20,11 @@ FILE_PROBLEMS = {
         "output/completion/answer/response/label/target/expected."
     ),
     "wrong_shape": Text(
-        'The lines are JSON, but not training examples: each needs "messages" (chat '
-        'format) or "prompt" and "completion".'
+        'The lines are JSON, but not training examples. Each needs one of: "messages" (chat '
+        'format); "prompt" and "completion"; "instruction" and "output" (Alpaca); '
+        '"conversations" (ShareGPT); "text"; "chosen" and "rejected", or "input", '
+        '"preferred_output" and "non_preferred_output" (preference pairs); or an input and an '
+        'output key named as CSV columns are, such as "question" and "answer".'
     ),
     "too_long": Text("Every line is longer than 1 MB, so none could be read as an example."),
     "no_valid": Text("No line is a usable example. The first problems are listed below."),
@@ -44,7 +47,7 @@ LINE_PROBLEMS = {
     "encoding": Text("bad encoding: not UTF-8 (byte {detail})"),
     "not_json": Text("not JSON"),
     "not_object": Text("not a JSON object"),
-    "unknown_shape": Text('neither "messages" nor "prompt"/"completion" (keys: {detail})'),
+    "unknown_shape": Text("no key of a known example shape (keys: {detail})"),
     "mixed_format": Text("a different format from the lines before ({detail})"),
     "no_messages": Text('"messages" is not a non-empty list'),
     "bad_message": Text("message {detail} is not an object"),

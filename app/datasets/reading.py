@@ -441,6 +441,7 @@ RECORD_KEYS = {
     "alpaca": frozenset({"instruction", "input", "output", "history", "system"}),
     "prompt_completion": frozenset({"prompt", "completion"}),
     "text": frozenset({"text"}),
+    "fields": frozenset(),  # the two keys read, besides which every key is unknown
 }
 SHAREGPT_ROLES = {
     "human": "user",
@@ -541,7 +542,19 @@ def _shape(record: dict) -> str | None:
         return "prompt_completion"
     if "text" in record:
         return "text"
+    if _key_pair(record) is not None:
+        return "fields"
     return None
+
+
+def _key_pair(record: dict) -> tuple[str, str] | None:
+    """An input key and an output key named as a CSV's columns would be ("question" and
+    "answer", "input" and "output", "query" and "response", ...), or None."""
+    keys = [key for key in record if isinstance(key, str)]
+    input_at, output_at = _pick(keys, INPUT_COLUMNS), _pick(keys, OUTPUT_COLUMNS)
+    if input_at is None or output_at is None:
+        return None
+    return keys[input_at], keys[output_at]
 
 
 def _no_constant(name: str) -> None:
@@ -576,11 +589,13 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
         return error
     if reading.format is None:
         reading.format = shape
+        if shape == "fields":
+            reading.columns = _key_pair(record)
     elif shape != reading.format:
         return LineError(number, "mixed_format", shape)
     result = _READERS[shape](number, record)
     if isinstance(result, Example):
-        extra = record.keys() - RECORD_KEYS[shape]
+        extra = record.keys() - RECORD_KEYS[shape] - set(_key_pair(record) or ())
         if extra:
             unknown = sorted(str(key) for key in extra)
             result.warnings += (("unknown_key", ", ".join(unknown)[:80]),)
@@ -896,6 +911,21 @@ def _preference(number: int, record: dict) -> Example | LineError:
     return example
 
 
+def _fields(number: int, record: dict) -> Example | LineError:
+    pair = _key_pair(record)
+    assert pair is not None
+    request, output = record[pair[0]], record[pair[1]]
+    if not isinstance(request, str):
+        return LineError(number, "bad_content", pair[0])
+    if isinstance(output, (int, float)) and not isinstance(output, bool):
+        output = str(output)  # a numeric label, as a CSV cell would hold it
+    if not isinstance(output, str):
+        return LineError(number, "bad_content", pair[1])
+    if not output.strip():
+        return LineError(number, "empty_output")
+    return _plain(number, request, output)
+
+
 _READERS = {
     "chat": _chat,
     "preference": _preference,
@@ -903,6 +933,7 @@ _READERS = {
     "alpaca": _alpaca,
     "prompt_completion": _prompt_completion,
     "text": _text_record,
+    "fields": _fields,
 }
 
 

@@ -150,9 +150,14 @@ def test_a_refusal_lists_the_first_bad_lines(client):
         (1, "unknown_shape"),
         (2, "unknown_shape"),
     ]
-    assert (
-        problem["errors"][0]["message"]
-        == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
+    assert problem["errors"][0]["message"] == "no key of a known example shape (keys: foo)"
+    # Every shape the check reads is named, not 2 of them (en, zh).
+    assert problem["message"] == (
+        'The lines are JSON, but not training examples. Each needs one of: "messages" (chat '
+        'format); "prompt" and "completion"; "instruction" and "output" (Alpaca); '
+        '"conversations" (ShareGPT); "text"; "chosen" and "rejected", or "input", '
+        '"preferred_output" and "non_preferred_output" (preference pairs); or an input and an '
+        'output key named as CSV columns are, such as "question" and "answer".'
     )
 
 
@@ -235,6 +240,28 @@ def test_a_json_array_is_checked_like_json_lines(client):
     body = upload(client, json.dumps(records, indent=2).encode(), name="data.json").json()
     assert (body["format"], body["examples"], body["valid"], body["invalid"]) == ("alpaca", 3, 2, 1)
     assert [(e["line"], e["code"]) for e in body["errors"]] == [(12, "empty_output")]
+
+
+# The first three lines of Azure's sarcasm demo (microsoft-foundry/fine-tuning @ de257fc4,
+# Demos/DistillingSarcasm/qa.jsonl), {"question", "answer"}: refused with 422 wrong_shape, while
+# the same two columns in a CSV were read.
+SARCASM_QA = [
+    ("What is the freezing point of water in Fahrenheit?", "32."),
+    ("Which famous physicist developed the theory of relativity?", "Albert Einstein."),
+    ("Who wrote the novel '1984'?", "George Orwell"),
+]
+
+
+def test_question_answer_json_lines_are_read_as_the_csv_columns_are(client):
+    as_json = files.jsonl({"question": q, "answer": a} for q, a in SARCASM_QA)
+    out = io.StringIO()
+    csv.writer(out).writerows([("question", "answer"), *SARCASM_QA])
+    body = upload(client, as_json).json()
+    as_csv = upload(client, out.getvalue().encode(), name="qa.csv").json()
+    assert (body["format"], body["columns"], body["valid"]) == ("fields", ["question", "answer"], 3)
+    assert body["tokens"] == as_csv["tokens"]
+    page = html(upload(client, as_json, path=PAGE))
+    assert page.select_one("[data-format]").text == "JSON Lines, keys “question” → “answer”"
 
 
 def test_no_file_and_not_multipart_are_refused(client):
