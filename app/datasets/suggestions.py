@@ -94,7 +94,9 @@ def suggest_data_quality(profile: Mapping[str, Any]) -> str:
         return "noisy"
     if invalid >= INVALID_MIXED or conflicts >= CONFLICTS_MIXED:
         return "mixed"
-    return "clean"
+    # Not "clean": that answer is "reviewed and correct", and the check reviews nothing. It can
+    # find a file noisy or mixed; finding no problem says nothing about whether outputs are right.
+    return "unsure"
 
 
 def suggest_data_diversity(profile: Mapping[str, Any]) -> str:
@@ -150,6 +152,7 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
         invalid = _share(profile["invalid"], examples)
         duplicates = _share(profile["exact_duplicates"], valid)
         conflicts = _share(profile.get("conflicting_outputs", 0), valid)
+        found_nothing = suggest_data_quality(profile) == "unsure"
         return [
             Text(
                 "{invalid} of lines are unusable ({invalid2} of {examples}); noisy from "
@@ -178,6 +181,16 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
             Text(
                 "Only format and consistency were checked: whether the outputs are right still "
                 "needs a person to review a sample."
+            ),
+            *(
+                [
+                    Text(
+                        "No problem was found, so the suggestion is “Not sure”, not “Reviewed "
+                        "and correct”: choose that once a person has reviewed a sample."
+                    )
+                ]
+                if found_nothing
+                else []
             ),
         ]
     if question == "data_diversity":

@@ -392,7 +392,7 @@ def test_accepting_all_suggestions_stores_answers_and_the_profile(client, app):
         for k in ("example_count", "data_quality", "data_diversity", "edge_cases")
     } == {
         "example_count": "100_to_1k",
-        "data_quality": "clean",
+        "data_quality": "unsure",
         "data_diversity": "clustered",
         "edge_cases": "unsure",  # never a measured "no": hard cases can't be seen
     }
@@ -456,7 +456,39 @@ def test_the_attached_profile_is_kept_through_finishing_and_shown_by_the_api(cli
     assert client.post(f"/d/{token}/finish").status_code == 303
     record = client.get(f"/api/v1/assessments/{token}").json()
     assert record["data_profile"]["valid"] == 150
-    assert record["answers"]["data_quality"] == "clean"
+    assert record["answers"]["data_quality"] == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("lang", "suggested", "fact"),
+    [
+        (
+            "en",
+            "Not sure",
+            "No problem was found, so the suggestion is “Not sure”, not “Reviewed and correct”: "
+            "choose that once a person has reviewed a sample.",
+        ),
+        (
+            "zh",
+            "不确定",
+            "没有发现问题，所以建议的是“不确定”，而不是“已审核、准确无误”：有人审核过一部分样本后再选后者。",
+        ),
+    ],
+)
+def test_a_file_without_problems_is_not_suggested_as_reviewed_and_correct(
+    client, lang, suggested, fact
+):
+    """The report said "Suggested: Reviewed and correct" for a file nobody reviewed (the
+    cookbook's toy file, whose line 5 repeats "Eat a banana!" 2,000 times)."""
+    page = html(upload(client, files.clean_diverse(40), path=PAGE, params={"lang": lang}))
+    quality = page.select_one("#suggestion-data_quality")
+    assert quality.select_one("[data-suggested]")["data-suggested"] == "unsure"
+    assert quality.select_one("[data-suggested]").text == suggested
+    assert [li.text for li in quality.select(".suggestion-facts li")][-1] == fact
+    noisy = html(upload(client, files.malformed(), path=PAGE))  # problems found are suggested
+    assert (
+        noisy.select_one("#suggestion-data_quality [data-suggested]")["data-suggested"] == "noisy"
+    )
 
 
 def test_progress_is_404_for_an_unknown_check(client):

@@ -721,11 +721,12 @@ def test_measured_answers_leave_out_what_the_check_cant_see():
     profile = check(files.near_duplicates(500, share=0.4))
     assert datasets.measured_answers(profile) == {
         "example_count": "100_to_1k",  # 500 valid, 200 near-duplicates could go: 300 usable
-        "data_quality": "clean",
         "data_diversity": "clustered",
-    }
+    }  # no data_quality: finding no problem is not "reviewed and correct"
     few = check(files.clean_diverse(20))
-    assert datasets.measured_answers(few) == {"example_count": "under_100", "data_quality": "clean"}
+    assert datasets.measured_answers(few) == {"example_count": "under_100"}
+    noisy = check(files.malformed())
+    assert datasets.measured_answers(noisy)["data_quality"] == "noisy"  # problems are measured
     assert datasets.measured_answers(None) == {}
     assert datasets.measured_answers({}) == {}
     # Edge cases are never measured, whatever the share of unusual inputs.

@@ -32,7 +32,7 @@ def test_clean_diverse_set():
     assert profile["labels"] is None
     assert profile["suggested_answers"] == {
         "example_count": "100_to_1k",
-        "data_quality": "clean",
+        "data_quality": "unsure",  # no problem found is not "reviewed and correct"
         "data_diversity": "diverse",
         "edge_cases": "unsure",  # a low share of unusual inputs says nothing of hard cases
     }
@@ -47,7 +47,7 @@ def test_near_duplicate_share_matches_how_the_file_was_built():
         assert pair["similarity"] >= similarity.THRESHOLD
         assert pair["lines"][0] != pair["lines"][1]
     assert profile["suggested_answers"]["data_diversity"] == "clustered"
-    assert profile["suggested_answers"]["data_quality"] == "clean"
+    assert profile["suggested_answers"]["data_quality"] == "unsure"
 
 
 @pytest.mark.parametrize("share", [0.1, 0.25])
