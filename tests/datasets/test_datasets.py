@@ -16,6 +16,7 @@ from app.assessments import get
 from app.main import create_app
 from app.models import Assessment, DatasetCheck, utcnow
 from app.settings import Settings
+from app.web.uploads import megabytes
 from tests import dataset_files as files
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 
@@ -287,7 +288,24 @@ def test_over_the_upload_limit_is_413_before_reading_on(small_limit_client):
     assert response.status_code == 413
     problem = response.json()["detail"][0]
     assert problem["code"] == "too_large"
-    assert "0.00953674 MB" in problem["message"] or "MB" in problem["message"]
+    # 10,000 bytes is 9.765625 KiB: kB below 1 MiB, 3 significant figures ("0.00953674 MB" was).
+    assert (
+        problem["message"]
+        == "The file is larger than 9.77 kB. Check a sample of your data instead."
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    [
+        (100_000, "97.7 kB"),  # the reviewer's limit: 100,000 / 1,024 = 97.66 KiB
+        (65_536, "64 kB"),
+        (20 * 1024 * 1024, "20 MB"),  # the default
+        (1_500_000, "1.43 MB"),  # 1.4305 MiB
+    ],
+)
+def test_a_size_limit_reads_in_kb_or_mb_to_three_figures(limit, shown):
+    assert megabytes(limit) == shown
 
 
 def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
@@ -489,6 +507,32 @@ def test_a_file_without_problems_is_not_suggested_as_reviewed_and_correct(
     assert (
         noisy.select_one("#suggestion-data_quality [data-suggested]")["data-suggested"] == "noisy"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [("en", "(line 2)", "(lines 1, 3)"), ("zh", "(第 2 行)", "(第 1, 3 行)")],
+)
+def test_lines_over_the_context_limit_are_line_or_lines_by_their_number(client, lang, one, two):
+    """The report said "(lines 5)" for the one example over the limit."""
+    long = files.chat(" hello" * 2100, "ok", system=None)  # over 2,048 tokens
+    short = files.chat("hi", "ok", system=None)
+
+    def shown(records) -> str:
+        page = html(
+            upload(
+                client,
+                files.jsonl(records),
+                path=PAGE,
+                params={"lang": lang},
+                data={"context_limit": "2048"},
+            )
+        )
+        [over] = [dt for dt in page.select("dt") if "2,048" in dt.text]
+        return over.find_next_sibling("dd").select_one("span").text
+
+    assert shown([short, long, short]) == one
+    assert shown([long, short, long]) == two
 
 
 def test_progress_is_404_for_an_unknown_check(client):
