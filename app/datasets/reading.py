@@ -812,7 +812,9 @@ def _text_record(number: int, record: dict) -> Example | LineError:
     return Example(number, "", text, dialogue=text, parts=((text, 0, True),))
 
 
-def _side(number: int, value: object, what: str) -> list[tuple[str, str, bool]] | LineError:
+def _side(
+    number: int, value: object, what: str, attachments: list[str] | None = None
+) -> list[tuple[str, str, bool]] | LineError:
     """A prompt or answer given as text, as one message, or as a list of messages: OpenAI's
     ({"role", "content"}) or ShareGPT's ({"from", "value"}, as LLaMA-Factory's preference files
     give "conversations", "chosen" and "rejected")."""
@@ -838,6 +840,8 @@ def _side(number: int, value: object, what: str) -> list[tuple[str, str, bool]] 
             text = _text(content)
             if text is None:
                 return LineError(number, "bad_content", f"{what} {index}")
+            if attachments is not None and role != "assistant":
+                attachments += _stand_ins(content)
             turns.append((role, text, role == "assistant"))
         return turns
     return LineError(number, f"no_{what}" if value is None else "bad_content", what)
@@ -853,7 +857,8 @@ def _prompt_completion(number: int, record: dict) -> Example | LineError:
         return LineError(number, "no_prompt")
     if completion is None:
         return LineError(number, "no_completion")
-    before = _side(number, prompt, "prompt")
+    attachments: list[str] = []
+    before = _side(number, prompt, "prompt", attachments)
     if isinstance(before, LineError):
         return before
     after = _side(number, completion, "completion")
@@ -861,7 +866,7 @@ def _prompt_completion(number: int, record: dict) -> Example | LineError:
         return after
     if not after[-1][1].strip():
         return LineError(number, "empty_output")
-    return _conversation(number, before + after, [])
+    return _conversation(number, before + after, [], "\n".join(attachments))
 
 
 def _preference(number: int, record: dict) -> Example | LineError:
@@ -881,7 +886,8 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return LineError(number, "no_chosen")
     if rejected is None:
         return LineError(number, "no_rejected")
-    good = _side(number, chosen, "chosen")
+    attachments: list[str] = []
+    good = _side(number, chosen, "chosen", attachments)
     if isinstance(good, LineError):
         return good
     bad = _side(number, rejected, "rejected")
@@ -889,7 +895,7 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return bad
     before: list[tuple[str, str, bool]] = []
     if prompt is not None:
-        side = _side(number, prompt, "prompt")
+        side = _side(number, prompt, "prompt", attachments)
         if isinstance(side, LineError):
             return side
         before = [(role, text, False) for role, text, _ in side]
@@ -903,7 +909,7 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return LineError(number, "empty_output")
     if not bad[-1][1].strip():
         return LineError(number, "empty_rejected")
-    example = _conversation(number, before + good[-1:], [])
+    example = _conversation(number, before + good[-1:], [], "\n".join(attachments))
     example.rejected = bad[-1][1]
     example.parts = example.parts + ((example.rejected, MESSAGE_OVERHEAD, True),)
     if " ".join(good[-1][1].split()) == " ".join(bad[-1][1].split()):

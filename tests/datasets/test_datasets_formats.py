@@ -309,6 +309,20 @@ def test_one_question_about_different_images_is_neither_a_duplicate_nor_a_confli
     assert check(jsonl(inline))["exact_duplicates"] == 0  # inline images differ by one byte
 
 
+def test_preference_pairs_about_different_images_are_not_duplicates():
+    def pair(image: str) -> dict:
+        question = chart_question(CHARTQA[0][0], image, "")["messages"][:1]
+        return {
+            "input": {"messages": question},
+            "preferred_output": [{"role": "assistant", "content": "51"}],
+            "non_preferred_output": [{"role": "assistant", "content": "15"}],
+        }
+
+    profile = check(jsonl([pair("16.png"), pair("24.png"), pair("16.png")]))
+    assert (profile["format"], profile["valid"]) == ("preference", 3)
+    assert profile["duplicate_groups"] == [[1, 3]]  # the same image twice, not 1 and 2
+
+
 # --- other JSONL formats -------------------------------------------------------------------
 
 
