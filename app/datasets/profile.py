@@ -570,6 +570,7 @@ class Profiler:
         profile: dict[str, Any] = {
             "format": self.reading.format,
             "columns": list(self.reading.columns) if self.reading.columns else None,
+            "container": self.reading.container,
             "examples": self.examples,
             "valid": valid,
             "invalid": self.invalid,

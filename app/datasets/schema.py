@@ -119,6 +119,9 @@ class DatasetProfile(Strict):
     columns: list[Short] | None = Field(
         None, max_length=2, description="The CSV columns (or JSON keys) read as input and output"
     )
+    container: Literal["lines", "json_array"] = Field(
+        "lines", description="One record a line, or one JSON array of records"
+    )
     file_name: Short = ""
     examples: Count = Field(description="Lines read, blank lines not counted")
     valid: Count

@@ -238,9 +238,16 @@ def test_a_json_array_is_checked_like_json_lines(client):
         },
         {"instruction": "Make a persuasive argument.", "input": "", "output": ""},
     ]
-    body = upload(client, json.dumps(records, indent=2).encode(), name="data.json").json()
+    array = json.dumps(records, indent=2).encode()
+    body = upload(client, array, name="data.json").json()
     assert (body["format"], body["examples"], body["valid"], body["invalid"]) == ("alpaca", 3, 2, 1)
+    assert body["container"] == "json_array"
     assert [(e["line"], e["code"]) for e in body["errors"]] == [(12, "empty_output")]
+    page = html(upload(client, array, name="data.json", path=PAGE, params={"lang": "zh"}))
+    assert page.select_one("[data-container]").text == (
+        "（一个 JSON 数组：每条记录按一行读取，行号为它开始的那一行）"
+    )
+    assert upload(client, files.jsonl(records)).json()["container"] == "lines"
 
 
 # The first three lines of Azure's sarcasm demo (microsoft-foundry/fine-tuning @ de257fc4,
