@@ -11,9 +11,8 @@ FILE_PROBLEMS = {
     "utf16": Text("The file is in UTF-16. Save it as UTF-8 and upload it again."),
     "binary": Text("This is a binary file, not text. Upload JSON Lines or CSV."),
     "encoding": Text("The file is not UTF-8 text. Save it as UTF-8 and upload it again."),
-    "json_array": Text(
-        "This is one JSON array. The check reads JSON Lines: one example per line, "
-        "each a JSON object."
+    "encoding_named": Text(
+        "This file is not UTF-8 (it reads as {detail}): save it as UTF-8 and upload it again."
     ),
     "csv_columns": Text(
         "The CSV has no input and output columns (its header: {detail}). Name them "
@@ -21,8 +20,11 @@ FILE_PROBLEMS = {
         "output/completion/answer/response/label/target/expected."
     ),
     "wrong_shape": Text(
-        'The lines are JSON, but not training examples: each needs "messages" (chat '
-        'format) or "prompt" and "completion".'
+        'The lines are JSON, but not training examples. Each needs one of: "messages" (chat '
+        'format); "prompt" and "completion"; "instruction" and "output" (Alpaca); '
+        '"conversations" (ShareGPT); "text"; "chosen" and "rejected", or "input", '
+        '"preferred_output" and "non_preferred_output" (preference pairs); or an input and an '
+        'output key named as CSV columns are, such as "question" and "answer".'
     ),
     "too_long": Text("Every line is longer than 1 MB, so none could be read as an example."),
     "no_valid": Text("No line is a usable example. The first problems are listed below."),
@@ -42,10 +44,10 @@ FILE_PROBLEMS = {
 
 LINE_PROBLEMS = {
     "too_long": Text("longer than 1 MB"),
-    "encoding": Text("bad encoding: not UTF-8 ({detail})"),
+    "encoding": Text("bad encoding: not UTF-8 (byte {detail})"),
     "not_json": Text("not JSON"),
     "not_object": Text("not a JSON object"),
-    "unknown_shape": Text('neither "messages" nor "prompt"/"completion" (keys: {detail})'),
+    "unknown_shape": Text("no key of a known example shape (keys: {detail})"),
     "mixed_format": Text("a different format from the lines before ({detail})"),
     "no_messages": Text('"messages" is not a non-empty list'),
     "bad_message": Text("message {detail} is not an object"),
@@ -88,12 +90,35 @@ def warning(code: str, lang: str, detail: str = "") -> str:
 
 
 def file_problem(code: str, lang: str, detail: str = "") -> str:
+    if code == "encoding" and detail:  # the encoding the file reads as
+        code = "encoding_named"
     return FILE_PROBLEMS[code].get(lang).format(detail=detail)
+
+
+# A message of a named field ("chosen 2": the second message of "chosen"), or the field itself
+# ("chosen", "input"), where LINE_PROBLEMS' own texts take a message's number.
+IN_FIELD = {
+    "bad_message": Text('message {index} of "{field}" is not an object'),
+    "bad_content": Text('message {index} of "{field}" has no text content'),
+}
+FIELD = {
+    "bad_content": Text(
+        '"{field}" is not text, a message with text content or a list of such messages'
+    ),
+}
 
 
 def line_problem(code: str, lang: str, detail: str = "") -> str:
     text = LINE_PROBLEMS.get(code)
-    return text.get(lang).format(detail=detail) if text else code
+    if text is None:
+        return code
+    if code in IN_FIELD and detail and not detail.isdigit():
+        field, _, index = detail.rpartition(" ")
+        if field and index.isdigit():
+            return IN_FIELD[code].get(lang).format(field=field, index=index)
+        if code in FIELD:
+            return FIELD[code].get(lang).format(field=detail)
+    return text.get(lang).format(detail=detail)
 
 
 CHECK_UNKNOWN = Text(

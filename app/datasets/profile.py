@@ -46,7 +46,7 @@ CACHED_CHARS = 256
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
 # Labels: outputs that are short and repeated, compared case- and space-insensitively.
 MAX_LABEL_CLASSES = 1000
-MAX_LABEL_CHARS = 60
+MAX_LABEL_CHARS = suggestions.MAX_LABEL_CHARS
 SHOWN_LABELS = 20
 # Templates: token ids of an input's opening and closing kept for the skeleton.
 TEMPLATE_HEAD, TEMPLATE_TAIL = 48, 16
@@ -100,6 +100,21 @@ def _percentile_of_counts(counts: Counter[int], q: float) -> int:
     return 0
 
 
+def _input_text(example: Example) -> str:
+    """What an example's input is compared by: its text, and stand-ins for its images, audio
+    and files, so one question about two charts is two inputs."""
+    text = f"{example.context}\x1e{example.request}"
+    return f"{text}\x1e{example.attachments}" if example.attachments else text
+
+
+def _same_attachments(
+    items: list["_Item"], pairs: Iterable[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    """The pairs whose examples have the same images, audio and files (most have none): two
+    texts alike about different images are neither near-duplicates nor conflicting labels."""
+    return [(i, j, value) for i, j, value in pairs if items[i].attached == items[j].attached]
+
+
 class _Item:
     """One example of the bounded sample."""
 
@@ -112,12 +127,16 @@ class _Item:
         "text",
         "whole_key",
         "label",
+        "attached",
     )
 
-    def __init__(self, key, line, shingles, input_shingles, skeleton, text, whole_key, label):
+    def __init__(
+        self, key, line, shingles, input_shingles, skeleton, text, whole_key, label, attached
+    ):
         self.key, self.line, self.shingles = key, line, shingles
         self.input_shingles, self.skeleton = input_shingles, skeleton
         self.text, self.whole_key, self.label = text, whole_key, label
+        self.attached = attached  # a digest of the example's attachments, 0 without any
 
 
 class Profiler:
@@ -165,8 +184,11 @@ class Profiler:
         self.label_counts: Counter[str] | None = Counter()
         self.label_names: dict[str, str] = {}
         self.long_outputs = 0
-        # A heap of (-key, -line, item): the largest (key, line) first, compared as tuples are.
-        self.sample: list[tuple[int, int, _Item]] = []
+        # A heap of (-key, -line, -order, item): the largest (key, line) first, compared as
+        # tuples are; order (the count of examples kept so far) tells apart the records of a
+        # JSON array written on one line, which share their line.
+        self.sample: list[tuple[int, int, int, _Item]] = []
+        self.kept = 0
         self.in_sample: set[int] = set()  # whole-example digests in the sample
         self.diversity: list[tuple[str, list[int]]] = []
         self.distinct_seen = 0
@@ -213,7 +235,7 @@ class Profiler:
             sets = similarity.shingle_sets(ids)
             for example, shingles in zip(examples, sets, strict=True):
                 valid += 1
-                key = _digest(_normal(f"{example.context}\x1e{example.request}"))
+                key = _digest(_normal(_input_text(example)))
                 at = int(np.searchsorted(train, np.uint64(key)))
                 if at < len(train) and int(train[at]) == key:
                     exact += 1
@@ -304,7 +326,7 @@ class Profiler:
         distinct_seen = self.distinct_seen
         top_key = top_line = 0  # the largest (key, line) in the sample, once it is full
         if sample and len(sample) >= sample_size:
-            top_key, top_line = sample[0][2].key, sample[0][2].line
+            top_key, top_line = sample[0][3].key, sample[0][3].line
         index = -1
         for example, ids, request, output_tokens, key in zip(
             batch, whole_ids, request_ids, output_ids, shingles.keys, strict=True
@@ -352,13 +374,15 @@ class Profiler:
                     self.identical_pairs += 1
             context = example.context
             whole_key = digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
+            if example.attachments:
+                whole_key = digest(f"{whole_key}\x1e{example.attachments}")
             facts = output_cache.get(output)
             if facts is None:
                 facts = self._output_facts(output)
             output_key, short_output, label_key, label_name = facts
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(digest(normal(f"{context}\x1e{asked}")))
+            input_keys.append(digest(normal(_input_text(example))))
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
             label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
@@ -391,7 +415,7 @@ class Profiler:
             if key < top_key or (key == top_key and line < top_line) or len(sample) < sample_size:
                 self._keep(example, whole_key, key, shingles, index, request, label_like, label_key)
                 if len(sample) >= sample_size:
-                    top_key, top_line = sample[0][2].key, sample[0][2].line
+                    top_key, top_line = sample[0][3].key, sample[0][3].line
         self.label_counts, self.label_names = label_counts, label_names
         self.distinct_seen = distinct_seen
         self.valid += len(batch)
@@ -512,18 +536,20 @@ class Profiler:
             else _snippet(example.output, SNIPPET),
             whole_key,
             label_key[: MAX_LABEL_CHARS * 2] if label_like else None,
+            _digest(example.attachments) if example.attachments else 0,
         )
-        entry = (-key, -example.line, item)
+        self.kept += 1
+        entry = (-key, -example.line, -self.kept, item)
         if len(self.sample) >= self.sample_size:
             evicted = heapq.heapreplace(self.sample, entry)
-            self.in_sample.discard(evicted[2].whole_key)
+            self.in_sample.discard(evicted[3].whole_key)
         else:
             heapq.heappush(self.sample, entry)
         self.in_sample.add(whole_key)
 
     def _items(self) -> list[_Item]:
         """The sample's examples, in the heap's order."""
-        return [item for _, _, item in self.sample]
+        return [item for _, _, _, item in self.sample]
 
     # --- the profile -------------------------------------------------------------------------
 
@@ -544,6 +570,7 @@ class Profiler:
         profile: dict[str, Any] = {
             "format": self.reading.format,
             "columns": list(self.reading.columns) if self.reading.columns else None,
+            "container": self.reading.container,
             "examples": self.examples,
             "valid": valid,
             "invalid": self.invalid,
@@ -648,7 +675,7 @@ class Profiler:
 
     def _near_duplicates(self, valid: int, exact: int) -> dict[str, Any]:
         items = sorted(self._items(), key=lambda item: item.line)
-        pairs = similarity.similar_pairs([item.shingles for item in items])
+        pairs = _same_attachments(items, similarity.similar_pairs([i.shingles for i in items]))
         groups = similarity.Groups(len(items))
         for i, j, _ in pairs:
             groups.union(i, j)
@@ -694,11 +721,12 @@ class Profiler:
 
     def _near_label_conflicts(self, items: list[_Item]) -> list[dict[str, Any]]:
         """Near-identical (not equal) inputs with different label-like outputs, in the sample."""
-        labelled = [k for k, item in enumerate(items) if item.label is not None]
-        sets = [items[k].input_shingles for k in labelled]
+        labelled = [items[k] for k, item in enumerate(items) if item.label is not None]
+        sets = [item.input_shingles for item in labelled]
         found = []
-        for a, b, value in similarity.similar_pairs(sets, LABEL_NOISE_SIMILARITY):
-            first, second = items[labelled[a]], items[labelled[b]]
+        pairs = similarity.similar_pairs(sets, LABEL_NOISE_SIMILARITY)
+        for a, b, value in _same_attachments(labelled, pairs):
+            first, second = labelled[a], labelled[b]
             if first.label != second.label and value < 1.0:
                 found.append({"lines": [first.line, second.line], "similarity": round(value, 2)})
                 if len(found) >= SHOWN_GROUPS:

@@ -8,14 +8,17 @@ be used becomes a `LineError` with its line number; a file that cannot be read a
 """
 
 import csv
+import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 # A line longer than this is refused without being kept in memory (the issue's "10 MB line").
 MAX_LINE_BYTES = 1_000_000
+MAX_SNIPPET_BYTES = 200  # of text between a JSON array's elements that is not one
 SNIFF_BYTES = 8192
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 INPUT_ROLES = ROLES - {"assistant"}
@@ -87,6 +90,9 @@ class Example:
     warnings: tuple[tuple[str, str], ...] = ()  # (code, detail): kept, but worth fixing
     has_system: bool = False
     user_side: str = ""  # every user turn: what templates and label conflicts are measured on
+    # Stand-ins for the input's parts that are not text (images, audio, files): part of the
+    # input's identity, so that one question about two images is two inputs; never tokens.
+    attachments: str = ""
 
     @property
     def prompt(self) -> str:
@@ -110,6 +116,7 @@ class Reading:
     format: str | None = None  # chat, prompt_completion, alpaca, sharegpt, preference, text, csv
     columns: tuple[str, str] | None = None  # the CSV columns used as input and output
     delimiter: str | None = None
+    container: str = "lines"  # or "json_array": one top-level array of records
     bytes_read: int = 0
     blank_lines: int = 0
     shape_errors: list[LineError] = field(default_factory=list)
@@ -162,31 +169,217 @@ def sniff(head: bytes) -> None:
         raise Unreadable("binary")
 
 
+ENCODING_LINES = 20  # the first lines with non-ASCII bytes that tell the file's encoding
+# What a non-ASCII character of GB18030 text is when the file is Chinese: CJK ideographs,
+# punctuation and full-width forms.
+CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _likely_encoding(lines: list[bytes]) -> str:
+    """The encoding lines that are not UTF-8 read as: GB18030 (and so GBK, GB2312) when they
+    decode to Chinese text, Windows-1252 (Latin-1) when they decode as that; "" otherwise."""
+    data = b"\n".join(lines)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        wide = [ord(c) for c in text if ord(c) > 0x7F]
+        cjk = sum(any(low <= c <= high for low, high in CJK_RANGES) for c in wide)
+        if wide and cjk >= 0.9 * len(wide):
+            return "GB18030"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return "Windows-1252 (Latin-1)"
+
+
+def sniff_encoding(head: bytes, whole: bool) -> None:
+    """Refuse a file written in another encoding than UTF-8: most of its first lines with
+    non-ASCII bytes (at least two) are not UTF-8. One stray byte on one line is that line's
+    error, not the file's. `whole` says whether `head` is the whole file (else its last line
+    may be cut)."""
+    lines = head.split(b"\n")
+    if not whole:
+        del lines[-1]
+    non_ascii = list(
+        itertools.islice((line for line in lines if not line.isascii()), ENCODING_LINES)
+    )
+    bad = [line for line in non_ascii if not _is_utf8(line)]
+    if len(bad) >= 2 and 2 * len(bad) > len(non_ascii):
+        raise Unreadable("encoding", _likely_encoding(bad))
+
+
 def _with_sniffing(chunks: Iterable[bytes]) -> Iterator[bytes]:
     head = bytearray()
     iterator = iter(chunks)
+    whole = True  # whether head is the whole file
     for chunk in iterator:
         head += chunk
         if len(head) >= SNIFF_BYTES:
+            whole = False
             break
     if not head.strip():
         # Keep counting what remains, so an all-blank file of any size is "empty" too.
         for chunk in iterator:
             if chunk.strip():
                 head += chunk
+                whole = False
                 break
         else:
             raise Unreadable("empty")
     sniff(bytes(head))
     if head.startswith(b"\xef\xbb\xbf"):
         del head[:3]
+    sniff_encoding(bytes(head), whole)
     yield bytes(head)
     yield from iterator
 
 
+# --- one JSON array of records --------------------------------------------------------------
+#
+# Alpaca's alpaca_data.json, LLaMA-Factory's data/*.json and ShareGPT dumps are one top-level
+# array. It is split into its elements as the bytes stream past, by a state machine that only
+# stops at the bytes that change its state (quotes, backslashes, brackets, commas, newlines):
+# depth, inside a string or not, an escape pending. Each element is then one record, read as a
+# line of JSON Lines would be, and numbered by the line it starts on.
+
+_OUTSIDE = re.compile(rb'[\\"{}\[\],\n]')
+_INSIDE = re.compile(rb'[\\"\n]')
+
+
+class _ArraySplitter:
+    """(line it starts on, bytes) for each element of a top-level JSON array; None in place of
+    an element longer than MAX_LINE_BYTES, which is skipped as it streams past. A number, true,
+    false or null element, and text after the array's end that is not whitespace, are yielded
+    too (cut to MAX_SNIPPET_BYTES), so that each is an error of its own."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.line = 1
+        self.depth = 0  # 0 before the array, 1 between its elements, more inside an element
+        self.in_string = False
+        self.escaped = False  # a backslash ended the previous chunk, inside a string
+        self.element: bytearray | None = None  # the element read so far, None between elements
+        self.start_line = 0
+        self.too_long = False
+        self.gap = bytearray()  # text between elements (or after the end) that is not one
+        self.gap_line = 0
+        self.done = False  # past the array's closing bracket
+
+    def split(self, chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
+        for chunk in chunks:
+            self.reading.bytes_read += len(chunk)
+            yield from self._chunk(chunk)
+        if self.element is not None:  # the array was cut off inside an element
+            yield self.start_line, None if self.too_long else bytes(self.element)
+        elif self.gap.strip():
+            yield self.gap_line, bytes(self.gap)
+
+    def _chunk(self, chunk: bytes) -> Iterator[tuple[int, bytes | None]]:
+        at = 0  # where the part of the chunk not yet added to self.element starts
+        position, end = 0, len(chunk)
+        if self.escaped:
+            self.escaped = False
+            self.line += chunk[:1] == b"\n"
+            position = 1
+        while position < end:
+            if self.done:
+                self._gap(chunk[position:])
+                return
+            found = (_INSIDE if self.in_string else _OUTSIDE).search(chunk, position)
+            here = end if found is None else found.start()
+            if self.element is None and self.depth == 1 and here > position:
+                self._gap(chunk[position:here])
+            if found is None:
+                break
+            byte = chunk[here]
+            position = here + 1
+            if byte == 0x0A:  # newline
+                self.line += 1
+                if self.element is None and self.depth == 1:
+                    self._gap(b"\n")
+            elif self.in_string:
+                if byte == 0x5C:  # backslash: the next byte is escaped
+                    if position >= end:
+                        self.escaped = True
+                    else:
+                        self.line += chunk[position] == 0x0A
+                        position += 1
+                elif byte == 0x22:  # the closing quote
+                    self.in_string = False
+                    if self.depth == 1:  # a string element ends
+                        yield self._end(chunk[at:position])
+            elif self.depth == 0:
+                self.depth = 1 if byte == 0x5B else 0  # the array opens
+            elif self.element is None:  # between elements
+                if byte in (0x2C, 0x5D):  # a comma, or the array's end
+                    if self.gap.strip():
+                        yield self.gap_line, bytes(self.gap)
+                    self.gap.clear()
+                    self.done = byte == 0x5D
+                elif byte in (0x22, 0x7B, 0x5B):  # an object, an array or a string opens
+                    self.element, self.start_line, self.too_long = bytearray(), self.line, False
+                    at = here
+                    self.in_string = byte == 0x22
+                    self.depth += byte != 0x22
+                else:
+                    self._gap(chunk[here:position])
+            elif byte == 0x22:
+                self.in_string = True
+            elif byte in (0x7B, 0x5B):
+                self.depth += 1
+            elif byte in (0x7D, 0x5D):
+                self.depth -= 1
+                if self.depth == 1:
+                    yield self._end(chunk[at:position])
+        if self.element is not None:
+            self._keep(chunk[at:])
+
+    def _gap(self, text: bytes) -> None:
+        """Text outside every element; self.line is the line it starts on."""
+        if not self.gap.strip():  # whitespace so far: what is not starts here
+            self.gap.clear()
+            stripped = text.lstrip()
+            self.gap_line = self.line + text[: len(text) - len(stripped)].count(b"\n")
+            text = stripped
+        self.gap += text[: MAX_SNIPPET_BYTES - len(self.gap)]
+
+    def _keep(self, text: bytes) -> None:
+        assert self.element is not None
+        if not self.too_long:
+            self.element += text
+            if len(self.element) > MAX_LINE_BYTES:
+                self.element.clear()
+                self.too_long = True
+
+    def _end(self, text: bytes) -> tuple[int, bytes | None]:
+        self._keep(text)
+        assert self.element is not None
+        element, self.element = self.element, None
+        return self.start_line, None if self.too_long else bytes(element)
+
+
 def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example | LineError]:
     """Examples and line errors in file order. Raises Unreadable for a file that is not one."""
-    lines = split_lines(_with_sniffing(chunks), reading)
+    stream = _with_sniffing(chunks)
+    head = next(stream)
+    if head.lstrip()[:1] == b"[":
+        reading.container = "json_array"
+        yield from _read_records(
+            _ArraySplitter(reading).split(itertools.chain([head], stream)), reading
+        )
+        return
+    lines = split_lines(itertools.chain([head], stream), reading)
     for number, raw in lines:
         if raw is None:
             yield LineError(number, "too_long")
@@ -195,8 +388,6 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
         if not stripped:
             reading.blank_lines += 1
             continue
-        if stripped.startswith(b"["):
-            raise Unreadable("json_array")
         if stripped.startswith(b"{"):
             yield from _read_jsonl(number, raw, lines, reading)
         else:
@@ -210,7 +401,14 @@ def read_examples(chunks: Iterable[bytes], reading: Reading) -> Iterator[Example
 def _read_jsonl(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
-    for number, line in itertools.chain([(first, raw)], lines):
+    return _read_records(itertools.chain([(first, raw)], lines), reading)
+
+
+def _read_records(
+    records: Iterable[tuple[int, bytes | None]], reading: Reading
+) -> Iterator[Example | LineError]:
+    """Each record (a line of JSON Lines, an element of an array) as an example or an error."""
+    for number, line in records:
         if line is None:
             yield LineError(number, "too_long")
         elif line.strip():
@@ -228,12 +426,22 @@ MESSAGE_KEYS = frozenset(
 RECORD_KEYS = {
     "chat": frozenset({"messages", "tools", "functions", "parallel_tool_calls", "system"}),
     "preference": frozenset(
-        {"input", "preferred_output", "non_preferred_output", "prompt", "chosen", "rejected"}
+        {
+            "input",
+            "preferred_output",
+            "non_preferred_output",
+            "prompt",
+            "chosen",
+            "rejected",
+            "conversations",
+            "system",
+        }
     ),
     "sharegpt": frozenset({"conversations", "system", "tools", "id"}),
     "alpaca": frozenset({"instruction", "input", "output", "history", "system"}),
     "prompt_completion": frozenset({"prompt", "completion"}),
     "text": frozenset({"text"}),
+    "fields": frozenset(),  # the two keys read, besides which every key is unknown
 }
 SHAREGPT_ROLES = {
     "human": "user",
@@ -249,6 +457,78 @@ SHAREGPT_ROLES = {
 }
 
 
+# Tool definitions are in every prompt the model sees, so they count as input tokens of each
+# example that has them, the way OpenAI's cookbook counts them and checks against the API's
+# usage.prompt_tokens ("How to count tokens with tiktoken", section 7, num_tokens_for_tools,
+# github.com/openai/openai-cookbook examples/How_to_count_tokens_with_tiktoken.ipynb): for its
+# cl100k_base models (gpt-3.5-turbo, gpt-4), 10 tokens start each function, then its
+# "name:description" (a final period dropped); 3 start its properties, then per property 3 and
+# "name:type:description"; an enum -3, then 3 and the value per item; 12 end the list. The
+# cookbook reads only those fields: a definition without a function name is counted as its
+# compact JSON text instead.
+TOOL_FUNCTION, TOOL_PROPERTIES, TOOL_PROPERTY = 10, 3, 3
+TOOL_ENUM, TOOL_ENUM_ITEM, TOOL_END = -3, 3, 12
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _without_period(value: object) -> str:
+    text = _as_text(value)
+    return text[:-1] if text.endswith(".") else text
+
+
+def tool_parts(tools: object) -> tuple[tuple[str, int, bool], ...]:
+    """The token parts (text, overhead, trained) of a record's tool or function definitions: a
+    list of OpenAI tools ({"type": "function", "function": {...}}), of legacy functions, or
+    such a list as JSON text (LLaMA-Factory's ShareGPT "tools")."""
+    if isinstance(tools, str):
+        try:
+            tools = json.loads(tools)
+        except ValueError:
+            return ((tools, 0, False),) if tools.strip() else ()
+    if not isinstance(tools, list) or not tools:
+        return ()
+    parts: list[tuple[str, int, bool]] = []
+    for tool in tools:
+        function = tool.get("function", tool) if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+            compact = json.dumps(tool, ensure_ascii=False, separators=(",", ":"))
+            parts.append((compact, 0, False))
+            continue
+        name, description = function["name"], _without_period(function.get("description"))
+        parts.append((f"{name}:{description}", TOOL_FUNCTION, False))
+        parameters = function.get("parameters")
+        properties = parameters.get("properties") if isinstance(parameters, dict) else None
+        if not isinstance(properties, dict) or not properties:
+            continue
+        parts.append(("", TOOL_PROPERTIES, False))
+        for key, spec in properties.items():
+            spec = spec if isinstance(spec, dict) else {}
+            enum = spec.get("enum")
+            if isinstance(enum, list):
+                parts.append(("", TOOL_ENUM, False))
+                parts.extend((_as_text(item), TOOL_ENUM_ITEM, False) for item in enum)
+            kind, description = _as_text(spec.get("type")), _without_period(spec.get("description"))
+            line = f"{key}:{kind}:{description}"
+            parts.append((line, TOOL_PROPERTY, False))
+    parts.append(("", TOOL_END, False))
+    return tuple(parts)
+
+
+def _with_tools(example: Example | LineError, record: dict) -> Example | LineError:
+    """The example with its record's tool definitions counted, before the reply's 3 tokens."""
+    if isinstance(example, LineError):
+        return example
+    tools = tool_parts(record.get("tools")) + tool_parts(record.get("functions"))
+    if tools:
+        example.parts = example.parts[:-1] + tools + example.parts[-1:]
+    return example
+
+
 def _shape(record: dict) -> str | None:
     if "messages" in record:
         return "chat"
@@ -262,7 +542,19 @@ def _shape(record: dict) -> str | None:
         return "prompt_completion"
     if "text" in record:
         return "text"
+    if _key_pair(record) is not None:
+        return "fields"
     return None
+
+
+def _key_pair(record: dict) -> tuple[str, str] | None:
+    """An input key and an output key named as a CSV's columns would be ("question" and
+    "answer", "input" and "output", "query" and "response", ...), or None."""
+    keys = [key for key in record if isinstance(key, str)]
+    input_at, output_at = _pick(keys, INPUT_COLUMNS), _pick(keys, OUTPUT_COLUMNS)
+    if input_at is None or output_at is None:
+        return None
+    return keys[input_at], keys[output_at]
 
 
 def _no_constant(name: str) -> None:
@@ -277,7 +569,7 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return LineError(number, "encoding", f"byte {error.start + 1}")
+        return LineError(number, "encoding", str(error.start + 1))
     try:
         # A byte order mark json.loads would refuse by name fails here as "Expecting value".
         record = _DECODER.decode(text)
@@ -297,15 +589,26 @@ def _json_line(number: int, raw: bytes, reading: Reading) -> Example | LineError
         return error
     if reading.format is None:
         reading.format = shape
+        if shape == "fields":
+            reading.columns = _key_pair(record)
     elif shape != reading.format:
         return LineError(number, "mixed_format", shape)
     result = _READERS[shape](number, record)
     if isinstance(result, Example):
-        extra = record.keys() - RECORD_KEYS[shape]
+        extra = record.keys() - RECORD_KEYS[shape] - set(_key_pair(record) or ())
         if extra:
             unknown = sorted(str(key) for key in extra)
             result.warnings += (("unknown_key", ", ".join(unknown)[:80]),)
     return result
+
+
+def _part_text(part: dict) -> str | None:
+    """A content part's text: OpenAI's "text", or LLaMA-Factory's "value" in a text part."""
+    if isinstance(part.get("text"), str):
+        return part["text"]
+    if part.get("type", "text") == "text" and isinstance(part.get("value"), str):
+        return part["value"]
+    return None
 
 
 def _text(content: object) -> str | None:
@@ -317,14 +620,33 @@ def _text(content: object) -> str | None:
         for part in content:
             if isinstance(part, str):
                 parts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                parts.append(part["text"])
+            elif isinstance(part, dict) and _part_text(part) is not None:
+                parts.append(_part_text(part))
             elif isinstance(part, dict) and isinstance(part.get("type"), str):
                 parts.append("")  # an image or audio part: no text to count
             else:
                 return None
         return "\n".join(parts)
     return None
+
+
+MAX_STAND_IN = 300  # a non-text part's JSON up to this long is its own stand-in, else its digest
+
+
+def _stand_ins(content: object) -> list[str]:
+    """A stand-in for each part of a message that is not text (an image_url, input_audio or
+    file part): its compact JSON (the image's URL), or the SHA-256 of it when that is long (an
+    image's inline data)."""
+    if not isinstance(content, list):
+        return []
+    found = []
+    for part in content:
+        if isinstance(part, dict) and _part_text(part) is None:
+            given = json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            if len(given) > MAX_STAND_IN:
+                given = f"{part.get('type')}:sha256:{hashlib.sha256(given.encode()).hexdigest()}"
+            found.append(given)
+    return found
 
 
 def _messages(
@@ -338,6 +660,7 @@ def _messages(
     if isinstance(system, str) and system:
         turns.append(("system", system, False))
     pending_calls = 0
+    attachments: list[str] = []
     for index, message in enumerate(messages, 1):
         if not isinstance(message, dict):
             return LineError(number, "bad_message", str(index))
@@ -365,6 +688,8 @@ def _messages(
                 warnings.append(("unknown_message_key", f"{index}: {', '.join(unknown)}"[:80]))
             content = message.get("content")
         text = _text(content) if content is not None else None
+        if role != "assistant":
+            attachments += _stand_ins(content)
         trained = False
         if role == "assistant":
             calls = message.get("tool_calls") or message.get("function_call")
@@ -398,11 +723,14 @@ def _messages(
         return LineError(number, "nothing_trained")
     if not any(role == "user" for role, _, _ in turns):
         warnings.append(("no_user", ""))
-    return _conversation(number, turns, warnings)
+    return _conversation(number, turns, warnings, "\n".join(attachments))
 
 
 def _conversation(
-    number: int, turns: list[tuple[str, str, bool]], warnings: list[tuple[str, str]]
+    number: int,
+    turns: list[tuple[str, str, bool]],
+    warnings: list[tuple[str, str]],
+    attachments: str = "",
 ) -> Example:
     """An Example from a checked conversation ending with the assistant's turn."""
     output = turns[-1][1]
@@ -430,18 +758,20 @@ def _conversation(
         parts=parts,
         warnings=tuple(warnings),
         has_system=any(role in ("system", "developer") for role, _, _ in turns),
+        attachments=attachments,
     )
 
 
 def _chat(number: int, record: dict) -> Example | LineError:
     # Anthropic's format keeps the system prompt beside the messages.
-    return _messages(number, record["messages"], system=record.get("system"))
+    return _with_tools(_messages(number, record["messages"], system=record.get("system")), record)
 
 
 def _sharegpt(number: int, record: dict) -> Example | LineError:
-    return _messages(
+    example = _messages(
         number, record["conversations"], system=record.get("system"), roles=SHAREGPT_ROLES
     )
+    return _with_tools(example, record)
 
 
 def _plain(number: int, request: str, output: str, **extra: Any) -> Example:
@@ -482,21 +812,37 @@ def _text_record(number: int, record: dict) -> Example | LineError:
     return Example(number, "", text, dialogue=text, parts=((text, 0, True),))
 
 
-def _side(number: int, value: object, what: str) -> list[tuple[str, str, bool]] | LineError:
-    """A prompt or answer given as text or as a list of chat messages."""
+def _side(
+    number: int, value: object, what: str, attachments: list[str] | None = None
+) -> list[tuple[str, str, bool]] | LineError:
+    """A prompt or answer given as text, as one message, or as a list of messages: OpenAI's
+    ({"role", "content"}) or ShareGPT's ({"from", "value"}, as LLaMA-Factory's preference files
+    give "conversations", "chosen" and "rejected")."""
     if isinstance(value, str):
         return [("user" if what == "prompt" else "assistant", value, what != "prompt")]
+    if isinstance(value, dict) and ("role" in value or "from" in value):
+        value = [value]
     if isinstance(value, list) and value:
         turns = []
         for index, message in enumerate(value, 1):
-            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            if isinstance(message, dict) and isinstance(message.get("from"), str):
+                role = SHAREGPT_ROLES.get(message["from"].strip().lower())
+                if role is None:
+                    return LineError(number, "unknown_role", message["from"][:40])
+                content = message.get("value")
+            elif isinstance(message, dict) and isinstance(message.get("role"), str):
+                role = message["role"]
+                if role not in ROLES:
+                    return LineError(number, "unknown_role", role[:40])
+                content = message.get("content")
+            else:
                 return LineError(number, "bad_message", f"{what} {index}")
-            if message["role"] not in ROLES:
-                return LineError(number, "unknown_role", message["role"][:40])
-            text = _text(message.get("content"))
+            text = _text(content)
             if text is None:
                 return LineError(number, "bad_content", f"{what} {index}")
-            turns.append((message["role"], text, message["role"] == "assistant"))
+            if attachments is not None and role != "assistant":
+                attachments += _stand_ins(content)
+            turns.append((role, text, role == "assistant"))
         return turns
     return LineError(number, f"no_{what}" if value is None else "bad_content", what)
 
@@ -511,7 +857,8 @@ def _prompt_completion(number: int, record: dict) -> Example | LineError:
         return LineError(number, "no_prompt")
     if completion is None:
         return LineError(number, "no_completion")
-    before = _side(number, prompt, "prompt")
+    attachments: list[str] = []
+    before = _side(number, prompt, "prompt", attachments)
     if isinstance(before, LineError):
         return before
     after = _side(number, completion, "completion")
@@ -519,7 +866,7 @@ def _prompt_completion(number: int, record: dict) -> Example | LineError:
         return after
     if not after[-1][1].strip():
         return LineError(number, "empty_output")
-    return _conversation(number, before + after, [])
+    return _conversation(number, before + after, [], "\n".join(attachments))
 
 
 def _preference(number: int, record: dict) -> Example | LineError:
@@ -531,7 +878,7 @@ def _preference(number: int, record: dict) -> Example | LineError:
         chosen, rejected = record.get("preferred_output"), record.get("non_preferred_output")
     else:  # TRL: prompt (or an implicit prompt inside both answers), chosen, rejected
         prompt, chosen, rejected = (
-            record.get("prompt"),
+            record.get("prompt", record.get("conversations")),  # LLaMA-Factory: ShareGPT's
             record.get("chosen"),
             record.get("rejected"),
         )
@@ -539,7 +886,8 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return LineError(number, "no_chosen")
     if rejected is None:
         return LineError(number, "no_rejected")
-    good = _side(number, chosen, "chosen")
+    attachments: list[str] = []
+    good = _side(number, chosen, "chosen", attachments)
     if isinstance(good, LineError):
         return good
     bad = _side(number, rejected, "rejected")
@@ -547,10 +895,13 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return bad
     before: list[tuple[str, str, bool]] = []
     if prompt is not None:
-        side = _side(number, prompt, "prompt")
+        side = _side(number, prompt, "prompt", attachments)
         if isinstance(side, LineError):
             return side
         before = [(role, text, False) for role, text, _ in side]
+        system = record.get("system")
+        if isinstance(system, str) and system:
+            before.insert(0, ("system", system, False))
     elif len(good) > 1:  # implicit prompt: the turns both answers share
         before = [(role, text, False) for role, text, _ in good[:-1]]
         good, bad = good[-1:], bad[-1:]
@@ -558,12 +909,27 @@ def _preference(number: int, record: dict) -> Example | LineError:
         return LineError(number, "empty_output")
     if not bad[-1][1].strip():
         return LineError(number, "empty_rejected")
-    example = _conversation(number, before + good[-1:], [])
+    example = _conversation(number, before + good[-1:], [], "\n".join(attachments))
     example.rejected = bad[-1][1]
     example.parts = example.parts + ((example.rejected, MESSAGE_OVERHEAD, True),)
     if " ".join(good[-1][1].split()) == " ".join(bad[-1][1].split()):
         example.warnings += (("same_pair", ""),)
     return example
+
+
+def _fields(number: int, record: dict) -> Example | LineError:
+    pair = _key_pair(record)
+    assert pair is not None
+    request, output = record[pair[0]], record[pair[1]]
+    if not isinstance(request, str):
+        return LineError(number, "bad_content", pair[0])
+    if isinstance(output, (int, float)) and not isinstance(output, bool):
+        output = str(output)  # a numeric label, as a CSV cell would hold it
+    if not isinstance(output, str):
+        return LineError(number, "bad_content", pair[1])
+    if not output.strip():
+        return LineError(number, "empty_output")
+    return _plain(number, request, output)
 
 
 _READERS = {
@@ -573,6 +939,7 @@ _READERS = {
     "alpaca": _alpaca,
     "prompt_completion": _prompt_completion,
     "text": _text_record,
+    "fields": _fields,
 }
 
 
@@ -592,8 +959,9 @@ def _read_csv(
 ) -> Iterator[Example | LineError]:
     try:
         header_text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable("encoding", "1", [LineError(first, "encoding")]) from None
+    except UnicodeDecodeError as error:
+        line = LineError(first, "encoding", str(error.start + 1))
+        raise Unreadable("encoding", "", [line]) from None
     header, delimiter = [], ","
     for candidate in CSV_DELIMITERS:
         header = next(csv.reader([header_text], delimiter=candidate), [])
@@ -629,7 +997,7 @@ def _read_csv(
             try:
                 yield line.decode("utf-8") + "\n"
             except UnicodeDecodeError as error:
-                problems.append(LineError(number, "encoding", f"byte {error.start + 1}"))
+                problems.append(LineError(number, "encoding", str(error.start + 1)))
 
     rows = csv.reader(decoded(), delimiter=delimiter, strict=False)
     width = max(input_at, output_at, extra_at or 0) + 1

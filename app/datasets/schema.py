@@ -113,9 +113,14 @@ class EdgeCases(Strict):
 class DatasetProfile(Strict):
     """What the dataset check measured. Only this is ever stored, never the file."""
 
-    format: Literal["chat", "prompt_completion", "alpaca", "sharegpt", "preference", "text", "csv"]
+    format: Literal[
+        "chat", "prompt_completion", "alpaca", "sharegpt", "preference", "text", "fields", "csv"
+    ]
     columns: list[Short] | None = Field(
-        None, max_length=2, description="The CSV columns read as input and output"
+        None, max_length=2, description="The CSV columns (or JSON keys) read as input and output"
+    )
+    container: Literal["lines", "json_array"] = Field(
+        "lines", description="One record a line, or one JSON array of records"
     )
     file_name: Short = ""
     examples: Count = Field(description="Lines read, blank lines not counted")

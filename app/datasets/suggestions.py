@@ -25,6 +25,8 @@ NEAR_DUPLICATES_CLUSTERED = 0.20
 LARGEST_CLUSTER_CLUSTERED = 0.30
 MAJORITY_CLUSTERED = 0.80
 EDGE_CASES_YES = 0.05
+# Outputs up to this long (stripped) are label-like: only they are compared for conflicts.
+MAX_LABEL_CHARS = 60
 # Reference points shown beside two diversity measures; they do not decide a suggestion,
 # because both also move with the vocabulary and the length of the texts.
 COMPRESSION_REPETITIVE = 4.0
@@ -92,7 +94,9 @@ def suggest_data_quality(profile: Mapping[str, Any]) -> str:
         return "noisy"
     if invalid >= INVALID_MIXED or conflicts >= CONFLICTS_MIXED:
         return "mixed"
-    return "clean"
+    # Not "clean": that answer is "reviewed and correct", and the check reviews nothing. It can
+    # find a file noisy or mixed; finding no problem says nothing about whether outputs are right.
+    return "unsure"
 
 
 def suggest_data_diversity(profile: Mapping[str, Any]) -> str:
@@ -148,6 +152,7 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
         invalid = _share(profile["invalid"], examples)
         duplicates = _share(profile["exact_duplicates"], valid)
         conflicts = _share(profile.get("conflicting_outputs", 0), valid)
+        found_nothing = suggest_data_quality(profile) == "unsure"
         return [
             Text(
                 "{invalid} of lines are unusable ({invalid2} of {examples}); noisy from "
@@ -165,15 +170,27 @@ def facts(profile: Mapping[str, Any], question: str) -> list[Text]:
                 exact_duplicates=profile["exact_duplicates"],
             ),
             Text(
-                "{conflicts} repeat an earlier input with a different output; noisy from "
-                "{conflicts_noisy}, mixed from {conflicts_mixed}.",
+                "{conflicts} repeat an earlier input with a different short, label-like output "
+                "(up to {max_label_chars} characters; longer outputs are not compared); noisy "
+                "from {conflicts_noisy}, mixed from {conflicts_mixed}.",
                 conflicts=pct(conflicts),
+                max_label_chars=MAX_LABEL_CHARS,
                 conflicts_noisy=pct(CONFLICTS_NOISY),
                 conflicts_mixed=pct(CONFLICTS_MIXED),
             ),
             Text(
                 "Only format and consistency were checked: whether the outputs are right still "
                 "needs a person to review a sample."
+            ),
+            *(
+                [
+                    Text(
+                        "No problem was found, so the suggestion is “Not sure”, not “Reviewed "
+                        "and correct”: choose that once a person has reviewed a sample."
+                    )
+                ]
+                if found_nothing
+                else []
             ),
         ]
     if question == "data_diversity":

@@ -72,7 +72,11 @@ def slots_of(request: Request) -> CheckSlots:
 
 
 def megabytes(limit: int) -> str:
-    return f"{limit / 1024 / 1024:g} MB"
+    """A size limit as people read one: kB below 1 MiB, else MB, to 3 significant figures, in
+    binary units as the default of 20 MB (20 MiB) is: 100,000 bytes is "97.7 kB", where it was
+    "0.0953674 MB"."""
+    size, unit = (limit / 1024, "kB") if limit < 1024 * 1024 else (limit / 1024 / 1024, "MB")
+    return f"{float(f'{size:.3g}'):g} {unit}"
 
 
 class MultipartParts:

@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import json
+import random
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from app.assessments import get
 from app.main import create_app
 from app.models import Assessment, DatasetCheck, utcnow
 from app.settings import Settings
+from app.web.uploads import megabytes
 from tests import dataset_files as files
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 
@@ -82,6 +84,35 @@ def test_api_speaks_chinese(client):
     assert body["facts"]["data_quality"][0].startswith("12% 的行无法使用")
 
 
+@pytest.mark.parametrize(
+    ("lang", "fact"),
+    [
+        (
+            "en",
+            "1% repeat an earlier input with a different short, label-like output (up to 60 "
+            "characters; longer outputs are not compared); noisy from 10%, mixed from 2%.",
+        ),
+        (
+            "zh",
+            "1% 的输入与前面某条相同但简短的标签式输出不同（不超过 60 个字符；更长的输出不作比较）；"
+            "达到 10% 算“噪声多”，达到 2% 算“参差不齐”。",
+        ),
+    ],
+)
+def test_the_repeated_input_fact_says_only_short_outputs_are_compared(client, lang, fact):
+    """100 examples: line 51 repeats line 1's input with another 2-character output, line 52
+    line 2's with another output of 61 characters. The fact said "repeat an earlier input with a
+    different output" and counted 1 of the 2 (1% of 100): only label-like outputs are compared."""
+    rng = random.Random(5)
+    records = [files.chat(files.sentence(rng, 8, 12) + "?", f"A{n}") for n in range(50)]
+    records += [files.chat(files.sentence(rng, 8, 12) + "?", "x" * 70) for _ in range(50)]
+    records[50] = files.chat(records[0]["messages"][1]["content"], "B0")
+    records[51] = files.chat(records[1]["messages"][1]["content"], "y" * 61)
+    body = upload(client, files.jsonl(records), params={"lang": lang}).json()
+    assert body["conflicting_outputs"] == 1
+    assert body["facts"]["data_quality"][2] == fact
+
+
 def test_api_counts_examples_over_a_context_limit(client):
     lines = [files.chat("word " * 300, "answer", system=None), files.chat("hi", "ok", system=None)]
     body = upload(client, files.jsonl(lines), params={"context_limit": 100}).json()
@@ -100,7 +131,6 @@ BAD_FILES = {
     "empty": b"",
     "csv_columns": b"name,age\nann,3\n",
     "wrong_shape": b'{"foo": 1}\n{"bar": 2}\n',
-    "json_array": b'[{"prompt": "a", "completion": "b"}]',
     "encoding": "input,output\ncaf\u00e9,ok\n".encode("latin-1").replace(b"input", b"\xe9input"),
 }
 
@@ -121,10 +151,125 @@ def test_a_refusal_lists_the_first_bad_lines(client):
         (1, "unknown_shape"),
         (2, "unknown_shape"),
     ]
-    assert (
-        problem["errors"][0]["message"]
-        == 'neither "messages" nor "prompt"/"completion" (keys: foo)'
+    assert problem["errors"][0]["message"] == "no key of a known example shape (keys: foo)"
+    # Every shape the check reads is named, not 2 of them (en, zh).
+    assert problem["message"] == (
+        'The lines are JSON, but not training examples. Each needs one of: "messages" (chat '
+        'format); "prompt" and "completion"; "instruction" and "output" (Alpaca); '
+        '"conversations" (ShareGPT); "text"; "chosen" and "rejected", or "input", '
+        '"preferred_output" and "non_preferred_output" (preference pairs); or an input and an '
+        'output key named as CSV columns are, such as "question" and "answer".'
     )
+
+
+def chinese_alpaca(n: int, seed: int = 7) -> list[dict]:
+    """Alpaca lines of Chinese text, as in the Chinese Alpaca sets; every fifth is plain ASCII."""
+    rng = random.Random(seed)
+    return [
+        {"instruction": f"Say {n} in words.", "input": "", "output": f"{n}."}
+        if n % 5 == 0
+        else {
+            "instruction": files.hanzi(rng, 5, 20),
+            "input": "",
+            "output": files.hanzi(rng, 5, 40),
+        }
+        for n in range(n)
+    ]
+
+
+def dataset_checks(app) -> int:
+    with app.state.db.read() as session:
+        return len(session.scalars(select(DatasetCheck)).all())
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "en",
+            "This file is not UTF-8 (it reads as GB18030): save it as UTF-8 and upload it again.",
+        ),
+        ("zh", "文件不是 UTF-8 编码（看起来是 GB18030）：请另存为 UTF-8 后重新上传。"),
+    ],
+)
+def test_a_gbk_file_is_refused_as_not_utf8_not_scored_as_bad_lines(client, app, lang, message):
+    """200 lines saved in GBK: the check read them as 160 bad lines and 40 good ones ("80% of
+    lines are unusable"); it is one problem, the file's encoding."""
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chinese_alpaca(200))
+    assert data.encode("utf-8").decode("utf-8")  # the same text in UTF-8 is read (below)
+    response = upload(client, data.encode("gbk"), params={"lang": lang})
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert (problem["field"], problem["code"], problem["message"]) == ("file", "encoding", message)
+    assert dataset_checks(app) == 0
+    assert upload(client, data.encode("utf-8")).json()["valid"] == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "bad encoding: not UTF-8 (byte 18)"), ("zh", "编码错误：不是 UTF-8（第 18 个字节）")],
+)
+def test_one_stray_byte_is_that_lines_error(client, lang, message):
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in chinese_alpaca(20)]
+    lines[3] = b'{"instruction": "\xff bad", "input": "", "output": "ok"}'  # byte 18 is 0xff
+    assert lines[3].index(b"\xff") + 1 == 18
+    body = upload(client, b"\n".join(lines) + b"\n", params={"lang": lang}).json()
+    assert (body["valid"], body["invalid"]) == (19, 1)
+    assert [(e["line"], e["code"], e["message"]) for e in body["errors"]] == [
+        (4, "encoding", message)
+    ]
+
+
+def test_a_json_array_is_checked_like_json_lines(client):
+    """Alpaca ships alpaca_data.json as one JSON array (tatsu-lab/stanford_alpaca's README: "a
+    list of dictionaries"), as do LLaMA-Factory's data/*.json: the check refused them (422
+    json_array). These three records open LLaMA-Factory's data/alpaca_en_demo.json
+    (hiyouga/LLaMA-Factory @ ff6d4d12, the file as json.dumps(indent=2) writes it)."""
+    records = [
+        {
+            "instruction": "Describe a process of making crepes.",
+            "input": "",
+            "output": "Making crepes is an easy and delicious process!",
+        },
+        {
+            "instruction": "Transform the following sentence using a synonym: The car sped quickly.",
+            "input": "",
+            "output": "The car accelerated rapidly.",
+        },
+        {"instruction": "Make a persuasive argument.", "input": "", "output": ""},
+    ]
+    array = json.dumps(records, indent=2).encode()
+    body = upload(client, array, name="data.json").json()
+    assert (body["format"], body["examples"], body["valid"], body["invalid"]) == ("alpaca", 3, 2, 1)
+    assert body["container"] == "json_array"
+    assert [(e["line"], e["code"]) for e in body["errors"]] == [(12, "empty_output")]
+    page = html(upload(client, array, name="data.json", path=PAGE, params={"lang": "zh"}))
+    assert page.select_one("[data-container]").text == (
+        "（一个 JSON 数组：每条记录按一行读取，行号为它开始的那一行）"
+    )
+    assert upload(client, files.jsonl(records)).json()["container"] == "lines"
+
+
+# The first three lines of Azure's sarcasm demo (microsoft-foundry/fine-tuning @ de257fc4,
+# Demos/DistillingSarcasm/qa.jsonl), {"question", "answer"}: refused with 422 wrong_shape, while
+# the same two columns in a CSV were read.
+SARCASM_QA = [
+    ("What is the freezing point of water in Fahrenheit?", "32."),
+    ("Which famous physicist developed the theory of relativity?", "Albert Einstein."),
+    ("Who wrote the novel '1984'?", "George Orwell"),
+]
+
+
+def test_question_answer_json_lines_are_read_as_the_csv_columns_are(client):
+    as_json = files.jsonl({"question": q, "answer": a} for q, a in SARCASM_QA)
+    out = io.StringIO()
+    csv.writer(out).writerows([("question", "answer"), *SARCASM_QA])
+    body = upload(client, as_json).json()
+    as_csv = upload(client, out.getvalue().encode(), name="qa.csv").json()
+    assert (body["format"], body["columns"], body["valid"]) == ("fields", ["question", "answer"], 3)
+    assert body["tokens"] == as_csv["tokens"]
+    page = html(upload(client, as_json, path=PAGE))
+    assert page.select_one("[data-format]").text == "JSON Lines, keys “question” → “answer”"
 
 
 def test_no_file_and_not_multipart_are_refused(client):
@@ -150,7 +295,24 @@ def test_over_the_upload_limit_is_413_before_reading_on(small_limit_client):
     assert response.status_code == 413
     problem = response.json()["detail"][0]
     assert problem["code"] == "too_large"
-    assert "0.00953674 MB" in problem["message"] or "MB" in problem["message"]
+    # 10,000 bytes is 9.765625 KiB: kB below 1 MiB, 3 significant figures ("0.00953674 MB" was).
+    assert (
+        problem["message"]
+        == "The file is larger than 9.77 kB. Check a sample of your data instead."
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    [
+        (100_000, "97.7 kB"),  # the reviewer's limit: 100,000 / 1,024 = 97.66 KiB
+        (65_536, "64 kB"),
+        (20 * 1024 * 1024, "20 MB"),  # the default
+        (1_500_000, "1.43 MB"),  # 1.4305 MiB
+    ],
+)
+def test_a_size_limit_reads_in_kb_or_mb_to_three_figures(limit, shown):
+    assert megabytes(limit) == shown
 
 
 def test_over_the_upload_limit_while_streaming_is_413(small_limit_client):
@@ -255,7 +417,7 @@ def test_accepting_all_suggestions_stores_answers_and_the_profile(client, app):
         for k in ("example_count", "data_quality", "data_diversity", "edge_cases")
     } == {
         "example_count": "100_to_1k",
-        "data_quality": "clean",
+        "data_quality": "unsure",
         "data_diversity": "clustered",
         "edge_cases": "unsure",  # never a measured "no": hard cases can't be seen
     }
@@ -319,7 +481,65 @@ def test_the_attached_profile_is_kept_through_finishing_and_shown_by_the_api(cli
     assert client.post(f"/d/{token}/finish").status_code == 303
     record = client.get(f"/api/v1/assessments/{token}").json()
     assert record["data_profile"]["valid"] == 150
-    assert record["answers"]["data_quality"] == "clean"
+    assert record["answers"]["data_quality"] == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("lang", "suggested", "fact"),
+    [
+        (
+            "en",
+            "Not sure",
+            "No problem was found, so the suggestion is “Not sure”, not “Reviewed and correct”: "
+            "choose that once a person has reviewed a sample.",
+        ),
+        (
+            "zh",
+            "不确定",
+            "没有发现问题，所以建议的是“不确定”，而不是“已审核、准确无误”：有人审核过一部分样本后再选后者。",
+        ),
+    ],
+)
+def test_a_file_without_problems_is_not_suggested_as_reviewed_and_correct(
+    client, lang, suggested, fact
+):
+    """The report said "Suggested: Reviewed and correct" for a file nobody reviewed (the
+    cookbook's toy file, whose line 5 repeats "Eat a banana!" 2,000 times)."""
+    page = html(upload(client, files.clean_diverse(40), path=PAGE, params={"lang": lang}))
+    quality = page.select_one("#suggestion-data_quality")
+    assert quality.select_one("[data-suggested]")["data-suggested"] == "unsure"
+    assert quality.select_one("[data-suggested]").text == suggested
+    assert [li.text for li in quality.select(".suggestion-facts li")][-1] == fact
+    noisy = html(upload(client, files.malformed(), path=PAGE))  # problems found are suggested
+    assert (
+        noisy.select_one("#suggestion-data_quality [data-suggested]")["data-suggested"] == "noisy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [("en", "(line 2)", "(lines 1, 3)"), ("zh", "(第 2 行)", "(第 1, 3 行)")],
+)
+def test_lines_over_the_context_limit_are_line_or_lines_by_their_number(client, lang, one, two):
+    """The report said "(lines 5)" for the one example over the limit."""
+    long = files.chat(" hello" * 2100, "ok", system=None)  # over 2,048 tokens
+    short = files.chat("hi", "ok", system=None)
+
+    def shown(records) -> str:
+        page = html(
+            upload(
+                client,
+                files.jsonl(records),
+                path=PAGE,
+                params={"lang": lang},
+                data={"context_limit": "2048"},
+            )
+        )
+        [over] = [dt for dt in page.select("dt") if "2,048" in dt.text]
+        return over.find_next_sibling("dd").select_one("span").text
+
+    assert shown([short, long, short]) == one
+    assert shown([long, short, long]) == two
 
 
 def test_progress_is_404_for_an_unknown_check(client):

@@ -4,6 +4,9 @@ checks among them), tokens with the chat overhead, labels, and the regression fi
 
 import json
 import random
+import tracemalloc
+
+import pytest
 
 from app import datasets
 from app.datasets.schema import DatasetProfile
@@ -127,9 +130,14 @@ def test_chat_multi_turn_with_tools_weights_and_every_cookbook_rule():
     calls = json.dumps(
         tool_chat(1)["messages"][2]["tool_calls"], ensure_ascii=False, sort_keys=True
     )
+    # Its tools list, as the cookbook counts a function with no description or parameters:
+    # 10 tokens, "book:", and 12 closing the list.
     first = (
         4 * 5
         + 3
+        + 10
+        + encode("book:")
+        + 12
         + encode("You book flights.")
         + encode("Book flight 1 to Oslo")
         + encode(calls)
@@ -146,6 +154,97 @@ def test_chat_multi_turn_with_tools_weights_and_every_cookbook_rule():
     validated(profile)
 
 
+# The cookbook's tool example ("How to count tokens with tiktoken", section 7): its system and
+# user messages with this tool are 105 prompt tokens for gpt-3.5-turbo and gpt-4 (cl100k_base),
+# by its num_tokens_for_tools and by the API's usage.prompt_tokens, as the notebook prints.
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_current_weather",
+        "description": "Get the current weather in a given location",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "location": {
+                    "type": "string",
+                    "description": "The city and state, e.g. San Francisco, CA",
+                },
+                "unit": {
+                    "type": "string",
+                    "description": "The unit of temperature to return",
+                    "enum": ["celsius", "fahrenheit"],
+                },
+            },
+            "required": ["location"],
+        },
+    },
+}
+WEATHER_MESSAGES = [
+    {
+        "role": "system",
+        "content": "You are a helpful assistant that can answer to questions about the weather.",
+    },
+    {"role": "user", "content": "What's the weather like in San Francisco?"},
+]
+COOKBOOK_PROMPT_TOKENS = 105
+
+
+def test_tool_definitions_are_input_tokens_of_every_example_as_the_cookbook_counts_them():
+    reply = {"role": "assistant", "content": "It is sunny."}
+    replied = 4 + encode("It is sunny.")  # the assistant message, trained
+    with_tools = {"messages": [*WEATHER_MESSAGES, reply], "tools": [WEATHER_TOOL]}
+    legacy = {"messages": [*WEATHER_MESSAGES, reply], "functions": [WEATHER_TOOL["function"]]}
+    bare = {"messages": [*WEATHER_MESSAGES, reply]}
+    profile = check(jsonl([with_tools, legacy, bare]))
+    assert profile["valid"] == 3
+    prompt_alone = 4 + encode(WEATHER_MESSAGES[0]["content"]) + 4
+    prompt_alone += encode(WEATHER_MESSAGES[1]["content"]) + 3
+    tools_alone = COOKBOOK_PROMPT_TOKENS - prompt_alone
+    assert (
+        tools_alone
+        == 10
+        + encode("get_current_weather:Get the current weather in a given location")
+        + 3
+        + (3 + encode("location:string:The city and state, e.g. San Francisco, CA"))
+        + (-3 + 3 + encode("celsius") + 3 + encode("fahrenheit"))
+        + (3 + encode("unit:string:The unit of temperature to return"))
+        + 12
+    )
+    assert profile["tokens"] == {
+        "min": prompt_alone + replied,
+        "median": COOKBOOK_PROMPT_TOKENS + replied,
+        "p95": COOKBOOK_PROMPT_TOKENS + replied,
+        "max": COOKBOOK_PROMPT_TOKENS + replied,
+        "total": 2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied,
+        "trained": 3 * replied,  # tool definitions are input, never trained
+        "mean": round((2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied) / 3, 1),
+    }
+
+
+def test_sharegpt_tools_given_as_json_text_are_counted_like_a_list():
+    """LLaMA-Factory's ShareGPT files (data/glaive_toolcall_en_demo.json) give "tools" as the JSON
+    text of a list of functions; a definition the cookbook's rule can't read (no name) counts as
+    its compact JSON text."""
+    conversation = [
+        {"from": "human", "value": "What's the weather like in San Francisco?"},
+        {"from": "gpt", "value": "It is sunny."},
+    ]
+    odd = {"kind": "retrieval"}
+    records = [
+        {"conversations": conversation, "tools": json.dumps([WEATHER_TOOL["function"]])},
+        {"conversations": conversation, "tools": [odd]},
+        {"conversations": conversation},
+    ]
+    profile = check(jsonl(records))
+    bare = 4 + encode(conversation[0]["value"]) + 4 + encode("It is sunny.") + 3
+    weather = COOKBOOK_PROMPT_TOKENS - (
+        4 + encode(WEATHER_MESSAGES[0]["content"]) + 4 + encode(WEATHER_MESSAGES[1]["content"]) + 3
+    )
+    odd_tokens = encode('{"kind":"retrieval"}') + 12
+    assert (profile["tokens"]["min"], profile["tokens"]["max"]) == (bare, bare + weather)
+    assert profile["tokens"]["total"] == 3 * bare + weather + odd_tokens
+
+
 def test_the_long_examples_file_counts_the_chat_overhead_against_the_context_limit():
     """Ten examples whose text alone is just under 4,096 tokens: with the overhead, all ten are
     over it (the check used to report 8 of 10 on the issue's file)."""
@@ -156,6 +255,72 @@ def test_the_long_examples_file_counts_the_chat_overhead_against_the_context_lim
     assert profile["tokens"]["min"] == 4086 + 11 and profile["tokens"]["max"] == 4095 + 11
     assert profile["over_context"] == 10
     assert profile["over_context_lines"] == list(range(1, 11))
+
+
+# Lines 17, 25, 33 and 71 of Azure's ChartQA sample (microsoft-foundry/fine-tuning @ de257fc4,
+# Sample_Datasets/Supervised_Fine_Tuning/Multimodal-chartqa/training.jsonl): one question about
+# different charts, so different answers are right. (question, chart, answer)
+CHART = "https://automlcesdkdataresources.blob.core.windows.net/finetuning-image-models/images/HuggingFaceM4-ChartQA/train/"
+CHARTQA = [
+    ("What's the rightmost value of orange graph?\nShort answer required.", "16.png", "51"),
+    ("What's the rightmost value of orange graph?\nShort answer required.", "24.png", "73"),
+    ("What's the rightmost value of dark green graph?\nShort answer required.", "32.png", "15"),
+    ("What's the rightmost value of green graph?\nShort answer required.", "70.png", "64"),
+]
+
+
+def chart_question(question: str, image: str, answer: str) -> dict:
+    return {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": question},
+                    {"type": "image_url", "image_url": {"url": CHART + image}},
+                ],
+            },
+            {"role": "assistant", "content": [{"type": "text", "text": answer}]},
+        ]
+    }
+
+
+def test_one_question_about_different_images_is_neither_a_duplicate_nor_a_conflict():
+    """The check called lines 1/2 (and 3/4, at similarity 0.93) conflicting labels, and the
+    file "mixed"; only the same question about the same image with another answer is one."""
+    records = [chart_question(*row) for row in CHARTQA]
+    records.append(chart_question(*CHARTQA[0]))  # line 5: line 1 again, an exact duplicate
+    records.append(chart_question(CHARTQA[1][0], CHARTQA[1][1], "74"))  # 6: line 2, 74 not 73
+    profile = check(jsonl(records))
+    assert profile["valid"] == 6
+    assert profile["duplicate_groups"] == [[1, 5]]
+    assert profile["conflicting_outputs"] == 1
+    assert profile["label_conflicts"] == [{"lines": [2, 6], "similarity": 1.0}]
+    # Removable: line 5, a copy, and one of lines 2 and 6, the same image's near-identical pair.
+    assert profile["near_duplicate_removable"] == 2
+    assert profile["near_duplicate_groups"] == [[2, 6]]
+    # Images are not text: the tokens are the texts' alone, as before.
+    assert profile["tokens"]["total"] == sum(
+        4 + encode(question) + 4 + encode(answer) + 3
+        for question, _, answer in [*CHARTQA, CHARTQA[0], (CHARTQA[1][0], "", "74")]
+    )
+    inline = [chart_question("Describe it.", "x", "A chart.") for _ in range(2)]
+    for record, pixels in zip(inline, ("iVBORw0KGgo" * 40, "iVBORw0KGgp" * 40), strict=True):
+        record["messages"][0]["content"][1]["image_url"]["url"] = "data:image/png;base64," + pixels
+    assert check(jsonl(inline))["exact_duplicates"] == 0  # inline images differ by one byte
+
+
+def test_preference_pairs_about_different_images_are_not_duplicates():
+    def pair(image: str) -> dict:
+        question = chart_question(CHARTQA[0][0], image, "")["messages"][:1]
+        return {
+            "input": {"messages": question},
+            "preferred_output": [{"role": "assistant", "content": "51"}],
+            "non_preferred_output": [{"role": "assistant", "content": "15"}],
+        }
+
+    profile = check(jsonl([pair("16.png"), pair("24.png"), pair("16.png")]))
+    assert (profile["format"], profile["valid"]) == ("preference", 3)
+    assert profile["duplicate_groups"] == [[1, 3]]  # the same image twice, not 1 and 2
 
 
 # --- other JSONL formats -------------------------------------------------------------------
@@ -200,6 +365,82 @@ def test_alpaca_jsonl_reads_instruction_and_input():
         for n in range(6)
     ) + encode("Say hi") + encode("hi")
     validated(profile)
+
+
+# --- one JSON array of records (Alpaca's alpaca_data.json, LLaMA-Factory's data/*.json) ------
+
+
+def tricky_alpaca(n: int) -> list[dict]:
+    """Alpaca records whose texts hold what a naive splitter trips on: quotes, backslashes (one
+    ending a string), brackets, braces, commas and escaped newlines."""
+    rng = random.Random(11)
+    records = [
+        {
+            "instruction": f'{files.sentence(rng, 3, 8)} "quoted {n}" [x], {{y}} \\',
+            "input": "a\\nb\\\\" if n % 3 else "",
+            "output": files.sentence(rng, 4, 12) + ("}]" if n % 2 else "\\"),
+        }
+        for n in range(n)
+    ]
+    records[4]["output"] = ""  # an error of its own, reported on the line its record starts on
+    records[7] = records[2]  # an exact duplicate
+    return records
+
+
+def test_a_json_array_is_read_as_its_records_whatever_the_chunks():
+    records = tricky_alpaca(40)
+    array = json.dumps(records, indent=2, ensure_ascii=False).encode()
+    # json.dumps(indent=2) opens each record on a line of its own, "  {".
+    starts = [n for n, text in enumerate(array.decode().split("\n"), 1) if text == "  {"]
+    assert len(starts) == 40
+    as_lines = check(jsonl(records))
+    for chunk in (1, 2, 3, 7, 64, 4096):  # a backslash, a quote, a newline at any chunk's end
+        profile = check(array, chunk=chunk)
+        assert (profile["format"], profile["examples"], profile["valid"]) == ("alpaca", 40, 39)
+        assert lines_of(profile) == [(starts[4], "empty_output")]
+        assert profile["duplicate_groups"] == [[starts[2], starts[7]]]
+        assert profile["tokens"] == as_lines["tokens"]
+    one_line = check(json.dumps(records).encode(), chunk=5)  # minified: every record on line 1
+    assert (one_line["valid"], lines_of(one_line)) == (39, [(1, "empty_output")])
+    assert one_line["tokens"] == as_lines["tokens"]
+
+
+def test_a_json_array_element_over_1_mb_is_skipped_and_what_is_not_a_record_is_an_error():
+    big = {"prompt": "x" * 1_100_000, "completion": "y"}
+    good = {"prompt": "What is 2+2?", "completion": "4"}
+    text = (
+        "[\n"
+        + json.dumps(good)  # line 2
+        + ",\n"
+        + json.dumps(big)  # line 3: longer than 1 MB
+        + ",\n  17,\n"  # line 4: a number, not a record
+        + json.dumps(good)  # line 5
+        + "\n]\n\nnot json\n"  # line 8: after the array's end
+    )
+    profile = check(text.encode(), chunk=65536)
+    assert (profile["examples"], profile["valid"]) == (5, 2)
+    assert lines_of(profile) == [(3, "too_long"), (4, "not_object"), (8, "not_json")]
+    assert profile["exact_duplicates"] == 1
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(b"[ ]\n")
+    assert refused.value.code == "empty"
+
+
+def test_a_json_array_is_split_in_bounded_memory():
+    """A 10 MB element streams past without being gathered: the check's own allocations stay
+    under 4 MB (the chunks, made before measuring, are the upload's)."""
+    good = json.dumps({"prompt": "What is 2+2?", "completion": "4"})
+    text = f'[{good}, {{"prompt": "{"x" * 10_000_000}", "completion": "y"}}, {good}]'.encode()
+    chunks = [text[i : i + 65536] for i in range(0, len(text), 65536)]
+    datasets.check([good.encode() + b"\n"])  # the encoding loaded, once per process
+    tracemalloc.start()
+    try:
+        profile = datasets.check(chunks)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (profile["valid"], lines_of(profile)) == (2, [(1, "too_long")])
+    assert peak < 4 * 1024 * 1024
 
 
 def test_alpaca_csv_reads_the_instruction_not_only_the_empty_input_column():
@@ -279,6 +520,86 @@ def test_preference_pairs_openai_dpo_and_trl():
     assert profile["pairs"] == {"count": 5, "identical": 0}
     assert lines_of(profile) == [(6, "no_rejected")]
     assert datasets.is_preference(check(files.clean_diverse(40))) is False
+
+
+def test_llama_factory_sharegpt_preference_pairs_and_value_text_parts():
+    """LLaMA-Factory's data/dpo_en_demo.json: "conversations" and "chosen"/"rejected" as single
+    ShareGPT messages; each line was refused as "message chosen has no text content". Its
+    v1 SFT demo's text parts hold "value", not "text": each was "empty output"."""
+    pairs = [
+        {
+            "conversations": [
+                {"from": "human", "value": f"Name a colour, {n}."},
+                {"from": "gpt", "value": "Which kind?"},
+                {"from": "human", "value": "Any."},
+            ],
+            "chosen": {"from": "gpt", "value": f"Blue {n}."},
+            "rejected": {"from": "gpt", "value": "No."},
+        }
+        for n in range(3)
+    ]
+    pairs[2]["system"] = "Be brief."
+    profile = check(jsonl(pairs))
+    assert (profile["format"], profile["valid"], profile["warnings"]) == ("preference", 3, [])
+    assert profile["pairs"] == {"count": 3, "identical": 0}
+    turns = encode("Which kind?") + encode("Any.")
+    prompt = [4 * 3 + encode(f"Name a colour, {n}.") + turns for n in range(3)]
+    prompt[2] += 4 + encode("Be brief.")
+    assert profile["tokens"]["total"] == sum(
+        p + 4 + encode(f"Blue {n}.") + 3 + 4 + encode("No.") for n, p in enumerate(prompt)
+    )
+    assert profile["tokens"]["trained"] == sum(4 + encode(f"Blue {n}.") for n in range(3)) + 3 * (
+        4 + encode("No.")
+    )
+    sft = {
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "value": "hi"}]},
+            {"role": "assistant", "content": [{"type": "text", "value": "Hello! How can I help?"}]},
+        ]
+    }
+    profile = check(jsonl([sft]))
+    assert (profile["valid"], profile["tokens"]["trained"]) == (
+        1,
+        4 + encode("Hello! How can I help?"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("detail", "en", "zh"),
+    [
+        ("3", "message 3 has no text content", "第 3 条消息没有文本内容"),
+        (
+            "chosen 2",
+            'message 2 of "chosen" has no text content',
+            '"chosen" 的第 2 条消息没有文本内容',
+        ),
+        (
+            "chosen",
+            '"chosen" is not text, a message with text content or a list of such messages',
+            '"chosen" 不是文本，也不是带文本内容的消息或这类消息的列表',
+        ),
+    ],
+)
+def test_a_field_name_never_stands_where_a_message_number_goes(detail, en, zh):
+    assert datasets.messages.line_problem("bad_content", "en", detail) == en
+    assert datasets.messages.line_problem("bad_content", "zh", detail) == zh
+
+
+def test_a_preference_answer_that_is_not_text_is_named_by_its_field():
+    records = [{"prompt": "Q?", "chosen": 5, "rejected": "No"}]
+    records.append(
+        {"prompt": "Q?", "chosen": [{"role": "assistant", "content": 5}], "rejected": "x"}
+    )
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(jsonl(records))
+    shown = [
+        (e.line, datasets.messages.line_problem(e.code, "zh", e.detail))
+        for e in refused.value.lines
+    ]
+    assert shown == [
+        (1, '"chosen" 不是文本，也不是带文本内容的消息或这类消息的列表'),
+        (2, '"chosen" 的第 1 条消息没有文本内容'),
+    ]
 
 
 def test_mixing_formats_is_an_error_on_the_line_that_changes():
@@ -414,11 +735,12 @@ def test_measured_answers_leave_out_what_the_check_cant_see():
     profile = check(files.near_duplicates(500, share=0.4))
     assert datasets.measured_answers(profile) == {
         "example_count": "100_to_1k",  # 500 valid, 200 near-duplicates could go: 300 usable
-        "data_quality": "clean",
         "data_diversity": "clustered",
-    }
+    }  # no data_quality: finding no problem is not "reviewed and correct"
     few = check(files.clean_diverse(20))
-    assert datasets.measured_answers(few) == {"example_count": "under_100", "data_quality": "clean"}
+    assert datasets.measured_answers(few) == {"example_count": "under_100"}
+    noisy = check(files.malformed())
+    assert datasets.measured_answers(noisy)["data_quality"] == "noisy"  # problems are measured
     assert datasets.measured_answers(None) == {}
     assert datasets.measured_answers({}) == {}
     # Edge cases are never measured, whatever the share of unusual inputs.

@@ -1,7 +1,6 @@
 """The dataset check on generated files whose properties are known (no web, no database)."""
 
 import gzip
-import json
 import subprocess
 import sys
 import tracemalloc
@@ -33,7 +32,7 @@ def test_clean_diverse_set():
     assert profile["labels"] is None
     assert profile["suggested_answers"] == {
         "example_count": "100_to_1k",
-        "data_quality": "clean",
+        "data_quality": "unsure",  # no problem found is not "reviewed and correct"
         "data_diversity": "diverse",
         "edge_cases": "unsure",  # a low share of unusual inputs says nothing of hard cases
     }
@@ -48,7 +47,7 @@ def test_near_duplicate_share_matches_how_the_file_was_built():
         assert pair["similarity"] >= similarity.THRESHOLD
         assert pair["lines"][0] != pair["lines"][1]
     assert profile["suggested_answers"]["data_diversity"] == "clustered"
-    assert profile["suggested_answers"]["data_quality"] == "clean"
+    assert profile["suggested_answers"]["data_quality"] == "unsure"
 
 
 @pytest.mark.parametrize("share", [0.1, 0.25])
@@ -166,7 +165,7 @@ def test_prompt_completion_and_csv_formats():
         (b"PK\x03\x04" + b"\x00" * 100, "compressed"),
         ("input,output\nhi,there\n".encode("utf-16"), "utf16"),
         (b"\x00\x01\x02binary" * 100, "binary"),
-        (b"[" + json.dumps(files.chat("a", "b")).encode() + b"]", "json_array"),
+        (b"[1, 2]", "no_valid"),
         (b"name,age\nann,3\n", "csv_columns"),
         (b'{"foo": 1}\n{"bar": 2}\n', "wrong_shape"),
         (
@@ -183,6 +182,15 @@ def test_files_that_cannot_be_checked_say_why(data, code):
     with pytest.raises(datasets.Unreadable) as refused:
         check(data, chunk=65536)
     assert refused.value.code == code
+
+
+def test_a_file_in_another_encoding_is_named_when_it_can_be():
+    """French prose saved as Windows-1252 reads as that, not as Chinese (GB18030 decodes many
+    Latin-1 byte pairs too, but not to Chinese text)."""
+    rows = "input,output\nUn café ?,Oui, un café crème.\nDéjà vu ?,Très déjà vu.\n"
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(rows.encode("cp1252"))
+    assert (refused.value.code, refused.value.detail) == ("encoding", "Windows-1252 (Latin-1)")
 
 
 def test_the_first_bad_lines_come_with_the_refusal():

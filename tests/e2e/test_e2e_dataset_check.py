@@ -59,7 +59,7 @@ def check_accept_and_finish(page: Page, token: str, sample: Path, lang: str = "e
     }
     assert suggested == {
         "example_count": "100_to_1k",
-        "data_quality": "clean",
+        "data_quality": "unsure",  # no problem found is not "reviewed and correct"
         "data_diversity": "clustered",
         "edge_cases": "unsure",
     }
