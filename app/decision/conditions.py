@@ -191,8 +191,10 @@ def _certainty_for(outcome: str, answers: Mapping[str, Answer]) -> dict[str, Ans
     if outcome != "settled" or not isinstance(accuracy, int):
         return {"baseline_sample_size": None, "baseline_accuracy": accuracy}
     target = ACCURACY_TARGETS[answers["accuracy_target"]]  # type: ignore[index]
+    measured = answers.get("baseline_sample_size")
+    beyond = measured if isinstance(measured, int) and not isinstance(measured, bool) else 0
     return {
-        "baseline_sample_size": cases_to_settle(accuracy / 100, target / 100),
+        "baseline_sample_size": cases_to_settle(accuracy / 100, target / 100, beyond),
         "baseline_accuracy": accuracy,
     }
 

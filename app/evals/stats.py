@@ -33,7 +33,8 @@ def to_tell(accuracy: float, graded: int, low: float, high: float, target: int) 
     return {
         "target": target,
         "settled": settled,
-        "cases_needed": None if settled else cases_to_settle(accuracy, goal),
+        # More than the cases graded, which did not settle it.
+        "cases_needed": None if settled else cases_to_settle(accuracy, goal, graded),
         "graded": graded,
     }
 

@@ -129,3 +129,33 @@ def test_an_unmeasured_baseline_gets_one_eval_set_step_not_two() -> None:
         sum("eval set" in s and ("Build" in s or "build" in s or "Hold out" in s) for s in steps)
         == 1
     )
+
+
+def test_the_cases_that_would_settle_a_gap_are_always_more_than_the_cases_that_did_not() -> None:
+    # n cases at an accuracy p are round(p * n) passes, so whether they settle a gap is not quite
+    # monotonic in n: 17 of 18 (94.4%) cannot tell 99% but 9 at that accuracy (8 of 9) can, and
+    # the verdict used to say "about 9 cases would settle it" to a team that had measured 18.
+    # Over every baseline of 5 to 59 cases and every target, the number said is more than the
+    # cases measured and settles the gap by the textbook formula.
+    from app.decision.baseline import measure_baseline
+
+    said_before = 0
+    for target in (85, 95, 99):
+        for n in range(5, 60):
+            for k in range(n + 1):
+                accuracy = round(100 * k / n)
+                if accuracy == target:
+                    continue
+                baseline = measure_baseline(accuracy, n, target)
+                if baseline.gap == "real":
+                    continue
+                said = baseline.settle_with
+                if said is None:
+                    continue
+                p, goal = accuracy / 100, target / 100
+                low, high = wilson(round(p * said) / said, said)
+                assert said > n, (accuracy, n, target, said)
+                assert (high < goal) if p < goal else (low >= goal), (accuracy, n, target, said)
+                said_before += 1
+    assert said_before > 500  # the grid reaches the claim (729 baselines)
+    assert measure_baseline(94, 18, 99).settle_with == 26

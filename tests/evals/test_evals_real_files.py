@@ -69,6 +69,12 @@ def test_inspect_epochs_are_one_case_per_sample_at_inspects_own_accuracy():
     # Wilson on 9 samples reaches above 85%: the run can't tell that target yet.
     eighty_five = next(row for row in report["to_tell"] if row["target"] == 85)
     assert high > 0.85 and eighty_five["settled"] is False
+    # How many would: more than the 9 that could not. At 17/27 the fewest cases whose interval
+    # leaves out 85% is 7 (4 of 7 passes), fewer than the 9 graded here, and the page said
+    # "about 7 cases at this accuracy would"; the first count above 9 is 10 (6 of 10 passes,
+    # whose interval tops out at 0.8318 by the formula above).
+    assert eighty_five["cases_needed"] == 10
+    assert wilson_reference(6, 10)[1] < 0.85
 
 
 def test_inspects_committed_two_epoch_log_is_two_cases():
