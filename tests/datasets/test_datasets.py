@@ -244,8 +244,14 @@ def test_a_json_array_is_checked_like_json_lines(client):
     assert body["container"] == "json_array"
     assert [(e["line"], e["code"]) for e in body["errors"]] == [(12, "empty_output")]
     page = html(upload(client, array, name="data.json", path=PAGE, params={"lang": "zh"}))
-    assert page.select_one("[data-container]").text == (
-        "（一个 JSON 数组：每条记录按一行读取，行号为它开始的那一行）"
+    # Named as the JSON array it is, not "JSON Lines", with how its records are numbered.
+    assert page.select_one("[data-format]").text == (
+        "JSON 数组，Alpaca 格式（instruction、input、output） （每条记录的行号为它开始的那一行）"
+    )
+    assert page.select_one("[data-container]").text == "（每条记录的行号为它开始的那一行）"
+    lines_page = html(upload(client, files.jsonl(records), path=PAGE))
+    assert lines_page.select_one("[data-format]").text == (
+        "JSON Lines, Alpaca (instruction, input, output)"
     )
     assert upload(client, files.jsonl(records)).json()["container"] == "lines"
 
