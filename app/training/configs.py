@@ -786,7 +786,12 @@ def trl_script(n: dict[str, Any]) -> str:
             '    """Prompt: the turns before the last answer; completion: the last answer, the only',
             "    part TRL trains on (completion_only_loss). assistant_only_loss, which would train on",
             "    every assistant turn as the Axolotl YAML does, needs a chat template with",
-            '    {% generation %} markers, and TRL has none for this model."""',
+            # TRL 1.16.0 raised for Llama 3.1 and 3.2 ("patching is not supported for this
+            # template") and swapped Gemma 3's for its gemma3_training.jinja; older TRL had none
+            # for Gemma, and the install line does not pin TRL.
+            '    {% generation %} markers, and TRL has none for this model."""'
+            if n.get("family") == "llama"
+            else '    {% generation %} markers, which older TRL releases lack for this model."""',
             '    messages = example["messages"]',
             '    return {"prompt": messages[:-1], "completion": messages[-1:]}',
             "",

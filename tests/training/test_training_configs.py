@@ -1012,3 +1012,21 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
         "up_proj",
         "down_proj",
     ]
+
+
+@pytest.mark.parametrize(
+    ("family", "ending"),
+    [
+        ("llama", "{% generation %} markers, and TRL has none for this model."),
+        ("gemma", "{% generation %} markers, which older TRL releases lack for this model."),
+    ],
+)
+def test_the_last_answer_reason_says_what_is_true_of_trl_for_the_family(family, ending) -> None:
+    # TRL 1.16.0 raised for Llama 3.2's template and swapped Gemma 3's for a training copy, so
+    # "TRL has none for this model" was false for Gemma.
+    text = configs.generate(numbers("lora_sft", False, family=family))["trl"]["text"]
+    tree = ast.parse(text)
+    function = next(
+        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "last_answer"
+    )
+    assert " ".join(ast.get_docstring(function).split()).endswith(ending)
