@@ -96,8 +96,8 @@ AXOLOTL_RL = {"preference_tuning", "reinforcement_fine_tuning"}
 # assistant_only_loss needs: Qwen3 and GPT-OSS. It has none for the Llama 3.1/3.2 templates and
 # raises for them (TRL 1.16.0 too). Gemma 3's copy (gemma3_training.jinja) is recent: TRL 1.16.0
 # has it and trained every assistant turn with it, but the install line does not pin TRL, so the
-# Gemma and Mistral Small scripts train the last answer, which any release can (older releases
-# also refused assistant_only_loss for vision-language models with transformers before 5.18).
+# Gemma and Mistral Small scripts train the last answer, which any release can (TRL 1.16.0's
+# SFTTrainer refuses assistant_only_loss only for image datasets with transformers before 5.18).
 TRL_PATCHES_TEMPLATE = {"qwen", "gpt-oss"}
 # GRPO samples with the chat template's defaults, and Qwen3's template thinks by default: its
 # model card recommends room for 32,768 output tokens when it does, so a thought cut off at
