@@ -240,6 +240,12 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
             config["trl"]["chat_template_kwargs"] = dict(NO_THINKING)
         config["datasets"] = [{"path": "train.jsonl", "type": "rewards.to_prompt"}]
     else:
+        if n.get("family") == "gemma":
+            # Gemma 3's template ends a turn with <end_of_turn>, not its eos_token (<eos>), so
+            # Axolotl 0.19.0 warned "the turn terminator won't be trained" and the answers were
+            # trained without it; Axolotl's own examples/gemma3 config names it, and with it each
+            # answer's <end_of_turn> is trained (one token a turn more, in a run on CPU).
+            config["eot_tokens"] = ["<end_of_turn>"]
         config["sample_packing"] = True
         config["eval_sample_packing"] = False
         config["pad_to_sequence_len"] = True
@@ -450,7 +456,9 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
         comments += [
             f'# Data: {data_files(n, "and")} with "prompt" and "answer". Put rewards.py (from',
             "# the same plan) beside this file: it defines check_answer (the reward) and",
-            '# to_prompt (the dataset transform, which asks for a final "Answer:" line).',
+            '# to_prompt (the dataset transform, which asks for a final "Answer:" line). Run',
+            "# from that folder; `axolotl preprocess` needs it on the path: PYTHONPATH=. axolotl",
+            "# preprocess axolotl.yaml (axolotl train finds it without, Axolotl 0.19.0).",
             *axolotl_data_lines(n),
         ]
     elif method == "preference_tuning":
@@ -985,8 +993,21 @@ def with_instruction(example):
 
 def to_prompt(cfg, *args, **kwargs):
     """Axolotl's dataset transform (datasets: type: rewards.to_prompt): a function for
-    datasets.map and its keyword arguments; the "answer" column stays for check_answer."""
-    return with_instruction, {{"remove_columns": ["prompt"]}}
+    datasets.map and its keyword arguments; the "answer" column stays for check_answer.
+    Axolotl's GRPO trainer does not pass trl.chat_template_kwargs on to TRL (0.19.0), so where
+    the YAML sets them (thinking off) the prompt is rendered here, with them, as text."""
+    template_kwargs = dict((cfg.get("trl") or {{}}).get("chat_template_kwargs") or {{}})
+    if not template_kwargs:
+        return with_instruction, {{"remove_columns": ["prompt"]}}
+
+    def rendered(example, tokenizer):
+        messages = with_instruction(example)["prompt"]
+        text = tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True, **template_kwargs
+        )
+        return {{"prompt": text}}
+
+    return rendered, {{"remove_columns": ["prompt"]}}
 
 
 def final_answer(text):

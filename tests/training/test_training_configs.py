@@ -1030,3 +1030,74 @@ def test_the_last_answer_reason_says_what_is_true_of_trl_for_the_family(family, 
         n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "last_answer"
     )
     assert " ".join(ast.get_docstring(function).split()).endswith(ending)
+
+
+# --- What a run of the Axolotl files found (Axolotl 0.19.0, on CPU) ---------------------------
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma"])
+def test_gemma_s_supervised_files_train_its_turn_terminator(family) -> None:
+    # Axolotl warned "EOS token '<eos>' not found in chat_template; the turn terminator won't be
+    # trained" for Gemma 3, and trained each answer without <end_of_turn>; with eot_tokens the
+    # same run trained it (726 tokens where 672, one a turn). Qwen and Llama trained theirs.
+    sft = yaml.safe_load(
+        configs.generate(numbers("lora_sft", False, family=family))["axolotl"]["text"]
+    )
+    dpo = configs.generate(numbers("preference_tuning", False, family=family))
+    stage1 = yaml.safe_load(dpo["axolotl_sft"]["text"])
+    stage2 = yaml.safe_load(dpo["axolotl"]["text"])
+    grpo = yaml.safe_load(
+        configs.generate(numbers("reinforcement_fine_tuning", False, family=family))["axolotl"][
+            "text"
+        ]
+    )
+    expected = ["<end_of_turn>"] if family == "gemma" else None
+    assert sft.get("eot_tokens") == expected and stage1.get("eot_tokens") == expected
+    assert "eot_tokens" not in stage2 and "eot_tokens" not in grpo
+    assert set(sft) <= set(KEYS["axolotl"]["top_level"])
+
+
+class RecordingTokenizer:
+    """Stands in for the tokenizer Axolotl passes: records what the template was asked for."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def apply_chat_template(self, messages, **kwargs):
+        self.calls.append(kwargs)
+        return "|".join(m["content"] for m in messages) + "|" + repr(sorted(kwargs.items()))
+
+
+def test_axolotl_grpo_prompts_are_rendered_with_thinking_off_where_the_yaml_asks() -> None:
+    # Axolotl 0.19.0's GRPO trainer never passes trl.chat_template_kwargs to TRL: a probe of the
+    # running trainer found chat_template_kwargs None and Qwen3.5's prompts ending in an opened
+    # <think>. rewards.to_prompt now renders the prompt itself with the YAML's kwargs.
+    rewards = rewards_module()
+    config = yaml.safe_load(
+        configs.generate(numbers("reinforcement_fine_tuning", False))["axolotl"]["text"]
+    )
+    assert config["trl"]["chat_template_kwargs"] == {"enable_thinking": False}
+    transform, map_kwargs = rewards["to_prompt"](config)
+    assert map_kwargs == {"remove_columns": ["prompt"]}
+    tokenizer = RecordingTokenizer()
+    row = transform({"prompt": "What is 16 + 4?", "answer": "20"}, tokenizer=tokenizer)
+    assert tokenizer.calls == [
+        {"tokenize": False, "add_generation_prompt": True, "enable_thinking": False}
+    ]
+    assert row["prompt"].startswith("What is 16 + 4?\n\n" + rewards["INSTRUCTION"] + "|")
+    # Without the switch (a model that does not think), the messages go to TRL as before.
+    plain = yaml.safe_load(
+        configs.generate(
+            numbers("reinforcement_fine_tuning", False, thinking=False, family="llama")
+        )["axolotl"]["text"]
+    )
+    transform, _ = rewards["to_prompt"](plain)
+    assert transform is rewards["with_instruction"]
+
+
+def test_the_grpo_yaml_says_how_preprocess_finds_rewards_py() -> None:
+    # `axolotl preprocess axolotl.yaml` failed with "No module named
+    # 'axolotl.prompt_strategies.dpo.rewards'" unless the folder was on PYTHONPATH.
+    text = configs.generate(numbers("reinforcement_fine_tuning", False))["axolotl"]["text"]
+    comments = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+    assert "PYTHONPATH=. axolotl preprocess axolotl.yaml" in comments
