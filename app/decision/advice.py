@@ -91,7 +91,12 @@ WARNINGS: tuple[Advice, ...] = (
     ),
     _a(
         "failures-but-meets-target",
-        When(failure_mode=Except("none", "unknown"), baseline_gap="meets_target"),
+        # Not while the interval still holds the target: the summary says to measure first.
+        When(
+            failure_mode=Except("none", "unknown"),
+            baseline_gap="meets_target",
+            baseline_certainty=Except("uncertain"),
+        ),
         Text(
             "Your best prompt already meets the accuracy target, yet you report a failure mode. If the "
             "failures matter, your eval set or your target may not capture them."
@@ -476,11 +481,31 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "pe-failure-driven",
-        When(recommendation=PE, prompting_effort="extensive", quality_reached="no"),
+        When(
+            recommendation=PE,
+            prompting_effort="extensive",
+            quality_reached="no",
+            strongest_model_tried=Except("yes"),
+        ),
         Text(
             "You have already prompted extensively, so work from the failures: group the failing eval "
             "cases, turn the commonest kinds into explicit rules or examples, and route the hardest "
             "inputs to a stronger model or a person."
+        ),
+    ),
+    # The team measured the strongest model it could use: there is no stronger one to route to.
+    _a(
+        "pe-failure-driven-strongest",
+        When(
+            recommendation=PE,
+            prompting_effort="extensive",
+            quality_reached="no",
+            strongest_model_tried="yes",
+        ),
+        Text(
+            "You have already prompted extensively, so work from the failures: group the failing eval "
+            "cases, turn the commonest kinds into explicit rules or examples, and route the hardest "
+            "inputs to a person."
         ),
     ),
     _a(
@@ -541,10 +566,18 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "aw-restructure",
-        When(recommendation=AW, prompting_effort="extensive"),
+        When(recommendation=AW, prompting_effort="extensive", strongest_model_tried=Except("yes")),
         Text(
             "Restructure what you have: separate the decision from the action, validate each step's "
             "output, and route the hard cases to a stronger model or a person."
+        ),
+    ),
+    _a(
+        "aw-restructure-strongest",
+        When(recommendation=AW, prompting_effort="extensive", strongest_model_tried="yes"),
+        Text(
+            "Restructure what you have: separate the decision from the action, validate each step's "
+            "output, and route the hard cases to a person."
         ),
     ),
     _a(
@@ -733,11 +766,31 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "ft-cheaper-first",
-        When(recommendation=FINE_TUNING, path="distill", hosting=Except("self_hosted_required")),
+        When(
+            recommendation=FINE_TUNING,
+            path="distill",
+            hosting=Except("self_hosted_required"),
+            latency_need=Except("realtime"),
+        ),
         Text(
             "Before training, price the options that need none: the same prompt on a smaller hosted "
             "model, prompt caching, a batch API. Fine-tune only if none of them meets your cost and "
             "latency."
+        ),
+    ),
+    # A batch API answers asynchronously (within hours), never within a real-time budget.
+    _a(
+        "ft-cheaper-first-realtime",
+        When(
+            recommendation=FINE_TUNING,
+            path="distill",
+            hosting=Except("self_hosted_required"),
+            latency_need="realtime",
+        ),
+        Text(
+            "Before training, price the options that need none and still answer in real time: the "
+            "same prompt on a smaller hosted model, with prompt caching (a batch API answers within "
+            "hours, too late for you). Fine-tune only if none of them meets your cost and latency."
         ),
     ),
     # Data that must stay on the team's machines rules out hosted models and batch APIs.
@@ -895,18 +948,54 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation=ID,
             example_count={"none", "under_100"},
             method=Except("distillation"),
+            accuracy_target=Except("critical"),
         ),
         Text(
             "Collect real input→output examples: 50–100 for an eval set and 50–100 more for training."
         ),
     ),
+    # At a 99% target the eval set is the one the find-out step sizes (eval-set-critical).
+    _a(
+        "id-collect-critical",
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method=Except("distillation"),
+            accuracy_target="critical",
+        ),
+        Text(
+            "Collect real input→output examples: at least 300 for an eval set (fewer cannot tell "
+            "95{percent} from 99{percent}) and 50–100 more for training.",
+            percent="%",
+        ),
+    ),
     # A distillation's training outputs come from the large model: people label the eval set.
     _a(
         "id-collect-distill",
-        When(recommendation=ID, example_count={"none", "under_100"}, method="distillation"),
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method="distillation",
+            accuracy_target=Except("critical"),
+        ),
         Text(
             "Collect real inputs: label 50–100 by hand as the eval set and measure the large model "
             "on them; once it meets your target, run it on the rest to write the training set."
+        ),
+    ),
+    _a(
+        "id-collect-distill-critical",
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method="distillation",
+            accuracy_target="critical",
+        ),
+        Text(
+            "Collect real inputs: label at least 300 by hand as the eval set (fewer cannot tell "
+            "95{percent} from 99{percent}) and measure the large model on them; once it meets your "
+            "target, run it on the rest to write the training set.",
+            percent="%",
         ),
     ),
     _a(

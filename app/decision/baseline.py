@@ -65,6 +65,16 @@ def cases_to_settle(p: float, target: float, beyond: int = 0) -> int | None:
     return said
 
 
+def interval_percents(low: float, high: float) -> tuple[str, str]:
+    """An interval's ends as percentages, with the fewest decimals (one to six) that keep them
+    apart: on a million cases 93.95-94.05% is not "between 94% and 94%"."""
+    for digits in range(1, 7):
+        shown = tuple(f"{100 * x:.{digits}f}" for x in (low, high))
+        if shown[0] != shown[1] or low == high:
+            break
+    return tuple(x.rstrip("0").removesuffix(".") if "." in x else x for x in shown)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     accuracy: float
@@ -78,13 +88,15 @@ class Baseline:
 
     def note(self) -> Text:
         acc, target = (round(100 * x) for x in (self.accuracy, self.target))
-        low, high = (f"{100 * x:.1f}".removesuffix(".0") for x in (self.low, self.high))
+        low, high = interval_percents(self.low, self.high)
         n = self.sample_size
-        head = Text(
+        head = Text.plural(
+            "{acc}{percent} on {n:,} case means somewhere between {low}{percent} and "
+            "{high}{percent} (95{percent} Wilson interval)",
             "{acc}{percent} on {n:,} cases means somewhere between {low}{percent} and "
             "{high}{percent} (95{percent} Wilson interval)",
+            n,
             acc=acc,
-            n=n,
             low=low,
             high=high,
             percent="%",

@@ -618,11 +618,13 @@ def _measure_first(baseline: Baseline) -> Text:
         more = Text("more cases")
     else:
         more = Text("about {settle_with:,} cases", settle_with=baseline.settle_with)
-    return Text(
+    return Text.plural(
+        "Measure first: {acc}{percent} on {n:,} case cannot tell whether you meet your "
+        "{target}{percent} target, so no training project yet; {more} would settle it.",
         "Measure first: {acc}{percent} on {n:,} cases cannot tell whether you meet your "
         "{target}{percent} target, so no training project yet; {more} would settle it.",
+        n,
         acc=acc,
-        n=n,
         target=target,
         more=more,
         percent="%",

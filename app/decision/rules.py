@@ -18,7 +18,7 @@ from typing import Literal
 
 from . import providers
 from .approaches import FINE_TUNING, Rec
-from .baseline import measure_baseline
+from .baseline import interval_percents, measure_baseline
 from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .text import (
     A16Z_LLMFLATION,
@@ -269,18 +269,36 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}".removesuffix(".0") + "%"
 
 
+def _large_gap_rethink(facts: Mapping[str, object]) -> Text:
+    """The rule's reason, without "a stronger model" once the strongest one is measured."""
+    if facts.get("strongest_model_tried") == "yes":
+        return Text(
+            "Your best prompt is far below the target, on the strongest model you could use. "
+            "Restructure the task first (steps, tools, a check on each step): fine-tuning is for "
+            "when prompting and simple agentic workflows cannot do the job."
+        )
+    return Text(
+        "Your best prompt is far below the target. Restructure the task first (steps, tools, a "
+        "stronger model): fine-tuning is for when prompting and simple agentic workflows cannot "
+        "do the job."
+    )
+
+
 def _gap_not_established(facts: Mapping[str, object]) -> Text:
     """Names the measured accuracy, its interval and the cases that would settle the gap."""
     accuracy, size = facts["baseline_accuracy"], facts["baseline_sample_size"]
     target = ACCURACY_TARGETS[facts["accuracy_target"]]  # type: ignore[index]
     b = measure_baseline(accuracy, size, target)  # type: ignore[arg-type]
-    low, high = _percent(b.low), _percent(b.high)
-    head = Text(
-        "{accuracy}{percent} on {size:,} cases means somewhere between {low} and {high}, "
-        "which includes your {target}{percent} target: the gap is not measured yet, and "
-        "a gap that isn't measured isn't a gap.",
+    low, high = interval_percents(b.low, b.high)
+    head = Text.plural(
+        "{accuracy}{percent} on {n:,} case means somewhere between {low}{percent} and "
+        "{high}{percent}, which includes your {target}{percent} target: the gap is not measured "
+        "yet, and a gap that isn't measured isn't a gap.",
+        "{accuracy}{percent} on {n:,} cases means somewhere between {low}{percent} and "
+        "{high}{percent}, which includes your {target}{percent} target: the gap is not measured "
+        "yet, and a gap that isn't measured isn't a gap.",
+        size,  # type: ignore[arg-type]
         accuracy=accuracy,
-        size=size,
         low=low,
         high=high,
         target=target,
@@ -784,6 +802,7 @@ RULES: tuple[Rule, ...] = (
         ),
         NG_BATCH_294,
         scores={AW: 3, FT: -3, RFT: -3},
+        reason_for_answers=_large_gap_rethink,
     ),
     # --- A specialist, not a generalist ---------------------------------------------------
     Rule(

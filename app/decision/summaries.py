@@ -221,6 +221,15 @@ def _summary(
                 "poorly and a check at the end: multi-step logic improves from structure, not from "
                 "training."
             )
+        if (
+            answers["prompting_effort"] == "extensive"
+            and answers.get("strongest_model_tried") == "yes"
+        ):
+            # The strongest model the team could use is measured: no stronger one to route to.
+            return Text(
+                "Restructure the workflow rather than train: separate the decision from the action, "
+                "validate each step, and route hard cases to a person."
+            )
         if answers["prompting_effort"] == "extensive":
             return Text(
                 "Restructure the workflow rather than train: separate the decision from the action, "

@@ -21,6 +21,7 @@ from app.web.i18n import (
     format_when,
     source_title,
     translate,
+    translations,
 )
 
 
@@ -117,7 +118,6 @@ def api_record(
 
 NOT_MEASURED = N_("not measured")
 NOT_APPLICABLE = N_("not applicable")
-SAMPLE_SIZE = N_("%(count)s cases")
 
 
 def answer_label(question_key: str, value: Any, lang: str) -> str:
@@ -130,7 +130,9 @@ def answer_label(question_key: str, value: Any, lang: str) -> str:
     if question is None:
         return str(value)
     if question.key == "baseline_sample_size":
-        return translate(lang, SAMPLE_SIZE) % {"count": f"{value:,}"}
+        return translations(lang).ngettext("%(count)s case", "%(count)s cases", value) % {
+            "count": f"{value:,}"
+        }
     if question.kind == "integer":
         return f"{value}%"
     for option in question.options:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.decision import QUESTIONS, Verdict, evaluate
 from app.decision.conditions import ACCURACY_TARGETS
@@ -227,6 +228,13 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         r"[Oo]nly a simple prompt has been tried|only a simple prompt has been tried",
         lambda a: a["prompting_effort"] == "basic",
     ),
+    # Nothing stronger to route to once the strongest model the team could use is measured.
+    (r"stronger model", lambda a: a["strongest_model_tried"] != "yes"),
+    # 50-100 eval cases cannot tell 95% from 99%: the critical target's steps ask for 300.
+    (
+        r"50–100 for an eval set|label 50–100 by hand as the eval set",
+        lambda a: a["accuracy_target"] != "critical",
+    ),
     # The task
     (r"many kinds of requests", lambda a: a["task_scope"] == "broad"),
     (r"One narrow, well-defined task", lambda a: a["task_scope"] == "narrow"),
@@ -337,6 +345,56 @@ DISTILL_UNMEASURED: Answers = {
 @example(DISTILL_UNMEASURED)
 def test_every_claim_a_verdict_makes_about_the_answers_holds(answers: Answers) -> None:
     assert false_claims(answers) == []
+
+
+# Counts and intervals as a reader reads them: "1 case", and an interval whose two ends differ
+# (on a million cases 94% once read "somewhere between 94% and 94%").
+ONE_CASES = re.compile(r"\b1 cases\b")
+INTERVAL = re.compile(r"between ([\d.]+)% and ([\d.]+)%")
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(answer_sets())
+@example({**MEASURE_FIRST_AT_A_BLOCKING_COST, "baseline_accuracy": 100, "baseline_sample_size": 1})
+@example(
+    {**MEASURE_FIRST_AT_A_BLOCKING_COST, "baseline_accuracy": 94, "baseline_sample_size": 10**6}
+)
+def test_counts_and_intervals_read_right(answers: Answers) -> None:
+    verdict = evaluate(answers)
+    texts = [text for _, text in verdict_texts(verdict)]
+    if verdict.baseline is not None:
+        texts.append(verdict.baseline.note().en)
+    for text in texts:
+        assert not ONE_CASES.search(text), text
+        for low, high in INTERVAL.findall(text):
+            assert float(low) < float(high), text
+
+
+# A batch API answers within hours: never offered against a real-time need. (Its own test, not a
+# row of the table: the distillation step that names it is rarer than the table's random draws.)
+OFFERS_BATCH = re.compile(r"batch API(?! answers within hours)")
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(answer_sets(latency_need=st.just("realtime")) | answer_sets())
+@example({**DISTILL_AT_A_LOW_VOLUME, "volume": "high"})
+def test_a_batch_api_is_never_offered_for_real_time_answers(answers: Answers) -> None:
+    offered = [t for _, t in verdict_texts(evaluate(answers)) if OFFERS_BATCH.search(t)]
+    if answers["latency_need"] == "realtime":
+        assert offered == []
+
+
+def test_a_distillation_in_real_time_prices_what_answers_in_time() -> None:
+    realtime = evaluate({**DISTILL_AT_A_LOW_VOLUME, "volume": "high"})
+    relaxed = evaluate({**DISTILL_AT_A_LOW_VOLUME, "volume": "high", "latency_need": "relaxed"})
+    assert realtime.method == relaxed.method == "distillation"
+    steps = [s.en for s in realtime.next_steps]
+    assert (
+        "Before training, price the options that need none and still answer in real time: the "
+        "same prompt on a smaller hosted model, with prompt caching (a batch API answers within "
+        "hours, too late for you). Fine-tune only if none of them meets your cost and latency."
+    ) in steps
+    assert any(OFFERS_BATCH.search(s.en) for s in relaxed.next_steps)
 
 
 def test_the_summary_says_what_is_true_of_the_speed_and_cost() -> None:
