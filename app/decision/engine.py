@@ -53,7 +53,15 @@ from .questionnaire import (
     _validate_one,
     validate_answers,
 )
-from .rules import BASE_SCORES, CONFIDENCE_MARGINS, FIX_DATA_COST, PATH_PRIORITY, PRINCIPLES, RULES
+from .rules import (
+    BASE_SCORES,
+    CONFIDENCE_MARGINS,
+    FIX_DATA_COST,
+    PATH_PRIORITY,
+    PRINCIPLES,
+    RULES,
+    RULES_BY_ID,
+)
 from .summaries import summary
 from .text import LIST, NG_BATCH_294, SENTENCES, Text
 from .verdict import Change, ChangeKind, Confidence, Evidence, Ranked, Reason, Verdict, WhyNot
@@ -712,6 +720,22 @@ def _path(w: Rec, deciding: Sequence[int], method: str | None) -> str | None:
     if method in _METHOD_PATH:
         return _METHOD_PATH[method]
     paths = {RULES[i].path for i in deciding[:MAX_REASONS]} - set(_METHOD_PATH.values())
+    return next((p for p in PATH_PRIORITY if p in paths), "pattern")
+
+
+def stored_path(snapshot: Mapping[str, object]) -> str | None:
+    """The fine-tuning case of a stored verdict (its headline's path: "voice", "distill", ...),
+    read from the rules of its reasons as _path reads the deciding rules; rules a later version
+    dropped are skipped. None for a verdict that is not a fine-tuning one."""
+    rec = snapshot.get("recommendation")
+    if rec not in FINE_TUNING:
+        return None
+    method = snapshot.get("method")
+    if method in _METHOD_PATH:
+        return _METHOD_PATH[method]  # type: ignore[index]
+    reasons = snapshot.get("reasons") or ()
+    rules = [RULES_BY_ID.get(r.get("rule")) for r in reasons if isinstance(r, Mapping)]  # type: ignore[union-attr]
+    paths = {r.path for r in rules[:MAX_REASONS] if r is not None} - set(_METHOD_PATH.values())
     return next((p for p in PATH_PRIORITY if p in paths), "pattern")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from app.decision import engine
 from app.decision import text as text_module
 from app.decision.baseline import Z_95, wilson_interval
 from app.decision.conditions import ACCURACY_TARGETS
@@ -58,6 +59,36 @@ EXAMPLES_FROM_ANSWER = {
     "100_to_1k": (100, 1_000),
     "over_1k": (1_000, 10_000),
 }
+
+
+def examples_from_answer(answer: Any, examples: int, low: int, high: int) -> Text:
+    """The examples a plan is sized for when nothing was measured, with the answer as the team
+    gave it: "none" is no count of theirs, and "fewer than 100" is not 50-100."""
+    if answer == "none":
+        return Text(
+            "About {examples:,} examples (you have none yet: sized for {low:,}–{high:,}, once "
+            "written or collected)",
+            examples=examples,
+            low=low,
+            high=high,
+        )
+    if answer == "under_100":
+        return Text("About {examples:,} examples (your answer: fewer than 100)", examples=examples)
+    if answer == "over_1k":
+        return Text(
+            "About {examples:,} examples (your answer: more than 1,000; sized for {low:,}–{high:,})",
+            examples=examples,
+            low=low,
+            high=high,
+        )
+    return Text(
+        "About {examples:,} examples (your answer: {low:,}–{high:,})",
+        examples=examples,
+        low=low,
+        high=high,
+    )
+
+
 # Tokens per example (prompt and answer, chat template included) when nothing was measured.
 TOKENS_PER_EXAMPLE = (200, 800)
 DEFAULT_SEQ_LEN = 2048
@@ -186,6 +217,7 @@ def token_basis(
             "p95": p95,
             "length": p95,
             "per_request": None,
+            "answer": answers.get("example_count"),
         }
     low, high = EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
     per_request = request_tokens(costs)
@@ -198,6 +230,7 @@ def token_basis(
             "p95": None,
             "length": per_request,
             "per_request": per_request,
+            "answer": answers.get("example_count"),
         }
     return {
         "source": "answers",
@@ -207,6 +240,7 @@ def token_basis(
         "p95": p95 if profile else None,
         "length": p95 if profile else None,
         "per_request": None,
+        "answer": answers.get("example_count"),
     }
 
 
@@ -497,12 +531,7 @@ def settings(
     examples_said = (
         Text("{examples:,} examples", examples=examples)
         if measured
-        else Text(
-            "About {examples:,} examples (your answer: {low:,}–{high:,})",
-            examples=examples,
-            low=low,
-            high=high,
-        )
+        else examples_from_answer(basis.get("answer"), examples, low, high)
     )
     rank = lora_rank(examples)
     lr = learning_rate(method, model.params_b)
@@ -837,6 +866,8 @@ def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
 # its fixed epochs and keeps the last checkpoint, without early stopping.
 VALIDATION_SHARE = 10  # at most one in this many of the examples left after the eval set
 VALIDATION_MIN = 50
+# The fewest eval cases a plan holds out, for the same reason, however wide the gap to detect.
+EVAL_MIN = VALIDATION_MIN
 
 
 def split_validation(remaining: int, needed: int) -> int:
@@ -924,7 +955,10 @@ def eval_plan(
         target_check = target
     baseline = max(0.0, min(baseline, target_check - 0.01))
     needed = evalsize.cases_needed(baseline, target_check)
-    split_counts = three_way_split(examples, needed, measured)
+    # A gap so wide that a handful of cases tell it apart still gets EVAL_MIN eval cases: on 3,
+    # one case moves the score by 33 points, and the paired test of the ship criterion cannot
+    # reach p < 0.05 on fewer than 6 cases (two-sided exact: 2 x 0.5^5 = 0.0625).
+    split_counts = three_way_split(examples, max(needed, EVAL_MIN), measured)
     eval_cases, taken = split_counts["eval"], split_counts["taken"]
     train, validation = split_counts["train"], split_counts["validation"]
     remaining = split_counts["remaining"]
@@ -951,6 +985,13 @@ def eval_plan(
         tt=tt,
         needed=needed,
     )
+    if needed < EVAL_MIN:
+        calculation = Text(
+            "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
+            "moves a score by more than 2 points.",
+            calculation=calculation,
+            least=EVAL_MIN,
+        )
     if not measured:
         split = (
             Text(
@@ -968,16 +1009,24 @@ def eval_plan(
             )
         )
     elif not taken:
+        none_yet = answers.get("example_count") == "none"
         examples_text = (
             Text("your {examples:,} examples", examples=remaining)
             if measured_examples
+            else Text(
+                "the examples (about {examples:,} once written or collected)", examples=remaining
+            )
+            if none_yet
             else Text("your examples (about {examples:,} by your answer)", examples=remaining)
         )
-        intro = Text(
-            "Your eval set is the {measured:,} cases your baseline was measured on: the "
+        intro = Text.plural(
+            "Your eval set is the {n:,} case your baseline was measured on: the fine-tuned model "
+            "is then scored on the same case as your prompt, and the eval check can pair the two "
+            "runs.",
+            "Your eval set is the {n:,} cases your baseline was measured on: the "
             "fine-tuned model is then scored on the same cases as your prompt, and the eval check "
             "can pair the two runs.",
-            measured=measured,
+            measured,
         )
         if validation:
             rest = Text(
@@ -991,6 +1040,10 @@ def eval_plan(
             training = (
                 Text("your {train:,} examples", train=train)
                 if measured_examples
+                else Text(
+                    "all the examples (about {train:,} once written or collected)", train=train
+                )
+                if none_yet
                 else Text("all your examples (about {train:,} by your answer)", train=train)
             )
             rest = Text(
@@ -999,11 +1052,14 @@ def eval_plan(
             )
         split = Text("{intro} {rest}", intro=intro, rest=rest)
     else:
-        intro = Text(
-            "Keep the {measured:,} cases your baseline was measured on in the eval set, so the "
+        intro = Text.plural(
+            "Keep the {n:,} case your baseline was measured on in the eval set, so the "
+            "fine-tuned model is scored on the case your prompt was, and add {taken:,} held out "
+            "from your examples: {eval:,} eval cases.",
+            "Keep the {n:,} cases your baseline was measured on in the eval set, so the "
             "fine-tuned model is scored on the cases your prompt was, and add {taken:,} held out "
             "from your examples: {eval:,} eval cases.",
-            measured=measured,
+            measured,
             taken=taken,
             eval=eval_cases,
         )
@@ -2042,7 +2098,9 @@ def _grpo_assumptions(
 # --- Stop and ship --------------------------------------------------------------------------
 
 
-def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
+def stop_and_ship(method: str, evals: dict[str, Any], voice: bool = False) -> list[Text]:
+    """When to stop training and when to ship. `voice`: the verdict fine-tunes for a voice (its
+    path), which people judge side by side, as its own ship step says, not a score to reach."""
     n = evals["eval_cases"]
     target = round(evals["target"] * 100)
     validating = bool(evals.get("validation_cases"))
@@ -2079,7 +2137,15 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
             "Stop when the loss on the validation set has risen at two evaluations in a row, and "
             "keep the best checkpoint, not the last."
         )
-    if method == "distillation" or evals.get("baseline_meets_target"):
+    if voice and method != "distillation":
+        # The verdict's own step (advice ft-compare-voice): a voice is judged by people, blind.
+        ship = Text(
+            "Ship only if people who know the voice prefer the fine-tuned output to your best "
+            "prompt's on the {n:,} held-out eval cases, in a blind side-by-side comparison, by "
+            "more than chance (a sign test on the cases where they prefer one, p < 0.05).",
+            n=n,
+        )
+    elif method == "distillation" or evals.get("baseline_meets_target"):
         # The large model (or the prompt) already does the job: the student must match it.
         ship = Text(
             "Ship only if the fine-tuned model reaches {target}{percent} on the {n:,} held-out "
@@ -2105,7 +2171,7 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
     # comparison is with that model, not a prompt to beat.
     matches = method == "distillation" or bool(evals.get("baseline_meets_target"))
     mark = evals.get("pass_mark")
-    if mark and n:
+    if mark and n and not (voice and method != "distillation"):
         # The set is sized to tell the target from the baseline; holding the target as a floor
         # asks more: the lower end of the score's 95% Wilson interval at or above it.
         if mark["passes"] is not None:
@@ -2147,7 +2213,7 @@ def stop_and_ship(method: str, evals: dict[str, Any]) -> list[Text]:
                 "answers: a fine-tune can forget what it was not trained on."
             )
         )
-    if method == "preference_tuning":
+    if method == "preference_tuning" and not voice:
         items.append(
             Text(
                 "Ship only if people prefer its answers in a blind side-by-side on the eval prompts."
@@ -2277,6 +2343,8 @@ def build_plan(
                 "p95": basis["p95"],
                 "per_request": basis["per_request"],
                 "seq_len": seq_len,
+                # No examples yet (example_count "none"): the range is what to write or collect.
+                "none_yet": basis["source"] != "measured" and basis["answer"] == "none",
             },
             "candidates": candidates,
             "settings": rows,
@@ -2290,7 +2358,9 @@ def build_plan(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),
             },
-            "stop_and_ship": stop_and_ship(method, evals),
+            "stop_and_ship": stop_and_ship(
+                method, evals, voice=engine.stored_path(snapshot) == "voice"
+            ),
             "configs": configs.generate(numbers),
             "alternatives": alternatives,
             "gpus": list(PLAN_GPUS),

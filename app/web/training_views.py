@@ -173,6 +173,12 @@ PLAN_MD = {
     "answers": N_(
         "Sized from your answers: %(low)s–%(high)s examples of %(tlow)s–%(thigh)s tokens each, so the figures are wide ranges. Attach a dataset check for figures from your own data."
     ),
+    "none_yet_cost_step": N_(
+        "You have no examples yet: sized for %(low)s–%(high)s, once written or collected, of %(per)s tokens each (the cost step's input and output tokens a request). Attach a dataset check once you have them."
+    ),
+    "none_yet": N_(
+        "You have no examples yet: sized for %(low)s–%(high)s, once written or collected, of %(tlow)s–%(thigh)s tokens each, so the figures are wide ranges. Attach a dataset check once you have them."
+    ),
     "cost_step_basis": N_(
         "Sized from your answers and the cost step: %(low)s–%(high)s examples of %(per)s tokens each (its input and output tokens a request). Attach a dataset check for figures from your own data."
     ),
@@ -245,14 +251,14 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         )
         if tokens["source"] == "measured"
         else t(
-            "cost_step_basis",
+            "none_yet_cost_step" if tokens.get("none_yet") else "cost_step_basis",
             low=f"{tokens['examples']['low']:,}",
             high=f"{tokens['examples']['high']:,}",
             per=f"{tokens['per_request']:,}",
         )
         if tokens["source"] == "cost_step"
         else t(
-            "answers",
+            "none_yet" if tokens.get("none_yet") else "answers",
             low=f"{tokens['examples']['low']:,}",
             high=f"{tokens['examples']['high']:,}",
             tlow=200,

@@ -94,3 +94,23 @@ def test_a_baseline_that_meets_the_target_is_reported_as_measured(client) -> Non
         0.9,
         True,
     )
+
+
+@pytest.mark.parametrize("costs", [None, COSTS])
+def test_a_team_with_no_examples_is_told_the_range_is_what_to_write(client, costs) -> None:
+    # example_count "none": 300-2,000 is what a larger model would write, not the team's answer.
+    team = {**REFUND_BOT, "example_count": "none"}
+    for question in ("data_quality", "data_diversity", "edge_cases"):
+        team.pop(question)
+    made = created(client, team, costs)
+    plan = client.get(f"/api/v1/assessments/{made['id']}/plan").json()
+    assert plan["tokens"]["none_yet"] is True
+    basis = html(client.get(made["url"])).select_one("#plan .plan-basis")
+    said = " ".join(basis.get_text().split())
+    per = "3,700 tokens each" if costs else "200–800 tokens each"
+    assert said.startswith(
+        f"You have no examples yet: sized for 300–2,000, once written or collected, of {per}"
+    )
+    markdown = client.get(f"/a/{made['id']}/export.md?lang=zh").text
+    assert "你还没有示例：按写出或收集后的 300–2,000 条估算" in markdown
+    assert "按你的回答" not in markdown
