@@ -269,6 +269,21 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}".removesuffix(".0") + "%"
 
 
+def _prompting_plateaued(facts: Mapping[str, object]) -> Text:
+    """Where fine-tuning's turn comes: not yet while the strongest model is unmeasured (the
+    strongest-model-first rule says so beside it)."""
+    if facts.get("strongest_model_tried") != "yes":
+        return Text(
+            "Extensive prompting still falls short. Fine-tuning is worth considering once "
+            "prompting, the strongest model you could use and simple agentic workflows cannot do "
+            "the job."
+        )
+    return Text(
+        "Extensive prompting still falls short. Fine-tuning is worth considering when prompting "
+        "and simple agentic workflows cannot do the job, and that is where you are."
+    )
+
+
 def _large_gap_rethink(facts: Mapping[str, object]) -> Text:
     """The rule's reason, without "a stronger model" once the strongest one is measured."""
     if facts.get("strongest_model_tried") == "yes":
@@ -393,6 +408,7 @@ RULES: tuple[Rule, ...] = (
         ),
         NG_BATCH_294,
         scores={PE: -3, AW: -2, FT: 1, RFT: 1},
+        reason_for_answers=_prompting_plateaued,
     ),
     Rule(
         "prompting-still-improving",

@@ -228,6 +228,8 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         r"[Oo]nly a simple prompt has been tried|only a simple prompt has been tried",
         lambda a: a["prompting_effort"] == "basic",
     ),
+    # Fine-tuning's turn has not come while the strongest model is unmeasured.
+    (r"and that is where you are", lambda a: a["strongest_model_tried"] == "yes"),
     # Nothing stronger to route to once the strongest model the team could use is measured.
     (r"stronger model", lambda a: a["strongest_model_tried"] != "yes"),
     # 50-100 eval cases cannot tell 95% from 99%: the critical target's steps ask for 300.
