@@ -32,10 +32,22 @@ QWEN35_TARGET_MODULES = (
 # model in a run with transformers 5.25.0), which text data never trains. The same regex shape
 # keeps LoRA on the language model: model.language_model.layers.N in the checkpoint,
 # model.layers.N in a text-only Gemma3ForCausalLM.
-GEMMA3_TARGET_MODULES = (
+# Mistral Small 3.2 (Mistral3ForConditionalGeneration, a Pixtral vision tower) is worse off: its
+# tower's layers use all seven short names (model.vision_tower.transformer.layers.N.attention.
+# q_proj ... o_proj, .feed_forward.gate_proj ... down_proj), so in a tiny random model (2 text, 2
+# vision layers; transformers 5.25.0 with PEFT 0.21.2, and Axolotl 0.19.0's transformers 5.16.1
+# with PEFT 0.20.0) the short names adapted 28 modules, 14 of them the tower's, and the regex
+# the 14 of model.language_model.layers.N alone (the projector's linear_1, linear_2 and
+# patch_merger.merging_layer match neither). Both tools load that class: TRL 1.16.0's
+# create_model_from_path takes config.architectures[0], and Axolotl 0.19.0 counts mistral3 as
+# multimodal and loads it with AutoModelForImageTextToText (AutoModelForCausalLM refuses the
+# Mistral3Config in both transformers versions).
+LANGUAGE_MODEL_TARGET_MODULES = (
     r"model\.(language_model\.)?layers\.\d+\."
     r"(self_attn\.(q_proj|k_proj|v_proj|o_proj)|mlp\.(gate_proj|up_proj|down_proj))"
 )
+# The families whose checkpoints in the table are vision-language models with that layout.
+LANGUAGE_MODEL_ONLY = {"gemma", "mistral"}
 # Axolotl's Qwen3.5 examples (examples/qwen3.5/*.yaml, Axolotl 0.15.0 and later): the qwen3_5
 # chat template, the Cut Cross Entropy plugin and FlashAttention 2 for the attention layers.
 QWEN35_AXOLOTL_PLUGINS = ["axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin"]
@@ -123,7 +135,9 @@ def is_qwen35(n: dict[str, Any]) -> bool:
 def target_modules(n: dict[str, Any]) -> list[str] | str:
     if is_qwen35(n):
         return QWEN35_TARGET_MODULES
-    return GEMMA3_TARGET_MODULES if n.get("family") == "gemma" else list(TARGET_MODULES)
+    if n.get("family") in LANGUAGE_MODEL_ONLY:
+        return LANGUAGE_MODEL_TARGET_MODULES
+    return list(TARGET_MODULES)
 
 
 def packs(method: str) -> bool:

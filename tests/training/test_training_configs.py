@@ -995,7 +995,7 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
     ]
     files = configs.generate(numbers("lora_sft", False, family="gemma"))
     pattern = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
-    assert pattern == configs.GEMMA3_TARGET_MODULES
+    assert pattern == configs.LANGUAGE_MODEL_TARGET_MODULES
     assert config_call(files["trl"]["text"], "LoraConfig")["target_modules"] == pattern
     # PEFT matches a string target whole against each module's name (re.fullmatch).
     assert all(re.fullmatch(pattern, name) for name in language)
@@ -1013,6 +1013,85 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
         "up_proj",
         "down_proj",
     ]
+
+
+def test_mistral_small_lora_targets_the_language_model_and_no_module_of_its_pixtral_tower() -> None:
+    # Module names of a tiny random Mistral3ForConditionalGeneration (transformers 5.25.0 and
+    # 5.16.1): the Pixtral tower uses all seven short names, so PEFT adapted 28 modules with
+    # them, 14 of the tower's; TRL and Axolotl both load that class for Mistral Small 3.2.
+    language = [
+        f"model.language_model.layers.{layer}.{module}"
+        for layer in (0, 1, 39)
+        for module in (
+            "self_attn.q_proj",
+            "self_attn.k_proj",
+            "self_attn.v_proj",
+            "self_attn.o_proj",
+            "mlp.gate_proj",
+            "mlp.up_proj",
+            "mlp.down_proj",
+        )
+    ]
+    vision = [
+        f"model.vision_tower.transformer.layers.{layer}.{module}"
+        for layer in (0, 23)
+        for module in (
+            "attention.q_proj",
+            "attention.k_proj",
+            "attention.v_proj",
+            "attention.o_proj",
+            "feed_forward.gate_proj",
+            "feed_forward.up_proj",
+            "feed_forward.down_proj",
+        )
+    ] + [
+        "model.multi_modal_projector.patch_merger.merging_layer",
+        "model.multi_modal_projector.linear_1",
+        "model.multi_modal_projector.linear_2",
+        "lm_head",
+    ]
+    numbers_ = numbers(
+        "lora_sft",
+        False,
+        model="mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        family="mistral",
+        thinking=False,
+    )
+    files = configs.generate(numbers_)
+    pattern = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
+    assert pattern == configs.LANGUAGE_MODEL_TARGET_MODULES
+    assert config_call(files["trl"]["text"], "LoraConfig")["target_modules"] == pattern
+    assert all(re.fullmatch(pattern, name) for name in language)
+    assert not any(re.fullmatch(pattern, name) for name in vision)
+    # DPO's two stages and GRPO too.
+    for method in ("preference_tuning", "reinforcement_fine_tuning"):
+        generated = configs.generate(dict(numbers_, method=method))
+        for key in ("axolotl_sft", "axolotl"):
+            if generated[key]:
+                assert yaml.safe_load(generated[key]["text"])["lora_target_modules"] == pattern
+        assert f'target_modules=r"{pattern}"' in generated["trl"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("key", "regex"),
+    [
+        ("mistral-small-3.2-24b", True),
+        ("gemma-3-12b", True),
+        ("llama-3.1-8b", False),
+    ],
+)
+def test_the_settings_row_says_the_targets_skip_the_vision_tower_where_the_files_do(
+    key, regex
+) -> None:
+    from app.training.models import MODELS_BY_KEY
+    from app.training.plan import _target_modules_row
+
+    model = MODELS_BY_KEY[key]
+    row = _target_modules_row(model)
+    files = configs.generate(numbers("lora_sft", False, model=model.hf_id, family=model.family))
+    targets = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
+    assert isinstance(targets, str) is regex
+    assert ("as a regex that matches no module of the vision tower" in str(row["why"])) is regex
 
 
 @pytest.mark.parametrize(
