@@ -1185,9 +1185,10 @@ def test_the_grpo_yaml_says_how_preprocess_finds_rewards_py() -> None:
 
 class QwenTemplate:
     """Stands in for a Qwen3.5 tokenizer: its chat template's two ways to reach an answer
-    (Axolotl 0.19.0's qwen3_5.jinja, and Qwen3's own). The generation prompt opens a thought
-    unless enable_thinking is False, which closes an empty one; an answer after the last user
-    turn renders after a closed, empty thought whatever the switch says."""
+    (Axolotl 0.19.0's qwen3_5.jinja). The generation prompt opens a thought unless
+    enable_thinking is False, which closes an empty one (Qwen3's own template leaves the thought
+    out with thinking on, and closes an empty one with it off); an answer after the last user
+    turn renders after a closed, empty thought whatever the switch says, in both."""
 
     def __init__(self) -> None:
         self.calls: list[dict] = []
