@@ -32,10 +32,22 @@ QWEN35_TARGET_MODULES = (
 # model in a run with transformers 5.25.0), which text data never trains. The same regex shape
 # keeps LoRA on the language model: model.language_model.layers.N in the checkpoint,
 # model.layers.N in a text-only Gemma3ForCausalLM.
-GEMMA3_TARGET_MODULES = (
+# Mistral Small 3.2 (Mistral3ForConditionalGeneration, a Pixtral vision tower) is worse off: its
+# tower's layers use all seven short names (model.vision_tower.transformer.layers.N.attention.
+# q_proj ... o_proj, .feed_forward.gate_proj ... down_proj), so in a tiny random model (2 text, 2
+# vision layers; transformers 5.25.0 with PEFT 0.21.2, and Axolotl 0.19.0's transformers 5.16.1
+# with PEFT 0.20.0) the short names adapted 28 modules, 14 of them the tower's, and the regex
+# the 14 of model.language_model.layers.N alone (the projector's linear_1, linear_2 and
+# patch_merger.merging_layer match neither). Both tools load that class: TRL 1.16.0's
+# create_model_from_path takes config.architectures[0], and Axolotl 0.19.0 counts mistral3 as
+# multimodal and loads it with AutoModelForImageTextToText (AutoModelForCausalLM refuses the
+# Mistral3Config in both transformers versions).
+LANGUAGE_MODEL_TARGET_MODULES = (
     r"model\.(language_model\.)?layers\.\d+\."
     r"(self_attn\.(q_proj|k_proj|v_proj|o_proj)|mlp\.(gate_proj|up_proj|down_proj))"
 )
+# The families whose checkpoints in the table are vision-language models with that layout.
+LANGUAGE_MODEL_ONLY = {"gemma", "mistral"}
 # Axolotl's Qwen3.5 examples (examples/qwen3.5/*.yaml, Axolotl 0.15.0 and later): the qwen3_5
 # chat template, the Cut Cross Entropy plugin and FlashAttention 2 for the attention layers.
 QWEN35_AXOLOTL_PLUGINS = ["axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin"]
@@ -74,8 +86,9 @@ DPO_BETA = 0.1
 # merged into the BF16 base; DPO then trains from the merged model, so the reference (the model
 # with the adapter off) is that supervised model.
 SFT_WARMUP_EPOCHS = 1
-# The files a plan offers, in the order they are used: for DPO, axolotl-sft.yaml runs first.
-CONFIG_FILES = ("axolotl_sft", "axolotl", "trl", "rewards")
+# The files a plan offers, in the order they are used: for DPO, axolotl-sft.yaml runs first;
+# prefs.py is axolotl.yaml's DPO transform for a thinking model (PREFS).
+CONFIG_FILES = ("axolotl_sft", "axolotl", "trl", "rewards", "prefs")
 # eval_steps and save_steps, in the TRL scripts and the Axolotl files alike: a tenth of the
 # optimizer steps. Both tools take a float below 1 as that fraction of the run's steps
 # (Transformers' TrainingArguments; Axolotl's schema, src/axolotl/utils/schemas/config.py:
@@ -122,7 +135,9 @@ def is_qwen35(n: dict[str, Any]) -> bool:
 def target_modules(n: dict[str, Any]) -> list[str] | str:
     if is_qwen35(n):
         return QWEN35_TARGET_MODULES
-    return GEMMA3_TARGET_MODULES if n.get("family") == "gemma" else list(TARGET_MODULES)
+    if n.get("family") in LANGUAGE_MODEL_ONLY:
+        return LANGUAGE_MODEL_TARGET_MODULES
+    return list(TARGET_MODULES)
 
 
 def packs(method: str) -> bool:
@@ -143,6 +158,7 @@ def generate(n: dict[str, Any]) -> dict[str, Any]:
                 "text": classifier_script(n),
             },
             "rewards": None,
+            "prefs": None,
         }
     return {
         "axolotl_sft": (
@@ -157,7 +173,17 @@ def generate(n: dict[str, Any]) -> dict[str, Any]:
             if method == "reinforcement_fine_tuning"
             else None
         ),
+        "prefs": (
+            {"filename": "prefs.py", "language": "python", "text": PREFS}
+            if renders_dpo_prompts(n)
+            else None
+        ),
     }
+
+
+def renders_dpo_prompts(n: dict[str, Any]) -> bool:
+    """Whether axolotl.yaml's DPO stage reads its data through prefs.py (a thinking model)."""
+    return n["method"] == "preference_tuning" and bool(n.get("thinking"))
 
 
 def batch(n: dict[str, Any]) -> tuple[int, int]:
@@ -217,9 +243,18 @@ def axolotl_config(n: dict[str, Any]) -> dict[str, Any]:
     if method == "preference_tuning":
         config["rl"] = "dpo"
         # The TRL file (prompt, chosen, rejected): Axolotl's chat_template.default DPO strategy
-        # reads the prompt from field_messages, as a string or a list of messages.
+        # reads the prompt from field_messages, as a string or a list of messages. It renders
+        # the prompt with the template's defaults and no chat_template_kwargs
+        # (src/axolotl/prompt_strategies/dpo/chat_template.py, 0.19.0): `axolotl preprocess` of
+        # this file for tiny Qwen3.5 and Qwen3 models put the answer after
+        # "<|im_start|>assistant\n<think>\n\n" (an opened thought) and "<|im_start|>assistant\n",
+        # where stage 1 trained it, and train.py trains it, after "<think>\n\n</think>\n\n".
+        # For a thinking model prefs.to_dpo renders the prompt with thinking off (PREFS), and the
+        # same run gave stage 1's text exactly.
         config["datasets"] = [
-            {
+            {"path": "train.jsonl", "type": "prefs.to_dpo"}
+            if n.get("thinking")
+            else {
                 "path": "train.jsonl",
                 "type": "chat_template.default",
                 "field_messages": "prompt",
@@ -467,6 +502,17 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
             "# with the adapter off.",
             f'# Data: {data_files(n, "and")} with "prompt" (a string or a list of messages), '
             '"chosen" and "rejected".',
+            *(
+                [
+                    "# Put prefs.py (from the same plan) beside this file: its to_dpo (the dataset",
+                    "# transform) renders each prompt with thinking off, as stage 1 and train.py",
+                    "# train the answer. Run from that folder; `axolotl preprocess` needs it on the",
+                    "# path: PYTHONPATH=. axolotl preprocess axolotl.yaml (axolotl train finds it",
+                    "# without, Axolotl 0.19.0).",
+                ]
+                if n.get("thinking")
+                else []
+            ),
             *axolotl_data_lines(n),
         ]
     else:
@@ -1036,6 +1082,57 @@ def check_answer(completions, answer, **kwargs):
         matches = given is not None and normalize(given) == normalize(expected)
         rewards.append(1.0 if matches else 0.0)
     return rewards
+'''
+
+
+PREFS = f'''"""{HEADER}
+
+The DPO dataset transform for axolotl.yaml (datasets type: prefs.to_dpo), for a model that
+thinks. Keep this file beside it. Axolotl's own chat_template.default renders the prompt with
+the chat template's defaults, thinking on, so the answers would follow an opened thought; stage 1
+(axolotl-sft.yaml) and train.py train them after a closed, empty one, with thinking off. This
+renders them as those do.
+"""
+
+NO_THINKING = {NO_THINKING!r}
+
+
+def as_messages(value, role):
+    """A prompt or an answer as chat messages: a string is one turn of the role."""
+    if isinstance(value, str):
+        return [{{"role": role, "content": value}}]
+    if isinstance(value, dict):
+        return [value]
+    return [{{"role": m["role"], "content": m["content"]}} for m in value]
+
+
+def to_dpo(cfg, *args, **kwargs):
+    """Axolotl's DPO dataset transform (datasets: type: prefs.to_dpo): a function for
+    datasets.map and its keyword arguments. Each row's "prompt" (a string or a list of messages),
+    "chosen" and "rejected" (a string, or messages whose last is the answer) become the texts
+    DPO trains on: the prompt up to the answer's start, thinking off, and each answer to the end
+    of its turn, as the whole conversation renders it."""
+
+    def rendered(example, tokenizer):
+        messages = as_messages(example["prompt"], "user")
+        prompt = tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True, **NO_THINKING
+        )
+        texts = {{"prompt": prompt}}
+        for field in ("chosen", "rejected"):
+            answer = as_messages(example[field], "assistant")[-1:]
+            whole = tokenizer.apply_chat_template(
+                messages + answer, tokenize=False, add_generation_prompt=False, **NO_THINKING
+            )
+            if not whole.startswith(prompt):
+                raise ValueError(
+                    f"The {{field}} answer does not render after the prompt (does it hold a "
+                    f"thought of its own?): {{whole[max(0, len(prompt) - 40) :]!r}}"
+                )
+            texts[field] = whole[len(prompt) :].rstrip()
+        return texts
+
+    return rendered, {{"remove_columns": ["prompt", "chosen", "rejected"]}}
 '''
 
 

@@ -497,7 +497,7 @@ def _target_modules_row(model: BaseModel) -> dict[str, Any]:
             "Every linear layer of the language model, MLP included, as a regex that matches no "
             "module of the vision tower: attention-only LoRA falls short of full fine-tuning."
         )
-        if model.family == "gemma"
+        if model.family in configs.LANGUAGE_MODEL_ONLY
         else Text(
             "Every linear layer, MLP included: attention-only LoRA falls short of full fine-tuning."
         ),

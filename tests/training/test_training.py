@@ -510,7 +510,7 @@ def test_the_model_for_a_card_the_lead_misses_has_its_files_on_the_page(client) 
     ]
     assert [link.split("://testserver", 1)[-1] for link in links] == [
         f"/a/{token}/plan/{alt['key']}/{alt['configs'][k]['filename']}"
-        for k in ("axolotl_sft", "axolotl", "trl", "rewards")
+        for k in ("axolotl_sft", "axolotl", "trl", "rewards", "prefs")
         if alt["configs"][k]
     ]
     zh = html(client.get(f"{created['url']}?lang=zh")).select_one(f"#plan-configs-{alt['key']}")
@@ -541,8 +541,16 @@ def test_a_dpo_plan_offers_its_supervised_stage_first(client, app, lang) -> None
         a["href"].rsplit("/", 1)[-1]
         for a in page.select("details.plan-config:not([data-model]) a[download]")
     ]
-    assert offered == ["axolotl-sft.yaml", "axolotl.yaml", "train.py"]
+    # The lead is a Qwen3 model, which thinks: axolotl.yaml reads its data through prefs.py.
+    assert plan["candidates"][0]["name"].startswith("Qwen3")
+    assert offered == ["axolotl-sft.yaml", "axolotl.yaml", "train.py", "prefs.py"]
     assert page.select_one('details[data-config="axolotl_sft"] summary').text == "axolotl-sft.yaml"
+    assert page.select_one('details[data-config="prefs"] summary').text == "prefs.py"
+    prefs = client.get(f"/a/{token}/plan/prefs.py")
+    assert prefs.status_code == 200
+    assert prefs.headers["content-disposition"] == 'attachment; filename="prefs.py"'
+    assert prefs.text == plan["configs"]["prefs"]["text"]
+    assert "def to_dpo(cfg, *args, **kwargs):" in prefs.text
     assert (
         page.select_one('details[data-config="axolotl_sft"] code').text
         == (plan["configs"]["axolotl_sft"]["text"])
@@ -566,9 +574,9 @@ def test_a_dpo_plan_offers_its_supervised_stage_first(client, app, lang) -> None
     files = [
         line
         for line in own.splitlines()
-        if line in ("`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`")
+        if line in ("`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`", "`prefs.py`")
     ]
-    assert files == ["`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`"]
+    assert files == ["`axolotl-sft.yaml`", "`axolotl.yaml`", "`train.py`", "`prefs.py`"]
     opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
     assert f"| `num_epochs`{opening}{label}{closing} | 1 |" in markdown
 

@@ -323,8 +323,9 @@ def test_axolotl_dpo_reads_the_trl_preference_file() -> None:
     # Axolotl's chat_template.default DPO strategy (src/axolotl/prompt_strategies/dpo/
     # chat_template.py) reads sample[field_messages] (a string becomes one user message),
     # sample[field_chosen] and sample[field_rejected]; the TRL script and the dataset check
-    # use "prompt", "chosen" and "rejected".
-    files = configs.generate(numbers("preference_tuning", False))
+    # use "prompt", "chosen" and "rejected". A model that does not think (a thinking one's
+    # prefs.to_dpo reads the same fields: test_axolotl_dpo_renders_a_thinking_model_s_...).
+    files = configs.generate(numbers("preference_tuning", False, family="llama", thinking=False))
     config = yaml.safe_load(files["axolotl"]["text"])
     record = {"prompt": "Refund order 7?", "chosen": "Yes, done.", "rejected": "No."}
     for dataset in config["datasets"] + config["test_datasets"]:
@@ -994,7 +995,7 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
     ]
     files = configs.generate(numbers("lora_sft", False, family="gemma"))
     pattern = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
-    assert pattern == configs.GEMMA3_TARGET_MODULES
+    assert pattern == configs.LANGUAGE_MODEL_TARGET_MODULES
     assert config_call(files["trl"]["text"], "LoraConfig")["target_modules"] == pattern
     # PEFT matches a string target whole against each module's name (re.fullmatch).
     assert all(re.fullmatch(pattern, name) for name in language)
@@ -1012,6 +1013,85 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
         "up_proj",
         "down_proj",
     ]
+
+
+def test_mistral_small_lora_targets_the_language_model_and_no_module_of_its_pixtral_tower() -> None:
+    # Module names of a tiny random Mistral3ForConditionalGeneration (transformers 5.25.0 and
+    # 5.16.1): the Pixtral tower uses all seven short names, so PEFT adapted 28 modules with
+    # them, 14 of the tower's; TRL and Axolotl both load that class for Mistral Small 3.2.
+    language = [
+        f"model.language_model.layers.{layer}.{module}"
+        for layer in (0, 1, 39)
+        for module in (
+            "self_attn.q_proj",
+            "self_attn.k_proj",
+            "self_attn.v_proj",
+            "self_attn.o_proj",
+            "mlp.gate_proj",
+            "mlp.up_proj",
+            "mlp.down_proj",
+        )
+    ]
+    vision = [
+        f"model.vision_tower.transformer.layers.{layer}.{module}"
+        for layer in (0, 23)
+        for module in (
+            "attention.q_proj",
+            "attention.k_proj",
+            "attention.v_proj",
+            "attention.o_proj",
+            "feed_forward.gate_proj",
+            "feed_forward.up_proj",
+            "feed_forward.down_proj",
+        )
+    ] + [
+        "model.multi_modal_projector.patch_merger.merging_layer",
+        "model.multi_modal_projector.linear_1",
+        "model.multi_modal_projector.linear_2",
+        "lm_head",
+    ]
+    numbers_ = numbers(
+        "lora_sft",
+        False,
+        model="mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        family="mistral",
+        thinking=False,
+    )
+    files = configs.generate(numbers_)
+    pattern = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
+    assert pattern == configs.LANGUAGE_MODEL_TARGET_MODULES
+    assert config_call(files["trl"]["text"], "LoraConfig")["target_modules"] == pattern
+    assert all(re.fullmatch(pattern, name) for name in language)
+    assert not any(re.fullmatch(pattern, name) for name in vision)
+    # DPO's two stages and GRPO too.
+    for method in ("preference_tuning", "reinforcement_fine_tuning"):
+        generated = configs.generate(dict(numbers_, method=method))
+        for key in ("axolotl_sft", "axolotl"):
+            if generated[key]:
+                assert yaml.safe_load(generated[key]["text"])["lora_target_modules"] == pattern
+        assert f'target_modules=r"{pattern}"' in generated["trl"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("key", "regex"),
+    [
+        ("mistral-small-3.2-24b", True),
+        ("gemma-3-12b", True),
+        ("llama-3.1-8b", False),
+    ],
+)
+def test_the_settings_row_says_the_targets_skip_the_vision_tower_where_the_files_do(
+    key, regex
+) -> None:
+    from app.training.models import MODELS_BY_KEY
+    from app.training.plan import _target_modules_row
+
+    model = MODELS_BY_KEY[key]
+    row = _target_modules_row(model)
+    files = configs.generate(numbers("lora_sft", False, model=model.hf_id, family=model.family))
+    targets = yaml.safe_load(files["axolotl"]["text"])["lora_target_modules"]
+    assert isinstance(targets, str) is regex
+    assert ("as a regex that matches no module of the vision tower" in str(row["why"])) is regex
 
 
 @pytest.mark.parametrize(
@@ -1101,3 +1181,117 @@ def test_the_grpo_yaml_says_how_preprocess_finds_rewards_py() -> None:
     text = configs.generate(numbers("reinforcement_fine_tuning", False))["axolotl"]["text"]
     comments = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
     assert "PYTHONPATH=. axolotl preprocess axolotl.yaml" in comments
+
+
+class QwenTemplate:
+    """Stands in for a Qwen3.5 tokenizer: its chat template's two ways to reach an answer
+    (Axolotl 0.19.0's qwen3_5.jinja). The generation prompt opens a thought unless
+    enable_thinking is False, which closes an empty one (Qwen3's own template leaves the thought
+    out with thinking on, and closes an empty one with it off); an answer after the last user
+    turn renders after a closed, empty thought whatever the switch says, in both."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def apply_chat_template(self, messages, add_generation_prompt=False, **kwargs):
+        self.calls.append(dict(kwargs, add_generation_prompt=add_generation_prompt))
+        last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
+        text = ""
+        for i, m in enumerate(messages):
+            thought = (
+                "<think>\n\n</think>\n\n" if m["role"] == "assistant" and i > last_user else ""
+            )
+            text += f"<|im_start|>{m['role']}\n{thought}{m['content']}<|im_end|>\n"
+        if add_generation_prompt:
+            closed = kwargs.get("enable_thinking", True) is False
+            text += "<|im_start|>assistant\n" + (
+                "<think>\n\n</think>\n\n" if closed else "<think>\n\n"
+            )
+        return text
+
+
+def prefs_module(**changes) -> dict:
+    generated = configs.generate(numbers("preference_tuning", False, **changes))["prefs"]
+    assert (generated["filename"], generated["language"]) == ("prefs.py", "python")
+    namespace: dict = {}
+    exec(compile(generated["text"], "prefs.py", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace
+
+
+@pytest.mark.parametrize("model_type", ["qwen3", "qwen3_5"])
+def test_axolotl_dpo_renders_a_thinking_model_s_answers_after_the_closed_thought_stage_1_trains(
+    model_type,
+) -> None:
+    # Axolotl 0.19.0's chat_template.default DPO strategy renders the prompt with the template's
+    # defaults: `axolotl preprocess` with tiny Qwen3.5 and Qwen3 models ended it
+    # "<|im_start|>assistant\n<think>\n\n" (an opened thought) and "<|im_start|>assistant\n",
+    # where stage 1 (axolotl-sft.yaml) trained the answer after "<think>\n\n</think>\n\n" and
+    # train.py turns thinking off. With prefs.to_dpo the same run's prompt and chosen answer were
+    # stage 1's text of the turn, character for character.
+    files = configs.generate(numbers("preference_tuning", False, model_type=model_type))
+    config = yaml.safe_load(files["axolotl"]["text"])
+    assert [d["type"] for d in config["datasets"] + config["test_datasets"]] == [
+        "prefs.to_dpo",
+        "prefs.to_dpo",
+    ]
+    prefs = prefs_module(model_type=model_type)
+    # Axolotl's load (src/axolotl/prompt_strategies/base.py) imports "prefs" and calls
+    # to_dpo(cfg, dataset_idx=i); utils/data/rl.py passes the tokenizer to a function that
+    # names it, and maps the rows with the map kwargs.
+    transform, map_kwargs = prefs["to_dpo"](config, dataset_idx=0)
+    assert map_kwargs == {"remove_columns": ["prompt", "chosen", "rejected"]}
+    tokenizer = QwenTemplate()
+    row = transform(
+        {"prompt": "Refund order 7?", "chosen": "Yes, done.", "rejected": "No."},
+        tokenizer=tokenizer,
+    )
+    assert row == {
+        "prompt": "<|im_start|>user\nRefund order 7?<|im_end|>\n"
+        "<|im_start|>assistant\n<think>\n\n</think>\n\n",
+        "chosen": "Yes, done.<|im_end|>",
+        "rejected": "No.<|im_end|>",
+    }
+    assert all(
+        call["enable_thinking"] is False and not call["tokenize"] for call in tokenizer.calls
+    )
+    # Stage 1 renders the same turn, prompt and chosen answer, as one conversation: DPO's prompt
+    # and chosen answer are that text.
+    stage1 = QwenTemplate().apply_chat_template(
+        [
+            {"role": "user", "content": "Refund order 7?"},
+            {"role": "assistant", "content": "Yes, done."},
+        ]
+    )
+    assert row["prompt"] + row["chosen"] + "\n" == stage1
+    # A list of messages (TRL's conversational format): the system turn stays in the prompt,
+    # the last of the answer's messages is the answer.
+    chat = {
+        "prompt": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Refund order 7?"},
+        ],
+        "chosen": [{"role": "assistant", "content": "Yes, done."}],
+        "rejected": [{"role": "assistant", "content": "No."}],
+    }
+    row = transform(chat, tokenizer=QwenTemplate())
+    assert row["prompt"].startswith("<|im_start|>system\nBe brief.<|im_end|>\n")
+    assert row["prompt"].endswith("<think>\n\n</think>\n\n")
+    assert (row["chosen"], row["rejected"]) == ("Yes, done.<|im_end|>", "No.<|im_end|>")
+
+
+def test_only_a_thinking_model_s_dpo_plan_gets_prefs_py_and_its_yaml_says_where_to_keep_it() -> (
+    None
+):
+    dpo = configs.generate(numbers("preference_tuning", False))
+    comments = " ".join(
+        line.lstrip("# ") for line in dpo["axolotl"]["text"].splitlines() if line.startswith("#")
+    )
+    assert "Put prefs.py (from the same plan) beside this file" in comments
+    assert "PYTHONPATH=. axolotl preprocess axolotl.yaml" in comments
+    # Stage 1 is supervised on conversations, which render the closed thought themselves.
+    assert "prefs" not in dpo["axolotl_sft"]["text"]
+    llama = configs.generate(numbers("preference_tuning", False, family="llama", thinking=False))
+    assert llama["prefs"] is None and "prefs" not in llama["axolotl"]["text"]
+    for method in METHODS:
+        if method != "preference_tuning":
+            assert configs.generate(numbers(method, False))["prefs"] is None

@@ -207,7 +207,7 @@ class PlanOut(BaseModel):
         "(key, name, qlora, gpus, gpu_names) and its configs, in the same shape as `configs`",
     )
     configs: dict[str, Any] = Field(
-        description="axolotl_sft (DPO's first, supervised stage: a YAML to run before axolotl, or null), axolotl (YAML or null), trl (a Python script) and rewards (the GRPO reward module beside them, or null)"
+        description="axolotl_sft (DPO's first, supervised stage: a YAML to run before axolotl, or null), axolotl (YAML or null), trl (a Python script), rewards (the GRPO reward module beside them, or null) and prefs (the DPO dataset transform beside axolotl for a thinking model, or null)"
     )
     gpus: list[str]
     serving: dict[str, Any] = Field(
