@@ -1295,3 +1295,38 @@ def test_only_a_thinking_model_s_dpo_plan_gets_prefs_py_and_its_yaml_says_where_
     for method in METHODS:
         if method != "preference_tuning":
             assert configs.generate(numbers(method, False))["prefs"] is None
+
+
+@pytest.mark.parametrize("family", ["qwen", "llama", "gemma", "mistral"])
+def test_a_dpo_merge_loads_the_class_the_supervised_stage_trained(family) -> None:
+    # AutoPeftModelForCausalLM raised "Unrecognized configuration class ... Mistral3Config" on a
+    # tiny Mistral Small 3.2 adapter (transformers 5.25.0, PEFT 0.21.2): SFTTrainer loads the
+    # class the config names, Mistral3ForConditionalGeneration, and so must the merge. Run with
+    # that change, stage 2 merged the adapter into the 14 language-model projections of a 2-layer
+    # Mistral3 and left every tensor of its Pixtral tower as it was.
+    text = configs.generate(numbers("preference_tuning", False, family=family))["trl"]["text"]
+    tree = ast.parse(text)
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    if family == "mistral":
+        assert (
+            "base = Mistral3ForConditionalGeneration.from_pretrained(BASE, dtype=torch.bfloat16)"
+            in text
+        )
+        assert "merged = PeftModel.from_pretrained(base, SFT_DIR).merge_and_unload()" in text
+        assert {"Mistral3ForConditionalGeneration", "PeftModel"} <= imported
+        assert "AutoPeftModelForCausalLM" not in imported
+        # Both names hold the model: both go before stage 3 loads its own.
+        stage_3 = text.splitlines().index("# Stage 3: DPO from the merged model.") + 1
+        assert line_of(text, "del merged, base") < stage_3
+    else:
+        assert (
+            "merged = AutoPeftModelForCausalLM.from_pretrained(SFT_DIR, dtype=torch.bfloat16)"
+            in text
+        )
+        assert "AutoPeftModelForCausalLM" in imported
+        assert "Mistral3ForConditionalGeneration" not in text
