@@ -39,6 +39,13 @@ DISTILL = {
     "volume": "high",
     "cost_pressure": "blocking",
 }
+# A large model that does the job, too slow and costly to ship, and no examples yet.
+DISTILL_NO_EXAMPLES = {
+    **DISTILL,
+    "latency_need": "realtime",
+    "example_count": "none",
+    "synthetic_data": "yes",
+}
 VOICE = {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90}
 WARNING_EXAMPLES: dict[str, dict] = {
     "untried-prompting-but-measured": {"prompting_effort": "none", "baseline_accuracy": 95},
@@ -243,27 +250,8 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-retrain": FT,
     "id-collect": {**FT, "example_count": "none"},
     "id-collect-critical": {**FT, "example_count": "none", "accuracy_target": "critical"},
-    "id-collect-distill": {
-        "task_type": "simple_generation",
-        "prompting_effort": "extensive",
-        "failure_mode": "none",
-        "volume": "high",
-        "latency_need": "realtime",
-        "cost_pressure": "blocking",
-        "example_count": "none",
-        "synthetic_data": "yes",
-    },
-    "id-collect-distill-critical": {
-        "task_type": "simple_generation",
-        "prompting_effort": "extensive",
-        "failure_mode": "none",
-        "volume": "high",
-        "latency_need": "realtime",
-        "cost_pressure": "blocking",
-        "example_count": "none",
-        "synthetic_data": "yes",
-        "accuracy_target": "critical",
-    },
+    "id-collect-distill": DISTILL_NO_EXAMPLES,
+    "id-collect-distill-critical": {**DISTILL_NO_EXAMPLES, "accuracy_target": "critical"},
     "id-review": ID,
     "id-review-all": {**ID, "example_count": "under_100"},
     "id-agreement": ID,

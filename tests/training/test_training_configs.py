@@ -967,6 +967,18 @@ def test_axolotl_files_name_the_attention_implementation_not_the_deprecated_swit
     assert "flash_attention" not in config
 
 
+# The seven projections of a decoder layer, as both checkpoints name them under language_model.
+LANGUAGE_MODULES = (
+    "self_attn.q_proj",
+    "self_attn.k_proj",
+    "self_attn.v_proj",
+    "self_attn.o_proj",
+    "mlp.gate_proj",
+    "mlp.up_proj",
+    "mlp.down_proj",
+)
+
+
 def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower() -> None:
     # Module names of a Gemma3ForConditionalGeneration (transformers 5.25.0), as the adapter of a
     # run with the short names held them: 7 per language-model layer, and the SigLIP tower's
@@ -974,15 +986,7 @@ def test_gemma_lora_targets_the_language_model_and_no_module_of_its_vision_tower
     language = [
         f"model.language_model.layers.{layer}.{module}"
         for layer in (0, 1, 33)
-        for module in (
-            "self_attn.q_proj",
-            "self_attn.k_proj",
-            "self_attn.v_proj",
-            "self_attn.o_proj",
-            "mlp.gate_proj",
-            "mlp.up_proj",
-            "mlp.down_proj",
-        )
+        for module in LANGUAGE_MODULES
     ]
     vision = [
         f"model.vision_tower.vision_model.encoder.layers.0.self_attn.{p}_proj"
@@ -1022,15 +1026,7 @@ def test_mistral_small_lora_targets_the_language_model_and_no_module_of_its_pixt
     language = [
         f"model.language_model.layers.{layer}.{module}"
         for layer in (0, 1, 39)
-        for module in (
-            "self_attn.q_proj",
-            "self_attn.k_proj",
-            "self_attn.v_proj",
-            "self_attn.o_proj",
-            "mlp.gate_proj",
-            "mlp.up_proj",
-            "mlp.down_proj",
-        )
+        for module in LANGUAGE_MODULES
     ]
     vision = [
         f"model.vision_tower.transformer.layers.{layer}.{module}"
