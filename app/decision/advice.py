@@ -22,7 +22,14 @@ MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
 # Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset({"measure-strongest-model", "schema-first", "aw-reasoning-model"})
+FIRST_STEPS = frozenset(
+    {
+        "measure-strongest-model",
+        "measure-strongest-model-self-hosted",
+        "schema-first",
+        "aw-reasoning-model",
+    }
+)
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset(
     {"ft-retrain", "rag-cite", "ft-synthetic", "ft-synthetic-measure", "pe-revisit", "aw-measure"}
@@ -377,6 +384,16 @@ NEXT_STEPS: tuple[Advice, ...] = (
         Text(
             "Run the strongest model you could use, a reasoning model included, on the same eval set: "
             "if it meets the target, the gap closes with a change of model name and no training."
+        ),
+    ),
+    # Data that must stay on the team's machines: the strongest open-weights model it can serve.
+    _a(
+        "measure-strongest-model-self-hosted",
+        When(strongest_model_tried="no", quality_reached="no", hosting="self_hosted_required"),
+        Text(
+            "Run the strongest open-weights model you could serve on your own machines, a "
+            "reasoning model included, on the same eval set: if it meets the target, the gap closes "
+            "with a change of model and no training."
         ),
     ),
     # Better prompting

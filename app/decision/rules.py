@@ -269,6 +269,22 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}".removesuffix(".0") + "%"
 
 
+def _strongest_model_first(facts: Mapping[str, object]) -> Text:
+    """The rule's reason; for a team that must self-host, the strongest model it could run."""
+    if facts.get("hosting") == "self_hosted_required":
+        return Text(
+            "You have not measured the strongest open-weights model you could run on your own "
+            "machines, a reasoning model included. Fine-tuning is for when simpler methods cannot "
+            "do the job, and changing the model is the simplest: measure it on the same eval set "
+            "first."
+        )
+    return Text(
+        "You have not measured the strongest model you could use, a reasoning model included. "
+        "Fine-tuning is for when simpler methods cannot do the job, and changing the model is "
+        "the simplest: measure it on the same eval set first."
+    )
+
+
 def _prompting_plateaued(facts: Mapping[str, object]) -> Text:
     """Where fine-tuning's turn comes: not yet while the strongest model is unmeasured (the
     strongest-model-first rule says so beside it)."""
@@ -425,11 +441,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "strongest-model-first",
         "prompting-first",
-        When(
-            strongest_model_tried="no",
-            quality_reached="no",
-            hosting=Except("self_hosted_required"),
-        ),
+        # Self-hosting included: the question asks for the strongest model the team could use,
+        # which for data that must stay on its machines is the strongest open-weights model it
+        # could run there, a change of model as cheap as any other.
+        When(strongest_model_tried="no", quality_reached="no"),
         Text(
             "You have not measured the strongest model you could use, a reasoning model included. "
             "Fine-tuning is for when simpler methods cannot do the job, and changing the model is "
@@ -437,6 +452,7 @@ RULES: tuple[Rule, ...] = (
         ),
         NG_BATCH_294,
         exclude=FINE_TUNING,
+        reason_for_answers=_strongest_model_first,
     ),
     Rule(
         "quality-already-acceptable",

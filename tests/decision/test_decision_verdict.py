@@ -116,6 +116,11 @@ FIND_OUT_EXAMPLES: dict[str, dict] = {
 }
 NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "measure-strongest-model": {**FT, "strongest_model_tried": "no"},
+    "measure-strongest-model-self-hosted": {
+        **FT,
+        "strongest_model_tried": "no",
+        "hosting": "self_hosted_required",
+    },
     "pe-knowledge-in-prompt": {
         "task_type": "knowledge_qa",
         "knowledge_source": "private_stable",
