@@ -84,12 +84,13 @@ class Rule:
     # Further sources for a claim that rests on several (the vendors' notices, for example).
     more_sources: tuple[Source, ...] = ()
     # For a rule that sums up several answers: its reason built from them, naming only what the
-    # answers actually say.
-    reason_for_answers: Callable[[Mapping[str, object]], Text] | None = None
+    # answers actually say; None where `reason` says it as it is.
+    reason_for_answers: Callable[[Mapping[str, object]], Text | None] | None = None
 
     def reason_for(self, facts: Mapping[str, object]) -> Text:
         """The reason for these answers (and the facts and evidence derived from them)."""
-        return self.reason_for_answers(facts) if self.reason_for_answers else self.reason
+        said = self.reason_for_answers(facts) if self.reason_for_answers else None
+        return self.reason if said is None else said
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -269,7 +270,7 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}".removesuffix(".0") + "%"
 
 
-def _strongest_model_first(facts: Mapping[str, object]) -> Text:
+def _strongest_model_first(facts: Mapping[str, object]) -> Text | None:
     """The rule's reason; for a team that must self-host, the strongest model it could run."""
     if facts.get("hosting") == "self_hosted_required":
         return Text(
@@ -278,14 +279,10 @@ def _strongest_model_first(facts: Mapping[str, object]) -> Text:
             "do the job, and changing the model is the simplest: measure it on the same eval set "
             "first."
         )
-    return Text(
-        "You have not measured the strongest model you could use, a reasoning model included. "
-        "Fine-tuning is for when simpler methods cannot do the job, and changing the model is "
-        "the simplest: measure it on the same eval set first."
-    )
+    return None  # the rule's own reason
 
 
-def _prompting_plateaued(facts: Mapping[str, object]) -> Text:
+def _prompting_plateaued(facts: Mapping[str, object]) -> Text | None:
     """Where fine-tuning's turn comes: not yet while the strongest model is unmeasured (the
     strongest-model-first rule says so beside it)."""
     if facts.get("strongest_model_tried") != "yes":
@@ -294,13 +291,10 @@ def _prompting_plateaued(facts: Mapping[str, object]) -> Text:
             "prompting, the strongest model you could use and simple agentic workflows cannot do "
             "the job."
         )
-    return Text(
-        "Extensive prompting still falls short. Fine-tuning is worth considering when prompting "
-        "and simple agentic workflows cannot do the job, and that is where you are."
-    )
+    return None  # the rule's own reason
 
 
-def _large_gap_rethink(facts: Mapping[str, object]) -> Text:
+def _large_gap_rethink(facts: Mapping[str, object]) -> Text | None:
     """The rule's reason, without "a stronger model" once the strongest one is measured."""
     if facts.get("strongest_model_tried") == "yes":
         return Text(
@@ -308,11 +302,7 @@ def _large_gap_rethink(facts: Mapping[str, object]) -> Text:
             "Restructure the task first (steps, tools, a check on each step): fine-tuning is for "
             "when prompting and simple agentic workflows cannot do the job."
         )
-    return Text(
-        "Your best prompt is far below the target. Restructure the task first (steps, tools, a "
-        "stronger model): fine-tuning is for when prompting and simple agentic workflows cannot "
-        "do the job."
-    )
+    return None  # the rule's own reason
 
 
 def _gap_not_established(facts: Mapping[str, object]) -> Text:
