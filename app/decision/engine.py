@@ -61,6 +61,7 @@ from .rules import (
     PRINCIPLES,
     RULES,
     RULES_BY_ID,
+    Rule,
 )
 from .summaries import summary
 from .text import LIST, NG_BATCH_294, SENTENCES, Text
@@ -712,31 +713,24 @@ _METHOD_PATH: Mapping[str, str] = {
 }
 
 
-def _path(w: Rec, deciding: Sequence[int], method: str | None) -> str | None:
+def _path(w: object, rules: Sequence[Rule], method: object) -> str | None:
     """Why fine-tuning fits, for the headline: the method's own case, else the most specific
-    case among the deciding reasons' (PATH_PRIORITY), else a pattern."""
+    case among the deciding reasons' rules (PATH_PRIORITY), else a pattern."""
     if w not in FINE_TUNING:
         return None
     if method in _METHOD_PATH:
-        return _METHOD_PATH[method]
-    paths = {RULES[i].path for i in deciding[:MAX_REASONS]} - set(_METHOD_PATH.values())
+        return _METHOD_PATH[method]  # type: ignore[index]
+    paths = {r.path for r in rules[:MAX_REASONS]} - set(_METHOD_PATH.values())
     return next((p for p in PATH_PRIORITY if p in paths), "pattern")
 
 
 def stored_path(snapshot: Mapping[str, object]) -> str | None:
     """The fine-tuning case of a stored verdict (its headline's path: "voice", "distill", ...),
-    read from the rules of its reasons as _path reads the deciding rules; rules a later version
-    dropped are skipped. None for a verdict that is not a fine-tuning one."""
-    rec = snapshot.get("recommendation")
-    if rec not in FINE_TUNING:
-        return None
-    method = snapshot.get("method")
-    if method in _METHOD_PATH:
-        return _METHOD_PATH[method]  # type: ignore[index]
+    from the rules of its stored reasons; rules a later version dropped are skipped."""
     reasons = snapshot.get("reasons") or ()
-    rules = [RULES_BY_ID.get(r.get("rule")) for r in reasons if isinstance(r, Mapping)]  # type: ignore[union-attr]
-    paths = {r.path for r in rules[:MAX_REASONS] if r is not None} - set(_METHOD_PATH.values())
-    return next((p for p in PATH_PRIORITY if p in paths), "pattern")
+    found = (RULES_BY_ID.get(r.get("rule")) for r in reasons if isinstance(r, Mapping))  # type: ignore[union-attr]
+    rules = [r for r in found if r is not None]
+    return _path(snapshot.get("recommendation"), rules, snapshot.get("method"))
 
 
 def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) -> Verdict:
@@ -789,7 +783,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
         for a in wanted
     )
 
-    path = _path(w, deciding, method.key if method else None)
+    path = _path(w, [RULES[i] for i in deciding[:MAX_REASONS]], method.key if method else None)
     facts = {
         **scored.facts,
         RECOMMENDATION: w.value,
