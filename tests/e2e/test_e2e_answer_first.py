@@ -138,7 +138,7 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
             )
             tops = page.evaluate(
                 "[...document.querySelectorAll('.site-header nav > ul > li')]"
-                ".map(li => Math.round(li.getBoundingClientRect().top + li.offsetHeight / 2))"
+                ".filter(li => li.offsetParent !== null).map(li => Math.round(li.getBoundingClientRect().top + li.offsetHeight / 2))"
             )
             # Every item on one line (their middles within a few pixels of each other).
             assert max(tops) - min(tops) <= 6, tops
@@ -151,6 +151,17 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
             )
             if viewport is DESKTOP:  # nothing hidden in the scrolling strip at 1280
                 assert clipped == [], clipped
+            # The language switch never scrolls away: every one of its visible controls lies
+            # wholly inside the window, at 1280 both languages, on a phone the other one only.
+            switch = page.evaluate(
+                "[...document.querySelectorAll('.site-header .lang-switch a, .site-header .lang-phone a, "
+                ".site-header .lang-switch button, .site-header .lang-phone button')].filter(e => e.offsetParent !== null)"
+                ".map(e => { const r = e.getBoundingClientRect();"
+                " return [e.textContent.trim(), r.left >= 0 && r.right <= innerWidth]; })"
+            )
+            other = "English" if lang == "zh" else "中文"
+            shown = ["English", "中文"] if viewport is DESKTOP else [other]
+            assert switch == [[name, True] for name in shown], switch
             if viewport is PHONE:
                 assert height <= 64, height
             else:
@@ -161,6 +172,38 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
 
 
 PATHS = ("/", "/new", "/assessments", "/how-we-decide", "step")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_tab_reaches_every_header_control_in_sight(
+    new_context: Callable[..., BrowserContext], live_url: str, lang
+) -> None:
+    """At 375 px, by keyboard alone: after the brand comes the other language, beside it and
+    never scrolled away with the links; then each link of the sideways strip, which the browser
+    scrolls so that at least 40% of it shows (a link half off the edge still shows its focus
+    ring; one with a sliver showing used to stay where it was, 3 of its 106 px in sight)."""
+    page = open_in(new_context(viewport=PHONE), live_url, lang)
+    page.goto("/")
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " if (!e.closest('.site-header')) return null;"
+            " const r = e.getBoundingClientRect();"
+            " const shown = Math.min(r.right, innerWidth) - Math.max(r.left, 0);"
+            " return [e.textContent.trim(), shown / r.width]; })()"
+        )
+        if focused is None:
+            if seen:
+                break
+            continue  # the skip link
+        seen.append(focused)
+    other = "English" if lang == "zh" else "中文"
+    assert [name for name, _ in seen][1] == other, seen
+    assert seen[1][1] == 1.0, seen
+    assert len(seen) == 7, seen  # brand, language, five links
+    assert all(share >= 0.4 for _, share in seen), seen
 
 
 class Clicks:
