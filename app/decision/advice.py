@@ -830,11 +830,33 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "ft-distill-data",
-        When(recommendation=FINE_TUNING, path="distill", synthetic_data={"yes", "unsure"}),
+        When(
+            recommendation=FINE_TUNING,
+            path="distill",
+            synthetic_data={"yes", "unsure"},
+            teacher="proven",
+        ),
         Text(
             "Build the training set from the large model that already does the task: run it on real "
             "inputs, keep the outputs you would accept, and review a sample by hand."
         ),
+        topic="distill-data",
+    ),
+    # A teacher nobody has scored yet (the teacher-not-measured warning): measured, then used.
+    _a(
+        "ft-distill-data-unproven",
+        When(
+            recommendation=FINE_TUNING,
+            path="distill",
+            synthetic_data={"yes", "unsure"},
+            teacher="unproven",
+        ),
+        Text(
+            "Once the large model scores at your target on the eval set, build the training set "
+            "from it: run it on real inputs, keep the outputs you would accept, and review a sample "
+            "by hand."
+        ),
+        topic="distill-data",
     ),
     # Only a teacher measured at the target writes examples worth training on (the
     # teacher-not-measured warning says why); an unproven one is measured first.

@@ -640,6 +640,15 @@ def _measure_first(baseline: Baseline) -> Text:
     )
 
 
+_NO_GAP_MEASURED = next(i for i, r in enumerate(RULES) if r.id == "no-gap-measured")
+_MEASURE_FIRST_UNMEASURED = Text(
+    "Measure first: with no accuracy measured there is no gap to close yet, so no training "
+    "project; build an eval set of real cases and measure your best prompt on it."
+)
+EVAL_SET_TOPIC = "eval-set"
+MEASURED_ON_EVAL_SET = frozenset({"measure-strongest-model", "measure-strongest-model-self-hosted"})
+
+
 # Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
 NOT_LORA = frozenset({"encoder_classifier", "reinforcement_fine_tuning"})
 
@@ -800,7 +809,17 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     baseline_steps = _baseline_steps(normalized)
     # An unsettled gap comes before everything: no plan stands on a gap that isn't measured.
     settle = [a for a in baseline_steps if a.id == "settle-baseline"]
-    ordered = [*settle, *first, *find_out[:MAX_FIND_OUT], *baseline_steps, *plan]
+    # Fine-tuning would have won but nothing is measured: the headline says so first, and the
+    # first step builds the eval set. With nothing measured, the eval set also comes before the
+    # step that measures the strongest model "on your eval set".
+    nothing_measured = _NO_GAP_MEASURED in deciding[:MAX_REASONS]
+    if nothing_measured:
+        eval_set = [a for a in _advice(FIND_OUT, facts) if a.key == EVAL_SET_TOPIC]
+    elif facts["baseline_gap"] == "unmeasured" and any(a.id in MEASURED_ON_EVAL_SET for a in first):
+        eval_set = [a for a in [*find_out[:MAX_FIND_OUT], *plan] if a.key == EVAL_SET_TOPIC]
+    else:
+        eval_set = []
+    ordered = [*settle, *eval_set, *first, *find_out[:MAX_FIND_OUT], *baseline_steps, *plan]
     first_of: dict[str, Advice] = {}
     for advice in ordered:
         first_of.setdefault(advice.key, advice)
@@ -816,9 +835,13 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     unique = kept
 
     unsettled = baseline is not None and baseline.gap == "uncertain"
-    headline = summary(w, normalized, path, unsettled, method.key if method else None)
+    headline = summary(
+        w, normalized, path, unsettled or nothing_measured, method.key if method else None
+    )
     if unsettled:
         headline = _joined(_measure_first(baseline), headline)  # type: ignore[arg-type]
+    elif nothing_measured:
+        headline = _joined(_MEASURE_FIRST_UNMEASURED, headline)
     if conflicts:
         headline = _joined(*conflicts, headline)
 

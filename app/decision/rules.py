@@ -284,12 +284,32 @@ def _strongest_model_first(facts: Mapping[str, object]) -> Text | None:
 
 def _prompting_plateaued(facts: Mapping[str, object]) -> Text | None:
     """Where fine-tuning's turn comes: not yet while the strongest model is unmeasured (the
-    strongest-model-first rule says so beside it)."""
+    strongest-model-first rule says so beside it), nor while nothing is measured (no-gap-measured:
+    a plateau is a measurement too)."""
+    if facts.get("baseline_gap") == "unmeasured":
+        return Text(
+            "You report failures after extensive prompting, so more of the same prompting is "
+            "unlikely to fix them. Whether fine-tuning's turn has come only a measured baseline "
+            "can show: it comes when prompting, the strongest model you could use and simple "
+            "agentic workflows cannot do the job."
+        )
     if facts.get("strongest_model_tried") != "yes":
         return Text(
             "Extensive prompting still falls short. Fine-tuning is worth considering once "
             "prompting, the strongest model you could use and simple agentic workflows cannot do "
             "the job."
+        )
+    return None  # the rule's own reason
+
+
+def _no_gap_measured(facts: Mapping[str, object]) -> Text | None:
+    """The rule's reason; for a team that calls the quality acceptable, no failures to quote."""
+    if facts.get("failure_mode") == "none":
+        return Text(
+            "No accuracy has been measured, so nothing shows whether a fine-tune is needed or what "
+            "it would have to beat: a gap that isn't measured isn't a gap. Fine-tuning would win "
+            "if your best prompt, measured on an eval set of real cases, stays clearly below the "
+            "target."
         )
     return None  # the rule's own reason
 
@@ -1044,9 +1064,31 @@ RULES: tuple[Rule, ...] = (
         reason_for_answers=_gap_not_established,
     ),
     Rule(
+        "no-gap-measured",
+        "evals-first",
+        # Less evidence never argues more for training: a gap inside a small sample's noise is
+        # vetoed above, so a gap nobody measured at all is too. Distillation (a large model the
+        # team calls good enough, kept out of production by cost, latency or hosting) is measured
+        # first in its own headline and keeps the rule below; less prompting is prompting-first's.
+        When(baseline_gap="unmeasured", prompting_effort="extensive", distill="no"),
+        Text(
+            "You report failures after extensive prompting, but no accuracy has been measured, so "
+            "nothing shows how far you are from the target: a gap that isn't measured isn't a gap. "
+            "Fine-tuning would win if your best prompt, measured on an eval set of real cases, "
+            "stays clearly below the target."
+        ),
+        OPENAI_GUIDE,
+        # A veto and nothing more: what the team does meanwhile (a better prompt, a workflow,
+        # retrieval) is decided by the other answers, as it would be with fine-tuning out of reach.
+        exclude=FINE_TUNING,
+        reason_for_answers=_no_gap_measured,
+    ),
+    Rule(
         "measure-before-fine-tuning",
         "evals-first",
-        When(baseline_gap="unmeasured"),
+        # Outside distillation, the veto above (extensive prompting) or prompting-first (less of
+        # it) already rules fine-tuning out.
+        When(baseline_gap="unmeasured", distill="yes"),
         Text(
             "No accuracy has been measured, so a fine-tune would have no baseline to beat. Fine-tuning "
             "starts from a small set of demonstrations whose results you evaluate, and that needs an "

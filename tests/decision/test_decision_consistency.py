@@ -445,10 +445,12 @@ def test_a_large_model_nobody_measured_is_not_said_to_do_the_job() -> None:
 
 
 def test_every_row_of_the_table_matches_a_text_the_engine_writes() -> None:
-    # The texts of 1,500 answer sets drawn with a fixed seed: no row of the table is dead.
+    # The texts of 4,000 answer sets drawn with a fixed seed: no row of the table is dead. A
+    # training verdict needs a measured gap now (no-gap-measured), so its texts are rarer: the
+    # last row was first matched at 3,500.
     draw = random.Random(8)
     corpus = {
-        text for _ in range(1500) for _, text in verdict_texts(evaluate(random_answers(draw)))
+        text for _ in range(4000) for _, text in verdict_texts(evaluate(random_answers(draw)))
     }
     unmatched = [p.pattern for p, _ in COMPILED if not any(p.search(t) for t in corpus)]
 

@@ -130,18 +130,31 @@ def test_changes_for_the_customer_service_bot() -> None:
 
 
 def test_open_answers_that_could_flip_the_verdict_come_first() -> None:
-    verdict = evaluate(
-        {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None, "data_quality": "unsure"}
-    )
+    # Open answers (unsure), then what the team can change, then a different situation.
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "data_quality": "unsure"})
 
     assert verdict.recommendation == "fine_tune"
     assert verdict.what_would_change[:3] == (
         Change("data_quality", "unsure", "noisy", "improve_data", "unsure"),
-        Change("baseline_accuracy", None, 99, "prompt_engineering", "unsure"),
         Change("data_quality", "unsure", "mixed", "improve_data", "unsure"),
+        Change("baseline_accuracy", 95, 99, "prompt_engineering", "actionable"),
     )
     assert verdict.what_would_change[3] == Change(
         "failure_mode", "wrong_decisions", "reasoning", "agentic_workflow", "situation"
+    )
+
+
+def test_with_nothing_measured_the_baseline_is_the_open_answer_that_decides() -> None:
+    # The bot with no accuracy measured: no training project (no-gap-measured), and what would
+    # change it first is the measurement, either way: a gap (94 or 69 against 99) gives
+    # fine-tuning, the target met (99) keeps the prompt.
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None})
+
+    assert verdict.recommendation == "agentic_workflow"
+    assert verdict.what_would_change[:3] == (
+        Change("baseline_accuracy", None, 94, "fine_tune", "unsure"),
+        Change("baseline_accuracy", None, 99, "prompt_engineering", "unsure"),
+        Change("baseline_accuracy", None, 69, "fine_tune", "unsure"),
     )
 
 

@@ -353,6 +353,36 @@ def test_a_saving_that_fails_break_even_counts_against_fine_tuning(
         )
 
 
+# --- 1b. Nothing measured, nothing to close -------------------------------------------------
+
+UNMEASURED = answer_sets(prompting_effort=st.just("extensive"), baseline_accuracy=st.none())
+
+
+@MANY
+@given(UNMEASURED, st.booleans())
+def test_with_nothing_measured_there_is_no_training_project_but_distillation(
+    answers: dict, pairs: bool
+) -> None:
+    """Less evidence never argues more for training than a gap inside a small sample's noise
+    (gate 1): after extensive prompting with no accuracy measured, only distillation (a large
+    model called good enough, kept out by cost, latency or hosting) may train, and its headline
+    says to measure first."""
+    verdict = evaluate(answers, Evidence(preference_pairs=pairs))
+    distillation = large_model_meets_target(answers) and blocked(answers)
+    if not distillation:
+        assert verdict.recommendation not in FINE_TUNING
+    decided = "no-gap-measured" in [r.rule for r in verdict.reasons]
+    assert not (decided and distillation)
+    head = verdict.summary.en
+    assert head.startswith("Measure first: with no accuracy measured") == decided
+    if decided:
+        assert "no training project" in head
+        assert "eval set of" in verdict.next_steps[0].en
+        # Nothing in the verdict claims what was never measured.
+        texts = [head, *(r.text.en for r in verdict.reasons), *(s.en for s in verdict.next_steps)]
+        assert not any("that is where you are" in t or "you measured" in t for t in texts)
+
+
 # --- The strongest model first ---------------------------------------------------------------
 
 
@@ -374,8 +404,12 @@ def test_an_accuracy_gap_with_the_strongest_model_untried_is_never_fine_tuned(
         else "Run the strongest model you could use"
     )
     measure = next(i for i, s in enumerate(steps) if s.startswith(start))
-    # First, unless an unsettled baseline comes before everything.
-    assert measure == (1 if steps[0].startswith(f"{answers['baseline_accuracy']}% on") else 0)
+    # First, unless an unsettled baseline comes before everything, or, with nothing measured,
+    # the eval set the strongest model is to be measured on.
+    before = 1 if steps[0].startswith(f"{answers['baseline_accuracy']}% on") else 0
+    if answers["baseline_accuracy"] is None and "eval set of" in steps[0]:
+        before = 1
+    assert measure == before
 
 
 # --- The method -----------------------------------------------------------------------------

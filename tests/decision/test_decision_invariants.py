@@ -99,7 +99,9 @@ def test_realtime_latency_alone_adds_nothing_to_fine_tuning(answers: dict) -> No
     realtime = score({**answers, "latency_need": "realtime"})
     relaxed = score({**answers, "latency_need": "relaxed"})
 
-    assert realtime.points[Rec.FT] == relaxed.points[Rec.FT]
+    # Never more; one point less where real time makes an unmeasured large model a distillation
+    # case, which then has nothing measured to match (measure-before-fine-tuning).
+    assert realtime.points[Rec.FT] <= relaxed.points[Rec.FT]
 
 
 @settings(max_examples=examples(400), deadline=None)

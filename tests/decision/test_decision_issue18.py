@@ -50,16 +50,22 @@ def texts(verdict) -> list[str]:
 
 
 def test_an_implicit_sop_after_a_basic_prompt_is_not_fine_tuned_yet() -> None:
-    team = {**AGENT, "prompting_effort": "basic", "baseline_accuracy": None}
-    team["baseline_sample_size"] = None
+    team = {**AGENT, "prompting_effort": "basic"}
 
     verdict = evaluate(team)
 
-    # Tool use after a simple prompt: a workflow first, and fine-tuning only after it.
+    # Tool use after a simple prompt (88% on 400 cases): a workflow first, and fine-tuning only
+    # after it.
     assert verdict.recommendation == "agentic_workflow"
     (fine_tune,) = [w for w in verdict.why_not if w.recommendation == "fine_tune"]
     assert fine_tune.reasons[0].rule == "prompting-before-fine-tuning"
     assert ("prompting_effort", "extensive") in [(c.question, c.to) for c in fine_tune.would_win_if]
+    # With nothing measured, prompting more is not enough on its own: a measured gap is needed
+    # too (no-gap-measured), and no single answer makes fine-tuning win.
+    unmeasured = evaluate({**team, "baseline_accuracy": None, "baseline_sample_size": None})
+    (fine_tune,) = [w for w in unmeasured.why_not if w.recommendation == "fine_tune"]
+    assert unmeasured.recommendation == "agentic_workflow"
+    assert fine_tune.would_win_if == ()
 
 
 def test_a_saving_that_fails_break_even_is_a_reason_against_with_both_figures() -> None:

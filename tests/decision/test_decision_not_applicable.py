@@ -14,6 +14,7 @@ from tests.unit.decision_cases import (
     CANNOT_APPLY,
     CUSTOMER_SERVICE_BOT,
     FINE_TUNING,
+    MEASURED_GAP,
     answer_sets,
     answers,
     cannot_apply,
@@ -80,7 +81,9 @@ def test_a_value_sent_anyway_is_kept() -> None:
 # --- Never open, never a change ---------------------------------------------------------------
 
 # A voice to learn, prompting exhausted, no examples yet: "fix the data" (collect them).
-NO_EXAMPLES = answers(task_type="style", prompting_effort="extensive", example_count="none")
+NO_EXAMPLES = answers(
+    task_type="style", prompting_effort="extensive", example_count="none", **MEASURED_GAP
+)
 
 
 def test_left_out_and_unsure_data_answers_give_the_same_verdict_when_there_is_no_data() -> None:

@@ -23,7 +23,7 @@ from app.decision import (
 from app.decision.engine import score
 from app.decision.rules import RULES_BY_ID
 from app.decision.version import canonical_rule_data, rules_version
-from tests.unit.decision_cases import answers
+from tests.unit.decision_cases import MEASURED_GAP, answers
 
 # One entry per rule: answers (NEUTRAL plus these) under which the rule fires, the recommendation
 # they get, and where the verdict shows the rule: among the deciding `reasons`, or among the
@@ -34,7 +34,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
     "prompting-first": ({"prompting_effort": "none"}, "prompt_engineering", "reasons"),
     "basic-prompting-has-headroom": ({}, "prompt_engineering", "reasons"),
     "prompting-plateaued": (
-        {"prompting_effort": "extensive", "failure_mode": "wrong_decisions"},
+        {"prompting_effort": "extensive", "failure_mode": "wrong_decisions", **MEASURED_GAP},
         "fine_tune",
         "why_not",
     ),
@@ -101,6 +101,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "needs_citations": "yes",
             "failure_mode": "wrong_decisions",
             "prompting_effort": "extensive",
+            **MEASURED_GAP,
         },
         "rag_and_fine_tune",
         "reasons",
@@ -116,12 +117,17 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "reasons",
     ),
     "format-or-style-task": (
-        {"task_type": "style", "prompting_effort": "extensive"},
+        {"task_type": "style", "prompting_effort": "extensive", **MEASURED_GAP},
         "fine_tune",
         "reasons",
     ),
     "style-is-hard-to-prompt": (
-        {"task_type": "style", "prompting_effort": "extensive", "failure_mode": "format"},
+        {
+            "task_type": "style",
+            "prompting_effort": "extensive",
+            "failure_mode": "format",
+            **MEASURED_GAP,
+        },
         "fine_tune",
         "reasons",
     ),
@@ -135,6 +141,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "spec_clarity": "implicit",
             "prompting_effort": "extensive",
             "failure_mode": "wrong_decisions",
+            **MEASURED_GAP,
         },
         "fine_tune",
         "reasons",
@@ -164,6 +171,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "domain_language": "specialized",
             "prompting_effort": "extensive",
             "failure_mode": "format",
+            **MEASURED_GAP,
         },
         "fine_tune",
         "reasons",
@@ -242,12 +250,18 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "data_quality": "noisy",
             "prompting_effort": "extensive",
             "failure_mode": "wrong_decisions",
+            **MEASURED_GAP,
         },
         "improve_data",
         "reasons",
     ),
     "gigo-no-data": (
-        {"example_count": "none", "prompting_effort": "extensive", "task_type": "style"},
+        {
+            "example_count": "none",
+            "prompting_effort": "extensive",
+            "task_type": "style",
+            **MEASURED_GAP,
+        },
         "improve_data",
         "reasons",
     ),
@@ -257,6 +271,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "edge_cases": "no",
             "prompting_effort": "extensive",
             "task_type": "style",
+            **MEASURED_GAP,
         },
         "improve_data",
         "reasons",
@@ -268,6 +283,7 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
             "failure_mode": "missing_knowledge",
             "data_quality": "mixed",
             "prompting_effort": "extensive",
+            **MEASURED_GAP,
         },
         "rag",
         "why_not",
@@ -288,7 +304,26 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "fine_tune",
         "reasons",
     ),
-    "measure-before-fine-tuning": ({}, "prompt_engineering", "why_not"),
+    "no-gap-measured": (
+        {
+            "spec_clarity": "implicit",
+            "prompting_effort": "extensive",
+            "failure_mode": "wrong_decisions",
+        },
+        "agentic_workflow",
+        "reasons",
+    ),
+    # A large model called good enough, too costly to ship, but a volume too low to repay it.
+    "measure-before-fine-tuning": (
+        {
+            "spec_clarity": "explicit",
+            "failure_mode": "none",
+            "volume": "low",
+            "cost_pressure": "blocking",
+        },
+        "prompt_engineering",
+        "why_not",
+    ),
     "cost-pays-back-fast": (
         {"task_type": "style", "prompting_effort": "extensive", "baseline_accuracy": 90},
         "fine_tune",
@@ -305,7 +340,12 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "why_not",
     ),
     "experienced-ml-team": (
-        {"ml_capacity": "experienced", "prompting_effort": "extensive", "failure_mode": "format"},
+        {
+            "ml_capacity": "experienced",
+            "prompting_effort": "extensive",
+            "failure_mode": "format",
+            **MEASURED_GAP,
+        },
         "fine_tune",
         "reasons",
     ),
@@ -595,8 +635,8 @@ def test_the_lock_in_rule_cites_the_vendors_own_notices() -> None:
 def test_the_openai_guide_is_not_cited_for_calling_under_100_thin() -> None:
     cited = [r for r in RULES for s in r.sources if s.id == "openai-fine-tuning-guide"]
 
-    assert [r.id for r in cited] == ["measure-before-fine-tuning"]
-    assert "thin" not in cited[0].reason.en
+    assert [r.id for r in cited] == ["no-gap-measured", "measure-before-fine-tuning"]
+    assert not any(re.search(r"\bthin\b", r.reason.en) for r in cited)
 
 
 # --- The rules version ------------------------------------------------------------------------

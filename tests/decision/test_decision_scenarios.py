@@ -15,6 +15,7 @@ from app.decision.rules import RULES_BY_ID
 from tests.unit.decision_cases import (
     CUSTOMER_SERVICE_BOT,
     FINE_TUNING,
+    MEASURED_GAP,
     RETRIEVAL,
     answer_sets,
     answers,
@@ -116,6 +117,7 @@ VOICE = answers(
     data_quality="clean",
     data_diversity="diverse",
     edge_cases="no",
+    **MEASURED_GAP,
 )
 
 
@@ -353,10 +355,12 @@ def test_the_distillation_summary_aims_to_match_the_large_model_at_a_fraction_of
 
 
 def test_a_fine_tune_for_speed_never_says_the_large_model_already_does_the_job() -> None:
-    # A voice to learn with a 300 ms need at volume: the output still fails (format) and no
-    # baseline is measured, so nothing says the large model does the job today.
+    # A voice to learn with a 300 ms need at volume: the output still fails (format) and the
+    # baseline is below the target, so nothing says the large model does the job today.
     verdict = evaluate(
-        answers(task_type="style", prompting_effort="extensive", latency_need="realtime")
+        answers(
+            task_type="style", prompting_effort="extensive", latency_need="realtime", **MEASURED_GAP
+        )
     )
 
     assert verdict.recommendation == "fine_tune"
@@ -438,7 +442,12 @@ def test_every_fine_tuning_verdict_has_a_lora_step(answers: dict) -> None:
     "situation",
     [
         # A voice to learn, over facts that change.
-        {"task_type": "style", "prompting_effort": "extensive", "knowledge_source": "realtime"},
+        {
+            "task_type": "style",
+            "prompting_effort": "extensive",
+            "knowledge_source": "realtime",
+            **MEASURED_GAP,
+        },
         # Distillation at scale over facts that change: eight retrieval and distillation steps.
         {"failure_mode": "none", "cost_pressure": "blocking", "knowledge_source": "realtime"},
     ],

@@ -20,7 +20,7 @@ from app.decision import (
 from app.decision.advice import FIND_OUT, NEXT_STEPS, RISKS, WARNINGS, Advice
 from app.decision.method import METHODS_BY_KEY
 from app.decision.rules import RULES_BY_ID
-from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, answers
+from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT, MEASURED_GAP, answers
 
 # One example per piece of advice: answers (NEUTRAL plus these) under which it appears.
 # A fine-tuning verdict (extraction, format drift after extensive prompting, 90% measured), a
@@ -204,11 +204,14 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "verifiable_outputs": "yes",
         "knowledge_volume": "fits_in_prompt",
     },
+    # Fine-tuning with nothing measured outside distillation's own case: a large model called
+    # good enough, kept out by cost, whose dataset holds preference pairs (so DPO, not a copy).
     "ft-holdout-measure": {
-        **FT,
-        "baseline_accuracy": None,
+        "prompting_effort": "extensive",
+        "failure_mode": "none",
         "cost_pressure": "blocking",
-        "latency_need": "realtime",
+        "volume": "high",
+        "_preference_pairs": True,
     },
     "ft-holdout": FT,
     "ft-retrieval-in-examples": {
@@ -224,7 +227,13 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-cheaper-first-realtime": {**DISTILL, "latency_need": "realtime"},
     "ft-cheaper-first-self-hosted": {**DISTILL, "hosting": "self_hosted_required"},
     "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
-    "ft-distill-data": {**DISTILL, "synthetic_data": "yes"},
+    "ft-distill-data": {
+        **DISTILL,
+        "synthetic_data": "yes",
+        "baseline_accuracy": 99,
+        "baseline_sample_size": 2000,
+    },
+    "ft-distill-data-unproven": {**DISTILL, "synthetic_data": "yes"},
     # A style task measured at the target (a proven teacher) is still fine-tuned for its voice.
     "ft-synthetic": {
         "task_type": "style",
@@ -326,6 +335,15 @@ def test_open_weights_preference_keeps_the_weights_portable() -> None:
 
 
 def test_open_answers_that_could_change_the_verdict_add_find_out_steps_first() -> None:
+    # Data quality could move the bot to "fix the data"; edge cases could not (no step).
+    verdict = evaluate({**SIZED_BOT, "data_quality": "unsure", "edge_cases": "unsure"})
+
+    assert verdict.recommendation == "fine_tune"
+    assert [s.en.split(":")[0] for s in verdict.next_steps].count("Find out") == 1
+    assert verdict.next_steps[0].en.startswith("Find out: have a domain expert review")
+
+
+def test_with_nothing_measured_the_eval_set_is_the_first_step() -> None:
     verdict = evaluate(
         {
             **CUSTOMER_SERVICE_BOT,
@@ -335,14 +353,12 @@ def test_open_answers_that_could_change_the_verdict_add_find_out_steps_first() -
         }
     )
 
-    assert verdict.recommendation == "fine_tune"
-    assert [s.en.split(":")[0] for s in verdict.next_steps[:2]] == ["Find out", "Find out"]
+    assert verdict.recommendation == "agentic_workflow"
     assert verdict.next_steps[0].en.startswith(
         "Find out: build an eval set of at least 300 real cases"
     )
-    assert verdict.next_steps[1].en.startswith("Find out: have a domain expert review")
-    # The fine-tuning plan's own eval-set step says the same thing, so it is not repeated.
-    assert not any(s.en.startswith("Hold out 50–100") for s in verdict.next_steps)
+    # Other eval-set steps say the same thing, so none is repeated.
+    assert sum("eval set of" in s.en for s in verdict.next_steps) == 1
 
 
 def test_an_open_answer_that_cannot_change_the_verdict_gets_no_find_out_step() -> None:
@@ -382,13 +398,11 @@ def test_one_open_answer_that_could_change_the_verdict_caps_confidence_at_medium
 
 
 def test_two_open_answers_that_could_change_the_verdict_make_confidence_low() -> None:
-    verdict = evaluate(
-        {**CUSTOMER_SERVICE_BOT, "data_quality": "unsure", "baseline_accuracy": None}
-    )
+    verdict = evaluate({**SIZED_BOT, "data_quality": "unsure", "data_diversity": "unsure"})
 
     assert verdict.confidence == "low"
     assert verdict.confidence_reason.en == (
-        "2 open answers could change this: data quality, measured baseline accuracy."
+        "2 open answers could change this: data quality, data diversity."
     )
 
 
@@ -420,7 +434,9 @@ def test_a_close_call_says_how_close() -> None:
 
 
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
-    verdict = evaluate(answers(knowledge_source="realtime", prompting_effort="extensive"))
+    verdict = evaluate(
+        answers(knowledge_source="realtime", prompting_effort="extensive", **MEASURED_GAP)
+    )
 
     assert [r.recommendation for r in verdict.ranking[:2]] == ["rag", "rag_and_fine_tune"]
     assert [(r.recommendation, r.score) for r in verdict.ranking[2:]] == [
@@ -442,12 +458,16 @@ def test_why_not_explains_the_runner_up_and_fine_tuning() -> None:
             failure_mode="missing_knowledge",
             data_quality="mixed",
             prompting_effort="extensive",
+            **MEASURED_GAP,
         )
     )
 
     assert verdict.recommendation == "rag"
     assert [(w.recommendation, [r.rule for r in w.reasons]) for w in verdict.why_not] == [
-        ("rag_and_fine_tune", ["mixed-quality-data", "measure-before-fine-tuning"]),
+        (
+            "rag_and_fine_tune",
+            ["mixed-quality-data", "changing-knowledge-needs-rag", "knowledge-qa-is-retrieval"],
+        ),
         (
             "fine_tune",
             [

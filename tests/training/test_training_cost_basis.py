@@ -62,19 +62,31 @@ def test_without_the_cost_step_the_answers_range_stands(client) -> None:
     assert plan["tokens"]["seq_len"] == 2048
 
 
+def _distill_unmeasured() -> dict:
+    from tests.unit.decision_cases import DISTILL_UNMEASURED
+
+    return {k: v for k, v in DISTILL_UNMEASURED.items() if v is not None}
+
+
 @pytest.mark.parametrize(
-    ("baseline", "cases", "expected"),
+    ("answers", "expected"),
     [
         # Measured below the target (99): the set is sized from the baseline itself.
-        ("95", "2000", {"baseline": 0.95, "sized_from": 0.95, "baseline_assumed": False}),
-        # Not measured: nothing to report, sized from 5 points under the target.
-        ("", "", {"baseline": None, "sized_from": 0.94, "baseline_assumed": True}),
+        (
+            {**REFUND_BOT, "baseline_accuracy": "95", "baseline_sample_size": "2000"},
+            {"baseline": 0.95, "sized_from": 0.95, "baseline_assumed": False},
+        ),
+        # Not measured (a distillation, the one training plan that stands on no measurement):
+        # nothing to report, sized from 5 points under the target (95).
+        (
+            _distill_unmeasured(),
+            {"baseline": None, "sized_from": 0.9, "baseline_assumed": True},
+        ),
     ],
 )
 def test_the_eval_data_names_the_measured_baseline_and_what_the_set_is_sized_from(
-    client, baseline, cases, expected
+    client, answers, expected
 ) -> None:
-    answers = {**REFUND_BOT, "baseline_accuracy": baseline, "baseline_sample_size": cases}
     made = created(client, answers)
     data = client.get(f"/api/v1/assessments/{made['id']}/plan").json()["data"]
     assert {k: data[k] for k in expected} == expected

@@ -49,6 +49,12 @@ NEUTRAL: dict[str, str | int | None] = {
 }
 
 
+# A gap measured and settled: 90% on 1,000 cases against the `high` target (95%) has a 95%
+# Wilson interval of 88.0-91.7%, clear of the target. Fine-tuning stands only on a measured gap
+# (the no-gap-measured gate), so the examples of its case carry one.
+MEASURED_GAP: dict[str, int] = {"baseline_accuracy": 90, "baseline_sample_size": 1000}
+
+
 def answers(**overrides: str | int | None) -> dict[str, str | int | None]:
     unknown = set(overrides) - set(NEUTRAL)
     assert not unknown, unknown
