@@ -277,9 +277,22 @@ RISKS: tuple[Advice, ...] = (
 FIND_OUT: tuple[Advice, ...] = (
     _a(
         "eval-set",
-        When(baseline_gap="unmeasured", accuracy_target=Except("critical")),
+        When(baseline_gap="unmeasured", accuracy_target="best_effort"),
         Text(
             "Find out: build an eval set of 50–100 real cases and measure your best prompt on it."
+        ),
+        topic="eval-set",
+    ),
+    # The sizes by the verdict's own 95% Wilson interval. A 95% target: on 100 cases 90% is
+    # clearly below it (82.6-94.5%), on 50 it is not (78.6-95.7%). A 99% target: 99% measured on
+    # 300 cases is at least 97.1%, on 100 only 94.6%.
+    _a(
+        "eval-set-high",
+        When(baseline_gap="unmeasured", accuracy_target="high"),
+        Text(
+            "Find out: build an eval set of at least 100 real cases (on 100, 90{percent} is "
+            "clearly below 95{percent}; on 50 it is not) and measure your best prompt on it.",
+            percent="%",
         ),
         topic="eval-set",
     ),
@@ -287,8 +300,9 @@ FIND_OUT: tuple[Advice, ...] = (
         "eval-set-critical",
         When(baseline_gap="unmeasured", accuracy_target="critical"),
         Text(
-            "Find out: build an eval set of at least 300 real cases (fewer cannot tell "
-            "95{percent} from 99{percent}) and measure your best prompt on it.",
+            "Find out: build an eval set of at least 300 real cases (on 300, 99{percent} "
+            "measured shows at least 97{percent}; on 100, not even 95{percent}) and measure your "
+            "best prompt on it.",
             percent="%",
         ),
         topic="eval-set",
@@ -361,6 +375,7 @@ FIND_OUT_QUESTION: dict[str, str] = {
     "find-out-verifiable": "verifiable_outputs",
     "find-out-knowledge-volume": "knowledge_volume",
     "eval-set": "baseline_accuracy",
+    "eval-set-high": "baseline_accuracy",
     "eval-set-critical": "baseline_accuracy",
     "find-out-failure-mode": "failure_mode",
     "find-out-data-quality": "data_quality",
@@ -472,11 +487,27 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation={PE, AW},
             baseline_gap="unmeasured",
             failure_mode=Except("none"),
-            accuracy_target=Except("critical"),
+            accuracy_target="best_effort",
         ),
         Text(
             "Build an eval set of 50–100 real cases and measure the current prompt: that is the baseline "
             "every change must beat."
+        ),
+        topic="eval-set",
+    ),
+    _a(
+        "pe-eval-set-high",
+        When(
+            recommendation={PE, AW},
+            baseline_gap="unmeasured",
+            failure_mode=Except("none"),
+            accuracy_target="high",
+        ),
+        Text(
+            "Build an eval set of at least 100 real cases (on 100, 90{percent} is clearly below "
+            "95{percent}; on 50 it is not) and measure the current prompt: that is the baseline "
+            "every change must beat.",
+            percent="%",
         ),
         topic="eval-set",
     ),
@@ -489,9 +520,9 @@ NEXT_STEPS: tuple[Advice, ...] = (
             accuracy_target="critical",
         ),
         Text(
-            "Build an eval set of at least 300 real cases (fewer cannot tell 95{percent} "
-            "from 99{percent}) and measure the current prompt: that is the baseline every "
-            "change must beat.",
+            "Build an eval set of at least 300 real cases (on 300, 99{percent} measured shows at "
+            "least 97{percent}; on 100, not even 95{percent}) and measure the current prompt: that "
+            "is the baseline every change must beat.",
             percent="%",
         ),
         topic="eval-set",
@@ -1003,8 +1034,9 @@ NEXT_STEPS: tuple[Advice, ...] = (
             accuracy_target="critical",
         ),
         Text(
-            "Collect real input→output examples: at least 300 for an eval set (fewer cannot tell "
-            "95{percent} from 99{percent}) and 50–100 more for training.",
+            "Collect real input→output examples: at least 300 for an eval set (on 300, "
+            "99{percent} measured shows at least 97{percent}; on 100, not even 95{percent}) and "
+            "50–100 more for training.",
             percent="%",
         ),
     ),
@@ -1031,9 +1063,10 @@ NEXT_STEPS: tuple[Advice, ...] = (
             accuracy_target="critical",
         ),
         Text(
-            "Collect real inputs: label at least 300 by hand as the eval set (fewer cannot tell "
-            "95{percent} from 99{percent}) and measure the large model on them; once it meets your "
-            "target, run it on the rest to write the training set.",
+            "Collect real inputs: label at least 300 by hand as the eval set (on 300, 99{percent} "
+            "measured shows at least 97{percent}; on 100, not even 95{percent}) and measure the "
+            "large model on them; once it meets your target, run it on the rest to write the "
+            "training set.",
             percent="%",
         ),
     ),

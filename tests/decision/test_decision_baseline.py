@@ -159,3 +159,31 @@ def test_the_cases_that_would_settle_a_gap_are_always_more_than_the_cases_that_d
                 said_before += 1
     assert said_before > 500  # the grid reaches the claim (729 baselines)
     assert measure_baseline(94, 18, 99).settle_with == 26
+
+
+# --- The eval-set sizes the steps quote ------------------------------------------------------
+
+
+def test_the_eval_set_sizes_the_steps_quote_hold_by_the_textbook_interval() -> None:
+    """A 95% target: 90% on 100 cases is clearly below it, on 50 it is not. A 99% target: 99% on
+    300 cases is at least 97%, on 100 not even 95% (the claims in the eval-set steps)."""
+    assert wilson(0.90, 100)[1] < 0.95 <= wilson(0.90, 50)[1]
+    assert wilson(0.99, 300)[0] >= 0.97
+    assert wilson(0.99, 100)[0] < 0.95
+    by_target = {
+        "best_effort": "build an eval set of 50–100 real cases",
+        "high": "build an eval set of at least 100 real cases (on 100, 90% is clearly below 95%; "
+        "on 50 it is not)",
+        "critical": "build an eval set of at least 300 real cases (on 300, 99% measured shows at "
+        "least 97%; on 100, not even 95%)",
+    }
+    for target, step in by_target.items():
+        verdict = evaluate(
+            answers(
+                accuracy_target=target,
+                prompting_effort="extensive",
+                failure_mode="wrong_decisions",
+                spec_clarity="implicit",
+            )
+        )
+        assert step in verdict.next_steps[0].en, (target, verdict.next_steps[0].en)

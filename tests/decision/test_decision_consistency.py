@@ -229,14 +229,22 @@ CLAIMS: list[tuple[str, Callable[[Answers], bool]]] = [
         lambda a: a["prompting_effort"] == "basic",
     ),
     # Fine-tuning's turn has not come while the strongest model is unmeasured.
-    (r"and that is where you are", lambda a: a["strongest_model_tried"] == "yes"),
+    # ... nor while nothing is measured: a plateau is a measurement too.
+    (
+        r"and that is where you are",
+        lambda a: a["strongest_model_tried"] == "yes" and a["baseline_accuracy"] is not None,
+    ),
     # Nothing stronger to route to once the strongest model the team could use is measured.
     (r"stronger model", lambda a: a["strongest_model_tried"] != "yes"),
-    # 50-100 eval cases cannot tell 95% from 99%: the critical target's steps ask for 300.
+    # Eval sets sized by the target (the verdict's Wilson interval): 50-100 cases for about
+    # 80-90%, at least 100 for 95%, at least 300 for 99%.
     (
         r"50–100 for an eval set|label 50–100 by hand as the eval set",
         lambda a: a["accuracy_target"] != "critical",
     ),
+    (r"[Bb]uild an eval set of 50–100 real cases", lambda a: a["accuracy_target"] == "best_effort"),
+    (r"eval set of at least 100 real cases", lambda a: a["accuracy_target"] == "high"),
+    (r"eval set of at least 300 real cases", lambda a: a["accuracy_target"] == "critical"),
     # The task
     (r"many kinds of requests", lambda a: a["task_scope"] == "broad"),
     (r"One narrow, well-defined task", lambda a: a["task_scope"] == "narrow"),

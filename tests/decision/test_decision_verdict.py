@@ -83,7 +83,8 @@ RISK_EXAMPLES: dict[str, dict] = {
     "risk-data-takes-time": ID,
 }
 FIND_OUT_EXAMPLES: dict[str, dict] = {
-    "eval-set": {**FT, "baseline_accuracy": None},
+    "eval-set": {**FT, "baseline_accuracy": None, "accuracy_target": "best_effort"},
+    "eval-set-high": {**FT, "baseline_accuracy": None, "accuracy_target": "high"},
     "eval-set-critical": {**FT, "baseline_accuracy": None, "accuracy_target": "critical"},
     "find-out-failure-mode": {**FT, "failure_mode": "unknown"},
     "find-out-data-quality": {**FT, "data_quality": "unsure"},
@@ -132,7 +133,8 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "format-check-render": {"task_type": "reasoning"},
     "pe-style-format": {"task_type": "style"},
     "schema-answers": {"task_type": "knowledge_qa"},
-    "pe-eval-set": {"failure_mode": "wrong_decisions"},
+    "pe-eval-set": {"failure_mode": "wrong_decisions", "accuracy_target": "best_effort"},
+    "pe-eval-set-high": {"failure_mode": "wrong_decisions"},
     "pe-eval-set-critical": {"failure_mode": "wrong_decisions", "accuracy_target": "critical"},
     "pe-failure-driven": {
         "task_type": "simple_generation",
