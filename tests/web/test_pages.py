@@ -110,6 +110,33 @@ def test_switcher_drops_the_lang_parameter_that_would_override_the_choice(client
     assert page.select_one("html")["lang"] == "zh-Hans"
 
 
+def test_a_page_opened_with_lang_keeps_that_language_for_the_next_pages(client):
+    # A link shared in Chinese (?lang=zh) to a reader whose browser asks for English: the next
+    # page, and the form posted from it, stay in Chinese instead of falling back to English.
+    english = {"Accept-Language": "en"}
+    opened = client.get("/how-we-decide?lang=zh", headers=english)
+    assert html(opened).select_one("html")["lang"] == "zh-Hans"
+    cookie = opened.headers["set-cookie"]
+    assert cookie.startswith("lang=zh;") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert html(client.get("/new", headers=english)).select_one("html")["lang"] == "zh-Hans"
+    posted = client.post("/new", data={"title": "分享的链接"}, headers=english)
+    assert posted.status_code == 303
+    step = client.get(posted.headers["location"], headers=english)
+    assert html(step).select_one("html")["lang"] == "zh-Hans"
+    # Already the cookie's language: nothing to set.
+    assert "set-cookie" not in client.get("/?lang=zh", headers=english).headers
+    # Another choice later wins as before.
+    assert client.get("/?lang=en").headers["set-cookie"].startswith("lang=en;")
+    assert html(client.get("/")).select_one("html")["lang"] == "en"
+
+
+def test_lang_in_an_api_request_or_an_unknown_lang_sets_no_cookie(client):
+    for path in ("/api/v1/rules?lang=zh", "/?lang=fr", "/healthz?lang=zh"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "set-cookie" not in response.headers, path
+
+
 def test_switcher_links_return_to_the_current_page(client):
     page = html(client.get("/assessments?q=abc"))
     links = {a.get_text(): a["href"] for a in page.select(".lang-switch a")}
