@@ -113,6 +113,15 @@ Attention that is not FlashAttention, and FP32 activations (`Workload.attention_
   element-wise work moves 4 bytes a value, not 2. The shares are datasheet ratios
   (FP32_DATASHEET_TFLOPS), applied at the same MFU; nothing here is fitted.
 
+FP32 hidden states (QLoRA behind FP32 norms, `fp32_norms` or `fp32_non_quantized`, or with FP32
+activations; memory counts them at 4 bytes a value): the element-wise work moves 4 bytes a value,
+not 2, and every bitsandbytes Linear4bit casts its FP32 input to BF16 and its product back to FP32
+(LINEAR4BIT_CAST_BYTES a value of each layer's input and output widths: q, k, v, o, gate, up and
+down, once for each expert a token passes through), in the forward, the recomputed forward and
+the backward, at the GPU's bandwidth. Derived from the code, not fitted. Added on 2026-12-07 after
+the held-out QLoRA rows of fms-acceleration (TRL's FP32 norms) came out 10-12 points faster than
+the same sources' LoRA rows: with it, each QLoRA row is within a point of its LoRA row.
+
 Generation (the rollouts of reinforcement fine-tuning, `generation_seconds`): Hugging Face's
 generate without vLLM decodes one token for every sequence of the batch a step, and each step
 reads every weight and the whole KV cache once, whatever the batch size: at 8-32 sequences a
@@ -164,6 +173,10 @@ ATTENTION_MFU = 0.55
 DEQUANT_BYTES = 10.0
 DEQUANT_PASSES = 3  # forward, recomputed forward, backward
 ELEMENTWISE_BYTES = 150.0  # bytes x hidden moved a token and layer outside the matrix products
+# bitsandbytes' Linear4bit given an FP32 input casts it to its BF16 compute dtype (4 bytes read, 2
+# written a value) and its BF16 product back to the input's dtype (2 read, 4 written); the
+# backward casts the gradients the same way. Counted from the code, not fitted.
+LINEAR4BIT_CAST_BYTES = 6
 LAYER_OVERHEAD_S = 0.002  # per layer, per micro-batch
 STEP_OVERHEAD_S = 0.05  # per optimizer step (LoRA); full fine-tuning adds its optimizer pass
 MULTI_GPU_EFFICIENCY = 0.90  # gradient all-reduce and stragglers, for 2+ GPUs
@@ -467,7 +480,8 @@ class Workload:
     # neither, so the TRL script the plan generates runs with the default, False.
     # An FP32 norm weight times a BF16 input is FP32, and bitsandbytes returns its product in the
     # input's dtype, so the hidden states between layers are FP32: each layer's checkpointed input
-    # takes 4 bytes a value, not 2. Weights and logits as with the default. Memory only, as above.
+    # takes 4 bytes a value, not 2, and the time pays for FP32 hidden states (fp32_hidden_seconds).
+    # Weights and logits as with the default.
     fp32_norms: bool = False
     # Gradient (activation) checkpointing, on in every calibration cell and in the runs the
     # estimator describes; False for a run that keeps every layer's activations (NeMo AutoModel's
@@ -573,8 +587,7 @@ def memory_parts(work: Workload) -> dict[str, float]:
         state = lora_params(shape, work.lora_rank) * 16
     tokens = work.seq_len * work.micro_batch
     # A value of the hidden state kept between layers: FP32 behind FP32 norms.
-    fp32_hidden = upcast or (work.method == "qlora" and work.fp32_norms) or work.fp32_activations
-    hidden_bytes = 4 if fp32_hidden else 2
+    hidden_bytes = 4 if fp32_hidden(work) else 2
     if work.gradient_checkpointing:
         per_token = hidden_bytes * shape.layers + LAYER_WORKING_BYTES
     else:
@@ -592,6 +605,34 @@ def memory_parts(work: Workload) -> dict[str, float]:
         "logits": logits / GIB,
         "overhead": CUDA_OVERHEAD_GIB,
     }
+
+
+def fp32_hidden(work: Workload) -> bool:
+    """Whether the hidden states between layers are FP32: behind FP32 norms (an FP32 weight times
+    a BF16 input is FP32, and bitsandbytes returns each product in its input's dtype), or with FP32
+    activations throughout."""
+    upcast = work.method == "qlora" and (work.fp32_non_quantized or work.fp32_norms)
+    return upcast or work.fp32_activations
+
+
+def linear4bit_cast_bytes(work: Workload) -> float:
+    """Bytes a token and layer that bitsandbytes' Linear4bit moves casting FP32 hidden states
+    (module docstring, "FP32 hidden states"): 0 unless QLoRA runs on FP32 hidden states."""
+    if work.method != "qlora" or not fp32_hidden(work):
+        return 0.0
+    shape = work.shape
+    experts = 1
+    if shape.active_params_b:
+        # A mixture of experts: each token passes through the experts its active parameters
+        # hold (Mixtral: 2 of 8), the router aside.
+        attention = shape.hidden * (2 * shape.q_width + 2 * shape.kv)
+        per_layer = (shape.active_params_b - shape.embedding_params_b) * 1e9 / shape.layers
+        experts = max(1, round((per_layer - attention) / (3 * shape.hidden * shape.ffn)))
+    # Inputs and outputs of q, k, v and o, then of gate, up and down.
+    attention_widths = 4 * shape.hidden + 2 * shape.q_width + 2 * shape.kv
+    mlp_widths = 3 * shape.hidden + 3 * shape.ffn
+    passes = 3 if work.gradient_checkpointing else 2  # forward, recomputed forward, backward
+    return LINEAR4BIT_CAST_BYTES * (attention_widths + experts * mlp_widths) * passes
 
 
 def logit_bytes(work: Workload) -> float:
@@ -715,9 +756,10 @@ def expected_seconds(work: Workload) -> float:
     compute += (
         tokens_per_gpu
         * shape.layers
-        * shape.hidden
-        * ELEMENTWISE_BYTES
-        * (2 if work.fp32_activations else 1)  # 4 bytes a value, not 2
+        * (
+            shape.hidden * ELEMENTWISE_BYTES * (2 if fp32_hidden(work) else 1)  # 4 bytes, not 2
+            + linear4bit_cast_bytes(work)
+        )
         / (work.gpu.bandwidth_tbs * 1e12 * scaling)
     )
     per_micro_batch = shape.layers * LAYER_OVERHEAD_S + dequantisation_seconds(work)

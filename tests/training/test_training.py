@@ -517,7 +517,7 @@ def test_the_model_for_a_card_the_lead_misses_has_its_files_on_the_page(client) 
     assert (
         zh.text == f"用于 {', '.join(alt['gpu_names'])}（{lead} 在这张卡上放不下）：{alt['name']}"
     )
-    markdown = client.get(f"/a/{token}/export.md").text.splitlines()
+    markdown = client.get(f"/a/{token}/export.md?lang=en").text.splitlines()
     assert f"#### {heading.text}" in markdown
     assert markdown.count("`train.py`") == 2
 
@@ -743,7 +743,7 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
         f"按成本步骤中你当前模型的价格计为 ${standard:,.2f}"
         in zh_page.select_one("p.plan-teacher").text
     )
-    markdown = client.get(f"/a/{token}/export.md").text
+    markdown = client.get(f"/a/{token}/export.md?lang=en").text
     assert f"- {' '.join(teacher['texts'])}" in markdown.splitlines()
     # The cost card's one-time cost is the plan's cheapest fitting GPU run plus the training
     # set, and says how much of it the training set is (no one-time cost was given).
@@ -751,7 +751,7 @@ def test_a_distillation_plan_prices_the_large_model_s_training_set(client) -> No
 
     runs = [row["cost_usd"] for c in plan["candidates"] for row in c["compute"] if row["fits"]]
     gpu = min(runs, key=lambda cost: cost["high"])
-    note = html(client.get(created["url"])).select_one(".cost-plan-note").text
+    note = html(client.get(created["url"] + "?lang=en")).select_one(".cost-plan-note").text
     assert note.startswith(
         f"One-time cost from the training plan: {usd(gpu['low'] + standard)} to "
         f"{usd(gpu['high'] + standard)} (its cheapest run that fits: "

@@ -73,8 +73,6 @@ MEMORY_MISSES = [
     "memory torchtune-4090:llama-3.1-8b:qlora:rtx4090-24gb:seq2048:b2",
 ]
 TIME_MISSES = [
-    "time fms-acceleration-granite:powerlm-3b:qlora:a100-80gb:seq4096:b4",
-    "time fms-acceleration-granite:powerlm-3b:qlora:a100-80gb:seq4096:b8",
     "time llama-factory-hf-4bit:llama-2-7b:qlora:a100-40gb:seq1024:b4",
     "time llama-factory:llama-2-7b:qlora:a100-40gb:seq16384:b1",
     "time philschmid-l4:llama-3.1-8b:qlora:l4-24gb:seq2048:b1",
@@ -167,12 +165,18 @@ def test_settings_only_where_the_source_states_them() -> None:
     assert {c.source for c in CALIBRATION + HELD_OUT if c not in default} == {
         "fms-acceleration",
         "fms-acceleration-granite",
+        "philschmid-l4",
         "universal-llm-trainer",
     }
-    # FP32 norms alone: fms-acceleration's QLoRA rows, prepared by TRL's SFTTrainer of then.
+    # FP32 norms alone: fms-acceleration's QLoRA rows and the L4 notebook's, each prepared by
+    # the TRL SFTTrainer of its time (v0.13.0, v0.9.6).
     norms = [c for c in HELD_OUT if c.work.fp32_norms]
-    assert {c.source for c in norms} == {"fms-acceleration", "fms-acceleration-granite"}
-    assert {c.work.method for c in norms} == {"qlora"} and len(norms) == 6
+    assert {c.source for c in norms} == {
+        "fms-acceleration",
+        "fms-acceleration-granite",
+        "philschmid-l4",
+    }
+    assert {c.work.method for c in norms} == {"qlora"} and len(norms) == 7
     assert not any(c.work.fp32_non_quantized or not c.work.loss_in_fp32 for c in norms)
     assert all(c in default for c in CALIBRATION)
     stated = [c for c in HELD_OUT if c.source == "universal-llm-trainer"]
@@ -274,9 +278,53 @@ def test_fp32_norms_by_hand_and_what_they_bring() -> None:
     errors = {
         c.label: round(expected_memory(replace(c.work, fp32_norms=False)) / c.memory_gb - 1, 3)
         for c in HELD_OUT
-        if c.work.fp32_norms
+        if c.work.fp32_norms and c.memory_gb is not None
     }
     assert sorted(e for e in errors.values() if abs(e) > 0.20) == [-0.282, -0.25, -0.239, -0.208]
+
+
+def test_fp32_hidden_states_time_by_hand_and_what_they_bring() -> None:
+    """The same Mistral-7B QLoRA cell's time (A100 80GB, 2.039 TB/s): FP32 hidden states move
+    150 x 4,096 element-wise bytes more a token and layer, and every Linear4bit casts its input
+    to BF16 and its product back (6 bytes a value of the inputs and outputs of q, k, v, o, gate,
+    up and down: 9 x 4,096 + 2 x 1,024 + 3 x 14,336 values) in the forward, the recomputed
+    forward and the backward. With it, each fms-acceleration QLoRA row comes within a point of
+    the same model's LoRA row on the same GPU, where it was 10-12 points faster."""
+    cell = next(
+        c
+        for c in HELD_OUT
+        if c.label == "fms-acceleration:mistral-7b-v0.1:qlora:a100-80gb:seq4096:b4"
+    )
+    tokens, d, kv, ffn, layers = 16_384, 4096, 1024, 14_336, 32
+    casts = 6 * 3 * (9 * d + 2 * kv + 3 * ffn)
+    assert estimator.linear4bit_cast_bytes(cell.work) == casts
+    plain = replace(cell.work, fp32_norms=False)
+    assert estimator.linear4bit_cast_bytes(plain) == 0
+    assert estimator.expected_seconds(cell.work) - estimator.expected_seconds(plain) == (
+        pytest.approx(tokens * layers * (150 * d + casts) / 2.039e12, rel=1e-9)
+    )
+    # Mixtral-8x7B: each token passes through 2 of the 8 experts, so the MLP's casts count twice.
+    mixtral = next(c for c in HELD_OUT if c.model == "mixtral-8x7b")
+    assert estimator.linear4bit_cast_bytes(mixtral.work) == 6 * 3 * (
+        (4 * d + 2 * d + 2 * kv) + 2 * (3 * d + 3 * ffn)
+    )
+    # LoRA has no Linear4bit to cast through.
+    assert estimator.linear4bit_cast_bytes(replace(cell.work, method="lora")) == 0
+    by_label = {c.label: c for c in HELD_OUT}
+    for source, model in (
+        ("fms-acceleration", "mistral-7b-v0.1"),
+        ("fms-acceleration-granite", "powerlm-3b"),
+    ):
+        for size in ("b4", "b8"):
+            lora, qlora = (
+                by_label[f"{source}:{model}:{method}:a100-80gb:seq4096:{size}"]
+                for method in ("lora", "qlora")
+            )
+            lora_error = lora.predicted_step_seconds() / lora.seconds_per_step - 1
+            qlora_error = qlora.predicted_step_seconds() / qlora.seconds_per_step - 1
+            without = estimator.expected_seconds(replace(qlora.work, fp32_norms=False))
+            assert abs(qlora_error - lora_error) < 0.01, (model, size)
+            assert lora_error - (without / qlora.seconds_per_step - 1) > 0.09, (model, size)
 
 
 def test_logit_and_upcast_settings_by_hand() -> None:
@@ -436,13 +484,14 @@ def test_other_gpus_run_at_their_measured_matmul_on_the_a100_s_scale() -> None:
     assert moved == pytest.approx(
         tokens * per_token * (1 / (70.89 * 312 / 264.53) - 1 / 121) / 1e12, rel=1e-9
     )
-    # The one held-out L4 run: still a known miss for the expected time (-47%), but the published
-    # time is now inside [low, high], where the datasheet's scale left it at 2.4 times expected.
+    # The one held-out L4 run: still a known miss for the expected time (-39%; -47% before its
+    # FP32 hidden states were modelled), but the published time is now inside [low, high], where
+    # the datasheet's scale left it at 2.4 times expected.
     (cell,) = [c for c in HELD_OUT if c.work.gpu.key == "l4-24gb"]
     result = estimate(cell.work)
     hours = cell.seconds_per_step / 3600
     assert result.hours.low <= hours <= result.hours.high
-    assert round(cell.predicted_step_seconds() / cell.seconds_per_step - 1, 3) == -0.472
+    assert round(cell.predicted_step_seconds() / cell.seconds_per_step - 1, 3) == -0.391
 
 
 def test_every_known_miss_states_the_error_the_estimator_gives() -> None:
@@ -506,9 +555,9 @@ def test_masked_attention_by_hand() -> None:
 def test_fp32_activations_by_hand() -> None:
     """Llama 3.1 8B QLoRA on an A100 (FP32 19.5, TF32 156, BF16 312 TFLOPS on its datasheet):
     against the same run in BF16, the head's 4 x 525.5M FLOPs a token move from 312 to 19.5
-    TFLOPS, the masked attention's 18 x 32 x 8,192 x 4,096 from 312 to 156 / 3 = 52, and the
-    element-wise work moves 150 x 4,096 bytes more a token and layer at 2.039 TB/s; the mask
-    takes 4 bytes a value, not 2."""
+    TFLOPS and the masked attention's 18 x 32 x 8,192 x 4,096 from 312 to 156 / 3 = 52; the
+    mask takes 4 bytes a value, not 2. The hidden states are FP32 in both (its FP32 unquantised
+    parts), so their element-wise and cast bytes do not move."""
     cell = next(
         c
         for c in HELD_OUT
@@ -523,7 +572,6 @@ def test_fp32_activations_by_hand() -> None:
     extra = tokens * (
         4 * head * (1 / (19.5e12 * 0.55) - 1 / (312e12 * 0.55))
         + attention * (1 / (52e12 * 0.55) - 1 / (312e12 * 0.55))
-        + layers * d * 150 / 2.039e12
     )
     assert estimator.expected_seconds(fp32) - estimator.expected_seconds(bf16) == (
         pytest.approx(extra, rel=1e-9)
