@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import providers
 from .approaches import FINE_TUNING, RETRIEVAL, Rec
 from .conditions import Except, When
-from .text import Text
+from .text import N_, Text
 
 PE, AW, RAG, FT, RFT, ID = Rec
 _CLOSED, _HOSTED = providers.hosted_counts()
@@ -60,6 +60,32 @@ class Advice:
     @property
     def key(self) -> str:
         return self.topic or self.id
+
+
+# How many real cases an eval set needs for each accuracy target, by the verdict's own 95% Wilson
+# interval (the eval-set find-out steps give the reasons): 90% measured on 100 cases is clearly
+# below 95%, on 50 it is not; 99% measured on 300 is at least 97%, on 100 not even 95%.
+EVAL_CASES = {
+    "best_effort": Text("50–100"),
+    "high": Text("at least 100"),
+    "critical": Text("at least 300"),
+}
+EVAL_SET_TOPIC = "eval-set"
+
+
+def _eval_sized(id: str, msgid: str, **when: object) -> tuple[Advice, ...]:
+    """One step a target, `{cases}` in `msgid` (marked with N_) filled with EVAL_CASES: ids `id`
+    (about 80-90%), `id-high` and `id-critical`. Each is the verdict's eval set (EVAL_SET_TOPIC),
+    so a verdict keeps one of them and never two sizes."""
+    return tuple(
+        Advice(
+            id if target == "best_effort" else f"{id}-{target}",
+            When(**when, accuracy_target=target),  # type: ignore[arg-type]
+            Text(msgid, cases=cases),
+            EVAL_SET_TOPIC,
+        )
+        for target, cases in EVAL_CASES.items()
+    )
 
 
 def _a(id: str, when: When, text: Text | str, *rest: str, topic: str = "") -> Advice:
@@ -281,7 +307,7 @@ FIND_OUT: tuple[Advice, ...] = (
         Text(
             "Find out: build an eval set of 50–100 real cases and measure your best prompt on it."
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     # The sizes by the verdict's own 95% Wilson interval. A 95% target: on 100 cases 90% is
     # clearly below it (82.6-94.5%), on 50 it is not (78.6-95.7%). A 99% target: 99% measured on
@@ -290,11 +316,11 @@ FIND_OUT: tuple[Advice, ...] = (
         "eval-set-high",
         When(baseline_gap="unmeasured", accuracy_target="high"),
         Text(
-            "Find out: build an eval set of at least 100 real cases (on 100, 90{percent} is "
-            "clearly below 95{percent}; on 50 it is not) and measure your best prompt on it.",
+            "Find out: build an eval set of at least 100 real cases (90{percent} measured "
+            "on 100 is clearly below 95{percent}; on 50 it is not) and measure your best prompt on it.",
             percent="%",
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "eval-set-critical",
@@ -305,7 +331,7 @@ FIND_OUT: tuple[Advice, ...] = (
             "best prompt on it.",
             percent="%",
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "find-out-failure-mode",
@@ -493,7 +519,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "Build an eval set of 50–100 real cases and measure the current prompt: that is the baseline "
             "every change must beat."
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "pe-eval-set-high",
@@ -504,12 +530,12 @@ NEXT_STEPS: tuple[Advice, ...] = (
             accuracy_target="high",
         ),
         Text(
-            "Build an eval set of at least 100 real cases (on 100, 90{percent} is clearly below "
-            "95{percent}; on 50 it is not) and measure the current prompt: that is the baseline "
-            "every change must beat.",
+            "Build an eval set of at least 100 real cases (90{percent} measured on 100 is clearly "
+            "below 95{percent}; on 50 it is not) and measure the current prompt: that is the "
+            "baseline every change must beat.",
             percent="%",
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "pe-eval-set-critical",
@@ -525,7 +551,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "is the baseline every change must beat.",
             percent="%",
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "pe-failure-driven",
@@ -651,7 +677,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
     _a(
         "aw-measure",
         When(recommendation=AW),
-        Text("Measure end to end on 50–100 real cases, and per step, to find the weakest step."),
+        Text("Measure end to end on your eval set, and per step, to find the weakest step."),
     ),
     # Retrieval-augmented generation
     _a(
@@ -675,14 +701,15 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "the cursor or the question."
         ),
     ),
-    _a(
+    *_eval_sized(
         "rag-code-eval",
-        When(recommendation=RETRIEVAL, knowledge_form="code"),
-        Text(
-            "Collect 50–100 real tasks from your repository's history (a question, a half-written "
-            "function) with the accepted answer and the files it needed; score completions by running "
-            "the tests."
+        N_(
+            "Collect {cases} real tasks from your repository's history (a question, a half-written "
+            "function) with the accepted answer and the files it needed; score completions by "
+            "running the tests."
         ),
+        recommendation=RETRIEVAL,
+        knowledge_form="code",
     ),
     _a(
         "rag-sql-schema",
@@ -693,34 +720,31 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "retrieve the relevant tables and examples for each question."
         ),
     ),
-    _a(
+    *_eval_sized(
         "rag-sql-eval",
-        When(recommendation=RETRIEVAL, knowledge_form="database"),
-        Text(
-            "Collect 50–100 real questions with a verified SQL query each, and score by comparing the "
-            "results the queries return, not the SQL text."
+        N_(
+            "Collect {cases} real questions with a verified SQL query each, and score by comparing "
+            "the results the queries return, not the SQL text."
         ),
+        recommendation=RETRIEVAL,
+        knowledge_form="database",
     ),
-    _a(
+    *_eval_sized(
         "rag-eval-questions",
-        When(
-            recommendation=RETRIEVAL,
-            task_type={"knowledge_qa", "general_assistant", "simple_generation", "reasoning"},
-            knowledge_form={"documents", "unsure"},
-        ),
-        Text("Write 50–100 real questions with the expected answer and the passage it comes from."),
+        N_("Write {cases} real questions with the expected answer and the passage it comes from."),
+        recommendation=RETRIEVAL,
+        task_type={"knowledge_qa", "general_assistant", "simple_generation", "reasoning"},
+        knowledge_form={"documents", "unsure"},
     ),
-    _a(
+    *_eval_sized(
         "rag-eval-requests",
-        When(
-            recommendation=RETRIEVAL,
-            task_type={"classification", "extraction", "style", "tool_use"},
-            knowledge_form={"documents", "unsure"},
+        N_(
+            "Collect {cases} real requests with the expected output and the document each one "
+            "depends on."
         ),
-        Text(
-            "Collect 50–100 real requests with the expected output and the document each one depends "
-            "on."
-        ),
+        recommendation=RETRIEVAL,
+        task_type={"classification", "extraction", "style", "tool_use"},
+        knowledge_form={"documents", "unsure"},
     ),
     _a(
         "rag-grounding",
@@ -784,7 +808,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "its score is what the small model must match, and only a model at your target can "
             "teach one."
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "ft-holdout-measure",
@@ -794,7 +818,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "that is the baseline the fine-tune must beat (the training plan sizes the set for your "
             "target)."
         ),
-        topic="eval-set",
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "ft-holdout",
@@ -865,7 +889,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation=FINE_TUNING,
             path="distill",
             synthetic_data={"yes", "unsure"},
-            teacher="proven",
+            baseline_gap="meets_target",
         ),
         Text(
             "Build the training set from the large model that already does the task: run it on real "
@@ -873,14 +897,15 @@ NEXT_STEPS: tuple[Advice, ...] = (
         ),
         topic="distill-data",
     ),
-    # A teacher nobody has scored yet (the teacher-not-measured warning): measured, then used.
+    # A large model not yet measured at the target (the teacher-not-measured warning): measured,
+    # then used.
     _a(
         "ft-distill-data-unproven",
         When(
             recommendation=FINE_TUNING,
             path="distill",
             synthetic_data={"yes", "unsure"},
-            teacher="unproven",
+            baseline_gap=Except("meets_target"),
         ),
         Text(
             "Once the large model scores at your target on the eval set, build the training set "
@@ -1018,11 +1043,28 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation=ID,
             example_count={"none", "under_100"},
             method=Except("distillation"),
-            accuracy_target=Except("critical"),
+            accuracy_target="best_effort",
         ),
         Text(
             "Collect real input→output examples: 50–100 for an eval set and 50–100 more for training."
         ),
+        topic=EVAL_SET_TOPIC,
+    ),
+    _a(
+        "id-collect-high",
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method=Except("distillation"),
+            accuracy_target="high",
+        ),
+        Text(
+            "Collect real input→output examples: at least 100 for an eval set (90{percent} "
+            "measured on 100 is clearly below 95{percent}; on 50 it is not) and 50–100 more for "
+            "training.",
+            percent="%",
+        ),
+        topic=EVAL_SET_TOPIC,
     ),
     # At a 99% target the eval set is the one the find-out step sizes (eval-set-critical).
     _a(
@@ -1039,6 +1081,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "50–100 more for training.",
             percent="%",
         ),
+        topic=EVAL_SET_TOPIC,
     ),
     # A distillation's training outputs come from the large model: people label the eval set.
     _a(
@@ -1047,12 +1090,29 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation=ID,
             example_count={"none", "under_100"},
             method="distillation",
-            accuracy_target=Except("critical"),
+            accuracy_target="best_effort",
         ),
         Text(
             "Collect real inputs: label 50–100 by hand as the eval set and measure the large model "
             "on them; once it meets your target, run it on the rest to write the training set."
         ),
+        topic=EVAL_SET_TOPIC,
+    ),
+    _a(
+        "id-collect-distill-high",
+        When(
+            recommendation=ID,
+            example_count={"none", "under_100"},
+            method="distillation",
+            accuracy_target="high",
+        ),
+        Text(
+            "Collect real inputs: label at least 100 by hand as the eval set (90{percent} measured "
+            "on 100 is clearly below 95{percent}; on 50 it is not) and measure the large model on "
+            "them; once it meets your target, run it on the rest to write the training set.",
+            percent="%",
+        ),
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "id-collect-distill-critical",
@@ -1069,6 +1129,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "training set.",
             percent="%",
         ),
+        topic=EVAL_SET_TOPIC,
     ),
     _a(
         "id-review",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .advice import (
     DROP_FIRST,
+    EVAL_SET_TOPIC,
     FIND_OUT,
     FIND_OUT_QUESTION,
     FIRST_STEPS,
@@ -645,7 +646,6 @@ _MEASURE_FIRST_UNMEASURED = Text(
     "Measure first: with no accuracy measured there is no gap to close yet, so no training "
     "project; build an eval set of real cases and measure your best prompt on it."
 )
-EVAL_SET_TOPIC = "eval-set"
 MEASURED_ON_EVAL_SET = frozenset({"measure-strongest-model", "measure-strongest-model-self-hosted"})
 
 
@@ -805,6 +805,11 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     plan = _advice(NEXT_STEPS, facts)
     if facts[METHOD] in NOT_LORA:
         plan = [a for a in plan if not a.id.startswith("ft-lora-")]
+    # The verdict's eval set is built once: the plan's own step (the questions a retrieval
+    # system is scored on, the examples to collect) takes the place of the general find-out step.
+    plan_eval = [a for a in plan if a.key == EVAL_SET_TOPIC]
+    if plan_eval:
+        find_out = [b for a in find_out for b in (plan_eval if a.key == EVAL_SET_TOPIC else [a])]
     first = [a for a in plan if a.id in FIRST_STEPS]
     baseline_steps = _baseline_steps(normalized)
     # An unsettled gap comes before everything: no plan stands on a gap that isn't measured.
@@ -813,10 +818,11 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     # first step builds the eval set. With nothing measured, the eval set also comes before the
     # step that measures the strongest model "on your eval set".
     nothing_measured = _NO_GAP_MEASURED in deciding[:MAX_REASONS]
-    if nothing_measured:
-        eval_set = [a for a in _advice(FIND_OUT, facts) if a.key == EVAL_SET_TOPIC]
-    elif facts["baseline_gap"] == "unmeasured" and any(a.id in MEASURED_ON_EVAL_SET for a in first):
-        eval_set = [a for a in [*find_out[:MAX_FIND_OUT], *plan] if a.key == EVAL_SET_TOPIC]
+    unmeasured_first = facts["baseline_gap"] == "unmeasured" and any(
+        a.id in MEASURED_ON_EVAL_SET for a in first
+    )
+    if nothing_measured or unmeasured_first:
+        eval_set = plan_eval or [a for a in _advice(FIND_OUT, facts) if a.key == EVAL_SET_TOPIC]
     else:
         eval_set = []
     ordered = [*settle, *eval_set, *first, *find_out[:MAX_FIND_OUT], *baseline_steps, *plan]

@@ -286,12 +286,12 @@ def _prompting_plateaued(facts: Mapping[str, object]) -> Text | None:
     """Where fine-tuning's turn comes: not yet while the strongest model is unmeasured (the
     strongest-model-first rule says so beside it), nor while nothing is measured (no-gap-measured:
     a plateau is a measurement too)."""
-    if facts.get("baseline_gap") == "unmeasured":
+    if facts.get("baseline_gap") == "unmeasured" or facts.get("baseline_certainty") == "uncertain":
         return Text(
             "You report failures after extensive prompting, so more of the same prompting is "
-            "unlikely to fix them. Whether fine-tuning's turn has come only a measured baseline "
-            "can show: it comes when prompting, the strongest model you could use and simple "
-            "agentic workflows cannot do the job."
+            "unlikely to fix them. Whether fine-tuning's turn has come only a baseline measured on "
+            "enough cases can show: it comes when prompting, the strongest model you could use "
+            "and simple agentic workflows cannot do the job."
         )
     if facts.get("strongest_model_tried") != "yes":
         return Text(
@@ -302,14 +302,25 @@ def _prompting_plateaued(facts: Mapping[str, object]) -> Text | None:
     return None  # the rule's own reason
 
 
+def _meets_target(facts: Mapping[str, object]) -> Text | None:
+    """The rule's reason; on too few cases to be sure (the interval holds the target), no claim
+    that the target is reached, only that nothing measured shows a gap."""
+    if facts.get("baseline_certainty") == "uncertain":
+        return Text(
+            "Your best prompt measured at or above the accuracy target, on too few cases to be "
+            "sure, and cost does not block you: nothing measured shows a gap for fine-tuning to "
+            "close."
+        )
+    return None  # the rule's own reason
+
+
 def _no_gap_measured(facts: Mapping[str, object]) -> Text | None:
     """The rule's reason; for a team that calls the quality acceptable, no failures to quote."""
     if facts.get("failure_mode") == "none":
         return Text(
             "No accuracy has been measured, so nothing shows whether a fine-tune is needed or what "
-            "it would have to beat: a gap that isn't measured isn't a gap. Fine-tuning would win "
-            "if your best prompt, measured on an eval set of real cases, stays clearly below the "
-            "target."
+            "it would have to beat: a gap that isn't measured isn't a gap. Fine-tuning could win "
+            "once your best prompt is measured on an eval set of real cases."
         )
     return None  # the rule's own reason
 
@@ -493,6 +504,7 @@ RULES: tuple[Rule, ...] = (
         ),
         KARMINSKI,
         scores={PE: 4, FT: -3, RFT: -3},
+        reason_for_answers=_meets_target,
     ),
     Rule(
         "simple-generation-by-prompt",
@@ -1074,8 +1086,7 @@ RULES: tuple[Rule, ...] = (
         Text(
             "You report failures after extensive prompting, but no accuracy has been measured, so "
             "nothing shows how far you are from the target: a gap that isn't measured isn't a gap. "
-            "Fine-tuning would win if your best prompt, measured on an eval set of real cases, "
-            "stays clearly below the target."
+            "Fine-tuning could win once your best prompt is measured on an eval set of real cases."
         ),
         OPENAI_GUIDE,
         # A veto and nothing more: what the team does meanwhile (a better prompt, a workflow,

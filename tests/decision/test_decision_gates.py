@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import QUESTIONS, CostEvidence, Evidence, Rec, Text, evaluate
+from app.decision.advice import EVAL_SET_TOPIC, FIND_OUT, NEXT_STEPS
 from app.decision.engine import score
 from app.decision.rules import RULES
 from tests.unit.decision_cases import (
@@ -356,6 +357,8 @@ def test_a_saving_that_fails_break_even_counts_against_fine_tuning(
 # --- 1b. Nothing measured, nothing to close -------------------------------------------------
 
 UNMEASURED = answer_sets(prompting_effort=st.just("extensive"), baseline_accuracy=st.none())
+# The steps that build an eval set (its questions, its cases, its examples), whatever the verdict.
+EVAL_SET_STEPS = {a.text for a in (*FIND_OUT, *NEXT_STEPS) if a.key == EVAL_SET_TOPIC}
 
 
 @MANY
@@ -377,7 +380,7 @@ def test_with_nothing_measured_there_is_no_training_project_but_distillation(
     assert head.startswith("Measure first: with no accuracy measured") == decided
     if decided:
         assert "no training project" in head
-        assert "eval set of" in verdict.next_steps[0].en
+        assert verdict.next_steps[0] in EVAL_SET_STEPS
         # Nothing in the verdict claims what was never measured.
         texts = [head, *(r.text.en for r in verdict.reasons), *(s.en for s in verdict.next_steps)]
         assert not any("that is where you are" in t or "you measured" in t for t in texts)
@@ -407,7 +410,7 @@ def test_an_accuracy_gap_with_the_strongest_model_untried_is_never_fine_tuned(
     # First, unless an unsettled baseline comes before everything, or, with nothing measured,
     # the eval set the strongest model is to be measured on.
     before = 1 if steps[0].startswith(f"{answers['baseline_accuracy']}% on") else 0
-    if answers["baseline_accuracy"] is None and "eval set of" in steps[0]:
+    if answers["baseline_accuracy"] is None and verdict.next_steps[0] in EVAL_SET_STEPS:
         before = 1
     assert measure == before
 

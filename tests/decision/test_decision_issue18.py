@@ -242,7 +242,7 @@ def test_text_to_sql_gets_schema_descriptions_and_verified_queries() -> None:
 
     assert any(s.startswith("Give the model the schema of the tables") for s in steps)
     assert any(
-        s.startswith("Collect 50–100 real questions with a verified SQL query") for s in steps
+        s.startswith("Collect at least 100 real questions with a verified SQL query") for s in steps
     )
     assert not any(s.startswith("Put the documents in a search index") for s in steps)
 

@@ -83,9 +83,56 @@ RISK_EXAMPLES: dict[str, dict] = {
     "risk-data-takes-time": ID,
 }
 FIND_OUT_EXAMPLES: dict[str, dict] = {
-    "eval-set": {**FT, "baseline_accuracy": None, "accuracy_target": "best_effort"},
-    "eval-set-high": {**FT, "baseline_accuracy": None, "accuracy_target": "high"},
-    "eval-set-critical": {**FT, "baseline_accuracy": None, "accuracy_target": "critical"},
+    # The general eval-set step stands where the plan has none of its own: quality called
+    # acceptable, cost blocking, nothing measured (found by drawing answer sets).
+    "eval-set": {
+        "task_type": "knowledge_qa",
+        "spec_clarity": "explicit",
+        "verifiable_outputs": "yes",
+        "accuracy_target": "best_effort",
+        "prompting_effort": "extensive",
+        "strongest_model_tried": "no",
+        "failure_mode": "none",
+        "volume": "low",
+        "latency_need": "relaxed",
+        "cost_pressure": "blocking",
+        "ml_capacity": "none",
+        "domain_language": "specialized",
+        "knowledge_volume": "unsure",
+        "example_count": "none",
+        "data_quality": "mixed",
+        "data_diversity": "clustered",
+        "synthetic_data": "unsure",
+    },
+    "eval-set-high": {
+        "task_type": "style",
+        "spec_clarity": "explicit",
+        "strongest_model_tried": "unsure",
+        "failure_mode": "none",
+        "cost_pressure": "blocking",
+        "hosting": "self_hosted_required",
+        "ml_capacity": "none",
+        "knowledge_form": "code",
+        "example_count": "under_100",
+        "data_quality": "noisy",
+        "edge_cases": "no",
+    },
+    "eval-set-critical": {
+        "task_type": "tool_use",
+        "spec_clarity": "implicit",
+        "verifiable_outputs": "yes",
+        "accuracy_target": "critical",
+        "strongest_model_tried": "no",
+        "failure_mode": "none",
+        "volume": "high",
+        "cost_pressure": "blocking",
+        "knowledge_source": "private_stable",
+        "domain_language": "specialized",
+        "data_quality": "mixed",
+        "data_diversity": "clustered",
+        "edge_cases": "no",
+        "synthetic_data": "yes",
+    },
     "find-out-failure-mode": {**FT, "failure_mode": "unknown"},
     "find-out-data-quality": {**FT, "data_quality": "unsure"},
     "find-out-data-diversity": {**FT, "data_diversity": "unsure", "edge_cases": "no"},
@@ -175,11 +222,55 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     },
     "rag-index": {"knowledge_source": "private_changing"},
     "rag-code-index": {"knowledge_source": "private_changing", "knowledge_form": "code"},
-    "rag-code-eval": {"knowledge_source": "private_changing", "knowledge_form": "code"},
+    "rag-code-eval": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "code",
+        "accuracy_target": "best_effort",
+    },
+    "rag-code-eval-high": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "code",
+        "accuracy_target": "high",
+    },
+    "rag-code-eval-critical": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "code",
+        "accuracy_target": "critical",
+    },
     "rag-sql-schema": {"knowledge_source": "private_changing", "knowledge_form": "database"},
-    "rag-sql-eval": {"knowledge_source": "private_changing", "knowledge_form": "database"},
-    "rag-eval-questions": {"task_type": "knowledge_qa", "knowledge_source": "realtime"},
-    "rag-eval-requests": {"knowledge_source": "realtime"},
+    "rag-sql-eval": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "database",
+        "accuracy_target": "best_effort",
+    },
+    "rag-sql-eval-high": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "database",
+        "accuracy_target": "high",
+    },
+    "rag-sql-eval-critical": {
+        "knowledge_source": "private_changing",
+        "knowledge_form": "database",
+        "accuracy_target": "critical",
+    },
+    "rag-eval-questions": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "realtime",
+        "accuracy_target": "best_effort",
+    },
+    "rag-eval-questions-high": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "realtime",
+        "accuracy_target": "high",
+    },
+    "rag-eval-questions-critical": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "realtime",
+        "accuracy_target": "critical",
+    },
+    "rag-eval-requests": {"knowledge_source": "realtime", "accuracy_target": "best_effort"},
+    "rag-eval-requests-high": {"knowledge_source": "realtime", "accuracy_target": "high"},
+    "rag-eval-requests-critical": {"knowledge_source": "realtime", "accuracy_target": "critical"},
     "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
     "rag-refresh": {"knowledge_source": "private_changing", "baseline_accuracy": 80},
@@ -264,9 +355,16 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-compare": FT,
     "ft-compare-distill": DISTILL,
     "ft-retrain": FT,
-    "id-collect": {**FT, "example_count": "none"},
+    "id-collect": {
+        **FT,
+        "example_count": "none",
+        "accuracy_target": "best_effort",
+        "baseline_accuracy": 70,
+    },
+    "id-collect-high": {**FT, "example_count": "none"},
     "id-collect-critical": {**FT, "example_count": "none", "accuracy_target": "critical"},
-    "id-collect-distill": DISTILL_NO_EXAMPLES,
+    "id-collect-distill": {**DISTILL_NO_EXAMPLES, "accuracy_target": "best_effort"},
+    "id-collect-distill-high": DISTILL_NO_EXAMPLES,
     "id-collect-distill-critical": {**DISTILL_NO_EXAMPLES, "accuracy_target": "critical"},
     "id-review": ID,
     "id-review-all": {**ID, "example_count": "under_100"},
@@ -356,9 +454,8 @@ def test_with_nothing_measured_the_eval_set_is_the_first_step() -> None:
     )
 
     assert verdict.recommendation == "agentic_workflow"
-    assert verdict.next_steps[0].en.startswith(
-        "Find out: build an eval set of at least 300 real cases"
-    )
+    # The plan's own eval-set step takes the general find-out step's place.
+    assert verdict.next_steps[0].en.startswith("Build an eval set of at least 300 real cases")
     # Other eval-set steps say the same thing, so none is repeated.
     assert sum("eval set of" in s.en for s in verdict.next_steps) == 1
 
