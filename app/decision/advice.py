@@ -842,27 +842,28 @@ NEXT_STEPS: tuple[Advice, ...] = (
             recommendation=FINE_TUNING,
             path="distill",
             hosting=Except("self_hosted_required"),
-            latency_need=Except("realtime"),
+            latency_need="relaxed",
         ),
         Text(
             "Before training, price the options that need none: the same prompt on a smaller hosted "
-            "model, prompt caching, a batch API. Fine-tune only if none of them meets your cost and "
-            "latency."
+            "model, prompt caching, and a batch API for any requests that can wait hours. Fine-tune "
+            "only if none of them meets your cost and latency."
         ),
     ),
-    # A batch API answers asynchronously (within hours), never within a real-time budget.
+    # A batch API answers asynchronously (within hours), never within a second or less.
     _a(
         "ft-cheaper-first-realtime",
         When(
             recommendation=FINE_TUNING,
             path="distill",
             hosting=Except("self_hosted_required"),
-            latency_need="realtime",
+            latency_need={"realtime", "interactive"},
         ),
         Text(
-            "Before training, price the options that need none and still answer in real time: the "
-            "same prompt on a smaller hosted model, with prompt caching (a batch API answers within "
-            "hours, too late for you). Fine-tune only if none of them meets your cost and latency."
+            "Before training, price the options that need none and still answer as fast as you "
+            "need: the same prompt on a smaller hosted model, with prompt caching (a batch API "
+            "answers within hours, too late for you). Fine-tune only if none of them meets your "
+            "cost and latency."
         ),
     ),
     # Data that must stay on the team's machines rules out hosted models and batch APIs.

@@ -390,7 +390,8 @@ OFFERS_BATCH = re.compile(r"batch API(?! answers within hours)")
 @example({**DISTILL_AT_A_LOW_VOLUME, "volume": "high"})
 def test_a_batch_api_is_never_offered_for_real_time_answers(answers: Answers) -> None:
     offered = [t for _, t in verdict_texts(evaluate(answers)) if OFFERS_BATCH.search(t)]
-    if answers["latency_need"] == "realtime":
+    # Nor for answers within a second: a batch API answers within hours.
+    if answers["latency_need"] in ("realtime", "interactive"):
         assert offered == []
 
 
@@ -400,10 +401,15 @@ def test_a_distillation_in_real_time_prices_what_answers_in_time() -> None:
     assert realtime.method == relaxed.method == "distillation"
     steps = [s.en for s in realtime.next_steps]
     assert (
-        "Before training, price the options that need none and still answer in real time: the "
-        "same prompt on a smaller hosted model, with prompt caching (a batch API answers within "
-        "hours, too late for you). Fine-tune only if none of them meets your cost and latency."
+        "Before training, price the options that need none and still answer as fast as you "
+        "need: the same prompt on a smaller hosted model, with prompt caching (a batch API "
+        "answers within hours, too late for you). Fine-tune only if none of them meets your "
+        "cost and latency."
     ) in steps
+    interactive = evaluate(
+        {**DISTILL_AT_A_LOW_VOLUME, "volume": "high", "latency_need": "interactive"}
+    )
+    assert not any(OFFERS_BATCH.search(s.en) for s in interactive.next_steps)
     assert any(OFFERS_BATCH.search(s.en) for s in relaxed.next_steps)
 
 

@@ -316,7 +316,7 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "spec_clarity": "explicit",
         "baseline_sample_size": 90,
     },
-    "ft-cheaper-first": DISTILL,
+    "ft-cheaper-first": {**DISTILL, "latency_need": "relaxed"},
     "ft-cheaper-first-realtime": {**DISTILL, "latency_need": "realtime"},
     "ft-cheaper-first-self-hosted": {**DISTILL, "hosting": "self_hosted_required"},
     "ft-self-hosted-baseline": {**FT, "hosting": "self_hosted_required"},
