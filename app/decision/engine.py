@@ -497,6 +497,9 @@ def _confidence(
             )
         else:
             why = Text("Tied with “{label}”, and the simpler approach wins ties.", label=label)
+        # The answers still open matter as much as the tie: a measurement nobody made yet, say.
+        if open_questions:
+            why = _joined(why, _open_answers(open_questions))
     elif unsized and not open_questions:
         why = Text(
             "Your baseline's sample size isn't given, so nobody can tell whether its gap to the "
@@ -517,14 +520,7 @@ def _confidence(
             "Your baseline was measured on too few cases to tell whether it meets the target."
         )
     elif open_questions:
-        names = _names(open_questions)
-        n = len(open_questions)
-        why = Text.plural(
-            "{n} open answer could change this: {names}.",
-            "{n} open answers could change this: {names}.",
-            n,
-            names=names,
-        )
+        why = _open_answers(open_questions)
         # The measurement missing too counts toward "low": say so beside the open answers.
         if unmeasured and distillation:
             why = Text(
@@ -566,6 +562,15 @@ def _confidence(
                 scores=scores,
             )
     return confidence, why
+
+
+def _open_answers(open_questions: list[str]) -> Text:
+    return Text.plural(
+        "{n} open answer could change this: {names}.",
+        "{n} open answers could change this: {names}.",
+        len(open_questions),
+        names=_names(open_questions),
+    )
 
 
 def _display_score(points: int | None) -> float:

@@ -505,6 +505,21 @@ def test_two_open_answers_that_could_change_the_verdict_make_confidence_low() ->
     )
 
 
+def test_a_tie_names_the_open_answers_too() -> None:
+    # The bot with nothing measured: fine-tuning is vetoed (no-gap-measured), a workflow and
+    # retrieval tie, and the measurement still open is what could change the verdict most.
+    verdict = evaluate({**CUSTOMER_SERVICE_BOT, "baseline_accuracy": None})
+
+    assert verdict.confidence == "low"
+    assert verdict.confidence_reason.en.startswith("Tied with “Retrieval-augmented generation")
+    assert verdict.confidence_reason.en.endswith(
+        "1 open answer could change this: measured baseline accuracy."
+    )
+    assert verdict.confidence_reason.zh.endswith(
+        "有 1 个尚未确定的答案可能改变结论：实测基线准确率。"
+    )
+
+
 def test_an_open_answer_that_cannot_change_the_verdict_leaves_confidence_alone() -> None:
     verdict = evaluate({**SIZED_BOT, "synthetic_data": "unsure"})
 
