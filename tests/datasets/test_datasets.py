@@ -249,7 +249,8 @@ def test_a_json_array_is_checked_like_json_lines(client):
         "JSON 数组，Alpaca 格式（instruction、input、output） （每条记录的行号为它开始的那一行）"
     )
     assert page.select_one("[data-container]").text == "（每条记录的行号为它开始的那一行）"
-    lines_page = html(upload(client, files.jsonl(records), path=PAGE))
+    # The Chinese page above keeps Chinese for the pages after it: this one asks for English.
+    lines_page = html(upload(client, files.jsonl(records), path=PAGE, params={"lang": "en"}))
     assert lines_page.select_one("[data-format]").text == (
         "JSON Lines, Alpaca (instruction, input, output)"
     )
