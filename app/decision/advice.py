@@ -822,11 +822,28 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "ft-holdout",
-        When(recommendation=FINE_TUNING, baseline_gap=Except("unmeasured")),
+        When(
+            recommendation=FINE_TUNING,
+            baseline_gap=Except("unmeasured"),
+            eval_set_size=Except("small"),
+        ),
         Text(
             "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
             "them."
         ),
+        topic=EVAL_SET_TOPIC,
+    ),
+    # Too few to judge a fine-tune against the target (conditions.EVAL_SET_MIN): grow them first.
+    *_eval_sized(
+        "ft-holdout-grow",
+        N_(
+            "Keep the cases your baseline was measured on as a held-out eval set, never trained "
+            "on, and grow it to {cases} real cases before you judge a fine-tune against your "
+            "target: the fewer the cases, the wider the range a score leaves."
+        ),
+        recommendation=FINE_TUNING,
+        baseline_gap=Except("unmeasured"),
+        eval_set_size="small",
     ),
     _a(
         "ft-retrieval-in-examples",

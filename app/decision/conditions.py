@@ -185,6 +185,23 @@ def baseline_certainty(answers: Mapping[str, Answer]) -> str:
     return "settled" if real else "uncertain"
 
 
+# The fewest cases an eval set needs at each target, by the verdict's 95% Wilson interval
+# (advice.EVAL_CASES words them): 90% measured on 100 cases is clearly below 95%, on 50 it is not;
+# 99% measured on 300 is at least 97%, on 100 not even 95%; about 85% needs 50-100.
+EVAL_SET_MIN: Mapping[str, int] = MappingProxyType(
+    {"best_effort": 50, "high": 100, "critical": 300}
+)
+
+
+def eval_set_size(answers: Mapping[str, Answer]) -> str:
+    """Whether the cases a baseline was measured on are enough to judge a fine-tune against the
+    target, kept as its held-out eval set."""
+    accuracy, size = answers["baseline_accuracy"], answers["baseline_sample_size"]
+    if not isinstance(accuracy, int) or not isinstance(size, int) or isinstance(size, bool):
+        return "not_given"
+    return "enough" if size >= EVAL_SET_MIN[answers["accuracy_target"]] else "small"  # type: ignore[index]
+
+
 def _certainty_for(outcome: str, answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """A sample size that settles the gap at the measured accuracy (what "would change")."""
     accuracy = answers["baseline_accuracy"]
@@ -369,6 +386,23 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
             compute=baseline_certainty,
             parameters=MappingProxyType({"targets": dict(ACCURACY_TARGETS), "z": 1.96}),
             realise=_certainty_for,
+        ),
+        "eval_set_size": Fact(
+            key="eval_set_size",
+            name=Text("whether the baseline's cases make an eval set big enough for the target"),
+            inputs=("baseline_accuracy", "baseline_sample_size", "accuracy_target"),
+            values=MappingProxyType(
+                {
+                    "not_given": Text("no baseline with its sample size"),
+                    "enough": Text(
+                        "enough (50 at about 85{percent}, 100 at 95{percent}, 300 at 99{percent})",
+                        percent="%",
+                    ),
+                    "small": Text("too few for the target"),
+                }
+            ),
+            compute=eval_set_size,
+            parameters=MappingProxyType({"minimum": dict(EVAL_SET_MIN)}),
         ),
         "rft_ready": Fact(
             key="rft_ready",

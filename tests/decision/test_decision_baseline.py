@@ -187,3 +187,35 @@ def test_the_eval_set_sizes_the_steps_quote_hold_by_the_textbook_interval() -> N
             )
         )
         assert step in verdict.next_steps[0].en.lower(), (target, verdict.next_steps[0].en)
+
+
+def test_a_held_out_set_too_small_for_the_target_is_grown_before_judging_a_fine_tune() -> None:
+    """The bot's baseline, well below each target and settled: on fewer cases than the target's
+    eval set needs (50, 100, 300) the held-out step asks to grow it; on that many it does not."""
+    for target, accuracy, (small, enough), cases in (
+        ("best_effort", 60, (49, 50), "50–100"),
+        ("high", 80, (99, 100), "at least 100"),
+        ("critical", 95, (299, 300), "at least 300"),
+    ):
+        grow = (
+            "Keep the cases your baseline was measured on as a held-out eval set, never trained "
+            f"on, and grow it to {cases} real cases before you judge a fine-tune against your "
+            "target: the fewer the cases, the wider the range a score leaves."
+        )
+        for size, grown in ((small, True), (enough, False)):
+            # The gap is settled either way: the interval's top is below the target.
+            assert wilson(accuracy / 100, size)[1] < {"best_effort": 0.85, "high": 0.95}.get(
+                target, 0.99
+            )
+            team = {
+                **CUSTOMER_SERVICE_BOT,
+                "accuracy_target": target,
+                "baseline_accuracy": accuracy,
+                "baseline_sample_size": size,
+            }
+            verdict = evaluate(team)
+            steps = [s.en for s in verdict.next_steps]
+            assert verdict.recommendation == "fine_tune", (target, size)
+            assert (grow in steps) is grown, (target, size, steps[:2])
+            kept = "Keep the cases your baseline was measured on as a held-out eval set, and never"
+            assert any(s.startswith(kept) for s in steps) is not grown

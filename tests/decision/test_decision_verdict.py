@@ -307,6 +307,20 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "_preference_pairs": True,
     },
     "ft-holdout": FT,
+    # A settled gap measured on too few cases for the target (conditions.EVAL_SET_MIN).
+    "ft-holdout-grow": {
+        **FT,
+        "accuracy_target": "best_effort",
+        "baseline_accuracy": 60,
+        "baseline_sample_size": 40,
+    },
+    "ft-holdout-grow-high": {**FT, "baseline_accuracy": 80, "baseline_sample_size": 80},
+    "ft-holdout-grow-critical": {
+        **FT,
+        "accuracy_target": "critical",
+        "baseline_accuracy": 95,
+        "baseline_sample_size": 40,
+    },
     "ft-retrieval-in-examples": {
         "task_type": "classification",
         "prompting_effort": "extensive",
