@@ -73,8 +73,19 @@ EVAL_CASES = {
 EVAL_SET_TOPIC = "eval-set"
 
 
-def _eval_sized(id: str, msgid: str, **when: object) -> tuple[Advice, ...]:
-    """One step a target, `{cases}` in `msgid` (marked with N_) filled with EVAL_CASES: ids `id`
+# The least a held-out set needs before a fine-tune is judged on it (conditions.EVAL_SET_MIN);
+# the training plan gives the number the team's own gap needs, which may be more.
+EVAL_CASES_AT_LEAST = {
+    "best_effort": Text("at least 50"),
+    "high": Text("at least 100"),
+    "critical": Text("at least 300"),
+}
+
+
+def _eval_sized(
+    id: str, msgid: str, sizes: dict[str, Text] = EVAL_CASES, **when: object
+) -> tuple[Advice, ...]:
+    """One step a target, `{cases}` in `msgid` (marked with N_) filled from `sizes`: ids `id`
     (about 80-90%), `id-high` and `id-critical`. Each is the verdict's eval set (EVAL_SET_TOPIC),
     so a verdict keeps one of them and never two sizes."""
     return tuple(
@@ -84,7 +95,7 @@ def _eval_sized(id: str, msgid: str, **when: object) -> tuple[Advice, ...]:
             Text(msgid, cases=cases),
             EVAL_SET_TOPIC,
         )
-        for target, cases in EVAL_CASES.items()
+        for target, cases in sizes.items()
     )
 
 
@@ -839,8 +850,10 @@ NEXT_STEPS: tuple[Advice, ...] = (
         N_(
             "Keep the cases your baseline was measured on as a held-out eval set, never trained "
             "on, and grow it to {cases} real cases before you judge a fine-tune against your "
-            "target: the fewer the cases, the wider the range a score leaves."
+            "target (the training plan gives the number your gap needs): the fewer the cases, "
+            "the wider the range a score leaves."
         ),
+        EVAL_CASES_AT_LEAST,
         recommendation=FINE_TUNING,
         baseline_gap=Except("unmeasured"),
         eval_set_size="small",

@@ -193,14 +193,15 @@ def test_a_held_out_set_too_small_for_the_target_is_grown_before_judging_a_fine_
     """The bot's baseline, well below each target and settled: on fewer cases than the target's
     eval set needs (50, 100, 300) the held-out step asks to grow it; on that many it does not."""
     for target, accuracy, (small, enough), cases in (
-        ("best_effort", 60, (49, 50), "50–100"),
+        ("best_effort", 60, (49, 50), "at least 50"),
         ("high", 80, (99, 100), "at least 100"),
         ("critical", 95, (299, 300), "at least 300"),
     ):
         grow = (
             "Keep the cases your baseline was measured on as a held-out eval set, never trained "
             f"on, and grow it to {cases} real cases before you judge a fine-tune against your "
-            "target: the fewer the cases, the wider the range a score leaves."
+            "target (the training plan gives the number your gap needs): the fewer the cases, "
+            "the wider the range a score leaves."
         )
         for size, grown in ((small, True), (enough, False)):
             # The gap is settled either way: the interval's top is below the target.
