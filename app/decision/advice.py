@@ -82,8 +82,17 @@ EVAL_CASES_AT_LEAST = {
 }
 
 
+# A fine-tune's held-out set: the baseline's own cases, a set of its own beside a retrieval
+# system's questions (so a verdict that has both keeps both).
+HELD_OUT_TOPIC = "held-out"
+
+
 def _eval_sized(
-    id: str, msgid: str, sizes: dict[str, Text] = EVAL_CASES, **when: object
+    id: str,
+    msgid: str,
+    sizes: dict[str, Text] = EVAL_CASES,
+    topic: str = EVAL_SET_TOPIC,
+    **when: object,
 ) -> tuple[Advice, ...]:
     """One step a target, `{cases}` in `msgid` (marked with N_) filled from `sizes`: ids `id`
     (about 80-90%), `id-high` and `id-critical`. Each is the verdict's eval set (EVAL_SET_TOPIC),
@@ -93,7 +102,7 @@ def _eval_sized(
             id if target == "best_effort" else f"{id}-{target}",
             When(**when, accuracy_target=target),  # type: ignore[arg-type]
             Text(msgid, cases=cases),
-            EVAL_SET_TOPIC,
+            topic,
         )
         for target, cases in sizes.items()
     )
@@ -458,13 +467,15 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "outgrows the context."
         ),
     ),
-    _a(
+    *_eval_sized(
         "pe-keep-what-works",
-        When(recommendation=PE, quality_reached="yes", cost_pressure={"none", "moderate"}),
-        Text(
-            "Keep the current prompt, and add a regression eval set of 50–100 real cases so you notice "
-            "if quality drops."
+        N_(
+            "Keep the current prompt, and add a regression eval set of {cases} real cases so you "
+            "notice if quality drops."
         ),
+        recommendation=PE,
+        quality_reached="yes",
+        cost_pressure={"none", "moderate"},
     ),
     _a(
         "pe-cheaper-model",
@@ -563,6 +574,19 @@ NEXT_STEPS: tuple[Advice, ...] = (
             percent="%",
         ),
         topic=EVAL_SET_TOPIC,
+    ),
+    # Quality called acceptable but the model too slow or costly: the cheaper options are
+    # measured on an eval set too, which nobody has built yet.
+    *_eval_sized(
+        "pe-eval-set-cost",
+        N_(
+            "Build an eval set of {cases} real cases and measure the current prompt on it: each "
+            "cheaper option must keep that score."
+        ),
+        recommendation=PE,
+        baseline_gap="unmeasured",
+        failure_mode="none",
+        cost_pressure="blocking",
     ),
     _a(
         "pe-failure-driven",
@@ -842,7 +866,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
             "them."
         ),
-        topic=EVAL_SET_TOPIC,
+        topic=HELD_OUT_TOPIC,
     ),
     # Too few to judge a fine-tune against the target (conditions.EVAL_SET_MIN): grow them first.
     *_eval_sized(
@@ -854,6 +878,7 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "the wider the range a score leaves."
         ),
         EVAL_CASES_AT_LEAST,
+        topic=HELD_OUT_TOPIC,
         recommendation=FINE_TUNING,
         baseline_gap=Except("unmeasured"),
         eval_set_size="small",

@@ -651,7 +651,29 @@ _MEASURE_FIRST_UNMEASURED = Text(
     "Measure first: with no accuracy measured there is no gap to close yet, so no training "
     "project; build an eval set of real cases and measure your best prompt on it."
 )
-MEASURED_ON_EVAL_SET = frozenset({"measure-strongest-model", "measure-strongest-model-self-hosted"})
+# Steps that measure on the team's eval set: with nothing measured, one that builds it comes first.
+MEASURED_ON_EVAL_SET = frozenset(
+    {
+        "measure-strongest-model",
+        "measure-strongest-model-self-hosted",
+        "pe-cheaper-model",
+        "pe-iterate",
+        "aw-measure",
+    }
+)
+
+
+def _build_before_use(steps: list[Advice], builders: list[Advice]) -> None:
+    """Puts the step that builds the eval set (the verdict's own, else `builders`' first) just
+    before the first step that measures on it, when it would come after or not at all."""
+    uses = next((i for i, a in enumerate(steps) if a.id in MEASURED_ON_EVAL_SET), None)
+    if uses is None:
+        return
+    builds = next((i for i, a in enumerate(steps) if a.key == EVAL_SET_TOPIC), None)
+    if builds is None and builders:
+        steps.insert(uses, builders[0])
+    elif builds is not None and builds > uses:
+        steps.insert(uses, steps.pop(builds))
 
 
 # Methods that train no LoRA adapter on a chat model: the "start with LoRA" steps don't apply.
@@ -823,18 +845,18 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     # first step builds the eval set. With nothing measured, the eval set also comes before the
     # step that measures the strongest model "on your eval set".
     nothing_measured = _NO_GAP_MEASURED in deciding[:MAX_REASONS]
-    unmeasured_first = facts["baseline_gap"] == "unmeasured" and any(
-        a.id in MEASURED_ON_EVAL_SET for a in first
-    )
-    if nothing_measured or unmeasured_first:
-        eval_set = plan_eval or [a for a in _advice(FIND_OUT, facts) if a.key == EVAL_SET_TOPIC]
-    else:
-        eval_set = []
+    general_eval = [a for a in _advice(FIND_OUT, facts) if a.key == EVAL_SET_TOPIC]
+    eval_set = (plan_eval or general_eval) if nothing_measured else []
     ordered = [*settle, *eval_set, *first, *find_out[:MAX_FIND_OUT], *baseline_steps, *plan]
     first_of: dict[str, Advice] = {}
     for advice in ordered:
         first_of.setdefault(advice.key, advice)
     unique = list(first_of.values())
+    if facts["baseline_gap"] == "unmeasured":
+        # The general step says "Find out": only for a baseline the team could still give.
+        _build_before_use(
+            unique, plan_eval or (general_eval if "baseline_accuracy" in open_questions else [])
+        )
     while len(unique) > MAX_NEXT_STEPS and any(a.id in DROP_FIRST for a in unique):
         unique.remove(next(a for a in reversed(unique) if a.id in DROP_FIRST))
     room = MAX_NEXT_STEPS - sum(a.id in KEEP for a in unique)

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import QUESTIONS, CostEvidence, Evidence, Rec, Text, evaluate
+from app.decision import engine as engine_module
 from app.decision.advice import EVAL_SET_TOPIC, FIND_OUT, NEXT_STEPS
 from app.decision.engine import score
 from app.decision.rules import RULES
@@ -25,6 +26,7 @@ from tests.unit.decision_cases import (
     answer_sets,
     examples,
 )
+from tests.unit.decision_cases import answers as neutral_team
 
 MANY = settings(max_examples=examples(300), deadline=None)
 # The contract's targets as numbers (QUESTIONNAIRE.md, third wave), written out here.
@@ -588,3 +590,40 @@ def test_a_baseline_that_may_be_below_the_target_is_not_said_to_meet_it(answers:
         assert warned
     else:
         assert warned == (not contains_target(acc, n, target))
+
+
+USES_EVAL_SET = {
+    a.text for a in (*FIND_OUT, *NEXT_STEPS) if a.id in engine_module.MEASURED_ON_EVAL_SET
+}
+
+
+@MANY
+@given(answer_sets(baseline_accuracy=st.none()))
+def test_with_nothing_measured_the_eval_set_is_built_before_anything_is_measured_on_it(
+    answers: dict,
+) -> None:
+    steps = list(evaluate(answers).next_steps)
+    uses = [i for i, s in enumerate(steps) if s in USES_EVAL_SET]
+    builds = [i for i, s in enumerate(steps) if s in EVAL_SET_STEPS]
+    if uses and builds:
+        assert builds[0] < uses[0], [s.en[:60] for s in steps]
+
+
+def test_a_cheaper_model_is_measured_on_an_eval_set_built_first() -> None:
+    # A second reader's case: quality called acceptable, cost blocking, self-hosted, nothing
+    # measured. "Measuring each on your eval set" stood alone, with no eval set anywhere.
+    verdict = evaluate(
+        neutral_team(
+            task_type="simple_generation",
+            accuracy_target="critical",
+            prompting_effort="extensive",
+            failure_mode="none",
+            cost_pressure="blocking",
+            hosting="self_hosted_required",
+            strongest_model_tried="no",
+            example_count="none",
+        )
+    )
+    steps = [s.en for s in verdict.next_steps]
+    cheaper = next(i for i, s in enumerate(steps) if "measuring each on your eval set" in s)
+    assert steps[cheaper - 1].startswith("Build an eval set of at least 300 real cases"), steps

@@ -561,3 +561,25 @@ def test_a_target_reached_on_too_few_cases_is_not_called_reached():
         t.startswith("Your best prompt already reaches the accuracy target") for t in texts
     )
     assert any("on too few cases to be sure" in t for t in texts)
+
+
+def test_retrieval_and_fine_tuning_keep_both_their_sets():
+    # Retrieval's questions and the fine-tune's held-out cases are two sets: a verdict that has
+    # both keeps both (the one-eval-set rule had dropped the held-out one).
+    verdict = evaluate(
+        answers(
+            task_type="style",
+            spec_clarity="implicit",
+            prompting_effort="extensive",
+            knowledge_source="private_changing",
+            baseline_accuracy=85,
+            baseline_sample_size=400,
+        )
+    )
+    steps = [s.en for s in verdict.next_steps]
+    assert verdict.recommendation == "rag_and_fine_tune"
+    assert any(s.startswith("Collect at least 100 real requests") for s in steps)
+    assert (
+        "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
+        "them."
+    ) in steps
