@@ -17,7 +17,7 @@ from typing import Any
 from app.decision import engine
 from app.decision import text as text_module
 from app.decision.baseline import Z_95, wilson_interval
-from app.decision.conditions import ACCURACY_TARGETS
+from app.decision.conditions import ACCURACY_TARGETS, EVAL_SET_MIN
 from app.decision.text import Text
 
 from . import configs, evalsize, serving
@@ -877,13 +877,25 @@ def split_validation(remaining: int, needed: int) -> int:
     return validation if validation >= VALIDATION_MIN else 0
 
 
-def three_way_split(examples: int, needed: int, measured: int) -> dict[str, int]:
+def eval_floor(target: float) -> int:
+    """The fewest eval cases a plan holds out at a target (0-1): EVAL_MIN, and at least the eval
+    set the target needs, as the verdict's steps say (conditions.EVAL_SET_MIN: 100 at 95%, 300
+    at 99%)."""
+    key = next((k for k, v in ACCURACY_TARGETS.items() if v == round(100 * target)), None)
+    return max(EVAL_MIN, EVAL_SET_MIN.get(key, EVAL_MIN) if key else EVAL_MIN)
+
+
+def three_way_split(
+    examples: int, needed: int, measured: int, target: float | None = None
+) -> dict[str, int]:
     """Train / validation / eval for `examples` training examples, a test that needs `needed`
     eval cases and a baseline measured on `measured` cases: the eval set as split_eval makes
-    it (the baseline's cases and what it takes from the examples), the validation set from the
-    examples left (split_validation), training on the rest. The three never share a case, and
-    the examples are the training, validation and taken cases exactly."""
-    eval_cases, taken = split_eval(examples, needed, measured)
+    it (the baseline's cases and what it takes from the examples, at least eval_floor(target)
+    where the examples allow), the validation set from the examples left (split_validation),
+    training on the rest. The three never share a case, and the examples are the training,
+    validation and taken cases exactly."""
+    least = eval_floor(target) if target is not None else 0
+    eval_cases, taken = split_eval(examples, max(needed, least), measured)
     remaining = max(0, examples - taken)
     validation = split_validation(remaining, needed)
     return {
@@ -957,8 +969,11 @@ def eval_plan(
     needed = evalsize.cases_needed(baseline, target_check)
     # A gap so wide that a handful of cases tell it apart still gets EVAL_MIN eval cases: on 3,
     # one case moves the score by 33 points, and the paired test of the ship criterion cannot
-    # reach p < 0.05 on fewer than 6 cases (two-sided exact: 2 x 0.5^5 = 0.0625).
-    split_counts = three_way_split(examples, max(needed, EVAL_MIN), measured)
+    # reach p < 0.05 on fewer than 6 cases (two-sided exact: 2 x 0.5^5 = 0.0625). And at least
+    # the eval set the target needs, as the verdict's steps say (conditions.EVAL_SET_MIN: 100 at
+    # 95%, 300 at 99%), where the examples allow.
+    least = eval_floor(target_check)
+    split_counts = three_way_split(examples, needed, measured, target_check)
     eval_cases, taken = split_counts["eval"], split_counts["taken"]
     train, validation = split_counts["train"], split_counts["validation"]
     remaining = split_counts["remaining"]
@@ -985,7 +1000,16 @@ def eval_plan(
         tt=tt,
         needed=needed,
     )
-    if needed < EVAL_MIN:
+    if needed < least and least > EVAL_MIN:
+        calculation = Text(
+            "{calculation} The plan keeps at least {least} all the same, the eval set a {tt}% "
+            "target needs: on fewer cases a score leaves too wide a range to tell it from the "
+            "target.",
+            calculation=calculation,
+            least=least,
+            tt=tt,
+        )
+    elif needed < EVAL_MIN:
         calculation = Text(
             "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
             "moves a score by more than 2 points.",
@@ -1898,7 +1922,10 @@ def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
     splits them: the run evaluates on the validation set alone (three_way_split), none where
     the examples are too few to spare one."""
     split = three_way_split(
-        examples, evals.get("cases_needed", 0), evals.get("baseline_cases") or 0
+        examples,
+        evals.get("cases_needed", 0),
+        evals.get("baseline_cases") or 0,
+        evals.get("target"),
     )
     return max(1, split["train"]), split["validation"]
 

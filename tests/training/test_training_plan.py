@@ -187,9 +187,10 @@ def test_eval_set_size_from_baseline_and_target() -> None:
     )
     data = plan["data"]
     assert data["cases_needed"] == evalsize.cases_needed(0.95, 0.99) == 285
-    assert data["eval_cases"] == 285
-    # Validation: the 285 the test needs, but at most a tenth of the 2,115 left, 211.
-    assert (data["validation_cases"], data["train_examples"]) == (211, 2400 - 285 - 211)
+    # The test needs 285; a 99% target's eval set is at least 300 (conditions.EVAL_SET_MIN).
+    assert data["eval_cases"] == 300
+    # Validation: the 285 the test needs, but at most a tenth of the 2,100 left, 210.
+    assert (data["validation_cases"], data["train_examples"]) == (210, 2400 - 300 - 210)
     assert not data["baseline_assumed"]
 
 
@@ -429,8 +430,8 @@ def test_the_ship_criteria_say_what_a_pass_shows() -> None:
     assert wilson_low(1920, 2000) >= 0.95 > wilson_low(1919, 2000)
     critical = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE)
     assert critical["stop_and_ship"][2]["en"] == (
-        "No score on 285 cases can show that the model holds 99%: even all 285 passing leaves "
-        f"{wilson_low(285, 285) * 100:.1f}% possible (95% Wilson interval). That takes 381 cases "
+        "No score on 300 cases can show that the model holds 99%: even all 300 passing leaves "
+        f"{wilson_low(300, 300) * 100:.1f}% possible (95% Wilson interval). That takes 381 cases "
         "or more, all passing."
     )
 
@@ -639,11 +640,11 @@ def test_a_baseline_above_the_target_is_never_called_the_5_point_mark() -> None:
     ],
 )
 def test_each_method_stops_on_what_measures_it(method, first) -> None:
-    # 2,400 examples: a validation set of 211 (a tenth of the 2,115 the eval set leaves).
+    # 2,400 examples: a validation set of 210 (a tenth of the 2,100 the 300-case eval set leaves).
     plan = localize(
         build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method=method), PROFILE), "en"
     )
-    assert plan["data"]["validation_cases"] == 211
+    assert plan["data"]["validation_cases"] == 210
     items = plan["stop_and_ship"]
     assert items[0].startswith(first)
     # From the answers alone, about 316 examples: the eval set takes 158, a tenth of the rest is
@@ -1768,3 +1769,27 @@ def test_a_voice_is_shipped_on_a_blind_comparison_as_the_verdict_says() -> None:
     if verdict.recommendation in ("fine_tune", "rag_and_fine_tune"):
         ship = localize(build_plan(scored, verdict.to_snapshot(), None), "en")["stop_and_ship"]
         assert any(s.startswith("Ship only if the fine-tuned model reaches") for s in ship)
+
+
+def test_the_eval_set_is_at_least_what_the_target_needs_where_the_examples_allow() -> None:
+    """A wide gap needs few cases to detect, but a 95% target's eval set is at least 100 and a
+    99% target's 300 (conditions.EVAL_SET_MIN), as the verdict's steps say: 60% against 95%
+    needs 26 cases by Fleiss' formula, and the plan holds out 100 of the 2,400 examples."""
+    wide = build_plan(
+        {**CUSTOMER_SERVICE_BOT, "accuracy_target": "high", "baseline_accuracy": 60},
+        snapshot("fine_tune"),
+        PROFILE,
+    )
+    data = localize(wide, "en")["data"]
+    assert data["cases_needed"] == evalsize.cases_needed(0.60, 0.95)
+    assert data["cases_needed"] < 100 == data["eval_cases"]
+    assert data["calculation"].endswith(
+        "The plan keeps at least 100 all the same, the eval set a 95% target needs: on fewer "
+        "cases a score leaves too wide a range to tell it from the target."
+    )
+    # The verdict's grow step and the plan agree: 87% on 40 cases against 99%.
+    team = {**CUSTOMER_SERVICE_BOT, "baseline_accuracy": 87, "baseline_sample_size": 40}
+    verdict = evaluate(team)
+    assert any("grow it to at least 300 real cases" in s.en for s in verdict.next_steps)
+    plan = build_plan(team, verdict.to_snapshot(), PROFILE)
+    assert plan["data"]["eval_cases"] >= 300
