@@ -235,8 +235,18 @@ _LARGE_MODEL_ACCEPTABLE = Text(
 )
 
 
+# Measured at or above the target, but on too few cases to tell (the interval holds the target).
+_LARGE_MODEL_UNSETTLED = Text(
+    "Your large model measured at or above the target, on too few cases to be sure, and at your "
+    "volume it is too slow or too expensive to ship. A fine-tuned small model could match it on "
+    "this one task at a fraction of the cost and latency, once enough cases show what to match."
+)
+
+
 def _large_model_works(facts: Mapping[str, object]) -> Text:
     measured = facts.get("baseline_gap") == "meets_target"
+    if measured and facts.get("baseline_certainty") == "uncertain":
+        return _LARGE_MODEL_UNSETTLED
     return _LARGE_MODEL_WORKS if measured else _LARGE_MODEL_ACCEPTABLE
 
 

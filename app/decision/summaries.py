@@ -245,7 +245,10 @@ def _summary(
             "large gap faster than training."
         )
     # Better prompting
-    reached = answers["failure_mode"] == "none" or baseline_gap(answers) == "meets_target"
+    # A baseline at the target on too few cases to tell (unsettled) is not quality reached.
+    reached = answers["failure_mode"] == "none" or (
+        baseline_gap(answers) == "meets_target" and not unsettled
+    )
     if reached and answers["cost_pressure"] == "blocking":
         return Text(
             "The quality is there but the speed or cost is not: before any training, try the same "

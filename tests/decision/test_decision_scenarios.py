@@ -583,3 +583,29 @@ def test_retrieval_and_fine_tuning_keep_both_their_sets():
         "Keep the cases your baseline was measured on as a held-out eval set, and never train on "
         "them."
     ) in steps
+
+
+def test_a_large_model_at_the_target_on_too_few_cases_is_not_said_to_do_the_job():
+    # 99% on 7 cases against 95%: the interval (64.6-100%) holds the target.
+    verdict = evaluate(
+        answers(baseline_accuracy=99, baseline_sample_size=7, cost_pressure="blocking")
+    )
+    texts = all_reason_texts(verdict)
+    assert not any(t.startswith("The large model does the job") for t in texts)
+    assert any(
+        t.startswith("Your large model measured at or above the target, on too few") for t in texts
+    )
+
+
+def test_quality_is_not_called_there_on_a_baseline_too_small_to_tell():
+    # 98% on 88 cases against 95% (92.1-99.4%), answers that report missing facts.
+    verdict = evaluate(
+        answers(
+            failure_mode="missing_knowledge",
+            baseline_accuracy=98,
+            baseline_sample_size=88,
+            cost_pressure="blocking",
+        )
+    )
+    assert verdict.summary.en.startswith("Measure first: 98% on 88 cases cannot tell")
+    assert "The quality is there" not in verdict.summary.en
