@@ -21,14 +21,13 @@ STRICT_FORMAT_TASKS = {"extraction", "classification", "tool_use"}
 MAX_NEXT_STEPS = 8
 MAX_FIND_OUT = 3
 MAX_RISKS = 5
-# Steps that cure without training come before everything else in the plan.
-FIRST_STEPS = frozenset(
-    {
-        "measure-strongest-model",
-        "measure-strongest-model-self-hosted",
-        "schema-first",
-        "aw-reasoning-model",
-    }
+# Steps that cure without training come before everything else in the plan, in this order: a
+# format cure is re-measured on the model in use before another model is tried.
+FIRST_STEPS: tuple[str, ...] = (
+    "schema-first",
+    "measure-strongest-model",
+    "measure-strongest-model-self-hosted",
+    "aw-reasoning-model",
 )
 # Over the cap, these go first: useful, but not what the plan stands on.
 DROP_FIRST = frozenset(
@@ -137,6 +136,16 @@ WARNINGS: tuple[Advice, ...] = (
         ),
     ),
     _a(
+        "acceptable-but-below-target",
+        # A settled gap the team's word does not see: the verdict follows the measurement.
+        When(failure_mode="none", baseline_gap="small", baseline_certainty="settled"),
+        Text(
+            "You say quality is already acceptable, but the measured baseline is below your "
+            "accuracy target on enough cases to tell: this verdict follows the measurement. If "
+            "today's quality is truly enough, the target asks for more than you need."
+        ),
+    ),
+    _a(
         "failures-but-meets-target",
         # Not while the interval still holds the target: the summary says to measure first.
         When(
@@ -200,7 +209,13 @@ RISKS: tuple[Advice, ...] = (
     ),
     _a(
         "risk-provider-lock-in",
-        When(recommendation=FINE_TUNING, hosting="api_ok"),
+        # An encoder classifier and reinforcement fine-tuning train an open model (ft-encoder-start,
+        # ft-rft-start): no provider's closed model to be locked into.
+        When(
+            recommendation=FINE_TUNING,
+            hosting="api_ok",
+            method=Except("encoder_classifier", "reinforcement_fine_tuning"),
+        ),
         Text(
             "A fine-tune of a provider's closed model lives and dies with that provider: it "
             "stops when its base model is retired, and {closed} of the {hosted} hosted "
@@ -431,7 +446,9 @@ NEXT_STEPS: tuple[Advice, ...] = (
     # Before any plan: the strongest model on the same eval set
     _a(
         "measure-strongest-model",
+        # Not for retrieval: no model knows the team's documents without them (rag-reader-model).
         When(
+            recommendation=Except(RAG),
             strongest_model_tried="no",
             quality_reached="no",
             hosting=Except("self_hosted_required"),
@@ -444,7 +461,12 @@ NEXT_STEPS: tuple[Advice, ...] = (
     # Data that must stay on the team's machines: the strongest open-weights model it can serve.
     _a(
         "measure-strongest-model-self-hosted",
-        When(strongest_model_tried="no", quality_reached="no", hosting="self_hosted_required"),
+        When(
+            recommendation=Except(RAG),
+            strongest_model_tried="no",
+            quality_reached="no",
+            hosting="self_hosted_required",
+        ),
         Text(
             "Run the strongest open-weights model you could serve on your own machines, a "
             "reasoning model included, on the same eval set: if it meets the target, the gap closes "
@@ -459,6 +481,14 @@ NEXT_STEPS: tuple[Advice, ...] = (
             "Put the whole collection in the prompt, in a fixed opening before the question, and turn "
             "on prompt caching so repeated calls pay a fraction for it; move to retrieval only if it "
             "outgrows the context."
+        ),
+    ),
+    _a(
+        "pe-cite-from-prompt",
+        When(recommendation=PE, knowledge_in_prompt="yes", needs_citations="yes"),
+        Text(
+            "Give each document an id in the prompt and ask for the id and a short quote with every "
+            "answer; show the answer only when the quote is found in that document."
         ),
     ),
     *_eval_sized(
@@ -482,10 +512,11 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "schema-first",
-        When(recommendation={PE, FT, RFT}, failure_mode="format", task_type=STRICT_FORMAT_TASKS),
+        When(failure_mode="format", task_type=STRICT_FORMAT_TASKS),
         Text(
-            "Before anything else, turn on structured outputs with a JSON schema (or constrained "
-            "decoding for an open model) and re-measure: format errors may disappear without training."
+            "Before changing anything else, turn on structured outputs with a JSON schema (or "
+            "constrained decoding for an open model) and re-measure: format errors may disappear "
+            "without training."
         ),
     ),
     _a(
@@ -789,6 +820,15 @@ NEXT_STEPS: tuple[Advice, ...] = (
         Text(
             "Measure retrieval on its own (is the right passage in the top 5?) before tuning the "
             "answers."
+        ),
+    ),
+    _a(
+        "rag-reader-model",
+        When(recommendation=RAG, strongest_model_tried="no", quality_reached="no"),
+        Text(
+            "Once the right passages are found, compare the strongest model you could use, a "
+            "reasoning model included, on the same questions: a stronger model reads and combines "
+            "passages better, though none knows your documents without them."
         ),
     ),
     _a(

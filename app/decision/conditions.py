@@ -237,12 +237,17 @@ def knowledge_in_prompt(answers: Mapping[str, Answer]) -> str:
 
 
 def quality_reached(answers: Mapping[str, Answer]) -> str:
-    """Whether today's prompt already gives the quality wanted."""
-    return (
-        "yes"
-        if answers["failure_mode"] == "none" or baseline_gap(answers) == "meets_target"
-        else "no"
-    )
+    """Whether today's prompt already gives the quality wanted. A measurement outweighs the team's
+    word: a baseline below the target is not quality reached, whatever the failure answer says;
+    with nothing measured, quality the team calls acceptable is. A baseline at the target on too
+    few cases to tell (its interval still holds lower values) is "unsettled": neither kept as it
+    is nor improved on before it is measured on more cases."""
+    gap = baseline_gap(answers)
+    if gap == "unmeasured":
+        return "yes" if answers["failure_mode"] == "none" else "no"
+    if gap != "meets_target":
+        return "no"
+    return "unsettled" if baseline_certainty(answers) == "uncertain" else "yes"
 
 
 def at_scale(answers: Mapping[str, Answer]) -> str:
@@ -436,11 +441,17 @@ FACTS: Mapping[str, Fact] = MappingProxyType(
         "quality_reached": Fact(
             key="quality_reached",
             name=Text("whether the quality wanted is reached"),
-            inputs=("failure_mode", "baseline_accuracy", "accuracy_target"),
+            inputs=("failure_mode", "baseline_accuracy", "baseline_sample_size", "accuracy_target"),
             values=MappingProxyType(
                 {
-                    "yes": Text("yes (quality is acceptable, or the baseline meets the target)"),
+                    "yes": Text(
+                        "yes (the baseline meets the target, or quality is acceptable and "
+                        "nothing was measured)"
+                    ),
                     "no": Text("no, or not measured"),
+                    "unsettled": Text(
+                        "not yet known (the baseline is at the target on too few cases to tell)"
+                    ),
                 }
             ),
             compute=quality_reached,

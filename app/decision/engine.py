@@ -654,6 +654,7 @@ _MEASURE_FIRST_UNMEASURED = Text(
 # Steps that measure on the team's eval set: with nothing measured, one that builds it comes first.
 MEASURED_ON_EVAL_SET = frozenset(
     {
+        "schema-first",
         "measure-strongest-model",
         "measure-strongest-model-self-hosted",
         "pe-cheaper-model",
@@ -837,7 +838,7 @@ def evaluate(answers: Mapping[str, Answer], evidence: Evidence | None = None) ->
     plan_eval = [a for a in plan if a.key == EVAL_SET_TOPIC]
     if plan_eval:
         find_out = [b for a in find_out for b in (plan_eval if a.key == EVAL_SET_TOPIC else [a])]
-    first = [a for a in plan if a.id in FIRST_STEPS]
+    first = sorted((a for a in plan if a.id in FIRST_STEPS), key=lambda a: FIRST_STEPS.index(a.id))
     baseline_steps = _baseline_steps(normalized)
     # An unsettled gap comes before everything: no plan stands on a gap that isn't measured.
     settle = [a for a in baseline_steps if a.id == "settle-baseline"]

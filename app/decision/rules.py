@@ -22,6 +22,7 @@ from .baseline import interval_percents, measure_baseline
 from .conditions import ACCURACY_TARGETS, DATA_PROBLEMS, Except, When, data_problems
 from .text import (
     A16Z_LLMFLATION,
+    ANTHROPIC_CITATIONS,
     ANYSCALE,
     CHAN_2024_CAG,
     COHERE_FINE_TUNING,
@@ -224,13 +225,13 @@ def _with_figures(general: Text) -> Callable[[Mapping[str, object]], Text]:
 
 _LARGE_MODEL_WORKS = Text(
     "The large model does the job, but at your volume it is too slow or too expensive to ship. A "
-    "fine-tuned small model can match it on this one task at a fraction of the cost and latency."
+    "fine-tuned small model can match it on your task at a fraction of the cost and latency."
 )
 # The same case when the team calls the quality acceptable but measured nothing: it is their
 # word, not a measurement, and the student is held to a teacher nobody has scored.
 _LARGE_MODEL_ACCEPTABLE = Text(
     "You call the large model's quality acceptable, but at your volume it is too slow or too "
-    "expensive to ship. A fine-tuned small model could match it on this one task at a fraction of "
+    "expensive to ship. A fine-tuned small model could match it on your task at a fraction of "
     "the cost and latency, once its quality is measured on an eval set."
 )
 
@@ -239,7 +240,7 @@ _LARGE_MODEL_ACCEPTABLE = Text(
 _LARGE_MODEL_UNSETTLED = Text(
     "Your large model measured at or above the target, on too few cases to be sure, and at your "
     "volume it is too slow or too expensive to ship. A fine-tuned small model could match it on "
-    "this one task at a fraction of the cost and latency, once enough cases show what to match."
+    "your task at a fraction of the cost and latency, once enough cases show what to match."
 )
 
 
@@ -488,8 +489,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "quality-already-acceptable",
         "prompting-first",
+        # The team's word, unless a baseline measured below the target (or at it on too few
+        # cases to tell) says otherwise.
         When(
             failure_mode="none",
+            quality_reached="yes",
             cost_pressure={"none", "moderate"},
             cost_case=Except("fast_payback"),
         ),
@@ -695,7 +699,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "citations-need-retrieval",
         "patterns-not-facts",
-        When(needs_citations="yes"),
+        When(needs_citations="yes", knowledge_in_prompt="no"),
         Text(
             "Answers must show their source. Retrieval knows which passage it used; a model that "
             "answers from its weights cannot say where a fact came from."
@@ -703,6 +707,18 @@ RULES: tuple[Rule, ...] = (
         LEWIS_2020,
         scores={RAG: 2, RFT: 1},
         exclude=NO_RETRIEVAL,
+    ),
+    Rule(
+        "citations-from-the-prompt",
+        "patterns-not-facts",
+        When(needs_citations="yes", knowledge_in_prompt="yes"),
+        Text(
+            "Answers must show their source, and your documents fit in the prompt: a model given "
+            "them there can quote the passage it used and name its document, and your app can check "
+            "each quote against the text. That needs no search index."
+        ),
+        ANTHROPIC_CITATIONS,
+        scores={PE: 1},
     ),
     # --- What fine-tuning is good at ------------------------------------------------------
     Rule(

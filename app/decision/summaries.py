@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from .advice import STRICT_FORMAT_TASKS
 from .approaches import Rec
-from .conditions import baseline_gap, data_problems, knowledge_in_prompt
+from .conditions import baseline_gap, data_problems, knowledge_in_prompt, quality_reached
 from .questionnaire import Answer
 from .text import LIST, LIST_AND, SENTENCES, Text
 
@@ -26,20 +26,20 @@ _FT_CASE: Mapping[str, Text] = {
         "stopped improving, and training on examples can buy the last few points."
     ),
     "distill": Text(
-        "Fine-tune a small model to take over this one task: the large model does the job but is "
+        "Fine-tune a small model to take over this task: the large model does the job but is "
         "too slow or too expensive at your volume. Aim to match it on your eval set at a fraction "
         "of the cost, trained on its outputs."
     ),
     # The same case when the volume is low: speed or cost matter for another reason (real-time
     # latency, cost pressure, a quick payback), so nothing is said of the volume.
     "distill_low_volume": Text(
-        "Fine-tune a small model to take over this one task: the large model does the job, and a "
+        "Fine-tune a small model to take over this task: the large model does the job, and a "
         "small one trained on its outputs can match it on your eval set at a fraction of the cost "
         "and latency."
     ),
     # The same case on the team's word alone: quality called acceptable, nothing measured.
     "distill_unmeasured": Text(
-        "Measure the large model on an eval set, then fine-tune a small model to take over this one "
+        "Measure the large model on an eval set, then fine-tune a small model to take over this "
         "task: you call its quality acceptable, and a small model trained on its outputs can match "
         "it at a fraction of the cost and latency, but only a measured score shows what to match."
     ),
@@ -130,6 +130,14 @@ def _summary(
             return _FT_CASE["distill_low_volume"]
         return _FT_CASE[path or "pattern"]
     if rec is Rec.RFT:
+        if path == "distill" and baseline_gap(answers) != "meets_target":
+            # On the team's word alone: the large model is measured before it teaches.
+            return Text(
+                "Use both: retrieval supplies the knowledge at run time, and once the large model "
+                "is measured at your target on your eval set, fine-tuning lets a small model take "
+                "over at lower cost and latency. Build and measure retrieval first; fine-tune only "
+                "what retrieval cannot fix."
+            )
         case = _RFT_CASE[path or "pattern"]
         return Text(
             "Use both: retrieval supplies the knowledge at run time, and fine-tuning {case}. "
@@ -245,10 +253,9 @@ def _summary(
             "large gap faster than training."
         )
     # Better prompting
-    # A baseline at the target on too few cases to tell (unsettled) is not quality reached.
-    reached = answers["failure_mode"] == "none" or (
-        baseline_gap(answers) == "meets_target" and not unsettled
-    )
+    # A baseline at the target on too few cases to tell (unsettled) is not quality reached, nor
+    # is quality called acceptable against a measured baseline below the target.
+    reached = quality_reached(answers) == "yes"
     if reached and answers["cost_pressure"] == "blocking":
         return Text(
             "The quality is there but the speed or cost is not: before any training, try the same "

@@ -354,6 +354,13 @@ CHAN_2024_CAG = Source(
     2024,
     "https://arxiv.org/abs/2412.15605",
 )
+ANTHROPIC_CITATIONS = Source(
+    "anthropic-citations",
+    "Anthropic",
+    "Citations (Claude API documentation)",
+    2025,
+    "https://platform.claude.com/docs/en/build-with-claude/citations",
+)
 
 A16Z_LLMFLATION = Source(
     "a16z-llmflation",
@@ -388,6 +395,7 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             OPENAI_RFT,
             DEVLIN_2019_BERT,
             CHAN_2024_CAG,
+            ANTHROPIC_CITATIONS,
         )
     }
 )

@@ -427,10 +427,10 @@ def test_the_summary_says_what_is_true_of_the_speed_and_cost() -> None:
     )
     assert (distill.recommendation, distill.summary.en, distill.summary.zh) == (
         "fine_tune",
-        "Fine-tune a small model to take over this one task: the large model does the job, and a "
+        "Fine-tune a small model to take over this task: the large model does the job, and a "
         "small one trained on its outputs can match it on your eval set at a fraction of the cost "
         "and latency.",
-        "微调一个小模型来接手这一项任务：大模型能完成任务，而用大模型的输出训练的小模型可以在你的"
+        "微调一个小模型来接手这项任务：大模型能完成任务，而用大模型的输出训练的小模型可以在你的"
         "评测集上达到它的水平，成本和延迟只是其一小部分。",
     )
 
@@ -441,7 +441,7 @@ def test_a_large_model_nobody_measured_is_not_said_to_do_the_job() -> None:
 
     assert (verdict.recommendation, verdict.method) == ("fine_tune", "distillation")
     assert verdict.summary.en == (
-        "Measure the large model on an eval set, then fine-tune a small model to take over this one "
+        "Measure the large model on an eval set, then fine-tune a small model to take over this "
         "task: you call its quality acceptable, and a small model trained on its outputs can match "
         "it at a fraction of the cost and latency, but only a measured score shows what to match."
     )
@@ -452,7 +452,7 @@ def test_a_large_model_nobody_measured_is_not_said_to_do_the_job() -> None:
     assert busy.method == "distillation"
     assert (
         "You call the large model's quality acceptable, but at your volume it is too slow or too "
-        "expensive to ship. A fine-tuned small model could match it on this one task at a fraction "
+        "expensive to ship. A fine-tuned small model could match it on your task at a fraction "
         "of the cost and latency, once its quality is measured on an eval set."
     ) in busy_reasons
     assert not any("does the job" in text for text in [busy.summary.en, *busy_reasons])

@@ -125,7 +125,6 @@ def test_changes_for_the_customer_service_bot() -> None:
         ),
         Change("accuracy_target", "critical", "best_effort", "prompt_engineering", "situation"),
         Change("accuracy_target", "critical", "high", "prompt_engineering", "situation"),
-        Change("failure_mode", "wrong_decisions", "none", "prompt_engineering", "situation"),
     )
 
 

@@ -26,7 +26,7 @@ EVIDENCE = st.sampled_from(
         Evidence(cost=CostEvidence("slow_payback", FIGURES)),
     ]
 )
-DISTILLATION_HEADLINES = ("take over this one task", "lets a small model take over")
+DISTILLATION_HEADLINES = ("take over this task", "lets a small model take over")
 CHECKER_HEADLINES = ("Train against your checker", "trains the reasoning against your checker")
 
 

@@ -6,8 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.decision import APPROACHES, QUESTIONS, Rec, evaluate
+from app.decision.advice import NEXT_STEPS
+from app.decision.conditions import knowledge_in_prompt
 from app.decision.engine import score
 from tests.unit.decision_cases import FINE_TUNING, RETRIEVAL, answer_sets, examples
+
+ADVICE = {a.id: a.text for a in NEXT_STEPS}
 
 MANY = settings(max_examples=examples(200), deadline=None)
 
@@ -77,8 +81,36 @@ def test_question_answering_over_private_knowledge_keeps_retrieval(answers: dict
 
 @MANY
 @given(answer_sets(needs_citations=st.just("yes")))
-def test_required_citations_keep_retrieval(answers: dict) -> None:
-    assert evaluate(answers).recommendation in RETRIEVAL
+def test_required_citations_keep_retrieval_unless_the_documents_fit_in_the_prompt(
+    answers: dict,
+) -> None:
+    # Documents in the prompt can be quoted and checked (citations-from-the-prompt): citations
+    # alone rule nothing out there. Anywhere else only retrieval knows which passage it used.
+    verdict = evaluate(answers)
+    if knowledge_in_prompt(answers) == "yes":
+        assert "citations-need-retrieval" not in {r.rule for r in verdict.reasons}
+    else:
+        assert verdict.recommendation in RETRIEVAL
+
+
+@MANY
+@given(
+    answer_sets(
+        needs_citations=st.just("yes"),
+        knowledge_source=st.just("private_stable"),
+        knowledge_volume=st.just("fits_in_prompt"),
+        prompting_effort=st.sampled_from(["basic", "extensive"]),
+        data_quality=st.just("noisy"),
+    )
+)
+def test_citations_from_documents_in_the_prompt_never_force_an_index(answers: dict) -> None:
+    # With the documents in the prompt and noisy data (no fine-tuning), prompting, a workflow or
+    # fixing the data wins whatever else is answered; a prompt's plan asks for quotes to check, never an index.
+    verdict = evaluate(answers)
+    assert verdict.recommendation in {"prompt_engineering", "agentic_workflow", "improve_data"}
+    assert ADVICE["rag-index"] not in verdict.next_steps
+    if verdict.recommendation == "prompt_engineering":
+        assert ADVICE["pe-cite-from-prompt"] in verdict.next_steps
 
 
 @MANY

@@ -106,6 +106,17 @@ RULE_EXAMPLES: dict[str, tuple[dict[str, str | int | None], str, str]] = {
         "rag_and_fine_tune",
         "reasons",
     ),
+    "citations-from-the-prompt": (
+        {
+            "task_type": "knowledge_qa",
+            "knowledge_source": "private_stable",
+            "knowledge_volume": "fits_in_prompt",
+            "needs_citations": "yes",
+            "failure_mode": "missing_knowledge",
+        },
+        "prompt_engineering",
+        "reasons",
+    ),
     "classification-from-examples": (
         {
             "task_type": "classification",

@@ -392,7 +392,7 @@ def test_a_decision_summary_never_says_explicit_rules_are_hard_to_state() -> Non
 
 
 SCHEMA_FIRST = (
-    "Before anything else, turn on structured outputs with a JSON schema (or "
+    "Before changing anything else, turn on structured outputs with a JSON schema (or "
     "constrained decoding for an open model) and re-measure: format errors may "
     "disappear without training."
 )
@@ -402,7 +402,12 @@ def test_format_failures_start_with_structured_outputs_when_prompting() -> None:
     verdict = evaluate(answers())
 
     assert verdict.recommendation == "prompt_engineering"
-    assert verdict.next_steps[0].en == SCHEMA_FIRST
+    # Nothing measured yet: the eval set it is re-measured on is built first.
+    assert verdict.next_steps[0].en.startswith("Build an eval set of at least 100 real cases")
+    assert verdict.next_steps[1].en == SCHEMA_FIRST
+    # Measured, the format cure comes first of all.
+    measured = evaluate(answers(baseline_accuracy=80, baseline_sample_size=200))
+    assert measured.next_steps[0].en == SCHEMA_FIRST
 
 
 def test_format_failures_start_with_structured_outputs_when_fine_tuning() -> None:

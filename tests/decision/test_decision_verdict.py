@@ -51,6 +51,11 @@ WARNING_EXAMPLES: dict[str, dict] = {
     "untried-prompting-but-measured": {"prompting_effort": "none", "baseline_accuracy": 95},
     "untried-prompting-but-acceptable": {"prompting_effort": "none", "failure_mode": "none"},
     "acceptable-but-far-below-target": {"failure_mode": "none", "baseline_accuracy": 60},
+    "acceptable-but-below-target": {
+        "failure_mode": "none",
+        "baseline_accuracy": 90,
+        "baseline_sample_size": 1000,
+    },
     "failures-but-meets-target": {
         "prompting_effort": "extensive",
         "baseline_accuracy": 95,
@@ -169,6 +174,12 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
         "knowledge_source": "private_stable",
         "knowledge_volume": "fits_in_prompt",
     },
+    "pe-cite-from-prompt": {
+        "task_type": "knowledge_qa",
+        "knowledge_source": "private_stable",
+        "knowledge_volume": "fits_in_prompt",
+        "needs_citations": "yes",
+    },
     "pe-keep-what-works": {"failure_mode": "none", "accuracy_target": "best_effort"},
     "pe-keep-what-works-high": {"failure_mode": "none"},
     "pe-keep-what-works-critical": {"failure_mode": "none", "accuracy_target": "critical"},
@@ -285,6 +296,11 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "rag-eval-requests-critical": {"knowledge_source": "realtime", "accuracy_target": "critical"},
     "rag-grounding": {"knowledge_source": "realtime"},
     "rag-measure-retrieval": {"knowledge_source": "realtime"},
+    "rag-reader-model": {
+        "knowledge_source": "private_changing",
+        "strongest_model_tried": "no",
+        "baseline_accuracy": 80,
+    },
     "rag-refresh": {"knowledge_source": "private_changing", "baseline_accuracy": 80},
     "rag-refresh-code": {"knowledge_source": "private_changing", "knowledge_form": "code"},
     "rag-refresh-schema": {"knowledge_source": "private_changing", "knowledge_form": "database"},

@@ -14,7 +14,7 @@ WHERE = {
         "en": "Where to run it: on your own GPUs, as your data must stay on your machines, with "
         "the scripts below or another self-hosted stack from the fine-tuning providers table "
         "(its last rows).",
-        "zh": "在哪里运行：在你们自己的 GPU 上（你们的数据必须留在自己的机器上），用下面的脚本，"
+        "zh": "在哪里运行：在你自己的 GPU 上（你的数据必须留在自己的机器上），用下面的脚本，"
         "或选用微调服务商表（表末的自托管方案）。",
     },
     "hosted": {
@@ -34,7 +34,7 @@ def test_where_to_run_it_follows_the_hosting_answer(client, lang, key, answers) 
     if expected is not None:
         assert " ".join(where.get_text().split()) == expected
     markdown = client.get(f"/a/{created['id']}/export.md?lang={lang}").text
-    own_gpus = {"en": "on your own GPUs", "zh": "在你们自己的 GPU 上"}[lang]
+    own_gpus = {"en": "on your own GPUs", "zh": "在你自己的 GPU 上"}[lang]
     assert (own_gpus in markdown) is (key == "home")
     assert (own_gpus in where.get_text()) is (key == "home")
 
