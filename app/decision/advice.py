@@ -39,6 +39,7 @@ KEEP = frozenset(
         "ft-rft-start",
         "ft-encoder-start",
         "ft-lora-api",
+        "ft-lora-api-managed",
         "ft-lora-open",
         "ft-lora-self",
         "ft-compare",
@@ -440,6 +441,21 @@ FIND_OUT_QUESTION: dict[str, str] = {
 }
 
 _LORA_SIZE = Text("a small open-weights model (usually 4–14B parameters)")
+
+
+def _lora_api(managed_only: bool) -> Text:
+    # Fireworks and Databricks host open models too: what they share is that they are closing.
+    return Text(
+        "Start with LoRA on {lora_size}, through a service that takes new teams and lets "
+        "you download the weights ({open_service_names}), or on rented GPUs with "
+        "{self_hosted_names}. Don't build on a hosted fine-tuning service that is closing: "
+        "{closing_names} no longer take new teams (see the providers table).",
+        lora_size=_LORA_SIZE,
+        open_service_names=providers.open_service_names(managed_only),
+        self_hosted_names=providers.self_hosted_names(),
+        closing_names=providers.closing_names(),
+    )
+
 
 # The checklist for each recommendation, in order, with numbers a team can act on.
 NEXT_STEPS: tuple[Advice, ...] = (
@@ -1036,17 +1052,14 @@ NEXT_STEPS: tuple[Advice, ...] = (
     ),
     _a(
         "ft-lora-api",
-        When(recommendation=FINE_TUNING, hosting="api_ok"),
-        Text(
-            "Start with LoRA on {lora_size}, through a service that takes new teams and lets "
-            "you download the weights ({open_service_names}), or on rented GPUs with "
-            "{self_hosted_names}. Don't build on a closed provider's fine-tuning: "
-            "{closing_names} no longer take new teams (see the providers table).",
-            lora_size=_LORA_SIZE,
-            open_service_names=providers.open_service_names(),
-            self_hosted_names=providers.self_hosted_names(),
-            closing_names=providers.closing_names(),
-        ),
+        When(recommendation=FINE_TUNING, hosting="api_ok", ml_capacity=Except("none")),
+        _lora_api(managed_only=False),
+    ),
+    # A team that never trained a model: only services that run a job from a dataset.
+    _a(
+        "ft-lora-api-managed",
+        When(recommendation=FINE_TUNING, hosting="api_ok", ml_capacity="none"),
+        _lora_api(managed_only=True),
     ),
     _a(
         "ft-lora-open",

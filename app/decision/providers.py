@@ -53,6 +53,9 @@ class Provider:
     closing: Text | None = None
     available_from: date | None = None
     new_jobs_until: date | None = None  # for anyone, including existing customers
+    # Training runs only from a loop the team writes (no managed job from a dataset): not for a
+    # team that has never trained a model.
+    code_required: bool = False
 
     def stale(self, today: date) -> bool:
         return today - self.checked_on > timedelta(days=STALE_AFTER_DAYS)
@@ -284,6 +287,7 @@ PROVIDERS: tuple[Provider, ...] = (
         "https://tinker-docs.thinkingmachines.ai/",
         _TODAY,
         True,
+        code_required=True,
     ),
     Provider(
         "unsloth",
@@ -350,13 +354,18 @@ def closing() -> tuple[Provider, ...]:
     return tuple(p for p in PROVIDERS if not p.new_customers and p.closing is not None)
 
 
-def open_services() -> tuple[Provider, ...]:
+def open_services(managed_only: bool = False) -> tuple[Provider, ...]:
     """Hosted services a new team can start with today whose trained weights can be taken out,
-    as confirmed at their own pages: the verdict says "lets you download the weights" of each."""
+    as confirmed at their own pages: the verdict says "lets you download the weights" of each.
+    `managed_only`: only those that run a job from a dataset, for a team with no ML experience."""
     return tuple(
         p
         for p in PROVIDERS
-        if p.kind == "hosted_open" and p.new_customers and p.weights != "no" and p.verified
+        if p.kind == "hosted_open"
+        and p.new_customers
+        and p.weights != "no"
+        and p.verified
+        and not (managed_only and p.code_required)
     )
 
 
@@ -414,8 +423,8 @@ def _names(rows: tuple[Provider, ...]) -> Text:
     )
 
 
-def open_service_names() -> Text:
-    return _names(open_services())
+def open_service_names(managed_only: bool = False) -> Text:
+    return _names(open_services(managed_only))
 
 
 def self_hosted_names() -> Text:

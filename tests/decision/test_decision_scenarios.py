@@ -426,7 +426,7 @@ def test_fine_tune_steps_start_from_lora_and_name_the_provider_risk() -> None:
         "Start with LoRA on a small open-weights model (usually 4–14B parameters), through a "
         "service that takes new teams and lets you download the weights (Vertex AI, Together AI, "
         "and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
-        "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
+        "TRL, and LLaMA-Factory. Don't build on a hosted fine-tuning service that is closing: OpenAI, Azure "
         "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks' managed SFT and DPO, and "
         "Databricks no longer take new teams (see the providers table)."
     ]

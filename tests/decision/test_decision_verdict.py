@@ -382,6 +382,7 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "ft-grow": {**FT, "example_count": "under_100"},
     "ft-edge-cases": {**FT, "edge_cases": "no"},
     "ft-lora-api": FT,
+    "ft-lora-api-managed": {**FT, "ml_capacity": "none"},
     "ft-lora-open": {**FT, "hosting": "open_weights_preferred"},
     "ft-lora-self": {**FT, "hosting": "self_hosted_required"},
     "ft-rft-start": {
@@ -457,7 +458,7 @@ def test_the_fine_tune_checklist_is_concrete() -> None:
         "Start with LoRA on a small open-weights model (usually 4–14B parameters), through a "
         "service that takes new teams and lets you download the weights (Vertex AI, Together AI, "
         "and Tinker), or on rented GPUs with Unsloth, Axolotl, Hugging Face "
-        "TRL, and LLaMA-Factory. Don't build on a closed provider's fine-tuning: OpenAI, Azure "
+        "TRL, and LLaMA-Factory. Don't build on a hosted fine-tuning service that is closing: OpenAI, Azure "
         "OpenAI, Mistral, Cohere, Anthropic, Gemini API, Fireworks' managed SFT and DPO, and "
         "Databricks no longer take new teams (see the providers table).",
         "Ship only if the fine-tuned model reaches your target on the eval set and beats the "

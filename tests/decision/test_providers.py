@@ -148,6 +148,25 @@ def test_the_refund_bot_is_pointed_at_open_services() -> None:
     assert "Amazon Bedrock" not in names and "Vertex AI" in names
 
 
+def test_a_team_that_never_trained_a_model_is_not_sent_to_write_a_training_loop() -> None:
+    # Tinker runs training only from a loop the team writes (its row says so); a team with no
+    # ML experience is pointed at the services that run a job from a dataset.
+    tinker = next(p for p in providers.PROVIDERS if p.key == "tinker")
+    assert tinker.code_required and "you write the loop" in tinker.status.en
+    assert [p.key for p in providers.PROVIDERS if p.code_required] == ["tinker"]
+    novices = evaluate({**CUSTOMER_SERVICE_BOT, "ml_capacity": "none"})
+    assert novices.recommendation == "fine_tune"
+    novice_names = [n for s in novices.next_steps for n in named_services(s.en)]
+    assert novice_names == [
+        providers.short_name(p) for p in providers.open_services() if p.key != "tinker"
+    ]
+    assert "Tinker" not in novice_names and novice_names
+    experienced = [
+        n for s in evaluate(CUSTOMER_SERVICE_BOT).next_steps for n in named_services(s.en)
+    ]
+    assert "Tinker" in experienced
+
+
 def test_the_closing_rows_are_verified_at_the_providers_own_pages() -> None:
     """Azure, Anthropic-on-Bedrock, Fireworks and Databricks were read at the provider's own
     documentation (stored copies, 2026-12-06); Bedrock's weight export was not found there."""
