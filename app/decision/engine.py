@@ -553,10 +553,19 @@ def _confidence(
                 lead=lead,
                 scores=scores,
             )
-        else:
+        elif changes:
             why = Text(
                 "Only {lead:.2f} ahead of “{label}” on the ranking's scale ({scores}): a single "
                 "answer could tip it.",
+                lead=lead,
+                label=label,
+                scores=scores,
+            )
+        else:
+            # Close, but no one answer changed alone flips it ("What would change it" is empty).
+            why = Text(
+                "Only {lead:.2f} ahead of “{label}” on the ranking's scale ({scores}): a close "
+                "call, though no single answer changed on its own would tip it.",
                 lead=lead,
                 label=label,
                 scores=scores,

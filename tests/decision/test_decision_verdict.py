@@ -590,6 +590,41 @@ def test_a_close_call_says_how_close() -> None:
     )
 
 
+def test_a_close_call_no_single_answer_tips_does_not_say_one_could() -> None:
+    # Live data answered by retrieval, fine-tuning on top only a little behind: nothing in
+    # "What would change it", so the confidence reason must not promise a single answer would.
+    verdict = evaluate(
+        answers(
+            task_type="simple_generation",
+            spec_clarity="implicit",
+            verifiable_outputs="yes",
+            accuracy_target="best_effort",
+            baseline_accuracy=100,
+            failure_mode="missing_knowledge",
+            volume="low",
+            latency_need="relaxed",
+            cost_pressure="blocking",
+            hosting="self_hosted_required",
+            knowledge_source="realtime",
+            needs_citations="yes",
+            domain_language="specialized",
+            knowledge_form="database",
+            data_quality="unsure",
+            edge_cases="no",
+            synthetic_data="no",
+        )
+    )
+    assert (verdict.recommendation, verdict.confidence, verdict.what_would_change) == (
+        "rag",
+        "medium",
+        (),
+    )
+    assert verdict.confidence_reason.en == (
+        "Only 0.22 ahead of “RAG and fine-tuning together” on the ranking's scale (0.88 against "
+        "0.66): a close call, though no single answer changed on its own would tip it."
+    )
+
+
 def test_ranking_shows_vetoed_approaches_last_with_zero() -> None:
     verdict = evaluate(
         answers(knowledge_source="realtime", prompting_effort="extensive", **MEASURED_GAP)
