@@ -870,6 +870,15 @@ def test_the_picker_says_when_a_fine_tuned_model_can_no_longer_be_trained(client
     assert noted == ["openai/ft-gpt-4.1-mini", "openai/ft-gpt-4o-mini"]
 
 
+def test_the_pickers_judge_retirements_on_the_app_s_clock(client, app):
+    # Fine-tuned GPT-4.1 mini retires on 2027-01-14: offered that day, not the day after.
+    for day, offered in ((date(2027, 1, 14), True), (date(2027, 1, 15), False)):
+        app.state.today = lambda day=day: day
+        page = html(client.get("/costs"))
+        option = page.select_one("#cost-candidate-model option[value='openai/ft-gpt-4.1-mini']")
+        assert (option is not None) == offered, day
+
+
 # --- The cost step's one-time cost from the training plan (issue 20, point 4) ------------------
 
 
