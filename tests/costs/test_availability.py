@@ -1,7 +1,10 @@
 """A chosen model that retires, or whose provider takes no new fine-tuning jobs, is said beside
-the figures with its date, and no month is projected past the retirement: the pure functions
-(app/costs/availability.py), on a fixed day."""
+the figures with its date, and no month is projected past the retirement: first the pure
+functions (app/costs/availability.py), then the verdict's cost card, the calculator, the API and
+the exports, each on a day fixed through the app's clock (`app.state.today`)."""
 
+import re
+import subprocess
 from dataclasses import replace
 from datetime import date
 
@@ -11,6 +14,7 @@ from app import costs
 from app.costs import availability
 from app.costs.chart import LEFT, RIGHT, WIDTH
 from app.decision import providers
+from tests.helpers import html
 
 # The reviewer's day: OpenAI's last day for new fine-tuning jobs (2027-01-06) is 30 days away,
 # GPT-4.1 and its fine-tuned mini stop serving on 2027-01-14, 38 days away.
@@ -222,3 +226,195 @@ def test_the_chart_stops_with_its_series_and_marks_the_retirement():
     assert [t.value for t in chart.y_ticks][-1] == 15_000  # fits $14,320, not month 12's
     assert costs.build_chart(late.until(0), 8 / 30) is None
     assert costs.build_chart(late.until(None)) is None
+
+
+# --- Over HTTP, on a fixed day --------------------------------------------------------------------
+
+
+@pytest.fixture
+def set_day(app):
+    """Fix the app's clock; returns the setter for a test that moves it."""
+
+    def set_to(day: date) -> None:
+        app.state.today = lambda: day
+
+    set_to(TODAY)
+    return set_to
+
+
+def created(client, cost_body: dict) -> str:
+    response = client.post(
+        "/api/v1/assessments",
+        json={"title": "Distil", "answers": DISTILLATION, "costs": cost_body},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["verdict"]["recommendation"], body["verdict"]["method"]) == (
+        "fine_tune",
+        "distillation",
+    )
+    return body["id"]
+
+
+def table_rows(section) -> list[list[str]]:
+    return [
+        [cell.get_text() for cell in row.select("th, td")]
+        for row in section.select(".cost-table tbody tr")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_verdict_card_warns_and_stops_the_chart_before_the_retirement(client, set_day, lang):
+    body = {**DISTILLED_COSTS, "one_time_cost": 10_000}
+    token = created(client, body)
+    section = html(client.get(f"/a/{token}?lang={lang}")).select_one("section#costs")
+    late = result_of(body)
+    expected = costs.model_warnings(GPT_41, FT_MINI, TODAY, late)
+    items = section.select("#verdict-costs-model-warnings li.cost-model-warning")
+    assert [li.get_text() for li in items] == [w.sentence.get(lang) for w in expected]
+    assert [(li["data-model"], li["data-kind"], li["data-date"]) for li in items] == [
+        ("openai/ft-gpt-4.1-mini", "training_closed", "2027-01-06"),
+        ("openai/ft-gpt-4.1-mini", "retires", "2027-01-14"),
+        ("openai/gpt-4.1", "retires", "2027-01-14"),
+    ]
+    # Beside the figures, before the saving they qualify.
+    box = section.select_one("#verdict-costs-model-warnings")
+    assert box.find_next("ul", class_="cost-facts") is not None
+    assert section.select_one("dd[data-figure='monthly_saving']").get_text() == "$6,480"
+    # The table: months 0 and 1 only, and why no more.
+    assert table_rows(section) == [["0", "$0", "$10,000"], ["1", "$10,800", "$14,320"]]
+    end = section.select_one(".cost-table tfoot #verdict-costs-projection-end")
+    assert end["data-last-month"] == "1"
+    assert (
+        end.get_text()
+        == {
+            "en": "No figures from month 2 on: Fine-tuned GPT-4.1 mini stops serving on 2027-01-14.",
+            "zh": "第 2 个月起不再有数字：Fine-tuned GPT-4.1 mini 将于 2027-01-14 停止服务。",
+        }[lang]
+    )
+    # The chart draws the same two months, marks the day, and has no payback to circle.
+    chart = costs.build_chart(late.until(1), 38 / 30)
+    svg = section.select_one("svg.chart")
+    assert svg.select_one("polyline.series-current")["points"] == chart.current_points
+    assert svg.select_one("polyline.series-candidate")["points"] == chart.candidate_points
+    assert float(svg.select_one("line.series-end")["x1"]) == chart.end_x
+    assert svg.select_one("text.series-end-label").get_text() == "2027-01-14"
+    assert svg.select_one("circle.crossing") is None
+    assert (
+        section.select_one("#verdict-costs-chart-caption")
+        .get_text()
+        .startswith({"en": "Cumulative cost over 1 month: ", "zh": "1 个月的累计成本："}[lang])
+    )
+    assert (
+        section.select_one("figure.cost-chart p").get_text()
+        == {
+            "en": "Months from the switch. The lines stop at month 1, before Fine-tuned GPT-4.1 mini "
+            "stops serving on 2027-01-14 (the dotted line).",
+            "zh": "自切换起的月数。曲线止于第 1 个月，因为 Fine-tuned GPT-4.1 mini 将于 2027-01-14 "
+            "停止服务（点线处）。",
+        }[lang]
+    )
+
+
+def test_a_verdict_card_whose_model_has_retired_projects_no_month(client, set_day):
+    token = created(client, DISTILLED_COSTS)
+    set_day(date(2027, 1, 20))
+    section = html(client.get(f"/a/{token}")).select_one("section#costs")
+    kinds = [li["data-kind"] for li in section.select(".cost-model-warning")]
+    assert kinds == ["training_closed", "retired", "retired"]
+    assert section.select("svg.chart") == [] and section.select(".cost-table") == []
+    assert section.select_one("#verdict-costs-projection-end").get_text() == (
+        "No month is projected: Fine-tuned GPT-4.1 mini was retired on 2027-01-14."
+    )
+
+
+def test_the_calculator_warns_beside_its_results(client, set_day):
+    query = {
+        "requests_per_day": "100000",
+        "input_tokens": "1000",
+        "output_tokens": "200",
+        "current.model": GPT_41.id,
+        "candidate.kind": "tokens",
+        "candidate.model": FT_MINI.id,
+        "one_time.kind": "amount",
+        "one_time_cost": "10000",
+    }
+    page = html(client.get("/costs", params=query))
+    assert [li["data-kind"] for li in page.select("#calculator-model-warnings li")] == [
+        "training_closed",
+        "retires",
+        "retires",
+    ]
+    assert [row[0] for row in table_rows(page)] == ["0", "1"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cost_api_gives_dated_warnings_and_stops_the_cumulative_cost(client, set_day, lang):
+    body = client.post(f"/api/v1/costs?lang={lang}", json=DISTILLED_COSTS).json()
+    assert body["monthly_saving"] == 6_480.0
+    assert body["model_warnings"] == [
+        w.to_dict(lang) for w in costs.model_warnings(GPT_41, FT_MINI, TODAY)
+    ]
+    assert [(w["kind"], w["date"], w["days"]) for w in body["model_warnings"]] == [
+        ("training_closed", "2027-01-06", 30),
+        ("retires", "2027-01-14", 38),
+        ("retires", "2027-01-14", 38),
+    ]
+    assert body["projection_end"] == {
+        "side": "candidate",
+        "model": "openai/ft-gpt-4.1-mini",
+        "date": "2027-01-14",
+        "days": 38,
+        "last_month": 1,
+    }
+    assert body["cumulative"] == [
+        {"month": 0, "current": 0.0, "candidate": 0.0},
+        {"month": 1, "current": 10_800.0, "candidate": 4_320.0},
+    ]
+    # Prices typed in without a model from the table: nothing to warn of, all 12 months.
+    unnamed = {
+        **DISTILLED_COSTS,
+        "current": {k: v for k, v in DISTILLED_COSTS["current"].items() if k != "model"},
+        "candidate": {k: v for k, v in DISTILLED_COSTS["candidate"].items() if k != "model"},
+    }
+    plain = client.post(f"/api/v1/costs?lang={lang}", json=unnamed).json()
+    assert (plain["model_warnings"], plain["projection_end"]) == ([], None)
+    assert len(plain["cumulative"]) == 13
+
+
+def pdf_text(content: bytes) -> str:
+    """The text as poppler's pdftotext reads it, without any white space."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return re.sub(r"\s+", "", result.stdout.decode())
+
+
+@pytest.mark.storage
+def test_the_record_and_the_exports_carry_the_warnings(client, set_day):
+    token = created(client, {**DISTILLED_COSTS, "one_time_cost": 10_000})
+    expected = [
+        w.to_dict("en")
+        for w in costs.model_warnings(
+            GPT_41, FT_MINI, TODAY, result_of({**DISTILLED_COSTS, "one_time_cost": 10_000})
+        )
+    ]
+    record = client.get(f"/api/v1/assessments/{token}").json()
+    assert record["costs"]["results"]["model_warnings"] == expected
+    assert record["costs"]["results"]["projection_end"]["last_month"] == 1
+    assert [m["month"] for m in record["costs"]["results"]["cumulative"]] == [0, 1]
+    export = client.get(f"/a/{token}/export.json").json()
+    assert export["costs"]["results"]["model_warnings"] == expected
+    markdown = client.get(f"/a/{token}/export.md").text
+    lines = markdown[markdown.index("## What it costs") :].splitlines()
+    start = lines.index("Dates that change these figures:")
+    assert lines[start + 2 : start + 5] == [f"- {w['text']}" for w in expected]
+    assert "| Cumulative, 1 month | $10,800 | $14,320 |" in lines
+    assert "| Cumulative, 12 months | $129,600 | $61,840 |" not in lines
+    assert "No figures from month 2 on: Fine-tuned GPT-4.1 mini stops serving on 2027-01-14." in (
+        lines
+    )
+    zh = client.get(f"/a/{token}/export.md?lang=zh").text
+    assert "| 1 个月累计 | $10,800 | $14,320 |" in zh.splitlines()
+    pdf = pdf_text(client.get(f"/a/{token}/export.pdf").content)
+    assert all(re.sub(r"\s+", "", w["text"]) in pdf for w in expected)

@@ -23,6 +23,7 @@ from app.web.deps import (
     is_signed_in,
     managed_from_form,
     owned_decisions,
+    today,
 )
 from app.web.drafts import remember_draft
 from app.web.export import (
@@ -386,7 +387,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
     assessment = load_finished(db, token)
     url = str(request.url_for("show_verdict", token=token))
     return Response(
-        verdict_markdown(assessment, lang, url),
+        verdict_markdown(assessment, lang, url, today(request)),
         media_type="text/markdown; charset=utf-8",
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "md")},
     )
