@@ -316,6 +316,19 @@ def test_the_verdict_card_warns_and_stops_the_chart_before_the_retirement(client
     )
 
 
+def test_the_cached_verdict_page_counts_the_days_again_the_next_day(client, set_day):
+    token = created(client, DISTILLED_COSTS)
+
+    def second_warning() -> str:
+        page = html(client.get(f"/a/{token}"))
+        return page.select("#verdict-costs-model-warnings li")[1].get_text()
+
+    assert second_warning().startswith("Fine-tuned GPT-4.1 mini stops serving on 2027-01-14 (in 38")
+    assert second_warning().startswith("Fine-tuned GPT-4.1 mini stops serving on 2027-01-14 (in 38")
+    set_day(date(2026, 12, 8))
+    assert second_warning().startswith("Fine-tuned GPT-4.1 mini stops serving on 2027-01-14 (in 37")
+
+
 def test_a_verdict_card_whose_model_has_retired_projects_no_month(client, set_day):
     token = created(client, DISTILLED_COSTS)
     set_day(date(2027, 1, 20))
