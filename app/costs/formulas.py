@@ -202,9 +202,8 @@ class CostResult:
     break_even_accuracy: float | None
     current_accuracy: float | None
     candidate_accuracy: float | None
-    cumulative: tuple[
-        tuple[int, float, float], ...
-    ]  # (month, current, candidate): months 0..12, or fewer
+    # (month, current, candidate) for months 0..12, or fewer once stopped (until())
+    cumulative: tuple[tuple[int, float, float], ...]
     candidate_gpus: float | None = None  # self-hosting only: GPUs kept on, at least one
     candidate_busy_share: float | None = None  # self-hosting only: how busy they are on average
 
