@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=purge_at_start_up,
     )
     app.state.settings = settings
+    # The day dated facts are judged on (app/web/deps.py: today); tests replace it with a fixed day.
+    app.state.today = date.today
     app.state.db = Database(settings.database_url, pool_timeout=settings.pool_timeout)
     app.state.verdict_cache = RenderCache(settings.page_cache_bytes)
     app.state.insights_cache = ShortCache(settings.insights_cache_seconds)

@@ -8,6 +8,13 @@ expected cost per request = price per request + (1 - accuracy) x cost of a wrong
 break-even accuracy = current accuracy - (current - candidate price per request) / error cost.
 """
 
+from .availability import (
+    ModelWarning,
+    ProjectionEnd,
+    fine_tuning_provider,
+    model_warnings,
+    projection_end,
+)
 from .chart import Chart, build_chart
 from .facts import (
     FAST_PAYBACK_MONTHS,
@@ -67,9 +74,11 @@ __all__ = [
     "CostInputs",
     "CostResult",
     "GpuLoad",
+    "ModelWarning",
     "OneTimeDefault",
     "ModelPrice",
     "PriceTable",
+    "ProjectionEnd",
     "SelfHosted",
     "Threshold",
     "TokenPrices",
@@ -85,15 +94,18 @@ __all__ = [
     "evidence_figures",
     "expected_cost_per_request",
     "fine_tuning_cost",
+    "fine_tuning_provider",
     "form_is_empty",
     "form_values",
     "inputs_to_dict",
+    "model_warnings",
     "one_time_default",
     "parse_costs",
     "parse_form",
     "payback_months",
     "plan_cost_range",
     "price_table",
+    "projection_end",
     "read_price_table",
     "saving_fact",
     "saving_sentence",

@@ -32,6 +32,9 @@ class Chart:
     current_points: str  # an SVG polyline's `points`
     candidate_points: str
     crossing: tuple[float, float] | None  # where the candidate becomes cheaper, within the chart
+    # Where a model stops serving, within the chart: x, and the side its label sits on
+    end_x: float | None = None
+    end_anchor: str = "start"
 
 
 def nice_ceiling(value: float) -> tuple[float, float]:
@@ -57,7 +60,12 @@ def nice_ceiling(value: float) -> tuple[float, float]:
     raise AssertionError("unreachable: factor 10 always fits")  # pragma: no cover
 
 
-def build_chart(result: CostResult) -> Chart:
+def build_chart(result: CostResult, end_months: float | None = None) -> Chart | None:
+    """The chart of `result.cumulative` on a MONTHS_SHOWN-month axis (a series stopped early
+    stops short on it), with a mark `end_months` from now (a model's retirement) when within the
+    axis; None when fewer than two months are left to draw."""
+    if len(result.cumulative) < 2:
+        return None
     top_value = max(max(row[1], row[2]) for row in result.cumulative)
     y_max, y_step = nice_ceiling(top_value)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -74,8 +82,9 @@ def build_chart(result: CostResult) -> Chart:
     ticks = round(y_max / y_step)
     crossing = None
     payback = result.payback_months
-    if payback is not None and payback <= MONTHS_SHOWN:
+    if payback is not None and payback <= result.cumulative[-1][0]:
         crossing = (x(payback), y(result.current_monthly * payback))
+    end_x = x(end_months) if end_months is not None and 0 <= end_months <= MONTHS_SHOWN else None
     return Chart(
         width=WIDTH,
         height=HEIGHT,
@@ -88,4 +97,7 @@ def build_chart(result: CostResult) -> Chart:
         current_points=points(1),
         candidate_points=points(2),
         crossing=crossing,
+        end_x=end_x,
+        # The label reads away from the nearer edge of the plot.
+        end_anchor="end" if end_x is not None and end_x > LEFT + plot_width / 2 else "start",
     )

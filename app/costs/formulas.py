@@ -10,7 +10,7 @@ month, as many as the volume needs at the planned utilization and never fewer th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 DAYS_PER_MONTH = 30
@@ -202,9 +202,16 @@ class CostResult:
     break_even_accuracy: float | None
     current_accuracy: float | None
     candidate_accuracy: float | None
-    cumulative: tuple[tuple[int, float, float], ...]  # (month, current, candidate) for months 0..12
+    # (month, current, candidate) for months 0..12, or fewer once stopped (until())
+    cumulative: tuple[tuple[int, float, float], ...]
     candidate_gpus: float | None = None  # self-hosting only: GPUs kept on, at least one
     candidate_busy_share: float | None = None  # self-hosting only: how busy they are on average
+
+    def until(self, last_month: int | None) -> CostResult:
+        """The same figures with the cumulative series stopped after `last_month` (None: no
+        month at all), for a model that stops serving before the series would end."""
+        kept = () if last_month is None else self.cumulative[: last_month + 1]
+        return replace(self, cumulative=kept)
 
     @property
     def saving_share(self) -> float:

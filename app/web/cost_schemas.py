@@ -6,7 +6,7 @@ only document the body, with the same limits, so the document cannot promise mor
 accepted.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -192,6 +192,30 @@ class CostFactOut(BaseModel):
     text: str
 
 
+class ModelWarningOut(BaseModel):
+    side: Literal["current", "candidate"]
+    model: str = Field(description="The price table's id of the model")
+    kind: Literal["retires", "retired", "training_closed"] = Field(
+        description="retires: it stops serving on `date`; retired: it stopped on `date`; "
+        "training_closed: its provider takes no new fine-tuning jobs (`date`: the last day for "
+        "anyone, when the providers table gives one)"
+    )
+    date: str | None = Field(description="YYYY-MM-DD")
+    days: int | None = Field(description="From today to `date`; negative once past")
+    text: str
+
+
+class ProjectionEndOut(BaseModel):
+    side: Literal["current", "candidate"]
+    model: str
+    date: str = Field(description="The earlier retirement of the two models, YYYY-MM-DD")
+    days: int = Field(description="From today to `date`; negative once past")
+    last_month: int | None = Field(
+        description="The last month of `cumulative` (it ends on or before `date`); null: the "
+        "model is retired and no month is projected"
+    )
+
+
 class CostsOut(BaseModel):
     """Every figure in US dollars, a month being 30 days; accuracies are fractions 0-1."""
 
@@ -229,9 +253,18 @@ class CostsOut(BaseModel):
     )
     candidate_expected_per_request: float | None
     cumulative: list[CumulativeMonth] = Field(
-        description="Months 0 to 12; the candidate starts at the one-time cost"
+        description="Months 0 to 12, or to `projection_end.last_month` when a chosen model "
+        "retires sooner; the candidate starts at the one-time cost"
     )
     facts: list[CostFactOut]
+    model_warnings: list[ModelWarningOut] = Field(
+        description="Dated facts about the models named from the price table: a retirement, a "
+        "provider that takes no new fine-tuning jobs"
+    )
+    projection_end: ProjectionEndOut | None = Field(
+        description="Set when a chosen model retires within the 12 months: `cumulative` stops "
+        "before it"
+    )
 
 
 class StoredCosts(BaseModel):

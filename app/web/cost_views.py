@@ -3,13 +3,13 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from app import assessments, costs, decision
 from app.assessments import COST_FORM_PREFIX
 from app.costs import numbers
-from app.decision import providers
 from app.decision.text import NG_BATCH_294, OPENAI_GUIDE, Text
 from app.web.i18n import N_, translate
 
@@ -87,9 +87,7 @@ def picker_note(entry: Any, day: Any, retires_on: str = "") -> Text | None:
     if entry.tier != "fine_tuned" or entry.retired_on(day):
         return None
     parts = []
-    provider = next(
-        (p for p in providers.PROVIDERS if providers.short_name(p) == entry.provider), None
-    )
+    provider = costs.fine_tuning_provider(entry)
     if provider is not None and not provider.takes_new_jobs(day):
         parts.append(Text("{provider} takes no new fine-tuning customers", provider=entry.provider))
     retires = entry.deprecation_date
@@ -204,12 +202,17 @@ class CostView:
     """Everything a results block shows for one set of inputs."""
 
     inputs: costs.CostInputs
+    # The figures, their cumulative series stopped at `projection_end` when a model retires first
     result: costs.CostResult
-    chart: costs.Chart
+    chart: costs.Chart | None  # None: fewer than two months to draw
     facts: tuple[costs.CostFact, ...]
     current_price: costs.ModelPrice | None
     candidate_price: costs.ModelPrice | None
     self_hosted: bool
+    # Dated facts about the chosen models (retirements, a provider closed to fine-tuning) and
+    # the retirement that ends the projection, judged on the day the view was made for
+    warnings: tuple[costs.ModelWarning, ...] = ()
+    projection_end: costs.ProjectionEnd | None = None
     # The training plan's cost, used when the numbers gave no one-time cost (see costs.training)
     one_time_from_plan: costs.OneTimeDefault | None = None
     # Why the numbers did not decide, when they point away from the verdict (a verdict's card)
@@ -227,9 +230,13 @@ class CostView:
 def cost_view(
     stored: costs.CostInputs | Mapping[str, Any] | None,
     one_time_default: costs.OneTimeDefault | None = None,
+    *,
+    today: date | None = None,
 ) -> CostView | None:
     """A view of inputs, or of an assessment's stored `cost_inputs`; None when there are none.
-    Without a one-time cost in them, `one_time_default` (the training plan's) stands in."""
+    Without a one-time cost in them, `one_time_default` (the training plan's) stands in.
+    Retirements and closed providers are judged on `today` (the app's clock; the wall clock's
+    date when not given)."""
     if stored is None or isinstance(stored, Mapping) and not stored:
         return None
     inputs = stored if isinstance(stored, costs.CostInputs) else costs.parse_costs(stored)[0]
@@ -241,24 +248,35 @@ def cost_view(
         from_plan = one_time_default
     result = costs.compute(inputs)
     table = costs.price_table()
+    current = table.get(inputs.current.model) if inputs.current.model else None
+    candidate = table.get(inputs.candidate.model) if inputs.candidate.model else None
+    day = today or date.today()
+    end = costs.projection_end(current, candidate, day)
+    if end is not None and end.cuts:
+        projected = result.until(end.last_month)
+        chart = costs.build_chart(projected, end.months)
+    else:
+        projected, chart = result, costs.build_chart(result)
     return CostView(
         inputs=inputs,
-        result=result,
-        chart=costs.build_chart(result),
+        result=projected,
+        chart=chart,
         facts=costs.cost_facts(result),
-        current_price=table.get(inputs.current.model) if inputs.current.model else None,
-        candidate_price=table.get(inputs.candidate.model) if inputs.candidate.model else None,
+        current_price=current,
+        candidate_price=candidate,
         self_hosted=isinstance(inputs.candidate, costs.SelfHosted),
         one_time_from_plan=from_plan,
+        warnings=costs.model_warnings(current, candidate, day, result),
+        projection_end=end if end is not None and end.cuts else None,
     )
 
 
-def verdict_cost_view(assessment: Any) -> CostView | None:
+def verdict_cost_view(assessment: Any, today: date | None = None) -> CostView | None:
     """The cost card under a verdict: the stored numbers, the training plan's one-time cost when
     none was given, and a note when the numbers point away from the verdict."""
     if not assessment.cost_inputs:
         return None
-    view = cost_view(assessment.cost_inputs, costs.one_time_default(assessment))
+    view = cost_view(assessment.cost_inputs, costs.one_time_default(assessment), today=today)
     if view is None:
         return None
     home = (assessment.answers or {}).get("hosting") == "self_hosted_required"
@@ -276,9 +294,11 @@ SELF_HOSTED_PRICED_PER_TOKEN = Text(
 )
 
 
-def cost_record(stored: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:
+def cost_record(
+    stored: Mapping[str, Any] | None, lang: str, today: date | None = None
+) -> dict[str, Any] | None:
     """An assessment's `costs` in its JSON record: the inputs and the figures computed from them."""
-    view = cost_view(stored)
+    view = cost_view(stored, today=today)
     if view is None:
         return None
     return {"inputs": costs.inputs_to_dict(view.inputs), "results": results_record(view, lang)}
@@ -292,4 +312,6 @@ def results_record(view: CostView, lang: str) -> dict[str, Any]:
             {"key": f.key, "direction": f.direction, "text": f.sentence.get(lang)}
             for f in view.facts
         ],
+        "model_warnings": [warning.to_dict(lang) for warning in view.warnings],
+        "projection_end": view.projection_end.to_dict() if view.projection_end else None,
     }

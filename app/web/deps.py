@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -27,9 +28,20 @@ async def get_lang(request: Request) -> str:
     return request.state.lang
 
 
+def today(request: Request) -> date:
+    """The day dated facts are judged on (a model's retirement, a provider's last day for new
+    fine-tuning jobs): the app's clock, `app.state.today` (date.today; tests fix it)."""
+    return request.app.state.today()
+
+
+async def get_today(request: Request) -> date:
+    return today(request)
+
+
 DatabaseDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LangDep = Annotated[str, Depends(get_lang)]
+TodayDep = Annotated[date, Depends(get_today)]
 
 
 def is_signed_in(request: Request) -> bool:

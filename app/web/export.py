@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from app import assessments, comments, decision, manage
 from app.costs import numbers
 from app.models import Assessment, Comment
-from app.web import training_views
+from app.web import deps, training_views
 from app.web.cost_views import cost_record, payback_words, verdict_cost_view
 from app.web.i18n import (
     CHANGE_KINDS,
@@ -66,6 +67,7 @@ def full_record(
         assessment,
         lang,
         verdict_path(request, assessment),
+        today=deps.today(request),
         revised_from=revision_link(request, assessments.revised_from(db, assessment), owner),
         superseded_by=revision_link(request, assessments.superseded_by(db, assessment), owner),
         comments=comments.listing(db, assessment.id),
@@ -91,7 +93,9 @@ def api_record(
     revised_from: dict[str, Any] | None = None,
     superseded_by: dict[str, Any] | None = None,
     comments: Sequence[Comment] = (),
+    today: date | None = None,
 ) -> dict[str, Any]:
+    """The API's record of an assessment; its costs' dated warnings are judged on `today`."""
     return {
         "id": assessment.share_token,
         "url": url,
@@ -100,7 +104,7 @@ def api_record(
         "notes": assessment.notes,
         "answers": assessment.answers,
         "verdict": decision.localize(assessment.verdict, lang),
-        "costs": cost_record(assessment.cost_inputs, lang),
+        "costs": cost_record(assessment.cost_inputs, lang, today),
         "created_at": assessment.created_at.isoformat(),
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
         "data_profile": assessment.data_profile,
@@ -351,7 +355,7 @@ def content_disposition(title: str, extension: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
-def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
+def verdict_markdown(assessment: Assessment, lang: str, url: str, today: date | None = None) -> str:
     verdict = decision.localize(assessment.verdict, lang)
 
     def t(key: str, **values: Any) -> str:
@@ -453,7 +457,7 @@ def verdict_markdown(assessment: Assessment, lang: str, url: str) -> str:
     if assessment.notes:
         lines += [f"## {t('notes')}", "", md(assessment.notes), ""]
     lines += training_views.plan_markdown(assessment, lang, url.split("/a/")[0] + "/providers")
-    lines += costs_markdown(assessment, lang)
+    lines += costs_markdown(assessment, lang, today)
     return "\n".join(lines)
 
 
@@ -466,6 +470,9 @@ COST_MD = {
     "monthly": N_("Monthly cost"),
     "per_1k": N_("Per 1,000 requests"),
     "year": N_("Cumulative, 12 months"),
+    "warnings": N_("Dates that change these figures:"),
+    "stops": N_("No figures from month %(month)s on: %(model)s stops serving on %(date)s."),
+    "retired": N_("No month is projected: %(model)s was retired on %(date)s."),
     "saving": N_("Monthly saving: %(value)s"),
     "payback": N_("Payback: %(value)s"),
     "no_payback": N_("none (no saving, or no one-time cost given)"),
@@ -477,9 +484,16 @@ COST_MD = {
 }
 
 
-def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
+def cumulative_label(months: int, lang: str) -> str:
+    """ "Cumulative, 1 month": the table's last row when the series stops early."""
+    return translations(lang).ngettext(
+        "Cumulative, %(num)s month", "Cumulative, %(num)s months", months
+    ) % {"num": months}
+
+
+def costs_markdown(assessment: Assessment, lang: str, today: date | None = None) -> list[str]:
     """The cost numbers stored with an assessment as a Markdown section; none without them."""
-    view = verdict_cost_view(assessment)
+    view = verdict_cost_view(assessment, today)
     if view is None:
         return []
 
@@ -502,10 +516,36 @@ def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
     break_even = (
         numbers.percent(r.break_even_accuracy) if r.break_even_accuracy is not None else "-"
     )
+    end = view.projection_end
+    if end is None:
+        year = [
+            f"| {t('year')} | {numbers.usd(r.cumulative[-1][1])} | {numbers.usd(r.cumulative[-1][2])} |"
+        ]
+        stops = []
+    else:
+        # The series stops before a model retires: its last month, and why there is no more.
+        months = end.last_month
+        year = (
+            [
+                f"| {cumulative_label(months, lang)} | {numbers.usd(r.cumulative[-1][1])} | "
+                f"{numbers.usd(r.cumulative[-1][2])} |"
+            ]
+            if months
+            else []
+        )
+        values = {"model": end.model.model, "date": end.on.isoformat()}
+        stops = [
+            "",
+            t("stops", month=months + 1, **values)
+            if months is not None
+            else t("retired", **values),
+        ]
+    warnings = [warning.sentence.get(lang) for warning in view.warnings]
     lines = [
         f"## {t('heading')}",
         "",
         *([view.verdict_note.get(lang), ""] if view.verdict_note else []),
+        *([t("warnings"), "", *(f"- {w}" for w in warnings), ""] if warnings else []),
         *(f"- {fact.sentence.get(lang)}" for fact in view.facts),
         "",
         f"| | {now} | {new} |",
@@ -513,7 +553,8 @@ def costs_markdown(assessment: Assessment, lang: str) -> list[str]:
         f"| {t('monthly')} | {numbers.usd(r.current_monthly)} | {numbers.usd(r.candidate_monthly)} |",
         f"| {t('per_1k')} | {numbers.usd(r.current_per_1k_requests)} | "
         f"{numbers.usd(r.candidate_per_1k_requests)} |",
-        f"| {t('year')} | {numbers.usd(r.cumulative[-1][1])} | {numbers.usd(r.cumulative[-1][2])} |",
+        *year,
+        *stops,
         "",
         "- " + t("saving", value=numbers.usd(r.monthly_saving)),
         "- " + t("payback", value=payback),

@@ -4,6 +4,7 @@ fetched at run time. Same order as the page: the answer first."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,7 @@ class VerdictPDF(FPDF):
             self.ln(6)
 
 
-def verdict_pdf(assessment: Assessment, lang: str, url: str) -> bytes:
+def verdict_pdf(assessment: Assessment, lang: str, url: str, today: date | None = None) -> bytes:
     verdict = decision.localize(assessment.verdict, lang)
 
     def t(key: str, **values: Any) -> str:
@@ -192,10 +193,15 @@ def verdict_pdf(assessment: Assessment, lang: str, url: str) -> bytes:
     if verdict.get("baseline"):
         pdf.heading(t("baseline"))
         pdf.text(verdict["baseline"]["note"])
-    view = cost_view(assessment.cost_inputs)
+    view = cost_view(assessment.cost_inputs, today=today)
     if view is not None:
         pdf.heading(translate(lang, "What it costs"))
-        pdf.items([fact.sentence.get(lang) for fact in view.facts], numbered=False)
+        # A chosen model's retirement, or a provider closed to fine-tuning, before the figures.
+        pdf.items(
+            [w.sentence.get(lang) for w in view.warnings]
+            + [fact.sentence.get(lang) for fact in view.facts],
+            numbered=False,
+        )
     for other in verdict.get("why_not", []):
         pdf.heading(t("why_not", approach=label(other["recommendation"])))
         pdf.items([r["text"] for r in other["reasons"]], numbered=False)

@@ -16,7 +16,7 @@ from app import comments, datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
 from app.insights.chart import fit_label
-from app.web import cost_views, export, htmx, i18n, training_views
+from app.web import cost_views, deps, export, htmx, i18n, training_views
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -217,7 +217,13 @@ def render(
     response = templates.TemplateResponse(
         request,
         template,
-        {"lang": request.state.lang, "fragment": fragment is not None, **context},
+        # `today`: the day a page judges dated facts on (a model's retirement), the app's clock.
+        {
+            "lang": request.state.lang,
+            "fragment": fragment is not None,
+            "today": deps.today(request),
+            **context,
+        },
         status_code=status_code,
         block_name=fragment,
         headers=headers,

@@ -839,7 +839,12 @@ def test_a_saved_assessment_naming_a_retired_model_still_renders_it(client):
     body = {**EXAMPLE, "current": {**EXAMPLE["current"], "model": retired.id}}
     token, _ = created_with_costs(client, REFUND_BOT, body)
     section = html(client.get(f"/a/{token}")).select_one("section#costs")
-    assert section.select(".cost-table thead th")[1].get_text() == retired.label
+    # The card names it as retired, with its date, and projects no month of a bill it can't be.
+    warning = section.select_one(f".cost-model-warning[data-model='{retired.id}']")
+    assert (warning["data-kind"], warning["data-date"]) == ("retired", "2026-07-24")
+    assert warning.get_text().startswith(f"{retired.model} was retired on 2026-07-24 (")
+    assert section.select(".cost-table") == []
+    assert section.select_one("dd[data-figure='monthly_saving']").get_text() == "$23,670"
     # The calculator opened from it keeps the model picked, marked as retired; a fresh one
     # does not offer it.
     link = section.find("a", href=lambda h: h and "/costs?" in h)["href"]
@@ -868,6 +873,15 @@ def test_the_picker_says_when_a_fine_tuned_model_can_no_longer_be_trained(client
         o["value"] for o in page.select("#cost-candidate-model option") if closed in o.get_text()
     ]
     assert noted == ["openai/ft-gpt-4.1-mini", "openai/ft-gpt-4o-mini"]
+
+
+def test_the_pickers_judge_retirements_on_the_app_s_clock(client, app):
+    # Fine-tuned GPT-4.1 mini retires on 2027-01-14: offered that day, not the day after.
+    for day, offered in ((date(2027, 1, 14), True), (date(2027, 1, 15), False)):
+        app.state.today = lambda day=day: day
+        page = html(client.get("/costs"))
+        option = page.select_one("#cost-candidate-model option[value='openai/ft-gpt-4.1-mini']")
+        assert (option is not None) == offered, day
 
 
 # --- The cost step's one-time cost from the training plan (issue 20, point 4) ------------------

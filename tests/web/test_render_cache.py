@@ -26,6 +26,8 @@ KEY_FIELDS = {
     "may_manage": {"may_manage"},
     # The comments it reads: adding or deleting one moves the row's updated_at (app/comments.py).
     "db": {"version"},
+    # The day the cost card counts the days to a model's retirement from (the app's clock).
+    "day": {"day"},
 }
 # Given only for pages that are never cached: the token shown once, a refused comment's form.
 NEVER_CACHED = {"key_waiting", "comment_form", "status_code", "headers"}

@@ -28,6 +28,7 @@ from app.web.deps import (
     SettingsDep,
     client_address,
     is_signed_in,
+    today,
 )
 from app.web.export import api_record, comment_record, full_record, verdict_path
 from app.web.forms import problem
@@ -366,7 +367,7 @@ async def create_assessment(
     assessment = await run_in_threadpool(
         assessments.create_finished, db, body.meta, body._answers, body._cost_inputs, profile
     )
-    record = api_record(assessment, lang, verdict_path(request, assessment))
+    record = api_record(assessment, lang, verdict_path(request, assessment), today=today(request))
     return JSONResponse(
         {
             "id": record["id"],

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -23,6 +23,7 @@ from app.web.deps import (
     is_signed_in,
     managed_from_form,
     owned_decisions,
+    today,
 )
 from app.web.drafts import remember_draft
 from app.web.export import (
@@ -61,7 +62,7 @@ class VerdictKey:
     the page shows of it. What else the page reads comes from the request: its language, its
     URL's parts (host and scheme make the share link; path and query the language links), whether
     a session cookie is there (the header offers Sign out), and whether this browser may manage
-    the assessment. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
+    the assessment. The day, too: the cost card counts the days to a model's retirement. Query parameters the page does not read (`?utm_source=`, `?cachebust=`) are
     not part of the key, and the page is rendered without them (`page_request`). Process-wide constants (rules version, templates) change only with a deploy.
     """
 
@@ -74,6 +75,7 @@ class VerdictKey:
     url: tuple[object, ...]
     session_cookie: bool
     may_manage: bool
+    day: date
 
 
 # The shared page, on a router of its own that app/main.py includes first after /healthz: it is
@@ -154,11 +156,14 @@ VERDICT_HEADERS = {**PRIVATE, "Vary": "Accept-Language, Cookie"}
 def render_and_keep(request: Request, token: str, db, lang: str, may_manage: bool) -> Rendered:
     """A cache miss: render the page and keep it."""
     assessment, *neighbours = load_with_neighbours(db, token)
-    body = render_verdict(request, assessment, neighbours, lang, may_manage, False, db=db).body
+    day = today(request)  # one day for the page and its key, should midnight pass meanwhile
+    body = render_verdict(
+        request, assessment, neighbours, lang, may_manage, False, db=db, day=day
+    ).body
     # Keyed by what was rendered: a write since the lookup makes a newer page, which is then
     # filed under the newer version, never under the older one.
     return request.app.state.verdict_cache.put(
-        verdict_key(request, assessment, neighbours, lang, may_manage), body
+        verdict_key(request, assessment, neighbours, lang, may_manage, day), body
     )
 
 
@@ -181,6 +186,7 @@ def verdict_key(
     neighbours: Sequence[assessments.Neighbour | None],
     lang: str,
     may_manage: bool,
+    day: date | None = None,
 ) -> VerdictKey:
     original, successor = neighbours
     return VerdictKey(
@@ -193,6 +199,7 @@ def verdict_key(
         page_url(request),
         bool(request.cookies.get(SESSION_COOKIE)),
         may_manage,
+        day or today(request),
     )
 
 
@@ -208,8 +215,10 @@ def render_verdict(
     comment_form: dict | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    day: date | None = None,
 ) -> Response:
-    """The verdict page; a comment that was refused comes back in its form (`comment_form`)."""
+    """The verdict page; a comment that was refused comes back in its form (`comment_form`).
+    `day`: the day its dated facts are judged on (the app's clock when not given)."""
     share_url = str(request.url_for("show_verdict", token=assessment.share_token))
     return render(
         request,
@@ -223,6 +232,7 @@ def render_verdict(
             "chat_summary": chat_summary(assessment, lang, share_url),
             "key_waiting": key_waiting,
             **comments_context(db, assessment, may_manage, comment_form),
+            **({"today": day} if day is not None else {}),
         },
         status_code=status_code,
         headers=headers,
@@ -386,7 +396,7 @@ def export_markdown(request: Request, token: str, db: DatabaseDep, lang: LangDep
     assessment = load_finished(db, token)
     url = str(request.url_for("show_verdict", token=token))
     return Response(
-        verdict_markdown(assessment, lang, url),
+        verdict_markdown(assessment, lang, url, today(request)),
         media_type="text/markdown; charset=utf-8",
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "md")},
     )

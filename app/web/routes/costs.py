@@ -14,7 +14,7 @@ from app import assessments, costs
 from app.web import cost_views, htmx
 from app.web.bodies import JSONBodyRoute
 from app.web.cost_schemas import CostsIn, CostsOut
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, TodayDep, today
 from app.web.drafts import remember_draft
 from app.web.forms import field_errors, meta_errors
 from app.web.i18n import N_, translate
@@ -50,11 +50,14 @@ EXAMPLE_FORM = {
     response_model=CostsOut,
     responses={422: {"description": "Each offending field, named (`current.utilization`, ...)."}},
 )
-async def compute_costs(body: CostsIn, lang: LangDep) -> Any:
+async def compute_costs(body: CostsIn, lang: LangDep, day: TodayDep) -> Any:
     """Monthly cost of the current model and of the fine-tuned candidate, the saving, the payback
     of the one-time cost, cost per 1,000 requests, 12 months of cumulative cost and the break-even
-    accuracy. A month is 30 days; money is US dollars. Nothing is stored."""
-    view = cost_views.cost_view(body.inputs)
+    accuracy. A month is 30 days; money is US dollars. Nothing is stored. A model named from the
+    price table that retires, or whose provider takes no new fine-tuning jobs, gets a dated
+    warning (`model_warnings`), and the cumulative cost stops before the earlier retirement
+    (`projection_end`)."""
+    view = cost_views.cost_view(body.inputs, today=day)
     return JSONResponse(cost_views.results_record(view, lang))
 
 
@@ -159,7 +162,9 @@ def show_calculator(request: Request, db: DatabaseDep, lang: LangDep) -> Respons
         return render_calculator(
             request, values, errors=field_errors(errors, lang), status_code=422, draft=draft
         )
-    return render_calculator(request, values, view=cost_views.cost_view(inputs), draft=draft)
+    return render_calculator(
+        request, values, view=cost_views.cost_view(inputs, today=today(request)), draft=draft
+    )
 
 
 @router.get("/costs/prices", response_class=HTMLResponse)
@@ -178,7 +183,9 @@ async def calculate_costs(request: Request, db: DatabaseDep, lang: LangDep) -> R
         return render_calculator(
             request, form, errors=field_errors(errors, lang), status_code=422, draft=draft
         )
-    return render_calculator(request, form, view=cost_views.cost_view(inputs), draft=draft)
+    return render_calculator(
+        request, form, view=cost_views.cost_view(inputs, today=today(request)), draft=draft
+    )
 
 
 @router.post("/costs/draft")
@@ -201,7 +208,7 @@ async def carry_into_draft(request: Request, db: DatabaseDep, lang: LangDep) -> 
         return render_calculator(
             request,
             values,
-            view=cost_views.cost_view(inputs) if inputs is not None else None,
+            view=cost_views.cost_view(inputs, today=today(request)) if inputs is not None else None,
             errors={**field_errors(errors, lang), **meta_problems},
             status_code=422,
             draft=draft,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app import assessments, decision
 from app.models import Assessment
 from app.web import htmx
-from app.web.deps import DatabaseDep, LangDep
+from app.web.deps import DatabaseDep, LangDep, today
 from app.web.export import content_disposition
 from app.web.i18n import N_, translate
 from app.web.pdf import verdict_pdf
@@ -109,7 +109,7 @@ def export_pdf(request: Request, token: str, db: DatabaseDep, lang: LangDep) -> 
     assessment = load_finished(db, token)
     url = str(request.url_for("show_verdict", token=token))
     return Response(
-        verdict_pdf(assessment, lang, url),
+        verdict_pdf(assessment, lang, url, today(request)),
         media_type="application/pdf",
         headers={**PRIVATE, "Content-Disposition": content_disposition(assessment.title, "pdf")},
     )
