@@ -44,6 +44,13 @@ SHORT_CACHE = 4096  # distinct texts under 64 characters (labels, short turns) l
 OUTPUT_CACHE = 4096  # distinct outputs up to CACHED_CHARS whose digests and label keys are kept
 CACHED_CHARS = 256
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
+# The sequence lengths a training plan may cut examples at (app/training/plan.py): its packed
+# length, the 95th percentile rounded up to a multiple of SEQUENCE_STEP and at least
+# SEQUENCE_MIN, or a model's context, each a power of two from SEQUENCE_MIN up. The profile
+# counts the examples longer than each of them below the longest (`longer_than`), so the plan
+# says how many it cuts at its own length, not at the check's context limit.
+SEQUENCE_STEP = 256
+SEQUENCE_MIN = 512
 # Labels: outputs that are short and repeated, compared case- and space-insensitively.
 MAX_LABEL_CLASSES = 1000
 MAX_LABEL_CHARS = suggestions.MAX_LABEL_CHARS
@@ -98,6 +105,31 @@ def _percentile_of_counts(counts: Counter[int], q: float) -> int:
         if seen >= rank:
             return value
     return 0
+
+
+def packed_length(p95: int) -> int:
+    """The sequence length a plan packs examples to: `p95` rounded up to a multiple of
+    SEQUENCE_STEP, at least SEQUENCE_MIN, so that 19 examples in 20 fit whole."""
+    return max(SEQUENCE_MIN, math.ceil(p95 / SEQUENCE_STEP) * SEQUENCE_STEP)
+
+
+def longer_than(counts: Counter[int]) -> list[dict[str, int]]:
+    """The examples longer than each length a plan may cut at (SEQUENCE_STEP's note): its
+    packed length and every power of two from SEQUENCE_MIN, those under the longest example
+    only (none is longer than a length at or above it)."""
+    longest = max(counts)
+    lengths = {packed_length(_percentile_of_counts(counts, 0.95))}
+    power = SEQUENCE_MIN
+    while power < longest:
+        lengths.add(power)
+        power *= 2
+    sizes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    examples = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    return [
+        {"tokens": length, "count": int(examples[sizes > length].sum())}
+        for length in sorted(lengths)
+        if length < longest
+    ]
 
 
 def _input_text(example: Example) -> str:
@@ -608,6 +640,7 @@ class Profiler:
                 "total": self.total_tokens,
                 "trained": self.trained_tokens,
                 "mean": round(self.total_tokens / valid, 1),
+                "longer_than": longer_than(counts),
             },
             "tokenizer": tokens.TOKENIZER_LABEL,
             "histogram": histogram(counts),

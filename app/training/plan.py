@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from app.datasets.profile import packed_length
 from app.decision import engine
 from app.decision import text as text_module
 from app.decision.baseline import Z_95, wilson_interval
@@ -246,10 +247,11 @@ def token_basis(
 
 def sequence_length(p95: int | None, context: int) -> int:
     """The packed sequence length: the measured 95th percentile rounded up to a multiple of
-    256 (at least 512), so 19 examples in 20 fit whole; 2,048 when nothing was measured."""
+    256 (at least 512), so 19 examples in 20 fit whole; 2,048 when nothing was measured. The
+    dataset check counts the examples longer than it (profile.packed_length, longer_than)."""
     if not p95:
         return min(DEFAULT_SEQ_LEN, context)
-    return min(max(512, math.ceil(p95 / 256) * 256), context)
+    return min(packed_length(p95), context)
 
 
 # --- Base models ------------------------------------------------------------------------------
@@ -1169,11 +1171,37 @@ def eval_plan(
     }
 
 
+def example_lengths(profile: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The examples' token lengths the dataset check measured (its p95, max and longer_than),
+    as the plan's sequences cut them."""
+    tokens = (profile or {}).get("tokens")
+    return tokens if isinstance(tokens, Mapping) else {}
+
+
+def examples_longer(lengths: Mapping[str, Any], length: int) -> int | None:
+    """How many examples are longer than `length` tokens: none at or above the longest, else the
+    dataset check's count at that length (profile.longer_than); None where it has none (a check
+    made before it counted them)."""
+    longest = _int(lengths.get("max"))
+    if longest is None:
+        return None
+    if length >= longest:
+        return 0
+    for row in lengths.get("longer_than") or ():
+        if isinstance(row, Mapping) and row.get("tokens") == length:
+            return _int(row.get("count"))
+    return None
+
+
 def fix_first(
-    answers: Mapping[str, Any], profile: Mapping[str, Any] | None, seq_len: int | None = None
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any] | None,
+    seq_len: int | None = None,
+    shorter: tuple[tuple[str, int], ...] = (),
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
-    `seq_len`: the plan's sequence length, to say which examples it would cut."""
+    `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
+    (name, context) of each candidate whose context is shorter still, which cuts them there."""
     found: list[Text] = []
     if not profile:
         found.append(
@@ -1228,27 +1256,60 @@ def fix_first(
                 cluster=cluster,
             )
         )
-    over = _int(p.get("over_context")) or 0
-    if over:
-        found.append(
-            Text("{over:,} examples are longer than the context: shorten or split them.", over=over)
-        )
-    longest = _int((p.get("tokens") or {}).get("max"))
+    # Examples longer than the plan's sequences, counted at the plan's own length (the dataset
+    # check's over_context counts at the limit its form was sent with, 4,096 by default, which
+    # is no length the plan trains at). TRL cuts an example at max_length (SFT packing "bfd"
+    # truncates the overflow; DPO and the classifier truncate too) and Axolotl drops one longer
+    # than sequence_len: its end, the answer being trained, is lost either way.
+    lengths = example_lengths(p)
+    longest = _int(lengths.get("max"))
     if seq_len and longest and longest > seq_len:
-        # seq_len covers the 95th percentile, so at most 1 example in 20 is longer. TRL cuts an
-        # example at max_length (SFT packing "bfd" truncates the overflow; DPO and the classifier
-        # truncate too) and Axolotl drops one longer than sequence_len: its end, the answer
-        # being trained, is lost either way.
-        found.append(
-            Text(
-                "Up to 1 example in 20 is longer than the {seq_len:,}-token sequences (the "
-                "longest has {longest:,} tokens): the scripts would cut off its end, where the "
-                "answer is, or drop it. Shorten or split those examples, or raise the sequence "
-                "length to keep them whole, at the memory the estimate gives for that length.",
-                seq_len=seq_len,
-                longest=longest,
+        over = examples_longer(lengths, seq_len)
+        if over is None:
+            # A check made before it counted them: seq_len covers the 95th percentile, so at
+            # most 1 example in 20 is longer.
+            found.append(
+                Text(
+                    "Up to 1 example in 20 is longer than the {seq_len:,}-token sequences (the "
+                    "longest has {longest:,} tokens): the scripts would cut off its end, where "
+                    "the answer is, or drop it. Shorten or split those examples, or raise the "
+                    "sequence length to keep them whole, at the memory the estimate gives for "
+                    "that length.",
+                    seq_len=seq_len,
+                    longest=longest,
+                )
             )
-        )
+        elif over:
+            found.append(
+                Text.plural(
+                    "{n:,} example is longer than the {seq_len:,}-token sequences the plan "
+                    "trains at (it has {longest:,} tokens): the scripts would cut off its end, "
+                    "where the answer is, or drop it. Shorten or split it, or raise the sequence "
+                    "length to keep it whole, at the memory the estimate gives for that length.",
+                    "{n:,} examples are longer than the {seq_len:,}-token sequences the plan "
+                    "trains at (the longest has {longest:,} tokens): the scripts would cut off "
+                    "their ends, where the answers are, or drop them. Shorten or split them, or "
+                    "raise the sequence length to keep them whole, at the memory the estimate "
+                    "gives for that length.",
+                    over,
+                    seq_len=seq_len,
+                    longest=longest,
+                )
+            )
+    for name, context in shorter:
+        over = examples_longer(lengths, context)
+        if over:
+            found.append(
+                Text.plural(
+                    "{n:,} example is longer than the {context:,} tokens {model} reads: trained "
+                    "or served on {model}, it is cut off there.",
+                    "{n:,} examples are longer than the {context:,} tokens {model} reads: "
+                    "trained or served on {model}, they are cut off there.",
+                    over,
+                    context=context,
+                    model=name,
+                )
+            )
     majority = p.get("majority_share")
     if isinstance(majority, (int, float)) and majority >= 0.8:
         found.append(
@@ -2351,6 +2412,8 @@ def build_plan(
                 "compute": compute(model),
             }
         )
+    # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
+    shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
     numbers = config_numbers(lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals)
     alternatives = alternative_configs(chosen, candidates, method, basis, rank, epochs, evals)
     return as_mappings(
@@ -2378,9 +2441,9 @@ def build_plan(
             "data": {
                 **evals,
                 # GRPO's sequences are a prompt and a generated completion, not the example.
-                "fix_first": fix_first(
-                    answers, profile, None if method == "reinforcement_fine_tuning" else seq_len
-                ),
+                "fix_first": fix_first(answers, profile, seq_len, shorter)
+                if method != "reinforcement_fine_tuning"
+                else fix_first(answers, profile),
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),
