@@ -132,6 +132,16 @@ def longer_than(counts: Counter[int]) -> list[dict[str, int]]:
     ]
 
 
+def _sequence_lengths(counts: Counter[int]) -> dict[str, Any]:
+    """Preference pairs' sequences: the 95th percentile and the longest of the longer of each
+    pair's two (the prompt with the chosen answer, and with the rejected one), and longer_than."""
+    return {
+        "p95": _percentile_of_counts(counts, 0.95),
+        "max": max(counts),
+        "longer_than": longer_than(counts),
+    }
+
+
 def _input_text(example: Example) -> str:
     """What an example's input is compared by: its text, and stand-ins for its images, audio
     and files, so one question about two charts is two inputs."""
@@ -213,6 +223,10 @@ class Profiler:
         self.missing_system = 0
         self.pairs_total = 0
         self.identical_pairs = 0
+        # Preference pairs: their rejected answers' tokens, and the longer of each pair's two
+        # sequences (the prompt with the chosen answer, and with the rejected one) as counts.
+        self.rejected_tokens = 0
+        self.sequence_counts: Counter[int] = Counter()
         self.label_counts: Counter[str] | None = Counter()
         self.label_names: dict[str, str] = {}
         self.long_outputs = 0
@@ -348,6 +362,8 @@ class Profiler:
         short_cache = self.short_cache
         context_limit = self.context_limit
         totals: list[int] = []
+        sequences: list[int] = []  # preference pairs: the longer of the two sequences
+        rejected_tokens = 0
         edges: list[tuple[int, int, int]] = []
         lines, whole_keys, input_keys, output_keys = [], [], [], []
         label_like_flags = bytearray()
@@ -377,6 +393,9 @@ class Profiler:
             asked, output = example.request, example.output
             if parts:
                 total = trained = trained_parts = 0
+                # A preference pair's parts end with its chosen answer, the reply's priming
+                # and its rejected answer (reading._preference): their counts are kept.
+                pair: list[int] | None = [] if example.rejected is not None else None
                 for text, overhead, is_trained in parts:
                     if text is asked:
                         count = len(request) + overhead
@@ -389,6 +408,14 @@ class Profiler:
                     if is_trained:
                         trained += count
                         trained_parts += 1
+                    if pair is not None:
+                        pair.append(count)
+                if pair is not None and len(pair) >= 3:
+                    chosen_count, rejected_count = pair[-3], pair[-1]
+                    rejected_tokens += rejected_count
+                    # Each of the two sequences is the prompt and one answer: the pair's
+                    # tokens less the other answer's.
+                    sequences.append(total - min(chosen_count, rejected_count))
             else:
                 total = trained = len(ids)
                 trained_parts = 0
@@ -452,6 +479,8 @@ class Profiler:
         self.distinct_seen = distinct_seen
         self.valid += len(batch)
         self.token_counts.update(totals)
+        self.sequence_counts.update(sequences)
+        self.rejected_tokens += rejected_tokens
         self.total_tokens += total_tokens
         self.trained_tokens += trained_tokens
         self.edge_counts.update(edges)
@@ -654,7 +683,14 @@ class Profiler:
             "edge_cases": edge,
         }
         profile["pairs"] = (
-            {"count": self.pairs_total, "identical": self.identical_pairs}
+            {
+                "count": self.pairs_total,
+                "identical": self.identical_pairs,
+                "rejected_tokens": self.rejected_tokens,
+                "sequences": _sequence_lengths(self.sequence_counts)
+                if self.sequence_counts
+                else None,
+            }
             if self.reading.format == "preference"
             else None
         )

@@ -49,6 +49,14 @@ class Tokens(Strict):
     )
 
 
+class PairSequences(Strict):
+    p95: Count
+    max: Count
+    longer_than: list[LongerThan] = Field(
+        default_factory=list, max_length=64, description=LONGER_THAN
+    )
+
+
 class LinePair(Strict):
     lines: list[Line] = Field(min_length=2, max_length=2)
     similarity: Share
@@ -87,6 +95,14 @@ class Leakage(Strict):
 class Pairs(Strict):
     count: Count
     identical: Count
+    rejected_tokens: Count = Field(
+        0, description="Tokens of the rejected answers, with their overhead (part of tokens.total)"
+    )
+    sequences: PairSequences | None = Field(
+        None,
+        description="The longer of each pair's two sequences (the prompt with the chosen "
+        "answer, and with the rejected one), the sequences preference tuning trains on",
+    )
 
 
 class Pair(Strict):

@@ -138,6 +138,13 @@ SOURCES = {
         "title": "Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/grpo_trainer",
     },
+    # TRL's DPO script, its LoRA example: --learning_rate 5.0e-6 --num_train_epochs 1 (with
+    # --max_steps 1000, which ends its run on ultrafeedback_binarized sooner).
+    "trl_dpo": {
+        "title": "TRL, trl/scripts/dpo.py: the LoRA example (learning_rate 5.0e-6, "
+        "num_train_epochs 1)",
+        "url": "https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/scripts/dpo.py",
+    },
     "open_r1": {
         "title": "Hugging Face open-r1, GRPO recipes (num_train_epochs: 1)",
         "url": "https://github.com/huggingface/open-r1/blob/bd581c7e73bbd0b63b6605fc1ed4b51d231fa597/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml",
@@ -196,20 +203,59 @@ def request_tokens(costs: Mapping[str, Any] | None) -> int | None:
     return total or None
 
 
+# DPO's two stages as shares of the token basis, (numerator, denominator): an example counted
+# as one sequence (a prompt and its answer) is one supervised sequence and two DPO sequences.
+ONE_SEQUENCE_STAGES = {"sft": (1, 1), "dpo": (2, 1)}
+
+
+def preference_stages(tokens: Mapping[str, Any], pairs: Mapping[str, Any]) -> dict[str, Any]:
+    """DPO's stages as shares of a preference file's tokens (prompt P, chosen C and rejected R
+    answers, all three in the check's total; C and R its trained tokens): the supervised stage
+    trains on P + C, DPO on two sequences, P + C and P + R, that is 2P + C + R = 2 x total -
+    trained. A check made before it counted the rejected answers: C taken as half of C + R."""
+    total, trained = _int(tokens.get("total")) or 0, _int(tokens.get("trained")) or 0
+    rejected = _int(pairs.get("rejected_tokens"))
+    if not total or trained > total:
+        return ONE_SEQUENCE_STAGES
+    if rejected and rejected <= trained:
+        sft = (total - rejected, total)
+    else:
+        sft = (2 * total - trained, 2 * total)  # P + (C + R) / 2
+    return {"sft": sft, "dpo": (2 * total - trained, total)}
+
+
+def stage_tokens(tokens: int, share: tuple[int, int]) -> int:
+    """`tokens` times a share (numerator, denominator), rounded, in integers."""
+    numerator, denominator = share
+    return (tokens * numerator + denominator // 2) // denominator
+
+
 def token_basis(
     answers: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
     costs: Mapping[str, Any] | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
     from the answers, each example as long as the cost step's request when it gives one (else
     200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
-    percentile, else the cost step's request (an average: longer examples are cut)."""
+    percentile, else the cost step's request (an average: longer examples are cut); `lengths`,
+    the measured lengths (p95, max, longer_than) the sequences cut. `stages`: DPO's supervised
+    and DPO stages as shares of the tokens. For DPO on preference pairs, each sequence is the
+    prompt and one answer: the lengths are those of each pair's longer sequence (the check's
+    pairs.sequences; none from a check made before it measured them)."""
     tokens = (profile or {}).get("tokens") or {}
     total, p95 = _int(tokens.get("total")), _int(tokens.get("p95"))
     valid = _int((profile or {}).get("valid"))
     if profile and total and valid:
         trained = _int(tokens.get("trained"))
+        pairs = profile.get("pairs")
+        stages, lengths = ONE_SEQUENCE_STAGES, tokens
+        if method == "preference_tuning" and isinstance(pairs, Mapping):
+            stages = preference_stages(tokens, pairs)
+            sequences = pairs.get("sequences")
+            lengths = sequences if isinstance(sequences, Mapping) else {}
+            p95 = _int(lengths.get("p95")) or p95
         return {
             "source": "measured",
             "examples": {"low": valid, "high": valid},
@@ -217,6 +263,9 @@ def token_basis(
             "trained_tokens": trained,
             "p95": p95,
             "length": p95,
+            "lengths": lengths,
+            "pair_sequences": lengths is not tokens,
+            "stages": stages,
             "per_request": None,
             "answer": answers.get("example_count"),
         }
@@ -230,6 +279,9 @@ def token_basis(
             "trained_tokens": None,
             "p95": None,
             "length": per_request,
+            "lengths": {},
+            "pair_sequences": False,
+            "stages": ONE_SEQUENCE_STAGES,
             "per_request": per_request,
             "answer": answers.get("example_count"),
         }
@@ -240,6 +292,9 @@ def token_basis(
         "trained_tokens": None,
         "p95": p95 if profile else None,
         "length": p95 if profile else None,
+        "lengths": tokens if profile else {},
+        "pair_sequences": False,
+        "stages": ONE_SEQUENCE_STAGES,
         "per_request": None,
         "answer": answers.get("example_count"),
     }
@@ -463,13 +518,15 @@ def epochs_for(examples: int, method: str = "lora_sft") -> int:
     """OpenAI's default epochs (its cookbook's data preparation notebook): 3, unless 3 epochs
     would see fewer than 100 examples (then 100 // n, at most 25) or more than 25,000 (then
     25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO takes
-    1, as open-r1's recipes do, or 100 // n below 100 prompts."""
+    1, as open-r1's recipes do, and DPO 1, as TRL's DPO script runs its LoRA example, or 100 //
+    n below 100 prompts or pairs."""
     if method == "encoder_classifier":
         return 3
     n = max(1, examples)
-    if method == "reinforcement_fine_tuning":
-        # One pass over the prompts, each sampled num_generations times, as open-r1's GRPO
-        # recipes run; OpenAI's floor of 100 examples seen below 100 prompts.
+    if method in ("reinforcement_fine_tuning", "preference_tuning"):
+        # One pass over the prompts (GRPO, each sampled num_generations times, as open-r1's
+        # recipes run) or the pairs (DPO, as TRL's DPO script runs its LoRA example at the
+        # plan's 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
         return min(25, 100 // n) if n < 100 else 1
     if n * 3 < 100:
         return min(25, 100 // n)
@@ -632,6 +689,8 @@ def settings(
             if method == "encoder_classifier"
             else SOURCES["open_r1"]
             if method == "reinforcement_fine_tuning"
+            else SOURCES["trl_dpo"]
+            if method == "preference_tuning"
             else SOURCES["openai"],
         }
     )
@@ -640,6 +699,12 @@ def settings(
             "key": "sequence_len",
             "value": seq_len,
             "why": Text(
+                "The 95th percentile of your pairs' longer sequence (the prompt and its longer "
+                "answer), rounded up: {seq_len:,}.",
+                seq_len=seq_len,
+            )
+            if measured and basis.get("pair_sequences")
+            else Text(
                 "The 95th percentile of your examples' tokens, rounded up: {seq_len:,}.",
                 seq_len=seq_len,
             )
@@ -762,6 +827,11 @@ def settings(
         "open_r1": Text(
             "Hugging Face open-r1, GRPO recipes (num_train_epochs: {epochs})", epochs=1
         ),
+        "trl_dpo": Text(
+            "TRL, {file}: the LoRA example ({settings})",
+            file="trl/scripts/dpo.py",
+            settings="learning_rate 5.0e-6, num_train_epochs 1",
+        ),
         "bert": Text(
             "Devlin et al., BERT (2019): fine-tuning learning rates {low} to {high}",
             low="2e-5",
@@ -807,6 +877,17 @@ def _epochs_why(method: str, validating: bool) -> Text:
             "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
             "recipes run; more below 100 prompts (100 ÷ prompts).",
             generations=GRPO_GENERATIONS,
+        )
+    if method == "preference_tuning":
+        if validating:
+            return Text(
+                "Stage 2, DPO: one pass over the pairs, as TRL's DPO script runs its LoRA "
+                "example at this rate; more below 100 pairs (100 ÷ pairs). Stop earlier if the "
+                "loss on the validation pairs rises."
+            )
+        return Text(
+            "Stage 2, DPO: one pass over the pairs, as TRL's DPO script runs its LoRA example "
+            "at this rate; more below 100 pairs (100 ÷ pairs)."
         )
     if validating:
         return Text(
@@ -1198,10 +1279,14 @@ def fix_first(
     profile: Mapping[str, Any] | None,
     seq_len: int | None = None,
     shorter: tuple[tuple[str, int], ...] = (),
+    lengths: Mapping[str, Any] | None = None,
+    pairs: bool = False,
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
     `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
-    (name, context) of each candidate whose context is shorter still, which cuts them there."""
+    (name, context) of each candidate whose context is shorter still, which cuts them there;
+    `lengths`: the measured lengths those cut (the examples', example_lengths, unless given:
+    for DPO each pair's longer sequence, `pairs`)."""
     found: list[Text] = []
     if not profile:
         found.append(
@@ -1261,11 +1346,29 @@ def fix_first(
     # is no length the plan trains at). TRL cuts an example at max_length (SFT packing "bfd"
     # truncates the overflow; DPO and the classifier truncate too) and Axolotl drops one longer
     # than sequence_len: its end, the answer being trained, is lost either way.
-    lengths = example_lengths(p)
+    lengths = example_lengths(p) if lengths is None else lengths
     longest = _int(lengths.get("max"))
     if seq_len and longest and longest > seq_len:
         over = examples_longer(lengths, seq_len)
-        if over is None:
+        if over and pairs:
+            found.append(
+                Text.plural(
+                    "{n:,} pair has a prompt and answer longer than the {seq_len:,}-token "
+                    "sequences the plan trains at ({longest:,} tokens): the scripts would cut "
+                    "off the end of that answer, or drop the pair. Shorten it, or raise the "
+                    "sequence length to keep it whole, at the memory the estimate gives for "
+                    "that length.",
+                    "{n:,} pairs have a prompt and answer longer than the {seq_len:,}-token "
+                    "sequences the plan trains at (the longest has {longest:,} tokens): the "
+                    "scripts would cut off the ends of those answers, or drop the pairs. "
+                    "Shorten them, or raise the sequence length to keep them whole, at the "
+                    "memory the estimate gives for that length.",
+                    over,
+                    seq_len=seq_len,
+                    longest=longest,
+                )
+            )
+        elif over is None:
             # A check made before it counted them: seq_len covers the 95th percentile, so at
             # most 1 example in 20 is longer.
             found.append(
@@ -1298,7 +1401,19 @@ def fix_first(
             )
     for name, context in shorter:
         over = examples_longer(lengths, context)
-        if over:
+        if over and pairs:
+            found.append(
+                Text.plural(
+                    "{n:,} pair has a prompt and answer longer than the {context:,} tokens "
+                    "{model} reads: trained or served on {model}, it is cut off there.",
+                    "{n:,} pairs have a prompt and answer longer than the {context:,} tokens "
+                    "{model} reads: trained or served on {model}, they are cut off there.",
+                    over,
+                    context=context,
+                    model=name,
+                )
+            )
+        elif over:
             found.append(
                 Text.plural(
                     "{n:,} example is longer than the {context:,} tokens {model} reads: trained "
@@ -1563,10 +1678,11 @@ GRPO_DECODE_SHARES = (
     DECODE_BANDWIDTH_SHARE,
     DECODE_BANDWIDTH_SHARE_LOW,
 )
-# DPO: each example is a chosen and a rejected sequence (prompt and answer, as the token basis
-# counts one), concatenated into one batch by TRL's DPOTrainer, so twice the tokens and twice the
-# sequences a micro-batch; the reference log-probabilities add a forward pass (Workload.
-# reference_forward). With LoRA and gradient checkpointing a training token costs 6 FLOPs a block
+# DPO: each example is a chosen and a rejected sequence (the prompt and one answer each),
+# concatenated into one batch by TRL's DPOTrainer, so twice the sequences a micro-batch, and
+# 2P + C + R tokens for a pair of prompt P and answers C and R (token_basis's stages: twice the
+# tokens of an example counted as one sequence); the reference log-probabilities add a forward
+# pass (Workload.reference_forward). With LoRA and gradient checkpointing a training token costs 6 FLOPs a block
 # parameter and the reference forward 2 more: 2 x (6 + 2) / 6 = 8/3 of supervised training on the
 # same examples, before the fixed per-step costs.
 DPO_SEQUENCES = 2
@@ -1823,7 +1939,7 @@ def _supervised_rows(
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
     dpo = method == "preference_tuning"
-    pairs = DPO_SEQUENCES if dpo else 1
+    shares = basis.get("stages") or ONE_SEQUENCE_STAGES
     for key in PLAN_GPUS:
         gpu = GPUS[key]
 
@@ -1837,7 +1953,7 @@ def _supervised_rows(
                 seq_len=seq_len,
                 micro_batch=micro * sequences,
                 grad_accum=accum,
-                tokens=max(1, tokens * sequences),
+                tokens=max(1, tokens),
                 epochs=stage_epochs,
                 lora_rank=rank,
                 architecture=model.architecture,
@@ -1845,14 +1961,17 @@ def _supervised_rows(
             )
 
         def work(method: str, tokens: int) -> Workload:
-            """The method's own training: for DPO both answers of each pair and the reference
-            forward pass."""
-            return stage(method, tokens, pairs, epochs, dpo)
+            """The method's own training: for DPO two sequences a pair (the prompt with the
+            chosen answer, and with the rejected one) and the reference forward pass."""
+            if dpo:
+                dpo_tokens = stage_tokens(tokens, shares["dpo"])
+                return stage(method, dpo_tokens, DPO_SEQUENCES, epochs, True)
+            return stage(method, tokens, 1, epochs, False)
 
         def sft_work(method: str, tokens: int) -> Workload:
-            """DPO's first stage: one supervised epoch over each prompt and its chosen answer
-            (one sequence an example, as the token basis counts), same GPU and batch shape."""
-            return stage(method, tokens, 1, SFT_WARMUP_EPOCHS, False)
+            """DPO's first stage: one supervised epoch over each prompt and its chosen answer,
+            same GPU and batch shape."""
+            return stage(method, stage_tokens(tokens, shares["sft"]), 1, SFT_WARMUP_EPOCHS, False)
 
         method_key = "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs
@@ -1883,7 +2002,7 @@ def _supervised_rows(
             micro,
             accum,
             [
-                _dpo_assumption(seq_len)
+                _dpo_assumption(seq_len, epochs)
                 if dpo
                 else Text(
                     "Training on your examples' tokens, {epochs} epochs, packed into "
@@ -1935,14 +2054,23 @@ def _memory(e: Any) -> float:
     return e.memory_gb.expected
 
 
-def _dpo_assumption(seq_len: int) -> Text:
-    return Text(
+def _dpo_assumption(seq_len: int, epochs: int) -> Text:
+    return Text.plural(
         "Includes both stages. First, one epoch of supervised training on each prompt and its "
-        "chosen answer. Then DPO: a chosen and a rejected answer for every example and the "
-        "reference model's forward pass over both (the first stage's model with the adapter "
-        "off), about 8/3 of the compute of supervised training on the same examples. Sequences "
-        "up to {seq_len:,} tokens; the peak memory is the larger stage's (DPO's); merging the "
-        "adapter between them takes minutes and is not counted.",
+        "chosen answer. Then {n} epoch of DPO: two sequences for every pair, the prompt with "
+        "the chosen answer and with the rejected one, and the reference model's forward pass "
+        "over both (the first stage's model with the adapter off), each token costing about "
+        "4/3 of a supervised one. Sequences up to {seq_len:,} tokens; the peak memory is the "
+        "larger stage's (DPO's); merging the adapter between them takes minutes and is not "
+        "counted.",
+        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then {n} epochs of DPO: two sequences for every pair, the prompt with "
+        "the chosen answer and with the rejected one, and the reference model's forward pass "
+        "over both (the first stage's model with the adapter off), each token costing about "
+        "4/3 of a supervised one. Sequences up to {seq_len:,} tokens; the peak memory is the "
+        "larger stage's (DPO's); merging the adapter between them takes minutes and is not "
+        "counted.",
+        epochs,
         seq_len=seq_len,
     )
 
@@ -2370,7 +2498,7 @@ def build_plan(
         return None
     snapshot = snapshot or {}
     reason = snapshot.get("method_reason")
-    basis = token_basis(answers, profile, costs)
+    basis = token_basis(answers, profile, costs, method)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
@@ -2441,7 +2569,9 @@ def build_plan(
             "data": {
                 **evals,
                 # GRPO's sequences are a prompt and a generated completion, not the example.
-                "fix_first": fix_first(answers, profile, seq_len, shorter)
+                "fix_first": fix_first(
+                    answers, profile, seq_len, shorter, basis["lengths"], basis["pair_sequences"]
+                )
                 if method != "reinforcement_fine_tuning"
                 else fix_first(answers, profile),
                 "teacher": teacher_data(

@@ -4,9 +4,11 @@ file, by the cookbook's counting rule, not read back from the code."""
 
 import random
 
+import yaml
+
 from app.datasets import check
 from app.training.plan import build_plan, localize
-from tests.dataset_files import chat_of, jsonl
+from tests.dataset_files import chat_of, jsonl, tokens_of
 from tests.unit.decision_cases import answers
 
 
@@ -92,4 +94,131 @@ def test_a_check_made_before_it_counted_lengths_says_at_most_1_in_20() -> None:
         "tokens): the scripts would cut off its end, where the answer is, or drop it. Shorten "
         "or split those examples, or raise the sequence length to keep them whole, at the "
         "memory the estimate gives for that length."
+    ]
+
+
+# --- Preference pairs: DPO's two sequences a pair, each the prompt and one answer -------------
+
+
+# A TRL pair {"prompt", "chosen", "rejected"} of p, c and r tokens counts, as the cookbook does,
+# the prompt as a user turn (p + 4) with the reply's priming (3): P = p + 7; each answer as a
+# message, C = c + 4 and R = r + 4. The check's total is P + C + R, its trained C + R.
+def pair(rng: random.Random, prompt: int, chosen: int, rejected: int) -> dict:
+    return {
+        "prompt": tokens_of(rng, prompt),
+        "chosen": tokens_of(rng, chosen),
+        "rejected": tokens_of(rng, rejected),
+    }
+
+
+def preference_file() -> list[dict]:
+    """200 pairs, prompts of 100 tokens (P = 107): 100 with answers of 200 and 100 tokens
+    (C = 204, R = 104), 95 of 100 and 300 (104, 304), 5 of 100 and 600 (104, 604)."""
+    rng = random.Random(3)
+    return (
+        [pair(rng, 100, 200, 100) for _ in range(100)]
+        + [pair(rng, 100, 100, 300) for _ in range(95)]
+        + [pair(rng, 100, 100, 600) for _ in range(5)]
+    )
+
+
+# By hand from preference_file:
+#   the check's total, P + C + R: 415 x 100 + 515 x 95 + 815 x 5 = 94,500
+#   its trained, C + R: 308 x 100 + 408 x 95 + 708 x 5 = 73,100
+#   the supervised stage, P + C: 311 x 100 + 211 x 95 + 211 x 5 = 52,200
+#   DPO, 2P + C + R: 522 x 100 + 622 x 95 + 922 x 5 = 115,900 (the plan had 2 x 94,500)
+#   each pair's longer sequence, P + max(C, R): 311 (100 pairs), 411 (95), 711 (5); its 95th
+#   percentile (the 190th of 200) is 411, so the sequences are 512 tokens, and 5 pairs are
+#   longer. The whole pairs' 95th percentile, 515, gave 768-token sequences.
+PAIR_TOTAL, PAIR_TRAINED, SFT_TOKENS, DPO_TOKENS = 94_500, 73_100, 52_200, 115_900
+
+
+def dpo_plan() -> dict:
+    profile = checked(preference_file())
+    assert (profile["tokens"]["total"], profile["tokens"]["trained"]) == (PAIR_TOTAL, PAIR_TRAINED)
+    style = answers(
+        task_type="style",
+        accuracy_target="high",
+        baseline_accuracy=85,
+        failure_mode="format",
+        example_count="100_to_1k",
+        verifiable_outputs="no",
+    )
+    return build_plan(
+        style, {"recommendation": "fine_tune", "method": "preference_tuning"}, profile
+    )
+
+
+def test_the_check_counts_each_pair_s_rejected_answer_and_longer_sequence() -> None:
+    profile = checked(preference_file())
+    assert profile["pairs"] == {
+        "count": 200,
+        "identical": 0,
+        "rejected_tokens": 104 * 100 + 304 * 95 + 604 * 5,  # 42,300
+        "sequences": {
+            "p95": 411,
+            "max": 711,
+            "longer_than": [{"tokens": 512, "count": 5}],
+        },
+    }
+
+
+def test_dpo_trains_each_pair_as_two_sequences_of_the_prompt_and_one_answer() -> None:
+    from app.training.estimator import Workload, estimate
+    from app.training.gpus import GPUS
+    from app.training.models import MODELS_BY_KEY
+
+    plan = dpo_plan()
+    assert (plan["tokens"]["p95"], plan["tokens"]["seq_len"]) == (411, 512)
+    settings = {(s["key"], s.get("stage")): s for s in plan["settings"]}
+    assert settings[("sequence_len", None)]["value"] == 512
+    for candidate in plan["candidates"]:
+        model = MODELS_BY_KEY[candidate["key"]]
+        for row in candidate["compute"]:
+
+            def run(tokens, sequences, epochs, reference, model=model, row=row):
+                return estimate(
+                    Workload(
+                        model.params_b,
+                        row["method"],
+                        GPUS[row["gpu"]],
+                        seq_len=512,
+                        micro_batch=row["micro_batch"] * sequences,
+                        grad_accum=row["grad_accum"],
+                        tokens=tokens,
+                        epochs=epochs,
+                        lora_rank=8,  # 200 examples: under 1,000
+                        architecture=model.architecture,
+                        reference_forward=reference,
+                    )
+                )
+
+            # One supervised epoch on the prompts and chosen answers, one DPO epoch on both
+            # sequences of each pair with the reference forward pass.
+            sft, dpo = run(SFT_TOKENS, 1, 1, False), run(DPO_TOKENS, 2, 1, True)
+            expected = sft.hours.expected + dpo.hours.expected
+            assert row["hours"]["expected"] == round(expected, 3), (candidate["key"], row["gpu"])
+
+
+def test_dpo_runs_one_epoch_as_trl_s_dpo_script_runs_its_lora_example() -> None:
+    plan = localize(dpo_plan(), "en")
+    epochs = {s.get("stage"): s for s in plan["settings"] if s["key"] == "num_epochs"}
+    assert (epochs["sft"]["value"], epochs[None]["value"]) == (1, 1)
+    assert epochs[None]["source"] == {
+        "title": "TRL, trl/scripts/dpo.py: the LoRA example (learning_rate 5.0e-6, "
+        "num_train_epochs 1)",
+        "url": "https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8"
+        "/trl/scripts/dpo.py",
+    }
+    assert "num_train_epochs=1," in plan["configs"]["trl"]["text"].split("DPOConfig(")[1]
+    assert yaml.safe_load(plan["configs"]["axolotl"]["text"])["num_epochs"] == 1
+
+
+def test_fix_first_counts_the_pairs_whose_sequence_the_plan_cuts() -> None:
+    said = [t for t in fix_first_en(dpo_plan()) if "longer than" in t]
+    assert said == [
+        "5 pairs have a prompt and answer longer than the 512-token sequences the plan trains "
+        "at (the longest has 711 tokens): the scripts would cut off the ends of those answers, "
+        "or drop the pairs. Shorten them, or raise the sequence length to keep them whole, at "
+        "the memory the estimate gives for that length."
     ]

@@ -311,8 +311,9 @@ def test_dpo_flops_by_hand() -> None:
 
 def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> None:
     # Stage 1: one epoch of supervised LoRA over prompt + chosen (the token basis: one sequence
-    # an example); stage 2: DPO over chosen and rejected with the reference pass, 3 epochs. The
-    # same GPU, method and batch shape; hours and cost add up, memory is the larger stage's.
+    # an example, as a chat file's are); stage 2: DPO over chosen and rejected with the
+    # reference pass, 1 epoch. The same GPU, method and batch shape; hours and cost add up,
+    # memory is the larger stage's.
     dpo = plan("preference_tuning")
     first = dpo["candidates"][0]
     model = MODELS_BY_KEY[first["key"]]
@@ -328,7 +329,7 @@ def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> N
                 micro_batch=pairs * row["micro_batch"],
                 grad_accum=row["grad_accum"],
                 tokens=pairs * 900_000,
-                epochs=3 if stage == "dpo" else 1,
+                epochs=1,
                 lora_rank=16,
                 architecture=model.architecture,
                 reference_forward=stage == "dpo",
@@ -351,7 +352,8 @@ def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> N
     said = row["assumptions"][0]["en"]
     assert said.startswith(
         "Includes both stages. First, one epoch of supervised training on each prompt and its "
-        "chosen answer. Then DPO: a chosen and a rejected answer for every example"
+        "chosen answer. Then 1 epoch of DPO: two sequences for every pair, the prompt with the "
+        "chosen answer and with the rejected one"
     )
     assert "Sequences up to 1,280 tokens; the peak memory is the larger stage's (DPO's)" in said
 
