@@ -1083,21 +1083,48 @@ def eval_plan(
         tt=tt,
         needed=needed,
     )
+    # The floor is claimed only where the plan holds it: the eval set takes at most half of the
+    # examples (split_eval), so too few examples leave it under the floor, and it says so.
     if needed < least and least > EVAL_MIN:
-        calculation = Text(
-            "{calculation} The plan keeps at least {least} all the same, the eval set a {tt}% "
-            "target needs: on fewer cases a score leaves too wide a range to tell it from the "
-            "target.",
-            calculation=calculation,
-            least=least,
-            tt=tt,
+        calculation = (
+            Text(
+                "{calculation} The plan keeps at least {least} all the same, the eval set a {tt}% "
+                "target needs: on fewer cases a score leaves too wide a range to tell it from the "
+                "target.",
+                calculation=calculation,
+                least=least,
+                tt=tt,
+            )
+            if eval_cases >= least
+            else Text(
+                "{calculation} A {tt}% target needs an eval set of at least {least} all the "
+                "same, but the plan can hold out only {eval:,}, as the eval set takes at most "
+                "half of the examples: on fewer than {least} cases a score leaves too wide a "
+                "range to tell it from the target, so collect more cases for it.",
+                calculation=calculation,
+                least=least,
+                tt=tt,
+                eval=eval_cases,
+            )
         )
     elif needed < EVAL_MIN:
-        calculation = Text(
-            "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
-            "moves a score by more than 2 points.",
-            calculation=calculation,
-            least=EVAL_MIN,
+        calculation = (
+            Text(
+                "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
+                "moves a score by more than 2 points.",
+                calculation=calculation,
+                least=EVAL_MIN,
+            )
+            if eval_cases >= EVAL_MIN
+            else Text(
+                "{calculation} An eval set needs at least {least} cases all the same, as on "
+                "fewer one case moves a score by more than 2 points, but the plan can hold out "
+                "only {eval:,}, as the eval set takes at most half of the examples: collect more "
+                "cases for it.",
+                calculation=calculation,
+                least=EVAL_MIN,
+                eval=eval_cases,
+            )
         )
     if not measured:
         split = (

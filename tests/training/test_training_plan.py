@@ -1793,3 +1793,39 @@ def test_the_eval_set_is_at_least_what_the_target_needs_where_the_examples_allow
     assert any("grow it to at least 300 real cases" in s.en for s in verdict.next_steps)
     plan = build_plan(team, verdict.to_snapshot(), PROFILE)
     assert plan["data"]["eval_cases"] >= 300
+
+
+def test_the_eval_set_s_floor_is_claimed_only_where_the_plan_holds_it() -> None:
+    """95% against a 99% target needs 285 cases by Fleiss' formula and the target's eval set is
+    at least 300; from 100-1,000 examples the plan sizes for about 316 (the geometric middle),
+    and the eval set takes at most half of them: 158. It said "The plan keeps at least 300 all
+    the same" beside 158."""
+    plan = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "en")
+    data = plan["data"]
+    assert (data["cases_needed"], data["eval_cases"]) == (evalsize.cases_needed(0.95, 0.99), 158)
+    assert data["cases_needed"] == 285
+    assert data["calculation"].endswith(
+        "= 285 cases, for a two-sided test at 5% with 80% power. A 99% target needs an eval set "
+        "of at least 300 all the same, but the plan can hold out only 158, as the eval set takes "
+        "at most half of the examples: on fewer than 300 cases a score leaves too wide a range to "
+        "tell it from the target, so collect more cases for it."
+    )
+    zh = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "zh")
+    assert zh["data"]["calculation"].endswith(
+        "尽管如此，99% 的目标需要至少 300 条的评测集，但评测集最多只能占样本的一半，计划只能留出 "
+        "158 条：案例少于 300 条时，一个分数留下的范围太宽，无法与目标区分开，请为评测集收集更多案例。"
+    )
+    # 40% against an 85% target needs a handful of cases; any eval set keeps at least 50 where
+    # the examples allow, but fewer than 100 examples (about 70 from "fewer than 100") spare 35.
+    few = build_plan(
+        answers(accuracy_target="best_effort", baseline_accuracy=40, example_count="under_100"),
+        snapshot("fine_tune"),
+        None,
+    )
+    data = localize(few, "en")["data"]
+    assert data["cases_needed"] < 50 and data["eval_cases"] == 35
+    assert data["calculation"].endswith(
+        "An eval set needs at least 50 cases all the same, as on fewer one case moves a score by "
+        "more than 2 points, but the plan can hold out only 35, as the eval set takes at most "
+        "half of the examples: collect more cases for it."
+    )
