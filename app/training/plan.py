@@ -342,7 +342,9 @@ def choose_models(
     so `lora_fits(model)` (whether the plan's run fits each of PLAN_GPUS, the high end of its
     memory range included) decides the rest: a Qwen3.5 that fits none of them is left out, and
     its Qwen3 of the same size, which QLoRA fits on a 24 GB card, is offered in its place; one
-    that fits some but not all is offered with that Qwen3 right after it, for those cards."""
+    that fits some but not all is offered with that Qwen3 right after it, for those of the cards
+    it misses that the Qwen3 fits (`lora_fits` of the Qwen3, with QLoRA where it needs it), and
+    without it where the Qwen3 fits none of them either."""
     if method == "encoder_classifier":
         pool = [m for m in MODELS if m.family == "encoder"]
     else:
@@ -443,13 +445,23 @@ def choose_models(
         if not why:
             why.append(_size_reason(m.size))
         chosen.append((m, why))
-    # A Qwen3.5 whose bf16 LoRA does not fit every plan GPU brings the Qwen3 of its size, for
-    # the cards where it does not (QLoRA fits them), right after it; three candidates at most.
+    # A Qwen3.5 whose bf16 LoRA does not fit every plan GPU brings the Qwen3 of its size right
+    # after it, for the cards it misses where that Qwen3 fits (with QLoRA where it needs it);
+    # for none where it fits none of them (at long sequences even QLoRA can need more than 24
+    # GB); three candidates at most.
     for i, (m, _why) in enumerate(list(chosen)):
         alternative = MODELS_BY_KEY.get(m.qlora_alternative or "")
-        if alternative is None or all(fits.get(m.key, (True,))):
+        if alternative is None or lora_fits is None or all(fits.get(m.key, (True,))):
             continue
         if any(c.key == alternative.key for c, _ in chosen):
+            continue
+        there = lora_fits(alternative)
+        cards = [
+            GPUS[key].name
+            for key, lead_fits, fits_there in zip(PLAN_GPUS, fits[m.key], there, strict=True)
+            if not lead_fits and fits_there
+        ]
+        if not cards:
             continue
         chosen.insert(
             i + 1,
@@ -457,9 +469,10 @@ def choose_models(
                 alternative,
                 [
                     Text(
-                        "For the GPUs where {model}'s bf16 LoRA does not fit: {alternative} "
-                        "needs less memory and may also be trained in 4-bit (QLoRA), which "
-                        "Unsloth advises against for Qwen3.5.",
+                        "For the {gpus}, where {model}'s bf16 LoRA does not fit: {alternative} "
+                        "fits there, as it needs less memory and may also be trained in 4-bit "
+                        "(QLoRA), which Unsloth advises against for Qwen3.5.",
+                        gpus=", ".join(cards),
                         model=m.name,
                         alternative=alternative.name,
                     )
@@ -2058,8 +2071,7 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
             Text(
                 "{model} does not fit the {gpu}: its bf16 LoRA needs up to {high:,.1f} GB of its "
                 "{memory:,} GB, and it is not trained in 4-bit, as Unsloth advises against "
-                "QLoRA for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB "
-                "GPU, or the Qwen3 model this plan offers for that card.",
+                "QLoRA for Qwen3.5 (the quantisation error is larger than usual).",
                 model=model.name,
                 gpu=gpu.name,
                 high=high,
@@ -2067,6 +2079,43 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
             ),
         ],
     }
+
+
+def what_fits_instead(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates, each row of a model never trained in 4-bit that does not fit its GPU
+    (_no_4bit) followed by what the plan offers for that card: the other candidates that fit
+    it, or plainly none."""
+    said = []
+    for candidate in candidates:
+        if not MODELS_BY_KEY[candidate["key"]].qlora_advised_against:
+            said.append(candidate)
+            continue
+        rows = []
+        for i, row in enumerate(candidate["compute"]):
+            if not row["fits"]:
+                others = [
+                    other["name"]
+                    for other in candidates
+                    if other is not candidate and other["compute"][i]["fits"]
+                ]
+                instead = (
+                    Text.plural(
+                        "For that card this plan offers {models}, which fits it.",
+                        "For that card this plan offers {models}, which fit it.",
+                        len(others),
+                        models=Text.join(
+                            [Text.verbatim(name) for name in others],
+                            text_module.LIST,
+                            text_module.LIST_AND,
+                        ),
+                    )
+                    if others
+                    else Text("No model this plan offers fits the {gpu}.", gpu=row["gpu_name"])
+                )
+                row = {**row, "assumptions": [*row["assumptions"], instead]}
+            rows.append(row)
+        said.append({**candidate, "compute": rows})
+    return said
 
 
 def fits_gpu(high: float, gpu: Any) -> bool:
@@ -2569,6 +2618,7 @@ def build_plan(
         )
     # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
     shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
+    candidates = what_fits_instead(candidates)
     numbers = config_numbers(lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals)
     alternatives = alternative_configs(chosen, candidates, method, basis, rank, epochs, evals)
     return as_mappings(
