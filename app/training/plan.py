@@ -1748,13 +1748,18 @@ def compute_for(
     over the examples' tokens; DPO: chosen and rejected sequences and the reference forward;
     GRPO: the training pass over prompts and completions plus generating the completions; an
     encoder: its classifier script's padded batches (_encoder_rows)."""
+    if method == "reinforcement_fine_tuning" and model.family != "encoder":
+        # Its prompts are split inside (_eval_split), each end of the range on its own.
+        return _no_slower_than_a_slower_gpu(
+            _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
+        )
+    # The run trains on the training split alone: the eval and validation cases are held out.
+    basis = training_split(basis, evals)
     if model.family == "encoder":
         # The classifier script's batch of 16, in micro-batches as small as a GPU needs.
         rows = _encoder_micro_batch_that_fits(
             model, lambda m: _encoder_rows(model, basis, seq_len, epochs, m)
         )
-    elif method == "reinforcement_fine_tuning":
-        rows = _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
     else:
         low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
         mid_tokens = int(math.sqrt(low_tokens * high_tokens))
@@ -1766,6 +1771,29 @@ def compute_for(
             lambda m, a: _supervised_rows(model, basis, seq_len, epochs, rank, method, m, a),
         )
     return _no_slower_than_a_slower_gpu(rows)
+
+
+def training_split(basis: dict[str, Any], evals: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`basis` cut to the training split: at each end of its range, the examples eval_plan's
+    split trains on (_eval_split: the eval and validation cases held out) and their share of
+    the tokens, at the average example's length. Unchanged without an eval plan."""
+    if not evals:
+        return basis
+    examples, tokens = {}, {}
+    for end in ("low", "high"):
+        n = basis["examples"][end]
+        train, _validation = _eval_split(n, evals)
+        examples[end] = min(train, n)
+        tokens[end] = max(1, stage_tokens(basis["tokens"][end], (examples[end], max(1, n))))
+    return {**basis, "examples": examples, "tokens": tokens}
+
+
+def _training_examples(basis: dict[str, Any]) -> Text:
+    """The training split's examples as the rows say them: a count, or the range's ends."""
+    low, high = basis["examples"]["low"], basis["examples"]["high"]
+    if low == high:
+        return Text.verbatim(f"{low:,}")
+    return Text("about {low:,}–{high:,}", low=low, high=high)
 
 
 def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1866,27 +1894,31 @@ def _encoder_rows(
                 accum,
                 [
                     Text(
-                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
-                        "of {batch} examples, each batch padded to its longest example (about "
+                        "{model}: as the generated train.py runs it, {epochs} epochs over the "
+                        "training split ({train} examples; the held-out cases are not trained "
+                        "on) in batches of {batch} examples, each batch padded to its longest example (about "
                         "{lengths} tokens; truncated at {seq_len:,}), not packed, without "
                         "gradient checkpointing, with a classification head; the peak memory is "
                         "a batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
+                        train=_training_examples(basis),
                         batch=micro,
                         lengths=lengths,
                         seq_len=seq_len,
                     )
                     if accum == 1
                     else Text(
-                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
-                        "of {batch} examples, as micro-batches of {micro} with {accum} gradient "
+                        "{model}: as the generated train.py runs it, {epochs} epochs over the "
+                        "training split ({train} examples; the held-out cases are not trained "
+                        "on) in batches of {batch} examples, as micro-batches of {micro} with {accum} gradient "
                         "accumulation steps, each micro-batch padded to its longest example "
                         "(about {lengths} tokens; truncated at {seq_len:,}), not packed, without "
                         "gradient checkpointing, with a classification head; the peak memory is "
                         "a micro-batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
+                        train=_training_examples(basis),
                         batch=micro * accum,
                         micro=micro,
                         accum=accum,
@@ -2042,11 +2074,13 @@ def _supervised_rows(
             micro,
             accum,
             [
-                _dpo_assumption(seq_len, epochs)
+                _dpo_assumption(seq_len, epochs, _training_examples(basis))
                 if dpo
                 else Text(
-                    "Training on your examples' tokens, {epochs} epochs, packed into "
-                    "sequences of {seq_len:,} tokens.",
+                    "Training on the training split's tokens ({train} examples; the held-out "
+                    "cases are not trained on), {epochs} epochs, packed into sequences of "
+                    "{seq_len:,} tokens.",
+                    train=_training_examples(basis),
                     epochs=epochs,
                     seq_len=seq_len,
                 )
@@ -2130,16 +2164,18 @@ def _memory(e: Any) -> float:
     return e.memory_gb.expected
 
 
-def _dpo_assumption(seq_len: int, epochs: int) -> Text:
+def _dpo_assumption(seq_len: int, epochs: int, train: Text) -> Text:
     return Text.plural(
-        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "Includes both stages, on the training split ({train} pairs; the held-out cases are not "
+        "trained on). First, one epoch of supervised training on each prompt and its "
         "chosen answer. Then {n} epoch of DPO: two sequences for every pair, the prompt with "
         "the chosen answer and with the rejected one, and the reference model's forward pass "
         "over both (the first stage's model with the adapter off), each token costing about "
         "4/3 of a supervised one. Sequences up to {seq_len:,} tokens; the peak memory is the "
         "larger stage's (DPO's); merging the adapter between them takes minutes and is not "
         "counted.",
-        "Includes both stages. First, one epoch of supervised training on each prompt and its "
+        "Includes both stages, on the training split ({train} pairs; the held-out cases are not "
+        "trained on). First, one epoch of supervised training on each prompt and its "
         "chosen answer. Then {n} epochs of DPO: two sequences for every pair, the prompt with "
         "the chosen answer and with the rejected one, and the reference model's forward pass "
         "over both (the first stage's model with the adapter off), each token costing about "
@@ -2148,6 +2184,7 @@ def _dpo_assumption(seq_len: int, epochs: int) -> Text:
         "counted.",
         epochs,
         seq_len=seq_len,
+        train=train,
     )
 
 

@@ -4,6 +4,7 @@ file, by the cookbook's counting rule, not read back from the code."""
 
 import random
 
+import pytest
 import yaml
 
 from app.datasets import check
@@ -55,6 +56,47 @@ def test_fix_first_counts_the_examples_longer_than_the_plan_s_own_sequences() ->
         "它们的结尾（也就是回答所在的部分），或者直接丢弃它们。请缩短或拆分这些样本，或者提高序列"
         "长度让它们保持完整，代价是估算给出的该长度下的显存。"
     ]
+
+
+@pytest.mark.parametrize("method", ["lora_sft", "distillation"])
+def test_supervised_runs_are_costed_on_the_training_split_alone(method) -> None:
+    # The same 100 examples: 90 x 4,500 + 5,000 + 5,500 + ... + 9,500 = 477,500 tokens. 85%
+    # against 95% needs 141 eval cases; the eval set takes at most half, 50, and a tenth of the
+    # other 50 is under 50: no validation set, 50 examples to train on, 238,750 tokens at the
+    # average example. 3 epochs (OpenAI's default for 100), rank 8, 7,168-token sequences.
+    from app.training.estimator import Workload, estimate
+    from app.training.gpus import GPUS
+    from app.training.models import MODELS_BY_KEY
+
+    rng = random.Random(1)
+    totals = [4_500] * 90 + list(range(5_000, 10_000, 500))
+    assert sum(totals) == 477_500
+    profile = checked([chat_of(rng, total) for total in totals])
+    plan = build_plan(EXTRACTION, {"recommendation": "fine_tune", "method": method}, profile)
+    assert (plan["data"]["eval_cases"], plan["data"]["train_examples"]) == (50, 50)
+    for candidate in plan["candidates"]:
+        model = MODELS_BY_KEY[candidate["key"]]
+        for row in candidate["compute"]:
+            run = estimate(
+                Workload(
+                    model.params_b,
+                    row["method"],
+                    GPUS[row["gpu"]],
+                    seq_len=7_168,
+                    micro_batch=row["micro_batch"],
+                    grad_accum=row["grad_accum"],
+                    tokens=238_750,
+                    epochs=3,
+                    lora_rank=8,
+                    architecture=model.architecture,
+                )
+            )
+            assert row["hours"]["expected"] == round(run.hours.expected, 3), candidate["key"]
+    said = localize(plan, "en")["candidates"][0]["compute"][1]["assumptions"][0]
+    assert said == (
+        "Training on the training split's tokens (50 examples; the held-out cases are not "
+        "trained on), 3 epochs, packed into sequences of 7,168 tokens."
+    )
 
 
 def test_a_candidate_that_reads_fewer_tokens_than_the_sequences_says_how_many_it_cuts() -> None:
@@ -130,7 +172,11 @@ def preference_file() -> list[dict]:
 #   each pair's longer sequence, P + max(C, R): 311 (100 pairs), 411 (95), 711 (5); its 95th
 #   percentile (the 190th of 200) is 411, so the sequences are 512 tokens, and 5 pairs are
 #   longer. The whole pairs' 95th percentile, 515, gave 768-token sequences.
+# The run trains on the training split alone: 85% against a 95% target needs 141 eval cases,
+# the eval set takes at most half of the 200 pairs, 100, and a tenth of the other 100 is under
+# 50, so there is no validation set: it trains on 100 pairs, half of every sum above.
 PAIR_TOTAL, PAIR_TRAINED, SFT_TOKENS, DPO_TOKENS = 94_500, 73_100, 52_200, 115_900
+TRAIN_PAIRS = 100
 
 
 def dpo_plan() -> dict:
@@ -170,6 +216,7 @@ def test_dpo_trains_each_pair_as_two_sequences_of_the_prompt_and_one_answer() ->
 
     plan = dpo_plan()
     assert (plan["tokens"]["p95"], plan["tokens"]["seq_len"]) == (411, 512)
+    assert (plan["data"]["eval_cases"], plan["data"]["train_examples"]) == (100, TRAIN_PAIRS)
     settings = {(s["key"], s.get("stage")): s for s in plan["settings"]}
     assert settings[("sequence_len", None)]["value"] == 512
     for candidate in plan["candidates"]:
@@ -195,7 +242,8 @@ def test_dpo_trains_each_pair_as_two_sequences_of_the_prompt_and_one_answer() ->
 
             # One supervised epoch on the prompts and chosen answers, one DPO epoch on both
             # sequences of each pair with the reference forward pass.
-            sft, dpo = run(SFT_TOKENS, 1, 1, False), run(DPO_TOKENS, 2, 1, True)
+            sft = run(SFT_TOKENS * TRAIN_PAIRS // 200, 1, 1, False)  # 26,100
+            dpo = run(DPO_TOKENS * TRAIN_PAIRS // 200, 2, 1, True)  # 57,950
             expected = sft.hours.expected + dpo.hours.expected
             assert row["hours"]["expected"] == round(expected, 3), (candidate["key"], row["gpu"])
 

@@ -478,23 +478,26 @@ def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
     plan = plan_for()
     assert [c["key"] for c in plan["candidates"]] == ["qwen3.5-9b", "qwen3-8b", "llama-3.1-8b"]
     lead, qwen3 = plan["candidates"][:2]
-    # bf16 LoRA's high end, 30.5 GB, is over the RTX 4090's 24 (expected 24.4): no QLoRA for it.
+    # bf16 LoRA's high end at micro-batch 2 (the training split's 708,750 tokens are 553
+    # sequences of 1,280: 18 a step, 2 x 9), 36.1 GB, is over the RTX 4090's 24, and at
+    # micro-batch 1, 30.5: no QLoRA for it.
     card = lead["compute"][0]
     assert (card["gpu"], card["method"], card["fits"]) == ("rtx4090-24gb", "lora", False)
-    assert card["memory_gb"]["high"] == 30.5
+    assert (card["micro_batch"], card["grad_accum"]) == (2, 9)
+    assert card["memory_gb"]["high"] == 36.1
     assert [r["fits"] for r in lead["compute"]] == [False, True, True]
     assert [r["gpu"] for r in lead["compute"]] == list(PLAN_GPUS)
     said = localize(plan, "en")
     assert said["candidates"][0]["compute"][0]["assumptions"][-2] == (
         "Qwen3.5-9B does not fit the NVIDIA GeForce RTX 4090 24GB: its bf16 LoRA needs up to "
-        "30.5 GB of its 24 GB, and it is not trained in 4-bit, as Unsloth advises against QLoRA "
+        "36.1 GB of its 24 GB, and it is not trained in 4-bit, as Unsloth advises against QLoRA "
         "for Qwen3.5 (the quantisation error is larger than usual)."
     )
     assert said["candidates"][0]["compute"][0]["assumptions"][-1] == (
         "For that card this plan offers Qwen3-8B and Llama 3.1 8B Instruct, which fit it."
     )
     assert localize(plan, "zh")["candidates"][0]["compute"][0]["assumptions"][-2:] == [
-        "Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下：它的 bf16 LoRA 最多需要 30.5 GB，"
+        "Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下：它的 bf16 LoRA 最多需要 36.1 GB，"
         "而这张卡只有 24 GB；它也不用 4 位训练，因为 Unsloth 不建议对 Qwen3.5 做 QLoRA（量化误差比"
         "通常更大）。",
         "这张卡可以用本方案提供的 Qwen3-8B、Llama 3.1 8B Instruct。",
