@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from app.costs.prices import price_table
 from app.datasets.profile import packed_length
 from app.decision import engine
 from app.decision import text as text_module
@@ -1655,13 +1656,17 @@ def teacher_data(
     label = current.get("model")
     model = label.strip() if isinstance(label, str) and label.strip() else None
     result["model"] = model
+    # The cost step stores a priced model by its id in the price table ("openai/gpt-4.1"): say
+    # its name ("GPT-4.1"), as the cost step shows it; a name the team typed stays as typed.
+    priced = price_table().get(model) if model else None
+    name = priced.model if priced else model
     result["cost_usd"] = {
         "standard": cents(standard),
         "batch": cents(batch) if batch is not None else None,
     }
     who = (
-        Text("{model}'s prices in the cost step", model=model)
-        if model
+        Text("{model}'s prices in the cost step", model=name)
+        if name
         else Text("your current model's prices in the cost step")
     )
     if batch is not None:

@@ -888,6 +888,26 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("model", "said"),
+    [
+        ("openai/gpt-4.1", "GPT-4.1"),  # the price table's id: its name, as the cost step shows it
+        ("our fine-tuned gpt", "our fine-tuned gpt"),  # a name the team typed, as typed
+    ],
+)
+def test_the_training_set_is_priced_at_the_model_s_name_not_its_id(model, said) -> None:
+    # The same $4.50 as test_the_training_set_is_priced_from_the_measured_examples_by_hand.
+    costs = {"current": {**PRICES, "model": model}}
+    plan = build_plan(answers(), DISTILL, PROFILE, costs=costs)
+    for lang, text in (
+        ("en", f"$4.50 at {said}'s prices in the cost step."),
+        ("zh", f"按成本步骤中 {said} 的价格计为 $4.50。"),
+    ):
+        line = localize(plan, lang)["data"]["teacher"]["texts"][1]
+        assert text in line, line
+    assert plan["data"]["teacher"]["model"] == model
+
+
 def test_without_a_dataset_check_the_cost_step_s_requests_size_it_with_batch_prices() -> None:
     # No profile: about as many training and validation inputs as the answers allow (the
     # examples' geometric middle less the eval set, 3,162 - 435 = 2,727: 2,455 to train on, 272
