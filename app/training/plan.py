@@ -320,6 +320,22 @@ def writes_cjk(profile: Mapping[str, Any] | None, written_in: str | None) -> boo
     return bool(written_in) and any("\u4e00" <= ch <= "\u9fff" for ch in written_in)
 
 
+# The dataset check's main scripts (datasets.scripts.NAMES) that are neither Latin nor CJK, as a
+# plan names them: text mostly in one of them is offered models trained for many languages.
+OTHER_SCRIPTS = {
+    "cyrillic": Text("Cyrillic script"),
+    "arabic": Text("Arabic script"),
+    "other": Text("a script other than Latin, Chinese, Japanese and Korean"),
+}
+
+
+def other_script(profile: Mapping[str, Any] | None) -> str | None:
+    """The main script of the checked examples when it is neither Latin nor CJK (OTHER_SCRIPTS),
+    else None."""
+    script = ((profile or {}).get("edge_cases") or {}).get("main_script")
+    return script if script in OTHER_SCRIPTS else None
+
+
 def wanted_size(answers: Mapping[str, Any]) -> str:
     if answers.get("latency_need") == "realtime" or answers.get("cost_pressure") == "blocking":
         return "small"
@@ -334,8 +350,12 @@ def choose_models(
     cjk: bool,
     p95: int | None,
     lora_fits: Callable[[BaseModel], tuple[bool, ...]] | None = None,
+    script: str | None = None,
 ) -> list[tuple[BaseModel, list[Text]]]:
-    """Two or three candidates, best first, each with the reasons it was chosen.
+    """Two or three candidates, best first, each with the reasons it was chosen. Text mostly in
+    `script` (other_script: neither Latin nor CJK) is offered the models trained for many
+    languages only, where any is left (an English encoder or Llama's 8 languages would read it
+    as they read noise).
 
     Qwen3.5 or Qwen3 at a size: Qwen3.5 (a model with a `qlora_alternative`) is Qwen's current
     generation, with the same licence and 262,144 tokens of context against 32,768, so it is
@@ -359,6 +379,10 @@ def choose_models(
     # Text in Chinese (or Japanese, Korean) is never offered a model not trained for it.
     if cjk:
         pool = [m for m in pool if m.multilingual_cjk]
+    elif script in OTHER_SCRIPTS:
+        pool = [m for m in pool if m.many_languages] or pool
+    else:
+        script = None
     size = wanted_size(answers)
     order = ("small", "medium", "large")
     scored = []
@@ -375,6 +399,15 @@ def choose_models(
                 why.append(Text("Trained for Chinese as well as English."))
             elif not m.multilingual_cjk:
                 score -= 3
+        if script and m.many_languages:
+            why.append(
+                Text(
+                    "Trained for many languages ({languages}): your examples are mostly in "
+                    "{script}.",
+                    languages=m.languages,
+                    script=OTHER_SCRIPTS[script],
+                )
+            )
         if (
             answers.get("hosting") == "self_hosted_required"
             or answers.get("hosting") == "open_weights_preferred"
@@ -2619,6 +2652,7 @@ def build_plan(
     basis = token_basis(answers, profile, costs, method)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
+    script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
     evals = eval_plan(answers, examples_mid, measured)
     # The rank and epochs settings() gives any lead: they depend on the examples alone.
@@ -2632,7 +2666,12 @@ def build_plan(
         return computed[model.key]
 
     chosen = choose_models(
-        answers, method, cjk, basis["p95"], lambda m: tuple(r["fits"] for r in compute(m))
+        answers,
+        method,
+        cjk,
+        basis["p95"],
+        lambda m: tuple(r["fits"] for r in compute(m)),
+        script,
     )
     lead = chosen[0][0]
     seq_len = sequence_length(basis["length"], lead.context)
@@ -2710,7 +2749,8 @@ def build_plan(
                 costs,
                 profile,
                 PLAN_GPUS,
-                MODELS_BY_KEY[serving.CLASSIFIER_MODELS[cjk]],
+                # The multilingual encoder for text in Chinese or another non-Latin script.
+                MODELS_BY_KEY[serving.CLASSIFIER_MODELS[cjk or script is not None]],
             ),
         }
     )

@@ -9,7 +9,7 @@ import yaml
 
 from app.datasets import check
 from app.training.plan import build_plan, localize
-from tests.dataset_files import chat_of, jsonl, tokens_of
+from tests.dataset_files import chat, chat_of, jsonl, tokens_of
 from tests.unit.decision_cases import answers
 
 
@@ -270,3 +270,85 @@ def test_fix_first_counts_the_pairs_whose_sequence_the_plan_cuts() -> None:
         "or drop the pairs. Shorten them, or raise the sequence length to keep them whole, at "
         "the memory the estimate gives for that length."
     ]
+
+
+# --- Text in a script other than Latin and CJK: models trained for many languages --------------
+
+ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+CYRILLIC = "абвгдежзийклмнопрстуфхцчшщыэюя"
+
+
+def words_in(rng: random.Random, alphabet: str, low: int, high: int) -> str:
+    return " ".join(
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 7)))
+        for _ in range(rng.randint(low, high))
+    )
+
+
+@pytest.mark.parametrize(
+    ("alphabet", "script"), [(ARABIC, "Arabic"), (CYRILLIC, "Cyrillic")], ids=["ar", "ru"]
+)
+def test_text_in_another_script_is_offered_models_trained_for_many_languages(
+    alphabet, script
+) -> None:
+    # The table's languages: Qwen3 119, Qwen3.5 201, Gemma 3 over 140, XLM-RoBERTa 100 and
+    # BGE-M3 100+; ModernBERT-large reads English, Llama 3.1 8 languages, none in these scripts.
+    # A ticket router and an extractor, both on 300 inputs in the script: the English encoder
+    # led the one, Llama 3.1 8B closed the other.
+    rng = random.Random(7)
+    labels = ["billing", "refund", "shipping", "account"]
+    tickets = checked(
+        [chat(words_in(rng, alphabet, 20, 60), rng.choice(labels), None) for _ in range(300)]
+    )
+    assert tickets["edge_cases"]["main_script"] == script.lower()
+    router = localize(
+        build_plan(
+            answers(task_type="classification", example_count="over_1k"),
+            {"recommendation": "fine_tune", "method": "encoder_classifier"},
+            tickets,
+        ),
+        "en",
+    )
+    keys = {c["key"] for c in router["candidates"]}
+    assert keys == {"xlm-roberta-large", "bge-m3"}
+    languages = {"xlm-roberta-large": "100 languages", "bge-m3": "100+ languages"}
+    for candidate in router["candidates"]:
+        assert (
+            f"Trained for many languages ({languages[candidate['key']]}, Chinese included): your "
+            f"examples are mostly in {script} script."
+        ) in candidate["why"]
+    documents = checked(
+        [chat(words_in(rng, alphabet, 30, 80), words_in(rng, alphabet, 10, 30)) for _ in range(300)]
+    )
+    extractor = build_plan(
+        answers(task_type="extraction", example_count="100_to_1k"),
+        {"recommendation": "fine_tune"},
+        documents,
+    )
+    assert [c["key"] for c in extractor["candidates"]] == ["qwen3.5-9b", "qwen3-8b", "gemma-3-12b"]
+    gemma = localize(extractor, "zh")["candidates"][2]["why"]
+    assert (
+        gemma[1]
+        == {
+            "Arabic": "训练覆盖多种语言（140 多种语言）：你的样本大多是阿拉伯文字。",
+            "Cyrillic": "训练覆盖多种语言（140 多种语言）：你的样本大多是西里尔文字。",
+        }[script]
+    )
+
+
+def test_latin_text_keeps_the_english_encoder_and_llama() -> None:
+    rng = random.Random(8)
+    documents = checked([chat_of(rng, 300) for _ in range(300)])
+    assert documents["edge_cases"]["main_script"] == "latin"
+    extractor = build_plan(
+        answers(task_type="extraction", example_count="100_to_1k"),
+        {"recommendation": "fine_tune"},
+        documents,
+    )
+    assert "llama-3.1-8b" in [c["key"] for c in extractor["candidates"]]
+    router = build_plan(
+        answers(task_type="classification", example_count="over_1k"),
+        {"recommendation": "fine_tune", "method": "encoder_classifier"},
+        documents,
+    )
+    assert router["candidates"][0]["key"] == "modernbert-large"
