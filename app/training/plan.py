@@ -2700,8 +2700,13 @@ def build_plan(
     # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
     shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
     candidates = what_fits_instead(candidates)
-    numbers = config_numbers(lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals)
-    alternatives = alternative_configs(chosen, candidates, method, basis, rank, epochs, evals)
+    tool_use = answers.get("task_type") == "tool_use"
+    numbers = config_numbers(
+        lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals, tool_use=tool_use
+    )
+    alternatives = alternative_configs(
+        chosen, candidates, method, basis, rank, epochs, evals, tool_use
+    )
     return as_mappings(
         {
             "recommendation": snapshot.get("recommendation"),
@@ -2765,9 +2770,11 @@ def config_numbers(
     epochs: int,
     evals: dict[str, Any],
     qlora: bool | None = None,
+    tool_use: bool = False,
 ) -> dict[str, Any]:
     """The numbers the generated configs are written with, for `model` and its compute `rows`
-    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says."""
+    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says.
+    `tool_use`: the task calls tools, so the configs say how to give its examples theirs."""
     return {
         "method": method,
         "model": model.hf_id,
@@ -2787,6 +2794,7 @@ def config_numbers(
         "validation_cases": evals["validation_cases"],
         "eval_cases": evals["eval_cases"],
         "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
+        "tool_use": tool_use,
         # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
         **({"model_type": model.model_type} if model.model_type else {}),
     }
@@ -2800,6 +2808,7 @@ def alternative_configs(
     rank: int,
     epochs: int,
     evals: dict[str, Any],
+    tool_use: bool = False,
 ) -> list[dict[str, Any]]:
     """Configs for the GPUs the lead does not fit: for each such GPU, the first other candidate
     that fits it, written with that candidate's numbers and its method there (LoRA or QLoRA).
@@ -2819,7 +2828,9 @@ def alternative_configs(
                 same["gpu_names"].append(there["gpu_name"])
                 break
             seq = sequence_length(basis["length"], model.context)
-            n = config_numbers(model, method, candidate["compute"], seq, rank, epochs, evals, qlora)
+            n = config_numbers(
+                model, method, candidate["compute"], seq, rank, epochs, evals, qlora, tool_use
+            )
             found.append(
                 {
                     "key": model.key,

@@ -1883,3 +1883,20 @@ def test_the_eval_set_s_floor_is_claimed_only_where_the_plan_holds_it() -> None:
         "more than 2 points, but the plan can hold out only 35, as the eval set takes at most "
         "half of the examples: collect more cases for it."
     )
+
+
+@pytest.mark.parametrize(
+    ("task_type", "told"),
+    [("tool_use", True), ("style", False), ("extraction", False), ("classification", False)],
+)
+def test_only_a_tool_use_task_s_configs_say_how_to_give_examples_their_tools(
+    task_type, told
+) -> None:
+    # A style or extraction task's examples call no tools: "add a tools list" was in them all.
+    plan = build_plan(answers(task_type=task_type), snapshot("fine_tune"), PROFILE)
+    files = [plan["configs"], *(alt["configs"] for alt in plan["alternatives"])]
+    assert plan["alternatives"]  # Qwen3-8B's files for the RTX 4090 (test_training_qwen35)
+    for configs_of in files:
+        trl, axolotl = configs_of["trl"]["text"], configs_of["axolotl"]["text"]
+        assert ('Tool-calling data: add a "tools" column' in trl) is told
+        assert ('# Tool-calling data: add a "tools" list' in axolotl) is told
