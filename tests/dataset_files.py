@@ -41,6 +41,25 @@ def chat(request: str, output: str, system: str | None = "You are a careful assi
     }
 
 
+# Each of these is one cl100k_base token, alone or after a space: n of them joined by spaces are
+# n tokens, so an example's token count is known by construction.
+ONE_TOKEN_WORDS = ("the", "cat", "dog", "house", "tree", "blue", "green", "water", "fire", "stone")
+# The cookbook's overhead of a chat example without a system prompt: 3 tokens a message and 1
+# for its role, for the user turn and the answer, and 3 priming the reply.
+CHAT_OVERHEAD = 4 + 4 + 3
+
+
+def tokens_of(rng: random.Random, n: int) -> str:
+    """A text of exactly `n` cl100k_base tokens."""
+    return " ".join(rng.choice(ONE_TOKEN_WORDS) for _ in range(n))
+
+
+def chat_of(rng: random.Random, total: int, answer: int = 40) -> dict:
+    """A chat example (no system prompt) of exactly `total` tokens, `answer` of them the
+    answer's text."""
+    return chat(tokens_of(rng, total - answer - CHAT_OVERHEAD), tokens_of(rng, answer), None)
+
+
 def jsonl(records) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
 

@@ -44,6 +44,13 @@ SHORT_CACHE = 4096  # distinct texts under 64 characters (labels, short turns) l
 OUTPUT_CACHE = 4096  # distinct outputs up to CACHED_CHARS whose digests and label keys are kept
 CACHED_CHARS = 256
 CONTEXT_LIMITS = (2048, 4096, 8192, 16384, 32768, 65536, 128000)
+# The sequence lengths a training plan may cut examples at (app/training/plan.py): its packed
+# length, the 95th percentile rounded up to a multiple of SEQUENCE_STEP and at least
+# SEQUENCE_MIN, or a model's context, each a power of two from SEQUENCE_MIN up. The profile
+# counts the examples longer than each of them below the longest (`longer_than`), so the plan
+# says how many it cuts at its own length, not at the check's context limit.
+SEQUENCE_STEP = 256
+SEQUENCE_MIN = 512
 # Labels: outputs that are short and repeated, compared case- and space-insensitively.
 MAX_LABEL_CLASSES = 1000
 MAX_LABEL_CHARS = suggestions.MAX_LABEL_CHARS
@@ -98,6 +105,41 @@ def _percentile_of_counts(counts: Counter[int], q: float) -> int:
         if seen >= rank:
             return value
     return 0
+
+
+def packed_length(p95: int) -> int:
+    """The sequence length a plan packs examples to: `p95` rounded up to a multiple of
+    SEQUENCE_STEP, at least SEQUENCE_MIN, so that 19 examples in 20 fit whole."""
+    return max(SEQUENCE_MIN, math.ceil(p95 / SEQUENCE_STEP) * SEQUENCE_STEP)
+
+
+def longer_than(counts: Counter[int]) -> list[dict[str, int]]:
+    """The examples longer than each length a plan may cut at (SEQUENCE_STEP's note): its
+    packed length and every power of two from SEQUENCE_MIN, those under the longest example
+    only (none is longer than a length at or above it)."""
+    longest = max(counts)
+    lengths = {packed_length(_percentile_of_counts(counts, 0.95))}
+    power = SEQUENCE_MIN
+    while power < longest:
+        lengths.add(power)
+        power *= 2
+    sizes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    examples = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    return [
+        {"tokens": length, "count": int(examples[sizes > length].sum())}
+        for length in sorted(lengths)
+        if length < longest
+    ]
+
+
+def _sequence_lengths(counts: Counter[int]) -> dict[str, Any]:
+    """Preference pairs' sequences: the 95th percentile and the longest of the longer of each
+    pair's two (the prompt with the chosen answer, and with the rejected one), and longer_than."""
+    return {
+        "p95": _percentile_of_counts(counts, 0.95),
+        "max": max(counts),
+        "longer_than": longer_than(counts),
+    }
 
 
 def _input_text(example: Example) -> str:
@@ -181,6 +223,10 @@ class Profiler:
         self.missing_system = 0
         self.pairs_total = 0
         self.identical_pairs = 0
+        # Preference pairs: their rejected answers' tokens, and the longer of each pair's two
+        # sequences (the prompt with the chosen answer, and with the rejected one) as counts.
+        self.rejected_tokens = 0
+        self.sequence_counts: Counter[int] = Counter()
         self.label_counts: Counter[str] | None = Counter()
         self.label_names: dict[str, str] = {}
         self.long_outputs = 0
@@ -316,6 +362,8 @@ class Profiler:
         short_cache = self.short_cache
         context_limit = self.context_limit
         totals: list[int] = []
+        sequences: list[int] = []  # preference pairs: the longer of the two sequences
+        rejected_tokens = 0
         edges: list[tuple[int, int, int]] = []
         lines, whole_keys, input_keys, output_keys = [], [], [], []
         label_like_flags = bytearray()
@@ -345,6 +393,9 @@ class Profiler:
             asked, output = example.request, example.output
             if parts:
                 total = trained = trained_parts = 0
+                # A preference pair's parts end with its chosen answer, the reply's priming
+                # and its rejected answer (reading._preference): their counts are kept.
+                pair: list[int] | None = [] if example.rejected is not None else None
                 for text, overhead, is_trained in parts:
                     if text is asked:
                         count = len(request) + overhead
@@ -357,6 +408,14 @@ class Profiler:
                     if is_trained:
                         trained += count
                         trained_parts += 1
+                    if pair is not None:
+                        pair.append(count)
+                if pair is not None and len(pair) >= 3:
+                    chosen_count, rejected_count = pair[-3], pair[-1]
+                    rejected_tokens += rejected_count
+                    # Each of the two sequences is the prompt and one answer: the pair's
+                    # tokens less the other answer's.
+                    sequences.append(total - min(chosen_count, rejected_count))
             else:
                 total = trained = len(ids)
                 trained_parts = 0
@@ -420,6 +479,8 @@ class Profiler:
         self.distinct_seen = distinct_seen
         self.valid += len(batch)
         self.token_counts.update(totals)
+        self.sequence_counts.update(sequences)
+        self.rejected_tokens += rejected_tokens
         self.total_tokens += total_tokens
         self.trained_tokens += trained_tokens
         self.edge_counts.update(edges)
@@ -608,6 +669,7 @@ class Profiler:
                 "total": self.total_tokens,
                 "trained": self.trained_tokens,
                 "mean": round(self.total_tokens / valid, 1),
+                "longer_than": longer_than(counts),
             },
             "tokenizer": tokens.TOKENIZER_LABEL,
             "histogram": histogram(counts),
@@ -621,7 +683,14 @@ class Profiler:
             "edge_cases": edge,
         }
         profile["pairs"] = (
-            {"count": self.pairs_total, "identical": self.identical_pairs}
+            {
+                "count": self.pairs_total,
+                "identical": self.identical_pairs,
+                "rejected_tokens": self.rejected_tokens,
+                "sequences": _sequence_lengths(self.sequence_counts)
+                if self.sequence_counts
+                else None,
+            }
             if self.reading.format == "preference"
             else None
         )

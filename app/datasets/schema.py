@@ -25,6 +25,17 @@ class LineProblem(Strict):
     message: str = Field("", max_length=500, description="The problem in the request's language")
 
 
+class LongerThan(Strict):
+    tokens: Annotated[int, Field(ge=1)]
+    count: Count
+
+
+LONGER_THAN = (
+    "Examples longer than each length a training plan may cut at: the 95th percentile rounded "
+    "up to a multiple of 256 (at least 512) and each power of two from 512, below the longest"
+)
+
+
 class Tokens(Strict):
     min: Count
     median: Count
@@ -33,6 +44,17 @@ class Tokens(Strict):
     total: Count = Field(0, description="All tokens, with the chat overhead")
     trained: Count = Field(0, description="Tokens of the trained (assistant) turns")
     mean: float = Field(0, ge=0)
+    longer_than: list[LongerThan] = Field(
+        default_factory=list, max_length=64, description=LONGER_THAN
+    )
+
+
+class PairSequences(Strict):
+    p95: Count
+    max: Count
+    longer_than: list[LongerThan] = Field(
+        default_factory=list, max_length=64, description=LONGER_THAN
+    )
 
 
 class LinePair(Strict):
@@ -73,6 +95,14 @@ class Leakage(Strict):
 class Pairs(Strict):
     count: Count
     identical: Count
+    rejected_tokens: Count = Field(
+        0, description="Tokens of the rejected answers, with their overhead (part of tokens.total)"
+    )
+    sequences: PairSequences | None = Field(
+        None,
+        description="The longer of each pair's two sequences (the prompt with the chosen "
+        "answer, and with the rejected one), the sequences preference tuning trains on",
+    )
 
 
 class Pair(Strict):

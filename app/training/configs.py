@@ -525,12 +525,18 @@ def _axolotl_yaml(key: tuple[tuple[str, type, Any], ...], stage: str = "") -> st
     else:
         comments += [
             f'# Data: {data_files(n, "and")} with "messages" (chat format).',
-            '# Tool-calling data: add a "tools" list (JSON schemas) to each example; Axolotl',
-            "# reads it from field_tools, default tools.",
+            # Only for a tool-use task (n["tool_use"]): a style or extraction task has no tools.
+            *(AXOLOTL_TOOLS if n.get("tool_use") else []),
             *axolotl_data_lines(n),
         ]
     body = yaml.safe_dump(axolotl_config(n), sort_keys=False, allow_unicode=True)
     return "\n".join(comments) + "\n" + body
+
+
+AXOLOTL_TOOLS = [
+    '# Tool-calling data: add a "tools" list (JSON schemas) to each example; Axolotl',
+    "# reads it from field_tools, default tools.",
+]
 
 
 def _q(value: Any) -> str:
@@ -780,7 +786,7 @@ def trl_script(n: dict[str, Any]) -> str:
                 'Tool-calling data: add a "tools" column (JSON schemas of the functions) beside',
                 '"messages"; TRL passes it to the chat template.',
             ]
-            if config_class == "SFTConfig"
+            if config_class == "SFTConfig" and n.get("tool_use")
             else []
         ),
         *split_lines(n),

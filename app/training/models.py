@@ -50,6 +50,11 @@ class BaseModel:
     # config.json's model_type where the configs must treat the checkpoint apart: "qwen3_5", a
     # vision-language checkpoint whose text model the scripts load and train alone.
     model_type: str | None = None
+    # Trained for a hundred languages or more, as `languages` says (Qwen3, Qwen3.5, Gemma 3,
+    # XLM-RoBERTa, BGE-M3): the models a plan offers for text mostly in a script other than
+    # Latin and CJK (Cyrillic, Arabic, ...), where the others list a few languages (Llama's 8,
+    # Mistral's "dozens" naming none of those scripts) or English alone.
+    many_languages: bool = False
 
     @property
     def params_b(self) -> float:
@@ -111,7 +116,12 @@ _QWEN35_LANGS = Text("201 languages and dialects")
 # (full_attention_interval 4). Parameters: the language model alone, vision tower and MTP head
 # left out (AutoModelForCausalLM loads Qwen3_5ForCausalLM, which skips them), counted from the
 # shape: tests/training/test_training_qwen35.py does the arithmetic.
-_QWEN35 = {"qlora_advised_against": True, "model_type": "qwen3_5", "checked_on": "2026-12-07"}
+_QWEN35 = {
+    "qlora_advised_against": True,
+    "model_type": "qwen3_5",
+    "checked_on": "2026-12-07",
+    "many_languages": True,
+}
 MODELS: tuple[BaseModel, ...] = (
     BaseModel(
         "qwen3-4b",
@@ -129,6 +139,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         True,
         "https://huggingface.co/Qwen/Qwen3-4B",
+        many_languages=True,
     ),
     BaseModel(
         "qwen3-8b",
@@ -146,6 +157,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         True,
         "https://huggingface.co/Qwen/Qwen3-8B",
+        many_languages=True,
     ),
     BaseModel(
         "qwen3-14b",
@@ -163,6 +175,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         True,
         "https://huggingface.co/Qwen/Qwen3-14B",
+        many_languages=True,
     ),
     BaseModel(
         "qwen3.5-4b",
@@ -271,6 +284,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         False,
         "https://huggingface.co/google/gemma-3-4b-it",
+        many_languages=True,
     ),
     BaseModel(
         "gemma-3-12b",
@@ -288,6 +302,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         False,
         "https://huggingface.co/google/gemma-3-12b-it",
+        many_languages=True,
     ),
     BaseModel(
         "gpt-oss-20b",
@@ -358,6 +373,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         False,
         "https://huggingface.co/FacebookAI/xlm-roberta-large",
+        many_languages=True,
     ),
     # XLM-RoBERTa large's architecture, trained further by BAAI for retrieval over 100+
     # languages with positions to 8,192 tokens (config.json: max_position_embeddings 8194).
@@ -377,6 +393,7 @@ MODELS: tuple[BaseModel, ...] = (
         True,
         False,
         "https://huggingface.co/BAAI/bge-m3",
+        many_languages=True,
     ),
 )
 MODELS_BY_KEY = {m.key: m for m in MODELS}

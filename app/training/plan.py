@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from app.costs.prices import price_table
+from app.datasets.profile import packed_length
 from app.decision import engine
 from app.decision import text as text_module
 from app.decision.baseline import Z_95, wilson_interval
@@ -137,6 +139,13 @@ SOURCES = {
         "title": "Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs",
         "url": "https://huggingface.co/docs/trl/grpo_trainer",
     },
+    # TRL's DPO script, its LoRA example: --learning_rate 5.0e-6 --num_train_epochs 1 (with
+    # --max_steps 1000, which ends its run on ultrafeedback_binarized sooner).
+    "trl_dpo": {
+        "title": "TRL, trl/scripts/dpo.py: the LoRA example (learning_rate 5.0e-6, "
+        "num_train_epochs 1)",
+        "url": "https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/scripts/dpo.py",
+    },
     "open_r1": {
         "title": "Hugging Face open-r1, GRPO recipes (num_train_epochs: 1)",
         "url": "https://github.com/huggingface/open-r1/blob/bd581c7e73bbd0b63b6605fc1ed4b51d231fa597/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml",
@@ -195,20 +204,59 @@ def request_tokens(costs: Mapping[str, Any] | None) -> int | None:
     return total or None
 
 
+# DPO's two stages as shares of the token basis, (numerator, denominator): an example counted
+# as one sequence (a prompt and its answer) is one supervised sequence and two DPO sequences.
+ONE_SEQUENCE_STAGES = {"sft": (1, 1), "dpo": (2, 1)}
+
+
+def preference_stages(tokens: Mapping[str, Any], pairs: Mapping[str, Any]) -> dict[str, Any]:
+    """DPO's stages as shares of a preference file's tokens (prompt P, chosen C and rejected R
+    answers, all three in the check's total; C and R its trained tokens): the supervised stage
+    trains on P + C, DPO on two sequences, P + C and P + R, that is 2P + C + R = 2 x total -
+    trained. A check made before it counted the rejected answers: C taken as half of C + R."""
+    total, trained = _int(tokens.get("total")) or 0, _int(tokens.get("trained")) or 0
+    rejected = _int(pairs.get("rejected_tokens"))
+    if not total or trained > total:
+        return ONE_SEQUENCE_STAGES
+    if rejected and rejected <= trained:
+        sft = (total - rejected, total)
+    else:
+        sft = (2 * total - trained, 2 * total)  # P + (C + R) / 2
+    return {"sft": sft, "dpo": (2 * total - trained, total)}
+
+
+def stage_tokens(tokens: int, share: tuple[int, int]) -> int:
+    """`tokens` times a share (numerator, denominator), rounded, in integers."""
+    numerator, denominator = share
+    return (tokens * numerator + denominator // 2) // denominator
+
+
 def token_basis(
     answers: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
     costs: Mapping[str, Any] | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
     from the answers, each example as long as the cost step's request when it gives one (else
     200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
-    percentile, else the cost step's request (an average: longer examples are cut)."""
+    percentile, else the cost step's request (an average: longer examples are cut); `lengths`,
+    the measured lengths (p95, max, longer_than) the sequences cut. `stages`: DPO's supervised
+    and DPO stages as shares of the tokens. For DPO on preference pairs, each sequence is the
+    prompt and one answer: the lengths are those of each pair's longer sequence (the check's
+    pairs.sequences; none from a check made before it measured them)."""
     tokens = (profile or {}).get("tokens") or {}
     total, p95 = _int(tokens.get("total")), _int(tokens.get("p95"))
     valid = _int((profile or {}).get("valid"))
     if profile and total and valid:
         trained = _int(tokens.get("trained"))
+        pairs = profile.get("pairs")
+        stages, lengths = ONE_SEQUENCE_STAGES, tokens
+        if method == "preference_tuning" and isinstance(pairs, Mapping):
+            stages = preference_stages(tokens, pairs)
+            sequences = pairs.get("sequences")
+            lengths = sequences if isinstance(sequences, Mapping) else {}
+            p95 = _int(lengths.get("p95")) or p95
         return {
             "source": "measured",
             "examples": {"low": valid, "high": valid},
@@ -216,6 +264,9 @@ def token_basis(
             "trained_tokens": trained,
             "p95": p95,
             "length": p95,
+            "lengths": lengths,
+            "pair_sequences": lengths is not tokens,
+            "stages": stages,
             "per_request": None,
             "answer": answers.get("example_count"),
         }
@@ -229,6 +280,9 @@ def token_basis(
             "trained_tokens": None,
             "p95": None,
             "length": per_request,
+            "lengths": {},
+            "pair_sequences": False,
+            "stages": ONE_SEQUENCE_STAGES,
             "per_request": per_request,
             "answer": answers.get("example_count"),
         }
@@ -239,6 +293,9 @@ def token_basis(
         "trained_tokens": None,
         "p95": p95 if profile else None,
         "length": p95 if profile else None,
+        "lengths": tokens if profile else {},
+        "pair_sequences": False,
+        "stages": ONE_SEQUENCE_STAGES,
         "per_request": None,
         "answer": answers.get("example_count"),
     }
@@ -246,10 +303,11 @@ def token_basis(
 
 def sequence_length(p95: int | None, context: int) -> int:
     """The packed sequence length: the measured 95th percentile rounded up to a multiple of
-    256 (at least 512), so 19 examples in 20 fit whole; 2,048 when nothing was measured."""
+    256 (at least 512), so 19 examples in 20 fit whole; 2,048 when nothing was measured. The
+    dataset check counts the examples longer than it (profile.packed_length, longer_than)."""
     if not p95:
         return min(DEFAULT_SEQ_LEN, context)
-    return min(max(512, math.ceil(p95 / 256) * 256), context)
+    return min(packed_length(p95), context)
 
 
 # --- Base models ------------------------------------------------------------------------------
@@ -260,6 +318,22 @@ def writes_cjk(profile: Mapping[str, Any] | None, written_in: str | None) -> boo
     if script in CJK_SCRIPTS:
         return True
     return bool(written_in) and any("\u4e00" <= ch <= "\u9fff" for ch in written_in)
+
+
+# The dataset check's main scripts (datasets.scripts.NAMES) that are neither Latin nor CJK, as a
+# plan names them: text mostly in one of them is offered models trained for many languages.
+OTHER_SCRIPTS = {
+    "cyrillic": Text("Cyrillic script"),
+    "arabic": Text("Arabic script"),
+    "other": Text("a script other than Latin, Chinese, Japanese and Korean"),
+}
+
+
+def other_script(profile: Mapping[str, Any] | None) -> str | None:
+    """The main script of the checked examples when it is neither Latin nor CJK (OTHER_SCRIPTS),
+    else None."""
+    script = ((profile or {}).get("edge_cases") or {}).get("main_script")
+    return script if script in OTHER_SCRIPTS else None
 
 
 def wanted_size(answers: Mapping[str, Any]) -> str:
@@ -276,8 +350,12 @@ def choose_models(
     cjk: bool,
     p95: int | None,
     lora_fits: Callable[[BaseModel], tuple[bool, ...]] | None = None,
+    script: str | None = None,
 ) -> list[tuple[BaseModel, list[Text]]]:
-    """Two or three candidates, best first, each with the reasons it was chosen.
+    """Two or three candidates, best first, each with the reasons it was chosen. Text mostly in
+    `script` (other_script: neither Latin nor CJK) is offered the models trained for many
+    languages only, where any is left (an English encoder or Llama's 8 languages would read it
+    as they read noise).
 
     Qwen3.5 or Qwen3 at a size: Qwen3.5 (a model with a `qlora_alternative`) is Qwen's current
     generation, with the same licence and 262,144 tokens of context against 32,768, so it is
@@ -285,7 +363,9 @@ def choose_models(
     so `lora_fits(model)` (whether the plan's run fits each of PLAN_GPUS, the high end of its
     memory range included) decides the rest: a Qwen3.5 that fits none of them is left out, and
     its Qwen3 of the same size, which QLoRA fits on a 24 GB card, is offered in its place; one
-    that fits some but not all is offered with that Qwen3 right after it, for those cards."""
+    that fits some but not all is offered with that Qwen3 right after it, for those of the cards
+    it misses that the Qwen3 fits (`lora_fits` of the Qwen3, with QLoRA where it needs it), and
+    without it where the Qwen3 fits none of them either."""
     if method == "encoder_classifier":
         pool = [m for m in MODELS if m.family == "encoder"]
     else:
@@ -299,6 +379,10 @@ def choose_models(
     # Text in Chinese (or Japanese, Korean) is never offered a model not trained for it.
     if cjk:
         pool = [m for m in pool if m.multilingual_cjk]
+    elif script in OTHER_SCRIPTS:
+        pool = [m for m in pool if m.many_languages] or pool
+    else:
+        script = None
     size = wanted_size(answers)
     order = ("small", "medium", "large")
     scored = []
@@ -315,6 +399,15 @@ def choose_models(
                 why.append(Text("Trained for Chinese as well as English."))
             elif not m.multilingual_cjk:
                 score -= 3
+        if script and m.many_languages:
+            why.append(
+                Text(
+                    "Trained for many languages ({languages}): your examples are mostly in "
+                    "{script}.",
+                    languages=m.languages,
+                    script=OTHER_SCRIPTS[script],
+                )
+            )
         if (
             answers.get("hosting") == "self_hosted_required"
             or answers.get("hosting") == "open_weights_preferred"
@@ -386,13 +479,23 @@ def choose_models(
         if not why:
             why.append(_size_reason(m.size))
         chosen.append((m, why))
-    # A Qwen3.5 whose bf16 LoRA does not fit every plan GPU brings the Qwen3 of its size, for
-    # the cards where it does not (QLoRA fits them), right after it; three candidates at most.
+    # A Qwen3.5 whose bf16 LoRA does not fit every plan GPU brings the Qwen3 of its size right
+    # after it, for the cards it misses where that Qwen3 fits (with QLoRA where it needs it);
+    # for none where it fits none of them (at long sequences even QLoRA can need more than 24
+    # GB); three candidates at most.
     for i, (m, _why) in enumerate(list(chosen)):
         alternative = MODELS_BY_KEY.get(m.qlora_alternative or "")
-        if alternative is None or all(fits.get(m.key, (True,))):
+        if alternative is None or lora_fits is None or all(fits.get(m.key, (True,))):
             continue
         if any(c.key == alternative.key for c, _ in chosen):
+            continue
+        there = lora_fits(alternative)
+        cards = [
+            GPUS[key].name
+            for key, lead_fits, fits_there in zip(PLAN_GPUS, fits[m.key], there, strict=True)
+            if not lead_fits and fits_there
+        ]
+        if not cards:
             continue
         chosen.insert(
             i + 1,
@@ -400,9 +503,10 @@ def choose_models(
                 alternative,
                 [
                     Text(
-                        "For the GPUs where {model}'s bf16 LoRA does not fit: {alternative} "
-                        "needs less memory and may also be trained in 4-bit (QLoRA), which "
-                        "Unsloth advises against for Qwen3.5.",
+                        "For the {gpus}, where {model}'s bf16 LoRA does not fit: {alternative} "
+                        "fits there, as it needs less memory and may also be trained in 4-bit "
+                        "(QLoRA), which Unsloth advises against for Qwen3.5.",
+                        gpus=", ".join(cards),
                         model=m.name,
                         alternative=alternative.name,
                     )
@@ -461,13 +565,15 @@ def epochs_for(examples: int, method: str = "lora_sft") -> int:
     """OpenAI's default epochs (its cookbook's data preparation notebook): 3, unless 3 epochs
     would see fewer than 100 examples (then 100 // n, at most 25) or more than 25,000 (then
     25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO takes
-    1, as open-r1's recipes do, or 100 // n below 100 prompts."""
+    1, as open-r1's recipes do, and DPO 1, as TRL's DPO script runs its LoRA example, or 100 //
+    n below 100 prompts or pairs."""
     if method == "encoder_classifier":
         return 3
     n = max(1, examples)
-    if method == "reinforcement_fine_tuning":
-        # One pass over the prompts, each sampled num_generations times, as open-r1's GRPO
-        # recipes run; OpenAI's floor of 100 examples seen below 100 prompts.
+    if method in ("reinforcement_fine_tuning", "preference_tuning"):
+        # One pass over the prompts (GRPO, each sampled num_generations times, as open-r1's
+        # recipes run) or the pairs (DPO, as TRL's DPO script runs its LoRA example at the
+        # plan's 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
         return min(25, 100 // n) if n < 100 else 1
     if n * 3 < 100:
         return min(25, 100 // n)
@@ -630,6 +736,8 @@ def settings(
             if method == "encoder_classifier"
             else SOURCES["open_r1"]
             if method == "reinforcement_fine_tuning"
+            else SOURCES["trl_dpo"]
+            if method == "preference_tuning"
             else SOURCES["openai"],
         }
     )
@@ -638,6 +746,12 @@ def settings(
             "key": "sequence_len",
             "value": seq_len,
             "why": Text(
+                "The 95th percentile of your pairs' longer sequence (the prompt and its longer "
+                "answer), rounded up: {seq_len:,}.",
+                seq_len=seq_len,
+            )
+            if measured and basis.get("pair_sequences")
+            else Text(
                 "The 95th percentile of your examples' tokens, rounded up: {seq_len:,}.",
                 seq_len=seq_len,
             )
@@ -760,6 +874,11 @@ def settings(
         "open_r1": Text(
             "Hugging Face open-r1, GRPO recipes (num_train_epochs: {epochs})", epochs=1
         ),
+        "trl_dpo": Text(
+            "TRL, {file}: the LoRA example ({settings})",
+            file="trl/scripts/dpo.py",
+            settings="learning_rate 5.0e-6, num_train_epochs 1",
+        ),
         "bert": Text(
             "Devlin et al., BERT (2019): fine-tuning learning rates {low} to {high}",
             low="2e-5",
@@ -805,6 +924,17 @@ def _epochs_why(method: str, validating: bool) -> Text:
             "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
             "recipes run; more below 100 prompts (100 ÷ prompts).",
             generations=GRPO_GENERATIONS,
+        )
+    if method == "preference_tuning":
+        if validating:
+            return Text(
+                "Stage 2, DPO: one pass over the pairs, as TRL's DPO script runs its LoRA "
+                "example at this rate; more below 100 pairs (100 ÷ pairs). Stop earlier if the "
+                "loss on the validation pairs rises."
+            )
+        return Text(
+            "Stage 2, DPO: one pass over the pairs, as TRL's DPO script runs its LoRA example "
+            "at this rate; more below 100 pairs (100 ÷ pairs)."
         )
     if validating:
         return Text(
@@ -1000,21 +1130,48 @@ def eval_plan(
         tt=tt,
         needed=needed,
     )
+    # The floor is claimed only where the plan holds it: the eval set takes at most half of the
+    # examples (split_eval), so too few examples leave it under the floor, and it says so.
     if needed < least and least > EVAL_MIN:
-        calculation = Text(
-            "{calculation} The plan keeps at least {least} all the same, the eval set a {tt}% "
-            "target needs: on fewer cases a score leaves too wide a range to tell it from the "
-            "target.",
-            calculation=calculation,
-            least=least,
-            tt=tt,
+        calculation = (
+            Text(
+                "{calculation} The plan keeps at least {least} all the same, the eval set a {tt}% "
+                "target needs: on fewer cases a score leaves too wide a range to tell it from the "
+                "target.",
+                calculation=calculation,
+                least=least,
+                tt=tt,
+            )
+            if eval_cases >= least
+            else Text(
+                "{calculation} A {tt}% target needs an eval set of at least {least} all the "
+                "same, but the plan can hold out only {eval:,}, as the eval set takes at most "
+                "half of the examples: on fewer than {least} cases a score leaves too wide a "
+                "range to tell it from the target, so collect more cases for it.",
+                calculation=calculation,
+                least=least,
+                tt=tt,
+                eval=eval_cases,
+            )
         )
     elif needed < EVAL_MIN:
-        calculation = Text(
-            "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
-            "moves a score by more than 2 points.",
-            calculation=calculation,
-            least=EVAL_MIN,
+        calculation = (
+            Text(
+                "{calculation} The plan keeps at least {least} all the same: on fewer, one case "
+                "moves a score by more than 2 points.",
+                calculation=calculation,
+                least=EVAL_MIN,
+            )
+            if eval_cases >= EVAL_MIN
+            else Text(
+                "{calculation} An eval set needs at least {least} cases all the same, as on "
+                "fewer one case moves a score by more than 2 points, but the plan can hold out "
+                "only {eval:,}, as the eval set takes at most half of the examples: collect more "
+                "cases for it.",
+                calculation=calculation,
+                least=EVAL_MIN,
+                eval=eval_cases,
+            )
         )
     if not measured:
         split = (
@@ -1169,11 +1326,41 @@ def eval_plan(
     }
 
 
+def example_lengths(profile: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The examples' token lengths the dataset check measured (its p95, max and longer_than),
+    as the plan's sequences cut them."""
+    tokens = (profile or {}).get("tokens")
+    return tokens if isinstance(tokens, Mapping) else {}
+
+
+def examples_longer(lengths: Mapping[str, Any], length: int) -> int | None:
+    """How many examples are longer than `length` tokens: none at or above the longest, else the
+    dataset check's count at that length (profile.longer_than); None where it has none (a check
+    made before it counted them)."""
+    longest = _int(lengths.get("max"))
+    if longest is None:
+        return None
+    if length >= longest:
+        return 0
+    for row in lengths.get("longer_than") or ():
+        if isinstance(row, Mapping) and row.get("tokens") == length:
+            return _int(row.get("count"))
+    return None
+
+
 def fix_first(
-    answers: Mapping[str, Any], profile: Mapping[str, Any] | None, seq_len: int | None = None
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any] | None,
+    seq_len: int | None = None,
+    shorter: tuple[tuple[str, int], ...] = (),
+    lengths: Mapping[str, Any] | None = None,
+    pairs: bool = False,
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
-    `seq_len`: the plan's sequence length, to say which examples it would cut."""
+    `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
+    (name, context) of each candidate whose context is shorter still, which cuts them there;
+    `lengths`: the measured lengths those cut (the examples', example_lengths, unless given:
+    for DPO each pair's longer sequence, `pairs`)."""
     found: list[Text] = []
     if not profile:
         found.append(
@@ -1228,27 +1415,90 @@ def fix_first(
                 cluster=cluster,
             )
         )
-    over = _int(p.get("over_context")) or 0
-    if over:
-        found.append(
-            Text("{over:,} examples are longer than the context: shorten or split them.", over=over)
-        )
-    longest = _int((p.get("tokens") or {}).get("max"))
+    # Examples longer than the plan's sequences, counted at the plan's own length (the dataset
+    # check's over_context counts at the limit its form was sent with, 4,096 by default, which
+    # is no length the plan trains at). TRL cuts an example at max_length (SFT packing "bfd"
+    # truncates the overflow; DPO and the classifier truncate too) and Axolotl drops one longer
+    # than sequence_len: its end, the answer being trained, is lost either way.
+    lengths = example_lengths(p) if lengths is None else lengths
+    longest = _int(lengths.get("max"))
     if seq_len and longest and longest > seq_len:
-        # seq_len covers the 95th percentile, so at most 1 example in 20 is longer. TRL cuts an
-        # example at max_length (SFT packing "bfd" truncates the overflow; DPO and the classifier
-        # truncate too) and Axolotl drops one longer than sequence_len: its end, the answer
-        # being trained, is lost either way.
-        found.append(
-            Text(
-                "Up to 1 example in 20 is longer than the {seq_len:,}-token sequences (the "
-                "longest has {longest:,} tokens): the scripts would cut off its end, where the "
-                "answer is, or drop it. Shorten or split those examples, or raise the sequence "
-                "length to keep them whole, at the memory the estimate gives for that length.",
-                seq_len=seq_len,
-                longest=longest,
+        over = examples_longer(lengths, seq_len)
+        if over and pairs:
+            found.append(
+                Text.plural(
+                    "{n:,} pair has a prompt and answer longer than the {seq_len:,}-token "
+                    "sequences the plan trains at ({longest:,} tokens): the scripts would cut "
+                    "off the end of that answer, or drop the pair. Shorten it, or raise the "
+                    "sequence length to keep it whole, at the memory the estimate gives for "
+                    "that length.",
+                    "{n:,} pairs have a prompt and answer longer than the {seq_len:,}-token "
+                    "sequences the plan trains at (the longest has {longest:,} tokens): the "
+                    "scripts would cut off the ends of those answers, or drop the pairs. "
+                    "Shorten them, or raise the sequence length to keep them whole, at the "
+                    "memory the estimate gives for that length.",
+                    over,
+                    seq_len=seq_len,
+                    longest=longest,
+                )
             )
-        )
+        elif over is None:
+            # A check made before it counted them: seq_len covers the 95th percentile, so at
+            # most 1 example in 20 is longer.
+            found.append(
+                Text(
+                    "Up to 1 example in 20 is longer than the {seq_len:,}-token sequences (the "
+                    "longest has {longest:,} tokens): the scripts would cut off its end, where "
+                    "the answer is, or drop it. Shorten or split those examples, or raise the "
+                    "sequence length to keep them whole, at the memory the estimate gives for "
+                    "that length.",
+                    seq_len=seq_len,
+                    longest=longest,
+                )
+            )
+        elif over:
+            found.append(
+                Text.plural(
+                    "{n:,} example is longer than the {seq_len:,}-token sequences the plan "
+                    "trains at (it has {longest:,} tokens): the scripts would cut off its end, "
+                    "where the answer is, or drop it. Shorten or split it, or raise the sequence "
+                    "length to keep it whole, at the memory the estimate gives for that length.",
+                    "{n:,} examples are longer than the {seq_len:,}-token sequences the plan "
+                    "trains at (the longest has {longest:,} tokens): the scripts would cut off "
+                    "their ends, where the answers are, or drop them. Shorten or split them, or "
+                    "raise the sequence length to keep them whole, at the memory the estimate "
+                    "gives for that length.",
+                    over,
+                    seq_len=seq_len,
+                    longest=longest,
+                )
+            )
+    for name, context in shorter:
+        over = examples_longer(lengths, context)
+        if over and pairs:
+            found.append(
+                Text.plural(
+                    "{n:,} pair has a prompt and answer longer than the {context:,} tokens "
+                    "{model} reads: trained or served on {model}, it is cut off there.",
+                    "{n:,} pairs have a prompt and answer longer than the {context:,} tokens "
+                    "{model} reads: trained or served on {model}, they are cut off there.",
+                    over,
+                    context=context,
+                    model=name,
+                )
+            )
+        elif over:
+            found.append(
+                Text.plural(
+                    "{n:,} example is longer than the {context:,} tokens {model} reads: trained "
+                    "or served on {model}, it is cut off there.",
+                    "{n:,} examples are longer than the {context:,} tokens {model} reads: "
+                    "trained or served on {model}, they are cut off there.",
+                    over,
+                    context=context,
+                    model=name,
+                )
+            )
     majority = p.get("majority_share")
     if isinstance(majority, (int, float)) and majority >= 0.8:
         found.append(
@@ -1439,13 +1689,17 @@ def teacher_data(
     label = current.get("model")
     model = label.strip() if isinstance(label, str) and label.strip() else None
     result["model"] = model
+    # The cost step stores a priced model by its id in the price table ("openai/gpt-4.1"): say
+    # its name ("GPT-4.1"), as the cost step shows it; a name the team typed stays as typed.
+    priced = price_table().get(model) if model else None
+    name = priced.model if priced else model
     result["cost_usd"] = {
         "standard": cents(standard),
         "batch": cents(batch) if batch is not None else None,
     }
     who = (
-        Text("{model}'s prices in the cost step", model=model)
-        if model
+        Text("{model}'s prices in the cost step", model=name)
+        if name
         else Text("your current model's prices in the cost step")
     )
     if batch is not None:
@@ -1502,10 +1756,11 @@ GRPO_DECODE_SHARES = (
     DECODE_BANDWIDTH_SHARE,
     DECODE_BANDWIDTH_SHARE_LOW,
 )
-# DPO: each example is a chosen and a rejected sequence (prompt and answer, as the token basis
-# counts one), concatenated into one batch by TRL's DPOTrainer, so twice the tokens and twice the
-# sequences a micro-batch; the reference log-probabilities add a forward pass (Workload.
-# reference_forward). With LoRA and gradient checkpointing a training token costs 6 FLOPs a block
+# DPO: each example is a chosen and a rejected sequence (the prompt and one answer each),
+# concatenated into one batch by TRL's DPOTrainer, so twice the sequences a micro-batch, and
+# 2P + C + R tokens for a pair of prompt P and answers C and R (token_basis's stages: twice the
+# tokens of an example counted as one sequence); the reference log-probabilities add a forward
+# pass (Workload.reference_forward). With LoRA and gradient checkpointing a training token costs 6 FLOPs a block
 # parameter and the reference forward 2 more: 2 x (6 + 2) / 6 = 8/3 of supervised training on the
 # same examples, before the fixed per-step costs.
 DPO_SEQUENCES = 2
@@ -1531,13 +1786,18 @@ def compute_for(
     over the examples' tokens; DPO: chosen and rejected sequences and the reference forward;
     GRPO: the training pass over prompts and completions plus generating the completions; an
     encoder: its classifier script's padded batches (_encoder_rows)."""
+    if method == "reinforcement_fine_tuning" and model.family != "encoder":
+        # Its prompts are split inside (_eval_split), each end of the range on its own.
+        return _no_slower_than_a_slower_gpu(
+            _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
+        )
+    # The run trains on the training split alone: the eval and validation cases are held out.
+    basis = training_split(basis, evals)
     if model.family == "encoder":
         # The classifier script's batch of 16, in micro-batches as small as a GPU needs.
         rows = _encoder_micro_batch_that_fits(
             model, lambda m: _encoder_rows(model, basis, seq_len, epochs, m)
         )
-    elif method == "reinforcement_fine_tuning":
-        rows = _grpo_compute(model, basis, seq_len, epochs, rank, evals or {})
     else:
         low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
         mid_tokens = int(math.sqrt(low_tokens * high_tokens))
@@ -1549,6 +1809,29 @@ def compute_for(
             lambda m, a: _supervised_rows(model, basis, seq_len, epochs, rank, method, m, a),
         )
     return _no_slower_than_a_slower_gpu(rows)
+
+
+def training_split(basis: dict[str, Any], evals: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`basis` cut to the training split: at each end of its range, the examples eval_plan's
+    split trains on (_eval_split: the eval and validation cases held out) and their share of
+    the tokens, at the average example's length. Unchanged without an eval plan."""
+    if not evals:
+        return basis
+    examples, tokens = {}, {}
+    for end in ("low", "high"):
+        n = basis["examples"][end]
+        train, _validation = _eval_split(n, evals)
+        examples[end] = min(train, n)
+        tokens[end] = max(1, stage_tokens(basis["tokens"][end], (examples[end], max(1, n))))
+    return {**basis, "examples": examples, "tokens": tokens}
+
+
+def _training_examples(basis: dict[str, Any]) -> Text:
+    """The training split's examples as the rows say them: a count, or the range's ends."""
+    low, high = basis["examples"]["low"], basis["examples"]["high"]
+    if low == high:
+        return Text.verbatim(f"{low:,}")
+    return Text("about {low:,}–{high:,}", low=low, high=high)
 
 
 def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1649,27 +1932,31 @@ def _encoder_rows(
                 accum,
                 [
                     Text(
-                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
-                        "of {batch} examples, each batch padded to its longest example (about "
+                        "{model}: as the generated train.py runs it, {epochs} epochs over the "
+                        "training split ({train} examples; the held-out cases are not trained "
+                        "on) in batches of {batch} examples, each batch padded to its longest example (about "
                         "{lengths} tokens; truncated at {seq_len:,}), not packed, without "
                         "gradient checkpointing, with a classification head; the peak memory is "
                         "a batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
+                        train=_training_examples(basis),
                         batch=micro,
                         lengths=lengths,
                         seq_len=seq_len,
                     )
                     if accum == 1
                     else Text(
-                        "{model}: as the generated train.py runs it, {epochs} epochs in batches "
-                        "of {batch} examples, as micro-batches of {micro} with {accum} gradient "
+                        "{model}: as the generated train.py runs it, {epochs} epochs over the "
+                        "training split ({train} examples; the held-out cases are not trained "
+                        "on) in batches of {batch} examples, as micro-batches of {micro} with {accum} gradient "
                         "accumulation steps, each micro-batch padded to its longest example "
                         "(about {lengths} tokens; truncated at {seq_len:,}), not packed, without "
                         "gradient checkpointing, with a classification head; the peak memory is "
                         "a micro-batch padded to {seq_len:,} tokens.",
                         model=model.name,
                         epochs=epochs,
+                        train=_training_examples(basis),
                         batch=micro * accum,
                         micro=micro,
                         accum=accum,
@@ -1762,7 +2049,7 @@ def _supervised_rows(
     low_tokens, high_tokens = basis["tokens"]["low"], basis["tokens"]["high"]
     mid_tokens = int(math.sqrt(low_tokens * high_tokens))
     dpo = method == "preference_tuning"
-    pairs = DPO_SEQUENCES if dpo else 1
+    shares = basis.get("stages") or ONE_SEQUENCE_STAGES
     for key in PLAN_GPUS:
         gpu = GPUS[key]
 
@@ -1776,7 +2063,7 @@ def _supervised_rows(
                 seq_len=seq_len,
                 micro_batch=micro * sequences,
                 grad_accum=accum,
-                tokens=max(1, tokens * sequences),
+                tokens=max(1, tokens),
                 epochs=stage_epochs,
                 lora_rank=rank,
                 architecture=model.architecture,
@@ -1784,14 +2071,17 @@ def _supervised_rows(
             )
 
         def work(method: str, tokens: int) -> Workload:
-            """The method's own training: for DPO both answers of each pair and the reference
-            forward pass."""
-            return stage(method, tokens, pairs, epochs, dpo)
+            """The method's own training: for DPO two sequences a pair (the prompt with the
+            chosen answer, and with the rejected one) and the reference forward pass."""
+            if dpo:
+                dpo_tokens = stage_tokens(tokens, shares["dpo"])
+                return stage(method, dpo_tokens, DPO_SEQUENCES, epochs, True)
+            return stage(method, tokens, 1, epochs, False)
 
         def sft_work(method: str, tokens: int) -> Workload:
-            """DPO's first stage: one supervised epoch over each prompt and its chosen answer
-            (one sequence an example, as the token basis counts), same GPU and batch shape."""
-            return stage(method, tokens, 1, SFT_WARMUP_EPOCHS, False)
+            """DPO's first stage: one supervised epoch over each prompt and its chosen answer,
+            same GPU and batch shape."""
+            return stage(method, stage_tokens(tokens, shares["sft"]), 1, SFT_WARMUP_EPOCHS, False)
 
         method_key = "lora"
         # LoRA only where even the high end of its memory range fits the card (published runs
@@ -1822,11 +2112,13 @@ def _supervised_rows(
             micro,
             accum,
             [
-                _dpo_assumption(seq_len)
+                _dpo_assumption(seq_len, epochs, _training_examples(basis))
                 if dpo
                 else Text(
-                    "Training on your examples' tokens, {epochs} epochs, packed into "
-                    "sequences of {seq_len:,} tokens.",
+                    "Training on the training split's tokens ({train} examples; the held-out "
+                    "cases are not trained on), {epochs} epochs, packed into sequences of "
+                    "{seq_len:,} tokens.",
+                    train=_training_examples(basis),
                     epochs=epochs,
                     seq_len=seq_len,
                 )
@@ -1851,8 +2143,7 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
             Text(
                 "{model} does not fit the {gpu}: its bf16 LoRA needs up to {high:,.1f} GB of its "
                 "{memory:,} GB, and it is not trained in 4-bit, as Unsloth advises against "
-                "QLoRA for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB "
-                "GPU, or the Qwen3 model this plan offers for that card.",
+                "QLoRA for Qwen3.5 (the quantisation error is larger than usual).",
                 model=model.name,
                 gpu=gpu.name,
                 high=high,
@@ -1860,6 +2151,43 @@ def _no_4bit(row: dict[str, Any], model: BaseModel, high: float) -> dict[str, An
             ),
         ],
     }
+
+
+def what_fits_instead(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates, each row of a model never trained in 4-bit that does not fit its GPU
+    (_no_4bit) followed by what the plan offers for that card: the other candidates that fit
+    it, or plainly none."""
+    said = []
+    for candidate in candidates:
+        if not MODELS_BY_KEY[candidate["key"]].qlora_advised_against:
+            said.append(candidate)
+            continue
+        rows = []
+        for i, row in enumerate(candidate["compute"]):
+            if not row["fits"]:
+                others = [
+                    other["name"]
+                    for other in candidates
+                    if other is not candidate and other["compute"][i]["fits"]
+                ]
+                instead = (
+                    Text.plural(
+                        "For that card this plan offers {models}, which fits it.",
+                        "For that card this plan offers {models}, which fit it.",
+                        len(others),
+                        models=Text.join(
+                            [Text.verbatim(name) for name in others],
+                            text_module.LIST,
+                            text_module.LIST_AND,
+                        ),
+                    )
+                    if others
+                    else Text("No model this plan offers fits the {gpu}.", gpu=row["gpu_name"])
+                )
+                row = {**row, "assumptions": [*row["assumptions"], instead]}
+            rows.append(row)
+        said.append({**candidate, "compute": rows})
+    return said
 
 
 def fits_gpu(high: float, gpu: Any) -> bool:
@@ -1874,15 +2202,27 @@ def _memory(e: Any) -> float:
     return e.memory_gb.expected
 
 
-def _dpo_assumption(seq_len: int) -> Text:
-    return Text(
-        "Includes both stages. First, one epoch of supervised training on each prompt and its "
-        "chosen answer. Then DPO: a chosen and a rejected answer for every example and the "
-        "reference model's forward pass over both (the first stage's model with the adapter "
-        "off), about 8/3 of the compute of supervised training on the same examples. Sequences "
-        "up to {seq_len:,} tokens; the peak memory is the larger stage's (DPO's); merging the "
-        "adapter between them takes minutes and is not counted.",
+def _dpo_assumption(seq_len: int, epochs: int, train: Text) -> Text:
+    return Text.plural(
+        "Includes both stages, on the training split ({train} pairs; the held-out cases are not "
+        "trained on). First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then {n} epoch of DPO: two sequences for every pair, the prompt with "
+        "the chosen answer and with the rejected one, and the reference model's forward pass "
+        "over both (the first stage's model with the adapter off), each token costing about "
+        "4/3 of a supervised one. Sequences up to {seq_len:,} tokens; the peak memory is the "
+        "larger stage's (DPO's); merging the adapter between them takes minutes and is not "
+        "counted.",
+        "Includes both stages, on the training split ({train} pairs; the held-out cases are not "
+        "trained on). First, one epoch of supervised training on each prompt and its "
+        "chosen answer. Then {n} epochs of DPO: two sequences for every pair, the prompt with "
+        "the chosen answer and with the rejected one, and the reference model's forward pass "
+        "over both (the first stage's model with the adapter off), each token costing about "
+        "4/3 of a supervised one. Sequences up to {seq_len:,} tokens; the peak memory is the "
+        "larger stage's (DPO's); merging the adapter between them takes minutes and is not "
+        "counted.",
+        epochs,
         seq_len=seq_len,
+        train=train,
     )
 
 
@@ -2309,9 +2649,10 @@ def build_plan(
         return None
     snapshot = snapshot or {}
     reason = snapshot.get("method_reason")
-    basis = token_basis(answers, profile, costs)
+    basis = token_basis(answers, profile, costs, method)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
+    script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
     evals = eval_plan(answers, examples_mid, measured)
     # The rank and epochs settings() gives any lead: they depend on the examples alone.
@@ -2325,7 +2666,12 @@ def build_plan(
         return computed[model.key]
 
     chosen = choose_models(
-        answers, method, cjk, basis["p95"], lambda m: tuple(r["fits"] for r in compute(m))
+        answers,
+        method,
+        cjk,
+        basis["p95"],
+        lambda m: tuple(r["fits"] for r in compute(m)),
+        script,
     )
     lead = chosen[0][0]
     seq_len = sequence_length(basis["length"], lead.context)
@@ -2351,8 +2697,16 @@ def build_plan(
                 "compute": compute(model),
             }
         )
-    numbers = config_numbers(lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals)
-    alternatives = alternative_configs(chosen, candidates, method, basis, rank, epochs, evals)
+    # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
+    shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
+    candidates = what_fits_instead(candidates)
+    tool_use = answers.get("task_type") == "tool_use"
+    numbers = config_numbers(
+        lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals, tool_use=tool_use
+    )
+    alternatives = alternative_configs(
+        chosen, candidates, method, basis, rank, epochs, evals, tool_use
+    )
     return as_mappings(
         {
             "recommendation": snapshot.get("recommendation"),
@@ -2379,8 +2733,10 @@ def build_plan(
                 **evals,
                 # GRPO's sequences are a prompt and a generated completion, not the example.
                 "fix_first": fix_first(
-                    answers, profile, None if method == "reinforcement_fine_tuning" else seq_len
-                ),
+                    answers, profile, seq_len, shorter, basis["lengths"], basis["pair_sequences"]
+                )
+                if method != "reinforcement_fine_tuning"
+                else fix_first(answers, profile),
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),
@@ -2398,7 +2754,8 @@ def build_plan(
                 costs,
                 profile,
                 PLAN_GPUS,
-                MODELS_BY_KEY[serving.CLASSIFIER_MODELS[cjk]],
+                # The multilingual encoder for text in Chinese or another non-Latin script.
+                MODELS_BY_KEY[serving.CLASSIFIER_MODELS[cjk or script is not None]],
             ),
         }
     )
@@ -2413,9 +2770,11 @@ def config_numbers(
     epochs: int,
     evals: dict[str, Any],
     qlora: bool | None = None,
+    tool_use: bool = False,
 ) -> dict[str, Any]:
     """The numbers the generated configs are written with, for `model` and its compute `rows`
-    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says."""
+    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says.
+    `tool_use`: the task calls tools, so the configs say how to give its examples theirs."""
     return {
         "method": method,
         "model": model.hf_id,
@@ -2435,6 +2794,7 @@ def config_numbers(
         "validation_cases": evals["validation_cases"],
         "eval_cases": evals["eval_cases"],
         "qlora": rows[1]["method"] == "qlora" if qlora is None else qlora,
+        "tool_use": tool_use,
         # Qwen3.5: configs for the text model of a vision-language checkpoint (configs.py).
         **({"model_type": model.model_type} if model.model_type else {}),
     }
@@ -2448,6 +2808,7 @@ def alternative_configs(
     rank: int,
     epochs: int,
     evals: dict[str, Any],
+    tool_use: bool = False,
 ) -> list[dict[str, Any]]:
     """Configs for the GPUs the lead does not fit: for each such GPU, the first other candidate
     that fits it, written with that candidate's numbers and its method there (LoRA or QLoRA).
@@ -2467,7 +2828,9 @@ def alternative_configs(
                 same["gpu_names"].append(there["gpu_name"])
                 break
             seq = sequence_length(basis["length"], model.context)
-            n = config_numbers(model, method, candidate["compute"], seq, rank, epochs, evals, qlora)
+            n = config_numbers(
+                model, method, candidate["compute"], seq, rank, epochs, evals, qlora, tool_use
+            )
             found.append(
                 {
                     "key": model.key,

@@ -64,7 +64,16 @@ def test_api_reports_the_contract_fields(client):
         "snippet": '{"messages": [{"role": "user", "content": "cut off',
         "message": "not JSON",
     }
-    assert set(body["tokens"]) == {"min", "median", "p95", "max", "total", "trained", "mean"}
+    assert set(body["tokens"]) == {
+        "min",
+        "median",
+        "p95",
+        "max",
+        "total",
+        "trained",
+        "mean",
+        "longer_than",
+    }
     assert 0 <= body["near_duplicate_share"] <= 1 and 0 <= body["largest_cluster_share"] <= 1
     assert body["labels"] is None
     assert body["suggested_answers"] == {

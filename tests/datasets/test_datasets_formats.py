@@ -218,6 +218,7 @@ def test_tool_definitions_are_input_tokens_of_every_example_as_the_cookbook_coun
         "total": 2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied,
         "trained": 3 * replied,  # tool definitions are input, never trained
         "mean": round((2 * COOKBOOK_PROMPT_TOKENS + prompt_alone + 3 * replied) / 3, 1),
+        "longer_than": [],  # every example is under 512 tokens
     }
 
 
@@ -495,7 +496,7 @@ def test_preference_pairs_openai_dpo_and_trl():
     openai[5] = {"input": {"messages": []}, "preferred_output": []}  # line 6
     profile = check(jsonl(openai))
     assert (profile["format"], profile["valid"], profile["invalid"]) == ("preference", 5, 1)
-    assert profile["pairs"] == {"count": 5, "identical": 1}
+    assert {k: profile["pairs"][k] for k in ("count", "identical")} == {"count": 5, "identical": 1}
     assert lines_of(profile, "warnings") == [(5, "same_pair")]
     assert lines_of(profile) == [(6, "no_rejected")]
     assert datasets.is_preference(profile) is True
@@ -517,7 +518,7 @@ def test_preference_pairs_openai_dpo_and_trl():
     trl.append({"prompt": "Q?", "chosen": "a"})  # line 6
     profile = check(jsonl(trl))
     assert (profile["format"], profile["valid"], profile["invalid"]) == ("preference", 5, 1)
-    assert profile["pairs"] == {"count": 5, "identical": 0}
+    assert {k: profile["pairs"][k] for k in ("count", "identical")} == {"count": 5, "identical": 0}
     assert lines_of(profile) == [(6, "no_rejected")]
     assert datasets.is_preference(check(files.clean_diverse(40))) is False
 
@@ -541,10 +542,19 @@ def test_llama_factory_sharegpt_preference_pairs_and_value_text_parts():
     pairs[2]["system"] = "Be brief."
     profile = check(jsonl(pairs))
     assert (profile["format"], profile["valid"], profile["warnings"]) == ("preference", 3, [])
-    assert profile["pairs"] == {"count": 3, "identical": 0}
     turns = encode("Which kind?") + encode("Any.")
     prompt = [4 * 3 + encode(f"Name a colour, {n}.") + turns for n in range(3)]
     prompt[2] += 4 + encode("Be brief.")
+    # Each pair's longer sequence: the prompt, the reply's priming (3) and the longer answer.
+    longer = [
+        p + 3 + max(4 + encode(f"Blue {n}."), 4 + encode("No.")) for n, p in enumerate(prompt)
+    ]
+    assert profile["pairs"] == {
+        "count": 3,
+        "identical": 0,
+        "rejected_tokens": 3 * (4 + encode("No.")),
+        "sequences": {"p95": max(longer), "max": max(longer), "longer_than": []},
+    }
     assert profile["tokens"]["total"] == sum(
         p + 4 + encode(f"Blue {n}.") + 3 + 4 + encode("No.") for n, p in enumerate(prompt)
     )

@@ -1,6 +1,7 @@
 """The dataset check on generated files whose properties are known (no web, no database)."""
 
 import gzip
+import random
 import subprocess
 import sys
 import tracemalloc
@@ -122,8 +123,28 @@ def test_token_counts_are_cl100k_base():
         "total": 5 + overhead,
         "trained": 3 + 4,
         "mean": 16.0,
+        "longer_than": [],  # no length a plan cuts at is under the longest's 16 tokens
     }
     assert profile["tokenizer"] == "tiktoken cl100k_base"
+
+
+def test_examples_longer_than_each_length_a_plan_cuts_at_are_counted():
+    # 90 examples of 4,500 tokens and ten of 5,000, 5,500, ... 9,500. The 95th percentile
+    # (nearest rank, the 95th of 100) is 7,000: a plan packs 7,168 tokens (28 x 256). The
+    # lengths under the longest: that one and the powers of two from 512 to 8,192.
+    rng = random.Random(1)
+    totals = [4_500] * 90 + list(range(5_000, 10_000, 500))
+    profile = check(files.jsonl(files.chat_of(rng, total) for total in totals))
+    assert (profile["tokens"]["p95"], profile["tokens"]["max"]) == (7_000, 9_500)
+    assert profile["tokens"]["longer_than"] == [
+        {"tokens": 512, "count": 100},
+        {"tokens": 1_024, "count": 100},
+        {"tokens": 2_048, "count": 100},
+        {"tokens": 4_096, "count": 100},
+        {"tokens": 7_168, "count": 5},  # 7,500 to 9,500
+        {"tokens": 8_192, "count": 3},  # 8,500, 9,000 and 9,500
+    ]
+    DatasetProfile.model_validate(profile)
 
 
 def test_examples_over_the_context_limit_are_counted_with_their_lines():

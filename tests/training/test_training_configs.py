@@ -368,10 +368,13 @@ def test_sft_trains_on_the_assistant_s_turns_in_both_files(method) -> None:
         "completion": turns[3:],
     }
     assert 'train = train.map(last_answer, remove_columns=["messages"])' in llama
-    # Tool calls: TRL reads a "tools" column, Axolotl the column named by field_tools ("tools").
-    assert 'Tool-calling data: add a "tools" column' in qwen["trl"]["text"]
-    assert "reads it from field_tools, default tools." in qwen["axolotl"]["text"]
+    # Tool calls: TRL reads a "tools" column, Axolotl the column named by field_tools ("tools");
+    # said for a tool-use task only.
+    tools = configs.generate(numbers(method, False, tool_use=True))
+    assert 'Tool-calling data: add a "tools" column' in tools["trl"]["text"]
+    assert "reads it from field_tools, default tools." in tools["axolotl"]["text"]
     assert "field_tools" in KEYS["axolotl"]["dataset"]
+    assert "Tool-calling" not in qwen["trl"]["text"] + qwen["axolotl"]["text"]
 
 
 def test_the_classifier_saves_its_tokenizer_with_the_model() -> None:
@@ -742,7 +745,7 @@ def test_trl_docstrings_say_what_each_script_trains() -> None:
         'Tool-calling data: add a "tools" column (JSON schemas of the functions) beside\n'
         '"messages"; TRL passes it to the chat template.\n'
     )
-    sft = configs.generate(numbers("lora_sft", True))["trl"]["text"]
+    sft = configs.generate(numbers("lora_sft", True, tool_use=True))["trl"]["text"]
     assert docstring(sft) == (
         head + "Supervised fine-tuning of Qwen/Qwen3-8B, with QLoRA (LoRA on the base model "
         "loaded in 4-bit).\n"

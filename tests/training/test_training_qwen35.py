@@ -433,13 +433,33 @@ def test_no_qwen35_row_is_ever_qlora(example_count, latency, volume, method, scr
             assert ("advises against QLoRA for Qwen3.5" in said) is not high_fits
             if not high_fits:
                 assert row["fits"] is False
-        # Offered only where it fits some plan GPU; where it misses one, its Qwen3 is offered too.
+        # Offered only where it fits some plan GPU; where it misses one, each row it misses names
+        # the candidates that fit that card, or says none does, and its Qwen3 comes right after
+        # it only if it fits such a card.
         fits = [row["fits"] for row in candidate["compute"]]
         assert any(fits)
-        if not all(fits):
-            keys = [c["key"] for c in plan["candidates"]]
-            alternative = MODELS_BY_KEY[candidate["key"]].qlora_alternative
-            assert keys.index(alternative) == keys.index(candidate["key"]) + 1
+        keys = [c["key"] for c in plan["candidates"]]
+        alternative = MODELS_BY_KEY[candidate["key"]].qlora_alternative
+        for i, row in enumerate(candidate["compute"]):
+            if row["fits"]:
+                continue
+            others = [
+                c["name"]
+                for c in plan["candidates"]
+                if c is not candidate and c["compute"][i]["fits"]
+            ]
+            last = row["assumptions"][-1]["en"]
+            assert (
+                last.startswith(f"For that card this plan offers {others[0]}")
+                if others
+                else last == f"No model this plan offers fits the {row['gpu_name']}."
+            )
+        if alternative in keys and keys.index(alternative) == keys.index(candidate["key"]) + 1:
+            rows = plan["candidates"][keys.index(alternative)]["compute"]
+            assert any(
+                not mine["fits"] and theirs["fits"]
+                for mine, theirs in zip(candidate["compute"], rows, strict=True)
+            )
     # The configs of a Qwen3.5 lead: bf16, its text model, its regex.
     trl = plan["configs"]["trl"]["text"]
     if leads_qwen35:
@@ -458,33 +478,79 @@ def test_qwen35_9b_leads_with_qwen3_8b_for_the_24_gb_card() -> None:
     plan = plan_for()
     assert [c["key"] for c in plan["candidates"]] == ["qwen3.5-9b", "qwen3-8b", "llama-3.1-8b"]
     lead, qwen3 = plan["candidates"][:2]
-    # bf16 LoRA's high end, 30.5 GB, is over the RTX 4090's 24 (expected 24.4): no QLoRA for it.
+    # bf16 LoRA's high end at micro-batch 2 (the training split's 708,750 tokens are 553
+    # sequences of 1,280: 18 a step, 2 x 9), 36.1 GB, is over the RTX 4090's 24, and at
+    # micro-batch 1, 30.5: no QLoRA for it.
     card = lead["compute"][0]
     assert (card["gpu"], card["method"], card["fits"]) == ("rtx4090-24gb", "lora", False)
-    assert card["memory_gb"]["high"] == 30.5
+    assert (card["micro_batch"], card["grad_accum"]) == (2, 9)
+    assert card["memory_gb"]["high"] == 36.1
     assert [r["fits"] for r in lead["compute"]] == [False, True, True]
     assert [r["gpu"] for r in lead["compute"]] == list(PLAN_GPUS)
     said = localize(plan, "en")
-    assert said["candidates"][0]["compute"][0]["assumptions"][-1] == (
+    assert said["candidates"][0]["compute"][0]["assumptions"][-2] == (
         "Qwen3.5-9B does not fit the NVIDIA GeForce RTX 4090 24GB: its bf16 LoRA needs up to "
-        "30.5 GB of its 24 GB, and it is not trained in 4-bit, as Unsloth advises against QLoRA "
-        "for Qwen3.5 (the quantisation error is larger than usual). Use an 80 GB GPU, or the "
-        "Qwen3 model this plan offers for that card."
+        "36.1 GB of its 24 GB, and it is not trained in 4-bit, as Unsloth advises against QLoRA "
+        "for Qwen3.5 (the quantisation error is larger than usual)."
     )
-    assert localize(plan, "zh")["candidates"][0]["compute"][0]["assumptions"][-1] == (
-        "Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下：它的 bf16 LoRA 最多需要 30.5 GB，"
+    assert said["candidates"][0]["compute"][0]["assumptions"][-1] == (
+        "For that card this plan offers Qwen3-8B and Llama 3.1 8B Instruct, which fit it."
+    )
+    assert localize(plan, "zh")["candidates"][0]["compute"][0]["assumptions"][-2:] == [
+        "Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下：它的 bf16 LoRA 最多需要 36.1 GB，"
         "而这张卡只有 24 GB；它也不用 4 位训练，因为 Unsloth 不建议对 Qwen3.5 做 QLoRA（量化误差比"
-        "通常更大）。请用 80 GB 的 GPU，或用本方案为这张卡提供的 Qwen3 模型。"
-    )
+        "通常更大）。",
+        "这张卡可以用本方案提供的 Qwen3-8B、Llama 3.1 8B Instruct。",
+    ]
     assert said["candidates"][1]["why"] == [
-        "For the GPUs where Qwen3.5-9B's bf16 LoRA does not fit: Qwen3-8B needs less memory and "
-        "may also be trained in 4-bit (QLoRA), which Unsloth advises against for Qwen3.5."
+        "For the NVIDIA GeForce RTX 4090 24GB, where Qwen3.5-9B's bf16 LoRA does not fit: "
+        "Qwen3-8B fits there, as it needs less memory and may also be trained in 4-bit (QLoRA), "
+        "which Unsloth advises against for Qwen3.5."
     ]
     assert (qwen3["compute"][0]["method"], qwen3["compute"][0]["fits"]) == ("qlora", True)
     # The plan's numbers: never QLoRA for the lead, its text model's configs.
     assert "'transformers>=5.2'" in plan["configs"]["trl"]["text"]
     targets = next(s for s in said["settings"] if s["key"] == "lora_target_modules")
     assert targets["value"].endswith("linear attention: in_proj_qkv, in_proj_z, out_proj")
+
+
+def test_a_qwen3_that_does_not_fit_the_card_either_is_not_offered_for_it() -> None:
+    # 7,168-token sequences (a measured 95th percentile of 7,000): Qwen3.5-9B's bf16 LoRA is
+    # over the RTX 4090, and so is Qwen3-8B's QLoRA, even at micro-batch 1 (the estimator's
+    # high end, whatever the tokens, epochs and accumulation). The plan offered it "for the
+    # GPUs where Qwen3.5-9B's bf16 LoRA does not fit" all the same.
+    qwen3 = MODELS_BY_KEY["qwen3-8b"]
+    smallest = estimator.estimate(
+        Workload(
+            qwen3.params_b,
+            "qlora",
+            GPUS["rtx4090-24gb"],
+            seq_len=7168,
+            micro_batch=1,
+            grad_accum=1,
+            tokens=7168,
+            epochs=1,
+            lora_rank=8,
+            architecture=qwen3.architecture,
+        )
+    )
+    assert smallest.memory_gb.high > 24
+    long = {
+        **PROFILE,
+        "valid": 500,
+        "tokens": {**PROFILE["tokens"], "p95": 7_000, "max": 9_500, "total": 2_600_000},
+    }
+    plan = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), long), "en")
+    assert plan["tokens"]["seq_len"] == 7168
+    keys = [c["key"] for c in plan["candidates"]]
+    assert keys[0] == "qwen3.5-9b" and "qwen3-8b" not in keys
+    assert not [w for c in plan["candidates"] for w in c["why"] if w.startswith("For the")]
+    cards = [c["compute"][0] for c in plan["candidates"]]
+    assert [r["fits"] for r in cards] == [False] * len(cards)
+    assert cards[0]["assumptions"][-1] == (
+        "No model this plan offers fits the NVIDIA GeForce RTX 4090 24GB."
+    )
+    assert plan["alternatives"] == []
 
 
 def test_a_qwen35_that_fits_no_plan_gpu_gives_way_to_its_qwen3() -> None:

@@ -25,7 +25,12 @@ from app.training.plan import (
     build_plan,
     grpo_evaluations,
 )
-from tests.training.test_training_plan import PROFILE, profile_estimate, snapshot
+from tests.training.test_training_plan import (
+    PROFILE,
+    PROFILE_TRAIN_TOKENS,
+    profile_estimate,
+    snapshot,
+)
 from tests.unit.decision_cases import CUSTOMER_SERVICE_BOT
 
 A100 = GPUS["a100-80gb"]
@@ -311,8 +316,9 @@ def test_dpo_flops_by_hand() -> None:
 
 def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> None:
     # Stage 1: one epoch of supervised LoRA over prompt + chosen (the token basis: one sequence
-    # an example); stage 2: DPO over chosen and rejected with the reference pass, 3 epochs. The
-    # same GPU, method and batch shape; hours and cost add up, memory is the larger stage's.
+    # an example, as a chat file's are) of the training split (PROFILE_TRAIN_TOKENS); stage 2:
+    # DPO over chosen and rejected with the reference pass, 1 epoch. The same GPU, method and batch shape; hours and cost add up,
+    # memory is the larger stage's.
     dpo = plan("preference_tuning")
     first = dpo["candidates"][0]
     model = MODELS_BY_KEY[first["key"]]
@@ -327,8 +333,8 @@ def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> N
                 seq_len=1280,
                 micro_batch=pairs * row["micro_batch"],
                 grad_accum=row["grad_accum"],
-                tokens=pairs * 900_000,
-                epochs=3 if stage == "dpo" else 1,
+                tokens=pairs * PROFILE_TRAIN_TOKENS,
+                epochs=1,
                 lora_rank=16,
                 architecture=model.architecture,
                 reference_forward=stage == "dpo",
@@ -350,8 +356,10 @@ def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> N
     row = first["compute"][1]
     said = row["assumptions"][0]["en"]
     assert said.startswith(
-        "Includes both stages. First, one epoch of supervised training on each prompt and its "
-        "chosen answer. Then DPO: a chosen and a rejected answer for every example"
+        "Includes both stages, on the training split (1,890 pairs; the held-out cases are not "
+        "trained on). First, one epoch of supervised training on each prompt and its chosen "
+        "answer. Then 1 epoch of DPO: two sequences for every pair, the prompt with the "
+        "chosen answer and with the rejected one"
     )
     assert "Sequences up to 1,280 tokens; the peak memory is the larger stage's (DPO's)" in said
 
@@ -369,7 +377,7 @@ def test_dpo_on_its_own_is_8_3_of_supervised_training_at_most() -> None:
         seq_len=1280,
         micro_batch=2 * row["micro_batch"],
         grad_accum=row["grad_accum"],
-        tokens=2 * 900_000,
+        tokens=2 * PROFILE_TRAIN_TOKENS,
         epochs=3,
         lora_rank=16,
         architecture=model.architecture,
@@ -381,8 +389,8 @@ def test_dpo_on_its_own_is_8_3_of_supervised_training_at_most() -> None:
 
 @pytest.mark.parametrize("method", ["lora_sft", "distillation"])
 def test_supervised_rows_are_unchanged(method) -> None:
-    """Packed supervised training as the estimator gives it, for PROFILE's 900,000 tokens over
-    3 epochs (OpenAI's default for 2,400 examples): no rollouts, no pairs. (An encoder's rows are
+    """Packed supervised training as the estimator gives it, for the 708,750 tokens of PROFILE's
+    training split over 3 epochs (OpenAI's default for 2,400 examples): no rollouts, no pairs. (An encoder's rows are
     its classifier script's padded batches: test_training_plan.)"""
     first = plan(method)["candidates"][0]
     rows = first["compute"]
