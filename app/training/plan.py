@@ -29,6 +29,9 @@ from .estimator import (
     DECODE_BANDWIDTH_SHARE_LOW,
     GIB,
     MEMORY_BAND,
+    VLLM_DECODE_SHARE,
+    VLLM_DECODE_SHARE_HIGH,
+    VLLM_DECODE_SHARE_LOW,
     Range,
     Workload,
     architecture_for,
@@ -38,6 +41,7 @@ from .estimator import (
     generation_memory,
     generation_seconds,
     kv_cache_bytes,
+    vllm_memory,
 )
 from .gpus import GPUS
 from .models import MODELS, MODELS_BY_KEY, UNSLOTH_QWEN35_GUIDE, BaseModel
@@ -146,9 +150,11 @@ SOURCES = {
         "num_train_epochs 1)",
         "url": "https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/scripts/dpo.py",
     },
-    "open_r1": {
-        "title": "Hugging Face open-r1, GRPO recipes (num_train_epochs: 1)",
-        "url": "https://github.com/huggingface/open-r1/blob/bd581c7e73bbd0b63b6605fc1ed4b51d231fa597/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml",
+    "unsloth_grpo": {
+        "title": "Unsloth, Tutorial: Train your own Reasoning model with GRPO (train for at least "
+        "300 steps)",
+        "url": "https://unsloth.ai/docs/get-started/reinforcement-learning-rl-guide/"
+        "tutorial-train-your-own-reasoning-model-with-grpo",
     },
     "bert": {
         "title": "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5",
@@ -564,22 +570,52 @@ def lora_rank(examples: int) -> int:
 def epochs_for(examples: int, method: str = "lora_sft") -> int:
     """OpenAI's default epochs (its cookbook's data preparation notebook): 3, unless 3 epochs
     would see fewer than 100 examples (then 100 // n, at most 25) or more than 25,000 (then
-    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO takes
-    1, as open-r1's recipes do, and DPO 1, as TRL's DPO script runs its LoRA example, or 100 //
-    n below 100 prompts or pairs."""
+    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO, over
+    `examples` training prompts, as many passes as reach GRPO_MIN_STEPS optimizer steps
+    (grpo_epochs); DPO 1, as TRL's DPO script runs its LoRA example, or 100 // n below 100
+    pairs."""
     if method == "encoder_classifier":
         return 3
     n = max(1, examples)
-    if method in ("reinforcement_fine_tuning", "preference_tuning"):
-        # One pass over the prompts (GRPO, each sampled num_generations times, as open-r1's
-        # recipes run) or the pairs (DPO, as TRL's DPO script runs its LoRA example at the
-        # plan's 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
+    if method == "reinforcement_fine_tuning":
+        return grpo_epochs(n)
+    if method == "preference_tuning":
+        # One pass over the pairs (DPO, as TRL's DPO script runs its LoRA example at the plan's
+        # 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
         return min(25, 100 // n) if n < 100 else 1
     if n * 3 < 100:
         return min(25, 100 // n)
     if n * 3 > 25_000:
         return max(1, 25_000 // n)
     return 3
+
+
+# Unsloth's GRPO tutorial: "We would recommend you train for at least 300 steps [...] for optimal
+# results, you should train for longer" (SOURCES["unsloth_grpo"]). Steps are optimizer steps: one
+# a generation batch of micro_batch x grad_accum completions. open-r1's GRPO recipe trains one
+# epoch, but over OpenR1-Math-220k's 94,000 problems: thousands of steps, where one pass over a
+# few hundred prompts is a few dozen.
+GRPO_MIN_STEPS = 300
+
+
+def grpo_batch(prompts: int) -> int:
+    """Completions an optimizer step for `prompts` training prompts: the generation batch
+    batch_shape gives GRPO (micro_batch x grad_accum, whole groups of GRPO_GENERATIONS), the
+    same at any sequence length."""
+    micro, accum = batch_shape(max(1, prompts) * GRPO_GENERATIONS, 0, GRPO_GENERATIONS)
+    return micro * accum
+
+
+def grpo_steps_per_epoch(prompts: int) -> int:
+    """Optimizer steps in one pass over `prompts` prompts, each sampled GRPO_GENERATIONS times
+    (as estimator.optimizer_steps counts them)."""
+    return math.ceil(max(1, prompts) * GRPO_GENERATIONS / grpo_batch(prompts))
+
+
+def grpo_epochs(prompts: int) -> int:
+    """Passes over `prompts` training prompts: one where a pass reaches GRPO_MIN_STEPS optimizer
+    steps, else as many as reach it."""
+    return max(1, math.ceil(GRPO_MIN_STEPS / grpo_steps_per_epoch(prompts)))
 
 
 def _target_modules_row(model: BaseModel) -> dict[str, Any]:
@@ -630,9 +666,11 @@ def settings(
     measured: bool,
     basis: dict,
     validating: bool = True,
+    train_examples: int | None = None,
 ):
     """The settings table. `validating`: the run has a validation set to stop and choose its
-    checkpoint on (eval_plan); without one, no row promises either."""
+    checkpoint on (eval_plan); without one, no row promises either. `train_examples`: the
+    training split (eval_plan's train_examples), which GRPO's passes are sized from."""
     low, high = basis["examples"]["low"], basis["examples"]["high"]
     examples_said = (
         Text("{examples:,} examples", examples=examples)
@@ -641,7 +679,8 @@ def settings(
     )
     rank = lora_rank(examples)
     lr = learning_rate(method, model.params_b)
-    epochs = epochs_for(examples, method)
+    prompts = examples if train_examples is None else max(1, train_examples)
+    epochs = epochs_for(prompts if method == "reinforcement_fine_tuning" else examples, method)
     rows = []
     if method != "encoder_classifier":
         rows += [
@@ -731,10 +770,12 @@ def settings(
         {
             "key": "num_epochs",
             "value": epochs,
-            "why": _epochs_why(method, validating),
+            "why": _grpo_epochs_why(prompts, measured, validating)
+            if method == "reinforcement_fine_tuning"
+            else _epochs_why(method, validating),
             "source": SOURCES["bert"]
             if method == "encoder_classifier"
-            else SOURCES["open_r1"]
+            else SOURCES["unsloth_grpo"]
             if method == "reinforcement_fine_tuning"
             else SOURCES["trl_dpo"]
             if method == "preference_tuning"
@@ -871,8 +912,10 @@ def settings(
             "model first fine-tuned on the preferred answers (Preferred-FT)"
         ),
         "grpo": Text("Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs"),
-        "open_r1": Text(
-            "Hugging Face open-r1, GRPO recipes (num_train_epochs: {epochs})", epochs=1
+        "unsloth_grpo": Text(
+            "Unsloth, Tutorial: Train your own Reasoning model with GRPO (train for at least "
+            "{steps} steps)",
+            steps=GRPO_MIN_STEPS,
         ),
         "trl_dpo": Text(
             "TRL, {file}: the LoRA example ({settings})",
@@ -911,20 +954,6 @@ def _epochs_why(method: str, validating: bool) -> Text:
                 "the best validation accuracy."
             )
         return Text("3 epochs, within the 2 to 4 the BERT paper fine-tuned for.")
-    if method == "reinforcement_fine_tuning":
-        if validating:
-            return Text(
-                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the "
-                "validation reward stops rising, and run another pass if it is still rising at "
-                "the end.",
-                generations=GRPO_GENERATIONS,
-            )
-        return Text(
-            "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-            "recipes run; more below 100 prompts (100 ÷ prompts).",
-            generations=GRPO_GENERATIONS,
-        )
     if method == "preference_tuning":
         if validating:
             return Text(
@@ -945,6 +974,55 @@ def _epochs_why(method: str, validating: bool) -> Text:
         "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer above "
         "8,333 (25,000 ÷ examples)."
     )
+
+
+def _grpo_epochs_why(prompts: int, measured: bool, validating: bool) -> Text:
+    """Why GRPO's passes (grpo_epochs): the optimizer steps one pass over the training prompts
+    takes, against the GRPO_MIN_STEPS Unsloth's tutorial recommends."""
+    epochs, per_epoch = grpo_epochs(prompts), grpo_steps_per_epoch(prompts)
+    said = (
+        Text("the {n:,} training prompts", n=prompts)
+        if measured
+        else Text("about {n:,} training prompts", n=prompts)
+    )
+    common = {
+        "prompts": said,
+        "generations": GRPO_GENERATIONS,
+        "batch": grpo_batch(prompts),
+        "least": GRPO_MIN_STEPS,
+    }
+    if epochs == 1:
+        why = Text(
+            "One pass over {prompts}, each sampled {generations} times: "
+            "{steps:,} optimizer steps of {batch} completions, at least the {least} steps "
+            "Unsloth's GRPO tutorial recommends training for.",
+            steps=per_epoch,
+            **common,
+        )
+        if validating:
+            return Text(
+                "{why} Stop earlier if the validation reward stops rising, and run another "
+                "pass if it is still rising at the end.",
+                why=why,
+            )
+        return why
+    why = Text(
+        "{epochs} passes over {prompts}: one pass, each prompt sampled "
+        "{generations} times, is {per_epoch:,} optimizer steps of {batch} completions, fewer "
+        "than the {least} steps Unsloth's GRPO tutorial recommends training for at least, so "
+        "the run takes {epochs} passes, {steps:,} steps, and samples each prompt {epochs} "
+        "times over.",
+        epochs=epochs,
+        per_epoch=per_epoch,
+        steps=epochs * per_epoch,
+        **common,
+    )
+    if validating:
+        return Text(
+            "{why} Stop earlier if the validation reward stops rising.",
+            why=why,
+        )
+    return why
 
 
 def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) -> tuple[int, int]:
@@ -1735,9 +1813,9 @@ def teacher_data(
 # --- Compute --------------------------------------------------------------------------------
 
 # GRPO and DPO as the generated scripts run them, read from the module that writes them: a group
-# of num_generations completions, max_completion_length at most the sequence length, use_vllm
-# False, beta 0 (no reference model), an evaluation every tenth of the optimizer steps with an
-# eval batch of one group.
+# of num_generations completions, max_completion_length at most the sequence length, vLLM in
+# colocate mode where it fits beside training (else Hugging Face generate), beta 0 (no reference
+# model), an evaluation every tenth of the optimizer steps with an eval batch of one group.
 GRPO_GENERATIONS = configs.NUM_GENERATIONS
 DPO_BETA = configs.DPO_BETA
 SFT_WARMUP_EPOCHS = configs.SFT_WARMUP_EPOCHS
@@ -1849,6 +1927,7 @@ def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, A
             other["hours"]["high"]
             for other in rows
             if other["method"] == row["method"]
+            and other.get("generation") == row.get("generation")
             and GPUS[other["gpu"]].calibrated
             and not gpu.calibrated
             and gpu.effective_tflops >= GPUS[other["gpu"]].effective_tflops
@@ -2278,7 +2357,8 @@ def _grpo_compute(
     rank: int,
     evals: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    """GRPO with TRL's GRPOTrainer and Hugging Face generate: for each optimizer step, generate
+    """GRPO with TRL's GRPOTrainer, generating with vLLM in colocate mode or Hugging Face generate
+    (_grpo_rows): for each optimizer step, generate
     micro_batch x grad_accum completions in one call (TRL's generation batch), then train on
     them (forward and backward over prompt + completion); every tenth of the run, evaluate by
     generating num_generations completions for each eval prompt, 8 sequences a call."""
@@ -2302,7 +2382,6 @@ def _grpo_compute(
                 "prompt_tokens": max(1, round(tokens / max(1, examples))),
                 "mean": max(1, round(maximum * GRPO_MEAN_COMPLETION[i])),
                 "longest": max(1, round(maximum * GRPO_LONGEST_COMPLETION[i])),
-                "share": GRPO_DECODE_SHARES[i],
             }
         )
     mid_case = cases[1]
@@ -2316,6 +2395,25 @@ def _grpo_compute(
     )
 
 
+def vllm_colocates(model: BaseModel) -> bool:
+    """Whether the plan generates GRPO's completions for `model` with vLLM in TRL's colocate mode
+    (configs.VLLM_FAMILIES: a text-only checkpoint, the class trained, whose merged weights vLLM
+    takes by their names each step). The vision-language checkpoints (Qwen3.5, Gemma 3, Mistral
+    Small 3.2) generate with Hugging Face generate: the text model trained and the checkpoint vLLM
+    would load are not the same class, and that pairing was not checked."""
+    return model.family in configs.VLLM_FAMILIES and not model.model_type
+
+
+def vllm_fraction(need_gb: float, gpu: Any) -> float:
+    """vllm_gpu_memory_utilization for an engine that needs `need_gb` on `gpu`: the share of the
+    card's memory, rounded up to a multiple of 0.05."""
+    return math.ceil(round(need_gb / gpu.memory_gb * 20, 9)) / 20
+
+
+# vLLM's decode shares for (low, expected, high) hours, as GRPO_DECODE_SHARES for generate.
+VLLM_DECODE_SHARES = (VLLM_DECODE_SHARE_HIGH, VLLM_DECODE_SHARE, VLLM_DECODE_SHARE_LOW)
+
+
 def _grpo_rows(
     model: BaseModel,
     cases: list[dict[str, Any]],
@@ -2326,7 +2424,10 @@ def _grpo_rows(
     micro: int,
     accum: int,
 ) -> list[dict[str, Any]]:
-    """_grpo_compute's rows at the batch shape (micro, accum)."""
+    """_grpo_compute's rows at the batch shape (micro, accum). On each GPU: vLLM in TRL's colocate
+    mode where the model allows it (vllm_colocates) and its bf16 LoRA fits with vLLM's share of the
+    card beside it (the training estimate plus that share); else Hugging Face generate, with the
+    memory the larger of training and generating, in LoRA or, where that does not fit, QLoRA."""
     g = GRPO_GENERATIONS
     mid_case = cases[1]
     batch = micro * accum  # TRL's generation_batch_size on one GPU
@@ -2350,7 +2451,7 @@ def _grpo_rows(
 
         def peak(method: str, gpu=gpu) -> Any:
             """The training estimate with its memory the larger of training on a micro-batch
-            and holding the generation batch's KV cache at its full length."""
+            and holding the generation batch's KV cache at its full length (generate)."""
             train = estimate(work(method, mid_case, padded))
             held = max(
                 train.memory_gb.expected,
@@ -2362,12 +2463,37 @@ def _grpo_rows(
                 fits=fits_gpu(held * MEMORY_BAND[1], gpu),
             )
 
-        # As for supervised methods: LoRA only where even the high end of its memory fits, and
-        # never QLoRA for a model trained in bf16 only (its row then says it does not fit).
-        lora_high = peak("lora").memory_gb.high
-        too_big = not fits_gpu(lora_high, gpu)
-        method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
-        fit = peak(method_key)
+        def beside_vllm(gpu=gpu) -> tuple[Any, float, float]:
+            """The bf16 LoRA training estimate with vLLM's reserved share of the card added at
+            every end of its memory range; that share (vllm_gpu_memory_utilization) and what
+            vLLM needs of it."""
+            train = estimate(work("lora", mid_case, padded))
+            need = vllm_memory(work("lora", mid_case, padded), batch, padded)
+            fraction = vllm_fraction(need, gpu)
+            reserved = fraction * gpu.memory_gb
+            memory = train.memory_gb
+            total = Range(memory.low + reserved, memory.expected + reserved, memory.high + reserved)
+            return (
+                replace(train, memory_gb=total, fits=fits_gpu(total.high, gpu)),
+                fraction,
+                need,
+            )
+
+        colocated = beside_vllm() if vllm_colocates(model) else None
+        use_vllm = colocated is not None and colocated[0].fits and colocated[1] < 1
+        if use_vllm:
+            assert colocated is not None
+            method_key, too_big, lora_high = "lora", False, colocated[0].memory_gb.high
+            fit = colocated[0]
+        else:
+            # As for supervised methods: LoRA only where even the high end of its memory fits,
+            # and never QLoRA for a model trained in bf16 only (its row then says it does not
+            # fit).
+            lora_high = peak("lora").memory_gb.high
+            too_big = not fits_gpu(lora_high, gpu)
+            method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
+            fit = peak(method_key)
+        shares = VLLM_DECODE_SHARES if use_vllm else GRPO_DECODE_SHARES
         hours = []
         costs = []
         for i, case in enumerate(cases):
@@ -2384,7 +2510,7 @@ def _grpo_rows(
                 batch,
                 case["prompt_tokens"],
                 case["longest"],
-                case["share"],
+                shares[i],
             )
             seconds += generation_seconds(
                 generate,
@@ -2392,7 +2518,7 @@ def _grpo_rows(
                 GRPO_EVAL_BATCH,
                 case["prompt_tokens"],
                 case["longest"],
-                case["share"],
+                shares[i],
             )
             seconds += forward_seconds(generate, eval_sequences, seq)  # the eval loss
             total = train_hours + seconds / 3600
@@ -2400,6 +2526,54 @@ def _grpo_rows(
             costs.append(total * (gpu.price_low if i == 0 else gpu.price_high))
             if i == 1:
                 mid_evaluations = evaluations
+        cache = batch * kv_cache_bytes(model.architecture, padded) / GIB
+        if use_vllm:
+            assert colocated is not None
+            memory_note = Text(
+                "{model}'s peak memory is training on a micro-batch plus the {reserved:,.1f} GB "
+                "(vllm_gpu_memory_utilization {fraction}) vLLM holds beside it: it needs "
+                "{need:,.1f} GB for its own BF16 copy of the weights and the KV cache of "
+                "{batch} completions at their full {tokens:,} tokens ({cache:,.1f} GB).",
+                model=model.name,
+                reserved=colocated[1] * gpu.memory_gb,
+                fraction=f"{colocated[1]:.2f}",
+                need=colocated[2],
+                batch=batch,
+                tokens=padded,
+                cache=cache,
+            )
+        else:
+            memory_note = Text(
+                "{model}'s peak memory is the larger of training on a micro-batch and "
+                "generating: {batch} completions at once hold a KV cache of {cache:,.1f} GB at "
+                "their full {tokens:,} tokens.",
+                model=model.name,
+                batch=batch,
+                cache=cache,
+                tokens=padded,
+            )
+        notes = _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations, use_vllm)
+        if colocated is not None and not use_vllm:
+            # vLLM's own copy of the weights does not fit beside training on this card.
+            notes.append(
+                Text(
+                    "vLLM beside bf16 LoRA training does not fit the {gpu} (up to {high:,.1f} "
+                    "GB of its {memory:,} GB), so on this card the run generates with Hugging "
+                    "Face generate (use_vllm=False), as these hours assume.",
+                    gpu=gpu.name,
+                    high=colocated[0].memory_gb.high,
+                    memory=gpu.memory_gb,
+                )
+            )
+        elif colocated is None:
+            notes.append(
+                Text(
+                    "{model} generates with Hugging Face generate, not vLLM: its checkpoint is a "
+                    "vision-language model, whose pairing with vLLM's colocate mode the plan has "
+                    "not checked.",
+                    model=model.name,
+                )
+            )
         row = _row(
             key,
             method_key,
@@ -2408,28 +2582,40 @@ def _grpo_rows(
             (costs[0], costs[2]),
             micro,
             accum,
-            _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
-            + [
-                Text(
-                    "{model}'s peak memory is the larger of training on a micro-batch and "
-                    "generating: {batch} completions at once hold a KV cache of {cache:,.1f} GB "
-                    "at their full {tokens:,} tokens.",
-                    model=model.name,
-                    batch=batch,
-                    cache=batch * kv_cache_bytes(model.architecture, padded) / GIB,
-                    tokens=padded,
-                )
-            ],
+            [*notes, memory_note],
         )
+        row["generation"] = "vllm" if use_vllm else "transformers"
+        row["vllm_gpu_memory_utilization"] = colocated[1] if use_vllm and colocated else None
         rows.append(_no_4bit(row, model, lora_high) if too_big else row)
     return rows
 
 
 def _grpo_assumptions(
-    case: dict[str, Any], maximum: int, epochs: int, batch: int, evaluations: int
+    case: dict[str, Any],
+    maximum: int,
+    epochs: int,
+    batch: int,
+    evaluations: int,
+    use_vllm: bool = False,
 ) -> list[Text]:
+    passes = (
+        Text("in one epoch") if epochs == 1 else Text("in each of {epochs} epochs", epochs=epochs)
+    )
     return [
         Text(
+            "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
+            "for each of {prompts:,} training prompts {passes}, {batch} at a time with vLLM in "
+            "TRL's colocate mode (use_vllm, on the same GPU), and training on them; the merged "
+            "weights are copied into vLLM at each step, which is not counted.",
+            g=GRPO_GENERATIONS,
+            mean=case["mean"],
+            maximum=maximum,
+            prompts=case["prompts"],
+            passes=passes,
+            batch=batch,
+        )
+        if use_vllm
+        else Text(
             "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
             "for each of {prompts:,} training prompts {passes}, {batch} at a time with Hugging "
             "Face generate (no vLLM), and training on them.",
@@ -2437,9 +2623,7 @@ def _grpo_assumptions(
             mean=case["mean"],
             maximum=maximum,
             prompts=case["prompts"],
-            passes=Text("in one epoch")
-            if epochs == 1
-            else Text("in each of {epochs} epochs", epochs=epochs),
+            passes=passes,
             batch=batch,
         ),
         Text(
@@ -2453,6 +2637,15 @@ def _grpo_assumptions(
         if case["eval_prompts"]
         else Text("No evaluations during the run: it has no validation set."),
         Text(
+            "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
+            "memory bandwidth (expected {share:.0%}), as vLLM was measured on an A100 and an "
+            "H100.",
+            low=VLLM_DECODE_SHARE_LOW,
+            high=VLLM_DECODE_SHARE_HIGH,
+            share=VLLM_DECODE_SHARE,
+        )
+        if use_vllm
+        else Text(
             "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
             "memory bandwidth (expected {share:.0%}), as Hugging Face generate was measured.",
             low=DECODE_BANDWIDTH_SHARE_LOW,
@@ -2655,8 +2848,11 @@ def build_plan(
     script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
     evals = eval_plan(answers, examples_mid, measured)
-    # The rank and epochs settings() gives any lead: they depend on the examples alone.
-    rank, epochs = lora_rank(examples_mid), epochs_for(examples_mid, method)
+    # The rank and epochs settings() gives any lead: they depend on the examples alone (GRPO's
+    # passes on the prompts of the training split).
+    prompts = max(1, evals["train_examples"])
+    rank = lora_rank(examples_mid)
+    epochs = epochs_for(prompts if method == "reinforcement_fine_tuning" else examples_mid, method)
     computed: dict[str, list[dict[str, Any]]] = {}
 
     def compute(model: BaseModel) -> list[dict[str, Any]]:
@@ -2676,7 +2872,14 @@ def build_plan(
     lead = chosen[0][0]
     seq_len = sequence_length(basis["length"], lead.context)
     rows, rank, lr, epochs = settings(
-        method, examples_mid, seq_len, lead, measured, basis, evals["validation_cases"] > 0
+        method,
+        examples_mid,
+        seq_len,
+        lead,
+        measured,
+        basis,
+        evals["validation_cases"] > 0,
+        evals["train_examples"],
     )
     candidates = []
     for model, why in chosen:
@@ -2771,11 +2974,17 @@ def config_numbers(
     evals: dict[str, Any],
     qlora: bool | None = None,
     tool_use: bool = False,
+    row: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The numbers the generated configs are written with, for `model` and its compute `rows`
-    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says.
-    `tool_use`: the task calls tools, so the configs say how to give its examples theirs."""
+    (the batch shape is the same on every GPU); 4-bit and GRPO's generation (vLLM's share of the
+    card, or none: Hugging Face generate) as on the A100 unless `qlora` and `row` (the GPU the
+    configs are written for) say. `tool_use`: the task calls tools, so the configs say how to
+    give its examples theirs."""
+    there = rows[1] if row is None else row
     return {
+        # GRPO on a card where vLLM colocates: the share of its memory vLLM may take.
+        "vllm_gpu_memory_utilization": there.get("vllm_gpu_memory_utilization"),
         "method": method,
         "model": model.hf_id,
         "family": model.family,
@@ -2829,7 +3038,16 @@ def alternative_configs(
                 break
             seq = sequence_length(basis["length"], model.context)
             n = config_numbers(
-                model, method, candidate["compute"], seq, rank, epochs, evals, qlora, tool_use
+                model,
+                method,
+                candidate["compute"],
+                seq,
+                rank,
+                epochs,
+                evals,
+                qlora,
+                tool_use,
+                there,
             )
             found.append(
                 {
