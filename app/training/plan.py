@@ -242,10 +242,12 @@ def token_basis(
     profile: Mapping[str, Any] | None,
     costs: Mapping[str, Any] | None = None,
     method: str = DEFAULT_METHOD,
+    collect: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
-    from the answers, each example as long as the cost step's request when it gives one (else
-    200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
+    from the answers (`collect`, when given: the examples the verdict asks a team with none to
+    collect, collection_range), each example as long as the cost step's request when it gives
+    one (else 200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
     percentile, else the cost step's request (an average: longer examples are cut); `lengths`,
     the measured lengths (p95, max, longer_than) the sequences cut. `stages`: DPO's supervised
     and DPO stages as shares of the tokens. For DPO on preference pairs, each sequence is the
@@ -276,7 +278,7 @@ def token_basis(
             "per_request": None,
             "answer": answers.get("example_count"),
         }
-    low, high = EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
+    low, high = collect or EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
     per_request = request_tokens(costs)
     if per_request and not profile:
         return {
@@ -1052,12 +1054,18 @@ def _stored_int(value: Any) -> Any:
 MEASURED_CASES_MAX = 1_000_000
 
 
-def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
+def split_eval(
+    examples: int, needed: int, measured: int, eval_first: bool = False
+) -> tuple[int, int]:
     """(eval cases, examples taken from the training examples for them). The `measured` cases
     the baseline was scored on come first: they are labelled already, and scoring the fine-tuned
     model on the same cases pairs its results with the prompt's. The rest of what the test
-    needs comes from the examples, never more than half of them."""
+    needs comes from the examples, never more than half of them -- unless the examples are still
+    to be collected with the eval set first (`eval_first`, collection_range), where it takes
+    what it needs."""
     missing = max(0, needed - measured)
+    if eval_first:
+        return measured + min(missing, examples), min(missing, examples)
     taken = min(missing, examples // 2) if examples else missing
     return measured + taken, taken
 
@@ -1094,7 +1102,11 @@ def eval_floor(target: float) -> int:
 
 
 def three_way_split(
-    examples: int, needed: int, measured: int, target: float | None = None
+    examples: int,
+    needed: int,
+    measured: int,
+    target: float | None = None,
+    eval_first: bool = False,
 ) -> dict[str, int]:
     """Train / validation / eval for `examples` training examples, a test that needs `needed`
     eval cases and a baseline measured on `measured` cases: the eval set as split_eval makes
@@ -1103,7 +1115,7 @@ def three_way_split(
     training on the rest. The three never share a case, and the examples are the training,
     validation and taken cases exactly."""
     least = eval_floor(target) if target is not None else 0
-    eval_cases, taken = split_eval(examples, max(needed, least), measured)
+    eval_cases, taken = split_eval(examples, max(needed, least), measured, eval_first)
     remaining = max(0, examples - taken)
     validation = split_validation(remaining, needed)
     return {
@@ -1142,11 +1154,10 @@ def pass_mark(target: float, cases: int) -> dict[str, Any]:
     }
 
 
-def eval_plan(
-    answers: Mapping[str, Any], examples: int, measured_examples: bool = True
-) -> dict[str, Any]:
-    """The eval set and the split. `examples` is the count the dataset check measured, or
-    (`measured_examples` False) the middle of the answer's range, which the texts call about."""
+def eval_sizing(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """What the eval set is sized from, before any examples are counted: the target, the
+    baseline (measured, or assumed 5 points under the target), the cases it was measured on, the
+    cases the two-proportion test needs and the floor the target sets (eval_floor)."""
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = _stored_int(answers.get("baseline_accuracy"))
@@ -1181,7 +1192,59 @@ def eval_plan(
     # the eval set the target needs, as the verdict's steps say (conditions.EVAL_SET_MIN: 100 at
     # 95%, 300 at 99%), where the examples allow.
     least = eval_floor(target_check)
-    split_counts = three_way_split(examples, needed, measured, target_check)
+    return {
+        "baseline_raw": baseline_raw,
+        "assumed": assumed,
+        "measured": measured,
+        "baseline": baseline,
+        "meets": meets,
+        "target_check": target_check,
+        "needed": needed,
+        "least": least,
+    }
+
+
+# A team with no examples whose verdict fixes the data first is asked, in its next steps, to
+# collect an eval set and "50-100 more for training" (app/decision/advice.py, the id-collect
+# steps): the plan is sized for the same (collection_range).
+COLLECT_FOR_TRAINING = (50, 100)
+
+
+def collects_first(answers: Mapping[str, Any], snapshot: Mapping[str, Any], method: str) -> bool:
+    """Whether the verdict asks a team with no examples to collect them, an eval set first
+    (recommendation improve_data, example_count none; a distillation's large model writes its
+    training set instead)."""
+    return (
+        snapshot.get("recommendation") == "improve_data"
+        and answers.get("example_count") == "none"
+        and method != "distillation"
+    )
+
+
+def collection_range(answers: Mapping[str, Any]) -> tuple[int, int]:
+    """The examples a team that collects them first gathers, as the verdict's step counts them:
+    the eval cases this plan holds out of them (the test's and the target's floor, less the
+    cases a baseline was measured on) and COLLECT_FOR_TRAINING more."""
+    sizing = eval_sizing(answers)
+    eval_cases = max(0, max(sizing["needed"], sizing["least"]) - sizing["measured"])
+    return eval_cases + COLLECT_FOR_TRAINING[0], eval_cases + COLLECT_FOR_TRAINING[1]
+
+
+def eval_plan(
+    answers: Mapping[str, Any],
+    examples: int,
+    measured_examples: bool = True,
+    eval_first: bool = False,
+) -> dict[str, Any]:
+    """The eval set and the split. `examples` is the count the dataset check measured, or
+    (`measured_examples` False) the middle of the answer's range, which the texts call about.
+    `eval_first`: the examples are still to be collected, the eval set first (collects_first),
+    so it takes all it needs of them, not half at most."""
+    sizing = eval_sizing(answers)
+    baseline_raw, assumed, measured = sizing["baseline_raw"], sizing["assumed"], sizing["measured"]
+    baseline, meets, target_check = sizing["baseline"], sizing["meets"], sizing["target_check"]
+    needed, least = sizing["needed"], sizing["least"]
+    split_counts = three_way_split(examples, needed, measured, target_check, eval_first)
     eval_cases, taken = split_counts["eval"], split_counts["taken"]
     train, validation = split_counts["train"], split_counts["validation"]
     remaining = split_counts["remaining"]
@@ -1379,6 +1442,8 @@ def eval_plan(
         "baseline_assumed": assumed,
         "baseline_meets_target": meets,
         "baseline_cases": measured or None,
+        # The examples are still to be collected, the eval set first (collects_first).
+        "eval_first": eval_first,
         "target": target_check,
         "cases_needed": needed,
         "eval_cases": eval_cases,
@@ -1433,6 +1498,7 @@ def fix_first(
     shorter: tuple[tuple[str, int], ...] = (),
     lengths: Mapping[str, Any] | None = None,
     pairs: bool = False,
+    collect: Mapping[str, Any] | None = None,
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
     `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
@@ -1440,6 +1506,19 @@ def fix_first(
     `lengths`: the measured lengths those cut (the examples', example_lengths, unless given:
     for DPO each pair's longer sequence, `pairs`)."""
     found: list[Text] = []
+    if not profile and answers.get("example_count") == "none":
+        # No file to check yet: what to collect (the verdict's step, `collect`: eval_plan's
+        # numbers for a team that collects first), that the eval cases are real, then the check.
+        if collect is not None:
+            found.append(_collect_text(collect))
+        found.append(REAL_EVAL_CASES)
+        found.append(
+            Text(
+                "Once the examples are in a file, run the dataset check on it: it measures "
+                "duplicates, conflicts, clusters and the token lengths this plan is sized from."
+            )
+        )
+        return found
     if not profile:
         found.append(
             Text(
@@ -1591,6 +1670,65 @@ def fix_first(
             Text("The dataset check found nothing to fix first: split off the eval set and start.")
         )
     return found
+
+
+# A team with no examples yet: its eval cases are real ones, whoever writes the training set.
+REAL_EVAL_CASES = Text(
+    "Make every eval case real: an input as it comes in production, with the output people wrote "
+    "or checked, never one a model generated. An eval set a model wrote scores the fine-tune on "
+    "that model's inputs and answers, not on your users'."
+)
+
+
+def _collect_text(evals: Mapping[str, Any]) -> Text:
+    """What a team with no examples collects, as its verdict's next step asks (collection_range):
+    the eval cases eval_plan holds out and COLLECT_FOR_TRAINING more to train on; where the test
+    needs more eval cases than the verdict's floor, it says so."""
+    low, high = COLLECT_FOR_TRAINING
+    least = eval_floor(evals["target"])
+    collect = evals["from_examples"]
+    measured = evals.get("baseline_cases") or 0
+    if not collect:
+        return Text.plural(
+            "You have no examples yet. Your eval set is the {n:,} case your baseline was "
+            "measured on; collect {low}–{high} real examples to train on, as the verdict's next "
+            "step asks, which is what this plan is sized for.",
+            "You have no examples yet. Your eval set is the {n:,} cases your baseline was "
+            "measured on; collect {low}–{high} real examples to train on, as the verdict's next "
+            "step asks, which is what this plan is sized for.",
+            measured,
+            low=low,
+            high=high,
+        )
+    cases = (
+        Text.plural(
+            "{collect:,} real cases for the eval set, beside the {n:,} your baseline was "
+            "measured on,",
+            "{collect:,} real cases for the eval set, beside the {n:,} your baseline was "
+            "measured on,",
+            measured,
+            collect=collect,
+        )
+        if measured
+        else Text("{collect:,} real cases for the eval set", collect=collect)
+    )
+    if collect + measured > least:
+        cases = Text(
+            "{cases} (more than the at least {least} it names: as many as the calculation above "
+            "needs)",
+            cases=cases,
+            least=least,
+        )
+    return Text(
+        "You have no examples yet. Collect them first, as the verdict's next step asks: {cases} "
+        "and {low}–{high} more to train on, {total_low:,}–{total_high:,} in all, which is what "
+        "this plan is sized for.",
+        cases=cases,
+        low=low,
+        high=high,
+        total_low=collect + low,
+        total_high=collect + high,
+    )
 
 
 # --- Distillation: the training set the large model writes --------------------------------
@@ -2345,6 +2483,7 @@ def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
         evals.get("cases_needed", 0),
         evals.get("baseline_cases") or 0,
         evals.get("target"),
+        bool(evals.get("eval_first")),
     )
     return max(1, split["train"]), split["validation"]
 
@@ -2842,12 +2981,16 @@ def build_plan(
         return None
     snapshot = snapshot or {}
     reason = snapshot.get("method_reason")
-    basis = token_basis(answers, profile, costs, method)
+    # A team with no examples, asked by its verdict to collect them: the plan's sizes are the
+    # verdict's (an eval set and 50-100 more), not the range assumed for examples to be written.
+    collecting = collects_first(answers, snapshot, method) and not profile
+    collect = collection_range(answers) if collecting else None
+    basis = token_basis(answers, profile, costs, method, collect)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
-    evals = eval_plan(answers, examples_mid, measured)
+    evals = eval_plan(answers, examples_mid, measured, collecting)
     # The rank and epochs settings() gives any lead: they depend on the examples alone (GRPO's
     # passes on the prompts of the training split).
     prompts = max(1, evals["train_examples"])
@@ -2936,10 +3079,16 @@ def build_plan(
                 **evals,
                 # GRPO's sequences are a prompt and a generated completion, not the example.
                 "fix_first": fix_first(
-                    answers, profile, seq_len, shorter, basis["lengths"], basis["pair_sequences"]
+                    answers,
+                    profile,
+                    seq_len,
+                    shorter,
+                    basis["lengths"],
+                    basis["pair_sequences"],
+                    evals if collecting else None,
                 )
                 if method != "reinforcement_fine_tuning"
-                else fix_first(answers, profile),
+                else fix_first(answers, profile, collect=evals if collecting else None),
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),

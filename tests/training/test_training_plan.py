@@ -1800,16 +1800,76 @@ def test_a_plan_for_a_team_with_no_examples_never_calls_the_range_its_answer() -
     texts = _texts(plan)
     assert plan["tokens"]["none_yet"] is True
     assert not [t for t in texts if "your answer:" in t or "by your answer" in t]
+    # The verdict fixes the data first: its 500 measured cases are the eval set (at least the
+    # 300 its step asks for), and the examples to collect are its "50-100 more for training".
     assert any(
         t.startswith(
-            "About 774 examples (you have none yet: sized for 300–2,000, once written or collected)"
+            "About 70 examples (you have none yet: sized for 50–100, once written or collected)"
         )
         for t in texts
     )
-    assert (
-        "hold out 77 of the examples (about 774 once written or collected)"
-        in (plan["data"]["split"])
+    assert plan["data"]["split"].endswith(
+        "train on all the examples (about 70 once written or collected)."
     )
+    assert plan["data"]["fix_first"][0] == (
+        "You have no examples yet. Your eval set is the 500 cases your baseline was measured on; "
+        "collect 50–100 real examples to train on, as the verdict's next step asks, which is what "
+        "this plan is sized for."
+    )
+
+
+# The reviewer's team with nothing to train on: the customer-service bot (99% target, 95%
+# measured on an unknown number of cases) with no examples, which a large model could write.
+NOTHING_YET = {
+    **CUSTOMER_SERVICE_BOT,
+    "example_count": "none",
+    "synthetic_data": "yes",
+    "data_quality": None,
+    "data_diversity": None,
+    "edge_cases": None,
+}
+
+
+def test_a_team_with_no_examples_is_sized_as_its_verdict_asks() -> None:
+    verdict = evaluate(NOTHING_YET).to_snapshot()
+    assert (verdict["recommendation"], verdict["method"]) == ("improve_data", "lora_sft")
+    # The verdict's step: at least 300 eval cases and 50-100 more for training.
+    step = next(s["en"] for s in verdict["next_steps"] if s["en"].startswith("Collect real"))
+    assert "at least 300 for an eval set" in step and "50–100 more for training" in step
+    plan = build_plan(NOTHING_YET, verdict, None)
+    # The test needs 285 cases from 95% to 99%, the target 300: the eval set is 300, and the plan
+    # is sized for 300 + 50 to 300 + 100 examples (it was 300-2,000, about 774).
+    assert plan["tokens"]["examples"] == {"low": 350, "high": 400}
+    assert (plan["data"]["cases_needed"], plan["data"]["eval_cases"]) == (285, 300)
+    # About int(sqrt(350 x 400)) = 374: all 300 eval cases first, then 74 to train on (a tenth, 7,
+    # is too few for a validation set).
+    assert (plan["data"]["train_examples"], plan["data"]["validation_cases"]) == (74, 0)
+    en = localize(plan, "en")
+    assert en["data"]["split"] == "Hold out 300 cases as the eval set and train on the other 74."
+    assert en["data"]["fix_first"] == [
+        "You have no examples yet. Collect them first, as the verdict's next step asks: 300 real "
+        "cases for the eval set and 50–100 more to train on, 350–400 in all, which is what this "
+        "plan is sized for.",
+        "Make every eval case real: an input as it comes in production, with the output people "
+        "wrote or checked, never one a model generated. An eval set a model wrote scores the "
+        "fine-tune on that model's inputs and answers, not on your users'.",
+        "Once the examples are in a file, run the dataset check on it: it measures duplicates, "
+        "conflicts, clusters and the token lengths this plan is sized from.",
+    ]
+    assert not [t for t in _texts(en) if "Run the dataset check on your file" in t]
+    rank = next(r for r in en["settings"] if r["key"] == "lora_r")
+    assert rank["why"].startswith(
+        "About 374 examples (you have none yet: sized for 350–400, once written or collected)"
+    )
+
+
+def test_a_fine_tune_with_examples_still_to_write_asks_for_real_eval_cases() -> None:
+    # A fine-tune (not a fix-the-data verdict) on examples a large model will write: sized for
+    # 300-2,000 as before, but its eval cases are real and there is no file to check yet.
+    plan = localize(build_plan(NOTHING_YET, snapshot("fine_tune"), None), "en")
+    assert plan["tokens"]["examples"] == {"low": 300, "high": 2_000}
+    assert plan["data"]["fix_first"][0].startswith("Make every eval case real:")
+    assert plan["data"]["fix_first"][1].startswith("Once the examples are in a file, run the")
 
 
 @pytest.mark.parametrize(
