@@ -1499,6 +1499,7 @@ def fix_first(
     lengths: Mapping[str, Any] | None = None,
     pairs: bool = False,
     collect: Mapping[str, Any] | None = None,
+    train: int | None = None,
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
     `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
@@ -1536,6 +1537,17 @@ def fix_first(
                     "check again."
                 )
             )
+        if answers.get("data_diversity") == "clustered":
+            # The verdict's own step for it (advice id-diversify); the check then measures it.
+            found.append(
+                Text(
+                    "Your examples are mostly alike: add examples of the types, lengths and "
+                    "topics they under-represent until no group dominates. The dataset check "
+                    "then measures the largest cluster's share of the examples, and this plan "
+                    "flags it from 30%."
+                )
+            )
+        found += _edge_cases_fix(answers, train)
         return found
     p = profile
     invalid = _int(p.get("invalid")) or 0
@@ -1665,11 +1677,53 @@ def fix_first(
                 majority=majority,
             )
         )
+    # The check cannot tell a hard case from an easy one: the team's answer says.
+    found += _edge_cases_fix(answers, train)
     if not found:
         found.append(
             Text("The dataset check found nothing to fix first: split off the eval set and start.")
         )
     return found
+
+
+# Hard cases, as a share of the training set: the verdict's own step when a team has none
+# (app/decision/advice.py, id-edge-cases and ft-edge-cases: "Add 10-20% hard, malformed and
+# adversarial cases").
+EDGE_CASE_SHARE = (10, 20)
+
+
+def _edge_cases_fix(answers: Mapping[str, Any], train: int | None) -> list[Text]:
+    """What to fix first when the team said its examples have no hard cases (edge_cases "no"):
+    add them, EDGE_CASE_SHARE of the training set (about how many, for the plan's `train`
+    training examples), and some to the eval set, which otherwise never scores them."""
+    if answers.get("edge_cases") != "no":
+        return []
+    low, high = EDGE_CASE_SHARE
+    if not train:
+        return [
+            Text(
+                "Your examples have no hard cases: add hard, malformed and adversarial ones until "
+                "they are {low}–{high}{percent} of the training set, and some to the eval set, so that "
+                "its score counts them.",
+                low=low,
+                high=high,
+                percent="%",
+            )
+        ]
+    return [
+        Text(
+            "Your examples have no hard cases: add hard, malformed and adversarial ones until "
+            "they are {low}–{high}{percent} of the training set (about {few:,}–{many:,} beside its "
+            "{train:,} examples), and some to the eval set, so that its score counts them.",
+            low=low,
+            high=high,
+            percent="%",
+            # x hard cases beside n others are a share s of the whole when x = n s / (1 - s).
+            few=math.ceil(train * low / (100 - low)),
+            many=math.ceil(train * high / (100 - high)),
+            train=train,
+        )
+    ]
 
 
 # A team with no examples yet: its eval cases are real ones, whoever writes the training set.
@@ -3086,9 +3140,15 @@ def build_plan(
                     basis["lengths"],
                     basis["pair_sequences"],
                     evals if collecting else None,
+                    evals["train_examples"],
                 )
                 if method != "reinforcement_fine_tuning"
-                else fix_first(answers, profile, collect=evals if collecting else None),
+                else fix_first(
+                    answers,
+                    profile,
+                    collect=evals if collecting else None,
+                    train=evals["train_examples"],
+                ),
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),
