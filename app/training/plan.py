@@ -2461,6 +2461,50 @@ def what_fits_instead(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return said
 
 
+def no_figures_where_it_does_not_fit(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates with no hours and no cost (null) on a GPU their run does not fit: it stops
+    out of memory there, as the page, its charts and the Markdown say, so a figure would price a
+    run that cannot happen. Such a row says why, unless it already does (_no_4bit)."""
+    said = []
+    for candidate in candidates:
+        model = MODELS_BY_KEY[candidate["key"]]
+        rows = []
+        for row in candidate["compute"]:
+            if not row["fits"]:
+                why = (
+                    []
+                    if model.qlora_advised_against
+                    else [
+                        Text(
+                            "{model} does not fit the {gpu}, even with a 4-bit base (QLoRA): up "
+                            "to {high:,.1f} GB of its {memory:,} GB. No hours or cost there.",
+                            model=model.name,
+                            gpu=row["gpu_name"],
+                            high=row["memory_gb"]["high"],
+                            memory=row["gpu_memory_gb"],
+                        )
+                        if row["method"] == "qlora"
+                        else Text(
+                            "{model} does not fit the {gpu}: up to {high:,.1f} GB of its "
+                            "{memory:,} GB. No hours or cost there.",
+                            model=model.name,
+                            gpu=row["gpu_name"],
+                            high=row["memory_gb"]["high"],
+                            memory=row["gpu_memory_gb"],
+                        )
+                    ]
+                )
+                row = {
+                    **row,
+                    "hours": None,
+                    "cost_usd": None,
+                    "assumptions": [*row["assumptions"], *why],
+                }
+            rows.append(row)
+        said.append({**candidate, "compute": rows})
+    return said
+
+
 def fits_gpu(high: float, gpu: Any) -> bool:
     """The plan's one rule for whether a run fits its GPU, for every method: the high end of its
     memory range, not the expected value, within the card's memory. Published runs used up to
@@ -3100,6 +3144,7 @@ def build_plan(
     # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
     shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
     candidates = what_fits_instead(candidates)
+    candidates = no_figures_where_it_does_not_fit(candidates)
     tool_use = answers.get("task_type") == "tool_use"
     numbers = config_numbers(
         lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals, tool_use=tool_use

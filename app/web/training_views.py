@@ -70,7 +70,7 @@ def plan_charts(plan: dict[str, Any], lang: str = "en") -> dict[str, chart.Range
                 }
             )
             # A run that does not fit its GPU stops out of memory: no hours or cost to compare,
-            # only a table row saying so (the JSON keeps the estimate at that memory).
+            # only a table row saying so (the JSON's are null, plan.no_figures_where_it_does_not_fit).
             if not row["fits"]:
                 hours.append({"key": key, "label": label, "omitted": True})
                 cost.append({"key": key, "label": label, "omitted": True})

@@ -894,18 +894,28 @@ def test_a_micro_batch_1_plan_says_so_on_the_page(client) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_row_that_does_not_fit_shows_no_hours_or_cost(client, lang) -> None:
     # Qwen3.5-9B on the RTX 4090 (bf16 only, 42.3 GB at the high end): its estimate, for
-    # $0.01-$0.30, read as the cheapest run of the plan. The JSON keeps it.
+    # $0.01-$0.30, read as the cheapest run of the plan. The JSON says what the page says: no
+    # hours and no cost (null) where the run does not fit, and why.
     no_fit = "does not fit" if lang == "en" else "放不下"
     created = create(client)
     token = created["url"].rsplit("/", 1)[-1]
-    api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    api = client.get(f"/api/v1/assessments/{created['id']}/plan?lang={lang}").json()
     rows = plan_rows(api)
     card = api["candidates"][0]["compute"][0]
-    assert (card["gpu"], card["fits"], card["cost_usd"]) == (
+    assert (card["gpu"], card["fits"], card["hours"], card["cost_usd"]) == (
         "rtx4090-24gb",
         False,
-        {"low": 0.01, "high": 0.3},
+        None,
+        None,
     )
+    reason = (
+        "Qwen3.5-9B does not fit the NVIDIA GeForce RTX 4090 24GB"
+        if lang == "en"
+        else ("Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下")
+    )
+    assert any(said.startswith(reason) for said in card["assumptions"]), card["assumptions"]
+    for _candidate, row in rows:
+        assert (row["hours"] is None, row["cost_usd"] is None) == (not row["fits"],) * 2
     page = html(client.get(f"{created['url']}?lang={lang}")).select_one("details#plan")
     fitting = [f"{c['key']}:{row['gpu']}" for c, row in rows if row["fits"]]
     everyone = [f"{c['key']}:{row['gpu']}" for c, row in rows]

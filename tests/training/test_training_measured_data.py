@@ -77,6 +77,10 @@ def test_supervised_runs_are_costed_on_the_training_split_alone(method) -> None:
     for candidate in plan["candidates"]:
         model = MODELS_BY_KEY[candidate["key"]]
         for row in candidate["compute"]:
+            if not row["fits"]:
+                # No hours or cost where the run does not fit.
+                assert (row["hours"], row["cost_usd"]) == (None, None)
+                continue
             run = estimate(
                 Workload(
                     model.params_b,
@@ -244,6 +248,10 @@ def test_dpo_trains_each_pair_as_two_sequences_of_the_prompt_and_one_answer() ->
             # sequences of each pair with the reference forward pass.
             sft = run(SFT_TOKENS * TRAIN_PAIRS // 200, 1, 1, False)  # 26,100
             dpo = run(DPO_TOKENS * TRAIN_PAIRS // 200, 2, 1, True)  # 57,950
+            if not row["fits"]:
+                # No hours or cost where the run does not fit.
+                assert (row["hours"], row["cost_usd"]) == (None, None)
+                continue
             expected = sft.hours.expected + dpo.hours.expected
             assert row["hours"]["expected"] == round(expected, 3), (candidate["key"], row["gpu"])
 

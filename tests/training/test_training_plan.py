@@ -535,6 +535,8 @@ def test_any_stored_answers_and_profile_give_a_whole_plan(answers, method, profi
     assert plan["data"]["eval_cases"] >= 0 and plan["data"]["cases_needed"] >= 1
     assert all(
         r["hours"]["low"] <= r["hours"]["expected"] <= r["hours"]["high"]
+        if r["fits"]
+        else r["hours"] is None and r["cost_usd"] is None
         for c in plan["candidates"]
         for r in c["compute"]
     )
@@ -1516,17 +1518,13 @@ def test_a_row_that_does_not_fit_is_never_in_the_hours_or_cost_chart(
 
 def test_the_one_time_cost_prefill_skips_the_cheapest_row_when_it_does_not_fit() -> None:
     # From the answers: Qwen3.5-9B on the RTX 4090 would cost $0.01-$0.30, the lowest high end of
-    # the plan, but it does not fit there; the cheapest runs that fit cost $0.01-$0.33, the first
-    # of them Qwen3.5-9B's on the A100.
+    # the plan, but it does not fit there (the JSON gives it no cost); the cheapest runs that fit
+    # cost $0.01-$0.33, the first of them Qwen3.5-9B's on the A100.
     from app.costs.training import plan_cost_range
 
     plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
     lead = plan["candidates"][0]["compute"][0]
-    assert (lead["gpu"], lead["fits"], lead["cost_usd"]) == (
-        "rtx4090-24gb",
-        False,
-        {"low": 0.01, "high": 0.3},
-    )
+    assert (lead["gpu"], lead["fits"], lead["cost_usd"]) == ("rtx4090-24gb", False, None)
     best = plan_cost_range(plan)
     assert (best.low, best.high) == (0.01, 0.33)
     assert best.label == "Qwen3.5-9B · NVIDIA A100 SXM 80GB"
@@ -2070,3 +2068,40 @@ def test_a_check_cannot_see_hard_cases_so_the_answer_still_counts() -> None:
         "10–20% of the training set (about 210–473 beside its 1,890 examples), and some to the "
         "eval set, so that its score counts them."
     )
+
+
+def test_a_run_that_fits_no_card_has_no_hours_or_cost_in_the_json_and_says_why() -> None:
+    # The reviewer's reasoning team (216 GRPO prompts, 6 passes): Qwen3-14B with a 4-bit base
+    # still needs more than the RTX 4090's 24 GB at the high end of its range.
+    team = {
+        **CUSTOMER_SERVICE_BOT,
+        "verifiable_outputs": "yes",
+        "failure_mode": "reasoning",
+        "accuracy_target": "high",
+        "baseline_accuracy": 80,
+        "hosting": "open_weights_preferred",
+        "latency_need": "relaxed",
+        "volume": "low",
+    }
+    plan = build_plan(team, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
+    lead = plan["candidates"][0]
+    card = lead["compute"][0]
+    assert (lead["key"], card["gpu"], card["method"], card["fits"]) == (
+        "qwen3-14b",
+        "rtx4090-24gb",
+        "qlora",
+        False,
+    )
+    assert card["memory_gb"]["high"] > 24
+    assert (card["hours"], card["cost_usd"]) == (None, None)
+    high = f"{card['memory_gb']['high']:,.1f}"
+    assert localize(card, "en")["assumptions"][-1] == (
+        f"Qwen3-14B does not fit the NVIDIA GeForce RTX 4090 24GB, even with a 4-bit base "
+        f"(QLoRA): up to {high} GB of its 24 GB. No hours or cost there."
+    )
+    assert localize(card, "zh")["assumptions"][-1] == (
+        f"Qwen3-14B 在 NVIDIA GeForce RTX 4090 24GB 上放不下，即使用 4 位基座（QLoRA）也不行："
+        f"最多需要 {high} GB，而这张卡只有 24 GB。这里不给出时长和费用。"
+    )
+    # The cards it fits keep their figures.
+    assert all(r["hours"] and r["cost_usd"] for r in lead["compute"][1:])
