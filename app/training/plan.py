@@ -672,17 +672,35 @@ def settings(
 ):
     """The settings table. `validating`: the run has a validation set to stop and choose its
     checkpoint on (eval_plan); without one, no row promises either. `train_examples`: the
-    training split (eval_plan's train_examples), which GRPO's passes are sized from."""
+    training split (eval_plan's train_examples), which the rank, the epochs and GRPO's passes
+    are sized from (all the `examples` without it)."""
     low, high = basis["examples"]["low"], basis["examples"]["high"]
+    # The rank and the epochs are sized from what the run trains on: the training split, not
+    # the held-out eval and validation cases (OpenAI's rule counts the training file's examples).
+    train = examples if train_examples is None else max(1, train_examples)
     examples_said = (
         Text("{examples:,} examples", examples=examples)
         if measured
         else examples_from_answer(basis.get("answer"), examples, low, high)
     )
-    rank = lora_rank(examples)
+    if train != examples:
+        examples_said = (
+            Text(
+                "{examples_said}, {train:,} of them to train on",
+                examples_said=examples_said,
+                train=train,
+            )
+            if measured
+            else Text(
+                "{examples_said}, about {train:,} of them to train on",
+                examples_said=examples_said,
+                train=train,
+            )
+        )
+    rank = lora_rank(train)
     lr = learning_rate(method, model.params_b)
-    prompts = examples if train_examples is None else max(1, train_examples)
-    epochs = epochs_for(prompts if method == "reinforcement_fine_tuning" else examples, method)
+    prompts = train
+    epochs = epochs_for(train, method)
     rows = []
     if method != "encoder_classifier":
         rows += [
@@ -3089,11 +3107,9 @@ def build_plan(
     script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
     evals = eval_plan(answers, examples_mid, measured, collecting)
-    # The rank and epochs settings() gives any lead: they depend on the examples alone (GRPO's
-    # passes on the prompts of the training split).
-    prompts = max(1, evals["train_examples"])
-    rank = lora_rank(examples_mid)
-    epochs = epochs_for(prompts if method == "reinforcement_fine_tuning" else examples_mid, method)
+    # The rank and epochs settings() gives any lead: they depend on the training split alone.
+    train = max(1, evals["train_examples"])
+    rank, epochs = lora_rank(train), epochs_for(train, method)
     computed: dict[str, list[dict[str, Any]]] = {}
 
     def compute(model: BaseModel) -> list[dict[str, Any]]:

@@ -1873,9 +1873,16 @@ def test_a_fine_tune_with_examples_still_to_write_asks_for_real_eval_cases() -> 
 @pytest.mark.parametrize(
     "count, said",
     [
+        # The baseline's 500 measured cases are the eval set: the examples are all trained on
+        # until a tenth of them reaches a 50-case validation set.
         ("under_100", "About 70 examples (your answer: fewer than 100)"),
         ("100_to_1k", "About 316 examples (your answer: 100–1,000)"),
-        ("over_1k", "About 3,162 examples (your answer: more than 1,000; sized for 1,000–10,000)"),
+        # 3,162 less a validation set of 285 (the 95% -> 99% test's cases): 2,877 to train on.
+        (
+            "over_1k",
+            "About 3,162 examples (your answer: more than 1,000; sized for 1,000–10,000), about "
+            "2,877 of them to train on",
+        ),
     ],
 )
 def test_the_rank_row_quotes_the_answer_as_given(count: str, said: str) -> None:
@@ -2105,3 +2112,32 @@ def test_a_run_that_fits_no_card_has_no_hours_or_cost_in_the_json_and_says_why()
     )
     # The cards it fits keep their figures.
     assert all(r["hours"] and r["cost_usd"] for r in lead["compute"][1:])
+
+
+@pytest.mark.parametrize(
+    ("valid", "train", "rank", "epochs"),
+    [
+        # 1,100 checked examples: 300 eval cases (a 99% target), a validation set of 80 (a tenth
+        # of the 800 left, under the 285 the test needs), 720 to train on: rank 8, under 1,000
+        # (sized from all 1,100 it was 16).
+        (1_100, 720, 8, 3),
+        # 8,500: 300 eval, 285 validation, 7,915 to train on; 3 epochs see 23,745 examples, under
+        # OpenAI's 25,000, so 3 (from all 8,500, 3 epochs would see 25,500: 25,000 // 8,500 = 2).
+        (8_500, 7_915, 16, 3),
+    ],
+)
+def test_the_rank_and_epochs_are_sized_from_the_training_split(valid, train, rank, epochs) -> None:
+    profile = {**PROFILE, "valid": valid, "examples": valid}
+    profile["tokens"] = {**PROFILE["tokens"], "total": valid * 375}
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), profile)
+    assert plan["data"]["train_examples"] == train
+    rows = {s["key"]: s for s in localize(plan, "en")["settings"]}
+    assert (rows["lora_r"]["value"], rows["num_epochs"]["value"]) == (rank, epochs)
+    assert rows["lora_r"]["why"].startswith(
+        f"{valid:,} examples, {train:,} of them to train on: rank {rank}. "
+    )
+    script = plan["configs"]["trl"]["text"]
+    assert f"r={rank}," in script and f"num_train_epochs={epochs}," in script
+    # The rows are costed at the same epochs.
+    said = localize(plan, "en")["candidates"][0]["compute"][1]["assumptions"][0]
+    assert f"({train:,} examples; the held-out cases are not trained on), {epochs} epochs" in said
