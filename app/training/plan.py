@@ -98,6 +98,13 @@ def examples_from_answer(answer: Any, examples: int, low: int, high: int) -> Tex
 # Tokens per example (prompt and answer, chat template included) when nothing was measured.
 TOKENS_PER_EXAMPLE = (200, 800)
 DEFAULT_SEQ_LEN = 2048
+# A RAG + fine-tuning example holds the passages the retriever returns for its question: when
+# nothing measured them, LlamaIndex's defaults (llama-index-core's constants.py:
+# DEFAULT_CHUNK_SIZE = 1024 tokens, DEFAULT_SIMILARITY_TOP_K = 2), 2 x 1,024 = 2,048 tokens on top
+# of TOKENS_PER_EXAMPLE, the sequences sized for the longest (2,848: 3,072 tokens).
+RETRIEVED_PASSAGES = 2
+PASSAGE_TOKENS = 1024
+RETRIEVED_TOKENS = RETRIEVED_PASSAGES * PASSAGE_TOKENS
 
 SOURCES = {
     "lora": {
@@ -155,6 +162,11 @@ SOURCES = {
         "300 steps)",
         "url": "https://unsloth.ai/docs/get-started/reinforcement-learning-rl-guide/"
         "tutorial-train-your-own-reasoning-model-with-grpo",
+    },
+    "llamaindex": {
+        "title": "LlamaIndex, llama-index-core constants.py: DEFAULT_CHUNK_SIZE 1024 tokens, "
+        "DEFAULT_SIMILARITY_TOP_K 2",
+        "url": "https://github.com/run-llama/llama_index/blob/1d8353ec721fcfb20c5a680228ddb30f5926e68f/llama-index-core/llama_index/core/constants.py",
     },
     "bert": {
         "title": "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5",
@@ -243,6 +255,7 @@ def token_basis(
     costs: Mapping[str, Any] | None = None,
     method: str = DEFAULT_METHOD,
     collect: tuple[int, int] | None = None,
+    retrieval: bool = False,
 ) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
     from the answers (`collect`, when given: the examples the verdict asks a team with none to
@@ -252,7 +265,9 @@ def token_basis(
     the measured lengths (p95, max, longer_than) the sequences cut. `stages`: DPO's supervised
     and DPO stages as shares of the tokens. For DPO on preference pairs, each sequence is the
     prompt and one answer: the lengths are those of each pair's longer sequence (the check's
-    pairs.sequences; none from a check made before it measured them)."""
+    pairs.sequences; none from a check made before it measured them). `retrieval` (RAG with
+    fine-tuning): from the answers alone, each example also holds RETRIEVED_TOKENS of retrieved
+    passages, and the sequences are sized for the longest (`retrieved`, the tokens added)."""
     tokens = (profile or {}).get("tokens") or {}
     total, p95 = _int(tokens.get("total")), _int(tokens.get("p95"))
     valid = _int((profile or {}).get("valid"))
@@ -276,6 +291,8 @@ def token_basis(
             "pair_sequences": lengths is not tokens,
             "stages": stages,
             "per_request": None,
+            "per_example": None,
+            "retrieved": None,
             "answer": answers.get("example_count"),
         }
     low, high = collect or EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
@@ -292,19 +309,26 @@ def token_basis(
             "pair_sequences": False,
             "stages": ONE_SEQUENCE_STAGES,
             "per_request": per_request,
+            "per_example": {"low": per_request, "high": per_request},
+            "retrieved": None,
             "answer": answers.get("example_count"),
         }
+    retrieved = RETRIEVED_TOKENS if retrieval and not profile else 0
+    shortest, longest = (n + retrieved for n in TOKENS_PER_EXAMPLE)
     return {
         "source": "answers",
         "examples": {"low": low, "high": high},
-        "tokens": {"low": low * TOKENS_PER_EXAMPLE[0], "high": high * TOKENS_PER_EXAMPLE[1]},
+        "tokens": {"low": low * shortest, "high": high * longest},
         "trained_tokens": None,
         "p95": p95 if profile else None,
-        "length": p95 if profile else None,
+        # Retrieved passages: sized for the longest example assumed (no 2,048-token default).
+        "length": (p95 if profile else None) or (longest if retrieved else None),
         "lengths": tokens if profile else {},
         "pair_sequences": False,
         "stages": ONE_SEQUENCE_STAGES,
         "per_request": None,
+        "per_example": {"low": shortest, "high": longest},
+        "retrieved": retrieved or None,
         "answer": answers.get("example_count"),
     }
 
@@ -826,11 +850,25 @@ def settings(
             )
             if basis.get("per_request")
             else Text(
+                "Not measured: {seq_len:,}, the longest example assumed, rounded up: a "
+                "question, the {passages} passages of {passage:,} tokens a retriever returns for "
+                "it by LlamaIndex's defaults, and the answer, {low:,}–{high:,} tokens. Attach a "
+                "dataset check of examples built with your retriever to size it from them.",
+                seq_len=seq_len,
+                passages=RETRIEVED_PASSAGES,
+                passage=PASSAGE_TOKENS,
+                low=basis["per_example"]["low"],
+                high=basis["per_example"]["high"],
+            )
+            if basis.get("retrieved")
+            else Text(
                 "Not measured: {seq_len:,}. Attach a dataset check to size it from your data.",
                 seq_len=seq_len,
             ),
             "source": SOURCES["measured"]
             if measured
+            else SOURCES["llamaindex"]
+            if basis.get("retrieved")
             else {"title": Text("{model}'s model card", model=model.name), "url": model.card}
             if method == "encoder_classifier"
             else SOURCES["unsloth"],
@@ -948,6 +986,11 @@ def settings(
             high="5e-5",
         ),
         "measured": Text("Your dataset check: the 95th percentile of tokens per example"),
+        "llamaindex": Text(
+            "LlamaIndex, {file}: {settings}",
+            file="llama-index-core constants.py",
+            settings="DEFAULT_CHUNK_SIZE 1024 tokens, DEFAULT_SIMILARITY_TOP_K 2",
+        ),
     }
     keys = {id(source): key for key, source in SOURCES.items()}
     for row in rows:
@@ -1801,6 +1844,47 @@ def _collect_text(evals: Mapping[str, Any]) -> Text:
         total_low=collect + low,
         total_high=collect + high,
     )
+
+
+# --- RAG with fine-tuning: examples with their retrieved passages ---------------------------
+
+
+def retrieval_text(basis: Mapping[str, Any], seq_len: int) -> Text:
+    """How a RAG + fine-tuning plan's examples are built (the question, the passages the real
+    retriever returns, the answer from them) and what their size rests on: the dataset check,
+    the cost step's tokens a request, or RETRIEVED_TOKENS assumed (token_basis)."""
+    build = Text(
+        "Build each training example as your retriever will serve it: the question, the passages "
+        "your real retriever returns for it (as many as production passes on, the wrong ones "
+        "included when it returns them), then the answer written from those passages, so the "
+        "model learns to use what it is given rather than to recall facts. Build the eval and "
+        "validation cases the same way, so their scores include the retrieval the model will "
+        "have."
+    )
+    if basis["source"] == "measured":
+        size = Text(
+            "The sizes come from your dataset check: check that its examples hold the passages."
+        )
+    elif basis["source"] == "cost_step":
+        size = Text(
+            "The sizes come from the cost step's {tokens:,} tokens a request, which should count "
+            "the passages sent with each request.",
+            tokens=basis["per_request"],
+        )
+    else:
+        size = Text(
+            "Nothing measured them, so the plan assumes {passages} passages of {passage:,} tokens "
+            "(LlamaIndex's defaults: {retrieved:,} tokens) beside 200–800 tokens of question and "
+            "answer: {low:,}–{high:,} tokens an example, in sequences of {seq_len:,}. Attach a "
+            "dataset check of examples built with your retriever for its real sizes.",
+            passages=RETRIEVED_PASSAGES,
+            passage=PASSAGE_TOKENS,
+            retrieved=basis["retrieved"],
+            low=basis["per_example"]["low"],
+            high=basis["per_example"]["high"],
+            seq_len=seq_len,
+        )
+    return Text("{build} {size}", build=build, size=size)
 
 
 # --- Distillation: the training set the large model writes --------------------------------
@@ -3101,7 +3185,9 @@ def build_plan(
     # verdict's (an eval set and 50-100 more), not the range assumed for examples to be written.
     collecting = collects_first(answers, snapshot, method) and not profile
     collect = collection_range(answers) if collecting else None
-    basis = token_basis(answers, profile, costs, method, collect)
+    # RAG with fine-tuning: the model reads retrieved passages, in training as in production.
+    retrieval = snapshot.get("recommendation") == "rag_and_fine_tune"
+    basis = token_basis(answers, profile, costs, method, collect, retrieval)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     script = None if cjk else other_script(profile)
@@ -3184,6 +3270,11 @@ def build_plan(
                 "trained_tokens": basis["trained_tokens"],
                 "p95": basis["p95"],
                 "per_request": basis["per_request"],
+                # From the answers (or the cost step): the tokens an example is taken to hold,
+                # with `retrieved` of them the passages a RAG + fine-tuning example is assumed to
+                # carry (null otherwise).
+                "per_example": basis["per_example"],
+                "retrieved": basis["retrieved"],
                 "seq_len": seq_len,
                 # No examples yet (example_count "none"): the range is what to write or collect.
                 "none_yet": basis["source"] != "measured" and basis["answer"] == "none",
@@ -3210,6 +3301,7 @@ def build_plan(
                     collect=evals if collecting else None,
                     train=evals["train_examples"],
                 ),
+                "retrieval": retrieval_text(basis, seq_len) if retrieval else None,
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),

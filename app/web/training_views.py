@@ -261,8 +261,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             "none_yet" if tokens.get("none_yet") else "answers",
             low=f"{tokens['examples']['low']:,}",
             high=f"{tokens['examples']['high']:,}",
-            tlow=200,
-            thigh=800,
+            tlow=f"{tokens['per_example']['low']:,}",
+            thigh=f"{tokens['per_example']['high']:,}",
         )
     )
     zh = lang == "zh"
@@ -339,6 +339,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "- " + plan["data"]["calculation"] + cited(plan["data"].get("source")),
         "- " + plan["data"]["files"],
         "- " + plan["data"]["validation"],
+        *(["- " + plan["data"]["retrieval"]] if plan["data"].get("retrieval") else []),
         *(
             [
                 "- "

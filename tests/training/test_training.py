@@ -986,3 +986,30 @@ def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     assert ("Qwen3.5 is never trained in 4-bit" in note) is qwen35
     assert "stand in for what an hour of your own GPUs costs you" not in note
     assert "stand in for what an hour of your own GPUs costs you" in notes["home"][1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_rag_and_fine_tune_plan_shows_its_examples_with_their_passages(client, lang) -> None:
+    team = {
+        **REFUND_BOT,
+        "task_type": "style",
+        "knowledge_source": "private_changing",
+        "failure_mode": "format",
+        "accuracy_target": "high",
+        "baseline_accuracy": "85",
+        "example_count": "over_1k",
+    }
+    created = create(client, team, "Brand voice over documents")
+    assert created["verdict"]["recommendation"] == "rag_and_fine_tune"
+    page = html(client.get(f"{created['url']}?lang={lang}")).select_one("details#plan")
+    basis = " ".join(page.select_one(".plan-basis").get_text().split())
+    retrieval = page.select_one(".plan-retrieval").get_text()
+    if lang == "en":
+        assert basis.startswith("Sized from your answers: 1,000–10,000 examples of 2,248–2,848")
+        assert retrieval.startswith("Build each training example as your retriever will serve it")
+    else:
+        assert "2,248–2,848" in basis
+        assert retrieval.startswith("每条训练示例都按检索器实际提供的样子构建")
+    token = created["url"].rsplit("/", 1)[-1]
+    markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+    assert f"- {retrieval}" in markdown

@@ -2141,3 +2141,64 @@ def test_the_rank_and_epochs_are_sized_from_the_training_split(valid, train, ran
     # The rows are costed at the same epochs.
     said = localize(plan, "en")["candidates"][0]["compute"][1]["assumptions"][0]
     assert f"({train:,} examples; the held-out cases are not trained on), {epochs} epochs" in said
+
+
+# The reviewer's brand voice over private, changing documents: RAG with fine-tuning.
+VOICE_OVER_DOCUMENTS = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "style",
+    "knowledge_source": "private_changing",
+    "failure_mode": "format",
+    "accuracy_target": "high",
+    "baseline_accuracy": 85,
+    "example_count": "over_1k",
+}
+
+
+def test_rag_and_fine_tune_examples_carry_their_retrieved_passages() -> None:
+    verdict = evaluate(VOICE_OVER_DOCUMENTS).to_snapshot()
+    assert verdict["recommendation"] == "rag_and_fine_tune"
+    plan = build_plan(VOICE_OVER_DOCUMENTS, verdict, None)
+    # Nothing measured: 2 passages of 1,024 tokens (LlamaIndex's defaults) on top of 200-800
+    # tokens of question and answer: 2,248-2,848 an example; 1,000 x 2,248 = 2,248,000 and
+    # 10,000 x 2,848 = 28,480,000 tokens an epoch; sequences for 2,848 rounded up to a multiple
+    # of 256: 12 x 256 = 3,072 (they were 2,048, shorter than every example assumed).
+    tokens = plan["tokens"]
+    assert (tokens["per_example"], tokens["retrieved"]) == ({"low": 2248, "high": 2848}, 2048)
+    assert tokens["tokens_per_epoch"] == {"low": 2_248_000, "high": 28_480_000}
+    assert tokens["seq_len"] == 3072
+    en = localize(plan, "en")
+    row = next(s for s in en["settings"] if s["key"] == "sequence_len")
+    assert row["value"] == 3072
+    assert row["why"] == (
+        "Not measured: 3,072, the longest example assumed, rounded up: a question, the 2 passages "
+        "of 1,024 tokens a retriever returns for it by LlamaIndex's defaults, and the answer, "
+        "2,248–2,848 tokens. Attach a dataset check of examples built with your retriever to size "
+        "it from them."
+    )
+    assert row["source"]["url"].endswith("/llama-index-core/llama_index/core/constants.py")
+    assert en["data"]["retrieval"] == (
+        "Build each training example as your retriever will serve it: the question, the passages "
+        "your real retriever returns for it (as many as production passes on, the wrong ones "
+        "included when it returns them), then the answer written from those passages, so the "
+        "model learns to use what it is given rather than to recall facts. Build the eval and "
+        "validation cases the same way, so their scores include the retrieval the model will "
+        "have. Nothing measured them, so the plan assumes 2 passages of 1,024 tokens "
+        "(LlamaIndex's defaults: 2,048 tokens) beside 200–800 tokens of question and answer: "
+        "2,248–2,848 tokens an example, in sequences of 3,072. Attach a dataset check of examples "
+        "built with your retriever for its real sizes."
+    )
+    assert "max_length=3072," in plan["configs"]["trl"]["text"]
+    # A fine-tune without retrieval keeps 200-800 tokens in 2,048-token sequences, and no text.
+    plain = build_plan(VOICE_OVER_DOCUMENTS, snapshot("fine_tune"), None)
+    assert (plain["tokens"]["per_example"], plain["tokens"]["seq_len"]) == (
+        {"low": 200, "high": 800},
+        2048,
+    )
+    assert plain["data"]["retrieval"] is None
+    # With a dataset check, its sizes stand, and the text says to check the passages are there.
+    checked = localize(build_plan(VOICE_OVER_DOCUMENTS, verdict, PROFILE), "en")
+    assert checked["tokens"]["retrieved"] is None and checked["tokens"]["seq_len"] == 1280
+    assert checked["data"]["retrieval"].endswith(
+        "The sizes come from your dataset check: check that its examples hold the passages."
+    )
