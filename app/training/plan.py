@@ -172,6 +172,11 @@ SOURCES = {
         "title": "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5",
         "url": "https://arxiv.org/abs/1810.04805",
     },
+    # The same appendix (A.3) gives the epochs apart from the rates: "Number of epochs: 2, 3, 4".
+    "bert_epochs": {
+        "title": "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs",
+        "url": "https://arxiv.org/abs/1810.04805",
+    },
     "measured": {
         "title": "Your dataset check: the 95th percentile of tokens per example",
         "url": "",
@@ -817,7 +822,7 @@ def settings(
             "why": _grpo_epochs_why(prompts, measured, validating)
             if method == "reinforcement_fine_tuning"
             else _epochs_why(method, validating),
-            "source": SOURCES["bert"]
+            "source": SOURCES["bert_epochs"]
             if method == "encoder_classifier"
             else SOURCES["unsloth_grpo"]
             if method == "reinforcement_fine_tuning"
@@ -984,6 +989,9 @@ def settings(
             "Devlin et al., BERT (2019): fine-tuning learning rates {low} to {high}",
             low="2e-5",
             high="5e-5",
+        ),
+        "bert_epochs": Text(
+            "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs"
         ),
         "measured": Text("Your dataset check: the 95th percentile of tokens per example"),
         "llamaindex": Text(

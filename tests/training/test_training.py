@@ -385,7 +385,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
             "zh",
             "你的评测集就是测得基线所用的 2,000 条案例：",
             "在这 2,000 条案例上恰好得到 99%，真实准确率仍可能低至 98.5%（95% Wilson 区间）。要证明"
-            "模型能守住 99%，而不只是胜过提示词，它须通过 2,000 条中的 1,989 条（99.5%）。",
+            "模型能守住 99%，而不只是胜过提示，它须通过 2,000 条中的 1,989 条（99.5%）。",
         ),
     ):
         page = html(client.get(created["url"] + f"?lang={lang}"))
@@ -395,7 +395,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
             files
             == {
                 "en": "train.jsonl: 316 examples · eval.jsonl: 2,000 cases · no validation set.",
-                "zh": "train.jsonl：316 条样本 · eval.jsonl：2,000 条案例 · 没有验证集。",
+                "zh": "train.jsonl：316 条示例 · eval.jsonl：2,000 条案例 · 没有验证集。",
             }[lang]
         )
         validation = page.select_one("#plan .plan-validation").text
@@ -414,7 +414,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
         assert f"- {mark}" in markdown.splitlines()
         assert f"- {files}" in markdown.splitlines()
         assert f"- {validation}" in markdown.splitlines()
-    assert validation.startswith("没有验证集：评测集之外剩下的 316 条样本的十分之一不足 50 条")
+    assert validation.startswith("没有验证集：评测集之外剩下的 316 条示例的十分之一不足 50 条")
     # The scripts read the one file the page names for training; eval.jsonl waits for the end.
     assert loaded_files(plan["configs"]["trl"]["text"]) == ["train.jsonl"]
 
@@ -967,6 +967,10 @@ def test_a_team_whose_data_stays_home_is_told_when_its_model_is_priced_as_an_api
             )
 
 
+def created_encoder_url(client, answers) -> str:
+    return create(client, answers)["url"]
+
+
 def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     classifier = {**REFUND_BOT, "task_type": "classification", "example_count": "over_1k"}
     home = {**REFUND_BOT, "hosting": "self_hosted_required"}
@@ -979,6 +983,9 @@ def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     plan, note = notes["encoder"]
     assert plan["method"]["key"] == "encoder_classifier"
     assert "Encoders this small are fine-tuned in full." in note
+    # In Chinese a whole sentence ("这样小的编码器做全参数微调。" read as a fragment).
+    zh = html(client.get(created_encoder_url(client, classifier) + "?lang=zh"))
+    assert "这么小的编码器采用全参数微调。" in zh.select_one("#plan .plan-compute-note").text
     assert "QLoRA" not in note and "Qwen3.5" not in note
     plan, note = notes["sft"]
     assert "LoRA where it fits, QLoRA (4-bit base) where it doesn't." in note

@@ -49,7 +49,7 @@ def test_the_cost_step_s_request_sizes_the_examples_and_the_sequence(client) -> 
         "Sized from your answers and the cost step: 100–1,000 examples of 3,700 tokens each"
     )
     markdown = client.get(f"/a/{made['id']}/export.md?lang=zh").text
-    assert "100–1,000 条样本，每条 3,700 个 token" in markdown
+    assert "100–1,000 条示例，每条 3,700 个 token" in markdown
 
 
 def test_without_the_cost_step_the_answers_range_stands(client) -> None:

@@ -895,7 +895,7 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
     ]
     zh = localize(plan, "zh")["data"]["teacher"]["texts"]
     assert zh[1] == (
-        "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均样本计）："
+        "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均示例计）："
         "按成本步骤中你当前模型的价格计为 $4.50。计划在成本步骤中给出的一次性成本已包含这笔费用。"
     )
 
@@ -1990,7 +1990,7 @@ def test_the_eval_set_s_floor_is_claimed_only_where_the_plan_holds_it() -> None:
     )
     zh = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "zh")
     assert zh["data"]["calculation"].endswith(
-        "尽管如此，99% 的目标需要至少 300 条的评测集，但评测集最多只能占样本的一半，计划只能留出 "
+        "尽管如此，99% 的目标需要至少 300 条的评测集，但评测集最多只能占示例的一半，计划只能留出 "
         "158 条：案例少于 300 条时，一个分数留下的范围太宽，无法与目标区分开，请为评测集收集更多案例。"
     )
     # 40% against an 85% target needs a handful of cases; any eval set keeps at least 50 where
@@ -2202,3 +2202,45 @@ def test_rag_and_fine_tune_examples_carry_their_retrieved_passages() -> None:
     assert checked["data"]["retrieval"].endswith(
         "The sizes come from your dataset check: check that its examples hold the passages."
     )
+
+
+def test_the_encoder_s_epochs_cite_bert_for_its_epochs_not_its_learning_rates() -> None:
+    team = answers(task_type="classification", example_count="over_1k")
+    plan = build_plan(team, snapshot("fine_tune", method="encoder_classifier"), None)
+    en = {s["key"]: s for s in localize(plan, "en")["settings"]}
+    zh = {s["key"]: s for s in localize(plan, "zh")["settings"]}
+    assert en["num_epochs"]["value"] == 3
+    assert en["num_epochs"]["source"]["title"] == (
+        "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs"
+    )
+    assert (
+        zh["num_epochs"]["source"]["title"]
+        == "Devlin 等，BERT（2019），附录 A.3：微调 2、3 或 4 轮"
+    )
+    # The learning rate's row keeps the title that speaks of learning rates.
+    assert en["learning_rate"]["source"]["title"] == (
+        "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5"
+    )
+
+
+def test_the_chinese_plan_names_an_example_a_prompt_and_a_case_one_way_each() -> None:
+    # 示例 for an example (as most of the catalogue says it), 提示 for a prompt, 案例 for a case;
+    # the plan's texts also said 样本, 样例 and 提示词.
+    plans = [
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE),
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None),
+        build_plan(NO_EXAMPLES_YET, evaluate(NO_EXAMPLES_YET).to_snapshot(), None),
+        build_plan(
+            {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 40},
+            snapshot("fine_tune", method="preference_tuning"),
+            PROFILE,
+        ),
+        build_plan(
+            CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="reinforcement_fine_tuning"), None
+        ),
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="distillation"), PROFILE),
+    ]
+    texts = [t for plan in plans for t in _texts(localize(plan, "zh"))]
+    assert any("示例" in t for t in texts) and any("提示" in t for t in texts)
+    for word in ("样本", "样例", "提示词", "评估集"):
+        assert not [t for t in texts if word in t], word
