@@ -199,6 +199,19 @@ DECODE_BANDWIDTH_SHARE_LOW = 0.21
 DECODE_BANDWIDTH_SHARE_HIGH = 0.55
 DECODE_BANDWIDTH_SHARE = math.sqrt(DECODE_BANDWIDTH_SHARE_LOW * DECODE_BANDWIDTH_SHARE_HIGH)
 DECODE_BENCHMARK = "https://github.com/h2oai/h2ogpt/blob/a65122797d9cda842b57cf73689536571e3d6725/benchmarks/perf.md"
+# The share vLLM reaches (GRPO's rollouts in TRL's colocate mode, `use_vllm=True`), from Lambda's
+# published vLLM benchmark (VLLM_BENCHMARK: vLLM on one GPU, Mistral-7B-Instruct-v0.3 in BF16,
+# 7.25B parameters = 14.50 GB read a step, 10 requests sent at once): a median time per output
+# token of 11.36 ms (mean 12.16) on an A100 SXM4 80GB is 1.28 TB/s, 62.6% of its 2,039 GB/s
+# (58.5% at the mean); 7.06 ms (mean 7.48) on an H100 SXM is 2.05 TB/s, 61.3% of its 3,350 GB/s
+# (57.8%). The reads of those requests' short KV caches are left out, so the shares are, if
+# anything, low. The range is the lowest and the highest of the four; no RTX 4090 was measured.
+VLLM_DECODE_SHARE_LOW = 0.578
+VLLM_DECODE_SHARE_HIGH = 0.626
+VLLM_DECODE_SHARE = math.sqrt(VLLM_DECODE_SHARE_LOW * VLLM_DECODE_SHARE_HIGH)
+# The A100 file; the H100's is results/prompt_10/1xH100-80GB-SXM/Mistral-7B-Instruct-v0.3_tp1_
+# len2048.json at commit a4f9f4371a1ccac781293837fce2bce0cc6d25cc.
+VLLM_BENCHMARK = "https://github.com/LambdaLabsML/vllm-benchmark/blob/f093afe94aacfb282ac40fef31c94a0010b37e5e/results/prompt_10/1xA100-80GB-SXM/Mistral-7B-Instruct-v0.3_tp1_len2048.json"
 # Bytes a 4-bit parameter costs a decode step: the NF4 value and its scales (4.127 bits), the BF16
 # copy bitsandbytes writes (2) and the product reads back (2).
 QLORA_DECODE_BYTES = 4.127 / 8 + 2 + 2
@@ -290,6 +303,12 @@ SOURCES = (
         "title": "h2oGPT LLM GPU benchmark (benchmarks/perf.md), transformers backend: Llama 2 7B "
         "16-bit generation speed on one A100 SXM4 80GB and one RTX 4090",
         "url": DECODE_BENCHMARK,
+        "role": "generation",
+    },
+    {
+        "title": "LambdaLabsML/vllm-benchmark, results/prompt_10: vLLM's time per output token "
+        "for Mistral-7B-Instruct-v0.3 in BF16 on one A100 SXM4 80GB and one H100 SXM",
+        "url": VLLM_BENCHMARK,
         "role": "generation",
     },
     {
@@ -660,6 +679,21 @@ def generation_memory(work: Workload, sequences: int, tokens: float) -> float:
         cache += sequences * recurrent_state_bytes(shape)
     scores = sequences * shape.vocab * 4
     held = parts["weights"] + parts["trainable_state"] + (cache + scores) / GIB
+    return held * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
+
+
+def vllm_memory(work: Workload, sequences: int, tokens: float) -> float:
+    """GiB a colocated vLLM engine needs for one generate call over `sequences` sequences of
+    `tokens` each (prompt and completion): its own BF16 copy of the weights (it loads the
+    checkpoint and takes the merged weights each step), their KV cache and one decode step's FP32
+    scores, with the same fragmentation and CUDA overhead as generation_memory. The trained
+    model's own weights and state stay beside it, in the training estimate."""
+    shape = work.shape
+    cache = sequences * kv_cache_bytes(shape, tokens)
+    if shape.linear is not None:
+        cache += sequences * recurrent_state_bytes(shape)
+    scores = sequences * shape.vocab * 4
+    held = (shape.params_b * 1e9 * 2 + cache + scores) / GIB
     return held * (1 + FRAGMENTATION) + CUDA_OVERHEAD_GIB
 
 

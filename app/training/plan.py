@@ -29,6 +29,9 @@ from .estimator import (
     DECODE_BANDWIDTH_SHARE_LOW,
     GIB,
     MEMORY_BAND,
+    VLLM_DECODE_SHARE,
+    VLLM_DECODE_SHARE_HIGH,
+    VLLM_DECODE_SHARE_LOW,
     Range,
     Workload,
     architecture_for,
@@ -38,6 +41,7 @@ from .estimator import (
     generation_memory,
     generation_seconds,
     kv_cache_bytes,
+    vllm_memory,
 )
 from .gpus import GPUS
 from .models import MODELS, MODELS_BY_KEY, UNSLOTH_QWEN35_GUIDE, BaseModel
@@ -94,6 +98,13 @@ def examples_from_answer(answer: Any, examples: int, low: int, high: int) -> Tex
 # Tokens per example (prompt and answer, chat template included) when nothing was measured.
 TOKENS_PER_EXAMPLE = (200, 800)
 DEFAULT_SEQ_LEN = 2048
+# A RAG + fine-tuning example holds the passages the retriever returns for its question: when
+# nothing measured them, LlamaIndex's defaults (llama-index-core's constants.py:
+# DEFAULT_CHUNK_SIZE = 1024 tokens, DEFAULT_SIMILARITY_TOP_K = 2), 2 x 1,024 = 2,048 tokens on top
+# of TOKENS_PER_EXAMPLE, the sequences sized for the longest (2,848: 3,072 tokens).
+RETRIEVED_PASSAGES = 2
+PASSAGE_TOKENS = 1024
+RETRIEVED_TOKENS = RETRIEVED_PASSAGES * PASSAGE_TOKENS
 
 SOURCES = {
     "lora": {
@@ -146,12 +157,24 @@ SOURCES = {
         "num_train_epochs 1)",
         "url": "https://github.com/huggingface/trl/blob/f2cd57710ae345ea6428ae95363267fcf38a3dc8/trl/scripts/dpo.py",
     },
-    "open_r1": {
-        "title": "Hugging Face open-r1, GRPO recipes (num_train_epochs: 1)",
-        "url": "https://github.com/huggingface/open-r1/blob/bd581c7e73bbd0b63b6605fc1ed4b51d231fa597/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml",
+    "unsloth_grpo": {
+        "title": "Unsloth, Tutorial: Train your own Reasoning model with GRPO (train for at least "
+        "300 steps)",
+        "url": "https://unsloth.ai/docs/get-started/reinforcement-learning-rl-guide/"
+        "tutorial-train-your-own-reasoning-model-with-grpo",
+    },
+    "llamaindex": {
+        "title": "LlamaIndex, llama-index-core constants.py: DEFAULT_CHUNK_SIZE 1024 tokens, "
+        "DEFAULT_SIMILARITY_TOP_K 2",
+        "url": "https://github.com/run-llama/llama_index/blob/1d8353ec721fcfb20c5a680228ddb30f5926e68f/llama-index-core/llama_index/core/constants.py",
     },
     "bert": {
         "title": "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5",
+        "url": "https://arxiv.org/abs/1810.04805",
+    },
+    # The same appendix (A.3) gives the epochs apart from the rates: "Number of epochs: 2, 3, 4".
+    "bert_epochs": {
+        "title": "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs",
         "url": "https://arxiv.org/abs/1810.04805",
     },
     "measured": {
@@ -236,15 +259,20 @@ def token_basis(
     profile: Mapping[str, Any] | None,
     costs: Mapping[str, Any] | None = None,
     method: str = DEFAULT_METHOD,
+    collect: tuple[int, int] | None = None,
+    retrieval: bool = False,
 ) -> dict[str, Any]:
     """Examples and tokens per epoch: measured when a dataset check is attached, else a range
-    from the answers, each example as long as the cost step's request when it gives one (else
-    200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
+    from the answers (`collect`, when given: the examples the verdict asks a team with none to
+    collect, collection_range), each example as long as the cost step's request when it gives
+    one (else 200-800 tokens). `length` is what the sequence length is sized from: the measured 95th
     percentile, else the cost step's request (an average: longer examples are cut); `lengths`,
     the measured lengths (p95, max, longer_than) the sequences cut. `stages`: DPO's supervised
     and DPO stages as shares of the tokens. For DPO on preference pairs, each sequence is the
     prompt and one answer: the lengths are those of each pair's longer sequence (the check's
-    pairs.sequences; none from a check made before it measured them)."""
+    pairs.sequences; none from a check made before it measured them). `retrieval` (RAG with
+    fine-tuning): from the answers alone, each example also holds RETRIEVED_TOKENS of retrieved
+    passages, and the sequences are sized for the longest (`retrieved`, the tokens added)."""
     tokens = (profile or {}).get("tokens") or {}
     total, p95 = _int(tokens.get("total")), _int(tokens.get("p95"))
     valid = _int((profile or {}).get("valid"))
@@ -268,9 +296,11 @@ def token_basis(
             "pair_sequences": lengths is not tokens,
             "stages": stages,
             "per_request": None,
+            "per_example": None,
+            "retrieved": None,
             "answer": answers.get("example_count"),
         }
-    low, high = EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
+    low, high = collect or EXAMPLES_FROM_ANSWER.get(str(answers.get("example_count")), (100, 1_000))
     per_request = request_tokens(costs)
     if per_request and not profile:
         return {
@@ -284,19 +314,26 @@ def token_basis(
             "pair_sequences": False,
             "stages": ONE_SEQUENCE_STAGES,
             "per_request": per_request,
+            "per_example": {"low": per_request, "high": per_request},
+            "retrieved": None,
             "answer": answers.get("example_count"),
         }
+    retrieved = RETRIEVED_TOKENS if retrieval and not profile else 0
+    shortest, longest = (n + retrieved for n in TOKENS_PER_EXAMPLE)
     return {
         "source": "answers",
         "examples": {"low": low, "high": high},
-        "tokens": {"low": low * TOKENS_PER_EXAMPLE[0], "high": high * TOKENS_PER_EXAMPLE[1]},
+        "tokens": {"low": low * shortest, "high": high * longest},
         "trained_tokens": None,
         "p95": p95 if profile else None,
-        "length": p95 if profile else None,
+        # Retrieved passages: sized for the longest example assumed (no 2,048-token default).
+        "length": (p95 if profile else None) or (longest if retrieved else None),
         "lengths": tokens if profile else {},
         "pair_sequences": False,
         "stages": ONE_SEQUENCE_STAGES,
         "per_request": None,
+        "per_example": {"low": shortest, "high": longest},
+        "retrieved": retrieved or None,
         "answer": answers.get("example_count"),
     }
 
@@ -564,22 +601,52 @@ def lora_rank(examples: int) -> int:
 def epochs_for(examples: int, method: str = "lora_sft") -> int:
     """OpenAI's default epochs (its cookbook's data preparation notebook): 3, unless 3 epochs
     would see fewer than 100 examples (then 100 // n, at most 25) or more than 25,000 (then
-    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO takes
-    1, as open-r1's recipes do, and DPO 1, as TRL's DPO script runs its LoRA example, or 100 //
-    n below 100 prompts or pairs."""
+    25,000 // n, at least 1). An encoder classifier takes 3, within BERT's 2 to 4. GRPO, over
+    `examples` training prompts, as many passes as reach GRPO_MIN_STEPS optimizer steps
+    (grpo_epochs); DPO 1, as TRL's DPO script runs its LoRA example, or 100 // n below 100
+    pairs."""
     if method == "encoder_classifier":
         return 3
     n = max(1, examples)
-    if method in ("reinforcement_fine_tuning", "preference_tuning"):
-        # One pass over the prompts (GRPO, each sampled num_generations times, as open-r1's
-        # recipes run) or the pairs (DPO, as TRL's DPO script runs its LoRA example at the
-        # plan's 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
+    if method == "reinforcement_fine_tuning":
+        return grpo_epochs(n)
+    if method == "preference_tuning":
+        # One pass over the pairs (DPO, as TRL's DPO script runs its LoRA example at the plan's
+        # 5e-6); OpenAI's floor of 100 examples seen below 100 of them.
         return min(25, 100 // n) if n < 100 else 1
     if n * 3 < 100:
         return min(25, 100 // n)
     if n * 3 > 25_000:
         return max(1, 25_000 // n)
     return 3
+
+
+# Unsloth's GRPO tutorial: "We would recommend you train for at least 300 steps [...] for optimal
+# results, you should train for longer" (SOURCES["unsloth_grpo"]). Steps are optimizer steps: one
+# a generation batch of micro_batch x grad_accum completions. open-r1's GRPO recipe trains one
+# epoch, but over OpenR1-Math-220k's 94,000 problems: thousands of steps, where one pass over a
+# few hundred prompts is a few dozen.
+GRPO_MIN_STEPS = 300
+
+
+def grpo_batch(prompts: int) -> int:
+    """Completions an optimizer step for `prompts` training prompts: the generation batch
+    batch_shape gives GRPO (micro_batch x grad_accum, whole groups of GRPO_GENERATIONS), the
+    same at any sequence length."""
+    micro, accum = batch_shape(max(1, prompts) * GRPO_GENERATIONS, 0, GRPO_GENERATIONS)
+    return micro * accum
+
+
+def grpo_steps_per_epoch(prompts: int) -> int:
+    """Optimizer steps in one pass over `prompts` prompts, each sampled GRPO_GENERATIONS times
+    (as estimator.optimizer_steps counts them)."""
+    return math.ceil(max(1, prompts) * GRPO_GENERATIONS / grpo_batch(prompts))
+
+
+def grpo_epochs(prompts: int) -> int:
+    """Passes over `prompts` training prompts: one where a pass reaches GRPO_MIN_STEPS optimizer
+    steps, else as many as reach it."""
+    return max(1, math.ceil(GRPO_MIN_STEPS / grpo_steps_per_epoch(prompts)))
 
 
 def _target_modules_row(model: BaseModel) -> dict[str, Any]:
@@ -630,18 +697,39 @@ def settings(
     measured: bool,
     basis: dict,
     validating: bool = True,
+    train_examples: int | None = None,
 ):
     """The settings table. `validating`: the run has a validation set to stop and choose its
-    checkpoint on (eval_plan); without one, no row promises either."""
+    checkpoint on (eval_plan); without one, no row promises either. `train_examples`: the
+    training split (eval_plan's train_examples), which the rank, the epochs and GRPO's passes
+    are sized from (all the `examples` without it)."""
     low, high = basis["examples"]["low"], basis["examples"]["high"]
+    # The rank and the epochs are sized from what the run trains on: the training split, not
+    # the held-out eval and validation cases (OpenAI's rule counts the training file's examples).
+    train = examples if train_examples is None else max(1, train_examples)
     examples_said = (
         Text("{examples:,} examples", examples=examples)
         if measured
         else examples_from_answer(basis.get("answer"), examples, low, high)
     )
-    rank = lora_rank(examples)
+    if train != examples:
+        examples_said = (
+            Text(
+                "{examples_said}, {train:,} of them to train on",
+                examples_said=examples_said,
+                train=train,
+            )
+            if measured
+            else Text(
+                "{examples_said}, about {train:,} of them to train on",
+                examples_said=examples_said,
+                train=train,
+            )
+        )
+    rank = lora_rank(train)
     lr = learning_rate(method, model.params_b)
-    epochs = epochs_for(examples, method)
+    prompts = train
+    epochs = epochs_for(train, method)
     rows = []
     if method != "encoder_classifier":
         rows += [
@@ -731,10 +819,12 @@ def settings(
         {
             "key": "num_epochs",
             "value": epochs,
-            "why": _epochs_why(method, validating),
-            "source": SOURCES["bert"]
+            "why": _grpo_epochs_why(prompts, measured, validating)
+            if method == "reinforcement_fine_tuning"
+            else _epochs_why(method, validating),
+            "source": SOURCES["bert_epochs"]
             if method == "encoder_classifier"
-            else SOURCES["open_r1"]
+            else SOURCES["unsloth_grpo"]
             if method == "reinforcement_fine_tuning"
             else SOURCES["trl_dpo"]
             if method == "preference_tuning"
@@ -765,11 +855,25 @@ def settings(
             )
             if basis.get("per_request")
             else Text(
+                "Not measured: {seq_len:,}, the longest example assumed, rounded up: a "
+                "question, the {passages} passages of {passage:,} tokens a retriever returns for "
+                "it by LlamaIndex's defaults, and the answer, {low:,}–{high:,} tokens. Attach a "
+                "dataset check of examples built with your retriever to size it from them.",
+                seq_len=seq_len,
+                passages=RETRIEVED_PASSAGES,
+                passage=PASSAGE_TOKENS,
+                low=basis["per_example"]["low"],
+                high=basis["per_example"]["high"],
+            )
+            if basis.get("retrieved")
+            else Text(
                 "Not measured: {seq_len:,}. Attach a dataset check to size it from your data.",
                 seq_len=seq_len,
             ),
             "source": SOURCES["measured"]
             if measured
+            else SOURCES["llamaindex"]
+            if basis.get("retrieved")
             else {"title": Text("{model}'s model card", model=model.name), "url": model.card}
             if method == "encoder_classifier"
             else SOURCES["unsloth"],
@@ -871,8 +975,10 @@ def settings(
             "model first fine-tuned on the preferred answers (Preferred-FT)"
         ),
         "grpo": Text("Shao et al., DeepSeekMath (GRPO, 2024); TRL GRPOTrainer docs"),
-        "open_r1": Text(
-            "Hugging Face open-r1, GRPO recipes (num_train_epochs: {epochs})", epochs=1
+        "unsloth_grpo": Text(
+            "Unsloth, Tutorial: Train your own Reasoning model with GRPO (train for at least "
+            "{steps} steps)",
+            steps=GRPO_MIN_STEPS,
         ),
         "trl_dpo": Text(
             "TRL, {file}: the LoRA example ({settings})",
@@ -884,7 +990,15 @@ def settings(
             low="2e-5",
             high="5e-5",
         ),
+        "bert_epochs": Text(
+            "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs"
+        ),
         "measured": Text("Your dataset check: the 95th percentile of tokens per example"),
+        "llamaindex": Text(
+            "LlamaIndex, {file}: {settings}",
+            file="llama-index-core constants.py",
+            settings="DEFAULT_CHUNK_SIZE 1024 tokens, DEFAULT_SIMILARITY_TOP_K 2",
+        ),
     }
     keys = {id(source): key for key, source in SOURCES.items()}
     for row in rows:
@@ -911,20 +1025,6 @@ def _epochs_why(method: str, validating: bool) -> Text:
                 "the best validation accuracy."
             )
         return Text("3 epochs, within the 2 to 4 the BERT paper fine-tuned for.")
-    if method == "reinforcement_fine_tuning":
-        if validating:
-            return Text(
-                "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-                "recipes run; more below 100 prompts (100 ÷ prompts). Stop earlier if the "
-                "validation reward stops rising, and run another pass if it is still rising at "
-                "the end.",
-                generations=GRPO_GENERATIONS,
-            )
-        return Text(
-            "One pass over the prompts, each sampled {generations} times, as open-r1's GRPO "
-            "recipes run; more below 100 prompts (100 ÷ prompts).",
-            generations=GRPO_GENERATIONS,
-        )
     if method == "preference_tuning":
         if validating:
             return Text(
@@ -945,6 +1045,55 @@ def _epochs_why(method: str, validating: bool) -> Text:
         "OpenAI's default: 3 epochs, more below 34 examples (100 ÷ examples) and fewer above "
         "8,333 (25,000 ÷ examples)."
     )
+
+
+def _grpo_epochs_why(prompts: int, measured: bool, validating: bool) -> Text:
+    """Why GRPO's passes (grpo_epochs): the optimizer steps one pass over the training prompts
+    takes, against the GRPO_MIN_STEPS Unsloth's tutorial recommends."""
+    epochs, per_epoch = grpo_epochs(prompts), grpo_steps_per_epoch(prompts)
+    said = (
+        Text("the {n:,} training prompts", n=prompts)
+        if measured
+        else Text("about {n:,} training prompts", n=prompts)
+    )
+    common = {
+        "prompts": said,
+        "generations": GRPO_GENERATIONS,
+        "batch": grpo_batch(prompts),
+        "least": GRPO_MIN_STEPS,
+    }
+    if epochs == 1:
+        why = Text(
+            "One pass over {prompts}, each sampled {generations} times: "
+            "{steps:,} optimizer steps of {batch} completions, at least the {least} steps "
+            "Unsloth's GRPO tutorial recommends training for.",
+            steps=per_epoch,
+            **common,
+        )
+        if validating:
+            return Text(
+                "{why} Stop earlier if the validation reward stops rising, and run another "
+                "pass if it is still rising at the end.",
+                why=why,
+            )
+        return why
+    why = Text(
+        "{epochs} passes over {prompts}: one pass, each prompt sampled "
+        "{generations} times, is {per_epoch:,} optimizer steps of {batch} completions, fewer "
+        "than the {least} steps Unsloth's GRPO tutorial recommends training for at least, so "
+        "the run takes {epochs} passes, {steps:,} steps, and samples each prompt {epochs} "
+        "times over.",
+        epochs=epochs,
+        per_epoch=per_epoch,
+        steps=epochs * per_epoch,
+        **common,
+    )
+    if validating:
+        return Text(
+            "{why} Stop earlier if the validation reward stops rising.",
+            why=why,
+        )
+    return why
 
 
 def batch_shape(sequences_per_epoch: float, seq_len: int, multiple_of: int = 1) -> tuple[int, int]:
@@ -974,12 +1123,18 @@ def _stored_int(value: Any) -> Any:
 MEASURED_CASES_MAX = 1_000_000
 
 
-def split_eval(examples: int, needed: int, measured: int) -> tuple[int, int]:
+def split_eval(
+    examples: int, needed: int, measured: int, eval_first: bool = False
+) -> tuple[int, int]:
     """(eval cases, examples taken from the training examples for them). The `measured` cases
     the baseline was scored on come first: they are labelled already, and scoring the fine-tuned
     model on the same cases pairs its results with the prompt's. The rest of what the test
-    needs comes from the examples, never more than half of them."""
+    needs comes from the examples, never more than half of them -- unless the examples are still
+    to be collected with the eval set first (`eval_first`, collection_range), where it takes
+    what it needs."""
     missing = max(0, needed - measured)
+    if eval_first:
+        return measured + min(missing, examples), min(missing, examples)
     taken = min(missing, examples // 2) if examples else missing
     return measured + taken, taken
 
@@ -1016,7 +1171,11 @@ def eval_floor(target: float) -> int:
 
 
 def three_way_split(
-    examples: int, needed: int, measured: int, target: float | None = None
+    examples: int,
+    needed: int,
+    measured: int,
+    target: float | None = None,
+    eval_first: bool = False,
 ) -> dict[str, int]:
     """Train / validation / eval for `examples` training examples, a test that needs `needed`
     eval cases and a baseline measured on `measured` cases: the eval set as split_eval makes
@@ -1025,7 +1184,7 @@ def three_way_split(
     training on the rest. The three never share a case, and the examples are the training,
     validation and taken cases exactly."""
     least = eval_floor(target) if target is not None else 0
-    eval_cases, taken = split_eval(examples, max(needed, least), measured)
+    eval_cases, taken = split_eval(examples, max(needed, least), measured, eval_first)
     remaining = max(0, examples - taken)
     validation = split_validation(remaining, needed)
     return {
@@ -1064,11 +1223,10 @@ def pass_mark(target: float, cases: int) -> dict[str, Any]:
     }
 
 
-def eval_plan(
-    answers: Mapping[str, Any], examples: int, measured_examples: bool = True
-) -> dict[str, Any]:
-    """The eval set and the split. `examples` is the count the dataset check measured, or
-    (`measured_examples` False) the middle of the answer's range, which the texts call about."""
+def eval_sizing(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """What the eval set is sized from, before any examples are counted: the target, the
+    baseline (measured, or assumed 5 points under the target), the cases it was measured on, the
+    cases the two-proportion test needs and the floor the target sets (eval_floor)."""
     target_key = str(answers.get("accuracy_target", "high"))
     target = ACCURACY_TARGETS.get(target_key, 95) / 100
     baseline_raw = _stored_int(answers.get("baseline_accuracy"))
@@ -1103,7 +1261,59 @@ def eval_plan(
     # the eval set the target needs, as the verdict's steps say (conditions.EVAL_SET_MIN: 100 at
     # 95%, 300 at 99%), where the examples allow.
     least = eval_floor(target_check)
-    split_counts = three_way_split(examples, needed, measured, target_check)
+    return {
+        "baseline_raw": baseline_raw,
+        "assumed": assumed,
+        "measured": measured,
+        "baseline": baseline,
+        "meets": meets,
+        "target_check": target_check,
+        "needed": needed,
+        "least": least,
+    }
+
+
+# A team with no examples whose verdict fixes the data first is asked, in its next steps, to
+# collect an eval set and "50-100 more for training" (app/decision/advice.py, the id-collect
+# steps): the plan is sized for the same (collection_range).
+COLLECT_FOR_TRAINING = (50, 100)
+
+
+def collects_first(answers: Mapping[str, Any], snapshot: Mapping[str, Any], method: str) -> bool:
+    """Whether the verdict asks a team with no examples to collect them, an eval set first
+    (recommendation improve_data, example_count none; a distillation's large model writes its
+    training set instead)."""
+    return (
+        snapshot.get("recommendation") == "improve_data"
+        and answers.get("example_count") == "none"
+        and method != "distillation"
+    )
+
+
+def collection_range(answers: Mapping[str, Any]) -> tuple[int, int]:
+    """The examples a team that collects them first gathers, as the verdict's step counts them:
+    the eval cases this plan holds out of them (the test's and the target's floor, less the
+    cases a baseline was measured on) and COLLECT_FOR_TRAINING more."""
+    sizing = eval_sizing(answers)
+    eval_cases = max(0, max(sizing["needed"], sizing["least"]) - sizing["measured"])
+    return eval_cases + COLLECT_FOR_TRAINING[0], eval_cases + COLLECT_FOR_TRAINING[1]
+
+
+def eval_plan(
+    answers: Mapping[str, Any],
+    examples: int,
+    measured_examples: bool = True,
+    eval_first: bool = False,
+) -> dict[str, Any]:
+    """The eval set and the split. `examples` is the count the dataset check measured, or
+    (`measured_examples` False) the middle of the answer's range, which the texts call about.
+    `eval_first`: the examples are still to be collected, the eval set first (collects_first),
+    so it takes all it needs of them, not half at most."""
+    sizing = eval_sizing(answers)
+    baseline_raw, assumed, measured = sizing["baseline_raw"], sizing["assumed"], sizing["measured"]
+    baseline, meets, target_check = sizing["baseline"], sizing["meets"], sizing["target_check"]
+    needed, least = sizing["needed"], sizing["least"]
+    split_counts = three_way_split(examples, needed, measured, target_check, eval_first)
     eval_cases, taken = split_counts["eval"], split_counts["taken"]
     train, validation = split_counts["train"], split_counts["validation"]
     remaining = split_counts["remaining"]
@@ -1301,6 +1511,8 @@ def eval_plan(
         "baseline_assumed": assumed,
         "baseline_meets_target": meets,
         "baseline_cases": measured or None,
+        # The examples are still to be collected, the eval set first (collects_first).
+        "eval_first": eval_first,
         "target": target_check,
         "cases_needed": needed,
         "eval_cases": eval_cases,
@@ -1355,6 +1567,8 @@ def fix_first(
     shorter: tuple[tuple[str, int], ...] = (),
     lengths: Mapping[str, Any] | None = None,
     pairs: bool = False,
+    collect: Mapping[str, Any] | None = None,
+    train: int | None = None,
 ) -> list[Text]:
     """What to fix before training, from the dataset check (or the answers without one).
     `seq_len`: the plan's sequence length, to say how many examples it would cut; `shorter`:
@@ -1362,6 +1576,19 @@ def fix_first(
     `lengths`: the measured lengths those cut (the examples', example_lengths, unless given:
     for DPO each pair's longer sequence, `pairs`)."""
     found: list[Text] = []
+    if not profile and answers.get("example_count") == "none":
+        # No file to check yet: what to collect (the verdict's step, `collect`: eval_plan's
+        # numbers for a team that collects first), that the eval cases are real, then the check.
+        if collect is not None:
+            found.append(_collect_text(collect))
+        found.append(REAL_EVAL_CASES)
+        found.append(
+            Text(
+                "Once the examples are in a file, run the dataset check on it: it measures "
+                "duplicates, conflicts, clusters and the token lengths this plan is sized from."
+            )
+        )
+        return found
     if not profile:
         found.append(
             Text(
@@ -1379,6 +1606,17 @@ def fix_first(
                     "check again."
                 )
             )
+        if answers.get("data_diversity") == "clustered":
+            # The verdict's own step for it (advice id-diversify); the check then measures it.
+            found.append(
+                Text(
+                    "Your examples are mostly alike: add examples of the types, lengths and "
+                    "topics they under-represent until no group dominates. The dataset check "
+                    "then measures the largest cluster's share of the examples, and this plan "
+                    "flags it from 30%."
+                )
+            )
+        found += _edge_cases_fix(answers, train)
         return found
     p = profile
     invalid = _int(p.get("invalid")) or 0
@@ -1508,11 +1746,153 @@ def fix_first(
                 majority=majority,
             )
         )
+    # The check cannot tell a hard case from an easy one: the team's answer says.
+    found += _edge_cases_fix(answers, train)
     if not found:
         found.append(
             Text("The dataset check found nothing to fix first: split off the eval set and start.")
         )
     return found
+
+
+# Hard cases, as a share of the training set: the verdict's own step when a team has none
+# (app/decision/advice.py, id-edge-cases and ft-edge-cases: "Add 10-20% hard, malformed and
+# adversarial cases").
+EDGE_CASE_SHARE = (10, 20)
+
+
+def _edge_cases_fix(answers: Mapping[str, Any], train: int | None) -> list[Text]:
+    """What to fix first when the team said its examples have no hard cases (edge_cases "no"):
+    add them, EDGE_CASE_SHARE of the training set (about how many, for the plan's `train`
+    training examples), and some to the eval set, which otherwise never scores them."""
+    if answers.get("edge_cases") != "no":
+        return []
+    low, high = EDGE_CASE_SHARE
+    if not train:
+        return [
+            Text(
+                "Your examples have no hard cases: add hard, malformed and adversarial ones until "
+                "they are {low}–{high}{percent} of the training set, and some to the eval set, so that "
+                "its score counts them.",
+                low=low,
+                high=high,
+                percent="%",
+            )
+        ]
+    return [
+        Text(
+            "Your examples have no hard cases: add hard, malformed and adversarial ones until "
+            "they are {low}–{high}{percent} of the training set (about {few:,}–{many:,} beside its "
+            "{train:,} examples), and some to the eval set, so that its score counts them.",
+            low=low,
+            high=high,
+            percent="%",
+            # x hard cases beside n others are a share s of the whole when x = n s / (1 - s).
+            few=math.ceil(train * low / (100 - low)),
+            many=math.ceil(train * high / (100 - high)),
+            train=train,
+        )
+    ]
+
+
+# A team with no examples yet: its eval cases are real ones, whoever writes the training set.
+REAL_EVAL_CASES = Text(
+    "Make every eval case real: an input as it comes in production, with the output people wrote "
+    "or checked, never one a model generated. An eval set a model wrote scores the fine-tune on "
+    "that model's inputs and answers, not on your users'."
+)
+
+
+def _collect_text(evals: Mapping[str, Any]) -> Text:
+    """What a team with no examples collects, as its verdict's next step asks (collection_range):
+    the eval cases eval_plan holds out and COLLECT_FOR_TRAINING more to train on; where the test
+    needs more eval cases than the verdict's floor, it says so."""
+    low, high = COLLECT_FOR_TRAINING
+    least = eval_floor(evals["target"])
+    collect = evals["from_examples"]
+    measured = evals.get("baseline_cases") or 0
+    if not collect:
+        return Text.plural(
+            "You have no examples yet. Your eval set is the {n:,} case your baseline was "
+            "measured on; collect {low}–{high} real examples to train on, as the verdict's next "
+            "step asks, which is what this plan is sized for.",
+            "You have no examples yet. Your eval set is the {n:,} cases your baseline was "
+            "measured on; collect {low}–{high} real examples to train on, as the verdict's next "
+            "step asks, which is what this plan is sized for.",
+            measured,
+            low=low,
+            high=high,
+        )
+    cases = (
+        Text.plural(
+            "{collect:,} real cases for the eval set, beside the {n:,} your baseline was "
+            "measured on,",
+            "{collect:,} real cases for the eval set, beside the {n:,} your baseline was "
+            "measured on,",
+            measured,
+            collect=collect,
+        )
+        if measured
+        else Text("{collect:,} real cases for the eval set", collect=collect)
+    )
+    if collect + measured > least:
+        cases = Text(
+            "{cases} (more than the at least {least} it names: as many as the calculation above "
+            "needs)",
+            cases=cases,
+            least=least,
+        )
+    return Text(
+        "You have no examples yet. Collect them first, as the verdict's next step asks: {cases} "
+        "and {low}–{high} more to train on, {total_low:,}–{total_high:,} in all, which is what "
+        "this plan is sized for.",
+        cases=cases,
+        low=low,
+        high=high,
+        total_low=collect + low,
+        total_high=collect + high,
+    )
+
+
+# --- RAG with fine-tuning: examples with their retrieved passages ---------------------------
+
+
+def retrieval_text(basis: Mapping[str, Any], seq_len: int) -> Text:
+    """How a RAG + fine-tuning plan's examples are built (the question, the passages the real
+    retriever returns, the answer from them) and what their size rests on: the dataset check,
+    the cost step's tokens a request, or RETRIEVED_TOKENS assumed (token_basis)."""
+    build = Text(
+        "Build each training example as your retriever will serve it: the question, the passages "
+        "your real retriever returns for it (as many as production passes on, the wrong ones "
+        "included when it returns them), then the answer written from those passages, so the "
+        "model learns to use what it is given rather than to recall facts. Build the eval and "
+        "validation cases the same way, so their scores include the retrieval the model will "
+        "have."
+    )
+    if basis["source"] == "measured":
+        size = Text(
+            "The sizes come from your dataset check: check that its examples hold the passages."
+        )
+    elif basis["source"] == "cost_step":
+        size = Text(
+            "The sizes come from the cost step's {tokens:,} tokens a request, which should count "
+            "the passages sent with each request.",
+            tokens=basis["per_request"],
+        )
+    else:
+        size = Text(
+            "Nothing measured them, so the plan assumes {passages} passages of {passage:,} tokens "
+            "(LlamaIndex's defaults: {retrieved:,} tokens) beside 200–800 tokens of question and "
+            "answer: {low:,}–{high:,} tokens an example, in sequences of {seq_len:,}. Attach a "
+            "dataset check of examples built with your retriever for its real sizes.",
+            passages=RETRIEVED_PASSAGES,
+            passage=PASSAGE_TOKENS,
+            retrieved=basis["retrieved"],
+            low=basis["per_example"]["low"],
+            high=basis["per_example"]["high"],
+            seq_len=seq_len,
+        )
+    return Text("{build} {size}", build=build, size=size)
 
 
 # --- Distillation: the training set the large model writes --------------------------------
@@ -1735,9 +2115,9 @@ def teacher_data(
 # --- Compute --------------------------------------------------------------------------------
 
 # GRPO and DPO as the generated scripts run them, read from the module that writes them: a group
-# of num_generations completions, max_completion_length at most the sequence length, use_vllm
-# False, beta 0 (no reference model), an evaluation every tenth of the optimizer steps with an
-# eval batch of one group.
+# of num_generations completions, max_completion_length at most the sequence length, vLLM in
+# colocate mode where it fits beside training (else Hugging Face generate), beta 0 (no reference
+# model), an evaluation every tenth of the optimizer steps with an eval batch of one group.
 GRPO_GENERATIONS = configs.NUM_GENERATIONS
 DPO_BETA = configs.DPO_BETA
 SFT_WARMUP_EPOCHS = configs.SFT_WARMUP_EPOCHS
@@ -1849,6 +2229,7 @@ def _no_slower_than_a_slower_gpu(rows: list[dict[str, Any]]) -> list[dict[str, A
             other["hours"]["high"]
             for other in rows
             if other["method"] == row["method"]
+            and other.get("generation") == row.get("generation")
             and GPUS[other["gpu"]].calibrated
             and not gpu.calibrated
             and gpu.effective_tflops >= GPUS[other["gpu"]].effective_tflops
@@ -2190,6 +2571,50 @@ def what_fits_instead(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return said
 
 
+def no_figures_where_it_does_not_fit(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates with no hours and no cost (null) on a GPU their run does not fit: it stops
+    out of memory there, as the page, its charts and the Markdown say, so a figure would price a
+    run that cannot happen. Such a row says why, unless it already does (_no_4bit)."""
+    said = []
+    for candidate in candidates:
+        model = MODELS_BY_KEY[candidate["key"]]
+        rows = []
+        for row in candidate["compute"]:
+            if not row["fits"]:
+                why = (
+                    []
+                    if model.qlora_advised_against
+                    else [
+                        Text(
+                            "{model} does not fit the {gpu}, even with a 4-bit base (QLoRA): up "
+                            "to {high:,.1f} GB of its {memory:,} GB. No hours or cost there.",
+                            model=model.name,
+                            gpu=row["gpu_name"],
+                            high=row["memory_gb"]["high"],
+                            memory=row["gpu_memory_gb"],
+                        )
+                        if row["method"] == "qlora"
+                        else Text(
+                            "{model} does not fit the {gpu}: up to {high:,.1f} GB of its "
+                            "{memory:,} GB. No hours or cost there.",
+                            model=model.name,
+                            gpu=row["gpu_name"],
+                            high=row["memory_gb"]["high"],
+                            memory=row["gpu_memory_gb"],
+                        )
+                    ]
+                )
+                row = {
+                    **row,
+                    "hours": None,
+                    "cost_usd": None,
+                    "assumptions": [*row["assumptions"], *why],
+                }
+            rows.append(row)
+        said.append({**candidate, "compute": rows})
+    return said
+
+
 def fits_gpu(high: float, gpu: Any) -> bool:
     """The plan's one rule for whether a run fits its GPU, for every method: the high end of its
     memory range, not the expected value, within the card's memory. Published runs used up to
@@ -2266,6 +2691,7 @@ def _eval_split(examples: int, evals: Mapping[str, Any]) -> tuple[int, int]:
         evals.get("cases_needed", 0),
         evals.get("baseline_cases") or 0,
         evals.get("target"),
+        bool(evals.get("eval_first")),
     )
     return max(1, split["train"]), split["validation"]
 
@@ -2278,7 +2704,8 @@ def _grpo_compute(
     rank: int,
     evals: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    """GRPO with TRL's GRPOTrainer and Hugging Face generate: for each optimizer step, generate
+    """GRPO with TRL's GRPOTrainer, generating with vLLM in colocate mode or Hugging Face generate
+    (_grpo_rows): for each optimizer step, generate
     micro_batch x grad_accum completions in one call (TRL's generation batch), then train on
     them (forward and backward over prompt + completion); every tenth of the run, evaluate by
     generating num_generations completions for each eval prompt, 8 sequences a call."""
@@ -2302,7 +2729,6 @@ def _grpo_compute(
                 "prompt_tokens": max(1, round(tokens / max(1, examples))),
                 "mean": max(1, round(maximum * GRPO_MEAN_COMPLETION[i])),
                 "longest": max(1, round(maximum * GRPO_LONGEST_COMPLETION[i])),
-                "share": GRPO_DECODE_SHARES[i],
             }
         )
     mid_case = cases[1]
@@ -2316,6 +2742,25 @@ def _grpo_compute(
     )
 
 
+def vllm_colocates(model: BaseModel) -> bool:
+    """Whether the plan generates GRPO's completions for `model` with vLLM in TRL's colocate mode
+    (configs.VLLM_FAMILIES: a text-only checkpoint, the class trained, whose merged weights vLLM
+    takes by their names each step). The vision-language checkpoints (Qwen3.5, Gemma 3, Mistral
+    Small 3.2) generate with Hugging Face generate: the text model trained and the checkpoint vLLM
+    would load are not the same class, and that pairing was not checked."""
+    return model.family in configs.VLLM_FAMILIES and not model.model_type
+
+
+def vllm_fraction(need_gb: float, gpu: Any) -> float:
+    """vllm_gpu_memory_utilization for an engine that needs `need_gb` on `gpu`: the share of the
+    card's memory, rounded up to a multiple of 0.05."""
+    return math.ceil(round(need_gb / gpu.memory_gb * 20, 9)) / 20
+
+
+# vLLM's decode shares for (low, expected, high) hours, as GRPO_DECODE_SHARES for generate.
+VLLM_DECODE_SHARES = (VLLM_DECODE_SHARE_HIGH, VLLM_DECODE_SHARE, VLLM_DECODE_SHARE_LOW)
+
+
 def _grpo_rows(
     model: BaseModel,
     cases: list[dict[str, Any]],
@@ -2326,7 +2771,10 @@ def _grpo_rows(
     micro: int,
     accum: int,
 ) -> list[dict[str, Any]]:
-    """_grpo_compute's rows at the batch shape (micro, accum)."""
+    """_grpo_compute's rows at the batch shape (micro, accum). On each GPU: vLLM in TRL's colocate
+    mode where the model allows it (vllm_colocates) and its bf16 LoRA fits with vLLM's share of the
+    card beside it (the training estimate plus that share); else Hugging Face generate, with the
+    memory the larger of training and generating, in LoRA or, where that does not fit, QLoRA."""
     g = GRPO_GENERATIONS
     mid_case = cases[1]
     batch = micro * accum  # TRL's generation_batch_size on one GPU
@@ -2350,7 +2798,7 @@ def _grpo_rows(
 
         def peak(method: str, gpu=gpu) -> Any:
             """The training estimate with its memory the larger of training on a micro-batch
-            and holding the generation batch's KV cache at its full length."""
+            and holding the generation batch's KV cache at its full length (generate)."""
             train = estimate(work(method, mid_case, padded))
             held = max(
                 train.memory_gb.expected,
@@ -2362,12 +2810,37 @@ def _grpo_rows(
                 fits=fits_gpu(held * MEMORY_BAND[1], gpu),
             )
 
-        # As for supervised methods: LoRA only where even the high end of its memory fits, and
-        # never QLoRA for a model trained in bf16 only (its row then says it does not fit).
-        lora_high = peak("lora").memory_gb.high
-        too_big = not fits_gpu(lora_high, gpu)
-        method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
-        fit = peak(method_key)
+        def beside_vllm(gpu=gpu) -> tuple[Any, float, float]:
+            """The bf16 LoRA training estimate with vLLM's reserved share of the card added at
+            every end of its memory range; that share (vllm_gpu_memory_utilization) and what
+            vLLM needs of it."""
+            train = estimate(work("lora", mid_case, padded))
+            need = vllm_memory(work("lora", mid_case, padded), batch, padded)
+            fraction = vllm_fraction(need, gpu)
+            reserved = fraction * gpu.memory_gb
+            memory = train.memory_gb
+            total = Range(memory.low + reserved, memory.expected + reserved, memory.high + reserved)
+            return (
+                replace(train, memory_gb=total, fits=fits_gpu(total.high, gpu)),
+                fraction,
+                need,
+            )
+
+        colocated = beside_vllm() if vllm_colocates(model) else None
+        use_vllm = colocated is not None and colocated[0].fits and colocated[1] < 1
+        if use_vllm:
+            assert colocated is not None
+            method_key, too_big, lora_high = "lora", False, colocated[0].memory_gb.high
+            fit = colocated[0]
+        else:
+            # As for supervised methods: LoRA only where even the high end of its memory fits,
+            # and never QLoRA for a model trained in bf16 only (its row then says it does not
+            # fit).
+            lora_high = peak("lora").memory_gb.high
+            too_big = not fits_gpu(lora_high, gpu)
+            method_key = "qlora" if too_big and not model.qlora_advised_against else "lora"
+            fit = peak(method_key)
+        shares = VLLM_DECODE_SHARES if use_vllm else GRPO_DECODE_SHARES
         hours = []
         costs = []
         for i, case in enumerate(cases):
@@ -2384,7 +2857,7 @@ def _grpo_rows(
                 batch,
                 case["prompt_tokens"],
                 case["longest"],
-                case["share"],
+                shares[i],
             )
             seconds += generation_seconds(
                 generate,
@@ -2392,7 +2865,7 @@ def _grpo_rows(
                 GRPO_EVAL_BATCH,
                 case["prompt_tokens"],
                 case["longest"],
-                case["share"],
+                shares[i],
             )
             seconds += forward_seconds(generate, eval_sequences, seq)  # the eval loss
             total = train_hours + seconds / 3600
@@ -2400,6 +2873,54 @@ def _grpo_rows(
             costs.append(total * (gpu.price_low if i == 0 else gpu.price_high))
             if i == 1:
                 mid_evaluations = evaluations
+        cache = batch * kv_cache_bytes(model.architecture, padded) / GIB
+        if use_vllm:
+            assert colocated is not None
+            memory_note = Text(
+                "{model}'s peak memory is training on a micro-batch plus the {reserved:,.1f} GB "
+                "(vllm_gpu_memory_utilization {fraction}) vLLM holds beside it: it needs "
+                "{need:,.1f} GB for its own BF16 copy of the weights and the KV cache of "
+                "{batch} completions at their full {tokens:,} tokens ({cache:,.1f} GB).",
+                model=model.name,
+                reserved=colocated[1] * gpu.memory_gb,
+                fraction=f"{colocated[1]:.2f}",
+                need=colocated[2],
+                batch=batch,
+                tokens=padded,
+                cache=cache,
+            )
+        else:
+            memory_note = Text(
+                "{model}'s peak memory is the larger of training on a micro-batch and "
+                "generating: {batch} completions at once hold a KV cache of {cache:,.1f} GB at "
+                "their full {tokens:,} tokens.",
+                model=model.name,
+                batch=batch,
+                cache=cache,
+                tokens=padded,
+            )
+        notes = _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations, use_vllm)
+        if colocated is not None and not use_vllm:
+            # vLLM's own copy of the weights does not fit beside training on this card.
+            notes.append(
+                Text(
+                    "vLLM beside bf16 LoRA training does not fit the {gpu} (up to {high:,.1f} "
+                    "GB of its {memory:,} GB), so on this card the run generates with Hugging "
+                    "Face generate (use_vllm=False), as these hours assume.",
+                    gpu=gpu.name,
+                    high=colocated[0].memory_gb.high,
+                    memory=gpu.memory_gb,
+                )
+            )
+        elif colocated is None:
+            notes.append(
+                Text(
+                    "{model} generates with Hugging Face generate, not vLLM: its checkpoint is a "
+                    "vision-language model, whose pairing with vLLM's colocate mode the plan has "
+                    "not checked.",
+                    model=model.name,
+                )
+            )
         row = _row(
             key,
             method_key,
@@ -2408,28 +2929,40 @@ def _grpo_rows(
             (costs[0], costs[2]),
             micro,
             accum,
-            _grpo_assumptions(mid_case, maximum, epochs, batch, mid_evaluations)
-            + [
-                Text(
-                    "{model}'s peak memory is the larger of training on a micro-batch and "
-                    "generating: {batch} completions at once hold a KV cache of {cache:,.1f} GB "
-                    "at their full {tokens:,} tokens.",
-                    model=model.name,
-                    batch=batch,
-                    cache=batch * kv_cache_bytes(model.architecture, padded) / GIB,
-                    tokens=padded,
-                )
-            ],
+            [*notes, memory_note],
         )
+        row["generation"] = "vllm" if use_vllm else "transformers"
+        row["vllm_gpu_memory_utilization"] = colocated[1] if use_vllm and colocated else None
         rows.append(_no_4bit(row, model, lora_high) if too_big else row)
     return rows
 
 
 def _grpo_assumptions(
-    case: dict[str, Any], maximum: int, epochs: int, batch: int, evaluations: int
+    case: dict[str, Any],
+    maximum: int,
+    epochs: int,
+    batch: int,
+    evaluations: int,
+    use_vllm: bool = False,
 ) -> list[Text]:
+    passes = (
+        Text("in one epoch") if epochs == 1 else Text("in each of {epochs} epochs", epochs=epochs)
+    )
     return [
         Text(
+            "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
+            "for each of {prompts:,} training prompts {passes}, {batch} at a time with vLLM in "
+            "TRL's colocate mode (use_vllm, on the same GPU), and training on them; the merged "
+            "weights are copied into vLLM at each step, which is not counted.",
+            g=GRPO_GENERATIONS,
+            mean=case["mean"],
+            maximum=maximum,
+            prompts=case["prompts"],
+            passes=passes,
+            batch=batch,
+        )
+        if use_vllm
+        else Text(
             "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
             "for each of {prompts:,} training prompts {passes}, {batch} at a time with Hugging "
             "Face generate (no vLLM), and training on them.",
@@ -2437,9 +2970,7 @@ def _grpo_assumptions(
             mean=case["mean"],
             maximum=maximum,
             prompts=case["prompts"],
-            passes=Text("in one epoch")
-            if epochs == 1
-            else Text("in each of {epochs} epochs", epochs=epochs),
+            passes=passes,
             batch=batch,
         ),
         Text(
@@ -2453,6 +2984,15 @@ def _grpo_assumptions(
         if case["eval_prompts"]
         else Text("No evaluations during the run: it has no validation set."),
         Text(
+            "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
+            "memory bandwidth (expected {share:.0%}), as vLLM was measured on an A100 and an "
+            "H100.",
+            low=VLLM_DECODE_SHARE_LOW,
+            high=VLLM_DECODE_SHARE_HIGH,
+            share=VLLM_DECODE_SHARE,
+        )
+        if use_vllm
+        else Text(
             "Decoding reads the weights and the KV cache at {low:.0%}–{high:.0%} of the GPU's "
             "memory bandwidth (expected {share:.0%}), as Hugging Face generate was measured.",
             low=DECODE_BANDWIDTH_SHARE_LOW,
@@ -2649,14 +3189,21 @@ def build_plan(
         return None
     snapshot = snapshot or {}
     reason = snapshot.get("method_reason")
-    basis = token_basis(answers, profile, costs, method)
+    # A team with no examples, asked by its verdict to collect them: the plan's sizes are the
+    # verdict's (an eval set and 50-100 more), not the range assumed for examples to be written.
+    collecting = collects_first(answers, snapshot, method) and not profile
+    collect = collection_range(answers) if collecting else None
+    # RAG with fine-tuning: the model reads retrieved passages, in training as in production.
+    retrieval = snapshot.get("recommendation") == "rag_and_fine_tune"
+    basis = token_basis(answers, profile, costs, method, collect, retrieval)
     measured = basis["source"] == "measured"
     cjk = writes_cjk(profile, written_in)
     script = None if cjk else other_script(profile)
     examples_mid = int(math.sqrt(basis["examples"]["low"] * basis["examples"]["high"]))
-    evals = eval_plan(answers, examples_mid, measured)
-    # The rank and epochs settings() gives any lead: they depend on the examples alone.
-    rank, epochs = lora_rank(examples_mid), epochs_for(examples_mid, method)
+    evals = eval_plan(answers, examples_mid, measured, collecting)
+    # The rank and epochs settings() gives any lead: they depend on the training split alone.
+    train = max(1, evals["train_examples"])
+    rank, epochs = lora_rank(train), epochs_for(train, method)
     computed: dict[str, list[dict[str, Any]]] = {}
 
     def compute(model: BaseModel) -> list[dict[str, Any]]:
@@ -2676,7 +3223,14 @@ def build_plan(
     lead = chosen[0][0]
     seq_len = sequence_length(basis["length"], lead.context)
     rows, rank, lr, epochs = settings(
-        method, examples_mid, seq_len, lead, measured, basis, evals["validation_cases"] > 0
+        method,
+        examples_mid,
+        seq_len,
+        lead,
+        measured,
+        basis,
+        evals["validation_cases"] > 0,
+        evals["train_examples"],
     )
     candidates = []
     for model, why in chosen:
@@ -2700,6 +3254,7 @@ def build_plan(
     # Candidates that read fewer tokens than the lead's sequences: they cut examples sooner.
     shorter = tuple((m.name, m.context) for m, _ in chosen[1:] if m.context < seq_len)
     candidates = what_fits_instead(candidates)
+    candidates = no_figures_where_it_does_not_fit(candidates)
     tool_use = answers.get("task_type") == "tool_use"
     numbers = config_numbers(
         lead, method, candidates[0]["compute"], seq_len, rank, epochs, evals, tool_use=tool_use
@@ -2723,6 +3278,11 @@ def build_plan(
                 "trained_tokens": basis["trained_tokens"],
                 "p95": basis["p95"],
                 "per_request": basis["per_request"],
+                # From the answers (or the cost step): the tokens an example is taken to hold,
+                # with `retrieved` of them the passages a RAG + fine-tuning example is assumed to
+                # carry (null otherwise).
+                "per_example": basis["per_example"],
+                "retrieved": basis["retrieved"],
                 "seq_len": seq_len,
                 # No examples yet (example_count "none"): the range is what to write or collect.
                 "none_yet": basis["source"] != "measured" and basis["answer"] == "none",
@@ -2733,10 +3293,23 @@ def build_plan(
                 **evals,
                 # GRPO's sequences are a prompt and a generated completion, not the example.
                 "fix_first": fix_first(
-                    answers, profile, seq_len, shorter, basis["lengths"], basis["pair_sequences"]
+                    answers,
+                    profile,
+                    seq_len,
+                    shorter,
+                    basis["lengths"],
+                    basis["pair_sequences"],
+                    evals if collecting else None,
+                    evals["train_examples"],
                 )
                 if method != "reinforcement_fine_tuning"
-                else fix_first(answers, profile),
+                else fix_first(
+                    answers,
+                    profile,
+                    collect=evals if collecting else None,
+                    train=evals["train_examples"],
+                ),
+                "retrieval": retrieval_text(basis, seq_len) if retrieval else None,
                 "teacher": teacher_data(
                     method, basis, evals, profile, costs, answers.get("hosting")
                 ),
@@ -2771,11 +3344,17 @@ def config_numbers(
     evals: dict[str, Any],
     qlora: bool | None = None,
     tool_use: bool = False,
+    row: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The numbers the generated configs are written with, for `model` and its compute `rows`
-    (the batch shape is the same on every GPU); 4-bit as on the A100 unless `qlora` says.
-    `tool_use`: the task calls tools, so the configs say how to give its examples theirs."""
+    (the batch shape is the same on every GPU); 4-bit and GRPO's generation (vLLM's share of the
+    card, or none: Hugging Face generate) as on the A100 unless `qlora` and `row` (the GPU the
+    configs are written for) say. `tool_use`: the task calls tools, so the configs say how to
+    give its examples theirs."""
+    there = rows[1] if row is None else row
     return {
+        # GRPO on a card where vLLM colocates: the share of its memory vLLM may take.
+        "vllm_gpu_memory_utilization": there.get("vllm_gpu_memory_utilization"),
         "method": method,
         "model": model.hf_id,
         "family": model.family,
@@ -2829,7 +3408,16 @@ def alternative_configs(
                 break
             seq = sequence_length(basis["length"], model.context)
             n = config_numbers(
-                model, method, candidate["compute"], seq, rank, epochs, evals, qlora, tool_use
+                model,
+                method,
+                candidate["compute"],
+                seq,
+                rank,
+                epochs,
+                evals,
+                qlora,
+                tool_use,
+                there,
             )
             found.append(
                 {

@@ -70,7 +70,7 @@ def plan_charts(plan: dict[str, Any], lang: str = "en") -> dict[str, chart.Range
                 }
             )
             # A run that does not fit its GPU stops out of memory: no hours or cost to compare,
-            # only a table row saying so (the JSON keeps the estimate at that memory).
+            # only a table row saying so (the JSON's are null, plan.no_figures_where_it_does_not_fit).
             if not row["fits"]:
                 hours.append({"key": key, "label": label, "omitted": True})
                 cost.append({"key": key, "label": label, "omitted": True})
@@ -261,8 +261,8 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
             "none_yet" if tokens.get("none_yet") else "answers",
             low=f"{tokens['examples']['low']:,}",
             high=f"{tokens['examples']['high']:,}",
-            tlow=200,
-            thigh=800,
+            tlow=f"{tokens['per_example']['low']:,}",
+            thigh=f"{tokens['per_example']['high']:,}",
         )
     )
     zh = lang == "zh"
@@ -339,6 +339,7 @@ def plan_markdown(assessment: Any, lang: str, providers_url: str = "/providers")
         "- " + plan["data"]["calculation"] + cited(plan["data"].get("source")),
         "- " + plan["data"]["files"],
         "- " + plan["data"]["validation"],
+        *(["- " + plan["data"]["retrieval"]] if plan["data"].get("retrieval") else []),
         *(
             [
                 "- "

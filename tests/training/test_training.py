@@ -385,7 +385,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
             "zh",
             "你的评测集就是测得基线所用的 2,000 条案例：",
             "在这 2,000 条案例上恰好得到 99%，真实准确率仍可能低至 98.5%（95% Wilson 区间）。要证明"
-            "模型能守住 99%，而不只是胜过提示词，它须通过 2,000 条中的 1,989 条（99.5%）。",
+            "模型能守住 99%，而不只是胜过提示，它须通过 2,000 条中的 1,989 条（99.5%）。",
         ),
     ):
         page = html(client.get(created["url"] + f"?lang={lang}"))
@@ -395,7 +395,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
             files
             == {
                 "en": "train.jsonl: 316 examples · eval.jsonl: 2,000 cases · no validation set.",
-                "zh": "train.jsonl：316 条样本 · eval.jsonl：2,000 条案例 · 没有验证集。",
+                "zh": "train.jsonl：316 条示例 · eval.jsonl：2,000 条案例 · 没有验证集。",
             }[lang]
         )
         validation = page.select_one("#plan .plan-validation").text
@@ -414,7 +414,7 @@ def test_the_plan_s_eval_set_is_the_baseline_s_cases_on_the_page_and_in_the_expo
         assert f"- {mark}" in markdown.splitlines()
         assert f"- {files}" in markdown.splitlines()
         assert f"- {validation}" in markdown.splitlines()
-    assert validation.startswith("没有验证集：评测集之外剩下的 316 条样本的十分之一不足 50 条")
+    assert validation.startswith("没有验证集：评测集之外剩下的 316 条示例的十分之一不足 50 条")
     # The scripts read the one file the page names for training; eval.jsonl waits for the end.
     assert loaded_files(plan["configs"]["trl"]["text"]) == ["train.jsonl"]
 
@@ -894,18 +894,28 @@ def test_a_micro_batch_1_plan_says_so_on_the_page(client) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_row_that_does_not_fit_shows_no_hours_or_cost(client, lang) -> None:
     # Qwen3.5-9B on the RTX 4090 (bf16 only, 42.3 GB at the high end): its estimate, for
-    # $0.01-$0.30, read as the cheapest run of the plan. The JSON keeps it.
+    # $0.01-$0.30, read as the cheapest run of the plan. The JSON says what the page says: no
+    # hours and no cost (null) where the run does not fit, and why.
     no_fit = "does not fit" if lang == "en" else "放不下"
     created = create(client)
     token = created["url"].rsplit("/", 1)[-1]
-    api = client.get(f"/api/v1/assessments/{created['id']}/plan").json()
+    api = client.get(f"/api/v1/assessments/{created['id']}/plan?lang={lang}").json()
     rows = plan_rows(api)
     card = api["candidates"][0]["compute"][0]
-    assert (card["gpu"], card["fits"], card["cost_usd"]) == (
+    assert (card["gpu"], card["fits"], card["hours"], card["cost_usd"]) == (
         "rtx4090-24gb",
         False,
-        {"low": 0.01, "high": 0.3},
+        None,
+        None,
     )
+    reason = (
+        "Qwen3.5-9B does not fit the NVIDIA GeForce RTX 4090 24GB"
+        if lang == "en"
+        else ("Qwen3.5-9B 在 NVIDIA GeForce RTX 4090 24GB 上放不下")
+    )
+    assert any(said.startswith(reason) for said in card["assumptions"]), card["assumptions"]
+    for _candidate, row in rows:
+        assert (row["hours"] is None, row["cost_usd"] is None) == (not row["fits"],) * 2
     page = html(client.get(f"{created['url']}?lang={lang}")).select_one("details#plan")
     fitting = [f"{c['key']}:{row['gpu']}" for c, row in rows if row["fits"]]
     everyone = [f"{c['key']}:{row['gpu']}" for c, row in rows]
@@ -957,6 +967,10 @@ def test_a_team_whose_data_stays_home_is_told_when_its_model_is_priced_as_an_api
             )
 
 
+def created_encoder_url(client, answers) -> str:
+    return create(client, answers)["url"]
+
+
 def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     classifier = {**REFUND_BOT, "task_type": "classification", "example_count": "over_1k"}
     home = {**REFUND_BOT, "hosting": "self_hosted_required"}
@@ -969,6 +983,9 @@ def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     plan, note = notes["encoder"]
     assert plan["method"]["key"] == "encoder_classifier"
     assert "Encoders this small are fine-tuned in full." in note
+    # In Chinese a whole sentence ("这样小的编码器做全参数微调。" read as a fragment).
+    zh = html(client.get(created_encoder_url(client, classifier) + "?lang=zh"))
+    assert "这么小的编码器采用全参数微调。" in zh.select_one("#plan .plan-compute-note").text
     assert "QLoRA" not in note and "Qwen3.5" not in note
     plan, note = notes["sft"]
     assert "LoRA where it fits, QLoRA (4-bit base) where it doesn't." in note
@@ -976,3 +993,30 @@ def test_the_compute_note_speaks_of_the_plan_s_own_methods(client) -> None:
     assert ("Qwen3.5 is never trained in 4-bit" in note) is qwen35
     assert "stand in for what an hour of your own GPUs costs you" not in note
     assert "stand in for what an hour of your own GPUs costs you" in notes["home"][1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_rag_and_fine_tune_plan_shows_its_examples_with_their_passages(client, lang) -> None:
+    team = {
+        **REFUND_BOT,
+        "task_type": "style",
+        "knowledge_source": "private_changing",
+        "failure_mode": "format",
+        "accuracy_target": "high",
+        "baseline_accuracy": "85",
+        "example_count": "over_1k",
+    }
+    created = create(client, team, "Brand voice over documents")
+    assert created["verdict"]["recommendation"] == "rag_and_fine_tune"
+    page = html(client.get(f"{created['url']}?lang={lang}")).select_one("details#plan")
+    basis = " ".join(page.select_one(".plan-basis").get_text().split())
+    retrieval = page.select_one(".plan-retrieval").get_text()
+    if lang == "en":
+        assert basis.startswith("Sized from your answers: 1,000–10,000 examples of 2,248–2,848")
+        assert retrieval.startswith("Build each training example as your retriever will serve it")
+    else:
+        assert "2,248–2,848" in basis
+        assert retrieval.startswith("每条训练示例都按检索器实际提供的样子构建")
+    token = created["url"].rsplit("/", 1)[-1]
+    markdown = client.get(f"/a/{token}/export.md?lang={lang}").text
+    assert f"- {retrieval}" in markdown

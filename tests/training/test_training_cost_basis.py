@@ -49,7 +49,7 @@ def test_the_cost_step_s_request_sizes_the_examples_and_the_sequence(client) -> 
         "Sized from your answers and the cost step: 100–1,000 examples of 3,700 tokens each"
     )
     markdown = client.get(f"/a/{made['id']}/export.md?lang=zh").text
-    assert "100–1,000 条样本，每条 3,700 个 token" in markdown
+    assert "100–1,000 条示例，每条 3,700 个 token" in markdown
 
 
 def test_without_the_cost_step_the_answers_range_stands(client) -> None:
@@ -110,7 +110,9 @@ def test_a_baseline_that_meets_the_target_is_reported_as_measured(client) -> Non
 
 @pytest.mark.parametrize("costs", [None, COSTS])
 def test_a_team_with_no_examples_is_told_the_range_is_what_to_write(client, costs) -> None:
-    # example_count "none": 300-2,000 is what a larger model would write, not the team's answer.
+    # example_count "none": the range is what to collect, not the team's answer. The verdict
+    # fixes the data first and asks for at least 300 eval cases (99%) and 50-100 more for
+    # training, so the plan is sized for 350-400.
     team = {**REFUND_BOT, "example_count": "none"}
     for question in ("data_quality", "data_diversity", "edge_cases"):
         team.pop(question)
@@ -121,8 +123,8 @@ def test_a_team_with_no_examples_is_told_the_range_is_what_to_write(client, cost
     said = " ".join(basis.get_text().split())
     per = "3,700 tokens each" if costs else "200–800 tokens each"
     assert said.startswith(
-        f"You have no examples yet: sized for 300–2,000, once written or collected, of {per}"
+        f"You have no examples yet: sized for 350–400, once written or collected, of {per}"
     )
     markdown = client.get(f"/a/{made['id']}/export.md?lang=zh").text
-    assert "你还没有示例：按写出或收集后的 300–2,000 条估算" in markdown
+    assert "你还没有示例：按写出或收集后的 350–400 条估算" in markdown
     assert "按你的回答" not in markdown

@@ -52,8 +52,8 @@ def test_fix_first_counts_the_examples_longer_than_the_plan_s_own_sequences() ->
     ]
     zh = localize(plan, "zh")["data"]["fix_first"]
     assert [t for t in zh if "7,168" in t] == [
-        "有 5 个样本长于计划训练所用的 7,168 token 序列（最长的有 9,500 个 token）：训练脚本会截掉"
-        "它们的结尾（也就是回答所在的部分），或者直接丢弃它们。请缩短或拆分这些样本，或者提高序列"
+        "有 5 个示例长于计划训练所用的 7,168 token 序列（最长的有 9,500 个 token）：训练脚本会截掉"
+        "它们的结尾（也就是回答所在的部分），或者直接丢弃它们。请缩短或拆分这些示例，或者提高序列"
         "长度让它们保持完整，代价是估算给出的该长度下的显存。"
     ]
 
@@ -77,6 +77,10 @@ def test_supervised_runs_are_costed_on_the_training_split_alone(method) -> None:
     for candidate in plan["candidates"]:
         model = MODELS_BY_KEY[candidate["key"]]
         for row in candidate["compute"]:
+            if not row["fits"]:
+                # No hours or cost where the run does not fit.
+                assert (row["hours"], row["cost_usd"]) == (None, None)
+                continue
             run = estimate(
                 Workload(
                     model.params_b,
@@ -244,6 +248,10 @@ def test_dpo_trains_each_pair_as_two_sequences_of_the_prompt_and_one_answer() ->
             # sequences of each pair with the reference forward pass.
             sft = run(SFT_TOKENS * TRAIN_PAIRS // 200, 1, 1, False)  # 26,100
             dpo = run(DPO_TOKENS * TRAIN_PAIRS // 200, 2, 1, True)  # 57,950
+            if not row["fits"]:
+                # No hours or cost where the run does not fit.
+                assert (row["hours"], row["cost_usd"]) == (None, None)
+                continue
             expected = sft.hours.expected + dpo.hours.expected
             assert row["hours"]["expected"] == round(expected, 3), (candidate["key"], row["gpu"])
 
@@ -330,8 +338,8 @@ def test_text_in_another_script_is_offered_models_trained_for_many_languages(
     assert (
         gemma[1]
         == {
-            "Arabic": "训练覆盖多种语言（140 多种语言）：你的样本大多是阿拉伯文字。",
-            "Cyrillic": "训练覆盖多种语言（140 多种语言）：你的样本大多是西里尔文字。",
+            "Arabic": "训练覆盖多种语言（140 多种语言）：你的示例大多是阿拉伯文字。",
+            "Cyrillic": "训练覆盖多种语言（140 多种语言）：你的示例大多是西里尔文字。",
         }[script]
     )
 

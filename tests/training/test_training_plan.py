@@ -535,6 +535,8 @@ def test_any_stored_answers_and_profile_give_a_whole_plan(answers, method, profi
     assert plan["data"]["eval_cases"] >= 0 and plan["data"]["cases_needed"] >= 1
     assert all(
         r["hours"]["low"] <= r["hours"]["expected"] <= r["hours"]["high"]
+        if r["fits"]
+        else r["hours"] is None and r["cost_usd"] is None
         for c in plan["candidates"]
         for r in c["compute"]
     )
@@ -691,11 +693,15 @@ def test_learning_rate_follows_qlora_s_sizes_and_sources_say_what_they_said() ->
     assert lr["source"]["title"].startswith(
         "Schulman and Thinking Machines Lab, LoRA Without Regret"
     )
-    # GRPO's one epoch is open-r1's GRPO recipes' (num_train_epochs: 1), not the SFT cookbook's.
+    # GRPO's passes reach the 300 optimizer steps Unsloth's GRPO tutorial recommends, not the SFT
+    # cookbook's 3 epochs: about 158 training prompts (316 examples, 158 of them the eval set) at
+    # 32 completions a step are ceil(1,264 / 32) = 40 steps a pass, so 8 passes (320 steps).
     epochs = next(s for s in plan["settings"] if s["key"] == "num_epochs")
-    assert epochs["value"] == 1
-    assert epochs["source"]["url"].startswith("https://github.com/huggingface/open-r1/blob/")
-    assert epochs["source"]["url"].endswith("/recipes/Qwen2.5-1.5B-Instruct/grpo/config_demo.yaml")
+    assert epochs["value"] == 8
+    assert epochs["source"]["url"] == (
+        "https://unsloth.ai/docs/get-started/reinforcement-learning-rl-guide/"
+        "tutorial-train-your-own-reasoning-model-with-grpo"
+    )
     sft = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "en")
     epochs = next(s for s in sft["settings"] if s["key"] == "num_epochs")
     assert (
@@ -784,8 +790,10 @@ def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:
     assert grpo["data"]["validation_cases"] == 0
     epochs = next(s for s in localize(grpo, "en")["settings"] if s["key"] == "num_epochs")
     assert epochs["why"] == (
-        "One pass over the prompts, each sampled 8 times, as open-r1's GRPO recipes run; more "
-        "below 100 prompts (100 ÷ prompts)."
+        "8 passes over about 158 training prompts: one pass, each prompt sampled 8 times, is 40 "
+        "optimizer steps of 32 completions, fewer than the 300 steps Unsloth's GRPO tutorial "
+        "recommends training for at least, so the run takes 8 passes, 320 steps, and samples "
+        "each prompt 8 times over."
     )
     # With PROFILE's 2,400 (a validation set of 211), its epochs end as its stop rule does: on
     # the validation reward, not the loss.
@@ -793,7 +801,11 @@ def test_dpo_and_grpo_show_the_settings_their_scripts_use() -> None:
         CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="reinforcement_fine_tuning"), PROFILE
     )
     epochs = next(s for s in localize(grpo, "en")["settings"] if s["key"] == "num_epochs")
-    assert epochs["why"].startswith("One pass over the prompts, each sampled 8 times")
+    # 1,890 training prompts x 8 / 32 = 472.5: 473 steps in one pass.
+    assert epochs["why"].startswith(
+        "One pass over the 1,890 training prompts, each sampled 8 times: 473 optimizer steps of "
+        "32 completions, at least the 300 steps Unsloth's GRPO tutorial recommends training for."
+    )
     assert epochs["why"].endswith(
         "Stop earlier if the validation reward stops rising, and run another pass if it is still "
         "rising at the end."
@@ -883,7 +895,7 @@ def test_the_training_set_is_priced_from_the_measured_examples_by_hand() -> None
     ]
     zh = localize(plan, "zh")["data"]["teacher"]["texts"]
     assert zh[1] == (
-        "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均样本计）："
+        "这大约是 524,000 个输入 token 和 212,875 个输出 token（按你的数据集中的平均示例计）："
         "按成本步骤中你当前模型的价格计为 $4.50。计划在成本步骤中给出的一次性成本已包含这笔费用。"
     )
 
@@ -1187,13 +1199,61 @@ def test_the_settings_table_reads_in_the_reader_s_language() -> None:
 
 
 @given(st.integers(1, 10**6))
-def test_grpo_takes_one_pass_and_at_least_100_prompts_seen(prompts) -> None:
+def test_grpo_takes_the_fewest_passes_that_reach_300_steps(prompts) -> None:
     from app.training.plan import epochs_for
 
     epochs = epochs_for(prompts, "reinforcement_fine_tuning")
-    assert epochs == (1 if prompts >= 100 else min(25, 100 // prompts))
-    # Floor division, as OpenAI's rule: within one pass of 100 prompts seen.
-    assert epochs * prompts > min(100, 25 * prompts) - prompts
+    # The generation batch: a thirtieth of the completions, 4 to 32, rounded up to whole groups
+    # of 8; a pass is that many completions a step.
+    batch = -(-min(32, max(4, prompts * 8 // 30)) // 8) * 8
+    per_pass = -(-prompts * 8 // batch)
+    assert epochs * per_pass >= 300
+    assert epochs == 1 or (epochs - 1) * per_pass < 300
+
+
+@pytest.mark.parametrize(
+    ("prompts", "epochs"),
+    [
+        # 216 x 8 = 1,728 completions, 32 a step: 54 steps a pass; 300 / 54 = 5.6 -> 6 passes.
+        (216, 6),
+        # 1,000 x 8 / 32 = 250 steps: 2 passes.
+        (1_000, 2),
+        # 1,200 x 8 / 32 = 300 steps: one pass is enough.
+        (1_200, 1),
+        # 25 x 8 = 200 completions, 200 // 30 = 6 -> 8 (one group) a step: 25 steps, 12 passes.
+        (25, 12),
+    ],
+)
+def test_grpo_passes_by_hand(prompts, epochs) -> None:
+    from app.training.plan import epochs_for
+
+    assert epochs_for(prompts, "reinforcement_fine_tuning") == epochs
+
+
+def test_a_few_hundred_grpo_prompts_train_300_steps_not_54() -> None:
+    # The reviewer's team: verifiable answers, reasoning failures, a 95% target from 80%, 100 to
+    # 1,000 examples (about 316). The eval set takes 100 (the 95% target's floor, above the 76
+    # the test needs), a tenth of the other 216 is under 50, so no validation set: 216 training
+    # prompts. One pass was 216 x 8 / 32 = 54 optimizer steps; 6 passes are 324.
+    team = {
+        **CUSTOMER_SERVICE_BOT,
+        "task_type": "tool_use",
+        "verifiable_outputs": "yes",
+        "failure_mode": "reasoning",
+        "accuracy_target": "high",
+        "baseline_accuracy": 80,
+        "hosting": "open_weights_preferred",
+        "latency_need": "relaxed",
+        "volume": "low",
+    }
+    plan = build_plan(team, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
+    assert plan["data"]["train_examples"] == 216
+    rows = {s["key"]: s["value"] for s in plan["settings"]}
+    assert rows["num_epochs"] == 6
+    assert "num_train_epochs=6," in plan["configs"]["trl"]["text"]
+    assert yaml.safe_load(plan["configs"]["axolotl"]["text"])["num_epochs"] == 6
+    said = " ".join(a["en"] for a in plan["candidates"][0]["compute"][1]["assumptions"])
+    assert "for each of 216 training prompts in each of 6 epochs, 32 at a time" in said
 
 
 # --- One rule for "fits" ------------------------------------------------------------------------
@@ -1412,8 +1472,9 @@ def test_micro_batch_1_exactly_where_it_fits_a_gpu_that_2_does_not(
     shown = {c["key"]: c["compute"] for c in plan["candidates"]}
     for key, micro, accum, rows, single in seen:
         for two, one in zip(rows, single, strict=True):
-            # Memory at micro-batch 1 is never above micro-batch 2's, method for method.
-            if two["method"] == one["method"]:
+            # Memory at micro-batch 1 is never above micro-batch 2's, method for method and
+            # generation for generation (GRPO: vLLM beside training holds more than generate).
+            if two["method"] == one["method"] and two.get("generation") == one.get("generation"):
                 assert one["memory_gb"]["high"] <= two["memory_gb"]["high"]
         gains = any(o["fits"] and not t["fits"] for t, o in zip(rows, single, strict=True))
         if key not in shown:
@@ -1457,17 +1518,13 @@ def test_a_row_that_does_not_fit_is_never_in_the_hours_or_cost_chart(
 
 def test_the_one_time_cost_prefill_skips_the_cheapest_row_when_it_does_not_fit() -> None:
     # From the answers: Qwen3.5-9B on the RTX 4090 would cost $0.01-$0.30, the lowest high end of
-    # the plan, but it does not fit there; the cheapest runs that fit cost $0.01-$0.33, the first
-    # of them Qwen3.5-9B's on the A100.
+    # the plan, but it does not fit there (the JSON gives it no cost); the cheapest runs that fit
+    # cost $0.01-$0.33, the first of them Qwen3.5-9B's on the A100.
     from app.costs.training import plan_cost_range
 
     plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None)
     lead = plan["candidates"][0]["compute"][0]
-    assert (lead["gpu"], lead["fits"], lead["cost_usd"]) == (
-        "rtx4090-24gb",
-        False,
-        {"low": 0.01, "high": 0.3},
-    )
+    assert (lead["gpu"], lead["fits"], lead["cost_usd"]) == ("rtx4090-24gb", False, None)
     best = plan_cost_range(plan)
     assert (best.low, best.high) == (0.01, 0.33)
     assert best.label == "Qwen3.5-9B · NVIDIA A100 SXM 80GB"
@@ -1741,24 +1798,91 @@ def test_a_plan_for_a_team_with_no_examples_never_calls_the_range_its_answer() -
     texts = _texts(plan)
     assert plan["tokens"]["none_yet"] is True
     assert not [t for t in texts if "your answer:" in t or "by your answer" in t]
+    # The verdict fixes the data first: its 500 measured cases are the eval set (at least the
+    # 300 its step asks for), and the examples to collect are its "50-100 more for training".
     assert any(
         t.startswith(
-            "About 774 examples (you have none yet: sized for 300–2,000, once written or collected)"
+            "About 70 examples (you have none yet: sized for 50–100, once written or collected)"
         )
         for t in texts
     )
-    assert (
-        "hold out 77 of the examples (about 774 once written or collected)"
-        in (plan["data"]["split"])
+    assert plan["data"]["split"].endswith(
+        "train on all the examples (about 70 once written or collected)."
     )
+    assert plan["data"]["fix_first"][0] == (
+        "You have no examples yet. Your eval set is the 500 cases your baseline was measured on; "
+        "collect 50–100 real examples to train on, as the verdict's next step asks, which is what "
+        "this plan is sized for."
+    )
+
+
+# The reviewer's team with nothing to train on: the customer-service bot (99% target, 95%
+# measured on an unknown number of cases) with no examples, which a large model could write.
+NOTHING_YET = {
+    **CUSTOMER_SERVICE_BOT,
+    "example_count": "none",
+    "synthetic_data": "yes",
+    "data_quality": None,
+    "data_diversity": None,
+    "edge_cases": None,
+}
+
+
+def test_a_team_with_no_examples_is_sized_as_its_verdict_asks() -> None:
+    verdict = evaluate(NOTHING_YET).to_snapshot()
+    assert (verdict["recommendation"], verdict["method"]) == ("improve_data", "lora_sft")
+    # The verdict's step: at least 300 eval cases and 50-100 more for training.
+    step = next(s["en"] for s in verdict["next_steps"] if s["en"].startswith("Collect real"))
+    assert "at least 300 for an eval set" in step and "50–100 more for training" in step
+    plan = build_plan(NOTHING_YET, verdict, None)
+    # The test needs 285 cases from 95% to 99%, the target 300: the eval set is 300, and the plan
+    # is sized for 300 + 50 to 300 + 100 examples (it was 300-2,000, about 774).
+    assert plan["tokens"]["examples"] == {"low": 350, "high": 400}
+    assert (plan["data"]["cases_needed"], plan["data"]["eval_cases"]) == (285, 300)
+    # About int(sqrt(350 x 400)) = 374: all 300 eval cases first, then 74 to train on (a tenth, 7,
+    # is too few for a validation set).
+    assert (plan["data"]["train_examples"], plan["data"]["validation_cases"]) == (74, 0)
+    en = localize(plan, "en")
+    assert en["data"]["split"] == "Hold out 300 cases as the eval set and train on the other 74."
+    assert en["data"]["fix_first"] == [
+        "You have no examples yet. Collect them first, as the verdict's next step asks: 300 real "
+        "cases for the eval set and 50–100 more to train on, 350–400 in all, which is what this "
+        "plan is sized for.",
+        "Make every eval case real: an input as it comes in production, with the output people "
+        "wrote or checked, never one a model generated. An eval set a model wrote scores the "
+        "fine-tune on that model's inputs and answers, not on your users'.",
+        "Once the examples are in a file, run the dataset check on it: it measures duplicates, "
+        "conflicts, clusters and the token lengths this plan is sized from.",
+    ]
+    assert not [t for t in _texts(en) if "Run the dataset check on your file" in t]
+    rank = next(r for r in en["settings"] if r["key"] == "lora_r")
+    assert rank["why"].startswith(
+        "About 374 examples (you have none yet: sized for 350–400, once written or collected)"
+    )
+
+
+def test_a_fine_tune_with_examples_still_to_write_asks_for_real_eval_cases() -> None:
+    # A fine-tune (not a fix-the-data verdict) on examples a large model will write: sized for
+    # 300-2,000 as before, but its eval cases are real and there is no file to check yet.
+    plan = localize(build_plan(NOTHING_YET, snapshot("fine_tune"), None), "en")
+    assert plan["tokens"]["examples"] == {"low": 300, "high": 2_000}
+    assert plan["data"]["fix_first"][0].startswith("Make every eval case real:")
+    assert plan["data"]["fix_first"][1].startswith("Once the examples are in a file, run the")
 
 
 @pytest.mark.parametrize(
     "count, said",
     [
+        # The baseline's 500 measured cases are the eval set: the examples are all trained on
+        # until a tenth of them reaches a 50-case validation set.
         ("under_100", "About 70 examples (your answer: fewer than 100)"),
         ("100_to_1k", "About 316 examples (your answer: 100–1,000)"),
-        ("over_1k", "About 3,162 examples (your answer: more than 1,000; sized for 1,000–10,000)"),
+        # 3,162 less a validation set of 285 (the 95% -> 99% test's cases): 2,877 to train on.
+        (
+            "over_1k",
+            "About 3,162 examples (your answer: more than 1,000; sized for 1,000–10,000), about "
+            "2,877 of them to train on",
+        ),
     ],
 )
 def test_the_rank_row_quotes_the_answer_as_given(count: str, said: str) -> None:
@@ -1866,7 +1990,7 @@ def test_the_eval_set_s_floor_is_claimed_only_where_the_plan_holds_it() -> None:
     )
     zh = localize(build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None), "zh")
     assert zh["data"]["calculation"].endswith(
-        "尽管如此，99% 的目标需要至少 300 条的评测集，但评测集最多只能占样本的一半，计划只能留出 "
+        "尽管如此，99% 的目标需要至少 300 条的评测集，但评测集最多只能占示例的一半，计划只能留出 "
         "158 条：案例少于 300 条时，一个分数留下的范围太宽，无法与目标区分开，请为评测集收集更多案例。"
     )
     # 40% against an 85% target needs a handful of cases; any eval set keeps at least 50 where
@@ -1900,3 +2024,223 @@ def test_only_a_tool_use_task_s_configs_say_how_to_give_examples_their_tools(
         trl, axolotl = configs_of["trl"]["text"], configs_of["axolotl"]["text"]
         assert ('Tool-calling data: add a "tools" column' in trl) is told
         assert ('# Tool-calling data: add a "tools" list' in axolotl) is told
+
+
+# The reviewer's team whose data needs fixing: over 1,000 examples, of mixed quality, mostly
+# alike and without hard cases, no dataset check attached.
+CLUSTERED_NO_EDGE_CASES = {
+    **CUSTOMER_SERVICE_BOT,
+    "data_quality": "mixed",
+    "data_diversity": "clustered",
+    "edge_cases": "no",
+    "example_count": "over_1k",
+}
+
+
+def test_fix_first_without_a_check_says_what_the_answers_say() -> None:
+    verdict = evaluate(CLUSTERED_NO_EDGE_CASES).to_snapshot()
+    assert verdict["recommendation"] == "improve_data"
+    steps = [s["en"] for s in verdict["next_steps"]]
+    # The verdict's own steps for them, which the plan's "fix first" now follows.
+    assert (
+        "Add examples for the under-represented types, lengths and topics until no group dominates."
+        in steps
+    )
+    assert "Add 10–20% hard, malformed and adversarial cases." in steps
+    plan = localize(build_plan(CLUSTERED_NO_EDGE_CASES, verdict, None), "en")
+    # About 3,162 examples; the eval set 300 (a 99% target), the validation set the 285 the test
+    # needs (under a tenth of the 2,862 left), 2,577 to train on. 10% of the training set beside
+    # 2,577 others is 2,577 x 10 / 90 = 286.3 -> 287; 20% is 2,577 x 20 / 80 = 644.25 -> 645.
+    assert plan["data"]["train_examples"] == 2577
+    assert plan["data"]["fix_first"][2:] == [
+        "Your examples are mostly alike: add examples of the types, lengths and topics they "
+        "under-represent until no group dominates. The dataset check then measures the largest "
+        "cluster's share of the examples, and this plan flags it from 30%.",
+        "Your examples have no hard cases: add hard, malformed and adversarial ones until they are "
+        "10–20% of the training set (about 287–645 beside its 2,577 examples), and some to the "
+        "eval set, so that its score counts them.",
+    ]
+    assert plan["data"]["fix_first"][1].startswith("Check 100 examples picked at random by hand")
+
+
+def test_a_check_cannot_see_hard_cases_so_the_answer_still_counts() -> None:
+    # PROFILE measures a 10% largest cluster: the answer "clustered" gives way to it, but no check
+    # tells hard cases from easy ones. 1,890 training examples: 1,890 / 9 = 210, 1,890 / 4 = 472.5.
+    plan = localize(build_plan(CLUSTERED_NO_EDGE_CASES, snapshot("improve_data"), PROFILE), "en")
+    assert plan["data"]["train_examples"] == 1890
+    fixes = plan["data"]["fix_first"]
+    assert not [f for f in fixes if f.startswith("Your examples are mostly alike")]
+    assert fixes[-1] == (
+        "Your examples have no hard cases: add hard, malformed and adversarial ones until they are "
+        "10–20% of the training set (about 210–473 beside its 1,890 examples), and some to the "
+        "eval set, so that its score counts them."
+    )
+
+
+def test_a_run_that_fits_no_card_has_no_hours_or_cost_in_the_json_and_says_why() -> None:
+    # The reviewer's reasoning team (216 GRPO prompts, 6 passes): Qwen3-14B with a 4-bit base
+    # still needs more than the RTX 4090's 24 GB at the high end of its range.
+    team = {
+        **CUSTOMER_SERVICE_BOT,
+        "verifiable_outputs": "yes",
+        "failure_mode": "reasoning",
+        "accuracy_target": "high",
+        "baseline_accuracy": 80,
+        "hosting": "open_weights_preferred",
+        "latency_need": "relaxed",
+        "volume": "low",
+    }
+    plan = build_plan(team, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
+    lead = plan["candidates"][0]
+    card = lead["compute"][0]
+    assert (lead["key"], card["gpu"], card["method"], card["fits"]) == (
+        "qwen3-14b",
+        "rtx4090-24gb",
+        "qlora",
+        False,
+    )
+    assert card["memory_gb"]["high"] > 24
+    assert (card["hours"], card["cost_usd"]) == (None, None)
+    high = f"{card['memory_gb']['high']:,.1f}"
+    assert localize(card, "en")["assumptions"][-1] == (
+        f"Qwen3-14B does not fit the NVIDIA GeForce RTX 4090 24GB, even with a 4-bit base "
+        f"(QLoRA): up to {high} GB of its 24 GB. No hours or cost there."
+    )
+    assert localize(card, "zh")["assumptions"][-1] == (
+        f"Qwen3-14B 在 NVIDIA GeForce RTX 4090 24GB 上放不下，即使用 4 位基座（QLoRA）也不行："
+        f"最多需要 {high} GB，而这张卡只有 24 GB。这里不给出时长和费用。"
+    )
+    # The cards it fits keep their figures.
+    assert all(r["hours"] and r["cost_usd"] for r in lead["compute"][1:])
+
+
+@pytest.mark.parametrize(
+    ("valid", "train", "rank", "epochs"),
+    [
+        # 1,100 checked examples: 300 eval cases (a 99% target), a validation set of 80 (a tenth
+        # of the 800 left, under the 285 the test needs), 720 to train on: rank 8, under 1,000
+        # (sized from all 1,100 it was 16).
+        (1_100, 720, 8, 3),
+        # 8,500: 300 eval, 285 validation, 7,915 to train on; 3 epochs see 23,745 examples, under
+        # OpenAI's 25,000, so 3 (from all 8,500, 3 epochs would see 25,500: 25,000 // 8,500 = 2).
+        (8_500, 7_915, 16, 3),
+    ],
+)
+def test_the_rank_and_epochs_are_sized_from_the_training_split(valid, train, rank, epochs) -> None:
+    profile = {**PROFILE, "valid": valid, "examples": valid}
+    profile["tokens"] = {**PROFILE["tokens"], "total": valid * 375}
+    plan = build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), profile)
+    assert plan["data"]["train_examples"] == train
+    rows = {s["key"]: s for s in localize(plan, "en")["settings"]}
+    assert (rows["lora_r"]["value"], rows["num_epochs"]["value"]) == (rank, epochs)
+    assert rows["lora_r"]["why"].startswith(
+        f"{valid:,} examples, {train:,} of them to train on: rank {rank}. "
+    )
+    script = plan["configs"]["trl"]["text"]
+    assert f"r={rank}," in script and f"num_train_epochs={epochs}," in script
+    # The rows are costed at the same epochs.
+    said = localize(plan, "en")["candidates"][0]["compute"][1]["assumptions"][0]
+    assert f"({train:,} examples; the held-out cases are not trained on), {epochs} epochs" in said
+
+
+# The reviewer's brand voice over private, changing documents: RAG with fine-tuning.
+VOICE_OVER_DOCUMENTS = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "style",
+    "knowledge_source": "private_changing",
+    "failure_mode": "format",
+    "accuracy_target": "high",
+    "baseline_accuracy": 85,
+    "example_count": "over_1k",
+}
+
+
+def test_rag_and_fine_tune_examples_carry_their_retrieved_passages() -> None:
+    verdict = evaluate(VOICE_OVER_DOCUMENTS).to_snapshot()
+    assert verdict["recommendation"] == "rag_and_fine_tune"
+    plan = build_plan(VOICE_OVER_DOCUMENTS, verdict, None)
+    # Nothing measured: 2 passages of 1,024 tokens (LlamaIndex's defaults) on top of 200-800
+    # tokens of question and answer: 2,248-2,848 an example; 1,000 x 2,248 = 2,248,000 and
+    # 10,000 x 2,848 = 28,480,000 tokens an epoch; sequences for 2,848 rounded up to a multiple
+    # of 256: 12 x 256 = 3,072 (they were 2,048, shorter than every example assumed).
+    tokens = plan["tokens"]
+    assert (tokens["per_example"], tokens["retrieved"]) == ({"low": 2248, "high": 2848}, 2048)
+    assert tokens["tokens_per_epoch"] == {"low": 2_248_000, "high": 28_480_000}
+    assert tokens["seq_len"] == 3072
+    en = localize(plan, "en")
+    row = next(s for s in en["settings"] if s["key"] == "sequence_len")
+    assert row["value"] == 3072
+    assert row["why"] == (
+        "Not measured: 3,072, the longest example assumed, rounded up: a question, the 2 passages "
+        "of 1,024 tokens a retriever returns for it by LlamaIndex's defaults, and the answer, "
+        "2,248–2,848 tokens. Attach a dataset check of examples built with your retriever to size "
+        "it from them."
+    )
+    assert row["source"]["url"].endswith("/llama-index-core/llama_index/core/constants.py")
+    assert en["data"]["retrieval"] == (
+        "Build each training example as your retriever will serve it: the question, the passages "
+        "your real retriever returns for it (as many as production passes on, the wrong ones "
+        "included when it returns them), then the answer written from those passages, so the "
+        "model learns to use what it is given rather than to recall facts. Build the eval and "
+        "validation cases the same way, so their scores include the retrieval the model will "
+        "have. Nothing measured them, so the plan assumes 2 passages of 1,024 tokens "
+        "(LlamaIndex's defaults: 2,048 tokens) beside 200–800 tokens of question and answer: "
+        "2,248–2,848 tokens an example, in sequences of 3,072. Attach a dataset check of examples "
+        "built with your retriever for its real sizes."
+    )
+    assert "max_length=3072," in plan["configs"]["trl"]["text"]
+    # A fine-tune without retrieval keeps 200-800 tokens in 2,048-token sequences, and no text.
+    plain = build_plan(VOICE_OVER_DOCUMENTS, snapshot("fine_tune"), None)
+    assert (plain["tokens"]["per_example"], plain["tokens"]["seq_len"]) == (
+        {"low": 200, "high": 800},
+        2048,
+    )
+    assert plain["data"]["retrieval"] is None
+    # With a dataset check, its sizes stand, and the text says to check the passages are there.
+    checked = localize(build_plan(VOICE_OVER_DOCUMENTS, verdict, PROFILE), "en")
+    assert checked["tokens"]["retrieved"] is None and checked["tokens"]["seq_len"] == 1280
+    assert checked["data"]["retrieval"].endswith(
+        "The sizes come from your dataset check: check that its examples hold the passages."
+    )
+
+
+def test_the_encoder_s_epochs_cite_bert_for_its_epochs_not_its_learning_rates() -> None:
+    team = answers(task_type="classification", example_count="over_1k")
+    plan = build_plan(team, snapshot("fine_tune", method="encoder_classifier"), None)
+    en = {s["key"]: s for s in localize(plan, "en")["settings"]}
+    zh = {s["key"]: s for s in localize(plan, "zh")["settings"]}
+    assert en["num_epochs"]["value"] == 3
+    assert en["num_epochs"]["source"]["title"] == (
+        "Devlin et al., BERT (2019), appendix A.3: fine-tuning for 2, 3 or 4 epochs"
+    )
+    assert (
+        zh["num_epochs"]["source"]["title"]
+        == "Devlin 等，BERT（2019），附录 A.3：微调 2、3 或 4 轮"
+    )
+    # The learning rate's row keeps the title that speaks of learning rates.
+    assert en["learning_rate"]["source"]["title"] == (
+        "Devlin et al., BERT (2019): fine-tuning learning rates 2e-5 to 5e-5"
+    )
+
+
+def test_the_chinese_plan_names_an_example_a_prompt_and_a_case_one_way_each() -> None:
+    # 示例 for an example (as most of the catalogue says it), 提示 for a prompt, 案例 for a case;
+    # the plan's texts also said 样本, 样例 and 提示词.
+    plans = [
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), PROFILE),
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune"), None),
+        build_plan(NO_EXAMPLES_YET, evaluate(NO_EXAMPLES_YET).to_snapshot(), None),
+        build_plan(
+            {**CUSTOMER_SERVICE_BOT, "baseline_sample_size": 40},
+            snapshot("fine_tune", method="preference_tuning"),
+            PROFILE,
+        ),
+        build_plan(
+            CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="reinforcement_fine_tuning"), None
+        ),
+        build_plan(CUSTOMER_SERVICE_BOT, snapshot("fine_tune", method="distillation"), PROFILE),
+    ]
+    texts = [t for plan in plans for t in _texts(localize(plan, "zh"))]
+    assert any("示例" in t for t in texts) and any("提示" in t for t in texts)
+    for word in ("样本", "样例", "提示词", "评估集"):
+        assert not [t for t in texts if word in t], word

@@ -4,6 +4,7 @@ completions (estimator.generation_seconds) and DPO's chosen/rejected pairs and r
 import math
 
 import pytest
+import yaml
 
 from app.training import configs, estimator
 from app.training.estimator import (
@@ -23,6 +24,7 @@ from app.training.plan import (
     GRPO_MAX_COMPLETION,
     batch_shape,
     build_plan,
+    config_numbers,
     grpo_evaluations,
 )
 from tests.training.test_training_plan import (
@@ -166,8 +168,10 @@ def test_more_prompts_never_take_less_rft_time() -> None:
     for valid in (100, 400, 1600, 6400):
         profile = {**PROFILE, "valid": valid, "tokens": {**PROFILE["tokens"], "total": valid * 375}}
         rows = plan("reinforcement_fine_tuning", profile)["candidates"][0]["compute"]
-        hours.append([r["hours"]["expected"] for r in rows])
-    for gpu in range(3):
+        hours.append([r["hours"]["expected"] if r["fits"] else None for r in rows])
+    # Qwen3.5-9B fits no 24 GB card (no hours there); the A100 and H100 columns grow.
+    assert [h[0] for h in hours] == [None] * 4
+    for gpu in (1, 2):
         column = [h[gpu] for h in hours]
         assert column == sorted(column), column
 
@@ -189,6 +193,7 @@ def test_the_grpo_constants_are_the_generated_script_s() -> None:
     assert "eval_steps=0.1," in script and 'eval_strategy="steps"' in script
     # Set to 8, a whole group (TRL rejects an eval batch that is not): the plan's GRPO_EVAL_BATCH.
     assert f"per_device_eval_batch_size={GRPO_EVAL_BATCH}," in script and GRPO_EVAL_BATCH == 8
+    # The lead, Qwen3.5-9B, is a vision-language checkpoint: Hugging Face generate.
     assert "use_vllm" not in script  # GRPOConfig's default: False
     assert configs.axolotl_config({**_numbers(rft)})["trl"]["use_vllm"] is False
 
@@ -273,6 +278,18 @@ def test_an_rft_row_peaks_at_training_or_generating_whichever_is_more() -> None:
                     estimator.generation_memory(work(method), batch, padded),
                 )
 
+            if row["generation"] == "vllm":
+                # Generating with vLLM beside training: the training estimate plus vLLM's share
+                # of the card (a multiple of 0.05 that holds what vLLM needs), bf16 LoRA only.
+                train = estimate(work("lora")).memory_gb
+                need = estimator.vllm_memory(work("lora"), batch, padded)
+                share = math.ceil(need / gpu.memory_gb * 20) / 20
+                assert row["vllm_gpu_memory_utilization"] == share
+                assert row["method"] == "lora" and row["fits"]
+                assert row["memory_gb"]["expected"] == round(train.expected + share * 80, 1)
+                assert row["memory_gb"]["high"] == round(train.high + share * 80, 1) <= 80
+                continue
+            assert row["vllm_gpu_memory_utilization"] is None
             high_fits = peak("lora") * 1.25 <= gpu.memory_gb
             # Never QLoRA for a model trained in bf16 only (Qwen3.5): its row does not fit.
             bf16_only = model.qlora_advised_against
@@ -323,6 +340,9 @@ def test_the_dpo_row_is_one_supervised_epoch_then_dpo_over_both_sequences() -> N
     first = dpo["candidates"][0]
     model = MODELS_BY_KEY[first["key"]]
     for row in first["compute"]:
+        if not row["fits"]:
+            assert (row["hours"], row["cost_usd"]) == (None, None), row["gpu"]
+            continue
 
         def work(stage: str, row=row) -> Workload:
             pairs = 2 if stage == "dpo" else 1
@@ -395,9 +415,147 @@ def test_supervised_rows_are_unchanged(method) -> None:
     first = plan(method)["candidates"][0]
     rows = first["compute"]
     for row in rows:
+        if not row["fits"]:
+            assert (row["hours"], row["cost_usd"]) == (None, None), row["gpu"]
+            continue
         expected = profile_estimate(first["key"], row)
         assert row["hours"]["expected"] == round(expected.hours.expected, 3), row["gpu"]
     # And the same as the SFT path's Workload: packed, no reference pass.
     for row in rows:
         assert row["micro_batch"] * row["grad_accum"] >= 4
         assert "packed into sequences of 1,280 tokens" in row["assumptions"][0]["en"]
+
+
+# The reviewer's extraction team with checkable answers failing on reasoning: Qwen3.5-9B leads
+# (generate), Qwen3-8B follows, and on an A100 it generates with vLLM beside training.
+RFT_EXTRACTION = {
+    **CUSTOMER_SERVICE_BOT,
+    "task_type": "extraction",
+    "verifiable_outputs": "yes",
+    "failure_mode": "reasoning",
+    "accuracy_target": "critical",
+    "baseline_accuracy": 90,
+    "example_count": "over_1k",
+}
+
+
+def test_qwen3_generates_with_vllm_beside_training_and_its_hours_say_so() -> None:
+    p = build_plan(RFT_EXTRACTION, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
+    qwen3 = next(c for c in p["candidates"] if c["key"] == "qwen3-8b")
+    row = qwen3["compute"][1]
+    assert (row["gpu"], row["method"], row["generation"]) == ("a100-80gb", "lora", "vllm")
+    # About 3,162 examples of 200-800 tokens: the middle prompt is 1,264,911 / 3,162 = 400
+    # tokens, so a sequence is 400 + 1,024 = 1,424 tokens. vLLM needs its BF16 weights,
+    # 8.19e9 x 2 B = 16.38e9 B; a KV cache of 32 x 1,424 x (2 x 36 layers x 1,024 x 2 B =
+    # 147,456 B) = 6,719,275,008 B; scores 32 x 151,936 x 4 B = 19,447,808 B: 23,118,722,816 B =
+    # 21.5310 GiB, x 1.1 + 1 = 24.6841 GiB, 0.3086 of the card: vllm_gpu_memory_utilization 0.35.
+    need = (16.38e9 + 6_719_275_008 + 19_447_808) / 2**30 * 1.1 + 1
+    assert need == pytest.approx(24.6841, abs=1e-4)
+    work = Workload(8.19, "lora", A100, architecture=MODELS_BY_KEY["qwen3-8b"].architecture)
+    assert estimator.vllm_memory(work, 32, 1424) == pytest.approx(need, rel=1e-12)
+    assert row["vllm_gpu_memory_utilization"] == 0.35
+    said = " ".join(a["en"] for a in row["assumptions"])
+    assert (
+        "Qwen3-8B's peak memory is training on a micro-batch plus the 28.0 GB "
+        "(vllm_gpu_memory_utilization 0.35) vLLM holds beside it: it needs 24.7 GB for its own "
+        "BF16 copy of the weights and the KV cache of 32 completions at their full 1,424 tokens "
+        "(6.3 GB)."
+    ) in said
+    assert "32 at a time with vLLM in TRL's colocate mode" in said
+    assert "58%–63% of the GPU's memory bandwidth (expected 60%)" in said
+    # Its hours: training, the rollouts and 9 evaluations of the 100 validation prompts, decoded
+    # at vLLM's measured share (11.36 ms a token for 14.50 GB on an A100: 62.6%; Lambda's).
+    assert estimator.VLLM_DECODE_SHARE == pytest.approx(math.sqrt(0.578 * 0.626))
+    assert 14.50e9 / 11.3609e-3 / 2.039e12 == pytest.approx(0.626, abs=5e-4)
+    model = MODELS_BY_KEY["qwen3-8b"]
+    prompts, seq = p["data"]["train_examples"], 400 + 512
+    assert (prompts, p["data"]["validation_cases"]) == (2762, 100)
+    work = Workload(
+        model.params_b,
+        "lora",
+        A100,
+        seq_len=seq,
+        micro_batch=2,
+        grad_accum=16,
+        tokens=prompts * 8 * seq,
+        epochs=1,
+        lora_rank=16,
+        architecture=model.architecture,
+    )
+    training = estimate(work)
+    assert training.optimizer_steps == 691 and grpo_evaluations(691) == 9
+    vllm = estimator.VLLM_DECODE_SHARE
+    rollouts = generation_seconds(work, prompts * 8, 32, 400, 1024, vllm)
+    evaluation = generation_seconds(work, 9 * 100 * 8, 8, 400, 1024, vllm)
+    evaluation += forward_seconds(work, 9 * 100 * 8, seq)
+    expected = training.hours.expected + (rollouts + evaluation) / 3600
+    assert row["hours"]["expected"] == round(expected, 3)
+    # The evaluations' decoding: 900 calls of 8 completions (9 x 100 prompts x 8), each 1,024
+    # steps reading the weights, 1,024 x 16.38e9 B, and the cache, 8 x (1,024 x 400 + 1,024 x
+    # 1,023 / 2) = 7,467,008 tokens x 147,456 B: 1.787418e13 B a call, plus a prefill of 3,200
+    # tokens x (2 x 8.19e9 + 2 x 36 x 200 x 4,096) FLOPs at 312e12 x 0.55 = 0.3066 s. At
+    # generate's 34.0% of 2.039 TB/s, 25.794 + 0.307 s a call: 6.53 hours of the 14.57 the run
+    # took; at vLLM's 60.2%, 14.573 + 0.307 s: 3.72 hours, and the run 9.22.
+    call = 1024 * 16.38e9 + 7_467_008 * 147_456
+    prefill = 3200 * (2 * 8.19e9 + 2 * 36 * 200 * 4096) / (312e12 * 0.55)
+    assert prefill == pytest.approx(0.3066, abs=1e-4)
+    by_hand = {
+        share: 900 * (call / (2.039e12 * share) + prefill) / 3600
+        for share in (estimator.DECODE_BANDWIDTH_SHARE, estimator.VLLM_DECODE_SHARE)
+    }
+    assert [round(h, 2) for h in by_hand.values()] == [6.53, 3.72]
+    generate = estimator.DECODE_BANDWIDTH_SHARE
+    before = (
+        training.hours.expected
+        + (
+            generation_seconds(work, prompts * 8, 32, 400, 1024, generate)
+            + generation_seconds(work, 9 * 100 * 8, 8, 400, 1024, generate)
+            + forward_seconds(work, 9 * 100 * 8, seq)
+        )
+        / 3600
+    )
+    assert round(before, 2) == 14.57 and round(expected, 2) == 9.22
+    for share, hours in by_hand.items():
+        seconds = generation_seconds(work, 7200, 8, 400, 1024, share)
+        assert seconds / 3600 == pytest.approx(hours, rel=1e-9)
+    # The 24 GB card keeps generate, and says why.
+    card = qwen3["compute"][0]
+    assert (card["generation"], card["vllm_gpu_memory_utilization"]) == ("transformers", None)
+    assert any(
+        "vLLM beside bf16 LoRA training does not fit" in a["en"] for a in card["assumptions"]
+    )
+
+
+def test_the_vllm_configs_say_what_the_hours_assume() -> None:
+    p = build_plan(
+        {**RFT_EXTRACTION, "hosting": "self_hosted_required", "latency_need": "relaxed"},
+        snapshot("fine_tune", method="reinforcement_fine_tuning"),
+        None,
+    )
+    rows = {c["key"]: c for c in p["candidates"]}
+    numbers = config_numbers(
+        MODELS_BY_KEY["qwen3-8b"],
+        "reinforcement_fine_tuning",
+        rows["qwen3-8b"]["compute"],
+        2048,
+        16,
+        1,
+        p["data"],
+    )
+    script = configs.trl_script(numbers)
+    for line in (
+        "use_vllm=True,",
+        'vllm_mode="colocate",',
+        "vllm_gpu_memory_utilization=0.35,",
+        # A prompt of up to 2,048 tokens and a completion of up to 1,024.
+        "vllm_max_model_length=3072,",
+    ):
+        assert f"    {line}\n" in script, line
+    assert "Install: pip install 'trl[vllm]' peft datasets 'transformers>=5.2' flash-attn" in script
+    # Axolotl 0.19.0 passes colocate mode no max_model_len: its file keeps generate, and says so.
+    text = configs.axolotl_yaml(numbers)
+    assert yaml.safe_load(text)["trl"]["use_vllm"] is False
+    assert "# Generates with Hugging Face generate (use_vllm: false), slower than train.py," in text
+    # Generate where the plan's row does: no vLLM keys at all.
+    plain = configs.trl_script({**numbers, "vllm_gpu_memory_utilization": None})
+    assert "vllm" not in plain

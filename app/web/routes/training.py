@@ -194,7 +194,10 @@ class PlanOut(BaseModel):
         description="What the plan is sized from: `source` measured (dataset check) or answers"
     )
     candidates: list[dict[str, Any]] = Field(
-        description="Base models, best first, each with memory, hours and cost on each GPU"
+        description="Base models, best first, each with memory, hours and cost on each GPU "
+        "(`compute`: one row a GPU; `hours` and `cost_usd` are null where the run does not fit, "
+        "`fits` false, and its `assumptions` say why; a GRPO row's `generation` is `vllm` or "
+        "`transformers`, with `vllm_gpu_memory_utilization`, null for `transformers`)"
     )
     settings: list[dict[str, Any]]
     data: dict[str, Any] = Field(
