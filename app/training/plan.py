@@ -2948,30 +2948,28 @@ def _grpo_assumptions(
     passes = (
         Text("in one epoch") if epochs == 1 else Text("in each of {epochs} epochs", epochs=epochs)
     )
+    generation = {
+        "g": GRPO_GENERATIONS,
+        "mean": case["mean"],
+        "maximum": maximum,
+        "prompts": case["prompts"],
+        "passes": passes,
+        "batch": batch,
+    }
     return [
         Text(
             "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
             "for each of {prompts:,} training prompts {passes}, {batch} at a time with vLLM in "
             "TRL's colocate mode (use_vllm, on the same GPU), and training on them; the merged "
             "weights are copied into vLLM at each step, which is not counted.",
-            g=GRPO_GENERATIONS,
-            mean=case["mean"],
-            maximum=maximum,
-            prompts=case["prompts"],
-            passes=passes,
-            batch=batch,
+            **generation,
         )
         if use_vllm
         else Text(
             "Includes generating {g} completions of about {mean:,} tokens (at most {maximum:,}) "
             "for each of {prompts:,} training prompts {passes}, {batch} at a time with Hugging "
             "Face generate (no vLLM), and training on them.",
-            g=GRPO_GENERATIONS,
-            mean=case["mean"],
-            maximum=maximum,
-            prompts=case["prompts"],
-            passes=passes,
-            batch=batch,
+            **generation,
         ),
         Text(
             "Includes {evaluations} evaluations, each generating {g} completions for each of the "
