@@ -1230,22 +1230,26 @@ def test_grpo_passes_by_hand(prompts, epochs) -> None:
     assert epochs_for(prompts, "reinforcement_fine_tuning") == epochs
 
 
+# The reviewer's reasoning team: the refund bot with answers a program checks, failing on
+# reasoning, a 95% target from 80%, open weights preferred, low volume and no hurry.
+REASONING_TEAM = {
+    **CUSTOMER_SERVICE_BOT,
+    "verifiable_outputs": "yes",
+    "failure_mode": "reasoning",
+    "accuracy_target": "high",
+    "baseline_accuracy": 80,
+    "hosting": "open_weights_preferred",
+    "latency_need": "relaxed",
+    "volume": "low",
+}
+
+
 def test_a_few_hundred_grpo_prompts_train_300_steps_not_54() -> None:
     # The reviewer's team: verifiable answers, reasoning failures, a 95% target from 80%, 100 to
     # 1,000 examples (about 316). The eval set takes 100 (the 95% target's floor, above the 76
     # the test needs), a tenth of the other 216 is under 50, so no validation set: 216 training
     # prompts. One pass was 216 x 8 / 32 = 54 optimizer steps; 6 passes are 324.
-    team = {
-        **CUSTOMER_SERVICE_BOT,
-        "task_type": "tool_use",
-        "verifiable_outputs": "yes",
-        "failure_mode": "reasoning",
-        "accuracy_target": "high",
-        "baseline_accuracy": 80,
-        "hosting": "open_weights_preferred",
-        "latency_need": "relaxed",
-        "volume": "low",
-    }
+    team = REASONING_TEAM
     plan = build_plan(team, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
     assert plan["data"]["train_examples"] == 216
     rows = {s["key"]: s["value"] for s in plan["settings"]}
@@ -2080,16 +2084,7 @@ def test_a_check_cannot_see_hard_cases_so_the_answer_still_counts() -> None:
 def test_a_run_that_fits_no_card_has_no_hours_or_cost_in_the_json_and_says_why() -> None:
     # The reviewer's reasoning team (216 GRPO prompts, 6 passes): Qwen3-14B with a 4-bit base
     # still needs more than the RTX 4090's 24 GB at the high end of its range.
-    team = {
-        **CUSTOMER_SERVICE_BOT,
-        "verifiable_outputs": "yes",
-        "failure_mode": "reasoning",
-        "accuracy_target": "high",
-        "baseline_accuracy": 80,
-        "hosting": "open_weights_preferred",
-        "latency_need": "relaxed",
-        "volume": "low",
-    }
+    team = REASONING_TEAM
     plan = build_plan(team, snapshot("fine_tune", method="reinforcement_fine_tuning"), None)
     lead = plan["candidates"][0]
     card = lead["compute"][0]
