@@ -515,6 +515,20 @@ NEXT_STEPS: tuple[Advice, ...] = (
         ),
         recommendation=PE,
         quality_reached="yes",
+        prompting_effort={"basic", "extensive"},
+        cost_pressure={"none", "moderate"},
+    ),
+    # Quality reached with no prompt work behind it: there is no "current prompt" to keep, only the
+    # call as it was judged, which has to be written down before it can be guarded.
+    *_eval_sized(
+        "pe-keep-as-measured",
+        N_(
+            "Write down the model and the exact call you judged, keep them, and add a regression "
+            "eval set of {cases} real cases so you notice if quality drops."
+        ),
+        recommendation=PE,
+        quality_reached="yes",
+        prompting_effort="none",
         cost_pressure={"none", "moderate"},
     ),
     _a(

@@ -274,6 +274,12 @@ def _summary(
             "long-context prompt, prompt caching makes that cheap, and the model sees every passage "
             "on every call."
         )
+    if reached and answers["prompting_effort"] == "none":
+        return Text(
+            "What you have may already be enough, with no prompt work yet: write down the model "
+            "and the call you judged, and guard them with an eval set rather than investing in "
+            "training."
+        )
     if reached:
         return Text(
             "What you have may already be enough: keep the prompt, and guard it with an eval set "

@@ -178,3 +178,29 @@ def test_a_distillation_inside_retrieval_on_the_team_s_word_measures_the_large_m
         verdict.summary.en
     )
     assert "等大模型在你的评测集上测得达到目标后" in verdict.summary.zh
+
+
+@MANY
+@given(answer_sets(prompting_effort=st.just("none")))
+def test_no_prompt_to_keep_where_no_prompt_was_written(answers: dict) -> None:
+    """A team that has not tried prompting is never told to keep "the prompt" or "the current
+    prompt": there is none. Where its quality is reached, it writes down the call it judged."""
+    verdict = evaluate(answers)
+    said = [verdict.summary.en, *(s.en for s in verdict.next_steps)]
+    assert not any("keep the prompt" in t or "Keep the current prompt" in t for t in said)
+    keeps = {text for key, text in STEP.items() if key.startswith("pe-keep-as-measured")}
+    if verdict.recommendation == "prompt_engineering" and verdict.summary.en.startswith(ENOUGH):
+        assert "write down the model and the call you judged" in verdict.summary.en
+        if answers["cost_pressure"] != "blocking":
+            assert len(keeps & set(verdict.next_steps)) == 1
+
+
+def test_acceptable_quality_with_no_prompt_work_writes_down_the_call() -> None:
+    verdict = evaluate({**NEUTRAL, "prompting_effort": "none", "failure_mode": "none"})
+    assert verdict.recommendation == "prompt_engineering"
+    assert verdict.summary.en == (
+        "What you have may already be enough, with no prompt work yet: write down the model and "
+        "the call you judged, and guard them with an eval set rather than investing in training."
+    )
+    assert STEP["pe-keep-as-measured-high"] in verdict.next_steps
+    assert STEP["pe-keep-what-works-high"] not in verdict.next_steps

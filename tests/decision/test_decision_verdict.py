@@ -183,6 +183,17 @@ NEXT_STEP_EXAMPLES: dict[str, dict] = {
     "pe-keep-what-works": {"failure_mode": "none", "accuracy_target": "best_effort"},
     "pe-keep-what-works-high": {"failure_mode": "none"},
     "pe-keep-what-works-critical": {"failure_mode": "none", "accuracy_target": "critical"},
+    "pe-keep-as-measured": {
+        "failure_mode": "none",
+        "prompting_effort": "none",
+        "accuracy_target": "best_effort",
+    },
+    "pe-keep-as-measured-high": {"failure_mode": "none", "prompting_effort": "none"},
+    "pe-keep-as-measured-critical": {
+        "failure_mode": "none",
+        "prompting_effort": "none",
+        "accuracy_target": "critical",
+    },
     "pe-cheaper-model": {"failure_mode": "none", "cost_pressure": "blocking", "volume": "low"},
     "schema-first": {},
     "format-check-render": {"task_type": "reasoning"},
