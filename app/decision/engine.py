@@ -729,8 +729,11 @@ def _measured(
                 was=was,
             )
         )
+    # Only a measurement of the data itself (a dataset check) leaves the hard cases as the one
+    # data answer nobody checked; an eval run measures the prompt, not the training examples.
+    data_measured = any(QUESTIONS[q].step == "data" for q in evidence.measured_answers)
     if (
-        evidence.measured_answers
+        data_measured
         and "edge_cases" not in evidence.measured_answers
         and judged["edge_cases"] == "yes"
         and judged["example_count"] != "none"

@@ -75,8 +75,8 @@ class Evidence:
     measured: Mapping[str, Text] = field(default_factory=dict)
     # question -> the answer a measurement establishes (a dataset check, an eval run). Where it
     # differs from the team's answer the verdict is judged on it, names the conflict first and is
-    # never of high confidence. With any measured answer, a claimed "yes" on hard cases, which no
-    # measure can see, counts as open.
+    # never of high confidence. With a measured data answer (a dataset check), a claimed "yes" on
+    # hard cases, which no measure can see, counts as open.
     measured_answers: Mapping[str, Answer] = field(default_factory=dict)
     # The attached dataset holds preference pairs (chosen/rejected).
     preference_pairs: bool = False

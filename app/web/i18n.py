@@ -26,9 +26,16 @@ STATUS_LABELS = {
 }
 # Source titles that have a Chinese name of their own; the others are cited as published.
 SOURCE_TITLES = (N_("The Batch, issue 294"),)
+# Titles published in Chinese: cited as published, with a translation in brackets where the page
+# is in another language, as a reference list glosses a foreign title.
+GLOSSED_TITLES = {
+    "什么时候应该微调，什么时候不应该微调？": N_("When to fine-tune, and when not to"),
+}
 
 
 def source_title(title: str, lang: str) -> str:
+    if title in GLOSSED_TITLES and lang != "zh":
+        return f"{title} [{translate(lang, GLOSSED_TITLES[title])}]"
     return translate(lang, title) if title in SOURCE_TITLES else title
 
 

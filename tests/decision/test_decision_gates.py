@@ -289,6 +289,25 @@ def test_the_verdict_is_judged_on_what_was_measured(answers: dict, found: dict) 
         assert opening.startswith("Measured, the ")
 
 
+@MANY
+@given(
+    answer_sets(
+        example_count=st.sampled_from(DATA_VALUES["example_count"]),
+        edge_cases=st.just("yes"),
+        prompting_effort=st.sampled_from(["basic", "extensive"]),
+    ),
+    st.integers(0, 100),
+    st.integers(1, 5000),
+)
+def test_an_eval_run_leaves_the_data_answers_as_given(answers: dict, percent: int, n: int) -> None:
+    """An eval run measures the prompt, not the training examples: it never turns the team's "yes"
+    on hard cases into "not yet checked", as a dataset check does."""
+    run = {"baseline_accuracy": percent, "baseline_sample_size": n}
+    verdict = evaluate(answers, Evidence(measured_answers=run))
+    assert verdict.recommendation == evaluate({**answers, **run}).recommendation
+    assert "No measure can see whether the examples include hard" not in verdict.summary.en
+
+
 def test_a_dataset_check_of_near_duplicates_outweighs_clean_and_diverse() -> None:
     # Issue 18, "Why" 4: 61% near-duplicates, one template 58%; the team keeps "clean, diverse".
     team = {

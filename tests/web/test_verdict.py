@@ -60,9 +60,28 @@ def test_reasons_cite_sources_and_name_the_answers_behind_them(client, app):
         sources = [reason["source"], *reason["more_sources"]]
         assert [a["href"] for a in links] == [s["url"] for s in sources]
         assert [a.get_text(" ", strip=True) for a in links] == [
-            f"{s['author']}, {s['title']} ({s['year']})" for s in sources
+            f"{s['author']}, {s['title']}{GLOSS.get(s['title'], '')} ({s['year']})" for s in sources
         ]
         assert len(item.select(".answer-chip")) == len(reason["triggered_by"])
+
+
+# A title published in Chinese, cited as published with a translation in brackets on English pages.
+KARMINSKI_TITLE = "什么时候应该微调，什么时候不应该微调？"
+GLOSS = {KARMINSKI_TITLE: " [When to fine-tune, and when not to]"}
+
+
+def test_a_chinese_title_is_glossed_in_english_and_cited_as_published_in_chinese(client):
+    token = finish(client)
+    cites = {
+        lang: [
+            c.get_text(strip=True)
+            for c in html(client.get(f"/a/{token}?lang={lang}")).select(".reason-source cite")
+        ]
+        for lang in ("en", "zh")
+    }
+    assert f"{KARMINSKI_TITLE} [When to fine-tune, and when not to]" in cites["en"]
+    assert KARMINSKI_TITLE in cites["zh"]
+    assert not any("[" in c for c in cites["zh"])
 
 
 def test_confidence_says_why_in_one_line(client, app):
