@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app import assessments
@@ -202,6 +202,19 @@ def clean_label(value: object) -> str:
     return text
 
 
+# The class of PostgreSQL advisory lock a decision's key count is taken under (any fixed number
+# no other lock of this app uses; the decision's id is the second key).
+KEYS_LOCK = 0x6B657973  # "keys"
+
+
+def _lock_keys(session: Session, decision_id: int) -> None:
+    """Serialise key changes of one decision: two versions lock different assessment rows, so
+    without this two invites through them each count 49 keys and both insert. SQLite already
+    serialises writers; PostgreSQL takes a lock held until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(KEYS_LOCK, decision_id)))
+
+
 def invite(
     db: Database, assessment: Assessment, label: object, actor: Actor
 ) -> tuple[ManageKey, str]:
@@ -212,6 +225,7 @@ def invite(
         row = _locked(session, assessment)
         if row.decision_id is None:  # bulk-seeded rows have none: the decision is named after it
             row.decision_id = row.id
+        _lock_keys(session, row.decision_id)
         count = len(
             session.scalars(
                 select(ManageKey.id).where(ManageKey.decision_id == row.decision_id)

@@ -508,3 +508,40 @@ def test_a_bulk_seeded_assessment_gets_its_first_co_owner_from_a_signed_in_user(
             {"kind": "key", "label": "Bo"},
         )
     app.state.db.dispose()
+
+
+@pytest.mark.storage
+def test_invites_through_two_versions_at_once_never_pass_the_key_limit(client, app):
+    """Two versions lock different rows: 60 invites at once, half through each, still make the
+    decision no more than MAX_KEYS keys (PostgreSQL gave 51 without the decision's lock)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.ownership import Actor
+
+    body = create(client).json()
+    client.cookies.set(COOKIE, body["manage_token"])
+    draft = revise(client, body["id"])
+    finished = client.post(f"/d/{draft}/finish")
+    assert finished.status_code == 303
+    v2 = finished.headers["location"].rsplit("/", 1)[1]
+    versions = [row(app, body["id"]), row(app, v2)]
+    assert versions[0].decision_id == versions[1].decision_id
+    start = threading.Barrier(60)
+
+    def attempt(i: int) -> str:
+        start.wait()
+        try:
+            manage.invite(app.state.db, versions[i % 2], f"k{i}", Actor("key"))
+        except manage.TooManyKeys:
+            return "refused"
+        return "made"
+
+    with ThreadPoolExecutor(60) as pool:
+        outcomes = list(pool.map(attempt, range(60)))
+    with app.state.db.read() as session:
+        stored = session.scalars(
+            select(ManageKey).where(ManageKey.decision_id == versions[0].decision_id)
+        ).all()
+    assert len(stored) == manage.MAX_KEYS
+    assert (outcomes.count("made"), outcomes.count("refused")) == (manage.MAX_KEYS - 1, 11)
