@@ -54,6 +54,8 @@ from app.web.text_input import TextInputMiddleware
 
 log = logging.getLogger("app")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# Characters below which the team password gets a warning at start (README, Security).
+SHORT_PASSWORD = 20
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,6 +90,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             https=settings.https,
         )
         app.add_middleware(AccessMiddleware, gate=app.state.gate)
+        if len(settings.access_password) < SHORT_PASSWORD:
+            # The throttle counts by address (README, Security): a botnet of N addresses gets
+            # 10 x N guesses per 15 minutes, so only a long password holds. Never logs it.
+            log.warning(
+                "APP_ACCESS_PASSWORD has %d characters: guessing from many addresses is slowed "
+                "only per address, so use %d or more (a passphrase of 5 or more random words). "
+                "See README, Security.",
+                len(settings.access_password),
+                SHORT_PASSWORD,
+            )
     elif settings.host not in LOOPBACK:
         log.warning(
             "APP_ACCESS_PASSWORD is not set and the app listens on %s: anyone who can reach "

@@ -105,3 +105,28 @@ def test_a_refused_host_is_logged_naming_the_setting(
         "APP_PUBLIC_ORIGIN's host or one of APP_ALLOWED_HOSTS (add it there if users reach the "
         "app by that name)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("password", "warned"),
+    [
+        ("correct horse", True),
+        ("x" * 19, True),
+        ("x" * 20, False),
+        ("hat tuba lamp vine crow", False),
+    ],
+)
+def test_a_short_team_password_is_warned_about_at_start_never_logged(
+    database_url: str, caplog: pytest.LogCaptureFixture, password: str, warned: bool
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="app"):
+        app = create_app(Settings(database_url=database_url, access_password=password))
+    app.state.db.dispose()
+    said = [r.getMessage() for r in caplog.records if r.name == "app"]
+    expected = (
+        f"APP_ACCESS_PASSWORD has {len(password)} characters: guessing from many addresses is "
+        "slowed only per address, so use 20 or more (a passphrase of 5 or more random words). "
+        "See README, Security."
+    )
+    assert said == ([expected] if warned else [])
+    assert all(password not in r.getMessage() for r in caplog.records)
