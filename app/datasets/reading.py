@@ -104,6 +104,17 @@ class Example:
         return f"{self.context}\n{self.request}" if self.context else self.request
 
     @property
+    def before_reply(self) -> str:
+        """What leakage compares as the input: every turn before the final reply but the system
+        (or developer) prompt, joined by newlines, so a shared, different or missing system
+        prompt neither hides nor creates a copy; the request, else the output, when there is no
+        such turn (a system prompt alone, a text record)."""
+        dialogue, output = self.dialogue, self.output
+        if len(dialogue) > len(output) + 1 and dialogue.endswith(output):
+            return dialogue[: len(dialogue) - len(output) - 1]
+        return self.request or self.output
+
+    @property
     def whole(self) -> str:
         """The whole example, every turn (system prompt left out: it is shared by design)."""
         return self.dialogue or f"{self.request}\n{self.output}"

@@ -568,3 +568,44 @@ def test_the_checks_caches_when_full_change_no_result(data, monkeypatch):
     for name in ("SHORT_CACHE", "OUTPUT_CACHE", "CONTEXT_CACHE"):
         monkeypatch.setattr(module, name, 2)
     assert check(data) == roomy
+
+
+def test_leakage_compares_the_turns_before_the_reply_whatever_the_system_prompt():
+    """The review's case: training examples carry a system prompt, the eval ones carry none or
+    another. Truth by construction: eval lines 1-4 copy training inputs (word for word, in upper
+    case, with tabs for spaces and padding, and under another system prompt), line 5 changes
+    one word of one (a near copy: brute-force Jaccard checked below), lines 6-11 are new."""
+    rng = random.Random(31)
+
+    def text() -> str:
+        return " ".join(rng.choice(files.ENGLISH) for _ in range(60))
+
+    inputs = [text() for _ in range(20)]
+    train = files.jsonl(files.chat(q, f"answer {n}") for n, q in enumerate(inputs))
+    near = inputs[4].split()
+    near[-1] = "zebra" if near[-1] != "zebra" else "yak"
+    near = " ".join(near)
+    assert 0.8 <= files.brute_force_jaccard(near, inputs[4]) < 1.0
+    evaluation = [
+        files.chat(inputs[0], "another answer", None),
+        files.chat(inputs[1].upper(), "another answer", None),
+        files.chat("  " + inputs[2].replace(" ", "\t") + " \n", "another answer", None),
+        files.chat(inputs[3], "another answer", "You answer in one line."),
+        files.chat(near, "another answer", None),
+        *(files.chat(text(), "another answer", None) for _ in range(6)),
+    ]
+    profile = check(train, eval_chunks=lambda: [files.jsonl(evaluation)])
+    leakage = profile["leakage"]
+    assert (leakage["examples"], leakage["exact"], leakage["near"]) == (11, 4, 1)
+    assert leakage["share"] == round(5 / 11, 4)
+    assert [(f["line"], f["kind"], f["train_line"]) for f in leakage["found"]] == [
+        (1, "exact", 1),
+        (2, "exact", 2),
+        (3, "exact", 3),
+        (4, "exact", 4),
+        (5, "near", 5),
+    ]
+    # A system prompt shared by training and eval files creates no copy of new inputs.
+    fresh = [files.chat(text(), "an answer") for _ in range(5)]
+    alone = check(train, eval_chunks=lambda: [files.jsonl(fresh)])["leakage"]
+    assert (alone["exact"], alone["near"]) == (0, 0)
