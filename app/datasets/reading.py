@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,10 @@ OUTPUT_COLUMNS = (
     "category",
 )
 CSV_DELIMITERS = (",", "\t", ";")
+# The lines of the CSV record being read are kept, up to this many characters, so that those
+# after an unclosed quote can be read again as rows (csv's own field limit, 131,072 characters,
+# ends such a record long before).
+MAX_RECORD_CHARS = 4 * MAX_LINE_BYTES
 
 # Magic numbers of compressed and archive formats: refused, never decompressed.
 COMPRESSED_MAGIC = (
@@ -998,40 +1003,82 @@ def _read_csv(
     columns = len(header)
     problems: list[LineError] = []
     current = [first]
+    # An unclosed quote makes every line after it part of one cell, up to the next quote or the
+    # end of the file. Such a record is an error at the line the quote opened, and its other
+    # lines are read again as rows: the lines of the record being read are kept (`record`, at
+    # most MAX_RECORD_CHARS) and put back before the rest (`replay`).
+    replay: deque[tuple[int, str]] = deque()
+    record: list[tuple[int, str]] = []
+    kept = [0]  # characters in `record`, or -1 once past MAX_RECORD_CHARS
+    ended = [False]  # the file ended inside the record being read: in a quoted cell
 
     def decoded() -> Iterator[str]:
-        for number, line in lines:
+        while True:
+            if replay:
+                number, text = replay.popleft()
+            else:
+                try:
+                    number, line = next(lines)
+                except StopIteration:
+                    ended[0] = True
+                    return
+                if line is None:
+                    current[0] = number
+                    problems.append(LineError(number, "too_long"))
+                    continue
+                try:
+                    text = line.decode("utf-8") + "\n"
+                except UnicodeDecodeError as error:
+                    current[0] = number
+                    problems.append(LineError(number, "encoding", str(error.start + 1)))
+                    continue
             current[0] = number
-            if line is None:
-                problems.append(LineError(number, "too_long"))
-                continue
-            try:
-                yield line.decode("utf-8") + "\n"
-            except UnicodeDecodeError as error:
-                problems.append(LineError(number, "encoding", str(error.start + 1)))
+            if kept[0] >= 0:
+                kept[0] += len(text)
+                if kept[0] > MAX_RECORD_CHARS:
+                    record.clear()
+                    kept[0] = -1
+                else:
+                    record.append((number, text))
+            yield text
 
-    rows = csv.reader(decoded(), delimiter=delimiter, strict=False)
+    def reader() -> Iterator[list[str]]:
+        return csv.reader(decoded(), delimiter=delimiter, strict=False)
+
+    rows = reader()
     width = max(input_at, output_at, extra_at or 0) + 1
     while True:
-        start = current[0] + 1
+        record.clear()
+        kept[0] = 0
+        ended[0] = False
+        broken = False
         try:
             row: list[str] | None = next(rows)
         except StopIteration:
             row = None
         except csv.Error as error:  # e.g. a quoted cell longer than csv's field limit
-            problems.append(LineError(current[0], "csv_error", str(error)[:80]))
+            broken = len(record) > 1  # an unclosed quote, most likely: read its lines again
+            if not broken:
+                problems.append(LineError(current[0], "csv_error", str(error)[:80]))
             row = []
         yield from problems
         problems.clear()
         if row is None:
             return
+        start = record[0][0] if record else current[0]
         # A record's last physical line: the same as its first unless a quoted cell spans lines.
         number = current[0]
+        if (
+            broken
+            or (row and ended[0])
+            or (number > start and _swallowed_rows(row, delimiter, columns))
+        ):
+            yield LineError(start, "unbalanced_quote", f"{start}-{number}")
+            replay.extendleft(reversed(record[1:]))
+            rows = reader()
+            continue
         if not row or not any(map(str.strip, row)):
             reading.blank_lines += 1 if row else 0
-            continue
-        if number > start and _swallowed_rows(row, delimiter, columns):
-            yield LineError(start, "unbalanced_quote", f"{start}-{number}")
             continue
         if len(row) < width:
             yield LineError(number, "missing_cell")
