@@ -436,6 +436,7 @@ def _read_records(
 
 MESSAGE_OVERHEAD = 4  # the cookbook's 3 tokens per message, and the role's one token
 REPLY_OVERHEAD = 3  # the cookbook's 3 tokens priming every reply
+NAME_OVERHEAD = 1  # the cookbook's tokens_per_name: a message's "name", its tokens and 1 more
 MESSAGE_KEYS = frozenset(
     {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
 )
@@ -677,6 +678,7 @@ def _messages(
         turns.append(("system", system, False))
     pending_calls = 0
     attachments: list[str] = []
+    names: list[tuple[str, int, bool]] = []  # each message's "name", as input tokens
     for index, message in enumerate(messages, 1):
         if not isinstance(message, dict):
             return LineError(number, "bad_message", str(index))
@@ -703,6 +705,9 @@ def _messages(
             if unknown:
                 warnings.append(("unknown_message_key", f"{index}: {', '.join(unknown)}"[:80]))
             content = message.get("content")
+            name = message.get("name")
+            if isinstance(name, str) and name:
+                names.append((name, NAME_OVERHEAD, False))
         text = _text(content) if content is not None else None
         if role != "assistant":
             attachments += _stand_ins(content)
@@ -739,7 +744,10 @@ def _messages(
         return LineError(number, "nothing_trained")
     if not any(role == "user" for role, _, _ in turns):
         warnings.append(("no_user", ""))
-    return _conversation(number, turns, warnings, "\n".join(attachments))
+    example = _conversation(number, turns, warnings, "\n".join(attachments))
+    if names:  # counted with the messages, before the reply's priming (the last part)
+        example.parts = example.parts[:-1] + tuple(names) + example.parts[-1:]
+    return example
 
 
 def _conversation(

@@ -128,6 +128,24 @@ def test_token_counts_are_cl100k_base():
     assert profile["tokenizer"] == "tiktoken cl100k_base"
 
 
+def test_a_messages_name_counts_its_tokens_and_one_more_as_the_cookbook_does():
+    # OpenAI's cookbook (num_tokens_from_messages, gpt-3.5-turbo-0613 and the GPT-4 family):
+    # every value's tokens, and tokens_per_name = 1 for a "name". The words are one token each
+    # (files.ONE_TOKEN_WORDS): system "the tree" 2, user "the cat dog" 3, answer "blue green" 2;
+    # each message 3 + 1 for its role, 3 priming the reply, names "dog" and "house" 1 + 1 each.
+    record = {
+        "messages": [
+            {"role": "system", "content": "the tree", "name": "dog"},
+            {"role": "user", "content": "the cat dog", "name": "house"},
+            {"role": "assistant", "content": "blue green"},
+        ]
+    }
+    profile = check(files.jsonl([record]))
+    assert profile["tokens"]["total"] == (4 + 2) + (4 + 3) + (4 + 2) + 3 + 2 * (1 + 1)  # 26
+    assert profile["tokens"]["trained"] == 4 + 2  # a name is input, never trained
+    assert profile["warnings"] == []  # "name" is a key of OpenAI's chat format
+
+
 def test_examples_longer_than_each_length_a_plan_cuts_at_are_counted():
     # 90 examples of 4,500 tokens and ten of 5,000, 5,500, ... 9,500. The 95th percentile
     # (nearest rank, the 95th of 100) is 7,000: a plan packs 7,168 tokens (28 x 256). The
