@@ -373,7 +373,11 @@ class Profiler:
         encode = self.encoding.encode_ordinary
         request_ids = [encode(example.request) for example in batch]
         whole_ids, output_ids = self._whole_ids(batch, request_ids)
-        shingles = similarity.ShingleBatch(whole_ids)
+        # Duplicates ignore case and runs of whitespace, as labels and leakage do: a copy that
+        # differs only in them is an exact duplicate (whole_key below), and near-duplicates are
+        # shingled from the tokens of the same normalized text (tiktoken splits " word" and
+        # "   word", or "word" and "WORD", into different tokens).
+        shingles = similarity.ShingleBatch([encode(_normal(e.whole)) for e in batch])
         describe, normal, digest = scripts.describe, _normal, _digest
         text_tokens, output_cache = self._text_tokens, self.output_cache
         short_cache = self.short_cache
@@ -448,18 +452,28 @@ class Profiler:
                 self.pairs_total += 1
                 if any(code == "same_pair" for code, _ in warnings):
                     self.identical_pairs += 1
-            context = example.context
-            whole_key = digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
-            if example.attachments:
-                whole_key = digest(f"{whole_key}\x1e{example.attachments}")
             facts = output_cache.get(output)
             if facts is None:
                 facts = self._output_facts(output)
             output_key, short_output, label_key, label_name = facts
+            # Case and runs of whitespace ignored (label_key is the output's _normal).
+            context = example.context
+            whole_key = digest(
+                f"{normal(context)}\x1e{normal(asked)}\x1e{label_key}\x1e"
+                f"{rejected if rejected is None else normal(rejected)}"
+            )
+            if example.attachments:
+                whole_key = digest(f"{whole_key}\x1e{example.attachments}")
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(digest(normal(_input_text(example))))
-            leak_keys.append(_leak_key(_leak_text(example), example.attachments))
+            input_key = digest(normal(_input_text(example)))
+            input_keys.append(input_key)
+            # The input as leakage compares it: the same key when there is no context (system
+            # prompt, earlier turns) and no attachment ("\x1e" is whitespace to str.split).
+            if not context and not example.attachments and example.before_reply == asked:
+                leak_keys.append(input_key)
+            else:
+                leak_keys.append(_leak_key(_leak_text(example), example.attachments))
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
             label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
