@@ -37,8 +37,9 @@ against its own source, at the commits named (GitHub paths):
   --to json`), EvalLog `version` 2 (UKGovernmentBEIS/inspect_ai src/inspect_ai/log/_log.py
   @499e6152, 0.3.260): `samples[].scores[scorer].value` with the first scorer of
   `results.scores`; "C" (CORRECT), true, 1, "yes", "correct" pass; "I", "P" (PARTIAL: Inspect
-  gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
-  (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
+  gives it 0.5), false, 0, "no", "incorrect" fail, and so does any number strictly between 0 and
+  1 (partial credit, like "P": counted in `Run.partial`, which the report states); numbers written
+  as strings are read as numbers (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
   "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
   (Score.unscored(), written as the constant NaN). Epochs are repeated draws on one case: a
   sample is one case, its share of passed epochs (over those graded) is its accuracy, as
@@ -124,6 +125,9 @@ class Run:
     # Inspect: the scorer counted, and the log's other scorers with the accuracy it gives them.
     scorer: str | None = None
     other_scorers: list[tuple[str, float | None]] = field(default_factory=list)
+    # Inspect: samples given partial credit ("P", or a number strictly between 0 and 1) in a
+    # graded epoch, which pass/fail counting counts as a fail there.
+    partial: int = 0
 
 
 class _Problems:
@@ -954,6 +958,22 @@ def _number_outcome(value: float) -> int | None:
     return PASS if value == 1 else FAIL if 0 <= value < 1 else None
 
 
+def _partial(value: object) -> bool:
+    """A score Inspect counts as partly correct (value_to_float: "P" is 0.5; a number strictly
+    between 0 and 1, or one written as a string), which is counted here as a fail."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("p", "partial"):
+            return True
+        try:
+            value = float(word)
+        except ValueError:
+            return False
+    return isinstance(value, int | float) and 0 < value < 1
+
+
 def _score_outcome(value: object) -> int | None:
     if isinstance(value, bool):
         return PASS if value else FAIL
@@ -1065,6 +1085,7 @@ def _read_inspect(
     # cases of their own.
     epochs_of: dict[str, dict[str, int]] = {}
     categories_of: dict[str, set[str]] = {}
+    partial: set[str] = set()  # samples with partial credit counted as a fail
     for position, sample in enumerate(samples, start=1):
         if not isinstance(sample, _InspectSample):
             problems.add("not_object", item=position)
@@ -1098,6 +1119,8 @@ def _read_inspect(
             epochs[epoch] = outcome
             names = categories_of.setdefault(case, set()) if outcome == FAIL else set()
         if outcome == FAIL:
+            if _partial(value):
+                partial.add(case)
             if isinstance(value, str) and value.strip().upper() == "P":
                 names.update(("partial",))
             metadata = sample.metadata
@@ -1106,6 +1129,7 @@ def _read_inspect(
                 if isinstance(category, str) and category.strip():
                     names.update((_short(category),))
     problems.raise_if_any()
+    run.partial = len(partial)
     counted = {
         name
         for sample in samples

@@ -697,3 +697,35 @@ def test_the_verdict_shows_the_measured_baseline(client, app):
     assert text.count("measured") >= 2
     # Revising keeps the measured run with the new draft.
     assert stored(app, token).eval_run["passed"] == 46
+
+
+def test_inspect_partial_credit_counted_as_a_fail_is_said_with_its_count(client):
+    """The review's log: values C, I, 0.5, "1", 1.0, 0 and true, here with "P" and "0.25" too.
+    By hand: C, "1", 1.0 and true pass (4); I, 0.5, 0, P and 0.25 fail (5), three of them with
+    partial credit (0.5, P, 0.25: Inspect's value_to_float gives each a share of 1)."""
+    values = ["C", "I", 0.5, "1", 1.0, 0, True, "P", "0.25"]
+    samples = [
+        {"id": n, "epoch": 1, "scores": {"m": {"value": value}}}
+        for n, value in enumerate(values, 1)
+    ]
+    data = json.dumps({"version": 2, "status": "success", "eval": {}, "samples": samples}).encode()
+    report = evals.check([("log.json", data)])
+    assert (report["passed"], report["failed"], report["errors"]) == (4, 5, 0)
+    assert report["partial_as_fail"] == 3
+    body = post(client, data, "log.json").json()
+    assert body["partial_as_fail"] == 3
+    page = client.post(PAGE, files={"file": ("log.json", data)})
+    assert page.status_code == 200
+    said = html(page).select_one("[data-partial]")
+    assert said["data-partial"] == "3"
+    assert said.get_text(" ", strip=True) == (
+        "3 samples were given partial credit (P, or a score between 0 and 1), counted here as "
+        "fails: the accuracy and its interval count whole passes and fails."
+    )
+    zh = client.post(PAGE, files={"file": ("log.json", data)}, headers={"accept-language": "zh"})
+    assert html(zh).select_one("[data-partial]").get_text(" ", strip=True) == (
+        "3 个样本得到了部分分（P，或 0 到 1 之间的分数），这里按失败计：准确率及其区间只按完整的通过与失败计数。"
+    )
+    # A log without partial credit says nothing of it.
+    plain = client.post(PAGE, files={"file": ("log.json", ef.build("inspect", ef.outcomes(20, 3)))})
+    assert html(plain).select_one("[data-partial]") is None

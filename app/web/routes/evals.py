@@ -87,6 +87,12 @@ class RunCounts(BaseModel):
     )
     passed: int
     failed: int
+    partial_as_fail: int = Field(
+        0,
+        description="Inspect: samples given partial credit (P, or a score strictly between 0 "
+        "and 1), counted as a fail in that epoch: the accuracy and its Wilson interval count "
+        "whole passes and fails",
+    )
     errors: int = Field(description="Cases the model or grader failed to answer: not counted")
     graded: int = Field(description="cases - errors")
     accuracy: float = Field(description="passed / graded, 0-1")
