@@ -22,7 +22,7 @@ from app.decision.baseline import cases_to_settle
 from app.evals import stats
 from app.main import create_app
 from app.models import Assessment
-from app.settings import Settings
+from app.settings import ROOT, Settings
 from tests import eval_files as ef
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 
@@ -729,3 +729,27 @@ def test_inspect_partial_credit_counted_as_a_fail_is_said_with_its_count(client)
     # A log without partial credit says nothing of it.
     plain = client.post(PAGE, files={"file": ("log.json", ef.build("inspect", ef.outcomes(20, 3)))})
     assert html(plain).select_one("[data-partial]") is None
+
+
+def test_cases_needed_is_a_rounded_number_as_the_readme_and_page_say_not_the_fewest():
+    """The review's run: 30 passed, 8 failed, 2 errors against 85%. By the hand Wilson interval,
+    126 cases at 30/38 are the fewest that leave 85% out, and every number from 141 does; the
+    report says 150 (two significant figures), and the README and the page say it is rounded up,
+    not the fewest."""
+    p = 30 / 38
+    assert fewest_by_brute_force(p, 0.85) == 126
+    assert not settles_by_hand(p, 140, 0.85)
+    assert all(settles_by_hand(p, n, 0.85) for n in range(141, 2_000))
+    rows = [(f"p{i}", ef.PASS, "x") for i in range(30)]
+    rows += [(f"f{i}", ef.FAIL, "x") for i in range(8)]
+    rows += [(f"e{i}", ef.ERROR, "x") for i in range(2)]
+    report = evals.check([("run", ef.build("csv", rows))])
+    [eighty_five] = [row for row in report["to_tell"] if row["target"] == 85]
+    assert eighty_five["cases_needed"] == 150
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`cases_needed`: the fewest" not in readme
+    assert "rounded up to two significant figures" in readme
+    assert "30 of 38 graded against 85%: 150, where 126" in readme
+    page = (ROOT / "templates" / "evals" / "_report.html").read_text(encoding="utf-8")
+    assert "The fewest cases at this accuracy" not in page
+    assert "rounded up to two significant figures" in page

@@ -107,7 +107,7 @@ class ToTell(BaseModel):
     settled: bool = Field(description="The 95% interval already leaves the target out")
     cases_needed: int | None = Field(
         description="About how many cases at this accuracy would tell the target from it "
-        "(2 significant figures); null when settled, or when no number up to 100,000 would"
+        "(rounded up to 2 significant figures: not always the fewest); null when settled, or when no number up to 100,000 would"
     )
     graded: int
 
