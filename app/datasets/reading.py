@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -978,6 +978,26 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def sniff_delimiter(
+    header_line: str, fits: Callable[[list[str]], bool]
+) -> tuple[str, list[str]] | None:
+    """A CSV's delimiter, from its header line: the first of CSV_DELIMITERS (comma, tab,
+    semicolon) that splits it into cells `fits` takes for a header, with those cells; None when
+    none does. (The eval-run check reads its CSVs with it too.)"""
+    for candidate in CSV_DELIMITERS:
+        try:
+            header = next(csv.reader([header_line], delimiter=candidate), [])
+        except csv.Error:  # a carriage return inside the line, say: no header of this kind
+            continue
+        if fits(header):
+            return candidate, header
+    return None
+
+
+def _has_columns(header: list[str]) -> bool:
+    return _pick(header, INPUT_COLUMNS) is not None and _pick(header, OUTPUT_COLUMNS) is not None
+
+
 def _read_csv(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
@@ -986,16 +1006,15 @@ def _read_csv(
     except UnicodeDecodeError as error:
         line = LineError(first, "encoding", str(error.start + 1))
         raise Unreadable("encoding", "", [line]) from None
-    header, delimiter = [], ","
-    for candidate in CSV_DELIMITERS:
-        header = next(csv.reader([header_text], delimiter=candidate), [])
-        if _pick(header, INPUT_COLUMNS) is not None and _pick(header, OUTPUT_COLUMNS) is not None:
-            delimiter = candidate
-            break
-    else:
-        header = next(csv.reader([header_text]), [])
+    sniffed = sniff_delimiter(header_text, _has_columns)
+    if sniffed is None:
+        try:
+            header = next(csv.reader([header_text]), [])
+        except csv.Error:  # a carriage return inside the header line
+            header = header_text.replace("\r", " ").split(",")
         shown = ", ".join(h.strip()[:40] for h in header[:10])
         raise Unreadable("csv_columns", shown)
+    delimiter, header = sniffed
     input_at, output_at = _pick(header, INPUT_COLUMNS), _pick(header, OUTPUT_COLUMNS)
     assert input_at is not None and output_at is not None
     extra_at = None

@@ -7,6 +7,8 @@ against its own source, at the commits named (GitHub paths):
   empty or `error`: an error) or `expected` and `actual`, compared after Unicode NFC
   normalization and stripping surrounding whitespace, case-sensitive (an empty `actual` is a case
   without an answer: an error). Optional `category` (or `failure_category`): counted on failures.
+  Any CSV here may be separated by commas, tabs or semicolons: the first that gives a header this
+  check reads, as the dataset check sniffs it (app.datasets.reading.sniff_delimiter).
 - `promptfoo_json`: `promptfoo eval --output results.json`, the OutputFile `{evalId, results,
   config, shareableUrl, metadata}` (promptfoo/promptfoo src/util/output.ts @df9dbcd3) whose
   `results` is the EvaluateSummary, `version` 3 (or 2 for evals stored before v3;
@@ -67,6 +69,8 @@ from fractions import Fraction
 from typing import Any
 
 import msgspec
+
+from app.datasets.reading import sniff_delimiter
 
 from .stats import ERROR, FAIL, PASS
 
@@ -442,9 +446,24 @@ def _read_json_fast(data: bytes | memoryview) -> Run:
 # --- CSV ----------------------------------------------------------------------------------
 
 
+def _known_header(cells: list[str]) -> bool:
+    """A header this check reads: id and passed, id, expected and actual, or a promptfoo export's."""
+    header = [name.strip() for name in cells]
+    names = {name.lower() for name in header}
+    plain = "id" in names and ("passed" in names or {"expected", "actual"} <= names)
+    return plain or _is_promptfoo_csv(header)
+
+
 def _csv_rows(text: str):
     sample = text[:4096].split("\n", 1)[0]
-    delimiter = "\t" if "\t" in sample and "," not in sample else ","
+    # Comma, tab or semicolon, sniffed as the dataset check does: the first that gives a header
+    # this check reads (else a tab without a comma, else a comma: an older promptfoo export's
+    # prompt columns are told by their cells, not by their header).
+    sniffed = sniff_delimiter(sample, _known_header)
+    if sniffed is not None:
+        delimiter = sniffed[0]
+    else:
+        delimiter = "\t" if "\t" in sample and "," not in sample else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     while True:

@@ -790,3 +790,11 @@ def test_is_preference_needs_pairs():
     assert datasets.is_preference({"format": "preference", "pairs": {"count": 0}}) is False
     assert datasets.is_preference({"format": "preference", "pairs": {"count": 3}}) is True
     assert datasets.is_preference({"format": "chat", "pairs": None}) is False
+
+
+def test_a_csv_header_with_a_stray_carriage_return_is_a_named_refusal_not_a_crash():
+    # csv refuses a line with a carriage return inside it; found while sharing the delimiter
+    # sniffing with the eval-run check, whose fuzzing test sent such a header.
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(b"input\rx,output\na,b\n")
+    assert (refused.value.code, refused.value.detail) == ("csv_columns", "input x, output")

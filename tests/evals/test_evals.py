@@ -753,3 +753,24 @@ def test_cases_needed_is_a_rounded_number_as_the_readme_and_page_say_not_the_few
     page = (ROOT / "templates" / "evals" / "_report.html").read_text(encoding="utf-8")
     assert "The fewest cases at this accuracy" not in page
     assert "rounded up to two significant figures" in page
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_eval_csvs_separated_by_semicolons_or_tabs_are_read_as_the_dataset_check_reads_them(
+    client, sep
+):
+    """By hand: a and c pass, b fails, d ("error") and e (empty) are errors; in the second file
+    1 passes ("a, b" both sides, quoted: the comma is inside a cell), 2 fails."""
+    rows = [("id", "passed"), ("a", "1"), ("b", "0"), ("c", "true"), ("d", "error"), ("e", "")]
+    data = "\ufeff" + "".join(sep.join(row) + "\r\n" for row in rows)
+    report = evals.check([("run.csv", data.encode())])
+    assert (report["format"], report["passed"], report["failed"], report["errors"]) == (
+        "csv",
+        2,
+        1,
+        2,
+    )
+    pairs = f'id{sep}expected{sep}actual\n1{sep}"a, b"{sep}"a, b"\n2{sep}x{sep}y\n'.encode()
+    response = post(client, pairs)
+    assert response.status_code == 200, response.text
+    assert (response.json()["passed"], response.json()["failed"]) == (1, 1)
