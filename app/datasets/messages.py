@@ -69,7 +69,10 @@ LINE_PROBLEMS = {
     "no_chosen": Text('"chosen" (the preferred answer) is missing'),
     "no_rejected": Text('"rejected" (the worse answer) is missing'),
     "empty_rejected": Text("the rejected answer is empty"),
-    "unbalanced_quote": Text("an unclosed quote makes lines {detail} one cell: close the quote"),
+    "unbalanced_quote": Text(
+        "an unclosed quote would make lines {detail} one cell (the lines after it were read as"
+        " rows): close the quote"
+    ),
     "missing_cell": Text("fewer cells than the header"),
     "csv_error": Text("CSV error: {detail}"),
 }

@@ -8,7 +8,7 @@ lines, a few pairs and snippets, each cut to 160 characters.
 What is exact and what is sampled (see README, "Dataset check"):
 - exact, over every example: counts, line errors and warnings, exact duplicates, repeated
   inputs with different outputs, token counts and their distribution, labels, edge-case shares;
-  these keep 29 bytes per example (digests and line numbers in compact arrays) or counters of
+  these keep 37 bytes per example (digests and line numbers in compact arrays) or counters of
   distinct values, so memory stays far below the limit for any file within the size limit,
   and `max_examples` caps the number of examples anyway;
 - on a sample of at most similarity.SAMPLE_SIZE distinct examples (all of them in smaller
@@ -149,6 +149,17 @@ def _input_text(example: Example) -> str:
     return f"{text}\x1e{example.attachments}" if example.attachments else text
 
 
+def _leak_text(example: Example) -> str:
+    """An example's input as leakage compares it, exactly and nearly alike: its turns before
+    the final reply, the system prompt left out (Example.before_reply), case and spacing
+    ignored."""
+    return _normal(example.before_reply)
+
+
+def _leak_key(text: str, attachments: str) -> int:
+    return _digest(f"{text}\x1e{attachments}" if attachments else text)
+
+
 def _same_attachments(
     items: list["_Item"], pairs: Iterable[tuple[int, int, float]]
 ) -> list[tuple[int, int, float]]:
@@ -207,6 +218,7 @@ class Profiler:
         self.lines = array("I")
         self.whole_keys = array("Q")
         self.input_keys = array("Q")
+        self.leak_keys = array("Q")  # the input as leakage compares it (_leak_text)
         self.output_keys = array("Q")
         self.label_like = bytearray()
         self.token_counts: Counter[int] = Counter()
@@ -260,10 +272,13 @@ class Profiler:
         return self._finish()
 
     def leakage(self, chunks: Iterable[bytes]) -> dict[str, Any]:
-        """After `run`: the share of an eval file's examples whose input is a copy (case and
-        spacing ignored: exact, over every training example) or a near copy (Jaccard >= 0.8,
-        against the training sample) of a training example's, with examples."""
-        keys = np.frombuffer(self.input_keys, dtype=np.uint64)
+        """After `run`: the share of an eval file's examples whose input is a copy (exact, over
+        every training example) or a near copy (Jaccard >= 0.8, against the training sample) of a
+        training example's, with examples. Both compare one text (_leak_text): the turns before
+        the final reply, the system prompt left out, case and spacing ignored; so an exact copy
+        is also a near one at 1.0, and a near copy needs the same attachments an exact one
+        does."""
+        keys = np.frombuffer(self.leak_keys, dtype=np.uint64)
         order = np.argsort(keys, kind="stable")
         train = keys[order]
         train_lines = np.frombuffer(self.lines, dtype=np.uint32)[order]
@@ -271,17 +286,18 @@ class Profiler:
         seen = valid = invalid = exact = 0
         near_lines: list[int] = []
         near_sets: list[np.ndarray] = []
+        near_attached: list[int] = []
         shown: list[dict[str, Any]] = []
         batch: list[Example] = []
 
         def add(examples: list[Example]) -> None:
             nonlocal valid, exact
-            prompts = [e.prompt[:20_000] for e in examples]
-            ids = [self.encoding.encode_ordinary(text)[:4000] for text in prompts]
+            texts = [_leak_text(e) for e in examples]
+            ids = [self.encoding.encode_ordinary(text[:20_000])[:4000] for text in texts]
             sets = similarity.shingle_sets(ids)
-            for example, shingles in zip(examples, sets, strict=True):
+            for example, text, shingles in zip(examples, texts, sets, strict=True):
                 valid += 1
-                key = _digest(_normal(_input_text(example)))
+                key = _leak_key(text, example.attachments)
                 at = int(np.searchsorted(train, np.uint64(key)))
                 if at < len(train) and int(train[at]) == key:
                     exact += 1
@@ -297,6 +313,7 @@ class Profiler:
                 elif len(near_sets) < self.sample_size:
                     near_lines.append(example.line)
                     near_sets.append(shingles)
+                    near_attached.append(_digest(example.attachments) if example.attachments else 0)
 
         for item in reading.read_examples(chunks, Reading()):
             seen += 1
@@ -316,7 +333,7 @@ class Profiler:
         train_sets = [item.input_shingles for item in items]
         near: dict[int, tuple[int, float]] = {}
         for i, j, value in similarity.similar_pairs(train_sets + near_sets):
-            if i < len(train_sets) <= j:
+            if i < len(train_sets) <= j and items[i].attached == near_attached[j - len(train_sets)]:
                 eval_line = near_lines[j - len(train_sets)]
                 if value > near.get(eval_line, (0, 0.0))[1]:
                     near[eval_line] = (items[i].line, value)
@@ -356,7 +373,11 @@ class Profiler:
         encode = self.encoding.encode_ordinary
         request_ids = [encode(example.request) for example in batch]
         whole_ids, output_ids = self._whole_ids(batch, request_ids)
-        shingles = similarity.ShingleBatch(whole_ids)
+        # Duplicates ignore case and runs of whitespace, as labels and leakage do: a copy that
+        # differs only in them is an exact duplicate (whole_key below), and near-duplicates are
+        # shingled from the tokens of the same normalized text (tiktoken splits " word" and
+        # "   word", or "word" and "WORD", into different tokens).
+        shingles = similarity.ShingleBatch([encode(_normal(e.whole)) for e in batch])
         describe, normal, digest = scripts.describe, _normal, _digest
         text_tokens, output_cache = self._text_tokens, self.output_cache
         short_cache = self.short_cache
@@ -365,7 +386,7 @@ class Profiler:
         sequences: list[int] = []  # preference pairs: the longer of the two sequences
         rejected_tokens = 0
         edges: list[tuple[int, int, int]] = []
-        lines, whole_keys, input_keys, output_keys = [], [], [], []
+        lines, whole_keys, input_keys, leak_keys, output_keys = [], [], [], [], []
         label_like_flags = bytearray()
         total_tokens = trained_tokens = 0
         label_counts, label_names = self.label_counts, self.label_names
@@ -431,17 +452,28 @@ class Profiler:
                 self.pairs_total += 1
                 if any(code == "same_pair" for code, _ in warnings):
                     self.identical_pairs += 1
-            context = example.context
-            whole_key = digest(f"{context}\x1e{asked}\x1e{output}\x1e{rejected}")
-            if example.attachments:
-                whole_key = digest(f"{whole_key}\x1e{example.attachments}")
             facts = output_cache.get(output)
             if facts is None:
                 facts = self._output_facts(output)
             output_key, short_output, label_key, label_name = facts
+            # Case and runs of whitespace ignored (label_key is the output's _normal).
+            context = example.context
+            whole_key = digest(
+                f"{normal(context)}\x1e{normal(asked)}\x1e{label_key}\x1e"
+                f"{rejected if rejected is None else normal(rejected)}"
+            )
+            if example.attachments:
+                whole_key = digest(f"{whole_key}\x1e{example.attachments}")
             lines.append(line)
             whole_keys.append(whole_key)
-            input_keys.append(digest(normal(_input_text(example))))
+            input_key = digest(normal(_input_text(example)))
+            input_keys.append(input_key)
+            # The input as leakage compares it: the same key when there is no context (system
+            # prompt, earlier turns) and no attachment ("\x1e" is whitespace to str.split).
+            if not context and not example.attachments and example.before_reply == asked:
+                leak_keys.append(input_key)
+            else:
+                leak_keys.append(_leak_key(_leak_text(example), example.attachments))
             output_keys.append(output_key)
             # The example's labelled (one input, one trained output, no rejected one).
             label_like = short_output and bool(asked) and rejected is None and trained_parts <= 1
@@ -487,6 +519,7 @@ class Profiler:
         self.lines.extend(lines)
         self.whole_keys.extend(whole_keys)
         self.input_keys.extend(input_keys)
+        self.leak_keys.extend(leak_keys)
         self.output_keys.extend(output_keys)
         self.label_like += label_like_flags
         if self.progress is not None:
@@ -585,12 +618,13 @@ class Profiler:
             prompt = request  # its tokens are known already
         else:
             prompt = self.encoding.encode_ordinary(text[:20_000])
+        asked = self.encoding.encode_ordinary(_leak_text(example)[:20_000])
         skeleton = prompt[:TEMPLATE_HEAD] + prompt[TEMPLATE_HEAD:][-TEMPLATE_TAIL:]
         item = _Item(
             key,
             example.line,
             batch.shingles(index),
-            similarity.shingle_set(prompt[:4000]),
+            similarity.shingle_set(asked[:4000]),
             np.asarray(skeleton, dtype=np.uint32),
             _snippet(example.request) + " → " + _snippet(example.output)
             if example.request

@@ -12,7 +12,8 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,10 @@ OUTPUT_COLUMNS = (
     "category",
 )
 CSV_DELIMITERS = (",", "\t", ";")
+# The lines of the CSV record being read are kept, up to this many characters, so that those
+# after an unclosed quote can be read again as rows (csv's own field limit, 131,072 characters,
+# ends such a record long before).
+MAX_RECORD_CHARS = 4 * MAX_LINE_BYTES
 
 # Magic numbers of compressed and archive formats: refused, never decompressed.
 COMPRESSED_MAGIC = (
@@ -102,6 +107,17 @@ class Example:
     def input(self) -> str:
         """Everything the model reads before the output."""
         return f"{self.context}\n{self.request}" if self.context else self.request
+
+    @property
+    def before_reply(self) -> str:
+        """What leakage compares as the input: every turn before the final reply but the system
+        (or developer) prompt, joined by newlines, so a shared, different or missing system
+        prompt neither hides nor creates a copy; the request, else the output, when there is no
+        such turn (a system prompt alone, a text record)."""
+        dialogue, output = self.dialogue, self.output
+        if len(dialogue) > len(output) + 1 and dialogue.endswith(output):
+            return dialogue[: len(dialogue) - len(output) - 1]
+        return self.request or self.output
 
     @property
     def whole(self) -> str:
@@ -420,6 +436,7 @@ def _read_records(
 
 MESSAGE_OVERHEAD = 4  # the cookbook's 3 tokens per message, and the role's one token
 REPLY_OVERHEAD = 3  # the cookbook's 3 tokens priming every reply
+NAME_OVERHEAD = 1  # the cookbook's tokens_per_name: a message's "name", its tokens and 1 more
 MESSAGE_KEYS = frozenset(
     {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
 )
@@ -661,6 +678,7 @@ def _messages(
         turns.append(("system", system, False))
     pending_calls = 0
     attachments: list[str] = []
+    names: list[tuple[str, int, bool]] = []  # each message's "name", as input tokens
     for index, message in enumerate(messages, 1):
         if not isinstance(message, dict):
             return LineError(number, "bad_message", str(index))
@@ -687,6 +705,9 @@ def _messages(
             if unknown:
                 warnings.append(("unknown_message_key", f"{index}: {', '.join(unknown)}"[:80]))
             content = message.get("content")
+            name = message.get("name")
+            if isinstance(name, str) and name:
+                names.append((name, NAME_OVERHEAD, False))
         text = _text(content) if content is not None else None
         if role != "assistant":
             attachments += _stand_ins(content)
@@ -723,7 +744,10 @@ def _messages(
         return LineError(number, "nothing_trained")
     if not any(role == "user" for role, _, _ in turns):
         warnings.append(("no_user", ""))
-    return _conversation(number, turns, warnings, "\n".join(attachments))
+    example = _conversation(number, turns, warnings, "\n".join(attachments))
+    if names:  # counted with the messages, before the reply's priming (the last part)
+        example.parts = example.parts[:-1] + tuple(names) + example.parts[-1:]
+    return example
 
 
 def _conversation(
@@ -954,6 +978,26 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def sniff_delimiter(
+    header_line: str, fits: Callable[[list[str]], bool]
+) -> tuple[str, list[str]] | None:
+    """A CSV's delimiter, from its header line: the first of CSV_DELIMITERS (comma, tab,
+    semicolon) that splits it into cells `fits` takes for a header, with those cells; None when
+    none does. (The eval-run check reads its CSVs with it too.)"""
+    for candidate in CSV_DELIMITERS:
+        try:
+            header = next(csv.reader([header_line], delimiter=candidate), [])
+        except csv.Error:  # a carriage return inside the line, say: no header of this kind
+            continue
+        if fits(header):
+            return candidate, header
+    return None
+
+
+def _has_columns(header: list[str]) -> bool:
+    return _pick(header, INPUT_COLUMNS) is not None and _pick(header, OUTPUT_COLUMNS) is not None
+
+
 def _read_csv(
     first: int, raw: bytes, lines: Iterator[tuple[int, bytes | None]], reading: Reading
 ) -> Iterator[Example | LineError]:
@@ -962,16 +1006,15 @@ def _read_csv(
     except UnicodeDecodeError as error:
         line = LineError(first, "encoding", str(error.start + 1))
         raise Unreadable("encoding", "", [line]) from None
-    header, delimiter = [], ","
-    for candidate in CSV_DELIMITERS:
-        header = next(csv.reader([header_text], delimiter=candidate), [])
-        if _pick(header, INPUT_COLUMNS) is not None and _pick(header, OUTPUT_COLUMNS) is not None:
-            delimiter = candidate
-            break
-    else:
-        header = next(csv.reader([header_text]), [])
+    sniffed = sniff_delimiter(header_text, _has_columns)
+    if sniffed is None:
+        try:
+            header = next(csv.reader([header_text]), [])
+        except csv.Error:  # a carriage return inside the header line
+            header = header_text.replace("\r", " ").split(",")
         shown = ", ".join(h.strip()[:40] for h in header[:10])
         raise Unreadable("csv_columns", shown)
+    delimiter, header = sniffed
     input_at, output_at = _pick(header, INPUT_COLUMNS), _pick(header, OUTPUT_COLUMNS)
     assert input_at is not None and output_at is not None
     extra_at = None
@@ -987,40 +1030,82 @@ def _read_csv(
     columns = len(header)
     problems: list[LineError] = []
     current = [first]
+    # An unclosed quote makes every line after it part of one cell, up to the next quote or the
+    # end of the file. Such a record is an error at the line the quote opened, and its other
+    # lines are read again as rows: the lines of the record being read are kept (`record`, at
+    # most MAX_RECORD_CHARS) and put back before the rest (`replay`).
+    replay: deque[tuple[int, str]] = deque()
+    record: list[tuple[int, str]] = []
+    kept = [0]  # characters in `record`, or -1 once past MAX_RECORD_CHARS
+    ended = [False]  # the file ended inside the record being read: in a quoted cell
 
     def decoded() -> Iterator[str]:
-        for number, line in lines:
+        while True:
+            if replay:
+                number, text = replay.popleft()
+            else:
+                try:
+                    number, line = next(lines)
+                except StopIteration:
+                    ended[0] = True
+                    return
+                if line is None:
+                    current[0] = number
+                    problems.append(LineError(number, "too_long"))
+                    continue
+                try:
+                    text = line.decode("utf-8") + "\n"
+                except UnicodeDecodeError as error:
+                    current[0] = number
+                    problems.append(LineError(number, "encoding", str(error.start + 1)))
+                    continue
             current[0] = number
-            if line is None:
-                problems.append(LineError(number, "too_long"))
-                continue
-            try:
-                yield line.decode("utf-8") + "\n"
-            except UnicodeDecodeError as error:
-                problems.append(LineError(number, "encoding", str(error.start + 1)))
+            if kept[0] >= 0:
+                kept[0] += len(text)
+                if kept[0] > MAX_RECORD_CHARS:
+                    record.clear()
+                    kept[0] = -1
+                else:
+                    record.append((number, text))
+            yield text
 
-    rows = csv.reader(decoded(), delimiter=delimiter, strict=False)
+    def reader() -> Iterator[list[str]]:
+        return csv.reader(decoded(), delimiter=delimiter, strict=False)
+
+    rows = reader()
     width = max(input_at, output_at, extra_at or 0) + 1
     while True:
-        start = current[0] + 1
+        record.clear()
+        kept[0] = 0
+        ended[0] = False
+        broken = False
         try:
             row: list[str] | None = next(rows)
         except StopIteration:
             row = None
         except csv.Error as error:  # e.g. a quoted cell longer than csv's field limit
-            problems.append(LineError(current[0], "csv_error", str(error)[:80]))
+            broken = len(record) > 1  # an unclosed quote, most likely: read its lines again
+            if not broken:
+                problems.append(LineError(current[0], "csv_error", str(error)[:80]))
             row = []
         yield from problems
         problems.clear()
         if row is None:
             return
+        start = record[0][0] if record else current[0]
         # A record's last physical line: the same as its first unless a quoted cell spans lines.
         number = current[0]
+        if (
+            broken
+            or (row and ended[0])
+            or (number > start and _swallowed_rows(row, delimiter, columns))
+        ):
+            yield LineError(start, "unbalanced_quote", f"{start}-{number}")
+            replay.extendleft(reversed(record[1:]))
+            rows = reader()
+            continue
         if not row or not any(map(str.strip, row)):
             reading.blank_lines += 1 if row else 0
-            continue
-        if number > start and _swallowed_rows(row, delimiter, columns):
-            yield LineError(start, "unbalanced_quote", f"{start}-{number}")
             continue
         if len(row) < width:
             yield LineError(number, "missing_cell")

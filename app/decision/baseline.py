@@ -30,8 +30,10 @@ def _interval_at(p: float, n: int) -> tuple[float, float]:
 
 @lru_cache(maxsize=4096)
 def cases_to_settle(p: float, target: float, beyond: int = 0) -> int | None:
-    """The fewest cases at accuracy `p` whose interval leaves out `target`, and more than
-    `beyond` (the cases already measured, which did not); None if none will. Rounded successes
+    """About how many cases at accuracy `p` leave `target` out of their interval, more than
+    `beyond` (the cases already measured, which did not): where doubling then bisection finds it,
+    rounded up to 2 significant figures (and stepped on until that number settles it), so not
+    always the fewest; None if none up to MAX_SAMPLE will. Rounded successes
     make "settles" not quite monotonic in n: 11 of 16 (68.75%) does not leave out 85% while 10
     of 14 does, so without `beyond` a run of 16 was told "about 14 cases would"."""
     if p == target:

@@ -76,6 +76,7 @@ def _counts(run: Run) -> dict[str, Any]:
         "accuracy": float(Fraction(successes) / graded),
         "percent": accuracy_percent(successes, graded),
         "scorer": run.scorer,
+        "partial_as_fail": run.partial,
         "other_scorers": [{"name": name, "accuracy": value} for name, value in run.other_scorers],
         "low": low,
         "high": high,

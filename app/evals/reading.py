@@ -7,6 +7,8 @@ against its own source, at the commits named (GitHub paths):
   empty or `error`: an error) or `expected` and `actual`, compared after Unicode NFC
   normalization and stripping surrounding whitespace, case-sensitive (an empty `actual` is a case
   without an answer: an error). Optional `category` (or `failure_category`): counted on failures.
+  Any CSV here may be separated by commas, tabs or semicolons: the first that gives a header this
+  check reads, as the dataset check sniffs it (app.datasets.reading.sniff_delimiter).
 - `promptfoo_json`: `promptfoo eval --output results.json`, the OutputFile `{evalId, results,
   config, shareableUrl, metadata}` (promptfoo/promptfoo src/util/output.ts @df9dbcd3) whose
   `results` is the EvaluateSummary, `version` 3 (or 2 for evals stored before v3;
@@ -37,8 +39,9 @@ against its own source, at the commits named (GitHub paths):
   --to json`), EvalLog `version` 2 (UKGovernmentBEIS/inspect_ai src/inspect_ai/log/_log.py
   @499e6152, 0.3.260): `samples[].scores[scorer].value` with the first scorer of
   `results.scores`; "C" (CORRECT), true, 1, "yes", "correct" pass; "I", "P" (PARTIAL: Inspect
-  gives it 0.5), false, 0, "no", "incorrect" fail; numbers written as strings are read as numbers
-  (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
+  gives it 0.5), false, 0, "no", "incorrect" fail, and so does any number strictly between 0 and
+  1 (partial credit, like "P": counted in `Run.partial`, which the report states); numbers written
+  as strings are read as numbers (value_to_float, scorer/_metric.py). Errors: a sample `error` (EvalError), a sample never scored,
   "N" (NOANSWER: "no answer or refusal to answer"; Inspect's accuracy scores it 0) and NaN
   (Score.unscored(), written as the constant NaN). Epochs are repeated draws on one case: a
   sample is one case, its share of passed epochs (over those graded) is its accuracy, as
@@ -66,6 +69,8 @@ from fractions import Fraction
 from typing import Any
 
 import msgspec
+
+from app.datasets.reading import sniff_delimiter
 
 from .stats import ERROR, FAIL, PASS
 
@@ -124,6 +129,9 @@ class Run:
     # Inspect: the scorer counted, and the log's other scorers with the accuracy it gives them.
     scorer: str | None = None
     other_scorers: list[tuple[str, float | None]] = field(default_factory=list)
+    # Inspect: samples given partial credit ("P", or a number strictly between 0 and 1) in a
+    # graded epoch, which pass/fail counting counts as a fail there.
+    partial: int = 0
 
 
 class _Problems:
@@ -438,9 +446,24 @@ def _read_json_fast(data: bytes | memoryview) -> Run:
 # --- CSV ----------------------------------------------------------------------------------
 
 
+def _known_header(cells: list[str]) -> bool:
+    """A header this check reads: id and passed, id, expected and actual, or a promptfoo export's."""
+    header = [name.strip() for name in cells]
+    names = {name.lower() for name in header}
+    plain = "id" in names and ("passed" in names or {"expected", "actual"} <= names)
+    return plain or _is_promptfoo_csv(header)
+
+
 def _csv_rows(text: str):
     sample = text[:4096].split("\n", 1)[0]
-    delimiter = "\t" if "\t" in sample and "," not in sample else ","
+    # Comma, tab or semicolon, sniffed as the dataset check does: the first that gives a header
+    # this check reads (else a tab without a comma, else a comma: an older promptfoo export's
+    # prompt columns are told by their cells, not by their header).
+    sniffed = sniff_delimiter(sample, _known_header)
+    if sniffed is not None:
+        delimiter = sniffed[0]
+    else:
+        delimiter = "\t" if "\t" in sample and "," not in sample else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     while True:
@@ -954,6 +977,22 @@ def _number_outcome(value: float) -> int | None:
     return PASS if value == 1 else FAIL if 0 <= value < 1 else None
 
 
+def _partial(value: object) -> bool:
+    """A score Inspect counts as partly correct (value_to_float: "P" is 0.5; a number strictly
+    between 0 and 1, or one written as a string), which is counted here as a fail."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("p", "partial"):
+            return True
+        try:
+            value = float(word)
+        except ValueError:
+            return False
+    return isinstance(value, int | float) and 0 < value < 1
+
+
 def _score_outcome(value: object) -> int | None:
     if isinstance(value, bool):
         return PASS if value else FAIL
@@ -1065,6 +1104,7 @@ def _read_inspect(
     # cases of their own.
     epochs_of: dict[str, dict[str, int]] = {}
     categories_of: dict[str, set[str]] = {}
+    partial: set[str] = set()  # samples with partial credit counted as a fail
     for position, sample in enumerate(samples, start=1):
         if not isinstance(sample, _InspectSample):
             problems.add("not_object", item=position)
@@ -1098,6 +1138,8 @@ def _read_inspect(
             epochs[epoch] = outcome
             names = categories_of.setdefault(case, set()) if outcome == FAIL else set()
         if outcome == FAIL:
+            if _partial(value):
+                partial.add(case)
             if isinstance(value, str) and value.strip().upper() == "P":
                 names.update(("partial",))
             metadata = sample.metadata
@@ -1106,6 +1148,7 @@ def _read_inspect(
                 if isinstance(category, str) and category.strip():
                     names.update((_short(category),))
     problems.raise_if_any()
+    run.partial = len(partial)
     counted = {
         name
         for sample in samples

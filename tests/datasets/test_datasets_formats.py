@@ -630,10 +630,36 @@ def test_an_unbalanced_csv_quote_is_an_error_not_two_lost_rows():
     rows[50] = 'question 50,"answer 50'  # file line 51: the quote is never closed...
     rows[53] = 'question 53,answer 53"'  # ...until line 54, which closes it
     profile = check(("\n".join(rows) + "\n").encode())
-    assert profile["examples"] == 197
-    assert profile["valid"] == 196
+    # Line 51 is the error; lines 52-54, swallowed by its quote, are read again as rows.
+    assert profile["examples"] == 200
+    assert profile["valid"] == 199
     assert lines_of(profile) == [(51, "unbalanced_quote")]
     assert profile["errors"][0]["detail"] == "51-54"
+
+
+@pytest.mark.parametrize("end", ["\n", ""], ids=["final-newline", "no-final-newline"])
+def test_a_csv_quote_left_open_to_the_end_is_an_error_and_the_rows_after_it_are_read(end):
+    # The review's file: 100 rows, and file line 51 (the header is line 1) opens a quote it
+    # never closes. The truth: 100 rows, 1 invalid, the error on the quote's own line.
+    rows = ["input,output"] + [f"question {i},answer {i}" for i in range(1, 101)]
+    rows[50] = '"question 50 has an unclosed quote,answer 50'
+    profile = check(("\n".join(rows) + end).encode())
+    assert (profile["examples"], profile["valid"], profile["invalid"]) == (100, 99, 1)
+    assert lines_of(profile) == [(51, "unbalanced_quote")]
+    assert profile["errors"][0]["detail"] == "51-101"
+    small = check(b'input,output\n"abc,def\nghi,jkl\nmno,pqr\n')
+    assert (small["examples"], small["valid"]) == (3, 2)
+    assert lines_of(small) == [(2, "unbalanced_quote")]
+
+
+def test_a_csv_quote_left_open_in_a_long_file_loses_no_row_past_csvs_field_limit():
+    # 20,000 rows: the open quote would take ~5,000 lines before csv's field limit (131,072
+    # characters) stops it; every later row is read too, and the record kept is bounded.
+    rows = ["input,output"] + [f"question {i},answer {i}" for i in range(1, 20_001)]
+    rows[51] = '"question 51 opens a quote,answer 51'
+    profile = check(("\n".join(rows) + "\n").encode())
+    assert (profile["examples"], profile["valid"], profile["invalid"]) == (20_000, 19_999, 1)
+    assert lines_of(profile) == [(52, "unbalanced_quote")]
 
 
 def test_multi_line_cells_of_prose_with_commas_are_read_as_the_csv_module_writes_them():
@@ -663,7 +689,7 @@ def test_multi_line_cells_of_prose_with_commas_are_read_as_the_csv_module_writes
     assert profile["tokens"]["total"] == sum(encode(q) + encode(a) for q, a in records)
 
 
-def test_one_stray_quote_still_swallows_rows_even_between_real_multi_line_cells():
+def test_one_stray_quote_is_found_even_between_real_multi_line_cells():
     rows = ["input,output"] + [f"question {n},answer {n}" for n in range(1, 41)]
     rows[5] = 'question 5,"first line, with a comma\nsecond line\n\nthird, last"'
     rows[20] = 'question 20,"answer 20'  # never closed until row 23's end
@@ -672,7 +698,7 @@ def test_one_stray_quote_still_swallows_rows_even_between_real_multi_line_cells(
     # Row 5's cell takes file lines 6-9, so row 20 starts on line 24 and row 23 ends on line 27.
     assert lines_of(profile) == [(24, "unbalanced_quote")]
     assert profile["errors"][0]["detail"] == "24-27"
-    assert profile["valid"] == 40 - 4
+    assert profile["valid"] == 40 - 1  # lines 25-27 are read again as rows
 
 
 # --- labels and conflicts ------------------------------------------------------------------
@@ -764,3 +790,11 @@ def test_is_preference_needs_pairs():
     assert datasets.is_preference({"format": "preference", "pairs": {"count": 0}}) is False
     assert datasets.is_preference({"format": "preference", "pairs": {"count": 3}}) is True
     assert datasets.is_preference({"format": "chat", "pairs": None}) is False
+
+
+def test_a_csv_header_with_a_stray_carriage_return_is_a_named_refusal_not_a_crash():
+    # csv refuses a line with a carriage return inside it; found while sharing the delimiter
+    # sniffing with the eval-run check, whose fuzzing test sent such a header.
+    with pytest.raises(datasets.Unreadable) as refused:
+        check(b"input\rx,output\na,b\n")
+    assert (refused.value.code, refused.value.detail) == ("csv_columns", "input x, output")

@@ -139,3 +139,37 @@ def test_a_large_file_is_measured_on_a_consistent_sample_that_keeps_pairs_togeth
     profile = profiler.run([files.jsonl({"text": t} for t in records)])
     assert profile["near_duplicate_sample"] == {"examples": 2000, "of": 12000, "sampled": True}
     assert abs(profile["near_duplicate_share"] - 0.25) <= 0.04
+
+
+def test_copies_differing_only_in_case_or_spacing_are_exact_duplicates():
+    """The review's case: tiktoken splits " word", "   word" and "WORD" into other tokens, so such
+    copies shared no 5-token shingle and were neither exact nor near duplicates. Truth by
+    construction: lines 31-33 copy lines 2-4 with spaces tripled and padding, in upper case, with
+    tabs; line 34 is line 5 in upper case with its last word changed, a near-duplicate whose
+    similarity is the brute-force Jaccard of the two texts with case and spacing normalized."""
+    rng = random.Random(41)
+    pairs = [
+        (" ".join(rng.choice(files.ENGLISH) for _ in range(60)), f"answer {n} is here")
+        for n in range(30)
+    ]
+    spaced = ("  " + pairs[1][0].replace(" ", "   ") + "  ", pairs[1][1])
+    upper = (pairs[2][0].upper(), pairs[2][1].upper())
+    tabs = (pairs[3][0].replace(" ", "\t"), pairs[3][1])
+    words = pairs[4][0].split()
+    words[-1] = "zebra" if words[-1] != "zebra" else "yak"
+    near = (" ".join(words).upper(), pairs[4][1])
+    records = [files.chat(q, a, None) for q, a in [*pairs, spaced, upper, tabs, near]]
+    profile = check(files.jsonl(records))
+
+    def normal(q: str, a: str) -> str:
+        return " ".join(f"{q}\n{a}".split()).casefold()
+
+    truth = files.brute_force_jaccard(normal(*pairs[4]), normal(*near))
+    assert 0.8 <= truth < 1.0
+    assert profile["exact_duplicates"] == 3
+    assert profile["duplicate_groups"] == [[2, 31], [3, 32], [4, 33]]
+    assert profile["near_duplicate_groups"] == [[5, 34]]
+    assert [(p["lines"], p["similarity"]) for p in profile["near_duplicate_pairs"]] == [
+        ([5, 34], round(truth, 2))
+    ]
+    assert profile["near_duplicate_removable"] == 4

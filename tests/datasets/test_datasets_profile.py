@@ -128,6 +128,24 @@ def test_token_counts_are_cl100k_base():
     assert profile["tokenizer"] == "tiktoken cl100k_base"
 
 
+def test_a_messages_name_counts_its_tokens_and_one_more_as_the_cookbook_does():
+    # OpenAI's cookbook (num_tokens_from_messages, gpt-3.5-turbo-0613 and the GPT-4 family):
+    # every value's tokens, and tokens_per_name = 1 for a "name". The words are one token each
+    # (files.ONE_TOKEN_WORDS): system "the tree" 2, user "the cat dog" 3, answer "blue green" 2;
+    # each message 3 + 1 for its role, 3 priming the reply, names "dog" and "house" 1 + 1 each.
+    record = {
+        "messages": [
+            {"role": "system", "content": "the tree", "name": "dog"},
+            {"role": "user", "content": "the cat dog", "name": "house"},
+            {"role": "assistant", "content": "blue green"},
+        ]
+    }
+    profile = check(files.jsonl([record]))
+    assert profile["tokens"]["total"] == (4 + 2) + (4 + 3) + (4 + 2) + 3 + 2 * (1 + 1)  # 26
+    assert profile["tokens"]["trained"] == 4 + 2  # a name is input, never trained
+    assert profile["warnings"] == []  # "name" is a key of OpenAI's chat format
+
+
 def test_examples_longer_than_each_length_a_plan_cuts_at_are_counted():
     # 90 examples of 4,500 tokens and ten of 5,000, 5,500, ... 9,500. The 95th percentile
     # (nearest rank, the 95th of 100) is 7,000: a plan packs 7,168 tokens (28 x 256). The
@@ -568,3 +586,44 @@ def test_the_checks_caches_when_full_change_no_result(data, monkeypatch):
     for name in ("SHORT_CACHE", "OUTPUT_CACHE", "CONTEXT_CACHE"):
         monkeypatch.setattr(module, name, 2)
     assert check(data) == roomy
+
+
+def test_leakage_compares_the_turns_before_the_reply_whatever_the_system_prompt():
+    """The review's case: training examples carry a system prompt, the eval ones carry none or
+    another. Truth by construction: eval lines 1-4 copy training inputs (word for word, in upper
+    case, with tabs for spaces and padding, and under another system prompt), line 5 changes
+    one word of one (a near copy: brute-force Jaccard checked below), lines 6-11 are new."""
+    rng = random.Random(31)
+
+    def text() -> str:
+        return " ".join(rng.choice(files.ENGLISH) for _ in range(60))
+
+    inputs = [text() for _ in range(20)]
+    train = files.jsonl(files.chat(q, f"answer {n}") for n, q in enumerate(inputs))
+    near = inputs[4].split()
+    near[-1] = "zebra" if near[-1] != "zebra" else "yak"
+    near = " ".join(near)
+    assert 0.8 <= files.brute_force_jaccard(near, inputs[4]) < 1.0
+    evaluation = [
+        files.chat(inputs[0], "another answer", None),
+        files.chat(inputs[1].upper(), "another answer", None),
+        files.chat("  " + inputs[2].replace(" ", "\t") + " \n", "another answer", None),
+        files.chat(inputs[3], "another answer", "You answer in one line."),
+        files.chat(near, "another answer", None),
+        *(files.chat(text(), "another answer", None) for _ in range(6)),
+    ]
+    profile = check(train, eval_chunks=lambda: [files.jsonl(evaluation)])
+    leakage = profile["leakage"]
+    assert (leakage["examples"], leakage["exact"], leakage["near"]) == (11, 4, 1)
+    assert leakage["share"] == round(5 / 11, 4)
+    assert [(f["line"], f["kind"], f["train_line"]) for f in leakage["found"]] == [
+        (1, "exact", 1),
+        (2, "exact", 2),
+        (3, "exact", 3),
+        (4, "exact", 4),
+        (5, "near", 5),
+    ]
+    # A system prompt shared by training and eval files creates no copy of new inputs.
+    fresh = [files.chat(text(), "an answer") for _ in range(5)]
+    alone = check(train, eval_chunks=lambda: [files.jsonl(fresh)])["leakage"]
+    assert (alone["exact"], alone["near"]) == (0, 0)

@@ -22,7 +22,7 @@ from app.decision.baseline import cases_to_settle
 from app.evals import stats
 from app.main import create_app
 from app.models import Assessment
-from app.settings import Settings
+from app.settings import ROOT, Settings
 from tests import eval_files as ef
 from tests.helpers import REFUND_BOT, count_assessments, html, start, step_answers
 
@@ -697,3 +697,80 @@ def test_the_verdict_shows_the_measured_baseline(client, app):
     assert text.count("measured") >= 2
     # Revising keeps the measured run with the new draft.
     assert stored(app, token).eval_run["passed"] == 46
+
+
+def test_inspect_partial_credit_counted_as_a_fail_is_said_with_its_count(client):
+    """The review's log: values C, I, 0.5, "1", 1.0, 0 and true, here with "P" and "0.25" too.
+    By hand: C, "1", 1.0 and true pass (4); I, 0.5, 0, P and 0.25 fail (5), three of them with
+    partial credit (0.5, P, 0.25: Inspect's value_to_float gives each a share of 1)."""
+    values = ["C", "I", 0.5, "1", 1.0, 0, True, "P", "0.25"]
+    samples = [
+        {"id": n, "epoch": 1, "scores": {"m": {"value": value}}}
+        for n, value in enumerate(values, 1)
+    ]
+    data = json.dumps({"version": 2, "status": "success", "eval": {}, "samples": samples}).encode()
+    report = evals.check([("log.json", data)])
+    assert (report["passed"], report["failed"], report["errors"]) == (4, 5, 0)
+    assert report["partial_as_fail"] == 3
+    body = post(client, data, "log.json").json()
+    assert body["partial_as_fail"] == 3
+    page = client.post(PAGE, files={"file": ("log.json", data)})
+    assert page.status_code == 200
+    said = html(page).select_one("[data-partial]")
+    assert said["data-partial"] == "3"
+    assert said.get_text(" ", strip=True) == (
+        "3 samples were given partial credit (P, or a score between 0 and 1), counted here as "
+        "fails: the accuracy and its interval count whole passes and fails."
+    )
+    zh = client.post(PAGE, files={"file": ("log.json", data)}, headers={"accept-language": "zh"})
+    assert html(zh).select_one("[data-partial]").get_text(" ", strip=True) == (
+        "3 个样本得到了部分分（P，或 0 到 1 之间的分数），这里按失败计：准确率及其区间只按完整的通过与失败计数。"
+    )
+    # A log without partial credit says nothing of it.
+    plain = client.post(PAGE, files={"file": ("log.json", ef.build("inspect", ef.outcomes(20, 3)))})
+    assert html(plain).select_one("[data-partial]") is None
+
+
+def test_cases_needed_is_a_rounded_number_as_the_readme_and_page_say_not_the_fewest():
+    """The review's run: 30 passed, 8 failed, 2 errors against 85%. By the hand Wilson interval,
+    126 cases at 30/38 are the fewest that leave 85% out, and every number from 141 does; the
+    report says 150 (two significant figures), and the README and the page say it is rounded up,
+    not the fewest."""
+    p = 30 / 38
+    assert fewest_by_brute_force(p, 0.85) == 126
+    assert not settles_by_hand(p, 140, 0.85)
+    assert all(settles_by_hand(p, n, 0.85) for n in range(141, 2_000))
+    rows = [(f"p{i}", ef.PASS, "x") for i in range(30)]
+    rows += [(f"f{i}", ef.FAIL, "x") for i in range(8)]
+    rows += [(f"e{i}", ef.ERROR, "x") for i in range(2)]
+    report = evals.check([("run", ef.build("csv", rows))])
+    [eighty_five] = [row for row in report["to_tell"] if row["target"] == 85]
+    assert eighty_five["cases_needed"] == 150
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`cases_needed`: the fewest" not in readme
+    assert "rounded up to two significant figures" in readme
+    assert "30 of 38 graded against 85%: 150, where 126" in readme
+    page = (ROOT / "templates" / "evals" / "_report.html").read_text(encoding="utf-8")
+    assert "The fewest cases at this accuracy" not in page
+    assert "rounded up to two significant figures" in page
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_eval_csvs_separated_by_semicolons_or_tabs_are_read_as_the_dataset_check_reads_them(
+    client, sep
+):
+    """By hand: a and c pass, b fails, d ("error") and e (empty) are errors; in the second file
+    1 passes ("a, b" both sides, quoted: the comma is inside a cell), 2 fails."""
+    rows = [("id", "passed"), ("a", "1"), ("b", "0"), ("c", "true"), ("d", "error"), ("e", "")]
+    data = "\ufeff" + "".join(sep.join(row) + "\r\n" for row in rows)
+    report = evals.check([("run.csv", data.encode())])
+    assert (report["format"], report["passed"], report["failed"], report["errors"]) == (
+        "csv",
+        2,
+        1,
+        2,
+    )
+    pairs = f'id{sep}expected{sep}actual\n1{sep}"a, b"{sep}"a, b"\n2{sep}x{sep}y\n'.encode()
+    response = post(client, pairs)
+    assert response.status_code == 200, response.text
+    assert (response.json()["passed"], response.json()["failed"]) == (1, 1)

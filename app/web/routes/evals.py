@@ -87,6 +87,12 @@ class RunCounts(BaseModel):
     )
     passed: int
     failed: int
+    partial_as_fail: int = Field(
+        0,
+        description="Inspect: samples given partial credit (P, or a score strictly between 0 "
+        "and 1), counted as a fail in that epoch: the accuracy and its Wilson interval count "
+        "whole passes and fails",
+    )
     errors: int = Field(description="Cases the model or grader failed to answer: not counted")
     graded: int = Field(description="cases - errors")
     accuracy: float = Field(description="passed / graded, 0-1")
@@ -101,7 +107,7 @@ class ToTell(BaseModel):
     settled: bool = Field(description="The 95% interval already leaves the target out")
     cases_needed: int | None = Field(
         description="About how many cases at this accuracy would tell the target from it "
-        "(2 significant figures); null when settled, or when no number up to 100,000 would"
+        "(rounded up to 2 significant figures: not always the fewest); null when settled, or when no number up to 100,000 would"
     )
     graded: int
 
