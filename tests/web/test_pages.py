@@ -3,7 +3,7 @@
 import pytest
 
 from app import decision
-from app.web.i18n import parse_accept_language
+from app.web.i18n import parse_accept_language, source_title
 from tests.helpers import finish, html
 
 
@@ -33,7 +33,7 @@ def test_how_we_decide_lists_every_rule_with_its_source(client):
     for rule in guide.rules:
         links = rendered[rule.id].select("a.source")
         assert [(a["href"], a.get_text()) for a in links] == [
-            (s.url, f"{s.author}, {s.title} ({s.year})") for s in rule.sources
+            (s.url, f"{s.author}, {source_title(s.title, 'en')} ({s.year})") for s in rule.sources
         ]
         assert rendered[rule.id].select_one("p").get_text() == rule.reason.en
     assert guide.rules_version in page.select_one(".eyebrow").get_text()
