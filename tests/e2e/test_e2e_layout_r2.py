@@ -152,6 +152,9 @@ def test_eval_report_on_a_phone_shows_its_versions_table_whole(
     assert page.locator("#check-heading").inner_text() == heading
     if lang == "zh":  # one line, not broken inside 结果 (结 / 果 at 375 before)
         assert one_line(page, "#check-heading", heading) == 1
+        # The step column's heading whole too (变 / 化 before).
+        step = "#runs-heading ~ .table-scroll thead th:last-child"
+        assert one_line(page, step, "与上一版相比") == 1
 
 
 @pytest.mark.parametrize("width", [375, 1280])
