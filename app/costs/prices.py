@@ -51,8 +51,10 @@ class ModelPrice:
 class PriceTable:
     date: date  # when the prices were read; every row carries its own date as well
     note: str
-    via_title: str
+    via_title: str  # the file, as named; the sentence around it is the page's, translated
     via_url: str
+    via_licence: str
+    via_version: str  # the litellm release the file was read from
     models: tuple[ModelPrice, ...]
 
     def get(self, model_id: str) -> ModelPrice | None:
@@ -107,6 +109,8 @@ def read_price_table(path: Path = PRICES_PATH) -> PriceTable:
         note=data["note"],
         via_title=data["via"]["title"],
         via_url=data["via"]["url"],
+        via_licence=data["via"]["licence"],
+        via_version=data["via"]["version"],
         models=models,
     )
 

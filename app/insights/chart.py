@@ -19,6 +19,8 @@ LABEL_LINE = 22  # a label's own line, over its bar
 # What fits left of the bars at the largest label size (18 units, on phones), counting a CJK
 # character as two; a longer label is cut with an ellipsis (the table beside has it whole).
 LABEL_BUDGET = 12
+# A label on its own line over its bar has the chart's whole width: team names show whole.
+LABEL_ABOVE_BUDGET = 36
 
 
 @dataclass(frozen=True, slots=True)

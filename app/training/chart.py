@@ -12,7 +12,10 @@ from app.costs.chart import nice_ceiling  # one rule for round axis ends
 
 WIDTH = 360
 LEFT, RIGHT, TOP = 8, 12, 8
-ROW = 34  # a label line above each bar, then the bar
+# Two label lines above each bar (the model; the GPU and method), then the bar. On one line a
+# label ran past the chart's right edge once a phone's text was made legible (12 px or more).
+ROW = 50
+LABEL_LINE = 16
 BAR = 12
 AXIS = 22
 
@@ -25,7 +28,7 @@ class Row:
     expected: float
     high: float
     limit: float | None
-    label_y: float
+    label_y: float  # the first label line's baseline; the second is LABEL_LINE below
     y: float
     x0: float
     x_low: float
@@ -34,6 +37,16 @@ class Row:
     x_limit: float | None
     over: bool  # the run does not fit its limit (the plan's row["fits"], app/training/plan.py)
     drawn: bool = True
+
+    @property
+    def label_lines(self) -> tuple[str, str]:
+        """The label on two lines: "Qwen3-8B" and "A100 80GB (LoRA)" (split at its first " · ")."""
+        model, _, rest = self.label.partition(" · ")
+        return model, rest
+
+    @property
+    def label2_y(self) -> float:
+        return self.label_y + LABEL_LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +107,8 @@ def build(items: list[dict]) -> RangeChart:
                 expected=item["expected"],
                 high=item["high"],
                 limit=limit,
-                label_y=base + 11,
-                y=base + 16,
+                label_y=base + 12,
+                y=base + 33,
                 x0=LEFT,
                 x_low=x(item["low"]),
                 x_expected=x(item["expected"]),

@@ -120,8 +120,11 @@ def api_record(
     }
 
 
-NOT_MEASURED = N_("not measured")
-NOT_APPLICABLE = N_("not applicable")
+# Capitalised like every other answer. A missing sample size is worded as the verdict words it
+# ("isn't given"): the baseline may well be measured, only its count of cases is missing.
+NOT_MEASURED = N_("Not measured")
+NOT_APPLICABLE = N_("Not applicable")
+NOT_GIVEN = N_("Not given")
 
 
 def answer_label(question_key: str, value: Any, lang: str) -> str:
@@ -130,6 +133,8 @@ def answer_label(question_key: str, value: Any, lang: str) -> str:
     if value is None or value == "":
         if question is not None and question.kind == "choice":
             return translate(lang, NOT_APPLICABLE)
+        if question_key == "baseline_sample_size":
+            return translate(lang, NOT_GIVEN)
         return translate(lang, NOT_MEASURED)
     if question is None:
         return str(value)

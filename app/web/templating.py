@@ -9,13 +9,14 @@ from typing import Any
 from babel.dates import format_skeleton
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app import comments, datasets, decision
 from app.costs import numbers
 from app.datasets import messages as dataset_messages
-from app.insights.chart import fit_label
+from app.insights.chart import LABEL_ABOVE_BUDGET, fit_label
 from app.web import cost_views, deps, export, htmx, i18n, training_views
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -131,6 +132,13 @@ env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignor
 templates = Jinja2Blocks(env=env)
 
 
+@pass_context
+def _sentences(context, *parts: str) -> Markup:
+    """Sentences side by side: a space between them in English, none in Chinese, where a space
+    after 。 is a stray one. Each part is escaped unless it is markup already (gettext's is)."""
+    return Markup("" if context["lang"] == "zh" else " ").join(parts)
+
+
 def _sentence(text: str) -> str:
     """First letter upper case, the rest as written ("ML experience", not "Ml experience")."""
     return text[:1].upper() + text[1:]
@@ -181,6 +189,8 @@ env.globals.update(
     line_problem=_line_problem,
     line_warning=_line_warning,
     fit_label=fit_label,
+    sentences=_sentences,
+    LABEL_ABOVE_BUDGET=LABEL_ABOVE_BUDGET,
     dataset_facts=datasets.facts,
     measured_fact=datasets.measured_fact,
     DATASET_SOURCES=datasets.SOURCES,

@@ -71,16 +71,21 @@
     if (summary) summary.focus();
   });
 
-  // After htmx swaps a wizard step or the cost calculator's results in, move focus to them,
-  // as a page load would: the error summary first, else the new heading.
-  const headings = { wizard: "#step-heading", calculator: "#results-heading" };
+  // After htmx swaps a wizard step, the cost calculator's results or a what-if in, move focus
+  // to them, as a page load would: the error summary first, else the first of these found.
+  const headings = {
+    wizard: ["#step-heading"],
+    calculator: ["#results-heading"],
+    "what-if": ["#what-if-error", ".what-if-headline", "#what-if-v input:checked", "#what-if-v input"],
+  };
   document.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
     if (!target || !(target.id in headings)) return;
     enhance(target);
-    const focusTarget = target.querySelector("#error-summary") || target.querySelector(headings[target.id]);
+    const focusTarget = ["#error-summary", ...headings[target.id]]
+      .map((selector) => target.querySelector(selector)).find(Boolean);
     if (focusTarget) focusTarget.focus({ preventScroll: true });
     if (target.id === "wizard") window.scrollTo({ top: 0, behavior: "auto" });
-    else if (focusTarget) focusTarget.scrollIntoView({ block: "start" });
+    else if (focusTarget) focusTarget.scrollIntoView({ block: target.id === "what-if" ? "nearest" : "start" });
   });
 })();

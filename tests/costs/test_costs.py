@@ -635,8 +635,19 @@ def test_how_we_decide_states_the_formulas_thresholds_and_dated_prices(client, l
     assert "Gemini 2.5 Pro (Google)" in retired and "Cerebras" in retired
     caption = section.select_one(".price-table caption").get_text()
     assert (
-        caption == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
+        caption == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日的价格"}[lang]
     )
+    # Where the prices come from, in the page's language (review r2, defect 10): the file's name
+    # as published, the sentence around it translated, joined without a space in Chinese.
+    collected = section.select_one("h1 + p").get_text()
+    assert collected.endswith(
+        {
+            "en": "differ. Collected from LiteLLM, model_prices_and_context_window.json "
+            "(MIT licence), as shipped in litellm 1.110.2.",
+            "zh": "价格。数据来自 LiteLLM, model_prices_and_context_window.json"
+            "（MIT 许可证），随 litellm 1.110.2 发布。",
+        }[lang]
+    ), collected
 
 
 # --- The migration ------------------------------------------------------------------------------

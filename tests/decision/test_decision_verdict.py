@@ -848,7 +848,7 @@ def test_how_we_decide_lists_every_rule_with_its_sources() -> None:
     assert page.sources == tuple(SOURCES.values())
     entry = {r.id: r for r in page.rules}["gigo-noisy-data"]
     assert entry.condition.en == "Data quality is “Many errors”"
-    assert entry.condition.zh == "数据质量为「错误很多」"
+    assert entry.condition.zh == "数据质量为“错误很多”"
     assert entry.effect.en == "Rules out Fine-tune a model, RAG and fine-tuning together"
     assert {r.id: r for r in page.rules}["clustered-data"].effect.en == (
         "Fine-tune a model -2; RAG and fine-tuning together -2"

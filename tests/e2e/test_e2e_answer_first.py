@@ -113,12 +113,17 @@ def test_next_steps_start_within_the_target_on_the_teammate_view(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
+def test_header_shows_every_item_whole_one_row_at_1280_and_none_overlapping(
     new_context: Callable[..., BrowserContext], live_url: str, lang
 ) -> None:
     """Each page (PATHS) loaded in turn in one browser at 1280, measured, then resized to a
     phone's width (the header's layout is CSS alone; no script reads the width): a second
-    browser loaded it again, and each page was a test with its own browser."""
+    browser loaded it again, and each page was a test with its own browser.
+
+    At 1280 one row; on a phone the links wrap on rows below the brand (review r2, defect 7:
+    a sideways strip cut its last item mid-word, the rest out of sight). At both widths every
+    control lies wholly in the window and no two overlap (defect 8: Pico's negative link
+    margins made neighbours overlap by 12 px at 1280)."""
     page = open_in(new_context(viewport=DESKTOP), live_url, lang)
 
     def check(path: str) -> None:
@@ -140,17 +145,31 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
                 "[...document.querySelectorAll('.site-header nav > ul > li')]"
                 ".filter(li => li.offsetParent !== null).map(li => Math.round(li.getBoundingClientRect().top + li.offsetHeight / 2))"
             )
-            # Every item on one line (their middles within a few pixels of each other).
-            assert max(tops) - min(tops) <= 6, tops
-            clipped = page.evaluate(
-                "(() => { const ul = document.querySelector('.site-header nav > ul:last-child');"
-                " const edge = ul.getBoundingClientRect().right;"
-                " return [...ul.querySelectorAll('a, button')]"
-                ".filter(e => e.getBoundingClientRect().right > edge + 1)"
-                ".map(e => e.textContent); })()"
+            if viewport is DESKTOP:  # every item on one line (middles within a few pixels)
+                assert max(tops) - min(tops) <= 6, tops
+            boxes = page.evaluate(
+                "[...document.querySelectorAll('.site-header a, .site-header button')]"
+                ".filter(e => e.offsetParent !== null).map(e => { const r = e.getBoundingClientRect();"
+                " return [e.textContent.trim(), r.left, r.right, r.top, r.bottom]; })"
             )
-            if viewport is DESKTOP:  # nothing hidden in the scrolling strip at 1280
-                assert clipped == [], clipped
+            names = [box[0] for box in boxes]
+            assert len(names) == (8 if viewport is DESKTOP else 7), names
+            outside = [b[0] for b in boxes if b[1] < 0 or b[2] > viewport["width"]]
+            assert outside == [], outside
+            overlapping = [
+                (a[0], b[0])
+                for i, a in enumerate(boxes)
+                for b in boxes[i + 1 :]
+                if min(a[2], b[2]) - max(a[1], b[1]) > 0.5
+                and min(a[4], b[4]) - max(a[3], b[3]) > 0.5
+            ]
+            assert overlapping == [], overlapping
+            # Nothing scrolls sideways out of sight.
+            hidden = page.evaluate(
+                "(() => { const ul = document.querySelector('.site-header nav > ul:last-child');"
+                " return ul.scrollWidth - ul.clientWidth; })()"
+            )
+            assert hidden <= 0, hidden
             # The language switch never scrolls away: every one of its visible controls lies
             # wholly inside the window, at 1280 both languages, on a phone the other one only.
             switch = page.evaluate(
@@ -162,8 +181,8 @@ def test_header_is_one_row_at_1280_and_at_most_64_px_on_a_phone(
             other = "English" if lang == "zh" else "中文"
             shown = ["English", "中文"] if viewport is DESKTOP else [other]
             assert switch == [[name, True] for name in shown], switch
-            if viewport is PHONE:
-                assert height <= 64, height
+            if viewport is PHONE:  # the brand's row and two rows of links
+                assert height <= 100, height
             else:
                 assert height <= 80, height
 
@@ -178,10 +197,8 @@ PATHS = ("/", "/new", "/assessments", "/how-we-decide", "step")
 def test_on_a_phone_tab_reaches_every_header_control_in_sight(
     new_context: Callable[..., BrowserContext], live_url: str, lang
 ) -> None:
-    """At 375 px, by keyboard alone: after the brand comes the other language, beside it and
-    never scrolled away with the links; then each link of the sideways strip, which the browser
-    scrolls so that at least 40% of it shows (a link half off the edge still shows its focus
-    ring; one with a sliver showing used to stay where it was, 3 of its 106 px in sight)."""
+    """At 375 px, by keyboard alone: after the brand comes the other language, beside it; then
+    each link, every one wholly in sight (they wrap on rows of their own, none off the edge)."""
     page = open_in(new_context(viewport=PHONE), live_url, lang)
     page.goto("/")
     seen = []
@@ -203,7 +220,7 @@ def test_on_a_phone_tab_reaches_every_header_control_in_sight(
     assert [name for name, _ in seen][1] == other, seen
     assert seen[1][1] == 1.0, seen
     assert len(seen) == 7, seen  # brand, language, five links
-    assert all(share >= 0.4 for _, share in seen), seen
+    assert all(share == 1.0 for _, share in seen), seen
 
 
 class Clicks:

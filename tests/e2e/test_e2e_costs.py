@@ -112,7 +112,7 @@ def test_the_price_table_s_caption_is_whole_on_a_phone(new_context, live_url, la
                   const o = b.getBoundingClientRect();
                   return [c.textContent, t.left >= o.left && t.right <= o.right]; }"""
     )
-    assert text == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日 的价格"}[lang]
+    assert text == {"en": "Prices as of December 6, 2026", "zh": "截至 2026年12月6日的价格"}[lang]
     assert inside
 
 

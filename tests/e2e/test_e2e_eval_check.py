@@ -24,7 +24,7 @@ TEXTS = {
         "measured_heading": "Measured baseline",
     },
     "zh": {
-        "heading": "你的评测结果测出了什么",
+        "heading": "评测结果说明了什么",
         "headline": "50 个已评分案例中通过 46 个：92.0%",
         "errors": "2 个案例出错",
         "attached": "已附加：50 个案例中通过 46 个（92%）",

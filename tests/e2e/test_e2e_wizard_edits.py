@@ -143,7 +143,7 @@ def test_no_examples_hides_the_data_quality_questions_and_the_verdict_asks_nothi
     page.locator('input[name="synthetic_data"][value="yes"]').check()
     go_on(page)
     expect(page).to_have_url(step_url(token, "review"))
-    not_applicable = translate(lang, "not applicable")
+    not_applicable = translate(lang, "Not applicable")
     for key in DATA_QUESTIONS:
         label = page.locator(".review-step:has(#review-data) dd")
         expect(label.nth(1 + DATA_QUESTIONS.index(key))).to_have_text(not_applicable)

@@ -56,16 +56,46 @@ def test_what_if_judges_the_changed_answer_beside_the_verdict_and_stores_nothing
     assert get(app.state.db, token).answers["knowledge_source"] == "general"
 
 
-def test_what_if_with_htmx_answers_with_the_result_alone(client):
+def test_what_if_with_htmx_answers_with_the_form_and_the_result_as_without(client):
+    """htmx swaps the form and its result: a question chosen brings its answers, as a page load
+    does. The fragment is the page's own #what-if, the same markup without its frame."""
+    token = finish(client)
+    url = f"/a/{token}/what-if?q=failure_mode"
+    fragment = html(client.get(url, headers={"HX-Request": "true"}))
+    page = html(client.get(url)).select_one("#what-if")
+    assert fragment.select_one("header") is None
+    assert [i["value"] for i in fragment.select("form.what-if-form input[name=v]")] == [
+        o.key for o in decision.QUESTIONS["failure_mode"].options
+    ]
+    assert fragment.select_one("form.what-if-form")["data-hx-target"] == "#what-if"
+    assert str(fragment.select_one("form.what-if-form")) == str(page.select_one("form"))
+    response = client.get(f"{url}&v=reasoning&shown=failure_mode", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert len(html(response).select(".compare-grid .what-if-side")) == 2
+    assert response.headers["hx-push-url"].endswith(
+        "/what-if?q=failure_mode&v=reasoning&shown=failure_mode"
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_what_if_with_another_question_chosen_shows_its_answers_not_an_error(client, htmx):
+    """The answer sent belongs to the question shown before: the new question's answers are
+    offered, none chosen, and nothing is compared."""
     token = finish(client)
     response = client.get(
-        f"/a/{token}/what-if?q=failure_mode&v=reasoning", headers={"HX-Request": "true"}
+        f"/a/{token}/what-if",
+        params={"q": "task_type", "v": "private_changing", "shown": "knowledge_source"},
+        headers={"HX-Request": "true"} if htmx else {},
     )
     assert response.status_code == 200
     page = html(response)
-    assert page.select_one("#what-if-result") is not None
-    assert page.select_one("form.what-if-form") is None
-    assert response.headers["hx-push-url"].endswith("/what-if?q=failure_mode&v=reasoning")
+    assert page.select_one("#what-if-error") is None
+    assert [i["value"] for i in page.select("input[name=v]")] == [
+        o.key for o in decision.QUESTIONS["task_type"].options
+    ]
+    assert page.select("input[name=v][checked]") == []
+    assert page.select_one("input[name=shown]")["value"] == "task_type"
+    assert page.select(".compare-grid") == []
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,7 @@ def test_no_examples_leaves_out_the_data_questions_and_the_verdict_asks_nothing_
         dt.get_text(strip=True): dd.get_text(strip=True)
         for dt, dd in zip(review.select(".answers dt"), review.select(".answers dd"), strict=True)
     }
-    assert shown[decision.QUESTIONS["data_quality"].label.en] == "not applicable"
+    assert shown[decision.QUESTIONS["data_quality"].label.en] == "Not applicable"
     assert client.post(f"/d/{token}/finish").status_code == 303
     verdict = get(app.state.db, token).verdict
     assert [s["en"] for s in verdict["next_steps"] if s["en"].startswith("Find out:")] == []

@@ -30,6 +30,7 @@ def show_comments(
         "assessment": assessment,
         "comments": page.items,
         "comments_earlier": page.earlier,
+        "before": before,
         "owner": can_manage(request, db, assessment),
     }
     fragment = htmx.wants_fragment(request)

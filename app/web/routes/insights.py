@@ -130,9 +130,15 @@ def _charts(found: insights.Insights) -> dict[str, Any]:
         "month_confidence": bar_chart(
             [(when, t.confidences) for when, t in found.months], confidences
         ),
-        "team": bar_chart([(team, t.recommendations) for team, t in found.teams], recommendations),
+        # Team names are long ("Claims operations"): each on its own line over its bar, whole,
+        # rather than cut to what fits left of the bars on a phone.
+        "team": bar_chart(
+            [(team, t.recommendations) for team, t in found.teams],
+            recommendations,
+            labels_above=True,
+        ),
         "team_confidence": bar_chart(
-            [(team, t.confidences) for team, t in found.teams], confidences
+            [(team, t.confidences) for team, t in found.teams], confidences, labels_above=True
         ),
     }
 

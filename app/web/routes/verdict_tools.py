@@ -56,11 +56,23 @@ def judge(assessment: Assessment, answers: dict[str, Any]) -> dict[str, Any] | N
 
 @router.get("/a/{token}/what-if", response_class=HTMLResponse)
 def show_what_if(
-    request: Request, token: str, db: DatabaseDep, lang: LangDep, q: str = "", v: str = ""
+    request: Request,
+    token: str,
+    db: DatabaseDep,
+    lang: LangDep,
+    q: str = "",
+    v: str = "",
+    shown: str = "",
 ) -> Response:
     """One answer changed: the form (a GET, so it works without JavaScript and can be linked),
-    and the verdict it would lead to beside the current one. Nothing is stored."""
+    and the verdict it would lead to beside the current one. Nothing is stored.
+
+    `shown` is the question whose answers the form showed: when another question was chosen in
+    the list since, its answer `v` belongs to the old one, so the new question's answers are
+    shown to choose from. htmx gets the form and the result (block "tool"), the same page."""
     assessment = load_finished(db, token)
+    if shown and shown != q:
+        v = ""
     error, question, value = None, None, None
     if q:
         question = decision.QUESTIONS.get(q)
@@ -99,7 +111,7 @@ def show_what_if(
             "questions": [q for q in decision.QUESTIONS.values() if q.kind == "choice"],
         },
         status_code=422 if error else 200,
-        block="result",
+        block="tool",
         headers=headers,
     )
 
