@@ -83,7 +83,7 @@ def test_compare_joins_its_sentences_without_a_space_in_chinese(client):
     assert outcome["en"] == (
         f"The two verdicts recommend different approaches. {differing} answers differ."
     )
-    assert outcome["zh"] == f"两份结论推荐的方案不同。有 {differing} 个回答不同。"
+    assert outcome["zh"] == f"两份结论推荐的做法不同。有 {differing} 个回答不同。"
 
 
 def test_citations_use_chinese_punctuation_in_chinese(client):
