@@ -294,7 +294,7 @@ def test_calculator_errors_are_422_with_a_summary_linked_to_each_field(client):
         "#cost-candidate-tokens_per_second",
         "#cost-candidate-utilization",
     }
-    assert links["#cost-current-accuracy"] == "当前模型：准确率 请输入 0% 到 100% 之间的数。"
+    assert links["#cost-current-accuracy"] == "当前模型：准确率——请输入 0% 到 100% 之间的数。"
     field = page.select_one("#cost-requests_per_day")
     assert field["aria-invalid"] == "true" and field["value"] == "-1"
     assert "cost-requests_per_day-error" in field["aria-describedby"].split()
@@ -875,7 +875,7 @@ def test_the_picker_says_when_a_fine_tuned_model_can_no_longer_be_trained(client
     option = page.select_one("#cost-candidate-model option[value='openai/ft-gpt-4.1-mini']")
     expected = {
         "en": "(OpenAI takes no new fine-tuning customers; retires on January 14, 2027)",
-        "zh": "(OpenAI 不再接受新的微调客户；2027年1月14日退役)",
+        "zh": "(OpenAI 不再接受新的微调客户；将于 2027年1月14日 下线)",
     }[lang]
     assert option.get_text().endswith(expected)
     # Only OpenAI's two fine-tuned models still offered carry it (GPT-4.1 nano retired).

@@ -119,7 +119,7 @@ def test_the_estimate_and_gpu_list_speak_the_request_s_language(client) -> None:
         "One optimizer step takes seq_len x micro_batch x grad_accum x gpus = 16,384 tokens."
     )
     assert zh["assumptions"][2] == (
-        "每个优化器步骤处理 seq_len × micro_batch × grad_accum × gpus = 16,384 个 token。"
+        "每个优化步处理 seq_len × micro_batch × grad_accum × gpus = 16,384 个 token。"
     )
     # 70.89 x 312 / 264.53 = 83.6 TFLOPS.
     assert en["assumptions"][6] == (

@@ -107,7 +107,10 @@ def test_dataset_report_ends_its_sentences_after_links_in_chinese(client):
     assert posted.status_code == 303
     page = html(client.get(posted.headers["location"]))
     link = next(a for a in page.select("a.source") if "aclanthology.org/2022" in a["href"])
-    assert str(link.next_sibling) == "。"
+    # The method's second sentence follows the full stop with no space, as Chinese runs on.
+    assert str(link.next_sibling) == (
+        "。完全重复与近似重复都忽略大小写和连续空白：只在这两方面不同的副本算作完全重复。"
+    )
     assert link.previous_sibling.endswith("这一阈值来自 ")
     sources = page.select("a.source")[-1]
     assert str(sources.next_sibling) == "。"
