@@ -182,3 +182,27 @@ def test_training_plan_chart_text_is_at_least_12_px_and_inside_the_chart(
     for chart in charts:
         assert chart["smallest"] >= 12, chart
         assert chart["outside"] == [], chart
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_date_in_a_verdict_s_eyebrow_stays_whole_on_a_phone(new_context, live_url, lang):
+    """Whatever the team's name, the date moves to the next line whole (2026年12月8日 broke
+    between 12 and 月 at 375 px): team names of 1 to 60 characters, each measured."""
+    page = open_page(new_context, live_url, lang, 375)
+    token = create_finished(page.context.request, "Date kept whole", CUSTOMER_SERVICE_BOT, "T")
+    page.goto(f"/a/{token}")
+    broken = page.evaluate(
+        """() => {
+          const eyebrow = document.querySelector('.verdict-head .eyebrow');
+          const time = eyebrow.querySelector('time');
+          const team = [...eyebrow.childNodes].find((n) => n.nodeType === 3 && n.data.includes('T'));
+          const broken = [];
+          for (let n = 1; n <= 60; n++) {
+            team.data = team.data.replace(/T[a-z]*/, 'T' + 'e'.repeat(n - 1));
+            const lines = new Set([...time.getClientRects()].map((r) => Math.round(r.top))).size;
+            if (lines !== 1) broken.push(n);
+          }
+          return broken;
+        }"""
+    )
+    assert broken == []
