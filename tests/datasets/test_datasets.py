@@ -735,4 +735,13 @@ def test_an_eval_file_gets_its_leakage_measured(client, app):
         ],
         follow_redirects=True,
     )
-    assert html(both).select_one("[data-leakage-share]")["data-leakage-share"] == "0.225"
+    said = html(both).select_one("[data-leakage-share]")
+    assert said["data-leakage-share"] == "0.225"
+    # Counts after a label, so one near copy never reads "1 near copies".
+    assert said.get_text(" ", strip=True) == (
+        "22% of the 40 eval examples repeat a training example's input. Exact copies: 8 (case "
+        "and spacing ignored, against every training example). Near copies: 1 (similarity 0.8 or "
+        "more)."
+    )
+    checked = said.find_next("p", class_="muted").get_text(" ", strip=True)
+    assert checked.endswith("for 32 eval examples: the first ones that are not exact copies.")

@@ -617,6 +617,20 @@ def test_tab_shows_the_skip_link_then_a_focus_ring(page: Page) -> None:
     skip = page.locator(".skip-link")
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
+    # Drawn over the header, on a solid background: the element at its centre and its text's
+    # corners is the link itself (the logo and the links showed through it before).
+    on_top = page.evaluate(
+        """() => {
+          const link = document.querySelector('.skip-link');
+          const box = link.getBoundingClientRect();
+          const points = [[box.left + box.width / 2, box.top + box.height / 2],
+                          [box.left + 6, box.top + 6], [box.right - 6, box.bottom - 6]];
+          return [points.every(([x, y]) => link.contains(document.elementFromPoint(x, y))),
+                  getComputedStyle(link).backgroundColor];
+        }"""
+    )
+    assert on_top[0] is True, on_top
+    assert on_top[1] not in ("transparent", "rgba(0, 0, 0, 0)"), on_top
     page.keyboard.press("Tab")
     outline = page.evaluate(
         "() => { const s = getComputedStyle(document.activeElement);"
