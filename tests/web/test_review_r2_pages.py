@@ -133,6 +133,22 @@ def test_eval_report_p_values_in_chinese_brackets_kept_whole(client):
     assert cells[0].get_text() == "—"
     p = cells[1].select_one("span.num").get_text()
     assert p.startswith("（p = 0.") and p.endswith("）")
+    # No ASCII space before a full-width bracket (review r5): the verdict word runs into it.
+    assert cells[1].get_text() in {f"在偶然范围内{p}", f"真实{p}"}
+
+
+def test_what_if_marks_the_current_answer_without_a_space_in_chinese(client):
+    token = finish(client)
+    page = html(client.get(f"/a/{token}/what-if?q=knowledge_source&lang=zh"))
+    marked = [
+        label.get_text()
+        for label in page.select("form.what-if-form label")
+        if label.select_one("span.muted")
+    ]
+    assert len(marked) == 1 and marked[0].endswith("的公开知识（当前答案）")
+    english = html(client.get(f"/a/{token}/what-if?q=knowledge_source&lang=en"))
+    marked = [label.get_text() for label in english.select("form.what-if-form label")]
+    assert "Public knowledge the model already has (current answer)" in marked
 
 
 def test_insights_write_team_names_whole(client):
