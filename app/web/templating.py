@@ -49,6 +49,12 @@ def _source_title(context, title: str) -> str:
 
 
 @pass_context
+def _word_space(context) -> str:
+    """The space between two phrases of a line: none in Chinese (export.PUNCTUATION)."""
+    return export.PUNCTUATION[context["lang"]]["space"]
+
+
+@pass_context
 def _datetime(context, value: datetime | None) -> str:
     return i18n.format_when(value, context["lang"])
 
@@ -182,6 +188,7 @@ env.globals.update(
 )
 env.globals.update(
     source_title=_source_title,
+    word_space=_word_space,
     static_url=_static_url,
     answer_label=_answer_label,
     question_label=_question_label,
